@@ -1,0 +1,129 @@
+package nla
+
+import "iter"
+
+// IndexedTypes is the number of attribute types an [Index] resolves in
+// constant time: every type below it. It covers every type of the rtnetlink
+// families (IFLA_MAX is under 70 in Linux 6.x); lookups of larger types fall
+// back to a scan.
+const IndexedTypes = 128
+
+// Index is a chain with a lookup table, built on first use, that finds the
+// first attribute of any type below [IndexedTypes] in constant time.
+//
+// An Index is meant to be reused: [Index.Reset] points it at the next
+// message's chain without clearing anything, and the table is rebuilt only
+// if that message is looked into. The zero Index is an empty chain. An
+// Index must not be copied after first use (copying is allowed, merely
+// wasteful: it is a plain value of about 540 bytes).
+type Index struct {
+	chain Chain
+	built bool
+	// valid is the length of the well-formed prefix of chain.
+	valid int
+	count int
+	// first holds 1 + the offset of the first attribute of each type;
+	// 0 means absent. Offsets fit: a chain lies inside one datagram.
+	first [IndexedTypes]uint32
+}
+
+// Reset points x at chain c. The table is rebuilt lazily, on the next
+// lookup.
+func (x *Index) Reset(c Chain) {
+	x.chain = c
+	x.built = false
+}
+
+// Chain returns the chain x indexes.
+func (x *Index) Chain() Chain { return x.chain }
+
+func (x *Index) build() {
+	clear(x.first[:])
+	off, n := 0, 0
+	for {
+		a, next, ok := x.chain.next(off)
+		if !ok {
+			break
+		}
+		if k := a.Kind(); k < IndexedTypes && x.first[k] == 0 {
+			x.first[k] = uint32(off) + 1
+		}
+		n++
+		off = next
+	}
+	x.valid, x.count, x.built = off, n, true
+}
+
+// Get returns the first attribute of type typ (flags ignored).
+func (x *Index) Get(typ uint16) (Attr, bool) {
+	if !x.built {
+		x.build()
+	}
+	typ &= TypeMask
+	if typ >= IndexedTypes {
+		return x.chain[:x.valid].Get(typ)
+	}
+	off := x.first[typ]
+	if off == 0 {
+		return Attr{}, false
+	}
+	a, _, _ := x.chain.next(int(off - 1))
+	return a, true
+}
+
+// Has reports whether the chain holds an attribute of type typ.
+func (x *Index) Has(typ uint16) bool {
+	_, ok := x.Get(typ)
+	return ok
+}
+
+// AllOf yields, in order, every attribute of type typ (flags ignored). The
+// scan starts at the first one, found through the table.
+func (x *Index) AllOf(typ uint16) iter.Seq[Attr] {
+	return func(yield func(Attr) bool) {
+		if !x.built {
+			x.build()
+		}
+		typ &= TypeMask
+		start := 0
+		if typ < IndexedTypes {
+			if x.first[typ] == 0 {
+				return
+			}
+			start = int(x.first[typ] - 1)
+		}
+		c := x.chain[:x.valid]
+		for off := start; ; {
+			a, next, ok := c.next(off)
+			if !ok {
+				return
+			}
+			if a.Kind() == typ && !yield(a) {
+				return
+			}
+			off = next
+		}
+	}
+}
+
+// All yields every attribute in order, as [Chain.All] does.
+func (x *Index) All() iter.Seq[Attr] { return x.chain.All() }
+
+// Len returns the number of well-formed attributes.
+func (x *Index) Len() int {
+	if !x.built {
+		x.build()
+	}
+	return x.count
+}
+
+// Err reports whether the chain is well formed, as [Chain.Err] does.
+func (x *Index) Err() error {
+	if !x.built {
+		x.build()
+	}
+	if x.valid == len(x.chain) {
+		return nil
+	}
+	return x.chain.errorAt(x.valid)
+}
