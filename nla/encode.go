@@ -48,6 +48,10 @@ func (e *Encoder) Err() error {
 	return e.err
 }
 
+// Fail records err as the encoder's error unless one is already recorded,
+// for layers built on top of the encoder that detect their own errors.
+func (e *Encoder) Fail(err error) { e.fail(err) }
+
 // fail records the first error.
 func (e *Encoder) fail(err error) {
 	if e.err == nil {
@@ -221,4 +225,29 @@ func (e *Encoder) EndNest(n Nest) {
 		return
 	}
 	native.PutUint16(e.buf[n.start:], uint16(size))
+}
+
+// Reserve appends n zero bytes, padded to the 4-byte alignment, and returns
+// the n-byte region for the caller to fill: a message's fixed header, for
+// instance. It returns nil after an error.
+func (e *Encoder) Reserve(n int) []byte {
+	if e.err != nil {
+		return nil
+	}
+	if n < 0 {
+		e.fail(fmt.Errorf("nla: cannot reserve %d bytes", n))
+		return nil
+	}
+	start := len(e.buf)
+	e.buf = grow(e.buf, Align(n))
+	clear(e.buf[start:])
+	return e.buf[start : start+n]
+}
+
+// Truncate discards everything after the first n bytes, to abandon a
+// partly encoded message. It keeps any error.
+func (e *Encoder) Truncate(n int) {
+	if n >= 0 && n <= len(e.buf) {
+		e.buf = e.buf[:n]
+	}
 }
