@@ -1,0 +1,525 @@
+package socket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// DefaultBufferSize is the initial size of a Conn's receive buffer. The
+// kernel sizes dump datagrams to the reader's buffer, up to 32 KiB, so this
+// is the largest datagram a dump normally produces.
+const DefaultBufferSize = 32 << 10
+
+// Config configures a Conn. The zero Config opens a plain socket in the
+// calling thread's network namespace with every option off.
+type Config struct {
+	// Netns, if not nil, is the network namespace to open the socket in.
+	// The socket stays in it; the handle may be closed after Dial.
+	Netns *netns.Handle
+	// Groups are multicast groups to join (group numbers, such as
+	// unix.RTNLGRP_LINK, not bit masks).
+	Groups []uint32
+	// ExtAck asks the kernel for extended ACKs: error messages, offending
+	// attribute offsets, warnings (NETLINK_EXT_ACK).
+	ExtAck bool
+	// StrictCheck asks the kernel to validate dump requests strictly and
+	// to filter dumps by the request's fields (NETLINK_GET_STRICT_CHK).
+	StrictCheck bool
+	// CapAck stops the kernel from echoing a failed request's payload in
+	// its error (NETLINK_CAP_ACK). The error then cannot locate the
+	// offending attribute unless the request is still at hand.
+	CapAck bool
+	// NoENOBUFS stops the kernel from reporting receive-queue overruns
+	// (NETLINK_NO_ENOBUFS): lost notifications go unnoticed. Rarely right.
+	NoENOBUFS bool
+	// ListenAllNSID delivers notifications from every namespace that has
+	// an id in this one, each with that id (NETLINK_LISTEN_ALL_NSID).
+	ListenAllNSID bool
+	// ReceiveBufferSize, if positive, sets the kernel receive queue size
+	// in bytes (SO_RCVBUFFORCE when privileged, else SO_RCVBUF, which the
+	// kernel caps at net.core.rmem_max).
+	ReceiveBufferSize int
+	// SendBufferSize, if positive, sets the kernel send buffer size, which
+	// bounds how many bytes of requests one sendmsg may carry.
+	SendBufferSize int
+	// FixedLen, if set, gives the fixed family header length of a request
+	// type, so that errors can name the attribute the kernel rejected.
+	FixedLen wire.FixedLenFunc
+	// Warn, if set, receives the kernel's extended-ACK warnings on
+	// requests that succeeded.
+	Warn func(request unix.NlMsghdr, warning string)
+}
+
+// Stats counts events a caller might otherwise never see.
+type Stats struct {
+	// Foreign is the number of datagrams dropped because they came from
+	// a port other than the kernel's.
+	Foreign uint64
+	// Stale is the number of messages dropped because they answered no
+	// request in progress: replies to abandoned requests, or notifications
+	// on a socket used for requests.
+	Stale uint64
+	// Overruns is the number of ENOBUFS overruns reported.
+	Overruns uint64
+}
+
+// Conn is a netlink socket. Its exchanges ([Conn.Execute], [Conn.Dump],
+// [Conn.Batch], [Conn.Recv]) are serialised: a Conn is safe for concurrent
+// use, but one exchange waits for another to finish. Use several Conns for
+// parallelism.
+type Conn struct {
+	protocol int
+	file     *os.File
+	rc       syscall.RawConn
+	pid      uint32
+	cfg      Config
+
+	seq    atomic.Uint32
+	closed atomic.Bool
+
+	// mu serialises exchanges and guards everything below it.
+	mu sync.Mutex
+	// buf is the receive buffer; peek is set once a datagram has been
+	// truncated, after which sizes are checked before each receive.
+	buf  []byte
+	peek bool
+	// pending is the sequence number of a dump abandoned midway, whose
+	// remaining replies must be drained before the next exchange.
+	pending    uint32
+	hasPending bool
+
+	// The recvmsg arguments live here, so that receiving allocates
+	// nothing; recvFn is the method value passed to the poller.
+	msg    unix.Msghdr
+	iov    unix.Iovec
+	from   unix.RawSockaddrNetlink
+	oob    []byte
+	flags  int
+	n      int
+	rerr   error
+	recvFn func(fd uintptr) bool
+
+	sendFn  func(fd uintptr) bool
+	sendBuf []byte
+	serr    error
+	to      unix.RawSockaddrNetlink
+
+	foreign, stale, overruns atomic.Uint64
+
+	// dl guards the deadline against a context callback that fires after
+	// its exchange ended; gen identifies the exchange in progress.
+	dl  sync.Mutex
+	gen uint64
+}
+
+// Dial opens and binds a netlink socket of the given protocol, such as
+// unix.NETLINK_ROUTE. cfg may be nil.
+func Dial(protocol int, cfg *Config) (*Conn, error) {
+	var c Config
+	if cfg != nil {
+		c = *cfg
+	}
+	var fd int
+	open := func() error {
+		var err error
+		fd, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, protocol)
+		return err
+	}
+	var err error
+	if c.Netns != nil {
+		// A socket belongs to the namespace it was created in, whatever
+		// thread uses it later: only the creation needs the switch.
+		err = netns.Do(c.Netns, open)
+	} else {
+		err = open()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("socket: open netlink protocol %d: %w", protocol, err)
+	}
+	conn, err := newConn(fd, protocol, c)
+	if err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return conn, nil
+}
+
+func newConn(fd, protocol int, cfg Config) (*Conn, error) {
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return nil, fmt.Errorf("socket: bind: %w", err)
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil, fmt.Errorf("socket: getsockname: %w", err)
+	}
+	nl, ok := sa.(*unix.SockaddrNetlink)
+	if !ok {
+		return nil, fmt.Errorf("socket: getsockname returned %T", sa)
+	}
+	c := &Conn{protocol: protocol, pid: nl.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize)}
+	c.to.Family = unix.AF_NETLINK // port 0, groups 0: the kernel
+	c.seq.Store(1)
+	c.recvFn = c.recvmsg
+	c.sendFn = c.sendto
+
+	bools := []struct {
+		on  bool
+		opt int
+	}{
+		{cfg.ExtAck, unix.NETLINK_EXT_ACK},
+		{cfg.StrictCheck, unix.NETLINK_GET_STRICT_CHK},
+		{cfg.CapAck, unix.NETLINK_CAP_ACK},
+		{cfg.NoENOBUFS, unix.NETLINK_NO_ENOBUFS},
+		{cfg.ListenAllNSID, unix.NETLINK_LISTEN_ALL_NSID},
+	}
+	for _, b := range bools {
+		if b.on {
+			if err := setBool(fd, b.opt, true); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if cfg.ListenAllNSID {
+		c.oob = make([]byte, unix.CmsgSpace(4))
+	}
+	if cfg.ReceiveBufferSize > 0 {
+		if err := setBufSize(fd, unix.SO_RCVBUFFORCE, unix.SO_RCVBUF, cfg.ReceiveBufferSize); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.SendBufferSize > 0 {
+		if err := setBufSize(fd, unix.SO_SNDBUFFORCE, unix.SO_SNDBUF, cfg.SendBufferSize); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range cfg.Groups {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
+			return nil, fmt.Errorf("socket: join group %d: %w", g, err)
+		}
+	}
+	// os.NewFile registers a non-blocking descriptor with the poller.
+	c.file = os.NewFile(uintptr(fd), "netlink")
+	rc, err := c.file.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	c.rc = rc
+	return c, nil
+}
+
+func setBool(fd, opt int, on bool) error {
+	v := 0
+	if on {
+		v = 1
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, opt, v); err != nil {
+		return fmt.Errorf("socket: netlink option %d: %w", opt, err)
+	}
+	return nil
+}
+
+func setBufSize(fd, force, plain, n int) error {
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, force, n); err == nil {
+		return nil
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, plain, n); err != nil {
+		return fmt.Errorf("socket: buffer size %d: %w", n, err)
+	}
+	return nil
+}
+
+// PortID returns the port id the kernel assigned to the socket.
+func (c *Conn) PortID() uint32 { return c.pid }
+
+// Protocol returns the netlink protocol the socket was opened with.
+func (c *Conn) Protocol() int { return c.protocol }
+
+// Stats returns the socket's counters.
+func (c *Conn) Stats() Stats {
+	return Stats{Foreign: c.foreign.Load(), Stale: c.stale.Load(), Overruns: c.overruns.Load()}
+}
+
+// control runs f on the descriptor, unless the socket is closed.
+func (c *Conn) control(f func(fd int) error) error {
+	var ferr error
+	err := c.rc.Control(func(fd uintptr) { ferr = f(int(fd)) })
+	if err != nil {
+		return c.closedErr(err)
+	}
+	return ferr
+}
+
+// JoinGroup subscribes the socket to multicast group g.
+func (c *Conn) JoinGroup(g uint32) error {
+	return c.control(func(fd int) error {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
+			return fmt.Errorf("socket: join group %d: %w", g, err)
+		}
+		return nil
+	})
+}
+
+// LeaveGroup unsubscribes the socket from multicast group g.
+func (c *Conn) LeaveGroup(g uint32) error {
+	return c.control(func(fd int) error {
+		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_DROP_MEMBERSHIP, int(g)); err != nil {
+			return fmt.Errorf("socket: leave group %d: %w", g, err)
+		}
+		return nil
+	})
+}
+
+// SetOption turns a SOL_NETLINK boolean option, such as
+// unix.NETLINK_NO_ENOBUFS, on or off.
+func (c *Conn) SetOption(opt int, on bool) error {
+	return c.control(func(fd int) error { return setBool(fd, opt, on) })
+}
+
+// SetReceiveBufferSize sets the kernel receive queue size, forcing it past
+// net.core.rmem_max when privileged.
+func (c *Conn) SetReceiveBufferSize(n int) error {
+	return c.control(func(fd int) error { return setBufSize(fd, unix.SO_RCVBUFFORCE, unix.SO_RCVBUF, n) })
+}
+
+// Close closes the socket. It is safe to call more than once and while
+// other goroutines are blocked in the socket, which then return an error
+// that wraps net.ErrClosed.
+func (c *Conn) Close() error {
+	if c.closed.Swap(true) {
+		return nil
+	}
+	return c.file.Close()
+}
+
+// closedErr reports any failure on a closed socket as net.ErrClosed: the
+// poller's own error for it is internal to the standard library.
+func (c *Conn) closedErr(err error) error {
+	if c.closed.Load() || errors.Is(err, os.ErrClosed) {
+		return fmt.Errorf("socket: %w", net.ErrClosed)
+	}
+	return err
+}
+
+// nextSeq reserves n consecutive sequence numbers and returns the first.
+// Zero is skipped: notifications carry it.
+func (c *Conn) nextSeq(n uint32) uint32 {
+	for {
+		end := c.seq.Add(n)
+		first := end - n
+		if first != 0 && first <= end-1 {
+			return first
+		}
+		// The n numbers would wrap through zero; claim the next block.
+	}
+}
+
+// begin arms ctx's deadline and cancellation on the socket for one
+// exchange; end disarms them. The generation check keeps a cancellation
+// that fires late from poisoning the next exchange.
+func (c *Conn) begin(ctx context.Context) (stop func() bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c.dl.Lock()
+	c.gen++
+	gen := c.gen
+	if d, ok := ctx.Deadline(); ok {
+		c.file.SetDeadline(d)
+	}
+	c.dl.Unlock()
+	if ctx.Done() == nil {
+		return nil, nil
+	}
+	return context.AfterFunc(ctx, func() {
+		c.dl.Lock()
+		if c.gen == gen {
+			c.file.SetDeadline(time.Unix(1, 0))
+		}
+		c.dl.Unlock()
+	}), nil
+}
+
+func (c *Conn) end(ctx context.Context, stop func() bool) {
+	if stop != nil {
+		stop()
+	}
+	c.dl.Lock()
+	c.gen++
+	if stop != nil || ctxHasDeadline(ctx) {
+		c.file.SetDeadline(time.Time{})
+	}
+	c.dl.Unlock()
+}
+
+func ctxHasDeadline(ctx context.Context) bool {
+	_, ok := ctx.Deadline()
+	return ok
+}
+
+// ctxErr prefers the context's error to the poller's deadline error that
+// the context caused. The poller's timer may fire an instant before the
+// context's own, so a passed deadline counts even while ctx.Err is nil.
+func (c *Conn) ctxErr(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			return context.DeadlineExceeded
+		}
+	}
+	return c.closedErr(err)
+}
+
+// sendto is the poller callback that sends c.sendBuf to the kernel.
+func (c *Conn) sendto(fd uintptr) bool {
+	var p unsafe.Pointer
+	if len(c.sendBuf) > 0 {
+		p = unsafe.Pointer(&c.sendBuf[0])
+	}
+	_, _, e := unix.Syscall6(unix.SYS_SENDTO, fd, uintptr(p), uintptr(len(c.sendBuf)), 0,
+		uintptr(unsafe.Pointer(&c.to)), unix.SizeofSockaddrNetlink)
+	switch e {
+	case unix.EAGAIN:
+		return false
+	case unix.EINTR:
+		return false
+	case 0:
+		c.serr = nil
+	default:
+		c.serr = e
+	}
+	return true
+}
+
+// send writes one datagram of requests to the kernel.
+func (c *Conn) send(b []byte) error {
+	c.sendBuf = b
+	err := c.rc.Write(c.sendFn)
+	c.sendBuf = nil
+	if err != nil {
+		return err
+	}
+	if c.serr != nil {
+		return fmt.Errorf("socket: sendto: %w", c.serr)
+	}
+	return nil
+}
+
+// recvmsg is the poller callback that receives one datagram into c.buf.
+func (c *Conn) recvmsg(fd uintptr) bool {
+	c.iov.Base = &c.buf[0]
+	c.iov.SetLen(len(c.buf))
+	c.msg.Name = (*byte)(unsafe.Pointer(&c.from))
+	c.msg.Namelen = unix.SizeofSockaddrNetlink
+	c.msg.Iov = &c.iov
+	c.msg.SetIovlen(1)
+	if c.oob != nil {
+		c.msg.Control = &c.oob[0]
+		c.msg.SetControllen(len(c.oob))
+	}
+	n, _, e := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&c.msg)), uintptr(c.flags))
+	switch e {
+	case unix.EAGAIN, unix.EINTR:
+		return false
+	case 0:
+		c.n, c.rerr = int(n), nil
+	default:
+		c.n, c.rerr = 0, e
+	}
+	return true
+}
+
+// Datagram is one received datagram. Data aliases the socket's receive
+// buffer and is valid until the next receive on the socket.
+type Datagram struct {
+	Data []byte
+	// NSID is the id, in the socket's namespace, of the namespace a
+	// notification came from, when [Config.ListenAllNSID] is set and the
+	// notification came from another namespace; otherwise -1.
+	NSID int32
+}
+
+// recv receives one datagram from the kernel, dropping foreign ones.
+func (c *Conn) recv() (Datagram, error) {
+	for {
+		if c.peek {
+			// MSG_TRUNC makes recvmsg return the datagram's real size.
+			c.flags = unix.MSG_PEEK | unix.MSG_TRUNC
+			if err := c.rc.Read(c.recvFn); err != nil {
+				return Datagram{}, err
+			}
+			if c.rerr == nil && c.n > len(c.buf) {
+				c.buf = make([]byte, wire.Align(c.n))
+			}
+		}
+		c.flags = unix.MSG_TRUNC
+		if err := c.rc.Read(c.recvFn); err != nil {
+			return Datagram{}, err
+		}
+		if c.rerr != nil {
+			if c.rerr == unix.ENOBUFS {
+				c.overruns.Add(1)
+				return Datagram{}, ErrOverrun
+			}
+			return Datagram{}, fmt.Errorf("socket: recvmsg: %w", c.rerr)
+		}
+		if c.from.Pid != 0 {
+			c.foreign.Add(1)
+			continue
+		}
+		if c.n > len(c.buf) || c.msg.Flags&unix.MSG_TRUNC != 0 {
+			err := &TruncatedError{Size: c.n, Buffer: len(c.buf)}
+			c.buf = make([]byte, wire.Align(c.n))
+			c.peek = true
+			return Datagram{}, err
+		}
+		return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, nil
+	}
+}
+
+// nsid extracts the NETLINK_LISTEN_ALL_NSID control message, if any.
+func (c *Conn) nsid() int32 {
+	if c.oob == nil {
+		return -1
+	}
+	cl := int(c.msg.Controllen)
+	if cl < unix.CmsgLen(4) || cl > len(c.oob) {
+		return -1
+	}
+	h := (*unix.Cmsghdr)(unsafe.Pointer(&c.oob[0]))
+	if h.Level != unix.SOL_NETLINK || h.Type != unix.NETLINK_LISTEN_ALL_NSID || int(h.Len) < unix.CmsgLen(4) {
+		return -1
+	}
+	return int32(nativeUint32(c.oob[unix.CmsgLen(0):]))
+}
+
+// Recv waits for and returns the next datagram from the kernel, typically a
+// multicast notification after [Conn.JoinGroup]. It returns [ErrOverrun]
+// once for each overrun, after which notifications continue.
+func (c *Conn) Recv(ctx context.Context) (Datagram, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	stop, err := c.begin(ctx)
+	if err != nil {
+		return Datagram{}, err
+	}
+	d, err := c.recv()
+	c.end(ctx, stop)
+	return d, c.ctxErr(ctx, err)
+}

@@ -1,0 +1,37 @@
+package socket
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrOverrun reports that the kernel dropped messages for this socket
+// because its receive queue was full (ENOBUFS). What was lost cannot be
+// recovered from the socket: a subscriber must resynchronise, for instance
+// by dumping again. The socket itself stays usable. errors.Is(err,
+// unix.ENOBUFS) is true for it as well.
+var ErrOverrun error = overrunError{}
+
+type overrunError struct{}
+
+func (overrunError) Error() string {
+	return "socket: receive queue overrun (ENOBUFS): the kernel dropped messages"
+}
+
+func (overrunError) Is(target error) bool { return target == unix.ENOBUFS }
+
+// TruncatedError reports a datagram larger than the receive buffer. The
+// datagram is lost; the buffer has been grown to fit it, and the socket
+// checks sizes before receiving from then on, so that it cannot happen
+// twice. Requests that make the kernel send very large messages (link
+// dumps with VF information on SR-IOV hosts) are best served by a larger
+// [Config.ReceiveBufferSize] from the start.
+type TruncatedError struct {
+	Size   int // the datagram's size
+	Buffer int // the buffer's size when it arrived
+}
+
+func (e *TruncatedError) Error() string {
+	return fmt.Sprintf("socket: %d-byte datagram truncated by a %d-byte receive buffer and lost", e.Size, e.Buffer)
+}

@@ -1,0 +1,519 @@
+package socket
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"unsafe"
+
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// single checks that req holds exactly one message and returns its header.
+func single(req []byte) (unix.NlMsghdr, error) {
+	m, rest, ok, err := wire.Next(req)
+	if err != nil {
+		return unix.NlMsghdr{}, err
+	}
+	if !ok || len(rest) != 0 {
+		return unix.NlMsghdr{}, errors.New("socket: request buffer must hold exactly one message")
+	}
+	return m.Header, nil
+}
+
+// stamp writes seq and flags into the header of the message at b.
+func stamp(b []byte, seq uint32, flags uint16) {
+	nativePutUint16(b[6:], flags)
+	nativePutUint32(b[8:], seq)
+}
+
+// kernelErr converts a failed acknowledgement into an error, locating the
+// rejected attribute in req when the kernel did not echo it.
+func (c *Conn) kernelErr(ack wire.Ack, req []byte) error {
+	err := ack.Err(c.cfg.FixedLen)
+	var e *wire.Error
+	if errors.As(err, &e) && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
+		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
+			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
+		}
+	}
+	return err
+}
+
+func (c *Conn) warn(ack wire.Ack) {
+	if c.cfg.Warn != nil {
+		if w := ack.Warning(); w != "" {
+			c.cfg.Warn(ack.Request, w)
+		}
+	}
+}
+
+// drain discards the rest of a dump abandoned midway; the kernel refuses
+// a new dump on a socket with one in progress (EBUSY).
+func (c *Conn) drain() error {
+	for c.hasPending {
+		d, err := c.recv()
+		if err != nil {
+			if err == ErrOverrun {
+				continue
+			}
+			return err
+		}
+		for m, err := range wire.Messages(d.Data) {
+			if err != nil {
+				break
+			}
+			c.stale.Add(1)
+			if m.Header.Seq == c.pending && m.Header.Pid == c.pid &&
+				(m.Header.Type == unix.NLMSG_DONE || m.Header.Type == unix.NLMSG_ERROR) {
+				c.hasPending = false
+			}
+		}
+	}
+	return nil
+}
+
+// Execute sends one request and waits for the kernel's acknowledgement.
+// It stamps a sequence number into req and sets NLM_F_ACK. Replies other
+// than the acknowledgement, such as the object a get request returns or an
+// NLM_F_ECHO copy, are passed to onReply, which may be nil; their data is
+// valid only during the call. An error from onReply is returned once the
+// exchange is over, so that the socket stays in step.
+//
+// Dump requests (NLM_F_DUMP) must use [Conn.Dump].
+func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	h, err := single(req)
+	if err != nil {
+		return err
+	}
+	if h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+		return errors.New("socket: Execute with a dump request; use Dump")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	stop, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.end(ctx, stop)
+	if err := c.drain(); err != nil {
+		return c.ctxErr(ctx, err)
+	}
+	seq := c.nextSeq(1)
+	stamp(req, seq, h.Flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
+	if err := c.send(req); err != nil {
+		return c.ctxErr(ctx, err)
+	}
+	var replyErr error
+	for {
+		d, err := c.recv()
+		if err != nil {
+			return c.ctxErr(ctx, err)
+		}
+		for m, err := range wire.Messages(d.Data) {
+			if err != nil {
+				return err
+			}
+			if m.Header.Seq != seq || m.Header.Pid != c.pid {
+				c.stale.Add(1)
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
+				ack, err := wire.DecodeAck(m)
+				if err != nil {
+					return err
+				}
+				if ack.Errno != 0 {
+					return c.kernelErr(ack, req)
+				}
+				if m.Header.Type == unix.NLMSG_DONE {
+					// The end of a multi-part reply; the ack follows.
+					continue
+				}
+				c.warn(ack)
+				return replyErr
+			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+			default:
+				if onReply != nil && replyErr == nil {
+					replyErr = onReply(m)
+				}
+			}
+		}
+	}
+}
+
+// Dump sends a dump request and yields its replies in order. It stamps a
+// sequence number into req and sets NLM_F_DUMP. Each yielded message
+// aliases the receive buffer and is valid until the next iteration.
+//
+// An error ends the sequence: a *wire.Error when the kernel rejects the
+// dump, [ErrOverrun] or another receive error, or, after every message was
+// yielded, wire.ErrDumpInterrupted when the kernel flagged the dump as
+// inconsistent (NLM_F_DUMP_INTR); see wire.Retry.
+//
+// The socket is held for the whole iteration: the loop body must not use
+// the same Conn. Breaking out early is allowed; the rest of the dump is
+// discarded before the socket's next exchange.
+func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
+	return func(yield func(wire.Message, error) bool) {
+		h, err := single(req)
+		if err != nil {
+			yield(wire.Message{}, err)
+			return
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		stop, err := c.begin(ctx)
+		if err != nil {
+			yield(wire.Message{}, err)
+			return
+		}
+		defer c.end(ctx, stop)
+		if err := c.drain(); err != nil {
+			yield(wire.Message{}, c.ctxErr(ctx, err))
+			return
+		}
+		seq := c.nextSeq(1)
+		stamp(req, seq, (h.Flags|unix.NLM_F_REQUEST|unix.NLM_F_DUMP)&^unix.NLM_F_ACK)
+		if err := c.send(req); err != nil {
+			yield(wire.Message{}, c.ctxErr(ctx, err))
+			return
+		}
+		// From here on, leaving before DONE leaves replies in flight.
+		c.pending, c.hasPending = seq, true
+		interrupted := false
+		for {
+			d, err := c.recv()
+			if err != nil {
+				yield(wire.Message{}, c.ctxErr(ctx, err))
+				return
+			}
+			for m, err := range wire.Messages(d.Data) {
+				if err != nil {
+					yield(wire.Message{}, err)
+					return
+				}
+				if m.Header.Seq != seq || m.Header.Pid != c.pid {
+					c.stale.Add(1)
+					continue
+				}
+				if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
+					interrupted = true
+				}
+				switch m.Header.Type {
+				case unix.NLMSG_DONE, unix.NLMSG_ERROR:
+					c.hasPending = false
+					ack, err := wire.DecodeAck(m)
+					if err == nil && ack.Errno != 0 {
+						err = c.kernelErr(ack, req)
+					}
+					if err == nil && interrupted {
+						err = wire.ErrDumpInterrupted
+					}
+					if err != nil {
+						yield(wire.Message{}, err)
+					}
+					return
+				case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+				default:
+					if !yield(m, nil) {
+						return
+					}
+				}
+			}
+		}
+	}
+}
+
+// Notifications yields datagrams from the kernel until ctx is done or the
+// socket fails, for a socket subscribed to multicast groups. An overrun is
+// yielded as [ErrOverrun] and the sequence goes on; any other error ends
+// it. Each datagram is valid until the next iteration. The socket is held
+// for the whole iteration.
+func (c *Conn) Notifications(ctx context.Context) iter.Seq2[Datagram, error] {
+	return func(yield func(Datagram, error) bool) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		stop, err := c.begin(ctx)
+		if err != nil {
+			yield(Datagram{}, err)
+			return
+		}
+		defer c.end(ctx, stop)
+		for {
+			d, err := c.recv()
+			if err != nil {
+				if err == ErrOverrun {
+					if !yield(Datagram{}, err) {
+						return
+					}
+					continue
+				}
+				yield(Datagram{}, c.ctxErr(ctx, err))
+				return
+			}
+			if !yield(d, nil) {
+				return
+			}
+		}
+	}
+}
+
+// BatchError reports the requests of a batch that failed.
+type BatchError struct {
+	Failed int   // how many requests failed
+	First  int   // index of the first failed request
+	Err    error // its error
+}
+
+func (e *BatchError) Error() string {
+	if e.Failed == 1 {
+		return fmt.Sprintf("socket: batch request %d failed: %v", e.First, e.Err)
+	}
+	return fmt.Sprintf("socket: %d batch requests failed, the first (request %d): %v", e.Failed, e.First, e.Err)
+}
+
+// Unwrap returns the first failure's error.
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// ErrUnknownOutcome is the result of a batched request whose outcome was
+// lost: an overrun dropped replies while it was processed, so whether it
+// failed is unknown. A Batch that reports it should be checked against the
+// kernel's state.
+var ErrUnknownOutcome = errors.New("socket: outcome of request unknown: its reply may have been lost to an overrun")
+
+// Batch sends every request in msgs, pipelined in as few sendmsg calls as
+// the socket's send buffer allows, and reports a result for each. msgs
+// holds requests back to back, as a wire.Builder produces them; Batch
+// stamps their sequence numbers and clears NLM_F_ACK, since the kernel
+// reports failures without it, and ends each sendmsg with an
+// acknowledged NLMSG_NOOP that marks when every reply has arrived.
+//
+// results, if not nil, must have one element per request; Batch sets each
+// to nil or to the request's error. onReply, which may be nil, receives the
+// non-error replies (NLM_F_ECHO copies) with the index of their request.
+// Batch returns nil when every request succeeded and otherwise a
+// [*BatchError], which unwraps to the first failure.
+//
+// Extended-ACK warnings are not reported for batched requests.
+func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply func(i int, m wire.Message) error) error {
+	// Index the messages first: bad framing fails before anything is sent.
+	var count int
+	for m, err := range wire.Messages(msgs) {
+		if err != nil {
+			return err
+		}
+		if m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+			return errors.New("socket: Batch cannot carry dump requests")
+		}
+		count++
+	}
+	if results != nil && len(results) != count {
+		return fmt.Errorf("socket: Batch of %d requests with %d result slots", count, len(results))
+	}
+	if count == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	stop, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.end(ctx, stop)
+	if err := c.drain(); err != nil {
+		return c.ctxErr(ctx, err)
+	}
+	limit, err := c.sendLimit()
+	if err != nil {
+		return err
+	}
+	b := batch{c: c, results: results, onReply: onReply}
+	b.first = c.nextSeq(uint32(count))
+	i, off := 0, 0
+	for off < len(msgs) {
+		start, startIdx := off, i
+		for off < len(msgs) {
+			n := int(nativeUint32(msgs[off:]))
+			next := min(off+wire.Align(n), len(msgs))
+			if next-start > limit && off > start {
+				break
+			}
+			stamp(msgs[off:], b.first+uint32(i), nativeUint16(msgs[off+6:])&^unix.NLM_F_ACK|unix.NLM_F_REQUEST)
+			off, i = next, i+1
+		}
+		if err := b.chunk(msgs[start:off], startIdx, i); err != nil {
+			return c.ctxErr(ctx, err)
+		}
+	}
+	if b.failed > 0 {
+		return &BatchError{Failed: b.failed, First: b.firstFailed, Err: b.firstErr}
+	}
+	return nil
+}
+
+// sendLimit is the most bytes one sendmsg may carry: the kernel refuses
+// datagrams over sk_sndbuf - 32 (EMSGSIZE), and the barrier needs room.
+func (c *Conn) sendLimit() (int, error) {
+	var sndbuf int
+	err := c.control(func(fd int) error {
+		var err error
+		sndbuf, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return max(sndbuf-32-wire.HeaderLen, wire.HeaderLen), nil
+}
+
+type batch struct {
+	c           *Conn
+	first       uint32
+	results     []error
+	onReply     func(int, wire.Message) error
+	failed      int
+	firstFailed int
+	firstErr    error
+	barrier     [wire.HeaderLen]byte
+}
+
+func (b *batch) fail(i int, err error) {
+	if b.results != nil {
+		b.results[i] = err
+	}
+	if b.failed == 0 || i < b.firstFailed {
+		b.firstFailed, b.firstErr = i, err
+	}
+	b.failed++
+}
+
+// chunk sends requests lo..hi-1 (bytes p) followed by a barrier and
+// collects their replies up to the barrier's acknowledgement.
+func (b *batch) chunk(p []byte, lo, hi int) error {
+	c := b.c
+	seen := make([]bool, hi-lo)
+	overrun := false
+	barrier := c.nextSeq(1)
+	wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
+		Flags: unix.NLM_F_REQUEST | unix.NLM_F_ACK, Seq: barrier})
+	if err := c.sendv(p, b.barrier[:]); err != nil {
+		return err
+	}
+	for {
+		d, err := c.recv()
+		if err == ErrOverrun {
+			// Replies, possibly the barrier's, were dropped. A new barrier
+			// is acknowledged only after everything before it.
+			overrun = true
+			barrier = c.nextSeq(1)
+			wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
+				Flags: unix.NLM_F_REQUEST | unix.NLM_F_ACK, Seq: barrier})
+			if err := c.send(b.barrier[:]); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for m, err := range wire.Messages(d.Data) {
+			if err != nil {
+				return err
+			}
+			if m.Header.Pid != c.pid {
+				c.stale.Add(1)
+				continue
+			}
+			if m.Header.Seq == barrier && m.Header.Type == unix.NLMSG_ERROR {
+				for i := lo; i < hi; i++ {
+					if !seen[i-lo] {
+						if overrun {
+							b.fail(i, ErrUnknownOutcome)
+						} else if b.results != nil {
+							b.results[i] = nil
+						}
+					}
+				}
+				return nil
+			}
+			idx := int(m.Header.Seq - b.first)
+			if m.Header.Seq < b.first || idx < lo || idx >= hi {
+				c.stale.Add(1)
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR:
+				ack, err := wire.DecodeAck(m)
+				if err != nil {
+					return err
+				}
+				if ack.Errno != 0 && !seen[idx-lo] {
+					seen[idx-lo] = true
+					b.fail(idx, c.kernelErr(ack, b.request(p, lo, idx)))
+				}
+			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
+			default:
+				if b.onReply != nil {
+					if err := b.onReply(idx, m); err != nil && !seen[idx-lo] {
+						seen[idx-lo] = true
+						b.fail(idx, err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// request returns the bytes of request idx within chunk p, which starts
+// with request lo, for locating a rejected attribute.
+func (b *batch) request(p []byte, lo, idx int) []byte {
+	off := b.offsetOf(p, lo, idx)
+	if off < 0 || off+wire.HeaderLen > len(p) {
+		return nil
+	}
+	n := int(nativeUint32(p[off:]))
+	return p[off:min(off+n, len(p))]
+}
+
+func (b *batch) offsetOf(p []byte, lo, idx int) int {
+	off := 0
+	for i := lo; i < idx && off+wire.HeaderLen <= len(p); i++ {
+		off += wire.Align(int(nativeUint32(p[off:])))
+	}
+	return min(off, len(p))
+}
+
+// sendv sends two buffers as one datagram, without copying them together.
+func (c *Conn) sendv(a, b []byte) error {
+	var iov [2]unix.Iovec
+	iov[0].Base, iov[1].Base = &a[0], &b[0]
+	iov[0].SetLen(len(a))
+	iov[1].SetLen(len(b))
+	var msg unix.Msghdr
+	msg.Name = (*byte)(unsafe.Pointer(&c.to))
+	msg.Namelen = unix.SizeofSockaddrNetlink
+	msg.Iov = &iov[0]
+	msg.SetIovlen(2)
+	var serr error
+	err := c.rc.Write(func(fd uintptr) bool {
+		_, _, e := unix.Syscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(&msg)), 0)
+		if e == unix.EAGAIN || e == unix.EINTR {
+			return false
+		}
+		if e != 0 {
+			serr = e
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	if serr != nil {
+		return fmt.Errorf("socket: sendmsg: %w", serr)
+	}
+	return nil
+}
