@@ -1,0 +1,421 @@
+package rtm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Addr is a view of one RTM_NEWADDR message: an address on an interface.
+// An Addr yielded by a dump is valid until the next iteration; Clone
+// detaches it.
+type Addr struct {
+	b   []byte // struct ifaddrmsg, then attributes
+	idx *nla.Index
+}
+
+func newAddr(data []byte, idx *nla.Index) (Addr, error) {
+	if len(data) < unix.SizeofIfAddrmsg {
+		return Addr{}, fmt.Errorf("rtm: address message of %d bytes", len(data))
+	}
+	if idx != nil {
+		idx.Reset(nla.Chain(data[unix.SizeofIfAddrmsg:]))
+	}
+	return Addr{b: data, idx: idx}, nil
+}
+
+// AddrFromBytes returns the Addr in a message payload (the bytes after
+// nlmsghdr), for decoding captured messages.
+func AddrFromBytes(b []byte) (Addr, error) { return newAddr(b, nil) }
+
+// Clone returns a copy of a that owns its bytes.
+func (a Addr) Clone() Addr { return Addr{b: bytes.Clone(a.b)} }
+
+// Bytes returns the message payload a views.
+func (a Addr) Bytes() []byte { return a.b }
+
+// Chain returns the attribute chain.
+func (a Addr) Chain() nla.Chain { return nla.Chain(a.b[unix.SizeofIfAddrmsg:]) }
+
+func (a Addr) get(t uint16) (nla.Attr, bool) {
+	if a.idx != nil {
+		return a.idx.Get(t)
+	}
+	return a.Chain().Get(t)
+}
+
+func (a Addr) ip(t uint16) netip.Addr {
+	at, _ := a.get(t)
+	ip, _ := at.Addr()
+	return ip
+}
+
+// Family returns AF_INET or AF_INET6.
+func (a Addr) Family() uint8 { return a.b[0] }
+
+// PrefixLen returns ifa_prefixlen.
+func (a Addr) PrefixLen() int { return int(a.b[1]) }
+
+// Flags returns the IFA_F_* flags: IFA_FLAGS when present (it holds all
+// 32 bits), else the header's 8.
+func (a Addr) Flags() uint32 {
+	if at, ok := a.get(unix.IFA_FLAGS); ok {
+		if v, err := at.Uint32(); err == nil {
+			return v
+		}
+	}
+	return uint32(a.b[2])
+}
+
+// Scope returns ifa_scope (RT_SCOPE_*).
+func (a Addr) Scope() uint8 { return a.b[3] }
+
+// Index returns the interface index.
+func (a Addr) Index() int32 { return int32(native.Uint32(a.b[4:])) }
+
+// Local returns IFA_LOCAL: the address itself on IPv4 (absent on IPv6).
+func (a Addr) Local() netip.Addr { return a.ip(unix.IFA_LOCAL) }
+
+// Address returns IFA_ADDRESS: on IPv6 the address itself, on IPv4 the
+// peer address of a point-to-point link or else the local address again.
+func (a Addr) Address() netip.Addr { return a.ip(unix.IFA_ADDRESS) }
+
+// IP returns the interface's own address: IFA_LOCAL if present, else
+// IFA_ADDRESS.
+func (a Addr) IP() netip.Addr {
+	if ip := a.Local(); ip.IsValid() {
+		return ip
+	}
+	return a.Address()
+}
+
+// Prefix returns IP with PrefixLen, host bits kept, as "ip addr" shows
+// it: 192.0.2.1/24.
+func (a Addr) Prefix() netip.Prefix { return netip.PrefixFrom(a.IP(), a.PrefixLen()) }
+
+// Peer returns the point-to-point peer: IFA_ADDRESS when it differs from
+// IFA_LOCAL, else the zero Addr.
+func (a Addr) Peer() netip.Addr {
+	l, p := a.Local(), a.Address()
+	if l.IsValid() && p.IsValid() && l != p {
+		return p
+	}
+	return netip.Addr{}
+}
+
+// Broadcast returns IFA_BROADCAST.
+func (a Addr) Broadcast() netip.Addr { return a.ip(unix.IFA_BROADCAST) }
+
+// Label returns IFA_LABEL (IPv4 only).
+func (a Addr) Label() string {
+	at, _ := a.get(unix.IFA_LABEL)
+	s, _ := at.Text()
+	return s
+}
+
+// Protocol returns IFA_PROTO, who added the address (IFAPROT_*), or 0.
+func (a Addr) Protocol() uint8 {
+	at, _ := a.get(ifaProto)
+	v, _ := at.Uint8()
+	return v
+}
+
+// RoutePriority returns IFA_RT_PRIORITY, the metric of the prefix route.
+func (a Addr) RoutePriority() uint32 {
+	at, _ := a.get(unix.IFA_RT_PRIORITY)
+	v, _ := at.Uint32()
+	return v
+}
+
+// AddrCacheInfo is struct ifa_cacheinfo: lifetimes in seconds
+// (0xffffffff is forever) and timestamps in hundredths of a second since
+// boot.
+type AddrCacheInfo struct {
+	Preferred, Valid uint32
+	Created, Updated uint32
+}
+
+// Forever is the lifetime of an address that never expires.
+const Forever = 0xffffffff
+
+// CacheInfo returns IFA_CACHEINFO.
+func (a Addr) CacheInfo() (AddrCacheInfo, bool) {
+	at, ok := a.get(unix.IFA_CACHEINFO)
+	if !ok || len(at.Data) < 16 {
+		return AddrCacheInfo{}, false
+	}
+	d := at.Data
+	return AddrCacheInfo{native.Uint32(d), native.Uint32(d[4:]), native.Uint32(d[8:]), native.Uint32(d[12:])}, true
+}
+
+// Get returns an attribute by pyroute2-style name ("local", "label",
+// ("cacheinfo", "ifa_valid")).
+func (a Addr) Get(path ...string) (Value, bool) {
+	if a.idx != nil {
+		return getPath(addrSchema, a.idx, a.Chain(), path)
+	}
+	c := a.Chain()
+	return getPath(addrSchema, c, c, path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (a Addr) Attrs() iter.Seq2[string, Value] { return attrs(addrSchema, a.Chain()) }
+
+// AddrFilter selects the addresses a dump returns.
+type AddrFilter struct {
+	// Family is AF_INET, AF_INET6, or 0 for both. Kernel-side.
+	Family uint8
+	// Index keeps the addresses of one interface. Kernel-side.
+	Index int32
+	// Scope, if ScopeSet, keeps addresses of that scope. User space: the
+	// kernel does not filter address dumps by scope.
+	Scope    uint8
+	ScopeSet bool
+	// Label keeps IPv4 addresses with this label. User space.
+	Label string
+}
+
+func (f *AddrFilter) keep(a Addr) bool {
+	if f == nil {
+		return true
+	}
+	if f.ScopeSet && a.Scope() != f.Scope {
+		return false
+	}
+	if f.Label != "" {
+		at, _ := a.get(unix.IFA_LABEL)
+		b, _ := at.TextBytes()
+		if string(b) != f.Label {
+			return false
+		}
+	}
+	return true
+}
+
+// Addrs streams the addresses that f selects (every address when f is
+// nil). Each Addr is valid until the next iteration.
+func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error] {
+	return func(yield func(Addr, error) bool) {
+		b := h.newBuilder()
+		b.Begin(unix.RTM_GETADDR, unix.NLM_F_DUMP)
+		ifa := b.Fixed(unix.SizeofIfAddrmsg)
+		if ifa != nil && f != nil {
+			ifa[0] = f.Family
+			native.PutUint32(ifa[4:], uint32(f.Index))
+		}
+		b.End()
+		var idx nla.Index
+		for m, err := range h.dump(ctx, "address dump", b) {
+			if err != nil {
+				yield(Addr{}, err)
+				return
+			}
+			if m.Header.Type != unix.RTM_NEWADDR {
+				continue
+			}
+			a, err := newAddr(m.Data, &idx)
+			if err != nil {
+				yield(Addr{}, err)
+				return
+			}
+			if f.keep(a) && !yield(a, nil) {
+				return
+			}
+		}
+	}
+}
+
+// AddrSpec describes an address to add, replace or delete.
+type AddrSpec struct {
+	// Index is the interface's index. Required.
+	Index int32
+	// Prefix is the address and its prefix length: 192.0.2.1/24.
+	Prefix netip.Prefix
+	// Peer is the remote address of a point-to-point link (IPv4 only),
+	// with the prefix length that applies to it.
+	Peer netip.Prefix
+	// Broadcast is the IPv4 broadcast address, if any.
+	Broadcast netip.Addr
+	// Label is an IPv4 address label, which iproute2 requires to begin
+	// with the interface name.
+	Label string
+	// Scope is the address scope (RT_SCOPE_*). Zero means iproute2's
+	// default: host for loopback addresses, universe otherwise.
+	Scope uint8
+	// Flags are IFA_F_* flags such as unix.IFA_F_NODAD.
+	Flags uint32
+	// ValidLifetime and PreferredLifetime are in seconds; both zero means
+	// forever, and setting either requires PreferredLifetime <=
+	// ValidLifetime.
+	ValidLifetime, PreferredLifetime uint32
+	// Protocol records who added the address (IFA_PROTO).
+	Protocol uint8
+	// RoutePriority sets the metric of the prefix route (IFA_RT_PRIORITY).
+	RoutePriority uint32
+}
+
+func (s *AddrSpec) validate(del bool) error {
+	if s.Index <= 0 {
+		return fmt.Errorf("invalid interface index %d", s.Index)
+	}
+	if !s.Prefix.IsValid() {
+		return errors.New("no valid address prefix")
+	}
+	a := s.Prefix.Addr()
+	if a.Is4In6() {
+		return fmt.Errorf("address %v is IPv4-mapped IPv6; use the IPv4 form", a)
+	}
+	is4 := a.Is4()
+	if s.Peer.IsValid() && s.Peer.Addr().Is4() != is4 {
+		return fmt.Errorf("peer %v and address %v differ in family", s.Peer, s.Prefix)
+	}
+	if s.Broadcast.IsValid() && (!is4 || !s.Broadcast.Is4()) {
+		return fmt.Errorf("broadcast %v needs an IPv4 address", s.Broadcast)
+	}
+	if s.Label != "" && (!is4 || len(s.Label) >= unix.IFNAMSIZ) {
+		return fmt.Errorf("label %q: labels are IPv4-only and at most %d bytes", s.Label, unix.IFNAMSIZ-1)
+	}
+	if !del && (s.ValidLifetime != 0 || s.PreferredLifetime != 0) && s.PreferredLifetime > s.ValidLifetime {
+		return fmt.Errorf("preferred lifetime %d exceeds valid lifetime %d", s.PreferredLifetime, s.ValidLifetime)
+	}
+	return nil
+}
+
+// encodeAddr writes an RTM_NEWADDR or RTM_DELADDR request for s, laid out
+// as iproute2 lays out the same command.
+func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
+	if err := s.validate(typ == unix.RTM_DELADDR); err != nil {
+		return err
+	}
+	local := s.Prefix.Addr()
+	family := uint8(unix.AF_INET6)
+	if local.Is4() {
+		family = unix.AF_INET
+	}
+	b.Begin(typ, flags)
+	ifa := b.Fixed(unix.SizeofIfAddrmsg)
+	plen := s.Prefix.Bits()
+	if s.Peer.IsValid() {
+		plen = s.Peer.Bits()
+	}
+	scope := s.Scope
+	if scope == 0 && typ != unix.RTM_DELADDR && local.IsLoopback() {
+		scope = unix.RT_SCOPE_HOST
+	}
+	if ifa != nil {
+		ifa[0], ifa[1], ifa[3] = family, uint8(plen), scope
+		if s.Flags <= 0xff {
+			ifa[2] = uint8(s.Flags)
+		}
+		native.PutUint32(ifa[4:], uint32(s.Index))
+	}
+	b.Addr(unix.IFA_LOCAL, local)
+	if s.Peer.IsValid() {
+		b.Addr(unix.IFA_ADDRESS, s.Peer.Addr())
+	} else {
+		b.Addr(unix.IFA_ADDRESS, local)
+	}
+	if s.Broadcast.IsValid() {
+		b.Addr(unix.IFA_BROADCAST, s.Broadcast)
+	}
+	if s.Label != "" {
+		b.String(unix.IFA_LABEL, s.Label)
+	}
+	if s.Flags > 0xff {
+		b.Uint32(unix.IFA_FLAGS, s.Flags)
+	}
+	if s.ValidLifetime != 0 || s.PreferredLifetime != 0 {
+		var cache [16]byte
+		native.PutUint32(cache[0:], s.PreferredLifetime)
+		native.PutUint32(cache[4:], s.ValidLifetime)
+		b.Binary(unix.IFA_CACHEINFO, cache[:])
+	}
+	if s.RoutePriority != 0 {
+		b.Uint32(unix.IFA_RT_PRIORITY, s.RoutePriority)
+	}
+	if s.Protocol != 0 {
+		b.Uint8(ifaProto, s.Protocol)
+	}
+	b.End()
+	return nil
+}
+
+func (h *Handle) addrOp(ctx context.Context, op string, typ, flags uint16, s AddrSpec) error {
+	b := h.newBuilder()
+	if err := encodeAddr(b, typ, flags, &s); err != nil {
+		h.builder.Put(b)
+		return fmt.Errorf("rtm: %s %v: %w", op, s.Prefix, err)
+	}
+	return h.execute(ctx, fmt.Sprintf("%s %v", op, s.Prefix), b, nil)
+}
+
+// AddrAdd adds an address; it fails with EEXIST if it is already there.
+func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error {
+	return h.addrOp(ctx, "address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, s)
+}
+
+// AddrReplace adds an address or updates the existing one's settings.
+func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
+	return h.addrOp(ctx, "address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, s)
+}
+
+// AddrDel deletes an address.
+func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error {
+	return h.addrOp(ctx, "address del", unix.RTM_DELADDR, 0, s)
+}
+
+// AddrFlush deletes every address f selects, in one pipelined batch, and
+// returns how many it deleted. Deleting a primary IPv4 address can take
+// its secondaries with it; those are not errors.
+func (h *Handle) AddrFlush(ctx context.Context, f *AddrFilter) (int, error) {
+	var specs []AddrSpec
+	for a, err := range h.Addrs(ctx, f) {
+		if err != nil {
+			return 0, err
+		}
+		specs = append(specs, AddrSpec{Index: a.Index(), Prefix: netip.PrefixFrom(a.IP(), a.PrefixLen()), Peer: peerPrefix(a)})
+	}
+	if len(specs) == 0 {
+		return 0, nil
+	}
+	bt := h.NewBatch()
+	for i := range specs {
+		if err := bt.AddrDel(specs[i]); err != nil {
+			return 0, err
+		}
+	}
+	results, err := bt.Run(ctx)
+	n := 0
+	for _, r := range results {
+		if r == nil || errors.Is(r, unix.EADDRNOTAVAIL) {
+			n++
+		}
+	}
+	if err != nil {
+		var failed error
+		for _, r := range results {
+			if r != nil && !errors.Is(r, unix.EADDRNOTAVAIL) {
+				failed = r
+				break
+			}
+		}
+		if failed != nil {
+			return n, failed
+		}
+	}
+	return n, nil
+}
+
+func peerPrefix(a Addr) netip.Prefix {
+	if p := a.Peer(); p.IsValid() {
+		return netip.PrefixFrom(p, a.PrefixLen())
+	}
+	return netip.Prefix{}
+}

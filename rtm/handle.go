@@ -1,0 +1,298 @@
+package rtm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Handle is an RTNL (NETLINK_ROUTE) handle, the Go counterpart of
+// pyroute2's IPRoute. It is safe for concurrent use: each exchange borrows
+// a socket from a small pool, so that concurrent calls run in parallel
+// rather than queueing on one socket.
+type Handle struct {
+	cfg     socket.Config
+	ns      *netns.Handle
+	idle    chan *socket.Conn
+	closed  atomic.Bool
+	mu      sync.Mutex
+	open    map[*socket.Conn]struct{}
+	builder sync.Pool
+}
+
+// Option configures [Dial].
+type Option func(*options) error
+
+type options struct {
+	nsName, nsPath string
+	ns             *netns.Handle
+	noStrict       bool
+	noExtAck       bool
+	rcvbuf         int
+	pool           int
+}
+
+// WithNetns opens the handle in the named network namespace, as
+// pyroute2's IPRoute(netns="name") does (iproute2's /run/netns names).
+func WithNetns(name string) Option {
+	return func(o *options) error { o.nsName = name; return nil }
+}
+
+// WithNetnsPath opens the handle in the network namespace at path, such
+// as /proc/PID/ns/net.
+func WithNetnsPath(path string) Option {
+	return func(o *options) error { o.nsPath = path; return nil }
+}
+
+// WithNetnsHandle opens the handle in the namespace h refers to. The
+// handle keeps its own reference; h may be closed after Dial.
+func WithNetnsHandle(h *netns.Handle) Option {
+	return func(o *options) error {
+		if h == nil {
+			return errors.New("rtm: WithNetnsHandle(nil)")
+		}
+		o.ns = h
+		return nil
+	}
+}
+
+// WithoutStrictCheck turns NETLINK_GET_STRICT_CHK off, for kernels older
+// than 4.20. Dumps are then filtered in user space where the kernel would
+// have filtered them.
+func WithoutStrictCheck() Option {
+	return func(o *options) error { o.noStrict = true; return nil }
+}
+
+// WithoutExtAck turns extended ACKs off: errors then carry only the errno.
+func WithoutExtAck() Option {
+	return func(o *options) error { o.noExtAck = true; return nil }
+}
+
+// WithReceiveBufferSize sets each socket's kernel receive queue size,
+// useful for large batches whose failures must all fit in it.
+func WithReceiveBufferSize(n int) Option {
+	return func(o *options) error {
+		if n <= 0 {
+			return fmt.Errorf("rtm: receive buffer size %d", n)
+		}
+		o.rcvbuf = n
+		return nil
+	}
+}
+
+// WithPoolSize sets how many idle sockets the handle keeps (default 4).
+// More concurrent calls than that still run, on sockets opened for them.
+func WithPoolSize(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("rtm: pool size %d", n)
+		}
+		o.pool = n
+		return nil
+	}
+}
+
+// Dial opens an RTNL handle. Extended ACKs and strict checking are on
+// unless turned off by options. Dial opens one socket at once, so that
+// errors (such as a missing namespace) surface here.
+func Dial(opts ...Option) (*Handle, error) {
+	o := options{pool: 4}
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return nil, err
+		}
+	}
+	h := &Handle{idle: make(chan *socket.Conn, o.pool), open: map[*socket.Conn]struct{}{}}
+	var err error
+	switch {
+	case o.nsName != "" && o.nsPath != "", o.ns != nil && (o.nsName != "" || o.nsPath != ""):
+		return nil, errors.New("rtm: more than one network namespace option")
+	case o.nsName != "":
+		h.ns, err = netns.Open(o.nsName)
+	case o.nsPath != "":
+		h.ns, err = netns.OpenPath(o.nsPath)
+	case o.ns != nil:
+		h.ns, err = netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", o.ns.Fd()))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rtm: %w", err)
+	}
+	h.cfg = socket.Config{
+		Netns:             h.ns,
+		ExtAck:            !o.noExtAck,
+		StrictCheck:       !o.noStrict,
+		ReceiveBufferSize: o.rcvbuf,
+		FixedLen:          FixedLen,
+	}
+	c, err := h.dial()
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.put(c)
+	return h, nil
+}
+
+func (h *Handle) dial() (*socket.Conn, error) {
+	c, err := socket.Dial(unix.NETLINK_ROUTE, &h.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("rtm: %w", err)
+	}
+	h.mu.Lock()
+	h.open[c] = struct{}{}
+	h.mu.Unlock()
+	return c, nil
+}
+
+// ErrClosed is returned by calls on a closed Handle.
+var ErrClosed = errors.New("rtm: handle closed")
+
+// get borrows a socket.
+func (h *Handle) get() (*socket.Conn, error) {
+	if h.closed.Load() {
+		return nil, ErrClosed
+	}
+	select {
+	case c := <-h.idle:
+		return c, nil
+	default:
+		return h.dial()
+	}
+}
+
+// put returns a borrowed socket, closing it when the pool is full.
+func (h *Handle) put(c *socket.Conn) {
+	if !h.closed.Load() {
+		select {
+		case h.idle <- c:
+			return
+		default:
+		}
+	}
+	h.mu.Lock()
+	delete(h.open, c)
+	h.mu.Unlock()
+	c.Close()
+}
+
+// Close closes every socket of the handle, interrupting calls in
+// progress. It is safe to call more than once.
+func (h *Handle) Close() error {
+	if h.closed.Swap(true) {
+		return nil
+	}
+	h.mu.Lock()
+	for c := range h.open {
+		c.Close()
+	}
+	h.open = nil
+	h.mu.Unlock()
+	if h.ns != nil {
+		h.ns.Close()
+	}
+	return nil
+}
+
+// newBuilder returns a pooled request builder; release it with
+// h.builder.Put after the request is sent.
+func (h *Handle) newBuilder() *wire.Builder {
+	if b, ok := h.builder.Get().(*wire.Builder); ok {
+		b.Reset(b.Bytes())
+		return b
+	}
+	return &wire.Builder{}
+}
+
+// execute sends the request built in b and waits for its acknowledgement.
+func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onReply func(wire.Message) error) error {
+	defer h.builder.Put(b)
+	if err := b.Err(); err != nil {
+		return fmt.Errorf("rtm: %s: %w", op, err)
+	}
+	c, err := h.get()
+	if err != nil {
+		return err
+	}
+	err = c.Execute(ctx, b.Bytes(), onReply)
+	h.put(c)
+	return opError(op, err)
+}
+
+// opError names the operation in err.
+func opError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *wire.Error
+	if errors.As(err, &e) && e.Op == "" {
+		e.Op = "rtm: " + op
+		return err
+	}
+	return fmt.Errorf("rtm: %s: %w", op, err)
+}
+
+// dump streams the replies to the dump request built in b.
+func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2[wire.Message, error] {
+	return func(yield func(wire.Message, error) bool) {
+		defer h.builder.Put(b)
+		if err := b.Err(); err != nil {
+			yield(wire.Message{}, fmt.Errorf("rtm: %s: %w", op, err))
+			return
+		}
+		c, err := h.get()
+		if err != nil {
+			yield(wire.Message{}, err)
+			return
+		}
+		defer h.put(c)
+		for m, err := range c.Dump(ctx, b.Bytes()) {
+			if err != nil {
+				yield(m, opError(op, err))
+				return
+			}
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
+}
+
+// FixedLen returns the length of the fixed header that starts an RTNL
+// message of type t (struct ifinfomsg, ifaddrmsg, rtmsg, ...), or -1 for
+// an unknown type.
+func FixedLen(t uint16) int {
+	switch {
+	case t >= unix.RTM_NEWLINK && t <= unix.RTM_SETLINK:
+		return unix.SizeofIfInfomsg
+	case t >= unix.RTM_NEWADDR && t <= unix.RTM_GETADDR:
+		return unix.SizeofIfAddrmsg
+	case t >= unix.RTM_NEWROUTE && t <= unix.RTM_GETROUTE:
+		return unix.SizeofRtMsg
+	case t >= unix.RTM_NEWNEIGH && t <= unix.RTM_GETNEIGH:
+		return unix.SizeofNdMsg
+	case t >= unix.RTM_NEWRULE && t <= unix.RTM_GETRULE:
+		return sizeofFibRuleHdr
+	case t >= unix.RTM_NEWQDISC && t <= unix.RTM_GETTFILTER:
+		return sizeofTcMsg
+	case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP:
+		return sizeofNhMsg
+	case t >= unix.RTM_NEWNEIGHTBL && t <= unix.RTM_SETNEIGHTBL:
+		return unix.SizeofRtGenmsg
+	}
+	return -1
+}
+
+// Fixed header sizes x/sys/unix lacks structs for.
+const (
+	sizeofFibRuleHdr = 12 // struct fib_rule_hdr
+	sizeofTcMsg      = 20 // struct tcmsg
+	sizeofNhMsg      = 8  // struct nhmsg
+)

@@ -1,0 +1,376 @@
+package rtm
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/nla"
+)
+
+// valueKind says how an attribute's payload decodes.
+type valueKind uint8
+
+const (
+	kindBinary valueKind = iota
+	kindFlag
+	kindU8
+	kindU16
+	kindU32
+	kindU64
+	kindS32
+	kindBE16
+	kindBE32
+	kindString
+	kindAddr
+	kindHW
+	kindNested
+	kindStruct
+)
+
+// attrSpec describes one attribute type of a schema, or one field of a
+// fixed struct attribute.
+type attrSpec struct {
+	name string
+	kind valueKind
+	// nested is the schema of a kindNested payload.
+	nested *schema
+	// fields are the members of a kindStruct payload, at offsets off.
+	fields []attrSpec
+	off    int
+	// byKind picks a nested schema from the string value of the sibling
+	// attribute of type sibling: IFLA_INFO_DATA depends on IFLA_INFO_KIND.
+	sibling uint16
+	byKind  map[string]*schema
+}
+
+// schema names the attribute types of one message family or nest, the way
+// pyroute2 does: the C name without its prefix, in lower case ("ifname"
+// for IFLA_IFNAME, "kind" for IFLA_INFO_KIND).
+type schema struct {
+	name   string
+	attrs  []attrSpec
+	byName map[string]uint16
+}
+
+type entry struct {
+	typ  uint16
+	spec attrSpec
+}
+
+func newSchema(name string, entries ...entry) *schema {
+	s := &schema{name: name, byName: make(map[string]uint16, len(entries))}
+	for _, e := range entries {
+		if int(e.typ) >= len(s.attrs) {
+			s.attrs = append(s.attrs, make([]attrSpec, int(e.typ)+1-len(s.attrs))...)
+		}
+		if s.attrs[e.typ].name != "" || s.byName[e.spec.name] != 0 {
+			panic("rtm: schema " + name + ": duplicate attribute " + e.spec.name)
+		}
+		s.attrs[e.typ] = e.spec
+		s.byName[e.spec.name] = e.typ
+	}
+	return s
+}
+
+// spec returns the description of type t, with a synthetic name for types
+// the schema does not know, so that nothing is ever hidden.
+func (s *schema) spec(t uint16) *attrSpec {
+	if int(t) < len(s.attrs) && s.attrs[t].name != "" {
+		return &s.attrs[t]
+	}
+	return &attrSpec{name: "attr_" + strconv.Itoa(int(t)), kind: kindBinary}
+}
+
+// lookup resolves a name, accepting "attr_N" for unknown types.
+func (s *schema) lookup(name string) (uint16, bool) {
+	if t, ok := s.byName[name]; ok {
+		return t, true
+	}
+	if n, ok := strings.CutPrefix(name, "attr_"); ok {
+		if v, err := strconv.ParseUint(n, 10, 14); err == nil {
+			return uint16(v), true
+		}
+	}
+	return 0, false
+}
+
+// getter finds attributes in a chain; Link and Addr views pass their index.
+type getter interface {
+	Get(t uint16) (nla.Attr, bool)
+}
+
+// value builds the Value of attribute a found in chain c.
+func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
+	v := Value{spec: sp, data: data}
+	if sp.kind == kindNested && sp.byKind != nil {
+		if k, ok := parent.Get(sp.sibling); ok {
+			name, _ := k.TextBytes()
+			v.nested = sp.byKind[string(name)]
+		}
+	} else {
+		v.nested = sp.nested
+	}
+	return v
+}
+
+// getPath resolves a path of names starting in schema s.
+func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) {
+	if len(path) == 0 {
+		return Value{}, false
+	}
+	t, ok := s.lookup(path[0])
+	if !ok {
+		return Value{}, false
+	}
+	a, ok := g.Get(t)
+	if !ok {
+		return Value{}, false
+	}
+	v := value(s.spec(t), a.Data, chain)
+	if len(path) == 1 {
+		return v, true
+	}
+	return v.Get(path[1:]...)
+}
+
+// attrs yields every attribute of chain c, named by schema s.
+func attrs(s *schema, c nla.Chain) iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		for a := range c.All() {
+			sp := s.spec(a.Kind())
+			if !yield(sp.name, value(sp, a.Data, c)) {
+				return
+			}
+		}
+	}
+}
+
+// Value is one attribute, or one field of a struct attribute, reached by
+// name through a view's Get or Attrs. It aliases the message it came from.
+type Value struct {
+	spec   *attrSpec
+	data   []byte
+	nested *schema
+}
+
+// Name returns the attribute's name, such as "mtu".
+func (v Value) Name() string { return v.spec.name }
+
+// Bytes returns the raw payload.
+func (v Value) Bytes() []byte { return v.data }
+
+// IsNested reports whether the value holds named attributes or fields,
+// reachable through Get and Attrs.
+func (v Value) IsNested() bool {
+	return v.spec != nil && ((v.spec.kind == kindNested && v.nested != nil) || v.spec.kind == kindStruct)
+}
+
+// Uint returns an unsigned integer attribute.
+func (v Value) Uint() (uint64, bool) {
+	if v.spec == nil {
+		return 0, false
+	}
+	a := nla.Attr{Data: v.data}
+	switch v.spec.kind {
+	case kindU8, kindU16, kindU32, kindU64:
+		n, err := a.Uint()
+		return n, err == nil
+	case kindBE16:
+		n, err := a.Uint16BE()
+		return uint64(n), err == nil
+	case kindBE32:
+		n, err := a.Uint32BE()
+		return uint64(n), err == nil
+	}
+	return 0, false
+}
+
+// Int returns a signed integer attribute.
+func (v Value) Int() (int64, bool) {
+	if v.spec != nil && v.spec.kind == kindS32 {
+		n, err := nla.Attr{Data: v.data}.Int32()
+		return int64(n), err == nil
+	}
+	return 0, false
+}
+
+// Text returns a string attribute.
+func (v Value) Text() (string, bool) {
+	if v.spec == nil || v.spec.kind != kindString {
+		return "", false
+	}
+	s, err := nla.Attr{Data: v.data}.Text()
+	return s, err == nil
+}
+
+// Addr returns an IP address attribute.
+func (v Value) Addr() (netip.Addr, bool) {
+	if v.spec == nil || v.spec.kind != kindAddr {
+		return netip.Addr{}, false
+	}
+	a, err := nla.Attr{Data: v.data}.Addr()
+	return a, err == nil
+}
+
+// Get descends into a nested attribute or struct by names.
+func (v Value) Get(path ...string) (Value, bool) {
+	if len(path) == 0 || v.spec == nil {
+		return v, v.spec != nil && len(path) == 0
+	}
+	switch v.spec.kind {
+	case kindStruct:
+		for i := range v.spec.fields {
+			f := &v.spec.fields[i]
+			if f.name == path[0] {
+				fv, ok := v.field(f)
+				if !ok || len(path) > 1 {
+					return Value{}, false
+				}
+				return fv, true
+			}
+		}
+	case kindNested:
+		if v.nested != nil {
+			c := nla.Chain(v.data)
+			return getPath(v.nested, c, c, path)
+		}
+	}
+	return Value{}, false
+}
+
+func (v Value) field(f *attrSpec) (Value, bool) {
+	size := 0
+	switch f.kind {
+	case kindU8:
+		size = 1
+	case kindU16:
+		size = 2
+	case kindU32, kindS32:
+		size = 4
+	case kindU64:
+		size = 8
+	}
+	if size == 0 || f.off+size > len(v.data) {
+		return Value{}, false
+	}
+	return Value{spec: f, data: v.data[f.off : f.off+size]}, true
+}
+
+// Attrs yields the named members of a nested attribute or struct.
+func (v Value) Attrs() iter.Seq2[string, Value] {
+	return func(yield func(string, Value) bool) {
+		switch {
+		case v.spec == nil:
+		case v.spec.kind == kindStruct:
+			for i := range v.spec.fields {
+				if fv, ok := v.field(&v.spec.fields[i]); ok && !yield(fv.spec.name, fv) {
+					return
+				}
+			}
+		case v.spec.kind == kindNested && v.nested != nil:
+			for name, val := range attrs(v.nested, nla.Chain(v.data)) {
+				if !yield(name, val) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Interface returns the decoded value: uint64, int64, string, bool (a
+// flag), netip.Addr, net.HardwareAddr, map[string]any (nested attributes
+// and structs, with repeated names gathered into []any), or []byte for
+// payloads it cannot interpret.
+func (v Value) Interface() any {
+	if v.spec == nil {
+		return nil
+	}
+	switch v.spec.kind {
+	case kindFlag:
+		return true
+	case kindU8, kindU16, kindU32, kindU64, kindBE16, kindBE32:
+		if n, ok := v.Uint(); ok {
+			return n
+		}
+	case kindS32:
+		if n, ok := v.Int(); ok {
+			return n
+		}
+	case kindString:
+		if s, ok := v.Text(); ok {
+			return s
+		}
+	case kindAddr:
+		if a, ok := v.Addr(); ok {
+			return a
+		}
+	case kindHW:
+		return net.HardwareAddr(bytes.Clone(v.data))
+	case kindNested, kindStruct:
+		if v.IsNested() {
+			m := map[string]any{}
+			for name, val := range v.Attrs() {
+				x := val.Interface()
+				if prev, dup := m[name]; dup {
+					if list, ok := prev.([]any); ok {
+						m[name] = append(list, x)
+					} else {
+						m[name] = []any{prev, x}
+					}
+					continue
+				}
+				m[name] = x
+			}
+			return m
+		}
+	}
+	return bytes.Clone(v.data)
+}
+
+// String formats the value for people.
+func (v Value) String() string {
+	switch x := v.Interface().(type) {
+	case nil:
+		return "<nil>"
+	case []byte:
+		return hex.EncodeToString(x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// MarshalJSON encodes the decoded value; binary payloads become hex
+// strings.
+func (v Value) MarshalJSON() ([]byte, error) {
+	return json.Marshal(jsonable(v.Interface()))
+}
+
+func jsonable(x any) any {
+	switch t := x.(type) {
+	case []byte:
+		return hex.EncodeToString(t)
+	case net.HardwareAddr:
+		return t.String()
+	case netip.Addr:
+		return t.String()
+	case map[string]any:
+		for k, e := range t {
+			t[k] = jsonable(e)
+		}
+	case []any:
+		for i, e := range t {
+			t[i] = jsonable(e)
+		}
+	}
+	return x
+}
+
+var native = binary.NativeEndian
