@@ -1,0 +1,205 @@
+// Package nstest gives kernel-facing tests a throwaway network namespace of
+// their own, so that they never touch the host's network.
+//
+// [New] creates a named namespace, as "ip netns add" would, and deletes it
+// when the test ends. Because it is named, iproute2 can act on it as an
+// oracle or to set things up: [IP] runs "ip -n NAME ...", and [Run] and
+// [Command] run any program inside it. Code under test enters it with
+// [netns.Do].
+//
+// Privilege policy: a test that needs root calls [RequirePrivileged] (New
+// does so itself). Without root and CAP_SYS_ADMIN the test is skipped,
+// unless the environment variable IPR_REQUIRE_PRIVILEGED is 1, as in CI,
+// where it fails instead: a CI run that silently skipped every kernel test
+// would prove nothing.
+//
+// A typical test:
+//
+//	func TestLoopbackUp(t *testing.T) {
+//		ns := nstest.New(t)
+//		nstest.IP(t, ns, "link", "set", "lo", "up")
+//		err := netns.Do(ns.Handle, func() error {
+//			ifi, err := net.InterfaceByName("lo")
+//			if err == nil && ifi.Flags&net.FlagUp == 0 {
+//				err = errors.New("lo is down")
+//			}
+//			return err
+//		})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//	}
+package nstest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ipr-go/ipr/netns"
+	"golang.org/x/sys/unix"
+)
+
+// RequireEnv is the environment variable that, set to 1, turns a skip for
+// want of privilege or tools into a failure.
+const RequireEnv = "IPR_REQUIRE_PRIVILEGED"
+
+// RequirePrivileged skips t unless the process runs as root with
+// CAP_SYS_ADMIN, which creating, entering and mounting namespaces needs. If
+// IPR_REQUIRE_PRIVILEGED=1 it fails t instead of skipping.
+func RequirePrivileged(t testing.TB) {
+	t.Helper()
+	if reason := privilegeProblem(); reason != "" {
+		skipOrFail(t, reason)
+	}
+}
+
+// privilegeProblem says why the process lacks the privilege the tests
+// need, or returns "" if it has it.
+func privilegeProblem() string {
+	if euid := os.Geteuid(); euid != 0 {
+		return fmt.Sprintf("test needs root, running as uid %d", euid)
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &data[0]); err != nil {
+		return fmt.Sprintf("test needs CAP_SYS_ADMIN, capget: %v", err)
+	}
+	if data[unix.CAP_SYS_ADMIN/32].Effective&(1<<(unix.CAP_SYS_ADMIN%32)) == 0 {
+		return "test needs CAP_SYS_ADMIN, which root lacks here"
+	}
+	return ""
+}
+
+// skipOrFail applies the privilege policy to a test that cannot run.
+func skipOrFail(t testing.TB, reason string) {
+	t.Helper()
+	if os.Getenv(RequireEnv) == "1" {
+		t.Fatalf("%s (and %s=1 forbids skipping)", reason, RequireEnv)
+	}
+	t.Skipf("%s (set %s=1 to fail instead)", reason, RequireEnv)
+}
+
+// NS is a named network namespace that lives as long as the test that
+// created it.
+type NS struct {
+	// Name is the namespace's name in netns.RunDir, for "ip -n Name".
+	Name string
+	// Handle refers to the namespace, for netns.Do. It is closed when the
+	// test ends.
+	Handle *netns.Handle
+}
+
+// counter makes names unique within the process; the pid in the name makes
+// them unique across processes, such as go test running packages in
+// parallel.
+var counter atomic.Uint64
+
+// New creates a fresh named network namespace for t and registers its
+// deletion with t.Cleanup; the cleanup also checks that the name is gone.
+// The namespace has only a loopback device, which is down. New applies the
+// privilege policy of [RequirePrivileged].
+func New(t testing.TB) *NS {
+	t.Helper()
+	RequirePrivileged(t)
+	var name string
+	for {
+		name = fmt.Sprintf("ipr-test-%d-%d", os.Getpid(), counter.Add(1))
+		err := netns.Add(name)
+		if err == nil {
+			break
+		}
+		// A leftover of an earlier process that had the same pid.
+		if !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("nstest: %v", err)
+		}
+	}
+	h, err := netns.Open(name)
+	if err != nil {
+		netns.Delete(name)
+		t.Fatalf("nstest: %v", err)
+	}
+	ns := &NS{Name: name, Handle: h}
+	t.Cleanup(func() { ns.remove(t) })
+	return ns
+}
+
+// remove closes and deletes ns and checks that its name is gone, both from
+// the file system and from netns.List.
+func (ns *NS) remove(t testing.TB) {
+	t.Helper()
+	if err := ns.Handle.Close(); err != nil {
+		t.Errorf("nstest: close %s: %v", ns.Name, err)
+	}
+	if err := netns.Delete(ns.Name); err != nil {
+		t.Errorf("nstest: %v", err)
+		return
+	}
+	path, _ := netns.Path(ns.Name)
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("nstest: %s still exists after delete (lstat: %v)", path, err)
+	}
+	names, err := netns.List()
+	if err != nil {
+		t.Errorf("nstest: %v", err)
+	} else if slices.Contains(names, ns.Name) {
+		t.Errorf("nstest: %s still listed after delete", ns.Name)
+	}
+}
+
+// IP runs "ip -n NAME args..." and returns its standard output. If ip
+// fails, IP fails t with the command and its standard error. If ip is not
+// installed, the privilege policy applies.
+func IP(t testing.TB, ns *NS, args ...string) string {
+	t.Helper()
+	return run(t, exec.Command(ipPath(t), append([]string{"-n", ns.Name}, args...)...))
+}
+
+// Run runs the program name with args inside ns and returns its standard
+// output. If the program fails, Run fails t with the command and its
+// standard error.
+func Run(t testing.TB, ns *NS, name string, args ...string) string {
+	t.Helper()
+	return run(t, command(ipPath(t), ns, name, args...))
+}
+
+// Command returns a command, not yet started, that runs the program name
+// with args inside ns, for programs that must run in the background. The
+// process it starts is the program itself, once it is in ns: "ip netns
+// exec" enters ns and then executes it.
+func Command(t testing.TB, ns *NS, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	return command(ipPath(t), ns, name, args...)
+}
+
+func command(ip string, ns *NS, name string, args ...string) *exec.Cmd {
+	return exec.Command(ip, append([]string{"netns", "exec", ns.Name, name}, args...)...)
+}
+
+// ipPath returns the path of iproute2's ip, or applies the privilege policy
+// if it is not installed.
+func ipPath(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("ip")
+	if err != nil {
+		skipOrFail(t, fmt.Sprintf("test needs iproute2: %v", err))
+	}
+	return path
+}
+
+func run(t testing.TB, cmd *exec.Cmd) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("nstest: %s: %v\n%s", strings.Join(cmd.Args, " "), err, stderr.Bytes())
+	}
+	return stdout.String()
+}

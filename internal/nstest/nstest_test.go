@@ -1,0 +1,146 @@
+package nstest_test
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
+)
+
+func TestNewAndCleanup(t *testing.T) {
+	nstest.RequirePrivileged(t)
+	var name, path string
+	t.Run("sub", func(t *testing.T) {
+		ns := nstest.New(t)
+		name = ns.Name
+		path, _ = netns.Path(name)
+		if !strings.HasPrefix(name, "ipr-test-") {
+			t.Errorf("name %q lacks the ipr-test- prefix", name)
+		}
+		out, err := exec.Command("ip", "netns", "list").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(out), name) {
+			t.Errorf("ip netns list lacks %s:\n%s", name, out)
+		}
+		cur, err := netns.Current()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cur.Close()
+		if ns.Handle.Equal(cur) {
+			t.Error("New returned the current namespace")
+		}
+		if other := nstest.New(t); other.Name == name || other.Handle.Equal(ns.Handle) {
+			t.Errorf("two New calls gave %s %v and %s %v", name, ns.Handle.ID(), other.Name, other.Handle.ID())
+		}
+	})
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s survives its test: %v", path, err)
+	}
+}
+
+func TestIPAndRun(t *testing.T) {
+	ns := nstest.New(t)
+	// A new namespace has lo alone, and down; ip is the oracle for both.
+	links := nstest.IP(t, ns, "-o", "link", "show")
+	if lines := strings.Split(strings.TrimSpace(links), "\n"); len(lines) != 1 || !strings.Contains(lines[0], " lo: ") {
+		t.Errorf("ip link show in a new namespace:\n%s", links)
+	}
+	nstest.IP(t, ns, "link", "set", "lo", "up")
+	if out := nstest.Run(t, ns, "cat", "/sys/class/net/lo/operstate"); out != "unknown\n" {
+		t.Errorf("lo operstate after ip link set up = %q, want \"unknown\"", out)
+	}
+	// ip acted on the namespace, not on the host.
+	host, err := os.ReadFile("/proc/self/net/dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := nstest.Run(t, ns, "cat", "/proc/self/net/dev")
+	if string(host) == inside {
+		t.Error("/proc/self/net/dev inside the namespace is the host's")
+	}
+}
+
+// TestRequirePrivilegedPolicy runs TestPolicyHelper in a child process
+// that lacks privilege, and checks that it skips, or fails when
+// IPR_REQUIRE_PRIVILEGED=1.
+func TestRequirePrivilegedPolicy(t *testing.T) {
+	nstest.RequirePrivileged(t) // to take privilege away, we need it
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Skip("needs setpriv from util-linux")
+	}
+	// The uid test needs a binary that nobody can execute.
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nstest.test")
+	if err := copyFile(bin, os.Args[0]); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, c := range []struct {
+		name   string
+		drop   []string
+		reason string
+	}{
+		{"nobody", []string{"--reuid=65534", "--regid=65534", "--clear-groups"}, "needs root"},
+		{"no CAP_SYS_ADMIN", []string{"--bounding-set=-sys_admin"}, "needs CAP_SYS_ADMIN"},
+	} {
+		for _, require := range []string{"", "1"} {
+			args := append(c.drop, "--", bin, "-test.run=^TestPolicyHelper$", "-test.v")
+			cmd := exec.Command(setpriv, args...)
+			cmd.Env = append(os.Environ(), "NSTEST_POLICY_HELPER=1", nstest.RequireEnv+"="+require)
+			out, err := cmd.CombinedOutput()
+			report := string(out)
+			switch {
+			case strings.Contains(report, "reached"):
+				t.Errorf("%s, %s=%q: the test ran:\n%s", c.name, nstest.RequireEnv, require, report)
+			case !strings.Contains(report, c.reason):
+				t.Errorf("%s, %s=%q: output lacks %q:\n%s", c.name, nstest.RequireEnv, require, c.reason, report)
+			case require == "" && (err != nil || !strings.Contains(report, "--- SKIP")):
+				t.Errorf("%s: want a skip, got %v:\n%s", c.name, err, report)
+			case require == "1" && (err == nil || !strings.Contains(report, "--- FAIL")):
+				t.Errorf("%s, %s=1: want a failure, got %v:\n%s", c.name, nstest.RequireEnv, err, report)
+			}
+		}
+	}
+}
+
+// TestPolicyHelper is the child of TestRequirePrivilegedPolicy.
+func TestPolicyHelper(t *testing.T) {
+	if os.Getenv("NSTEST_POLICY_HELPER") != "1" {
+		t.Skip("runs only as the child of TestRequirePrivilegedPolicy")
+	}
+	nstest.New(t)
+	t.Log("reached")
+}
+
+func copyFile(dst, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
