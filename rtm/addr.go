@@ -52,7 +52,10 @@ func (a Addr) get(t uint16) (nla.Attr, bool) {
 }
 
 func (a Addr) ip(t uint16) netip.Addr {
-	at, _ := a.get(t)
+	at, ok := a.get(t)
+	if !ok {
+		return netip.Addr{}
+	}
 	ip, _ := at.Addr()
 	return ip
 }
@@ -115,21 +118,30 @@ func (a Addr) Broadcast() netip.Addr { return a.ip(unix.IFA_BROADCAST) }
 
 // Label returns IFA_LABEL (IPv4 only).
 func (a Addr) Label() string {
-	at, _ := a.get(unix.IFA_LABEL)
+	at, ok := a.get(unix.IFA_LABEL)
+	if !ok {
+		return ""
+	}
 	s, _ := at.Text()
 	return s
 }
 
 // Protocol returns IFA_PROTO, who added the address (IFAPROT_*), or 0.
 func (a Addr) Protocol() uint8 {
-	at, _ := a.get(ifaProto)
+	at, ok := a.get(ifaProto)
+	if !ok {
+		return 0
+	}
 	v, _ := at.Uint8()
 	return v
 }
 
 // RoutePriority returns IFA_RT_PRIORITY, the metric of the prefix route.
 func (a Addr) RoutePriority() uint32 {
-	at, _ := a.get(unix.IFA_RT_PRIORITY)
+	at, ok := a.get(unix.IFA_RT_PRIORITY)
+	if !ok {
+		return 0
+	}
 	v, _ := at.Uint32()
 	return v
 }

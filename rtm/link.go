@@ -55,19 +55,28 @@ func (l Link) get(t uint16) (nla.Attr, bool) {
 }
 
 func (l Link) u32(t uint16) uint32 {
-	a, _ := l.get(t)
+	a, ok := l.get(t)
+	if !ok {
+		return 0
+	}
 	v, _ := a.Uint32()
 	return v
 }
 
 func (l Link) u8(t uint16) uint8 {
-	a, _ := l.get(t)
+	a, ok := l.get(t)
+	if !ok {
+		return 0
+	}
 	v, _ := a.Uint8()
 	return v
 }
 
 func (l Link) text(t uint16) string {
-	a, _ := l.get(t)
+	a, ok := l.get(t)
+	if !ok {
+		return ""
+	}
 	s, _ := a.Text()
 	return s
 }
@@ -149,8 +158,11 @@ func (l Link) ParentIndex() int32 { return int32(l.u32(unix.IFLA_LINK)) }
 // ParentIndex lives in, and whether it is set.
 func (l Link) LinkNetnsID() (int32, bool) {
 	a, ok := l.get(unix.IFLA_LINK_NETNSID)
+	if !ok {
+		return 0, false
+	}
 	v, err := a.Int32()
-	return v, ok && err == nil
+	return v, err == nil
 }
 
 // Group returns IFLA_GROUP.

@@ -1,0 +1,551 @@
+package rtm
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"iter"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Route attribute and constants x/sys/unix lacks (linux/rtnetlink.h).
+const (
+	rtaNHID = 30 // RTA_NH_ID
+)
+
+// Route is a view of one RTM_NEWROUTE message. A Route yielded by a dump
+// is valid until the next iteration; Clone detaches it.
+type Route struct {
+	b   []byte // struct rtmsg, then attributes
+	idx *nla.Index
+}
+
+func newRoute(data []byte, idx *nla.Index) (Route, error) {
+	if len(data) < unix.SizeofRtMsg {
+		return Route{}, fmt.Errorf("rtm: route message of %d bytes", len(data))
+	}
+	if idx != nil {
+		idx.Reset(nla.Chain(data[unix.SizeofRtMsg:]))
+	}
+	return Route{b: data, idx: idx}, nil
+}
+
+// RouteFromBytes returns the Route in a message payload (the bytes after
+// nlmsghdr), for decoding captured messages.
+func RouteFromBytes(b []byte) (Route, error) { return newRoute(b, nil) }
+
+// Clone returns a copy of r that owns its bytes: one allocation of the
+// message's size.
+func (r Route) Clone() Route { return Route{b: bytes.Clone(r.b)} }
+
+// Bytes returns the message payload r views.
+func (r Route) Bytes() []byte { return r.b }
+
+// Chain returns the attribute chain.
+func (r Route) Chain() nla.Chain { return nla.Chain(r.b[unix.SizeofRtMsg:]) }
+
+func (r Route) get(t uint16) (nla.Attr, bool) {
+	if r.idx != nil {
+		return r.idx.Get(t)
+	}
+	return r.Chain().Get(t)
+}
+
+func (r Route) u32(t uint16) uint32 {
+	a, ok := r.get(t)
+	if !ok {
+		return 0
+	}
+	v, _ := a.Uint32()
+	return v
+}
+
+func (r Route) ip(t uint16) netip.Addr {
+	a, ok := r.get(t)
+	if !ok {
+		return netip.Addr{}
+	}
+	v, _ := a.Addr()
+	return v
+}
+
+// Family returns rtm_family: AF_INET, AF_INET6 or AF_MPLS.
+func (r Route) Family() uint8 { return r.b[0] }
+
+// DstLen returns the destination prefix length.
+func (r Route) DstLen() int { return int(r.b[1]) }
+
+// SrcLen returns the source prefix length (source-specific routes).
+func (r Route) SrcLen() int { return int(r.b[2]) }
+
+// TOS returns the TOS (DSCP) selector.
+func (r Route) TOS() uint8 { return r.b[3] }
+
+// Table returns the routing table: RTA_TABLE, which holds ids over 255,
+// or the header's byte when the attribute is absent.
+func (r Route) Table() uint32 {
+	if a, ok := r.get(unix.RTA_TABLE); ok {
+		if v, err := a.Uint32(); err == nil {
+			return v
+		}
+	}
+	return uint32(r.b[4])
+}
+
+// Protocol returns who installed the route (RTPROT_*).
+func (r Route) Protocol() uint8 { return r.b[5] }
+
+// Scope returns the route's scope (RT_SCOPE_*).
+func (r Route) Scope() uint8 { return r.b[6] }
+
+// Type returns the route type (RTN_UNICAST, RTN_BLACKHOLE, ...).
+func (r Route) Type() uint8 { return r.b[7] }
+
+// Flags returns rtm_flags (RTM_F_*, RTNH_F_*).
+func (r Route) Flags() uint32 { return native.Uint32(r.b[8:]) }
+
+// prefix combines an address attribute with a prefix length; an absent
+// attribute is the family's zero prefix (the default route's).
+func (r Route) prefix(t uint16, bits int) netip.Prefix {
+	a := r.ip(t)
+	if !a.IsValid() {
+		switch r.Family() {
+		case unix.AF_INET:
+			a = netip.IPv4Unspecified()
+		case unix.AF_INET6:
+			a = netip.IPv6Unspecified()
+		default:
+			return netip.Prefix{}
+		}
+	}
+	return netip.PrefixFrom(a, bits)
+}
+
+// Dst returns the destination prefix; 0.0.0.0/0 or ::/0 for a default
+// route. It is the zero Prefix for MPLS routes (see [Route.Label]).
+func (r Route) Dst() netip.Prefix { return r.prefix(unix.RTA_DST, r.DstLen()) }
+
+// DstAddr returns RTA_DST without its length, without building a prefix.
+func (r Route) DstAddr() netip.Addr { return r.ip(unix.RTA_DST) }
+
+// Src returns the source prefix of a source-specific route.
+func (r Route) Src() netip.Prefix { return r.prefix(unix.RTA_SRC, r.SrcLen()) }
+
+// Gateway returns the next hop's address: RTA_GATEWAY, or RTA_VIA (an
+// IPv4 route via an IPv6 gateway, or an MPLS route's next hop). Multipath
+// routes have theirs in [Route.NextHops].
+func (r Route) Gateway() netip.Addr {
+	if g := r.ip(unix.RTA_GATEWAY); g.IsValid() {
+		return g
+	}
+	a, ok := r.get(unix.RTA_VIA)
+	if !ok {
+		return netip.Addr{}
+	}
+	return decodeVia(a.Data)
+}
+
+// decodeVia decodes struct rtvia: a 16-bit family, then the address.
+func decodeVia(b []byte) netip.Addr {
+	if len(b) < 2 {
+		return netip.Addr{}
+	}
+	switch native.Uint16(b) {
+	case unix.AF_INET:
+		if len(b) >= 6 {
+			return netip.AddrFrom4([4]byte(b[2:6]))
+		}
+	case unix.AF_INET6:
+		if len(b) >= 18 {
+			return netip.AddrFrom16([16]byte(b[2:18]))
+		}
+	}
+	return netip.Addr{}
+}
+
+// OutIndex returns RTA_OIF, the output interface index.
+func (r Route) OutIndex() int32 { return int32(r.u32(unix.RTA_OIF)) }
+
+// InIndex returns RTA_IIF, the input interface index.
+func (r Route) InIndex() int32 { return int32(r.u32(unix.RTA_IIF)) }
+
+// Priority returns RTA_PRIORITY, the metric.
+func (r Route) Priority() uint32 { return r.u32(unix.RTA_PRIORITY) }
+
+// PrefSrc returns RTA_PREFSRC, the preferred source address.
+func (r Route) PrefSrc() netip.Addr { return r.ip(unix.RTA_PREFSRC) }
+
+// Mark returns RTA_MARK (route get replies).
+func (r Route) Mark() uint32 { return r.u32(unix.RTA_MARK) }
+
+// NHID returns RTA_NH_ID, the nexthop object the route uses, or 0.
+func (r Route) NHID() uint32 { return r.u32(rtaNHID) }
+
+// Pref returns RTA_PREF, the IPv6 router preference (ICMPV6_ROUTER_PREF_*).
+func (r Route) Pref() (uint8, bool) {
+	a, ok := r.get(unix.RTA_PREF)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Uint8()
+	return v, err == nil
+}
+
+// Expires returns the seconds left before an IPv6 route with a lifetime
+// expires. The kernel reports it in RTA_CACHEINFO (rta_expires, in
+// USER_HZ ticks of 1/100 s); RTA_EXPIRES, which sets it, is only read.
+func (r Route) Expires() (uint32, bool) {
+	if a, ok := r.get(unix.RTA_EXPIRES); ok {
+		v, err := a.Uint32()
+		return v, err == nil
+	}
+	ci, ok := r.get(unix.RTA_CACHEINFO)
+	if !ok || len(ci.Data) < 12 {
+		return 0, false
+	}
+	ticks := int32(native.Uint32(ci.Data[8:]))
+	if ticks <= 0 {
+		return 0, false
+	}
+	return uint32(ticks) / userHZ, true
+}
+
+// userHZ is the kernel's USER_HZ, the unit of clock_t values it reports.
+const userHZ = 100
+
+// UID returns RTA_UID (route get replies).
+func (r Route) UID() (uint32, bool) {
+	a, ok := r.get(unix.RTA_UID)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Uint32()
+	return v, err == nil
+}
+
+// Metrics decodes RTA_METRICS.
+func (r Route) Metrics() RouteMetrics {
+	a, ok := r.get(unix.RTA_METRICS)
+	if !ok {
+		return RouteMetrics{}
+	}
+	return decodeMetrics(a.Nested())
+}
+
+// Encap returns the lightweight-tunnel encapsulation: its type
+// (LWTUNNEL_ENCAP_*) and attributes, or 0 and nil.
+func (r Route) Encap() (uint16, nla.Chain) {
+	t, ok := r.get(unix.RTA_ENCAP_TYPE)
+	if !ok {
+		return 0, nil
+	}
+	typ, _ := t.Uint16()
+	e, _ := r.get(unix.RTA_ENCAP)
+	return typ, e.Nested()
+}
+
+// Label returns the incoming label of an MPLS route (RTA_DST).
+func (r Route) Label() (uint32, bool) {
+	if r.Family() != unix.AF_MPLS {
+		return 0, false
+	}
+	a, ok := r.get(unix.RTA_DST)
+	labels := decodeLabels(a.Data)
+	if !ok || len(labels) == 0 {
+		return 0, false
+	}
+	return labels[0], true
+}
+
+// NewLabels returns RTA_NEWDST, the labels an MPLS route pushes or swaps
+// in.
+func (r Route) NewLabels() []uint32 {
+	a, _ := r.get(unix.RTA_NEWDST)
+	return decodeLabels(a.Data)
+}
+
+// CacheInfo returns RTA_CACHEINFO (struct rta_cacheinfo) raw.
+func (r Route) CacheInfo() []byte {
+	a, _ := r.get(unix.RTA_CACHEINFO)
+	return a.Data
+}
+
+// NextHop is one hop of a multipath route (struct rtnexthop and its
+// attributes).
+type NextHop struct {
+	Gateway netip.Addr
+	Index   int32
+	// Weight is the hop's relative weight, 1 to 256: iproute2's
+	// "weight", which the kernel stores as rtnh_hops = weight - 1.
+	Weight int
+	Flags  uint8 // RTNH_F_*
+	// EncapType and Encap are the hop's lightweight tunnel, if any.
+	EncapType uint16
+	Encap     nla.Chain
+}
+
+// NextHops yields the hops of a multipath route (RTA_MULTIPATH); a route
+// with a single next hop yields nothing.
+func (r Route) NextHops() iter.Seq[NextHop] {
+	return func(yield func(NextHop) bool) {
+		a, ok := r.get(unix.RTA_MULTIPATH)
+		if !ok {
+			return
+		}
+		for b := a.Data; len(b) >= unix.SizeofRtNexthop; {
+			n := int(native.Uint16(b))
+			if n < unix.SizeofRtNexthop || n > len(b) {
+				return
+			}
+			nh := NextHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
+			attrs := nla.Chain(b[unix.SizeofRtNexthop:n])
+			if g, ok := attrs.Get(unix.RTA_GATEWAY); ok {
+				nh.Gateway, _ = g.Addr()
+			} else if v, ok := attrs.Get(unix.RTA_VIA); ok {
+				nh.Gateway = decodeVia(v.Data)
+			}
+			if t, ok := attrs.Get(unix.RTA_ENCAP_TYPE); ok {
+				nh.EncapType, _ = t.Uint16()
+				e, _ := attrs.Get(unix.RTA_ENCAP)
+				nh.Encap = e.Nested()
+			}
+			if !yield(nh) {
+				return
+			}
+			b = b[min(nla.Align(n), len(b)):]
+		}
+	}
+}
+
+// Get returns an attribute by pyroute2-style name ("dst", "gateway",
+// ("metrics", "mtu")).
+func (r Route) Get(path ...string) (Value, bool) {
+	if r.idx != nil {
+		return getPath(routeSchema, r.idx, r.Chain(), path)
+	}
+	c := r.Chain()
+	return getPath(routeSchema, c, c, path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (r Route) Attrs() iter.Seq2[string, Value] { return attrs(routeSchema, r.Chain()) }
+
+// RouteMetrics are the RTAX_* metrics of a route. Zero means unset.
+type RouteMetrics struct {
+	// Lock is the RTAX_LOCK bit set: bit 1<<unix.RTAX_MTU locks the MTU
+	// ("mtu lock"), and likewise for the other metrics.
+	Lock                                  uint32
+	MTU, Window, RTT, RTTVar, SSThresh    uint32
+	CWnd, AdvMSS, Reordering, HopLimit    uint32
+	InitCWnd, Features, RTOMin, InitRWnd  uint32
+	QuickAck, FastOpenNoCookie            uint32
+	CongestionControl                     string
+}
+
+func decodeMetrics(c nla.Chain) RouteMetrics {
+	var m RouteMetrics
+	for a := range c.All() {
+		if a.Kind() == unix.RTAX_CC_ALGO {
+			m.CongestionControl, _ = a.Text()
+			continue
+		}
+		v, err := a.Uint32()
+		if err != nil {
+			continue
+		}
+		if p := m.field(a.Kind()); p != nil {
+			*p = v
+		}
+	}
+	return m
+}
+
+// field maps an RTAX_* type to its member.
+func (m *RouteMetrics) field(t uint16) *uint32 {
+	switch t {
+	case unix.RTAX_LOCK:
+		return &m.Lock
+	case unix.RTAX_MTU:
+		return &m.MTU
+	case unix.RTAX_WINDOW:
+		return &m.Window
+	case unix.RTAX_RTT:
+		return &m.RTT
+	case unix.RTAX_RTTVAR:
+		return &m.RTTVar
+	case unix.RTAX_SSTHRESH:
+		return &m.SSThresh
+	case unix.RTAX_CWND:
+		return &m.CWnd
+	case unix.RTAX_ADVMSS:
+		return &m.AdvMSS
+	case unix.RTAX_REORDERING:
+		return &m.Reordering
+	case unix.RTAX_HOPLIMIT:
+		return &m.HopLimit
+	case unix.RTAX_INITCWND:
+		return &m.InitCWnd
+	case unix.RTAX_FEATURES:
+		return &m.Features
+	case unix.RTAX_RTO_MIN:
+		return &m.RTOMin
+	case unix.RTAX_INITRWND:
+		return &m.InitRWnd
+	case unix.RTAX_QUICKACK:
+		return &m.QuickAck
+	case unix.RTAX_FASTOPEN_NO_COOKIE:
+		return &m.FastOpenNoCookie
+	}
+	return nil
+}
+
+// rtaxOrder is the order metrics are encoded in: by RTAX number, as
+// iproute2 does.
+var rtaxOrder = []uint16{unix.RTAX_LOCK, unix.RTAX_MTU, unix.RTAX_WINDOW, unix.RTAX_RTT, unix.RTAX_RTTVAR,
+	unix.RTAX_SSTHRESH, unix.RTAX_CWND, unix.RTAX_ADVMSS, unix.RTAX_REORDERING, unix.RTAX_HOPLIMIT,
+	unix.RTAX_INITCWND, unix.RTAX_FEATURES, unix.RTAX_RTO_MIN, unix.RTAX_INITRWND, unix.RTAX_QUICKACK,
+	unix.RTAX_FASTOPEN_NO_COOKIE}
+
+func (m *RouteMetrics) isZero() bool { return *m == RouteMetrics{} }
+
+func (m *RouteMetrics) encode(b *wire.Builder) {
+	n := b.BeginNest(unix.RTA_METRICS)
+	for _, t := range rtaxOrder {
+		if v := *m.field(t); v != 0 {
+			b.Uint32(t, v)
+		}
+	}
+	if m.CongestionControl != "" {
+		b.String(unix.RTAX_CC_ALGO, m.CongestionControl)
+	}
+	b.EndNest(n)
+}
+
+// decodeLabels decodes an MPLS label stack: 32-bit big-endian entries,
+// label in the top 20 bits, the last with the bottom-of-stack bit.
+func decodeLabels(b []byte) []uint32 {
+	var out []uint32
+	for len(b) >= 4 {
+		e := binary.BigEndian.Uint32(b)
+		out = append(out, e>>12)
+		b = b[4:]
+		if e&0x100 != 0 {
+			break
+		}
+	}
+	return out
+}
+
+// RouteFilter selects the routes a dump returns. Table, Protocol, Type,
+// Scope and OutIndex are applied by the kernel under strict checking, so a
+// dump of one table costs what that table holds, not what every table
+// holds.
+type RouteFilter struct {
+	// Family is AF_INET, AF_INET6, AF_MPLS or 0 for all. Kernel-side.
+	Family uint8
+	// Table keeps one table; 0 means every table (iproute2's "table
+	// all"), unlike ip's default of the main table. Kernel-side.
+	Table uint32
+	// Protocol keeps routes installed by one protocol (RTPROT_*).
+	// Kernel-side.
+	Protocol uint8
+	// Type keeps routes of one type (RTN_*). Kernel-side.
+	Type uint8
+	// Scope keeps routes of one scope; ScopeSet says it is set, since
+	// RT_SCOPE_UNIVERSE is 0. Kernel-side.
+	Scope    uint8
+	ScopeSet bool
+	// OutIndex keeps routes through one output interface. Kernel-side.
+	OutIndex int32
+	// Cloned dumps the route cache (RTM_F_CLONED) instead of the FIB.
+	Cloned bool
+}
+
+// Routes streams the routes that f selects (every route of every family
+// and table when f is nil). Each Route is valid until the next iteration;
+// iterating allocates nothing per route. A filter naming an IPv4 table
+// that does not exist yields no routes.
+func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, error] {
+	return func(yield func(Route, error) bool) {
+		b := h.newBuilder()
+		b.Begin(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
+		rt := b.Fixed(unix.SizeofRtMsg)
+		if f != nil && rt != nil {
+			rt[0] = f.Family
+			rt[5] = f.Protocol
+			rt[7] = f.Type
+			if f.ScopeSet {
+				rt[6] = f.Scope
+			}
+			if f.Cloned {
+				native.PutUint32(rt[8:], unix.RTM_F_CLONED)
+			}
+		}
+		if f != nil && f.Table != 0 {
+			if f.Table < 256 && rt != nil {
+				rt[4] = uint8(f.Table)
+			}
+			b.Uint32(unix.RTA_TABLE, f.Table)
+		}
+		if f != nil && f.OutIndex != 0 {
+			b.Uint32(unix.RTA_OIF, uint32(f.OutIndex))
+		}
+		b.End()
+		var idx nla.Index
+		for m, err := range h.dump(ctx, "route dump", b) {
+			if err != nil {
+				if f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
+					return // the table does not exist: it has no routes
+				}
+				yield(Route{}, err)
+				return
+			}
+			if m.Header.Type != unix.RTM_NEWROUTE {
+				continue
+			}
+			r, err := newRoute(m.Data, &idx)
+			if err != nil {
+				yield(Route{}, err)
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// DecodeSeg6Encap decodes a seg6 lightweight tunnel (LWTUNNEL_ENCAP_SEG6):
+// the mode ("encap", "inline", "l2encap", "encap.red", "l2encap.red") and
+// the segment list as the kernel stores it, last segment first, which is
+// the reverse of iproute2's "segs" argument.
+func DecodeSeg6Encap(c nla.Chain) (mode string, segs []netip.Addr, err error) {
+	a, ok := c.Get(1) // SEG6_IPTUNNEL_SRH
+	// struct seg6_iptunnel_encap { int mode; struct ipv6_sr_hdr srh[]; }
+	// and ipv6_sr_hdr is 8 bytes of header before its segments.
+	if !ok || len(a.Data) < 4+8 {
+		return "", nil, errors.New("rtm: seg6 encap without a routing header")
+	}
+	modes := []string{"inline", "encap", "l2encap", "encap.red", "l2encap.red"}
+	m := int(int32(native.Uint32(a.Data)))
+	if m >= 0 && m < len(modes) {
+		mode = modes[m]
+	} else {
+		mode = fmt.Sprintf("mode %d", m)
+	}
+	srh := a.Data[4:]
+	n := int(srh[4]) + 1 // first_segment is the index of the last entry
+	if 8+16*n > len(srh) {
+		return mode, nil, fmt.Errorf("rtm: seg6 routing header claims %d segments in %d bytes", n, len(srh))
+	}
+	for i := 0; i < n; i++ {
+		segs = append(segs, netip.AddrFrom16([16]byte(srh[8+16*i:])))
+	}
+	return mode, segs, nil
+}
