@@ -340,12 +340,12 @@ func (r Route) Attrs() iter.Seq2[string, Value] { return attrs(routeSchema, r.Ch
 type RouteMetrics struct {
 	// Lock is the RTAX_LOCK bit set: bit 1<<unix.RTAX_MTU locks the MTU
 	// ("mtu lock"), and likewise for the other metrics.
-	Lock                                  uint32
-	MTU, Window, RTT, RTTVar, SSThresh    uint32
-	CWnd, AdvMSS, Reordering, HopLimit    uint32
-	InitCWnd, Features, RTOMin, InitRWnd  uint32
-	QuickAck, FastOpenNoCookie            uint32
-	CongestionControl                     string
+	Lock                                 uint32
+	MTU, Window, RTT, RTTVar, SSThresh   uint32
+	CWnd, AdvMSS, Reordering, HopLimit   uint32
+	InitCWnd, Features, RTOMin, InitRWnd uint32
+	QuickAck, FastOpenNoCookie           uint32
+	CongestionControl                    string
 }
 
 func decodeMetrics(c nla.Chain) RouteMetrics {

@@ -618,4 +618,3 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	})
 	return r, err
 }
-
