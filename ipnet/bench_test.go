@@ -1,0 +1,222 @@
+package ipnet
+
+import (
+	"math/rand/v2"
+	"net/netip"
+	"slices"
+	"testing"
+)
+
+// Each benchmark has a net/netip twin on the same inputs.
+
+var (
+	benchV4       = "192.168.140.255"
+	benchV6       = "2001:db8:85a3:8d3:1319:8a2e:370:7348"
+	benchV6Short  = "2001:db8::1"
+	benchV4Prefix = "192.168.140.0/24"
+	benchV6Prefix = "2001:db8:85a3::/48"
+	sinkBool      bool
+	sinkInt       int
+)
+
+func BenchmarkParseAddr4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := ParseAddr4(benchV4)
+		sinkInt += int(a.v)
+	}
+}
+
+func BenchmarkParseAddressV4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := ParseAddress(benchV4)
+		sinkInt += int(a.v)
+	}
+}
+
+func BenchmarkNetipParseAddrV4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := netip.ParseAddr(benchV4)
+		sinkBool = a.Is4()
+	}
+}
+
+func BenchmarkParseAddr6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := ParseAddr6(benchV6)
+		sinkInt += int(a.u.Lo)
+	}
+}
+
+func BenchmarkParseAddressV6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := ParseAddress(benchV6)
+		sinkInt += int(a.v)
+	}
+}
+
+func BenchmarkNetipParseAddrV6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := netip.ParseAddr(benchV6)
+		sinkBool = a.Is6()
+	}
+}
+
+func BenchmarkParseAddr6Short(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := ParseAddr6(benchV6Short)
+		sinkInt += int(a.u.Lo)
+	}
+}
+
+func BenchmarkNetipParseAddrV6Short(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		a, _ := netip.ParseAddr(benchV6Short)
+		sinkBool = a.Is6()
+	}
+}
+
+func BenchmarkParseNet4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		n, _ := ParseNet4(benchV4Prefix, true)
+		sinkInt += int(n.bits)
+	}
+}
+
+func BenchmarkParseNetworkV4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		n, _ := ParseNetwork(benchV4Prefix, true)
+		sinkInt += int(n.bits)
+	}
+}
+
+func BenchmarkNetipParsePrefixV4(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		p, _ := netip.ParsePrefix(benchV4Prefix)
+		sinkInt += p.Bits()
+	}
+}
+
+func BenchmarkParseNet6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		n, _ := ParseNet6(benchV6Prefix, true)
+		sinkInt += int(n.bits)
+	}
+}
+
+func BenchmarkParseNetworkV6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		n, _ := ParseNetwork(benchV6Prefix, true)
+		sinkInt += int(n.bits)
+	}
+}
+
+func BenchmarkNetipParsePrefixV6(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		p, _ := netip.ParsePrefix(benchV6Prefix)
+		sinkInt += p.Bits()
+	}
+}
+
+func BenchmarkContains4(b *testing.B) {
+	n, a := MustParseNet4("10.0.0.0/8"), MustParseAddr4("10.1.2.3")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkBool = n.Contains(a)
+	}
+}
+
+func BenchmarkNetipContainsV4(b *testing.B) {
+	p, a := netip.MustParsePrefix("10.0.0.0/8"), netip.MustParseAddr("10.1.2.3")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkBool = p.Contains(a)
+	}
+}
+
+func BenchmarkContains6(b *testing.B) {
+	n, a := MustParseNet6("2001:db8::/32"), MustParseAddr6("2001:db8::1")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkBool = n.Contains(a)
+	}
+}
+
+func BenchmarkNetipContainsV6(b *testing.B) {
+	p, a := netip.MustParsePrefix("2001:db8::/32"), netip.MustParseAddr("2001:db8::1")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkBool = p.Contains(a)
+	}
+}
+
+func BenchmarkString6(b *testing.B) {
+	a := MustParseAddr6(benchV6Short)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkInt += len(a.String())
+	}
+}
+
+func BenchmarkNetipString6(b *testing.B) {
+	a := netip.MustParseAddr(benchV6Short)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		sinkInt += len(a.String())
+	}
+}
+
+// randomNets4 returns n random IPv4 networks with prefix lengths 8..32.
+func randomNets4(n int) []Net4 {
+	r := rand.New(rand.NewPCG(1, 2))
+	nets := make([]Net4, n)
+	for i := range nets {
+		bits := 8 + r.IntN(25)
+		nets[i] = Net4{r.Uint32() & mask4(bits), uint8(bits)}
+	}
+	return nets
+}
+
+// randomNets6 returns n random IPv6 networks inside 2000::/8 with prefix
+// lengths 16..128.
+func randomNets6(n int) []Net6 {
+	r := rand.New(rand.NewPCG(3, 4))
+	nets := make([]Net6, n)
+	for i := range nets {
+		bits := 16 + r.IntN(113)
+		u := Uint128{0x20<<56 | r.Uint64()>>8, r.Uint64()}.And(mask6(bits))
+		nets[i] = Net6{Addr6{u: u}, uint8(bits)}
+	}
+	return nets
+}
+
+func BenchmarkCollapse4(b *testing.B) {
+	nets := randomNets4(100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkInt += len(slices.Collect(CollapseAddresses4(nil, nets)))
+	}
+}
+
+func BenchmarkCollapse6(b *testing.B) {
+	nets := randomNets6(100_000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sinkInt += len(slices.Collect(CollapseAddresses6(nil, nets)))
+	}
+}
