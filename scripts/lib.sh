@@ -1,0 +1,174 @@
+# shellcheck shell=bash
+#
+# lib.sh: helpers shared by the scripts in this directory. Source it; it
+# defines functions and a few variables and runs nothing else.
+#
+#	. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# REPO_ROOT is the top of the repository, whatever the caller's directory.
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export REPO_ROOT
+
+# A fresh machine or a CI environment may not have Go on PATH yet.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+	PATH=/usr/local/go/bin:$PATH
+	export PATH
+fi
+
+# heading prints a banner that is easy to find in a long CI log.
+heading() {
+	printf '\n==> %s\n' "$*"
+}
+
+# warn prints a message that must not be missed to standard error.
+warn() {
+	printf '\n!!! WARNING: %s\n\n' "$*" >&2
+}
+
+# die prints an error and exits.
+die() {
+	printf 'error: %s\n' "$*" >&2
+	exit 1
+}
+
+# indent copies standard input to standard output, indented.
+indent() {
+	sed 's/^/    /'
+}
+
+# is_ci reports whether we run under CI, where nothing may be skipped quietly.
+is_ci() {
+	[[ ${CI:-} == true || ${CI:-} == 1 ]]
+}
+
+# is_root reports whether we run as root.
+is_root() {
+	[[ $(id -u) -eq 0 ]]
+}
+
+# has_go_files reports whether directory $1 holds a Go package of its own.
+has_go_files() {
+	compgen -G "$1/*.go" >/dev/null
+}
+
+# duration_seconds prints the length of a go test -fuzztime style duration
+# such as 10s, 2m, 1m30s or 500ms, in whole seconds (rounded down, at least
+# 0). It fails for anything else, such as an iteration count like 1000x.
+duration_seconds() {
+	local d=$1 total=0 n unit
+	[[ $d =~ ^([0-9]+(ms|s|m|h))+$ ]] || return 1
+	while [[ $d =~ ^([0-9]+)(ms|s|m|h)(.*)$ ]]; do
+		n=$((10#${BASH_REMATCH[1]}))
+		unit=${BASH_REMATCH[2]}
+		d=${BASH_REMATCH[3]}
+		case $unit in
+		ms) total=$((total + n / 1000)) ;;
+		s) total=$((total + n)) ;;
+		m) total=$((total + n * 60)) ;;
+		h) total=$((total + n * 3600)) ;;
+		esac
+	done
+	echo "$total"
+}
+
+# now prints the time in seconds with a fraction, for step timings.
+now() {
+	echo "${EPOCHREALTIME:-$(date +%s)}"
+}
+
+# elapsed prints the seconds since $1 (a value of now) with one decimal.
+elapsed() {
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'
+}
+
+# ensure_qemu makes sure the user-mode emulator qemu-$1-static (or qemu-$1)
+# is on PATH and prints its path. It installs Debian's qemu-user-static when
+# it can (root, apt-get present). When it cannot, it fails; callers decide
+# whether that is fatal.
+ensure_qemu() {
+	local arch=$1 bin
+	for bin in "qemu-$arch-static" "qemu-$arch"; do
+		if command -v "$bin" >/dev/null 2>&1; then
+			command -v "$bin"
+			return 0
+		fi
+	done
+	if is_root && command -v apt-get >/dev/null 2>&1; then
+		echo "installing qemu-user-static with apt-get" >&2
+		local log
+		log=$(mktemp)
+		if ! DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 ||
+			! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				qemu-user-static >>"$log" 2>&1 </dev/null; then
+			cat "$log" >&2
+			rm -f "$log"
+			return 1
+		fi
+		rm -f "$log"
+		command -v "qemu-$arch-static" && return 0
+	fi
+	return 1
+}
+
+# build_varied_ns NAME fills the existing network namespace NAME with a
+# small but varied network state, so that dumps of links, addresses, routes,
+# rules and neighbours taken inside it exercise many attribute kinds:
+#
+#	veth0 <-> veth1   veth pair, veth1 enslaved to br0
+#	br0               bridge with one port, veth1
+#	vx0               VXLAN (VNI 42) over veth0
+#	mv0               macvlan (bridge mode) on veth0
+#	addresses         IPv4 and IPv6, including a secondary and a /32
+#	routes            main table, table 1000 (above 255, so only
+#	                  RTA_TABLE can carry it), a multipath route,
+#	                  an IPv6 route, a blackhole route
+#	rules             one policy rule per family into table 1000
+#	neighbours        permanent IPv4 and IPv6 neighbours, a bridge fdb entry
+#
+# Addresses come from the documentation ranges (RFC 5737, RFC 3849): nothing
+# here is meant to reach a real network, and nothing is ever sent.
+# Requires root and iproute2. The kernel must offer veth, bridge, vxlan and
+# macvlan; dummy and vlan are avoided because some kernels lack them.
+build_varied_ns() {
+	local ns=$1
+	local ip=(ip -n "$ns")
+
+	"${ip[@]}" link set lo up
+
+	"${ip[@]}" link add veth0 type veth peer name veth1
+	"${ip[@]}" link add br0 type bridge
+	"${ip[@]}" link set veth1 master br0
+	"${ip[@]}" link add vx0 type vxlan id 42 dstport 4789 local 192.0.2.1 dev veth0
+	"${ip[@]}" link add mv0 link veth0 type macvlan mode bridge
+	"${ip[@]}" link set veth0 mtu 1400
+	local l
+	for l in veth0 veth1 br0 vx0 mv0; do
+		"${ip[@]}" link set "$l" up
+	done
+
+	"${ip[@]}" addr add 192.0.2.1/24 dev veth0
+	"${ip[@]}" addr add 192.0.2.2/24 dev veth0 # secondary
+	"${ip[@]}" addr add 198.51.100.1/32 dev lo
+	"${ip[@]}" addr add 203.0.113.1/24 brd + dev br0 label br0:a
+	"${ip[@]}" addr add 2001:db8:1::1/64 dev veth0 nodad
+	"${ip[@]}" addr add 2001:db8:2::1/64 dev br0 nodad preferred_lft 300 valid_lft 600
+	"${ip[@]}" addr add 203.0.113.65/26 dev mv0
+
+	"${ip[@]}" route add 198.51.100.0/25 via 192.0.2.254 dev veth0 metric 10
+	"${ip[@]}" route add 198.51.100.128/25 \
+		nexthop via 192.0.2.253 dev veth0 weight 1 \
+		nexthop via 203.0.113.254 dev br0 weight 3
+	"${ip[@]}" route add blackhole 192.0.2.128/25 table 1000
+	"${ip[@]}" route add default via 203.0.113.254 dev br0 table 1000
+	"${ip[@]}" -6 route add 2001:db8:100::/48 via 2001:db8:1::fe dev veth0 metric 5
+	"${ip[@]}" -6 route add 2001:db8:200::/48 dev br0 table 1000
+
+	"${ip[@]}" rule add from 192.0.2.0/24 to 198.51.100.0/24 table 1000 priority 1000
+	"${ip[@]}" -6 rule add from 2001:db8:1::/64 table 1000 priority 1001
+
+	"${ip[@]}" neigh add 192.0.2.10 lladdr 02:00:00:00:00:0a dev veth0 nud permanent
+	"${ip[@]}" neigh add 2001:db8:1::10 lladdr 02:00:00:00:00:0b dev veth0 nud permanent
+	"${ip[@]}" neigh add 203.0.113.10 lladdr 02:00:00:00:00:0c dev br0 nud permanent
+	"${ip[@]}" link set veth1 type bridge_slave learning on
+	bridge -n "$ns" fdb add 02:00:00:00:00:0d dev veth1 master static
+}

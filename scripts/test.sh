@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+#
+# test.sh is the project's test command: everything CI checks, in order,
+# stopping at the first failing step.
+#
+# Usage: scripts/test.sh [STEP...]
+#
+# With no arguments every step runs; otherwise only the named ones, in the
+# order given. Steps:
+#
+#	gofmt      gofmt -l over all tracked and untracked .go files
+#	vet        go vet ./... (and in bench/, a module of its own, if present)
+#	test       go test -race -count=1 ./...
+#	fuzz       scripts/fuzz.sh: every fuzz target for $FUZZTIME (default 10s)
+#	cross      CGO_ENABLED=0 build and vet for every architecture in $ARCHES
+#	bigendian  the kernel-free packages' tests on s390x under qemu-user
+#
+# Environment:
+#
+#	FUZZTIME, FUZZ_BUDGET   see scripts/fuzz.sh
+#	TEST_TIMEOUT            go test -timeout for the test step (default 8m)
+#	CI                      when true, a step that cannot run fails instead
+#	                        of being skipped with a warning
+#
+# As root, IPR_REQUIRE_PRIVILEGED=1 is exported, so that tests which need
+# the kernel fail rather than skip.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+
+# ARCHES are the GOARCH values that must build with CGO_ENABLED=0 on linux:
+# both word sizes, both byte orders, and the alignment-strict ones.
+ARCHES=${ARCHES:-"amd64 386 arm arm64 mips mips64 ppc64le s390x riscv64"}
+
+# BIGENDIAN_PKGS are the packages whose tests need no kernel and so can run
+# under user-mode emulation on big-endian s390x. Add rtm's message decoding
+# here when it exists. Missing ones are skipped.
+BIGENDIAN_PKGS=${BIGENDIAN_PKGS:-"./nla/ ./wire/ ./ipnet/"}
+
+TEST_TIMEOUT=${TEST_TIMEOUT:-8m}
+
+step_gofmt() {
+	local files=() unformatted
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		# Tracked and untracked (but not ignored) files; a tracked file
+		# deleted in the work tree is left out.
+		local f
+		while IFS= read -r -d '' f; do
+			if [[ -f $f ]]; then
+				files+=("$f")
+			fi
+		done < <(git ls-files -z --cached --others --exclude-standard -- '*.go' ':(exclude,glob)**/testdata/**')
+	else
+		mapfile -d '' -t files < <(find . -name '*.go' -not -path '*/testdata/*' -print0)
+	fi
+	echo "checking ${#files[@]} files"
+	((${#files[@]} > 0)) || return 0
+	# gofmt -l exits 0 when it lists files, non-zero on a syntax error.
+	unformatted=$(gofmt -l "${files[@]}")
+	if [[ -n $unformatted ]]; then
+		echo "these files need gofmt -w:"
+		indent <<<"$unformatted"
+		return 1
+	fi
+}
+
+# go vet includes the stdversion check, which reports uses of standard
+# library API newer than the go line of go.mod (1.23), even though the
+# toolchain here is newer.
+step_vet() {
+	go vet ./...
+	if [[ -f bench/go.mod ]]; then
+		echo "bench/ (its own module):"
+		(cd bench && go vet ./...)
+	fi
+}
+
+step_test() {
+	if is_root; then
+		export IPR_REQUIRE_PRIVILEGED=1
+		echo "running as root: IPR_REQUIRE_PRIVILEGED=1 (kernel tests must not skip)"
+	else
+		echo "not root: tests that need the kernel will skip"
+	fi
+	go test -race -count=1 -timeout "$TEST_TIMEOUT" ./...
+}
+
+step_fuzz() {
+	bash "$REPO_ROOT/scripts/fuzz.sh"
+}
+
+# go build ./... compiles every non-test package fully and links the
+# commands, which catches everything the compiler and linker reject for an
+# architecture. go vet ./... then type-checks the test files too (including
+# files with _$GOARCH suffixes or build tags) reusing the build's export
+# data, and runs vet's checks per architecture (asmdecl, unsafeptr, ...).
+# Both are far cheaper than go test -c, which would link a test binary per
+# package per architecture.
+step_cross() {
+	local a
+	for a in $ARCHES; do
+		echo "linux/$a"
+		GOOS=linux GOARCH=$a CGO_ENABLED=0 go build ./...
+		GOOS=linux GOARCH=$a CGO_ENABLED=0 go vet ./...
+	done
+}
+
+step_bigendian() {
+	local pkgs=() p qemu
+	for p in $BIGENDIAN_PKGS; do
+		if [[ -d $p ]] && has_go_files "$p"; then
+			pkgs+=("$p")
+		else
+			echo "skipping $p: no Go package there (yet)"
+		fi
+	done
+	if ((${#pkgs[@]} == 0)); then
+		echo "no big-endian packages to test"
+		return 0
+	fi
+	if ! qemu=$(ensure_qemu s390x); then
+		if is_ci; then
+			echo "qemu-s390x-static is missing and could not be installed;" \
+				"CI must run the big-endian tests (apt-get install qemu-user-static)" >&2
+			return 1
+		fi
+		warn "qemu-s390x-static is missing and could not be installed" \
+			"(apt-get install qemu-user-static); SKIPPING the big-endian tests"
+		step_note="SKIPPED: no qemu-s390x"
+		return 0
+	fi
+	# -exec runs each test binary under the emulator directly, so this works
+	# without binfmt_misc, which containers often cannot mount. Tests run in
+	# the package directory as usual, so testdata/ is found.
+	echo "emulator: $qemu"
+	GOOS=linux GOARCH=s390x CGO_ENABLED=0 go test -count=1 -exec "$qemu" "${pkgs[@]}"
+}
+
+ALL_STEPS=(gofmt vet test fuzz cross bigendian)
+if (($# > 0)); then
+	steps=("$@")
+else
+	steps=("${ALL_STEPS[@]}")
+fi
+for s in "${steps[@]}"; do
+	[[ " ${ALL_STEPS[*]} " == *" $s "* ]] || die "unknown step $s (steps: ${ALL_STEPS[*]})"
+done
+
+# Step results for the summary, which the EXIT trap prints whatever happens.
+# A step may set step_note to qualify its success, such as a skip.
+results=()
+current=
+started=
+step_note=
+
+summary() {
+	local rc=$?
+	if [[ -n $current ]]; then
+		results+=("$(printf '%-10s %8ss  FAILED' "$current" "$(elapsed "$started")")")
+	fi
+	heading "summary"
+	local r
+	for r in "${results[@]}"; do
+		echo "    $r"
+	done
+	echo "    total      ${SECONDS}s"
+	if [[ -n $current ]]; then
+		echo "FAILED at step $current (exit $rc)"
+	elif ((rc == 0)); then
+		echo "all steps passed"
+	fi
+	exit "$rc"
+}
+trap summary EXIT
+
+heading "$(go version), $(nproc) cores, CI=${CI:-}"
+for s in "${steps[@]}"; do
+	current=$s
+	started=$(now)
+	step_note=
+	heading "step $s"
+	"step_$s"
+	results+=("$(printf '%-10s %8ss  ok %s' "$s" "$(elapsed "$started")" "$step_note")")
+	current=
+done
