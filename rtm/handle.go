@@ -76,8 +76,10 @@ func WithoutExtAck() Option {
 	return func(o *options) error { o.noExtAck = true; return nil }
 }
 
-// WithReceiveBufferSize sets each socket's kernel receive queue size,
-// useful for large batches whose failures must all fit in it.
+// WithReceiveBufferSize sets each socket's kernel receive queue size
+// (default 1 MiB, forced past net.core.rmem_max when privileged). It bounds
+// how many requests of a batch go in one sendmsg: their failure replies
+// must fit in it.
 func WithReceiveBufferSize(n int) Option {
 	return func(o *options) error {
 		if n <= 0 {
@@ -104,7 +106,7 @@ func WithPoolSize(n int) Option {
 // unless turned off by options. Dial opens one socket at once, so that
 // errors (such as a missing namespace) surface here.
 func Dial(opts ...Option) (*Handle, error) {
-	o := options{pool: 4}
+	o := options{pool: 4, rcvbuf: 1 << 20}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {
 			return nil, err

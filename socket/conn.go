@@ -493,6 +493,45 @@ func (c *Conn) recv() (Datagram, error) {
 	}
 }
 
+// tryRecv receives one datagram if one is queued, without waiting: ok is
+// false when the queue is empty.
+func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
+	for {
+		c.flags = unix.MSG_TRUNC | unix.MSG_DONTWAIT
+		empty := false
+		err := c.rc.Read(func(fd uintptr) bool {
+			if !c.recvmsg(fd) {
+				empty = true // EAGAIN: nothing queued; do not wait
+			}
+			return true
+		})
+		if err != nil {
+			return Datagram{}, false, err
+		}
+		if empty {
+			return Datagram{}, false, nil
+		}
+		if c.rerr != nil {
+			if c.rerr == unix.ENOBUFS {
+				c.overruns.Add(1)
+				return Datagram{}, false, ErrOverrun
+			}
+			return Datagram{}, false, fmt.Errorf("socket: recvmsg: %w", c.rerr)
+		}
+		if c.from.Pid != 0 {
+			c.foreign.Add(1)
+			continue
+		}
+		if c.n > len(c.buf) || c.msg.Flags&unix.MSG_TRUNC != 0 {
+			err := &TruncatedError{Size: c.n, Buffer: len(c.buf)}
+			c.buf = make([]byte, wire.Align(c.n))
+			c.peek = true
+			return Datagram{}, false, err
+		}
+		return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, true, nil
+	}
+}
+
 // nsid extracts the NETLINK_LISTEN_ALL_NSID control message, if any.
 func (c *Conn) nsid() int32 {
 	if c.oob == nil {

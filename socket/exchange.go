@@ -327,7 +327,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	if err := c.drain(); err != nil {
 		return c.ctxErr(ctx, err)
 	}
-	limit, err := c.sendLimit()
+	limit, maxCount, err := c.batchLimits()
 	if err != nil {
 		return err
 	}
@@ -339,7 +339,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 		for off < len(msgs) {
 			n := int(nativeUint32(msgs[off:]))
 			next := min(off+wire.Align(n), len(msgs))
-			if next-start > limit && off > start {
+			if off > start && (next-start > limit || i-startIdx >= maxCount) {
 				break
 			}
 			stamp(msgs[off:], b.first+uint32(i), nativeUint16(msgs[off+6:])&^unix.NLM_F_ACK|unix.NLM_F_REQUEST)
@@ -355,20 +355,30 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	return nil
 }
 
-// sendLimit is the most bytes one sendmsg may carry: the kernel refuses
-// datagrams over sk_sndbuf - 32 (EMSGSIZE), and the barrier needs room.
-func (c *Conn) sendLimit() (int, error) {
-	var sndbuf int
-	err := c.control(func(fd int) error {
+// batchLimits returns how many bytes and requests one sendmsg of a batch
+// may carry. The kernel refuses datagrams over sk_sndbuf - 32 (EMSGSIZE),
+// and the barrier needs room. And the replies to a chunk must fit in the
+// receive queue, or the kernel drops them: an error reply costs about
+// errReplyCost bytes of it, echoed request and extended ACK included.
+func (c *Conn) batchLimits() (bytes, count int, err error) {
+	var sndbuf, rcvbuf int
+	err = c.control(func(fd int) error {
 		var err error
-		sndbuf, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF)
+		if sndbuf, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUF); err != nil {
+			return err
+		}
+		rcvbuf, err = unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_RCVBUF)
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return max(sndbuf-32-wire.HeaderLen, wire.HeaderLen), nil
+	return max(sndbuf-32-wire.HeaderLen, wire.HeaderLen), max(rcvbuf/errReplyCost, 16), nil
 }
+
+// errReplyCost is a generous estimate of the receive-queue memory one
+// error reply takes (its skb's truesize).
+const errReplyCost = 2048
 
 type batch struct {
 	c           *Conn
@@ -406,9 +416,31 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 	for {
 		d, err := c.recv()
 		if err == ErrOverrun {
-			// Replies, possibly the barrier's, were dropped. A new barrier
-			// is acknowledged only after everything before it.
+			// Replies, possibly the barrier's, were dropped. Empty the
+			// queue without waiting (the kernel drops silently while it
+			// stays congested), then send a new barrier: its ack comes
+			// after everything, and now there is room for it.
 			overrun = true
+			for {
+				d, ok, err := c.tryRecv()
+				if err == ErrOverrun {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if !ok {
+					break
+				}
+				done, err := b.handle(d, p, lo, hi, seen, &barrier)
+				if err != nil {
+					return err
+				}
+				if done {
+					b.finish(lo, hi, seen, overrun)
+					return nil
+				}
+			}
 			barrier = c.nextSeq(1)
 			wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
 				Flags: unix.NLM_F_REQUEST | unix.NLM_F_ACK, Seq: barrier})
@@ -420,50 +452,70 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 		if err != nil {
 			return err
 		}
-		for m, err := range wire.Messages(d.Data) {
+		done, err := b.handle(d, p, lo, hi, seen, &barrier)
+		if err != nil || done {
+			if done && err == nil {
+				b.finish(lo, hi, seen, overrun)
+			}
+			return err
+		}
+	}
+}
+
+// handle processes one datagram of a chunk's replies. It reports done
+// when the barrier's acknowledgement arrived.
+func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []bool, barrier *uint32) (done bool, err error) {
+	c := b.c
+	for m, err := range wire.Messages(d.Data) {
+		if err != nil {
+			return false, err
+		}
+		if m.Header.Pid != c.pid {
+			c.stale.Add(1)
+			continue
+		}
+		if m.Header.Seq == *barrier && m.Header.Type == unix.NLMSG_ERROR {
+			return true, nil
+		}
+		idx := int(m.Header.Seq - b.first)
+		if m.Header.Seq < b.first || idx < lo || idx >= hi {
+			c.stale.Add(1)
+			continue
+		}
+		switch m.Header.Type {
+		case unix.NLMSG_ERROR:
+			ack, err := wire.DecodeAck(m)
 			if err != nil {
-				return err
+				return false, err
 			}
-			if m.Header.Pid != c.pid {
-				c.stale.Add(1)
-				continue
+			if ack.Errno != 0 && !seen[idx-lo] {
+				seen[idx-lo] = true
+				b.fail(idx, c.kernelErr(ack, b.request(p, lo, idx)))
 			}
-			if m.Header.Seq == barrier && m.Header.Type == unix.NLMSG_ERROR {
-				for i := lo; i < hi; i++ {
-					if !seen[i-lo] {
-						if overrun {
-							b.fail(i, ErrUnknownOutcome)
-						} else if b.results != nil {
-							b.results[i] = nil
-						}
-					}
-				}
-				return nil
-			}
-			idx := int(m.Header.Seq - b.first)
-			if m.Header.Seq < b.first || idx < lo || idx >= hi {
-				c.stale.Add(1)
-				continue
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				if ack.Errno != 0 && !seen[idx-lo] {
+		case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
+		default:
+			if b.onReply != nil {
+				if err := b.onReply(idx, m); err != nil && !seen[idx-lo] {
 					seen[idx-lo] = true
-					b.fail(idx, c.kernelErr(ack, b.request(p, lo, idx)))
-				}
-			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
-			default:
-				if b.onReply != nil {
-					if err := b.onReply(idx, m); err != nil && !seen[idx-lo] {
-						seen[idx-lo] = true
-						b.fail(idx, err)
-					}
+					b.fail(idx, err)
 				}
 			}
+		}
+	}
+	return false, nil
+}
+
+// finish settles the requests of a chunk that got no error reply: they
+// succeeded, unless an overrun may have eaten their error.
+func (b *batch) finish(lo, hi int, seen []bool, overrun bool) {
+	for i := lo; i < hi; i++ {
+		if seen[i-lo] {
+			continue
+		}
+		if overrun {
+			b.fail(i, ErrUnknownOutcome)
+		} else if b.results != nil {
+			b.results[i] = nil
 		}
 	}
 }

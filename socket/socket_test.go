@@ -500,3 +500,40 @@ func TestDumpAllocsPerMessage(t *testing.T) {
 		t.Fatalf("a dump of 1 link allocates %v times, of 101 links %v: allocation per message", small, large)
 	}
 }
+
+func TestBatchOverrunNeverHangsOrLies(t *testing.T) {
+	c, _ := dial(t, socket.Config{ExtAck: true, ReceiveBufferSize: 1})
+	var b wire.Builder
+	const n = 300
+	for i := 0; i < n; i++ {
+		addLink(&b, "lo", "bridge") // every one fails: EEXIST
+	}
+	results := make([]error, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := c.Batch(ctx, b.Bytes(), results, nil)
+	if err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("batch: %v", err)
+	}
+	exist, unknown := 0, 0
+	for i, r := range results {
+		switch {
+		case errors.Is(r, unix.EEXIST):
+			exist++
+		case errors.Is(r, socket.ErrUnknownOutcome):
+			unknown++
+		default:
+			t.Fatalf("result %d: %v (a failed request reported as %v)", i, r, r)
+		}
+	}
+	if exist == 0 || c.Stats().Overruns == 0 {
+		t.Fatalf("%d EEXIST, %d unknown, stats %+v: the test did not overrun", exist, unknown, c.Stats())
+	}
+	t.Logf("%d EEXIST, %d unknown after %d overruns", exist, unknown, c.Stats().Overruns)
+	// The socket is still in step.
+	b.Reset(b.Bytes())
+	addLink(&b, "fresh", "bridge")
+	if err := c.Execute(context.Background(), b.Bytes(), nil); err != nil {
+		t.Fatal(err)
+	}
+}
