@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"errors"
+	"math/big"
 	"net/netip"
 	"slices"
 	"strings"
@@ -73,6 +74,16 @@ func FuzzIpnetRoundTrip(f *testing.F) {
 			}
 			if ok, _ := i.Network().Contains(i.IP()); !ok {
 				t.Fatalf("interface %q: network %v does not contain %v", s, i.Network(), i.IP())
+			}
+			if rp := i.ReversePointer(); !strings.HasSuffix(rp, ".arpa") {
+				t.Fatalf("interface %q: reverse pointer %q", s, rp)
+			}
+			if next, err := i.Add(1); err == nil {
+				if next.PrefixLen() != next.IP().MaxPrefixLen() || next.IP() == i.IP() {
+					t.Fatalf("interface %q + 1 = %v", s, next)
+				}
+			} else {
+				checkErr(t, s, err)
 			}
 		} else {
 			checkErr(t, s, err)
@@ -269,5 +280,53 @@ func FuzzIpnetExcludeSummarize(f *testing.F) {
 			t.Fatalf("summarize %v..%v ends at %v", first, last, out[len(out)-1])
 		}
 		checkMinimalSorted(t, out)
+	})
+}
+
+// FuzzIpnetFormat checks Format on any address and spec: it never panics,
+// fails only with *ValueError or *FormatError, and what it returns holds the
+// address: its text for an 's' spec, its integer value for the others.
+func FuzzIpnetFormat(f *testing.F) {
+	for _, spec := range []string{"", "s", ">20s", "x^41s", "0<12.3s", "=s", "+s", "#x", "_b", "#_X",
+		"n", "#_n", "q", "10b", ",s", "٣s", "99999999999999999999s", "\u2007^70s"} {
+		f.Add("192.0.2.1", spec)
+		f.Add("fe80::1%eth0", spec)
+	}
+	f.Fuzz(func(t *testing.T, addr, spec string) {
+		a, err := ipnet.ParseAddress(addr)
+		if err != nil {
+			return
+		}
+		got, err := a.Format(spec)
+		if err != nil {
+			if !errors.Is(err, ipnet.ErrValue) && !errors.Is(err, ipnet.ErrFormat) || err.Error() == "" {
+				t.Fatalf("%v formatted with %q: unexpected error %T %v", a, spec, err, err)
+			}
+			return
+		}
+		if spec == "" || strings.HasSuffix(spec, "s") {
+			if len(got) > 4*max(ipnet.MaxFormatWidth, len(a.String())) {
+				t.Fatalf("%v formatted with %q: %d bytes", a, spec, len(got))
+			}
+			if !strings.HasSuffix(spec, ".0s") && !strings.Contains(got, a.String()[:1]) {
+				t.Fatalf("%v formatted with %q: %q", a, spec, got)
+			}
+			return
+		}
+		digits := strings.ReplaceAll(got, "_", "")
+		base := 16
+		if strings.HasSuffix(spec, "b") || strings.HasSuffix(spec, "n") && a.Is4() {
+			base = 2
+		}
+		if len(digits) > 2 && digits[0] == '0' && strings.ContainsAny(digits[1:2], "bxX") {
+			digits = digits[2:]
+		}
+		v, ok := new(big.Int).SetString(digits, base)
+		u := a.Uint128()
+		want := new(big.Int).Lsh(new(big.Int).SetUint64(u.Hi), 64)
+		want.Or(want, new(big.Int).SetUint64(u.Lo))
+		if !ok || v.Cmp(want) != 0 {
+			t.Fatalf("%v formatted with %q: %q is not its value", a, spec, got)
+		}
 	})
 }

@@ -64,12 +64,10 @@ func ParseAddr6(s string) (Addr6, error) {
 // parseAddr6Ok accepts exactly the strings ParseAddr6 accepts, without
 // producing an error.
 func parseAddr6Ok(s string) (Addr6, bool) {
-	if u, ok := parseAddr6Fast(s); ok {
-		return Addr6{u: u}, true // the common case: no scope id
-	}
 	i := strings.IndexByte(s, '%')
 	if i < 0 {
-		return Addr6{}, false
+		u, ok := parseAddr6Fast(s) // the common case: no scope id
+		return Addr6{u: u}, ok
 	}
 	zone := s[i+1:]
 	if zone == "" || strings.IndexByte(zone, '%') >= 0 || strings.IndexByte(zone, '/') >= 0 {
@@ -492,15 +490,7 @@ func (a Addr6) Exploded() string {
 // ReversePointer returns the ip6.arpa reverse DNS name of a: its 32 nibbles
 // in reverse order. The scope id is not part of the name.
 func (a Addr6) ReversePointer() string {
-	b := make([]byte, 0, 72)
-	for i := 0; i < 32; i++ {
-		w := a.u.Lo
-		if i >= 16 {
-			w = a.u.Hi
-		}
-		b = append(b, hexDigits[w>>uint(4*(i%16))&0xf], '.')
-	}
-	return string(append(b, "ip6.arpa"...))
+	return string(appendNibbles(make([]byte, 0, 72), a.u))
 }
 
 // Compare returns -1, 0 or +1 as a sorts before, equal to or after b.

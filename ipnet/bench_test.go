@@ -4,130 +4,98 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 )
 
 // Each benchmark has a net/netip twin on the same inputs.
 
 var (
-	benchV4       = "192.168.140.255"
-	benchV6       = "2001:db8:85a3:8d3:1319:8a2e:370:7348"
-	benchV6Short  = "2001:db8::1"
-	benchV4Prefix = "192.168.140.0/24"
-	benchV6Prefix = "2001:db8:85a3::/48"
-	sinkBool      bool
-	sinkInt       int
+	sinkBool bool
+	sinkInt  int
 )
 
-func BenchmarkParseAddr4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := ParseAddr4(benchV4)
-		sinkInt += int(a.v)
+// benchAddrs are the inputs of BenchmarkParseAddr, each valid for both
+// packages.
+var benchAddrs = []struct{ name, s string }{
+	{"v4", "192.168.140.255"},
+	{"v6", "2001:db8:85a3:8d3:1319:8a2e:370:7348"},
+	{"v6short", "2001:db8::1"},
+	{"v6v4", "::ffff:192.0.2.1"},
+	{"v6zone", "fe80::1%eth0"},
+}
+
+// BenchmarkParseAddr compares ParseAddress, the typed parsers and
+// netip.ParseAddr on the same inputs; compare them with
+// benchstat -col /impl.
+func BenchmarkParseAddr(b *testing.B) {
+	for _, in := range benchAddrs {
+		b.Run("in="+in.name+"/impl=ipnet", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				a, _ := ParseAddress(in.s)
+				sinkInt += int(a.v)
+			}
+		})
+		b.Run("in="+in.name+"/impl=typed", func(b *testing.B) {
+			b.ReportAllocs()
+			if strings.Contains(in.s, ":") {
+				for i := 0; i < b.N; i++ {
+					a, _ := ParseAddr6(in.s)
+					sinkInt += int(a.u.Lo)
+				}
+				return
+			}
+			for i := 0; i < b.N; i++ {
+				a, _ := ParseAddr4(in.s)
+				sinkInt += int(a.v)
+			}
+		})
+		b.Run("in="+in.name+"/impl=netip", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				a, _ := netip.ParseAddr(in.s)
+				sinkBool = a.Is4()
+			}
+		})
 	}
 }
 
-func BenchmarkParseAddressV4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := ParseAddress(benchV4)
-		sinkInt += int(a.v)
-	}
-}
-
-func BenchmarkNetipParseAddrV4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := netip.ParseAddr(benchV4)
-		sinkBool = a.Is4()
-	}
-}
-
-func BenchmarkParseAddr6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := ParseAddr6(benchV6)
-		sinkInt += int(a.u.Lo)
-	}
-}
-
-func BenchmarkParseAddressV6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := ParseAddress(benchV6)
-		sinkInt += int(a.v)
-	}
-}
-
-func BenchmarkNetipParseAddrV6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := netip.ParseAddr(benchV6)
-		sinkBool = a.Is6()
-	}
-}
-
-func BenchmarkParseAddr6Short(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := ParseAddr6(benchV6Short)
-		sinkInt += int(a.u.Lo)
-	}
-}
-
-func BenchmarkNetipParseAddrV6Short(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		a, _ := netip.ParseAddr(benchV6Short)
-		sinkBool = a.Is6()
-	}
-}
-
-func BenchmarkParseNet4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		n, _ := ParseNet4(benchV4Prefix, true)
-		sinkInt += int(n.bits)
-	}
-}
-
-func BenchmarkParseNetworkV4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		n, _ := ParseNetwork(benchV4Prefix, true)
-		sinkInt += int(n.bits)
-	}
-}
-
-func BenchmarkNetipParsePrefixV4(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		p, _ := netip.ParsePrefix(benchV4Prefix)
-		sinkInt += p.Bits()
-	}
-}
-
-func BenchmarkParseNet6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		n, _ := ParseNet6(benchV6Prefix, true)
-		sinkInt += int(n.bits)
-	}
-}
-
-func BenchmarkParseNetworkV6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		n, _ := ParseNetwork(benchV6Prefix, true)
-		sinkInt += int(n.bits)
-	}
-}
-
-func BenchmarkNetipParsePrefixV6(b *testing.B) {
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		p, _ := netip.ParsePrefix(benchV6Prefix)
-		sinkInt += p.Bits()
+// BenchmarkParsePrefix compares ParseNetwork, the typed parsers and
+// netip.ParsePrefix.
+func BenchmarkParsePrefix(b *testing.B) {
+	for _, in := range []struct{ name, s string }{
+		{"v4", "192.168.140.0/24"},
+		{"v6", "2001:db8:85a3::/48"},
+	} {
+		b.Run("in="+in.name+"/impl=ipnet", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				n, _ := ParseNetwork(in.s, true)
+				sinkInt += int(n.bits)
+			}
+		})
+		b.Run("in="+in.name+"/impl=typed", func(b *testing.B) {
+			b.ReportAllocs()
+			if strings.Contains(in.s, ":") {
+				for i := 0; i < b.N; i++ {
+					n, _ := ParseNet6(in.s, true)
+					sinkInt += int(n.bits)
+				}
+				return
+			}
+			for i := 0; i < b.N; i++ {
+				n, _ := ParseNet4(in.s, true)
+				sinkInt += int(n.bits)
+			}
+		})
+		b.Run("in="+in.name+"/impl=netip", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				p, _ := netip.ParsePrefix(in.s)
+				sinkInt += p.Bits()
+			}
+		})
 	}
 }
 
@@ -164,7 +132,7 @@ func BenchmarkNetipContainsV6(b *testing.B) {
 }
 
 func BenchmarkString6(b *testing.B) {
-	a := MustParseAddr6(benchV6Short)
+	a := MustParseAddr6("2001:db8::1")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		sinkInt += len(a.String())
@@ -172,7 +140,7 @@ func BenchmarkString6(b *testing.B) {
 }
 
 func BenchmarkNetipString6(b *testing.B) {
-	a := netip.MustParseAddr(benchV6Short)
+	a := netip.MustParseAddr("2001:db8::1")
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		sinkInt += len(a.String())

@@ -41,10 +41,20 @@
 //
 // # Formatting
 //
-// String is Python's str (compressed), Exploded the long form,
-// ReversePointer the in-addr.arpa or ip6.arpa name, and networks and
-// interfaces have WithPrefixLen, WithNetmask and WithHostmask. An
-// IPv4-mapped IPv6 address prints as ::ffff:192.0.2.1, as in 3.13.
+// String is Python's str (compressed), Exploded the long form, and
+// networks and interfaces have WithPrefixLen, WithNetmask and WithHostmask.
+// An IPv4-mapped IPv6 address prints as ::ffff:192.0.2.1, as in 3.13.
+// ReversePointer of an address is its in-addr.arpa or ip6.arpa name; that of
+// a network or interface is Python's quirky answer, which reverses the
+// "/prefixlen" too (0/24.2.0.192.in-addr.arpa) and so is no DNS name.
+// Format is Python's format(address, spec): "s" specs with fill, alignment,
+// width and precision, and zero-padded binary or hex ("b", "x", "X", "n",
+// with '#' and '_').
+//
+// # Arithmetic
+//
+// Add and Sub move an address (Python's a + n); on an interface they give
+// a full-length interface, as Python's i + n does. At is Python's n[i].
 //
 // # Iterators
 //
@@ -56,36 +66,63 @@
 // cover of the input addresses, as Python's) and splits the merged ranges
 // into networks lazily.
 //
-// # Deviations from CPython 3.13
+// # Python version
 //
-// ipnet follows the 3.13 behaviour where it differs from older Pythons:
-// the 3.13 special-purpose tables (including RFC 9637's 3fff::/20 and the
-// exceptions inside 192.0.0.0/24 and 2001::/23), and IPv4-mapped IPv6
-// addresses whose IsPrivate, IsGlobal, IsLoopback, IsMulticast,
-// IsReserved, IsLinkLocal and IsUnspecified are those of the mapped IPv4
-// address. Where 3.13 raises from a property or returns a value that
-// is plainly a bug, ipnet does what later CPython does or what Python
-// evidently intends, so that no formatting method can fail:
+// ipnet follows the CPython 3.13 branch including its bug-fix releases:
+// the 3.13 special-purpose tables (including RFC 9637's 3fff::/20, gh-124217,
+// and the exceptions inside 192.0.0.0/24 and 2001::/23), IPv4-mapped IPv6
+// addresses whose IsPrivate, IsGlobal, IsLoopback, IsMulticast, IsReserved,
+// IsLinkLocal and IsUnspecified are those of the mapped IPv4 address
+// (gh-122792), and the early rejection of IPv6 text longer than 45
+// characters (gh-128840). ipnet/oracle_test.go checks ipnet against that
+// module record by record (see testdata/README.md).
 //
-//   - Exploded of a scoped address keeps the scope id
-//     (fe80:0000:...:0001%eth0) where 3.13 raises AddressValueError
-//     (fixed upstream in gh-88178).
-//   - Exploded of an IPv4-mapped interface keeps its "/prefixlen".
-//   - ReversePointer ignores the scope id, and only addresses have one:
-//     Python's reverse_pointer of a network or interface reverses the
-//     "/prefixlen" text too, which is no DNS name.
-//   - Iface4.IsUnspecified and Iface6.IsUnspecified and IsLoopback look at
-//     the whole network, as current CPython does.
-//   - An IPv6 address string longer than 45 characters is rejected with
-//     current CPython's "At most 45 characters expected" message.
-//   - Compare and CompareNetworks ignore scope ids, so they are a
-//     consistent order; Python's comparisons of networks that differ only
-//     in scope id contradict each other.
-//   - Not modelled: format(address, spec), adding an integer to an
-//     interface (Python returns a /32 or /128 interface), and
-//     reverse_pointer of networks and interfaces.
-//   - Add and Sub take an int64 (AddUint128 and SubUint128 for IPv6
-//     offsets beyond it); At takes an int64 index.
+// # Deviations from CPython 3.13.0
+//
+// Where 3.13.0 raises from a property or gives an answer that is plainly a
+// bug, ipnet does what later CPython does or what Python evidently
+// intends, so that no formatting method can fail and orders are
+// consistent. The oracle test holds ipnet to each rule below and logs how
+// many records it covers.
+//
+//   - Exploded of a scoped IPv6 address or network keeps the scope id
+//     (fe80:0000:0000:0000:0000:0000:0000:0001%eth0) where 3.13.0 raises
+//     AddressValueError (gh-88178, fixed on CPython's main branch for
+//     addresses).
+//   - ReversePointer of a scoped IPv6 address or network ignores the scope
+//     id, where 3.13.0 raises and CPython main splices the reversed scope
+//     id into the name (gh-155836).
+//   - Iface4.IsUnspecified is true for 0.0.0.0/32, as for Iface6 and as in
+//     CPython main; 3.13.0 always answers False (gh-115766).
+//   - Compare and CompareNetworks ignore scope ids, so networks that differ
+//     only in scope id compare by prefix length. In 3.13.0
+//     compare_networks answers 1 both ways for such networks and < is
+//     inconsistent with it.
+//   - AddressExclude ignores scope ids; 3.13.0 raises AssertionError for
+//     some scoped networks ("Error performing exclusion").
+//   - CollapseAddresses drops scope ids; 3.13.0 keeps the scope id of an
+//     input network that nothing merged with.
+//   - CollapseAddresses takes addresses and networks as separate lists and
+//     checks the versions of the addresses first, so when versions are
+//     mixed its *VersionError may name a different pair of items than
+//     Python, which walks its single list in order.
+//   - Network.Contains and Network.Overlaps of different IP versions return
+//     a *VersionError, where Python answers False: ipnet never mixes
+//     versions silently.
+//
+// # Limits
+//
+// ipnet's typed API cannot express some of Python's arguments: integers
+// are uint32 or Uint128, so negative integers and integers of 2**128 or
+// more are not addresses (Python raises AddressValueError for them);
+// offsets for Add and Sub are int64 (AddUint128 and SubUint128 for IPv6
+// offsets beyond it, and Iface6 likewise), and indexes for At are int64
+// (AtUint128 and AtUint128FromEnd beyond it), so an IPv4 offset or index
+// beyond int64, or any beyond 128 bits, which Python rejects anyway, cannot
+// be passed at all. Subnets and SubnetsTo, Supernet and SupernetTo are
+// separate methods, so Python's error for giving prefixlen_diff and
+// new_prefix together has no counterpart. Format pads to at most
+// MaxFormatWidth characters, where Python pads to any width memory allows.
 //
 // # Conversions
 //

@@ -11,7 +11,7 @@ import (
 // ipaddress raises. Error() returns exactly the message Python puts in the
 // exception (str(exc)), quoting input with Python's repr rules, so messages
 // can be compared with Python's verbatim. All of them match ErrValue,
-// ErrVersion or ErrIndex with errors.Is, mirroring Python's class hierarchy
+// ErrVersion, ErrIndex or ErrFormat with errors.Is, mirroring Python's class hierarchy
 // (AddressValueError and NetmaskValueError are subclasses of ValueError).
 
 // Sentinel errors for errors.Is, one for each Python exception family.
@@ -24,6 +24,8 @@ var (
 	ErrVersion = errors.New("ipnet: IP versions differ")
 	// ErrIndex matches every *IndexError.
 	ErrIndex = errors.New("ipnet: index out of range")
+	// ErrFormat matches every *FormatError.
+	ErrFormat = errors.New("ipnet: unsupported format spec")
 )
 
 // AddressError reports a string, integer or byte slice that is not a valid
@@ -76,6 +78,18 @@ func (e *IndexError) Error() string { return e.msg }
 
 // Is reports whether target is ErrIndex.
 func (e *IndexError) Is(target error) bool { return target == ErrIndex }
+
+// FormatError reports a format spec that Format does not support at all:
+// Python's TypeError "unsupported format string passed to
+// IPv4Address.__format__". (A malformed string spec, one ending in 's', is a
+// *ValueError, as in Python.)
+type FormatError struct{ msg string }
+
+// Error returns Python's message.
+func (e *FormatError) Error() string { return e.msg }
+
+// Is reports whether target is ErrFormat.
+func (e *FormatError) Is(target error) bool { return target == ErrFormat }
 
 func addrErr(parts ...string) error    { return &AddressError{concat(parts)} }
 func netmaskErr(parts ...string) error { return &NetmaskError{concat(parts)} }

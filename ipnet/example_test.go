@@ -69,3 +69,29 @@ func ExampleCollapseAddresses4() {
 	// 198.51.100.0/24
 	// 198.51.101.0/32
 }
+
+func ExampleAddr4_Format() {
+	a := ipnet.MustParseAddr4("192.0.2.1")
+	for _, spec := range []string{"#_x", "b", ">12s"} {
+		s, err := a.Format(spec)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%q\n", s)
+	}
+	// Output:
+	// "0xc000_0201"
+	// "11000000000000000000001000000001"
+	// "   192.0.2.1"
+}
+
+func ExampleIface4_Add() {
+	i := ipnet.MustParseIface4("192.0.2.5/24")
+	next, err := i.Add(1)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(next, i.ReversePointer())
+	// Output:
+	// 192.0.2.6/32 5/24.2.0.192.in-addr.arpa
+}

@@ -120,6 +120,27 @@ func (i Iface4) Compressed() string { return i.String() }
 // Exploded returns String().
 func (i Iface4) Exploded() string { return i.String() }
 
+// ReversePointer returns Python's reverse_pointer of i: the dot-separated
+// fields of String() in reverse order, then "in-addr.arpa", so that
+// 192.0.2.5/24 gives "5/24.2.0.192.in-addr.arpa" (see Net4.ReversePointer;
+// IP().ReversePointer() is the DNS name of the address).
+func (i Iface4) ReversePointer() string { return reversePointer4(i.a.v, i.bits) }
+
+// Add returns the interface (i's address + n)/32, as Python's i + n does:
+// arithmetic on an interface is arithmetic on its address, and the result
+// is a full-length interface. A result outside 0.0.0.0 .. 255.255.255.255
+// is an *AddressError.
+func (i Iface4) Add(n int64) (Iface4, error) {
+	a, err := i.a.Add(n)
+	return Iface4{a, 32}, err
+}
+
+// Sub returns the interface (i's address - n)/32 (Python's i - n); see Add.
+func (i Iface4) Sub(n int64) (Iface4, error) {
+	a, err := i.a.Sub(n)
+	return Iface4{a, 32}, err
+}
+
 // Compare orders interfaces by network (see Net4.Compare), then by address,
 // as Python's < does.
 func (i Iface4) Compare(o Iface4) int {
@@ -287,11 +308,54 @@ func (i Iface6) WithHostmask() string {
 func (i Iface6) Compressed() string { return i.String() }
 
 // Exploded returns the long form of i's address, without scope id, then
-// "/prefixlen".
+// "/prefixlen". For an IPv4-mapped address it returns the address's
+// exploded form alone (0000:0000:0000:0000:0000:ffff:192.0.2.1), as
+// Python does.
 func (i Iface6) Exploded() string {
-	b := []byte(i.IP().Exploded())
+	if v4, ok := i.a.IPv4Mapped(); ok {
+		b := append(make([]byte, 0, 45), "0000:0000:0000:0000:0000:ffff:"...)
+		return string(v4.AppendTo(b))
+	}
+	b := appendExploded6(make([]byte, 0, 43), i.a.u)
 	b = append(b, '/')
 	return string(appendUint(b, uint64(i.bits)))
+}
+
+// ReversePointer returns Python's reverse_pointer of i: that of the network
+// i.Network() (see Net6.ReversePointer) but for i's address, so that
+// 2001:db8::5/64 gives "4.6./.5.0.0 ... 8.b.d.0.1.0.0.2.ip6.arpa"; for an
+// IPv4-mapped address it is the address's ip6.arpa name, as in Python.
+func (i Iface6) ReversePointer() string {
+	if _, ok := i.a.IPv4Mapped(); ok {
+		return i.a.ReversePointer()
+	}
+	return reversePointer6(i.a.u, i.bits)
+}
+
+// Add returns the interface (i's address + n)/128 without scope id, as
+// Python's i + n does; see Iface4.Add. A result outside the IPv6 address
+// space is an *AddressError.
+func (i Iface6) Add(n int64) (Iface6, error) {
+	a, err := i.a.Add(n)
+	return Iface6{a, 128}, err
+}
+
+// Sub returns the interface (i's address - n)/128 (Python's i - n); see Add.
+func (i Iface6) Sub(n int64) (Iface6, error) {
+	a, err := i.a.Sub(n)
+	return Iface6{a, 128}, err
+}
+
+// AddUint128 is Add for offsets beyond int64.
+func (i Iface6) AddUint128(n Uint128) (Iface6, error) {
+	a, err := i.a.AddUint128(n)
+	return Iface6{a, 128}, err
+}
+
+// SubUint128 is Sub for offsets beyond int64.
+func (i Iface6) SubUint128(n Uint128) (Iface6, error) {
+	a, err := i.a.SubUint128(n)
+	return Iface6{a, 128}, err
 }
 
 // Compare orders interfaces by network (see Net6.Compare), then by address,

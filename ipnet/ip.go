@@ -61,13 +61,34 @@ func AddrFromNetip(a netip.Addr) Addr {
 // error is a *ValueError "'s' does not appear to be an IPv4 or IPv6
 // address"; call ParseAddr4 or ParseAddr6 for the detailed reason.
 func ParseAddress(s string) (Addr, error) {
-	if v, ok := parseAddr4Fast(s); ok {
+	if looks6(s) {
+		if a, ok := parseAddr6Ok(s); ok {
+			return AddrFrom6(a), nil
+		}
+	} else if v, ok := parseAddr4Fast(s); ok {
 		return AddrFrom4(Addr4{v}), nil
 	}
-	if a, ok := parseAddr6Ok(s); ok {
-		return AddrFrom6(a), nil
+	return Addr{}, notAnIP(s, "address")
+}
+
+// looks6 reports whether s can only be an IPv6 address, if any: whether a
+// colon is among its first five bytes. An IPv4 address has no colon, and a
+// valid IPv6 address has one within them, after at most four hex digits.
+func looks6(s string) bool {
+	for i := 0; i < len(s) && i < 5; i++ {
+		if s[i] == ':' {
+			return true
+		}
 	}
-	return Addr{}, valueErr(pyRepr(s), " does not appear to be an IPv4 or IPv6 address")
+	return false
+}
+
+// notAnIP is the *ValueError of ip_address, ip_network and ip_interface for
+// s. Building it out of line keeps the parsers' fast paths small.
+//
+//go:noinline
+func notAnIP(s, what string) error {
+	return valueErr(pyRepr(s), " does not appear to be an IPv4 or IPv6 ", what)
 }
 
 // MustParseAddress is ParseAddress for constants known to be valid; it
@@ -322,22 +343,18 @@ func NetworkFromNetip(p netip.Prefix, strict bool) (Network, error) {
 // network"; with strict, host bits set are the *ValueError of ParseNet4 or
 // ParseNet6.
 func ParseNetwork(s string, strict bool) (Network, error) {
-	addr, mask, hasMask := cutSlash(s)
-	if v, bits, ok := parsePrefix4Parts(addr, mask, hasMask); ok {
+	// One flat function: each layer that returned a Network would cost
+	// more than the parse of a short prefix.
+	if looks6(s) {
+		if a, bits, ok := parsePrefix6Fast(s); ok {
+			n, err := newNet6(a, bits, strict)
+			return Network{Addr{n.a, 6}, n.bits}, err
+		}
+	} else if v, bits, ok := parsePrefix4Fast(s); ok {
 		n, err := newNet4(v, bits, strict)
-		if err != nil {
-			return Network{}, err
-		}
-		return NetworkFrom4(n), nil
+		return Network{Addr{Addr6{u: Uint128{Lo: uint64(n.ip)}}, 4}, n.bits}, err
 	}
-	if a, bits, ok := parsePrefix6Parts(addr, mask, hasMask); ok {
-		n, err := newNet6(a, bits, strict)
-		if err != nil {
-			return Network{}, err
-		}
-		return NetworkFrom6(n), nil
-	}
-	return Network{}, valueErr(pyRepr(s), " does not appear to be an IPv4 or IPv6 network")
+	return Network{}, notAnIP(s, "network")
 }
 
 // MustParseNetwork is ParseNetwork(s, true) for constants known to be
@@ -475,6 +492,15 @@ func (n Network) Exploded() string {
 	return n.to4().String()
 }
 
+// ReversePointer returns Python's reverse_pointer of n; see
+// Net4.ReversePointer and Net6.ReversePointer.
+func (n Network) ReversePointer() string {
+	if n.a.v == 6 {
+		return n.to6().ReversePointer()
+	}
+	return n.to4().ReversePointer()
+}
+
 // WithPrefixLen returns String().
 func (n Network) WithPrefixLen() string { return n.String() }
 
@@ -572,6 +598,34 @@ func (n Network) At(i int64) (Addr, error) {
 		return AddrFrom6(a), err
 	}
 	a, err := n.to4().At(i)
+	return AddrFrom4(a), err
+}
+
+// AtUint128 returns the i-th address of n, for indexes beyond int64; see
+// Net6.AtUint128.
+func (n Network) AtUint128(i Uint128) (Addr, error) {
+	if n.a.v == 6 {
+		a, err := n.to6().AtUint128(i)
+		return AddrFrom6(a), err
+	}
+	if i.Hi != 0 || i.Lo > 1<<32 {
+		return Addr{}, errIndexRange
+	}
+	a, err := n.to4().At(int64(i.Lo))
+	return AddrFrom4(a), err
+}
+
+// AtUint128FromEnd returns the i-th address of n counting back from its
+// last address, for indexes beyond int64; see Net6.AtUint128FromEnd.
+func (n Network) AtUint128FromEnd(i Uint128) (Addr, error) {
+	if n.a.v == 6 {
+		a, err := n.to6().AtUint128FromEnd(i)
+		return AddrFrom6(a), err
+	}
+	if i.Hi != 0 || i.Lo > 1<<32 {
+		return Addr{}, errIndexRange
+	}
+	a, err := n.to4().At(-1 - int64(i.Lo))
 	return AddrFrom4(a), err
 }
 
@@ -743,13 +797,14 @@ func InterfaceFromNetip(p netip.Prefix) Interface {
 // IPv4 or IPv6 interface".
 func ParseInterface(s string) (Interface, error) {
 	addr, mask, hasMask := cutSlash(s)
-	if v, bits, ok := parsePrefix4Parts(addr, mask, hasMask); ok {
+	if looks6(addr) {
+		if a, bits, ok := parsePrefix6Parts(addr, mask, hasMask); ok {
+			return Interface{AddrFrom6(a), bits}, nil
+		}
+	} else if v, bits, ok := parsePrefix4Parts(addr, mask, hasMask); ok {
 		return Interface{AddrFrom4(Addr4{v}), bits}, nil
 	}
-	if a, bits, ok := parsePrefix6Parts(addr, mask, hasMask); ok {
-		return Interface{AddrFrom6(a), bits}, nil
-	}
-	return Interface{}, valueErr(pyRepr(s), " does not appear to be an IPv4 or IPv6 interface")
+	return Interface{}, notAnIP(s, "interface")
 }
 
 // MustParseInterface is ParseInterface for constants known to be valid; it
@@ -830,6 +885,37 @@ func (i Interface) Exploded() string {
 		return i.to6().Exploded()
 	}
 	return i.to4().String()
+}
+
+// ReversePointer returns Python's reverse_pointer of i; see
+// Iface4.ReversePointer and Iface6.ReversePointer.
+func (i Interface) ReversePointer() string {
+	if i.a.v == 6 {
+		return i.to6().ReversePointer()
+	}
+	return i.to4().ReversePointer()
+}
+
+// Add returns the full-length interface of i's address + n (Python's
+// i + n); see Iface4.Add and Iface6.Add.
+func (i Interface) Add(n int64) (Interface, error) {
+	if i.a.v == 6 {
+		r, err := i.to6().Add(n)
+		return InterfaceFrom6(r), err
+	}
+	r, err := i.to4().Add(n)
+	return InterfaceFrom4(r), err
+}
+
+// Sub returns the full-length interface of i's address - n (Python's
+// i - n); see Iface4.Sub and Iface6.Sub.
+func (i Interface) Sub(n int64) (Interface, error) {
+	if i.a.v == 6 {
+		r, err := i.to6().Sub(n)
+		return InterfaceFrom6(r), err
+	}
+	r, err := i.to4().Sub(n)
+	return InterfaceFrom4(r), err
 }
 
 // WithPrefixLen returns i as "address/prefixlen", without scope id.

@@ -61,10 +61,9 @@ func Net4FromNetip(p netip.Prefix, strict bool) (Net4, error) {
 }
 
 func newNet4(v uint32, bits uint8, strict bool) (Net4, error) {
-	m := mask4(int(bits))
-	if v&m != v {
+	if m := mask4(int(bits)); v&m != v {
 		if strict {
-			return Net4{}, valueErr(Addr4{v}.String(), "/", itoa(int(bits)), " has host bits set")
+			return Net4{}, hostBitsError(Addr4{v}.String, bits)
 		}
 		v &= m
 	}
@@ -483,4 +482,26 @@ func (n Net4) MixedKey() MixedKey {
 
 func single[T any](v T) iter.Seq[T] {
 	return func(yield func(T) bool) { yield(v) }
+}
+
+// ReversePointer returns Python's reverse_pointer of n: the dot-separated
+// fields of String() in reverse order, then "in-addr.arpa", so that
+// 192.0.2.0/24 gives "0/24.2.0.192.in-addr.arpa". The prefix length stays
+// glued to the last octet; this is not a usable DNS name (RFC 2317
+// delegation names vary), only Python's answer. Addr4.ReversePointer is the
+// name of an address.
+func (n Net4) ReversePointer() string { return reversePointer4(n.ip, n.bits) }
+
+// reversePointer4 is Python's reverse_pointer of the network or interface
+// v/bits.
+func reversePointer4(v uint32, bits uint8) string {
+	b := make([]byte, 0, 33)
+	b = appendUint(b, uint64(v&0xff))
+	b = append(b, '/')
+	b = appendUint(b, uint64(bits))
+	for shift := 8; shift < 32; shift += 8 {
+		b = append(b, '.')
+		b = appendUint(b, uint64(v>>uint(shift)&0xff))
+	}
+	return string(append(b, ".in-addr.arpa"...))
 }

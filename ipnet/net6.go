@@ -62,14 +62,21 @@ func Net6FromNetip(p netip.Prefix, strict bool) (Net6, error) {
 }
 
 func newNet6(a Addr6, bits uint8, strict bool) (Net6, error) {
-	m := mask6(int(bits))
-	if masked := a.u.And(m); masked != a.u {
+	if masked := a.u.And(mask6(int(bits))); masked != a.u {
 		if strict {
-			return Net6{}, valueErr(a.String(), "/", itoa(int(bits)), " has host bits set")
+			return Net6{}, hostBitsError(a.String, bits)
 		}
 		a = Addr6{u: masked}
 	}
 	return Net6{a, bits}, nil
+}
+
+// hostBitsError is the *ValueError of a strict network with host bits set.
+// Built out of line, it leaves newNet4 and newNet6 small enough to inline.
+//
+//go:noinline
+func hostBitsError(addr func() string, bits uint8) error {
+	return valueErr(addr(), "/", itoa(int(bits)), " has host bits set")
 }
 
 // parsePrefix6 splits s into address and prefix length as Python's
@@ -276,6 +283,29 @@ func (n Net6) At(i int64) (Addr6, error) {
 	return Addr6{u: d}, nil
 }
 
+// AtUint128 returns the i-th address of n, counting from 0 at the network
+// address (Python's n[i] for the indexes At cannot take). An index outside
+// n is an *IndexError.
+func (n Net6) AtUint128(i Uint128) (Addr6, error) {
+	if i.Cmp(mask6(int(n.bits)).Not()) > 0 {
+		return Addr6{}, errIndexRange
+	}
+	s, _ := n.a.u.Add(i)
+	return Addr6{u: s}, nil
+}
+
+// AtUint128FromEnd returns the i-th address of n counting back from 0 at
+// the broadcast address: Python's n[-1-i], for the indexes At cannot take.
+// (-1-i rather than -i keeps n[-2**128] of ::/0 within reach.) An index
+// outside n is an *IndexError.
+func (n Net6) AtUint128FromEnd(i Uint128) (Addr6, error) {
+	if i.Cmp(mask6(int(n.bits)).Not()) > 0 {
+		return Addr6{}, errIndexRange
+	}
+	d, _ := n.BroadcastAddress().u.Sub(i)
+	return Addr6{u: d}, nil
+}
+
 // All returns an iterator over every address of n, in order (Python's
 // iter(n)). It is lazy: ranging over a ::/64 is fine as long as the loop
 // stops.
@@ -462,4 +492,38 @@ func (n Net6) IsUnspecified() bool {
 // get_mixed_type_key.
 func (n Net6) MixedKey() MixedKey {
 	return MixedKey{Version: 6, Addr: n.a.u, IsNetwork: true, PrefixLen: n.bits}
+}
+
+// ReversePointer returns Python's reverse_pointer of n: the characters of
+// Exploded() in reverse order without the colons, dot-separated, then
+// "ip6.arpa", so that 2001:db8::/32 gives "2.3./.0.0.0 ... 8.b.d.0.1.0.0.2.ip6.arpa".
+// The reversed prefix length leads; this is only Python's answer, not a
+// usable DNS name (Addr6.ReversePointer is the name of an address). The
+// scope id is ignored, where Python 3.13 raises AddressValueError.
+func (n Net6) ReversePointer() string { return reversePointer6(n.a.u, n.bits) }
+
+// reversePointer6 is Python's reverse_pointer of the network or interface
+// u/bits.
+func reversePointer6(u Uint128, bits uint8) string {
+	b := make([]byte, 0, 80)
+	var d [3]byte
+	p := appendUint(d[:0], uint64(bits))
+	for i := len(p) - 1; i >= 0; i-- {
+		b = append(b, p[i], '.')
+	}
+	b = append(b, '/', '.')
+	return string(appendNibbles(b, u))
+}
+
+// appendNibbles appends the 32 nibbles of u, least significant first, each
+// followed by a dot, and then "ip6.arpa".
+func appendNibbles(b []byte, u Uint128) []byte {
+	for i := 0; i < 32; i++ {
+		w := u.Lo
+		if i >= 16 {
+			w = u.Hi
+		}
+		b = append(b, hexDigits[w>>uint(4*(i%16))&0xf], '.')
+	}
+	return append(b, "ip6.arpa"...)
 }

@@ -19,6 +19,10 @@ type Batch struct {
 	h   *Handle
 	b   wire.Builder
 	ops []string
+	// lazy marks the ops that hold only a verb: the object is described
+	// from the request's bytes, and only if it fails, so that successful
+	// requests cost no formatting.
+	lazy []bool
 }
 
 // NewBatch returns an empty batch on h.
@@ -38,26 +42,44 @@ func (bt *Batch) add(op string, encode func(b *wire.Builder) error) error {
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
 	bt.ops = append(bt.ops, op)
+	bt.lazy = append(bt.lazy, false)
+	return nil
+}
+
+// addLazy is add with a constant verb, such as "route add"; a failure
+// names the object from the request itself.
+func (bt *Batch) addLazy(verb string, encode func(b *wire.Builder) error) error {
+	mark := bt.b.Len()
+	// Validation errors name what they reject themselves.
+	if err := encode(&bt.b); err != nil {
+		bt.b.Truncate(mark)
+		return fmt.Errorf("rtm: %s: %w", verb, err)
+	}
+	if err := bt.b.Err(); err != nil {
+		return fmt.Errorf("rtm: %s: %w", verb, err)
+	}
+	bt.ops = append(bt.ops, verb)
+	bt.lazy = append(bt.lazy, true)
 	return nil
 }
 
 // AddrAdd adds an address-add request.
 func (bt *Batch) AddrAdd(s AddrSpec) error {
-	return bt.add(fmt.Sprintf("address add %v", s.Prefix), func(b *wire.Builder) error {
+	return bt.addLazy("address add", func(b *wire.Builder) error {
 		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
 	})
 }
 
 // AddrReplace adds an address-replace request.
 func (bt *Batch) AddrReplace(s AddrSpec) error {
-	return bt.add(fmt.Sprintf("address replace %v", s.Prefix), func(b *wire.Builder) error {
+	return bt.addLazy("address replace", func(b *wire.Builder) error {
 		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
 	})
 }
 
 // AddrDel adds an address-delete request.
 func (bt *Batch) AddrDel(s AddrSpec) error {
-	return bt.add(fmt.Sprintf("address del %v", s.Prefix), func(b *wire.Builder) error {
+	return bt.addLazy("address del", func(b *wire.Builder) error {
 		return encodeAddr(b, unix.RTM_DELADDR, 0, &s)
 	})
 }
@@ -80,8 +102,55 @@ func (bt *Batch) Run(ctx context.Context) ([]error, error) {
 	}
 	err = c.Batch(ctx, bt.b.Bytes(), results, nil)
 	bt.h.put(c)
-	for i, r := range results {
-		results[i] = opError(bt.ops[i], r)
+	i := 0
+	for m, ferr := range wire.Messages(bt.b.Bytes()) {
+		if ferr != nil || i >= len(results) {
+			break
+		}
+		if r := results[i]; r != nil {
+			op := bt.ops[i]
+			if bt.lazy[i] {
+				op += " " + describeMessage(m)
+			}
+			results[i] = opError(op, r)
+		}
+		i++
 	}
 	return results, err
+}
+
+// describeMessage names the object a request is about, as iproute2 would
+// write it: "10.0.0.0/24 table 100", "192.0.2.1/24", "veth0".
+func describeMessage(m wire.Message) string {
+	switch m.Header.Type {
+	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
+		r, err := RouteFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		s := r.Dst().String()
+		if l, ok := r.Label(); ok {
+			s = fmt.Sprintf("mpls %d", l)
+		}
+		if t := r.Table(); t != unix.RT_TABLE_MAIN {
+			s += fmt.Sprintf(" table %d", t)
+		}
+		return s
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR:
+		a, err := AddrFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		return a.Prefix().String()
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK, unix.RTM_SETLINK:
+		l, err := LinkFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		if n := l.Name(); n != "" {
+			return n
+		}
+		return fmt.Sprintf("index %d", l.Index())
+	}
+	return ""
 }

@@ -284,10 +284,11 @@ func FixedLen(t uint16) int {
 		return sizeofFibRuleHdr
 	case t >= unix.RTM_NEWQDISC && t <= unix.RTM_GETTFILTER:
 		return sizeofTcMsg
-	case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP:
+	case t >= unix.RTM_NEWNEXTHOP && t <= unix.RTM_GETNEXTHOP,
+		t >= unix.RTM_NEWNEXTHOPBUCKET && t <= unix.RTM_GETNEXTHOPBUCKET:
 		return sizeofNhMsg
 	case t >= unix.RTM_NEWNEIGHTBL && t <= unix.RTM_SETNEIGHTBL:
-		return unix.SizeofRtGenmsg
+		return sizeofNdtMsg
 	}
 	return -1
 }

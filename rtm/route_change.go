@@ -385,21 +385,21 @@ func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
 
 // RouteAdd adds a route-add request.
 func (bt *Batch) RouteAdd(s RouteSpec) error {
-	return bt.add(routeName("route add", &s), func(b *wire.Builder) error {
+	return bt.addLazy("route add", func(b *wire.Builder) error {
 		return encodeRoute(b, unix.RTM_NEWROUTE, routeAddFlags, &s)
 	})
 }
 
 // RouteReplace adds a route-replace request.
 func (bt *Batch) RouteReplace(s RouteSpec) error {
-	return bt.add(routeName("route replace", &s), func(b *wire.Builder) error {
+	return bt.addLazy("route replace", func(b *wire.Builder) error {
 		return encodeRoute(b, unix.RTM_NEWROUTE, routeReplaceFlags, &s)
 	})
 }
 
 // RouteDel adds a route-delete request.
 func (bt *Batch) RouteDel(s RouteSpec) error {
-	return bt.add(routeName("route del", &s), func(b *wire.Builder) error {
+	return bt.addLazy("route del", func(b *wire.Builder) error {
 		return encodeRoute(b, unix.RTM_DELROUTE, 0, &s)
 	})
 }

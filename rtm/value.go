@@ -33,6 +33,7 @@ const (
 	kindHW
 	kindNested
 	kindStruct
+	kindBE64
 )
 
 // attrSpec describes one attribute type of a schema, or one field of a
@@ -47,8 +48,11 @@ type attrSpec struct {
 	off    int
 	// byKind picks a nested schema from the string value of the sibling
 	// attribute of type sibling: IFLA_INFO_DATA depends on IFLA_INFO_KIND.
-	sibling uint16
-	byKind  map[string]*schema
+	// With numericSibling the sibling is an integer and the keys are its
+	// decimal form: RTA_ENCAP depends on RTA_ENCAP_TYPE.
+	sibling        uint16
+	byKind         map[string]*schema
+	numericSibling bool
 }
 
 // schema names the attribute types of one message family or nest, the way
@@ -71,7 +75,7 @@ func newSchema(name string, entries ...entry) *schema {
 		if int(e.typ) >= len(s.attrs) {
 			s.attrs = append(s.attrs, make([]attrSpec, int(e.typ)+1-len(s.attrs))...)
 		}
-		if s.attrs[e.typ].name != "" || s.byName[e.spec.name] != 0 {
+		if _, dup := s.byName[e.spec.name]; dup || s.attrs[e.typ].name != "" {
 			panic("rtm: schema " + name + ": duplicate attribute " + e.spec.name)
 		}
 		s.attrs[e.typ] = e.spec
@@ -112,8 +116,16 @@ func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 	v := Value{spec: sp, data: data}
 	if sp.kind == kindNested && sp.byKind != nil {
 		if k, ok := parent.Get(sp.sibling); ok {
-			name, _ := k.TextBytes()
-			v.nested = sp.byKind[string(name)]
+			var key []byte
+			if sp.numericSibling {
+				if n, err := k.Uint(); err == nil {
+					var buf [20]byte
+					key = strconv.AppendUint(buf[:0], n, 10)
+				}
+			} else {
+				key, _ = k.TextBytes()
+			}
+			v.nested = sp.byKind[string(key)]
 		}
 	} else {
 		v.nested = sp.nested
@@ -189,6 +201,9 @@ func (v Value) Uint() (uint64, bool) {
 	case kindBE32:
 		n, err := a.Uint32BE()
 		return uint64(n), err == nil
+	case kindBE64:
+		n, err := a.Uint64BE()
+		return n, err == nil
 	}
 	return 0, false
 }
@@ -246,19 +261,24 @@ func (v Value) Get(path ...string) (Value, bool) {
 	return Value{}, false
 }
 
+// field returns a member of a struct. Numbers have their size; addresses,
+// strings and bytes run to the end of the payload, so they come last
+// (struct rtvia, struct ifla_bridge_id).
 func (v Value) field(f *attrSpec) (Value, bool) {
 	size := 0
 	switch f.kind {
 	case kindU8:
 		size = 1
-	case kindU16:
+	case kindU16, kindBE16:
 		size = 2
-	case kindU32, kindS32:
+	case kindU32, kindS32, kindBE32:
 		size = 4
-	case kindU64:
+	case kindU64, kindBE64:
 		size = 8
+	case kindAddr, kindHW, kindString, kindBinary:
+		size = len(v.data) - f.off
 	}
-	if size == 0 || f.off+size > len(v.data) {
+	if size <= 0 || f.off+size > len(v.data) {
 		return Value{}, false
 	}
 	return Value{spec: f, data: v.data[f.off : f.off+size]}, true
@@ -296,7 +316,7 @@ func (v Value) Interface() any {
 	switch v.spec.kind {
 	case kindFlag:
 		return true
-	case kindU8, kindU16, kindU32, kindU64, kindBE16, kindBE32:
+	case kindU8, kindU16, kindU32, kindU64, kindBE16, kindBE32, kindBE64:
 		if n, ok := v.Uint(); ok {
 			return n
 		}

@@ -191,11 +191,16 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				yield(wire.Message{}, c.ctxErr(ctx, err))
 				return
 			}
-			for m, err := range wire.Messages(d.Data) {
+			for rest := d.Data; len(rest) > 0; {
+				m, next, ok, err := wire.Next(rest)
 				if err != nil {
 					yield(wire.Message{}, err)
 					return
 				}
+				if !ok {
+					break
+				}
+				rest = next
 				if m.Header.Seq != seq || m.Header.Pid != c.pid {
 					c.stale.Add(1)
 					continue
@@ -220,11 +225,32 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
 				default:
 					if !yield(m, nil) {
+						// The end of the dump may already be in this
+						// datagram; then nothing is left to drain.
+						c.settle(rest, seq)
 						return
 					}
 				}
 			}
 		}
+	}
+}
+
+// settle clears the pending dump if its end is among the messages in b,
+// the unread rest of a datagram, so that no later exchange waits for it.
+func (c *Conn) settle(b []byte, seq uint32) {
+	for len(b) > 0 {
+		m, next, ok, err := wire.Next(b)
+		if err != nil || !ok {
+			return
+		}
+		c.stale.Add(1)
+		if m.Header.Seq == seq && m.Header.Pid == c.pid &&
+			(m.Header.Type == unix.NLMSG_DONE || m.Header.Type == unix.NLMSG_ERROR) {
+			c.hasPending = false
+			return
+		}
+		b = next
 	}
 }
 

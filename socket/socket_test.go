@@ -537,3 +537,27 @@ func TestBatchOverrunNeverHangsOrLies(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestDumpAbandonedInLastDatagram breaks out of a dump whose end is in the
+// same datagram as the message being read: nothing is left to drain, and
+// the next exchange must not wait for it.
+func TestDumpAbandonedInLastDatagram(t *testing.T) {
+	c, _ := dial(t, socket.Config{})
+	for i := 0; i < 3; i++ {
+		for range c.Dump(context.Background(), linkDumpRequest()) {
+			break // lo, then DONE, arrive in one datagram
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n := 0
+	for _, err := range c.Dump(ctx, linkDumpRequest()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("dump after abandoned ones saw %d links", n)
+	}
+}

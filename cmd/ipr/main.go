@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	ipr [-j] [-d] [-n NETNS] OBJECT COMMAND [ARGS...]
+//	ipr [-j] [-d] [-4|-6] [-n NETNS] OBJECT COMMAND [ARGS...]
 //
 // Each OBJECT (calc, link, addr, ...) lives in its own file and registers
 // itself with register from an init function.
@@ -24,6 +24,7 @@ type env struct {
 	JSON    bool   // -j: JSON output
 	Details bool   // -d: detailed output
 	Netns   string // -n NETNS: run inside the named network namespace
+	Family  uint8  // -4 or -6: unix.AF_INET or unix.AF_INET6, else 0
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -61,6 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.BoolVar(&e.JSON, "j", false, "JSON output")
 	fs.BoolVar(&e.Details, "d", false, "detailed output")
 	fs.StringVar(&e.Netns, "n", "", "network namespace `NAME`")
+	fs.BoolFunc("4", "IPv4 only", e.setFamily(4))
+	fs.BoolFunc("6", "IPv6 only", e.setFamily(6))
 	fs.Usage = func() { usage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -111,7 +114,7 @@ func usage(w io.Writer) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(w, "usage: ipr [-j] [-d] [-n NETNS] OBJECT COMMAND [ARGS...]")
+	fmt.Fprintln(w, "usage: ipr [-j] [-d] [-4|-6] [-n NETNS] OBJECT COMMAND [ARGS...]")
 	fmt.Fprintln(w, "objects:")
 	for _, name := range names {
 		fmt.Fprintf(w, "  %s %s\n", name, objects[name].usage)

@@ -1,0 +1,640 @@
+package main
+
+// "ipr addr": show, add, replace, delete and flush interface addresses,
+// with the syntax and output of iproute2's "ip address" (version 6.1).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"path"
+	"strings"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	register(object{
+		name: "addr",
+		usage: "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
+			"                      [ master DEV ] [ type KIND ]\n" +
+			"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
+			"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
+			"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
+			"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
+			"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
+			"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
+			"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }",
+		run: runAddr,
+	})
+}
+
+func runAddr(e *env, argv []string) error {
+	a := &args{list: argv}
+	if !a.more() {
+		return addrShow(e, a)
+	}
+	// iproute2's order of checks, which decides what abbreviations mean.
+	switch w := a.advance(); {
+	case matches(w, "add"):
+		return addrModify(e, a, addrAdd)
+	case matches(w, "change") || w == "chg":
+		return usagef("\"addr change\" is not supported; use \"addr replace\"")
+	case matches(w, "replace"):
+		return addrModify(e, a, addrReplace)
+	case matches(w, "delete"):
+		return addrModify(e, a, addrDelete)
+	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
+		return addrShow(e, a)
+	case matches(w, "flush"):
+		return addrFlush(e, a)
+	default:
+		return usagef("unknown command %q", w)
+	}
+}
+
+// addrFlags are the IFA_F_* flags in iproute2's order (ifa_flag_data),
+// which is the order it prints them in.
+var addrFlags = [...]struct {
+	name     string
+	mask     uint32
+	readonly bool
+	v6only   bool
+}{
+	{"secondary", unix.IFA_F_SECONDARY, true, false},
+	{"temporary", unix.IFA_F_SECONDARY, true, false},
+	{"nodad", unix.IFA_F_NODAD, false, true},
+	{"optimistic", unix.IFA_F_OPTIMISTIC, false, true},
+	{"dadfailed", unix.IFA_F_DADFAILED, true, true},
+	{"home", unix.IFA_F_HOMEADDRESS, false, true},
+	{"deprecated", unix.IFA_F_DEPRECATED, true, true},
+	{"tentative", unix.IFA_F_TENTATIVE, true, true},
+	{"permanent", unix.IFA_F_PERMANENT, true, true},
+	{"mngtmpaddr", unix.IFA_F_MANAGETEMPADDR, false, true},
+	{"noprefixroute", unix.IFA_F_NOPREFIXROUTE, false, false},
+	{"autojoin", unix.IFA_F_MCAUTOJOIN, false, false},
+	{"stable-privacy", unix.IFA_F_STABLE_PRIVACY, true, true},
+}
+
+func addrFlagByName(name string) int {
+	for i := range addrFlags {
+		if addrFlags[i].name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// addrFlagFilter parses a flag filter of "addr show" or "addr flush", as
+// iproute2's get_filter does: "-" negates; "dynamic" is "-permanent" and
+// "primary" is "-secondary".
+func addrFlagFilter(f *showFilter, w string) bool {
+	name, inv := strings.CutPrefix(w, "-")
+	switch name {
+	case "dynamic":
+		name, inv = "permanent", !inv
+	case "primary":
+		name, inv = "secondary", !inv
+	}
+	i := addrFlagByName(name)
+	if i < 0 {
+		return false
+	}
+	if inv {
+		f.flags &^= addrFlags[i].mask
+	} else {
+		f.flags |= addrFlags[i].mask
+	}
+	f.flagMask |= addrFlags[i].mask
+	return true
+}
+
+// keepAddr applies the address filters of iproute2's print_addrinfo.
+func (f *showFilter) keepAddr(a rtm.Addr) bool {
+	if f.index != 0 && a.Index() != f.index {
+		return false
+	}
+	if (f.scope^a.Scope())&f.scopeMask != 0 {
+		return false
+	}
+	if (f.flags^a.Flags())&f.flagMask != 0 {
+		return false
+	}
+	if f.family != 0 && f.family != a.Family() {
+		return false
+	}
+	if f.label != "" {
+		// Addresses without a label match by their interface's name.
+		var label string
+		if at, ok := a.Chain().Get(unix.IFA_LABEL); ok {
+			label = attrStr(at)
+		} else {
+			label = f.linkName(a.Index())
+		}
+		if ok, err := path.Match(f.label, label); !ok || err != nil {
+			return false
+		}
+	}
+	if f.prefix.IsValid() && f.prefix.Bits() > 0 {
+		ip := a.IP()
+		if !ip.IsValid() || !f.prefix.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// linkName is the name label filters match addresses without a label
+// against; set by the commands that filter by label.
+func (f *showFilter) linkName(index int32) string {
+	if f.names == nil {
+		return ""
+	}
+	return f.names.name(index)
+}
+
+// addrShow is "addr show".
+func addrShow(e *env, a *args) error {
+	f := showFilter{family: e.Family}
+	if err := parseShowFilter(a, &f, true); err != nil {
+		return err
+	}
+	h, err := dial(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ctx := context.Background()
+	links, names, err := selectLinks(ctx, h, &f)
+	if err != nil {
+		return err
+	}
+	f.names = names
+	addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
+	if err != nil {
+		return err
+	}
+	// Group the addresses by interface, keeping the kernel's order.
+	byIndex := make(map[int32][]rtm.Addr, len(links))
+	for _, ad := range addrs {
+		byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+	}
+
+	p := &printer{json: e.JSON}
+	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || e.Details}
+	p.openArray("")
+	var idx nla.Index
+	for _, l := range links {
+		if !f.keepLink(l, &idx) {
+			continue
+		}
+		// iproute2's ipaddr_filter: a link is listed if one of its
+		// addresses is, or, without a family filter, if it has none.
+		own := byIndex[l.Index()]
+		keep := len(own) == 0 && f.family == 0
+		for _, ad := range own {
+			if f.keepAddr(ad) {
+				keep = true
+				break
+			}
+		}
+		if !keep {
+			continue
+		}
+		p.openObject("")
+		if f.label == "" {
+			// As in iproute2, a label filter lists addresses alone.
+			printLink(p, l, &idx, names, o)
+		}
+		p.openArray("addr_info")
+		for _, ad := range own {
+			if f.keepAddr(ad) {
+				p.openObject("")
+				printAddr(p, ad)
+				p.closeObject()
+			}
+		}
+		p.closeArray()
+		p.closeObject()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	_, err = e.Stdout.Write(p.buf)
+	return err
+}
+
+// printAddr prints one address as iproute2's print_addrinfo does.
+func printAddr(p *printer, ad rtm.Addr) {
+	c := ad.Chain()
+	var tb nla.Index
+	tb.Reset(c)
+	family := ad.Family()
+	if name := familyName(family); name != "" {
+		p.str("family", "    %s ", name)
+	} else {
+		p.int("family_index", "    family %d ", int64(family))
+	}
+	local, hasLocal := tb.Get(unix.IFA_LOCAL)
+	address, hasAddress := tb.Get(unix.IFA_ADDRESS)
+	if !hasLocal {
+		local, hasLocal = address, hasAddress
+	}
+	if !hasAddress {
+		address, hasAddress = local, hasLocal
+	}
+	if hasLocal {
+		p.str("local", "%s", ipString(local.Data))
+		if hasAddress && string(address.Data) != string(local.Data) {
+			p.textString(" peer ")
+			p.str("address", "%s", ipString(address.Data))
+		}
+		p.int("prefixlen", "/%d ", int64(ad.PrefixLen()))
+		if a, ok := tb.Get(unix.IFA_RT_PRIORITY); ok {
+			p.uint("metric", "metric %d ", uint64(attrU32(a)))
+		}
+	}
+	if a, ok := tb.Get(unix.IFA_BROADCAST); ok {
+		p.textString("brd ")
+		p.str("broadcast", "%s ", ipString(a.Data))
+	}
+	if a, ok := tb.Get(unix.IFA_ANYCAST); ok {
+		p.textString("any ")
+		p.str("anycast", "%s ", ipString(a.Data))
+	}
+	p.str("scope", "scope %s ", scopeNames.name(uint32(ad.Scope())))
+
+	flags := ad.Flags()
+	for _, f := range addrFlags {
+		switch {
+		case f.mask == unix.IFA_F_PERMANENT:
+			if flags&f.mask == 0 {
+				p.boolean("dynamic", "dynamic ", true)
+			}
+		case flags&f.mask != 0:
+			if f.mask == unix.IFA_F_SECONDARY && family == unix.AF_INET6 {
+				p.boolean("temporary", "temporary ", true)
+			} else {
+				p.textString(f.name + " ")
+				p.jsonBool(f.name, true)
+			}
+		}
+		flags &^= f.mask
+	}
+	if flags != 0 {
+		s := fmt.Sprintf("%02x", flags)
+		p.jsonStr("ifa_flags", s)
+		p.text("flags %s ", s)
+	}
+	if a, ok := tb.Get(unix.IFA_LABEL); ok {
+		p.str("label", "%s", attrStr(a))
+	}
+	if ci, ok := ad.CacheInfo(); ok {
+		p.nl()
+		p.textString("       valid_lft ")
+		if ci.Valid == rtm.Forever {
+			p.jsonUint("valid_life_time", rtm.Forever)
+			p.textString("forever")
+		} else {
+			p.uint("valid_life_time", "%dsec", uint64(ci.Valid))
+		}
+		p.textString(" preferred_lft ")
+		switch {
+		case ci.Preferred == rtm.Forever:
+			p.jsonUint("preferred_life_time", rtm.Forever)
+			p.textString("forever")
+		case ad.Flags()&unix.IFA_F_DEPRECATED != 0:
+			p.int("preferred_life_time", "%dsec", int64(int32(ci.Preferred)))
+		default:
+			p.uint("preferred_life_time", "%dsec", uint64(ci.Preferred))
+		}
+	}
+	p.nl()
+}
+
+type addrOp int
+
+const (
+	addrAdd addrOp = iota
+	addrReplace
+	addrDelete
+)
+
+// addrModify is "addr add", "addr replace" and "addr del", parsed as
+// iproute2's ipaddr_modify parses them.
+func addrModify(e *env, a *args, op addrOp) error {
+	var (
+		spec                      rtm.AddrSpec
+		family                    = e.Family
+		dev, localArg             string
+		local, peer               netip.Prefix
+		localExplicit             bool
+		brd                       int // 0 none, 1 "+", -1 "-", 2 an address
+		scoped, hasValid, hasPref bool
+		valid, preferred          uint32 = rtm.Forever, rtm.Forever
+	)
+	setFamily := func(ad netip.Addr) {
+		if family == 0 {
+			family = addrFamily(ad)
+		}
+	}
+	for a.more() {
+		w := a.advance()
+		switch {
+		case w == "peer" || w == "remote":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if peer.IsValid() {
+				return usagef("peer given twice")
+			}
+			if peer, _, err = parsePrefix("peer", s, family); err != nil {
+				return err
+			}
+			setFamily(peer.Addr())
+		case matches(w, "broadcast") || w == "brd":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if brd != 0 {
+				return usagef("broadcast given twice")
+			}
+			switch s {
+			case "+":
+				brd = 1
+			case "-":
+				brd = -1
+			default:
+				ad, err := parseAddr("broadcast", s, family)
+				if err != nil {
+					return err
+				}
+				setFamily(ad)
+				spec.Broadcast, brd = ad, 2
+			}
+		case w == "anycast":
+			return usagef("anycast addresses are not supported")
+		case w == "scope":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			sc, ok := scopeNames.id(s, 255)
+			if !ok {
+				return usagef("invalid scope %q", s)
+			}
+			spec.Scope, scoped = uint8(sc), true
+		case w == "dev":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			dev = s
+		case w == "label":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			spec.Label = s
+		case matches(w, "metric") || matches(w, "priority") || matches(w, "preference"):
+			v, err := a.uint32Value("metric")
+			if err != nil {
+				return err
+			}
+			spec.RoutePriority = v
+		case matches(w, "valid_lft"):
+			if hasValid {
+				return usagef("valid_lft given twice")
+			}
+			v, err := a.lifetime("valid_lft")
+			if err != nil {
+				return err
+			}
+			valid, hasValid = v, true
+		case matches(w, "preferred_lft"):
+			if hasPref {
+				return usagef("preferred_lft given twice")
+			}
+			v, err := a.lifetime("preferred_lft")
+			if err != nil {
+				return err
+			}
+			preferred, hasPref = v, true
+		case addrFlagByName(w) >= 0:
+			fl := addrFlags[addrFlagByName(w)]
+			switch {
+			case fl.readonly:
+				fmt.Fprintf(e.Stderr, "Warning: %s option is not mutable from userspace\n", fl.name)
+			case fl.v6only && family != unix.AF_INET6:
+				// As in iproute2, the family is the one known so far:
+				// put the address before its flags.
+				fmt.Fprintf(e.Stderr, "Warning: %s option can be set only for IPv6 addresses\n", fl.name)
+			default:
+				spec.Flags |= fl.mask
+			}
+		default:
+			if w == "local" {
+				s, err := a.value(w)
+				if err != nil {
+					return err
+				}
+				w = s
+			}
+			if local.IsValid() {
+				return usagef("unknown argument %q (address already given as %q)", w, localArg)
+			}
+			var err error
+			if local, localExplicit, err = parsePrefix("address", w, family); err != nil {
+				return err
+			}
+			localArg = w
+			setFamily(local.Addr())
+		}
+	}
+	if dev == "" {
+		return usagef("not enough information: \"dev\" argument is required")
+	}
+	if !local.IsValid() {
+		return usagef("not enough information: no address given")
+	}
+	if spec.Flags&unix.IFA_F_MCAUTOJOIN != 0 && !local.Addr().IsMulticast() {
+		return usagef("autojoin needs a multicast address")
+	}
+	spec.Prefix, spec.Peer = local, peer
+	if peer.IsValid() {
+		// The peer's length is the address's; a length given with the
+		// local address is ignored, as iproute2 ignores it.
+		spec.Prefix = netip.PrefixFrom(local.Addr(), peer.Bits())
+	}
+	if brd == 1 || brd == -1 {
+		if op == addrDelete {
+			brd = 0
+		} else if family != unix.AF_INET {
+			return usagef("broadcast can be set only for IPv4 addresses")
+		} else if b, ok := broadcastFor(spec.Prefix, peer, brd > 0); ok {
+			spec.Broadcast = b
+		}
+	}
+	if !scoped && op != addrDelete && local.Addr().Is4() && local.Addr().As4()[0] == 127 {
+		spec.Scope = unix.RT_SCOPE_HOST
+	}
+	if hasValid || hasPref {
+		if valid == 0 {
+			return usagef("valid_lft is zero")
+		}
+		if valid < preferred {
+			return usagef("preferred_lft is greater than valid_lft")
+		}
+		spec.ValidLifetime, spec.PreferredLifetime = valid, preferred
+	}
+
+	h, err := dial(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ctx := context.Background()
+	l, err := linkByName(ctx, h, dev)
+	if err != nil {
+		return err
+	}
+	spec.Index = l.Index()
+	switch op {
+	case addrAdd:
+		return h.AddrAdd(ctx, spec)
+	case addrReplace:
+		return h.AddrReplace(ctx, spec)
+	}
+	if local.Addr().Is4() && !localExplicit && !peer.IsValid() {
+		// iproute2 deletes "10.0.0.1" (no length) whatever its prefix
+		// length, for old scripts' sake; do the same by finding it.
+		if spec, err = findAddr(ctx, h, spec); err != nil {
+			return err
+		}
+	}
+	return h.AddrDel(ctx, spec)
+}
+
+// broadcastFor computes "broadcast +" (all host bits set) or "broadcast
+// -" (all clear) for an IPv4 prefix, from the peer's prefix if given.
+// Like iproute2 it sets none for prefixes longer than 30 bits.
+func broadcastFor(local, peer netip.Prefix, ones bool) (netip.Addr, bool) {
+	p := local
+	if peer.IsValid() {
+		p = peer
+	}
+	if p.Bits() > 30 {
+		return netip.Addr{}, false
+	}
+	b := p.Addr().As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	host := uint32(1)<<(32-p.Bits()) - 1
+	if ones {
+		v |= host
+	} else {
+		v &^= host
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+// findAddr completes spec, an IPv4 address without a prefix length, with
+// the length and peer of the matching address on its interface.
+func findAddr(ctx context.Context, h *rtm.Handle, spec rtm.AddrSpec) (rtm.AddrSpec, error) {
+	want := spec.Prefix.Addr()
+	for ad, err := range h.Addrs(ctx, &rtm.AddrFilter{Family: unix.AF_INET, Index: spec.Index}) {
+		if err != nil {
+			return spec, err
+		}
+		if ad.IP() != want || (spec.Label != "" && ad.Label() != spec.Label) {
+			continue
+		}
+		spec.Prefix = netip.PrefixFrom(want, ad.PrefixLen())
+		if p := ad.Peer(); p.IsValid() {
+			spec.Peer = netip.PrefixFrom(p, ad.PrefixLen())
+		}
+		return spec, nil
+	}
+	return spec, fmt.Errorf("address %v not found on interface %d: %w", want, spec.Index, unix.EADDRNOTAVAIL)
+}
+
+// maxFlushRounds bounds "addr flush" as iproute2's max_flush_loops does.
+const maxFlushRounds = 10
+
+// addrFlush is "addr flush": it deletes the addresses that match, in
+// rounds, since deleting a primary IPv4 address can promote a secondary
+// that then matches too.
+func addrFlush(e *env, a *args) error {
+	if !a.more() {
+		return usagef("flush requires arguments")
+	}
+	f := showFilter{family: e.Family}
+	if err := parseShowFilter(a, &f, true); err != nil {
+		return err
+	}
+	if f.up || f.groupSet || f.master != 0 || f.masterName != "" || f.kind != "" || f.slaveKind != "" {
+		return usagef("flush selects addresses: up, group, master and type do not apply")
+	}
+	h, err := dial(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ctx := context.Background()
+	f.names = &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
+	if f.dev != "" {
+		l, err := linkByName(ctx, h, f.dev)
+		if err != nil {
+			return err
+		}
+		f.index = l.Index()
+	}
+	for round := 0; round < maxFlushRounds; round++ {
+		bt := h.NewBatch()
+		for ad, err := range h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}) {
+			if err != nil {
+				return err
+			}
+			if !f.keepAddr(ad) {
+				continue
+			}
+			spec := rtm.AddrSpec{Index: ad.Index(), Prefix: ad.Prefix(), Flags: ad.Flags() & unix.IFA_F_MANAGETEMPADDR}
+			if p := ad.Peer(); p.IsValid() {
+				spec.Peer = netip.PrefixFrom(p, ad.PrefixLen())
+			}
+			if ad.Family() == unix.AF_INET {
+				spec.Label = ad.Label()
+			}
+			if err := bt.AddrDel(spec); err != nil {
+				return err
+			}
+		}
+		if bt.Len() == 0 {
+			return nil
+		}
+		results, err := bt.Run(ctx)
+		if err != nil {
+			for _, r := range results {
+				// A secondary deleted along with its primary is gone
+				// already: not a failure.
+				if r != nil && !errors.Is(r, unix.EADDRNOTAVAIL) {
+					return r
+				}
+			}
+			if results == nil {
+				return err
+			}
+		}
+		// Flushing primaries only takes one round: later rounds would
+		// flush the secondaries promoted in their place.
+		if f.flags&unix.IFA_F_SECONDARY == 0 && f.flagMask&unix.IFA_F_SECONDARY != 0 {
+			return nil
+		}
+	}
+	return fmt.Errorf("flush remains incomplete after %d rounds", maxFlushRounds)
+}

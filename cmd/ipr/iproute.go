@@ -1,0 +1,588 @@
+package main
+
+// Helpers shared by the iproute2-compatible objects (link, addr): keyword
+// matching, argument parsing, iproute2's name tables, and a printer that
+// writes either ip(8)'s text or, byte for byte, the JSON of "ip -j".
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// usageError is a command-line mistake: run prints the object's usage after
+// it and exits with status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string        { return e.msg }
+func (e *usageError) Is(target error) bool { return target == errUsage }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// matches reports whether word abbreviates keyword, as iproute2's matches()
+// does: any non-empty prefix matches, so "s" is "show" when checked first.
+func matches(word, keyword string) bool {
+	return word != "" && strings.HasPrefix(keyword, word)
+}
+
+// args walks a command line the way iproute2's NEXT_ARG does.
+type args struct {
+	list []string
+	i    int
+}
+
+func (a *args) more() bool      { return a.i < len(a.list) }
+func (a *args) peek() string    { return a.list[a.i] }
+func (a *args) advance() string { a.i++; return a.list[a.i-1] }
+
+// value returns the argument that must follow keyword.
+func (a *args) value(keyword string) (string, error) {
+	if !a.more() {
+		return "", usagef("%q needs an argument", keyword)
+	}
+	return a.advance(), nil
+}
+
+// uint32Value parses the number that must follow keyword. Like iproute2's
+// get_u32 it accepts decimal, 0x-prefixed hex and 0-prefixed octal.
+func (a *args) uint32Value(keyword string) (uint32, error) {
+	s, err := a.value(keyword)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseUint(s, 0, 32)
+	if err != nil {
+		return 0, usagef("invalid %s %q: want a number from 0 to %d", keyword, s, uint32(1<<32-1))
+	}
+	return uint32(v), nil
+}
+
+// lifetime parses valid_lft and preferred_lft values: seconds or "forever".
+func (a *args) lifetime(keyword string) (uint32, error) {
+	s, err := a.value(keyword)
+	if err != nil {
+		return 0, err
+	}
+	if s == "forever" {
+		return rtm.Forever, nil
+	}
+	v, err := strconv.ParseUint(s, 0, 32)
+	if err != nil {
+		return 0, usagef("invalid %s %q: want seconds or \"forever\"", keyword, s)
+	}
+	return uint32(v), nil
+}
+
+// parseAddr parses an IP address; family is 0, AF_INET or AF_INET6 (from
+// -4/-6 or an earlier address) and the address must agree with it.
+func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || a.Zone() != "" {
+		return netip.Addr{}, usagef("invalid %s %q: want an IPv4 or IPv6 address", keyword, s)
+	}
+	if family != 0 && addrFamily(a) != family {
+		return netip.Addr{}, usagef("invalid %s %q: want an %s address", keyword, s, familyName(family))
+	}
+	return a, nil
+}
+
+// parsePrefix parses ADDR[/LEN]. Without a length the prefix is a host
+// route (32 or 128) and explicit reports false, which "addr del" needs to
+// tell "10.0.0.1" from "10.0.0.1/32".
+func parsePrefix(keyword, s string, family uint8) (p netip.Prefix, explicit bool, err error) {
+	addr, bits, explicit := strings.Cut(s, "/")
+	a, err := parseAddr(keyword, addr, family)
+	if err != nil {
+		return netip.Prefix{}, false, usagef("invalid %s %q: want ADDRESS[/LENGTH]", keyword, s)
+	}
+	n := a.BitLen()
+	if explicit {
+		v, err := strconv.ParseUint(bits, 10, 8)
+		if err != nil || int(v) > a.BitLen() {
+			return netip.Prefix{}, false, usagef("invalid %s %q: prefix length must be 0 to %d", keyword, s, a.BitLen())
+		}
+		n = int(v)
+	}
+	return netip.PrefixFrom(a, n), explicit, nil
+}
+
+func addrFamily(a netip.Addr) uint8 {
+	if a.Is4() {
+		return unix.AF_INET
+	}
+	return unix.AF_INET6
+}
+
+// familyName is iproute2's family_name, or "" for families it calls "?".
+func familyName(f uint8) string {
+	switch f {
+	case unix.AF_INET:
+		return "inet"
+	case unix.AF_INET6:
+		return "inet6"
+	case unix.AF_DECnet:
+		return "dnet"
+	case unix.AF_PACKET:
+		return "link"
+	case unix.AF_MPLS:
+		return "mpls"
+	case unix.AF_BRIDGE:
+		return "bridge"
+	}
+	return ""
+}
+
+// dial opens the RTNL handle a command works on, in e.Netns if set.
+func dial(e *env) (*rtm.Handle, error) {
+	var opts []rtm.Option
+	if e.Netns != "" {
+		opts = append(opts, rtm.WithNetns(e.Netns))
+	}
+	return rtm.Dial(opts...)
+}
+
+// errNoDevice is the error for a device name that does not exist, worded
+// as ip(8) words it.
+func errNoDevice(name string) error {
+	return fmt.Errorf("cannot find device %q", name)
+}
+
+// linkByName resolves a device name, turning "not found" into errNoDevice.
+func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {
+	l, err := h.LinkByName(ctx, name)
+	if errors.Is(err, rtm.ErrNotFound) {
+		return rtm.Link{}, errNoDevice(name)
+	}
+	return l, err
+}
+
+// Name tables. iproute2 reads them from /etc/iproute2 on top of built-in
+// defaults; reading the same files keeps the two outputs identical.
+
+const confDir = "/etc/iproute2"
+
+type nameTable struct {
+	once  sync.Once
+	file  string
+	names map[uint32]string
+	ids   map[string]uint32
+}
+
+var (
+	groupNames = nameTable{file: "group", names: map[uint32]string{0: "default"}}
+	scopeNames = nameTable{file: "rt_scopes", names: map[uint32]string{
+		unix.RT_SCOPE_UNIVERSE: "global", unix.RT_SCOPE_NOWHERE: "nowhere",
+		unix.RT_SCOPE_HOST: "host", unix.RT_SCOPE_LINK: "link", unix.RT_SCOPE_SITE: "site"}}
+)
+
+// load reads "ID NAME" lines, as iproute2's rtnl_tab_initialize does;
+// a missing or unreadable file leaves the defaults.
+func (t *nameTable) load() {
+	t.once.Do(func() {
+		t.ids = make(map[string]uint32, len(t.names))
+		if f, err := os.Open(confDir + "/" + t.file); err == nil {
+			s := bufio.NewScanner(f)
+			for s.Scan() {
+				fields := strings.Fields(s.Text())
+				if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+					continue
+				}
+				id, err := strconv.ParseUint(fields[0], 0, 32)
+				if err != nil {
+					continue
+				}
+				t.names[uint32(id)] = fields[1]
+			}
+			f.Close()
+		}
+		for id, name := range t.names {
+			t.ids[name] = id
+		}
+	})
+}
+
+// name returns the name of id, or id in decimal.
+func (t *nameTable) name(id uint32) string {
+	t.load()
+	if s, ok := t.names[id]; ok {
+		return s
+	}
+	return strconv.FormatUint(uint64(id), 10)
+}
+
+// id parses a name or a number no larger than max.
+func (t *nameTable) id(s string, max uint64) (uint32, bool) {
+	t.load()
+	if id, ok := t.ids[s]; ok {
+		return id, true
+	}
+	v, err := strconv.ParseUint(s, 0, 32)
+	return uint32(v), err == nil && v <= max
+}
+
+// arphrdNames is iproute2's ll_type_n2a table.
+var arphrdNames = map[uint16]string{
+	unix.ARPHRD_NETROM: "netrom", unix.ARPHRD_ETHER: "ether", unix.ARPHRD_EETHER: "eether",
+	unix.ARPHRD_AX25: "ax25", unix.ARPHRD_PRONET: "pronet", unix.ARPHRD_CHAOS: "chaos",
+	unix.ARPHRD_IEEE802: "ieee802", unix.ARPHRD_ARCNET: "arcnet", unix.ARPHRD_APPLETLK: "atalk",
+	unix.ARPHRD_DLCI: "dlci", unix.ARPHRD_ATM: "atm", unix.ARPHRD_METRICOM: "metricom",
+	unix.ARPHRD_IEEE1394: "ieee1394", unix.ARPHRD_INFINIBAND: "infiniband", unix.ARPHRD_SLIP: "slip",
+	unix.ARPHRD_CSLIP: "cslip", unix.ARPHRD_SLIP6: "slip6", unix.ARPHRD_CSLIP6: "cslip6",
+	unix.ARPHRD_RSRVD: "rsrvd", unix.ARPHRD_ADAPT: "adapt", unix.ARPHRD_ROSE: "rose",
+	unix.ARPHRD_X25: "x25", unix.ARPHRD_HWX25: "hwx25", unix.ARPHRD_CAN: "can",
+	unix.ARPHRD_PPP: "ppp", unix.ARPHRD_HDLC: "hdlc", unix.ARPHRD_LAPB: "lapb",
+	unix.ARPHRD_DDCMP: "ddcmp", unix.ARPHRD_RAWHDLC: "rawhdlc", unix.ARPHRD_TUNNEL: "ipip",
+	unix.ARPHRD_TUNNEL6: "tunnel6", unix.ARPHRD_FRAD: "frad", unix.ARPHRD_SKIP: "skip",
+	unix.ARPHRD_LOOPBACK: "loopback", unix.ARPHRD_LOCALTLK: "ltalk", unix.ARPHRD_FDDI: "fddi",
+	unix.ARPHRD_BIF: "bif", unix.ARPHRD_SIT: "sit", unix.ARPHRD_IPDDP: "ip/ddp",
+	unix.ARPHRD_IPGRE: "gre", unix.ARPHRD_PIMREG: "pimreg", unix.ARPHRD_HIPPI: "hippi",
+	unix.ARPHRD_ASH: "ash", unix.ARPHRD_ECONET: "econet", unix.ARPHRD_IRDA: "irda",
+	unix.ARPHRD_FCPP: "fcpp", unix.ARPHRD_FCAL: "fcal", unix.ARPHRD_FCPL: "fcpl",
+	unix.ARPHRD_FCFABRIC: "fcfb0", unix.ARPHRD_FCFABRIC + 1: "fcfb1", unix.ARPHRD_FCFABRIC + 2: "fcfb2",
+	unix.ARPHRD_FCFABRIC + 3: "fcfb3", unix.ARPHRD_FCFABRIC + 4: "fcfb4", unix.ARPHRD_FCFABRIC + 5: "fcfb5",
+	unix.ARPHRD_FCFABRIC + 6: "fcfb6", unix.ARPHRD_FCFABRIC + 7: "fcfb7", unix.ARPHRD_FCFABRIC + 8: "fcfb8",
+	unix.ARPHRD_FCFABRIC + 9: "fcfb9", unix.ARPHRD_FCFABRIC + 10: "fcfb10", unix.ARPHRD_FCFABRIC + 11: "fcfb11",
+	unix.ARPHRD_FCFABRIC + 12: "fcfb12", unix.ARPHRD_IEEE802_TR: "tr", unix.ARPHRD_IEEE80211: "ieee802.11",
+	unix.ARPHRD_IEEE80211_PRISM: "ieee802.11/prism", unix.ARPHRD_IEEE80211_RADIOTAP: "ieee802.11/radiotap",
+	unix.ARPHRD_IEEE802154: "ieee802.15.4", unix.ARPHRD_IEEE802154_MONITOR: "ieee802.15.4/monitor",
+	unix.ARPHRD_PHONET: "phonet", unix.ARPHRD_PHONET_PIPE: "phonet_pipe", unix.ARPHRD_CAIF: "caif",
+	unix.ARPHRD_IP6GRE: "gre6", unix.ARPHRD_NETLINK: "netlink", unix.ARPHRD_6LOWPAN: "6lowpan",
+	unix.ARPHRD_NONE: "none", unix.ARPHRD_VOID: "void",
+}
+
+func linkTypeName(t uint16) string {
+	if s, ok := arphrdNames[t]; ok {
+		return s
+	}
+	return "[" + strconv.Itoa(int(t)) + "]"
+}
+
+// appendHW formats a link-layer address as iproute2's ll_addr_n2a does:
+// tunnels whose "hardware" address is an IP address get it in IP form,
+// everything else colon-separated hex.
+func appendHW(b []byte, hw []byte, arphrd uint16) []byte {
+	switch {
+	case len(hw) == 4 && (arphrd == unix.ARPHRD_TUNNEL || arphrd == unix.ARPHRD_SIT || arphrd == unix.ARPHRD_IPGRE),
+		len(hw) == 16 && (arphrd == unix.ARPHRD_TUNNEL6 || arphrd == unix.ARPHRD_IP6GRE):
+		return appendIP(b, hw)
+	}
+	const hex = "0123456789abcdef"
+	for i, c := range hw {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, hex[c>>4], hex[c&15])
+	}
+	return b
+}
+
+func hwString(hw []byte, arphrd uint16) string { return string(appendHW(nil, hw, arphrd)) }
+
+// appendIP formats a 4- or 16-byte address as glibc's inet_ntop does. It
+// differs from netip.Addr.String in one case: an IPv4-compatible address
+// (::a.b.c.d, first 96 bits zero) keeps its dotted tail, as in "::1.2.3.4".
+func appendIP(b []byte, ip []byte) []byte {
+	switch len(ip) {
+	case 4:
+		return netip.AddrFrom4([4]byte(ip)).AppendTo(b)
+	case 16:
+		a := netip.AddrFrom16([16]byte(ip))
+		if isV4Compatible(ip) {
+			b = append(b, "::"...)
+			return netip.AddrFrom4([4]byte(ip[12:])).AppendTo(b)
+		}
+		return a.AppendTo(b)
+	}
+	return append(b, '?')
+}
+
+// isV4Compatible reports glibc's test for printing ::a.b.c.d: the longest
+// zero run is exactly the first six 16-bit words.
+func isV4Compatible(ip []byte) bool {
+	for _, c := range ip[:12] {
+		if c != 0 {
+			return false
+		}
+	}
+	return ip[12] != 0 || ip[13] != 0
+}
+
+func ipString(ip []byte) string { return string(appendIP(nil, ip)) }
+
+// cHex formats v as C's "%#x": "0" for zero, else "0x" and lower-case hex.
+func cHex(v uint64) string {
+	if v == 0 {
+		return "0"
+	}
+	return "0x" + strconv.FormatUint(v, 16)
+}
+
+// Attribute readers that, like iproute2's rta_getattr_*, treat a malformed
+// payload as zero rather than failing the whole listing.
+
+func attrU8(a nla.Attr) uint8   { v, _ := a.Uint8(); return v }
+func attrU16(a nla.Attr) uint16 { v, _ := a.Uint16(); return v }
+func attrU32(a nla.Attr) uint32 { v, _ := a.Uint32(); return v }
+func attrU64(a nla.Attr) uint64 { v, _ := a.Uint64(); return v }
+func attrStr(a nla.Attr) string {
+	if b, err := a.TextBytes(); err == nil {
+		return string(b)
+	}
+	return string(a.Data)
+}
+
+// printer writes a command's output as ip(8) text or as the JSON of
+// "ip -j". Its methods follow iproute2's print_* functions: each value has
+// a JSON key and a text format, so that one function describes both
+// outputs, as in iproute2, and the two cannot drift apart.
+type printer struct {
+	json bool
+	buf  []byte
+	// open holds, for each open JSON container, whether it has a member
+	// yet (and so needs a comma before the next).
+	open []bool
+}
+
+// member starts a JSON object member or array element.
+func (p *printer) member(key string) {
+	if n := len(p.open); n > 0 {
+		if p.open[n-1] {
+			p.buf = append(p.buf, ',')
+		}
+		p.open[n-1] = true
+	}
+	if key != "" {
+		p.buf = appendJSONString(p.buf, key)
+		p.buf = append(p.buf, ':')
+	}
+}
+
+// openObject starts a JSON object (the member key, if any; "" inside an
+// array). Text output has no counterpart.
+func (p *printer) openObject(key string) {
+	if p.json {
+		p.member(key)
+		p.buf = append(p.buf, '{')
+		p.open = append(p.open, false)
+	}
+}
+
+func (p *printer) closeObject() {
+	if p.json {
+		p.open = p.open[:len(p.open)-1]
+		p.buf = append(p.buf, '}')
+	}
+}
+
+func (p *printer) openArray(key string) {
+	if p.json {
+		p.member(key)
+		p.buf = append(p.buf, '[')
+		p.open = append(p.open, false)
+	}
+}
+
+func (p *printer) closeArray() {
+	if p.json {
+		p.open = p.open[:len(p.open)-1]
+		p.buf = append(p.buf, ']')
+	}
+}
+
+// text writes to the text output only.
+func (p *printer) text(format string, a ...any) {
+	if !p.json {
+		p.buf = fmt.Appendf(p.buf, format, a...)
+	}
+}
+
+// textString writes s verbatim to the text output only.
+func (p *printer) textString(s string) {
+	if !p.json {
+		p.buf = append(p.buf, s...)
+	}
+}
+
+// nl ends a text line (iproute2's print_nl).
+func (p *printer) nl() { p.textString("\n") }
+
+// str prints a string: JSON key, or format with one %s verb.
+func (p *printer) str(key, format, v string) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONString(p.buf, v)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// jsonStr prints a string to JSON only.
+func (p *printer) jsonStr(key, v string) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONString(p.buf, v)
+	}
+}
+
+// uint prints an unsigned number: JSON key, or format with one %d verb.
+func (p *printer) uint(key, format string, v uint64) {
+	if p.json {
+		p.member(key)
+		p.buf = strconv.AppendUint(p.buf, v, 10)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// int prints a signed number: JSON key, or format with one %d verb.
+func (p *printer) int(key, format string, v int64) {
+	if p.json {
+		p.member(key)
+		p.buf = strconv.AppendInt(p.buf, v, 10)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// jsonUint and jsonInt print a number to JSON only.
+func (p *printer) jsonUint(key string, v uint64) {
+	if p.json {
+		p.uint(key, "", v)
+	}
+}
+
+func (p *printer) jsonInt(key string, v int64) {
+	if p.json {
+		p.int(key, "", v)
+	}
+}
+
+// boolean prints iproute2's print_bool: a JSON boolean, or format with
+// "true" or "false" for a %s verb (most formats have none, such as
+// "nodad ").
+func (p *printer) boolean(key, format string, v bool) {
+	if p.json {
+		p.jsonBool(key, v)
+		return
+	}
+	p.textVerb(format, strconv.FormatBool(v))
+}
+
+// onOff prints iproute2's print_on_off: a JSON boolean, or "on" or "off".
+func (p *printer) onOff(key, format string, v bool) {
+	if p.json {
+		p.jsonBool(key, v)
+		return
+	}
+	s := "off"
+	if v {
+		s = "on"
+	}
+	p.textVerb(format, s)
+}
+
+func (p *printer) textVerb(format, v string) {
+	if strings.Contains(format, "%") {
+		p.buf = fmt.Appendf(p.buf, format, v)
+	} else {
+		p.buf = append(p.buf, format...)
+	}
+}
+
+func (p *printer) jsonBool(key string, v bool) {
+	if p.json {
+		p.member(key)
+		p.buf = strconv.AppendBool(p.buf, v)
+	}
+}
+
+// hex prints iproute2's print_0xhex: a JSON string in C's "%#x" form, or
+// format with that string for a %s verb.
+func (p *printer) hex(key, format string, v uint64) { p.str(key, format, cHex(v)) }
+
+// jsonNull prints a JSON null.
+func (p *printer) jsonNull(key string) {
+	if p.json {
+		p.member(key)
+		p.buf = append(p.buf, "null"...)
+	}
+}
+
+// number prints a preformatted number, such as the "14.96" of a bridge
+// timer, to both outputs.
+func (p *printer) number(key, format, v string) {
+	if p.json {
+		p.member(key)
+		p.buf = append(p.buf, v...)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// appendJSONString quotes s as iproute2's json writer does, escaping what
+// JSON requires (it leaves other control characters raw, producing invalid
+// JSON; they are escaped here) and leaving everything else, including
+// non-ASCII text, as is.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\b':
+			b = append(b, '\\', 'b')
+		case c == '\f':
+			b = append(b, '\\', 'f')
+		case c < 0x20 || c == 0x7f:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		case c >= utf8.RuneSelf:
+			// Invalid UTF-8 would make the whole document unparsable.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				b = append(b, `\ufffd`...)
+			} else {
+				b = append(b, s[i:i+size]...)
+			}
+			i += size - 1
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
+
+func isNotFound(err error) bool { return errors.Is(err, rtm.ErrNotFound) }
+
+// setFamily returns the handler of the global -4 and -6 flags (version 4
+// or 6), which restrict listings and parsing to one address family.
+func (e *env) setFamily(version int) func(string) error {
+	return func(string) error {
+		if version == 4 {
+			e.Family = unix.AF_INET
+		} else {
+			e.Family = unix.AF_INET6
+		}
+		return nil
+	}
+}

@@ -1,0 +1,651 @@
+package rtm
+
+// Link changes: creating, changing and deleting links.
+//
+// A change is described by a [LinkSpec]: the generic settings every link
+// has (name, MTU, address, master, ...) and, in its Kind field, the typed
+// settings of one kind of link ([Veth], [Bridge], [Vxlan], ...). Every
+// setting is a Go field of a definite type, so that a misspelt option does
+// not compile and a value of the wrong type cannot be given.
+//
+// Optional settings whose zero value is itself a setting (group 0,
+// learning off, a transmit queue of length 0) are of type [Opt]: the zero
+// Opt leaves the setting alone, Some(v) sets it to v, zero included.
+// Settings whose zero value is not a meaningful setting (an MTU, a name, a
+// parent index) are plain fields, zero meaning "unset". Each field's
+// documentation says which applies.
+//
+// Requests are laid out attribute for attribute as iproute2 6.1 lays out the
+// same command, with options in the order of the spec's fields; the golden
+// tests hold the encoders to it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+
+	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Opt is an optional setting: the zero Opt is unset, and a request leaves
+// the setting as it is (or, when creating, to the kernel's default);
+// [Some] sets it, zero values included.
+//
+//	rtm.LinkSpec{Index: 3, Group: rtm.Some[uint32](0)} // move to group 0
+type Opt[T any] struct {
+	v   T
+	set bool
+}
+
+// Some returns an Opt set to v.
+func Some[T any](v T) Opt[T] { return Opt[T]{v: v, set: true} }
+
+// Get returns the value and whether it is set.
+func (o Opt[T]) Get() (T, bool) { return o.v, o.set }
+
+// IsSet reports whether the setting is set.
+func (o Opt[T]) IsSet() bool { return o.set }
+
+// Or returns the value if set, else def.
+func (o Opt[T]) Or(def T) T {
+	if o.set {
+		return o.v
+	}
+	return def
+}
+
+// String formats the value, or "unset".
+func (o Opt[T]) String() string {
+	if !o.set {
+		return "unset"
+	}
+	return fmt.Sprint(o.v)
+}
+
+// Netns designates a network namespace to move a link into (or to create a
+// veth peer in). The zero Netns designates none: the link stays where it is.
+type Netns struct {
+	by   uint8 // nsBy*
+	name string
+	fd   int
+}
+
+const (
+	nsNone uint8 = iota
+	nsByName
+	nsByFd
+	nsByPID
+)
+
+// NetnsByName designates the named namespace (iproute2's /run/netns/NAME).
+// [Handle] calls open it for the duration of the request; batches cannot
+// keep it open until they run, and reject it: use [NetnsByHandle] there.
+func NetnsByName(name string) Netns { return Netns{by: nsByName, name: name} }
+
+// NetnsByFd designates the namespace an open file descriptor refers to
+// (IFLA_NET_NS_FD). The descriptor must stay open until the request is sent.
+func NetnsByFd(fd int) Netns { return Netns{by: nsByFd, fd: fd} }
+
+// NetnsByHandle designates the namespace h refers to. h must stay open
+// until the request is sent.
+func NetnsByHandle(h *netns.Handle) Netns {
+	if h == nil {
+		return Netns{by: nsByFd, fd: -1}
+	}
+	return Netns{by: nsByFd, fd: h.Fd()}
+}
+
+// NetnsByPID designates the network namespace of process pid
+// (IFLA_NET_NS_PID).
+func NetnsByPID(pid int) Netns { return Netns{by: nsByPID, fd: pid} }
+
+// IsSet reports whether n designates a namespace.
+func (n Netns) IsSet() bool { return n.by != nsNone }
+
+// String describes n.
+func (n Netns) String() string {
+	switch n.by {
+	case nsByName:
+		return "netns " + n.name
+	case nsByFd:
+		return fmt.Sprintf("netns fd %d", n.fd)
+	case nsByPID:
+		return fmt.Sprintf("netns pid %d", n.fd)
+	}
+	return "no netns"
+}
+
+func (n Netns) validate() error {
+	switch n.by {
+	case nsByName:
+		if _, err := netns.Path(n.name); err != nil {
+			return err
+		}
+	case nsByFd:
+		if n.fd < 0 {
+			return fmt.Errorf("invalid namespace descriptor %d", n.fd)
+		}
+	case nsByPID:
+		if n.fd <= 0 {
+			return fmt.Errorf("invalid namespace pid %d", n.fd)
+		}
+	}
+	return nil
+}
+
+// LinkSpec describes a link to create, or the changes to make to one.
+// Only the settings given are sent.
+type LinkSpec struct {
+	// Index selects the link to change. When creating, a nonzero Index
+	// asks for that interface index.
+	Index int32
+	// Name is the name of a new link; when changing a link selected by
+	// Index, a new name for it. When changing with Index 0, Name selects
+	// the link instead. At most 15 bytes.
+	Name string
+
+	// Up brings the link up or down (IFF_UP).
+	Up Opt[bool]
+	// Address is the link-layer address (IFLA_ADDRESS).
+	Address net.HardwareAddr
+	// Broadcast is the link-layer broadcast address (IFLA_BROADCAST).
+	Broadcast net.HardwareAddr
+	// TxQueueLen is the transmit queue length (IFLA_TXQLEN); 0 is valid.
+	TxQueueLen Opt[uint32]
+	// MTU sets the MTU; 0 leaves it alone.
+	MTU uint32
+	// Netns moves the link into another namespace, or creates it there.
+	Netns Netns
+	// Multicast, AllMulticast and Promisc set IFF_MULTICAST, IFF_ALLMULTI
+	// and IFF_PROMISC; ARP(false) sets IFF_NOARP.
+	Multicast, AllMulticast, Promisc, ARP Opt[bool]
+	// Master enslaves the link to the bridge, bond or VRF of that index;
+	// Some(0) releases it (iproute2's nomaster).
+	Master Opt[int32]
+	// NumTxQueues and NumRxQueues set the number of queues of a new link;
+	// 0 leaves the kernel's default.
+	NumTxQueues, NumRxQueues uint32
+	// Alias sets the interface alias (IFLA_IFALIAS); Some("") clears it.
+	Alias Opt[string]
+	// Group moves the link to a device group (IFLA_GROUP); 0 is the
+	// default group.
+	Group Opt[uint32]
+	// Parent is the index of the lower device of a new vlan, macvlan,
+	// macvtap, ipvlan or ipvtap (IFLA_LINK, iproute2's "link DEV"); 0 for
+	// none.
+	Parent int32
+
+	// Kind is the kind of link, with its settings: required when creating,
+	// optional when changing (to change kind-specific settings).
+	Kind LinkKind
+	// Port changes the link's settings as a port of its master, such as
+	// a [BridgePort]. Kind and Port cannot both be set.
+	Port LinkPort
+}
+
+// LinkKind is the kind of a link with its settings (IFLA_INFO_KIND and
+// IFLA_INFO_DATA): [Veth], [Bridge], [Vxlan], [Macvlan], [IPVlan], [Vlan],
+// [Bond], [GRE], [IPIP], [SIT], [VRF], [Geneve], [Ifb], [Dummy],
+// [Wireguard]. The set is closed: kinds are added in this package.
+type LinkKind interface {
+	// Kind returns the kernel's name of the kind: "veth", "bridge", ...
+	Kind() string
+	validate(c *linkCtx) error
+	// encodeData appends the IFLA_INFO_DATA attributes, if any.
+	encodeData(c *linkCtx)
+}
+
+// LinkPort is the settings of a link as a port of its master
+// (IFLA_INFO_SLAVE_DATA), such as [BridgePort].
+type LinkPort interface {
+	// PortKind returns the kind of master the settings are for: "bridge".
+	PortKind() string
+	validate() error
+	encodeData(b *wire.Builder)
+}
+
+// linkCtx carries one request's encoding state.
+type linkCtx struct {
+	b      *wire.Builder
+	create bool
+	// batch is set in batches, which cannot hold namespaces open.
+	batch bool
+	// opened are the namespaces opened by name, closed after sending.
+	opened []*netns.Handle
+}
+
+func (c *linkCtx) close() {
+	for _, h := range c.opened {
+		h.Close()
+	}
+	c.opened = nil
+}
+
+// ethernetKinds are kinds whose address must be a unicast Ethernet address.
+var ethernetKinds = map[string]bool{
+	"veth": true, "bridge": true, "vxlan": true, "macvlan": true, "macvtap": true,
+	"ifb": true, "dummy": true, "bond": true, "gretap": true, "ip6gretap": true,
+	"geneve": true, "vlan": true,
+}
+
+func (s *LinkSpec) validate(c *linkCtx, peer bool) error {
+	if s.Index < 0 {
+		return fmt.Errorf("invalid interface index %d", s.Index)
+	}
+	if s.Name != "" {
+		if err := checkName(s.Name); err != nil {
+			return err
+		}
+	}
+	if !c.create && !peer && s.Index == 0 && s.Name == "" {
+		return errors.New("no link selected: set Index or Name")
+	}
+	kind := ""
+	if s.Kind != nil {
+		kind = s.Kind.Kind()
+	}
+	if s.Address != nil {
+		if err := checkHardwareAddr("address", s.Address); err != nil {
+			return err
+		}
+		if ethernetKinds[kind] {
+			if len(s.Address) != 6 {
+				return fmt.Errorf("address %v: a %s link needs a 6-byte Ethernet address", s.Address, kind)
+			}
+			if s.Address[0]&1 != 0 {
+				return fmt.Errorf("address %v is a multicast address", s.Address)
+			}
+			if [6]byte(s.Address) == [6]byte{} {
+				return fmt.Errorf("address %v is all zeros", s.Address)
+			}
+		}
+	}
+	if s.Broadcast != nil {
+		if err := checkHardwareAddr("broadcast", s.Broadcast); err != nil {
+			return err
+		}
+	}
+	if m, ok := s.Master.Get(); ok && m < 0 {
+		return fmt.Errorf("invalid master index %d", m)
+	}
+	if s.Parent < 0 {
+		return fmt.Errorf("invalid parent index %d", s.Parent)
+	}
+	if s.Parent != 0 && !c.create {
+		return errors.New("the parent (IFLA_LINK) can only be set when creating a link")
+	}
+	if a, ok := s.Alias.Get(); ok {
+		if len(a) >= ifAliasSize {
+			return fmt.Errorf("alias of %d bytes is longer than %d", len(a), ifAliasSize-1)
+		}
+		for i := 0; i < len(a); i++ {
+			if a[i] == 0 {
+				return fmt.Errorf("alias %q contains a NUL byte", a)
+			}
+		}
+	}
+	if err := s.Netns.validate(); err != nil {
+		return err
+	}
+	if s.Netns.by == nsByName && c.batch {
+		return fmt.Errorf("%v: a batch cannot hold a namespace open until it runs; open it and use NetnsByHandle", s.Netns)
+	}
+	if peer {
+		if s.Kind != nil || s.Port != nil || s.Parent != 0 {
+			return errors.New("a veth peer has no Kind, Port or Parent of its own")
+		}
+		return nil
+	}
+	if s.Kind != nil && s.Port != nil {
+		return fmt.Errorf("Kind (%s) and Port (%s port) are exclusive", kind, s.Port.PortKind())
+	}
+	if c.create && s.Kind == nil {
+		return errors.New("creating a link needs a Kind")
+	}
+	if s.Kind != nil {
+		if err := s.Kind.validate(c); err != nil {
+			return fmt.Errorf("%s: %w", kind, err)
+		}
+	}
+	if s.Port != nil {
+		if err := s.Port.validate(); err != nil {
+			return fmt.Errorf("%s port: %w", s.Port.PortKind(), err)
+		}
+	}
+	return nil
+}
+
+// ifAliasSize is IFALIASZ (linux/if.h), the alias limit with its NUL.
+const ifAliasSize = 256
+
+func checkHardwareAddr(what string, a net.HardwareAddr) error {
+	if len(a) == 0 || len(a) > 32 {
+		return fmt.Errorf("invalid %s %q: %d bytes", what, a.String(), len(a))
+	}
+	return nil
+}
+
+// header fills the ifinfomsg of s.
+func (s *LinkSpec) header(ifi []byte) {
+	if ifi == nil {
+		return
+	}
+	var flags, change uint32
+	bit := func(o Opt[bool], mask uint32, invert bool) {
+		if v, ok := o.Get(); ok {
+			change |= mask
+			if v != invert {
+				flags |= mask
+			}
+		}
+	}
+	bit(s.Up, unix.IFF_UP, false)
+	bit(s.ARP, unix.IFF_NOARP, true)
+	bit(s.Promisc, unix.IFF_PROMISC, false)
+	bit(s.AllMulticast, unix.IFF_ALLMULTI, false)
+	bit(s.Multicast, unix.IFF_MULTICAST, false)
+	native.PutUint32(ifi[4:], uint32(s.Index))
+	native.PutUint32(ifi[8:], flags)
+	native.PutUint32(ifi[12:], change)
+}
+
+// encodeCommon appends the settings iproute2's iplink_parse emits as it
+// reads them, in the order of its options.
+func (s *LinkSpec) encodeCommon(c *linkCtx) error {
+	b := c.b
+	if s.Address != nil {
+		b.Binary(unix.IFLA_ADDRESS, s.Address)
+	}
+	if s.Broadcast != nil {
+		b.Binary(unix.IFLA_BROADCAST, s.Broadcast)
+	}
+	if v, ok := s.TxQueueLen.Get(); ok {
+		b.Uint32(unix.IFLA_TXQLEN, v)
+	}
+	if s.MTU != 0 {
+		b.Uint32(unix.IFLA_MTU, s.MTU)
+	}
+	switch s.Netns.by {
+	case nsByName:
+		h, err := netns.Open(s.Netns.name)
+		if err != nil {
+			return err
+		}
+		c.opened = append(c.opened, h)
+		b.Uint32(unix.IFLA_NET_NS_FD, uint32(h.Fd()))
+	case nsByFd:
+		b.Uint32(unix.IFLA_NET_NS_FD, uint32(s.Netns.fd))
+	case nsByPID:
+		b.Uint32(unix.IFLA_NET_NS_PID, uint32(s.Netns.fd))
+	}
+	if v, ok := s.Master.Get(); ok {
+		b.Uint32(unix.IFLA_MASTER, uint32(v))
+	}
+	if s.NumTxQueues != 0 {
+		b.Uint32(unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
+	}
+	if s.NumRxQueues != 0 {
+		b.Uint32(unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
+	}
+	if v, ok := s.Group.Get(); ok {
+		b.Uint32(unix.IFLA_GROUP, v)
+	}
+	if v, ok := s.Alias.Get(); ok {
+		// Not NUL-terminated, as iproute2 sends it.
+		b.Binary(unix.IFLA_IFALIAS, []byte(v))
+	}
+	return nil
+}
+
+// encodeLink writes an RTM_NEWLINK or RTM_DELLINK request for s.
+func encodeLink(c *linkCtx, typ, flags uint16, s *LinkSpec) error {
+	if err := s.validate(c, false); err != nil {
+		return err
+	}
+	b := c.b
+	b.Begin(typ, flags|unix.NLM_F_ACK)
+	s.header(b.Fixed(unix.SizeofIfInfomsg))
+	if err := s.encodeCommon(c); err != nil {
+		return err
+	}
+	if s.Parent != 0 {
+		b.Uint32(unix.IFLA_LINK, uint32(s.Parent))
+	}
+	if s.Name != "" {
+		b.String(unix.IFLA_IFNAME, s.Name)
+	}
+	switch {
+	case s.Kind != nil:
+		info := beginNest(b, unix.IFLA_LINKINFO)
+		b.Binary(unix.IFLA_INFO_KIND, []byte(s.Kind.Kind()))
+		data := beginNest(b, unix.IFLA_INFO_DATA)
+		s.Kind.encodeData(c)
+		endNestOrDrop(b, data)
+		endNest(b, info)
+	case s.Port != nil:
+		info := beginNest(b, unix.IFLA_LINKINFO)
+		b.Binary(unix.IFLA_INFO_KIND, []byte(s.Port.PortKind()+"_slave"))
+		data := beginNest(b, unix.IFLA_INFO_SLAVE_DATA)
+		s.Port.encodeData(b)
+		endNestOrDrop(b, data)
+		endNest(b, info)
+	}
+	b.End()
+	return nil
+}
+
+// encodePeer writes the VETH_INFO_PEER payload: an ifinfomsg and the
+// peer's settings, in the order link_veth.c writes them.
+func encodePeer(c *linkCtx, s *LinkSpec) error {
+	b := c.b
+	s.header(b.Reserve(unix.SizeofIfInfomsg))
+	if err := s.encodeCommon(c); err != nil {
+		return err
+	}
+	if s.Name != "" {
+		b.String(unix.IFLA_IFNAME, s.Name)
+	}
+	return nil
+}
+
+// nest is a nested attribute begun without NLA_F_NESTED, as iproute2's
+// addattr_nest begins them; the link attributes' nests are parsed by the
+// kernel either way.
+type nest struct {
+	n     nla.Nest
+	start int
+	typ   uint16
+}
+
+func beginNest(b *wire.Builder, typ uint16) nest {
+	start := b.Len()
+	return nest{n: b.BeginNest(typ), start: start, typ: typ}
+}
+
+func endNest(b *wire.Builder, n nest) {
+	b.EndNest(n.n)
+	// After an encoding error the nest may not be there: check before
+	// rewriting its type. The error itself stays in b.
+	if buf := b.Bytes(); len(buf) >= n.start+4 && native.Uint16(buf[n.start+2:]) == n.typ|unix.NLA_F_NESTED {
+		native.PutUint16(buf[n.start+2:], n.typ)
+	}
+}
+
+// endNestOrDrop ends n, or removes it if it is empty: iproute2 sends no
+// IFLA_INFO_DATA when a kind is given no options.
+func endNestOrDrop(b *wire.Builder, n nest) {
+	if b.Len() == n.start+nla.Align(4) {
+		b.EndNest(n.n) // keeps the open-nest count balanced
+		b.Truncate(n.start)
+		return
+	}
+	endNest(b, n)
+}
+
+// linkOp names a link request in errors.
+func linkOp(verb string, s *LinkSpec) string {
+	switch {
+	case s.Name != "" && (s.Index == 0 || verb == "add" || verb == "replace"):
+		return "link " + verb + " " + s.Name
+	case s.Index != 0:
+		return fmt.Sprintf("link %s index %d", verb, s.Index)
+	}
+	return "link " + verb
+}
+
+// linkChange validates, encodes and sends one link request.
+func (h *Handle) linkChange(ctx context.Context, verb string, typ, flags uint16, s *LinkSpec) error {
+	op := linkOp(verb, s)
+	c := linkCtx{b: h.newBuilder(), create: flags&unix.NLM_F_CREATE != 0}
+	defer c.close()
+	if err := encodeLink(&c, typ, flags, s); err != nil {
+		h.builder.Put(c.b)
+		return fmt.Errorf("rtm: %s: %w", op, err)
+	}
+	return notFound(h.execute(ctx, op, c.b, nil))
+}
+
+// notFound marks ENODEV as ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, unix.ENODEV) {
+		return &notFoundError{err}
+	}
+	return err
+}
+
+// LinkAdd creates a link; it fails with EEXIST if the name is taken.
+func (h *Handle) LinkAdd(ctx context.Context, s LinkSpec) error {
+	return h.linkChange(ctx, "add", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
+}
+
+// LinkReplace creates a link, or if one of that name exists, changes it
+// to match s (iproute2's "ip link replace").
+func (h *Handle) LinkReplace(ctx context.Context, s LinkSpec) error {
+	return h.linkChange(ctx, "replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
+}
+
+// LinkSet changes an existing link, selected by s.Index (or by s.Name if
+// Index is 0): only the settings s gives change ("ip link set" and "ip link
+// change"). A missing link is ErrNotFound.
+func (h *Handle) LinkSet(ctx context.Context, s LinkSpec) error {
+	return h.linkChange(ctx, "set", unix.RTM_NEWLINK, 0, &s)
+}
+
+// LinkDel deletes the link of that index; deleting one end of a veth pair
+// deletes both. A missing link is ErrNotFound.
+func (h *Handle) LinkDel(ctx context.Context, index int32) error {
+	return h.linkChange(ctx, "del", unix.RTM_DELLINK, 0, &LinkSpec{Index: index})
+}
+
+// LinkDelByName deletes the link of that name (or alternative name).
+func (h *Handle) LinkDelByName(ctx context.Context, name string) error {
+	if name == "" {
+		return errors.New("rtm: link del: empty interface name")
+	}
+	return h.linkChange(ctx, "del", unix.RTM_DELLINK, 0, &LinkSpec{Name: name})
+}
+
+// encodeAltNames writes an RTM_NEWLINKPROP or RTM_DELLINKPROP request.
+func encodeAltNames(b *wire.Builder, typ, flags uint16, index int32, names []string) error {
+	if index <= 0 {
+		return fmt.Errorf("invalid interface index %d", index)
+	}
+	if len(names) == 0 {
+		return errors.New("no alternative names given")
+	}
+	for _, n := range names {
+		if err := checkAltName(n); err != nil {
+			return err
+		}
+	}
+	b.Begin(typ, flags|unix.NLM_F_ACK)
+	linkHeaderIndex(b.Fixed(unix.SizeofIfInfomsg), index)
+	// IFLA_PROP_LIST is strictly validated: it needs NLA_F_NESTED.
+	n := b.BeginNest(unix.IFLA_PROP_LIST)
+	for _, name := range names {
+		b.String(unix.IFLA_ALT_IFNAME, name)
+	}
+	b.EndNest(n)
+	b.End()
+	return nil
+}
+
+// altIfNameSize is ALTIFNAMSIZ (linux/if.h).
+const altIfNameSize = 128
+
+// checkAltName validates an alternative name as the kernel's
+// dev_valid_name does, with ALTIFNAMSIZ for the length.
+func checkAltName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("invalid alternative name %q", name)
+	case len(name) >= altIfNameSize:
+		return fmt.Errorf("alternative name %q is %d bytes, longer than %d", name, len(name), altIfNameSize-1)
+	}
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case '/', ':', 0, ' ', '\t', '\n', '\r', '\v', '\f':
+			return fmt.Errorf("alternative name %q contains %q", name, name[i])
+		}
+	}
+	return nil
+}
+
+func linkHeaderIndex(ifi []byte, index int32) {
+	if ifi != nil {
+		native.PutUint32(ifi[4:], uint32(index))
+	}
+}
+
+func (h *Handle) altNames(ctx context.Context, verb string, typ, flags uint16, index int32, names []string) error {
+	op := fmt.Sprintf("link altname %s index %d", verb, index)
+	b := h.newBuilder()
+	if err := encodeAltNames(b, typ, flags, index, names); err != nil {
+		h.builder.Put(b)
+		return fmt.Errorf("rtm: %s: %w", op, err)
+	}
+	return notFound(h.execute(ctx, op, b, nil))
+}
+
+// LinkAltNameAdd adds alternative names to a link (RTM_NEWLINKPROP, "ip
+// link property add altname"). Names are at most 127 bytes.
+func (h *Handle) LinkAltNameAdd(ctx context.Context, index int32, names ...string) error {
+	return h.altNames(ctx, "add", unix.RTM_NEWLINKPROP, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_APPEND, index, names)
+}
+
+// LinkAltNameDel removes alternative names from a link (RTM_DELLINKPROP).
+func (h *Handle) LinkAltNameDel(ctx context.Context, index int32, names ...string) error {
+	return h.altNames(ctx, "del", unix.RTM_DELLINKPROP, 0, index, names)
+}
+
+// batchLink adds one link request to bt.
+func (bt *Batch) batchLink(verb string, typ, flags uint16, s *LinkSpec) error {
+	return bt.add(linkOp(verb, s), func(b *wire.Builder) error {
+		c := linkCtx{b: b, create: flags&unix.NLM_F_CREATE != 0, batch: true}
+		return encodeLink(&c, typ, flags, s)
+	})
+}
+
+// LinkAdd adds a link-create request (see [Handle.LinkAdd]).
+func (bt *Batch) LinkAdd(s LinkSpec) error {
+	return bt.batchLink("add", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
+}
+
+// LinkReplace adds a link-replace request (see [Handle.LinkReplace]).
+func (bt *Batch) LinkReplace(s LinkSpec) error {
+	return bt.batchLink("replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
+}
+
+// LinkSet adds a link-change request (see [Handle.LinkSet]).
+func (bt *Batch) LinkSet(s LinkSpec) error {
+	return bt.batchLink("set", unix.RTM_NEWLINK, 0, &s)
+}
+
+// LinkDel adds a link-delete request (see [Handle.LinkDel]).
+func (bt *Batch) LinkDel(index int32) error {
+	return bt.batchLink("del", unix.RTM_DELLINK, 0, &LinkSpec{Index: index})
+}

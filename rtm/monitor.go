@@ -1,0 +1,195 @@
+package rtm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Group is an RTNL multicast group (RTNLGRP_*).
+type Group uint32
+
+// The groups most subscribers want.
+const (
+	GroupLink        Group = unix.RTNLGRP_LINK
+	GroupNeigh       Group = unix.RTNLGRP_NEIGH
+	GroupIPv4Addr    Group = unix.RTNLGRP_IPV4_IFADDR
+	GroupIPv6Addr    Group = unix.RTNLGRP_IPV6_IFADDR
+	GroupIPv4Route   Group = unix.RTNLGRP_IPV4_ROUTE
+	GroupIPv6Route   Group = unix.RTNLGRP_IPV6_ROUTE
+	GroupIPv4Rule    Group = unix.RTNLGRP_IPV4_RULE
+	GroupIPv6Rule    Group = unix.RTNLGRP_IPV6_RULE
+	GroupNexthop     Group = unix.RTNLGRP_NEXTHOP
+	GroupIPv4Netconf Group = unix.RTNLGRP_IPV4_NETCONF
+	GroupIPv6Netconf Group = unix.RTNLGRP_IPV6_NETCONF
+	GroupMPLSRoute   Group = unix.RTNLGRP_MPLS_ROUTE
+)
+
+// AllGroups are the groups of every object kind rtm knows.
+var AllGroups = []Group{GroupLink, GroupNeigh, GroupIPv4Addr, GroupIPv6Addr, GroupIPv4Route,
+	GroupIPv6Route, GroupIPv4Rule, GroupIPv6Rule, GroupNexthop}
+
+// MonitorOption configures [Handle.Monitor].
+type MonitorOption func(*monitorOptions)
+
+type monitorOptions struct {
+	allNSID bool
+	rcvbuf  int
+}
+
+// WithAllNamespaces also delivers events from every namespace that has an
+// id in the handle's namespace (NETLINK_LISTEN_ALL_NSID), each with that
+// id in Event.NSID.
+func WithAllNamespaces() MonitorOption { return func(o *monitorOptions) { o.allNSID = true } }
+
+// WithMonitorBuffer sets the kernel receive queue of the monitor's socket
+// (default 8 MiB, forced past rmem_max when privileged): the burst of
+// events it can absorb while the consumer is busy.
+func WithMonitorBuffer(bytes int) MonitorOption {
+	return func(o *monitorOptions) { o.rcvbuf = bytes }
+}
+
+// Monitor is a subscription to RTNL multicast groups on a socket of its
+// own, in the handle's namespace.
+type Monitor struct {
+	c *socket.Conn
+}
+
+// Monitor subscribes to groups (all of [AllGroups] when none are given).
+func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error) {
+	if h.closed.Load() {
+		return nil, ErrClosed
+	}
+	o := monitorOptions{rcvbuf: 8 << 20}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if len(groups) == 0 {
+		groups = AllGroups
+	}
+	cfg := h.cfg
+	cfg.Groups = make([]uint32, len(groups))
+	for i, g := range groups {
+		cfg.Groups[i] = uint32(g)
+	}
+	cfg.ListenAllNSID = o.allNSID
+	cfg.ReceiveBufferSize = o.rcvbuf
+	c, err := socket.Dial(unix.NETLINK_ROUTE, &cfg)
+	if err != nil {
+		return nil, fmt.Errorf("rtm: monitor: %w", err)
+	}
+	return &Monitor{c: c}, nil
+}
+
+// Close ends the subscription; an Events iteration in progress returns.
+func (m *Monitor) Close() error { return m.c.Close() }
+
+// Stats returns the monitor socket's counters, overruns included.
+func (m *Monitor) Stats() socket.Stats { return m.c.Stats() }
+
+// Event is one notification. Its views alias the receive buffer and are
+// valid until the next iteration.
+type Event struct {
+	// Type is the message type: RTM_NEWLINK, RTM_DELADDR, ...; zero for
+	// an overrun.
+	Type uint16
+	// Overrun reports that the kernel dropped events because the
+	// consumer fell behind: whoever mirrors kernel state must
+	// resynchronise (dump again). The stream goes on after it.
+	Overrun bool
+	// NSID is the id of the namespace the event came from, with
+	// [WithAllNamespaces], or -1 for the monitor's own namespace.
+	NSID int32
+	// Header is the netlink header: Pid and Seq identify the request
+	// that caused the change, when a process made it.
+	Header unix.NlMsghdr
+	// Data is the message payload, for kinds without a view.
+	Data []byte
+	idx  *nla.Index
+}
+
+// IsNew reports a creation or change (RTM_NEW*), as opposed to a removal.
+func (e Event) IsNew() bool {
+	switch e.Type {
+	case unix.RTM_DELLINK, unix.RTM_DELADDR, unix.RTM_DELROUTE, unix.RTM_DELNEIGH,
+		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP:
+		return false
+	}
+	return e.Type != 0
+}
+
+// Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
+func (e Event) Link() (Link, bool) {
+	if e.Type != unix.RTM_NEWLINK && e.Type != unix.RTM_DELLINK {
+		return Link{}, false
+	}
+	l, err := newLink(e.Data, e.idx)
+	return l, err == nil
+}
+
+// Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
+func (e Event) Addr() (Addr, bool) {
+	if e.Type != unix.RTM_NEWADDR && e.Type != unix.RTM_DELADDR {
+		return Addr{}, false
+	}
+	a, err := newAddr(e.Data, e.idx)
+	return a, err == nil
+}
+
+// Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
+func (e Event) Route() (Route, bool) {
+	if e.Type != unix.RTM_NEWROUTE && e.Type != unix.RTM_DELROUTE {
+		return Route{}, false
+	}
+	r, err := newRoute(e.Data, e.idx)
+	return r, err == nil
+}
+
+// Events yields notifications until ctx is done, the monitor is closed or
+// the socket fails. An overrun is yielded as an Event with Overrun set and
+// the sequence goes on; nothing ends silently: the final error, if any,
+// is yielded last (ctx's error when ctx ended it, an error matching
+// net.ErrClosed after Close). Iterating allocates nothing per event.
+func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
+		var idx nla.Index
+		for d, err := range m.c.Notifications(ctx) {
+			if errors.Is(err, socket.ErrOverrun) {
+				if !yield(Event{Overrun: true, NSID: -1}, nil) {
+					return
+				}
+				continue
+			}
+			if err != nil {
+				yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+				return
+			}
+			// One message per datagram is the rule for notifications, so
+			// the loop avoids an iterator closure per datagram.
+			for rest := d.Data; len(rest) > 0; {
+				msg, next, ok, err := wire.Next(rest)
+				if err != nil {
+					yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+					return
+				}
+				if !ok {
+					break
+				}
+				rest = next
+				if msg.Header.Type < unix.RTM_BASE {
+					continue // NLMSG_NOOP and friends
+				}
+				ev := Event{Type: msg.Header.Type, NSID: d.NSID, Header: msg.Header, Data: msg.Data, idx: &idx}
+				if !yield(ev, nil) {
+					return
+				}
+			}
+		}
+	}
+}

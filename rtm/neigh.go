@@ -1,0 +1,556 @@
+package rtm
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Neighbour attributes and flags x/sys/unix lacks (linux/neighbour.h).
+const (
+	ndaProtocol = 12 // NDA_PROTOCOL
+	ndaNHID     = 13 // NDA_NH_ID
+	ndaFlagsExt = 15 // NDA_FLAGS_EXT
+
+	// NTFSticky (NTF_STICKY) keeps a bridge FDB entry on its port: the
+	// bridge does not move it when the address shows up on another port.
+	NTFSticky = 0x40
+	// NTFExtManaged (NTF_EXT_MANAGED, an extended flag carried in
+	// NDA_FLAGS_EXT) asks the kernel to keep the neighbour resolved by
+	// probing it on its own, as iproute2's "managed" does.
+	NTFExtManaged = 1 << 0
+	// NTFExtLocked (NTF_EXT_LOCKED, extended) marks a bridge FDB entry
+	// learned on a locked port, as the kernel reports it.
+	NTFExtLocked = 1 << 1
+)
+
+// NeighState is a neighbour's NUD state: one of the unix.NUD_* values, or
+// for FDB entries and filters a combination of them.
+type NeighState uint16
+
+var neighStateNames = [...]struct {
+	bit  NeighState
+	name string
+}{
+	{unix.NUD_INCOMPLETE, "INCOMPLETE"}, {unix.NUD_REACHABLE, "REACHABLE"}, {unix.NUD_STALE, "STALE"},
+	{unix.NUD_DELAY, "DELAY"}, {unix.NUD_PROBE, "PROBE"}, {unix.NUD_FAILED, "FAILED"},
+	{unix.NUD_NOARP, "NOARP"}, {unix.NUD_PERMANENT, "PERMANENT"},
+}
+
+// String returns the state as "ip neigh" prints it: the names of its bits
+// joined by "|" ("NOARP|PERMANENT"), or "NONE" for zero.
+func (s NeighState) String() string {
+	if s == 0 {
+		return "NONE"
+	}
+	var names []string
+	for _, n := range neighStateNames {
+		if s&n.bit != 0 {
+			names = append(names, n.name)
+			s &^= n.bit
+		}
+	}
+	if s != 0 {
+		names = append(names, fmt.Sprintf("%#x", uint16(s)))
+	}
+	return strings.Join(names, "|")
+}
+
+// Neigh is a view of one RTM_NEWNEIGH message: an entry of a neighbour
+// table (ARP, NDP) or of a bridge forwarding database (family AF_BRIDGE).
+// A Neigh yielded by a dump is valid until the next iteration; Clone
+// detaches it.
+type Neigh struct {
+	b   []byte // struct ndmsg, then attributes
+	idx *nla.Index
+}
+
+func newNeigh(data []byte, idx *nla.Index) (Neigh, error) {
+	if len(data) < unix.SizeofNdMsg {
+		return Neigh{}, fmt.Errorf("rtm: neighbour message of %d bytes", len(data))
+	}
+	if idx != nil {
+		idx.Reset(nla.Chain(data[unix.SizeofNdMsg:]))
+	}
+	return Neigh{b: data, idx: idx}, nil
+}
+
+// NeighFromBytes returns the Neigh in a message payload (the bytes after
+// nlmsghdr), for decoding captured messages.
+func NeighFromBytes(b []byte) (Neigh, error) { return newNeigh(b, nil) }
+
+// Clone returns a copy of n that owns its bytes.
+func (n Neigh) Clone() Neigh { return Neigh{b: bytes.Clone(n.b)} }
+
+// Bytes returns the message payload n views.
+func (n Neigh) Bytes() []byte { return n.b }
+
+// Chain returns the attribute chain.
+func (n Neigh) Chain() nla.Chain { return nla.Chain(n.b[unix.SizeofNdMsg:]) }
+
+func (n Neigh) get(t uint16) (nla.Attr, bool) {
+	if n.idx != nil {
+		return n.idx.Get(t)
+	}
+	return n.Chain().Get(t)
+}
+
+func (n Neigh) u32(t uint16) (uint32, bool) {
+	a, ok := n.get(t)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Uint32()
+	return v, err == nil
+}
+
+// Family returns ndm_family: AF_INET, AF_INET6 or AF_BRIDGE.
+func (n Neigh) Family() uint8 { return n.b[0] }
+
+// Index returns the interface index: for an FDB entry, the port.
+func (n Neigh) Index() int32 { return int32(native.Uint32(n.b[4:])) }
+
+// State returns the NUD state.
+func (n Neigh) State() NeighState { return NeighState(native.Uint16(n.b[8:])) }
+
+// Flags returns ndm_flags (unix.NTF_ROUTER, unix.NTF_PROXY, NTFSticky, ...).
+func (n Neigh) Flags() uint8 { return n.b[10] }
+
+// Type returns ndm_type, the type of the route to the neighbour's address
+// (RTN_UNICAST, RTN_MULTICAST, ...).
+func (n Neigh) Type() uint8 { return n.b[11] }
+
+// ExtFlags returns the extended flags of NDA_FLAGS_EXT (NTFExtManaged,
+// NTFExtLocked).
+func (n Neigh) ExtFlags() uint32 {
+	v, _ := n.u32(ndaFlagsExt)
+	return v
+}
+
+// Dst returns NDA_DST: the neighbour's IP address, or for a VXLAN FDB
+// entry the remote tunnel endpoint.
+func (n Neigh) Dst() netip.Addr {
+	a, ok := n.get(unix.NDA_DST)
+	if !ok {
+		return netip.Addr{}
+	}
+	ip, _ := a.Addr()
+	return ip
+}
+
+// LLAddr returns NDA_LLADDR, the link-layer address. It aliases the
+// message; nil when absent (an incomplete or proxy entry).
+func (n Neigh) LLAddr() net.HardwareAddr {
+	a, ok := n.get(unix.NDA_LLADDR)
+	if !ok {
+		return nil
+	}
+	hw, _ := a.HardwareAddr()
+	return hw
+}
+
+// Probes returns NDA_PROBES, the number of probes sent.
+func (n Neigh) Probes() uint32 {
+	v, _ := n.u32(unix.NDA_PROBES)
+	return v
+}
+
+// VLAN returns NDA_VLAN, the VLAN of a bridge FDB entry.
+func (n Neigh) VLAN() (uint16, bool) {
+	a, ok := n.get(unix.NDA_VLAN)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Uint16()
+	return v, err == nil
+}
+
+// Port returns NDA_PORT, the UDP port of a VXLAN FDB entry's remote.
+func (n Neigh) Port() (uint16, bool) {
+	a, ok := n.get(unix.NDA_PORT)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Uint16BE()
+	return v, err == nil
+}
+
+// VNI returns NDA_VNI, the VXLAN network identifier of an FDB entry's
+// remote.
+func (n Neigh) VNI() (uint32, bool) { return n.u32(unix.NDA_VNI) }
+
+// SrcVNI returns NDA_SRC_VNI, the VNI an FDB entry of a collect-metadata
+// ("external") VXLAN device belongs to.
+func (n Neigh) SrcVNI() (uint32, bool) { return n.u32(unix.NDA_SRC_VNI) }
+
+// LinkIndex returns NDA_IFINDEX: the interface through which a VXLAN FDB
+// entry's remote is reached (bridge's "via").
+func (n Neigh) LinkIndex() int32 {
+	v, _ := n.u32(unix.NDA_IFINDEX)
+	return int32(v)
+}
+
+// MasterIndex returns NDA_MASTER: the bridge that holds an FDB entry (the
+// entry is then the bridge's, not the port's own).
+func (n Neigh) MasterIndex() int32 {
+	v, _ := n.u32(unix.NDA_MASTER)
+	return int32(v)
+}
+
+// LinkNetnsID returns NDA_LINK_NETNSID: the namespace of a VXLAN FDB
+// entry's link, as a namespace id of this namespace.
+func (n Neigh) LinkNetnsID() (int32, bool) {
+	a, ok := n.get(unix.NDA_LINK_NETNSID)
+	if !ok {
+		return 0, false
+	}
+	v, err := a.Int32()
+	return v, err == nil
+}
+
+// Protocol returns NDA_PROTOCOL, who installed the entry (RTPROT_*), or 0.
+func (n Neigh) Protocol() uint8 {
+	a, ok := n.get(ndaProtocol)
+	if !ok {
+		return 0
+	}
+	v, _ := a.Uint8()
+	return v
+}
+
+// NHID returns NDA_NH_ID, the FDB nexthop group an FDB entry uses, or 0.
+func (n Neigh) NHID() uint32 {
+	v, _ := n.u32(ndaNHID)
+	return v
+}
+
+// NeighCacheInfo is struct nda_cacheinfo: how long ago the entry was
+// confirmed, used and updated, and its reference count.
+type NeighCacheInfo struct {
+	Confirmed, Used, Updated time.Duration
+	RefCount                 uint32
+}
+
+// CacheInfo returns NDA_CACHEINFO. The kernel counts in USER_HZ ticks;
+// the durations have their resolution, 10 ms.
+func (n Neigh) CacheInfo() (NeighCacheInfo, bool) {
+	a, ok := n.get(unix.NDA_CACHEINFO)
+	if !ok || len(a.Data) < 16 {
+		return NeighCacheInfo{}, false
+	}
+	d := a.Data
+	return NeighCacheInfo{
+		Confirmed: clockTicks(uint64(native.Uint32(d))),
+		Used:      clockTicks(uint64(native.Uint32(d[4:]))),
+		Updated:   clockTicks(uint64(native.Uint32(d[8:]))),
+		RefCount:  native.Uint32(d[12:]),
+	}, true
+}
+
+// clockTicks converts a clock_t the kernel reports, in USER_HZ ticks.
+func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second / userHZ) }
+
+// Get returns an attribute by pyroute2-style name ("dst", "lladdr",
+// ("cacheinfo", "ndm_used")).
+func (n Neigh) Get(path ...string) (Value, bool) {
+	if n.idx != nil {
+		return getPath(neighSchema, n.idx, n.Chain(), path)
+	}
+	c := n.Chain()
+	return getPath(neighSchema, c, c, path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (n Neigh) Attrs() iter.Seq2[string, Value] { return attrs(neighSchema, n.Chain()) }
+
+// NeighFilter selects the neighbours a dump returns. The kernel applies
+// Family, Index, MasterIndex and Proxy; State is applied in user space.
+type NeighFilter struct {
+	// Family is AF_INET (ARP), AF_INET6 (NDP) or 0 for both. Kernel-side.
+	// Bridge FDB entries are dumped by [Handle.FDB].
+	Family uint8
+	// Index keeps the neighbours of one interface (NDA_IFINDEX).
+	// Kernel-side.
+	Index int32
+	// MasterIndex keeps the neighbours of interfaces enslaved to one
+	// master, such as a VRF (NDA_MASTER). Kernel-side.
+	MasterIndex int32
+	// Proxy dumps the proxy entries ("ip neigh show proxy") instead of
+	// the neighbours (NTF_PROXY). Kernel-side.
+	Proxy bool
+	// State keeps the neighbours whose state has any of these bits
+	// (unix.NUD_REACHABLE|unix.NUD_STALE); 0 keeps all. User space: the
+	// kernel does not filter dumps by state.
+	State NeighState
+}
+
+// Neighs streams the neighbours that f selects (every ARP and NDP entry
+// when f is nil). Each Neigh is valid until the next iteration; iterating
+// allocates nothing per neighbour.
+func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, error] {
+	return func(yield func(Neigh, error) bool) {
+		if f != nil && f.Family == unix.AF_BRIDGE {
+			yield(Neigh{}, errors.New("rtm: neighbour dump: family AF_BRIDGE is the FDB; use Handle.FDB"))
+			return
+		}
+		b := h.newBuilder()
+		b.Begin(unix.RTM_GETNEIGH, unix.NLM_F_DUMP)
+		nd := b.Fixed(unix.SizeofNdMsg)
+		if f != nil {
+			// Strict checking wants ndm_ifindex zero: the interface
+			// goes in NDA_IFINDEX.
+			if nd != nil {
+				nd[0] = f.Family
+				if f.Proxy {
+					nd[10] = unix.NTF_PROXY
+				}
+			}
+			if f.Index != 0 {
+				b.Uint32(unix.NDA_IFINDEX, uint32(f.Index))
+			}
+			if f.MasterIndex != 0 {
+				b.Uint32(unix.NDA_MASTER, uint32(f.MasterIndex))
+			}
+		}
+		b.End()
+		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
+			return f == nil || f.State == 0 || n.State()&f.State != 0
+		}, yield)
+	}
+}
+
+// streamNeighs runs the dump in b and yields the neighbours keep accepts.
+func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, yield func(Neigh, error) bool) {
+	var idx nla.Index
+	for m, err := range h.dump(ctx, op, b) {
+		if err != nil {
+			yield(Neigh{}, err)
+			return
+		}
+		if m.Header.Type != unix.RTM_NEWNEIGH {
+			continue
+		}
+		n, err := newNeigh(m.Data, &idx)
+		if err != nil {
+			yield(Neigh{}, err)
+			return
+		}
+		if keep(n) && !yield(n, nil) {
+			return
+		}
+	}
+}
+
+// NeighSpec describes an ARP or NDP entry to add, replace, change or
+// delete ("ip neigh add 192.0.2.5 lladdr 02:00:00:00:00:05 dev eth0").
+type NeighSpec struct {
+	// Index is the interface's index. Required.
+	Index int32
+	// Dst is the neighbour's address; its family chooses ARP or NDP.
+	// Required.
+	Dst netip.Addr
+	// LLAddr is the link-layer address. Without it the kernel creates
+	// an entry in the given state with no address, where the interface
+	// allows one ("nud noarp" on a device without addresses).
+	LLAddr net.HardwareAddr
+	// State is the NUD state; 0 means unix.NUD_PERMANENT, as with
+	// "ip neigh add", except for a managed entry (NTFExtManaged), which
+	// the kernel resolves itself and which starts without a state.
+	State NeighState
+	// Flags are ndm_flags: unix.NTF_ROUTER (an IPv6 router),
+	// unix.NTF_PROXY (a proxy entry: Dst is answered for, LLAddr is
+	// unused), unix.NTF_EXT_LEARNED (learned by a control plane),
+	// unix.NTF_USE (use the entry as if a packet had gone out, to trigger
+	// resolution).
+	Flags uint8
+	// ExtFlags are extended flags (NDA_FLAGS_EXT), such as NTFExtManaged.
+	ExtFlags uint32
+	// Protocol records who installed the entry (NDA_PROTOCOL).
+	Protocol uint8
+}
+
+func (s *NeighSpec) validate() error {
+	if s.Index <= 0 {
+		return fmt.Errorf("invalid interface index %d", s.Index)
+	}
+	if !s.Dst.IsValid() {
+		return errors.New("no neighbour address")
+	}
+	if s.Dst.Is4In6() {
+		return fmt.Errorf("neighbour address %v is IPv4-mapped; use the IPv4 form", s.Dst)
+	}
+	if s.Dst.Zone() != "" {
+		return fmt.Errorf("neighbour address %v has a zone; the interface is Index", s.Dst)
+	}
+	if len(s.LLAddr) > maxAddrLen {
+		return fmt.Errorf("link-layer address of %d bytes (at most %d)", len(s.LLAddr), maxAddrLen)
+	}
+	if s.Flags&unix.NTF_PROXY != 0 && len(s.LLAddr) > 0 {
+		return errors.New("a proxy entry has no link-layer address")
+	}
+	return nil
+}
+
+// maxAddrLen is the kernel's MAX_ADDR_LEN, the longest link-layer address.
+const maxAddrLen = 32
+
+func ipFamily(a netip.Addr) uint8 {
+	if a.Is4() {
+		return unix.AF_INET
+	}
+	return unix.AF_INET6
+}
+
+// encodeNeigh writes an RTM_NEWNEIGH or RTM_DELNEIGH request for s, laid
+// out as "ip neigh" lays it out.
+func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	state := s.State
+	if state == 0 && s.ExtFlags&NTFExtManaged == 0 {
+		state = unix.NUD_PERMANENT
+	}
+	b.Begin(typ, flags)
+	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
+		nd[0] = ipFamily(s.Dst)
+		native.PutUint32(nd[4:], uint32(s.Index))
+		native.PutUint16(nd[8:], uint16(state))
+		nd[10] = s.Flags
+	}
+	if s.ExtFlags != 0 {
+		b.Uint32(ndaFlagsExt, s.ExtFlags)
+	}
+	b.Addr(unix.NDA_DST, s.Dst)
+	if len(s.LLAddr) > 0 {
+		b.Binary(unix.NDA_LLADDR, s.LLAddr)
+	}
+	if s.Protocol != 0 {
+		b.Uint8(ndaProtocol, s.Protocol)
+	}
+	b.End()
+	return nil
+}
+
+func neighName(op string, s *NeighSpec) string { return fmt.Sprintf("%s %v", op, s.Dst) }
+
+// Flags of the neighbour- and FDB-changing requests, as iproute2 sends them.
+const (
+	neighAddFlags     = unix.NLM_F_CREATE | unix.NLM_F_EXCL
+	neighReplaceFlags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE
+	neighChangeFlags  = unix.NLM_F_REPLACE
+	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
+)
+
+func (h *Handle) neighOp(ctx context.Context, op string, typ, flags uint16, s NeighSpec) error {
+	name := neighName(op, &s)
+	b := h.newBuilder()
+	if err := encodeNeigh(b, typ, flags, &s); err != nil {
+		h.builder.Put(b)
+		return fmt.Errorf("rtm: %s: %w", name, err)
+	}
+	return h.execute(ctx, name, b, nil)
+}
+
+// NeighAdd adds a neighbour; EEXIST if the table has one for the address.
+func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error {
+	return h.neighOp(ctx, "neighbour add", unix.RTM_NEWNEIGH, neighAddFlags, s)
+}
+
+// NeighReplace adds a neighbour or overwrites the existing one.
+func (h *Handle) NeighReplace(ctx context.Context, s NeighSpec) error {
+	return h.neighOp(ctx, "neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags, s)
+}
+
+// NeighChange changes an existing neighbour; ENOENT if there is none.
+func (h *Handle) NeighChange(ctx context.Context, s NeighSpec) error {
+	return h.neighOp(ctx, "neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags, s)
+}
+
+// NeighDel deletes a neighbour (Index, Dst, and unix.NTF_PROXY in Flags
+// for a proxy entry); ENOENT if there is none.
+func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error {
+	return h.neighOp(ctx, "neighbour del", unix.RTM_DELNEIGH, 0, s)
+}
+
+// NeighAdd adds a neighbour-add request.
+func (bt *Batch) NeighAdd(s NeighSpec) error {
+	return bt.add(neighName("neighbour add", &s), func(b *wire.Builder) error {
+		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
+	})
+}
+
+// NeighReplace adds a neighbour-replace request.
+func (bt *Batch) NeighReplace(s NeighSpec) error {
+	return bt.add(neighName("neighbour replace", &s), func(b *wire.Builder) error {
+		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
+	})
+}
+
+// NeighDel adds a neighbour-delete request.
+func (bt *Batch) NeighDel(s NeighSpec) error {
+	return bt.add(neighName("neighbour del", &s), func(b *wire.Builder) error {
+		return encodeNeigh(b, unix.RTM_DELNEIGH, 0, &s)
+	})
+}
+
+// NeighQuery names one neighbour for [Handle.NeighGet].
+type NeighQuery struct {
+	// Index is the interface. Required.
+	Index int32
+	// Dst is the neighbour's address. Required.
+	Dst netip.Addr
+	// Proxy looks the address up among the proxy entries.
+	Proxy bool
+}
+
+// NeighGet gets one neighbour with a single request (no dump). A missing
+// entry is ErrNotFound (and unix.ENOENT). The result owns its bytes.
+func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
+	op := fmt.Sprintf("neighbour get %v", q.Dst)
+	switch {
+	case q.Index <= 0:
+		return Neigh{}, fmt.Errorf("rtm: %s: invalid interface index %d", op, q.Index)
+	case !q.Dst.IsValid():
+		return Neigh{}, errors.New("rtm: neighbour get: no address")
+	}
+	dst := q.Dst.Unmap()
+	b := h.newBuilder()
+	b.Begin(unix.RTM_GETNEIGH, 0)
+	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
+		nd[0] = ipFamily(dst)
+		native.PutUint32(nd[4:], uint32(q.Index))
+		if q.Proxy {
+			nd[10] = unix.NTF_PROXY
+		}
+	}
+	b.Addr(unix.NDA_DST, dst)
+	b.End()
+	return h.getNeigh(ctx, op, b)
+}
+
+func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
+	var n Neigh
+	err := h.execute(ctx, op, b, func(m wire.Message) error {
+		if m.Header.Type != unix.RTM_NEWNEIGH {
+			return nil
+		}
+		var err error
+		n, err = newNeigh(bytes.Clone(m.Data), nil)
+		return err
+	})
+	if errors.Is(err, unix.ENOENT) {
+		return Neigh{}, &notFoundError{err}
+	}
+	return n, err
+}
