@@ -151,6 +151,33 @@ func describeMessage(m wire.Message) string {
 			return n
 		}
 		return fmt.Sprintf("index %d", l.Index())
+	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+		n, err := NeighFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		if n.Family() == unix.AF_BRIDGE {
+			if d := n.Dst(); d.IsValid() {
+				return fmt.Sprintf("%v dst %v", n.LLAddr(), d)
+			}
+			return n.LLAddr().String()
+		}
+		return n.Dst().String()
+	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
+		r, err := RuleFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		if _, ok := r.Get("priority"); ok {
+			return fmt.Sprintf("priority %d", r.Priority())
+		}
+		return ""
+	case unix.RTM_NEWNEXTHOP, unix.RTM_DELNEXTHOP:
+		n, err := NexthopFromBytes(m.Data)
+		if err != nil || n.ID() == 0 {
+			return ""
+		}
+		return fmt.Sprintf("id %d", n.ID())
 	}
 	return ""
 }

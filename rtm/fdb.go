@@ -208,28 +208,28 @@ func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error {
 
 // FDBAdd adds an fdb-add request.
 func (bt *Batch) FDBAdd(s FDBSpec) error {
-	return bt.add(fdbName("fdb add", &s), func(b *wire.Builder) error {
+	return bt.addLazy("fdb add", func(b *wire.Builder) error {
 		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
 	})
 }
 
 // FDBAppend adds an fdb-append request.
 func (bt *Batch) FDBAppend(s FDBSpec) error {
-	return bt.add(fdbName("fdb append", &s), func(b *wire.Builder) error {
+	return bt.addLazy("fdb append", func(b *wire.Builder) error {
 		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAppendFlags, &s)
 	})
 }
 
 // FDBReplace adds an fdb-replace request.
 func (bt *Batch) FDBReplace(s FDBSpec) error {
-	return bt.add(fdbName("fdb replace", &s), func(b *wire.Builder) error {
+	return bt.addLazy("fdb replace", func(b *wire.Builder) error {
 		return encodeFDB(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
 	})
 }
 
 // FDBDel adds an fdb-delete request.
 func (bt *Batch) FDBDel(s FDBSpec) error {
-	return bt.add(fdbName("fdb del", &s), func(b *wire.Builder) error {
+	return bt.addLazy("fdb del", func(b *wire.Builder) error {
 		return encodeFDB(b, unix.RTM_DELNEIGH, 0, &s)
 	})
 }

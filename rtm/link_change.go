@@ -624,7 +624,7 @@ func (h *Handle) LinkAltNameDel(ctx context.Context, index int32, names ...strin
 
 // batchLink adds one link request to bt.
 func (bt *Batch) batchLink(verb string, typ, flags uint16, s *LinkSpec) error {
-	return bt.add(linkOp(verb, s), func(b *wire.Builder) error {
+	return bt.addLazy("link "+verb, func(b *wire.Builder) error {
 		c := linkCtx{b: b, create: flags&unix.NLM_F_CREATE != 0, batch: true}
 		return encodeLink(&c, typ, flags, s)
 	})

@@ -485,21 +485,21 @@ func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error {
 
 // NeighAdd adds a neighbour-add request.
 func (bt *Batch) NeighAdd(s NeighSpec) error {
-	return bt.add(neighName("neighbour add", &s), func(b *wire.Builder) error {
+	return bt.addLazy("neighbour add", func(b *wire.Builder) error {
 		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
 	})
 }
 
 // NeighReplace adds a neighbour-replace request.
 func (bt *Batch) NeighReplace(s NeighSpec) error {
-	return bt.add(neighName("neighbour replace", &s), func(b *wire.Builder) error {
+	return bt.addLazy("neighbour replace", func(b *wire.Builder) error {
 		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
 	})
 }
 
 // NeighDel adds a neighbour-delete request.
 func (bt *Batch) NeighDel(s NeighSpec) error {
-	return bt.add(neighName("neighbour del", &s), func(b *wire.Builder) error {
+	return bt.addLazy("neighbour del", func(b *wire.Builder) error {
 		return encodeNeigh(b, unix.RTM_DELNEIGH, 0, &s)
 	})
 }

@@ -591,21 +591,21 @@ func (h *Handle) NexthopDel(ctx context.Context, id uint32) error {
 
 // NexthopAdd adds a nexthop-add request.
 func (bt *Batch) NexthopAdd(s NexthopSpec) error {
-	return bt.add(nexthopName("nexthop add", s.ID), func(b *wire.Builder) error {
+	return bt.addLazy("nexthop add", func(b *wire.Builder) error {
 		return encodeNexthop(b, nexthopAddFlags, &s)
 	})
 }
 
 // NexthopReplace adds a nexthop-replace request.
 func (bt *Batch) NexthopReplace(s NexthopSpec) error {
-	return bt.add(nexthopName("nexthop replace", s.ID), func(b *wire.Builder) error {
+	return bt.addLazy("nexthop replace", func(b *wire.Builder) error {
 		return encodeNexthop(b, nexthopReplaceFlags, &s)
 	})
 }
 
 // NexthopDel adds a nexthop-delete request.
 func (bt *Batch) NexthopDel(id uint32) error {
-	return bt.add(nexthopName("nexthop del", id), func(b *wire.Builder) error {
+	return bt.addLazy("nexthop del", func(b *wire.Builder) error {
 		return encodeNexthopDel(b, id)
 	})
 }

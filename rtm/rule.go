@@ -671,14 +671,14 @@ func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error {
 
 // RuleAdd adds a rule-add request.
 func (bt *Batch) RuleAdd(s RuleSpec) error {
-	return bt.add(ruleName("rule add", &s), func(b *wire.Builder) error {
+	return bt.addLazy("rule add", func(b *wire.Builder) error {
 		return encodeRule(b, unix.RTM_NEWRULE, ruleAddFlags, &s)
 	})
 }
 
 // RuleDel adds a rule-delete request.
 func (bt *Batch) RuleDel(s RuleSpec) error {
-	return bt.add(ruleName("rule del", &s), func(b *wire.Builder) error {
+	return bt.addLazy("rule del", func(b *wire.Builder) error {
 		return encodeRule(b, unix.RTM_DELRULE, 0, &s)
 	})
 }
