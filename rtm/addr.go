@@ -198,6 +198,11 @@ func (f *AddrFilter) keep(a Addr) bool {
 	if f == nil {
 		return true
 	}
+	// The kernel-side fields too: without strict checking the kernel
+	// ignores them.
+	if (f.Family != 0 && a.Family() != f.Family) || (f.Index != 0 && a.Index() != f.Index) {
+		return false
+	}
 	if f.ScopeSet && a.Scope() != f.Scope {
 		return false
 	}

@@ -343,9 +343,12 @@ func (s OperState) String() string {
 
 // LinkFilter selects the links a dump returns. Where the kernel can
 // filter (under strict checking) it does; the documentation of each field
-// says which.
+// says which. Every field is also checked in user space, because the kernel
+// ignores filters it cannot apply (a kind whose module is not loaded, any
+// filter without strict checking) and then returns everything.
 type LinkFilter struct {
-	// MasterIndex keeps the ports of this bridge or bond. Kernel-side.
+	// MasterIndex keeps the ports of this bridge or bond, or, if it is
+	// NoMaster, the links that are nobody's port. Kernel-side.
 	MasterIndex int32
 	// Kind keeps links of this kind ("veth", "bridge"). Kernel-side.
 	Kind string
@@ -357,6 +360,36 @@ type LinkFilter struct {
 	// dumps slow and messages huge.
 	VF bool
 }
+
+func (f *LinkFilter) keep(l Link) bool {
+	if f == nil {
+		return true
+	}
+	switch f.MasterIndex {
+	case 0:
+	case NoMaster:
+		if l.MasterIndex() != 0 {
+			return false
+		}
+	default:
+		if l.MasterIndex() != f.MasterIndex {
+			return false
+		}
+	}
+	if f.Kind != "" {
+		info, _ := l.get(unix.IFLA_LINKINFO)
+		k, _ := info.Nested().Get(unix.IFLA_INFO_KIND)
+		b, _ := k.TextBytes()
+		if string(b) != f.Kind {
+			return false
+		}
+	}
+	return f.Family == 0 || l.Family() == f.Family
+}
+
+// NoMaster as [LinkFilter.MasterIndex] selects links without a master, as
+// the kernel reads IFLA_MASTER -1 in a dump request.
+const NoMaster = -1
 
 // rtextFilterVF is RTEXT_FILTER_VF (linux/rtnetlink.h), which x/sys/unix
 // lacks.
@@ -416,7 +449,7 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 				yield(Link{}, err)
 				return
 			}
-			if !yield(l, nil) {
+			if f.keep(l) && !yield(l, nil) {
 				return
 			}
 		}

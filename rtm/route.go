@@ -445,7 +445,8 @@ func decodeLabels(b []byte) []uint32 {
 // RouteFilter selects the routes a dump returns. Table, Protocol, Type,
 // Scope and OutIndex are applied by the kernel under strict checking, so a
 // dump of one table costs what that table holds, not what every table
-// holds.
+// holds. Every field is checked in user space as well, for kernels that
+// ignore the filter (without strict checking).
 type RouteFilter struct {
 	// Family is AF_INET, AF_INET6, AF_MPLS or 0 for all. Kernel-side.
 	Family uint8
@@ -465,6 +466,33 @@ type RouteFilter struct {
 	OutIndex int32
 	// Cloned dumps the route cache (RTM_F_CLONED) instead of the FIB.
 	Cloned bool
+}
+
+// keep checks in user space what the kernel was asked to filter: it
+// ignores the filter without strict checking.
+func (f *RouteFilter) keep(r Route) bool {
+	if f == nil {
+		return true
+	}
+	switch {
+	case f.Family != 0 && r.Family() != f.Family,
+		f.Table != 0 && r.Table() != f.Table,
+		f.Protocol != 0 && r.Protocol() != f.Protocol,
+		f.Type != 0 && r.Type() != f.Type,
+		f.ScopeSet && r.Scope() != f.Scope,
+		f.Cloned && r.Flags()&unix.RTM_F_CLONED == 0:
+		return false
+	}
+	if f.OutIndex != 0 && r.OutIndex() != f.OutIndex {
+		// The kernel matches a multipath route through any of its hops.
+		for nh := range r.NextHops() {
+			if nh.Index == f.OutIndex {
+				return true
+			}
+		}
+		return false
+	}
+	return true
 }
 
 // Routes streams the routes that f selects (every route of every family
@@ -514,7 +542,7 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 				yield(Route{}, err)
 				return
 			}
-			if !yield(r, nil) {
+			if f.keep(r) && !yield(r, nil) {
 				return
 			}
 		}

@@ -400,3 +400,55 @@ func TestRouteBatchAndAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestFiltersWithoutStrictCheck checks that filters hold when the kernel
+// ignores them: without strict checking it returns everything.
+func TestFiltersWithoutStrictCheck(t *testing.T) {
+	strict, ns, v0, v1 := routeNS(t)
+	loose, err := rtm.Dial(rtm.WithNetns(ns.Name), rtm.WithoutStrictCheck())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loose.Close()
+	gw := netip.MustParseAddr("192.0.2.254")
+	for i, table := range []uint32{1000, 1000, 2000} {
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 16)
+		if err := strict.RouteAdd(ctx, rtm.RouteSpec{Dst: p, Gateway: gw, Table: table}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nstest.IP(t, ns, "link", "add", "br9", "type", "bridge")
+	routes := func(h *rtm.Handle, f *rtm.RouteFilter) []string {
+		var out []string
+		for r, err := range h.Routes(ctx, f) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%v/%d/%d", r.Dst(), r.Table(), r.OutIndex()))
+		}
+		return out
+	}
+	links := func(h *rtm.Handle, f *rtm.LinkFilter) []string {
+		var out []string
+		for l, err := range h.Links(ctx, f) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, l.Name())
+		}
+		return out
+	}
+	for _, f := range []*rtm.RouteFilter{{Family: unix.AF_INET, Table: 1000}, {Family: unix.AF_INET, Table: 254, OutIndex: v1}, {Family: unix.AF_INET6}} {
+		a, b := routes(strict, f), routes(loose, f)
+		if fmt.Sprint(a) != fmt.Sprint(b) || len(a) == 0 {
+			t.Errorf("filter %+v: strict %v, loose %v", *f, a, b)
+		}
+	}
+	for _, f := range []*rtm.LinkFilter{{Kind: "bridge"}, {Kind: "no-such-kind"}} {
+		a, b := links(strict, f), links(loose, f)
+		if fmt.Sprint(a) != fmt.Sprint(b) || (f.Kind == "bridge") != (len(a) == 1) {
+			t.Errorf("filter %+v: strict %v, loose %v", *f, a, b)
+		}
+	}
+	_ = v0
+}

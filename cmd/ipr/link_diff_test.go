@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 )
@@ -85,7 +86,40 @@ func variedNamespace(t testing.TB) *nstest.NS {
 	} {
 		nstest.IP(t, ns, cmd...)
 	}
+	settleDAD(t, ns)
 	return ns
+}
+
+// settleDAD waits until duplicate address detection has finished
+// everywhere but on br0, whose addresses stay tentative by design (a
+// bridge without a forwarding port never completes DAD). Without the wait
+// a link-local address can leave the tentative state between the ipr and
+// ip snapshots that a test compares.
+func settleDAD(t testing.TB, ns *nstest.NS) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var links []struct {
+			Name string `json:"ifname"`
+		}
+		out := nstest.IP(t, ns, "-j", "-6", "addr", "show", "tentative")
+		if err := json.Unmarshal([]byte(out), &links); err != nil {
+			t.Fatal(err)
+		}
+		pending := 0
+		for _, l := range links {
+			if l.Name != "br0" && l.Name != "" {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("DAD still running after 10 s: %s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // TestShowMatchesIproute2 compares every field "ip -j" prints.
