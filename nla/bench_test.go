@@ -77,3 +77,28 @@ func BenchmarkEncoder(b *testing.B) {
 		}
 	}
 }
+
+// routeLikeChain resembles the attributes of an RTM_NEWROUTE message.
+func routeLikeChain() Chain {
+	var e Encoder
+	e.Uint32(15, 254)
+	e.Binary(1, []byte{10, 1, 2, 0})
+	e.Binary(5, []byte{192, 0, 2, 1})
+	e.Uint32(4, 2)
+	e.Uint32(6, 100)
+	return Chain(e.Bytes())
+}
+
+func BenchmarkIndexRouteLookups(b *testing.B) {
+	c := routeLikeChain()
+	var x Index
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		x.Reset(c)
+		for _, t := range [...]uint16{1, 5, 4} {
+			if _, ok := x.Get(t); !ok {
+				b.Fatal("missing")
+			}
+		}
+	}
+}

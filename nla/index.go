@@ -15,7 +15,7 @@ const IndexedTypes = 128
 // message's chain without clearing anything, and the table is rebuilt only
 // if that message is looked into. The zero Index is an empty chain. An
 // Index must not be copied after first use (copying is allowed, merely
-// wasteful: it is a plain value of about 540 bytes).
+// wasteful: it is a plain value of about 700 bytes).
 type Index struct {
 	chain Chain
 	built bool
@@ -25,6 +25,11 @@ type Index struct {
 	// first holds 1 + the offset of the first attribute of each type;
 	// 0 means absent. Offsets fit: a chain lies inside one datagram.
 	first [IndexedTypes]uint32
+	// used lists the types set in first by the last build, so that the
+	// next build clears those slots rather than the whole table: a route
+	// message sets half a dozen of 128.
+	used  [IndexedTypes]uint8
+	nused int
 }
 
 // Reset points x at chain c. The table is rebuilt lazily, on the next
@@ -38,7 +43,10 @@ func (x *Index) Reset(c Chain) {
 func (x *Index) Chain() Chain { return x.chain }
 
 func (x *Index) build() {
-	clear(x.first[:])
+	for _, t := range x.used[:x.nused] {
+		x.first[t] = 0
+	}
+	x.nused = 0
 	off, n := 0, 0
 	for {
 		a, next, ok := x.chain.next(off)
@@ -47,6 +55,8 @@ func (x *Index) build() {
 		}
 		if k := a.Kind(); k < IndexedTypes && x.first[k] == 0 {
 			x.first[k] = uint32(off) + 1
+			x.used[x.nused] = uint8(k)
+			x.nused++
 		}
 		n++
 		off = next
