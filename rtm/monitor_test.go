@@ -215,7 +215,8 @@ func TestMonitorAllocsPerEvent(t *testing.T) {
 		return after.Mallocs - before.Mallocs
 	}
 	small, large := run(1, 1), run(200, 2)
-	if large > small+5 {
+	// Slack for sync.Pool, which drops items at random under the race detector.
+	if large > small+10 {
 		t.Fatalf("1 event: %d allocations, 200 events: %d", small, large)
 	}
 }

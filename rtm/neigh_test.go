@@ -729,7 +729,9 @@ func TestNeighAndFDBAllocs(t *testing.T) {
 	} {
 		many, one := testing.AllocsPerRun(3, c.many), testing.AllocsPerRun(3, c.one)
 		t.Logf("%s: %v allocations for a dump of %d, %v for a dump of one", c.name, many, n, one)
-		if many > one+2 { // the dump's set-up is shared; entries cost nothing
+		// Entries cost nothing; the dump's set-up is shared. The slack is
+		// for sync.Pool, which drops items at random under the race detector.
+		if many > one+10 {
 			t.Errorf("%s: a dump of %d entries allocates %v times, of one %v", c.name, n, many, one)
 		}
 	}

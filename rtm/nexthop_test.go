@@ -355,7 +355,8 @@ func TestNexthopAllocs(t *testing.T) {
 	many := testing.AllocsPerRun(3, dump(&rtm.NexthopFilter{OutIndex: v0}))
 	one := testing.AllocsPerRun(3, dump(&rtm.NexthopFilter{OutIndex: v1}))
 	t.Logf("%v allocations for a dump of %d nexthops, %v for a dump of one", many, n, one)
-	if many > one+2 {
+	// Slack for sync.Pool, which drops items at random under the race detector.
+	if many > one+10 {
 		t.Errorf("a dump of %d nexthops allocates %v times, of one %v", n, many, one)
 	}
 }

@@ -451,7 +451,8 @@ func TestRuleAllocs(t *testing.T) {
 	many := testing.AllocsPerRun(3, dump(unix.AF_INET))
 	few := testing.AllocsPerRun(3, dump(unix.AF_INET6)) // the 2 default rules
 	t.Logf("%v allocations for a dump of %d rules, %v for a dump of 2", many, n, few)
-	if many > few+2 {
+	// Slack for sync.Pool, which drops items at random under the race detector.
+	if many > few+10 {
 		t.Errorf("a dump of %d rules allocates %v times, of 2 %v", n, many, few)
 	}
 }
