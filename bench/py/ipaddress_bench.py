@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Python ipaddress contestant of the ipr benchmark's ipnet workloads.
+
+Reads the inputs bench/cmd/iprbench wrote (one value a line), times the
+workload, and prints a JSON list with one phase whose digest is computed
+as bench/workload/ipnet.go computes it, so the runner can assert identical
+results.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import time
+from ipaddress import (IPv4Address, IPv4Network, IPv6Address, IPv6Network,
+                       collapse_addresses, summarize_address_range)
+
+MASK64 = (1 << 64) - 1
+
+
+def lines(d, name):
+    with open(os.path.join(d, name + ".txt")) as f:
+        return f.read().split()
+
+
+def nets_digest(nets):
+    h = hashlib.sha256()
+    for n in nets:
+        h.update(str(n).encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def workload(name, d):
+    """Returns (prepared run function, count)."""
+    if name in ("parse-v4", "parse-v6"):
+        ss = lines(d, "v4" if name == "parse-v4" else "v6")
+        cls = IPv4Address if name == "parse-v4" else IPv6Address
+
+        def run():
+            s = 0
+            for x in ss:
+                s += int(cls(x)) & MASK64
+            return str(s & MASK64)
+        return run, len(ss)
+    if name in ("parse-prefix4", "parse-prefix6"):
+        ss = lines(d, "prefix4" if name == "parse-prefix4" else "prefix6")
+        cls = IPv4Network if name == "parse-prefix4" else IPv6Network
+
+        def run():
+            s = 0
+            for x in ss:
+                n = cls(x)
+                s += (int(n.network_address) & MASK64) + n.prefixlen
+            return str(s & MASK64)
+        return run, len(ss)
+    if name == "contains":
+        nets = [IPv4Network(x) for x in lines(d, "prefix4")]
+        addrs = [IPv4Address(x) for x in lines(d, "contain")]
+
+        def run():
+            n = 0
+            for net, a in zip(nets, addrs):
+                if a in net:
+                    n += 1
+            return str(n)
+        return run, len(nets)
+    if name == "collapse":
+        nets = [IPv4Network(x) for x in lines(d, "collapse")]
+
+        def run():
+            out = list(collapse_addresses(nets))
+            return lambda: nets_digest(out)
+        return run, len(nets)
+    if name == "summarize":
+        lo = [IPv4Address(x) for x in lines(d, "range_lo")]
+        hi = [IPv4Address(x) for x in lines(d, "range_hi")]
+
+        def run():
+            out = []
+            for a, b in zip(lo, hi):
+                out.extend(summarize_address_range(a, b))
+            return lambda: nets_digest(out)
+        return run, len(lo)
+    if name == "exclude":
+        outer = [IPv4Network(x) for x in lines(d, "exclude_outer")]
+        inner = [IPv4Network(x) for x in lines(d, "exclude_inner")]
+
+        def run():
+            per = [list(o.address_exclude(i)) for o, i in zip(outer, inner)]
+
+            def digest():
+                out = []
+                for ps in per:
+                    out.extend(sorted(ps, key=lambda n: (int(n.network_address), n.prefixlen)))
+                return nets_digest(out)
+            return digest
+        return run, len(outer)
+    raise SystemExit(f"unknown workload {name}")
+
+
+def peak_rss_kb():
+    """VmHWM of this process in KiB: unlike ru_maxrss, not inflated by the
+    parent that forked it."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--workload", required=True)
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--inputs", required=True)
+    ap.add_argument("--sizes")
+    ap.add_argument("--gen")
+    a = ap.parse_args()
+    run, count = workload(a.workload, a.inputs)
+    walls, digest = [], None
+    for _ in range(a.reps):
+        t = time.perf_counter_ns()
+        v = run()
+        walls.append(time.perf_counter_ns() - t)
+        d = v() if callable(v) else v
+        if digest is not None and d != digest:
+            raise SystemExit("results changed between repetitions")
+        digest = d
+    json.dump([{"Phase": a.workload, "WallNS": walls, "Count": count, "Digest": digest,
+                "MaxRSSKB": peak_rss_kb()}], sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+package workload
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	register("route-dump", "ipr", iprRouteDump(false))
+	register("route-dump", "ipr-collect", iprRouteDump(true))
+	register("link-dump", "ipr", iprLinkDump(false))
+	register("link-dump", "ipr-name", iprLinkDump(true))
+	register("addr-dump", "ipr", iprAddrDump)
+	register("route-get", "ipr", iprRouteGet)
+	register("route-add", "ipr", iprRouteAdd)
+	register("veth", "ipr", iprVeth)
+}
+
+var bg = context.Background()
+
+func iprDial(env *Env) (*rtm.Handle, error) {
+	return rtm.Dial(rtm.WithNetns(env.NS))
+}
+
+// iprRouteDump streams the main table's IPv4 routes, reading destination,
+// prefix length, gateway and output interface of each; collect gathers
+// detached copies with rtm.Collect and reads them afterwards.
+func iprRouteDump(collect bool) Maker {
+	return func(env *Env) (*Instance, error) {
+		h, err := iprDial(env)
+		if err != nil {
+			return nil, err
+		}
+		filter := &rtm.RouteFilter{Family: unix.AF_INET, Table: unix.RT_TABLE_MAIN}
+		run := func() (Result, error) {
+			n := 0
+			for r, err := range h.Routes(bg, filter) {
+				if err != nil {
+					return Result{}, err
+				}
+				readRoute(r)
+				n++
+			}
+			return Result{Count: n}, nil
+		}
+		if collect {
+			run = func() (Result, error) {
+				routes, err := rtm.Collect(h.Routes(bg, filter))
+				if err != nil {
+					return Result{}, err
+				}
+				for _, r := range routes {
+					readRoute(r)
+				}
+				return Result{Count: len(routes)}, nil
+			}
+		}
+		return single("dump", run, h.Close), nil
+	}
+}
+
+// readRoute reads the fields every route dump reads.
+func readRoute(r rtm.Route) {
+	d := r.Dst()
+	sink += uint64(d.Bits()) + uint64(r.OutIndex()) + uint64(d.Addr().As4()[2])
+	if g := r.Gateway(); g.Is4() {
+		sink += uint64(g.As4()[3])
+	}
+}
+
+// iprLinkDump streams every link, reading index, flags, MTU and name; the
+// name is read in place (nla.Attr.TextBytes) unless withName, which calls
+// Link.Name and so makes a string per link, as the peers do.
+func iprLinkDump(withName bool) Maker {
+	return func(env *Env) (*Instance, error) {
+		h, err := iprDial(env)
+		if err != nil {
+			return nil, err
+		}
+		run := func() (Result, error) {
+			n := 0
+			for l, err := range h.Links(bg, nil) {
+				if err != nil {
+					return Result{}, err
+				}
+				sink += uint64(l.Index()) + uint64(l.Flags()) + uint64(l.MTU())
+				if withName {
+					sink += uint64(len(l.Name()))
+				} else {
+					a, _ := l.Chain().Get(unix.IFLA_IFNAME)
+					name, _ := nla.Attr(a).TextBytes()
+					sink += uint64(len(name))
+				}
+				n++
+			}
+			return Result{Count: n}, nil
+		}
+		return single("dump", run, h.Close), nil
+	}
+}
+
+func iprAddrDump(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	run := func() (Result, error) {
+		n := 0
+		for a, err := range h.Addrs(bg, nil) {
+			if err != nil {
+				return Result{}, err
+			}
+			p := a.Prefix()
+			sink += uint64(a.Index()) + uint64(p.Bits()) + uint64(p.Addr().As16()[15])
+			n++
+		}
+		return Result{Count: n}, nil
+	}
+	return single("dump", run, h.Close), nil
+}
+
+func iprRouteGet(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	dsts := getTargets(env.Sizes)
+	run := func() (Result, error) {
+		n := 0
+		for _, d := range dsts {
+			r, err := h.RouteGet(bg, rtm.RouteQuery{Dst: d})
+			if err != nil {
+				return Result{}, err
+			}
+			if r.OutIndex() != 0 {
+				n++
+			}
+		}
+		return Result{Count: n}, nil
+	}
+	return single("get", run, h.Close), nil
+}
+
+func iprRouteAdd(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	dev, err := h.LinkByName(bg, Device)
+	if err != nil {
+		h.Close()
+		return nil, err
+	}
+	oif := dev.Index()
+	change := func(del bool) error {
+		bt := h.NewBatch()
+		for i := 0; i < env.Sizes.Adds; i++ {
+			s := rtm.RouteSpec{Dst: AddDst(i), Gateway: Gateway, OutIndex: oif, Table: AddTable}
+			var err error
+			if del {
+				err = bt.RouteDel(s)
+			} else {
+				err = bt.RouteAdd(s)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		_, err := bt.Run(bg)
+		return err
+	}
+	return addPhases(env, func() error { return change(false) }, func() error { return change(true) }, h.Close)
+}
+
+// iprVeth creates and deletes veth pairs with a pipelined batch.
+func iprVeth(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	add, del, err := iprVethOps(h, env.Sizes.Veths)
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("ipr veth: %w", err)
+	}
+	return vethPhases(env, add, del, h.Close)
+}
+
+// iprVethOps returns the veth workload's operations: pipelined batches of
+// LinkAdd, each pair asking for its index, and of LinkDel by that index.
+func iprVethOps(h *rtm.Handle, n int) (add, del func() error, err error) {
+	add = func() error {
+		bt := h.NewBatch()
+		for i := 0; i < n; i++ {
+			name, peer := VethName(i)
+			err := bt.LinkAdd(rtm.LinkSpec{Index: vethIndex(i), Name: name, Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: peer}}})
+			if err != nil {
+				return err
+			}
+		}
+		_, err := bt.Run(bg)
+		return err
+	}
+	del = func() error {
+		bt := h.NewBatch()
+		for i := 0; i < n; i++ {
+			if err := bt.LinkDel(vethIndex(i)); err != nil {
+				return err
+			}
+		}
+		_, err := bt.Run(bg)
+		return err
+	}
+	return add, del, nil
+}
