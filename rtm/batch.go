@@ -123,6 +123,12 @@ func (bt *Batch) Run(ctx context.Context) ([]error, error) {
 // write it: "10.0.0.0/24 table 100", "192.0.2.1/24", "veth0".
 func describeMessage(m wire.Message) string {
 	switch m.Header.Type {
+	case unix.RTM_GETROUTE:
+		r, err := RouteFromBytes(m.Data)
+		if err != nil {
+			return ""
+		}
+		return r.DstAddr().String()
 	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
 		r, err := RouteFromBytes(m.Data)
 		if err != nil {
@@ -142,7 +148,7 @@ func describeMessage(m wire.Message) string {
 			return ""
 		}
 		return a.Prefix().String()
-	case unix.RTM_NEWLINK, unix.RTM_DELLINK, unix.RTM_SETLINK:
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK, unix.RTM_SETLINK, unix.RTM_GETLINK:
 		l, err := LinkFromBytes(m.Data)
 		if err != nil {
 			return ""

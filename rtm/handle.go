@@ -228,6 +228,29 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 	return opError(op, err)
 }
 
+// query sends the get request built in b and passes the kernel's reply to
+// onReply; no acknowledgement is asked for. When describe is set, op is a
+// bare verb ("link get") and a failure names the object from the request
+// itself, so that a successful lookup formats nothing.
+func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Builder, onReply func(wire.Message) error) error {
+	defer h.builder.Put(b)
+	if err := b.Err(); err != nil {
+		return fmt.Errorf("rtm: %s: %w", op, err)
+	}
+	c, err := h.get()
+	if err != nil {
+		return err
+	}
+	err = c.Query(ctx, b.Bytes(), onReply)
+	h.put(c)
+	if err != nil && describe {
+		if m, _, ok, ferr := wire.Next(b.Bytes()); ferr == nil && ok {
+			op += " " + describeMessage(m)
+		}
+	}
+	return opError(op, err)
+}
+
 // opError names the operation in err.
 func opError(op string, err error) error {
 	if err == nil {

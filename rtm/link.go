@@ -470,7 +470,7 @@ func (h *Handle) LinkByName(ctx context.Context, name string) (Link, error) {
 	b.String(unix.IFLA_IFNAME, name)
 	b.Uint32(unix.IFLA_EXT_MASK, 0)
 	b.End()
-	return h.getLink(ctx, "link get "+name, b)
+	return h.getLink(ctx, b)
 }
 
 // LinkByIndex gets one link by index with a single request (no dump).
@@ -481,12 +481,12 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 	b := h.newBuilder()
 	linkRequest(b, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, index)
 	b.End()
-	return h.getLink(ctx, fmt.Sprintf("link get index %d", index), b)
+	return h.getLink(ctx, b)
 }
 
-func (h *Handle) getLink(ctx context.Context, op string, b *wire.Builder) (Link, error) {
+func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
 	var l Link
-	err := h.execute(ctx, op, b, func(m wire.Message) error {
+	err := h.query(ctx, "link get", true, b, func(m wire.Message) error {
 		if m.Header.Type != unix.RTM_NEWLINK {
 			return nil
 		}
@@ -524,16 +524,4 @@ func checkName(name string) error {
 		}
 	}
 	return nil
-}
-
-// Collect gathers a dump into a slice of detached values.
-func Collect[T interface{ Clone() T }](seq iter.Seq2[T, error]) ([]T, error) {
-	var out []T
-	for v, err := range seq {
-		if err != nil {
-			return out, err
-		}
-		out = append(out, v.Clone())
-	}
-	return out, nil
 }

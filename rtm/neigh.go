@@ -541,7 +541,7 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 
 func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
 	var n Neigh
-	err := h.execute(ctx, op, b, func(m wire.Message) error {
+	err := h.query(ctx, op, false, b, func(m wire.Message) error {
 		if m.Header.Type != unix.RTM_NEWNEIGH {
 			return nil
 		}

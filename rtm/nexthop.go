@@ -323,7 +323,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
 	var n Nexthop
-	err := h.execute(ctx, op, b, func(m wire.Message) error {
+	err := h.query(ctx, op, false, b, func(m wire.Message) error {
 		if m.Header.Type != unix.RTM_NEWNEXTHOP {
 			return nil
 		}

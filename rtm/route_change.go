@@ -608,7 +608,7 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	}
 	b.End()
 	var r Route
-	err := h.execute(ctx, fmt.Sprintf("route get %v", q.Dst), b, func(m wire.Message) error {
+	err := h.query(ctx, "route get", true, b, func(m wire.Message) error {
 		if m.Header.Type != unix.RTM_NEWROUTE {
 			return nil
 		}

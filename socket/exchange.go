@@ -145,6 +145,77 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 	}
 }
 
+// Query sends a request that the kernel answers with a reply, such as a
+// get of one object, and passes the reply to onReply. It does not ask for
+// an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that
+// replaces it, ends the exchange, which saves the kernel an ack and the
+// caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
+// reply's data is valid only during onReply.
+func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	h, err := single(req)
+	if err != nil {
+		return err
+	}
+	if h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+		return errors.New("socket: Query with a dump request; use Dump")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	stop, err := c.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.end(ctx, stop)
+	if err := c.drain(); err != nil {
+		return c.ctxErr(ctx, err)
+	}
+	seq := c.nextSeq(1)
+	stamp(req, seq, (h.Flags|unix.NLM_F_REQUEST)&^unix.NLM_F_ACK)
+	if err := c.send(req); err != nil {
+		return c.ctxErr(ctx, err)
+	}
+	var replyErr error
+	for {
+		d, err := c.recv()
+		if err != nil {
+			return c.ctxErr(ctx, err)
+		}
+		for rest := d.Data; len(rest) > 0; {
+			m, next, ok, err := wire.Next(rest)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			rest = next
+			if m.Header.Seq != seq || m.Header.Pid != c.pid {
+				c.stale.Add(1)
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
+				ack, err := wire.DecodeAck(m)
+				if err != nil {
+					return err
+				}
+				if ack.Errno != 0 {
+					return c.kernelErr(ack, req)
+				}
+				return replyErr
+			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+			default:
+				if onReply != nil && replyErr == nil {
+					replyErr = onReply(m)
+				}
+				if m.Header.Flags&unix.NLM_F_MULTI == 0 {
+					return replyErr
+				}
+			}
+		}
+	}
+}
+
 // Dump sends a dump request and yields its replies in order. It stamps a
 // sequence number into req and sets NLM_F_DUMP. Each yielded message
 // aliases the receive buffer and is valid until the next iteration.

@@ -561,3 +561,37 @@ func TestDumpAbandonedInLastDatagram(t *testing.T) {
 		t.Fatalf("dump after abandoned ones saw %d links", n)
 	}
 }
+
+func TestQueryGetsWithoutAck(t *testing.T) {
+	c, _ := dial(t, socket.Config{ExtAck: true})
+	var b wire.Builder
+	get := func(name string) (string, error) {
+		b.Reset(b.Bytes())
+		b.Begin(unix.RTM_GETLINK, 0)
+		b.Fixed(unix.SizeofIfInfomsg)
+		b.String(unix.IFLA_IFNAME, name)
+		b.End()
+		var got string
+		err := c.Query(context.Background(), b.Bytes(), func(m wire.Message) error {
+			a, _ := nla.Chain(m.Data[unix.SizeofIfInfomsg:]).Get(unix.IFLA_IFNAME)
+			got, _ = a.Text()
+			return nil
+		})
+		return got, err
+	}
+	for i := 0; i < 3; i++ {
+		if got, err := get("lo"); err != nil || got != "lo" {
+			t.Fatalf("query lo: %q %v", got, err)
+		}
+		if _, err := get("nosuch"); !errors.Is(err, unix.ENODEV) {
+			t.Fatalf("query missing: %v", err)
+		}
+	}
+	// Nothing was left behind: no acks arrived for the replies.
+	if s := c.Stats(); s.Stale != 0 {
+		t.Fatalf("stale messages after queries: %+v", s)
+	}
+	if len(dumpLinkNames(t, c)) != 1 {
+		t.Fatal("dump after queries failed")
+	}
+}

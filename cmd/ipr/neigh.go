@@ -1,0 +1,452 @@
+package main
+
+// "ipr neigh": show, add, replace, change, delete and flush ARP and NDP
+// entries, with the syntax and output of iproute2's "ip neigh" (6.1).
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strconv"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+func init() {
+	register(object{
+		name: "neigh",
+		usage: "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ proto RTPROTO ]\n" +
+			"         | { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR }\n" +
+			"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
+			"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }",
+		run: runNeigh,
+	})
+}
+
+func runNeigh(e *env, argv []string) error {
+	a := &args{list: argv}
+	if !a.more() {
+		return neighList(e, a, false)
+	}
+	switch w := a.advance(); {
+	case matches(w, "add"):
+		return neighModify(e, a, "add")
+	case matches(w, "change") || w == "chg":
+		return neighModify(e, a, "change")
+	case matches(w, "replace"):
+		return neighModify(e, a, "replace")
+	case matches(w, "delete"):
+		return neighModify(e, a, "delete")
+	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
+		return neighList(e, a, false)
+	case matches(w, "flush"):
+		return neighList(e, a, true)
+	default:
+		return usagef("unknown command %q", w)
+	}
+}
+
+// neighStates are the NUD_* states in iproute2's printing order.
+var neighStates = [...]struct {
+	name string
+	bit  uint16
+}{
+	{"INCOMPLETE", unix.NUD_INCOMPLETE}, {"REACHABLE", unix.NUD_REACHABLE}, {"STALE", unix.NUD_STALE},
+	{"DELAY", unix.NUD_DELAY}, {"PROBE", unix.NUD_PROBE}, {"FAILED", unix.NUD_FAILED},
+	{"NOARP", unix.NUD_NOARP}, {"PERMANENT", unix.NUD_PERMANENT},
+}
+
+// neighStateID is iproute2's nud_state_a2n.
+func neighStateID(s string) (uint16, bool) {
+	switch {
+	case matches(s, "permanent"):
+		return unix.NUD_PERMANENT, true
+	case matches(s, "reachable"):
+		return unix.NUD_REACHABLE, true
+	case s == "noarp":
+		return unix.NUD_NOARP, true
+	case s == "none":
+		return unix.NUD_NONE, true
+	case s == "stale":
+		return unix.NUD_STALE, true
+	case s == "incomplete":
+		return unix.NUD_INCOMPLETE, true
+	case s == "delay":
+		return unix.NUD_DELAY, true
+	case s == "probe":
+		return unix.NUD_PROBE, true
+	case matches(s, "failed"):
+		return unix.NUD_FAILED, true
+	}
+	v, err := strconv.ParseUint(s, 0, 8)
+	return uint16(v), err == nil && v&(v-1) == 0
+}
+
+// neighList is "neigh show" and "neigh flush", filtered as iproute2's
+// do_show_or_flush and print_neigh filter.
+func neighList(e *env, a *args, flush bool) error {
+	if flush && !a.more() {
+		return usagef("flush requires arguments")
+	}
+	var (
+		f          rtm.NeighFilter
+		dev        string
+		state      uint32 = 0xff &^ unix.NUD_NOARP
+		stateGiven bool
+		proto      uint8
+		to         prefixSelector
+	)
+	if flush {
+		state = ^uint32(unix.NUD_PERMANENT | unix.NUD_NOARP)
+	}
+	f.Family = e.Family
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "dev":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if dev != "" {
+				return usagef("dev given twice")
+			}
+			dev = v
+		case w == "nud":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if !stateGiven {
+				stateGiven, state = true, 0
+			}
+			s, ok := neighStateID(v)
+			switch {
+			case ok:
+			case v == "all":
+				s = 0xffff
+				if flush {
+					s &^= unix.NUD_NOARP
+				}
+			default:
+				return usagef("invalid nud state %q", v)
+			}
+			if s == 0 {
+				state |= 0x100
+			} else {
+				state |= uint32(s)
+				if v == "all" {
+					state = ^uint32(0)
+					if flush {
+						state &^= unix.NUD_NOARP
+					}
+				}
+			}
+		case w == "proxy":
+			f.Proxy = true
+		case matches(w, "protocol"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if v == "all" {
+				proto = 0
+				continue
+			}
+			id, ok := protoNames.id(v, 255)
+			if !ok {
+				return usagef("invalid protocol %q", v)
+			}
+			proto = uint8(id)
+		case w == "master" || w == "nomaster" || w == "vrf" || w == "unused":
+			return usagef("%q is not supported", w)
+		default:
+			if w == "to" {
+				v, err := a.value(w)
+				if err != nil {
+					return err
+				}
+				w = v
+			}
+			sel, err := parsePrefixSelector("to", w, f.Family)
+			if err != nil {
+				return err
+			}
+			to = sel
+			if f.Family == 0 {
+				f.Family = sel.family
+			}
+		}
+	}
+	h, err := dial(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ctx := context.Background()
+	if dev != "" {
+		l, err := linkByName(ctx, h, dev)
+		if err != nil {
+			return err
+		}
+		f.Index = l.Index()
+	}
+	keep := func(n rtm.Neigh) bool {
+		st := uint32(n.State())
+		if st&state == 0 && n.Flags()&unix.NTF_PROXY == 0 && n.Flags()&unix.NTF_EXT_LEARNED == 0 &&
+			(st != 0 || state&0x100 == 0) {
+			return false
+		}
+		if to.set {
+			var dst [16]byte
+			if a, ok := n.Chain().Get(unix.NDA_DST); ok {
+				copy(dst[:], a.Data)
+			} else if to.bits > 0 {
+				return false
+			}
+			if (to.family != 0 && to.family != n.Family()) || !addrMatch(dst[:], to.addr[:], to.bits) {
+				return false
+			}
+		}
+		return proto == 0 || n.Protocol() == proto
+	}
+	if flush {
+		return neighFlush(ctx, h, &f, keep)
+	}
+	links := &linkTypes{ctx: ctx, h: h}
+	p := &printer{json: e.JSON}
+	p.openArray("")
+	for n, err := range h.Neighs(ctx, &f) {
+		if err != nil {
+			return err
+		}
+		if keep(n) {
+			printNeigh(p, n, f.Index != 0, links)
+		}
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	_, err = e.Stdout.Write(p.buf)
+	return err
+}
+
+// neighFlush deletes the selected entries.
+func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep func(rtm.Neigh) bool) error {
+	bt := h.NewBatch()
+	for n, err := range h.Neighs(ctx, f) {
+		if err != nil {
+			return err
+		}
+		if !keep(n) || !n.Dst().IsValid() {
+			continue
+		}
+		if err := bt.NeighDel(rtm.NeighSpec{Index: n.Index(), Dst: n.Dst(), Flags: n.Flags() & unix.NTF_PROXY}); err != nil {
+			return err
+		}
+	}
+	results, err := bt.Run(ctx)
+	for _, r := range results {
+		if r != nil && !errors.Is(r, unix.ENOENT) {
+			return r
+		}
+	}
+	if results == nil {
+		return err
+	}
+	return nil
+}
+
+// linkTypes resolves interface names and ARPHRD types, for printing
+// link-layer addresses as iproute2's ll_addr_n2a does.
+type linkTypes struct {
+	ctx     context.Context
+	h       *rtm.Handle
+	byIndex map[int32]linkType
+}
+
+type linkType struct {
+	name   string
+	arphrd uint16
+	found  bool
+}
+
+func (c *linkTypes) get(index int32) linkType {
+	if t, ok := c.byIndex[index]; ok {
+		return t
+	}
+	var t linkType
+	if l, err := c.h.LinkByIndex(c.ctx, index); err == nil {
+		t = linkType{name: l.Name(), arphrd: l.Type(), found: true}
+	}
+	if c.byIndex == nil {
+		c.byIndex = map[int32]linkType{}
+	}
+	c.byIndex[index] = t
+	return t
+}
+
+func (c *linkTypes) name(index int32) string {
+	if t := c.get(index); t.found {
+		return t.name
+	}
+	return "if" + strconv.FormatUint(uint64(uint32(index)), 10)
+}
+
+// printNeigh prints one entry as iproute2's print_neigh does (without -s).
+func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
+	var tb nla.Index
+	tb.Reset(n.Chain())
+	p.openObject("")
+	if a, ok := tb.Get(unix.NDA_DST); ok {
+		p.str("dst", "%s ", ipString(a.Data))
+	}
+	if !devFiltered && n.Index() != 0 {
+		p.textString("dev ")
+		p.str("dev", "%s ", links.name(n.Index()))
+	}
+	if a, ok := tb.Get(unix.NDA_LLADDR); ok {
+		p.textString("lladdr ")
+		p.str("lladdr", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
+	}
+	var ext uint32
+	if a, ok := tb.Get(33); ok { // NDA_FLAGS_EXT
+		ext = attrU32(a)
+	}
+	for _, fl := range [...]struct {
+		on   bool
+		name string
+	}{
+		{n.Flags()&unix.NTF_ROUTER != 0, "router"}, {n.Flags()&unix.NTF_PROXY != 0, "proxy"},
+		{ext&1 != 0, "managed"}, {n.Flags()&unix.NTF_EXT_LEARNED != 0, "extern_learn"},
+		{n.Flags()&unix.NTF_OFFLOADED != 0, "offload"},
+	} {
+		if fl.on {
+			p.jsonNull(fl.name)
+			p.text("%s ", fl.name)
+		}
+	}
+	if st := uint16(n.State()); st != 0 {
+		p.openArray("state")
+		for _, s := range neighStates {
+			if st&s.bit != 0 {
+				p.str("", "%s ", s.name)
+			}
+		}
+		p.closeArray()
+	}
+	if pr := n.Protocol(); pr != 0 {
+		p.str("protocol", "proto %s ", protoNames.name(uint32(pr)))
+	}
+	p.nl()
+	p.closeObject()
+}
+
+// neighModify is "neigh add", "change", "replace" and "delete", parsed as
+// iproute2's ipneigh_modify parses them.
+func neighModify(e *env, a *args, op string) error {
+	var (
+		s        rtm.NeighSpec
+		dev      string
+		haveDst  bool
+		stateSet bool
+	)
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "lladdr":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			hw, err := net.ParseMAC(v)
+			if err != nil {
+				return usagef("invalid lladdr %q", v)
+			}
+			s.LLAddr = hw
+		case w == "nud":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			st, ok := neighStateID(v)
+			if !ok {
+				return usagef("invalid nud state %q", v)
+			}
+			s.State, stateSet = rtm.NeighState(st), true
+		case w == "proxy":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if s.Dst, err = parseAddr("proxy", v, e.Family); err != nil {
+				return err
+			}
+			s.Flags |= unix.NTF_PROXY
+			haveDst = true
+		case w == "router":
+			s.Flags |= unix.NTF_ROUTER
+		case w == "extern_learn":
+			s.Flags |= unix.NTF_EXT_LEARNED
+		case w == "dev":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			dev = v
+		case matches(w, "protocol"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			id, ok := protoNames.id(v, 255)
+			if !ok {
+				return usagef("invalid protocol %q", v)
+			}
+			s.Protocol = uint8(id)
+		default:
+			if w == "to" {
+				v, err := a.value(w)
+				if err != nil {
+					return err
+				}
+				w = v
+			}
+			if haveDst {
+				return usagef("unknown argument %q (address already given)", w)
+			}
+			ad, err := parseAddr("address", w, e.Family)
+			if err != nil {
+				return err
+			}
+			s.Dst, haveDst = ad, true
+		}
+	}
+	if dev == "" || !haveDst {
+		return usagef("device and destination are required arguments")
+	}
+	if !stateSet && op != "delete" {
+		s.State = unix.NUD_PERMANENT
+	}
+	h, err := dial(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	ctx := context.Background()
+	l, err := linkByName(ctx, h, dev)
+	if err != nil {
+		return err
+	}
+	s.Index = l.Index()
+	switch op {
+	case "add":
+		return h.NeighAdd(ctx, s)
+	case "change":
+		return h.NeighChange(ctx, s)
+	case "replace":
+		return h.NeighReplace(ctx, s)
+	}
+	return h.NeighDel(ctx, s)
+}
