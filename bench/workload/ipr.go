@@ -15,6 +15,8 @@ func init() {
 	register("link-dump", "ipr", iprLinkDump(false))
 	register("link-dump", "ipr-name", iprLinkDump(true))
 	register("addr-dump", "ipr", iprAddrDump)
+	register("neigh-dump", "ipr", iprNeighDump)
+	register("events", "ipr", iprEvents)
 	register("route-get", "ipr", iprRouteGet)
 	register("route-add", "ipr", iprRouteAdd)
 	register("veth", "ipr", iprVeth)
@@ -216,4 +218,72 @@ func iprVethOps(h *rtm.Handle, n int) (add, del func() error, err error) {
 		return err
 	}
 	return add, del, nil
+}
+
+// iprNeighDump streams every neighbour, reading destination, link-layer
+// address and interface of each.
+func iprNeighDump(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	run := func() (Result, error) {
+		n := 0
+		for nb, err := range h.Neighs(bg, nil) {
+			if err != nil {
+				return Result{}, err
+			}
+			if d := nb.Dst(); d.Is4() {
+				sink += uint64(d.As4()[3])
+			}
+			sink += uint64(len(nb.LLAddr())) + uint64(nb.Index())
+			n++
+		}
+		return Result{Count: n}, nil
+	}
+	return single("dump", run, h.Close), nil
+}
+
+// iprEvents subscribes with rtm's Monitor, with its default receive
+// buffer; an overrun arrives as an Event with Overrun set, and the stream
+// goes on.
+func iprEvents(env *Env) (*Instance, error) {
+	l := &eventListener{env: env, name: "ipr"}
+	l.listen = func(ready func(), stop <-chan struct{}, ev *eventCounts) error {
+		h, err := iprDial(env)
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		m, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Route})
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		ctx, cancel := context.WithCancel(bg)
+		defer cancel()
+		go func() {
+			<-stop
+			cancel()
+		}()
+		ready()
+		for e, err := range m.Events(ctx) {
+			if err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			if e.Overrun {
+				ev.overruns.Add(1)
+				ev.setNote("an Overrun event; the stream goes on")
+				continue
+			}
+			if r, ok := e.Route(); ok && r.Table() == EventTable {
+				ev.seen(r.Dst())
+			}
+		}
+		return nil
+	}
+	return l.instance(noClose)
 }

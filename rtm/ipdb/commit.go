@@ -1,0 +1,990 @@
+package ipdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// Step is one change of a commit, in the order Commit applies them.
+type Step struct {
+	// Index is the step's position in the commit, from 0.
+	Index int
+	// Stage is the step's stage: "create", "attributes", "ports",
+	// "addresses", "routes", "rules" or "remove".
+	Stage string
+	// Change is what the step changes.
+	Change Change
+}
+
+func (s Step) String() string { return fmt.Sprintf("step %d (%s): %v", s.Index, s.Stage, s.Change) }
+
+// CommitHook is called by Commit after each step is applied and
+// acknowledged by the kernel, in order. An error vetoes the commit: every
+// step applied so far is rolled back and Commit returns the error.
+type CommitHook func(Step) error
+
+// CommitError reports a failed commit: the step that failed or was
+// vetoed, why, and, if rolling back failed too, why.
+type CommitError struct {
+	Step     Step
+	Err      error
+	Rollback error
+}
+
+func (e *CommitError) Error() string {
+	s := fmt.Sprintf("ipdb: commit failed at %v: %v", e.Step, e.Err)
+	if e.Rollback != nil {
+		s += fmt.Sprintf("; rollback failed too: %v", e.Rollback)
+	} else {
+		s += "; rolled back"
+	}
+	return s
+}
+
+// Unwrap returns the failure and the rollback's error, so that errors.Is
+// finds either.
+func (e *CommitError) Unwrap() []error {
+	if e.Rollback != nil {
+		return []error{e.Err, e.Rollback}
+	}
+	return []error{e.Err}
+}
+
+// The stages, in the order Commit applies them.
+const (
+	stageCreate = iota
+	stageAttrs
+	stagePorts
+	stageAddrs
+	stageRoutes
+	stageRules
+	stageRemove
+)
+
+var stageNames = [...]string{"create", "attributes", "ports", "addresses", "routes", "rules", "remove"}
+
+// step is a planned change: the request that makes it and those that undo
+// it, computed from the state before the commit.
+type step struct {
+	stage  int
+	change Change
+	// do adds the change's request to a batch; exec makes changes that
+	// are not RTNL requests (tun/tap devices). resolve runs after the
+	// stage, to learn what later stages need (a new link's index).
+	do      func(bt *rtm.Batch) error
+	exec    func(ctx context.Context, h *rtm.Handle) error
+	resolve func(ctx context.Context, h *rtm.Handle) error
+	// undo adds the requests that undo the change. undoFailed runs them
+	// even if the change failed: they restore values, which is harmless
+	// if the kernel did not change them, and a failed link change may
+	// have applied some of its attributes.
+	undo       func(bt *rtm.Batch) error
+	undoFailed bool
+}
+
+// world is the state a plan starts from: the kernel's, read afresh, for
+// Commit; the database's for Review and snapshot mode.
+type world struct {
+	links  []rtm.Link
+	addrs  []rtm.Addr
+	routes []rtm.RouteSpec // of the tables the transaction touches
+	rules  []rtm.RuleSpec  // by priority
+	// routesVia returns the IPv4 routes through a device, not installed
+	// by the kernel: those it flushes when the device goes down.
+	routesVia func(index int32) ([]rtm.RouteSpec, error)
+	// routesFrom returns the routes with a preferred source, which the
+	// kernel flushes with the address.
+	routesFrom func(a netip.Addr) ([]rtm.RouteSpec, error)
+}
+
+func (w *world) link(name string) (rtm.Link, bool) {
+	for _, l := range w.links {
+		if l.NameIs(name) {
+			return l, true
+		}
+	}
+	return rtm.Link{}, false
+}
+
+func (w *world) linkByIndex(i int32) (rtm.Link, bool) {
+	for _, l := range w.links {
+		if l.Index() == i {
+			return l, true
+		}
+	}
+	return rtm.Link{}, false
+}
+
+type tableKey struct {
+	family uint8
+	table  uint32
+}
+
+func tableOf(s *rtm.RouteSpec) tableKey {
+	t := s.Table
+	if t == 0 {
+		t = unix.RT_TABLE_MAIN
+	}
+	return tableKey{family(s.Dst.Addr()), t}
+}
+
+// needs says what a plan reads.
+func (tx *Tx) needs(ops []op) (addrs, rules bool, tables map[tableKey]bool) {
+	tables = map[tableKey]bool{}
+	for i := range ops {
+		switch ops[i].kind {
+		case opAddrAdd, opAddrDel:
+			addrs = true
+		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel:
+			tables[tableOf(&ops[i].route)] = true
+		case opRuleAdd, opRuleDel:
+			rules = true
+		}
+	}
+	return
+}
+
+// freshWorld reads what the plan of ops needs from the kernel.
+func (tx *Tx) freshWorld(ctx context.Context, ops []op) (*world, error) {
+	h := tx.db.h
+	w := &world{}
+	var err error
+	if w.links, err = rtm.Collect(h.Links(ctx, nil)); err != nil {
+		return nil, err
+	}
+	addrs, rules, tables := tx.needs(ops)
+	if addrs {
+		if w.addrs, err = rtm.Collect(h.Addrs(ctx, nil)); err != nil {
+			return nil, err
+		}
+	}
+	for t := range tables {
+		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: t.family, Table: t.table}) {
+			if err != nil {
+				return nil, err
+			}
+			if mirroredRoute(r) {
+				w.routes = append(w.routes, routeSpecOf(r))
+			}
+		}
+	}
+	if rules {
+		rs, err := rtm.Collect(h.Rules(ctx, nil))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			w.rules = append(w.rules, ruleSpecOf(r))
+		}
+		sortRules(w.rules)
+	}
+	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
+		var out []rtm.RouteSpec
+		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET, OutIndex: index}) {
+			if err != nil {
+				return nil, err
+			}
+			if mirroredRoute(r) && r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+				out = append(out, routeSpecOf(r))
+			}
+		}
+		return out, nil
+	}
+	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
+		var out []rtm.RouteSpec
+		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET}) {
+			if err != nil {
+				return nil, err
+			}
+			if mirroredRoute(r) && r.PrefSrc() == a && r.Protocol() != unix.RTPROT_KERNEL {
+				out = append(out, routeSpecOf(r))
+			}
+		}
+		return out, nil
+	}
+	return w, nil
+}
+
+// snapshotWorld takes what the plan of ops needs from a snapshot.
+func (tx *Tx) snapshotWorld(s *Snapshot, ops []op) *world {
+	w := &world{links: s.Links(), addrs: s.Addrs(0, 0)}
+	_, _, tables := tx.needs(ops)
+	for t := range tables {
+		for r := range s.Routes(&RouteQuery{Family: t.family, Table: t.table}) {
+			w.routes = append(w.routes, routeSpecOf(r))
+		}
+	}
+	for _, r := range s.Rules() {
+		w.rules = append(w.rules, ruleSpecOf(r))
+	}
+	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
+		var out []rtm.RouteSpec
+		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
+			if r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+				out = append(out, routeSpecOf(r))
+			}
+		}
+		return out, nil
+	}
+	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
+		var out []rtm.RouteSpec
+		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, PrefSrc: a}) {
+			if r.Protocol() != unix.RTPROT_KERNEL {
+				out = append(out, routeSpecOf(r))
+			}
+		}
+		return out, nil
+	}
+	return w
+}
+
+func sortRules(rs []rtm.RuleSpec) {
+	slices.SortStableFunc(rs, func(a, b rtm.RuleSpec) int {
+		x, y := a.Priority.Or(0), b.Priority.Or(0)
+		switch {
+		case x < y:
+			return -1
+		case x > y:
+			return 1
+		}
+		return 0
+	})
+}
+
+// planner turns ops into steps against a world.
+type planner struct {
+	w      *world
+	ifaces []ifaceRef
+	steps  []step
+}
+
+func (p *planner) index(ref int) int32 { return p.ifaces[ref].index }
+
+func (p *planner) ifname(ref int) string { return p.ifaces[ref].name }
+
+func (p *planner) add(s step) { p.steps = append(p.steps, s) }
+
+// plan plans ops. ifaces is the transaction's interface table, whose
+// indexes the steps fill in as they create interfaces.
+func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
+	p := &planner{w: w, ifaces: ifaces}
+	for i := range p.ifaces {
+		r := &p.ifaces[i]
+		if r.created || r.index != 0 {
+			continue
+		}
+		l, ok := w.link(r.name)
+		if !ok {
+			return nil, fmt.Errorf("ipdb: interface %s: %w", r.name, ErrNotFound)
+		}
+		r.index = l.Index()
+	}
+	for i := range ops {
+		if err := p.op(&ops[i]); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(p.steps, func(a, b step) int { return a.stage - b.stage })
+	return p, nil
+}
+
+func (p *planner) op(o *op) error {
+	ref := o.ref
+	obj := func() string { return "interface " + p.ifname(ref) }
+	// A new interface has no old values: an empty message reads as zeros.
+	old, _ := rtm.LinkFromBytes(make([]byte, unix.SizeofIfInfomsg))
+	existing := false
+	if ref >= 0 && !p.ifaces[ref].created {
+		if l, ok := p.w.linkByIndex(p.ifaces[ref].index); ok {
+			old, existing = l, true
+		}
+	}
+	set := func(field, from, to string, spec func(index int32) rtm.LinkSpec, restore func(index int32) rtm.LinkSpec) {
+		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: field, Old: from, New: to}, undoFailed: true}
+		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(spec(p.index(ref))) }
+		if existing && restore != nil {
+			s.undo = func(bt *rtm.Batch) error { return bt.LinkSet(restore(p.index(ref))) }
+		}
+		p.add(s)
+	}
+	switch o.kind {
+	case opCreate:
+		spec := o.create
+		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
+			do:   func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
+			undo: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) },
+			resolve: func(ctx context.Context, h *rtm.Handle) error {
+				l, err := h.LinkByName(ctx, spec.Name)
+				if err == nil {
+					p.ifaces[ref].index = l.Index()
+				}
+				return err
+			}})
+	case opTunTap:
+		spec := o.tuntap
+		kind := "tun"
+		if spec.Tap {
+			kind = "tap"
+		}
+		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: kind},
+			exec: func(ctx context.Context, h *rtm.Handle) error {
+				_, err := h.TunTapAdd(ctx, spec)
+				if err != nil {
+					return err
+				}
+				l, err := h.LinkByName(ctx, spec.Name)
+				if err == nil {
+					p.ifaces[ref].index = l.Index()
+				}
+				return err
+			},
+			undo: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+	case opUp:
+		to, from := "down", ""
+		if o.flag {
+			to = "up"
+		}
+		wasUp := existing && old.IsUp()
+		if existing {
+			from = map[bool]string{true: "up", false: "down"}[wasUp]
+		}
+		var restore []rtm.RouteSpec
+		if existing && wasUp && !o.flag {
+			var err error
+			if restore, err = p.w.routesVia(old.Index()); err != nil {
+				return err
+			}
+		}
+		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: "state", Old: from, New: to}, undoFailed: true}
+		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Up: rtm.Some(o.flag)}) }
+		if existing {
+			s.undo = func(bt *rtm.Batch) error {
+				if err := bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Up: rtm.Some(wasUp)}); err != nil {
+					return err
+				}
+				// Bringing a link down flushed its IPv4 routes.
+				for _, r := range restore {
+					if err := bt.RouteReplace(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		}
+		p.add(s)
+	case opMTU:
+		mtu := o.num
+		set("mtu", fmt.Sprint(old.MTU()), fmt.Sprint(mtu),
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, MTU: mtu} },
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, MTU: old.MTU()} })
+	case opTxQueueLen:
+		n := o.num
+		set("txqlen", fmt.Sprint(old.TxQueueLen()), fmt.Sprint(n),
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, TxQueueLen: rtm.Some(n)} },
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, TxQueueLen: rtm.Some(old.TxQueueLen())} })
+	case opAddress:
+		hw := o.hw
+		prev := append([]byte(nil), old.HardwareAddr()...)
+		var restore func(int32) rtm.LinkSpec
+		if len(prev) > 0 {
+			restore = func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, Address: prev} }
+		}
+		set("address", old.HardwareAddr().String(), hw.String(),
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, Address: hw} }, restore)
+	case opRename:
+		name := o.name
+		prev := old.Name()
+		set("name", prev, name,
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, Name: name} },
+			func(i int32) rtm.LinkSpec { return rtm.LinkSpec{Index: i, Name: prev} })
+	case opMaster:
+		master := o.other
+		prevMaster := old.MasterIndex()
+		action, other := "+port", ""
+		if master < 0 {
+			action = "-port"
+		} else {
+			other = p.ifname(master)
+		}
+		s := step{stage: stagePorts, change: Change{Object: obj(), Action: action, New: other}, undoFailed: true}
+		s.do = func(bt *rtm.Batch) error {
+			m := int32(0)
+			if master >= 0 {
+				m = p.index(master)
+			}
+			return bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Master: rtm.Some(m)})
+		}
+		if existing {
+			s.undo = func(bt *rtm.Batch) error {
+				return bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Master: rtm.Some(prevMaster)})
+			}
+		}
+		if master >= 0 {
+			s.change = Change{Object: "interface " + other, Action: "+port", New: p.ifname(ref)}
+		} else {
+			s.change = Change{Object: obj(), Action: "-port"}
+		}
+		p.add(s)
+	case opAddrAdd:
+		spec := o.addr
+		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "+ipaddr", New: spec.Prefix.String()},
+			do: func(bt *rtm.Batch) error {
+				s := spec
+				s.Index = p.index(ref)
+				return bt.AddrAdd(s)
+			},
+			undo: func(bt *rtm.Batch) error {
+				return bt.AddrDel(rtm.AddrSpec{Index: p.index(ref), Prefix: spec.Prefix, Peer: spec.Peer})
+			}})
+	case opAddrDel:
+		want := o.addr.Prefix
+		var cur rtm.Addr
+		found := false
+		if existing {
+			for _, a := range p.w.addrs {
+				if a.Index() == p.ifaces[ref].index && addrPrefix(a) == want {
+					cur, found = a, true
+					break
+				}
+			}
+		}
+		if !found {
+			return fmt.Errorf("ipdb: %s has no address %v: %w", obj(), want, ErrNotFound)
+		}
+		readd := []rtm.AddrSpec{addrSpecOf(cur)}
+		var routes []rtm.RouteSpec
+		if cur.Family() == unix.AF_INET {
+			// Deleting a primary address deletes its secondaries, and the
+			// routes that used it as source go with it.
+			if cur.Flags()&unix.IFA_F_SECONDARY == 0 {
+				for _, a := range p.w.addrs {
+					if a.Index() == cur.Index() && a.Flags()&unix.IFA_F_SECONDARY != 0 &&
+						addrPrefix(a).Masked() == want.Masked() {
+						readd = append(readd, addrSpecOf(a))
+					}
+				}
+			}
+			var err error
+			if routes, err = p.w.routesFrom(cur.IP()); err != nil {
+				return err
+			}
+		}
+		del := addrDelSpec(cur)
+		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "-ipaddr", Old: want.String()},
+			do: func(bt *rtm.Batch) error { return bt.AddrDel(del) },
+			undo: func(bt *rtm.Batch) error {
+				for _, a := range readd {
+					if err := bt.AddrReplace(a); err != nil {
+						return err
+					}
+				}
+				for _, r := range routes {
+					if err := bt.RouteReplace(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			}})
+	case opRouteAdd:
+		spec := o.route
+		dev := o.dev
+		p.w.routes = append(p.w.routes, spec)
+		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)},
+			do: func(bt *rtm.Batch) error {
+				s := spec
+				if dev >= 0 {
+					s.OutIndex = p.index(dev)
+				}
+				return bt.RouteAdd(s)
+			},
+			undo: func(bt *rtm.Batch) error {
+				s := spec
+				if dev >= 0 {
+					s.OutIndex = p.index(dev)
+				}
+				return bt.RouteDel(s)
+			}})
+	case opRouteChange, opNextHopAdd, opNextHopDel:
+		i, ok := p.findRoute(&o.route, true)
+		if !ok {
+			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+		}
+		prev := p.w.routes[i]
+		next := o.route
+		action := "~route"
+		switch o.kind {
+		case opNextHopAdd, opNextHopDel:
+			next = prev
+			hops := hopsOfSpec(&prev)
+			if o.kind == opNextHopAdd {
+				hops = append(hops, o.hop)
+				action = "+nh"
+			} else {
+				j := slices.IndexFunc(hops, func(h rtm.NextHopSpec) bool {
+					return h.Gateway == o.hop.Gateway && (o.hop.OutIndex == 0 || h.OutIndex == o.hop.OutIndex)
+				})
+				if j < 0 {
+					return fmt.Errorf("ipdb: %s has no next hop via %v: %w", routeObject(&prev), o.hop.Gateway, ErrNotFound)
+				}
+				if len(hops) == 1 {
+					return fmt.Errorf("ipdb: %s: removing its last next hop; remove the route instead", routeObject(&prev))
+				}
+				hops = slices.Delete(hops, j, j+1)
+				action = "-nh"
+			}
+			setHops(&next, hops)
+		}
+		p.w.routes[i] = next
+		changes := diffRouteSpecs(&prev, &next, action, o)
+		p.add(step{stage: stageRoutes, change: changes,
+			do:   func(bt *rtm.Batch) error { return bt.RouteReplace(next) },
+			undo: func(bt *rtm.Batch) error { return bt.RouteReplace(prev) }})
+	case opRouteDel:
+		i, ok := p.findRoute(&o.route, false)
+		if !ok {
+			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+		}
+		prev := p.w.routes[i]
+		p.w.routes = slices.Delete(p.w.routes, i, i+1)
+		del := keyOfSpec(&prev)
+		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)},
+			do:   func(bt *rtm.Batch) error { return bt.RouteDel(del) },
+			undo: func(bt *rtm.Batch) error { return bt.RouteAdd(prev) }})
+	case opRuleAdd:
+		spec := o.rule
+		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
+			do:   func(bt *rtm.Batch) error { return bt.RuleAdd(spec) },
+			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }})
+	case opRuleDel:
+		i := slices.IndexFunc(p.w.rules, func(r rtm.RuleSpec) bool { return ruleMatches(&o.rule, &r) })
+		if i < 0 {
+			return fmt.Errorf("ipdb: %s: %w", ruleObject(&o.rule), ErrNotFound)
+		}
+		prev := p.w.rules[i]
+		p.w.rules = slices.Delete(p.w.rules, i, i+1)
+		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&prev), Action: "-rule"},
+			do:   func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
+			undo: func(bt *rtm.Batch) error { return bt.RuleAdd(prev) }})
+	case opLinkDel:
+		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
+			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+	}
+	return nil
+}
+
+// findRoute finds the route s designates: by destination and table, and
+// by every other key field s sets (in slot mode, TOS and priority as
+// given, zero included).
+func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (int, bool) {
+	t := tableOf(s)
+	for i := range p.w.routes {
+		r := &p.w.routes[i]
+		switch {
+		case r.Dst != s.Dst || tableOf(r) != t,
+			slot && (r.TOS != s.TOS || r.Priority != s.Priority),
+			!slot && s.Priority != 0 && r.Priority != s.Priority,
+			!slot && s.TOS != 0 && r.TOS != s.TOS,
+			!slot && s.Gateway.IsValid() && r.Gateway != s.Gateway,
+			!slot && s.OutIndex != 0 && r.OutIndex != s.OutIndex:
+			continue
+		}
+		return i, true
+	}
+	return 0, false
+}
+
+func hopsOfSpec(s *rtm.RouteSpec) []rtm.NextHopSpec {
+	if len(s.NextHops) > 0 {
+		return slices.Clone(s.NextHops)
+	}
+	if s.Gateway.IsValid() || s.OutIndex != 0 {
+		return []rtm.NextHopSpec{{Gateway: s.Gateway, OutIndex: s.OutIndex, Weight: 1, Flags: uint8(s.Flags & unix.RTNH_F_ONLINK)}}
+	}
+	return nil
+}
+
+func setHops(s *rtm.RouteSpec, hops []rtm.NextHopSpec) {
+	s.Gateway, s.OutIndex, s.NextHops = netip.Addr{}, 0, nil
+	if len(hops) == 1 {
+		s.Gateway, s.OutIndex = hops[0].Gateway, hops[0].OutIndex
+		return
+	}
+	s.NextHops = hops
+	s.Flags &^= unix.RTNH_F_ONLINK
+}
+
+// keyOfSpec returns the spec that deletes exactly the route s describes.
+func keyOfSpec(s *rtm.RouteSpec) rtm.RouteSpec {
+	return rtm.RouteSpec{Dst: s.Dst, Src: s.Src, Table: s.Table, TOS: s.TOS, Priority: s.Priority,
+		Type: s.Type, Protocol: s.Protocol, Gateway: s.Gateway, OutIndex: s.OutIndex}
+}
+
+func ruleMatches(q, r *rtm.RuleSpec) bool {
+	if p, ok := q.Priority.Get(); ok && r.Priority.Or(0) != p {
+		return false
+	}
+	fam := q.Family
+	if fam == 0 && q.Src.IsValid() {
+		fam = family(q.Src.Addr())
+	} else if fam == 0 && q.Dst.IsValid() {
+		fam = family(q.Dst.Addr())
+	}
+	switch {
+	case fam != 0 && r.Family != fam,
+		q.Table != 0 && r.Table != q.Table,
+		q.Src.IsValid() && r.Src != q.Src,
+		q.Dst.IsValid() && r.Dst != q.Dst,
+		q.IIFName != "" && r.IIFName != q.IIFName,
+		q.OIFName != "" && r.OIFName != q.OIFName,
+		q.Mark != 0 && r.Mark != q.Mark,
+		q.Action != 0 && r.Action != q.Action,
+		q.Protocol != 0 && r.Protocol != q.Protocol:
+		return false
+	}
+	return true
+}
+
+// Change is one line of a review: what a transaction changes.
+type Change struct {
+	// Object is what changes: "interface br0", "route 10.0.0.0/24 table
+	// 254", "rule priority 100".
+	Object string
+	// Action is "create", "remove", "set", "+ipaddr", "-ipaddr",
+	// "+port", "-port", "+route", "-route", "~route" (a changed route),
+	// "+nh", "-nh", "+rule" or "-rule".
+	Action string
+	// Field names the changed setting of a "set" or "~route": "mtu",
+	// "name", "gateway", "metrics.mtu", "nexthops", ...
+	Field string
+	// Old and New are the values before and after, as text.
+	Old, New string
+	// Fields lists the settings a "~route", "+nh" or "-nh" changes.
+	Fields []Change
+}
+
+func (c Change) String() string {
+	var b strings.Builder
+	b.WriteString(c.Object + ": " + c.Action)
+	if c.Field != "" {
+		fmt.Fprintf(&b, " %s %s -> %s", c.Field, c.Old, c.New)
+	} else if c.New != "" || c.Old != "" {
+		b.WriteString(" " + c.New + c.Old)
+	}
+	for _, f := range c.Fields {
+		fmt.Fprintf(&b, "; %s %s -> %s", f.Field, f.Old, f.New)
+	}
+	return b.String()
+}
+
+// Review is the pending diff of a transaction, in commit order.
+type Review struct {
+	Changes []Change
+	// Err is why the transaction cannot be planned, if it cannot: a bad
+	// argument, an interface or route that does not exist.
+	Err error
+}
+
+func (r Review) String() string {
+	var b strings.Builder
+	for _, c := range r.Changes {
+		b.WriteString(c.String() + "\n")
+	}
+	if r.Err != nil {
+		b.WriteString("error: " + r.Err.Error() + "\n")
+	}
+	return b.String()
+}
+
+func routeObject(s *rtm.RouteSpec) string {
+	return fmt.Sprintf("route %v table %d", s.Dst, tableOf(s).table)
+}
+
+func describeRoute(s *rtm.RouteSpec) string {
+	var b strings.Builder
+	b.WriteString(s.Dst.String())
+	if s.Gateway.IsValid() {
+		fmt.Fprintf(&b, " via %v", s.Gateway)
+	}
+	if s.OutIndex != 0 {
+		fmt.Fprintf(&b, " dev %d", s.OutIndex)
+	}
+	for _, h := range s.NextHops {
+		fmt.Fprintf(&b, " nexthop via %v dev %d weight %d", h.Gateway, h.OutIndex, max(h.Weight, 1))
+	}
+	if s.Priority != 0 {
+		fmt.Fprintf(&b, " metric %d", s.Priority)
+	}
+	return b.String()
+}
+
+func ruleObject(s *rtm.RuleSpec) string {
+	if p, ok := s.Priority.Get(); ok {
+		return fmt.Sprintf("rule priority %d", p)
+	}
+	return "rule"
+}
+
+// diffRouteSpecs describes what changes from prev to next.
+func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, o *op) Change {
+	c := Change{Object: routeObject(prev), Action: action}
+	field := func(name string, a, b any) {
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			c.Fields = append(c.Fields, Change{Field: name, Old: fmt.Sprint(a), New: fmt.Sprint(b)})
+		}
+	}
+	switch action {
+	case "+nh":
+		c.New = fmt.Sprintf("via %v dev %d", o.hop.Gateway, o.hop.OutIndex)
+	case "-nh":
+		c.Old = fmt.Sprintf("via %v", o.hop.Gateway)
+	}
+	field("gateway", prev.Gateway, next.Gateway)
+	field("dev", prev.OutIndex, next.OutIndex)
+	field("prefsrc", prev.PrefSrc, next.PrefSrc)
+	field("type", prev.Type, next.Type)
+	field("protocol", prev.Protocol, next.Protocol)
+	field("nexthops", len(prev.NextHops), len(next.NextHops))
+	pm, nm := prev.Metrics, next.Metrics
+	field("metrics.mtu", pm.MTU, nm.MTU)
+	field("metrics.advmss", pm.AdvMSS, nm.AdvMSS)
+	field("metrics.hoplimit", pm.HopLimit, nm.HopLimit)
+	field("metrics.initcwnd", pm.InitCWnd, nm.InitCWnd)
+	field("metrics.initrwnd", pm.InitRWnd, nm.InitRWnd)
+	field("metrics.window", pm.Window, nm.Window)
+	field("metrics.rtt", pm.RTT, nm.RTT)
+	field("metrics.lock", pm.Lock, nm.Lock)
+	field("metrics.congctl", pm.CongestionControl, nm.CongestionControl)
+	return c
+}
+
+// snapshotOps returns the ops and interface table to plan, as copies.
+func (tx *Tx) take(clear bool) ([]op, []ifaceRef, []CommitHook, error) {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.err != nil {
+		return nil, nil, nil, tx.err
+	}
+	if tx.done {
+		return nil, nil, nil, ErrTxDone
+	}
+	ops, refs := tx.ops, slices.Clone(tx.ifaces)
+	hooks := append(slices.Clone(tx.db.opts.hooks), tx.hooks...)
+	if clear {
+		tx.ops = nil
+	}
+	return ops, refs, hooks, nil
+}
+
+// Review returns the pending diff, planned against the database's
+// current state.
+func (tx *Tx) Review() Review {
+	ops, refs, _, err := tx.take(false)
+	if err != nil {
+		return Review{Err: err}
+	}
+	p, err := plan(tx.snapshotWorld(tx.db.Snapshot(), ops), ops, refs)
+	if err != nil {
+		return Review{Err: err}
+	}
+	r := Review{}
+	for _, s := range p.steps {
+		r.Changes = append(r.Changes, s.change)
+	}
+	return r
+}
+
+// Plan returns the steps Commit would apply now, planned against the
+// kernel's current state, without applying them.
+func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
+	ops, refs, _, err := tx.take(false)
+	if err != nil {
+		return nil, err
+	}
+	w, err := tx.freshWorld(ctx, ops)
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan(w, ops, refs)
+	if err != nil {
+		return nil, err
+	}
+	return p.public(), nil
+}
+
+func (p *planner) public() []Step {
+	out := make([]Step, len(p.steps))
+	for i, s := range p.steps {
+		out[i] = Step{Index: i, Stage: stageNames[s.stage], Change: s.change}
+	}
+	return out
+}
+
+// Commit applies the transaction and closes it. Changes go in dependency
+// order (interfaces created, then their attributes, ports, addresses,
+// routes, rules, and interface removals last), each stage pipelined in
+// one batch, each change confirmed by the kernel's acknowledgement. If a
+// change fails or a hook vetoes it, every change already applied is
+// undone, in reverse order, and Commit returns a *CommitError naming the
+// step, with the rollback's own error if it failed too. The inverses are
+// computed from the kernel's state read at the start of the commit.
+//
+// In SnapshotMode, Commit plans against the database and applies
+// nothing. The database follows the kernel's notifications: [DB.Wait]
+// waits for it to show the result.
+func (tx *Tx) Commit(ctx context.Context) error {
+	if tx.mode == Direct {
+		tx.mu.Lock()
+		err := tx.err
+		tx.done = true
+		tx.mu.Unlock()
+		tx.forget()
+		return err
+	}
+	defer tx.forget()
+	err := tx.apply(ctx)
+	tx.mu.Lock()
+	tx.done = true
+	tx.mu.Unlock()
+	return err
+}
+
+// apply plans and applies the recorded ops, and clears them.
+func (tx *Tx) apply(ctx context.Context) error {
+	if tx.db.closed.Load() {
+		return ErrClosed
+	}
+	ops, refs, hooks, err := tx.take(true)
+	if err != nil {
+		return err
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	var w *world
+	if tx.mode == SnapshotMode {
+		w = tx.snapshotWorld(tx.db.Snapshot(), ops)
+	} else if w, err = tx.freshWorld(ctx, ops); err != nil {
+		return err
+	}
+	p, err := plan(w, ops, refs)
+	if err != nil || tx.mode == SnapshotMode {
+		return err
+	}
+	err = p.run(ctx, tx.db.h, hooks)
+	// Keep what was learnt (the indexes of new interfaces) for the
+	// changes still to come in Direct mode.
+	tx.mu.Lock()
+	if err == nil {
+		copy(tx.ifaces, p.ifaces)
+		for i := range tx.ifaces {
+			tx.ifaces[i].created = false
+		}
+	}
+	tx.mu.Unlock()
+	return err
+}
+
+// run applies the plan stage by stage and rolls back on failure.
+func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) error {
+	var applied []int // steps applied, in order
+	fail := func(i int, err error) error {
+		return &CommitError{Step: p.public()[i], Err: err, Rollback: p.rollback(ctx, h, applied)}
+	}
+	for lo := 0; lo < len(p.steps); {
+		hi := lo
+		for hi < len(p.steps) && p.steps[hi].stage == p.steps[lo].stage {
+			hi++
+		}
+		bt := h.NewBatch()
+		var inBatch []int
+		for i := lo; i < hi; i++ {
+			s := &p.steps[i]
+			if s.exec != nil {
+				if err := s.exec(ctx, h); err != nil {
+					return fail(i, err)
+				}
+				applied = append(applied, i)
+				continue
+			}
+			if err := s.do(bt); err != nil {
+				return fail(i, err)
+			}
+			inBatch = append(inBatch, i)
+		}
+		results, err := bt.Run(ctx)
+		if results == nil && err != nil {
+			// Nothing is known to have been applied: the batch failed
+			// as a whole (a closed handle, a cancelled context).
+			return fail(inBatch[0], err)
+		}
+		failed, failErr := -1, error(nil)
+		for j, i := range inBatch {
+			if results[j] != nil {
+				if failed < 0 {
+					failed, failErr = i, results[j]
+				}
+				if p.steps[i].undoFailed {
+					applied = append(applied, i)
+				}
+				continue
+			}
+			applied = append(applied, i)
+		}
+		if failed >= 0 {
+			return fail(failed, failErr)
+		}
+		for i := lo; i < hi; i++ {
+			if r := p.steps[i].resolve; r != nil {
+				if err := r(ctx, h); err != nil {
+					return fail(i, err)
+				}
+			}
+		}
+		for i := lo; i < hi; i++ {
+			for _, hook := range hooks {
+				if err := hook(p.public()[i]); err != nil {
+					return fail(i, fmt.Errorf("vetoed by a commit hook: %w", err))
+				}
+			}
+		}
+		lo = hi
+	}
+	return nil
+}
+
+// rollback undoes the applied steps in reverse order, in one batch.
+func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) error {
+	// A rollback must run even if the commit's context ended.
+	ctx = context.WithoutCancel(ctx)
+	bt := h.NewBatch()
+	var errs []error
+	for k := len(applied) - 1; k >= 0; k-- {
+		s := &p.steps[applied[k]]
+		if s.undo == nil {
+			if s.stage == stageRemove {
+				errs = append(errs, fmt.Errorf("%v cannot be undone", s.change))
+			}
+			continue
+		}
+		if err := s.undo(bt); err != nil {
+			errs = append(errs, fmt.Errorf("undoing %v: %w", s.change, err))
+		}
+	}
+	results, err := bt.Run(ctx)
+	for _, r := range results {
+		if r != nil {
+			errs = append(errs, r)
+		}
+	}
+	if results == nil && err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

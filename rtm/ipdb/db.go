@@ -1,0 +1,673 @@
+package ipdb
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// ErrClosed is returned by calls on a closed DB.
+var ErrClosed = errors.New("ipdb: database closed")
+
+// DB mirrors the kernel's links, addresses, routes, rules and neighbours
+// of one network namespace, and changes them in transactions. It is safe
+// for concurrent use.
+type DB struct {
+	h    *rtm.Handle
+	mon  *rtm.Monitor
+	opts options
+
+	mu      sync.Mutex
+	st      *state
+	snap    *Snapshot     // the frozen current state, nil once it changed
+	changed chan struct{} // closed at the next change, if anyone waits
+	err     error         // why the event reader stopped, if it did
+	txs     map[uint64]*Tx
+	lastTx  uint64
+	current *Tx // the implicit transaction
+
+	cbmu sync.Mutex
+	pre  []*PreCallback
+	post []*PostCallback
+
+	queue      postQueue
+	cancel     context.CancelFunc
+	readerDone chan struct{}
+	postDone   chan struct{}
+	closed     atomic.Bool
+	closeOnce  sync.Once
+
+	overruns, resyncs, panics, events atomic.Uint64
+}
+
+// Option configures [Open].
+type Option func(*options) error
+
+type options struct {
+	mode      Mode
+	monitor   []rtm.MonitorOption
+	onError   func(error)
+	hooks     []CommitHook
+	pre       []PreCallback
+	post      []PostCallback
+	mirrorAll bool
+}
+
+// WithMode sets the transaction mode (default [Implicit]).
+func WithMode(m Mode) Option {
+	return func(o *options) error {
+		if m < Implicit || m > SnapshotMode {
+			return fmt.Errorf("ipdb: unknown mode %d", m)
+		}
+		o.mode = m
+		return nil
+	}
+}
+
+// WithMonitorOptions passes options to the event subscription, such as
+// rtm.WithMonitorBuffer.
+func WithMonitorOptions(opts ...rtm.MonitorOption) Option {
+	return func(o *options) error { o.monitor = append(o.monitor, opts...); return nil }
+}
+
+// WithErrorHandler receives what the database cannot return to a caller:
+// callbacks that panicked (as *CallbackPanic) and the error that stopped
+// the event reader. It runs on the goroutine that found the error.
+func WithErrorHandler(f func(error)) Option {
+	return func(o *options) error { o.onError = f; return nil }
+}
+
+// WithCommitHook adds a hook that every transaction's commit calls (see
+// [CommitHook]).
+func WithCommitHook(h CommitHook) Option {
+	return func(o *options) error { o.hooks = append(o.hooks, h); return nil }
+}
+
+// WithPreCallback registers a pre callback from the first event on.
+func WithPreCallback(f PreCallback) Option {
+	return func(o *options) error { o.pre = append(o.pre, f); return nil }
+}
+
+// WithPostCallback registers a post callback from the first event on.
+func WithPostCallback(f PostCallback) Option {
+	return func(o *options) error { o.post = append(o.post, f); return nil }
+}
+
+// Open subscribes to the namespace's RTNL events, loads its links,
+// addresses, routes (of every table), rules and neighbours, and starts
+// applying the events, those that arrived during the load included, so
+// that no change is missed. ctx bounds the load; the database then lives
+// until Close. h stays the caller's: Close does not close it.
+func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
+	db := &DB{h: h, txs: map[uint64]*Tx{}, readerDone: make(chan struct{}), postDone: make(chan struct{})}
+	for _, opt := range opts {
+		if err := opt(&db.opts); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range db.opts.pre {
+		db.AddPreCallback(f)
+	}
+	for _, f := range db.opts.post {
+		db.AddPostCallback(f)
+	}
+	// Subscribing before dumping: whatever changes during the dumps is
+	// queued in the monitor's socket and applied after them.
+	mon, err := h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Addr, rtm.GroupIPv6Addr, rtm.GroupIPv4Route,
+		rtm.GroupIPv6Route, rtm.GroupIPv4Rule, rtm.GroupIPv6Rule, rtm.GroupNeigh}, db.opts.monitor...)
+	if err != nil {
+		return nil, fmt.Errorf("ipdb: %w", err)
+	}
+	db.mon = mon
+	st, err := load(ctx, h, 1)
+	if err != nil {
+		mon.Close()
+		return nil, err
+	}
+	db.st = st
+	db.queue.cond.L = &db.queue.mu
+	rctx, cancel := context.WithCancel(context.Background())
+	db.cancel = cancel
+	go db.read(rctx)
+	go db.dispatch()
+	return db, nil
+}
+
+// Close stops the database: its event subscription and goroutines end
+// before Close returns. Post callbacks not yet run are dropped. Open
+// transactions can no longer commit. Close is safe to call more than once.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		db.closed.Store(true)
+		db.cancel()
+		db.mon.Close()
+		<-db.readerDone
+		db.queue.close()
+		<-db.postDone
+		db.mu.Lock()
+		if db.changed != nil {
+			close(db.changed)
+			db.changed = nil
+		}
+		db.mu.Unlock()
+	})
+	return nil
+}
+
+// Handle returns the handle the database was opened on.
+func (db *DB) Handle() *rtm.Handle { return db.h }
+
+// Snapshot returns the current state. A Snapshot never changes: read it
+// from any number of goroutines while the database goes on. Taking one
+// costs a few kilobytes, and nothing when nothing changed since the last.
+func (db *DB) Snapshot() *Snapshot {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.snap == nil {
+		db.snap = &Snapshot{st: db.st.freeze()}
+	}
+	return db.snap
+}
+
+// Err returns the error that stopped the event reader, or nil while the
+// database is following the kernel.
+func (db *DB) Err() error {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	return db.err
+}
+
+// Wait waits until cond holds for the current state, re-evaluating it
+// after each change the database applies (no polling). It returns ctx's
+// error if ctx ends first, and the reader's error if the database stops
+// following the kernel.
+func (db *DB) Wait(ctx context.Context, cond func(*Snapshot) bool) error {
+	for {
+		db.mu.Lock()
+		if db.changed == nil {
+			db.changed = make(chan struct{})
+		}
+		ch, err := db.changed, db.err
+		db.mu.Unlock()
+		if cond(db.Snapshot()) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if db.closed.Load() {
+			return ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Stats counts what the database went through.
+type Stats struct {
+	// Events is the number of notifications applied.
+	Events uint64
+	// Overruns is the number of times the kernel dropped notifications
+	// because the reader fell behind, and Resyncs the number of full
+	// resynchronisations (one per overrun, and any the caller asked for).
+	Overruns, Resyncs uint64
+	// CallbackPanics is the number of callbacks that panicked.
+	CallbackPanics uint64
+}
+
+// Stats returns the database's counters.
+func (db *DB) Stats() Stats {
+	return Stats{Events: db.events.Load(), Overruns: db.overruns.Load(), Resyncs: db.resyncs.Load(), CallbackPanics: db.panics.Load()}
+}
+
+// AddPreCallback registers a pre callback and returns a function that
+// unregisters it.
+func (db *DB) AddPreCallback(f PreCallback) (remove func()) {
+	p := &f
+	db.cbmu.Lock()
+	db.pre = append(db.pre[:len(db.pre):len(db.pre)], p)
+	db.cbmu.Unlock()
+	return func() {
+		db.cbmu.Lock()
+		db.pre = without(db.pre, p)
+		db.cbmu.Unlock()
+	}
+}
+
+// AddPostCallback registers a post callback and returns a function that
+// unregisters it.
+func (db *DB) AddPostCallback(f PostCallback) (remove func()) {
+	p := &f
+	db.cbmu.Lock()
+	db.post = append(db.post[:len(db.post):len(db.post)], p)
+	db.cbmu.Unlock()
+	return func() {
+		db.cbmu.Lock()
+		db.post = without(db.post, p)
+		db.cbmu.Unlock()
+	}
+}
+
+// without returns s without p, in a new slice: readers hold the old one.
+func without[T any](s []*T, p *T) []*T {
+	out := make([]*T, 0, len(s))
+	for _, x := range s {
+		if x != p {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func (db *DB) report(err error) {
+	var p *CallbackPanic
+	if errors.As(err, &p) {
+		db.panics.Add(1)
+	}
+	if db.opts.onError != nil {
+		db.opts.onError(err)
+	}
+}
+
+// changedLocked records a change: the cached snapshot is stale and
+// waiters wake up. db.mu is held.
+func (db *DB) changedLocked() {
+	db.snap = nil
+	if db.changed != nil {
+		close(db.changed)
+		db.changed = nil
+	}
+}
+
+// read applies events until Close.
+func (db *DB) read(ctx context.Context) {
+	defer close(db.readerDone)
+	for ev, err := range db.mon.Events(ctx) {
+		if err != nil {
+			if ctx.Err() == nil {
+				db.stop(err)
+			}
+			return
+		}
+		if ev.Overrun {
+			db.overruns.Add(1)
+			if err := db.Resync(ctx); err != nil {
+				if ctx.Err() == nil {
+					db.stop(err)
+				}
+				return
+			}
+			continue
+		}
+		e := Event{Type: ev.Type, Header: ev.Header, Data: bytes.Clone(ev.Data)}
+		if !db.filter(e) {
+			continue
+		}
+		db.mu.Lock()
+		applied, follow := db.apply(e)
+		if len(applied) > 0 {
+			db.changedLocked()
+		}
+		db.mu.Unlock()
+		db.events.Add(1)
+		db.queue.push(applied...)
+		for _, f := range follow {
+			if err := db.reconcile(ctx, f); err != nil {
+				if ctx.Err() == nil {
+					db.stop(err)
+				}
+				return
+			}
+		}
+	}
+}
+
+func (db *DB) stop(err error) {
+	db.mu.Lock()
+	db.err = fmt.Errorf("ipdb: event reader stopped: %w", err)
+	db.changedLocked()
+	db.mu.Unlock()
+	db.report(err)
+}
+
+// filter runs the pre callbacks.
+func (db *DB) filter(e Event) bool {
+	db.cbmu.Lock()
+	pre := db.pre
+	db.cbmu.Unlock()
+	for _, f := range pre {
+		keep := true
+		if err := protect(e, func() { keep = (*f)(e) }); err != nil {
+			db.report(err)
+			continue
+		}
+		if !keep {
+			return false
+		}
+	}
+	return true
+}
+
+// followUp is a part of the kernel's state that changed without notice
+// and must be read again: routes that the filter selects and match
+// accepts.
+type followUp struct {
+	filter rtm.RouteFilter
+	match  func(rtm.Route) bool
+	// link, if not zero, asks for that link to be read again instead:
+	// its bridge-port state or its veth peer changed without a
+	// notification of its own.
+	link int32
+}
+
+// linkStateFlags are the flags whose change makes the kernel drop or
+// flag routes silently.
+const linkStateFlags = unix.IFF_UP | unix.IFF_LOWER_UP | unix.IFF_RUNNING
+
+// apply applies one notification to db.st, with db.mu held, and returns
+// the events applied (the notification and what it implied) and what must
+// be read again.
+func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
+	st := db.st
+	a := heap{}
+	switch e.Type {
+	case unix.RTM_NEWLINK:
+		l, err := rtm.LinkFromBytes(e.Data)
+		if err != nil {
+			return nil, nil
+		}
+		if l.Family() != unix.AF_UNSPEC {
+			// A bridge port's view (AF_BRIDGE): the port's state
+			// changed, and its own link message did not say so.
+			return nil, []followUp{{link: l.Index()}}
+		}
+		old, _ := st.setLink(a, e.Data)
+		if _, other := l.LinkNetnsID(); old == nil && l.ParentIndex() != 0 && !other {
+			// The first end of a veth pair was notified before its
+			// peer existed.
+			follow = append(follow, followUp{link: l.ParentIndex()})
+		}
+		if old != nil {
+			ol, _ := rtm.LinkFromBytes(old)
+			if ol.Flags()&linkStateFlags != l.Flags()&linkStateFlags {
+				// Going down flushes IPv4 routes through the link, and
+				// losing the carrier flags them, without notifications.
+				index := l.Index()
+				follow = append(follow, followUp{
+					filter: rtm.RouteFilter{OutIndex: index},
+					match:  func(r rtm.Route) bool { return usesDevice(r, index) },
+				})
+			}
+		}
+		return []Event{e}, follow
+	case unix.RTM_DELLINK:
+		l, err := rtm.LinkFromBytes(e.Data)
+		if err != nil {
+			return nil, nil
+		}
+		if l.Family() != unix.AF_UNSPEC {
+			return nil, []followUp{{link: l.Index()}}
+		}
+		_, gone := st.delLink(l.Index())
+		return append(gone, e), nil
+	case unix.RTM_NEWADDR:
+		if _, err := st.setAddr(a, e.Data); err != nil {
+			return nil, nil
+		}
+		return []Event{e}, nil
+	case unix.RTM_DELADDR:
+		if _, err := st.delAddr(e.Data); err != nil {
+			return nil, nil
+		}
+		if ad, _ := rtm.AddrFromBytes(e.Data); ad.Family() == unix.AF_INET {
+			// The kernel flushes the routes that had the address as
+			// preferred source, without notifications.
+			local := ad.IP()
+			if st.prefsrc[local] > 0 {
+				follow = append(follow, followUp{
+					filter: rtm.RouteFilter{Family: unix.AF_INET},
+					match:  func(r rtm.Route) bool { return r.PrefSrc() == local },
+				})
+			}
+		}
+		return []Event{e}, follow
+	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
+		r, err := rtm.RouteFromBytes(e.Data)
+		if err != nil || !mirroredRoute(r) {
+			return nil, nil
+		}
+		if e.Type == unix.RTM_NEWROUTE {
+			if _, err := st.setRoute(a, e.Data, e.Header.Flags); err != nil {
+				return nil, nil
+			}
+			return []Event{e}, nil
+		}
+		_, ambiguous, err := st.delRoute(e.Data)
+		if err != nil {
+			return nil, nil
+		}
+		if ambiguous {
+			key := prefixKeyOf(r)
+			follow = append(follow, followUp{
+				filter: rtm.RouteFilter{Family: r.Family(), Table: r.Table()},
+				match:  func(x rtm.Route) bool { return prefixKeyOf(x) == key },
+			})
+		}
+		return []Event{e}, follow
+	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+		n, err := rtm.NeighFromBytes(e.Data)
+		if err != nil || !mirroredNeigh(n) {
+			return nil, nil
+		}
+		if e.Type == unix.RTM_NEWNEIGH {
+			st.setNeigh(a, e.Data)
+		} else {
+			st.delNeigh(e.Data)
+		}
+		return []Event{e}, nil
+	case unix.RTM_NEWRULE:
+		st.setRule(e.Data)
+		return []Event{e}, nil
+	case unix.RTM_DELRULE:
+		st.delRule(e.Data)
+		return []Event{e}, nil
+	}
+	return nil, nil
+}
+
+// reconcile reads again the routes f selects, replaces the cached ones
+// with them and posts the differences.
+func (db *DB) reconcile(ctx context.Context, f followUp) error {
+	if f.link != 0 {
+		return db.refreshLink(ctx, f.link)
+	}
+	var fresh [][]byte
+	var sl slab
+	err := retryDump(func() error {
+		fresh = fresh[:0]
+		for r, err := range db.h.Routes(ctx, &f.filter) {
+			if err != nil {
+				return err
+			}
+			if mirroredRoute(r) && f.match(r) {
+				fresh = append(fresh, clone(&sl, r.Bytes()))
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, unix.ENODEV) {
+		// The link went away meanwhile: its routes went with it, and its
+		// deletion is on its way.
+		fresh, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	db.mu.Lock()
+	st := db.st
+	gone := st.removeRoutes(f.match)
+	for _, m := range fresh {
+		st.setRoute(heap{}, m, 0)
+	}
+	evs := diffRoutes(gone, fresh)
+	if len(evs) > 0 {
+		db.changedLocked()
+	}
+	db.mu.Unlock()
+	db.queue.push(evs...)
+	return nil
+}
+
+// refreshLink reads one link again and posts it if it changed.
+func (db *DB) refreshLink(ctx context.Context, index int32) error {
+	l, err := db.h.LinkByIndex(ctx, index)
+	if errors.Is(err, rtm.ErrNotFound) {
+		return nil // deleted meanwhile; its deletion is on its way
+	}
+	if err != nil {
+		return err
+	}
+	db.mu.Lock()
+	old, _ := db.st.links.get(indexKey(index))
+	changed := old == nil || !sameLink(old, l.Bytes())
+	if changed {
+		db.st.setLink(heap{}, l.Bytes())
+		db.changedLocked()
+	}
+	db.mu.Unlock()
+	if changed {
+		db.queue.push(Event{Type: unix.RTM_NEWLINK, Data: l.Bytes(), Synthetic: true})
+	}
+	return nil
+}
+
+type routeIdent struct {
+	key prefixKey
+	id  routeID
+}
+
+func identOf(m []byte) routeIdent {
+	r, _ := rtm.RouteFromBytes(m)
+	return routeIdent{prefixKeyOf(r), idOf(r)}
+}
+
+// diffRoutes returns the events that turn the routes before (as removal
+// events) into the routes after.
+func diffRoutes(before []Event, after [][]byte) []Event {
+	old := make(map[routeIdent][]byte, len(before))
+	for _, e := range before {
+		old[identOf(e.Data)] = e.Data
+	}
+	var evs []Event
+	seen := make(map[routeIdent]bool, len(after))
+	for _, m := range after {
+		id := identOf(m)
+		seen[id] = true
+		if o, ok := old[id]; ok && sameContent(o, m, unix.SizeofRtMsg, routeVolatile...) {
+			continue
+		}
+		evs = append(evs, Event{Type: unix.RTM_NEWROUTE, Data: m, Synthetic: true})
+	}
+	var dels []Event
+	for _, e := range before {
+		if !seen[identOf(e.Data)] {
+			dels = append(dels, e)
+		}
+	}
+	return append(dels, evs...)
+}
+
+// Resync reads the kernel's whole state again, replaces the cached state
+// with it and posts the differences as synthetic events. The database
+// does this by itself after an overrun; call it to check the mirror.
+func (db *DB) Resync(ctx context.Context) error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	fresh, err := load(ctx, db.h, 0)
+	if err != nil {
+		return err
+	}
+	db.mu.Lock()
+	evs := diffStates(db.st, fresh)
+	// fresh's shards belong to no snapshot yet: they are writable at
+	// fresh's generation.
+	db.st = fresh
+	db.changedLocked()
+	db.mu.Unlock()
+	db.resyncs.Add(1)
+	db.queue.push(evs...)
+	return nil
+}
+
+// postQueue is an unbounded queue of events for the post callbacks, so
+// that the reader never waits for them.
+type postQueue struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	items  []Event
+	closed bool
+}
+
+func (q *postQueue) push(evs ...Event) {
+	if len(evs) == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.items = append(q.items, evs...)
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+func (q *postQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+// dispatch runs the post callbacks until Close.
+func (db *DB) dispatch() {
+	defer close(db.postDone)
+	q := &db.queue
+	for {
+		q.mu.Lock()
+		for len(q.items) == 0 && !q.closed {
+			q.cond.Wait()
+		}
+		if q.closed {
+			q.items = nil
+			q.mu.Unlock()
+			return
+		}
+		batch := q.items
+		q.items = nil
+		q.mu.Unlock()
+		for _, e := range batch {
+			if db.closed.Load() {
+				break
+			}
+			db.cbmu.Lock()
+			post := db.post
+			db.cbmu.Unlock()
+			for _, f := range post {
+				if err := protect(e, func() { (*f)(e) }); err != nil {
+					db.report(err)
+				}
+			}
+		}
+	}
+}
+
+// addrPrefix is the prefix of an address message, peer-aware.
+func addrPrefix(a rtm.Addr) netip.Prefix { return netip.PrefixFrom(a.IP(), a.PrefixLen()) }

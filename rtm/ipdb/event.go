@@ -1,0 +1,156 @@
+package ipdb
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// Event is a change the database saw: a kernel notification, or a
+// difference a resynchronisation found (Synthetic). Data is the message
+// payload and must not be modified; it stays valid.
+type Event struct {
+	// Type is the message type: unix.RTM_NEWLINK, unix.RTM_DELROUTE, ...
+	Type uint16
+	// Header is the notification's netlink header (zero when Synthetic):
+	// Pid and Seq name the request that caused the change.
+	Header unix.NlMsghdr
+	// Data is the message payload (ifinfomsg, rtmsg, ... and attributes).
+	Data []byte
+	// Synthetic marks a change the kernel did not notify: found by a
+	// resynchronisation after an overrun, or implied by another change
+	// (a deleted link takes its addresses and routes with it).
+	Synthetic bool
+}
+
+// IsNew reports a creation or change, as opposed to a removal.
+func (e Event) IsNew() bool {
+	switch e.Type {
+	case unix.RTM_NEWLINK, unix.RTM_NEWADDR, unix.RTM_NEWROUTE, unix.RTM_NEWNEIGH, unix.RTM_NEWRULE:
+		return true
+	}
+	return false
+}
+
+// Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
+func (e Event) Link() (rtm.Link, bool) {
+	if e.Type != unix.RTM_NEWLINK && e.Type != unix.RTM_DELLINK {
+		return rtm.Link{}, false
+	}
+	l, err := rtm.LinkFromBytes(e.Data)
+	return l, err == nil
+}
+
+// Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
+func (e Event) Addr() (rtm.Addr, bool) {
+	if e.Type != unix.RTM_NEWADDR && e.Type != unix.RTM_DELADDR {
+		return rtm.Addr{}, false
+	}
+	a, err := rtm.AddrFromBytes(e.Data)
+	return a, err == nil
+}
+
+// Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
+func (e Event) Route() (rtm.Route, bool) {
+	if e.Type != unix.RTM_NEWROUTE && e.Type != unix.RTM_DELROUTE {
+		return rtm.Route{}, false
+	}
+	r, err := rtm.RouteFromBytes(e.Data)
+	return r, err == nil
+}
+
+// Neigh returns the event's neighbour, for RTM_NEWNEIGH and RTM_DELNEIGH.
+func (e Event) Neigh() (rtm.Neigh, bool) {
+	if e.Type != unix.RTM_NEWNEIGH && e.Type != unix.RTM_DELNEIGH {
+		return rtm.Neigh{}, false
+	}
+	n, err := rtm.NeighFromBytes(e.Data)
+	return n, err == nil
+}
+
+// Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
+func (e Event) Rule() (rtm.Rule, bool) {
+	if e.Type != unix.RTM_NEWRULE && e.Type != unix.RTM_DELRULE {
+		return rtm.Rule{}, false
+	}
+	r, err := rtm.RuleFromBytes(e.Data)
+	return r, err == nil
+}
+
+// String names the event: "+link", "-route", with "(synthetic)" when the
+// kernel did not notify it.
+func (e Event) String() string {
+	sign := "-"
+	if e.IsNew() {
+		sign = "+"
+	}
+	var kind string
+	switch e.Type {
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
+		kind = "link"
+		if l, ok := e.Link(); ok {
+			kind += " " + l.Name()
+		}
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR:
+		kind = "address"
+		if a, ok := e.Addr(); ok {
+			kind += " " + a.Prefix().String()
+		}
+	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
+		kind = "route"
+		if r, ok := e.Route(); ok {
+			kind += fmt.Sprintf(" %v table %d", r.Dst(), r.Table())
+		}
+	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+		kind = "neighbour"
+		if n, ok := e.Neigh(); ok {
+			kind += " " + n.Dst().String()
+		}
+	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
+		kind = "rule"
+	default:
+		kind = fmt.Sprintf("message type %d", e.Type)
+	}
+	s := sign + kind
+	if e.Synthetic {
+		s += " (synthetic)"
+	}
+	return s
+}
+
+// PreCallback inspects a notification before the database applies it,
+// on the goroutine that reads events: it must be quick. Returning false
+// drops the notification: the database does not apply it and post
+// callbacks do not see it. Synthetic events do not go through pre
+// callbacks: they describe what the kernel already holds.
+type PreCallback func(Event) bool
+
+// PostCallback receives each change after the database applied it, in
+// order, on a goroutine of its own: a slow callback delays the callbacks
+// after it but never the database.
+type PostCallback func(Event)
+
+// CallbackPanic reports a callback that panicked. The panic is contained:
+// the database goes on, and for a pre callback the event is kept.
+type CallbackPanic struct {
+	Event Event
+	Value any
+	Stack []byte
+}
+
+func (p *CallbackPanic) Error() string {
+	return fmt.Sprintf("ipdb: callback panicked on %v: %v", p.Event, p.Value)
+}
+
+// protect runs f, turning a panic into a *CallbackPanic.
+func protect(e Event, f func()) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &CallbackPanic{Event: e, Value: v, Stack: debug.Stack()}
+		}
+	}()
+	f()
+	return nil
+}

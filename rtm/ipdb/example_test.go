@@ -1,0 +1,49 @@
+package ipdb_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/ipdb"
+)
+
+// Example creates a bridge with an address and a route in one
+// transaction, and reads the result back from the database. It needs root
+// (and changes the namespace it runs in), so it has no Output.
+func Example() {
+	ctx := context.Background()
+	h, err := rtm.Dial()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	db, err := ipdb.Open(ctx, h)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	tx := db.Begin()
+	br := tx.CreateInterface(rtm.LinkSpec{Name: "br-example", Kind: &rtm.Bridge{}})
+	br.SetMTU(9000).Up().AddIP(netip.MustParsePrefix("192.0.2.1/24"))
+	br.AddRoute(rtm.RouteSpec{Dst: netip.MustParsePrefix("198.51.100.0/24")})
+	fmt.Print(tx.Review())
+	if err := tx.Commit(ctx); err != nil {
+		log.Fatal(err) // nothing of the transaction is left in the kernel
+	}
+
+	// The database follows the kernel's notifications.
+	err = db.Wait(ctx, func(s *ipdb.Snapshot) bool {
+		_, err := s.Route(0, "198.51.100.0/24")
+		return err == nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	s := db.Snapshot()
+	l, _ := s.LinkByName("br-example")
+	fmt.Println(l.MTU(), s.IPv4(l.Index()))
+}
