@@ -42,7 +42,7 @@ func (a Addr) Clone() Addr { return Addr{b: bytes.Clone(a.b)} }
 func (a Addr) Bytes() []byte { return a.b }
 
 // Chain returns the attribute chain.
-func (a Addr) Chain() nla.Chain { return nla.Chain(a.b[unix.SizeofIfAddrmsg:]) }
+func (a Addr) Chain() nla.Chain { return nla.Chain(a.hdr()[unix.SizeofIfAddrmsg:]) }
 
 func (a Addr) get(t uint16) (nla.Attr, bool) {
 	if a.idx != nil {
@@ -61,10 +61,10 @@ func (a Addr) ip(t uint16) netip.Addr {
 }
 
 // Family returns AF_INET or AF_INET6.
-func (a Addr) Family() uint8 { return a.b[0] }
+func (a Addr) Family() uint8 { return a.hdr()[0] }
 
 // PrefixLen returns ifa_prefixlen.
-func (a Addr) PrefixLen() int { return int(a.b[1]) }
+func (a Addr) PrefixLen() int { return int(a.hdr()[1]) }
 
 // Flags returns the IFA_F_* flags: IFA_FLAGS when present (it holds all
 // 32 bits), else the header's 8.
@@ -74,14 +74,14 @@ func (a Addr) Flags() uint32 {
 			return v
 		}
 	}
-	return uint32(a.b[2])
+	return uint32(a.hdr()[2])
 }
 
 // Scope returns ifa_scope (RT_SCOPE_*).
-func (a Addr) Scope() uint8 { return a.b[3] }
+func (a Addr) Scope() uint8 { return a.hdr()[3] }
 
 // Index returns the interface index.
-func (a Addr) Index() int32 { return int32(native.Uint32(a.b[4:])) }
+func (a Addr) Index() int32 { return int32(native.Uint32(a.hdr()[4:])) }
 
 // Local returns IFA_LOCAL: the address itself on IPv4 (absent on IPv6).
 func (a Addr) Local() netip.Addr { return a.ip(unix.IFA_LOCAL) }
@@ -436,3 +436,7 @@ func peerPrefix(a Addr) netip.Prefix {
 	}
 	return netip.Prefix{}
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Addr, whose accessors then return zeros.
+func (a Addr) hdr() []byte { return header(a.b, unix.SizeofIfAddrmsg) }

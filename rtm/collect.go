@@ -80,3 +80,16 @@ func (r Rule) detach(a *arena) Rule                   { return Rule{b: a.copy(r.
 func (n Nexthop) detach(a *arena) Nexthop             { return Nexthop{b: a.copy(n.b)} }
 func (t NeighTable) detach(a *arena) NeighTable       { return NeighTable{b: a.copy(t.b)} }
 func (n NexthopBucket) detach(a *arena) NexthopBucket { return NexthopBucket{b: a.copy(n.b)} }
+
+// zeroHeader stands in for the fixed header of a zero view (the largest
+// fixed header, struct tcmsg, is 20 bytes).
+var zeroHeader [24]byte
+
+// header returns b, or a zeroed header of n bytes when b is too short to
+// hold one: only the zero value of a view is, since its constructors check.
+func header(b []byte, n int) []byte {
+	if len(b) < n {
+		return zeroHeader[:n:n]
+	}
+	return b
+}

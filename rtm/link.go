@@ -45,7 +45,7 @@ func (l Link) Clone() Link { return Link{b: bytes.Clone(l.b)} }
 func (l Link) Bytes() []byte { return l.b }
 
 // Attrs returns the attribute chain.
-func (l Link) Chain() nla.Chain { return nla.Chain(l.b[unix.SizeofIfInfomsg:]) }
+func (l Link) Chain() nla.Chain { return nla.Chain(l.hdr()[unix.SizeofIfInfomsg:]) }
 
 func (l Link) get(t uint16) (nla.Attr, bool) {
 	if l.idx != nil {
@@ -91,19 +91,19 @@ func (l Link) hw(t uint16) net.HardwareAddr {
 }
 
 // Family returns ifi_family (AF_UNSPEC, or AF_BRIDGE for bridge ports).
-func (l Link) Family() uint8 { return l.b[0] }
+func (l Link) Family() uint8 { return l.hdr()[0] }
 
 // Type returns ifi_type, the ARPHRD_* device type.
-func (l Link) Type() uint16 { return native.Uint16(l.b[2:]) }
+func (l Link) Type() uint16 { return native.Uint16(l.hdr()[2:]) }
 
 // Index returns the interface index.
-func (l Link) Index() int32 { return int32(native.Uint32(l.b[4:])) }
+func (l Link) Index() int32 { return int32(native.Uint32(l.hdr()[4:])) }
 
 // Flags returns the IFF_* device flags.
-func (l Link) Flags() uint32 { return native.Uint32(l.b[8:]) }
+func (l Link) Flags() uint32 { return native.Uint32(l.hdr()[8:]) }
 
 // Change returns the ifi_change mask of a notification.
-func (l Link) Change() uint32 { return native.Uint32(l.b[12:]) }
+func (l Link) Change() uint32 { return native.Uint32(l.hdr()[12:]) }
 
 // IsUp reports IFF_UP.
 func (l Link) IsUp() bool { return l.Flags()&unix.IFF_UP != 0 }
@@ -525,3 +525,7 @@ func checkName(name string) error {
 	}
 	return nil
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Link, whose accessors then return zeros.
+func (l Link) hdr() []byte { return header(l.b, unix.SizeofIfInfomsg) }

@@ -96,7 +96,7 @@ func (n Neigh) Clone() Neigh { return Neigh{b: bytes.Clone(n.b)} }
 func (n Neigh) Bytes() []byte { return n.b }
 
 // Chain returns the attribute chain.
-func (n Neigh) Chain() nla.Chain { return nla.Chain(n.b[unix.SizeofNdMsg:]) }
+func (n Neigh) Chain() nla.Chain { return nla.Chain(n.hdr()[unix.SizeofNdMsg:]) }
 
 func (n Neigh) get(t uint16) (nla.Attr, bool) {
 	if n.idx != nil {
@@ -115,20 +115,20 @@ func (n Neigh) u32(t uint16) (uint32, bool) {
 }
 
 // Family returns ndm_family: AF_INET, AF_INET6 or AF_BRIDGE.
-func (n Neigh) Family() uint8 { return n.b[0] }
+func (n Neigh) Family() uint8 { return n.hdr()[0] }
 
 // Index returns the interface index: for an FDB entry, the port.
-func (n Neigh) Index() int32 { return int32(native.Uint32(n.b[4:])) }
+func (n Neigh) Index() int32 { return int32(native.Uint32(n.hdr()[4:])) }
 
 // State returns the NUD state.
-func (n Neigh) State() NeighState { return NeighState(native.Uint16(n.b[8:])) }
+func (n Neigh) State() NeighState { return NeighState(native.Uint16(n.hdr()[8:])) }
 
 // Flags returns ndm_flags (unix.NTF_ROUTER, unix.NTF_PROXY, NTFSticky, ...).
-func (n Neigh) Flags() uint8 { return n.b[10] }
+func (n Neigh) Flags() uint8 { return n.hdr()[10] }
 
 // Type returns ndm_type, the type of the route to the neighbour's address
 // (RTN_UNICAST, RTN_MULTICAST, ...).
-func (n Neigh) Type() uint8 { return n.b[11] }
+func (n Neigh) Type() uint8 { return n.hdr()[11] }
 
 // ExtFlags returns the extended flags of NDA_FLAGS_EXT (NTFExtManaged,
 // NTFExtLocked).
@@ -554,3 +554,7 @@ func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neig
 	}
 	return n, err
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Neigh, whose accessors then return zeros.
+func (n Neigh) hdr() []byte { return header(n.b, unix.SizeofNdMsg) }

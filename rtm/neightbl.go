@@ -79,7 +79,7 @@ func (t NeighTable) Clone() NeighTable { return NeighTable{b: bytes.Clone(t.b)} 
 func (t NeighTable) Bytes() []byte { return t.b }
 
 // Chain returns the attribute chain.
-func (t NeighTable) Chain() nla.Chain { return nla.Chain(t.b[sizeofNdtMsg:]) }
+func (t NeighTable) Chain() nla.Chain { return nla.Chain(t.hdr()[sizeofNdtMsg:]) }
 
 func (t NeighTable) get(typ uint16) (nla.Attr, bool) {
 	if t.idx != nil {
@@ -98,7 +98,7 @@ func (t NeighTable) u32(typ uint16) uint32 {
 }
 
 // Family returns the table's family: AF_INET (ARP) or AF_INET6 (NDP).
-func (t NeighTable) Family() uint8 { return t.b[0] }
+func (t NeighTable) Family() uint8 { return t.hdr()[0] }
 
 // Name returns NDTA_NAME, the table's name.
 func (t NeighTable) Name() string {
@@ -491,3 +491,7 @@ func (h *Handle) NeighTableSet(ctx context.Context, s NeighTableSpec) error {
 	}
 	return h.execute(ctx, op, b, nil)
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero NeighTable, whose accessors then return zeros.
+func (t NeighTable) hdr() []byte { return header(t.b, sizeofNdtMsg) }

@@ -69,7 +69,7 @@ func (n Nexthop) Clone() Nexthop { return Nexthop{b: bytes.Clone(n.b)} }
 func (n Nexthop) Bytes() []byte { return n.b }
 
 // Chain returns the attribute chain.
-func (n Nexthop) Chain() nla.Chain { return nla.Chain(n.b[sizeofNhMsg:]) }
+func (n Nexthop) Chain() nla.Chain { return nla.Chain(n.hdr()[sizeofNhMsg:]) }
 
 func (n Nexthop) get(t uint16) (nla.Attr, bool) {
 	if n.idx != nil {
@@ -85,16 +85,16 @@ func (n Nexthop) has(t uint16) bool {
 
 // Family returns nh_family: AF_INET or AF_INET6, or AF_UNSPEC for a
 // group.
-func (n Nexthop) Family() uint8 { return n.b[0] }
+func (n Nexthop) Family() uint8 { return n.hdr()[0] }
 
 // Scope returns nh_scope (RT_SCOPE_*).
-func (n Nexthop) Scope() uint8 { return n.b[1] }
+func (n Nexthop) Scope() uint8 { return n.hdr()[1] }
 
 // Protocol returns who installed the nexthop (RTPROT_*).
-func (n Nexthop) Protocol() uint8 { return n.b[2] }
+func (n Nexthop) Protocol() uint8 { return n.hdr()[2] }
 
 // Flags returns nh_flags (unix.RTNH_F_ONLINK, RTNH_F_DEAD, ...).
-func (n Nexthop) Flags() uint32 { return native.Uint32(n.b[4:]) }
+func (n Nexthop) Flags() uint32 { return native.Uint32(n.hdr()[4:]) }
 
 // ID returns NHA_ID.
 func (n Nexthop) ID() uint32 {
@@ -625,7 +625,7 @@ func (nb NexthopBucket) Bytes() []byte { return nb.b }
 func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{b: bytes.Clone(nb.b)} }
 
 // Chain returns the attribute chain.
-func (nb NexthopBucket) Chain() nla.Chain { return nla.Chain(nb.b[sizeofNhMsg:]) }
+func (nb NexthopBucket) Chain() nla.Chain { return nla.Chain(nb.hdr()[sizeofNhMsg:]) }
 
 func (nb NexthopBucket) get(t uint16) (nla.Attr, bool) {
 	if nb.idx != nil {
@@ -635,7 +635,7 @@ func (nb NexthopBucket) get(t uint16) (nla.Attr, bool) {
 }
 
 // Flags returns nh_flags of the bucket's nexthop (RTNH_F_*).
-func (nb NexthopBucket) Flags() uint32 { return native.Uint32(nb.b[4:]) }
+func (nb NexthopBucket) Flags() uint32 { return native.Uint32(nb.hdr()[4:]) }
 
 // GroupID returns NHA_ID, the resilient group's id.
 func (nb NexthopBucket) GroupID() uint32 {
@@ -756,3 +756,11 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 		}
 	}
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Nexthop, whose accessors then return zeros.
+func (n Nexthop) hdr() []byte { return header(n.b, sizeofNhMsg) }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero NexthopBucket, whose accessors then return zeros.
+func (n NexthopBucket) hdr() []byte { return header(n.b, sizeofNhMsg) }

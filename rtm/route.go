@@ -48,7 +48,7 @@ func (r Route) Clone() Route { return Route{b: bytes.Clone(r.b)} }
 func (r Route) Bytes() []byte { return r.b }
 
 // Chain returns the attribute chain.
-func (r Route) Chain() nla.Chain { return nla.Chain(r.b[unix.SizeofRtMsg:]) }
+func (r Route) Chain() nla.Chain { return nla.Chain(r.hdr()[unix.SizeofRtMsg:]) }
 
 func (r Route) get(t uint16) (nla.Attr, bool) {
 	if r.idx != nil {
@@ -76,16 +76,16 @@ func (r Route) ip(t uint16) netip.Addr {
 }
 
 // Family returns rtm_family: AF_INET, AF_INET6 or AF_MPLS.
-func (r Route) Family() uint8 { return r.b[0] }
+func (r Route) Family() uint8 { return r.hdr()[0] }
 
 // DstLen returns the destination prefix length.
-func (r Route) DstLen() int { return int(r.b[1]) }
+func (r Route) DstLen() int { return int(r.hdr()[1]) }
 
 // SrcLen returns the source prefix length (source-specific routes).
-func (r Route) SrcLen() int { return int(r.b[2]) }
+func (r Route) SrcLen() int { return int(r.hdr()[2]) }
 
 // TOS returns the TOS (DSCP) selector.
-func (r Route) TOS() uint8 { return r.b[3] }
+func (r Route) TOS() uint8 { return r.hdr()[3] }
 
 // Table returns the routing table: RTA_TABLE, which holds ids over 255,
 // or the header's byte when the attribute is absent.
@@ -95,24 +95,27 @@ func (r Route) Table() uint32 {
 			return v
 		}
 	}
-	return uint32(r.b[4])
+	return uint32(r.hdr()[4])
 }
 
 // Protocol returns who installed the route (RTPROT_*).
-func (r Route) Protocol() uint8 { return r.b[5] }
+func (r Route) Protocol() uint8 { return r.hdr()[5] }
 
 // Scope returns the route's scope (RT_SCOPE_*).
-func (r Route) Scope() uint8 { return r.b[6] }
+func (r Route) Scope() uint8 { return r.hdr()[6] }
 
 // Type returns the route type (RTN_UNICAST, RTN_BLACKHOLE, ...).
-func (r Route) Type() uint8 { return r.b[7] }
+func (r Route) Type() uint8 { return r.hdr()[7] }
 
 // Flags returns rtm_flags (RTM_F_*, RTNH_F_*).
-func (r Route) Flags() uint32 { return native.Uint32(r.b[8:]) }
+func (r Route) Flags() uint32 { return native.Uint32(r.hdr()[8:]) }
 
 // prefix combines an address attribute with a prefix length; an absent
 // attribute is the family's zero prefix (the default route's).
 func (r Route) prefix(t uint16, bits int) netip.Prefix {
+	if r.Family() == unix.AF_MPLS {
+		return netip.Prefix{} // RTA_DST holds a label, not an address
+	}
 	a := r.ip(t)
 	if !a.IsValid() {
 		switch r.Family() {
@@ -131,8 +134,14 @@ func (r Route) prefix(t uint16, bits int) netip.Prefix {
 // route. It is the zero Prefix for MPLS routes (see [Route.Label]).
 func (r Route) Dst() netip.Prefix { return r.prefix(unix.RTA_DST, r.DstLen()) }
 
-// DstAddr returns RTA_DST without its length, without building a prefix.
-func (r Route) DstAddr() netip.Addr { return r.ip(unix.RTA_DST) }
+// DstAddr returns RTA_DST without its length, without building a prefix;
+// the zero Addr for MPLS routes.
+func (r Route) DstAddr() netip.Addr {
+	if r.Family() == unix.AF_MPLS {
+		return netip.Addr{}
+	}
+	return r.ip(unix.RTA_DST)
+}
 
 // Src returns the source prefix of a source-specific route.
 func (r Route) Src() netip.Prefix { return r.prefix(unix.RTA_SRC, r.SrcLen()) }
@@ -577,3 +586,7 @@ func DecodeSeg6Encap(c nla.Chain) (mode string, segs []netip.Addr, err error) {
 	}
 	return mode, segs, nil
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Route, whose accessors then return zeros.
+func (r Route) hdr() []byte { return header(r.b, unix.SizeofRtMsg) }

@@ -52,7 +52,7 @@ func (r Rule) Clone() Rule { return Rule{b: bytes.Clone(r.b)} }
 func (r Rule) Bytes() []byte { return r.b }
 
 // Chain returns the attribute chain.
-func (r Rule) Chain() nla.Chain { return nla.Chain(r.b[sizeofFibRuleHdr:]) }
+func (r Rule) Chain() nla.Chain { return nla.Chain(r.hdr()[sizeofFibRuleHdr:]) }
 
 func (r Rule) get(t uint16) (nla.Attr, bool) {
 	if r.idx != nil {
@@ -90,16 +90,16 @@ func (r Rule) text(t uint16) string {
 
 // Family returns AF_INET or AF_INET6 (or RTNL_FAMILY_IPMR/IP6MR for
 // multicast routing rules).
-func (r Rule) Family() uint8 { return r.b[0] }
+func (r Rule) Family() uint8 { return r.hdr()[0] }
 
 // DstLen returns the destination prefix length.
-func (r Rule) DstLen() int { return int(r.b[1]) }
+func (r Rule) DstLen() int { return int(r.hdr()[1]) }
 
 // SrcLen returns the source prefix length.
-func (r Rule) SrcLen() int { return int(r.b[2]) }
+func (r Rule) SrcLen() int { return int(r.hdr()[2]) }
 
 // TOS returns the TOS selector.
-func (r Rule) TOS() uint8 { return r.b[3] }
+func (r Rule) TOS() uint8 { return r.hdr()[3] }
 
 // Table returns the table the rule looks up: FRA_TABLE, which holds ids
 // over 255, or the header's byte when the attribute is absent.
@@ -107,16 +107,16 @@ func (r Rule) Table() uint32 {
 	if v, ok := r.u32(unix.FRA_TABLE); ok {
 		return v
 	}
-	return uint32(r.b[4])
+	return uint32(r.hdr()[4])
 }
 
 // Action returns the action (unix.FR_ACT_TO_TBL, FR_ACT_GOTO, FR_ACT_NOP,
 // FR_ACT_BLACKHOLE, FR_ACT_UNREACHABLE, FR_ACT_PROHIBIT).
-func (r Rule) Action() uint8 { return r.b[7] }
+func (r Rule) Action() uint8 { return r.hdr()[7] }
 
 // Flags returns the FIB_RULE_* flags: unix.FIB_RULE_INVERT ("not"),
 // FIB_RULE_UNRESOLVED (a goto whose target is missing), ...
-func (r Rule) Flags() uint32 { return native.Uint32(r.b[8:]) }
+func (r Rule) Flags() uint32 { return native.Uint32(r.hdr()[8:]) }
 
 func (r Rule) prefix(t uint16, bits int) netip.Prefix {
 	a, ok := r.get(t)
@@ -682,3 +682,7 @@ func (bt *Batch) RuleDel(s RuleSpec) error {
 		return encodeRule(b, unix.RTM_DELRULE, 0, &s)
 	})
 }
+
+// hdr returns the message for reading its fixed header: a zeroed header
+// for the zero Rule, whose accessors then return zeros.
+func (r Rule) hdr() []byte { return header(r.b, sizeofFibRuleHdr) }

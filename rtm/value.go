@@ -173,8 +173,13 @@ type Value struct {
 	nested *schema
 }
 
-// Name returns the attribute's name, such as "mtu".
-func (v Value) Name() string { return v.spec.name }
+// Name returns the attribute's name, such as "mtu"; "" for the zero Value.
+func (v Value) Name() string {
+	if v.spec == nil {
+		return ""
+	}
+	return v.spec.name
+}
 
 // Bytes returns the raw payload.
 func (v Value) Bytes() []byte { return v.data }
