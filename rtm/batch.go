@@ -88,7 +88,9 @@ func (bt *Batch) AddrDel(s AddrSpec) error {
 // they were added, and an error that is nil when every request succeeded
 // (otherwise a *socket.BatchError naming the first failure). Every failed
 // request's error names its operation.
-func (bt *Batch) Run(ctx context.Context) ([]error, error) {
+func (bt *Batch) Run(ctx context.Context) ([]error, error) { return bt.run(ctx, nil) }
+
+func (bt *Batch) run(ctx context.Context, onReply func(int, wire.Message) error) ([]error, error) {
 	if bt.b.Err() != nil {
 		return nil, bt.b.Err()
 	}
@@ -100,7 +102,7 @@ func (bt *Batch) Run(ctx context.Context) ([]error, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = c.Batch(ctx, bt.b.Bytes(), results, nil)
+	err = c.Batch(ctx, bt.b.Bytes(), results, onReply)
 	bt.h.put(c)
 	i := 0
 	for m, ferr := range wire.Messages(bt.b.Bytes()) {
@@ -117,6 +119,20 @@ func (bt *Batch) Run(ctx context.Context) ([]error, error) {
 		i++
 	}
 	return results, err
+}
+
+// RunEcho is Run with NLM_F_ECHO set on every request: the kernel sends
+// back each object it created or changed, as it stored it (with the index
+// it chose for a new link, for instance), and onEcho receives it with the
+// index of its request. The message is valid only during the call; an
+// error from onEcho becomes that request's result.
+func (bt *Batch) RunEcho(ctx context.Context, onEcho func(i int, m wire.Message) error) ([]error, error) {
+	buf := bt.b.Bytes()
+	for off := 0; off+wire.HeaderLen <= len(buf); {
+		native.PutUint16(buf[off+6:], native.Uint16(buf[off+6:])|unix.NLM_F_ECHO)
+		off += wire.Align(int(native.Uint32(buf[off:])))
+	}
+	return bt.run(ctx, onEcho)
 }
 
 // describeMessage names the object a request is about, as iproute2 would

@@ -649,3 +649,11 @@ func (bt *Batch) LinkSet(s LinkSpec) error {
 func (bt *Batch) LinkDel(index int32) error {
 	return bt.batchLink("del", unix.RTM_DELLINK, 0, &LinkSpec{Index: index})
 }
+
+// LinkDelByName adds a link-delete request naming the link.
+func (bt *Batch) LinkDelByName(name string) error {
+	if name == "" {
+		return errors.New("rtm: link del: empty interface name")
+	}
+	return bt.batchLink("del", unix.RTM_DELLINK, 0, &LinkSpec{Name: name})
+}

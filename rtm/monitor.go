@@ -87,6 +87,26 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	return &Monitor{c: c}, nil
 }
 
+// Sync asks the kernel for a barrier in the event stream and returns its
+// id: Events yields an Event whose Sync field is that id after every
+// notification the kernel had queued when Sync was called, such as those of
+// changes just acknowledged. It is how a consumer waits for the effects of
+// its own changes without sleeping. Sync may be called while another
+// goroutine iterates Events.
+func (m *Monitor) Sync() (uint32, error) {
+	// Any request answered in order will do: the loopback device, which
+	// every namespace has at index 1, is the cheapest.
+	var b wire.Builder
+	linkRequest(&b, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, 1)
+	b.Uint32(unix.IFLA_EXT_MASK, 0)
+	b.End()
+	seq, err := m.c.Send(b.Bytes())
+	if err != nil {
+		return 0, fmt.Errorf("rtm: monitor sync: %w", err)
+	}
+	return seq, nil
+}
+
 // Close ends the subscription; an Events iteration in progress returns.
 func (m *Monitor) Close() error { return m.c.Close() }
 
@@ -111,6 +131,10 @@ type Event struct {
 	Header unix.NlMsghdr
 	// Data is the message payload, for kinds without a view.
 	Data []byte
+	// Sync, when not zero, marks the barrier that [Monitor.Sync] returned:
+	// every notification the kernel queued before Sync was called came
+	// before this event.
+	Sync uint32
 	idx  *nla.Index
 }
 
@@ -151,6 +175,35 @@ func (e Event) Route() (Route, bool) {
 	return r, err == nil
 }
 
+// Neigh returns the event's neighbour or FDB entry, for RTM_NEWNEIGH and
+// RTM_DELNEIGH.
+func (e Event) Neigh() (Neigh, bool) {
+	if e.Type != unix.RTM_NEWNEIGH && e.Type != unix.RTM_DELNEIGH {
+		return Neigh{}, false
+	}
+	n, err := newNeigh(e.Data, e.idx)
+	return n, err == nil
+}
+
+// Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
+func (e Event) Rule() (Rule, bool) {
+	if e.Type != unix.RTM_NEWRULE && e.Type != unix.RTM_DELRULE {
+		return Rule{}, false
+	}
+	r, err := newRule(e.Data, e.idx)
+	return r, err == nil
+}
+
+// Nexthop returns the event's nexthop object, for RTM_NEWNEXTHOP and
+// RTM_DELNEXTHOP.
+func (e Event) Nexthop() (Nexthop, bool) {
+	if e.Type != unix.RTM_NEWNEXTHOP && e.Type != unix.RTM_DELNEXTHOP {
+		return Nexthop{}, false
+	}
+	n, err := newNexthop(e.Data, e.idx)
+	return n, err == nil
+}
+
 // Events yields notifications until ctx is done, the monitor is closed or
 // the socket fails. An overrun is yielded as an Event with Overrun set and
 // the sequence goes on; nothing ends silently: the final error, if any,
@@ -182,6 +235,16 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 					break
 				}
 				rest = next
+				if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
+					// The answer to a Sync, not a notification.
+					if msg.Header.Type == unix.NLMSG_ERROR {
+						continue
+					}
+					if !yield(Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, nil) {
+						return
+					}
+					continue
+				}
 				if msg.Header.Type < unix.RTM_BASE {
 					continue // NLMSG_NOOP and friends
 				}

@@ -2,6 +2,7 @@ package rtm_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
 )
 
 func TestMonitorSeesChanges(t *testing.T) {
@@ -218,5 +221,84 @@ func TestMonitorAllocsPerEvent(t *testing.T) {
 	// Slack for sync.Pool, which drops items at random under the race detector.
 	if large > small+10 {
 		t.Fatalf("1 event: %d allocations, 200 events: %d", small, large)
+	}
+}
+
+func TestMonitorSyncIsABarrier(t *testing.T) {
+	h, _ := handle(t)
+	m, err := h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Route})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for round := 0; round < 3; round++ {
+		name := fmt.Sprintf("sync%d", round)
+		if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: name, Kind: &rtm.Bridge{}}); err != nil {
+			t.Fatal(err)
+		}
+		id, err := m.Sync()
+		if err != nil || id == 0 {
+			t.Fatalf("sync: %d %v", id, err)
+		}
+		sawLink := false
+		for ev, err := range m.Events(tctx) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if l, ok := ev.Link(); ok && l.NameIs(name) {
+				sawLink = true
+			}
+			if ev.Sync != 0 {
+				if ev.Sync != id || !sawLink {
+					t.Fatalf("barrier %d (want %d) arrived, link event seen before it: %v", ev.Sync, id, sawLink)
+				}
+				break
+			}
+		}
+	}
+}
+
+func TestBatchEcho(t *testing.T) {
+	h, ns := handle(t)
+	bt := h.NewBatch()
+	for i := 0; i < 20; i++ {
+		if err := bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("e%d", i), Kind: &rtm.Bridge{}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := map[string]int32{}
+	results, err := bt.RunEcho(ctx, func(i int, m wire.Message) error {
+		if m.Header.Type != unix.RTM_NEWLINK {
+			return nil
+		}
+		l, err := rtm.LinkFromBytes(m.Data)
+		if err != nil {
+			return err
+		}
+		if want := fmt.Sprintf("e%d", i); !l.NameIs(want) {
+			return fmt.Errorf("echo for request %d names %s", i, l.Name())
+		}
+		got[l.Name()] = l.Index()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err, results)
+	}
+	var links []struct {
+		Index int32  `json:"ifindex"`
+		Name  string `json:"ifname"`
+	}
+	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "link", "show", "type", "bridge")), &links); err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != 20 || len(got) != 20 {
+		t.Fatalf("ip shows %d bridges, echoes %d", len(links), len(got))
+	}
+	for _, l := range links {
+		if got[l.Name] != l.Index {
+			t.Errorf("%s: echo says index %d, ip %d", l.Name, got[l.Name], l.Index)
+		}
 	}
 }

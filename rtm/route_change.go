@@ -397,6 +397,14 @@ func (bt *Batch) RouteReplace(s RouteSpec) error {
 	})
 }
 
+// RouteChange adds a route-change request: it replaces an existing
+// route and fails with ENOENT if there is none.
+func (bt *Batch) RouteChange(s RouteSpec) error {
+	return bt.addLazy("route change", func(b *wire.Builder) error {
+		return encodeRoute(b, unix.RTM_NEWROUTE, routeChangeFlags, &s)
+	})
+}
+
 // RouteDel adds a route-delete request.
 func (bt *Batch) RouteDel(s RouteSpec) error {
 	return bt.addLazy("route del", func(b *wire.Builder) error {

@@ -111,6 +111,9 @@ type Conn struct {
 	rerr   error
 	recvFn func(fd uintptr) bool
 
+	// smu guards the send arguments: Send may run while an exchange or
+	// a notification stream holds mu.
+	smu     sync.Mutex
 	sendFn  func(fd uintptr) bool
 	sendBuf []byte
 	serr    error
@@ -409,6 +412,8 @@ func (c *Conn) sendto(fd uintptr) bool {
 
 // send writes one datagram of requests to the kernel.
 func (c *Conn) send(b []byte) error {
+	c.smu.Lock()
+	defer c.smu.Unlock()
 	c.sendBuf = b
 	err := c.rc.Write(c.sendFn)
 	c.sendBuf = nil

@@ -145,6 +145,24 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 	}
 }
 
+// Send stamps a fresh sequence number into the single request in req and
+// sends it without waiting for anything: its replies arrive in the
+// socket's stream, in order with notifications, for whoever reads them
+// (see [Conn.Notifications]). Unlike the exchanges, Send may run while
+// another goroutine is receiving. It returns the sequence number.
+func (c *Conn) Send(req []byte) (uint32, error) {
+	h, err := single(req)
+	if err != nil {
+		return 0, err
+	}
+	seq := c.nextSeq(1)
+	stamp(req, seq, h.Flags|unix.NLM_F_REQUEST)
+	if err := c.send(req); err != nil {
+		return 0, c.closedErr(err)
+	}
+	return seq, nil
+}
+
 // Query sends a request that the kernel answers with a reply, such as a
 // get of one object, and passes the reply to onReply. It does not ask for
 // an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that

@@ -1,7 +1,8 @@
 // Command capture records real kernel netlink replies as test and fuzz
-// data. It dumps links, addresses, routes, rules and neighbours of a
-// network namespace, provokes a few errors (with extended ACKs), and
-// writes each reply stream, exactly as received, to a file.
+// data. It dumps links, addresses, routes, rules, neighbours, neighbour
+// tables and nexthops of a network namespace, provokes a few errors (with
+// extended ACKs), and writes each reply stream, exactly as received, to a
+// file.
 //
 // It uses raw system calls rather than the ipr packages, so that what it
 // records has not passed through the code it will test.
@@ -10,17 +11,25 @@
 // varied namespace first):
 //
 //	go run ./internal/capture -netns NAME -out DIR [-fuzz DIR]
+//	go run ./internal/capture -from DIR -fuzz DIR
 //
 // Every DIR/NAME.bin holds the concatenated datagrams of one exchange. With
-// -fuzz, each capture also becomes a seed of the wire and nla fuzz targets
-// in Go's corpus format. The bytes are in this machine's byte order.
+// -fuzz, each capture also becomes seeds in Go's corpus format: the whole
+// stream for the wire target, the attribute chains of its first messages
+// for the nla target, and each message's payload (nlmsghdr stripped) for
+// the rtm target of its type (FuzzRtmLink for RTM_NEWLINK, ...). With
+// -from, no kernel is involved: the seeds are written from the captures
+// already in DIR, so that the committed corpus can be regenerated without
+// root. The bytes are in this machine's byte order.
 package main
 
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -57,15 +66,51 @@ func family(f byte, n int) []byte {
 	return b
 }
 
+// requests lists the exchanges to record.
+func requests() []request {
+	longName := attr(unix.IFLA_IFNAME, []byte("a-name-of-twenty-chars\x00"))
+	loName := attr(unix.IFLA_IFNAME, []byte("lo\x00"))
+	kindBridge := attr(unix.IFLA_LINKINFO|unix.NLA_F_NESTED, attr(unix.IFLA_INFO_KIND, []byte("bridge\x00")))
+	return []request{
+		{name: "link-dump", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), dumping: true},
+		{name: "addr-dump", typ: unix.RTM_GETADDR, fixed: family(unix.AF_UNSPEC, unix.SizeofIfAddrmsg), dumping: true},
+		{name: "route4-dump", typ: unix.RTM_GETROUTE, fixed: family(unix.AF_INET, unix.SizeofRtMsg), dumping: true},
+		{name: "route6-dump", typ: unix.RTM_GETROUTE, fixed: family(unix.AF_INET6, unix.SizeofRtMsg), dumping: true},
+		{name: "rule-dump", typ: unix.RTM_GETRULE, fixed: family(unix.AF_UNSPEC, 12), dumping: true},
+		{name: "neigh-dump", typ: unix.RTM_GETNEIGH, fixed: family(unix.AF_UNSPEC, unix.SizeofNdMsg), dumping: true},
+		{name: "fdb-dump", typ: unix.RTM_GETNEIGH, fixed: family(unix.AF_BRIDGE, unix.SizeofNdMsg), dumping: true},
+		// struct ndtmsg is 4 bytes, struct nhmsg 8.
+		{name: "neightbl-dump", typ: unix.RTM_GETNEIGHTBL, fixed: family(unix.AF_UNSPEC, 4), dumping: true},
+		{name: "nexthop-dump", typ: unix.RTM_GETNEXTHOP, fixed: family(unix.AF_UNSPEC, 8), dumping: true},
+		{name: "link-get-lo", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
+		{name: "error-eexist", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
+			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(attr(unix.IFLA_IFNAME, []byte("lo\x00")), kindBridge...)},
+		{name: "error-policy", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
+			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(longName, kindBridge...)},
+		{name: "error-dump-strict", typ: unix.RTM_GETLINK, fixed: append(family(unix.AF_UNSPEC, 4), 0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0), dumping: true},
+		{name: "ack-ok", typ: unix.RTM_SETLINK, flags: unix.NLM_F_ACK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
+	}
+}
+
 func main() {
-	nsName := flag.String("netns", "", "namespace to capture (required)")
-	out := flag.String("out", "", "directory for the .bin captures (required)")
-	fuzzDir := flag.String("fuzz", "", "fuzz/testdata/fuzz directory to add seeds to (optional)")
+	nsName := flag.String("netns", "", "namespace to capture (required unless -from)")
+	out := flag.String("out", "", "directory for the .bin captures (required unless -from)")
+	from := flag.String("from", "", "write seeds from the captures in this directory instead of capturing")
+	fuzzDir := flag.String("fuzz", "", "fuzz/testdata/fuzz directory to add seeds to (optional; required with -from)")
 	flag.Parse()
+	if *from != "" {
+		if *fuzzDir == "" || *nsName != "" || *out != "" {
+			flag.Usage()
+			os.Exit(2)
+		}
+		seedFrom(*from, *fuzzDir)
+		return
+	}
 	if *nsName == "" || *out == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
+	reqs := requests()
 	h, err := netns.Open(*nsName)
 	if err != nil {
 		log.Fatal(err)
@@ -85,24 +130,6 @@ func main() {
 		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, opt, 1); err != nil {
 			log.Fatal(err)
 		}
-	}
-	longName := attr(unix.IFLA_IFNAME, []byte("a-name-of-twenty-chars\x00"))
-	loName := attr(unix.IFLA_IFNAME, []byte("lo\x00"))
-	kindBridge := attr(unix.IFLA_LINKINFO|unix.NLA_F_NESTED, attr(unix.IFLA_INFO_KIND, []byte("bridge\x00")))
-	reqs := []request{
-		{name: "link-dump", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), dumping: true},
-		{name: "addr-dump", typ: unix.RTM_GETADDR, fixed: family(unix.AF_UNSPEC, unix.SizeofIfAddrmsg), dumping: true},
-		{name: "route4-dump", typ: unix.RTM_GETROUTE, fixed: family(unix.AF_INET, unix.SizeofRtMsg), dumping: true},
-		{name: "route6-dump", typ: unix.RTM_GETROUTE, fixed: family(unix.AF_INET6, unix.SizeofRtMsg), dumping: true},
-		{name: "rule-dump", typ: unix.RTM_GETRULE, fixed: family(unix.AF_UNSPEC, 12), dumping: true},
-		{name: "neigh-dump", typ: unix.RTM_GETNEIGH, fixed: family(unix.AF_UNSPEC, unix.SizeofNdMsg), dumping: true},
-		{name: "link-get-lo", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
-		{name: "error-eexist", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
-			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(attr(unix.IFLA_IFNAME, []byte("lo\x00")), kindBridge...)},
-		{name: "error-policy", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
-			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(longName, kindBridge...)},
-		{name: "error-dump-strict", typ: unix.RTM_GETLINK, fixed: append(family(unix.AF_UNSPEC, 4), 0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0), dumping: true},
-		{name: "ack-ok", typ: unix.RTM_SETLINK, flags: unix.NLM_F_ACK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
@@ -151,18 +178,61 @@ func main() {
 		}
 		fmt.Printf("%-20s %6d bytes -> %s\n", r.name, stream.Len(), path)
 		if *fuzzDir != "" {
-			seed(*fuzzDir, "FuzzWireMessages", r.name, stream.Bytes())
-			// The attribute chains of the first messages seed the nla target.
-			data := stream.Bytes()
-			for k, off := 0, 0; k < 3 && off+16+len(r.fixed) <= len(data); k++ {
-				l := int(ne.Uint32(data[off:]))
-				if l < 16+len(r.fixed) || off+l > len(data) {
-					break
-				}
-				seed(*fuzzDir, "FuzzNlaChain", r.name+"-"+strconv.Itoa(k), data[off+16+len(r.fixed):off+l])
-				off += (l + 3) &^ 3
-			}
+			seeds(*fuzzDir, r, stream.Bytes())
 		}
+	}
+}
+
+// seedFrom writes the seeds of every capture found in dir.
+func seedFrom(dir, fuzzDir string) {
+	for _, r := range requests() {
+		data, err := os.ReadFile(filepath.Join(dir, r.name+".bin"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		seeds(fuzzDir, r, data)
+		fmt.Printf("%-20s seeded from %d bytes\n", r.name, len(data))
+	}
+}
+
+// rtmTargets maps the type of a reply message to the fuzz target of its
+// view in package rtm.
+var rtmTargets = map[uint16]string{
+	unix.RTM_NEWLINK:     "FuzzRtmLink",
+	unix.RTM_NEWADDR:     "FuzzRtmAddr",
+	unix.RTM_NEWROUTE:    "FuzzRtmRoute",
+	unix.RTM_NEWNEIGH:    "FuzzRtmNeigh",
+	unix.RTM_NEWRULE:     "FuzzRtmRule",
+	unix.RTM_NEWNEXTHOP:  "FuzzRtmNexthop",
+	unix.RTM_NEWNEIGHTBL: "FuzzRtmNeighTable",
+}
+
+// maxRtmSeeds bounds the seeds one capture gives each rtm target: enough
+// for every message of the small dumps recorded here.
+const maxRtmSeeds = 32
+
+// seeds writes the seeds of the capture of r, whose reply stream is data.
+func seeds(fuzzDir string, r request, data []byte) {
+	seed(fuzzDir, "FuzzWireMessages", r.name, data)
+	perTarget := map[string]int{}
+	for k, off := 0, 0; off+16 <= len(data); k++ {
+		l := int(ne.Uint32(data[off:]))
+		if l < 16 || off+l > len(data) {
+			break
+		}
+		msg := data[off : off+l]
+		// The attribute chains of the first messages seed the nla target.
+		if k < 3 && l >= 16+len(r.fixed) {
+			seed(fuzzDir, "FuzzNlaChain", r.name+"-"+strconv.Itoa(k), msg[16+len(r.fixed):])
+		}
+		if target, ok := rtmTargets[ne.Uint16(msg[4:])]; ok && perTarget[target] < maxRtmSeeds {
+			seed(fuzzDir, target, r.name+"-"+strconv.Itoa(perTarget[target]), msg[16:])
+			perTarget[target]++
+		}
+		off += (l + 3) &^ 3
 	}
 }
 
