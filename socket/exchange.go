@@ -75,6 +75,45 @@ func (c *Conn) drain() error {
 	return nil
 }
 
+// start opens the exchange of one request: it checks req, takes the
+// socket, arms ctx, discards what an abandoned dump left behind, stamps a
+// sequence number and the flags that flags computes from the request's
+// own, and sends. name is the exchange's name, for errors. On success the
+// caller holds the socket and must call finish; on failure start has
+// released it.
+func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (seq uint32, stop func() bool, err error) {
+	h, err := single(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	isDump := h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP
+	if name != "Dump" && isDump {
+		return 0, nil, fmt.Errorf("socket: %s with a dump request; use Dump", name)
+	}
+	c.mu.Lock()
+	stop, err = c.begin(ctx)
+	if err != nil {
+		c.mu.Unlock()
+		return 0, nil, err
+	}
+	if err = c.drain(); err == nil {
+		seq = c.nextSeq(1)
+		stamp(req, seq, flags(h.Flags))
+		err = c.send(req)
+	}
+	if err != nil {
+		c.finish(ctx, stop)
+		return 0, nil, c.ctxErr(ctx, err)
+	}
+	return seq, stop, nil
+}
+
+// finish ends an exchange that start opened.
+func (c *Conn) finish(ctx context.Context, stop func() bool) {
+	c.end(ctx, stop)
+	c.mu.Unlock()
+}
+
 // Execute sends one request and waits for the kernel's acknowledgement.
 // It stamps a sequence number into req and sets NLM_F_ACK. Replies other
 // than the acknowledgement, such as the object a get request returns or an
@@ -84,28 +123,11 @@ func (c *Conn) drain() error {
 //
 // Dump requests (NLM_F_DUMP) must use [Conn.Dump].
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	h, err := single(req)
+	seq, stop, err := c.start(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
 	if err != nil {
 		return err
 	}
-	if h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-		return errors.New("socket: Execute with a dump request; use Dump")
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	stop, err := c.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.end(ctx, stop)
-	if err := c.drain(); err != nil {
-		return c.ctxErr(ctx, err)
-	}
-	seq := c.nextSeq(1)
-	stamp(req, seq, h.Flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
-	if err := c.send(req); err != nil {
-		return c.ctxErr(ctx, err)
-	}
+	defer c.finish(ctx, stop)
 	var replyErr error
 	for {
 		d, err := c.recv()
@@ -170,28 +192,11 @@ func (c *Conn) Send(req []byte) (uint32, error) {
 // caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
 // reply's data is valid only during onReply.
 func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	h, err := single(req)
+	seq, stop, err := c.start(ctx, "Query", req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
 	if err != nil {
 		return err
 	}
-	if h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-		return errors.New("socket: Query with a dump request; use Dump")
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	stop, err := c.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.end(ctx, stop)
-	if err := c.drain(); err != nil {
-		return c.ctxErr(ctx, err)
-	}
-	seq := c.nextSeq(1)
-	stamp(req, seq, (h.Flags|unix.NLM_F_REQUEST)&^unix.NLM_F_ACK)
-	if err := c.send(req); err != nil {
-		return c.ctxErr(ctx, err)
-	}
+	defer c.finish(ctx, stop)
 	var replyErr error
 	for {
 		d, err := c.recv()
@@ -248,29 +253,14 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // discarded before the socket's next exchange.
 func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		h, err := single(req)
+		seq, stop, err := c.start(ctx, "Dump", req, func(f uint16) uint16 {
+			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
+		})
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
 		}
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		stop, err := c.begin(ctx)
-		if err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		defer c.end(ctx, stop)
-		if err := c.drain(); err != nil {
-			yield(wire.Message{}, c.ctxErr(ctx, err))
-			return
-		}
-		seq := c.nextSeq(1)
-		stamp(req, seq, (h.Flags|unix.NLM_F_REQUEST|unix.NLM_F_DUMP)&^unix.NLM_F_ACK)
-		if err := c.send(req); err != nil {
-			yield(wire.Message{}, c.ctxErr(ctx, err))
-			return
-		}
+		defer c.finish(ctx, stop)
 		// From here on, leaving before DONE leaves replies in flight.
 		c.pending, c.hasPending = seq, true
 		interrupted := false
