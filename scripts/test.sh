@@ -193,6 +193,20 @@ summary() {
 	elif ((rc == 0)); then
 		echo "all steps passed"
 	fi
+	# A plain count last, the line CI readers look for.
+	local passed=0 skipped=0 failed=0
+	for r in "${results[@]}"; do
+		case $r in
+		*FAILED*) failed=$((failed + 1)) ;;
+		*SKIPPED*) skipped=$((skipped + 1)) ;;
+		*) passed=$((passed + 1)) ;;
+		esac
+	done
+	if ((skipped > 0)); then
+		echo "steps: $passed passed, $failed failed, $skipped skipped"
+	else
+		echo "steps: $passed passed, $failed failed"
+	fi
 	exit "$rc"
 }
 trap summary EXIT
