@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -76,10 +77,13 @@ type step struct {
 	stage  int
 	change Change
 	// do adds the change's request to a batch; exec makes changes that
-	// are not RTNL requests (tun/tap devices). resolve runs after the
-	// stage, to learn what later stages need (a new link's index).
+	// are not RTNL requests (tun/tap devices). echo, if set, receives
+	// the object the request created as the kernel stored it, and
+	// resolve runs after the stage: both learn what later stages need (a
+	// new link's index).
 	do      func(bt *rtm.Batch) error
 	exec    func(ctx context.Context, h *rtm.Handle) error
+	echo    func(m wire.Message)
 	resolve func(ctx context.Context, h *rtm.Handle) error
 	// undo adds the requests that undo the change. undoFailed runs them
 	// even if the change failed: they restore values, which is harmless
@@ -318,9 +322,27 @@ func (p *planner) op(o *op) error {
 	case opCreate:
 		spec := o.create
 		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
-			do:   func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
-			undo: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) },
+			do: func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
+			echo: func(m wire.Message) {
+				// A veth's peer is created without an echo; the name
+				// tells the link apart anyway.
+				if l, err := rtm.LinkFromBytes(m.Data); err == nil && m.Header.Type == unix.RTM_NEWLINK && l.NameIs(spec.Name) {
+					p.ifaces[ref].index = l.Index()
+				}
+			},
+			undo: func(bt *rtm.Batch) error {
+				if i := p.index(ref); i != 0 {
+					return bt.LinkDel(i)
+				}
+				// Created in a stage that failed before its indexes were
+				// learnt.
+				return bt.LinkDelByName(spec.Name)
+			},
 			resolve: func(ctx context.Context, h *rtm.Handle) error {
+				if p.index(ref) != 0 {
+					return nil
+				}
+				// Kernels before 6.3 do not echo new links.
 				l, err := h.LinkByName(ctx, spec.Name)
 				if err == nil {
 					p.ifaces[ref].index = l.Index()
@@ -543,8 +565,10 @@ func (p *planner) op(o *op) error {
 		}
 		p.w.routes[i] = next
 		changes := diffRouteSpecs(&prev, &next, action, o)
+		// A change, not a replace: a route deleted since the plan was
+		// made fails the commit rather than being created again.
 		p.add(step{stage: stageRoutes, change: changes,
-			do:   func(bt *rtm.Batch) error { return bt.RouteReplace(next) },
+			do:   func(bt *rtm.Batch) error { return bt.RouteChange(next) },
 			undo: func(bt *rtm.Batch) error { return bt.RouteReplace(prev) }})
 	case opRouteDel:
 		i, ok := p.findRoute(&o.route, false)
@@ -835,9 +859,20 @@ func (p *planner) public() []Step {
 // step, with the rollback's own error if it failed too. The inverses are
 // computed from the kernel's state read at the start of the commit.
 //
+// When Commit returns, the database shows the outcome: a snapshot taken
+// then has every change of a successful commit, and none of a rolled
+// back one, with whatever else the kernel changed before (a barrier in
+// the notification stream, [rtm.Monitor.Sync], makes sure of it without
+// polling). Other changes may follow at any time: those the kernel makes
+// by itself, such as IPv6 link-local addresses after a link goes up,
+// are for [DB.Wait]. If ctx ends while Commit waits for the database, it
+// returns an error that wraps ctx's, and the changes stay applied; if
+// the database stopped following the kernel ([DB.Err]), it does not
+// wait. A pre callback must not commit: the database cannot show the
+// commit before the callback returns.
+//
 // In SnapshotMode, Commit plans against the database and applies
-// nothing. The database follows the kernel's notifications: [DB.Wait]
-// waits for it to show the result.
+// nothing.
 func (tx *Tx) Commit(ctx context.Context) error {
 	if tx.mode == Direct {
 		tx.mu.Lock()
@@ -878,6 +913,11 @@ func (tx *Tx) apply(ctx context.Context) error {
 		return err
 	}
 	err = p.run(ctx, tx.db.h, hooks)
+	// Whether the changes stay or were rolled back, the database shows
+	// the outcome before Commit returns.
+	if werr := tx.db.catchUp(ctx); err == nil {
+		err = werr
+	}
 	// Keep what was learnt (the indexes of new interfaces) for the
 	// changes still to come in Direct mode.
 	tx.mu.Lock()
@@ -904,6 +944,7 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 		}
 		bt := h.NewBatch()
 		var inBatch []int
+		echo := false
 		for i := lo; i < hi; i++ {
 			s := &p.steps[i]
 			if s.exec != nil {
@@ -917,8 +958,20 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 				return fail(i, err)
 			}
 			inBatch = append(inBatch, i)
+			echo = echo || s.echo != nil
 		}
-		results, err := bt.Run(ctx)
+		var results []error
+		var err error
+		if echo {
+			results, err = bt.RunEcho(ctx, func(j int, m wire.Message) error {
+				if e := p.steps[inBatch[j]].echo; e != nil {
+					e(m)
+				}
+				return nil
+			})
+		} else {
+			results, err = bt.Run(ctx)
+		}
 		if results == nil && err != nil {
 			// Nothing is known to have been applied: the batch failed
 			// as a whole (a closed handle, a cancelled context).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -21,17 +22,20 @@ var ErrClosed = errors.New("ipdb: database closed")
 // for concurrent use.
 type DB struct {
 	h    *rtm.Handle
-	mon  *rtm.Monitor
 	opts options
 
 	mu      sync.Mutex
+	mon     *rtm.Monitor // replaced after an overrun (see resubscribe)
 	st      *state
 	snap    *Snapshot     // the frozen current state, nil once it changed
 	changed chan struct{} // closed at the next change, if anyone waits
 	err     error         // why the event reader stopped, if it did
-	txs     map[uint64]*Tx
-	lastTx  uint64
-	current *Tx // the implicit transaction
+	// barriers are the monitor syncs that commits wait for, in the
+	// order they were sent.
+	barriers []barrier
+	txs      map[uint64]*Tx
+	lastTx   uint64
+	current  *Tx // the implicit transaction
 
 	cbmu sync.Mutex
 	pre  []*PreCallback
@@ -120,10 +124,9 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 	}
 	// Subscribing before dumping: whatever changes during the dumps is
 	// queued in the monitor's socket and applied after them.
-	mon, err := h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Addr, rtm.GroupIPv6Addr, rtm.GroupIPv4Route,
-		rtm.GroupIPv6Route, rtm.GroupIPv4Rule, rtm.GroupIPv6Rule, rtm.GroupNeigh}, db.opts.monitor...)
+	mon, err := db.subscribe()
 	if err != nil {
-		return nil, fmt.Errorf("ipdb: %w", err)
+		return nil, err
 	}
 	db.mon = mon
 	st, err := load(ctx, h, 1)
@@ -140,6 +143,16 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
+// subscribe opens a subscription to the groups the database follows.
+func (db *DB) subscribe() (*rtm.Monitor, error) {
+	mon, err := db.h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Addr, rtm.GroupIPv6Addr, rtm.GroupIPv4Route,
+		rtm.GroupIPv6Route, rtm.GroupIPv4Rule, rtm.GroupIPv6Rule, rtm.GroupNeigh}, db.opts.monitor...)
+	if err != nil {
+		return nil, fmt.Errorf("ipdb: %w", err)
+	}
+	return mon, nil
+}
+
 // Close stops the database: its event subscription and goroutines end
 // before Close returns. Post callbacks not yet run are dropped. Open
 // transactions can no longer commit. Close is safe to call more than once.
@@ -147,7 +160,12 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.closed.Store(true)
 		db.cancel()
-		db.mon.Close()
+		// The reader installs a new monitor only if it finds the
+		// database open, under mu: this closes the last one.
+		db.mu.Lock()
+		mon := db.mon
+		db.mu.Unlock()
+		mon.Close()
 		<-db.readerDone
 		db.queue.close()
 		<-db.postDone
@@ -156,6 +174,7 @@ func (db *DB) Close() error {
 			close(db.changed)
 			db.changed = nil
 		}
+		db.releaseLocked(nil)
 		db.mu.Unlock()
 	})
 	return nil
@@ -292,21 +311,36 @@ func (db *DB) changedLocked() {
 // read applies events until Close.
 func (db *DB) read(ctx context.Context) {
 	defer close(db.readerDone)
-	for ev, err := range db.mon.Events(ctx) {
+	for {
+		err := db.follow(ctx)
+		if err == nil {
+			db.overruns.Add(1)
+			err = db.resubscribe(ctx)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				db.stop(err)
 			}
 			return
 		}
+	}
+}
+
+// follow applies the current monitor's events. It returns nil at an
+// overrun, and the error that ended the stream otherwise.
+func (db *DB) follow(ctx context.Context) error {
+	db.mu.Lock()
+	mon := db.mon
+	db.mu.Unlock()
+	for ev, err := range mon.Events(ctx) {
+		if err != nil {
+			return err
+		}
 		if ev.Overrun {
-			db.overruns.Add(1)
-			if err := db.Resync(ctx); err != nil {
-				if ctx.Err() == nil {
-					db.stop(err)
-				}
-				return
-			}
+			return nil
+		}
+		if ev.Sync != 0 {
+			db.passed(mon, ev.Sync)
 			continue
 		}
 		e := Event{Type: ev.Type, Header: ev.Header, Data: bytes.Clone(ev.Data)}
@@ -323,19 +357,112 @@ func (db *DB) read(ctx context.Context) {
 		db.queue.push(applied...)
 		for _, f := range follow {
 			if err := db.reconcile(ctx, f); err != nil {
-				if ctx.Err() == nil {
-					db.stop(err)
-				}
-				return
+				return err
 			}
 		}
 	}
+	return errors.New("ipdb: the event stream ended")
+}
+
+// resubscribe recovers from an overrun: it replaces the monitor and
+// resynchronises. The kernel reports an overrun once, and drops the
+// notifications that overflow the socket's queue without a word until
+// the queue has been drained; the queue also holds notifications older
+// than any dump taken now. A fresh subscription starts empty: taken
+// before the dumps, as at Open, it misses nothing.
+func (db *DB) resubscribe(ctx context.Context) error {
+	mon, err := db.subscribe()
+	if err != nil {
+		return err
+	}
+	db.mu.Lock()
+	if db.closed.Load() {
+		db.mu.Unlock()
+		mon.Close()
+		return ErrClosed
+	}
+	old := db.mon
+	db.mon = mon
+	db.mu.Unlock()
+	old.Close()
+	return db.Resync(ctx)
+}
+
+// barrier is a monitor sync a commit waits for (see catchUp).
+type barrier struct {
+	mon  *rtm.Monitor
+	id   uint32
+	done chan struct{}
+}
+
+// catchUp returns once the database has applied every notification the
+// kernel queued before the call: those of the changes just acknowledged,
+// with what the database reads again because of them. It returns at
+// once if the database stopped following the kernel.
+func (db *DB) catchUp(ctx context.Context) error {
+	db.mu.Lock()
+	if db.err != nil || db.closed.Load() {
+		db.mu.Unlock()
+		return nil
+	}
+	// Sent under mu, so that the reader, which takes mu to release it,
+	// finds it registered however soon the answer comes.
+	id, err := db.mon.Sync()
+	if err != nil {
+		db.mu.Unlock()
+		return fmt.Errorf("ipdb: changes applied, but waiting for the database to show them failed: %w", err)
+	}
+	b := barrier{mon: db.mon, id: id, done: make(chan struct{})}
+	db.barriers = append(db.barriers, b)
+	db.mu.Unlock()
+	select {
+	case <-b.done:
+		return nil
+	case <-ctx.Done():
+		db.mu.Lock()
+		db.barriers = slices.DeleteFunc(db.barriers, func(x barrier) bool { return x.done == b.done })
+		db.mu.Unlock()
+		return fmt.Errorf("ipdb: changes applied, but the database did not show them before ctx ended: %w", ctx.Err())
+	}
+}
+
+// passed releases the barriers of mon up to the one of that id: the
+// kernel answers a socket's requests in order.
+func (db *DB) passed(mon *rtm.Monitor, id uint32) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	i := slices.IndexFunc(db.barriers, func(b barrier) bool { return b.mon == mon && b.id == id })
+	if i < 0 {
+		return
+	}
+	upTo := db.barriers[i].done
+	released := false
+	db.releaseLocked(func(b barrier) bool {
+		if released {
+			return false
+		}
+		released = b.done == upTo
+		return b.mon == mon
+	})
+}
+
+// releaseLocked releases the barriers that which selects (all if which is
+// nil), in order. db.mu is held.
+func (db *DB) releaseLocked(which func(barrier) bool) {
+	db.barriers = slices.DeleteFunc(db.barriers, func(b barrier) bool {
+		if which == nil || which(b) {
+			close(b.done)
+			return true
+		}
+		return false
+	})
 }
 
 func (db *DB) stop(err error) {
 	db.mu.Lock()
 	db.err = fmt.Errorf("ipdb: event reader stopped: %w", err)
 	db.changedLocked()
+	db.releaseLocked(nil)
 	db.mu.Unlock()
 	db.report(err)
 }
@@ -391,7 +518,7 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			// changed, and its own link message did not say so.
 			return nil, []followUp{{link: l.Index()}}
 		}
-		old, _ := st.setLink(a, e.Data)
+		old := st.setLink(a, l)
 		if _, other := l.LinkNetnsID(); old == nil && l.ParentIndex() != 0 && !other {
 			// The first end of a veth pair was notified before its
 			// peer existed.
@@ -421,15 +548,19 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 		_, gone := st.delLink(l.Index())
 		return append(gone, e), nil
 	case unix.RTM_NEWADDR:
-		if _, err := st.setAddr(a, e.Data); err != nil {
+		ad, err := rtm.AddrFromBytes(e.Data)
+		if err != nil {
 			return nil, nil
 		}
+		st.setAddr(a, ad)
 		return []Event{e}, nil
 	case unix.RTM_DELADDR:
-		if _, err := st.delAddr(e.Data); err != nil {
+		ad, err := rtm.AddrFromBytes(e.Data)
+		if err != nil {
 			return nil, nil
 		}
-		if ad, _ := rtm.AddrFromBytes(e.Data); ad.Family() == unix.AF_INET {
+		st.delAddr(ad)
+		if ad.Family() == unix.AF_INET {
 			// The kernel flushes the routes that had the address as
 			// preferred source, without notifications.
 			local := ad.IP()
@@ -447,16 +578,10 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			return nil, nil
 		}
 		if e.Type == unix.RTM_NEWROUTE {
-			if _, err := st.setRoute(a, e.Data, e.Header.Flags); err != nil {
-				return nil, nil
-			}
+			st.setRoute(a, r, e.Header.Flags)
 			return []Event{e}, nil
 		}
-		_, ambiguous, err := st.delRoute(e.Data)
-		if err != nil {
-			return nil, nil
-		}
-		if ambiguous {
+		if _, ambiguous := st.delRoute(r); ambiguous {
 			key := prefixKeyOf(r)
 			follow = append(follow, followUp{
 				filter: rtm.RouteFilter{Family: r.Family(), Table: r.Table()},
@@ -470,9 +595,9 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			return nil, nil
 		}
 		if e.Type == unix.RTM_NEWNEIGH {
-			st.setNeigh(a, e.Data)
+			st.setNeigh(a, n)
 		} else {
-			st.delNeigh(e.Data)
+			st.delNeigh(n)
 		}
 		return []Event{e}, nil
 	case unix.RTM_NEWRULE:
@@ -517,7 +642,9 @@ func (db *DB) reconcile(ctx context.Context, f followUp) error {
 	st := db.st
 	gone := st.removeRoutes(f.match)
 	for _, m := range fresh {
-		st.setRoute(heap{}, m, 0)
+		if r, err := rtm.RouteFromBytes(m); err == nil {
+			st.setRoute(heap{}, r, 0)
+		}
 	}
 	evs := diffRoutes(gone, fresh)
 	if len(evs) > 0 {
@@ -541,7 +668,7 @@ func (db *DB) refreshLink(ctx context.Context, index int32) error {
 	old, _ := db.st.links.get(indexKey(index))
 	changed := old == nil || !sameLink(old, l.Bytes())
 	if changed {
-		db.st.setLink(heap{}, l.Bytes())
+		db.st.setLink(heap{}, l)
 		db.changedLocked()
 	}
 	db.mu.Unlock()
@@ -604,6 +731,10 @@ func (db *DB) Resync(ctx context.Context) error {
 	// fresh's generation.
 	db.st = fresh
 	db.changedLocked()
+	// The state was read after every sync sent on an earlier monitor,
+	// whose answers that monitor may have dropped.
+	mon := db.mon
+	db.releaseLocked(func(b barrier) bool { return b.mon != mon })
 	db.mu.Unlock()
 	db.resyncs.Add(1)
 	db.queue.push(evs...)

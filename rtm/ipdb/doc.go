@@ -6,11 +6,12 @@
 // (routes of every table), then applies the notifications that arrived
 // meanwhile, so that no change is missed. When the kernel reports an
 // overrun (its queue of notifications for the database overflowed), the
-// database reads everything again, compares, and posts the differences as
-// synthetic events: after any storm it equals the kernel's state. It also
-// repairs what the kernel changes without notice: the IPv4 routes flushed
-// when a link goes down or an address goes, the routes and addresses that
-// go with a deleted link, bridge ports' states, veth peers.
+// database subscribes afresh, reads everything again, compares, and
+// posts the differences as synthetic events: after any storm it equals
+// the kernel's state. It also repairs what the kernel changes without
+// notice: the IPv4 routes flushed when a link goes down or an address
+// goes, the routes and addresses that go with a deleted link, bridge
+// ports' states, veth peers.
 //
 // Objects are kept as the kernel's own messages and read through the rtm
 // views ([rtm.Link], [rtm.Route], ...): a cached IPv4 route takes about 110
@@ -26,7 +27,7 @@
 // pending diff and [Tx.Commit] applies it in dependency order, pipelined,
 // each change confirmed by the kernel's acknowledgement, and rolls every
 // applied change back, in reverse order, if one fails or a [CommitHook]
-// vetoes it.
+// vetoes it. When Commit returns, the database shows its outcome.
 //
 // Pre callbacks see each notification before it is applied and may drop
 // it; post callbacks see each change after, in order, on a goroutine of

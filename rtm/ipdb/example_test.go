@@ -35,14 +35,7 @@ func Example() {
 		log.Fatal(err) // nothing of the transaction is left in the kernel
 	}
 
-	// The database follows the kernel's notifications.
-	err = db.Wait(ctx, func(s *ipdb.Snapshot) bool {
-		_, err := s.Route(0, "198.51.100.0/24")
-		return err == nil
-	})
-	if err != nil {
-		log.Fatal(err)
-	}
+	// The database already shows the commit.
 	s := db.Snapshot()
 	l, _ := s.LinkByName("br-example")
 	fmt.Println(l.MTU(), s.IPv4(l.Index()))

@@ -57,7 +57,41 @@ func mirroredRoute(r rtm.Route) bool {
 }
 
 func prefixKeyOf(r rtm.Route) prefixKey {
-	return prefixKey{table: r.Table(), family: r.Family(), bits: uint8(r.DstLen()), dst: addr16(r.DstAddr())}
+	k, _ := scanRoute(r)
+	return k
+}
+
+// scanRoute reads a route's key and preferred source in one pass over
+// its attributes, without building an index: loading 100 000 routes
+// does this for each.
+func scanRoute(r rtm.Route) (k prefixKey, prefsrc netip.Addr) {
+	hdr := r.Bytes()
+	if len(hdr) < unix.SizeofRtMsg {
+		return k, prefsrc
+	}
+	// rtm_table, which RTA_TABLE overrides: the view's Table, in the pass.
+	k = prefixKey{table: uint32(hdr[4]), family: r.Family(), bits: uint8(r.DstLen())}
+	var seen uint8 // the first attribute of a type counts, as for Get
+	for a := range r.Chain().All() {
+		switch a.Kind() {
+		case unix.RTA_TABLE:
+			if seen&1 == 0 && len(a.Data) == 4 {
+				k.table = native.Uint32(a.Data)
+			}
+			seen |= 1
+		case unix.RTA_DST:
+			if seen&2 == 0 && k.family != unix.AF_MPLS {
+				k.dst = keyAddrBytes(a.Data)
+			}
+			seen |= 2
+		case unix.RTA_PREFSRC:
+			if seen&4 == 0 {
+				prefsrc, _ = a.Addr()
+			}
+			seen |= 4
+		}
+	}
+	return k, prefsrc
 }
 
 // routeSlot is what the kernel replaces in place: a route's TOS,
@@ -81,7 +115,7 @@ type routeID struct {
 func slotOf(r rtm.Route) routeSlot {
 	s := routeSlot{tos: r.TOS(), srcLen: uint8(r.SrcLen()), prio: r.Priority()}
 	if s.srcLen > 0 {
-		s.src = addr16(r.Src().Addr())
+		s.src = keyAddr(r.Src().Addr())
 	}
 	return s
 }
@@ -110,40 +144,51 @@ func hopsOf(r rtm.Route) []hopID {
 
 func (st *state) countRoute(msg []byte, d int) {
 	if r, err := rtm.RouteFromBytes(msg); err == nil {
-		st.count(r, d)
+		st.count(r.PrefSrc(), d)
 	}
 }
 
-// count counts r in or out of the route totals.
-func (st *state) count(r rtm.Route, d int) {
+// count counts a route with preferred source prefsrc (if valid) in or out
+// of the route totals.
+func (st *state) count(prefsrc netip.Addr, d int) {
 	st.nroutes += d
-	if p := r.PrefSrc(); p.IsValid() {
+	if p := prefsrc; p.IsValid() {
 		if st.prefsrc[p] += d; st.prefsrc[p] <= 0 {
 			delete(st.prefsrc, p)
 		}
 	}
 }
 
+// newGroup returns a group of the one message m.
+func newGroup(a allocator, m []byte) []byte {
+	g := a.alloc(groupLenSize + len(m))
+	native.PutUint32(g, uint32(len(m)))
+	copy(g[groupLenSize:], m)
+	return g
+}
+
 // setRoute stores a route notified with the header flags nlflags, and
-// returns the messages it replaced. A notification with NLM_F_REPLACE
-// replaces the route in the same slot whatever its next hop; a multipath
-// route absorbs the single-hop routes of its slot that it lists (IPv6
-// merges equal-cost routes into one).
-func (st *state) setRoute(a allocator, data []byte, nlflags uint16) (replaced [][]byte, err error) {
-	r, err := rtm.RouteFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
+// returns the messages it replaced.
+func (st *state) setRoute(a allocator, r rtm.Route, nlflags uint16) (replaced [][]byte) {
 	key := prefixKeyOf(r)
 	sh, g, ok := st.routes.slot(st.gen, key)
 	if !ok {
-		one := a.alloc(groupLenSize + len(data))
-		native.PutUint32(one, uint32(len(data)))
-		copy(one[groupLenSize:], data)
-		st.routes.put(sh, key, one, false)
-		st.count(r, 1)
-		return nil, nil
+		st.routes.put(sh, key, newGroup(a, r.Bytes()), false)
+		st.count(r.PrefSrc(), 1)
+		return nil
 	}
+	g, replaced = st.addToGroup(a, g, r, nlflags)
+	st.routes.put(sh, key, g, true)
+	return replaced
+}
+
+// addToGroup returns group g with the route r, notified with the header
+// flags nlflags, added, and the messages r replaced, and counts the
+// change. A notification with NLM_F_REPLACE replaces the route in the
+// same slot whatever its next hop; a multipath route absorbs the
+// single-hop routes of its slot that it lists (IPv6 merges equal-cost
+// routes into one).
+func (st *state) addToGroup(a allocator, g []byte, r rtm.Route, nlflags uint16) (merged []byte, replaced [][]byte) {
 	id := idOf(r)
 	hops := hopsOf(r)
 	msgs := groupMsgs(g)
@@ -167,10 +212,8 @@ func (st *state) setRoute(a allocator, data []byte, nlflags uint16) (replaced []
 			keep = append(keep, m)
 		}
 	}
-	keep = append(keep, data)
-	st.routes.put(sh, key, makeGroup(a, keep), true)
-	st.count(r, 1)
-	return replaced, nil
+	st.count(r.PrefSrc(), 1)
+	return makeGroup(a, append(keep, r.Bytes())), replaced
 }
 
 func containsHop(hops []hopID, h hopID) bool {
@@ -185,15 +228,11 @@ func containsHop(hops []hopID, h hopID) bool {
 // delRoute removes a route and returns it. ambiguous reports a deletion
 // the cache cannot apply exactly: one hop of an IPv6 multipath route,
 // which the kernel notifies alone. The caller then re-reads the table.
-func (st *state) delRoute(data []byte) (removed []byte, ambiguous bool, err error) {
-	r, err := rtm.RouteFromBytes(data)
-	if err != nil {
-		return nil, false, err
-	}
+func (st *state) delRoute(r rtm.Route) (removed []byte, ambiguous bool) {
 	key := prefixKeyOf(r)
 	g, ok := st.routes.get(key)
 	if !ok {
-		return nil, false, nil
+		return nil, false
 	}
 	id := idOf(r)
 	msgs := groupMsgs(g)
@@ -209,15 +248,15 @@ func (st *state) delRoute(data []byte) (removed []byte, ambiguous bool, err erro
 		} else {
 			st.routes.set(st.gen, key, makeGroup(heap{}, rest))
 		}
-		return m, false, nil
+		return m, false
 	}
 	for _, m := range msgs {
 		o, _ := rtm.RouteFromBytes(m)
 		if oid := idOf(o); oid.multipath && oid.slot == id.slot {
-			return nil, true, nil
+			return nil, true
 		}
 	}
-	return nil, false, nil
+	return nil, false
 }
 
 // removeRoutes removes the cached routes pred selects and returns them as

@@ -22,96 +22,110 @@ func retryDump(dump func() error) error {
 }
 
 // load reads the namespace's whole state into a new state of generation
-// gen.
+// gen. Messages are copied into slabs, and routes, addresses and
+// neighbours are gathered in bulk (see bulk): a load does little more
+// than the dumps themselves.
 func load(ctx context.Context, h *rtm.Handle, gen uint64) (*state, error) {
-	var st *state
+	st := newState(gen)
 	var sl slab
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"links", func() error {
-			for l, err := range h.Links(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if l.Family() == unix.AF_UNSPEC {
-					st.setLink(&sl, l.Bytes())
-				}
-			}
-			return nil
-		}},
-		{"addresses", func() error {
-			for a, err := range h.Addrs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				st.setAddr(&sl, a.Bytes())
-			}
-			return nil
-		}},
-		{"routes", func() error {
-			for r, err := range h.Routes(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if mirroredRoute(r) {
-					st.setRoute(&sl, r.Bytes(), 0)
-				}
-			}
-			return nil
-		}},
-		{"rules", func() error {
-			for r, err := range h.Rules(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if f := r.Family(); f == unix.AF_INET || f == unix.AF_INET6 {
-					st.setRule(r.Bytes())
-				}
-			}
-			return nil
-		}},
-		{"neighbours", func() error {
-			for n, err := range h.Neighs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if mirroredNeigh(n) {
-					st.setNeigh(&sl, n.Bytes())
-				}
-			}
-			return nil
-		}},
-	}
-	st = newState(gen)
-	for _, s := range steps {
-		err := retryDump(func() error {
-			st.clearKind(s.what)
-			return s.run()
-		})
-		if err != nil {
-			return nil, fmt.Errorf("ipdb: loading %s: %w", s.what, err)
+	step := func(what string, run func() error) error {
+		if err := retryDump(run); err != nil {
+			return fmt.Errorf("ipdb: loading %s: %w", what, err)
 		}
+		return nil
+	}
+	err := step("links", func() error {
+		st.links, st.names = cowMap[indexKey, []byte]{}, cowMap[nameKey, int32]{}
+		for l, err := range h.Links(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			if l.Family() == unix.AF_UNSPEC {
+				st.setLink(&sl, l)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("addresses", func() error {
+		var addrs bulk[addrKey]
+		for a, err := range h.Addrs(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
+		}
+		st.addrs = addrs.build(st.gen, nil)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("routes", func() error {
+		var routes bulk[prefixKey]
+		st.nroutes = 0
+		clear(st.prefsrc)
+		for r, err := range h.Routes(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			if mirroredRoute(r) {
+				key, prefsrc := scanRoute(r)
+				m := r.Bytes()
+				g := routes.add(key, groupLenSize+len(m))
+				native.PutUint32(g, uint32(len(m)))
+				copy(g[groupLenSize:], m)
+				st.count(prefsrc, 1)
+			}
+		}
+		st.routes = routes.build(st.gen, func(g, one []byte) []byte {
+			// Several routes to one destination: the group of the
+			// earlier ones takes the later one, as a notification
+			// would add it. count counts it again.
+			r, _ := rtm.RouteFromBytes(one[groupLenSize:])
+			st.count(r.PrefSrc(), -1)
+			g, _ = st.addToGroup(heap{}, g, r, 0)
+			return g
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("rules", func() error {
+		st.rules = cowMap[ruleKey, struct{}]{}
+		for r, err := range h.Rules(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			if f := r.Family(); f == unix.AF_INET || f == unix.AF_INET6 {
+				st.setRule(r.Bytes())
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = step("neighbours", func() error {
+		var neighs bulk[neighKey]
+		for n, err := range h.Neighs(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			if mirroredNeigh(n) {
+				copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
+			}
+		}
+		st.neighs = neighs.build(st.gen, nil)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
-}
-
-// clearKind empties one kind of object, before a dump is retried.
-func (st *state) clearKind(what string) {
-	switch what {
-	case "links":
-		st.links, st.names = cowMap[indexKey, []byte]{}, cowMap[nameKey, int32]{}
-	case "addresses":
-		st.addrs = cowMap[addrKey, []byte]{}
-	case "routes":
-		st.routes, st.nroutes = cowMap[prefixKey, []byte]{}, 0
-		clear(st.prefsrc)
-	case "rules":
-		st.rules = cowMap[ruleKey, struct{}]{}
-	case "neighbours":
-		st.neighs = cowMap[neighKey, []byte]{}
-	}
 }
 
 // diffStates returns the events that turn old into cur: removals first

@@ -187,7 +187,7 @@ func (s *Snapshot) Routes(q *RouteQuery) iter.Seq[rtm.Route] {
 			return ok
 		}
 		if q.Dst.IsValid() && q.Table != 0 {
-			k := prefixKey{table: q.Table, family: family(q.Dst.Addr()), bits: uint8(q.Dst.Bits()), dst: addr16(q.Dst.Addr())}
+			k := prefixKey{table: q.Table, family: family(q.Dst.Addr()), bits: uint8(q.Dst.Bits()), dst: keyAddr(q.Dst.Addr())}
 			if g, ok := s.st.routes.get(k); ok {
 				each(g)
 			}
@@ -291,7 +291,7 @@ func (s *Snapshot) Neighs(index int32) iter.Seq[rtm.Neigh] {
 
 // Neigh returns the neighbour of an interface with that address.
 func (s *Snapshot) Neigh(index int32, addr netip.Addr) (rtm.Neigh, bool) {
-	b, ok := s.st.neighs.get(neighKey{index: index, family: family(addr), dst: addr16(addr)})
+	b, ok := s.st.neighs.get(neighKey{index: index, family: family(addr), dst: keyAddr(addr)})
 	if !ok {
 		return rtm.Neigh{}, false
 	}

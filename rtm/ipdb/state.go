@@ -60,13 +60,20 @@ func (heap) alloc(n int) []byte { return make([]byte, n) }
 // slab hands out pieces of large chunks, so that loading 100 000 routes
 // makes a few hundred allocations rather than 100 000, and no piece is
 // rounded up to a size class.
-type slab struct{ buf []byte }
+type slab struct {
+	buf    []byte
+	chunks int
+}
 
-const slabChunk = 256 << 10
+// chunkSize returns the size of a slab's next chunk when it has n: they
+// double from 4 KiB to 256 KiB, so that the few links or addresses of a
+// namespace do not take a large chunk.
+func chunkSize(n int) int { return 4 << (10 + min(n, 6)) }
 
 func (s *slab) alloc(n int) []byte {
 	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]byte, 0, max(slabChunk, n))
+		s.buf = make([]byte, 0, max(chunkSize(s.chunks), n))
+		s.chunks++
 	}
 	off := len(s.buf)
 	s.buf = s.buf[:off+n]
@@ -81,12 +88,8 @@ func clone(a allocator, b []byte) []byte {
 
 // Links.
 
-// setLink stores a link message and returns the one it replaces.
-func (st *state) setLink(a allocator, data []byte) (old []byte, err error) {
-	l, err := rtm.LinkFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
+// setLink stores a link and returns the message it replaces.
+func (st *state) setLink(a allocator, l rtm.Link) (old []byte) {
 	idx := indexKey(l.Index())
 	old, _ = st.links.get(idx)
 	name := l.Name()
@@ -95,13 +98,13 @@ func (st *state) setLink(a allocator, data []byte) (old []byte, err error) {
 			st.names.del(st.gen, nameKey(ol.Name()))
 		}
 	}
-	stored := clone(a, data)
+	stored := clone(a, l.Bytes())
 	// ifi_change says what a notification changed, not what the link is:
 	// dumps have it zero, and so does the cache.
 	clear(stored[12:16])
 	st.links.set(st.gen, idx, stored)
 	st.names.set(st.gen, nameKey(name), int32(idx))
-	return old, nil
+	return old
 }
 
 // delLink removes a link with its addresses, neighbours and routes, which
@@ -164,41 +167,30 @@ func addrKeyOf(a rtm.Addr) addrKey {
 	if !local.IsValid() {
 		local = address
 	}
-	k.local = addr16(local)
+	k.local = keyAddr(local)
 	if address.IsValid() && address != local {
-		k.peer = addr16(address)
+		k.peer = keyAddr(address)
 	}
 	return k
 }
 
-func (st *state) setAddr(a allocator, data []byte) ([]byte, error) {
-	v, err := rtm.AddrFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	k := addrKeyOf(v)
-	old, _ := st.addrs.get(k)
-	st.addrs.set(st.gen, k, clone(a, data))
-	return old, nil
+func (st *state) setAddr(a allocator, v rtm.Addr) {
+	st.addrs.set(st.gen, addrKeyOf(v), clone(a, v.Bytes()))
 }
 
-func (st *state) delAddr(data []byte) ([]byte, error) {
-	v, err := rtm.AddrFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	k := addrKeyOf(v)
-	old, _ := st.addrs.get(k)
-	st.delAddrKey(k)
-	return old, nil
-}
+func (st *state) delAddr(v rtm.Addr) { st.delAddrKey(addrKeyOf(v)) }
 
 func (st *state) delAddrKey(k addrKey) { st.addrs.del(st.gen, k) }
 
 // Neighbours.
 
 func neighKeyOf(n rtm.Neigh) neighKey {
-	return neighKey{index: n.Index(), family: n.Family(), dst: addr16(n.Dst())}
+	k := neighKey{index: n.Index(), family: n.Family()}
+	// The chain rather than n.Dst: without an index, one look suffices.
+	if a, ok := n.Chain().Get(unix.NDA_DST); ok {
+		k.dst = keyAddrBytes(a.Data)
+	}
+	return k
 }
 
 // mirroredNeigh reports whether a neighbour message is of the kind the
@@ -215,43 +207,17 @@ func mirroredNeigh(n rtm.Neigh) bool {
 	return n.State() != unix.NUD_NOARP || !n.Dst().IsMulticast()
 }
 
-func (st *state) setNeigh(a allocator, data []byte) ([]byte, error) {
-	n, err := rtm.NeighFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	k := neighKeyOf(n)
-	old, _ := st.neighs.get(k)
-	st.neighs.set(st.gen, k, clone(a, data))
-	return old, nil
+func (st *state) setNeigh(a allocator, n rtm.Neigh) {
+	st.neighs.set(st.gen, neighKeyOf(n), clone(a, n.Bytes()))
 }
 
-func (st *state) delNeigh(data []byte) ([]byte, error) {
-	n, err := rtm.NeighFromBytes(data)
-	if err != nil {
-		return nil, err
-	}
-	k := neighKeyOf(n)
-	old, _ := st.neighs.get(k)
-	st.neighs.del(st.gen, k)
-	return old, nil
-}
+func (st *state) delNeigh(n rtm.Neigh) { st.neighs.del(st.gen, neighKeyOf(n)) }
 
 // Rules.
 
-func (st *state) setRule(data []byte) bool {
-	k := ruleKey(data)
-	_, had := st.rules.get(k)
-	st.rules.set(st.gen, k, struct{}{})
-	return !had
-}
+func (st *state) setRule(data []byte) { st.rules.set(st.gen, ruleKey(data), struct{}{}) }
 
-func (st *state) delRule(data []byte) bool {
-	k := ruleKey(data)
-	_, had := st.rules.get(k)
-	st.rules.del(st.gen, k)
-	return had
-}
+func (st *state) delRule(data []byte) { st.rules.del(st.gen, ruleKey(data)) }
 
 // sameContent reports whether two messages with fixed headers of length
 // fixed say the same thing, ignoring the attributes in volatile (counters,
