@@ -6,6 +6,7 @@ import (
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/ipdb"
 	"golang.org/x/sys/unix"
 )
 
@@ -17,6 +18,7 @@ func init() {
 	register("addr-dump", "ipr", iprAddrDump)
 	register("neigh-dump", "ipr", iprNeighDump)
 	register("events", "ipr", iprEvents)
+	register("ipdb-start", "ipr", iprIPDBStart)
 	register("route-get", "ipr", iprRouteGet)
 	register("route-add", "ipr", iprRouteAdd)
 	register("veth", "ipr", iprVeth)
@@ -286,4 +288,25 @@ func iprEvents(env *Env) (*Instance, error) {
 		return nil
 	}
 	return l.instance(noClose)
+}
+
+// iprIPDBStart opens rtm/ipdb over the namespace: subscribe, dump links,
+// addresses, routes of every table, rules and neighbours, apply what
+// arrived meanwhile. The count is links plus routes, as pyroute2's NDB
+// row counts them.
+func iprIPDBStart(env *Env) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	run := func() (Result, error) {
+		db, err := ipdb.Open(bg, h)
+		if err != nil {
+			return Result{}, err
+		}
+		defer db.Close()
+		s := db.Snapshot()
+		return Result{Count: s.NumLinks() + s.NumRoutes()}, nil
+	}
+	return single("start", run, h.Close), nil
 }

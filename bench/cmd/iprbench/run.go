@@ -72,7 +72,6 @@ func plan() []workloadPlan {
 		return one(entry{name: name, kind: kindIP, reps: reps, ip: args, count: count})
 	}
 	py := func(reps int) []entry { return one(entry{name: "pyroute2", kind: kindPyroute2, reps: reps}) }
-	notYet := func(name, why string) []entry { return one(entry{name: name, kind: kindNotYet, note: why}) }
 
 	add("route-dump", dump,
 		goEntries(9, "ipr", "ipr-collect", "vishvananda-iter", "vishvananda-list", "rtnetlink", "raw"),
@@ -90,8 +89,7 @@ func plan() []workloadPlan {
 		ipDump("ip -j addr show", 5, []string{"-j", "addr", "show"}, countJSONAddrs),
 		py(3))
 	add("neigh-dump", dump,
-		notYet("ipr", "rtm has no neighbour API yet"),
-		goEntries(9, "vishvananda", "rtnetlink", "raw"),
+		goEntries(9, "ipr", "vishvananda", "rtnetlink", "raw"),
 		ipDump("ip neigh show", 5, []string{"neigh", "show"}, countLines),
 		ipDump("ip -j neigh show", 5, []string{"-j", "neigh", "show"}, countJSON),
 		py(3))
@@ -109,11 +107,10 @@ func plan() []workloadPlan {
 		one(entry{name: "ip -batch", kind: kindIP, reps: 2}),
 		py(1))
 	add("events", []string{"events"},
-		notYet("ipr", "events API not in rtm when this benchmark was written"),
-		goEntries(3, "vishvananda", "rtnetlink", "raw"),
+		goEntries(3, "ipr", "vishvananda", "rtnetlink", "raw"),
 		py(3))
 	add("ipdb-start", []string{"start"},
-		notYet("ipr", "no IPDB-like cache in ipr yet"),
+		goEntries(3, "ipr"),
 		one(entry{name: "pyroute2 NDB", kind: kindPyroute2, reps: 1}))
 	for _, w := range []string{"parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains"} {
 		add(w, []string{w}, goEntries(15, "ipnet", "netip"), one(entry{name: "python ipaddress", kind: kindPython, reps: 5}))
