@@ -266,6 +266,12 @@ func opError(op string, err error) error {
 
 // dump streams the replies to the dump request built in b.
 func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2[wire.Message, error] {
+	return h.dumpPeek(ctx, op, b, false)
+}
+
+// dumpPeek is dump, with the socket checking each datagram's size first
+// when peek is set: for dumps whose messages may exceed the buffer.
+func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek bool) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
 		defer h.builder.Put(b)
 		if err := b.Err(); err != nil {
@@ -278,6 +284,11 @@ func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2
 			return
 		}
 		defer h.put(c)
+		if peek {
+			// A link with many VFs makes a message larger than the
+			// kernel's usual 32 KiB dump datagrams; never lose one.
+			c.SetPeek(true)
+		}
 		for m, err := range c.Dump(ctx, b.Bytes()) {
 			if err != nil {
 				yield(m, opError(op, err))

@@ -436,7 +436,7 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 		}
 		b.End()
 		var idx nla.Index
-		for m, err := range h.dump(ctx, "link dump", b) {
+		for m, err := range h.dumpPeek(ctx, "link dump", b, f != nil && f.VF) {
 			if err != nil {
 				yield(Link{}, err)
 				return

@@ -290,6 +290,18 @@ func (c *Conn) SetOption(opt int, on bool) error {
 	return c.control(func(fd int) error { return setBool(fd, opt, on) })
 }
 
+// SetPeek makes the socket check each datagram's size before receiving it
+// (MSG_PEEK|MSG_TRUNC), growing the buffer first, so that no datagram is
+// ever truncated: it costs one more system call per datagram. The socket
+// turns it on by itself after a truncation; turn it on beforehand for
+// requests whose replies may exceed the buffer, such as link dumps with
+// SR-IOV VF information.
+func (c *Conn) SetPeek(on bool) {
+	c.mu.Lock()
+	c.peek = on
+	c.mu.Unlock()
+}
+
 // SetReceiveBufferSize sets the kernel receive queue size, forcing it past
 // net.core.rmem_max when privileged.
 func (c *Conn) SetReceiveBufferSize(n int) error {

@@ -25,8 +25,8 @@ func (overrunError) Is(target error) bool { return target == unix.ENOBUFS }
 // datagram is lost; the buffer has been grown to fit it, and the socket
 // checks sizes before receiving from then on, so that it cannot happen
 // twice. Requests that make the kernel send very large messages (link
-// dumps with VF information on SR-IOV hosts) are best served by a larger
-// [Config.ReceiveBufferSize] from the start.
+// dumps with VF information on SR-IOV hosts) should turn peeking on
+// beforehand with [Conn.SetPeek], as the rtm package does.
 type TruncatedError struct {
 	Size   int // the datagram's size
 	Buffer int // the buffer's size when it arrived

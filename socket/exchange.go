@@ -50,16 +50,24 @@ func (c *Conn) warn(ack wire.Ack) {
 	}
 }
 
-// drain discards the rest of a dump abandoned midway; the kernel refuses
-// a new dump on a socket with one in progress (EBUSY).
+// drain discards the rest of a dump abandoned midway: the kernel refuses
+// a new dump on a socket with one in progress (EBUSY). It never waits.
+// While a dump runs, the kernel queues its next part inside every recvmsg,
+// so the queue is empty only once the dump has ended — including when its
+// NLMSG_DONE was in a datagram lost to truncation, which a drain that
+// waited for it would wait for forever.
 func (c *Conn) drain() error {
 	for c.hasPending {
-		d, err := c.recv()
-		if err != nil {
-			if err == ErrOverrun {
-				continue
-			}
+		d, ok, err := c.tryRecv()
+		var te *TruncatedError
+		switch {
+		case err == ErrOverrun || errors.As(err, &te):
+			continue // discarding anyway
+		case err != nil:
 			return err
+		case !ok:
+			c.hasPending = false
+			return nil
 		}
 		for m, err := range wire.Messages(d.Data) {
 			if err != nil {

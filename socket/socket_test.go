@@ -595,3 +595,78 @@ func TestQueryGetsWithoutAck(t *testing.T) {
 		t.Fatal("dump after queries failed")
 	}
 }
+
+// TestPeekNeverTruncates receives a dump through a buffer far smaller than
+// its datagrams: with peeking on, the buffer grows first and nothing is
+// lost or reported as truncated.
+func TestPeekNeverTruncates(t *testing.T) {
+	c, ns := dial(t, socket.Config{})
+	for i := 0; i < 30; i++ {
+		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
+	}
+	socket.ShrinkBuffer(c, 512)
+	c.SetPeek(true)
+	if got := dumpLinkNames(t, c); len(got) != 31 {
+		t.Fatalf("dump through a small buffer saw %d links", len(got))
+	}
+}
+
+// TestTruncationIsReportedThenAvoided shows the default: the first
+// oversized datagram is lost, with a TruncatedError, and the socket then
+// peeks so that it cannot happen again.
+func TestTruncationIsReportedThenAvoided(t *testing.T) {
+	c, _ := dial(t, socket.Config{})
+	socket.ShrinkBuffer(c, 64)
+	var te *socket.TruncatedError
+	for _, err := range c.Dump(context.Background(), linkDumpRequest()) {
+		if err != nil && !errors.As(err, &te) {
+			t.Fatal(err)
+		}
+	}
+	if te == nil || te.Size <= te.Buffer {
+		t.Fatalf("no truncation reported: %v", te)
+	}
+	if got := dumpLinkNames(t, c); len(got) != 1 {
+		t.Fatalf("after the truncation the dump saw %d links", len(got))
+	}
+}
+
+// TestTruncatedDoneDoesNotHang loses a dump's only datagram, DONE
+// included, to truncation; the next exchange must not wait for the DONE.
+// An IPv4 rule dump (three default rules) fits in one datagram with its
+// DONE.
+func TestTruncatedDoneDoesNotHang(t *testing.T) {
+	c, _ := dial(t, socket.Config{})
+	ruleDump := func() []byte {
+		var b wire.Builder
+		b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
+		b.Fixed(12)[0] = unix.AF_INET // struct fib_rule_hdr
+		b.End()
+		return b.Bytes()
+	}
+	for i := 0; i < 3; i++ {
+		socket.ShrinkBuffer(c, 64)
+		c.SetPeek(false)
+		var te *socket.TruncatedError
+		for _, err := range c.Dump(context.Background(), ruleDump()) {
+			if err != nil && !errors.As(err, &te) {
+				t.Fatal(err)
+			}
+		}
+		if te == nil {
+			t.Fatalf("round %d: the dump was not truncated", i)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		n := 0
+		for _, err := range c.Dump(ctx, ruleDump()) {
+			if err != nil {
+				t.Fatalf("round %d: %v", i, err)
+			}
+			n++
+		}
+		cancel()
+		if n != 3 {
+			t.Fatalf("round %d: %d rules", i, n)
+		}
+	}
+}
