@@ -395,6 +395,14 @@ type barrier struct {
 	done chan struct{}
 }
 
+// Sync returns once the database has applied every notification the
+// kernel had queued when Sync was called: the effects of changes already
+// acknowledged to whoever made them, such as an ip command that has
+// returned, and what the database reads again because of them. A Snapshot
+// taken afterwards shows them. Sync returns at once if the database has
+// stopped following the kernel (see Err).
+func (db *DB) Sync(ctx context.Context) error { return db.catchUp(ctx) }
+
 // catchUp returns once the database has applied every notification the
 // kernel queued before the call: those of the changes just acknowledged,
 // with what the database reads again because of them. It returns at

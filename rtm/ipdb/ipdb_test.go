@@ -55,6 +55,14 @@ func wait(t testing.TB, db *DB, what string, cond func(*Snapshot) bool) {
 // oracle is the kernel itself.
 func checkMirror(t testing.TB, db *DB) {
 	t.Helper()
+	// Changes made behind the database's back may still be in flight (a
+	// link going down also removes its IPv6 addresses, each with its own
+	// notification): compare only once it has applied all of them.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := db.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
 	fresh, err := load(context.Background(), db.h, 0)
 	if err != nil {
 		t.Fatal(err)
