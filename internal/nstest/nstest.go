@@ -40,6 +40,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -102,6 +103,31 @@ type NS struct {
 // parallel.
 var counter atomic.Uint64
 
+var sweepOnce sync.Once
+
+// sweepOrphans deletes the namespaces of test processes that died without
+// running their cleanups (killed by a timeout, say): those named
+// "ipr-test-PID-N" whose PID no longer exists. A live process's
+// namespaces, whoever it is, are left alone.
+func sweepOrphans() {
+	names, err := netns.List()
+	if err != nil {
+		return
+	}
+	for _, name := range names {
+		var pid, n int
+		if _, err := fmt.Sscanf(name, "ipr-test-%d-%d", &pid, &n); err != nil || pid == os.Getpid() {
+			continue
+		}
+		if fmt.Sprintf("ipr-test-%d-%d", pid, n) != name {
+			continue
+		}
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); errors.Is(err, fs.ErrNotExist) {
+			netns.Delete(name)
+		}
+	}
+}
+
 // New creates a fresh named network namespace for t and registers its
 // deletion with t.Cleanup; the cleanup also checks that the name is gone.
 // The namespace has only a loopback device, which is down. New applies the
@@ -109,6 +135,7 @@ var counter atomic.Uint64
 func New(t testing.TB) *NS {
 	t.Helper()
 	RequirePrivileged(t)
+	sweepOnce.Do(sweepOrphans)
 	var name string
 	for {
 		name = fmt.Sprintf("ipr-test-%d-%d", os.Getpid(), counter.Add(1))

@@ -2,10 +2,12 @@ package nstest_test
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -143,4 +145,32 @@ func copyFile(dst, src string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// TestSweepOrphans leaves the namespace of a process that died without
+// cleaning up, and checks that the sweep deletes it and spares a live one.
+func TestSweepOrphans(t *testing.T) {
+	nstest.RequirePrivileged(t)
+	// A process that has surely exited: one we start and wait for.
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := fmt.Sprintf("ipr-test-%d-1", cmd.Process.Pid)
+	live := fmt.Sprintf("ipr-test-%d-999", os.Getppid())
+	for _, n := range []string{dead, live} {
+		if err := netns.Add(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer netns.Delete(live)
+	defer netns.Delete(dead)
+	nstest.SweepOrphans()
+	names, err := netns.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, dead) || !slices.Contains(names, live) {
+		t.Fatalf("after the sweep: %v (want %s gone, %s kept)", names, dead, live)
+	}
 }

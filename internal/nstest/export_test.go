@@ -1,0 +1,4 @@
+package nstest
+
+// SweepOrphans lets the external tests run the sweep directly.
+var SweepOrphans = sweepOrphans
