@@ -170,11 +170,7 @@ func (a Addr) CacheInfo() (AddrCacheInfo, bool) {
 // Get returns an attribute by pyroute2-style name ("local", "label",
 // ("cacheinfo", "ifa_valid")).
 func (a Addr) Get(path ...string) (Value, bool) {
-	if a.idx != nil {
-		return getPath(addrSchema, a.idx, a.Chain(), path)
-	}
-	c := a.Chain()
-	return getPath(addrSchema, c, c, path)
+	return lookup(addrSchema, a.idx, a.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -317,11 +317,7 @@ func (l Link) AFSpec(af uint16) nla.Chain {
 // Get("ifname"), Get("stats64", "rx_bytes"), Get("linkinfo", "data",
 // "vxlan_id"). Unknown types are named "attr_N".
 func (l Link) Get(path ...string) (Value, bool) {
-	if l.idx != nil {
-		return getPath(linkSchema, l.idx, l.Chain(), path)
-	}
-	c := l.Chain()
-	return getPath(linkSchema, c, c, path)
+	return lookup(linkSchema, l.idx, l.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name, in message

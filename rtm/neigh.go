@@ -263,11 +263,7 @@ func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second
 // Get returns an attribute by pyroute2-style name ("dst", "lladdr",
 // ("cacheinfo", "ndm_used")).
 func (n Neigh) Get(path ...string) (Value, bool) {
-	if n.idx != nil {
-		return getPath(neighSchema, n.idx, n.Chain(), path)
-	}
-	c := n.Chain()
-	return getPath(neighSchema, c, c, path)
+	return lookup(neighSchema, n.idx, n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

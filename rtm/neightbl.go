@@ -285,11 +285,7 @@ func (p *NeighParams) count(t uint16) *uint32 {
 // Get returns an attribute by pyroute2-style name ("name", ("parms",
 // "app_probes"), ("stats", "lookups")).
 func (t NeighTable) Get(path ...string) (Value, bool) {
-	if t.idx != nil {
-		return getPath(neighTableSchema, t.idx, t.Chain(), path)
-	}
-	c := t.Chain()
-	return getPath(neighTableSchema, c, c, path)
+	return lookup(neighTableSchema, t.idx, t.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -232,11 +232,7 @@ func (n Nexthop) Resilience() (NexthopResilience, bool) {
 // Get returns an attribute by pyroute2-style name ("id", "gateway",
 // ("res_group", "buckets")).
 func (n Nexthop) Get(path ...string) (Value, bool) {
-	if n.idx != nil {
-		return getPath(nexthopSchema, n.idx, n.Chain(), path)
-	}
-	c := n.Chain()
-	return getPath(nexthopSchema, c, c, path)
+	return lookup(nexthopSchema, n.idx, n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
@@ -689,11 +685,7 @@ func (nb NexthopBucket) IdleTime() time.Duration {
 // Get returns an attribute by pyroute2-style name ("id", ("res_bucket",
 // "nh_id")).
 func (nb NexthopBucket) Get(path ...string) (Value, bool) {
-	if nb.idx != nil {
-		return getPath(nexthopSchema, nb.idx, nb.Chain(), path)
-	}
-	c := nb.Chain()
-	return getPath(nexthopSchema, c, c, path)
+	return lookup(nexthopSchema, nb.idx, nb.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -335,11 +335,7 @@ func (r Route) NextHops() iter.Seq[NextHop] {
 // Get returns an attribute by pyroute2-style name ("dst", "gateway",
 // ("metrics", "mtu")).
 func (r Route) Get(path ...string) (Value, bool) {
-	if r.idx != nil {
-		return getPath(routeSchema, r.idx, r.Chain(), path)
-	}
-	c := r.Chain()
-	return getPath(routeSchema, c, c, path)
+	return lookup(routeSchema, r.idx, r.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -287,11 +287,7 @@ func (r Rule) FlowLabel() (label, mask uint32, ok bool) {
 // Get returns an attribute by pyroute2-style name ("priority", "table",
 // ("uid_range", "start")).
 func (r Rule) Get(path ...string) (Value, bool) {
-	if r.idx != nil {
-		return getPath(ruleSchema, r.idx, r.Chain(), path)
-	}
-	c := r.Chain()
-	return getPath(ruleSchema, c, c, path)
+	return lookup(ruleSchema, r.idx, r.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

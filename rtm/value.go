@@ -153,6 +153,16 @@ func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) 
 	return v.Get(path[1:]...)
 }
 
+// lookup resolves a path of names in a view's chain c, through the view's
+// index when it has one. The nil check cannot move into getPath: a nil
+// *nla.Index in the getter interface would not compare equal to nil.
+func lookup(s *schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) {
+	if idx != nil {
+		return getPath(s, idx, c, path)
+	}
+	return getPath(s, c, c, path)
+}
+
 // attrs yields every attribute of chain c, named by schema s.
 func attrs(s *schema, c nla.Chain) iter.Seq2[string, Value] {
 	return func(yield func(string, Value) bool) {
