@@ -1,0 +1,686 @@
+package nstest
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/netns"
+	"golang.org/x/sys/unix"
+)
+
+// Kernel features.
+//
+// Kernels are configured differently from machine to machine: one lacks
+// seg6 lightweight tunnels, another MPLS or bridge VLAN filtering, or a
+// link kind, qdisc or generic-netlink family. A test that needs such an
+// optional feature asks for it by name, and only what needs it is skipped
+// when the kernel lacks it, with a message that names it:
+//
+//	nstest.Require(t, "link:vlan")   // the whole test needs it
+//
+//	if nstest.Have(t, "seg6") {      // only this part needs it
+//		nstest.IP(t, ns, "route", "add", "10.9.0.0/16", "encap", "seg6", ...)
+//	}
+//
+// Have reports each missing feature once per test as a skipped subtest
+// named after the feature, so that the skip is counted while the rest of
+// the test still runs and can still fail. A missing feature is a skip even
+// under IPR_REQUIRE_PRIVILEGED=1: it is the kernel's configuration, not a
+// lack of privilege that CI must not hide.
+//
+// Each feature is probed at most once per test binary, when first asked
+// for, in a scratch namespace that is deleted right after; the answers are
+// cached. A name that is not in the table below fails the test, so that a
+// typo cannot skip a test for good.
+//
+// IPR_TEST_ASSUME_MISSING=seg6,mpls,... (or "all") makes the named features
+// count as missing without probing, so that the skip paths can be exercised
+// on any kernel. IPR_TEST_SKIPLOG=PATH appends a line "FEATURE<tab>TEST" to
+// PATH for each skip, which scripts/test.sh counts for its summary.
+
+const (
+	// AssumeMissingEnv is the environment variable listing, comma
+	// separated, features to treat as missing whatever the kernel has;
+	// "all" names every feature.
+	AssumeMissingEnv = "IPR_TEST_ASSUME_MISSING"
+	// SkipLogEnv is the environment variable naming a file to which each
+	// skip for a missing feature appends "FEATURE\tTEST\n".
+	SkipLogEnv = "IPR_TEST_SKIPLOG"
+	// SkipMarker begins the message of every skip for a missing feature.
+	SkipMarker = "nstest: kernel lacks feature "
+)
+
+// feature is a kernel feature a test may ask for by name.
+type feature struct {
+	name string
+	// what says what the feature is and, where one option governs it,
+	// the kernel configuration that provides it.
+	what  string
+	probe func(*scratch) (bool, error)
+}
+
+// Markers in iproute2's error output that mean the kernel lacks what was
+// asked for, rather than that the request was wrong.
+var (
+	lwtMissing   = []string{"lwt encapsulation type not supported"}
+	notSupported = []string{"Operation not supported", "Address family not supported"}
+	linkMissing  = []string{"Unknown device type"}
+	qdiscMissing = []string{"qdisc kind is unknown"}
+	clsMissing   = []string{"TC classifier not found", "Unknown filter"}
+	actMissing   = []string{"Failed to load TC action module"}
+	genlMissing  = []string{"No such file or directory"}
+)
+
+var (
+	registryOnce sync.Once
+	registry     []feature
+)
+
+// features returns the table of features, built on first use.
+func features() []feature {
+	registryOnce.Do(func() { registry = buildRegistry() })
+	return registry
+}
+
+func buildRegistry() []feature {
+	list := []feature{
+		{"seg6", "seg6 lightweight tunnels (CONFIG_IPV6_SEG6_LWTUNNEL)",
+			ipProbe(lwtMissing, "-6", "route", "add", "2001:db8:5e6::/48", "encap", "seg6", "mode", "encap",
+				"segs", "2001:db8::5,2001:db8::6", "dev", "p0")},
+		{"seg6local", "seg6local lightweight tunnels (CONFIG_IPV6_SEG6_LWTUNNEL)",
+			ipProbe(lwtMissing, "-6", "route", "add", "2001:db8:5e7::/48", "encap", "seg6local", "action", "End", "dev", "p0")},
+		{"mpls", "MPLS routing (CONFIG_MPLS_ROUTING)", probeMPLS},
+		{"mpls_iptunnel", "MPLS lightweight tunnels (CONFIG_MPLS_IPTUNNEL)",
+			ipProbe(lwtMissing, "route", "add", "10.255.0.0/16", "encap", "mpls", "100", "dev", "p0")},
+		{"vlan_filtering", "bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING)",
+			ipProbe(notSupported, "link", "add", "pbr0", "type", "bridge", "vlan_filtering", "1")},
+		{"nexthop", "nexthop objects (Linux 5.3)",
+			ipProbe(notSupported, "nexthop", "add", "id", "1", "via", "192.0.2.2", "dev", "p0")},
+		{"multipath", "multipath routes (CONFIG_IP_ROUTE_MULTIPATH)",
+			ipProbe([]string{"Multipath support not enabled"}, "route", "add", "10.254.0.0/16",
+				"nexthop", "via", "192.0.2.2", "nexthop", "via", "192.0.2.3")},
+		{"policy_routing", "policy routing rules (CONFIG_IP_MULTIPLE_TABLES)",
+			ipProbe(notSupported, "rule", "add", "pref", "100", "from", "10.253.0.0/16", "table", "100")},
+		{"ipv6_subtrees", "IPv6 source routes (CONFIG_IPV6_SUBTREES)",
+			ipProbe([]string{"IPV6_SUBTREES"}, "-6", "route", "add", "2001:db8:5e8::/48",
+				"from", "2001:db8:5e9::/48", "dev", "p0")},
+		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
+			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
+		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+	}
+	// Link kinds: "ip link add NAME [link p0] type KIND ARGS..." with
+	// arguments that a kernel with the kind accepts.
+	for _, k := range []struct {
+		kind, config string
+		lower        bool // needs a lower device
+		args         []string
+	}{
+		{"bareudp", "CONFIG_BAREUDP", false, []string{"dstport", "6635", "ethertype", "mpls_uc"}},
+		{"bond", "CONFIG_BONDING", false, nil},
+		{"bridge", "CONFIG_BRIDGE", false, nil},
+		{"dummy", "CONFIG_DUMMY", false, nil},
+		{"geneve", "CONFIG_GENEVE", false, []string{"id", "1", "remote", "192.0.2.9"}},
+		{"gre", "CONFIG_NET_IPGRE", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
+		{"gretap", "CONFIG_NET_IPGRE", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
+		{"ifb", "CONFIG_IFB", false, nil},
+		{"ip6gre", "CONFIG_IPV6_GRE", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1"}},
+		{"ip6tnl", "CONFIG_IPV6_TUNNEL", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1"}},
+		{"ipip", "CONFIG_NET_IPIP", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
+		{"ipvlan", "CONFIG_IPVLAN", true, nil},
+		{"macsec", "CONFIG_MACSEC", true, nil},
+		{"macvlan", "CONFIG_MACVLAN", true, nil},
+		{"macvtap", "CONFIG_MACVTAP", true, nil},
+		{"nlmon", "CONFIG_NLMON", false, nil},
+		{"sit", "CONFIG_IPV6_SIT", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
+		{"team", "CONFIG_NET_TEAM", false, nil},
+		{"vcan", "CONFIG_CAN_VCAN", false, nil},
+		{"veth", "CONFIG_VETH", false, []string{"peer", "name", "pkpeer"}},
+		{"vlan", "CONFIG_VLAN_8021Q", true, []string{"id", "7"}},
+		{"vrf", "CONFIG_NET_VRF", false, []string{"table", "10"}},
+		{"vxlan", "CONFIG_VXLAN", false, []string{"id", "1", "dstport", "4789"}},
+		{"wireguard", "CONFIG_WIREGUARD", false, nil},
+		{"xfrm", "CONFIG_XFRM_INTERFACE", false, []string{"if_id", "1"}},
+	} {
+		name := "pk" + k.kind
+		if len(name) > 15 {
+			name = name[:15]
+		}
+		args := []string{"link", "add", name}
+		if k.lower {
+			args = append(args, "link", "p0")
+		}
+		args = append(append(args, "type", k.kind), k.args...)
+		list = append(list, feature{"link:" + k.kind, k.kind + " links (" + k.config + ")", ipProbe(linkMissing, args...)})
+	}
+	// Queueing disciplines, on p0's root (or p1's ingress), removed again
+	// so that the next can take the place.
+	for _, q := range []struct {
+		kind, config string
+		args         []string
+	}{
+		{"bfifo", "CONFIG_NET_SCH_FIFO", nil},
+		{"cake", "CONFIG_NET_SCH_CAKE", nil},
+		{"drr", "CONFIG_NET_SCH_DRR", nil},
+		{"ets", "CONFIG_NET_SCH_ETS", []string{"bands", "2"}},
+		{"fq", "CONFIG_NET_SCH_FQ", nil},
+		{"fq_codel", "CONFIG_NET_SCH_FQ_CODEL", nil},
+		{"hfsc", "CONFIG_NET_SCH_HFSC", nil},
+		{"htb", "CONFIG_NET_SCH_HTB", nil},
+		{"netem", "CONFIG_NET_SCH_NETEM", nil},
+		{"pfifo", "CONFIG_NET_SCH_FIFO", nil},
+		{"pie", "CONFIG_NET_SCH_PIE", nil},
+		{"prio", "CONFIG_NET_SCH_PRIO", nil},
+		{"red", "CONFIG_NET_SCH_RED", []string{"limit", "400000", "avpkt", "1000", "bandwidth", "10mbit"}},
+		{"sfq", "CONFIG_NET_SCH_SFQ", nil},
+		{"tbf", "CONFIG_NET_SCH_TBF", []string{"rate", "1mbit", "burst", "10k", "latency", "50ms"}},
+	} {
+		add := append([]string{"qdisc", "add", "dev", "p0", "root", "handle", "1:", q.kind}, q.args...)
+		list = append(list, feature{"qdisc:" + q.kind, q.kind + " qdiscs (" + q.config + ")",
+			tcProbe(qdiscMissing, nil, add, []string{"qdisc", "del", "dev", "p0", "root"})})
+	}
+	for _, q := range []string{"clsact", "ingress"} {
+		list = append(list, feature{"qdisc:" + q, q + " qdiscs (CONFIG_NET_SCH_INGRESS)",
+			tcProbe(qdiscMissing, nil, []string{"qdisc", "add", "dev", "p1", q}, []string{"qdisc", "del", "dev", "p1", q})})
+	}
+	// Classifiers, on p0's ingress (a clsact qdisc made for them).
+	for i, c := range []struct {
+		kind, config string
+		args         []string
+	}{
+		{"basic", "CONFIG_NET_CLS_BASIC", nil},
+		{"cgroup", "CONFIG_NET_CLS_CGROUP", nil},
+		{"flower", "CONFIG_NET_CLS_FLOWER", nil},
+		{"fw", "CONFIG_NET_CLS_FW", nil},
+		{"matchall", "CONFIG_NET_CLS_MATCHALL", nil},
+		{"route", "CONFIG_NET_CLS_ROUTE4", nil},
+		{"u32", "CONFIG_NET_CLS_U32", nil},
+	} {
+		add := append([]string{"filter", "add", "dev", "p0", "ingress", "pref", fmt.Sprint(i + 1), "protocol", "all", c.kind}, c.args...)
+		list = append(list, feature{"cls:" + c.kind, c.kind + " classifiers (" + c.config + ")",
+			tcProbe(clsMissing, []string{"qdisc", "add", "dev", "p0", "clsact"}, add, nil)})
+	}
+	// Actions, added to the scratch namespace's action tables.
+	for _, a := range []struct {
+		kind, config string
+		args         []string
+	}{
+		{"connmark", "CONFIG_NET_ACT_CONNMARK", nil},
+		{"csum", "CONFIG_NET_ACT_CSUM", []string{"ip4h"}},
+		{"ct", "CONFIG_NET_ACT_CT", nil},
+		{"gact", "CONFIG_NET_ACT_GACT", []string{"pass"}},
+		{"mirred", "CONFIG_NET_ACT_MIRRED", []string{"egress", "redirect", "dev", "p1"}},
+		{"nat", "CONFIG_NET_ACT_NAT", []string{"ingress", "10.0.0.1", "10.0.0.2"}},
+		{"pedit", "CONFIG_NET_ACT_PEDIT", []string{"ex", "munge", "ip", "ttl", "set", "1"}},
+		{"police", "CONFIG_NET_ACT_POLICE", []string{"rate", "1mbit", "burst", "10k"}},
+		{"sample", "CONFIG_NET_ACT_SAMPLE", []string{"rate", "10", "group", "1"}},
+		{"skbedit", "CONFIG_NET_ACT_SKBEDIT", []string{"mark", "1"}},
+		{"tunnel_key", "CONFIG_NET_ACT_TUNNEL_KEY", []string{"unset"}},
+		{"vlan", "CONFIG_NET_ACT_VLAN", []string{"pop"}},
+	} {
+		add := append([]string{"actions", "add", "action", a.kind}, a.args...)
+		list = append(list, feature{"act:" + a.kind, a.kind + " actions (" + a.config + ")", tcProbe(actMissing, nil, add, nil)})
+	}
+	// Generic-netlink families, by the name the kernel registers.
+	for _, g := range []struct{ family, what string }{
+		{"devlink", "devlink (CONFIG_NET_DEVLINK)"},
+		{"ethtool", "ethtool netlink (CONFIG_ETHTOOL_NETLINK)"},
+		{"IOAM6", "IPv6 IOAM (CONFIG_IPV6_IOAM6_LWTUNNEL)"},
+		{"macsec", "MACsec (CONFIG_MACSEC)"},
+		{"mptcp_pm", "the MPTCP path manager (CONFIG_MPTCP)"},
+		{"netdev", "the netdev family (Linux 6.3)"},
+		{"nl80211", "nl80211 (CONFIG_CFG80211)"},
+		{"SEG6", "the SEG6 family (CONFIG_IPV6_SEG6_HMAC or seg6)"},
+		{"TASKSTATS", "taskstats (CONFIG_TASKSTATS)"},
+		{"tcp_metrics", "TCP metrics (CONFIG_INET)"},
+		{"team", "team (CONFIG_NET_TEAM)"},
+		{"wireguard", "WireGuard (CONFIG_WIREGUARD)"},
+	} {
+		list = append(list, feature{"genl:" + g.family, "the generic-netlink family " + g.what, genlProbe(g.family)})
+	}
+	return list
+}
+
+// lookup returns the feature called name.
+func lookup(name string) (*feature, bool) {
+	all := features()
+	for i := range all {
+		if all[i].name == name {
+			return &all[i], true
+		}
+	}
+	return nil, false
+}
+
+// probeResult is the cached answer of a feature's probe.
+type probeResult struct {
+	present bool
+	err     error
+}
+
+var (
+	probeMu sync.Mutex
+	probed  map[string]probeResult
+	// probeRuns counts each feature's probes, for the cache's test.
+	probeRuns map[string]int
+)
+
+// probe answers, for each of names, whether the kernel has it, probing
+// those not yet probed in one scratch namespace.
+func probe(names []string) map[string]probeResult {
+	probeMu.Lock()
+	defer probeMu.Unlock()
+	if probed == nil {
+		probed, probeRuns = map[string]probeResult{}, map[string]int{}
+	}
+	var s *scratch
+	for _, n := range names {
+		if _, ok := probed[n]; ok {
+			continue
+		}
+		f, _ := lookup(n)
+		if s == nil {
+			s = &scratch{}
+			defer s.close()
+		}
+		present, err := f.probe(s)
+		if err != nil {
+			err = fmt.Errorf("nstest: probing kernel feature %s: %w", n, err)
+		}
+		probed[n] = probeResult{present, err}
+		probeRuns[n]++
+	}
+	out := make(map[string]probeResult, len(names))
+	for _, n := range names {
+		out[n] = probed[n]
+	}
+	return out
+}
+
+// missing applies the feature policy to names: it fails t for a name that
+// is not a known feature, applies the privilege policy, and returns for
+// each missing feature the skip message.
+func missing(t testing.TB, names []string) (absent []string, why map[string]string) {
+	t.Helper()
+	for _, n := range names {
+		if _, ok := lookup(n); !ok {
+			t.Fatalf("nstest: unknown kernel feature %q (see the table in internal/nstest/features.go)", n)
+		}
+	}
+	assumed, err := assumedMissing()
+	if err != nil {
+		t.Fatal(err)
+	}
+	RequirePrivileged(t)
+	var toProbe []string
+	for _, n := range names {
+		if !assumed(n) {
+			toProbe = append(toProbe, n)
+		}
+	}
+	results := probe(toProbe)
+	why = map[string]string{}
+	for _, n := range names {
+		f, _ := lookup(n)
+		if assumed(n) {
+			why[n] = fmt.Sprintf("%s%s: %s (assumed missing by %s)", SkipMarker, n, f.what, AssumeMissingEnv)
+		} else if r := results[n]; r.err != nil {
+			t.Fatal(r.err)
+		} else if r.present {
+			continue
+		} else {
+			why[n] = fmt.Sprintf("%s%s: %s", SkipMarker, n, f.what)
+		}
+		if !slices.Contains(absent, n) {
+			absent = append(absent, n)
+		}
+	}
+	return absent, why
+}
+
+// assumedMissing parses IPR_TEST_ASSUME_MISSING, afresh on each call so
+// that a test can set it with t.Setenv.
+func assumedMissing() (func(string) bool, error) {
+	v := strings.TrimSpace(os.Getenv(AssumeMissingEnv))
+	if v == "" {
+		return func(string) bool { return false }, nil
+	}
+	var names []string
+	for _, n := range strings.Split(v, ",") {
+		n = strings.TrimSpace(n)
+		switch {
+		case n == "":
+		case n == "all":
+			return func(string) bool { return true }, nil
+		default:
+			if _, ok := lookup(n); !ok {
+				return nil, fmt.Errorf("nstest: %s names an unknown kernel feature %q", AssumeMissingEnv, n)
+			}
+			names = append(names, n)
+		}
+	}
+	return func(n string) bool { return slices.Contains(names, n) }, nil
+}
+
+// Require skips t unless the kernel has every one of features, with a
+// message that names those it lacks. An unknown feature name fails t. The
+// privilege policy of [RequirePrivileged] applies first.
+func Require(t testing.TB, features ...string) {
+	t.Helper()
+	absent, why := missing(t, features)
+	if len(absent) == 0 {
+		return
+	}
+	msgs := make([]string, len(absent))
+	for i, n := range absent {
+		msgs[i] = why[n]
+		logSkip(t, n, t.Name())
+	}
+	t.Skip(strings.Join(msgs, "; "))
+}
+
+// reported remembers which missing features Have has reported for which
+// test, so that each is reported once per test.
+var (
+	reportedMu sync.Mutex
+	reported   map[reportKey]bool
+)
+
+type reportKey struct {
+	t    testing.TB
+	name string
+}
+
+// Have reports whether the kernel has every one of features, for a test
+// that leaves out only the part that needs them. Each missing feature is
+// reported once per test: for a *testing.T as a skipped subtest named
+// after the feature, whose message names it, so that the skip is counted;
+// for a benchmark in its log. An unknown feature name fails t. The
+// privilege policy of [RequirePrivileged] applies first.
+func Have(t testing.TB, features ...string) bool {
+	t.Helper()
+	absent, why := missing(t, features)
+	for _, n := range absent {
+		reportedMu.Lock()
+		if reported == nil {
+			reported = map[reportKey]bool{}
+		}
+		k := reportKey{t, n}
+		done := reported[k]
+		reported[k] = true
+		reportedMu.Unlock()
+		if done {
+			continue
+		}
+		t.Cleanup(func() {
+			reportedMu.Lock()
+			delete(reported, k)
+			reportedMu.Unlock()
+		})
+		if tt, ok := t.(*testing.T); ok {
+			tt.Run(n, func(t *testing.T) {
+				logSkip(t, n, t.Name())
+				t.Skip(why[n])
+			})
+		} else {
+			logSkip(t, n, t.Name())
+			t.Logf("leaving out what needs it: %s", why[n])
+		}
+	}
+	return len(absent) == 0
+}
+
+// logSkip appends the skip to the file IPR_TEST_SKIPLOG names, if any.
+func logSkip(t testing.TB, feature, test string) {
+	t.Helper()
+	path := os.Getenv(SkipLogEnv)
+	if path == "" {
+		return
+	}
+	// One write of one short line to a file opened for appending, so that
+	// the lines of test binaries running at once do not interleave.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err == nil {
+		_, err = f.WriteString(feature + "\t" + test + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		t.Errorf("nstest: recording the skip in %s: %v", SkipLogEnv, err)
+	}
+}
+
+// scratch is the namespace in which probes run, made on first use: lo up,
+// and a veth pair p0/p1, up, with p0 at 192.0.2.1/24 and 2001:db8::1/64.
+type scratch struct {
+	name   string
+	handle *netns.Handle
+	ip     string
+	err    error // of the set-up, returned to every probe
+	ready  bool
+	pre    []string // tc commands already run
+	n      int
+}
+
+// setup makes the namespace if it is not made yet.
+func (s *scratch) setup() error {
+	if s.ready || s.err != nil {
+		return s.err
+	}
+	s.ready = true
+	if s.ip, s.err = exec.LookPath("ip"); s.err != nil {
+		return s.err
+	}
+	sweepOnce.Do(sweepOrphans)
+	for {
+		s.name = fmt.Sprintf("ipr-test-%d-%d", os.Getpid(), counter.Add(1))
+		err := netns.Add(s.name)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			s.name, s.err = "", err
+			return err
+		}
+	}
+	if s.handle, s.err = netns.Open(s.name); s.err != nil {
+		return s.err
+	}
+	for _, c := range [][]string{
+		{"link", "set", "lo", "up"},
+		{"link", "add", "p0", "type", "veth", "peer", "name", "p1"},
+		{"link", "set", "p0", "up"},
+		{"link", "set", "p1", "up"},
+		{"addr", "add", "192.0.2.1/24", "dev", "p0"},
+		{"addr", "add", "2001:db8::1/64", "dev", "p0", "nodad"},
+	} {
+		if _, err := s.run(append([]string{s.ip, "-n", s.name}, c...)); err != nil {
+			s.err = fmt.Errorf("setting up the scratch namespace: %w", err)
+			return s.err
+		}
+	}
+	return nil
+}
+
+func (s *scratch) close() {
+	if s.handle != nil {
+		s.handle.Close()
+	}
+	if s.name != "" {
+		netns.Delete(s.name)
+	}
+}
+
+// run runs argv and returns its standard error; a failure's error carries
+// the command and its standard error.
+func (s *scratch) run(argv []string) (string, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	// A probe must not wait forever on a wedged tool.
+	cmd.WaitDelay = time.Second
+	timer := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
+	defer timer.Stop()
+	err := cmd.Run()
+	if err != nil {
+		err = fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return stderr.String(), err
+}
+
+// try runs argv: the feature is present if it succeeds, absent if it fails
+// with one of the markers in its standard error; any other failure is the
+// probe's error.
+func (s *scratch) try(absent []string, argv []string) (bool, error) {
+	stderr, err := s.run(argv)
+	if err == nil {
+		return true, nil
+	}
+	for _, m := range absent {
+		if strings.Contains(stderr, m) {
+			return false, nil
+		}
+	}
+	return false, err
+}
+
+// ipProbe probes with "ip -n SCRATCH args...".
+func ipProbe(absent []string, args ...string) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		if err := s.setup(); err != nil {
+			return false, err
+		}
+		return s.try(absent, append([]string{s.ip, "-n", s.name}, args...))
+	}
+}
+
+// tcProbe probes with "tc add..." in the scratch namespace, after running
+// pre once per namespace if it is not nil, and runs del afterwards if it
+// is not nil.
+func tcProbe(absent, pre, add, del []string) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		if err := s.setup(); err != nil {
+			return false, err
+		}
+		tc := []string{s.ip, "netns", "exec", s.name, "tc"}
+		if key := strings.Join(pre, " "); pre != nil && !slices.Contains(s.pre, key) {
+			if _, err := s.run(append(slices.Clone(tc), pre...)); err != nil {
+				return false, err
+			}
+			s.pre = append(s.pre, key)
+		}
+		ok, err := s.try(absent, append(slices.Clone(tc), add...))
+		if ok && del != nil {
+			_, err = s.run(append(slices.Clone(tc), del...))
+		}
+		return ok, err
+	}
+}
+
+// genlProbe asks the kernel for a generic-netlink family with iproute2's
+// genl; families are the kernel's, not a namespace's.
+func genlProbe(family string) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		genl, err := exec.LookPath("genl")
+		if err != nil {
+			return false, err
+		}
+		return s.try(genlMissing, []string{genl, "ctrl", "get", "name", family})
+	}
+}
+
+// probeMPLS checks for the MPLS label table size of the scratch
+// namespace, which exists only with MPLS routing, and sets it, as a test of
+// MPLS routes must.
+func probeMPLS(s *scratch) (bool, error) {
+	if err := s.setup(); err != nil {
+		return false, err
+	}
+	present := true
+	err := netns.Do(s.handle, func() error {
+		// /proc/sys/net is the namespace of the thread that opens it.
+		err := os.WriteFile("/proc/sys/net/mpls/platform_labels", []byte("16"), 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			present, err = false, nil
+		}
+		return err
+	})
+	return present && err == nil, err
+}
+
+// probeNftables lists the scratch namespace's nf_tables tables over
+// NETLINK_NETFILTER (iproute2 has no nft).
+func probeNftables(s *scratch) (bool, error) {
+	if err := s.setup(); err != nil {
+		return false, err
+	}
+	var present bool
+	err := netns.Do(s.handle, func() error {
+		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_NETFILTER)
+		if errors.Is(err, unix.EPROTONOSUPPORT) {
+			return nil // no nfnetlink at all
+		}
+		if err != nil {
+			return fmt.Errorf("netfilter socket: %w", err)
+		}
+		defer unix.Close(fd)
+		// A reply that never comes must not hang the test.
+		tv := unix.Timeval{Sec: 5}
+		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+			return err
+		}
+		// nlmsghdr, then nfgenmsg {family AF_UNSPEC, version 0, res_id 0}.
+		req := make([]byte, unix.NLMSG_HDRLEN+4)
+		ne := binary.NativeEndian
+		ne.PutUint32(req[0:], uint32(len(req)))
+		ne.PutUint16(req[4:], unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETTABLE)
+		ne.PutUint16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
+		ne.PutUint32(req[8:], 1)
+		if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+			return fmt.Errorf("netfilter request: %w", err)
+		}
+		buf := make([]byte, 1<<16)
+		for {
+			n, _, err := unix.Recvfrom(fd, buf, 0)
+			if err != nil {
+				return fmt.Errorf("netfilter reply: %w", err)
+			}
+			msgs, err := syscall.ParseNetlinkMessage(buf[:n])
+			if err != nil {
+				return fmt.Errorf("netfilter reply: %w", err)
+			}
+			for _, m := range msgs {
+				switch m.Header.Type {
+				case unix.NLMSG_DONE:
+					present = true
+					return nil
+				case unix.NLMSG_ERROR:
+					if len(m.Data) < 4 {
+						return errors.New("netfilter reply: short error")
+					}
+					switch errno := unix.Errno(-int32(ne.Uint32(m.Data))); errno {
+					case 0:
+						present = true
+						return nil
+					case unix.EINVAL, unix.EOPNOTSUPP, unix.EPROTONOSUPPORT:
+						return nil // nfnetlink without nf_tables
+					default:
+						return fmt.Errorf("netfilter reply: %w", errno)
+					}
+				}
+			}
+		}
+	})
+	return present, err
+}
