@@ -22,8 +22,13 @@
 #	CI                      when true, a step that cannot run fails instead
 #	                        of being skipped with a warning
 #
+#	IPR_TEST_ASSUME_MISSING  kernel features the tests treat as missing,
+#	                        comma separated, or "all" (see the README)
+#
 # As root, IPR_REQUIRE_PRIVILEGED=1 is exported, so that tests which need
-# the kernel fail rather than skip.
+# the kernel fail rather than skip. A kernel feature the kernel lacks is a
+# skip even so, of the part of a test that needs it; the summary ends with
+# the features that were missing and how many subtests each skipped.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -92,7 +97,30 @@ step_test() {
 	else
 		echo "not root: tests that need the kernel will skip"
 	fi
-	go test -race -count=1 -timeout "$TEST_TIMEOUT" ./...
+	# Each skip for a missing kernel feature appends "FEATURE<tab>TEST" to
+	# this file (internal/nstest), for the summary.
+	skiplog=$(mktemp)
+	local rc=0
+	IPR_TEST_SKIPLOG=$skiplog go test -race -count=1 -timeout "$TEST_TIMEOUT" ./... || rc=$?
+	if [[ -s $skiplog ]]; then
+		echo "skipped for want of kernel features:"
+		sort "$skiplog" | indent
+	fi
+	return "$rc"
+}
+
+# missing_features prints the summary's line of kernel features that were
+# missing in the test step, with the number of subtests each skipped.
+missing_features() {
+	if [[ -z $skiplog ]]; then
+		return
+	fi
+	local line
+	line=$(cut -f1 "$skiplog" | sort | uniq -c | awk '
+		{ s = s sep $2 " (" $1 (($1 == 1) ? " subtest" : " subtests") " skipped)"; sep = ", " }
+		END { print (s == "") ? "none" : s }')
+	echo "kernel features missing: $line"
+	rm -f "$skiplog"
 }
 
 step_fuzz() {
@@ -176,6 +204,7 @@ results=()
 current=
 started=
 step_note=
+skiplog=
 
 summary() {
 	local rc=$?
@@ -193,6 +222,7 @@ summary() {
 	elif ((rc == 0)); then
 		echo "all steps passed"
 	fi
+	missing_features
 	# A plain count last, the line CI readers look for.
 	local passed=0 skipped=0 failed=0
 	for r in "${results[@]}"; do

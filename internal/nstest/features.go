@@ -118,6 +118,16 @@ func buildRegistry() []feature {
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+		// Rule selectors newer than many kernels and than iproute2 6.1.
+		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
+			ruleProbe(unix.AF_INET, fraDSCP, nlAttr(fraDSCP, []byte{46}))},
+		{"rule:dscp_mask", "the DSCP mask rule selector (Linux 6.17)",
+			ruleProbe(unix.AF_INET, fraDSCPMask, nlAttr(fraDSCP, []byte{0x20}), nlAttr(fraDSCPMask, []byte{0x38}))},
+		{"rule:flowlabel", "the IPv6 flow label rule selector (Linux 6.13)",
+			ruleProbe(unix.AF_INET6, fraFlowLabel, nlAttr(fraFlowLabel, beUint32(0x12340)), nlAttr(fraFlowLabelMask, beUint32(0xffff0)))},
+		{"rule:port_mask", "rule port masks (Linux 6.15)",
+			ruleProbe(unix.AF_INET, fraDportMask, nlAttr(unix.FRA_IP_PROTO, []byte{unix.IPPROTO_UDP}),
+				nlAttr(unix.FRA_DPORT_RANGE, slices.Concat(nlUint16(0x1200), nlUint16(0x1200))), nlAttr(fraDportMask, nlUint16(0xff00)))},
 	}
 	// Link kinds: "ip link add NAME [link p0] type KIND ARGS..." with
 	// arguments that a kernel with the kind accepts.
@@ -627,60 +637,176 @@ func probeNftables(s *scratch) (bool, error) {
 	}
 	var present bool
 	err := netns.Do(s.handle, func() error {
-		fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_NETFILTER)
+		c, err := dialNetlink(unix.NETLINK_NETFILTER)
 		if errors.Is(err, unix.EPROTONOSUPPORT) {
 			return nil // no nfnetlink at all
 		}
 		if err != nil {
-			return fmt.Errorf("netfilter socket: %w", err)
-		}
-		defer unix.Close(fd)
-		// A reply that never comes must not hang the test.
-		tv := unix.Timeval{Sec: 5}
-		if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
 			return err
 		}
-		// nlmsghdr, then nfgenmsg {family AF_UNSPEC, version 0, res_id 0}.
-		req := make([]byte, unix.NLMSG_HDRLEN+4)
-		ne := binary.NativeEndian
-		ne.PutUint32(req[0:], uint32(len(req)))
-		ne.PutUint16(req[4:], unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETTABLE)
-		ne.PutUint16(req[6:], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-		ne.PutUint32(req[8:], 1)
-		if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-			return fmt.Errorf("netfilter request: %w", err)
+		defer c.close()
+		// nfgenmsg {family AF_UNSPEC, version 0, res_id 0}.
+		_, err = c.request(unix.NFNL_SUBSYS_NFTABLES<<8|unix.NFT_MSG_GETTABLE, unix.NLM_F_DUMP, make([]byte, 4))
+		switch {
+		case err == nil:
+			present = true
+		case errors.Is(err, unix.EINVAL), errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.EPROTONOSUPPORT):
+			err = nil // nfnetlink without nf_tables
 		}
-		buf := make([]byte, 1<<16)
-		for {
-			n, _, err := unix.Recvfrom(fd, buf, 0)
-			if err != nil {
-				return fmt.Errorf("netfilter reply: %w", err)
-			}
-			msgs, err := syscall.ParseNetlinkMessage(buf[:n])
-			if err != nil {
-				return fmt.Errorf("netfilter reply: %w", err)
-			}
-			for _, m := range msgs {
-				switch m.Header.Type {
-				case unix.NLMSG_DONE:
-					present = true
-					return nil
-				case unix.NLMSG_ERROR:
-					if len(m.Data) < 4 {
-						return errors.New("netfilter reply: short error")
-					}
-					switch errno := unix.Errno(-int32(ne.Uint32(m.Data))); errno {
-					case 0:
-						present = true
-						return nil
-					case unix.EINVAL, unix.EOPNOTSUPP, unix.EPROTONOSUPPORT:
-						return nil // nfnetlink without nf_tables
-					default:
-						return fmt.Errorf("netfilter reply: %w", errno)
-					}
-				}
-			}
-		}
+		return err
 	})
 	return present, err
+}
+
+// Rule attributes newer than x/sys/unix (linux/fib_rules.h).
+const (
+	fraDSCP          = 25
+	fraFlowLabel     = 26
+	fraFlowLabelMask = 27
+	fraDportMask     = 29
+	fraDSCPMask      = 30
+)
+
+// ruleProbe adds a rule of family with the attributes attrs (encoded by
+// nlAttr) in the scratch namespace, over rtnetlink since iproute2 may not
+// know them, and looks for the attribute want in the kernel's dump of it:
+// a kernel older than the attribute either refuses it or, parsing rules
+// liberally, ignores it.
+func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		if err := s.setup(); err != nil {
+			return false, err
+		}
+		s.n++
+		prio := uint32(1000 + s.n)
+		// struct fib_rule_hdr: family, dst_len, src_len, tos, table,
+		// res1, res2, action (FR_ACT_TO_TBL), flags.
+		hdr := []byte{family, 0, 0, 0, 0, 0, 0, unix.FR_ACT_TO_TBL, 0, 0, 0, 0}
+		req := slices.Concat(append([][]byte{hdr, nlAttr(unix.FRA_PRIORITY, nlUint32(prio)),
+			nlAttr(unix.FRA_TABLE, nlUint32(10))}, attrs...)...)
+		var present bool
+		err := netns.Do(s.handle, func() error {
+			c, err := dialNetlink(unix.NETLINK_ROUTE)
+			if err != nil {
+				return err
+			}
+			defer c.close()
+			_, err = c.request(unix.RTM_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
+			if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ERANGE) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			rules, err := c.request(unix.RTM_GETRULE, unix.NLM_F_DUMP, hdr)
+			if err != nil {
+				return err
+			}
+			for _, r := range rules {
+				if r.Header.Type != unix.RTM_NEWRULE || len(r.Data) < len(hdr) {
+					continue
+				}
+				found := map[uint16][]byte{}
+				for b := r.Data[len(hdr):]; len(b) >= unix.SizeofRtAttr; {
+					n := int(binary.NativeEndian.Uint16(b))
+					if n < unix.SizeofRtAttr || n > len(b) {
+						break
+					}
+					found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
+					b = b[min(len(b), (n+3)&^3):]
+				}
+				if p := found[unix.FRA_PRIORITY]; len(p) == 4 && binary.NativeEndian.Uint32(p) == prio {
+					_, present = found[want]
+				}
+			}
+			return nil
+		})
+		return present, err
+	}
+}
+
+// nlAttr encodes a netlink attribute, padded.
+func nlAttr(typ uint16, data []byte) []byte {
+	b := make([]byte, (unix.SizeofRtAttr+len(data)+3)&^3)
+	binary.NativeEndian.PutUint16(b, uint16(unix.SizeofRtAttr+len(data)))
+	binary.NativeEndian.PutUint16(b[2:], typ)
+	copy(b[unix.SizeofRtAttr:], data)
+	return b
+}
+
+func nlUint32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
+func nlUint16(v uint16) []byte { return binary.NativeEndian.AppendUint16(nil, v) }
+func beUint32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+
+// nlConn is a netlink socket for the probes that iproute2 cannot express.
+type nlConn struct {
+	fd  int
+	seq uint32
+}
+
+// dialNetlink opens a netlink socket of protocol proto in the calling
+// thread's namespace.
+func dialNetlink(proto int) (*nlConn, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
+	if err != nil {
+		return nil, fmt.Errorf("netlink socket: %w", err)
+	}
+	// A reply that never comes must not hang the test.
+	tv := unix.Timeval{Sec: 10}
+	if err := unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("netlink socket: %w", err)
+	}
+	return &nlConn{fd: fd}, nil
+}
+
+func (c *nlConn) close() { unix.Close(c.fd) }
+
+// request sends a request of type typ with body, acknowledged, and returns
+// the messages of the reply up to the acknowledgement or the dump's end;
+// the kernel's error is an unix.Errno.
+func (c *nlConn) request(typ, flags uint16, body []byte) ([]syscall.NetlinkMessage, error) {
+	c.seq++
+	req := make([]byte, unix.NLMSG_HDRLEN, unix.NLMSG_HDRLEN+len(body))
+	ne := binary.NativeEndian
+	ne.PutUint32(req[0:], uint32(unix.NLMSG_HDRLEN+len(body)))
+	ne.PutUint16(req[4:], typ)
+	ne.PutUint16(req[6:], flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
+	ne.PutUint32(req[8:], c.seq)
+	req = append(req, body...)
+	if err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return nil, fmt.Errorf("netlink request: %w", err)
+	}
+	var out []syscall.NetlinkMessage
+	buf := make([]byte, 1<<16)
+	for {
+		n, _, err := unix.Recvfrom(c.fd, buf, 0)
+		if err != nil {
+			return nil, fmt.Errorf("netlink reply: %w", err)
+		}
+		msgs, err := syscall.ParseNetlinkMessage(buf[:n])
+		if err != nil {
+			return nil, fmt.Errorf("netlink reply: %w", err)
+		}
+		for _, m := range msgs {
+			if m.Header.Seq != c.seq {
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_DONE:
+				return out, nil
+			case unix.NLMSG_ERROR:
+				if len(m.Data) < 4 {
+					return nil, errors.New("netlink reply: short error")
+				}
+				if errno := unix.Errno(-int32(ne.Uint32(m.Data))); errno != 0 {
+					return nil, fmt.Errorf("netlink reply: %w", errno)
+				}
+				return out, nil
+			default:
+				m.Data = slices.Clone(m.Data)
+				out = append(out, m)
+			}
+		}
+	}
 }
