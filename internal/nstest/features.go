@@ -118,6 +118,7 @@ func buildRegistry() []feature {
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
 		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
 			ruleProbe(unix.AF_INET, fraDSCP, nlAttr(fraDSCP, []byte{46}))},
@@ -653,6 +654,42 @@ func probeNftables(s *scratch) (bool, error) {
 		case errors.Is(err, unix.EINVAL), errors.Is(err, unix.EOPNOTSUPP), errors.Is(err, unix.EPROTONOSUPPORT):
 			err = nil // nfnetlink without nf_tables
 		}
+		return err
+	})
+	return present, err
+}
+
+// probeWideWeights adds a nexthop group with a weight over 256 over
+// rtnetlink (iproute2 6.1 cannot): older kernels refuse the high byte of
+// the weight, which was reserved.
+func probeWideWeights(s *scratch) (bool, error) {
+	if err := s.setup(); err != nil {
+		return false, err
+	}
+	for _, c := range [][]string{
+		{"nexthop", "add", "id", "100", "dev", "p0"},
+		{"nexthop", "add", "id", "101", "via", "192.0.2.9", "dev", "p0"},
+	} {
+		if _, err := s.run(append([]string{s.ip, "-n", s.name}, c...)); err != nil {
+			return false, err
+		}
+	}
+	// struct nhmsg, NHA_ID, and NHA_GROUP holding struct nexthop_grp
+	// {id, weight, weight_high, resvd2} with the weights less one.
+	grp := slices.Concat(nlUint32(100), []byte{0, 0}, nlUint16(0), nlUint32(101), []byte{43, 1}, nlUint16(0))
+	req := slices.Concat(make([]byte, 8), nlAttr(unix.NHA_ID, nlUint32(102)), nlAttr(unix.NHA_GROUP, grp))
+	var present bool
+	err := netns.Do(s.handle, func() error {
+		c, err := dialNetlink(unix.NETLINK_ROUTE)
+		if err != nil {
+			return err
+		}
+		defer c.close()
+		_, err = c.request(unix.RTM_NEWNEXTHOP, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
+		if errors.Is(err, unix.EINVAL) {
+			return nil
+		}
+		present = err == nil
 		return err
 	})
 	return present, err
