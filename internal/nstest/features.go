@@ -2,6 +2,7 @@ package nstest
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -19,36 +20,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Kernel features.
-//
-// Kernels are configured differently from machine to machine: one lacks
-// seg6 lightweight tunnels, another MPLS or bridge VLAN filtering, or a
-// link kind, qdisc or generic-netlink family. A test that needs such an
-// optional feature asks for it by name, and only what needs it is skipped
-// when the kernel lacks it, with a message that names it:
-//
-//	nstest.Require(t, "link:vlan")   // the whole test needs it
-//
-//	if nstest.Have(t, "seg6") {      // only this part needs it
-//		nstest.IP(t, ns, "route", "add", "10.9.0.0/16", "encap", "seg6", ...)
-//	}
-//
-// Have reports each missing feature once per test as a skipped subtest
-// named after the feature, so that the skip is counted while the rest of
-// the test still runs and can still fail. A missing feature is a skip even
-// under IPR_REQUIRE_PRIVILEGED=1: it is the kernel's configuration, not a
-// lack of privilege that CI must not hide.
-//
-// Each feature is probed at most once per test binary, when first asked
-// for, in a scratch namespace that is deleted right after; the answers are
-// cached. A name that is not in the table below fails the test, so that a
-// typo cannot skip a test for good.
-//
-// IPR_TEST_ASSUME_MISSING=seg6,mpls,... (or "all") makes the named features
-// count as missing without probing, so that the skip paths can be exercised
-// on any kernel. IPR_TEST_SKIPLOG=PATH appends a line "FEATURE<tab>TEST" to
-// PATH for each skip, which scripts/test.sh counts for its summary.
-
+// The environment of the kernel feature probes (see the package
+// documentation).
 const (
 	// AssumeMissingEnv is the environment variable listing, comma
 	// separated, features to treat as missing whatever the kernel has;
@@ -319,8 +292,9 @@ func probe(names []string) map[string]probeResult {
 }
 
 // missing applies the feature policy to names: it fails t for a name that
-// is not a known feature, applies the privilege policy, and returns for
-// each missing feature the skip message.
+// is not a known feature (or a bad IPR_TEST_ASSUME_MISSING), applies the
+// privilege policy, probes, and returns the missing features with the skip
+// message of each.
 func missing(t testing.TB, names []string) (absent []string, why map[string]string) {
 	t.Helper()
 	for _, n := range names {
@@ -338,6 +312,9 @@ func missing(t testing.TB, names []string) (absent []string, why map[string]stri
 		if !assumed(n) {
 			toProbe = append(toProbe, n)
 		}
+	}
+	if len(toProbe) > 0 {
+		ipPath(t) // the probes' tool, under the same policy
 	}
 	results := probe(toProbe)
 	why = map[string]string{}
@@ -384,8 +361,9 @@ func assumedMissing() (func(string) bool, error) {
 }
 
 // Require skips t unless the kernel has every one of features, with a
-// message that names those it lacks. An unknown feature name fails t. The
-// privilege policy of [RequirePrivileged] applies first.
+// message that names those it lacks. An unknown feature name fails t;
+// then the privilege policy of [RequirePrivileged] applies, since probing
+// needs root.
 func Require(t testing.TB, features ...string) {
 	t.Helper()
 	absent, why := missing(t, features)
@@ -416,8 +394,9 @@ type reportKey struct {
 // that leaves out only the part that needs them. Each missing feature is
 // reported once per test: for a *testing.T as a skipped subtest named
 // after the feature, whose message names it, so that the skip is counted;
-// for a benchmark in its log. An unknown feature name fails t. The
-// privilege policy of [RequirePrivileged] applies first.
+// for a benchmark in its log. An unknown feature name fails t; then the
+// privilege policy of [RequirePrivileged] applies, since probing needs
+// root.
 func Have(t testing.TB, features ...string) bool {
 	t.Helper()
 	absent, why := missing(t, features)
@@ -536,13 +515,13 @@ func (s *scratch) close() {
 // run runs argv and returns its standard error; a failure's error carries
 // the command and its standard error.
 func (s *scratch) run(argv []string) (string, error) {
-	cmd := exec.Command(argv[0], argv[1:]...)
+	// A probe must not wait forever on a wedged tool.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	// A probe must not wait forever on a wedged tool.
 	cmd.WaitDelay = time.Second
-	timer := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
-	defer timer.Stop()
 	err := cmd.Run()
 	if err != nil {
 		err = fmt.Errorf("%s: %v: %s", strings.Join(argv, " "), err, bytes.TrimSpace(stderr.Bytes()))

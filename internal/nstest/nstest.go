@@ -13,6 +13,34 @@
 // where it fails instead: a CI run that silently skipped every kernel test
 // would prove nothing.
 //
+// Kernel features: kernels are configured differently from machine to
+// machine (one lacks seg6 lightweight tunnels, another MPLS, bridge VLAN
+// filtering, a link kind, a qdisc or a generic-netlink family). A test that
+// needs such an optional feature asks for it by name: [Require] skips the
+// whole test when the kernel lacks it, and [Have] reports whether it has
+// it, so that the test leaves out only the part that needs it. Have
+// reports each missing feature once per test as a skipped subtest named
+// after the feature, so that the skip is counted while the rest of the test
+// still runs and can still fail. Skip messages begin with [SkipMarker] and
+// name the feature and the kernel option or version that provides it. A
+// missing feature is a skip even under IPR_REQUIRE_PRIVILEGED=1: it is the
+// kernel's configuration, not a lack of privilege that CI must not hide.
+//
+// Each feature is probed at most once per test binary, when first asked
+// for, in a scratch namespace that is deleted right after (with iproute2,
+// or over netlink where iproute2 cannot say it); the answers are cached.
+// The names are those of the table in features.go ("seg6", "mpls",
+// "vlan_filtering", "link:vlan", "qdisc:htb", "cls:u32", "act:mirred",
+// "genl:ethtool", "nftables", ...); a name not in it fails the test, so
+// that a typo cannot skip a test for good. New probes are added to that
+// table.
+//
+// IPR_TEST_ASSUME_MISSING=seg6,mpls,... (or "all") makes the named
+// features count as missing without probing, so that the skip paths can
+// be exercised on any kernel. IPR_TEST_SKIPLOG=PATH appends a line
+// "FEATURE<tab>TEST" to PATH for each such skip, which scripts/test.sh
+// counts for its summary.
+//
 // A typical test:
 //
 //	func TestLoopbackUp(t *testing.T) {
