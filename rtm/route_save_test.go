@@ -3,9 +3,11 @@ package rtm_test
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,6 +22,9 @@ import (
 func saveNamespace(t *testing.T, fill bool) *nstest.NS {
 	t.Helper()
 	ns := nstest.New(t)
+	// No link-local addresses: their local routes would appear, as DAD
+	// completes, between the dumps and snapshots that are compared.
+	nstest.Run(t, ns, "sysctl", "-qw", "net.ipv6.conf.default.addr_gen_mode=1")
 	cmds := [][]string{
 		{"link", "set", "lo", "up"},
 		{"link", "add", "s0", "type", "veth", "peer", "name", "s1"},
@@ -48,6 +53,10 @@ func saveNamespace(t *testing.T, fill bool) *nstest.NS {
 	for _, c := range cmds {
 		nstest.IP(t, ns, c...)
 	}
+	// The routes the kernel adds once it sees the links' carrier, which
+	// the comparisons of two namespaces must not catch half made.
+	nstest.WaitIP(t, ns, []string{"local 2001:db8:1::1 dev s0 proto kernel metric 0 ",
+		"multicast ff00::/8 dev s0 ", "multicast ff00::/8 dev s1 "}, "-6", "route", "show", "table", "local")
 	return ns
 }
 
@@ -136,11 +145,25 @@ func ipRestore(t *testing.T, ns *nstest.NS, dump []byte) error {
 	return nil
 }
 
-// routeTables returns ip's JSON listing of every route of both families.
+// routeTables returns ip's JSON listing of every route of both families,
+// a route a line, sorted: the kernel lists routes to one prefix through
+// different links (each link's fe80::/64 and ff00::/8) in the order it
+// added them, which is the order in which it happened to see the links'
+// carrier come up.
 func routeTables(t *testing.T, ns *nstest.NS) string {
 	t.Helper()
-	return nstest.IP(t, ns, "-j", "-4", "route", "show", "table", "all") +
-		nstest.IP(t, ns, "-j", "-6", "route", "show", "table", "all")
+	var lines []string
+	for _, family := range []string{"-4", "-6"} {
+		var routes []json.RawMessage
+		if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", family, "route", "show", "table", "all")), &routes); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range routes {
+			lines = append(lines, string(r))
+		}
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // TestRouteRestoreRoundTrips restores a dump of ip's with ip (the oracle)

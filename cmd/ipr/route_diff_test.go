@@ -245,6 +245,10 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 			"addr add 2001:db8:1::1/64 dev s0 nodad"}, routes...) {
 			ipCommand(t, n, cmd)
 		}
+		// The routes the kernel adds once it sees the links' carrier,
+		// which the comparison must not catch half made.
+		nstest.WaitIP(t, n, []string{"local 2001:db8:1::1 dev s0 proto kernel metric 0 ",
+			"multicast ff00::/8 dev s0 ", "multicast ff00::/8 dev s1 "}, "-6", "route", "show", "table", "local")
 		return n
 	}
 	src := fresh("route add 192.0.2.0/24 via 10.1.0.2 metric 10 mtu lock 1400",
@@ -274,9 +278,12 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader(dump), &out, &errb); code != 0 {
 		t.Fatalf("ipr route restore: exit %d: %s", code, errb.String())
 	}
+	// Sorted: routes to one prefix through different links (each link's
+	// ff00::/8) are listed in the order the kernel happened to see the
+	// links' carrier come up.
 	for _, fam := range []string{"-4", "-6"} {
-		want := nstest.IP(t, oracle, fam, "-j", "route", "show", "table", "all")
-		if got := nstest.IP(t, ours, fam, "-j", "route", "show", "table", "all"); got != want {
+		want := sortedJSON(t, nstest.IP(t, oracle, fam, "-j", "route", "show", "table", "all"))
+		if got := sortedJSON(t, nstest.IP(t, ours, fam, "-j", "route", "show", "table", "all")); got != want {
 			t.Errorf("%s after ipr route restore:\n%s\nafter ip route restore:\n%s", fam, got, want)
 		}
 	}

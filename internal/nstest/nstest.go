@@ -71,6 +71,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
@@ -215,6 +216,27 @@ func (ns *NS) remove(t testing.TB) {
 func IP(t testing.TB, ns *NS, args ...string) string {
 	t.Helper()
 	return run(t, exec.Command(ipPath(t), append([]string{"-n", ns.Name}, args...)...))
+}
+
+// WaitIP runs "ip -n NAME args..." until its output contains every one of
+// want, and fails t if it does not within ten seconds. It is for what the
+// kernel sets up asynchronously, such as the routes it adds once it has
+// seen a link's carrier come up (the local route of an IPv6 address, each
+// link's ff00::/8), which a test comparing two namespaces must wait for.
+func WaitIP(t testing.TB, ns *NS, want []string, args ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out := IP(t, ns, args...)
+		missing := slices.DeleteFunc(slices.Clone(want), func(w string) bool { return strings.Contains(out, w) })
+		if len(missing) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nstest: after 10 s, ip %s still lacks %q:\n%s", strings.Join(args, " "), missing, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Run runs the program name with args inside ns and returns its standard
