@@ -101,21 +101,28 @@ func TestRequirePrivilegedPolicy(t *testing.T) {
 		{"nobody", []string{"--reuid=65534", "--regid=65534", "--clear-groups"}, "needs root"},
 		{"no CAP_SYS_ADMIN", []string{"--bounding-set=-sys_admin"}, "needs CAP_SYS_ADMIN"},
 	} {
-		for _, require := range []string{"", "1"} {
-			args := append(c.drop, "--", bin, "-test.run=^TestPolicyHelper$", "-test.v")
-			cmd := exec.Command(setpriv, args...)
-			cmd.Env = append(os.Environ(), "NSTEST_POLICY_HELPER=1", nstest.RequireEnv+"="+require)
-			out, err := cmd.CombinedOutput()
-			report := string(out)
-			switch {
-			case strings.Contains(report, "reached"):
-				t.Errorf("%s, %s=%q: the test ran:\n%s", c.name, nstest.RequireEnv, require, report)
-			case !strings.Contains(report, c.reason):
-				t.Errorf("%s, %s=%q: output lacks %q:\n%s", c.name, nstest.RequireEnv, require, c.reason, report)
-			case require == "" && (err != nil || !strings.Contains(report, "--- SKIP")):
-				t.Errorf("%s: want a skip, got %v:\n%s", c.name, err, report)
-			case require == "1" && (err == nil || !strings.Contains(report, "--- FAIL")):
-				t.Errorf("%s, %s=1: want a failure, got %v:\n%s", c.name, nstest.RequireEnv, err, report)
+		// The helper calls New, or first asks for a kernel feature that
+		// is missing: the policy still applies, before the feature's skip.
+		for _, entry := range []string{"new", "feature"} {
+			for _, require := range []string{"", "1"} {
+				args := append(c.drop, "--", bin, "-test.run=^TestPolicyHelper$", "-test.v")
+				cmd := exec.Command(setpriv, args...)
+				cmd.Env = append(os.Environ(), "NSTEST_POLICY_HELPER="+entry, nstest.RequireEnv+"="+require,
+					nstest.AssumeMissingEnv+"=seg6", nstest.SkipLogEnv+"=",
+					"GORACE="+strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
+				out, err := cmd.CombinedOutput()
+				report := string(out)
+				name := c.name + ", " + entry
+				switch {
+				case strings.Contains(report, "reached"):
+					t.Errorf("%s, %s=%q: the test ran:\n%s", name, nstest.RequireEnv, require, report)
+				case !strings.Contains(report, c.reason) || strings.Contains(report, nstest.SkipMarker):
+					t.Errorf("%s, %s=%q: output lacks %q, or skips for the feature:\n%s", name, nstest.RequireEnv, require, c.reason, report)
+				case require == "" && (err != nil || !strings.Contains(report, "--- SKIP")):
+					t.Errorf("%s: want a skip, got %v:\n%s", name, err, report)
+				case require == "1" && (err == nil || !strings.Contains(report, "--- FAIL")):
+					t.Errorf("%s, %s=1: want a failure, got %v:\n%s", name, nstest.RequireEnv, err, report)
+				}
 			}
 		}
 	}
@@ -123,10 +130,14 @@ func TestRequirePrivilegedPolicy(t *testing.T) {
 
 // TestPolicyHelper is the child of TestRequirePrivilegedPolicy.
 func TestPolicyHelper(t *testing.T) {
-	if os.Getenv("NSTEST_POLICY_HELPER") != "1" {
+	switch os.Getenv("NSTEST_POLICY_HELPER") {
+	case "new":
+		nstest.New(t)
+	case "feature":
+		nstest.Require(t, "seg6")
+	default:
 		t.Skip("runs only as the child of TestRequirePrivilegedPolicy")
 	}
-	nstest.New(t)
 	t.Log("reached")
 }
 
