@@ -92,20 +92,26 @@ func routeNamespace(t testing.TB) *nstest.NS {
 		"neigh add 2001:db8:1::5 lladdr 02:00:00:00:00:25 dev s0 router",
 		"neigh add proxy 10.1.0.99 dev s0",
 		"neigh add proxy 2001:db8:1::99 dev s0",
-		"link add br0 type bridge",
-		"link set br0 up",
-		"link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 dev s0 nolearning",
-		"link set vx0 master br0",
-		"link set vx0 up",
 	} {
 		ipCommand(t, ns, cmd)
 	}
-	for _, cmd := range []string{
-		"fdb add 02:00:00:00:01:01 dev vx0 master static",
-		"fdb append 00:00:00:00:00:00 dev vx0 dst 10.1.0.50",
-		"fdb add 02:00:00:00:01:02 dev vx0 dst 10.1.0.51 self",
-	} {
-		nstest.Run(t, ns, "bridge", strings.Fields(cmd)...)
+	if nstest.Have(t, "link:bridge", "link:vxlan") {
+		for _, cmd := range []string{
+			"link add br0 type bridge",
+			"link set br0 up",
+			"link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 dev s0 nolearning",
+			"link set vx0 master br0",
+			"link set vx0 up",
+		} {
+			nstest.IP(t, ns, strings.Fields(cmd)...)
+		}
+		for _, cmd := range []string{
+			"fdb add 02:00:00:00:01:01 dev vx0 master static",
+			"fdb append 00:00:00:00:00:00 dev vx0 dst 10.1.0.50",
+			"fdb add 02:00:00:00:01:02 dev vx0 dst 10.1.0.51 self",
+		} {
+			nstest.Run(t, ns, "bridge", strings.Fields(cmd)...)
+		}
 	}
 	// Forwarding, for "route get ... iif".
 	nstest.Run(t, ns, "sysctl", "-qw", "net.ipv4.ip_forward=1")
