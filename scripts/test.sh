@@ -99,7 +99,7 @@ step_test() {
 	fi
 	# Each skip for a missing kernel feature appends "FEATURE<tab>TEST" to
 	# this file (internal/nstest), for the summary.
-	skiplog=$(mktemp)
+	skiplog=${skiplog:-$(mktemp)}
 	local rc=0
 	IPR_TEST_SKIPLOG=$skiplog go test -race -count=1 -timeout "$TEST_TIMEOUT" ./... || rc=$?
 	if [[ -s $skiplog ]]; then
