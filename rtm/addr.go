@@ -278,6 +278,12 @@ func (s *AddrSpec) validate(del bool) error {
 	if s.Index <= 0 {
 		return fmt.Errorf("invalid interface index %d", s.Index)
 	}
+	if err := checkPrefix("address", s.Prefix); err != nil {
+		return err
+	}
+	if err := checkPrefix("peer", s.Peer); err != nil {
+		return err
+	}
 	if !s.Prefix.IsValid() {
 		return errors.New("no valid address prefix")
 	}

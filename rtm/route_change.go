@@ -97,6 +97,9 @@ func (s *RouteSpec) validate() error {
 			return fmt.Errorf("MPLS label %d exceeds 20 bits", s.Label)
 		}
 	} else {
+		if err := checkPrefix("destination", s.Dst); err != nil {
+			return err
+		}
 		if !s.Dst.IsValid() {
 			return errors.New("no destination prefix (use 0.0.0.0/0 or ::/0 for a default route)")
 		}
@@ -108,6 +111,9 @@ func (s *RouteSpec) validate() error {
 		}
 	}
 	fam4 := s.family() == unix.AF_INET
+	if err := checkPrefix("source", s.Src); err != nil {
+		return err
+	}
 	if s.Src.IsValid() && s.Src.Addr().Is4() != fam4 {
 		return fmt.Errorf("source %v and destination %v differ in family", s.Src, s.Dst)
 	}
