@@ -20,3 +20,17 @@ func checkPrefix(what string, p netip.Prefix) error {
 	}
 	return fmt.Errorf("%s %v: prefix length out of range for IPv6 (0-128)", what, a)
 }
+
+// withPrefix names the object of an operation by its prefix, for errors:
+// "route add 10.0.0.0/8". A prefix whose length is out of range shows its
+// address alone, and an unset one nothing, rather than netip's "invalid
+// Prefix".
+func withPrefix(op string, p netip.Prefix) string {
+	switch {
+	case p.IsValid():
+		return op + " " + p.String()
+	case p.Addr().IsValid():
+		return op + " " + p.Addr().String()
+	}
+	return op
+}

@@ -344,9 +344,9 @@ func routeName(op string, s *RouteSpec) string {
 		return fmt.Sprintf("%s mpls %d", op, s.Label)
 	}
 	if s.Table != 0 && s.Table != unix.RT_TABLE_MAIN {
-		return fmt.Sprintf("%s %v table %d", op, s.Dst, s.Table)
+		return fmt.Sprintf("%s table %d", withPrefix(op, s.Dst), s.Table)
 	}
-	return fmt.Sprintf("%s %v", op, s.Dst)
+	return withPrefix(op, s.Dst)
 }
 
 // Flags of the route-changing requests, as iproute2 sends them.
