@@ -77,8 +77,8 @@ type Stats struct {
 
 // Conn is a netlink socket. Its exchanges ([Conn.Execute], [Conn.Dump],
 // [Conn.Batch], [Conn.Recv]) are serialised: a Conn is safe for concurrent
-// use, but one exchange waits for another to finish. Use several Conns for
-// parallelism.
+// use, but one exchange waits for another to finish, or for its own
+// context to end. Use several Conns for parallelism.
 type Conn struct {
 	protocol int
 	file     *os.File

@@ -139,7 +139,8 @@ func (c *Conn) finish(ctx context.Context, stop func() bool) {
 // valid only during the call. An error from onReply is returned once the
 // exchange is over, so that the socket stays in step.
 //
-// Dump requests (NLM_F_DUMP) must use [Conn.Dump].
+// Dump requests (NLM_F_DUMP) must use [Conn.Dump]. [ErrOverrun] means the
+// acknowledgement was lost: the change may have been made.
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
 	seq, stop, err := c.start(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
 	if err != nil {
@@ -271,8 +272,9 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // inconsistent (NLM_F_DUMP_INTR); see wire.Retry.
 //
 // The socket is held for the whole iteration: the loop body must not use
-// the same Conn. Breaking out early is allowed; the rest of the dump is
-// discarded before the socket's next exchange.
+// the same Conn. Breaking out early is allowed, and so is a panic in the
+// loop body, which releases the socket; the rest of the dump is discarded
+// before the socket's next exchange.
 func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
 		seq, stop, err := c.start(ctx, "Dump", req, func(f uint16) uint16 {
@@ -411,8 +413,9 @@ func (e *BatchError) Unwrap() error { return e.Err }
 
 // ErrUnknownOutcome is the result of a batched request whose outcome was
 // lost: an overrun dropped replies while it was processed, so whether it
-// failed is unknown. A Batch that reports it should be checked against the
-// kernel's state.
+// failed is unknown. A request whose NLM_F_ECHO copy arrived is known to
+// have succeeded and never gets it. A Batch that reports it should be
+// checked against the kernel's state.
 var ErrUnknownOutcome = errors.New("socket: outcome of request unknown: its reply may have been lost to an overrun")
 
 // Batch sends every request in msgs, pipelined in as few sendmsg calls as
