@@ -107,7 +107,7 @@ func (bt *Batch) run(ctx context.Context, onReply func(int, wire.Message) error)
 	}
 	c, err := bt.h.get(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("rtm: batch: %w", err)
+		return nil, err
 	}
 	defer bt.h.discard(&c)
 	bt.ran = true

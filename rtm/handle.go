@@ -251,7 +251,7 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 	}
 	c, err := h.get(ctx)
 	if err != nil {
-		return opError(op, err)
+		return err
 	}
 	defer h.discard(&c)
 	err = c.Execute(ctx, b.Bytes(), onReply)
@@ -270,7 +270,7 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 	}
 	c, err := h.get(ctx)
 	if err != nil {
-		return opError(op, err)
+		return err
 	}
 	defer h.discard(&c)
 	err = c.Query(ctx, b.Bytes(), onReply)
@@ -312,7 +312,7 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 		}
 		c, err := h.get(ctx)
 		if err != nil {
-			yield(wire.Message{}, opError(op, err))
+			yield(wire.Message{}, err)
 			return
 		}
 		defer h.discard(&c)

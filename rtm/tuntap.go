@@ -75,7 +75,7 @@ func (h *Handle) TunTapOpen(ctx context.Context, s TunTap) (*os.File, error) {
 		}
 	}
 	if ctx == nil {
-		return nil, fmt.Errorf("rtm: %s: %w", op, errNilContext)
+		return nil, errNilContext
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rtm: %s: %w", op, err)

@@ -168,7 +168,9 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 					return err
 				}
 				if ack.Errno != 0 {
-					c.dirty = false
+					// A failed multi-part reply's DONE may yet be
+					// followed by the ack: then leave it to drain.
+					c.dirty = m.Header.Type == unix.NLMSG_DONE
 					return c.kernelErr(ack, req)
 				}
 				if m.Header.Type == unix.NLMSG_DONE {
