@@ -519,7 +519,13 @@ func (c *Conn) recv() (Datagram, error) {
 			if err := c.rc.Read(c.recvFn); err != nil {
 				return Datagram{}, err
 			}
-			if c.rerr == nil && c.n > len(c.buf) && c.from.Pid == 0 {
+			if c.rerr != nil {
+				// The kernel reports an error, an overrun's ENOBUFS
+				// above all, to one receive only: this one.
+				d, _, err := c.received()
+				return d, err
+			}
+			if c.n > len(c.buf) && c.from.Pid == 0 {
 				c.buf = make([]byte, wire.Align(c.n))
 			}
 		}

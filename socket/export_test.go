@@ -11,3 +11,12 @@ func ShrinkBuffer(c *Conn, n int) {
 	c.buf = make([]byte, n)
 	c.release()
 }
+
+// BufferSize returns the size of c's receive buffer.
+func BufferSize(c *Conn) int {
+	if c.acquire(context.Background()) != nil {
+		return -1
+	}
+	defer c.release()
+	return len(c.buf)
+}

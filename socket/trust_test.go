@@ -289,3 +289,49 @@ func TestFloodDuringDump(t *testing.T) {
 		}
 	}
 }
+
+// TestForeignDatagramsDoNotGrowBuffer sends a peeking socket datagrams
+// larger than its buffer from another port: they are dropped unread, and
+// must not make the socket grow its buffer to fit them, as the size check
+// before each receive used to.
+func TestForeignDatagramsDoNotGrowBuffer(t *testing.T) {
+	c, ns := dial(t, socket.Config{})
+	c.SetPeek(true)
+	if err := hostile.Send(ns.Handle, c.PortID(), 1, 2*socket.DefaultBufferSize, 1); err != nil {
+		t.Fatal(err)
+	}
+	hostile.Within(t, "a call after a large datagram", func() {
+		if err := getLo(context.Background(), c); err != nil {
+			t.Error(err)
+		}
+	})
+	if got := socket.BufferSize(c); got != socket.DefaultBufferSize {
+		t.Errorf("receive buffer grew to %d bytes for another port's datagram", got)
+	}
+}
+
+// TestFloodPeekingSocket is TestFloodIdleSocket on a socket that checks
+// each datagram's size first (rtm's sockets do, once they have dumped
+// links with VF information). The kernel reports an overrun to one
+// receive only, and the size check's used to swallow it: then even the
+// first call waited forever for the reply the overrun had dropped.
+func TestFloodPeekingSocket(t *testing.T) {
+	c, ns := dial(t, socket.Config{})
+	c.SetPeek(true)
+	for round := range 3 {
+		n, err := hostile.Flood(ns.Handle, c.PortID(), 1, 4096, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 4 {
+			hostile.Within(t, fmt.Sprintf("round %d, call %d after %d datagrams", round, i, n), func() {
+				if err := getLo(context.Background(), c); err != nil && (i > 0 || !errors.Is(err, socket.ErrOverrun)) {
+					t.Errorf("round %d, call %d: %v", round, i, err)
+				}
+			})
+		}
+	}
+	if s := c.Stats(); s.Overruns == 0 {
+		t.Errorf("stats %+v: no overrun reported", s)
+	}
+}
