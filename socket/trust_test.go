@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -334,4 +335,28 @@ func TestFloodPeekingSocket(t *testing.T) {
 	if s := c.Stats(); s.Overruns == 0 {
 		t.Errorf("stats %+v: no overrun reported", s)
 	}
+}
+
+// TestCloseFreesWaiters checks that Close frees a call waiting, with no
+// deadline, for a socket another goroutine holds.
+func TestCloseFreesWaiters(t *testing.T) {
+	c, _ := dial(t, socket.Config{})
+	holding, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	go func() {
+		for range c.Dump(context.Background(), linkDumpRequest()) {
+			close(holding)
+			<-release
+			return
+		}
+	}()
+	<-holding
+	waited := make(chan error, 1)
+	go func() { waited <- getLo(context.Background(), c) }()
+	c.Close()
+	hostile.Within(t, "a call waiting for the socket when it was closed", func() {
+		if err := <-waited; !errors.Is(err, net.ErrClosed) {
+			t.Errorf("waiting call = %v, want net.ErrClosed", err)
+		}
+	})
 }
