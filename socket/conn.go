@@ -42,7 +42,10 @@ type Config struct {
 	// offending attribute unless the request is still at hand.
 	CapAck bool
 	// NoENOBUFS stops the kernel from reporting receive-queue overruns
-	// (NETLINK_NO_ENOBUFS): lost notifications go unnoticed. Rarely right.
+	// (NETLINK_NO_ENOBUFS): lost notifications go unnoticed. Rarely right,
+	// and never for a socket that makes requests: a reply dropped from a
+	// full queue then goes unreported too, and the request waits for it
+	// until its context ends.
 	NoENOBUFS bool
 	// ListenAllNSID delivers notifications from every namespace that has
 	// an id in this one, each with that id (NETLINK_LISTEN_ALL_NSID).
