@@ -278,6 +278,12 @@ func (s *AddrSpec) validate(del bool) error {
 	if s.Index <= 0 {
 		return fmt.Errorf("invalid interface index %d", s.Index)
 	}
+	if err := checkPrefix("address", s.Prefix); err != nil {
+		return err
+	}
+	if err := checkPrefix("peer", s.Peer); err != nil {
+		return err
+	}
 	if !s.Prefix.IsValid() {
 		return errors.New("no valid address prefix")
 	}
@@ -364,9 +370,9 @@ func (h *Handle) addrOp(ctx context.Context, op string, typ, flags uint16, s Add
 	b := h.newBuilder()
 	if err := encodeAddr(b, typ, flags, &s); err != nil {
 		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s %v: %w", op, s.Prefix, err)
+		return fmt.Errorf("rtm: %s: %w", withPrefix(op, s.Prefix), err)
 	}
-	return h.execute(ctx, fmt.Sprintf("%s %v", op, s.Prefix), b, nil)
+	return h.execute(ctx, withPrefix(op, s.Prefix), b, nil)
 }
 
 // AddrAdd adds an address; it fails with EEXIST if it is already there.

@@ -2,6 +2,7 @@ package rtm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ipr-go/ipr/wire"
@@ -14,10 +15,13 @@ import (
 //
 // Each adding method validates its request and returns an error at once,
 // before anything is sent; a request that fails validation is not added.
-// A Batch is not safe for concurrent use; Run may be called once.
+// A Batch is not safe for concurrent use. It is sent once: a second Run
+// or RunEcho returns an error and sends nothing, since sending its
+// requests again would repeat every change.
 type Batch struct {
 	h   *Handle
 	b   wire.Builder
+	ran bool
 	ops []string
 	// lazy marks the ops that hold only a verb: the object is described
 	// from the request's bytes, and only if it fails, so that successful
@@ -91,6 +95,9 @@ func (bt *Batch) AddrDel(s AddrSpec) error {
 func (bt *Batch) Run(ctx context.Context) ([]error, error) { return bt.run(ctx, nil) }
 
 func (bt *Batch) run(ctx context.Context, onReply func(int, wire.Message) error) ([]error, error) {
+	if bt.ran {
+		return nil, errors.New("rtm: batch already run: a Batch is sent once (use a new one to send its requests again)")
+	}
 	if bt.b.Err() != nil {
 		return nil, bt.b.Err()
 	}
@@ -98,12 +105,14 @@ func (bt *Batch) run(ctx context.Context, onReply func(int, wire.Message) error)
 	if len(bt.ops) == 0 {
 		return results, nil
 	}
-	c, err := bt.h.get()
+	c, err := bt.h.get(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer bt.h.discard(&c)
+	bt.ran = true
 	err = c.Batch(ctx, bt.b.Bytes(), results, onReply)
-	bt.h.put(c)
+	bt.h.put(&c)
 	i := 0
 	for m, ferr := range wire.Messages(bt.b.Bytes()) {
 		if ferr != nil || i >= len(results) {
@@ -127,6 +136,9 @@ func (bt *Batch) run(ctx context.Context, onReply func(int, wire.Message) error)
 // index of its request. The message is valid only during the call; an
 // error from onEcho becomes that request's result.
 func (bt *Batch) RunEcho(ctx context.Context, onEcho func(i int, m wire.Message) error) ([]error, error) {
+	if bt.ran {
+		return bt.run(ctx, onEcho) // the error, before the requests are touched
+	}
 	buf := bt.b.Bytes()
 	for off := 0; off+wire.HeaderLen <= len(buf); {
 		native.PutUint16(buf[off+6:], native.Uint16(buf[off+6:])|unix.NLM_F_ECHO)

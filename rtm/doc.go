@@ -24,4 +24,16 @@
 // each. Errors from the kernel unwrap to their unix.Errno, so
 // errors.Is(err, unix.EEXIST) works, and carry the kernel's extended-ACK
 // message and the operation that failed.
+//
+// A Handle cannot be wedged by its caller or by another process. Every call
+// refuses a nil context with an error before it borrows a socket, and no
+// call waits for a socket: it opens one when none is idle. A socket that a
+// panic carries out of its exchange — in the body of a loop over a dump,
+// or in a [Batch.RunEcho] callback — is closed, never returned to the
+// pool. A socket whose queue overflowed, for instance because another
+// process with CAP_NET_ADMIN flooded it, reports [socket.ErrOverrun] to the
+// call that met the overrun and empties its queue before its next request
+// (see package socket). Specifications are checked before anything is
+// sent: a prefix built with a length out of range (an IPv4 /33) is named
+// as such.
 package rtm

@@ -139,7 +139,7 @@ func Dial(opts ...Option) (*Handle, error) {
 		h.Close()
 		return nil, err
 	}
-	h.put(c)
+	h.put(&c)
 	return h, nil
 }
 
@@ -157,8 +157,22 @@ func (h *Handle) dial() (*socket.Conn, error) {
 // ErrClosed is returned by calls on a closed Handle.
 var ErrClosed = errors.New("rtm: handle closed")
 
-// get borrows a socket.
-func (h *Handle) get() (*socket.Conn, error) {
+// errNilContext is returned by every call given a nil context, before
+// anything is borrowed or sent.
+var errNilContext = errors.New("rtm: nil context")
+
+// get borrows a socket for a call with ctx. It never waits: with no idle
+// socket, it opens one. Every borrower follows get with
+//
+//	defer h.discard(&c)
+//
+// and, once the socket's exchange has returned, h.put(&c): a socket that a
+// panic (in a callback or in the body of a loop over a dump) carries out
+// of its exchange is closed, not pooled.
+func (h *Handle) get(ctx context.Context) (*socket.Conn, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if h.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -170,15 +184,31 @@ func (h *Handle) get() (*socket.Conn, error) {
 	}
 }
 
-// put returns a borrowed socket, closing it when the pool is full.
-func (h *Handle) put(c *socket.Conn) {
+// put returns a borrowed socket to the pool, closing it when the pool is
+// full, and clears *c so that the deferred discard leaves it alone.
+func (h *Handle) put(c **socket.Conn) {
+	conn := *c
+	*c = nil
 	if !h.closed.Load() {
 		select {
-		case h.idle <- c:
+		case h.idle <- conn:
 			return
 		default:
 		}
 	}
+	h.close(conn)
+}
+
+// discard closes a borrowed socket that put did not take back: its
+// exchange was cut short by a panic.
+func (h *Handle) discard(c **socket.Conn) {
+	if *c != nil {
+		h.close(*c)
+		*c = nil
+	}
+}
+
+func (h *Handle) close(c *socket.Conn) {
 	h.mu.Lock()
 	delete(h.open, c)
 	h.mu.Unlock()
@@ -219,12 +249,13 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 	if err := b.Err(); err != nil {
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	c, err := h.get()
+	c, err := h.get(ctx)
 	if err != nil {
 		return err
 	}
+	defer h.discard(&c)
 	err = c.Execute(ctx, b.Bytes(), onReply)
-	h.put(c)
+	h.put(&c)
 	return opError(op, err)
 }
 
@@ -237,12 +268,13 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 	if err := b.Err(); err != nil {
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	c, err := h.get()
+	c, err := h.get(ctx)
 	if err != nil {
 		return err
 	}
+	defer h.discard(&c)
 	err = c.Query(ctx, b.Bytes(), onReply)
-	h.put(c)
+	h.put(&c)
 	if err != nil && describe {
 		if m, _, ok, ferr := wire.Next(b.Bytes()); ferr == nil && ok {
 			op += " " + describeMessage(m)
@@ -278,25 +310,32 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 			yield(wire.Message{}, fmt.Errorf("rtm: %s: %w", op, err))
 			return
 		}
-		c, err := h.get()
+		c, err := h.get(ctx)
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
 		}
-		defer h.put(c)
+		defer h.discard(&c)
 		if peek {
 			// A link with many VFs makes a message larger than the
 			// kernel's usual 32 KiB dump datagrams; never lose one.
 			c.SetPeek(true)
 		}
-		for m, err := range c.Dump(ctx, b.Bytes()) {
-			if err != nil {
-				yield(m, opError(op, err))
-				return
-			}
-			if !yield(m, nil) {
-				return
-			}
+		// A panic in the caller's loop body unwinds through yield and
+		// skips put: the socket, mid-dump, is closed.
+		streamDump(ctx, op, c, b.Bytes(), yield)
+		h.put(&c)
+	}
+}
+
+func streamDump(ctx context.Context, op string, c *socket.Conn, req []byte, yield func(wire.Message, error) bool) {
+	for m, err := range c.Dump(ctx, req) {
+		if err != nil {
+			yield(m, opError(op, err))
+			return
+		}
+		if !yield(m, nil) {
+			return
 		}
 	}
 }

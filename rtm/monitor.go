@@ -92,7 +92,9 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 // notification the kernel had queued when Sync was called, such as those of
 // changes just acknowledged. It is how a consumer waits for the effects of
 // its own changes without sleeping. Sync may be called while another
-// goroutine iterates Events.
+// goroutine iterates Events. An overrun can take the barrier's answer with
+// it: after an Event with Overrun set, call Sync again rather than wait
+// for an earlier id.
 func (m *Monitor) Sync() (uint32, error) {
 	// Any request answered in order will do: the loopback device, which
 	// every namespace has at index 1, is the cheapest.

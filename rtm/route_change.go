@@ -97,6 +97,9 @@ func (s *RouteSpec) validate() error {
 			return fmt.Errorf("MPLS label %d exceeds 20 bits", s.Label)
 		}
 	} else {
+		if err := checkPrefix("destination", s.Dst); err != nil {
+			return err
+		}
 		if !s.Dst.IsValid() {
 			return errors.New("no destination prefix (use 0.0.0.0/0 or ::/0 for a default route)")
 		}
@@ -108,6 +111,9 @@ func (s *RouteSpec) validate() error {
 		}
 	}
 	fam4 := s.family() == unix.AF_INET
+	if err := checkPrefix("source", s.Src); err != nil {
+		return err
+	}
 	if s.Src.IsValid() && s.Src.Addr().Is4() != fam4 {
 		return fmt.Errorf("source %v and destination %v differ in family", s.Src, s.Dst)
 	}
@@ -338,9 +344,9 @@ func routeName(op string, s *RouteSpec) string {
 		return fmt.Sprintf("%s mpls %d", op, s.Label)
 	}
 	if s.Table != 0 && s.Table != unix.RT_TABLE_MAIN {
-		return fmt.Sprintf("%s %v table %d", op, s.Dst, s.Table)
+		return fmt.Sprintf("%s table %d", withPrefix(op, s.Dst), s.Table)
 	}
-	return fmt.Sprintf("%s %v", op, s.Dst)
+	return withPrefix(op, s.Dst)
 }
 
 // Flags of the route-changing requests, as iproute2 sends them.

@@ -438,6 +438,9 @@ func (s *RuleSpec) validate(add bool) error {
 		name string
 		p    netip.Prefix
 	}{{"source", s.Src}, {"destination", s.Dst}} {
+		if err := checkPrefix(p.name, p.p); err != nil {
+			return err
+		}
 		switch {
 		case !p.p.IsValid():
 		case p.p.Addr().Is4In6():

@@ -74,6 +74,9 @@ func (h *Handle) TunTapOpen(ctx context.Context, s TunTap) (*os.File, error) {
 			return nil, fmt.Errorf("rtm: %s: %w", op, err)
 		}
 	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rtm: %s: %w", op, err)
 	}

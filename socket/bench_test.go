@@ -21,7 +21,7 @@ import (
 
 // ipBatch runs the commands, one per line, with "ip -n NS -batch": the
 // set-up of a benchmark, not what it measures.
-func ipBatch(b *testing.B, ns *nstest.NS, lines []string) {
+func ipBatch(b testing.TB, ns *nstest.NS, lines []string) {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "batch")
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {

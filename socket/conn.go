@@ -42,7 +42,10 @@ type Config struct {
 	// offending attribute unless the request is still at hand.
 	CapAck bool
 	// NoENOBUFS stops the kernel from reporting receive-queue overruns
-	// (NETLINK_NO_ENOBUFS): lost notifications go unnoticed. Rarely right.
+	// (NETLINK_NO_ENOBUFS): lost notifications go unnoticed. Rarely right,
+	// and never for a socket that makes requests: a reply dropped from a
+	// full queue then goes unreported too, and the request waits for it
+	// until its context ends.
 	NoENOBUFS bool
 	// ListenAllNSID delivers notifications from every namespace that has
 	// an id in this one, each with that id (NETLINK_LISTEN_ALL_NSID).
@@ -77,8 +80,8 @@ type Stats struct {
 
 // Conn is a netlink socket. Its exchanges ([Conn.Execute], [Conn.Dump],
 // [Conn.Batch], [Conn.Recv]) are serialised: a Conn is safe for concurrent
-// use, but one exchange waits for another to finish. Use several Conns for
-// parallelism.
+// use, but one exchange waits for another to finish, or for its own
+// context to end. Use several Conns for parallelism.
 type Conn struct {
 	protocol int
 	file     *os.File
@@ -88,17 +91,26 @@ type Conn struct {
 
 	seq    atomic.Uint32
 	closed atomic.Bool
+	// peek is set once a datagram has been truncated, or by SetPeek,
+	// after which sizes are checked before each receive.
+	peek atomic.Bool
 
-	// mu serialises exchanges and guards everything below it.
-	mu sync.Mutex
-	// buf is the receive buffer; peek is set once a datagram has been
-	// truncated, after which sizes are checked before each receive.
-	buf  []byte
-	peek bool
-	// pending is the sequence number of a dump abandoned midway, whose
-	// remaining replies must be drained before the next exchange.
-	pending    uint32
-	hasPending bool
+	// lock serialises exchanges and guards everything below it. It is a
+	// one-slot semaphore rather than a mutex so that waiting for it
+	// honours the waiter's context; done is closed by Close, to free
+	// waiters at once.
+	lock chan struct{}
+	done chan struct{}
+	// buf is the receive buffer.
+	buf []byte
+	// dirty is set while the receive queue may hold something no
+	// request will ask for: the rest of an exchange that did not finish
+	// cleanly (an error, a cancelled context, a dump abandoned midway, a
+	// panic in a callback or loop body). unsolicited is set when an
+	// exchange met datagrams from another port or an overrun. Either makes
+	// the next request empty the queue first, without waiting (see drain).
+	dirty       bool
+	unsolicited bool
 
 	// The recvmsg arguments live here, so that receiving allocates
 	// nothing; recvFn is the method value passed to the poller.
@@ -171,7 +183,8 @@ func newConn(fd, protocol int, cfg Config) (*Conn, error) {
 	if !ok {
 		return nil, fmt.Errorf("socket: getsockname returned %T", sa)
 	}
-	c := &Conn{protocol: protocol, pid: nl.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize)}
+	c := &Conn{protocol: protocol, pid: nl.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize),
+		lock: make(chan struct{}, 1), done: make(chan struct{})}
 	c.to.Family = unix.AF_NETLINK // port 0, groups 0: the kernel
 	c.seq.Store(1)
 	c.recvFn = c.recvmsg
@@ -296,11 +309,7 @@ func (c *Conn) SetOption(opt int, on bool) error {
 // turns it on by itself after a truncation; turn it on beforehand for
 // requests whose replies may exceed the buffer, such as link dumps with
 // SR-IOV VF information.
-func (c *Conn) SetPeek(on bool) {
-	c.mu.Lock()
-	c.peek = on
-	c.mu.Unlock()
-}
+func (c *Conn) SetPeek(on bool) { c.peek.Store(on) }
 
 // SetReceiveBufferSize sets the kernel receive queue size, forcing it past
 // net.core.rmem_max when privileged.
@@ -315,6 +324,7 @@ func (c *Conn) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
+	close(c.done)
 	return c.file.Close()
 }
 
@@ -326,6 +336,35 @@ func (c *Conn) closedErr(err error) error {
 	}
 	return err
 }
+
+// errNilContext is returned, before anything else happens, by every call
+// given a nil context.
+var errNilContext = errors.New("socket: nil context")
+
+// acquire takes the socket for one exchange, waiting while another holds
+// it until ctx is done or the socket is closed.
+func (c *Conn) acquire(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	select {
+	case c.lock <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case c.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.done:
+		return fmt.Errorf("socket: %w", net.ErrClosed)
+	}
+}
+
+// release gives the socket back; it runs deferred, so that a panic in a
+// callback or loop body cannot leave the socket taken.
+func (c *Conn) release() { <-c.lock }
 
 // nextSeq reserves n consecutive sequence numbers and returns the first.
 // Zero is skipped: notifications carry it.
@@ -475,13 +514,21 @@ type Datagram struct {
 // recv receives one datagram from the kernel, dropping foreign ones.
 func (c *Conn) recv() (Datagram, error) {
 	for {
-		if c.peek {
+		if c.peek.Load() {
 			// MSG_TRUNC makes recvmsg return the datagram's real size.
+			// Only the kernel's datagrams may grow the buffer: another
+			// port's are dropped below, truncated or not.
 			c.flags = unix.MSG_PEEK | unix.MSG_TRUNC
 			if err := c.rc.Read(c.recvFn); err != nil {
 				return Datagram{}, err
 			}
-			if c.rerr == nil && c.n > len(c.buf) {
+			if c.rerr != nil {
+				// The kernel reports an error, an overrun's ENOBUFS
+				// above all, to one receive only: this one.
+				d, _, err := c.received()
+				return d, err
+			}
+			if c.n > len(c.buf) && c.from.Pid == 0 {
 				c.buf = make([]byte, wire.Align(c.n))
 			}
 		}
@@ -489,25 +536,39 @@ func (c *Conn) recv() (Datagram, error) {
 		if err := c.rc.Read(c.recvFn); err != nil {
 			return Datagram{}, err
 		}
-		if c.rerr != nil {
-			if c.rerr == unix.ENOBUFS {
-				c.overruns.Add(1)
-				return Datagram{}, ErrOverrun
-			}
-			return Datagram{}, fmt.Errorf("socket: recvmsg: %w", c.rerr)
+		d, again, err := c.received()
+		if !again {
+			return d, err
 		}
-		if c.from.Pid != 0 {
-			c.foreign.Add(1)
-			continue
-		}
-		if c.n > len(c.buf) || c.msg.Flags&unix.MSG_TRUNC != 0 {
-			err := &TruncatedError{Size: c.n, Buffer: len(c.buf)}
-			c.buf = make([]byte, wire.Align(c.n))
-			c.peek = true
-			return Datagram{}, err
-		}
-		return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, nil
 	}
+}
+
+// received examines what recvmsg left in c: again is set for a datagram
+// from another port, which is dropped. An overrun or another port's
+// datagram marks the queue for emptying before the next request: after an
+// overrun the kernel drops replies without a word until the queue has
+// been emptied once, and another port may have sent more.
+func (c *Conn) received() (d Datagram, again bool, err error) {
+	if c.rerr != nil {
+		if c.rerr == unix.ENOBUFS {
+			c.overruns.Add(1)
+			c.unsolicited = true
+			return Datagram{}, false, ErrOverrun
+		}
+		return Datagram{}, false, fmt.Errorf("socket: recvmsg: %w", c.rerr)
+	}
+	if c.from.Pid != 0 {
+		c.foreign.Add(1)
+		c.unsolicited = true
+		return Datagram{}, true, nil
+	}
+	if c.n > len(c.buf) || c.msg.Flags&unix.MSG_TRUNC != 0 {
+		err := &TruncatedError{Size: c.n, Buffer: len(c.buf)}
+		c.buf = make([]byte, wire.Align(c.n))
+		c.peek.Store(true)
+		return Datagram{}, false, err
+	}
+	return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, false, nil
 }
 
 // tryRecv receives one datagram if one is queued, without waiting: ok is
@@ -528,24 +589,10 @@ func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
 		if empty {
 			return Datagram{}, false, nil
 		}
-		if c.rerr != nil {
-			if c.rerr == unix.ENOBUFS {
-				c.overruns.Add(1)
-				return Datagram{}, false, ErrOverrun
-			}
-			return Datagram{}, false, fmt.Errorf("socket: recvmsg: %w", c.rerr)
+		d, again, err := c.received()
+		if !again {
+			return d, err == nil, err
 		}
-		if c.from.Pid != 0 {
-			c.foreign.Add(1)
-			continue
-		}
-		if c.n > len(c.buf) || c.msg.Flags&unix.MSG_TRUNC != 0 {
-			err := &TruncatedError{Size: c.n, Buffer: len(c.buf)}
-			c.buf = make([]byte, wire.Align(c.n))
-			c.peek = true
-			return Datagram{}, false, err
-		}
-		return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, true, nil
 	}
 }
 
@@ -569,13 +616,15 @@ func (c *Conn) nsid() int32 {
 // multicast notification after [Conn.JoinGroup]. It returns [ErrOverrun]
 // once for each overrun, after which notifications continue.
 func (c *Conn) Recv(ctx context.Context) (Datagram, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return Datagram{}, err
+	}
+	defer c.release()
 	stop, err := c.begin(ctx)
 	if err != nil {
 		return Datagram{}, err
 	}
+	defer c.end(ctx, stop)
 	d, err := c.recv()
-	c.end(ctx, stop)
 	return d, c.ctxErr(ctx, err)
 }

@@ -26,6 +26,23 @@
 // wire.ErrDumpInterrupted when a dump raced with changes, and *wire.Error,
 // which unwraps to the unix.Errno, for everything the kernel rejected.
 //
+// Every wait — for the socket while another exchange holds it, for a
+// reply — ends when the call's context does or the Conn is closed, and a
+// nil context is refused with an error before the socket is taken. A
+// panic in a callback (onReply) or in the body of a loop over [Conn.Dump]
+// or [Conn.Notifications] releases the socket as it unwinds, and the next
+// request first discards whatever that exchange left in the receive queue.
+//
+// No request waits for a reply the kernel dropped silently. When a
+// socket's receive queue overflows, for instance because another process
+// with CAP_NET_ADMIN flooded its port, the kernel reports it to one
+// receive (ENOBUFS, returned as [ErrOverrun]) and then drops replies
+// without a word until the queue has been emptied. So after an overrun, or
+// after datagrams from another port, the socket empties its queue, without
+// waiting, before its next request. A change whose acknowledgement an
+// overrun took may have been made: [Conn.Batch] reports such requests as
+// [ErrUnknownOutcome], unless an NLM_F_ECHO copy proves they succeeded.
+//
 // A Conn may be opened inside another network namespace ([Config.Netns]);
 // it stays bound to that namespace for its lifetime, whatever thread later
 // uses it.

@@ -50,14 +50,21 @@ func (c *Conn) warn(ack wire.Ack) {
 	}
 }
 
-// drain discards the rest of a dump abandoned midway: the kernel refuses
-// a new dump on a socket with one in progress (EBUSY). It never waits.
-// While a dump runs, the kernel queues its next part inside every recvmsg,
-// so the queue is empty only once the dump has ended — including when its
-// NLMSG_DONE was in a datagram lost to truncation, which a drain that
-// waited for it would wait for forever.
+// drain empties the receive queue without waiting, when it may hold
+// something no request asks for (c.dirty, c.unsolicited): the rest of an
+// exchange that did not finish cleanly, datagrams from another port, or
+// whatever followed an overrun. The kernel refuses a new dump on a socket
+// with one in progress (EBUSY), and after an overrun it drops replies
+// silently until the queue has been emptied once: a request sent before
+// that could wait for a reply that will never come.
+//
+// drain never waits. While a dump runs, the kernel queues its next part
+// inside every recvmsg, so the queue is empty only once the dump has
+// ended — including when its NLMSG_DONE was in a datagram lost to
+// truncation, which a drain that waited for it would wait for forever.
+// Everything drained is counted as stale.
 func (c *Conn) drain() error {
-	for c.hasPending {
+	for c.dirty || c.unsolicited {
 		d, ok, err := c.tryRecv()
 		var te *TruncatedError
 		switch {
@@ -66,18 +73,14 @@ func (c *Conn) drain() error {
 		case err != nil:
 			return err
 		case !ok:
-			c.hasPending = false
+			c.dirty, c.unsolicited = false, false
 			return nil
 		}
-		for m, err := range wire.Messages(d.Data) {
+		for _, err := range wire.Messages(d.Data) {
 			if err != nil {
 				break
 			}
 			c.stale.Add(1)
-			if m.Header.Seq == c.pending && m.Header.Pid == c.pid &&
-				(m.Header.Type == unix.NLMSG_DONE || m.Header.Type == unix.NLMSG_ERROR) {
-				c.hasPending = false
-			}
 		}
 	}
 	return nil
@@ -98,13 +101,18 @@ func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(ui
 	if name != "Dump" && isDump {
 		return 0, nil, fmt.Errorf("socket: %s with a dump request; use Dump", name)
 	}
-	c.mu.Lock()
+	if err := c.acquire(ctx); err != nil {
+		return 0, nil, err
+	}
 	stop, err = c.begin(ctx)
 	if err != nil {
-		c.mu.Unlock()
+		c.release()
 		return 0, nil, err
 	}
 	if err = c.drain(); err == nil {
+		// Until the exchange ends cleanly, its replies may be left in
+		// the queue for the next one to discard.
+		c.dirty = true
 		seq = c.nextSeq(1)
 		stamp(req, seq, flags(h.Flags))
 		err = c.send(req)
@@ -116,10 +124,12 @@ func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(ui
 	return seq, stop, nil
 }
 
-// finish ends an exchange that start opened.
+// finish ends an exchange that start opened. It runs deferred, so that a
+// panic in a callback or loop body releases the socket; c.dirty, still
+// set then, makes the next request discard what the exchange left.
 func (c *Conn) finish(ctx context.Context, stop func() bool) {
 	c.end(ctx, stop)
-	c.mu.Unlock()
+	c.release()
 }
 
 // Execute sends one request and waits for the kernel's acknowledgement.
@@ -129,7 +139,8 @@ func (c *Conn) finish(ctx context.Context, stop func() bool) {
 // valid only during the call. An error from onReply is returned once the
 // exchange is over, so that the socket stays in step.
 //
-// Dump requests (NLM_F_DUMP) must use [Conn.Dump].
+// Dump requests (NLM_F_DUMP) must use [Conn.Dump]. [ErrOverrun] means the
+// acknowledgement was lost: the change may have been made.
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
 	seq, stop, err := c.start(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
 	if err != nil {
@@ -157,12 +168,16 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 					return err
 				}
 				if ack.Errno != 0 {
+					// A failed multi-part reply's DONE may yet be
+					// followed by the ack: then leave it to drain.
+					c.dirty = m.Header.Type == unix.NLMSG_DONE
 					return c.kernelErr(ack, req)
 				}
 				if m.Header.Type == unix.NLMSG_DONE {
 					// The end of a multi-part reply; the ack follows.
 					continue
 				}
+				c.dirty = false
 				c.warn(ack)
 				return replyErr
 			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
@@ -230,6 +245,7 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 				if err != nil {
 					return err
 				}
+				c.dirty = false
 				if ack.Errno != 0 {
 					return c.kernelErr(ack, req)
 				}
@@ -240,6 +256,7 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 					replyErr = onReply(m)
 				}
 				if m.Header.Flags&unix.NLM_F_MULTI == 0 {
+					c.dirty = false
 					return replyErr
 				}
 			}
@@ -257,8 +274,9 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // inconsistent (NLM_F_DUMP_INTR); see wire.Retry.
 //
 // The socket is held for the whole iteration: the loop body must not use
-// the same Conn. Breaking out early is allowed; the rest of the dump is
-// discarded before the socket's next exchange.
+// the same Conn. Breaking out early is allowed, and so is a panic in the
+// loop body, which releases the socket; the rest of the dump is discarded
+// before the socket's next exchange.
 func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
 		seq, stop, err := c.start(ctx, "Dump", req, func(f uint16) uint16 {
@@ -269,8 +287,7 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 			return
 		}
 		defer c.finish(ctx, stop)
-		// From here on, leaving before DONE leaves replies in flight.
-		c.pending, c.hasPending = seq, true
+		// Leaving before DONE leaves replies in flight: c.dirty stays set.
 		interrupted := false
 		for {
 			d, err := c.recv()
@@ -297,7 +314,7 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				}
 				switch m.Header.Type {
 				case unix.NLMSG_DONE, unix.NLMSG_ERROR:
-					c.hasPending = false
+					c.dirty = false
 					ack, err := wire.DecodeAck(m)
 					if err == nil && ack.Errno != 0 {
 						err = c.kernelErr(ack, req)
@@ -323,8 +340,9 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 	}
 }
 
-// settle clears the pending dump if its end is among the messages in b,
-// the unread rest of a datagram, so that no later exchange waits for it.
+// settle marks the dump abandoned at seq as finished if its end is among
+// the messages in b, the unread rest of a datagram: then nothing is left
+// to drain.
 func (c *Conn) settle(b []byte, seq uint32) {
 	for len(b) > 0 {
 		m, next, ok, err := wire.Next(b)
@@ -334,7 +352,7 @@ func (c *Conn) settle(b []byte, seq uint32) {
 		c.stale.Add(1)
 		if m.Header.Seq == seq && m.Header.Pid == c.pid &&
 			(m.Header.Type == unix.NLMSG_DONE || m.Header.Type == unix.NLMSG_ERROR) {
-			c.hasPending = false
+			c.dirty = false
 			return
 		}
 		b = next
@@ -348,8 +366,11 @@ func (c *Conn) settle(b []byte, seq uint32) {
 // for the whole iteration.
 func (c *Conn) Notifications(ctx context.Context) iter.Seq2[Datagram, error] {
 	return func(yield func(Datagram, error) bool) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
+		if err := c.acquire(ctx); err != nil {
+			yield(Datagram{}, err)
+			return
+		}
+		defer c.release()
 		stop, err := c.begin(ctx)
 		if err != nil {
 			yield(Datagram{}, err)
@@ -394,8 +415,9 @@ func (e *BatchError) Unwrap() error { return e.Err }
 
 // ErrUnknownOutcome is the result of a batched request whose outcome was
 // lost: an overrun dropped replies while it was processed, so whether it
-// failed is unknown. A Batch that reports it should be checked against the
-// kernel's state.
+// failed is unknown. A request whose NLM_F_ECHO copy arrived is known to
+// have succeeded and never gets it. A Batch that reports it should be
+// checked against the kernel's state.
 var ErrUnknownOutcome = errors.New("socket: outcome of request unknown: its reply may have been lost to an overrun")
 
 // Batch sends every request in msgs, pipelined in as few sendmsg calls as
@@ -430,8 +452,10 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	if count == 0 {
 		return nil
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.acquire(ctx); err != nil {
+		return err
+	}
+	defer c.release()
 	stop, err := c.begin(ctx)
 	if err != nil {
 		return err
@@ -444,6 +468,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	if err != nil {
 		return err
 	}
+	c.dirty = true
 	b := batch{c: c, results: results, onReply: onReply}
 	b.first = c.nextSeq(uint32(count))
 	i, off := 0, 0
@@ -462,6 +487,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 			return c.ctxErr(ctx, err)
 		}
 	}
+	c.dirty = false
 	if b.failed > 0 {
 		return &BatchError{Failed: b.failed, First: b.firstFailed, Err: b.firstErr}
 	}
@@ -518,7 +544,7 @@ func (b *batch) fail(i int, err error) {
 // collects their replies up to the barrier's acknowledgement.
 func (b *batch) chunk(p []byte, lo, hi int) error {
 	c := b.c
-	seen := make([]bool, hi-lo)
+	seen := make([]outcome, hi-lo)
 	overrun := false
 	barrier := c.nextSeq(1)
 	wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
@@ -577,7 +603,7 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 
 // handle processes one datagram of a chunk's replies. It reports done
 // when the barrier's acknowledgement arrived.
-func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []bool, barrier *uint32) (done bool, err error) {
+func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier *uint32) (done bool, err error) {
 	c := b.c
 	for m, err := range wire.Messages(d.Data) {
 		if err != nil {
@@ -601,15 +627,20 @@ func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []bool, barrier *u
 			if err != nil {
 				return false, err
 			}
-			if ack.Errno != 0 && !seen[idx-lo] {
-				seen[idx-lo] = true
+			if ack.Errno != 0 && seen[idx-lo] != failed {
+				seen[idx-lo] = failed
 				b.fail(idx, c.kernelErr(ack, b.request(p, lo, idx)))
 			}
 		case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
 		default:
+			// The kernel echoes a change (NLM_F_ECHO) only once it has
+			// made it: proof of success, should an overrun hide the rest.
+			if seen[idx-lo] == unknown {
+				seen[idx-lo] = echoed
+			}
 			if b.onReply != nil {
-				if err := b.onReply(idx, m); err != nil && !seen[idx-lo] {
-					seen[idx-lo] = true
+				if err := b.onReply(idx, m); err != nil && seen[idx-lo] != failed {
+					seen[idx-lo] = failed
 					b.fail(idx, err)
 				}
 			}
@@ -618,14 +649,24 @@ func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []bool, barrier *u
 	return false, nil
 }
 
+// outcome is what the replies of a batch tell about one request.
+type outcome uint8
+
+const (
+	unknown outcome = iota // no reply: success, unless an overrun ate its error
+	echoed                 // an NLM_F_ECHO copy came back: it succeeded
+	failed                 // an error reply came back, or onReply failed it
+)
+
 // finish settles the requests of a chunk that got no error reply: they
-// succeeded, unless an overrun may have eaten their error.
-func (b *batch) finish(lo, hi int, seen []bool, overrun bool) {
+// succeeded, unless an overrun may have eaten their error and no echo
+// proves them done.
+func (b *batch) finish(lo, hi int, seen []outcome, overrun bool) {
 	for i := lo; i < hi; i++ {
-		if seen[i-lo] {
+		if seen[i-lo] == failed {
 			continue
 		}
-		if overrun {
+		if overrun && seen[i-lo] == unknown {
 			b.fail(i, ErrUnknownOutcome)
 		} else if b.results != nil {
 			b.results[i] = nil

@@ -1,0 +1,119 @@
+// Package hostile helps the socket and rtm packages' hostile tests: it
+// floods a socket with unsolicited datagrams, as another process in the
+// same network namespace could, and runs calls under a watchdog, so that
+// a call that wedges fails its test instead of hanging the test binary.
+package hostile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/ipr-go/ipr/netns"
+	"golang.org/x/sys/unix"
+)
+
+// sender is a NETLINK_ROUTE socket in a test's namespace that sends to
+// another socket's port id, which takes CAP_NET_ADMIN.
+type sender struct {
+	fd   int
+	port uint32
+	seq  uint32
+}
+
+func dialSender(ns *netns.Handle, port, seq uint32) (*sender, error) {
+	var fd int
+	open := func() error {
+		var err error
+		fd, err = unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+		return err
+	}
+	if err := netns.Do(ns, open); err != nil {
+		return nil, fmt.Errorf("hostile: socket: %w", err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("hostile: bind: %w", err)
+	}
+	// A large send buffer, so that the sender never runs short first.
+	_ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_SNDBUFFORCE, 4<<20)
+	return &sender{fd: fd, port: port, seq: seq}, nil
+}
+
+// message returns a datagram of size bytes holding one message that
+// imitates a reply to the port: RTM_NEWLINK, the port's pid, the seq.
+func (s *sender) message(size int) []byte {
+	size = max(size, unix.SizeofNlMsghdr)
+	msg := make([]byte, size)
+	ne := binary.NativeEndian
+	ne.PutUint32(msg[0:], uint32(size))
+	ne.PutUint16(msg[4:], unix.RTM_NEWLINK)
+	ne.PutUint16(msg[6:], unix.NLM_F_MULTI)
+	ne.PutUint32(msg[8:], s.seq)
+	ne.PutUint32(msg[12:], s.port)
+	return msg
+}
+
+// send sends msg without waiting; full reports EAGAIN, a full queue.
+func (s *sender) send(msg []byte) (full bool, err error) {
+	err = unix.Sendto(s.fd, msg, unix.MSG_DONTWAIT, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Pid: s.port})
+	if errors.Is(err, unix.EAGAIN) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("hostile: sendto port %d: %w", s.port, err)
+	}
+	return false, nil
+}
+
+// Flood sends datagrams of size bytes from a NETLINK_ROUTE socket opened
+// in ns to port id port until the port's receive queue is full (the send
+// fails with EAGAIN), then tops the queue up with header-only datagrams,
+// so that not even a small reply fits, and returns how many it sent. It is
+// an error if the queue did not fill within limit datagrams.
+func Flood(ns *netns.Handle, port, seq uint32, size, limit int) (int, error) {
+	s, err := dialSender(ns, port, seq)
+	if err != nil {
+		return 0, err
+	}
+	defer unix.Close(s.fd)
+	sent := 0
+	for _, sz := range []int{size, unix.SizeofNlMsghdr} {
+		msg := s.message(sz)
+		for {
+			if sent >= limit {
+				return sent, fmt.Errorf("hostile: port %d still took datagrams after %d", port, limit)
+			}
+			full, err := s.send(msg)
+			if err != nil {
+				return sent, err
+			}
+			if full {
+				break
+			}
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// Send sends n datagrams of size bytes to port id port, as Flood does, and
+// fails if the port's queue cannot take them all.
+func Send(ns *netns.Handle, port, seq uint32, size, n int) error {
+	s, err := dialSender(ns, port, seq)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(s.fd)
+	msg := s.message(size)
+	for i := range n {
+		full, err := s.send(msg)
+		if err != nil {
+			return err
+		}
+		if full {
+			return fmt.Errorf("hostile: port %d full after %d datagrams", port, i)
+		}
+	}
+	return nil
+}
