@@ -220,11 +220,13 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		b.Begin(unix.RTM_GETADDR, unix.NLM_F_DUMP)
 		ifa := b.Fixed(unix.SizeofIfAddrmsg)
 		if ifa != nil && f != nil {
+			// Not the index: see AddrFilter.Index.
 			ifa[0] = f.Family
-			native.PutUint32(ifa[4:], uint32(f.Index))
 		}
 		b.End()
 		var idx nla.Index
+		seen := getDupSet()
+		defer putDupSet(seen)
 		for m, err := range h.dump(ctx, "address dump", b) {
 			if err != nil {
 				yield(Addr{}, err)
@@ -238,9 +240,15 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 				yield(Addr{}, err)
 				return
 			}
-			if f.keep(a) && !yield(a, nil) {
+			if !f.keep(a) || seen.addrSeen(a) {
+				continue
+			}
+			if !yield(a, nil) {
 				return
 			}
+		}
+		if err := seen.err("address dump"); err != nil {
+			yield(Addr{}, err)
 		}
 	}
 }

@@ -321,13 +321,17 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
 			return f == nil || f.State == 0 || n.State()&f.State != 0
-		}, yield)
+		}, (*dupSet).neighSeen, yield)
 	}
 }
 
-// streamNeighs runs the dump in b and yields the neighbours keep accepts.
-func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, yield func(Neigh, error) bool) {
+// streamNeighs runs the dump in b and yields the neighbours keep accepts,
+// each once: an entry whose identity (told by seen, a dupSet method) came
+// before is left out and the dump ends in wire.ErrDumpInterrupted.
+func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, yield func(Neigh, error) bool) {
 	var idx nla.Index
+	set := getDupSet()
+	defer putDupSet(set)
 	for m, err := range h.dump(ctx, op, b) {
 		if err != nil {
 			yield(Neigh{}, err)
@@ -341,9 +345,15 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 			yield(Neigh{}, err)
 			return
 		}
-		if keep(n) && !yield(n, nil) {
+		if !keep(n) || seen(set, n) {
+			continue
+		}
+		if !yield(n, nil) {
 			return
 		}
+	}
+	if err := set.err(op); err != nil {
+		yield(Neigh{}, err)
 	}
 }
 

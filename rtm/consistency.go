@@ -1,0 +1,143 @@
+package rtm
+
+import (
+	"fmt"
+	"hash/maphash"
+	"sync"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Some kernel dumps resume each datagram at a position in a list (the
+// n-th address of a device, the n-th entry of a hash chain or of a
+// bridge's FDB) and do not flag the dump when the list changed meanwhile:
+// an object added before the position makes the next datagram repeat one,
+// an object removed makes it skip one. A repeated object is proof that the
+// dump is inconsistent, so the dumps of those lists remember the identity
+// of each object they yield, and end with wire.ErrDumpInterrupted when one
+// comes twice; the second copy is not yielded. A skipped object leaves no
+// trace: see "Consistency under concurrent changes" in the package
+// documentation for what each dump guarantees.
+
+// dupSet remembers the identities of the objects a dump yielded, as
+// 64-bit hashes under a seed drawn for each dump: a collision, which would
+// report a consistent dump as interrupted, is as unlikely as 2^-64 per
+// pair and does not repeat on the retry.
+type dupSet struct {
+	seed maphash.Seed
+	m    map[uint64]struct{}
+	dup  bool
+}
+
+// dupSets recycles dupSets, so that a dump allocates nothing per object
+// once its set has grown.
+var dupSets sync.Pool
+
+// maxPooledDupSet is the largest set kept for reuse: a set that grew for
+// a huge dump is left to the garbage collector rather than kept.
+const maxPooledDupSet = 1 << 16
+
+func getDupSet() *dupSet {
+	s, _ := dupSets.Get().(*dupSet)
+	if s == nil {
+		s = &dupSet{m: make(map[uint64]struct{})}
+	}
+	s.seed = maphash.MakeSeed()
+	s.dup = false
+	return s
+}
+
+func putDupSet(s *dupSet) {
+	if len(s.m) > maxPooledDupSet {
+		return
+	}
+	clear(s.m)
+	dupSets.Put(s)
+}
+
+// seen records the identity whose hash is h and reports whether it was
+// already there, marking the dump inconsistent if so.
+func (s *dupSet) seen(h uint64) bool {
+	if _, ok := s.m[h]; ok {
+		s.dup = true
+		return true
+	}
+	s.m[h] = struct{}{}
+	return false
+}
+
+// err is the error a dump ends with when an object came twice.
+func (s *dupSet) err(op string) error {
+	if !s.dup {
+		return nil
+	}
+	return fmt.Errorf("rtm: %s: an object came twice: %w", op, wire.ErrDumpInterrupted)
+}
+
+// writeField writes b with its length, so that consecutive fields cannot
+// run into each other.
+func writeField(h *maphash.Hash, b []byte) {
+	var n [2]byte
+	native.PutUint16(n[:], uint16(len(b)))
+	h.Write(n[:])
+	h.Write(b)
+}
+
+// addrSeen reports whether an address with a's identity was yielded: the
+// kernel keeps one address per family, interface, prefix length, local
+// address and peer.
+func (s *dupSet) addrSeen(a Addr) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	hd := a.hdr()
+	h.Write(hd[0:2]) // family, prefix length
+	h.Write(hd[4:8]) // interface
+	local, _ := a.get(unix.IFA_LOCAL)
+	writeField(&h, local.Data)
+	peer, _ := a.get(unix.IFA_ADDRESS)
+	writeField(&h, peer.Data)
+	return s.seen(h.Sum64())
+}
+
+// neighSeen reports whether a neighbour with n's identity was yielded:
+// one per family, interface and address (proxy entries are dumped
+// apart).
+func (s *dupSet) neighSeen(n Neigh) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	hd := n.hdr()
+	h.WriteByte(hd[0]) // family
+	h.Write(hd[4:8])   // interface
+	h.WriteByte(hd[10] & unix.NTF_PROXY)
+	dst, _ := n.get(unix.NDA_DST)
+	writeField(&h, dst.Data)
+	return s.seen(h.Sum64())
+}
+
+// fdbSeen reports whether an FDB entry with n's identity was yielded. An
+// entry is told apart by its device, whose table holds it (NTF_SELF,
+// NTF_MASTER) and every attribute but those that age (NDA_CACHEINFO,
+// NDA_PROBES) or that the kernel may change in place (NDA_FLAGS_EXT): a
+// VXLAN device reports one message per remote, differing in NDA_DST,
+// NDA_PORT, NDA_VNI or NDA_IFINDEX.
+func (s *dupSet) fdbSeen(n Neigh) bool {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	hd := n.hdr()
+	h.WriteByte(hd[0])
+	h.Write(hd[4:8])
+	h.WriteByte(hd[10] & (unix.NTF_SELF | unix.NTF_MASTER | unix.NTF_PROXY | unix.NTF_ROUTER))
+	for at := range n.Chain().All() {
+		switch at.Type & nla.TypeMask {
+		case unix.NDA_CACHEINFO, unix.NDA_PROBES, ndaFlagsExt:
+			continue
+		}
+		var t [2]byte
+		native.PutUint16(t[:], at.Type)
+		h.Write(t[:])
+		writeField(&h, at.Data)
+	}
+	return s.seen(h.Sum64())
+}
