@@ -224,6 +224,25 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			ifa[0] = f.Family
 		}
 		b.End()
+		groups, family := addrGroups[:], uint8(0)
+		if f != nil {
+			family = f.Family
+			switch family {
+			case unix.AF_INET:
+				groups = addrGroups[:1]
+			case unix.AF_INET6:
+				groups = addrGroups[1:]
+			}
+		}
+		watch, err := h.watchRemovals(groups, unix.RTM_DELADDR, func(fam uint8) bool {
+			return family == 0 || fam == family
+		})
+		if err != nil {
+			h.builder.Put(b)
+			yield(Addr{}, opError("address dump", err))
+			return
+		}
+		defer watch.close()
 		var idx nla.Index
 		seen := getDupSet()
 		defer putDupSet(seen)
@@ -249,9 +268,20 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		}
 		if err := seen.err("address dump"); err != nil {
 			yield(Addr{}, err)
+			return
+		}
+		removed, err := watch.removed(ctx)
+		if err == nil && removed {
+			err = removedErr("address dump")
+		}
+		if err != nil {
+			yield(Addr{}, opError("address dump", err))
 		}
 	}
 }
+
+// addrGroups are the groups that report address changes, IPv4 first.
+var addrGroups = [2]Group{GroupIPv4Addr, GroupIPv6Addr}
 
 // AddrSpec describes an address to add, replace or delete.
 type AddrSpec struct {

@@ -45,7 +45,7 @@ const churnSlots = 64
 // churnResult counts the outcome of a churn run.
 type churnResult struct {
 	dumps, wrong, flagged, wrongUnflagged, churnOps int
-	example                                        string
+	example                                         string
 }
 
 // runChurn makes dumps dumps of env while a second handle churns, and

@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"context"
 	"fmt"
 	"hash/maphash"
 	"sync"
@@ -140,4 +141,63 @@ func (s *dupSet) fdbSeen(n Neigh) bool {
 		writeField(&h, at.Data)
 	}
 	return s.seen(h.Sum64())
+}
+
+// removalWatch catches what duplicate detection cannot: an object removed
+// during a dump that resumes by position makes it skip another one, and
+// the kernel does not flag it. The watch subscribes to the objects' group
+// before the dump starts and, once the dump is over, reads every
+// notification queued until then (up to a [Monitor.Sync] barrier): any
+// removal among them marks the dump interrupted. Additions need no watch:
+// they make the dump repeat an object, which the dupSet sees.
+type removalWatch struct {
+	m       *Monitor
+	delType uint16
+	// keep tells the removals that concern the dump, by family.
+	keep func(family uint8) bool
+}
+
+// watchRemovals starts a removalWatch on groups for messages of type
+// delType whose family keep accepts.
+func (h *Handle) watchRemovals(groups []Group, delType uint16, keep func(uint8) bool) (*removalWatch, error) {
+	// A small queue: a watch that overflows it reports an interruption,
+	// which is the truth (many changes happened), without waiting.
+	m, err := h.Monitor(groups, WithMonitorBuffer(256<<10))
+	if err != nil {
+		return nil, err
+	}
+	return &removalWatch{m: m, delType: delType, keep: keep}, nil
+}
+
+// close ends the watch.
+func (w *removalWatch) close() { w.m.Close() }
+
+// removed reports whether an object was removed since the watch started.
+// It waits only for the kernel's answer to its barrier, which comes after
+// the notifications already queued; an overrun counts as a removal, and
+// ends the wait, since the answer may have been dropped with the rest.
+func (w *removalWatch) removed(ctx context.Context) (bool, error) {
+	seq, err := w.m.Sync()
+	if err != nil {
+		return false, err
+	}
+	for ev, err := range w.m.Events(ctx) {
+		switch {
+		case err != nil:
+			return false, err
+		case ev.Overrun:
+			return true, nil
+		case ev.Sync == seq:
+			return false, nil
+		case ev.Type == w.delType && len(ev.Data) > 0 && w.keep(ev.Data[0]):
+			return true, nil
+		}
+	}
+	return false, ctx.Err()
+}
+
+// removedErr is the error a dump ends with when an object was removed
+// while it ran.
+func removedErr(op string) error {
+	return fmt.Errorf("rtm: %s: an object was removed during the dump: %w", op, wire.ErrDumpInterrupted)
 }

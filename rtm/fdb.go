@@ -48,7 +48,9 @@ func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] 
 			}
 		}
 		b.End()
-		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, yield)
+		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, func(family uint8) bool {
+			return family == unix.AF_BRIDGE
+		}, yield)
 	}
 }
 

@@ -321,14 +321,28 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
 			return f == nil || f.State == 0 || n.State()&f.State != 0
-		}, (*dupSet).neighSeen, yield)
+		}, (*dupSet).neighSeen, func(family uint8) bool {
+			if f != nil && f.Family != 0 {
+				return family == f.Family
+			}
+			return family != unix.AF_BRIDGE
+		}, yield)
 	}
 }
 
 // streamNeighs runs the dump in b and yields the neighbours keep accepts,
 // each once: an entry whose identity (told by seen, a dupSet method) came
-// before is left out and the dump ends in wire.ErrDumpInterrupted.
-func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, yield func(Neigh, error) bool) {
+// before is left out and the dump ends in wire.ErrDumpInterrupted, as it
+// does when an entry of a family that removals accepts was removed while
+// the dump ran (see removalWatch).
+func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, removals func(family uint8) bool, yield func(Neigh, error) bool) {
+	watch, err := h.watchRemovals([]Group{GroupNeigh}, unix.RTM_DELNEIGH, removals)
+	if err != nil {
+		h.builder.Put(b)
+		yield(Neigh{}, opError(op, err))
+		return
+	}
+	defer watch.close()
 	var idx nla.Index
 	set := getDupSet()
 	defer putDupSet(set)
@@ -354,6 +368,14 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 	}
 	if err := set.err(op); err != nil {
 		yield(Neigh{}, err)
+		return
+	}
+	removed, err := watch.removed(ctx)
+	if err == nil && removed {
+		err = removedErr(op)
+	}
+	if err != nil {
+		yield(Neigh{}, opError(op, err))
 	}
 }
 
