@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
@@ -44,8 +45,8 @@ const churnSlots = 64
 
 // churnResult counts the outcome of a churn run.
 type churnResult struct {
-	dumps, wrong, flagged, wrongUnflagged, churnOps int
-	example                                         string
+	dumps, wrong, repeated, flagged, wrongUnflagged, churnOps int
+	example                                                   string
 }
 
 // runChurn makes dumps dumps of env while a second handle churns, and
@@ -86,7 +87,7 @@ func runChurn(t *testing.T, h, churner *rtm.Handle, env churnEnv, dumps int) chu
 	var (
 		wg    sync.WaitGroup
 		stop  = make(chan struct{})
-		ops   int
+		ops   atomic.Int64
 		opErr error
 	)
 	wg.Add(1)
@@ -109,11 +110,14 @@ func runChurn(t *testing.T, h, churner *rtm.Handle, env churnEnv, dumps int) chu
 				opErr = err
 				return
 			}
-			ops += 2
+			ops.Add(2)
 		}
 	}()
 	var res churnResult
-	for range dumps {
+	// At least dumps dumps, and more (up to 20 times as many) until the
+	// churn has made a change for every other dump, so that slow changes
+	// (links, IPv6 addresses) still race with the dumps.
+	for res.dumps < dumps || ops.Load() < int64(dumps/2) && res.dumps < 20*dumps {
 		keys, err := env.dump(h)
 		flagged := errors.Is(err, wire.ErrDumpInterrupted)
 		if err != nil && !flagged {
@@ -127,6 +131,9 @@ func runChurn(t *testing.T, h, churner *rtm.Handle, env churnEnv, dumps int) chu
 		}
 		if why := churnCheck(keys, stable, env.churned); why != "" {
 			res.wrong++
+			if strings.HasSuffix(why, " twice") {
+				res.repeated++
+			}
 			if !flagged {
 				res.wrongUnflagged++
 				if res.example == "" {
@@ -140,10 +147,27 @@ func runChurn(t *testing.T, h, churner *rtm.Handle, env churnEnv, dumps int) chu
 	if opErr != nil {
 		t.Fatalf("churn: %v", opErr)
 	}
-	res.churnOps = ops
-	t.Logf("%d dumps, %d churn operations: %d wrong, %d flagged, %d wrong and not flagged %s",
-		res.dumps, res.churnOps, res.wrong, res.flagged, res.wrongUnflagged, res.example)
+	res.churnOps = int(ops.Load())
+	t.Logf("%d dumps, %d churn operations: %d wrong (%d with a repeated object), %d flagged, %d wrong and not flagged %s",
+		res.dumps, res.churnOps, res.wrong, res.repeated, res.flagged, res.wrongUnflagged, res.example)
+	if res.churnOps == 0 {
+		t.Fatal("the churn made no change: nothing was tested")
+	}
 	return res
+}
+
+// check asserts the guarantee every dump type gives: a dump that returns
+// a wrong set (a stable object missing, or any object twice) ends in
+// wire.ErrDumpInterrupted. With atMostOnce, no dump returns an object
+// twice, flagged or not.
+func (res churnResult) check(t *testing.T, atMostOnce bool) {
+	t.Helper()
+	if res.wrongUnflagged != 0 {
+		t.Errorf("%d of %d dumps wrong and not flagged, such as: %s", res.wrongUnflagged, res.dumps, res.example)
+	}
+	if atMostOnce && res.repeated != 0 {
+		t.Errorf("%d of %d dumps returned an object twice", res.repeated, res.dumps)
+	}
 }
 
 // churnCheck says what is wrong with a dump's keys, or "".
@@ -210,6 +234,9 @@ func runBatch(t *testing.T, bt *rtm.Batch) {
 	}
 }
 
+// churnDumps is how many dumps a churn test makes at least.
+const churnDumps = 20
+
 // churnStable is how many stable objects a churn test puts next to the
 // churned ones: enough for a dump of them to span several datagrams.
 const churnStable = 3000
@@ -275,10 +302,7 @@ func TestChurnAddrs(t *testing.T) {
 				f.Index = a0
 			}
 			env := addrChurn(t, h, a0, tc.family, f)
-			res := runChurn(t, h, churner, env, 30)
-			if res.wrongUnflagged != 0 {
-				t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-			}
+			runChurn(t, h, churner, env, churnDumps).check(t, true)
 		})
 	}
 }
@@ -327,10 +351,7 @@ func TestChurnRoutes(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.RouteAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.RouteDel(ctx, spec(i)) },
 			}
-			res := runChurn(t, h, churner, env, 30)
-			if res.wrongUnflagged != 0 {
-				t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-			}
+			runChurn(t, h, churner, env, churnDumps).check(t, false)
 		})
 	}
 }
@@ -395,10 +416,7 @@ func TestChurnNeighs(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.NeighAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.NeighDel(ctx, spec(i)) },
 			}
-			res := runChurn(t, h, churner, env, 30)
-			if res.wrongUnflagged != 0 {
-				t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-			}
+			runChurn(t, h, churner, env, churnDumps).check(t, true)
 		})
 	}
 }
@@ -428,10 +446,7 @@ func TestChurnRules(t *testing.T) {
 		add:     func(h *rtm.Handle, i int) error { return h.RuleAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.RuleDel(ctx, spec(i)) },
 	}
-	res := runChurn(t, h, churner, env, 30)
-	if res.wrongUnflagged != 0 {
-		t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-	}
+	runChurn(t, h, churner, env, churnDumps).check(t, false)
 }
 
 func nexthopKey(n rtm.Nexthop) string { return strconv.Itoa(int(n.ID())) }
@@ -460,10 +475,7 @@ func TestChurnNexthops(t *testing.T) {
 		},
 		del: func(h *rtm.Handle, i int) error { return h.NexthopDel(ctx, uint32(1+i)) },
 	}
-	res := runChurn(t, h, churner, env, 30)
-	if res.wrongUnflagged != 0 {
-		t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-	}
+	runChurn(t, h, churner, env, churnDumps).check(t, false)
 }
 
 func fdbChurnKey(n rtm.Neigh) string { return fmt.Sprintf("%d %v", n.Index(), n.LLAddr()) }
@@ -517,10 +529,7 @@ func TestChurnFDB(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.FDBAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.FDBDel(ctx, spec(i)) },
 			}
-			res := runChurn(t, h, churner, env, 30)
-			if res.wrongUnflagged != 0 {
-				t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-			}
+			runChurn(t, h, churner, env, churnDumps).check(t, true)
 		})
 	}
 }
@@ -550,8 +559,5 @@ func TestChurnLinks(t *testing.T) {
 		},
 		del: func(h *rtm.Handle, i int) error { return h.LinkDelByName(ctx, fmt.Sprintf("c%d", i)) },
 	}
-	res := runChurn(t, h, churner, env, 30)
-	if res.wrongUnflagged != 0 {
-		t.Errorf("%d of %d dumps wrong and not flagged: %s", res.wrongUnflagged, res.dumps, res.example)
-	}
+	runChurn(t, h, churner, env, churnDumps).check(t, false)
 }
