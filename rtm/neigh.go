@@ -293,6 +293,16 @@ type NeighFilter struct {
 // Neighs streams the neighbours that f selects (every ARP and NDP entry
 // when f is nil). Each Neigh is valid until the next iteration; iterating
 // allocates nothing per neighbour.
+//
+// Under concurrent changes: the kernel resumes a neighbour dump at a
+// position in a hash chain and never flags it, so Neighs yields a
+// neighbour at most once and ends in an error matching
+// wire.ErrDumpInterrupted when the kernel sent one twice or when a
+// neighbour of the family was removed while the dump ran (Neighs
+// subscribes to neighbour notifications for the length of the dump).
+// Without that error, every neighbour present throughout the dump was
+// yielded. A neighbour table that grows during the dump (the kernel
+// doubles its hash) can still make it skip an entry unflagged.
 func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, error] {
 	return func(yield func(Neigh, error) bool) {
 		if f != nil && f.Family == unix.AF_BRIDGE {
