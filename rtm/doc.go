@@ -37,8 +37,10 @@
 // to its end was yielded exactly once (objects added or removed during
 // the dump may or may not appear). When it cannot promise that, it yields
 // everything it has, then ends with an error matching
-// wire.ErrDumpInterrupted; [wire.Retry] runs it again. Where the kernel
-// does not keep that promise itself, ipr does:
+// wire.ErrDumpInterrupted; [wire.Retry] runs it again. Changes the loop
+// body makes itself count as concurrent changes: collect first, change
+// after (as [Batch] makes easy). Where the kernel does not keep that
+// promise itself, ipr does:
 //
 //	Dump      kernel resumes by   kernel flags   ipr adds
 //	Links     interface index     yes            -
