@@ -255,7 +255,7 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		})
 		if err != nil {
 			h.builder.Put(b)
-			yield(Addr{}, opError("address dump", err))
+			yield(Addr{}, watchErr("address dump", err))
 			return
 		}
 		defer watch.close()

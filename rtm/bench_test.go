@@ -292,3 +292,38 @@ func BenchmarkNeighDump(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/neigh")
 }
+
+// BenchmarkRuleDump streams 1000 IPv4 rules; a rule dump reads them twice
+// (see Handle.Rules).
+func BenchmarkRuleDump(b *testing.B) {
+	h, _ := benchHandle(b)
+	const n = 1000
+	bt := h.NewBatch()
+	for i := 0; i < n; i++ {
+		if err := bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.RuleFilter{Family: unix.AF_INET}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		for r, err := range h.Rules(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Table() == 100 {
+				got++
+			}
+		}
+		if got != n {
+			b.Fatalf("%d rules, want %d", got, n)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/rule")
+}

@@ -2,6 +2,7 @@ package rtm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"sync"
@@ -194,6 +195,14 @@ func (w *removalWatch) removed(ctx context.Context) (bool, error) {
 		}
 	}
 	return false, ctx.Err()
+}
+
+// watchErr is the error a dump yields when its removalWatch cannot start.
+func watchErr(op string, err error) error {
+	if errors.Is(err, ErrClosed) {
+		return err
+	}
+	return fmt.Errorf("rtm: %s: %w", op, err)
 }
 
 // removedErr is the error a dump ends with when an object was removed

@@ -349,7 +349,7 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 	watch, err := h.watchRemovals([]Group{GroupNeigh}, unix.RTM_DELNEIGH, removals)
 	if err != nil {
 		h.builder.Put(b)
-		yield(Neigh{}, opError(op, err))
+		yield(Neigh{}, watchErr(op, err))
 		return
 	}
 	defer watch.close()
