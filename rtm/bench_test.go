@@ -327,3 +327,27 @@ func BenchmarkRuleDump(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/rule")
 }
+
+// BenchmarkAddrDumpSmall dumps the two addresses of a namespace (lo's and
+// veth0's): the fixed cost of a dump.
+func BenchmarkAddrDumpSmall(b *testing.B) {
+	h, _ := benchHandle(b)
+	if err := h.LinkSet(ctx, rtm.LinkSpec{Name: "lo", Up: rtm.Some(true)}); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.AddrFilter{Family: unix.AF_INET}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, err := range h.Addrs(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 2 {
+			b.Fatalf("%d addresses, want 2", n)
+		}
+	}
+}
