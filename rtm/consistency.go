@@ -91,31 +91,40 @@ func writeField(h *maphash.Hash, b []byte) {
 // kernel keeps one address per family, interface, prefix length, local
 // address and peer.
 func (s *dupSet) addrSeen(a Addr) bool {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
+	var k [2 + 4 + 2*(1+16)]byte
 	hd := a.hdr()
-	h.Write(hd[0:2]) // family, prefix length
-	h.Write(hd[4:8]) // interface
+	copy(k[0:2], hd[0:2]) // family, prefix length
+	copy(k[2:6], hd[4:8]) // interface
 	local, _ := a.get(unix.IFA_LOCAL)
-	writeField(&h, local.Data)
 	peer, _ := a.get(unix.IFA_ADDRESS)
-	writeField(&h, peer.Data)
-	return s.seen(h.Sum64())
+	n := putKeyField(k[:], 6, local.Data)
+	n = putKeyField(k[:], n, peer.Data)
+	return s.seen(maphash.Bytes(s.seed, k[:n]))
 }
 
 // neighSeen reports whether a neighbour with n's identity was yielded:
 // one per family, interface and address (proxy entries are dumped
 // apart).
 func (s *dupSet) neighSeen(n Neigh) bool {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
+	var k [1 + 4 + 1 + 1 + 16]byte
 	hd := n.hdr()
-	h.WriteByte(hd[0]) // family
-	h.Write(hd[4:8])   // interface
-	h.WriteByte(hd[10] & unix.NTF_PROXY)
+	k[0] = hd[0]          // family
+	copy(k[1:5], hd[4:8]) // interface
+	k[5] = hd[10] & unix.NTF_PROXY
 	dst, _ := n.get(unix.NDA_DST)
-	writeField(&h, dst.Data)
-	return s.seen(h.Sum64())
+	return s.seen(maphash.Bytes(s.seed, k[:putKeyField(k[:], 6, dst.Data)]))
+}
+
+// putKeyField writes an address of up to 16 bytes, with its length, at
+// k[off:], and returns the offset after it. Longer data (never seen) is
+// cut to 16 bytes: the identity is then coarser, never wrong the other
+// way, since both copies of a repeat are cut alike.
+func putKeyField(k []byte, off int, b []byte) int {
+	if len(b) > 16 {
+		b = b[:16]
+	}
+	k[off] = byte(len(b))
+	return off + 1 + copy(k[off+1:], b)
 }
 
 // fdbSeen reports whether an FDB entry with n's identity was yielded. An
