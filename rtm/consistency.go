@@ -33,16 +33,32 @@ type dupSet struct {
 	dup  bool
 }
 
-// dupSets recycles dupSets, so that a dump allocates nothing per object
-// once its set has grown.
-var dupSets sync.Pool
+// dupFree keeps a few dupSets for reuse, so that a dump allocates nothing
+// per object once its set has grown. (A sync.Pool would do, but drops
+// items at random, so that a dump would sometimes regrow its set.)
+var dupFree struct {
+	sync.Mutex
+	sets []*dupSet
+}
 
-// maxPooledDupSet is the largest set kept for reuse: a set that grew for
-// a huge dump is left to the garbage collector rather than kept.
-const maxPooledDupSet = 1 << 16
+const (
+	// maxFreeDupSets is how many dupSets are kept: as many as dumps
+	// commonly run at once.
+	maxFreeDupSets = 4
+	// maxPooledDupSet is the largest set kept for reuse: a set that grew
+	// for a huge dump is left to the garbage collector rather than kept.
+	maxPooledDupSet = 1 << 16
+)
 
 func getDupSet() *dupSet {
-	s, _ := dupSets.Get().(*dupSet)
+	var s *dupSet
+	dupFree.Lock()
+	if n := len(dupFree.sets); n > 0 {
+		s = dupFree.sets[n-1]
+		dupFree.sets[n-1] = nil
+		dupFree.sets = dupFree.sets[:n-1]
+	}
+	dupFree.Unlock()
 	if s == nil {
 		s = &dupSet{m: make(map[uint64]struct{})}
 	}
@@ -56,7 +72,11 @@ func putDupSet(s *dupSet) {
 		return
 	}
 	clear(s.m)
-	dupSets.Put(s)
+	dupFree.Lock()
+	if len(dupFree.sets) < maxFreeDupSets {
+		dupFree.sets = append(dupFree.sets, s)
+	}
+	dupFree.Unlock()
 }
 
 // seen records the identity whose hash is h and reports whether it was
