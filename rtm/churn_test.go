@@ -159,10 +159,11 @@ func runChurn(t *testing.T, h, churner *rtm.Handle, env churnEnv, dumps int) chu
 // check asserts the guarantee every dump type gives: a dump that returns
 // a wrong set (a stable object missing, or any object twice) ends in
 // wire.ErrDumpInterrupted. With atMostOnce, no dump returns an object
-// twice, flagged or not.
-func (res churnResult) check(t *testing.T, atMostOnce bool) {
+// twice, flagged or not. With mayMiss, where no cheap check exists, the
+// first is only logged.
+func (res churnResult) check(t *testing.T, atMostOnce, mayMiss bool) {
 	t.Helper()
-	if res.wrongUnflagged != 0 {
+	if res.wrongUnflagged != 0 && !mayMiss {
 		t.Errorf("%d of %d dumps wrong and not flagged, such as: %s", res.wrongUnflagged, res.dumps, res.example)
 	}
 	if atMostOnce && res.repeated != 0 {
@@ -308,23 +309,29 @@ func TestChurnAddrs(t *testing.T) {
 				f.Index = a0
 			}
 			env := addrChurn(t, h, a0, tc.family, f)
-			runChurn(t, h, churner, env, churnDumps).check(t, true)
+			runChurn(t, h, churner, env, churnDumps).check(t, true, false)
 		})
 	}
 }
 
-func routeKey(r rtm.Route) string { return fmt.Sprintf("%d %v", r.Table(), r.Dst()) }
+func routeKey(r rtm.Route) string { return fmt.Sprintf("%d %v %d", r.Table(), r.Dst(), r.Priority()) }
 
 func TestChurnRoutes(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		family uint8
 		table  uint32
+		// metrics puts 10 routes on each stable prefix, differing in
+		// metric, and churns routes of a lower metric on those
+		// prefixes: the kernel resumes by position among them.
+		metrics bool
 	}{
-		{"ipv4/table", unix.AF_INET, 100},
-		{"ipv4/all", unix.AF_INET, 0},
-		{"ipv6/table", unix.AF_INET6, 100},
-		{"ipv6/all", unix.AF_INET6, 0},
+		{"ipv4/table", unix.AF_INET, 100, false},
+		{"ipv4/all", unix.AF_INET, 0, false},
+		{"ipv6/table", unix.AF_INET6, 100, false},
+		{"ipv6/all", unix.AF_INET6, 0, false},
+		{"ipv4/metrics", unix.AF_INET, 100, true},
+		{"ipv6/metrics", unix.AF_INET6, 100, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
@@ -338,18 +345,32 @@ func TestChurnRoutes(t *testing.T) {
 				}
 				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, b, 14: byte(i >> 8), 15: byte(i)}), 128)
 			}
+			const perPrefix = 10
+			prefixes := churnStable / perPrefix
+			spec := func(i int) rtm.RouteSpec {
+				if tc.metrics {
+					// Slots land on distinct prefixes: 37 is prime to
+					// the number of prefixes.
+					return rtm.RouteSpec{Dst: dst(i*37%prefixes, false), Table: 100, OutIndex: a0, Priority: 10}
+				}
+				return rtm.RouteSpec{Dst: dst(i, true), Table: 100, OutIndex: a0, Priority: 100}
+			}
 			bt := h.NewBatch()
 			for i := range churnStable {
-				if err := bt.RouteAdd(rtm.RouteSpec{Dst: dst(i, false), Table: 100, OutIndex: a0}); err != nil {
+				s := rtm.RouteSpec{Dst: dst(i, false), Table: 100, OutIndex: a0, Priority: 100}
+				if tc.metrics {
+					s.Dst, s.Priority = dst(i/perPrefix, false), uint32(100*(1+i%perPrefix))
+				}
+				if err := bt.RouteAdd(s); err != nil {
 					t.Fatal(err)
 				}
 			}
 			runBatch(t, bt)
 			churned := map[string]bool{}
 			for i := range churnSlots {
-				churned[fmt.Sprintf("%d %v", 100, dst(i, true))] = true
+				s := spec(i)
+				churned[fmt.Sprintf("%d %v %d", 100, s.Dst, s.Priority)] = true
 			}
-			spec := func(i int) rtm.RouteSpec { return rtm.RouteSpec{Dst: dst(i, true), Table: 100, OutIndex: a0} }
 			f := &rtm.RouteFilter{Family: tc.family, Table: tc.table}
 			env := churnEnv{
 				dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Routes(ctx, f), routeKey) },
@@ -357,7 +378,11 @@ func TestChurnRoutes(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.RouteAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.RouteDel(ctx, spec(i)) },
 			}
-			runChurn(t, h, churner, env, churnDumps).check(t, false)
+			// An IPv4 route listed before another to the same destination
+			// and removed during the dump makes the kernel skip that
+			// other one, unflagged (see Handle.Routes).
+			mayMiss := tc.metrics && tc.family == unix.AF_INET
+			runChurn(t, h, churner, env, churnDumps).check(t, true, mayMiss)
 		})
 	}
 }
@@ -422,7 +447,7 @@ func TestChurnNeighs(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.NeighAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.NeighDel(ctx, spec(i)) },
 			}
-			runChurn(t, h, churner, env, churnDumps).check(t, true)
+			runChurn(t, h, churner, env, churnDumps).check(t, true, false)
 		})
 	}
 }
@@ -452,7 +477,7 @@ func TestChurnRules(t *testing.T) {
 		add:     func(h *rtm.Handle, i int) error { return h.RuleAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.RuleDel(ctx, spec(i)) },
 	}
-	runChurn(t, h, churner, env, churnDumps).check(t, false)
+	runChurn(t, h, churner, env, churnDumps).check(t, false, false)
 }
 
 func nexthopKey(n rtm.Nexthop) string { return strconv.Itoa(int(n.ID())) }
@@ -481,7 +506,7 @@ func TestChurnNexthops(t *testing.T) {
 		},
 		del: func(h *rtm.Handle, i int) error { return h.NexthopDel(ctx, uint32(1+i)) },
 	}
-	runChurn(t, h, churner, env, churnDumps).check(t, false)
+	runChurn(t, h, churner, env, churnDumps).check(t, false, false)
 }
 
 func fdbChurnKey(n rtm.Neigh) string { return fmt.Sprintf("%d %v", n.Index(), n.LLAddr()) }
@@ -535,7 +560,7 @@ func TestChurnFDB(t *testing.T) {
 				add:     func(h *rtm.Handle, i int) error { return h.FDBAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.FDBDel(ctx, spec(i)) },
 			}
-			runChurn(t, h, churner, env, churnDumps).check(t, true)
+			runChurn(t, h, churner, env, churnDumps).check(t, true, false)
 		})
 	}
 }
@@ -565,5 +590,5 @@ func TestChurnLinks(t *testing.T) {
 		},
 		del: func(h *rtm.Handle, i int) error { return h.LinkDelByName(ctx, fmt.Sprintf("c%d", i)) },
 	}
-	runChurn(t, h, churner, env, churnDumps).check(t, false)
+	runChurn(t, h, churner, env, churnDumps).check(t, false, false)
 }

@@ -31,6 +31,10 @@ type dupSet struct {
 	seed maphash.Seed
 	m    map[uint64]struct{}
 	dup  bool
+	// For routes: the destination of the current run of routes and the
+	// identities seen in it (see routeSeen).
+	run    uint64
+	runIDs []uint64
 }
 
 // dupFree keeps a few dupSets for reuse, so that a dump allocates nothing
@@ -64,6 +68,7 @@ func getDupSet() *dupSet {
 	}
 	s.seed = maphash.MakeSeed()
 	s.dup = false
+	s.run, s.runIDs = 0, s.runIDs[:0]
 	return s
 }
 
@@ -238,4 +243,46 @@ func watchErr(op string, err error) error {
 // while it ran.
 func removedErr(op string) error {
 	return fmt.Errorf("rtm: %s: an object was removed during the dump: %w", op, wire.ErrDumpInterrupted)
+}
+
+// routeSeen reports whether a route with r's identity came already. The
+// kernel resumes a route dump after the last destination it sent, and by
+// position only among the routes to one destination address (of any
+// prefix length, metric, TOS or type: one leaf of the IPv4 trie, one node
+// of the IPv6 tree), which it sends together. A repeat therefore follows
+// its first copy within one run of routes to a destination, and only that
+// run's identities are kept: a route dump needs no memory per route.
+func (s *dupSet) routeSeen(r Route) bool {
+	var k [1 + 4 + 1 + 16]byte
+	k[0] = r.Family()
+	native.PutUint32(k[1:5], r.Table())
+	dst, _ := r.get(unix.RTA_DST)
+	run := maphash.Bytes(s.seed, k[:putKeyField(k[:], 5, dst.Data)])
+	if run != s.run || len(s.runIDs) == 0 {
+		s.run, s.runIDs = run, s.runIDs[:0]
+	}
+	// The identity: the whole message but what ages (RTA_CACHEINFO,
+	// RTA_EXPIRES); the kernel refuses a route alike in all else.
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.Write(r.hdr()[:unix.SizeofRtMsg])
+	for at := range r.Chain().All() {
+		switch at.Type & nla.TypeMask {
+		case unix.RTA_CACHEINFO, unix.RTA_EXPIRES:
+			continue
+		}
+		var t [2]byte
+		native.PutUint16(t[:], at.Type)
+		h.Write(t[:])
+		writeField(&h, at.Data)
+	}
+	id := h.Sum64()
+	for _, x := range s.runIDs {
+		if x == id {
+			s.dup = true
+			return true
+		}
+	}
+	s.runIDs = append(s.runIDs, id)
+	return false
 }
