@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,10 +32,14 @@ type dupSet struct {
 	seed maphash.Seed
 	m    map[uint64]struct{}
 	dup  bool
-	// For routes: the destination of the current run of routes and the
-	// identities seen in it (see routeSeen).
-	run    uint64
-	runIDs []uint64
+	// For routes: the destination of the current run of routes, and
+	// copies of the run's messages (see routeSeen).
+	runFamily uint8
+	runTable  uint32
+	runDst    [16]byte
+	runDstLen int
+	runMsgs   []byte
+	runEnds   []int
 }
 
 // dupFree keeps a few dupSets for reuse, so that a dump allocates nothing
@@ -68,7 +73,7 @@ func getDupSet() *dupSet {
 	}
 	s.seed = maphash.MakeSeed()
 	s.dup = false
-	s.run, s.runIDs = 0, s.runIDs[:0]
+	s.runMsgs, s.runEnds = s.runMsgs[:0], s.runEnds[:0]
 	return s
 }
 
@@ -250,23 +255,47 @@ func removedErr(op string) error {
 // position only among the routes to one destination address (of any
 // prefix length, metric, TOS or type: one leaf of the IPv4 trie, one node
 // of the IPv6 tree), which it sends together. A repeat therefore follows
-// its first copy within one run of routes to a destination, and only that
-// run's identities are kept: a route dump needs no memory per route.
+// its first copy within one run of routes to a destination, so only that
+// run is kept, as copies of its messages (the receive buffer they came in
+// is reused): a route dump needs no memory per route, and a route whose
+// destination is its own costs a copy, not a hash.
 func (s *dupSet) routeSeen(r Route) bool {
-	var k [1 + 4 + 1 + 16]byte
-	k[0] = r.Family()
-	native.PutUint32(k[1:5], r.Table())
 	dst, _ := r.get(unix.RTA_DST)
-	run := maphash.Bytes(s.seed, k[:putKeyField(k[:], 5, dst.Data)])
-	if run != s.run || len(s.runIDs) == 0 {
-		s.run, s.runIDs = run, s.runIDs[:0]
+	family, table := r.Family(), r.Table()
+	if len(s.runEnds) == 0 || family != s.runFamily || table != s.runTable ||
+		!bytes.Equal(dst.Data, s.runDst[:s.runDstLen]) {
+		// A destination longer than 16 bytes (none is) never matches,
+		// which only leaves its repeats undetected.
+		s.runFamily, s.runTable = family, table
+		s.runDstLen = copy(s.runDst[:], dst.Data)
+		s.runMsgs, s.runEnds = s.runMsgs[:0], s.runEnds[:0]
+	} else {
+		id := s.routeIdentity(r.b)
+		start := 0
+		for _, end := range s.runEnds {
+			if s.routeIdentity(s.runMsgs[start:end]) == id {
+				s.dup = true
+				return true
+			}
+			start = end
+		}
 	}
-	// The identity: the whole message but what ages (RTA_CACHEINFO,
-	// RTA_EXPIRES); the kernel refuses a route alike in all else.
+	s.runMsgs = append(s.runMsgs, r.b...)
+	s.runEnds = append(s.runEnds, len(s.runMsgs))
+	return false
+}
+
+// routeIdentity hashes a route message but for what ages (RTA_CACHEINFO,
+// RTA_EXPIRES): the kernel refuses a route alike in all else.
+func (s *dupSet) routeIdentity(msg []byte) uint64 {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
-	h.Write(r.hdr()[:unix.SizeofRtMsg])
-	for at := range r.Chain().All() {
+	if len(msg) < unix.SizeofRtMsg {
+		h.Write(msg)
+		return h.Sum64()
+	}
+	h.Write(msg[:unix.SizeofRtMsg])
+	for at := range nla.Chain(msg[unix.SizeofRtMsg:]).All() {
 		switch at.Type & nla.TypeMask {
 		case unix.RTA_CACHEINFO, unix.RTA_EXPIRES:
 			continue
@@ -276,13 +305,5 @@ func (s *dupSet) routeSeen(r Route) bool {
 		h.Write(t[:])
 		writeField(&h, at.Data)
 	}
-	id := h.Sum64()
-	for _, x := range s.runIDs {
-		if x == id {
-			s.dup = true
-			return true
-		}
-	}
-	s.runIDs = append(s.runIDs, id)
-	return false
+	return h.Sum64()
 }
