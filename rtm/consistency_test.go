@@ -87,3 +87,40 @@ func TestDupSetAddr(t *testing.T) {
 		t.Fatal("a repeated address not recognised")
 	}
 }
+
+// TestDupSetRoute checks that routes to one destination differing in
+// metric are told apart, that one sent again after aging is recognised,
+// and that only the current destination's routes are remembered.
+func TestDupSetRoute(t *testing.T) {
+	msg := func(dst string, metric, expires uint32) Route {
+		var b wire.Builder
+		b.Begin(unix.RTM_NEWROUTE, 0)
+		rt := b.Fixed(unix.SizeofRtMsg)
+		p := netip.MustParsePrefix(dst)
+		rt[0], rt[1], rt[4] = unix.AF_INET6, uint8(p.Bits()), unix.RT_TABLE_MAIN
+		b.Uint32(unix.RTA_TABLE, unix.RT_TABLE_MAIN)
+		b.Addr(unix.RTA_DST, p.Addr())
+		b.Uint32(unix.RTA_PRIORITY, metric)
+		b.Uint32(unix.RTA_EXPIRES, expires)
+		b.End()
+		m, _, _, _ := wire.Next(b.Bytes())
+		r, err := RouteFromBytes(m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	s := getDupSet()
+	defer putDupSet(s)
+	for _, r := range []Route{msg("2001:db8::/64", 100, 9), msg("2001:db8::/64", 200, 9), msg("2001:db8::/48", 100, 9)} {
+		if s.routeSeen(r) {
+			t.Fatalf("%v metric %d taken for an earlier route", r.Dst(), r.Priority())
+		}
+	}
+	if !s.routeSeen(msg("2001:db8::/64", 200, 8)) {
+		t.Fatal("a repeated route not recognised")
+	}
+	if s.routeSeen(msg("2001:db8:1::/64", 100, 9)) || s.routeSeen(msg("2001:db8::/64", 100, 9)) {
+		t.Fatal("a route after another destination's taken for a repeat")
+	}
+}
