@@ -15,14 +15,16 @@ import (
 
 // Some kernel dumps resume each datagram at a position in a list (the
 // n-th address of a device, the n-th entry of a hash chain or of a
-// bridge's FDB) and do not flag the dump when the list changed meanwhile:
-// an object added before the position makes the next datagram repeat one,
-// an object removed makes it skip one. A repeated object is proof that the
-// dump is inconsistent, so the dumps of those lists remember the identity
-// of each object they yield, and end with wire.ErrDumpInterrupted when one
-// comes twice; the second copy is not yielded. A skipped object leaves no
-// trace: see "Consistency under concurrent changes" in the package
-// documentation for what each dump guarantees.
+// bridge's FDB, the n-th route to a destination) and do not flag the dump
+// when the list changed meanwhile: an object added before the position
+// makes the next datagram repeat one, an object removed makes it skip one.
+// A repeated object is proof that the dump is inconsistent, so those dumps
+// remember the identity of each object they yield (a dupSet), and end with
+// wire.ErrDumpInterrupted when one comes twice; the second copy is not
+// yielded. A skipped object leaves no trace in the dump, so the dumps of
+// addresses, neighbours and FDB entries also watch for removals while they
+// run (a removalWatch). See "Consistency under concurrent changes" in the
+// package documentation for what each dump guarantees.
 
 // dupSet remembers the identities of the objects a dump yielded, as
 // 64-bit hashes under a seed drawn for each dump: a collision, which would
@@ -82,6 +84,9 @@ func putDupSet(s *dupSet) {
 		return
 	}
 	clear(s.m)
+	if cap(s.runMsgs) > arenaBlock {
+		s.runMsgs, s.runEnds = nil, nil
+	}
 	dupFree.Lock()
 	if len(dupFree.sets) < maxFreeDupSets {
 		dupFree.sets = append(dupFree.sets, s)
