@@ -180,7 +180,9 @@ func (a Addr) Attrs() iter.Seq2[string, Value] { return attrs(addrSchema, a.Chai
 type AddrFilter struct {
 	// Family is AF_INET, AF_INET6, or 0 for both. Kernel-side.
 	Family uint8
-	// Index keeps the addresses of one interface. Kernel-side.
+	// Index keeps the addresses of one interface. Kernel-side. (The
+	// kernel never flags such a dump when it races with a change; see
+	// Handle.Addrs for how ipr catches it.)
 	Index int32
 	// Scope, if ScopeSet, keeps addresses of that scope. User space: the
 	// kernel does not filter address dumps by scope.
@@ -213,7 +215,19 @@ func (f *AddrFilter) keep(a Addr) bool {
 }
 
 // Addrs streams the addresses that f selects (every address when f is
-// nil). Each Addr is valid until the next iteration.
+// nil). Each Addr is valid until the next iteration; iterating allocates
+// nothing per address.
+//
+// Under concurrent changes (see "Consistency under concurrent changes" in
+// the package documentation): the kernel resumes an address dump at a
+// position in each interface's list, and flags neither a dump filtered by
+// interface nor one that raced with an IPv6 address change, so Addrs
+// yields an address at most once, and ends in an error matching
+// wire.ErrDumpInterrupted when the kernel flagged the dump, when it sent
+// an address twice, or when an address of the family was removed while
+// the dump ran (Addrs subscribes to address notifications for the length
+// of the dump). Without that error, every address present throughout the
+// dump was yielded.
 func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error] {
 	return func(yield func(Addr, error) bool) {
 		b := h.newBuilder()
@@ -224,7 +238,28 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			native.PutUint32(ifa[4:], uint32(f.Index))
 		}
 		b.End()
+		groups, family := addrGroups[:], uint8(0)
+		if f != nil {
+			family = f.Family
+			switch family {
+			case unix.AF_INET:
+				groups = addrGroups[:1]
+			case unix.AF_INET6:
+				groups = addrGroups[1:]
+			}
+		}
+		watch, err := h.watchRemovals(groups, unix.RTM_DELADDR, func(fam uint8) bool {
+			return family == 0 || fam == family
+		})
+		if err != nil {
+			h.builder.Put(b)
+			yield(Addr{}, watchErr("address dump", err))
+			return
+		}
+		defer watch.close()
 		var idx nla.Index
+		seen := getDupSet()
+		defer putDupSet(seen)
 		for m, err := range h.dump(ctx, "address dump", b) {
 			if err != nil {
 				yield(Addr{}, err)
@@ -238,12 +273,29 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 				yield(Addr{}, err)
 				return
 			}
-			if f.keep(a) && !yield(a, nil) {
+			if !f.keep(a) || seen.addrSeen(a) {
+				continue
+			}
+			if !yield(a, nil) {
 				return
 			}
 		}
+		if err := seen.err("address dump"); err != nil {
+			yield(Addr{}, err)
+			return
+		}
+		removed, err := watch.removed(ctx)
+		if err == nil && removed {
+			err = removedErr("address dump")
+		}
+		if err != nil {
+			yield(Addr{}, opError("address dump", err))
+		}
 	}
 }
+
+// addrGroups are the groups that report address changes, IPv4 first.
+var addrGroups = [2]Group{GroupIPv4Addr, GroupIPv6Addr}
 
 // AddrSpec describes an address to add, replace or delete.
 type AddrSpec struct {

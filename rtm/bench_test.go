@@ -202,3 +202,152 @@ func BenchmarkBatchRouteAdd10k(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*benchRoutes), "ns/route")
 }
+
+// addAddrs adds n IPv4 /32 addresses 10.b.x.y to the link of index ifindex
+// with one batch.
+func addAddrs(b *testing.B, h *rtm.Handle, ifindex int32, net byte, n int) {
+	b.Helper()
+	bt := h.NewBatch()
+	for i := 0; i < n; i++ {
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)}), 32)
+		if err := bt.AddrAdd(rtm.AddrSpec{Index: ifindex, Prefix: p}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkAddrDumpIndex streams the 3000 IPv4 addresses of one link, with
+// no other address and with 10000 more on another link: what filtering by
+// interface costs.
+func BenchmarkAddrDumpIndex(b *testing.B) {
+	for _, others := range []int{0, 10000} {
+		b.Run(fmt.Sprintf("others=%d", others), func(b *testing.B) {
+			h, _ := benchHandle(b)
+			oif := linkIndex(b, h, "veth0")
+			const mine = 3000
+			addAddrs(b, h, oif, 1, mine)
+			if others > 0 {
+				addAddrs(b, h, linkIndex(b, h, "veth1"), 2, others)
+			}
+			f := &rtm.AddrFilter{Family: unix.AF_INET, Index: oif}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				n := 0
+				for a, err := range h.Addrs(ctx, f) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if a.Index() != oif || !a.IP().Is4() {
+						b.Fatalf("address %v on %d", a.Prefix(), a.Index())
+					}
+					n++
+				}
+				if n != mine+1 {
+					b.Fatalf("%d addresses, want %d", n, mine+1)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*mine), "ns/addr")
+		})
+	}
+}
+
+// BenchmarkNeighDump streams 10000 ARP entries, reading each one's
+// address and link-layer address.
+func BenchmarkNeighDump(b *testing.B) {
+	h, _ := benchHandle(b)
+	oif := linkIndex(b, h, "veth0")
+	const n = 10000
+	bt := h.NewBatch()
+	mac := []byte{2, 0, 0, 0, 0, 1}
+	for i := 0; i < n; i++ {
+		if err := bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{10, 9, byte(i >> 8), byte(i)}), LLAddr: mac}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.NeighFilter{Family: unix.AF_INET}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		for nb, err := range h.Neighs(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if nb.Dst().Is4() && len(nb.LLAddr()) == 6 {
+				got++
+			}
+		}
+		if got < n {
+			b.Fatalf("%d neighbours, want %d", got, n)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/neigh")
+}
+
+// BenchmarkRuleDump streams 1000 IPv4 rules; a rule dump reads them twice
+// (see Handle.Rules).
+func BenchmarkRuleDump(b *testing.B) {
+	h, _ := benchHandle(b)
+	const n = 1000
+	bt := h.NewBatch()
+	for i := 0; i < n; i++ {
+		if err := bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.RuleFilter{Family: unix.AF_INET}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		for r, err := range h.Rules(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.Table() == 100 {
+				got++
+			}
+		}
+		if got != n {
+			b.Fatalf("%d rules, want %d", got, n)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/rule")
+}
+
+// BenchmarkAddrDumpSmall dumps the two addresses of a namespace (lo's and
+// veth0's): the fixed cost of a dump.
+func BenchmarkAddrDumpSmall(b *testing.B) {
+	h, _ := benchHandle(b)
+	if err := h.LinkSet(ctx, rtm.LinkSpec{Name: "lo", Up: rtm.Some(true)}); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.AddrFilter{Family: unix.AF_INET}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		n := 0
+		for _, err := range h.Addrs(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 2 {
+			b.Fatalf("%d addresses, want 2", n)
+		}
+	}
+}

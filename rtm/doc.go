@@ -19,6 +19,77 @@
 // link.Get("linkinfo", "data", "vxlan_id"), and Attrs to list them with
 // their names.
 //
+// # Consistency under concurrent changes
+//
+// The kernel sends a dump in datagrams of at most 32 KiB and builds each
+// one when the previous one has been read, so a dump that spans several
+// datagrams races with changes made meanwhile. How it resumes decides what
+// can go wrong: resuming after a key (an interface index, a destination,
+// a nexthop id) cannot lose or repeat the objects that stay, but resuming at
+// a position in a list (the n-th address of an interface, the n-th entry
+// of a hash chain or of a bridge's FDB) repeats an object when one is
+// added before that position and skips one when one is removed. The
+// kernel flags some dumps that raced with a change (NLM_F_DUMP_INTR) and
+// not others.
+//
+// Every dump method of this package but Rules (2) yields an object at
+// most once, and all aim at one promise: when a dump ends without an
+// error, each object that existed from its start to its end was yielded
+// (objects added or removed meanwhile may or may not appear). When it
+// cannot promise that, it yields everything it has, then ends with an
+// error matching wire.ErrDumpInterrupted; [wire.Retry] runs it again.
+// Notes (1) and (4) say where the promise has holes. Changes the loop
+// body makes itself count as concurrent changes: collect first, change
+// after (as [Batch] makes easy). Where the kernel does not keep the
+// promise itself, ipr does:
+//
+//	Dump      kernel resumes by   kernel flags   ipr adds
+//	Links     interface index     yes            -
+//	Routes    destination (1)     no             repeats dropped and flagged
+//	Nexthops  nexthop id          yes            -
+//	Rules     position            no             a second dump to compare (2)
+//	Addrs     position            partly (3)     repeats dropped; removals watched (4)
+//	Neighs    position in chain   no             repeats dropped; removals watched (4)
+//	FDB       position in list    no             repeats dropped; removals watched (4)
+//
+// Measured on Linux 6.18 with 3,000 stable objects and another socket
+// adding and removing objects of the same kind next to them (the churn
+// tests of this package, 300 dumps each), the kernel alone returned a
+// wrong set without flagging it in 39 to 82% of the address dumps
+// filtered by interface, 0.3 to 3% of the unfiltered ones, 40% of the
+// rule dumps, about 1% of the IPv6 neighbour dumps, 75 to 96% of the FDB
+// dumps, and 2% (IPv4) and 68% (IPv6) of the route dumps with 10 routes
+// per destination; never for links, nexthops or routes to distinct
+// destinations. With what ipr adds: in none of 1,000 dumps of each kind,
+// but for the IPv4 routes of note (1).
+//
+// (1) And by position among the routes to one destination address
+// (differing in prefix length, metric, TOS or type). The one case left
+// undetected: such an IPv4 route can be skipped, unflagged, when another
+// listed before it is removed during the dump (3 dumps in 100 in the
+// churn test with 10 routes per destination; none with one).
+//
+// (2) Rules are few, so a rule dump is followed by a second one, not
+// yielded, and ends in wire.ErrDumpInterrupted unless the kernel sent the
+// same rules in the same order both times.
+//
+// (3) Never when filtered by interface ([AddrFilter.Index]), and not for
+// an IPv6 address that is being added or removed, which the kernel counts
+// as a change only once its routes are set up.
+//
+// (4) An object yielded twice is proof of a race: the second copy is
+// dropped and the dump ends in wire.ErrDumpInterrupted. A skipped object
+// leaves no trace, so these dumps subscribe to the objects' notifications
+// while they run, and a removal notified between the request and the end
+// of the dump (read up to a [Monitor.Sync] barrier) ends it in
+// wire.ErrDumpInterrupted too. This costs a socket per dump (about 50 µs
+// and 35 KB, a fixed cost: nothing per object), and flags a dump during
+// which any object of the kind was removed, as the kernel flags a link
+// dump during which any link changed. Two windows are left:
+// a removal whose notification the kernel has not yet sent when the dump
+// ends (microseconds), and a neighbour table that grows during the dump
+// (the kernel then rehashes every entry to new positions).
+//
 // Changes take typed specifications (such as [AddrSpec]) validated before
 // anything is sent. [Batch] pipelines many changes and reports a result for
 // each. Errors from the kernel unwrap to their unix.Errno, so

@@ -411,6 +411,11 @@ func (f *LinkFilter) extMask() uint32 {
 // Links streams the links that f selects (every link when f is nil). Each
 // Link is valid until the next iteration. The iteration allocates nothing
 // per link.
+//
+// Under concurrent changes: the kernel resumes a link dump after the last
+// interface index it sent, so every link present throughout the dump is
+// yielded exactly once; the dump ends in an error matching
+// wire.ErrDumpInterrupted when the kernel saw links change meanwhile.
 func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error] {
 	return func(yield func(Link, error) bool) {
 		b := h.newBuilder()

@@ -293,6 +293,16 @@ type NeighFilter struct {
 // Neighs streams the neighbours that f selects (every ARP and NDP entry
 // when f is nil). Each Neigh is valid until the next iteration; iterating
 // allocates nothing per neighbour.
+//
+// Under concurrent changes: the kernel resumes a neighbour dump at a
+// position in a hash chain and never flags it, so Neighs yields a
+// neighbour at most once and ends in an error matching
+// wire.ErrDumpInterrupted when the kernel sent one twice or when a
+// neighbour of the family was removed while the dump ran (Neighs
+// subscribes to neighbour notifications for the length of the dump).
+// Without that error, every neighbour present throughout the dump was
+// yielded. A neighbour table that grows during the dump (the kernel
+// doubles its hash) can still make it skip an entry unflagged.
 func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, error] {
 	return func(yield func(Neigh, error) bool) {
 		if f != nil && f.Family == unix.AF_BRIDGE {
@@ -321,13 +331,31 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
 			return f == nil || f.State == 0 || n.State()&f.State != 0
+		}, (*dupSet).neighSeen, func(family uint8) bool {
+			if f != nil && f.Family != 0 {
+				return family == f.Family
+			}
+			return family != unix.AF_BRIDGE
 		}, yield)
 	}
 }
 
-// streamNeighs runs the dump in b and yields the neighbours keep accepts.
-func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, yield func(Neigh, error) bool) {
+// streamNeighs runs the dump in b and yields the neighbours keep accepts,
+// each once: an entry whose identity (told by seen, a dupSet method) came
+// before is left out and the dump ends in wire.ErrDumpInterrupted, as it
+// does when an entry of a family that removals accepts was removed while
+// the dump ran (see removalWatch).
+func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, removals func(family uint8) bool, yield func(Neigh, error) bool) {
+	watch, err := h.watchRemovals([]Group{GroupNeigh}, unix.RTM_DELNEIGH, removals)
+	if err != nil {
+		h.builder.Put(b)
+		yield(Neigh{}, watchErr(op, err))
+		return
+	}
+	defer watch.close()
 	var idx nla.Index
+	set := getDupSet()
+	defer putDupSet(set)
 	for m, err := range h.dump(ctx, op, b) {
 		if err != nil {
 			yield(Neigh{}, err)
@@ -341,9 +369,23 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 			yield(Neigh{}, err)
 			return
 		}
-		if keep(n) && !yield(n, nil) {
+		if !keep(n) || seen(set, n) {
+			continue
+		}
+		if !yield(n, nil) {
 			return
 		}
+	}
+	if err := set.err(op); err != nil {
+		yield(Neigh{}, err)
+		return
+	}
+	removed, err := watch.removed(ctx)
+	if err == nil && removed {
+		err = removedErr(op)
+	}
+	if err != nil {
+		yield(Neigh{}, opError(op, err))
 	}
 }
 

@@ -261,6 +261,11 @@ type NexthopFilter struct {
 // Nexthops streams the nexthops that f selects (all when f is nil). Each
 // Nexthop is valid until the next iteration; iterating allocates nothing
 // per nexthop.
+//
+// Under concurrent changes: the kernel resumes a nexthop dump after the
+// last id it sent, so every nexthop present throughout the dump is yielded
+// exactly once; the dump ends in an error matching wire.ErrDumpInterrupted
+// when the kernel saw nexthops change meanwhile.
 func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexthop, error] {
 	return func(yield func(Nexthop, error) bool) {
 		b := h.newBuilder()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"iter"
 	"net/netip"
 
@@ -323,33 +324,72 @@ func (f *RuleFilter) keep(r Rule) bool {
 // Rules streams the rules that f selects (every rule of every family when
 // f is nil). Each Rule is valid until the next iteration; iterating
 // allocates nothing per rule.
+//
+// The kernel neither flags a rule dump that raced with a change nor
+// resumes it where it left off (it counts positions), so a rule dump
+// could repeat or skip a rule unnoticed. Rules therefore dumps the rules
+// a second time, without yielding them, once the caller has iterated to
+// the end, and ends with wire.ErrDumpInterrupted unless the kernel sent
+// the same rules in the same order both times: a rule dump costs two.
 func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error] {
 	return func(yield func(Rule, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(sizeofFibRuleHdr); hdr != nil && f != nil {
-			hdr[0] = f.Family
+		var family uint8
+		if f != nil {
+			family = f.Family
 		}
-		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "rule dump", b) {
-			if err != nil {
-				yield(Rule{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWRULE {
-				continue
-			}
-			r, err := newRule(m.Data, &idx)
-			if err != nil {
-				yield(Rule{}, err)
-				return
-			}
-			if f.keep(r) && !yield(r, nil) {
-				return
-			}
+		seed := maphash.MakeSeed()
+		first, done, err := h.ruleDump(ctx, family, seed, func(r Rule) bool {
+			return !f.keep(r) || yield(r, nil)
+		})
+		if !done {
+			return
+		}
+		if err != nil {
+			yield(Rule{}, err)
+			return
+		}
+		second, _, err := h.ruleDump(ctx, family, seed, func(Rule) bool { return true })
+		if err == nil && second != first {
+			err = fmt.Errorf("rtm: rule dump: the rules changed while they were read: %w", wire.ErrDumpInterrupted)
+		}
+		if err != nil {
+			yield(Rule{}, err)
 		}
 	}
+}
+
+// ruleDump dumps the rules of family, passing each to each, and returns a
+// hash of the rules' bytes in the order the kernel sent them. done is
+// false when each stopped the dump.
+func (h *Handle) ruleDump(ctx context.Context, family uint8, seed maphash.Seed, each func(Rule) bool) (sum uint64, done bool, err error) {
+	b := h.newBuilder()
+	b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
+	if hdr := b.Fixed(sizeofFibRuleHdr); hdr != nil {
+		hdr[0] = family
+	}
+	b.End()
+	var (
+		idx nla.Index
+		hs  maphash.Hash
+	)
+	hs.SetSeed(seed)
+	for m, err := range h.dump(ctx, "rule dump", b) {
+		if err != nil {
+			return 0, true, err
+		}
+		if m.Header.Type != unix.RTM_NEWRULE {
+			continue
+		}
+		r, err := newRule(m.Data, &idx)
+		if err != nil {
+			return 0, true, err
+		}
+		writeField(&hs, m.Data)
+		if !each(r) {
+			return 0, false, nil
+		}
+	}
+	return hs.Sum64(), true, nil
 }
 
 // RuleSpec describes a policy rule to add or delete ("ip rule add from
