@@ -37,8 +37,8 @@ func walkSchemas(fn func(path string, s *schema)) {
 		fn(path, s)
 		for _, sp := range s.attrs {
 			walk(path+"/"+sp.name, sp.nested)
-			for k, n := range sp.byKind {
-				walk(path+"/"+sp.name+"["+k+"]", n)
+			for _, k := range sp.byKind {
+				walk(path+"/"+sp.name+"["+k.key+"]", k.schema)
 			}
 		}
 	}
@@ -86,6 +86,53 @@ func TestSchemaNamesUnique(t *testing.T) {
 	if n < 40 {
 		t.Fatalf("only %d schemas reachable", n)
 	}
+}
+
+// TestSchemaSearchOrder checks the orders that lookup and kindSchemas.find
+// search in binary: byName lists every named type once, by name, and
+// byKind keys are sorted and distinct, each found by find.
+func TestSchemaSearchOrder(t *testing.T) {
+	check := func(path string, ks kindSchemas) {
+		for i, k := range ks {
+			if i > 0 && ks[i-1].key >= k.key {
+				t.Errorf("%s: byKind key %q after %q", path, k.key, ks[i-1].key)
+			}
+			if got := ks.find([]byte(k.key)); got != k.schema {
+				t.Errorf("%s: find(%q) = %v, want %s", path, k.key, got, k.schema.name)
+			}
+		}
+		if got := ks.find([]byte("no such kind")); got != nil {
+			t.Errorf("%s: find of an unknown kind = %s", path, got.name)
+		}
+	}
+	check("linkDataSchemas", linkDataSchemas)
+	check("linkSlaveDataSchemas", linkSlaveDataSchemas)
+	walkSchemas(func(path string, s *schema) {
+		named := 0
+		for _, sp := range s.attrs {
+			if sp.name != "" {
+				named++
+			}
+			if sp.byKind != nil {
+				check(path+"/"+sp.name, sp.byKind)
+			}
+		}
+		if len(s.byName) != named {
+			t.Errorf("%s: byName has %d types for %d named attributes", path, len(s.byName), named)
+		}
+		for i, typ := range s.byName {
+			if int(typ) >= len(s.attrs) || s.attrs[typ].name == "" {
+				t.Errorf("%s: byName lists type %d, which has no name", path, typ)
+				continue
+			}
+			if i > 0 && s.attrs[s.byName[i-1]].name >= s.attrs[typ].name {
+				t.Errorf("%s: byName puts %q after %q", path, s.attrs[typ].name, s.attrs[s.byName[i-1]].name)
+			}
+		}
+		if _, ok := s.lookup("no_such_attribute"); ok {
+			t.Errorf("%s: lookup of an unknown name succeeds", path)
+		}
+	})
 }
 
 func variable(k valueKind) bool {

@@ -51,37 +51,51 @@ type attrSpec struct {
 	// With numericSibling the sibling is an integer and the keys are its
 	// decimal form: RTA_ENCAP depends on RTA_ENCAP_TYPE.
 	sibling        uint16
-	byKind         map[string]*schema
+	byKind         kindSchemas
 	numericSibling bool
 }
 
 // schema names the attribute types of one message family or nest, the way
 // pyroute2 does: the C name without its prefix, in lower case ("ifname"
 // for IFLA_IFNAME, "kind" for IFLA_INFO_KIND).
+//
+// Schemas are generated as composite literals of strings, slices and
+// pointers only, never maps or function calls, so that the compiler lays
+// them out as static data: importing rtm runs nothing at init, and the
+// linker leaves them out of programs that never call Get or Attrs.
 type schema struct {
-	name   string
-	attrs  []attrSpec
-	byName map[string]uint16
+	name string
+	// attrs is indexed by attribute type; unknown types have no name.
+	attrs []attrSpec
+	// byName lists the types of attrs in the byte order of their names,
+	// for lookup's binary search.
+	byName []uint16
 }
 
-type entry struct {
-	typ  uint16
-	spec attrSpec
+// kindSchema is one choice of an attrSpec's byKind.
+type kindSchema struct {
+	key    string
+	schema *schema
 }
 
-func newSchema(name string, entries ...entry) *schema {
-	s := &schema{name: name, byName: make(map[string]uint16, len(entries))}
-	for _, e := range entries {
-		if int(e.typ) >= len(s.attrs) {
-			s.attrs = append(s.attrs, make([]attrSpec, int(e.typ)+1-len(s.attrs))...)
+// kindSchemas are sorted by key in byte order.
+type kindSchemas []kindSchema
+
+// find returns the schema of key, or nil.
+func (ks kindSchemas) find(key []byte) *schema {
+	lo, hi := 0, len(ks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch k := ks[m].key; {
+		case k == string(key):
+			return ks[m].schema
+		case k < string(key):
+			lo = m + 1
+		default:
+			hi = m
 		}
-		if _, dup := s.byName[e.spec.name]; dup || s.attrs[e.typ].name != "" {
-			panic("rtm: schema " + name + ": duplicate attribute " + e.spec.name)
-		}
-		s.attrs[e.typ] = e.spec
-		s.byName[e.spec.name] = e.typ
 	}
-	return s
+	return nil
 }
 
 // spec returns the description of type t, with a synthetic name for types
@@ -95,8 +109,18 @@ func (s *schema) spec(t uint16) *attrSpec {
 
 // lookup resolves a name, accepting "attr_N" for unknown types.
 func (s *schema) lookup(name string) (uint16, bool) {
-	if t, ok := s.byName[name]; ok {
-		return t, true
+	lo, hi := 0, len(s.byName)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		t := s.byName[m]
+		switch n := s.attrs[t].name; {
+		case n == name:
+			return t, true
+		case n < name:
+			lo = m + 1
+		default:
+			hi = m
+		}
 	}
 	if n, ok := strings.CutPrefix(name, "attr_"); ok {
 		if v, err := strconv.ParseUint(n, 10, 14); err == nil {
@@ -125,7 +149,7 @@ func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 			} else {
 				key, _ = k.TextBytes()
 			}
-			v.nested = sp.byKind[string(key)]
+			v.nested = sp.byKind.find(key)
 		}
 	} else {
 		v.nested = sp.nested
