@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,6 +87,50 @@ func TestSchemaNamesUnique(t *testing.T) {
 	})
 	if n < 40 {
 		t.Fatalf("only %d schemas reachable", n)
+	}
+}
+
+// TestSchemaGenerated checks that the committed zschema_*.go files are
+// exactly what scripts/gen_schema.py writes, so that nobody edits them by
+// hand or changes the generator without regenerating. The generator needs
+// Debian's python3-pyroute2; without it the test skips, saying so.
+func TestSchemaGenerated(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import pyroute2").Run(); err != nil {
+		t.Skipf("cannot run scripts/gen_schema.py: %s has no pyroute2 (apt-get install python3-pyroute2): %v", python, err)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(python, filepath.Join("..", "scripts", "gen_schema.py"), dir)
+	// The generator formats its output with gofmt.
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen_schema.py: %v\n%s", err, out)
+	}
+	generated, err := filepath.Glob(filepath.Join(dir, "zschema_*.go"))
+	if err != nil || len(generated) == 0 {
+		t.Fatalf("gen_schema.py wrote no zschema_*.go files (%v)", err)
+	}
+	committed, err := filepath.Glob("zschema_*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(committed) != len(generated) {
+		t.Errorf("%d zschema files committed, the generator writes %d", len(committed), len(generated))
+	}
+	for _, g := range generated {
+		want, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(g)
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from what scripts/gen_schema.py writes (regenerate with go generate ./rtm)", name)
+		}
 	}
 }
 

@@ -30,7 +30,13 @@ Sources, and which one wins:
     schema is nexthop.h with types from KERNEL_TYPES.
 
 The output is deterministic: running the generator twice gives the same
-files, and gofmt leaves them alone.
+files, and gofmt leaves them alone. It is static data: composite literals of
+strings, slices and pointers only (no maps, no function calls), which the
+compiler lays out without package init code and the linker drops from
+programs that never look attributes up by name. Lookups by name and by kind
+search sorted slices (schema.byName, kindSchemas) instead of maps; rtm's
+TestSchemaSearchOrder checks the order and TestSchemaGenerated that the
+committed files are this script's output.
 """
 
 import inspect
