@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipr-go/ipr/nla"
 )
@@ -407,29 +408,106 @@ func (v Value) String() string {
 }
 
 // MarshalJSON encodes the decoded value; binary payloads become hex
-// strings.
+// strings, addresses strings. The encoding is encoding/json's (map keys
+// sorted, HTML-safe escaping), written here so that rtm does not import
+// encoding/json, whose package init and encoders every program importing
+// rtm would carry.
 func (v Value) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonable(v.Interface()))
+	return appendJSON(nil, v.Interface()), nil
 }
 
-func jsonable(x any) any {
+// appendJSON appends x, one of the types Interface returns, as JSON.
+func appendJSON(b []byte, x any) []byte {
 	switch t := x.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, t)
+	case uint64:
+		return strconv.AppendUint(b, t, 10)
+	case int64:
+		return strconv.AppendInt(b, t, 10)
+	case string:
+		return appendJSONString(b, t)
 	case []byte:
-		return hex.EncodeToString(t)
+		b = append(b, '"')
+		b = hex.AppendEncode(b, t)
+		return append(b, '"')
 	case net.HardwareAddr:
-		return t.String()
+		return appendJSONString(b, t.String())
 	case netip.Addr:
-		return t.String()
+		return appendJSONString(b, t.String())
 	case map[string]any:
-		for k, e := range t {
-			t[k] = jsonable(e)
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
 		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSON(b, t[k])
+		}
+		return append(b, '}')
 	case []any:
+		b = append(b, '[')
 		for i, e := range t {
-			t[i] = jsonable(e)
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, e)
 		}
+		return append(b, ']')
 	}
-	return x
+	return appendJSONString(b, fmt.Sprint(x))
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// does: control characters, quotes, backslashes, the HTML-sensitive <, >
+// and &, and U+2028 and U+2029 escaped; invalid UTF-8 replaced by U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(b, '"')
 }
 
 var native = binary.NativeEndian
