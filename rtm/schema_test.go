@@ -200,7 +200,7 @@ func fixedSize(k valueKind) int {
 }
 
 // capture reads a kernel reply stream recorded by internal/capture.
-func capture(t *testing.T, name string) []byte {
+func capture(t testing.TB, name string) []byte {
 	t.Helper()
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the kernel captures are little-endian")

@@ -131,11 +131,6 @@ func (s *schema) lookup(name string) (uint16, bool) {
 	return 0, false
 }
 
-// getter finds attributes in a chain; Link and Addr views pass their index.
-type getter interface {
-	Get(t uint16) (nla.Attr, bool)
-}
-
 // value builds the Value of attribute a found in chain c.
 func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 	v := Value{spec: sp, data: data}
@@ -158,8 +153,11 @@ func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 	return v
 }
 
-// getPath resolves a path of names starting in schema s.
-func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) {
+// lookup resolves a path of names in a view's chain c, starting in schema
+// s, through the view's index when it has one (idx may be nil). No
+// interface stands between the two: boxing the chain into one would
+// allocate on every lookup.
+func lookup(s *schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) {
 	if len(path) == 0 {
 		return Value{}, false
 	}
@@ -167,25 +165,20 @@ func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) 
 	if !ok {
 		return Value{}, false
 	}
-	a, ok := g.Get(t)
+	var a nla.Attr
+	if idx != nil {
+		a, ok = idx.Get(t)
+	} else {
+		a, ok = c.Get(t)
+	}
 	if !ok {
 		return Value{}, false
 	}
-	v := value(s.spec(t), a.Data, chain)
+	v := value(s.spec(t), a.Data, c)
 	if len(path) == 1 {
 		return v, true
 	}
 	return v.Get(path[1:]...)
-}
-
-// lookup resolves a path of names in a view's chain c, through the view's
-// index when it has one. The nil check cannot move into getPath: a nil
-// *nla.Index in the getter interface would not compare equal to nil.
-func lookup(s *schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) {
-	if idx != nil {
-		return getPath(s, idx, c, path)
-	}
-	return getPath(s, c, c, path)
 }
 
 // attrs yields every attribute of chain c, named by schema s.
@@ -294,8 +287,7 @@ func (v Value) Get(path ...string) (Value, bool) {
 		}
 	case kindNested:
 		if v.nested != nil {
-			c := nla.Chain(v.data)
-			return getPath(v.nested, c, c, path)
+			return lookup(v.nested, nil, nla.Chain(v.data), path)
 		}
 	}
 	return Value{}, false

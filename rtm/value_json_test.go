@@ -121,3 +121,66 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	t.Logf("%d attributes compared", n)
 }
+
+// capturedLinks returns the links of the captured link dump.
+func capturedLinks(tb testing.TB) []Link {
+	var links []Link
+	for m, err := range wire.Messages(capture(tb, "link-dump")) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if m.Header.Type != unix.RTM_NEWLINK {
+			continue
+		}
+		l, err := LinkFromBytes(m.Data)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		links = append(links, l)
+	}
+	if len(links) == 0 {
+		tb.Fatal("no links captured")
+	}
+	return links
+}
+
+// TestGetByNameAllocatesNothing checks that by-name lookups allocate
+// nothing: the schemas' binary searches (by name, and by kind for
+// IFLA_INFO_DATA), through nests and structs, found or not.
+func TestGetByNameAllocatesNothing(t *testing.T) {
+	links := capturedLinks(t)
+	found := 0
+	allocs := testing.AllocsPerRun(10, func() {
+		found = 0
+		for _, l := range links {
+			if _, ok := l.Get("ifname"); ok {
+				found++
+			}
+			if _, ok := l.Get("linkinfo", "data", "vxlan_id"); ok {
+				found++
+			}
+			if _, ok := l.Get("stats64", "rx_bytes"); ok {
+				found++
+			}
+			if _, ok := l.Get("no_such_attribute"); ok {
+				found += 1000
+			}
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per run of by-name lookups", allocs)
+	}
+	if found < len(links)+1 || found >= 1000 {
+		t.Errorf("lookups found %d values in %d links", found, len(links))
+	}
+}
+
+// BenchmarkGetByName measures a by-name lookup through a nest chosen by
+// kind.
+func BenchmarkGetByName(b *testing.B) {
+	links := capturedLinks(b)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		links[i%len(links)].Get("linkinfo", "data", "vxlan_id")
+	}
+}
