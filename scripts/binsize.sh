@@ -228,7 +228,7 @@ section() {
 	printf '%s\n' "${md[@]}"
 	cat <<-EOF
 
-		No package of ipr allocates or runs code at init (the script also checks
+		No library package of ipr allocates or runs code at init (the script also checks
 		each compiled init is a bare return). Issue 10's target for the links
 		program, hello-world + $TARGET bytes, is $verdict: the standard library
 		alone costs an rtm program about 164 kB (net, which rtm's API needs for
