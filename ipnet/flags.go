@@ -25,38 +25,39 @@ func (b block6) contains(u Uint128) bool {
 	return x.Hi == 0 && x.Lo>>(128-b.bits) == 0
 }
 
-func b4(a, b, c, d byte, bits uint8) block4 {
-	return block4{uint32(a)<<24 | uint32(b)<<16 | uint32(c)<<8 | uint32(d), bits}
-}
-
 func b6(hi, lo uint64, bits uint8) block6 { return block6{Uint128{hi, lo}, bits} }
 
+// The IPv4 blocks are written as constant expressions, octet by octet,
+// rather than through a helper like b6: the compiler cannot lay out the
+// result of shifting a helper's byte parameters as static data, and would
+// compute the tables at package init.
+
 var (
-	linkLocal4 = b4(169, 254, 0, 0, 16)
-	loopback4  = b4(127, 0, 0, 0, 8)
-	multicast4 = b4(224, 0, 0, 0, 4)
-	shared4    = b4(100, 64, 0, 0, 10) // RFC 6598: neither private nor global
-	reserved4  = b4(240, 0, 0, 0, 4)
+	linkLocal4 = block4{169<<24 | 254<<16 | 0<<8 | 0, 16}
+	loopback4  = block4{127<<24 | 0<<16 | 0<<8 | 0, 8}
+	multicast4 = block4{224<<24 | 0<<16 | 0<<8 | 0, 4}
+	shared4    = block4{100<<24 | 64<<16 | 0<<8 | 0, 10} // RFC 6598: neither private nor global
+	reserved4  = block4{240<<24 | 0<<16 | 0<<8 | 0, 4}
 
 	private4 = [...]block4{
-		b4(0, 0, 0, 0, 8),
-		b4(10, 0, 0, 0, 8),
-		b4(127, 0, 0, 0, 8),
-		b4(169, 254, 0, 0, 16),
-		b4(172, 16, 0, 0, 12),
-		b4(192, 0, 0, 0, 24),
-		b4(192, 0, 0, 170, 31),
-		b4(192, 0, 2, 0, 24),
-		b4(192, 168, 0, 0, 16),
-		b4(198, 18, 0, 0, 15),
-		b4(198, 51, 100, 0, 24),
-		b4(203, 0, 113, 0, 24),
-		b4(240, 0, 0, 0, 4),
-		b4(255, 255, 255, 255, 32),
+		{0<<24 | 0<<16 | 0<<8 | 0, 8},
+		{10<<24 | 0<<16 | 0<<8 | 0, 8},
+		{127<<24 | 0<<16 | 0<<8 | 0, 8},
+		{169<<24 | 254<<16 | 0<<8 | 0, 16},
+		{172<<24 | 16<<16 | 0<<8 | 0, 12},
+		{192<<24 | 0<<16 | 0<<8 | 0, 24},
+		{192<<24 | 0<<16 | 0<<8 | 170, 31},
+		{192<<24 | 0<<16 | 2<<8 | 0, 24},
+		{192<<24 | 168<<16 | 0<<8 | 0, 16},
+		{198<<24 | 18<<16 | 0<<8 | 0, 15},
+		{198<<24 | 51<<16 | 100<<8 | 0, 24},
+		{203<<24 | 0<<16 | 113<<8 | 0, 24},
+		{240<<24 | 0<<16 | 0<<8 | 0, 4},
+		{255<<24 | 255<<16 | 255<<8 | 255, 32},
 	}
 	privateExceptions4 = [...]block4{
-		b4(192, 0, 0, 9, 32),
-		b4(192, 0, 0, 10, 32),
+		{192<<24 | 0<<16 | 0<<8 | 9, 32},
+		{192<<24 | 0<<16 | 0<<8 | 10, 32},
 	}
 
 	linkLocal6 = b6(0xfe80<<48, 0, 10)

@@ -225,11 +225,16 @@ func (c *linkCtx) close() {
 	c.opened = nil
 }
 
-// ethernetKinds are kinds whose address must be a unicast Ethernet address.
-var ethernetKinds = map[string]bool{
-	"veth": true, "bridge": true, "vxlan": true, "macvlan": true, "macvtap": true,
-	"ifb": true, "dummy": true, "bond": true, "gretap": true, "ip6gretap": true,
-	"geneve": true, "vlan": true,
+// ethernetKind reports whether links of a kind must have a unicast
+// Ethernet address. A switch, not a map: a package-level map literal is
+// built at package init.
+func ethernetKind(kind string) bool {
+	switch kind {
+	case "veth", "bridge", "vxlan", "macvlan", "macvtap", "ifb", "dummy",
+		"bond", "gretap", "ip6gretap", "geneve", "vlan":
+		return true
+	}
+	return false
 }
 
 func (s *LinkSpec) validate(c *linkCtx, peer bool) error {
@@ -252,7 +257,7 @@ func (s *LinkSpec) validate(c *linkCtx, peer bool) error {
 		if err := checkHardwareAddr("address", s.Address); err != nil {
 			return err
 		}
-		if ethernetKinds[kind] {
+		if ethernetKind(kind) {
 			if len(s.Address) != 6 {
 				return fmt.Errorf("address %v: a %s link needs a 6-byte Ethernet address", s.Address, kind)
 			}

@@ -18,18 +18,5 @@ package rtm
 
 //go:generate /usr/bin/python3 ../scripts/gen_schema.py
 
-// scalar describes an attribute or struct field that holds one value.
-func scalar(name string, k valueKind) attrSpec { return attrSpec{name: name, kind: k} }
-
-// nest describes an attribute holding the attributes of schema s.
-func nestOf(name string, s *schema) attrSpec {
-	return attrSpec{name: name, kind: kindNested, nested: s}
-}
-
-// structOf describes an attribute holding a C struct.
-func structOf(name string, fields []attrSpec) attrSpec {
-	return attrSpec{name: name, kind: kindStruct, fields: fields}
-}
-
 // ifaProto is IFA_PROTO (Linux 6.1), which x/sys/unix lacks.
 const ifaProto = 11

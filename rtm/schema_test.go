@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -37,8 +38,8 @@ func walkSchemas(fn func(path string, s *schema)) {
 		fn(path, s)
 		for _, sp := range s.attrs {
 			walk(path+"/"+sp.name, sp.nested)
-			for k, n := range sp.byKind {
-				walk(path+"/"+sp.name+"["+k+"]", n)
+			for _, k := range sp.byKind {
+				walk(path+"/"+sp.name+"["+k.key+"]", k.schema)
 			}
 		}
 	}
@@ -88,6 +89,97 @@ func TestSchemaNamesUnique(t *testing.T) {
 	}
 }
 
+// TestSchemaGenerated checks that the committed zschema_*.go files are
+// exactly what scripts/gen_schema.py writes, so that nobody edits them by
+// hand or changes the generator without regenerating. The generator needs
+// Debian's python3-pyroute2; without it the test skips, saying so.
+func TestSchemaGenerated(t *testing.T) {
+	const python = "/usr/bin/python3"
+	if err := exec.Command(python, "-c", "import pyroute2").Run(); err != nil {
+		t.Skipf("cannot run scripts/gen_schema.py: %s has no pyroute2 (apt-get install python3-pyroute2): %v", python, err)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(python, filepath.Join("..", "scripts", "gen_schema.py"), dir)
+	// The generator formats its output with gofmt, which go test puts on
+	// PATH (GOROOT/bin first).
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gen_schema.py: %v\n%s", err, out)
+	}
+	generated, err := filepath.Glob(filepath.Join(dir, "zschema_*.go"))
+	if err != nil || len(generated) == 0 {
+		t.Fatalf("gen_schema.py wrote no zschema_*.go files (%v)", err)
+	}
+	committed, err := filepath.Glob("zschema_*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(committed) != len(generated) {
+		t.Errorf("%d zschema files committed, the generator writes %d", len(committed), len(generated))
+	}
+	for _, g := range generated {
+		want, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Base(g)
+		got, err := os.ReadFile(name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if string(got) != string(want) {
+			t.Errorf("%s differs from what scripts/gen_schema.py writes (regenerate with go generate ./rtm)", name)
+		}
+	}
+}
+
+// TestSchemaSearchOrder checks the orders that lookup and kindSchemas.find
+// search in binary: byName lists every named type once, by name, and
+// byKind keys are sorted and distinct, each found by find.
+func TestSchemaSearchOrder(t *testing.T) {
+	check := func(path string, ks kindSchemas) {
+		for i, k := range ks {
+			if i > 0 && ks[i-1].key >= k.key {
+				t.Errorf("%s: byKind key %q after %q", path, k.key, ks[i-1].key)
+			}
+			if got := ks.find([]byte(k.key)); got != k.schema {
+				t.Errorf("%s: find(%q) = %v, want %s", path, k.key, got, k.schema.name)
+			}
+		}
+		if got := ks.find([]byte("no such kind")); got != nil {
+			t.Errorf("%s: find of an unknown kind = %s", path, got.name)
+		}
+	}
+	check("linkDataSchemas", linkDataSchemas)
+	check("linkSlaveDataSchemas", linkSlaveDataSchemas)
+	walkSchemas(func(path string, s *schema) {
+		named := 0
+		for _, sp := range s.attrs {
+			if sp.name != "" {
+				named++
+			}
+			if sp.byKind != nil {
+				check(path+"/"+sp.name, sp.byKind)
+			}
+		}
+		if len(s.byName) != named {
+			t.Errorf("%s: byName has %d types for %d named attributes", path, len(s.byName), named)
+		}
+		for i, typ := range s.byName {
+			if int(typ) >= len(s.attrs) || s.attrs[typ].name == "" {
+				t.Errorf("%s: byName lists type %d, which has no name", path, typ)
+				continue
+			}
+			if i > 0 && s.attrs[s.byName[i-1]].name >= s.attrs[typ].name {
+				t.Errorf("%s: byName puts %q after %q", path, s.attrs[typ].name, s.attrs[s.byName[i-1]].name)
+			}
+		}
+		if _, ok := s.lookup("no_such_attribute"); ok {
+			t.Errorf("%s: lookup of an unknown name succeeds", path)
+		}
+	})
+}
+
 func variable(k valueKind) bool {
 	return k == kindAddr || k == kindHW || k == kindString || k == kindBinary
 }
@@ -107,7 +199,7 @@ func fixedSize(k valueKind) int {
 }
 
 // capture reads a kernel reply stream recorded by internal/capture.
-func capture(t *testing.T, name string) []byte {
+func capture(t testing.TB, name string) []byte {
 	t.Helper()
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the kernel captures are little-endian")

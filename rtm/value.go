@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ipr-go/ipr/nla"
 )
@@ -51,37 +52,51 @@ type attrSpec struct {
 	// With numericSibling the sibling is an integer and the keys are its
 	// decimal form: RTA_ENCAP depends on RTA_ENCAP_TYPE.
 	sibling        uint16
-	byKind         map[string]*schema
+	byKind         kindSchemas
 	numericSibling bool
 }
 
 // schema names the attribute types of one message family or nest, the way
 // pyroute2 does: the C name without its prefix, in lower case ("ifname"
 // for IFLA_IFNAME, "kind" for IFLA_INFO_KIND).
+//
+// Schemas are generated as composite literals of strings, slices and
+// pointers only, never maps or function calls, so that the compiler lays
+// them out as static data: importing rtm runs nothing at init, and the
+// linker leaves them out of programs that never call Get or Attrs.
 type schema struct {
-	name   string
-	attrs  []attrSpec
-	byName map[string]uint16
+	name string
+	// attrs is indexed by attribute type; unknown types have no name.
+	attrs []attrSpec
+	// byName lists the types of attrs in the byte order of their names,
+	// for lookup's binary search.
+	byName []uint16
 }
 
-type entry struct {
-	typ  uint16
-	spec attrSpec
+// kindSchema is one choice of an attrSpec's byKind.
+type kindSchema struct {
+	key    string
+	schema *schema
 }
 
-func newSchema(name string, entries ...entry) *schema {
-	s := &schema{name: name, byName: make(map[string]uint16, len(entries))}
-	for _, e := range entries {
-		if int(e.typ) >= len(s.attrs) {
-			s.attrs = append(s.attrs, make([]attrSpec, int(e.typ)+1-len(s.attrs))...)
+// kindSchemas are sorted by key in byte order.
+type kindSchemas []kindSchema
+
+// find returns the schema of key, or nil.
+func (ks kindSchemas) find(key []byte) *schema {
+	lo, hi := 0, len(ks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch k := ks[m].key; {
+		case k == string(key):
+			return ks[m].schema
+		case k < string(key):
+			lo = m + 1
+		default:
+			hi = m
 		}
-		if _, dup := s.byName[e.spec.name]; dup || s.attrs[e.typ].name != "" {
-			panic("rtm: schema " + name + ": duplicate attribute " + e.spec.name)
-		}
-		s.attrs[e.typ] = e.spec
-		s.byName[e.spec.name] = e.typ
 	}
-	return s
+	return nil
 }
 
 // spec returns the description of type t, with a synthetic name for types
@@ -95,8 +110,18 @@ func (s *schema) spec(t uint16) *attrSpec {
 
 // lookup resolves a name, accepting "attr_N" for unknown types.
 func (s *schema) lookup(name string) (uint16, bool) {
-	if t, ok := s.byName[name]; ok {
-		return t, true
+	lo, hi := 0, len(s.byName)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		t := s.byName[m]
+		switch n := s.attrs[t].name; {
+		case n == name:
+			return t, true
+		case n < name:
+			lo = m + 1
+		default:
+			hi = m
+		}
 	}
 	if n, ok := strings.CutPrefix(name, "attr_"); ok {
 		if v, err := strconv.ParseUint(n, 10, 14); err == nil {
@@ -104,11 +129,6 @@ func (s *schema) lookup(name string) (uint16, bool) {
 		}
 	}
 	return 0, false
-}
-
-// getter finds attributes in a chain; Link and Addr views pass their index.
-type getter interface {
-	Get(t uint16) (nla.Attr, bool)
 }
 
 // value builds the Value of attribute a found in chain c.
@@ -125,7 +145,7 @@ func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 			} else {
 				key, _ = k.TextBytes()
 			}
-			v.nested = sp.byKind[string(key)]
+			v.nested = sp.byKind.find(key)
 		}
 	} else {
 		v.nested = sp.nested
@@ -133,8 +153,11 @@ func value(sp *attrSpec, data []byte, parent nla.Chain) Value {
 	return v
 }
 
-// getPath resolves a path of names starting in schema s.
-func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) {
+// lookup resolves a path of names in a view's chain c, starting in schema
+// s, through the view's index when it has one (idx may be nil). No
+// interface stands between the two: boxing the chain into one would
+// allocate on every lookup.
+func lookup(s *schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) {
 	if len(path) == 0 {
 		return Value{}, false
 	}
@@ -142,25 +165,20 @@ func getPath(s *schema, g getter, chain nla.Chain, path []string) (Value, bool) 
 	if !ok {
 		return Value{}, false
 	}
-	a, ok := g.Get(t)
+	var a nla.Attr
+	if idx != nil {
+		a, ok = idx.Get(t)
+	} else {
+		a, ok = c.Get(t)
+	}
 	if !ok {
 		return Value{}, false
 	}
-	v := value(s.spec(t), a.Data, chain)
+	v := value(s.spec(t), a.Data, c)
 	if len(path) == 1 {
 		return v, true
 	}
 	return v.Get(path[1:]...)
-}
-
-// lookup resolves a path of names in a view's chain c, through the view's
-// index when it has one. The nil check cannot move into getPath: a nil
-// *nla.Index in the getter interface would not compare equal to nil.
-func lookup(s *schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) {
-	if idx != nil {
-		return getPath(s, idx, c, path)
-	}
-	return getPath(s, c, c, path)
 }
 
 // attrs yields every attribute of chain c, named by schema s.
@@ -269,8 +287,7 @@ func (v Value) Get(path ...string) (Value, bool) {
 		}
 	case kindNested:
 		if v.nested != nil {
-			c := nla.Chain(v.data)
-			return getPath(v.nested, c, c, path)
+			return lookup(v.nested, nil, nla.Chain(v.data), path)
 		}
 	}
 	return Value{}, false
@@ -383,29 +400,106 @@ func (v Value) String() string {
 }
 
 // MarshalJSON encodes the decoded value; binary payloads become hex
-// strings.
+// strings, addresses strings. The encoding is encoding/json's (map keys
+// sorted, HTML-safe escaping), written here so that rtm does not import
+// encoding/json, whose package init and encoders every program importing
+// rtm would carry.
 func (v Value) MarshalJSON() ([]byte, error) {
-	return json.Marshal(jsonable(v.Interface()))
+	return appendJSON(nil, v.Interface()), nil
 }
 
-func jsonable(x any) any {
+// appendJSON appends x, one of the types Interface returns, as JSON.
+func appendJSON(b []byte, x any) []byte {
 	switch t := x.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return strconv.AppendBool(b, t)
+	case uint64:
+		return strconv.AppendUint(b, t, 10)
+	case int64:
+		return strconv.AppendInt(b, t, 10)
+	case string:
+		return appendJSONString(b, t)
 	case []byte:
-		return hex.EncodeToString(t)
+		b = append(b, '"')
+		b = hex.AppendEncode(b, t)
+		return append(b, '"')
 	case net.HardwareAddr:
-		return t.String()
+		return appendJSONString(b, t.String())
 	case netip.Addr:
-		return t.String()
+		return appendJSONString(b, t.String())
 	case map[string]any:
-		for k, e := range t {
-			t[k] = jsonable(e)
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
 		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			b = appendJSON(b, t[k])
+		}
+		return append(b, '}')
 	case []any:
+		b = append(b, '[')
 		for i, e := range t {
-			t[i] = jsonable(e)
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSON(b, e)
 		}
+		return append(b, ']')
 	}
-	return x
+	return appendJSONString(b, fmt.Sprint(x))
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// does: control characters, quotes, backslashes, the HTML-sensitive <, >
+// and &, and U+2028 and U+2029 escaped; invalid UTF-8 replaced by U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c == '\b':
+				b = append(b, '\\', 'b')
+			case c == '\f':
+				b = append(b, '\\', 'f')
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(b, '"')
 }
 
 var native = binary.NativeEndian

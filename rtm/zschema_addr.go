@@ -6,19 +6,25 @@
 
 package rtm
 
-var addrSchema = newSchema("addr",
-	entry{1, scalar("address", kindAddr)},               // IFA_ADDRESS
-	entry{2, scalar("local", kindAddr)},                 // IFA_LOCAL
-	entry{3, scalar("label", kindString)},               // IFA_LABEL
-	entry{4, scalar("broadcast", kindAddr)},             // IFA_BROADCAST
-	entry{5, scalar("anycast", kindAddr)},               // IFA_ANYCAST
-	entry{6, structOf("cacheinfo", ifaCacheinfoFields)}, // IFA_CACHEINFO
-	entry{7, scalar("multicast", kindAddr)},             // IFA_MULTICAST
-	entry{8, scalar("flags", kindU32)},                  // IFA_FLAGS
-	entry{9, scalar("rt_priority", kindU32)},            // IFA_RT_PRIORITY
-	entry{10, scalar("target_netnsid", kindS32)},        // IFA_TARGET_NETNSID
-	entry{11, scalar("proto", kindU8)},                  // IFA_PROTO
-)
+var addrSchema = &schema{
+	name: "addr",
+	attrs: []attrSpec{
+		1:  {name: "address", kind: kindAddr},                                 // IFA_ADDRESS
+		2:  {name: "local", kind: kindAddr},                                   // IFA_LOCAL
+		3:  {name: "label", kind: kindString},                                 // IFA_LABEL
+		4:  {name: "broadcast", kind: kindAddr},                               // IFA_BROADCAST
+		5:  {name: "anycast", kind: kindAddr},                                 // IFA_ANYCAST
+		6:  {name: "cacheinfo", kind: kindStruct, fields: ifaCacheinfoFields}, // IFA_CACHEINFO
+		7:  {name: "multicast", kind: kindAddr},                               // IFA_MULTICAST
+		8:  {name: "flags", kind: kindU32},                                    // IFA_FLAGS
+		9:  {name: "rt_priority", kind: kindU32},                              // IFA_RT_PRIORITY
+		10: {name: "target_netnsid", kind: kindS32},                           // IFA_TARGET_NETNSID
+		11: {name: "proto", kind: kindU8},                                     // IFA_PROTO
+	},
+	byName: []uint16{
+		1, 5, 4, 6, 8, 3, 2, 7, 11, 9, 10,
+	},
+}
 
 var ifaCacheinfoFields = []attrSpec{
 	{name: "ifa_preferred", kind: kindU32, off: 0},

@@ -6,200 +6,274 @@
 
 package rtm
 
-// linkDataSchemas and linkSlaveDataSchemas map a link kind to the schema
-// of its IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA.
-var (
-	linkDataSchemas = map[string]*schema{
-		"bond":      bondDataSchema,
-		"bridge":    bridgeDataSchema,
-		"erspan":    greDataSchema,
-		"geneve":    geneveDataSchema,
-		"gre":       greDataSchema,
-		"gretap":    greDataSchema,
-		"gtp":       gtpDataSchema,
-		"ip6erspan": ip6greDataSchema,
-		"ip6gre":    ip6greDataSchema,
-		"ip6gretap": ip6greDataSchema,
-		"ip6tnl":    ip6tnlDataSchema,
-		"ipip":      ipipDataSchema,
-		"ipoib":     ipoibDataSchema,
-		"ipvlan":    ipvlanDataSchema,
-		"ipvtap":    ipvlanDataSchema,
-		"macvlan":   macvlanDataSchema,
-		"macvtap":   macvtapDataSchema,
-		"sit":       sitDataSchema,
-		"tun":       tunDataSchema,
-		"veth":      vethDataSchema,
-		"vlan":      vlanDataSchema,
-		"vrf":       vrfDataSchema,
-		"vti":       vtiDataSchema,
-		"vti6":      vti6DataSchema,
-		"vxlan":     vxlanDataSchema,
-		"xfrm":      xfrmDataSchema,
-	}
-	linkSlaveDataSchemas = map[string]*schema{
-		"bond":   bondPortDataSchema,
-		"bridge": bridgePortDataSchema,
-		"vrf":    vrfPortDataSchema,
-	}
-)
+// linkDataSchemas and linkSlaveDataSchemas pick the schema of
+// IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA by link kind.
+var linkDataSchemas = []kindSchema{
+	{"bond", bondDataSchema},
+	{"bridge", bridgeDataSchema},
+	{"erspan", greDataSchema},
+	{"geneve", geneveDataSchema},
+	{"gre", greDataSchema},
+	{"gretap", greDataSchema},
+	{"gtp", gtpDataSchema},
+	{"ip6erspan", ip6greDataSchema},
+	{"ip6gre", ip6greDataSchema},
+	{"ip6gretap", ip6greDataSchema},
+	{"ip6tnl", ip6tnlDataSchema},
+	{"ipip", ipipDataSchema},
+	{"ipoib", ipoibDataSchema},
+	{"ipvlan", ipvlanDataSchema},
+	{"ipvtap", ipvlanDataSchema},
+	{"macvlan", macvlanDataSchema},
+	{"macvtap", macvtapDataSchema},
+	{"sit", sitDataSchema},
+	{"tun", tunDataSchema},
+	{"veth", vethDataSchema},
+	{"vlan", vlanDataSchema},
+	{"vrf", vrfDataSchema},
+	{"vti", vtiDataSchema},
+	{"vti6", vti6DataSchema},
+	{"vxlan", vxlanDataSchema},
+	{"xfrm", xfrmDataSchema},
+}
 
-var linkSchema = newSchema("link",
-	entry{1, scalar("address", kindHW)},                               // IFLA_ADDRESS
-	entry{2, scalar("broadcast", kindHW)},                             // IFLA_BROADCAST
-	entry{3, scalar("ifname", kindString)},                            // IFLA_IFNAME
-	entry{4, scalar("mtu", kindU32)},                                  // IFLA_MTU
-	entry{5, scalar("link", kindU32)},                                 // IFLA_LINK
-	entry{6, scalar("qdisc", kindString)},                             // IFLA_QDISC
-	entry{7, structOf("stats", rtnlLinkStatsFields)},                  // IFLA_STATS
-	entry{8, scalar("cost", kindBinary)},                              // IFLA_COST
-	entry{9, scalar("priority", kindBinary)},                          // IFLA_PRIORITY
-	entry{10, scalar("master", kindU32)},                              // IFLA_MASTER
-	entry{11, scalar("wireless", kindBinary)},                         // IFLA_WIRELESS
-	entry{12, nestOf("protinfo", linkAFInet6Schema)},                  // IFLA_PROTINFO
-	entry{13, scalar("txqlen", kindU32)},                              // IFLA_TXQLEN
-	entry{14, structOf("map", rtnlLinkIfmapFields)},                   // IFLA_MAP
-	entry{15, scalar("weight", kindBinary)},                           // IFLA_WEIGHT
-	entry{16, scalar("operstate", kindU8)},                            // IFLA_OPERSTATE
-	entry{17, scalar("linkmode", kindU8)},                             // IFLA_LINKMODE
-	entry{18, nestOf("linkinfo", linkInfoSchema)},                     // IFLA_LINKINFO
-	entry{19, scalar("net_ns_pid", kindU32)},                          // IFLA_NET_NS_PID
-	entry{20, scalar("ifalias", kindString)},                          // IFLA_IFALIAS
-	entry{21, scalar("num_vf", kindU32)},                              // IFLA_NUM_VF
-	entry{22, nestOf("vfinfo_list", linkVfinfoListSchema)},            // IFLA_VFINFO_LIST
-	entry{23, structOf("stats64", rtnlLinkStats64Fields)},             // IFLA_STATS64
-	entry{24, scalar("vf_ports", kindBinary)},                         // IFLA_VF_PORTS
-	entry{25, scalar("port_self", kindBinary)},                        // IFLA_PORT_SELF
-	entry{26, nestOf("af_spec", linkAFSpecSchema)},                    // IFLA_AF_SPEC
-	entry{27, scalar("group", kindU32)},                               // IFLA_GROUP
-	entry{28, scalar("net_ns_fd", kindU32)},                           // IFLA_NET_NS_FD
-	entry{29, scalar("ext_mask", kindU32)},                            // IFLA_EXT_MASK
-	entry{30, scalar("promiscuity", kindU32)},                         // IFLA_PROMISCUITY
-	entry{31, scalar("num_tx_queues", kindU32)},                       // IFLA_NUM_TX_QUEUES
-	entry{32, scalar("num_rx_queues", kindU32)},                       // IFLA_NUM_RX_QUEUES
-	entry{33, scalar("carrier", kindU8)},                              // IFLA_CARRIER
-	entry{34, scalar("phys_port_id", kindBinary)},                     // IFLA_PHYS_PORT_ID
-	entry{35, scalar("carrier_changes", kindU32)},                     // IFLA_CARRIER_CHANGES
-	entry{36, scalar("phys_switch_id", kindBinary)},                   // IFLA_PHYS_SWITCH_ID
-	entry{37, scalar("link_netnsid", kindS32)},                        // IFLA_LINK_NETNSID
-	entry{38, scalar("phys_port_name", kindString)},                   // IFLA_PHYS_PORT_NAME
-	entry{39, scalar("proto_down", kindU8)},                           // IFLA_PROTO_DOWN
-	entry{40, scalar("gso_max_segs", kindU32)},                        // IFLA_GSO_MAX_SEGS
-	entry{41, scalar("gso_max_size", kindU32)},                        // IFLA_GSO_MAX_SIZE
-	entry{42, scalar("pad", kindBinary)},                              // IFLA_PAD
-	entry{43, nestOf("xdp", linkXdpSchema)},                           // IFLA_XDP
-	entry{44, scalar("event", kindU32)},                               // IFLA_EVENT
-	entry{45, scalar("new_netnsid", kindS32)},                         // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
-	entry{46, scalar("if_netnsid", kindS32)},                          // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
-	entry{47, scalar("carrier_up_count", kindU32)},                    // IFLA_CARRIER_UP_COUNT
-	entry{48, scalar("carrier_down_count", kindU32)},                  // IFLA_CARRIER_DOWN_COUNT
-	entry{49, scalar("new_ifindex", kindU32)},                         // IFLA_NEW_IFINDEX
-	entry{50, scalar("min_mtu", kindU32)},                             // IFLA_MIN_MTU
-	entry{51, scalar("max_mtu", kindU32)},                             // IFLA_MAX_MTU
-	entry{52, nestOf("prop_list", linkPropListSchema)},                // IFLA_PROP_LIST
-	entry{53, scalar("alt_ifname", kindString)},                       // IFLA_ALT_IFNAME
-	entry{54, scalar("perm_address", kindHW)},                         // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
-	entry{55, nestOf("proto_down_reason", linkProtoDownReasonSchema)}, // IFLA_PROTO_DOWN_REASON
-	entry{56, scalar("parent_dev_name", kindString)},                  // IFLA_PARENT_DEV_NAME
-	entry{57, scalar("parent_dev_bus_name", kindString)},              // IFLA_PARENT_DEV_BUS_NAME
-	entry{58, scalar("gro_max_size", kindU32)},                        // IFLA_GRO_MAX_SIZE
-	entry{59, scalar("tso_max_size", kindU32)},                        // IFLA_TSO_MAX_SIZE
-	entry{60, scalar("tso_max_segs", kindU32)},                        // IFLA_TSO_MAX_SEGS
-	entry{61, scalar("allmulti", kindU32)},                            // IFLA_ALLMULTI
-)
+var linkSlaveDataSchemas = []kindSchema{
+	{"bond", bondPortDataSchema},
+	{"bridge", bridgePortDataSchema},
+	{"vrf", vrfPortDataSchema},
+}
 
-var linkAFInet6Schema = newSchema("inet6",
-	entry{1, scalar("inet6_flags", kindU32)},                   // IFLA_INET6_FLAGS
-	entry{2, structOf("inet6_conf", ipv6DevconfFields)},        // IFLA_INET6_CONF
-	entry{3, structOf("inet6_stats", ipv6StatsFields)},         // IFLA_INET6_STATS
-	entry{4, scalar("inet6_mcast", kindBinary)},                // IFLA_INET6_MCAST
-	entry{5, structOf("inet6_cacheinfo", iflaCacheinfoFields)}, // IFLA_INET6_CACHEINFO
-	entry{6, structOf("inet6_icmp6stats", icmp6StatsFields)},   // IFLA_INET6_ICMP6STATS
-	entry{7, scalar("inet6_token", kindAddr)},                  // IFLA_INET6_TOKEN
-	entry{8, scalar("inet6_addr_gen_mode", kindU8)},            // IFLA_INET6_ADDR_GEN_MODE
-	entry{9, scalar("inet6_ra_mtu", kindU32)},                  // IFLA_INET6_RA_MTU
-)
+var linkSchema = &schema{
+	name: "link",
+	attrs: []attrSpec{
+		1:  {name: "address", kind: kindHW},                                                  // IFLA_ADDRESS
+		2:  {name: "broadcast", kind: kindHW},                                                // IFLA_BROADCAST
+		3:  {name: "ifname", kind: kindString},                                               // IFLA_IFNAME
+		4:  {name: "mtu", kind: kindU32},                                                     // IFLA_MTU
+		5:  {name: "link", kind: kindU32},                                                    // IFLA_LINK
+		6:  {name: "qdisc", kind: kindString},                                                // IFLA_QDISC
+		7:  {name: "stats", kind: kindStruct, fields: rtnlLinkStatsFields},                   // IFLA_STATS
+		8:  {name: "cost", kind: kindBinary},                                                 // IFLA_COST
+		9:  {name: "priority", kind: kindBinary},                                             // IFLA_PRIORITY
+		10: {name: "master", kind: kindU32},                                                  // IFLA_MASTER
+		11: {name: "wireless", kind: kindBinary},                                             // IFLA_WIRELESS
+		12: {name: "protinfo", kind: kindNested, nested: linkAFInet6Schema},                  // IFLA_PROTINFO
+		13: {name: "txqlen", kind: kindU32},                                                  // IFLA_TXQLEN
+		14: {name: "map", kind: kindStruct, fields: rtnlLinkIfmapFields},                     // IFLA_MAP
+		15: {name: "weight", kind: kindBinary},                                               // IFLA_WEIGHT
+		16: {name: "operstate", kind: kindU8},                                                // IFLA_OPERSTATE
+		17: {name: "linkmode", kind: kindU8},                                                 // IFLA_LINKMODE
+		18: {name: "linkinfo", kind: kindNested, nested: linkInfoSchema},                     // IFLA_LINKINFO
+		19: {name: "net_ns_pid", kind: kindU32},                                              // IFLA_NET_NS_PID
+		20: {name: "ifalias", kind: kindString},                                              // IFLA_IFALIAS
+		21: {name: "num_vf", kind: kindU32},                                                  // IFLA_NUM_VF
+		22: {name: "vfinfo_list", kind: kindNested, nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
+		23: {name: "stats64", kind: kindStruct, fields: rtnlLinkStats64Fields},               // IFLA_STATS64
+		24: {name: "vf_ports", kind: kindBinary},                                             // IFLA_VF_PORTS
+		25: {name: "port_self", kind: kindBinary},                                            // IFLA_PORT_SELF
+		26: {name: "af_spec", kind: kindNested, nested: linkAFSpecSchema},                    // IFLA_AF_SPEC
+		27: {name: "group", kind: kindU32},                                                   // IFLA_GROUP
+		28: {name: "net_ns_fd", kind: kindU32},                                               // IFLA_NET_NS_FD
+		29: {name: "ext_mask", kind: kindU32},                                                // IFLA_EXT_MASK
+		30: {name: "promiscuity", kind: kindU32},                                             // IFLA_PROMISCUITY
+		31: {name: "num_tx_queues", kind: kindU32},                                           // IFLA_NUM_TX_QUEUES
+		32: {name: "num_rx_queues", kind: kindU32},                                           // IFLA_NUM_RX_QUEUES
+		33: {name: "carrier", kind: kindU8},                                                  // IFLA_CARRIER
+		34: {name: "phys_port_id", kind: kindBinary},                                         // IFLA_PHYS_PORT_ID
+		35: {name: "carrier_changes", kind: kindU32},                                         // IFLA_CARRIER_CHANGES
+		36: {name: "phys_switch_id", kind: kindBinary},                                       // IFLA_PHYS_SWITCH_ID
+		37: {name: "link_netnsid", kind: kindS32},                                            // IFLA_LINK_NETNSID
+		38: {name: "phys_port_name", kind: kindString},                                       // IFLA_PHYS_PORT_NAME
+		39: {name: "proto_down", kind: kindU8},                                               // IFLA_PROTO_DOWN
+		40: {name: "gso_max_segs", kind: kindU32},                                            // IFLA_GSO_MAX_SEGS
+		41: {name: "gso_max_size", kind: kindU32},                                            // IFLA_GSO_MAX_SIZE
+		42: {name: "pad", kind: kindBinary},                                                  // IFLA_PAD
+		43: {name: "xdp", kind: kindNested, nested: linkXdpSchema},                           // IFLA_XDP
+		44: {name: "event", kind: kindU32},                                                   // IFLA_EVENT
+		45: {name: "new_netnsid", kind: kindS32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
+		46: {name: "if_netnsid", kind: kindS32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
+		47: {name: "carrier_up_count", kind: kindU32},                                        // IFLA_CARRIER_UP_COUNT
+		48: {name: "carrier_down_count", kind: kindU32},                                      // IFLA_CARRIER_DOWN_COUNT
+		49: {name: "new_ifindex", kind: kindU32},                                             // IFLA_NEW_IFINDEX
+		50: {name: "min_mtu", kind: kindU32},                                                 // IFLA_MIN_MTU
+		51: {name: "max_mtu", kind: kindU32},                                                 // IFLA_MAX_MTU
+		52: {name: "prop_list", kind: kindNested, nested: linkPropListSchema},                // IFLA_PROP_LIST
+		53: {name: "alt_ifname", kind: kindString},                                           // IFLA_ALT_IFNAME
+		54: {name: "perm_address", kind: kindHW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
+		55: {name: "proto_down_reason", kind: kindNested, nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
+		56: {name: "parent_dev_name", kind: kindString},                                      // IFLA_PARENT_DEV_NAME
+		57: {name: "parent_dev_bus_name", kind: kindString},                                  // IFLA_PARENT_DEV_BUS_NAME
+		58: {name: "gro_max_size", kind: kindU32},                                            // IFLA_GRO_MAX_SIZE
+		59: {name: "tso_max_size", kind: kindU32},                                            // IFLA_TSO_MAX_SIZE
+		60: {name: "tso_max_segs", kind: kindU32},                                            // IFLA_TSO_MAX_SEGS
+		61: {name: "allmulti", kind: kindU32},                                                // IFLA_ALLMULTI
+	},
+	byName: []uint16{
+		1, 26, 61, 53, 2, 33, 35, 48, 47, 8, 44, 29, 58, 27, 40, 41,
+		46, 20, 3, 5, 37, 18, 17, 14, 10, 51, 50, 4, 28, 19, 49, 45,
+		32, 31, 21, 16, 42, 57, 56, 54, 34, 38, 36, 25, 9, 30, 52, 12,
+		39, 55, 6, 7, 23, 60, 59, 13, 24, 22, 15, 11, 43,
+	},
+}
 
-var linkInfoSchema = newSchema("linkinfo",
-	entry{1, scalar("kind", kindString)},                                                               // IFLA_INFO_KIND
-	entry{2, attrSpec{name: "data", kind: kindNested, sibling: 1, byKind: linkDataSchemas}},            // IFLA_INFO_DATA
-	entry{3, scalar("xstats", kindBinary)},                                                             // IFLA_INFO_XSTATS
-	entry{4, scalar("slave_kind", kindString)},                                                         // IFLA_INFO_SLAVE_KIND
-	entry{5, attrSpec{name: "slave_data", kind: kindNested, sibling: 4, byKind: linkSlaveDataSchemas}}, // IFLA_INFO_SLAVE_DATA
-)
+var linkAFInet6Schema = &schema{
+	name: "inet6",
+	attrs: []attrSpec{
+		1: {name: "inet6_flags", kind: kindU32},                                     // IFLA_INET6_FLAGS
+		2: {name: "inet6_conf", kind: kindStruct, fields: ipv6DevconfFields},        // IFLA_INET6_CONF
+		3: {name: "inet6_stats", kind: kindStruct, fields: ipv6StatsFields},         // IFLA_INET6_STATS
+		4: {name: "inet6_mcast", kind: kindBinary},                                  // IFLA_INET6_MCAST
+		5: {name: "inet6_cacheinfo", kind: kindStruct, fields: iflaCacheinfoFields}, // IFLA_INET6_CACHEINFO
+		6: {name: "inet6_icmp6stats", kind: kindStruct, fields: icmp6StatsFields},   // IFLA_INET6_ICMP6STATS
+		7: {name: "inet6_token", kind: kindAddr},                                    // IFLA_INET6_TOKEN
+		8: {name: "inet6_addr_gen_mode", kind: kindU8},                              // IFLA_INET6_ADDR_GEN_MODE
+		9: {name: "inet6_ra_mtu", kind: kindU32},                                    // IFLA_INET6_RA_MTU
+	},
+	byName: []uint16{
+		8, 5, 2, 1, 6, 4, 9, 3, 7,
+	},
+}
 
-var linkVfinfoListSchema = newSchema("linkVfinfoList",
-	entry{1, nestOf("info", linkVfinfoListInfoSchema)}, // IFLA_VF_INFO
-)
+var linkInfoSchema = &schema{
+	name: "linkinfo",
+	attrs: []attrSpec{
+		1: {name: "kind", kind: kindString},                                                 // IFLA_INFO_KIND
+		2: {name: "data", kind: kindNested, sibling: 1, byKind: linkDataSchemas},            // IFLA_INFO_DATA
+		3: {name: "xstats", kind: kindBinary},                                               // IFLA_INFO_XSTATS
+		4: {name: "slave_kind", kind: kindString},                                           // IFLA_INFO_SLAVE_KIND
+		5: {name: "slave_data", kind: kindNested, sibling: 4, byKind: linkSlaveDataSchemas}, // IFLA_INFO_SLAVE_DATA
+	},
+	byName: []uint16{
+		2, 1, 5, 4, 3,
+	},
+}
 
-var linkAFSpecSchema = newSchema("af_spec",
-	entry{1, scalar("unix", kindBinary)},          // AF_UNIX
-	entry{2, nestOf("inet", linkAFInetSchema)},    // AF_INET
-	entry{3, scalar("ax25", kindBinary)},          // AF_AX25
-	entry{4, scalar("ipx", kindBinary)},           // AF_IPX
-	entry{5, scalar("appletalk", kindBinary)},     // AF_APPLETALK
-	entry{6, scalar("netrom", kindBinary)},        // AF_NETROM
-	entry{7, scalar("bridge", kindBinary)},        // AF_BRIDGE
-	entry{8, scalar("atmpvc", kindBinary)},        // AF_ATMPVC
-	entry{9, scalar("x25", kindBinary)},           // AF_X25
-	entry{10, nestOf("inet6", linkAFInet6Schema)}, // AF_INET6
-)
+var linkVfinfoListSchema = &schema{
+	name: "linkVfinfoList",
+	attrs: []attrSpec{
+		1: {name: "info", kind: kindNested, nested: linkVfinfoListInfoSchema}, // IFLA_VF_INFO
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
-var linkXdpSchema = newSchema("linkXdp",
-	entry{1, scalar("xdp_fd", kindS32)},          // IFLA_XDP_FD
-	entry{2, scalar("xdp_attached", kindU8)},     // IFLA_XDP_ATTACHED
-	entry{3, scalar("xdp_flags", kindU32)},       // IFLA_XDP_FLAGS: pyroute2 '>H': ifla_xdp_policy has NLA_U32
-	entry{4, scalar("xdp_prog_id", kindU32)},     // IFLA_XDP_PROG_ID
-	entry{5, scalar("xdp_drv_prog_id", kindU32)}, // IFLA_XDP_DRV_PROG_ID
-	entry{6, scalar("xdp_skb_prog_id", kindU32)}, // IFLA_XDP_SKB_PROG_ID
-	entry{7, scalar("xdp_hw_prog_id", kindU32)},  // IFLA_XDP_HW_PROG_ID
-	entry{8, scalar("xdp_expected_fd", kindS32)}, // IFLA_XDP_EXPECTED_FD
-)
+var linkAFSpecSchema = &schema{
+	name: "af_spec",
+	attrs: []attrSpec{
+		1:  {name: "unix", kind: kindBinary},                             // AF_UNIX
+		2:  {name: "inet", kind: kindNested, nested: linkAFInetSchema},   // AF_INET
+		3:  {name: "ax25", kind: kindBinary},                             // AF_AX25
+		4:  {name: "ipx", kind: kindBinary},                              // AF_IPX
+		5:  {name: "appletalk", kind: kindBinary},                        // AF_APPLETALK
+		6:  {name: "netrom", kind: kindBinary},                           // AF_NETROM
+		7:  {name: "bridge", kind: kindBinary},                           // AF_BRIDGE
+		8:  {name: "atmpvc", kind: kindBinary},                           // AF_ATMPVC
+		9:  {name: "x25", kind: kindBinary},                              // AF_X25
+		10: {name: "inet6", kind: kindNested, nested: linkAFInet6Schema}, // AF_INET6
+	},
+	byName: []uint16{
+		5, 8, 3, 7, 2, 10, 4, 6, 1, 9,
+	},
+}
 
-var linkPropListSchema = newSchema("linkPropList",
-	entry{53, scalar("alt_ifname", kindString)}, // IFLA_ALT_IFNAME
-)
+var linkXdpSchema = &schema{
+	name: "linkXdp",
+	attrs: []attrSpec{
+		1: {name: "xdp_fd", kind: kindS32},          // IFLA_XDP_FD
+		2: {name: "xdp_attached", kind: kindU8},     // IFLA_XDP_ATTACHED
+		3: {name: "xdp_flags", kind: kindU32},       // IFLA_XDP_FLAGS: pyroute2 '>H': ifla_xdp_policy has NLA_U32
+		4: {name: "xdp_prog_id", kind: kindU32},     // IFLA_XDP_PROG_ID
+		5: {name: "xdp_drv_prog_id", kind: kindU32}, // IFLA_XDP_DRV_PROG_ID
+		6: {name: "xdp_skb_prog_id", kind: kindU32}, // IFLA_XDP_SKB_PROG_ID
+		7: {name: "xdp_hw_prog_id", kind: kindU32},  // IFLA_XDP_HW_PROG_ID
+		8: {name: "xdp_expected_fd", kind: kindS32}, // IFLA_XDP_EXPECTED_FD
+	},
+	byName: []uint16{
+		2, 5, 8, 1, 3, 7, 4, 6,
+	},
+}
 
-var linkProtoDownReasonSchema = newSchema("linkProtoDownReason",
-	entry{1, scalar("proto_down_reason_mask", kindU32)},  // IFLA_PROTO_DOWN_REASON_MASK
-	entry{2, scalar("proto_down_reason_value", kindU32)}, // IFLA_PROTO_DOWN_REASON_VALUE
-)
+var linkPropListSchema = &schema{
+	name: "linkPropList",
+	attrs: []attrSpec{
+		53: {name: "alt_ifname", kind: kindString}, // IFLA_ALT_IFNAME
+	},
+	byName: []uint16{
+		53,
+	},
+}
 
-var linkVfinfoListInfoSchema = newSchema("linkVfinfoListInfo",
-	entry{1, structOf("mac", iflaVfMacFields)},                       // IFLA_VF_MAC
-	entry{2, structOf("vlan", iflaVfVlanFields)},                     // IFLA_VF_VLAN
-	entry{3, structOf("tx_rate", iflaVfTxRateFields)},                // IFLA_VF_TX_RATE
-	entry{4, structOf("spoofchk", iflaVfSpoofchkFields)},             // IFLA_VF_SPOOFCHK
-	entry{5, structOf("link_state", iflaVfLinkStateFields)},          // IFLA_VF_LINK_STATE
-	entry{6, structOf("rate", iflaVfRateFields)},                     // IFLA_VF_RATE
-	entry{7, structOf("rss_query_en", iflaVfRssQueryEnFields)},       // IFLA_VF_RSS_QUERY_EN
-	entry{8, nestOf("stats", linkVfinfoListInfoStatsSchema)},         // IFLA_VF_STATS
-	entry{9, structOf("trust", iflaVfTrustFields)},                   // IFLA_VF_TRUST
-	entry{10, structOf("ib_node_guid", iflaVfGuidFields)},            // IFLA_VF_IB_NODE_GUID
-	entry{11, structOf("ib_port_guid", iflaVfGuidFields)},            // IFLA_VF_IB_PORT_GUID
-	entry{12, nestOf("vlan_list", linkVfinfoListInfoVlanListSchema)}, // IFLA_VF_VLAN_LIST
-	entry{13, scalar("broadcast", kindBinary)},                       // IFLA_VF_BROADCAST
-)
+var linkProtoDownReasonSchema = &schema{
+	name: "linkProtoDownReason",
+	attrs: []attrSpec{
+		1: {name: "proto_down_reason_mask", kind: kindU32},  // IFLA_PROTO_DOWN_REASON_MASK
+		2: {name: "proto_down_reason_value", kind: kindU32}, // IFLA_PROTO_DOWN_REASON_VALUE
+	},
+	byName: []uint16{
+		1, 2,
+	},
+}
 
-var linkAFInetSchema = newSchema("inet",
-	entry{1, structOf("conf", ipv4DevconfFields)}, // IFLA_INET_CONF
-)
+var linkVfinfoListInfoSchema = &schema{
+	name: "linkVfinfoListInfo",
+	attrs: []attrSpec{
+		1:  {name: "mac", kind: kindStruct, fields: iflaVfMacFields},                        // IFLA_VF_MAC
+		2:  {name: "vlan", kind: kindStruct, fields: iflaVfVlanFields},                      // IFLA_VF_VLAN
+		3:  {name: "tx_rate", kind: kindStruct, fields: iflaVfTxRateFields},                 // IFLA_VF_TX_RATE
+		4:  {name: "spoofchk", kind: kindStruct, fields: iflaVfSpoofchkFields},              // IFLA_VF_SPOOFCHK
+		5:  {name: "link_state", kind: kindStruct, fields: iflaVfLinkStateFields},           // IFLA_VF_LINK_STATE
+		6:  {name: "rate", kind: kindStruct, fields: iflaVfRateFields},                      // IFLA_VF_RATE
+		7:  {name: "rss_query_en", kind: kindStruct, fields: iflaVfRssQueryEnFields},        // IFLA_VF_RSS_QUERY_EN
+		8:  {name: "stats", kind: kindNested, nested: linkVfinfoListInfoStatsSchema},        // IFLA_VF_STATS
+		9:  {name: "trust", kind: kindStruct, fields: iflaVfTrustFields},                    // IFLA_VF_TRUST
+		10: {name: "ib_node_guid", kind: kindStruct, fields: iflaVfGuidFields},              // IFLA_VF_IB_NODE_GUID
+		11: {name: "ib_port_guid", kind: kindStruct, fields: iflaVfGuidFields},              // IFLA_VF_IB_PORT_GUID
+		12: {name: "vlan_list", kind: kindNested, nested: linkVfinfoListInfoVlanListSchema}, // IFLA_VF_VLAN_LIST
+		13: {name: "broadcast", kind: kindBinary},                                           // IFLA_VF_BROADCAST
+	},
+	byName: []uint16{
+		13, 10, 11, 5, 1, 6, 7, 4, 8, 9, 3, 2, 12,
+	},
+}
 
-var linkVfinfoListInfoStatsSchema = newSchema("linkVfinfoListInfoStats",
-	entry{0, scalar("rx_packets", kindU64)}, // IFLA_VF_STATS_RX_PACKETS
-	entry{1, scalar("tx_packets", kindU64)}, // IFLA_VF_STATS_TX_PACKETS
-	entry{2, scalar("rx_bytes", kindU64)},   // IFLA_VF_STATS_RX_BYTES
-	entry{3, scalar("tx_bytes", kindU64)},   // IFLA_VF_STATS_TX_BYTES
-	entry{4, scalar("broadcast", kindU64)},  // IFLA_VF_STATS_BROADCAST
-	entry{5, scalar("multicast", kindU64)},  // IFLA_VF_STATS_MULTICAST
-	entry{6, scalar("pad", kindU64)},        // IFLA_VF_STATS_PAD
-	entry{7, scalar("rx_dropped", kindU64)}, // IFLA_VF_STATS_RX_DROPPED
-	entry{8, scalar("tx_dropped", kindU64)}, // IFLA_VF_STATS_TX_DROPPED
-)
+var linkAFInetSchema = &schema{
+	name: "inet",
+	attrs: []attrSpec{
+		1: {name: "conf", kind: kindStruct, fields: ipv4DevconfFields}, // IFLA_INET_CONF
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
-var linkVfinfoListInfoVlanListSchema = newSchema("linkVfinfoListInfoVlanList",
-	entry{1, structOf("info", iflaVfVlanInfoFields)}, // IFLA_VF_VLAN_INFO
-)
+var linkVfinfoListInfoStatsSchema = &schema{
+	name: "linkVfinfoListInfoStats",
+	attrs: []attrSpec{
+		0: {name: "rx_packets", kind: kindU64}, // IFLA_VF_STATS_RX_PACKETS
+		1: {name: "tx_packets", kind: kindU64}, // IFLA_VF_STATS_TX_PACKETS
+		2: {name: "rx_bytes", kind: kindU64},   // IFLA_VF_STATS_RX_BYTES
+		3: {name: "tx_bytes", kind: kindU64},   // IFLA_VF_STATS_TX_BYTES
+		4: {name: "broadcast", kind: kindU64},  // IFLA_VF_STATS_BROADCAST
+		5: {name: "multicast", kind: kindU64},  // IFLA_VF_STATS_MULTICAST
+		6: {name: "pad", kind: kindU64},        // IFLA_VF_STATS_PAD
+		7: {name: "rx_dropped", kind: kindU64}, // IFLA_VF_STATS_RX_DROPPED
+		8: {name: "tx_dropped", kind: kindU64}, // IFLA_VF_STATS_TX_DROPPED
+	},
+	byName: []uint16{
+		4, 5, 6, 2, 7, 0, 3, 8, 1,
+	},
+}
+
+var linkVfinfoListInfoVlanListSchema = &schema{
+	name: "linkVfinfoListInfoVlanList",
+	attrs: []attrSpec{
+		1: {name: "info", kind: kindStruct, fields: iflaVfVlanInfoFields}, // IFLA_VF_VLAN_INFO
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
 var rtnlLinkStatsFields = []attrSpec{
 	{name: "rx_packets", kind: kindU32, off: 0},
@@ -474,121 +548,144 @@ var iflaVfVlanInfoFields = []attrSpec{
 	{name: "proto", kind: kindBE16, off: 12},
 }
 
-var linkBridgeSchema = newSchema("link",
-	entry{1, scalar("address", kindHW)},                               // IFLA_ADDRESS
-	entry{2, scalar("broadcast", kindHW)},                             // IFLA_BROADCAST
-	entry{3, scalar("ifname", kindString)},                            // IFLA_IFNAME
-	entry{4, scalar("mtu", kindU32)},                                  // IFLA_MTU
-	entry{5, scalar("link", kindU32)},                                 // IFLA_LINK
-	entry{6, scalar("qdisc", kindString)},                             // IFLA_QDISC
-	entry{7, structOf("stats", rtnlLinkStatsFields)},                  // IFLA_STATS
-	entry{8, scalar("cost", kindBinary)},                              // IFLA_COST
-	entry{9, scalar("priority", kindBinary)},                          // IFLA_PRIORITY
-	entry{10, scalar("master", kindU32)},                              // IFLA_MASTER
-	entry{11, scalar("wireless", kindBinary)},                         // IFLA_WIRELESS
-	entry{12, nestOf("protinfo", bridgePortSchema)},                   // IFLA_PROTINFO
-	entry{13, scalar("txqlen", kindU32)},                              // IFLA_TXQLEN
-	entry{14, structOf("map", rtnlLinkIfmapFields)},                   // IFLA_MAP
-	entry{15, scalar("weight", kindBinary)},                           // IFLA_WEIGHT
-	entry{16, scalar("operstate", kindU8)},                            // IFLA_OPERSTATE
-	entry{17, scalar("linkmode", kindU8)},                             // IFLA_LINKMODE
-	entry{18, nestOf("linkinfo", linkInfoSchema)},                     // IFLA_LINKINFO
-	entry{19, scalar("net_ns_pid", kindU32)},                          // IFLA_NET_NS_PID
-	entry{20, scalar("ifalias", kindString)},                          // IFLA_IFALIAS
-	entry{21, scalar("num_vf", kindU32)},                              // IFLA_NUM_VF
-	entry{22, nestOf("vfinfo_list", linkVfinfoListSchema)},            // IFLA_VFINFO_LIST
-	entry{23, structOf("stats64", rtnlLinkStats64Fields)},             // IFLA_STATS64
-	entry{24, scalar("vf_ports", kindBinary)},                         // IFLA_VF_PORTS
-	entry{25, scalar("port_self", kindBinary)},                        // IFLA_PORT_SELF
-	entry{26, nestOf("af_spec", linkAFBridgeSchema)},                  // IFLA_AF_SPEC
-	entry{27, scalar("group", kindU32)},                               // IFLA_GROUP
-	entry{28, scalar("net_ns_fd", kindU32)},                           // IFLA_NET_NS_FD
-	entry{29, scalar("ext_mask", kindU32)},                            // IFLA_EXT_MASK
-	entry{30, scalar("promiscuity", kindU32)},                         // IFLA_PROMISCUITY
-	entry{31, scalar("num_tx_queues", kindU32)},                       // IFLA_NUM_TX_QUEUES
-	entry{32, scalar("num_rx_queues", kindU32)},                       // IFLA_NUM_RX_QUEUES
-	entry{33, scalar("carrier", kindU8)},                              // IFLA_CARRIER
-	entry{34, scalar("phys_port_id", kindBinary)},                     // IFLA_PHYS_PORT_ID
-	entry{35, scalar("carrier_changes", kindU32)},                     // IFLA_CARRIER_CHANGES
-	entry{36, scalar("phys_switch_id", kindBinary)},                   // IFLA_PHYS_SWITCH_ID
-	entry{37, scalar("link_netnsid", kindS32)},                        // IFLA_LINK_NETNSID
-	entry{38, scalar("phys_port_name", kindString)},                   // IFLA_PHYS_PORT_NAME
-	entry{39, scalar("proto_down", kindU8)},                           // IFLA_PROTO_DOWN
-	entry{40, scalar("gso_max_segs", kindU32)},                        // IFLA_GSO_MAX_SEGS
-	entry{41, scalar("gso_max_size", kindU32)},                        // IFLA_GSO_MAX_SIZE
-	entry{42, scalar("pad", kindBinary)},                              // IFLA_PAD
-	entry{43, nestOf("xdp", linkXdpSchema)},                           // IFLA_XDP
-	entry{44, scalar("event", kindU32)},                               // IFLA_EVENT
-	entry{45, scalar("new_netnsid", kindS32)},                         // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
-	entry{46, scalar("if_netnsid", kindS32)},                          // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
-	entry{47, scalar("carrier_up_count", kindU32)},                    // IFLA_CARRIER_UP_COUNT
-	entry{48, scalar("carrier_down_count", kindU32)},                  // IFLA_CARRIER_DOWN_COUNT
-	entry{49, scalar("new_ifindex", kindU32)},                         // IFLA_NEW_IFINDEX
-	entry{50, scalar("min_mtu", kindU32)},                             // IFLA_MIN_MTU
-	entry{51, scalar("max_mtu", kindU32)},                             // IFLA_MAX_MTU
-	entry{52, nestOf("prop_list", linkPropListSchema)},                // IFLA_PROP_LIST
-	entry{53, scalar("alt_ifname", kindString)},                       // IFLA_ALT_IFNAME
-	entry{54, scalar("perm_address", kindHW)},                         // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
-	entry{55, nestOf("proto_down_reason", linkProtoDownReasonSchema)}, // IFLA_PROTO_DOWN_REASON
-	entry{56, scalar("parent_dev_name", kindString)},                  // IFLA_PARENT_DEV_NAME
-	entry{57, scalar("parent_dev_bus_name", kindString)},              // IFLA_PARENT_DEV_BUS_NAME
-	entry{58, scalar("gro_max_size", kindU32)},                        // IFLA_GRO_MAX_SIZE
-	entry{59, scalar("tso_max_size", kindU32)},                        // IFLA_TSO_MAX_SIZE
-	entry{60, scalar("tso_max_segs", kindU32)},                        // IFLA_TSO_MAX_SEGS
-	entry{61, scalar("allmulti", kindU32)},                            // IFLA_ALLMULTI
-)
+var linkBridgeSchema = &schema{
+	name: "link",
+	attrs: []attrSpec{
+		1:  {name: "address", kind: kindHW},                                                  // IFLA_ADDRESS
+		2:  {name: "broadcast", kind: kindHW},                                                // IFLA_BROADCAST
+		3:  {name: "ifname", kind: kindString},                                               // IFLA_IFNAME
+		4:  {name: "mtu", kind: kindU32},                                                     // IFLA_MTU
+		5:  {name: "link", kind: kindU32},                                                    // IFLA_LINK
+		6:  {name: "qdisc", kind: kindString},                                                // IFLA_QDISC
+		7:  {name: "stats", kind: kindStruct, fields: rtnlLinkStatsFields},                   // IFLA_STATS
+		8:  {name: "cost", kind: kindBinary},                                                 // IFLA_COST
+		9:  {name: "priority", kind: kindBinary},                                             // IFLA_PRIORITY
+		10: {name: "master", kind: kindU32},                                                  // IFLA_MASTER
+		11: {name: "wireless", kind: kindBinary},                                             // IFLA_WIRELESS
+		12: {name: "protinfo", kind: kindNested, nested: bridgePortSchema},                   // IFLA_PROTINFO
+		13: {name: "txqlen", kind: kindU32},                                                  // IFLA_TXQLEN
+		14: {name: "map", kind: kindStruct, fields: rtnlLinkIfmapFields},                     // IFLA_MAP
+		15: {name: "weight", kind: kindBinary},                                               // IFLA_WEIGHT
+		16: {name: "operstate", kind: kindU8},                                                // IFLA_OPERSTATE
+		17: {name: "linkmode", kind: kindU8},                                                 // IFLA_LINKMODE
+		18: {name: "linkinfo", kind: kindNested, nested: linkInfoSchema},                     // IFLA_LINKINFO
+		19: {name: "net_ns_pid", kind: kindU32},                                              // IFLA_NET_NS_PID
+		20: {name: "ifalias", kind: kindString},                                              // IFLA_IFALIAS
+		21: {name: "num_vf", kind: kindU32},                                                  // IFLA_NUM_VF
+		22: {name: "vfinfo_list", kind: kindNested, nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
+		23: {name: "stats64", kind: kindStruct, fields: rtnlLinkStats64Fields},               // IFLA_STATS64
+		24: {name: "vf_ports", kind: kindBinary},                                             // IFLA_VF_PORTS
+		25: {name: "port_self", kind: kindBinary},                                            // IFLA_PORT_SELF
+		26: {name: "af_spec", kind: kindNested, nested: linkAFBridgeSchema},                  // IFLA_AF_SPEC
+		27: {name: "group", kind: kindU32},                                                   // IFLA_GROUP
+		28: {name: "net_ns_fd", kind: kindU32},                                               // IFLA_NET_NS_FD
+		29: {name: "ext_mask", kind: kindU32},                                                // IFLA_EXT_MASK
+		30: {name: "promiscuity", kind: kindU32},                                             // IFLA_PROMISCUITY
+		31: {name: "num_tx_queues", kind: kindU32},                                           // IFLA_NUM_TX_QUEUES
+		32: {name: "num_rx_queues", kind: kindU32},                                           // IFLA_NUM_RX_QUEUES
+		33: {name: "carrier", kind: kindU8},                                                  // IFLA_CARRIER
+		34: {name: "phys_port_id", kind: kindBinary},                                         // IFLA_PHYS_PORT_ID
+		35: {name: "carrier_changes", kind: kindU32},                                         // IFLA_CARRIER_CHANGES
+		36: {name: "phys_switch_id", kind: kindBinary},                                       // IFLA_PHYS_SWITCH_ID
+		37: {name: "link_netnsid", kind: kindS32},                                            // IFLA_LINK_NETNSID
+		38: {name: "phys_port_name", kind: kindString},                                       // IFLA_PHYS_PORT_NAME
+		39: {name: "proto_down", kind: kindU8},                                               // IFLA_PROTO_DOWN
+		40: {name: "gso_max_segs", kind: kindU32},                                            // IFLA_GSO_MAX_SEGS
+		41: {name: "gso_max_size", kind: kindU32},                                            // IFLA_GSO_MAX_SIZE
+		42: {name: "pad", kind: kindBinary},                                                  // IFLA_PAD
+		43: {name: "xdp", kind: kindNested, nested: linkXdpSchema},                           // IFLA_XDP
+		44: {name: "event", kind: kindU32},                                                   // IFLA_EVENT
+		45: {name: "new_netnsid", kind: kindS32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
+		46: {name: "if_netnsid", kind: kindS32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
+		47: {name: "carrier_up_count", kind: kindU32},                                        // IFLA_CARRIER_UP_COUNT
+		48: {name: "carrier_down_count", kind: kindU32},                                      // IFLA_CARRIER_DOWN_COUNT
+		49: {name: "new_ifindex", kind: kindU32},                                             // IFLA_NEW_IFINDEX
+		50: {name: "min_mtu", kind: kindU32},                                                 // IFLA_MIN_MTU
+		51: {name: "max_mtu", kind: kindU32},                                                 // IFLA_MAX_MTU
+		52: {name: "prop_list", kind: kindNested, nested: linkPropListSchema},                // IFLA_PROP_LIST
+		53: {name: "alt_ifname", kind: kindString},                                           // IFLA_ALT_IFNAME
+		54: {name: "perm_address", kind: kindHW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
+		55: {name: "proto_down_reason", kind: kindNested, nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
+		56: {name: "parent_dev_name", kind: kindString},                                      // IFLA_PARENT_DEV_NAME
+		57: {name: "parent_dev_bus_name", kind: kindString},                                  // IFLA_PARENT_DEV_BUS_NAME
+		58: {name: "gro_max_size", kind: kindU32},                                            // IFLA_GRO_MAX_SIZE
+		59: {name: "tso_max_size", kind: kindU32},                                            // IFLA_TSO_MAX_SIZE
+		60: {name: "tso_max_segs", kind: kindU32},                                            // IFLA_TSO_MAX_SEGS
+		61: {name: "allmulti", kind: kindU32},                                                // IFLA_ALLMULTI
+	},
+	byName: []uint16{
+		1, 26, 61, 53, 2, 33, 35, 48, 47, 8, 44, 29, 58, 27, 40, 41,
+		46, 20, 3, 5, 37, 18, 17, 14, 10, 51, 50, 4, 28, 19, 49, 45,
+		32, 31, 21, 16, 42, 57, 56, 54, 34, 38, 36, 25, 9, 30, 52, 12,
+		39, 55, 6, 7, 23, 60, 59, 13, 24, 22, 15, 11, 43,
+	},
+}
 
-var bridgePortSchema = newSchema("protinfo",
-	entry{1, scalar("state", kindU8)},                    // IFLA_BRPORT_STATE
-	entry{2, scalar("priority", kindU16)},                // IFLA_BRPORT_PRIORITY
-	entry{3, scalar("cost", kindU32)},                    // IFLA_BRPORT_COST
-	entry{4, scalar("mode", kindU8)},                     // IFLA_BRPORT_MODE
-	entry{5, scalar("guard", kindU8)},                    // IFLA_BRPORT_GUARD
-	entry{6, scalar("protect", kindU8)},                  // IFLA_BRPORT_PROTECT
-	entry{7, scalar("fast_leave", kindU8)},               // IFLA_BRPORT_FAST_LEAVE
-	entry{8, scalar("learning", kindU8)},                 // IFLA_BRPORT_LEARNING
-	entry{9, scalar("unicast_flood", kindU8)},            // IFLA_BRPORT_UNICAST_FLOOD
-	entry{10, scalar("proxyarp", kindU8)},                // IFLA_BRPORT_PROXYARP
-	entry{11, scalar("learning_sync", kindU8)},           // IFLA_BRPORT_LEARNING_SYNC
-	entry{12, scalar("proxyarp_wifi", kindU8)},           // IFLA_BRPORT_PROXYARP_WIFI
-	entry{13, structOf("root_id", iflaBridgeIdFields)},   // IFLA_BRPORT_ROOT_ID
-	entry{14, structOf("bridge_id", iflaBridgeIdFields)}, // IFLA_BRPORT_BRIDGE_ID
-	entry{15, scalar("designated_port", kindU16)},        // IFLA_BRPORT_DESIGNATED_PORT
-	entry{16, scalar("designated_cost", kindU16)},        // IFLA_BRPORT_DESIGNATED_COST
-	entry{17, scalar("id", kindU16)},                     // IFLA_BRPORT_ID
-	entry{18, scalar("no", kindU16)},                     // IFLA_BRPORT_NO
-	entry{19, scalar("topology_change_ack", kindU8)},     // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-	entry{20, scalar("config_pending", kindU8)},          // IFLA_BRPORT_CONFIG_PENDING
-	entry{21, scalar("message_age_timer", kindU64)},      // IFLA_BRPORT_MESSAGE_AGE_TIMER
-	entry{22, scalar("forward_delay_timer", kindU64)},    // IFLA_BRPORT_FORWARD_DELAY_TIMER
-	entry{23, scalar("hold_timer", kindU64)},             // IFLA_BRPORT_HOLD_TIMER
-	entry{24, scalar("flush", kindFlag)},                 // IFLA_BRPORT_FLUSH
-	entry{25, scalar("multicast_router", kindU8)},        // IFLA_BRPORT_MULTICAST_ROUTER
-	entry{26, scalar("pad", kindU64)},                    // IFLA_BRPORT_PAD
-	entry{27, scalar("mcast_flood", kindU8)},             // IFLA_BRPORT_MCAST_FLOOD
-	entry{28, scalar("mcast_to_ucast", kindU8)},          // IFLA_BRPORT_MCAST_TO_UCAST
-	entry{29, scalar("vlan_tunnel", kindU8)},             // IFLA_BRPORT_VLAN_TUNNEL
-	entry{30, scalar("bcast_flood", kindU8)},             // IFLA_BRPORT_BCAST_FLOOD
-	entry{31, scalar("group_fwd_mask", kindU16)},         // IFLA_BRPORT_GROUP_FWD_MASK
-	entry{32, scalar("neigh_suppress", kindU8)},          // IFLA_BRPORT_NEIGH_SUPPRESS
-	entry{33, scalar("isolated", kindU8)},                // IFLA_BRPORT_ISOLATED
-	entry{34, scalar("backup_port", kindU32)},            // IFLA_BRPORT_BACKUP_PORT
-	entry{35, scalar("mrp_ring_open", kindU8)},           // IFLA_BRPORT_MRP_RING_OPEN
-	entry{36, scalar("mrp_in_open", kindU8)},             // IFLA_BRPORT_MRP_IN_OPEN
-	entry{37, scalar("mcast_eht_hosts_limit", kindU32)},  // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-	entry{38, scalar("mcast_eht_hosts_cnt", kindU32)},    // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-	entry{39, scalar("locked", kindU8)},                  // IFLA_BRPORT_LOCKED
-)
+var bridgePortSchema = &schema{
+	name: "protinfo",
+	attrs: []attrSpec{
+		1:  {name: "state", kind: kindU8},                                     // IFLA_BRPORT_STATE
+		2:  {name: "priority", kind: kindU16},                                 // IFLA_BRPORT_PRIORITY
+		3:  {name: "cost", kind: kindU32},                                     // IFLA_BRPORT_COST
+		4:  {name: "mode", kind: kindU8},                                      // IFLA_BRPORT_MODE
+		5:  {name: "guard", kind: kindU8},                                     // IFLA_BRPORT_GUARD
+		6:  {name: "protect", kind: kindU8},                                   // IFLA_BRPORT_PROTECT
+		7:  {name: "fast_leave", kind: kindU8},                                // IFLA_BRPORT_FAST_LEAVE
+		8:  {name: "learning", kind: kindU8},                                  // IFLA_BRPORT_LEARNING
+		9:  {name: "unicast_flood", kind: kindU8},                             // IFLA_BRPORT_UNICAST_FLOOD
+		10: {name: "proxyarp", kind: kindU8},                                  // IFLA_BRPORT_PROXYARP
+		11: {name: "learning_sync", kind: kindU8},                             // IFLA_BRPORT_LEARNING_SYNC
+		12: {name: "proxyarp_wifi", kind: kindU8},                             // IFLA_BRPORT_PROXYARP_WIFI
+		13: {name: "root_id", kind: kindStruct, fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
+		14: {name: "bridge_id", kind: kindStruct, fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
+		15: {name: "designated_port", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_PORT
+		16: {name: "designated_cost", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_COST
+		17: {name: "id", kind: kindU16},                                       // IFLA_BRPORT_ID
+		18: {name: "no", kind: kindU16},                                       // IFLA_BRPORT_NO
+		19: {name: "topology_change_ack", kind: kindU8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
+		20: {name: "config_pending", kind: kindU8},                            // IFLA_BRPORT_CONFIG_PENDING
+		21: {name: "message_age_timer", kind: kindU64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
+		22: {name: "forward_delay_timer", kind: kindU64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
+		23: {name: "hold_timer", kind: kindU64},                               // IFLA_BRPORT_HOLD_TIMER
+		24: {name: "flush", kind: kindFlag},                                   // IFLA_BRPORT_FLUSH
+		25: {name: "multicast_router", kind: kindU8},                          // IFLA_BRPORT_MULTICAST_ROUTER
+		26: {name: "pad", kind: kindU64},                                      // IFLA_BRPORT_PAD
+		27: {name: "mcast_flood", kind: kindU8},                               // IFLA_BRPORT_MCAST_FLOOD
+		28: {name: "mcast_to_ucast", kind: kindU8},                            // IFLA_BRPORT_MCAST_TO_UCAST
+		29: {name: "vlan_tunnel", kind: kindU8},                               // IFLA_BRPORT_VLAN_TUNNEL
+		30: {name: "bcast_flood", kind: kindU8},                               // IFLA_BRPORT_BCAST_FLOOD
+		31: {name: "group_fwd_mask", kind: kindU16},                           // IFLA_BRPORT_GROUP_FWD_MASK
+		32: {name: "neigh_suppress", kind: kindU8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
+		33: {name: "isolated", kind: kindU8},                                  // IFLA_BRPORT_ISOLATED
+		34: {name: "backup_port", kind: kindU32},                              // IFLA_BRPORT_BACKUP_PORT
+		35: {name: "mrp_ring_open", kind: kindU8},                             // IFLA_BRPORT_MRP_RING_OPEN
+		36: {name: "mrp_in_open", kind: kindU8},                               // IFLA_BRPORT_MRP_IN_OPEN
+		37: {name: "mcast_eht_hosts_limit", kind: kindU32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
+		38: {name: "mcast_eht_hosts_cnt", kind: kindU32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
+		39: {name: "locked", kind: kindU8},                                    // IFLA_BRPORT_LOCKED
+	},
+	byName: []uint16{
+		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
+		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
+		10, 12, 13, 1, 19, 9, 29,
+	},
+}
 
-var linkAFBridgeSchema = newSchema("af_spec",
-	entry{0, scalar("flags", kindU16)},                    // IFLA_BRIDGE_FLAGS
-	entry{1, scalar("mode", kindU16)},                     // IFLA_BRIDGE_MODE
-	entry{2, structOf("vlan_info", bridgeVlanInfoFields)}, // IFLA_BRIDGE_VLAN_INFO
-	entry{3, scalar("vlan_tunnel_info", kindBinary)},      // IFLA_BRIDGE_VLAN_TUNNEL_INFO
-	entry{4, scalar("mrp", kindBinary)},                   // IFLA_BRIDGE_MRP
-	entry{5, scalar("cfm", kindBinary)},                   // IFLA_BRIDGE_CFM
-	entry{6, scalar("mst", kindBinary)},                   // IFLA_BRIDGE_MST
-)
+var linkAFBridgeSchema = &schema{
+	name: "af_spec",
+	attrs: []attrSpec{
+		0: {name: "flags", kind: kindU16},                                      // IFLA_BRIDGE_FLAGS
+		1: {name: "mode", kind: kindU16},                                       // IFLA_BRIDGE_MODE
+		2: {name: "vlan_info", kind: kindStruct, fields: bridgeVlanInfoFields}, // IFLA_BRIDGE_VLAN_INFO
+		3: {name: "vlan_tunnel_info", kind: kindBinary},                        // IFLA_BRIDGE_VLAN_TUNNEL_INFO
+		4: {name: "mrp", kind: kindBinary},                                     // IFLA_BRIDGE_MRP
+		5: {name: "cfm", kind: kindBinary},                                     // IFLA_BRIDGE_CFM
+		6: {name: "mst", kind: kindBinary},                                     // IFLA_BRIDGE_MST
+	},
+	byName: []uint16{
+		5, 0, 1, 4, 6, 2, 3,
+	},
+}
 
 var iflaBridgeIdFields = []attrSpec{
 	{name: "prio", kind: kindBE16, off: 0},
@@ -600,355 +697,489 @@ var bridgeVlanInfoFields = []attrSpec{
 	{name: "vid", kind: kindU16, off: 2},
 }
 
-var bondDataSchema = newSchema("bond",
-	entry{1, scalar("bond_mode", kindU8)},                                  // IFLA_BOND_MODE
-	entry{2, scalar("bond_active_slave", kindU32)},                         // IFLA_BOND_ACTIVE_SLAVE
-	entry{3, scalar("bond_miimon", kindU32)},                               // IFLA_BOND_MIIMON
-	entry{4, scalar("bond_updelay", kindU32)},                              // IFLA_BOND_UPDELAY
-	entry{5, scalar("bond_downdelay", kindU32)},                            // IFLA_BOND_DOWNDELAY
-	entry{6, scalar("bond_use_carrier", kindU8)},                           // IFLA_BOND_USE_CARRIER
-	entry{7, scalar("bond_arp_interval", kindU32)},                         // IFLA_BOND_ARP_INTERVAL
-	entry{8, nestOf("bond_arp_ip_target", bondDataBondArpIpTargetSchema)},  // IFLA_BOND_ARP_IP_TARGET
-	entry{9, scalar("bond_arp_validate", kindU32)},                         // IFLA_BOND_ARP_VALIDATE
-	entry{10, scalar("bond_arp_all_targets", kindU32)},                     // IFLA_BOND_ARP_ALL_TARGETS
-	entry{11, scalar("bond_primary", kindU32)},                             // IFLA_BOND_PRIMARY
-	entry{12, scalar("bond_primary_reselect", kindU8)},                     // IFLA_BOND_PRIMARY_RESELECT
-	entry{13, scalar("bond_fail_over_mac", kindU8)},                        // IFLA_BOND_FAIL_OVER_MAC
-	entry{14, scalar("bond_xmit_hash_policy", kindU8)},                     // IFLA_BOND_XMIT_HASH_POLICY
-	entry{15, scalar("bond_resend_igmp", kindU32)},                         // IFLA_BOND_RESEND_IGMP
-	entry{16, scalar("bond_num_peer_notif", kindU8)},                       // IFLA_BOND_NUM_PEER_NOTIF
-	entry{17, scalar("bond_all_slaves_active", kindU8)},                    // IFLA_BOND_ALL_SLAVES_ACTIVE
-	entry{18, scalar("bond_min_links", kindU32)},                           // IFLA_BOND_MIN_LINKS
-	entry{19, scalar("bond_lp_interval", kindU32)},                         // IFLA_BOND_LP_INTERVAL
-	entry{20, scalar("bond_packets_per_slave", kindU32)},                   // IFLA_BOND_PACKETS_PER_SLAVE
-	entry{21, scalar("bond_ad_lacp_rate", kindU8)},                         // IFLA_BOND_AD_LACP_RATE
-	entry{22, scalar("bond_ad_select", kindU8)},                            // IFLA_BOND_AD_SELECT
-	entry{23, nestOf("bond_ad_info", bondDataBondAdInfoSchema)},            // IFLA_BOND_AD_INFO
-	entry{24, scalar("bond_ad_actor_sys_prio", kindU16)},                   // IFLA_BOND_AD_ACTOR_SYS_PRIO
-	entry{25, scalar("bond_ad_user_port_key", kindU16)},                    // IFLA_BOND_AD_USER_PORT_KEY
-	entry{26, scalar("bond_ad_actor_system", kindHW)},                      // IFLA_BOND_AD_ACTOR_SYSTEM: pyroute2 hex: a MAC address (NLA_BINARY, ETH_ALEN)
-	entry{27, scalar("bond_tlb_dynamic_lb", kindU8)},                       // IFLA_BOND_TLB_DYNAMIC_LB
-	entry{28, scalar("bond_peer_notif_delay", kindU32)},                    // IFLA_BOND_PEER_NOTIF_DELAY
-	entry{29, scalar("bond_ad_lacp_active", kindU8)},                       // IFLA_BOND_AD_LACP_ACTIVE
-	entry{30, scalar("bond_missed_max", kindU8)},                           // IFLA_BOND_MISSED_MAX
-	entry{31, nestOf("bond_ns_ip6_target", bondDataBondNsIp6TargetSchema)}, // IFLA_BOND_NS_IP6_TARGET
-	entry{32, scalar("bond_coupled_control", kindU8)},                      // IFLA_BOND_COUPLED_CONTROL
-)
+var bondDataSchema = &schema{
+	name: "bond",
+	attrs: []attrSpec{
+		1:  {name: "bond_mode", kind: kindU8},                                                     // IFLA_BOND_MODE
+		2:  {name: "bond_active_slave", kind: kindU32},                                            // IFLA_BOND_ACTIVE_SLAVE
+		3:  {name: "bond_miimon", kind: kindU32},                                                  // IFLA_BOND_MIIMON
+		4:  {name: "bond_updelay", kind: kindU32},                                                 // IFLA_BOND_UPDELAY
+		5:  {name: "bond_downdelay", kind: kindU32},                                               // IFLA_BOND_DOWNDELAY
+		6:  {name: "bond_use_carrier", kind: kindU8},                                              // IFLA_BOND_USE_CARRIER
+		7:  {name: "bond_arp_interval", kind: kindU32},                                            // IFLA_BOND_ARP_INTERVAL
+		8:  {name: "bond_arp_ip_target", kind: kindNested, nested: bondDataBondArpIpTargetSchema}, // IFLA_BOND_ARP_IP_TARGET
+		9:  {name: "bond_arp_validate", kind: kindU32},                                            // IFLA_BOND_ARP_VALIDATE
+		10: {name: "bond_arp_all_targets", kind: kindU32},                                         // IFLA_BOND_ARP_ALL_TARGETS
+		11: {name: "bond_primary", kind: kindU32},                                                 // IFLA_BOND_PRIMARY
+		12: {name: "bond_primary_reselect", kind: kindU8},                                         // IFLA_BOND_PRIMARY_RESELECT
+		13: {name: "bond_fail_over_mac", kind: kindU8},                                            // IFLA_BOND_FAIL_OVER_MAC
+		14: {name: "bond_xmit_hash_policy", kind: kindU8},                                         // IFLA_BOND_XMIT_HASH_POLICY
+		15: {name: "bond_resend_igmp", kind: kindU32},                                             // IFLA_BOND_RESEND_IGMP
+		16: {name: "bond_num_peer_notif", kind: kindU8},                                           // IFLA_BOND_NUM_PEER_NOTIF
+		17: {name: "bond_all_slaves_active", kind: kindU8},                                        // IFLA_BOND_ALL_SLAVES_ACTIVE
+		18: {name: "bond_min_links", kind: kindU32},                                               // IFLA_BOND_MIN_LINKS
+		19: {name: "bond_lp_interval", kind: kindU32},                                             // IFLA_BOND_LP_INTERVAL
+		20: {name: "bond_packets_per_slave", kind: kindU32},                                       // IFLA_BOND_PACKETS_PER_SLAVE
+		21: {name: "bond_ad_lacp_rate", kind: kindU8},                                             // IFLA_BOND_AD_LACP_RATE
+		22: {name: "bond_ad_select", kind: kindU8},                                                // IFLA_BOND_AD_SELECT
+		23: {name: "bond_ad_info", kind: kindNested, nested: bondDataBondAdInfoSchema},            // IFLA_BOND_AD_INFO
+		24: {name: "bond_ad_actor_sys_prio", kind: kindU16},                                       // IFLA_BOND_AD_ACTOR_SYS_PRIO
+		25: {name: "bond_ad_user_port_key", kind: kindU16},                                        // IFLA_BOND_AD_USER_PORT_KEY
+		26: {name: "bond_ad_actor_system", kind: kindHW},                                          // IFLA_BOND_AD_ACTOR_SYSTEM: pyroute2 hex: a MAC address (NLA_BINARY, ETH_ALEN)
+		27: {name: "bond_tlb_dynamic_lb", kind: kindU8},                                           // IFLA_BOND_TLB_DYNAMIC_LB
+		28: {name: "bond_peer_notif_delay", kind: kindU32},                                        // IFLA_BOND_PEER_NOTIF_DELAY
+		29: {name: "bond_ad_lacp_active", kind: kindU8},                                           // IFLA_BOND_AD_LACP_ACTIVE
+		30: {name: "bond_missed_max", kind: kindU8},                                               // IFLA_BOND_MISSED_MAX
+		31: {name: "bond_ns_ip6_target", kind: kindNested, nested: bondDataBondNsIp6TargetSchema}, // IFLA_BOND_NS_IP6_TARGET
+		32: {name: "bond_coupled_control", kind: kindU8},                                          // IFLA_BOND_COUPLED_CONTROL
+	},
+	byName: []uint16{
+		2, 24, 26, 23, 29, 21, 22, 25, 17, 10, 7, 8, 9, 32, 5, 13,
+		19, 3, 18, 30, 1, 31, 16, 20, 28, 11, 12, 15, 27, 4, 6, 14,
+	},
+}
 
-var bondDataBondArpIpTargetSchema = newSchema("bond_arp_ip_target",
-	entry{0, scalar("0", kindAddr)},
-	entry{1, scalar("1", kindAddr)},
-	entry{2, scalar("2", kindAddr)},
-	entry{3, scalar("3", kindAddr)},
-	entry{4, scalar("4", kindAddr)},
-	entry{5, scalar("5", kindAddr)},
-	entry{6, scalar("6", kindAddr)},
-	entry{7, scalar("7", kindAddr)},
-	entry{8, scalar("8", kindAddr)},
-	entry{9, scalar("9", kindAddr)},
-	entry{10, scalar("10", kindAddr)},
-	entry{11, scalar("11", kindAddr)},
-	entry{12, scalar("12", kindAddr)},
-	entry{13, scalar("13", kindAddr)},
-	entry{14, scalar("14", kindAddr)},
-	entry{15, scalar("15", kindAddr)},
-)
+var bondDataBondArpIpTargetSchema = &schema{
+	name: "bond_arp_ip_target",
+	attrs: []attrSpec{
+		0:  {name: "0", kind: kindAddr},
+		1:  {name: "1", kind: kindAddr},
+		2:  {name: "2", kind: kindAddr},
+		3:  {name: "3", kind: kindAddr},
+		4:  {name: "4", kind: kindAddr},
+		5:  {name: "5", kind: kindAddr},
+		6:  {name: "6", kind: kindAddr},
+		7:  {name: "7", kind: kindAddr},
+		8:  {name: "8", kind: kindAddr},
+		9:  {name: "9", kind: kindAddr},
+		10: {name: "10", kind: kindAddr},
+		11: {name: "11", kind: kindAddr},
+		12: {name: "12", kind: kindAddr},
+		13: {name: "13", kind: kindAddr},
+		14: {name: "14", kind: kindAddr},
+		15: {name: "15", kind: kindAddr},
+	},
+	byName: []uint16{
+		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
+	},
+}
 
-var bondDataBondAdInfoSchema = newSchema("bondDataBondAdInfo",
-	entry{1, scalar("aggregator", kindU16)},  // IFLA_BOND_AD_INFO_AGGREGATOR
-	entry{2, scalar("num_ports", kindU16)},   // IFLA_BOND_AD_INFO_NUM_PORTS
-	entry{3, scalar("actor_key", kindU16)},   // IFLA_BOND_AD_INFO_ACTOR_KEY
-	entry{4, scalar("partner_key", kindU16)}, // IFLA_BOND_AD_INFO_PARTNER_KEY
-	entry{5, scalar("partner_mac", kindHW)},  // IFLA_BOND_AD_INFO_PARTNER_MAC
-)
+var bondDataBondAdInfoSchema = &schema{
+	name: "bondDataBondAdInfo",
+	attrs: []attrSpec{
+		1: {name: "aggregator", kind: kindU16},  // IFLA_BOND_AD_INFO_AGGREGATOR
+		2: {name: "num_ports", kind: kindU16},   // IFLA_BOND_AD_INFO_NUM_PORTS
+		3: {name: "actor_key", kind: kindU16},   // IFLA_BOND_AD_INFO_ACTOR_KEY
+		4: {name: "partner_key", kind: kindU16}, // IFLA_BOND_AD_INFO_PARTNER_KEY
+		5: {name: "partner_mac", kind: kindHW},  // IFLA_BOND_AD_INFO_PARTNER_MAC
+	},
+	byName: []uint16{
+		3, 1, 2, 4, 5,
+	},
+}
 
-var bondDataBondNsIp6TargetSchema = newSchema("bond_ns_ip6_target",
-	entry{0, scalar("0", kindAddr)},
-	entry{1, scalar("1", kindAddr)},
-	entry{2, scalar("2", kindAddr)},
-	entry{3, scalar("3", kindAddr)},
-	entry{4, scalar("4", kindAddr)},
-	entry{5, scalar("5", kindAddr)},
-	entry{6, scalar("6", kindAddr)},
-	entry{7, scalar("7", kindAddr)},
-	entry{8, scalar("8", kindAddr)},
-	entry{9, scalar("9", kindAddr)},
-	entry{10, scalar("10", kindAddr)},
-	entry{11, scalar("11", kindAddr)},
-	entry{12, scalar("12", kindAddr)},
-	entry{13, scalar("13", kindAddr)},
-	entry{14, scalar("14", kindAddr)},
-	entry{15, scalar("15", kindAddr)},
-)
+var bondDataBondNsIp6TargetSchema = &schema{
+	name: "bond_ns_ip6_target",
+	attrs: []attrSpec{
+		0:  {name: "0", kind: kindAddr},
+		1:  {name: "1", kind: kindAddr},
+		2:  {name: "2", kind: kindAddr},
+		3:  {name: "3", kind: kindAddr},
+		4:  {name: "4", kind: kindAddr},
+		5:  {name: "5", kind: kindAddr},
+		6:  {name: "6", kind: kindAddr},
+		7:  {name: "7", kind: kindAddr},
+		8:  {name: "8", kind: kindAddr},
+		9:  {name: "9", kind: kindAddr},
+		10: {name: "10", kind: kindAddr},
+		11: {name: "11", kind: kindAddr},
+		12: {name: "12", kind: kindAddr},
+		13: {name: "13", kind: kindAddr},
+		14: {name: "14", kind: kindAddr},
+		15: {name: "15", kind: kindAddr},
+	},
+	byName: []uint16{
+		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
+	},
+}
 
-var bridgeDataSchema = newSchema("bridge",
-	entry{1, scalar("br_forward_delay", kindU32)},                 // IFLA_BR_FORWARD_DELAY
-	entry{2, scalar("br_hello_time", kindU32)},                    // IFLA_BR_HELLO_TIME
-	entry{3, scalar("br_max_age", kindU32)},                       // IFLA_BR_MAX_AGE
-	entry{4, scalar("br_ageing_time", kindU32)},                   // IFLA_BR_AGEING_TIME
-	entry{5, scalar("br_stp_state", kindU32)},                     // IFLA_BR_STP_STATE
-	entry{6, scalar("br_priority", kindU16)},                      // IFLA_BR_PRIORITY
-	entry{7, scalar("br_vlan_filtering", kindU8)},                 // IFLA_BR_VLAN_FILTERING
-	entry{8, scalar("br_vlan_protocol", kindBE16)},                // IFLA_BR_VLAN_PROTOCOL
-	entry{9, scalar("br_group_fwd_mask", kindU16)},                // IFLA_BR_GROUP_FWD_MASK
-	entry{10, structOf("br_root_id", iflaBridgeIdFields)},         // IFLA_BR_ROOT_ID
-	entry{11, structOf("br_bridge_id", iflaBridgeIdFields)},       // IFLA_BR_BRIDGE_ID
-	entry{12, scalar("br_root_port", kindU16)},                    // IFLA_BR_ROOT_PORT
-	entry{13, scalar("br_root_path_cost", kindU32)},               // IFLA_BR_ROOT_PATH_COST
-	entry{14, scalar("br_topology_change", kindU8)},               // IFLA_BR_TOPOLOGY_CHANGE
-	entry{15, scalar("br_topology_change_detected", kindU8)},      // IFLA_BR_TOPOLOGY_CHANGE_DETECTED
-	entry{16, scalar("br_hello_timer", kindU64)},                  // IFLA_BR_HELLO_TIMER
-	entry{17, scalar("br_tcn_timer", kindU64)},                    // IFLA_BR_TCN_TIMER
-	entry{18, scalar("br_topology_change_timer", kindU64)},        // IFLA_BR_TOPOLOGY_CHANGE_TIMER
-	entry{19, scalar("br_gc_timer", kindU64)},                     // IFLA_BR_GC_TIMER
-	entry{20, scalar("br_group_addr", kindHW)},                    // IFLA_BR_GROUP_ADDR
-	entry{21, scalar("br_fdb_flush", kindFlag)},                   // IFLA_BR_FDB_FLUSH
-	entry{22, scalar("br_mcast_router", kindU8)},                  // IFLA_BR_MCAST_ROUTER
-	entry{23, scalar("br_mcast_snooping", kindU8)},                // IFLA_BR_MCAST_SNOOPING
-	entry{24, scalar("br_mcast_query_use_ifaddr", kindU8)},        // IFLA_BR_MCAST_QUERY_USE_IFADDR
-	entry{25, scalar("br_mcast_querier", kindU8)},                 // IFLA_BR_MCAST_QUERIER
-	entry{26, scalar("br_mcast_hash_elasticity", kindU32)},        // IFLA_BR_MCAST_HASH_ELASTICITY
-	entry{27, scalar("br_mcast_hash_max", kindU32)},               // IFLA_BR_MCAST_HASH_MAX
-	entry{28, scalar("br_mcast_last_member_cnt", kindU32)},        // IFLA_BR_MCAST_LAST_MEMBER_CNT
-	entry{29, scalar("br_mcast_startup_query_cnt", kindU32)},      // IFLA_BR_MCAST_STARTUP_QUERY_CNT
-	entry{30, scalar("br_mcast_last_member_intvl", kindU64)},      // IFLA_BR_MCAST_LAST_MEMBER_INTVL
-	entry{31, scalar("br_mcast_membership_intvl", kindU64)},       // IFLA_BR_MCAST_MEMBERSHIP_INTVL
-	entry{32, scalar("br_mcast_querier_intvl", kindU64)},          // IFLA_BR_MCAST_QUERIER_INTVL
-	entry{33, scalar("br_mcast_query_intvl", kindU64)},            // IFLA_BR_MCAST_QUERY_INTVL
-	entry{34, scalar("br_mcast_query_response_intvl", kindU64)},   // IFLA_BR_MCAST_QUERY_RESPONSE_INTVL
-	entry{35, scalar("br_mcast_startup_query_intvl", kindU64)},    // IFLA_BR_MCAST_STARTUP_QUERY_INTVL
-	entry{36, scalar("br_nf_call_iptables", kindU8)},              // IFLA_BR_NF_CALL_IPTABLES
-	entry{37, scalar("br_nf_call_ip6tables", kindU8)},             // IFLA_BR_NF_CALL_IP6TABLES
-	entry{38, scalar("br_nf_call_arptables", kindU8)},             // IFLA_BR_NF_CALL_ARPTABLES
-	entry{39, scalar("br_vlan_default_pvid", kindU16)},            // IFLA_BR_VLAN_DEFAULT_PVID
-	entry{40, scalar("br_pad", kindU64)},                          // IFLA_BR_PAD
-	entry{41, scalar("br_vlan_stats_enabled", kindU8)},            // IFLA_BR_VLAN_STATS_ENABLED
-	entry{42, scalar("br_mcast_stats_enabled", kindU8)},           // IFLA_BR_MCAST_STATS_ENABLED
-	entry{43, scalar("br_mcast_igmp_version", kindU8)},            // IFLA_BR_MCAST_IGMP_VERSION
-	entry{44, scalar("br_mcast_mld_version", kindU8)},             // IFLA_BR_MCAST_MLD_VERSION
-	entry{45, scalar("br_vlan_stats_per_port", kindU8)},           // IFLA_BR_VLAN_STATS_PER_PORT
-	entry{46, structOf("br_multi_boolopt", brBooloptMultiFields)}, // IFLA_BR_MULTI_BOOLOPT
-	entry{47, scalar("br_mcast_querier_state", kindBinary)},       // IFLA_BR_MCAST_QUERIER_STATE
-)
+var bridgeDataSchema = &schema{
+	name: "bridge",
+	attrs: []attrSpec{
+		1:  {name: "br_forward_delay", kind: kindU32},                                  // IFLA_BR_FORWARD_DELAY
+		2:  {name: "br_hello_time", kind: kindU32},                                     // IFLA_BR_HELLO_TIME
+		3:  {name: "br_max_age", kind: kindU32},                                        // IFLA_BR_MAX_AGE
+		4:  {name: "br_ageing_time", kind: kindU32},                                    // IFLA_BR_AGEING_TIME
+		5:  {name: "br_stp_state", kind: kindU32},                                      // IFLA_BR_STP_STATE
+		6:  {name: "br_priority", kind: kindU16},                                       // IFLA_BR_PRIORITY
+		7:  {name: "br_vlan_filtering", kind: kindU8},                                  // IFLA_BR_VLAN_FILTERING
+		8:  {name: "br_vlan_protocol", kind: kindBE16},                                 // IFLA_BR_VLAN_PROTOCOL
+		9:  {name: "br_group_fwd_mask", kind: kindU16},                                 // IFLA_BR_GROUP_FWD_MASK
+		10: {name: "br_root_id", kind: kindStruct, fields: iflaBridgeIdFields},         // IFLA_BR_ROOT_ID
+		11: {name: "br_bridge_id", kind: kindStruct, fields: iflaBridgeIdFields},       // IFLA_BR_BRIDGE_ID
+		12: {name: "br_root_port", kind: kindU16},                                      // IFLA_BR_ROOT_PORT
+		13: {name: "br_root_path_cost", kind: kindU32},                                 // IFLA_BR_ROOT_PATH_COST
+		14: {name: "br_topology_change", kind: kindU8},                                 // IFLA_BR_TOPOLOGY_CHANGE
+		15: {name: "br_topology_change_detected", kind: kindU8},                        // IFLA_BR_TOPOLOGY_CHANGE_DETECTED
+		16: {name: "br_hello_timer", kind: kindU64},                                    // IFLA_BR_HELLO_TIMER
+		17: {name: "br_tcn_timer", kind: kindU64},                                      // IFLA_BR_TCN_TIMER
+		18: {name: "br_topology_change_timer", kind: kindU64},                          // IFLA_BR_TOPOLOGY_CHANGE_TIMER
+		19: {name: "br_gc_timer", kind: kindU64},                                       // IFLA_BR_GC_TIMER
+		20: {name: "br_group_addr", kind: kindHW},                                      // IFLA_BR_GROUP_ADDR
+		21: {name: "br_fdb_flush", kind: kindFlag},                                     // IFLA_BR_FDB_FLUSH
+		22: {name: "br_mcast_router", kind: kindU8},                                    // IFLA_BR_MCAST_ROUTER
+		23: {name: "br_mcast_snooping", kind: kindU8},                                  // IFLA_BR_MCAST_SNOOPING
+		24: {name: "br_mcast_query_use_ifaddr", kind: kindU8},                          // IFLA_BR_MCAST_QUERY_USE_IFADDR
+		25: {name: "br_mcast_querier", kind: kindU8},                                   // IFLA_BR_MCAST_QUERIER
+		26: {name: "br_mcast_hash_elasticity", kind: kindU32},                          // IFLA_BR_MCAST_HASH_ELASTICITY
+		27: {name: "br_mcast_hash_max", kind: kindU32},                                 // IFLA_BR_MCAST_HASH_MAX
+		28: {name: "br_mcast_last_member_cnt", kind: kindU32},                          // IFLA_BR_MCAST_LAST_MEMBER_CNT
+		29: {name: "br_mcast_startup_query_cnt", kind: kindU32},                        // IFLA_BR_MCAST_STARTUP_QUERY_CNT
+		30: {name: "br_mcast_last_member_intvl", kind: kindU64},                        // IFLA_BR_MCAST_LAST_MEMBER_INTVL
+		31: {name: "br_mcast_membership_intvl", kind: kindU64},                         // IFLA_BR_MCAST_MEMBERSHIP_INTVL
+		32: {name: "br_mcast_querier_intvl", kind: kindU64},                            // IFLA_BR_MCAST_QUERIER_INTVL
+		33: {name: "br_mcast_query_intvl", kind: kindU64},                              // IFLA_BR_MCAST_QUERY_INTVL
+		34: {name: "br_mcast_query_response_intvl", kind: kindU64},                     // IFLA_BR_MCAST_QUERY_RESPONSE_INTVL
+		35: {name: "br_mcast_startup_query_intvl", kind: kindU64},                      // IFLA_BR_MCAST_STARTUP_QUERY_INTVL
+		36: {name: "br_nf_call_iptables", kind: kindU8},                                // IFLA_BR_NF_CALL_IPTABLES
+		37: {name: "br_nf_call_ip6tables", kind: kindU8},                               // IFLA_BR_NF_CALL_IP6TABLES
+		38: {name: "br_nf_call_arptables", kind: kindU8},                               // IFLA_BR_NF_CALL_ARPTABLES
+		39: {name: "br_vlan_default_pvid", kind: kindU16},                              // IFLA_BR_VLAN_DEFAULT_PVID
+		40: {name: "br_pad", kind: kindU64},                                            // IFLA_BR_PAD
+		41: {name: "br_vlan_stats_enabled", kind: kindU8},                              // IFLA_BR_VLAN_STATS_ENABLED
+		42: {name: "br_mcast_stats_enabled", kind: kindU8},                             // IFLA_BR_MCAST_STATS_ENABLED
+		43: {name: "br_mcast_igmp_version", kind: kindU8},                              // IFLA_BR_MCAST_IGMP_VERSION
+		44: {name: "br_mcast_mld_version", kind: kindU8},                               // IFLA_BR_MCAST_MLD_VERSION
+		45: {name: "br_vlan_stats_per_port", kind: kindU8},                             // IFLA_BR_VLAN_STATS_PER_PORT
+		46: {name: "br_multi_boolopt", kind: kindStruct, fields: brBooloptMultiFields}, // IFLA_BR_MULTI_BOOLOPT
+		47: {name: "br_mcast_querier_state", kind: kindBinary},                         // IFLA_BR_MCAST_QUERIER_STATE
+	},
+	byName: []uint16{
+		4, 11, 21, 1, 19, 20, 9, 2, 16, 3, 26, 27, 43, 28, 30, 31,
+		44, 25, 32, 47, 33, 34, 24, 22, 23, 29, 35, 42, 46, 38, 37, 36,
+		40, 6, 10, 13, 12, 5, 17, 14, 15, 18, 39, 7, 8, 41, 45,
+	},
+}
 
 var brBooloptMultiFields = []attrSpec{
 	{name: "optval", kind: kindU32, off: 0},
 	{name: "optmask", kind: kindU32, off: 4},
 }
 
-var greDataSchema = newSchema("gre",
-	entry{1, scalar("gre_link", kindU32)},               // IFLA_GRE_LINK
-	entry{2, scalar("gre_iflags", kindBE16)},            // IFLA_GRE_IFLAGS
-	entry{3, scalar("gre_oflags", kindBE16)},            // IFLA_GRE_OFLAGS
-	entry{4, scalar("gre_ikey", kindBE32)},              // IFLA_GRE_IKEY
-	entry{5, scalar("gre_okey", kindBE32)},              // IFLA_GRE_OKEY
-	entry{6, scalar("gre_local", kindAddr)},             // IFLA_GRE_LOCAL
-	entry{7, scalar("gre_remote", kindAddr)},            // IFLA_GRE_REMOTE
-	entry{8, scalar("gre_ttl", kindU8)},                 // IFLA_GRE_TTL
-	entry{9, scalar("gre_tos", kindU8)},                 // IFLA_GRE_TOS
-	entry{10, scalar("gre_pmtudisc", kindU8)},           // IFLA_GRE_PMTUDISC
-	entry{11, scalar("gre_encap_limit", kindU8)},        // IFLA_GRE_ENCAP_LIMIT
-	entry{12, scalar("gre_flowinfo", kindBE32)},         // IFLA_GRE_FLOWINFO
-	entry{13, scalar("gre_flags", kindU32)},             // IFLA_GRE_FLAGS
-	entry{14, scalar("gre_encap_type", kindU16)},        // IFLA_GRE_ENCAP_TYPE
-	entry{15, scalar("gre_encap_flags", kindU16)},       // IFLA_GRE_ENCAP_FLAGS
-	entry{16, scalar("gre_encap_sport", kindBE16)},      // IFLA_GRE_ENCAP_SPORT
-	entry{17, scalar("gre_encap_dport", kindBE16)},      // IFLA_GRE_ENCAP_DPORT
-	entry{18, scalar("gre_collect_metadata", kindFlag)}, // IFLA_GRE_COLLECT_METADATA
-	entry{19, scalar("gre_ignore_df", kindU8)},          // IFLA_GRE_IGNORE_DF
-	entry{20, scalar("gre_fwmark", kindU32)},            // IFLA_GRE_FWMARK
-	entry{21, scalar("gre_erspan_index", kindU32)},      // IFLA_GRE_ERSPAN_INDEX
-	entry{22, scalar("gre_erspan_ver", kindU8)},         // IFLA_GRE_ERSPAN_VER
-	entry{23, scalar("gre_erspan_dir", kindU8)},         // IFLA_GRE_ERSPAN_DIR
-	entry{24, scalar("gre_erspan_hwid", kindU16)},       // IFLA_GRE_ERSPAN_HWID
-)
+var greDataSchema = &schema{
+	name: "gre",
+	attrs: []attrSpec{
+		1:  {name: "gre_link", kind: kindU32},              // IFLA_GRE_LINK
+		2:  {name: "gre_iflags", kind: kindBE16},           // IFLA_GRE_IFLAGS
+		3:  {name: "gre_oflags", kind: kindBE16},           // IFLA_GRE_OFLAGS
+		4:  {name: "gre_ikey", kind: kindBE32},             // IFLA_GRE_IKEY
+		5:  {name: "gre_okey", kind: kindBE32},             // IFLA_GRE_OKEY
+		6:  {name: "gre_local", kind: kindAddr},            // IFLA_GRE_LOCAL
+		7:  {name: "gre_remote", kind: kindAddr},           // IFLA_GRE_REMOTE
+		8:  {name: "gre_ttl", kind: kindU8},                // IFLA_GRE_TTL
+		9:  {name: "gre_tos", kind: kindU8},                // IFLA_GRE_TOS
+		10: {name: "gre_pmtudisc", kind: kindU8},           // IFLA_GRE_PMTUDISC
+		11: {name: "gre_encap_limit", kind: kindU8},        // IFLA_GRE_ENCAP_LIMIT
+		12: {name: "gre_flowinfo", kind: kindBE32},         // IFLA_GRE_FLOWINFO
+		13: {name: "gre_flags", kind: kindU32},             // IFLA_GRE_FLAGS
+		14: {name: "gre_encap_type", kind: kindU16},        // IFLA_GRE_ENCAP_TYPE
+		15: {name: "gre_encap_flags", kind: kindU16},       // IFLA_GRE_ENCAP_FLAGS
+		16: {name: "gre_encap_sport", kind: kindBE16},      // IFLA_GRE_ENCAP_SPORT
+		17: {name: "gre_encap_dport", kind: kindBE16},      // IFLA_GRE_ENCAP_DPORT
+		18: {name: "gre_collect_metadata", kind: kindFlag}, // IFLA_GRE_COLLECT_METADATA
+		19: {name: "gre_ignore_df", kind: kindU8},          // IFLA_GRE_IGNORE_DF
+		20: {name: "gre_fwmark", kind: kindU32},            // IFLA_GRE_FWMARK
+		21: {name: "gre_erspan_index", kind: kindU32},      // IFLA_GRE_ERSPAN_INDEX
+		22: {name: "gre_erspan_ver", kind: kindU8},         // IFLA_GRE_ERSPAN_VER
+		23: {name: "gre_erspan_dir", kind: kindU8},         // IFLA_GRE_ERSPAN_DIR
+		24: {name: "gre_erspan_hwid", kind: kindU16},       // IFLA_GRE_ERSPAN_HWID
+	},
+	byName: []uint16{
+		18, 17, 15, 11, 16, 14, 23, 24, 21, 22, 13, 12, 20, 2, 19, 4,
+		1, 6, 3, 5, 10, 7, 9, 8,
+	},
+}
 
-var geneveDataSchema = newSchema("geneve",
-	entry{1, scalar("geneve_id", kindU32)},                    // IFLA_GENEVE_ID
-	entry{2, scalar("geneve_remote", kindAddr)},               // IFLA_GENEVE_REMOTE
-	entry{3, scalar("geneve_ttl", kindU8)},                    // IFLA_GENEVE_TTL
-	entry{4, scalar("geneve_tos", kindU8)},                    // IFLA_GENEVE_TOS
-	entry{5, scalar("geneve_port", kindBE16)},                 // IFLA_GENEVE_PORT
-	entry{6, scalar("geneve_collect_metadata", kindFlag)},     // IFLA_GENEVE_COLLECT_METADATA
-	entry{7, scalar("geneve_remote6", kindAddr)},              // IFLA_GENEVE_REMOTE6
-	entry{8, scalar("geneve_udp_csum", kindU8)},               // IFLA_GENEVE_UDP_CSUM
-	entry{9, scalar("geneve_udp_zero_csum6_tx", kindU8)},      // IFLA_GENEVE_UDP_ZERO_CSUM6_TX
-	entry{10, scalar("geneve_udp_zero_csum6_rx", kindU8)},     // IFLA_GENEVE_UDP_ZERO_CSUM6_RX
-	entry{11, scalar("geneve_label", kindBE32)},               // IFLA_GENEVE_LABEL
-	entry{12, scalar("geneve_ttl_inherit", kindU8)},           // IFLA_GENEVE_TTL_INHERIT
-	entry{13, scalar("geneve_df", kindU8)},                    // IFLA_GENEVE_DF: pyroute2 uint16: geneve_policy has NLA_U8
-	entry{14, scalar("geneve_inner_proto_inherit", kindFlag)}, // IFLA_GENEVE_INNER_PROTO_INHERIT
-)
+var geneveDataSchema = &schema{
+	name: "geneve",
+	attrs: []attrSpec{
+		1:  {name: "geneve_id", kind: kindU32},                   // IFLA_GENEVE_ID
+		2:  {name: "geneve_remote", kind: kindAddr},              // IFLA_GENEVE_REMOTE
+		3:  {name: "geneve_ttl", kind: kindU8},                   // IFLA_GENEVE_TTL
+		4:  {name: "geneve_tos", kind: kindU8},                   // IFLA_GENEVE_TOS
+		5:  {name: "geneve_port", kind: kindBE16},                // IFLA_GENEVE_PORT
+		6:  {name: "geneve_collect_metadata", kind: kindFlag},    // IFLA_GENEVE_COLLECT_METADATA
+		7:  {name: "geneve_remote6", kind: kindAddr},             // IFLA_GENEVE_REMOTE6
+		8:  {name: "geneve_udp_csum", kind: kindU8},              // IFLA_GENEVE_UDP_CSUM
+		9:  {name: "geneve_udp_zero_csum6_tx", kind: kindU8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_TX
+		10: {name: "geneve_udp_zero_csum6_rx", kind: kindU8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_RX
+		11: {name: "geneve_label", kind: kindBE32},               // IFLA_GENEVE_LABEL
+		12: {name: "geneve_ttl_inherit", kind: kindU8},           // IFLA_GENEVE_TTL_INHERIT
+		13: {name: "geneve_df", kind: kindU8},                    // IFLA_GENEVE_DF: pyroute2 uint16: geneve_policy has NLA_U8
+		14: {name: "geneve_inner_proto_inherit", kind: kindFlag}, // IFLA_GENEVE_INNER_PROTO_INHERIT
+	},
+	byName: []uint16{
+		6, 13, 1, 14, 11, 5, 2, 7, 4, 3, 12, 8, 10, 9,
+	},
+}
 
-var gtpDataSchema = newSchema("gtp",
-	entry{1, scalar("gtp_fd0", kindU32)},           // IFLA_GTP_FD0
-	entry{2, scalar("gtp_fd1", kindU32)},           // IFLA_GTP_FD1
-	entry{3, scalar("gtp_pdp_hashsize", kindU32)},  // IFLA_GTP_PDP_HASHSIZE
-	entry{4, scalar("gtp_role", kindU32)},          // IFLA_GTP_ROLE
-	entry{5, scalar("gtp_create_sockets", kindU8)}, // IFLA_GTP_CREATE_SOCKETS
-	entry{6, scalar("gtp_restart_count", kindU8)},  // IFLA_GTP_RESTART_COUNT
-)
+var gtpDataSchema = &schema{
+	name: "gtp",
+	attrs: []attrSpec{
+		1: {name: "gtp_fd0", kind: kindU32},           // IFLA_GTP_FD0
+		2: {name: "gtp_fd1", kind: kindU32},           // IFLA_GTP_FD1
+		3: {name: "gtp_pdp_hashsize", kind: kindU32},  // IFLA_GTP_PDP_HASHSIZE
+		4: {name: "gtp_role", kind: kindU32},          // IFLA_GTP_ROLE
+		5: {name: "gtp_create_sockets", kind: kindU8}, // IFLA_GTP_CREATE_SOCKETS
+		6: {name: "gtp_restart_count", kind: kindU8},  // IFLA_GTP_RESTART_COUNT
+	},
+	byName: []uint16{
+		5, 1, 2, 3, 6, 4,
+	},
+}
 
-var ip6greDataSchema = newSchema("ip6gre",
-	entry{1, scalar("ip6gre_link", kindU32)},               // IFLA_GRE_LINK
-	entry{2, scalar("ip6gre_iflags", kindU16)},             // IFLA_GRE_IFLAGS
-	entry{3, scalar("ip6gre_oflags", kindU16)},             // IFLA_GRE_OFLAGS
-	entry{4, scalar("ip6gre_ikey", kindBE32)},              // IFLA_GRE_IKEY
-	entry{5, scalar("ip6gre_okey", kindBE32)},              // IFLA_GRE_OKEY
-	entry{6, scalar("ip6gre_local", kindAddr)},             // IFLA_GRE_LOCAL
-	entry{7, scalar("ip6gre_remote", kindAddr)},            // IFLA_GRE_REMOTE
-	entry{8, scalar("ip6gre_ttl", kindU8)},                 // IFLA_GRE_TTL
-	entry{9, scalar("ip6gre_tos", kindU8)},                 // IFLA_GRE_TOS
-	entry{10, scalar("ip6gre_pmtudisc", kindU8)},           // IFLA_GRE_PMTUDISC
-	entry{11, scalar("ip6gre_encap_limit", kindU8)},        // IFLA_GRE_ENCAP_LIMIT
-	entry{12, scalar("ip6gre_flowinfo", kindBE32)},         // IFLA_GRE_FLOWINFO
-	entry{13, scalar("ip6gre_flags", kindU32)},             // IFLA_GRE_FLAGS
-	entry{14, scalar("ip6gre_encap_type", kindU16)},        // IFLA_GRE_ENCAP_TYPE
-	entry{15, scalar("ip6gre_encap_flags", kindU16)},       // IFLA_GRE_ENCAP_FLAGS
-	entry{16, scalar("ip6gre_encap_sport", kindBE16)},      // IFLA_GRE_ENCAP_SPORT
-	entry{17, scalar("ip6gre_encap_dport", kindBE16)},      // IFLA_GRE_ENCAP_DPORT
-	entry{18, scalar("ip6gre_collect_metadata", kindFlag)}, // IFLA_GRE_COLLECT_METADATA
-	entry{19, scalar("ip6gre_ignore_df", kindU8)},          // IFLA_GRE_IGNORE_DF
-	entry{20, scalar("ip6gre_fwmark", kindU32)},            // IFLA_GRE_FWMARK
-	entry{21, scalar("ip6gre_erspan_index", kindU32)},      // IFLA_GRE_ERSPAN_INDEX
-	entry{22, scalar("ip6gre_erspan_ver", kindU8)},         // IFLA_GRE_ERSPAN_VER
-	entry{23, scalar("ip6gre_erspan_dir", kindU8)},         // IFLA_GRE_ERSPAN_DIR
-	entry{24, scalar("ip6gre_erspan_hwid", kindU16)},       // IFLA_GRE_ERSPAN_HWID
-)
+var ip6greDataSchema = &schema{
+	name: "ip6gre",
+	attrs: []attrSpec{
+		1:  {name: "ip6gre_link", kind: kindU32},              // IFLA_GRE_LINK
+		2:  {name: "ip6gre_iflags", kind: kindU16},            // IFLA_GRE_IFLAGS
+		3:  {name: "ip6gre_oflags", kind: kindU16},            // IFLA_GRE_OFLAGS
+		4:  {name: "ip6gre_ikey", kind: kindBE32},             // IFLA_GRE_IKEY
+		5:  {name: "ip6gre_okey", kind: kindBE32},             // IFLA_GRE_OKEY
+		6:  {name: "ip6gre_local", kind: kindAddr},            // IFLA_GRE_LOCAL
+		7:  {name: "ip6gre_remote", kind: kindAddr},           // IFLA_GRE_REMOTE
+		8:  {name: "ip6gre_ttl", kind: kindU8},                // IFLA_GRE_TTL
+		9:  {name: "ip6gre_tos", kind: kindU8},                // IFLA_GRE_TOS
+		10: {name: "ip6gre_pmtudisc", kind: kindU8},           // IFLA_GRE_PMTUDISC
+		11: {name: "ip6gre_encap_limit", kind: kindU8},        // IFLA_GRE_ENCAP_LIMIT
+		12: {name: "ip6gre_flowinfo", kind: kindBE32},         // IFLA_GRE_FLOWINFO
+		13: {name: "ip6gre_flags", kind: kindU32},             // IFLA_GRE_FLAGS
+		14: {name: "ip6gre_encap_type", kind: kindU16},        // IFLA_GRE_ENCAP_TYPE
+		15: {name: "ip6gre_encap_flags", kind: kindU16},       // IFLA_GRE_ENCAP_FLAGS
+		16: {name: "ip6gre_encap_sport", kind: kindBE16},      // IFLA_GRE_ENCAP_SPORT
+		17: {name: "ip6gre_encap_dport", kind: kindBE16},      // IFLA_GRE_ENCAP_DPORT
+		18: {name: "ip6gre_collect_metadata", kind: kindFlag}, // IFLA_GRE_COLLECT_METADATA
+		19: {name: "ip6gre_ignore_df", kind: kindU8},          // IFLA_GRE_IGNORE_DF
+		20: {name: "ip6gre_fwmark", kind: kindU32},            // IFLA_GRE_FWMARK
+		21: {name: "ip6gre_erspan_index", kind: kindU32},      // IFLA_GRE_ERSPAN_INDEX
+		22: {name: "ip6gre_erspan_ver", kind: kindU8},         // IFLA_GRE_ERSPAN_VER
+		23: {name: "ip6gre_erspan_dir", kind: kindU8},         // IFLA_GRE_ERSPAN_DIR
+		24: {name: "ip6gre_erspan_hwid", kind: kindU16},       // IFLA_GRE_ERSPAN_HWID
+	},
+	byName: []uint16{
+		18, 17, 15, 11, 16, 14, 23, 24, 21, 22, 13, 12, 20, 2, 19, 4,
+		1, 6, 3, 5, 10, 7, 9, 8,
+	},
+}
 
-var ip6tnlDataSchema = newSchema("ip6tnl",
-	entry{1, scalar("ip6tnl_link", kindU32)},                 // IFLA_IPTUN_LINK
-	entry{2, scalar("ip6tnl_local", kindAddr)},               // IFLA_IPTUN_LOCAL
-	entry{3, scalar("ip6tnl_remote", kindAddr)},              // IFLA_IPTUN_REMOTE
-	entry{4, scalar("ip6tnl_ttl", kindU8)},                   // IFLA_IPTUN_TTL
-	entry{5, scalar("ip6tnl_tos", kindU8)},                   // IFLA_IPTUN_TOS
-	entry{6, scalar("ip6tnl_encap_limit", kindU8)},           // IFLA_IPTUN_ENCAP_LIMIT
-	entry{7, scalar("ip6tnl_flowinfo", kindBE32)},            // IFLA_IPTUN_FLOWINFO
-	entry{8, scalar("ip6tnl_flags", kindU32)},                // IFLA_IPTUN_FLAGS
-	entry{9, scalar("ip6tnl_proto", kindU8)},                 // IFLA_IPTUN_PROTO
-	entry{10, scalar("ip6tnl_pmtudisc", kindU8)},             // IFLA_IPTUN_PMTUDISC
-	entry{11, scalar("ip6tnl_6rd_prefix", kindAddr)},         // IFLA_IPTUN_6RD_PREFIX
-	entry{12, scalar("ip6tnl_6rd_relay_prefix", kindAddr)},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-	entry{13, scalar("ip6tnl_6rd_prefixlen", kindU16)},       // IFLA_IPTUN_6RD_PREFIXLEN
-	entry{14, scalar("ip6tnl_6rd_relay_prefixlen", kindU16)}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-	entry{15, scalar("ip6tnl_encap_type", kindU16)},          // IFLA_IPTUN_ENCAP_TYPE
-	entry{16, scalar("ip6tnl_encap_flags", kindU16)},         // IFLA_IPTUN_ENCAP_FLAGS
-	entry{17, scalar("ip6tnl_encap_sport", kindBE16)},        // IFLA_IPTUN_ENCAP_SPORT
-	entry{18, scalar("ip6tnl_encap_dport", kindBE16)},        // IFLA_IPTUN_ENCAP_DPORT
-	entry{19, scalar("ip6tnl_collect_metadata", kindFlag)},   // IFLA_IPTUN_COLLECT_METADATA
-	entry{20, scalar("ip6tnl_fwmark", kindU32)},              // IFLA_IPTUN_FWMARK
-)
+var ip6tnlDataSchema = &schema{
+	name: "ip6tnl",
+	attrs: []attrSpec{
+		1:  {name: "ip6tnl_link", kind: kindU32},                // IFLA_IPTUN_LINK
+		2:  {name: "ip6tnl_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
+		3:  {name: "ip6tnl_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
+		4:  {name: "ip6tnl_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
+		5:  {name: "ip6tnl_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
+		6:  {name: "ip6tnl_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {name: "ip6tnl_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {name: "ip6tnl_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
+		9:  {name: "ip6tnl_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
+		10: {name: "ip6tnl_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
+		11: {name: "ip6tnl_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {name: "ip6tnl_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {name: "ip6tnl_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {name: "ip6tnl_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {name: "ip6tnl_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {name: "ip6tnl_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {name: "ip6tnl_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {name: "ip6tnl_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {name: "ip6tnl_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {name: "ip6tnl_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+	},
+	byName: []uint16{
+		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
+		9, 3, 5, 4,
+	},
+}
 
-var ipipDataSchema = newSchema("ipip",
-	entry{1, scalar("ipip_link", kindU32)},                 // IFLA_IPTUN_LINK
-	entry{2, scalar("ipip_local", kindAddr)},               // IFLA_IPTUN_LOCAL
-	entry{3, scalar("ipip_remote", kindAddr)},              // IFLA_IPTUN_REMOTE
-	entry{4, scalar("ipip_ttl", kindU8)},                   // IFLA_IPTUN_TTL
-	entry{5, scalar("ipip_tos", kindU8)},                   // IFLA_IPTUN_TOS
-	entry{6, scalar("ipip_encap_limit", kindU8)},           // IFLA_IPTUN_ENCAP_LIMIT
-	entry{7, scalar("ipip_flowinfo", kindBE32)},            // IFLA_IPTUN_FLOWINFO
-	entry{8, scalar("ipip_flags", kindU32)},                // IFLA_IPTUN_FLAGS
-	entry{9, scalar("ipip_proto", kindU8)},                 // IFLA_IPTUN_PROTO
-	entry{10, scalar("ipip_pmtudisc", kindU8)},             // IFLA_IPTUN_PMTUDISC
-	entry{11, scalar("ipip_6rd_prefix", kindAddr)},         // IFLA_IPTUN_6RD_PREFIX
-	entry{12, scalar("ipip_6rd_relay_prefix", kindAddr)},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-	entry{13, scalar("ipip_6rd_prefixlen", kindU16)},       // IFLA_IPTUN_6RD_PREFIXLEN
-	entry{14, scalar("ipip_6rd_relay_prefixlen", kindU16)}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-	entry{15, scalar("ipip_encap_type", kindU16)},          // IFLA_IPTUN_ENCAP_TYPE
-	entry{16, scalar("ipip_encap_flags", kindU16)},         // IFLA_IPTUN_ENCAP_FLAGS
-	entry{17, scalar("ipip_encap_sport", kindBE16)},        // IFLA_IPTUN_ENCAP_SPORT
-	entry{18, scalar("ipip_encap_dport", kindBE16)},        // IFLA_IPTUN_ENCAP_DPORT
-	entry{19, scalar("ipip_collect_metadata", kindFlag)},   // IFLA_IPTUN_COLLECT_METADATA
-	entry{20, scalar("ipip_fwmark", kindU32)},              // IFLA_IPTUN_FWMARK
-)
+var ipipDataSchema = &schema{
+	name: "ipip",
+	attrs: []attrSpec{
+		1:  {name: "ipip_link", kind: kindU32},                // IFLA_IPTUN_LINK
+		2:  {name: "ipip_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
+		3:  {name: "ipip_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
+		4:  {name: "ipip_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
+		5:  {name: "ipip_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
+		6:  {name: "ipip_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {name: "ipip_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {name: "ipip_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
+		9:  {name: "ipip_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
+		10: {name: "ipip_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
+		11: {name: "ipip_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {name: "ipip_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {name: "ipip_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {name: "ipip_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {name: "ipip_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {name: "ipip_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {name: "ipip_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {name: "ipip_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {name: "ipip_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {name: "ipip_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+	},
+	byName: []uint16{
+		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
+		9, 3, 5, 4,
+	},
+}
 
-var ipoibDataSchema = newSchema("ipoib",
-	entry{1, scalar("pkey", kindU16)},   // IFLA_IPOIB_PKEY
-	entry{2, scalar("mode", kindU16)},   // IFLA_IPOIB_MODE
-	entry{3, scalar("umcast", kindU16)}, // IFLA_IPOIB_UMCAST
-)
+var ipoibDataSchema = &schema{
+	name: "ipoib",
+	attrs: []attrSpec{
+		1: {name: "pkey", kind: kindU16},   // IFLA_IPOIB_PKEY
+		2: {name: "mode", kind: kindU16},   // IFLA_IPOIB_MODE
+		3: {name: "umcast", kind: kindU16}, // IFLA_IPOIB_UMCAST
+	},
+	byName: []uint16{
+		2, 1, 3,
+	},
+}
 
-var ipvlanDataSchema = newSchema("ipvlan",
-	entry{1, scalar("ipvlan_mode", kindU16)},  // IFLA_IPVLAN_MODE
-	entry{2, scalar("ipvlan_flags", kindU16)}, // IFLA_IPVLAN_FLAGS
-)
+var ipvlanDataSchema = &schema{
+	name: "ipvlan",
+	attrs: []attrSpec{
+		1: {name: "ipvlan_mode", kind: kindU16},  // IFLA_IPVLAN_MODE
+		2: {name: "ipvlan_flags", kind: kindU16}, // IFLA_IPVLAN_FLAGS
+	},
+	byName: []uint16{
+		2, 1,
+	},
+}
 
-var macvlanDataSchema = newSchema("macvlan",
-	entry{1, scalar("macvlan_mode", kindU32)},                                     // IFLA_MACVLAN_MODE
-	entry{2, scalar("macvlan_flags", kindU16)},                                    // IFLA_MACVLAN_FLAGS
-	entry{3, scalar("macvlan_macaddr_mode", kindU32)},                             // IFLA_MACVLAN_MACADDR_MODE
-	entry{4, scalar("macvlan_macaddr", kindHW)},                                   // IFLA_MACVLAN_MACADDR
-	entry{5, nestOf("macvlan_macaddr_data", macvlanDataMacvlanMacaddrDataSchema)}, // IFLA_MACVLAN_MACADDR_DATA
-	entry{6, scalar("macvlan_macaddr_count", kindU32)},                            // IFLA_MACVLAN_MACADDR_COUNT
-	entry{7, scalar("macvlan_bc_queue_len", kindU32)},                             // IFLA_MACVLAN_BC_QUEUE_LEN
-	entry{8, scalar("macvlan_bc_queue_len_used", kindU32)},                        // IFLA_MACVLAN_BC_QUEUE_LEN_USED
-)
+var macvlanDataSchema = &schema{
+	name: "macvlan",
+	attrs: []attrSpec{
+		1: {name: "macvlan_mode", kind: kindU32},                                                         // IFLA_MACVLAN_MODE
+		2: {name: "macvlan_flags", kind: kindU16},                                                        // IFLA_MACVLAN_FLAGS
+		3: {name: "macvlan_macaddr_mode", kind: kindU32},                                                 // IFLA_MACVLAN_MACADDR_MODE
+		4: {name: "macvlan_macaddr", kind: kindHW},                                                       // IFLA_MACVLAN_MACADDR
+		5: {name: "macvlan_macaddr_data", kind: kindNested, nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
+		6: {name: "macvlan_macaddr_count", kind: kindU32},                                                // IFLA_MACVLAN_MACADDR_COUNT
+		7: {name: "macvlan_bc_queue_len", kind: kindU32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
+		8: {name: "macvlan_bc_queue_len_used", kind: kindU32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
+	},
+	byName: []uint16{
+		7, 8, 2, 4, 6, 5, 3, 1,
+	},
+}
 
-var macvlanDataMacvlanMacaddrDataSchema = newSchema("macvlanDataMacvlanMacaddrData",
-	entry{4, scalar("macvlan_macaddr", kindHW)}, // IFLA_MACVLAN_MACADDR
-)
+var macvlanDataMacvlanMacaddrDataSchema = &schema{
+	name: "macvlanDataMacvlanMacaddrData",
+	attrs: []attrSpec{
+		4: {name: "macvlan_macaddr", kind: kindHW}, // IFLA_MACVLAN_MACADDR
+	},
+	byName: []uint16{
+		4,
+	},
+}
 
-var macvtapDataSchema = newSchema("macvtap",
-	entry{1, scalar("macvtap_mode", kindU32)},                                     // IFLA_MACVLAN_MODE
-	entry{2, scalar("macvtap_flags", kindU16)},                                    // IFLA_MACVLAN_FLAGS
-	entry{3, scalar("macvtap_macaddr_mode", kindU32)},                             // IFLA_MACVLAN_MACADDR_MODE
-	entry{4, scalar("macvtap_macaddr", kindHW)},                                   // IFLA_MACVLAN_MACADDR
-	entry{5, nestOf("macvtap_macaddr_data", macvlanDataMacvlanMacaddrDataSchema)}, // IFLA_MACVLAN_MACADDR_DATA
-	entry{6, scalar("macvtap_macaddr_count", kindU32)},                            // IFLA_MACVLAN_MACADDR_COUNT
-	entry{7, scalar("macvtap_bc_queue_len", kindU32)},                             // IFLA_MACVLAN_BC_QUEUE_LEN
-	entry{8, scalar("macvtap_bc_queue_len_used", kindU32)},                        // IFLA_MACVLAN_BC_QUEUE_LEN_USED
-)
+var macvtapDataSchema = &schema{
+	name: "macvtap",
+	attrs: []attrSpec{
+		1: {name: "macvtap_mode", kind: kindU32},                                                         // IFLA_MACVLAN_MODE
+		2: {name: "macvtap_flags", kind: kindU16},                                                        // IFLA_MACVLAN_FLAGS
+		3: {name: "macvtap_macaddr_mode", kind: kindU32},                                                 // IFLA_MACVLAN_MACADDR_MODE
+		4: {name: "macvtap_macaddr", kind: kindHW},                                                       // IFLA_MACVLAN_MACADDR
+		5: {name: "macvtap_macaddr_data", kind: kindNested, nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
+		6: {name: "macvtap_macaddr_count", kind: kindU32},                                                // IFLA_MACVLAN_MACADDR_COUNT
+		7: {name: "macvtap_bc_queue_len", kind: kindU32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
+		8: {name: "macvtap_bc_queue_len_used", kind: kindU32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
+	},
+	byName: []uint16{
+		7, 8, 2, 4, 6, 5, 3, 1,
+	},
+}
 
-var sitDataSchema = newSchema("sit",
-	entry{1, scalar("sit_link", kindU32)},                 // IFLA_IPTUN_LINK
-	entry{2, scalar("sit_local", kindAddr)},               // IFLA_IPTUN_LOCAL
-	entry{3, scalar("sit_remote", kindAddr)},              // IFLA_IPTUN_REMOTE
-	entry{4, scalar("sit_ttl", kindU8)},                   // IFLA_IPTUN_TTL
-	entry{5, scalar("sit_tos", kindU8)},                   // IFLA_IPTUN_TOS
-	entry{6, scalar("sit_encap_limit", kindU8)},           // IFLA_IPTUN_ENCAP_LIMIT
-	entry{7, scalar("sit_flowinfo", kindBE32)},            // IFLA_IPTUN_FLOWINFO
-	entry{8, scalar("sit_flags", kindU32)},                // IFLA_IPTUN_FLAGS
-	entry{9, scalar("sit_proto", kindU8)},                 // IFLA_IPTUN_PROTO
-	entry{10, scalar("sit_pmtudisc", kindU8)},             // IFLA_IPTUN_PMTUDISC
-	entry{11, scalar("sit_6rd_prefix", kindAddr)},         // IFLA_IPTUN_6RD_PREFIX
-	entry{12, scalar("sit_6rd_relay_prefix", kindAddr)},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-	entry{13, scalar("sit_6rd_prefixlen", kindU16)},       // IFLA_IPTUN_6RD_PREFIXLEN
-	entry{14, scalar("sit_6rd_relay_prefixlen", kindU16)}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-	entry{15, scalar("sit_encap_type", kindU16)},          // IFLA_IPTUN_ENCAP_TYPE
-	entry{16, scalar("sit_encap_flags", kindU16)},         // IFLA_IPTUN_ENCAP_FLAGS
-	entry{17, scalar("sit_encap_sport", kindBE16)},        // IFLA_IPTUN_ENCAP_SPORT
-	entry{18, scalar("sit_encap_dport", kindBE16)},        // IFLA_IPTUN_ENCAP_DPORT
-	entry{19, scalar("sit_collect_metadata", kindFlag)},   // IFLA_IPTUN_COLLECT_METADATA
-	entry{20, scalar("sit_fwmark", kindU32)},              // IFLA_IPTUN_FWMARK
-)
+var sitDataSchema = &schema{
+	name: "sit",
+	attrs: []attrSpec{
+		1:  {name: "sit_link", kind: kindU32},                // IFLA_IPTUN_LINK
+		2:  {name: "sit_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
+		3:  {name: "sit_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
+		4:  {name: "sit_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
+		5:  {name: "sit_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
+		6:  {name: "sit_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {name: "sit_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {name: "sit_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
+		9:  {name: "sit_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
+		10: {name: "sit_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
+		11: {name: "sit_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {name: "sit_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {name: "sit_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {name: "sit_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {name: "sit_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {name: "sit_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {name: "sit_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {name: "sit_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {name: "sit_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {name: "sit_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+	},
+	byName: []uint16{
+		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
+		9, 3, 5, 4,
+	},
+}
 
-var tunDataSchema = newSchema("tun",
-	entry{1, scalar("tun_owner", kindU32)},               // IFLA_TUN_OWNER
-	entry{2, scalar("tun_group", kindU32)},               // IFLA_TUN_GROUP
-	entry{3, scalar("tun_type", kindU8)},                 // IFLA_TUN_TYPE
-	entry{4, scalar("tun_pi", kindU8)},                   // IFLA_TUN_PI
-	entry{5, scalar("tun_vnet_hdr", kindU8)},             // IFLA_TUN_VNET_HDR
-	entry{6, scalar("tun_persist", kindU8)},              // IFLA_TUN_PERSIST
-	entry{7, scalar("tun_multi_queue", kindU8)},          // IFLA_TUN_MULTI_QUEUE
-	entry{8, scalar("tun_num_queues", kindU32)},          // IFLA_TUN_NUM_QUEUES
-	entry{9, scalar("tun_num_disabled_queues", kindU32)}, // IFLA_TUN_NUM_DISABLED_QUEUES
-)
+var tunDataSchema = &schema{
+	name: "tun",
+	attrs: []attrSpec{
+		1: {name: "tun_owner", kind: kindU32},               // IFLA_TUN_OWNER
+		2: {name: "tun_group", kind: kindU32},               // IFLA_TUN_GROUP
+		3: {name: "tun_type", kind: kindU8},                 // IFLA_TUN_TYPE
+		4: {name: "tun_pi", kind: kindU8},                   // IFLA_TUN_PI
+		5: {name: "tun_vnet_hdr", kind: kindU8},             // IFLA_TUN_VNET_HDR
+		6: {name: "tun_persist", kind: kindU8},              // IFLA_TUN_PERSIST
+		7: {name: "tun_multi_queue", kind: kindU8},          // IFLA_TUN_MULTI_QUEUE
+		8: {name: "tun_num_queues", kind: kindU32},          // IFLA_TUN_NUM_QUEUES
+		9: {name: "tun_num_disabled_queues", kind: kindU32}, // IFLA_TUN_NUM_DISABLED_QUEUES
+	},
+	byName: []uint16{
+		2, 7, 9, 8, 1, 6, 4, 3, 5,
+	},
+}
 
-var vethDataSchema = newSchema("veth",
-	entry{1, scalar("peer", kindBinary)}, // VETH_INFO_PEER
-)
+var vethDataSchema = &schema{
+	name: "veth",
+	attrs: []attrSpec{
+		1: {name: "peer", kind: kindBinary}, // VETH_INFO_PEER
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
-var vlanDataSchema = newSchema("vlan",
-	entry{1, scalar("vlan_id", kindU16)},                              // IFLA_VLAN_ID
-	entry{2, structOf("vlan_flags", iflaVlanFlagsFields)},             // IFLA_VLAN_FLAGS
-	entry{3, nestOf("vlan_egress_qos", vlanDataVlanEgressQosSchema)},  // IFLA_VLAN_EGRESS_QOS
-	entry{4, nestOf("vlan_ingress_qos", vlanDataVlanEgressQosSchema)}, // IFLA_VLAN_INGRESS_QOS
-	entry{5, scalar("vlan_protocol", kindBE16)},                       // IFLA_VLAN_PROTOCOL
-)
+var vlanDataSchema = &schema{
+	name: "vlan",
+	attrs: []attrSpec{
+		1: {name: "vlan_id", kind: kindU16},                                                  // IFLA_VLAN_ID
+		2: {name: "vlan_flags", kind: kindStruct, fields: iflaVlanFlagsFields},               // IFLA_VLAN_FLAGS
+		3: {name: "vlan_egress_qos", kind: kindNested, nested: vlanDataVlanEgressQosSchema},  // IFLA_VLAN_EGRESS_QOS
+		4: {name: "vlan_ingress_qos", kind: kindNested, nested: vlanDataVlanEgressQosSchema}, // IFLA_VLAN_INGRESS_QOS
+		5: {name: "vlan_protocol", kind: kindBE16},                                           // IFLA_VLAN_PROTOCOL
+	},
+	byName: []uint16{
+		3, 2, 1, 4, 5,
+	},
+}
 
-var vlanDataVlanEgressQosSchema = newSchema("vlanDataVlanEgressQos",
-	entry{1, structOf("mapping", iflaVlanQosMappingFields)}, // IFLA_VLAN_QOS_MAPPING
-)
+var vlanDataVlanEgressQosSchema = &schema{
+	name: "vlanDataVlanEgressQos",
+	attrs: []attrSpec{
+		1: {name: "mapping", kind: kindStruct, fields: iflaVlanQosMappingFields}, // IFLA_VLAN_QOS_MAPPING
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
 var iflaVlanFlagsFields = []attrSpec{
 	{name: "flags", kind: kindU32, off: 0},
@@ -960,129 +1191,180 @@ var iflaVlanQosMappingFields = []attrSpec{
 	{name: "to", kind: kindU32, off: 4},
 }
 
-var vrfDataSchema = newSchema("vrf",
-	entry{1, scalar("vrf_table", kindU32)}, // IFLA_VRF_TABLE
-)
+var vrfDataSchema = &schema{
+	name: "vrf",
+	attrs: []attrSpec{
+		1: {name: "vrf_table", kind: kindU32}, // IFLA_VRF_TABLE
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
-var vtiDataSchema = newSchema("vti",
-	entry{1, scalar("vti_link", kindU32)},    // IFLA_VTI_LINK
-	entry{2, scalar("vti_ikey", kindBE32)},   // IFLA_VTI_IKEY
-	entry{3, scalar("vti_okey", kindBE32)},   // IFLA_VTI_OKEY
-	entry{4, scalar("vti_local", kindAddr)},  // IFLA_VTI_LOCAL
-	entry{5, scalar("vti_remote", kindAddr)}, // IFLA_VTI_REMOTE
-	entry{6, scalar("vti_fwmark", kindU32)},  // IFLA_VTI_FWMARK
-)
+var vtiDataSchema = &schema{
+	name: "vti",
+	attrs: []attrSpec{
+		1: {name: "vti_link", kind: kindU32},    // IFLA_VTI_LINK
+		2: {name: "vti_ikey", kind: kindBE32},   // IFLA_VTI_IKEY
+		3: {name: "vti_okey", kind: kindBE32},   // IFLA_VTI_OKEY
+		4: {name: "vti_local", kind: kindAddr},  // IFLA_VTI_LOCAL
+		5: {name: "vti_remote", kind: kindAddr}, // IFLA_VTI_REMOTE
+		6: {name: "vti_fwmark", kind: kindU32},  // IFLA_VTI_FWMARK
+	},
+	byName: []uint16{
+		6, 2, 1, 4, 3, 5,
+	},
+}
 
-var vti6DataSchema = newSchema("vti6",
-	entry{1, scalar("vti_link", kindU32)},    // IFLA_VTI_LINK
-	entry{2, scalar("vti_ikey", kindBE32)},   // IFLA_VTI_IKEY
-	entry{3, scalar("vti_okey", kindBE32)},   // IFLA_VTI_OKEY
-	entry{4, scalar("vti_local", kindAddr)},  // IFLA_VTI_LOCAL
-	entry{5, scalar("vti_remote", kindAddr)}, // IFLA_VTI_REMOTE
-	entry{6, scalar("vti_fwmark", kindU32)},  // IFLA_VTI_FWMARK
-)
+var vti6DataSchema = &schema{
+	name: "vti6",
+	attrs: []attrSpec{
+		1: {name: "vti_link", kind: kindU32},    // IFLA_VTI_LINK
+		2: {name: "vti_ikey", kind: kindBE32},   // IFLA_VTI_IKEY
+		3: {name: "vti_okey", kind: kindBE32},   // IFLA_VTI_OKEY
+		4: {name: "vti_local", kind: kindAddr},  // IFLA_VTI_LOCAL
+		5: {name: "vti_remote", kind: kindAddr}, // IFLA_VTI_REMOTE
+		6: {name: "vti_fwmark", kind: kindU32},  // IFLA_VTI_FWMARK
+	},
+	byName: []uint16{
+		6, 2, 1, 4, 3, 5,
+	},
+}
 
-var vxlanDataSchema = newSchema("vxlan",
-	entry{1, scalar("vxlan_id", kindU32)},                             // IFLA_VXLAN_ID
-	entry{2, scalar("vxlan_group", kindAddr)},                         // IFLA_VXLAN_GROUP
-	entry{3, scalar("vxlan_link", kindU32)},                           // IFLA_VXLAN_LINK
-	entry{4, scalar("vxlan_local", kindAddr)},                         // IFLA_VXLAN_LOCAL
-	entry{5, scalar("vxlan_ttl", kindU8)},                             // IFLA_VXLAN_TTL
-	entry{6, scalar("vxlan_tos", kindU8)},                             // IFLA_VXLAN_TOS
-	entry{7, scalar("vxlan_learning", kindU8)},                        // IFLA_VXLAN_LEARNING
-	entry{8, scalar("vxlan_ageing", kindU32)},                         // IFLA_VXLAN_AGEING
-	entry{9, scalar("vxlan_limit", kindU32)},                          // IFLA_VXLAN_LIMIT
-	entry{10, structOf("vxlan_port_range", iflaVxlanPortRangeFields)}, // IFLA_VXLAN_PORT_RANGE
-	entry{11, scalar("vxlan_proxy", kindU8)},                          // IFLA_VXLAN_PROXY
-	entry{12, scalar("vxlan_rsc", kindU8)},                            // IFLA_VXLAN_RSC
-	entry{13, scalar("vxlan_l2miss", kindU8)},                         // IFLA_VXLAN_L2MISS
-	entry{14, scalar("vxlan_l3miss", kindU8)},                         // IFLA_VXLAN_L3MISS
-	entry{15, scalar("vxlan_port", kindBE16)},                         // IFLA_VXLAN_PORT
-	entry{16, scalar("vxlan_group6", kindAddr)},                       // IFLA_VXLAN_GROUP6
-	entry{17, scalar("vxlan_local6", kindAddr)},                       // IFLA_VXLAN_LOCAL6
-	entry{18, scalar("vxlan_udp_csum", kindU8)},                       // IFLA_VXLAN_UDP_CSUM
-	entry{19, scalar("vxlan_udp_zero_csum6_tx", kindU8)},              // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
-	entry{20, scalar("vxlan_udp_zero_csum6_rx", kindU8)},              // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
-	entry{21, scalar("vxlan_remcsum_tx", kindU8)},                     // IFLA_VXLAN_REMCSUM_TX
-	entry{22, scalar("vxlan_remcsum_rx", kindU8)},                     // IFLA_VXLAN_REMCSUM_RX
-	entry{23, scalar("vxlan_gbp", kindFlag)},                          // IFLA_VXLAN_GBP
-	entry{24, scalar("vxlan_remcsum_nopartial", kindFlag)},            // IFLA_VXLAN_REMCSUM_NOPARTIAL
-	entry{25, scalar("vxlan_collect_metadata", kindU8)},               // IFLA_VXLAN_COLLECT_METADATA
-	entry{26, scalar("vxlan_label", kindBE32)},                        // IFLA_VXLAN_LABEL: pyroute2 uint32: a flow label in network order (nla_get_be32)
-	entry{27, scalar("vxlan_gpe", kindFlag)},                          // IFLA_VXLAN_GPE
-	entry{28, scalar("vxlan_ttl_inherit", kindU8)},                    // IFLA_VXLAN_TTL_INHERIT: pyroute2 flag: vxlan_fill_info puts a u8 (the policy says NLA_FLAG)
-	entry{29, scalar("vxlan_df", kindU8)},                             // IFLA_VXLAN_DF
-	entry{30, scalar("vxlan_vnifilter", kindU8)},                      // IFLA_VXLAN_VNIFILTER
-)
+var vxlanDataSchema = &schema{
+	name: "vxlan",
+	attrs: []attrSpec{
+		1:  {name: "vxlan_id", kind: kindU32},                                              // IFLA_VXLAN_ID
+		2:  {name: "vxlan_group", kind: kindAddr},                                          // IFLA_VXLAN_GROUP
+		3:  {name: "vxlan_link", kind: kindU32},                                            // IFLA_VXLAN_LINK
+		4:  {name: "vxlan_local", kind: kindAddr},                                          // IFLA_VXLAN_LOCAL
+		5:  {name: "vxlan_ttl", kind: kindU8},                                              // IFLA_VXLAN_TTL
+		6:  {name: "vxlan_tos", kind: kindU8},                                              // IFLA_VXLAN_TOS
+		7:  {name: "vxlan_learning", kind: kindU8},                                         // IFLA_VXLAN_LEARNING
+		8:  {name: "vxlan_ageing", kind: kindU32},                                          // IFLA_VXLAN_AGEING
+		9:  {name: "vxlan_limit", kind: kindU32},                                           // IFLA_VXLAN_LIMIT
+		10: {name: "vxlan_port_range", kind: kindStruct, fields: iflaVxlanPortRangeFields}, // IFLA_VXLAN_PORT_RANGE
+		11: {name: "vxlan_proxy", kind: kindU8},                                            // IFLA_VXLAN_PROXY
+		12: {name: "vxlan_rsc", kind: kindU8},                                              // IFLA_VXLAN_RSC
+		13: {name: "vxlan_l2miss", kind: kindU8},                                           // IFLA_VXLAN_L2MISS
+		14: {name: "vxlan_l3miss", kind: kindU8},                                           // IFLA_VXLAN_L3MISS
+		15: {name: "vxlan_port", kind: kindBE16},                                           // IFLA_VXLAN_PORT
+		16: {name: "vxlan_group6", kind: kindAddr},                                         // IFLA_VXLAN_GROUP6
+		17: {name: "vxlan_local6", kind: kindAddr},                                         // IFLA_VXLAN_LOCAL6
+		18: {name: "vxlan_udp_csum", kind: kindU8},                                         // IFLA_VXLAN_UDP_CSUM
+		19: {name: "vxlan_udp_zero_csum6_tx", kind: kindU8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
+		20: {name: "vxlan_udp_zero_csum6_rx", kind: kindU8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
+		21: {name: "vxlan_remcsum_tx", kind: kindU8},                                       // IFLA_VXLAN_REMCSUM_TX
+		22: {name: "vxlan_remcsum_rx", kind: kindU8},                                       // IFLA_VXLAN_REMCSUM_RX
+		23: {name: "vxlan_gbp", kind: kindFlag},                                            // IFLA_VXLAN_GBP
+		24: {name: "vxlan_remcsum_nopartial", kind: kindFlag},                              // IFLA_VXLAN_REMCSUM_NOPARTIAL
+		25: {name: "vxlan_collect_metadata", kind: kindU8},                                 // IFLA_VXLAN_COLLECT_METADATA
+		26: {name: "vxlan_label", kind: kindBE32},                                          // IFLA_VXLAN_LABEL: pyroute2 uint32: a flow label in network order (nla_get_be32)
+		27: {name: "vxlan_gpe", kind: kindFlag},                                            // IFLA_VXLAN_GPE
+		28: {name: "vxlan_ttl_inherit", kind: kindU8},                                      // IFLA_VXLAN_TTL_INHERIT: pyroute2 flag: vxlan_fill_info puts a u8 (the policy says NLA_FLAG)
+		29: {name: "vxlan_df", kind: kindU8},                                               // IFLA_VXLAN_DF
+		30: {name: "vxlan_vnifilter", kind: kindU8},                                        // IFLA_VXLAN_VNIFILTER
+	},
+	byName: []uint16{
+		8, 25, 29, 23, 27, 2, 16, 1, 13, 14, 26, 7, 9, 3, 4, 17,
+		15, 10, 11, 24, 22, 21, 12, 6, 5, 28, 18, 20, 19, 30,
+	},
+}
 
 var iflaVxlanPortRangeFields = []attrSpec{
 	{name: "low", kind: kindBE16, off: 0},
 	{name: "high", kind: kindBE16, off: 2},
 }
 
-var xfrmDataSchema = newSchema("xfrm",
-	entry{1, scalar("xfrm_link", kindU32)},              // IFLA_XFRM_LINK
-	entry{2, scalar("xfrm_if_id", kindU32)},             // IFLA_XFRM_IF_ID
-	entry{3, scalar("xfrm_collect_metadata", kindFlag)}, // IFLA_XFRM_COLLECT_METADATA
-)
+var xfrmDataSchema = &schema{
+	name: "xfrm",
+	attrs: []attrSpec{
+		1: {name: "xfrm_link", kind: kindU32},              // IFLA_XFRM_LINK
+		2: {name: "xfrm_if_id", kind: kindU32},             // IFLA_XFRM_IF_ID
+		3: {name: "xfrm_collect_metadata", kind: kindFlag}, // IFLA_XFRM_COLLECT_METADATA
+	},
+	byName: []uint16{
+		3, 2, 1,
+	},
+}
 
-var bondPortDataSchema = newSchema("bond_slave",
-	entry{1, scalar("state", kindU8)},                       // IFLA_BOND_SLAVE_STATE
-	entry{2, scalar("mii_status", kindU8)},                  // IFLA_BOND_SLAVE_MII_STATUS
-	entry{3, scalar("link_failure_count", kindU32)},         // IFLA_BOND_SLAVE_LINK_FAILURE_COUNT
-	entry{4, scalar("perm_hwaddr", kindHW)},                 // IFLA_BOND_SLAVE_PERM_HWADDR
-	entry{5, scalar("queue_id", kindU16)},                   // IFLA_BOND_SLAVE_QUEUE_ID
-	entry{6, scalar("ad_aggregator_id", kindU16)},           // IFLA_BOND_SLAVE_AD_AGGREGATOR_ID
-	entry{7, scalar("ad_actor_oper_port_state", kindU8)},    // IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE
-	entry{8, scalar("ad_partner_oper_port_state", kindU16)}, // IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE
-	entry{9, scalar("prio", kindS32)},                       // IFLA_BOND_SLAVE_PRIO
-	entry{10, scalar("actor_port_prio", kindU16)},           // IFLA_BOND_SLAVE_ACTOR_PORT_PRIO
-	entry{11, scalar("ad_churn_actor_state", kindU8)},       // IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE
-	entry{12, scalar("ad_churn_partner_state", kindU8)},     // IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE
-)
+var bondPortDataSchema = &schema{
+	name: "bond_slave",
+	attrs: []attrSpec{
+		1:  {name: "state", kind: kindU8},                       // IFLA_BOND_SLAVE_STATE
+		2:  {name: "mii_status", kind: kindU8},                  // IFLA_BOND_SLAVE_MII_STATUS
+		3:  {name: "link_failure_count", kind: kindU32},         // IFLA_BOND_SLAVE_LINK_FAILURE_COUNT
+		4:  {name: "perm_hwaddr", kind: kindHW},                 // IFLA_BOND_SLAVE_PERM_HWADDR
+		5:  {name: "queue_id", kind: kindU16},                   // IFLA_BOND_SLAVE_QUEUE_ID
+		6:  {name: "ad_aggregator_id", kind: kindU16},           // IFLA_BOND_SLAVE_AD_AGGREGATOR_ID
+		7:  {name: "ad_actor_oper_port_state", kind: kindU8},    // IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE
+		8:  {name: "ad_partner_oper_port_state", kind: kindU16}, // IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE
+		9:  {name: "prio", kind: kindS32},                       // IFLA_BOND_SLAVE_PRIO
+		10: {name: "actor_port_prio", kind: kindU16},            // IFLA_BOND_SLAVE_ACTOR_PORT_PRIO
+		11: {name: "ad_churn_actor_state", kind: kindU8},        // IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE
+		12: {name: "ad_churn_partner_state", kind: kindU8},      // IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE
+	},
+	byName: []uint16{
+		10, 7, 6, 11, 12, 8, 3, 2, 4, 9, 5, 1,
+	},
+}
 
-var bridgePortDataSchema = newSchema("bridge_slave",
-	entry{1, scalar("state", kindU8)},                    // IFLA_BRPORT_STATE
-	entry{2, scalar("priority", kindU16)},                // IFLA_BRPORT_PRIORITY
-	entry{3, scalar("cost", kindU32)},                    // IFLA_BRPORT_COST
-	entry{4, scalar("mode", kindU8)},                     // IFLA_BRPORT_MODE
-	entry{5, scalar("guard", kindU8)},                    // IFLA_BRPORT_GUARD
-	entry{6, scalar("protect", kindU8)},                  // IFLA_BRPORT_PROTECT
-	entry{7, scalar("fast_leave", kindU8)},               // IFLA_BRPORT_FAST_LEAVE
-	entry{8, scalar("learning", kindU8)},                 // IFLA_BRPORT_LEARNING
-	entry{9, scalar("unicast_flood", kindU8)},            // IFLA_BRPORT_UNICAST_FLOOD
-	entry{10, scalar("proxyarp", kindU8)},                // IFLA_BRPORT_PROXYARP
-	entry{11, scalar("learning_sync", kindU8)},           // IFLA_BRPORT_LEARNING_SYNC
-	entry{12, scalar("proxyarp_wifi", kindU8)},           // IFLA_BRPORT_PROXYARP_WIFI
-	entry{13, structOf("root_id", iflaBridgeIdFields)},   // IFLA_BRPORT_ROOT_ID
-	entry{14, structOf("bridge_id", iflaBridgeIdFields)}, // IFLA_BRPORT_BRIDGE_ID
-	entry{15, scalar("designated_port", kindU16)},        // IFLA_BRPORT_DESIGNATED_PORT
-	entry{16, scalar("designated_cost", kindU16)},        // IFLA_BRPORT_DESIGNATED_COST
-	entry{17, scalar("id", kindU16)},                     // IFLA_BRPORT_ID
-	entry{18, scalar("no", kindU16)},                     // IFLA_BRPORT_NO
-	entry{19, scalar("topology_change_ack", kindU8)},     // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-	entry{20, scalar("config_pending", kindU8)},          // IFLA_BRPORT_CONFIG_PENDING
-	entry{21, scalar("message_age_timer", kindU64)},      // IFLA_BRPORT_MESSAGE_AGE_TIMER
-	entry{22, scalar("forward_delay_timer", kindU64)},    // IFLA_BRPORT_FORWARD_DELAY_TIMER
-	entry{23, scalar("hold_timer", kindU64)},             // IFLA_BRPORT_HOLD_TIMER
-	entry{24, scalar("flush", kindFlag)},                 // IFLA_BRPORT_FLUSH
-	entry{25, scalar("multicast_router", kindU8)},        // IFLA_BRPORT_MULTICAST_ROUTER
-	entry{26, scalar("pad", kindU64)},                    // IFLA_BRPORT_PAD
-	entry{27, scalar("mcast_flood", kindU8)},             // IFLA_BRPORT_MCAST_FLOOD
-	entry{28, scalar("mcast_to_ucast", kindU8)},          // IFLA_BRPORT_MCAST_TO_UCAST
-	entry{29, scalar("vlan_tunnel", kindU8)},             // IFLA_BRPORT_VLAN_TUNNEL
-	entry{30, scalar("bcast_flood", kindU8)},             // IFLA_BRPORT_BCAST_FLOOD
-	entry{31, scalar("group_fwd_mask", kindU16)},         // IFLA_BRPORT_GROUP_FWD_MASK
-	entry{32, scalar("neigh_suppress", kindU8)},          // IFLA_BRPORT_NEIGH_SUPPRESS
-	entry{33, scalar("isolated", kindU8)},                // IFLA_BRPORT_ISOLATED
-	entry{34, scalar("backup_port", kindU32)},            // IFLA_BRPORT_BACKUP_PORT
-	entry{35, scalar("mrp_ring_open", kindU8)},           // IFLA_BRPORT_MRP_RING_OPEN
-	entry{36, scalar("mrp_in_open", kindU8)},             // IFLA_BRPORT_MRP_IN_OPEN
-	entry{37, scalar("mcast_eht_hosts_limit", kindU32)},  // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-	entry{38, scalar("mcast_eht_hosts_cnt", kindU32)},    // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-	entry{39, scalar("locked", kindU8)},                  // IFLA_BRPORT_LOCKED
-)
+var bridgePortDataSchema = &schema{
+	name: "bridge_slave",
+	attrs: []attrSpec{
+		1:  {name: "state", kind: kindU8},                                     // IFLA_BRPORT_STATE
+		2:  {name: "priority", kind: kindU16},                                 // IFLA_BRPORT_PRIORITY
+		3:  {name: "cost", kind: kindU32},                                     // IFLA_BRPORT_COST
+		4:  {name: "mode", kind: kindU8},                                      // IFLA_BRPORT_MODE
+		5:  {name: "guard", kind: kindU8},                                     // IFLA_BRPORT_GUARD
+		6:  {name: "protect", kind: kindU8},                                   // IFLA_BRPORT_PROTECT
+		7:  {name: "fast_leave", kind: kindU8},                                // IFLA_BRPORT_FAST_LEAVE
+		8:  {name: "learning", kind: kindU8},                                  // IFLA_BRPORT_LEARNING
+		9:  {name: "unicast_flood", kind: kindU8},                             // IFLA_BRPORT_UNICAST_FLOOD
+		10: {name: "proxyarp", kind: kindU8},                                  // IFLA_BRPORT_PROXYARP
+		11: {name: "learning_sync", kind: kindU8},                             // IFLA_BRPORT_LEARNING_SYNC
+		12: {name: "proxyarp_wifi", kind: kindU8},                             // IFLA_BRPORT_PROXYARP_WIFI
+		13: {name: "root_id", kind: kindStruct, fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
+		14: {name: "bridge_id", kind: kindStruct, fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
+		15: {name: "designated_port", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_PORT
+		16: {name: "designated_cost", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_COST
+		17: {name: "id", kind: kindU16},                                       // IFLA_BRPORT_ID
+		18: {name: "no", kind: kindU16},                                       // IFLA_BRPORT_NO
+		19: {name: "topology_change_ack", kind: kindU8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
+		20: {name: "config_pending", kind: kindU8},                            // IFLA_BRPORT_CONFIG_PENDING
+		21: {name: "message_age_timer", kind: kindU64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
+		22: {name: "forward_delay_timer", kind: kindU64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
+		23: {name: "hold_timer", kind: kindU64},                               // IFLA_BRPORT_HOLD_TIMER
+		24: {name: "flush", kind: kindFlag},                                   // IFLA_BRPORT_FLUSH
+		25: {name: "multicast_router", kind: kindU8},                          // IFLA_BRPORT_MULTICAST_ROUTER
+		26: {name: "pad", kind: kindU64},                                      // IFLA_BRPORT_PAD
+		27: {name: "mcast_flood", kind: kindU8},                               // IFLA_BRPORT_MCAST_FLOOD
+		28: {name: "mcast_to_ucast", kind: kindU8},                            // IFLA_BRPORT_MCAST_TO_UCAST
+		29: {name: "vlan_tunnel", kind: kindU8},                               // IFLA_BRPORT_VLAN_TUNNEL
+		30: {name: "bcast_flood", kind: kindU8},                               // IFLA_BRPORT_BCAST_FLOOD
+		31: {name: "group_fwd_mask", kind: kindU16},                           // IFLA_BRPORT_GROUP_FWD_MASK
+		32: {name: "neigh_suppress", kind: kindU8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
+		33: {name: "isolated", kind: kindU8},                                  // IFLA_BRPORT_ISOLATED
+		34: {name: "backup_port", kind: kindU32},                              // IFLA_BRPORT_BACKUP_PORT
+		35: {name: "mrp_ring_open", kind: kindU8},                             // IFLA_BRPORT_MRP_RING_OPEN
+		36: {name: "mrp_in_open", kind: kindU8},                               // IFLA_BRPORT_MRP_IN_OPEN
+		37: {name: "mcast_eht_hosts_limit", kind: kindU32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
+		38: {name: "mcast_eht_hosts_cnt", kind: kindU32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
+		39: {name: "locked", kind: kindU8},                                    // IFLA_BRPORT_LOCKED
+	},
+	byName: []uint16{
+		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
+		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
+		10, 12, 13, 1, 19, 9, 29,
+	},
+}
 
-var vrfPortDataSchema = newSchema("vrf_slave",
-	entry{1, scalar("vrf_port_table", kindU32)}, // IFLA_VRF_PORT_TABLE
-)
+var vrfPortDataSchema = &schema{
+	name: "vrf_slave",
+	attrs: []attrSpec{
+		1: {name: "vrf_port_table", kind: kindU32}, // IFLA_VRF_PORT_TABLE
+	},
+	byName: []uint16{
+		1,
+	},
+}

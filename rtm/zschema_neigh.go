@@ -6,25 +6,32 @@
 
 package rtm
 
-var neighSchema = newSchema("neigh",
-	entry{1, scalar("dst", kindAddr)},                   // NDA_DST
-	entry{2, scalar("lladdr", kindHW)},                  // NDA_LLADDR
-	entry{3, structOf("cacheinfo", ndaCacheinfoFields)}, // NDA_CACHEINFO
-	entry{4, scalar("probes", kindU32)},                 // NDA_PROBES
-	entry{5, scalar("vlan", kindU16)},                   // NDA_VLAN
-	entry{6, scalar("port", kindBE16)},                  // NDA_PORT
-	entry{7, scalar("vni", kindU32)},                    // NDA_VNI
-	entry{8, scalar("ifindex", kindU32)},                // NDA_IFINDEX
-	entry{9, scalar("master", kindU32)},                 // NDA_MASTER
-	entry{10, scalar("link_netnsid", kindS32)},          // NDA_LINK_NETNSID
-	entry{11, scalar("src_vni", kindU32)},               // NDA_SRC_VNI
-	entry{12, scalar("protocol", kindU8)},               // NDA_PROTOCOL
-	entry{13, scalar("nh_id", kindU32)},                 // NDA_NH_ID
-	entry{14, scalar("fdb_ext_attrs", kindBinary)},      // NDA_FDB_EXT_ATTRS
-	entry{15, scalar("flags_ext", kindU32)},             // NDA_FLAGS_EXT
-	entry{16, scalar("ndm_state_mask", kindU16)},        // NDA_NDM_STATE_MASK
-	entry{17, scalar("ndm_flags_mask", kindU8)},         // NDA_NDM_FLAGS_MASK
-)
+var neighSchema = &schema{
+	name: "neigh",
+	attrs: []attrSpec{
+		1:  {name: "dst", kind: kindAddr},                                     // NDA_DST
+		2:  {name: "lladdr", kind: kindHW},                                    // NDA_LLADDR
+		3:  {name: "cacheinfo", kind: kindStruct, fields: ndaCacheinfoFields}, // NDA_CACHEINFO
+		4:  {name: "probes", kind: kindU32},                                   // NDA_PROBES
+		5:  {name: "vlan", kind: kindU16},                                     // NDA_VLAN
+		6:  {name: "port", kind: kindBE16},                                    // NDA_PORT
+		7:  {name: "vni", kind: kindU32},                                      // NDA_VNI
+		8:  {name: "ifindex", kind: kindU32},                                  // NDA_IFINDEX
+		9:  {name: "master", kind: kindU32},                                   // NDA_MASTER
+		10: {name: "link_netnsid", kind: kindS32},                             // NDA_LINK_NETNSID
+		11: {name: "src_vni", kind: kindU32},                                  // NDA_SRC_VNI
+		12: {name: "protocol", kind: kindU8},                                  // NDA_PROTOCOL
+		13: {name: "nh_id", kind: kindU32},                                    // NDA_NH_ID
+		14: {name: "fdb_ext_attrs", kind: kindBinary},                         // NDA_FDB_EXT_ATTRS
+		15: {name: "flags_ext", kind: kindU32},                                // NDA_FLAGS_EXT
+		16: {name: "ndm_state_mask", kind: kindU16},                           // NDA_NDM_STATE_MASK
+		17: {name: "ndm_flags_mask", kind: kindU8},                            // NDA_NDM_FLAGS_MASK
+	},
+	byName: []uint16{
+		3, 1, 14, 15, 8, 10, 2, 9, 17, 16, 13, 6, 4, 12, 11, 5,
+		7,
+	},
+}
 
 var ndaCacheinfoFields = []attrSpec{
 	{name: "ndm_confirmed", kind: kindU32, off: 0},
@@ -33,39 +40,52 @@ var ndaCacheinfoFields = []attrSpec{
 	{name: "ndm_refcnt", kind: kindU32, off: 12},
 }
 
-var neighTableSchema = newSchema("neigh_table",
-	entry{1, scalar("name", kindString)},             // NDTA_NAME
-	entry{2, scalar("thresh1", kindU32)},             // NDTA_THRESH1
-	entry{3, scalar("thresh2", kindU32)},             // NDTA_THRESH2
-	entry{4, scalar("thresh3", kindU32)},             // NDTA_THRESH3
-	entry{5, structOf("config", ndtConfigFields)},    // NDTA_CONFIG
-	entry{6, nestOf("parms", neighTableParmsSchema)}, // NDTA_PARMS
-	entry{7, structOf("stats", ndtStatsFields)},      // NDTA_STATS
-	entry{8, scalar("gc_interval", kindU64)},         // NDTA_GC_INTERVAL
-	entry{9, scalar("pad", kindBinary)},              // NDTA_PAD
-)
+var neighTableSchema = &schema{
+	name: "neigh_table",
+	attrs: []attrSpec{
+		1: {name: "name", kind: kindString},                                 // NDTA_NAME
+		2: {name: "thresh1", kind: kindU32},                                 // NDTA_THRESH1
+		3: {name: "thresh2", kind: kindU32},                                 // NDTA_THRESH2
+		4: {name: "thresh3", kind: kindU32},                                 // NDTA_THRESH3
+		5: {name: "config", kind: kindStruct, fields: ndtConfigFields},      // NDTA_CONFIG
+		6: {name: "parms", kind: kindNested, nested: neighTableParmsSchema}, // NDTA_PARMS
+		7: {name: "stats", kind: kindStruct, fields: ndtStatsFields},        // NDTA_STATS
+		8: {name: "gc_interval", kind: kindU64},                             // NDTA_GC_INTERVAL
+		9: {name: "pad", kind: kindBinary},                                  // NDTA_PAD
+	},
+	byName: []uint16{
+		5, 8, 1, 9, 6, 7, 2, 3, 4,
+	},
+}
 
-var neighTableParmsSchema = newSchema("neighTableParms",
-	entry{1, scalar("ifindex", kindU32)},                 // NDTPA_IFINDEX
-	entry{2, scalar("refcnt", kindU32)},                  // NDTPA_REFCNT
-	entry{3, scalar("reachable_time", kindU64)},          // NDTPA_REACHABLE_TIME
-	entry{4, scalar("base_reachable_time", kindU64)},     // NDTPA_BASE_REACHABLE_TIME
-	entry{5, scalar("retrans_time", kindU64)},            // NDTPA_RETRANS_TIME
-	entry{6, scalar("gc_staletime", kindU64)},            // NDTPA_GC_STALETIME
-	entry{7, scalar("delay_probe_time", kindU64)},        // NDTPA_DELAY_PROBE_TIME
-	entry{8, scalar("queue_len", kindU32)},               // NDTPA_QUEUE_LEN
-	entry{9, scalar("app_probes", kindU32)},              // NDTPA_APP_PROBES
-	entry{10, scalar("ucast_probes", kindU32)},           // NDTPA_UCAST_PROBES
-	entry{11, scalar("mcast_probes", kindU32)},           // NDTPA_MCAST_PROBES
-	entry{12, scalar("anycast_delay", kindU64)},          // NDTPA_ANYCAST_DELAY
-	entry{13, scalar("proxy_delay", kindU64)},            // NDTPA_PROXY_DELAY
-	entry{14, scalar("proxy_qlen", kindU32)},             // NDTPA_PROXY_QLEN
-	entry{15, scalar("locktime", kindU64)},               // NDTPA_LOCKTIME
-	entry{16, scalar("queue_lenbytes", kindU32)},         // NDTPA_QUEUE_LENBYTES
-	entry{17, scalar("mcast_reprobes", kindU32)},         // NDTPA_MCAST_REPROBES
-	entry{18, scalar("pad", kindBinary)},                 // NDTPA_PAD
-	entry{19, scalar("interval_probe_time_ms", kindU64)}, // NDTPA_INTERVAL_PROBE_TIME_MS
-)
+var neighTableParmsSchema = &schema{
+	name: "neighTableParms",
+	attrs: []attrSpec{
+		1:  {name: "ifindex", kind: kindU32},                // NDTPA_IFINDEX
+		2:  {name: "refcnt", kind: kindU32},                 // NDTPA_REFCNT
+		3:  {name: "reachable_time", kind: kindU64},         // NDTPA_REACHABLE_TIME
+		4:  {name: "base_reachable_time", kind: kindU64},    // NDTPA_BASE_REACHABLE_TIME
+		5:  {name: "retrans_time", kind: kindU64},           // NDTPA_RETRANS_TIME
+		6:  {name: "gc_staletime", kind: kindU64},           // NDTPA_GC_STALETIME
+		7:  {name: "delay_probe_time", kind: kindU64},       // NDTPA_DELAY_PROBE_TIME
+		8:  {name: "queue_len", kind: kindU32},              // NDTPA_QUEUE_LEN
+		9:  {name: "app_probes", kind: kindU32},             // NDTPA_APP_PROBES
+		10: {name: "ucast_probes", kind: kindU32},           // NDTPA_UCAST_PROBES
+		11: {name: "mcast_probes", kind: kindU32},           // NDTPA_MCAST_PROBES
+		12: {name: "anycast_delay", kind: kindU64},          // NDTPA_ANYCAST_DELAY
+		13: {name: "proxy_delay", kind: kindU64},            // NDTPA_PROXY_DELAY
+		14: {name: "proxy_qlen", kind: kindU32},             // NDTPA_PROXY_QLEN
+		15: {name: "locktime", kind: kindU64},               // NDTPA_LOCKTIME
+		16: {name: "queue_lenbytes", kind: kindU32},         // NDTPA_QUEUE_LENBYTES
+		17: {name: "mcast_reprobes", kind: kindU32},         // NDTPA_MCAST_REPROBES
+		18: {name: "pad", kind: kindBinary},                 // NDTPA_PAD
+		19: {name: "interval_probe_time_ms", kind: kindU64}, // NDTPA_INTERVAL_PROBE_TIME_MS
+	},
+	byName: []uint16{
+		12, 9, 4, 7, 6, 1, 19, 15, 11, 17, 18, 13, 14, 8, 16, 3,
+		2, 5, 10,
+	},
+}
 
 var ndtConfigFields = []attrSpec{
 	{name: "key_len", kind: kindU16, off: 0},

@@ -6,130 +6,192 @@
 
 package rtm
 
-var routeSchema = newSchema("route",
-	entry{1, scalar("dst", kindAddr)},                    // RTA_DST
-	entry{2, scalar("src", kindAddr)},                    // RTA_SRC
-	entry{3, scalar("iif", kindU32)},                     // RTA_IIF
-	entry{4, scalar("oif", kindU32)},                     // RTA_OIF
-	entry{5, scalar("gateway", kindAddr)},                // RTA_GATEWAY
-	entry{6, scalar("priority", kindU32)},                // RTA_PRIORITY
-	entry{7, scalar("prefsrc", kindAddr)},                // RTA_PREFSRC
-	entry{8, nestOf("metrics", routeMetricsSchema)},      // RTA_METRICS
-	entry{9, scalar("multipath", kindBinary)},            // RTA_MULTIPATH
-	entry{10, scalar("protoinfo", kindU32)},              // RTA_PROTOINFO
-	entry{11, scalar("flow", kindU32)},                   // RTA_FLOW
-	entry{12, structOf("cacheinfo", rtaCacheinfoFields)}, // RTA_CACHEINFO
-	entry{13, scalar("session", kindBinary)},             // RTA_SESSION
-	entry{14, scalar("mp_algo", kindBinary)},             // RTA_MP_ALGO
-	entry{15, scalar("table", kindU32)},                  // RTA_TABLE
-	entry{16, scalar("mark", kindU32)},                   // RTA_MARK
-	entry{17, structOf("mfc_stats", rtaMfcStatsFields)},  // RTA_MFC_STATS
-	entry{18, structOf("via", rtviaFields)},              // RTA_VIA
-	entry{19, scalar("newdst", kindAddr)},                // RTA_NEWDST
-	entry{20, scalar("pref", kindU8)},                    // RTA_PREF
-	entry{21, scalar("encap_type", kindU16)},             // RTA_ENCAP_TYPE
-	entry{22, attrSpec{name: "encap", kind: kindNested, sibling: 21, byKind: encapByType, numericSibling: true}}, // RTA_ENCAP
-	entry{23, scalar("expires", kindU64)},      // RTA_EXPIRES: pyroute2 hex: the kernel puts a u64 (ipmr_fill_mroute)
-	entry{24, scalar("pad", kindBinary)},       // RTA_PAD
-	entry{25, scalar("uid", kindU32)},          // RTA_UID
-	entry{26, scalar("ttl_propagate", kindU8)}, // RTA_TTL_PROPAGATE
-	entry{27, scalar("ip_proto", kindU8)},      // RTA_IP_PROTO
-	entry{28, scalar("sport", kindBE16)},       // RTA_SPORT
-	entry{29, scalar("dport", kindBE16)},       // RTA_DPORT
-	entry{30, scalar("nh_id", kindU32)},        // RTA_NH_ID
-)
-
-// encapByType picks the schema of RTA_ENCAP by RTA_ENCAP_TYPE (LWTUNNEL_ENCAP_*).
-var encapByType = map[string]*schema{
-	"1": encapMplsSchema,
-	"2": encapIPSchema,
-	"4": encapIP6Schema,
-	"5": encapSeg6Schema,
-	"6": encapBpfSchema,
-	"7": encapSeg6LocalSchema,
+var routeSchema = &schema{
+	name: "route",
+	attrs: []attrSpec{
+		1:  {name: "dst", kind: kindAddr},                                                             // RTA_DST
+		2:  {name: "src", kind: kindAddr},                                                             // RTA_SRC
+		3:  {name: "iif", kind: kindU32},                                                              // RTA_IIF
+		4:  {name: "oif", kind: kindU32},                                                              // RTA_OIF
+		5:  {name: "gateway", kind: kindAddr},                                                         // RTA_GATEWAY
+		6:  {name: "priority", kind: kindU32},                                                         // RTA_PRIORITY
+		7:  {name: "prefsrc", kind: kindAddr},                                                         // RTA_PREFSRC
+		8:  {name: "metrics", kind: kindNested, nested: routeMetricsSchema},                           // RTA_METRICS
+		9:  {name: "multipath", kind: kindBinary},                                                     // RTA_MULTIPATH
+		10: {name: "protoinfo", kind: kindU32},                                                        // RTA_PROTOINFO
+		11: {name: "flow", kind: kindU32},                                                             // RTA_FLOW
+		12: {name: "cacheinfo", kind: kindStruct, fields: rtaCacheinfoFields},                         // RTA_CACHEINFO
+		13: {name: "session", kind: kindBinary},                                                       // RTA_SESSION
+		14: {name: "mp_algo", kind: kindBinary},                                                       // RTA_MP_ALGO
+		15: {name: "table", kind: kindU32},                                                            // RTA_TABLE
+		16: {name: "mark", kind: kindU32},                                                             // RTA_MARK
+		17: {name: "mfc_stats", kind: kindStruct, fields: rtaMfcStatsFields},                          // RTA_MFC_STATS
+		18: {name: "via", kind: kindStruct, fields: rtviaFields},                                      // RTA_VIA
+		19: {name: "newdst", kind: kindAddr},                                                          // RTA_NEWDST
+		20: {name: "pref", kind: kindU8},                                                              // RTA_PREF
+		21: {name: "encap_type", kind: kindU16},                                                       // RTA_ENCAP_TYPE
+		22: {name: "encap", kind: kindNested, sibling: 21, byKind: encapByType, numericSibling: true}, // RTA_ENCAP
+		23: {name: "expires", kind: kindU64},                                                          // RTA_EXPIRES: pyroute2 hex: the kernel puts a u64 (ipmr_fill_mroute)
+		24: {name: "pad", kind: kindBinary},                                                           // RTA_PAD
+		25: {name: "uid", kind: kindU32},                                                              // RTA_UID
+		26: {name: "ttl_propagate", kind: kindU8},                                                     // RTA_TTL_PROPAGATE
+		27: {name: "ip_proto", kind: kindU8},                                                          // RTA_IP_PROTO
+		28: {name: "sport", kind: kindBE16},                                                           // RTA_SPORT
+		29: {name: "dport", kind: kindBE16},                                                           // RTA_DPORT
+		30: {name: "nh_id", kind: kindU32},                                                            // RTA_NH_ID
+	},
+	byName: []uint16{
+		12, 29, 1, 22, 21, 23, 11, 5, 3, 27, 16, 8, 17, 14, 9, 19,
+		30, 4, 24, 20, 7, 6, 10, 13, 28, 2, 15, 26, 25, 18,
+	},
 }
 
-var routeMetricsSchema = newSchema("routeMetrics",
-	entry{1, scalar("lock", kindU32)},                // RTAX_LOCK
-	entry{2, scalar("mtu", kindU32)},                 // RTAX_MTU
-	entry{3, scalar("window", kindU32)},              // RTAX_WINDOW
-	entry{4, scalar("rtt", kindU32)},                 // RTAX_RTT
-	entry{5, scalar("rttvar", kindU32)},              // RTAX_RTTVAR
-	entry{6, scalar("ssthresh", kindU32)},            // RTAX_SSTHRESH
-	entry{7, scalar("cwnd", kindU32)},                // RTAX_CWND
-	entry{8, scalar("advmss", kindU32)},              // RTAX_ADVMSS
-	entry{9, scalar("reordering", kindU32)},          // RTAX_REORDERING
-	entry{10, scalar("hoplimit", kindU32)},           // RTAX_HOPLIMIT
-	entry{11, scalar("initcwnd", kindU32)},           // RTAX_INITCWND
-	entry{12, scalar("features", kindU32)},           // RTAX_FEATURES
-	entry{13, scalar("rto_min", kindU32)},            // RTAX_RTO_MIN
-	entry{14, scalar("initrwnd", kindU32)},           // RTAX_INITRWND
-	entry{15, scalar("quickack", kindU32)},           // RTAX_QUICKACK
-	entry{16, scalar("cc_algo", kindString)},         // RTAX_CC_ALGO
-	entry{17, scalar("fastopen_no_cookie", kindU32)}, // RTAX_FASTOPEN_NO_COOKIE
-)
+// encapByType picks the schema of RTA_ENCAP by RTA_ENCAP_TYPE (LWTUNNEL_ENCAP_*).
+var encapByType = []kindSchema{
+	{"1", encapMplsSchema},
+	{"2", encapIPSchema},
+	{"4", encapIP6Schema},
+	{"5", encapSeg6Schema},
+	{"6", encapBpfSchema},
+	{"7", encapSeg6LocalSchema},
+}
 
-var encapMplsSchema = newSchema("encap_mpls",
-	entry{1, scalar("dst", kindBinary)}, // MPLS_IPTUNNEL_DST
-	entry{2, scalar("ttl", kindU8)},     // MPLS_IPTUNNEL_TTL
-)
+var routeMetricsSchema = &schema{
+	name: "routeMetrics",
+	attrs: []attrSpec{
+		1:  {name: "lock", kind: kindU32},               // RTAX_LOCK
+		2:  {name: "mtu", kind: kindU32},                // RTAX_MTU
+		3:  {name: "window", kind: kindU32},             // RTAX_WINDOW
+		4:  {name: "rtt", kind: kindU32},                // RTAX_RTT
+		5:  {name: "rttvar", kind: kindU32},             // RTAX_RTTVAR
+		6:  {name: "ssthresh", kind: kindU32},           // RTAX_SSTHRESH
+		7:  {name: "cwnd", kind: kindU32},               // RTAX_CWND
+		8:  {name: "advmss", kind: kindU32},             // RTAX_ADVMSS
+		9:  {name: "reordering", kind: kindU32},         // RTAX_REORDERING
+		10: {name: "hoplimit", kind: kindU32},           // RTAX_HOPLIMIT
+		11: {name: "initcwnd", kind: kindU32},           // RTAX_INITCWND
+		12: {name: "features", kind: kindU32},           // RTAX_FEATURES
+		13: {name: "rto_min", kind: kindU32},            // RTAX_RTO_MIN
+		14: {name: "initrwnd", kind: kindU32},           // RTAX_INITRWND
+		15: {name: "quickack", kind: kindU32},           // RTAX_QUICKACK
+		16: {name: "cc_algo", kind: kindString},         // RTAX_CC_ALGO
+		17: {name: "fastopen_no_cookie", kind: kindU32}, // RTAX_FASTOPEN_NO_COOKIE
+	},
+	byName: []uint16{
+		8, 16, 7, 17, 12, 10, 11, 14, 1, 2, 15, 9, 13, 4, 5, 6,
+		3,
+	},
+}
 
-var encapIPSchema = newSchema("encap_ip",
-	entry{1, scalar("id", kindBE64)},     // LWTUNNEL_IP_ID
-	entry{2, scalar("dst", kindAddr)},    // LWTUNNEL_IP_DST
-	entry{3, scalar("src", kindAddr)},    // LWTUNNEL_IP_SRC
-	entry{4, scalar("ttl", kindU8)},      // LWTUNNEL_IP_TTL
-	entry{5, scalar("tos", kindU8)},      // LWTUNNEL_IP_TOS
-	entry{6, scalar("flags", kindBE16)},  // LWTUNNEL_IP_FLAGS
-	entry{7, scalar("pad", kindBinary)},  // LWTUNNEL_IP_PAD
-	entry{8, scalar("opts", kindBinary)}, // LWTUNNEL_IP_OPTS
-)
+var encapMplsSchema = &schema{
+	name: "encap_mpls",
+	attrs: []attrSpec{
+		1: {name: "dst", kind: kindBinary}, // MPLS_IPTUNNEL_DST
+		2: {name: "ttl", kind: kindU8},     // MPLS_IPTUNNEL_TTL
+	},
+	byName: []uint16{
+		1, 2,
+	},
+}
 
-var encapIP6Schema = newSchema("encap_ip6",
-	entry{1, scalar("id", kindBE64)},     // LWTUNNEL_IP6_ID
-	entry{2, scalar("dst", kindAddr)},    // LWTUNNEL_IP6_DST
-	entry{3, scalar("src", kindAddr)},    // LWTUNNEL_IP6_SRC
-	entry{4, scalar("hoplimit", kindU8)}, // LWTUNNEL_IP6_HOPLIMIT
-	entry{5, scalar("tc", kindU8)},       // LWTUNNEL_IP6_TC
-	entry{6, scalar("flags", kindBE16)},  // LWTUNNEL_IP6_FLAGS
-	entry{7, scalar("pad", kindBinary)},  // LWTUNNEL_IP6_PAD
-	entry{8, scalar("opts", kindBinary)}, // LWTUNNEL_IP6_OPTS
-)
+var encapIPSchema = &schema{
+	name: "encap_ip",
+	attrs: []attrSpec{
+		1: {name: "id", kind: kindBE64},     // LWTUNNEL_IP_ID
+		2: {name: "dst", kind: kindAddr},    // LWTUNNEL_IP_DST
+		3: {name: "src", kind: kindAddr},    // LWTUNNEL_IP_SRC
+		4: {name: "ttl", kind: kindU8},      // LWTUNNEL_IP_TTL
+		5: {name: "tos", kind: kindU8},      // LWTUNNEL_IP_TOS
+		6: {name: "flags", kind: kindBE16},  // LWTUNNEL_IP_FLAGS
+		7: {name: "pad", kind: kindBinary},  // LWTUNNEL_IP_PAD
+		8: {name: "opts", kind: kindBinary}, // LWTUNNEL_IP_OPTS
+	},
+	byName: []uint16{
+		2, 6, 1, 8, 7, 3, 5, 4,
+	},
+}
 
-var encapSeg6Schema = newSchema("encap_seg6",
-	entry{1, structOf("srh", encapSeg6SrhFields)}, // SEG6_IPTUNNEL_SRH
-)
+var encapIP6Schema = &schema{
+	name: "encap_ip6",
+	attrs: []attrSpec{
+		1: {name: "id", kind: kindBE64},     // LWTUNNEL_IP6_ID
+		2: {name: "dst", kind: kindAddr},    // LWTUNNEL_IP6_DST
+		3: {name: "src", kind: kindAddr},    // LWTUNNEL_IP6_SRC
+		4: {name: "hoplimit", kind: kindU8}, // LWTUNNEL_IP6_HOPLIMIT
+		5: {name: "tc", kind: kindU8},       // LWTUNNEL_IP6_TC
+		6: {name: "flags", kind: kindBE16},  // LWTUNNEL_IP6_FLAGS
+		7: {name: "pad", kind: kindBinary},  // LWTUNNEL_IP6_PAD
+		8: {name: "opts", kind: kindBinary}, // LWTUNNEL_IP6_OPTS
+	},
+	byName: []uint16{
+		2, 6, 4, 1, 8, 7, 3, 5,
+	},
+}
 
-var encapBpfSchema = newSchema("encap_bpf",
-	entry{1, nestOf("in", encapBpfInSchema)},   // LWT_BPF_IN
-	entry{2, nestOf("out", encapBpfInSchema)},  // LWT_BPF_OUT
-	entry{3, nestOf("xmit", encapBpfInSchema)}, // LWT_BPF_XMIT
-	entry{4, scalar("xmit_headroom", kindU32)}, // LWT_BPF_XMIT_HEADROOM
-)
+var encapSeg6Schema = &schema{
+	name: "encap_seg6",
+	attrs: []attrSpec{
+		1: {name: "srh", kind: kindStruct, fields: encapSeg6SrhFields}, // SEG6_IPTUNNEL_SRH
+	},
+	byName: []uint16{
+		1,
+	},
+}
 
-var encapSeg6LocalSchema = newSchema("encap_seg6_local",
-	entry{1, scalar("action", kindU32)},                // SEG6_LOCAL_ACTION
-	entry{2, structOf("srh", encapSeg6LocalSrhFields)}, // SEG6_LOCAL_SRH
-	entry{3, scalar("table", kindU32)},                 // SEG6_LOCAL_TABLE
-	entry{4, scalar("nh4", kindAddr)},                  // SEG6_LOCAL_NH4
-	entry{5, scalar("nh6", kindAddr)},                  // SEG6_LOCAL_NH6
-	entry{6, scalar("iif", kindU32)},                   // SEG6_LOCAL_IIF
-	entry{7, scalar("oif", kindU32)},                   // SEG6_LOCAL_OIF
-	entry{8, nestOf("bpf", encapSeg6LocalBpfSchema)},   // SEG6_LOCAL_BPF
-	entry{9, scalar("vrftable", kindU32)},              // SEG6_LOCAL_VRFTABLE
-	entry{10, scalar("counters", kindBinary)},          // SEG6_LOCAL_COUNTERS
-	entry{11, scalar("flavors", kindBinary)},           // SEG6_LOCAL_FLAVORS
-)
+var encapBpfSchema = &schema{
+	name: "encap_bpf",
+	attrs: []attrSpec{
+		1: {name: "in", kind: kindNested, nested: encapBpfInSchema},   // LWT_BPF_IN
+		2: {name: "out", kind: kindNested, nested: encapBpfInSchema},  // LWT_BPF_OUT
+		3: {name: "xmit", kind: kindNested, nested: encapBpfInSchema}, // LWT_BPF_XMIT
+		4: {name: "xmit_headroom", kind: kindU32},                     // LWT_BPF_XMIT_HEADROOM
+	},
+	byName: []uint16{
+		1, 2, 3, 4,
+	},
+}
 
-var encapBpfInSchema = newSchema("encapBpfIn",
-	entry{1, scalar("fd", kindU32)},      // LWT_BPF_PROG_FD
-	entry{2, scalar("name", kindString)}, // LWT_BPF_PROG_NAME
-)
+var encapSeg6LocalSchema = &schema{
+	name: "encap_seg6_local",
+	attrs: []attrSpec{
+		1:  {name: "action", kind: kindU32},                                  // SEG6_LOCAL_ACTION
+		2:  {name: "srh", kind: kindStruct, fields: encapSeg6LocalSrhFields}, // SEG6_LOCAL_SRH
+		3:  {name: "table", kind: kindU32},                                   // SEG6_LOCAL_TABLE
+		4:  {name: "nh4", kind: kindAddr},                                    // SEG6_LOCAL_NH4
+		5:  {name: "nh6", kind: kindAddr},                                    // SEG6_LOCAL_NH6
+		6:  {name: "iif", kind: kindU32},                                     // SEG6_LOCAL_IIF
+		7:  {name: "oif", kind: kindU32},                                     // SEG6_LOCAL_OIF
+		8:  {name: "bpf", kind: kindNested, nested: encapSeg6LocalBpfSchema}, // SEG6_LOCAL_BPF
+		9:  {name: "vrftable", kind: kindU32},                                // SEG6_LOCAL_VRFTABLE
+		10: {name: "counters", kind: kindBinary},                             // SEG6_LOCAL_COUNTERS
+		11: {name: "flavors", kind: kindBinary},                              // SEG6_LOCAL_FLAVORS
+	},
+	byName: []uint16{
+		1, 8, 10, 11, 6, 4, 5, 7, 2, 3, 9,
+	},
+}
 
-var encapSeg6LocalBpfSchema = newSchema("encapSeg6LocalBpf",
-	entry{1, scalar("fd", kindU32)},      // LWT_BPF_PROG_FD
-	entry{2, scalar("name", kindString)}, // LWT_BPF_PROG_NAME
-)
+var encapBpfInSchema = &schema{
+	name: "encapBpfIn",
+	attrs: []attrSpec{
+		1: {name: "fd", kind: kindU32},      // LWT_BPF_PROG_FD
+		2: {name: "name", kind: kindString}, // LWT_BPF_PROG_NAME
+	},
+	byName: []uint16{
+		1, 2,
+	},
+}
+
+var encapSeg6LocalBpfSchema = &schema{
+	name: "encapSeg6LocalBpf",
+	attrs: []attrSpec{
+		1: {name: "fd", kind: kindU32},      // LWT_BPF_PROG_FD
+		2: {name: "name", kind: kindString}, // LWT_BPF_PROG_NAME
+	},
+	byName: []uint16{
+		1, 2,
+	},
+}
 
 var rtaCacheinfoFields = []attrSpec{
 	{name: "rta_clntref", kind: kindU32, off: 0},
@@ -176,33 +238,51 @@ var encapSeg6LocalSrhFields = []attrSpec{
 	{name: "segs", kind: kindBinary, off: 8},
 }
 
-var nexthopSchema = newSchema("nexthop",
-	entry{1, scalar("id", kindU32)},         // NHA_ID
-	entry{2, scalar("group", kindBinary)},   // NHA_GROUP
-	entry{3, scalar("group_type", kindU16)}, // NHA_GROUP_TYPE
-	entry{4, scalar("blackhole", kindFlag)}, // NHA_BLACKHOLE
-	entry{5, scalar("oif", kindU32)},        // NHA_OIF
-	entry{6, scalar("gateway", kindAddr)},   // NHA_GATEWAY
-	entry{7, scalar("encap_type", kindU16)}, // NHA_ENCAP_TYPE
-	entry{8, attrSpec{name: "encap", kind: kindNested, sibling: 7, byKind: encapByType, numericSibling: true}}, // NHA_ENCAP
-	entry{9, scalar("groups", kindFlag)},                    // NHA_GROUPS
-	entry{10, scalar("master", kindU32)},                    // NHA_MASTER
-	entry{11, scalar("fdb", kindFlag)},                      // NHA_FDB
-	entry{12, nestOf("res_group", nexthopResGroupSchema)},   // NHA_RES_GROUP
-	entry{13, nestOf("res_bucket", nexthopResBucketSchema)}, // NHA_RES_BUCKET
-)
+var nexthopSchema = &schema{
+	name: "nexthop",
+	attrs: []attrSpec{
+		1:  {name: "id", kind: kindU32},                                                              // NHA_ID
+		2:  {name: "group", kind: kindBinary},                                                        // NHA_GROUP
+		3:  {name: "group_type", kind: kindU16},                                                      // NHA_GROUP_TYPE
+		4:  {name: "blackhole", kind: kindFlag},                                                      // NHA_BLACKHOLE
+		5:  {name: "oif", kind: kindU32},                                                             // NHA_OIF
+		6:  {name: "gateway", kind: kindAddr},                                                        // NHA_GATEWAY
+		7:  {name: "encap_type", kind: kindU16},                                                      // NHA_ENCAP_TYPE
+		8:  {name: "encap", kind: kindNested, sibling: 7, byKind: encapByType, numericSibling: true}, // NHA_ENCAP
+		9:  {name: "groups", kind: kindFlag},                                                         // NHA_GROUPS
+		10: {name: "master", kind: kindU32},                                                          // NHA_MASTER
+		11: {name: "fdb", kind: kindFlag},                                                            // NHA_FDB
+		12: {name: "res_group", kind: kindNested, nested: nexthopResGroupSchema},                     // NHA_RES_GROUP
+		13: {name: "res_bucket", kind: kindNested, nested: nexthopResBucketSchema},                   // NHA_RES_BUCKET
+	},
+	byName: []uint16{
+		4, 8, 7, 11, 6, 2, 3, 9, 1, 10, 5, 13, 12,
+	},
+}
 
-var nexthopResGroupSchema = newSchema("res_group",
-	entry{0, scalar("pad", kindBinary)},           // NHA_RES_GROUP_PAD
-	entry{1, scalar("buckets", kindU16)},          // NHA_RES_GROUP_BUCKETS
-	entry{2, scalar("idle_timer", kindU32)},       // NHA_RES_GROUP_IDLE_TIMER
-	entry{3, scalar("unbalanced_timer", kindU32)}, // NHA_RES_GROUP_UNBALANCED_TIMER
-	entry{4, scalar("unbalanced_time", kindU64)},  // NHA_RES_GROUP_UNBALANCED_TIME
-)
+var nexthopResGroupSchema = &schema{
+	name: "res_group",
+	attrs: []attrSpec{
+		0: {name: "pad", kind: kindBinary},           // NHA_RES_GROUP_PAD
+		1: {name: "buckets", kind: kindU16},          // NHA_RES_GROUP_BUCKETS
+		2: {name: "idle_timer", kind: kindU32},       // NHA_RES_GROUP_IDLE_TIMER
+		3: {name: "unbalanced_timer", kind: kindU32}, // NHA_RES_GROUP_UNBALANCED_TIMER
+		4: {name: "unbalanced_time", kind: kindU64},  // NHA_RES_GROUP_UNBALANCED_TIME
+	},
+	byName: []uint16{
+		1, 2, 0, 4, 3,
+	},
+}
 
-var nexthopResBucketSchema = newSchema("res_bucket",
-	entry{0, scalar("pad", kindBinary)},    // NHA_RES_BUCKET_PAD
-	entry{1, scalar("index", kindU16)},     // NHA_RES_BUCKET_INDEX
-	entry{2, scalar("idle_time", kindU64)}, // NHA_RES_BUCKET_IDLE_TIME
-	entry{3, scalar("nh_id", kindU32)},     // NHA_RES_BUCKET_NH_ID
-)
+var nexthopResBucketSchema = &schema{
+	name: "res_bucket",
+	attrs: []attrSpec{
+		0: {name: "pad", kind: kindBinary},    // NHA_RES_BUCKET_PAD
+		1: {name: "index", kind: kindU16},     // NHA_RES_BUCKET_INDEX
+		2: {name: "idle_time", kind: kindU64}, // NHA_RES_BUCKET_IDLE_TIME
+		3: {name: "nh_id", kind: kindU32},     // NHA_RES_BUCKET_NH_ID
+	},
+	byName: []uint16{
+		2, 1, 3, 0,
+	},
+}

@@ -6,32 +6,39 @@
 
 package rtm
 
-var ruleSchema = newSchema("rule",
-	entry{1, scalar("dst", kindAddr)},                          // FRA_DST
-	entry{2, scalar("src", kindAddr)},                          // FRA_SRC
-	entry{3, scalar("iifname", kindString)},                    // FRA_IIFNAME
-	entry{4, scalar("goto", kindU32)},                          // FRA_GOTO
-	entry{5, scalar("unused2", kindBinary)},                    // FRA_UNUSED2
-	entry{6, scalar("priority", kindU32)},                      // FRA_PRIORITY
-	entry{7, scalar("unused3", kindBinary)},                    // FRA_UNUSED3
-	entry{8, scalar("unused4", kindBinary)},                    // FRA_UNUSED4
-	entry{9, scalar("unused5", kindBinary)},                    // FRA_UNUSED5
-	entry{10, scalar("fwmark", kindU32)},                       // FRA_FWMARK
-	entry{11, scalar("flow", kindU32)},                         // FRA_FLOW
-	entry{12, scalar("tun_id", kindBE64)},                      // FRA_TUN_ID
-	entry{13, scalar("suppress_ifgroup", kindU32)},             // FRA_SUPPRESS_IFGROUP
-	entry{14, scalar("suppress_prefixlen", kindU32)},           // FRA_SUPPRESS_PREFIXLEN
-	entry{15, scalar("table", kindU32)},                        // FRA_TABLE
-	entry{16, scalar("fwmask", kindU32)},                       // FRA_FWMASK
-	entry{17, scalar("oifname", kindString)},                   // FRA_OIFNAME
-	entry{18, scalar("pad", kindBinary)},                       // FRA_PAD
-	entry{19, scalar("l3mdev", kindU8)},                        // FRA_L3MDEV
-	entry{20, structOf("uid_range", fibRuleUidRangeFields)},    // FRA_UID_RANGE
-	entry{21, scalar("protocol", kindU8)},                      // FRA_PROTOCOL
-	entry{22, scalar("ip_proto", kindU8)},                      // FRA_IP_PROTO
-	entry{23, structOf("sport_range", fibRulePortRangeFields)}, // FRA_SPORT_RANGE
-	entry{24, structOf("dport_range", fibRulePortRangeFields)}, // FRA_DPORT_RANGE
-)
+var ruleSchema = &schema{
+	name: "rule",
+	attrs: []attrSpec{
+		1:  {name: "dst", kind: kindAddr},                                           // FRA_DST
+		2:  {name: "src", kind: kindAddr},                                           // FRA_SRC
+		3:  {name: "iifname", kind: kindString},                                     // FRA_IIFNAME
+		4:  {name: "goto", kind: kindU32},                                           // FRA_GOTO
+		5:  {name: "unused2", kind: kindBinary},                                     // FRA_UNUSED2
+		6:  {name: "priority", kind: kindU32},                                       // FRA_PRIORITY
+		7:  {name: "unused3", kind: kindBinary},                                     // FRA_UNUSED3
+		8:  {name: "unused4", kind: kindBinary},                                     // FRA_UNUSED4
+		9:  {name: "unused5", kind: kindBinary},                                     // FRA_UNUSED5
+		10: {name: "fwmark", kind: kindU32},                                         // FRA_FWMARK
+		11: {name: "flow", kind: kindU32},                                           // FRA_FLOW
+		12: {name: "tun_id", kind: kindBE64},                                        // FRA_TUN_ID
+		13: {name: "suppress_ifgroup", kind: kindU32},                               // FRA_SUPPRESS_IFGROUP
+		14: {name: "suppress_prefixlen", kind: kindU32},                             // FRA_SUPPRESS_PREFIXLEN
+		15: {name: "table", kind: kindU32},                                          // FRA_TABLE
+		16: {name: "fwmask", kind: kindU32},                                         // FRA_FWMASK
+		17: {name: "oifname", kind: kindString},                                     // FRA_OIFNAME
+		18: {name: "pad", kind: kindBinary},                                         // FRA_PAD
+		19: {name: "l3mdev", kind: kindU8},                                          // FRA_L3MDEV
+		20: {name: "uid_range", kind: kindStruct, fields: fibRuleUidRangeFields},    // FRA_UID_RANGE
+		21: {name: "protocol", kind: kindU8},                                        // FRA_PROTOCOL
+		22: {name: "ip_proto", kind: kindU8},                                        // FRA_IP_PROTO
+		23: {name: "sport_range", kind: kindStruct, fields: fibRulePortRangeFields}, // FRA_SPORT_RANGE
+		24: {name: "dport_range", kind: kindStruct, fields: fibRulePortRangeFields}, // FRA_DPORT_RANGE
+	},
+	byName: []uint16{
+		24, 1, 11, 10, 16, 4, 3, 22, 19, 17, 18, 6, 21, 23, 2, 13,
+		14, 15, 12, 20, 5, 7, 8, 9,
+	},
+}
 
 var fibRuleUidRangeFields = []attrSpec{
 	{name: "start", kind: kindU32, off: 0},

@@ -30,7 +30,13 @@ Sources, and which one wins:
     schema is nexthop.h with types from KERNEL_TYPES.
 
 The output is deterministic: running the generator twice gives the same
-files, and gofmt leaves them alone.
+files, and gofmt leaves them alone. It is static data: composite literals of
+strings, slices and pointers only (no maps, no function calls), which the
+compiler lays out without package init code and the linker drops from
+programs that never look attributes up by name. Lookups by name and by kind
+search sorted slices (schema.byName, kindSchemas) instead of maps; rtm's
+TestSchemaSearchOrder checks the order and TestSchemaGenerated that the
+committed files are this script's output.
 """
 
 import inspect
@@ -766,29 +772,55 @@ def reachable(root):
 
 
 def spec_expr(name, sp):
+    """The attrSpec composite literal (without its type) of one attribute."""
     if sp.kind == 'nested' and sp.by_kind:
         m = sp.by_kind if isinstance(sp.by_kind, str) else go_ident(name, 'by_type')
-        return 'attrSpec{name: %s, kind: kindNested, sibling: %d, byKind: %s%s}' % (
+        return '{name: %s, kind: kindNested, sibling: %d, byKind: %s%s}' % (
             q(name), H.values[sp.sibling], m, ', numericSibling: true' if sp.numeric else '')
     if sp.kind == 'nested':
-        return 'nestOf(%s, %s)' % (q(name), sp.nested.go)
+        return '{name: %s, kind: kindNested, nested: %s}' % (q(name), sp.nested.go)
     if sp.kind == 'struct':
-        return 'structOf(%s, %s)' % (q(name), sp.struct.go)
-    return 'scalar(%s, %s)' % (q(name), GOKIND[sp.kind])
+        return '{name: %s, kind: kindStruct, fields: %s}' % (q(name), sp.struct.go)
+    return '{name: %s, kind: %s}' % (q(name), GOKIND[sp.kind])
 
 
 def q(s):
     return '"%s"' % s
 
 
+def emit_kinds(out, var, pairs):
+    """A []kindSchema in the byte order of its keys, for kindSchemas.find."""
+    out.append('var %s = []kindSchema{' % var)
+    for k, g in sorted(pairs, key=lambda kv: kv[0].encode()):
+        out.append('\t{%s, %s},' % (q(k), g))
+    out.append('}')
+    out.append('')
+
+
 def emit_schema(out, s, owners):
-    out.append('var %s = newSchema(%s,' % (s.go, q(s.name)))
+    # Plain composite literals of pointers, slices and strings: the
+    # compiler lays them out as static data, so nothing runs at package
+    # init and a program that never names attributes links none of it.
+    names = {}
+    for value, cname, name, sp in s.entries:
+        if name in names or value in names.values():
+            sys.exit('schema %s: duplicate attribute %s (%d)' % (s.go, name, value))
+        names[name] = value
+    out.append('var %s = &schema{' % s.go)
+    out.append('\tname: %s,' % q(s.name))
+    out.append('\tattrs: []attrSpec{')
     for value, cname, name, sp in s.entries:
         comment = '  // ' + cname if cname else ''
         if sp.note and cname in TYPE_FIXES:
             comment += ': ' + sp.note
-        out.append('\tentry{%d, %s},%s' % (value, spec_expr(name, sp), comment))
-    out.append(')')
+        out.append('\t\t%d: %s,%s' % (value, spec_expr(name, sp), comment))
+    out.append('\t},')
+    order = [str(names[n]) for n in sorted(names, key=lambda n: n.encode())]
+    out.append('\tbyName: []uint16{')
+    for i in range(0, len(order), 16):
+        out.append('\t\t' + ', '.join(order[i:i + 16]) + ',')
+    out.append('\t},')
+    out.append('}')
     out.append('')
     for value, cname, name, sp in s.entries:
         if isinstance(sp.by_kind, dict) and sp.numeric:
@@ -797,11 +829,7 @@ def emit_schema(out, s, owners):
                 continue
             owners.add(m)
             out.append('// %s picks the schema of %s by %s (LWTUNNEL_ENCAP_*).' % (m, cname, sp.sibling))
-            out.append('var %s = map[string]*schema{' % m)
-            for k, g in sorted(sp.by_kind.items(), key=lambda kv: int(kv[0])):
-                out.append('\t"%s": %s,' % (k, g))
-            out.append('}')
-            out.append('')
+            emit_kinds(out, m, sp.by_kind.items())
 
 
 def emit_struct(out, st):
@@ -847,19 +875,10 @@ def main():
         out = [HEADER % (pyroute2_version, libc)]
         if fname == 'link':
             roots = roots + tuple(s.go for _, s in sorted(data.items()) + sorted(slave.items()))
-            out.append('// linkDataSchemas and linkSlaveDataSchemas map a link kind to the schema')
-            out.append('// of its IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA.')
-            out.append('var (')
-            out.append('\tlinkDataSchemas = map[string]*schema{')
-            for k, s in sorted(data.items()):
-                out.append('\t\t%s: %s,' % (q(k), s.go))
-            out.append('\t}')
-            out.append('\tlinkSlaveDataSchemas = map[string]*schema{')
-            for k, s in sorted(slave.items()):
-                out.append('\t\t%s: %s,' % (q(k), s.go))
-            out.append('\t}')
-            out.append(')')
-            out.append('')
+            out.append('// linkDataSchemas and linkSlaveDataSchemas pick the schema of')
+            out.append('// IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA by link kind.')
+            emit_kinds(out, 'linkDataSchemas', [(k, s.go) for k, s in data.items()])
+            emit_kinds(out, 'linkSlaveDataSchemas', [(k, s.go) for k, s in slave.items()])
         for root in roots:
             schemas, structs = reachable(root)
             for s in schemas:

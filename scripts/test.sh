@@ -10,6 +10,8 @@
 #
 #	gofmt      gofmt -l over all tracked and untracked .go files
 #	vet        go vet ./... (and in bench/, a module of its own, if present)
+#	init       scripts/binsize.sh: no package of the module works at init;
+#	           the links-listing program stays within its size limit
 #	test       go test -race -count=1 ./...
 #	fuzz       scripts/fuzz.sh: every fuzz target for $FUZZTIME (default 10s)
 #	cross      CGO_ENABLED=0 build and vet for every architecture in $ARCHES
@@ -88,6 +90,13 @@ step_vet() {
 		echo "bench/ (its own module):"
 		(cd bench && go vet ./...)
 	fi
+}
+
+# step_init fails when a package of the module does work at package init
+# (allocations in GODEBUG=inittrace, or a compiled init that is more than a
+# return) or when the static links-listing program outgrows LINKS_MAX.
+step_init() {
+	bash "$REPO_ROOT/scripts/binsize.sh"
 }
 
 step_test() {
@@ -188,7 +197,7 @@ step_bigendian() {
 	done
 }
 
-ALL_STEPS=(gofmt vet test fuzz cross bigendian)
+ALL_STEPS=(gofmt vet init test fuzz cross bigendian)
 if (($# > 0)); then
 	steps=("$@")
 else

@@ -370,3 +370,22 @@ func targets(t *table) []targetResult {
 	add("collapse 100k: identical results (ipnet, netipx, Python)", same && t.get("collapse", "collapse", "python ipaddress") != nil, known, "SHA-256 of the output networks compared")
 	return out
 }
+
+// binsizeHeading starts the section of RESULTS.md that scripts/binsize.sh
+// -results writes: binary sizes are not measured here, so a benchmark run
+// must not drop them.
+const binsizeHeading = "## Binary size and init"
+
+// keepSection appends to report the section of old that starts with the
+// line heading and runs to the next "## " heading, if old has one.
+func keepSection(report, old, heading string) string {
+	i := strings.Index(old, "\n"+heading+"\n")
+	if i < 0 {
+		return report
+	}
+	sec := old[i+1:]
+	if j := strings.Index(sec[len(heading):], "\n## "); j >= 0 {
+		sec = sec[:len(heading)+j+1]
+	}
+	return strings.TrimRight(report, "\n") + "\n\n" + strings.TrimRight(sec, "\n") + "\n"
+}

@@ -251,6 +251,9 @@ func run(args []string) error {
 	info.loadAfter = loadAvg()
 	report := render(info, r.rows)
 	fmt.Print(report)
+	if old, err := os.ReadFile(*out); err == nil {
+		report = keepSection(report, string(old), binsizeHeading)
+	}
 	return os.WriteFile(*out, []byte(report), 0o644)
 }
 
