@@ -1,0 +1,3 @@
+module github.com/ipr-go/ipr/tools/gen
+
+go 1.23.0
