@@ -83,16 +83,23 @@ type pyroute2Data struct {
 
 // rspec is one attribute: a scalar kind, a nested schema, a struct, or a
 // choice of schemas by a sibling attribute (byKindVar names a shared
-// []kindSchema; byType maps decimal sibling values to schema names).
+// []kindSchema; byType maps sibling values to schema names and is written
+// next to the schema). The rtnl and ynl generators both build these, and
+// emit.go writes them.
 type rspec struct {
-	kind      string
-	nested    *rschema
-	strct     *rstruct
-	sibling   string
-	byKindVar string
-	byType    map[string]string
-	numeric   bool
-	note      string
+	kind    string
+	nested  *rschema
+	strct   *rstruct
+	sibling string // the sibling's constant, for comments
+	// siblingValue is the sibling's attribute type.
+	siblingValue int64
+	byKindVar    string
+	byType       map[string]string
+	numeric      bool
+	// byTypeNote follows the sibling's name in byType's comment.
+	byTypeNote string
+	// note follows the constant in the attribute's comment.
+	note string
 }
 
 type rentry struct {
@@ -539,8 +546,8 @@ func (g *rtnlGen) linkFamily() (data, slave map[string]*rschema) {
 	slave["vrf"] = g.schemaFromHeader("vrfPortDataSchema", "vrf_slave", "IFLA_VRF_PORT_TABLE", "IFLA_", nil)
 
 	info := g.schemaFromClass(g.root("ifinfmsg.ifinfo"), "linkInfoSchema", "linkinfo", map[string]*rspec{
-		"IFLA_INFO_DATA":       {kind: "nested", sibling: "IFLA_INFO_KIND", byKindVar: "linkDataSchemas"},
-		"IFLA_INFO_SLAVE_DATA": {kind: "nested", sibling: "IFLA_INFO_SLAVE_KIND", byKindVar: "linkSlaveDataSchemas"},
+		"IFLA_INFO_DATA":       {kind: "nested", sibling: "IFLA_INFO_KIND", siblingValue: g.value("IFLA_INFO_KIND"), byKindVar: "linkDataSchemas"},
+		"IFLA_INFO_SLAVE_DATA": {kind: "nested", sibling: "IFLA_INFO_SLAVE_KIND", siblingValue: g.value("IFLA_INFO_SLAVE_KIND"), byKindVar: "linkSlaveDataSchemas"},
 	})
 
 	// IFLA_AF_SPEC of AF_UNSPEC messages: per address family. AF_INET
@@ -606,11 +613,11 @@ func (g *rtnlGen) routeFamily() map[string]string {
 		}
 		byType[strconv.FormatInt(k, 10)] = v.goName
 	}
-	encap := &rspec{kind: "nested", sibling: "RTA_ENCAP_TYPE", byType: byType, numeric: true}
+	encap := &rspec{kind: "nested", sibling: "RTA_ENCAP_TYPE", siblingValue: g.value("RTA_ENCAP_TYPE"), byType: byType, numeric: true, byTypeNote: " (LWTUNNEL_ENCAP_*)"}
 	g.schemaFromClass(g.root("rtmsg"), "routeSchema", "route", map[string]*rspec{
 		"RTA_ENCAP": encap,
 		// rtnexthop records, not attributes: the route view decodes them.
-		"RTA_MULTIPATH": {kind: "binary", note: "struct rtnexthop records"},
+		"RTA_MULTIPATH": {kind: "binary"},
 	})
 	return byType
 }
@@ -619,7 +626,7 @@ func (g *rtnlGen) nexthopFamily(encapByType map[string]string) {
 	resGroup := g.schemaFromHeader("nexthopResGroupSchema", "res_group", "NHA_RES_GROUP_BUCKETS", "NHA_RES_GROUP_", nil)
 	resBucket := g.schemaFromHeader("nexthopResBucketSchema", "res_bucket", "NHA_RES_BUCKET_INDEX", "NHA_RES_BUCKET_", nil)
 	g.schemaFromHeader("nexthopSchema", "nexthop", "NHA_ID", "NHA_", map[string]*rspec{
-		"NHA_ENCAP":      {kind: "nested", sibling: "NHA_ENCAP_TYPE", byType: encapByType, numeric: true},
+		"NHA_ENCAP":      {kind: "nested", sibling: "NHA_ENCAP_TYPE", siblingValue: g.value("NHA_ENCAP_TYPE"), byType: encapByType, numeric: true, byTypeNote: " (LWTUNNEL_ENCAP_*)"},
 		"NHA_RES_GROUP":  {kind: "nested", nested: resGroup},
 		"NHA_RES_BUCKET": {kind: "nested", nested: resBucket},
 	})
@@ -681,113 +688,6 @@ func (g *rtnlGen) reachable(root string) ([]*rschema, []*rstruct) {
 		}
 	}
 	return schemas, structs
-}
-
-func q(s string) string { return `"` + s + `"` }
-
-func (g *rtnlGen) specExpr(name string, sp *rspec) string {
-	switch {
-	case sp.kind == "nested" && (sp.byKindVar != "" || sp.byType != nil):
-		m := sp.byKindVar
-		if m == "" {
-			m = goIdent(name, "by_type")
-		}
-		num := ""
-		if sp.numeric {
-			num = ", numericSibling: true"
-		}
-		return fmt.Sprintf("{name: %s, kind: kindNested, sibling: %d, byKind: %s%s}", q(name), g.value(sp.sibling), m, num)
-	case sp.kind == "nested":
-		return fmt.Sprintf("{name: %s, kind: kindNested, nested: %s}", q(name), sp.nested.goName)
-	case sp.kind == "struct":
-		return fmt.Sprintf("{name: %s, kind: kindStruct, fields: %s}", q(name), sp.strct.goName)
-	}
-	k, ok := goKind[sp.kind]
-	if !ok {
-		failf("%s: unknown kind %s", name, sp.kind)
-	}
-	return fmt.Sprintf("{name: %s, kind: %s}", q(name), k)
-}
-
-type outBuf struct{ lines []string }
-
-func (o *outBuf) add(format string, args ...any) {
-	if len(args) == 0 {
-		o.lines = append(o.lines, format)
-		return
-	}
-	o.lines = append(o.lines, fmt.Sprintf(format, args...))
-}
-
-// emitKinds writes a []kindSchema in the byte order of its keys, for
-// kindSchemas.find.
-func emitKinds(out *outBuf, v string, pairs map[string]string) {
-	out.add("var %s = []kindSchema{", v)
-	for _, k := range sortedKeys(pairs) {
-		out.add("\t{%s, %s},", q(k), pairs[k])
-	}
-	out.add("}")
-	out.add("")
-}
-
-func (g *rtnlGen) emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
-	// Plain composite literals of pointers, slices and strings: the
-	// compiler lays them out as static data, so nothing runs at package
-	// init and a program that never names attributes links none of it.
-	names := map[string]int64{}
-	values := map[int64]bool{}
-	for _, e := range s.entries {
-		if _, dup := names[e.name]; dup || values[e.value] {
-			failf("schema %s: duplicate attribute %s (%d)", s.goName, e.name, e.value)
-		}
-		names[e.name] = e.value
-		values[e.value] = true
-	}
-	out.add("var %s = &schema{", s.goName)
-	out.add("\tname: %s,", q(s.name))
-	out.add("\tattrs: []attrSpec{")
-	for _, e := range s.entries {
-		comment := ""
-		if e.cname != "" {
-			comment = "  // " + e.cname
-		}
-		if _, fixed := typeFixes[e.cname]; e.spec.note != "" && fixed {
-			comment += ": " + e.spec.note
-		}
-		out.add("\t\t%d: %s,%s", e.value, g.specExpr(e.name, e.spec), comment)
-	}
-	out.add("\t},")
-	var order []string
-	for _, n := range sortedKeys(names) {
-		order = append(order, strconv.FormatInt(names[n], 10))
-	}
-	out.add("\tbyName: []uint16{")
-	for i := 0; i < len(order); i += 16 {
-		out.add("\t\t" + strings.Join(order[i:min(i+16, len(order))], ", ") + ",")
-	}
-	out.add("\t},")
-	out.add("}")
-	out.add("")
-	for _, e := range s.entries {
-		if e.spec.byType != nil && e.spec.numeric {
-			m := goIdent(e.name, "by_type")
-			if owners[m] {
-				continue
-			}
-			owners[m] = true
-			out.add("// %s picks the schema of %s by %s (LWTUNNEL_ENCAP_*).", m, e.cname, e.spec.sibling)
-			emitKinds(out, m, e.spec.byType)
-		}
-	}
-}
-
-func emitStruct(out *outBuf, st *rstruct) {
-	out.add("var %s = []attrSpec{", st.goName)
-	for _, f := range st.fields {
-		out.add("\t{name: %s, kind: %s, off: %d},", q(f.name), goKind[f.kind], f.off)
-	}
-	out.add("}")
-	out.add("")
 }
 
 // rtnlHeader names the pinned inputs, so that a diff of the generated
@@ -867,7 +767,7 @@ func genRTNL(dir string) (files map[string][]byte, notes []string, err error) {
 			for _, s := range schemas {
 				if !doneSchemas[s.goName] {
 					doneSchemas[s.goName] = true
-					g.emitSchema(out, s, owners)
+					emitSchema(out, s, owners)
 				}
 			}
 			for _, st := range structs {
