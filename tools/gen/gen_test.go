@@ -294,3 +294,35 @@ struct s { __u8 a; __u32 b[4]; char c[]; };
 		t.Errorf("struct s = %v, want %v", got, want)
 	}
 }
+
+// TestEmitStopsOnDuplicateName: two attributes of one schema with the same
+// name (or type) stop the generator rather than shadow each other in
+// by-name lookups.
+func TestEmitStopsOnDuplicateName(t *testing.T) {
+	for _, entries := range [][]rentry{
+		{{1, "A_X", "x", &rspec{kind: "u8"}}, {2, "A_Y", "x", &rspec{kind: "u8"}}},
+		{{1, "A_X", "x", &rspec{kind: "u8"}}, {1, "A_Y", "y", &rspec{kind: "u8"}}},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if ge, ok := r.(genError); !ok || !strings.Contains(ge.msg, "duplicate attribute") {
+					t.Errorf("recovered %v, want a duplicate attribute error", r)
+				}
+			}()
+			emitSchema(&outBuf{}, &rschema{goName: "aSchema", name: "a", entries: entries}, map[string]bool{})
+		}()
+	}
+}
+
+// TestRTNLStopsOnStaleKernelType: a kernelTypes entry the headers no
+// longer define stops the generator, so the table does not rot.
+func TestRTNLStopsOnStaleKernelType(t *testing.T) {
+	dir := copyInputs(t, "if_addr.h", func(s string) string {
+		return strings.Replace(s, "\tIFA_PROTO,", "", 1)
+	})
+	_, _, err := genRTNL(dir)
+	if err == nil || !strings.Contains(err.Error(), "kernelTypes names constants the headers lack: IFA_PROTO") {
+		t.Fatalf("err = %v, want one naming IFA_PROTO", err)
+	}
+}
