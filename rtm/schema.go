@@ -1,7 +1,7 @@
 package rtm
 
 // The schemas of rtnetlink messages live in the generated zschema_*.go
-// files; scripts/gen_schema.py derives them from pyroute2's nla maps and
+// files; tools/gen (gen rtnl) derives them from pyroute2's nla maps and
 // the kernel's uapi headers. The views use:
 //
 //	linkSchema        RTM_NEWLINK of AF_UNSPEC and AF_INET6
@@ -16,7 +16,7 @@ package rtm
 // linkInfoSchema resolves IFLA_INFO_DATA and IFLA_INFO_SLAVE_DATA by kind
 // through linkDataSchemas and linkSlaveDataSchemas.
 
-//go:generate /usr/bin/python3 ../scripts/gen_schema.py
+//go:generate go run -C ../tools/gen . rtnl
 
 // ifaProto is IFA_PROTO (Linux 6.1), which x/sys/unix lacks.
 const ifaProto = 11

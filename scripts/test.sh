@@ -9,10 +9,10 @@
 # order given. Steps:
 #
 #	gofmt      gofmt -l over all tracked and untracked .go files
-#	vet        go vet ./... (and in bench/, a module of its own, if present)
+#	vet        go vet ./... (and in bench/ and tools/gen/, modules of their own)
 #	init       scripts/binsize.sh: no package of the module works at init;
 #	           the links-listing program stays within its size limit
-#	test       go test -race -count=1 ./...
+#	test       go test -race -count=1 ./...; go test in tools/gen/
 #	fuzz       scripts/fuzz.sh: every fuzz target for $FUZZTIME (default 10s)
 #	cross      CGO_ENABLED=0 build and vet for every architecture in $ARCHES
 #	bigendian  the kernel-free tests on s390x under qemu-user
@@ -90,6 +90,8 @@ step_vet() {
 		echo "bench/ (its own module):"
 		(cd bench && go vet ./...)
 	fi
+	echo "tools/gen/ (its own module):"
+	(cd tools/gen && go vet ./...)
 }
 
 # step_init fails when a package of the module does work at package init
@@ -111,6 +113,9 @@ step_test() {
 	skiplog=${skiplog:-$(mktemp)}
 	local rc=0
 	IPR_TEST_SKIPLOG=$skiplog go test -race -count=1 -timeout "$TEST_TIMEOUT" ./... || rc=$?
+	if ((rc == 0)); then
+		(cd tools/gen && go test -count=1 ./...) || rc=$? # the generator, a module of its own
+	fi
 	if [[ -s $skiplog ]]; then
 		echo "skipped for want of kernel features:"
 		sort "$skiplog" | indent

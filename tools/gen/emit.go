@@ -1,0 +1,118 @@
+package main
+
+// Writing schemas in the shape rtm's value.go declares (schema, attrSpec,
+// kindSchema, the kind* constants): plain composite literals of pointers,
+// slices and strings, which the compiler lays out as static data.
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+func q(s string) string { return `"` + s + `"` }
+
+func specExpr(name string, sp *rspec) string {
+	switch {
+	case sp.kind == "nested" && (sp.byKindVar != "" || sp.byType != nil):
+		m := sp.byKindVar
+		if m == "" {
+			m = goIdent(name, "by_type")
+		}
+		num := ""
+		if sp.numeric {
+			num = ", numericSibling: true"
+		}
+		return fmt.Sprintf("{name: %s, kind: kindNested, sibling: %d, byKind: %s%s}", q(name), sp.siblingValue, m, num)
+	case sp.kind == "nested":
+		return fmt.Sprintf("{name: %s, kind: kindNested, nested: %s}", q(name), sp.nested.goName)
+	case sp.kind == "struct":
+		return fmt.Sprintf("{name: %s, kind: kindStruct, fields: %s}", q(name), sp.strct.goName)
+	}
+	k, ok := goKind[sp.kind]
+	if !ok {
+		failf("%s: unknown kind %s", name, sp.kind)
+	}
+	return fmt.Sprintf("{name: %s, kind: %s}", q(name), k)
+}
+
+type outBuf struct{ lines []string }
+
+func (o *outBuf) add(format string, args ...any) {
+	if len(args) == 0 {
+		o.lines = append(o.lines, format)
+		return
+	}
+	o.lines = append(o.lines, fmt.Sprintf(format, args...))
+}
+
+// emitKinds writes a []kindSchema in the byte order of its keys, for
+// kindSchemas.find.
+func emitKinds(out *outBuf, v string, pairs map[string]string) {
+	out.add("var %s = []kindSchema{", v)
+	for _, k := range sortedKeys(pairs) {
+		out.add("\t{%s, %s},", q(k), pairs[k])
+	}
+	out.add("}")
+	out.add("")
+}
+
+func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
+	// Plain composite literals of pointers, slices and strings: the
+	// compiler lays them out as static data, so nothing runs at package
+	// init and a program that never names attributes links none of it.
+	names := map[string]int64{}
+	values := map[int64]bool{}
+	for _, e := range s.entries {
+		if _, dup := names[e.name]; dup || values[e.value] {
+			failf("schema %s: duplicate attribute %s (%d)", s.goName, e.name, e.value)
+		}
+		names[e.name] = e.value
+		values[e.value] = true
+	}
+	out.add("var %s = &schema{", s.goName)
+	out.add("\tname: %s,", q(s.name))
+	out.add("\tattrs: []attrSpec{")
+	for _, e := range s.entries {
+		comment := ""
+		if e.cname != "" {
+			comment = "  // " + e.cname
+		}
+		if e.spec.note != "" {
+			comment += ": " + e.spec.note
+		}
+		out.add("\t\t%d: %s,%s", e.value, specExpr(e.name, e.spec), comment)
+	}
+	out.add("\t},")
+	var order []string
+	for _, n := range sortedKeys(names) {
+		order = append(order, strconv.FormatInt(names[n], 10))
+	}
+	out.add("\tbyName: []uint16{")
+	for i := 0; i < len(order); i += 16 {
+		out.add("\t\t" + strings.Join(order[i:min(i+16, len(order))], ", ") + ",")
+	}
+	out.add("\t},")
+	out.add("}")
+	out.add("")
+	for _, e := range s.entries {
+		if e.spec.byType != nil {
+			m := goIdent(e.name, "by_type")
+			if owners[m] {
+				continue
+			}
+			owners[m] = true
+			out.add("// %s picks the schema of %s by %s%s.", m, e.cname, e.spec.sibling, e.spec.byTypeNote)
+			emitKinds(out, m, e.spec.byType)
+		}
+	}
+}
+
+func emitStruct(out *outBuf, st *rstruct) {
+	out.add("var %s = []attrSpec{", st.goName)
+	for _, f := range st.fields {
+		out.add("\t{name: %s, kind: %s, off: %d},", q(f.name), goKind[f.kind], f.off)
+	}
+	out.add("}")
+	out.add("")
+}

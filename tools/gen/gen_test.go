@@ -1,0 +1,328 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the ynl golden files in testdata/ynl")
+
+// schemaShape declares what generated schemas refer to, as rtm/value.go
+// does, so that the golden files can be type-checked.
+const schemaShape = `package golden
+
+type valueKind uint8
+
+const (
+	kindBinary valueKind = iota
+	kindFlag
+	kindU8
+	kindU16
+	kindU32
+	kindU64
+	kindS32
+	kindBE16
+	kindBE32
+	kindString
+	kindAddr
+	kindHW
+	kindNested
+	kindStruct
+	kindBE64
+)
+
+type attrSpec struct {
+	name           string
+	kind           valueKind
+	nested         *schema
+	fields         []attrSpec
+	off            int
+	sibling        uint16
+	byKind         kindSchemas
+	numericSibling bool
+}
+
+type schema struct {
+	name   string
+	attrs  []attrSpec
+	byName []uint16
+}
+
+type kindSchema struct {
+	key    string
+	schema *schema
+}
+
+type kindSchemas []kindSchema
+`
+
+// typeCheck fails the test when src does not compile next to schemaShape.
+func typeCheck(t *testing.T, name string, src []byte) {
+	t.Helper()
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for n, s := range map[string][]byte{"shape.go": []byte(schemaShape), name: src} {
+		f, err := parser.ParseFile(fset, n, s, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		files = append(files, f)
+	}
+	if _, err := (&types.Config{}).Check("golden", fset, files, nil); err != nil {
+		t.Errorf("%s does not compile: %v", name, err)
+	}
+}
+
+// TestYNLGolden generates every committed spec into package golden and
+// compares with testdata/ynl (go test -run YNLGolden -update rewrites
+// them); the output must compile against rtm's schema shape.
+func TestYNLGolden(t *testing.T) {
+	specs, err := filepath.Glob("specs/*.yaml")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no specs (%v)", err)
+	}
+	for _, spec := range specs {
+		name, src, consts, err := genYNL(spec, "golden")
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		if len(consts) == 0 {
+			t.Errorf("%s: no constants", spec)
+		}
+		typeCheck(t, name, src)
+		golden := filepath.Join("testdata", "ynl", name)
+		if *update {
+			if err := os.WriteFile(golden, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%v (go test -run YNLGolden -update writes it)", err)
+			continue
+		}
+		if !bytes.Equal(src, want) {
+			t.Errorf("%s: output differs from %s (go test -run YNLGolden -update, then review the diff)", spec, golden)
+		}
+	}
+}
+
+// TestYNLAgainstHeaders checks the numbering (attributes from 1 or an
+// explicit value, operations unified and directional, flags as bits)
+// against the kernel's own uapi headers: every constant the generator
+// names that a header defines has the header's value.
+func TestYNLAgainstHeaders(t *testing.T) {
+	for _, c := range []struct {
+		spec, dir string
+		headers   []string
+		min       int // constants that must be found in the headers
+	}{
+		{"specs/tcp_metrics.yaml", "testdata/ynl", []string{"tcp_metrics.h"}, 15},
+		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
+		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
+	} {
+		_, _, consts, err := genYNL(c.spec, "golden")
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := readHeaders(c.dir, c.headers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for name, v := range consts {
+			hv, ok := h.values[name]
+			if !ok {
+				continue
+			}
+			found++
+			if hv != v {
+				t.Errorf("%s: %s = %d, the header says %d", c.spec, name, v, hv)
+			}
+		}
+		if found < c.min {
+			t.Errorf("%s: only %d of %d constants found in %v, want %d or more", c.spec, found, len(consts), c.headers, c.min)
+		}
+	}
+}
+
+// TestRTNLDeterministic runs the rtnl generator twice: Go's map order
+// must not leak into the output.
+func TestRTNLDeterministic(t *testing.T) {
+	a, notes, err := genRTNL("rtnl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a) != 5 || len(notes) == 0 {
+		t.Fatalf("%d files, %d notes", len(a), len(notes))
+	}
+	b, _, err := genRTNL("rtnl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range a {
+		if !bytes.Equal(a[name], b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+// copyInputs copies the rtnl inputs into a temporary directory and
+// applies edit to one header there.
+func copyInputs(t *testing.T, header string, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "include", "linux"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range append([]string{"pyroute2.json", "include/VERSION"}, prefixAll("include/linux/", rtnlHeaders)...) {
+		b, err := os.ReadFile(filepath.Join("rtnl", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "include/linux/"+header {
+			s := edit(string(b))
+			if s == string(b) {
+				t.Fatalf("edit of %s changed nothing", header)
+			}
+			b = []byte(s)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func prefixAll(p string, s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = p + v
+	}
+	return out
+}
+
+// TestRTNLStopsOnUntypedAttribute: a header attribute that neither
+// pyroute2 nor kernelTypes types stops the generator, so that a header
+// update cannot silently leave names out.
+func TestRTNLStopsOnUntypedAttribute(t *testing.T) {
+	dir := copyInputs(t, "if_addr.h", func(s string) string {
+		return strings.Replace(s, "\tIFA_PROTO,", "\tIFA_PROTO,\n\tIFA_FROM_THE_FUTURE,", 1)
+	})
+	_, _, err := genRTNL(dir)
+	if err == nil || !strings.Contains(err.Error(), "IFA_FROM_THE_FUTURE") {
+		t.Fatalf("err = %v, want one naming IFA_FROM_THE_FUTURE", err)
+	}
+}
+
+// TestRTNLHeaderWins: where pyroute2's position disagrees with the header,
+// the header's value is used.
+func TestRTNLHeaderWins(t *testing.T) {
+	dir := copyInputs(t, "if_addr.h", func(s string) string {
+		// Renumber the enum from IFA_ADDRESS on by 100.
+		return strings.Replace(s, "\tIFA_ADDRESS,", "\tIFA_ADDRESS = 101,", 1)
+	})
+	files, notes, err := genRTNL(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files["zschema_addr.go"])
+	if !strings.Contains(src, `101: {name: "address", kind: kindAddr}`) ||
+		!strings.Contains(src, `102: {name: "local", kind: kindAddr}`) {
+		t.Errorf("renumbered header not followed:\n%s", src)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "IFA_ADDRESS: pyroute2 1, header 101") {
+		t.Errorf("no note of the disagreement: %v", notes)
+	}
+}
+
+func TestHeaderEval(t *testing.T) {
+	h := &headers{values: map[string]int64{"FOO": 3}}
+	for expr, want := range map[string]int64{
+		"1": 1, "0": 0, "0x10U": 16, "(1 << 3)": 8, "FOO + 1": 4, "-1": -1, "~0": -1,
+		"(FOO - 1) * 2": 4, "1UL << 40": 1 << 40, "7 / 2": 3, "0x3 | 0x4 & 0x6": 7,
+	} {
+		if got, err := h.eval(expr); err != nil || got != want {
+			t.Errorf("eval(%q) = %d, %v; want %d", expr, got, err, want)
+		}
+	}
+	for _, expr := range []string{"sizeof(struct x)", "010", `"str"`, "BAR", "(1", "1 2", "(__u32)1", "1 \\"} {
+		if got, err := h.eval(expr); err == nil {
+			t.Errorf("eval(%q) = %d, want an error", expr, got)
+		}
+	}
+}
+
+func TestHeaderParse(t *testing.T) {
+	h := &headers{values: map[string]int64{}, enumOf: map[string][]cmember{}, structs: map[string][]cfield{}}
+	err := h.parse(`
+/* #define HIDDEN 1 */
+#define A 2 // two
+#define B (A << 1)
+#define F(x) ((x) + 1)
+enum e { E_UNSPEC, E_ONE = A, E_TWO, __E_MAX };
+struct s { __u8 a; __u32 b[4]; char c[]; };
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]int64{"A": 2, "B": 4, "E_UNSPEC": 0, "E_ONE": 2, "E_TWO": 3, "__E_MAX": 4} {
+		if got, ok := h.values[name]; !ok || got != want {
+			t.Errorf("%s = %d, %v; want %d", name, got, ok, want)
+		}
+	}
+	for _, name := range []string{"HIDDEN", "F"} {
+		if _, ok := h.values[name]; ok {
+			t.Errorf("%s defined", name)
+		}
+	}
+	if m := h.members("E_ONE"); len(m) != 2 || m[0].name != "E_ONE" || m[1].name != "E_TWO" {
+		t.Errorf("members = %v", m)
+	}
+	want := []cfield{{"__u8", "a", -1}, {"__u32", "b", 4}, {"char", "c", 0}}
+	if got := h.structs["s"]; len(got) != 3 || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
+		t.Errorf("struct s = %v, want %v", got, want)
+	}
+}
+
+// TestEmitStopsOnDuplicateName: two attributes of one schema with the same
+// name (or type) stop the generator rather than shadow each other in
+// by-name lookups.
+func TestEmitStopsOnDuplicateName(t *testing.T) {
+	for _, entries := range [][]rentry{
+		{{1, "A_X", "x", &rspec{kind: "u8"}}, {2, "A_Y", "x", &rspec{kind: "u8"}}},
+		{{1, "A_X", "x", &rspec{kind: "u8"}}, {1, "A_Y", "y", &rspec{kind: "u8"}}},
+	} {
+		func() {
+			defer func() {
+				r := recover()
+				if ge, ok := r.(genError); !ok || !strings.Contains(ge.msg, "duplicate attribute") {
+					t.Errorf("recovered %v, want a duplicate attribute error", r)
+				}
+			}()
+			emitSchema(&outBuf{}, &rschema{goName: "aSchema", name: "a", entries: entries}, map[string]bool{})
+		}()
+	}
+}
+
+// TestRTNLStopsOnStaleKernelType: a kernelTypes entry the headers no
+// longer define stops the generator, so the table does not rot.
+func TestRTNLStopsOnStaleKernelType(t *testing.T) {
+	dir := copyInputs(t, "if_addr.h", func(s string) string {
+		return strings.Replace(s, "\tIFA_PROTO,", "", 1)
+	})
+	_, _, err := genRTNL(dir)
+	if err == nil || !strings.Contains(err.Error(), "kernelTypes names constants the headers lack: IFA_PROTO") {
+		t.Fatalf("err = %v, want one naming IFA_PROTO", err)
+	}
+}
