@@ -23,6 +23,9 @@ type Event struct {
 	// resynchronisation after an overrun, or implied by another change
 	// (a deleted link takes its addresses and routes with it).
 	Synthetic bool
+	// Err is why an automatic resynchronisation failed, for an event of
+	// Type [EventResyncFailed]; nil otherwise.
+	Err error
 }
 
 // IsNew reports a creation or change, as opposed to a removal.
@@ -110,6 +113,8 @@ func (e Event) String() string {
 		}
 	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
 		kind = "rule"
+	case EventResyncFailed:
+		return fmt.Sprintf("resynchronisation failed: %v", e.Err)
 	default:
 		kind = fmt.Sprintf("message type %d", e.Type)
 	}

@@ -1,0 +1,352 @@
+package ipdb
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// The churn tests load a table of stableN objects that do not change
+// while another goroutine adds and removes other objects of the same kind
+// on the same link. Every load must end with either an error matching
+// ErrInconsistent or every stable object: never fewer.
+const (
+	stableN = 3000
+	// churnOps bounds a churner's changes (each an add and a delete), so
+	// that it stops by itself whatever happens to the test.
+	churnOps = 200000
+)
+
+// churnKind is one kind of object the churn tests load.
+type churnKind struct {
+	name string
+	kind Kind
+	// stable adds the stable objects through a batch.
+	stable func(bt *rtm.Batch, index int32, i int) error
+	// churn adds and then removes the i-th other object.
+	churn func(ctx context.Context, h *rtm.Handle, index int32, i int) error
+	// count counts the stable objects in a snapshot.
+	count func(s *Snapshot, index int32) int
+	// isStable reports whether an event is about a stable object.
+	isStable func(e Event) bool
+}
+
+// inStable reports whether a is one of the stable objects' addresses:
+// 10.1.0.0/16. The churners use 10.2.0.0/16.
+func inStable(a netip.Addr) bool { return netip.MustParsePrefix("10.1.0.0/16").Contains(a) }
+
+func nthAddr(net byte, i int) netip.Addr { return netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)}) }
+
+var churnKinds = []churnKind{
+	{
+		name: "addresses",
+		kind: KindAddrs,
+		stable: func(bt *rtm.Batch, index int32, i int) error {
+			return bt.AddrAdd(rtm.AddrSpec{Index: index, Prefix: netip.PrefixFrom(nthAddr(1, i), 32)})
+		},
+		churn: func(ctx context.Context, h *rtm.Handle, index int32, i int) error {
+			s := rtm.AddrSpec{Index: index, Prefix: netip.PrefixFrom(nthAddr(2, i%4096), 32), Scope: unix.RT_SCOPE_HOST}
+			if err := h.AddrAdd(ctx, s); err != nil {
+				return err
+			}
+			return h.AddrDel(ctx, s)
+		},
+		count: func(s *Snapshot, index int32) int {
+			n := 0
+			for _, a := range s.Addrs(index, unix.AF_INET) {
+				if inStable(a.IP()) {
+					n++
+				}
+			}
+			return n
+		},
+		isStable: func(e Event) bool { a, ok := e.Addr(); return ok && inStable(a.IP()) },
+	},
+	{
+		name: "routes",
+		kind: KindRoutes,
+		stable: func(bt *rtm.Batch, index int32, i int) error {
+			return bt.RouteAdd(rtm.RouteSpec{Dst: netip.PrefixFrom(nthAddr(1, i), 32), OutIndex: index, Table: 100})
+		},
+		churn: func(ctx context.Context, h *rtm.Handle, index int32, i int) error {
+			s := rtm.RouteSpec{Dst: netip.PrefixFrom(nthAddr(2, i%4096), 32), OutIndex: index, Table: 100}
+			if err := h.RouteAdd(ctx, s); err != nil {
+				return err
+			}
+			return h.RouteDel(ctx, s)
+		},
+		count: func(s *Snapshot, _ int32) int {
+			n := 0
+			for r := range s.Routes(&RouteQuery{Table: 100}) {
+				if inStable(r.Dst().Addr()) {
+					n++
+				}
+			}
+			return n
+		},
+		isStable: func(e Event) bool { r, ok := e.Route(); return ok && inStable(r.Dst().Addr()) },
+	},
+	{
+		name: "neighbours",
+		kind: KindNeighs,
+		stable: func(bt *rtm.Batch, index int32, i int) error {
+			return bt.NeighAdd(rtm.NeighSpec{Index: index, Dst: nthAddr(1, i), LLAddr: net.HardwareAddr{2, 0, 0, 1, byte(i >> 8), byte(i)}})
+		},
+		churn: func(ctx context.Context, h *rtm.Handle, index int32, i int) error {
+			s := rtm.NeighSpec{Index: index, Dst: nthAddr(2, i%4096), LLAddr: net.HardwareAddr{2, 0, 0, 2, byte(i >> 8), byte(i)}}
+			if err := h.NeighAdd(ctx, s); err != nil {
+				return err
+			}
+			return h.NeighDel(ctx, s)
+		},
+		count: func(s *Snapshot, index int32) int {
+			n := 0
+			for nb := range s.Neighs(index) {
+				if inStable(nb.Dst()) {
+					n++
+				}
+			}
+			return n
+		},
+		isStable: func(e Event) bool { n, ok := e.Neigh(); return ok && inStable(n.Dst()) },
+	},
+}
+
+// churnFixture makes a namespace with a link d0 that holds stableN
+// stable objects of k's kind, and returns a handle on it and d0's index.
+func churnFixture(t *testing.T, k churnKind) (*rtm.Handle, *nstest.NS, int32) {
+	h, ns := setup(t)
+	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
+	nstest.IP(t, ns, "link", "set", "d0", "up")
+	l, err := h.LinkByName(context.Background(), "d0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := h.NewBatch()
+	for i := 0; i < stableN; i++ {
+		if err := k.stable(bt, l.Index(), i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return h, ns, l.Index()
+}
+
+// churner adds and removes objects of k's kind on a handle of its own
+// until stop is called or churnOps changes are made. It returns the
+// number of changes made; it fails the test if a change fails.
+type churner struct {
+	done chan struct{}
+	stop context.CancelFunc
+	ops  atomic.Int64
+	err  error
+}
+
+func startChurn(t *testing.T, ns *nstest.NS, k churnKind, index int32) *churner {
+	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &churner{done: make(chan struct{}), stop: cancel}
+	go func() {
+		defer close(c.done)
+		defer h.Close()
+		for i := 0; i < churnOps && ctx.Err() == nil; i++ {
+			if err := k.churn(ctx, h, index, i); err != nil {
+				if ctx.Err() == nil {
+					c.err = err
+				}
+				return
+			}
+			c.ops.Add(1)
+		}
+	}()
+	t.Cleanup(c.end)
+	return c
+}
+
+// end stops the churner and waits for it.
+func (c *churner) end() {
+	c.stop()
+	<-c.done
+}
+
+// awaitOps waits until the churner has made n changes, or has stopped.
+func (c *churner) awaitOps(t *testing.T, n int64) {
+	for c.ops.Load() < n {
+		select {
+		case <-c.done:
+			t.Fatalf("the churner stopped after %d changes: %v", c.ops.Load(), c.err)
+		default:
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// checkLoad checks the outcome of a load under churn: an error matching
+// ErrInconsistent, or every stable object.
+func checkLoad(t *testing.T, k churnKind, what string, err error, got int) (failed bool) {
+	t.Helper()
+	if err != nil {
+		if !errors.Is(err, ErrInconsistent) {
+			t.Fatalf("%s: %v, which is not ErrInconsistent", what, err)
+		}
+		return true
+	}
+	if got != stableN {
+		t.Fatalf("%s succeeded with %d of the %d stable %s", what, got, stableN, k.name)
+	}
+	return false
+}
+
+const churnRounds = 40
+
+// TestOpenUnderChurn opens databases while another process changes
+// objects of the same kind on the same link: none may miss a stable
+// object. The old loader returned empty tables after three interrupted
+// dumps.
+func TestOpenUnderChurn(t *testing.T) {
+	for _, k := range churnKinds {
+		t.Run(k.name, func(t *testing.T) {
+			h, ns, index := churnFixture(t, k)
+			c := startChurn(t, ns, k, index)
+			c.awaitOps(t, 10)
+			ctx := context.Background()
+			failures := 0
+			for i := 0; i < churnRounds; i++ {
+				db, err := Open(ctx, h)
+				n := 0
+				if err == nil {
+					n = k.count(db.Snapshot(), index)
+					db.Close()
+				}
+				if checkLoad(t, k, "Open", err, n) {
+					failures++
+				}
+			}
+			c.end()
+			if c.err != nil {
+				t.Fatal(c.err)
+			}
+			t.Logf("%d opens of %d failed under %d changes", failures, churnRounds, c.ops.Load())
+			// Without churn, Open loads everything.
+			db := open(t, h)
+			if n := k.count(db.Snapshot(), index); n != stableN {
+				t.Fatalf("quiet Open: %d of %d", n, stableN)
+			}
+		})
+	}
+}
+
+// TestResyncUnderChurn resynchronises a database while another process
+// changes objects: a Resync either succeeds with every stable object or
+// fails and leaves the state as it was.
+func TestResyncUnderChurn(t *testing.T) {
+	for _, k := range churnKinds {
+		t.Run(k.name, func(t *testing.T) {
+			h, ns, index := churnFixture(t, k)
+			db := open(t, h)
+			c := startChurn(t, ns, k, index)
+			c.awaitOps(t, 10)
+			ctx := context.Background()
+			failures := 0
+			for i := 0; i < churnRounds; i++ {
+				err := db.Resync(ctx)
+				// Failed or not, the stable objects stay.
+				if checkLoad(t, k, "Resync", err, k.count(db.Snapshot(), index)) {
+					if n := k.count(db.Snapshot(), index); n != stableN {
+						t.Fatalf("a failed Resync left %d of %d", n, stableN)
+					}
+					failures++
+				}
+			}
+			c.end()
+			if c.err != nil {
+				t.Fatal(c.err)
+			}
+			t.Logf("%d resyncs of %d failed under %d changes", failures, churnRounds, c.ops.Load())
+		})
+	}
+}
+
+// TestOverrunResyncUnderChurn makes the database overrun (a small monitor
+// buffer and a stalled reader) while another process changes objects, so
+// that it resynchronises under churn. It must never post the removal of a
+// stable object, report each failed resynchronisation as an event, and
+// end with every stable object.
+func TestOverrunResyncUnderChurn(t *testing.T) {
+	for _, k := range churnKinds {
+		t.Run(k.name, func(t *testing.T) {
+			h, ns, index := churnFixture(t, k)
+			var mu sync.Mutex
+			var lost []Event
+			var failed []error
+			db := open(t, h, WithMonitorOptions(rtm.WithMonitorBuffer(4096)), WithPostCallback(func(e Event) {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case e.Type == EventResyncFailed:
+					failed = append(failed, e.Err)
+				case !e.IsNew() && k.isStable(e):
+					lost = append(lost, e)
+				}
+			}))
+			c := startChurn(t, ns, k, index)
+			const rounds = 3
+			for round := 0; round < rounds; round++ {
+				// Stall the reader until the churn has overflowed its
+				// buffer, then let it resynchronise while the churn goes
+				// on.
+				release := make(chan struct{})
+				remove := db.AddPreCallback(func(Event) bool { <-release; return true })
+				base := c.ops.Load()
+				c.awaitOps(t, base+200)
+				remove()
+				close(release)
+				resyncs := db.Stats().Resyncs
+				for db.Stats().Resyncs == resyncs && db.Stats().ResyncFailures < 50 {
+					c.awaitOps(t, c.ops.Load()+10)
+				}
+			}
+			c.end()
+			if c.err != nil {
+				t.Fatal(c.err)
+			}
+			wait(t, db, "the stable objects", func(s *Snapshot) bool { return k.count(s, index) == stableN })
+			if err := db.Err(); err != nil {
+				t.Fatal(err)
+			}
+			st := db.Stats()
+			if st.Overruns == 0 || st.Resyncs == 0 {
+				t.Fatalf("%d overruns, %d resyncs: the test did not storm", st.Overruns, st.Resyncs)
+			}
+			checkMirror(t, db)
+			mu.Lock()
+			defer mu.Unlock()
+			if len(lost) > 0 {
+				t.Fatalf("the database posted the removal of %d stable %s, such as %v", len(lost), k.name, lost[0])
+			}
+			for _, err := range failed {
+				if !errors.Is(err, ErrInconsistent) {
+					t.Fatalf("a resynchronisation failed with %v, which is not ErrInconsistent", err)
+				}
+			}
+			if uint64(len(failed)) > st.ResyncFailures {
+				t.Fatalf("%d failure events, %d failures counted", len(failed), st.ResyncFailures)
+			}
+			t.Logf("%d overruns, %d resyncs, %d failed, under %d changes", st.Overruns, st.Resyncs, st.ResyncFailures, c.ops.Load())
+		})
+	}
+}
