@@ -44,7 +44,9 @@ type churnKind struct {
 // 10.1.0.0/16. The churners use 10.2.0.0/16.
 func inStable(a netip.Addr) bool { return netip.MustParsePrefix("10.1.0.0/16").Contains(a) }
 
-func nthAddr(net byte, i int) netip.Addr { return netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)}) }
+func nthAddr(net byte, i int) netip.Addr {
+	return netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)})
+}
 
 var churnKinds = []churnKind{
 	{
