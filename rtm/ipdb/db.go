@@ -50,6 +50,11 @@ type DB struct {
 	closeOnce  sync.Once
 
 	overruns, resyncs, resyncFailures, panics, events atomic.Uint64
+
+	// loadFault, if set (by tests, before anything makes the database
+	// resynchronise), fails a Resync's load with its error: the churn
+	// that makes dumps inconsistent cannot be had on demand.
+	loadFault func() error
 }
 
 // Option configures [Open].
@@ -811,6 +816,11 @@ func diffRoutes(before []Event, after [][]byte) []Event {
 func (db *DB) Resync(ctx context.Context) error {
 	if db.closed.Load() {
 		return ErrClosed
+	}
+	if db.loadFault != nil {
+		if err := db.loadFault(); err != nil {
+			return err
+		}
 	}
 	fresh, err := load(ctx, db.h, 0, &db.opts.scope)
 	if err != nil {

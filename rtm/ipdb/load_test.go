@@ -3,6 +3,7 @@ package ipdb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -350,5 +352,138 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 			}
 			t.Logf("%d overruns, %d resyncs, %d failed, under %d changes", st.Overruns, st.Resyncs, st.ResyncFailures, c.ops.Load())
 		})
+	}
+}
+
+// overrun stalls db's reader while a batch makes more notifications than
+// its monitor buffer holds, then lets it go: the database overruns.
+func overrun(t *testing.T, db *DB, h *rtm.Handle, index int32, round byte) {
+	t.Helper()
+	release := make(chan struct{})
+	remove := db.AddPreCallback(func(Event) bool { <-release; return true })
+	defer close(release)
+	defer remove()
+	bt := h.NewBatch()
+	for i := 0; i < 2000; i++ {
+		if err := bt.RouteAdd(rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 100 + round, byte(i >> 8), byte(i)}), 32), OutIndex: index, Table: 100}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOverrunResyncFailureRetried makes the resynchronisation after an
+// overrun fail: the database must post the failure as an event, keep its
+// state, try again, and end equal to the kernel once a resynchronisation
+// succeeds. Closing it while it waits to try again must not wait for the
+// retries.
+func TestOverrunResyncFailureRetried(t *testing.T) {
+	h, ns := setup(t)
+	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
+	nstest.IP(t, ns, "link", "set", "d0", "up")
+	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "d0")
+	events := make(chan Event, 100)
+	db := open(t, h, WithMonitorOptions(rtm.WithMonitorBuffer(4096)), WithPostCallback(func(e Event) {
+		if e.Type == EventResyncFailed {
+			events <- e
+		}
+	}))
+	d0, _ := db.Snapshot().LinkByName("d0")
+	fault := errors.Join(ErrInconsistent, errors.New("injected"))
+	var calls atomic.Int32
+	db.loadFault = func() error {
+		if calls.Add(1) <= 3 {
+			return fault
+		}
+		return nil
+	}
+	overrun(t, db, h, d0.Index(), 0)
+	for i := 0; i < 3; i++ {
+		select {
+		case e := <-events:
+			if !errors.Is(e.Err, fault) || !e.Synthetic || e.IsNew() {
+				t.Fatalf("event %v", e)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d failure events, want 3", i)
+		}
+	}
+	wait(t, db, "the routes", func(s *Snapshot) bool { return countTable(s, 100) == 2000 })
+	if st := db.Stats(); st.Overruns == 0 || st.ResyncFailures != 3 || st.Resyncs == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	if err := db.Err(); err != nil {
+		t.Fatal(err)
+	}
+	checkMirror(t, db)
+	if len(events) != 0 {
+		t.Fatalf("%d more failure events", len(events))
+	}
+
+	// A resynchronisation that keeps failing: the database keeps its
+	// state and retries; Close ends the retries.
+	db2 := open(t, h, WithMonitorOptions(rtm.WithMonitorBuffer(4096)), WithPostCallback(func(e Event) {
+		if e.Type == EventResyncFailed {
+			select {
+			case events <- e:
+			default:
+			}
+		}
+	}))
+	db2.loadFault = func() error { return fault }
+	before := db2.Snapshot()
+	overrun(t, db2, h, d0.Index(), 1)
+	for i := 0; i < 2; i++ {
+		select {
+		case <-events:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no failure event")
+		}
+	}
+	if s := db2.Snapshot(); countTable(s, 100) > countTable(before, 100)+2000 || len(s.IPv4(d0.Index())) != 1 {
+		t.Fatalf("the state changed by more than the notifications read: %d routes", countTable(s, 100))
+	}
+	if err := db2.Err(); err != nil {
+		t.Fatalf("the reader stopped: %v", err)
+	}
+	db2.Close()
+	if err := db2.Resync(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Resync after Close: %v", err)
+	}
+}
+
+// TestConsistentRetries checks the retry loop: inconsistencies are tried
+// again a bounded number of times and then reported, other errors at
+// once.
+func TestConsistentRetries(t *testing.T) {
+	ctx := context.Background()
+	calls := 0
+	err := consistent(ctx, "things", func() error { calls++; return wire.ErrDumpInterrupted })
+	if calls != loadAttempts || !errors.Is(err, ErrInconsistent) || !errors.Is(err, wire.ErrDumpInterrupted) {
+		t.Fatalf("interrupted: %d calls, %v", calls, err)
+	}
+	calls = 0
+	err = consistent(ctx, "things", func() error {
+		if calls++; calls < 3 {
+			return fmt.Errorf("x: %w", errDuplicate)
+		}
+		return nil
+	})
+	if calls != 3 || err != nil {
+		t.Fatalf("duplicates: %d calls, %v", calls, err)
+	}
+	calls = 0
+	err = consistent(ctx, "things", func() error { calls++; return unix.EPERM })
+	if calls != 1 || !errors.Is(err, unix.EPERM) || errors.Is(err, ErrInconsistent) {
+		t.Fatalf("other error: %d calls, %v", calls, err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	calls = 0
+	err = consistent(cctx, "things", func() error { calls++; return wire.ErrDumpInterrupted })
+	if calls != 1 || !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled: %d calls, %v", calls, err)
 	}
 }
