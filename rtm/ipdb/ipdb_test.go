@@ -63,7 +63,7 @@ func checkMirror(t testing.TB, db *DB) {
 	if err := db.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := load(context.Background(), db.h, 0, nil)
+	fresh, err := load(context.Background(), db.h, 0, &db.opts.scope)
 	if err != nil {
 		t.Fatal(err)
 	}
