@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"runtime"
 	"testing"
 
 	"github.com/ipr-go/ipr/rtm"
@@ -115,4 +116,43 @@ func BenchmarkOpen400Links(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkIgnoredRouteTable reports the heap a database holds over
+// 100 000 routes in table 100, mirroring them and leaving the table out
+// (pyroute2's ignore_rtables).
+func BenchmarkIgnoredRouteTable(b *testing.B) {
+	h, ns := setup(b)
+	addRoutes(b, h, ns, 100000)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		opts []Option
+	}{
+		{"mirrored", nil},
+		{"ignored", []Option{WithoutRouteTables(100)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var held float64
+			for i := 0; i < b.N; i++ {
+				base := heapInUse()
+				db, err := Open(ctx, h, c.opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				held = float64(heapInUse() - base)
+				db.Close()
+			}
+			b.ReportMetric(held/1e6, "MB-held")
+		})
+	}
+}
+
+// heapInUse returns the live heap after collecting garbage.
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }
