@@ -308,7 +308,7 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 				}
 			}))
 			c := startChurn(t, ns, k, index)
-			const rounds = 3
+			const rounds = 20
 			for round := 0; round < rounds; round++ {
 				// Stall the reader until the churn has overflowed its
 				// buffer, then let it resynchronise while the churn goes
@@ -319,8 +319,10 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 				c.awaitOps(t, base+200)
 				remove()
 				close(release)
-				resyncs := db.Stats().Resyncs
-				for db.Stats().Resyncs == resyncs && db.Stats().ResyncFailures < 50 {
+				// Until it tried, with the churn going on.
+				st := db.Stats()
+				tried := st.Resyncs + st.ResyncFailures
+				for st = db.Stats(); st.Resyncs+st.ResyncFailures == tried; st = db.Stats() {
 					c.awaitOps(t, c.ops.Load()+10)
 				}
 			}
