@@ -126,17 +126,17 @@ func (sc *scope) groups() []rtm.Group {
 	return g
 }
 
-// mirrors reports whether the database mirrors the objects of kind k:
-// what a commit's planner may read from a snapshot rather than the kernel.
-func (db *DB) mirrors(k Kind) bool { return db.opts.scope.has(k) }
+// Mirrors reports whether the database mirrors the objects of kind k (of
+// every kind in k): what a commit may read from a snapshot rather than
+// from the kernel.
+func (db *DB) Mirrors(k Kind) bool { return db.opts.scope.has(k) }
 
-// mirrorsRoute reports whether the database mirrors route r (its kind
-// and its table).
+// mirrorsRoute reports whether the database mirrors route r: its kind
+// (see mirroredRoute) and its table.
 func (db *DB) mirrorsRoute(r rtm.Route) bool { return db.opts.scope.route(r) }
 
-// Mirrors reports whether the database mirrors the objects of kind k (of
-// every kind in k).
-func (db *DB) Mirrors(k Kind) bool { return db.opts.scope.has(k) }
+// mirrorsTable reports whether the database mirrors the routes of table t.
+func (db *DB) mirrorsTable(t uint32) bool { return db.opts.scope.table(t) }
 
 // Mirrors reports whether the snapshot holds the objects of kind k (of
 // every kind in k). Lookups of a kind it does not hold find nothing,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
@@ -60,6 +61,18 @@ func TestWithKindsLinksOnly(t *testing.T) {
 		t.Fatalf("%d addresses mirrored", s.NumAddrs())
 	}
 	checkMirror(t, db)
+	// A transaction may still change what is not mirrored.
+	tx := db.Begin()
+	tx.Interface("d0").AddIP(netip.MustParsePrefix("198.18.1.1/24")).SetMTU(1300)
+	if err := tx.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, ns, "-4", "addr", "show", "dev", "d0"); !strings.Contains(out, "198.18.1.1/24") || !strings.Contains(out, "mtu 1300") {
+		t.Fatalf("the commit did not apply:\n%s", out)
+	}
+	if s := db.Snapshot(); s.NumAddrs() != 0 {
+		t.Fatalf("%d addresses mirrored after the commit", s.NumAddrs())
+	}
 }
 
 func TestWithKindsAndRouteTables(t *testing.T) {

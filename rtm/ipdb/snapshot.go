@@ -19,6 +19,12 @@ var ErrNotFound = errors.New("ipdb: not found")
 // Snapshot is the database's state at one moment. It never changes, and
 // any number of goroutines may read it. The views it returns share its
 // storage: they stay valid, and must not be modified.
+//
+// A database opened with [WithKinds], [WithRouteTables] or
+// [WithoutRouteTables] holds nothing of the objects it does not mirror:
+// their lookups find nothing, which [Snapshot.Mirrors] and
+// [Snapshot.MirrorsTable] tell apart from none in the kernel, and
+// [Snapshot.Route] fails with [ErrNotMirrored].
 type Snapshot struct {
 	st state
 	sc *scope // what the database mirrors; nil for everything
