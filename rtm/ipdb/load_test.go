@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -17,10 +18,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The churn tests load a table of stableN objects that do not change
-// while another goroutine adds and removes other objects of the same kind
-// on the same link. Every load must end with either an error matching
-// ErrInconsistent or every stable object: never fewer.
+// The churn tests load a table of stable objects (stableN, fewer for
+// links) that do not change while another goroutine adds and removes
+// other objects of the same kind on the same link. Every load must end
+// with either an error matching ErrInconsistent or every stable object:
+// never fewer.
 const (
 	stableN = 3000
 	// churnOps bounds a churner's changes (each an add and a delete), so
@@ -32,6 +34,11 @@ const (
 type churnKind struct {
 	name string
 	kind Kind
+	n    int // stable objects
+	// slow marks a kind whose changes take the kernel milliseconds
+	// (links): its tests run fewer rounds, and fewer changes overflow
+	// the monitor's buffer (its notifications are large).
+	slow bool
 	// stable adds the stable objects through a batch.
 	stable func(bt *rtm.Batch, index int32, i int) error
 	// churn adds and then removes the i-th other object.
@@ -52,7 +59,38 @@ func nthAddr(net byte, i int) netip.Addr {
 
 var churnKinds = []churnKind{
 	{
+		name: "links",
+		kind: KindLinks,
+		n:    300,
+		slow: true,
+		stable: func(bt *rtm.Batch, _ int32, i int) error {
+			return bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("s%d", i), Kind: &rtm.Ifb{}})
+		},
+		churn: func(ctx context.Context, h *rtm.Handle, _ int32, i int) error {
+			name := fmt.Sprintf("x%d", i%64)
+			if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: name, Kind: &rtm.Ifb{}}); err != nil {
+				return err
+			}
+			l, err := h.LinkByName(ctx, name)
+			if err != nil {
+				return err
+			}
+			return h.LinkDel(ctx, l.Index())
+		},
+		count: func(s *Snapshot, _ int32) int {
+			n := 0
+			for _, l := range s.Links() {
+				if strings.HasPrefix(l.Name(), "s") {
+					n++
+				}
+			}
+			return n
+		},
+		isStable: func(e Event) bool { l, ok := e.Link(); return ok && strings.HasPrefix(l.Name(), "s") },
+	},
+	{
 		name: "addresses",
+		n:    stableN,
 		kind: KindAddrs,
 		stable: func(bt *rtm.Batch, index int32, i int) error {
 			return bt.AddrAdd(rtm.AddrSpec{Index: index, Prefix: netip.PrefixFrom(nthAddr(1, i), 32)})
@@ -77,6 +115,7 @@ var churnKinds = []churnKind{
 	},
 	{
 		name: "routes",
+		n:    stableN,
 		kind: KindRoutes,
 		stable: func(bt *rtm.Batch, index int32, i int) error {
 			return bt.RouteAdd(rtm.RouteSpec{Dst: netip.PrefixFrom(nthAddr(1, i), 32), OutIndex: index, Table: 100})
@@ -101,6 +140,7 @@ var churnKinds = []churnKind{
 	},
 	{
 		name: "neighbours",
+		n:    stableN,
 		kind: KindNeighs,
 		stable: func(bt *rtm.Batch, index int32, i int) error {
 			return bt.NeighAdd(rtm.NeighSpec{Index: index, Dst: nthAddr(1, i), LLAddr: net.HardwareAddr{2, 0, 0, 1, byte(i >> 8), byte(i)}})
@@ -125,8 +165,8 @@ var churnKinds = []churnKind{
 	},
 }
 
-// churnFixture makes a namespace with a link d0 that holds stableN
-// stable objects of k's kind, and returns a handle on it and d0's index.
+// churnFixture makes a namespace with a link d0 and k.n stable objects of
+// k's kind, and returns a handle on it and d0's index.
 func churnFixture(t *testing.T, k churnKind) (*rtm.Handle, *nstest.NS, int32) {
 	h, ns := setup(t)
 	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
@@ -136,7 +176,7 @@ func churnFixture(t *testing.T, k churnKind) (*rtm.Handle, *nstest.NS, int32) {
 		t.Fatal(err)
 	}
 	bt := h.NewBatch()
-	for i := 0; i < stableN; i++ {
+	for i := 0; i < k.n; i++ {
 		if err := k.stable(bt, l.Index(), i); err != nil {
 			t.Fatal(err)
 		}
@@ -209,13 +249,19 @@ func checkLoad(t *testing.T, k churnKind, what string, err error, got int) (fail
 		}
 		return true
 	}
-	if got != stableN {
-		t.Fatalf("%s succeeded with %d of the %d stable %s", what, got, stableN, k.name)
+	if got != k.n {
+		t.Fatalf("%s succeeded with %d of the %d stable %s", what, got, k.n, k.name)
 	}
 	return false
 }
 
-const churnRounds = 40
+// rounds returns the number of loads a churn test makes of k's kind.
+func (k churnKind) rounds(n int) int {
+	if k.slow {
+		return n / 4
+	}
+	return n
+}
 
 // TestOpenUnderChurn opens databases while another process changes
 // objects of the same kind on the same link: none may miss a stable
@@ -229,7 +275,7 @@ func TestOpenUnderChurn(t *testing.T) {
 			c.awaitOps(t, 10)
 			ctx := context.Background()
 			failures := 0
-			for i := 0; i < churnRounds; i++ {
+			for i := 0; i < k.rounds(40); i++ {
 				db, err := Open(ctx, h)
 				n := 0
 				if err == nil {
@@ -244,11 +290,11 @@ func TestOpenUnderChurn(t *testing.T) {
 			if c.err != nil {
 				t.Fatal(c.err)
 			}
-			t.Logf("%d opens of %d failed under %d changes", failures, churnRounds, c.ops.Load())
+			t.Logf("%d opens of %d failed under %d changes", failures, k.rounds(40), c.ops.Load())
 			// Without churn, Open loads everything.
 			db := open(t, h)
-			if n := k.count(db.Snapshot(), index); n != stableN {
-				t.Fatalf("quiet Open: %d of %d", n, stableN)
+			if n := k.count(db.Snapshot(), index); n != k.n {
+				t.Fatalf("quiet Open: %d of %d", n, k.n)
 			}
 		})
 	}
@@ -266,12 +312,12 @@ func TestResyncUnderChurn(t *testing.T) {
 			c.awaitOps(t, 10)
 			ctx := context.Background()
 			failures := 0
-			for i := 0; i < churnRounds; i++ {
+			for i := 0; i < k.rounds(40); i++ {
 				err := db.Resync(ctx)
 				// Failed or not, the stable objects stay.
 				if checkLoad(t, k, "Resync", err, k.count(db.Snapshot(), index)) {
-					if n := k.count(db.Snapshot(), index); n != stableN {
-						t.Fatalf("a failed Resync left %d of %d", n, stableN)
+					if n := k.count(db.Snapshot(), index); n != k.n {
+						t.Fatalf("a failed Resync left %d of %d", n, k.n)
 					}
 					failures++
 				}
@@ -280,7 +326,7 @@ func TestResyncUnderChurn(t *testing.T) {
 			if c.err != nil {
 				t.Fatal(c.err)
 			}
-			t.Logf("%d resyncs of %d failed under %d changes", failures, churnRounds, c.ops.Load())
+			t.Logf("%d resyncs of %d failed under %d changes", failures, k.rounds(40), c.ops.Load())
 		})
 	}
 }
@@ -308,15 +354,18 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 				}
 			}))
 			c := startChurn(t, ns, k, index)
-			const rounds = 20
-			for round := 0; round < rounds; round++ {
+			flood := int64(200)
+			if k.slow {
+				flood = 10
+			}
+			for round := 0; round < k.rounds(20); round++ {
 				// Stall the reader until the churn has overflowed its
 				// buffer, then let it resynchronise while the churn goes
 				// on.
 				release := make(chan struct{})
 				remove := db.AddPreCallback(func(Event) bool { <-release; return true })
 				base := c.ops.Load()
-				c.awaitOps(t, base+200)
+				c.awaitOps(t, base+flood)
 				remove()
 				close(release)
 				// Until it tried, with the churn going on.
@@ -330,7 +379,7 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 			if c.err != nil {
 				t.Fatal(c.err)
 			}
-			wait(t, db, "the stable objects", func(s *Snapshot) bool { return k.count(s, index) == stableN })
+			wait(t, db, "the stable objects", func(s *Snapshot) bool { return k.count(s, index) == k.n })
 			if err := db.Err(); err != nil {
 				t.Fatal(err)
 			}
