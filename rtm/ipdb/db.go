@@ -338,7 +338,7 @@ func (db *DB) read(ctx context.Context) {
 			if err == nil {
 				db.overruns.Add(1)
 			}
-			err = db.recover(ctx)
+			err = db.recoverOverrun(ctx)
 		}
 		if err != nil {
 			if ctx.Err() == nil {
@@ -369,11 +369,11 @@ const (
 // a second) until it succeeds or closes; meanwhile Sync waits.
 const EventResyncFailed uint16 = 0xffff
 
-// recover recovers from an overrun: it subscribes afresh and
+// recoverOverrun recovers from an overrun: it subscribes afresh and
 // resynchronises (see resubscribe) until that succeeds, posting each
 // failure as an EventResyncFailed event. It gives up on errors that
 // trying again cannot cure, and when ctx ends.
-func (db *DB) recover(ctx context.Context) error {
+func (db *DB) recoverOverrun(ctx context.Context) error {
 	pause := firstResyncPause
 	for {
 		err := db.resubscribe(ctx)
