@@ -131,6 +131,9 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 			return nil, err
 		}
 	}
+	if db.opts.scope.kinds == 0 {
+		db.opts.scope.kinds = AllKinds
+	}
 	for _, f := range db.opts.pre {
 		db.AddPreCallback(f)
 	}
@@ -144,9 +147,6 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	db.mon = mon
-	if db.opts.scope.kinds == 0 {
-		db.opts.scope.kinds = AllKinds
-	}
 	st, err := load(ctx, h, 1, &db.opts.scope)
 	if err != nil {
 		mon.Close()
