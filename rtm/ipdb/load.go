@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
@@ -155,30 +156,50 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 	return st, nil
 }
 
-// loadRoutes reads the routes sc selects into st, replacing any st had,
-// in one dump.
+// loadRoutes reads the routes sc selects into st, replacing any st had:
+// in one dump, or one per table when sc names the only tables mirrored,
+// so that the routes of the others are not even read. The kernel walks a
+// table the same way whether the dump names it or not: naming it costs
+// no consistency.
 func (st *state) loadRoutes(ctx context.Context, h *rtm.Handle, sc *scope) error {
 	var routes bulk[prefixKey]
 	n := 0
 	prefsrc := map[netip.Addr]int{}
-	for r, err := range h.Routes(ctx, nil) {
-		if err != nil {
+	dump := func(f *rtm.RouteFilter) error {
+		for r, err := range h.Routes(ctx, f) {
+			if err != nil {
+				return err
+			}
+			if !mirroredRoute(r) {
+				continue
+			}
+			key, src := scanRoute(r)
+			if !sc.table(key.table) {
+				continue
+			}
+			m := r.Bytes()
+			g := routes.add(key, groupLenSize+len(m))
+			native.PutUint32(g, uint32(len(m)))
+			copy(g[groupLenSize:], m)
+			n++
+			if src.IsValid() {
+				prefsrc[src]++
+			}
+		}
+		return nil
+	}
+	if sc == nil || len(sc.only) == 0 {
+		if err := dump(nil); err != nil {
 			return err
 		}
-		if !mirroredRoute(r) {
-			continue
-		}
-		key, src := scanRoute(r)
-		if !sc.table(key.table) {
-			continue
-		}
-		m := r.Bytes()
-		g := routes.add(key, groupLenSize+len(m))
-		native.PutUint32(g, uint32(len(m)))
-		copy(g[groupLenSize:], m)
-		n++
-		if src.IsValid() {
-			prefsrc[src]++
+	} else {
+		for i, t := range sc.only {
+			if slices.Contains(sc.only[:i], t) || !sc.table(t) {
+				continue
+			}
+			if err := dump(&rtm.RouteFilter{Table: t}); err != nil {
+				return err
+			}
 		}
 	}
 	// Counted into a scratch state, so that a failed attempt leaves st's

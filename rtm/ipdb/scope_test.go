@@ -77,7 +77,7 @@ func TestWithKindsLinksOnly(t *testing.T) {
 
 func TestWithKindsAndRouteTables(t *testing.T) {
 	ns, openWith := scopeFixture(t)
-	db := openWith(WithKinds(KindAddrs|KindRoutes), WithRouteTables(100))
+	db := openWith(WithKinds(KindAddrs|KindRoutes), WithRouteTables(100, 200), WithRouteTables(100)) // 200 does not exist
 	s := db.Snapshot()
 	d0, _ := s.LinkByName("d0")
 	if len(s.IPv4(d0.Index())) != 1 || s.NumNeighs() != 0 || len(s.Rules()) != 0 {
