@@ -12,7 +12,8 @@ import (
 // difference a resynchronisation found (Synthetic). Data is the message
 // payload and must not be modified; it stays valid.
 type Event struct {
-	// Type is the message type: unix.RTM_NEWLINK, unix.RTM_DELROUTE, ...
+	// Type is the message type: unix.RTM_NEWLINK, unix.RTM_DELROUTE, ...,
+	// or EventResyncFailed (whose Data is nil).
 	Type uint16
 	// Header is the notification's netlink header (zero when Synthetic):
 	// Pid and Seq name the request that caused the change.
