@@ -6,7 +6,9 @@
 // (routes of every table), then applies the notifications that arrived
 // meanwhile, so that no change is missed. Each table comes from one
 // consistent dump: a dump the kernel flags as interrupted by concurrent
-// changes, or that shows an object twice, is taken again a few times, and
+// changes, that shows an object twice, or (for rules, whose dumps the
+// kernel never flags) during which a rule changed, is taken again a few
+// times, and
 // if none is consistent the load fails with [ErrInconsistent] rather
 // than leave a table incomplete or empty. [WithKinds], [WithRouteTables]
 // and [WithoutRouteTables] (pyroute2's ignore_rtables) limit what is

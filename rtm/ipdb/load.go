@@ -30,6 +30,10 @@ var ErrInconsistent = errors.New("ipdb: the kernel's dumps stayed inconsistent u
 // resumed it at a shifted position, so it may also have skipped some.
 var errDuplicate = errors.New("an object appeared twice in one dump")
 
+// errChanged reports a dump during which the objects it reads changed,
+// which the kernel does not flag for every kind (see loadRules).
+var errChanged = errors.New("changed during the dump")
+
 // consistent runs dump, which reads one table into a fresh container,
 // until it returns without an inconsistency, at most loadAttempts times.
 // It returns dump's other errors as they are, and ErrInconsistent,
@@ -42,7 +46,7 @@ func consistent(ctx context.Context, what string, dump func() error) error {
 		if err == nil {
 			return nil
 		}
-		if !errors.Is(err, wire.ErrDumpInterrupted) && !errors.Is(err, errDuplicate) {
+		if !errors.Is(err, wire.ErrDumpInterrupted) && !errors.Is(err, errDuplicate) && !errors.Is(err, errChanged) {
 			return fmt.Errorf("ipdb: loading %s: %w", what, err)
 		}
 		if i == loadAttempts {
@@ -112,21 +116,7 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		}
 	}
 	if sc.has(KindRules) {
-		err = consistent(ctx, "rules", func() error {
-			// Rules have no identity but their whole message, and the
-			// kernel may hold two equal ones: a repeat is no sign here.
-			st.rules = cowMap[ruleKey, struct{}]{}
-			for r, err := range h.Rules(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if f := r.Family(); f == unix.AF_INET || f == unix.AF_INET6 {
-					st.setRule(r.Bytes())
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err = st.loadRules(ctx, h); err != nil {
 			return nil, err
 		}
 	}
@@ -154,6 +144,68 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		}
 	}
 	return st, nil
+}
+
+// loadRules reads the rules into st, replacing any st had.
+//
+// The kernel resumes a rule dump at a position in its list, and flags
+// nothing when rules before that position come or go meanwhile: a rule
+// that never changed can be skipped, or shown twice. So the dump has a
+// witness, a subscription to the rule groups taken before it: a dump is
+// consistent when no rule notification arrived by the end of it. Rules
+// change seldom, and there are few: this costs one socket per load.
+func (st *state) loadRules(ctx context.Context, h *rtm.Handle) error {
+	w, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Rule, rtm.GroupIPv6Rule}, rtm.WithMonitorBuffer(64<<10))
+	if err != nil {
+		return fmt.Errorf("ipdb: loading rules: %w", err)
+	}
+	defer w.Close()
+	return consistent(ctx, "rules", func() error {
+		rules := cowMap[ruleKey, struct{}]{}
+		for r, err := range h.Rules(ctx, nil) {
+			if err != nil {
+				return err
+			}
+			if f := r.Family(); f == unix.AF_INET || f == unix.AF_INET6 {
+				rules.set(st.gen, ruleKey(r.Bytes()), struct{}{})
+			}
+		}
+		calm, err := quiet(ctx, w)
+		if err != nil {
+			return err
+		}
+		if !calm {
+			return fmt.Errorf("rules: %w", errChanged)
+		}
+		st.rules = rules
+		return nil
+	})
+}
+
+// quiet reports whether no notification (and no overrun) arrived on w
+// since the last call: it asks for a barrier and reads up to it. The
+// kernel answers the barrier after every notification it had queued.
+func quiet(ctx context.Context, w *rtm.Monitor) (bool, error) {
+	id, err := w.Sync()
+	if err != nil {
+		return false, err
+	}
+	calm := true
+	for ev, err := range w.Events(ctx) {
+		switch {
+		case err != nil:
+			return false, err
+		case ev.Overrun:
+			// The barrier's answer may be lost with the rest: the next
+			// call asks for another and reads past what is left.
+			return false, nil
+		case ev.Sync == id:
+			return calm, nil
+		case ev.Sync == 0:
+			calm = false
+		}
+	}
+	return false, errors.New("ipdb: the witness's event stream ended")
 }
 
 // loadRoutes reads the routes sc selects into st, replacing any st had:

@@ -59,6 +59,32 @@ func nthAddr(net byte, i int) netip.Addr {
 
 var churnKinds = []churnKind{
 	{
+		name: "rules",
+		kind: KindRules,
+		n:    1000,
+		stable: func(bt *rtm.Batch, _ int32, i int) error {
+			return bt.RuleAdd(rtm.RuleSpec{Src: netip.PrefixFrom(nthAddr(1, i), 32), Table: 100, Priority: rtm.Some(uint32(1000 + i))})
+		},
+		churn: func(ctx context.Context, h *rtm.Handle, _ int32, i int) error {
+			// Before the stable rules, so that their positions shift.
+			s := rtm.RuleSpec{Src: netip.PrefixFrom(nthAddr(2, i%4096), 32), Table: 100, Priority: rtm.Some(uint32(500))}
+			if err := h.RuleAdd(ctx, s); err != nil {
+				return err
+			}
+			return h.RuleDel(ctx, s)
+		},
+		count: func(s *Snapshot, _ int32) int {
+			n := 0
+			for _, r := range s.Rules() {
+				if inStable(r.Src().Addr()) {
+					n++
+				}
+			}
+			return n
+		},
+		isStable: func(e Event) bool { r, ok := e.Rule(); return ok && inStable(r.Src().Addr()) },
+	},
+	{
 		name: "links",
 		kind: KindLinks,
 		n:    300,
