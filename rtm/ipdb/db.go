@@ -207,7 +207,7 @@ func (db *DB) Snapshot() *Snapshot {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.snap == nil {
-		db.snap = &Snapshot{st: db.st.freeze(), sc: &db.opts.scope}
+		db.snap = &Snapshot{st: db.st.freeze(), sc: db.opts.scope}
 	}
 	return db.snap
 }

@@ -85,8 +85,8 @@ func checkTables(opt string, tables []uint32) error {
 	return nil
 }
 
-// scope is what a database mirrors. Its zero value, as a nil *scope, is
-// everything.
+// scope is what a database mirrors. Its zero value, like a nil *scope,
+// is everything.
 type scope struct {
 	kinds Kind     // zero: every kind
 	only  []uint32 // if not empty, the only route tables mirrored

@@ -27,7 +27,9 @@ var ErrNotFound = errors.New("ipdb: not found")
 // [Snapshot.Route] fails with [ErrNotMirrored].
 type Snapshot struct {
 	st state
-	sc *scope // what the database mirrors; nil for everything
+	// sc is what the database mirrors (a copy: a snapshot must not keep
+	// the database alive).
+	sc scope
 }
 
 // LinkByName returns the link of that name.
