@@ -4,11 +4,22 @@
 //
 // [Open] subscribes to RTNL notifications first, then loads every object
 // (routes of every table), then applies the notifications that arrived
-// meanwhile, so that no change is missed. When the kernel reports an
-// overrun (its queue of notifications for the database overflowed), the
-// database subscribes afresh, reads everything again, compares, and
-// posts the differences as synthetic events: after any storm it equals
-// the kernel's state. It also repairs what the kernel changes without
+// meanwhile, so that no change is missed. Each table comes from one
+// consistent dump: a dump the kernel flags as interrupted by concurrent
+// changes, that shows an object twice, or (for rules, whose dumps the
+// kernel never flags) during which a rule changed, is taken again a few
+// times, and
+// if none is consistent the load fails with [ErrInconsistent] rather
+// than leave a table incomplete or empty. [WithKinds], [WithRouteTables]
+// and [WithoutRouteTables] (pyroute2's ignore_rtables) limit what is
+// loaded and followed, so that a short-lived process pays only for what
+// it uses.
+//
+// When the kernel reports an overrun (its queue of notifications for the
+// database overflowed), the database subscribes afresh, reads everything
+// again, compares, and posts the differences as synthetic events: after
+// any storm it equals the kernel's state. A resynchronisation that fails
+// is posted as an [EventResyncFailed] event and tried again. It also repairs what the kernel changes without
 // notice: the IPv4 routes flushed when a link goes down or an address
 // goes, the routes and addresses that go with a deleted link, bridge
 // ports' states, veth peers.
