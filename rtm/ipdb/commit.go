@@ -18,7 +18,7 @@ type Step struct {
 	// Index is the step's position in the commit, from 0.
 	Index int
 	// Stage is the step's stage: "create", "attributes", "ports",
-	// "addresses", "routes", "rules" or "remove".
+	// "addresses", "neighbours", "routes", "rules" or "remove".
 	Stage string
 	// Change is what the step changes.
 	Change Change
@@ -64,12 +64,13 @@ const (
 	stageAttrs
 	stagePorts
 	stageAddrs
+	stageNeighs
 	stageRoutes
 	stageRules
 	stageRemove
 )
 
-var stageNames = [...]string{"create", "attributes", "ports", "addresses", "routes", "rules", "remove"}
+var stageNames = [...]string{"create", "attributes", "ports", "addresses", "neighbours", "routes", "rules", "remove"}
 
 // step is a planned change: the request that makes it and those that undo
 // it, computed from the state before the commit.
@@ -91,40 +92,95 @@ type step struct {
 	// have applied some of its attributes.
 	undo       func(bt *rtm.Batch) error
 	undoFailed bool
+	// conflict, if set, tells whether the kernel's refusal of the step
+	// means that another writer changed its object after the plan was
+	// made, and returns the *ConflictError that says so.
+	conflict func(err error) error
 }
 
-// world is the state a plan starts from: the kernel's, read afresh, for
-// Commit; the database's for Review and snapshot mode.
+// ErrConflict is matched by errors.Is when a commit failed because
+// another writer changed an object the transaction changes, between the
+// moment the commit planned (from the database, caught up with the
+// kernel) and the moment the kernel applied the step: a route, address,
+// rule, neighbour or interface created or removed meanwhile. The commit
+// was rolled back; planning again sees the other writer's change. Changes
+// by others to objects the transaction does not touch never fail a
+// commit.
+var ErrConflict = errors.New("ipdb: conflict with another writer")
+
+// ConflictError is a step refused by the kernel because another writer
+// changed its object meanwhile. errors.Is matches it with ErrConflict and
+// with the kernel's errno (unix.EEXIST, unix.ENOENT, ...).
+type ConflictError struct {
+	// Object is the object: "route 10.0.0.0/24 table 254", "interface
+	// veth0", "rule priority 100".
+	Object string
+	// Change is what happened to it: "created" (an add found it there)
+	// or "removed" (a change or removal did not find it).
+	Change string
+	// Err is the kernel's error.
+	Err error
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("ipdb: %s was %s by another writer since the commit was planned: %v", e.Object, e.Change, e.Err)
+}
+
+// Is reports whether target is ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Unwrap returns the kernel's error.
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// createdMeanwhile classifies the failure of an add whose object the
+// plan did not see: EEXIST means another writer created it.
+func createdMeanwhile(object string) func(error) error {
+	return func(err error) error {
+		if errors.Is(err, unix.EEXIST) {
+			return &ConflictError{Object: object, Change: "created", Err: err}
+		}
+		return nil
+	}
+}
+
+// removedMeanwhile classifies the failure of a change or removal of an
+// object the plan saw: the kernel's "no such object" errors mean another
+// writer removed it (or changed what identifies it).
+func removedMeanwhile(object string) func(error) error {
+	return func(err error) error {
+		for _, e := range []unix.Errno{unix.ENOENT, unix.ESRCH, unix.ENODEV, unix.EADDRNOTAVAIL} {
+			if errors.Is(err, e) {
+				return &ConflictError{Object: object, Change: "removed", Err: err}
+			}
+		}
+		return nil
+	}
+}
+
+// world is the state a plan starts from: a snapshot of the database,
+// taken once the database has caught up with the kernel (for Commit and
+// Plan) or as it is (for Review and snapshot mode), and the changes the
+// plan made to it so far. Every lookup is indexed: planning a change
+// costs the same at ten routes and at a million.
 type world struct {
-	links  []rtm.Link
-	addrs  []rtm.Addr
-	routes []rtm.RouteSpec // of the tables the transaction touches
-	rules  []rtm.RuleSpec  // by priority
-	// routesVia returns the IPv4 routes through a device, not installed
-	// by the kernel: those it flushes when the device goes down.
-	routesVia func(index int32) ([]rtm.RouteSpec, error)
-	// routesFrom returns the routes with a preferred source, which the
-	// kernel flushes with the address.
-	routesFrom func(a netip.Addr) ([]rtm.RouteSpec, error)
+	snap *Snapshot
+	// routes holds the routes of the destinations the plan changed, by
+	// destination in a table: they replace the snapshot's.
+	routes map[prefixKey][]rtm.RouteSpec
+	// rules, once read, are the rules by priority, as the plan left them.
+	rules       []rtm.RuleSpec
+	rulesLoaded bool
+	// hasPrefSrc, if set, reports whether any route may have a as its
+	// preferred source, which spares the scan of every route when none
+	// has.
+	hasPrefSrc func(a netip.Addr) bool
 }
 
-func (w *world) link(name string) (rtm.Link, bool) {
-	for _, l := range w.links {
-		if l.NameIs(name) {
-			return l, true
-		}
-	}
-	return rtm.Link{}, false
-}
+func newWorld(s *Snapshot) *world { return &world{snap: s, routes: map[prefixKey][]rtm.RouteSpec{}} }
 
-func (w *world) linkByIndex(i int32) (rtm.Link, bool) {
-	for _, l := range w.links {
-		if l.Index() == i {
-			return l, true
-		}
-	}
-	return rtm.Link{}, false
-}
+func (w *world) link(name string) (rtm.Link, bool) { return w.snap.LinkByName(name) }
+
+func (w *world) linkByIndex(i int32) (rtm.Link, bool) { return w.snap.LinkByIndex(i) }
 
 type tableKey struct {
 	family uint8
@@ -139,114 +195,103 @@ func tableOf(s *rtm.RouteSpec) tableKey {
 	return tableKey{family(s.Dst.Addr()), t}
 }
 
-// needs says what a plan reads.
-func (tx *Tx) needs(ops []op) (addrs, rules bool, tables map[tableKey]bool) {
-	tables = map[tableKey]bool{}
-	for i := range ops {
-		switch ops[i].kind {
-		case opAddrAdd, opAddrDel:
-			addrs = true
-		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel:
-			tables[tableOf(&ops[i].route)] = true
-		case opRuleAdd, opRuleDel:
-			rules = true
-		}
-	}
-	return
+// destOf returns the destination in its table that a spec designates:
+// the key the database files its routes by.
+func destOf(s *rtm.RouteSpec) prefixKey {
+	t := tableOf(s)
+	return prefixKey{table: t.table, family: t.family, bits: uint8(s.Dst.Bits()), dst: keyAddr(s.Dst.Addr())}
 }
 
-// freshWorld reads what the plan of ops needs from the kernel.
-func (tx *Tx) freshWorld(ctx context.Context, ops []op) (*world, error) {
-	h := tx.db.h
-	w := &world{}
-	var err error
-	if w.links, err = rtm.Collect(h.Links(ctx, nil)); err != nil {
-		return nil, err
+// routesAt returns the routes to k's destination, as the plan left them.
+// The caller must not modify the slice: setRoutesAt replaces it.
+func (w *world) routesAt(k prefixKey, dst netip.Prefix) []rtm.RouteSpec {
+	if rs, ok := w.routes[k]; ok {
+		return rs
 	}
-	addrs, rules, tables := tx.needs(ops)
-	if addrs {
-		if w.addrs, err = rtm.Collect(h.Addrs(ctx, nil)); err != nil {
-			return nil, err
-		}
+	var out []rtm.RouteSpec
+	for r := range w.snap.Routes(&RouteQuery{Table: k.table, Dst: dst}) {
+		out = append(out, routeSpecOf(r))
 	}
-	for t := range tables {
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: t.family, Table: t.table}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) {
-				w.routes = append(w.routes, routeSpecOf(r))
-			}
-		}
-	}
-	if rules {
-		rs, err := rtm.Collect(h.Rules(ctx, nil))
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
+	w.routes[k] = out
+	return out
+}
+
+func (w *world) setRoutesAt(k prefixKey, rs []rtm.RouteSpec) { w.routes[k] = rs }
+
+// ruleList returns the rules by priority, as the plan left them.
+func (w *world) ruleList() []rtm.RuleSpec {
+	if !w.rulesLoaded {
+		for _, r := range w.snap.Rules() {
 			w.rules = append(w.rules, ruleSpecOf(r))
 		}
 		sortRules(w.rules)
+		w.rulesLoaded = true
 	}
-	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET, OutIndex: index}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) && r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
-				out = append(out, routeSpecOf(r))
-			}
-		}
-		return out, nil
-	}
-	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) && r.PrefSrc() == a && r.Protocol() != unix.RTPROT_KERNEL {
-				out = append(out, routeSpecOf(r))
-			}
-		}
-		return out, nil
-	}
-	return w, nil
+	return w.rules
 }
 
-// snapshotWorld takes what the plan of ops needs from a snapshot.
-func (tx *Tx) snapshotWorld(s *Snapshot, ops []op) *world {
-	w := &world{links: s.Links(), addrs: s.Addrs(0, 0)}
-	_, _, tables := tx.needs(ops)
-	for t := range tables {
-		for r := range s.Routes(&RouteQuery{Family: t.family, Table: t.table}) {
-			w.routes = append(w.routes, routeSpecOf(r))
+// addrsOf returns the addresses of an interface: one shard's read.
+func (w *world) addrsOf(index int32) []rtm.Addr { return w.snap.Addrs(index, 0) }
+
+// routesVia returns the IPv4 routes through a device, not installed by
+// the kernel: those it flushes when the device goes down. Bringing a
+// device down changes every route through it, so reading them all is in
+// proportion; the database has no index by device, and this scans.
+func (w *world) routesVia(index int32) []rtm.RouteSpec {
+	var out []rtm.RouteSpec
+	for r := range w.snap.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
+		if r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+			out = append(out, routeSpecOf(r))
 		}
 	}
-	for _, r := range s.Rules() {
-		w.rules = append(w.rules, ruleSpecOf(r))
+	return out
+}
+
+// routesFrom returns the routes with a preferred source, which the
+// kernel flushes with the address.
+func (w *world) routesFrom(a netip.Addr) []rtm.RouteSpec {
+	if w.hasPrefSrc != nil && !w.hasPrefSrc(a) {
+		return nil
 	}
-	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
-			if r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
-				out = append(out, routeSpecOf(r))
-			}
+	var out []rtm.RouteSpec
+	for r := range w.snap.Routes(&RouteQuery{Family: unix.AF_INET, PrefSrc: a}) {
+		if r.Protocol() != unix.RTPROT_KERNEL {
+			out = append(out, routeSpecOf(r))
 		}
-		return out, nil
 	}
-	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, PrefSrc: a}) {
-			if r.Protocol() != unix.RTPROT_KERNEL {
-				out = append(out, routeSpecOf(r))
-			}
+	return out
+}
+
+// currentWorld returns the world a commit plans from: the database's
+// state once it has applied every notification the kernel queued before
+// the call, so that it holds whatever any writer changed until now.
+// Nothing is read again from the kernel: a commit costs in proportion
+// to its changes, and no dump can be interrupted by another writer. If
+// the database has stopped following the kernel, its state is stale:
+// the kernel's is read afresh instead.
+func (tx *Tx) currentWorld(ctx context.Context) (*world, error) {
+	db := tx.db
+	if err := db.barrier(ctx); err != nil {
+		return nil, fmt.Errorf("ipdb: waiting for the database to catch up before planning: %w", err)
+	}
+	if db.Err() != nil {
+		st, err := load(ctx, db.h, 0)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		w := newWorld(&Snapshot{st: *st})
+		w.hasPrefSrc = func(a netip.Addr) bool { return st.prefsrc[a] > 0 }
+		return w, nil
 	}
-	return w
+	w := newWorld(db.Snapshot())
+	w.hasPrefSrc = func(a netip.Addr) bool {
+		// The counts are the writer's, and may be newer than the
+		// snapshot: a route they no longer count is gone anyway.
+		db.mu.Lock()
+		defer db.mu.Unlock()
+		return db.st.prefsrc[a] > 0
+	}
+	return w, nil
 }
 
 func sortRules(rs []rtm.RuleSpec) {
@@ -299,17 +344,28 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 	return p, nil
 }
 
+// op plans one op: one of an interface, or one that belongs to none.
 func (p *planner) op(o *op) error {
+	if o.ref == noIface {
+		return p.objectOp(o)
+	}
+	return p.ifaceOp(o)
+}
+
+// ifaceOp plans an op of an interface of the transaction.
+func (p *planner) ifaceOp(o *op) error {
 	ref := o.ref
 	obj := func() string { return "interface " + p.ifname(ref) }
 	// A new interface has no old values: an empty message reads as zeros.
 	old, _ := rtm.LinkFromBytes(make([]byte, unix.SizeofIfInfomsg))
 	existing := false
-	if ref >= 0 && !p.ifaces[ref].created {
+	if !p.ifaces[ref].created {
 		if l, ok := p.w.linkByIndex(p.ifaces[ref].index); ok {
 			old, existing = l, true
 		}
 	}
+	first := len(p.steps)
+	defer func() { p.classify(o, first, existing, obj()) }()
 	set := func(field, from, to string, spec func(index int32) rtm.LinkSpec, restore func(index int32) rtm.LinkSpec) {
 		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: field, Old: from, New: to}, undoFailed: true}
 		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(spec(p.index(ref))) }
@@ -379,10 +435,7 @@ func (p *planner) op(o *op) error {
 		}
 		var restore []rtm.RouteSpec
 		if existing && wasUp && !o.flag {
-			var err error
-			if restore, err = p.w.routesVia(old.Index()); err != nil {
-				return err
-			}
+			restore = p.w.routesVia(old.Index())
 		}
 		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: "state", Old: from, New: to}, undoFailed: true}
 		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Up: rtm.Some(o.flag)}) }
@@ -469,9 +522,11 @@ func (p *planner) op(o *op) error {
 		want := o.addr.Prefix
 		var cur rtm.Addr
 		found := false
+		var addrs []rtm.Addr
 		if existing {
-			for _, a := range p.w.addrs {
-				if a.Index() == p.ifaces[ref].index && addrPrefix(a) == want {
+			addrs = p.w.addrsOf(p.ifaces[ref].index)
+			for _, a := range addrs {
+				if addrPrefix(a) == want {
 					cur, found = a, true
 					break
 				}
@@ -486,17 +541,14 @@ func (p *planner) op(o *op) error {
 			// Deleting a primary address deletes its secondaries, and the
 			// routes that used it as source go with it.
 			if cur.Flags()&unix.IFA_F_SECONDARY == 0 {
-				for _, a := range p.w.addrs {
-					if a.Index() == cur.Index() && a.Flags()&unix.IFA_F_SECONDARY != 0 &&
+				for _, a := range addrs {
+					if a.Flags()&unix.IFA_F_SECONDARY != 0 &&
 						addrPrefix(a).Masked() == want.Masked() {
 						readd = append(readd, addrSpecOf(a))
 					}
 				}
 			}
-			var err error
-			if routes, err = p.w.routesFrom(cur.IP()); err != nil {
-				return err
-			}
+			routes = p.w.routesFrom(cur.IP())
 		}
 		del := addrDelSpec(cur)
 		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "-ipaddr", Old: want.String()},
@@ -514,11 +566,91 @@ func (p *planner) op(o *op) error {
 				}
 				return nil
 			}})
+	case opNeighAdd:
+		spec := o.neigh
+		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "+neigh", New: describeNeigh(&spec)},
+			do: func(bt *rtm.Batch) error {
+				s := spec
+				s.Index = p.index(ref)
+				return bt.NeighAdd(s)
+			},
+			undo: func(bt *rtm.Batch) error {
+				return bt.NeighDel(rtm.NeighSpec{Index: p.index(ref), Dst: spec.Dst})
+			}})
+	case opNeighDel:
+		var cur rtm.Neigh
+		found := false
+		if existing {
+			cur, found = p.w.snap.Neigh(p.ifaces[ref].index, o.neigh.Dst)
+		}
+		if !found {
+			return fmt.Errorf("ipdb: %s has no neighbour %v: %w", obj(), o.neigh.Dst, ErrNotFound)
+		}
+		prev := neighSpecOf(cur)
+		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "-neigh", Old: describeNeigh(&prev)},
+			do:   func(bt *rtm.Batch) error { return bt.NeighDel(rtm.NeighSpec{Index: prev.Index, Dst: prev.Dst}) },
+			undo: func(bt *rtm.Batch) error { return bt.NeighReplace(prev) }})
+	case opLinkDel:
+		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
+			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+	}
+	return nil
+}
+
+// classify says, for the steps an interface's op planned from first on,
+// which refusals by the kernel mean that another writer changed the
+// interface meanwhile: it was removed, or the name or address the op
+// creates was taken.
+func (p *planner) classify(o *op, first int, existing bool, obj string) {
+	var created func(error) error
+	switch o.kind {
+	case opCreate, opTunTap:
+		if _, taken := p.w.link(p.ifname(o.ref)); !taken {
+			created = createdMeanwhile(obj)
+		}
+	case opNeighAdd:
+		if existing {
+			if _, had := p.w.snap.Neigh(p.ifaces[o.ref].index, o.neigh.Dst); !had {
+				created = createdMeanwhile("neighbour " + o.neigh.Dst.String() + " of " + obj)
+			}
+		}
+	case opAddrAdd:
+		if existing && !slices.ContainsFunc(p.w.addrsOf(p.ifaces[o.ref].index), func(a rtm.Addr) bool { return addrPrefix(a) == o.addr.Prefix }) {
+			created = createdMeanwhile("address " + o.addr.Prefix.String() + " of " + obj)
+		}
+	}
+	var removed func(error) error
+	if existing {
+		removed = removedMeanwhile(obj)
+	}
+	for i := first; i < len(p.steps); i++ {
+		p.steps[i].conflict = func(err error) error {
+			for _, f := range []func(error) error{created, removed} {
+				if f != nil {
+					if ce := f(err); ce != nil {
+						return ce
+					}
+				}
+			}
+			return nil
+		}
+	}
+}
+
+// objectOp plans an op that belongs to no interface: a route or a rule.
+func (p *planner) objectOp(o *op) error {
+	switch o.kind {
 	case opRouteAdd:
 		spec := o.route
 		dev := o.dev
-		p.w.routes = append(p.w.routes, spec)
-		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)},
+		k := destOf(&spec)
+		rs := p.w.routesAt(k, spec.Dst)
+		// A route already in spec's slot makes the kernel refuse the add:
+		// that is the transaction's own error, not another writer's.
+		taken := slices.ContainsFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(&spec, &r, true) })
+		p.w.setRoutesAt(k, append(slices.Clip(rs), spec))
+		obj := routeObject(&spec)
+		s := step{stage: stageRoutes, change: Change{Object: obj, Action: "+route", New: describeRoute(&spec)},
 			do: func(bt *rtm.Batch) error {
 				s := spec
 				if dev >= 0 {
@@ -532,13 +664,17 @@ func (p *planner) op(o *op) error {
 					s.OutIndex = p.index(dev)
 				}
 				return bt.RouteDel(s)
-			}})
+			}}
+		if !taken {
+			s.conflict = createdMeanwhile(obj)
+		}
+		p.add(s)
 	case opRouteChange, opNextHopAdd, opNextHopDel:
-		i, ok := p.findRoute(&o.route, true)
+		k, rs, i, ok := p.findRoute(&o.route, true)
 		if !ok {
 			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
 		}
-		prev := p.w.routes[i]
+		prev := rs[i]
 		next := o.route
 		action := "~route"
 		switch o.kind {
@@ -563,65 +699,80 @@ func (p *planner) op(o *op) error {
 			}
 			setHops(&next, hops)
 		}
-		p.w.routes[i] = next
+		rs = slices.Clone(rs)
+		rs[i] = next
+		p.w.setRoutesAt(k, rs)
 		changes := diffRouteSpecs(&prev, &next, action, o)
 		// A change, not a replace: a route deleted since the plan was
 		// made fails the commit rather than being created again.
 		p.add(step{stage: stageRoutes, change: changes,
-			do:   func(bt *rtm.Batch) error { return bt.RouteChange(next) },
-			undo: func(bt *rtm.Batch) error { return bt.RouteReplace(prev) }})
+			do:       func(bt *rtm.Batch) error { return bt.RouteChange(next) },
+			undo:     func(bt *rtm.Batch) error { return bt.RouteReplace(prev) },
+			conflict: removedMeanwhile(routeObject(&prev))})
 	case opRouteDel:
-		i, ok := p.findRoute(&o.route, false)
+		k, rs, i, ok := p.findRoute(&o.route, false)
 		if !ok {
 			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
 		}
-		prev := p.w.routes[i]
-		p.w.routes = slices.Delete(p.w.routes, i, i+1)
+		prev := rs[i]
+		p.w.setRoutesAt(k, slices.Delete(slices.Clone(rs), i, i+1))
 		del := keyOfSpec(&prev)
 		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)},
-			do:   func(bt *rtm.Batch) error { return bt.RouteDel(del) },
-			undo: func(bt *rtm.Batch) error { return bt.RouteAdd(prev) }})
+			do:       func(bt *rtm.Batch) error { return bt.RouteDel(del) },
+			undo:     func(bt *rtm.Batch) error { return bt.RouteAdd(prev) },
+			conflict: removedMeanwhile(routeObject(&prev))})
 	case opRuleAdd:
 		spec := o.rule
-		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
+		rules := p.w.ruleList()
+		s := step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
 			do:   func(bt *rtm.Batch) error { return bt.RuleAdd(spec) },
-			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }})
+			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }}
+		if !slices.ContainsFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(&spec, &r) }) {
+			s.conflict = createdMeanwhile(ruleObject(&spec))
+		}
+		p.w.rules = append(rules, spec)
+		sortRules(p.w.rules)
+		p.add(s)
 	case opRuleDel:
-		i := slices.IndexFunc(p.w.rules, func(r rtm.RuleSpec) bool { return ruleMatches(&o.rule, &r) })
+		rules := p.w.ruleList()
+		i := slices.IndexFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(&o.rule, &r) })
 		if i < 0 {
 			return fmt.Errorf("ipdb: %s: %w", ruleObject(&o.rule), ErrNotFound)
 		}
-		prev := p.w.rules[i]
-		p.w.rules = slices.Delete(p.w.rules, i, i+1)
+		prev := rules[i]
+		p.w.rules = slices.Delete(rules, i, i+1)
 		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&prev), Action: "-rule"},
-			do:   func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
-			undo: func(bt *rtm.Batch) error { return bt.RuleAdd(prev) }})
-	case opLinkDel:
-		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
-			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+			do:       func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
+			undo:     func(bt *rtm.Batch) error { return bt.RuleAdd(prev) },
+			conflict: removedMeanwhile(ruleObject(&prev))})
+	default:
+		return fmt.Errorf("ipdb: internal error: operation %d recorded without its interface", o.kind)
 	}
 	return nil
 }
 
-// findRoute finds the route s designates: by destination and table, and
-// by every other key field s sets (in slot mode, TOS and priority as
-// given, zero included).
-func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (int, bool) {
-	t := tableOf(s)
-	for i := range p.w.routes {
-		r := &p.w.routes[i]
-		switch {
-		case r.Dst != s.Dst || tableOf(r) != t,
-			slot && (r.TOS != s.TOS || r.Priority != s.Priority),
-			!slot && s.Priority != 0 && r.Priority != s.Priority,
-			!slot && s.TOS != 0 && r.TOS != s.TOS,
-			!slot && s.Gateway.IsValid() && r.Gateway != s.Gateway,
-			!slot && s.OutIndex != 0 && r.OutIndex != s.OutIndex:
-			continue
-		}
-		return i, true
+// findRoute finds the route s designates: by destination and table (one
+// lookup), and by every other key field s sets (in slot mode, TOS and
+// priority as given, zero included). It returns the routes to s's
+// destination and the route's position among them.
+func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (k prefixKey, rs []rtm.RouteSpec, i int, ok bool) {
+	k = destOf(s)
+	rs = p.w.routesAt(k, s.Dst)
+	i = slices.IndexFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(s, &r, slot) })
+	return k, rs, i, i >= 0
+}
+
+func routeMatches(s, r *rtm.RouteSpec, slot bool) bool {
+	switch {
+	case r.Dst != s.Dst,
+		slot && (r.TOS != s.TOS || r.Priority != s.Priority),
+		!slot && s.Priority != 0 && r.Priority != s.Priority,
+		!slot && s.TOS != 0 && r.TOS != s.TOS,
+		!slot && s.Gateway.IsValid() && r.Gateway != s.Gateway,
+		!slot && s.OutIndex != 0 && r.OutIndex != s.OutIndex:
+		return false
 	}
-	return 0, false
+	return true
 }
 
 func hopsOfSpec(s *rtm.RouteSpec) []rtm.NextHopSpec {
@@ -681,8 +832,8 @@ type Change struct {
 	// 254", "rule priority 100".
 	Object string
 	// Action is "create", "remove", "set", "+ipaddr", "-ipaddr",
-	// "+port", "-port", "+route", "-route", "~route" (a changed route),
-	// "+nh", "-nh", "+rule" or "-rule".
+	// "+port", "-port", "+neigh", "-neigh", "+route", "-route", "~route"
+	// (a changed route), "+nh", "-nh", "+rule" or "-rule".
 	Action string
 	// Field names the changed setting of a "set" or "~route": "mtu",
 	// "name", "gateway", "metrics.mtu", "nexthops", ...
@@ -746,6 +897,14 @@ func describeRoute(s *rtm.RouteSpec) string {
 		fmt.Fprintf(&b, " metric %d", s.Priority)
 	}
 	return b.String()
+}
+
+func describeNeigh(s *rtm.NeighSpec) string {
+	d := s.Dst.String()
+	if len(s.LLAddr) > 0 {
+		d += " lladdr " + s.LLAddr.String()
+	}
+	return d
 }
 
 func ruleObject(s *rtm.RuleSpec) string {
@@ -813,7 +972,7 @@ func (tx *Tx) Review() Review {
 	if err != nil {
 		return Review{Err: err}
 	}
-	p, err := plan(tx.snapshotWorld(tx.db.Snapshot(), ops), ops, refs)
+	p, err := plan(newWorld(tx.db.Snapshot()), ops, refs)
 	if err != nil {
 		return Review{Err: err}
 	}
@@ -824,14 +983,15 @@ func (tx *Tx) Review() Review {
 	return r
 }
 
-// Plan returns the steps Commit would apply now, planned against the
-// kernel's current state, without applying them.
+// Plan returns the steps Commit would apply now, without applying them:
+// planned, as Commit plans, against the database once it has caught up
+// with every change the kernel made until now.
 func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
 	ops, refs, _, err := tx.take(false)
 	if err != nil {
 		return nil, err
 	}
-	w, err := tx.freshWorld(ctx, ops)
+	w, err := tx.currentWorld(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -844,10 +1004,14 @@ func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
 
 func (p *planner) public() []Step {
 	out := make([]Step, len(p.steps))
-	for i, s := range p.steps {
-		out[i] = Step{Index: i, Stage: stageNames[s.stage], Change: s.change}
+	for i := range p.steps {
+		out[i] = p.stepAt(i)
 	}
 	return out
+}
+
+func (p *planner) stepAt(i int) Step {
+	return Step{Index: i, Stage: stageNames[p.steps[i].stage], Change: p.steps[i].change}
 }
 
 // Commit applies the transaction and closes it. Changes go in dependency
@@ -856,8 +1020,17 @@ func (p *planner) public() []Step {
 // one batch, each change confirmed by the kernel's acknowledgement. If a
 // change fails or a hook vetoes it, every change already applied is
 // undone, in reverse order, and Commit returns a *CommitError naming the
-// step, with the rollback's own error if it failed too. The inverses are
-// computed from the kernel's state read at the start of the commit.
+// step, with the rollback's own error if it failed too.
+//
+// The plan and the inverses are computed from the database, once it has
+// applied every notification the kernel queued before Commit was called
+// (a barrier in the notification stream): nothing is read again from the
+// kernel, so a commit costs in proportion to its changes, whatever the
+// size of the tables, and other writers changing other objects meanwhile
+// cannot make it fail. If another writer changes an object of the
+// transaction between the plan and the step (creates a route it adds,
+// removes an address it deletes), the kernel refuses the step and the
+// commit rolls back with a *ConflictError, matched by ErrConflict.
 //
 // When Commit returns, the database shows the outcome: a snapshot taken
 // then has every change of a successful commit, and none of a rolled
@@ -904,8 +1077,8 @@ func (tx *Tx) apply(ctx context.Context) error {
 	}
 	var w *world
 	if tx.mode == SnapshotMode {
-		w = tx.snapshotWorld(tx.db.Snapshot(), ops)
-	} else if w, err = tx.freshWorld(ctx, ops); err != nil {
+		w = newWorld(tx.db.Snapshot())
+	} else if w, err = tx.currentWorld(ctx); err != nil {
 		return err
 	}
 	p, err := plan(w, ops, refs)
@@ -935,7 +1108,12 @@ func (tx *Tx) apply(ctx context.Context) error {
 func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) error {
 	var applied []int // steps applied, in order
 	fail := func(i int, err error) error {
-		return &CommitError{Step: p.public()[i], Err: err, Rollback: p.rollback(ctx, h, applied)}
+		if c := p.steps[i].conflict; c != nil {
+			if ce := c(err); ce != nil {
+				err = ce
+			}
+		}
+		return &CommitError{Step: p.stepAt(i), Err: err, Rollback: p.rollback(ctx, h, applied)}
 	}
 	for lo := 0; lo < len(p.steps); {
 		hi := lo
@@ -1002,7 +1180,7 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 		}
 		for i := lo; i < hi; i++ {
 			for _, hook := range hooks {
-				if err := hook(p.public()[i]); err != nil {
+				if err := hook(p.stepAt(i)); err != nil {
 					return fail(i, fmt.Errorf("vetoed by a commit hook: %w", err))
 				}
 			}

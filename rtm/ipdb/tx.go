@@ -100,11 +100,19 @@ const (
 	opRuleAdd
 	opRuleDel
 	opLinkDel
+	opNeighAdd
+	opNeighDel
 )
 
+// noIface is the interface of an operation that belongs to none: a
+// route or a rule recorded through Routes or Rules.
+const noIface = -1
+
 type op struct {
-	kind   opKind
-	ref    int // interface, for interface ops
+	kind opKind
+	// ref is the interface the op changes (an index in Tx.ifaces), or
+	// noIface for a route or rule change, which belongs to no interface.
+	ref    int
 	other  int // the master, for opMaster; -1 for none
 	create rtm.LinkSpec
 	tuntap rtm.TunTap
@@ -117,6 +125,7 @@ type op struct {
 	dev    int // interface the route goes out of, or -1
 	hop    rtm.NextHopSpec
 	rule   rtm.RuleSpec
+	neigh  rtm.NeighSpec
 }
 
 // Begin opens a transaction in the database's mode (an explicit one in
@@ -462,7 +471,29 @@ func (i *Iface) DelPort(port *Iface) *Iface {
 // AddRoute adds a route out of this interface (its OutIndex is set at
 // commit, once the interface exists).
 func (i *Iface) AddRoute(s rtm.RouteSpec) *Iface {
-	i.tx.record(op{kind: opRouteAdd, route: s, dev: i.ref}, checkRoute(s))
+	i.tx.record(op{kind: opRouteAdd, ref: noIface, route: s, dev: i.ref}, checkRoute(s))
+	return i
+}
+
+// AddNeigh adds a neighbour (an ARP or NDP entry) on this interface
+// with every setting of s (permanent unless s.State says otherwise);
+// s.Index is ignored.
+func (i *Iface) AddNeigh(s rtm.NeighSpec) *Iface {
+	var bad error
+	if !s.Dst.IsValid() {
+		bad = errors.New("neighbour without an address")
+	}
+	i.tx.record(op{kind: opNeighAdd, ref: i.ref, neigh: s}, bad)
+	return i
+}
+
+// DelNeigh deletes the neighbour of this interface with that address.
+func (i *Iface) DelNeigh(dst netip.Addr) *Iface {
+	var bad error
+	if !dst.IsValid() {
+		bad = errors.New("neighbour without an address")
+	}
+	i.tx.record(op{kind: opNeighDel, ref: i.ref, neigh: rtm.NeighSpec{Dst: dst}}, bad)
 	return i
 }
 
@@ -485,7 +516,7 @@ func checkRoute(s rtm.RouteSpec) error {
 
 // Add adds a route.
 func (r *Routes) Add(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteAdd, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteAdd, ref: noIface, route: s, dev: -1}, checkRoute(s))
 	return r
 }
 
@@ -493,27 +524,27 @@ func (r *Routes) Add(s rtm.RouteSpec) *Routes {
 // priority) by s: gateway, device, metrics, next hops. The route must
 // exist.
 func (r *Routes) Change(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteChange, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteChange, ref: noIface, route: s, dev: -1}, checkRoute(s))
 	return r
 }
 
 // Remove deletes the first route s matches (by destination and table,
 // and by every other key field s sets: priority, TOS, gateway, device).
 func (r *Routes) Remove(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteDel, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteDel, ref: noIface, route: s, dev: -1}, checkRoute(s))
 	return r
 }
 
 // AddNextHop adds a hop to the route in s's slot, making it multipath.
 func (r *Routes) AddNextHop(s rtm.RouteSpec, nh rtm.NextHopSpec) *Routes {
-	r.tx.record(op{kind: opNextHopAdd, route: s, hop: nh, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opNextHopAdd, ref: noIface, route: s, hop: nh, dev: -1}, checkRoute(s))
 	return r
 }
 
 // DelNextHop removes the hop through gw (and index, if not zero) from the
 // multipath route in s's slot.
 func (r *Routes) DelNextHop(s rtm.RouteSpec, gw netip.Addr, index int32) *Routes {
-	r.tx.record(op{kind: opNextHopDel, route: s, hop: rtm.NextHopSpec{Gateway: gw, OutIndex: index}, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opNextHopDel, ref: noIface, route: s, hop: rtm.NextHopSpec{Gateway: gw, OutIndex: index}, dev: -1}, checkRoute(s))
 	return r
 }
 
@@ -524,11 +555,11 @@ type Rules struct{ tx *Tx }
 func (tx *Tx) Rules() *Rules { return &Rules{tx} }
 
 // Add adds a rule.
-func (r *Rules) Add(s rtm.RuleSpec) *Rules { r.tx.record(op{kind: opRuleAdd, rule: s}, nil); return r }
+func (r *Rules) Add(s rtm.RuleSpec) *Rules { r.tx.record(op{kind: opRuleAdd, ref: noIface, rule: s}, nil); return r }
 
 // Remove deletes the first rule (by priority) that matches every field
 // s sets.
 func (r *Rules) Remove(s rtm.RuleSpec) *Rules {
-	r.tx.record(op{kind: opRuleDel, rule: s}, nil)
+	r.tx.record(op{kind: opRuleDel, ref: noIface, rule: s}, nil)
 	return r
 }
