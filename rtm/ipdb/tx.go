@@ -555,7 +555,10 @@ type Rules struct{ tx *Tx }
 func (tx *Tx) Rules() *Rules { return &Rules{tx} }
 
 // Add adds a rule.
-func (r *Rules) Add(s rtm.RuleSpec) *Rules { r.tx.record(op{kind: opRuleAdd, ref: noIface, rule: s}, nil); return r }
+func (r *Rules) Add(s rtm.RuleSpec) *Rules {
+	r.tx.record(op{kind: opRuleAdd, ref: noIface, rule: s}, nil)
+	return r
+}
 
 // Remove deletes the first rule (by priority) that matches every field
 // s sets.
