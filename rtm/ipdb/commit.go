@@ -92,10 +92,21 @@ type step struct {
 	// have applied some of its attributes.
 	undo       func(bt *rtm.Batch) error
 	undoFailed bool
+	// describe, if set, describes the step instead of change: the
+	// description of a route costs more than planning it, and only a
+	// review, a hook or a failure reads it.
+	describe func() Change
 	// conflict, if set, tells whether the kernel's refusal of the step
 	// means that another writer changed its object after the plan was
 	// made, and returns the *ConflictError that says so.
 	conflict func(err error) error
+}
+
+func (s *step) desc() Change {
+	if s.describe != nil {
+		return s.describe()
+	}
+	return s.change
 }
 
 // ErrConflict is matched by errors.Is when a commit failed because
@@ -133,7 +144,8 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 func (e *ConflictError) Unwrap() error { return e.Err }
 
 // createdMeanwhile classifies the failure of an add whose object the
-// plan did not see: EEXIST means another writer created it.
+// plan did not see: EEXIST means another writer created it. An empty
+// object is the step's.
 func createdMeanwhile(object string) func(error) error {
 	return func(err error) error {
 		if errors.Is(err, unix.EEXIST) {
@@ -204,13 +216,18 @@ func destOf(s *rtm.RouteSpec) prefixKey {
 
 // routesAt returns the routes to k's destination, as the plan left them.
 // The caller must not modify the slice: setRoutesAt replaces it.
-func (w *world) routesAt(k prefixKey, dst netip.Prefix) []rtm.RouteSpec {
+func (w *world) routesAt(k prefixKey) []rtm.RouteSpec {
 	if rs, ok := w.routes[k]; ok {
 		return rs
 	}
 	var out []rtm.RouteSpec
-	for r := range w.snap.Routes(&RouteQuery{Table: k.table, Dst: dst}) {
-		out = append(out, routeSpecOf(r))
+	if g, ok := w.snap.st.routes.get(k); ok {
+		groupEach(g, func(m []byte) bool {
+			if r, err := rtm.RouteFromBytes(m); err == nil {
+				out = append(out, routeSpecOf(r))
+			}
+			return true
+		})
 	}
 	w.routes[k] = out
 	return out
@@ -262,36 +279,40 @@ func (w *world) routesFrom(a netip.Addr) []rtm.RouteSpec {
 	return out
 }
 
-// currentWorld returns the world a commit plans from: the database's
-// state once it has applied every notification the kernel queued before
-// the call, so that it holds whatever any writer changed until now.
-// Nothing is read again from the kernel: a commit costs in proportion
-// to its changes, and no dump can be interrupted by another writer. If
-// the database has stopped following the kernel, its state is stale:
+// planCurrent plans ops as a commit does: against the database's state
+// once it has applied every notification the kernel queued before the
+// call, so that it holds whatever any writer changed until now. Nothing
+// is read again from the kernel: a commit costs in proportion to its
+// changes, and no dump can be interrupted by another writer.
+//
+// The plan reads the live state, under the database's lock, rather than
+// a snapshot: freezing one would make the reader copy every shard the
+// commit's own notifications then touch, which costs in proportion to
+// the tables. The plan keeps no view of the state past the lock but the
+// stored messages, which are never modified.
+//
+// If the database has stopped following the kernel, its state is stale:
 // the kernel's is read afresh instead.
-func (tx *Tx) currentWorld(ctx context.Context) (*world, error) {
+func (tx *Tx) planCurrent(ctx context.Context, ops []op, refs []ifaceRef) (*planner, error) {
 	db := tx.db
 	if err := db.barrier(ctx); err != nil {
 		return nil, fmt.Errorf("ipdb: waiting for the database to catch up before planning: %w", err)
 	}
-	if db.Err() != nil {
-		st, err := load(ctx, db.h, 0)
-		if err != nil {
-			return nil, err
-		}
-		w := newWorld(&Snapshot{st: *st})
-		w.hasPrefSrc = func(a netip.Addr) bool { return st.prefsrc[a] > 0 }
-		return w, nil
-	}
-	w := newWorld(db.Snapshot())
-	w.hasPrefSrc = func(a netip.Addr) bool {
-		// The counts are the writer's, and may be newer than the
-		// snapshot: a route they no longer count is gone anyway.
-		db.mu.Lock()
+	db.mu.Lock()
+	if db.err == nil {
 		defer db.mu.Unlock()
-		return db.st.prefsrc[a] > 0
+		w := newWorld(&Snapshot{st: *db.st})
+		w.hasPrefSrc = func(a netip.Addr) bool { return db.st.prefsrc[a] > 0 }
+		return plan(w, ops, refs)
 	}
-	return w, nil
+	db.mu.Unlock()
+	st, err := load(ctx, db.h, 0)
+	if err != nil {
+		return nil, err
+	}
+	w := newWorld(&Snapshot{st: *st})
+	w.hasPrefSrc = func(a netip.Addr) bool { return st.prefsrc[a] > 0 }
+	return plan(w, ops, refs)
 }
 
 func sortRules(rs []rtm.RuleSpec) {
@@ -323,7 +344,10 @@ func (p *planner) add(s step) { p.steps = append(p.steps, s) }
 // plan plans ops. ifaces is the transaction's interface table, whose
 // indexes the steps fill in as they create interfaces.
 func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
-	p := &planner{w: w, ifaces: ifaces}
+	p := &planner{w: w, ifaces: ifaces, steps: make([]step, 0, len(ops))}
+	if len(w.routes) == 0 {
+		w.routes = make(map[prefixKey][]rtm.RouteSpec, len(ops))
+	}
 	for i := range p.ifaces {
 		r := &p.ifaces[i]
 		if r.created || r.index != 0 {
@@ -376,7 +400,7 @@ func (p *planner) ifaceOp(o *op) error {
 	}
 	switch o.kind {
 	case opCreate:
-		spec := o.create
+		spec := *o.create
 		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
 			do: func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
 			echo: func(m wire.Message) {
@@ -406,7 +430,7 @@ func (p *planner) ifaceOp(o *op) error {
 				return err
 			}})
 	case opTunTap:
-		spec := o.tuntap
+		spec := *o.tuntap
 		kind := "tun"
 		if spec.Tap {
 			kind = "tap"
@@ -508,7 +532,7 @@ func (p *planner) ifaceOp(o *op) error {
 		}
 		p.add(s)
 	case opAddrAdd:
-		spec := o.addr
+		spec := *o.addr
 		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "+ipaddr", New: spec.Prefix.String()},
 			do: func(bt *rtm.Batch) error {
 				s := spec
@@ -567,7 +591,7 @@ func (p *planner) ifaceOp(o *op) error {
 				return nil
 			}})
 	case opNeighAdd:
-		spec := o.neigh
+		spec := *o.neigh
 		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "+neigh", New: describeNeigh(&spec)},
 			do: func(bt *rtm.Batch) error {
 				s := spec
@@ -641,16 +665,16 @@ func (p *planner) classify(o *op, first int, existing bool, obj string) {
 func (p *planner) objectOp(o *op) error {
 	switch o.kind {
 	case opRouteAdd:
-		spec := o.route
+		spec := *o.route
 		dev := o.dev
 		k := destOf(&spec)
-		rs := p.w.routesAt(k, spec.Dst)
+		rs := p.w.routesAt(k)
 		// A route already in spec's slot makes the kernel refuse the add:
 		// that is the transaction's own error, not another writer's.
 		taken := slices.ContainsFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(&spec, &r, true) })
 		p.w.setRoutesAt(k, append(slices.Clip(rs), spec))
-		obj := routeObject(&spec)
-		s := step{stage: stageRoutes, change: Change{Object: obj, Action: "+route", New: describeRoute(&spec)},
+		s := step{stage: stageRoutes,
+			describe: func() Change { return Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)} },
 			do: func(bt *rtm.Batch) error {
 				s := spec
 				if dev >= 0 {
@@ -666,23 +690,23 @@ func (p *planner) objectOp(o *op) error {
 				return bt.RouteDel(s)
 			}}
 		if !taken {
-			s.conflict = createdMeanwhile(obj)
+			s.conflict = createdMeanwhile("")
 		}
 		p.add(s)
 	case opRouteChange, opNextHopAdd, opNextHopDel:
-		k, rs, i, ok := p.findRoute(&o.route, true)
+		k, rs, i, ok := p.findRoute(o.route, true)
 		if !ok {
-			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
 		}
 		prev := rs[i]
-		next := o.route
+		next := *o.route
 		action := "~route"
 		switch o.kind {
 		case opNextHopAdd, opNextHopDel:
 			next = prev
 			hops := hopsOfSpec(&prev)
 			if o.kind == opNextHopAdd {
-				hops = append(hops, o.hop)
+				hops = append(hops, *o.hop)
 				action = "+nh"
 			} else {
 				j := slices.IndexFunc(hops, func(h rtm.NextHopSpec) bool {
@@ -702,49 +726,54 @@ func (p *planner) objectOp(o *op) error {
 		rs = slices.Clone(rs)
 		rs[i] = next
 		p.w.setRoutesAt(k, rs)
-		changes := diffRouteSpecs(&prev, &next, action, o)
+		var hop rtm.NextHopSpec
+		if o.hop != nil {
+			hop = *o.hop
+		}
 		// A change, not a replace: a route deleted since the plan was
 		// made fails the commit rather than being created again.
-		p.add(step{stage: stageRoutes, change: changes,
+		p.add(step{stage: stageRoutes,
+			describe: func() Change { return diffRouteSpecs(&prev, &next, action, hop) },
 			do:       func(bt *rtm.Batch) error { return bt.RouteChange(next) },
 			undo:     func(bt *rtm.Batch) error { return bt.RouteReplace(prev) },
-			conflict: removedMeanwhile(routeObject(&prev))})
+			conflict: removedMeanwhile("")})
 	case opRouteDel:
-		k, rs, i, ok := p.findRoute(&o.route, false)
+		k, rs, i, ok := p.findRoute(o.route, false)
 		if !ok {
-			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
 		}
 		prev := rs[i]
 		p.w.setRoutesAt(k, slices.Delete(slices.Clone(rs), i, i+1))
 		del := keyOfSpec(&prev)
-		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)},
+		p.add(step{stage: stageRoutes,
+			describe: func() Change { return Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)} },
 			do:       func(bt *rtm.Batch) error { return bt.RouteDel(del) },
 			undo:     func(bt *rtm.Batch) error { return bt.RouteAdd(prev) },
-			conflict: removedMeanwhile(routeObject(&prev))})
+			conflict: removedMeanwhile("")})
 	case opRuleAdd:
-		spec := o.rule
+		spec := *o.rule
 		rules := p.w.ruleList()
 		s := step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
 			do:   func(bt *rtm.Batch) error { return bt.RuleAdd(spec) },
 			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }}
 		if !slices.ContainsFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(&spec, &r) }) {
-			s.conflict = createdMeanwhile(ruleObject(&spec))
+			s.conflict = createdMeanwhile("")
 		}
 		p.w.rules = append(rules, spec)
 		sortRules(p.w.rules)
 		p.add(s)
 	case opRuleDel:
 		rules := p.w.ruleList()
-		i := slices.IndexFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(&o.rule, &r) })
+		i := slices.IndexFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(o.rule, &r) })
 		if i < 0 {
-			return fmt.Errorf("ipdb: %s: %w", ruleObject(&o.rule), ErrNotFound)
+			return fmt.Errorf("ipdb: %s: %w", ruleObject(o.rule), ErrNotFound)
 		}
 		prev := rules[i]
 		p.w.rules = slices.Delete(rules, i, i+1)
 		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&prev), Action: "-rule"},
 			do:       func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
 			undo:     func(bt *rtm.Batch) error { return bt.RuleAdd(prev) },
-			conflict: removedMeanwhile(ruleObject(&prev))})
+			conflict: removedMeanwhile("")})
 	default:
 		return fmt.Errorf("ipdb: internal error: operation %d recorded without its interface", o.kind)
 	}
@@ -757,7 +786,7 @@ func (p *planner) objectOp(o *op) error {
 // destination and the route's position among them.
 func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (k prefixKey, rs []rtm.RouteSpec, i int, ok bool) {
 	k = destOf(s)
-	rs = p.w.routesAt(k, s.Dst)
+	rs = p.w.routesAt(k)
 	i = slices.IndexFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(s, &r, slot) })
 	return k, rs, i, i >= 0
 }
@@ -915,7 +944,7 @@ func ruleObject(s *rtm.RuleSpec) string {
 }
 
 // diffRouteSpecs describes what changes from prev to next.
-func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, o *op) Change {
+func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, hop rtm.NextHopSpec) Change {
 	c := Change{Object: routeObject(prev), Action: action}
 	field := func(name string, a, b any) {
 		if fmt.Sprint(a) != fmt.Sprint(b) {
@@ -924,9 +953,9 @@ func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, o *op) Change {
 	}
 	switch action {
 	case "+nh":
-		c.New = fmt.Sprintf("via %v dev %d", o.hop.Gateway, o.hop.OutIndex)
+		c.New = fmt.Sprintf("via %v dev %d", hop.Gateway, hop.OutIndex)
 	case "-nh":
-		c.Old = fmt.Sprintf("via %v", o.hop.Gateway)
+		c.Old = fmt.Sprintf("via %v", hop.Gateway)
 	}
 	field("gateway", prev.Gateway, next.Gateway)
 	field("dev", prev.OutIndex, next.OutIndex)
@@ -978,7 +1007,7 @@ func (tx *Tx) Review() Review {
 	}
 	r := Review{}
 	for _, s := range p.steps {
-		r.Changes = append(r.Changes, s.change)
+		r.Changes = append(r.Changes, s.desc())
 	}
 	return r
 }
@@ -991,11 +1020,7 @@ func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, err := tx.currentWorld(ctx)
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan(w, ops, refs)
+	p, err := tx.planCurrent(ctx, ops, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -1011,7 +1036,7 @@ func (p *planner) public() []Step {
 }
 
 func (p *planner) stepAt(i int) Step {
-	return Step{Index: i, Stage: stageNames[p.steps[i].stage], Change: p.steps[i].change}
+	return Step{Index: i, Stage: stageNames[p.steps[i].stage], Change: p.steps[i].desc()}
 }
 
 // Commit applies the transaction and closes it. Changes go in dependency
@@ -1075,14 +1100,12 @@ func (tx *Tx) apply(ctx context.Context) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	var w *world
 	if tx.mode == SnapshotMode {
-		w = newWorld(tx.db.Snapshot())
-	} else if w, err = tx.currentWorld(ctx); err != nil {
+		_, err := plan(newWorld(tx.db.Snapshot()), ops, refs)
 		return err
 	}
-	p, err := plan(w, ops, refs)
-	if err != nil || tx.mode == SnapshotMode {
+	p, err := tx.planCurrent(ctx, ops, refs)
+	if err != nil {
 		return err
 	}
 	err = p.run(ctx, tx.db.h, hooks)
@@ -1109,8 +1132,11 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 	var applied []int // steps applied, in order
 	fail := func(i int, err error) error {
 		if c := p.steps[i].conflict; c != nil {
-			if ce := c(err); ce != nil {
-				err = ce
+			if e := c(err); e != nil {
+				if ce, ok := e.(*ConflictError); ok && ce.Object == "" {
+					ce.Object = p.steps[i].desc().Object
+				}
+				err = e
 			}
 		}
 		return &CommitError{Step: p.stepAt(i), Err: err, Rollback: p.rollback(ctx, h, applied)}
@@ -1200,12 +1226,12 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 		s := &p.steps[applied[k]]
 		if s.undo == nil {
 			if s.stage == stageRemove {
-				errs = append(errs, fmt.Errorf("%v cannot be undone", s.change))
+				errs = append(errs, fmt.Errorf("%v cannot be undone", s.desc()))
 			}
 			continue
 		}
 		if err := s.undo(bt); err != nil {
-			errs = append(errs, fmt.Errorf("undoing %v: %w", s.change, err))
+			errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
 		}
 	}
 	results, err := bt.Run(ctx)
