@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -18,7 +19,7 @@ type Step struct {
 	// Index is the step's position in the commit, from 0.
 	Index int
 	// Stage is the step's stage: "create", "attributes", "ports",
-	// "addresses", "neighbours", "routes", "rules" or "remove".
+	// "addresses", "neighbours", "routes", "rules", "netns" or "remove".
 	Stage string
 	// Change is what the step changes.
 	Change Change
@@ -67,10 +68,11 @@ const (
 	stageNeighs
 	stageRoutes
 	stageRules
+	stageNetns
 	stageRemove
 )
 
-var stageNames = [...]string{"create", "attributes", "ports", "addresses", "neighbours", "routes", "rules", "remove"}
+var stageNames = [...]string{"create", "attributes", "ports", "addresses", "neighbours", "routes", "rules", "netns", "remove"}
 
 // step is a planned change: the request that makes it and those that undo
 // it, computed from the state before the commit.
@@ -92,6 +94,9 @@ type step struct {
 	// have applied some of its attributes.
 	undo       func(bt *rtm.Batch) error
 	undoFailed bool
+	// undoExec, if set, undoes an exec step: a change a batch on the
+	// handle cannot undo (a link moved to another namespace).
+	undoExec func(ctx context.Context, h *rtm.Handle) error
 	// describe, if set, describes the step instead of change: the
 	// description of a route costs more than planning it, and only a
 	// review, a hook or a failure reads it.
@@ -614,11 +619,117 @@ func (p *planner) ifaceOp(o *op) error {
 		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "-neigh", Old: describeNeigh(&prev)},
 			do:   func(bt *rtm.Batch) error { return bt.NeighDel(rtm.NeighSpec{Index: prev.Index, Dst: prev.Dst}) },
 			undo: func(bt *rtm.Batch) error { return bt.NeighReplace(prev) }})
+	case opNetns:
+		p.add(p.moveStep(ref, o.netns, obj()))
 	case opLinkDel:
 		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
 			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
 	}
 	return nil
+}
+
+// moveStep plans moving an interface into another namespace. The kernel
+// takes its addresses and routes away and brings it down; to undo the
+// move, the step reads them first (from the kernel: the commit's earlier
+// stages changed them), and its undo moves the interface back, under the
+// name it has then, and restores them.
+func (p *planner) moveStep(ref int, target *netns.Handle, obj string) step {
+	var (
+		name   string
+		up     bool
+		addrs  []rtm.AddrSpec
+		routes []rtm.RouteSpec
+		from   int32
+	)
+	exec := func(ctx context.Context, h *rtm.Handle) error {
+		from = p.index(ref)
+		l, err := h.LinkByIndex(ctx, from)
+		if err != nil {
+			return err
+		}
+		name, up = l.Name(), l.IsUp()
+		err = retryDump(func() error {
+			addrs = addrs[:0]
+			for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: from}) {
+				if err != nil {
+					return err
+				}
+				// The kernel makes link-local addresses again.
+				if !a.IP().IsLinkLocalUnicast() {
+					addrs = append(addrs, addrSpecOf(a))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = retryDump(func() error {
+			routes = routes[:0]
+			for r, err := range h.Routes(ctx, &rtm.RouteFilter{OutIndex: from}) {
+				if err != nil {
+					return err
+				}
+				if mirroredRoute(r) && r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+					routes = append(routes, routeSpecOf(r))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return h.LinkSet(ctx, rtm.LinkSpec{Index: from, Netns: rtm.NetnsByHandle(target)})
+	}
+	undo := func(ctx context.Context, h *rtm.Handle) error {
+		self, err := h.OpenNetns()
+		if err != nil {
+			return err
+		}
+		defer self.Close()
+		there, err := rtm.Dial(rtm.WithNetnsHandle(target))
+		if err != nil {
+			return err
+		}
+		defer there.Close()
+		l, err := there.LinkByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("finding %s in the other namespace: %w", name, err)
+		}
+		if err := there.LinkSet(ctx, rtm.LinkSpec{Index: l.Index(), Netns: rtm.NetnsByHandle(self)}); err != nil {
+			return fmt.Errorf("moving %s back: %w", name, err)
+		}
+		back, err := h.LinkByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("finding %s back: %w", name, err)
+		}
+		// The kernel keeps the index when it is free; if not, the undos
+		// still to come use the new one.
+		to := back.Index()
+		p.ifaces[ref].index = to
+		bt := h.NewBatch()
+		var errs []error
+		if up {
+			errs = append(errs, bt.LinkSet(rtm.LinkSpec{Index: to, Up: rtm.Some(true)}))
+		}
+		for _, a := range addrs {
+			a.Index = to
+			errs = append(errs, bt.AddrReplace(a))
+		}
+		for _, r := range routes {
+			if r.OutIndex == from {
+				r.OutIndex = to
+			}
+			errs = append(errs, bt.RouteReplace(r))
+		}
+		results, err := bt.Run(ctx)
+		if results == nil {
+			errs = append(errs, err)
+		}
+		return errors.Join(append(errs, results...)...)
+	}
+	return step{stage: stageNetns, change: Change{Object: obj, Action: "set", Field: "netns", New: target.ID().String()},
+		exec: exec, undoExec: undo}
 }
 
 // classify says, for the steps an interface's op planned from first on,
@@ -1222,8 +1333,28 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 	ctx = context.WithoutCancel(ctx)
 	bt := h.NewBatch()
 	var errs []error
+	flush := func() {
+		results, err := bt.Run(ctx)
+		for _, r := range results {
+			if r != nil {
+				errs = append(errs, r)
+			}
+		}
+		if results == nil && err != nil {
+			errs = append(errs, err)
+		}
+		bt = h.NewBatch()
+	}
 	for k := len(applied) - 1; k >= 0; k-- {
 		s := &p.steps[applied[k]]
+		if s.undoExec != nil {
+			// After the undos before it in the batch, before those after.
+			flush()
+			if err := s.undoExec(ctx, h); err != nil {
+				errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
+			}
+			continue
+		}
 		if s.undo == nil {
 			if s.stage == stageRemove {
 				errs = append(errs, fmt.Errorf("%v cannot be undone", s.desc()))
@@ -1234,14 +1365,6 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 			errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
 		}
 	}
-	results, err := bt.Run(ctx)
-	for _, r := range results {
-		if r != nil {
-			errs = append(errs, r)
-		}
-	}
-	if results == nil && err != nil {
-		errs = append(errs, err)
-	}
+	flush()
 	return errors.Join(errs...)
 }

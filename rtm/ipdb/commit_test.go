@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -357,5 +358,68 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 		return true
 	})
+	checkMirror(t, db)
+}
+
+// TestMoveToNetns moves an interface into another namespace in a
+// transaction (pyroute2's net_ns_fd), and back by rolling back: the
+// interface returns under its name, with its state, addresses and
+// routes.
+func TestMoveToNetns(t *testing.T) {
+	db, ns := singleObjectFixture(t)
+	other := nstest.New(t)
+	target, err := netns.Open(other.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer target.Close()
+	nstest.IP(t, ns, "route", "add", "10.50.0.0/16", "dev", "d1")
+	nstest.IP(t, ns, "addr", "add", "10.60.0.1/24", "dev", "d1")
+	ctx := context.Background()
+	before := kernelState(t, ns)
+	move := func() *Tx {
+		tx := db.Begin()
+		tx.Interface("d0").SetMTU(1400)
+		tx.Interface("d1").SetMTU(1300).AddIP(pfx("10.61.0.1/24")).SetNetns(target)
+		return tx
+	}
+	steps, err := move().Plan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A veto at every step, the move's included, rolls everything back.
+	for k := range steps {
+		tx := move()
+		veto := errors.New("veto")
+		tx.OnCommit(func(s Step) error {
+			if s.Index == k {
+				return veto
+			}
+			return nil
+		})
+		err := tx.Commit(ctx)
+		var ce *CommitError
+		if !errors.As(err, &ce) || !errors.Is(err, veto) || ce.Rollback != nil {
+			t.Fatalf("veto at step %d (%v): %v", k, steps[k], err)
+		}
+		if after := kernelState(t, ns); after != before {
+			t.Fatalf("veto at step %d (%v): kernel state changed:\n%s", k, steps[k], diffLines(before, after))
+		}
+		if out := nstest.IP(t, other, "link", "show"); strings.Contains(out, "d1") {
+			t.Fatalf("veto at step %d: d1 left in the other namespace:\n%s", k, out)
+		}
+	}
+	if err := move().Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, other, "link", "show", "d1"); !strings.Contains(out, "mtu 1300") {
+		t.Fatalf("d1 in the other namespace: %s", out)
+	}
+	if _, ok := db.Snapshot().LinkByName("d1"); ok {
+		t.Fatal("the database still shows d1")
+	}
+	if got := mtuOf(t, ns, "d0"); got != "1400" {
+		t.Fatalf("d0's MTU %s", got)
+	}
 	checkMirror(t, db)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -102,6 +103,7 @@ const (
 	opLinkDel
 	opNeighAdd
 	opNeighDel
+	opNetns
 )
 
 // noIface is the interface of an operation that belongs to none: a
@@ -129,6 +131,7 @@ type op struct {
 	hop    *rtm.NextHopSpec
 	rule   *rtm.RuleSpec
 	neigh  *rtm.NeighSpec
+	netns  *netns.Handle
 }
 
 // Begin opens a transaction in the database's mode (an explicit one in
@@ -497,6 +500,21 @@ func (i *Iface) DelNeigh(dst netip.Addr) *Iface {
 		bad = errors.New("neighbour without an address")
 	}
 	i.tx.record(op{kind: opNeighDel, ref: i.ref, neigh: &rtm.NeighSpec{Dst: dst}}, bad)
+	return i
+}
+
+// SetNetns moves the interface into the network namespace target refers
+// to (pyroute2's net_ns_fd), after every other change of the transaction
+// but removals. target must stay open until the commit returns. The
+// kernel takes the interface's addresses and routes away and brings it
+// down; a rollback moves it back, under the name it had, and restores
+// its state, addresses and routes.
+func (i *Iface) SetNetns(target *netns.Handle) *Iface {
+	var bad error
+	if target == nil || target.Fd() < 0 {
+		bad = errors.New("SetNetns: no namespace")
+	}
+	i.tx.record(op{kind: opNetns, ref: i.ref, netns: target}, bad)
 	return i
 }
 
