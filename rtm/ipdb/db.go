@@ -778,9 +778,14 @@ func (q *postQueue) push(evs ...Event) {
 		return
 	}
 	q.mu.Lock()
+	// The dispatcher waits only for an empty queue: a thousand events
+	// in a row wake it once, not a thousand times.
+	wake := len(q.items) == 0
 	q.items = append(q.items, evs...)
 	q.mu.Unlock()
-	q.cond.Signal()
+	if wake {
+		q.cond.Signal()
+	}
 }
 
 func (q *postQueue) close() {
