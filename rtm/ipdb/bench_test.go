@@ -176,6 +176,9 @@ func newTxBench(b *testing.B, n int) *txBench {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	if got := db.Snapshot().NumRoutes(); got < n {
+		b.Fatalf("%d routes, want %d", got, n)
+	}
 	return &txBench{h: h, db: db, dev: l.Index(), n: n}
 }
 

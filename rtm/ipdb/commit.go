@@ -183,7 +183,7 @@ type world struct {
 	snap *Snapshot
 	// routes holds the routes of the destinations the plan changed, by
 	// destination in a table: they replace the snapshot's.
-	routes map[prefixKey][]rtm.RouteSpec
+	routes map[prefixKey][]wroute
 	// rules, once read, are the rules by priority, as the plan left them.
 	rules       []rtm.RuleSpec
 	rulesLoaded bool
@@ -193,7 +193,56 @@ type world struct {
 	hasPrefSrc func(a netip.Addr) bool
 }
 
-func newWorld(s *Snapshot) *world { return &world{snap: s, routes: map[prefixKey][]rtm.RouteSpec{}} }
+func newWorld(s *Snapshot) *world { return &world{snap: s, routes: map[prefixKey][]wroute{}} }
+
+// wroute is a route of the world: the message the database holds until
+// the plan changes the route, its spec after. A plan converts a message
+// to a spec only if it needs one: removing a route needs its key, and
+// its spec only to roll the removal back.
+type wroute struct {
+	msg  []byte
+	spec *rtm.RouteSpec
+}
+
+// get returns the route's spec.
+func (r *wroute) get() *rtm.RouteSpec {
+	if r.spec == nil {
+		v, _ := rtm.RouteFromBytes(r.msg)
+		s := routeSpecOf(v)
+		r.spec = &s
+	}
+	return r.spec
+}
+
+// matches reports whether the route is the one s designates, among the
+// routes to its destination (see findRoute).
+func (r *wroute) matches(s *rtm.RouteSpec, slot bool) bool {
+	if r.spec != nil {
+		return routeMatches(s, r.spec, slot)
+	}
+	v, err := rtm.RouteFromBytes(r.msg)
+	if err != nil {
+		return false
+	}
+	switch {
+	case slot && (v.TOS() != s.TOS || v.Priority() != s.Priority),
+		!slot && s.Priority != 0 && v.Priority() != s.Priority,
+		!slot && s.TOS != 0 && v.TOS() != s.TOS,
+		!slot && s.Gateway.IsValid() && v.Gateway() != s.Gateway,
+		!slot && s.OutIndex != 0 && v.OutIndex() != s.OutIndex:
+		return false
+	}
+	return true
+}
+
+// key returns the spec that deletes exactly the route.
+func (r *wroute) key() rtm.RouteSpec {
+	if r.spec != nil {
+		return keyOfSpec(r.spec)
+	}
+	v, _ := rtm.RouteFromBytes(r.msg)
+	return routeKeySpec(v)
+}
 
 func (w *world) link(name string) (rtm.Link, bool) { return w.snap.LinkByName(name) }
 
@@ -219,18 +268,17 @@ func destOf(s *rtm.RouteSpec) prefixKey {
 	return prefixKey{table: t.table, family: t.family, bits: uint8(s.Dst.Bits()), dst: keyAddr(s.Dst.Addr())}
 }
 
-// routesAt returns the routes to k's destination, as the plan left them.
-// The caller must not modify the slice: setRoutesAt replaces it.
-func (w *world) routesAt(k prefixKey) []rtm.RouteSpec {
+// routesAt returns the routes to k's destination, as the plan left them:
+// one lookup. The caller must not modify the slice but to convert an
+// entry (get): setRoutesAt replaces it.
+func (w *world) routesAt(k prefixKey) []wroute {
 	if rs, ok := w.routes[k]; ok {
 		return rs
 	}
-	var out []rtm.RouteSpec
+	var out []wroute
 	if g, ok := w.snap.st.routes.get(k); ok {
 		groupEach(g, func(m []byte) bool {
-			if r, err := rtm.RouteFromBytes(m); err == nil {
-				out = append(out, routeSpecOf(r))
-			}
+			out = append(out, wroute{msg: m})
 			return true
 		})
 	}
@@ -238,7 +286,7 @@ func (w *world) routesAt(k prefixKey) []rtm.RouteSpec {
 	return out
 }
 
-func (w *world) setRoutesAt(k prefixKey, rs []rtm.RouteSpec) { w.routes[k] = rs }
+func (w *world) setRoutesAt(k prefixKey, rs []wroute) { w.routes[k] = rs }
 
 // ruleList returns the rules by priority, as the plan left them.
 func (w *world) ruleList() []rtm.RuleSpec {
@@ -351,7 +399,7 @@ func (p *planner) add(s step) { p.steps = append(p.steps, s) }
 func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 	p := &planner{w: w, ifaces: ifaces, steps: make([]step, 0, len(ops))}
 	if len(w.routes) == 0 {
-		w.routes = make(map[prefixKey][]rtm.RouteSpec, len(ops))
+		w.routes = make(map[prefixKey][]wroute, len(ops))
 	}
 	for i := range p.ifaces {
 		r := &p.ifaces[i]
@@ -782,8 +830,8 @@ func (p *planner) objectOp(o *op) error {
 		rs := p.w.routesAt(k)
 		// A route already in spec's slot makes the kernel refuse the add:
 		// that is the transaction's own error, not another writer's.
-		taken := slices.ContainsFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(&spec, &r, true) })
-		p.w.setRoutesAt(k, append(slices.Clip(rs), spec))
+		taken := slices.ContainsFunc(rs, func(r wroute) bool { return r.matches(&spec, true) })
+		p.w.setRoutesAt(k, append(slices.Clip(rs), wroute{spec: &spec}))
 		s := step{stage: stageRoutes,
 			describe: func() Change { return Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)} },
 			do: func(bt *rtm.Batch) error {
@@ -809,7 +857,7 @@ func (p *planner) objectOp(o *op) error {
 		if !ok {
 			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
 		}
-		prev := rs[i]
+		prev := *rs[i].get()
 		next := *o.route
 		action := "~route"
 		switch o.kind {
@@ -835,7 +883,7 @@ func (p *planner) objectOp(o *op) error {
 			setHops(&next, hops)
 		}
 		rs = slices.Clone(rs)
-		rs[i] = next
+		rs[i] = wroute{spec: &next}
 		p.w.setRoutesAt(k, rs)
 		var hop rtm.NextHopSpec
 		if o.hop != nil {
@@ -855,11 +903,14 @@ func (p *planner) objectOp(o *op) error {
 		}
 		prev := rs[i]
 		p.w.setRoutesAt(k, slices.Delete(slices.Clone(rs), i, i+1))
-		del := keyOfSpec(&prev)
+		del := prev.key()
 		p.add(step{stage: stageRoutes,
-			describe: func() Change { return Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)} },
+			describe: func() Change {
+				s := prev.get()
+				return Change{Object: routeObject(s), Action: "-route", Old: describeRoute(s)}
+			},
 			do:       func(bt *rtm.Batch) error { return bt.RouteDel(del) },
-			undo:     func(bt *rtm.Batch) error { return bt.RouteAdd(prev) },
+			undo:     func(bt *rtm.Batch) error { return bt.RouteAdd(*prev.get()) },
 			conflict: removedMeanwhile("")})
 	case opRuleAdd:
 		spec := *o.rule
@@ -895,10 +946,10 @@ func (p *planner) objectOp(o *op) error {
 // lookup), and by every other key field s sets (in slot mode, TOS and
 // priority as given, zero included). It returns the routes to s's
 // destination and the route's position among them.
-func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (k prefixKey, rs []rtm.RouteSpec, i int, ok bool) {
+func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (k prefixKey, rs []wroute, i int, ok bool) {
 	k = destOf(s)
 	rs = p.w.routesAt(k)
-	i = slices.IndexFunc(rs, func(r rtm.RouteSpec) bool { return routeMatches(s, &r, slot) })
+	i = slices.IndexFunc(rs, func(r wroute) bool { return r.matches(s, slot) })
 	return k, rs, i, i >= 0
 }
 
