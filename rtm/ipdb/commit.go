@@ -805,6 +805,24 @@ func (p *planner) classify(o *op, first int, existing bool, obj string) {
 	var removed func(error) error
 	if existing {
 		removed = removedMeanwhile(obj)
+		// The interface is there (ENODEV would say otherwise), but not
+		// the address or neighbour the op deletes.
+		var what string
+		switch o.kind {
+		case opAddrDel:
+			what = "address " + o.addr.Prefix.String() + " of " + obj
+		case opNeighDel:
+			what = "neighbour " + o.neigh.Dst.String() + " of " + obj
+		}
+		if what != "" {
+			iface, item := removed, removedMeanwhile(what)
+			removed = func(err error) error {
+				if errors.Is(err, unix.ENODEV) {
+					return iface(err)
+				}
+				return item(err)
+			}
+		}
 	}
 	for i := first; i < len(p.steps); i++ {
 		p.steps[i].conflict = func(err error) error {

@@ -14,6 +14,7 @@ import (
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
 )
 
 // recorder is what records changes: a transaction, or the database in
@@ -212,11 +213,13 @@ func TestConflicts(t *testing.T) {
 		{"route changed away", func(tx *Tx) { tx.Routes().Change(routeVia("203.0.113.0/24", "192.0.2.252")) },
 			[]string{"route", "del", "203.0.113.0/24"}, "route 203.0.113.0/24 table 254", "removed"},
 		{"address removed meanwhile", func(tx *Tx) { tx.Interface("d0").DelIP(pfx("192.0.2.9/24")) },
-			[]string{"addr", "del", "192.0.2.9/24", "dev", "d0"}, "interface d0", "removed"},
+			[]string{"addr", "del", "192.0.2.9/24", "dev", "d0"}, "address 192.0.2.9/24 of interface d0", "removed"},
 		{"address added meanwhile", func(tx *Tx) { tx.Interface("d0").AddIP(pfx("10.2.0.1/24")) },
 			[]string{"addr", "add", "10.2.0.1/24", "dev", "d0"}, "address 10.2.0.1/24 of interface d0", "created"},
 		{"rule removed meanwhile", func(tx *Tx) { tx.Rules().Remove(rtm.RuleSpec{Priority: prio(300)}) },
 			[]string{"rule", "del", "priority", "300"}, "rule priority 300", "removed"},
+		{"neighbour removed meanwhile", func(tx *Tx) { tx.Interface("d0").DelNeigh(addr("192.0.2.50")) },
+			[]string{"neigh", "del", "192.0.2.50", "dev", "d0"}, "neighbour 192.0.2.50 of interface d0", "removed"},
 		{"neighbour added meanwhile", func(tx *Tx) {
 			tx.Interface("d0").AddNeigh(rtm.NeighSpec{Dst: addr("192.0.2.78"), LLAddr: hw("02:00:00:00:00:78")})
 		}, []string{"neigh", "add", "192.0.2.78", "lladdr", "02:00:00:00:00:79", "dev", "d0"}, "neighbour 192.0.2.78 of interface d0", "created"},
@@ -243,6 +246,9 @@ func TestConflicts(t *testing.T) {
 			var ce *ConflictError
 			if !errors.Is(err, ErrConflict) || !errors.As(err, &ce) || ce.Object != c.object || ce.Change != c.change {
 				t.Fatalf("commit: %v (%#v)", err, ce)
+			}
+			if c.change == "created" && !errors.Is(err, unix.EEXIST) {
+				t.Fatalf("commit: %v does not unwrap to EEXIST", err)
 			}
 			var cm *CommitError
 			if !errors.As(err, &cm) || cm.Rollback != nil {
