@@ -77,7 +77,9 @@ var singleObjects = []singleObject{
 	{"interface set", func(r recorder) { r.Interface("d1").SetMTU(1400) },
 		[]string{"link", "show", "d1"}, has("mtu 1400")},
 	{"interface create", func(r recorder) { r.CreateInterface(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}}) },
-		[]string{"link", "show"}, has("br0")},
+		[]string{"link", "show"}, has(": br0:")},
+	{"interface remove", func(r recorder) { r.Interface("d9").Remove() },
+		[]string{"link", "show"}, hasNot(": d9:")},
 }
 
 func singleObjectFixture(t *testing.T, opts ...Option) (*DB, *nstest.NS) {
@@ -86,6 +88,7 @@ func singleObjectFixture(t *testing.T, opts ...Option) (*DB, *nstest.NS) {
 	nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
 	nstest.IP(t, ns, "link", "set", "d0", "up")
 	nstest.IP(t, ns, "link", "set", "d1", "up")
+	nstest.IP(t, ns, "link", "add", "d9", "type", "ifb")
 	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "d0")
 	nstest.IP(t, ns, "addr", "add", "192.0.2.9/24", "dev", "d0")
 	nstest.IP(t, ns, "route", "add", "203.0.113.0/24", "via", "192.0.2.253")
