@@ -304,9 +304,10 @@ func (w *world) ruleList() []rtm.RuleSpec {
 func (w *world) addrsOf(index int32) []rtm.Addr { return w.snap.Addrs(index, 0) }
 
 // routesVia returns the IPv4 routes through a device, not installed by
-// the kernel: those it flushes when the device goes down. Bringing a
-// device down changes every route through it, so reading them all is in
-// proportion; the database has no index by device, and this scans.
+// the kernel: those it flushes when the device goes down. The database
+// has no index by device (it would cost every route memory for the sake
+// of a rare change), so this scans every route: bringing a device down
+// is the one change whose plan grows with the tables.
 func (w *world) routesVia(index int32) []rtm.RouteSpec {
 	var out []rtm.RouteSpec
 	for r := range w.snap.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
@@ -318,7 +319,8 @@ func (w *world) routesVia(index int32) []rtm.RouteSpec {
 }
 
 // routesFrom returns the routes with a preferred source, which the
-// kernel flushes with the address.
+// kernel flushes with the address. It scans every route, but only when
+// the database counts some route with that source.
 func (w *world) routesFrom(a netip.Addr) []rtm.RouteSpec {
 	if w.hasPrefSrc != nil && !w.hasPrefSrc(a) {
 		return nil

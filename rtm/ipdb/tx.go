@@ -106,8 +106,9 @@ const (
 	opNetns
 )
 
-// noIface is the interface of an operation that belongs to none: a
-// route or a rule recorded through Routes or Rules.
+// noIface is the interface of an operation that belongs to none: a route
+// or a rule change. (A route added through Iface.AddRoute names its
+// interface in op.dev, as the device it goes out of.)
 const noIface = -1
 
 type op struct {
