@@ -411,11 +411,12 @@ func TestMoveToNetns(t *testing.T) {
 		if !errors.As(err, &ce) || !errors.Is(err, veto) || ce.Rollback != nil {
 			t.Fatalf("veto at step %d (%v): %v", k, steps[k], err)
 		}
-		// A veth pair regains its carrier once both ends are back, from
-		// a worker of the kernel's own.
+		// A veth pair regains its carrier and operational state once
+		// both ends are back, from a worker of the kernel's own.
 		wait(t, db, "carrier on d0 and d1", func(s *Snapshot) bool {
 			for _, name := range []string{"d0", "d1"} {
-				if l, ok := s.LinkByName(name); !ok || l.Flags()&unix.IFF_LOWER_UP == 0 {
+				const on = unix.IFF_LOWER_UP | unix.IFF_RUNNING
+				if l, ok := s.LinkByName(name); !ok || l.Flags()&on != on {
 					return false
 				}
 			}
