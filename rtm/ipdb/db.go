@@ -475,13 +475,28 @@ type barrier struct {
 // returned, and what the database reads again because of them. A Snapshot
 // taken afterwards shows them. Sync returns at once if the database has
 // stopped following the kernel (see Err).
-func (db *DB) Sync(ctx context.Context) error { return db.catchUp(ctx) }
+func (db *DB) Sync(ctx context.Context) error {
+	if err := db.barrier(ctx); err != nil {
+		return fmt.Errorf("ipdb: waiting for the database to catch up: %w", err)
+	}
+	return nil
+}
 
 // catchUp returns once the database has applied every notification the
 // kernel queued before the call: those of the changes just acknowledged,
 // with what the database reads again because of them. It returns at
 // once if the database stopped following the kernel.
 func (db *DB) catchUp(ctx context.Context) error {
+	if err := db.barrier(ctx); err != nil {
+		return fmt.Errorf("ipdb: changes applied, but the database did not show them: %w", err)
+	}
+	return nil
+}
+
+// barrier returns once the database has applied every notification the
+// kernel queued before the call, or at once if the database stopped
+// following the kernel. Its errors are the monitor's or ctx's, bare.
+func (db *DB) barrier(ctx context.Context) error {
 	db.mu.Lock()
 	if db.err != nil || db.closed.Load() {
 		db.mu.Unlock()
@@ -492,7 +507,7 @@ func (db *DB) catchUp(ctx context.Context) error {
 	id, err := db.mon.Sync()
 	if err != nil {
 		db.mu.Unlock()
-		return fmt.Errorf("ipdb: changes applied, but waiting for the database to show them failed: %w", err)
+		return err
 	}
 	b := barrier{mon: db.mon, id: id, done: make(chan struct{})}
 	db.barriers = append(db.barriers, b)
@@ -504,7 +519,7 @@ func (db *DB) catchUp(ctx context.Context) error {
 		db.mu.Lock()
 		db.barriers = slices.DeleteFunc(db.barriers, func(x barrier) bool { return x.done == b.done })
 		db.mu.Unlock()
-		return fmt.Errorf("ipdb: changes applied, but the database did not show them before ctx ended: %w", ctx.Err())
+		return ctx.Err()
 	}
 }
 
@@ -856,9 +871,14 @@ func (q *postQueue) push(evs ...Event) {
 		return
 	}
 	q.mu.Lock()
+	// The dispatcher waits only for an empty queue: a thousand events
+	// in a row wake it once, not a thousand times.
+	wake := len(q.items) == 0
 	q.items = append(q.items, evs...)
 	q.mu.Unlock()
-	q.cond.Signal()
+	if wake {
+		q.cond.Signal()
+	}
 }
 
 func (q *postQueue) close() {

@@ -33,12 +33,21 @@
 // Changes go through transactions ([Tx]), in one of the modes of
 // pyroute2's IPDB ([Mode]). A transaction records changes to interfaces
 // ([Iface]: create any kind rtm supports, up and down, rename, address,
-// MTU, transmit queue, addresses, ports), routes ([Routes]: add, change,
-// remove, next hops, metrics) and rules ([Rules]); [Tx.Review] shows the
-// pending diff and [Tx.Commit] applies it in dependency order, pipelined,
-// each change confirmed by the kernel's acknowledgement, and rolls every
-// applied change back, in reverse order, if one fails or a [CommitHook]
-// vetoes it. When Commit returns, the database shows its outcome.
+// MTU, transmit queue, addresses, neighbours, ports, a move to another
+// namespace), routes ([Routes]: add, change, remove, next hops, metrics)
+// and rules ([Rules]); a transaction may hold any of them alone.
+// [Tx.Review] shows the pending diff and [Tx.Commit] applies it in
+// dependency order, pipelined, each change confirmed by the kernel's
+// acknowledgement, and rolls every applied change back, in reverse
+// order, if one fails or a [CommitHook] vetoes it. When Commit returns,
+// the database shows its outcome.
+//
+// A commit plans from the database itself, once it has applied every
+// notification queued until then, with indexed lookups: it reads nothing
+// again from the kernel, so its cost follows its changes, not the size
+// of the tables, and other writers in the namespace cannot make it fail
+// unless they change the very objects it changes, which it reports as a
+// [ConflictError] ([ErrConflict]).
 //
 // Pre callbacks see each notification before it is applied and may drop
 // it; post callbacks see each change after, in order, on a goroutine of
