@@ -353,15 +353,18 @@ func (tx *Tx) planCurrent(ctx context.Context, ops []op, refs []ifaceRef) (*plan
 	if err := db.barrier(ctx); err != nil {
 		return nil, fmt.Errorf("ipdb: waiting for the database to catch up before planning: %w", err)
 	}
+	need := opsScope(ops)
 	db.mu.Lock()
-	if db.err == nil {
+	if db.err == nil && db.opts.scope.covers(need) {
 		defer db.mu.Unlock()
 		w := newWorld(&Snapshot{st: *db.st})
 		w.hasPrefSrc = func(a netip.Addr) bool { return db.st.prefsrc[a] > 0 }
 		return plan(w, ops, refs)
 	}
 	db.mu.Unlock()
-	st, err := load(ctx, db.h, 0)
+	// The database does not follow the kernel any more, or it was opened
+	// not to mirror what these ops read: read just that from the kernel.
+	st, err := load(ctx, db.h, 0, need)
 	if err != nil {
 		return nil, err
 	}
@@ -698,7 +701,7 @@ func (p *planner) moveStep(ref int, target *netns.Handle, obj string) step {
 			return err
 		}
 		name, up = l.Name(), l.IsUp()
-		err = retryDump(func() error {
+		err = consistent(ctx, "the addresses of "+obj, func() error {
 			addrs = addrs[:0]
 			for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: from}) {
 				if err != nil {
@@ -714,7 +717,7 @@ func (p *planner) moveStep(ref int, target *netns.Handle, obj string) step {
 		if err != nil {
 			return err
 		}
-		err = retryDump(func() error {
+		err = consistent(ctx, "the routes of "+obj, func() error {
 			routes = routes[:0]
 			for r, err := range h.Routes(ctx, &rtm.RouteFilter{OutIndex: from}) {
 				if err != nil {

@@ -153,14 +153,18 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 // that never changed can be skipped, or shown twice. So the dump has a
 // witness, a subscription to the rule groups taken before it: a dump is
 // consistent when no rule notification arrived by the end of it. Rules
-// change seldom, and there are few: this costs one socket per load.
+// change seldom, and there are few: this costs one socket per attempt.
 func (st *state) loadRules(ctx context.Context, h *rtm.Handle) error {
-	w, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Rule, rtm.GroupIPv6Rule}, rtm.WithMonitorBuffer(64<<10))
-	if err != nil {
-		return fmt.Errorf("ipdb: loading rules: %w", err)
-	}
-	defer w.Close()
 	return consistent(ctx, "rules", func() error {
+		// A witness of its own for each attempt: after an overrun, the
+		// kernel drops further notifications, the barrier's answer
+		// among them, without saying so again, so a witness that
+		// overran once could wait for that answer forever.
+		w, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Rule, rtm.GroupIPv6Rule}, rtm.WithMonitorBuffer(64<<10))
+		if err != nil {
+			return fmt.Errorf("ipdb: loading rules: %w", err)
+		}
+		defer w.Close()
 		rules := cowMap[ruleKey, struct{}]{}
 		for r, err := range h.Rules(ctx, nil) {
 			if err != nil {
@@ -196,8 +200,8 @@ func quiet(ctx context.Context, w *rtm.Monitor) (bool, error) {
 		case err != nil:
 			return false, err
 		case ev.Overrun:
-			// The barrier's answer may be lost with the rest: the next
-			// call asks for another and reads past what is left.
+			// The barrier's answer may be lost with the rest: the
+			// witness is of no more use (see loadRules).
 			return false, nil
 		case ev.Sync == id:
 			return calm, nil

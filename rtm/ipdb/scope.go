@@ -145,3 +145,67 @@ func (s *Snapshot) Mirrors(k Kind) bool { return s.sc.has(k) }
 
 // MirrorsTable reports whether the snapshot holds the routes of table t.
 func (s *Snapshot) MirrorsTable(t uint32) bool { return s.sc.table(t) }
+
+// covers reports whether a database mirroring sc holds everything need
+// asks for: its kinds, and the route tables need names (every table, if
+// need names none).
+func (sc *scope) covers(need *scope) bool {
+	if sc == nil || (sc.kinds == 0 && len(sc.only) == 0 && len(sc.skip) == 0) {
+		return true
+	}
+	if !sc.has(need.kinds) {
+		return false
+	}
+	if need.kinds&KindRoutes == 0 {
+		return true
+	}
+	if len(need.only) == 0 {
+		return len(sc.only) == 0 && len(sc.skip) == 0
+	}
+	for _, t := range need.only {
+		if !sc.table(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// opsScope returns what planning ops reads of the database: the kinds,
+// and the route tables when the routes read are those of known tables
+// (none named: every table).
+func opsScope(ops []op) *scope {
+	need := &scope{kinds: KindLinks}
+	allTables := false
+	for i := range ops {
+		o := &ops[i]
+		switch o.kind {
+		case opAddrAdd, opAddrDel:
+			need.kinds |= KindAddrs
+			if o.kind == opAddrDel {
+				// Deleting an address flushes the routes using it
+				// as their source, which the plan restores on rollback.
+				need.kinds |= KindRoutes
+				allTables = true
+			}
+		case opUp:
+			if !o.flag {
+				// Bringing a device down flushes its routes.
+				need.kinds |= KindRoutes
+				allTables = true
+			}
+		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel:
+			need.kinds |= KindRoutes
+			if t := tableOf(o.route).table; !slices.Contains(need.only, t) {
+				need.only = append(need.only, t)
+			}
+		case opRuleAdd, opRuleDel:
+			need.kinds |= KindRules
+		case opNeighAdd, opNeighDel:
+			need.kinds |= KindNeighs
+		}
+	}
+	if allTables {
+		need.only = nil
+	}
+	return need
+}
