@@ -2,9 +2,13 @@ package ipdb
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -147,4 +151,207 @@ func BenchmarkCommit1000Routes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// txBench is a namespace of n routes (table 100, 10.x.y.z/32 through d0)
+// with a database open on it.
+type txBench struct {
+	h   *rtm.Handle
+	db  *DB
+	dev int32
+	n   int
+}
+
+func newTxBench(b *testing.B, n int) *txBench {
+	h, ns := setup(b)
+	addRoutes(b, h, ns, n)
+	l, err := h.LinkByName(context.Background(), "d0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	db, err := Open(ctx, h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if got := db.Snapshot().NumRoutes(); got < n {
+		b.Fatalf("%d routes, want %d", got, n)
+	}
+	return &txBench{h: h, db: db, dev: l.Index(), n: n}
+}
+
+// existing returns the j-th of 1000 routes spread over the n routes
+// addRoutes made.
+func (t *txBench) existing(j int) rtm.RouteSpec {
+	i := j * (t.n / 1000)
+	return rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32), OutIndex: t.dev, Table: 100}
+}
+
+// fresh returns the j-th of 1000 routes that do not exist.
+func (t *txBench) fresh(j int) rtm.RouteSpec {
+	return rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{11, 0, byte(j >> 8), byte(j)}), 32), OutIndex: t.dev, Table: 100}
+}
+
+func (t *txBench) batch(b *testing.B, add func(bt *rtm.Batch, j int) error, n int) []error {
+	bt := t.h.NewBatch()
+	for j := 0; j < n; j++ {
+		if err := add(bt, j); err != nil {
+			b.Fatal(err)
+		}
+	}
+	res, err := bt.Run(context.Background())
+	if res == nil && err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
+// unreachable is a change the kernel refuses: its gateway is on no subnet.
+func (t *txBench) unreachable(j int) rtm.RouteSpec {
+	s := t.existing(j)
+	s.OutIndex, s.Gateway = 0, netip.MustParseAddr("192.0.2.99")
+	return s
+}
+
+// benchTx1000 measures, in each iteration, a transaction of 1000 route
+// changes and rtm.Batch doing the same requests, and reports the median
+// of each and of their ratio (tx/batch), which the target puts at 2 or
+// less. setup and cleanup run untimed around both.
+func benchTx1000(b *testing.B, t *txBench, tx func(i int, tx *Tx) error, batch func(i int) error, cleanup func(i int)) {
+	ctx := context.Background()
+	var txs, batches, ratios []float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if err := tx(i, t.db.Begin()); err != nil {
+			b.Fatal(err)
+		}
+		d := time.Since(start)
+		b.StopTimer()
+		cleanup(i)
+		start = time.Now()
+		if err := batch(i); err != nil {
+			b.Fatal(err)
+		}
+		raw := time.Since(start)
+		cleanup(i)
+		if err := t.db.Sync(ctx); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		txs, batches = append(txs, float64(d)), append(batches, float64(raw))
+		ratios = append(ratios, float64(d)/float64(raw))
+	}
+	b.ReportMetric(median(txs)/1e6, "ms-tx")
+	b.ReportMetric(median(batches)/1e6, "ms-batch")
+	b.ReportMetric(median(ratios), "tx/batch")
+}
+
+// BenchmarkTx1000Routes commits transactions of 1000 route changes in a
+// namespace of 100 000 routes (IPR_BENCH_ROUTES changes the number),
+// against rtm.Batch doing the same requests: adding 1000 routes,
+// changing 1000, removing 1000, and changing 1000 of which the last fails
+// and the 999 others are rolled back.
+func BenchmarkTx1000Routes(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("IPR_BENCH_ROUTES")); err == nil && v >= 1000 {
+		n = v
+	}
+	t := newTxBench(b, n)
+	ctx := context.Background()
+	none := func(int) {}
+	b.Run("add", func(b *testing.B) {
+		del := func(int) {
+			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.fresh(j)) }, 1000)
+		}
+		benchTx1000(b, t, func(i int, tx *Tx) error {
+			r := tx.Routes()
+			for j := 0; j < 1000; j++ {
+				r.Add(t.fresh(j))
+			}
+			return tx.Commit(ctx)
+		}, func(int) error {
+			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteAdd(t.fresh(j)) }, 1000) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, del)
+	})
+	changed := func(i, j int) rtm.RouteSpec {
+		s := t.existing(j)
+		s.Metrics.MTU = uint32(1300 + i%2)
+		return s
+	}
+	b.Run("change", func(b *testing.B) {
+		benchTx1000(b, t, func(i int, tx *Tx) error {
+			r := tx.Routes()
+			for j := 0; j < 1000; j++ {
+				r.Change(changed(i, j))
+			}
+			return tx.Commit(ctx)
+		}, func(i int) error {
+			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteChange(changed(i+1, j)) }, 1000) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, none)
+	})
+	b.Run("remove", func(b *testing.B) {
+		readd := func(int) {
+			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(j)) }, 1000)
+		}
+		benchTx1000(b, t, func(i int, tx *Tx) error {
+			r := tx.Routes()
+			for j := 0; j < 1000; j++ {
+				r.Remove(t.existing(j))
+			}
+			return tx.Commit(ctx)
+		}, func(int) error {
+			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.existing(j)) }, 1000) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, readd)
+	})
+	b.Run("rollback", func(b *testing.B) {
+		benchTx1000(b, t, func(i int, tx *Tx) error {
+			r := tx.Routes()
+			for j := 0; j < 999; j++ {
+				r.Change(changed(i, j))
+			}
+			r.Change(t.unreachable(999))
+			var ce *CommitError
+			if err := tx.Commit(ctx); !errors.As(err, &ce) || ce.Rollback != nil {
+				return fmt.Errorf("commit: %v", err)
+			}
+			return nil
+		}, func(i int) error {
+			// The same requests: 1000 changes, the last refused, and
+			// 999 replaces that restore the routes.
+			res := t.batch(b, func(bt *rtm.Batch, j int) error {
+				if j == 999 {
+					return bt.RouteChange(t.unreachable(j))
+				}
+				return bt.RouteChange(changed(i, j))
+			}, 1000)
+			if res[999] == nil {
+				return errors.New("the last change did not fail")
+			}
+			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(998 - j)) }, 999) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}, none)
+	})
 }

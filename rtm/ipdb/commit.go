@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -18,7 +19,7 @@ type Step struct {
 	// Index is the step's position in the commit, from 0.
 	Index int
 	// Stage is the step's stage: "create", "attributes", "ports",
-	// "addresses", "routes", "rules" or "remove".
+	// "addresses", "neighbours", "routes", "rules", "netns" or "remove".
 	Stage string
 	// Change is what the step changes.
 	Change Change
@@ -64,12 +65,14 @@ const (
 	stageAttrs
 	stagePorts
 	stageAddrs
+	stageNeighs
 	stageRoutes
 	stageRules
+	stageNetns
 	stageRemove
 )
 
-var stageNames = [...]string{"create", "attributes", "ports", "addresses", "routes", "rules", "remove"}
+var stageNames = [...]string{"create", "attributes", "ports", "addresses", "neighbours", "routes", "rules", "netns", "remove"}
 
 // step is a planned change: the request that makes it and those that undo
 // it, computed from the state before the commit.
@@ -91,40 +94,159 @@ type step struct {
 	// have applied some of its attributes.
 	undo       func(bt *rtm.Batch) error
 	undoFailed bool
+	// undoExec, if set, undoes an exec step: a change a batch on the
+	// handle cannot undo (a link moved to another namespace).
+	undoExec func(ctx context.Context, h *rtm.Handle) error
+	// describe, if set, describes the step instead of change: the
+	// description of a route costs more than planning it, and only a
+	// review, a hook or a failure reads it.
+	describe func() Change
+	// conflict, if set, tells whether the kernel's refusal of the step
+	// means that another writer changed its object after the plan was
+	// made, and returns the *ConflictError that says so.
+	conflict func(err error) error
 }
 
-// world is the state a plan starts from: the kernel's, read afresh, for
-// Commit; the database's for Review and snapshot mode.
+func (s *step) desc() Change {
+	if s.describe != nil {
+		return s.describe()
+	}
+	return s.change
+}
+
+// ErrConflict is matched by errors.Is when a commit failed because
+// another writer changed an object the transaction changes, between the
+// moment the commit planned (from the database, caught up with the
+// kernel) and the moment the kernel applied the step: a route, address,
+// rule, neighbour or interface created or removed meanwhile. The commit
+// was rolled back; planning again sees the other writer's change. Changes
+// by others to objects the transaction does not touch never fail a
+// commit.
+var ErrConflict = errors.New("ipdb: conflict with another writer")
+
+// ConflictError is a step refused by the kernel because another writer
+// changed its object meanwhile. errors.Is matches it with ErrConflict and
+// with the kernel's errno (unix.EEXIST, unix.ENOENT, ...).
+type ConflictError struct {
+	// Object is the object: "route 10.0.0.0/24 table 254", "interface
+	// veth0", "rule priority 100".
+	Object string
+	// Change is what happened to it: "created" (an add found it there)
+	// or "removed" (a change or removal did not find it).
+	Change string
+	// Err is the kernel's error.
+	Err error
+}
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("ipdb: %s was %s by another writer since the commit was planned: %v", e.Object, e.Change, e.Err)
+}
+
+// Is reports whether target is ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Unwrap returns the kernel's error.
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+// createdMeanwhile classifies the failure of an add whose object the
+// plan did not see: EEXIST means another writer created it. An empty
+// object is the step's.
+func createdMeanwhile(object string) func(error) error {
+	return func(err error) error {
+		if errors.Is(err, unix.EEXIST) {
+			return &ConflictError{Object: object, Change: "created", Err: err}
+		}
+		return nil
+	}
+}
+
+// removedMeanwhile classifies the failure of a change or removal of an
+// object the plan saw: the kernel's "no such object" errors mean another
+// writer removed it (or changed what identifies it).
+func removedMeanwhile(object string) func(error) error {
+	return func(err error) error {
+		for _, e := range []unix.Errno{unix.ENOENT, unix.ESRCH, unix.ENODEV, unix.EADDRNOTAVAIL} {
+			if errors.Is(err, e) {
+				return &ConflictError{Object: object, Change: "removed", Err: err}
+			}
+		}
+		return nil
+	}
+}
+
+// world is the state a plan starts from: a snapshot of the database,
+// taken once the database has caught up with the kernel (for Commit and
+// Plan) or as it is (for Review and snapshot mode), and the changes the
+// plan made to it so far. Every lookup is indexed: planning a change
+// costs the same at ten routes and at a million.
 type world struct {
-	links  []rtm.Link
-	addrs  []rtm.Addr
-	routes []rtm.RouteSpec // of the tables the transaction touches
-	rules  []rtm.RuleSpec  // by priority
-	// routesVia returns the IPv4 routes through a device, not installed
-	// by the kernel: those it flushes when the device goes down.
-	routesVia func(index int32) ([]rtm.RouteSpec, error)
-	// routesFrom returns the routes with a preferred source, which the
-	// kernel flushes with the address.
-	routesFrom func(a netip.Addr) ([]rtm.RouteSpec, error)
+	snap *Snapshot
+	// routes holds the routes of the destinations the plan changed, by
+	// destination in a table: they replace the snapshot's.
+	routes map[prefixKey][]wroute
+	// rules, once read, are the rules by priority, as the plan left them.
+	rules       []rtm.RuleSpec
+	rulesLoaded bool
+	// hasPrefSrc, if set, reports whether any route may have a as its
+	// preferred source, which spares the scan of every route when none
+	// has.
+	hasPrefSrc func(a netip.Addr) bool
 }
 
-func (w *world) link(name string) (rtm.Link, bool) {
-	for _, l := range w.links {
-		if l.NameIs(name) {
-			return l, true
-		}
-	}
-	return rtm.Link{}, false
+func newWorld(s *Snapshot) *world { return &world{snap: s, routes: map[prefixKey][]wroute{}} }
+
+// wroute is a route of the world: the message the database holds until
+// the plan changes the route, its spec after. A plan converts a message
+// to a spec only if it needs one: removing a route needs its key, and
+// its spec only to roll the removal back.
+type wroute struct {
+	msg  []byte
+	spec *rtm.RouteSpec
 }
 
-func (w *world) linkByIndex(i int32) (rtm.Link, bool) {
-	for _, l := range w.links {
-		if l.Index() == i {
-			return l, true
-		}
+// get returns the route's spec.
+func (r *wroute) get() *rtm.RouteSpec {
+	if r.spec == nil {
+		v, _ := rtm.RouteFromBytes(r.msg)
+		s := routeSpecOf(v)
+		r.spec = &s
 	}
-	return rtm.Link{}, false
+	return r.spec
 }
+
+// matches reports whether the route is the one s designates, among the
+// routes to its destination (see findRoute).
+func (r *wroute) matches(s *rtm.RouteSpec, slot bool) bool {
+	if r.spec != nil {
+		return routeMatches(s, r.spec, slot)
+	}
+	v, err := rtm.RouteFromBytes(r.msg)
+	if err != nil {
+		return false
+	}
+	switch {
+	case slot && (v.TOS() != s.TOS || v.Priority() != s.Priority),
+		!slot && s.Priority != 0 && v.Priority() != s.Priority,
+		!slot && s.TOS != 0 && v.TOS() != s.TOS,
+		!slot && s.Gateway.IsValid() && v.Gateway() != s.Gateway,
+		!slot && s.OutIndex != 0 && v.OutIndex() != s.OutIndex:
+		return false
+	}
+	return true
+}
+
+// key returns the spec that deletes exactly the route.
+func (r *wroute) key() rtm.RouteSpec {
+	if r.spec != nil {
+		return keyOfSpec(r.spec)
+	}
+	v, _ := rtm.RouteFromBytes(r.msg)
+	return routeKeySpec(v)
+}
+
+func (w *world) link(name string) (rtm.Link, bool) { return w.snap.LinkByName(name) }
+
+func (w *world) linkByIndex(i int32) (rtm.Link, bool) { return w.snap.LinkByIndex(i) }
 
 type tableKey struct {
 	family uint8
@@ -139,114 +261,116 @@ func tableOf(s *rtm.RouteSpec) tableKey {
 	return tableKey{family(s.Dst.Addr()), t}
 }
 
-// needs says what a plan reads.
-func (tx *Tx) needs(ops []op) (addrs, rules bool, tables map[tableKey]bool) {
-	tables = map[tableKey]bool{}
-	for i := range ops {
-		switch ops[i].kind {
-		case opAddrAdd, opAddrDel:
-			addrs = true
-		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel:
-			tables[tableOf(&ops[i].route)] = true
-		case opRuleAdd, opRuleDel:
-			rules = true
-		}
-	}
-	return
+// destOf returns the destination in its table that a spec designates:
+// the key the database files its routes by.
+func destOf(s *rtm.RouteSpec) prefixKey {
+	t := tableOf(s)
+	return prefixKey{table: t.table, family: t.family, bits: uint8(s.Dst.Bits()), dst: keyAddr(s.Dst.Addr())}
 }
 
-// freshWorld reads what the plan of ops needs from the kernel.
-func (tx *Tx) freshWorld(ctx context.Context, ops []op) (*world, error) {
-	h := tx.db.h
-	w := &world{}
-	var err error
-	if w.links, err = rtm.Collect(h.Links(ctx, nil)); err != nil {
-		return nil, err
+// routesAt returns the routes to k's destination, as the plan left them:
+// one lookup. The caller must not modify the slice but to convert an
+// entry (get): setRoutesAt replaces it.
+func (w *world) routesAt(k prefixKey) []wroute {
+	if rs, ok := w.routes[k]; ok {
+		return rs
 	}
-	addrs, rules, tables := tx.needs(ops)
-	if addrs {
-		if w.addrs, err = rtm.Collect(h.Addrs(ctx, nil)); err != nil {
-			return nil, err
-		}
+	var out []wroute
+	if g, ok := w.snap.st.routes.get(k); ok {
+		groupEach(g, func(m []byte) bool {
+			out = append(out, wroute{msg: m})
+			return true
+		})
 	}
-	for t := range tables {
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: t.family, Table: t.table}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) {
-				w.routes = append(w.routes, routeSpecOf(r))
-			}
-		}
-	}
-	if rules {
-		rs, err := rtm.Collect(h.Rules(ctx, nil))
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range rs {
+	w.routes[k] = out
+	return out
+}
+
+func (w *world) setRoutesAt(k prefixKey, rs []wroute) { w.routes[k] = rs }
+
+// ruleList returns the rules by priority, as the plan left them.
+func (w *world) ruleList() []rtm.RuleSpec {
+	if !w.rulesLoaded {
+		for _, r := range w.snap.Rules() {
 			w.rules = append(w.rules, ruleSpecOf(r))
 		}
 		sortRules(w.rules)
+		w.rulesLoaded = true
 	}
-	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET, OutIndex: index}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) && r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
-				out = append(out, routeSpecOf(r))
-			}
-		}
-		return out, nil
-	}
-	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET}) {
-			if err != nil {
-				return nil, err
-			}
-			if mirroredRoute(r) && r.PrefSrc() == a && r.Protocol() != unix.RTPROT_KERNEL {
-				out = append(out, routeSpecOf(r))
-			}
-		}
-		return out, nil
-	}
-	return w, nil
+	return w.rules
 }
 
-// snapshotWorld takes what the plan of ops needs from a snapshot.
-func (tx *Tx) snapshotWorld(s *Snapshot, ops []op) *world {
-	w := &world{links: s.Links(), addrs: s.Addrs(0, 0)}
-	_, _, tables := tx.needs(ops)
-	for t := range tables {
-		for r := range s.Routes(&RouteQuery{Family: t.family, Table: t.table}) {
-			w.routes = append(w.routes, routeSpecOf(r))
+// addrsOf returns the addresses of an interface: one shard's read.
+func (w *world) addrsOf(index int32) []rtm.Addr { return w.snap.Addrs(index, 0) }
+
+// routesVia returns the IPv4 routes through a device, not installed by
+// the kernel: those it flushes when the device goes down. The database
+// has no index by device (it would cost every route memory for the sake
+// of a rare change), so this scans every route: bringing a device down
+// is the one change whose plan grows with the tables.
+func (w *world) routesVia(index int32) []rtm.RouteSpec {
+	var out []rtm.RouteSpec
+	for r := range w.snap.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
+		if r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+			out = append(out, routeSpecOf(r))
 		}
 	}
-	for _, r := range s.Rules() {
-		w.rules = append(w.rules, ruleSpecOf(r))
+	return out
+}
+
+// routesFrom returns the routes with a preferred source, which the
+// kernel flushes with the address. It scans every route, but only when
+// the database counts some route with that source.
+func (w *world) routesFrom(a netip.Addr) []rtm.RouteSpec {
+	if w.hasPrefSrc != nil && !w.hasPrefSrc(a) {
+		return nil
 	}
-	w.routesVia = func(index int32) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, OutIndex: index}) {
-			if r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
-				out = append(out, routeSpecOf(r))
-			}
+	var out []rtm.RouteSpec
+	for r := range w.snap.Routes(&RouteQuery{Family: unix.AF_INET, PrefSrc: a}) {
+		if r.Protocol() != unix.RTPROT_KERNEL {
+			out = append(out, routeSpecOf(r))
 		}
-		return out, nil
 	}
-	w.routesFrom = func(a netip.Addr) ([]rtm.RouteSpec, error) {
-		var out []rtm.RouteSpec
-		for r := range s.Routes(&RouteQuery{Family: unix.AF_INET, PrefSrc: a}) {
-			if r.Protocol() != unix.RTPROT_KERNEL {
-				out = append(out, routeSpecOf(r))
-			}
-		}
-		return out, nil
+	return out
+}
+
+// planCurrent plans ops as a commit does: against the database's state
+// once it has applied every notification the kernel queued before the
+// call, so that it holds whatever any writer changed until now. Nothing
+// is read again from the kernel: a commit costs in proportion to its
+// changes, and no dump can be interrupted by another writer.
+//
+// The plan reads the live state, under the database's lock, rather than
+// a snapshot: freezing one would make the reader copy every shard the
+// commit's own notifications then touch, which costs in proportion to
+// the tables. The plan keeps no view of the state past the lock but the
+// stored messages, which are never modified.
+//
+// If the database has stopped following the kernel, its state is stale:
+// the kernel's is read afresh instead.
+func (tx *Tx) planCurrent(ctx context.Context, ops []op, refs []ifaceRef) (*planner, error) {
+	db := tx.db
+	if err := db.barrier(ctx); err != nil {
+		return nil, fmt.Errorf("ipdb: waiting for the database to catch up before planning: %w", err)
 	}
-	return w
+	need := opsScope(ops)
+	db.mu.Lock()
+	if db.err == nil && db.opts.scope.covers(need) {
+		defer db.mu.Unlock()
+		w := newWorld(&Snapshot{st: *db.st})
+		w.hasPrefSrc = func(a netip.Addr) bool { return db.st.prefsrc[a] > 0 }
+		return plan(w, ops, refs)
+	}
+	db.mu.Unlock()
+	// The database does not follow the kernel any more, or it was opened
+	// not to mirror what these ops read: read just that from the kernel.
+	st, err := load(ctx, db.h, 0, need)
+	if err != nil {
+		return nil, err
+	}
+	w := newWorld(&Snapshot{st: *st})
+	w.hasPrefSrc = func(a netip.Addr) bool { return st.prefsrc[a] > 0 }
+	return plan(w, ops, refs)
 }
 
 func sortRules(rs []rtm.RuleSpec) {
@@ -278,7 +402,10 @@ func (p *planner) add(s step) { p.steps = append(p.steps, s) }
 // plan plans ops. ifaces is the transaction's interface table, whose
 // indexes the steps fill in as they create interfaces.
 func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
-	p := &planner{w: w, ifaces: ifaces}
+	p := &planner{w: w, ifaces: ifaces, steps: make([]step, 0, len(ops))}
+	if len(w.routes) == 0 {
+		w.routes = make(map[prefixKey][]wroute, len(ops))
+	}
 	for i := range p.ifaces {
 		r := &p.ifaces[i]
 		if r.created || r.index != 0 {
@@ -299,17 +426,28 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 	return p, nil
 }
 
+// op plans one op: one of an interface, or one that belongs to none.
 func (p *planner) op(o *op) error {
+	if o.ref == noIface {
+		return p.objectOp(o)
+	}
+	return p.ifaceOp(o)
+}
+
+// ifaceOp plans an op of an interface of the transaction.
+func (p *planner) ifaceOp(o *op) error {
 	ref := o.ref
 	obj := func() string { return "interface " + p.ifname(ref) }
 	// A new interface has no old values: an empty message reads as zeros.
 	old, _ := rtm.LinkFromBytes(make([]byte, unix.SizeofIfInfomsg))
 	existing := false
-	if ref >= 0 && !p.ifaces[ref].created {
+	if !p.ifaces[ref].created {
 		if l, ok := p.w.linkByIndex(p.ifaces[ref].index); ok {
 			old, existing = l, true
 		}
 	}
+	first := len(p.steps)
+	defer func() { p.classify(o, first, existing, obj()) }()
 	set := func(field, from, to string, spec func(index int32) rtm.LinkSpec, restore func(index int32) rtm.LinkSpec) {
 		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: field, Old: from, New: to}, undoFailed: true}
 		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(spec(p.index(ref))) }
@@ -320,7 +458,7 @@ func (p *planner) op(o *op) error {
 	}
 	switch o.kind {
 	case opCreate:
-		spec := o.create
+		spec := *o.create
 		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
 			do: func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
 			echo: func(m wire.Message) {
@@ -350,7 +488,7 @@ func (p *planner) op(o *op) error {
 				return err
 			}})
 	case opTunTap:
-		spec := o.tuntap
+		spec := *o.tuntap
 		kind := "tun"
 		if spec.Tap {
 			kind = "tap"
@@ -379,10 +517,7 @@ func (p *planner) op(o *op) error {
 		}
 		var restore []rtm.RouteSpec
 		if existing && wasUp && !o.flag {
-			var err error
-			if restore, err = p.w.routesVia(old.Index()); err != nil {
-				return err
-			}
+			restore = p.w.routesVia(old.Index())
 		}
 		s := step{stage: stageAttrs, change: Change{Object: obj(), Action: "set", Field: "state", Old: from, New: to}, undoFailed: true}
 		s.do = func(bt *rtm.Batch) error { return bt.LinkSet(rtm.LinkSpec{Index: p.index(ref), Up: rtm.Some(o.flag)}) }
@@ -455,7 +590,7 @@ func (p *planner) op(o *op) error {
 		}
 		p.add(s)
 	case opAddrAdd:
-		spec := o.addr
+		spec := *o.addr
 		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "+ipaddr", New: spec.Prefix.String()},
 			do: func(bt *rtm.Batch) error {
 				s := spec
@@ -469,9 +604,11 @@ func (p *planner) op(o *op) error {
 		want := o.addr.Prefix
 		var cur rtm.Addr
 		found := false
+		var addrs []rtm.Addr
 		if existing {
-			for _, a := range p.w.addrs {
-				if a.Index() == p.ifaces[ref].index && addrPrefix(a) == want {
+			addrs = p.w.addrsOf(p.ifaces[ref].index)
+			for _, a := range addrs {
+				if addrPrefix(a) == want {
 					cur, found = a, true
 					break
 				}
@@ -486,17 +623,14 @@ func (p *planner) op(o *op) error {
 			// Deleting a primary address deletes its secondaries, and the
 			// routes that used it as source go with it.
 			if cur.Flags()&unix.IFA_F_SECONDARY == 0 {
-				for _, a := range p.w.addrs {
-					if a.Index() == cur.Index() && a.Flags()&unix.IFA_F_SECONDARY != 0 &&
+				for _, a := range addrs {
+					if a.Flags()&unix.IFA_F_SECONDARY != 0 &&
 						addrPrefix(a).Masked() == want.Masked() {
 						readd = append(readd, addrSpecOf(a))
 					}
 				}
 			}
-			var err error
-			if routes, err = p.w.routesFrom(cur.IP()); err != nil {
-				return err
-			}
+			routes = p.w.routesFrom(cur.IP())
 		}
 		del := addrDelSpec(cur)
 		p.add(step{stage: stageAddrs, change: Change{Object: obj(), Action: "-ipaddr", Old: want.String()},
@@ -514,11 +648,215 @@ func (p *planner) op(o *op) error {
 				}
 				return nil
 			}})
+	case opNeighAdd:
+		spec := *o.neigh
+		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "+neigh", New: describeNeigh(&spec)},
+			do: func(bt *rtm.Batch) error {
+				s := spec
+				s.Index = p.index(ref)
+				return bt.NeighAdd(s)
+			},
+			undo: func(bt *rtm.Batch) error {
+				return bt.NeighDel(rtm.NeighSpec{Index: p.index(ref), Dst: spec.Dst})
+			}})
+	case opNeighDel:
+		var cur rtm.Neigh
+		found := false
+		if existing {
+			cur, found = p.w.snap.Neigh(p.ifaces[ref].index, o.neigh.Dst)
+		}
+		if !found {
+			return fmt.Errorf("ipdb: %s has no neighbour %v: %w", obj(), o.neigh.Dst, ErrNotFound)
+		}
+		prev := neighSpecOf(cur)
+		p.add(step{stage: stageNeighs, change: Change{Object: obj(), Action: "-neigh", Old: describeNeigh(&prev)},
+			do:   func(bt *rtm.Batch) error { return bt.NeighDel(rtm.NeighSpec{Index: prev.Index, Dst: prev.Dst}) },
+			undo: func(bt *rtm.Batch) error { return bt.NeighReplace(prev) }})
+	case opNetns:
+		p.add(p.moveStep(ref, o.netns, obj()))
+	case opLinkDel:
+		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
+			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+	}
+	return nil
+}
+
+// moveStep plans moving an interface into another namespace. The kernel
+// takes its addresses and routes away and brings it down; to undo the
+// move, the step reads them first (from the kernel: the commit's earlier
+// stages changed them), and its undo moves the interface back, under the
+// name it has then, and restores them.
+func (p *planner) moveStep(ref int, target *netns.Handle, obj string) step {
+	var (
+		name   string
+		up     bool
+		addrs  []rtm.AddrSpec
+		routes []rtm.RouteSpec
+		from   int32
+	)
+	exec := func(ctx context.Context, h *rtm.Handle) error {
+		from = p.index(ref)
+		l, err := h.LinkByIndex(ctx, from)
+		if err != nil {
+			return err
+		}
+		name, up = l.Name(), l.IsUp()
+		err = consistent(ctx, "the addresses of "+obj, func() error {
+			addrs = addrs[:0]
+			for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: from}) {
+				if err != nil {
+					return err
+				}
+				// The kernel makes link-local addresses again.
+				if !a.IP().IsLinkLocalUnicast() {
+					addrs = append(addrs, addrSpecOf(a))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		err = consistent(ctx, "the routes of "+obj, func() error {
+			routes = routes[:0]
+			for r, err := range h.Routes(ctx, &rtm.RouteFilter{OutIndex: from}) {
+				if err != nil {
+					return err
+				}
+				if mirroredRoute(r) && r.Protocol() != unix.RTPROT_KERNEL && r.Table() != unix.RT_TABLE_LOCAL {
+					routes = append(routes, routeSpecOf(r))
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return h.LinkSet(ctx, rtm.LinkSpec{Index: from, Netns: rtm.NetnsByHandle(target)})
+	}
+	undo := func(ctx context.Context, h *rtm.Handle) error {
+		self, err := h.OpenNetns()
+		if err != nil {
+			return err
+		}
+		defer self.Close()
+		there, err := rtm.Dial(rtm.WithNetnsHandle(target))
+		if err != nil {
+			return err
+		}
+		defer there.Close()
+		l, err := there.LinkByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("finding %s in the other namespace: %w", name, err)
+		}
+		if err := there.LinkSet(ctx, rtm.LinkSpec{Index: l.Index(), Netns: rtm.NetnsByHandle(self)}); err != nil {
+			return fmt.Errorf("moving %s back: %w", name, err)
+		}
+		back, err := h.LinkByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("finding %s back: %w", name, err)
+		}
+		// The kernel keeps the index when it is free; if not, the undos
+		// still to come use the new one.
+		to := back.Index()
+		p.ifaces[ref].index = to
+		bt := h.NewBatch()
+		var errs []error
+		if up {
+			errs = append(errs, bt.LinkSet(rtm.LinkSpec{Index: to, Up: rtm.Some(true)}))
+		}
+		for _, a := range addrs {
+			a.Index = to
+			errs = append(errs, bt.AddrReplace(a))
+		}
+		for _, r := range routes {
+			if r.OutIndex == from {
+				r.OutIndex = to
+			}
+			errs = append(errs, bt.RouteReplace(r))
+		}
+		results, err := bt.Run(ctx)
+		if results == nil {
+			errs = append(errs, err)
+		}
+		return errors.Join(append(errs, results...)...)
+	}
+	return step{stage: stageNetns, change: Change{Object: obj, Action: "set", Field: "netns", New: target.ID().String()},
+		exec: exec, undoExec: undo}
+}
+
+// classify says, for the steps an interface's op planned from first on,
+// which refusals by the kernel mean that another writer changed the
+// interface meanwhile: it was removed, or the name or address the op
+// creates was taken.
+func (p *planner) classify(o *op, first int, existing bool, obj string) {
+	var created func(error) error
+	switch o.kind {
+	case opCreate, opTunTap:
+		if _, taken := p.w.link(p.ifname(o.ref)); !taken {
+			created = createdMeanwhile(obj)
+		}
+	case opNeighAdd:
+		if existing {
+			if _, had := p.w.snap.Neigh(p.ifaces[o.ref].index, o.neigh.Dst); !had {
+				created = createdMeanwhile("neighbour " + o.neigh.Dst.String() + " of " + obj)
+			}
+		}
+	case opAddrAdd:
+		if existing && !slices.ContainsFunc(p.w.addrsOf(p.ifaces[o.ref].index), func(a rtm.Addr) bool { return addrPrefix(a) == o.addr.Prefix }) {
+			created = createdMeanwhile("address " + o.addr.Prefix.String() + " of " + obj)
+		}
+	}
+	var removed func(error) error
+	if existing {
+		removed = removedMeanwhile(obj)
+		// The interface is there (ENODEV would say otherwise), but not
+		// the address or neighbour the op deletes.
+		var what string
+		switch o.kind {
+		case opAddrDel:
+			what = "address " + o.addr.Prefix.String() + " of " + obj
+		case opNeighDel:
+			what = "neighbour " + o.neigh.Dst.String() + " of " + obj
+		}
+		if what != "" {
+			iface, item := removed, removedMeanwhile(what)
+			removed = func(err error) error {
+				if errors.Is(err, unix.ENODEV) {
+					return iface(err)
+				}
+				return item(err)
+			}
+		}
+	}
+	for i := first; i < len(p.steps); i++ {
+		p.steps[i].conflict = func(err error) error {
+			for _, f := range []func(error) error{created, removed} {
+				if f != nil {
+					if ce := f(err); ce != nil {
+						return ce
+					}
+				}
+			}
+			return nil
+		}
+	}
+}
+
+// objectOp plans an op that belongs to no interface: a route or a rule.
+func (p *planner) objectOp(o *op) error {
+	switch o.kind {
 	case opRouteAdd:
-		spec := o.route
+		spec := *o.route
 		dev := o.dev
-		p.w.routes = append(p.w.routes, spec)
-		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)},
+		k := destOf(&spec)
+		rs := p.w.routesAt(k)
+		// A route already in spec's slot makes the kernel refuse the add:
+		// that is the transaction's own error, not another writer's.
+		taken := slices.ContainsFunc(rs, func(r wroute) bool { return r.matches(&spec, true) })
+		p.w.setRoutesAt(k, append(slices.Clip(rs), wroute{spec: &spec}))
+		s := step{stage: stageRoutes,
+			describe: func() Change { return Change{Object: routeObject(&spec), Action: "+route", New: describeRoute(&spec)} },
 			do: func(bt *rtm.Batch) error {
 				s := spec
 				if dev >= 0 {
@@ -532,21 +870,25 @@ func (p *planner) op(o *op) error {
 					s.OutIndex = p.index(dev)
 				}
 				return bt.RouteDel(s)
-			}})
-	case opRouteChange, opNextHopAdd, opNextHopDel:
-		i, ok := p.findRoute(&o.route, true)
-		if !ok {
-			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+			}}
+		if !taken {
+			s.conflict = createdMeanwhile("")
 		}
-		prev := p.w.routes[i]
-		next := o.route
+		p.add(s)
+	case opRouteChange, opNextHopAdd, opNextHopDel:
+		k, rs, i, ok := p.findRoute(o.route, true)
+		if !ok {
+			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
+		}
+		prev := *rs[i].get()
+		next := *o.route
 		action := "~route"
 		switch o.kind {
 		case opNextHopAdd, opNextHopDel:
 			next = prev
 			hops := hopsOfSpec(&prev)
 			if o.kind == opNextHopAdd {
-				hops = append(hops, o.hop)
+				hops = append(hops, *o.hop)
 				action = "+nh"
 			} else {
 				j := slices.IndexFunc(hops, func(h rtm.NextHopSpec) bool {
@@ -563,65 +905,88 @@ func (p *planner) op(o *op) error {
 			}
 			setHops(&next, hops)
 		}
-		p.w.routes[i] = next
-		changes := diffRouteSpecs(&prev, &next, action, o)
+		rs = slices.Clone(rs)
+		rs[i] = wroute{spec: &next}
+		p.w.setRoutesAt(k, rs)
+		var hop rtm.NextHopSpec
+		if o.hop != nil {
+			hop = *o.hop
+		}
 		// A change, not a replace: a route deleted since the plan was
 		// made fails the commit rather than being created again.
-		p.add(step{stage: stageRoutes, change: changes,
-			do:   func(bt *rtm.Batch) error { return bt.RouteChange(next) },
-			undo: func(bt *rtm.Batch) error { return bt.RouteReplace(prev) }})
+		p.add(step{stage: stageRoutes,
+			describe: func() Change { return diffRouteSpecs(&prev, &next, action, hop) },
+			do:       func(bt *rtm.Batch) error { return bt.RouteChange(next) },
+			undo:     func(bt *rtm.Batch) error { return bt.RouteReplace(prev) },
+			conflict: removedMeanwhile("")})
 	case opRouteDel:
-		i, ok := p.findRoute(&o.route, false)
+		k, rs, i, ok := p.findRoute(o.route, false)
 		if !ok {
-			return fmt.Errorf("ipdb: %s: %w", routeObject(&o.route), ErrNotFound)
+			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
 		}
-		prev := p.w.routes[i]
-		p.w.routes = slices.Delete(p.w.routes, i, i+1)
-		del := keyOfSpec(&prev)
-		p.add(step{stage: stageRoutes, change: Change{Object: routeObject(&prev), Action: "-route", Old: describeRoute(&prev)},
-			do:   func(bt *rtm.Batch) error { return bt.RouteDel(del) },
-			undo: func(bt *rtm.Batch) error { return bt.RouteAdd(prev) }})
+		prev := rs[i]
+		p.w.setRoutesAt(k, slices.Delete(slices.Clone(rs), i, i+1))
+		del := prev.key()
+		p.add(step{stage: stageRoutes,
+			describe: func() Change {
+				s := prev.get()
+				return Change{Object: routeObject(s), Action: "-route", Old: describeRoute(s)}
+			},
+			do:       func(bt *rtm.Batch) error { return bt.RouteDel(del) },
+			undo:     func(bt *rtm.Batch) error { return bt.RouteAdd(*prev.get()) },
+			conflict: removedMeanwhile("")})
 	case opRuleAdd:
-		spec := o.rule
-		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
+		spec := *o.rule
+		rules := p.w.ruleList()
+		s := step{stage: stageRules, change: Change{Object: ruleObject(&spec), Action: "+rule"},
 			do:   func(bt *rtm.Batch) error { return bt.RuleAdd(spec) },
-			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }})
-	case opRuleDel:
-		i := slices.IndexFunc(p.w.rules, func(r rtm.RuleSpec) bool { return ruleMatches(&o.rule, &r) })
-		if i < 0 {
-			return fmt.Errorf("ipdb: %s: %w", ruleObject(&o.rule), ErrNotFound)
+			undo: func(bt *rtm.Batch) error { return bt.RuleDel(spec) }}
+		if !slices.ContainsFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(&spec, &r) }) {
+			s.conflict = createdMeanwhile("")
 		}
-		prev := p.w.rules[i]
-		p.w.rules = slices.Delete(p.w.rules, i, i+1)
+		p.w.rules = append(rules, spec)
+		sortRules(p.w.rules)
+		p.add(s)
+	case opRuleDel:
+		rules := p.w.ruleList()
+		i := slices.IndexFunc(rules, func(r rtm.RuleSpec) bool { return ruleMatches(o.rule, &r) })
+		if i < 0 {
+			return fmt.Errorf("ipdb: %s: %w", ruleObject(o.rule), ErrNotFound)
+		}
+		prev := rules[i]
+		p.w.rules = slices.Delete(rules, i, i+1)
 		p.add(step{stage: stageRules, change: Change{Object: ruleObject(&prev), Action: "-rule"},
-			do:   func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
-			undo: func(bt *rtm.Batch) error { return bt.RuleAdd(prev) }})
-	case opLinkDel:
-		p.add(step{stage: stageRemove, change: Change{Object: obj(), Action: "remove"},
-			do: func(bt *rtm.Batch) error { return bt.LinkDel(p.index(ref)) }})
+			do:       func(bt *rtm.Batch) error { return bt.RuleDel(prev) },
+			undo:     func(bt *rtm.Batch) error { return bt.RuleAdd(prev) },
+			conflict: removedMeanwhile("")})
+	default:
+		return fmt.Errorf("ipdb: internal error: operation %d recorded without its interface", o.kind)
 	}
 	return nil
 }
 
-// findRoute finds the route s designates: by destination and table, and
-// by every other key field s sets (in slot mode, TOS and priority as
-// given, zero included).
-func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (int, bool) {
-	t := tableOf(s)
-	for i := range p.w.routes {
-		r := &p.w.routes[i]
-		switch {
-		case r.Dst != s.Dst || tableOf(r) != t,
-			slot && (r.TOS != s.TOS || r.Priority != s.Priority),
-			!slot && s.Priority != 0 && r.Priority != s.Priority,
-			!slot && s.TOS != 0 && r.TOS != s.TOS,
-			!slot && s.Gateway.IsValid() && r.Gateway != s.Gateway,
-			!slot && s.OutIndex != 0 && r.OutIndex != s.OutIndex:
-			continue
-		}
-		return i, true
+// findRoute finds the route s designates: by destination and table (one
+// lookup), and by every other key field s sets (in slot mode, TOS and
+// priority as given, zero included). It returns the routes to s's
+// destination and the route's position among them.
+func (p *planner) findRoute(s *rtm.RouteSpec, slot bool) (k prefixKey, rs []wroute, i int, ok bool) {
+	k = destOf(s)
+	rs = p.w.routesAt(k)
+	i = slices.IndexFunc(rs, func(r wroute) bool { return r.matches(s, slot) })
+	return k, rs, i, i >= 0
+}
+
+func routeMatches(s, r *rtm.RouteSpec, slot bool) bool {
+	switch {
+	case r.Dst != s.Dst,
+		slot && (r.TOS != s.TOS || r.Priority != s.Priority),
+		!slot && s.Priority != 0 && r.Priority != s.Priority,
+		!slot && s.TOS != 0 && r.TOS != s.TOS,
+		!slot && s.Gateway.IsValid() && r.Gateway != s.Gateway,
+		!slot && s.OutIndex != 0 && r.OutIndex != s.OutIndex:
+		return false
 	}
-	return 0, false
+	return true
 }
 
 func hopsOfSpec(s *rtm.RouteSpec) []rtm.NextHopSpec {
@@ -681,8 +1046,8 @@ type Change struct {
 	// 254", "rule priority 100".
 	Object string
 	// Action is "create", "remove", "set", "+ipaddr", "-ipaddr",
-	// "+port", "-port", "+route", "-route", "~route" (a changed route),
-	// "+nh", "-nh", "+rule" or "-rule".
+	// "+port", "-port", "+neigh", "-neigh", "+route", "-route", "~route"
+	// (a changed route), "+nh", "-nh", "+rule" or "-rule".
 	Action string
 	// Field names the changed setting of a "set" or "~route": "mtu",
 	// "name", "gateway", "metrics.mtu", "nexthops", ...
@@ -748,6 +1113,14 @@ func describeRoute(s *rtm.RouteSpec) string {
 	return b.String()
 }
 
+func describeNeigh(s *rtm.NeighSpec) string {
+	d := s.Dst.String()
+	if len(s.LLAddr) > 0 {
+		d += " lladdr " + s.LLAddr.String()
+	}
+	return d
+}
+
 func ruleObject(s *rtm.RuleSpec) string {
 	if p, ok := s.Priority.Get(); ok {
 		return fmt.Sprintf("rule priority %d", p)
@@ -756,7 +1129,7 @@ func ruleObject(s *rtm.RuleSpec) string {
 }
 
 // diffRouteSpecs describes what changes from prev to next.
-func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, o *op) Change {
+func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, hop rtm.NextHopSpec) Change {
 	c := Change{Object: routeObject(prev), Action: action}
 	field := func(name string, a, b any) {
 		if fmt.Sprint(a) != fmt.Sprint(b) {
@@ -765,9 +1138,9 @@ func diffRouteSpecs(prev, next *rtm.RouteSpec, action string, o *op) Change {
 	}
 	switch action {
 	case "+nh":
-		c.New = fmt.Sprintf("via %v dev %d", o.hop.Gateway, o.hop.OutIndex)
+		c.New = fmt.Sprintf("via %v dev %d", hop.Gateway, hop.OutIndex)
 	case "-nh":
-		c.Old = fmt.Sprintf("via %v", o.hop.Gateway)
+		c.Old = fmt.Sprintf("via %v", hop.Gateway)
 	}
 	field("gateway", prev.Gateway, next.Gateway)
 	field("dev", prev.OutIndex, next.OutIndex)
@@ -813,29 +1186,26 @@ func (tx *Tx) Review() Review {
 	if err != nil {
 		return Review{Err: err}
 	}
-	p, err := plan(tx.snapshotWorld(tx.db.Snapshot(), ops), ops, refs)
+	p, err := plan(newWorld(tx.db.Snapshot()), ops, refs)
 	if err != nil {
 		return Review{Err: err}
 	}
 	r := Review{}
 	for _, s := range p.steps {
-		r.Changes = append(r.Changes, s.change)
+		r.Changes = append(r.Changes, s.desc())
 	}
 	return r
 }
 
-// Plan returns the steps Commit would apply now, planned against the
-// kernel's current state, without applying them.
+// Plan returns the steps Commit would apply now, without applying them:
+// planned, as Commit plans, against the database once it has caught up
+// with every change the kernel made until now.
 func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
 	ops, refs, _, err := tx.take(false)
 	if err != nil {
 		return nil, err
 	}
-	w, err := tx.freshWorld(ctx, ops)
-	if err != nil {
-		return nil, err
-	}
-	p, err := plan(w, ops, refs)
+	p, err := tx.planCurrent(ctx, ops, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -844,10 +1214,14 @@ func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
 
 func (p *planner) public() []Step {
 	out := make([]Step, len(p.steps))
-	for i, s := range p.steps {
-		out[i] = Step{Index: i, Stage: stageNames[s.stage], Change: s.change}
+	for i := range p.steps {
+		out[i] = p.stepAt(i)
 	}
 	return out
+}
+
+func (p *planner) stepAt(i int) Step {
+	return Step{Index: i, Stage: stageNames[p.steps[i].stage], Change: p.steps[i].desc()}
 }
 
 // Commit applies the transaction and closes it. Changes go in dependency
@@ -856,8 +1230,17 @@ func (p *planner) public() []Step {
 // one batch, each change confirmed by the kernel's acknowledgement. If a
 // change fails or a hook vetoes it, every change already applied is
 // undone, in reverse order, and Commit returns a *CommitError naming the
-// step, with the rollback's own error if it failed too. The inverses are
-// computed from the kernel's state read at the start of the commit.
+// step, with the rollback's own error if it failed too.
+//
+// The plan and the inverses are computed from the database, once it has
+// applied every notification the kernel queued before Commit was called
+// (a barrier in the notification stream): nothing is read again from the
+// kernel, so a commit costs in proportion to its changes, whatever the
+// size of the tables, and other writers changing other objects meanwhile
+// cannot make it fail. If another writer changes an object of the
+// transaction between the plan and the step (creates a route it adds,
+// removes an address it deletes), the kernel refuses the step and the
+// commit rolls back with a *ConflictError, matched by ErrConflict.
 //
 // When Commit returns, the database shows the outcome: a snapshot taken
 // then has every change of a successful commit, and none of a rolled
@@ -902,14 +1285,12 @@ func (tx *Tx) apply(ctx context.Context) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	var w *world
 	if tx.mode == SnapshotMode {
-		w = tx.snapshotWorld(tx.db.Snapshot(), ops)
-	} else if w, err = tx.freshWorld(ctx, ops); err != nil {
+		_, err := plan(newWorld(tx.db.Snapshot()), ops, refs)
 		return err
 	}
-	p, err := plan(w, ops, refs)
-	if err != nil || tx.mode == SnapshotMode {
+	p, err := tx.planCurrent(ctx, ops, refs)
+	if err != nil {
 		return err
 	}
 	err = p.run(ctx, tx.db.h, hooks)
@@ -935,7 +1316,15 @@ func (tx *Tx) apply(ctx context.Context) error {
 func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) error {
 	var applied []int // steps applied, in order
 	fail := func(i int, err error) error {
-		return &CommitError{Step: p.public()[i], Err: err, Rollback: p.rollback(ctx, h, applied)}
+		if c := p.steps[i].conflict; c != nil {
+			if e := c(err); e != nil {
+				if ce, ok := e.(*ConflictError); ok && ce.Object == "" {
+					ce.Object = p.steps[i].desc().Object
+				}
+				err = e
+			}
+		}
+		return &CommitError{Step: p.stepAt(i), Err: err, Rollback: p.rollback(ctx, h, applied)}
 	}
 	for lo := 0; lo < len(p.steps); {
 		hi := lo
@@ -1002,7 +1391,7 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 		}
 		for i := lo; i < hi; i++ {
 			for _, hook := range hooks {
-				if err := hook(p.public()[i]); err != nil {
+				if err := hook(p.stepAt(i)); err != nil {
 					return fail(i, fmt.Errorf("vetoed by a commit hook: %w", err))
 				}
 			}
@@ -1018,26 +1407,38 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 	ctx = context.WithoutCancel(ctx)
 	bt := h.NewBatch()
 	var errs []error
+	flush := func() {
+		results, err := bt.Run(ctx)
+		for _, r := range results {
+			if r != nil {
+				errs = append(errs, r)
+			}
+		}
+		if results == nil && err != nil {
+			errs = append(errs, err)
+		}
+		bt = h.NewBatch()
+	}
 	for k := len(applied) - 1; k >= 0; k-- {
 		s := &p.steps[applied[k]]
+		if s.undoExec != nil {
+			// After the undos before it in the batch, before those after.
+			flush()
+			if err := s.undoExec(ctx, h); err != nil {
+				errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
+			}
+			continue
+		}
 		if s.undo == nil {
 			if s.stage == stageRemove {
-				errs = append(errs, fmt.Errorf("%v cannot be undone", s.change))
+				errs = append(errs, fmt.Errorf("%v cannot be undone", s.desc()))
 			}
 			continue
 		}
 		if err := s.undo(bt); err != nil {
-			errs = append(errs, fmt.Errorf("undoing %v: %w", s.change, err))
+			errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
 		}
 	}
-	results, err := bt.Run(ctx)
-	for _, r := range results {
-		if r != nil {
-			errs = append(errs, r)
-		}
-	}
-	if results == nil && err != nil {
-		errs = append(errs, err)
-	}
+	flush()
 	return errors.Join(errs...)
 }

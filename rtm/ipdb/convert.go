@@ -145,3 +145,9 @@ func ruleSpecOf(r rtm.Rule) rtm.RuleSpec {
 	}
 	return s
 }
+
+// neighSpecOf returns the spec that re-creates n.
+func neighSpecOf(n rtm.Neigh) rtm.NeighSpec {
+	return rtm.NeighSpec{Index: n.Index(), Dst: n.Dst(), LLAddr: append([]byte(nil), n.LLAddr()...),
+		State: n.State(), Flags: n.Flags() &^ unix.NTF_PROXY, ExtFlags: n.ExtFlags(), Protocol: n.Protocol()}
+}

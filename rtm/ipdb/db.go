@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -48,7 +49,12 @@ type DB struct {
 	closed     atomic.Bool
 	closeOnce  sync.Once
 
-	overruns, resyncs, panics, events atomic.Uint64
+	overruns, resyncs, resyncFailures, panics, events atomic.Uint64
+
+	// loadFault, if set (by tests, before anything makes the database
+	// resynchronise), fails a Resync's load with its error: the churn
+	// that makes dumps inconsistent cannot be had on demand.
+	loadFault func() error
 }
 
 // Option configures [Open].
@@ -62,6 +68,7 @@ type options struct {
 	pre       []PreCallback
 	post      []PostCallback
 	mirrorAll bool
+	scope     scope
 }
 
 // WithMode sets the transaction mode (default [Implicit]).
@@ -82,8 +89,10 @@ func WithMonitorOptions(opts ...rtm.MonitorOption) Option {
 }
 
 // WithErrorHandler receives what the database cannot return to a caller:
-// callbacks that panicked (as *CallbackPanic) and the error that stopped
-// the event reader. It runs on the goroutine that found the error.
+// callbacks that panicked (as *CallbackPanic), the automatic
+// resynchronisations that failed (see [EventResyncFailed]) and the error
+// that stopped the event reader. It runs on the goroutine that found the
+// error.
 func WithErrorHandler(f func(error)) Option {
 	return func(o *options) error { o.onError = f; return nil }
 }
@@ -109,12 +118,21 @@ func WithPostCallback(f PostCallback) Option {
 // applying the events, those that arrived during the load included, so
 // that no change is missed. ctx bounds the load; the database then lives
 // until Close. h stays the caller's: Close does not close it.
+//
+// [WithKinds], [WithRouteTables] and [WithoutRouteTables] limit what it
+// loads and follows. Each table is read in one consistent dump; when the
+// kernel's dumps of one stay inconsistent under concurrent changes, Open
+// fails with an error matching [ErrInconsistent] rather than return a
+// database with a table it did not load.
 func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 	db := &DB{h: h, txs: map[uint64]*Tx{}, readerDone: make(chan struct{}), postDone: make(chan struct{})}
 	for _, opt := range opts {
 		if err := opt(&db.opts); err != nil {
 			return nil, err
 		}
+	}
+	if db.opts.scope.kinds == 0 {
+		db.opts.scope.kinds = AllKinds
 	}
 	for _, f := range db.opts.pre {
 		db.AddPreCallback(f)
@@ -129,7 +147,7 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 		return nil, err
 	}
 	db.mon = mon
-	st, err := load(ctx, h, 1)
+	st, err := load(ctx, h, 1, &db.opts.scope)
 	if err != nil {
 		mon.Close()
 		return nil, err
@@ -145,8 +163,7 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 
 // subscribe opens a subscription to the groups the database follows.
 func (db *DB) subscribe() (*rtm.Monitor, error) {
-	mon, err := db.h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Addr, rtm.GroupIPv6Addr, rtm.GroupIPv4Route,
-		rtm.GroupIPv6Route, rtm.GroupIPv4Rule, rtm.GroupIPv6Rule, rtm.GroupNeigh}, db.opts.monitor...)
+	mon, err := db.h.Monitor(db.opts.scope.groups(), db.opts.monitor...)
 	if err != nil {
 		return nil, fmt.Errorf("ipdb: %w", err)
 	}
@@ -190,7 +207,7 @@ func (db *DB) Snapshot() *Snapshot {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.snap == nil {
-		db.snap = &Snapshot{st: db.st.freeze()}
+		db.snap = &Snapshot{st: db.st.freeze(), sc: db.opts.scope}
 	}
 	return db.snap
 }
@@ -240,13 +257,17 @@ type Stats struct {
 	// because the reader fell behind, and Resyncs the number of full
 	// resynchronisations (one per overrun, and any the caller asked for).
 	Overruns, Resyncs uint64
+	// ResyncFailures is the number of automatic resynchronisations that
+	// failed and were tried again (see [EventResyncFailed]).
+	ResyncFailures uint64
 	// CallbackPanics is the number of callbacks that panicked.
 	CallbackPanics uint64
 }
 
 // Stats returns the database's counters.
 func (db *DB) Stats() Stats {
-	return Stats{Events: db.events.Load(), Overruns: db.overruns.Load(), Resyncs: db.resyncs.Load(), CallbackPanics: db.panics.Load()}
+	return Stats{Events: db.events.Load(), Overruns: db.overruns.Load(), Resyncs: db.resyncs.Load(),
+		ResyncFailures: db.resyncFailures.Load(), CallbackPanics: db.panics.Load()}
 }
 
 // AddPreCallback registers a pre callback and returns a function that
@@ -313,9 +334,11 @@ func (db *DB) read(ctx context.Context) {
 	defer close(db.readerDone)
 	for {
 		err := db.follow(ctx)
-		if err == nil {
-			db.overruns.Add(1)
-			err = db.resubscribe(ctx)
+		if err == nil || errors.Is(err, errResync) {
+			if err == nil {
+				db.overruns.Add(1)
+			}
+			err = db.recoverOverrun(ctx)
 		}
 		if err != nil {
 			if ctx.Err() == nil {
@@ -324,6 +347,57 @@ func (db *DB) read(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// errResync ends follow when the database must resynchronise: a part of
+// the state it had to read again could not be read consistently.
+var errResync = errors.New("ipdb: resynchronisation needed")
+
+// The pauses between the automatic resynchronisations that fail: they
+// double from the first to the last, which then repeats until one
+// succeeds or the database closes.
+const (
+	firstResyncPause = 10 * time.Millisecond
+	lastResyncPause  = time.Second
+)
+
+// EventResyncFailed is the Type of the event that reports an automatic
+// resynchronisation that failed (after an overrun, the kernel's dumps
+// stayed inconsistent under concurrent changes): Err says why. It is no
+// RTNL message type. The database keeps its previous state, which may
+// miss changes, and tries again after a pause (of 10 ms, doubling up to
+// a second) until it succeeds or closes; meanwhile Sync waits.
+const EventResyncFailed uint16 = 0xffff
+
+// recoverOverrun recovers from an overrun: it subscribes afresh and
+// resynchronises (see resubscribe) until that succeeds, posting each
+// failure as an EventResyncFailed event. It gives up on errors that
+// trying again cannot cure, and when ctx ends.
+func (db *DB) recoverOverrun(ctx context.Context) error {
+	pause := firstResyncPause
+	for {
+		err := db.resubscribe(ctx)
+		if err == nil || ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		db.resyncFailures.Add(1)
+		db.queue.push(Event{Type: EventResyncFailed, Synthetic: true, Err: err})
+		db.report(err)
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+		pause = min(2*pause, lastResyncPause)
+	}
+}
+
+// transient reports an error that a later attempt may not meet: dumps
+// made inconsistent by concurrent changes, a socket short of memory.
+func transient(err error) bool {
+	return errors.Is(err, ErrInconsistent) || errors.Is(err, unix.ENOBUFS) || errors.Is(err, unix.ENOMEM)
 }
 
 // follow applies the current monitor's events. It returns nil at an
@@ -401,13 +475,28 @@ type barrier struct {
 // returned, and what the database reads again because of them. A Snapshot
 // taken afterwards shows them. Sync returns at once if the database has
 // stopped following the kernel (see Err).
-func (db *DB) Sync(ctx context.Context) error { return db.catchUp(ctx) }
+func (db *DB) Sync(ctx context.Context) error {
+	if err := db.barrier(ctx); err != nil {
+		return fmt.Errorf("ipdb: waiting for the database to catch up: %w", err)
+	}
+	return nil
+}
 
 // catchUp returns once the database has applied every notification the
 // kernel queued before the call: those of the changes just acknowledged,
 // with what the database reads again because of them. It returns at
 // once if the database stopped following the kernel.
 func (db *DB) catchUp(ctx context.Context) error {
+	if err := db.barrier(ctx); err != nil {
+		return fmt.Errorf("ipdb: changes applied, but the database did not show them: %w", err)
+	}
+	return nil
+}
+
+// barrier returns once the database has applied every notification the
+// kernel queued before the call, or at once if the database stopped
+// following the kernel. Its errors are the monitor's or ctx's, bare.
+func (db *DB) barrier(ctx context.Context) error {
 	db.mu.Lock()
 	if db.err != nil || db.closed.Load() {
 		db.mu.Unlock()
@@ -418,7 +507,7 @@ func (db *DB) catchUp(ctx context.Context) error {
 	id, err := db.mon.Sync()
 	if err != nil {
 		db.mu.Unlock()
-		return fmt.Errorf("ipdb: changes applied, but waiting for the database to show them failed: %w", err)
+		return err
 	}
 	b := barrier{mon: db.mon, id: id, done: make(chan struct{})}
 	db.barriers = append(db.barriers, b)
@@ -430,7 +519,7 @@ func (db *DB) catchUp(ctx context.Context) error {
 		db.mu.Lock()
 		db.barriers = slices.DeleteFunc(db.barriers, func(x barrier) bool { return x.done == b.done })
 		db.mu.Unlock()
-		return fmt.Errorf("ipdb: changes applied, but the database did not show them before ctx ended: %w", ctx.Err())
+		return ctx.Err()
 	}
 }
 
@@ -515,6 +604,8 @@ const linkStateFlags = unix.IFF_UP | unix.IFF_LOWER_UP | unix.IFF_RUNNING
 func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 	st := db.st
 	a := heap{}
+	sc := &db.opts.scope
+	routes := sc.has(KindRoutes)
 	switch e.Type {
 	case unix.RTM_NEWLINK:
 		l, err := rtm.LinkFromBytes(e.Data)
@@ -532,7 +623,7 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			// peer existed.
 			follow = append(follow, followUp{link: l.ParentIndex()})
 		}
-		if old != nil {
+		if old != nil && routes {
 			ol, _ := rtm.LinkFromBytes(old)
 			if ol.Flags()&linkStateFlags != l.Flags()&linkStateFlags {
 				// Going down flushes IPv4 routes through the link, and
@@ -557,14 +648,14 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 		return append(gone, e), nil
 	case unix.RTM_NEWADDR:
 		ad, err := rtm.AddrFromBytes(e.Data)
-		if err != nil {
+		if err != nil || !sc.has(KindAddrs) {
 			return nil, nil
 		}
 		st.setAddr(a, ad)
 		return []Event{e}, nil
 	case unix.RTM_DELADDR:
 		ad, err := rtm.AddrFromBytes(e.Data)
-		if err != nil {
+		if err != nil || !sc.has(KindAddrs) {
 			return nil, nil
 		}
 		st.delAddr(ad)
@@ -582,7 +673,7 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 		return []Event{e}, follow
 	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
 		r, err := rtm.RouteFromBytes(e.Data)
-		if err != nil || !mirroredRoute(r) {
+		if err != nil || !sc.route(r) {
 			return nil, nil
 		}
 		if e.Type == unix.RTM_NEWROUTE {
@@ -599,7 +690,7 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 		return []Event{e}, follow
 	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
 		n, err := rtm.NeighFromBytes(e.Data)
-		if err != nil || !mirroredNeigh(n) {
+		if err != nil || !sc.has(KindNeighs) || !mirroredNeigh(n) {
 			return nil, nil
 		}
 		if e.Type == unix.RTM_NEWNEIGH {
@@ -608,11 +699,15 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			st.delNeigh(n)
 		}
 		return []Event{e}, nil
-	case unix.RTM_NEWRULE:
-		st.setRule(e.Data)
-		return []Event{e}, nil
-	case unix.RTM_DELRULE:
-		st.delRule(e.Data)
+	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
+		if !sc.has(KindRules) {
+			return nil, nil
+		}
+		if e.Type == unix.RTM_NEWRULE {
+			st.setRule(e.Data)
+		} else {
+			st.delRule(e.Data)
+		}
 		return []Event{e}, nil
 	}
 	return nil, nil
@@ -626,13 +721,13 @@ func (db *DB) reconcile(ctx context.Context, f followUp) error {
 	}
 	var fresh [][]byte
 	var sl slab
-	err := retryDump(func() error {
+	err := consistent(ctx, "routes", func() error {
 		fresh = fresh[:0]
 		for r, err := range db.h.Routes(ctx, &f.filter) {
 			if err != nil {
 				return err
 			}
-			if mirroredRoute(r) && f.match(r) {
+			if db.mirrorsRoute(r) && f.match(r) {
 				fresh = append(fresh, clone(&sl, r.Bytes()))
 			}
 		}
@@ -642,6 +737,11 @@ func (db *DB) reconcile(ctx context.Context, f followUp) error {
 		// The link went away meanwhile: its routes went with it, and its
 		// deletion is on its way.
 		fresh, err = nil, nil
+	}
+	if errors.Is(err, ErrInconsistent) {
+		// The routes could not be read again consistently: the whole
+		// state will be, with the same care as after an overrun.
+		return fmt.Errorf("%w: %w", errResync, err)
 	}
 	if err != nil {
 		return err
@@ -725,11 +825,19 @@ func diffRoutes(before []Event, after [][]byte) []Event {
 // Resync reads the kernel's whole state again, replaces the cached state
 // with it and posts the differences as synthetic events. The database
 // does this by itself after an overrun; call it to check the mirror.
+// When the kernel's dumps stay inconsistent under concurrent changes,
+// Resync returns an error matching [ErrInconsistent] and the database
+// keeps its previous state.
 func (db *DB) Resync(ctx context.Context) error {
 	if db.closed.Load() {
 		return ErrClosed
 	}
-	fresh, err := load(ctx, db.h, 0)
+	if db.loadFault != nil {
+		if err := db.loadFault(); err != nil {
+			return err
+		}
+	}
+	fresh, err := load(ctx, db.h, 0, &db.opts.scope)
 	if err != nil {
 		return err
 	}
@@ -763,9 +871,14 @@ func (q *postQueue) push(evs ...Event) {
 		return
 	}
 	q.mu.Lock()
+	// The dispatcher waits only for an empty queue: a thousand events
+	// in a row wake it once, not a thousand times.
+	wake := len(q.items) == 0
 	q.items = append(q.items, evs...)
 	q.mu.Unlock()
-	q.cond.Signal()
+	if wake {
+		q.cond.Signal()
+	}
 }
 
 func (q *postQueue) close() {

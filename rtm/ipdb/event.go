@@ -12,7 +12,8 @@ import (
 // difference a resynchronisation found (Synthetic). Data is the message
 // payload and must not be modified; it stays valid.
 type Event struct {
-	// Type is the message type: unix.RTM_NEWLINK, unix.RTM_DELROUTE, ...
+	// Type is the message type: unix.RTM_NEWLINK, unix.RTM_DELROUTE, ...,
+	// or EventResyncFailed (whose Data is nil).
 	Type uint16
 	// Header is the notification's netlink header (zero when Synthetic):
 	// Pid and Seq name the request that caused the change.
@@ -23,6 +24,9 @@ type Event struct {
 	// resynchronisation after an overrun, or implied by another change
 	// (a deleted link takes its addresses and routes with it).
 	Synthetic bool
+	// Err is why an automatic resynchronisation failed, for an event of
+	// Type [EventResyncFailed]; nil otherwise.
+	Err error
 }
 
 // IsNew reports a creation or change, as opposed to a removal.
@@ -110,6 +114,8 @@ func (e Event) String() string {
 		}
 	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
 		kind = "rule"
+	case EventResyncFailed:
+		return fmt.Sprintf("resynchronisation failed: %v", e.Err)
 	default:
 		kind = fmt.Sprintf("message type %d", e.Type)
 	}

@@ -2,6 +2,7 @@ package ipdb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net/netip"
@@ -39,4 +40,34 @@ func Example() {
 	s := db.Snapshot()
 	l, _ := s.LinkByName("br-example")
 	fmt.Println(l.MTU(), s.IPv4(l.Index()))
+}
+
+// Example_routes is pyroute2 IPDB's first routing example,
+// ip.routes.add({'dst': 'default', 'gateway': ...}).commit(): a
+// transaction of routes alone, in the default (implicit) mode, where the
+// database's own change methods open the transaction that Commit
+// commits. A commit that another writer got in the way of says so.
+func Example_routes() {
+	ctx := context.Background()
+	h, err := rtm.Dial()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer h.Close()
+	db, err := ipdb.Open(ctx, h)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer db.Close()
+
+	db.Routes().Add(rtm.RouteSpec{Dst: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("192.0.2.254")})
+	err = db.Commit(ctx)
+	var conflict *ipdb.ConflictError
+	switch {
+	case errors.As(err, &conflict):
+		// Someone else added a default route since the commit planned.
+		fmt.Println(conflict.Object, "was", conflict.Change, "meanwhile")
+	case err != nil:
+		log.Fatal(err)
+	}
 }

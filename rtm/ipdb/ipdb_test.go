@@ -63,7 +63,7 @@ func checkMirror(t testing.TB, db *DB) {
 	if err := db.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	fresh, err := load(context.Background(), db.h, 0)
+	fresh, err := load(context.Background(), db.h, 0, &db.opts.scope)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -733,7 +733,7 @@ func memoryPerRoute(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int) float64 {
 		return m.HeapAlloc
 	}
 	base := heap()
-	st, err := load(context.Background(), h, 0)
+	st, err := load(context.Background(), h, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,128 +4,286 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
+	"slices"
 
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
-// retryDump runs dump again when the kernel reports it interrupted, and
-// accepts the last attempt's result if every attempt was: the events
-// queued meanwhile, applied after the dump, repair what it missed.
-func retryDump(dump func() error) error {
-	err := wire.Retry(context.Background(), 3, func(context.Context) error { return dump() })
-	if errors.Is(err, wire.ErrDumpInterrupted) {
-		return nil
-	}
-	return err
-}
+// loadAttempts bounds the dumps of one table in one load: a dump that the
+// kernel flags as interrupted (NLM_F_DUMP_INTR), or that shows one object
+// twice, is taken again, at most this many times in all. Each attempt is
+// one dump of the table; there is no pause between them, since the
+// kernel's state does not settle by waiting.
+const loadAttempts = 5
 
-// load reads the namespace's whole state into a new state of generation
-// gen. Messages are copied into slabs, and routes, addresses and
-// neighbours are gathered in bulk (see bulk): a load does little more
-// than the dumps themselves.
-func load(ctx context.Context, h *rtm.Handle, gen uint64) (*state, error) {
-	st := newState(gen)
-	var sl slab
-	step := func(what string, run func() error) error {
-		if err := retryDump(run); err != nil {
+// ErrInconsistent is matched by errors.Is when every dump of a table was
+// inconsistent: the kernel flagged it as interrupted by concurrent
+// changes (the error also matches wire.ErrDumpInterrupted), or it showed
+// an object twice. The database then keeps the state it had: it never
+// takes a table it could not read whole.
+var ErrInconsistent = errors.New("ipdb: the kernel's dumps stayed inconsistent under concurrent changes")
+
+// errDuplicate reports a dump that showed one object twice: the kernel
+// resumed it at a shifted position, so it may also have skipped some.
+var errDuplicate = errors.New("an object appeared twice in one dump")
+
+// errChanged reports a dump during which the objects it reads changed,
+// which the kernel does not flag for every kind (see loadRules).
+var errChanged = errors.New("changed during the dump")
+
+// consistent runs dump, which reads one table into a fresh container,
+// until it returns without an inconsistency, at most loadAttempts times.
+// It returns dump's other errors as they are, and ErrInconsistent,
+// wrapping the last inconsistency, when no attempt was consistent. An
+// attempt's result must be discarded when it fails: the caller keeps
+// only what the successful one built.
+func consistent(ctx context.Context, what string, dump func() error) error {
+	for i := 1; ; i++ {
+		err := dump()
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, wire.ErrDumpInterrupted) && !errors.Is(err, errDuplicate) && !errors.Is(err, errChanged) {
 			return fmt.Errorf("ipdb: loading %s: %w", what, err)
 		}
-		return nil
+		if i == loadAttempts {
+			return fmt.Errorf("%w: loading %s, %d dumps in a row: %w", ErrInconsistent, what, i, err)
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("ipdb: loading %s: %w", what, ctx.Err())
+		}
 	}
-	err := step("links", func() error {
+}
+
+// load reads the namespace's state, the part sc selects (nil for
+// everything), into a new state of generation gen. Messages are copied
+// into slabs, and routes, addresses and neighbours are gathered in bulk
+// (see bulk): a load does little more than the dumps themselves.
+//
+// Each table comes from one consistent dump (see consistent), unfiltered
+// by the kernel: its filtered dumps can skip or repeat objects without a
+// flag. A table that could not be read consistently fails the whole load.
+func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, error) {
+	st := newState(gen)
+	var sl slab
+	err := consistent(ctx, "links", func() error {
 		st.links, st.names = cowMap[indexKey, []byte]{}, cowMap[nameKey, int32]{}
 		for l, err := range h.Links(ctx, nil) {
 			if err != nil {
 				return err
 			}
-			if l.Family() == unix.AF_UNSPEC {
-				st.setLink(&sl, l)
+			if l.Family() != unix.AF_UNSPEC {
+				continue
 			}
+			if _, dup := st.links.get(indexKey(l.Index())); dup {
+				return fmt.Errorf("link %d: %w", l.Index(), errDuplicate)
+			}
+			st.setLink(&sl, l)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = step("addresses", func() error {
-		var addrs bulk[addrKey]
-		for a, err := range h.Addrs(ctx, nil) {
-			if err != nil {
-				return err
+	if sc.has(KindAddrs) {
+		err = consistent(ctx, "addresses", func() error {
+			var addrs bulk[addrKey]
+			for a, err := range h.Addrs(ctx, nil) {
+				if err != nil {
+					return err
+				}
+				copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
 			}
-			copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
-		}
-		st.addrs = addrs.build(st.gen, nil)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	err = step("routes", func() error {
-		var routes bulk[prefixKey]
-		st.nroutes = 0
-		clear(st.prefsrc)
-		for r, err := range h.Routes(ctx, nil) {
-			if err != nil {
-				return err
+			dup := false
+			m := addrs.build(st.gen, func(old, v []byte) []byte { dup = true; return v })
+			if dup {
+				return fmt.Errorf("address: %w", errDuplicate)
 			}
-			if mirroredRoute(r) {
-				key, prefsrc := scanRoute(r)
-				m := r.Bytes()
-				g := routes.add(key, groupLenSize+len(m))
-				native.PutUint32(g, uint32(len(m)))
-				copy(g[groupLenSize:], m)
-				st.count(prefsrc, 1)
-			}
-		}
-		st.routes = routes.build(st.gen, func(g, one []byte) []byte {
-			// Several routes to one destination: the group of the
-			// earlier ones takes the later one, as a notification
-			// would add it. count counts it again.
-			r, _ := rtm.RouteFromBytes(one[groupLenSize:])
-			st.count(r.PrefSrc(), -1)
-			g, _ = st.addToGroup(heap{}, g, r, 0)
-			return g
+			st.addrs = m
+			return nil
 		})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		if err != nil {
+			return nil, err
+		}
 	}
-	err = step("rules", func() error {
-		st.rules = cowMap[ruleKey, struct{}]{}
+	if sc.has(KindRoutes) {
+		err = consistent(ctx, "routes", func() error { return st.loadRoutes(ctx, h, sc) })
+		if err != nil {
+			return nil, err
+		}
+	}
+	if sc.has(KindRules) {
+		if err = st.loadRules(ctx, h); err != nil {
+			return nil, err
+		}
+	}
+	if sc.has(KindNeighs) {
+		err = consistent(ctx, "neighbours", func() error {
+			var neighs bulk[neighKey]
+			for n, err := range h.Neighs(ctx, nil) {
+				if err != nil {
+					return err
+				}
+				if mirroredNeigh(n) {
+					copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
+				}
+			}
+			dup := false
+			m := neighs.build(st.gen, func(old, v []byte) []byte { dup = true; return v })
+			if dup {
+				return fmt.Errorf("neighbour: %w", errDuplicate)
+			}
+			st.neighs = m
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// loadRules reads the rules into st, replacing any st had.
+//
+// The kernel resumes a rule dump at a position in its list, and flags
+// nothing when rules before that position come or go meanwhile: a rule
+// that never changed can be skipped, or shown twice. So the dump has a
+// witness, a subscription to the rule groups taken before it: a dump is
+// consistent when no rule notification arrived by the end of it. Rules
+// change seldom, and there are few: this costs one socket per attempt.
+func (st *state) loadRules(ctx context.Context, h *rtm.Handle) error {
+	return consistent(ctx, "rules", func() error {
+		// A witness of its own for each attempt: after an overrun, the
+		// kernel drops further notifications, the barrier's answer
+		// among them, without saying so again, so a witness that
+		// overran once could wait for that answer forever.
+		w, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Rule, rtm.GroupIPv6Rule}, rtm.WithMonitorBuffer(64<<10))
+		if err != nil {
+			return fmt.Errorf("ipdb: loading rules: %w", err)
+		}
+		defer w.Close()
+		rules := cowMap[ruleKey, struct{}]{}
 		for r, err := range h.Rules(ctx, nil) {
 			if err != nil {
 				return err
 			}
 			if f := r.Family(); f == unix.AF_INET || f == unix.AF_INET6 {
-				st.setRule(r.Bytes())
+				rules.set(st.gen, ruleKey(r.Bytes()), struct{}{})
 			}
 		}
+		calm, err := quiet(ctx, w)
+		if err != nil {
+			return err
+		}
+		if !calm {
+			return fmt.Errorf("rules: %w", errChanged)
+		}
+		st.rules = rules
 		return nil
 	})
+}
+
+// quiet reports whether no notification (and no overrun) arrived on w
+// since the last call: it asks for a barrier and reads up to it. The
+// kernel answers the barrier after every notification it had queued.
+func quiet(ctx context.Context, w *rtm.Monitor) (bool, error) {
+	id, err := w.Sync()
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	err = step("neighbours", func() error {
-		var neighs bulk[neighKey]
-		for n, err := range h.Neighs(ctx, nil) {
+	calm := true
+	for ev, err := range w.Events(ctx) {
+		switch {
+		case err != nil:
+			return false, err
+		case ev.Overrun:
+			// The barrier's answer may be lost with the rest: the
+			// witness is of no more use (see loadRules).
+			return false, nil
+		case ev.Sync == id:
+			return calm, nil
+		case ev.Sync == 0:
+			calm = false
+		}
+	}
+	return false, errors.New("ipdb: the witness's event stream ended")
+}
+
+// loadRoutes reads the routes sc selects into st, replacing any st had:
+// in one dump, or one per table when sc names the only tables mirrored,
+// so that the routes of the others are not even read. The kernel walks a
+// table the same way whether the dump names it or not: naming it costs
+// no consistency.
+func (st *state) loadRoutes(ctx context.Context, h *rtm.Handle, sc *scope) error {
+	var routes bulk[prefixKey]
+	n := 0
+	prefsrc := map[netip.Addr]int{}
+	dump := func(f *rtm.RouteFilter) error {
+		for r, err := range h.Routes(ctx, f) {
 			if err != nil {
 				return err
 			}
-			if mirroredNeigh(n) {
-				copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
+			if !mirroredRoute(r) {
+				continue
+			}
+			key, src := scanRoute(r)
+			if !sc.table(key.table) {
+				continue
+			}
+			m := r.Bytes()
+			g := routes.add(key, groupLenSize+len(m))
+			native.PutUint32(g, uint32(len(m)))
+			copy(g[groupLenSize:], m)
+			n++
+			if src.IsValid() {
+				prefsrc[src]++
 			}
 		}
-		st.neighs = neighs.build(st.gen, nil)
 		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
-	return st, nil
+	if sc == nil || len(sc.only) == 0 {
+		if err := dump(nil); err != nil {
+			return err
+		}
+	} else {
+		for i, t := range sc.only {
+			if slices.Contains(sc.only[:i], t) || !sc.table(t) {
+				continue
+			}
+			if err := dump(&rtm.RouteFilter{Table: t}); err != nil {
+				return err
+			}
+		}
+	}
+	// Counted into a scratch state, so that a failed attempt leaves st's
+	// counts as they were.
+	tmp := &state{gen: st.gen, nroutes: n, prefsrc: prefsrc}
+	dup := false
+	m := routes.build(st.gen, func(g, one []byte) []byte {
+		// Several routes to one destination: the group of the earlier
+		// ones takes the later one, as a notification would add it.
+		// count counts it again. The same route twice is a dump that
+		// went back.
+		msg := one[groupLenSize:]
+		groupEach(g, func(o []byte) bool {
+			if sameContent(o, msg, unix.SizeofRtMsg, routeVolatile...) {
+				dup = true
+			}
+			return !dup
+		})
+		r, _ := rtm.RouteFromBytes(msg)
+		tmp.count(r.PrefSrc(), -1)
+		g, _ = tmp.addToGroup(heap{}, g, r, 0)
+		return g
+	})
+	if dup {
+		return fmt.Errorf("route: %w", errDuplicate)
+	}
+	st.routes, st.nroutes, st.prefsrc = m, tmp.nroutes, tmp.prefsrc
+	return nil
 }
 
 // diffStates returns the events that turn old into cur: removals first

@@ -19,8 +19,17 @@ var ErrNotFound = errors.New("ipdb: not found")
 // Snapshot is the database's state at one moment. It never changes, and
 // any number of goroutines may read it. The views it returns share its
 // storage: they stay valid, and must not be modified.
+//
+// A database opened with [WithKinds], [WithRouteTables] or
+// [WithoutRouteTables] holds nothing of the objects it does not mirror:
+// their lookups find nothing, which [Snapshot.Mirrors] and
+// [Snapshot.MirrorsTable] tell apart from none in the kernel, and
+// [Snapshot.Route] fails with [ErrNotMirrored].
 type Snapshot struct {
 	st state
+	// sc is what the database mirrors (a copy: a snapshot must not keep
+	// the database alive).
+	sc scope
 }
 
 // LinkByName returns the link of that name.
@@ -214,10 +223,14 @@ func (s *Snapshot) FindRoute(q RouteQuery) (rtm.Route, bool) {
 // "default" (IPv4, else IPv6), a prefix ("10.0.0.0/8", "2001:db8::/32")
 // or an address (a host route). With several routes to the destination
 // it returns the one of lowest priority. A string that is none of these
-// is an error; a destination without a route is ErrNotFound.
+// is an error; a destination without a route is ErrNotFound, and a table
+// the database does not mirror is ErrNotMirrored.
 func (s *Snapshot) Route(table uint32, dst string) (rtm.Route, error) {
 	if table == 0 {
 		table = unix.RT_TABLE_MAIN
+	}
+	if !s.sc.table(table) {
+		return rtm.Route{}, fmt.Errorf("ipdb: route %s in table %d: %w", dst, table, ErrNotMirrored)
 	}
 	var cands []netip.Prefix
 	switch {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -100,23 +101,38 @@ const (
 	opRuleAdd
 	opRuleDel
 	opLinkDel
+	opNeighAdd
+	opNeighDel
+	opNetns
 )
 
+// noIface is the interface of an operation that belongs to none: a route
+// or a rule change. (A route added through Iface.AddRoute names its
+// interface in op.dev, as the device it goes out of.)
+const noIface = -1
+
 type op struct {
-	kind   opKind
-	ref    int // interface, for interface ops
-	other  int // the master, for opMaster; -1 for none
-	create rtm.LinkSpec
-	tuntap rtm.TunTap
-	flag   bool
-	num    uint32
-	hw     net.HardwareAddr
-	name   string
-	addr   rtm.AddrSpec
-	route  rtm.RouteSpec
-	dev    int // interface the route goes out of, or -1
-	hop    rtm.NextHopSpec
-	rule   rtm.RuleSpec
+	kind opKind
+	// ref is the interface the op changes (an index in Tx.ifaces), or
+	// noIface for a route or rule change, which belongs to no interface.
+	ref   int
+	other int // the master, for opMaster; -1 for none
+	dev   int // interface a route goes out of, or -1
+	flag  bool
+	num   uint32
+	hw    net.HardwareAddr
+	name  string
+	// The specification of the op's kind, by pointer: a transaction of
+	// a thousand routes keeps a thousand route specs, not a thousand of
+	// every kind.
+	create *rtm.LinkSpec
+	tuntap *rtm.TunTap
+	addr   *rtm.AddrSpec
+	route  *rtm.RouteSpec
+	hop    *rtm.NextHopSpec
+	rule   *rtm.RuleSpec
+	neigh  *rtm.NeighSpec
+	netns  *netns.Handle
 }
 
 // Begin opens a transaction in the database's mode (an explicit one in
@@ -341,7 +357,7 @@ func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
 		bad = fmt.Errorf("interface %s: creating an interface needs a Kind", s.Name)
 	}
 	i := &Iface{tx: tx, ref: tx.ref(s.Name, true)}
-	tx.record(op{kind: opCreate, ref: i.ref, create: s}, bad)
+	tx.record(op{kind: opCreate, ref: i.ref, create: &s}, bad)
 	return i
 }
 
@@ -353,7 +369,7 @@ func (tx *Tx) CreateTunTap(s rtm.TunTap) *Iface {
 		bad = errors.New("creating a tun/tap device needs a name")
 	}
 	i := &Iface{tx: tx, ref: tx.ref(s.Name, true)}
-	tx.record(op{kind: opTunTap, ref: i.ref, tuntap: s}, bad)
+	tx.record(op{kind: opTunTap, ref: i.ref, tuntap: &s}, bad)
 	return i
 }
 
@@ -417,7 +433,7 @@ func (i *Iface) AddAddr(s rtm.AddrSpec) *Iface {
 	if !s.Prefix.IsValid() {
 		bad = errors.New("invalid address prefix")
 	}
-	i.tx.record(op{kind: opAddrAdd, ref: i.ref, addr: s}, bad)
+	i.tx.record(op{kind: opAddrAdd, ref: i.ref, addr: &s}, bad)
 	return i
 }
 
@@ -427,7 +443,7 @@ func (i *Iface) DelIP(p netip.Prefix) *Iface {
 	if !p.IsValid() {
 		bad = errors.New("invalid address prefix")
 	}
-	i.tx.record(op{kind: opAddrDel, ref: i.ref, addr: rtm.AddrSpec{Prefix: p}}, bad)
+	i.tx.record(op{kind: opAddrDel, ref: i.ref, addr: &rtm.AddrSpec{Prefix: p}}, bad)
 	return i
 }
 
@@ -462,7 +478,44 @@ func (i *Iface) DelPort(port *Iface) *Iface {
 // AddRoute adds a route out of this interface (its OutIndex is set at
 // commit, once the interface exists).
 func (i *Iface) AddRoute(s rtm.RouteSpec) *Iface {
-	i.tx.record(op{kind: opRouteAdd, route: s, dev: i.ref}, checkRoute(s))
+	i.tx.record(op{kind: opRouteAdd, ref: noIface, route: &s, dev: i.ref}, checkRoute(s))
+	return i
+}
+
+// AddNeigh adds a neighbour (an ARP or NDP entry) on this interface
+// with every setting of s (permanent unless s.State says otherwise);
+// s.Index is ignored.
+func (i *Iface) AddNeigh(s rtm.NeighSpec) *Iface {
+	var bad error
+	if !s.Dst.IsValid() {
+		bad = errors.New("neighbour without an address")
+	}
+	i.tx.record(op{kind: opNeighAdd, ref: i.ref, neigh: &s}, bad)
+	return i
+}
+
+// DelNeigh deletes the neighbour of this interface with that address.
+func (i *Iface) DelNeigh(dst netip.Addr) *Iface {
+	var bad error
+	if !dst.IsValid() {
+		bad = errors.New("neighbour without an address")
+	}
+	i.tx.record(op{kind: opNeighDel, ref: i.ref, neigh: &rtm.NeighSpec{Dst: dst}}, bad)
+	return i
+}
+
+// SetNetns moves the interface into the network namespace target refers
+// to (pyroute2's net_ns_fd), after every other change of the transaction
+// but removals. target must stay open until the commit returns. The
+// kernel takes the interface's addresses and routes away and brings it
+// down; a rollback moves it back, under the name it had, and restores
+// its state, addresses and routes.
+func (i *Iface) SetNetns(target *netns.Handle) *Iface {
+	var bad error
+	if target == nil || target.Fd() < 0 {
+		bad = errors.New("SetNetns: no namespace")
+	}
+	i.tx.record(op{kind: opNetns, ref: i.ref, netns: target}, bad)
 	return i
 }
 
@@ -485,7 +538,7 @@ func checkRoute(s rtm.RouteSpec) error {
 
 // Add adds a route.
 func (r *Routes) Add(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteAdd, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteAdd, ref: noIface, route: &s, dev: -1}, checkRoute(s))
 	return r
 }
 
@@ -493,27 +546,27 @@ func (r *Routes) Add(s rtm.RouteSpec) *Routes {
 // priority) by s: gateway, device, metrics, next hops. The route must
 // exist.
 func (r *Routes) Change(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteChange, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteChange, ref: noIface, route: &s, dev: -1}, checkRoute(s))
 	return r
 }
 
 // Remove deletes the first route s matches (by destination and table,
 // and by every other key field s sets: priority, TOS, gateway, device).
 func (r *Routes) Remove(s rtm.RouteSpec) *Routes {
-	r.tx.record(op{kind: opRouteDel, route: s, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opRouteDel, ref: noIface, route: &s, dev: -1}, checkRoute(s))
 	return r
 }
 
 // AddNextHop adds a hop to the route in s's slot, making it multipath.
 func (r *Routes) AddNextHop(s rtm.RouteSpec, nh rtm.NextHopSpec) *Routes {
-	r.tx.record(op{kind: opNextHopAdd, route: s, hop: nh, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opNextHopAdd, ref: noIface, route: &s, hop: &nh, dev: -1}, checkRoute(s))
 	return r
 }
 
 // DelNextHop removes the hop through gw (and index, if not zero) from the
 // multipath route in s's slot.
 func (r *Routes) DelNextHop(s rtm.RouteSpec, gw netip.Addr, index int32) *Routes {
-	r.tx.record(op{kind: opNextHopDel, route: s, hop: rtm.NextHopSpec{Gateway: gw, OutIndex: index}, dev: -1}, checkRoute(s))
+	r.tx.record(op{kind: opNextHopDel, ref: noIface, route: &s, hop: &rtm.NextHopSpec{Gateway: gw, OutIndex: index}, dev: -1}, checkRoute(s))
 	return r
 }
 
@@ -524,11 +577,14 @@ type Rules struct{ tx *Tx }
 func (tx *Tx) Rules() *Rules { return &Rules{tx} }
 
 // Add adds a rule.
-func (r *Rules) Add(s rtm.RuleSpec) *Rules { r.tx.record(op{kind: opRuleAdd, rule: s}, nil); return r }
+func (r *Rules) Add(s rtm.RuleSpec) *Rules {
+	r.tx.record(op{kind: opRuleAdd, ref: noIface, rule: &s}, nil)
+	return r
+}
 
 // Remove deletes the first rule (by priority) that matches every field
 // s sets.
 func (r *Rules) Remove(s rtm.RuleSpec) *Rules {
-	r.tx.record(op{kind: opRuleDel, rule: s}, nil)
+	r.tx.record(op{kind: opRuleDel, ref: noIface, rule: &s}, nil)
 	return r
 }

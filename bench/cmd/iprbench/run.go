@@ -112,6 +112,8 @@ func plan() []workloadPlan {
 	add("ipdb-start", []string{"start"},
 		goEntries(3, "ipr"),
 		one(entry{name: "pyroute2 NDB", kind: kindPyroute2, reps: 1}))
+	add("ipdb-tx", []string{"add", "change", "rollback", "remove"},
+		goEntries(9, "ipr", "rtm.Batch"))
 	for _, w := range []string{"parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains"} {
 		add(w, []string{w}, goEntries(15, "ipnet", "netip"), one(entry{name: "python ipaddress", kind: kindPython, reps: 5}))
 	}

@@ -1,0 +1,27 @@
+package rtm
+
+import (
+	"fmt"
+
+	"github.com/ipr-go/ipr/netns"
+)
+
+// OpenNetns opens the network namespace h works in, as a new handle the
+// caller closes: to move a link back where it came from, or to open
+// other sockets there. For a Handle dialled without a namespace option,
+// that is the calling thread's namespace: the process's own, unless
+// Dial or OpenNetns runs inside [netns.Do].
+func (h *Handle) OpenNetns() (*netns.Handle, error) {
+	if h.ns == nil {
+		ns, err := netns.Current()
+		if err != nil {
+			return nil, fmt.Errorf("rtm: %w", err)
+		}
+		return ns, nil
+	}
+	ns, err := netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.ns.Fd()))
+	if err != nil {
+		return nil, fmt.Errorf("rtm: %w", err)
+	}
+	return ns, nil
+}
