@@ -16,45 +16,17 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "addr",
-		usage: "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
-			"                      [ master DEV ] [ type KIND ]\n" +
-			"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
-			"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
-			"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
-			"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
-			"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
-			"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
-			"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }",
-		run: runAddr,
-	})
-}
+// addrUsage is "ipr addr help".
+const addrUsage = "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
+	"                      [ master DEV ] [ type KIND ]\n" +
+	"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
+	"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
+	"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
+	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
+	"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
+	"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
+	"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }"
 
-func runAddr(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return addrShow(e, a)
-	}
-	// iproute2's order of checks, which decides what abbreviations mean.
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return addrModify(e, a, addrAdd)
-	case matches(w, "change") || w == "chg":
-		return usagef("\"addr change\" is not supported; use \"addr replace\"")
-	case matches(w, "replace"):
-		return addrModify(e, a, addrReplace)
-	case matches(w, "delete"):
-		return addrModify(e, a, addrDelete)
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return addrShow(e, a)
-	case matches(w, "flush"):
-		return addrFlush(e, a)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
 
 // addrFlags are the IFA_F_* flags in iproute2's order (ifa_flag_data),
 // which is the order it prints them in.
@@ -162,12 +134,11 @@ func addrShow(e *env, a *args) error {
 	if err := parseShowFilter(a, &f, true); err != nil {
 		return err
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	links, names, err := selectLinks(ctx, h, &f)
 	if err != nil {
 		return err
@@ -188,9 +159,6 @@ func addrShow(e *env, a *args) error {
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
-		if !f.keepLink(l, &idx) {
-			continue
-		}
 		// iproute2's ipaddr_filter: a link is listed if one of its
 		// addresses is, or, without a family filter, if it has none.
 		own := byIndex[l.Index()]
@@ -202,6 +170,15 @@ func addrShow(e *env, a *args) error {
 			}
 		}
 		if !keep {
+			continue
+		}
+		if !f.keepLink(l, &idx) {
+			// print_linkinfo's filters come after ip has opened the
+			// link's JSON object: "ip -j" lists an empty one.
+			if f.label == "" {
+				p.openObject("")
+				p.closeObject()
+			}
 			continue
 		}
 		p.openObject("")
@@ -494,12 +471,11 @@ func addrModify(e *env, a *args, op addrOp) error {
 		spec.ValidLifetime, spec.PreferredLifetime = valid, preferred
 	}
 
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	l, err := linkByName(ctx, h, dev)
 	if err != nil {
 		return err
@@ -580,12 +556,11 @@ func addrFlush(e *env, a *args) error {
 	if f.up || f.groupSet || f.master != 0 || f.masterName != "" || f.kind != "" || f.slaveKind != "" {
 		return usagef("flush selects addresses: up, group, master and type do not apply")
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	f.names = &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	if f.dev != "" {
 		l, err := linkByName(ctx, h, f.dev)

@@ -18,19 +18,14 @@ import (
 	"github.com/ipr-go/ipr/ipnet"
 )
 
-func init() {
-	register(object{
-		name: "calc",
-		usage: "[ show ] { ADDRESS | NETWORK | ADDRESS/PREFIX }...\n" +
-			"         | collapse { ADDRESS | NETWORK }...\n" +
-			"         | summarize FIRST LAST\n" +
-			"         | exclude NETWORK NETWORK...\n" +
-			"         | subnets NETWORK [ NEW_PREFIX | +PREFIXLEN_DIFF ]\n" +
-			"Without arguments, the arguments are read from standard input, separated by\n" +
-			"white space; '#' starts a comment.",
-		run: runCalc,
-	})
-}
+// calcUsage is "ipr calc help".
+const calcUsage = "[ show ] { ADDRESS | NETWORK | ADDRESS/PREFIX }...\n" +
+	"         | collapse { ADDRESS | NETWORK }...\n" +
+	"         | summarize FIRST LAST\n" +
+	"         | exclude NETWORK NETWORK...\n" +
+	"         | subnets NETWORK [ NEW_PREFIX | +PREFIXLEN_DIFF ]\n" +
+	"Without arguments, the arguments are read from standard input, separated by\n" +
+	"white space; '#' starts a comment."
 
 var calcCommands = map[string]func(e *env, w *calcWriter, args []string) error{
 	"show":      calcShow,

@@ -21,17 +21,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// usageError is a command-line mistake: run prints the object's usage after
-// it and exits with status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string        { return e.msg }
-func (e *usageError) Is(target error) bool { return target == errUsage }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
-}
-
 // matches reports whether word abbreviates keyword, as iproute2's matches()
 // does: any non-empty prefix matches, so "s" is "show" when checked first.
 func matches(word, keyword string) bool {
@@ -143,21 +132,6 @@ func familyName(f uint8) string {
 		return "bridge"
 	}
 	return ""
-}
-
-// dial opens the RTNL handle a command works on, in e.Netns if set.
-func dial(e *env) (*rtm.Handle, error) {
-	var opts []rtm.Option
-	if e.Netns != "" {
-		opts = append(opts, rtm.WithNetns(e.Netns))
-	}
-	return rtm.Dial(opts...)
-}
-
-// errNoDevice is the error for a device name that does not exist, worded
-// as ip(8) words it.
-func errNoDevice(name string) error {
-	return fmt.Errorf("cannot find device %q", name)
 }
 
 // linkByName resolves a device name, turning "not found" into errNoDevice.
@@ -573,16 +547,3 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, rtm.ErrNotFound) }
-
-// setFamily returns the handler of the global -4 and -6 flags (version 4
-// or 6), which restrict listings and parsing to one address family.
-func (e *env) setFamily(version int) func(string) error {
-	return func(string) error {
-		if version == 4 {
-			e.Family = unix.AF_INET
-		} else {
-			e.Family = unix.AF_INET6
-		}
-		return nil
-	}
-}

@@ -19,46 +19,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "link",
-		usage: "{ show [ [dev] NAME ] [ up ] [ master DEV | nomaster ] [ type KIND ] [ group GROUP ]\n" +
-			"         | add [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
-			"         | set [ dev ] NAME [ OPTIONS ] [ type KIND [ KIND-ARGS ] ]\n" +
-			"         | replace [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
-			"         | del [ dev ] NAME }\n" +
-			"OPTIONS := [ up | down ] [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ] [ broadcast LLADDR ]\n" +
-			"           [ master DEV | nomaster ] [ txqueuelen N ] [ alias NAME ] [ group GROUP ] [ index N ]\n" +
-			"           [ numtxqueues N ] [ numrxqueues N ] [ netns { PID | NAME } ]\n" +
-			"           [ multicast | allmulticast | promisc | arp { on | off } ]\n" +
-			"KIND := { veth [ peer [ name ] NAME [ OPTIONS ] ] | bridge | bridge_slave | vxlan | macvlan | macvtap\n" +
-			"          | vlan | ipvlan | ipvtap | vrf | dummy | ifb | wireguard }",
-		run: runLink,
-	})
-}
+// linkUsage is "ipr link help".
+const linkUsage = "{ show [ [dev] NAME ] [ up ] [ master DEV | nomaster ] [ type KIND ] [ group GROUP ]\n" +
+	"         | add [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
+	"         | set [ dev ] NAME [ OPTIONS ] [ type KIND [ KIND-ARGS ] ]\n" +
+	"         | replace [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
+	"         | del [ dev ] NAME }\n" +
+	"OPTIONS := [ up | down ] [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ] [ broadcast LLADDR ]\n" +
+	"           [ master DEV | nomaster ] [ txqueuelen N ] [ alias NAME ] [ group GROUP ] [ index N ]\n" +
+	"           [ numtxqueues N ] [ numrxqueues N ] [ netns { PID | NAME } ]\n" +
+	"           [ multicast | allmulticast | promisc | arp { on | off } ]\n" +
+	"KIND := { veth [ peer [ name ] NAME [ OPTIONS ] ] | bridge | bridge_slave | vxlan | macvlan | macvtap\n" +
+	"          | vlan | ipvlan | ipvtap | vrf | dummy | ifb | wireguard }"
 
-func runLink(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return linkShow(e, a)
-	}
-	// The order of the checks is iproute2's, which decides what an
-	// abbreviation means: "s" is "set", not "show".
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return linkChange(e, a, linkAdd)
-	case matches(w, "set"), matches(w, "change"):
-		return linkChange(e, a, linkSet)
-	case matches(w, "replace"):
-		return linkChange(e, a, linkReplace)
-	case matches(w, "delete"):
-		return linkChange(e, a, linkDelete)
-	case matches(w, "show"), matches(w, "lst"), matches(w, "list"):
-		return linkShow(e, a)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
 
 // showFilter is what "link show" and "addr show" select, iproute2's
 // struct link_filter.
@@ -181,12 +154,11 @@ func linkShow(e *env, a *args) error {
 	if err := parseShowFilter(a, &f, false); err != nil {
 		return err
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	links, names, err := selectLinks(ctx, h, &f)
 	if err != nil {
 		return err
@@ -195,11 +167,12 @@ func linkShow(e *env, a *args) error {
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
-		if !f.keepLink(l, &idx) {
-			continue
-		}
 		p.openObject("")
-		printLink(p, l, &idx, names, linkPrint{details: e.Details, doLink: true, linkLayer: true})
+		// As in iproute2, a link that print_linkinfo's filters drop
+		// leaves the empty JSON object opened for it.
+		if f.keepLink(l, &idx) {
+			printLink(p, l, &idx, names, linkPrint{details: e.Details, doLink: true, linkLayer: true})
+		}
 		p.closeObject()
 	}
 	p.closeArray()
@@ -218,7 +191,7 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link,
 	if f.masterName != "" {
 		m, err := h.LinkByName(ctx, f.masterName)
 		if err != nil {
-			return nil, nil, errNoDevice(f.masterName)
+			return nil, nil, errNoShowDevice(f.masterName)
 		}
 		f.master = m.Index()
 	}
@@ -227,7 +200,7 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link,
 		l, err := h.LinkByName(ctx, f.dev)
 		if err != nil {
 			if isNotFound(err) {
-				return nil, nil, errNoDevice(f.dev)
+				return nil, nil, errNoShowDevice(f.dev)
 			}
 			return nil, nil, err
 		}
@@ -1212,12 +1185,11 @@ const (
 // linkChange is "link add", "link set", "link replace" and "link del",
 // parsed as iproute2's iplink_modify parses them.
 func linkChange(e *env, a *args, op linkOp) error {
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if op == linkDelete {
 		return linkDelete1(ctx, h, a)
 	}

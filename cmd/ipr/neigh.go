@@ -14,39 +14,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "neigh",
-		usage: "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ proto RTPROTO ]\n" +
-			"         | { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR }\n" +
-			"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
-			"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }",
-		run: runNeigh,
-	})
-}
+// neighUsage is "ipr neigh help".
+const neighUsage = "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ proto RTPROTO ]\n" +
+	"         | { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR }\n" +
+	"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
+	"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }"
 
-func runNeigh(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return neighList(e, a, false)
-	}
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return neighModify(e, a, "add")
-	case matches(w, "change") || w == "chg":
-		return neighModify(e, a, "change")
-	case matches(w, "replace"):
-		return neighModify(e, a, "replace")
-	case matches(w, "delete"):
-		return neighModify(e, a, "delete")
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return neighList(e, a, false)
-	case matches(w, "flush"):
-		return neighList(e, a, true)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
 
 // neighStates are the NUD_* states in iproute2's printing order.
 var neighStates = [...]struct {
@@ -179,12 +152,11 @@ func neighList(e *env, a *args, flush bool) error {
 			}
 		}
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if dev != "" {
 		l, err := linkByName(ctx, h, dev)
 		if err != nil {
@@ -429,12 +401,11 @@ func neighModify(e *env, a *args, op string) error {
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	l, err := linkByName(ctx, h, dev)
 	if err != nil {
 		return err

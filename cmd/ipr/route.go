@@ -20,64 +20,22 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "route",
-		usage: "{ show | flush | save } [ SELECTOR ]\n" +
-			"         | restore   (a dump of \"route save\" on standard input)\n" +
-			"         | get ADDRESS [ from ADDRESS ] [ iif DEV ] [ oif DEV ] [ mark MARK ] [ uid UID ]\n" +
-			"               [ ipproto PROTO ] [ sport PORT ] [ dport PORT ] [ fibmatch ]\n" +
-			"         | { add | del | change | append | replace | prepend } ROUTE }\n" +
-			"SELECTOR := [ root PREFIX ] [ match PREFIX ] [ exact PREFIX ] [ table TABLE_ID ]\n" +
-			"            [ proto RTPROTO ] [ type TYPE ] [ scope SCOPE ] [ dev DEV ] [ iif DEV ]\n" +
-			"            [ via ADDRESS ] [ src ADDRESS ] [ metric N ] [ tos TOS ] [ mark MARK ]\n" +
-			"ROUTE := [ TYPE ] PREFIX [ from PREFIX ] [ tos TOS ] [ table TABLE_ID ] [ proto RTPROTO ]\n" +
-			"         [ scope SCOPE ] [ metric N ] [ via ADDRESS ] [ dev DEV ] [ src ADDRESS ] [ onlink ]\n" +
-			"         [ nhid ID ] [ pref PREF ] [ expires SECONDS ] [ METRIC VALUE... ]\n" +
-			"         [ nexthop [ via ADDRESS ] [ dev DEV ] [ weight N ] [ onlink ] ]...\n" +
-			"TYPE := { unicast | local | broadcast | multicast | throw | unreachable | prohibit | blackhole | nat }\n" +
-			"TABLE_ID := { local | main | default | all | NUMBER }",
-		run: runRoute,
-	})
-}
+// routeUsage is "ipr route help".
+const routeUsage = "{ show | flush | save } [ SELECTOR ]\n" +
+	"         | restore   (a dump of \"route save\" on standard input)\n" +
+	"         | get ADDRESS [ from ADDRESS ] [ iif DEV ] [ oif DEV ] [ mark MARK ] [ uid UID ]\n" +
+	"               [ ipproto PROTO ] [ sport PORT ] [ dport PORT ] [ fibmatch ]\n" +
+	"         | { add | del | change | append | replace | prepend } ROUTE }\n" +
+	"SELECTOR := [ root PREFIX ] [ match PREFIX ] [ exact PREFIX ] [ table TABLE_ID ]\n" +
+	"            [ proto RTPROTO ] [ type TYPE ] [ scope SCOPE ] [ dev DEV ] [ iif DEV ]\n" +
+	"            [ via ADDRESS ] [ src ADDRESS ] [ metric N ] [ tos TOS ] [ mark MARK ]\n" +
+	"ROUTE := [ TYPE ] PREFIX [ from PREFIX ] [ tos TOS ] [ table TABLE_ID ] [ proto RTPROTO ]\n" +
+	"         [ scope SCOPE ] [ metric N ] [ via ADDRESS ] [ dev DEV ] [ src ADDRESS ] [ onlink ]\n" +
+	"         [ nhid ID ] [ pref PREF ] [ expires SECONDS ] [ METRIC VALUE... ]\n" +
+	"         [ nexthop [ via ADDRESS ] [ dev DEV ] [ weight N ] [ onlink ] ]...\n" +
+	"TYPE := { unicast | local | broadcast | multicast | throw | unreachable | prohibit | blackhole | nat }\n" +
+	"TABLE_ID := { local | main | default | all | NUMBER }"
 
-func runRoute(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return routeList(e, a, routeShow)
-	}
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return routeModify(e, a, "add")
-	case matches(w, "change") || w == "chg":
-		return routeModify(e, a, "change")
-	case matches(w, "replace"):
-		return routeModify(e, a, "replace")
-	case matches(w, "prepend"):
-		return routeModify(e, a, "prepend")
-	case matches(w, "append"):
-		return routeModify(e, a, "append")
-	case matches(w, "delete"):
-		return routeModify(e, a, "delete")
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return routeList(e, a, routeShow)
-	case matches(w, "get"):
-		return routeGet(e, a)
-	case matches(w, "flush"):
-		return routeList(e, a, routeFlush)
-	case matches(w, "save"):
-		return routeList(e, a, routeSave)
-	case matches(w, "restore"):
-		if a.more() {
-			return usagef("restore takes no arguments")
-		}
-		return routeRestore(e)
-	case matches(w, "showdump"):
-		return routeShowDump(e)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
 
 // Name tables of "ip route". Like iproute2 they read /etc/iproute2 over
 // built-in defaults (the rt_tables.d and rt_protos.d directories are not
@@ -565,12 +523,11 @@ func routeList(e *env, a *args, action routeAction) error {
 	if err != nil {
 		return err
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	for _, d := range []struct {
 		name  string
@@ -641,12 +598,11 @@ func routeSaveTo(ctx context.Context, e *env, h *rtm.Handle, f *routeFilter, kf 
 
 // routeRestore is "route restore": a dump on standard input.
 func routeRestore(e *env) error {
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	_, err = h.RouteRestore(context.Background(), e.Stdin)
+	_, err = h.RouteRestore(e.ctx, e.Stdin)
 	return err
 }
 
@@ -659,12 +615,11 @@ func routeShowDump(e *env) error {
 	if len(data) < 4 || binary.NativeEndian.Uint32(data) != rtm.RouteDumpMagic {
 		return errors.New("not a route dump: magic mismatch")
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	f := routeFilter{get: true}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := &printer{json: e.JSON}
@@ -1466,12 +1421,11 @@ func routeGet(e *env, a *args) error {
 	if connected {
 		return usagef("\"connected\" is not supported")
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	for _, d := range []struct {
 		name  string
 		index *int32
@@ -1775,12 +1729,11 @@ func routeModify(e *env, a *args, op string) error {
 		s.Type == unix.RTN_NAT || s.Type == unix.RTN_ANYCAST) {
 		s.Table = unix.RT_TABLE_LOCAL
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if dev != "" {
 		l, err := linkByName(ctx, h, dev)
 		if err != nil {
