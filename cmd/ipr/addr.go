@@ -27,7 +27,6 @@ const addrUsage = "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG...
 	"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
 	"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }"
 
-
 // addrFlags are the IFA_F_* flags in iproute2's order (ifa_flag_data),
 // which is the order it prints them in.
 var addrFlags = [...]struct {

@@ -32,7 +32,6 @@ const linkUsage = "{ show [ [dev] NAME ] [ up ] [ master DEV | nomaster ] [ type
 	"KIND := { veth [ peer [ name ] NAME [ OPTIONS ] ] | bridge | bridge_slave | vxlan | macvlan | macvtap\n" +
 	"          | vlan | ipvlan | ipvtap | vrf | dummy | ifb | wireguard }"
 
-
 // showFilter is what "link show" and "addr show" select, iproute2's
 // struct link_filter.
 type showFilter struct {

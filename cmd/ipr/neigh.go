@@ -20,7 +20,6 @@ const neighUsage = "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud S
 	"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
 	"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }"
 
-
 // neighStates are the NUD_* states in iproute2's printing order.
 var neighStates = [...]struct {
 	name string

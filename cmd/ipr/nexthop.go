@@ -24,7 +24,6 @@ const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ groups ] [ master
 	"                                       [ unbalanced_timer S ] } ] [ fdb ]\n" +
 	"      | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] | blackhole } [ proto RTPROTO ]"
 
-
 func parseNexthopID(a *args) (uint32, error) {
 	id, err := a.uint32Value("id")
 	if err == nil && id == 0 {

@@ -36,7 +36,6 @@ const routeUsage = "{ show | flush | save } [ SELECTOR ]\n" +
 	"TYPE := { unicast | local | broadcast | multicast | throw | unreachable | prohibit | blackhole | nat }\n" +
 	"TABLE_ID := { local | main | default | all | NUMBER }"
 
-
 // Name tables of "ip route". Like iproute2 they read /etc/iproute2 over
 // built-in defaults (the rt_tables.d and rt_protos.d directories are not
 // read).

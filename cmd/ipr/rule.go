@@ -23,7 +23,6 @@ const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION
 	"ACTION := [ table TABLE_ID ] [ realms [SRC/]DST ] [ goto NUMBER ] [ nop ]\n" +
 	"          [ suppress_prefixlength N ] [ suppress_ifgroup GROUP ] | { blackhole | unreachable | prohibit }"
 
-
 // ruleFilter holds the selectors of "rule show" and "rule flush":
 // iproute2's filter_nlmsg in iprule.c, for the common selectors.
 type ruleFilter struct {
