@@ -143,25 +143,30 @@ func addrShow(e *env, a *args) error {
 		return err
 	}
 	f.names = names
-	addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
-	if err != nil {
-		return err
-	}
-	// Group the addresses by interface, keeping the kernel's order.
-	byIndex := make(map[int32][]rtm.Addr, len(links))
-	for _, ad := range addrs {
-		byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+	// With the link family (-0, -f link) iproute2 lists the links alone:
+	// no addresses, and no filtering by them.
+	linkOnly := f.family == unix.AF_PACKET
+	byIndex := map[int32][]rtm.Addr{}
+	if !linkOnly {
+		addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
+		if err != nil {
+			return err
+		}
+		// Group the addresses by interface, keeping the kernel's order.
+		for _, ad := range addrs {
+			byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+		}
 	}
 
 	p := &printer{json: e.JSON}
-	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || e.Details}
+	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
 		// iproute2's ipaddr_filter: a link is listed if one of its
 		// addresses is, or, without a family filter, if it has none.
 		own := byIndex[l.Index()]
-		keep := len(own) == 0 && f.family == 0
+		keep := len(own) == 0 && (f.family == 0 || linkOnly)
 		for _, ad := range own {
 			if f.keepAddr(ad) {
 				keep = true
@@ -184,6 +189,10 @@ func addrShow(e *env, a *args) error {
 		if f.label == "" {
 			// As in iproute2, a label filter lists addresses alone.
 			printLink(p, l, &idx, names, o)
+		}
+		if linkOnly {
+			p.closeObject()
+			continue
 		}
 		p.openArray("addr_info")
 		for _, ad := range own {

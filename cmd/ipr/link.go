@@ -190,7 +190,7 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link,
 	if f.masterName != "" {
 		m, err := h.LinkByName(ctx, f.masterName)
 		if err != nil {
-			return nil, nil, errNoShowDevice(f.masterName)
+			return nil, nil, invarg("Device does not exist\n", f.masterName) // sic: ip ends this message with an empty line
 		}
 		f.master = m.Index()
 	}
@@ -1301,7 +1301,9 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 			if name != "" {
 				return "", "", "", usagef("name given twice")
 			}
-			name, err = a.value(w)
+			if name, err = a.value(w); err == nil && !validIfname(name) {
+				err = invarg(`"name" not a valid ifname`, name)
+			}
 		case w == "index":
 			var v uint32
 			v, err = a.uint32Value(w)
@@ -1838,4 +1840,11 @@ func (kp *kindArgs) plainVlanProtocol(p *uint16) func() error {
 		*p = v
 		return err
 	}
+}
+
+// validIfname is iproute2's check_ifname, which ip applies to "name"
+// before sending anything: not empty, shorter than IFNAMSIZ, and without
+// '/' or white space.
+func validIfname(name string) bool {
+	return name != "" && len(name) < unix.IFNAMSIZ && !strings.ContainsAny(name, "/ \t\n\v\f\r")
 }

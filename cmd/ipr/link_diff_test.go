@@ -545,37 +545,34 @@ func TestErrors(t *testing.T) {
 		code int
 		msg  string
 	}{
-		{"addr add 10.0.0.1/24", 2, `"dev" argument is required`},
-		{"addr add dev d0", 2, "no address given"},
-		{"addr add 10.0.0.300/24 dev d0", 2, `invalid address "10.0.0.300/24"`},
-		{"addr add 10.0.0.1/33 dev d0", 2, "prefix length must be 0 to 32"},
-		{"addr add 10.0.0.1/24 dev nosuch", 1, `cannot find device "nosuch"`},
-		{"addr add 10.0.0.1/24 broadcast 2001:db8::1 dev d0", 2, "want an inet address"},
-		{"addr add 10.0.0.1/24 valid_lft 10 preferred_lft 20 dev d0", 2, "preferred_lft is greater than valid_lft"},
-		{"addr add 10.0.0.1/24 valid_lft soon dev d0", 2, "invalid valid_lft"},
-		{"addr add 10.0.0.1/24 scope galactic dev d0", 2, `invalid scope "galactic"`},
-		{"addr add 10.0.0.1/24 10.0.0.2/24 dev d0", 2, `unknown argument "10.0.0.2/24"`},
-		{"addr del 10.0.0.7/24 dev d0", 1, "cannot assign requested address"},
-		{"addr frob", 2, `unknown command "frob"`},
-		{"addr show scope", 2, `"scope" needs an argument`},
-		{"addr show dev nosuch", 1, `cannot find device "nosuch"`},
-		{"addr flush", 2, "flush requires arguments"},
-		{"link show nosuch", 1, `cannot find device "nosuch"`},
-		{"link set d0 mtu", 2, `"mtu" needs an argument`},
-		{"link set d0 mtu big", 2, `invalid mtu "big"`},
-		{"link set d0 frobnicate", 2, `unknown option "frobnicate"`},
-		{"link set d0 xdp off", 2, `"xdp" is not supported`},
-		{"link set d0 address 02:00:zz:00:00:01", 2, "invalid address"},
-		{"link add x0 type veth frob", 2, `unknown argument "frob"`},
-		{"link add x0 type bridge stp_state 2", 2, "want 0 or 1"},
-		{"link add x0", 2, `"type" argument is required`},
-		{"link add d0 type veth peer name d2", 1, "file exists"},
-		{"link del nosuch", 1, `cannot find device "nosuch"`},
+		{"addr add 10.0.0.1/24", 255, `"dev" argument is required`},
+		{"addr add dev d0", 255, "no address given"},
+		{"addr add 10.0.0.300/24 dev d0", 255, `invalid address "10.0.0.300/24"`},
+		{"addr add 10.0.0.1/33 dev d0", 255, "prefix length must be 0 to 32"},
+		{"addr add 10.0.0.1/24 dev nosuch", 0, `Cannot find device "nosuch"`},
+		{"addr add 10.0.0.1/24 broadcast 2001:db8::1 dev d0", 255, "want an inet address"},
+		{"addr add 10.0.0.1/24 valid_lft 10 preferred_lft 20 dev d0", 255, "preferred_lft is greater than valid_lft"},
+		{"addr add 10.0.0.1/24 valid_lft soon dev d0", 255, "invalid valid_lft"},
+		{"addr add 10.0.0.1/24 scope galactic dev d0", 255, `invalid scope "galactic"`},
+		{"addr add 10.0.0.1/24 10.0.0.2/24 dev d0", 255, `unknown argument "10.0.0.2/24"`},
+		{"addr del 10.0.0.7/24 dev d0", 0, "cannot assign requested address"},
+		{"addr frob", 255, `Command "frob" is unknown, try "ipr address help".`},
+		{"addr show scope", 255, `"scope" needs an argument`},
+		{"addr show dev nosuch", 0, `Cannot find device "nosuch"`},
+		{"addr flush", 255, "flush requires arguments"},
+		{"link show nosuch", 0, `Cannot find device "nosuch"`},
+		{"link set d0 mtu", 255, `"mtu" needs an argument`},
+		{"link set d0 mtu big", 255, `invalid mtu "big"`},
+		{"link set d0 frobnicate", 255, `unknown option "frobnicate"`},
+		{"link set d0 xdp off", 255, `"xdp" is not supported`},
+		{"link set d0 address 02:00:zz:00:00:01", 255, "invalid address"},
+		{"link add x0 type veth frob", 255, `unknown argument "frob"`},
+		{"link add x0 type bridge stp_state 2", 255, "want 0 or 1"},
+		{"link add x0", 255, `"type" argument is required`},
+		{"link add d0 type veth peer name d2", 0, "file exists"},
+		{"link del nosuch", 0, `Cannot find device "nosuch"`},
 	} {
-		_, errs, code := ipr(append([]string{"-n", ns.Name}, strings.Fields(c.args)...)...)
-		if code != c.code || !strings.Contains(errs, c.msg) {
-			t.Errorf("ipr %s: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.msg)
-		}
+		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
 	}
 }
 
