@@ -600,16 +600,25 @@ func printAFSpec(p *printer, spec nla.Chain) {
 // IFLA_INFO_SLAVE_DATA). data is nil when the attribute is absent.
 type kindPrinter func(p *printer, data *nla.Index, names *linkNames)
 
-// kindPrinters are the kinds whose data is printed, named as iproute2
+// kindPrinterOf returns the printer of a kind whose data is printed, named as iproute2
 // names its link_util modules. Kinds iproute2 prints nothing for (veth,
 // dummy, ifb, ...) are absent, as are kinds not implemented here.
-var kindPrinters = map[string]kindPrinter{
-	"bridge":       printBridge,
-	"bridge_slave": printBridgePort,
-	"vxlan":        printVXLAN,
-	"macvlan":      printMacvlan,
-	"macvtap":      printMacvlan,
-	"tun":          printTun,
+func kindPrinterOf(kind string) kindPrinter {
+	switch kind {
+	case "bridge":
+		return printBridge
+	case "bridge_slave":
+		return printBridgePort
+	case "vxlan":
+		return printVXLAN
+	case "macvlan":
+		return printMacvlan
+	case "macvtap":
+		return printMacvlan
+	case "tun":
+		return printTun
+	}
+	return nil
 }
 
 // printLinkInfo prints IFLA_LINKINFO, iproute2's print_linktype.
@@ -632,7 +641,8 @@ func printLinkInfo(p *printer, info nla.Chain, names *linkNames) {
 }
 
 func printKindData(p *printer, key, kind string, info nla.Chain, typ uint16, names *linkNames) {
-	printData, ok := kindPrinters[kind]
+	printData := kindPrinterOf(kind)
+	ok := printData != nil
 	if !ok {
 		return
 	}
@@ -1383,7 +1393,7 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 			s.NumTxQueues, err = a.uint32Value("numtxqueues")
 		case matches(w, "numrxqueues"):
 			s.NumRxQueues, err = a.uint32Value("numrxqueues")
-		case unsupportedLinkOptions[w]:
+		case unsupportedLinkOption(w):
 			err = usagef("option %q is not supported by ipr", w)
 		default:
 			if w == "dev" {
@@ -1418,14 +1428,17 @@ func devAndName(dev, name string) (string, string) {
 	return dev, name
 }
 
-// unsupportedLinkOptions are iproute2 options ipr does not implement; they
+// unsupportedLinkOption reports iproute2 options ipr does not implement; they
 // get a clearer error than "unknown option".
-var unsupportedLinkOptions = map[string]bool{
-	"xdp": true, "xdpgeneric": true, "xdpdrv": true, "xdpoffload": true, "trailers": true,
-	"carrier": true, "vf": true, "vrf": true, "dynamic": true, "mode": true, "state": true,
-	"addrgenmode": true, "link-netns": true, "link-netnsid": true, "protodown": true,
-	"protodown_reason": true, "gso_max_size": true, "gso_max_segs": true, "gro_max_size": true,
-	"parentdev": true,
+func unsupportedLinkOption(w string) bool {
+	switch w {
+	case "xdp", "xdpgeneric", "xdpdrv", "xdpoffload", "trailers", "carrier",
+		"vf", "vrf", "dynamic", "mode", "state", "addrgenmode",
+		"link-netns", "link-netnsid", "protodown", "protodown_reason", "gso_max_size", "gso_max_segs",
+		"gro_max_size", "parentdev":
+		return true
+	}
+	return false
 }
 
 // llAddrValue parses a link-layer address: colon-separated hex bytes, as
