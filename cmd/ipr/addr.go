@@ -196,11 +196,17 @@ func addrShow(e *env, a *args) error {
 		}
 		p.openArray("addr_info")
 		for _, ad := range own {
-			if f.keepAddr(ad) {
-				p.openObject("")
-				printAddr(p, ad)
-				p.closeObject()
+			if f.family != 0 && ad.Family() != f.family {
+				continue
 			}
+			// As for links, iproute2 opens the address's JSON object
+			// before print_addrinfo's filters (scope, flags, label,
+			// prefix) reject it, and lists it empty.
+			p.openObject("")
+			if f.keepAddr(ad) {
+				printAddr(p, ad)
+			}
+			p.closeObject()
 		}
 		p.closeArray()
 		p.closeObject()

@@ -128,6 +128,7 @@ func cliNamespace(t *testing.T) *nstest.NS {
 		"link set va up",
 		"link set vb group 5",
 		"addr add 10.1.1.1/24 dev va",
+		"addr add 10.1.1.5/24 label va:sec dev va", // secondary
 		"route add 10.9.0.0/16 via 10.1.1.2",
 	} {
 		nstest.IP(t, ns, strings.Fields(cmd)...)
@@ -271,14 +272,15 @@ func TestAcceptedOptions(t *testing.T) {
 
 // TestJSONPlaceholdersMatchIP checks that "-j" lists an empty object for
 // each link that the link filters of "link show" and "addr show" drop,
-// byte for byte as ip.
+// and for each address the address filters drop, byte for byte as ip.
 func TestJSONPlaceholdersMatchIP(t *testing.T) {
 	ns := cliNamespace(t)
 	for _, cmd := range []string{
 		"link show up", "link show group 5", "link show group default", "link show type veth",
 		"link show dev vb up", "link show master va", "addr show up", "addr show group 5",
 		"-4 addr show up", "addr show scope link", "addr show type veth", "addr show label foo",
-		"-6 addr show up",
+		"-6 addr show up", "addr show secondary", "addr show primary", "addr show scope host",
+		"addr show to 10.1.1.5", "addr show label va:sec", "-4 addr show dev va scope global",
 	} {
 		args := append([]string{"-j"}, strings.Fields(cmd)...)
 		out, errs, code := iprIn(ns, "", args...)
