@@ -143,6 +143,7 @@ func addrShow(e *env, a *args) error {
 		return err
 	}
 	f.names = names
+	names.nsidName = e.nsidName
 	// With the link family (-0, -f link) iproute2 lists the links alone:
 	// no addresses, and no filtering by them.
 	linkOnly := f.family == unix.AF_PACKET

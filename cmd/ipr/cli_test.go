@@ -399,3 +399,26 @@ func copyFile(from, to string) error {
 	}
 	return out.Close()
 }
+
+// TestLinkNetnsNameMatchesIP checks that a veth whose peer lives in a
+// named namespace shows "link-netns NAME" in text, as ip prints it, and
+// the id alone in JSON.
+func TestLinkNetnsNameMatchesIP(t *testing.T) {
+	ns := nstest.New(t)
+	peer := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "xa", "type", "veth", "peer", "name", "xb", "netns", peer.Name)
+	for _, cmd := range []string{"link show xa", "-d link show xa", "addr show dev xa", "link"} {
+		args := strings.Fields(cmd)
+		out, errs, code := iprIn(ns, "", args...)
+		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+		if out != ipOut || errs != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
+		}
+		if !strings.Contains(out, " link-netns "+peer.Name) {
+			t.Errorf("%s: no \"link-netns %s\" in %q", cmd, peer.Name, out)
+		}
+	}
+	out, _, _ := iprIn(ns, "", "-j", "link", "show", "xa")
+	ipOut, _, _ := ipRun(t, ns, "", "-j", "link", "show", "xa")
+	compareJSON(t, out, ipOut)
+}

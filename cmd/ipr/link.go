@@ -160,6 +160,7 @@ func linkShow(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
+	names.nsidName = e.nsidName
 	p := &printer{json: e.JSON}
 	p.openArray("")
 	var idx nla.Index
@@ -261,6 +262,9 @@ type linkNames struct {
 	ctx     context.Context
 	h       *rtm.Handle
 	byIndex map[int32]linkRef
+	// nsidName, when set, names the namespace of a peer's namespace id
+	// (text output of "link show" and "addr show").
+	nsidName func(int32) (string, bool)
 }
 
 type linkRef struct {
@@ -279,6 +283,15 @@ func (n *linkNames) lookup(index int32) linkRef {
 	}
 	n.byIndex[index] = r
 	return r
+}
+
+// netnsName is the name of the namespace a peer's namespace id refers
+// to, for text output (JSON has the id alone, as ip's).
+func (n *linkNames) netnsName(id int32, json bool) (string, bool) {
+	if json || n.nsidName == nil || id < 0 {
+		return "", false
+	}
+	return n.nsidName(id)
 }
 
 // name is iproute2's ll_index_to_name: "*" for 0, "ifN" if unknown.

@@ -77,14 +77,21 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	if a, ok := get(unix.IFLA_LINK_NETNSID); ok {
 		id := int32(attrU32(a))
 		p.jsonInt("link_netnsid", int64(id))
-		if id >= 0 {
-			p.text(" link-netnsid %d", id)
-		} else {
+		if id < 0 {
 			p.text(" link-netnsid unknown")
+		} else if name, ok := names.netnsName(id, p.json); ok {
+			p.text(" link-netns %s", name)
+		} else {
+			p.text(" link-netnsid %d", id)
 		}
 	}
 	if a, ok := get(unix.IFLA_NEW_NETNSID); ok {
-		p.text(" new-netnsid %d", int32(attrU32(a)))
+		id := int32(attrU32(a))
+		if name, ok := names.netnsName(id, p.json); ok {
+			p.text(" new-netns %s", name)
+		} else {
+			p.text(" new-netnsid %d", id)
+		}
 	}
 	if a, ok := get(unix.IFLA_NEW_IFINDEX); ok {
 		p.text(" new-ifindex %d", int32(attrU32(a)))

@@ -44,6 +44,10 @@ type env struct {
 	// (as ip does), so that a wrong name fails before anything else.
 	ns *netns.Handle
 	h  *rtm.Handle
+	// nsids are the names of the namespaces by the ids this one gives
+	// them, asked for on first use (see nsidName).
+	nsids       map[int32]string
+	nsidsLoaded bool
 }
 
 // handle returns the RTNL handle, opening it on first use.
