@@ -227,7 +227,7 @@ func isTerminal(w any) bool {
 
 // version is the module version ipr was built from.
 func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return "ipr-" + bi.Main.Version
 	}
 	return "ipr (devel)"

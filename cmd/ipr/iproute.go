@@ -165,7 +165,10 @@ type idName struct {
 
 var (
 	groupNames = nameTable{file: "group", defaults: []idName{{0, "default"}}}
-	scopeNames = nameTable{file: "rt_scopes", defaults: []idName{{unix.RT_SCOPE_UNIVERSE, "global"}, {unix.RT_SCOPE_NOWHERE, "nowhere"}, {unix.RT_SCOPE_HOST, "host"}, {unix.RT_SCOPE_LINK, "link"}, {unix.RT_SCOPE_SITE, "site"}}}
+	scopeNames = nameTable{file: "rt_scopes", defaults: []idName{
+		{unix.RT_SCOPE_UNIVERSE, "global"}, {unix.RT_SCOPE_NOWHERE, "nowhere"}, {unix.RT_SCOPE_HOST, "host"}, {unix.RT_SCOPE_LINK, "link"},
+		{unix.RT_SCOPE_SITE, "site"},
+	}}
 )
 
 // load reads "ID NAME" lines, as iproute2's rtnl_tab_initialize does;

@@ -38,8 +38,17 @@ const routeUsage = "{ show | flush | save } [ SELECTOR ]\n" +
 // built-in defaults (the rt_tables.d and rt_protos.d directories are not
 // read).
 var (
-	tableNames   = nameTable{file: "rt_tables", defaults: []idName{{unix.RT_TABLE_DEFAULT, "default"}, {unix.RT_TABLE_MAIN, "main"}, {unix.RT_TABLE_LOCAL, "local"}}}
-	protoNames   = nameTable{file: "rt_protos", defaults: []idName{{unix.RTPROT_UNSPEC, "unspec"}, {unix.RTPROT_REDIRECT, "redirect"}, {unix.RTPROT_KERNEL, "kernel"}, {unix.RTPROT_BOOT, "boot"}, {unix.RTPROT_STATIC, "static"}, {unix.RTPROT_GATED, "gated"}, {unix.RTPROT_RA, "ra"}, {unix.RTPROT_MRT, "mrt"}, {unix.RTPROT_ZEBRA, "zebra"}, {unix.RTPROT_BIRD, "bird"}, {unix.RTPROT_BABEL, "babel"}, {unix.RTPROT_DNROUTED, "dnrouted"}, {unix.RTPROT_XORP, "xorp"}, {unix.RTPROT_NTK, "ntk"}, {unix.RTPROT_DHCP, "dhcp"}, {unix.RTPROT_KEEPALIVED, "keepalived"}, {unix.RTPROT_BGP, "bgp"}, {unix.RTPROT_ISIS, "isis"}, {unix.RTPROT_OSPF, "ospf"}, {unix.RTPROT_RIP, "rip"}, {unix.RTPROT_EIGRP, "eigrp"}}}
+	tableNames = nameTable{file: "rt_tables", defaults: []idName{
+		{unix.RT_TABLE_DEFAULT, "default"}, {unix.RT_TABLE_MAIN, "main"}, {unix.RT_TABLE_LOCAL, "local"},
+	}}
+	protoNames = nameTable{file: "rt_protos", defaults: []idName{
+		{unix.RTPROT_UNSPEC, "unspec"}, {unix.RTPROT_REDIRECT, "redirect"}, {unix.RTPROT_KERNEL, "kernel"}, {unix.RTPROT_BOOT, "boot"},
+		{unix.RTPROT_STATIC, "static"}, {unix.RTPROT_GATED, "gated"}, {unix.RTPROT_RA, "ra"}, {unix.RTPROT_MRT, "mrt"},
+		{unix.RTPROT_ZEBRA, "zebra"}, {unix.RTPROT_BIRD, "bird"}, {unix.RTPROT_BABEL, "babel"}, {unix.RTPROT_DNROUTED, "dnrouted"},
+		{unix.RTPROT_XORP, "xorp"}, {unix.RTPROT_NTK, "ntk"}, {unix.RTPROT_DHCP, "dhcp"}, {unix.RTPROT_KEEPALIVED, "keepalived"},
+		{unix.RTPROT_BGP, "bgp"}, {unix.RTPROT_ISIS, "isis"}, {unix.RTPROT_OSPF, "ospf"}, {unix.RTPROT_RIP, "rip"},
+		{unix.RTPROT_EIGRP, "eigrp"},
+	}}
 	realmNames   = nameTable{file: "rt_realms", defaults: []idName{{0, "unknown"}}}
 	dsfieldNames = nameTable{file: "rt_dsfield", defaults: []idName{{0, "0"}}}
 )
