@@ -159,7 +159,7 @@ func addrShow(e *env, a *args) error {
 		}
 	}
 
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
 	p.openArray("")
 	var idx nla.Index
@@ -177,7 +177,11 @@ func addrShow(e *env, a *args) error {
 		if !keep {
 			continue
 		}
-		if !f.keepLink(l, &idx) {
+		// With -o, iproute2 prints no link (and so applies none of
+		// print_linkinfo's filters): each address is a line of its own
+		// that names its link.
+		noLink := e.Oneline && !linkOnly
+		if !noLink && !f.keepLink(l, &idx) {
 			// print_linkinfo's filters come after ip has opened the
 			// link's JSON object: "ip -j" lists an empty one.
 			if f.label == "" {
@@ -187,7 +191,7 @@ func addrShow(e *env, a *args) error {
 			continue
 		}
 		p.openObject("")
-		if f.label == "" {
+		if f.label == "" && !noLink {
 			// As in iproute2, a label filter lists addresses alone.
 			printLink(p, l, &idx, names, o)
 		}
@@ -197,7 +201,7 @@ func addrShow(e *env, a *args) error {
 		}
 		p.openArray("addr_info")
 		for _, ad := range own {
-			if f.family != 0 && ad.Family() != f.family {
+			if f.family != 0 && ad.Family() != f.family || f.up && !l.IsUp() {
 				continue
 			}
 			// As for links, iproute2 opens the address's JSON object
@@ -205,6 +209,11 @@ func addrShow(e *env, a *args) error {
 			// prefix) reject it, and lists it empty.
 			p.openObject("")
 			if f.keepAddr(ad) {
+				if noLink {
+					p.jsonInt("index", int64(ad.Index()))
+					p.jsonStr("dev", names.name(ad.Index()))
+					p.text("%d: %s", uint32(ad.Index()), names.name(ad.Index()))
+				}
 				printAddr(p, ad)
 			}
 			p.closeObject()
@@ -305,7 +314,7 @@ func printAddr(p *printer, ad rtm.Addr) {
 			p.uint("preferred_life_time", "%dsec", uint64(ci.Preferred))
 		}
 	}
-	p.nl()
+	p.endl()
 }
 
 type addrOp int

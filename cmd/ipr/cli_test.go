@@ -224,7 +224,6 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"-s link":           "option -stats",
 		"-s -s link":        "option -stats",
 		"-stats link":       "option -stats",
-		"-o link":           "option -oneline",
 		"-br link":          "option -brief",
 		"-r route":          "option -resolve",
 		"-N link":           "option -Numeric",
@@ -421,4 +420,33 @@ func TestLinkNetnsNameMatchesIP(t *testing.T) {
 	out, _, _ := iprIn(ns, "", "-j", "link", "show", "xa")
 	ipOut, _, _ := ipRun(t, ns, "", "-j", "link", "show", "xa")
 	compareJSON(t, out, ipOut)
+}
+
+// TestOnelineMatchesIP checks -o against ip, byte for byte: iproute2's
+// line breaks within a record become backslashes, and "addr show" lists
+// each address on a line of its own that names its link.
+func TestOnelineMatchesIP(t *testing.T) {
+	ns := cliNamespace(t)
+	for _, cmd := range []string{
+		"link set va alias hello",
+		"link property add dev va altname vaalt",
+		"route add 10.8.0.0/16 nexthop via 10.1.1.2 nexthop via 10.1.1.3",
+		"neigh add 10.1.1.9 lladdr 02:00:00:00:00:01 dev va",
+		"rule add pref 5 table 5",
+	} {
+		nstest.IP(t, ns, strings.Fields(cmd)...)
+	}
+	for _, cmd := range []string{
+		"-o link", "-o -d link", "-o link show up", "-o addr", "-o -4 addr", "-o -6 addr", "-o -0 addr",
+		"-o addr show up", "-o addr show group 5", "-o addr show secondary", "-o addr show label va:sec",
+		"-o route", "-o -d route", "-o route show table all", "-o neigh", "-o rule",
+		"-j -o addr", "-j -o addr show up", "-j -o link",
+	} {
+		args := strings.Fields(cmd)
+		out, errs, code := iprIn(ns, "", args...)
+		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+		if out != ipOut || errs != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
+		}
+	}
 }

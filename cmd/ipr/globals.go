@@ -90,7 +90,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-resolve"):
 			return nil, notImplemented("option -resolve")
 		case matches(opt, "-oneline"):
-			return nil, notImplemented("option -oneline")
+			e.Oneline = true
 		case matches(opt, "-timestamp"), matches(opt, "-tshort"):
 			// Time stamps apply to "ip monitor" only, which ipr does not
 			// implement (and refuses by name).

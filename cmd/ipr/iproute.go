@@ -458,7 +458,10 @@ func attrStr(a nla.Attr) string {
 // outputs, as in iproute2, and the two cannot drift apart.
 type printer struct {
 	json bool
-	buf  []byte
+	// oneline is -o: iproute2's _SL_, the line breaks within one record,
+	// become backslashes, so that each record is one line.
+	oneline bool
+	buf     []byte
 	// open holds, for each open JSON container, whether it has a member
 	// yet (and so needs a comma before the next).
 	open []bool
@@ -524,8 +527,19 @@ func (p *printer) textString(s string) {
 	}
 }
 
-// nl ends a text line (iproute2's print_nl).
-func (p *printer) nl() { p.textString("\n") }
+// nl breaks a text line within a record: iproute2's print_nl and _SL_,
+// a backslash with -o.
+func (p *printer) nl() {
+	if p.oneline {
+		p.textString("\\")
+	} else {
+		p.textString("\n")
+	}
+}
+
+// endl ends a record's text line, with or without -o (iproute2's
+// print_string(PRINT_FP, NULL, "%s", "\n")).
+func (p *printer) endl() { p.textString("\n") }
 
 // str prints a string: JSON key, or format with one %s verb.
 func (p *printer) str(key, format, v string) {

@@ -161,7 +161,7 @@ func linkShow(e *env, a *args) error {
 		return err
 	}
 	names.nsidName = e.nsidName
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {

@@ -104,18 +104,20 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		printLinkDetails(p, idx, names, doLink)
 	}
 	if a, ok := get(unix.IFLA_IFALIAS); ok && (doLink || details) {
-		p.textString("\n    ")
+		p.nl()
+		p.textString("    ")
 		p.str("ifalias", "alias %s", attrStr(a))
 	}
 	if a, ok := get(unix.IFLA_PROP_LIST); ok {
 		p.openArray("altnames")
 		for alt := range a.Nested().AllOf(unix.IFLA_ALT_IFNAME) {
-			p.textString("\n    altname ")
+			p.nl()
+			p.textString("    altname ")
 			p.str("", "%s", attrStr(alt))
 		}
 		p.closeArray()
 	}
-	p.nl()
+	p.endl()
 }
 
 func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {

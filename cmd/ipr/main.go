@@ -35,6 +35,7 @@ type env struct {
 	Details bool   // -d: detailed output
 	Netns   string // -n NETNS: run inside the named network namespace
 	Family  uint8  // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
+	Oneline bool   // -o: one line per record
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer

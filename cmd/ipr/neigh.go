@@ -186,7 +186,7 @@ func neighList(e *env, a *args, flush bool) error {
 		return neighFlush(ctx, h, &f, keep)
 	}
 	links := &linkTypes{ctx: ctx, h: h}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	for n, err := range h.Neighs(ctx, &f) {
 		if err != nil {
@@ -311,7 +311,7 @@ func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
 	if pr := n.Protocol(); pr != 0 {
 		p.str("protocol", "proto %s ", protoNames.name(uint32(pr)))
 	}
-	p.nl()
+	p.endl()
 	p.closeObject()
 }
 

@@ -84,7 +84,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 		return nexthopFlush(ctx, h, &f, id, uint8(proto))
 	}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	if id != 0 {
 		n, err := h.NexthopGet(ctx, id)
@@ -92,7 +92,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 			return err
 		}
 		printNexthopEntry(p, n, "", names, e.Details)
-		p.nl()
+		p.endl()
 	} else {
 		for n, err := range h.Nexthops(ctx, &f) {
 			if err != nil {
@@ -102,7 +102,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 				continue
 			}
 			printNexthopEntry(p, n, "", names, e.Details)
-			p.nl()
+			p.endl()
 		}
 	}
 	p.closeArray()

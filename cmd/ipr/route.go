@@ -553,7 +553,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	case routeFlush:
 		return routeFlushMatching(ctx, h, &f, kf)
 	}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	nh := &nexthopCache{ctx: ctx, h: h}
 	for r, err := range h.Routes(ctx, kf) {
@@ -620,7 +620,7 @@ func routeShowDump(e *env) error {
 	ctx := e.ctx
 	f := routeFilter{get: true}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	for rest := data[4:]; len(rest) > 0; {
 		if len(rest) < 16 {

@@ -166,7 +166,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	if a, ok := tb.Get(unix.RTA_MULTIPATH); ok {
 		printMultipath(p, r, a.Data, names)
 	}
-	p.nl()
+	p.endl()
 	p.closeObject()
 }
 
@@ -276,7 +276,8 @@ func printCacheFlags(p *printer, flags uint32) {
 	if p.json {
 		p.openArray("cache")
 	} else {
-		p.textString("\n    cache ")
+		p.nl()
+		p.textString("    cache ")
 		if flags == 0 {
 			return
 		}
@@ -431,7 +432,8 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 		p.openObject("")
 		switch {
 		case !mcast:
-			p.textString("\n\tnexthop ")
+			p.nl()
+			p.textString("\tnexthop ")
 		case first:
 			p.textString("Oifs: ")
 			first = false

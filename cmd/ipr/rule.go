@@ -227,7 +227,7 @@ func ruleList(e *env, a *args, flush bool) error {
 	if flush {
 		return ruleFlush(ctx, h, family, &f)
 	}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	for r, err := range h.Rules(ctx, &rtm.RuleFilter{Family: family}) {
 		if err != nil {
@@ -414,7 +414,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 			p.str("protocol", " proto %s", protoNames.name(uint32(pr)))
 		}
 	}
-	p.nl()
+	p.endl()
 	p.closeObject()
 }
 
