@@ -180,7 +180,7 @@ func addrShow(e *env, a *args) error {
 		// With -o, iproute2 prints no link (and so applies none of
 		// print_linkinfo's filters): each address is a line of its own
 		// that names its link.
-		noLink := e.Oneline && !linkOnly
+		noLink := e.Oneline && !linkOnly && !e.Brief
 		if !noLink && !f.keepLink(l, &idx) {
 			// print_linkinfo's filters come after ip has opened the
 			// link's JSON object: "ip -j" lists an empty one.
@@ -191,7 +191,10 @@ func addrShow(e *env, a *args) error {
 			continue
 		}
 		p.openObject("")
-		if f.label == "" && !noLink {
+		switch {
+		case e.Brief && f.label == "":
+			printLinkBrief(p, l, &idx, names, linkOnly)
+		case f.label == "" && !noLink:
 			// As in iproute2, a label filter lists addresses alone.
 			printLink(p, l, &idx, names, o)
 		}
@@ -208,7 +211,9 @@ func addrShow(e *env, a *args) error {
 			// before print_addrinfo's filters (scope, flags, label,
 			// prefix) reject it, and lists it empty.
 			p.openObject("")
-			if f.keepAddr(ad) {
+			if f.keepAddr(ad) && e.Brief {
+				printAddrBrief(p, ad)
+			} else if f.keepAddr(ad) {
 				if noLink {
 					p.jsonInt("index", int64(ad.Index()))
 					p.jsonStr("dev", names.name(ad.Index()))
@@ -219,6 +224,9 @@ func addrShow(e *env, a *args) error {
 			p.closeObject()
 		}
 		p.closeArray()
+		if e.Brief {
+			p.endl()
+		}
 		p.closeObject()
 	}
 	p.closeArray()
@@ -229,17 +237,9 @@ func addrShow(e *env, a *args) error {
 	return err
 }
 
-// printAddr prints one address as iproute2's print_addrinfo does.
-func printAddr(p *printer, ad rtm.Addr) {
-	c := ad.Chain()
-	var tb nla.Index
-	tb.Reset(c)
-	family := ad.Family()
-	if name := familyName(family); name != "" {
-		p.str("family", "    %s ", name)
-	} else {
-		p.int("family_index", "    family %d ", int64(family))
-	}
+// printAddrLocal prints an address's local part, with its peer, prefix
+// length and metric, as the start of iproute2's print_addrinfo.
+func printAddrLocal(p *printer, ad rtm.Addr, tb *nla.Index) {
 	local, hasLocal := tb.Get(unix.IFA_LOCAL)
 	address, hasAddress := tb.Get(unix.IFA_ADDRESS)
 	if !hasLocal {
@@ -259,6 +259,28 @@ func printAddr(p *printer, ad rtm.Addr) {
 			p.uint("metric", "metric %d ", uint64(attrU32(a)))
 		}
 	}
+}
+
+// printAddrBrief prints one address as -brief does: the first part of
+// iproute2's print_addrinfo.
+func printAddrBrief(p *printer, ad rtm.Addr) {
+	var tb nla.Index
+	tb.Reset(ad.Chain())
+	printAddrLocal(p, ad, &tb)
+}
+
+// printAddr prints one address as iproute2's print_addrinfo does.
+func printAddr(p *printer, ad rtm.Addr) {
+	c := ad.Chain()
+	var tb nla.Index
+	tb.Reset(c)
+	family := ad.Family()
+	if name := familyName(family); name != "" {
+		p.str("family", "    %s ", name)
+	} else {
+		p.int("family_index", "    family %d ", int64(family))
+	}
+	printAddrLocal(p, ad, &tb)
 	if a, ok := tb.Get(unix.IFA_BROADCAST); ok {
 		p.textString("brd ")
 		p.str("broadcast", "%s ", ipString(a.Data))

@@ -224,7 +224,6 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"-s link":           "option -stats",
 		"-s -s link":        "option -stats",
 		"-stats link":       "option -stats",
-		"-br link":          "option -brief",
 		"-r route":          "option -resolve",
 		"-N link":           "option -Numeric",
 		"-c link":           "option -color",
@@ -441,6 +440,33 @@ func TestOnelineMatchesIP(t *testing.T) {
 		"-o addr show up", "-o addr show group 5", "-o addr show secondary", "-o addr show label va:sec",
 		"-o route", "-o -d route", "-o route show table all", "-o neigh", "-o rule",
 		"-j -o addr", "-j -o addr show up", "-j -o link",
+	} {
+		args := strings.Fields(cmd)
+		out, errs, code := iprIn(ns, "", args...)
+		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+		if out != ipOut || errs != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
+		}
+	}
+}
+
+// TestBriefMatchesIP checks -br against ip, byte for byte, in text and
+// JSON: "link show" and "addr show" print iproute2's brief forms, the
+// other objects their usual output.
+func TestBriefMatchesIP(t *testing.T) {
+	ns := cliNamespace(t)
+	for _, cmd := range []string{
+		"addr add 10.2.0.1 peer 10.2.0.2/32 dev va metric 7",
+		"link add br0 type bridge",
+		"link set vb master br0",
+	} {
+		nstest.IP(t, ns, strings.Fields(cmd)...)
+	}
+	for _, cmd := range []string{
+		"-br link", "-br link show up", "-br link show master br0", "-br -d link", "-br -o link",
+		"-br addr", "-br -4 addr", "-br -6 addr", "-br -0 addr", "-br addr show up", "-br addr show secondary",
+		"-br addr show label va:sec", "-br -o addr", "-br route", "-br neigh",
+		"-j -br link", "-j -br addr", "-j -br addr show up", "-j -br -0 addr", "-j -br addr show group 5",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := iprIn(ns, "", args...)

@@ -106,7 +106,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 			}
 			g.batch = v
 		case matches(opt, "-brief"):
-			return nil, notImplemented("option -brief")
+			e.Brief = true
 		case matches(opt, "-json"):
 			e.JSON = true
 		case matches(opt, "-pretty"):

@@ -168,7 +168,11 @@ func linkShow(e *env, a *args) error {
 		p.openObject("")
 		// As in iproute2, a link that print_linkinfo's filters drop
 		// leaves the empty JSON object opened for it.
-		if f.keepLink(l, &idx) {
+		switch {
+		case !f.keepLink(l, &idx):
+		case e.Brief:
+			printLinkBrief(p, l, &idx, names, true)
+		default:
 			printLink(p, l, &idx, names, linkPrint{details: e.Details, doLink: true, linkLayer: true})
 		}
 		p.closeObject()

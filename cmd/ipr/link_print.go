@@ -29,7 +29,7 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	details, doLink := o.details, o.doLink
 	get := idx.Get
 	p.int("ifindex", "%d: ", int64(l.Index()))
-	mdown := printNameAndLink(p, l.Name(), idx, names)
+	mdown := printNameAndLink(p, "%s: ", l.Name(), idx, names)
 	printLinkFlags(p, l.Flags(), mdown)
 
 	if a, ok := get(unix.IFLA_MTU); ok {
@@ -161,10 +161,10 @@ var operStates = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", 
 
 // printNameAndLink prints "name@lower" (iproute2's print_name_and_link)
 // and reports whether the lower device is down (the M-DOWN flag).
-func printNameAndLink(p *printer, name string, idx *nla.Index, names *linkNames) (mdown bool) {
+func printNameAndLink(p *printer, format, name string, idx *nla.Index, names *linkNames) (mdown bool) {
 	a, ok := idx.Get(unix.IFLA_LINK)
 	if !ok {
-		p.str("ifname", "%s: ", name)
+		p.str("ifname", format, name)
 		return false
 	}
 	lower := int32(attrU32(a))
@@ -187,7 +187,7 @@ func printNameAndLink(p *printer, name string, idx *nla.Index, names *linkNames)
 	if p.json {
 		p.jsonStr("ifname", name)
 	} else {
-		p.text("%s: ", text)
+		p.text(format, text)
 	}
 	return mdown
 }
@@ -327,4 +327,29 @@ func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
 
 func be32(b []byte) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// printLinkBrief prints a link as -brief does, iproute2's
+// print_linkinfo_brief: name, state and, for "link show" (the link
+// family), address and flags on a line of their own; "addr show" follows
+// with the addresses and ends the line.
+func printLinkBrief(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, linkFamily bool) {
+	idx.Reset(l.Chain())
+	mdown := printNameAndLink(p, "%-16s ", l.Name(), idx, names)
+	if a, ok := idx.Get(unix.IFLA_OPERSTATE); ok {
+		if s := attrU8(a); int(s) < len(operStates) {
+			p.str("operstate", "%-14s ", operStates[s])
+		} else {
+			p.jsonUint("operstate_index", uint64(s))
+			p.text("state %s", cHex(uint64(s)))
+		}
+	}
+	if !linkFamily {
+		return
+	}
+	if hw, ok := idx.Get(unix.IFLA_ADDRESS); ok {
+		p.str("address", "%s ", hwString(hw.Data, l.Type()))
+	}
+	printLinkFlags(p, l.Flags(), mdown)
+	p.endl()
 }

@@ -36,6 +36,7 @@ type env struct {
 	Netns   string // -n NETNS: run inside the named network namespace
 	Family  uint8  // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
 	Oneline bool   // -o: one line per record
+	Brief   bool   // -br: brief output of "link show" and "addr show"
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer

@@ -136,12 +136,12 @@ const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
                    help | calc }
-       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] |
+       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
                     -n[etns] name | -c[olor]=never }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
-       -s[tatistics] | -r[esolve] | -br[ief] | -N[umeric] |
+       -s[tatistics] | -r[esolve] | -N[umeric] |
        -echo | -p[retty] with -j | -c[olor] without -j
 Accepted and without effect on what ipr does:
        -h[uman-readable] | -iec | -l[oops] N | -t[imestamp] | -ts[hort] |
