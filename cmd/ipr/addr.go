@@ -227,6 +227,13 @@ func addrShow(e *env, a *args) error {
 		if e.Brief {
 			p.endl()
 		}
+		if e.Stats.level > 0 && !e.Brief && !noLink && f.label == "" {
+			// iproute2's print_link_stats, for a link print_linkinfo
+			// printed.
+			idx.Reset(l.Chain())
+			printLinkStats(p, &idx, e.Stats)
+			p.nl()
+		}
 		p.closeObject()
 	}
 	p.closeArray()

@@ -80,11 +80,12 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 			e.Family = unix.AF_MPLS
 		case opt == "-B":
 			e.Family = unix.AF_BRIDGE
-		case matches(opt, "-human"), matches(opt, "-human-readable"), matches(opt, "-iec"):
-			// Human-readable and IEC units apply to statistics only,
-			// which -s would print; without -s they change nothing.
+		case matches(opt, "-human"), matches(opt, "-human-readable"):
+			e.Stats.human = true
+		case matches(opt, "-iec"):
+			e.Stats.iec = true
 		case matches(opt, "-stats"), matches(opt, "-statistics"):
-			return nil, notImplemented("option -stats")
+			e.Stats.level++
 		case matches(opt, "-details"):
 			e.Details = true
 		case matches(opt, "-resolve"):

@@ -20,6 +20,9 @@ type linkPrint struct {
 	// linkLayer prints the link-layer type and addresses, which "addr
 	// show" leaves out when filtering by address family.
 	linkLayer bool
+	// stats are -s and its companions; "link show" prints the counters
+	// within the link, "addr show" after its addresses.
+	stats statsOptions
 }
 
 // printLink prints one link as iproute2's print_linkinfo does, using idx
@@ -107,6 +110,10 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.nl()
 		p.textString("    ")
 		p.str("ifalias", "alias %s", attrStr(a))
+	}
+	if doLink && o.stats.level > 0 {
+		p.nl()
+		printLinkStats(p, idx, o.stats)
 	}
 	if a, ok := get(unix.IFLA_PROP_LIST); ok {
 		p.openArray("altnames")

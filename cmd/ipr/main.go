@@ -31,12 +31,13 @@ import (
 // the RTNL handle, opened on first use and shared by the commands of a
 // batch.
 type env struct {
-	JSON    bool   // -j: JSON output
-	Details bool   // -d: detailed output
-	Netns   string // -n NETNS: run inside the named network namespace
-	Family  uint8  // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
-	Oneline bool   // -o: one line per record
-	Brief   bool   // -br: brief output of "link show" and "addr show"
+	JSON    bool         // -j: JSON output
+	Details bool         // -d: detailed output
+	Netns   string       // -n NETNS: run inside the named network namespace
+	Family  uint8        // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
+	Oneline bool         // -o: one line per record
+	Brief   bool         // -br: brief output of "link show" and "addr show"
+	Stats   statsOptions // -s (counted), -h, -iec: link counters
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer

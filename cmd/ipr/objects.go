@@ -32,6 +32,9 @@ type verb struct {
 	// run is the command; nil for one of ip's commands that ipr does not
 	// implement, and for "help".
 	run func(e *env, a *args) error
+	// stats says that the command does with -s what ip does: print
+	// counters, or nothing different. Others refuse -s by name.
+	stats bool
 }
 
 // objects is iproute2 6.1's cmds[] in ip.c, in its order, which decides
@@ -107,23 +110,33 @@ func doCmd(e *env, argv []string) error {
 	if !a.more() {
 		for _, v := range o.verbs {
 			if v.name == "show" || v.name == "list" {
-				return v.run(e, a)
+				return o.runVerb(e, v, a)
 			}
 		}
 	}
 	w := a.advance()
 	for _, v := range o.verbs {
 		if v.name == w || !v.exact && matches(w, v.name) {
-			switch {
-			case v.name == "help":
-				return o.usageError()
-			case v.run == nil:
-				return notImplemented(`"ip ` + o.help + " " + v.name + `"`)
-			}
-			return v.run(e, a)
+			return o.runVerb(e, v, a)
 		}
 	}
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, o.help)}
+}
+
+// runVerb runs one of the object's commands, or says why it does not.
+func (o *object) runVerb(e *env, v verb, a *args) error {
+	switch {
+	case v.name == "help":
+		return o.usageError()
+	case v.run == nil:
+		return notImplemented(`"ip ` + o.help + " " + v.name + `"`)
+	case e.Stats.level > 0 && !v.stats:
+		return notImplemented(`option -stats with "ip ` + o.help + " " + v.name + `"`)
+	case e.Stats.level > 0 && e.Details:
+		// With -d, ip adds some kinds' extended statistics.
+		return notImplemented("option -stats with -details")
+	}
+	return v.run(e, a)
 }
 
 // usageError is the object's usage text, as "ip OBJECT help" prints it.
@@ -137,28 +150,29 @@ const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
                    help | calc }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
+                    -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
                     -n[etns] name | -c[olor]=never }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
-       -s[tatistics] | -r[esolve] | -N[umeric] |
+       -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
        -echo | -p[retty] with -j | -c[olor] without -j
 Accepted and without effect on what ipr does:
-       -h[uman-readable] | -iec | -l[oops] N | -t[imestamp] | -ts[hort] |
+       -l[oops] N | -t[imestamp] | -ts[hort] |
        -rc[vbuf] SIZE | -a[ll]
 `
 
 // The objects' commands, in the order of iproute2 6.1's do_* functions.
 var (
 	addrVerbs = [...]verb{
-		{name: "add", run: func(e *env, a *args) error { return addrModify(e, a, addrAdd) }},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrAdd) }},
 		{name: "change"},
-		{name: "chg", exact: true},
-		{name: "replace", run: func(e *env, a *args) error { return addrModify(e, a, addrReplace) }},
-		{name: "delete", run: func(e *env, a *args) error { return addrModify(e, a, addrDelete) }},
-		{name: "list", run: addrShow},
-		{name: "show", run: addrShow},
-		{name: "lst", run: addrShow},
+		{name: "chg", stats: true, exact: true},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrReplace) }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrDelete) }},
+		{name: "list", stats: true, run: addrShow},
+		{name: "show", stats: true, run: addrShow},
+		{name: "lst", stats: true, run: addrShow},
 		{name: "flush", run: addrFlush},
 		{name: "save"},
 		{name: "showdump"},
@@ -166,14 +180,14 @@ var (
 		{name: "help"},
 	}
 	linkVerbs = [...]verb{
-		{name: "add", run: func(e *env, a *args) error { return linkChange(e, a, linkAdd) }},
-		{name: "set", run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
-		{name: "change", run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
-		{name: "replace", run: func(e *env, a *args) error { return linkChange(e, a, linkReplace) }},
-		{name: "delete", run: func(e *env, a *args) error { return linkChange(e, a, linkDelete) }},
-		{name: "show", run: linkShow},
-		{name: "lst", run: linkShow},
-		{name: "list", run: linkShow},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkAdd) }},
+		{name: "set", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkReplace) }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkDelete) }},
+		{name: "show", stats: true, run: linkShow},
+		{name: "lst", stats: true, run: linkShow},
+		{name: "list", stats: true, run: linkShow},
 		{name: "xstats"},
 		{name: "afstats"},
 		{name: "property"},
