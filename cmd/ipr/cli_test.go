@@ -231,8 +231,6 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"-N link":           "option -Numeric",
 		"-c link":           "option -color",
 		"-color=always l":   "option -color",
-		"-j -p link":        "option -pretty",
-		"-p -j link":        "option -pretty",
 		"-echo link set lo": "option -echo",
 	} {
 		out, errs, code := iprIn(nil, "", strings.Fields(cmd)...)
@@ -545,6 +543,31 @@ func TestStatNumMatchesPrintNum(t *testing.T) {
 		got := string(appendStatNum(nil, 5, c.v, statsOptions{human: true, iec: c.iec}))
 		if got != c.want {
 			t.Errorf("appendStatNum(%d, iec %v) = %q, want %q", c.v, c.iec, got, c.want)
+		}
+	}
+}
+
+// TestPrettyMatchesIP checks -j -p against ip, byte for byte: iproute2's
+// json_writer layout, with strings that hold its delimiters.
+func TestPrettyMatchesIP(t *testing.T) {
+	ns := cliNamespace(t)
+	for _, cmd := range [][]string{
+		{"link", "set", "va", "alias", `a "q", [b] {c}: \ d`},
+		{"route", "add", "10.8.0.0/16", "nexthop", "via", "10.1.1.2", "nexthop", "via", "10.1.1.3"},
+		{"rule", "add", "pref", "5", "table", "5"},
+	} {
+		nstest.IP(t, ns, cmd...)
+	}
+	for _, cmd := range []string{
+		"-j -p link", "-j -p -d link", "-p -j addr", "-j -p addr show up", "-j -p link show dev vb up",
+		"-j -p route", "-j -pretty route show table all", "-j -p rule", "-j -p neigh", "-j -p -br addr",
+		"-j -p -o addr", "-p link",
+	} {
+		args := strings.Fields(cmd)
+		out, errs, code := iprIn(ns, "", args...)
+		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+		if out != ipOut || errs != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
 		}
 	}
 }

@@ -147,12 +147,10 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		args = args[1:]
 	}
 	// Options accepted but whose output ipr does not produce yet fail by
-	// name rather than print something else than ip would. Pretty JSON
-	// and colour are ip's only with -json and without it respectively
-	// (ip never colours JSON, and "auto" colours a terminal only).
-	if pretty && e.JSON {
-		return nil, notImplemented("option -pretty")
-	}
+	// name rather than print something else than ip would. Colour is
+	// ip's only without -json (ip never colours JSON, and "auto" colours
+	// a terminal only).
+	e.Pretty = pretty
 	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
 		return nil, notImplemented("option -color")
 	}

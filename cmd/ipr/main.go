@@ -37,6 +37,7 @@ type env struct {
 	Family  uint8        // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
 	Oneline bool         // -o: one line per record
 	Brief   bool         // -br: brief output of "link show" and "addr show"
+	Pretty  bool         // -p: JSON laid out for people
 	Stats   statsOptions // -s (counted), -h, -iec: link counters
 	Stdin   io.Reader
 	Stdout  io.Writer

@@ -200,7 +200,7 @@ func neighList(e *env, a *args, flush bool) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 

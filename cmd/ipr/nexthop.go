@@ -109,7 +109,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 

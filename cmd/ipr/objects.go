@@ -151,12 +151,13 @@ where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rul
                    help | calc }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
+                    -p[retty] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
                     -n[etns] name | -c[olor]=never }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
        -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
-       -echo | -p[retty] with -j | -c[olor] without -j
+       -echo | -c[olor] without -j
 Accepted and without effect on what ipr does:
        -l[oops] N | -t[imestamp] | -ts[hort] |
        -rc[vbuf] SIZE | -a[ll]

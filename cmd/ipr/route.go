@@ -568,7 +568,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
@@ -638,7 +638,7 @@ func routeShowDump(e *env) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 

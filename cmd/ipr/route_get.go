@@ -144,7 +144,7 @@ func routeGet(e *env, a *args) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
