@@ -488,7 +488,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 		}
 	}
 	if dev == "" {
-		return usagef("not enough information: \"dev\" argument is required")
+		return &cliError{code: exitFailure, msg: `Not enough information: "dev" argument is required.`}
 	}
 	if !local.IsValid() {
 		return usagef("not enough information: no address given")

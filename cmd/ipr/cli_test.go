@@ -194,7 +194,9 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 		// Mistakes on the command line: 255 (1 for an unknown object).
 		"-foo link", "-f foo link", "link foo", "addr frob", "r frob", "nosuch", "-rcvbuf x link",
 		"link set dev va name a/b", "link set dev va name 0123456789abcdef",
-		"link show master nope",
+		"link show master nope", "addr add 10.0.0.1/24", "link add", "link add foo", "link set", "link del",
+		"link set mtu 5", "neigh add 10.1.1.7", "link show dev", "link set dev va mtu", "route show table",
+		"addr show scope",
 		// Kernel refusals: 2, with the extended ACK's message or errno.
 		"addr del 10.7.7.7/24 dev va", "-6 addr del 2001:db8::7/64 dev va",
 		"route add 10.9.0.0/16 via 10.1.1.2", "route del 10.77.0.0/16", "link del lo",

@@ -73,6 +73,14 @@ func errNoShowDevice(name string) error {
 	return &cliError{code: exitFailure, msg: fmt.Sprintf("Device %q does not exist.", name)}
 }
 
+// errIncomplete is ip's error for a keyword missing its argument
+// (iproute2's NEXT_ARG).
+var errIncomplete error = &cliError{code: exitUsage, msg: `Command line is not complete. Try option "help"`}
+
+// errNoDevArgument is ip's error for "link set" and "link delete" without
+// a device.
+var errNoDevArgument error = &cliError{code: exitUsage, msg: `Not enough information: "dev" argument is required.`}
+
 // dialError words a failure to open the RTNL handle as ip does.
 func dialError(ns string, err error) error {
 	if ns != "" {

@@ -37,10 +37,11 @@ func (a *args) more() bool      { return a.i < len(a.list) }
 func (a *args) peek() string    { return a.list[a.i] }
 func (a *args) advance() string { a.i++; return a.list[a.i-1] }
 
-// value returns the argument that must follow keyword.
+// value returns the argument that must follow keyword. Without one, the
+// error is ip's NEXT_ARG's.
 func (a *args) value(keyword string) (string, error) {
 	if !a.more() {
-		return "", usagef("%q needs an argument", keyword)
+		return "", errIncomplete
 	}
 	return a.advance(), nil
 }

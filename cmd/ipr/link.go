@@ -341,13 +341,17 @@ func linkChange(e *env, a *args, op linkOp) error {
 			return err
 		}
 	}
+	if (op == linkAdd || op == linkReplace) && kind == "" {
+		// ip's check, before the name's.
+		return &cliError{code: exitFailure, msg: `Not enough information: "type" argument is required`}
+	}
 	if dev == "" {
-		return usagef("not enough information: a device name is required")
+		if op == linkAdd || op == linkReplace {
+			return usagef("not enough information: a device name is required")
+		}
+		return errNoDevArgument
 	}
 	if op == linkAdd || op == linkReplace {
-		if kind == "" {
-			return usagef("not enough information: \"type\" argument is required")
-		}
 		spec.Name = name
 		if op == linkAdd {
 			return h.LinkAdd(ctx, spec)
@@ -386,7 +390,7 @@ func linkDelete1(ctx context.Context, h *rtm.Handle, a *args) error {
 		}
 	}
 	if dev == "" {
-		return usagef("not enough information: a device name is required")
+		return errNoDevArgument
 	}
 	err := h.LinkDelByName(ctx, dev)
 	if isNotFound(err) {

@@ -395,7 +395,7 @@ func neighModify(e *env, a *args, op string) error {
 		}
 	}
 	if dev == "" || !haveDst {
-		return usagef("device and destination are required arguments")
+		return &cliError{code: exitUsage, msg: "Device and destination are required arguments."}
 	}
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT
