@@ -16,45 +16,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "addr",
-		usage: "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
-			"                      [ master DEV ] [ type KIND ]\n" +
-			"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
-			"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
-			"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
-			"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
-			"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
-			"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
-			"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }",
-		run: runAddr,
-	})
-}
-
-func runAddr(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return addrShow(e, a)
-	}
-	// iproute2's order of checks, which decides what abbreviations mean.
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return addrModify(e, a, addrAdd)
-	case matches(w, "change") || w == "chg":
-		return usagef("\"addr change\" is not supported; use \"addr replace\"")
-	case matches(w, "replace"):
-		return addrModify(e, a, addrReplace)
-	case matches(w, "delete"):
-		return addrModify(e, a, addrDelete)
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return addrShow(e, a)
-	case matches(w, "flush"):
-		return addrFlush(e, a)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
+// addrUsage is "ipr addr help".
+const addrUsage = "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
+	"                      [ master DEV ] [ type KIND ]\n" +
+	"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
+	"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
+	"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
+	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
+	"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
+	"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
+	"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }"
 
 // addrFlags are the IFA_F_* flags in iproute2's order (ifa_flag_data),
 // which is the order it prints them in.
@@ -162,39 +133,41 @@ func addrShow(e *env, a *args) error {
 	if err := parseShowFilter(a, &f, true); err != nil {
 		return err
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	links, names, err := selectLinks(ctx, h, &f)
 	if err != nil {
 		return err
 	}
 	f.names = names
-	addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
-	if err != nil {
-		return err
-	}
-	// Group the addresses by interface, keeping the kernel's order.
-	byIndex := make(map[int32][]rtm.Addr, len(links))
-	for _, ad := range addrs {
-		byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+	names.nsidName = e.nsidName
+	// With the link family (-0, -f link) iproute2 lists the links alone:
+	// no addresses, and no filtering by them.
+	linkOnly := f.family == unix.AF_PACKET
+	byIndex := map[int32][]rtm.Addr{}
+	if !linkOnly {
+		addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
+		if err != nil {
+			return err
+		}
+		// Group the addresses by interface, keeping the kernel's order.
+		for _, ad := range addrs {
+			byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+		}
 	}
 
-	p := &printer{json: e.JSON}
-	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || e.Details}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
+	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
-		if !f.keepLink(l, &idx) {
-			continue
-		}
 		// iproute2's ipaddr_filter: a link is listed if one of its
 		// addresses is, or, without a family filter, if it has none.
 		own := byIndex[l.Index()]
-		keep := len(own) == 0 && f.family == 0
+		keep := len(own) == 0 && (f.family == 0 || linkOnly)
 		for _, ad := range own {
 			if f.keepAddr(ad) {
 				keep = true
@@ -204,41 +177,76 @@ func addrShow(e *env, a *args) error {
 		if !keep {
 			continue
 		}
+		// With -o, iproute2 prints no link (and so applies none of
+		// print_linkinfo's filters): each address is a line of its own
+		// that names its link.
+		noLink := e.Oneline && !linkOnly && !e.Brief
+		if !noLink && !f.keepLink(l, &idx) {
+			// print_linkinfo's filters come after ip has opened the
+			// link's JSON object: "ip -j" lists an empty one.
+			if f.label == "" {
+				p.openObject("")
+				p.closeObject()
+			}
+			continue
+		}
 		p.openObject("")
-		if f.label == "" {
+		switch {
+		case e.Brief && f.label == "":
+			printLinkBrief(p, l, &idx, names, linkOnly)
+		case f.label == "" && !noLink:
 			// As in iproute2, a label filter lists addresses alone.
 			printLink(p, l, &idx, names, o)
 		}
+		if linkOnly {
+			p.closeObject()
+			continue
+		}
 		p.openArray("addr_info")
 		for _, ad := range own {
-			if f.keepAddr(ad) {
-				p.openObject("")
-				printAddr(p, ad)
-				p.closeObject()
+			if f.family != 0 && ad.Family() != f.family || f.up && !l.IsUp() {
+				continue
 			}
+			// As for links, iproute2 opens the address's JSON object
+			// before print_addrinfo's filters (scope, flags, label,
+			// prefix) reject it, and lists it empty.
+			p.openObject("")
+			if f.keepAddr(ad) && e.Brief {
+				printAddrBrief(p, ad)
+			} else if f.keepAddr(ad) {
+				if noLink {
+					p.jsonInt("index", int64(ad.Index()))
+					p.jsonStr("dev", names.name(ad.Index()))
+					p.text("%d: %s", uint32(ad.Index()), names.name(ad.Index()))
+				}
+				printAddr(p, ad)
+			}
+			p.closeObject()
 		}
 		p.closeArray()
+		if e.Brief {
+			p.endl()
+		}
+		if e.Stats.level > 0 && !e.Brief && !noLink && f.label == "" {
+			// iproute2's print_link_stats, for a link print_linkinfo
+			// printed.
+			idx.Reset(l.Chain())
+			printLinkStats(p, &idx, e.Stats)
+			p.nl()
+		}
 		p.closeObject()
 	}
 	p.closeArray()
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
-// printAddr prints one address as iproute2's print_addrinfo does.
-func printAddr(p *printer, ad rtm.Addr) {
-	c := ad.Chain()
-	var tb nla.Index
-	tb.Reset(c)
-	family := ad.Family()
-	if name := familyName(family); name != "" {
-		p.str("family", "    %s ", name)
-	} else {
-		p.int("family_index", "    family %d ", int64(family))
-	}
+// printAddrLocal prints an address's local part, with its peer, prefix
+// length and metric, as the start of iproute2's print_addrinfo.
+func printAddrLocal(p *printer, ad rtm.Addr, tb *nla.Index) {
 	local, hasLocal := tb.Get(unix.IFA_LOCAL)
 	address, hasAddress := tb.Get(unix.IFA_ADDRESS)
 	if !hasLocal {
@@ -258,6 +266,28 @@ func printAddr(p *printer, ad rtm.Addr) {
 			p.uint("metric", "metric %d ", uint64(attrU32(a)))
 		}
 	}
+}
+
+// printAddrBrief prints one address as -brief does: the first part of
+// iproute2's print_addrinfo.
+func printAddrBrief(p *printer, ad rtm.Addr) {
+	var tb nla.Index
+	tb.Reset(ad.Chain())
+	printAddrLocal(p, ad, &tb)
+}
+
+// printAddr prints one address as iproute2's print_addrinfo does.
+func printAddr(p *printer, ad rtm.Addr) {
+	c := ad.Chain()
+	var tb nla.Index
+	tb.Reset(c)
+	family := ad.Family()
+	if name := familyName(family); name != "" {
+		p.str("family", "    %s ", name)
+	} else {
+		p.int("family_index", "    family %d ", int64(family))
+	}
+	printAddrLocal(p, ad, &tb)
 	if a, ok := tb.Get(unix.IFA_BROADCAST); ok {
 		p.textString("brd ")
 		p.str("broadcast", "%s ", ipString(a.Data))
@@ -313,7 +343,7 @@ func printAddr(p *printer, ad rtm.Addr) {
 			p.uint("preferred_life_time", "%dsec", uint64(ci.Preferred))
 		}
 	}
-	p.nl()
+	p.endl()
 }
 
 type addrOp int
@@ -458,7 +488,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 		}
 	}
 	if dev == "" {
-		return usagef("not enough information: \"dev\" argument is required")
+		return &cliError{code: exitFailure, msg: `Not enough information: "dev" argument is required.`}
 	}
 	if !local.IsValid() {
 		return usagef("not enough information: no address given")
@@ -494,12 +524,11 @@ func addrModify(e *env, a *args, op addrOp) error {
 		spec.ValidLifetime, spec.PreferredLifetime = valid, preferred
 	}
 
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	l, err := linkByName(ctx, h, dev)
 	if err != nil {
 		return err
@@ -580,12 +609,11 @@ func addrFlush(e *env, a *args) error {
 	if f.up || f.groupSet || f.master != 0 || f.masterName != "" || f.kind != "" || f.slaveKind != "" {
 		return usagef("flush selects addresses: up, group, master and type do not apply")
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	f.names = &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	if f.dev != "" {
 		l, err := linkByName(ctx, h, f.dev)

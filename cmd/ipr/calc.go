@@ -18,32 +18,36 @@ import (
 	"github.com/ipr-go/ipr/ipnet"
 )
 
-func init() {
-	register(object{
-		name: "calc",
-		usage: "[ show ] { ADDRESS | NETWORK | ADDRESS/PREFIX }...\n" +
-			"         | collapse { ADDRESS | NETWORK }...\n" +
-			"         | summarize FIRST LAST\n" +
-			"         | exclude NETWORK NETWORK...\n" +
-			"         | subnets NETWORK [ NEW_PREFIX | +PREFIXLEN_DIFF ]\n" +
-			"Without arguments, the arguments are read from standard input, separated by\n" +
-			"white space; '#' starts a comment.",
-		run: runCalc,
-	})
-}
+// calcUsage is "ipr calc help".
+const calcUsage = "[ show ] { ADDRESS | NETWORK | ADDRESS/PREFIX }...\n" +
+	"         | collapse { ADDRESS | NETWORK }...\n" +
+	"         | summarize FIRST LAST\n" +
+	"         | exclude NETWORK NETWORK...\n" +
+	"         | subnets NETWORK [ NEW_PREFIX | +PREFIXLEN_DIFF ]\n" +
+	"Without arguments, the arguments are read from standard input, separated by\n" +
+	"white space; '#' starts a comment."
 
-var calcCommands = map[string]func(e *env, w *calcWriter, args []string) error{
-	"show":      calcShow,
-	"collapse":  calcCollapse,
-	"summarize": calcSummarize,
-	"exclude":   calcExclude,
-	"subnets":   calcSubnets,
+// calcCommand returns the calc command named name, or nil.
+func calcCommand(name string) func(e *env, w *calcWriter, args []string) error {
+	switch name {
+	case "show":
+		return calcShow
+	case "collapse":
+		return calcCollapse
+	case "summarize":
+		return calcSummarize
+	case "exclude":
+		return calcExclude
+	case "subnets":
+		return calcSubnets
+	}
+	return nil
 }
 
 func runCalc(e *env, args []string) error {
 	cmd := "show"
 	if len(args) > 0 {
-		if _, ok := calcCommands[args[0]]; ok {
+		if calcCommand(args[0]) != nil {
 			cmd, args = args[0], args[1:]
 		}
 	}
@@ -54,7 +58,7 @@ func runCalc(e *env, args []string) error {
 		}
 	}
 	w := &calcWriter{w: bufio.NewWriter(e.Stdout), json: e.JSON}
-	err := calcCommands[cmd](e, w, args)
+	err := calcCommand(cmd)(e, w, args)
 	if ferr := w.finish(err == nil); err == nil {
 		err = ferr
 	}

@@ -92,8 +92,8 @@ func TestCalcUsage(t *testing.T) {
 		{"calc", "subnets"},
 	} {
 		var stdout, stderr bytes.Buffer
-		if exit := run(args, strings.NewReader(""), &stdout, &stderr); exit != 2 || stdout.Len() != 0 ||
-			!strings.Contains(stderr.String(), "usage: ipr calc") {
+		if exit := run(args, strings.NewReader(""), &stdout, &stderr); exit != 255 || stdout.Len() != 0 ||
+			!strings.HasPrefix(stderr.String(), "Error: calc ") {
 			t.Errorf("ipr %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), exit, stdout.String(), stderr.String())
 		}
 	}

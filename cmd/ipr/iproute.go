@@ -21,17 +21,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// usageError is a command-line mistake: run prints the object's usage after
-// it and exits with status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string        { return e.msg }
-func (e *usageError) Is(target error) bool { return target == errUsage }
-
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
-}
-
 // matches reports whether word abbreviates keyword, as iproute2's matches()
 // does: any non-empty prefix matches, so "s" is "show" when checked first.
 func matches(word, keyword string) bool {
@@ -48,10 +37,11 @@ func (a *args) more() bool      { return a.i < len(a.list) }
 func (a *args) peek() string    { return a.list[a.i] }
 func (a *args) advance() string { a.i++; return a.list[a.i-1] }
 
-// value returns the argument that must follow keyword.
+// value returns the argument that must follow keyword. Without one, the
+// error is ip's NEXT_ARG's.
 func (a *args) value(keyword string) (string, error) {
 	if !a.more() {
-		return "", usagef("%q needs an argument", keyword)
+		return "", errIncomplete
 	}
 	return a.advance(), nil
 }
@@ -145,21 +135,6 @@ func familyName(f uint8) string {
 	return ""
 }
 
-// dial opens the RTNL handle a command works on, in e.Netns if set.
-func dial(e *env) (*rtm.Handle, error) {
-	var opts []rtm.Option
-	if e.Netns != "" {
-		opts = append(opts, rtm.WithNetns(e.Netns))
-	}
-	return rtm.Dial(opts...)
-}
-
-// errNoDevice is the error for a device name that does not exist, worded
-// as ip(8) words it.
-func errNoDevice(name string) error {
-	return fmt.Errorf("cannot find device %q", name)
-}
-
 // linkByName resolves a device name, turning "not found" into errNoDevice.
 func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {
 	l, err := h.LinkByName(ctx, name)
@@ -175,23 +150,36 @@ func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, erro
 const confDir = "/etc/iproute2"
 
 type nameTable struct {
-	once  sync.Once
-	file  string
-	names map[uint32]string
-	ids   map[string]uint32
+	once sync.Once
+	file string
+	// defaults are the built-in names, which the file adds to.
+	defaults []idName
+	names    map[uint32]string
+	ids      map[string]uint32
+}
+
+// idName is one built-in entry of a nameTable.
+type idName struct {
+	id   uint32
+	name string
 }
 
 var (
-	groupNames = nameTable{file: "group", names: map[uint32]string{0: "default"}}
-	scopeNames = nameTable{file: "rt_scopes", names: map[uint32]string{
-		unix.RT_SCOPE_UNIVERSE: "global", unix.RT_SCOPE_NOWHERE: "nowhere",
-		unix.RT_SCOPE_HOST: "host", unix.RT_SCOPE_LINK: "link", unix.RT_SCOPE_SITE: "site"}}
+	groupNames = nameTable{file: "group", defaults: []idName{{0, "default"}}}
+	scopeNames = nameTable{file: "rt_scopes", defaults: []idName{
+		{unix.RT_SCOPE_UNIVERSE, "global"}, {unix.RT_SCOPE_NOWHERE, "nowhere"}, {unix.RT_SCOPE_HOST, "host"}, {unix.RT_SCOPE_LINK, "link"},
+		{unix.RT_SCOPE_SITE, "site"},
+	}}
 )
 
 // load reads "ID NAME" lines, as iproute2's rtnl_tab_initialize does;
 // a missing or unreadable file leaves the defaults.
 func (t *nameTable) load() {
 	t.once.Do(func() {
+		t.names = make(map[uint32]string, len(t.defaults))
+		for _, d := range t.defaults {
+			t.names[d.id] = d.name
+		}
 		t.ids = make(map[string]uint32, len(t.names))
 		if f, err := os.Open(confDir + "/" + t.file); err == nil {
 			s := bufio.NewScanner(f)
@@ -233,39 +221,160 @@ func (t *nameTable) id(s string, max uint64) (uint32, bool) {
 	return uint32(v), err == nil && v <= max
 }
 
-// arphrdNames is iproute2's ll_type_n2a table.
-var arphrdNames = map[uint16]string{
-	unix.ARPHRD_NETROM: "netrom", unix.ARPHRD_ETHER: "ether", unix.ARPHRD_EETHER: "eether",
-	unix.ARPHRD_AX25: "ax25", unix.ARPHRD_PRONET: "pronet", unix.ARPHRD_CHAOS: "chaos",
-	unix.ARPHRD_IEEE802: "ieee802", unix.ARPHRD_ARCNET: "arcnet", unix.ARPHRD_APPLETLK: "atalk",
-	unix.ARPHRD_DLCI: "dlci", unix.ARPHRD_ATM: "atm", unix.ARPHRD_METRICOM: "metricom",
-	unix.ARPHRD_IEEE1394: "ieee1394", unix.ARPHRD_INFINIBAND: "infiniband", unix.ARPHRD_SLIP: "slip",
-	unix.ARPHRD_CSLIP: "cslip", unix.ARPHRD_SLIP6: "slip6", unix.ARPHRD_CSLIP6: "cslip6",
-	unix.ARPHRD_RSRVD: "rsrvd", unix.ARPHRD_ADAPT: "adapt", unix.ARPHRD_ROSE: "rose",
-	unix.ARPHRD_X25: "x25", unix.ARPHRD_HWX25: "hwx25", unix.ARPHRD_CAN: "can",
-	unix.ARPHRD_PPP: "ppp", unix.ARPHRD_HDLC: "hdlc", unix.ARPHRD_LAPB: "lapb",
-	unix.ARPHRD_DDCMP: "ddcmp", unix.ARPHRD_RAWHDLC: "rawhdlc", unix.ARPHRD_TUNNEL: "ipip",
-	unix.ARPHRD_TUNNEL6: "tunnel6", unix.ARPHRD_FRAD: "frad", unix.ARPHRD_SKIP: "skip",
-	unix.ARPHRD_LOOPBACK: "loopback", unix.ARPHRD_LOCALTLK: "ltalk", unix.ARPHRD_FDDI: "fddi",
-	unix.ARPHRD_BIF: "bif", unix.ARPHRD_SIT: "sit", unix.ARPHRD_IPDDP: "ip/ddp",
-	unix.ARPHRD_IPGRE: "gre", unix.ARPHRD_PIMREG: "pimreg", unix.ARPHRD_HIPPI: "hippi",
-	unix.ARPHRD_ASH: "ash", unix.ARPHRD_ECONET: "econet", unix.ARPHRD_IRDA: "irda",
-	unix.ARPHRD_FCPP: "fcpp", unix.ARPHRD_FCAL: "fcal", unix.ARPHRD_FCPL: "fcpl",
-	unix.ARPHRD_FCFABRIC: "fcfb0", unix.ARPHRD_FCFABRIC + 1: "fcfb1", unix.ARPHRD_FCFABRIC + 2: "fcfb2",
-	unix.ARPHRD_FCFABRIC + 3: "fcfb3", unix.ARPHRD_FCFABRIC + 4: "fcfb4", unix.ARPHRD_FCFABRIC + 5: "fcfb5",
-	unix.ARPHRD_FCFABRIC + 6: "fcfb6", unix.ARPHRD_FCFABRIC + 7: "fcfb7", unix.ARPHRD_FCFABRIC + 8: "fcfb8",
-	unix.ARPHRD_FCFABRIC + 9: "fcfb9", unix.ARPHRD_FCFABRIC + 10: "fcfb10", unix.ARPHRD_FCFABRIC + 11: "fcfb11",
-	unix.ARPHRD_FCFABRIC + 12: "fcfb12", unix.ARPHRD_IEEE802_TR: "tr", unix.ARPHRD_IEEE80211: "ieee802.11",
-	unix.ARPHRD_IEEE80211_PRISM: "ieee802.11/prism", unix.ARPHRD_IEEE80211_RADIOTAP: "ieee802.11/radiotap",
-	unix.ARPHRD_IEEE802154: "ieee802.15.4", unix.ARPHRD_IEEE802154_MONITOR: "ieee802.15.4/monitor",
-	unix.ARPHRD_PHONET: "phonet", unix.ARPHRD_PHONET_PIPE: "phonet_pipe", unix.ARPHRD_CAIF: "caif",
-	unix.ARPHRD_IP6GRE: "gre6", unix.ARPHRD_NETLINK: "netlink", unix.ARPHRD_6LOWPAN: "6lowpan",
-	unix.ARPHRD_NONE: "none", unix.ARPHRD_VOID: "void",
-}
-
+// linkTypeName is iproute2's ll_type_n2a: the name of an ARPHRD_* type,
+// or the number in brackets.
 func linkTypeName(t uint16) string {
-	if s, ok := arphrdNames[t]; ok {
-		return s
+	switch t {
+	case unix.ARPHRD_NETROM:
+		return "netrom"
+	case unix.ARPHRD_ETHER:
+		return "ether"
+	case unix.ARPHRD_EETHER:
+		return "eether"
+	case unix.ARPHRD_AX25:
+		return "ax25"
+	case unix.ARPHRD_PRONET:
+		return "pronet"
+	case unix.ARPHRD_CHAOS:
+		return "chaos"
+	case unix.ARPHRD_IEEE802:
+		return "ieee802"
+	case unix.ARPHRD_ARCNET:
+		return "arcnet"
+	case unix.ARPHRD_APPLETLK:
+		return "atalk"
+	case unix.ARPHRD_DLCI:
+		return "dlci"
+	case unix.ARPHRD_ATM:
+		return "atm"
+	case unix.ARPHRD_METRICOM:
+		return "metricom"
+	case unix.ARPHRD_IEEE1394:
+		return "ieee1394"
+	case unix.ARPHRD_INFINIBAND:
+		return "infiniband"
+	case unix.ARPHRD_SLIP:
+		return "slip"
+	case unix.ARPHRD_CSLIP:
+		return "cslip"
+	case unix.ARPHRD_SLIP6:
+		return "slip6"
+	case unix.ARPHRD_CSLIP6:
+		return "cslip6"
+	case unix.ARPHRD_RSRVD:
+		return "rsrvd"
+	case unix.ARPHRD_ADAPT:
+		return "adapt"
+	case unix.ARPHRD_ROSE:
+		return "rose"
+	case unix.ARPHRD_X25:
+		return "x25"
+	case unix.ARPHRD_HWX25:
+		return "hwx25"
+	case unix.ARPHRD_CAN:
+		return "can"
+	case unix.ARPHRD_PPP:
+		return "ppp"
+	case unix.ARPHRD_HDLC:
+		return "hdlc"
+	case unix.ARPHRD_LAPB:
+		return "lapb"
+	case unix.ARPHRD_DDCMP:
+		return "ddcmp"
+	case unix.ARPHRD_RAWHDLC:
+		return "rawhdlc"
+	case unix.ARPHRD_TUNNEL:
+		return "ipip"
+	case unix.ARPHRD_TUNNEL6:
+		return "tunnel6"
+	case unix.ARPHRD_FRAD:
+		return "frad"
+	case unix.ARPHRD_SKIP:
+		return "skip"
+	case unix.ARPHRD_LOOPBACK:
+		return "loopback"
+	case unix.ARPHRD_LOCALTLK:
+		return "ltalk"
+	case unix.ARPHRD_FDDI:
+		return "fddi"
+	case unix.ARPHRD_BIF:
+		return "bif"
+	case unix.ARPHRD_SIT:
+		return "sit"
+	case unix.ARPHRD_IPDDP:
+		return "ip/ddp"
+	case unix.ARPHRD_IPGRE:
+		return "gre"
+	case unix.ARPHRD_PIMREG:
+		return "pimreg"
+	case unix.ARPHRD_HIPPI:
+		return "hippi"
+	case unix.ARPHRD_ASH:
+		return "ash"
+	case unix.ARPHRD_ECONET:
+		return "econet"
+	case unix.ARPHRD_IRDA:
+		return "irda"
+	case unix.ARPHRD_FCPP:
+		return "fcpp"
+	case unix.ARPHRD_FCAL:
+		return "fcal"
+	case unix.ARPHRD_FCPL:
+		return "fcpl"
+	case unix.ARPHRD_FCFABRIC:
+		return "fcfb0"
+	case unix.ARPHRD_FCFABRIC + 1:
+		return "fcfb1"
+	case unix.ARPHRD_FCFABRIC + 2:
+		return "fcfb2"
+	case unix.ARPHRD_FCFABRIC + 3:
+		return "fcfb3"
+	case unix.ARPHRD_FCFABRIC + 4:
+		return "fcfb4"
+	case unix.ARPHRD_FCFABRIC + 5:
+		return "fcfb5"
+	case unix.ARPHRD_FCFABRIC + 6:
+		return "fcfb6"
+	case unix.ARPHRD_FCFABRIC + 7:
+		return "fcfb7"
+	case unix.ARPHRD_FCFABRIC + 8:
+		return "fcfb8"
+	case unix.ARPHRD_FCFABRIC + 9:
+		return "fcfb9"
+	case unix.ARPHRD_FCFABRIC + 10:
+		return "fcfb10"
+	case unix.ARPHRD_FCFABRIC + 11:
+		return "fcfb11"
+	case unix.ARPHRD_FCFABRIC + 12:
+		return "fcfb12"
+	case unix.ARPHRD_IEEE802_TR:
+		return "tr"
+	case unix.ARPHRD_IEEE80211:
+		return "ieee802.11"
+	case unix.ARPHRD_IEEE80211_PRISM:
+		return "ieee802.11/prism"
+	case unix.ARPHRD_IEEE80211_RADIOTAP:
+		return "ieee802.11/radiotap"
+	case unix.ARPHRD_IEEE802154:
+		return "ieee802.15.4"
+	case unix.ARPHRD_IEEE802154_MONITOR:
+		return "ieee802.15.4/monitor"
+	case unix.ARPHRD_PHONET:
+		return "phonet"
+	case unix.ARPHRD_PHONET_PIPE:
+		return "phonet_pipe"
+	case unix.ARPHRD_CAIF:
+		return "caif"
+	case unix.ARPHRD_IP6GRE:
+		return "gre6"
+	case unix.ARPHRD_NETLINK:
+		return "netlink"
+	case unix.ARPHRD_6LOWPAN:
+		return "6lowpan"
+	case unix.ARPHRD_NONE:
+		return "none"
+	case unix.ARPHRD_VOID:
+		return "void"
 	}
 	return "[" + strconv.Itoa(int(t)) + "]"
 }
@@ -350,7 +459,10 @@ func attrStr(a nla.Attr) string {
 // outputs, as in iproute2, and the two cannot drift apart.
 type printer struct {
 	json bool
-	buf  []byte
+	// oneline is -o: iproute2's _SL_, the line breaks within one record,
+	// become backslashes, so that each record is one line.
+	oneline bool
+	buf     []byte
 	// open holds, for each open JSON container, whether it has a member
 	// yet (and so needs a comma before the next).
 	open []bool
@@ -416,8 +528,19 @@ func (p *printer) textString(s string) {
 	}
 }
 
-// nl ends a text line (iproute2's print_nl).
-func (p *printer) nl() { p.textString("\n") }
+// nl breaks a text line within a record: iproute2's print_nl and _SL_,
+// a backslash with -o.
+func (p *printer) nl() {
+	if p.oneline {
+		p.textString("\\")
+	} else {
+		p.textString("\n")
+	}
+}
+
+// endl ends a record's text line, with or without -o (iproute2's
+// print_string(PRINT_FP, NULL, "%s", "\n")).
+func (p *printer) endl() { p.textString("\n") }
 
 // str prints a string: JSON key, or format with one %s verb.
 func (p *printer) str(key, format, v string) {
@@ -573,16 +696,3 @@ func appendJSONString(b []byte, s string) []byte {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, rtm.ErrNotFound) }
-
-// setFamily returns the handler of the global -4 and -6 flags (version 4
-// or 6), which restrict listings and parsing to one address family.
-func (e *env) setFamily(version int) func(string) error {
-	return func(string) error {
-		if version == 4 {
-			e.Family = unix.AF_INET
-		} else {
-			e.Family = unix.AF_INET6
-		}
-		return nil
-	}
-}

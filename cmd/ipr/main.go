@@ -1,122 +1,113 @@
-// Command ipr is an ip(8)-like command line over the ipr library.
+// Command ipr is a drop-in for ip(8) over the ipr library.
 //
 // Usage:
 //
-//	ipr [-j] [-d] [-4|-6] [-n NETNS] OBJECT COMMAND [ARGS...]
+//	ipr [ OPTIONS ] OBJECT { COMMAND | help }
+//	ipr [ -force ] -batch FILENAME
 //
-// Each OBJECT (calc, link, addr, ...) lives in its own file and registers
-// itself with register from an init function.
+// The command line is read as iproute2 6.1 reads it: global options in
+// ip.c's order, each accepted by any prefix that reaches it first in that
+// order ("-s" is -stats, "-h" is -human, "-f" is -family); objects looked
+// up in ip.c's command table, the first prefix match winning ("r" is
+// route, "n" is neighbor); and each object's commands likewise in the
+// order of its do_* function. Exit statuses are ip's: 255 for a mistake on
+// the command line, 2 for a request the kernel refused, 1 for the rest.
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
+	"context"
 	"io"
 	"os"
-	"sort"
-	"strings"
+	"os/signal"
+	"syscall"
+
+	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/rtm"
 )
 
-// env is what every object command receives: parsed global flags and the
-// process's standard streams, so that commands are testable in-process.
+// env is the command value every object command receives: the parsed
+// global options, the process's standard streams (so that commands are
+// testable in-process), a context cancelled by SIGINT and SIGTERM, and
+// the RTNL handle, opened on first use and shared by the commands of a
+// batch.
 type env struct {
-	JSON    bool   // -j: JSON output
-	Details bool   // -d: detailed output
-	Netns   string // -n NETNS: run inside the named network namespace
-	Family  uint8  // -4 or -6: unix.AF_INET or unix.AF_INET6, else 0
+	JSON    bool         // -j: JSON output
+	Details bool         // -d: detailed output
+	Netns   string       // -n NETNS: run inside the named network namespace
+	Family  uint8        // -4, -6, -0, -f FAMILY: unix.AF_*, else 0
+	Oneline bool         // -o: one line per record
+	Brief   bool         // -br: brief output of "link show" and "addr show"
+	Pretty  bool         // -p: JSON laid out for people
+	Stats   statsOptions // -s (counted), -h, -iec: link counters
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
+
+	ctx context.Context
+	// ns is the namespace -n named, opened while the options are parsed
+	// (as ip does), so that a wrong name fails before anything else.
+	ns *netns.Handle
+	h  *rtm.Handle
+	// nsids are the names of the namespaces by the ids this one gives
+	// them, asked for on first use (see nsidName).
+	nsids       map[int32]string
+	nsidsLoaded bool
 }
 
-// object is one top-level word of the command line, such as "link".
-type object struct {
-	name  string
-	usage string
-	run   func(e *env, args []string) error
-}
-
-var objects = map[string]object{}
-
-// register adds an object; called from init functions.
-func register(o object) {
-	if _, dup := objects[o.name]; dup {
-		panic("ipr: object registered twice: " + o.name)
+// handle returns the RTNL handle, opening it on first use.
+func (e *env) handle() (*rtm.Handle, error) {
+	if e.h != nil {
+		return e.h, nil
 	}
-	objects[o.name] = o
+	var opts []rtm.Option
+	if e.ns != nil {
+		opts = append(opts, rtm.WithNetnsHandle(e.ns))
+	}
+	h, err := rtm.Dial(opts...)
+	if err != nil {
+		return nil, dialError(e.Netns, err)
+	}
+	e.h = h
+	return h, nil
 }
 
-// errUsage asks main to print the usage text after the error.
-var errUsage = errors.New("usage")
+// close releases the handle and the namespace.
+func (e *env) close() {
+	if e.h != nil {
+		e.h.Close()
+		e.h = nil
+	}
+	if e.ns != nil {
+		e.ns.Close()
+		e.ns = nil
+	}
+}
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // run executes one command line and returns the process exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	fs := flag.NewFlagSet("ipr", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.BoolVar(&e.JSON, "j", false, "JSON output")
-	fs.BoolVar(&e.Details, "d", false, "detailed output")
-	fs.StringVar(&e.Netns, "n", "", "network namespace `NAME`")
-	fs.BoolFunc("4", "IPv4 only", e.setFamily(4))
-	fs.BoolFunc("6", "IPv6 only", e.setFamily(6))
-	fs.Usage = func() { usage(stderr) }
-	if err := fs.Parse(args); err != nil {
-		return 2
+	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	defer e.close()
+	var g globals
+	rest, err := g.parse(e, args)
+	if err != nil {
+		return report(stderr, err)
 	}
-	rest := fs.Args()
+	if g.batch != "" {
+		return runBatch(e, g.batch, g.force)
+	}
 	if len(rest) == 0 {
-		usage(stderr)
-		return 2
+		return report(stderr, errMainUsage)
 	}
-	o, ok := lookupObject(rest[0])
-	if !ok {
-		fmt.Fprintf(stderr, "ipr: unknown object %q\n", rest[0])
-		usage(stderr)
-		return 2
-	}
-	if err := o.run(e, rest[1:]); err != nil {
-		if errors.Is(err, errUsage) {
-			fmt.Fprintf(stderr, "ipr: %v\nusage: ipr %s %s\n", err, o.name, o.usage)
-			return 2
-		}
-		fmt.Fprintf(stderr, "ipr: %v\n", err)
-		return 1
-	}
-	return 0
-}
-
-// lookupObject accepts any unambiguous prefix of an object name, as ip(8)
-// accepts "l" for "link" and "a" for "addr".
-func lookupObject(word string) (object, bool) {
-	if o, ok := objects[word]; ok {
-		return o, true
-	}
-	var found []object
-	for name, o := range objects {
-		if strings.HasPrefix(name, word) {
-			found = append(found, o)
-		}
-	}
-	if len(found) == 1 {
-		return found[0], true
-	}
-	return object{}, false
-}
-
-func usage(w io.Writer) {
-	names := make([]string, 0, len(objects))
-	for name := range objects {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	fmt.Fprintln(w, "usage: ipr [-j] [-d] [-4|-6] [-n NETNS] OBJECT COMMAND [ARGS...]")
-	fmt.Fprintln(w, "objects:")
-	for _, name := range names {
-		fmt.Fprintf(w, "  %s %s\n", name, objects[name].usage)
-	}
+	return report(stderr, doCmd(e, rest))
 }

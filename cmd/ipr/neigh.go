@@ -14,39 +14,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "neigh",
-		usage: "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ proto RTPROTO ]\n" +
-			"         | { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR }\n" +
-			"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
-			"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }",
-		run: runNeigh,
-	})
-}
-
-func runNeigh(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return neighList(e, a, false)
-	}
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return neighModify(e, a, "add")
-	case matches(w, "change") || w == "chg":
-		return neighModify(e, a, "change")
-	case matches(w, "replace"):
-		return neighModify(e, a, "replace")
-	case matches(w, "delete"):
-		return neighModify(e, a, "delete")
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return neighList(e, a, false)
-	case matches(w, "flush"):
-		return neighList(e, a, true)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
+// neighUsage is "ipr neigh help".
+const neighUsage = "{ show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ] [ proto RTPROTO ]\n" +
+	"         | { add | del | change | replace } { ADDR [ lladdr LLADDR ] [ nud STATE ] | proxy ADDR }\n" +
+	"               [ dev DEV ] [ router ] [ extern_learn ] [ protocol RTPROTO ] }\n" +
+	"STATE := { permanent | noarp | stale | reachable | none | incomplete | delay | probe | failed | all }"
 
 // neighStates are the NUD_* states in iproute2's printing order.
 var neighStates = [...]struct {
@@ -179,12 +151,11 @@ func neighList(e *env, a *args, flush bool) error {
 			}
 		}
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if dev != "" {
 		l, err := linkByName(ctx, h, dev)
 		if err != nil {
@@ -215,7 +186,7 @@ func neighList(e *env, a *args, flush bool) error {
 		return neighFlush(ctx, h, &f, keep)
 	}
 	links := &linkTypes{ctx: ctx, h: h}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	for n, err := range h.Neighs(ctx, &f) {
 		if err != nil {
@@ -229,7 +200,7 @@ func neighList(e *env, a *args, flush bool) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
@@ -340,7 +311,7 @@ func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
 	if pr := n.Protocol(); pr != 0 {
 		p.str("protocol", "proto %s ", protoNames.name(uint32(pr)))
 	}
-	p.nl()
+	p.endl()
 	p.closeObject()
 }
 
@@ -424,17 +395,16 @@ func neighModify(e *env, a *args, op string) error {
 		}
 	}
 	if dev == "" || !haveDst {
-		return usagef("device and destination are required arguments")
+		return &cliError{code: exitUsage, msg: "Device and destination are required arguments."}
 	}
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	l, err := linkByName(ctx, h, dev)
 	if err != nil {
 		return err

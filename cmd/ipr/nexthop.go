@@ -15,45 +15,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "nexthop",
-		usage: "{ show | flush } [ id ID ] [ dev DEV ] [ groups ] [ master DEV ] [ proto N ] [ fdb ]\n" +
-			"         | get id ID\n" +
-			"         | { add | replace } id ID NH\n" +
-			"         | del id ID }\n" +
-			"NH := { group ID[,WEIGHT]/... [ type { mpath | resilient [ buckets N ] [ idle_timer S ]\n" +
-			"                                       [ unbalanced_timer S ] } ] [ fdb ]\n" +
-			"      | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] | blackhole } [ proto RTPROTO ]",
-		run: runNexthop,
-	})
-}
-
-func runNexthop(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return nexthopList(e, a, false)
-	}
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return nexthopModify(e, a, "add")
-	case matches(w, "replace"):
-		return nexthopModify(e, a, "replace")
-	case matches(w, "delete"):
-		return nexthopModify(e, a, "delete")
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return nexthopList(e, a, false)
-	case matches(w, "get"):
-		if !a.more() || a.peek() != "id" {
-			return usagef("get needs \"id ID\"")
-		}
-		return nexthopList(e, a, false)
-	case matches(w, "flush"):
-		return nexthopList(e, a, true)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
+// nexthopUsage is "ipr nexthop help".
+const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ groups ] [ master DEV ] [ proto N ] [ fdb ]\n" +
+	"         | get id ID\n" +
+	"         | { add | replace } id ID NH\n" +
+	"         | del id ID }\n" +
+	"NH := { group ID[,WEIGHT]/... [ type { mpath | resilient [ buckets N ] [ idle_timer S ]\n" +
+	"                                       [ unbalanced_timer S ] } ] [ fdb ]\n" +
+	"      | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] | blackhole } [ proto RTPROTO ]"
 
 func parseNexthopID(a *args) (uint32, error) {
 	id, err := a.uint32Value("id")
@@ -94,12 +63,11 @@ func nexthopList(e *env, a *args, flush bool) error {
 			return err
 		}
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	for _, d := range []struct {
 		name  string
 		index *int32
@@ -116,7 +84,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 		return nexthopFlush(ctx, h, &f, id, uint8(proto))
 	}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	if id != 0 {
 		n, err := h.NexthopGet(ctx, id)
@@ -124,7 +92,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 			return err
 		}
 		printNexthopEntry(p, n, "", names, e.Details)
-		p.nl()
+		p.endl()
 	} else {
 		for n, err := range h.Nexthops(ctx, &f) {
 			if err != nil {
@@ -134,14 +102,14 @@ func nexthopList(e *env, a *args, flush bool) error {
 				continue
 			}
 			printNexthopEntry(p, n, "", names, e.Details)
-			p.nl()
+			p.endl()
 		}
 	}
 	p.closeArray()
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
@@ -346,12 +314,11 @@ func nexthopModify(e *env, a *args, op string) error {
 	if len(s.Group) > 0 {
 		s.Family = 0
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if dev != "" {
 		l, err := linkByName(ctx, h, dev)
 		if err != nil {

@@ -15,37 +15,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func init() {
-	register(object{
-		name: "rule",
-		usage: "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION\n" +
-			"SELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ] [ fwmark FWMARK[/MASK] ]\n" +
-			"            [ iif DEV ] [ oif DEV ] [ pref NUMBER ] [ l3mdev ] [ uidrange N-M ]\n" +
-			"            [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ tun_id ID ] [ protocol RTPROTO ]\n" +
-			"ACTION := [ table TABLE_ID ] [ realms [SRC/]DST ] [ goto NUMBER ] [ nop ]\n" +
-			"          [ suppress_prefixlength N ] [ suppress_ifgroup GROUP ] | { blackhole | unreachable | prohibit }",
-		run: runRule,
-	})
-}
-
-func runRule(e *env, argv []string) error {
-	a := &args{list: argv}
-	if !a.more() {
-		return ruleList(e, a, false)
-	}
-	switch w := a.advance(); {
-	case matches(w, "add"):
-		return ruleModify(e, a, true)
-	case matches(w, "delete"):
-		return ruleModify(e, a, false)
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return ruleList(e, a, false)
-	case matches(w, "flush"):
-		return ruleList(e, a, true)
-	default:
-		return usagef("unknown command %q", w)
-	}
-}
+// ruleUsage is "ipr rule help".
+const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION\n" +
+	"SELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ] [ fwmark FWMARK[/MASK] ]\n" +
+	"            [ iif DEV ] [ oif DEV ] [ pref NUMBER ] [ l3mdev ] [ uidrange N-M ]\n" +
+	"            [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ tun_id ID ] [ protocol RTPROTO ]\n" +
+	"ACTION := [ table TABLE_ID ] [ realms [SRC/]DST ] [ goto NUMBER ] [ nop ]\n" +
+	"          [ suppress_prefixlength N ] [ suppress_ifgroup GROUP ] | { blackhole | unreachable | prohibit }"
 
 // ruleFilter holds the selectors of "rule show" and "rule flush":
 // iproute2's filter_nlmsg in iprule.c, for the common selectors.
@@ -243,16 +219,15 @@ func ruleList(e *env, a *args, flush bool) error {
 			return err
 		}
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if flush {
 		return ruleFlush(ctx, h, family, &f)
 	}
-	p := &printer{json: e.JSON}
+	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	for r, err := range h.Rules(ctx, &rtm.RuleFilter{Family: family}) {
 		if err != nil {
@@ -266,7 +241,7 @@ func ruleList(e *env, a *args, flush bool) error {
 	if p.json {
 		p.buf = append(p.buf, '\n')
 	}
-	_, err = e.Stdout.Write(p.buf)
+	err = e.output(p)
 	return err
 }
 
@@ -439,7 +414,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 			p.str("protocol", " proto %s", protoNames.name(uint32(pr)))
 		}
 	}
-	p.nl()
+	p.endl()
 	p.closeObject()
 }
 
@@ -676,12 +651,11 @@ func ruleModify(e *env, a *args, add bool) error {
 	if s.Family == 0 {
 		s.Family = unix.AF_INET
 	}
-	h, err := dial(e)
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	defer h.Close()
-	ctx := context.Background()
+	ctx := e.ctx
 	if add {
 		return h.RuleAdd(ctx, s)
 	}

@@ -1,0 +1,238 @@
+package main
+
+// The global options, parsed as iproute2 6.1's ip.c main() parses them.
+
+import (
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/netns"
+	"golang.org/x/sys/unix"
+)
+
+// globals holds the options that do not live in env: those that decide
+// how the command line runs rather than what a command does.
+type globals struct {
+	batch string // -batch FILE
+	force bool   // -force: a batch goes on after a failed command
+}
+
+// parse reads the options in front of the object and returns the rest of
+// the command line. The chain of tests is ip.c's, in its order, because
+// the order decides what an abbreviation means: "-h" is -human, not
+// -help; "-f" is -family, not -force; "-b" is -batch, not -brief.
+func (g *globals) parse(e *env, args []string) ([]string, error) {
+	var (
+		pretty bool
+		color  colorOption
+	)
+	for len(args) > 0 {
+		opt := args[0]
+		if opt == "--" {
+			args = args[1:]
+			break
+		}
+		if !strings.HasPrefix(opt, "-") {
+			break
+		}
+		if strings.HasPrefix(opt, "--") {
+			opt = opt[1:]
+		}
+		// value consumes the argument of an option; ip prints its usage
+		// when it is missing.
+		value := func() (string, error) {
+			if len(args) < 2 {
+				return "", errMainUsage
+			}
+			args = args[1:]
+			return args[0], nil
+		}
+		switch {
+		case matches(opt, "-loops"):
+			// The number of "addr flush" rounds; ipr's flushes repeat
+			// until nothing is left, so the value changes nothing.
+			if _, err := value(); err != nil {
+				return nil, err
+			}
+		case matches(opt, "-family"):
+			v, err := value()
+			if err != nil {
+				return nil, err
+			}
+			if v == "help" {
+				return nil, errMainUsage
+			}
+			f, ok := readFamily(v)
+			if !ok {
+				return nil, invarg("invalid protocol family", v)
+			}
+			e.Family = f
+		case opt == "-4":
+			e.Family = unix.AF_INET
+		case opt == "-6":
+			e.Family = unix.AF_INET6
+		case opt == "-0":
+			e.Family = unix.AF_PACKET
+		case opt == "-M":
+			e.Family = unix.AF_MPLS
+		case opt == "-B":
+			e.Family = unix.AF_BRIDGE
+		case matches(opt, "-human"), matches(opt, "-human-readable"):
+			e.Stats.human = true
+		case matches(opt, "-iec"):
+			e.Stats.iec = true
+		case matches(opt, "-stats"), matches(opt, "-statistics"):
+			e.Stats.level++
+		case matches(opt, "-details"):
+			e.Details = true
+		case matches(opt, "-resolve"):
+			return nil, notImplemented("option -resolve")
+		case matches(opt, "-oneline"):
+			e.Oneline = true
+		case matches(opt, "-timestamp"), matches(opt, "-tshort"):
+			// Time stamps apply to "ip monitor" only, which ipr does not
+			// implement (and refuses by name).
+		case matches(opt, "-Version"):
+			fmt.Fprintf(e.Stdout, "ipr utility, %s\n", version())
+			return nil, errExit(0)
+		case matches(opt, "-force"):
+			g.force = true
+		case matches(opt, "-batch"):
+			v, err := value()
+			if err != nil {
+				return nil, err
+			}
+			g.batch = v
+		case matches(opt, "-brief"):
+			e.Brief = true
+		case matches(opt, "-json"):
+			e.JSON = true
+		case matches(opt, "-pretty"):
+			pretty = true
+		case matchesColor(opt) != colorNone:
+			color = matchesColor(opt)
+		case matches(opt, "-rcvbuf"):
+			v, err := value()
+			if err != nil {
+				return nil, err
+			}
+			// The socket buffer grows as the answers need; a size is
+			// checked as ip checks it and otherwise changes nothing.
+			if _, err := strconv.ParseUint(v, 0, 32); err != nil {
+				return nil, &cliError{code: 255, msg: fmt.Sprintf("Invalid rcvbuf size '%s'", v)}
+			}
+		case matches(opt, "-help"):
+			return nil, errMainUsage
+		case matches(opt, "-netns"):
+			if len(args) < 2 {
+				// ip passes the missing name on as a null pointer.
+				return nil, &cliError{code: 255, msg: `Cannot open network namespace "(null)": No such file or directory`}
+			}
+			args = args[1:]
+			if err := e.openNetns(args[0]); err != nil {
+				return nil, err
+			}
+		case matches(opt, "-Numeric"):
+			return nil, notImplemented("option -Numeric")
+		case matches(opt, "-all"):
+			// -all applies to "ip netns exec" only.
+		case opt == "-echo":
+			return nil, notImplemented("option -echo")
+		default:
+			return nil, &cliError{code: 255, msg: fmt.Sprintf("Option %q is unknown, try \"ipr -help\".", opt)}
+		}
+		args = args[1:]
+	}
+	// Options accepted but whose output ipr does not produce yet fail by
+	// name rather than print something else than ip would. Colour is
+	// ip's only without -json (ip never colours JSON, and "auto" colours
+	// a terminal only).
+	e.Pretty = pretty
+	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
+		return nil, notImplemented("option -color")
+	}
+	return args, nil
+}
+
+// openNetns opens the namespace of -n, with ip's messages.
+func (e *env) openNetns(name string) error {
+	if e.ns != nil {
+		e.ns.Close()
+		e.ns = nil
+	}
+	h, err := netns.Open(name)
+	if err != nil {
+		return &cliError{code: 255, msg: fmt.Sprintf("Cannot open network namespace %q: %s", name, strerror(err))}
+	}
+	e.ns, e.Netns = h, name
+	return nil
+}
+
+// readFamily is iproute2's read_family.
+func readFamily(s string) (uint8, bool) {
+	switch s {
+	case "inet":
+		return unix.AF_INET, true
+	case "inet6":
+		return unix.AF_INET6, true
+	case "link":
+		return unix.AF_PACKET, true
+	case "mpls":
+		return unix.AF_MPLS, true
+	case "bridge":
+		return unix.AF_BRIDGE, true
+	}
+	return 0, false
+}
+
+type colorOption int
+
+const (
+	colorNone colorOption = iota // not a -color option
+	colorAlways
+	colorAuto
+	colorNever
+)
+
+// matchesColor is iproute2's matches_color: -c[olor][=always|auto|never].
+func matchesColor(opt string) colorOption {
+	name, v, _ := strings.Cut(opt, "=")
+	if !matches(name, "-color") {
+		return colorNone
+	}
+	switch v {
+	case "", "always":
+		return colorAlways
+	case "auto":
+		return colorAuto
+	case "never":
+		return colorNever
+	}
+	return colorNone
+}
+
+// isTerminal reports whether w is a terminal, where -color=auto colours.
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
+}
+
+// version is the module version ipr was built from.
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return "ipr-" + bi.Main.Version
+	}
+	return "ipr (devel)"
+}
+
+// errExit ends the command line with a status and no message.
+type errExit int
+
+func (e errExit) Error() string { return "exit status " + strconv.Itoa(int(e)) }

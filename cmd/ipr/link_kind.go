@@ -1,0 +1,381 @@
+package main
+
+// Link kinds, as iproute2's link_util: the dispatch to each kind's parser
+// and printer, the helpers the parsers share, and the kinds whose
+// arguments are few and that print nothing of their own. Each other kind
+// has a file of its own, link_KIND.go, with its parser and its printer.
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// kindPrinter prints a kind's IFLA_INFO_DATA (or a port's
+// IFLA_INFO_SLAVE_DATA). data is nil when the attribute is absent.
+type kindPrinter func(p *printer, data *nla.Index, names *linkNames)
+
+// kindPrinterOf returns the printer of a kind whose data is printed, named as iproute2
+// names its link_util modules. Kinds iproute2 prints nothing for (veth,
+// dummy, ifb, ...) are absent, as are kinds not implemented here.
+func kindPrinterOf(kind string) kindPrinter {
+	switch kind {
+	case "bridge":
+		return printBridge
+	case "bridge_slave":
+		return printBridgePort
+	case "vxlan":
+		return printVXLAN
+	case "macvlan":
+		return printMacvlan
+	case "macvtap":
+		return printMacvlan
+	case "tun":
+		return printTun
+	}
+	return nil
+}
+
+// printLinkInfo prints IFLA_LINKINFO, iproute2's print_linktype.
+func printLinkInfo(p *printer, info nla.Chain, names *linkNames) {
+	p.openObject("linkinfo")
+	kind, hasKind := info.Get(unix.IFLA_INFO_KIND)
+	if hasKind {
+		k := attrStr(kind)
+		p.nl()
+		p.str("info_kind", "    %s ", k)
+		printKindData(p, "info_data", k, info, unix.IFLA_INFO_DATA, names)
+	}
+	if slave, ok := info.Get(unix.IFLA_INFO_SLAVE_KIND); ok {
+		k := attrStr(slave)
+		p.nl()
+		p.str("info_slave_kind", "    %s_slave ", k)
+		printKindData(p, "info_slave_data", k+"_slave", info, unix.IFLA_INFO_SLAVE_DATA, names)
+	}
+	p.closeObject()
+}
+
+func printKindData(p *printer, key, kind string, info nla.Chain, typ uint16, names *linkNames) {
+	printData := kindPrinterOf(kind)
+	ok := printData != nil
+	if !ok {
+		return
+	}
+	p.openObject(key)
+	if a, ok := info.Get(typ); ok {
+		var data nla.Index
+		data.Reset(a.Nested())
+		printData(p, &data, names)
+	} else {
+		printData(p, nil, names)
+	}
+	p.closeObject()
+}
+
+// kind parses the arguments after "type KIND" into s.
+func (lp *linkParser) kind(kind string, a *args, s *rtm.LinkSpec) error {
+	kp := kindArgs{args: a, kind: kind}
+	switch kind {
+	case "veth":
+		return parseVeth(lp, &kp, a, s, kind)
+	case "bridge":
+		return parseBridge(lp, &kp, a, s, kind)
+	case "bridge_slave":
+		return parseBridgePort(lp, &kp, a, s, kind)
+	case "vxlan":
+		return parseVXLAN(lp, &kp, a, s, kind)
+	case "macvlan", "macvtap":
+		return parseMacvlan(lp, &kp, a, s, kind)
+	case "vlan":
+		return parseVlan(lp, &kp, a, s, kind)
+	case "ipvlan", "ipvtap":
+		return parseIPVlan(lp, &kp, a, s, kind)
+	case "vrf":
+		return parseVRF(lp, &kp, a, s, kind)
+	case "dummy":
+		s.Kind = &rtm.Dummy{}
+	case "ifb":
+		s.Kind = &rtm.Ifb{}
+	case "wireguard":
+		s.Kind = &rtm.Wireguard{}
+	default:
+		return usagef("type %q is not supported by ipr", kind)
+	}
+	if a.more() {
+		return usagef("type %s takes no arguments, got %q", kind, a.peek())
+	}
+	return nil
+}
+
+// kindArgs parses one kind's arguments: each keyword's handler reads the
+// values that follow it.
+type kindArgs struct {
+	*args
+	kind string
+	word string // the keyword being parsed
+}
+
+func (kp *kindArgs) parse(handlers map[string]func() error) error {
+	for kp.more() {
+		kp.word = kp.advance()
+		h, ok := handlers[kp.word]
+		if !ok {
+			return usagef("type %s: unknown argument %q", kp.kind, kp.word)
+		}
+		if err := h(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (kp *kindArgs) number(bits int) (uint64, error) {
+	s, err := kp.value(kp.word)
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseUint(s, 0, bits)
+	if err != nil {
+		return 0, usagef("type %s: invalid %s %q: want a number from 0 to %d", kp.kind, kp.word, s, uint64(1)<<bits-1)
+	}
+	return v, nil
+}
+
+func (kp *kindArgs) u8(o *rtm.Opt[uint8]) func() error {
+	return func() error {
+		v, err := kp.number(8)
+		*o = rtm.Some(uint8(v))
+		return err
+	}
+}
+
+func (kp *kindArgs) u16(o *rtm.Opt[uint16]) func() error {
+	return func() error {
+		v, err := kp.number(16)
+		*o = rtm.Some(uint16(v))
+		return err
+	}
+}
+
+func (kp *kindArgs) u32(o *rtm.Opt[uint32]) func() error {
+	return func() error {
+		v, err := kp.number(32)
+		*o = rtm.Some(uint32(v))
+		return err
+	}
+}
+
+func (kp *kindArgs) plainU16(p *uint16) func() error {
+	return func() error {
+		v, err := kp.number(16)
+		*p = uint16(v)
+		return err
+	}
+}
+
+func (kp *kindArgs) plainU32(p *uint32) func() error {
+	return func() error {
+		v, err := kp.number(32)
+		*p = uint32(v)
+		return err
+	}
+}
+
+// centiseconds reads a bridge time, which iproute2 passes to the kernel
+// as given: in hundredths of a second.
+func (kp *kindArgs) centiseconds(o *rtm.Opt[time.Duration]) func() error {
+	return func() error {
+		v, err := kp.number(32)
+		*o = rtm.Some(time.Duration(v) * 10 * time.Millisecond)
+		return err
+	}
+}
+
+func (kp *kindArgs) seconds(o *rtm.Opt[time.Duration]) func() error {
+	return func() error {
+		v, err := kp.number(32)
+		*o = rtm.Some(time.Duration(v) * time.Second)
+		return err
+	}
+}
+
+func (kp *kindArgs) bool01(o *rtm.Opt[bool]) func() error {
+	return func() error {
+		v, err := kp.number(8)
+		if err == nil && v > 1 {
+			err = usagef("type %s: invalid %s %d: want 0 or 1", kp.kind, kp.word, v)
+		}
+		*o = rtm.Some(v == 1)
+		return err
+	}
+}
+
+func (kp *kindArgs) onOff(o *rtm.Opt[bool]) func() error {
+	return func() error {
+		s, err := kp.value(kp.word)
+		if err != nil {
+			return err
+		}
+		if s != "on" && s != "off" {
+			return usagef("type %s: invalid %s %q: want \"on\" or \"off\"", kp.kind, kp.word, s)
+		}
+		*o = rtm.Some(s == "on")
+		return nil
+	}
+}
+
+func (kp *kindArgs) flag(o *rtm.Opt[bool], v bool) func() error {
+	return func() error { *o = rtm.Some(v); return nil }
+}
+
+func (kp *kindArgs) addr(p *netip.Addr) func() error {
+	return func() error {
+		s, err := kp.value(kp.word)
+		if err == nil {
+			*p, err = parseAddr(kp.word, s, 0)
+		}
+		return err
+	}
+}
+
+func (kp *kindArgs) dev(lp *linkParser, p *int32) func() error {
+	return func() error {
+		s, err := kp.value(kp.word)
+		if err == nil {
+			*p, err = lp.index(s)
+		}
+		return err
+	}
+}
+
+// ttl reads a TTL or "auto"/"inherit" (0).
+func (kp *kindArgs) ttl(o *rtm.Opt[uint8]) func() error {
+	return func() error {
+		if kp.more() && (kp.peek() == "auto" || kp.peek() == "inherit") {
+			kp.advance()
+			*o = rtm.Some[uint8](0)
+			return nil
+		}
+		return kp.u8(o)()
+	}
+}
+
+// tos reads a TOS or "inherit" (1).
+func (kp *kindArgs) tos(o *rtm.Opt[uint8]) func() error {
+	return func() error {
+		if kp.more() && kp.peek() == "inherit" {
+			kp.advance()
+			*o = rtm.Some[uint8](1)
+			return nil
+		}
+		return kp.u8(o)()
+	}
+}
+
+func (kp *kindArgs) portRange(low, high *uint16) func() error {
+	return func() error {
+		if err := kp.plainU16(low)(); err != nil {
+			return err
+		}
+		return kp.plainU16(high)()
+	}
+}
+
+func (kp *kindArgs) vlanProtocolValue() (uint16, error) {
+	s, err := kp.value(kp.word)
+	if err != nil {
+		return 0, err
+	}
+	switch strings.ToLower(s) {
+	case "802.1q":
+		return unix.ETH_P_8021Q, nil
+	case "802.1ad":
+		return unix.ETH_P_8021AD, nil
+	}
+	return 0, usagef("type %s: invalid %s %q: want 802.1Q or 802.1ad", kp.kind, kp.word, s)
+}
+
+func (kp *kindArgs) vlanProtocol(o *rtm.Opt[uint16]) func() error {
+	return func() error {
+		v, err := kp.vlanProtocolValue()
+		*o = rtm.Some(v)
+		return err
+	}
+}
+
+func (kp *kindArgs) plainVlanProtocol(p *uint16) func() error {
+	return func() error {
+		v, err := kp.vlanProtocolValue()
+		*p = v
+		return err
+	}
+}
+
+// parseVeth parses the arguments of "type veth".
+func parseVeth(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
+	v := &rtm.Veth{}
+	s.Kind = v
+	if !a.more() {
+		return nil
+	}
+	if w := a.advance(); w != "peer" {
+		return usagef("type veth: unknown argument %q, want \"peer\"", w)
+	}
+	v.Peer = &rtm.LinkSpec{}
+	_, name, _, err := lp.options(a, v.Peer, true)
+	v.Peer.Name = name
+	return err
+}
+
+// parseVlan parses the arguments of "type vlan".
+func parseVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
+	v := &rtm.Vlan{}
+	s.Kind = v
+	var hasID bool
+	err := kp.parse(map[string]func() error{
+		"id":             func() error { hasID = true; return kp.plainU16(&v.ID)() },
+		"protocol":       kp.plainVlanProtocol(&v.Protocol),
+		"reorder_hdr":    kp.onOff(&v.ReorderHeader),
+		"gvrp":           kp.onOff(&v.GVRP),
+		"mvrp":           kp.onOff(&v.MVRP),
+		"loose_binding":  kp.onOff(&v.LooseBinding),
+		"bridge_binding": kp.onOff(&v.BridgeBinding),
+	})
+	if err == nil && !hasID {
+		err = usagef("type vlan: \"id\" is required")
+	}
+	return err
+}
+
+// parseIPVlan parses the arguments of "type ipvlan and type ipvtap".
+func parseIPVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
+	v := &rtm.IPVlan{Tap: kind == "ipvtap"}
+	s.Kind = v
+	return kp.parse(map[string]func() error{
+		"mode": func() error {
+			w, err := a.value("mode")
+			modes := map[string]rtm.IPVlanMode{"l2": rtm.IPVlanL2, "l3": rtm.IPVlanL3, "l3s": rtm.IPVlanL3S}
+			mode, ok := modes[w]
+			if err == nil && !ok {
+				err = usagef("type %s: invalid mode %q", kind, w)
+			}
+			v.Mode = rtm.Some(mode)
+			return err
+		},
+		"bridge":  func() error { v.Flag = rtm.Some(rtm.IPVlanBridge); return nil },
+		"private": func() error { v.Flag = rtm.Some(rtm.IPVlanPrivate); return nil },
+		"vepa":    func() error { v.Flag = rtm.Some(rtm.IPVlanVEPA); return nil },
+	})
+}
+
+// parseVRF parses the arguments of "type vrf".
+func parseVRF(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
+	v := &rtm.VRF{}
+	s.Kind = v
+	return kp.parse(map[string]func() error{"table": kp.plainU32(&v.Table)})
+}

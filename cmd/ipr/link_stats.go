@@ -1,0 +1,280 @@
+package main
+
+// -s: a link's counters, as iproute2's print_stats64 prints them.
+
+import (
+	"encoding/binary"
+	"strconv"
+
+	"github.com/ipr-go/ipr/nla"
+	"golang.org/x/sys/unix"
+)
+
+// statsOptions are the options that shape the counters: -s given once or
+// more, -h (human-readable units) and -iec (powers of 1024).
+type statsOptions struct {
+	level int
+	human bool
+	iec   bool
+}
+
+// linkStats is struct rtnl_link_stats64 of iproute2 6.1's headers, in its
+// field order.
+type linkStats struct {
+	rxPackets, txPackets, rxBytes, txBytes, rxErrors, txErrors, rxDropped, txDropped uint64
+	multicast, collisions                                                            uint64
+	rxLengthErrors, rxOverErrors, rxCRCErrors, rxFrameErrors, rxFIFOErrors           uint64
+	rxMissedErrors, txAbortedErrors, txCarrierErrors, txFIFOErrors                   uint64
+	txHeartbeatErrors, txWindowErrors, rxCompressed, txCompressed, rxNoHandler       uint64
+	rxOtherhostDropped                                                               uint64
+}
+
+// linkStatsFields is the number of counters in linkStats; IFLA_STATS, the
+// 32-bit form, has all but the last.
+const linkStatsFields = 25
+
+// fields returns pointers to s's counters in the structure's order.
+func (s *linkStats) fields() [linkStatsFields]*uint64 {
+	return [...]*uint64{&s.rxPackets, &s.txPackets, &s.rxBytes, &s.txBytes, &s.rxErrors, &s.txErrors,
+		&s.rxDropped, &s.txDropped, &s.multicast, &s.collisions, &s.rxLengthErrors, &s.rxOverErrors,
+		&s.rxCRCErrors, &s.rxFrameErrors, &s.rxFIFOErrors, &s.rxMissedErrors, &s.txAbortedErrors,
+		&s.txCarrierErrors, &s.txFIFOErrors, &s.txHeartbeatErrors, &s.txWindowErrors, &s.rxCompressed,
+		&s.txCompressed, &s.rxNoHandler, &s.rxOtherhostDropped}
+}
+
+// readLinkStats is iproute2's get_rtnl_link_stats_rta: IFLA_STATS64, else
+// IFLA_STATS widened, a short attribute padded with zeros. The name is
+// the JSON key ip uses: "stats64", or "stats" for the 32-bit form.
+func readLinkStats(idx *nla.Index) (s linkStats, key string, ok bool) {
+	f := s.fields()
+	if a, ok := idx.Get(unix.IFLA_STATS64); ok {
+		for i := 0; i < linkStatsFields && 8*i+8 <= len(a.Data); i++ {
+			*f[i] = binary.NativeEndian.Uint64(a.Data[8*i:])
+		}
+		return s, "stats64", true
+	}
+	if a, ok := idx.Get(unix.IFLA_STATS); ok {
+		for i := 0; i < linkStatsFields-1 && 4*i+4 <= len(a.Data); i++ {
+			*f[i] = uint64(binary.NativeEndian.Uint32(a.Data[4*i:]))
+		}
+		return s, "stats", true
+	}
+	return s, "", false
+}
+
+// printLinkStats is iproute2's __print_link_stats and print_stats64.
+func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
+	s, key, ok := readLinkStats(idx)
+	if !ok {
+		return
+	}
+	carrier, hasCarrier := idx.Get(unix.IFLA_CARRIER_CHANGES)
+	carrierChanges := uint64(attrU32(carrier))
+	if p.json {
+		p.openObject(key)
+		p.openObject("rx")
+		p.jsonUint("bytes", s.rxBytes)
+		p.jsonUint("packets", s.rxPackets)
+		p.jsonUint("errors", s.rxErrors)
+		p.jsonUint("dropped", s.rxDropped)
+		p.jsonUint("over_errors", s.rxOverErrors)
+		p.jsonUint("multicast", s.multicast)
+		if s.rxCompressed != 0 {
+			p.jsonUint("compressed", s.rxCompressed)
+		}
+		if o.level > 1 {
+			p.jsonUint("length_errors", s.rxLengthErrors)
+			p.jsonUint("crc_errors", s.rxCRCErrors)
+			p.jsonUint("frame_errors", s.rxFrameErrors)
+			p.jsonUint("fifo_errors", s.rxFIFOErrors)
+			p.jsonUint("missed_errors", s.rxMissedErrors)
+			if s.rxNoHandler != 0 {
+				p.jsonUint("nohandler", s.rxNoHandler)
+			}
+			if s.rxOtherhostDropped != 0 {
+				p.jsonUint("otherhost", s.rxOtherhostDropped)
+			}
+		}
+		p.closeObject()
+		p.openObject("tx")
+		p.jsonUint("bytes", s.txBytes)
+		p.jsonUint("packets", s.txPackets)
+		p.jsonUint("errors", s.txErrors)
+		p.jsonUint("dropped", s.txDropped)
+		p.jsonUint("carrier_errors", s.txCarrierErrors)
+		p.jsonUint("collisions", s.collisions)
+		if s.txCompressed != 0 {
+			p.jsonUint("compressed", s.txCompressed)
+		}
+		if o.level > 1 {
+			p.jsonUint("aborted_errors", s.txAbortedErrors)
+			p.jsonUint("fifo_errors", s.txFIFOErrors)
+			p.jsonUint("window_errors", s.txWindowErrors)
+			p.jsonUint("heartbeat_errors", s.txHeartbeatErrors)
+			if hasCarrier {
+				p.jsonUint("carrier_changes", carrierChanges)
+			}
+		}
+		p.closeObject()
+		p.closeObject()
+		return
+	}
+
+	// The columns widen to the widest number below them.
+	cols := [8]int{len("*X errors:"), len("packets"), len("errors"), len("dropped"),
+		len("heartbt"), len("overrun"), len("compressed"), len("otherhost")}
+	size := func(v ...uint64) {
+		if o.human {
+			return
+		}
+		for i, x := range v {
+			if n := len(strconv.FormatUint(x, 10)); n > cols[i] {
+				cols[i] = n
+			}
+		}
+	}
+	size(s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast, s.rxCompressed, 0)
+	if o.level > 1 {
+		size(0, s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors,
+			s.rxNoHandler, s.rxOtherhostDropped)
+	}
+	size(s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions, s.txCompressed, 0)
+	if o.level > 1 {
+		size(0, 0, s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors, carrierChanges, 0)
+	}
+	num := func(width int, v uint64) { p.buf = appendStatNum(p.buf, width, v, o) }
+	pad := func(width int, s string) { p.buf = appendPadded(p.buf, width, s) }
+	compressed := func(v uint64) string {
+		if v != 0 {
+			return "compressed"
+		}
+		return ""
+	}
+
+	p.textString("    RX: ")
+	pad(cols[0]-4, "bytes")
+	for i, h := range [...]string{"packets", "errors", "dropped", "missed", "mcast"} {
+		p.textString(" ")
+		pad(cols[i+1], h)
+	}
+	p.textString(" ")
+	pad(cols[6], compressed(s.rxCompressed))
+	p.nl()
+	p.textString("    ")
+	for i, v := range [...]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast} {
+		num(cols[i], v)
+	}
+	if s.rxCompressed != 0 {
+		num(cols[6], s.rxCompressed)
+	}
+	if o.level > 1 {
+		p.nl()
+		p.textString("    RX errors:")
+		pad(cols[0]-10, "")
+		for i, h := range [...]string{"length", "crc", "frame", "fifo", "overrun"} {
+			p.textString(" ")
+			pad(cols[i+1], h)
+		}
+		if s.rxNoHandler != 0 {
+			pad(cols[6]+1, " nohandler")
+		}
+		if s.rxOtherhostDropped != 0 {
+			pad(cols[7]+1, " otherhost")
+		}
+		p.nl()
+		pad(cols[0]+5, "")
+		for i, v := range [...]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors} {
+			num(cols[i+1], v)
+		}
+		if s.rxNoHandler != 0 {
+			num(cols[6], s.rxNoHandler)
+		}
+		if s.rxOtherhostDropped != 0 {
+			num(cols[7], s.rxOtherhostDropped)
+		}
+	}
+	p.nl()
+
+	p.textString("    TX: ")
+	pad(cols[0]-4, "bytes")
+	for i, h := range [...]string{"packets", "errors", "dropped", "carrier", "collsns"} {
+		p.textString(" ")
+		pad(cols[i+1], h)
+	}
+	p.textString(" ")
+	pad(cols[6], compressed(s.txCompressed))
+	p.nl()
+	p.textString("    ")
+	for i, v := range [...]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions} {
+		num(cols[i], v)
+	}
+	if s.txCompressed != 0 {
+		num(cols[6], s.txCompressed)
+	}
+	if o.level > 1 {
+		p.nl()
+		p.textString("    TX errors:")
+		pad(cols[0]-10, "")
+		for i, h := range [...]string{"aborted", "fifo", "window", "heartbt"} {
+			p.textString(" ")
+			pad(cols[i+1], h)
+		}
+		p.textString(" ")
+		transns := ""
+		if hasCarrier {
+			transns = "transns"
+		}
+		pad(cols[5], transns)
+		p.nl()
+		pad(cols[0]+5, "")
+		for i, v := range [...]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors} {
+			num(cols[i+1], v)
+		}
+		if hasCarrier {
+			num(cols[5], carrierChanges)
+		}
+	}
+}
+
+// appendPadded is C's "%*s": s right-aligned in width columns.
+func appendPadded(b []byte, width int, s string) []byte {
+	for i := len(s); i < width; i++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
+}
+
+// appendStatNum is iproute2's print_num: a counter right-aligned in width
+// columns and a space; with -h, large ones in units of 1000 (1024 with
+// -iec) with a prefix (k, M, G, T, P, E; Ki... with -iec).
+func appendStatNum(b []byte, width int, v uint64, o statsOptions) []byte {
+	base := uint64(1000)
+	if o.iec {
+		base = 1024
+	}
+	if !o.human || v < base {
+		return append(appendPadded(b, width, strconv.FormatUint(v, 10)), ' ')
+	}
+	const prefixes = "kMGTPE"
+	pre := 0
+	pow := uint64(1)
+	for {
+		pow *= base
+		if v/base < pow || pre+1 >= len(prefixes) {
+			break
+		}
+		pre++
+	}
+	precision := 2
+	for powj := uint64(1); precision > 0; precision-- {
+		powj *= 10
+		if v/pow < powj {
+			break
+		}
+	}
+	s := strconv.FormatFloat(float64(v)/float64(pow), 'f', precision, 64) + string(prefixes[pre])
+	if o.iec {
+		s += "i"
+	}
+	return append(appendPadded(b, width, s), ' ')
+}

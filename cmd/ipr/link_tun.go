@@ -1,0 +1,66 @@
+package main
+
+// The tun link kind (tun and tap devices): printer. ipr creates them
+// with the tuntap commands of the rtm package, not with "link add".
+
+import (
+	"os/user"
+	"strconv"
+
+	"github.com/ipr-go/ipr/nla"
+	"golang.org/x/sys/unix"
+)
+
+func printTun(p *printer, tb *nla.Index, _ *linkNames) {
+	if tb == nil {
+		return
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_TYPE); ok {
+		var s string
+		switch t := attrU8(a); t {
+		case unix.IFF_TUN:
+			s = "tun"
+		case unix.IFF_TAP:
+			s = "tap"
+		default:
+			s = "UNKNOWN:" + strconv.Itoa(int(t))
+		}
+		p.str("type", "type %s ", s)
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_PI); ok {
+		p.onOff("pi", "pi %s ", attrU8(a) != 0)
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_VNET_HDR); ok {
+		p.onOff("vnet_hdr", "vnet_hdr %s ", attrU8(a) != 0)
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_MULTI_QUEUE); !ok || attrU8(a) == 0 {
+		p.jsonBool("multi_queue", false)
+	} else {
+		p.boolean("multi_queue", "multi_queue ", true)
+		if a, ok := tb.Get(unix.IFLA_TUN_NUM_QUEUES); ok {
+			p.uint("numqueues", "numqueues %d ", uint64(attrU32(a)))
+		}
+		if a, ok := tb.Get(unix.IFLA_TUN_NUM_DISABLED_QUEUES); ok {
+			p.uint("numdisabled", "numdisabled %d ", uint64(attrU32(a)))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_PERSIST); ok {
+		p.onOff("persist", "persist %s ", attrU8(a) != 0)
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_OWNER); ok {
+		id := strconv.FormatUint(uint64(attrU32(a)), 10)
+		if u, err := user.LookupId(id); err == nil {
+			p.str("user", "user %s ", u.Username)
+		} else {
+			p.uint("user", "user %d ", uint64(attrU32(a)))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_TUN_GROUP); ok {
+		id := strconv.FormatUint(uint64(attrU32(a)), 10)
+		if g, err := user.LookupGroupId(id); err == nil {
+			p.str("group", "group %s ", g.Name)
+		} else {
+			p.uint("group", "group %d ", uint64(attrU32(a)))
+		}
+	}
+}

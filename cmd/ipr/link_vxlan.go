@@ -1,0 +1,188 @@
+package main
+
+// The vxlan link kind: parser and printer.
+
+import (
+	"net/netip"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
+	if tb == nil {
+		return
+	}
+	nonzeroFlag := func(t uint16, key, text string) {
+		if a, ok := tb.Get(t); ok && attrU8(a) != 0 {
+			p.boolean(key, text, true)
+		}
+	}
+	nonzeroFlag(unix.IFLA_VXLAN_COLLECT_METADATA, "external", "external ")
+	nonzeroFlag(unix.IFLA_VXLAN_VNIFILTER, "vnifilter", "vnifilter")
+	if a, ok := tb.Get(unix.IFLA_VXLAN_ID); ok && len(a.Data) >= 4 {
+		p.uint("id", "id %d ", uint64(attrU32(a)))
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_GROUP); ok {
+		if len(a.Data) == 4 && native32(a.Data) != 0 {
+			if a.Data[0]&0xf0 == 0xe0 {
+				p.str("group", "group %s ", ipString(a.Data))
+			} else {
+				p.str("remote", "remote %s ", ipString(a.Data))
+			}
+		}
+	} else if a, ok := tb.Get(unix.IFLA_VXLAN_GROUP6); ok && len(a.Data) == 16 {
+		if ip := netip.AddrFrom16([16]byte(a.Data)); !ip.IsUnspecified() {
+			if ip.IsMulticast() {
+				p.str("group6", "group %s ", ipString(a.Data))
+			} else {
+				p.str("remote6", "remote %s ", ipString(a.Data))
+			}
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_LOCAL); ok {
+		if len(a.Data) == 4 && native32(a.Data) != 0 {
+			p.str("local", "local %s ", ipString(a.Data))
+		}
+	} else if a, ok := tb.Get(unix.IFLA_VXLAN_LOCAL6); ok && len(a.Data) == 16 {
+		if !netip.AddrFrom16([16]byte(a.Data)).IsUnspecified() {
+			p.str("local6", "local %s ", ipString(a.Data))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_LINK); ok && attrU32(a) != 0 {
+		p.str("link", "dev %s ", names.name(int32(attrU32(a))))
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_PORT_RANGE); ok && len(a.Data) >= 4 {
+		low, high := be16(a.Data), be16(a.Data[2:])
+		if p.json {
+			p.openObject("port_range")
+			p.jsonUint("low", uint64(low))
+			p.jsonUint("high", uint64(high))
+			p.closeObject()
+		} else {
+			p.text("srcport %d %d ", low, high)
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_PORT); ok && len(a.Data) >= 2 {
+		p.uint("port", "dstport %d ", uint64(be16(a.Data)))
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_LEARNING); ok {
+		learning := attrU8(a) != 0
+		p.jsonBool("learning", learning)
+		if !learning {
+			p.textString("nolearning ")
+		}
+	}
+	nonzeroFlag(unix.IFLA_VXLAN_PROXY, "proxy", "proxy ")
+	nonzeroFlag(unix.IFLA_VXLAN_RSC, "rsc", "rsc ")
+	nonzeroFlag(unix.IFLA_VXLAN_L2MISS, "l2miss", "l2miss ")
+	nonzeroFlag(unix.IFLA_VXLAN_L3MISS, "l3miss", "l3miss ")
+	if a, ok := tb.Get(unix.IFLA_VXLAN_TOS); ok {
+		if tos := attrU8(a); tos == 1 && !p.json {
+			p.textString("tos inherit ")
+		} else if tos != 0 {
+			p.hex("tos", "tos %s ", uint64(tos))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_TTL_INHERIT); ok && attrU8(a) != 0 {
+		p.textString("ttl inherit ")
+	} else if a, ok := tb.Get(unix.IFLA_VXLAN_TTL); ok {
+		if ttl := attrU8(a); ttl != 0 || p.json {
+			p.uint("ttl", "ttl %d ", uint64(ttl))
+		} else {
+			p.textString("ttl auto ")
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_DF); ok {
+		switch attrU8(a) {
+		case 0:
+			p.jsonStr("df", "unset")
+		case 1:
+			p.str("df", "df %s ", "set")
+		case 2:
+			p.str("df", "df %s ", "inherit")
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_LABEL); ok && len(a.Data) >= 4 {
+		if label := be32(a.Data); label != 0 {
+			p.hex("label", "flowlabel %s ", uint64(label))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_AGEING); ok {
+		if age := attrU32(a); age == 0 {
+			p.uint("ageing", "ageing none ", 0)
+		} else {
+			p.uint("ageing", "ageing %d ", uint64(age))
+		}
+	}
+	if a, ok := tb.Get(unix.IFLA_VXLAN_LIMIT); ok && attrU32(a) != 0 {
+		p.uint("limit", "maxaddr %d ", uint64(attrU32(a)))
+	}
+	for _, c := range [...]struct {
+		typ  uint16
+		key  string
+		text string
+	}{
+		{unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum "},
+		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx "},
+		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx "},
+	} {
+		if a, ok := tb.Get(c.typ); ok {
+			on := attrU8(a) != 0
+			p.jsonBool(c.key, on)
+			if !on {
+				p.textString("no")
+			}
+			p.textString(c.text)
+		}
+	}
+	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_TX, "remcsum_tx", "remcsumtx ")
+	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_RX, "remcsum_rx", "remcsumrx ")
+	if _, ok := tb.Get(unix.IFLA_VXLAN_GBP); ok {
+		p.boolean("gbp", "gbp ", true)
+	}
+	if _, ok := tb.Get(unix.IFLA_VXLAN_GPE); ok {
+		p.boolean("gpe", "gpe ", true)
+	}
+}
+
+// parseVXLAN parses the arguments of "type vxlan".
+func parseVXLAN(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
+	vx := &rtm.Vxlan{}
+	s.Kind = vx
+	var hasID bool
+	err := kp.parse(map[string]func() error{
+		"id":         func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"vni":        func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"remote":     kp.addr(&vx.Remote),
+		"group":      kp.addr(&vx.Group),
+		"local":      kp.addr(&vx.Local),
+		"dev":        kp.dev(lp, &vx.Dev),
+		"ttl":        kp.ttl(&vx.TTL),
+		"hoplimit":   kp.ttl(&vx.TTL),
+		"tos":        kp.tos(&vx.TOS),
+		"dsfield":    kp.tos(&vx.TOS),
+		"srcport":    kp.portRange(&vx.SrcPortMin, &vx.SrcPortMax),
+		"port":       kp.plainU16(&vx.Port),
+		"dstport":    kp.plainU16(&vx.Port),
+		"ageing":     kp.seconds(&vx.Ageing),
+		"maxaddress": kp.u32(&vx.MaxAddresses),
+		"learning":   kp.flag(&vx.Learning, true),
+		"nolearning": kp.flag(&vx.Learning, false),
+		"proxy":      kp.flag(&vx.Proxy, true),
+		"noproxy":    kp.flag(&vx.Proxy, false),
+		"rsc":        kp.flag(&vx.RSC, true),
+		"norsc":      kp.flag(&vx.RSC, false),
+		"l2miss":     kp.flag(&vx.L2Miss, true),
+		"nol2miss":   kp.flag(&vx.L2Miss, false),
+		"l3miss":     kp.flag(&vx.L3Miss, true),
+		"nol3miss":   kp.flag(&vx.L3Miss, false),
+		"udpcsum":    kp.flag(&vx.UDPChecksum, true),
+		"noudpcsum":  kp.flag(&vx.UDPChecksum, false),
+	})
+	if err == nil && !hasID {
+		err = usagef("type vxlan: \"id\" is required")
+	}
+	return err
+}

@@ -1,0 +1,262 @@
+package main
+
+// The command table: objects and their commands, looked up as iproute2
+// looks them up.
+
+import (
+	"fmt"
+)
+
+// object is one top-level word of the command line, such as "link".
+type object struct {
+	name string
+	// help names the object in "try \"ipr NAME help\"", as ip's message
+	// for it does ("address", "neigh").
+	help  string
+	usage string
+	// verbs are the object's commands in the order of iproute2's chain
+	// of matches(); without a command an object lists, as its "show" or
+	// "list" does. Nil for an object of ip that ipr does not implement.
+	verbs []verb
+	// run, when set, replaces verbs: the object reads its own command
+	// line (calc, which is not ip's).
+	run func(e *env, argv []string) error
+}
+
+// verb is one command of an object.
+type verb struct {
+	name string
+	// exact makes the name an alias accepted only in full, as iproute2's
+	// strcmp tests ("chg").
+	exact bool
+	// run is the command; nil for one of ip's commands that ipr does not
+	// implement, and for "help".
+	run func(e *env, a *args) error
+	// stats says that the command does with -s what ip does: print
+	// counters, or nothing different. Others refuse -s by name.
+	stats bool
+}
+
+// objects is iproute2 6.1's cmds[] in ip.c, in its order, which decides
+// abbreviations ("a" is address, "r" route, "n" neighbor, "l" link, "m"
+// maddress), followed by ipr's own objects. The objects of ip that ipr
+// does not implement are listed so that prefixes resolve as in ip and
+// they fail by name.
+var objects = [...]object{
+	{name: "address", help: "address", usage: addrUsage, verbs: addrVerbs[:]},
+	{name: "addrlabel"},
+	{name: "maddress"},
+	{name: "route", help: "route", usage: routeUsage, verbs: routeVerbs[:]},
+	{name: "rule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:]},
+	{name: "neighbor", help: "neigh", usage: neighUsage, verbs: neighVerbs[:]},
+	{name: "neighbour", help: "neigh", usage: neighUsage, verbs: neighVerbs[:]},
+	{name: "ntable"},
+	{name: "ntbl"},
+	{name: "link", help: "link", usage: linkUsage, verbs: linkVerbs[:]},
+	{name: "l2tp"},
+	{name: "fou"},
+	{name: "ila"},
+	{name: "macsec"},
+	{name: "tunnel"},
+	{name: "tunl"},
+	{name: "tuntap"},
+	{name: "tap"},
+	{name: "token"},
+	{name: "tcpmetrics"},
+	{name: "tcp_metrics"},
+	{name: "monitor"},
+	{name: "xfrm"},
+	{name: "mroute"},
+	{name: "mrule"},
+	{name: "netns"},
+	{name: "netconf"},
+	{name: "vrf"},
+	{name: "sr"},
+	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
+	{name: "mptcp"},
+	{name: "ioam"},
+	{name: "help"},
+	{name: "stats"},
+	// ipr's own.
+	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
+}
+
+// lookupObject is ip.c's do_cmd: the first object, in table order, that
+// word abbreviates.
+func lookupObject(word string) (*object, bool) {
+	for i := range objects {
+		if matches(word, objects[i].name) {
+			return &objects[i], true
+		}
+	}
+	return nil, false
+}
+
+// doCmd runs one command: OBJECT [COMMAND [ARGS...]].
+func doCmd(e *env, argv []string) error {
+	o, ok := lookupObject(argv[0])
+	if !ok {
+		return &cliError{code: exitFailure, msg: fmt.Sprintf("Object %q is unknown, try \"ipr help\".", argv[0])}
+	}
+	switch {
+	case o.name == "help":
+		return errMainUsage
+	case o.run != nil:
+		return o.run(e, argv[1:])
+	case o.verbs == nil:
+		return notImplemented(`"ip ` + o.name + `"`)
+	}
+	a := &args{list: argv[1:]}
+	if !a.more() {
+		for _, v := range o.verbs {
+			if v.name == "show" || v.name == "list" {
+				return o.runVerb(e, v, a)
+			}
+		}
+	}
+	w := a.advance()
+	for _, v := range o.verbs {
+		if v.name == w || !v.exact && matches(w, v.name) {
+			return o.runVerb(e, v, a)
+		}
+	}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, o.help)}
+}
+
+// runVerb runs one of the object's commands, or says why it does not.
+func (o *object) runVerb(e *env, v verb, a *args) error {
+	switch {
+	case v.name == "help":
+		return o.usageError()
+	case v.run == nil:
+		return notImplemented(`"ip ` + o.help + " " + v.name + `"`)
+	case e.Stats.level > 0 && !v.stats:
+		return notImplemented(`option -stats with "ip ` + o.help + " " + v.name + `"`)
+	case e.Stats.level > 0 && e.Details:
+		// With -d, ip adds some kinds' extended statistics.
+		return notImplemented("option -stats with -details")
+	}
+	return v.run(e, a)
+}
+
+// usageError is the object's usage text, as "ip OBJECT help" prints it.
+func (o *object) usageError() error {
+	return usageText("Usage: ipr " + o.help + " " + o.usage + "\n")
+}
+
+// mainUsage is "ipr help", in the form of ip's.
+const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
+       ipr [ -force ] -batch filename
+where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
+                   help | calc }
+       OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
+                    -s[tatistics] (link and address) | -h[uman-readable] | -iec |
+                    -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
+                    -n[etns] name | -c[olor]=never }
+Also accepted, as ip accepts them, but not implemented yet (they fail by name):
+       -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
+       -echo | -c[olor] without -j
+Accepted and without effect on what ipr does:
+       -l[oops] N | -t[imestamp] | -ts[hort] |
+       -rc[vbuf] SIZE | -a[ll]
+`
+
+// The objects' commands, in the order of iproute2 6.1's do_* functions.
+var (
+	addrVerbs = [...]verb{
+		{name: "add", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrAdd) }},
+		{name: "change"},
+		{name: "chg", stats: true, exact: true},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrReplace) }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrDelete) }},
+		{name: "list", stats: true, run: addrShow},
+		{name: "show", stats: true, run: addrShow},
+		{name: "lst", stats: true, run: addrShow},
+		{name: "flush", run: addrFlush},
+		{name: "save"},
+		{name: "showdump"},
+		{name: "restore"},
+		{name: "help"},
+	}
+	linkVerbs = [...]verb{
+		{name: "add", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkAdd) }},
+		{name: "set", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkSet) }},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkReplace) }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return linkChange(e, a, linkDelete) }},
+		{name: "show", stats: true, run: linkShow},
+		{name: "lst", stats: true, run: linkShow},
+		{name: "list", stats: true, run: linkShow},
+		{name: "xstats"},
+		{name: "afstats"},
+		{name: "property"},
+		{name: "help"},
+	}
+	routeVerbs = [...]verb{
+		{name: "add", run: func(e *env, a *args) error { return routeModify(e, a, "add") }},
+		{name: "change", run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
+		{name: "chg", exact: true, run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
+		{name: "replace", run: func(e *env, a *args) error { return routeModify(e, a, "replace") }},
+		{name: "prepend", run: func(e *env, a *args) error { return routeModify(e, a, "prepend") }},
+		{name: "append", run: func(e *env, a *args) error { return routeModify(e, a, "append") }},
+		{name: "test"},
+		{name: "delete", run: func(e *env, a *args) error { return routeModify(e, a, "delete") }},
+		{name: "list", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "show", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "lst", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "get", run: routeGet},
+		{name: "flush", run: func(e *env, a *args) error { return routeList(e, a, routeFlush) }},
+		{name: "save", run: func(e *env, a *args) error { return routeList(e, a, routeSave) }},
+		{name: "restore", run: func(e *env, a *args) error {
+			if a.more() {
+				return usagef("restore takes no arguments")
+			}
+			return routeRestore(e)
+		}},
+		{name: "showdump", run: func(e *env, _ *args) error { return routeShowDump(e) }},
+		{name: "help"},
+	}
+	ruleVerbs = [...]verb{
+		{name: "list", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "lst", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "show", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "save"},
+		{name: "restore"},
+		{name: "add", run: func(e *env, a *args) error { return ruleModify(e, a, true) }},
+		{name: "delete", run: func(e *env, a *args) error { return ruleModify(e, a, false) }},
+		{name: "flush", run: func(e *env, a *args) error { return ruleList(e, a, true) }},
+		{name: "help"},
+	}
+	neighVerbs = [...]verb{
+		{name: "add", run: func(e *env, a *args) error { return neighModify(e, a, "add") }},
+		{name: "change", run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
+		{name: "chg", exact: true, run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
+		{name: "replace", run: func(e *env, a *args) error { return neighModify(e, a, "replace") }},
+		{name: "delete", run: func(e *env, a *args) error { return neighModify(e, a, "delete") }},
+		{name: "get"},
+		{name: "show", run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "lst", run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "list", run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "flush", run: func(e *env, a *args) error { return neighList(e, a, true) }},
+		{name: "help"},
+	}
+	nexthopVerbs = [...]verb{
+		{name: "add", run: func(e *env, a *args) error { return nexthopModify(e, a, "add") }},
+		{name: "replace", run: func(e *env, a *args) error { return nexthopModify(e, a, "replace") }},
+		{name: "delete", run: func(e *env, a *args) error { return nexthopModify(e, a, "delete") }},
+		{name: "list", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "show", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "lst", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "get", run: func(e *env, a *args) error {
+			if !a.more() || a.peek() != "id" {
+				return usagef("get needs \"id ID\"")
+			}
+			return nexthopList(e, a, false)
+		}},
+		{name: "flush", run: func(e *env, a *args) error { return nexthopList(e, a, true) }},
+		{name: "bucket"},
+		{name: "help"},
+	}
+)

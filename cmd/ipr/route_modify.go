@@ -1,0 +1,397 @@
+package main
+
+// "ip route add", "change", "replace", "prepend", "append" and "delete": iproute2's iproute_modify.
+
+import (
+	"context"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// routeModify is "route add", "change", "replace", "prepend", "append"
+// and "delete", parsed as iproute2's iproute_modify parses them.
+func routeModify(e *env, a *args, op string) error {
+	var (
+		s                 rtm.RouteSpec
+		family            = e.Family
+		dev               string
+		haveDst, haveType bool
+		haveTable, haveGW bool
+		hops              []nexthopArgs
+		scopeSet          bool
+	)
+	setFamily := func(ad netip.Addr) {
+		if family == 0 {
+			family = addrFamily(ad)
+		}
+	}
+	metric := func(w string, dst *uint32, lockBit int, max uint64) error {
+		v, err := a.value(w)
+		if err != nil {
+			return err
+		}
+		if v == "lock" {
+			s.Metrics.Lock |= 1 << lockBit
+			if v, err = a.value(w); err != nil {
+				return err
+			}
+		}
+		n, err := strconv.ParseUint(v, 0, 32)
+		if err != nil || n > max {
+			return usagef("invalid %s %q", w, v)
+		}
+		*dst = uint32(n)
+		return nil
+	}
+	for a.more() {
+		w := a.advance()
+		var err error
+		switch {
+		case w == "src":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if s.PrefSrc, err = parseAddr("src", v, family); err != nil {
+				return err
+			}
+			setFamily(s.PrefSrc)
+		case w == "via":
+			if haveGW {
+				return usagef("use nexthop syntax to specify multiple via")
+			}
+			haveGW = true
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			gwFamily := family
+			if v == "inet" || v == "inet6" {
+				gwFamily = 0
+				if v, err = a.value(w); err != nil {
+					return err
+				}
+			}
+			if s.Gateway, err = parseAddr("via", v, gwFamily); err != nil {
+				return err
+			}
+			setFamily(s.Gateway)
+		case w == "from":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if s.Src, _, err = parsePrefix("from", v, family); err != nil {
+				return err
+			}
+			setFamily(s.Src.Addr())
+		case w == "tos" || matches(w, "dsfield"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			t, ok := dsfieldID(v)
+			if !ok {
+				return usagef("invalid tos %q", v)
+			}
+			s.TOS = t
+		case w == "expires":
+			s.Expires, err = a.uint32Value(w)
+		case matches(w, "metric") || matches(w, "priority") || w == "preference":
+			s.Priority, err = a.uint32Value("metric")
+		case w == "scope":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			sc, ok := scopeNames.id(v, 255)
+			if !ok {
+				return usagef("invalid scope %q", v)
+			}
+			s.Scope, s.ScopeSet, scopeSet = uint8(sc), true, true
+		case w == "mtu":
+			err = metric(w, &s.Metrics.MTU, unix.RTAX_MTU, 1<<32-1)
+		case w == "hoplimit":
+			err = metric(w, &s.Metrics.HopLimit, unix.RTAX_HOPLIMIT, 255)
+		case w == "advmss":
+			err = metric(w, &s.Metrics.AdvMSS, unix.RTAX_ADVMSS, 1<<32-1)
+		case matches(w, "reordering"):
+			err = metric("reordering", &s.Metrics.Reordering, unix.RTAX_REORDERING, 1<<32-1)
+		case matches(w, "window"):
+			err = metric("window", &s.Metrics.Window, unix.RTAX_WINDOW, 1<<32-1)
+		case matches(w, "cwnd"):
+			err = metric("cwnd", &s.Metrics.CWnd, unix.RTAX_CWND, 1<<32-1)
+		case matches(w, "initcwnd"):
+			err = metric("initcwnd", &s.Metrics.InitCWnd, unix.RTAX_INITCWND, 1<<32-1)
+		case matches(w, "initrwnd"):
+			err = metric("initrwnd", &s.Metrics.InitRWnd, unix.RTAX_INITRWND, 1<<32-1)
+		case matches(w, "ssthresh"):
+			err = metric("ssthresh", &s.Metrics.SSThresh, unix.RTAX_SSTHRESH, 1<<32-1)
+		case matches(w, "quickack"):
+			err = metric("quickack", &s.Metrics.QuickAck, unix.RTAX_QUICKACK, 1)
+		case matches(w, "fastopen_no_cookie"):
+			err = metric("fastopen_no_cookie", &s.Metrics.FastOpenNoCookie, unix.RTAX_FASTOPEN_NO_COOKIE, 1)
+		case matches(w, "features"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if v != "ecn" {
+				return usagef("invalid features %q: want ecn", v)
+			}
+			s.Metrics.Features = unix.RTAX_FEATURE_ECN
+		case matches(w, "congctl"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if v == "lock" {
+				s.Metrics.Lock |= 1 << unix.RTAX_CC_ALGO
+				if v, err = a.value(w); err != nil {
+					return err
+				}
+			}
+			s.Metrics.CongestionControl = v
+		case w == "onlink":
+			s.Flags |= unix.RTNH_F_ONLINK
+		case w == "nexthop":
+			a.i--
+			if hops, err = parseNexthops(a, family); err != nil {
+				return err
+			}
+			for _, h := range hops {
+				if h.gw.IsValid() {
+					setFamily(h.gw)
+				}
+			}
+		case w == "nhid":
+			s.NHID, err = a.uint32Value(w)
+		case matches(w, "protocol"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			id, ok := protoNames.id(v, 255)
+			if !ok {
+				return usagef("invalid protocol %q", v)
+			}
+			s.Protocol = uint8(id)
+		case matches(w, "table"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			id, ok := tableNames.id(v, 1<<32-1)
+			if !ok {
+				return usagef("invalid table %q", v)
+			}
+			s.Table, haveTable = id, true
+		case w == "dev" || w == "oif":
+			dev, err = a.value(w)
+		case matches(w, "pref"):
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			switch v {
+			case "low":
+				s.Pref = 3
+			case "medium":
+				s.Pref = 0
+			case "high":
+				s.Pref = 1
+			default:
+				n, err := strconv.ParseUint(v, 0, 8)
+				if err != nil {
+					return usagef("invalid pref %q", v)
+				}
+				s.Pref = uint8(n)
+			}
+			s.PrefSet = true
+		case w == "encap" || w == "as" || matches(w, "realms") || w == "ttl-propagate" ||
+			w == "rtt" || w == "rttvar" || w == "rto_min" || matches(w, "vrf"):
+			return usagef("%q is not supported", w)
+		default:
+			if w == "to" {
+				if w, err = a.value(w); err != nil {
+					return err
+				}
+			}
+			if (w[0] < '0' || w[0] > '9') && !strings.Contains(w, ":") {
+				if t, ok := routeTypeID(w); ok {
+					s.Type, haveType = t, true
+					if w, err = a.value("type"); err != nil {
+						return err
+					}
+				}
+			}
+			if haveDst {
+				return usagef("unknown argument %q (destination already given)", w)
+			}
+			sel, err := parsePrefixSelector("destination", w, family)
+			if err != nil {
+				return err
+			}
+			if sel.family == 0 {
+				sel.family = family
+				if sel.family == 0 {
+					sel.family = unix.AF_INET
+				}
+			}
+			addr, _ := netip.AddrFromSlice(sel.addr[:4])
+			if sel.family == unix.AF_INET6 {
+				addr = netip.AddrFrom16(sel.addr)
+			}
+			s.Dst, haveDst = netip.PrefixFrom(addr, sel.bits), true
+			setFamily(addr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !haveDst {
+		return usagef("no destination prefix given")
+	}
+	if s.Dst != s.Dst.Masked() {
+		return usagef("invalid destination %v: host bits are set (did you mean %v?)", s.Dst, s.Dst.Masked())
+	}
+	if !haveTable && (s.Type == unix.RTN_LOCAL || s.Type == unix.RTN_BROADCAST ||
+		s.Type == unix.RTN_NAT || s.Type == unix.RTN_ANYCAST) {
+		s.Table = unix.RT_TABLE_LOCAL
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	ctx := e.ctx
+	if dev != "" {
+		l, err := linkByName(ctx, h, dev)
+		if err != nil {
+			return err
+		}
+		s.OutIndex = l.Index()
+	}
+	for _, hop := range hops {
+		nh := rtm.NextHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags}
+		if hop.dev != "" {
+			l, err := linkByName(ctx, h, hop.dev)
+			if err != nil {
+				return err
+			}
+			nh.OutIndex = l.Index()
+		}
+		s.NextHops = append(s.NextHops, nh)
+	}
+	switch op {
+	case "add":
+		err = h.RouteAdd(ctx, s)
+	case "change":
+		err = h.RouteChange(ctx, s)
+	case "replace":
+		err = h.RouteReplace(ctx, s)
+	case "prepend":
+		err = h.RoutePrepend(ctx, s)
+	case "append":
+		err = h.RouteAppend(ctx, s)
+	default:
+		if !scopeSet {
+			s.Scope, s.ScopeSet = unix.RT_SCOPE_NOWHERE, true
+		}
+		if !haveType {
+			// ip deletes a route of any type unless one is named;
+			// RouteSpec always sends one, so take the route's own.
+			if t, ok := existingRouteType(ctx, h, &s); ok {
+				s.Type = t
+			}
+		}
+		err = h.RouteDel(ctx, s)
+	}
+	return err
+}
+
+// existingRouteType finds the type of the route "route del" names.
+func existingRouteType(ctx context.Context, h *rtm.Handle, s *rtm.RouteSpec) (uint8, bool) {
+	table := s.Table
+	if table == 0 {
+		table = unix.RT_TABLE_MAIN
+	}
+	fam := uint8(unix.AF_INET6)
+	if s.Dst.Addr().Is4() {
+		fam = unix.AF_INET
+	}
+	for r, err := range h.Routes(ctx, &rtm.RouteFilter{Family: fam, Table: table}) {
+		if err != nil {
+			return 0, false
+		}
+		if r.Dst() == s.Dst && (s.TOS == 0 || r.TOS() == s.TOS) && (s.Priority == 0 || r.Priority() == s.Priority) {
+			return r.Type(), true
+		}
+	}
+	return 0, false
+}
+
+// nexthopArgs is one "nexthop" of a multipath route.
+type nexthopArgs struct {
+	gw     netip.Addr
+	dev    string
+	weight int
+	flags  uint8
+}
+
+// parseNexthops parses "nexthop ..." groups up to the end of the line, as
+// iproute2's parse_nexthops does.
+func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
+	var hops []nexthopArgs
+	for a.more() {
+		if w := a.advance(); w != "nexthop" {
+			return nil, usagef("\"nexthop\" or end of line is expected instead of %q", w)
+		}
+		if !a.more() {
+			return nil, usagef("unexpected end of line after \"nexthop\"")
+		}
+		var nh nexthopArgs
+	hop:
+		for a.more() {
+			switch w := a.advance(); {
+			case w == "via":
+				v, err := a.value(w)
+				if err != nil {
+					return nil, err
+				}
+				if v == "inet" || v == "inet6" {
+					if v, err = a.value(w); err != nil {
+						return nil, err
+					}
+				}
+				if nh.gw, err = parseAddr("via", v, family); err != nil {
+					return nil, err
+				}
+			case w == "dev":
+				v, err := a.value(w)
+				if err != nil {
+					return nil, err
+				}
+				nh.dev = v
+			case w == "weight":
+				v, err := a.uint32Value(w)
+				if err != nil || v == 0 || v > 256 {
+					return nil, usagef("invalid weight: want 1 to 256")
+				}
+				nh.weight = int(v)
+			case w == "onlink":
+				nh.flags |= unix.RTNH_F_ONLINK
+			case w == "encap" || w == "as" || matches(w, "realms"):
+				return nil, usagef("%q in a nexthop is not supported", w)
+			default:
+				a.i--
+				break hop
+			}
+		}
+		hops = append(hops, nh)
+	}
+	return hops, nil
+}

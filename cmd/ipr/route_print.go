@@ -1,0 +1,483 @@
+package main
+
+// ip route's printing of one route: iproute2's print_route.
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// nexthopCache looks up the nexthop objects routes refer to, for the
+// "nh_info" of "route show -d".
+type nexthopCache struct {
+	ctx  context.Context
+	h    *rtm.Handle
+	byID map[uint32]rtm.Nexthop
+}
+
+func (c *nexthopCache) get(id uint32) (rtm.Nexthop, bool) {
+	if n, ok := c.byID[id]; ok {
+		return n, true
+	}
+	n, err := c.h.NexthopGet(c.ctx, id)
+	if err != nil {
+		return rtm.Nexthop{}, false
+	}
+	if c.byID == nil {
+		c.byID = map[uint32]rtm.Nexthop{}
+	}
+	c.byID[id] = n
+	return n, true
+}
+
+// printRoute prints one route as iproute2's print_route does.
+func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
+	var tb nla.Index
+	tb.Reset(r.Chain())
+	fam := r.Family()
+	hostLen := 32
+	switch fam {
+	case unix.AF_INET6:
+		hostLen = 128
+	case unix.AF_MPLS:
+		hostLen = 20
+	}
+	p.openObject("")
+	if r.Type() != unix.RTN_UNICAST || details {
+		p.str("type", "%s ", routeTypeName(r.Type()))
+	}
+	p.str("dst", "%s ", routePrefix(&tb, unix.RTA_DST, fam, r.DstLen(), hostLen, true))
+	if _, ok := tb.Get(unix.RTA_SRC); ok {
+		p.str("from", "from %s ", routePrefix(&tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen, false))
+	} else if r.SrcLen() != 0 {
+		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
+	}
+	if a, ok := tb.Get(rtaNHID); ok {
+		p.uint("nhid", "nhid %d ", uint64(attrU32(a)))
+	}
+	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
+		p.textString("as to ")
+		p.str("to", "%s ", formatAddr(fam, a.Data))
+	}
+	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
+		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
+			printEncap(p, attrU16(t), a.Nested(), names)
+		}
+	}
+	if r.TOS() != 0 && !f.tosSet {
+		p.str("tos", "tos %s ", dsfieldName(r.TOS()))
+	}
+	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
+		p.textString("via ")
+		p.str("gateway", "%s ", formatAddr(fam, a.Data))
+	}
+	if a, ok := tb.Get(unix.RTA_VIA); ok {
+		printVia(p, a.Data)
+	}
+	if a, ok := tb.Get(unix.RTA_OIF); ok && !f.oifSet {
+		p.textString("dev ")
+		p.str("dev", "%s ", names.name(int32(attrU32(a))))
+	}
+	if t := r.Table(); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
+		p.str("table", "table %s ", tableNames.name(t))
+	}
+	if r.Flags()&unix.RTM_F_CLONED == 0 {
+		if (r.Protocol() != unix.RTPROT_BOOT || details) && !f.protoSet {
+			p.str("protocol", "proto %s ", protoNames.name(uint32(r.Protocol())))
+		}
+		if (r.Scope() != unix.RT_SCOPE_UNIVERSE || details) && !f.scopeSet {
+			p.str("scope", "scope %s ", scopeNames.name(uint32(r.Scope())))
+		}
+	}
+	if a, ok := tb.Get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
+		p.textString("src ")
+		p.str("prefsrc", "%s ", formatAddr(fam, a.Data))
+	}
+	if a, ok := tb.Get(unix.RTA_PRIORITY); ok && !f.metricOK {
+		p.uint("metric", "metric %d ", uint64(attrU32(a)))
+	}
+	printRouteFlags(p, r.Flags())
+	if a, ok := tb.Get(unix.RTA_MARK); ok {
+		if m := attrU32(a); m != 0 {
+			switch {
+			case p.json:
+				p.jsonUint("mark", uint64(m))
+			case m >= 16:
+				p.text("mark 0x%x ", m)
+			default:
+				p.text("mark %d ", m)
+			}
+		}
+	}
+	if a, ok := tb.Get(unix.RTA_FLOW); ok && !f.realmSet {
+		printFlow(p, attrU32(a))
+	}
+	if a, ok := tb.Get(unix.RTA_UID); ok {
+		p.uint("uid", "uid %d ", uint64(attrU32(a)))
+	}
+	if fam == unix.AF_INET && r.Flags()&unix.RTM_F_CLONED != 0 {
+		printCacheFlags(p, r.Flags())
+	}
+	if a, ok := tb.Get(unix.RTA_CACHEINFO); ok && (fam == unix.AF_INET || fam == unix.AF_INET6) && len(a.Data) >= 32 {
+		printRouteCacheInfo(p, a.Data)
+	}
+	if a, ok := tb.Get(unix.RTA_METRICS); ok {
+		printMetrics(p, a.Nested())
+	}
+	if a, ok := tb.Get(unix.RTA_IIF); ok && !f.iifSet {
+		p.textString("iif ")
+		p.str("iif", "%s ", names.name(int32(attrU32(a))))
+	}
+	if a, ok := tb.Get(unix.RTA_PREF); ok {
+		switch v := attrU8(a); v {
+		case 3: // ICMPV6_ROUTER_PREF_LOW
+			p.str("pref", "pref %s", "low")
+		case 0:
+			p.str("pref", "pref %s", "medium")
+		case 1:
+			p.str("pref", "pref %s", "high")
+		default:
+			p.uint("pref", "%d", uint64(v))
+		}
+	}
+	if a, ok := tb.Get(unix.RTA_TTL_PROPAGATE); ok {
+		on := attrU8(a) != 0
+		if p.json {
+			p.jsonBool("ttl-propogate", on)
+		} else if on {
+			p.textString("ttl-propogate enabled")
+		} else {
+			p.textString("ttl-propogate disabled")
+		}
+	}
+	if a, ok := tb.Get(rtaNHID); ok && details {
+		if n, ok := nhc.get(attrU32(a)); ok {
+			p.textString("\n\tnh_info ")
+			printNexthopEntry(p, n, "nh_info", names, details)
+		}
+	}
+	if a, ok := tb.Get(unix.RTA_MULTIPATH); ok {
+		printMultipath(p, r, a.Data, names)
+	}
+	p.endl()
+	p.closeObject()
+}
+
+// routePrefix formats a route's destination or source as print_route
+// does: a bare address for a host route, "default" for none.
+func routePrefix(tb *nla.Index, t uint16, fam uint8, bits, hostLen int, dst bool) string {
+	a, ok := tb.Get(t)
+	switch {
+	case !ok && bits != 0:
+		return fmt.Sprintf("0/%d ", bits)
+	case !ok:
+		return "default"
+	case bits != hostLen:
+		return fmt.Sprintf("%s/%d", formatAddr(fam, a.Data), bits)
+	}
+	return formatAddr(fam, a.Data)
+}
+
+// formatAddr is iproute2's rt_addr_n2a for routes' addresses.
+func formatAddr(fam uint8, b []byte) string {
+	switch fam {
+	case unix.AF_INET, unix.AF_INET6:
+		if len(b) == 4 || len(b) == 16 {
+			return ipString(b)
+		}
+	case unix.AF_MPLS:
+		var s []string
+		for len(b) >= 4 {
+			e := binary.BigEndian.Uint32(b)
+			s = append(s, strconv.FormatUint(uint64(e>>12), 10))
+			b = b[4:]
+			if e&0x100 != 0 {
+				break
+			}
+		}
+		return strings.Join(s, "/")
+	}
+	return "???"
+}
+
+func printVia(p *printer, b []byte) {
+	if len(b) < 2 {
+		return
+	}
+	fam := uint8(binary.NativeEndian.Uint16(b))
+	host := formatAddr(fam, b[2:])
+	if p.json {
+		p.openObject("via")
+		p.jsonStr("family", familyNameOrQ(fam))
+		p.jsonStr("host", host)
+		p.closeObject()
+		return
+	}
+	p.text("via %s ", familyNameOrQ(fam))
+	p.text("%s ", host)
+}
+
+func familyNameOrQ(f uint8) string {
+	if s := familyName(f); s != "" {
+		return s
+	}
+	return "???"
+}
+
+// printRouteFlags is iproute2's print_rt_flags.
+func printRouteFlags(p *printer, flags uint32) {
+	p.openArray("flags")
+	for _, fl := range [...]struct {
+		mask uint32
+		name string
+	}{
+		{unix.RTNH_F_DEAD, "dead"}, {unix.RTNH_F_ONLINK, "onlink"}, {unix.RTNH_F_PERVASIVE, "pervasive"},
+		{unix.RTNH_F_OFFLOAD, "offload"}, {unix.RTNH_F_TRAP, "trap"}, {unix.RTM_F_NOTIFY, "notify"},
+		{unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
+		{unix.RTM_F_OFFLOAD, "rt_offload"}, {unix.RTM_F_TRAP, "rt_trap"},
+		{unix.RTM_F_OFFLOAD_FAILED, "rt_offload_failed"},
+	} {
+		if flags&fl.mask != 0 {
+			p.str("", "%s ", fl.name)
+		}
+	}
+	p.closeArray()
+}
+
+func printFlow(p *printer, v uint32) {
+	from, to := v>>16, v&0xffff
+	if p.json {
+		p.openObject("flow")
+		if from != 0 {
+			p.jsonStr("from", realmNames.name(from))
+		}
+		p.jsonStr("to", realmNames.name(to))
+		p.closeObject()
+		return
+	}
+	if from != 0 {
+		p.text("realms %s/", realmNames.name(from))
+	} else {
+		p.textString("realm ")
+	}
+	p.text("%s ", realmNames.name(to))
+}
+
+// printCacheFlags is iproute2's print_cache_flags.
+func printCacheFlags(p *printer, flags uint32) {
+	flags &^= 0xffff
+	if p.json {
+		p.openArray("cache")
+	} else {
+		p.nl()
+		p.textString("    cache ")
+		if flags == 0 {
+			return
+		}
+		p.textString("<")
+	}
+	for _, fl := range [...]struct {
+		mask uint32
+		name string
+	}{
+		{rtcfLocal, "local"}, {rtcfReject, "reject"}, {rtcfMulticast, "mc"}, {rtcfBroadcast, "brd"},
+		{rtcfDNAT, "dst-nat"}, {rtcfSNAT, "src-nat"}, {rtcfMasq, "masq"}, {rtcfDirectDst, "dst-direct"},
+		{rtcfDirectSrc, "src-direct"}, {rtcfRedirected, "redirected"}, {rtcfDoRedirect, "redirect"},
+		{rtcfFast, "fastroute"}, {rtcfNotify, "notify"}, {rtcfTProxy, "proxy"},
+	} {
+		if flags&fl.mask == 0 {
+			continue
+		}
+		flags &^= fl.mask
+		if p.json {
+			p.str("", "", fl.name)
+		} else if flags != 0 {
+			p.text("%s,", fl.name)
+		} else {
+			p.text("%s> ", fl.name)
+		}
+	}
+	if flags != 0 {
+		p.str("flags", "%s>", strconv.FormatUint(uint64(flags), 16))
+	}
+	p.closeArray()
+}
+
+// printRouteCacheInfo is iproute2's print_rta_cacheinfo (without -s).
+func printRouteCacheInfo(p *printer, ci []byte) {
+	u := func(i int) uint32 { return binary.NativeEndian.Uint32(ci[4*i:]) }
+	if exp := int32(u(2)); exp != 0 {
+		p.int("expires", "expires %dsec ", int64(exp/100))
+	}
+	if e := u(3); e != 0 {
+		p.uint("error", "error %d ", uint64(e))
+	}
+	if id := u(5); id != 0 {
+		if p.json {
+			p.hex("ipid", "", uint64(id))
+		} else {
+			p.text("ipid 0x%04x ", id)
+		}
+	}
+	if ts, age := u(6), u(7); ts != 0 || age != 0 {
+		if p.json {
+			p.hex("ts", "", uint64(ts))
+		} else {
+			p.text("ts 0x%x", ts)
+		}
+		p.uint("tsage", "tsage %dsec ", uint64(age))
+	}
+}
+
+// metricNames are iproute2's mx_names, by RTAX_* number.
+var metricNames = [...]string{
+	unix.RTAX_MTU: "mtu", unix.RTAX_WINDOW: "window", unix.RTAX_RTT: "rtt", unix.RTAX_RTTVAR: "rttvar",
+	unix.RTAX_SSTHRESH: "ssthresh", unix.RTAX_CWND: "cwnd", unix.RTAX_ADVMSS: "advmss",
+	unix.RTAX_REORDERING: "reordering", unix.RTAX_HOPLIMIT: "hoplimit", unix.RTAX_INITCWND: "initcwnd",
+	unix.RTAX_FEATURES: "features", unix.RTAX_RTO_MIN: "rto_min", unix.RTAX_INITRWND: "initrwnd",
+	unix.RTAX_QUICKACK: "quickack", unix.RTAX_CC_ALGO: "congctl",
+	unix.RTAX_FASTOPEN_NO_COOKIE: "fastopen_no_cookie",
+}
+
+// printMetrics is iproute2's print_rta_metrics.
+func printMetrics(p *printer, c nla.Chain) {
+	p.openArray("metrics")
+	p.openObject("")
+	var mx [unix.RTAX_FASTOPEN_NO_COOKIE + 1]*nla.Attr
+	for a := range c.All() {
+		if k := int(a.Kind()); k < len(mx) {
+			a := a
+			mx[k] = &a
+		}
+	}
+	var lock uint32
+	if mx[unix.RTAX_LOCK] != nil {
+		lock = attrU32(*mx[unix.RTAX_LOCK])
+	}
+	for i := 2; i < len(mx); i++ {
+		locked := lock&(1<<i) != 0
+		if mx[i] == nil && !locked {
+			continue
+		}
+		var v uint32
+		if mx[i] != nil && i != unix.RTAX_CC_ALGO {
+			v = attrU32(*mx[i])
+		}
+		if i == unix.RTAX_HOPLIMIT && int32(v) == -1 {
+			continue
+		}
+		p.text("%s ", metricNames[i])
+		if locked {
+			p.textString("lock ")
+		}
+		switch i {
+		case unix.RTAX_FEATURES:
+			if v&unix.RTAX_FEATURE_ECN != 0 {
+				p.jsonNull("ecn")
+				p.textString("ecn ")
+				if v&^unix.RTAX_FEATURE_ECN != 0 {
+					p.hex("features", "%s ", uint64(v))
+				}
+			} else if v != 0 {
+				p.hex("features", "%s ", uint64(v))
+			}
+		case unix.RTAX_RTT, unix.RTAX_RTTVAR, unix.RTAX_RTO_MIN:
+			switch i {
+			case unix.RTAX_RTT:
+				v /= 8
+			case unix.RTAX_RTTVAR:
+				v /= 4
+			}
+			switch {
+			case p.json:
+				p.jsonUint(metricNames[i], uint64(v))
+			case v >= 1000:
+				p.text("%ss ", strconv.FormatFloat(float64(v)/1e3, 'g', 6, 64))
+			default:
+				p.text("%dms ", v)
+			}
+		case unix.RTAX_CC_ALGO:
+			var s string
+			if mx[i] != nil {
+				s = attrStr(*mx[i])
+			}
+			p.str("congestion", "%s ", s)
+		default:
+			p.uint(metricNames[i], "%d ", uint64(v))
+		}
+	}
+	p.closeObject()
+	p.closeArray()
+}
+
+// printMultipath is iproute2's print_rta_multipath.
+func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
+	p.openArray("nexthops")
+	fam := r.Family()
+	mcast := r.Flags()&unix.RTM_F_CLONED != 0 && r.Type() == unix.RTN_MULTICAST
+	first := true
+	for len(b) >= unix.SizeofRtNexthop {
+		n := int(binary.NativeEndian.Uint16(b))
+		if n > len(b) || n < unix.SizeofRtNexthop {
+			break
+		}
+		flags, hops, index := b[2], b[3], int32(binary.NativeEndian.Uint32(b[4:]))
+		p.openObject("")
+		switch {
+		case !mcast:
+			p.nl()
+			p.textString("\tnexthop ")
+		case first:
+			p.textString("Oifs: ")
+			first = false
+		default:
+			p.textString(" ")
+		}
+		if n > unix.SizeofRtNexthop {
+			var tb nla.Index
+			tb.Reset(nla.Chain(b[unix.SizeofRtNexthop:n]))
+			if a, ok := tb.Get(unix.RTA_ENCAP); ok {
+				if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
+					printEncap(p, attrU16(t), a.Nested(), names)
+				}
+			}
+			if a, ok := tb.Get(unix.RTA_NEWDST); ok {
+				p.textString("as to ")
+				p.str("to", "%s ", formatAddr(fam, a.Data))
+			}
+			if a, ok := tb.Get(unix.RTA_GATEWAY); ok {
+				p.textString("via ")
+				p.str("gateway", "%s ", formatAddr(fam, a.Data))
+			}
+			if a, ok := tb.Get(unix.RTA_VIA); ok {
+				printVia(p, a.Data)
+			}
+			if a, ok := tb.Get(unix.RTA_FLOW); ok {
+				printFlow(p, attrU32(a))
+			}
+		}
+		if mcast {
+			p.str("dev", "%s", names.name(index))
+			if hops != 1 {
+				p.int("ttl", "(ttl>%d)", int64(hops))
+			}
+			p.textString(" ")
+		} else {
+			p.str("dev", "dev %s ", names.name(index))
+			if fam != unix.AF_MPLS {
+				p.int("weight", "weight %d ", int64(hops)+1)
+			}
+		}
+		printRouteFlags(p, uint32(flags))
+		b = b[min((n+3)&^3, len(b)):]
+		p.closeObject()
+	}
+	p.closeArray()
+}
