@@ -396,6 +396,10 @@ type planner struct {
 	steps  []step
 	// parents are the lower devices set by SetParent, by interface.
 	parents map[int]int
+	// refused are the steps the kernel refused but whose undo runs all
+	// the same (undoFailed): the kernel may refuse the undo for the same
+	// reason, which is no failure of the rollback.
+	refused map[int]bool
 }
 
 func (p *planner) index(ref int) int32 { return p.ifaces[ref].index }
@@ -1485,6 +1489,10 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 				}
 				if p.steps[i].undoFailed {
 					applied = append(applied, i)
+					if p.refused == nil {
+						p.refused = map[int]bool{}
+					}
+					p.refused[i] = true
 				}
 				continue
 			}
@@ -1518,17 +1526,20 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 	ctx = context.WithoutCancel(ctx)
 	bt := h.NewBatch()
 	var errs []error
+	// ignored are the requests of the batch whose errors do not count:
+	// those undoing a step the kernel refused.
+	var ignored []bool
 	flush := func() {
 		results, err := bt.Run(ctx)
-		for _, r := range results {
-			if r != nil {
+		for j, r := range results {
+			if r != nil && !(j < len(ignored) && ignored[j]) {
 				errs = append(errs, r)
 			}
 		}
 		if results == nil && err != nil {
 			errs = append(errs, err)
 		}
-		bt = h.NewBatch()
+		bt, ignored = h.NewBatch(), nil
 	}
 	for k := len(applied) - 1; k >= 0; k-- {
 		s := &p.steps[applied[k]]
@@ -1548,6 +1559,9 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 		}
 		if err := s.undo(bt); err != nil {
 			errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
+		}
+		for len(ignored) < bt.Len() {
+			ignored = append(ignored, p.refused[applied[k]])
 		}
 	}
 	flush()

@@ -875,8 +875,9 @@ func (db *DB) Resync(ctx context.Context) error {
 	// whose answers that monitor may have dropped.
 	mon := db.mon
 	db.releaseLocked(func(b barrier) bool { return b.mon != mon })
-	db.mu.Unlock()
+	// Counted before anyone waiting for the change can see it.
 	db.resyncs.Add(1)
+	db.mu.Unlock()
 	db.queue.push(evs...)
 	return nil
 }
