@@ -418,7 +418,7 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 	for i := range p.ifaces {
 		r := &p.ifaces[i]
 		if r.reuse && r.created {
-			if err := p.reuse(r, ops); err != nil {
+			if err := p.reuse(i, ops); err != nil {
 				return nil, err
 			}
 		}
@@ -455,14 +455,15 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 
 // reuse takes, for an interface the transaction ensures (Tx.Ensure), the
 // existing one of its name if it is of the kind the transaction creates.
-func (p *planner) reuse(r *ifaceRef, ops []op) error {
+func (p *planner) reuse(ref int, ops []op) error {
+	r := &p.ifaces[ref]
 	l, ok := p.w.link(r.name)
 	if !ok {
 		return nil
 	}
 	kind := ""
 	for i := range ops {
-		if o := &ops[i]; o.kind == opCreate && o.create.Name == r.name && o.create.Kind != nil {
+		if o := &ops[i]; o.kind == opCreate && o.ref == ref && o.create.Kind != nil {
 			kind = o.create.Kind.Kind()
 		}
 	}

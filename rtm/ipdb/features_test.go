@@ -139,3 +139,26 @@ func TestLast(t *testing.T) {
 	}
 	a.Drop()
 }
+
+// In Direct mode, where recording a change applies it, Ensure takes an
+// existing interface too, and SetParent, which would come after the
+// creation, says what to do instead.
+func TestDirectEnsureAndSetParent(t *testing.T) {
+	ctx := seedCtx(t)
+	h, ns := setup(t)
+	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
+	db := open(t, h, WithMode(Direct))
+	tx := db.Begin()
+	tx.Ensure(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}}).SetMTU(1400)
+	tx.Ensure(rtm.LinkSpec{Name: "br1", Kind: &rtm.Bridge{}}).SetMTU(1300)
+	if err := tx.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if mtuOf(t, ns, "br0") != "1400" || mtuOf(t, ns, "br1") != "1300" {
+		t.Fatalf("mtu br0 %s br1 %s", mtuOf(t, ns, "br0"), mtuOf(t, ns, "br1"))
+	}
+	tx.CreateInterface(rtm.LinkSpec{Name: "i0", Kind: &rtm.Ifb{}}).SetParent(tx.Interface("br0"))
+	if err := tx.Commit(ctx); err == nil || !strings.Contains(err.Error(), "LinkSpec.Parent") {
+		t.Fatalf("SetParent in Direct mode: %v", err)
+	}
+}

@@ -403,7 +403,9 @@ func (tx *Tx) Interface(name string) *Iface { return &Iface{tx: tx, ref: tx.ref(
 // CreateInterface creates an interface of any kind rtm supports, from
 // s (s.Name is required; s.Kind says the kind: &rtm.Bridge{},
 // &rtm.Veth{...}, &rtm.Vxlan{...}, ...).
-func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
+func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface { return tx.create(s, false) }
+
+func (tx *Tx) create(s rtm.LinkSpec, reuse bool) *Iface {
 	var bad error
 	if s.Name == "" {
 		bad = errors.New("creating an interface needs a name")
@@ -411,6 +413,12 @@ func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
 		bad = fmt.Errorf("interface %s: creating an interface needs a Kind", s.Name)
 	}
 	i := &Iface{tx: tx, ref: tx.ref(s.Name, true)}
+	if reuse {
+		// Before the op is recorded: in Direct mode, recording applies it.
+		tx.mu.Lock()
+		tx.ifaces[i.ref].reuse = true
+		tx.mu.Unlock()
+	}
 	tx.record(op{kind: opCreate, ref: i.ref, create: &s}, bad)
 	return i
 }
@@ -421,13 +429,7 @@ func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
 // the changes recorded on the Iface apply to it either way. Only the name
 // and kind are compared; an interface of that name but another kind fails
 // the commit, with an error matching unix.EEXIST.
-func (tx *Tx) Ensure(s rtm.LinkSpec) *Iface {
-	i := tx.CreateInterface(s)
-	tx.mu.Lock()
-	tx.ifaces[i.ref].reuse = true
-	tx.mu.Unlock()
-	return i
-}
+func (tx *Tx) Ensure(s rtm.LinkSpec) *Iface { return tx.create(s, true) }
 
 // CreateTunTap creates a persistent TUN or TAP device (s.Name is
 // required).
@@ -455,7 +457,8 @@ func (i *Iface) Name() string {
 // interface of the same transaction, one it creates too or one that
 // exists (pyroute2's link=interface object): its index is filled in at
 // commit, once known, and an interface created on a parent created in the
-// same transaction is created after it.
+// same transaction is created after it. In Direct mode, where recording
+// the creation made it, SetParent fails: set rtm.LinkSpec.Parent.
 func (i *Iface) SetParent(parent *Iface) *Iface {
 	var bad error
 	switch {
@@ -463,6 +466,8 @@ func (i *Iface) SetParent(parent *Iface) *Iface {
 		bad = errors.New("SetParent: the parent must be an interface of the same transaction")
 	case parent.ref == i.ref:
 		bad = errors.New("SetParent: an interface cannot be its own parent")
+	case i.tx.mode == Direct:
+		bad = errors.New("SetParent: in Direct mode the interface was created when recorded; set rtm.LinkSpec.Parent instead")
 	}
 	other := -1
 	if bad == nil {
