@@ -767,15 +767,29 @@ func (p *planner) ifaceOp(o *op) error {
 }
 
 // withParent returns s with its lower device set to the interface of
-// that index: a vxlan's device, any other kind's link.
+// that index: a tunnel's underlying device (vxlan, GRE, IPIP, SIT), any
+// other kind's link.
 func withParent(s rtm.LinkSpec, index int32) rtm.LinkSpec {
-	if v, ok := s.Kind.(*rtm.Vxlan); ok {
-		c := *v
+	switch k := s.Kind.(type) {
+	case *rtm.Vxlan:
+		c := *k
 		c.Dev = index
 		s.Kind = &c
-		return s
+	case *rtm.GRE:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	case *rtm.IPIP:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	case *rtm.SIT:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	default:
+		s.Parent = index
 	}
-	s.Parent = index
 	return s
 }
 

@@ -162,3 +162,28 @@ func TestDirectEnsureAndSetParent(t *testing.T) {
 		t.Fatalf("SetParent in Direct mode: %v", err)
 	}
 }
+
+// A tunnel's underlying device given by SetParent goes where the kind
+// keeps it (IFLA_IPTUN_LINK for IPIP), not in IFLA_LINK.
+func TestSetParentTunnelDevice(t *testing.T) {
+	nstest.Require(t, "link:ipip")
+	ctx := seedCtx(t)
+	h, _ := setup(t)
+	db := open(t, h)
+	err := db.Do(ctx, func(tx *Tx) error {
+		v := tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{}})
+		tx.CreateInterface(rtm.LinkSpec{Name: "tun0", Kind: &rtm.IPIP{Remote: addr("192.0.2.2"), Local: addr("192.0.2.1")}}).SetParent(v)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const iptunLink = 1 // IFLA_IPTUN_LINK
+	a, ok := linkOf(t, db, "tun0").KindData().Get(iptunLink)
+	if !ok {
+		t.Fatal("tun0 has no IFLA_IPTUN_LINK")
+	}
+	if v, _ := a.Uint32(); int32(v) != linkOf(t, db, "v0").Index() {
+		t.Fatalf("tun0 on device %d, want v0's %d", v, linkOf(t, db, "v0").Index())
+	}
+}

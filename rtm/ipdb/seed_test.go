@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
@@ -985,30 +984,5 @@ func TestSeedRelease(t *testing.T) {
 	}
 	if mtuOf(t, ns, "d0") != "1500" {
 		t.Fatal("a transaction committed after Close")
-	}
-}
-
-// The handle reports the namespace it works in.
-func TestHandleNetns(t *testing.T) {
-	h, ns := setup(t)
-	id, err := h.Netns()
-	if err != nil || id != ns.Handle.ID() {
-		t.Fatalf("Netns %v, want %v: %v", id, ns.Handle.ID(), err)
-	}
-	self, err := netns.Current()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer self.Close()
-	if id == self.ID() {
-		t.Fatal("a handle in a namespace reports the process's own")
-	}
-	plain, err := rtm.Dial()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	if id, err := plain.Netns(); err != nil || id != self.ID() {
-		t.Fatalf("Netns of a handle without a namespace %v, want %v: %v", id, self.ID(), err)
 	}
 }

@@ -453,7 +453,8 @@ func (i *Iface) Name() string {
 
 // SetParent makes parent the lower device of the interface the
 // transaction creates: a vlan's, macvlan's, macvtap's or ipvlan's link
-// (rtm.LinkSpec.Parent), a vxlan's device (rtm.Vxlan.Dev). parent is an
+// (rtm.LinkSpec.Parent), a tunnel's underlying device (the Dev of
+// rtm.Vxlan, rtm.GRE, rtm.IPIP, rtm.SIT). parent is an
 // interface of the same transaction, one it creates too or one that
 // exists (pyroute2's link=interface object): its index is filled in at
 // commit, once known, and an interface created on a parent created in the
