@@ -25,3 +25,20 @@ func (h *Handle) OpenNetns() (*netns.Handle, error) {
 	}
 	return ns, nil
 }
+
+// Netns returns the identity of the network namespace h works in
+// (pyroute2's handle reporting its netns): compare it with
+// [netns.Handle.ID] or print it ("net:[4026532281]"). For a Handle
+// dialled without a namespace option, that is the calling thread's
+// namespace, as for [Handle.OpenNetns].
+func (h *Handle) Netns() (netns.ID, error) {
+	if h.ns != nil {
+		return h.ns.ID(), nil
+	}
+	ns, err := h.OpenNetns()
+	if err != nil {
+		return netns.ID{}, err
+	}
+	defer ns.Close()
+	return ns.ID(), nil
+}

@@ -50,3 +50,34 @@ func TestOpenNetns(t *testing.T) {
 		t.Fatalf("OpenNetns without a namespace: %v, want %v", mine.ID(), cur.ID())
 	}
 }
+
+// TestHandleNetns: a handle reports the namespace it works in, with or
+// without a namespace option.
+func TestHandleNetns(t *testing.T) {
+	ns := nstest.New(t)
+	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	id, err := h.Netns()
+	if err != nil || id != ns.Handle.ID() {
+		t.Fatalf("Netns %v, want %v: %v", id, ns.Handle.ID(), err)
+	}
+	self, err := netns.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer self.Close()
+	if id == self.ID() {
+		t.Fatal("a handle in a namespace reports the process's own")
+	}
+	plain, err := rtm.Dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if id, err := plain.Netns(); err != nil || id != self.ID() {
+		t.Fatalf("Netns of a handle without a namespace %v, want %v: %v", id, self.ID(), err)
+	}
+}

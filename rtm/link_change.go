@@ -190,7 +190,7 @@ type LinkSpec struct {
 // LinkKind is the kind of a link with its settings (IFLA_INFO_KIND and
 // IFLA_INFO_DATA): [Veth], [Bridge], [Vxlan], [Macvlan], [IPVlan], [Vlan],
 // [Bond], [GRE], [IPIP], [SIT], [VRF], [Geneve], [Ifb], [Dummy],
-// [Wireguard]. The set is closed: kinds are added in this package.
+// [Team], [Wireguard]. The set is closed: kinds are added in this package.
 type LinkKind interface {
 	// Kind returns the kernel's name of the kind: "veth", "bridge", ...
 	Kind() string

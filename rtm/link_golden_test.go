@@ -236,6 +236,7 @@ var goldenSpecs = map[string]func(g *goldenEnc) error{
 	"add-dummy":     func(g *goldenEnc) error { return g.add(LinkSpec{Name: "d0", MTU: 9000, Kind: &Dummy{}}) },
 	"add-wireguard": func(g *goldenEnc) error { return g.add(LinkSpec{Name: "wg0", Kind: &Wireguard{}}) },
 	"add-vrf":       func(g *goldenEnc) error { return g.add(LinkSpec{Name: "vrf0", Kind: &VRF{Table: 10}}) },
+	"add-team":      func(g *goldenEnc) error { return g.add(LinkSpec{Name: "t0", Kind: &Team{}}) },
 
 	// vlan.txt
 	"add-vlan": func(g *goldenEnc) error {

@@ -71,6 +71,17 @@ func (*Ifb) Kind() string              { return "ifb" }
 func (*Ifb) validate(c *linkCtx) error { return nil }
 func (*Ifb) encodeData(c *linkCtx)     {}
 
+// Team is a team device ("team"), the bonding driver's user-space
+// successor: the link is created here, its ports added as a bond's
+// (LinkSpec.Master); the runner and its options are configured over
+// generic netlink by teamd.
+type Team struct{}
+
+// Kind returns "team".
+func (*Team) Kind() string              { return "team" }
+func (*Team) validate(c *linkCtx) error { return nil }
+func (*Team) encodeData(c *linkCtx)     {}
+
 // Wireguard is a WireGuard device ("wireguard"). Only the link is created
 // here; keys and peers are configured over generic netlink.
 type Wireguard struct{}

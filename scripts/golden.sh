@@ -161,6 +161,7 @@ capture simple add-ifb "link add ifb0 type ifb"
 capture simple add-dummy "link add d0 mtu 9000 type dummy"
 capture simple add-wireguard "link add wg0 type wireguard"
 capture simple add-vrf "link add vrf0 type vrf table 10"
+capture simple add-team "link add t0 type team"
 
 # VLAN.
 capture vlan add-vlan "link add link p0 name p0.5 type vlan id 5" "$pair"

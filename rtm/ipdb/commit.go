@@ -77,7 +77,10 @@ var stageNames = [...]string{"create", "attributes", "ports", "addresses", "neig
 // step is a planned change: the request that makes it and those that undo
 // it, computed from the state before the commit.
 type step struct {
-	stage  int
+	stage int
+	// wave orders the steps of a stage that need what earlier ones
+	// learn: an interface created on a parent the same commit creates.
+	wave   int
 	change Change
 	// do adds the change's request to a batch; exec makes changes that
 	// are not RTNL requests (tun/tap devices). echo, if set, receives
@@ -391,6 +394,12 @@ type planner struct {
 	w      *world
 	ifaces []ifaceRef
 	steps  []step
+	// parents are the lower devices set by SetParent, by interface.
+	parents map[int]int
+	// refused are the steps the kernel refused but whose undo runs all
+	// the same (undoFailed): the kernel may refuse the undo for the same
+	// reason, which is no failure of the rollback.
+	refused map[int]bool
 }
 
 func (p *planner) index(ref int) int32 { return p.ifaces[ref].index }
@@ -408,6 +417,11 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 	}
 	for i := range p.ifaces {
 		r := &p.ifaces[i]
+		if r.reuse && r.created {
+			if err := p.reuse(i, ops); err != nil {
+				return nil, err
+			}
+		}
 		if r.created || r.index != 0 {
 			continue
 		}
@@ -418,12 +432,65 @@ func plan(w *world, ops []op, ifaces []ifaceRef) (*planner, error) {
 		r.index = l.Index()
 	}
 	for i := range ops {
+		if o := &ops[i]; o.kind == opParent {
+			if p.parents == nil {
+				p.parents = map[int]int{}
+			}
+			p.parents[o.ref] = o.other
+		}
+	}
+	for i := range ops {
 		if err := p.op(&ops[i]); err != nil {
 			return nil, err
 		}
 	}
-	slices.SortStableFunc(p.steps, func(a, b step) int { return a.stage - b.stage })
+	slices.SortStableFunc(p.steps, func(a, b step) int {
+		if a.stage != b.stage {
+			return a.stage - b.stage
+		}
+		return a.wave - b.wave
+	})
 	return p, nil
+}
+
+// reuse takes, for an interface the transaction ensures (Tx.Ensure), the
+// existing one of its name if it is of the kind the transaction creates.
+func (p *planner) reuse(ref int, ops []op) error {
+	r := &p.ifaces[ref]
+	l, ok := p.w.link(r.name)
+	if !ok {
+		return nil
+	}
+	kind := ""
+	for i := range ops {
+		if o := &ops[i]; o.kind == opCreate && o.ref == ref && o.create.Kind != nil {
+			kind = o.create.Kind.Kind()
+		}
+	}
+	if l.Kind() != kind {
+		return fmt.Errorf("ipdb: interface %s exists as a %q link, not %q: %w", r.name, l.Kind(), kind, unix.EEXIST)
+	}
+	r.created, r.index = false, l.Index()
+	return nil
+}
+
+// wave returns how many interfaces created in the transaction ref's
+// creation waits for: its parent (SetParent), its parent's parent, ...
+// Each wave of creations is a batch of its own, sent once the indexes of
+// the waves before are known.
+func (p *planner) wave(ref int) (int, error) {
+	n := 0
+	for {
+		parent, ok := p.parents[ref]
+		if !ok || !p.ifaces[parent].created {
+			return n, nil
+		}
+		n++
+		if n > len(p.ifaces) {
+			return 0, fmt.Errorf("ipdb: interface %s: its parents form a cycle", p.ifname(ref))
+		}
+		ref = parent
+	}
 }
 
 // op plans one op: one of an interface, or one that belongs to none.
@@ -457,10 +524,28 @@ func (p *planner) ifaceOp(o *op) error {
 		p.add(s)
 	}
 	switch o.kind {
+	case opParent:
+		if !p.ifaces[ref].created && !p.ifaces[ref].reuse {
+			return fmt.Errorf("ipdb: %s: SetParent applies to an interface the transaction creates", obj())
+		}
 	case opCreate:
+		if p.ifaces[ref].reuse && !p.ifaces[ref].created {
+			// Ensured, and there already.
+			return nil
+		}
 		spec := *o.create
-		p.add(step{stage: stageCreate, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
-			do: func(bt *rtm.Batch) error { return bt.LinkAdd(spec) },
+		parent, hasParent := p.parents[ref]
+		wave, err := p.wave(ref)
+		if err != nil {
+			return err
+		}
+		p.add(step{stage: stageCreate, wave: wave, change: Change{Object: obj(), Action: "create", New: spec.Kind.Kind()},
+			do: func(bt *rtm.Batch) error {
+				if hasParent {
+					return bt.LinkAdd(withParent(spec, p.index(parent)))
+				}
+				return bt.LinkAdd(spec)
+			},
 			echo: func(m wire.Message) {
 				// A veth's peer is created without an echo; the name
 				// tells the link apart anyway.
@@ -681,6 +766,33 @@ func (p *planner) ifaceOp(o *op) error {
 	return nil
 }
 
+// withParent returns s with its lower device set to the interface of
+// that index: a tunnel's underlying device (vxlan, GRE, IPIP, SIT), any
+// other kind's link.
+func withParent(s rtm.LinkSpec, index int32) rtm.LinkSpec {
+	switch k := s.Kind.(type) {
+	case *rtm.Vxlan:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	case *rtm.GRE:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	case *rtm.IPIP:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	case *rtm.SIT:
+		c := *k
+		c.Dev = index
+		s.Kind = &c
+	default:
+		s.Parent = index
+	}
+	return s
+}
+
 // moveStep plans moving an interface into another namespace. The kernel
 // takes its addresses and routes away and brings it down; to undo the
 // move, the step reads them first (from the kernel: the commit's earlier
@@ -875,8 +987,9 @@ func (p *planner) objectOp(o *op) error {
 			s.conflict = createdMeanwhile("")
 		}
 		p.add(s)
-	case opRouteChange, opNextHopAdd, opNextHopDel:
-		k, rs, i, ok := p.findRoute(o.route, true)
+	case opRouteChange, opNextHopAdd, opNextHopDel, opRouteEdit:
+		// An edit finds its route as a removal does; the others by slot.
+		k, rs, i, ok := p.findRoute(o.route, o.kind != opRouteEdit)
 		if !ok {
 			return fmt.Errorf("ipdb: %s: %w", routeObject(o.route), ErrNotFound)
 		}
@@ -884,6 +997,12 @@ func (p *planner) objectOp(o *op) error {
 		next := *o.route
 		action := "~route"
 		switch o.kind {
+		case opRouteEdit:
+			next = cloneRouteSpec(&prev)
+			o.edit(&next)
+			if next.Dst != prev.Dst || tableOf(&next) != tableOf(&prev) || next.TOS != prev.TOS || next.Priority != prev.Priority {
+				return fmt.Errorf("ipdb: %s: an edit cannot change the route's destination, table, TOS or priority; remove it and add another", routeObject(&prev))
+			}
 		case opNextHopAdd, opNextHopDel:
 			next = prev
 			hops := hopsOfSpec(&prev)
@@ -1007,6 +1126,17 @@ func setHops(s *rtm.RouteSpec, hops []rtm.NextHopSpec) {
 	}
 	s.NextHops = hops
 	s.Flags &^= unix.RTNH_F_ONLINK
+}
+
+// cloneRouteSpec returns a copy of s that shares no slice with it.
+func cloneRouteSpec(s *rtm.RouteSpec) rtm.RouteSpec {
+	c := *s
+	c.MPLSEncap = slices.Clone(s.MPLSEncap)
+	c.NextHops = slices.Clone(s.NextHops)
+	for i := range c.NextHops {
+		c.NextHops[i].MPLSEncap = slices.Clone(c.NextHops[i].MPLSEncap)
+	}
+	return c
 }
 
 // keyOfSpec returns the spec that deletes exactly the route s describes.
@@ -1328,7 +1458,7 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 	}
 	for lo := 0; lo < len(p.steps); {
 		hi := lo
-		for hi < len(p.steps) && p.steps[hi].stage == p.steps[lo].stage {
+		for hi < len(p.steps) && p.steps[hi].stage == p.steps[lo].stage && p.steps[hi].wave == p.steps[lo].wave {
 			hi++
 		}
 		bt := h.NewBatch()
@@ -1374,6 +1504,10 @@ func (p *planner) run(ctx context.Context, h *rtm.Handle, hooks []CommitHook) er
 				}
 				if p.steps[i].undoFailed {
 					applied = append(applied, i)
+					if p.refused == nil {
+						p.refused = map[int]bool{}
+					}
+					p.refused[i] = true
 				}
 				continue
 			}
@@ -1407,17 +1541,20 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 	ctx = context.WithoutCancel(ctx)
 	bt := h.NewBatch()
 	var errs []error
+	// ignored are the requests of the batch whose errors do not count:
+	// those undoing a step the kernel refused.
+	var ignored []bool
 	flush := func() {
 		results, err := bt.Run(ctx)
-		for _, r := range results {
-			if r != nil {
+		for j, r := range results {
+			if r != nil && !(j < len(ignored) && ignored[j]) {
 				errs = append(errs, r)
 			}
 		}
 		if results == nil && err != nil {
 			errs = append(errs, err)
 		}
-		bt = h.NewBatch()
+		bt, ignored = h.NewBatch(), nil
 	}
 	for k := len(applied) - 1; k >= 0; k-- {
 		s := &p.steps[applied[k]]
@@ -1437,6 +1574,9 @@ func (p *planner) rollback(ctx context.Context, h *rtm.Handle, applied []int) er
 		}
 		if err := s.undo(bt); err != nil {
 			errs = append(errs, fmt.Errorf("undoing %v: %w", s.desc(), err))
+		}
+		for len(ignored) < bt.Len() {
+			ignored = append(ignored, p.refused[applied[k]])
 		}
 	}
 	flush()

@@ -13,6 +13,13 @@ import (
 // The inverse of a removal or a change re-creates what the kernel held,
 // so each view converts back to the spec that makes it.
 
+// RouteSpecOf returns the spec that re-creates r, a route of a snapshot
+// or an event: to edit a route, change the fields wanted and pass it to
+// [Routes.Change] (pyroute2's r.gateway = ...; r.commit()), or use
+// [Routes.Edit], which reads the route at commit. The spec shares no
+// memory with r.
+func RouteSpecOf(r rtm.Route) rtm.RouteSpec { return routeSpecOf(r) }
+
 // routeSpecOf returns the spec that re-creates r.
 func routeSpecOf(r rtm.Route) rtm.RouteSpec {
 	s := rtm.RouteSpec{

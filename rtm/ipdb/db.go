@@ -39,7 +39,7 @@ type DB struct {
 	current  *Tx // the implicit transaction
 
 	cbmu sync.Mutex
-	pre  []*PreCallback
+	pre  []*PreRewriter
 	post []*PostCallback
 
 	queue      postQueue
@@ -65,7 +65,7 @@ type options struct {
 	monitor   []rtm.MonitorOption
 	onError   func(error)
 	hooks     []CommitHook
-	pre       []PreCallback
+	pre       []PreRewriter
 	post      []PostCallback
 	mirrorAll bool
 	scope     scope
@@ -105,7 +105,18 @@ func WithCommitHook(h CommitHook) Option {
 
 // WithPreCallback registers a pre callback from the first event on.
 func WithPreCallback(f PreCallback) Option {
+	return func(o *options) error { o.pre = append(o.pre, keepOrDrop(f)); return nil }
+}
+
+// WithPreRewriter registers a pre callback that may rewrite events (see
+// [PreRewriter]) from the first event on.
+func WithPreRewriter(f PreRewriter) Option {
 	return func(o *options) error { o.pre = append(o.pre, f); return nil }
+}
+
+// keepOrDrop turns a pre callback into a rewriter that rewrites nothing.
+func keepOrDrop(f PreCallback) PreRewriter {
+	return func(e Event) (Event, bool) { return e, f(e) }
 }
 
 // WithPostCallback registers a post callback from the first event on.
@@ -135,7 +146,7 @@ func Open(ctx context.Context, h *rtm.Handle, opts ...Option) (*DB, error) {
 		db.opts.scope.kinds = AllKinds
 	}
 	for _, f := range db.opts.pre {
-		db.AddPreCallback(f)
+		db.AddPreRewriter(f)
 	}
 	for _, f := range db.opts.post {
 		db.AddPostCallback(f)
@@ -273,6 +284,12 @@ func (db *DB) Stats() Stats {
 // AddPreCallback registers a pre callback and returns a function that
 // unregisters it.
 func (db *DB) AddPreCallback(f PreCallback) (remove func()) {
+	return db.AddPreRewriter(keepOrDrop(f))
+}
+
+// AddPreRewriter registers a pre callback that may rewrite events (see
+// [PreRewriter]) and returns a function that unregisters it.
+func (db *DB) AddPreRewriter(f PreRewriter) (remove func()) {
 	p := &f
 	db.cbmu.Lock()
 	db.pre = append(db.pre[:len(db.pre):len(db.pre)], p)
@@ -417,8 +434,8 @@ func (db *DB) follow(ctx context.Context) error {
 			db.passed(mon, ev.Sync)
 			continue
 		}
-		e := Event{Type: ev.Type, Header: ev.Header, Data: bytes.Clone(ev.Data)}
-		if !db.filter(e) {
+		e, keep := db.filter(Event{Type: ev.Type, Header: ev.Header, Data: bytes.Clone(ev.Data)})
+		if !keep {
 			continue
 		}
 		db.mu.Lock()
@@ -564,22 +581,29 @@ func (db *DB) stop(err error) {
 	db.report(err)
 }
 
-// filter runs the pre callbacks.
-func (db *DB) filter(e Event) bool {
+// filter runs the pre callbacks: it returns the event as they rewrote
+// it, and false if one dropped it.
+func (db *DB) filter(e Event) (Event, bool) {
 	db.cbmu.Lock()
 	pre := db.pre
 	db.cbmu.Unlock()
 	for _, f := range pre {
 		keep := true
-		if err := protect(e, func() { keep = (*f)(e) }); err != nil {
+		next := e
+		if err := protect(e, func() { next, keep = (*f)(e) }); err != nil {
 			db.report(err)
 			continue
 		}
 		if !keep {
-			return false
+			return e, false
 		}
+		if !parses(next) {
+			db.report(fmt.Errorf("ipdb: a pre callback rewrote %v into a malformed message of type %d; the rewrite is ignored", e, next.Type))
+			continue
+		}
+		e = next
 	}
-	return true
+	return e, true
 }
 
 // followUp is a part of the kernel's state that changed without notice
@@ -851,8 +875,9 @@ func (db *DB) Resync(ctx context.Context) error {
 	// whose answers that monitor may have dropped.
 	mon := db.mon
 	db.releaseLocked(func(b barrier) bool { return b.mon != mon })
-	db.mu.Unlock()
+	// Counted before anyone waiting for the change can see it.
 	db.resyncs.Add(1)
+	db.mu.Unlock()
 	db.queue.push(evs...)
 	return nil
 }

@@ -34,8 +34,16 @@
 // pyroute2's IPDB ([Mode]). A transaction records changes to interfaces
 // ([Iface]: create any kind rtm supports, up and down, rename, address,
 // MTU, transmit queue, addresses, neighbours, ports, a move to another
-// namespace), routes ([Routes]: add, change, remove, next hops, metrics)
-// and rules ([Rules]); a transaction may hold any of them alone.
+// namespace), routes ([Routes]: add, change, edit in place, remove, next
+// hops, metrics) and rules ([Rules]); a transaction may hold any of them
+// alone. [DB.With] and [DB.Do] are pyroute2's "with ip.interfaces.eth0
+// as i:": the transaction commits when the function returns nil and is
+// dropped if it fails or panics; [DB.Last] is pyroute2's last().
+// [Tx.Ensure] is create(..., reuse=True); [Iface.SetParent] gives a vlan,
+// macvlan or vxlan a lower device by the transaction's object, even one
+// the same commit creates; [Routes.Edit] and [RouteSpecOf] change a route
+// in place (route.gateway = ...), and [Snapshot.Ports] lists a bridge's
+// or bond's ports.
 // [Tx.Review] shows the pending diff and [Tx.Commit] applies it in
 // dependency order, pipelined, each change confirmed by the kernel's
 // acknowledgement, and rolls every applied change back, in reverse
@@ -50,6 +58,6 @@
 // [ConflictError] ([ErrConflict]).
 //
 // Pre callbacks see each notification before it is applied and may drop
-// it; post callbacks see each change after, in order, on a goroutine of
+// it or, as a [PreRewriter], rewrite it; post callbacks see each change after, in order, on a goroutine of
 // their own. [DB.Close] stops everything the database started.
 package ipdb

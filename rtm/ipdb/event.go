@@ -133,10 +133,40 @@ func (e Event) String() string {
 // callbacks: they describe what the kernel already holds.
 type PreCallback func(Event) bool
 
+// PreRewriter is a pre callback that may rewrite the notification
+// (pyroute2's pre callbacks, which patch arriving messages): it returns
+// the event to apply instead, and false to drop it. e.Data is the
+// database's own copy of the message: the rewriter may change it in place
+// or return other bytes, which the database keeps (the rewriter must not
+// change them afterwards). A rewritten event that does not parse as a
+// message of its Type is reported (see [WithErrorHandler]) and the
+// rewrite ignored: the event goes on as this callback received it. Later pre callbacks and the post callbacks see
+// the rewritten event.
+type PreRewriter func(e Event) (Event, bool)
+
 // PostCallback receives each change after the database applied it, in
 // order, on a goroutine of its own: a slow callback delays the callbacks
 // after it but never the database.
 type PostCallback func(Event)
+
+// parses reports whether e's Data parses as a message of its Type (any
+// Data does for a type the database ignores).
+func parses(e Event) bool {
+	var err error
+	switch e.Type {
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
+		_, err = rtm.LinkFromBytes(e.Data)
+	case unix.RTM_NEWADDR, unix.RTM_DELADDR:
+		_, err = rtm.AddrFromBytes(e.Data)
+	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
+		_, err = rtm.RouteFromBytes(e.Data)
+	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+		_, err = rtm.NeighFromBytes(e.Data)
+	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
+		_, err = rtm.RuleFromBytes(e.Data)
+	}
+	return err == nil
+}
 
 // CallbackPanic reports a callback that panicked. The panic is contained:
 // the database goes on, and for a pre callback the event is kept.

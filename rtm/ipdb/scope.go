@@ -193,7 +193,7 @@ func opsScope(ops []op) *scope {
 				need.kinds |= KindRoutes
 				allTables = true
 			}
-		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel:
+		case opRouteAdd, opRouteChange, opRouteDel, opNextHopAdd, opNextHopDel, opRouteEdit:
 			need.kinds |= KindRoutes
 			if t := tableOf(o.route).table; !slices.Contains(need.only, t) {
 				need.only = append(need.only, t)

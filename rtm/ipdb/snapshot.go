@@ -64,6 +64,21 @@ func (s *Snapshot) Links() []rtm.Link {
 	return out
 }
 
+// Ports returns the ports of the bridge, bond or VRF of that index: the
+// links whose master it is, by index (pyroute2's ports). It reads every
+// link: the database keeps no index by master.
+func (s *Snapshot) Ports(master int32) []rtm.Link {
+	var out []rtm.Link
+	s.st.links.all(func(_ indexKey, b []byte) bool {
+		if l, err := rtm.LinkFromBytes(b); err == nil && l.MasterIndex() == master && master != 0 {
+			out = append(out, l)
+		}
+		return true
+	})
+	slices.SortFunc(out, func(a, b rtm.Link) int { return cmp.Compare(a.Index(), b.Index()) })
+	return out
+}
+
 // NumLinks returns the number of links.
 func (s *Snapshot) NumLinks() int { return s.st.links.n }
 

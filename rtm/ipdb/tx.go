@@ -77,7 +77,10 @@ type Tx struct {
 type ifaceRef struct {
 	name    string
 	created bool
-	index   int32 // once known
+	// reuse: the transaction creates the interface unless one of its
+	// name and kind exists, which it takes instead (see Tx.Ensure).
+	reuse bool
+	index int32 // once known
 }
 
 type opKind uint8
@@ -104,6 +107,8 @@ const (
 	opNeighAdd
 	opNeighDel
 	opNetns
+	opParent
+	opRouteEdit
 )
 
 // noIface is the interface of an operation that belongs to none: a route
@@ -133,6 +138,8 @@ type op struct {
 	rule   *rtm.RuleSpec
 	neigh  *rtm.NeighSpec
 	netns  *netns.Handle
+	// edit changes a route's spec, for opRouteEdit (see Routes.Edit).
+	edit func(*rtm.RouteSpec)
 }
 
 // Begin opens a transaction in the database's mode (an explicit one in
@@ -153,6 +160,53 @@ func (db *DB) begin(mode Mode) *Tx {
 	tx := &Tx{db: db, id: db.lastTx, mode: mode}
 	db.txs[tx.id] = tx
 	return tx
+}
+
+// Last returns the open transaction begun last (pyroute2's last()), by
+// Begin or by the first change of an implicit one; false if none is open.
+func (db *DB) Last() (*Tx, bool) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	var last *Tx
+	for _, tx := range db.txs {
+		if last == nil || tx.id > last.id {
+			last = tx
+		}
+	}
+	return last, last != nil
+}
+
+// Do runs fn in a transaction of its own (see [DB.Begin]) and commits it
+// if fn returns nil: pyroute2's "with ip.interfaces.eth0 as i:" for any
+// set of changes. If fn returns an error, the transaction is dropped and
+// Do returns the error; if fn panics, the transaction is dropped and the
+// panic goes on. In Direct mode the changes were applied as fn made them,
+// and only stop at the first error.
+func (db *DB) Do(ctx context.Context, fn func(tx *Tx) error) error { return db.Begin().Do(ctx, fn) }
+
+// With runs fn on the existing interface of that name in a transaction of
+// its own, as [DB.Do] does: pyroute2's "with ip.interfaces.eth0 as i:".
+func (db *DB) With(ctx context.Context, name string, fn func(i *Iface) error) error {
+	return db.Do(ctx, func(tx *Tx) error { return fn(tx.Interface(name)) })
+}
+
+// Do runs fn on the transaction and commits it if fn returns nil. If fn
+// returns an error, the transaction is dropped and Do returns the error;
+// if fn panics, the transaction is dropped and the panic goes on: a
+// transaction is never left open.
+func (tx *Tx) Do(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	committing := false
+	defer func() {
+		if !committing {
+			// fn failed or panicked: the panic, if any, goes on.
+			tx.Drop()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	committing = true
+	return tx.Commit(ctx)
 }
 
 // Tx returns the open transaction of that id.
@@ -349,7 +403,9 @@ func (tx *Tx) Interface(name string) *Iface { return &Iface{tx: tx, ref: tx.ref(
 // CreateInterface creates an interface of any kind rtm supports, from
 // s (s.Name is required; s.Kind says the kind: &rtm.Bridge{},
 // &rtm.Veth{...}, &rtm.Vxlan{...}, ...).
-func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
+func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface { return tx.create(s, false) }
+
+func (tx *Tx) create(s rtm.LinkSpec, reuse bool) *Iface {
 	var bad error
 	if s.Name == "" {
 		bad = errors.New("creating an interface needs a name")
@@ -357,9 +413,23 @@ func (tx *Tx) CreateInterface(s rtm.LinkSpec) *Iface {
 		bad = fmt.Errorf("interface %s: creating an interface needs a Kind", s.Name)
 	}
 	i := &Iface{tx: tx, ref: tx.ref(s.Name, true)}
+	if reuse {
+		// Before the op is recorded: in Direct mode, recording applies it.
+		tx.mu.Lock()
+		tx.ifaces[i.ref].reuse = true
+		tx.mu.Unlock()
+	}
 	tx.record(op{kind: opCreate, ref: i.ref, create: &s}, bad)
 	return i
 }
+
+// Ensure creates an interface as CreateInterface does, unless one of
+// s.Name and of s.Kind's kind exists when the commit plans, which the
+// transaction then takes as it is (pyroute2's create(..., reuse=True)):
+// the changes recorded on the Iface apply to it either way. Only the name
+// and kind are compared; an interface of that name but another kind fails
+// the commit, with an error matching unix.EEXIST.
+func (tx *Tx) Ensure(s rtm.LinkSpec) *Iface { return tx.create(s, true) }
 
 // CreateTunTap creates a persistent TUN or TAP device (s.Name is
 // required).
@@ -379,6 +449,33 @@ func (i *Iface) Name() string {
 	i.tx.mu.Lock()
 	defer i.tx.mu.Unlock()
 	return i.tx.ifaces[i.ref].name
+}
+
+// SetParent makes parent the lower device of the interface the
+// transaction creates: a vlan's, macvlan's, macvtap's or ipvlan's link
+// (rtm.LinkSpec.Parent), a tunnel's underlying device (the Dev of
+// rtm.Vxlan, rtm.GRE, rtm.IPIP, rtm.SIT). parent is an
+// interface of the same transaction, one it creates too or one that
+// exists (pyroute2's link=interface object): its index is filled in at
+// commit, once known, and an interface created on a parent created in the
+// same transaction is created after it. In Direct mode, where recording
+// the creation made it, SetParent fails: set rtm.LinkSpec.Parent.
+func (i *Iface) SetParent(parent *Iface) *Iface {
+	var bad error
+	switch {
+	case parent == nil || parent.tx != i.tx:
+		bad = errors.New("SetParent: the parent must be an interface of the same transaction")
+	case parent.ref == i.ref:
+		bad = errors.New("SetParent: an interface cannot be its own parent")
+	case i.tx.mode == Direct:
+		bad = errors.New("SetParent: in Direct mode the interface was created when recorded; set rtm.LinkSpec.Parent instead")
+	}
+	other := -1
+	if bad == nil {
+		other = parent.ref
+	}
+	i.tx.record(op{kind: opParent, ref: i.ref, other: other}, bad)
+	return i
 }
 
 // Up brings the interface up.
@@ -547,6 +644,24 @@ func (r *Routes) Add(s rtm.RouteSpec) *Routes {
 // exist.
 func (r *Routes) Change(s rtm.RouteSpec) *Routes {
 	r.tx.record(op{kind: opRouteChange, ref: noIface, route: &s, dev: -1}, checkRoute(s))
+	return r
+}
+
+// Edit changes the route key designates (as Remove finds it: by
+// destination and table, and by every other key field key sets) in place:
+// at commit, edit receives the route's spec as the database holds it then
+// (see [RouteSpecOf]) and changes the fields it wants; the route is then
+// changed to that spec, as Change does. This is pyroute2's
+// "with ip.routes['10.0.0.0/24'] as r: r.gateway = ...". edit must not
+// change what places the route (destination, table, TOS, priority): that
+// fails the commit. It may be called more than once (by Review, Plan and
+// Commit), and must do nothing but change the spec.
+func (r *Routes) Edit(key rtm.RouteSpec, edit func(*rtm.RouteSpec)) *Routes {
+	bad := checkRoute(key)
+	if bad == nil && edit == nil {
+		bad = errors.New("Routes.Edit without an edit function")
+	}
+	r.tx.record(op{kind: opRouteEdit, ref: noIface, route: &key, edit: edit, dev: -1}, bad)
 	return r
 }
 
