@@ -253,6 +253,24 @@ func (c *churner) end() {
 	<-c.done
 }
 
+// awaitOpsOrQuota waits until the churner has made n changes, and reports
+// whether it goes on: false when it has made all churnOps of them. It
+// fails t if the churner stopped for another reason.
+func (c *churner) awaitOpsOrQuota(t *testing.T, n int64) bool {
+	for c.ops.Load() < n {
+		select {
+		case <-c.done:
+			if c.err != nil || c.ops.Load() < churnOps {
+				t.Fatalf("the churner stopped after %d changes: %v", c.ops.Load(), c.err)
+			}
+			return false
+		default:
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
+}
+
 // awaitOps waits until the churner has made n changes, or has stopped.
 func (c *churner) awaitOps(t *testing.T, n int64) {
 	for c.ops.Load() < n {
@@ -391,7 +409,7 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 				release := make(chan struct{})
 				remove := db.AddPreCallback(func(Event) bool { <-release; return true })
 				base := c.ops.Load()
-				c.awaitOps(t, base+flood)
+				more := c.awaitOpsOrQuota(t, base+flood)
 				remove()
 				close(release)
 				// Until it tried, with the churn going on (or, on a
@@ -400,6 +418,9 @@ func TestOverrunResyncUnderChurn(t *testing.T) {
 				st := db.Stats()
 				tried := st.Resyncs + st.ResyncFailures
 				awaitStats(t, db, "a resynchronisation attempt", func(st Stats) bool { return st.Resyncs+st.ResyncFailures != tried })
+				if !more {
+					break // the churner made all its changes
+				}
 			}
 			c.end()
 			if c.err != nil {
