@@ -238,19 +238,17 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			native.PutUint32(ifa[4:], uint32(f.Index))
 		}
 		b.End()
-		groups, family := addrGroups[:], uint8(0)
+		spec := watchSpec{groups: addrGroups, ngroups: 2, types: [2]uint16{unix.RTM_DELADDR, unix.RTM_DELADDR}}
 		if f != nil {
-			family = f.Family
-			switch family {
+			spec.family = f.Family
+			switch f.Family {
 			case unix.AF_INET:
-				groups = addrGroups[:1]
+				spec.ngroups = 1
 			case unix.AF_INET6:
-				groups = addrGroups[1:]
+				spec.groups[0], spec.ngroups = GroupIPv6Addr, 1
 			}
 		}
-		watch, err := h.watchRemovals(groups, unix.RTM_DELADDR, func(fam uint8) bool {
-			return family == 0 || fam == family
-		})
+		watch, err := h.startWatch(ctx, spec)
 		if err != nil {
 			h.builder.Put(b)
 			yield(Addr{}, watchErr("address dump", err))
@@ -260,7 +258,7 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		var idx nla.Index
 		seen := getDupSet()
 		defer putDupSet(seen)
-		for m, err := range h.dump(ctx, "address dump", b) {
+		for m, err := range h.dumpStats(ctx, "address dump", b, false, &watch.stats) {
 			if err != nil {
 				yield(Addr{}, err)
 				return
@@ -284,12 +282,8 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			yield(Addr{}, err)
 			return
 		}
-		removed, err := watch.removed(ctx)
-		if err == nil && removed {
-			err = removedErr("address dump")
-		}
-		if err != nil {
-			yield(Addr{}, opError("address dump", err))
+		if err := watch.err(ctx, "address dump"); err != nil {
+			yield(Addr{}, err)
 		}
 	}
 }

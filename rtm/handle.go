@@ -26,6 +26,7 @@ type Handle struct {
 	mu      sync.Mutex
 	open    map[*socket.Conn]struct{}
 	builder sync.Pool
+	watches watchPool
 }
 
 // Option configures [Dial].
@@ -304,6 +305,12 @@ func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2
 // dumpPeek is dump, with the socket checking each datagram's size first
 // when peek is set: for dumps whose messages may exceed the buffer.
 func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek bool) iter.Seq2[wire.Message, error] {
+	return h.dumpStats(ctx, op, b, peek, nil)
+}
+
+// dumpStats is dumpPeek, storing in *st, when st is not nil, how the
+// kernel split a dump that ran to its end into datagrams.
+func (h *Handle) dumpStats(ctx context.Context, op string, b *wire.Builder, peek bool, st *socket.DumpStats) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
 		defer h.builder.Put(b)
 		if err := b.Err(); err != nil {
@@ -324,6 +331,9 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 		// A panic in the caller's loop body unwinds through yield and
 		// skips put: the socket, mid-dump, is closed.
 		streamDump(ctx, op, c, b.Bytes(), yield)
+		if st != nil {
+			*st = c.LastDump()
+		}
 		h.put(&c)
 	}
 }

@@ -111,6 +111,8 @@ type Conn struct {
 	// the next request empty the queue first, without waiting (see drain).
 	dirty       bool
 	unsolicited bool
+	// lastDump describes the latest dump that ran to its end.
+	lastDump DumpStats
 
 	// The recvmsg arguments live here, so that receiving allocates
 	// nothing; recvFn is the method value passed to the poller.
@@ -627,4 +629,20 @@ func (c *Conn) Recv(ctx context.Context) (Datagram, error) {
 	defer c.end(ctx, stop)
 	d, err := c.recv()
 	return d, c.ctxErr(ctx, err)
+}
+
+// TryRecv returns the next datagram already queued on the socket, without
+// waiting for one: ok is false when the queue is empty. Like [Conn.Recv],
+// it returns [ErrOverrun] once for each overrun. It waits only while
+// another exchange holds the socket, until ctx is done.
+func (c *Conn) TryRecv(ctx context.Context) (d Datagram, ok bool, err error) {
+	if err := c.acquire(ctx); err != nil {
+		return Datagram{}, false, err
+	}
+	defer c.release()
+	d, ok, err = c.tryRecv()
+	if err != nil {
+		return Datagram{}, false, c.closedErr(err)
+	}
+	return d, ok, nil
 }
