@@ -59,7 +59,7 @@ func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] 
 		b.End()
 		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, watchSpec{
 			groups: [2]Group{GroupNeigh}, ngroups: 1,
-			types:  [2]uint16{unix.RTM_DELNEIGH, unix.RTM_DELNEIGH}, family: unix.AF_BRIDGE,
+			types: [2]uint16{unix.RTM_DELNEIGH, unix.RTM_DELNEIGH}, family: unix.AF_BRIDGE,
 		}, yield)
 	}
 }
