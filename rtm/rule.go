@@ -9,6 +9,7 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -359,28 +360,42 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 			return
 		}
 		defer watch.close()
-		var idx nla.Index
-		for m, err := range h.dumpStats(ctx, "rule dump", b, false, &watch.stats) {
-			if err != nil {
-				yield(Rule{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWRULE {
-				continue
-			}
-			r, err := newRule(m.Data, &idx)
-			if err != nil {
-				yield(Rule{}, err)
-				return
-			}
-			if f.keep(r) && !yield(r, nil) {
-				return
-			}
+		done, err := h.ruleDump(ctx, b, &watch.stats, func(r Rule) bool {
+			return !f.keep(r) || yield(r, nil)
+		})
+		if !done {
+			return
 		}
-		if err := watch.err(ctx, "rule dump"); err != nil {
+		if err == nil {
+			err = watch.err(ctx, "rule dump")
+		}
+		if err != nil {
 			yield(Rule{}, err)
 		}
 	}
+}
+
+// ruleDump runs the rule dump in b, passing each rule to each, and stores
+// how the kernel delivered it in *st. done is false when each stopped the
+// dump.
+func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, st *socket.DumpStats, each func(Rule) bool) (done bool, err error) {
+	var idx nla.Index
+	for m, err := range h.dumpStats(ctx, "rule dump", b, false, st) {
+		if err != nil {
+			return true, err
+		}
+		if m.Header.Type != unix.RTM_NEWRULE {
+			continue
+		}
+		r, err := newRule(m.Data, &idx)
+		if err != nil {
+			return true, err
+		}
+		if !each(r) {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // RuleSpec describes a policy rule to add or delete ("ip rule add from

@@ -133,6 +133,20 @@ type Conn struct {
 	serr    error
 	to      unix.RawSockaddrNetlink
 
+	// gmu guards the arguments of group membership changes, which may
+	// run during an exchange; groupFn is the method value passed to the
+	// poller, so that joining and leaving allocate nothing.
+	gmu     sync.Mutex
+	groupFn func(fd uintptr)
+	gopt    int
+	group   uint32
+	gerr    error
+
+	// tryFn is the method value tryRecv passes to the poller; empty is
+	// its result.
+	tryFn func(fd uintptr) bool
+	empty bool
+
 	foreign, stale, overruns atomic.Uint64
 
 	// dl guards the deadline against a context callback that fires after
@@ -191,6 +205,8 @@ func newConn(fd, protocol int, cfg Config) (*Conn, error) {
 	c.seq.Store(1)
 	c.recvFn = c.recvmsg
 	c.sendFn = c.sendto
+	c.groupFn = c.setGroup
+	c.tryFn = c.recvmsgNoWait
 
 	bools := []struct {
 		on  bool
@@ -281,22 +297,36 @@ func (c *Conn) control(f func(fd int) error) error {
 
 // JoinGroup subscribes the socket to multicast group g.
 func (c *Conn) JoinGroup(g uint32) error {
-	return c.control(func(fd int) error {
-		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
-			return fmt.Errorf("socket: join group %d: %w", g, err)
-		}
-		return nil
-	})
+	if err := c.membership(unix.NETLINK_ADD_MEMBERSHIP, g); err != nil {
+		return fmt.Errorf("socket: join group %d: %w", g, err)
+	}
+	return nil
 }
 
 // LeaveGroup unsubscribes the socket from multicast group g.
 func (c *Conn) LeaveGroup(g uint32) error {
-	return c.control(func(fd int) error {
-		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_DROP_MEMBERSHIP, int(g)); err != nil {
-			return fmt.Errorf("socket: leave group %d: %w", g, err)
-		}
-		return nil
-	})
+	if err := c.membership(unix.NETLINK_DROP_MEMBERSHIP, g); err != nil {
+		return fmt.Errorf("socket: leave group %d: %w", g, err)
+	}
+	return nil
+}
+
+// membership joins or leaves group g (opt is NETLINK_ADD_MEMBERSHIP or
+// NETLINK_DROP_MEMBERSHIP) without allocating: a dump that watches
+// notifications does both each time.
+func (c *Conn) membership(opt int, g uint32) error {
+	c.gmu.Lock()
+	defer c.gmu.Unlock()
+	c.gopt, c.group, c.gerr = opt, g, nil
+	if err := c.rc.Control(c.groupFn); err != nil {
+		return c.closedErr(err)
+	}
+	return c.gerr
+}
+
+// setGroup is the poller callback of membership.
+func (c *Conn) setGroup(fd uintptr) {
+	c.gerr = unix.SetsockoptInt(int(fd), unix.SOL_NETLINK, c.gopt, int(c.group))
 }
 
 // SetOption turns a SOL_NETLINK boolean option, such as
@@ -578,17 +608,10 @@ func (c *Conn) received() (d Datagram, again bool, err error) {
 func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
 	for {
 		c.flags = unix.MSG_TRUNC | unix.MSG_DONTWAIT
-		empty := false
-		err := c.rc.Read(func(fd uintptr) bool {
-			if !c.recvmsg(fd) {
-				empty = true // EAGAIN: nothing queued; do not wait
-			}
-			return true
-		})
-		if err != nil {
+		if err := c.rc.Read(c.tryFn); err != nil {
 			return Datagram{}, false, err
 		}
-		if empty {
+		if c.empty {
 			return Datagram{}, false, nil
 		}
 		d, again, err := c.received()
@@ -596,6 +619,13 @@ func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
 			return d, err == nil, err
 		}
 	}
+}
+
+// recvmsgNoWait is the poller callback of tryRecv: it never asks the
+// poller to wait, and sets c.empty when nothing was queued (EAGAIN).
+func (c *Conn) recvmsgNoWait(fd uintptr) bool {
+	c.empty = !c.recvmsg(fd)
+	return true
 }
 
 // nsid extracts the NETLINK_LISTEN_ALL_NSID control message, if any.
