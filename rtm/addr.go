@@ -248,43 +248,48 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 				spec.groups[0], spec.ngroups = GroupIPv6Addr, 1
 			}
 		}
-		watch, err := h.startWatch(ctx, spec)
+		h.streamAddrs(ctx, b, f, spec, yield)
+	}
+}
+
+// streamAddrs runs the address dump in b, watched as spec says, and
+// yields the addresses f keeps, each once.
+func (h *Handle) streamAddrs(ctx context.Context, b *wire.Builder, f *AddrFilter, spec watchSpec, yield func(Addr, error) bool) {
+	watch, err := h.startWatch(ctx, spec)
+	if err != nil {
+		h.builder.Put(b)
+		yield(Addr{}, watchErr("address dump", err))
+		return
+	}
+	defer watch.close()
+	seen := getDupSet()
+	defer putDupSet(seen)
+	for m, err := range h.dumpStats(ctx, "address dump", b, false, &watch.stats) {
 		if err != nil {
-			h.builder.Put(b)
-			yield(Addr{}, watchErr("address dump", err))
-			return
-		}
-		defer watch.close()
-		var idx nla.Index
-		seen := getDupSet()
-		defer putDupSet(seen)
-		for m, err := range h.dumpStats(ctx, "address dump", b, false, &watch.stats) {
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWADDR {
-				continue
-			}
-			a, err := newAddr(m.Data, &idx)
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if !f.keep(a) || seen.addrSeen(a) {
-				continue
-			}
-			if !yield(a, nil) {
-				return
-			}
-		}
-		if err := seen.err("address dump"); err != nil {
 			yield(Addr{}, err)
 			return
 		}
-		if err := watch.err(ctx, "address dump"); err != nil {
-			yield(Addr{}, err)
+		if m.Header.Type != unix.RTM_NEWADDR {
+			continue
 		}
+		a, err := newAddr(m.Data, &watch.idx)
+		if err != nil {
+			yield(Addr{}, err)
+			return
+		}
+		if !f.keep(a) || seen.addrSeen(a) {
+			continue
+		}
+		if !yield(a, nil) {
+			return
+		}
+	}
+	if err := seen.err("address dump"); err != nil {
+		yield(Addr{}, err)
+		return
+	}
+	if err := watch.err(ctx, "address dump"); err != nil {
+		yield(Addr{}, err)
 	}
 }
 

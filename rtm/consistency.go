@@ -220,6 +220,9 @@ type watch struct {
 	// broken is set when the socket met an overrun or an error: it is
 	// closed rather than pooled.
 	broken bool
+	// idx indexes the attributes of the dump's current object: a view
+	// points at it, and a pooled watch makes it cost nothing per dump.
+	idx nla.Index
 }
 
 // watchSpec says what a dump watches for: notifications in groups whose

@@ -348,7 +348,6 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 		return
 	}
 	defer watch.close()
-	var idx nla.Index
 	set := getDupSet()
 	defer putDupSet(set)
 	for m, err := range h.dumpStats(ctx, op, b, false, &watch.stats) {
@@ -359,7 +358,7 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 		if m.Header.Type != unix.RTM_NEWNEIGH {
 			continue
 		}
-		n, err := newNeigh(m.Data, &idx)
+		n, err := newNeigh(m.Data, &watch.idx)
 		if err != nil {
 			yield(Neigh{}, err)
 			return

@@ -9,7 +9,6 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -360,7 +359,7 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 			return
 		}
 		defer watch.close()
-		done, err := h.ruleDump(ctx, b, &watch.stats, func(r Rule) bool {
+		done, err := h.ruleDump(ctx, b, watch, func(r Rule) bool {
 			return !f.keep(r) || yield(r, nil)
 		})
 		if !done {
@@ -375,19 +374,18 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 	}
 }
 
-// ruleDump runs the rule dump in b, passing each rule to each, and stores
-// how the kernel delivered it in *st. done is false when each stopped the
+// ruleDump runs the rule dump in b, passing each rule to each, and tells
+// w how the kernel delivered it. done is false when each stopped the
 // dump.
-func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, st *socket.DumpStats, each func(Rule) bool) (done bool, err error) {
-	var idx nla.Index
-	for m, err := range h.dumpStats(ctx, "rule dump", b, false, st) {
+func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, w *watch, each func(Rule) bool) (done bool, err error) {
+	for m, err := range h.dumpStats(ctx, "rule dump", b, false, &w.stats) {
 		if err != nil {
 			return true, err
 		}
 		if m.Header.Type != unix.RTM_NEWRULE {
 			continue
 		}
-		r, err := newRule(m.Data, &idx)
+		r, err := newRule(m.Data, &w.idx)
 		if err != nil {
 			return true, err
 		}
