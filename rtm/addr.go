@@ -224,10 +224,11 @@ func (f *AddrFilter) keep(a Addr) bool {
 // interface nor one that raced with an IPv6 address change, so Addrs
 // yields an address at most once, and ends in an error matching
 // wire.ErrDumpInterrupted when the kernel flagged the dump, when it sent
-// an address twice, or when an address of the family was removed while
-// the dump ran (Addrs subscribes to address notifications for the length
-// of the dump). Without that error, every address present throughout the
-// dump was yielded.
+// an address twice, or when the kernel had to resume the dump after a
+// full datagram and an address of the family was removed while it ran
+// (Addrs subscribes to address notifications for the length of the
+// dump). Without that error, every address present throughout the dump
+// was yielded.
 func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error] {
 	return func(yield func(Addr, error) bool) {
 		b := h.newBuilder()

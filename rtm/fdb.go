@@ -36,9 +36,10 @@ type FDBFilter struct {
 // in each device's list, newest entry first, and never flags it (the
 // kernel alone was wrong in 3 FDB dumps in 4 under churn). FDB yields an
 // entry at most once and ends in an error matching wire.ErrDumpInterrupted
-// when the kernel sent one twice or when an FDB entry was removed while
-// the dump ran (FDB subscribes to neighbour notifications for the length
-// of the dump; entries aging out count). Without that error, every entry
+// when the kernel sent one twice, or when it had to resume the dump after
+// a full datagram and an FDB entry was removed while it ran (FDB
+// subscribes to neighbour notifications for the length of the dump;
+// entries aging out count). Without that error, every entry
 // present throughout the dump was yielded.
 func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] {
 	return func(yield func(Neigh, error) bool) {

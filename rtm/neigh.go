@@ -297,9 +297,10 @@ type NeighFilter struct {
 // Under concurrent changes: the kernel resumes a neighbour dump at a
 // position in a hash chain and never flags it, so Neighs yields a
 // neighbour at most once and ends in an error matching
-// wire.ErrDumpInterrupted when the kernel sent one twice or when a
-// neighbour of the family was removed while the dump ran (Neighs
-// subscribes to neighbour notifications for the length of the dump).
+// wire.ErrDumpInterrupted when the kernel sent one twice, or when it had
+// to resume the dump after a full datagram and a neighbour of the family
+// was removed while it ran (Neighs subscribes to neighbour notifications
+// for the length of the dump).
 // Without that error, every neighbour present throughout the dump was
 // yielded. A neighbour table that grows during the dump (the kernel
 // doubles its hash) can still make it skip an entry unflagged.
