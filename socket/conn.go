@@ -428,13 +428,22 @@ func (c *Conn) begin(ctx context.Context) (stop func() bool, err error) {
 	if ctx.Done() == nil {
 		return nil, nil
 	}
-	return context.AfterFunc(ctx, func() {
-		c.dl.Lock()
-		if c.gen == gen {
-			c.file.SetDeadline(time.Unix(1, 0))
+	// A goroutine rather than context.AfterFunc, which costs as much per
+	// exchange but links the cancelCtx machinery into every program:
+	// about 20 kB (scripts/binsize.sh).
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.dl.Lock()
+			if c.gen == gen {
+				c.file.SetDeadline(time.Unix(1, 0))
+			}
+			c.dl.Unlock()
+		case <-quit:
 		}
-		c.dl.Unlock()
-	}), nil
+	}()
+	return func() bool { close(quit); return true }, nil
 }
 
 func (c *Conn) end(ctx context.Context, stop func() bool) {
