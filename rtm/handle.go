@@ -289,12 +289,34 @@ func opError(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var e *wire.Error
-	if errors.As(err, &e) && e.Op == "" {
+	if e := asWireError(err); e != nil && e.Op == "" {
 		e.Op = "rtm: " + op
 		return err
 	}
 	return fmt.Errorf("rtm: %s: %w", op, err)
+}
+
+// asWireError returns the first *wire.Error in err's tree, as errors.As
+// finds it, without the reflection errors.As links into every program.
+func asWireError(err error) *wire.Error {
+	for err != nil {
+		switch e := err.(type) {
+		case *wire.Error:
+			return e
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range e.Unwrap() {
+				if w := asWireError(err); w != nil {
+					return w
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // dump streams the replies to the dump request built in b.

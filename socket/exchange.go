@@ -33,8 +33,10 @@ func stamp(b []byte, seq uint32, flags uint16) {
 // rejected attribute in req when the kernel did not echo it.
 func (c *Conn) kernelErr(ack wire.Ack, req []byte) error {
 	err := ack.Err(c.cfg.FixedLen)
-	var e *wire.Error
-	if errors.As(err, &e) && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
+	// Ack.Err returns a bare *wire.Error: a type assertion, not
+	// errors.As, whose reflection every program would carry.
+	e, ok := err.(*wire.Error)
+	if ok && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
 		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
 			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
 		}
@@ -66,9 +68,9 @@ func (c *Conn) warn(ack wire.Ack) {
 func (c *Conn) drain() error {
 	for c.dirty || c.unsolicited {
 		d, ok, err := c.tryRecv()
-		var te *TruncatedError
+		_, truncated := err.(*TruncatedError)
 		switch {
-		case err == ErrOverrun || errors.As(err, &te):
+		case err == ErrOverrun || truncated:
 			continue // discarding anyway
 		case err != nil:
 			return err
