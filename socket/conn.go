@@ -188,18 +188,21 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 }
 
 func newConn(fd, protocol int, cfg Config) (*Conn, error) {
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return nil, fmt.Errorf("socket: bind: %w", err)
+	// Raw system calls on a netlink address: unix.Bind and
+	// unix.Getsockname would link every address family's conversion
+	// into every program.
+	sa := unix.RawSockaddrNetlink{Family: unix.AF_NETLINK}
+	if _, _, e := unix.RawSyscall(unix.SYS_BIND, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unix.SizeofSockaddrNetlink); e != 0 {
+		return nil, fmt.Errorf("socket: bind: %w", e)
 	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		return nil, fmt.Errorf("socket: getsockname: %w", err)
+	n := uint32(unix.SizeofSockaddrNetlink)
+	if _, _, e := unix.RawSyscall(unix.SYS_GETSOCKNAME, uintptr(fd), uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&n))); e != 0 {
+		return nil, fmt.Errorf("socket: getsockname: %w", e)
 	}
-	nl, ok := sa.(*unix.SockaddrNetlink)
-	if !ok {
-		return nil, fmt.Errorf("socket: getsockname returned %T", sa)
+	if sa.Family != unix.AF_NETLINK || n < unix.SizeofSockaddrNetlink {
+		return nil, fmt.Errorf("socket: getsockname returned family %d", sa.Family)
 	}
-	c := &Conn{protocol: protocol, pid: nl.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize),
+	c := &Conn{protocol: protocol, pid: sa.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize),
 		lock: make(chan struct{}, 1), done: make(chan struct{})}
 	c.to.Family = unix.AF_NETLINK // port 0, groups 0: the kernel
 	c.seq.Store(1)
