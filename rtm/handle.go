@@ -33,24 +33,42 @@ type Handle struct {
 type Option func(*options) error
 
 type options struct {
-	nsName, nsPath string
-	ns             *netns.Handle
-	noStrict       bool
-	noExtAck       bool
-	rcvbuf         int
-	pool           int
+	// openNS opens the namespace an option named; nsKinds has a bit for
+	// each kind of namespace option given. The options hold the opening
+	// code, so that a program that never names a namespace links none of
+	// it (about 28 kB, scripts/binsize.sh).
+	openNS   func() (*netns.Handle, error)
+	nsKinds  uint8
+	noStrict bool
+	noExtAck bool
+	rcvbuf   int
+	pool     int
 }
 
 // WithNetns opens the handle in the named network namespace, as
 // pyroute2's IPRoute(netns="name") does (iproute2's /run/netns names).
 func WithNetns(name string) Option {
-	return func(o *options) error { o.nsName = name; return nil }
+	return func(o *options) error {
+		if name == "" {
+			return nil // as before: no namespace named
+		}
+		o.nsKinds |= 1
+		o.openNS = func() (*netns.Handle, error) { return netns.Open(name) }
+		return nil
+	}
 }
 
 // WithNetnsPath opens the handle in the network namespace at path, such
 // as /proc/PID/ns/net.
 func WithNetnsPath(path string) Option {
-	return func(o *options) error { o.nsPath = path; return nil }
+	return func(o *options) error {
+		if path == "" {
+			return nil
+		}
+		o.nsKinds |= 2
+		o.openNS = func() (*netns.Handle, error) { return netns.OpenPath(path) }
+		return nil
+	}
 }
 
 // WithNetnsHandle opens the handle in the namespace h refers to. The
@@ -60,7 +78,10 @@ func WithNetnsHandle(h *netns.Handle) Option {
 		if h == nil {
 			return errors.New("rtm: WithNetnsHandle(nil)")
 		}
-		o.ns = h
+		o.nsKinds |= 4
+		o.openNS = func() (*netns.Handle, error) {
+			return netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.Fd()))
+		}
 		return nil
 	}
 }
@@ -116,14 +137,10 @@ func Dial(opts ...Option) (*Handle, error) {
 	h := &Handle{idle: make(chan *socket.Conn, o.pool), open: map[*socket.Conn]struct{}{}}
 	var err error
 	switch {
-	case o.nsName != "" && o.nsPath != "", o.ns != nil && (o.nsName != "" || o.nsPath != ""):
+	case o.nsKinds&(o.nsKinds-1) != 0:
 		return nil, errors.New("rtm: more than one network namespace option")
-	case o.nsName != "":
-		h.ns, err = netns.Open(o.nsName)
-	case o.nsPath != "":
-		h.ns, err = netns.OpenPath(o.nsPath)
-	case o.ns != nil:
-		h.ns, err = netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", o.ns.Fd()))
+	case o.openNS != nil:
+		h.ns, err = o.openNS()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
