@@ -50,7 +50,7 @@ type options struct {
 func WithNetns(name string) Option {
 	return func(o *options) error {
 		if name == "" {
-			return nil // as before: no namespace named
+			return nil // an empty name names no namespace
 		}
 		o.nsKinds |= 1
 		o.openNS = func() (*netns.Handle, error) { return netns.Open(name) }
