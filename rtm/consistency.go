@@ -24,8 +24,9 @@ import (
 // wire.ErrDumpInterrupted when one comes twice; the second copy is not
 // yielded. A skipped object leaves no trace in the dump, so the dumps of
 // addresses, neighbours and FDB entries also watch for removals while they
-// run (a watch). See "Consistency under concurrent changes" in the
-// package documentation for what each dump guarantees.
+// run (a watch), and the rule dump, whose rules can be alike, for any
+// change. See "Consistency under concurrent changes" in the package
+// documentation for what each dump guarantees.
 
 // dupSet remembers the identities of the objects a dump yielded, as
 // 64-bit hashes under a seed drawn for each dump: a collision, which would
