@@ -33,14 +33,14 @@ var errNilFunc = errors.New("netns: Do with nil func")
 // Either happens only after the thread is out of ns, switched back or
 // discarded.
 func Do(ns *Handle, fn func() error) error {
-	if ns == nil {
+	if ns == nil || ns.run == nil {
 		return errNilHandle
 	}
 	if fn == nil {
 		return errNilFunc
 	}
 	done := make(chan outcome, 1)
-	go runIn(ns, fn, done)
+	go ns.run(ns, fn, done)
 	out := <-done
 	switch {
 	case out.panicked:

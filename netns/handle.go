@@ -38,6 +38,10 @@ type Handle struct {
 	file *os.File
 	conn syscall.RawConn // of file; Control keeps the descriptor open while in use
 	id   ID
+	// run is Do's locked goroutine, set by OpenPath: through it, a
+	// program links the thread switching only if it opens a namespace
+	// (socket.Dial calls Do whenever a Config names one).
+	run func(ns *Handle, fn func() error, done chan<- outcome)
 }
 
 // Open opens the named namespace in [RunDir], as "ip netns add" or [Add]
@@ -60,7 +64,7 @@ func OpenPath(path string) (*Handle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("netns: %w", err)
 	}
-	h := &Handle{file: file}
+	h := &Handle{file: file, run: runIn}
 	h.conn, err = file.SyscallConn()
 	if err == nil {
 		// Control fails only if file is closed, which it cannot be yet.

@@ -224,10 +224,11 @@ func (f *AddrFilter) keep(a Addr) bool {
 // interface nor one that raced with an IPv6 address change, so Addrs
 // yields an address at most once, and ends in an error matching
 // wire.ErrDumpInterrupted when the kernel flagged the dump, when it sent
-// an address twice, or when an address of the family was removed while
-// the dump ran (Addrs subscribes to address notifications for the length
-// of the dump). Without that error, every address present throughout the
-// dump was yielded.
+// an address twice, or when the kernel had to resume the dump after a
+// full datagram and an address of the family was removed while it ran
+// (Addrs subscribes to address notifications for the length of the
+// dump). Without that error, every address present throughout the dump
+// was yielded.
 func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error] {
 	return func(yield func(Addr, error) bool) {
 		b := h.newBuilder()
@@ -238,59 +239,58 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			native.PutUint32(ifa[4:], uint32(f.Index))
 		}
 		b.End()
-		groups, family := addrGroups[:], uint8(0)
+		spec := watchSpec{groups: addrGroups, ngroups: 2, types: [2]uint16{unix.RTM_DELADDR, unix.RTM_DELADDR}}
 		if f != nil {
-			family = f.Family
-			switch family {
+			spec.family = f.Family
+			switch f.Family {
 			case unix.AF_INET:
-				groups = addrGroups[:1]
+				spec.ngroups = 1
 			case unix.AF_INET6:
-				groups = addrGroups[1:]
+				spec.groups[0], spec.ngroups = GroupIPv6Addr, 1
 			}
 		}
-		watch, err := h.watchRemovals(groups, unix.RTM_DELADDR, func(fam uint8) bool {
-			return family == 0 || fam == family
-		})
+		h.streamAddrs(ctx, b, f, spec, yield)
+	}
+}
+
+// streamAddrs runs the address dump in b, watched as spec says, and
+// yields the addresses f keeps, each once.
+func (h *Handle) streamAddrs(ctx context.Context, b *wire.Builder, f *AddrFilter, spec watchSpec, yield func(Addr, error) bool) {
+	watch, err := h.startWatch(ctx, spec)
+	if err != nil {
+		h.builder.Put(b)
+		yield(Addr{}, watchErr("address dump", err))
+		return
+	}
+	defer watch.close()
+	seen := getDupSet()
+	defer putDupSet(seen)
+	for m, err := range h.dumpStats(ctx, "address dump", b, false, &watch.stats) {
 		if err != nil {
-			h.builder.Put(b)
-			yield(Addr{}, watchErr("address dump", err))
-			return
-		}
-		defer watch.close()
-		var idx nla.Index
-		seen := getDupSet()
-		defer putDupSet(seen)
-		for m, err := range h.dump(ctx, "address dump", b) {
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWADDR {
-				continue
-			}
-			a, err := newAddr(m.Data, &idx)
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if !f.keep(a) || seen.addrSeen(a) {
-				continue
-			}
-			if !yield(a, nil) {
-				return
-			}
-		}
-		if err := seen.err("address dump"); err != nil {
 			yield(Addr{}, err)
 			return
 		}
-		removed, err := watch.removed(ctx)
-		if err == nil && removed {
-			err = removedErr("address dump")
+		if m.Header.Type != unix.RTM_NEWADDR {
+			continue
 		}
+		a, err := newAddr(m.Data, &watch.idx)
 		if err != nil {
-			yield(Addr{}, opError("address dump", err))
+			yield(Addr{}, err)
+			return
 		}
+		if !f.keep(a) || seen.addrSeen(a) {
+			continue
+		}
+		if !yield(a, nil) {
+			return
+		}
+	}
+	if err := seen.err("address dump"); err != nil {
+		yield(Addr{}, err)
+		return
+	}
+	if err := watch.err(ctx, "address dump"); err != nil {
+		yield(Addr{}, err)
 	}
 }
 

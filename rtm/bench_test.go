@@ -293,8 +293,9 @@ func BenchmarkNeighDump(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/neigh")
 }
 
-// BenchmarkRuleDump streams 1000 IPv4 rules; a rule dump reads them twice
-// (see Handle.Rules).
+// BenchmarkRuleDump streams 1000 IPv4 rules, which span several
+// datagrams: the rule dump then waits for its watch's barrier (see
+// Handle.Rules).
 func BenchmarkRuleDump(b *testing.B) {
 	h, _ := benchHandle(b)
 	const n = 1000
@@ -348,6 +349,59 @@ func BenchmarkAddrDumpSmall(b *testing.B) {
 		}
 		if n != 2 {
 			b.Fatalf("%d addresses, want 2", n)
+		}
+	}
+}
+
+// BenchmarkNeighDumpSmall dumps the four ARP entries of one link: the
+// fixed cost of a neighbour dump.
+func BenchmarkNeighDumpSmall(b *testing.B) {
+	h, _ := benchHandle(b)
+	oif := linkIndex(b, h, "veth0")
+	const n = 4
+	bt := h.NewBatch()
+	mac := []byte{2, 0, 0, 0, 0, 1}
+	for i := 0; i < n; i++ {
+		if err := bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i)}), LLAddr: mac}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		b.Fatal(err)
+	}
+	f := &rtm.NeighFilter{Family: unix.AF_INET, Index: oif}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		for _, err := range h.Neighs(ctx, f) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			got++
+		}
+		if got != n {
+			b.Fatalf("%d neighbours, want %d", got, n)
+		}
+	}
+}
+
+// BenchmarkRuleDumpSmall dumps the default rules of a namespace (3 IPv4,
+// 2 IPv6): the fixed cost of a rule dump.
+func BenchmarkRuleDumpSmall(b *testing.B) {
+	h, _ := benchHandle(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		got := 0
+		for _, err := range h.Rules(ctx, nil) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			got++
+		}
+		if got != 5 {
+			b.Fatalf("%d rules, want 5", got)
 		}
 	}
 }

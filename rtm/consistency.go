@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -23,8 +24,9 @@ import (
 // wire.ErrDumpInterrupted when one comes twice; the second copy is not
 // yielded. A skipped object leaves no trace in the dump, so the dumps of
 // addresses, neighbours and FDB entries also watch for removals while they
-// run (a removalWatch). See "Consistency under concurrent changes" in the
-// package documentation for what each dump guarantees.
+// run (a watch), and the rule dump, whose rules can be alike, for any
+// change. See "Consistency under concurrent changes" in the package
+// documentation for what each dump guarantees.
 
 // dupSet remembers the identities of the objects a dump yielded, as
 // 64-bit hashes under a seed drawn for each dump: a collision, which would
@@ -188,71 +190,219 @@ func (s *dupSet) fdbSeen(n Neigh) bool {
 	return s.seen(h.Sum64())
 }
 
-// removalWatch catches what duplicate detection cannot: an object removed
+// A watch catches what duplicate detection cannot: an object removed
 // during a dump that resumes by position makes it skip another one, and
-// the kernel does not flag it. The watch subscribes to the objects' group
-// before the dump starts and, once the dump is over, reads every
-// notification queued until then (up to a [Monitor.Sync] barrier): any
-// removal among them marks the dump interrupted. Additions need no watch:
-// they make the dump repeat an object, which the dupSet sees.
-type removalWatch struct {
-	m       *Monitor
-	delType uint16
-	// keep tells the removals that concern the dump, by family.
-	keep func(family uint8) bool
+// the kernel does not flag it. Before the dump request is sent, the watch
+// socket joins the objects' groups; once the dump is over, and only if
+// the kernel had to resume it after a full datagram (see
+// socket.DumpStats.Resumed: no other dump can have skipped anything), it
+// reads every notification queued until a barrier: any change of a
+// watched type marks the dump interrupted. Additions need no watch where
+// objects have an identity: they make the dump repeat one, which the
+// dupSet sees.
+//
+// The barrier is a request that the kernel answers under RTNL (a get of
+// the loopback device), on the watch socket: a writer that changes an
+// object and notifies the change under RTNL, as address, rule and
+// user-requested neighbour changes do, has queued its notification by the
+// time the answer comes, even when the dump itself ran under RCU only and
+// raced with the writer between the change and its notification. A dump
+// that fits one datagram needs none of this, which keeps small dumps at
+// the cost of two system calls per group (join, leave) and one receive.
+type watch struct {
+	h *Handle
+	c *socket.Conn
+	// stats is how the kernel delivered the dump.
+	stats socket.DumpStats
+	spec  watchSpec
+	// barrier is the barrier request, built once.
+	barrier wire.Builder
+	joined  int
+	// broken is set when the socket met an overrun or an error: it is
+	// closed rather than pooled.
+	broken bool
+	// idx indexes the attributes of the dump's current object: a view
+	// points at it, and a pooled watch makes it cost nothing per dump.
+	idx nla.Index
 }
 
-// watchRemovals starts a removalWatch on groups for messages of type
-// delType whose family keep accepts.
-func (h *Handle) watchRemovals(groups []Group, delType uint16, keep func(uint8) bool) (*removalWatch, error) {
-	// A small queue: a watch that overflows it reports an interruption,
-	// which is the truth (many changes happened), without waiting.
-	m, err := h.Monitor(groups, WithMonitorBuffer(256<<10))
-	if err != nil {
-		return nil, err
-	}
-	return &removalWatch{m: m, delType: delType, keep: keep}, nil
+// watchSpec says what a dump watches for: notifications in groups whose
+// type is one of types and whose family is family (any when 0; any but
+// AF_BRIDGE with notBridge).
+type watchSpec struct {
+	groups    [2]Group
+	ngroups   int
+	types     [2]uint16
+	family    uint8
+	notBridge bool
 }
 
-// close ends the watch.
-func (w *removalWatch) close() { w.m.Close() }
+// maxWatchedMsg bounds the length of one message of a watched dump
+// (addresses, neighbours, FDB entries, rules: a few hundred bytes at
+// most), for socket.DumpStats.Resumed.
+const maxWatchedMsg = 1024
 
-// removed reports whether an object was removed since the watch started.
-// It waits only for the kernel's answer to its barrier, which comes after
-// the notifications already queued; an overrun counts as a removal, and
-// ends the wait, since the answer may have been dropped with the rest.
-func (w *removalWatch) removed(ctx context.Context) (bool, error) {
-	seq, err := w.m.Sync()
-	if err != nil {
-		return false, err
+// watchPool keeps a Handle's idle watch sockets: opening one (a socket
+// and its 32 KiB buffer) costs more than a small dump.
+type watchPool struct {
+	mu   sync.Mutex
+	idle []*watch
+}
+
+// maxIdleWatches is how many idle watches a Handle keeps.
+const maxIdleWatches = 4
+
+// startWatch takes an idle watch, or opens one, and joins the groups of
+// spec. Call it before the dump request is sent, and close the watch
+// after the dump.
+func (h *Handle) startWatch(ctx context.Context, spec watchSpec) (*watch, error) {
+	if ctx == nil {
+		return nil, errNilContext
 	}
-	for ev, err := range w.m.Events(ctx) {
-		switch {
-		case err != nil:
-			return false, err
-		case ev.Overrun:
-			return true, nil
-		case ev.Sync == seq:
-			return false, nil
-		case ev.Type == w.delType && len(ev.Data) > 0 && w.keep(ev.Data[0]):
-			return true, nil
+	if h.closed.Load() {
+		return nil, ErrClosed
+	}
+	var w *watch
+	h.watches.mu.Lock()
+	if n := len(h.watches.idle); n > 0 {
+		w = h.watches.idle[n-1]
+		h.watches.idle[n-1] = nil
+		h.watches.idle = h.watches.idle[:n-1]
+	}
+	h.watches.mu.Unlock()
+	if w == nil {
+		c, err := h.dial()
+		if err != nil {
+			return nil, err
+		}
+		w = &watch{h: h, c: c}
+		// Any request answered in order, under RTNL, will do: the
+		// loopback device, which every namespace has at index 1.
+		linkRequest(&w.barrier, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, 1)
+		w.barrier.Uint32(unix.IFLA_EXT_MASK, 0)
+		w.barrier.End()
+	}
+	w.spec, w.stats = spec, socket.DumpStats{}
+	for _, g := range spec.groups[:spec.ngroups] {
+		if err := w.c.JoinGroup(uint32(g)); err != nil {
+			w.broken = true
+			w.close()
+			return nil, err
+		}
+		w.joined++
+	}
+	return w, nil
+}
+
+// close leaves the watch's groups, empties its queue without waiting and
+// pools it, unless it overran or failed.
+func (w *watch) close() {
+	for ; w.joined > 0; w.joined-- {
+		if w.c.LeaveGroup(uint32(w.spec.groups[w.joined-1])) != nil {
+			w.broken = true
 		}
 	}
-	return false, ctx.Err()
+	for !w.broken {
+		_, ok, err := w.c.TryRecv(context.Background())
+		if err != nil {
+			w.broken = true
+		}
+		if !ok {
+			break
+		}
+	}
+	h := w.h
+	if !w.broken && !h.closed.Load() {
+		h.watches.mu.Lock()
+		if len(h.watches.idle) < maxIdleWatches {
+			h.watches.idle = append(h.watches.idle, w)
+			w = nil
+		}
+		h.watches.mu.Unlock()
+	}
+	if w != nil {
+		h.close(w.c)
+	}
 }
 
-// watchErr is the error a dump yields when its removalWatch cannot start.
+// changed reports whether a watched change may have made the dump skip
+// an object: only when the kernel resumed the dump after a full datagram
+// and a watched notification came before the barrier's answer. An
+// overrun counts as a change, and ends the wait, since the answer may
+// have been dropped with the rest.
+func (w *watch) changed(ctx context.Context) (bool, error) {
+	if !w.stats.Resumed(maxWatchedMsg) {
+		return false, nil
+	}
+	seq, err := w.c.Send(w.barrier.Bytes())
+	if err != nil {
+		w.broken = true
+		return false, err
+	}
+	pid := w.c.PortID()
+	for {
+		d, err := w.c.Recv(ctx)
+		if err == socket.ErrOverrun {
+			w.broken = true
+			return true, nil
+		}
+		if err != nil {
+			w.broken = true
+			return false, err
+		}
+		for m, err := range wire.Messages(d.Data) {
+			if err != nil {
+				w.broken = true
+				return false, err
+			}
+			if m.Header.Seq == seq && m.Header.Pid == pid {
+				return false, nil
+			}
+			if w.watched(m) {
+				return true, nil
+			}
+		}
+	}
+}
+
+// watched reports whether m is a notification the watch is for.
+func (w *watch) watched(m wire.Message) bool {
+	if m.Header.Type != w.spec.types[0] && m.Header.Type != w.spec.types[1] || len(m.Data) == 0 {
+		return false
+	}
+	family := m.Data[0]
+	switch {
+	case w.spec.family != 0:
+		return family == w.spec.family
+	case w.spec.notBridge:
+		return family != unix.AF_BRIDGE
+	}
+	return true
+}
+
+// watchErr is the error a dump yields when its watch cannot start.
 func watchErr(op string, err error) error {
-	if errors.Is(err, ErrClosed) {
+	if errors.Is(err, ErrClosed) || errors.Is(err, errNilContext) {
 		return err
 	}
 	return fmt.Errorf("rtm: %s: %w", op, err)
 }
 
-// removedErr is the error a dump ends with when an object was removed
-// while it ran.
-func removedErr(op string) error {
-	return fmt.Errorf("rtm: %s: an object was removed during the dump: %w", op, wire.ErrDumpInterrupted)
+// err is the error a dump ends with, nil when the watch saw no change
+// that could have made it skip an object.
+func (w *watch) err(ctx context.Context, op string) error {
+	changed, err := w.changed(ctx)
+	switch {
+	case err != nil:
+		return watchErr(op, err)
+	case changed:
+		what := "removed"
+		if w.spec.types[0] != w.spec.types[1] {
+			what = "added or removed"
+		}
+		return fmt.Errorf("rtm: %s: an object was %s during the dump: %w", op, what, wire.ErrDumpInterrupted)
+	}
+	return nil
 }
 
 // routeSeen reports whether a route with r's identity came already. The

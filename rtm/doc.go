@@ -47,7 +47,7 @@
 //	Links     interface index     yes            -
 //	Routes    destination (1)     no             repeats dropped and flagged
 //	Nexthops  nexthop id          yes            -
-//	Rules     position            no             a second dump to compare (2)
+//	Rules     position            no             changes watched (2)
 //	Addrs     position            partly (3)     repeats dropped; removals watched (4)
 //	Neighs    position in chain   no             repeats dropped; removals watched (4)
 //	FDB       position in list    no             repeats dropped; removals watched (4)
@@ -63,15 +63,25 @@
 // destinations. With what ipr adds: in none of 1,000 dumps of each kind,
 // but for the IPv4 routes of note (1).
 //
+// A dump can only go wrong that way when the kernel had to resume it: it
+// fills a datagram (of 32 KiB, or at least about 3 KiB), stops when the
+// next object does not fit, and resumes from there once the datagram has
+// been read. A dump that came whole in one datagram, or whose datagrams
+// but the last had room for one more object, was built without such a
+// resumption and needs no check ([socket.DumpStats]): up to about 30
+// addresses, and up to some hundreds of neighbours or rules, whose
+// dumps end in the same datagram.
+//
 // (1) And by position among the routes to one destination address
 // (differing in prefix length, metric, TOS or type). The one case left
 // undetected: such an IPv4 route can be skipped, unflagged, when another
 // listed before it is removed during the dump (3 dumps in 100 in the
 // churn test with 10 routes per destination; none with one).
 //
-// (2) Rules are few, so a rule dump is followed by a second one, not
-// yielded, and ends in wire.ErrDumpInterrupted unless the kernel sent the
-// same rules in the same order both times.
+// (2) Rules can be alike in every field, so a repeat proves nothing:
+// Rules subscribes to rule notifications for the length of the dump, as
+// in (4), and ends in wire.ErrDumpInterrupted when a rule of the family
+// was added or removed while a dump the kernel resumed ran.
 //
 // (3) Never when filtered by interface ([AddrFilter.Index]), and not for
 // an IPv6 address that is being added or removed, which the kernel counts
@@ -80,15 +90,20 @@
 // (4) An object yielded twice is proof of a race: the second copy is
 // dropped and the dump ends in wire.ErrDumpInterrupted. A skipped object
 // leaves no trace, so these dumps subscribe to the objects' notifications
-// while they run, and a removal notified between the request and the end
-// of the dump (read up to a [Monitor.Sync] barrier) ends it in
-// wire.ErrDumpInterrupted too. This costs a socket per dump (about 50 µs
-// and 35 KB, a fixed cost: nothing per object), and flags a dump during
-// which any object of the kind was removed, as the kernel flags a link
-// dump during which any link changed. Two windows are left:
-// a removal whose notification the kernel has not yet sent when the dump
-// ends (microseconds), and a neighbour table that grows during the dump
-// (the kernel then rehashes every entry to new positions).
+// while they run (on a socket the Handle keeps for that, joining and
+// leaving the groups around each dump: a few microseconds, nothing per
+// object). When the kernel resumed the dump, a removal notified between
+// the request and the end of the dump ends it in wire.ErrDumpInterrupted
+// too; the notifications are read up to a barrier, a request the kernel
+// answers under RTNL, which address, rule and requested neighbour and FDB
+// changes hold while they change and notify. This flags a resumed dump
+// during which any object of the kind was removed, as the kernel flags a
+// link dump during which any link changed. Two windows are left: a
+// removal notified without RTNL (a neighbour entry garbage-collected, an
+// FDB entry aged out) whose notification the kernel has not yet sent
+// when the dump ends (microseconds), and a neighbour table that grows
+// during the dump (the kernel then rehashes every entry to new
+// positions).
 //
 // Changes take typed specifications (such as [AddrSpec]) validated before
 // anything is sent. [Batch] pipelines many changes and reports a result for

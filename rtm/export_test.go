@@ -22,3 +22,14 @@ func IdlePortIDs(h *Handle) []uint32 {
 	}
 	return ids
 }
+
+// IdleWatches returns the sockets of h's idle consistency watches.
+func IdleWatches(h *Handle) []*socket.Conn {
+	h.watches.mu.Lock()
+	defer h.watches.mu.Unlock()
+	var conns []*socket.Conn
+	for _, w := range h.watches.idle {
+		conns = append(conns, w.c)
+	}
+	return conns
+}

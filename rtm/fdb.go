@@ -36,9 +36,10 @@ type FDBFilter struct {
 // in each device's list, newest entry first, and never flags it (the
 // kernel alone was wrong in 3 FDB dumps in 4 under churn). FDB yields an
 // entry at most once and ends in an error matching wire.ErrDumpInterrupted
-// when the kernel sent one twice or when an FDB entry was removed while
-// the dump ran (FDB subscribes to neighbour notifications for the length
-// of the dump; entries aging out count). Without that error, every entry
+// when the kernel sent one twice, or when it had to resume the dump after
+// a full datagram and an FDB entry was removed while it ran (FDB
+// subscribes to neighbour notifications for the length of the dump;
+// entries aging out count). Without that error, every entry
 // present throughout the dump was yielded.
 func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] {
 	return func(yield func(Neigh, error) bool) {
@@ -57,8 +58,9 @@ func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] 
 			}
 		}
 		b.End()
-		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, func(family uint8) bool {
-			return family == unix.AF_BRIDGE
+		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, watchSpec{
+			groups: [2]Group{GroupNeigh}, ngroups: 1,
+			types: [2]uint16{unix.RTM_DELNEIGH, unix.RTM_DELNEIGH}, family: unix.AF_BRIDGE,
 		}, yield)
 	}
 }

@@ -26,30 +26,49 @@ type Handle struct {
 	mu      sync.Mutex
 	open    map[*socket.Conn]struct{}
 	builder sync.Pool
+	watches watchPool
 }
 
 // Option configures [Dial].
 type Option func(*options) error
 
 type options struct {
-	nsName, nsPath string
-	ns             *netns.Handle
-	noStrict       bool
-	noExtAck       bool
-	rcvbuf         int
-	pool           int
+	// openNS opens the namespace an option named; nsKinds has a bit for
+	// each kind of namespace option given. The options hold the opening
+	// code, so that a program that never names a namespace links none of
+	// it (about 28 kB, scripts/binsize.sh).
+	openNS   func() (*netns.Handle, error)
+	nsKinds  uint8
+	noStrict bool
+	noExtAck bool
+	rcvbuf   int
+	pool     int
 }
 
 // WithNetns opens the handle in the named network namespace, as
 // pyroute2's IPRoute(netns="name") does (iproute2's /run/netns names).
 func WithNetns(name string) Option {
-	return func(o *options) error { o.nsName = name; return nil }
+	return func(o *options) error {
+		if name == "" {
+			return nil // an empty name names no namespace
+		}
+		o.nsKinds |= 1
+		o.openNS = func() (*netns.Handle, error) { return netns.Open(name) }
+		return nil
+	}
 }
 
 // WithNetnsPath opens the handle in the network namespace at path, such
 // as /proc/PID/ns/net.
 func WithNetnsPath(path string) Option {
-	return func(o *options) error { o.nsPath = path; return nil }
+	return func(o *options) error {
+		if path == "" {
+			return nil
+		}
+		o.nsKinds |= 2
+		o.openNS = func() (*netns.Handle, error) { return netns.OpenPath(path) }
+		return nil
+	}
 }
 
 // WithNetnsHandle opens the handle in the namespace h refers to. The
@@ -59,7 +78,10 @@ func WithNetnsHandle(h *netns.Handle) Option {
 		if h == nil {
 			return errors.New("rtm: WithNetnsHandle(nil)")
 		}
-		o.ns = h
+		o.nsKinds |= 4
+		o.openNS = func() (*netns.Handle, error) {
+			return netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.Fd()))
+		}
 		return nil
 	}
 }
@@ -115,14 +137,10 @@ func Dial(opts ...Option) (*Handle, error) {
 	h := &Handle{idle: make(chan *socket.Conn, o.pool), open: map[*socket.Conn]struct{}{}}
 	var err error
 	switch {
-	case o.nsName != "" && o.nsPath != "", o.ns != nil && (o.nsName != "" || o.nsPath != ""):
+	case o.nsKinds&(o.nsKinds-1) != 0:
 		return nil, errors.New("rtm: more than one network namespace option")
-	case o.nsName != "":
-		h.ns, err = netns.Open(o.nsName)
-	case o.nsPath != "":
-		h.ns, err = netns.OpenPath(o.nsPath)
-	case o.ns != nil:
-		h.ns, err = netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", o.ns.Fd()))
+	case o.openNS != nil:
+		h.ns, err = o.openNS()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
@@ -288,12 +306,34 @@ func opError(op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	var e *wire.Error
-	if errors.As(err, &e) && e.Op == "" {
+	if e := asWireError(err); e != nil && e.Op == "" {
 		e.Op = "rtm: " + op
 		return err
 	}
 	return fmt.Errorf("rtm: %s: %w", op, err)
+}
+
+// asWireError returns the first *wire.Error in err's tree, as errors.As
+// finds it, without the reflection errors.As links into every program.
+func asWireError(err error) *wire.Error {
+	for err != nil {
+		switch e := err.(type) {
+		case *wire.Error:
+			return e
+		case interface{ Unwrap() error }:
+			err = e.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, err := range e.Unwrap() {
+				if w := asWireError(err); w != nil {
+					return w
+				}
+			}
+			return nil
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // dump streams the replies to the dump request built in b.
@@ -304,6 +344,12 @@ func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2
 // dumpPeek is dump, with the socket checking each datagram's size first
 // when peek is set: for dumps whose messages may exceed the buffer.
 func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek bool) iter.Seq2[wire.Message, error] {
+	return h.dumpStats(ctx, op, b, peek, nil)
+}
+
+// dumpStats is dumpPeek, storing in *st, when st is not nil, how the
+// kernel split a dump that ran to its end into datagrams.
+func (h *Handle) dumpStats(ctx context.Context, op string, b *wire.Builder, peek bool, st *socket.DumpStats) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
 		defer h.builder.Put(b)
 		if err := b.Err(); err != nil {
@@ -324,6 +370,9 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 		// A panic in the caller's loop body unwinds through yield and
 		// skips put: the socket, mid-dump, is closed.
 		streamDump(ctx, op, c, b.Bytes(), yield)
+		if st != nil {
+			*st = c.LastDump()
+		}
 		h.put(&c)
 	}
 }

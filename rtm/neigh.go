@@ -297,9 +297,10 @@ type NeighFilter struct {
 // Under concurrent changes: the kernel resumes a neighbour dump at a
 // position in a hash chain and never flags it, so Neighs yields a
 // neighbour at most once and ends in an error matching
-// wire.ErrDumpInterrupted when the kernel sent one twice or when a
-// neighbour of the family was removed while the dump ran (Neighs
-// subscribes to neighbour notifications for the length of the dump).
+// wire.ErrDumpInterrupted when the kernel sent one twice, or when it had
+// to resume the dump after a full datagram and a neighbour of the family
+// was removed while it ran (Neighs subscribes to neighbour notifications
+// for the length of the dump).
 // Without that error, every neighbour present throughout the dump was
 // yielded. A neighbour table that grows during the dump (the kernel
 // doubles its hash) can still make it skip an entry unflagged.
@@ -331,32 +332,26 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
 			return f == nil || f.State == 0 || n.State()&f.State != 0
-		}, (*dupSet).neighSeen, func(family uint8) bool {
-			if f != nil && f.Family != 0 {
-				return family == f.Family
-			}
-			return family != unix.AF_BRIDGE
-		}, yield)
+		}, (*dupSet).neighSeen, neighWatch(f), yield)
 	}
 }
 
 // streamNeighs runs the dump in b and yields the neighbours keep accepts,
 // each once: an entry whose identity (told by seen, a dupSet method) came
 // before is left out and the dump ends in wire.ErrDumpInterrupted, as it
-// does when an entry of a family that removals accepts was removed while
-// the dump ran (see removalWatch).
-func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, removals func(family uint8) bool, yield func(Neigh, error) bool) {
-	watch, err := h.watchRemovals([]Group{GroupNeigh}, unix.RTM_DELNEIGH, removals)
+// does when spec's watch saw a removal that may have made it skip an entry
+// (see watch).
+func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, spec watchSpec, yield func(Neigh, error) bool) {
+	watch, err := h.startWatch(ctx, spec)
 	if err != nil {
 		h.builder.Put(b)
 		yield(Neigh{}, watchErr(op, err))
 		return
 	}
 	defer watch.close()
-	var idx nla.Index
 	set := getDupSet()
 	defer putDupSet(set)
-	for m, err := range h.dump(ctx, op, b) {
+	for m, err := range h.dumpStats(ctx, op, b, false, &watch.stats) {
 		if err != nil {
 			yield(Neigh{}, err)
 			return
@@ -364,7 +359,7 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 		if m.Header.Type != unix.RTM_NEWNEIGH {
 			continue
 		}
-		n, err := newNeigh(m.Data, &idx)
+		n, err := newNeigh(m.Data, &watch.idx)
 		if err != nil {
 			yield(Neigh{}, err)
 			return
@@ -380,13 +375,19 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 		yield(Neigh{}, err)
 		return
 	}
-	removed, err := watch.removed(ctx)
-	if err == nil && removed {
-		err = removedErr(op)
+	if err := watch.err(ctx, op); err != nil {
+		yield(Neigh{}, err)
 	}
-	if err != nil {
-		yield(Neigh{}, opError(op, err))
+}
+
+// neighWatch is what a neighbour dump with filter f watches: removals of
+// neighbours of its family (of every family but the FDB's without one).
+func neighWatch(f *NeighFilter) watchSpec {
+	spec := watchSpec{groups: [2]Group{GroupNeigh}, ngroups: 1, types: [2]uint16{unix.RTM_DELNEIGH, unix.RTM_DELNEIGH}, notBridge: true}
+	if f != nil && f.Family != 0 {
+		spec.family, spec.notBridge = f.Family, false
 	}
+	return spec
 }
 
 // NeighSpec describes an ARP or NDP entry to add, replace, change or

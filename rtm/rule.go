@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"iter"
 	"net/netip"
 
@@ -325,32 +324,49 @@ func (f *RuleFilter) keep(r Rule) bool {
 // f is nil). Each Rule is valid until the next iteration; iterating
 // allocates nothing per rule.
 //
-// The kernel neither flags a rule dump that raced with a change nor
-// resumes it where it left off (it counts positions), so a rule dump
-// could repeat or skip a rule unnoticed. Rules therefore dumps the rules
-// a second time, without yielding them, once the caller has iterated to
-// the end, and ends with wire.ErrDumpInterrupted unless the kernel sent
-// the same rules in the same order both times: a rule dump costs two.
+// Under concurrent changes: the kernel neither flags a rule dump that
+// raced with a change nor resumes it where it left off (it counts
+// positions), so a rule dump could repeat or skip a rule unnoticed. Rules
+// therefore subscribes to rule notifications for the length of the dump
+// and, when the dump spanned several datagrams, ends with an error
+// matching wire.ErrDumpInterrupted if a rule of the family was added or
+// removed meanwhile. Without that error, every rule present throughout
+// the dump was yielded once.
 func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error] {
 	return func(yield func(Rule, error) bool) {
-		var family uint8
+		spec := watchSpec{groups: [2]Group{GroupIPv4Rule, GroupIPv6Rule}, ngroups: 2,
+			types: [2]uint16{unix.RTM_NEWRULE, unix.RTM_DELRULE}}
+		b := h.newBuilder()
+		b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
+		hdr := b.Fixed(sizeofFibRuleHdr)
 		if f != nil {
-			family = f.Family
+			if hdr != nil {
+				hdr[0] = f.Family
+			}
+			spec.family = f.Family
+			switch f.Family {
+			case unix.AF_INET:
+				spec.ngroups = 1
+			case unix.AF_INET6:
+				spec.groups[0], spec.ngroups = GroupIPv6Rule, 1
+			}
 		}
-		seed := maphash.MakeSeed()
-		first, done, err := h.ruleDump(ctx, family, seed, func(r Rule) bool {
+		b.End()
+		watch, err := h.startWatch(ctx, spec)
+		if err != nil {
+			h.builder.Put(b)
+			yield(Rule{}, watchErr("rule dump", err))
+			return
+		}
+		defer watch.close()
+		done, err := h.ruleDump(ctx, b, watch, func(r Rule) bool {
 			return !f.keep(r) || yield(r, nil)
 		})
 		if !done {
 			return
 		}
-		if err != nil {
-			yield(Rule{}, err)
-			return
-		}
-		second, _, err := h.ruleDump(ctx, family, seed, func(Rule) bool { return true })
-		if err == nil && second != first {
-			err = fmt.Errorf("rtm: rule dump: the rules changed while they were read: %w", wire.ErrDumpInterrupted)
+		if err == nil {
+			err = watch.err(ctx, "rule dump")
 		}
 		if err != nil {
 			yield(Rule{}, err)
@@ -358,38 +374,26 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 	}
 }
 
-// ruleDump dumps the rules of family, passing each to each, and returns a
-// hash of the rules' bytes in the order the kernel sent them. done is
-// false when each stopped the dump.
-func (h *Handle) ruleDump(ctx context.Context, family uint8, seed maphash.Seed, each func(Rule) bool) (sum uint64, done bool, err error) {
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
-	if hdr := b.Fixed(sizeofFibRuleHdr); hdr != nil {
-		hdr[0] = family
-	}
-	b.End()
-	var (
-		idx nla.Index
-		hs  maphash.Hash
-	)
-	hs.SetSeed(seed)
-	for m, err := range h.dump(ctx, "rule dump", b) {
+// ruleDump runs the rule dump in b, passing each rule to each, and tells
+// w how the kernel delivered it. done is false when each stopped the
+// dump.
+func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, w *watch, each func(Rule) bool) (done bool, err error) {
+	for m, err := range h.dumpStats(ctx, "rule dump", b, false, &w.stats) {
 		if err != nil {
-			return 0, true, err
+			return true, err
 		}
 		if m.Header.Type != unix.RTM_NEWRULE {
 			continue
 		}
-		r, err := newRule(m.Data, &idx)
+		r, err := newRule(m.Data, &w.idx)
 		if err != nil {
-			return 0, true, err
+			return true, err
 		}
-		writeField(&hs, m.Data)
 		if !each(r) {
-			return 0, false, nil
+			return false, nil
 		}
 	}
-	return hs.Sum64(), true, nil
+	return true, nil
 }
 
 // RuleSpec describes a policy rule to add or delete ("ip rule add from

@@ -115,3 +115,24 @@ func BenchmarkDumpRoutes(b *testing.B) {
 	// The main table also holds the prefix route of 192.0.2.1/24.
 	benchDump(b, c, req.Bytes(), unix.RTM_NEWROUTE, routes+1, "route")
 }
+
+// BenchmarkWatchCycle is what a dump that watches notifications adds
+// when the kernel sent it in one datagram: joining a group before the
+// request, leaving it after, and emptying the queue without waiting.
+func BenchmarkWatchCycle(b *testing.B) {
+	c, _ := benchConn(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := c.JoinGroup(unix.RTNLGRP_IPV4_IFADDR); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.LeaveGroup(unix.RTNLGRP_IPV4_IFADDR); err != nil {
+			b.Fatal(err)
+		}
+		if _, ok, err := c.TryRecv(ctx); ok || err != nil {
+			b.Fatal(ok, err)
+		}
+	}
+}

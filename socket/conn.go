@@ -111,6 +111,8 @@ type Conn struct {
 	// the next request empty the queue first, without waiting (see drain).
 	dirty       bool
 	unsolicited bool
+	// lastDump describes the latest dump that ran to its end.
+	lastDump DumpStats
 
 	// The recvmsg arguments live here, so that receiving allocates
 	// nothing; recvFn is the method value passed to the poller.
@@ -130,6 +132,20 @@ type Conn struct {
 	sendBuf []byte
 	serr    error
 	to      unix.RawSockaddrNetlink
+
+	// gmu guards the arguments of group membership changes, which may
+	// run during an exchange; groupFn is the method value passed to the
+	// poller, so that joining and leaving allocate nothing.
+	gmu     sync.Mutex
+	groupFn func(fd uintptr)
+	gopt    int
+	group   uint32
+	gerr    error
+
+	// tryFn is the method value tryRecv passes to the poller; empty is
+	// its result.
+	tryFn func(fd uintptr) bool
+	empty bool
 
 	foreign, stale, overruns atomic.Uint64
 
@@ -172,23 +188,28 @@ func Dial(protocol int, cfg *Config) (*Conn, error) {
 }
 
 func newConn(fd, protocol int, cfg Config) (*Conn, error) {
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		return nil, fmt.Errorf("socket: bind: %w", err)
+	// Raw system calls on a netlink address: unix.Bind and
+	// unix.Getsockname would link every address family's conversion
+	// into every program.
+	sa := unix.RawSockaddrNetlink{Family: unix.AF_NETLINK}
+	if _, _, e := unix.RawSyscall(unix.SYS_BIND, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unix.SizeofSockaddrNetlink); e != 0 {
+		return nil, fmt.Errorf("socket: bind: %w", e)
 	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		return nil, fmt.Errorf("socket: getsockname: %w", err)
+	n := uint32(unix.SizeofSockaddrNetlink)
+	if _, _, e := unix.RawSyscall(unix.SYS_GETSOCKNAME, uintptr(fd), uintptr(unsafe.Pointer(&sa)), uintptr(unsafe.Pointer(&n))); e != 0 {
+		return nil, fmt.Errorf("socket: getsockname: %w", e)
 	}
-	nl, ok := sa.(*unix.SockaddrNetlink)
-	if !ok {
-		return nil, fmt.Errorf("socket: getsockname returned %T", sa)
+	if sa.Family != unix.AF_NETLINK || n < unix.SizeofSockaddrNetlink {
+		return nil, fmt.Errorf("socket: getsockname returned family %d", sa.Family)
 	}
-	c := &Conn{protocol: protocol, pid: nl.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize),
+	c := &Conn{protocol: protocol, pid: sa.Pid, cfg: cfg, buf: make([]byte, DefaultBufferSize),
 		lock: make(chan struct{}, 1), done: make(chan struct{})}
 	c.to.Family = unix.AF_NETLINK // port 0, groups 0: the kernel
 	c.seq.Store(1)
 	c.recvFn = c.recvmsg
 	c.sendFn = c.sendto
+	c.groupFn = c.setGroup
+	c.tryFn = c.recvmsgNoWait
 
 	bools := []struct {
 		on  bool
@@ -279,22 +300,36 @@ func (c *Conn) control(f func(fd int) error) error {
 
 // JoinGroup subscribes the socket to multicast group g.
 func (c *Conn) JoinGroup(g uint32) error {
-	return c.control(func(fd int) error {
-		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_ADD_MEMBERSHIP, int(g)); err != nil {
-			return fmt.Errorf("socket: join group %d: %w", g, err)
-		}
-		return nil
-	})
+	if err := c.membership(unix.NETLINK_ADD_MEMBERSHIP, g); err != nil {
+		return fmt.Errorf("socket: join group %d: %w", g, err)
+	}
+	return nil
 }
 
 // LeaveGroup unsubscribes the socket from multicast group g.
 func (c *Conn) LeaveGroup(g uint32) error {
-	return c.control(func(fd int) error {
-		if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_DROP_MEMBERSHIP, int(g)); err != nil {
-			return fmt.Errorf("socket: leave group %d: %w", g, err)
-		}
-		return nil
-	})
+	if err := c.membership(unix.NETLINK_DROP_MEMBERSHIP, g); err != nil {
+		return fmt.Errorf("socket: leave group %d: %w", g, err)
+	}
+	return nil
+}
+
+// membership joins or leaves group g (opt is NETLINK_ADD_MEMBERSHIP or
+// NETLINK_DROP_MEMBERSHIP) without allocating: a dump that watches
+// notifications does both each time.
+func (c *Conn) membership(opt int, g uint32) error {
+	c.gmu.Lock()
+	defer c.gmu.Unlock()
+	c.gopt, c.group, c.gerr = opt, g, nil
+	if err := c.rc.Control(c.groupFn); err != nil {
+		return c.closedErr(err)
+	}
+	return c.gerr
+}
+
+// setGroup is the poller callback of membership.
+func (c *Conn) setGroup(fd uintptr) {
+	c.gerr = unix.SetsockoptInt(int(fd), unix.SOL_NETLINK, c.gopt, int(c.group))
 }
 
 // SetOption turns a SOL_NETLINK boolean option, such as
@@ -396,13 +431,22 @@ func (c *Conn) begin(ctx context.Context) (stop func() bool, err error) {
 	if ctx.Done() == nil {
 		return nil, nil
 	}
-	return context.AfterFunc(ctx, func() {
-		c.dl.Lock()
-		if c.gen == gen {
-			c.file.SetDeadline(time.Unix(1, 0))
+	// A goroutine rather than context.AfterFunc, which costs as much per
+	// exchange but links the cancelCtx machinery into every program:
+	// about 20 kB (scripts/binsize.sh).
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			c.dl.Lock()
+			if c.gen == gen {
+				c.file.SetDeadline(time.Unix(1, 0))
+			}
+			c.dl.Unlock()
+		case <-quit:
 		}
-		c.dl.Unlock()
-	}), nil
+	}()
+	return func() bool { close(quit); return true }, nil
 }
 
 func (c *Conn) end(ctx context.Context, stop func() bool) {
@@ -576,17 +620,10 @@ func (c *Conn) received() (d Datagram, again bool, err error) {
 func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
 	for {
 		c.flags = unix.MSG_TRUNC | unix.MSG_DONTWAIT
-		empty := false
-		err := c.rc.Read(func(fd uintptr) bool {
-			if !c.recvmsg(fd) {
-				empty = true // EAGAIN: nothing queued; do not wait
-			}
-			return true
-		})
-		if err != nil {
+		if err := c.rc.Read(c.tryFn); err != nil {
 			return Datagram{}, false, err
 		}
-		if empty {
+		if c.empty {
 			return Datagram{}, false, nil
 		}
 		d, again, err := c.received()
@@ -594,6 +631,13 @@ func (c *Conn) tryRecv() (d Datagram, ok bool, err error) {
 			return d, err == nil, err
 		}
 	}
+}
+
+// recvmsgNoWait is the poller callback of tryRecv: it never asks the
+// poller to wait, and sets c.empty when nothing was queued (EAGAIN).
+func (c *Conn) recvmsgNoWait(fd uintptr) bool {
+	c.empty = !c.recvmsg(fd)
+	return true
 }
 
 // nsid extracts the NETLINK_LISTEN_ALL_NSID control message, if any.
@@ -627,4 +671,20 @@ func (c *Conn) Recv(ctx context.Context) (Datagram, error) {
 	defer c.end(ctx, stop)
 	d, err := c.recv()
 	return d, c.ctxErr(ctx, err)
+}
+
+// TryRecv returns the next datagram already queued on the socket, without
+// waiting for one: ok is false when the queue is empty. Like [Conn.Recv],
+// it returns [ErrOverrun] once for each overrun. It waits only while
+// another exchange holds the socket, until ctx is done.
+func (c *Conn) TryRecv(ctx context.Context) (d Datagram, ok bool, err error) {
+	if err := c.acquire(ctx); err != nil {
+		return Datagram{}, false, err
+	}
+	defer c.release()
+	d, ok, err = c.tryRecv()
+	if err != nil {
+		return Datagram{}, false, c.closedErr(err)
+	}
+	return d, ok, nil
 }

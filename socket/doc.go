@@ -18,7 +18,11 @@
 // replies of a dump as an iterator, and [Conn.Batch] pipelines many
 // requests in as few sendmsg calls as the socket buffers allow and reports
 // a result for each. [Conn.Recv] reads multicast notifications after
-// [Conn.JoinGroup].
+// [Conn.JoinGroup], and [Conn.TryRecv] whatever is queued, without
+// waiting. After a dump, [Conn.LastDump] tells into how many datagrams the
+// kernel split it and whether it may have resumed it after a full one
+// ([DumpStats]): only such a dump can have skipped an object that a
+// concurrent change moved.
 //
 // Failure modes are distinct errors: [ErrOverrun] when the kernel dropped
 // messages because the receive queue was full (the socket stays usable),

@@ -33,8 +33,10 @@ func stamp(b []byte, seq uint32, flags uint16) {
 // rejected attribute in req when the kernel did not echo it.
 func (c *Conn) kernelErr(ack wire.Ack, req []byte) error {
 	err := ack.Err(c.cfg.FixedLen)
-	var e *wire.Error
-	if errors.As(err, &e) && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
+	// Ack.Err returns a bare *wire.Error: a type assertion, not
+	// errors.As, whose reflection every program would carry.
+	e, ok := err.(*wire.Error)
+	if ok && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
 		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
 			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
 		}
@@ -66,9 +68,9 @@ func (c *Conn) warn(ack wire.Ack) {
 func (c *Conn) drain() error {
 	for c.dirty || c.unsolicited {
 		d, ok, err := c.tryRecv()
-		var te *TruncatedError
+		_, truncated := err.(*TruncatedError)
 		switch {
-		case err == ErrOverrun || errors.As(err, &te):
+		case err == ErrOverrun || truncated:
 			continue // discarding anyway
 		case err != nil:
 			return err
@@ -289,12 +291,16 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 		defer c.finish(ctx, stop)
 		// Leaving before DONE leaves replies in flight: c.dirty stays set.
 		interrupted := false
+		c.lastDump = DumpStats{}
+		var parts DumpStats // this dump's datagrams so far
+		last := 0           // the size of the latest of them
 		for {
 			d, err := c.recv()
 			if err != nil {
 				yield(wire.Message{}, c.ctxErr(ctx, err))
 				return
 			}
+			counted := false
 			for rest := d.Data; len(rest) > 0; {
 				m, next, ok, err := wire.Next(rest)
 				if err != nil {
@@ -312,9 +318,18 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
 					interrupted = true
 				}
+				if !counted {
+					// The first of the dump's messages in this
+					// datagram: the one before was not the last.
+					counted = true
+					parts.Datagrams++
+					parts.Fullest = max(parts.Fullest, last)
+					last = len(d.Data)
+				}
 				switch m.Header.Type {
 				case unix.NLMSG_DONE, unix.NLMSG_ERROR:
 					c.dirty = false
+					c.lastDump = parts
 					ack, err := wire.DecodeAck(m)
 					if err == nil && ack.Errno != 0 {
 						err = c.kernelErr(ack, req)
@@ -339,6 +354,47 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 		}
 	}
 }
+
+// DumpStats tells how the kernel delivered a dump: into how many
+// datagrams it split it. The kernel builds a dump one datagram at a time,
+// each when the previous one has been read, and resumes it where it
+// stopped; some dumps resume at a position in a list, and an object
+// removed meanwhile then makes them skip another one. A dump that the
+// kernel did not have to resume cannot have skipped anything that way.
+type DumpStats struct {
+	// Datagrams is how many datagrams carried the dump's messages, its
+	// NLMSG_DONE included.
+	Datagrams int
+	// Fullest is the size in bytes of the largest of those datagrams but
+	// the last (0 for a dump that came in one datagram).
+	Fullest int
+}
+
+// minDumpRoom is the least room, in bytes, the kernel gives a dump
+// datagram: NLMSG_GOODSIZE, a 4 KiB page less its skb_shared_info (at
+// most 768 bytes, with CONFIG_MAX_SKB_FRAGS at its maximum of 45). It
+// gives more once the socket has received with a larger buffer, up to
+// 32 KiB.
+const minDumpRoom = 4096 - 768
+
+// Resumed reports whether the kernel may have stopped the dump because
+// a datagram was full, and resumed it in the next one, given that none of
+// the dump's messages is longer than maxMsg bytes. The kernel's dump
+// functions stop a datagram only when the next message does not fit, or
+// at the end of the dump, after which the next call (when the
+// NLMSG_DONE comes apart, as for dumps over every family) finds nothing
+// left. So a dump whose datagrams but the last all had room for one more
+// message was never resumed midway; one that came in a single datagram,
+// its NLMSG_DONE included, never was, whatever its size.
+func (s DumpStats) Resumed(maxMsg int) bool {
+	return s.Datagrams > 1 && s.Fullest+maxMsg > minDumpRoom
+}
+
+// LastDump returns the DumpStats of the latest [Conn.Dump] on c that ran
+// to its end (its NLMSG_DONE or error); the zero DumpStats while a dump
+// runs or after one was left early. Call it while no other exchange can
+// run on c, after the loop over the dump.
+func (c *Conn) LastDump() DumpStats { return c.lastDump }
 
 // settle marks the dump abandoned at seq as finished if its end is among
 // the messages in b, the unread rest of a datagram: then nothing is left

@@ -96,8 +96,8 @@ func Messages(b []byte) iter.Seq2[Message, error] {
 		for {
 			m, next, ok, err := Next(rest)
 			if err != nil {
-				var fe *FrameError
-				if errors.As(err, &fe) {
+				// Next returns a bare *FrameError.
+				if fe, ok := err.(*FrameError); ok {
 					fe.Offset = len(b) - len(rest)
 				}
 				yield(Message{}, err)

@@ -1331,6 +1331,9 @@ func (tx *Tx) Review() Review {
 // planned, as Commit plans, against the database once it has caught up
 // with every change the kernel made until now.
 func (tx *Tx) Plan(ctx context.Context) ([]Step, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
 	ops, refs, _, err := tx.take(false)
 	if err != nil {
 		return nil, err
@@ -1387,6 +1390,9 @@ func (p *planner) stepAt(i int) Step {
 // In SnapshotMode, Commit plans against the database and applies
 // nothing.
 func (tx *Tx) Commit(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	if tx.mode == Direct {
 		tx.mu.Lock()
 		err := tx.err

@@ -236,6 +236,9 @@ func (db *DB) Err() error {
 // error if ctx ends first, and the reader's error if the database stops
 // following the kernel.
 func (db *DB) Wait(ctx context.Context, cond func(*Snapshot) bool) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	for {
 		db.mu.Lock()
 		if db.changed == nil {
@@ -486,6 +489,10 @@ type barrier struct {
 	done chan struct{}
 }
 
+// errNilContext is returned, before anything is done, by every call given
+// a nil context.
+var errNilContext = errors.New("ipdb: nil context")
+
 // Sync returns once the database has applied every notification the
 // kernel had queued when Sync was called: the effects of changes already
 // acknowledged to whoever made them, such as an ip command that has
@@ -493,6 +500,9 @@ type barrier struct {
 // taken afterwards shows them. Sync returns at once if the database has
 // stopped following the kernel (see Err).
 func (db *DB) Sync(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	if err := db.barrier(ctx); err != nil {
 		return fmt.Errorf("ipdb: waiting for the database to catch up: %w", err)
 	}
@@ -514,6 +524,9 @@ func (db *DB) catchUp(ctx context.Context) error {
 // kernel queued before the call, or at once if the database stopped
 // following the kernel. Its errors are the monitor's or ctx's, bare.
 func (db *DB) barrier(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	db.mu.Lock()
 	if db.err != nil || db.closed.Load() {
 		db.mu.Unlock()
@@ -853,6 +866,9 @@ func diffRoutes(before []Event, after [][]byte) []Event {
 // Resync returns an error matching [ErrInconsistent] and the database
 // keeps its previous state.
 func (db *DB) Resync(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
+	}
 	if db.closed.Load() {
 		return ErrClosed
 	}

@@ -279,6 +279,14 @@ func TestCallbacks(t *testing.T) {
 func TestCloseLeavesNothing(t *testing.T) {
 	h, ns := setup(t)
 	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
+	// The handle's own sockets, pooled for its later calls (one for
+	// dumps, one that watches them), open on its first dump: not the
+	// database's.
+	for _, err := range h.Addrs(context.Background(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	goroutines, fds := runtime.NumGoroutine(), countFDs(t)
 	for i := 0; i < 3; i++ {
 		db, err := Open(context.Background(), h)
