@@ -44,7 +44,7 @@ func (l Link) Clone() Link { return Link{b: bytes.Clone(l.b)} }
 // Bytes returns the message payload l views.
 func (l Link) Bytes() []byte { return l.b }
 
-// Attrs returns the attribute chain.
+// Chain returns the attribute chain.
 func (l Link) Chain() nla.Chain { return nla.Chain(l.hdr()[unix.SizeofIfInfomsg:]) }
 
 func (l Link) get(t uint16) (nla.Attr, bool) {
@@ -457,10 +457,6 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 	}
 }
 
-// ErrNotFound is matched by errors.Is when a lookup finds no object. It is
-// the kernel's ENODEV for links, so errors.Is(err, unix.ENODEV) holds too.
-var ErrNotFound = errors.New("rtm: not found")
-
 // LinkByName gets one link by name with a single request (no dump).
 func (h *Handle) LinkByName(ctx context.Context, name string) (Link, error) {
 	if err := checkName(name); err != nil {
@@ -495,19 +491,11 @@ func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
 		l, err = newLink(bytes.Clone(m.Data), nil)
 		return err
 	})
-	if errors.Is(err, unix.ENODEV) {
-		return Link{}, &notFoundError{err}
+	if err != nil {
+		return Link{}, notFound(err, unix.ENODEV)
 	}
-	return l, err
+	return l, nil
 }
-
-// notFoundError marks a kernel "no such object" error as ErrNotFound while
-// keeping the errno.
-type notFoundError struct{ err error }
-
-func (e *notFoundError) Error() string        { return e.err.Error() }
-func (e *notFoundError) Unwrap() error        { return e.err }
-func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.
 func checkName(name string) error {

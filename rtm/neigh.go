@@ -587,10 +587,10 @@ func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neig
 		n, err = newNeigh(bytes.Clone(m.Data), nil)
 		return err
 	})
-	if errors.Is(err, unix.ENOENT) {
-		return Neigh{}, &notFoundError{err}
+	if err != nil {
+		return Neigh{}, notFound(err, unix.ENOENT)
 	}
-	return n, err
+	return n, nil
 }
 
 // hdr returns the message for reading its fixed header: a zeroed header

@@ -332,10 +332,10 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 		n, err = newNexthop(bytes.Clone(m.Data), nil)
 		return err
 	})
-	if errors.Is(err, unix.ENOENT) {
-		return Nexthop{}, &notFoundError{err}
+	if err != nil {
+		return Nexthop{}, notFound(err, unix.ENOENT)
 	}
-	return n, err
+	return n, nil
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single

@@ -285,9 +285,17 @@ func (r Route) CacheInfo() []byte {
 	return a.Data
 }
 
-// NextHop is one hop of a multipath route (struct rtnexthop and its
-// attributes).
-type NextHop struct {
+// NextHop is the former name of [RouteHop].
+//
+// Deprecated: use RouteHop; the name differed from [Nexthop], the
+// nexthop object, by one capital letter.
+type NextHop = RouteHop
+
+// RouteHop is one hop of a multipath route (struct rtnexthop and its
+// attributes, iproute2's "nexthop via ... dev ... weight ..."), as
+// [Route.NextHops] yields it. It is not a nexthop object ([Nexthop], "ip
+// nexthop"), which routes refer to by id ([Route.NHID]).
+type RouteHop struct {
 	Gateway netip.Addr
 	Index   int32
 	// Weight is the hop's relative weight, 1 to 256: iproute2's
@@ -301,8 +309,8 @@ type NextHop struct {
 
 // NextHops yields the hops of a multipath route (RTA_MULTIPATH); a route
 // with a single next hop yields nothing.
-func (r Route) NextHops() iter.Seq[NextHop] {
-	return func(yield func(NextHop) bool) {
+func (r Route) NextHops() iter.Seq[RouteHop] {
+	return func(yield func(RouteHop) bool) {
 		a, ok := r.get(unix.RTA_MULTIPATH)
 		if !ok {
 			return
@@ -312,7 +320,7 @@ func (r Route) NextHops() iter.Seq[NextHop] {
 			if n < unix.SizeofRtNexthop || n > len(b) {
 				return
 			}
-			nh := NextHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
+			nh := RouteHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
 			attrs := nla.Chain(b[unix.SizeofRtNexthop:n])
 			if g, ok := attrs.Get(unix.RTA_GATEWAY); ok {
 				nh.Gateway, _ = g.Addr()

@@ -48,7 +48,7 @@ type RouteSpec struct {
 	Metrics RouteMetrics
 	// NextHops make a multipath route; Gateway and OutIndex must then be
 	// zero.
-	NextHops []NextHopSpec
+	NextHops []RouteHopSpec
 	// NHID uses a nexthop object instead of Gateway/OutIndex/NextHops.
 	NHID uint32
 	// MPLSEncap pushes these labels (lightweight tunnel encapsulation).
@@ -65,8 +65,15 @@ type RouteSpec struct {
 	mpls      bool
 }
 
-// NextHopSpec is one hop of a multipath route.
-type NextHopSpec struct {
+// NextHopSpec is the former name of [RouteHopSpec].
+//
+// Deprecated: use RouteHopSpec; the name differed from [NexthopSpec], the
+// nexthop object's spec, by one capital letter.
+type NextHopSpec = RouteHopSpec
+
+// RouteHopSpec is one hop of a multipath route ([RouteSpec.NextHops]); a
+// nexthop object is described by [NexthopSpec] instead.
+type RouteHopSpec struct {
 	Gateway  netip.Addr
 	OutIndex int32
 	// Weight is 1 to 256 (0 means 1), iproute2's "weight": the kernel
@@ -286,7 +293,7 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 
 // encodeMultipath writes RTA_MULTIPATH: an array of struct rtnexthop, each
 // followed by its own attributes.
-func encodeMultipath(b *wire.Builder, fam uint8, hops []NextHopSpec) {
+func encodeMultipath(b *wire.Builder, fam uint8, hops []RouteHopSpec) {
 	n := b.BeginNest(unix.RTA_MULTIPATH)
 	for _, nh := range hops {
 		start := b.Len()
@@ -475,7 +482,7 @@ func (h *Handle) RouteFlush(ctx context.Context, f *RouteFilter) (int, error) {
 // RouteAddNextHop adds one hop to the multipath route with s's key (or
 // turns a single-hop route into a multipath one), by replacing the route
 // with its hops plus nh: pyroute2 IPDB's add_nh.
-func (h *Handle) RouteAddNextHop(ctx context.Context, s RouteSpec, nh NextHopSpec) error {
+func (h *Handle) RouteAddNextHop(ctx context.Context, s RouteSpec, nh RouteHopSpec) error {
 	cur, err := h.routeHops(ctx, &s)
 	if err != nil {
 		return err
@@ -512,13 +519,13 @@ func (h *Handle) RouteDelNextHop(ctx context.Context, s RouteSpec, gw netip.Addr
 
 // routeHops returns the hops of the route matching s's destination, table,
 // priority and TOS, and fills s's other key fields from it.
-func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]NextHopSpec, error) {
+func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]RouteHopSpec, error) {
 	table := s.Table
 	if table == 0 {
 		table = unix.RT_TABLE_MAIN
 	}
 	f := &RouteFilter{Family: s.family(), Table: table}
-	var hops []NextHopSpec
+	var hops []RouteHopSpec
 	found := false
 	for r, err := range h.Routes(ctx, f) {
 		if err != nil {
@@ -532,10 +539,10 @@ func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]NextHopSpec, er
 			s.Protocol = r.Protocol()
 		}
 		for nh := range r.NextHops() {
-			hops = append(hops, NextHopSpec{Gateway: nh.Gateway, OutIndex: nh.Index, Weight: nh.Weight, Flags: nh.Flags})
+			hops = append(hops, RouteHopSpec{Gateway: nh.Gateway, OutIndex: nh.Index, Weight: nh.Weight, Flags: nh.Flags})
 		}
 		if len(hops) == 0 && (r.Gateway().IsValid() || r.OutIndex() != 0) {
-			hops = append(hops, NextHopSpec{Gateway: r.Gateway(), OutIndex: r.OutIndex(), Weight: 1})
+			hops = append(hops, RouteHopSpec{Gateway: r.Gateway(), OutIndex: r.OutIndex(), Weight: 1})
 		}
 		break
 	}
