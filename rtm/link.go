@@ -17,21 +17,12 @@ import (
 // yielded by a dump aliases the receive buffer and is valid only until the
 // next iteration; [Link.Clone] detaches one to keep. Accessors of absent
 // attributes return zero values; [Link.Get] tells absent from zero.
-type Link struct {
-	b   []byte // struct ifinfomsg, then attributes
-	idx *nla.Index
-}
+type Link struct{ view[ifinfomsg] }
 
 // newLink wraps a message payload, rejecting one too short for its header.
 func newLink(data []byte, idx *nla.Index) (Link, error) {
-	if len(data) < unix.SizeofIfInfomsg {
-		return Link{}, fmt.Errorf("rtm: link message of %d bytes", len(data))
-	}
-	l := Link{b: data, idx: idx}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[unix.SizeofIfInfomsg:]))
-	}
-	return l, nil
+	v, err := wrap[ifinfomsg]("link", data, idx)
+	return Link{v}, err
 }
 
 // LinkFromBytes returns the Link in a message payload (the bytes after
@@ -39,56 +30,7 @@ func newLink(data []byte, idx *nla.Index) (Link, error) {
 func LinkFromBytes(b []byte) (Link, error) { return newLink(b, nil) }
 
 // Clone returns a copy of l that owns its bytes and stays valid.
-func (l Link) Clone() Link { return Link{b: bytes.Clone(l.b)} }
-
-// Bytes returns the message payload l views.
-func (l Link) Bytes() []byte { return l.b }
-
-// Chain returns the attribute chain.
-func (l Link) Chain() nla.Chain { return nla.Chain(l.hdr()[unix.SizeofIfInfomsg:]) }
-
-func (l Link) get(t uint16) (nla.Attr, bool) {
-	if l.idx != nil {
-		return l.idx.Get(t)
-	}
-	return l.Chain().Get(t)
-}
-
-func (l Link) u32(t uint16) uint32 {
-	a, ok := l.get(t)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
-
-func (l Link) u8(t uint16) uint8 {
-	a, ok := l.get(t)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint8()
-	return v
-}
-
-func (l Link) text(t uint16) string {
-	a, ok := l.get(t)
-	if !ok {
-		return ""
-	}
-	s, _ := a.Text()
-	return s
-}
-
-func (l Link) hw(t uint16) net.HardwareAddr {
-	a, ok := l.get(t)
-	if !ok {
-		return nil
-	}
-	v, _ := a.HardwareAddr()
-	return net.HardwareAddr(v)
-}
+func (l Link) Clone() Link { return Link{l.clone()} }
 
 // Family returns ifi_family (AF_UNSPEC, or AF_BRIDGE for bridge ports).
 func (l Link) Family() uint8 { return l.hdr()[0] }
@@ -119,19 +61,19 @@ func (l Link) NameIs(s string) bool {
 }
 
 // MTU returns IFLA_MTU.
-func (l Link) MTU() uint32 { return l.u32(unix.IFLA_MTU) }
+func (l Link) MTU() uint32 { return l.u32or(unix.IFLA_MTU, 0) }
 
 // MinMTU returns IFLA_MIN_MTU.
-func (l Link) MinMTU() uint32 { return l.u32(unix.IFLA_MIN_MTU) }
+func (l Link) MinMTU() uint32 { return l.u32or(unix.IFLA_MIN_MTU, 0) }
 
 // MaxMTU returns IFLA_MAX_MTU.
-func (l Link) MaxMTU() uint32 { return l.u32(unix.IFLA_MAX_MTU) }
+func (l Link) MaxMTU() uint32 { return l.u32or(unix.IFLA_MAX_MTU, 0) }
 
 // OperState returns IFLA_OPERSTATE (IF_OPER_*).
-func (l Link) OperState() OperState { return OperState(l.u8(unix.IFLA_OPERSTATE)) }
+func (l Link) OperState() OperState { return OperState(l.u8or(unix.IFLA_OPERSTATE, 0)) }
 
 // LinkMode returns IFLA_LINKMODE (0 default, 1 dormant).
-func (l Link) LinkMode() uint8 { return l.u8(unix.IFLA_LINKMODE) }
+func (l Link) LinkMode() uint8 { return l.u8or(unix.IFLA_LINKMODE, 0) }
 
 // HardwareAddr returns IFLA_ADDRESS. It aliases the message.
 func (l Link) HardwareAddr() net.HardwareAddr { return l.hw(unix.IFLA_ADDRESS) }
@@ -143,51 +85,44 @@ func (l Link) Broadcast() net.HardwareAddr { return l.hw(unix.IFLA_BROADCAST) }
 func (l Link) PermanentAddr() net.HardwareAddr { return l.hw(unix.IFLA_PERM_ADDRESS) }
 
 // TxQueueLen returns IFLA_TXQLEN.
-func (l Link) TxQueueLen() uint32 { return l.u32(unix.IFLA_TXQLEN) }
+func (l Link) TxQueueLen() uint32 { return l.u32or(unix.IFLA_TXQLEN, 0) }
 
 // MasterIndex returns IFLA_MASTER, the index of the bridge or bond the
 // link is a port of, or 0.
-func (l Link) MasterIndex() int32 { return int32(l.u32(unix.IFLA_MASTER)) }
+func (l Link) MasterIndex() int32 { return int32(l.u32or(unix.IFLA_MASTER, 0)) }
 
 // ParentIndex returns IFLA_LINK, the index of the lower device (a veth's
 // peer, a macvlan's parent), or 0. With LinkNetnsID set, the index is in
 // that other namespace.
-func (l Link) ParentIndex() int32 { return int32(l.u32(unix.IFLA_LINK)) }
+func (l Link) ParentIndex() int32 { return int32(l.u32or(unix.IFLA_LINK, 0)) }
 
 // LinkNetnsID returns IFLA_LINK_NETNSID: the id of the namespace
 // ParentIndex lives in, and whether it is set.
-func (l Link) LinkNetnsID() (int32, bool) {
-	a, ok := l.get(unix.IFLA_LINK_NETNSID)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Int32()
-	return v, err == nil
-}
+func (l Link) LinkNetnsID() (int32, bool) { return l.i32(unix.IFLA_LINK_NETNSID) }
 
 // Group returns IFLA_GROUP.
-func (l Link) Group() uint32 { return l.u32(unix.IFLA_GROUP) }
+func (l Link) Group() uint32 { return l.u32or(unix.IFLA_GROUP, 0) }
 
 // Promiscuity returns IFLA_PROMISCUITY, the promiscuous-mode count.
-func (l Link) Promiscuity() uint32 { return l.u32(unix.IFLA_PROMISCUITY) }
+func (l Link) Promiscuity() uint32 { return l.u32or(unix.IFLA_PROMISCUITY, 0) }
 
 // NumTxQueues returns IFLA_NUM_TX_QUEUES.
-func (l Link) NumTxQueues() uint32 { return l.u32(unix.IFLA_NUM_TX_QUEUES) }
+func (l Link) NumTxQueues() uint32 { return l.u32or(unix.IFLA_NUM_TX_QUEUES, 0) }
 
 // NumRxQueues returns IFLA_NUM_RX_QUEUES.
-func (l Link) NumRxQueues() uint32 { return l.u32(unix.IFLA_NUM_RX_QUEUES) }
+func (l Link) NumRxQueues() uint32 { return l.u32or(unix.IFLA_NUM_RX_QUEUES, 0) }
 
 // Carrier returns IFLA_CARRIER.
-func (l Link) Carrier() bool { return l.u8(unix.IFLA_CARRIER) != 0 }
+func (l Link) Carrier() bool { return l.u8or(unix.IFLA_CARRIER, 0) != 0 }
 
 // CarrierChanges returns IFLA_CARRIER_CHANGES.
-func (l Link) CarrierChanges() uint32 { return l.u32(unix.IFLA_CARRIER_CHANGES) }
+func (l Link) CarrierChanges() uint32 { return l.u32or(unix.IFLA_CARRIER_CHANGES, 0) }
 
 // CarrierUpCount returns IFLA_CARRIER_UP_COUNT.
-func (l Link) CarrierUpCount() uint32 { return l.u32(unix.IFLA_CARRIER_UP_COUNT) }
+func (l Link) CarrierUpCount() uint32 { return l.u32or(unix.IFLA_CARRIER_UP_COUNT, 0) }
 
 // CarrierDownCount returns IFLA_CARRIER_DOWN_COUNT.
-func (l Link) CarrierDownCount() uint32 { return l.u32(unix.IFLA_CARRIER_DOWN_COUNT) }
+func (l Link) CarrierDownCount() uint32 { return l.u32or(unix.IFLA_CARRIER_DOWN_COUNT, 0) }
 
 // Qdisc returns IFLA_QDISC, the root queueing discipline's kind.
 func (l Link) Qdisc() string { return l.text(unix.IFLA_QDISC) }
@@ -211,19 +146,19 @@ func (l Link) AltNames() iter.Seq[string] {
 }
 
 // GSOMaxSize returns IFLA_GSO_MAX_SIZE.
-func (l Link) GSOMaxSize() uint32 { return l.u32(unix.IFLA_GSO_MAX_SIZE) }
+func (l Link) GSOMaxSize() uint32 { return l.u32or(unix.IFLA_GSO_MAX_SIZE, 0) }
 
 // GSOMaxSegs returns IFLA_GSO_MAX_SEGS.
-func (l Link) GSOMaxSegs() uint32 { return l.u32(unix.IFLA_GSO_MAX_SEGS) }
+func (l Link) GSOMaxSegs() uint32 { return l.u32or(unix.IFLA_GSO_MAX_SEGS, 0) }
 
 // GROMaxSize returns IFLA_GRO_MAX_SIZE.
-func (l Link) GROMaxSize() uint32 { return l.u32(unix.IFLA_GRO_MAX_SIZE) }
+func (l Link) GROMaxSize() uint32 { return l.u32or(unix.IFLA_GRO_MAX_SIZE, 0) }
 
 // TSOMaxSize returns IFLA_TSO_MAX_SIZE.
-func (l Link) TSOMaxSize() uint32 { return l.u32(unix.IFLA_TSO_MAX_SIZE) }
+func (l Link) TSOMaxSize() uint32 { return l.u32or(unix.IFLA_TSO_MAX_SIZE, 0) }
 
 // TSOMaxSegs returns IFLA_TSO_MAX_SEGS.
-func (l Link) TSOMaxSegs() uint32 { return l.u32(unix.IFLA_TSO_MAX_SEGS) }
+func (l Link) TSOMaxSegs() uint32 { return l.u32or(unix.IFLA_TSO_MAX_SEGS, 0) }
 
 // ParentDevice returns IFLA_PARENT_DEV_NAME and IFLA_PARENT_DEV_BUS_NAME,
 // such as "0000:00:03.0" and "pci".
@@ -514,7 +449,3 @@ func checkName(name string) error {
 	}
 	return nil
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Link, whose accessors then return zeros.
-func (l Link) hdr() []byte { return header(l.b, unix.SizeofIfInfomsg) }
