@@ -205,28 +205,12 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 			return
 		}
 		defer watch.close()
-		var idx nla.Index
 		seen := getDupSet()
 		defer putDupSet(seen)
-		for m, err := range h.dump(ctx, "address dump", b) {
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWADDR {
-				continue
-			}
-			a, err := newAddr(m.Data, &idx)
-			if err != nil {
-				yield(Addr{}, err)
-				return
-			}
-			if !f.keep(a) || seen.addrSeen(a) {
-				continue
-			}
-			if !yield(a, nil) {
-				return
-			}
+		if !dumpOf(ctx, h, "address dump", b, false, &addrKind, func(a Addr) bool {
+			return f.keep(a) && !seen.addrSeen(a)
+		}, yield) {
+			return
 		}
 		if err := seen.err("address dump"); err != nil {
 			yield(Addr{}, err)

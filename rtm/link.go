@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -371,24 +370,7 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 			b.EndNest(n)
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dumpPeek(ctx, "link dump", b, f != nil && f.VF) {
-			if err != nil {
-				yield(Link{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWLINK {
-				continue
-			}
-			l, err := newLink(m.Data, &idx)
-			if err != nil {
-				yield(Link{}, err)
-				return
-			}
-			if f.keep(l) && !yield(l, nil) {
-				return
-			}
-		}
+		dumpOf(ctx, h, "link dump", b, f != nil && f.VF, &linkKind, f.keep, yield)
 	}
 }
 
@@ -417,19 +399,7 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 }
 
 func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
-	var l Link
-	err := h.query(ctx, "link get", true, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWLINK {
-			return nil
-		}
-		var err error
-		l, err = newLink(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if err != nil {
-		return Link{}, notFound(err, unix.ENODEV)
-	}
-	return l, nil
+	return getOf(ctx, h, "link get", true, b, &linkKind)
 }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.

@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -302,28 +301,12 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 		return
 	}
 	defer watch.close()
-	var idx nla.Index
 	set := getDupSet()
 	defer putDupSet(set)
-	for m, err := range h.dump(ctx, op, b) {
-		if err != nil {
-			yield(Neigh{}, err)
-			return
-		}
-		if m.Header.Type != unix.RTM_NEWNEIGH {
-			continue
-		}
-		n, err := newNeigh(m.Data, &idx)
-		if err != nil {
-			yield(Neigh{}, err)
-			return
-		}
-		if !keep(n) || seen(set, n) {
-			continue
-		}
-		if !yield(n, nil) {
-			return
-		}
+	if !dumpOf(ctx, h, op, b, false, &neighKind, func(n Neigh) bool {
+		return keep(n) && !seen(set, n)
+	}, yield) {
+		return
 	}
 	if err := set.err(op); err != nil {
 		yield(Neigh{}, err)
@@ -527,17 +510,5 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 }
 
 func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
-	var n Neigh
-	err := h.query(ctx, op, false, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWNEIGH {
-			return nil
-		}
-		var err error
-		n, err = newNeigh(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if err != nil {
-		return Neigh{}, notFound(err, unix.ENOENT)
-	}
-	return n, nil
+	return getOf(ctx, h, op, false, b, &neighKind)
 }

@@ -275,27 +275,9 @@ func (h *Handle) NeighTables(ctx context.Context, f *NeighTableFilter) iter.Seq2
 			hdr[0] = f.Family
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "neighbour table dump", b) {
-			if err != nil {
-				yield(NeighTable{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWNEIGHTBL {
-				continue
-			}
-			t, err := newNeighTable(m.Data, &idx)
-			if err != nil {
-				yield(NeighTable{}, err)
-				return
-			}
-			if f != nil && f.Index != 0 && t.paramsIndex() != f.Index {
-				continue
-			}
-			if !yield(t, nil) {
-				return
-			}
-		}
+		dumpOf(ctx, h, "neighbour table dump", b, false, &neighTableKind, func(t NeighTable) bool {
+			return f == nil || f.Index == 0 || t.paramsIndex() == f.Index
+		}, yield)
 	}
 }
 

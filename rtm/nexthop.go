@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -253,27 +252,9 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			}
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "nexthop dump", b) {
-			if err != nil {
-				yield(Nexthop{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWNEXTHOP {
-				continue
-			}
-			n, err := newNexthop(m.Data, &idx)
-			if err != nil {
-				yield(Nexthop{}, err)
-				return
-			}
-			if f != nil && f.FDB && !n.FDB() {
-				continue
-			}
-			if !yield(n, nil) {
-				return
-			}
-		}
+		dumpOf(ctx, h, "nexthop dump", b, false, &nexthopKind, func(n Nexthop) bool {
+			return f == nil || !f.FDB || n.FDB()
+		}, yield)
 	}
 }
 
@@ -290,19 +271,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b.Fixed(sizeofNhMsg)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
-	var n Nexthop
-	err := h.query(ctx, op, false, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWNEXTHOP {
-			return nil
-		}
-		var err error
-		n, err = newNexthop(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if err != nil {
-		return Nexthop{}, notFound(err, unix.ENOENT)
-	}
-	return n, nil
+	return getOf(ctx, h, op, false, b, &nexthopKind)
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single
@@ -583,6 +552,11 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // the next iteration.
 type NexthopBucket struct{ view[nhmsg] }
 
+func newNexthopBucket(data []byte, idx *nla.Index) (NexthopBucket, error) {
+	v, err := wrap[nhmsg]("nexthop bucket", data, idx)
+	return NexthopBucket{v}, err
+}
+
 // Clone returns a copy of nb that owns its bytes.
 func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{nb.clone()} }
 
@@ -681,19 +655,6 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 			}
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "nexthop bucket dump", b) {
-			if err != nil {
-				yield(NexthopBucket{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWNEXTHOPBUCKET || len(m.Data) < sizeofNhMsg {
-				continue
-			}
-			idx.Reset(nla.Chain(m.Data[sizeofNhMsg:]))
-			if !yield(NexthopBucket{view[nhmsg]{b: m.Data, idx: &idx}}, nil) {
-				return
-			}
-		}
+		dumpOf(ctx, h, "nexthop bucket dump", b, false, &nexthopBucketKind, nil, yield)
 	}
 }

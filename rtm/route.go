@@ -500,29 +500,15 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 		b.End()
 		seen := getDupSet()
 		defer putDupSet(seen)
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "route dump", b) {
-			if err != nil {
-				if f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
-					return // the table does not exist: it has no routes
-				}
-				yield(Route{}, err)
-				return
+		if !dumpOf(ctx, h, "route dump", b, false, &routeKind, func(r Route) bool {
+			return !seen.routeSeen(r) && f.keep(r)
+		}, func(r Route, err error) bool {
+			if err != nil && f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
+				return false // the table does not exist: it has no routes
 			}
-			if m.Header.Type != unix.RTM_NEWROUTE {
-				continue
-			}
-			r, err := newRoute(m.Data, &idx)
-			if err != nil {
-				yield(Route{}, err)
-				return
-			}
-			if seen.routeSeen(r) || !f.keep(r) {
-				continue
-			}
-			if !yield(r, nil) {
-				return
-			}
+			return yield(r, err)
+		}) {
+			return
 		}
 		if err := seen.err("route dump"); err != nil {
 			yield(Route{}, err)

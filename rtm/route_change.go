@@ -628,14 +628,5 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 		b.Uint16BE(unix.RTA_DPORT, q.DstPort)
 	}
 	b.End()
-	var r Route
-	err := h.query(ctx, "route get", true, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWROUTE {
-			return nil
-		}
-		var err error
-		r, err = newRoute(append([]byte(nil), m.Data...), nil)
-		return err
-	})
-	return r, err
+	return getOf(ctx, h, "route get", true, b, &routeKind)
 }

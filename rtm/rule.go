@@ -311,25 +311,27 @@ func (h *Handle) ruleDump(ctx context.Context, family uint8, seed maphash.Seed, 
 	}
 	b.End()
 	var (
-		idx nla.Index
-		hs  maphash.Hash
+		hs      maphash.Hash
+		stopped bool
 	)
 	hs.SetSeed(seed)
-	for m, err := range h.dump(ctx, "rule dump", b) {
-		if err != nil {
-			return 0, true, err
+	dumpOf(ctx, h, "rule dump", b, false, &ruleKind, nil, func(r Rule, e error) bool {
+		switch {
+		case e != nil:
+			err = e
+		case !each(r):
+			stopped = true
+		default:
+			writeField(&hs, r.Bytes())
+			return true
 		}
-		if m.Header.Type != unix.RTM_NEWRULE {
-			continue
-		}
-		r, err := newRule(m.Data, &idx)
-		if err != nil {
-			return 0, true, err
-		}
-		writeField(&hs, m.Data)
-		if !each(r) {
-			return 0, false, nil
-		}
+		return false
+	})
+	switch {
+	case err != nil:
+		return 0, true, err
+	case stopped:
+		return 0, false, nil
 	}
 	return hs.Sum64(), true, nil
 }
