@@ -336,16 +336,6 @@ func defaultScope(typ uint16, fam, rtype uint8, s *RouteSpec) uint8 {
 	return unix.RT_SCOPE_UNIVERSE
 }
 
-func (h *Handle) routeOp(ctx context.Context, op string, typ, flags uint16, s RouteSpec) error {
-	b := h.newBuilder()
-	name := routeName(op, &s)
-	if err := encodeRoute(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
-}
-
 func routeName(op string, s *RouteSpec) string {
 	if s.mpls {
 		return fmt.Sprintf("%s mpls %d", op, s.Label)
@@ -367,33 +357,33 @@ const (
 
 // RouteAdd adds a route; EEXIST if one with the same key exists.
 func (h *Handle) RouteAdd(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route add", unix.RTM_NEWROUTE, routeAddFlags, s)
+	return h.Do(ctx, RouteAdd(s))
 }
 
 // RouteReplace adds a route or replaces the one with the same key.
 func (h *Handle) RouteReplace(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route replace", unix.RTM_NEWROUTE, routeReplaceFlags, s)
+	return h.Do(ctx, RouteReplace(s))
 }
 
 // RouteChange changes an existing route; ENOENT if there is none.
 func (h *Handle) RouteChange(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route change", unix.RTM_NEWROUTE, routeChangeFlags, s)
+	return h.Do(ctx, RouteChange(s))
 }
 
 // RouteAppend adds a route after existing ones with the same key (for
 // IPv6, it adds the route's next hops to the existing multipath route).
 func (h *Handle) RouteAppend(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route append", unix.RTM_NEWROUTE, routeAppendFlags, s)
+	return h.Do(ctx, RouteAppend(s))
 }
 
 // RoutePrepend adds a route before existing ones with the same key.
 func (h *Handle) RoutePrepend(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route prepend", unix.RTM_NEWROUTE, routePrependFlags, s)
+	return h.Do(ctx, RoutePrepend(s))
 }
 
 // RouteDel deletes a route; fields left zero match any value.
 func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route del", unix.RTM_DELROUTE, 0, s)
+	return h.Do(ctx, RouteDel(s))
 }
 
 // RouteAdd adds a route-add request.

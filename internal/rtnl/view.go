@@ -18,6 +18,7 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
 )
 
 // Header is a fixed message header, named by a byte array of its size
@@ -164,4 +165,22 @@ func (a *Arena) Copy(b []byte) []byte {
 	start := len(a.block)
 	a.block = append(a.block, b...)
 	return a.block[start:len(a.block):len(a.block)]
+}
+
+// Req is what a request value appends itself to: the message being
+// built, and the name of the operation, which the request sets for errors.
+// Its type is internal, so that only this module's packages can implement
+// the request interfaces whose method takes it.
+type Req struct {
+	// B is the builder the request appends one message to.
+	B *wire.Builder
+	// Named asks the request for its full name in Op ("route add
+	// 10.0.0.0/24 table 100"), for a request sent alone. Otherwise Op
+	// is a bare verb ("route add"), and a failure is named from the
+	// request's bytes, so that a batch of successful requests formats
+	// nothing.
+	Named bool
+	// Op names the operation in errors; the request sets it before it
+	// validates anything.
+	Op string
 }
