@@ -3,7 +3,6 @@ package rtm
 import (
 	"bytes"
 	"context"
-	"sync"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -28,45 +27,49 @@ type kind[V any] struct {
 // kernel may have ignored, checked again in user space, and the
 // consistency checks that drop repeated objects. Every view reads through
 // one attribute index, rebuilt for each message, so that a dump allocates
-// nothing per object. peek makes the socket check each datagram's size
-// first, for messages that can exceed the usual buffer.
+// nothing per object. (The index is allocated once per dump: the views
+// point at it and go to the caller's loop body, which the compiler cannot
+// see into from here. Reusing indexes across dumps would save that
+// allocation, but the cache pushed the links program of
+// scripts/binsize.sh a page over its limit.) peek makes the socket check
+// each datagram's size first, for messages that can exceed the usual
+// buffer.
 //
 // It reports whether the dump ran to its end: false when it yielded an
 // error or the consumer stopped, so that the caller runs its end-of-dump
 // checks only after a complete dump.
 func dumpOf[V any](ctx context.Context, h *Handle, op string, b *wire.Builder, peek bool, k *kind[V], keep func(V) bool, yield func(V, error) bool) bool {
-	var zero V
-	idx := indexes.Get().(*nla.Index)
-	defer indexes.Put(idx)
+	idx := new(nla.Index)
+	return h.dumpMsgs(ctx, op, b, peek, k.typ, func(data []byte, err error) bool {
+		var v V
+		if err == nil {
+			v, err = k.view(data, idx)
+		}
+		if err != nil {
+			yield(v, err)
+			return false
+		}
+		return (keep != nil && !keep(v)) || yield(v, nil)
+	})
+}
+
+// dumpMsgs runs the dump request built in b and passes each the payload
+// of every message of type typ, or the error that ends the dump. It
+// reports whether the dump ran to its end: no error came and each never
+// returned false. It is the part of dumpOf that does not depend on the
+// view type, compiled once.
+func (h *Handle) dumpMsgs(ctx context.Context, op string, b *wire.Builder, peek bool, typ uint16, each func(data []byte, err error) bool) bool {
 	for m, err := range h.dumpPeek(ctx, op, b, peek) {
 		if err != nil {
-			yield(zero, err)
+			each(nil, err)
 			return false
 		}
-		if m.Header.Type != k.typ {
-			continue
-		}
-		v, err := k.view(m.Data, idx)
-		if err != nil {
-			yield(zero, err)
-			return false
-		}
-		if keep != nil && !keep(v) {
-			continue
-		}
-		if !yield(v, nil) {
+		if m.Header.Type == typ && !each(m.Data, nil) {
 			return false
 		}
 	}
 	return true
 }
-
-// indexes keeps the attribute indexes of finished dumps for the next: a
-// dump's views point at its index and are passed to the caller's loop
-// body, which the compiler cannot see, so an index of dumpOf's own would
-// be allocated for every dump. A view is valid only until the next
-// iteration, so no view of a finished dump may still read its index.
-var indexes = sync.Pool{New: func() any { return new(nla.Index) }}
 
 // getOf sends the get request built in b and returns the reply of k's
 // type as a view that owns its bytes. The kernel's "no such object" errno

@@ -370,7 +370,7 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 			b.EndNest(n)
 		}
 		b.End()
-		dumpOf(ctx, h, "link dump", b, f != nil && f.VF, &linkKind, f.keep, yield)
+		dumpOf(ctx, h, "link dump", b, f != nil && f.VF, &linkKind, func(l Link) bool { return f.keep(l) }, yield)
 	}
 }
 
