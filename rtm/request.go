@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -85,42 +86,71 @@ func (q *routeRequest) AppendTo(r *rtnl.Req) error {
 	if r.Named {
 		r.Op = routeName(q.verb, &q.s)
 	}
-	return encodeRoute(r.B, q.typ, q.flags, &q.s)
+	return q.encode(r.B)
+}
+
+func (q *routeRequest) encode(b *wire.Builder) error { return encodeRoute(b, q.typ, q.flags, &q.s) }
+
+// queue adds q to bt as Batch.Add would, but without making it a
+// Request, which would move it to the heap: the Batch methods cost no
+// allocation.
+func (q *routeRequest) queue(bt *Batch) error { return bt.addLazy(q.verb, q.encode) }
+
+// Flags of the route-changing requests, as iproute2 sends them.
+const (
+	routeAddFlags     = unix.NLM_F_CREATE | unix.NLM_F_EXCL
+	routeReplaceFlags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE
+	routeChangeFlags  = unix.NLM_F_REPLACE
+	routeAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
+	routePrependFlags = unix.NLM_F_CREATE
+)
+
+// The route changes, one per verb.
+func routeAdd(s RouteSpec) routeRequest {
+	return routeRequest{"route add", unix.RTM_NEWROUTE, routeAddFlags, s}
+}
+
+func routeReplace(s RouteSpec) routeRequest {
+	return routeRequest{"route replace", unix.RTM_NEWROUTE, routeReplaceFlags, s}
+}
+
+func routeChange(s RouteSpec) routeRequest {
+	return routeRequest{"route change", unix.RTM_NEWROUTE, routeChangeFlags, s}
+}
+
+func routeAppend(s RouteSpec) routeRequest {
+	return routeRequest{"route append", unix.RTM_NEWROUTE, routeAppendFlags, s}
+}
+
+func routePrepend(s RouteSpec) routeRequest {
+	return routeRequest{"route prepend", unix.RTM_NEWROUTE, routePrependFlags, s}
+}
+
+func routeDel(s RouteSpec) routeRequest {
+	return routeRequest{"route del", unix.RTM_DELROUTE, 0, s}
 }
 
 // RouteAdd is the request to add a route; it fails with EEXIST if one
 // with the same key exists ("ip route add").
-func RouteAdd(s RouteSpec) Request {
-	return &routeRequest{"route add", unix.RTM_NEWROUTE, routeAddFlags, s}
-}
+func RouteAdd(s RouteSpec) Request { q := routeAdd(s); return &q }
 
 // RouteReplace is the request to add a route or replace the one with the
 // same key ("ip route replace").
-func RouteReplace(s RouteSpec) Request {
-	return &routeRequest{"route replace", unix.RTM_NEWROUTE, routeReplaceFlags, s}
-}
+func RouteReplace(s RouteSpec) Request { q := routeReplace(s); return &q }
 
 // RouteChange is the request to change an existing route; it fails with
 // ENOENT if there is none ("ip route change").
-func RouteChange(s RouteSpec) Request {
-	return &routeRequest{"route change", unix.RTM_NEWROUTE, routeChangeFlags, s}
-}
+func RouteChange(s RouteSpec) Request { q := routeChange(s); return &q }
 
 // RouteAppend is the request to add a route after the existing ones with
 // the same key; for IPv6, it adds the route's next hops to the existing
 // multipath route ("ip route append").
-func RouteAppend(s RouteSpec) Request {
-	return &routeRequest{"route append", unix.RTM_NEWROUTE, routeAppendFlags, s}
-}
+func RouteAppend(s RouteSpec) Request { q := routeAppend(s); return &q }
 
 // RoutePrepend is the request to add a route before the existing ones
 // with the same key ("ip route prepend").
-func RoutePrepend(s RouteSpec) Request {
-	return &routeRequest{"route prepend", unix.RTM_NEWROUTE, routePrependFlags, s}
-}
+func RoutePrepend(s RouteSpec) Request { q := routePrepend(s); return &q }
 
 // RouteDel is the request to delete a route; fields left zero match any
 // value ("ip route del").
-func RouteDel(s RouteSpec) Request {
-	return &routeRequest{"route del", unix.RTM_DELROUTE, 0, s}
-}
+func RouteDel(s RouteSpec) Request { q := routeDel(s); return &q }

@@ -346,15 +346,6 @@ func routeName(op string, s *RouteSpec) string {
 	return withPrefix(op, s.Dst)
 }
 
-// Flags of the route-changing requests, as iproute2 sends them.
-const (
-	routeAddFlags     = unix.NLM_F_CREATE | unix.NLM_F_EXCL
-	routeReplaceFlags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE
-	routeChangeFlags  = unix.NLM_F_REPLACE
-	routeAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
-	routePrependFlags = unix.NLM_F_CREATE
-)
-
 // RouteAdd adds a route; EEXIST if one with the same key exists.
 func (h *Handle) RouteAdd(ctx context.Context, s RouteSpec) error {
 	return h.Do(ctx, RouteAdd(s))
@@ -388,31 +379,27 @@ func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
 
 // RouteAdd adds a route-add request.
 func (bt *Batch) RouteAdd(s RouteSpec) error {
-	return bt.addLazy("route add", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeAddFlags, &s)
-	})
+	q := routeAdd(s)
+	return q.queue(bt)
 }
 
 // RouteReplace adds a route-replace request.
 func (bt *Batch) RouteReplace(s RouteSpec) error {
-	return bt.addLazy("route replace", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeReplaceFlags, &s)
-	})
+	q := routeReplace(s)
+	return q.queue(bt)
 }
 
 // RouteChange adds a route-change request: it replaces an existing
 // route and fails with ENOENT if there is none.
 func (bt *Batch) RouteChange(s RouteSpec) error {
-	return bt.addLazy("route change", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeChangeFlags, &s)
-	})
+	q := routeChange(s)
+	return q.queue(bt)
 }
 
 // RouteDel adds a route-delete request.
 func (bt *Batch) RouteDel(s RouteSpec) error {
-	return bt.addLazy("route del", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_DELROUTE, 0, &s)
-	})
+	q := routeDel(s)
+	return q.queue(bt)
 }
 
 // specOf rebuilds the key fields of a dumped route, enough to delete it.
