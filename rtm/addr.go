@@ -18,7 +18,7 @@ import (
 type Addr struct{ view[ifaddrmsg] }
 
 func newAddr(data []byte, idx *nla.Index) (Addr, error) {
-	v, err := wrap[ifaddrmsg]("address", data, idx)
+	v, err := wrap[ifaddrmsg](addrMsgs.what, data, idx)
 	return Addr{v}, err
 }
 
@@ -207,9 +207,12 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		defer watch.close()
 		seen := getDupSet()
 		defer putDupSet(seen)
-		if !dumpOf(ctx, h, "address dump", b, false, &addrKind, func(a Addr) bool {
-			return f.keep(a) && !seen.addrSeen(a)
-		}, yield) {
+		if !dumpOf(ctx, h, "address dump", &addrMsgs, b, false, func(v view[ifaddrmsg], err error) bool {
+			if a := (Addr{v}); err != nil || f.keep(a) && !seen.addrSeen(a) {
+				return yield(a, err)
+			}
+			return true
+		}) {
 			return
 		}
 		if err := seen.err("address dump"); err != nil {

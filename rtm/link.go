@@ -20,7 +20,7 @@ type Link struct{ view[ifinfomsg] }
 
 // newLink wraps a message payload, rejecting one too short for its header.
 func newLink(data []byte, idx *nla.Index) (Link, error) {
-	v, err := wrap[ifinfomsg]("link", data, idx)
+	v, err := wrap[ifinfomsg](linkMsgs.what, data, idx)
 	return Link{v}, err
 }
 
@@ -370,7 +370,12 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 			b.EndNest(n)
 		}
 		b.End()
-		dumpOf(ctx, h, "link dump", b, f != nil && f.VF, &linkKind, func(l Link) bool { return f.keep(l) }, yield)
+		dumpOf(ctx, h, "link dump", &linkMsgs, b, f != nil && f.VF, func(v view[ifinfomsg], err error) bool {
+			if l := (Link{v}); err != nil || f.keep(l) {
+				return yield(l, err)
+			}
+			return true
+		})
 	}
 }
 
@@ -399,7 +404,7 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 }
 
 func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
-	return getOf(ctx, h, "link get", true, b, &linkKind)
+	return getOf(ctx, h, "link get", true, b, &linkMsgs, newLink)
 }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.

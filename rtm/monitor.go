@@ -152,44 +152,44 @@ func (e Event) IsNew() bool {
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
 func (e Event) Link() (Link, bool) {
-	return eventOf(e, &linkKind)
+	return eventOf(e, &linkMsgs, newLink)
 }
 
 // Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
 func (e Event) Addr() (Addr, bool) {
-	return eventOf(e, &addrKind)
+	return eventOf(e, &addrMsgs, newAddr)
 }
 
 // Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
 func (e Event) Route() (Route, bool) {
-	return eventOf(e, &routeKind)
+	return eventOf(e, &routeMsgs, newRoute)
 }
 
 // Neigh returns the event's neighbour or FDB entry, for RTM_NEWNEIGH and
 // RTM_DELNEIGH.
 func (e Event) Neigh() (Neigh, bool) {
-	return eventOf(e, &neighKind)
+	return eventOf(e, &neighMsgs, newNeigh)
 }
 
 // Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
 func (e Event) Rule() (Rule, bool) {
-	return eventOf(e, &ruleKind)
+	return eventOf(e, &ruleMsgs, newRule)
 }
 
 // Nexthop returns the event's nexthop object, for RTM_NEWNEXTHOP and
 // RTM_DELNEXTHOP.
 func (e Event) Nexthop() (Nexthop, bool) {
-	return eventOf(e, &nexthopKind)
+	return eventOf(e, &nexthopMsgs, newNexthop)
 }
 
-// eventOf views e as V if it is a notification of k's type or of its
+// eventOf views e with mk if it is a notification of k's type or of its
 // removal (each RTM_DEL* type follows its RTM_NEW*).
-func eventOf[V any](e Event, k *kind[V]) (V, bool) {
+func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error)) (V, bool) {
 	if e.Type != k.typ && e.Type != k.typ+1 {
 		var zero V
 		return zero, false
 	}
-	v, err := k.view(e.Data, e.idx)
+	v, err := mk(e.Data, e.idx)
 	return v, err == nil
 }
 

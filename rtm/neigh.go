@@ -72,7 +72,7 @@ func (s NeighState) String() string {
 type Neigh struct{ view[ndmsg] }
 
 func newNeigh(data []byte, idx *nla.Index) (Neigh, error) {
-	v, err := wrap[ndmsg]("neighbour", data, idx)
+	v, err := wrap[ndmsg](neighMsgs.what, data, idx)
 	return Neigh{v}, err
 }
 
@@ -303,9 +303,12 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 	defer watch.close()
 	set := getDupSet()
 	defer putDupSet(set)
-	if !dumpOf(ctx, h, op, b, false, &neighKind, func(n Neigh) bool {
-		return keep(n) && !seen(set, n)
-	}, yield) {
+	if !dumpOf(ctx, h, op, &neighMsgs, b, false, func(v view[ndmsg], err error) bool {
+		if n := (Neigh{v}); err != nil || keep(n) && !seen(set, n) {
+			return yield(n, err)
+		}
+		return true
+	}) {
 		return
 	}
 	if err := set.err(op); err != nil {
@@ -510,5 +513,5 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 }
 
 func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
-	return getOf(ctx, h, op, false, b, &neighKind)
+	return getOf(ctx, h, op, false, b, &neighMsgs, newNeigh)
 }

@@ -55,7 +55,7 @@ const (
 type NeighTable struct{ view[ndtmsg] }
 
 func newNeighTable(data []byte, idx *nla.Index) (NeighTable, error) {
-	v, err := wrap[ndtmsg]("neighbour table", data, idx)
+	v, err := wrap[ndtmsg](neighTableMsgs.what, data, idx)
 	return NeighTable{v}, err
 }
 
@@ -275,9 +275,12 @@ func (h *Handle) NeighTables(ctx context.Context, f *NeighTableFilter) iter.Seq2
 			hdr[0] = f.Family
 		}
 		b.End()
-		dumpOf(ctx, h, "neighbour table dump", b, false, &neighTableKind, func(t NeighTable) bool {
-			return f == nil || f.Index == 0 || t.paramsIndex() == f.Index
-		}, yield)
+		dumpOf(ctx, h, "neighbour table dump", &neighTableMsgs, b, false, func(v view[ndtmsg], err error) bool {
+			if t := (NeighTable{v}); err != nil || f == nil || f.Index == 0 || t.paramsIndex() == f.Index {
+				return yield(t, err)
+			}
+			return true
+		})
 	}
 }
 

@@ -45,7 +45,7 @@ const (
 type Nexthop struct{ view[nhmsg] }
 
 func newNexthop(data []byte, idx *nla.Index) (Nexthop, error) {
-	v, err := wrap[nhmsg]("nexthop", data, idx)
+	v, err := wrap[nhmsg](nexthopMsgs.what, data, idx)
 	return Nexthop{v}, err
 }
 
@@ -252,9 +252,12 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			}
 		}
 		b.End()
-		dumpOf(ctx, h, "nexthop dump", b, false, &nexthopKind, func(n Nexthop) bool {
-			return f == nil || !f.FDB || n.FDB()
-		}, yield)
+		dumpOf(ctx, h, "nexthop dump", &nexthopMsgs, b, false, func(v view[nhmsg], err error) bool {
+			if n := (Nexthop{v}); err != nil || f == nil || !f.FDB || n.FDB() {
+				return yield(n, err)
+			}
+			return true
+		})
 	}
 }
 
@@ -271,7 +274,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b.Fixed(sizeofNhMsg)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
-	return getOf(ctx, h, op, false, b, &nexthopKind)
+	return getOf(ctx, h, op, false, b, &nexthopMsgs, newNexthop)
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single
@@ -553,7 +556,7 @@ func (bt *Batch) NexthopDel(id uint32) error {
 type NexthopBucket struct{ view[nhmsg] }
 
 func newNexthopBucket(data []byte, idx *nla.Index) (NexthopBucket, error) {
-	v, err := wrap[nhmsg]("nexthop bucket", data, idx)
+	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, idx)
 	return NexthopBucket{v}, err
 }
 
@@ -655,6 +658,8 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 			}
 		}
 		b.End()
-		dumpOf(ctx, h, "nexthop bucket dump", b, false, &nexthopBucketKind, nil, yield)
+		dumpOf(ctx, h, "nexthop bucket dump", &nexthopBucketMsgs, b, false, func(v view[nhmsg], err error) bool {
+			return yield(NexthopBucket{v}, err)
+		})
 	}
 }

@@ -23,7 +23,7 @@ const (
 type Route struct{ view[rtmsg] }
 
 func newRoute(data []byte, idx *nla.Index) (Route, error) {
-	v, err := wrap[rtmsg]("route", data, idx)
+	v, err := wrap[rtmsg](routeMsgs.what, data, idx)
 	return Route{v}, err
 }
 
@@ -500,13 +500,14 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 		b.End()
 		seen := getDupSet()
 		defer putDupSet(seen)
-		if !dumpOf(ctx, h, "route dump", b, false, &routeKind, func(r Route) bool {
-			return !seen.routeSeen(r) && f.keep(r)
-		}, func(r Route, err error) bool {
-			if err != nil && f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
+		if !dumpOf(ctx, h, "route dump", &routeMsgs, b, false, func(v view[rtmsg], err error) bool {
+			switch r := (Route{v}); {
+			case err != nil && f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT):
 				return false // the table does not exist: it has no routes
+			case err != nil || !seen.routeSeen(r) && f.keep(r):
+				return yield(r, err)
 			}
-			return yield(r, err)
+			return true
 		}) {
 			return
 		}

@@ -605,5 +605,5 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 		b.Uint16BE(unix.RTA_DPORT, q.DstPort)
 	}
 	b.End()
-	return getOf(ctx, h, "route get", true, b, &routeKind)
+	return getOf(ctx, h, "route get", true, b, &routeMsgs, newRoute)
 }

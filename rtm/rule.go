@@ -29,7 +29,7 @@ const (
 type Rule struct{ view[fibRuleHdr] }
 
 func newRule(data []byte, idx *nla.Index) (Rule, error) {
-	v, err := wrap[fibRuleHdr]("rule", data, idx)
+	v, err := wrap[fibRuleHdr](ruleMsgs.what, data, idx)
 	return Rule{v}, err
 }
 
@@ -315,8 +315,8 @@ func (h *Handle) ruleDump(ctx context.Context, family uint8, seed maphash.Seed, 
 		stopped bool
 	)
 	hs.SetSeed(seed)
-	dumpOf(ctx, h, "rule dump", b, false, &ruleKind, nil, func(r Rule, e error) bool {
-		switch {
+	dumpOf(ctx, h, "rule dump", &ruleMsgs, b, false, func(v view[fibRuleHdr], e error) bool {
+		switch r := (Rule{v}); {
 		case e != nil:
 			err = e
 		case !each(r):
