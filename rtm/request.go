@@ -2,6 +2,7 @@ package rtm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
@@ -38,6 +39,9 @@ func (h *Handle) Do(ctx context.Context, reqs ...Request) error {
 	case 0:
 		return nil
 	case 1:
+		if reqs[0] == nil {
+			return errNilRequest
+		}
 		b := h.newBuilder()
 		r := rtnl.Req{B: b, Named: true}
 		if err := reqs[0].AppendTo(&r); err != nil {
@@ -59,6 +63,9 @@ func (h *Handle) Do(ctx context.Context, reqs ...Request) error {
 // those before it are.
 func (bt *Batch) Add(reqs ...Request) error {
 	for _, q := range reqs {
+		if q == nil {
+			return errNilRequest
+		}
 		mark := bt.b.Len()
 		r := rtnl.Req{B: &bt.b}
 		if err := q.AppendTo(&r); err != nil {
@@ -73,6 +80,9 @@ func (bt *Batch) Add(reqs ...Request) error {
 	}
 	return nil
 }
+
+// errNilRequest refuses a nil Request, before anything is sent.
+var errNilRequest = errors.New("rtm: nil request")
 
 // routeRequest is a route change: what RouteAdd, RouteDel, ... return.
 type routeRequest struct {

@@ -80,6 +80,19 @@ func TestRequestValues(t *testing.T) {
 	if err := h.Do(ctx); err != nil {
 		t.Errorf("Do with no requests: %v", err)
 	}
+	// A nil request is refused, not a panic, and nothing is sent.
+	if err := h.Do(ctx, nil); err == nil {
+		t.Error("Do took a nil request")
+	}
+	if err := h.Do(ctx, rtm.RouteAdd(a), nil); err == nil {
+		t.Error("Do took a nil request among others")
+	}
+	if got := tableDsts(t, h, 100); got != "198.18.0.0/15" {
+		t.Fatalf("after refused requests, table 100 holds %s", got)
+	}
+	if err := h.NewBatch().Add(nil); err == nil {
+		t.Error("Batch.Add took a nil request")
+	}
 }
 
 // tableDsts lists the destinations of a table's routes, in dump order.
