@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,19 +15,11 @@ import (
 // Addr is a view of one RTM_NEWADDR message: an address on an interface.
 // An Addr yielded by a dump is valid until the next iteration; Clone
 // detaches it.
-type Addr struct {
-	b   []byte // struct ifaddrmsg, then attributes
-	idx *nla.Index
-}
+type Addr struct{ view[ifaddrmsg] }
 
 func newAddr(data []byte, idx *nla.Index) (Addr, error) {
-	if len(data) < unix.SizeofIfAddrmsg {
-		return Addr{}, fmt.Errorf("rtm: address message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[unix.SizeofIfAddrmsg:]))
-	}
-	return Addr{b: data, idx: idx}, nil
+	v, err := wrap[ifaddrmsg](addrMsgs.what, data, idx)
+	return Addr{v}, err
 }
 
 // AddrFromBytes returns the Addr in a message payload (the bytes after
@@ -36,29 +27,7 @@ func newAddr(data []byte, idx *nla.Index) (Addr, error) {
 func AddrFromBytes(b []byte) (Addr, error) { return newAddr(b, nil) }
 
 // Clone returns a copy of a that owns its bytes.
-func (a Addr) Clone() Addr { return Addr{b: bytes.Clone(a.b)} }
-
-// Bytes returns the message payload a views.
-func (a Addr) Bytes() []byte { return a.b }
-
-// Chain returns the attribute chain.
-func (a Addr) Chain() nla.Chain { return nla.Chain(a.hdr()[unix.SizeofIfAddrmsg:]) }
-
-func (a Addr) get(t uint16) (nla.Attr, bool) {
-	if a.idx != nil {
-		return a.idx.Get(t)
-	}
-	return a.Chain().Get(t)
-}
-
-func (a Addr) ip(t uint16) netip.Addr {
-	at, ok := a.get(t)
-	if !ok {
-		return netip.Addr{}
-	}
-	ip, _ := at.Addr()
-	return ip
-}
+func (a Addr) Clone() Addr { return Addr{a.clone()} }
 
 // Family returns AF_INET or AF_INET6.
 func (a Addr) Family() uint8 { return a.hdr()[0] }
@@ -117,34 +86,13 @@ func (a Addr) Peer() netip.Addr {
 func (a Addr) Broadcast() netip.Addr { return a.ip(unix.IFA_BROADCAST) }
 
 // Label returns IFA_LABEL (IPv4 only).
-func (a Addr) Label() string {
-	at, ok := a.get(unix.IFA_LABEL)
-	if !ok {
-		return ""
-	}
-	s, _ := at.Text()
-	return s
-}
+func (a Addr) Label() string { return a.text(unix.IFA_LABEL) }
 
 // Protocol returns IFA_PROTO, who added the address (IFAPROT_*), or 0.
-func (a Addr) Protocol() uint8 {
-	at, ok := a.get(ifaProto)
-	if !ok {
-		return 0
-	}
-	v, _ := at.Uint8()
-	return v
-}
+func (a Addr) Protocol() uint8 { return a.u8or(ifaProto, 0) }
 
 // RoutePriority returns IFA_RT_PRIORITY, the metric of the prefix route.
-func (a Addr) RoutePriority() uint32 {
-	at, ok := a.get(unix.IFA_RT_PRIORITY)
-	if !ok {
-		return 0
-	}
-	v, _ := at.Uint32()
-	return v
-}
+func (a Addr) RoutePriority() uint32 { return a.u32or(unix.IFA_RT_PRIORITY, 0) }
 
 // AddrCacheInfo is struct ifa_cacheinfo: lifetimes in seconds
 // (0xffffffff is forever) and timestamps in hundredths of a second since
@@ -265,25 +213,13 @@ func (h *Handle) streamAddrs(ctx context.Context, b *wire.Builder, f *AddrFilter
 	defer watch.close()
 	seen := getDupSet()
 	defer putDupSet(seen)
-	for m, err := range h.dumpStats(ctx, "address dump", b, false, &watch.stats) {
-		if err != nil {
-			yield(Addr{}, err)
-			return
+	if !dumpOf(ctx, h, "address dump", &addrMsgs, b, dumpRun{stats: &watch.stats, idx: &watch.idx}, func(v view[ifaddrmsg], err error) bool {
+		if a := (Addr{v}); err != nil || f.keep(a) && !seen.addrSeen(a) {
+			return yield(a, err)
 		}
-		if m.Header.Type != unix.RTM_NEWADDR {
-			continue
-		}
-		a, err := newAddr(m.Data, &watch.idx)
-		if err != nil {
-			yield(Addr{}, err)
-			return
-		}
-		if !f.keep(a) || seen.addrSeen(a) {
-			continue
-		}
-		if !yield(a, nil) {
-			return
-		}
+		return true
+	}) {
+		return
 	}
 	if err := seen.err("address dump"); err != nil {
 		yield(Addr{}, err)
@@ -490,7 +426,3 @@ func peerPrefix(a Addr) netip.Prefix {
 	}
 	return netip.Prefix{}
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Addr, whose accessors then return zeros.
-func (a Addr) hdr() []byte { return header(a.b, unix.SizeofIfAddrmsg) }

@@ -111,6 +111,12 @@
 // errors.Is(err, unix.EEXIST) works, and carry the kernel's extended-ACK
 // message and the operation that failed.
 //
+// A change can also be a value, a [Request]: [RouteAdd](spec) is the
+// request that [Handle.RouteAdd] sends. [Handle.Do] sends requests, alone
+// or pipelined, and [Batch.Add] queues them, so that code can build
+// changes without deciding how they are sent. Routes have request
+// constructors so far; the other families' methods remain.
+//
 // A Handle cannot be wedged by its caller or by another process. Every call
 // refuses a nil context with an error before it borrows a socket, and no
 // call waits for a socket: it opens one when none is idle. A socket that a

@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -17,21 +16,12 @@ import (
 // yielded by a dump aliases the receive buffer and is valid only until the
 // next iteration; [Link.Clone] detaches one to keep. Accessors of absent
 // attributes return zero values; [Link.Get] tells absent from zero.
-type Link struct {
-	b   []byte // struct ifinfomsg, then attributes
-	idx *nla.Index
-}
+type Link struct{ view[ifinfomsg] }
 
 // newLink wraps a message payload, rejecting one too short for its header.
 func newLink(data []byte, idx *nla.Index) (Link, error) {
-	if len(data) < unix.SizeofIfInfomsg {
-		return Link{}, fmt.Errorf("rtm: link message of %d bytes", len(data))
-	}
-	l := Link{b: data, idx: idx}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[unix.SizeofIfInfomsg:]))
-	}
-	return l, nil
+	v, err := wrap[ifinfomsg](linkMsgs.what, data, idx)
+	return Link{v}, err
 }
 
 // LinkFromBytes returns the Link in a message payload (the bytes after
@@ -39,56 +29,7 @@ func newLink(data []byte, idx *nla.Index) (Link, error) {
 func LinkFromBytes(b []byte) (Link, error) { return newLink(b, nil) }
 
 // Clone returns a copy of l that owns its bytes and stays valid.
-func (l Link) Clone() Link { return Link{b: bytes.Clone(l.b)} }
-
-// Bytes returns the message payload l views.
-func (l Link) Bytes() []byte { return l.b }
-
-// Attrs returns the attribute chain.
-func (l Link) Chain() nla.Chain { return nla.Chain(l.hdr()[unix.SizeofIfInfomsg:]) }
-
-func (l Link) get(t uint16) (nla.Attr, bool) {
-	if l.idx != nil {
-		return l.idx.Get(t)
-	}
-	return l.Chain().Get(t)
-}
-
-func (l Link) u32(t uint16) uint32 {
-	a, ok := l.get(t)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
-
-func (l Link) u8(t uint16) uint8 {
-	a, ok := l.get(t)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint8()
-	return v
-}
-
-func (l Link) text(t uint16) string {
-	a, ok := l.get(t)
-	if !ok {
-		return ""
-	}
-	s, _ := a.Text()
-	return s
-}
-
-func (l Link) hw(t uint16) net.HardwareAddr {
-	a, ok := l.get(t)
-	if !ok {
-		return nil
-	}
-	v, _ := a.HardwareAddr()
-	return net.HardwareAddr(v)
-}
+func (l Link) Clone() Link { return Link{l.clone()} }
 
 // Family returns ifi_family (AF_UNSPEC, or AF_BRIDGE for bridge ports).
 func (l Link) Family() uint8 { return l.hdr()[0] }
@@ -119,19 +60,19 @@ func (l Link) NameIs(s string) bool {
 }
 
 // MTU returns IFLA_MTU.
-func (l Link) MTU() uint32 { return l.u32(unix.IFLA_MTU) }
+func (l Link) MTU() uint32 { return l.u32or(unix.IFLA_MTU, 0) }
 
 // MinMTU returns IFLA_MIN_MTU.
-func (l Link) MinMTU() uint32 { return l.u32(unix.IFLA_MIN_MTU) }
+func (l Link) MinMTU() uint32 { return l.u32or(unix.IFLA_MIN_MTU, 0) }
 
 // MaxMTU returns IFLA_MAX_MTU.
-func (l Link) MaxMTU() uint32 { return l.u32(unix.IFLA_MAX_MTU) }
+func (l Link) MaxMTU() uint32 { return l.u32or(unix.IFLA_MAX_MTU, 0) }
 
 // OperState returns IFLA_OPERSTATE (IF_OPER_*).
-func (l Link) OperState() OperState { return OperState(l.u8(unix.IFLA_OPERSTATE)) }
+func (l Link) OperState() OperState { return OperState(l.u8or(unix.IFLA_OPERSTATE, 0)) }
 
 // LinkMode returns IFLA_LINKMODE (0 default, 1 dormant).
-func (l Link) LinkMode() uint8 { return l.u8(unix.IFLA_LINKMODE) }
+func (l Link) LinkMode() uint8 { return l.u8or(unix.IFLA_LINKMODE, 0) }
 
 // HardwareAddr returns IFLA_ADDRESS. It aliases the message.
 func (l Link) HardwareAddr() net.HardwareAddr { return l.hw(unix.IFLA_ADDRESS) }
@@ -143,51 +84,44 @@ func (l Link) Broadcast() net.HardwareAddr { return l.hw(unix.IFLA_BROADCAST) }
 func (l Link) PermanentAddr() net.HardwareAddr { return l.hw(unix.IFLA_PERM_ADDRESS) }
 
 // TxQueueLen returns IFLA_TXQLEN.
-func (l Link) TxQueueLen() uint32 { return l.u32(unix.IFLA_TXQLEN) }
+func (l Link) TxQueueLen() uint32 { return l.u32or(unix.IFLA_TXQLEN, 0) }
 
 // MasterIndex returns IFLA_MASTER, the index of the bridge or bond the
 // link is a port of, or 0.
-func (l Link) MasterIndex() int32 { return int32(l.u32(unix.IFLA_MASTER)) }
+func (l Link) MasterIndex() int32 { return int32(l.u32or(unix.IFLA_MASTER, 0)) }
 
 // ParentIndex returns IFLA_LINK, the index of the lower device (a veth's
 // peer, a macvlan's parent), or 0. With LinkNetnsID set, the index is in
 // that other namespace.
-func (l Link) ParentIndex() int32 { return int32(l.u32(unix.IFLA_LINK)) }
+func (l Link) ParentIndex() int32 { return int32(l.u32or(unix.IFLA_LINK, 0)) }
 
 // LinkNetnsID returns IFLA_LINK_NETNSID: the id of the namespace
 // ParentIndex lives in, and whether it is set.
-func (l Link) LinkNetnsID() (int32, bool) {
-	a, ok := l.get(unix.IFLA_LINK_NETNSID)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Int32()
-	return v, err == nil
-}
+func (l Link) LinkNetnsID() (int32, bool) { return l.i32(unix.IFLA_LINK_NETNSID) }
 
 // Group returns IFLA_GROUP.
-func (l Link) Group() uint32 { return l.u32(unix.IFLA_GROUP) }
+func (l Link) Group() uint32 { return l.u32or(unix.IFLA_GROUP, 0) }
 
 // Promiscuity returns IFLA_PROMISCUITY, the promiscuous-mode count.
-func (l Link) Promiscuity() uint32 { return l.u32(unix.IFLA_PROMISCUITY) }
+func (l Link) Promiscuity() uint32 { return l.u32or(unix.IFLA_PROMISCUITY, 0) }
 
 // NumTxQueues returns IFLA_NUM_TX_QUEUES.
-func (l Link) NumTxQueues() uint32 { return l.u32(unix.IFLA_NUM_TX_QUEUES) }
+func (l Link) NumTxQueues() uint32 { return l.u32or(unix.IFLA_NUM_TX_QUEUES, 0) }
 
 // NumRxQueues returns IFLA_NUM_RX_QUEUES.
-func (l Link) NumRxQueues() uint32 { return l.u32(unix.IFLA_NUM_RX_QUEUES) }
+func (l Link) NumRxQueues() uint32 { return l.u32or(unix.IFLA_NUM_RX_QUEUES, 0) }
 
 // Carrier returns IFLA_CARRIER.
-func (l Link) Carrier() bool { return l.u8(unix.IFLA_CARRIER) != 0 }
+func (l Link) Carrier() bool { return l.u8or(unix.IFLA_CARRIER, 0) != 0 }
 
 // CarrierChanges returns IFLA_CARRIER_CHANGES.
-func (l Link) CarrierChanges() uint32 { return l.u32(unix.IFLA_CARRIER_CHANGES) }
+func (l Link) CarrierChanges() uint32 { return l.u32or(unix.IFLA_CARRIER_CHANGES, 0) }
 
 // CarrierUpCount returns IFLA_CARRIER_UP_COUNT.
-func (l Link) CarrierUpCount() uint32 { return l.u32(unix.IFLA_CARRIER_UP_COUNT) }
+func (l Link) CarrierUpCount() uint32 { return l.u32or(unix.IFLA_CARRIER_UP_COUNT, 0) }
 
 // CarrierDownCount returns IFLA_CARRIER_DOWN_COUNT.
-func (l Link) CarrierDownCount() uint32 { return l.u32(unix.IFLA_CARRIER_DOWN_COUNT) }
+func (l Link) CarrierDownCount() uint32 { return l.u32or(unix.IFLA_CARRIER_DOWN_COUNT, 0) }
 
 // Qdisc returns IFLA_QDISC, the root queueing discipline's kind.
 func (l Link) Qdisc() string { return l.text(unix.IFLA_QDISC) }
@@ -211,19 +145,19 @@ func (l Link) AltNames() iter.Seq[string] {
 }
 
 // GSOMaxSize returns IFLA_GSO_MAX_SIZE.
-func (l Link) GSOMaxSize() uint32 { return l.u32(unix.IFLA_GSO_MAX_SIZE) }
+func (l Link) GSOMaxSize() uint32 { return l.u32or(unix.IFLA_GSO_MAX_SIZE, 0) }
 
 // GSOMaxSegs returns IFLA_GSO_MAX_SEGS.
-func (l Link) GSOMaxSegs() uint32 { return l.u32(unix.IFLA_GSO_MAX_SEGS) }
+func (l Link) GSOMaxSegs() uint32 { return l.u32or(unix.IFLA_GSO_MAX_SEGS, 0) }
 
 // GROMaxSize returns IFLA_GRO_MAX_SIZE.
-func (l Link) GROMaxSize() uint32 { return l.u32(unix.IFLA_GRO_MAX_SIZE) }
+func (l Link) GROMaxSize() uint32 { return l.u32or(unix.IFLA_GRO_MAX_SIZE, 0) }
 
 // TSOMaxSize returns IFLA_TSO_MAX_SIZE.
-func (l Link) TSOMaxSize() uint32 { return l.u32(unix.IFLA_TSO_MAX_SIZE) }
+func (l Link) TSOMaxSize() uint32 { return l.u32or(unix.IFLA_TSO_MAX_SIZE, 0) }
 
 // TSOMaxSegs returns IFLA_TSO_MAX_SEGS.
-func (l Link) TSOMaxSegs() uint32 { return l.u32(unix.IFLA_TSO_MAX_SEGS) }
+func (l Link) TSOMaxSegs() uint32 { return l.u32or(unix.IFLA_TSO_MAX_SEGS, 0) }
 
 // ParentDevice returns IFLA_PARENT_DEV_NAME and IFLA_PARENT_DEV_BUS_NAME,
 // such as "0000:00:03.0" and "pci".
@@ -436,30 +370,14 @@ func (h *Handle) Links(ctx context.Context, f *LinkFilter) iter.Seq2[Link, error
 			b.EndNest(n)
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dumpPeek(ctx, "link dump", b, f != nil && f.VF) {
-			if err != nil {
-				yield(Link{}, err)
-				return
+		dumpOf(ctx, h, "link dump", &linkMsgs, b, dumpRun{peek: f != nil && f.VF}, func(v view[ifinfomsg], err error) bool {
+			if l := (Link{v}); err != nil || f.keep(l) {
+				return yield(l, err)
 			}
-			if m.Header.Type != unix.RTM_NEWLINK {
-				continue
-			}
-			l, err := newLink(m.Data, &idx)
-			if err != nil {
-				yield(Link{}, err)
-				return
-			}
-			if f.keep(l) && !yield(l, nil) {
-				return
-			}
-		}
+			return true
+		})
 	}
 }
-
-// ErrNotFound is matched by errors.Is when a lookup finds no object. It is
-// the kernel's ENODEV for links, so errors.Is(err, unix.ENODEV) holds too.
-var ErrNotFound = errors.New("rtm: not found")
 
 // LinkByName gets one link by name with a single request (no dump).
 func (h *Handle) LinkByName(ctx context.Context, name string) (Link, error) {
@@ -486,28 +404,8 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 }
 
 func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
-	var l Link
-	err := h.query(ctx, "link get", true, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWLINK {
-			return nil
-		}
-		var err error
-		l, err = newLink(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if errors.Is(err, unix.ENODEV) {
-		return Link{}, &notFoundError{err}
-	}
-	return l, err
+	return getOf(ctx, h, "link get", true, b, &linkMsgs, newLink)
 }
-
-// notFoundError marks a kernel "no such object" error as ErrNotFound while
-// keeping the errno.
-type notFoundError struct{ err error }
-
-func (e *notFoundError) Error() string        { return e.err.Error() }
-func (e *notFoundError) Unwrap() error        { return e.err }
-func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.
 func checkName(name string) error {
@@ -526,7 +424,3 @@ func checkName(name string) error {
 	}
 	return nil
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Link, whose accessors then return zeros.
-func (l Link) hdr() []byte { return header(l.b, unix.SizeofIfInfomsg) }

@@ -31,41 +31,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Opt is an optional setting: the zero Opt is unset, and a request leaves
-// the setting as it is (or, when creating, to the kernel's default);
-// [Some] sets it, zero values included.
-//
-//	rtm.LinkSpec{Index: 3, Group: rtm.Some[uint32](0)} // move to group 0
-type Opt[T any] struct {
-	v   T
-	set bool
-}
-
-// Some returns an Opt set to v.
-func Some[T any](v T) Opt[T] { return Opt[T]{v: v, set: true} }
-
-// Get returns the value and whether it is set.
-func (o Opt[T]) Get() (T, bool) { return o.v, o.set }
-
-// IsSet reports whether the setting is set.
-func (o Opt[T]) IsSet() bool { return o.set }
-
-// Or returns the value if set, else def.
-func (o Opt[T]) Or(def T) T {
-	if o.set {
-		return o.v
-	}
-	return def
-}
-
-// String formats the value, or "unset".
-func (o Opt[T]) String() string {
-	if !o.set {
-		return "unset"
-	}
-	return fmt.Sprint(o.v)
-}
-
 // Netns designates a network namespace to move a link into (or to create a
 // veth peer in). The zero Netns designates none: the link stays where it is.
 type Netns struct {
@@ -511,15 +476,7 @@ func (h *Handle) linkChange(ctx context.Context, verb string, typ, flags uint16,
 		h.builder.Put(c.b)
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	return notFound(h.execute(ctx, op, c.b, nil))
-}
-
-// notFound marks ENODEV as ErrNotFound.
-func notFound(err error) error {
-	if errors.Is(err, unix.ENODEV) {
-		return &notFoundError{err}
-	}
-	return err
+	return notFound(h.execute(ctx, op, c.b, nil), unix.ENODEV)
 }
 
 // LinkAdd creates a link; it fails with EEXIST if the name is taken.
@@ -613,7 +570,7 @@ func (h *Handle) altNames(ctx context.Context, verb string, typ, flags uint16, i
 		h.builder.Put(b)
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	return notFound(h.execute(ctx, op, b, nil))
+	return notFound(h.execute(ctx, op, b, nil), unix.ENODEV)
 }
 
 // LinkAltNameAdd adds alternative names to a link (RTM_NEWLINKPROP, "ip

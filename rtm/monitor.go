@@ -152,58 +152,45 @@ func (e Event) IsNew() bool {
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
 func (e Event) Link() (Link, bool) {
-	if e.Type != unix.RTM_NEWLINK && e.Type != unix.RTM_DELLINK {
-		return Link{}, false
-	}
-	l, err := newLink(e.Data, e.idx)
-	return l, err == nil
+	return eventOf(e, &linkMsgs, newLink)
 }
 
 // Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
 func (e Event) Addr() (Addr, bool) {
-	if e.Type != unix.RTM_NEWADDR && e.Type != unix.RTM_DELADDR {
-		return Addr{}, false
-	}
-	a, err := newAddr(e.Data, e.idx)
-	return a, err == nil
+	return eventOf(e, &addrMsgs, newAddr)
 }
 
 // Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
 func (e Event) Route() (Route, bool) {
-	if e.Type != unix.RTM_NEWROUTE && e.Type != unix.RTM_DELROUTE {
-		return Route{}, false
-	}
-	r, err := newRoute(e.Data, e.idx)
-	return r, err == nil
+	return eventOf(e, &routeMsgs, newRoute)
 }
 
 // Neigh returns the event's neighbour or FDB entry, for RTM_NEWNEIGH and
 // RTM_DELNEIGH.
 func (e Event) Neigh() (Neigh, bool) {
-	if e.Type != unix.RTM_NEWNEIGH && e.Type != unix.RTM_DELNEIGH {
-		return Neigh{}, false
-	}
-	n, err := newNeigh(e.Data, e.idx)
-	return n, err == nil
+	return eventOf(e, &neighMsgs, newNeigh)
 }
 
 // Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
 func (e Event) Rule() (Rule, bool) {
-	if e.Type != unix.RTM_NEWRULE && e.Type != unix.RTM_DELRULE {
-		return Rule{}, false
-	}
-	r, err := newRule(e.Data, e.idx)
-	return r, err == nil
+	return eventOf(e, &ruleMsgs, newRule)
 }
 
 // Nexthop returns the event's nexthop object, for RTM_NEWNEXTHOP and
 // RTM_DELNEXTHOP.
 func (e Event) Nexthop() (Nexthop, bool) {
-	if e.Type != unix.RTM_NEWNEXTHOP && e.Type != unix.RTM_DELNEXTHOP {
-		return Nexthop{}, false
+	return eventOf(e, &nexthopMsgs, newNexthop)
+}
+
+// eventOf views e with mk if it is a notification of k's type or of its
+// removal (each RTM_DEL* type follows its RTM_NEW*).
+func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error)) (V, bool) {
+	if e.Type != k.typ && e.Type != k.typ+1 {
+		var zero V
+		return zero, false
 	}
-	n, err := newNexthop(e.Data, e.idx)
-	return n, err == nil
+	v, err := mk(e.Data, e.idx)
+	return v, err == nil
 }
 
 // Events yields notifications until ctx is done, the monitor is closed or

@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -70,19 +69,11 @@ func (s NeighState) String() string {
 // table (ARP, NDP) or of a bridge forwarding database (family AF_BRIDGE).
 // A Neigh yielded by a dump is valid until the next iteration; Clone
 // detaches it.
-type Neigh struct {
-	b   []byte // struct ndmsg, then attributes
-	idx *nla.Index
-}
+type Neigh struct{ view[ndmsg] }
 
 func newNeigh(data []byte, idx *nla.Index) (Neigh, error) {
-	if len(data) < unix.SizeofNdMsg {
-		return Neigh{}, fmt.Errorf("rtm: neighbour message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[unix.SizeofNdMsg:]))
-	}
-	return Neigh{b: data, idx: idx}, nil
+	v, err := wrap[ndmsg](neighMsgs.what, data, idx)
+	return Neigh{v}, err
 }
 
 // NeighFromBytes returns the Neigh in a message payload (the bytes after
@@ -90,29 +81,7 @@ func newNeigh(data []byte, idx *nla.Index) (Neigh, error) {
 func NeighFromBytes(b []byte) (Neigh, error) { return newNeigh(b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
-func (n Neigh) Clone() Neigh { return Neigh{b: bytes.Clone(n.b)} }
-
-// Bytes returns the message payload n views.
-func (n Neigh) Bytes() []byte { return n.b }
-
-// Chain returns the attribute chain.
-func (n Neigh) Chain() nla.Chain { return nla.Chain(n.hdr()[unix.SizeofNdMsg:]) }
-
-func (n Neigh) get(t uint16) (nla.Attr, bool) {
-	if n.idx != nil {
-		return n.idx.Get(t)
-	}
-	return n.Chain().Get(t)
-}
-
-func (n Neigh) u32(t uint16) (uint32, bool) {
-	a, ok := n.get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32()
-	return v, err == nil
-}
+func (n Neigh) Clone() Neigh { return Neigh{n.clone()} }
 
 // Family returns ndm_family: AF_INET, AF_INET6 or AF_BRIDGE.
 func (n Neigh) Family() uint8 { return n.hdr()[0] }
@@ -166,14 +135,7 @@ func (n Neigh) Probes() uint32 {
 }
 
 // VLAN returns NDA_VLAN, the VLAN of a bridge FDB entry.
-func (n Neigh) VLAN() (uint16, bool) {
-	a, ok := n.get(unix.NDA_VLAN)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint16()
-	return v, err == nil
-}
+func (n Neigh) VLAN() (uint16, bool) { return n.u16(unix.NDA_VLAN) }
 
 // Port returns NDA_PORT, the UDP port of a VXLAN FDB entry's remote.
 func (n Neigh) Port() (uint16, bool) {
@@ -209,24 +171,10 @@ func (n Neigh) MasterIndex() int32 {
 
 // LinkNetnsID returns NDA_LINK_NETNSID: the namespace of a VXLAN FDB
 // entry's link, as a namespace id of this namespace.
-func (n Neigh) LinkNetnsID() (int32, bool) {
-	a, ok := n.get(unix.NDA_LINK_NETNSID)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Int32()
-	return v, err == nil
-}
+func (n Neigh) LinkNetnsID() (int32, bool) { return n.i32(unix.NDA_LINK_NETNSID) }
 
 // Protocol returns NDA_PROTOCOL, who installed the entry (RTPROT_*), or 0.
-func (n Neigh) Protocol() uint8 {
-	a, ok := n.get(ndaProtocol)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint8()
-	return v
-}
+func (n Neigh) Protocol() uint8 { return n.u8or(ndaProtocol, 0) }
 
 // NHID returns NDA_NH_ID, the FDB nexthop group an FDB entry uses, or 0.
 func (n Neigh) NHID() uint32 {
@@ -351,25 +299,13 @@ func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, k
 	defer watch.close()
 	set := getDupSet()
 	defer putDupSet(set)
-	for m, err := range h.dumpStats(ctx, op, b, false, &watch.stats) {
-		if err != nil {
-			yield(Neigh{}, err)
-			return
+	if !dumpOf(ctx, h, op, &neighMsgs, b, dumpRun{stats: &watch.stats, idx: &watch.idx}, func(v view[ndmsg], err error) bool {
+		if n := (Neigh{v}); err != nil || keep(n) && !seen(set, n) {
+			return yield(n, err)
 		}
-		if m.Header.Type != unix.RTM_NEWNEIGH {
-			continue
-		}
-		n, err := newNeigh(m.Data, &watch.idx)
-		if err != nil {
-			yield(Neigh{}, err)
-			return
-		}
-		if !keep(n) || seen(set, n) {
-			continue
-		}
-		if !yield(n, nil) {
-			return
-		}
+		return true
+	}) {
+		return
 	}
 	if err := set.err(op); err != nil {
 		yield(Neigh{}, err)
@@ -579,21 +515,5 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 }
 
 func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
-	var n Neigh
-	err := h.query(ctx, op, false, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWNEIGH {
-			return nil
-		}
-		var err error
-		n, err = newNeigh(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if errors.Is(err, unix.ENOENT) {
-		return Neigh{}, &notFoundError{err}
-	}
-	return n, err
+	return getOf(ctx, h, op, false, b, &neighMsgs, newNeigh)
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Neigh, whose accessors then return zeros.
-func (n Neigh) hdr() []byte { return header(n.b, unix.SizeofNdMsg) }

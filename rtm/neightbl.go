@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,19 +52,11 @@ const (
 // the table's settings and default parameters, then one per interface
 // with that interface's parameters only. A NeighTable yielded by a dump
 // is valid until the next iteration; Clone detaches it.
-type NeighTable struct {
-	b   []byte // struct ndtmsg, then attributes
-	idx *nla.Index
-}
+type NeighTable struct{ view[ndtmsg] }
 
 func newNeighTable(data []byte, idx *nla.Index) (NeighTable, error) {
-	if len(data) < sizeofNdtMsg {
-		return NeighTable{}, fmt.Errorf("rtm: neighbour table message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[sizeofNdtMsg:]))
-	}
-	return NeighTable{b: data, idx: idx}, nil
+	v, err := wrap[ndtmsg](neighTableMsgs.what, data, idx)
+	return NeighTable{v}, err
 }
 
 // NeighTableFromBytes returns the NeighTable in a message payload (the
@@ -73,42 +64,13 @@ func newNeighTable(data []byte, idx *nla.Index) (NeighTable, error) {
 func NeighTableFromBytes(b []byte) (NeighTable, error) { return newNeighTable(b, nil) }
 
 // Clone returns a copy of t that owns its bytes.
-func (t NeighTable) Clone() NeighTable { return NeighTable{b: bytes.Clone(t.b)} }
-
-// Bytes returns the message payload t views.
-func (t NeighTable) Bytes() []byte { return t.b }
-
-// Chain returns the attribute chain.
-func (t NeighTable) Chain() nla.Chain { return nla.Chain(t.hdr()[sizeofNdtMsg:]) }
-
-func (t NeighTable) get(typ uint16) (nla.Attr, bool) {
-	if t.idx != nil {
-		return t.idx.Get(typ)
-	}
-	return t.Chain().Get(typ)
-}
-
-func (t NeighTable) u32(typ uint16) uint32 {
-	a, ok := t.get(typ)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
+func (t NeighTable) Clone() NeighTable { return NeighTable{t.clone()} }
 
 // Family returns the table's family: AF_INET (ARP) or AF_INET6 (NDP).
 func (t NeighTable) Family() uint8 { return t.hdr()[0] }
 
 // Name returns NDTA_NAME, the table's name.
-func (t NeighTable) Name() string {
-	a, ok := t.get(ndtaName)
-	if !ok {
-		return ""
-	}
-	s, _ := a.Text()
-	return s
-}
+func (t NeighTable) Name() string { return t.text(ndtaName) }
 
 // NameIs reports whether the name equals s, without allocating.
 func (t NeighTable) NameIs(s string) bool {
@@ -120,13 +82,13 @@ func (t NeighTable) NameIs(s string) bool {
 // Thresh1, Thresh2 and Thresh3 return the garbage collector's thresholds
 // (gc_thresh1..3): below Thresh1 entries are never collected, above
 // Thresh2 for five seconds or above Thresh3 they are collected at once.
-func (t NeighTable) Thresh1() uint32 { return t.u32(ndtaThresh1) }
+func (t NeighTable) Thresh1() uint32 { return t.u32or(ndtaThresh1, 0) }
 
 // Thresh2 returns NDTA_THRESH2; see [NeighTable.Thresh1].
-func (t NeighTable) Thresh2() uint32 { return t.u32(ndtaThresh2) }
+func (t NeighTable) Thresh2() uint32 { return t.u32or(ndtaThresh2, 0) }
 
 // Thresh3 returns NDTA_THRESH3; see [NeighTable.Thresh1].
-func (t NeighTable) Thresh3() uint32 { return t.u32(ndtaThresh3) }
+func (t NeighTable) Thresh3() uint32 { return t.u32or(ndtaThresh3, 0) }
 
 // GCInterval returns NDTA_GC_INTERVAL.
 func (t NeighTable) GCInterval() time.Duration {
@@ -313,27 +275,12 @@ func (h *Handle) NeighTables(ctx context.Context, f *NeighTableFilter) iter.Seq2
 			hdr[0] = f.Family
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "neighbour table dump", b) {
-			if err != nil {
-				yield(NeighTable{}, err)
-				return
+		dumpOf(ctx, h, "neighbour table dump", &neighTableMsgs, b, dumpRun{}, func(v view[ndtmsg], err error) bool {
+			if t := (NeighTable{v}); err != nil || f == nil || f.Index == 0 || t.paramsIndex() == f.Index {
+				return yield(t, err)
 			}
-			if m.Header.Type != unix.RTM_NEWNEIGHTBL {
-				continue
-			}
-			t, err := newNeighTable(m.Data, &idx)
-			if err != nil {
-				yield(NeighTable{}, err)
-				return
-			}
-			if f != nil && f.Index != 0 && t.paramsIndex() != f.Index {
-				continue
-			}
-			if !yield(t, nil) {
-				return
-			}
-		}
+			return true
+		})
 	}
 }
 
@@ -487,7 +434,3 @@ func (h *Handle) NeighTableSet(ctx context.Context, s NeighTableSpec) error {
 	}
 	return h.execute(ctx, op, b, nil)
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero NeighTable, whose accessors then return zeros.
-func (t NeighTable) hdr() []byte { return header(t.b, sizeofNdtMsg) }

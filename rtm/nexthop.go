@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,19 +42,11 @@ const (
 // Nexthop is a view of one RTM_NEWNEXTHOP message: a nexthop object, a
 // single next hop or a group of them. A Nexthop yielded by a dump is valid
 // until the next iteration; Clone detaches it.
-type Nexthop struct {
-	b   []byte // struct nhmsg, then attributes
-	idx *nla.Index
-}
+type Nexthop struct{ view[nhmsg] }
 
 func newNexthop(data []byte, idx *nla.Index) (Nexthop, error) {
-	if len(data) < sizeofNhMsg {
-		return Nexthop{}, fmt.Errorf("rtm: nexthop message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[sizeofNhMsg:]))
-	}
-	return Nexthop{b: data, idx: idx}, nil
+	v, err := wrap[nhmsg](nexthopMsgs.what, data, idx)
+	return Nexthop{v}, err
 }
 
 // NexthopFromBytes returns the Nexthop in a message payload (the bytes
@@ -63,25 +54,7 @@ func newNexthop(data []byte, idx *nla.Index) (Nexthop, error) {
 func NexthopFromBytes(b []byte) (Nexthop, error) { return newNexthop(b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
-func (n Nexthop) Clone() Nexthop { return Nexthop{b: bytes.Clone(n.b)} }
-
-// Bytes returns the message payload n views.
-func (n Nexthop) Bytes() []byte { return n.b }
-
-// Chain returns the attribute chain.
-func (n Nexthop) Chain() nla.Chain { return nla.Chain(n.hdr()[sizeofNhMsg:]) }
-
-func (n Nexthop) get(t uint16) (nla.Attr, bool) {
-	if n.idx != nil {
-		return n.idx.Get(t)
-	}
-	return n.Chain().Get(t)
-}
-
-func (n Nexthop) has(t uint16) bool {
-	_, ok := n.get(t)
-	return ok
-}
+func (n Nexthop) Clone() Nexthop { return Nexthop{n.clone()} }
 
 // Family returns nh_family: AF_INET or AF_INET6, or AF_UNSPEC for a
 // group.
@@ -97,14 +70,7 @@ func (n Nexthop) Protocol() uint8 { return n.hdr()[2] }
 func (n Nexthop) Flags() uint32 { return native.Uint32(n.hdr()[4:]) }
 
 // ID returns NHA_ID.
-func (n Nexthop) ID() uint32 {
-	a, ok := n.get(unix.NHA_ID)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
+func (n Nexthop) ID() uint32 { return n.u32or(unix.NHA_ID, 0) }
 
 // Blackhole reports NHA_BLACKHOLE: the nexthop drops packets.
 func (n Nexthop) Blackhole() bool { return n.has(unix.NHA_BLACKHOLE) }
@@ -286,27 +252,12 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			}
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "nexthop dump", b) {
-			if err != nil {
-				yield(Nexthop{}, err)
-				return
+		dumpOf(ctx, h, "nexthop dump", &nexthopMsgs, b, dumpRun{}, func(v view[nhmsg], err error) bool {
+			if n := (Nexthop{v}); err != nil || f == nil || !f.FDB || n.FDB() {
+				return yield(n, err)
 			}
-			if m.Header.Type != unix.RTM_NEWNEXTHOP {
-				continue
-			}
-			n, err := newNexthop(m.Data, &idx)
-			if err != nil {
-				yield(Nexthop{}, err)
-				return
-			}
-			if f != nil && f.FDB && !n.FDB() {
-				continue
-			}
-			if !yield(n, nil) {
-				return
-			}
-		}
+			return true
+		})
 	}
 }
 
@@ -323,19 +274,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b.Fixed(sizeofNhMsg)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
-	var n Nexthop
-	err := h.query(ctx, op, false, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWNEXTHOP {
-			return nil
-		}
-		var err error
-		n, err = newNexthop(bytes.Clone(m.Data), nil)
-		return err
-	})
-	if errors.Is(err, unix.ENOENT) {
-		return Nexthop{}, &notFoundError{err}
-	}
-	return n, err
+	return getOf(ctx, h, op, false, b, &nexthopMsgs, newNexthop)
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single
@@ -614,39 +553,21 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // NexthopBucket is a view of one RTM_NEWNEXTHOPBUCKET message: a bucket
 // of a resilient group. A NexthopBucket yielded by a dump is valid until
 // the next iteration.
-type NexthopBucket struct {
-	b   []byte // struct nhmsg, then attributes
-	idx *nla.Index
-}
+type NexthopBucket struct{ view[nhmsg] }
 
-// Bytes returns the message payload b views.
-func (nb NexthopBucket) Bytes() []byte { return nb.b }
+func newNexthopBucket(data []byte, idx *nla.Index) (NexthopBucket, error) {
+	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, idx)
+	return NexthopBucket{v}, err
+}
 
 // Clone returns a copy of nb that owns its bytes.
-func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{b: bytes.Clone(nb.b)} }
-
-// Chain returns the attribute chain.
-func (nb NexthopBucket) Chain() nla.Chain { return nla.Chain(nb.hdr()[sizeofNhMsg:]) }
-
-func (nb NexthopBucket) get(t uint16) (nla.Attr, bool) {
-	if nb.idx != nil {
-		return nb.idx.Get(t)
-	}
-	return nb.Chain().Get(t)
-}
+func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{nb.clone()} }
 
 // Flags returns nh_flags of the bucket's nexthop (RTNH_F_*).
 func (nb NexthopBucket) Flags() uint32 { return native.Uint32(nb.hdr()[4:]) }
 
 // GroupID returns NHA_ID, the resilient group's id.
-func (nb NexthopBucket) GroupID() uint32 {
-	a, ok := nb.get(unix.NHA_ID)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
+func (nb NexthopBucket) GroupID() uint32 { return nb.u32or(unix.NHA_ID, 0) }
 
 func (nb NexthopBucket) bucketAttr(t uint16) (nla.Attr, bool) {
 	a, ok := nb.get(nhaResBucket)
@@ -737,27 +658,8 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 			}
 		}
 		b.End()
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "nexthop bucket dump", b) {
-			if err != nil {
-				yield(NexthopBucket{}, err)
-				return
-			}
-			if m.Header.Type != unix.RTM_NEWNEXTHOPBUCKET || len(m.Data) < sizeofNhMsg {
-				continue
-			}
-			idx.Reset(nla.Chain(m.Data[sizeofNhMsg:]))
-			if !yield(NexthopBucket{b: m.Data, idx: &idx}, nil) {
-				return
-			}
-		}
+		dumpOf(ctx, h, "nexthop bucket dump", &nexthopBucketMsgs, b, dumpRun{}, func(v view[nhmsg], err error) bool {
+			return yield(NexthopBucket{v}, err)
+		})
 	}
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Nexthop, whose accessors then return zeros.
-func (n Nexthop) hdr() []byte { return header(n.b, sizeofNhMsg) }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero NexthopBucket, whose accessors then return zeros.
-func (n NexthopBucket) hdr() []byte { return header(n.b, sizeofNhMsg) }

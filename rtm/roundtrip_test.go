@@ -155,7 +155,7 @@ func TestRoundTripRoute(t *testing.T) {
 		}},
 		{"ipv4 multipath", RouteSpec{
 			Dst: netip.MustParsePrefix("10.0.0.0/8"), Priority: 5,
-			NextHops: []NextHopSpec{
+			NextHops: []RouteHopSpec{
 				{Gateway: netip.MustParseAddr("192.0.2.1"), OutIndex: 2, Flags: unix.RTNH_F_ONLINK},
 				{Gateway: netip.MustParseAddr("2001:db8::1"), OutIndex: 3, Weight: 256, MPLSEncap: []uint32{100, 200}},
 				{OutIndex: 4, Weight: 3},
@@ -168,7 +168,7 @@ func TestRoundTripRoute(t *testing.T) {
 		}},
 		{"ipv6 multipath", RouteSpec{
 			Dst: netip.MustParsePrefix("2001:db8:200::/48"),
-			NextHops: []NextHopSpec{
+			NextHops: []RouteHopSpec{
 				{Gateway: netip.MustParseAddr("fe80::1"), OutIndex: 2, Weight: 1},
 				{Gateway: netip.MustParseAddr("fe80::2"), OutIndex: 3, Weight: 7},
 			},
@@ -290,7 +290,7 @@ func checkRoute(t *testing.T, r Route, s *RouteSpec) {
 		checkField(t, "Encap type", typ, 0)
 	}
 
-	var hops []NextHop
+	var hops []RouteHop
 	for nh := range r.NextHops() {
 		hops = append(hops, nh)
 	}

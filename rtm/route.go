@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -21,19 +20,11 @@ const (
 
 // Route is a view of one RTM_NEWROUTE message. A Route yielded by a dump
 // is valid until the next iteration; Clone detaches it.
-type Route struct {
-	b   []byte // struct rtmsg, then attributes
-	idx *nla.Index
-}
+type Route struct{ view[rtmsg] }
 
 func newRoute(data []byte, idx *nla.Index) (Route, error) {
-	if len(data) < unix.SizeofRtMsg {
-		return Route{}, fmt.Errorf("rtm: route message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[unix.SizeofRtMsg:]))
-	}
-	return Route{b: data, idx: idx}, nil
+	v, err := wrap[rtmsg](routeMsgs.what, data, idx)
+	return Route{v}, err
 }
 
 // RouteFromBytes returns the Route in a message payload (the bytes after
@@ -42,38 +33,7 @@ func RouteFromBytes(b []byte) (Route, error) { return newRoute(b, nil) }
 
 // Clone returns a copy of r that owns its bytes: one allocation of the
 // message's size.
-func (r Route) Clone() Route { return Route{b: bytes.Clone(r.b)} }
-
-// Bytes returns the message payload r views.
-func (r Route) Bytes() []byte { return r.b }
-
-// Chain returns the attribute chain.
-func (r Route) Chain() nla.Chain { return nla.Chain(r.hdr()[unix.SizeofRtMsg:]) }
-
-func (r Route) get(t uint16) (nla.Attr, bool) {
-	if r.idx != nil {
-		return r.idx.Get(t)
-	}
-	return r.Chain().Get(t)
-}
-
-func (r Route) u32(t uint16) uint32 {
-	a, ok := r.get(t)
-	if !ok {
-		return 0
-	}
-	v, _ := a.Uint32()
-	return v
-}
-
-func (r Route) ip(t uint16) netip.Addr {
-	a, ok := r.get(t)
-	if !ok {
-		return netip.Addr{}
-	}
-	v, _ := a.Addr()
-	return v
-}
+func (r Route) Clone() Route { return Route{r.clone()} }
 
 // Family returns rtm_family: AF_INET, AF_INET6 or AF_MPLS.
 func (r Route) Family() uint8 { return r.hdr()[0] }
@@ -179,32 +139,25 @@ func decodeVia(b []byte) netip.Addr {
 }
 
 // OutIndex returns RTA_OIF, the output interface index.
-func (r Route) OutIndex() int32 { return int32(r.u32(unix.RTA_OIF)) }
+func (r Route) OutIndex() int32 { return int32(r.u32or(unix.RTA_OIF, 0)) }
 
 // InIndex returns RTA_IIF, the input interface index.
-func (r Route) InIndex() int32 { return int32(r.u32(unix.RTA_IIF)) }
+func (r Route) InIndex() int32 { return int32(r.u32or(unix.RTA_IIF, 0)) }
 
 // Priority returns RTA_PRIORITY, the metric.
-func (r Route) Priority() uint32 { return r.u32(unix.RTA_PRIORITY) }
+func (r Route) Priority() uint32 { return r.u32or(unix.RTA_PRIORITY, 0) }
 
 // PrefSrc returns RTA_PREFSRC, the preferred source address.
 func (r Route) PrefSrc() netip.Addr { return r.ip(unix.RTA_PREFSRC) }
 
 // Mark returns RTA_MARK (route get replies).
-func (r Route) Mark() uint32 { return r.u32(unix.RTA_MARK) }
+func (r Route) Mark() uint32 { return r.u32or(unix.RTA_MARK, 0) }
 
 // NHID returns RTA_NH_ID, the nexthop object the route uses, or 0.
-func (r Route) NHID() uint32 { return r.u32(rtaNHID) }
+func (r Route) NHID() uint32 { return r.u32or(rtaNHID, 0) }
 
 // Pref returns RTA_PREF, the IPv6 router preference (ICMPV6_ROUTER_PREF_*).
-func (r Route) Pref() (uint8, bool) {
-	a, ok := r.get(unix.RTA_PREF)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return v, err == nil
-}
+func (r Route) Pref() (uint8, bool) { return r.u8(unix.RTA_PREF) }
 
 // Expires returns the seconds left before an IPv6 route with a lifetime
 // expires. The kernel reports it in RTA_CACHEINFO (rta_expires, in
@@ -229,14 +182,7 @@ func (r Route) Expires() (uint32, bool) {
 const userHZ = 100
 
 // UID returns RTA_UID (route get replies).
-func (r Route) UID() (uint32, bool) {
-	a, ok := r.get(unix.RTA_UID)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32()
-	return v, err == nil
-}
+func (r Route) UID() (uint32, bool) { return r.u32(unix.RTA_UID) }
 
 // Metrics decodes RTA_METRICS.
 func (r Route) Metrics() RouteMetrics {
@@ -285,9 +231,17 @@ func (r Route) CacheInfo() []byte {
 	return a.Data
 }
 
-// NextHop is one hop of a multipath route (struct rtnexthop and its
-// attributes).
-type NextHop struct {
+// NextHop is the former name of [RouteHop].
+//
+// Deprecated: use RouteHop; the name differed from [Nexthop], the
+// nexthop object, by one capital letter.
+type NextHop = RouteHop
+
+// RouteHop is one hop of a multipath route (struct rtnexthop and its
+// attributes, iproute2's "nexthop via ... dev ... weight ..."), as
+// [Route.NextHops] yields it. It is not a nexthop object ([Nexthop], "ip
+// nexthop"), which routes refer to by id ([Route.NHID]).
+type RouteHop struct {
 	Gateway netip.Addr
 	Index   int32
 	// Weight is the hop's relative weight, 1 to 256: iproute2's
@@ -301,8 +255,8 @@ type NextHop struct {
 
 // NextHops yields the hops of a multipath route (RTA_MULTIPATH); a route
 // with a single next hop yields nothing.
-func (r Route) NextHops() iter.Seq[NextHop] {
-	return func(yield func(NextHop) bool) {
+func (r Route) NextHops() iter.Seq[RouteHop] {
+	return func(yield func(RouteHop) bool) {
 		a, ok := r.get(unix.RTA_MULTIPATH)
 		if !ok {
 			return
@@ -312,7 +266,7 @@ func (r Route) NextHops() iter.Seq[NextHop] {
 			if n < unix.SizeofRtNexthop || n > len(b) {
 				return
 			}
-			nh := NextHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
+			nh := RouteHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
 			attrs := nla.Chain(b[unix.SizeofRtNexthop:n])
 			if g, ok := attrs.Get(unix.RTA_GATEWAY); ok {
 				nh.Gateway, _ = g.Addr()
@@ -549,29 +503,16 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 		b.End()
 		seen := getDupSet()
 		defer putDupSet(seen)
-		var idx nla.Index
-		for m, err := range h.dump(ctx, "route dump", b) {
-			if err != nil {
-				if f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
-					return // the table does not exist: it has no routes
-				}
-				yield(Route{}, err)
-				return
+		if !dumpOf(ctx, h, "route dump", &routeMsgs, b, dumpRun{}, func(v view[rtmsg], err error) bool {
+			switch r := (Route{v}); {
+			case err != nil && f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT):
+				return false // the table does not exist: it has no routes
+			case err != nil || !seen.routeSeen(r) && f.keep(r):
+				return yield(r, err)
 			}
-			if m.Header.Type != unix.RTM_NEWROUTE {
-				continue
-			}
-			r, err := newRoute(m.Data, &idx)
-			if err != nil {
-				yield(Route{}, err)
-				return
-			}
-			if seen.routeSeen(r) || !f.keep(r) {
-				continue
-			}
-			if !yield(r, nil) {
-				return
-			}
+			return true
+		}) {
+			return
 		}
 		if err := seen.err("route dump"); err != nil {
 			yield(Route{}, err)
@@ -607,7 +548,3 @@ func DecodeSeg6Encap(c nla.Chain) (mode string, segs []netip.Addr, err error) {
 	}
 	return mode, segs, nil
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Route, whose accessors then return zeros.
-func (r Route) hdr() []byte { return header(r.b, unix.SizeofRtMsg) }

@@ -48,7 +48,7 @@ type RouteSpec struct {
 	Metrics RouteMetrics
 	// NextHops make a multipath route; Gateway and OutIndex must then be
 	// zero.
-	NextHops []NextHopSpec
+	NextHops []RouteHopSpec
 	// NHID uses a nexthop object instead of Gateway/OutIndex/NextHops.
 	NHID uint32
 	// MPLSEncap pushes these labels (lightweight tunnel encapsulation).
@@ -65,8 +65,15 @@ type RouteSpec struct {
 	mpls      bool
 }
 
-// NextHopSpec is one hop of a multipath route.
-type NextHopSpec struct {
+// NextHopSpec is the former name of [RouteHopSpec].
+//
+// Deprecated: use RouteHopSpec; the name differed from [NexthopSpec], the
+// nexthop object's spec, by one capital letter.
+type NextHopSpec = RouteHopSpec
+
+// RouteHopSpec is one hop of a multipath route ([RouteSpec.NextHops]); a
+// nexthop object is described by [NexthopSpec] instead.
+type RouteHopSpec struct {
 	Gateway  netip.Addr
 	OutIndex int32
 	// Weight is 1 to 256 (0 means 1), iproute2's "weight": the kernel
@@ -286,7 +293,7 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 
 // encodeMultipath writes RTA_MULTIPATH: an array of struct rtnexthop, each
 // followed by its own attributes.
-func encodeMultipath(b *wire.Builder, fam uint8, hops []NextHopSpec) {
+func encodeMultipath(b *wire.Builder, fam uint8, hops []RouteHopSpec) {
 	n := b.BeginNest(unix.RTA_MULTIPATH)
 	for _, nh := range hops {
 		start := b.Len()
@@ -329,16 +336,6 @@ func defaultScope(typ uint16, fam, rtype uint8, s *RouteSpec) uint8 {
 	return unix.RT_SCOPE_UNIVERSE
 }
 
-func (h *Handle) routeOp(ctx context.Context, op string, typ, flags uint16, s RouteSpec) error {
-	b := h.newBuilder()
-	name := routeName(op, &s)
-	if err := encodeRoute(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
-}
-
 func routeName(op string, s *RouteSpec) string {
 	if s.mpls {
 		return fmt.Sprintf("%s mpls %d", op, s.Label)
@@ -349,73 +346,60 @@ func routeName(op string, s *RouteSpec) string {
 	return withPrefix(op, s.Dst)
 }
 
-// Flags of the route-changing requests, as iproute2 sends them.
-const (
-	routeAddFlags     = unix.NLM_F_CREATE | unix.NLM_F_EXCL
-	routeReplaceFlags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE
-	routeChangeFlags  = unix.NLM_F_REPLACE
-	routeAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
-	routePrependFlags = unix.NLM_F_CREATE
-)
-
 // RouteAdd adds a route; EEXIST if one with the same key exists.
 func (h *Handle) RouteAdd(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route add", unix.RTM_NEWROUTE, routeAddFlags, s)
+	return h.Do(ctx, RouteAdd(s))
 }
 
 // RouteReplace adds a route or replaces the one with the same key.
 func (h *Handle) RouteReplace(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route replace", unix.RTM_NEWROUTE, routeReplaceFlags, s)
+	return h.Do(ctx, RouteReplace(s))
 }
 
 // RouteChange changes an existing route; ENOENT if there is none.
 func (h *Handle) RouteChange(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route change", unix.RTM_NEWROUTE, routeChangeFlags, s)
+	return h.Do(ctx, RouteChange(s))
 }
 
 // RouteAppend adds a route after existing ones with the same key (for
 // IPv6, it adds the route's next hops to the existing multipath route).
 func (h *Handle) RouteAppend(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route append", unix.RTM_NEWROUTE, routeAppendFlags, s)
+	return h.Do(ctx, RouteAppend(s))
 }
 
 // RoutePrepend adds a route before existing ones with the same key.
 func (h *Handle) RoutePrepend(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route prepend", unix.RTM_NEWROUTE, routePrependFlags, s)
+	return h.Do(ctx, RoutePrepend(s))
 }
 
 // RouteDel deletes a route; fields left zero match any value.
 func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
-	return h.routeOp(ctx, "route del", unix.RTM_DELROUTE, 0, s)
+	return h.Do(ctx, RouteDel(s))
 }
 
 // RouteAdd adds a route-add request.
 func (bt *Batch) RouteAdd(s RouteSpec) error {
-	return bt.addLazy("route add", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeAddFlags, &s)
-	})
+	q := routeAdd(s)
+	return q.queue(bt)
 }
 
 // RouteReplace adds a route-replace request.
 func (bt *Batch) RouteReplace(s RouteSpec) error {
-	return bt.addLazy("route replace", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeReplaceFlags, &s)
-	})
+	q := routeReplace(s)
+	return q.queue(bt)
 }
 
 // RouteChange adds a route-change request: it replaces an existing
 // route and fails with ENOENT if there is none.
 func (bt *Batch) RouteChange(s RouteSpec) error {
-	return bt.addLazy("route change", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_NEWROUTE, routeChangeFlags, &s)
-	})
+	q := routeChange(s)
+	return q.queue(bt)
 }
 
 // RouteDel adds a route-delete request.
 func (bt *Batch) RouteDel(s RouteSpec) error {
-	return bt.addLazy("route del", func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_DELROUTE, 0, &s)
-	})
+	q := routeDel(s)
+	return q.queue(bt)
 }
 
 // specOf rebuilds the key fields of a dumped route, enough to delete it.
@@ -475,7 +459,7 @@ func (h *Handle) RouteFlush(ctx context.Context, f *RouteFilter) (int, error) {
 // RouteAddNextHop adds one hop to the multipath route with s's key (or
 // turns a single-hop route into a multipath one), by replacing the route
 // with its hops plus nh: pyroute2 IPDB's add_nh.
-func (h *Handle) RouteAddNextHop(ctx context.Context, s RouteSpec, nh NextHopSpec) error {
+func (h *Handle) RouteAddNextHop(ctx context.Context, s RouteSpec, nh RouteHopSpec) error {
 	cur, err := h.routeHops(ctx, &s)
 	if err != nil {
 		return err
@@ -512,13 +496,13 @@ func (h *Handle) RouteDelNextHop(ctx context.Context, s RouteSpec, gw netip.Addr
 
 // routeHops returns the hops of the route matching s's destination, table,
 // priority and TOS, and fills s's other key fields from it.
-func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]NextHopSpec, error) {
+func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]RouteHopSpec, error) {
 	table := s.Table
 	if table == 0 {
 		table = unix.RT_TABLE_MAIN
 	}
 	f := &RouteFilter{Family: s.family(), Table: table}
-	var hops []NextHopSpec
+	var hops []RouteHopSpec
 	found := false
 	for r, err := range h.Routes(ctx, f) {
 		if err != nil {
@@ -532,10 +516,10 @@ func (h *Handle) routeHops(ctx context.Context, s *RouteSpec) ([]NextHopSpec, er
 			s.Protocol = r.Protocol()
 		}
 		for nh := range r.NextHops() {
-			hops = append(hops, NextHopSpec{Gateway: nh.Gateway, OutIndex: nh.Index, Weight: nh.Weight, Flags: nh.Flags})
+			hops = append(hops, RouteHopSpec{Gateway: nh.Gateway, OutIndex: nh.Index, Weight: nh.Weight, Flags: nh.Flags})
 		}
 		if len(hops) == 0 && (r.Gateway().IsValid() || r.OutIndex() != 0) {
-			hops = append(hops, NextHopSpec{Gateway: r.Gateway(), OutIndex: r.OutIndex(), Weight: 1})
+			hops = append(hops, RouteHopSpec{Gateway: r.Gateway(), OutIndex: r.OutIndex(), Weight: 1})
 		}
 		break
 	}
@@ -621,14 +605,5 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 		b.Uint16BE(unix.RTA_DPORT, q.DstPort)
 	}
 	b.End()
-	var r Route
-	err := h.query(ctx, "route get", true, b, func(m wire.Message) error {
-		if m.Header.Type != unix.RTM_NEWROUTE {
-			return nil
-		}
-		var err error
-		r, err = newRoute(append([]byte(nil), m.Data...), nil)
-		return err
-	})
-	return r, err
+	return getOf(ctx, h, "route get", true, b, &routeMsgs, newRoute)
 }

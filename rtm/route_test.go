@@ -64,7 +64,7 @@ func TestRoutesAgainstIP(t *testing.T) {
 		{Dst: netip.MustParsePrefix("203.0.113.0/24"), Gateway: gw, Priority: 10},
 		{Dst: netip.MustParsePrefix("203.0.113.128/25"), Gateway: gw, Table: 1000, Protocol: unix.RTPROT_STATIC},
 		{Dst: netip.MustParsePrefix("0.0.0.0/0"), Gateway: gw, Table: 100},
-		{Dst: netip.MustParsePrefix("10.1.0.0/16"), NextHops: []rtm.NextHopSpec{
+		{Dst: netip.MustParsePrefix("10.1.0.0/16"), NextHops: []rtm.RouteHopSpec{
 			{Gateway: gw, OutIndex: v0, Weight: 1}, {Gateway: netip.MustParseAddr("198.51.100.254"), OutIndex: v1, Weight: 3}}},
 		{Dst: netip.MustParsePrefix("10.2.0.0/16"), Type: unix.RTN_BLACKHOLE},
 		{Dst: netip.MustParsePrefix("10.3.0.0/16"), Type: unix.RTN_UNREACHABLE, Table: 70000},
@@ -321,7 +321,7 @@ func TestRouteNextHopEdits(t *testing.T) {
 	if err := h.RouteAdd(ctx, rtm.RouteSpec{Dst: dst, Gateway: a, OutIndex: v0}); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.RouteAddNextHop(ctx, rtm.RouteSpec{Dst: dst}, rtm.NextHopSpec{Gateway: b, OutIndex: v1, Weight: 5}); err != nil {
+	if err := h.RouteAddNextHop(ctx, rtm.RouteSpec{Dst: dst}, rtm.RouteHopSpec{Gateway: b, OutIndex: v1, Weight: 5}); err != nil {
 		t.Fatal(err)
 	}
 	w := findIP(ipRoutes(t, ns), "10.8.0.0/16", "main")
@@ -347,9 +347,9 @@ func TestRouteValidation(t *testing.T) {
 		"no dst":       {Gateway: gw4},
 		"host bits":    {Dst: netip.MustParsePrefix("10.0.0.1/8")},
 		"v4 gw for v6": {Dst: netip.MustParsePrefix("2001:db8::/32"), Gateway: gw4},
-		"gw and hops":  {Dst: netip.MustParsePrefix("10.0.0.0/8"), Gateway: gw4, NextHops: []rtm.NextHopSpec{{Gateway: gw4}}},
-		"bad weight":   {Dst: netip.MustParsePrefix("10.0.0.0/8"), NextHops: []rtm.NextHopSpec{{Gateway: gw4, Weight: 300}}},
-		"empty hop":    {Dst: netip.MustParsePrefix("10.0.0.0/8"), NextHops: []rtm.NextHopSpec{{}}},
+		"gw and hops":  {Dst: netip.MustParsePrefix("10.0.0.0/8"), Gateway: gw4, NextHops: []rtm.RouteHopSpec{{Gateway: gw4}}},
+		"bad weight":   {Dst: netip.MustParsePrefix("10.0.0.0/8"), NextHops: []rtm.RouteHopSpec{{Gateway: gw4, Weight: 300}}},
+		"empty hop":    {Dst: netip.MustParsePrefix("10.0.0.0/8"), NextHops: []rtm.RouteHopSpec{{}}},
 		"big label":    {Dst: netip.MustParsePrefix("10.0.0.0/8"), MPLSEncap: []uint32{1 << 20}},
 		"nhid and gw":  {Dst: netip.MustParsePrefix("10.0.0.0/8"), NHID: 1, Gateway: gw4},
 	} {

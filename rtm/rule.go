@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,19 +25,11 @@ const (
 
 // Rule is a view of one RTM_NEWRULE message: a routing policy rule. A Rule
 // yielded by a dump is valid until the next iteration; Clone detaches it.
-type Rule struct {
-	b   []byte // struct fib_rule_hdr, then attributes
-	idx *nla.Index
-}
+type Rule struct{ view[fibRuleHdr] }
 
 func newRule(data []byte, idx *nla.Index) (Rule, error) {
-	if len(data) < sizeofFibRuleHdr {
-		return Rule{}, fmt.Errorf("rtm: rule message of %d bytes", len(data))
-	}
-	if idx != nil {
-		idx.Reset(nla.Chain(data[sizeofFibRuleHdr:]))
-	}
-	return Rule{b: data, idx: idx}, nil
+	v, err := wrap[fibRuleHdr](ruleMsgs.what, data, idx)
+	return Rule{v}, err
 }
 
 // RuleFromBytes returns the Rule in a message payload (the bytes after
@@ -46,47 +37,7 @@ func newRule(data []byte, idx *nla.Index) (Rule, error) {
 func RuleFromBytes(b []byte) (Rule, error) { return newRule(b, nil) }
 
 // Clone returns a copy of r that owns its bytes.
-func (r Rule) Clone() Rule { return Rule{b: bytes.Clone(r.b)} }
-
-// Bytes returns the message payload r views.
-func (r Rule) Bytes() []byte { return r.b }
-
-// Chain returns the attribute chain.
-func (r Rule) Chain() nla.Chain { return nla.Chain(r.hdr()[sizeofFibRuleHdr:]) }
-
-func (r Rule) get(t uint16) (nla.Attr, bool) {
-	if r.idx != nil {
-		return r.idx.Get(t)
-	}
-	return r.Chain().Get(t)
-}
-
-func (r Rule) u32(t uint16) (uint32, bool) {
-	a, ok := r.get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32()
-	return v, err == nil
-}
-
-func (r Rule) u8(t uint16) (uint8, bool) {
-	a, ok := r.get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return v, err == nil
-}
-
-func (r Rule) text(t uint16) string {
-	a, ok := r.get(t)
-	if !ok {
-		return ""
-	}
-	s, _ := a.Text()
-	return s
-}
+func (r Rule) Clone() Rule { return Rule{r.clone()} }
 
 // Family returns AF_INET or AF_INET6 (or RTNL_FAMILY_IPMR/IP6MR for
 // multicast routing rules).
@@ -243,15 +194,6 @@ func (r Rule) SrcPortMask() (uint16, bool) { return r.u16(fraSportMask) }
 // DstPortMask returns FRA_DPORT_MASK (Linux 6.15).
 func (r Rule) DstPortMask() (uint16, bool) { return r.u16(fraDportMask) }
 
-func (r Rule) u16(t uint16) (uint16, bool) {
-	a, ok := r.get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint16()
-	return v, err == nil
-}
-
 // Protocol returns FRA_PROTOCOL, who installed the rule (RTPROT_*).
 func (r Rule) Protocol() uint8 {
 	v, _ := r.u8(unix.FRA_PROTOCOL)
@@ -378,20 +320,23 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 // w how the kernel delivered it. done is false when each stopped the
 // dump.
 func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, w *watch, each func(Rule) bool) (done bool, err error) {
-	for m, err := range h.dumpStats(ctx, "rule dump", b, false, &w.stats) {
-		if err != nil {
-			return true, err
+	stopped := false
+	dumpOf(ctx, h, "rule dump", &ruleMsgs, b, dumpRun{stats: &w.stats, idx: &w.idx}, func(v view[fibRuleHdr], e error) bool {
+		switch r := (Rule{v}); {
+		case e != nil:
+			err = e
+		case !each(r):
+			stopped = true
+		default:
+			return true
 		}
-		if m.Header.Type != unix.RTM_NEWRULE {
-			continue
-		}
-		r, err := newRule(m.Data, &w.idx)
-		if err != nil {
-			return true, err
-		}
-		if !each(r) {
-			return false, nil
-		}
+		return false
+	})
+	switch {
+	case err != nil:
+		return true, err
+	case stopped:
+		return false, nil
 	}
 	return true, nil
 }
@@ -725,7 +670,3 @@ func (bt *Batch) RuleDel(s RuleSpec) error {
 		return encodeRule(b, unix.RTM_DELRULE, 0, &s)
 	})
 }
-
-// hdr returns the message for reading its fixed header: a zeroed header
-// for the zero Rule, whose accessors then return zeros.
-func (r Rule) hdr() []byte { return header(r.b, sizeofFibRuleHdr) }
