@@ -21,10 +21,11 @@ import (
 type Handle struct {
 	cfg     socket.Config
 	ns      *netns.Handle
-	idle    chan *socket.Conn
+	dialer  socket.Dialer
+	idle    chan socket.Transport
 	closed  atomic.Bool
 	mu      sync.Mutex
-	open    map[*socket.Conn]struct{}
+	open    map[socket.Transport]struct{}
 	builder sync.Pool
 }
 
@@ -38,6 +39,7 @@ type options struct {
 	noExtAck       bool
 	rcvbuf         int
 	pool           int
+	dialer         socket.Dialer
 }
 
 // WithNetns opens the handle in the named network namespace, as
@@ -102,6 +104,23 @@ func WithPoolSize(n int) Option {
 	}
 }
 
+// WithTransport makes the handle, and its monitors, talk to the kernel
+// through the transports d opens instead of netlink sockets: d is called
+// with unix.NETLINK_ROUTE and the socket options the handle would use
+// (Groups set for a monitor). It is how tests replace the kernel (see
+// package nltest: a recorded conversation, or a scripted fake), and how a
+// caller can wrap the real socket, by calling [socket.DialTransport]
+// inside d.
+func WithTransport(d socket.Dialer) Option {
+	return func(o *options) error {
+		if d == nil {
+			return errors.New("rtm: WithTransport(nil)")
+		}
+		o.dialer = d
+		return nil
+	}
+}
+
 // Dial opens an RTNL handle. Extended ACKs and strict checking are on
 // unless turned off by options. Dial opens one socket at once, so that
 // errors (such as a missing namespace) surface here.
@@ -112,7 +131,11 @@ func Dial(opts ...Option) (*Handle, error) {
 			return nil, err
 		}
 	}
-	h := &Handle{idle: make(chan *socket.Conn, o.pool), open: map[*socket.Conn]struct{}{}}
+	h := &Handle{idle: make(chan socket.Transport, o.pool), open: map[socket.Transport]struct{}{},
+		dialer: o.dialer}
+	if h.dialer == nil {
+		h.dialer = socket.DialTransport
+	}
 	var err error
 	switch {
 	case o.nsName != "" && o.nsPath != "", o.ns != nil && (o.nsName != "" || o.nsPath != ""):
@@ -143,8 +166,9 @@ func Dial(opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-func (h *Handle) dial() (*socket.Conn, error) {
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &h.cfg)
+func (h *Handle) dial() (socket.Transport, error) {
+	cfg := h.cfg // the dialer may keep or change its copy
+	c, err := h.dialer(unix.NETLINK_ROUTE, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
 	}
@@ -169,7 +193,7 @@ var errNilContext = errors.New("rtm: nil context")
 // and, once the socket's exchange has returned, h.put(&c): a socket that a
 // panic (in a callback or in the body of a loop over a dump) carries out
 // of its exchange is closed, not pooled.
-func (h *Handle) get(ctx context.Context) (*socket.Conn, error) {
+func (h *Handle) get(ctx context.Context) (socket.Transport, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
@@ -186,7 +210,7 @@ func (h *Handle) get(ctx context.Context) (*socket.Conn, error) {
 
 // put returns a borrowed socket to the pool, closing it when the pool is
 // full, and clears *c so that the deferred discard leaves it alone.
-func (h *Handle) put(c **socket.Conn) {
+func (h *Handle) put(c *socket.Transport) {
 	conn := *c
 	*c = nil
 	if !h.closed.Load() {
@@ -201,14 +225,14 @@ func (h *Handle) put(c **socket.Conn) {
 
 // discard closes a borrowed socket that put did not take back: its
 // exchange was cut short by a panic.
-func (h *Handle) discard(c **socket.Conn) {
+func (h *Handle) discard(c *socket.Transport) {
 	if *c != nil {
 		h.close(*c)
 		*c = nil
 	}
 }
 
-func (h *Handle) close(c *socket.Conn) {
+func (h *Handle) close(c socket.Transport) {
 	h.mu.Lock()
 	delete(h.open, c)
 	h.mu.Unlock()
@@ -328,7 +352,7 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 	}
 }
 
-func streamDump(ctx context.Context, op string, c *socket.Conn, req []byte, yield func(wire.Message, error) bool) {
+func streamDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
 	for m, err := range c.Dump(ctx, req) {
 		if err != nil {
 			yield(m, opError(op, err))

@@ -58,7 +58,7 @@ func WithMonitorBuffer(bytes int) MonitorOption {
 // Monitor is a subscription to RTNL multicast groups on a socket of its
 // own, in the handle's namespace.
 type Monitor struct {
-	c *socket.Conn
+	c socket.Transport
 }
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
@@ -80,7 +80,7 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	}
 	cfg.ListenAllNSID = o.allNSID
 	cfg.ReceiveBufferSize = o.rcvbuf
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &cfg)
+	c, err := h.dialer(unix.NETLINK_ROUTE, &cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: monitor: %w", err)
 	}
