@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -278,7 +279,7 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 		return err
 	}
 	defer h.discard(&c)
-	err = c.Execute(ctx, b.Bytes(), onReply)
+	err = exchange(ctx, c, false, b.Bytes(), onReply)
 	h.put(&c)
 	return opError(op, err)
 }
@@ -297,7 +298,7 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 		return err
 	}
 	defer h.discard(&c)
-	err = c.Query(ctx, b.Bytes(), onReply)
+	err = exchange(ctx, c, true, b.Bytes(), onReply)
 	h.put(&c)
 	if err != nil && describe {
 		if m, _, ok, ferr := wire.Next(b.Bytes()); ferr == nil && ok {
@@ -305,6 +306,44 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 		}
 	}
 	return opError(op, err)
+}
+
+// exchange runs the Query (query set) or Execute of req on c.
+//
+// The real socket is called through its concrete type: an onReply that
+// went through the interface would escape, and every caller's closure
+// and what it captures with it, allocations a get does not make on a
+// socket. Another transport gets a closure that keeps copies of the
+// replies, which onReply then sees once the exchange is over, as it sees
+// its own error (an error from onReply, as on a socket, does not stop the
+// exchange).
+func exchange(ctx context.Context, c socket.Transport, query bool, req []byte, onReply func(wire.Message) error) error {
+	if sc, ok := c.(*socket.Conn); ok {
+		if query {
+			return sc.Query(ctx, req, onReply)
+		}
+		return sc.Execute(ctx, req, onReply)
+	}
+	var replies []wire.Message
+	keep := func(m wire.Message) error {
+		replies = append(replies, wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
+		return nil
+	}
+	var err error
+	if query {
+		err = c.Query(ctx, req, keep)
+	} else {
+		err = c.Execute(ctx, req, keep)
+	}
+	if err != nil || onReply == nil {
+		return err
+	}
+	for _, m := range replies {
+		if err := onReply(m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // opError names the operation in err.
@@ -353,15 +392,44 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 }
 
 func streamDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
-	for m, err := range c.Dump(ctx, req) {
-		if err != nil {
-			yield(m, opError(op, err))
-			return
+	if sc, ok := c.(*socket.Conn); ok {
+		// The real socket's loop, written for its concrete type: the
+		// compiler then keeps the loop's state on the stack, where a call
+		// through the interface would move it to the heap (some ten
+		// allocations per dump).
+		for m, err := range sc.Dump(ctx, req) {
+			if !relay(op, m, err, yield) {
+				return
+			}
 		}
-		if !yield(m, nil) {
+		return
+	}
+	pullDump(ctx, op, c, req, yield)
+}
+
+// pullDump is streamDump for a transport other than a socket: its
+// iterator is pulled rather than given yield, so that yield does not
+// escape through it, which would move the loop state of every dump in
+// the package to the heap, real sockets' included.
+func pullDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
+	next, stop := iter.Pull2(c.Dump(ctx, req))
+	defer stop()
+	for {
+		m, err, ok := next()
+		if !ok || !relay(op, m, err, yield) {
 			return
 		}
 	}
+}
+
+// relay passes one step of a dump on to yield, naming op in an error, and
+// reports whether the dump goes on.
+func relay(op string, m wire.Message, err error, yield func(wire.Message, error) bool) bool {
+	if err != nil {
+		yield(m, opError(op, err))
+		return false
+	}
+	return yield(m, nil)
 }
 
 // FixedLen returns the length of the fixed header that starts an RTNL

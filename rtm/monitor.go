@@ -214,47 +214,74 @@ func (e Event) Nexthop() (Nexthop, bool) {
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		var idx nla.Index
-		for d, err := range m.c.Notifications(ctx) {
-			if errors.Is(err, socket.ErrOverrun) {
-				if !yield(Event{Overrun: true, NSID: -1}, nil) {
-					return
-				}
-				continue
-			}
-			if err != nil {
-				yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
-				return
-			}
-			// One message per datagram is the rule for notifications, so
-			// the loop avoids an iterator closure per datagram.
-			for rest := d.Data; len(rest) > 0; {
-				msg, next, ok, err := wire.Next(rest)
-				if err != nil {
-					yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
-					return
-				}
-				if !ok {
-					break
-				}
-				rest = next
-				if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
-					// The answer to a Sync, not a notification.
-					if msg.Header.Type == unix.NLMSG_ERROR {
-						continue
-					}
-					if !yield(Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, nil) {
-						return
-					}
-					continue
-				}
-				if msg.Header.Type < unix.RTM_BASE {
-					continue // NLMSG_NOOP and friends
-				}
-				ev := Event{Type: msg.Header.Type, NSID: d.NSID, Header: msg.Header, Data: msg.Data, idx: &idx}
-				if !yield(ev, nil) {
+		if c, ok := m.c.(*socket.Conn); ok {
+			// The real socket's loop, for its concrete type: through the
+			// interface, idx and the loop's state would go to the heap.
+			for d, err := range c.Notifications(ctx) {
+				if !m.deliver(d, err, &idx, yield) {
 					return
 				}
 			}
+			return
+		}
+		m.pull(ctx, &idx, yield)
+	}
+}
+
+// pull is Events over a transport other than a socket, whose datagrams
+// are pulled, so that yield does not escape through its iterator. (It is
+// a function of its own because its defer would keep the compiler from
+// inlining Events' closure, and then from keeping its callers' loop state
+// on the stack.)
+func (m *Monitor) pull(ctx context.Context, idx *nla.Index, yield func(Event, error) bool) {
+	next, stop := iter.Pull2(m.c.Notifications(ctx))
+	defer stop()
+	for {
+		d, err, ok := next()
+		if !ok || !m.deliver(d, err, idx, yield) {
+			return
 		}
 	}
+}
+
+// deliver yields the events of one datagram, or its error, and reports
+// whether the stream goes on.
+func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield func(Event, error) bool) bool {
+	if errors.Is(err, socket.ErrOverrun) {
+		return yield(Event{Overrun: true, NSID: -1}, nil)
+	}
+	if err != nil {
+		yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+		return false
+	}
+	// One message per datagram is the rule for notifications, so the
+	// loop avoids an iterator closure per datagram.
+	for rest := d.Data; len(rest) > 0; {
+		msg, next, ok, err := wire.Next(rest)
+		if err != nil {
+			yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+			return false
+		}
+		if !ok {
+			break
+		}
+		rest = next
+		if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
+			// The answer to a Sync, not a notification.
+			if msg.Header.Type == unix.NLMSG_ERROR {
+				continue
+			}
+			if !yield(Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, nil) {
+				return false
+			}
+			continue
+		}
+		if msg.Header.Type < unix.RTM_BASE {
+			continue // NLMSG_NOOP and friends
+		}
+		if !yield(Event{Type: msg.Header.Type, NSID: d.NSID, Header: msg.Header, Data: msg.Data, idx: idx}, nil) {
+			return false
+		}
+	}
+	return true
 }
