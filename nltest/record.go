@@ -34,6 +34,7 @@ type Recorder struct {
 	w     *bufio.Writer
 	err   error
 	ports map[uint32]uint32 // real port id -> dial order
+	n     uint32            // sockets dialed
 }
 
 // NewRecorder returns a Recorder that writes to w. Call Flush when done.
@@ -62,7 +63,10 @@ func (r *Recorder) Dial(protocol int, cfg *socket.Config) (socket.Transport, err
 		return nil, err
 	}
 	r.mu.Lock()
-	id = uint32(len(r.ports) + 1)
+	// A port id the kernel reuses, after a socket closed, is the new
+	// socket's from now on.
+	r.n++
+	id = r.n
 	r.ports[conn.PortID()] = id
 	fmt.Fprintf(r.w, "# socket %d: protocol %d, groups %v\n", id, protocol, c.Groups)
 	r.mu.Unlock()
@@ -183,8 +187,11 @@ func (e *MismatchError) Error() string {
 // order they were recorded, whichever transport sends them; recorded
 // notifications are not replayed. It is safe for concurrent use.
 type Replayer struct {
-	mu    sync.Mutex
-	recs  []record
+	mu   sync.Mutex
+	recs []record
+	// used marks the records replayed; next is the first request
+	// (record sent) not replayed.
+	used  []bool
 	next  int
 	ports uint32
 	err   error
@@ -198,7 +205,7 @@ func NewReplayer(r io.Reader) (*Replayer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Replayer{recs: recs}, nil
+	return &Replayer{recs: recs, used: make([]bool, len(recs))}, nil
 }
 
 // Dial opens a transport that replays the conversation.
@@ -222,8 +229,8 @@ func (r *Replayer) Left() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	n := 0
-	for _, rec := range r.recs[r.next:] {
-		if rec.out {
+	for i, rec := range r.recs {
+		if rec.out && !r.used[i] {
 			n++
 		}
 	}
@@ -275,8 +282,10 @@ func (r *Replayer) answer(c *conn, dgram []byte) ([][]byte, error) {
 	reqs := split(dgram)
 	var answers [][]byte
 	for len(reqs) > 0 {
-		for r.next < len(r.recs) && !r.recs[r.next].out {
-			r.next++ // a notification, or a reply nobody waited for
+		// The next request recorded; the replies of another socket's
+		// requests, which may come later, are left for them.
+		for r.next < len(r.recs) && (!r.recs[r.next].out || r.used[r.next]) {
+			r.next++
 		}
 		if r.next == len(r.recs) {
 			return nil, r.mismatch(&MismatchError{Got: reqs[0]})
@@ -295,12 +304,18 @@ func (r *Replayer) answer(c *conn, dgram []byte) ([][]byte, error) {
 			copy(reqs[0][8:12], want[8:12])
 			reqs = reqs[1:]
 		}
-		r.next++
-		for r.next < len(r.recs) && !r.recs[r.next].out {
-			if a := r.recs[r.next]; a.socket == rec.socket {
-				answers = append(answers, readdress(a.data, rec.socket, c.port))
+		r.used[r.next] = true
+		// Its replies: what its socket received up to its next request.
+		for i := r.next + 1; i < len(r.recs); i++ {
+			a := r.recs[i]
+			if a.socket != rec.socket || r.used[i] {
+				continue
 			}
-			r.next++
+			if a.out {
+				break
+			}
+			r.used[i] = true
+			answers = append(answers, readdress(a.data, rec.socket, c.port))
 		}
 	}
 	return answers, nil

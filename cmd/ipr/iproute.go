@@ -18,6 +18,7 @@ import (
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -145,11 +146,18 @@ func familyName(f uint8) string {
 	return ""
 }
 
+// transport, when tests set it, stands in for the kernel: a recorded
+// conversation or a fake (package nltest).
+var transport socket.Dialer
+
 // dial opens the RTNL handle a command works on, in e.Netns if set.
 func dial(e *env) (*rtm.Handle, error) {
 	var opts []rtm.Option
 	if e.Netns != "" {
 		opts = append(opts, rtm.WithNetns(e.Netns))
+	}
+	if transport != nil {
+		opts = append(opts, rtm.WithTransport(transport))
 	}
 	return rtm.Dial(opts...)
 }
