@@ -22,7 +22,7 @@ import (
 type Handle struct {
 	cfg     socket.Config
 	ns      *netns.Handle
-	dialer  socket.Dialer
+	dialer  socket.Dialer // nil: socket.Dial
 	idle    chan socket.Transport
 	closed  atomic.Bool
 	mu      sync.Mutex
@@ -134,9 +134,6 @@ func Dial(opts ...Option) (*Handle, error) {
 	}
 	h := &Handle{idle: make(chan socket.Transport, o.pool), open: map[socket.Transport]struct{}{},
 		dialer: o.dialer}
-	if h.dialer == nil {
-		h.dialer = socket.DialTransport
-	}
 	var err error
 	switch {
 	case o.nsName != "" && o.nsPath != "", o.ns != nil && (o.nsName != "" || o.nsPath != ""):
@@ -168,8 +165,7 @@ func Dial(opts ...Option) (*Handle, error) {
 }
 
 func (h *Handle) dial() (socket.Transport, error) {
-	cfg := h.cfg // the dialer may keep or change its copy
-	c, err := h.dialer(unix.NETLINK_ROUTE, &cfg)
+	c, err := h.transport(&h.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
 	}
@@ -177,6 +173,21 @@ func (h *Handle) dial() (socket.Transport, error) {
 	h.open[c] = struct{}{}
 	h.mu.Unlock()
 	return c, nil
+}
+
+// transport opens a socket, or what WithTransport dials, with cfg.
+func (h *Handle) transport(cfg *socket.Config) (socket.Transport, error) {
+	if h.dialer == nil {
+		c, err := socket.Dial(unix.NETLINK_ROUTE, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	// A copy, which the dialer may keep or change; made here only, so
+	// that cfg itself does not escape.
+	c := *cfg
+	return h.dialer(unix.NETLINK_ROUTE, &c)
 }
 
 // ErrClosed is returned by calls on a closed Handle.

@@ -80,7 +80,7 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	}
 	cfg.ListenAllNSID = o.allNSID
 	cfg.ReceiveBufferSize = o.rcvbuf
-	c, err := h.dialer(unix.NETLINK_ROUTE, &cfg)
+	c, err := h.transport(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: monitor: %w", err)
 	}
@@ -213,18 +213,38 @@ func (e Event) Nexthop() (Nexthop, bool) {
 // net.ErrClosed after Close). Iterating allocates nothing per event.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		var idx nla.Index
 		if c, ok := m.c.(*socket.Conn); ok {
-			// The real socket's loop, for its concrete type: through the
-			// interface, idx and the loop's state would go to the heap.
+			var idx nla.Index
+			// The real socket's loop, for its concrete type and written
+			// out (deliver's, which is too large to inline): through the
+			// interface or a call, idx and the loop's state would go to
+			// the heap.
 			for d, err := range c.Notifications(ctx) {
-				if !m.deliver(d, err, &idx, yield) {
+				if errors.Is(err, socket.ErrOverrun) {
+					if !yield(Event{Overrun: true, NSID: -1}, nil) {
+						return
+					}
+					continue
+				}
+				if err != nil {
+					yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
 					return
+				}
+				for rest := d.Data; len(rest) > 0; {
+					ev, next, have, err := m.event(rest, d.NSID, &idx)
+					if err != nil {
+						yield(Event{}, err)
+						return
+					}
+					if have && !yield(ev, nil) {
+						return
+					}
+					rest = next
 				}
 			}
 			return
 		}
-		m.pull(ctx, &idx, yield)
+		m.pull(ctx, yield)
 	}
 }
 
@@ -233,19 +253,21 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 // a function of its own because its defer would keep the compiler from
 // inlining Events' closure, and then from keeping its callers' loop state
 // on the stack.)
-func (m *Monitor) pull(ctx context.Context, idx *nla.Index, yield func(Event, error) bool) {
+func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
+	var idx nla.Index
 	next, stop := iter.Pull2(m.c.Notifications(ctx))
 	defer stop()
 	for {
 		d, err, ok := next()
-		if !ok || !m.deliver(d, err, idx, yield) {
+		if !ok || !m.deliver(d, err, &idx, yield) {
 			return
 		}
 	}
 }
 
 // deliver yields the events of one datagram, or its error, and reports
-// whether the stream goes on.
+// whether the stream goes on: the loop of Events, for other transports
+// than sockets.
 func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield func(Event, error) bool) bool {
 	if errors.Is(err, socket.ErrOverrun) {
 		return yield(Event{Overrun: true, NSID: -1}, nil)
@@ -254,34 +276,41 @@ func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield fu
 		yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
 		return false
 	}
-	// One message per datagram is the rule for notifications, so the
-	// loop avoids an iterator closure per datagram.
 	for rest := d.Data; len(rest) > 0; {
-		msg, next, ok, err := wire.Next(rest)
+		ev, next, have, err := m.event(rest, d.NSID, idx)
 		if err != nil {
-			yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+			yield(Event{}, err)
 			return false
 		}
-		if !ok {
-			break
+		if have && !yield(ev, nil) {
+			return false
 		}
 		rest = next
-		if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
-			// The answer to a Sync, not a notification.
-			if msg.Header.Type == unix.NLMSG_ERROR {
-				continue
-			}
-			if !yield(Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, nil) {
-				return false
-			}
-			continue
-		}
-		if msg.Header.Type < unix.RTM_BASE {
-			continue // NLMSG_NOOP and friends
-		}
-		if !yield(Event{Type: msg.Header.Type, NSID: d.NSID, Header: msg.Header, Data: msg.Data, idx: idx}, nil) {
-			return false
-		}
 	}
 	return true
+}
+
+// event decodes the first message in b: have is false for a message that
+// is no event (an acknowledgement, NLMSG_NOOP), rest is what follows it.
+// One message per datagram is the rule for notifications, so the caller's
+// loop avoids an iterator closure per datagram.
+func (m *Monitor) event(b []byte, nsid int32, idx *nla.Index) (ev Event, rest []byte, have bool, err error) {
+	msg, rest, ok, err := wire.Next(b)
+	if err != nil {
+		return Event{}, nil, false, fmt.Errorf("rtm: monitor: %w", err)
+	}
+	if !ok {
+		return Event{}, nil, false, nil
+	}
+	if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
+		// The answer to a Sync, not a notification.
+		if msg.Header.Type == unix.NLMSG_ERROR {
+			return Event{}, rest, false, nil
+		}
+		return Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, rest, true, nil
+	}
+	if msg.Header.Type < unix.RTM_BASE {
+		return Event{}, rest, false, nil // NLMSG_NOOP and friends
+	}
+	return Event{Type: msg.Header.Type, NSID: nsid, Header: msg.Header, Data: msg.Data, idx: idx}, rest, true, nil
 }
