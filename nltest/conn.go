@@ -422,11 +422,18 @@ func (c *conn) notify(d []byte) {
 	select {
 	case c.notes <- d:
 	default:
-		c.over.Add(1)
-		select {
-		case c.notes <- nil: // nil marks the overrun, when there is room
-		default:
-		}
+		c.overrun()
+	}
+}
+
+// overrun queues an overrun report (nil), unless the queue is full, in
+// which case the reader meets one soon enough: the next notify after
+// the reader makes room reports it.
+func (c *conn) overrun() {
+	c.over.Add(1)
+	select {
+	case c.notes <- nil:
+	default:
 	}
 }
 

@@ -113,6 +113,21 @@ func (f *Fake) Notify(group uint32, msg []byte) {
 	}
 }
 
+// Overrun reports an overrun to every transport dialed into group, as
+// the kernel does when a socket's receive queue overflowed and
+// notifications were lost: code that mirrors kernel state must then dump
+// again. (A transport also overruns by itself when more than 256
+// notifications wait to be read.)
+func (f *Fake) Overrun(group uint32) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		if c.inGroup(group) {
+			c.overrun()
+		}
+	}
+}
+
 // answer runs the handlers for each request in dgram, as the kernel
 // processes a datagram of requests.
 func (f *Fake) answer(c *conn, dgram []byte) ([][]byte, error) {
