@@ -57,7 +57,15 @@ func newConn(k kernel, port uint32, cfg *socket.Config) *conn {
 	return c
 }
 
-var errClosed = fmt.Errorf("nltest: %w", net.ErrClosed)
+// errClosed is the error of calls on a closed transport; it matches
+// net.ErrClosed, as a closed socket's does. (A type, so that nothing is
+// built at init.)
+var errClosed error = closedError{}
+
+type closedError struct{}
+
+func (closedError) Error() string { return "nltest: use of closed transport" }
+func (closedError) Unwrap() error { return net.ErrClosed }
 
 func (c *conn) acquire(ctx context.Context) error {
 	if ctx == nil {

@@ -23,10 +23,10 @@ type Handle struct {
 	cfg     socket.Config
 	ns      *netns.Handle
 	dialer  socket.Dialer // nil: socket.Dial
-	idle    chan socket.Transport
+	idle    chan *conn
 	closed  atomic.Bool
 	mu      sync.Mutex
-	open    map[socket.Transport]struct{}
+	open    map[*conn]struct{}
 	builder sync.Pool
 }
 
@@ -132,7 +132,7 @@ func Dial(opts ...Option) (*Handle, error) {
 			return nil, err
 		}
 	}
-	h := &Handle{idle: make(chan socket.Transport, o.pool), open: map[socket.Transport]struct{}{},
+	h := &Handle{idle: make(chan *conn, o.pool), open: map[*conn]struct{}{},
 		dialer: o.dialer}
 	var err error
 	switch {
@@ -164,7 +164,7 @@ func Dial(opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-func (h *Handle) dial() (socket.Transport, error) {
+func (h *Handle) dial() (*conn, error) {
 	c, err := h.transport(&h.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
@@ -175,19 +175,79 @@ func (h *Handle) dial() (socket.Transport, error) {
 	return c, nil
 }
 
+// conn is one of a handle's transports: a socket, or what WithTransport
+// dialed. A socket is called through its concrete type, never through
+// socket.Transport: the compiler then keeps the state of every dump and
+// get on the stack, and the linker drops the socket methods a program
+// does not use.
+type conn struct {
+	s *socket.Conn
+	t socket.Transport // when s is nil
+}
+
 // transport opens a socket, or what WithTransport dials, with cfg.
-func (h *Handle) transport(cfg *socket.Config) (socket.Transport, error) {
+func (h *Handle) transport(cfg *socket.Config) (*conn, error) {
 	if h.dialer == nil {
-		c, err := socket.Dial(unix.NETLINK_ROUTE, cfg)
+		s, err := socket.Dial(unix.NETLINK_ROUTE, cfg)
 		if err != nil {
 			return nil, err
 		}
-		return c, nil
+		return &conn{s: s}, nil
 	}
 	// A copy, which the dialer may keep or change; made here only, so
 	// that cfg itself does not escape.
 	c := *cfg
-	return h.dialer(unix.NETLINK_ROUTE, &c)
+	t, err := h.dialer(unix.NETLINK_ROUTE, &c)
+	if err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, errors.New("rtm: the WithTransport dialer returned no transport")
+	}
+	return &conn{t: t}, nil
+}
+
+func (c *conn) Close() error {
+	if c.s != nil {
+		return c.s.Close()
+	}
+	return c.t.Close()
+}
+
+func (c *conn) SetPeek(on bool) {
+	if c.s != nil {
+		c.s.SetPeek(on)
+	} else {
+		c.t.SetPeek(on)
+	}
+}
+
+func (c *conn) PortID() uint32 {
+	if c.s != nil {
+		return c.s.PortID()
+	}
+	return c.t.PortID()
+}
+
+func (c *conn) Stats() socket.Stats {
+	if c.s != nil {
+		return c.s.Stats()
+	}
+	return c.t.Stats()
+}
+
+func (c *conn) Send(req []byte) (uint32, error) {
+	if c.s != nil {
+		return c.s.Send(req)
+	}
+	return c.t.Send(req)
+}
+
+func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply func(int, wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Batch(ctx, msgs, results, onReply)
+	}
+	return c.t.Batch(ctx, msgs, results, onReply)
 }
 
 // ErrClosed is returned by calls on a closed Handle.
@@ -205,7 +265,7 @@ var errNilContext = errors.New("rtm: nil context")
 // and, once the socket's exchange has returned, h.put(&c): a socket that a
 // panic (in a callback or in the body of a loop over a dump) carries out
 // of its exchange is closed, not pooled.
-func (h *Handle) get(ctx context.Context) (socket.Transport, error) {
+func (h *Handle) get(ctx context.Context) (*conn, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
@@ -222,7 +282,7 @@ func (h *Handle) get(ctx context.Context) (socket.Transport, error) {
 
 // put returns a borrowed socket to the pool, closing it when the pool is
 // full, and clears *c so that the deferred discard leaves it alone.
-func (h *Handle) put(c *socket.Transport) {
+func (h *Handle) put(c **conn) {
 	conn := *c
 	*c = nil
 	if !h.closed.Load() {
@@ -237,14 +297,14 @@ func (h *Handle) put(c *socket.Transport) {
 
 // discard closes a borrowed socket that put did not take back: its
 // exchange was cut short by a panic.
-func (h *Handle) discard(c *socket.Transport) {
+func (h *Handle) discard(c **conn) {
 	if *c != nil {
 		h.close(*c)
 		*c = nil
 	}
 }
 
-func (h *Handle) close(c socket.Transport) {
+func (h *Handle) close(c *conn) {
 	h.mu.Lock()
 	delete(h.open, c)
 	h.mu.Unlock()
@@ -290,7 +350,7 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 		return err
 	}
 	defer h.discard(&c)
-	err = exchange(ctx, c, false, b.Bytes(), onReply)
+	err = c.Execute(ctx, b.Bytes(), onReply)
 	h.put(&c)
 	return opError(op, err)
 }
@@ -309,7 +369,7 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 		return err
 	}
 	defer h.discard(&c)
-	err = exchange(ctx, c, true, b.Bytes(), onReply)
+	err = c.Query(ctx, b.Bytes(), onReply)
 	h.put(&c)
 	if err != nil && describe {
 		if m, _, ok, ferr := wire.Next(b.Bytes()); ferr == nil && ok {
@@ -319,33 +379,38 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 	return opError(op, err)
 }
 
-// exchange runs the Query (query set) or Execute of req on c.
+// Execute runs the Execute exchange of req on c.
 //
-// The real socket is called through its concrete type: an onReply that
-// went through the interface would escape, and every caller's closure
-// and what it captures with it, allocations a get does not make on a
-// socket. Another transport gets a closure that keeps copies of the
-// replies, which onReply then sees once the exchange is over, as it sees
-// its own error (an error from onReply, as on a socket, does not stop the
-// exchange).
-func exchange(ctx context.Context, c socket.Transport, query bool, req []byte, onReply func(wire.Message) error) error {
-	if sc, ok := c.(*socket.Conn); ok {
-		if query {
-			return sc.Query(ctx, req, onReply)
-		}
-		return sc.Execute(ctx, req, onReply)
+// A socket is called through its concrete type: an onReply that went
+// through an interface would escape, and every caller's closure and what
+// it captures with it, allocations a get does not make on a socket.
+// Another transport gets a closure that keeps copies of the replies
+// (see buffered).
+func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Execute(ctx, req, onReply)
 	}
+	return buffered(onReply, func(keep func(wire.Message) error) error { return c.t.Execute(ctx, req, keep) })
+}
+
+// Query runs the Query exchange of req on c, as Execute does.
+func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Query(ctx, req, onReply)
+	}
+	return buffered(onReply, func(keep func(wire.Message) error) error { return c.t.Query(ctx, req, keep) })
+}
+
+// buffered runs an exchange of a transport other than a socket with a
+// callback that keeps copies of the replies, which onReply then sees once
+// the exchange is over, as it sees its own error (an error from onReply,
+// as on a socket, does not stop the exchange).
+func buffered(onReply func(wire.Message) error, exchange func(keep func(wire.Message) error) error) error {
 	var replies []wire.Message
-	keep := func(m wire.Message) error {
+	err := exchange(func(m wire.Message) error {
 		replies = append(replies, wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
 		return nil
-	}
-	var err error
-	if query {
-		err = c.Query(ctx, req, keep)
-	} else {
-		err = c.Execute(ctx, req, keep)
-	}
+	})
 	if err != nil || onReply == nil {
 		return err
 	}
@@ -402,8 +467,8 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 	}
 }
 
-func streamDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
-	if sc, ok := c.(*socket.Conn); ok {
+func streamDump(ctx context.Context, op string, c *conn, req []byte, yield func(wire.Message, error) bool) {
+	if sc := c.s; sc != nil {
 		// The real socket's loop, written for its concrete type: the
 		// compiler then keeps the loop's state on the stack, where a call
 		// through the interface would move it to the heap (some ten
@@ -415,21 +480,32 @@ func streamDump(ctx context.Context, op string, c socket.Transport, req []byte, 
 		}
 		return
 	}
-	pullDump(ctx, op, c, req, yield)
+	bufferedDump(ctx, op, c.t, req, yield)
 }
 
-// pullDump is streamDump for a transport other than a socket: its
-// iterator is pulled rather than given yield, so that yield does not
-// escape through it, which would move the loop state of every dump in
-// the package to the heap, real sockets' included.
-func pullDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
-	next, stop := iter.Pull2(c.Dump(ctx, req))
-	defer stop()
-	for {
-		m, err, ok := next()
-		if !ok || !relay(op, m, err, yield) {
+// bufferedDump is streamDump for a transport other than a socket: the
+// whole dump is read, into copies, before its messages are yielded, so
+// that yield does not escape through the transport's iterator, which
+// would move the loop state of every dump in the package to the heap,
+// real sockets' included. (Such transports, nltest's, hold their replies
+// in memory anyway.)
+func bufferedDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
+	var msgs []wire.Message
+	var derr error
+	for m, err := range c.Dump(ctx, req) {
+		if err != nil {
+			derr = err
+			break
+		}
+		msgs = append(msgs, wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
+	}
+	for _, m := range msgs {
+		if !yield(m, nil) {
 			return
 		}
+	}
+	if derr != nil {
+		relay(op, wire.Message{}, derr, yield)
 	}
 }
 

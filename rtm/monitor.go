@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,7 +59,7 @@ func WithMonitorBuffer(bytes int) MonitorOption {
 // Monitor is a subscription to RTNL multicast groups on a socket of its
 // own, in the handle's namespace.
 type Monitor struct {
-	c socket.Transport
+	c *conn
 }
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
@@ -213,7 +214,7 @@ func (e Event) Nexthop() (Nexthop, bool) {
 // net.ErrClosed after Close). Iterating allocates nothing per event.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if c, ok := m.c.(*socket.Conn); ok {
+		if c := m.c.s; c != nil {
 			var idx nla.Index
 			// The real socket's loop, for its concrete type and written
 			// out (deliver's, which is too large to inline): through the
@@ -249,17 +250,32 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 }
 
 // pull is Events over a transport other than a socket, whose datagrams
-// are pulled, so that yield does not escape through its iterator. (It is
-// a function of its own because its defer would keep the compiler from
-// inlining Events' closure, and then from keeping its callers' loop state
-// on the stack.)
+// a goroutine reads and hands over, copied, so that yield does not escape
+// through the transport's iterator. (It is a function of its own because
+// its defer would keep the compiler from inlining Events' closure, and
+// then from keeping its callers' loop state on the stack.)
 func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the reader when the loop body stops or panics
+	type step struct {
+		d   socket.Datagram
+		err error
+	}
+	ch := make(chan step)
+	go func() {
+		defer close(ch)
+		for d, err := range m.c.t.Notifications(ctx) {
+			d.Data = bytes.Clone(d.Data)
+			select {
+			case ch <- step{d, err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	var idx nla.Index
-	next, stop := iter.Pull2(m.c.Notifications(ctx))
-	defer stop()
-	for {
-		d, err, ok := next()
-		if !ok || !m.deliver(d, err, &idx, yield) {
+	for s := range ch {
+		if !m.deliver(s.d, s.err, &idx, yield) {
 			return
 		}
 	}

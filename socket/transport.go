@@ -62,5 +62,3 @@ func DialTransport(protocol int, cfg *Config) (Transport, error) {
 	}
 	return c, nil
 }
-
-var _ Transport = (*Conn)(nil)

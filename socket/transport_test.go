@@ -18,3 +18,6 @@ func TestDialTransportError(t *testing.T) {
 		t.Errorf("a failed dial returned a non-nil transport %#v", tr)
 	}
 }
+
+// *Conn is the real Transport.
+var _ socket.Transport = (*socket.Conn)(nil)
