@@ -3,6 +3,7 @@ package nltest
 import (
 	"bytes"
 	"net/netip"
+	"slices"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -16,8 +17,10 @@ type rtnlState struct {
 
 // NewRTNL returns a Fake that keeps links, addresses and routes as the
 // kernel does, for code over NETLINK_ROUTE: it answers their dumps and
-// gets (RTM_GETLINK by index or name), adds and deletes addresses and
-// routes (RTM_NEWADDR, RTM_DELADDR, RTM_NEWROUTE, RTM_DELROUTE, with
+// gets (RTM_GETLINK by index or name); creates links of any kind (the
+// fake only records the kind), changes their name, MTU and flags and
+// deletes them (RTM_NEWLINK, RTM_SETLINK, RTM_DELLINK, with EEXIST and
+// ENODEV); adds and deletes addresses and routes (RTM_NEWADDR, RTM_DELADDR, RTM_NEWROUTE, RTM_DELROUTE, with
 // EEXIST for NLM_F_EXCL and ESRCH or EADDRNOTAVAIL for what is missing),
 // and notifies the link, address and route groups of each change. It
 // starts with the loopback device, index 1, up, as a new namespace has
@@ -27,6 +30,9 @@ func NewRTNL() *Fake {
 	f.rtnl.links = [][]byte{Link{Index: 1, Name: "lo", Flags: unix.IFF_UP | unix.IFF_LOOPBACK | unix.IFF_RUNNING,
 		MTU: 65536, HardwareAddr: make([]byte, 6)}.Payload()}
 	f.handlers[unix.RTM_GETLINK] = f.getLink
+	f.handlers[unix.RTM_NEWLINK] = f.changeLink
+	f.handlers[unix.RTM_SETLINK] = f.changeLink
+	f.handlers[unix.RTM_DELLINK] = f.delLink
 	f.handlers[unix.RTM_GETADDR] = f.dumper(&f.rtnl.addrs, unix.RTM_NEWADDR, addrFilter)
 	f.handlers[unix.RTM_GETROUTE] = f.dumper(&f.rtnl.routes, unix.RTM_NEWROUTE, routeFilter)
 	f.handlers[unix.RTM_NEWADDR] = f.changer(&f.rtnl.addrs, addrKey, addrGroup, unix.EADDRNOTAVAIL)
@@ -288,4 +294,160 @@ func AddrPrefix(p []byte) netip.Prefix {
 		return netip.Prefix{}
 	}
 	return netip.PrefixFrom(ip, int(p[1]))
+}
+
+// findLink returns the position of the link a request names, by index or
+// else by IFLA_IFNAME, or -1. The caller holds f.mu.
+func (f *Fake) findLink(req []byte) int {
+	index := ne.Uint32(req[4:])
+	var name []byte
+	if a, ok := attrs(req, unix.SizeofIfInfomsg).Get(unix.IFLA_IFNAME); ok {
+		name = []byte(str(a))
+	}
+	for i, l := range f.rtnl.links {
+		if index != 0 {
+			if ne.Uint32(l[4:]) == index {
+				return i
+			}
+			continue
+		}
+		n, _ := attrs(l, unix.SizeofIfInfomsg).Get(unix.IFLA_IFNAME)
+		if ln, _ := n.TextBytes(); name != nil && bytes.Equal(ln, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// changeLink creates a link (NLM_F_CREATE, when none has its index or
+// name) or changes one: its name, MTU and the flags ifi_change selects.
+func (f *Fake) changeLink(req wire.Message) ([][]byte, error) {
+	if len(req.Data) < unix.SizeofIfInfomsg {
+		return nil, unix.EINVAL
+	}
+	c := attrs(req.Data, unix.SizeofIfInfomsg)
+	text := func(typ uint16) string {
+		a, _ := c.Get(typ)
+		return str(a)
+	}
+	u32 := func(typ uint16) uint32 {
+		a, _ := c.Get(typ)
+		v, _ := a.Uint32()
+		return v
+	}
+	f.mu.Lock()
+	at := f.findLink(req.Data)
+	var l Link
+	switch {
+	case at < 0 && (req.Header.Type != unix.RTM_NEWLINK || req.Header.Flags&unix.NLM_F_CREATE == 0):
+		f.mu.Unlock()
+		return nil, unix.ENODEV
+	case at < 0:
+		l.Index = int32(ne.Uint32(req.Data[4:]))
+		if l.Index == 0 {
+			l.Index = 1
+			for _, o := range f.rtnl.links {
+				l.Index = max(l.Index, int32(ne.Uint32(o[4:]))+1)
+			}
+		}
+		l.Name, l.MTU = text(unix.IFLA_IFNAME), 1500
+		l.HardwareAddr = []byte{2, 0, 0, 0, byte(l.Index >> 8), byte(l.Index)}
+		if a, ok := c.Path(unix.IFLA_LINKINFO, unix.IFLA_INFO_KIND); ok {
+			l.Kind = str(a)
+		}
+		if l.Name == "" || l.Kind == "" {
+			f.mu.Unlock()
+			return nil, unix.EINVAL
+		}
+	case req.Header.Flags&unix.NLM_F_EXCL != 0:
+		f.mu.Unlock()
+		return nil, unix.EEXIST
+	default:
+		l = parseLink(f.rtnl.links[at])
+	}
+	if n := text(unix.IFLA_IFNAME); n != "" {
+		l.Name = n
+	}
+	if m := u32(unix.IFLA_MTU); m != 0 {
+		l.MTU = m
+	}
+	if m, ok := c.Get(unix.IFLA_MASTER); ok {
+		v, _ := m.Uint32()
+		l.Master = int32(v)
+	}
+	// As the kernel combines them: a zero ifi_change means all flags,
+	// and zero flags with a zero change mean no change.
+	flags, change := ne.Uint32(req.Data[8:]), ne.Uint32(req.Data[12:])
+	switch {
+	case change != 0:
+		l.Flags = l.Flags&^change | flags&change
+	case flags != 0:
+		l.Flags = flags
+	}
+	obj := l.Payload()
+	if at < 0 {
+		f.rtnl.links = append(f.rtnl.links, obj)
+	} else {
+		f.rtnl.links[at] = obj
+	}
+	f.mu.Unlock()
+	f.Notify(unix.RTNLGRP_LINK, Message(unix.RTM_NEWLINK, obj))
+	return nil, nil
+}
+
+// delLink deletes a link, with its addresses and the routes through it.
+func (f *Fake) delLink(req wire.Message) ([][]byte, error) {
+	if len(req.Data) < unix.SizeofIfInfomsg {
+		return nil, unix.EINVAL
+	}
+	f.mu.Lock()
+	at := f.findLink(req.Data)
+	if at < 0 {
+		f.mu.Unlock()
+		return nil, unix.ENODEV
+	}
+	obj := f.rtnl.links[at]
+	f.rtnl.links = append(f.rtnl.links[:at], f.rtnl.links[at+1:]...)
+	index := ne.Uint32(obj[4:])
+	f.rtnl.addrs = slices.DeleteFunc(f.rtnl.addrs, func(a []byte) bool { return ne.Uint32(a[4:]) == index })
+	f.rtnl.routes = slices.DeleteFunc(f.rtnl.routes, func(r []byte) bool {
+		a, ok := attrs(r, unix.SizeofRtMsg).Get(unix.RTA_OIF)
+		v, _ := a.Uint32()
+		return ok && v == index
+	})
+	f.mu.Unlock()
+	f.Notify(unix.RTNLGRP_LINK, Message(unix.RTM_DELLINK, obj))
+	return nil, nil
+}
+
+// parseLink reads back what Link.Payload wrote.
+func parseLink(p []byte) Link {
+	c := attrs(p, unix.SizeofIfInfomsg)
+	l := Link{Index: int32(ne.Uint32(p[4:])), Flags: ne.Uint32(p[8:])}
+	if a, ok := c.Get(unix.IFLA_IFNAME); ok {
+		l.Name, _ = a.Text()
+	}
+	if a, ok := c.Get(unix.IFLA_MTU); ok {
+		l.MTU, _ = a.Uint32()
+	}
+	if a, ok := c.Get(unix.IFLA_ADDRESS); ok {
+		l.HardwareAddr = append([]byte(nil), a.Data...)
+	}
+	if a, ok := c.Get(unix.IFLA_MASTER); ok {
+		v, _ := a.Uint32()
+		l.Master = int32(v)
+	}
+	if a, ok := c.Path(unix.IFLA_LINKINFO, unix.IFLA_INFO_KIND); ok {
+		l.Kind, _ = a.Text()
+	}
+	return l
+}
+
+// str reads a string attribute as the kernel does (NLA_STRING): up to its
+// first NUL, if it has one.
+func str(a nla.Attr) string {
+	if i := bytes.IndexByte(a.Data, 0); i >= 0 {
+		return string(a.Data[:i])
+	}
+	return string(a.Data)
 }
