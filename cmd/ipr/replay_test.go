@@ -128,3 +128,60 @@ func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, co
 		}
 	}
 }
+
+// TestReplayRouteGet compares "route get" with ip's, over a recorded
+// conversation.
+func TestReplayRouteGet(t *testing.T) {
+	replayShow(t, "route-get", func(t testing.TB) *nstest.NS {
+		ns := nstest.New(t)
+		for _, args := range [][]string{
+			{"link", "set", "lo", "up"},
+			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+			{"link", "set", "v0", "up"},
+			{"link", "set", "v1", "up"},
+			{"addr", "add", "192.0.2.1/24", "dev", "v0"},
+			{"addr", "add", "2001:db8:1::1/64", "dev", "v0", "nodad"},
+			{"route", "add", "198.51.100.0/24", "via", "192.0.2.254", "dev", "v0", "metric", "7"},
+			{"route", "add", "2001:db8:9::/48", "via", "2001:db8:1::fe", "dev", "v0"},
+		} {
+			nstest.IP(t, ns, args...)
+		}
+		return ns
+	}, []string{
+		"route get 198.51.100.7",
+		"route get 192.0.2.9",
+		"route get 2001:db8:9::5",
+		"route get 198.51.100.7 from 192.0.2.1",
+	})
+}
+
+// TestReplayErrors checks how ipr reports what the kernel refused (the
+// kernel-dependent cases of TestErrors), over a recorded conversation.
+func TestReplayErrors(t *testing.T) {
+	transport = nltest.Conversation(t, filepath.Join("testdata", "conv", "errors.nlconv"))
+	t.Cleanup(func() { transport = nil })
+	var prefix []string
+	if nltest.Recording() {
+		ns := nstest.New(t)
+		nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
+		prefix = []string{"-n", ns.Name}
+	}
+	for _, c := range []struct {
+		args string
+		code int
+		msg  string
+	}{
+		{"addr add 10.0.0.1/24 dev nosuch", 1, `cannot find device "nosuch"`},
+		{"addr del 10.0.0.7/24 dev d0", 1, "cannot assign requested address"},
+		{"addr show dev nosuch", 1, `cannot find device "nosuch"`},
+		{"link show nosuch", 1, `cannot find device "nosuch"`},
+		{"link add d0 type veth peer name d2", 1, "file exists"},
+		{"link del nosuch", 1, `cannot find device "nosuch"`},
+		{"route del 198.51.100.0/24", 1, "no such process"},
+	} {
+		_, errs, code := ipr(append(append([]string(nil), prefix...), strings.Fields(c.args)...)...)
+		if code != c.code || !strings.Contains(errs, c.msg) {
+			t.Errorf("ipr %s: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.msg)
+		}
+	}
+}
