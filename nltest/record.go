@@ -2,6 +2,7 @@ package nltest
 
 import (
 	"bufio"
+	"compress/gzip"
 	"bytes"
 	"encoding/hex"
 	"errors"
@@ -351,7 +352,8 @@ func Recording() bool { return os.Getenv(RecordEnv) == "1" }
 // [Recording], it dials real sockets and records their conversation into
 // path instead (see [Recorder]); the test then needs the privileges and
 // the set-up (a namespace, in the dialer's socket.Config) that the
-// conversation needs.
+// conversation needs. A path ending in .gz is gzip-compressed, which
+// suits large conversations (dumps of many links) twenty times over.
 func Conversation(t testing.TB, path string) socket.Dialer {
 	t.Helper()
 	if Recording() {
@@ -362,9 +364,19 @@ func Conversation(t testing.TB, path string) socket.Dialer {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec := NewRecorder(f)
+		var w io.Writer = f
+		var zw *gzip.Writer
+		if strings.HasSuffix(path, ".gz") {
+			zw = gzip.NewWriter(f)
+			w = zw
+		}
+		rec := NewRecorder(w)
 		t.Cleanup(func() {
-			if err := errors.Join(rec.Flush(), f.Close()); err != nil {
+			err := rec.Flush()
+			if zw != nil {
+				err = errors.Join(err, zw.Close())
+			}
+			if err := errors.Join(err, f.Close()); err != nil {
 				t.Errorf("nltest: recording %s: %v", path, err)
 			}
 		})
@@ -375,7 +387,15 @@ func Conversation(t testing.TB, path string) socket.Dialer {
 		t.Fatalf("nltest: %v (record it as root with %s=1)", err, RecordEnv)
 	}
 	defer f.Close()
-	r, err := NewReplayer(f)
+	var rd io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatalf("nltest: %s: %v", path, err)
+		}
+		rd = zr
+	}
+	r, err := NewReplayer(rd)
 	if err != nil {
 		t.Fatalf("nltest: %s: %v", path, err)
 	}

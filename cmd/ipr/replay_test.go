@@ -79,13 +79,13 @@ func TestReplayNeighRuleNexthopShow(t *testing.T) {
 	})
 }
 
-// replayShow runs each command over the conversation NAME.nlconv in
+// replayShow runs each command over the conversation NAME.nlconv.gz in
 // testdata/conv and compares its output with what ip printed from the
 // namespace that build made when the conversation was recorded
 // (NAME-ip.json).
 func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, commands []string) {
 	dir := filepath.Join("testdata", "conv")
-	conv, golden := filepath.Join(dir, name+".nlconv"), filepath.Join(dir, name+"-ip.json")
+	conv, golden := filepath.Join(dir, name+".nlconv.gz"), filepath.Join(dir, name+"-ip.json")
 	transport = nltest.Conversation(t, conv)
 	t.Cleanup(func() { transport = nil })
 
@@ -158,7 +158,7 @@ func TestReplayRouteGet(t *testing.T) {
 // TestReplayErrors checks how ipr reports what the kernel refused (the
 // kernel-dependent cases of TestErrors), over a recorded conversation.
 func TestReplayErrors(t *testing.T) {
-	transport = nltest.Conversation(t, filepath.Join("testdata", "conv", "errors.nlconv"))
+	transport = nltest.Conversation(t, filepath.Join("testdata", "conv", "errors.nlconv.gz"))
 	t.Cleanup(func() { transport = nil })
 	var prefix []string
 	if nltest.Recording() {
@@ -184,4 +184,23 @@ func TestReplayErrors(t *testing.T) {
 			t.Errorf("ipr %s: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.msg)
 		}
 	}
+}
+
+// TestReplayShowFilters compares the filtered show commands with ip's,
+// over a recorded conversation.
+func TestReplayShowFilters(t *testing.T) {
+	replayShow(t, "show-filters", variedNamespace, []string{
+		"-d link show type bridge_slave",
+		"link show master br0",
+		"link show up",
+		"link show nomaster",
+		"link show group 5",
+		"addr show scope global",
+		"addr show scope link",
+		"addr show label v0:*",
+		"addr show to 10.0.0.0/16",
+		"addr show permanent",
+		"addr show secondary",
+		"addr show primary",
+	})
 }

@@ -127,3 +127,70 @@ func TestFakeOverrunResync(t *testing.T) {
 		t.Errorf("stats %+v: want the overrun and a resync counted", st)
 	}
 }
+
+// TestFakeSnapshotIsolation checks that a snapshot is a consistent view:
+// what is committed after it was taken does not show in it.
+func TestFakeSnapshotIsolation(t *testing.T) {
+	db, _ := fakeDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	before := db.Snapshot()
+	tx := db.Begin()
+	tx.Interface("eth0").AddIP(netip.MustParsePrefix("192.0.2.20/24"))
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Wait(ctx, func(s *ipdb.Snapshot) bool { return len(s.IPv4(2)) == 2 }); err != nil {
+		t.Fatal(err)
+	}
+	if got := before.IPv4(2); len(got) != 1 {
+		t.Errorf("a snapshot taken before the commit shows %v", got)
+	}
+}
+
+// TestFakePostCallbacks checks that post callbacks see the changes a
+// commit made, in order, and stop after their removal.
+func TestFakePostCallbacks(t *testing.T) {
+	db, _ := fakeDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan netip.Prefix, 16)
+	remove := db.AddPostCallback(func(e ipdb.Event) {
+		if e.Type != unix.RTM_NEWADDR {
+			return
+		}
+		a, err := rtm.AddrFromBytes(e.Data)
+		if err == nil {
+			got <- a.Prefix()
+		}
+	})
+	tx := db.Begin()
+	tx.Interface("eth0").AddIP(netip.MustParsePrefix("192.0.2.21/24")).AddIP(netip.MustParsePrefix("192.0.2.22/24"))
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"192.0.2.21/24", "192.0.2.22/24"} {
+		select {
+		case p := <-got:
+			if p != netip.MustParsePrefix(want) {
+				t.Errorf("callback saw %v, want %s", p, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("callback never saw %s", want)
+		}
+	}
+	remove()
+	tx = db.Begin()
+	tx.Interface("eth0").AddIP(netip.MustParsePrefix("192.0.2.23/24"))
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-got:
+		t.Errorf("a removed callback saw %v", p)
+	default:
+	}
+}
