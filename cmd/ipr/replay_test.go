@@ -204,3 +204,63 @@ func TestReplayShowFilters(t *testing.T) {
 		"addr show primary",
 	})
 }
+
+// TestReplayChanges runs changing commands over a recorded conversation,
+// which checks the requests they send against the recorded ones, then
+// compares the resulting state, as ipr shows it, with what ip showed
+// after the same commands when the conversation was recorded.
+func TestReplayChanges(t *testing.T) {
+	dir := filepath.Join("testdata", "conv")
+	conv, golden := filepath.Join(dir, "changes.nlconv.gz"), filepath.Join(dir, "changes-ip.json")
+	transport = nltest.Conversation(t, conv)
+	t.Cleanup(func() { transport = nil })
+	changes := []string{
+		"link set v0 mtu 1400",
+		"link set v0 up",
+		"link add br9 type bridge",
+		"link set v1 master br9",
+		"addr add 192.0.2.5/24 dev v0",
+		"addr add 2001:db8:5::1/64 dev v0 nodad",
+		"route add 198.51.100.0/24 via 192.0.2.254 metric 20",
+		"route replace 198.51.100.0/24 via 192.0.2.253 metric 20",
+		"neigh add 192.0.2.77 lladdr 02:00:00:00:00:77 dev v0",
+		"rule add priority 300 from 192.0.2.0/24 table 300",
+	}
+	shows := []string{"link show v0", "link show master br9", "addr show dev v0", "route show", "neigh show dev v0", "rule show"}
+	var ip replayIP
+	var prefix []string
+	var ns *nstest.NS
+	if nltest.Recording() {
+		ns = nstest.New(t)
+		nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+		prefix = []string{"-n", ns.Name}
+	} else {
+		b, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &ip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cmd := range changes {
+		iprOK(t, append(append([]string(nil), prefix...), strings.Fields(cmd)...)...)
+	}
+	if nltest.Recording() {
+		ip = replayIP{JSON: map[string]string{}}
+		for _, cmd := range shows {
+			ip.JSON[cmd] = nstest.IP(t, ns, append([]string{"-j"}, strings.Fields(cmd)...)...)
+		}
+		b, err := json.MarshalIndent(ip, "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, cmd := range shows {
+		ours := iprOK(t, append(append([]string{"-j"}, prefix...), strings.Fields(cmd)...)...)
+		compareJSON(t, maskExpires(ours), maskExpires(ip.JSON[cmd]))
+	}
+}

@@ -194,3 +194,29 @@ func TestFakePostCallbacks(t *testing.T) {
 	default:
 	}
 }
+
+// TestFakeResync checks that an explicit Resync picks up what changed
+// without a notification.
+func TestFakeResync(t *testing.T) {
+	db, fake := fakeDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fake.AddRoute(nltest.Route{Dst: netip.MustParsePrefix("203.0.113.128/25"), OIF: 2})
+	fake.AddLink(nltest.Link{Index: 7, Name: "silent0"})
+	if _, ok := db.Snapshot().LinkByName("silent0"); ok {
+		t.Fatal("the database knew of silent0 before resyncing")
+	}
+	if err := db.Resync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := db.Snapshot()
+	if _, ok := s.LinkByName("silent0"); !ok {
+		t.Error("silent0 missing after Resync")
+	}
+	if _, err := s.Route(unix.RT_TABLE_MAIN, "203.0.113.128/25"); err != nil {
+		t.Errorf("route missing after Resync: %v", err)
+	}
+	if st := db.Stats(); st.Resyncs == 0 {
+		t.Errorf("stats %+v: the resync is not counted", st)
+	}
+}
