@@ -165,10 +165,11 @@ func Dial(opts ...Option) (*Handle, error) {
 }
 
 func (h *Handle) dial() (*conn, error) {
-	c, err := h.transport(&h.cfg)
+	t, err := h.transport(&h.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
 	}
+	c := &t
 	h.mu.Lock()
 	h.open[c] = struct{}{}
 	h.mu.Unlock()
@@ -185,26 +186,28 @@ type conn struct {
 	t socket.Transport // when s is nil
 }
 
-// transport opens a socket, or what WithTransport dials, with cfg.
-func (h *Handle) transport(cfg *socket.Config) (*conn, error) {
+// transport opens a socket, or what WithTransport dials, with cfg. It
+// returns a value, which a Monitor keeps as it is: no allocation more
+// than the socket's.
+func (h *Handle) transport(cfg *socket.Config) (conn, error) {
 	if h.dialer == nil {
 		s, err := socket.Dial(unix.NETLINK_ROUTE, cfg)
 		if err != nil {
-			return nil, err
+			return conn{}, err
 		}
-		return &conn{s: s}, nil
+		return conn{s: s}, nil
 	}
 	// A copy, which the dialer may keep or change; made here only, so
 	// that cfg itself does not escape.
 	c := *cfg
 	t, err := h.dialer(unix.NETLINK_ROUTE, &c)
 	if err != nil {
-		return nil, err
+		return conn{}, err
 	}
 	if t == nil {
-		return nil, errors.New("rtm: the WithTransport dialer returned no transport")
+		return conn{}, errors.New("rtm: the WithTransport dialer returned no transport")
 	}
-	return &conn{t: t}, nil
+	return conn{t: t}, nil
 }
 
 func (c *conn) Close() error {

@@ -59,7 +59,7 @@ func WithMonitorBuffer(bytes int) MonitorOption {
 // Monitor is a subscription to RTNL multicast groups on a socket of its
 // own, in the handle's namespace.
 type Monitor struct {
-	c *conn
+	c conn
 }
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
