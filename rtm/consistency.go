@@ -211,7 +211,11 @@ func (s *dupSet) fdbSeen(n Neigh) bool {
 // the cost of two system calls per group (join, leave) and one receive.
 type watch struct {
 	h *Handle
-	c *socket.Conn
+	// c is the watch's socket; nil when the handle talks to a transport
+	// of WithTransport, which has no groups to join: such a watch sees
+	// nothing (a stand-in for the kernel changes nothing behind a dump).
+	c    *socket.Conn
+	conn *conn // c, as the handle holds it
 	// stats is how the kernel delivered the dump.
 	stats socket.DumpStats
 	spec  watchSpec
@@ -270,12 +274,15 @@ func (h *Handle) startWatch(ctx context.Context, spec watchSpec) (*watch, error)
 		h.watches.idle = h.watches.idle[:n-1]
 	}
 	h.watches.mu.Unlock()
+	if w == nil && h.dialer != nil {
+		return &watch{h: h, spec: spec}, nil
+	}
 	if w == nil {
 		c, err := h.dial()
 		if err != nil {
 			return nil, err
 		}
-		w = &watch{h: h, c: c}
+		w = &watch{h: h, c: c.s, conn: c}
 		// Any request answered in order, under RTNL, will do: the
 		// loopback device, which every namespace has at index 1.
 		linkRequest(&w.barrier, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, 1)
@@ -297,6 +304,9 @@ func (h *Handle) startWatch(ctx context.Context, spec watchSpec) (*watch, error)
 // close leaves the watch's groups, empties its queue without waiting and
 // pools it, unless it overran or failed.
 func (w *watch) close() {
+	if w.c == nil {
+		return
+	}
 	for ; w.joined > 0; w.joined-- {
 		if w.c.LeaveGroup(uint32(w.spec.groups[w.joined-1])) != nil {
 			w.broken = true
@@ -321,7 +331,7 @@ func (w *watch) close() {
 		h.watches.mu.Unlock()
 	}
 	if w != nil {
-		h.close(w.c)
+		h.close(w.conn)
 	}
 }
 
@@ -331,7 +341,7 @@ func (w *watch) close() {
 // overrun counts as a change, and ends the wait, since the answer may
 // have been dropped with the rest.
 func (w *watch) changed(ctx context.Context) (bool, error) {
-	if !w.stats.Resumed(maxWatchedMsg) {
+	if w.c == nil || !w.stats.Resumed(maxWatchedMsg) {
 		return false, nil
 	}
 	seq, err := w.c.Send(w.barrier.Bytes())

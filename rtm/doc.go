@@ -128,4 +128,8 @@
 // (see package socket). Specifications are checked before anything is
 // sent: a prefix built with a length out of range (an IPv4 /33) is named
 // as such.
+//
+// A Handle talks to the kernel through [socket.Transport]s, which
+// [WithTransport] lets a caller dial: package nltest's recorded
+// conversations and fake kernel test code over rtm without root.
 package rtm

@@ -5,7 +5,7 @@ import "github.com/ipr-go/ipr/socket"
 // IdlePortIDs returns the port ids of h's idle sockets, for tests that
 // send datagrams to them as another process could.
 func IdlePortIDs(h *Handle) []uint32 {
-	var conns []*socket.Conn
+	var conns []*conn
 	for {
 		select {
 		case c := <-h.idle:

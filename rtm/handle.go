@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,10 +22,11 @@ import (
 type Handle struct {
 	cfg     socket.Config
 	ns      *netns.Handle
-	idle    chan *socket.Conn
+	dialer  socket.Dialer // nil: socket.Dial
+	idle    chan *conn
 	closed  atomic.Bool
 	mu      sync.Mutex
-	open    map[*socket.Conn]struct{}
+	open    map[*conn]struct{}
 	builder sync.Pool
 	watches watchPool
 }
@@ -43,6 +45,7 @@ type options struct {
 	noExtAck bool
 	rcvbuf   int
 	pool     int
+	dialer   socket.Dialer
 }
 
 // WithNetns opens the handle in the named network namespace, as
@@ -124,6 +127,23 @@ func WithPoolSize(n int) Option {
 	}
 }
 
+// WithTransport makes the handle, and its monitors, talk to the kernel
+// through the transports d opens instead of netlink sockets: d is called
+// with unix.NETLINK_ROUTE and the socket options the handle would use
+// (Groups set for a monitor). It is how tests replace the kernel (see
+// package nltest: a recorded conversation, or a scripted fake), and how a
+// caller can wrap the real socket, by calling [socket.DialTransport]
+// inside d.
+func WithTransport(d socket.Dialer) Option {
+	return func(o *options) error {
+		if d == nil {
+			return errors.New("rtm: WithTransport(nil)")
+		}
+		o.dialer = d
+		return nil
+	}
+}
+
 // Dial opens an RTNL handle. Extended ACKs and strict checking are on
 // unless turned off by options. Dial opens one socket at once, so that
 // errors (such as a missing namespace) surface here.
@@ -134,7 +154,8 @@ func Dial(opts ...Option) (*Handle, error) {
 			return nil, err
 		}
 	}
-	h := &Handle{idle: make(chan *socket.Conn, o.pool), open: map[*socket.Conn]struct{}{}}
+	h := &Handle{idle: make(chan *conn, o.pool), open: map[*conn]struct{}{},
+		dialer: o.dialer}
 	var err error
 	switch {
 	case o.nsKinds&(o.nsKinds-1) != 0:
@@ -161,15 +182,109 @@ func Dial(opts ...Option) (*Handle, error) {
 	return h, nil
 }
 
-func (h *Handle) dial() (*socket.Conn, error) {
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &h.cfg)
+func (h *Handle) dial() (*conn, error) {
+	t, err := h.transport(&h.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
 	}
+	c := &t
 	h.mu.Lock()
+	if h.open == nil {
+		// Close ran after the caller's check: nothing may join the
+		// sockets it closed.
+		h.mu.Unlock()
+		c.Close()
+		return nil, ErrClosed
+	}
 	h.open[c] = struct{}{}
 	h.mu.Unlock()
 	return c, nil
+}
+
+// conn is one of a handle's transports: a socket, or what WithTransport
+// dialed. A socket is called through its concrete type, never through
+// socket.Transport: the compiler then keeps the state of every dump and
+// get on the stack, and the linker drops the socket methods a program
+// does not use.
+type conn struct {
+	s *socket.Conn
+	t socket.Transport // when s is nil
+}
+
+// transport opens a socket, or what WithTransport dials, with cfg. It
+// returns a value, which a Monitor keeps as it is: no allocation more
+// than the socket's.
+func (h *Handle) transport(cfg *socket.Config) (conn, error) {
+	if h.dialer == nil {
+		s, err := socket.Dial(unix.NETLINK_ROUTE, cfg)
+		if err != nil {
+			return conn{}, err
+		}
+		return conn{s: s}, nil
+	}
+	// A copy, which the dialer may keep or change; made here only, so
+	// that cfg itself does not escape.
+	c := *cfg
+	t, err := h.dialer(unix.NETLINK_ROUTE, &c)
+	if err != nil {
+		return conn{}, err
+	}
+	if t == nil {
+		return conn{}, errors.New("rtm: the WithTransport dialer returned no transport")
+	}
+	return conn{t: t}, nil
+}
+
+func (c *conn) Close() error {
+	if c.s != nil {
+		return c.s.Close()
+	}
+	return c.t.Close()
+}
+
+// LastDump returns how the kernel split the last dump into datagrams;
+// zero for a transport of WithTransport, whose dumps are not resumed.
+func (c *conn) LastDump() socket.DumpStats {
+	if c.s != nil {
+		return c.s.LastDump()
+	}
+	return socket.DumpStats{}
+}
+
+func (c *conn) SetPeek(on bool) {
+	if c.s != nil {
+		c.s.SetPeek(on)
+	} else {
+		c.t.SetPeek(on)
+	}
+}
+
+func (c *conn) PortID() uint32 {
+	if c.s != nil {
+		return c.s.PortID()
+	}
+	return c.t.PortID()
+}
+
+func (c *conn) Stats() socket.Stats {
+	if c.s != nil {
+		return c.s.Stats()
+	}
+	return c.t.Stats()
+}
+
+func (c *conn) Send(req []byte) (uint32, error) {
+	if c.s != nil {
+		return c.s.Send(req)
+	}
+	return c.t.Send(req)
+}
+
+func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply func(int, wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Batch(ctx, msgs, results, onReply)
+	}
+	return c.t.Batch(ctx, msgs, results, onReply)
 }
 
 // ErrClosed is returned by calls on a closed Handle.
@@ -187,7 +302,7 @@ var errNilContext = errors.New("rtm: nil context")
 // and, once the socket's exchange has returned, h.put(&c): a socket that a
 // panic (in a callback or in the body of a loop over a dump) carries out
 // of its exchange is closed, not pooled.
-func (h *Handle) get(ctx context.Context) (*socket.Conn, error) {
+func (h *Handle) get(ctx context.Context) (*conn, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
@@ -204,7 +319,7 @@ func (h *Handle) get(ctx context.Context) (*socket.Conn, error) {
 
 // put returns a borrowed socket to the pool, closing it when the pool is
 // full, and clears *c so that the deferred discard leaves it alone.
-func (h *Handle) put(c **socket.Conn) {
+func (h *Handle) put(c **conn) {
 	conn := *c
 	*c = nil
 	if !h.closed.Load() {
@@ -219,14 +334,14 @@ func (h *Handle) put(c **socket.Conn) {
 
 // discard closes a borrowed socket that put did not take back: its
 // exchange was cut short by a panic.
-func (h *Handle) discard(c **socket.Conn) {
+func (h *Handle) discard(c **conn) {
 	if *c != nil {
 		h.close(*c)
 		*c = nil
 	}
 }
 
-func (h *Handle) close(c *socket.Conn) {
+func (h *Handle) close(c *conn) {
 	h.mu.Lock()
 	delete(h.open, c)
 	h.mu.Unlock()
@@ -299,6 +414,49 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 		}
 	}
 	return opError(op, err)
+}
+
+// Execute runs the Execute exchange of req on c.
+//
+// A socket is called through its concrete type: an onReply that went
+// through an interface would escape, and every caller's closure and what
+// it captures with it, allocations a get does not make on a socket.
+// Another transport gets a closure that keeps copies of the replies
+// (see buffered).
+func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Execute(ctx, req, onReply)
+	}
+	return buffered(onReply, func(keep func(wire.Message) error) error { return c.t.Execute(ctx, req, keep) })
+}
+
+// Query runs the Query exchange of req on c, as Execute does.
+func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	if c.s != nil {
+		return c.s.Query(ctx, req, onReply)
+	}
+	return buffered(onReply, func(keep func(wire.Message) error) error { return c.t.Query(ctx, req, keep) })
+}
+
+// buffered runs an exchange of a transport other than a socket with a
+// callback that keeps copies of the replies, which onReply then sees once
+// the exchange is over, as it sees its own error (an error from onReply,
+// as on a socket, does not stop the exchange).
+func buffered(onReply func(wire.Message) error, exchange func(keep func(wire.Message) error) error) error {
+	var replies []wire.Message
+	err := exchange(func(m wire.Message) error {
+		replies = append(replies, wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
+		return nil
+	})
+	if err != nil || onReply == nil {
+		return err
+	}
+	for _, m := range replies {
+		if err := onReply(m); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // opError names the operation in err.
@@ -377,16 +535,56 @@ func (h *Handle) dumpStats(ctx context.Context, op string, b *wire.Builder, peek
 	}
 }
 
-func streamDump(ctx context.Context, op string, c *socket.Conn, req []byte, yield func(wire.Message, error) bool) {
+func streamDump(ctx context.Context, op string, c *conn, req []byte, yield func(wire.Message, error) bool) {
+	if sc := c.s; sc != nil {
+		// The real socket's loop, written for its concrete type: the
+		// compiler then keeps the loop's state on the stack, where a call
+		// through the interface would move it to the heap (some ten
+		// allocations per dump).
+		for m, err := range sc.Dump(ctx, req) {
+			if !relay(op, m, err, yield) {
+				return
+			}
+		}
+		return
+	}
+	bufferedDump(ctx, op, c.t, req, yield)
+}
+
+// bufferedDump is streamDump for a transport other than a socket: the
+// whole dump is read, into copies, before its messages are yielded, so
+// that yield does not escape through the transport's iterator, which
+// would move the loop state of every dump in the package to the heap,
+// real sockets' included. (Such transports, nltest's, hold their replies
+// in memory anyway.)
+func bufferedDump(ctx context.Context, op string, c socket.Transport, req []byte, yield func(wire.Message, error) bool) {
+	var msgs []wire.Message
+	var derr error
 	for m, err := range c.Dump(ctx, req) {
 		if err != nil {
-			yield(m, opError(op, err))
-			return
+			derr = err
+			break
 		}
+		msgs = append(msgs, wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
+	}
+	for _, m := range msgs {
 		if !yield(m, nil) {
 			return
 		}
 	}
+	if derr != nil {
+		relay(op, wire.Message{}, derr, yield)
+	}
+}
+
+// relay passes one step of a dump on to yield, naming op in an error, and
+// reports whether the dump goes on.
+func relay(op string, m wire.Message, err error, yield func(wire.Message, error) bool) bool {
+	if err != nil {
+		yield(m, opError(op, err))
+		return false
+	}
+	return yield(m, nil)
 }
 
 // FixedLen returns the length of the fixed header that starts an RTNL

@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -58,7 +59,7 @@ func WithMonitorBuffer(bytes int) MonitorOption {
 // Monitor is a subscription to RTNL multicast groups on a socket of its
 // own, in the handle's namespace.
 type Monitor struct {
-	c *socket.Conn
+	c conn
 }
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
@@ -80,7 +81,7 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	}
 	cfg.ListenAllNSID = o.allNSID
 	cfg.ReceiveBufferSize = o.rcvbuf
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &cfg)
+	c, err := h.transport(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("rtm: monitor: %w", err)
 	}
@@ -200,48 +201,119 @@ func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error))
 // net.ErrClosed after Close). Iterating allocates nothing per event.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		var idx nla.Index
-		for d, err := range m.c.Notifications(ctx) {
-			if errors.Is(err, socket.ErrOverrun) {
-				if !yield(Event{Overrun: true, NSID: -1}, nil) {
-					return
-				}
-				continue
-			}
-			if err != nil {
-				yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
-				return
-			}
-			// One message per datagram is the rule for notifications, so
-			// the loop avoids an iterator closure per datagram.
-			for rest := d.Data; len(rest) > 0; {
-				msg, next, ok, err := wire.Next(rest)
-				if err != nil {
-					yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
-					return
-				}
-				if !ok {
-					break
-				}
-				rest = next
-				if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
-					// The answer to a Sync, not a notification.
-					if msg.Header.Type == unix.NLMSG_ERROR {
-						continue
-					}
-					if !yield(Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, nil) {
+		if c := m.c.s; c != nil {
+			var idx nla.Index
+			// The real socket's loop, for its concrete type and written
+			// out (deliver's, which is too large to inline): through the
+			// interface or a call, idx and the loop's state would go to
+			// the heap.
+			for d, err := range c.Notifications(ctx) {
+				if errors.Is(err, socket.ErrOverrun) {
+					if !yield(Event{Overrun: true, NSID: -1}, nil) {
 						return
 					}
 					continue
 				}
-				if msg.Header.Type < unix.RTM_BASE {
-					continue // NLMSG_NOOP and friends
-				}
-				ev := Event{Type: msg.Header.Type, NSID: d.NSID, Header: msg.Header, Data: msg.Data, idx: &idx}
-				if !yield(ev, nil) {
+				if err != nil {
+					yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
 					return
 				}
+				for rest := d.Data; len(rest) > 0; {
+					ev, next, have, err := m.event(rest, d.NSID, &idx)
+					if err != nil {
+						yield(Event{}, err)
+						return
+					}
+					if have && !yield(ev, nil) {
+						return
+					}
+					rest = next
+				}
+			}
+			return
+		}
+		m.pull(ctx, yield)
+	}
+}
+
+// pull is Events over a transport other than a socket, whose datagrams
+// a goroutine reads and hands over, copied, so that yield does not escape
+// through the transport's iterator. (It is a function of its own because
+// its defer would keep the compiler from inlining Events' closure, and
+// then from keeping its callers' loop state on the stack.)
+func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // ends the reader when the loop body stops or panics
+	type step struct {
+		d   socket.Datagram
+		err error
+	}
+	ch := make(chan step)
+	go func() {
+		defer close(ch)
+		for d, err := range m.c.t.Notifications(ctx) {
+			d.Data = bytes.Clone(d.Data)
+			select {
+			case ch <- step{d, err}:
+			case <-ctx.Done():
+				return
 			}
 		}
+	}()
+	var idx nla.Index
+	for s := range ch {
+		if !m.deliver(s.d, s.err, &idx, yield) {
+			return
+		}
 	}
+}
+
+// deliver yields the events of one datagram, or its error, and reports
+// whether the stream goes on: the loop of Events, for other transports
+// than sockets.
+func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield func(Event, error) bool) bool {
+	if errors.Is(err, socket.ErrOverrun) {
+		return yield(Event{Overrun: true, NSID: -1}, nil)
+	}
+	if err != nil {
+		yield(Event{}, fmt.Errorf("rtm: monitor: %w", err))
+		return false
+	}
+	for rest := d.Data; len(rest) > 0; {
+		ev, next, have, err := m.event(rest, d.NSID, idx)
+		if err != nil {
+			yield(Event{}, err)
+			return false
+		}
+		if have && !yield(ev, nil) {
+			return false
+		}
+		rest = next
+	}
+	return true
+}
+
+// event decodes the first message in b: have is false for a message that
+// is no event (an acknowledgement, NLMSG_NOOP), rest is what follows it.
+// One message per datagram is the rule for notifications, so the caller's
+// loop avoids an iterator closure per datagram.
+func (m *Monitor) event(b []byte, nsid int32, idx *nla.Index) (ev Event, rest []byte, have bool, err error) {
+	msg, rest, ok, err := wire.Next(b)
+	if err != nil {
+		return Event{}, nil, false, fmt.Errorf("rtm: monitor: %w", err)
+	}
+	if !ok {
+		return Event{}, nil, false, nil
+	}
+	if msg.Header.Pid == m.c.PortID() && msg.Header.Seq != 0 {
+		// The answer to a Sync, not a notification.
+		if msg.Header.Type == unix.NLMSG_ERROR {
+			return Event{}, rest, false, nil
+		}
+		return Event{NSID: -1, Sync: msg.Header.Seq, Header: msg.Header}, rest, true, nil
+	}
+	if msg.Header.Type < unix.RTM_BASE {
+		return Event{}, rest, false, nil // NLMSG_NOOP and friends
+	}
+	return Event{Type: msg.Header.Type, NSID: nsid, Header: msg.Header, Data: msg.Data, idx: idx}, rest, true, nil
 }

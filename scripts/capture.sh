@@ -4,7 +4,7 @@
 # as decoder test data and fuzz seeds that come from the kernel rather than
 # from our own encoder.
 #
-# Usage: scripts/capture.sh [OUTDIR]   (default: internal/capture/testdata)
+# Usage: scripts/capture.sh [OUTDIR]   (default: nltest/testdata/kernel)
 #        CAPTURE_FUZZ=fuzz/testdata/fuzz scripts/capture.sh   (also seeds)
 #
 # It creates a throwaway network namespace, fills it with build_varied_ns
@@ -19,11 +19,19 @@
 # concatenated, exactly as read from the socket. The bytes are in this
 # machine's byte order.
 #
+# Then it records the conversations that the tests replay without root
+# (package nltest): it runs the tests named TestReplay* with
+# NLTEST_RECORD=1, each of which builds its own namespace and writes its
+# testdata/conv/*.nlconv (and, for cmd/ipr, the ip -j output to compare
+# with). Re-record them whenever the requests the code sends change: a
+# replay fails on any request that differs from the recorded one.
+# CAPTURE_CONV=0 skips this step.
+#
 # Requires root, iproute2 and Go.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-outdir=$(realpath -m "${1:-internal/capture/testdata}")
+outdir=$(realpath -m "${1:-nltest/testdata/kernel}")
 is_root || die "capture.sh needs root to create a network namespace"
 command -v ip >/dev/null || die "capture.sh needs iproute2 (ip)"
 
@@ -47,3 +55,9 @@ mkdir -p "$outdir"
 (cd "$REPO_ROOT" && go run ./internal/capture -netns "$ns" -out "$outdir" ${CAPTURE_FUZZ:+-fuzz "$CAPTURE_FUZZ"})
 
 echo "wrote $outdir"
+
+if [[ ${CAPTURE_CONV:-1} == 1 ]]; then
+	# The conversations the tests replay unprivileged (package nltest).
+	(cd "$REPO_ROOT" && NLTEST_RECORD=1 go test -count=1 -run '^TestReplay' ./rtm/ ./cmd/ipr/)
+	(cd "$REPO_ROOT" && git status --short -- '*/testdata/conv/*')
+fi

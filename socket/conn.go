@@ -63,6 +63,13 @@ type Config struct {
 	// Warn, if set, receives the kernel's extended-ACK warnings on
 	// requests that succeeded.
 	Warn func(request unix.NlMsghdr, warning string)
+	// Tap, if set, sees every datagram the socket sends (out set) and
+	// every datagram it accepts from the kernel, before anything else
+	// reads it, in the goroutine of the call: concurrently, when
+	// [Conn.Send] runs beside a receive. The bytes are valid only during
+	// the call. It is for recording conversations (package
+	// nltest's Recorder), not for filtering them.
+	Tap func(out bool, datagram []byte)
 }
 
 // Stats counts events a caller might otherwise never see.
@@ -509,6 +516,9 @@ func (c *Conn) sendto(fd uintptr) bool {
 func (c *Conn) send(b []byte) error {
 	c.smu.Lock()
 	defer c.smu.Unlock()
+	if c.cfg.Tap != nil {
+		c.cfg.Tap(true, b)
+	}
 	c.sendBuf = b
 	err := c.rc.Write(c.sendFn)
 	c.sendBuf = nil
@@ -611,6 +621,9 @@ func (c *Conn) received() (d Datagram, again bool, err error) {
 		c.buf = make([]byte, wire.Align(c.n))
 		c.peek.Store(true)
 		return Datagram{}, false, err
+	}
+	if c.cfg.Tap != nil {
+		c.cfg.Tap(false, c.buf[:c.n])
 	}
 	return Datagram{Data: c.buf[:c.n], NSID: c.nsid()}, false, nil
 }

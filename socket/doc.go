@@ -47,6 +47,11 @@
 // overrun took may have been made: [Conn.Batch] reports such requests as
 // [ErrUnknownOutcome], unless an NLM_F_ECHO copy proves they succeeded.
 //
+// A protocol package that takes a [Dialer] talks to a [Transport], the
+// exchanges of a Conn behind an interface, so that tests can put a
+// recorded conversation or a fake kernel (package nltest) in the real
+// socket's place. [Config.Tap] sees every datagram, for recording.
+//
 // A Conn may be opened inside another network namespace ([Config.Netns]);
 // it stays bound to that namespace for its lifetime, whatever thread later
 // uses it.

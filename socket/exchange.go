@@ -751,6 +751,9 @@ func (b *batch) offsetOf(p []byte, lo, idx int) int {
 
 // sendv sends two buffers as one datagram, without copying them together.
 func (c *Conn) sendv(a, b []byte) error {
+	if c.cfg.Tap != nil {
+		c.cfg.Tap(true, append(a[:len(a):len(a)], b...))
+	}
 	var iov [2]unix.Iovec
 	iov[0].Base, iov[1].Base = &a[0], &b[0]
 	iov[0].SetLen(len(a))

@@ -19,7 +19,7 @@ func capture(t *testing.T, name string) []byte {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the kernel captures are little-endian")
 	}
-	b, err := os.ReadFile(filepath.Join("..", "internal", "capture", "testdata", name+".bin"))
+	b, err := os.ReadFile(filepath.Join("..", "nltest", "testdata", "kernel", name+".bin"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -134,6 +135,10 @@ func familyName(f uint8) string {
 	}
 	return ""
 }
+
+// transport, when tests set it, stands in for the kernel: a recorded
+// conversation or a fake (package nltest).
+var transport socket.Dialer
 
 // linkByName resolves a device name, turning "not found" into errNoDevice.
 func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {

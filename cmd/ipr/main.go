@@ -63,6 +63,9 @@ func (e *env) handle() (*rtm.Handle, error) {
 	if e.ns != nil {
 		opts = append(opts, rtm.WithNetnsHandle(e.ns))
 	}
+	if transport != nil {
+		opts = append(opts, rtm.WithTransport(transport))
+	}
 	h, err := rtm.Dial(opts...)
 	if err != nil {
 		return nil, dialError(e.Netns, err)

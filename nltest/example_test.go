@@ -1,0 +1,61 @@
+package nltest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// ensureAddr is agent code under test: it makes sure that the link named
+// name has the address p, adding it only if it is missing.
+func ensureAddr(ctx context.Context, h *rtm.Handle, name string, p netip.Prefix) (added bool, err error) {
+	l, err := h.LinkByName(ctx, name)
+	if err != nil {
+		return false, err
+	}
+	for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: l.Index()}) {
+		if err != nil {
+			return false, err
+		}
+		if a.Prefix() == p {
+			return false, nil
+		}
+	}
+	return true, h.AddrAdd(ctx, rtm.AddrSpec{Index: l.Index(), Prefix: p})
+}
+
+// A test of agent code against a fake kernel, which needs no root: the
+// fake has a link, the code adds the address once, and a second run finds
+// it there.
+func Example() {
+	ctx := context.Background()
+	fake := nltest.NewRTNL()
+	fake.AddLink(nltest.Link{Index: 2, Name: "eth0", Flags: unix.IFF_UP, MTU: 1500})
+	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer h.Close()
+
+	p := netip.MustParsePrefix("192.0.2.10/24")
+	for range 2 {
+		added, err := ensureAddr(ctx, h, "eth0", p)
+		fmt.Println("added:", added, "error:", err)
+	}
+	for _, a := range fake.Addrs() {
+		fmt.Println("the kernel has", nltest.AddrPrefix(a))
+	}
+	_, err = ensureAddr(ctx, h, "eth1", p)
+	fmt.Println("missing link:", errors.Is(err, unix.ENODEV))
+	// Output:
+	// added: true error: <nil>
+	// added: false error: <nil>
+	// the kernel has 192.0.2.10/24
+	// missing link: true
+}
