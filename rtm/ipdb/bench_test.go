@@ -20,7 +20,7 @@ import (
 // and 10 000 neighbours.
 func startupNamespace(b *testing.B) *rtm.Handle {
 	h, ns := setup(b)
-	addRoutes(b, h, ns, 100000)
+	addRoutes(b, h, ns, benchRoutes())
 	l, err := h.LinkByName(context.Background(), "d0")
 	if err != nil {
 		b.Fatal(err)
@@ -64,7 +64,7 @@ func rawDumps(b *testing.B, h *rtm.Handle) {
 	for _, err := range h.Neighs(ctx, nil) {
 		count(err)
 	}
-	if n < 110000 {
+	if n < benchRoutes()+10000 {
 		b.Fatalf("%d objects", n)
 	}
 }
@@ -93,7 +93,7 @@ func BenchmarkOpen(b *testing.B) {
 		}
 		open := time.Since(start)
 		b.StopTimer()
-		if s := db.Snapshot(); s.NumRoutes() < 100000 || s.NumNeighs() < 10000 {
+		if s := db.Snapshot(); s.NumRoutes() < benchRoutes() || s.NumNeighs() < 10000 {
 			b.Fatalf("%d routes, %d neighbours", s.NumRoutes(), s.NumNeighs())
 		}
 		db.Close()
@@ -104,6 +104,15 @@ func BenchmarkOpen(b *testing.B) {
 	b.ReportMetric(median(opens)/1e6, "ms-open")
 	b.ReportMetric(median(raws)/1e6, "ms-raw")
 	b.ReportMetric(median(ratios), "open/raw")
+}
+
+// benchRoutes is the number of routes the start-up benchmarks load:
+// 100 000, or IPR_BENCH_ROUTES (the targets also name 1 000 000).
+func benchRoutes() int {
+	if v, err := strconv.Atoi(os.Getenv("IPR_BENCH_ROUTES")); err == nil && v >= 1000 {
+		return v
+	}
+	return 100000
 }
 
 func median(v []float64) float64 {
@@ -119,7 +128,7 @@ func median(v []float64) float64 {
 // at 100 000 routes.
 func BenchmarkMemoryPerRoute(b *testing.B) {
 	h, ns := setup(b)
-	per := memoryPerRoute(b, h, ns, 100000)
+	per := memoryPerRoute(b, h, ns, benchRoutes())
 	for i := 0; i < b.N; i++ {
 	}
 	b.ReportMetric(per, "B/route")
@@ -256,11 +265,7 @@ func benchTx1000(b *testing.B, t *txBench, tx func(i int, tx *Tx) error, batch f
 // changing 1000, removing 1000, and changing 1000 of which the last fails
 // and the 999 others are rolled back.
 func BenchmarkTx1000Routes(b *testing.B) {
-	n := 100000
-	if v, err := strconv.Atoi(os.Getenv("IPR_BENCH_ROUTES")); err == nil && v >= 1000 {
-		n = v
-	}
-	t := newTxBench(b, n)
+	t := newTxBench(b, benchRoutes())
 	ctx := context.Background()
 	none := func(int) {}
 	b.Run("add", func(b *testing.B) {
