@@ -69,16 +69,21 @@ type Policies struct {
 	Policies map[uint32]map[uint16]AttrPolicy
 }
 
-// Accepts reports whether the kernel's do policy of operation cmd (the
-// family's single policy when it has no per-operation data) has
-// attribute attr.
+// Accepts reports whether the kernel's policy of operation cmd has
+// attribute attr: its do policy, or its dump policy for an operation
+// that only dumps (the family's single policy when the kernel gave no
+// per-operation data).
 func (p *Policies) Accepts(cmd uint32, attr uint16) bool {
 	idx := uint32(0)
 	if op, ok := p.Ops[cmd]; ok {
-		if op.Do < 0 {
+		pol := op.Do
+		if pol < 0 {
+			pol = op.Dump
+		}
+		if pol < 0 {
 			return false
 		}
-		idx = uint32(op.Do)
+		idx = uint32(pol)
 	} else if len(p.Ops) > 0 {
 		return false
 	}
@@ -91,6 +96,7 @@ func (p *Policies) Accepts(cmd uint32, attr uint16) bool {
 // *genl.FamilyNotFoundError.
 func Policy(ctx context.Context, h *genl.Handle, family string) (*Policies, error) {
 	p := &Policies{Ops: map[uint32]OpPolicy{}, Policies: map[uint32]map[uint16]AttrPolicy{}}
+	var order []opEntry
 	for m, err := range h.Dump(ctx, genl.Ctrl, genl.Request{
 		Command: CtrlCmdGetpolicy,
 		Attrs:   func(e *nla.Encoder) { e.String(CtrlAttrFamilyName, family) },
@@ -101,15 +107,61 @@ func Policy(ctx context.Context, h *genl.Handle, family string) (*Policies, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := p.add(m.Attrs); err != nil {
+		if err := p.add(m.Attrs, &order); err != nil {
 			return nil, fmt.Errorf("nlctrl: policy of %s: %w", family, err)
 		}
 	}
-	return p, nil
+	return p, p.nameOps(ctx, h, family, order)
+}
+
+// opEntry is one operation's policies as the dump gave them, in order.
+type opEntry struct {
+	cmd uint32
+	pol OpPolicy
+}
+
+// nameOps files the dumped operations' policies by command. The kernel
+// names an operation that has no do handler 0 (ctrl_dumppolicy_put_op
+// takes the number from the missing do handler, as of Linux 6.18): such
+// entries are numbered after the family's operation list, which the
+// kernel walks in the same order, when the two agree.
+func (p *Policies) nameOps(ctx context.Context, h *genl.Handle, family string, order []opEntry) error {
+	unnamed := false
+	for _, o := range order {
+		if o.cmd == 0 {
+			unnamed = true
+		} else {
+			p.Ops[o.cmd] = o.pol
+		}
+	}
+	if !unnamed {
+		return nil
+	}
+	var f genl.Family
+	err := h.Query(ctx, genl.Ctrl, genl.Request{
+		Command: CtrlCmdGetfamily,
+		Attrs:   func(e *nla.Encoder) { e.String(CtrlAttrFamilyName, family) },
+	}, func(m genl.Message) (err error) {
+		f, err = genl.ParseFamily(m)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("nlctrl: policy of %s: %w", family, err)
+	}
+	if len(f.Ops) != len(order) {
+		p.Ops[0] = order[0].pol // unplaceable: left under 0, as sent
+		return nil
+	}
+	for i, o := range order {
+		if o.cmd == 0 {
+			p.Ops[f.Ops[i].ID] = o.pol
+		}
+	}
+	return nil
 }
 
 // add decodes one message of a policy dump into p.
-func (p *Policies) add(c nla.Chain) error {
+func (p *Policies) add(c nla.Chain, order *[]opEntry) error {
 	for a := range c.All() {
 		var err error
 		switch a.Kind() {
@@ -130,7 +182,7 @@ func (p *Policies) add(c nla.Chain) error {
 						o.Dump = int64(v)
 					}
 				}
-				p.Ops[uint32(op.Kind())] = o
+				*order = append(*order, opEntry{uint32(op.Kind()), o})
 			}
 		case CtrlAttrPolicy:
 			for pol := range a.Nested().All() {

@@ -156,6 +156,14 @@ func TestPolicy(t *testing.T) {
 	if p.Accepts(nlctrl.CtrlCmdGetfamily, 200) {
 		t.Error("CTRL_CMD_GETFAMILY accepts attribute 200")
 	}
+	// GETPOLICY only dumps: the kernel numbers its entry 0, which Policy
+	// puts back under its command.
+	if op, ok := p.Ops[nlctrl.CtrlCmdGetpolicy]; !ok || op.Do != -1 || op.Dump < 0 {
+		t.Errorf("CTRL_CMD_GETPOLICY's policies: %+v, %v; ops %v", op, ok, p.Ops)
+	}
+	if !p.Accepts(nlctrl.CtrlCmdGetpolicy, nlctrl.CtrlAttrOp) {
+		t.Error("CTRL_CMD_GETPOLICY does not accept CTRL_ATTR_OP")
+	}
 	op := p.Ops[nlctrl.CtrlCmdGetfamily]
 	ap := p.Policies[uint32(op.Do)][nlctrl.CtrlAttrFamilyName]
 	if ap.Type != nlctrl.NlctrlAttrTypeNulString || ap.MaxLength == 0 {
