@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -114,6 +115,7 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 		return Ctrl, nil
 	}
 	h.famMu.Lock()
+	h.watchFamilies(ctx)
 	f := h.families[name]
 	h.famMu.Unlock()
 	if f != nil {
@@ -148,6 +150,77 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 	} // else a concurrent lookup won: one Family per name
 	h.famMu.Unlock()
 	return f, nil
+}
+
+// watchFamilies keeps the cache true to the kernel: on a handle over
+// sockets, it subscribes, before the first lookup, to nlctrl's notify
+// group, and at each lookup reads what is queued there without waiting,
+// dropping the families that were unregistered or registered again
+// (CTRL_CMD_DELFAMILY, CTRL_CMD_NEWFAMILY), and every family after an
+// overrun. A handle over another transport (WithTransport) has no watch:
+// its caller uses Forget. Called with famMu held.
+func (h *Handle) watchFamilies(ctx context.Context) {
+	if h.dialer != nil || h.closed.Load() {
+		return
+	}
+	if h.watch == nil {
+		w, err := socket.Dial(unix.NETLINK_GENERIC, &socket.Config{
+			Netns:             h.ns,
+			Groups:            []uint32{unix.GENL_ID_CTRL},
+			ReceiveBufferSize: 64 << 10,
+		})
+		if err != nil {
+			// No watch: nothing cached may be trusted; ask each time.
+			clear(h.families)
+			return
+		}
+		h.watch = w
+		clear(h.families) // cached before the watch began
+		return
+	}
+	for {
+		d, ok, err := h.watch.TryRecv(ctx)
+		if err != nil {
+			// An overrun, or a broken watch: forget everything, and
+			// start a new watch at the next lookup if this one failed.
+			clear(h.families)
+			if !errors.Is(err, socket.ErrOverrun) {
+				h.watch.Close()
+				h.watch = nil
+				return
+			}
+			continue
+		}
+		if !ok {
+			return
+		}
+		h.invalidate(d.Data)
+	}
+}
+
+// invalidate drops the cached families that the nlctrl notifications in
+// datagram d name as unregistered or registered anew.
+func (h *Handle) invalidate(d []byte) {
+	for m, err := range wire.Messages(d) {
+		if err != nil {
+			clear(h.families) // unreadable: trust nothing
+			return
+		}
+		v, err := Decode(m, 0)
+		if err != nil || m.Header.Type != unix.GENL_ID_CTRL {
+			continue
+		}
+		switch v.Command {
+		case unix.CTRL_CMD_NEWFAMILY, unix.CTRL_CMD_DELFAMILY:
+			if a, ok := v.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME); ok {
+				if name, err := a.Text(); err == nil {
+					delete(h.families, name)
+					continue
+				}
+			}
+			clear(h.families)
+		}
+	}
 }
 
 // Forget drops the cached family called name, or every cached family

@@ -9,6 +9,7 @@ import (
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -197,5 +198,44 @@ func TestUnresolvedFamily(t *testing.T) {
 	err := h.Do(context.Background(), genl.Ctrl, genl.Request{Command: unix.CTRL_CMD_GETFAMILY, User: []byte{1, 2, 3, 4}}, nil)
 	if err == nil || errors.As(err, new(*wire.Error)) {
 		t.Errorf("Do with a user header nlctrl lacks: %v; want a local error", err)
+	}
+}
+
+// TestCacheInvalidation checks that nlctrl's CTRL_CMD_DELFAMILY and
+// CTRL_CMD_NEWFAMILY notifications drop the family they name from the
+// cache, and nothing else. (The kernel sends them when a module
+// registers or unregisters a family; a test may not load modules, so the
+// notifications are made here and given to the cache's handling.)
+func TestCacheInvalidation(t *testing.T) {
+	ctx := context.Background()
+	h := dialNS(t)
+	if !nstest.Have(t, "genl:ethtool") || !nstest.Have(t, "genl:netdev") {
+		t.Skip("needs the ethtool and netdev families (genl:ethtool, genl:netdev)")
+	}
+	nl, err := h.Family(ctx, "ethtool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nd, err := h.Family(ctx, "netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Watching() {
+		t.Fatal("a handle over sockets does not watch nlctrl's notifications")
+	}
+	for _, cmd := range []uint8{unix.CTRL_CMD_DELFAMILY, unix.CTRL_CMD_NEWFAMILY} {
+		var e nla.Encoder
+		e.Reserve(unix.GENL_HDRLEN)[0] = cmd
+		e.String(unix.CTRL_ATTR_FAMILY_NAME, "ethtool")
+		e.Uint16(unix.CTRL_ATTR_FAMILY_ID, nl.ID)
+		h.Invalidate(nltest.Message(unix.GENL_ID_CTRL, e.Bytes()))
+		again, err := h.Family(ctx, "ethtool")
+		if err != nil || again == nl {
+			t.Errorf("command %d: ethtool still cached (%p, %v)", cmd, again, err)
+		}
+		nl = again
+		if same, err := h.Family(ctx, "netdev"); err != nil || same != nd {
+			t.Errorf("command %d on ethtool dropped netdev (%p, %v)", cmd, same, err)
+		}
 	}
 }

@@ -31,6 +31,7 @@ type Handle struct {
 
 	famMu    sync.Mutex
 	families map[string]*Family
+	watch    *socket.Conn // nlctrl notifications, for the cache (family.go)
 }
 
 // Option configures [Dial].
@@ -314,6 +315,12 @@ func (h *Handle) Close() error {
 	}
 	h.open = nil
 	h.mu.Unlock()
+	h.famMu.Lock()
+	if h.watch != nil {
+		h.watch.Close()
+		h.watch = nil
+	}
+	h.famMu.Unlock()
 	if h.ns != nil {
 		h.ns.Close()
 	}
