@@ -4,7 +4,7 @@ package genl
 // notifications.
 func (h *Handle) Invalidate(d []byte) {
 	h.famMu.Lock()
-	h.invalidate(d)
+	h.invalidateAll(d)
 	h.famMu.Unlock()
 }
 

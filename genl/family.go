@@ -72,7 +72,8 @@ func (f *Family) Op(cmd uint32) (flags uint32, ok bool) {
 
 // Ctrl is the controller family, nlctrl, whose id is fixed: requests to
 // it need no resolution. Callers must not change it.
-var Ctrl = &Family{Name: "nlctrl", ID: unix.GENL_ID_CTRL, Version: 2}
+var Ctrl = &Family{Name: "nlctrl", ID: unix.GENL_ID_CTRL, Version: 2,
+	Groups: []Group{{Name: "notify", ID: unix.GENL_ID_CTRL}}}
 
 // ErrFamilyNotFound is matched (errors.Is) by the error of a family the
 // kernel does not have: its module is not loaded, or not built.
@@ -194,33 +195,41 @@ func (h *Handle) watchFamilies(ctx context.Context) {
 		if !ok {
 			return
 		}
-		h.invalidate(d.Data)
+		h.invalidateAll(d.Data)
 	}
 }
 
-// invalidate drops the cached families that the nlctrl notifications in
-// datagram d name as unregistered or registered anew.
-func (h *Handle) invalidate(d []byte) {
+// invalidateAll drops the cached families that the nlctrl notifications
+// in datagram d name as unregistered or registered anew. Called with
+// famMu held.
+func (h *Handle) invalidateAll(d []byte) {
 	for m, err := range wire.Messages(d) {
 		if err != nil {
 			clear(h.families) // unreadable: trust nothing
 			return
 		}
 		v, err := Decode(m, 0)
-		if err != nil || m.Header.Type != unix.GENL_ID_CTRL {
+		if err != nil {
 			continue
 		}
-		switch v.Command {
-		case unix.CTRL_CMD_NEWFAMILY, unix.CTRL_CMD_DELFAMILY:
-			if a, ok := v.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME); ok {
-				if name, err := a.Text(); err == nil {
-					delete(h.families, name)
-					continue
-				}
-			}
-			clear(h.families)
+		h.invalidate(m.Header, v)
+	}
+}
+
+// invalidate drops the cached family that nlctrl notification v names, if
+// it is a CTRL_CMD_DELFAMILY or CTRL_CMD_NEWFAMILY; every family, if it
+// names none. Called with famMu held.
+func (h *Handle) invalidate(hdr unix.NlMsghdr, v Message) {
+	if hdr.Type != unix.GENL_ID_CTRL || (v.Command != unix.CTRL_CMD_NEWFAMILY && v.Command != unix.CTRL_CMD_DELFAMILY) {
+		return
+	}
+	if a, ok := v.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME); ok {
+		if name, err := a.Text(); err == nil {
+			delete(h.families, name)
+			return
 		}
 	}
+	clear(h.families)
 }
 
 // Forget drops the cached family called name, or every cached family
