@@ -239,3 +239,33 @@ func TestCacheInvalidation(t *testing.T) {
 		}
 	}
 }
+
+// TestBatch pipelines lookups of nlctrl: each result is its own, a
+// failure (an absent family) among successes included, and the echoed
+// replies reach onReply with their request's index.
+func TestBatch(t *testing.T) {
+	h := dialNS(t)
+	get := func(name string) genl.Request {
+		return genl.Request{Command: unix.CTRL_CMD_GETFAMILY, Flags: unix.NLM_F_ECHO,
+			Attrs: func(e *nla.Encoder) { e.String(unix.CTRL_ATTR_FAMILY_NAME, name) }}
+	}
+	names := map[int]string{}
+	results, err := h.Batch(context.Background(), genl.Ctrl, []genl.Request{get("nlctrl"), get("nosuchfamily"), get("nlctrl")},
+		func(i int, m genl.Message) error {
+			f, err := genl.ParseFamily(m)
+			names[i] = f.Name
+			return err
+		})
+	if len(results) != 3 || results[0] != nil || !errors.Is(results[1], unix.ENOENT) || results[2] != nil {
+		t.Fatalf("results %v", results)
+	}
+	if !errors.Is(err, unix.ENOENT) {
+		t.Errorf("batch error %v, want the failure's ENOENT", err)
+	}
+	if names[0] != "nlctrl" || names[2] != "nlctrl" {
+		t.Errorf("replies by request: %v", names)
+	}
+	if !strings.Contains(results[1].Error(), "nlctrl command 3") {
+		t.Errorf("result %q does not name the request", results[1])
+	}
+}

@@ -85,6 +85,12 @@ type Request struct {
 // build writes r, to family f, into a pooled builder.
 func (h *Handle) build(f *Family, r *Request, flags uint16) *wire.Builder {
 	b := h.newBuilder()
+	h.append(b, f, r, flags)
+	return b
+}
+
+// append writes r, to family f, into b after what b holds.
+func (h *Handle) append(b *wire.Builder, f *Family, r *Request, flags uint16) {
 	b.Begin(f.ID, flags|r.Flags)
 	hdr := b.Fixed(unix.GENL_HDRLEN)
 	if hdr != nil {
@@ -105,7 +111,6 @@ func (h *Handle) build(f *Family, r *Request, flags uint16) *wire.Builder {
 		r.Attrs(&b.Encoder)
 	}
 	b.End()
-	return b
 }
 
 // check refuses what cannot be sent: no family, or one never resolved.
