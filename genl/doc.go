@@ -11,9 +11,16 @@
 // errors.Is(err, [ErrFamilyNotFound]).
 //
 // Requests go to a resolved family: [Handle.Do] (acknowledged),
-// [Handle.Query] (a get answered by one reply) and [Handle.Dump], an
-// iterator over views ([Message]) of the replies in the receive buffer
-// that allocates nothing per message. The families' own vocabularies
+// [Handle.Query] (a get answered by one reply), [Handle.Batch]
+// (pipelined, a result each) and [Handle.Dump], an iterator over views
+// ([Message]) of the replies in the receive buffer that allocates nothing
+// per message. [Handle.Monitor] subscribes to families' multicast groups
+// by name; overruns are events in the stream, as in rtm.
+//
+// The cache of families follows the kernel: a handle over sockets watches
+// nlctrl's notify group, and a family unregistered or registered again
+// (CTRL_CMD_DELFAMILY, CTRL_CMD_NEWFAMILY: its module was unloaded or
+// reloaded, and its id may have changed) is looked up anew. The families' own vocabularies
 // live in packages of their own (genl/nlctrl), so that a program linking
 // one family carries nothing of the others.
 //
