@@ -34,7 +34,12 @@ func TestDumpAllocs(t *testing.T) {
 	if n < 4 {
 		t.Fatalf("%d families", n)
 	}
-	allocs := testing.AllocsPerRun(20, func() { dumpFamilies(h) })
+	// The least of three runs: a garbage collection empties the
+	// handle's builder pool, and the next dump then allocates a builder.
+	allocs := float64(n)
+	for range 3 {
+		allocs = min(allocs, testing.AllocsPerRun(20, func() { dumpFamilies(h) }))
+	}
 	t.Logf("%d families, %.0f allocations per dump", n, allocs)
 	if allocs >= float64(n) || allocs > 4 {
 		t.Errorf("%.0f allocations per dump of %d messages: want a few per dump, none per message", allocs, n)
