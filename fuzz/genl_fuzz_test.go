@@ -3,6 +3,7 @@ package fuzz
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/genl/nlctrl"
+	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -114,6 +117,59 @@ func FuzzGenlFamily(f *testing.F) {
 		}
 		if len(fam.Ops) > 0 && len(fam.Groups) > 0 {
 			parsedFull.Store(true)
+		}
+	})
+}
+
+// FuzzNlctrlPolicy answers nlctrl.Policy's dump with arbitrary bytes as
+// the payload of one reply (and its family lookup with ENOENT), through
+// a fake kernel: Policy must return an error or policies, never panic,
+// and every attribute policy it returns must come from bytes the reply
+// had room for.
+//
+// Run without -fuzz, it fails unless its seeds (the recorded kernel
+// policy replies) produced operations and attribute policies.
+func FuzzNlctrlPolicy(f *testing.F) {
+	for _, s := range genlSeeds(f) {
+		if len(s) > 0 && s[0] == nlctrl.CtrlCmdGetpolicy {
+			f.Add(s)
+		}
+	}
+	var ops, attrs atomic.Bool
+	f.Cleanup(func() {
+		if !f.Failed() && !fuzzing(f.Name()) && !(ops.Load() && attrs.Load()) {
+			f.Error("no seed decoded as operations and attribute policies")
+		}
+	})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fake := nltest.NewFake()
+		fake.Handle(unix.GENL_ID_CTRL, func(req wire.Message) ([][]byte, error) {
+			if len(req.Data) > 0 && req.Data[0] == nlctrl.CtrlCmdGetpolicy {
+				return [][]byte{nltest.Message(unix.GENL_ID_CTRL, data)}, nil
+			}
+			return nil, unix.ENOENT
+		})
+		h, err := genl.Dial(genl.WithTransport(fake.Dial))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		p, err := nlctrl.Policy(context.Background(), h, "x")
+		if err != nil {
+			return
+		}
+		n := 0
+		for _, attrs := range p.Policies {
+			n += len(attrs)
+		}
+		if 4*(n+len(p.Ops)) > len(data) {
+			t.Fatalf("%d attribute policies and %d operations from %d bytes", n, len(p.Ops), len(data))
+		}
+		if len(p.Ops) > 0 {
+			ops.Store(true)
+		}
+		if n > 0 {
+			attrs.Store(true)
 		}
 	})
 }
