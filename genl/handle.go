@@ -73,6 +73,21 @@ func WithNetnsPath(path string) Option {
 	}
 }
 
+// WithNetnsHandle opens the handle in the namespace h refers to. The
+// handle keeps its own reference; h may be closed after Dial.
+func WithNetnsHandle(h *netns.Handle) Option {
+	return func(o *options) error {
+		if h == nil {
+			return errors.New("genl: WithNetnsHandle(nil)")
+		}
+		o.nsKinds |= 4
+		o.openNS = func() (*netns.Handle, error) {
+			return netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.Fd()))
+		}
+		return nil
+	}
+}
+
 // WithoutExtAck turns extended ACKs off: errors then carry only the errno.
 func WithoutExtAck() Option {
 	return func(o *options) error { o.noExtAck = true; return nil }
