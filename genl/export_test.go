@@ -14,3 +14,10 @@ func (h *Handle) Watching() bool {
 	defer h.famMu.Unlock()
 	return h.watch != nil
 }
+
+// Open returns how many sockets the handle has open, idle or borrowed.
+func (h *Handle) Open() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.open)
+}

@@ -143,6 +143,7 @@ func TestDumpPanic(t *testing.T) {
 	if want < 2 {
 		t.Fatalf("%d families: too few to stop mid-way", want)
 	}
+	open := h.Open()
 	func() {
 		defer func() {
 			if r := recover(); r != "stop" {
@@ -153,6 +154,10 @@ func TestDumpPanic(t *testing.T) {
 			panic("stop")
 		}
 	}()
+	// The socket the panic left mid-dump is closed, not pooled.
+	if got := h.Open(); got != open-1 {
+		t.Errorf("%d sockets open after the panic, %d before: the interrupted one was kept", got, open)
+	}
 	for range 3 {
 		if got := countFamilies(t, h); got != want {
 			t.Fatalf("after a panic mid-dump: %d families, want %d", got, want)
