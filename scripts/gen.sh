@@ -28,12 +28,16 @@ esac
 # rtm/zschema_*.go: the by-name schemas of rtnetlink messages.
 go run . rtnl "${check[@]}"
 
-# YNL families: SPEC OUTDIR PACKAGE, one a line. Until genl packages
-# exist, the specs generate into the golden files of the ynl skeleton's
-# test (tools/gen/testdata/ynl).
-while read -r spec out pkg; do
-	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" "${check[@]}"
+# YNL families: SPEC OUTDIR PACKAGE [FLAGS], one a line. Every spec also
+# generates into the golden files of the ynl generator's test
+# (tools/gen/testdata/ynl); genl family packages, which declare no schema
+# types (rtm's are unexported), take the constants alone (-consts).
+while read -r spec out pkg flags; do
+	# shellcheck disable=SC2086 # flags are words
+	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" $flags "${check[@]}"
 done <<'FAMILIES'
+specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
+specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden
 specs/tcp_metrics.yaml testdata/ynl golden

@@ -90,7 +90,7 @@ func TestYNLGolden(t *testing.T) {
 		t.Fatalf("no specs (%v)", err)
 	}
 	for _, spec := range specs {
-		name, src, consts, err := genYNL(spec, "golden")
+		name, src, consts, err := genYNL(spec, "golden", false)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
@@ -131,7 +131,7 @@ func TestYNLAgainstHeaders(t *testing.T) {
 		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
 		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
 	} {
-		_, _, consts, err := genYNL(c.spec, "golden")
+		_, _, consts, err := genYNL(c.spec, "golden", false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -534,7 +534,7 @@ func (g *ynlGen) attrSpec(set *ynlAttrSet, a ynlAttr) (*rspec, error) {
 
 // genYNL generates the file for spec (a path) into package pkg: file name
 // and gofmt'ed contents, and the C-named constants it defines.
-func genYNL(specPath, pkg string) (name string, src []byte, consts map[string]int64, err error) {
+func genYNL(specPath, pkg string, constsOnly bool) (name string, src []byte, consts map[string]int64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ge, ok := r.(genError)
@@ -578,6 +578,15 @@ func genYNL(specPath, pkg string) (name string, src []byte, consts map[string]in
 	out.add("")
 	if err := g.emitConsts(out); err != nil {
 		return "", nil, nil, fmt.Errorf("%s: %w", specPath, err)
+	}
+	if constsOnly {
+		// A package outside rtm declares no schema types (rtm's are
+		// unexported): the constants alone.
+		src, err = format.Source([]byte(strings.Join(out.lines, "\n")))
+		if err != nil {
+			return "", nil, nil, fmt.Errorf("%s: generated code does not parse: %w", specPath, err)
+		}
+		return "zynl_" + strings.ReplaceAll(spec.Name, "-", "_") + ".go", src, g.consts, nil
 	}
 	var roots []*rschema
 	for _, s := range spec.AttributeSets {
@@ -775,6 +784,7 @@ func runYNL(args []string) error {
 	outdir := fs.String("out", "", "directory of the package to write zynl_<family>.go into")
 	pkg := fs.String("pkg", "", "package name (default: the base name of -out)")
 	check := fs.Bool("check", false, "compare with the file in -out instead of writing")
+	constsOnly := fs.Bool("consts", false, "write the constants only, no schemas (for a package without rtm's schema types)")
 	fs.Parse(args)
 	if *spec == "" || *outdir == "" {
 		return fmt.Errorf("ynl needs -spec and -out")
@@ -786,7 +796,7 @@ func runYNL(args []string) error {
 		}
 		*pkg = strings.ReplaceAll(filepath.Base(abs), "-", "_")
 	}
-	name, src, _, err := genYNL(*spec, *pkg)
+	name, src, _, err := genYNL(*spec, *pkg, *constsOnly)
 	if err != nil {
 		return err
 	}

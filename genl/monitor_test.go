@@ -1,0 +1,128 @@
+package genl_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/nltest"
+	"golang.org/x/sys/unix"
+)
+
+// ctrlNote is an nlctrl notification of command cmd about family name.
+func ctrlNote(cmd uint8, name string) []byte {
+	var e nla.Encoder
+	e.Reserve(unix.GENL_HDRLEN)[0] = cmd
+	e.String(unix.CTRL_ATTR_FAMILY_NAME, name)
+	return nltest.Message(unix.GENL_ID_CTRL, e.Bytes())
+}
+
+// TestMonitorFake checks the order of notifications and overruns, and
+// that a monitor of nlctrl's notify group drops a family it hears
+// unregistered from the handle's cache.
+func TestMonitorFake(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	fake := nltest.NewFake()
+	fake.Handle(unix.GENL_ID_CTRL, fakeController)
+	h, err := genl.Dial(genl.WithTransport(fake.Dial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	eth, err := h.Family(ctx, "ethtool")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.Monitor(genl.Subscription{Family: eth, Group: "nosuchgroup"}); err == nil {
+		t.Error("Monitor of a group ethtool lacks succeeded")
+	}
+	m, err := h.Monitor(genl.Subscription{Family: eth, Group: "monitor"}, genl.Subscription{Family: genl.Ctrl, Group: "notify"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+
+	var e nla.Encoder
+	e.Reserve(unix.GENL_HDRLEN)[0] = 2 // ETHTOOL_MSG_LINKINFO_NTF
+	fake.Notify(6, nltest.Message(eth.ID, e.Bytes()))
+	fake.Overrun(6)
+	fake.Notify(unix.GENL_ID_CTRL, ctrlNote(unix.CTRL_CMD_DELFAMILY, "ethtool"))
+
+	var got []string
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case ev.Overrun:
+			got = append(got, "overrun")
+		case ev.Header.Type == eth.ID && ev.Command == 2:
+			got = append(got, "ethtool")
+		case ev.Header.Type == unix.GENL_ID_CTRL && ev.Command == unix.CTRL_CMD_DELFAMILY:
+			got = append(got, "delfamily")
+		default:
+			t.Fatalf("event %+v", ev)
+		}
+		if len(got) == 3 {
+			break
+		}
+	}
+	if len(got) != 3 || got[0] != "ethtool" || got[1] != "overrun" || got[2] != "delfamily" {
+		t.Fatalf("events %v, want [ethtool overrun delfamily]", got)
+	}
+	if _, err := h.Family(ctx, "ethtool"); err != nil {
+		t.Fatal(err)
+	}
+	if n := fake.Requests(unix.GENL_ID_CTRL); n != 2 {
+		t.Errorf("%d lookups: the DELFAMILY notification left ethtool cached (want 2 lookups)", n)
+	}
+}
+
+// TestMonitorNetdev watches netdev's mgmt group while a device is added
+// to the namespace: the kernel announces it (NETDEV_CMD_DEV_ADD_NTF).
+func TestMonitorNetdev(t *testing.T) {
+	nstest.Require(t, "genl:netdev")
+	ns := nstest.New(t)
+	h, err := genl.Dial(genl.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
+	defer cancel()
+	nd, err := h.Family(ctx, "netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.Monitor(genl.Subscription{Family: nd, Group: "mgmt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	nstest.IP(t, ns, "link", "add", "gv0", "type", "veth", "peer", "name", "gv1")
+	const devAddNtf, ifindex = 2, 1 // NETDEV_CMD_DEV_ADD_NTF, NETDEV_A_DEV_IFINDEX
+	seen := 0
+	defer func() {
+		if seen == 0 {
+			t.Error("no DEV_ADD_NTF")
+		}
+	}()
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatalf("after %d DEV_ADD_NTF: %v", seen, err)
+		}
+		if ev.Overrun || ev.Header.Type != nd.ID || ev.Command != devAddNtf {
+			continue
+		}
+		if a, ok := ev.Attrs.Get(ifindex); !ok || len(a.Data) != 4 {
+			t.Fatalf("DEV_ADD_NTF without an ifindex: %v", ev.Attrs)
+		}
+		seen++
+		break
+
+	}
+}
