@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -354,29 +355,69 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	return nil
 }
 
-func (h *Handle) addrOp(ctx context.Context, op string, typ, flags uint16, s AddrSpec) error {
-	b := h.newBuilder()
-	if err := encodeAddr(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", withPrefix(op, s.Prefix), err)
-	}
-	return h.execute(ctx, withPrefix(op, s.Prefix), b, nil)
+// addrRequest is an address change: what AddrAdd, AddrReplace and
+// AddrDel return.
+type addrRequest struct {
+	change
+	s AddrSpec
 }
 
-// AddrAdd adds an address; it fails with EEXIST if it is already there.
-func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, s)
+func (q *addrRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = withPrefix(q.verb, q.s.Prefix)
+	}
+	return q.encode(r.B)
 }
+
+func (q *addrRequest) encode(b *wire.Builder) error { return encodeAddr(b, q.typ, q.flags, &q.s) }
+
+// The address changes, one per verb.
+func addrAdd(s AddrSpec) addrRequest {
+	return addrRequest{change{"address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_EXCL}, s}
+}
+
+func addrReplace(s AddrSpec) addrRequest {
+	return addrRequest{change{"address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}, s}
+}
+
+func addrDel(s AddrSpec) addrRequest {
+	return addrRequest{change{"address del", unix.RTM_DELADDR, 0}, s}
+}
+
+// AddrAdd is the request to add an address; it fails with EEXIST if the
+// address is already there ("ip address add").
+func AddrAdd(s AddrSpec) Request { q := addrAdd(s); return &q }
+
+// AddrReplace is the request to add an address or update the existing
+// one's settings ("ip address replace").
+func AddrReplace(s AddrSpec) Request { q := addrReplace(s); return &q }
+
+// AddrDel is the request to delete an address ("ip address del").
+func AddrDel(s AddrSpec) Request { q := addrDel(s); return &q }
+
+// AddrAdd adds an address; it fails with EEXIST if it is already there.
+func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrAdd(s)) }
 
 // AddrReplace adds an address or updates the existing one's settings.
 func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, s)
+	return h.Do(ctx, AddrReplace(s))
 }
 
 // AddrDel deletes an address.
-func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address del", unix.RTM_DELADDR, 0, s)
+func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrDel(s)) }
+
+// AddrAdd adds an address-add request.
+func (bt *Batch) AddrAdd(s AddrSpec) error { q := addrAdd(s); return bt.addLazy(q.verb, q.encode) }
+
+// AddrReplace adds an address-replace request.
+func (bt *Batch) AddrReplace(s AddrSpec) error {
+	q := addrReplace(s)
+	return bt.addLazy(q.verb, q.encode)
 }
+
+// AddrDel adds an address-delete request.
+func (bt *Batch) AddrDel(s AddrSpec) error { q := addrDel(s); return bt.addLazy(q.verb, q.encode) }
 
 // AddrFlush deletes every address f selects, in one pipelined batch, and
 // returns how many it deleted. Deleting a primary IPv4 address can take

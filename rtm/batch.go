@@ -67,27 +67,6 @@ func (bt *Batch) addLazy(verb string, encode func(b *wire.Builder) error) error 
 	return nil
 }
 
-// AddrAdd adds an address-add request.
-func (bt *Batch) AddrAdd(s AddrSpec) error {
-	return bt.addLazy("address add", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
-	})
-}
-
-// AddrReplace adds an address-replace request.
-func (bt *Batch) AddrReplace(s AddrSpec) error {
-	return bt.addLazy("address replace", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
-	})
-}
-
-// AddrDel adds an address-delete request.
-func (bt *Batch) AddrDel(s AddrSpec) error {
-	return bt.addLazy("address del", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_DELADDR, 0, &s)
-	})
-}
-
 // Run sends the batch and returns one result per request, in the order
 // they were added, and an error that is nil when every request succeeded
 // (otherwise a *socket.BatchError naming the first failure). Every failed

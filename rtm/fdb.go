@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -180,72 +181,97 @@ func fdbName(op string, s *FDBSpec) string {
 	return fmt.Sprintf("%s %v", op, s.LLAddr)
 }
 
-func (h *Handle) fdbOp(ctx context.Context, op string, typ, flags uint16, s FDBSpec) error {
-	name := fdbName(op, &s)
-	b := h.newBuilder()
-	if err := encodeFDB(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+// fdbRequest is an FDB change: what FDBAdd, ... return.
+type fdbRequest struct {
+	change
+	s FDBSpec
 }
+
+func (q *fdbRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = fdbName(q.verb, &q.s)
+	}
+	return q.encode(r.B)
+}
+
+func (q *fdbRequest) encode(b *wire.Builder) error { return encodeFDB(b, q.typ, q.flags, &q.s) }
+
+// The FDB changes, one per verb.
+func fdbAdd(s FDBSpec) fdbRequest {
+	return fdbRequest{change{"fdb add", unix.RTM_NEWNEIGH, neighAddFlags}, s}
+}
+
+func fdbAppend(s FDBSpec) fdbRequest {
+	return fdbRequest{change{"fdb append", unix.RTM_NEWNEIGH, neighAppendFlags}, s}
+}
+
+func fdbReplace(s FDBSpec) fdbRequest {
+	return fdbRequest{change{"fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags}, s}
+}
+
+func fdbChange(s FDBSpec) fdbRequest {
+	return fdbRequest{change{"fdb change", unix.RTM_NEWNEIGH, neighChangeFlags}, s}
+}
+
+func fdbDel(s FDBSpec) fdbRequest { return fdbRequest{change{"fdb del", unix.RTM_DELNEIGH, 0}, s} }
+
+// FDBAdd is the request to add an FDB entry; EEXIST if the table has one
+// for the address (and VLAN) ("bridge fdb add").
+func FDBAdd(s FDBSpec) Request { q := fdbAdd(s); return &q }
+
+// FDBAppend is the request to add a remote to a VXLAN FDB entry, which
+// may then have several: with the all-zero MAC, each is a destination of
+// flooded traffic ("bridge fdb append 00:00:00:00:00:00 dev vx0 dst ...").
+func FDBAppend(s FDBSpec) Request { q := fdbAppend(s); return &q }
+
+// FDBReplace is the request to add an FDB entry or overwrite the existing
+// one ("bridge fdb replace").
+func FDBReplace(s FDBSpec) Request { q := fdbReplace(s); return &q }
+
+// FDBChange is the request to change an existing FDB entry; ENOENT if
+// there is none.
+func FDBChange(s FDBSpec) Request { q := fdbChange(s); return &q }
+
+// FDBDel is the request to delete an FDB entry; on a VXLAN device, an
+// entry's Dst (with Port, VNI, LinkIndex) deletes only that remote.
+func FDBDel(s FDBSpec) Request { q := fdbDel(s); return &q }
 
 // FDBAdd adds an FDB entry; EEXIST if the table has one for the address
 // (and VLAN).
-func (h *Handle) FDBAdd(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb add", unix.RTM_NEWNEIGH, neighAddFlags, s)
-}
+func (h *Handle) FDBAdd(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBAdd(s)) }
 
 // FDBAppend adds a remote to a VXLAN FDB entry, which may then have
 // several: with the all-zero MAC, each is a destination of flooded
 // traffic ("bridge fdb append 00:00:00:00:00:00 dev vx0 dst ...").
-func (h *Handle) FDBAppend(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb append", unix.RTM_NEWNEIGH, neighAppendFlags, s)
-}
+func (h *Handle) FDBAppend(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBAppend(s)) }
 
 // FDBReplace adds an FDB entry or overwrites the existing one.
 func (h *Handle) FDBReplace(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags, s)
+	return h.Do(ctx, FDBReplace(s))
 }
 
 // FDBChange changes an existing FDB entry; ENOENT if there is none.
-func (h *Handle) FDBChange(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb change", unix.RTM_NEWNEIGH, neighChangeFlags, s)
-}
+func (h *Handle) FDBChange(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBChange(s)) }
 
 // FDBDel deletes an FDB entry; on a VXLAN device, an entry's Dst (with
 // Port, VNI, LinkIndex) deletes only that remote.
-func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb del", unix.RTM_DELNEIGH, 0, s)
-}
+func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBDel(s)) }
 
 // FDBAdd adds an fdb-add request.
-func (bt *Batch) FDBAdd(s FDBSpec) error {
-	return bt.addLazy("fdb add", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
-	})
-}
+func (bt *Batch) FDBAdd(s FDBSpec) error { q := fdbAdd(s); return bt.addLazy(q.verb, q.encode) }
 
 // FDBAppend adds an fdb-append request.
-func (bt *Batch) FDBAppend(s FDBSpec) error {
-	return bt.addLazy("fdb append", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAppendFlags, &s)
-	})
-}
+func (bt *Batch) FDBAppend(s FDBSpec) error { q := fdbAppend(s); return bt.addLazy(q.verb, q.encode) }
 
 // FDBReplace adds an fdb-replace request.
 func (bt *Batch) FDBReplace(s FDBSpec) error {
-	return bt.addLazy("fdb replace", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
-	})
+	q := fdbReplace(s)
+	return bt.addLazy(q.verb, q.encode)
 }
 
 // FDBDel adds an fdb-delete request.
-func (bt *Batch) FDBDel(s FDBSpec) error {
-	return bt.addLazy("fdb del", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_DELNEIGH, 0, &s)
-	})
-}
+func (bt *Batch) FDBDel(s FDBSpec) error { q := fdbDel(s); return bt.addLazy(q.verb, q.encode) }
 
 // FDBQuery names one FDB entry for [Handle.FDBGet]: by bridge ("bridge
 // fdb get MAC br BR") or by device ("bridge fdb get MAC dev DEV self").

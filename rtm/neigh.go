@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -427,57 +428,83 @@ const (
 	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
 )
 
-func (h *Handle) neighOp(ctx context.Context, op string, typ, flags uint16, s NeighSpec) error {
-	name := neighName(op, &s)
-	b := h.newBuilder()
-	if err := encodeNeigh(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+// neighRequest is a neighbour change: what NeighAdd, ... return.
+type neighRequest struct {
+	change
+	s NeighSpec
 }
 
-// NeighAdd adds a neighbour; EEXIST if the table has one for the address.
-func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour add", unix.RTM_NEWNEIGH, neighAddFlags, s)
+func (q *neighRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = neighName(q.verb, &q.s)
+	}
+	return q.encode(r.B)
 }
+
+func (q *neighRequest) encode(b *wire.Builder) error { return encodeNeigh(b, q.typ, q.flags, &q.s) }
+
+// The neighbour changes, one per verb.
+func neighAdd(s NeighSpec) neighRequest {
+	return neighRequest{change{"neighbour add", unix.RTM_NEWNEIGH, neighAddFlags}, s}
+}
+
+func neighReplace(s NeighSpec) neighRequest {
+	return neighRequest{change{"neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags}, s}
+}
+
+func neighChange(s NeighSpec) neighRequest {
+	return neighRequest{change{"neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags}, s}
+}
+
+func neighDel(s NeighSpec) neighRequest {
+	return neighRequest{change{"neighbour del", unix.RTM_DELNEIGH, 0}, s}
+}
+
+// NeighAdd is the request to add a neighbour; EEXIST if the table has one
+// for the address ("ip neighbour add").
+func NeighAdd(s NeighSpec) Request { q := neighAdd(s); return &q }
+
+// NeighReplace is the request to add a neighbour or overwrite the existing
+// one ("ip neighbour replace").
+func NeighReplace(s NeighSpec) Request { q := neighReplace(s); return &q }
+
+// NeighChange is the request to change an existing neighbour; ENOENT if
+// there is none ("ip neighbour change").
+func NeighChange(s NeighSpec) Request { q := neighChange(s); return &q }
+
+// NeighDel is the request to delete a neighbour (Index, Dst, and
+// unix.NTF_PROXY in Flags for a proxy entry); ENOENT if there is none.
+func NeighDel(s NeighSpec) Request { q := neighDel(s); return &q }
+
+// NeighAdd adds a neighbour; EEXIST if the table has one for the address.
+func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighAdd(s)) }
 
 // NeighReplace adds a neighbour or overwrites the existing one.
 func (h *Handle) NeighReplace(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags, s)
+	return h.Do(ctx, NeighReplace(s))
 }
 
 // NeighChange changes an existing neighbour; ENOENT if there is none.
 func (h *Handle) NeighChange(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags, s)
+	return h.Do(ctx, NeighChange(s))
 }
 
 // NeighDel deletes a neighbour (Index, Dst, and unix.NTF_PROXY in Flags
 // for a proxy entry); ENOENT if there is none.
-func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour del", unix.RTM_DELNEIGH, 0, s)
-}
+func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighDel(s)) }
 
 // NeighAdd adds a neighbour-add request.
-func (bt *Batch) NeighAdd(s NeighSpec) error {
-	return bt.addLazy("neighbour add", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
-	})
-}
+func (bt *Batch) NeighAdd(s NeighSpec) error { q := neighAdd(s); return bt.addLazy(q.verb, q.encode) }
 
 // NeighReplace adds a neighbour-replace request.
 func (bt *Batch) NeighReplace(s NeighSpec) error {
-	return bt.addLazy("neighbour replace", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
-	})
+	q := neighReplace(s)
+	return bt.addLazy(q.verb, q.encode)
 }
 
 // NeighDel adds a neighbour-delete request.
-func (bt *Batch) NeighDel(s NeighSpec) error {
-	return bt.addLazy("neighbour del", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_DELNEIGH, 0, &s)
-	})
-}
+func (bt *Batch) NeighDel(s NeighSpec) error { q := neighDel(s); return bt.addLazy(q.verb, q.encode) }
 
 // NeighQuery names one neighbour for [Handle.NeighGet].
 type NeighQuery struct {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -423,14 +424,23 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 // NeighTableSet changes a neighbour table's settings or an interface's
 // parameters ("ip ntable change").
 func (h *Handle) NeighTableSet(ctx context.Context, s NeighTableSpec) error {
-	op := fmt.Sprintf("neighbour table change %s", s.name())
-	if s.Index != 0 {
-		op += fmt.Sprintf(" index %d", s.Index)
+	return h.Do(ctx, NeighTableSet(s))
+}
+
+// NeighTableSet is the request to change a neighbour table's settings or
+// an interface's parameters ("ip ntable change").
+func NeighTableSet(s NeighTableSpec) Request { return &neighTableRequest{s} }
+
+// neighTableRequest is what NeighTableSet returns.
+type neighTableRequest struct{ s NeighTableSpec }
+
+func (q *neighTableRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = "neighbour table change"
+	if r.Named {
+		r.Op = fmt.Sprintf("neighbour table change %s", q.s.name())
+		if q.s.Index != 0 {
+			r.Op += fmt.Sprintf(" index %d", q.s.Index)
+		}
 	}
-	b := h.newBuilder()
-	if err := encodeNeighTable(b, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", op, err)
-	}
-	return h.execute(ctx, op, b, nil)
+	return encodeNeighTable(r.B, &q.s)
 }

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -479,15 +480,52 @@ func nexthopName(op string, id uint32) string {
 	return fmt.Sprintf("%s id %d", op, id)
 }
 
-func (h *Handle) nexthopOp(ctx context.Context, op string, flags uint16, s NexthopSpec) error {
-	name := nexthopName(op, s.ID)
-	b := h.newBuilder()
-	if err := encodeNexthop(b, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+// nexthopRequest is a nexthop change: what NexthopAdd, NexthopReplace and
+// NexthopDel return. A delete carries only s.ID.
+type nexthopRequest struct {
+	change
+	s NexthopSpec
 }
+
+func (q *nexthopRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = nexthopName(q.verb, q.s.ID)
+	}
+	return q.encode(r.B)
+}
+
+func (q *nexthopRequest) encode(b *wire.Builder) error {
+	if q.typ == unix.RTM_DELNEXTHOP {
+		return encodeNexthopDel(b, q.s.ID)
+	}
+	return encodeNexthop(b, q.flags, &q.s)
+}
+
+// The nexthop changes, one per verb.
+func nexthopAdd(s NexthopSpec) nexthopRequest {
+	return nexthopRequest{change{"nexthop add", unix.RTM_NEWNEXTHOP, nexthopAddFlags}, s}
+}
+
+func nexthopReplace(s NexthopSpec) nexthopRequest {
+	return nexthopRequest{change{"nexthop replace", unix.RTM_NEWNEXTHOP, nexthopReplaceFlags}, s}
+}
+
+func nexthopDel(id uint32) nexthopRequest {
+	return nexthopRequest{change{"nexthop del", unix.RTM_DELNEXTHOP, 0}, NexthopSpec{ID: id}}
+}
+
+// NexthopAdd is the request to add a nexthop; EEXIST if one has the id
+// ("ip nexthop add").
+func NexthopAdd(s NexthopSpec) Request { q := nexthopAdd(s); return &q }
+
+// NexthopReplace is the request to add a nexthop or replace the one with
+// the id; routes and groups using it follow ("ip nexthop replace").
+func NexthopReplace(s NexthopSpec) Request { q := nexthopReplace(s); return &q }
+
+// NexthopDel is the request to delete the nexthop with the id, and the
+// routes using it; ENOENT if there is none ("ip nexthop del").
+func NexthopDel(id uint32) Request { q := nexthopDel(id); return &q }
 
 // Flags of the nexthop-changing requests, as iproute2 sends them.
 const (
@@ -497,13 +535,13 @@ const (
 
 // NexthopAdd adds a nexthop; EEXIST if one has the id.
 func (h *Handle) NexthopAdd(ctx context.Context, s NexthopSpec) error {
-	return h.nexthopOp(ctx, "nexthop add", nexthopAddFlags, s)
+	return h.Do(ctx, NexthopAdd(s))
 }
 
 // NexthopReplace adds a nexthop or replaces the one with the id; routes
 // and groups using it follow.
 func (h *Handle) NexthopReplace(ctx context.Context, s NexthopSpec) error {
-	return h.nexthopOp(ctx, "nexthop replace", nexthopReplaceFlags, s)
+	return h.Do(ctx, NexthopReplace(s))
 }
 
 func encodeNexthopDel(b *wire.Builder, id uint32) error {
@@ -519,35 +557,24 @@ func encodeNexthopDel(b *wire.Builder, id uint32) error {
 
 // NexthopDel deletes the nexthop with the id, and the routes using it;
 // ENOENT if there is none.
-func (h *Handle) NexthopDel(ctx context.Context, id uint32) error {
-	name := nexthopName("nexthop del", id)
-	b := h.newBuilder()
-	if err := encodeNexthopDel(b, id); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
-}
+func (h *Handle) NexthopDel(ctx context.Context, id uint32) error { return h.Do(ctx, NexthopDel(id)) }
 
 // NexthopAdd adds a nexthop-add request.
 func (bt *Batch) NexthopAdd(s NexthopSpec) error {
-	return bt.addLazy("nexthop add", func(b *wire.Builder) error {
-		return encodeNexthop(b, nexthopAddFlags, &s)
-	})
+	q := nexthopAdd(s)
+	return bt.addLazy(q.verb, q.encode)
 }
 
 // NexthopReplace adds a nexthop-replace request.
 func (bt *Batch) NexthopReplace(s NexthopSpec) error {
-	return bt.addLazy("nexthop replace", func(b *wire.Builder) error {
-		return encodeNexthop(b, nexthopReplaceFlags, &s)
-	})
+	q := nexthopReplace(s)
+	return bt.addLazy(q.verb, q.encode)
 }
 
 // NexthopDel adds a nexthop-delete request.
 func (bt *Batch) NexthopDel(id uint32) error {
-	return bt.addLazy("nexthop del", func(b *wire.Builder) error {
-		return encodeNexthopDel(b, id)
-	})
+	q := nexthopDel(id)
+	return bt.addLazy(q.verb, q.encode)
 }
 
 // NexthopBucket is a view of one RTM_NEWNEXTHOPBUCKET message: a bucket

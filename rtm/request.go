@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
@@ -44,11 +45,16 @@ func (h *Handle) Do(ctx context.Context, reqs ...Request) error {
 		}
 		b := h.newBuilder()
 		r := rtnl.Req{B: b, Named: true}
+		defer func() { closeAll(r.Opened) }()
 		if err := reqs[0].AppendTo(&r); err != nil {
 			h.builder.Put(b)
 			return fmt.Errorf("rtm: %s: %w", r.Op, err)
 		}
-		return h.execute(ctx, r.Op, b, nil)
+		err := h.execute(ctx, r.Op, b, nil)
+		if r.Missing != 0 {
+			err = notFound(err, r.Missing)
+		}
+		return err
 	}
 	bt := h.NewBatch()
 	if err := bt.Add(reqs...); err != nil {
@@ -81,8 +87,22 @@ func (bt *Batch) Add(reqs ...Request) error {
 	return nil
 }
 
+// closeAll closes what a request opened, once it has been sent.
+func closeAll(opened []io.Closer) {
+	for _, c := range opened {
+		c.Close()
+	}
+}
+
 // errNilRequest refuses a nil Request, before anything is sent.
 var errNilRequest = errors.New("rtm: nil request")
+
+// change is what every request of a family has: the bare verb that
+// names it in a batch ("address add"), and its message's type and flags.
+type change struct {
+	verb       string
+	typ, flags uint16
+}
 
 // routeRequest is a route change: what RouteAdd, RouteDel, ... return.
 type routeRequest struct {

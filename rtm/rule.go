@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -632,41 +633,49 @@ func ruleName(op string, s *RuleSpec) string {
 	return op
 }
 
-func (h *Handle) ruleOp(ctx context.Context, op string, typ, flags uint16, s RuleSpec) error {
-	name := ruleName(op, &s)
-	b := h.newBuilder()
-	if err := encodeRule(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+// ruleRequest is a rule change: what RuleAdd and RuleDel return.
+type ruleRequest struct {
+	change
+	s RuleSpec
 }
+
+func (q *ruleRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = ruleName(q.verb, &q.s)
+	}
+	return q.encode(r.B)
+}
+
+func (q *ruleRequest) encode(b *wire.Builder) error { return encodeRule(b, q.typ, q.flags, &q.s) }
 
 // ruleAddFlags are the flags of "ip rule add". The kernel has no replace
 // for rules: without NLM_F_EXCL it would add a duplicate.
 const ruleAddFlags = unix.NLM_F_CREATE | unix.NLM_F_EXCL
 
-// RuleAdd adds a rule; EEXIST if an identical one exists.
-func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error {
-	return h.ruleOp(ctx, "rule add", unix.RTM_NEWRULE, ruleAddFlags, s)
+func ruleAdd(s RuleSpec) ruleRequest {
+	return ruleRequest{change{"rule add", unix.RTM_NEWRULE, ruleAddFlags}, s}
 }
+
+func ruleDel(s RuleSpec) ruleRequest { return ruleRequest{change{"rule del", unix.RTM_DELRULE, 0}, s} }
+
+// RuleAdd is the request to add a rule; EEXIST if an identical one exists
+// ("ip rule add").
+func RuleAdd(s RuleSpec) Request { q := ruleAdd(s); return &q }
+
+// RuleDel is the request to delete the first rule matching every field s
+// sets; ENOENT if none does ("ip rule del").
+func RuleDel(s RuleSpec) Request { q := ruleDel(s); return &q }
+
+// RuleAdd adds a rule; EEXIST if an identical one exists.
+func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleAdd(s)) }
 
 // RuleDel deletes the first rule matching every field s sets; ENOENT if
 // none does.
-func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error {
-	return h.ruleOp(ctx, "rule del", unix.RTM_DELRULE, 0, s)
-}
+func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleDel(s)) }
 
 // RuleAdd adds a rule-add request.
-func (bt *Batch) RuleAdd(s RuleSpec) error {
-	return bt.addLazy("rule add", func(b *wire.Builder) error {
-		return encodeRule(b, unix.RTM_NEWRULE, ruleAddFlags, &s)
-	})
-}
+func (bt *Batch) RuleAdd(s RuleSpec) error { q := ruleAdd(s); return bt.addLazy(q.verb, q.encode) }
 
 // RuleDel adds a rule-delete request.
-func (bt *Batch) RuleDel(s RuleSpec) error {
-	return bt.addLazy("rule del", func(b *wire.Builder) error {
-		return encodeRule(b, unix.RTM_DELRULE, 0, &s)
-	})
-}
+func (bt *Batch) RuleDel(s RuleSpec) error { q := ruleDel(s); return bt.addLazy(q.verb, q.encode) }
