@@ -62,7 +62,7 @@ func ExampleHandle_Do() {
 	fmt.Println(len(results), err, len(fake.Addrs()))
 	// Output:
 	// addresses: 1 routes: 1
-	// true true
-	// rtm: address add: invalid prefix
+	// true rtm: address add 192.0.2.10/24: file exists
+	// rtm: address add: no valid address prefix
 	// 1 <nil> 0
 }
