@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/netip"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -355,46 +354,28 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	return nil
 }
 
-// addrRequest is an address change: what AddrAdd, AddrReplace and
-// AddrDel return.
-type addrRequest struct {
-	change
-	s AddrSpec
+func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeAddr(b, typ, flags, s)
 }
+func (s *AddrSpec) opName(verb string) string { return withPrefix(verb, s.Prefix) }
 
-func (q *addrRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = withPrefix(q.verb, q.s.Prefix)
-	}
-	return q.encode(r.B)
-}
-
-func (q *addrRequest) encode(b *wire.Builder) error { return encodeAddr(b, q.typ, q.flags, &q.s) }
-
-// The address changes, one per verb.
-func addrAdd(s AddrSpec) addrRequest {
-	return addrRequest{change{"address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_EXCL}, s}
-}
-
-func addrReplace(s AddrSpec) addrRequest {
-	return addrRequest{change{"address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}, s}
-}
-
-func addrDel(s AddrSpec) addrRequest {
-	return addrRequest{change{"address del", unix.RTM_DELADDR, 0}, s}
-}
+// The address changes.
+var (
+	addrAddOp     = change{"address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_EXCL}
+	addrReplaceOp = change{"address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}
+	addrDelOp     = change{"address del", unix.RTM_DELADDR, 0}
+)
 
 // AddrAdd is the request to add an address; it fails with EEXIST if the
 // address is already there ("ip address add").
-func AddrAdd(s AddrSpec) Request { q := addrAdd(s); return &q }
+func AddrAdd(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrAddOp, s} }
 
 // AddrReplace is the request to add an address or update the existing
 // one's settings ("ip address replace").
-func AddrReplace(s AddrSpec) Request { q := addrReplace(s); return &q }
+func AddrReplace(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrReplaceOp, s} }
 
 // AddrDel is the request to delete an address ("ip address del").
-func AddrDel(s AddrSpec) Request { q := addrDel(s); return &q }
+func AddrDel(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrDelOp, s} }
 
 // AddrAdd adds an address; it fails with EEXIST if it is already there.
 func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrAdd(s)) }
@@ -408,16 +389,13 @@ func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
 func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrDel(s)) }
 
 // AddrAdd adds an address-add request.
-func (bt *Batch) AddrAdd(s AddrSpec) error { q := addrAdd(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) AddrAdd(s AddrSpec) error { return bt.queue(addrAddOp, s.encode) }
 
 // AddrReplace adds an address-replace request.
-func (bt *Batch) AddrReplace(s AddrSpec) error {
-	q := addrReplace(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) AddrReplace(s AddrSpec) error { return bt.queue(addrReplaceOp, s.encode) }
 
 // AddrDel adds an address-delete request.
-func (bt *Batch) AddrDel(s AddrSpec) error { q := addrDel(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) AddrDel(s AddrSpec) error { return bt.queue(addrDelOp, s.encode) }
 
 // AddrFlush deletes every address f selects, in one pipelined batch, and
 // returns how many it deleted. Deleting a primary IPv4 address can take

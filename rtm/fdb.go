@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/netip"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -181,61 +180,42 @@ func fdbName(op string, s *FDBSpec) string {
 	return fmt.Sprintf("%s %v", op, s.LLAddr)
 }
 
-// fdbRequest is an FDB change: what FDBAdd, ... return.
-type fdbRequest struct {
-	change
-	s FDBSpec
+func (s *FDBSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeFDB(b, typ, flags, s)
 }
+func (s *FDBSpec) opName(verb string) string { return fdbName(verb, s) }
 
-func (q *fdbRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = fdbName(q.verb, &q.s)
-	}
-	return q.encode(r.B)
-}
+// The FDB changes.
+var (
+	fdbAddOp     = change{"fdb add", unix.RTM_NEWNEIGH, neighAddFlags}
+	fdbAppendOp  = change{"fdb append", unix.RTM_NEWNEIGH, neighAppendFlags}
+	fdbReplaceOp = change{"fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags}
+	fdbChangeOp  = change{"fdb change", unix.RTM_NEWNEIGH, neighChangeFlags}
+	fdbDelOp     = change{"fdb del", unix.RTM_DELNEIGH, 0}
+)
 
-func (q *fdbRequest) encode(b *wire.Builder) error { return encodeFDB(b, q.typ, q.flags, &q.s) }
-
-// The FDB changes, one per verb.
-func fdbAdd(s FDBSpec) fdbRequest {
-	return fdbRequest{change{"fdb add", unix.RTM_NEWNEIGH, neighAddFlags}, s}
-}
-
-func fdbAppend(s FDBSpec) fdbRequest {
-	return fdbRequest{change{"fdb append", unix.RTM_NEWNEIGH, neighAppendFlags}, s}
-}
-
-func fdbReplace(s FDBSpec) fdbRequest {
-	return fdbRequest{change{"fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags}, s}
-}
-
-func fdbChange(s FDBSpec) fdbRequest {
-	return fdbRequest{change{"fdb change", unix.RTM_NEWNEIGH, neighChangeFlags}, s}
-}
-
-func fdbDel(s FDBSpec) fdbRequest { return fdbRequest{change{"fdb del", unix.RTM_DELNEIGH, 0}, s} }
+type fdbRequest = specRequest[FDBSpec, *FDBSpec]
 
 // FDBAdd is the request to add an FDB entry; EEXIST if the table has one
 // for the address (and VLAN) ("bridge fdb add").
-func FDBAdd(s FDBSpec) Request { q := fdbAdd(s); return &q }
+func FDBAdd(s FDBSpec) Request { return &fdbRequest{fdbAddOp, s} }
 
 // FDBAppend is the request to add a remote to a VXLAN FDB entry, which
 // may then have several: with the all-zero MAC, each is a destination of
 // flooded traffic ("bridge fdb append 00:00:00:00:00:00 dev vx0 dst ...").
-func FDBAppend(s FDBSpec) Request { q := fdbAppend(s); return &q }
+func FDBAppend(s FDBSpec) Request { return &fdbRequest{fdbAppendOp, s} }
 
 // FDBReplace is the request to add an FDB entry or overwrite the existing
 // one ("bridge fdb replace").
-func FDBReplace(s FDBSpec) Request { q := fdbReplace(s); return &q }
+func FDBReplace(s FDBSpec) Request { return &fdbRequest{fdbReplaceOp, s} }
 
 // FDBChange is the request to change an existing FDB entry; ENOENT if
 // there is none.
-func FDBChange(s FDBSpec) Request { q := fdbChange(s); return &q }
+func FDBChange(s FDBSpec) Request { return &fdbRequest{fdbChangeOp, s} }
 
 // FDBDel is the request to delete an FDB entry; on a VXLAN device, an
 // entry's Dst (with Port, VNI, LinkIndex) deletes only that remote.
-func FDBDel(s FDBSpec) Request { q := fdbDel(s); return &q }
+func FDBDel(s FDBSpec) Request { return &fdbRequest{fdbDelOp, s} }
 
 // FDBAdd adds an FDB entry; EEXIST if the table has one for the address
 // (and VLAN).
@@ -259,19 +239,16 @@ func (h *Handle) FDBChange(ctx context.Context, s FDBSpec) error { return h.Do(c
 func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBDel(s)) }
 
 // FDBAdd adds an fdb-add request.
-func (bt *Batch) FDBAdd(s FDBSpec) error { q := fdbAdd(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) FDBAdd(s FDBSpec) error { return bt.queue(fdbAddOp, s.encode) }
 
 // FDBAppend adds an fdb-append request.
-func (bt *Batch) FDBAppend(s FDBSpec) error { q := fdbAppend(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) FDBAppend(s FDBSpec) error { return bt.queue(fdbAppendOp, s.encode) }
 
 // FDBReplace adds an fdb-replace request.
-func (bt *Batch) FDBReplace(s FDBSpec) error {
-	q := fdbReplace(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) FDBReplace(s FDBSpec) error { return bt.queue(fdbReplaceOp, s.encode) }
 
 // FDBDel adds an fdb-delete request.
-func (bt *Batch) FDBDel(s FDBSpec) error { q := fdbDel(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) FDBDel(s FDBSpec) error { return bt.queue(fdbDelOp, s.encode) }
 
 // FDBQuery names one FDB entry for [Handle.FDBGet]: by bridge ("bridge
 // fdb get MAC br BR") or by device ("bridge fdb get MAC dev DEV self").

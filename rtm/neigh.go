@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -428,54 +427,36 @@ const (
 	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
 )
 
-// neighRequest is a neighbour change: what NeighAdd, ... return.
-type neighRequest struct {
-	change
-	s NeighSpec
+func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeNeigh(b, typ, flags, s)
 }
+func (s *NeighSpec) opName(verb string) string { return neighName(verb, s) }
 
-func (q *neighRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = neighName(q.verb, &q.s)
-	}
-	return q.encode(r.B)
-}
+// The neighbour changes.
+var (
+	neighAddOp     = change{"neighbour add", unix.RTM_NEWNEIGH, neighAddFlags}
+	neighReplaceOp = change{"neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags}
+	neighChangeOp  = change{"neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags}
+	neighDelOp     = change{"neighbour del", unix.RTM_DELNEIGH, 0}
+)
 
-func (q *neighRequest) encode(b *wire.Builder) error { return encodeNeigh(b, q.typ, q.flags, &q.s) }
-
-// The neighbour changes, one per verb.
-func neighAdd(s NeighSpec) neighRequest {
-	return neighRequest{change{"neighbour add", unix.RTM_NEWNEIGH, neighAddFlags}, s}
-}
-
-func neighReplace(s NeighSpec) neighRequest {
-	return neighRequest{change{"neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags}, s}
-}
-
-func neighChange(s NeighSpec) neighRequest {
-	return neighRequest{change{"neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags}, s}
-}
-
-func neighDel(s NeighSpec) neighRequest {
-	return neighRequest{change{"neighbour del", unix.RTM_DELNEIGH, 0}, s}
-}
+type neighRequest = specRequest[NeighSpec, *NeighSpec]
 
 // NeighAdd is the request to add a neighbour; EEXIST if the table has one
 // for the address ("ip neighbour add").
-func NeighAdd(s NeighSpec) Request { q := neighAdd(s); return &q }
+func NeighAdd(s NeighSpec) Request { return &neighRequest{neighAddOp, s} }
 
 // NeighReplace is the request to add a neighbour or overwrite the existing
 // one ("ip neighbour replace").
-func NeighReplace(s NeighSpec) Request { q := neighReplace(s); return &q }
+func NeighReplace(s NeighSpec) Request { return &neighRequest{neighReplaceOp, s} }
 
 // NeighChange is the request to change an existing neighbour; ENOENT if
 // there is none ("ip neighbour change").
-func NeighChange(s NeighSpec) Request { q := neighChange(s); return &q }
+func NeighChange(s NeighSpec) Request { return &neighRequest{neighChangeOp, s} }
 
 // NeighDel is the request to delete a neighbour (Index, Dst, and
 // unix.NTF_PROXY in Flags for a proxy entry); ENOENT if there is none.
-func NeighDel(s NeighSpec) Request { q := neighDel(s); return &q }
+func NeighDel(s NeighSpec) Request { return &neighRequest{neighDelOp, s} }
 
 // NeighAdd adds a neighbour; EEXIST if the table has one for the address.
 func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighAdd(s)) }
@@ -495,16 +476,13 @@ func (h *Handle) NeighChange(ctx context.Context, s NeighSpec) error {
 func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighDel(s)) }
 
 // NeighAdd adds a neighbour-add request.
-func (bt *Batch) NeighAdd(s NeighSpec) error { q := neighAdd(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) NeighAdd(s NeighSpec) error { return bt.queue(neighAddOp, s.encode) }
 
 // NeighReplace adds a neighbour-replace request.
-func (bt *Batch) NeighReplace(s NeighSpec) error {
-	q := neighReplace(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) NeighReplace(s NeighSpec) error { return bt.queue(neighReplaceOp, s.encode) }
 
 // NeighDel adds a neighbour-delete request.
-func (bt *Batch) NeighDel(s NeighSpec) error { q := neighDel(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) NeighDel(s NeighSpec) error { return bt.queue(neighDelOp, s.encode) }
 
 // NeighQuery names one neighbour for [Handle.NeighGet].
 type NeighQuery struct {

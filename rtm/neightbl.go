@@ -7,7 +7,6 @@ import (
 	"iter"
 	"time"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -429,18 +428,17 @@ func (h *Handle) NeighTableSet(ctx context.Context, s NeighTableSpec) error {
 
 // NeighTableSet is the request to change a neighbour table's settings or
 // an interface's parameters ("ip ntable change").
-func NeighTableSet(s NeighTableSpec) Request { return &neighTableRequest{s} }
+func NeighTableSet(s NeighTableSpec) Request {
+	return &specRequest[NeighTableSpec, *NeighTableSpec]{neighTableSetOp, s}
+}
 
-// neighTableRequest is what NeighTableSet returns.
-type neighTableRequest struct{ s NeighTableSpec }
+var neighTableSetOp = change{verb: "neighbour table change"}
 
-func (q *neighTableRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = "neighbour table change"
-	if r.Named {
-		r.Op = fmt.Sprintf("neighbour table change %s", q.s.name())
-		if q.s.Index != 0 {
-			r.Op += fmt.Sprintf(" index %d", q.s.Index)
-		}
+func (s *NeighTableSpec) encode(b *wire.Builder, _, _ uint16) error { return encodeNeighTable(b, s) }
+
+func (s *NeighTableSpec) opName(verb string) string {
+	if s.Index != 0 {
+		return fmt.Sprintf("%s %s index %d", verb, s.name(), s.Index)
 	}
-	return encodeNeighTable(r.B, &q.s)
+	return fmt.Sprintf("%s %s", verb, s.name())
 }

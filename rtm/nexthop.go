@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -480,52 +479,35 @@ func nexthopName(op string, id uint32) string {
 	return fmt.Sprintf("%s id %d", op, id)
 }
 
-// nexthopRequest is a nexthop change: what NexthopAdd, NexthopReplace and
-// NexthopDel return. A delete carries only s.ID.
-type nexthopRequest struct {
-	change
-	s NexthopSpec
-}
-
-func (q *nexthopRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = nexthopName(q.verb, q.s.ID)
+// encode writes a nexthop request; a delete carries only the id.
+func (s *NexthopSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	if typ == unix.RTM_DELNEXTHOP {
+		return encodeNexthopDel(b, s.ID)
 	}
-	return q.encode(r.B)
+	return encodeNexthop(b, flags, s)
 }
+func (s *NexthopSpec) opName(verb string) string { return nexthopName(verb, s.ID) }
 
-func (q *nexthopRequest) encode(b *wire.Builder) error {
-	if q.typ == unix.RTM_DELNEXTHOP {
-		return encodeNexthopDel(b, q.s.ID)
-	}
-	return encodeNexthop(b, q.flags, &q.s)
-}
+// The nexthop changes.
+var (
+	nexthopAddOp     = change{"nexthop add", unix.RTM_NEWNEXTHOP, nexthopAddFlags}
+	nexthopReplaceOp = change{"nexthop replace", unix.RTM_NEWNEXTHOP, nexthopReplaceFlags}
+	nexthopDelOp     = change{"nexthop del", unix.RTM_DELNEXTHOP, 0}
+)
 
-// The nexthop changes, one per verb.
-func nexthopAdd(s NexthopSpec) nexthopRequest {
-	return nexthopRequest{change{"nexthop add", unix.RTM_NEWNEXTHOP, nexthopAddFlags}, s}
-}
-
-func nexthopReplace(s NexthopSpec) nexthopRequest {
-	return nexthopRequest{change{"nexthop replace", unix.RTM_NEWNEXTHOP, nexthopReplaceFlags}, s}
-}
-
-func nexthopDel(id uint32) nexthopRequest {
-	return nexthopRequest{change{"nexthop del", unix.RTM_DELNEXTHOP, 0}, NexthopSpec{ID: id}}
-}
+type nexthopRequest = specRequest[NexthopSpec, *NexthopSpec]
 
 // NexthopAdd is the request to add a nexthop; EEXIST if one has the id
 // ("ip nexthop add").
-func NexthopAdd(s NexthopSpec) Request { q := nexthopAdd(s); return &q }
+func NexthopAdd(s NexthopSpec) Request { return &nexthopRequest{nexthopAddOp, s} }
 
 // NexthopReplace is the request to add a nexthop or replace the one with
 // the id; routes and groups using it follow ("ip nexthop replace").
-func NexthopReplace(s NexthopSpec) Request { q := nexthopReplace(s); return &q }
+func NexthopReplace(s NexthopSpec) Request { return &nexthopRequest{nexthopReplaceOp, s} }
 
 // NexthopDel is the request to delete the nexthop with the id, and the
 // routes using it; ENOENT if there is none ("ip nexthop del").
-func NexthopDel(id uint32) Request { q := nexthopDel(id); return &q }
+func NexthopDel(id uint32) Request { return &nexthopRequest{nexthopDelOp, NexthopSpec{ID: id}} }
 
 // Flags of the nexthop-changing requests, as iproute2 sends them.
 const (
@@ -560,21 +542,15 @@ func encodeNexthopDel(b *wire.Builder, id uint32) error {
 func (h *Handle) NexthopDel(ctx context.Context, id uint32) error { return h.Do(ctx, NexthopDel(id)) }
 
 // NexthopAdd adds a nexthop-add request.
-func (bt *Batch) NexthopAdd(s NexthopSpec) error {
-	q := nexthopAdd(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) NexthopAdd(s NexthopSpec) error { return bt.queue(nexthopAddOp, s.encode) }
 
 // NexthopReplace adds a nexthop-replace request.
-func (bt *Batch) NexthopReplace(s NexthopSpec) error {
-	q := nexthopReplace(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) NexthopReplace(s NexthopSpec) error { return bt.queue(nexthopReplaceOp, s.encode) }
 
 // NexthopDel adds a nexthop-delete request.
 func (bt *Batch) NexthopDel(id uint32) error {
-	q := nexthopDel(id)
-	return bt.addLazy(q.verb, q.encode)
+	s := NexthopSpec{ID: id}
+	return bt.queue(nexthopDelOp, s.encode)
 }
 
 // NexthopBucket is a view of one RTM_NEWNEXTHOPBUCKET message: a bucket

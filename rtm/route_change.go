@@ -378,29 +378,17 @@ func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
 }
 
 // RouteAdd adds a route-add request.
-func (bt *Batch) RouteAdd(s RouteSpec) error {
-	q := routeAdd(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteAdd(s RouteSpec) error { return bt.queue(routeAddOp, s.encode) }
 
 // RouteReplace adds a route-replace request.
-func (bt *Batch) RouteReplace(s RouteSpec) error {
-	q := routeReplace(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteReplace(s RouteSpec) error { return bt.queue(routeReplaceOp, s.encode) }
 
 // RouteChange adds a route-change request: it replaces an existing
 // route and fails with ENOENT if there is none.
-func (bt *Batch) RouteChange(s RouteSpec) error {
-	q := routeChange(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteChange(s RouteSpec) error { return bt.queue(routeChangeOp, s.encode) }
 
 // RouteDel adds a route-delete request.
-func (bt *Batch) RouteDel(s RouteSpec) error {
-	q := routeDel(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteDel(s RouteSpec) error { return bt.queue(routeDelOp, s.encode) }
 
 // specOf rebuilds the key fields of a dumped route, enough to delete it.
 func specOf(r Route) RouteSpec {

@@ -7,7 +7,6 @@ import (
 	"iter"
 	"net/netip"
 
-	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -633,39 +632,30 @@ func ruleName(op string, s *RuleSpec) string {
 	return op
 }
 
-// ruleRequest is a rule change: what RuleAdd and RuleDel return.
-type ruleRequest struct {
-	change
-	s RuleSpec
+func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeRule(b, typ, flags, s)
 }
-
-func (q *ruleRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = ruleName(q.verb, &q.s)
-	}
-	return q.encode(r.B)
-}
-
-func (q *ruleRequest) encode(b *wire.Builder) error { return encodeRule(b, q.typ, q.flags, &q.s) }
+func (s *RuleSpec) opName(verb string) string { return ruleName(verb, s) }
 
 // ruleAddFlags are the flags of "ip rule add". The kernel has no replace
 // for rules: without NLM_F_EXCL it would add a duplicate.
 const ruleAddFlags = unix.NLM_F_CREATE | unix.NLM_F_EXCL
 
-func ruleAdd(s RuleSpec) ruleRequest {
-	return ruleRequest{change{"rule add", unix.RTM_NEWRULE, ruleAddFlags}, s}
-}
+// The rule changes.
+var (
+	ruleAddOp = change{"rule add", unix.RTM_NEWRULE, ruleAddFlags}
+	ruleDelOp = change{"rule del", unix.RTM_DELRULE, 0}
+)
 
-func ruleDel(s RuleSpec) ruleRequest { return ruleRequest{change{"rule del", unix.RTM_DELRULE, 0}, s} }
+type ruleRequest = specRequest[RuleSpec, *RuleSpec]
 
 // RuleAdd is the request to add a rule; EEXIST if an identical one exists
 // ("ip rule add").
-func RuleAdd(s RuleSpec) Request { q := ruleAdd(s); return &q }
+func RuleAdd(s RuleSpec) Request { return &ruleRequest{ruleAddOp, s} }
 
 // RuleDel is the request to delete the first rule matching every field s
 // sets; ENOENT if none does ("ip rule del").
-func RuleDel(s RuleSpec) Request { q := ruleDel(s); return &q }
+func RuleDel(s RuleSpec) Request { return &ruleRequest{ruleDelOp, s} }
 
 // RuleAdd adds a rule; EEXIST if an identical one exists.
 func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleAdd(s)) }
@@ -675,7 +665,7 @@ func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error { return h.Do(ct
 func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleDel(s)) }
 
 // RuleAdd adds a rule-add request.
-func (bt *Batch) RuleAdd(s RuleSpec) error { q := ruleAdd(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) RuleAdd(s RuleSpec) error { return bt.queue(ruleAddOp, s.encode) }
 
 // RuleDel adds a rule-delete request.
-func (bt *Batch) RuleDel(s RuleSpec) error { q := ruleDel(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) RuleDel(s RuleSpec) error { return bt.queue(ruleDelOp, s.encode) }
