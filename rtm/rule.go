@@ -89,10 +89,7 @@ func (r Rule) Src() netip.Prefix { return r.prefix(unix.FRA_SRC, r.SrcLen()) }
 func (r Rule) Dst() netip.Prefix { return r.prefix(unix.FRA_DST, r.DstLen()) }
 
 // Priority returns FRA_PRIORITY, the rule's preference; absent means 0.
-func (r Rule) Priority() uint32 {
-	v, _ := r.u32(unix.FRA_PRIORITY)
-	return v
-}
+func (r Rule) Priority() uint32 { return r.u32or(unix.FRA_PRIORITY, 0) }
 
 // IIFName returns FRA_IIFNAME, the input interface selector.
 func (r Rule) IIFName() string { return r.text(unix.FRA_IIFNAME) }
@@ -101,27 +98,18 @@ func (r Rule) IIFName() string { return r.text(unix.FRA_IIFNAME) }
 func (r Rule) OIFName() string { return r.text(unix.FRA_OIFNAME) }
 
 // Mark returns FRA_FWMARK, the firewall mark selector.
-func (r Rule) Mark() uint32 {
-	v, _ := r.u32(unix.FRA_FWMARK)
-	return v
-}
+func (r Rule) Mark() uint32 { return r.u32or(unix.FRA_FWMARK, 0) }
 
 // Mask returns FRA_FWMASK, the mask applied to the mark; the kernel
 // reports 0xffffffff for a mark given without one.
 func (r Rule) Mask() (uint32, bool) { return r.u32(unix.FRA_FWMASK) }
 
 // Goto returns FRA_GOTO, the priority a FR_ACT_GOTO rule jumps to.
-func (r Rule) Goto() uint32 {
-	v, _ := r.u32(unix.FRA_GOTO)
-	return v
-}
+func (r Rule) Goto() uint32 { return r.u32or(unix.FRA_GOTO, 0) }
 
 // Flow returns FRA_FLOW, the realms selector (IPv4): to in the low 16
 // bits, from in the high 16.
-func (r Rule) Flow() uint32 {
-	v, _ := r.u32(unix.FRA_FLOW)
-	return v
-}
+func (r Rule) Flow() uint32 { return r.u32or(unix.FRA_FLOW, 0) }
 
 // TunID returns FRA_TUN_ID, the tunnel id selector.
 func (r Rule) TunID() uint64 {
@@ -195,16 +183,10 @@ func (r Rule) SrcPortMask() (uint16, bool) { return r.u16(fraSportMask) }
 func (r Rule) DstPortMask() (uint16, bool) { return r.u16(fraDportMask) }
 
 // Protocol returns FRA_PROTOCOL, who installed the rule (RTPROT_*).
-func (r Rule) Protocol() uint8 {
-	v, _ := r.u8(unix.FRA_PROTOCOL)
-	return v
-}
+func (r Rule) Protocol() uint8 { return r.u8or(unix.FRA_PROTOCOL, 0) }
 
 // IPProto returns FRA_IP_PROTO, the transport protocol selector.
-func (r Rule) IPProto() uint8 {
-	v, _ := r.u8(unix.FRA_IP_PROTO)
-	return v
-}
+func (r Rule) IPProto() uint8 { return r.u8or(unix.FRA_IP_PROTO, 0) }
 
 // DSCP returns FRA_DSCP (Linux 6.12), the DSCP selector.
 func (r Rule) DSCP() (uint8, bool) { return r.u8(fraDSCP) }
