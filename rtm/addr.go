@@ -344,12 +344,8 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 		native.PutUint32(cache[4:], s.ValidLifetime)
 		b.Binary(unix.IFA_CACHEINFO, cache[:])
 	}
-	if s.RoutePriority != 0 {
-		b.Uint32(unix.IFA_RT_PRIORITY, s.RoutePriority)
-	}
-	if s.Protocol != 0 {
-		b.Uint8(ifaProto, s.Protocol)
-	}
+	putU32(b, unix.IFA_RT_PRIORITY, s.RoutePriority)
+	putU8(b, ifaProto, s.Protocol)
 	b.End()
 	return nil
 }

@@ -53,9 +53,7 @@ func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] 
 			if nd != nil {
 				native.PutUint32(nd[4:], uint32(f.Index))
 			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NDA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NDA_MASTER, f.MasterIndex)
 		}
 		b.End()
 		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, watchSpec{
@@ -154,21 +152,11 @@ func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
 	if s.VLAN != 0 {
 		b.Uint16(unix.NDA_VLAN, s.VLAN)
 	}
-	if s.NHID != 0 {
-		b.Uint32(ndaNHID, s.NHID)
-	}
-	if s.Port != 0 {
-		b.Uint16BE(unix.NDA_PORT, s.Port)
-	}
-	if s.VNI != 0 {
-		b.Uint32(unix.NDA_VNI, s.VNI)
-	}
-	if s.SrcVNI != 0 {
-		b.Uint32(unix.NDA_SRC_VNI, s.SrcVNI)
-	}
-	if s.LinkIndex != 0 {
-		b.Uint32(unix.NDA_IFINDEX, uint32(s.LinkIndex))
-	}
+	putU32(b, ndaNHID, s.NHID)
+	putU16BE(b, unix.NDA_PORT, s.Port)
+	putU32(b, unix.NDA_VNI, s.VNI)
+	putU32(b, unix.NDA_SRC_VNI, s.SrcVNI)
+	putU32(b, unix.NDA_IFINDEX, s.LinkIndex)
 	b.End()
 	return nil
 }
@@ -292,9 +280,7 @@ func (h *Handle) FDBGet(ctx context.Context, q FDBQuery) (Neigh, error) {
 	if q.VLAN != 0 {
 		b.Uint16(unix.NDA_VLAN, q.VLAN)
 	}
-	if q.VNI != 0 {
-		b.Uint32(unix.NDA_VNI, q.VNI)
-	}
+	putU32(b, unix.NDA_VNI, q.VNI)
 	b.End()
 	return h.getNeigh(ctx, op, b)
 }

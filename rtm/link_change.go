@@ -337,9 +337,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if v, ok := s.TxQueueLen.Get(); ok {
 		b.Uint32(unix.IFLA_TXQLEN, v)
 	}
-	if s.MTU != 0 {
-		b.Uint32(unix.IFLA_MTU, s.MTU)
-	}
+	putU32(b, unix.IFLA_MTU, s.MTU)
 	switch s.Netns.by {
 	case nsByName:
 		h, err := netns.Open(s.Netns.name)
@@ -356,12 +354,8 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if v, ok := s.Master.Get(); ok {
 		b.Uint32(unix.IFLA_MASTER, uint32(v))
 	}
-	if s.NumTxQueues != 0 {
-		b.Uint32(unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
-	}
-	if s.NumRxQueues != 0 {
-		b.Uint32(unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
-	}
+	putU32(b, unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
+	putU32(b, unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
 	if v, ok := s.Group.Get(); ok {
 		b.Uint32(unix.IFLA_GROUP, v)
 	}
@@ -383,9 +377,7 @@ func encodeLink(c *linkCtx, typ, flags uint16, s *LinkSpec) error {
 	if err := s.encodeCommon(c); err != nil {
 		return err
 	}
-	if s.Parent != 0 {
-		b.Uint32(unix.IFLA_LINK, uint32(s.Parent))
-	}
+	putU32(b, unix.IFLA_LINK, s.Parent)
 	if s.Name != "" {
 		b.String(unix.IFLA_IFNAME, s.Name)
 	}

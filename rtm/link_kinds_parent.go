@@ -163,9 +163,7 @@ const (
 
 func (v *Vlan) encodeData(c *linkCtx) {
 	b := c.b
-	if v.Protocol != 0 {
-		b.Uint16BE(unix.IFLA_VLAN_PROTOCOL, v.Protocol)
-	}
+	putU16BE(b, unix.IFLA_VLAN_PROTOCOL, v.Protocol)
 	b.Uint16(unix.IFLA_VLAN_ID, v.ID)
 	var flags, mask uint32
 	for _, f := range [...]struct {

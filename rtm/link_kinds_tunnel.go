@@ -121,9 +121,7 @@ func putAddr46(b *wire.Builder, typ4, typ6 uint16, a netip.Addr) {
 
 func (v *Vxlan) encodeData(c *linkCtx) {
 	b := c.b
-	if v.Dev != 0 {
-		b.Uint32(unix.IFLA_VXLAN_LINK, uint32(v.Dev))
-	}
+	putU32(b, unix.IFLA_VXLAN_LINK, v.Dev)
 	if t, ok := v.TTL.Get(); ok {
 		b.Uint8(unix.IFLA_VXLAN_TTL, t)
 	}
@@ -155,9 +153,7 @@ func (v *Vxlan) encodeData(c *linkCtx) {
 	if l, ok := v.Learning.Get(); ok || c.create {
 		b.Uint8(unix.IFLA_VXLAN_LEARNING, boolByte(l || !ok))
 	}
-	if v.Port != 0 {
-		b.Uint16BE(unix.IFLA_VXLAN_PORT, v.Port)
-	}
+	putU16BE(b, unix.IFLA_VXLAN_PORT, v.Port)
 }
 
 // IFLA_GRE_* (linux/if_tunnel.h), which x/sys/unix lacks.
@@ -280,9 +276,7 @@ func (g *GRE) encodeData(c *linkCtx) {
 	}
 	encapFlags := uint16(0)
 	if g.IPv6 {
-		if g.Dev != 0 {
-			b.Uint32(iflaGreLink, uint32(g.Dev))
-		}
+		putU32(b, iflaGreLink, g.Dev)
 		b.Uint8(iflaGreTTL, g.TTL.Or(ip6DefaultHopLimit))
 		b.Uint8(iflaGreEncapLimit, ip6DefaultEncapLim)
 		b.Uint32BE(iflaGreFlowinfo, 0)
@@ -293,9 +287,7 @@ func (g *GRE) encodeData(c *linkCtx) {
 	} else {
 		b.Uint8(iflaGrePMTUDisc, boolByte(g.PMTUDisc.Or(true)))
 		b.Uint8(iflaGreTOS, g.TOS)
-		if g.Dev != 0 {
-			b.Uint32(iflaGreLink, uint32(g.Dev))
-		}
+		putU32(b, iflaGreLink, g.Dev)
 		b.Uint8(iflaGreTTL, g.TTL.Or(0))
 		b.Uint32(iflaGreFwmark, g.FwMark)
 	}
@@ -431,8 +423,6 @@ func (g *Geneve) encodeData(c *linkCtx) {
 	b.Uint32BE(unix.IFLA_GENEVE_LABEL, g.Label)
 	b.Uint8(unix.IFLA_GENEVE_TTL, g.TTL)
 	b.Uint8(unix.IFLA_GENEVE_TOS, g.TOS)
-	if g.Port != 0 {
-		b.Uint16BE(unix.IFLA_GENEVE_PORT, g.Port)
-	}
+	putU16BE(b, unix.IFLA_GENEVE_PORT, g.Port)
 	putBool8(b, unix.IFLA_GENEVE_UDP_CSUM, g.UDPChecksum)
 }

@@ -270,12 +270,8 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 					nd[10] = unix.NTF_PROXY
 				}
 			}
-			if f.Index != 0 {
-				b.Uint32(unix.NDA_IFINDEX, uint32(f.Index))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NDA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NDA_IFINDEX, f.Index)
+			putU32(b, unix.NDA_MASTER, f.MasterIndex)
 		}
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
@@ -403,16 +399,12 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 		native.PutUint16(nd[8:], uint16(state))
 		nd[10] = s.Flags
 	}
-	if s.ExtFlags != 0 {
-		b.Uint32(ndaFlagsExt, s.ExtFlags)
-	}
+	putU32(b, ndaFlagsExt, s.ExtFlags)
 	b.Addr(unix.NDA_DST, s.Dst)
 	if len(s.LLAddr) > 0 {
 		b.Binary(unix.NDA_LLADDR, s.LLAddr)
 	}
-	if s.Protocol != 0 {
-		b.Uint8(ndaProtocol, s.Protocol)
-	}
+	putU8(b, ndaProtocol, s.Protocol)
 	b.End()
 	return nil
 }

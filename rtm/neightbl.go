@@ -402,9 +402,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 		b.Uint64(ndtaGCInterval, uint64(v/time.Millisecond))
 	}
 	n := b.BeginNest(ndtaParms)
-	if s.Index != 0 {
-		b.Uint32(ndtpaIfindex, uint32(s.Index))
-	}
+	putU32(b, ndtpaIfindex, s.Index)
 	for _, d := range durations {
 		if v, ok := d.v.Get(); ok {
 			b.Uint64(d.t, uint64(v/time.Millisecond))

@@ -241,12 +241,8 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			if nh != nil {
 				nh[0] = f.Family
 			}
-			if f.OutIndex != 0 {
-				b.Uint32(unix.NHA_OIF, uint32(f.OutIndex))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NHA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NHA_OIF, f.OutIndex)
+			putU32(b, unix.NHA_MASTER, f.MasterIndex)
 			if f.Groups {
 				b.Flag(unix.NHA_GROUPS)
 			}
@@ -400,12 +396,8 @@ func encodeNexthop(b *wire.Builder, flags uint16, s *NexthopSpec) error {
 		nh[2] = s.Protocol
 		native.PutUint32(nh[4:], s.Flags)
 	}
-	if s.ID != 0 {
-		b.Uint32(unix.NHA_ID, s.ID)
-	}
-	if s.OutIndex != 0 {
-		b.Uint32(unix.NHA_OIF, uint32(s.OutIndex))
-	}
+	putU32(b, unix.NHA_ID, s.ID)
+	putU32(b, unix.NHA_OIF, s.OutIndex)
 	if s.Gateway.IsValid() {
 		b.Addr(unix.NHA_GATEWAY, s.Gateway)
 	}
@@ -645,15 +637,9 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 		b.Begin(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP)
 		b.Fixed(sizeofNhMsg)
 		if f != nil {
-			if f.GroupID != 0 {
-				b.Uint32(unix.NHA_ID, f.GroupID)
-			}
-			if f.OutIndex != 0 {
-				b.Uint32(unix.NHA_OIF, uint32(f.OutIndex))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NHA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NHA_ID, f.GroupID)
+			putU32(b, unix.NHA_OIF, f.OutIndex)
+			putU32(b, unix.NHA_MASTER, f.MasterIndex)
 			if f.NexthopID != 0 {
 				n := b.BeginNest(nhaResBucket)
 				b.Uint32(nhaResBucketNHID, f.NexthopID)

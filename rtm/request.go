@@ -184,3 +184,26 @@ func (q *specRequest[S, P]) AppendTo(r *rtnl.Req) error {
 }
 
 func (q *specRequest[S, P]) encode(b *wire.Builder) error { return P(&q.s).encode(b, q.typ, q.flags) }
+
+// putU32 writes a 32-bit attribute unless v is zero, which the
+// specifications use for "not given".
+func putU32[T ~uint32 | ~int32](b *wire.Builder, typ uint16, v T) {
+	if v != 0 {
+		b.Uint32(typ, uint32(v))
+	}
+}
+
+// putU16BE writes a 16-bit big-endian attribute (a port) unless v is
+// zero.
+func putU16BE(b *wire.Builder, typ uint16, v uint16) {
+	if v != 0 {
+		b.Uint16BE(typ, v)
+	}
+}
+
+// putU8 writes an 8-bit attribute unless v is zero.
+func putU8(b *wire.Builder, typ uint16, v uint8) {
+	if v != 0 {
+		b.Uint8(typ, v)
+	}
+}

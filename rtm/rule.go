@@ -535,29 +535,21 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 	}
 	if s.Mark != 0 || s.Mask != 0 {
 		b.Uint32(unix.FRA_FWMARK, s.Mark)
-		if s.Mask != 0 {
-			b.Uint32(unix.FRA_FWMASK, s.Mask)
-		}
+		putU32(b, unix.FRA_FWMASK, s.Mask)
 	}
 	if d, ok := s.DSCP.Get(); ok {
 		b.Uint8(fraDSCP, d)
-		if s.DSCPMask != 0 {
-			b.Uint8(fraDSCPMask, s.DSCPMask)
-		}
+		putU8(b, fraDSCPMask, s.DSCPMask)
 	}
 	if s.FlowLabelMask != 0 {
 		b.Uint32BE(fraFlowLabel, s.FlowLabel)
 		b.Uint32BE(fraFlowLabelMask, s.FlowLabelMask)
 	}
-	if s.Flow != 0 {
-		b.Uint32(unix.FRA_FLOW, s.Flow)
-	}
+	putU32(b, unix.FRA_FLOW, s.Flow)
 	if s.TunID != 0 {
 		b.Uint64BE(unix.FRA_TUN_ID, s.TunID)
 	}
-	if table != 0 {
-		b.Uint32(unix.FRA_TABLE, table)
-	}
+	putU32(b, unix.FRA_TABLE, table)
 	if v, ok := s.SuppressPrefixLen.Get(); ok {
 		b.Uint32(unix.FRA_SUPPRESS_PREFIXLEN, v)
 	}
@@ -579,17 +571,11 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 		native.PutUint32(r[4:], u.End)
 		b.Binary(unix.FRA_UID_RANGE, r[:])
 	}
-	if s.Protocol != 0 {
-		b.Uint8(unix.FRA_PROTOCOL, s.Protocol)
-	}
-	if s.IPProto != 0 {
-		b.Uint8(unix.FRA_IP_PROTO, s.IPProto)
-	}
+	putU8(b, unix.FRA_PROTOCOL, s.Protocol)
+	putU8(b, unix.FRA_IP_PROTO, s.IPProto)
 	encodePorts(b, unix.FRA_SPORT_RANGE, fraSportMask, s.SrcPorts, s.SrcPortMask)
 	encodePorts(b, unix.FRA_DPORT_RANGE, fraDportMask, s.DstPorts, s.DstPortMask)
-	if s.Goto != 0 {
-		b.Uint32(unix.FRA_GOTO, s.Goto)
-	}
+	putU32(b, unix.FRA_GOTO, s.Goto)
 	b.End()
 	return nil
 }
