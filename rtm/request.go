@@ -12,9 +12,11 @@ import (
 )
 
 // Request is one change to the kernel's state, as a value: [RouteAdd],
-// [RouteDel], ... return one. [Handle.Do] sends requests, [Batch.Add]
-// queues them in a batch; the methods Handle.RouteAdd, Batch.RouteAdd and
-// so on are shorthands for the same requests. A request is validated when
+// [AddrAdd], [LinkSet], [NeighDel], [RuleAdd], [NexthopDel], ... return
+// one, a constructor for each Handle method that sends one message.
+// [Handle.Do] sends requests, [Batch.Add] queues them in a batch; the
+// methods Handle.RouteAdd, Batch.RouteAdd and so on are shorthands for
+// the same requests. A request is validated when
 // it is sent or added, before anything goes to the kernel.
 //
 // Requests let one piece of code build changes of any kind and leave to
