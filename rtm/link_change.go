@@ -474,13 +474,10 @@ func (q *linkChangeRequest) AppendTo(r *rtnl.Req) error {
 		r.Op = linkOp(q.verb[len("link "):], &q.s)
 		r.Missing = unix.ENODEV
 	}
-	if q.byName && q.s.Name == "" {
-		return errors.New("empty interface name")
-	}
 	// A request sent alone may open namespaces by name; they stay open
 	// until it is sent. A batch cannot hold them open.
-	c := linkCtx{b: r.B, create: q.flags&unix.NLM_F_CREATE != 0, batch: !r.Named}
-	err := encodeLink(&c, q.typ, q.flags, &q.s)
+	c := linkCtx{b: r.B, batch: !r.Named}
+	err := q.encodeCtx(&c)
 	for _, h := range c.opened {
 		r.Opened = append(r.Opened, h)
 	}
@@ -489,51 +486,51 @@ func (q *linkChangeRequest) AppendTo(r *rtnl.Req) error {
 
 // encode is AppendTo for a batch.
 func (q *linkChangeRequest) encode(b *wire.Builder) error {
+	c := linkCtx{b: b, batch: true}
+	return q.encodeCtx(&c)
+}
+
+func (q *linkChangeRequest) encodeCtx(c *linkCtx) error {
 	if q.byName && q.s.Name == "" {
 		return errors.New("empty interface name")
 	}
-	c := linkCtx{b: b, create: q.flags&unix.NLM_F_CREATE != 0, batch: true}
-	return encodeLink(&c, q.typ, q.flags, &q.s)
+	c.create = q.flags&unix.NLM_F_CREATE != 0
+	return encodeLink(c, q.typ, q.flags, &q.s)
 }
 
-// The link changes, one per verb.
-func linkAdd(s LinkSpec) linkChangeRequest {
-	return linkChangeRequest{change: change{"link add", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_EXCL}, s: s}
-}
-
-func linkReplace(s LinkSpec) linkChangeRequest {
-	return linkChangeRequest{change: change{"link replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}, s: s}
-}
-
-func linkSet(s LinkSpec) linkChangeRequest {
-	return linkChangeRequest{change: change{"link set", unix.RTM_NEWLINK, 0}, s: s}
-}
-
-func linkDel(s LinkSpec, byName bool) linkChangeRequest {
-	return linkChangeRequest{change{"link del", unix.RTM_DELLINK, 0}, s, byName}
-}
+// The link changes.
+var (
+	linkAddOp     = change{"link add", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_EXCL}
+	linkReplaceOp = change{"link replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}
+	linkSetOp     = change{"link set", unix.RTM_NEWLINK, 0}
+	linkDelOp     = change{"link del", unix.RTM_DELLINK, 0}
+)
 
 // LinkAdd is the request to create a link; it fails with EEXIST if the
 // name is taken ("ip link add").
-func LinkAdd(s LinkSpec) Request { q := linkAdd(s); return &q }
+func LinkAdd(s LinkSpec) Request { return &linkChangeRequest{change: linkAddOp, s: s} }
 
 // LinkReplace is the request to create a link or, if one of that name
 // exists, change it to match s ("ip link replace").
-func LinkReplace(s LinkSpec) Request { q := linkReplace(s); return &q }
+func LinkReplace(s LinkSpec) Request { return &linkChangeRequest{change: linkReplaceOp, s: s} }
 
 // LinkSet is the request to change an existing link, selected by s.Index
 // (or by s.Name if Index is 0): only the settings s gives change ("ip link
 // set"). Sent alone, a missing link is ErrNotFound.
-func LinkSet(s LinkSpec) Request { q := linkSet(s); return &q }
+func LinkSet(s LinkSpec) Request { return &linkChangeRequest{change: linkSetOp, s: s} }
 
 // LinkDel is the request to delete the link of that index; deleting one
 // end of a veth pair deletes both. Sent alone, a missing link is
 // ErrNotFound.
-func LinkDel(index int32) Request { q := linkDel(LinkSpec{Index: index}, false); return &q }
+func LinkDel(index int32) Request {
+	return &linkChangeRequest{change: linkDelOp, s: LinkSpec{Index: index}}
+}
 
 // LinkDelByName is the request to delete the link of that name (or
 // alternative name).
-func LinkDelByName(name string) Request { q := linkDel(LinkSpec{Name: name}, true); return &q }
+func LinkDelByName(name string) Request {
+	return &linkChangeRequest{linkDelOp, LinkSpec{Name: name}, true}
+}
 
 // LinkAdd creates a link; it fails with EEXIST if the name is taken.
 func (h *Handle) LinkAdd(ctx context.Context, s LinkSpec) error { return h.Do(ctx, LinkAdd(s)) }
@@ -652,25 +649,27 @@ func (h *Handle) LinkAltNameDel(ctx context.Context, index int32, names ...strin
 }
 
 // LinkAdd adds a link-create request (see [Handle.LinkAdd]).
-func (bt *Batch) LinkAdd(s LinkSpec) error { q := linkAdd(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) LinkAdd(s LinkSpec) error { return bt.addLink(linkAddOp, s, false) }
 
 // LinkReplace adds a link-replace request (see [Handle.LinkReplace]).
-func (bt *Batch) LinkReplace(s LinkSpec) error {
-	q := linkReplace(s)
-	return bt.addLazy(q.verb, q.encode)
-}
+func (bt *Batch) LinkReplace(s LinkSpec) error { return bt.addLink(linkReplaceOp, s, false) }
 
 // LinkSet adds a link-change request (see [Handle.LinkSet]).
-func (bt *Batch) LinkSet(s LinkSpec) error { q := linkSet(s); return bt.addLazy(q.verb, q.encode) }
+func (bt *Batch) LinkSet(s LinkSpec) error { return bt.addLink(linkSetOp, s, false) }
 
 // LinkDel adds a link-delete request (see [Handle.LinkDel]).
 func (bt *Batch) LinkDel(index int32) error {
-	q := linkDel(LinkSpec{Index: index}, false)
-	return bt.addLazy(q.verb, q.encode)
+	return bt.addLink(linkDelOp, LinkSpec{Index: index}, false)
 }
 
 // LinkDelByName adds a link-delete request naming the link.
 func (bt *Batch) LinkDelByName(name string) error {
-	q := linkDel(LinkSpec{Name: name}, true)
+	return bt.addLink(linkDelOp, LinkSpec{Name: name}, true)
+}
+
+// addLink queues a link change without making it a Request (see
+// Batch.queue).
+func (bt *Batch) addLink(c change, s LinkSpec, byName bool) error {
+	q := linkChangeRequest{c, s, byName}
 	return bt.addLazy(q.verb, q.encode)
 }
