@@ -344,39 +344,54 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 		native.PutUint32(cache[4:], s.ValidLifetime)
 		b.Binary(unix.IFA_CACHEINFO, cache[:])
 	}
-	if s.RoutePriority != 0 {
-		b.Uint32(unix.IFA_RT_PRIORITY, s.RoutePriority)
-	}
-	if s.Protocol != 0 {
-		b.Uint8(ifaProto, s.Protocol)
-	}
+	putU32(b, unix.IFA_RT_PRIORITY, s.RoutePriority)
+	putU8(b, ifaProto, s.Protocol)
 	b.End()
 	return nil
 }
 
-func (h *Handle) addrOp(ctx context.Context, op string, typ, flags uint16, s AddrSpec) error {
-	b := h.newBuilder()
-	if err := encodeAddr(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", withPrefix(op, s.Prefix), err)
-	}
-	return h.execute(ctx, withPrefix(op, s.Prefix), b, nil)
+func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeAddr(b, typ, flags, s)
 }
+func (s *AddrSpec) opName(verb string) string { return withPrefix(verb, s.Prefix) }
+
+// The address changes.
+var (
+	addrAddOp     = change{"address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_EXCL}
+	addrReplaceOp = change{"address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}
+	addrDelOp     = change{"address del", unix.RTM_DELADDR, 0}
+)
+
+// AddrAdd is the request to add an address; it fails with EEXIST if the
+// address is already there ("ip address add").
+func AddrAdd(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrAddOp, s} }
+
+// AddrReplace is the request to add an address or update the existing
+// one's settings ("ip address replace").
+func AddrReplace(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrReplaceOp, s} }
+
+// AddrDel is the request to delete an address ("ip address del").
+func AddrDel(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrDelOp, s} }
 
 // AddrAdd adds an address; it fails with EEXIST if it is already there.
-func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, s)
-}
+func (h *Handle) AddrAdd(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrAdd(s)) }
 
 // AddrReplace adds an address or updates the existing one's settings.
 func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, s)
+	return h.Do(ctx, AddrReplace(s))
 }
 
 // AddrDel deletes an address.
-func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error {
-	return h.addrOp(ctx, "address del", unix.RTM_DELADDR, 0, s)
-}
+func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrDel(s)) }
+
+// AddrAdd adds an address-add request.
+func (bt *Batch) AddrAdd(s AddrSpec) error { return bt.queue(addrAddOp, s.encode) }
+
+// AddrReplace adds an address-replace request.
+func (bt *Batch) AddrReplace(s AddrSpec) error { return bt.queue(addrReplaceOp, s.encode) }
+
+// AddrDel adds an address-delete request.
+func (bt *Batch) AddrDel(s AddrSpec) error { return bt.queue(addrDelOp, s.encode) }
 
 // AddrFlush deletes every address f selects, in one pipelined batch, and
 // returns how many it deleted. Deleting a primary IPv4 address can take

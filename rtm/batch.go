@@ -35,10 +35,19 @@ func (h *Handle) NewBatch() *Batch { return &Batch{h: h} }
 // Len returns the number of requests in the batch.
 func (bt *Batch) Len() int { return len(bt.ops) }
 
-// add runs encode and keeps its request only if it succeeded.
-func (bt *Batch) add(op string, encode func(b *wire.Builder) error) error {
+// addLazy runs encode, which appends one request named by a constant
+// verb, such as "route add": a failure in the batch names the object from
+// the request itself.
+func (bt *Batch) addLazy(verb string, encode func(b *wire.Builder) error) error {
 	mark := bt.b.Len()
-	if err := encode(&bt.b); err != nil {
+	return bt.settle(mark, verb, true, encode(&bt.b))
+}
+
+// settle keeps the request appended after mark if its encoding succeeded
+// (err is nil), and removes it otherwise. Validation errors name what
+// they reject themselves; op names the request.
+func (bt *Batch) settle(mark int, op string, lazy bool, err error) error {
+	if err != nil {
 		bt.b.Truncate(mark)
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
@@ -46,46 +55,8 @@ func (bt *Batch) add(op string, encode func(b *wire.Builder) error) error {
 		return fmt.Errorf("rtm: %s: %w", op, err)
 	}
 	bt.ops = append(bt.ops, op)
-	bt.lazy = append(bt.lazy, false)
+	bt.lazy = append(bt.lazy, lazy)
 	return nil
-}
-
-// addLazy is add with a constant verb, such as "route add"; a failure
-// names the object from the request itself.
-func (bt *Batch) addLazy(verb string, encode func(b *wire.Builder) error) error {
-	mark := bt.b.Len()
-	// Validation errors name what they reject themselves.
-	if err := encode(&bt.b); err != nil {
-		bt.b.Truncate(mark)
-		return fmt.Errorf("rtm: %s: %w", verb, err)
-	}
-	if err := bt.b.Err(); err != nil {
-		return fmt.Errorf("rtm: %s: %w", verb, err)
-	}
-	bt.ops = append(bt.ops, verb)
-	bt.lazy = append(bt.lazy, true)
-	return nil
-}
-
-// AddrAdd adds an address-add request.
-func (bt *Batch) AddrAdd(s AddrSpec) error {
-	return bt.addLazy("address add", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
-	})
-}
-
-// AddrReplace adds an address-replace request.
-func (bt *Batch) AddrReplace(s AddrSpec) error {
-	return bt.addLazy("address replace", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
-	})
-}
-
-// AddrDel adds an address-delete request.
-func (bt *Batch) AddrDel(s AddrSpec) error {
-	return bt.addLazy("address del", func(b *wire.Builder) error {
-		return encodeAddr(b, unix.RTM_DELADDR, 0, &s)
-	})
 }
 
 // Run sends the batch and returns one result per request, in the order

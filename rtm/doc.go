@@ -111,11 +111,16 @@
 // errors.Is(err, unix.EEXIST) works, and carry the kernel's extended-ACK
 // message and the operation that failed.
 //
-// A change can also be a value, a [Request]: [RouteAdd](spec) is the
-// request that [Handle.RouteAdd] sends. [Handle.Do] sends requests, alone
-// or pipelined, and [Batch.Add] queues them, so that code can build
-// changes without deciding how they are sent. Routes have request
-// constructors so far; the other families' methods remain.
+// A change is also a value, a [Request]: [RouteAdd](spec) is the request
+// that [Handle.RouteAdd] sends, [AddrAdd], [LinkSet], [NeighDel],
+// [FDBAppend], [RuleAdd], [NexthopReplace], [NeighTableSet] and the rest
+// are those of the other methods of the same names. [Handle.Do] sends
+// requests, alone or pipelined, and [Batch.Add] queues them, so that code
+// can build changes of any kind without deciding how they are sent (see
+// the example of Handle.Do). The Handle and Batch methods are shorthands
+// for them; new kinds of change come as request constructors, not as new
+// methods. A request is validated when it is sent or queued, before
+// anything goes to the kernel, with the errors of the methods.
 //
 // A Handle cannot be wedged by its caller or by another process. Every call
 // refuses a nil context with an error before it borrows a socket, and no

@@ -53,9 +53,7 @@ func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] 
 			if nd != nil {
 				native.PutUint32(nd[4:], uint32(f.Index))
 			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NDA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NDA_MASTER, f.MasterIndex)
 		}
 		b.End()
 		h.streamNeighs(ctx, "fdb dump", b, func(Neigh) bool { return true }, (*dupSet).fdbSeen, watchSpec{
@@ -154,21 +152,11 @@ func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
 	if s.VLAN != 0 {
 		b.Uint16(unix.NDA_VLAN, s.VLAN)
 	}
-	if s.NHID != 0 {
-		b.Uint32(ndaNHID, s.NHID)
-	}
-	if s.Port != 0 {
-		b.Uint16BE(unix.NDA_PORT, s.Port)
-	}
-	if s.VNI != 0 {
-		b.Uint32(unix.NDA_VNI, s.VNI)
-	}
-	if s.SrcVNI != 0 {
-		b.Uint32(unix.NDA_SRC_VNI, s.SrcVNI)
-	}
-	if s.LinkIndex != 0 {
-		b.Uint32(unix.NDA_IFINDEX, uint32(s.LinkIndex))
-	}
+	putU32(b, ndaNHID, s.NHID)
+	putU16BE(b, unix.NDA_PORT, s.Port)
+	putU32(b, unix.NDA_VNI, s.VNI)
+	putU32(b, unix.NDA_SRC_VNI, s.SrcVNI)
+	putU32(b, unix.NDA_IFINDEX, s.LinkIndex)
 	b.End()
 	return nil
 }
@@ -180,72 +168,75 @@ func fdbName(op string, s *FDBSpec) string {
 	return fmt.Sprintf("%s %v", op, s.LLAddr)
 }
 
-func (h *Handle) fdbOp(ctx context.Context, op string, typ, flags uint16, s FDBSpec) error {
-	name := fdbName(op, &s)
-	b := h.newBuilder()
-	if err := encodeFDB(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+func (s *FDBSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeFDB(b, typ, flags, s)
 }
+func (s *FDBSpec) opName(verb string) string { return fdbName(verb, s) }
+
+// The FDB changes.
+var (
+	fdbAddOp     = change{"fdb add", unix.RTM_NEWNEIGH, neighAddFlags}
+	fdbAppendOp  = change{"fdb append", unix.RTM_NEWNEIGH, neighAppendFlags}
+	fdbReplaceOp = change{"fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags}
+	fdbChangeOp  = change{"fdb change", unix.RTM_NEWNEIGH, neighChangeFlags}
+	fdbDelOp     = change{"fdb del", unix.RTM_DELNEIGH, 0}
+)
+
+type fdbRequest = specRequest[FDBSpec, *FDBSpec]
+
+// FDBAdd is the request to add an FDB entry; EEXIST if the table has one
+// for the address (and VLAN) ("bridge fdb add").
+func FDBAdd(s FDBSpec) Request { return &fdbRequest{fdbAddOp, s} }
+
+// FDBAppend is the request to add a remote to a VXLAN FDB entry, which
+// may then have several: with the all-zero MAC, each is a destination of
+// flooded traffic ("bridge fdb append 00:00:00:00:00:00 dev vx0 dst ...").
+func FDBAppend(s FDBSpec) Request { return &fdbRequest{fdbAppendOp, s} }
+
+// FDBReplace is the request to add an FDB entry or overwrite the existing
+// one ("bridge fdb replace").
+func FDBReplace(s FDBSpec) Request { return &fdbRequest{fdbReplaceOp, s} }
+
+// FDBChange is the request to change an existing FDB entry; ENOENT if
+// there is none.
+func FDBChange(s FDBSpec) Request { return &fdbRequest{fdbChangeOp, s} }
+
+// FDBDel is the request to delete an FDB entry; on a VXLAN device, an
+// entry's Dst (with Port, VNI, LinkIndex) deletes only that remote.
+func FDBDel(s FDBSpec) Request { return &fdbRequest{fdbDelOp, s} }
 
 // FDBAdd adds an FDB entry; EEXIST if the table has one for the address
 // (and VLAN).
-func (h *Handle) FDBAdd(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb add", unix.RTM_NEWNEIGH, neighAddFlags, s)
-}
+func (h *Handle) FDBAdd(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBAdd(s)) }
 
 // FDBAppend adds a remote to a VXLAN FDB entry, which may then have
 // several: with the all-zero MAC, each is a destination of flooded
 // traffic ("bridge fdb append 00:00:00:00:00:00 dev vx0 dst ...").
-func (h *Handle) FDBAppend(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb append", unix.RTM_NEWNEIGH, neighAppendFlags, s)
-}
+func (h *Handle) FDBAppend(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBAppend(s)) }
 
 // FDBReplace adds an FDB entry or overwrites the existing one.
 func (h *Handle) FDBReplace(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb replace", unix.RTM_NEWNEIGH, neighReplaceFlags, s)
+	return h.Do(ctx, FDBReplace(s))
 }
 
 // FDBChange changes an existing FDB entry; ENOENT if there is none.
-func (h *Handle) FDBChange(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb change", unix.RTM_NEWNEIGH, neighChangeFlags, s)
-}
+func (h *Handle) FDBChange(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBChange(s)) }
 
 // FDBDel deletes an FDB entry; on a VXLAN device, an entry's Dst (with
 // Port, VNI, LinkIndex) deletes only that remote.
-func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error {
-	return h.fdbOp(ctx, "fdb del", unix.RTM_DELNEIGH, 0, s)
-}
+func (h *Handle) FDBDel(ctx context.Context, s FDBSpec) error { return h.Do(ctx, FDBDel(s)) }
 
 // FDBAdd adds an fdb-add request.
-func (bt *Batch) FDBAdd(s FDBSpec) error {
-	return bt.addLazy("fdb add", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
-	})
-}
+func (bt *Batch) FDBAdd(s FDBSpec) error { return bt.queue(fdbAddOp, s.encode) }
 
 // FDBAppend adds an fdb-append request.
-func (bt *Batch) FDBAppend(s FDBSpec) error {
-	return bt.addLazy("fdb append", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighAppendFlags, &s)
-	})
-}
+func (bt *Batch) FDBAppend(s FDBSpec) error { return bt.queue(fdbAppendOp, s.encode) }
 
 // FDBReplace adds an fdb-replace request.
-func (bt *Batch) FDBReplace(s FDBSpec) error {
-	return bt.addLazy("fdb replace", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
-	})
-}
+func (bt *Batch) FDBReplace(s FDBSpec) error { return bt.queue(fdbReplaceOp, s.encode) }
 
 // FDBDel adds an fdb-delete request.
-func (bt *Batch) FDBDel(s FDBSpec) error {
-	return bt.addLazy("fdb del", func(b *wire.Builder) error {
-		return encodeFDB(b, unix.RTM_DELNEIGH, 0, &s)
-	})
-}
+func (bt *Batch) FDBDel(s FDBSpec) error { return bt.queue(fdbDelOp, s.encode) }
 
 // FDBQuery names one FDB entry for [Handle.FDBGet]: by bridge ("bridge
 // fdb get MAC br BR") or by device ("bridge fdb get MAC dev DEV self").
@@ -289,9 +280,7 @@ func (h *Handle) FDBGet(ctx context.Context, q FDBQuery) (Neigh, error) {
 	if q.VLAN != 0 {
 		b.Uint16(unix.NDA_VLAN, q.VLAN)
 	}
-	if q.VNI != 0 {
-		b.Uint32(unix.NDA_VNI, q.VNI)
-	}
+	putU32(b, unix.NDA_VNI, q.VNI)
 	b.End()
 	return h.getNeigh(ctx, op, b)
 }

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -336,9 +337,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if v, ok := s.TxQueueLen.Get(); ok {
 		b.Uint32(unix.IFLA_TXQLEN, v)
 	}
-	if s.MTU != 0 {
-		b.Uint32(unix.IFLA_MTU, s.MTU)
-	}
+	putU32(b, unix.IFLA_MTU, s.MTU)
 	switch s.Netns.by {
 	case nsByName:
 		h, err := netns.Open(s.Netns.name)
@@ -355,12 +354,8 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if v, ok := s.Master.Get(); ok {
 		b.Uint32(unix.IFLA_MASTER, uint32(v))
 	}
-	if s.NumTxQueues != 0 {
-		b.Uint32(unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
-	}
-	if s.NumRxQueues != 0 {
-		b.Uint32(unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
-	}
+	putU32(b, unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
+	putU32(b, unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
 	if v, ok := s.Group.Get(); ok {
 		b.Uint32(unix.IFLA_GROUP, v)
 	}
@@ -382,9 +377,7 @@ func encodeLink(c *linkCtx, typ, flags uint16, s *LinkSpec) error {
 	if err := s.encodeCommon(c); err != nil {
 		return err
 	}
-	if s.Parent != 0 {
-		b.Uint32(unix.IFLA_LINK, uint32(s.Parent))
-	}
+	putU32(b, unix.IFLA_LINK, s.Parent)
 	if s.Name != "" {
 		b.String(unix.IFLA_IFNAME, s.Name)
 	}
@@ -467,48 +460,99 @@ func linkOp(verb string, s *LinkSpec) string {
 	return "link " + verb
 }
 
-// linkChange validates, encodes and sends one link request.
-func (h *Handle) linkChange(ctx context.Context, verb string, typ, flags uint16, s *LinkSpec) error {
-	op := linkOp(verb, s)
-	c := linkCtx{b: h.newBuilder(), create: flags&unix.NLM_F_CREATE != 0}
-	defer c.close()
-	if err := encodeLink(&c, typ, flags, s); err != nil {
-		h.builder.Put(c.b)
-		return fmt.Errorf("rtm: %s: %w", op, err)
+// linkChangeRequest is a link change: what LinkAdd, LinkSet, ... return.
+type linkChangeRequest struct {
+	change // verb is "link add", "link set", ...
+	s      LinkSpec
+	// byName marks LinkDelByName's request, which needs a name.
+	byName bool
+}
+
+func (q *linkChangeRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = linkOp(q.verb[len("link "):], &q.s)
+		r.Missing = unix.ENODEV
 	}
-	return notFound(h.execute(ctx, op, c.b, nil), unix.ENODEV)
+	// A request sent alone may open namespaces by name; they stay open
+	// until it is sent. A batch cannot hold them open.
+	c := linkCtx{b: r.B, batch: !r.Named}
+	err := q.encodeCtx(&c)
+	for _, h := range c.opened {
+		r.Opened = append(r.Opened, h)
+	}
+	return err
+}
+
+// encode is AppendTo for a batch.
+func (q *linkChangeRequest) encode(b *wire.Builder) error {
+	c := linkCtx{b: b, batch: true}
+	return q.encodeCtx(&c)
+}
+
+func (q *linkChangeRequest) encodeCtx(c *linkCtx) error {
+	if q.byName && q.s.Name == "" {
+		return errors.New("empty interface name")
+	}
+	c.create = q.flags&unix.NLM_F_CREATE != 0
+	return encodeLink(c, q.typ, q.flags, &q.s)
+}
+
+// The link changes.
+var (
+	linkAddOp     = change{"link add", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_EXCL}
+	linkReplaceOp = change{"link replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}
+	linkSetOp     = change{"link set", unix.RTM_NEWLINK, 0}
+	linkDelOp     = change{"link del", unix.RTM_DELLINK, 0}
+)
+
+// LinkAdd is the request to create a link; it fails with EEXIST if the
+// name is taken ("ip link add").
+func LinkAdd(s LinkSpec) Request { return &linkChangeRequest{change: linkAddOp, s: s} }
+
+// LinkReplace is the request to create a link or, if one of that name
+// exists, change it to match s ("ip link replace").
+func LinkReplace(s LinkSpec) Request { return &linkChangeRequest{change: linkReplaceOp, s: s} }
+
+// LinkSet is the request to change an existing link, selected by s.Index
+// (or by s.Name if Index is 0): only the settings s gives change ("ip link
+// set"). Sent alone, a missing link is ErrNotFound.
+func LinkSet(s LinkSpec) Request { return &linkChangeRequest{change: linkSetOp, s: s} }
+
+// LinkDel is the request to delete the link of that index; deleting one
+// end of a veth pair deletes both. Sent alone, a missing link is
+// ErrNotFound.
+func LinkDel(index int32) Request {
+	return &linkChangeRequest{change: linkDelOp, s: LinkSpec{Index: index}}
+}
+
+// LinkDelByName is the request to delete the link of that name (or
+// alternative name).
+func LinkDelByName(name string) Request {
+	return &linkChangeRequest{linkDelOp, LinkSpec{Name: name}, true}
 }
 
 // LinkAdd creates a link; it fails with EEXIST if the name is taken.
-func (h *Handle) LinkAdd(ctx context.Context, s LinkSpec) error {
-	return h.linkChange(ctx, "add", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
-}
+func (h *Handle) LinkAdd(ctx context.Context, s LinkSpec) error { return h.Do(ctx, LinkAdd(s)) }
 
 // LinkReplace creates a link, or if one of that name exists, changes it
 // to match s (iproute2's "ip link replace").
 func (h *Handle) LinkReplace(ctx context.Context, s LinkSpec) error {
-	return h.linkChange(ctx, "replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
+	return h.Do(ctx, LinkReplace(s))
 }
 
 // LinkSet changes an existing link, selected by s.Index (or by s.Name if
 // Index is 0): only the settings s gives change ("ip link set" and "ip link
 // change"). A missing link is ErrNotFound.
-func (h *Handle) LinkSet(ctx context.Context, s LinkSpec) error {
-	return h.linkChange(ctx, "set", unix.RTM_NEWLINK, 0, &s)
-}
+func (h *Handle) LinkSet(ctx context.Context, s LinkSpec) error { return h.Do(ctx, LinkSet(s)) }
 
 // LinkDel deletes the link of that index; deleting one end of a veth pair
 // deletes both. A missing link is ErrNotFound.
-func (h *Handle) LinkDel(ctx context.Context, index int32) error {
-	return h.linkChange(ctx, "del", unix.RTM_DELLINK, 0, &LinkSpec{Index: index})
-}
+func (h *Handle) LinkDel(ctx context.Context, index int32) error { return h.Do(ctx, LinkDel(index)) }
 
 // LinkDelByName deletes the link of that name (or alternative name).
 func (h *Handle) LinkDelByName(ctx context.Context, name string) error {
-	if name == "" {
-		return errors.New("rtm: link del: empty interface name")
-	}
-	return h.linkChange(ctx, "del", unix.RTM_DELLINK, 0, &LinkSpec{Name: name})
+	return h.Do(ctx, LinkDelByName(name))
 }
 
 // encodeAltNames writes an RTM_NEWLINKPROP or RTM_DELLINKPROP request.
@@ -563,59 +607,69 @@ func linkHeaderIndex(ifi []byte, index int32) {
 	}
 }
 
-func (h *Handle) altNames(ctx context.Context, verb string, typ, flags uint16, index int32, names []string) error {
-	op := fmt.Sprintf("link altname %s index %d", verb, index)
-	b := h.newBuilder()
-	if err := encodeAltNames(b, typ, flags, index, names); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", op, err)
+// altNameRequest adds or removes alternative names: what
+// LinkAltNameAdd and LinkAltNameDel return.
+type altNameRequest struct {
+	change
+	index int32
+	names []string
+}
+
+func (q *altNameRequest) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = fmt.Sprintf("%s index %d", q.verb, q.index)
+		r.Missing = unix.ENODEV
 	}
-	return notFound(h.execute(ctx, op, b, nil), unix.ENODEV)
+	return encodeAltNames(r.B, q.typ, q.flags, q.index, q.names)
+}
+
+// LinkAltNameAdd is the request to add alternative names to a link
+// (RTM_NEWLINKPROP, "ip link property add altname"). Names are at most
+// 127 bytes.
+func LinkAltNameAdd(index int32, names ...string) Request {
+	return &altNameRequest{change{"link altname add", unix.RTM_NEWLINKPROP, unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_APPEND}, index, names}
+}
+
+// LinkAltNameDel is the request to remove alternative names from a link
+// (RTM_DELLINKPROP).
+func LinkAltNameDel(index int32, names ...string) Request {
+	return &altNameRequest{change{"link altname del", unix.RTM_DELLINKPROP, 0}, index, names}
 }
 
 // LinkAltNameAdd adds alternative names to a link (RTM_NEWLINKPROP, "ip
 // link property add altname"). Names are at most 127 bytes.
 func (h *Handle) LinkAltNameAdd(ctx context.Context, index int32, names ...string) error {
-	return h.altNames(ctx, "add", unix.RTM_NEWLINKPROP, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_APPEND, index, names)
+	return h.Do(ctx, LinkAltNameAdd(index, names...))
 }
 
 // LinkAltNameDel removes alternative names from a link (RTM_DELLINKPROP).
 func (h *Handle) LinkAltNameDel(ctx context.Context, index int32, names ...string) error {
-	return h.altNames(ctx, "del", unix.RTM_DELLINKPROP, 0, index, names)
-}
-
-// batchLink adds one link request to bt.
-func (bt *Batch) batchLink(verb string, typ, flags uint16, s *LinkSpec) error {
-	return bt.addLazy("link "+verb, func(b *wire.Builder) error {
-		c := linkCtx{b: b, create: flags&unix.NLM_F_CREATE != 0, batch: true}
-		return encodeLink(&c, typ, flags, s)
-	})
+	return h.Do(ctx, LinkAltNameDel(index, names...))
 }
 
 // LinkAdd adds a link-create request (see [Handle.LinkAdd]).
-func (bt *Batch) LinkAdd(s LinkSpec) error {
-	return bt.batchLink("add", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
-}
+func (bt *Batch) LinkAdd(s LinkSpec) error { return bt.addLink(linkAddOp, s, false) }
 
 // LinkReplace adds a link-replace request (see [Handle.LinkReplace]).
-func (bt *Batch) LinkReplace(s LinkSpec) error {
-	return bt.batchLink("replace", unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, &s)
-}
+func (bt *Batch) LinkReplace(s LinkSpec) error { return bt.addLink(linkReplaceOp, s, false) }
 
 // LinkSet adds a link-change request (see [Handle.LinkSet]).
-func (bt *Batch) LinkSet(s LinkSpec) error {
-	return bt.batchLink("set", unix.RTM_NEWLINK, 0, &s)
-}
+func (bt *Batch) LinkSet(s LinkSpec) error { return bt.addLink(linkSetOp, s, false) }
 
 // LinkDel adds a link-delete request (see [Handle.LinkDel]).
 func (bt *Batch) LinkDel(index int32) error {
-	return bt.batchLink("del", unix.RTM_DELLINK, 0, &LinkSpec{Index: index})
+	return bt.addLink(linkDelOp, LinkSpec{Index: index}, false)
 }
 
 // LinkDelByName adds a link-delete request naming the link.
 func (bt *Batch) LinkDelByName(name string) error {
-	if name == "" {
-		return errors.New("rtm: link del: empty interface name")
-	}
-	return bt.batchLink("del", unix.RTM_DELLINK, 0, &LinkSpec{Name: name})
+	return bt.addLink(linkDelOp, LinkSpec{Name: name}, true)
+}
+
+// addLink queues a link change without making it a Request (see
+// Batch.queue).
+func (bt *Batch) addLink(c change, s LinkSpec, byName bool) error {
+	q := linkChangeRequest{c, s, byName}
+	return bt.addLazy(q.verb, q.encode)
 }

@@ -270,12 +270,8 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 					nd[10] = unix.NTF_PROXY
 				}
 			}
-			if f.Index != 0 {
-				b.Uint32(unix.NDA_IFINDEX, uint32(f.Index))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NDA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NDA_IFINDEX, f.Index)
+			putU32(b, unix.NDA_MASTER, f.MasterIndex)
 		}
 		b.End()
 		h.streamNeighs(ctx, "neighbour dump", b, func(n Neigh) bool {
@@ -403,16 +399,12 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 		native.PutUint16(nd[8:], uint16(state))
 		nd[10] = s.Flags
 	}
-	if s.ExtFlags != 0 {
-		b.Uint32(ndaFlagsExt, s.ExtFlags)
-	}
+	putU32(b, ndaFlagsExt, s.ExtFlags)
 	b.Addr(unix.NDA_DST, s.Dst)
 	if len(s.LLAddr) > 0 {
 		b.Binary(unix.NDA_LLADDR, s.LLAddr)
 	}
-	if s.Protocol != 0 {
-		b.Uint8(ndaProtocol, s.Protocol)
-	}
+	putU8(b, ndaProtocol, s.Protocol)
 	b.End()
 	return nil
 }
@@ -427,57 +419,62 @@ const (
 	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
 )
 
-func (h *Handle) neighOp(ctx context.Context, op string, typ, flags uint16, s NeighSpec) error {
-	name := neighName(op, &s)
-	b := h.newBuilder()
-	if err := encodeNeigh(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeNeigh(b, typ, flags, s)
 }
+func (s *NeighSpec) opName(verb string) string { return neighName(verb, s) }
+
+// The neighbour changes.
+var (
+	neighAddOp     = change{"neighbour add", unix.RTM_NEWNEIGH, neighAddFlags}
+	neighReplaceOp = change{"neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags}
+	neighChangeOp  = change{"neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags}
+	neighDelOp     = change{"neighbour del", unix.RTM_DELNEIGH, 0}
+)
+
+type neighRequest = specRequest[NeighSpec, *NeighSpec]
+
+// NeighAdd is the request to add a neighbour; EEXIST if the table has one
+// for the address ("ip neighbour add").
+func NeighAdd(s NeighSpec) Request { return &neighRequest{neighAddOp, s} }
+
+// NeighReplace is the request to add a neighbour or overwrite the existing
+// one ("ip neighbour replace").
+func NeighReplace(s NeighSpec) Request { return &neighRequest{neighReplaceOp, s} }
+
+// NeighChange is the request to change an existing neighbour; ENOENT if
+// there is none ("ip neighbour change").
+func NeighChange(s NeighSpec) Request { return &neighRequest{neighChangeOp, s} }
+
+// NeighDel is the request to delete a neighbour (Index, Dst, and
+// unix.NTF_PROXY in Flags for a proxy entry); ENOENT if there is none.
+func NeighDel(s NeighSpec) Request { return &neighRequest{neighDelOp, s} }
 
 // NeighAdd adds a neighbour; EEXIST if the table has one for the address.
-func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour add", unix.RTM_NEWNEIGH, neighAddFlags, s)
-}
+func (h *Handle) NeighAdd(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighAdd(s)) }
 
 // NeighReplace adds a neighbour or overwrites the existing one.
 func (h *Handle) NeighReplace(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour replace", unix.RTM_NEWNEIGH, neighReplaceFlags, s)
+	return h.Do(ctx, NeighReplace(s))
 }
 
 // NeighChange changes an existing neighbour; ENOENT if there is none.
 func (h *Handle) NeighChange(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour change", unix.RTM_NEWNEIGH, neighChangeFlags, s)
+	return h.Do(ctx, NeighChange(s))
 }
 
 // NeighDel deletes a neighbour (Index, Dst, and unix.NTF_PROXY in Flags
 // for a proxy entry); ENOENT if there is none.
-func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error {
-	return h.neighOp(ctx, "neighbour del", unix.RTM_DELNEIGH, 0, s)
-}
+func (h *Handle) NeighDel(ctx context.Context, s NeighSpec) error { return h.Do(ctx, NeighDel(s)) }
 
 // NeighAdd adds a neighbour-add request.
-func (bt *Batch) NeighAdd(s NeighSpec) error {
-	return bt.addLazy("neighbour add", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
-	})
-}
+func (bt *Batch) NeighAdd(s NeighSpec) error { return bt.queue(neighAddOp, s.encode) }
 
 // NeighReplace adds a neighbour-replace request.
-func (bt *Batch) NeighReplace(s NeighSpec) error {
-	return bt.addLazy("neighbour replace", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_NEWNEIGH, neighReplaceFlags, &s)
-	})
-}
+func (bt *Batch) NeighReplace(s NeighSpec) error { return bt.queue(neighReplaceOp, s.encode) }
 
 // NeighDel adds a neighbour-delete request.
-func (bt *Batch) NeighDel(s NeighSpec) error {
-	return bt.addLazy("neighbour del", func(b *wire.Builder) error {
-		return encodeNeigh(b, unix.RTM_DELNEIGH, 0, &s)
-	})
-}
+func (bt *Batch) NeighDel(s NeighSpec) error { return bt.queue(neighDelOp, s.encode) }
 
 // NeighQuery names one neighbour for [Handle.NeighGet].
 type NeighQuery struct {

@@ -402,9 +402,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 		b.Uint64(ndtaGCInterval, uint64(v/time.Millisecond))
 	}
 	n := b.BeginNest(ndtaParms)
-	if s.Index != 0 {
-		b.Uint32(ndtpaIfindex, uint32(s.Index))
-	}
+	putU32(b, ndtpaIfindex, s.Index)
 	for _, d := range durations {
 		if v, ok := d.v.Get(); ok {
 			b.Uint64(d.t, uint64(v/time.Millisecond))
@@ -423,14 +421,22 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 // NeighTableSet changes a neighbour table's settings or an interface's
 // parameters ("ip ntable change").
 func (h *Handle) NeighTableSet(ctx context.Context, s NeighTableSpec) error {
-	op := fmt.Sprintf("neighbour table change %s", s.name())
+	return h.Do(ctx, NeighTableSet(s))
+}
+
+// NeighTableSet is the request to change a neighbour table's settings or
+// an interface's parameters ("ip ntable change").
+func NeighTableSet(s NeighTableSpec) Request {
+	return &specRequest[NeighTableSpec, *NeighTableSpec]{neighTableSetOp, s}
+}
+
+var neighTableSetOp = change{verb: "neighbour table change"}
+
+func (s *NeighTableSpec) encode(b *wire.Builder, _, _ uint16) error { return encodeNeighTable(b, s) }
+
+func (s *NeighTableSpec) opName(verb string) string {
 	if s.Index != 0 {
-		op += fmt.Sprintf(" index %d", s.Index)
+		return fmt.Sprintf("%s %s index %d", verb, s.name(), s.Index)
 	}
-	b := h.newBuilder()
-	if err := encodeNeighTable(b, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", op, err)
-	}
-	return h.execute(ctx, op, b, nil)
+	return fmt.Sprintf("%s %s", verb, s.name())
 }

@@ -241,12 +241,8 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			if nh != nil {
 				nh[0] = f.Family
 			}
-			if f.OutIndex != 0 {
-				b.Uint32(unix.NHA_OIF, uint32(f.OutIndex))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NHA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NHA_OIF, f.OutIndex)
+			putU32(b, unix.NHA_MASTER, f.MasterIndex)
 			if f.Groups {
 				b.Flag(unix.NHA_GROUPS)
 			}
@@ -400,12 +396,8 @@ func encodeNexthop(b *wire.Builder, flags uint16, s *NexthopSpec) error {
 		nh[2] = s.Protocol
 		native.PutUint32(nh[4:], s.Flags)
 	}
-	if s.ID != 0 {
-		b.Uint32(unix.NHA_ID, s.ID)
-	}
-	if s.OutIndex != 0 {
-		b.Uint32(unix.NHA_OIF, uint32(s.OutIndex))
-	}
+	putU32(b, unix.NHA_ID, s.ID)
+	putU32(b, unix.NHA_OIF, s.OutIndex)
 	if s.Gateway.IsValid() {
 		b.Addr(unix.NHA_GATEWAY, s.Gateway)
 	}
@@ -479,15 +471,35 @@ func nexthopName(op string, id uint32) string {
 	return fmt.Sprintf("%s id %d", op, id)
 }
 
-func (h *Handle) nexthopOp(ctx context.Context, op string, flags uint16, s NexthopSpec) error {
-	name := nexthopName(op, s.ID)
-	b := h.newBuilder()
-	if err := encodeNexthop(b, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
+// encode writes a nexthop request; a delete carries only the id.
+func (s *NexthopSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	if typ == unix.RTM_DELNEXTHOP {
+		return encodeNexthopDel(b, s.ID)
 	}
-	return h.execute(ctx, name, b, nil)
+	return encodeNexthop(b, flags, s)
 }
+func (s *NexthopSpec) opName(verb string) string { return nexthopName(verb, s.ID) }
+
+// The nexthop changes.
+var (
+	nexthopAddOp     = change{"nexthop add", unix.RTM_NEWNEXTHOP, nexthopAddFlags}
+	nexthopReplaceOp = change{"nexthop replace", unix.RTM_NEWNEXTHOP, nexthopReplaceFlags}
+	nexthopDelOp     = change{"nexthop del", unix.RTM_DELNEXTHOP, 0}
+)
+
+type nexthopRequest = specRequest[NexthopSpec, *NexthopSpec]
+
+// NexthopAdd is the request to add a nexthop; EEXIST if one has the id
+// ("ip nexthop add").
+func NexthopAdd(s NexthopSpec) Request { return &nexthopRequest{nexthopAddOp, s} }
+
+// NexthopReplace is the request to add a nexthop or replace the one with
+// the id; routes and groups using it follow ("ip nexthop replace").
+func NexthopReplace(s NexthopSpec) Request { return &nexthopRequest{nexthopReplaceOp, s} }
+
+// NexthopDel is the request to delete the nexthop with the id, and the
+// routes using it; ENOENT if there is none ("ip nexthop del").
+func NexthopDel(id uint32) Request { return &nexthopRequest{nexthopDelOp, NexthopSpec{ID: id}} }
 
 // Flags of the nexthop-changing requests, as iproute2 sends them.
 const (
@@ -497,13 +509,13 @@ const (
 
 // NexthopAdd adds a nexthop; EEXIST if one has the id.
 func (h *Handle) NexthopAdd(ctx context.Context, s NexthopSpec) error {
-	return h.nexthopOp(ctx, "nexthop add", nexthopAddFlags, s)
+	return h.Do(ctx, NexthopAdd(s))
 }
 
 // NexthopReplace adds a nexthop or replaces the one with the id; routes
 // and groups using it follow.
 func (h *Handle) NexthopReplace(ctx context.Context, s NexthopSpec) error {
-	return h.nexthopOp(ctx, "nexthop replace", nexthopReplaceFlags, s)
+	return h.Do(ctx, NexthopReplace(s))
 }
 
 func encodeNexthopDel(b *wire.Builder, id uint32) error {
@@ -519,35 +531,18 @@ func encodeNexthopDel(b *wire.Builder, id uint32) error {
 
 // NexthopDel deletes the nexthop with the id, and the routes using it;
 // ENOENT if there is none.
-func (h *Handle) NexthopDel(ctx context.Context, id uint32) error {
-	name := nexthopName("nexthop del", id)
-	b := h.newBuilder()
-	if err := encodeNexthopDel(b, id); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
-}
+func (h *Handle) NexthopDel(ctx context.Context, id uint32) error { return h.Do(ctx, NexthopDel(id)) }
 
 // NexthopAdd adds a nexthop-add request.
-func (bt *Batch) NexthopAdd(s NexthopSpec) error {
-	return bt.addLazy("nexthop add", func(b *wire.Builder) error {
-		return encodeNexthop(b, nexthopAddFlags, &s)
-	})
-}
+func (bt *Batch) NexthopAdd(s NexthopSpec) error { return bt.queue(nexthopAddOp, s.encode) }
 
 // NexthopReplace adds a nexthop-replace request.
-func (bt *Batch) NexthopReplace(s NexthopSpec) error {
-	return bt.addLazy("nexthop replace", func(b *wire.Builder) error {
-		return encodeNexthop(b, nexthopReplaceFlags, &s)
-	})
-}
+func (bt *Batch) NexthopReplace(s NexthopSpec) error { return bt.queue(nexthopReplaceOp, s.encode) }
 
 // NexthopDel adds a nexthop-delete request.
 func (bt *Batch) NexthopDel(id uint32) error {
-	return bt.addLazy("nexthop del", func(b *wire.Builder) error {
-		return encodeNexthopDel(b, id)
-	})
+	s := NexthopSpec{ID: id}
+	return bt.queue(nexthopDelOp, s.encode)
 }
 
 // NexthopBucket is a view of one RTM_NEWNEXTHOPBUCKET message: a bucket
@@ -642,15 +637,9 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 		b.Begin(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP)
 		b.Fixed(sizeofNhMsg)
 		if f != nil {
-			if f.GroupID != 0 {
-				b.Uint32(unix.NHA_ID, f.GroupID)
-			}
-			if f.OutIndex != 0 {
-				b.Uint32(unix.NHA_OIF, uint32(f.OutIndex))
-			}
-			if f.MasterIndex != 0 {
-				b.Uint32(unix.NHA_MASTER, uint32(f.MasterIndex))
-			}
+			putU32(b, unix.NHA_ID, f.GroupID)
+			putU32(b, unix.NHA_OIF, f.OutIndex)
+			putU32(b, unix.NHA_MASTER, f.MasterIndex)
 			if f.NexthopID != 0 {
 				n := b.BeginNest(nhaResBucket)
 				b.Uint32(nhaResBucketNHID, f.NexthopID)

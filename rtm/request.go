@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
@@ -11,9 +12,11 @@ import (
 )
 
 // Request is one change to the kernel's state, as a value: [RouteAdd],
-// [RouteDel], ... return one. [Handle.Do] sends requests, [Batch.Add]
-// queues them in a batch; the methods Handle.RouteAdd, Batch.RouteAdd and
-// so on are shorthands for the same requests. A request is validated when
+// [AddrAdd], [LinkSet], [NeighDel], [RuleAdd], [NexthopDel], ... return
+// one, a constructor for each Handle method that sends one message.
+// [Handle.Do] sends requests, [Batch.Add] queues them in a batch; the
+// methods Handle.RouteAdd, Batch.RouteAdd and so on are shorthands for
+// the same requests. A request is validated when
 // it is sent or added, before anything goes to the kernel.
 //
 // Requests let one piece of code build changes of any kind and leave to
@@ -44,11 +47,16 @@ func (h *Handle) Do(ctx context.Context, reqs ...Request) error {
 		}
 		b := h.newBuilder()
 		r := rtnl.Req{B: b, Named: true}
+		defer func() { closeAll(r.Opened) }()
 		if err := reqs[0].AppendTo(&r); err != nil {
 			h.builder.Put(b)
 			return fmt.Errorf("rtm: %s: %w", r.Op, err)
 		}
-		return h.execute(ctx, r.Op, b, nil)
+		err := h.execute(ctx, r.Op, b, nil)
+		if r.Missing != 0 {
+			err = notFound(err, r.Missing)
+		}
+		return err
 	}
 	bt := h.NewBatch()
 	if err := bt.Add(reqs...); err != nil {
@@ -68,43 +76,37 @@ func (bt *Batch) Add(reqs ...Request) error {
 		}
 		mark := bt.b.Len()
 		r := rtnl.Req{B: &bt.b}
-		if err := q.AppendTo(&r); err != nil {
-			bt.b.Truncate(mark)
-			return fmt.Errorf("rtm: %s: %w", r.Op, err)
+		err := q.AppendTo(&r)
+		if err := bt.settle(mark, r.Op, true, err); err != nil {
+			return err
 		}
-		if err := bt.b.Err(); err != nil {
-			return fmt.Errorf("rtm: %s: %w", r.Op, err)
-		}
-		bt.ops = append(bt.ops, r.Op)
-		bt.lazy = append(bt.lazy, !r.Named)
 	}
 	return nil
+}
+
+// closeAll closes what a request opened, once it has been sent.
+func closeAll(opened []io.Closer) {
+	for _, c := range opened {
+		c.Close()
+	}
 }
 
 // errNilRequest refuses a nil Request, before anything is sent.
 var errNilRequest = errors.New("rtm: nil request")
 
-// routeRequest is a route change: what RouteAdd, RouteDel, ... return.
-type routeRequest struct {
-	verb       string // "route add"
+// change is what every request of a family has: the bare verb that
+// names it in a batch ("address add"), and its message's type and flags.
+type change struct {
+	verb       string
 	typ, flags uint16
-	s          RouteSpec
 }
 
-func (q *routeRequest) AppendTo(r *rtnl.Req) error {
-	r.Op = q.verb
-	if r.Named {
-		r.Op = routeName(q.verb, &q.s)
-	}
-	return q.encode(r.B)
+func (s *RouteSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeRoute(b, typ, flags, s)
 }
+func (s *RouteSpec) opName(verb string) string { return routeName(verb, s) }
 
-func (q *routeRequest) encode(b *wire.Builder) error { return encodeRoute(b, q.typ, q.flags, &q.s) }
-
-// queue adds q to bt as Batch.Add would, but without making it a
-// Request, which would move it to the heap: the Batch methods cost no
-// allocation.
-func (q *routeRequest) queue(bt *Batch) error { return bt.addLazy(q.verb, q.encode) }
+type routeRequest = specRequest[RouteSpec, *RouteSpec]
 
 // Flags of the route-changing requests, as iproute2 sends them.
 const (
@@ -115,52 +117,95 @@ const (
 	routePrependFlags = unix.NLM_F_CREATE
 )
 
-// The route changes, one per verb.
-func routeAdd(s RouteSpec) routeRequest {
-	return routeRequest{"route add", unix.RTM_NEWROUTE, routeAddFlags, s}
-}
-
-func routeReplace(s RouteSpec) routeRequest {
-	return routeRequest{"route replace", unix.RTM_NEWROUTE, routeReplaceFlags, s}
-}
-
-func routeChange(s RouteSpec) routeRequest {
-	return routeRequest{"route change", unix.RTM_NEWROUTE, routeChangeFlags, s}
-}
-
-func routeAppend(s RouteSpec) routeRequest {
-	return routeRequest{"route append", unix.RTM_NEWROUTE, routeAppendFlags, s}
-}
-
-func routePrepend(s RouteSpec) routeRequest {
-	return routeRequest{"route prepend", unix.RTM_NEWROUTE, routePrependFlags, s}
-}
-
-func routeDel(s RouteSpec) routeRequest {
-	return routeRequest{"route del", unix.RTM_DELROUTE, 0, s}
-}
+// The route changes.
+var (
+	routeAddOp     = change{"route add", unix.RTM_NEWROUTE, routeAddFlags}
+	routeReplaceOp = change{"route replace", unix.RTM_NEWROUTE, routeReplaceFlags}
+	routeChangeOp  = change{"route change", unix.RTM_NEWROUTE, routeChangeFlags}
+	routeAppendOp  = change{"route append", unix.RTM_NEWROUTE, routeAppendFlags}
+	routePrependOp = change{"route prepend", unix.RTM_NEWROUTE, routePrependFlags}
+	routeDelOp     = change{"route del", unix.RTM_DELROUTE, 0}
+)
 
 // RouteAdd is the request to add a route; it fails with EEXIST if one
 // with the same key exists ("ip route add").
-func RouteAdd(s RouteSpec) Request { q := routeAdd(s); return &q }
+func RouteAdd(s RouteSpec) Request { return &routeRequest{routeAddOp, s} }
 
 // RouteReplace is the request to add a route or replace the one with the
 // same key ("ip route replace").
-func RouteReplace(s RouteSpec) Request { q := routeReplace(s); return &q }
+func RouteReplace(s RouteSpec) Request { return &routeRequest{routeReplaceOp, s} }
 
 // RouteChange is the request to change an existing route; it fails with
 // ENOENT if there is none ("ip route change").
-func RouteChange(s RouteSpec) Request { q := routeChange(s); return &q }
+func RouteChange(s RouteSpec) Request { return &routeRequest{routeChangeOp, s} }
 
 // RouteAppend is the request to add a route after the existing ones with
 // the same key; for IPv6, it adds the route's next hops to the existing
 // multipath route ("ip route append").
-func RouteAppend(s RouteSpec) Request { q := routeAppend(s); return &q }
+func RouteAppend(s RouteSpec) Request { return &routeRequest{routeAppendOp, s} }
 
 // RoutePrepend is the request to add a route before the existing ones
 // with the same key ("ip route prepend").
-func RoutePrepend(s RouteSpec) Request { q := routePrepend(s); return &q }
+func RoutePrepend(s RouteSpec) Request { return &routeRequest{routePrependOp, s} }
 
 // RouteDel is the request to delete a route; fields left zero match any
 // value ("ip route del").
-func RouteDel(s RouteSpec) Request { q := routeDel(s); return &q }
+func RouteDel(s RouteSpec) Request { return &routeRequest{routeDelOp, s} }
+
+// changeSpec is what a specification gives a [specRequest]: its message
+// and the name of the object it changes, for errors.
+type changeSpec interface {
+	encode(b *wire.Builder, typ, flags uint16) error
+	opName(verb string) string
+}
+
+// queue adds the change c of a specification to bt, as Batch.Add would
+// add its request, but without making it a Request, which would move it
+// to the heap: the Batch methods cost no allocation. encode is the
+// specification's encode method.
+func (bt *Batch) queue(c change, encode func(b *wire.Builder, typ, flags uint16) error) error {
+	return bt.addLazy(c.verb, func(b *wire.Builder) error { return encode(b, c.typ, c.flags) })
+}
+
+// specRequest is a change made by one message from a specification S:
+// the request of every family but links, whose encoding needs more.
+type specRequest[S any, P interface {
+	*S
+	changeSpec
+}] struct {
+	change
+	s S
+}
+
+func (q *specRequest[S, P]) AppendTo(r *rtnl.Req) error {
+	r.Op = q.verb
+	if r.Named {
+		r.Op = P(&q.s).opName(q.verb)
+	}
+	return q.encode(r.B)
+}
+
+func (q *specRequest[S, P]) encode(b *wire.Builder) error { return P(&q.s).encode(b, q.typ, q.flags) }
+
+// putU32 writes a 32-bit attribute unless v is zero, which the
+// specifications use for "not given".
+func putU32[T ~uint32 | ~int32](b *wire.Builder, typ uint16, v T) {
+	if v != 0 {
+		b.Uint32(typ, uint32(v))
+	}
+}
+
+// putU16BE writes a 16-bit big-endian attribute (a port) unless v is
+// zero.
+func putU16BE(b *wire.Builder, typ uint16, v uint16) {
+	if v != 0 {
+		b.Uint16BE(typ, v)
+	}
+}
+
+// putU8 writes an 8-bit attribute unless v is zero.
+func putU8(b *wire.Builder, typ uint16, v uint8) {
+	if v != 0 {
+		b.Uint8(typ, v)
+	}
+}

@@ -257,21 +257,15 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 	if s.Src.IsValid() {
 		b.Addr(unix.RTA_SRC, s.Src.Addr())
 	}
-	if s.Priority != 0 {
-		b.Uint32(unix.RTA_PRIORITY, s.Priority)
-	}
+	putU32(b, unix.RTA_PRIORITY, s.Priority)
 	if s.PrefSrc.IsValid() {
 		b.Addr(unix.RTA_PREFSRC, s.PrefSrc)
 	}
 	if s.Gateway.IsValid() {
 		encodeGateway(b, fam, s.Gateway)
 	}
-	if s.OutIndex != 0 {
-		b.Uint32(unix.RTA_OIF, uint32(s.OutIndex))
-	}
-	if s.NHID != 0 {
-		b.Uint32(rtaNHID, s.NHID)
-	}
+	putU32(b, unix.RTA_OIF, s.OutIndex)
+	putU32(b, rtaNHID, s.NHID)
 	if len(s.MPLSEncap) > 0 {
 		encodeMPLSEncap(b, s.MPLSEncap)
 	}
@@ -284,9 +278,7 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 	if s.PrefSet {
 		b.Uint8(unix.RTA_PREF, s.Pref)
 	}
-	if s.Expires != 0 {
-		b.Uint32(unix.RTA_EXPIRES, s.Expires)
-	}
+	putU32(b, unix.RTA_EXPIRES, s.Expires)
 	b.End()
 	return nil
 }
@@ -378,29 +370,17 @@ func (h *Handle) RouteDel(ctx context.Context, s RouteSpec) error {
 }
 
 // RouteAdd adds a route-add request.
-func (bt *Batch) RouteAdd(s RouteSpec) error {
-	q := routeAdd(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteAdd(s RouteSpec) error { return bt.queue(routeAddOp, s.encode) }
 
 // RouteReplace adds a route-replace request.
-func (bt *Batch) RouteReplace(s RouteSpec) error {
-	q := routeReplace(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteReplace(s RouteSpec) error { return bt.queue(routeReplaceOp, s.encode) }
 
 // RouteChange adds a route-change request: it replaces an existing
 // route and fails with ENOENT if there is none.
-func (bt *Batch) RouteChange(s RouteSpec) error {
-	q := routeChange(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteChange(s RouteSpec) error { return bt.queue(routeChangeOp, s.encode) }
 
 // RouteDel adds a route-delete request.
-func (bt *Batch) RouteDel(s RouteSpec) error {
-	q := routeDel(s)
-	return q.queue(bt)
-}
+func (bt *Batch) RouteDel(s RouteSpec) error { return bt.queue(routeDelOp, s.encode) }
 
 // specOf rebuilds the key fields of a dumped route, enough to delete it.
 func specOf(r Route) RouteSpec {
@@ -583,27 +563,15 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	if q.Src.IsValid() {
 		b.Addr(unix.RTA_SRC, q.Src)
 	}
-	if q.InIndex != 0 {
-		b.Uint32(unix.RTA_IIF, uint32(q.InIndex))
-	}
-	if q.OutIndex != 0 {
-		b.Uint32(unix.RTA_OIF, uint32(q.OutIndex))
-	}
-	if q.Mark != 0 {
-		b.Uint32(unix.RTA_MARK, q.Mark)
-	}
+	putU32(b, unix.RTA_IIF, q.InIndex)
+	putU32(b, unix.RTA_OIF, q.OutIndex)
+	putU32(b, unix.RTA_MARK, q.Mark)
 	if q.UIDSet {
 		b.Uint32(unix.RTA_UID, q.UID)
 	}
-	if q.IPProto != 0 {
-		b.Uint8(unix.RTA_IP_PROTO, q.IPProto)
-	}
-	if q.SrcPort != 0 {
-		b.Uint16BE(unix.RTA_SPORT, q.SrcPort)
-	}
-	if q.DstPort != 0 {
-		b.Uint16BE(unix.RTA_DPORT, q.DstPort)
-	}
+	putU8(b, unix.RTA_IP_PROTO, q.IPProto)
+	putU16BE(b, unix.RTA_SPORT, q.SrcPort)
+	putU16BE(b, unix.RTA_DPORT, q.DstPort)
 	b.End()
 	return getOf(ctx, h, "route get", true, b, &routeMsgs, newRoute)
 }

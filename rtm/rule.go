@@ -89,10 +89,7 @@ func (r Rule) Src() netip.Prefix { return r.prefix(unix.FRA_SRC, r.SrcLen()) }
 func (r Rule) Dst() netip.Prefix { return r.prefix(unix.FRA_DST, r.DstLen()) }
 
 // Priority returns FRA_PRIORITY, the rule's preference; absent means 0.
-func (r Rule) Priority() uint32 {
-	v, _ := r.u32(unix.FRA_PRIORITY)
-	return v
-}
+func (r Rule) Priority() uint32 { return r.u32or(unix.FRA_PRIORITY, 0) }
 
 // IIFName returns FRA_IIFNAME, the input interface selector.
 func (r Rule) IIFName() string { return r.text(unix.FRA_IIFNAME) }
@@ -101,27 +98,18 @@ func (r Rule) IIFName() string { return r.text(unix.FRA_IIFNAME) }
 func (r Rule) OIFName() string { return r.text(unix.FRA_OIFNAME) }
 
 // Mark returns FRA_FWMARK, the firewall mark selector.
-func (r Rule) Mark() uint32 {
-	v, _ := r.u32(unix.FRA_FWMARK)
-	return v
-}
+func (r Rule) Mark() uint32 { return r.u32or(unix.FRA_FWMARK, 0) }
 
 // Mask returns FRA_FWMASK, the mask applied to the mark; the kernel
 // reports 0xffffffff for a mark given without one.
 func (r Rule) Mask() (uint32, bool) { return r.u32(unix.FRA_FWMASK) }
 
 // Goto returns FRA_GOTO, the priority a FR_ACT_GOTO rule jumps to.
-func (r Rule) Goto() uint32 {
-	v, _ := r.u32(unix.FRA_GOTO)
-	return v
-}
+func (r Rule) Goto() uint32 { return r.u32or(unix.FRA_GOTO, 0) }
 
 // Flow returns FRA_FLOW, the realms selector (IPv4): to in the low 16
 // bits, from in the high 16.
-func (r Rule) Flow() uint32 {
-	v, _ := r.u32(unix.FRA_FLOW)
-	return v
-}
+func (r Rule) Flow() uint32 { return r.u32or(unix.FRA_FLOW, 0) }
 
 // TunID returns FRA_TUN_ID, the tunnel id selector.
 func (r Rule) TunID() uint64 {
@@ -195,16 +183,10 @@ func (r Rule) SrcPortMask() (uint16, bool) { return r.u16(fraSportMask) }
 func (r Rule) DstPortMask() (uint16, bool) { return r.u16(fraDportMask) }
 
 // Protocol returns FRA_PROTOCOL, who installed the rule (RTPROT_*).
-func (r Rule) Protocol() uint8 {
-	v, _ := r.u8(unix.FRA_PROTOCOL)
-	return v
-}
+func (r Rule) Protocol() uint8 { return r.u8or(unix.FRA_PROTOCOL, 0) }
 
 // IPProto returns FRA_IP_PROTO, the transport protocol selector.
-func (r Rule) IPProto() uint8 {
-	v, _ := r.u8(unix.FRA_IP_PROTO)
-	return v
-}
+func (r Rule) IPProto() uint8 { return r.u8or(unix.FRA_IP_PROTO, 0) }
 
 // DSCP returns FRA_DSCP (Linux 6.12), the DSCP selector.
 func (r Rule) DSCP() (uint8, bool) { return r.u8(fraDSCP) }
@@ -553,29 +535,21 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 	}
 	if s.Mark != 0 || s.Mask != 0 {
 		b.Uint32(unix.FRA_FWMARK, s.Mark)
-		if s.Mask != 0 {
-			b.Uint32(unix.FRA_FWMASK, s.Mask)
-		}
+		putU32(b, unix.FRA_FWMASK, s.Mask)
 	}
 	if d, ok := s.DSCP.Get(); ok {
 		b.Uint8(fraDSCP, d)
-		if s.DSCPMask != 0 {
-			b.Uint8(fraDSCPMask, s.DSCPMask)
-		}
+		putU8(b, fraDSCPMask, s.DSCPMask)
 	}
 	if s.FlowLabelMask != 0 {
 		b.Uint32BE(fraFlowLabel, s.FlowLabel)
 		b.Uint32BE(fraFlowLabelMask, s.FlowLabelMask)
 	}
-	if s.Flow != 0 {
-		b.Uint32(unix.FRA_FLOW, s.Flow)
-	}
+	putU32(b, unix.FRA_FLOW, s.Flow)
 	if s.TunID != 0 {
 		b.Uint64BE(unix.FRA_TUN_ID, s.TunID)
 	}
-	if table != 0 {
-		b.Uint32(unix.FRA_TABLE, table)
-	}
+	putU32(b, unix.FRA_TABLE, table)
 	if v, ok := s.SuppressPrefixLen.Get(); ok {
 		b.Uint32(unix.FRA_SUPPRESS_PREFIXLEN, v)
 	}
@@ -597,17 +571,11 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 		native.PutUint32(r[4:], u.End)
 		b.Binary(unix.FRA_UID_RANGE, r[:])
 	}
-	if s.Protocol != 0 {
-		b.Uint8(unix.FRA_PROTOCOL, s.Protocol)
-	}
-	if s.IPProto != 0 {
-		b.Uint8(unix.FRA_IP_PROTO, s.IPProto)
-	}
+	putU8(b, unix.FRA_PROTOCOL, s.Protocol)
+	putU8(b, unix.FRA_IP_PROTO, s.IPProto)
 	encodePorts(b, unix.FRA_SPORT_RANGE, fraSportMask, s.SrcPorts, s.SrcPortMask)
 	encodePorts(b, unix.FRA_DPORT_RANGE, fraDportMask, s.DstPorts, s.DstPortMask)
-	if s.Goto != 0 {
-		b.Uint32(unix.FRA_GOTO, s.Goto)
-	}
+	putU32(b, unix.FRA_GOTO, s.Goto)
 	b.End()
 	return nil
 }
@@ -632,41 +600,40 @@ func ruleName(op string, s *RuleSpec) string {
 	return op
 }
 
-func (h *Handle) ruleOp(ctx context.Context, op string, typ, flags uint16, s RuleSpec) error {
-	name := ruleName(op, &s)
-	b := h.newBuilder()
-	if err := encodeRule(b, typ, flags, &s); err != nil {
-		h.builder.Put(b)
-		return fmt.Errorf("rtm: %s: %w", name, err)
-	}
-	return h.execute(ctx, name, b, nil)
+func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {
+	return encodeRule(b, typ, flags, s)
 }
+func (s *RuleSpec) opName(verb string) string { return ruleName(verb, s) }
 
 // ruleAddFlags are the flags of "ip rule add". The kernel has no replace
 // for rules: without NLM_F_EXCL it would add a duplicate.
 const ruleAddFlags = unix.NLM_F_CREATE | unix.NLM_F_EXCL
 
+// The rule changes.
+var (
+	ruleAddOp = change{"rule add", unix.RTM_NEWRULE, ruleAddFlags}
+	ruleDelOp = change{"rule del", unix.RTM_DELRULE, 0}
+)
+
+type ruleRequest = specRequest[RuleSpec, *RuleSpec]
+
+// RuleAdd is the request to add a rule; EEXIST if an identical one exists
+// ("ip rule add").
+func RuleAdd(s RuleSpec) Request { return &ruleRequest{ruleAddOp, s} }
+
+// RuleDel is the request to delete the first rule matching every field s
+// sets; ENOENT if none does ("ip rule del").
+func RuleDel(s RuleSpec) Request { return &ruleRequest{ruleDelOp, s} }
+
 // RuleAdd adds a rule; EEXIST if an identical one exists.
-func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error {
-	return h.ruleOp(ctx, "rule add", unix.RTM_NEWRULE, ruleAddFlags, s)
-}
+func (h *Handle) RuleAdd(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleAdd(s)) }
 
 // RuleDel deletes the first rule matching every field s sets; ENOENT if
 // none does.
-func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error {
-	return h.ruleOp(ctx, "rule del", unix.RTM_DELRULE, 0, s)
-}
+func (h *Handle) RuleDel(ctx context.Context, s RuleSpec) error { return h.Do(ctx, RuleDel(s)) }
 
 // RuleAdd adds a rule-add request.
-func (bt *Batch) RuleAdd(s RuleSpec) error {
-	return bt.addLazy("rule add", func(b *wire.Builder) error {
-		return encodeRule(b, unix.RTM_NEWRULE, ruleAddFlags, &s)
-	})
-}
+func (bt *Batch) RuleAdd(s RuleSpec) error { return bt.queue(ruleAddOp, s.encode) }
 
 // RuleDel adds a rule-delete request.
-func (bt *Batch) RuleDel(s RuleSpec) error {
-	return bt.addLazy("rule del", func(b *wire.Builder) error {
-		return encodeRule(b, unix.RTM_DELRULE, 0, &s)
-	})
-}
+func (bt *Batch) RuleDel(s RuleSpec) error { return bt.queue(ruleDelOp, s.encode) }

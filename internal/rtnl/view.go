@@ -15,7 +15,9 @@ package rtnl
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/netip"
+	"syscall"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -183,4 +185,14 @@ type Req struct {
 	// Op names the operation in errors; the request sets it before it
 	// validates anything.
 	Op string
+	// Missing is the errno by which the kernel says the object the
+	// request names does not exist (ENODEV for links), for a request
+	// sent alone: its error then also matches the package's not-found
+	// error. Zero leaves errors as they are.
+	Missing syscall.Errno
+	// Opened are resources the message refers to (namespaces opened by
+	// name, whose descriptors it carries), which stay open until it is
+	// sent and are closed after. Only a request sent alone (Named) may
+	// open any: a batch is sent later, by someone else.
+	Opened []io.Closer
 }
