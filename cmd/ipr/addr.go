@@ -159,11 +159,12 @@ func addrShow(e *env, a *args) error {
 		}
 	}
 
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
+		p.flush()
 		// iproute2's ipaddr_filter: a link is listed if one of its
 		// addresses is, or, without a family filter, if it has none.
 		own := byIndex[l.Index()]

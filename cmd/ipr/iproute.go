@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strconv"
@@ -471,6 +472,40 @@ type printer struct {
 	// open holds, for each open JSON container, whether it has a member
 	// yet (and so needs a comma before the next).
 	open []bool
+	// w, when set, receives buf whenever flush finds it past
+	// streamChunk, so that a listing of any size is held in memory a
+	// chunk at a time, as ip's stdio buffer holds it; nil keeps the
+	// whole output in buf (-pretty re-lays it out at the end).
+	w io.Writer
+	// err is w's first write error; nothing is written after it.
+	err error
+}
+
+// streamChunk is the output written at a time: the size of a bufio
+// buffer that a listing fills before each write(2).
+const streamChunk = 64 << 10
+
+// newPrinter returns a printer for a listing's output to e.Stdout,
+// streaming unless -pretty has to see the whole document.
+func (e *env) newPrinter() *printer {
+	p := &printer{json: e.JSON, oneline: e.Oneline}
+	if !(e.JSON && e.Pretty) {
+		p.w = e.Stdout
+		p.buf = make([]byte, 0, streamChunk+streamChunk/4)
+	}
+	return p
+}
+
+// flush writes the output so far once it fills a chunk; listings call it
+// after each object.
+func (p *printer) flush() {
+	if p.w == nil || len(p.buf) < streamChunk {
+		return
+	}
+	if p.err == nil {
+		_, p.err = p.w.Write(p.buf)
+	}
+	p.buf = p.buf[:0]
 }
 
 // member starts a JSON object member or array element.

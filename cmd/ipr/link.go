@@ -161,10 +161,11 @@ func linkShow(e *env, a *args) error {
 		return err
 	}
 	names.nsidName = e.nsidName
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
+		p.flush()
 		p.openObject("")
 		// As in iproute2, a link that print_linkinfo's filters drop
 		// leaves the empty JSON object opened for it.

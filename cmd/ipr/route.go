@@ -553,7 +553,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	case routeFlush:
 		return routeFlushMatching(ctx, h, &f, kf)
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	p.openArray("")
 	nh := &nexthopCache{ctx: ctx, h: h}
 	for r, err := range h.Routes(ctx, kf) {
@@ -562,6 +562,7 @@ func routeList(e *env, a *args, action routeAction) error {
 		}
 		if f.keep(r) {
 			printRoute(p, r, &f, names, nh, e.Details)
+			p.flush()
 		}
 	}
 	p.closeArray()
