@@ -589,7 +589,38 @@ func (p *printer) str(key, format, v string) {
 		p.buf = appendJSONString(p.buf, v)
 		return
 	}
+	if pre, post, ok := splitVerb(format, 's'); ok {
+		p.buf = append(append(append(p.buf, pre...), v...), post...)
+		return
+	}
 	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// strBytes is str for text formatted into a scratch buffer, which it
+// does not keep.
+func (p *printer) strBytes(key, format string, v []byte) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONBytes(p.buf, v)
+		return
+	}
+	if pre, post, ok := splitVerb(format, 's'); ok {
+		p.buf = append(append(append(p.buf, pre...), v...), post...)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+}
+
+// splitVerb splits a format made of text around one plain verb ("%s",
+// "%d"), the form of nearly every format of the listings, so that it is
+// printed without fmt's interface boxing and parsing; ok is false for
+// anything else (widths, other verbs, "%%"), which goes to fmt.
+func splitVerb(format string, verb byte) (pre, post string, ok bool) {
+	i := strings.IndexByte(format, '%')
+	if i < 0 || i+1 >= len(format) || format[i+1] != verb || strings.IndexByte(format[i+2:], '%') >= 0 {
+		return "", "", false
+	}
+	return format[:i], format[i+2:], true
 }
 
 // jsonStr prints a string to JSON only.
@@ -607,6 +638,10 @@ func (p *printer) uint(key, format string, v uint64) {
 		p.buf = strconv.AppendUint(p.buf, v, 10)
 		return
 	}
+	if pre, post, ok := splitVerb(format, 'd'); ok {
+		p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
+		return
+	}
 	p.buf = fmt.Appendf(p.buf, format, v)
 }
 
@@ -615,6 +650,10 @@ func (p *printer) int(key, format string, v int64) {
 	if p.json {
 		p.member(key)
 		p.buf = strconv.AppendInt(p.buf, v, 10)
+		return
+	}
+	if pre, post, ok := splitVerb(format, 'd'); ok {
+		p.buf = append(strconv.AppendInt(append(p.buf, pre...), v, 10), post...)
 		return
 	}
 	p.buf = fmt.Appendf(p.buf, format, v)
@@ -699,7 +738,12 @@ func (p *printer) number(key, format, v string) {
 // JSON requires (it leaves other control characters raw, producing invalid
 // JSON; they are escaped here) and leaving everything else, including
 // non-ASCII text, as is.
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s) }
+
+// appendJSONBytes is appendJSONString for bytes.
+func appendJSONBytes(b []byte, s []byte) []byte { return appendJSON(b, s) }
+
+func appendJSON[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
@@ -721,7 +765,7 @@ func appendJSONString(b []byte, s string) []byte {
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 		case c >= utf8.RuneSelf:
 			// Invalid UTF-8 would make the whole document unparsable.
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 			if r == utf8.RuneError && size == 1 {
 				b = append(b, `\ufffd`...)
 			} else {
