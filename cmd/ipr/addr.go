@@ -138,7 +138,7 @@ func addrShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f)
+	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
 	if err != nil {
 		return err
 	}

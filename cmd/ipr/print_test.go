@@ -149,3 +149,55 @@ func BenchmarkPrintRoute(b *testing.B) {
 		})
 	}
 }
+
+// TestCollectLinksCompact checks that the compact copies of a links dump
+// keep the header and every attribute but the counters and the
+// per-family configuration, byte for byte.
+func TestCollectLinksCompact(t *testing.T) {
+	hdr := []byte{unix.AF_UNSPEC, 0}
+	hdr = binary.NativeEndian.AppendUint16(hdr, unix.ARPHRD_ETHER)
+	hdr = binary.NativeEndian.AppendUint32(hdr, 7)
+	hdr = binary.NativeEndian.AppendUint32(hdr, unix.IFF_UP|unix.IFF_BROADCAST)
+	hdr = binary.NativeEndian.AppendUint32(hdr, 0xffffffff)
+	attr := func(b []byte, typ uint16, data ...byte) []byte {
+		b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
+		b = binary.NativeEndian.AppendUint16(b, typ)
+		b = append(b, data...)
+		for len(b)%4 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	full := attr(nil, unix.IFLA_IFNAME, 'v', 'a', '1', 0)
+	full = attr(full, unix.IFLA_STATS, make([]byte, 96)...)
+	full = attr(full, unix.IFLA_MTU, 0xdc, 5, 0, 0)
+	full = attr(full, unix.IFLA_STATS64, make([]byte, 192)...)
+	full = attr(full, unix.IFLA_AF_SPEC|unix.NLA_F_NESTED, attr(nil, unix.AF_INET6, 1, 2, 3, 4)...)
+	full = attr(full, unix.IFLA_LINK, 8, 0, 0, 0)
+	want := attr(nil, unix.IFLA_IFNAME, 'v', 'a', '1', 0)
+	want = attr(want, unix.IFLA_MTU, 0xdc, 5, 0, 0)
+	want = attr(want, unix.IFLA_LINK, 8, 0, 0, 0)
+
+	l, err := rtm.LinkFromBytes(append(append([]byte(nil), hdr...), full...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	links, err := collectLinksCompact(func(yield func(rtm.Link, error) bool) {
+		for range 3 {
+			if !yield(l, nil) {
+				return
+			}
+		}
+	})
+	if err != nil || len(links) != 3 {
+		t.Fatalf("%d links, %v", len(links), err)
+	}
+	for _, c := range links {
+		if c.Index() != 7 || c.Type() != unix.ARPHRD_ETHER || c.Flags() != l.Flags() || c.Change() != l.Change() || c.Name() != "va1" {
+			t.Errorf("header or name changed: index %d type %d flags %#x change %#x name %q", c.Index(), c.Type(), c.Flags(), c.Change(), c.Name())
+		}
+		if string(c.Chain()) != string(want) {
+			t.Errorf("attributes\n%x\nwant\n%x", []byte(c.Chain()), want)
+		}
+	}
+}
