@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"testing"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
@@ -199,5 +201,47 @@ func TestCollectLinksCompact(t *testing.T) {
 		if string(c.Chain()) != string(want) {
 			t.Errorf("attributes\n%x\nwant\n%x", []byte(c.Chain()), want)
 		}
+	}
+}
+
+// BenchmarkPrintLink prints the links of the differential tests'
+// namespace (veths, a bridge and its port), dumped once: allocs/op are
+// allocations per link printed, in "link show" form.
+func BenchmarkPrintLink(b *testing.B) {
+	ns := variedNamespace(b)
+	for _, json := range []bool{false, true} {
+		b.Run(map[bool]string{false: "text", true: "json"}[json], func(b *testing.B) {
+			e := &env{ctx: context.Background(), Stdout: io.Discard, Stderr: io.Discard}
+			defer e.close()
+			var g globals
+			if _, err := g.parse(e, []string{"-n", ns.Name}); err != nil {
+				b.Fatal(err)
+			}
+			e.JSON = json
+			h, err := e.handle()
+			if err != nil {
+				b.Fatal(err)
+			}
+			f := showFilter{family: unix.AF_PACKET}
+			links, names, err := selectLinks(e.ctx, h, &f, false)
+			if err != nil || len(links) == 0 {
+				b.Fatalf("%d links, %v", len(links), err)
+			}
+			p := e.newPrinter()
+			p.openArray("")
+			var idx nla.Index
+			o := linkPrint{doLink: true, linkLayer: true}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				l := links[i%len(links)]
+				p.openObject("")
+				if f.keepLink(l, &idx) {
+					printLink(p, l, &idx, names, o)
+				}
+				p.closeObject()
+				p.flush()
+			}
+		})
 	}
 }
