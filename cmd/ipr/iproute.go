@@ -452,6 +452,7 @@ func attrU8(a nla.Attr) uint8   { v, _ := a.Uint8(); return v }
 func attrU16(a nla.Attr) uint16 { v, _ := a.Uint16(); return v }
 func attrU32(a nla.Attr) uint32 { v, _ := a.Uint32(); return v }
 func attrU64(a nla.Attr) uint64 { v, _ := a.Uint64(); return v }
+
 // attrText is attrStr without the copy, for printing.
 func attrText(a nla.Attr) []byte {
 	if b, err := a.TextBytes(); err == nil {
