@@ -4,11 +4,13 @@ package main
 // with the syntax and output of iproute2's "ip address" (version 6.1).
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/ipr-go/ipr/nla"
@@ -138,7 +140,7 @@ func addrShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f)
+	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
 	if err != nil {
 		return err
 	}
@@ -147,26 +149,39 @@ func addrShow(e *env, a *args) error {
 	// With the link family (-0, -f link) iproute2 lists the links alone:
 	// no addresses, and no filtering by them.
 	linkOnly := f.family == unix.AF_PACKET
-	byIndex := map[int32][]rtm.Addr{}
+	// The addresses grouped by interface in place, in the kernel's order
+	// within each, and the span of each interface's: no copies.
+	type span struct{ start, end int }
+	var (
+		addrs   []rtm.Addr
+		byIndex = map[int32]span{}
+	)
 	if !linkOnly {
-		addrs, err := rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
+		addrs, err = rtm.Collect(h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}))
 		if err != nil {
 			return err
 		}
-		// Group the addresses by interface, keeping the kernel's order.
-		for _, ad := range addrs {
-			byIndex[ad.Index()] = append(byIndex[ad.Index()], ad)
+		slices.SortStableFunc(addrs, func(a, b rtm.Addr) int { return cmp.Compare(a.Index(), b.Index()) })
+		for i := 0; i < len(addrs); {
+			j := i + 1
+			for j < len(addrs) && addrs[j].Index() == addrs[i].Index() {
+				j++
+			}
+			byIndex[addrs[i].Index()] = span{i, j}
+			i = j
 		}
 	}
 
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
+		p.flush()
 		// iproute2's ipaddr_filter: a link is listed if one of its
 		// addresses is, or, without a family filter, if it has none.
-		own := byIndex[l.Index()]
+		sp := byIndex[l.Index()]
+		own := addrs[sp.start:sp.end]
 		keep := len(own) == 0 && (f.family == 0 || linkOnly)
 		for _, ad := range own {
 			if f.keepAddr(ad) {

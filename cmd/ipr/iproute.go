@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"strconv"
@@ -451,6 +452,15 @@ func attrU8(a nla.Attr) uint8   { v, _ := a.Uint8(); return v }
 func attrU16(a nla.Attr) uint16 { v, _ := a.Uint16(); return v }
 func attrU32(a nla.Attr) uint32 { v, _ := a.Uint32(); return v }
 func attrU64(a nla.Attr) uint64 { v, _ := a.Uint64(); return v }
+
+// attrText is attrStr without the copy, for printing.
+func attrText(a nla.Attr) []byte {
+	if b, err := a.TextBytes(); err == nil {
+		return b
+	}
+	return a.Data
+}
+
 func attrStr(a nla.Attr) string {
 	if b, err := a.TextBytes(); err == nil {
 		return string(b)
@@ -471,6 +481,40 @@ type printer struct {
 	// open holds, for each open JSON container, whether it has a member
 	// yet (and so needs a comma before the next).
 	open []bool
+	// w, when set, receives buf whenever flush finds it past
+	// streamChunk, so that a listing of any size is held in memory a
+	// chunk at a time, as ip's stdio buffer holds it; nil keeps the
+	// whole output in buf (-pretty re-lays it out at the end).
+	w io.Writer
+	// err is w's first write error; nothing is written after it.
+	err error
+}
+
+// streamChunk is the output written at a time: the size of a bufio
+// buffer that a listing fills before each write(2).
+const streamChunk = 64 << 10
+
+// newPrinter returns a printer for a listing's output to e.Stdout,
+// streaming unless -pretty has to see the whole document.
+func (e *env) newPrinter() *printer {
+	p := &printer{json: e.JSON, oneline: e.Oneline}
+	if !(e.JSON && e.Pretty) {
+		p.w = e.Stdout
+		p.buf = make([]byte, 0, streamChunk+streamChunk/4)
+	}
+	return p
+}
+
+// flush writes the output so far once it fills a chunk; listings call it
+// after each object.
+func (p *printer) flush() {
+	if p.w == nil || len(p.buf) < streamChunk {
+		return
+	}
+	if p.err == nil {
+		_, p.err = p.w.Write(p.buf)
+	}
+	p.buf = p.buf[:0]
 }
 
 // member starts a JSON object member or array element.
@@ -554,7 +598,38 @@ func (p *printer) str(key, format, v string) {
 		p.buf = appendJSONString(p.buf, v)
 		return
 	}
+	if pre, post, ok := splitVerb(format, 's'); ok {
+		p.buf = append(append(append(p.buf, pre...), v...), post...)
+		return
+	}
 	p.buf = fmt.Appendf(p.buf, format, v)
+}
+
+// strBytes is str for text formatted into a scratch buffer, which it
+// does not keep.
+func (p *printer) strBytes(key, format string, v []byte) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONBytes(p.buf, v)
+		return
+	}
+	if pre, post, ok := splitVerb(format, 's'); ok {
+		p.buf = append(append(append(p.buf, pre...), v...), post...)
+		return
+	}
+	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+}
+
+// splitVerb splits a format made of text around one plain verb ("%s",
+// "%d"), the form of nearly every format of the listings, so that it is
+// printed without fmt's interface boxing and parsing; ok is false for
+// anything else (widths, other verbs, "%%"), which goes to fmt.
+func splitVerb(format string, verb byte) (pre, post string, ok bool) {
+	i := strings.IndexByte(format, '%')
+	if i < 0 || i+1 >= len(format) || format[i+1] != verb || strings.IndexByte(format[i+2:], '%') >= 0 {
+		return "", "", false
+	}
+	return format[:i], format[i+2:], true
 }
 
 // jsonStr prints a string to JSON only.
@@ -572,6 +647,10 @@ func (p *printer) uint(key, format string, v uint64) {
 		p.buf = strconv.AppendUint(p.buf, v, 10)
 		return
 	}
+	if pre, post, ok := splitVerb(format, 'd'); ok {
+		p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
+		return
+	}
 	p.buf = fmt.Appendf(p.buf, format, v)
 }
 
@@ -580,6 +659,10 @@ func (p *printer) int(key, format string, v int64) {
 	if p.json {
 		p.member(key)
 		p.buf = strconv.AppendInt(p.buf, v, 10)
+		return
+	}
+	if pre, post, ok := splitVerb(format, 'd'); ok {
+		p.buf = append(strconv.AppendInt(append(p.buf, pre...), v, 10), post...)
 		return
 	}
 	p.buf = fmt.Appendf(p.buf, format, v)
@@ -664,10 +747,27 @@ func (p *printer) number(key, format, v string) {
 // JSON requires (it leaves other control characters raw, producing invalid
 // JSON; they are escaped here) and leaving everything else, including
 // non-ASCII text, as is.
-func appendJSONString(b []byte, s string) []byte {
+func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s) }
+
+// appendJSONBytes is appendJSONString for bytes.
+func appendJSONBytes(b []byte, s []byte) []byte { return appendJSON(b, s) }
+
+func appendJSON[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
+		// Runs of printable ASCII, all of most names and addresses, are
+		// copied at once.
+		j := i
+		for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\' {
+			j++
+		}
+		if j > i {
+			b = append(b, s[i:j]...)
+			if i = j; i == len(s) {
+				break
+			}
+		}
 		c := s[i]
 		switch {
 		case c == '"' || c == '\\':
@@ -686,7 +786,7 @@ func appendJSONString(b []byte, s string) []byte {
 			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 		case c >= utf8.RuneSelf:
 			// Invalid UTF-8 would make the whole document unparsable.
-			r, size := utf8.DecodeRuneInString(s[i:])
+			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
 			if r == utf8.RuneError && size == 1 {
 				b = append(b, `\ufffd`...)
 			} else {

@@ -5,12 +5,15 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"iter"
 	"net/netip"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -156,15 +159,16 @@ func linkShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f)
+	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
 	if err != nil {
 		return err
 	}
 	names.nsidName = e.nsidName
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {
+		p.flush()
 		p.openObject("")
 		// As in iproute2, a link that print_linkinfo's filters drop
 		// leaves the empty JSON object opened for it.
@@ -188,7 +192,7 @@ func linkShow(e *env, a *args) error {
 // selectLinks gets the links a show command lists: one by name when f
 // names a device, else a dump filtered kernel-side where iproute2 filters
 // kernel-side. It resolves f's device and master names to indexes.
-func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link, *linkNames, error) {
+func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll bool) ([]rtm.Link, *linkNames, error) {
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	if f.masterName != "" {
 		m, err := h.LinkByName(ctx, f.masterName)
@@ -217,7 +221,11 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link,
 			lf = &rtm.LinkFilter{Family: unix.AF_INET6}
 		}
 		var err error
-		links, err = rtm.Collect(h.Links(ctx, lf))
+		if keepAll {
+			links, err = rtm.Collect(h.Links(ctx, lf))
+		} else {
+			links, err = collectLinksCompact(h.Links(ctx, lf))
+		}
 		if err != nil {
 			return nil, nil, err
 		}
@@ -226,6 +234,52 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter) ([]rtm.Link,
 		names.byIndex[l.Index()] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
 	}
 	return links, names, nil
+}
+
+// collectLinksCompact gathers a links dump as copies without the
+// attributes a listing without -s and -d never reads: the counters
+// (IFLA_STATS, IFLA_STATS64) and the per-family configuration
+// (IFLA_AF_SPEC), which are most of a link message's bytes, so that a
+// listing of many links holds less than ip holds (iproute2 keeps the
+// whole messages).
+func collectLinksCompact(seq iter.Seq2[rtm.Link, error]) ([]rtm.Link, error) {
+	var (
+		a     rtnl.Arena
+		links []rtm.Link
+		msg   []byte
+	)
+	for l, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		// ifinfomsg, as the kernel laid it out.
+		msg = append(msg[:0], l.Family(), 0)
+		msg = binary.NativeEndian.AppendUint16(msg, l.Type())
+		msg = binary.NativeEndian.AppendUint32(msg, uint32(l.Index()))
+		msg = binary.NativeEndian.AppendUint32(msg, l.Flags())
+		msg = binary.NativeEndian.AppendUint32(msg, l.Change())
+		for c := l.Chain(); len(c) >= 4; {
+			n := int(binary.NativeEndian.Uint16(c))
+			if n < 4 || n > len(c) {
+				// Malformed: kept as is, for the printing to judge.
+				msg = append(msg, c...)
+				break
+			}
+			end := min((n+3)&^3, len(c))
+			switch binary.NativeEndian.Uint16(c[2:]) & nla.TypeMask {
+			case unix.IFLA_STATS, unix.IFLA_STATS64, unix.IFLA_AF_SPEC:
+			default:
+				msg = append(msg, c[:end]...)
+			}
+			c = c[end:]
+		}
+		cl, err := rtm.LinkFromBytes(a.Copy(msg))
+		if err != nil {
+			return nil, err
+		}
+		links = append(links, cl)
+	}
+	return links, nil
 }
 
 // keepLink applies the filters of iproute2's print_linkinfo.

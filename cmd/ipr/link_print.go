@@ -39,7 +39,7 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.uint("mtu", "mtu %d ", uint64(attrU32(a)))
 	}
 	if a, ok := get(unix.IFLA_QDISC); ok {
-		p.str("qdisc", "qdisc %s ", attrStr(a))
+		p.strBytes("qdisc", "qdisc %s ", attrText(a))
 	}
 	if a, ok := get(unix.IFLA_MASTER); ok {
 		p.str("master", "master %s ", names.name(int32(attrU32(a))))
@@ -49,7 +49,7 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 			if p.json {
 				p.jsonStr("operstate", operStates[s])
 			} else {
-				p.text("state %s ", operStates[s])
+				p.str("", "state %s ", operStates[s])
 			}
 		} else {
 			p.jsonUint("operstate_index", uint64(s))
@@ -131,9 +131,10 @@ func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {
 	p.nl()
 	typ := l.Type()
 	p.str("link_type", "    link/%s ", linkTypeName(typ))
+	var scratch [64]byte
 	hw, hasHW := idx.Get(unix.IFLA_ADDRESS)
 	if hasHW {
-		p.str("address", "%s", hwString(hw.Data, typ))
+		p.strBytes("address", "%s", appendHW(scratch[:0], hw.Data, typ))
 	}
 	if a, ok := idx.Get(unix.IFLA_BROADCAST); ok {
 		if l.Flags()&unix.IFF_POINTOPOINT != 0 {
@@ -142,11 +143,11 @@ func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {
 		} else {
 			p.textString(" brd ")
 		}
-		p.str("broadcast", "%s", hwString(a.Data, typ))
+		p.strBytes("broadcast", "%s", appendHW(scratch[:0], a.Data, typ))
 	}
 	if a, ok := idx.Get(unix.IFLA_PERM_ADDRESS); ok && (!hasHW || string(hw.Data) != string(a.Data)) {
 		p.textString(" permaddr ")
-		p.str("permaddr", "%s", hwString(a.Data, typ))
+		p.strBytes("permaddr", "%s", appendHW(scratch[:0], a.Data, typ))
 	}
 }
 
@@ -194,7 +195,7 @@ func printNameAndLink(p *printer, format, name string, idx *nla.Index, names *li
 	if p.json {
 		p.jsonStr("ifname", name)
 	} else {
-		p.text(format, text)
+		p.str("", format, text)
 	}
 	return mdown
 }

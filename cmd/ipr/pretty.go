@@ -6,8 +6,11 @@ package main
 // output writes a command's printed output: the printer's buffer,
 // re-laid out with -pretty when it holds JSON.
 func (e *env) output(p *printer) error {
+	if p.err != nil {
+		return p.err
+	}
 	b := p.buf
-	if p.json && e.Pretty {
+	if p.json && e.Pretty && p.w == nil {
 		b = prettyJSON(b)
 	}
 	_, err := e.Stdout.Write(b)

@@ -441,19 +441,23 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 		return false
 	}
 	c := r.Chain()
-	var dst, src [16]byte
-	if a, ok := c.Get(unix.RTA_DST); ok {
-		copy(dst[:], a.Data)
-	}
-	if a, ok := c.Get(unix.RTA_SRC); ok {
-		copy(src[:], a.Data)
-	}
 	fam := r.Family()
-	if !selectorKeeps(f.rootDst, fam, dst[:], r.DstLen(), true) ||
-		!selectorKeeps(f.matchDst, fam, dst[:], r.DstLen(), false) ||
-		!selectorKeeps(f.rootSrc, fam, src[:], r.SrcLen(), true) ||
-		!selectorKeeps(f.matchSrc, fam, src[:], r.SrcLen(), false) {
-		return false
+	// Without prefix selectors (a plain "route show") the attributes
+	// are not looked for: each look-up walks the message.
+	if f.rootDst.set || f.matchDst.set || f.rootSrc.set || f.matchSrc.set {
+		var dst, src [16]byte
+		if a, ok := c.Get(unix.RTA_DST); ok {
+			copy(dst[:], a.Data)
+		}
+		if a, ok := c.Get(unix.RTA_SRC); ok {
+			copy(src[:], a.Data)
+		}
+		if !selectorKeeps(f.rootDst, fam, dst[:], r.DstLen(), true) ||
+			!selectorKeeps(f.matchDst, fam, dst[:], r.DstLen(), false) ||
+			!selectorKeeps(f.rootSrc, fam, src[:], r.SrcLen(), true) ||
+			!selectorKeeps(f.matchSrc, fam, src[:], r.SrcLen(), false) {
+			return false
+		}
 	}
 	if f.via.set && f.via.family != 0 {
 		var gw [16]byte
@@ -553,7 +557,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	case routeFlush:
 		return routeFlushMatching(ctx, h, &f, kf)
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := e.newPrinter()
 	p.openArray("")
 	nh := &nexthopCache{ctx: ctx, h: h}
 	for r, err := range h.Routes(ctx, kf) {
@@ -562,6 +566,7 @@ func routeList(e *env, a *args, action routeAction) error {
 		}
 		if f.keep(r) {
 			printRoute(p, r, &f, names, nh, e.Details)
+			p.flush()
 		}
 	}
 	p.closeArray()

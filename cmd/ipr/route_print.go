@@ -7,7 +7,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -53,9 +52,10 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	if r.Type() != unix.RTN_UNICAST || details {
 		p.str("type", "%s ", routeTypeName(r.Type()))
 	}
-	p.str("dst", "%s ", routePrefix(&tb, unix.RTA_DST, fam, r.DstLen(), hostLen, true))
+	var scratch [64]byte
+	p.strBytes("dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
 	if _, ok := tb.Get(unix.RTA_SRC); ok {
-		p.str("from", "from %s ", routePrefix(&tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen, false))
+		p.strBytes("from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
@@ -64,7 +64,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 		p.textString("as to ")
-		p.str("to", "%s ", formatAddr(fam, a.Data))
+		p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
 		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
@@ -76,7 +76,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
 		p.textString("via ")
-		p.str("gateway", "%s ", formatAddr(fam, a.Data))
+		p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
@@ -98,7 +98,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
 		p.textString("src ")
-		p.str("prefsrc", "%s ", formatAddr(fam, a.Data))
+		p.strBytes("prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_PRIORITY); ok && !f.metricOK {
 		p.uint("metric", "metric %d ", uint64(attrU32(a)))
@@ -170,41 +170,49 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	p.closeObject()
 }
 
-// routePrefix formats a route's destination or source as print_route
-// does: a bare address for a host route, "default" for none.
-func routePrefix(tb *nla.Index, t uint16, fam uint8, bits, hostLen int, dst bool) string {
+// appendRoutePrefix appends a route's destination or source as
+// print_route formats it: a bare address for a host route, "default" for
+// none.
+func appendRoutePrefix(b []byte, tb *nla.Index, t uint16, fam uint8, bits, hostLen int) []byte {
 	a, ok := tb.Get(t)
 	switch {
 	case !ok && bits != 0:
-		return fmt.Sprintf("0/%d ", bits)
+		b = append(b, "0/"...)
+		return append(strconv.AppendInt(b, int64(bits), 10), ' ')
 	case !ok:
-		return "default"
+		return append(b, "default"...)
 	case bits != hostLen:
-		return fmt.Sprintf("%s/%d", formatAddr(fam, a.Data), bits)
+		b = appendAddr(b, fam, a.Data)
+		return strconv.AppendInt(append(b, '/'), int64(bits), 10)
 	}
-	return formatAddr(fam, a.Data)
+	return appendAddr(b, fam, a.Data)
 }
 
 // formatAddr is iproute2's rt_addr_n2a for routes' addresses.
-func formatAddr(fam uint8, b []byte) string {
+func formatAddr(fam uint8, b []byte) string { return string(appendAddr(nil, fam, b)) }
+
+// appendAddr appends what formatAddr returns.
+func appendAddr(out []byte, fam uint8, b []byte) []byte {
 	switch fam {
 	case unix.AF_INET, unix.AF_INET6:
 		if len(b) == 4 || len(b) == 16 {
-			return ipString(b)
+			return appendIP(out, b)
 		}
 	case unix.AF_MPLS:
-		var s []string
-		for len(b) >= 4 {
+		for i := 0; len(b) >= 4; i++ {
 			e := binary.BigEndian.Uint32(b)
-			s = append(s, strconv.FormatUint(uint64(e>>12), 10))
+			if i > 0 {
+				out = append(out, '/')
+			}
+			out = strconv.AppendUint(out, uint64(e>>12), 10)
 			b = b[4:]
 			if e&0x100 != 0 {
 				break
 			}
 		}
-		return strings.Join(s, "/")
+		return out
 	}
-	return "???"
+	return append(out, "???"...)
 }
 
 func printVia(p *printer, b []byte) {
@@ -441,7 +449,10 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 			p.textString(" ")
 		}
 		if n > unix.SizeofRtNexthop {
-			var tb nla.Index
+			var (
+				tb      nla.Index
+				scratch [64]byte
+			)
 			tb.Reset(nla.Chain(b[unix.SizeofRtNexthop:n]))
 			if a, ok := tb.Get(unix.RTA_ENCAP); ok {
 				if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
@@ -450,11 +461,11 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 			}
 			if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 				p.textString("as to ")
-				p.str("to", "%s ", formatAddr(fam, a.Data))
+				p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_GATEWAY); ok {
 				p.textString("via ")
-				p.str("gateway", "%s ", formatAddr(fam, a.Data))
+				p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_VIA); ok {
 				printVia(p, a.Data)

@@ -376,6 +376,11 @@ func targets(t *table) []targetResult {
 // must not drop them.
 const binsizeHeading = "## Binary size and init"
 
+// cliHeading starts the section of RESULTS.md that scripts/bench_cli.sh
+// -results writes (ipr's command line against ip), kept for the same
+// reason.
+const cliHeading = "## Command line against ip"
+
 // keepSection appends to report the section of old that starts with the
 // line heading and runs to the next "## " heading, if old has one.
 func keepSection(report, old, heading string) string {

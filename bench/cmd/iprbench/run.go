@@ -255,6 +255,7 @@ func run(args []string) error {
 	fmt.Print(report)
 	if old, err := os.ReadFile(*out); err == nil {
 		report = keepSection(report, string(old), binsizeHeading)
+		report = keepSection(report, string(old), cliHeading)
 	}
 	return os.WriteFile(*out, []byte(report), 0o644)
 }
