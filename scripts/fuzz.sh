@@ -86,8 +86,25 @@ for name in "${targets[@]}"; do
 	# Go minimizes each new interesting input for up to a minute by
 	# default; with kernel-sized inputs (a link message is 1.5 KB) that
 	# would eat a short run whole, so minimization is capped.
-	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" \
-		-fuzzminimizetime "${FUZZMINIMIZETIME:-2s}" 2>&1 | tee "$log"; then
+	ok=1
+	for attempt in 1 2; do
+		if go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" \
+			-fuzzminimizetime "${FUZZMINIMIZETIME:-2s}" 2>&1 | tee "$log"; then
+			ok=1
+			break
+		fi
+		ok=0
+		# Go's fuzzing coordinator can fail its own run with "context
+		# deadline exceeded" when -fuzztime ends while a worker is busy
+		# (a new input being minimized); that is no finding, and no input
+		# is written. Run such a target once more; a real failure writes
+		# its input and fails at once.
+		if grep -q 'Failing input written' "$log" || ! grep -q 'context deadline exceeded' "$log"; then
+			break
+		fi
+		echo "fuzz: $name: the fuzzer stopped on its own deadline with no finding; once more"
+	done
+	if ((!ok)); then
 		failed+=("$name")
 		# go test prints paths relative to the package directory.
 		sed -n 's|.*Failing input written to \(testdata/fuzz/[^ ]*\).*|fuzz: failing input: fuzz/\1|p' "$log"
