@@ -51,8 +51,12 @@ type RouteSpec struct {
 	NextHops []RouteHopSpec
 	// NHID uses a nexthop object instead of Gateway/OutIndex/NextHops.
 	NHID uint32
-	// MPLSEncap pushes these labels (lightweight tunnel encapsulation).
+	// MPLSEncap pushes these labels (lightweight tunnel encapsulation);
+	// a shorthand for Tunnel: EncapMPLS{Labels: ...}.
 	MPLSEncap []uint32
+	// Tunnel is the route's lightweight-tunnel encapsulation ("encap
+	// ..."): seg6, seg6local, bpf, ip, ip6, mpls, ... (see [Encap]).
+	Tunnel Encap
 	// Pref is the IPv6 router preference (RTA_PREF), when PrefSet.
 	Pref    uint8
 	PrefSet bool
@@ -82,6 +86,8 @@ type RouteHopSpec struct {
 	// Flags are RTNH_F_* flags.
 	Flags     uint8
 	MPLSEncap []uint32
+	// Tunnel is the hop's lightweight-tunnel encapsulation.
+	Tunnel Encap
 }
 
 // MPLSRoute returns a RouteSpec for an MPLS route of incoming label.
@@ -149,11 +155,25 @@ func (s *RouteSpec) validate() error {
 		if err := checkLabels(nh.MPLSEncap); err != nil {
 			return fmt.Errorf("next hop %d: %w", i, err)
 		}
+		if err := checkTunnel(nh.MPLSEncap, nh.Tunnel); err != nil {
+			return fmt.Errorf("next hop %d: %w", i, err)
+		}
 	}
 	if err := checkLabels(s.MPLSEncap); err != nil {
 		return err
 	}
+	if err := checkTunnel(s.MPLSEncap, s.Tunnel); err != nil {
+		return err
+	}
 	return checkLabels(s.NewLabels)
+}
+
+// checkTunnel validates a Tunnel, which MPLSEncap may not accompany.
+func checkTunnel(mpls []uint32, t Encap) error {
+	if len(mpls) > 0 && t != nil {
+		return errors.New("both MPLSEncap and Tunnel set")
+	}
+	return checkEncap(t)
 }
 
 func checkLabels(l []uint32) error {
@@ -269,6 +289,9 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 	if len(s.MPLSEncap) > 0 {
 		encodeMPLSEncap(b, s.MPLSEncap)
 	}
+	if s.Tunnel != nil {
+		encodeEncap(b, unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP, s.Tunnel)
+	}
 	if !s.Metrics.isZero() {
 		s.Metrics.encode(b)
 	}
@@ -304,6 +327,9 @@ func encodeMultipath(b *wire.Builder, fam uint8, hops []RouteHopSpec) {
 		}
 		if len(nh.MPLSEncap) > 0 {
 			encodeMPLSEncap(b, nh.MPLSEncap)
+		}
+		if nh.Tunnel != nil {
+			encodeEncap(b, unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP, nh.Tunnel)
 		}
 		// rtnh_len covers the header and the hop's attributes.
 		native.PutUint16(b.Bytes()[start:], uint16(b.Len()-start))
