@@ -18,7 +18,7 @@ func TestEncapAgainstKernel(t *testing.T) {
 	h, ns, v0, _ := routeNS(t)
 	cases := []struct {
 		feature, dst, ipEncap string
-		e                    rtm.Encap
+		e                     rtm.Encap
 	}{
 		{"lwt_ip", "10.8.0.0/16", "ip", rtm.EncapIP{ID: 42, Dst: netip.MustParseAddr("198.51.100.7"), TTL: 64, TOS: 0x10, Flags: rtm.TunnelKey}},
 		{"lwt_ip6", "2001:db8:7::/48", "ip6", rtm.EncapIP6{ID: 7, Dst: netip.MustParseAddr("2001:db8:9::1"), HopLimit: 9, TC: 0x20, Flags: rtm.TunnelCsum}},
