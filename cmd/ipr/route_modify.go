@@ -23,6 +23,7 @@ func routeModify(e *env, a *args, op string) error {
 		haveTable, haveGW bool
 		hops              []nexthopArgs
 		scopeSet          bool
+		encap             *encapArg
 	)
 	setFamily := func(ad netip.Addr) {
 		if family == 0 {
@@ -212,7 +213,9 @@ func routeModify(e *env, a *args, op string) error {
 				s.Pref = uint8(n)
 			}
 			s.PrefSet = true
-		case w == "encap" || w == "as" || matches(w, "realms") || w == "ttl-propagate" ||
+		case w == "encap":
+			encap, err = parseEncap(a)
+		case w == "as" || matches(w, "realms") || w == "ttl-propagate" ||
 			w == "rtt" || w == "rttvar" || w == "rto_min" || matches(w, "vrf"):
 			return usagef("%q is not supported", w)
 		default:
@@ -275,14 +278,20 @@ func routeModify(e *env, a *args, op string) error {
 		}
 		s.OutIndex = l.Index()
 	}
+	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
+		return err
+	}
 	for _, hop := range hops {
-		nh := rtm.NextHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags}
+		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags}
 		if hop.dev != "" {
 			l, err := linkByName(ctx, h, hop.dev)
 			if err != nil {
 				return err
 			}
 			nh.OutIndex = l.Index()
+		}
+		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {
+			return err
 		}
 		s.NextHops = append(s.NextHops, nh)
 	}
@@ -340,6 +349,7 @@ type nexthopArgs struct {
 	dev    string
 	weight int
 	flags  uint8
+	encap  *encapArg
 }
 
 // parseNexthops parses "nexthop ..." groups up to the end of the line, as
@@ -384,7 +394,12 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 				nh.weight = int(v)
 			case w == "onlink":
 				nh.flags |= unix.RTNH_F_ONLINK
-			case w == "encap" || w == "as" || matches(w, "realms"):
+			case w == "encap":
+				var err error
+				if nh.encap, err = parseEncap(a); err != nil {
+					return nil, err
+				}
+			case w == "as" || matches(w, "realms"):
 				return nil, usagef("%q in a nexthop is not supported", w)
 			default:
 				a.i--
