@@ -57,6 +57,9 @@ type RouteSpec struct {
 	// Tunnel is the route's lightweight-tunnel encapsulation ("encap
 	// ..."): seg6, seg6local, bpf, ip, ip6, mpls, ... (see [Encap]).
 	Tunnel Encap
+	// Realms are the route's source and destination realms (RTA_FLOW,
+	// iproute2's "realms FROM/TO"): FROM<<16 | TO, 0 for none.
+	Realms uint32
 	// Pref is the IPv6 router preference (RTA_PREF), when PrefSet.
 	Pref    uint8
 	PrefSet bool
@@ -88,6 +91,8 @@ type RouteHopSpec struct {
 	MPLSEncap []uint32
 	// Tunnel is the hop's lightweight-tunnel encapsulation.
 	Tunnel Encap
+	// Realms are the hop's realms, as RouteSpec.Realms.
+	Realms uint32
 }
 
 // MPLSRoute returns a RouteSpec for an MPLS route of incoming label.
@@ -286,6 +291,7 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 	}
 	putU32(b, unix.RTA_OIF, s.OutIndex)
 	putU32(b, rtaNHID, s.NHID)
+	putU32(b, unix.RTA_FLOW, s.Realms)
 	if len(s.MPLSEncap) > 0 {
 		encodeMPLSEncap(b, s.MPLSEncap)
 	}
@@ -325,6 +331,7 @@ func encodeMultipath(b *wire.Builder, fam uint8, hops []RouteHopSpec) {
 		if nh.Gateway.IsValid() {
 			encodeGateway(b, fam, nh.Gateway)
 		}
+		putU32(b, unix.RTA_FLOW, nh.Realms)
 		if len(nh.MPLSEncap) > 0 {
 			encodeMPLSEncap(b, nh.MPLSEncap)
 		}
@@ -581,9 +588,17 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 		if q.Src.IsValid() {
 			rt[2] = uint8(q.Src.BitLen())
 		}
-		if q.FIBMatch {
-			native.PutUint32(rt[8:], unix.RTM_F_FIB_MATCH)
+		// As iproute2 asks for IPv4: the reply's table is the one the
+		// lookup used (RTM_F_LOOKUP_TABLE, Linux 4.8), not always main.
+		// IPv6 refuses the flag and reports the table anyway.
+		var flags uint32
+		if rt[0] == unix.AF_INET {
+			flags = unix.RTM_F_LOOKUP_TABLE
 		}
+		if q.FIBMatch {
+			flags |= unix.RTM_F_FIB_MATCH
+		}
+		native.PutUint32(rt[8:], flags)
 	}
 	b.Addr(unix.RTA_DST, q.Dst)
 	if q.Src.IsValid() {
