@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
@@ -189,25 +190,46 @@ func (c *collector) addPeer(p PeerView) error {
 	if err := p.attrs.Err(); err != nil {
 		return fmt.Errorf("%w: peer: %w", ErrMalformed, err)
 	}
-	pk, ok := p.key(PeerAPublicKey)
-	if !ok {
+	// One pass over the attributes, rather than a lookup per field.
+	var peer Peer
+	var hasKey bool
+	var list nla.Attr
+	for a := range p.attrs.All() {
+		switch a.Kind() {
+		case PeerAPublicKey:
+			peer.PublicKey, hasKey = keyOf(a)
+		case PeerAPresharedKey:
+			peer.PresharedKey, _ = keyOf(a)
+		case PeerAEndpoint:
+			peer.Endpoint = endpoint(a.Data)
+		case PeerAPersistentKeepaliveInterval:
+			v, _ := a.Uint16()
+			peer.PersistentKeepaliveInterval = time.Duration(v) * time.Second
+		case PeerALastHandshakeTime:
+			peer.LastHandshake = timespec(a.Data)
+		case PeerARxBytes:
+			peer.ReceiveBytes, _ = a.Uint64()
+		case PeerATxBytes:
+			peer.TransmitBytes, _ = a.Uint64()
+		case PeerAProtocolVersion:
+			peer.ProtocolVersion, _ = a.Uint32()
+		case PeerAAllowedIPs:
+			list = a
+		}
+	}
+	if !hasKey {
 		return malformed("peer %d without a %d-byte public key", len(c.d.Peers), KeyLen)
 	}
-	if n := len(c.d.Peers); n == 0 || c.d.Peers[n-1].PublicKey != pk {
-		c.d.Peers = append(c.d.Peers, Peer{
-			PublicKey:                   pk,
-			PresharedKey:                p.PresharedKey(),
-			Endpoint:                    p.Endpoint(),
-			PersistentKeepaliveInterval: p.PersistentKeepaliveInterval(),
-			LastHandshake:               p.LastHandshake(),
-			ReceiveBytes:                p.ReceiveBytes(),
-			TransmitBytes:               p.TransmitBytes(),
-			ProtocolVersion:             p.ProtocolVersion(),
-		})
+	if n := len(c.d.Peers); n == 0 || c.d.Peers[n-1].PublicKey != peer.PublicKey {
+		if n == cap(c.d.Peers) {
+			// Double: append grows a large slice by a quarter, copying a
+			// device of thousands of peers many times over.
+			c.d.Peers = slices.Grow(c.d.Peers, max(n, 16))
+		}
+		c.d.Peers = append(c.d.Peers, peer)
 		c.start = append(c.start, len(c.ips))
 	} // else the kernel continues the last peer's allowed IPs
-	list, ok := p.attrs.Get(PeerAAllowedIPs)
-	if !ok {
+	if list.Data == nil {
 		return nil
 	}
 	if err := list.Nested().Err(); err != nil {
@@ -217,6 +239,9 @@ func (c *collector) addPeer(p PeerView) error {
 		ip, err := allowedIP(a.Nested())
 		if err != nil {
 			return err
+		}
+		if len(c.ips) == cap(c.ips) {
+			c.ips = slices.Grow(c.ips, max(len(c.ips), 16))
 		}
 		c.ips = append(c.ips, ip)
 	}
@@ -359,7 +384,11 @@ func (p PeerView) Continued() bool {
 // it has none; an IPv6 scope id becomes a numeric zone.
 func (p PeerView) Endpoint() netip.AddrPort {
 	a, _ := p.attrs.Get(PeerAEndpoint)
-	b := a.Data
+	return endpoint(a.Data)
+}
+
+// endpoint decodes a struct sockaddr_in or sockaddr_in6.
+func endpoint(b []byte) netip.AddrPort {
 	switch {
 	case len(b) >= unix.SizeofSockaddrInet4 && binary.NativeEndian.Uint16(b) == unix.AF_INET:
 		return netip.AddrPortFrom(netip.AddrFrom4([4]byte(b[4:8])), binary.BigEndian.Uint16(b[2:]))
@@ -384,11 +413,17 @@ func (p PeerView) PersistentKeepaliveInterval() time.Duration {
 // when there was none.
 func (p PeerView) LastHandshake() time.Time {
 	a, _ := p.attrs.Get(PeerALastHandshakeTime)
-	if len(a.Data) != 16 {
+	return timespec(a.Data)
+}
+
+// timespec decodes a struct __kernel_timespec, all zeros as the zero
+// Time.
+func timespec(b []byte) time.Time {
+	if len(b) != 16 {
 		return time.Time{}
 	}
-	sec := int64(binary.NativeEndian.Uint64(a.Data))
-	nsec := int64(binary.NativeEndian.Uint64(a.Data[8:]))
+	sec := int64(binary.NativeEndian.Uint64(b))
+	nsec := int64(binary.NativeEndian.Uint64(b[8:]))
 	if sec == 0 && nsec == 0 {
 		return time.Time{}
 	}
@@ -423,6 +458,10 @@ func (p PeerView) AllowedIPs() iter.Seq[netip.Prefix] {
 
 func key(c nla.Chain, t uint16) (Key, bool) {
 	a, _ := c.Get(t)
+	return keyOf(a)
+}
+
+func keyOf(a nla.Attr) (Key, bool) {
 	if len(a.Data) != KeyLen {
 		return Key{}, false
 	}
