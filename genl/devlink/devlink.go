@@ -418,29 +418,18 @@ func decodeValue(typ uint8, c nla.Chain) ParamValue {
 	return v
 }
 
-func text(c nla.Chain, t uint16) string {
+// attr reads attribute t of c with read, the zero value when it is
+// absent or malformed.
+func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
 	a, _ := c.Get(t)
-	s, _ := a.Text()
-	return s
-}
-
-func u8(c nla.Chain, t uint16) uint8 {
-	a, _ := c.Get(t)
-	v, _ := a.Uint8()
+	v, _ := read(a)
 	return v
 }
 
-func u16(c nla.Chain, t uint16) uint16 {
-	a, _ := c.Get(t)
-	v, _ := a.Uint16()
-	return v
-}
-
-func u32(c nla.Chain, t uint16) uint32 {
-	a, _ := c.Get(t)
-	v, _ := a.Uint32()
-	return v
-}
+func text(c nla.Chain, t uint16) string { return attr(c, t, nla.Attr.Text) }
+func u8(c nla.Chain, t uint16) uint8    { return attr(c, t, nla.Attr.Uint8) }
+func u16(c nla.Chain, t uint16) uint16  { return attr(c, t, nla.Attr.Uint16) }
+func u32(c nla.Chain, t uint16) uint32  { return attr(c, t, nla.Attr.Uint32) }
 
 // family resolves the devlink family.
 func family(ctx context.Context, h *genl.Handle) (*genl.Family, error) {

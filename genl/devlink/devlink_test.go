@@ -26,22 +26,7 @@ import (
 const familyID = 0x21
 
 // fakeController resolves "devlink" alone.
-func fakeController(req wire.Message) ([][]byte, error) {
-	m, err := genl.Decode(req, 0)
-	if err != nil {
-		return nil, unix.EINVAL
-	}
-	a, _ := m.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME)
-	if name, _ := a.Text(); name != "devlink" {
-		return nil, unix.ENOENT
-	}
-	var e nla.Encoder
-	e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
-	e.String(unix.CTRL_ATTR_FAMILY_NAME, "devlink")
-	e.Uint16(unix.CTRL_ATTR_FAMILY_ID, familyID)
-	e.Uint32(unix.CTRL_ATTR_VERSION, devlink.FamilyVersion)
-	return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
-}
+var fakeController = nltest.GenlController(map[string]uint16{"devlink": familyID})
 
 // fakeKernel is a devlink with one instance, pci/0000:01:00.0, two ports
 // and one u32 parameter, max_macs, that PARAM_SET changes.

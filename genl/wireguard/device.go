@@ -316,11 +316,7 @@ func (d DeviceView) Attrs() nla.Chain { return d.attrs }
 func (d DeviceView) Index() uint32 { return u32(d.attrs, DeviceAIfindex) }
 
 // Name returns the interface name.
-func (d DeviceView) Name() string {
-	a, _ := d.attrs.Get(DeviceAIfname)
-	s, _ := a.Text()
-	return s
-}
+func (d DeviceView) Name() string { return attr(d.attrs, DeviceAIfname, nla.Attr.Text) }
 
 // PrivateKey returns the device's private key, zero when it has none.
 func (d DeviceView) PrivateKey() Key { k, _ := key(d.attrs, DeviceAPrivateKey); return k }
@@ -329,11 +325,7 @@ func (d DeviceView) PrivateKey() Key { k, _ := key(d.attrs, DeviceAPrivateKey); 
 func (d DeviceView) PublicKey() Key { k, _ := key(d.attrs, DeviceAPublicKey); return k }
 
 // ListenPort returns the UDP port the device listens on.
-func (d DeviceView) ListenPort() uint16 {
-	a, _ := d.attrs.Get(DeviceAListenPort)
-	v, _ := a.Uint16()
-	return v
-}
+func (d DeviceView) ListenPort() uint16 { return attr(d.attrs, DeviceAListenPort, nla.Attr.Uint16) }
 
 // FirewallMark returns the mark of the device's outgoing packets.
 func (d DeviceView) FirewallMark() uint32 { return u32(d.attrs, DeviceAFwmark) }
@@ -404,9 +396,7 @@ func endpoint(b []byte) netip.AddrPort {
 
 // PersistentKeepaliveInterval returns the keepalive interval, 0 when off.
 func (p PeerView) PersistentKeepaliveInterval() time.Duration {
-	a, _ := p.attrs.Get(PeerAPersistentKeepaliveInterval)
-	v, _ := a.Uint16()
-	return time.Duration(v) * time.Second
+	return time.Duration(attr(p.attrs, PeerAPersistentKeepaliveInterval, nla.Attr.Uint16)) * time.Second
 }
 
 // LastHandshake returns the time of the last handshake, the zero Time
@@ -468,17 +458,16 @@ func keyOf(a nla.Attr) (Key, bool) {
 	return Key(a.Data), true
 }
 
-func u32(c nla.Chain, t uint16) uint32 {
+// attr reads attribute t of c with read, the zero value when it is
+// absent or malformed.
+func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
 	a, _ := c.Get(t)
-	v, _ := a.Uint32()
+	v, _ := read(a)
 	return v
 }
 
-func u64(c nla.Chain, t uint16) uint64 {
-	a, _ := c.Get(t)
-	v, _ := a.Uint64()
-	return v
-}
+func u32(c nla.Chain, t uint16) uint32 { return attr(c, t, nla.Attr.Uint32) }
+func u64(c nla.Chain, t uint16) uint64 { return attr(c, t, nla.Attr.Uint64) }
 
 // zoneName returns the numeric zone of a scope id; the small ones, the
 // common case, without allocating.

@@ -99,27 +99,8 @@ func (k *Kernel) Device(name string) *Device {
 // Install makes fake answer nlctrl's lookups of "wireguard" and the
 // family's requests.
 func (k *Kernel) Install(fake *nltest.Fake) {
-	fake.Handle(unix.GENL_ID_CTRL, controller)
+	fake.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{"wireguard": FamilyID}))
 	fake.Handle(FamilyID, k.handle)
-}
-
-func controller(req wire.Message) ([][]byte, error) {
-	m, err := genl.Decode(req, 0)
-	if err != nil {
-		return nil, unix.EINVAL
-	}
-	a, _ := m.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME)
-	if name, _ := a.Text(); name != "wireguard" {
-		return nil, unix.ENOENT
-	}
-	var e nla.Encoder
-	e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
-	e.String(unix.CTRL_ATTR_FAMILY_NAME, "wireguard")
-	e.Uint16(unix.CTRL_ATTR_FAMILY_ID, FamilyID)
-	e.Uint32(unix.CTRL_ATTR_VERSION, 1)
-	e.Uint32(unix.CTRL_ATTR_HDRSIZE, 0)
-	e.Uint32(unix.CTRL_ATTR_MAXATTR, aPeers)
-	return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
 }
 
 func (k *Kernel) handle(req wire.Message) ([][]byte, error) {
