@@ -388,6 +388,13 @@ func (p Param) Values() iter.Seq[CmodeValue] {
 func decodeValue(typ uint8, c nla.Chain) ParamValue {
 	a, ok := c.Get(DevlinkAttrParamValueData)
 	v := ParamValue{Type: typ}
+	if typ == ParamTypeBool {
+		v.Bool = ok
+		return v
+	}
+	if !ok {
+		return ParamValue{}
+	}
 	var err error
 	switch typ {
 	case ParamTypeU8:
@@ -406,23 +413,23 @@ func decodeValue(typ uint8, c nla.Chain) ParamValue {
 		v.Uint, err = a.Uint64()
 	case ParamTypeString:
 		v.String, err = a.Text()
-	case ParamTypeBool:
-		v.Bool = ok
-		return v
 	default:
 		return ParamValue{}
 	}
-	if err != nil || !ok {
+	if err != nil {
 		return ParamValue{}
 	}
 	return v
 }
 
 // attr reads attribute t of c with read, the zero value when it is
-// absent or malformed.
+// absent or malformed. An absent one is not read: the reader's error
+// would allocate.
 func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
-	a, _ := c.Get(t)
-	v, _ := read(a)
+	var v T
+	if a, ok := c.Get(t); ok {
+		v, _ = read(a)
+	}
 	return v
 }
 
@@ -431,8 +438,14 @@ func u8(c nla.Chain, t uint16) uint8    { return attr(c, t, nla.Attr.Uint8) }
 func u16(c nla.Chain, t uint16) uint16  { return attr(c, t, nla.Attr.Uint16) }
 func u32(c nla.Chain, t uint16) uint32  { return attr(c, t, nla.Attr.Uint32) }
 
-// family resolves the devlink family.
+// ErrNilHandle is the error of an operation given a nil *genl.Handle.
+var ErrNilHandle = errors.New("devlink: nil *genl.Handle")
+
+// family resolves the devlink family through h.
 func family(ctx context.Context, h *genl.Handle) (*genl.Family, error) {
+	if h == nil {
+		return nil, ErrNilHandle
+	}
 	return h.Family(ctx, DevlinkFamilyName)
 }
 

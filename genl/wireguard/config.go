@@ -474,7 +474,7 @@ func Configure(ctx context.Context, h *genl.Handle, cfg *DeviceConfig) error {
 	if err != nil {
 		return err
 	}
-	f, err := h.Family(ctx, FamilyName)
+	f, err := family(ctx, h)
 	if err != nil {
 		return err
 	}

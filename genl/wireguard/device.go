@@ -80,7 +80,7 @@ func Messages(ctx context.Context, h *genl.Handle, l Link) iter.Seq2[DeviceView,
 			yield(DeviceView{}, err)
 			return
 		}
-		f, err := h.Family(ctx, FamilyName)
+		f, err := family(ctx, h)
 		if err != nil {
 			yield(DeviceView{}, err)
 			return
@@ -91,6 +91,17 @@ func Messages(ctx context.Context, h *genl.Handle, l Link) iter.Seq2[DeviceView,
 			}
 		}
 	}
+}
+
+// ErrNilHandle is the error of an operation given a nil *genl.Handle.
+var ErrNilHandle = errors.New("wireguard: nil *genl.Handle")
+
+// family resolves the wireguard family through h.
+func family(ctx context.Context, h *genl.Handle) (*genl.Family, error) {
+	if h == nil {
+		return nil, ErrNilHandle
+	}
+	return h.Family(ctx, FamilyName)
 }
 
 // dumpAttempts bounds how often Get dumps again a device that changed
@@ -106,7 +117,7 @@ func Get(ctx context.Context, h *genl.Handle, l Link) (*Device, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := h.Family(ctx, FamilyName)
+	f, err := family(ctx, h)
 	if err != nil {
 		return nil, err
 	}
@@ -459,10 +470,13 @@ func keyOf(a nla.Attr) (Key, bool) {
 }
 
 // attr reads attribute t of c with read, the zero value when it is
-// absent or malformed.
+// absent or malformed. An absent one is not read: the reader's error
+// would allocate.
 func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
-	a, _ := c.Get(t)
-	v, _ := read(a)
+	var v T
+	if a, ok := c.Get(t); ok {
+		v, _ = read(a)
+	}
 	return v
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -389,6 +390,7 @@ func TestFakeCollectAllocs(t *testing.T) {
 			}
 			msgs = append(msgs, m.Clone())
 		}
+		h.Close() // its goroutines would count
 		seq := func(yield func(genl.Message, error) bool) {
 			for _, m := range msgs {
 				if !yield(m, nil) {
@@ -408,4 +410,120 @@ func TestFakeCollectAllocs(t *testing.T) {
 	if perPeer > 0.01 {
 		t.Errorf("%.4f allocations per peer; want the shared arrays' amortized growth only", perPeer)
 	}
+}
+
+// TestFakeHostile: an interrupted dump is retried, and reported when it
+// keeps being interrupted; a cancelled context and a nil handle are
+// errors; concurrent Gets and Configures are safe.
+func TestFakeHostile(t *testing.T) {
+	ctx := context.Background()
+	h, k, _ := fakeHandle(t, 1024)
+	link := wireguard.Link{Name: "wg0"}
+	cfg, want := bigConfig(60)
+	if err := wireguard.Configure(ctx, h, cfg); err != nil {
+		t.Fatal(err)
+	}
+	k.Interrupt = 2
+	d, err := wireguard.Get(ctx, h, link)
+	if err != nil || len(d.Peers) != len(want) {
+		t.Fatalf("Get after 2 interrupted dumps: %v", err)
+	}
+	k.Interrupt = 100
+	if _, err := wireguard.Get(ctx, h, link); !errors.Is(err, wire.ErrDumpInterrupted) {
+		t.Errorf("Get, always interrupted: %v; want ErrDumpInterrupted", err)
+	}
+	k.Interrupt = 0
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := wireguard.Get(cancelled, h, link); err == nil {
+		t.Error("Get with a cancelled context succeeded")
+	}
+	if err := wireguard.Configure(cancelled, h, cfg); err == nil {
+		t.Error("Configure with a cancelled context succeeded")
+	}
+	if _, err := wireguard.Get(ctx, nil, link); err == nil {
+		t.Error("Get on a nil handle succeeded")
+	}
+	if err := wireguard.Configure(ctx, nil, cfg); err == nil {
+		t.Error("Configure on a nil handle succeeded")
+	}
+	for _, err := range wireguard.Messages(ctx, nil, link) {
+		if err == nil {
+			t.Error("Messages on a nil handle succeeded")
+		}
+	}
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 4; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			d, err := wireguard.Get(ctx, h, link)
+			if err == nil && len(d.Peers) != len(want) {
+				err = fmt.Errorf("%d peers", len(d.Peers))
+			}
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			errs <- wireguard.Configure(ctx, h, &wireguard.DeviceConfig{Link: link, Peers: []wireguard.PeerConfig{{PublicKey: testKey(1), UpdateOnly: true}}})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestViewsAllocs checks that reading every peer and allowed IP of a
+// dump through the views allocates nothing.
+func TestViewsAllocs(t *testing.T) {
+	ctx := context.Background()
+	h, _, _ := fakeHandle(t, 4096)
+	cfg, _ := bigConfig(100)
+	if err := wireguard.Configure(ctx, h, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []genl.Message
+	f, _ := h.Family(ctx, wireguard.FamilyName)
+	req, _ := wireguard.GetRequest(wireguard.Link{Name: "wg0"})
+	for m, err := range h.Dump(ctx, f, req) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, m.Clone())
+	}
+	// The handle's goroutines (nlctrl's watch) would count: AllocsPerRun
+	// reads the process's allocations.
+	h.Close()
+	var sum uint64
+	allocs := testing.AllocsPerRun(10, func() { sum += readViews(msgs) })
+	if allocs != 0 {
+		t.Errorf("views: %.1f allocations per dump of %d messages; want 0", allocs, len(msgs))
+	}
+}
+
+// readViews reads every field of every message, peer and allowed IP
+// through the views.
+func readViews(msgs []genl.Message) uint64 {
+	var sum uint64
+	for _, m := range msgs {
+		v := wireguard.ViewDevice(m)
+		pub := v.PublicKey()
+		sum += uint64(v.ListenPort()) + uint64(v.Index()) + uint64(v.FirewallMark()) + uint64(pub[0])
+		for p := range v.Peers() {
+			k, psk := p.PublicKey(), p.PresharedKey()
+			sum += uint64(k[0]) + uint64(psk[0]) + uint64(p.PersistentKeepaliveInterval()) + uint64(p.Endpoint().Port()) +
+				p.ReceiveBytes() + p.TransmitBytes() + uint64(p.ProtocolVersion()) + uint64(p.LastHandshake().Unix())
+			for ip := range p.AllowedIPs() {
+				sum += uint64(ip.Bits())
+			}
+		}
+	}
+	return sum
 }

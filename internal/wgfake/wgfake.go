@@ -50,6 +50,9 @@ type Kernel struct {
 	devices []*Device
 	// Sets counts the WG_CMD_SET_DEVICE requests applied.
 	Sets int
+	// Interrupt is how many dumps to come are marked NLM_F_DUMP_INTR, as
+	// the kernel marks one during which the device changed.
+	Interrupt int
 }
 
 // Device is a fake WireGuard device.
@@ -116,9 +119,20 @@ func (k *Kernel) handle(req wire.Message) ([][]byte, error) {
 			return nil, unix.EOPNOTSUPP
 		}
 		payloads, err := k.Dump(m.Attrs)
+		k.mu.Lock()
+		intr := k.Interrupt > 0
+		if intr {
+			k.Interrupt--
+		}
+		k.mu.Unlock()
 		out := make([][]byte, len(payloads))
 		for i, p := range payloads {
 			out[i] = nltest.Message(FamilyID, p)
+			if intr {
+				h := wire.DecodeHeader(out[i])
+				h.Flags |= unix.NLM_F_DUMP_INTR
+				wire.PutHeader(out[i], h)
+			}
 		}
 		return out, err
 	}
