@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 
 	"github.com/ipr-go/ipr/genl"
@@ -65,6 +66,11 @@ type Device struct {
 	ListenPort  uint16
 	Fwmark      uint32
 	Peers       []*Peer
+
+	// owner is the allowed-IPs table: which peer each prefix routes to.
+	owner map[netip.Prefix]*Peer
+	// byKey is the peers' hash table, by public key.
+	byKey map[[32]byte]*Peer
 }
 
 // Peer is a peer of a fake device.
@@ -189,7 +195,7 @@ func (k *Kernel) Set(attrs nla.Chain) error {
 		}
 	}
 	if flags&1 != 0 {
-		d.Peers = nil
+		d.Peers, d.owner, d.byKey = nil, nil, nil
 	}
 	if a, ok := attrs.Get(aPrivateKey); ok {
 		if len(a.Data) != 32 {
@@ -232,21 +238,23 @@ func (d *Device) setPrivate(priv [32]byte) {
 }
 
 func (d *Device) find(pub [32]byte) *Peer {
-	for _, p := range d.Peers {
-		if p.Public == pub {
-			return p
+	if d.byKey == nil || len(d.byKey) != len(d.Peers) { // Peers were set from outside
+		d.byKey = make(map[[32]byte]*Peer, len(d.Peers))
+		for _, p := range d.Peers {
+			d.byKey[p.Public] = p
 		}
 	}
-	return nil
+	return d.byKey[pub]
 }
 
 func (d *Device) removePeer(pub [32]byte) {
-	for i, p := range d.Peers {
-		if p.Public == pub {
-			d.Peers = append(d.Peers[:i], d.Peers[i+1:]...)
-			return
-		}
+	p := d.find(pub)
+	if p == nil {
+		return
 	}
+	d.removeIPsOf(p)
+	d.Peers = slices.DeleteFunc(d.Peers, func(q *Peer) bool { return q == p })
+	delete(d.byKey, pub)
 }
 
 // setPeer is the kernel's set_peer.
@@ -285,6 +293,7 @@ func (d *Device) setPeer(c nla.Chain) error {
 		}
 		p = &Peer{Public: pub}
 		d.Peers = append(d.Peers, p)
+		d.byKey[pub] = p
 	}
 	if flags&fRemove != 0 {
 		d.removePeer(pub)
@@ -327,23 +336,29 @@ func (d *Device) setPeer(c nla.Chain) error {
 	return nil
 }
 
-func (d *Device) removeIPsOf(p *Peer) { p.AllowedIPs = nil }
+func (d *Device) removeIPsOf(p *Peer) {
+	for _, ip := range p.AllowedIPs {
+		delete(d.owner, ip)
+	}
+	p.AllowedIPs = nil
+}
 
 // insert is the allowed-IPs trie's insertion: a prefix belongs to one
 // peer of the device, the last one given it, and is stored masked.
 func (d *Device) insert(p *Peer, pfx netip.Prefix) {
 	pfx = pfx.Masked()
-	for _, q := range d.Peers {
-		for i, have := range q.AllowedIPs {
-			if have == pfx {
-				if q == p {
-					return
-				}
-				q.AllowedIPs = append(q.AllowedIPs[:i], q.AllowedIPs[i+1:]...)
-				break
-			}
-		}
+	if d.owner == nil {
+		d.owner = map[netip.Prefix]*Peer{}
 	}
+	switch q := d.owner[pfx]; q {
+	case p:
+		return
+	case nil:
+	default:
+		i := slices.Index(q.AllowedIPs, pfx)
+		q.AllowedIPs = slices.Delete(q.AllowedIPs, i, i+1)
+	}
+	d.owner[pfx] = p
 	p.AllowedIPs = append(p.AllowedIPs, pfx)
 }
 
