@@ -148,6 +148,7 @@ type ConfigError struct {
 	Err error
 }
 
+// Error says which peer is at fault and why.
 func (e *ConfigError) Error() string {
 	if e.Peer < 0 {
 		return "wireguard: " + e.Err.Error()
