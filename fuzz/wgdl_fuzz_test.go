@@ -36,9 +36,9 @@ func wgSeedConfig() *wireguard.DeviceConfig {
 		if i%2 == 1 {
 			p.Endpoint = netip.MustParseAddrPort("[fe80::1%2]:51820")
 		}
-		n := 3
+		n := 2
 		if i == 2 {
-			n = 400
+			n = 12 // split over dump messages
 		}
 		for j := 0; j < n; j++ {
 			p.AllowedIPs = append(p.AllowedIPs, netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), byte(j >> 8), byte(j)}), 32),
@@ -51,14 +51,15 @@ func wgSeedConfig() *wireguard.DeviceConfig {
 
 // wgSeeds returns the payloads of a fake-kernel dump of the seed
 // configuration, cut small so that a peer is continued, and the
-// requests that configured it.
+// request that configured it. They are kept small: the fuzzer slows
+// down on inputs of kilobytes.
 func wgSeeds(t testing.TB) [][]byte {
 	cfg := wgSeedConfig()
 	reqs, err := wireguard.ConfigureRequests(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := &wgfake.Kernel{DumpBudget: 2048}
+	k := &wgfake.Kernel{DumpBudget: 512}
 	k.AddDevice("wg0", 3)
 	var seeds [][]byte
 	for _, r := range reqs {
