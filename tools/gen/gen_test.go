@@ -146,6 +146,9 @@ func TestYNLAgainstHeaders(t *testing.T) {
 		min       int // constants that must be found in the headers
 	}{
 		{"specs/tcp_metrics.yaml", "testdata/ynl", []string{"tcp_metrics.h"}, 15},
+		// DEVLINK_ATTR_*, DEVLINK_CMD_*: the spec skips values (TODOs in
+		// the attribute list) and numbers replies apart.
+		{"specs/devlink.yaml", "testdata/ynl", []string{"devlink.h"}, 280},
 		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
 		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
 	} {
@@ -342,5 +345,25 @@ func TestRTNLStopsOnStaleKernelType(t *testing.T) {
 	_, _, err := genRTNL(dir)
 	if err == nil || !strings.Contains(err.Error(), "kernelTypes names constants the headers lack: IFA_PROTO") {
 		t.Fatalf("err = %v, want one naming IFA_PROTO", err)
+	}
+}
+
+// TestDedupSubset: a subset-of set that lists an attribute twice (as
+// devlink.yaml's dl-dpipe-table does) keeps it once; a full set is left
+// alone, for emitSchema to refuse.
+func TestDedupSubset(t *testing.T) {
+	s := &ynlAttrSet{SubsetOf: "devlink", Attributes: []ynlAttr{{Name: "a"}, {Name: "b"}, {Name: "a"}, {Name: "c"}, {Name: "b"}}}
+	dedupSubset(s)
+	var names []string
+	for _, a := range s.Attributes {
+		names = append(names, a.Name)
+	}
+	if strings.Join(names, ",") != "a,b,c" {
+		t.Errorf("subset = %v, want a,b,c", names)
+	}
+	full := &ynlAttrSet{Attributes: []ynlAttr{{Name: "a"}, {Name: "a"}}}
+	dedupSubset(full)
+	if len(full.Attributes) != 2 {
+		t.Errorf("full set changed: %v", full.Attributes)
 	}
 }

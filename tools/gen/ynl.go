@@ -295,6 +295,7 @@ func (g *ynlGen) number() error {
 	}
 	for i := range g.spec.AttributeSets {
 		s := &g.spec.AttributeSets[i]
+		dedupSubset(s)
 		g.sets[s.Name] = s
 	}
 	for _, s := range g.spec.AttributeSets {

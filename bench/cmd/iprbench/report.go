@@ -381,6 +381,11 @@ const binsizeHeading = "## Binary size and init"
 // reason.
 const cliHeading = "## Command line against ip"
 
+// wireguardHeading starts the section of RESULTS.md written from the
+// WireGuard codec benchmarks (bench/wireguard_test.go), which need no
+// namespace and are not run here.
+const wireguardHeading = "## WireGuard against wgctrl"
+
 // keepSection appends to report the section of old that starts with the
 // line heading and runs to the next "## " heading, if old has one.
 func keepSection(report, old, heading string) string {

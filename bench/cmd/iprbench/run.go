@@ -256,6 +256,7 @@ func run(args []string) error {
 	if old, err := os.ReadFile(*out); err == nil {
 		report = keepSection(report, string(old), binsizeHeading)
 		report = keepSection(report, string(old), cliHeading)
+		report = keepSection(report, string(old), wireguardHeading)
 	}
 	return os.WriteFile(*out, []byte(report), 0o644)
 }

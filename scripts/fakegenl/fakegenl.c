@@ -1,0 +1,230 @@
+// fakegenl.c: an LD_PRELOAD shim that stands in for the kernel's generic
+// netlink under iproute2's devlink, on a kernel without the devlink
+// family (CONFIG_NET_DEVLINK off), so that devlink sends the requests
+// whose bytes scripts/devlink_golden.sh records.
+//
+// Only the NETLINK_GENERIC socket is faked (the real one is opened and
+// bound, so that getsockname works): nlctrl's CTRL_CMD_GETFAMILY of
+// "devlink" gets a family with id FAKEGENL_ID; a devlink dump gets an
+// empty reply; DEVLINK_CMD_PARAM_GET gets one u32 parameter (so that
+// "devlink dev param set" goes on to send its PARAM_SET), any other
+// request an acknowledgement. Every request to the devlink family is
+// written, in hex, one a line, to the file named by $FAKEGENL_LOG.
+//
+// Build: gcc -shared -fPIC -o fakegenl.so fakegenl.c
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#define FAKEGENL_ID 0x21
+#define DEVLINK_CMD_PARAM_GET 38
+#define DEVLINK_CMD_PARAM_NEW 40
+#define DEVLINK_ATTR_BUS_NAME 1
+#define DEVLINK_ATTR_DEV_NAME 2
+#define DEVLINK_ATTR_PARAM 80
+#define DEVLINK_ATTR_PARAM_NAME 81
+#define DEVLINK_ATTR_PARAM_TYPE 83
+#define DEVLINK_ATTR_PARAM_VALUES_LIST 84
+#define DEVLINK_ATTR_PARAM_VALUE 85
+#define DEVLINK_ATTR_PARAM_VALUE_DATA 86
+#define DEVLINK_ATTR_PARAM_VALUE_CMODE 87
+
+static int genl_fd = -1;
+static unsigned char queue[65536];
+static size_t queued;
+
+static void put(const void *p, size_t n)
+{
+	if (queued + n <= sizeof(queue)) {
+		memcpy(queue + queued, p, n);
+		queued += n;
+	}
+}
+
+// attr appends an attribute to buf at *off and returns its offset.
+static size_t attr(unsigned char *buf, size_t *off, uint16_t type, const void *data, size_t len)
+{
+	size_t at = *off;
+	struct nlattr a = { .nla_len = NLA_HDRLEN + len, .nla_type = type };
+	memcpy(buf + at, &a, sizeof(a));
+	if (len)
+		memcpy(buf + at + NLA_HDRLEN, data, len);
+	memset(buf + at + NLA_HDRLEN + len, 0, NLA_ALIGN(len) - len);
+	*off = at + NLA_HDRLEN + NLA_ALIGN(len);
+	return at;
+}
+
+static void end_nest(unsigned char *buf, size_t at, size_t off)
+{
+	struct nlattr *a = (struct nlattr *)(buf + at);
+	a->nla_len = off - at;
+}
+
+static void reply(const struct nlmsghdr *req, uint16_t type, uint16_t flags, const unsigned char *payload, size_t len)
+{
+	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN + len, .nlmsg_type = type, .nlmsg_flags = flags,
+			      .nlmsg_seq = req->nlmsg_seq, .nlmsg_pid = 0 };
+	put(&h, sizeof(h));
+	put(payload, NLMSG_ALIGN(len));
+}
+
+static void ack(const struct nlmsghdr *req, int error)
+{
+	unsigned char p[4 + sizeof(*req)];
+	int32_t e = -error;
+	memcpy(p, &e, 4);
+	memcpy(p + 4, req, sizeof(*req));
+	reply(req, NLMSG_ERROR, error ? 0 : NLM_F_CAPPED, p, sizeof(p));
+}
+
+static void answer(const struct nlmsghdr *req)
+{
+	unsigned char p[1024] = { 0 };
+	size_t off = GENL_HDRLEN;
+	const struct genlmsghdr *g = NLMSG_DATA(req);
+	if (req->nlmsg_type == GENL_ID_CTRL) {
+		const char *want = (const char *)NLMSG_DATA(req) + GENL_HDRLEN + NLA_HDRLEN;
+		if (g->cmd != CTRL_CMD_GETFAMILY || strcmp(want, "devlink")) {
+			ack(req, ENOENT);
+			return;
+		}
+		uint16_t id = FAKEGENL_ID;
+		uint32_t version = 1, hdrsize = 0, maxattr = 200;
+		p[0] = CTRL_CMD_NEWFAMILY;
+		p[1] = 2;
+		attr(p, &off, CTRL_ATTR_FAMILY_NAME, "devlink", 8);
+		attr(p, &off, CTRL_ATTR_FAMILY_ID, &id, 2);
+		attr(p, &off, CTRL_ATTR_VERSION, &version, 4);
+		attr(p, &off, CTRL_ATTR_HDRSIZE, &hdrsize, 4);
+		attr(p, &off, CTRL_ATTR_MAXATTR, &maxattr, 4);
+		reply(req, GENL_ID_CTRL, 0, p, off);
+		if (req->nlmsg_flags & NLM_F_ACK)
+			ack(req, 0);
+		return;
+	}
+	if (req->nlmsg_type != FAKEGENL_ID) {
+		ack(req, EOPNOTSUPP);
+		return;
+	}
+	const char *path = getenv("FAKEGENL_LOG");
+	FILE *log = path ? fopen(path, "a") : NULL;
+	if (log) {
+		for (size_t i = 0; i < req->nlmsg_len; i++)
+			fprintf(log, "%02x", ((const unsigned char *)req)[i]);
+		fputc('\n', log);
+		fclose(log);
+	}
+	if (req->nlmsg_flags & NLM_F_DUMP) {
+		int32_t zero = 0;
+		reply(req, NLMSG_DONE, NLM_F_MULTI, (unsigned char *)&zero, 4);
+		return;
+	}
+	if (g->cmd == DEVLINK_CMD_PARAM_GET) {
+		uint8_t type = 3 /* MNL_TYPE_U32 */, cmode = 1 /* driverinit */;
+		uint32_t value = 1;
+		p[0] = DEVLINK_CMD_PARAM_NEW;
+		p[1] = 1;
+		attr(p, &off, DEVLINK_ATTR_BUS_NAME, "pci", 4);
+		attr(p, &off, DEVLINK_ATTR_DEV_NAME, "0000:01:00.0", 13);
+		size_t param = attr(p, &off, DEVLINK_ATTR_PARAM | NLA_F_NESTED, NULL, 0);
+		attr(p, &off, DEVLINK_ATTR_PARAM_NAME, "max_macs", 9);
+		attr(p, &off, DEVLINK_ATTR_PARAM_TYPE, &type, 1);
+		size_t list = attr(p, &off, DEVLINK_ATTR_PARAM_VALUES_LIST | NLA_F_NESTED, NULL, 0);
+		size_t val = attr(p, &off, DEVLINK_ATTR_PARAM_VALUE | NLA_F_NESTED, NULL, 0);
+		attr(p, &off, DEVLINK_ATTR_PARAM_VALUE_CMODE, &cmode, 1);
+		attr(p, &off, DEVLINK_ATTR_PARAM_VALUE_DATA, &value, 4);
+		end_nest(p, val, off);
+		end_nest(p, list, off);
+		end_nest(p, param, off);
+		reply(req, FAKEGENL_ID, 0, p, off);
+	}
+	if (req->nlmsg_flags & NLM_F_ACK)
+		ack(req, 0);
+}
+
+static void requests(const unsigned char *buf, size_t len)
+{
+	while (len >= NLMSG_HDRLEN) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len)
+			break;
+		answer(h);
+		size_t n = NLMSG_ALIGN(h->nlmsg_len);
+		if (n > len)
+			break;
+		buf += n;
+		len -= n;
+	}
+}
+
+int socket(int domain, int type, int protocol)
+{
+	static int (*real)(int, int, int);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "socket");
+	int fd = real(domain, type, protocol);
+	if (fd >= 0 && domain == AF_NETLINK && protocol == NETLINK_GENERIC)
+		genl_fd = fd;
+	return fd;
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	static ssize_t (*real)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "sendto");
+	if (fd != genl_fd)
+		return real(fd, buf, len, flags, to, tolen);
+	requests(buf, len);
+	return len;
+}
+
+ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
+{
+	static ssize_t (*real)(int, const struct msghdr *, int);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "sendmsg");
+	if (fd != genl_fd)
+		return real(fd, msg, flags);
+	size_t total = 0;
+	unsigned char buf[65536];
+	for (size_t i = 0; i < msg->msg_iovlen && total + msg->msg_iov[i].iov_len <= sizeof(buf); i++) {
+		memcpy(buf + total, msg->msg_iov[i].iov_base, msg->msg_iov[i].iov_len);
+		total += msg->msg_iov[i].iov_len;
+	}
+	requests(buf, total);
+	return total;
+}
+
+ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
+{
+	static ssize_t (*real)(int, struct msghdr *, int);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "recvmsg");
+	if (fd != genl_fd)
+		return real(fd, msg, flags);
+	if (!queued) {
+		errno = EAGAIN;
+		return -1;
+	}
+	// One datagram: everything queued, as the kernel batches replies.
+	size_t n = queued < msg->msg_iov[0].iov_len ? queued : msg->msg_iov[0].iov_len;
+	memcpy(msg->msg_iov[0].iov_base, queue, n);
+	if (msg->msg_name && msg->msg_namelen >= sizeof(struct sockaddr_nl)) {
+		struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+		memcpy(msg->msg_name, &sa, sizeof(sa));
+		msg->msg_namelen = sizeof(sa);
+	}
+	memmove(queue, queue + n, queued - n);
+	queued -= n;
+	msg->msg_flags = 0;
+	return n;
+}
