@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,7 +98,7 @@ func compareK(t *testing.T, ns *nstest.NS, s *ethtool.FeatureSet) {
 func TestFeaturesMatchEthtool(t *testing.T) {
 	h, ns := vethNS(t)
 	ctx := context.Background()
-	s, err := ethtool.Features(ctx, h, ethtool.Device{Name: "va"})
+	s, err := ethtool.GetFeatures(ctx, h, ethtool.Device{Name: "va"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestFeaturesMatchEthtool(t *testing.T) {
 	compareK(t, ns, s)
 
 	// By index too.
-	s2, err := ethtool.Features(ctx, h, ethtool.Device{Index: s.Index})
+	s2, err := ethtool.GetFeatures(ctx, h, ethtool.Device{Index: s.Index})
 	if err != nil || s2.Name != "va" {
 		t.Fatalf("by index %d: %v, %v", s.Index, s2, err)
 	}
@@ -122,7 +123,7 @@ func TestFeaturesMatchEthtool(t *testing.T) {
 	if got := ethtoolK(t, ns, "va")["rx-gro"]; got != "rx-gro: on" {
 		t.Errorf("after SetFeatures rx-gro on, ethtool -k says %q", got)
 	}
-	s, err = ethtool.Features(ctx, h, ethtool.Device{Name: "va"})
+	s, err = ethtool.GetFeatures(ctx, h, ethtool.Device{Name: "va"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestFeaturesBadInput(t *testing.T) {
 		t.Errorf("features changed by refused requests:\n%s\n%s", before, after)
 	}
 	// A device that does not exist: the kernel's ENODEV, with its message.
-	_, err := ethtool.Features(ctx, h, ethtool.Device{Name: "nosuchdev"})
+	_, err := ethtool.GetFeatures(ctx, h, ethtool.Device{Name: "nosuchdev"})
 	if !errors.Is(err, unix.ENODEV) {
 		t.Errorf("features of a missing device: %v, want ENODEV", err)
 	}
@@ -199,3 +200,95 @@ func TestAllFeatures(t *testing.T) {
 		compareK(t, ns, s)
 	}
 }
+
+// TestGettersMatchEthtool compares link info, modes and state with
+// `ethtool DEV`, channels with `ethtool -l` (also after SetChannels), and
+// rings and private flags, which veth lacks, with ethtool's errors.
+func TestGettersMatchEthtool(t *testing.T) {
+	h, ns := vethNS(t)
+	ctx := context.Background()
+	dev := ethtool.Device{Name: "va"}
+	out := nstest.Run(t, ns, "ethtool", "va")
+	li, err := ethtool.GetLinkInfo(ctx, h, dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lm, err := ethtool.GetLinkModes(ctx, h, dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := ethtool.GetLinkState(ctx, h, dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := map[uint8]string{0: "Twisted Pair", 0xef: "None", 0xff: "Other"}[li.Port]
+	xcvr := map[uint8]string{0: "internal", 1: "external"}[li.Transceiver]
+	duplex := map[uint8]string{0: "Half", 1: "Full", 0xff: "Unknown! (255)"}[lm.Duplex]
+	an := map[bool]string{false: "off", true: "on"}[lm.Autoneg]
+	link := map[bool]string{false: "no", true: "yes"}[ls.Link]
+	for _, want := range []string{
+		"\tSpeed: " + itoa(lm.Speed) + "Mb/s\n", "\tDuplex: " + duplex + "\n", "\tAuto-negotiation: " + an + "\n",
+		"\tPort: " + port + "\n", "\tPHYAD: " + itoa(uint32(li.PHYAddress)) + "\n", "\tTransceiver: " + xcvr + "\n",
+		"\tLink detected: " + link + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ethtool va lacks %q:\n%s", want, out)
+		}
+	}
+	if len(lm.Supported) != 0 || len(lm.Advertised) != 0 || !strings.Contains(out, "Supported link modes:   Not reported") {
+		t.Errorf("link modes %v %v:\n%s", lm.Supported, lm.Advertised, out)
+	}
+
+	checkChannels := func() {
+		t.Helper()
+		c, err := ethtool.GetChannels(ctx, h, dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		na := func(v uint32, max uint32) string {
+			if max == 0 {
+				return "n/a"
+			}
+			return itoa(v)
+		}
+		want := "Channel parameters for va:\nPre-set maximums:\n" +
+			"RX:\t\t" + na(c.RXMax, c.RXMax) + "\nTX:\t\t" + na(c.TXMax, c.TXMax) + "\nOther:\t\t" + na(c.OtherMax, c.OtherMax) + "\nCombined:\t" + na(c.CombinedMax, c.CombinedMax) + "\n" +
+			"Current hardware settings:\n" +
+			"RX:\t\t" + na(c.RX, c.RXMax) + "\nTX:\t\t" + na(c.TX, c.TXMax) + "\nOther:\t\t" + na(c.Other, c.OtherMax) + "\nCombined:\t" + na(c.Combined, c.CombinedMax) + "\n"
+		if got := nstest.Run(t, ns, "ethtool", "-l", "va"); !strings.HasPrefix(got, want) {
+			t.Errorf("ethtool -l va:\n%s\nwant:\n%s", got, want)
+		}
+	}
+	checkChannels()
+	if err := ethtool.SetChannels(ctx, h, dev, 2, 2); err != nil {
+		t.Fatal(err)
+	}
+	checkChannels()
+	if c, _ := ethtool.GetChannels(ctx, h, dev); c.RX != 2 || c.TX != 2 {
+		t.Errorf("after SetChannels 2 2: %+v", c)
+	}
+	if err := ethtool.SetChannels(ctx, h, dev, 1000, 0); !errors.Is(err, unix.EINVAL) {
+		t.Errorf("SetChannels beyond the maximum: %v, want EINVAL", err)
+	}
+
+	// veth has no rings and no private flags: ethtool says "netlink
+	// error: Operation not supported".
+	for what, err := range map[string]error{
+		"rings":      second(ethtool.GetRings(ctx, h, dev)),
+		"priv-flags": second(ethtool.GetPrivFlags(ctx, h, dev)),
+	} {
+		if !errors.Is(err, unix.EOPNOTSUPP) {
+			t.Errorf("%s of a veth: %v, want EOPNOTSUPP", what, err)
+		}
+	}
+	for _, args := range [][]string{{"-g", "va"}, {"--show-priv-flags", "va"}} {
+		out, err := nstest.Command(t, ns, "ethtool", args...).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "Operation not supported") {
+			t.Errorf("ethtool %v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }
+
+func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }

@@ -144,10 +144,10 @@ func (s *FeatureSet) parse(m genl.Message, names []string) error {
 	return nil
 }
 
-// Features returns the features of dev, as `ethtool -k` shows them:
+// GetFeatures returns the features of dev, as `ethtool -k` shows them:
 // two requests, the features string set and the device's bitsets
 // (compact).
-func Features(ctx context.Context, h *genl.Handle, dev Device) (*FeatureSet, error) {
+func GetFeatures(ctx context.Context, h *genl.Handle, dev Device) (*FeatureSet, error) {
 	if err := dev.check(); err != nil {
 		return nil, err
 	}
