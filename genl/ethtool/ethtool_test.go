@@ -292,3 +292,36 @@ func TestGettersMatchEthtool(t *testing.T) {
 func second[T any](_ T, err error) error { return err }
 
 func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// TestDriverInfoMatchesEthtool compares GetDriverInfo with `ethtool -i`
+// (an ioctl: netlink has no driver info).
+func TestDriverInfoMatchesEthtool(t *testing.T) {
+	_, ns := vethNS(t)
+	d, err := ethtool.GetDriverInfo(ns.Handle, "va")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := nstest.Run(t, ns, "ethtool", "-i", "va"); d.String() != want {
+		t.Errorf("driver info:\n%s\nethtool -i:\n%s", d, want)
+	}
+	if _, err := ethtool.GetDriverInfo(ns.Handle, "nosuchdev"); !errors.Is(err, unix.ENODEV) {
+		t.Errorf("driver info of a missing device: %v", err)
+	}
+}
+
+// TestStats asks for the standard statistics groups of a veth (which has
+// none) and refuses an unknown group before sending.
+func TestStats(t *testing.T) {
+	h, _ := vethNS(t)
+	ctx := context.Background()
+	groups, err := ethtool.GetStats(ctx, h, ethtool.Device{Name: "va"})
+	if err != nil && !errors.Is(err, unix.EOPNOTSUPP) {
+		t.Fatal(err)
+	}
+	if err == nil && (len(groups) < 4 || groups[0].Name != "eth-phy" || groups[3].Name != "rmon") {
+		t.Errorf("veth statistics groups: %+v", groups)
+	}
+	if _, err := ethtool.GetStats(ctx, h, ethtool.Device{Name: "va"}, "eth-mac", "no-such-group"); err == nil || !strings.Contains(err.Error(), `unknown statistics group "no-such-group"`) {
+		t.Errorf("unknown group: %v", err)
+	}
+}
