@@ -81,6 +81,9 @@ func (s *FeatureSet) At(i int) Feature {
 
 // Get returns the feature called name.
 func (s *FeatureSet) Get(name string) (Feature, bool) {
+	if name == "" {
+		return Feature{}, false
+	}
 	for i := range s.Len() {
 		if s.Active.Name(i, s.Names) == name {
 			return s.At(i), true
@@ -90,11 +93,13 @@ func (s *FeatureSet) Get(name string) (Feature, bool) {
 }
 
 // All yields the features in the order of their bits (the order of
-// `ethtool -k`'s features outside its legacy groups).
+// `ethtool -k`'s features outside its legacy groups), leaving out the
+// unnamed bits (retired features), as ethtool does.
 func (s *FeatureSet) All() iter.Seq[Feature] {
 	return func(yield func(Feature) bool) {
 		for i := range s.Len() {
-			if !yield(s.At(i)) {
+			f := s.At(i)
+			if f.Name != "" && !yield(f) {
 				return
 			}
 		}
