@@ -115,9 +115,18 @@ func (s *FeatureSet) Clone() *FeatureSet {
 	return &c
 }
 
-// parse decodes a FEATURES_GET reply into s, reusing its storage.
-func (s *FeatureSet) parse(m genl.Message, names []string) error {
-	v, err := ParseFeaturesGetReply(m)
+// Parse decodes into s, reusing its storage, a FEATURES_GET reply or a
+// FEATURES_NTF notification (a Monitor of the family's "monitor" group
+// sees those when features change), whose bitsets name their bits by
+// names, the features string set (compact) or themselves (verbose).
+func (s *FeatureSet) Parse(m genl.Message, names []string) error {
+	var v FeaturesView
+	var err error
+	if m.Command == EthtoolMsgFeaturesNtf {
+		v, err = ParseFeaturesNtf(m)
+	} else {
+		v, err = ParseFeaturesGetReply(m)
+	}
 	if err != nil {
 		return err
 	}
@@ -161,7 +170,7 @@ func GetFeatures(ctx context.Context, h *genl.Handle, dev Device) (*FeatureSet, 
 		return nil, err
 	}
 	s := &FeatureSet{}
-	err = query(ctx, h, dev, featuresGet(dev), func(m genl.Message) error { return s.parse(m, names) })
+	err = query(ctx, h, dev, featuresGet(dev), func(m genl.Message) error { return s.Parse(m, names) })
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +208,7 @@ func AllFeatures(ctx context.Context, h *genl.Handle) iter.Seq2[*FeatureSet, err
 		s := &FeatureSet{}
 		for m, err := range h.Dump(ctx, f, featuresGet(Device{})) {
 			if err == nil {
-				err = s.parse(m, names)
+				err = s.Parse(m, names)
 			}
 			if err != nil {
 				yield(nil, fmt.Errorf("ethtool: features: %w", err))
@@ -239,7 +248,7 @@ func FeaturesOf(ctx context.Context, h *genl.Handle, devs []Device) (sets []*Fea
 	sets = make([]*FeatureSet, len(devs))
 	all := make([]FeatureSet, len(devs))
 	results, err := h.Batch(ctx, f, reqs, func(i int, m genl.Message) error {
-		if err := all[i].parse(m, names); err != nil {
+		if err := all[i].Parse(m, names); err != nil {
 			return err
 		}
 		sets[i] = &all[i]
