@@ -129,10 +129,14 @@ func TestEncoderChecks(t *testing.T) {
 		"header flags": {func(e *nla.Encoder) { ethtool.HeaderEncoder{E: e}.Flags(8) }, "flags: 8 is not in header-flags"},
 		"udp tunnel type": {func(e *nla.Encoder) { ethtool.TunnelUDPEntryEncoder{E: e}.Type(3) },
 			"type: 3 is not in udp-tunnel-type (one of 0-2)"},
-		"no device":        {func(e *nla.Encoder) { ethtool.Device{}.Header(0)(ethtool.HeaderEncoder{E: e}) }, "no device"},
-		"long device name": {func(e *nla.Encoder) { ethtool.Device{Name: strings.Repeat("x", 16)}.Header(0)(ethtool.HeaderEncoder{E: e}) }, "longer than 15"},
-		"empty bit name":   {func(e *nla.Encoder) { ethtool.EncodeNamed(ethtool.BitsetEncoder{E: e}, []ethtool.NamedBit{{}}) }, "without a name"},
-		"short bitset":     {func(e *nla.Encoder) { (&ethtool.Bitset{Size: 40, Value: []uint32{1}}).Encode(ethtool.BitsetEncoder{E: e}) }, "40 bits"},
+		"no device": {func(e *nla.Encoder) { ethtool.Device{}.Header(0)(ethtool.HeaderEncoder{E: e}) }, "no device"},
+		"long device name": {func(e *nla.Encoder) {
+			ethtool.Device{Name: strings.Repeat("x", 16)}.Header(0)(ethtool.HeaderEncoder{E: e})
+		}, "longer than 15"},
+		"empty bit name": {func(e *nla.Encoder) { ethtool.EncodeNamed(ethtool.BitsetEncoder{E: e}, []ethtool.NamedBit{{}}) }, "without a name"},
+		"short bitset": {func(e *nla.Encoder) {
+			(&ethtool.Bitset{Size: 40, Value: []uint32{1}}).Encode(ethtool.BitsetEncoder{E: e})
+		}, "40 bits"},
 	} {
 		e := nla.NewEncoder(nil)
 		c.write(e)
