@@ -37,7 +37,7 @@ while read -r spec out pkg flags; do
 	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" $flags "${check[@]}"
 done <<'FAMILIES'
 specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
-specs/ethtool.yaml ../../genl/ethtool ethtool -consts -ops
+specs/ethtool.yaml ../../genl/ethtool ethtool -ops
 specs/ethtool.yaml testdata/ynl golden
 specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden

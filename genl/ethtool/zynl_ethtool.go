@@ -5,6 +5,8 @@
 
 package ethtool
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // EthtoolFamilyName is the generic netlink family name to resolve.
 const EthtoolFamilyName = "ethtool"
 
@@ -617,3 +619,764 @@ const (
 	EthtoolMsgModuleFwFlashNtf     = 44 // ETHTOOL_MSG_MODULE_FW_FLASH_NTF: Notification for firmware flashing progress and status.
 	EthtoolMsgPhyGet               = 45 // ETHTOOL_MSG_PHY_GET: Get PHY devices attached to an interface
 )
+
+var headerSchema = &schema.Schema{
+	Name: "header",
+	Attrs: []schema.Attr{
+		1: {Name: "dev_index", Kind: schema.U32},   // ETHTOOL_A_HEADER_DEV_INDEX
+		2: {Name: "dev_name", Kind: schema.String}, // ETHTOOL_A_HEADER_DEV_NAME
+		3: {Name: "flags", Kind: schema.U32},       // ETHTOOL_A_HEADER_FLAGS: enum header-flags
+		4: {Name: "phy_index", Kind: schema.U32},   // ETHTOOL_A_HEADER_PHY_INDEX
+	},
+	ByName: []uint16{
+		1, 2, 3, 4,
+	},
+}
+
+var bitsetBitSchema = &schema.Schema{
+	Name: "bitset_bit",
+	Attrs: []schema.Attr{
+		1: {Name: "index", Kind: schema.U32},   // ETHTOOL_A_BITSET_BIT_INDEX
+		2: {Name: "name", Kind: schema.String}, // ETHTOOL_A_BITSET_BIT_NAME
+		3: {Name: "value", Kind: schema.Flag},  // ETHTOOL_A_BITSET_BIT_VALUE
+	},
+	ByName: []uint16{
+		1, 2, 3,
+	},
+}
+
+var bitsetBitsSchema = &schema.Schema{
+	Name: "bitset_bits",
+	Attrs: []schema.Attr{
+		1: {Name: "bit", Kind: schema.Nested, Nested: bitsetBitSchema}, // ETHTOOL_A_BITSET_BITS_BIT: multi-attr
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var bitsetSchema = &schema.Schema{
+	Name: "bitset",
+	Attrs: []schema.Attr{
+		1: {Name: "nomask", Kind: schema.Flag},                           // ETHTOOL_A_BITSET_NOMASK
+		2: {Name: "size", Kind: schema.U32},                              // ETHTOOL_A_BITSET_SIZE
+		3: {Name: "bits", Kind: schema.Nested, Nested: bitsetBitsSchema}, // ETHTOOL_A_BITSET_BITS
+		4: {Name: "value", Kind: schema.Binary},                          // ETHTOOL_A_BITSET_VALUE
+		5: {Name: "mask", Kind: schema.Binary},                           // ETHTOOL_A_BITSET_MASK
+	},
+	ByName: []uint16{
+		3, 5, 1, 2, 4,
+	},
+}
+
+var stringSchema = &schema.Schema{
+	Name: "string",
+	Attrs: []schema.Attr{
+		1: {Name: "index", Kind: schema.U32},    // ETHTOOL_A_STRING_INDEX
+		2: {Name: "value", Kind: schema.String}, // ETHTOOL_A_STRING_VALUE
+	},
+	ByName: []uint16{
+		1, 2,
+	},
+}
+
+var stringsSchema = &schema.Schema{
+	Name: "strings",
+	Attrs: []schema.Attr{
+		1: {Name: "string", Kind: schema.Nested, Nested: stringSchema}, // ETHTOOL_A_STRINGS_STRING: multi-attr
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var stringsetSchema = &schema.Schema{
+	Name: "stringset",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.U32},                                // ETHTOOL_A_STRINGSET_ID
+		2: {Name: "count", Kind: schema.U32},                             // ETHTOOL_A_STRINGSET_COUNT
+		3: {Name: "strings", Kind: schema.Nested, Nested: stringsSchema}, // ETHTOOL_A_STRINGSET_STRINGS: multi-attr
+	},
+	ByName: []uint16{
+		2, 1, 3,
+	},
+}
+
+var stringsetsSchema = &schema.Schema{
+	Name: "stringsets",
+	Attrs: []schema.Attr{
+		1: {Name: "stringset", Kind: schema.Nested, Nested: stringsetSchema}, // ETHTOOL_A_STRINGSETS_STRINGSET: multi-attr
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var strsetSchema = &schema.Schema{
+	Name: "strset",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},         // ETHTOOL_A_STRSET_HEADER
+		2: {Name: "stringsets", Kind: schema.Nested, Nested: stringsetsSchema}, // ETHTOOL_A_STRSET_STRINGSETS
+		3: {Name: "counts_only", Kind: schema.Flag},                            // ETHTOOL_A_STRSET_COUNTS_ONLY
+	},
+	ByName: []uint16{
+		3, 1, 2,
+	},
+}
+
+var privflagsSchema = &schema.Schema{
+	Name: "privflags",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_PRIVFLAGS_HEADER
+		2: {Name: "flags", Kind: schema.Nested, Nested: bitsetSchema},  // ETHTOOL_A_PRIVFLAGS_FLAGS
+	},
+	ByName: []uint16{
+		2, 1,
+	},
+}
+
+var ringsSchema = &schema.Schema{
+	Name: "rings",
+	Attrs: []schema.Attr{
+		1:  {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_RINGS_HEADER
+		2:  {Name: "rx_max", Kind: schema.U32},                          // ETHTOOL_A_RINGS_RX_MAX
+		3:  {Name: "rx_mini_max", Kind: schema.U32},                     // ETHTOOL_A_RINGS_RX_MINI_MAX
+		4:  {Name: "rx_jumbo_max", Kind: schema.U32},                    // ETHTOOL_A_RINGS_RX_JUMBO_MAX
+		5:  {Name: "tx_max", Kind: schema.U32},                          // ETHTOOL_A_RINGS_TX_MAX
+		6:  {Name: "rx", Kind: schema.U32},                              // ETHTOOL_A_RINGS_RX
+		7:  {Name: "rx_mini", Kind: schema.U32},                         // ETHTOOL_A_RINGS_RX_MINI
+		8:  {Name: "rx_jumbo", Kind: schema.U32},                        // ETHTOOL_A_RINGS_RX_JUMBO
+		9:  {Name: "tx", Kind: schema.U32},                              // ETHTOOL_A_RINGS_TX
+		10: {Name: "rx_buf_len", Kind: schema.U32},                      // ETHTOOL_A_RINGS_RX_BUF_LEN
+		11: {Name: "tcp_data_split", Kind: schema.U8},                   // ETHTOOL_A_RINGS_TCP_DATA_SPLIT
+		12: {Name: "cqe_size", Kind: schema.U32},                        // ETHTOOL_A_RINGS_CQE_SIZE
+		13: {Name: "tx_push", Kind: schema.U8},                          // ETHTOOL_A_RINGS_TX_PUSH
+		14: {Name: "rx_push", Kind: schema.U8},                          // ETHTOOL_A_RINGS_RX_PUSH
+		15: {Name: "tx_push_buf_len", Kind: schema.U32},                 // ETHTOOL_A_RINGS_TX_PUSH_BUF_LEN
+		16: {Name: "tx_push_buf_len_max", Kind: schema.U32},             // ETHTOOL_A_RINGS_TX_PUSH_BUF_LEN_MAX
+	},
+	ByName: []uint16{
+		12, 1, 6, 10, 8, 4, 2, 7, 3, 14, 11, 9, 5, 13, 15, 16,
+	},
+}
+
+var mmStatSchema = &schema.Schema{
+	Name: "mm_stat",
+	Attrs: []schema.Attr{
+		1: {Name: "pad", Kind: schema.Binary},            // ETHTOOL_A_MM_STAT_PAD
+		2: {Name: "reassembly_errors", Kind: schema.U64}, // ETHTOOL_A_MM_STAT_REASSEMBLY_ERRORS
+		3: {Name: "smd_errors", Kind: schema.U64},        // ETHTOOL_A_MM_STAT_SMD_ERRORS
+		4: {Name: "reassembly_ok", Kind: schema.U64},     // ETHTOOL_A_MM_STAT_REASSEMBLY_OK
+		5: {Name: "rx_frag_count", Kind: schema.U64},     // ETHTOOL_A_MM_STAT_RX_FRAG_COUNT
+		6: {Name: "tx_frag_count", Kind: schema.U64},     // ETHTOOL_A_MM_STAT_TX_FRAG_COUNT
+		7: {Name: "hold_count", Kind: schema.U64},        // ETHTOOL_A_MM_STAT_HOLD_COUNT
+	},
+	ByName: []uint16{
+		7, 1, 2, 4, 5, 3, 6,
+	},
+}
+
+var mmSchema = &schema.Schema{
+	Name: "mm",
+	Attrs: []schema.Attr{
+		1:  {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_MM_HEADER
+		2:  {Name: "pmac_enabled", Kind: schema.U8},                     // ETHTOOL_A_MM_PMAC_ENABLED
+		3:  {Name: "tx_enabled", Kind: schema.U8},                       // ETHTOOL_A_MM_TX_ENABLED
+		4:  {Name: "tx_active", Kind: schema.U8},                        // ETHTOOL_A_MM_TX_ACTIVE
+		5:  {Name: "tx_min_frag_size", Kind: schema.U32},                // ETHTOOL_A_MM_TX_MIN_FRAG_SIZE
+		6:  {Name: "rx_min_frag_size", Kind: schema.U32},                // ETHTOOL_A_MM_RX_MIN_FRAG_SIZE
+		7:  {Name: "verify_enabled", Kind: schema.U8},                   // ETHTOOL_A_MM_VERIFY_ENABLED
+		8:  {Name: "verify_status", Kind: schema.U8},                    // ETHTOOL_A_MM_VERIFY_STATUS
+		9:  {Name: "verify_time", Kind: schema.U32},                     // ETHTOOL_A_MM_VERIFY_TIME
+		10: {Name: "max_verify_time", Kind: schema.U32},                 // ETHTOOL_A_MM_MAX_VERIFY_TIME
+		11: {Name: "stats", Kind: schema.Nested, Nested: mmStatSchema},  // ETHTOOL_A_MM_STATS
+	},
+	ByName: []uint16{
+		1, 10, 2, 6, 11, 4, 3, 5, 7, 8, 9,
+	},
+}
+
+var linkinfoSchema = &schema.Schema{
+	Name: "linkinfo",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_LINKINFO_HEADER
+		2: {Name: "port", Kind: schema.U8},                             // ETHTOOL_A_LINKINFO_PORT
+		3: {Name: "phyaddr", Kind: schema.U8},                          // ETHTOOL_A_LINKINFO_PHYADDR
+		4: {Name: "tp_mdix", Kind: schema.U8},                          // ETHTOOL_A_LINKINFO_TP_MDIX
+		5: {Name: "tp_mdix_ctrl", Kind: schema.U8},                     // ETHTOOL_A_LINKINFO_TP_MDIX_CTRL
+		6: {Name: "transceiver", Kind: schema.U8},                      // ETHTOOL_A_LINKINFO_TRANSCEIVER
+	},
+	ByName: []uint16{
+		1, 3, 2, 4, 5, 6,
+	},
+}
+
+var linkmodesSchema = &schema.Schema{
+	Name: "linkmodes",
+	Attrs: []schema.Attr{
+		1:  {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_LINKMODES_HEADER
+		2:  {Name: "autoneg", Kind: schema.U8},                          // ETHTOOL_A_LINKMODES_AUTONEG
+		3:  {Name: "ours", Kind: schema.Nested, Nested: bitsetSchema},   // ETHTOOL_A_LINKMODES_OURS
+		4:  {Name: "peer", Kind: schema.Nested, Nested: bitsetSchema},   // ETHTOOL_A_LINKMODES_PEER
+		5:  {Name: "speed", Kind: schema.U32},                           // ETHTOOL_A_LINKMODES_SPEED
+		6:  {Name: "duplex", Kind: schema.U8},                           // ETHTOOL_A_LINKMODES_DUPLEX
+		7:  {Name: "master_slave_cfg", Kind: schema.U8},                 // ETHTOOL_A_LINKMODES_MASTER_SLAVE_CFG
+		8:  {Name: "master_slave_state", Kind: schema.U8},               // ETHTOOL_A_LINKMODES_MASTER_SLAVE_STATE
+		9:  {Name: "lanes", Kind: schema.U32},                           // ETHTOOL_A_LINKMODES_LANES
+		10: {Name: "rate_matching", Kind: schema.U8},                    // ETHTOOL_A_LINKMODES_RATE_MATCHING
+	},
+	ByName: []uint16{
+		2, 6, 1, 9, 7, 8, 3, 4, 10, 5,
+	},
+}
+
+var linkstateSchema = &schema.Schema{
+	Name: "linkstate",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_LINKSTATE_HEADER
+		2: {Name: "link", Kind: schema.U8},                             // ETHTOOL_A_LINKSTATE_LINK
+		3: {Name: "sqi", Kind: schema.U32},                             // ETHTOOL_A_LINKSTATE_SQI
+		4: {Name: "sqi_max", Kind: schema.U32},                         // ETHTOOL_A_LINKSTATE_SQI_MAX
+		5: {Name: "ext_state", Kind: schema.U8},                        // ETHTOOL_A_LINKSTATE_EXT_STATE
+		6: {Name: "ext_substate", Kind: schema.U8},                     // ETHTOOL_A_LINKSTATE_EXT_SUBSTATE
+		7: {Name: "ext_down_cnt", Kind: schema.U32},                    // ETHTOOL_A_LINKSTATE_EXT_DOWN_CNT
+	},
+	ByName: []uint16{
+		7, 5, 6, 1, 2, 3, 4,
+	},
+}
+
+var debugSchema = &schema.Schema{
+	Name: "debug",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_DEBUG_HEADER
+		2: {Name: "msgmask", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_DEBUG_MSGMASK
+	},
+	ByName: []uint16{
+		1, 2,
+	},
+}
+
+var wolSchema = &schema.Schema{
+	Name: "wol",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_WOL_HEADER
+		2: {Name: "modes", Kind: schema.Nested, Nested: bitsetSchema},  // ETHTOOL_A_WOL_MODES
+		3: {Name: "sopass", Kind: schema.Binary},                       // ETHTOOL_A_WOL_SOPASS
+	},
+	ByName: []uint16{
+		1, 2, 3,
+	},
+}
+
+var featuresSchema = &schema.Schema{
+	Name: "features",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},   // ETHTOOL_A_FEATURES_HEADER
+		2: {Name: "hw", Kind: schema.Nested, Nested: bitsetSchema},       // ETHTOOL_A_FEATURES_HW
+		3: {Name: "wanted", Kind: schema.Nested, Nested: bitsetSchema},   // ETHTOOL_A_FEATURES_WANTED
+		4: {Name: "active", Kind: schema.Nested, Nested: bitsetSchema},   // ETHTOOL_A_FEATURES_ACTIVE
+		5: {Name: "nochange", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_FEATURES_NOCHANGE
+	},
+	ByName: []uint16{
+		4, 1, 2, 5, 3,
+	},
+}
+
+var channelsSchema = &schema.Schema{
+	Name: "channels",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_CHANNELS_HEADER
+		2: {Name: "rx_max", Kind: schema.U32},                          // ETHTOOL_A_CHANNELS_RX_MAX
+		3: {Name: "tx_max", Kind: schema.U32},                          // ETHTOOL_A_CHANNELS_TX_MAX
+		4: {Name: "other_max", Kind: schema.U32},                       // ETHTOOL_A_CHANNELS_OTHER_MAX
+		5: {Name: "combined_max", Kind: schema.U32},                    // ETHTOOL_A_CHANNELS_COMBINED_MAX
+		6: {Name: "rx_count", Kind: schema.U32},                        // ETHTOOL_A_CHANNELS_RX_COUNT
+		7: {Name: "tx_count", Kind: schema.U32},                        // ETHTOOL_A_CHANNELS_TX_COUNT
+		8: {Name: "other_count", Kind: schema.U32},                     // ETHTOOL_A_CHANNELS_OTHER_COUNT
+		9: {Name: "combined_count", Kind: schema.U32},                  // ETHTOOL_A_CHANNELS_COMBINED_COUNT
+	},
+	ByName: []uint16{
+		9, 5, 1, 8, 4, 6, 2, 7, 3,
+	},
+}
+
+var irqModerationSchema = &schema.Schema{
+	Name: "irq_moderation",
+	Attrs: []schema.Attr{
+		1: {Name: "usec", Kind: schema.U32},  // ETHTOOL_A_IRQ_MODERATION_USEC
+		2: {Name: "pkts", Kind: schema.U32},  // ETHTOOL_A_IRQ_MODERATION_PKTS
+		3: {Name: "comps", Kind: schema.U32}, // ETHTOOL_A_IRQ_MODERATION_COMPS
+	},
+	ByName: []uint16{
+		3, 2, 1,
+	},
+}
+
+var profileSchema = &schema.Schema{
+	Name: "profile",
+	Attrs: []schema.Attr{
+		1: {Name: "irq_moderation", Kind: schema.Nested, Nested: irqModerationSchema}, // ETHTOOL_A_PROFILE_IRQ_MODERATION: multi-attr
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var coalesceSchema = &schema.Schema{
+	Name: "coalesce",
+	Attrs: []schema.Attr{
+		1:  {Name: "header", Kind: schema.Nested, Nested: headerSchema},      // ETHTOOL_A_COALESCE_HEADER
+		2:  {Name: "rx_usecs", Kind: schema.U32},                             // ETHTOOL_A_COALESCE_RX_USECS
+		3:  {Name: "rx_max_frames", Kind: schema.U32},                        // ETHTOOL_A_COALESCE_RX_MAX_FRAMES
+		4:  {Name: "rx_usecs_irq", Kind: schema.U32},                         // ETHTOOL_A_COALESCE_RX_USECS_IRQ
+		5:  {Name: "rx_max_frames_irq", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_RX_MAX_FRAMES_IRQ
+		6:  {Name: "tx_usecs", Kind: schema.U32},                             // ETHTOOL_A_COALESCE_TX_USECS
+		7:  {Name: "tx_max_frames", Kind: schema.U32},                        // ETHTOOL_A_COALESCE_TX_MAX_FRAMES
+		8:  {Name: "tx_usecs_irq", Kind: schema.U32},                         // ETHTOOL_A_COALESCE_TX_USECS_IRQ
+		9:  {Name: "tx_max_frames_irq", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_TX_MAX_FRAMES_IRQ
+		10: {Name: "stats_block_usecs", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_STATS_BLOCK_USECS
+		11: {Name: "use_adaptive_rx", Kind: schema.U8},                       // ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX
+		12: {Name: "use_adaptive_tx", Kind: schema.U8},                       // ETHTOOL_A_COALESCE_USE_ADAPTIVE_TX
+		13: {Name: "pkt_rate_low", Kind: schema.U32},                         // ETHTOOL_A_COALESCE_PKT_RATE_LOW
+		14: {Name: "rx_usecs_low", Kind: schema.U32},                         // ETHTOOL_A_COALESCE_RX_USECS_LOW
+		15: {Name: "rx_max_frames_low", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_RX_MAX_FRAMES_LOW
+		16: {Name: "tx_usecs_low", Kind: schema.U32},                         // ETHTOOL_A_COALESCE_TX_USECS_LOW
+		17: {Name: "tx_max_frames_low", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_TX_MAX_FRAMES_LOW
+		18: {Name: "pkt_rate_high", Kind: schema.U32},                        // ETHTOOL_A_COALESCE_PKT_RATE_HIGH
+		19: {Name: "rx_usecs_high", Kind: schema.U32},                        // ETHTOOL_A_COALESCE_RX_USECS_HIGH
+		20: {Name: "rx_max_frames_high", Kind: schema.U32},                   // ETHTOOL_A_COALESCE_RX_MAX_FRAMES_HIGH
+		21: {Name: "tx_usecs_high", Kind: schema.U32},                        // ETHTOOL_A_COALESCE_TX_USECS_HIGH
+		22: {Name: "tx_max_frames_high", Kind: schema.U32},                   // ETHTOOL_A_COALESCE_TX_MAX_FRAMES_HIGH
+		23: {Name: "rate_sample_interval", Kind: schema.U32},                 // ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL
+		24: {Name: "use_cqe_mode_tx", Kind: schema.U8},                       // ETHTOOL_A_COALESCE_USE_CQE_MODE_TX
+		25: {Name: "use_cqe_mode_rx", Kind: schema.U8},                       // ETHTOOL_A_COALESCE_USE_CQE_MODE_RX
+		26: {Name: "tx_aggr_max_bytes", Kind: schema.U32},                    // ETHTOOL_A_COALESCE_TX_AGGR_MAX_BYTES
+		27: {Name: "tx_aggr_max_frames", Kind: schema.U32},                   // ETHTOOL_A_COALESCE_TX_AGGR_MAX_FRAMES
+		28: {Name: "tx_aggr_time_usecs", Kind: schema.U32},                   // ETHTOOL_A_COALESCE_TX_AGGR_TIME_USECS
+		29: {Name: "rx_profile", Kind: schema.Nested, Nested: profileSchema}, // ETHTOOL_A_COALESCE_RX_PROFILE
+		30: {Name: "tx_profile", Kind: schema.Nested, Nested: profileSchema}, // ETHTOOL_A_COALESCE_TX_PROFILE
+	},
+	ByName: []uint16{
+		1, 18, 13, 23, 3, 20, 5, 15, 29, 2, 19, 4, 14, 10, 26, 27,
+		28, 7, 22, 9, 17, 30, 6, 21, 8, 16, 11, 12, 25, 24,
+	},
+}
+
+var pauseStatSchema = &schema.Schema{
+	Name: "pause_stat",
+	Attrs: []schema.Attr{
+		1: {Name: "pad", Kind: schema.Binary},    // ETHTOOL_A_PAUSE_STAT_PAD
+		2: {Name: "tx_frames", Kind: schema.U64}, // ETHTOOL_A_PAUSE_STAT_TX_FRAMES
+		3: {Name: "rx_frames", Kind: schema.U64}, // ETHTOOL_A_PAUSE_STAT_RX_FRAMES
+	},
+	ByName: []uint16{
+		1, 3, 2,
+	},
+}
+
+var pauseSchema = &schema.Schema{
+	Name: "pause",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},   // ETHTOOL_A_PAUSE_HEADER
+		2: {Name: "autoneg", Kind: schema.U8},                            // ETHTOOL_A_PAUSE_AUTONEG
+		3: {Name: "rx", Kind: schema.U8},                                 // ETHTOOL_A_PAUSE_RX
+		4: {Name: "tx", Kind: schema.U8},                                 // ETHTOOL_A_PAUSE_TX
+		5: {Name: "stats", Kind: schema.Nested, Nested: pauseStatSchema}, // ETHTOOL_A_PAUSE_STATS
+		6: {Name: "stats_src", Kind: schema.U32},                         // ETHTOOL_A_PAUSE_STATS_SRC
+	},
+	ByName: []uint16{
+		2, 1, 3, 5, 6, 4,
+	},
+}
+
+var eeeSchema = &schema.Schema{
+	Name: "eee",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},     // ETHTOOL_A_EEE_HEADER
+		2: {Name: "modes_ours", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_EEE_MODES_OURS
+		3: {Name: "modes_peer", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_EEE_MODES_PEER
+		4: {Name: "active", Kind: schema.U8},                               // ETHTOOL_A_EEE_ACTIVE
+		5: {Name: "enabled", Kind: schema.U8},                              // ETHTOOL_A_EEE_ENABLED
+		6: {Name: "tx_lpi_enabled", Kind: schema.U8},                       // ETHTOOL_A_EEE_TX_LPI_ENABLED
+		7: {Name: "tx_lpi_timer", Kind: schema.U32},                        // ETHTOOL_A_EEE_TX_LPI_TIMER
+	},
+	ByName: []uint16{
+		4, 5, 1, 2, 3, 6, 7,
+	},
+}
+
+var tsStatSchema = &schema.Schema{
+	Name: "ts_stat",
+	Attrs: []schema.Attr{
+		1: {Name: "tx_pkts", Kind: schema.Binary}, // ETHTOOL_A_TS_STAT_TX_PKTS: uint: no kind in the schema yet, bytes
+		2: {Name: "tx_lost", Kind: schema.Binary}, // ETHTOOL_A_TS_STAT_TX_LOST: uint: no kind in the schema yet, bytes
+		3: {Name: "tx_err", Kind: schema.Binary},  // ETHTOOL_A_TS_STAT_TX_ERR: uint: no kind in the schema yet, bytes
+	},
+	ByName: []uint16{
+		3, 2, 1,
+	},
+}
+
+var tsinfoSchema = &schema.Schema{
+	Name: "tsinfo",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},       // ETHTOOL_A_TSINFO_HEADER
+		2: {Name: "timestamping", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_TSINFO_TIMESTAMPING
+		3: {Name: "tx_types", Kind: schema.Nested, Nested: bitsetSchema},     // ETHTOOL_A_TSINFO_TX_TYPES
+		4: {Name: "rx_filters", Kind: schema.Nested, Nested: bitsetSchema},   // ETHTOOL_A_TSINFO_RX_FILTERS
+		5: {Name: "phc_index", Kind: schema.U32},                             // ETHTOOL_A_TSINFO_PHC_INDEX
+		6: {Name: "stats", Kind: schema.Nested, Nested: tsStatSchema},        // ETHTOOL_A_TSINFO_STATS
+	},
+	ByName: []uint16{
+		1, 5, 4, 6, 2, 3,
+	},
+}
+
+var cableResultSchema = &schema.Schema{
+	Name: "cable_result",
+	Attrs: []schema.Attr{
+		1: {Name: "pair", Kind: schema.U8}, // ETHTOOL_A_CABLE_RESULT_PAIR
+		2: {Name: "code", Kind: schema.U8}, // ETHTOOL_A_CABLE_RESULT_CODE
+		3: {Name: "src", Kind: schema.U32}, // ETHTOOL_A_CABLE_RESULT_SRC
+	},
+	ByName: []uint16{
+		2, 1, 3,
+	},
+}
+
+var cableFaultLengthSchema = &schema.Schema{
+	Name: "cable_fault_length",
+	Attrs: []schema.Attr{
+		1: {Name: "pair", Kind: schema.U8}, // ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR
+		2: {Name: "cm", Kind: schema.U32},  // ETHTOOL_A_CABLE_FAULT_LENGTH_CM
+		3: {Name: "src", Kind: schema.U32}, // ETHTOOL_A_CABLE_FAULT_LENGTH_SRC
+	},
+	ByName: []uint16{
+		2, 1, 3,
+	},
+}
+
+var cableNestSchema = &schema.Schema{
+	Name: "cable_nest",
+	Attrs: []schema.Attr{
+		1: {Name: "result", Kind: schema.Nested, Nested: cableResultSchema},            // ETHTOOL_A_CABLE_NEST_RESULT
+		2: {Name: "fault_length", Kind: schema.Nested, Nested: cableFaultLengthSchema}, // ETHTOOL_A_CABLE_NEST_FAULT_LENGTH
+	},
+	ByName: []uint16{
+		2, 1,
+	},
+}
+
+var cableTestSchema = &schema.Schema{
+	Name: "cable_test",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_CABLE_TEST_HEADER
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var cableTestNtfSchema = &schema.Schema{
+	Name: "cable_test_ntf",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_CABLE_TEST_NTF_HEADER
+		2: {Name: "status", Kind: schema.U8},                            // ETHTOOL_A_CABLE_TEST_NTF_STATUS
+		3: {Name: "nest", Kind: schema.Nested, Nested: cableNestSchema}, // ETHTOOL_A_CABLE_TEST_NTF_NEST
+	},
+	ByName: []uint16{
+		1, 3, 2,
+	},
+}
+
+var cableTestTdrCfgSchema = &schema.Schema{
+	Name: "cable_test_tdr_cfg",
+	Attrs: []schema.Attr{
+		1: {Name: "first", Kind: schema.U32}, // ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST
+		2: {Name: "last", Kind: schema.U32},  // ETHTOOL_A_CABLE_TEST_TDR_CFG_LAST
+		3: {Name: "step", Kind: schema.U32},  // ETHTOOL_A_CABLE_TEST_TDR_CFG_STEP
+		4: {Name: "pair", Kind: schema.U8},   // ETHTOOL_A_CABLE_TEST_TDR_CFG_PAIR
+	},
+	ByName: []uint16{
+		1, 2, 4, 3,
+	},
+}
+
+var cableTestTdrNtfSchema = &schema.Schema{
+	Name: "cable_test_tdr_ntf",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER
+		2: {Name: "status", Kind: schema.U8},                            // ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS
+		3: {Name: "nest", Kind: schema.Nested, Nested: cableNestSchema}, // ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST
+	},
+	ByName: []uint16{
+		1, 3, 2,
+	},
+}
+
+var cableTestTdrSchema = &schema.Schema{
+	Name: "cable_test_tdr",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},       // ETHTOOL_A_CABLE_TEST_TDR_HEADER
+		2: {Name: "cfg", Kind: schema.Nested, Nested: cableTestTdrCfgSchema}, // ETHTOOL_A_CABLE_TEST_TDR_CFG
+	},
+	ByName: []uint16{
+		2, 1,
+	},
+}
+
+var tunnelUdpEntrySchema = &schema.Schema{
+	Name: "tunnel_udp_entry",
+	Attrs: []schema.Attr{
+		1: {Name: "port", Kind: schema.BE16}, // ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT
+		2: {Name: "type", Kind: schema.U32},  // ETHTOOL_A_TUNNEL_UDP_ENTRY_TYPE: enum udp-tunnel-type
+	},
+	ByName: []uint16{
+		1, 2,
+	},
+}
+
+var tunnelUdpTableSchema = &schema.Schema{
+	Name: "tunnel_udp_table",
+	Attrs: []schema.Attr{
+		1: {Name: "size", Kind: schema.U32},                                   // ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE
+		2: {Name: "types", Kind: schema.Nested, Nested: bitsetSchema},         // ETHTOOL_A_TUNNEL_UDP_TABLE_TYPES
+		3: {Name: "entry", Kind: schema.Nested, Nested: tunnelUdpEntrySchema}, // ETHTOOL_A_TUNNEL_UDP_TABLE_ENTRY: multi-attr
+	},
+	ByName: []uint16{
+		3, 1, 2,
+	},
+}
+
+var tunnelUdpSchema = &schema.Schema{
+	Name: "tunnel_udp",
+	Attrs: []schema.Attr{
+		1: {Name: "table", Kind: schema.Nested, Nested: tunnelUdpTableSchema}, // ETHTOOL_A_TUNNEL_UDP_TABLE
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var tunnelInfoSchema = &schema.Schema{
+	Name: "tunnel_info",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},       // ETHTOOL_A_TUNNEL_INFO_HEADER
+		2: {Name: "udp_ports", Kind: schema.Nested, Nested: tunnelUdpSchema}, // ETHTOOL_A_TUNNEL_INFO_UDP_PORTS
+	},
+	ByName: []uint16{
+		1, 2,
+	},
+}
+
+var fecStatSchema = &schema.Schema{
+	Name: "fec_stat",
+	Attrs: []schema.Attr{
+		1: {Name: "pad", Kind: schema.Binary},       // ETHTOOL_A_FEC_STAT_PAD
+		2: {Name: "corrected", Kind: schema.Binary}, // ETHTOOL_A_FEC_STAT_CORRECTED
+		3: {Name: "uncorr", Kind: schema.Binary},    // ETHTOOL_A_FEC_STAT_UNCORR
+		4: {Name: "corr_bits", Kind: schema.Binary}, // ETHTOOL_A_FEC_STAT_CORR_BITS
+	},
+	ByName: []uint16{
+		4, 2, 1, 3,
+	},
+}
+
+var fecSchema = &schema.Schema{
+	Name: "fec",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_FEC_HEADER
+		2: {Name: "modes", Kind: schema.Nested, Nested: bitsetSchema},  // ETHTOOL_A_FEC_MODES
+		3: {Name: "auto", Kind: schema.U8},                             // ETHTOOL_A_FEC_AUTO
+		4: {Name: "active", Kind: schema.U32},                          // ETHTOOL_A_FEC_ACTIVE
+		5: {Name: "stats", Kind: schema.Nested, Nested: fecStatSchema}, // ETHTOOL_A_FEC_STATS
+	},
+	ByName: []uint16{
+		4, 3, 1, 2, 5,
+	},
+}
+
+var moduleEepromSchema = &schema.Schema{
+	Name: "module_eeprom",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_MODULE_EEPROM_HEADER
+		2: {Name: "offset", Kind: schema.U32},                          // ETHTOOL_A_MODULE_EEPROM_OFFSET
+		3: {Name: "length", Kind: schema.U32},                          // ETHTOOL_A_MODULE_EEPROM_LENGTH
+		4: {Name: "page", Kind: schema.U8},                             // ETHTOOL_A_MODULE_EEPROM_PAGE
+		5: {Name: "bank", Kind: schema.U8},                             // ETHTOOL_A_MODULE_EEPROM_BANK
+		6: {Name: "i2c_address", Kind: schema.U8},                      // ETHTOOL_A_MODULE_EEPROM_I2C_ADDRESS
+		7: {Name: "data", Kind: schema.Binary},                         // ETHTOOL_A_MODULE_EEPROM_DATA
+	},
+	ByName: []uint16{
+		5, 7, 1, 6, 3, 2, 4,
+	},
+}
+
+var statsGrpSchema = &schema.Schema{
+	Name: "stats_grp",
+	Attrs: []schema.Attr{
+		1: {Name: "pad", Kind: schema.Binary},                                 // ETHTOOL_A_STATS_GRP_PAD
+		2: {Name: "id", Kind: schema.U32},                                     // ETHTOOL_A_STATS_GRP_ID
+		3: {Name: "ss_id", Kind: schema.U32},                                  // ETHTOOL_A_STATS_GRP_SS_ID
+		4: {Name: "stat", Kind: schema.U64},                                   // ETHTOOL_A_STATS_GRP_STAT
+		5: {Name: "hist_rx", Kind: schema.Nested, Nested: statsGrpHistSchema}, // ETHTOOL_A_STATS_GRP_HIST_RX
+		6: {Name: "hist_tx", Kind: schema.Nested, Nested: statsGrpHistSchema}, // ETHTOOL_A_STATS_GRP_HIST_TX
+		7: {Name: "hist_bkt_low", Kind: schema.U32},                           // ETHTOOL_A_STATS_GRP_HIST_BKT_LOW
+		8: {Name: "hist_bkt_hi", Kind: schema.U32},                            // ETHTOOL_A_STATS_GRP_HIST_BKT_HI
+		9: {Name: "hist_val", Kind: schema.U64},                               // ETHTOOL_A_STATS_GRP_HIST_VAL
+	},
+	ByName: []uint16{
+		8, 7, 5, 6, 9, 2, 1, 3, 4,
+	},
+}
+
+var statsGrpHistSchema = &schema.Schema{
+	Name: "stats_grp_hist",
+	Attrs: []schema.Attr{
+		7: {Name: "hist_bkt_low", Kind: schema.U32}, // ETHTOOL_A_STATS_GRP_HIST_BKT_LOW
+		8: {Name: "hist_bkt_hi", Kind: schema.U32},  // ETHTOOL_A_STATS_GRP_HIST_BKT_HI
+		9: {Name: "hist_val", Kind: schema.U64},     // ETHTOOL_A_STATS_GRP_HIST_VAL
+	},
+	ByName: []uint16{
+		8, 7, 9,
+	},
+}
+
+var statsSchema = &schema.Schema{
+	Name: "stats",
+	Attrs: []schema.Attr{
+		1: {Name: "pad", Kind: schema.Binary},                          // ETHTOOL_A_STATS_PAD
+		2: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_STATS_HEADER
+		3: {Name: "groups", Kind: schema.Nested, Nested: bitsetSchema}, // ETHTOOL_A_STATS_GROUPS
+		4: {Name: "grp", Kind: schema.Nested, Nested: statsGrpSchema},  // ETHTOOL_A_STATS_GRP
+		5: {Name: "src", Kind: schema.U32},                             // ETHTOOL_A_STATS_SRC
+	},
+	ByName: []uint16{
+		3, 4, 2, 1, 5,
+	},
+}
+
+var phcVclocksSchema = &schema.Schema{
+	Name: "phc_vclocks",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_PHC_VCLOCKS_HEADER
+		2: {Name: "num", Kind: schema.U32},                             // ETHTOOL_A_PHC_VCLOCKS_NUM
+		3: {Name: "index", Kind: schema.Binary},                        // ETHTOOL_A_PHC_VCLOCKS_INDEX
+	},
+	ByName: []uint16{
+		1, 3, 2,
+	},
+}
+
+var moduleSchema = &schema.Schema{
+	Name: "module",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_MODULE_HEADER
+		2: {Name: "power_mode_policy", Kind: schema.U8},                // ETHTOOL_A_MODULE_POWER_MODE_POLICY
+		3: {Name: "power_mode", Kind: schema.U8},                       // ETHTOOL_A_MODULE_POWER_MODE
+	},
+	ByName: []uint16{
+		1, 3, 2,
+	},
+}
+
+var c33PsePwLimitSchema = &schema.Schema{
+	Name: "c33_pse_pw_limit",
+	Attrs: []schema.Attr{
+		1: {Name: "min", Kind: schema.U32}, // ETHTOOL_A_C33_PSE_PW_LIMIT_MIN
+		2: {Name: "max", Kind: schema.U32}, // ETHTOOL_A_C33_PSE_PW_LIMIT_MAX
+	},
+	ByName: []uint16{
+		2, 1,
+	},
+}
+
+var pseSchema = &schema.Schema{
+	Name: "pse",
+	Attrs: []schema.Attr{
+		1:  {Name: "header", Kind: schema.Nested, Nested: headerSchema},                         // ETHTOOL_A_PSE_HEADER
+		2:  {Name: "podl_pse_admin_state", Kind: schema.U32},                                    // ETHTOOL_A_PSE_PODL_PSE_ADMIN_STATE
+		3:  {Name: "podl_pse_admin_control", Kind: schema.U32},                                  // ETHTOOL_A_PSE_PODL_PSE_ADMIN_CONTROL
+		4:  {Name: "podl_pse_pw_d_status", Kind: schema.U32},                                    // ETHTOOL_A_PSE_PODL_PSE_PW_D_STATUS
+		5:  {Name: "c33_pse_admin_state", Kind: schema.U32},                                     // ETHTOOL_A_PSE_C33_PSE_ADMIN_STATE
+		6:  {Name: "c33_pse_admin_control", Kind: schema.U32},                                   // ETHTOOL_A_PSE_C33_PSE_ADMIN_CONTROL
+		7:  {Name: "c33_pse_pw_d_status", Kind: schema.U32},                                     // ETHTOOL_A_PSE_C33_PSE_PW_D_STATUS
+		8:  {Name: "c33_pse_pw_class", Kind: schema.U32},                                        // ETHTOOL_A_PSE_C33_PSE_PW_CLASS
+		9:  {Name: "c33_pse_actual_pw", Kind: schema.U32},                                       // ETHTOOL_A_PSE_C33_PSE_ACTUAL_PW
+		10: {Name: "c33_pse_ext_state", Kind: schema.U32},                                       // ETHTOOL_A_PSE_C33_PSE_EXT_STATE: enum c33-pse-ext-state
+		11: {Name: "c33_pse_ext_substate", Kind: schema.U32},                                    // ETHTOOL_A_PSE_C33_PSE_EXT_SUBSTATE
+		12: {Name: "c33_pse_avail_pw_limit", Kind: schema.U32},                                  // ETHTOOL_A_PSE_C33_PSE_AVAIL_PW_LIMIT
+		13: {Name: "c33_pse_pw_limit_ranges", Kind: schema.Nested, Nested: c33PsePwLimitSchema}, // ETHTOOL_A_PSE_C33_PSE_PW_LIMIT_RANGES: multi-attr
+	},
+	ByName: []uint16{
+		9, 6, 5, 12, 10, 11, 8, 7, 13, 1, 3, 2, 4,
+	},
+}
+
+var rssSchema = &schema.Schema{
+	Name: "rss",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_RSS_HEADER
+		2: {Name: "context", Kind: schema.U32},                         // ETHTOOL_A_RSS_CONTEXT
+		3: {Name: "hfunc", Kind: schema.U32},                           // ETHTOOL_A_RSS_HFUNC
+		4: {Name: "indir", Kind: schema.Binary},                        // ETHTOOL_A_RSS_INDIR
+		5: {Name: "hkey", Kind: schema.Binary},                         // ETHTOOL_A_RSS_HKEY
+		6: {Name: "input_xfrm", Kind: schema.U32},                      // ETHTOOL_A_RSS_INPUT_XFRM
+		7: {Name: "start_context", Kind: schema.U32},                   // ETHTOOL_A_RSS_START_CONTEXT
+	},
+	ByName: []uint16{
+		2, 1, 3, 5, 4, 6, 7,
+	},
+}
+
+var plcaSchema = &schema.Schema{
+	Name: "plca",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_PLCA_HEADER
+		2: {Name: "version", Kind: schema.U16},                         // ETHTOOL_A_PLCA_VERSION
+		3: {Name: "enabled", Kind: schema.U8},                          // ETHTOOL_A_PLCA_ENABLED
+		4: {Name: "status", Kind: schema.U8},                           // ETHTOOL_A_PLCA_STATUS
+		5: {Name: "node_cnt", Kind: schema.U32},                        // ETHTOOL_A_PLCA_NODE_CNT
+		6: {Name: "node_id", Kind: schema.U32},                         // ETHTOOL_A_PLCA_NODE_ID
+		7: {Name: "to_tmr", Kind: schema.U32},                          // ETHTOOL_A_PLCA_TO_TMR
+		8: {Name: "burst_cnt", Kind: schema.U32},                       // ETHTOOL_A_PLCA_BURST_CNT
+		9: {Name: "burst_tmr", Kind: schema.U32},                       // ETHTOOL_A_PLCA_BURST_TMR
+	},
+	ByName: []uint16{
+		8, 9, 3, 1, 5, 6, 4, 7, 2,
+	},
+}
+
+var moduleFwFlashSchema = &schema.Schema{
+	Name: "module_fw_flash",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_MODULE_FW_FLASH_HEADER
+		2: {Name: "file_name", Kind: schema.String},                    // ETHTOOL_A_MODULE_FW_FLASH_FILE_NAME
+		3: {Name: "password", Kind: schema.U32},                        // ETHTOOL_A_MODULE_FW_FLASH_PASSWORD
+		4: {Name: "status", Kind: schema.U32},                          // ETHTOOL_A_MODULE_FW_FLASH_STATUS: enum module-fw-flash-status
+		5: {Name: "status_msg", Kind: schema.String},                   // ETHTOOL_A_MODULE_FW_FLASH_STATUS_MSG
+		6: {Name: "done", Kind: schema.Binary},                         // ETHTOOL_A_MODULE_FW_FLASH_DONE: uint: no kind in the schema yet, bytes
+		7: {Name: "total", Kind: schema.Binary},                        // ETHTOOL_A_MODULE_FW_FLASH_TOTAL: uint: no kind in the schema yet, bytes
+	},
+	ByName: []uint16{
+		6, 2, 1, 3, 4, 5, 7,
+	},
+}
+
+var phySchema = &schema.Schema{
+	Name: "phy",
+	Attrs: []schema.Attr{
+		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema}, // ETHTOOL_A_PHY_HEADER
+		2: {Name: "index", Kind: schema.U32},                           // ETHTOOL_A_PHY_INDEX
+		3: {Name: "drvname", Kind: schema.String},                      // ETHTOOL_A_PHY_DRVNAME
+		4: {Name: "name", Kind: schema.String},                         // ETHTOOL_A_PHY_NAME
+		5: {Name: "upstream_type", Kind: schema.U32},                   // ETHTOOL_A_PHY_UPSTREAM_TYPE: enum phy-upstream-type
+		6: {Name: "upstream_index", Kind: schema.U32},                  // ETHTOOL_A_PHY_UPSTREAM_INDEX
+		7: {Name: "upstream_sfp_name", Kind: schema.String},            // ETHTOOL_A_PHY_UPSTREAM_SFP_NAME
+		8: {Name: "downstream_sfp_name", Kind: schema.String},          // ETHTOOL_A_PHY_DOWNSTREAM_SFP_NAME
+	},
+	ByName: []uint16{
+		8, 3, 1, 2, 4, 6, 7, 5,
+	},
+}

@@ -8,9 +8,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"iter"
 )
+
+// Value is an attribute reached by name through a view's Get or All
+// (the names of the spec, dashes as underscores: "dev_name"); it
+// aliases the message, as rtm.Value does.
+type Value = schema.Value
 
 // HeaderView is a lazy view of attribute set header: each accessor finds its
 // attribute in Attrs when called, copies nothing (strings excepted) and
@@ -22,6 +28,14 @@ type HeaderView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v HeaderView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v HeaderView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(headerSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v HeaderView) All() iter.Seq2[string, Value] { return schema.All(headerSchema, v.Attrs) }
 
 // DevIndex returns dev-index (ETHTOOL_A_HEADER_DEV_INDEX) (u32).
 func (v HeaderView) DevIndex() (uint32, bool) {
@@ -116,6 +130,14 @@ type BitsetBitView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v BitsetBitView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v BitsetBitView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(bitsetBitSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v BitsetBitView) All() iter.Seq2[string, Value] { return schema.All(bitsetBitSchema, v.Attrs) }
+
 // Index returns index (ETHTOOL_A_BITSET_BIT_INDEX) (u32).
 func (v BitsetBitView) Index() (uint32, bool) {
 	a, ok := v.Attrs.Get(EthtoolABitsetBitIndex)
@@ -184,6 +206,14 @@ type BitsetBitsView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v BitsetBitsView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v BitsetBitsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(bitsetBitsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v BitsetBitsView) All() iter.Seq2[string, Value] { return schema.All(bitsetBitsSchema, v.Attrs) }
+
 // Bit yields every bit (ETHTOOL_A_BITSET_BITS_BIT), in order.
 func (v BitsetBitsView) Bit() iter.Seq[BitsetBitView] {
 	return func(yield func(BitsetBitView) bool) {
@@ -222,6 +252,14 @@ type BitsetView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v BitsetView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v BitsetView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(bitsetSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v BitsetView) All() iter.Seq2[string, Value] { return schema.All(bitsetSchema, v.Attrs) }
 
 // Nomask reports whether the flag nomask (ETHTOOL_A_BITSET_NOMASK) is present.
 func (v BitsetView) Nomask() bool {
@@ -303,6 +341,14 @@ type StringView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StringView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StringView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(stringSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StringView) All() iter.Seq2[string, Value] { return schema.All(stringSchema, v.Attrs) }
+
 // Index returns index (ETHTOOL_A_STRING_INDEX) (u32).
 func (v StringView) Index() (uint32, bool) {
 	a, ok := v.Attrs.Get(EthtoolAStringIndex)
@@ -362,6 +408,14 @@ type StringsView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StringsView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StringsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(stringsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StringsView) All() iter.Seq2[string, Value] { return schema.All(stringsSchema, v.Attrs) }
+
 // StringAttr yields every string (ETHTOOL_A_STRINGS_STRING), in order.
 func (v StringsView) StringAttr() iter.Seq[StringView] {
 	return func(yield func(StringView) bool) {
@@ -400,6 +454,14 @@ type StringsetView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StringsetView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StringsetView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(stringsetSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StringsetView) All() iter.Seq2[string, Value] { return schema.All(stringsetSchema, v.Attrs) }
 
 // ID returns id (ETHTOOL_A_STRINGSET_ID) (u32).
 func (v StringsetView) ID() (uint32, bool) {
@@ -470,6 +532,14 @@ type StringsetsView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StringsetsView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StringsetsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(stringsetsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StringsetsView) All() iter.Seq2[string, Value] { return schema.All(stringsetsSchema, v.Attrs) }
+
 // Stringset yields every stringset (ETHTOOL_A_STRINGSETS_STRINGSET), in order.
 func (v StringsetsView) Stringset() iter.Seq[StringsetView] {
 	return func(yield func(StringsetView) bool) {
@@ -508,6 +578,14 @@ type StrsetView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StrsetView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StrsetView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(strsetSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StrsetView) All() iter.Seq2[string, Value] { return schema.All(strsetSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_STRSET_HEADER).
 func (v StrsetView) Header() (HeaderView, bool) {
@@ -567,6 +645,14 @@ type PrivflagsView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PrivflagsView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PrivflagsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(privflagsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PrivflagsView) All() iter.Seq2[string, Value] { return schema.All(privflagsSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_PRIVFLAGS_HEADER).
 func (v PrivflagsView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolAPrivflagsHeader)
@@ -615,6 +701,14 @@ type RingsView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v RingsView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v RingsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(ringsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v RingsView) All() iter.Seq2[string, Value] { return schema.All(ringsSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_RINGS_HEADER).
 func (v RingsView) Header() (HeaderView, bool) {
@@ -875,6 +969,14 @@ type MmStatView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v MmStatView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v MmStatView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(mmStatSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v MmStatView) All() iter.Seq2[string, Value] { return schema.All(mmStatSchema, v.Attrs) }
+
 // ReassemblyErrors returns reassembly-errors (ETHTOOL_A_MM_STAT_REASSEMBLY_ERRORS) (u64).
 func (v MmStatView) ReassemblyErrors() (uint64, bool) {
 	a, ok := v.Attrs.Get(EthtoolAMmStatReassemblyErrors)
@@ -983,6 +1085,14 @@ type MmView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v MmView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v MmView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(mmSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v MmView) All() iter.Seq2[string, Value] { return schema.All(mmSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_MM_HEADER).
 func (v MmView) Header() (HeaderView, bool) {
@@ -1168,6 +1278,14 @@ type LinkinfoView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v LinkinfoView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v LinkinfoView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(linkinfoSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v LinkinfoView) All() iter.Seq2[string, Value] { return schema.All(linkinfoSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_LINKINFO_HEADER).
 func (v LinkinfoView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolALinkinfoHeader)
@@ -1276,6 +1394,14 @@ type LinkmodesView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v LinkmodesView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v LinkmodesView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(linkmodesSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v LinkmodesView) All() iter.Seq2[string, Value] { return schema.All(linkmodesSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_LINKMODES_HEADER).
 func (v LinkmodesView) Header() (HeaderView, bool) {
@@ -1446,6 +1572,14 @@ type LinkstateView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v LinkstateView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v LinkstateView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(linkstateSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v LinkstateView) All() iter.Seq2[string, Value] { return schema.All(linkstateSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_LINKSTATE_HEADER).
 func (v LinkstateView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolALinkstateHeader)
@@ -1570,6 +1704,14 @@ type DebugView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v DebugView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v DebugView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(debugSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v DebugView) All() iter.Seq2[string, Value] { return schema.All(debugSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_DEBUG_HEADER).
 func (v DebugView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolADebugHeader)
@@ -1618,6 +1760,14 @@ type WolView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v WolView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v WolView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(wolSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v WolView) All() iter.Seq2[string, Value] { return schema.All(wolSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_WOL_HEADER).
 func (v WolView) Header() (HeaderView, bool) {
@@ -1678,6 +1828,14 @@ type FeaturesView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v FeaturesView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v FeaturesView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(featuresSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v FeaturesView) All() iter.Seq2[string, Value] { return schema.All(featuresSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_FEATURES_HEADER).
 func (v FeaturesView) Header() (HeaderView, bool) {
@@ -1772,6 +1930,14 @@ type ChannelsView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v ChannelsView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v ChannelsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(channelsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v ChannelsView) All() iter.Seq2[string, Value] { return schema.All(channelsSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_CHANNELS_HEADER).
 func (v ChannelsView) Header() (HeaderView, bool) {
@@ -1927,6 +2093,16 @@ type IrqModerationView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v IrqModerationView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v IrqModerationView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(irqModerationSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v IrqModerationView) All() iter.Seq2[string, Value] {
+	return schema.All(irqModerationSchema, v.Attrs)
+}
+
 // Usec returns usec (ETHTOOL_A_IRQ_MODERATION_USEC) (u32).
 func (v IrqModerationView) Usec() (uint32, bool) {
 	a, ok := v.Attrs.Get(EthtoolAIrqModerationUsec)
@@ -1991,6 +2167,14 @@ type ProfileView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v ProfileView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v ProfileView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(profileSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v ProfileView) All() iter.Seq2[string, Value] { return schema.All(profileSchema, v.Attrs) }
+
 // IrqModeration yields every irq-moderation (ETHTOOL_A_PROFILE_IRQ_MODERATION), in order.
 func (v ProfileView) IrqModeration() iter.Seq[IrqModerationView] {
 	return func(yield func(IrqModerationView) bool) {
@@ -2029,6 +2213,14 @@ type CoalesceView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CoalesceView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CoalesceView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(coalesceSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CoalesceView) All() iter.Seq2[string, Value] { return schema.All(coalesceSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_COALESCE_HEADER).
 func (v CoalesceView) Header() (HeaderView, bool) {
@@ -2499,6 +2691,14 @@ type PauseStatView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PauseStatView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PauseStatView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(pauseStatSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PauseStatView) All() iter.Seq2[string, Value] { return schema.All(pauseStatSchema, v.Attrs) }
+
 // TXFrames returns tx-frames (ETHTOOL_A_PAUSE_STAT_TX_FRAMES) (u64).
 func (v PauseStatView) TXFrames() (uint64, bool) {
 	a, ok := v.Attrs.Get(EthtoolAPauseStatTXFrames)
@@ -2547,6 +2747,14 @@ type PauseView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PauseView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PauseView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(pauseSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PauseView) All() iter.Seq2[string, Value] { return schema.All(pauseSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_PAUSE_HEADER).
 func (v PauseView) Header() (HeaderView, bool) {
@@ -2656,6 +2864,14 @@ type EeeView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v EeeView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v EeeView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(eeeSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v EeeView) All() iter.Seq2[string, Value] { return schema.All(eeeSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_EEE_HEADER).
 func (v EeeView) Header() (HeaderView, bool) {
@@ -2781,6 +2997,14 @@ type TsStatView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TsStatView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TsStatView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tsStatSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TsStatView) All() iter.Seq2[string, Value] { return schema.All(tsStatSchema, v.Attrs) }
+
 // TXPkts returns tx-pkts (ETHTOOL_A_TS_STAT_TX_PKTS) (a variable-width uint: 4 or 8 bytes).
 func (v TsStatView) TXPkts() (uint64, bool) {
 	a, ok := v.Attrs.Get(EthtoolATsStatTXPkts)
@@ -2856,6 +3080,14 @@ type TsinfoView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TsinfoView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TsinfoView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tsinfoSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TsinfoView) All() iter.Seq2[string, Value] { return schema.All(tsinfoSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_TSINFO_HEADER).
 func (v TsinfoView) Header() (HeaderView, bool) {
@@ -2966,6 +3198,16 @@ type CableResultView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableResultView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableResultView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableResultSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableResultView) All() iter.Seq2[string, Value] {
+	return schema.All(cableResultSchema, v.Attrs)
+}
+
 // Pair returns pair (ETHTOOL_A_CABLE_RESULT_PAIR) (u8).
 func (v CableResultView) Pair() (uint8, bool) {
 	a, ok := v.Attrs.Get(EthtoolACableResultPair)
@@ -3029,6 +3271,16 @@ type CableFaultLengthView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableFaultLengthView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableFaultLengthView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableFaultLengthSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableFaultLengthView) All() iter.Seq2[string, Value] {
+	return schema.All(cableFaultLengthSchema, v.Attrs)
+}
 
 // Pair returns pair (ETHTOOL_A_CABLE_FAULT_LENGTH_PAIR) (u8).
 func (v CableFaultLengthView) Pair() (uint8, bool) {
@@ -3094,6 +3346,14 @@ type CableNestView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableNestView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableNestView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableNestSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableNestView) All() iter.Seq2[string, Value] { return schema.All(cableNestSchema, v.Attrs) }
+
 // Result returns the nested result (ETHTOOL_A_CABLE_NEST_RESULT).
 func (v CableNestView) Result() (CableResultView, bool) {
 	a, ok := v.Attrs.Get(EthtoolACableNestResult)
@@ -3143,6 +3403,14 @@ type CableTestView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableTestView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableTestView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableTestSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableTestView) All() iter.Seq2[string, Value] { return schema.All(cableTestSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_CABLE_TEST_HEADER).
 func (v CableTestView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolACableTestHeader)
@@ -3176,6 +3444,16 @@ type CableTestNtfView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableTestNtfView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableTestNtfView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableTestNtfSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableTestNtfView) All() iter.Seq2[string, Value] {
+	return schema.All(cableTestNtfSchema, v.Attrs)
+}
 
 // Header returns the nested header (ETHTOOL_A_CABLE_TEST_NTF_HEADER).
 func (v CableTestNtfView) Header() (HeaderView, bool) {
@@ -3240,6 +3518,16 @@ type CableTestTdrCfgView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableTestTdrCfgView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableTestTdrCfgView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableTestTdrCfgSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableTestTdrCfgView) All() iter.Seq2[string, Value] {
+	return schema.All(cableTestTdrCfgSchema, v.Attrs)
+}
 
 // First returns first (ETHTOOL_A_CABLE_TEST_TDR_CFG_FIRST) (u32).
 func (v CableTestTdrCfgView) First() (uint32, bool) {
@@ -3320,6 +3608,16 @@ type CableTestTdrNtfView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableTestTdrNtfView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableTestTdrNtfView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableTestTdrNtfSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableTestTdrNtfView) All() iter.Seq2[string, Value] {
+	return schema.All(cableTestTdrNtfSchema, v.Attrs)
+}
+
 // Header returns the nested header (ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER).
 func (v CableTestTdrNtfView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolACableTestTdrNtfHeader)
@@ -3384,6 +3682,16 @@ type CableTestTdrView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v CableTestTdrView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v CableTestTdrView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(cableTestTdrSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v CableTestTdrView) All() iter.Seq2[string, Value] {
+	return schema.All(cableTestTdrSchema, v.Attrs)
+}
+
 // Header returns the nested header (ETHTOOL_A_CABLE_TEST_TDR_HEADER).
 func (v CableTestTdrView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolACableTestTdrHeader)
@@ -3432,6 +3740,16 @@ type TunnelUDPEntryView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TunnelUDPEntryView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TunnelUDPEntryView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tunnelUdpEntrySchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TunnelUDPEntryView) All() iter.Seq2[string, Value] {
+	return schema.All(tunnelUdpEntrySchema, v.Attrs)
+}
 
 // Port returns port (ETHTOOL_A_TUNNEL_UDP_ENTRY_PORT) (u16).
 func (v TunnelUDPEntryView) Port() (uint16, bool) {
@@ -3485,6 +3803,16 @@ type TunnelUDPTableView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TunnelUDPTableView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TunnelUDPTableView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tunnelUdpTableSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TunnelUDPTableView) All() iter.Seq2[string, Value] {
+	return schema.All(tunnelUdpTableSchema, v.Attrs)
+}
 
 // Size returns size (ETHTOOL_A_TUNNEL_UDP_TABLE_SIZE) (u32).
 func (v TunnelUDPTableView) Size() (uint32, bool) {
@@ -3555,6 +3883,14 @@ type TunnelUDPView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TunnelUDPView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TunnelUDPView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tunnelUdpSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TunnelUDPView) All() iter.Seq2[string, Value] { return schema.All(tunnelUdpSchema, v.Attrs) }
+
 // Table returns the nested table (ETHTOOL_A_TUNNEL_UDP_TABLE).
 func (v TunnelUDPView) Table() (TunnelUDPTableView, bool) {
 	a, ok := v.Attrs.Get(EthtoolATunnelUDPTable)
@@ -3588,6 +3924,14 @@ type TunnelInfoView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v TunnelInfoView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v TunnelInfoView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(tunnelInfoSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v TunnelInfoView) All() iter.Seq2[string, Value] { return schema.All(tunnelInfoSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_TUNNEL_INFO_HEADER).
 func (v TunnelInfoView) Header() (HeaderView, bool) {
@@ -3637,6 +3981,14 @@ type FecStatView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v FecStatView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v FecStatView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(fecStatSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v FecStatView) All() iter.Seq2[string, Value] { return schema.All(fecStatSchema, v.Attrs) }
 
 // Corrected yields the u64 array corrected (ETHTOOL_A_FEC_STAT_CORRECTED), in order (a trailing partial
 // element is ignored).
@@ -3722,6 +4074,14 @@ type FecView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v FecView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v FecView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(fecSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v FecView) All() iter.Seq2[string, Value] { return schema.All(fecSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_FEC_HEADER).
 func (v FecView) Header() (HeaderView, bool) {
@@ -3816,6 +4176,16 @@ type ModuleEepromView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v ModuleEepromView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v ModuleEepromView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(moduleEepromSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v ModuleEepromView) All() iter.Seq2[string, Value] {
+	return schema.All(moduleEepromSchema, v.Attrs)
+}
 
 // Header returns the nested header (ETHTOOL_A_MODULE_EEPROM_HEADER).
 func (v ModuleEepromView) Header() (HeaderView, bool) {
@@ -3936,6 +4306,14 @@ type StatsGrpView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StatsGrpView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StatsGrpView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(statsGrpSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StatsGrpView) All() iter.Seq2[string, Value] { return schema.All(statsGrpSchema, v.Attrs) }
 
 // ID returns id (ETHTOOL_A_STATS_GRP_ID) (u32).
 func (v StatsGrpView) ID() (uint32, bool) {
@@ -4082,6 +4460,16 @@ type StatsGrpHistView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StatsGrpHistView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StatsGrpHistView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(statsGrpHistSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StatsGrpHistView) All() iter.Seq2[string, Value] {
+	return schema.All(statsGrpHistSchema, v.Attrs)
+}
+
 // HistBktLow returns hist-bkt-low (ETHTOOL_A_STATS_GRP_HIST_BKT_LOW) (u32).
 func (v StatsGrpHistView) HistBktLow() (uint32, bool) {
 	a, ok := v.Attrs.Get(EthtoolAStatsGrpHistBktLow)
@@ -4145,6 +4533,14 @@ type StatsView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v StatsView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v StatsView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(statsSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v StatsView) All() iter.Seq2[string, Value] { return schema.All(statsSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_STATS_HEADER).
 func (v StatsView) Header() (HeaderView, bool) {
@@ -4225,6 +4621,14 @@ type PhcVclocksView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PhcVclocksView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PhcVclocksView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(phcVclocksSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PhcVclocksView) All() iter.Seq2[string, Value] { return schema.All(phcVclocksSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_PHC_VCLOCKS_HEADER).
 func (v PhcVclocksView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolAPhcVclocksHeader)
@@ -4296,6 +4700,14 @@ type ModuleView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v ModuleView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v ModuleView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(moduleSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v ModuleView) All() iter.Seq2[string, Value] { return schema.All(moduleSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_MODULE_HEADER).
 func (v ModuleView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolAModuleHeader)
@@ -4360,6 +4772,16 @@ type C33PsePwLimitView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v C33PsePwLimitView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v C33PsePwLimitView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(c33PsePwLimitSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v C33PsePwLimitView) All() iter.Seq2[string, Value] {
+	return schema.All(c33PsePwLimitSchema, v.Attrs)
+}
+
 // Min returns min (ETHTOOL_A_C33_PSE_PW_LIMIT_MIN) (u32).
 func (v C33PsePwLimitView) Min() (uint32, bool) {
 	a, ok := v.Attrs.Get(EthtoolAC33PsePwLimitMin)
@@ -4408,6 +4830,14 @@ type PseView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PseView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PseView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(pseSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PseView) All() iter.Seq2[string, Value] { return schema.All(pseSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_PSE_HEADER).
 func (v PseView) Header() (HeaderView, bool) {
@@ -4632,6 +5062,14 @@ type RssView struct {
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v RssView) Err() error { return v.Attrs.Err() }
 
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v RssView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(rssSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v RssView) All() iter.Seq2[string, Value] { return schema.All(rssSchema, v.Attrs) }
+
 // Header returns the nested header (ETHTOOL_A_RSS_HEADER).
 func (v RssView) Header() (HeaderView, bool) {
 	a, ok := v.Attrs.Get(EthtoolARssHeader)
@@ -4758,6 +5196,14 @@ type PlcaView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PlcaView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PlcaView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(plcaSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PlcaView) All() iter.Seq2[string, Value] { return schema.All(plcaSchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_PLCA_HEADER).
 func (v PlcaView) Header() (HeaderView, bool) {
@@ -4912,6 +5358,16 @@ type ModuleFwFlashView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v ModuleFwFlashView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v ModuleFwFlashView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(moduleFwFlashSchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v ModuleFwFlashView) All() iter.Seq2[string, Value] {
+	return schema.All(moduleFwFlashSchema, v.Attrs)
+}
 
 // Header returns the nested header (ETHTOOL_A_MODULE_FW_FLASH_HEADER).
 func (v ModuleFwFlashView) Header() (HeaderView, bool) {
@@ -5068,6 +5524,14 @@ type PhyView struct {
 
 // Err reports whether the attributes are well formed (nla.Chain.Err).
 func (v PhyView) Err() error { return v.Attrs.Err() }
+
+// Get returns the attribute at path, by name ("header", "dev_name").
+func (v PhyView) Get(path ...string) (Value, bool) {
+	return schema.Lookup(phySchema, nil, v.Attrs, path)
+}
+
+// All yields every attribute, by name.
+func (v PhyView) All() iter.Seq2[string, Value] { return schema.All(phySchema, v.Attrs) }
 
 // Header returns the nested header (ETHTOOL_A_PHY_HEADER).
 func (v PhyView) Header() (HeaderView, bool) {

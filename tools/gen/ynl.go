@@ -821,7 +821,7 @@ func runYNL(args []string) error {
 	}
 	files := map[string][]byte{name: src}
 	if *ops { // typed operations: ynl_ops.go
-		name, src, err := genYNLOps(*spec, *pkg)
+		name, src, err := genYNLOps(*spec, *pkg, !*constsOnly)
 		if err != nil {
 			return err
 		}

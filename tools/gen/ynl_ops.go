@@ -62,7 +62,7 @@ type opsMode struct {
 // opsReserved are method names a view or an encoder has of its own, or
 // that would mislead (fmt's Stringer): an attribute so named gets "Attr"
 // appended.
-var opsReserved = map[string]bool{"Attrs": true, "Err": true, "String": true, "E": true, "Error": true}
+var opsReserved = map[string]bool{"Attrs": true, "Err": true, "String": true, "E": true, "Error": true, "Get": true, "All": true}
 
 // opsScalar describes a fixed-width scalar type: its Go type, the
 // nla.Attr accessor and the nla.Encoder method (with the conversion the
@@ -110,11 +110,14 @@ type opsGen struct {
 	extra map[string]map[string]opsAttr // set -> attr -> what ynlAttr lacks
 	out   *outBuf
 	uses  map[string]bool // imports needed
+	// schemas says the package has the sets' by-name schemas (ynl.go's
+	// output without -consts): views get Get and All.
+	schemas bool
 }
 
 // genYNLOps generates zynl_<family>_ops.go for the spec at specPath into
-// package pkg.
-func genYNLOps(specPath, pkg string) (name string, src []byte, err error) {
+// package pkg; with schemas, the package also has the sets' schemas.
+func genYNLOps(specPath, pkg string, schemas bool) (name string, src []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ge, ok := r.(genError)
@@ -139,7 +142,7 @@ func genYNLOps(specPath, pkg string) (name string, src []byte, err error) {
 	if err := yaml.Unmarshal(raw, &ospec); err != nil {
 		return "", nil, fmt.Errorf("%s: %w", specPath, err)
 	}
-	o := &opsGen{ynlGen: g, extra: map[string]map[string]opsAttr{}, out: &outBuf{}, uses: map[string]bool{}}
+	o := &opsGen{ynlGen: g, extra: map[string]map[string]opsAttr{}, out: &outBuf{}, uses: map[string]bool{}, schemas: schemas}
 	for _, s := range ospec.AttributeSets {
 		m := map[string]opsAttr{}
 		for _, a := range s.Attributes {
@@ -149,6 +152,14 @@ func genYNLOps(specPath, pkg string) (name string, src []byte, err error) {
 	}
 	body := &outBuf{}
 	o.out = body
+	if schemas {
+		o.uses["github.com/ipr-go/ipr/internal/schema"] = true
+		body.add("// Value is an attribute reached by name through a view's Get or All")
+		body.add("// (the names of the spec, dashes as underscores: \"dev_name\"); it")
+		body.add("// aliases the message, as rtm.Value does.")
+		body.add("type Value = schema.Value")
+		body.add("")
+	}
 	for i := range g.spec.AttributeSets {
 		o.emitView(&g.spec.AttributeSets[i])
 		o.emitEncoder(&g.spec.AttributeSets[i])
@@ -164,7 +175,7 @@ func genYNLOps(specPath, pkg string) (name string, src []byte, err error) {
 	head.add("package %s", pkg)
 	head.add("")
 	head.add("import (")
-	for _, imp := range []string{"encoding/binary", "fmt", "iter", "github.com/ipr-go/ipr/genl", "github.com/ipr-go/ipr/nla"} {
+	for _, imp := range []string{"encoding/binary", "fmt", "iter", "github.com/ipr-go/ipr/genl", "github.com/ipr-go/ipr/internal/schema", "github.com/ipr-go/ipr/nla"} {
 		if o.uses[imp] {
 			head.add("\t%q", imp)
 		}
@@ -228,6 +239,18 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 	out.add("// Err reports whether the attributes are well formed (nla.Chain.Err).")
 	out.add("func (v %s) Err() error { return v.Attrs.Err() }", view)
 	out.add("")
+	if o.schemas {
+		sch := goIdent(set.Name, "schema")
+		o.uses["iter"] = true
+		out.add("// Get returns the attribute at path, by name (\"header\", \"dev_name\").")
+		out.add("func (v %s) Get(path ...string) (Value, bool) {", view)
+		out.add("\treturn schema.Lookup(%s, nil, v.Attrs, path)", sch)
+		out.add("}")
+		out.add("")
+		out.add("// All yields every attribute, by name.")
+		out.add("func (v %s) All() iter.Seq2[string, Value] { return schema.All(%s, v.Attrs) }", view, sch)
+		out.add("")
+	}
 	for _, a := range set.Attributes {
 		a = o.fullAttr(set, a)
 		if a.Type == "unused" || a.Type == "pad" {

@@ -42,6 +42,7 @@ func (c Chain) AllOf(typ uint16) iter.Seq[Attr] { return nil }
 func (c Chain) All() iter.Seq[Attr] { return nil }
 func (c Chain) Err() error { return nil }
 type Nest int
+type Index struct{}
 type Encoder struct{}
 func (e *Encoder) BeginNest(typ uint16) Nest { return 0 }
 func (e *Encoder) EndNest(n Nest) {}
@@ -58,6 +59,13 @@ func (e *Encoder) Uint64(typ uint16, v uint64) {}
 func (e *Encoder) Uint64BE(typ uint16, v uint64) {}
 func (e *Encoder) Int32(typ uint16, v int32) {}
 func (e *Encoder) Int64(typ uint16, v int64) {}
+`,
+	// internal/schema: gen_test.go's shape, and what views call.
+	schemaPath: "package schema\nimport (\"iter\"; \"github.com/ipr-go/ipr/nla\")\n" +
+		strings.TrimPrefix(schemaShape, "package schema\n") + `
+type Value struct{}
+func Lookup(s *Schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) { return Value{}, false }
+func All(s *Schema, c nla.Chain) iter.Seq2[string, Value] { return nil }
 `,
 	"github.com/ipr-go/ipr/genl": `package genl
 import "github.com/ipr-go/ipr/nla"
@@ -110,23 +118,23 @@ func TestYNLOpsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		if g.raw() {
-			if _, _, err := genYNLOps(spec, "golden"); err == nil {
+			if _, _, err := genYNLOps(spec, "golden", true); err == nil {
 				t.Errorf("%s: typed operations of a netlink-raw family", spec)
 			}
 			continue
 		}
 		n++
-		name, src, err := genYNLOps(spec, "golden")
+		name, src, err := genYNLOps(spec, "golden", true)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, consts, _, err := genYNL(spec, "golden", true)
+		_, schemas, _, err := genYNL(spec, "golden", false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		fset := token.NewFileSet()
 		var files []*ast.File
-		for fn, s := range map[string][]byte{"consts.go": consts, name: src} {
+		for fn, s := range map[string][]byte{"schemas.go": schemas, name: src} {
 			f, err := parser.ParseFile(fset, fn, s, 0)
 			if err != nil {
 				t.Fatalf("%s: %v", fn, err)
@@ -164,7 +172,7 @@ func TestYNLOpsGolden(t *testing.T) {
 // TestYNLOpsShapes checks what the generator makes of each kind of
 // attribute, on the ethtool spec.
 func TestYNLOpsShapes(t *testing.T) {
-	_, src, err := genYNLOps("specs/ethtool.yaml", "golden")
+	_, src, err := genYNLOps("specs/ethtool.yaml", "golden", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,6 +190,9 @@ func TestYNLOpsShapes(t *testing.T) {
 		// An array (binary with a sub-type), and type-value nests.
 		"func (v FecStatView) Corrected() iter.Seq[uint64] {",
 		"func (v StatsGrpView) Stat() iter.Seq[nla.Chain] {",
+		// By name, through the schemas.
+		"func (v RingsView) Get(path ...string) (Value, bool) {",
+		"return schema.Lookup(ringsSchema, nil, v.Attrs, path)",
 		// A big-endian attribute.
 		"e.E.Uint16BE(EthtoolATunnelUDPEntryPort, v)",
 		// Encoders: the enum check of a flags attribute.
@@ -226,5 +237,34 @@ func TestYNLEthtoolAgainstHeaders(t *testing.T) {
 	}
 	if found < 340 {
 		t.Errorf("only %d of %d constants found in the headers, want 340 or more", found, len(consts))
+	}
+}
+
+// TestYNLOpsConstsOnly: next to the constants alone (-consts -ops), the
+// views have no by-name access and still compile.
+func TestYNLOpsConstsOnly(t *testing.T) {
+	name, src, err := genYNLOps("specs/nlctrl.yaml", "golden", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, consts, _, err := genYNL("specs/nlctrl.yaml", "golden", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(src, []byte("schema.")) {
+		t.Error("schema references without schemas")
+	}
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for fn, s := range map[string][]byte{"consts.go": consts, name: src} {
+		f, err := parser.ParseFile(fset, fn, s, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", fn, err)
+		}
+		files = append(files, f)
+	}
+	im := &stubImporter{fset: fset, std: importerDefault(), done: map[string]*types.Package{}}
+	if _, err := (&types.Config{Importer: im}).Check("golden", fset, files, nil); err != nil {
+		t.Errorf("%s does not compile: %v", name, err)
 	}
 }
