@@ -5,6 +5,8 @@ go 1.23.0
 require (
 	github.com/ipr-go/ipr v0.0.0
 	github.com/jsimonetti/rtnetlink/v2 v2.0.2
+	github.com/mdlayher/ethtool v0.2.0
+	github.com/mdlayher/genetlink v1.3.2
 	github.com/mdlayher/netlink v1.7.2
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5

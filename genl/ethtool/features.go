@@ -142,16 +142,18 @@ func (s *FeatureSet) Parse(m genl.Message, names []string) error {
 		s.Name = string(name)
 	}
 	s.Names = names
-	for _, b := range []struct {
+	// By attribute type rather than through the view's methods: method
+	// values in a table would be allocated on every call.
+	for _, b := range [...]struct {
 		dst  *Bitset
-		get  func() (BitsetView, bool)
+		typ  uint16
 		what string
-	}{{&s.HW, v.HW, "hw"}, {&s.Wanted, v.Wanted, "wanted"}, {&s.Active, v.Active, "active"}, {&s.NoChange, v.Nochange, "nochange"}} {
-		bv, ok := b.get()
+	}{{&s.HW, EthtoolAFeaturesHW, "hw"}, {&s.Wanted, EthtoolAFeaturesWanted, "wanted"}, {&s.Active, EthtoolAFeaturesActive, "active"}, {&s.NoChange, EthtoolAFeaturesNochange, "nochange"}} {
+		a, ok := v.Attrs.Get(b.typ)
 		if !ok {
 			return fmt.Errorf("ethtool: features of %s: no %s bitset", s.Name, b.what)
 		}
-		if err := b.dst.Parse(bv, names); err != nil {
+		if err := b.dst.Parse(BitsetView{a.Nested()}, names); err != nil {
 			return fmt.Errorf("ethtool: features of %s, %s: %w", s.Name, b.what, err)
 		}
 	}
