@@ -1,12 +1,8 @@
 package fuzz
 
 import (
-	"bufio"
-	"encoding/hex"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -21,36 +17,9 @@ import (
 // ethtool replies recorded in genl/ethtool's veth conversation: features,
 // string sets, channels, link modes and state, statistics.
 func ethtoolSeeds(t testing.TB) [][]byte {
-	f, err := os.Open(filepath.Join("..", "genl", "ethtool", "testdata", "conv", "veth.nlconv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var seeds [][]byte
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
-		if len(fields) != 3 || fields[0] != "<" {
-			continue
-		}
-		d, err := hex.DecodeString(fields[2])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(d) {
-			if err != nil {
-				break
-			}
-			// Not nlctrl's replies, nor errors and dump ends.
-			if m.Header.Type >= unix.GENL_MIN_ID && m.Header.Type != unix.GENL_ID_CTRL {
-				seeds = append(seeds, m.Data)
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	// Not nlctrl's replies, nor errors and dump ends.
+	seeds := convReplies(t, func(typ uint16) bool { return typ >= unix.GENL_MIN_ID && typ != unix.GENL_ID_CTRL },
+		filepath.Join("..", "genl", "ethtool", "testdata", "conv", "veth.nlconv"))
 	if len(seeds) < 10 {
 		t.Fatalf("%d ethtool replies in the conversation", len(seeds))
 	}

@@ -1,15 +1,11 @@
 package ethtool_test
 
 import (
-	"context"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ipr-go/ipr/genl/ethtool"
+	"github.com/ipr-go/ipr/internal/gentest"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -56,21 +52,5 @@ func TestViewByName(t *testing.T) {
 // TestGenerated checks that the generated files are what tools/gen writes
 // from the pinned spec.
 func TestGenerated(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "go", "run", "-C", filepath.Join("..", "..", "tools", "gen"), ".",
-		"ynl", "-spec", "specs/ethtool.yaml", "-out", dir, "-pkg", "ethtool", "-ops", "-check")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return
-	}
-	if s := string(out); !strings.Contains(s, "gen: ") && os.Getenv("CI") != "true" &&
-		(strings.Contains(s, "dial tcp") || strings.Contains(s, "GOPROXY=off") || strings.Contains(s, "no such host")) {
-		t.Skipf("cannot build tools/gen (its dependencies are not in the module cache):\n%s", out)
-	}
-	t.Fatalf("tools/gen ynl -check: %v\n%s", err, out)
+	gentest.YNL(t, "specs/ethtool.yaml", "ethtool", "-ops")
 }

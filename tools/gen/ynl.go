@@ -533,15 +533,7 @@ func (g *ynlGen) attrSpec(set *ynlAttrSet, a ynlAttr) (*rspec, error) {
 // genYNL generates the file for spec (a path) into package pkg: file name
 // and gofmt'ed contents, and the C-named constants it defines.
 func genYNL(specPath, pkg string, constsOnly bool) (name string, src []byte, consts map[string]int64, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ge, ok := r.(genError)
-			if !ok {
-				panic(r)
-			}
-			err = fmt.Errorf("%s: %s", specPath, ge.msg)
-		}
-	}()
+	defer catchGenError(specPath, &err)
 	g, err := loadYNL(specPath)
 	if err != nil {
 		return "", nil, nil, err

@@ -72,36 +72,30 @@ type opsScalar struct {
 	width                  int
 }
 
+// opsScalars are the scalar types by YNL name; big-endian variants are
+// keyed with a "be" suffix.
+var opsScalars = map[string]opsScalar{
+	"u8":    {"uint8", "Uint8", "Uint8", "", 1},
+	"s8":    {"int8", "Int8", "Uint8", "uint8", 1},
+	"u16":   {"uint16", "Uint16", "Uint16", "", 2},
+	"u16be": {"uint16", "Uint16BE", "Uint16BE", "", 2},
+	"s16":   {"int16", "Int16", "Uint16", "uint16", 2},
+	"u32":   {"uint32", "Uint32", "Uint32", "", 4},
+	"u32be": {"uint32", "Uint32BE", "Uint32BE", "", 4},
+	"s32":   {"int32", "Int32", "Int32", "", 4},
+	"u64":   {"uint64", "Uint64", "Uint64", "", 8},
+	"u64be": {"uint64", "Uint64BE", "Uint64BE", "", 8},
+	"s64":   {"int64", "Int64", "Int64", "", 8},
+}
+
 func opsScalarOf(typ, byteOrder string) (opsScalar, bool) {
-	be := byteOrder == "big-endian"
-	switch typ {
-	case "u8":
-		return opsScalar{"uint8", "Uint8", "Uint8", "", 1}, true
-	case "s8":
-		return opsScalar{"int8", "Int8", "Uint8", "uint8", 1}, true
-	case "u16":
-		if be {
-			return opsScalar{"uint16", "Uint16BE", "Uint16BE", "", 2}, true
+	if byteOrder == "big-endian" {
+		if sc, ok := opsScalars[typ+"be"]; ok {
+			return sc, true
 		}
-		return opsScalar{"uint16", "Uint16", "Uint16", "", 2}, true
-	case "s16":
-		return opsScalar{"int16", "Int16", "Uint16", "uint16", 2}, true
-	case "u32":
-		if be {
-			return opsScalar{"uint32", "Uint32BE", "Uint32BE", "", 4}, true
-		}
-		return opsScalar{"uint32", "Uint32", "Uint32", "", 4}, true
-	case "s32":
-		return opsScalar{"int32", "Int32", "Int32", "", 4}, true
-	case "u64":
-		if be {
-			return opsScalar{"uint64", "Uint64BE", "Uint64BE", "", 8}, true
-		}
-		return opsScalar{"uint64", "Uint64", "Uint64", "", 8}, true
-	case "s64":
-		return opsScalar{"int64", "Int64", "Int64", "", 8}, true
 	}
-	return opsScalar{}, false
+	sc, ok := opsScalars[typ]
+	return sc, ok
 }
 
 // opsGen is one run of the typed generator.
@@ -118,15 +112,7 @@ type opsGen struct {
 // genYNLOps generates zynl_<family>_ops.go for the spec at specPath into
 // package pkg; with schemas, the package also has the sets' schemas.
 func genYNLOps(specPath, pkg string, schemas bool) (name string, src []byte, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ge, ok := r.(genError)
-			if !ok {
-				panic(r)
-			}
-			err = fmt.Errorf("%s: %s", specPath, ge.msg)
-		}
-	}()
+	defer catchGenError(specPath, &err)
 	g, err := loadYNL(specPath)
 	if err != nil {
 		return "", nil, err
@@ -188,6 +174,18 @@ func genYNLOps(specPath, pkg string, schemas bool) (name string, src []byte, err
 		return "", nil, fmt.Errorf("%s: generated code does not parse: %w\n%s", specPath, err, strings.Join(all, "\n"))
 	}
 	return "zynl_" + strings.ReplaceAll(g.spec.Name, "-", "_") + "_ops.go", src, nil
+}
+
+// catchGenError, deferred, turns a failf panic into *err, naming the
+// spec; other panics go on.
+func catchGenError(specPath string, err *error) {
+	if r := recover(); r != nil {
+		ge, ok := r.(genError)
+		if !ok {
+			panic(r)
+		}
+		*err = fmt.Errorf("%s: %s", specPath, ge.msg)
+	}
 }
 
 func baseName(p string) string { return p[strings.LastIndex(p, "/")+1:] }

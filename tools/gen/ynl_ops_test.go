@@ -132,19 +132,7 @@ func TestYNLOpsGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fset := token.NewFileSet()
-		var files []*ast.File
-		for fn, s := range map[string][]byte{"schemas.go": schemas, name: src} {
-			f, err := parser.ParseFile(fset, fn, s, 0)
-			if err != nil {
-				t.Fatalf("%s: %v", fn, err)
-			}
-			files = append(files, f)
-		}
-		im := &stubImporter{fset: fset, std: importerDefault(), done: map[string]*types.Package{}}
-		if _, err := (&types.Config{Importer: im}).Check("golden", fset, files, nil); err != nil {
-			t.Errorf("%s does not compile: %v", name, err)
-		}
+		compilesWithStubs(t, name, map[string][]byte{"schemas.go": schemas, name: src})
 		golden := filepath.Join("testdata", "ynl", "ops", name+".golden")
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -209,8 +197,6 @@ func TestYNLOpsShapes(t *testing.T) {
 	}
 }
 
-func importerDefault() types.Importer { return importer.Default() }
-
 // TestYNLEthtoolAgainstHeaders checks the ethtool spec's numbering, with
 // the three fixes made to the pinned copy (see README.md), against the
 // uapi headers of the same kernel (6.12): every constant the generator
@@ -254,17 +240,24 @@ func TestYNLOpsConstsOnly(t *testing.T) {
 	if bytes.Contains(src, []byte("schema.")) {
 		t.Error("schema references without schemas")
 	}
+	compilesWithStubs(t, name, map[string][]byte{"consts.go": consts, name: src})
+}
+
+// compilesWithStubs fails the test unless files, one package, compile
+// against the stubs of nla, genl and internal/schema.
+func compilesWithStubs(t *testing.T, name string, files map[string][]byte) {
+	t.Helper()
 	fset := token.NewFileSet()
-	var files []*ast.File
-	for fn, s := range map[string][]byte{"consts.go": consts, name: src} {
+	var parsed []*ast.File
+	for fn, s := range files {
 		f, err := parser.ParseFile(fset, fn, s, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", fn, err)
 		}
-		files = append(files, f)
+		parsed = append(parsed, f)
 	}
-	im := &stubImporter{fset: fset, std: importerDefault(), done: map[string]*types.Package{}}
-	if _, err := (&types.Config{Importer: im}).Check("golden", fset, files, nil); err != nil {
+	im := &stubImporter{fset: fset, std: importer.Default(), done: map[string]*types.Package{}}
+	if _, err := (&types.Config{Importer: im}).Check("golden", fset, parsed, nil); err != nil {
 		t.Errorf("%s does not compile: %v", name, err)
 	}
 }
