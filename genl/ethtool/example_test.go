@@ -14,7 +14,8 @@ import (
 // Reading a device's features, as `ethtool -k` shows them, and those of
 // every device in one dump, here over a conversation recorded on Linux
 // 6.18 in a namespace with a veth pair (drop WithTransport to ask the
-// running kernel).
+// running kernel; a conversation recorded anew on another kernel, by
+// scripts/capture.sh, may change the counts printed).
 func Example() {
 	ctx := context.Background()
 	conv, err := os.Open(filepath.Join("testdata", "conv", "veth.nlconv"))

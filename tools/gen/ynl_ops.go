@@ -571,13 +571,7 @@ func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 		case a.Type == "string":
 			out.add("// %s appends the string %s.", m, what)
 			out.add("func (e %s) %s(s string) {", enc, m)
-			if ml, ok := limit(x.Checks["max-len"]); ok {
-				o.uses["fmt"] = true
-				out.add("\tif len(s) > %s {", ml)
-				out.add("\t\te.E.Fail(fmt.Errorf(\"%s: %%d bytes, at most %s\", len(s)))", a.Name, ml)
-				out.add("\t\treturn")
-				out.add("\t}")
-			}
+			o.emitMaxLen(a.Name, x, "s")
 			out.add("\te.E.String(%s, s)", c)
 			out.add("}")
 		case a.Type == "binary" && a.SubType != "":
@@ -607,13 +601,7 @@ func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 		case a.Type == "binary" || a.Type == "bitfield32":
 			out.add("// %s appends the payload of %s.", m, what)
 			out.add("func (e %s) %s(b []byte) {", enc, m)
-			if ml, ok := limit(x.Checks["max-len"]); ok {
-				o.uses["fmt"] = true
-				out.add("\tif len(b) > %s {", ml)
-				out.add("\t\te.E.Fail(fmt.Errorf(\"%s: %%d bytes, at most %s\", len(b)))", a.Name, ml)
-				out.add("\t\treturn")
-				out.add("\t}")
-			}
+			o.emitMaxLen(a.Name, x, "b")
 			out.add("\te.E.Binary(%s, b)", c)
 			out.add("}")
 		case a.Type == "uint" || a.Type == "sint":
@@ -649,6 +637,20 @@ func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 		}
 		out.add("")
 	}
+}
+
+// emitMaxLen writes the max-len check, if the spec has one, of the
+// string or bytes v.
+func (o *opsGen) emitMaxLen(name string, x opsAttr, v string) {
+	ml, ok := limit(x.Checks["max-len"])
+	if !ok {
+		return
+	}
+	o.uses["fmt"] = true
+	o.out.add("\tif len(%s) > %s {", v, ml)
+	o.out.add("\t\te.E.Fail(fmt.Errorf(\"%s: %%d bytes, at most %s\", len(%s)))", name, ml, v)
+	o.out.add("\t\treturn")
+	o.out.add("\t}")
 }
 
 // emitChecks writes the enum and range checks of an integer attribute.
