@@ -33,9 +33,9 @@
 // (`-l`, `-L`); [GetPrivFlags] (`--show-priv-flags`); [GetStats], the
 // standard statistics groups.
 //
-// Two things `ethtool` shows are not in the netlink family (Linux 6.18):
-// driver information (`ethtool -i`), which [GetDriverInfo] reads with the
-// ETHTOOL_GDRVINFO ioctl as ethtool 6.1 does, and the driver's own
-// counters (`ethtool -S`, the ETHTOOL_GSTATS ioctl), which are not
-// implemented; [GetStats] gives the standard groups instead.
+// Two things `ethtool` shows are not in the netlink family (Linux 6.18),
+// and ethtool 6.1 reads them with ioctls, as these functions do: driver
+// information (`ethtool -i`, [GetDriverInfo]: ETHTOOL_GDRVINFO) and the
+// driver's own counters (`ethtool -S`, [GetDriverStats]: ETHTOOL_GSTRINGS
+// and ETHTOOL_GSTATS). [GetStats] gives the standard groups, by netlink.
 package ethtool

@@ -329,3 +329,25 @@ func TestStats(t *testing.T) {
 		t.Errorf("unknown group: %v", err)
 	}
 }
+
+// TestDriverStatsMatchEthtool compares GetDriverStats with `ethtool -S`
+// (ioctls: netlink has no driver counters).
+func TestDriverStatsMatchEthtool(t *testing.T) {
+	_, ns := vethNS(t)
+	stats, err := ethtool.GetDriverStats(ns.Handle, "va")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats) < 2 || stats[0].Name != "peer_ifindex" {
+		t.Fatalf("veth statistics: %+v", stats)
+	}
+	if want := nstest.Run(t, ns, "ethtool", "-S", "va"); ethtool.FormatDriverStats(stats) != want {
+		t.Errorf("driver statistics:\n%s\nethtool -S:\n%s", ethtool.FormatDriverStats(stats), want)
+	}
+	if _, err := ethtool.GetDriverStats(ns.Handle, "lo"); !errors.Is(err, unix.EOPNOTSUPP) {
+		t.Errorf("driver statistics of lo: %v", err)
+	}
+	if _, err := ethtool.GetDriverStats(ns.Handle, "nosuchdev"); !errors.Is(err, unix.ENODEV) {
+		t.Errorf("driver statistics of a missing device: %v", err)
+	}
+}

@@ -13,7 +13,7 @@ import (
 // StatsGroup is one group of standard statistics
 // (ETHTOOL_MSG_STATS_GET): IEEE 802.3 PHY, MAC and MAC control counters
 // and RMON. The driver-defined counters of `ethtool -S` are not in
-// netlink: ethtool 6.1 reads them with the ETHTOOL_GSTATS ioctl.
+// netlink: GetDriverStats reads them with ioctls, as ethtool 6.1 does.
 type StatsGroup struct {
 	// ID is the group's bit in the ETH_SS_STATS_STD string set.
 	ID uint32
