@@ -139,6 +139,9 @@ func BenchmarkRouteGet(b *testing.B)  { run(b, "route-get", true) }
 func BenchmarkRouteAdd(b *testing.B)  { run(b, "route-add", true) }
 func BenchmarkVeth(b *testing.B)      { run(b, "veth", true) }
 
+func BenchmarkEthtoolFeatures(b *testing.B) { run(b, "ethtool-features", true) }
+func BenchmarkEthtoolLinkInfo(b *testing.B) { run(b, "ethtool-linkinfo", true) }
+
 func BenchmarkParseV4(b *testing.B)      { run(b, "parse-v4", false) }
 func BenchmarkParseV6(b *testing.B)      { run(b, "parse-v6", false) }
 func BenchmarkParsePrefix4(b *testing.B) { run(b, "parse-prefix4", false) }
@@ -153,7 +156,7 @@ func BenchmarkExclude(b *testing.B)      { run(b, "exclude", false) }
 // computed, the same results.
 func TestContestantsAgree(t *testing.T) {
 	for _, w := range []string{"route-dump", "link-dump", "addr-dump", "neigh-dump", "route-get", "route-add",
-		"parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains", "collapse", "summarize", "exclude"} {
+		"ethtool-features", "ethtool-linkinfo", "parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains", "collapse", "summarize", "exclude"} {
 		t.Run(w, func(t *testing.T) {
 			e := inputsEnv()
 			if !workload.NeedsInputs(w) {

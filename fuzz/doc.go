@@ -2,7 +2,7 @@
 // test, with seed corpora under testdata/fuzz. Seeds named kernel-* are real
 // kernel replies recorded by internal/capture (see scripts/capture.sh);
 // they are in little-endian byte order. The genl targets take their
-// seeds from genl's and genl/nlctrl's recorded conversations
+// seeds from genl's, genl/nlctrl's and genl/ethtool's recorded conversations
 // (testdata/conv), the kernel replies those packages' tests replay.
 //
 // Run every target briefly with scripts/fuzz.sh, or one at length with

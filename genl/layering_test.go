@@ -8,29 +8,38 @@ import (
 	"time"
 )
 
-// TestLayering checks that genl and its family packages stand on socket,
-// wire, nla and the internal packages they share with rtm alone: a program using generic netlink links nothing of
-// rtm, and one family package links no other.
+// TestLayering checks that genl and each of its family packages (every
+// package under genl/) stand on socket, wire, nla and the internal
+// packages they share with rtm alone: a program using generic netlink
+// links nothing of rtm, and one family package links no other.
 func TestLayering(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	for pkg, allowed := range map[string][]string{
-		"genl/nlctrl":    {"genl/nlctrl"},
-		"genl/wireguard": {"genl/wireguard"},
-		"genl/devlink":   {"genl/devlink", "internal/schema"},
-	} {
-		out, err := exec.CommandContext(ctx, "go", "list", "-deps", "github.com/ipr-go/ipr/"+pkg).CombinedOutput()
+	list := func(args ...string) []string {
+		out, err := exec.CommandContext(ctx, "go", append([]string{"list"}, args...)...).CombinedOutput()
 		if err != nil {
-			t.Fatalf("go list: %v\n%s", err, out)
+			t.Fatalf("go list %v: %v\n%s", args, err, out)
 		}
-		ok := map[string]bool{"genl": true, "socket": true, "wire": true, "nla": true, "netns": true, "internal/pool": true}
-		for _, a := range allowed {
-			ok[a] = true
+		return strings.Fields(string(out))
+	}
+	families := 0
+	for _, fam := range list("github.com/ipr-go/ipr/genl/...") {
+		family, ok := strings.CutPrefix(fam, "github.com/ipr-go/ipr/")
+		if !ok || family == "genl" {
+			continue
 		}
-		for _, p := range strings.Fields(string(out)) {
-			if rest, found := strings.CutPrefix(p, "github.com/ipr-go/ipr/"); found && !ok[rest] {
-				t.Errorf("%s depends on %s", pkg, p)
+		families++
+		for _, p := range list("-deps", fam) {
+			if rest, ok := strings.CutPrefix(p, "github.com/ipr-go/ipr/"); ok {
+				switch rest {
+				case "genl", family, "socket", "wire", "nla", "netns", "internal/pool", "internal/schema":
+				default:
+					t.Errorf("%s depends on %s", family, p)
+				}
 			}
 		}
+	}
+	if families < 2 {
+		t.Errorf("%d family packages under genl/", families)
 	}
 }

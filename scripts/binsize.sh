@@ -15,6 +15,7 @@
 #	socket   opens and closes a NETLINK_ROUTE socket with socket
 #	netns    opens the current network namespace with netns
 #	ipdb     opens an rtm/ipdb database
+#	ethtool  prints the features of lo with genl/ethtool
 #
 # and prints each one's size and how much it adds to hello-world. It runs
 # each with GODEBUG=inittrace=1 (the programs do nothing else unless given
@@ -158,7 +159,7 @@ inittrace() {
 }
 
 declare -A size
-programs=(hello links ipnet socket netns ipdb)
+programs=(hello links ipnet socket netns ipdb ethtool)
 for p in "${programs[@]}"; do
 	build "./internal/binsize/$p" "$tmp/$p"
 done
@@ -178,6 +179,7 @@ declare -A what=(
 	[socket]="ipr: socket, dial and close"
 	[netns]="ipr: netns, open own namespace"
 	[ipdb]="ipr: rtm/ipdb, open"
+	[ethtool]="ipr: genl/ethtool, features of lo"
 	[netlink]="vishvananda/netlink, list links"
 	[rtnetlink]="jsimonetti/rtnetlink, list links"
 )

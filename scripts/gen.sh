@@ -39,6 +39,8 @@ while read -r spec out pkg flags; do
 done <<'FAMILIES'
 specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
 specs/devlink.yaml ../../genl/devlink devlink
+specs/ethtool.yaml ../../genl/ethtool ethtool -ops
+specs/ethtool.yaml testdata/ynl golden
 specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden

@@ -93,21 +93,34 @@ ensure_qemu() {
 			return 0
 		fi
 	done
-	if is_root && command -v apt-get >/dev/null 2>&1; then
-		echo "installing qemu-user-static with apt-get" >&2
-		local log
-		log=$(mktemp)
-		if ! DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 ||
-			! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-				qemu-user-static >>"$log" 2>&1 </dev/null; then
-			cat "$log" >&2
-			rm -f "$log"
-			return 1
-		fi
-		rm -f "$log"
+	if apt_install qemu-user-static; then
 		command -v "qemu-$arch-static" && return 0
 	fi
 	return 1
+}
+
+# apt_install installs the Debian package $1 with apt-get when it can
+# (root, apt-get present), quietly unless it fails.
+apt_install() {
+	is_root && command -v apt-get >/dev/null 2>&1 || return 1
+	echo "installing $1 with apt-get" >&2
+	local log
+	log=$(mktemp)
+	if ! DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 ||
+		! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"$1" >>"$log" 2>&1 </dev/null; then
+		cat "$log" >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+# ensure_tool makes sure the command $1 is on PATH, installing the Debian
+# package $2 (default: $1) when it can; it fails when it cannot.
+ensure_tool() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	apt_install "${2:-$1}" && command -v "$1" >/dev/null 2>&1
 }
 
 # build_varied_ns NAME fills the existing network namespace NAME with a

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/nlctrl"
+	"github.com/ipr-go/ipr/internal/gentest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -182,23 +181,7 @@ func TestPolicy(t *testing.T) {
 // writes from the pinned spec (scripts/gen.sh -check does it for every
 // generated file).
 func TestGenerated(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "go", "run", "-C", filepath.Join("..", "..", "tools", "gen"), ".",
-		"ynl", "-spec", "specs/nlctrl.yaml", "-out", dir, "-pkg", "nlctrl", "-consts", "-check")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return
-	}
-	if s := string(out); !strings.Contains(s, "gen: ") && os.Getenv("CI") != "true" &&
-		(strings.Contains(s, "dial tcp") || strings.Contains(s, "GOPROXY=off") || strings.Contains(s, "no such host")) {
-		t.Skipf("cannot build tools/gen (its dependencies are not in the module cache):\n%s", out)
-	}
-	t.Fatalf("tools/gen ynl -check: %v\n%s", err, out)
+	gentest.YNL(t, "specs/nlctrl.yaml", "nlctrl", "-consts")
 }
 
 // TestWriteFamilyMatchesGenl checks that the families of a dump, written

@@ -1,11 +1,12 @@
 // Command gen generates ipr's static schema data.
 //
 //	gen rtnl [-in DIR] [-out DIR] [-check]
-//	gen ynl -spec FILE -out DIR [-pkg NAME] [-check]
+//	gen ynl -spec FILE -out DIR [-pkg NAME] [-consts] [-ops] [-check]
 //
 // rtnl writes rtm/zschema_*.go from the pyroute2 extract and the uapi
 // headers committed under rtnl/ (see rtnl.go). ynl writes the constants
-// and attribute-set schemas of one YNL family spec (see ynl.go). With
+// and attribute-set schemas of one YNL family spec (see ynl.go), and with
+// -ops its typed views, encoders and requests (see ynl_ops.go). With
 // -check nothing is written: gen exits 1, naming the files, when the
 // committed ones differ from what it would write.
 //
@@ -39,7 +40,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: gen rtnl [-in DIR] [-out DIR] [-check]\n       gen ynl -spec FILE -out DIR [-pkg NAME] [-check]")
+	fmt.Fprintln(os.Stderr, "usage: gen rtnl [-in DIR] [-out DIR] [-check]\n       gen ynl -spec FILE -out DIR [-pkg NAME] [-consts] [-ops] [-check]")
 	os.Exit(2)
 }
 

@@ -45,7 +45,8 @@ func collectInfo(quick bool, s workload.Sizes) *runInfo {
 		for _, d := range bi.Deps {
 			switch d.Path {
 			case "github.com/vishvananda/netlink", "github.com/jsimonetti/rtnetlink/v2",
-				"github.com/mdlayher/netlink", "go4.org/netipx", "golang.org/x/sys":
+				"github.com/mdlayher/netlink", "github.com/mdlayher/ethtool", "github.com/mdlayher/genetlink",
+				"go4.org/netipx", "golang.org/x/sys":
 				in.peers = append(in.peers, d.Path+" "+d.Version)
 			}
 		}
@@ -282,6 +283,16 @@ index and delete by it; vishvananda's LinkAdd looks each new link up;
 the raw floor and iproute2 delete by name. ipr batches (rtm.Batch) where
 the peers have no batch API and go one request at a time. netip.ParsePrefix
 does not check host bits, while ipnet and Python parse strictly.
+ethtool-features reads the features of 1000 veths (the count of active
+ones, and rx-gro by name): *ipr* pipelines their gets in one batch
+(ethtool.FeaturesOf), *ipr-dump* dumps every device's (AllFeatures) and
+keeps the 1000, *ipr-each* calls GetFeatures per device (the string set
+and the features: two requests each). mdlayher/ethtool has no features
+API: *genetlink* is what its users write instead, FEATURES_GET per device
+over mdlayher/genetlink with the active bitset decoded by hand; *ethtool
+-k* runs the command per device, as a script would. ethtool-linkinfo
+dumps every device's link info: ipr through the generated request and
+view, mdlayher/ethtool with LinkInfos.
 `
 
 // maxFixedAllocs is how many allocations a dump may make in all and

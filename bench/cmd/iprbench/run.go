@@ -109,6 +109,10 @@ func plan() []workloadPlan {
 	add("events", []string{"events"},
 		goEntries(3, "ipr", "vishvananda", "rtnetlink", "raw"),
 		py(3))
+	add("ethtool-features", []string{"features"},
+		goEntries(5, "ipr", "ipr-dump", "ipr-each", "genetlink"),
+		goEntries(1, "ethtool -k"))
+	add("ethtool-linkinfo", dump, goEntries(9, "ipr", "mdlayher-ethtool"))
 	add("ipdb-start", []string{"start"},
 		goEntries(3, "ipr"),
 		one(entry{name: "pyroute2 NDB", kind: kindPyroute2, reps: 1}))

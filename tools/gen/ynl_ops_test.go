@@ -1,0 +1,263 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// opsStubs declare what the typed operations use of ipr's nla and genl,
+// with the real signatures, so that the golden files can be type-checked
+// without the root module (tools/gen is a module of its own).
+var opsStubs = map[string]string{
+	"github.com/ipr-go/ipr/nla": `package nla
+import "iter"
+type Attr struct { Type uint16; Data []byte }
+func (a Attr) Nested() Chain { return nil }
+func (a Attr) Text() (string, error) { return "", nil }
+func (a Attr) TextBytes() ([]byte, error) { return nil, nil }
+func (a Attr) Uint() (uint64, error) { return 0, nil }
+func (a Attr) Uint8() (uint8, error) { return 0, nil }
+func (a Attr) Uint16() (uint16, error) { return 0, nil }
+func (a Attr) Uint16BE() (uint16, error) { return 0, nil }
+func (a Attr) Uint32() (uint32, error) { return 0, nil }
+func (a Attr) Uint32BE() (uint32, error) { return 0, nil }
+func (a Attr) Uint64() (uint64, error) { return 0, nil }
+func (a Attr) Uint64BE() (uint64, error) { return 0, nil }
+func (a Attr) Int8() (int8, error) { return 0, nil }
+func (a Attr) Int16() (int16, error) { return 0, nil }
+func (a Attr) Int32() (int32, error) { return 0, nil }
+func (a Attr) Int64() (int64, error) { return 0, nil }
+type Chain []byte
+func (c Chain) Get(typ uint16) (Attr, bool) { return Attr{}, false }
+func (c Chain) AllOf(typ uint16) iter.Seq[Attr] { return nil }
+func (c Chain) All() iter.Seq[Attr] { return nil }
+func (c Chain) Err() error { return nil }
+type Nest int
+type Index struct{}
+type Encoder struct{}
+func (e *Encoder) BeginNest(typ uint16) Nest { return 0 }
+func (e *Encoder) EndNest(n Nest) {}
+func (e *Encoder) Fail(err error) {}
+func (e *Encoder) Flag(typ uint16) {}
+func (e *Encoder) String(typ uint16, s string) {}
+func (e *Encoder) Binary(typ uint16, b []byte) {}
+func (e *Encoder) Uint8(typ uint16, v uint8) {}
+func (e *Encoder) Uint16(typ uint16, v uint16) {}
+func (e *Encoder) Uint16BE(typ uint16, v uint16) {}
+func (e *Encoder) Uint32(typ uint16, v uint32) {}
+func (e *Encoder) Uint32BE(typ uint16, v uint32) {}
+func (e *Encoder) Uint64(typ uint16, v uint64) {}
+func (e *Encoder) Uint64BE(typ uint16, v uint64) {}
+func (e *Encoder) Int32(typ uint16, v int32) {}
+func (e *Encoder) Int64(typ uint16, v int64) {}
+`,
+	// internal/schema: gen_test.go's shape, and what views call.
+	schemaPath: "package schema\nimport (\"iter\"; \"github.com/ipr-go/ipr/nla\")\n" +
+		strings.TrimPrefix(schemaShape, "package schema\n") + `
+type Value struct{}
+func Lookup(s *Schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) { return Value{}, false }
+func All(s *Schema, c nla.Chain) iter.Seq2[string, Value] { return nil }
+`,
+	"github.com/ipr-go/ipr/genl": `package genl
+import "github.com/ipr-go/ipr/nla"
+type Request struct { Command, Version uint8; Flags uint16; User []byte; Attrs func(e *nla.Encoder) }
+type Message struct { Command, Version uint8; User []byte; Attrs nla.Chain }
+`,
+}
+
+// stubImporter type-checks the stubs, and the standard library from
+// export data.
+type stubImporter struct {
+	fset *token.FileSet
+	std  types.Importer
+	done map[string]*types.Package
+}
+
+func (im *stubImporter) Import(path string) (*types.Package, error) {
+	if p, ok := im.done[path]; ok {
+		return p, nil
+	}
+	src, ok := opsStubs[path]
+	if !ok {
+		return im.std.Import(path)
+	}
+	f, err := parser.ParseFile(im.fset, path+".go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	p, err := (&types.Config{Importer: im}).Check(path, im.fset, []*ast.File{f}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("stub %s: %w", path, err)
+	}
+	im.done[path] = p
+	return p, nil
+}
+
+// TestYNLOpsGolden generates the typed operations of every generic-netlink
+// spec and compares them with testdata/ynl/ops (go test -run YNLOpsGolden
+// -update rewrites them); each must compile next to the family's
+// constants, against the real signatures of nla and genl.
+func TestYNLOpsGolden(t *testing.T) {
+	specs, err := filepath.Glob("specs/*.yaml")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no specs (%v)", err)
+	}
+	n := 0
+	for _, spec := range specs {
+		g, err := loadYNL(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.raw() {
+			if _, _, err := genYNLOps(spec, "golden", true); err == nil {
+				t.Errorf("%s: typed operations of a netlink-raw family", spec)
+			}
+			continue
+		}
+		n++
+		name, src, err := genYNLOps(spec, "golden", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, schemas, _, err := genYNL(spec, "golden", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		compilesWithStubs(t, name, map[string][]byte{"schemas.go": schemas, name: src})
+		golden := filepath.Join("testdata", "ynl", "ops", name+".golden")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%v (go test -run YNLOpsGolden -update writes it)", err)
+			continue
+		}
+		if !bytes.Equal(src, want) {
+			t.Errorf("%s: output differs from %s (go test -run YNLOpsGolden -update, then review the diff)", spec, golden)
+		}
+	}
+	if n < 3 {
+		t.Errorf("%d generic-netlink specs, want 3 or more", n)
+	}
+}
+
+// TestYNLOpsShapes checks what the generator makes of each kind of
+// attribute, on the ethtool spec.
+func TestYNLOpsShapes(t *testing.T) {
+	_, src, err := genYNLOps("specs/ethtool.yaml", "golden", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(src)
+	for _, want := range []string{
+		// A scalar, a string, a flag, a nest and a multi-attr nest.
+		"func (v RingsView) RXMax() (uint32, bool) {",
+		"func (v HeaderView) DevName() (string, bool) {",
+		"func (v HeaderView) DevNameBytes() ([]byte, bool) {",
+		"func (v StrsetView) CountsOnly() bool {",
+		"func (v FeaturesView) HW() (BitsetView, bool) {",
+		"func (v BitsetBitsView) Bit() iter.Seq[BitsetBitView] {",
+		// "string" is renamed: a String method would pass for a Stringer.
+		"func (v StringsView) StringAttr() iter.Seq[StringView] {",
+		// An array (binary with a sub-type), and type-value nests.
+		"func (v FecStatView) Corrected() iter.Seq[uint64] {",
+		"func (v StatsGrpView) Stat() iter.Seq[nla.Chain] {",
+		// By name, through the schemas.
+		"func (v RingsView) Get(path ...string) (Value, bool) {",
+		"return schema.Lookup(ringsSchema, nil, v.Attrs, path)",
+		// A big-endian attribute.
+		"e.E.Uint16BE(EthtoolATunnelUDPEntryPort, v)",
+		// Encoders: the enum check of a flags attribute.
+		"if v&^0x7 != 0 {",
+		// Requests and replies of a directional family.
+		"func RingsGetRequest(attrs func(RingsEncoder)) genl.Request {",
+		"if m.Command != EthtoolMsgRingsGetReply {",
+		"func ParseRingsNtf(m genl.Message) (RingsView, error) {",
+		"func ParseCableTestNtf(m genl.Message) (CableTestNtfView, error) {",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("generated ethtool operations lack %q", want)
+		}
+	}
+}
+
+// TestYNLEthtoolAgainstHeaders checks the ethtool spec's numbering, with
+// the three fixes made to the pinned copy (see README.md), against the
+// uapi headers of the same kernel (6.12): every constant the generator
+// names that the headers define has their value.
+func TestYNLEthtoolAgainstHeaders(t *testing.T) {
+	_, _, consts, err := genYNL("specs/ethtool.yaml", "golden", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := readHeaders(filepath.Join("testdata", "ynl", "ethtool"), []string{"ethtool.h", "ethtool_netlink.h"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for name, v := range consts {
+		hv, ok := h.values[name]
+		if !ok {
+			continue
+		}
+		found++
+		if hv != v {
+			t.Errorf("%s = %d, the header says %d", name, v, hv)
+		}
+	}
+	if found < 340 {
+		t.Errorf("only %d of %d constants found in the headers, want 340 or more", found, len(consts))
+	}
+}
+
+// TestYNLOpsConstsOnly: next to the constants alone (-consts -ops), the
+// views have no by-name access and still compile.
+func TestYNLOpsConstsOnly(t *testing.T) {
+	name, src, err := genYNLOps("specs/nlctrl.yaml", "golden", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, consts, _, err := genYNL("specs/nlctrl.yaml", "golden", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(src, []byte("schema.")) {
+		t.Error("schema references without schemas")
+	}
+	compilesWithStubs(t, name, map[string][]byte{"consts.go": consts, name: src})
+}
+
+// compilesWithStubs fails the test unless files, one package, compile
+// against the stubs of nla, genl and internal/schema.
+func compilesWithStubs(t *testing.T, name string, files map[string][]byte) {
+	t.Helper()
+	fset := token.NewFileSet()
+	var parsed []*ast.File
+	for fn, s := range files {
+		f, err := parser.ParseFile(fset, fn, s, 0)
+		if err != nil {
+			t.Fatalf("%s: %v", fn, err)
+		}
+		parsed = append(parsed, f)
+	}
+	im := &stubImporter{fset: fset, std: importer.Default(), done: map[string]*types.Package{}}
+	if _, err := (&types.Config{Importer: im}).Check("golden", fset, parsed, nil); err != nil {
+		t.Errorf("%s does not compile: %v", name, err)
+	}
+}
