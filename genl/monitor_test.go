@@ -126,3 +126,58 @@ func TestMonitorNetdev(t *testing.T) {
 
 	}
 }
+
+// TestMonitorSyncIsABarrier adds a device, then asks for a barrier: the
+// kernel's announcement of the device (NETDEV_CMD_DEV_ADD_NTF, queued
+// when `ip link add` was acknowledged) must come before it, and the
+// barrier must come at all, with the id Sync returned.
+func TestMonitorSyncIsABarrier(t *testing.T) {
+	nstest.Require(t, "genl:netdev")
+	ns := nstest.New(t)
+	h, err := genl.Dial(genl.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
+	defer cancel()
+	nd, err := h.Family(ctx, "netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.Monitor(genl.Subscription{Family: nd, Group: "mgmt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for round := range 3 {
+		name := "sy" + string(rune('0'+round))
+		nstest.IP(t, ns, "link", "add", name, "type", "veth", "peer", "name", name+"p")
+		id, err := m.Sync()
+		if err != nil {
+			t.Fatal(err)
+		}
+		const devAddNtf = 2 // NETDEV_CMD_DEV_ADD_NTF
+		adds := 0
+		for ev, err := range m.Events(ctx) {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if ev.Overrun {
+				t.Fatal("overrun")
+			}
+			if ev.Sync != 0 {
+				if ev.Sync != id {
+					t.Fatalf("round %d: barrier %d, want %d", round, ev.Sync, id)
+				}
+				break
+			}
+			if ev.Header.Type == nd.ID && ev.Command == devAddNtf {
+				adds++
+			}
+		}
+		if adds != 2 { // the veth and its peer
+			t.Errorf("round %d: %d DEV_ADD_NTF before the barrier, want 2", round, adds)
+		}
+	}
+}

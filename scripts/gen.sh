@@ -37,9 +37,13 @@ while read -r spec out pkg flags; do
 	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" $flags "${check[@]}"
 done <<'FAMILIES'
 specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
+specs/mptcp_pm.yaml ../../genl/mptcp mptcp -consts
+specs/netdev.yaml ../../genl/netdev netdev -consts
+specs/tcp_metrics.yaml ../../genl/tcpmetrics tcpmetrics -consts
 specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden
+specs/mptcp_pm.yaml testdata/ynl golden
 specs/tcp_metrics.yaml testdata/ynl golden
 FAMILIES
 if ((${#check[@]} > 0)); then

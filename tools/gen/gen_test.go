@@ -128,6 +128,8 @@ func TestYNLAgainstHeaders(t *testing.T) {
 		min       int // constants that must be found in the headers
 	}{
 		{"specs/tcp_metrics.yaml", "testdata/ynl", []string{"tcp_metrics.h"}, 15},
+		{"specs/mptcp_pm.yaml", "testdata/ynl", []string{"mptcp_pm.h"}, 50},
+		{"specs/netdev.yaml", "testdata/ynl", []string{"netdev.h"}, 40},
 		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
 		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
 	} {
