@@ -293,15 +293,7 @@ func LimitsSet(l LimitsSpec) genl.Request {
 // Do resolves the mptcp_pm family and sends reqs, one by one when there
 // is one, pipelined otherwise (the error is then the first failure's).
 func Do(ctx context.Context, h *genl.Handle, reqs ...genl.Request) error {
-	f, err := Family(ctx, h)
-	if err != nil {
-		return err
-	}
-	if len(reqs) == 1 {
-		return h.Do(ctx, f, reqs[0], nil)
-	}
-	_, err = h.Batch(ctx, f, reqs, nil)
-	return err
+	return h.DoFamily(ctx, MPTCPPMFamilyName, reqs...)
 }
 
 // Endpoints dumps the endpoints (MPTCP_PM_CMD_GET_ADDR). Each view is
