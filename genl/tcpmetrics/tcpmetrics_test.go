@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -110,10 +111,16 @@ func fromEntry(e tcpmetrics.Entry) ipEntry {
 	x.Cwnd, _ = e.Value(tcpmetrics.TCPMetricsAMetricsCwnd)
 	x.Ssthresh, _ = e.Value(tcpmetrics.TCPMetricsAMetricsSsthresh)
 	rtt, _ := e.RTT()
-	x.RTT = rtt.Seconds()
+	x.RTT = g(rtt.Seconds())
 	rttvar, _ := e.RTTVar()
-	x.RTTVar = rttvar.Seconds()
+	x.RTTVar = g(rttvar.Seconds())
 	return x
+}
+
+// g rounds v as ip's JSON prints a float (%g: six significant digits).
+func g(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	return r
 }
 
 func ipEntries(t *testing.T, ns *nstest.NS) []ipEntry {
