@@ -14,16 +14,18 @@ import (
 func TestLayering(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "list", "-deps", "github.com/ipr-go/ipr/genl/nlctrl").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go list: %v\n%s", err, out)
-	}
-	for _, p := range strings.Fields(string(out)) {
-		if rest, ok := strings.CutPrefix(p, "github.com/ipr-go/ipr/"); ok {
-			switch rest {
-			case "genl", "genl/nlctrl", "socket", "wire", "nla", "netns":
-			default:
-				t.Errorf("genl/nlctrl depends on %s", p)
+	for _, fam := range []string{"genl/nlctrl", "genl/mptcp", "genl/tcpmetrics", "genl/netdev"} {
+		out, err := exec.CommandContext(ctx, "go", "list", "-deps", "github.com/ipr-go/ipr/"+fam).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list: %v\n%s", err, out)
+		}
+		for _, p := range strings.Fields(string(out)) {
+			if rest, ok := strings.CutPrefix(p, "github.com/ipr-go/ipr/"); ok {
+				switch rest {
+				case "genl", fam, "socket", "wire", "nla", "netns", "internal/schema":
+				default:
+					t.Errorf("%s depends on %s", fam, p)
+				}
 			}
 		}
 	}

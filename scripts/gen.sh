@@ -30,16 +30,17 @@ go run . rtnl "${check[@]}"
 
 # YNL families: SPEC OUTDIR PACKAGE [FLAGS], one a line. Every spec also
 # generates into the golden files of the ynl generator's test
-# (tools/gen/testdata/ynl); genl family packages, which declare no schema
-# types (rtm's are unexported), take the constants alone (-consts).
+# (tools/gen/testdata/ynl); a genl family package takes the constants and
+# the by-name schemas (internal/schema) its views use, or the constants
+# alone (-consts).
 while read -r spec out pkg flags; do
 	# shellcheck disable=SC2086 # flags are words
 	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" $flags "${check[@]}"
 done <<'FAMILIES'
 specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
-specs/mptcp_pm.yaml ../../genl/mptcp mptcp -consts
-specs/netdev.yaml ../../genl/netdev netdev -consts
-specs/tcp_metrics.yaml ../../genl/tcpmetrics tcpmetrics -consts
+specs/mptcp_pm.yaml ../../genl/mptcp mptcp
+specs/netdev.yaml ../../genl/netdev netdev
+specs/tcp_metrics.yaml ../../genl/tcpmetrics tcpmetrics
 specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden

@@ -3,9 +3,11 @@ package mptcp
 import (
 	"context"
 	"encoding/binary"
+	"iter"
 	"net/netip"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -26,14 +28,25 @@ func Monitor(ctx context.Context, h *genl.Handle) (*genl.Monitor, error) {
 // of the monitor.
 type Event struct {
 	// Type is the event, one of the MPTCPEvent* constants.
-	Type uint8
-	// Attrs are its attributes (MPTCP_ATTR_*).
-	Attrs nla.Chain
+	Type  uint8
+	attrs nla.Chain
 }
 
 // ParseEvent returns the view of m, a notification of the mptcp_pm
 // family.
-func ParseEvent(m genl.Message) Event { return Event{Type: m.Command, Attrs: m.Attrs} }
+func ParseEvent(m genl.Message) Event { return Event{Type: m.Command, attrs: m.Attrs} }
+
+// Chain is the event's attributes (MPTCP_ATTR_*), raw.
+func (e Event) Chain() nla.Chain { return e.attrs }
+
+// Get returns the attribute at path, by the names of the kernel's spec
+// ("token", "saddr4", "reset_reason").
+func (e Event) Get(path ...string) (genl.Value, bool) {
+	return schema.Lookup(eventAttrSchema, nil, e.attrs, path)
+}
+
+// Attrs yields every attribute of the event, by name.
+func (e Event) Attrs() iter.Seq2[string, genl.Value] { return schema.All(eventAttrSchema, e.attrs) }
 
 // eventNames are the names `ip mptcp monitor` prints for the events it
 // knows.
@@ -57,7 +70,7 @@ func (e Event) Name() string {
 	return ""
 }
 
-func (e Event) attr(typ uint16) (nla.Attr, bool) { return e.Attrs.Get(typ) }
+func (e Event) attr(typ uint16) (nla.Attr, bool) { return e.attrs.Get(typ) }
 
 // Has reports whether the event carries attribute typ (MPTCP_ATTR_*).
 func (e Event) Has(typ uint16) bool {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
@@ -87,9 +88,17 @@ func ParseEndpoint(m genl.Message) (Endpoint, error) {
 	return Endpoint{attrs: a.Nested()}, nil
 }
 
-// Attrs are the endpoint's attributes (MPTCP_PM_ADDR_ATTR_*), for those
-// without an accessor.
-func (e Endpoint) Attrs() nla.Chain { return e.attrs }
+// Chain is the endpoint's attributes (MPTCP_PM_ADDR_ATTR_*), raw.
+func (e Endpoint) Chain() nla.Chain { return e.attrs }
+
+// Get returns the attribute at path, by the names of the kernel's spec
+// ("id", "flags", "addr4", "if_idx").
+func (e Endpoint) Get(path ...string) (genl.Value, bool) {
+	return schema.Lookup(addressSchema, nil, e.attrs, path)
+}
+
+// Attrs yields every attribute of the endpoint, by name.
+func (e Endpoint) Attrs() iter.Seq2[string, genl.Value] { return schema.All(addressSchema, e.attrs) }
 
 func (e Endpoint) u32(typ uint16) uint32 {
 	if a, ok := e.attrs.Get(typ); ok {

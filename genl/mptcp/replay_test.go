@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
@@ -64,6 +65,9 @@ func TestReplayEndpoints(t *testing.T) {
 		}
 		if i >= len(want) || e.Spec() != want[i] {
 			t.Errorf("endpoint %d: %+v", i, e.Spec())
+		}
+		if v, ok := e.Get("id"); !ok || v.String() != strconv.Itoa(int(e.ID())) {
+			t.Errorf("endpoint %d: by name id = %v, %v", i, v, ok)
 		}
 		i++
 	}

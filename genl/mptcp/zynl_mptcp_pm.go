@@ -5,6 +5,8 @@
 
 package mptcp
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // MPTCPPMFamilyName is the generic netlink family name to resolve.
 const MPTCPPMFamilyName = "mptcp_pm"
 
@@ -105,3 +107,92 @@ const (
 	MPTCPPMCmdSubflowCreate  = 10 // MPTCP_PM_CMD_SUBFLOW_CREATE: todo
 	MPTCPPMCmdSubflowDestroy = 11 // MPTCP_PM_CMD_SUBFLOW_DESTROY: todo
 )
+
+var addressSchema = &schema.Schema{
+	Name: "address",
+	Attrs: []schema.Attr{
+		1: {Name: "family", Kind: schema.U16},   // MPTCP_PM_ADDR_ATTR_FAMILY
+		2: {Name: "id", Kind: schema.U8},        // MPTCP_PM_ADDR_ATTR_ID
+		3: {Name: "addr4", Kind: schema.BE32},   // MPTCP_PM_ADDR_ATTR_ADDR4
+		4: {Name: "addr6", Kind: schema.Binary}, // MPTCP_PM_ADDR_ATTR_ADDR6
+		5: {Name: "port", Kind: schema.U16},     // MPTCP_PM_ADDR_ATTR_PORT
+		6: {Name: "flags", Kind: schema.U32},    // MPTCP_PM_ADDR_ATTR_FLAGS
+		7: {Name: "if_idx", Kind: schema.S32},   // MPTCP_PM_ADDR_ATTR_IF_IDX
+	},
+	ByName: []uint16{
+		3, 4, 1, 6, 2, 7, 5,
+	},
+}
+
+var subflowAttributeSchema = &schema.Schema{
+	Name: "subflow_attribute",
+	Attrs: []schema.Attr{
+		1:  {Name: "token_rem", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_TOKEN_REM
+		2:  {Name: "token_loc", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_TOKEN_LOC
+		3:  {Name: "relwrite_seq", Kind: schema.U32}, // MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ
+		4:  {Name: "map_seq", Kind: schema.U64},      // MPTCP_SUBFLOW_ATTR_MAP_SEQ
+		5:  {Name: "map_sfseq", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_MAP_SFSEQ
+		6:  {Name: "ssn_offset", Kind: schema.U32},   // MPTCP_SUBFLOW_ATTR_SSN_OFFSET
+		7:  {Name: "map_datalen", Kind: schema.U16},  // MPTCP_SUBFLOW_ATTR_MAP_DATALEN
+		8:  {Name: "flags", Kind: schema.U32},        // MPTCP_SUBFLOW_ATTR_FLAGS
+		9:  {Name: "id_rem", Kind: schema.U8},        // MPTCP_SUBFLOW_ATTR_ID_REM
+		10: {Name: "id_loc", Kind: schema.U8},        // MPTCP_SUBFLOW_ATTR_ID_LOC
+		11: {Name: "pad", Kind: schema.Binary},       // MPTCP_SUBFLOW_ATTR_PAD
+	},
+	ByName: []uint16{
+		8, 10, 9, 7, 4, 5, 11, 3, 6, 2, 1,
+	},
+}
+
+var endpointSchema = &schema.Schema{
+	Name: "endpoint",
+	Attrs: []schema.Attr{
+		1: {Name: "addr", Kind: schema.Nested, Nested: addressSchema}, // MPTCP_PM_ENDPOINT_ADDR
+	},
+	ByName: []uint16{
+		1,
+	},
+}
+
+var attrSchema = &schema.Schema{
+	Name: "attr",
+	Attrs: []schema.Attr{
+		1: {Name: "addr", Kind: schema.Nested, Nested: addressSchema},        // MPTCP_PM_ATTR_ADDR
+		2: {Name: "rcv_add_addrs", Kind: schema.U32},                         // MPTCP_PM_ATTR_RCV_ADD_ADDRS
+		3: {Name: "subflows", Kind: schema.U32},                              // MPTCP_PM_ATTR_SUBFLOWS
+		4: {Name: "token", Kind: schema.U32},                                 // MPTCP_PM_ATTR_TOKEN
+		5: {Name: "loc_id", Kind: schema.U8},                                 // MPTCP_PM_ATTR_LOC_ID
+		6: {Name: "addr_remote", Kind: schema.Nested, Nested: addressSchema}, // MPTCP_PM_ATTR_ADDR_REMOTE
+	},
+	ByName: []uint16{
+		1, 6, 5, 2, 3, 4,
+	},
+}
+
+var eventAttrSchema = &schema.Schema{
+	Name: "event_attr",
+	Attrs: []schema.Attr{
+		1:  {Name: "token", Kind: schema.U32},        // MPTCP_ATTR_TOKEN
+		2:  {Name: "family", Kind: schema.U16},       // MPTCP_ATTR_FAMILY
+		3:  {Name: "loc_id", Kind: schema.U8},        // MPTCP_ATTR_LOC_ID
+		4:  {Name: "rem_id", Kind: schema.U8},        // MPTCP_ATTR_REM_ID
+		5:  {Name: "saddr4", Kind: schema.BE32},      // MPTCP_ATTR_SADDR4
+		6:  {Name: "saddr6", Kind: schema.Binary},    // MPTCP_ATTR_SADDR6
+		7:  {Name: "daddr4", Kind: schema.BE32},      // MPTCP_ATTR_DADDR4
+		8:  {Name: "daddr6", Kind: schema.Binary},    // MPTCP_ATTR_DADDR6
+		9:  {Name: "sport", Kind: schema.BE16},       // MPTCP_ATTR_SPORT
+		10: {Name: "dport", Kind: schema.BE16},       // MPTCP_ATTR_DPORT
+		11: {Name: "backup", Kind: schema.U8},        // MPTCP_ATTR_BACKUP
+		12: {Name: "error", Kind: schema.U8},         // MPTCP_ATTR_ERROR
+		13: {Name: "flags", Kind: schema.U16},        // MPTCP_ATTR_FLAGS
+		14: {Name: "timeout", Kind: schema.U32},      // MPTCP_ATTR_TIMEOUT
+		15: {Name: "if_idx", Kind: schema.S32},       // MPTCP_ATTR_IF_IDX
+		16: {Name: "reset_reason", Kind: schema.U32}, // MPTCP_ATTR_RESET_REASON
+		17: {Name: "reset_flags", Kind: schema.U32},  // MPTCP_ATTR_RESET_FLAGS
+		18: {Name: "server_side", Kind: schema.U8},   // MPTCP_ATTR_SERVER_SIDE
+	},
+	ByName: []uint16{
+		11, 7, 8, 10, 12, 2, 13, 15, 3, 4, 17, 16, 5, 6, 18, 9,
+		14, 1,
+	},
+}

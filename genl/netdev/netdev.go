@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -64,8 +65,23 @@ func bitNames(v uint64, names []string) string {
 }
 
 // view is the shared shape of the family's objects: an attribute chain
-// read lazily.
-type view struct{ attrs nla.Chain }
+// read lazily, named by the schema of its attribute set.
+type view struct {
+	attrs  nla.Chain
+	schema *schema.Schema
+}
+
+// Chain is the object's attributes, raw.
+func (v view) Chain() nla.Chain { return v.attrs }
+
+// Get returns the attribute at path, by the names of the kernel's spec
+// ("ifindex", "xdp_features", "napi_id").
+func (v view) Get(path ...string) (genl.Value, bool) {
+	return schema.Lookup(v.schema, nil, v.attrs, path)
+}
+
+// Attrs yields every attribute of the object, by name.
+func (v view) Attrs() iter.Seq2[string, genl.Value] { return schema.All(v.schema, v.attrs) }
 
 func (v view) uint(typ uint16) (uint64, bool) {
 	if a, ok := v.attrs.Get(typ); ok {
@@ -90,7 +106,7 @@ type Device struct{ view }
 // device notification (m.Command tells which: NetdevCmdDevAddNtf,
 // NetdevCmdDevDelNtf, NetdevCmdDevChangeNtf).
 func ParseDevice(m genl.Message) (Device, error) {
-	d := Device{view{m.Attrs}}
+	d := Device{view{m.Attrs, devSchema}}
 	if err := m.Attrs.Err(); err != nil {
 		return Device{}, fmt.Errorf("netdev: device: %w", err)
 	}
@@ -99,9 +115,6 @@ func ParseDevice(m genl.Message) (Device, error) {
 	}
 	return d, nil
 }
-
-// Attrs are the device's attributes (NETDEV_A_DEV_*).
-func (d Device) Attrs() nla.Chain { return d.attrs }
 
 // Index is the device's interface index.
 func (d Device) Index() uint32 { return d.u32(NetdevADevIfindex) }
@@ -140,11 +153,8 @@ func ParseQueue(m genl.Message) (Queue, error) {
 	if err := m.Attrs.Err(); err != nil {
 		return Queue{}, fmt.Errorf("netdev: queue: %w", err)
 	}
-	return Queue{view{m.Attrs}}, nil
+	return Queue{view{m.Attrs, queueSchema}}, nil
 }
-
-// Attrs are the queue's attributes (NETDEV_A_QUEUE_*).
-func (q Queue) Attrs() nla.Chain { return q.attrs }
 
 // ID is the queue's index among the device's queues of its type.
 func (q Queue) ID() uint32 { return q.u32(NetdevAQueueID) }
@@ -166,11 +176,8 @@ func ParseNAPI(m genl.Message) (NAPI, error) {
 	if err := m.Attrs.Err(); err != nil {
 		return NAPI{}, fmt.Errorf("netdev: napi: %w", err)
 	}
-	return NAPI{view{m.Attrs}}, nil
+	return NAPI{view{m.Attrs, napiSchema}}, nil
 }
-
-// Attrs are the instance's attributes (NETDEV_A_NAPI_*).
-func (n NAPI) Attrs() nla.Chain { return n.attrs }
 
 // ID is the instance's id.
 func (n NAPI) ID() uint32 { return n.u32(NetdevANAPIID) }

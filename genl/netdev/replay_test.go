@@ -3,6 +3,7 @@ package netdev_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
@@ -38,6 +39,9 @@ func TestReplayDevices(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
+		if v, ok := d.Get("xdp_features"); !ok || v.String() != strconv.FormatUint(uint64(d.XDPFeatures()), 10) {
+			t.Errorf("device %d: by name xdp_features = %v, %v", d.Index(), v, ok)
+		}
 		if want := netdev.XDPFeatures(0); d.Index() == 1 && d.XDPFeatures() != want {
 			t.Errorf("lo: XDP features %v", d.XDPFeatures())
 		}

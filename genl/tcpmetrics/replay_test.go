@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,6 +44,22 @@ func TestReplayMetrics(t *testing.T) {
 		cwnd, ok2 := e.Value(tcpmetrics.TCPMetricsAMetricsCwnd)
 		if age, ok3 := e.Age(); !ok || !ok2 || !ok3 || rtt <= 0 || rtt > time.Second || cwnd == 0 || age > time.Minute {
 			t.Errorf("%s: rtt %v, cwnd %d, age %v", e.Destination(), rtt, cwnd, age)
+		}
+		if v, ok := e.Get("vals", "cwnd"); !ok || v.String() != strconv.Itoa(int(cwnd)) {
+			t.Errorf("%s: by name vals/cwnd = %v, %v; want %d", e.Destination(), v, ok, cwnd)
+		}
+		if v, ok := e.Get("saddr_ipv4"); ok != e.Source().Is4() || ok && v.String() != e.Source().String() {
+			t.Errorf("%s: by name saddr_ipv4 = %v, %v", e.Destination(), v, ok)
+		}
+		names := 0
+		for name := range e.Attrs() {
+			if name == "" {
+				t.Errorf("%s: an attribute without a name", e.Destination())
+			}
+			names++
+		}
+		if names < 4 {
+			t.Errorf("%s: %d attributes by name", e.Destination(), names)
 		}
 		n := 0
 		for typ := range e.Values() {

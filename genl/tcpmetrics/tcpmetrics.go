@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -39,9 +40,17 @@ func ParseEntry(m genl.Message) (Entry, error) {
 // Clone returns a copy of e that does not alias the receive buffer.
 func (e Entry) Clone() Entry { return Entry{attrs: append(nla.Chain(nil), e.attrs...)} }
 
-// Attrs are the entry's attributes (TCP_METRICS_ATTR_*), for those
-// without an accessor.
-func (e Entry) Attrs() nla.Chain { return e.attrs }
+// Chain is the entry's attributes (TCP_METRICS_ATTR_*), raw.
+func (e Entry) Chain() nla.Chain { return e.attrs }
+
+// Get returns the attribute at path, by the names of the kernel's spec
+// ("addr_ipv4", "age", "vals/cwnd", "vals/rtt_us").
+func (e Entry) Get(path ...string) (genl.Value, bool) {
+	return schema.Lookup(tcpMetricsSchema, nil, e.attrs, path)
+}
+
+// Attrs yields every attribute of the entry, by name.
+func (e Entry) Attrs() iter.Seq2[string, genl.Value] { return schema.All(tcpMetricsSchema, e.attrs) }
 
 func (e Entry) addr(v4, v6 uint16) netip.Addr {
 	for _, typ := range [2]uint16{v4, v6} {

@@ -5,6 +5,8 @@
 
 package golden
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // MPTCPPMFamilyName is the generic netlink family name to resolve.
 const MPTCPPMFamilyName = "mptcp_pm"
 
@@ -106,90 +108,90 @@ const (
 	MPTCPPMCmdSubflowDestroy = 11 // MPTCP_PM_CMD_SUBFLOW_DESTROY: todo
 )
 
-var addressSchema = &schema{
-	name: "address",
-	attrs: []attrSpec{
-		1: {name: "family", kind: kindU16},   // MPTCP_PM_ADDR_ATTR_FAMILY
-		2: {name: "id", kind: kindU8},        // MPTCP_PM_ADDR_ATTR_ID
-		3: {name: "addr4", kind: kindBE32},   // MPTCP_PM_ADDR_ATTR_ADDR4
-		4: {name: "addr6", kind: kindBinary}, // MPTCP_PM_ADDR_ATTR_ADDR6
-		5: {name: "port", kind: kindU16},     // MPTCP_PM_ADDR_ATTR_PORT
-		6: {name: "flags", kind: kindU32},    // MPTCP_PM_ADDR_ATTR_FLAGS
-		7: {name: "if_idx", kind: kindS32},   // MPTCP_PM_ADDR_ATTR_IF_IDX
+var addressSchema = &schema.Schema{
+	Name: "address",
+	Attrs: []schema.Attr{
+		1: {Name: "family", Kind: schema.U16},   // MPTCP_PM_ADDR_ATTR_FAMILY
+		2: {Name: "id", Kind: schema.U8},        // MPTCP_PM_ADDR_ATTR_ID
+		3: {Name: "addr4", Kind: schema.BE32},   // MPTCP_PM_ADDR_ATTR_ADDR4
+		4: {Name: "addr6", Kind: schema.Binary}, // MPTCP_PM_ADDR_ATTR_ADDR6
+		5: {Name: "port", Kind: schema.U16},     // MPTCP_PM_ADDR_ATTR_PORT
+		6: {Name: "flags", Kind: schema.U32},    // MPTCP_PM_ADDR_ATTR_FLAGS
+		7: {Name: "if_idx", Kind: schema.S32},   // MPTCP_PM_ADDR_ATTR_IF_IDX
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 4, 1, 6, 2, 7, 5,
 	},
 }
 
-var subflowAttributeSchema = &schema{
-	name: "subflow_attribute",
-	attrs: []attrSpec{
-		1:  {name: "token_rem", kind: kindU32},    // MPTCP_SUBFLOW_ATTR_TOKEN_REM
-		2:  {name: "token_loc", kind: kindU32},    // MPTCP_SUBFLOW_ATTR_TOKEN_LOC
-		3:  {name: "relwrite_seq", kind: kindU32}, // MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ
-		4:  {name: "map_seq", kind: kindU64},      // MPTCP_SUBFLOW_ATTR_MAP_SEQ
-		5:  {name: "map_sfseq", kind: kindU32},    // MPTCP_SUBFLOW_ATTR_MAP_SFSEQ
-		6:  {name: "ssn_offset", kind: kindU32},   // MPTCP_SUBFLOW_ATTR_SSN_OFFSET
-		7:  {name: "map_datalen", kind: kindU16},  // MPTCP_SUBFLOW_ATTR_MAP_DATALEN
-		8:  {name: "flags", kind: kindU32},        // MPTCP_SUBFLOW_ATTR_FLAGS
-		9:  {name: "id_rem", kind: kindU8},        // MPTCP_SUBFLOW_ATTR_ID_REM
-		10: {name: "id_loc", kind: kindU8},        // MPTCP_SUBFLOW_ATTR_ID_LOC
-		11: {name: "pad", kind: kindBinary},       // MPTCP_SUBFLOW_ATTR_PAD
+var subflowAttributeSchema = &schema.Schema{
+	Name: "subflow_attribute",
+	Attrs: []schema.Attr{
+		1:  {Name: "token_rem", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_TOKEN_REM
+		2:  {Name: "token_loc", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_TOKEN_LOC
+		3:  {Name: "relwrite_seq", Kind: schema.U32}, // MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ
+		4:  {Name: "map_seq", Kind: schema.U64},      // MPTCP_SUBFLOW_ATTR_MAP_SEQ
+		5:  {Name: "map_sfseq", Kind: schema.U32},    // MPTCP_SUBFLOW_ATTR_MAP_SFSEQ
+		6:  {Name: "ssn_offset", Kind: schema.U32},   // MPTCP_SUBFLOW_ATTR_SSN_OFFSET
+		7:  {Name: "map_datalen", Kind: schema.U16},  // MPTCP_SUBFLOW_ATTR_MAP_DATALEN
+		8:  {Name: "flags", Kind: schema.U32},        // MPTCP_SUBFLOW_ATTR_FLAGS
+		9:  {Name: "id_rem", Kind: schema.U8},        // MPTCP_SUBFLOW_ATTR_ID_REM
+		10: {Name: "id_loc", Kind: schema.U8},        // MPTCP_SUBFLOW_ATTR_ID_LOC
+		11: {Name: "pad", Kind: schema.Binary},       // MPTCP_SUBFLOW_ATTR_PAD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		8, 10, 9, 7, 4, 5, 11, 3, 6, 2, 1,
 	},
 }
 
-var endpointSchema = &schema{
-	name: "endpoint",
-	attrs: []attrSpec{
-		1: {name: "addr", kind: kindNested, nested: addressSchema}, // MPTCP_PM_ENDPOINT_ADDR
+var endpointSchema = &schema.Schema{
+	Name: "endpoint",
+	Attrs: []schema.Attr{
+		1: {Name: "addr", Kind: schema.Nested, Nested: addressSchema}, // MPTCP_PM_ENDPOINT_ADDR
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var attrSchema = &schema{
-	name: "attr",
-	attrs: []attrSpec{
-		1: {name: "addr", kind: kindNested, nested: addressSchema},        // MPTCP_PM_ATTR_ADDR
-		2: {name: "rcv_add_addrs", kind: kindU32},                         // MPTCP_PM_ATTR_RCV_ADD_ADDRS
-		3: {name: "subflows", kind: kindU32},                              // MPTCP_PM_ATTR_SUBFLOWS
-		4: {name: "token", kind: kindU32},                                 // MPTCP_PM_ATTR_TOKEN
-		5: {name: "loc_id", kind: kindU8},                                 // MPTCP_PM_ATTR_LOC_ID
-		6: {name: "addr_remote", kind: kindNested, nested: addressSchema}, // MPTCP_PM_ATTR_ADDR_REMOTE
+var attrSchema = &schema.Schema{
+	Name: "attr",
+	Attrs: []schema.Attr{
+		1: {Name: "addr", Kind: schema.Nested, Nested: addressSchema},        // MPTCP_PM_ATTR_ADDR
+		2: {Name: "rcv_add_addrs", Kind: schema.U32},                         // MPTCP_PM_ATTR_RCV_ADD_ADDRS
+		3: {Name: "subflows", Kind: schema.U32},                              // MPTCP_PM_ATTR_SUBFLOWS
+		4: {Name: "token", Kind: schema.U32},                                 // MPTCP_PM_ATTR_TOKEN
+		5: {Name: "loc_id", Kind: schema.U8},                                 // MPTCP_PM_ATTR_LOC_ID
+		6: {Name: "addr_remote", Kind: schema.Nested, Nested: addressSchema}, // MPTCP_PM_ATTR_ADDR_REMOTE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 6, 5, 2, 3, 4,
 	},
 }
 
-var eventAttrSchema = &schema{
-	name: "event_attr",
-	attrs: []attrSpec{
-		1:  {name: "token", kind: kindU32},        // MPTCP_ATTR_TOKEN
-		2:  {name: "family", kind: kindU16},       // MPTCP_ATTR_FAMILY
-		3:  {name: "loc_id", kind: kindU8},        // MPTCP_ATTR_LOC_ID
-		4:  {name: "rem_id", kind: kindU8},        // MPTCP_ATTR_REM_ID
-		5:  {name: "saddr4", kind: kindBE32},      // MPTCP_ATTR_SADDR4
-		6:  {name: "saddr6", kind: kindBinary},    // MPTCP_ATTR_SADDR6
-		7:  {name: "daddr4", kind: kindBE32},      // MPTCP_ATTR_DADDR4
-		8:  {name: "daddr6", kind: kindBinary},    // MPTCP_ATTR_DADDR6
-		9:  {name: "sport", kind: kindBE16},       // MPTCP_ATTR_SPORT
-		10: {name: "dport", kind: kindBE16},       // MPTCP_ATTR_DPORT
-		11: {name: "backup", kind: kindU8},        // MPTCP_ATTR_BACKUP
-		12: {name: "error", kind: kindU8},         // MPTCP_ATTR_ERROR
-		13: {name: "flags", kind: kindU16},        // MPTCP_ATTR_FLAGS
-		14: {name: "timeout", kind: kindU32},      // MPTCP_ATTR_TIMEOUT
-		15: {name: "if_idx", kind: kindS32},       // MPTCP_ATTR_IF_IDX
-		16: {name: "reset_reason", kind: kindU32}, // MPTCP_ATTR_RESET_REASON
-		17: {name: "reset_flags", kind: kindU32},  // MPTCP_ATTR_RESET_FLAGS
-		18: {name: "server_side", kind: kindU8},   // MPTCP_ATTR_SERVER_SIDE
+var eventAttrSchema = &schema.Schema{
+	Name: "event_attr",
+	Attrs: []schema.Attr{
+		1:  {Name: "token", Kind: schema.U32},        // MPTCP_ATTR_TOKEN
+		2:  {Name: "family", Kind: schema.U16},       // MPTCP_ATTR_FAMILY
+		3:  {Name: "loc_id", Kind: schema.U8},        // MPTCP_ATTR_LOC_ID
+		4:  {Name: "rem_id", Kind: schema.U8},        // MPTCP_ATTR_REM_ID
+		5:  {Name: "saddr4", Kind: schema.BE32},      // MPTCP_ATTR_SADDR4
+		6:  {Name: "saddr6", Kind: schema.Binary},    // MPTCP_ATTR_SADDR6
+		7:  {Name: "daddr4", Kind: schema.BE32},      // MPTCP_ATTR_DADDR4
+		8:  {Name: "daddr6", Kind: schema.Binary},    // MPTCP_ATTR_DADDR6
+		9:  {Name: "sport", Kind: schema.BE16},       // MPTCP_ATTR_SPORT
+		10: {Name: "dport", Kind: schema.BE16},       // MPTCP_ATTR_DPORT
+		11: {Name: "backup", Kind: schema.U8},        // MPTCP_ATTR_BACKUP
+		12: {Name: "error", Kind: schema.U8},         // MPTCP_ATTR_ERROR
+		13: {Name: "flags", Kind: schema.U16},        // MPTCP_ATTR_FLAGS
+		14: {Name: "timeout", Kind: schema.U32},      // MPTCP_ATTR_TIMEOUT
+		15: {Name: "if_idx", Kind: schema.S32},       // MPTCP_ATTR_IF_IDX
+		16: {Name: "reset_reason", Kind: schema.U32}, // MPTCP_ATTR_RESET_REASON
+		17: {Name: "reset_flags", Kind: schema.U32},  // MPTCP_ATTR_RESET_FLAGS
+		18: {Name: "server_side", Kind: schema.U8},   // MPTCP_ATTR_SERVER_SIDE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		11, 7, 8, 10, 12, 2, 13, 15, 3, 4, 17, 16, 5, 6, 18, 9,
 		14, 1,
 	},
