@@ -22,11 +22,16 @@ import (
 // replies recorded in genl's and nlctrl's conversations: the kernel's
 // family and policy messages.
 func genlSeeds(t testing.TB) [][]byte {
-	var seeds [][]byte
-	for _, path := range []string{
+	return convPayloads(t, func(typ uint16) bool { return typ == unix.GENL_ID_CTRL },
 		filepath.Join("..", "genl", "testdata", "conv", "families.nlconv"),
-		filepath.Join("..", "genl", "nlctrl", "testdata", "conv", "policy.nlconv"),
-	} {
+		filepath.Join("..", "genl", "nlctrl", "testdata", "conv", "policy.nlconv"))
+}
+
+// convPayloads returns the payloads of the messages of the types keep
+// accepts among the replies recorded in the conversations at paths.
+func convPayloads(t testing.TB, keep func(typ uint16) bool, paths ...string) [][]byte {
+	var seeds [][]byte
+	for _, path := range paths {
 		f, err := os.Open(path)
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +51,7 @@ func genlSeeds(t testing.TB) [][]byte {
 				if err != nil {
 					break
 				}
-				if m.Header.Type == unix.GENL_ID_CTRL {
+				if keep(m.Header.Type) {
 					seeds = append(seeds, m.Data)
 				}
 			}

@@ -91,7 +91,7 @@ func (e Entry) Value(typ uint16) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	if a, ok := vals.Nested().Get(typ); ok {
+	for a := range vals.Nested().AllOf(typ) {
 		if v, err := a.Uint32(); err == nil {
 			return v, true
 		}
