@@ -424,56 +424,51 @@ func mptcpMonitor(e *env) error {
 	return nil
 }
 
+// mptcpEventFields are the attributes mptcp_monitor_msg prints after the
+// token, in its order, each with its format and how it reads the value.
+var mptcpEventFields = [...]struct {
+	typ    uint16
+	format string
+	value  func(mptcp.Event) any
+}{
+	{mptcp.MPTCPAttrRemID, " remid=%d", func(e mptcp.Event) any { return e.RemoteID() }},
+	{mptcp.MPTCPAttrLocID, " locid=%d", func(e mptcp.Event) any { return e.LocalID() }},
+	{mptcp.MPTCPAttrSaddr4, " saddr4=%s", func(e mptcp.Event) any { return eventAddr(e, mptcp.MPTCPAttrSaddr4, 4) }},
+	{mptcp.MPTCPAttrDaddr4, " daddr4=%s", func(e mptcp.Event) any { return eventAddr(e, mptcp.MPTCPAttrDaddr4, 4) }},
+	{mptcp.MPTCPAttrSaddr6, " saddr6=%s", func(e mptcp.Event) any { return eventAddr(e, mptcp.MPTCPAttrSaddr6, 16) }},
+	{mptcp.MPTCPAttrDaddr6, " daddr6=%s", func(e mptcp.Event) any { return eventAddr(e, mptcp.MPTCPAttrDaddr6, 16) }},
+	{mptcp.MPTCPAttrSport, " sport=%d", func(e mptcp.Event) any { return e.SourcePort() }},
+	{mptcp.MPTCPAttrDport, " dport=%d", func(e mptcp.Event) any { return e.DestinationPort() }},
+	{mptcp.MPTCPAttrBackup, " backup=%d", func(e mptcp.Event) any { return e.Backup() }},
+	{mptcp.MPTCPAttrError, " error=%d", func(e mptcp.Event) any { return e.Error() }},
+	{mptcp.MPTCPAttrFlags, " flags=%x", func(e mptcp.Event) any { return e.Flags() }},
+	{mptcp.MPTCPAttrTimeout, " timeout=%d", func(e mptcp.Event) any { return e.Timeout() }},
+	{mptcp.MPTCPAttrIfIdx, " ifindex=%d", func(e mptcp.Event) any { return e.IfIndex() }},
+	{mptcp.MPTCPAttrResetReason, " reset_reason=%d", func(e mptcp.Event) any { return e.ResetReason() }},
+	{mptcp.MPTCPAttrResetFlags, " reset_flags=%#x", func(e mptcp.Event) any { return e.ResetFlags() }},
+}
+
+// eventAddr is the address in the first size bytes of attribute typ, as
+// ip's inet_ntop reads it; "?" when the attribute is shorter.
+func eventAddr(e mptcp.Event, typ uint16, size int) string {
+	if a, ok := e.Chain().Get(typ); ok && len(a.Data) >= size {
+		addr, _ := netip.AddrFromSlice(a.Data[:size])
+		return addr.String()
+	}
+	return "?"
+}
+
 // appendMptcpEvent is mptcp_monitor_msg's line for ev.
 func appendMptcpEvent(b []byte, ev mptcp.Event) []byte {
 	name := ev.Name()
 	if name == "" {
 		return fmt.Appendf(b, "[UNKNOWN %d]\n", ev.Type)
 	}
-	b = fmt.Appendf(b, "[%14s]", name)
-	b = fmt.Appendf(b, " token=%08x", ev.Token())
-	if ev.Has(mptcp.MPTCPAttrRemID) {
-		b = fmt.Appendf(b, " remid=%d", ev.RemoteID())
-	}
-	if ev.Has(mptcp.MPTCPAttrLocID) {
-		b = fmt.Appendf(b, " locid=%d", ev.LocalID())
-	}
-	for _, a := range [...]struct {
-		typ  uint16
-		name string
-		size int
-	}{{mptcp.MPTCPAttrSaddr4, "saddr4", 4}, {mptcp.MPTCPAttrDaddr4, "daddr4", 4}, {mptcp.MPTCPAttrSaddr6, "saddr6", 16}, {mptcp.MPTCPAttrDaddr6, "daddr6", 16}} {
-		if x, ok := ev.Chain().Get(a.typ); ok && len(x.Data) >= a.size {
-			addr, _ := netip.AddrFromSlice(x.Data[:a.size])
-			b = fmt.Appendf(b, " %s=%s", a.name, addr)
+	b = fmt.Appendf(b, "[%14s] token=%08x", name, ev.Token())
+	for _, f := range mptcpEventFields {
+		if ev.Has(f.typ) {
+			b = fmt.Appendf(b, f.format, f.value(ev))
 		}
-	}
-	if ev.Has(mptcp.MPTCPAttrSport) {
-		b = fmt.Appendf(b, " sport=%d", ev.SourcePort())
-	}
-	if ev.Has(mptcp.MPTCPAttrDport) {
-		b = fmt.Appendf(b, " dport=%d", ev.DestinationPort())
-	}
-	if ev.Has(mptcp.MPTCPAttrBackup) {
-		b = fmt.Appendf(b, " backup=%d", ev.Backup())
-	}
-	if ev.Has(mptcp.MPTCPAttrError) {
-		b = fmt.Appendf(b, " error=%d", ev.Error())
-	}
-	if ev.Has(mptcp.MPTCPAttrFlags) {
-		b = fmt.Appendf(b, " flags=%x", ev.Flags())
-	}
-	if ev.Has(mptcp.MPTCPAttrTimeout) {
-		b = fmt.Appendf(b, " timeout=%d", ev.Timeout())
-	}
-	if ev.Has(mptcp.MPTCPAttrIfIdx) {
-		b = fmt.Appendf(b, " ifindex=%d", ev.IfIndex())
-	}
-	if ev.Has(mptcp.MPTCPAttrResetReason) {
-		b = fmt.Appendf(b, " reset_reason=%d", ev.ResetReason())
-	}
-	if ev.Has(mptcp.MPTCPAttrResetFlags) {
-		b = fmt.Appendf(b, " reset_flags=%#x", ev.ResetFlags())
 	}
 	return append(b, '\n')
 }

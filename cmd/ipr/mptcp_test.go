@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +11,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/genl/mptcp"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
 )
 
 // sameAsIP runs args with ipr and with ip in ns and compares standard
@@ -162,5 +168,42 @@ func TestGenlListMatchesGenl(t *testing.T) {
 	}
 	if _, errs, code := iprIn(ns, "", "genl", "get", "name", "nosuchfamily"); code != 1 || errs == "" {
 		t.Errorf("ipr genl get name nosuchfamily: exit %d, %q", code, errs)
+	}
+}
+
+// TestMptcpEventLine checks the monitor's lines for events built by hand,
+// with every attribute ip prints, in the form ipmptcp.c's printf calls
+// give them; the kernel test above checks real events against ip itself.
+func TestMptcpEventLine(t *testing.T) {
+	var e nla.Encoder
+	e.Reserve(unix.GENL_HDRLEN)[0] = mptcp.MPTCPEventSubClosed
+	e.Uint32(mptcp.MPTCPAttrToken, 0xabc)
+	e.Uint8(mptcp.MPTCPAttrLocID, 2)
+	e.Uint8(mptcp.MPTCPAttrRemID, 7)
+	e.Addr(mptcp.MPTCPAttrSaddr6, netip.MustParseAddr("2001:db8::1"))
+	e.Addr(mptcp.MPTCPAttrDaddr6, netip.MustParseAddr("2001:db8::2"))
+	e.Uint16BE(mptcp.MPTCPAttrSport, 443)
+	e.Uint16BE(mptcp.MPTCPAttrDport, 50000)
+	e.Uint8(mptcp.MPTCPAttrBackup, 1)
+	e.Uint8(mptcp.MPTCPAttrError, 104)
+	e.Uint16(mptcp.MPTCPAttrFlags, 0x1f)
+	e.Uint32(mptcp.MPTCPAttrTimeout, 30)
+	e.Int32(mptcp.MPTCPAttrIfIdx, 3)
+	e.Uint32(mptcp.MPTCPAttrResetReason, 1)
+	e.Uint32(mptcp.MPTCPAttrResetFlags, 0)
+	msg := func(b []byte) mptcp.Event {
+		m, err := genl.Decode(wire.Message{Header: unix.NlMsghdr{Type: 0x20}, Data: b}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mptcp.ParseEvent(m)
+	}
+	const want = "[     SF_CLOSED] token=00000abc remid=7 locid=2 saddr6=2001:db8::1 daddr6=2001:db8::2 sport=443 dport=50000" +
+		" backup=1 error=104 flags=1f timeout=30 ifindex=3 reset_reason=1 reset_flags=0x0\n"
+	if got := string(appendMptcpEvent(nil, msg(e.Bytes()))); got != want {
+		t.Errorf("line:\n%q\nwant\n%q", got, want)
+	}
+	if got := string(appendMptcpEvent(nil, msg([]byte{mptcp.MPTCPEventListenerCreated, 1, 0, 0}))); got != "[UNKNOWN 15]\n" {
+		t.Errorf("listener event: %q", got)
 	}
 }

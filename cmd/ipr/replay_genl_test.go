@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,29 +20,11 @@ func replayExact(t *testing.T, name string, build func(testing.TB) *nstest.NS, m
 	transport = nltest.Conversation(t, conv)
 	t.Cleanup(func() { transport = nil })
 	ip := map[string]string{}
-	var prefix []string
-	if nltest.Recording() {
-		ns := build(t)
-		prefix = []string{"-n", ns.Name}
+	prefix := recordedIP(t, golden, &ip, build, func(ns *nstest.NS) {
 		for _, cmd := range commands {
 			ip[cmd] = nstest.IP(t, ns, strings.Fields(cmd)...)
 		}
-		b, err := json.MarshalIndent(ip, "", "\t")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		b, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &ip); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for _, cmd := range commands {
 		ours := iprOK(t, append(append([]string(nil), prefix...), strings.Fields(cmd)...)...)
 		if mask(ours) != mask(ip[cmd]) {
@@ -86,19 +66,9 @@ func TestReplayMptcpShow(t *testing.T) {
 // connections between two namespaces, without root.
 func TestReplayTCPMetricsShow(t *testing.T) {
 	replayExact(t, "tcp-metrics", func(t testing.TB) *nstest.NS {
-		nstest.Require(t, "genl:tcp_metrics")
-		a, b := nstest.New(t), nstest.New(t)
-		nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
-		for _, s := range []struct {
-			ns       *nstest.NS
-			dev, num string
-		}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
-			nstest.IP(t, s.ns, "addr", "add", "10.79.0."+s.num+"/24", "dev", s.dev)
-			nstest.IP(t, s.ns, "addr", "add", "fd79::"+s.num+"/64", "dev", s.dev, "nodad")
-			nstest.IP(t, s.ns, "link", "set", s.dev, "up")
-		}
-		tcpConnection(t.(*testing.T), a, b, "10.79.0.2:5002")
-		tcpConnection(t.(*testing.T), a, b, "[fd79::2]:5002")
+		a, b := tcpMetricsPair(t)
+		tcpConnection(t, a, b, "10.79.0.2:5002")
+		tcpConnection(t, a, b, "[fd79::2]:5002")
 		return a
 	}, maskAges, []string{
 		"tcp_metrics show",

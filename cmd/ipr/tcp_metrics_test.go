@@ -16,7 +16,7 @@ import (
 // tcpConnection connects from namespace a to addr, a listener in
 // namespace b, moves data both ways and closes: a's TCP metrics cache
 // then has an entry for addr's host.
-func tcpConnection(t *testing.T, a, b *nstest.NS, addr string) {
+func tcpConnection(t testing.TB, a, b *nstest.NS, addr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
 	defer cancel()
@@ -58,6 +58,24 @@ func tcpConnection(t *testing.T, a, b *nstest.NS, addr string) {
 	}
 }
 
+// tcpMetricsPair makes two throwaway namespaces joined by a veth pair,
+// with 10.79.0.1 and fd79::1 in the first, 10.79.0.2 and fd79::2 in the
+// second.
+func tcpMetricsPair(t testing.TB) (a, b *nstest.NS) {
+	nstest.Require(t, "genl:tcp_metrics")
+	a, b = nstest.New(t), nstest.New(t)
+	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
+	for _, s := range []struct {
+		ns       *nstest.NS
+		dev, num string
+	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
+		nstest.IP(t, s.ns, "addr", "add", "10.79.0."+s.num+"/24", "dev", s.dev)
+		nstest.IP(t, s.ns, "addr", "add", "fd79::"+s.num+"/64", "dev", s.dev, "nodad")
+		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
+	}
+	return a, b
+}
+
 // ages masks what moves between two reads of the cache: the entries'
 // ages, in text and in JSON.
 var ages = regexp.MustCompile(`age [0-9.]+sec|"age": ?[0-9.e+-]+`)
@@ -69,17 +87,7 @@ func maskAges(s string) string { return ages.ReplaceAllString(s, "age") }
 // tcp_metrics: listings with every selector, text and JSON, mistakes,
 // and the cache after ipr deletes and flushes.
 func TestTCPMetricsMatchesIP(t *testing.T) {
-	nstest.Require(t, "genl:tcp_metrics")
-	a, b := nstest.New(t), nstest.New(t)
-	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
-	for _, s := range []struct {
-		ns       *nstest.NS
-		dev, num string
-	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
-		nstest.IP(t, s.ns, "addr", "add", "10.79.0."+s.num+"/24", "dev", s.dev)
-		nstest.IP(t, s.ns, "addr", "add", "fd79::"+s.num+"/64", "dev", s.dev, "nodad")
-		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
-	}
+	a, b := tcpMetricsPair(t)
 	connect := func() {
 		tcpConnection(t, a, b, "10.79.0.2:5002")
 		tcpConnection(t, a, b, "[fd79::2]:5002")

@@ -309,23 +309,7 @@ func Do(ctx context.Context, h *genl.Handle, reqs ...genl.Request) error {
 // valid until the next iteration; iterating allocates nothing per
 // endpoint.
 func Endpoints(ctx context.Context, h *genl.Handle) iter.Seq2[Endpoint, error] {
-	return func(yield func(Endpoint, error) bool) {
-		f, err := Family(ctx, h)
-		if err != nil {
-			yield(Endpoint{}, err)
-			return
-		}
-		for m, err := range h.Dump(ctx, f, genl.Request{Command: MPTCPPMCmdGetAddr}) {
-			if err != nil {
-				yield(Endpoint{}, err)
-				return
-			}
-			e, err := ParseEndpoint(m)
-			if !yield(e, err) || err != nil {
-				return
-			}
-		}
-	}
+	return genl.DumpFamily(ctx, h, MPTCPPMFamilyName, genl.Request{Command: MPTCPPMCmdGetAddr}, ParseEndpoint)
 }
 
 // GetEndpoint asks for the endpoint id (MPTCP_PM_CMD_GET_ADDR). An id

@@ -197,42 +197,6 @@ func (n NAPI) PID() (uint32, bool) {
 	return uint32(v), ok
 }
 
-// dump streams the replies to a dump of command cmd, each read by parse.
-func dump[T any](ctx context.Context, h *genl.Handle, r genl.Request, parse func(genl.Message) (T, error)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		f, err := Family(ctx, h)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		for m, err := range h.Dump(ctx, f, r) {
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			v, err := parse(m)
-			if !yield(v, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
-// get asks for one object, detached (the message cloned), read by parse.
-func get[T any](ctx context.Context, h *genl.Handle, r genl.Request, parse func(genl.Message) (T, error)) (T, error) {
-	var v T
-	f, err := Family(ctx, h)
-	if err != nil {
-		return v, err
-	}
-	err = h.Query(ctx, f, r, func(m genl.Message) (err error) {
-		v, err = parse(m.Clone())
-		return err
-	})
-	return v, err
-}
-
 // byIndex is a request of command cmd with an ifindex attribute of type
 // typ when index is not 0.
 func byIndex(cmd uint8, typ uint16, index uint32) genl.Request {
@@ -245,7 +209,7 @@ func byIndex(cmd uint8, typ uint16, index uint32) genl.Request {
 
 // Devices dumps the namespace's devices (NETDEV_CMD_DEV_GET).
 func Devices(ctx context.Context, h *genl.Handle) iter.Seq2[Device, error] {
-	return dump(ctx, h, genl.Request{Command: NetdevCmdDevGet}, ParseDevice)
+	return genl.DumpFamily(ctx, h, NetdevFamilyName, genl.Request{Command: NetdevCmdDevGet}, ParseDevice)
 }
 
 // GetDevice asks for the device of interface index index; the view is
@@ -255,13 +219,13 @@ func GetDevice(ctx context.Context, h *genl.Handle, index uint32) (Device, error
 	if index == 0 {
 		return Device{}, errors.New("netdev: get device of interface index 0")
 	}
-	return get(ctx, h, byIndex(NetdevCmdDevGet, NetdevADevIfindex, index), ParseDevice)
+	return genl.QueryFamily(ctx, h, NetdevFamilyName, byIndex(NetdevCmdDevGet, NetdevADevIfindex, index), ParseDevice)
 }
 
 // Queues dumps the queues of the device of interface index index, or of
 // every device when index is 0 (NETDEV_CMD_QUEUE_GET; Linux 6.8).
 func Queues(ctx context.Context, h *genl.Handle, index uint32) iter.Seq2[Queue, error] {
-	return dump(ctx, h, byIndex(NetdevCmdQueueGet, NetdevAQueueIfindex, index), ParseQueue)
+	return genl.DumpFamily(ctx, h, NetdevFamilyName, byIndex(NetdevCmdQueueGet, NetdevAQueueIfindex, index), ParseQueue)
 }
 
 // GetQueue asks for queue id of type typ (NetdevQueueTypeRX or TX) of the
@@ -273,7 +237,7 @@ func GetQueue(ctx context.Context, h *genl.Handle, index, typ, id uint32) (Queue
 	case typ != NetdevQueueTypeRX && typ != NetdevQueueTypeTX:
 		return Queue{}, fmt.Errorf("netdev: queue type %d, want rx (0) or tx (1)", typ)
 	}
-	return get(ctx, h, genl.Request{Command: NetdevCmdQueueGet, Attrs: func(e *nla.Encoder) {
+	return genl.QueryFamily(ctx, h, NetdevFamilyName, genl.Request{Command: NetdevCmdQueueGet, Attrs: func(e *nla.Encoder) {
 		e.Uint32(NetdevAQueueIfindex, index)
 		e.Uint32(NetdevAQueueType, typ)
 		e.Uint32(NetdevAQueueID, id)
@@ -283,7 +247,7 @@ func GetQueue(ctx context.Context, h *genl.Handle, index, typ, id uint32) (Queue
 // NAPIs dumps the NAPI instances of the device of interface index index,
 // or of every device when index is 0 (NETDEV_CMD_NAPI_GET; Linux 6.8).
 func NAPIs(ctx context.Context, h *genl.Handle, index uint32) iter.Seq2[NAPI, error] {
-	return dump(ctx, h, byIndex(NetdevCmdNAPIGet, NetdevANAPIIfindex, index), ParseNAPI)
+	return genl.DumpFamily(ctx, h, NetdevFamilyName, byIndex(NetdevCmdNAPIGet, NetdevANAPIIfindex, index), ParseNAPI)
 }
 
 // GetNAPI asks for the NAPI instance id; the view is detached.
@@ -291,7 +255,7 @@ func GetNAPI(ctx context.Context, h *genl.Handle, id uint32) (NAPI, error) {
 	if id == 0 {
 		return NAPI{}, errors.New("netdev: get NAPI instance 0")
 	}
-	return get(ctx, h, genl.Request{Command: NetdevCmdNAPIGet, Attrs: func(e *nla.Encoder) {
+	return genl.QueryFamily(ctx, h, NetdevFamilyName, genl.Request{Command: NetdevCmdNAPIGet, Attrs: func(e *nla.Encoder) {
 		e.Uint32(NetdevANAPIID, id)
 	}}, ParseNAPI)
 }

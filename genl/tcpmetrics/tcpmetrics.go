@@ -182,26 +182,7 @@ func (e Entry) FastOpenCookie() []byte {
 // view is valid until the next iteration; iterating allocates nothing
 // per entry.
 func Dump(ctx context.Context, h *genl.Handle) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		f, err := Family(ctx, h)
-		if err != nil {
-			yield(Entry{}, err)
-			return
-		}
-		for m, err := range h.Dump(ctx, f, genl.Request{Command: TCPMetricsCmdGet}) {
-			if err != nil {
-				yield(Entry{}, err)
-				return
-			}
-			if m.Command != TCPMetricsCmdGet {
-				continue
-			}
-			e, err := ParseEntry(m)
-			if !yield(e, err) || err != nil {
-				return
-			}
-		}
-	}
+	return genl.DumpFamily(ctx, h, TCPMetricsFamilyName, genl.Request{Command: TCPMetricsCmdGet}, ParseEntry)
 }
 
 // ErrInvalid is matched (errors.Is) by the errors of requests with
@@ -240,17 +221,7 @@ func Get(ctx context.Context, h *genl.Handle, dst, src netip.Addr) (Entry, error
 	if err != nil {
 		return Entry{}, err
 	}
-	f, err := Family(ctx, h)
-	if err != nil {
-		return Entry{}, err
-	}
-	var e Entry
-	err = h.Query(ctx, f, r, func(m genl.Message) (err error) {
-		e, err = ParseEntry(m)
-		e = e.Clone()
-		return err
-	})
-	return e, err
+	return genl.QueryFamily(ctx, h, TCPMetricsFamilyName, r, ParseEntry)
 }
 
 // Delete is the request that deletes the entry of destination dst (and
