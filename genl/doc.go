@@ -21,8 +21,14 @@
 // nlctrl's notify group, and a family unregistered or registered again
 // (CTRL_CMD_DELFAMILY, CTRL_CMD_NEWFAMILY: its module was unloaded or
 // reloaded, and its id may have changed) is looked up anew. The families' own vocabularies
-// live in packages of their own (genl/nlctrl), so that a program linking
-// one family carries nothing of the others.
+// live in packages of their own (genl/nlctrl, genl/mptcp, genl/tcpmetrics,
+// genl/netdev), so that a program linking one family carries nothing of
+// the others; they build on [Handle.DoFamily], [DumpFamily] and
+// [QueryFamily], and name attributes through [Value].
+//
+// [Monitor.Sync] is a barrier in a monitor's stream: the Event it marks
+// comes after every notification the kernel had queued, such as those of
+// changes just acknowledged.
 //
 // [WithTransport] replaces the kernel in tests (package nltest).
 package genl
