@@ -316,31 +316,15 @@ func Endpoints(ctx context.Context, h *genl.Handle) iter.Seq2[Endpoint, error] {
 // the kernel does not have is an error matching unix.EINVAL, with the
 // kernel's message ("address not found").
 func GetEndpoint(ctx context.Context, h *genl.Handle, id uint8) (EndpointSpec, error) {
-	f, err := Family(ctx, h)
-	if err != nil {
-		return EndpointSpec{}, err
-	}
-	var s EndpointSpec
-	err = h.Do(ctx, f, request(MPTCPPMCmdGetAddr, EndpointSpec{ID: id}, true), func(m genl.Message) error {
+	return genl.QueryFamily(ctx, h, MPTCPPMFamilyName, request(MPTCPPMCmdGetAddr, EndpointSpec{ID: id}, true), func(m genl.Message) (EndpointSpec, error) {
 		e, err := ParseEndpoint(m)
-		s = e.Spec()
-		return err
+		return e.Spec(), err
 	})
-	return s, err
 }
 
 // GetLimits asks for the limits (MPTCP_PM_CMD_GET_LIMITS).
 func GetLimits(ctx context.Context, h *genl.Handle) (Limits, error) {
-	f, err := Family(ctx, h)
-	if err != nil {
-		return Limits{}, err
-	}
-	var l Limits
-	err = h.Do(ctx, f, genl.Request{Command: MPTCPPMCmdGetLimits}, func(m genl.Message) error {
-		l, err = ParseLimits(m)
-		return err
-	})
-	return l, err
+	return genl.QueryFamily(ctx, h, MPTCPPMFamilyName, genl.Request{Command: MPTCPPMCmdGetLimits}, ParseLimits)
 }
 
 // ParseLimits reads the limits of an MPTCP_PM_CMD_GET_LIMITS reply.
