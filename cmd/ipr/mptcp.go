@@ -38,6 +38,15 @@ func runMptcp(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(mptcpUsage)
 	}
+	// ip resolves the family before it reads the rest of the line: a
+	// kernel without MPTCP fails every command alike.
+	h, err := e.genlHandle()
+	if err != nil {
+		return err
+	}
+	if _, err := mptcp.Family(e.ctx, h); err != nil {
+		return genlFamilyError(err)
+	}
 	unknown := func(w string) error {
 		return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr mptcp help\".", w)}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -205,5 +206,23 @@ func TestMptcpEventLine(t *testing.T) {
 	}
 	if got := string(appendMptcpEvent(nil, msg([]byte{mptcp.MPTCPEventListenerCreated, 1, 0, 0}))); got != "[UNKNOWN 15]\n" {
 		t.Errorf("listener event: %q", got)
+	}
+}
+
+// TestGenlFamilyMissing runs the mptcp and tcp_metrics commands against a
+// fake kernel without those families: ip's two lines (libnetlink's and
+// libgenl's) and its exit status 1, without root.
+func TestGenlFamilyMissing(t *testing.T) {
+	fake := nltest.NewFake()
+	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
+	transport = fake.Dial
+	defer func() { transport = nil }()
+	const want = "RTNETLINK answers: No such file or directory\nError talking to the kernel\n"
+	for _, cmd := range []string{"mptcp endpoint show", "mptcp limits", "mptcp endpoint flush", "mptcp monitor", "mptcp foo",
+		"tcp_metrics show", "tcp_metrics flush", "tcp_metrics delete 10.0.0.1", "tcp_metrics show 10.0.0.1"} {
+		out, errs, code := iprIn(nil, "", strings.Fields(cmd)...)
+		if code != 1 || out != "" || errs != want {
+			t.Errorf("ipr %s: exit %d, stdout %q, stderr %q; want exit 1 and %q", cmd, code, out, errs, want)
+		}
 	}
 }
