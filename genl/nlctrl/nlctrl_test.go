@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -176,29 +174,6 @@ func TestPolicy(t *testing.T) {
 	if !errors.Is(err, genl.ErrFamilyNotFound) || !errors.Is(err, unix.ENOENT) {
 		t.Errorf("Policy(nosuchfamily): %v, want ErrFamilyNotFound", err)
 	}
-}
-
-// TestGenerated checks that zynl_nlctrl.go is exactly what tools/gen
-// writes from the pinned spec (scripts/gen.sh -check does it for every
-// generated file).
-func TestGenerated(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "go", "run", "-C", filepath.Join("..", "..", "tools", "gen"), ".",
-		"ynl", "-spec", "specs/nlctrl.yaml", "-out", dir, "-pkg", "nlctrl", "-consts", "-check")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return
-	}
-	if s := string(out); !strings.Contains(s, "gen: ") && os.Getenv("CI") != "true" &&
-		(strings.Contains(s, "dial tcp") || strings.Contains(s, "GOPROXY=off") || strings.Contains(s, "no such host")) {
-		t.Skipf("cannot build tools/gen (its dependencies are not in the module cache):\n%s", out)
-	}
-	t.Fatalf("tools/gen ynl -check: %v\n%s", err, out)
 }
 
 // TestWriteFamilyMatchesGenl checks that the families of a dump, written
