@@ -31,13 +31,13 @@ type Monitor struct {
 // is an error, before any socket is opened. Subscribing to nlctrl's
 // "notify" group also keeps the handle's family cache current.
 func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	if len(subs) == 0 {
 		return nil, errors.New("genl: monitor of no group")
 	}
-	cfg := h.cfg
+	cfg := h.pool.Config
 	cfg.Groups = make([]uint32, 0, len(subs))
 	cfg.ReceiveBufferSize = 8 << 20
 	m := &Monitor{h: h}
@@ -85,26 +85,11 @@ func (m *Monitor) Sync() (uint32, error) {
 	if err := b.Err(); err != nil {
 		return 0, fmt.Errorf("genl: monitor sync: %w", err)
 	}
-	var seq uint32
-	var err error
-	if m.c.s != nil {
-		seq, err = m.c.s.Send(b.Bytes())
-	} else {
-		seq, err = m.c.t.Send(b.Bytes())
-	}
+	seq, err := m.c.Send(b.Bytes())
 	if err != nil {
 		return 0, fmt.Errorf("genl: monitor sync: %w", err)
 	}
 	return seq, nil
-}
-
-// portID is the port the monitor's socket is bound to: replies to Sync
-// carry it, notifications do not.
-func (m *Monitor) portID() uint32 {
-	if m.c.s != nil {
-		return m.c.s.PortID()
-	}
-	return m.c.t.PortID()
 }
 
 // Event is one notification, or an overrun.
@@ -133,7 +118,7 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 			yield(Event{}, errNilContext)
 			return
 		}
-		if c := m.c.s; c != nil {
+		if c := m.c.S; c != nil {
 			for d, err := range c.Notifications(ctx) {
 				if !m.deliver(d, err, yield) {
 					return
@@ -158,7 +143,7 @@ func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
 	ch := make(chan step)
 	go func() {
 		defer close(ch)
-		for d, err := range m.c.t.Notifications(ctx) {
+		for d, err := range m.c.T.Notifications(ctx) {
 			d.Data = bytes.Clone(d.Data)
 			select {
 			case ch <- step{d, err}:
@@ -192,7 +177,7 @@ func (m *Monitor) deliver(d socket.Datagram, err error, yield func(Event, error)
 			yield(Event{}, fmt.Errorf("genl: monitor: %w", err))
 			return false
 		}
-		if msg.Header.Seq != 0 && msg.Header.Pid == m.portID() {
+		if msg.Header.Seq != 0 && msg.Header.Pid == m.c.PortID() {
 			// The answer to a Sync (its reply, or an error), not a
 			// notification.
 			if msg.Header.Type == unix.NLMSG_ERROR {
