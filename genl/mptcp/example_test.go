@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
 	"path/filepath"
 
 	"github.com/ipr-go/ipr/genl"
@@ -16,13 +15,7 @@ import (
 // recorded on Linux 6.18 (drop WithTransport to ask the running kernel).
 func Example() {
 	ctx := context.Background()
-	conv, err := os.Open(filepath.Join("testdata", "conv", "endpoints.nlconv"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer conv.Close()
-	rp, err := nltest.NewReplayer(conv)
+	rp, err := nltest.OpenReplayer(filepath.Join("testdata", "conv", "endpoints.nlconv"))
 	if err != nil {
 		fmt.Println(err)
 		return
