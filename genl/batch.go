@@ -20,6 +20,11 @@ func (h *Handle) Batch(ctx context.Context, f *Family, reqs []Request, onReply f
 	if err := check(f); err != nil {
 		return nil, err
 	}
+	for i := range reqs {
+		if err := checkOp(f, reqs[i].Command, false); err != nil {
+			return nil, err
+		}
+	}
 	if ctx == nil {
 		return nil, errNilContext
 	}

@@ -8,7 +8,10 @@
 // the kernel rejected. [Handle.Family] resolves a family by name through
 // the controller family nlctrl and caches it; a family the kernel lacks
 // (its module not loaded) is a [*FamilyNotFoundError], matched by
-// errors.Is(err, [ErrFamilyNotFound]).
+// errors.Is(err, [ErrFamilyNotFound]); an operation the family lacks in
+// the running kernel (one a later kernel added) is refused before
+// sending, as a [*OpNotSupportedError] that matches [ErrOpNotSupported]
+// and unix.EOPNOTSUPP.
 //
 // Requests go to a resolved family: [Handle.Do] (acknowledged),
 // [Handle.Query] (a get answered by one reply), [Handle.Batch]
