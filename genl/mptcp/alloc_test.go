@@ -53,7 +53,9 @@ func TestEndpointsAllocs(t *testing.T) {
 	}
 	eight := measure(8)
 	t.Logf("allocations per dump: %.0f of one endpoint, %.0f of eight", one, eight)
-	if eight > one {
+	// One allocation per endpoint would add 7; the race detector's
+	// sync.Pool drops items at random, which adds one now and then.
+	if eight >= one+4 {
 		t.Errorf("a dump of 8 endpoints allocates %.0f times, of one %.0f: want none per endpoint", eight, one)
 	}
 }

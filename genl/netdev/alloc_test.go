@@ -40,7 +40,9 @@ func TestDevicesAllocs(t *testing.T) {
 	}
 	many := measure(41)
 	t.Logf("allocations per dump: %.0f of one device, %.0f of 41", one, many)
-	if many > one {
+	// One allocation per device would add 40; the race detector's
+	// sync.Pool drops items at random, which adds one now and then.
+	if many >= one+20 {
 		t.Errorf("a dump of 41 devices allocates %.0f times, of one %.0f: want none per device", many, one)
 	}
 }
