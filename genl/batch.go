@@ -20,6 +20,11 @@ func (h *Handle) Batch(ctx context.Context, f *Family, reqs []Request, onReply f
 	if err := check(f); err != nil {
 		return nil, err
 	}
+	for i := range reqs {
+		if err := checkOp(f, reqs[i].Command, false); err != nil {
+			return nil, err
+		}
+	}
 	if ctx == nil {
 		return nil, errNilContext
 	}
@@ -66,4 +71,23 @@ func (h *Handle) Batch(ctx context.Context, f *Family, reqs []Request, onReply f
 		err = opError(f.Name+" batch", err)
 	}
 	return results, err
+}
+
+// DoFamily resolves the family called name and sends reqs to it: one
+// request alone ([Handle.Do]), several pipelined ([Handle.Batch]), whose
+// error is then the first failure's. It is what the family packages'
+// Do functions are.
+func (h *Handle) DoFamily(ctx context.Context, name string, reqs ...Request) error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	f, err := h.Family(ctx, name)
+	if err != nil {
+		return err
+	}
+	if len(reqs) == 1 {
+		return h.Do(ctx, f, reqs[0], nil)
+	}
+	_, err = h.Batch(ctx, f, reqs, nil)
+	return err
 }

@@ -8,7 +8,10 @@
 // the kernel rejected. [Handle.Family] resolves a family by name through
 // the controller family nlctrl and caches it; a family the kernel lacks
 // (its module not loaded) is a [*FamilyNotFoundError], matched by
-// errors.Is(err, [ErrFamilyNotFound]).
+// errors.Is(err, [ErrFamilyNotFound]); an operation the family lacks in
+// the running kernel (one a later kernel added) is refused before
+// sending, as a [*OpNotSupportedError] that matches [ErrOpNotSupported]
+// and unix.EOPNOTSUPP.
 //
 // Requests go to a resolved family: [Handle.Do] (acknowledged),
 // [Handle.Query] (a get answered by one reply), [Handle.Batch]
@@ -21,8 +24,14 @@
 // nlctrl's notify group, and a family unregistered or registered again
 // (CTRL_CMD_DELFAMILY, CTRL_CMD_NEWFAMILY: its module was unloaded or
 // reloaded, and its id may have changed) is looked up anew. The families' own vocabularies
-// live in packages of their own (genl/nlctrl), so that a program linking
-// one family carries nothing of the others.
+// live in packages of their own (genl/nlctrl, genl/mptcp, genl/tcpmetrics,
+// genl/netdev), so that a program linking one family carries nothing of
+// the others; they build on [Handle.DoFamily], [DumpFamily] and
+// [QueryFamily], and name attributes through [Value].
+//
+// [Monitor.Sync] is a barrier in a monitor's stream: the Event it marks
+// comes after every notification the kernel had queued, such as those of
+// changes just acknowledged.
 //
 // [WithTransport] replaces the kernel in tests (package nltest).
 package genl

@@ -121,6 +121,56 @@ func check(f *Family) error {
 	return nil
 }
 
+// ErrOpNotSupported is matched (errors.Is) by the error of a request for
+// an operation the family lacks in the running kernel (an operation added
+// by a later kernel), as is unix.EOPNOTSUPP, the kernel's answer to it.
+var ErrOpNotSupported = errors.New("genl: operation not supported")
+
+// OpNotSupportedError is the error of a request for an operation that the
+// family, as the running kernel registered it, lacks or cannot do that way
+// (a dump of an operation without one): refused before anything is sent.
+type OpNotSupportedError struct {
+	// Family is the family's name.
+	Family string
+	// Command is the operation asked for.
+	Command uint8
+	// Dump says that a dump was asked for.
+	Dump bool
+}
+
+func (e *OpNotSupportedError) Error() string {
+	how := "operation"
+	if e.Dump {
+		how = "dump of operation"
+	}
+	return fmt.Sprintf("genl: family %s has no %s %d in the running kernel", e.Family, how, e.Command)
+}
+
+// Is makes errors.Is(err, ErrOpNotSupported) and errors.Is(err,
+// unix.EOPNOTSUPP) true.
+func (e *OpNotSupportedError) Is(target error) bool {
+	return target == ErrOpNotSupported || target == unix.EOPNOTSUPP
+}
+
+// checkOp refuses a request for an operation that f, as the kernel
+// described it, lacks, or lacks the dump or do of. A family described
+// without operations (Ctrl, or one built by hand) is not checked, nor
+// is an operation whose flags say neither.
+func checkOp(f *Family, cmd uint8, dump bool) error {
+	if len(f.Ops) == 0 {
+		return nil
+	}
+	flags, ok := f.Op(uint32(cmd))
+	want := uint32(unix.GENL_CMD_CAP_DO)
+	if dump {
+		want = unix.GENL_CMD_CAP_DUMP
+	}
+	if !ok || flags&(unix.GENL_CMD_CAP_DO|unix.GENL_CMD_CAP_DUMP) != 0 && flags&want == 0 {
+		return &OpNotSupportedError{Family: f.Name, Command: cmd, Dump: dump}
+	}
+	return nil
+}
+
 // op names a request in errors: "FAMILY command N".
 func op(f *Family, cmd uint8) string {
 	if f == nil {
@@ -137,6 +187,9 @@ func (h *Handle) Do(ctx context.Context, f *Family, r Request, onReply func(Mess
 	if err := check(f); err != nil {
 		return err
 	}
+	if err := checkOp(f, r.Command, false); err != nil {
+		return err
+	}
 	return h.exchange(ctx, f, &r, unix.NLM_F_ACK, false, onReply)
 }
 
@@ -145,6 +198,9 @@ func (h *Handle) Do(ctx context.Context, f *Family, r Request, onReply func(Mess
 // asked for.
 func (h *Handle) Query(ctx context.Context, f *Family, r Request, onReply func(Message) error) error {
 	if err := check(f); err != nil {
+		return err
+	}
+	if err := checkOp(f, r.Command, false); err != nil {
 		return err
 	}
 	return h.exchange(ctx, f, &r, 0, true, onReply)
@@ -194,6 +250,10 @@ func (h *Handle) exchange(ctx context.Context, f *Family, r *Request, flags uint
 func (h *Handle) Dump(ctx context.Context, f *Family, r Request) iter.Seq2[Message, error] {
 	return func(yield func(Message, error) bool) {
 		if err := check(f); err != nil {
+			yield(Message{}, err)
+			return
+		}
+		if err := checkOp(f, r.Command, true); err != nil {
 			yield(Message{}, err)
 			return
 		}

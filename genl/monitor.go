@@ -62,12 +62,46 @@ func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
 // Close ends the subscription; an Events iteration in progress returns.
 func (m *Monitor) Close() error { return m.c.Close() }
 
+// Sync asks the kernel for a barrier in the event stream and returns its
+// id: Events yields an Event whose Sync field is that id after every
+// notification the kernel had queued when Sync was called, such as those
+// caused by requests it has acknowledged. It is how a consumer waits for
+// the effects of its own changes without sleeping. Sync may be called
+// while another goroutine iterates Events. An overrun can take the
+// barrier's answer with it: after an Event with Overrun set, call Sync
+// again rather than wait for an earlier id.
+func (m *Monitor) Sync() (uint32, error) {
+	// Any request answered in order will do: nlctrl's description of
+	// itself, which every kernel has, at a fixed id.
+	var b wire.Builder
+	b.Begin(unix.GENL_ID_CTRL, 0)
+	if hdr := b.Fixed(unix.GENL_HDRLEN); hdr != nil {
+		hdr[0] = unix.CTRL_CMD_GETFAMILY
+		hdr[1] = uint8(Ctrl.Version)
+	}
+	b.Uint16(unix.CTRL_ATTR_FAMILY_ID, unix.GENL_ID_CTRL)
+	b.End()
+	if err := b.Err(); err != nil {
+		return 0, fmt.Errorf("genl: monitor sync: %w", err)
+	}
+	seq, err := m.c.Send(b.Bytes())
+	if err != nil {
+		return 0, fmt.Errorf("genl: monitor sync: %w", err)
+	}
+	return seq, nil
+}
+
 // Event is one notification, or an overrun.
 type Event struct {
 	// Overrun reports that the kernel dropped notifications because the
 	// consumer fell behind: whoever mirrors kernel state must dump again.
 	// The stream goes on after it.
 	Overrun bool
+	// Sync, when not zero, marks the barrier that [Monitor.Sync]
+	// returned: every notification the kernel queued before Sync was
+	// called came before this event. Message is then the kernel's reply
+	// to the barrier's request, no notification.
+	Sync uint32
 	// Message is the notification (zero for an overrun). It aliases the
 	// receive buffer: valid until the next iteration.
 	Message
@@ -119,6 +153,20 @@ func (m *Monitor) deliver(d socket.Datagram, err error, yield func(Event, error)
 		if err != nil {
 			yield(Event{}, fmt.Errorf("genl: monitor: %w", err))
 			return false
+		}
+		if msg.Header.Seq != 0 && msg.Header.Pid == m.c.PortID() {
+			// The answer to a Sync (its reply, or an error), not a
+			// notification.
+			if msg.Header.Type == unix.NLMSG_ERROR {
+				continue
+			}
+			if !yield(Event{Sync: msg.Header.Seq, Message: Message{Header: msg.Header}}, nil) {
+				return false
+			}
+			continue
+		}
+		if msg.Header.Type < unix.GENL_MIN_ID {
+			continue // NLMSG_NOOP, NLMSG_DONE: no notification
 		}
 		hdrsize := 0
 		for _, f := range m.fams {

@@ -2,6 +2,7 @@ package genl_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -124,5 +126,131 @@ func TestMonitorNetdev(t *testing.T) {
 		seen++
 		break
 
+	}
+}
+
+// TestMonitorSyncIsABarrier adds a device, then asks for a barrier: the
+// kernel's announcement of the device (NETDEV_CMD_DEV_ADD_NTF, queued
+// when `ip link add` was acknowledged) must come before it, and the
+// barrier must come at all, with the id Sync returned.
+func TestMonitorSyncIsABarrier(t *testing.T) {
+	nstest.Require(t, "genl:netdev")
+	ns := nstest.New(t)
+	h, err := genl.Dial(genl.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
+	defer cancel()
+	nd, err := h.Family(ctx, "netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.Monitor(genl.Subscription{Family: nd, Group: "mgmt"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for round := range 3 {
+		name := "sy" + string(rune('0'+round))
+		nstest.IP(t, ns, "link", "add", name, "type", "veth", "peer", "name", name+"p")
+		id, err := m.Sync()
+		if err != nil {
+			t.Fatal(err)
+		}
+		const devAddNtf = 2 // NETDEV_CMD_DEV_ADD_NTF
+		adds := 0
+		for ev, err := range m.Events(ctx) {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if ev.Overrun {
+				t.Fatal("overrun")
+			}
+			if ev.Sync != 0 {
+				if ev.Sync != id {
+					t.Fatalf("round %d: barrier %d, want %d", round, ev.Sync, id)
+				}
+				break
+			}
+			if ev.Header.Type == nd.ID && ev.Command == devAddNtf {
+				adds++
+			}
+		}
+		if adds != 2 { // the veth and its peer
+			t.Errorf("round %d: %d DEV_ADD_NTF before the barrier, want 2", round, adds)
+		}
+	}
+}
+
+// TestMonitorSyncFake checks the barrier against a fake kernel, without
+// root: notifications queued before Sync come before the Event that
+// carries its id, the barrier's reply is no notification, and a second
+// barrier has an id of its own.
+func TestMonitorSyncFake(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
+	defer cancel()
+	fake := nltest.NewFake()
+	fake.Handle(unix.GENL_ID_CTRL, func(req wire.Message) ([][]byte, error) {
+		m, err := genl.Decode(req, 0)
+		if err != nil {
+			return nil, unix.EINVAL
+		}
+		if a, ok := m.Attrs.Get(unix.CTRL_ATTR_FAMILY_ID); ok {
+			if id, _ := a.Uint16(); id == unix.GENL_ID_CTRL {
+				var e nla.Encoder
+				e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
+				e.String(unix.CTRL_ATTR_FAMILY_NAME, "nlctrl")
+				e.Uint16(unix.CTRL_ATTR_FAMILY_ID, unix.GENL_ID_CTRL)
+				return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
+			}
+		}
+		return fakeController(req)
+	})
+	h, err := genl.Dial(genl.WithTransport(fake.Dial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	m, err := h.Monitor(genl.Subscription{Family: genl.Ctrl, Group: "notify"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	fake.Notify(unix.GENL_ID_CTRL, ctrlNote(unix.CTRL_CMD_NEWFAMILY, "one"))
+	first, err := m.Sync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.Notify(unix.GENL_ID_CTRL, ctrlNote(unix.CTRL_CMD_NEWFAMILY, "two"))
+	second, err := m.Sync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first == 0 || second == first {
+		t.Fatalf("barrier ids %d, %d", first, second)
+	}
+	var got []string
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Sync != 0 {
+			got = append(got, "sync")
+			if ev.Sync == second {
+				break
+			}
+			if ev.Sync != first {
+				t.Fatalf("barrier %d, want %d", ev.Sync, first)
+			}
+			continue
+		}
+		a, _ := ev.Attrs.Get(unix.CTRL_ATTR_FAMILY_NAME)
+		name, _ := a.Text()
+		got = append(got, name)
+	}
+	if strings.Join(got, " ") != "one sync two sync" {
+		t.Errorf("events %v, want [one sync two sync]", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -209,6 +210,30 @@ func NewReplayer(r io.Reader) (*Replayer, error) {
 	return &Replayer{recs: recs, used: make([]bool, len(recs))}, nil
 }
 
+// OpenReplayer reads the conversation in the file at path, gzip-compressed
+// if the name ends in .gz, as [Conversation] recorded it; examples replay
+// recorded conversations with it.
+func OpenReplayer(path string) (*Replayer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var rd io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		rd = zr
+	}
+	r, err := NewReplayer(rd)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
+}
+
 // Dial opens a transport that replays the conversation.
 func (r *Replayer) Dial(protocol int, cfg *socket.Config) (socket.Transport, error) {
 	r.mu.Lock()
@@ -382,22 +407,12 @@ func Conversation(t testing.TB, path string) socket.Dialer {
 		})
 		return rec.Dial
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	r, err := OpenReplayer(path)
+	if errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("nltest: %v (record it as root with %s=1)", err, RecordEnv)
 	}
-	defer f.Close()
-	var rd io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatalf("nltest: %s: %v", path, err)
-		}
-		rd = zr
-	}
-	r, err := NewReplayer(rd)
 	if err != nil {
-		t.Fatalf("nltest: %s: %v", path, err)
+		t.Fatalf("nltest: %v", err)
 	}
 	r.fail = func(err error) { t.Errorf("%s: %v", path, err) }
 	t.Cleanup(func() {

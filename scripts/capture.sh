@@ -58,6 +58,6 @@ echo "wrote $outdir"
 
 if [[ ${CAPTURE_CONV:-1} == 1 ]]; then
 	# The conversations the tests replay unprivileged (package nltest).
-	(cd "$REPO_ROOT" && NLTEST_RECORD=1 go test -count=1 -run '^TestReplay' ./rtm/ ./cmd/ipr/ ./genl/ethtool/)
+	(cd "$REPO_ROOT" && NLTEST_RECORD=1 go test -count=1 -run '^TestReplay' ./rtm/ ./genl/... ./cmd/ipr/)
 	(cd "$REPO_ROOT" && git status --short -- '*/testdata/conv/*')
 fi

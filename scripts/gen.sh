@@ -41,9 +41,13 @@ specs/nlctrl.yaml ../../genl/nlctrl nlctrl -consts
 specs/devlink.yaml ../../genl/devlink devlink
 specs/ethtool.yaml ../../genl/ethtool ethtool -ops
 specs/ethtool.yaml testdata/ynl golden
+specs/mptcp_pm.yaml ../../genl/mptcp mptcp
+specs/netdev.yaml ../../genl/netdev netdev
+specs/tcp_metrics.yaml ../../genl/tcpmetrics tcpmetrics
 specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden
+specs/mptcp_pm.yaml testdata/ynl golden
 specs/tcp_metrics.yaml testdata/ynl golden
 specs/devlink.yaml testdata/ynl golden
 FAMILIES

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 )
@@ -48,6 +49,8 @@ type env struct {
 	// (as ip does), so that a wrong name fails before anything else.
 	ns *netns.Handle
 	h  *rtm.Handle
+	// gh is the generic-netlink handle, opened on first use (genl.go).
+	gh *genl.Handle
 	// nsids are the names of the namespaces by the ids this one gives
 	// them, asked for on first use (see nsidName).
 	nsids       map[int32]string
@@ -79,6 +82,10 @@ func (e *env) close() {
 	if e.h != nil {
 		e.h.Close()
 		e.h = nil
+	}
+	if e.gh != nil {
+		e.gh.Close()
+		e.gh = nil
 	}
 	if e.ns != nil {
 		e.ns.Close()

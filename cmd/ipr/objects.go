@@ -62,8 +62,8 @@ var objects = [...]object{
 	{name: "tuntap"},
 	{name: "tap"},
 	{name: "token"},
-	{name: "tcpmetrics"},
-	{name: "tcp_metrics"},
+	{name: "tcpmetrics", help: "tcp_metrics", run: runTCPMetrics},
+	{name: "tcp_metrics", help: "tcp_metrics", run: runTCPMetrics},
 	{name: "monitor"},
 	{name: "xfrm"},
 	{name: "mroute"},
@@ -73,12 +73,13 @@ var objects = [...]object{
 	{name: "vrf"},
 	{name: "sr"},
 	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
-	{name: "mptcp"},
+	{name: "mptcp", help: "mptcp", run: runMptcp},
 	{name: "ioam"},
 	{name: "help"},
 	{name: "stats"},
 	// ipr's own.
 	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
+	{name: "genl", help: "genl", usage: genlUsage, run: runGenl},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -148,7 +149,7 @@ func (o *object) usageError() error {
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   help | calc }
+                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

@@ -90,10 +90,7 @@ func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, co
 	t.Cleanup(func() { transport = nil })
 
 	var ip replayIP
-	var prefix []string
-	if nltest.Recording() {
-		ns := build(t)
-		prefix = []string{"-n", ns.Name}
+	prefix := recordedIP(t, golden, &ip, build, func(ns *nstest.NS) {
 		ip = replayIP{JSON: map[string]string{}, Text: map[string]string{}}
 		for _, cmd := range commands {
 			ip.JSON[cmd] = nstest.IP(t, ns, append([]string{"-j"}, strings.Fields(cmd)...)...)
@@ -101,22 +98,7 @@ func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, co
 				ip.Text[cmd] = nstest.IP(t, ns, strings.Fields(cmd)...)
 			}
 		}
-		b, err := json.MarshalIndent(ip, "", "\t")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		b, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := json.Unmarshal(b, &ip); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	for _, cmd := range commands {
 		args := append(append([]string(nil), prefix...), strings.Fields(cmd)...)
 		ours := iprOK(t, append([]string{"-j"}, args...)...)
@@ -127,6 +109,33 @@ func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, co
 			}
 		}
 	}
+}
+
+// recordedIP is what ip printed when a conversation was recorded: when
+// recording, it builds the namespace, lets print fill *v from it and
+// writes *v to the file golden, and returns the "-n NAME" options that
+// run ipr in that namespace; otherwise it reads *v from golden.
+func recordedIP(t *testing.T, golden string, v any, build func(testing.TB) *nstest.NS, print func(*nstest.NS)) (prefix []string) {
+	if nltest.Recording() {
+		ns := build(t)
+		print(ns)
+		b, err := json.MarshalIndent(v, "", "\t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"-n", ns.Name}
+	}
+	b, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+	return nil
 }
 
 // TestReplayRouteGet compares "route get" with ip's, over a recorded

@@ -3,7 +3,6 @@ package nlctrl_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/ipr-go/ipr/genl"
@@ -16,13 +15,7 @@ import (
 // WithTransport to ask the running kernel).
 func Example() {
 	ctx := context.Background()
-	conv, err := os.Open(filepath.Join("testdata", "conv", "policy.nlconv"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer conv.Close()
-	rp, err := nltest.NewReplayer(conv)
+	rp, err := nltest.OpenReplayer(filepath.Join("testdata", "conv", "policy.nlconv"))
 	if err != nil {
 		fmt.Println(err)
 		return

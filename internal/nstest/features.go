@@ -236,6 +236,11 @@ func buildRegistry() []feature {
 	} {
 		list = append(list, feature{"genl:" + g.family, "the generic-netlink family " + g.what, genlProbe(g.family)})
 	}
+	// Operations of generic-netlink families that came after the family.
+	list = append(list,
+		feature{"netdev:queue", "netdev's queue-get (Linux 6.8)", genlOpProbe("netdev", 10)},
+		feature{"netdev:napi", "netdev's napi-get (Linux 6.8)", genlOpProbe("netdev", 11)},
+	)
 	return list
 }
 
@@ -592,6 +597,62 @@ func genlProbe(family string) func(*scratch) (bool, error) {
 		}
 		return s.try(genlMissing, []string{genl, "ctrl", "get", "name", family})
 	}
+}
+
+// genlOpProbe asks nlctrl whether family has the operation op; a kernel
+// without the family lacks it too.
+func genlOpProbe(family string, op uint32) func(*scratch) (bool, error) {
+	return func(*scratch) (bool, error) {
+		c, err := dialNetlink(unix.NETLINK_GENERIC)
+		if err != nil {
+			return false, err
+		}
+		defer c.close()
+		body := []byte{unix.CTRL_CMD_GETFAMILY, 2, 0, 0}
+		body = append(body, nlAttr(unix.CTRL_ATTR_FAMILY_NAME, append([]byte(family), 0))...)
+		msgs, err := c.request(unix.GENL_ID_CTRL, 0, body)
+		if errors.Is(err, unix.ENOENT) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		for _, m := range msgs {
+			for _, a := range nlAttrs(m.Data[min(len(m.Data), unix.GENL_HDRLEN):]) {
+				if a.typ != unix.CTRL_ATTR_OPS {
+					continue
+				}
+				for _, o := range nlAttrs(a.data) {
+					for _, x := range nlAttrs(o.data) {
+						if x.typ == unix.CTRL_ATTR_OP_ID && len(x.data) == 4 && binary.NativeEndian.Uint32(x.data) == op {
+							return true, nil
+						}
+					}
+				}
+			}
+		}
+		return false, nil
+	}
+}
+
+// rawAttr is one attribute that nlAttrs split.
+type rawAttr struct {
+	typ  uint16
+	data []byte
+}
+
+// nlAttrs splits b into attributes, stopping at the first malformed one.
+func nlAttrs(b []byte) []rawAttr {
+	var out []rawAttr
+	for len(b) >= 4 {
+		n := int(binary.NativeEndian.Uint16(b))
+		if n < 4 || n > len(b) {
+			break
+		}
+		out = append(out, rawAttr{binary.NativeEndian.Uint16(b[2:]) &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER), b[4:n]})
+		b = b[min(len(b), (n+3)&^3):]
+	}
+	return out
 }
 
 // probeMPLS checks for the MPLS label table size of the scratch

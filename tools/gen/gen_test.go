@@ -149,6 +149,8 @@ func TestYNLAgainstHeaders(t *testing.T) {
 		// DEVLINK_ATTR_*, DEVLINK_CMD_*: the spec skips values (TODOs in
 		// the attribute list) and numbers replies apart.
 		{"specs/devlink.yaml", "testdata/ynl", []string{"devlink.h"}, 280},
+		{"specs/mptcp_pm.yaml", "testdata/ynl", []string{"mptcp_pm.h"}, 50},
+		{"specs/netdev.yaml", "testdata/ynl", []string{"netdev.h"}, 40},
 		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
 		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
 	} {

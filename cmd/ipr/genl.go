@@ -1,0 +1,120 @@
+package main
+
+// Generic netlink for the command line: the handle the mptcp and
+// tcp_metrics objects share, and ipr's "genl" object, which prints what
+// iproute2's genl(8) "ctrl list" prints.
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/genl/nlctrl"
+	"golang.org/x/sys/unix"
+)
+
+// genlHandle returns the generic-netlink handle, opening it on first use
+// in the namespace of -n.
+func (e *env) genlHandle() (*genl.Handle, error) {
+	if e.gh != nil {
+		return e.gh, nil
+	}
+	var opts []genl.Option
+	if e.ns != nil {
+		opts = append(opts, genl.WithNetnsHandle(e.ns))
+	}
+	if transport != nil {
+		opts = append(opts, genl.WithTransport(transport))
+	}
+	h, err := genl.Dial(opts...)
+	if err != nil {
+		return nil, dialError(e.Netns, err)
+	}
+	e.gh = h
+	return h, nil
+}
+
+// genlFamilyError words a family the kernel lacks as libgenl's
+// genl_resolve_family does (libnetlink's line for the kernel's error,
+// then its own), with the exit status 1 ip has then.
+func genlFamilyError(err error) error {
+	var nf *genl.FamilyNotFoundError
+	if !errors.As(err, &nf) {
+		return err
+	}
+	var errno unix.Errno
+	errors.As(err, &errno)
+	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
+}
+
+const genlUsage = `{ ctrl | list | help }
+       ipr genl [ ctrl ] { list | show }
+       ipr genl [ ctrl ] get { name NAME | id ID }
+`
+
+// runGenl is ipr's "genl" object: the kernel's generic-netlink families
+// as genl(8)'s "ctrl list" and "ctrl get" print them.
+func runGenl(e *env, argv []string) error {
+	if len(argv) > 0 && argv[0] == "ctrl" {
+		argv = argv[1:]
+	}
+	if len(argv) == 0 {
+		return usageText("Usage: ipr genl " + genlUsage)
+	}
+	switch w := argv[0]; {
+	case matches(w, "list") || matches(w, "show") || w == "lst":
+		if len(argv) > 1 {
+			return usagef("genl list takes no arguments")
+		}
+		return genlList(e, "", 0)
+	case matches(w, "get"):
+		if len(argv) != 3 {
+			return usageText("Usage: ipr genl " + genlUsage)
+		}
+		switch argv[1] {
+		case "name":
+			return genlList(e, argv[2], 0)
+		case "id":
+			id, err := strconv.ParseUint(argv[2], 0, 16)
+			if err != nil || id == 0 {
+				return usagef("invalid family id %q", argv[2])
+			}
+			return genlList(e, "", uint16(id))
+		}
+		return usageText("Usage: ipr genl " + genlUsage)
+	case matches(w, "help"):
+		return usageText("Usage: ipr genl " + genlUsage)
+	default:
+		return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr genl help\".", w)}
+	}
+}
+
+// genlList writes the families (the one called name, or of id id, when
+// either is given) as genl's "ctrl list" and "ctrl get" do.
+func genlList(e *env, name string, id uint16) error {
+	h, err := e.genlHandle()
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	found := false
+	for f, err := range nlctrl.Families(e.ctx, h) {
+		if err != nil {
+			return err
+		}
+		if (name != "" && f.Name != name) || (id != 0 && f.ID != id) {
+			continue
+		}
+		found = true
+		if err := nlctrl.WriteFamily(&b, f); err != nil {
+			return err
+		}
+	}
+	if (name != "" || id != 0) && !found {
+		return &cliError{code: exitFailure, msg: kernelMessage("", unix.ENOENT)}
+	}
+	_, err = e.Stdout.Write([]byte(b.String()))
+	return err
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
+)
+
+// tcpConnection connects from namespace a to addr, a listener in
+// namespace b, moves data both ways and closes: a's TCP metrics cache
+// then has an entry for addr's host.
+func tcpConnection(t testing.TB, a, b *nstest.NS, addr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
+	defer cancel()
+	var l net.Listener
+	if err := netns.Do(b.Handle, func() (err error) { l, err = net.Listen("tcp", addr); return err }); err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	done := make(chan error, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			_, err = c.Write(make([]byte, 100<<10))
+			if err == nil {
+				_, err = c.Read(make([]byte, 1))
+			}
+			c.Close()
+		}
+		done <- err
+	}()
+	err := netns.Do(a.Handle, func() error {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := io.ReadFull(c, make([]byte, 100<<10)); err != nil {
+			return err
+		}
+		_, err = c.Write([]byte{1})
+		return err
+	})
+	if err == nil {
+		err = <-done
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// tcpMetricsPair makes two throwaway namespaces joined by a veth pair,
+// with 10.79.0.1 and fd79::1 in the first, 10.79.0.2 and fd79::2 in the
+// second.
+func tcpMetricsPair(t testing.TB) (a, b *nstest.NS) {
+	nstest.Require(t, "genl:tcp_metrics")
+	a, b = nstest.New(t), nstest.New(t)
+	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
+	for _, s := range []struct {
+		ns       *nstest.NS
+		dev, num string
+	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
+		nstest.IP(t, s.ns, "addr", "add", "10.79.0."+s.num+"/24", "dev", s.dev)
+		nstest.IP(t, s.ns, "addr", "add", "fd79::"+s.num+"/64", "dev", s.dev, "nodad")
+		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
+	}
+	return a, b
+}
+
+// ages masks what moves between two reads of the cache: the entries'
+// ages, in text and in JSON.
+var ages = regexp.MustCompile(`age [0-9.]+sec|"age": ?[0-9.e+-]+`)
+
+func maskAges(s string) string { return ages.ReplaceAllString(s, "age") }
+
+// TestTCPMetricsMatchesIP makes TCP connections over IPv4 and IPv6
+// between two namespaces and compares ipr tcp_metrics with ip
+// tcp_metrics: listings with every selector, text and JSON, mistakes,
+// and the cache after ipr deletes and flushes.
+func TestTCPMetricsMatchesIP(t *testing.T) {
+	a, b := tcpMetricsPair(t)
+	connect := func() {
+		tcpConnection(t, a, b, "10.79.0.2:5002")
+		tcpConnection(t, a, b, "[fd79::2]:5002")
+	}
+	connect()
+	list := func() {
+		t.Helper()
+		for _, cmd := range []string{
+			"tcp_metrics", "tcpm", "tcp_metrics show", "-j tcp_metrics", "-j -p tcp_metrics list", "-4 tcp_metrics", "-6 -j tcp_metrics",
+			"tcp_metrics show 10.79.0.2", "-j tcp_metrics show 10.79.0.2", "tcp_metrics show address fd79::2",
+			"tcp_metrics show 10.0.0.0/8", "tcp_metrics show 10.80.0.0/16", "tcp_metrics show src 10.79.0.1",
+			"tcp_metrics show fd79::2 src fd79::1", "tcp_metrics show 10.0.0.0/8 10.1.0.0/16", "tcp_metrics show 10.79.0.2 help",
+		} {
+			sameAsIP(t, a, maskAges, strings.Fields(cmd)...)
+		}
+	}
+	list()
+	for _, cmd := range []string{
+		"tcp_metrics foo", "tcp_metrics help", "tcp_metrics show foo", "tcp_metrics delete", "tcp_metrics delete 10.0.0.0/8",
+		"tcp_metrics delete 10.9.9.9", "tcp_metrics show 10.9.9.9", "tcp_metrics show src 10.0.0.0/8", "tcp_metrics show address",
+		"-f link tcp_metrics", "-4 tcp_metrics show fd79::2", "tcp_metrics show src 10.79.0.1 src 10.79.0.1 src 1.1.1.1",
+		"tcp_metrics flush 192.168.0.0/16",
+	} {
+		sameAsIP(t, a, nil, strings.Fields(cmd)...)
+	}
+	run := func(cmd, want string) {
+		t.Helper()
+		if out, errs, code := iprIn(a, "", strings.Fields(cmd)...); code != 0 || out != "" || errs != "" {
+			t.Fatalf("ipr %s: exit %d, %q, %q", cmd, code, out, errs)
+		}
+		if got := maskAges(nstest.IP(t, a, "tcp_metrics", "show")); !regexp.MustCompile(want).MatchString(got) {
+			t.Errorf("after ipr %s, ip tcp_metrics show: %q, want %s", cmd, got, want)
+		}
+	}
+	run("tcp_metrics delete 10.79.0.2", `^fd79::2 age [^\n]*\n$`)
+	run("tcp_metrics flush fd79::/16", `^$`)
+	connect()
+	run("-4 tcp_metrics flush", `^fd79::2 age [^\n]*\n$`)
+	connect()
+	run("tcp_metrics flush", `^$`)
+}

@@ -1,0 +1,108 @@
+package mptcp_test
+
+import (
+	"net"
+	"net/netip"
+	"testing"
+
+	"github.com/ipr-go/ipr/genl/mptcp"
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
+)
+
+// TestMonitor opens an MPTCP connection over the loopback device of a
+// throwaway namespace and reads the path manager's events: the
+// connection created, established and closed, with its token, addresses
+// and ports; Sync marks where the events of the finished connection end.
+func TestMonitor(t *testing.T) {
+	h, ns := dialNS(t)
+	ctx := ctxT(t)
+	m, err := mptcp.Monitor(ctx, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	nstest.IP(t, ns, "link", "set", "lo", "up")
+	var client, server netip.AddrPort
+	err = netns.Do(ns.Handle, func() error {
+		var lc net.ListenConfig
+		lc.SetMultipathTCP(true)
+		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer l.Close()
+		var d net.Dialer
+		d.SetMultipathTCP(true)
+		c, err := d.DialContext(ctx, "tcp", l.Addr().String())
+		if err != nil {
+			return err
+		}
+		s, err := l.Accept()
+		if err != nil {
+			c.Close()
+			return err
+		}
+		// Data both ways, so that the connection is fully established.
+		if _, err := c.Write([]byte("x")); err != nil {
+			return err
+		}
+		if _, err := s.Read(make([]byte, 1)); err != nil {
+			return err
+		}
+		if _, err := s.Write([]byte("y")); err != nil {
+			return err
+		}
+		if _, err := c.Read(make([]byte, 1)); err != nil {
+			return err
+		}
+		client = c.LocalAddr().(*net.TCPAddr).AddrPort()
+		server = c.RemoteAddr().(*net.TCPAddr).AddrPort()
+		c.Close()
+		s.Close()
+		return nil
+	})
+	if err != nil {
+		t.Skipf("no MPTCP connection in the namespace: %v", err)
+	}
+	if _, err := m.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Overrun {
+			t.Fatal("overrun")
+		}
+		if ev.Sync != 0 {
+			break
+		}
+		e := mptcp.ParseEvent(ev.Message)
+		seen = append(seen, e.Name())
+		if e.Type == mptcp.MPTCPEventCreated || e.Type == mptcp.MPTCPEventEstablished {
+			src, dst := netip.AddrPortFrom(e.Source(), e.SourcePort()), netip.AddrPortFrom(e.Destination(), e.DestinationPort())
+			if (src != client || dst != server) && (src != server || dst != client) {
+				t.Errorf("%s: %v -> %v, want the connection %v -> %v", e.Name(), src, dst, client, server)
+			}
+		}
+		if e.Type == mptcp.MPTCPEventListenerCreated || e.Type == mptcp.MPTCPEventListenerClosed {
+			continue // a listener's events name no connection
+		}
+		if e.Token() == 0 {
+			t.Errorf("%s without a token", e.Name())
+		}
+	}
+	has := func(name string) bool {
+		for _, s := range seen {
+			if s == name {
+				return true
+			}
+		}
+		return false
+	}
+	if !has("CREATED") || !has("ESTABLISHED") || !has("CLOSED") {
+		t.Errorf("events %v, want CREATED, ESTABLISHED and CLOSED", seen)
+	}
+}

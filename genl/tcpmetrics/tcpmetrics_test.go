@@ -1,0 +1,237 @@
+package tcpmetrics_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/genl/tcpmetrics"
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// pair makes two throwaway namespaces joined by a veth pair, with
+// 10.78.0.1 and fd78::1 in the first, 10.78.0.2 and fd78::2 in the
+// second.
+func pair(t *testing.T) (a, b *nstest.NS) {
+	nstest.Require(t, "genl:tcp_metrics")
+	a, b = nstest.New(t), nstest.New(t)
+	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
+	for _, s := range []struct {
+		ns  *nstest.NS
+		dev string
+		n   string
+	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
+		nstest.IP(t, s.ns, "addr", "add", "10.78.0."+s.n+"/24", "dev", s.dev)
+		nstest.IP(t, s.ns, "addr", "add", "fd78::"+s.n+"/64", "dev", s.dev, "nodad")
+		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
+	}
+	return a, b
+}
+
+// connect opens a TCP connection from namespace a to server (a
+// listener in namespace b), moves data both ways and closes it: closing
+// stores the connection's metrics in a's cache.
+func connect(t *testing.T, ctx context.Context, a, b *nstest.NS, server string) {
+	var l net.Listener
+	err := netns.Do(b.Handle, func() (err error) {
+		l, err = net.Listen("tcp", server)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	done := make(chan error, 1)
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			done <- err
+			return
+		}
+		defer c.Close()
+		if _, err := c.Write(make([]byte, 200<<10)); err != nil {
+			done <- err
+			return
+		}
+		_, err = c.Read(make([]byte, 1))
+		done <- err
+	}()
+	err = netns.Do(a.Handle, func() error {
+		var d net.Dialer
+		c, err := d.DialContext(ctx, "tcp", server)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if _, err := io.ReadFull(c, make([]byte, 200<<10)); err != nil {
+			return err
+		}
+		_, err = c.Write([]byte("y"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ipEntry is one entry of `ip -j tcp_metrics show`, without its age
+// (which moves between the two reads).
+type ipEntry struct {
+	Dst      string  `json:"dst"`
+	Cwnd     uint32  `json:"cwnd"`
+	Ssthresh uint32  `json:"ssthresh"`
+	RTT      float64 `json:"rtt"`
+	RTTVar   float64 `json:"rttvar"`
+	Source   string  `json:"source"`
+}
+
+func fromEntry(e tcpmetrics.Entry) ipEntry {
+	x := ipEntry{Dst: e.Destination().String(), Source: e.Source().String()}
+	x.Cwnd, _ = e.Value(tcpmetrics.TCPMetricsAMetricsCwnd)
+	x.Ssthresh, _ = e.Value(tcpmetrics.TCPMetricsAMetricsSsthresh)
+	rtt, _ := e.RTT()
+	x.RTT = g(rtt.Seconds())
+	rttvar, _ := e.RTTVar()
+	x.RTTVar = g(rttvar.Seconds())
+	return x
+}
+
+// g rounds v as ip's JSON prints a float (%g: six significant digits).
+func g(v float64) float64 {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64)
+	return r
+}
+
+func ipEntries(t *testing.T, ns *nstest.NS) []ipEntry {
+	var es []ipEntry
+	out := nstest.IP(t, ns, "-j", "tcp_metrics", "show")
+	if err := json.Unmarshal([]byte(out), &es); err != nil {
+		t.Fatalf("ip -j tcp_metrics show: %v\n%s", err, out)
+	}
+	return es
+}
+
+func dump(t *testing.T, ctx context.Context, h *genl.Handle) []ipEntry {
+	var es []ipEntry
+	for e, err := range tcpmetrics.Dump(ctx, h) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if age, ok := e.Age(); !ok || age > time.Hour {
+			t.Errorf("%s: age %v, %v", e.Destination(), age, ok)
+		}
+		es = append(es, fromEntry(e))
+	}
+	return es
+}
+
+// TestMetrics makes TCP connections over IPv4 and IPv6 between two
+// namespaces and compares the client's cache, dumped and asked for, with
+// `ip tcp_metrics show`; then deletes one entry and the rest.
+func TestMetrics(t *testing.T) {
+	a, b := pair(t)
+	ctx := ctxT(t)
+	h, err := genl.Dial(genl.WithNetns(a.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	connect(t, ctx, a, b, "10.78.0.2:5001")
+	connect(t, ctx, a, b, "[fd78::2]:5001")
+
+	got, want := dump(t, ctx, h), ipEntries(t, a)
+	if len(got) != 2 || !slices.Equal(got, want) {
+		t.Fatalf("Dump:\n%+v\nip tcp_metrics show:\n%+v", got, want)
+	}
+	for _, x := range got {
+		if x.RTT == 0 || x.Cwnd == 0 {
+			t.Errorf("%s: no RTT or congestion window: %+v", x.Dst, x)
+		}
+	}
+	v4, v6 := netip.MustParseAddr("10.78.0.2"), netip.MustParseAddr("fd78::2")
+	e, err := tcpmetrics.Get(ctx, h, v4, netip.Addr{})
+	if err != nil || fromEntry(e) != want[slices.IndexFunc(want, func(x ipEntry) bool { return x.Dst == "10.78.0.2" })] {
+		t.Errorf("Get(%s) = %+v, %v", v4, fromEntry(e), err)
+	}
+	if e, err := tcpmetrics.Get(ctx, h, v6, netip.MustParseAddr("fd78::1")); err != nil || e.Source() != netip.MustParseAddr("fd78::1") {
+		t.Errorf("Get(%s from fd78::1) = %+v, %v", v6, fromEntry(e), err)
+	}
+	if _, err := tcpmetrics.Get(ctx, h, netip.MustParseAddr("10.78.0.9"), netip.Addr{}); !errors.Is(err, unix.ESRCH) {
+		t.Errorf("Get of an address without an entry: %v, want ESRCH", err)
+	}
+
+	del, err := tcpmetrics.Delete(v4, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tcpmetrics.Do(ctx, h, del); err != nil {
+		t.Fatal(err)
+	}
+	if got, want = dump(t, ctx, h), ipEntries(t, a); len(got) != 1 || got[0].Dst != "fd78::2" || !slices.Equal(got, want) {
+		t.Errorf("after deleting %s: %+v; ip: %+v", v4, got, want)
+	}
+	if err := tcpmetrics.Do(ctx, h, del); !errors.Is(err, unix.ESRCH) {
+		t.Errorf("deleting %s again: %v, want ESRCH", v4, err)
+	}
+	if err := tcpmetrics.Do(ctx, h, tcpmetrics.DeleteAll()); err != nil {
+		t.Fatal(err)
+	}
+	if got, want = dump(t, ctx, h), ipEntries(t, a); len(got) != 0 || len(want) != 0 {
+		t.Errorf("after deleting all: %+v; ip: %+v", got, want)
+	}
+}
+
+// TestBadInput checks that requests the kernel would refuse fail before
+// sending, and that a kernel without the family is a typed error.
+func TestBadInput(t *testing.T) {
+	if _, err := tcpmetrics.Delete(netip.Addr{}, netip.Addr{}); !errors.Is(err, tcpmetrics.ErrInvalid) {
+		t.Errorf("Delete without an address: %v", err)
+	}
+	if _, err := tcpmetrics.Delete(netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("::1")); !errors.Is(err, tcpmetrics.ErrInvalid) {
+		t.Errorf("Delete with mixed families: %v", err)
+	}
+	fake := nltest.NewFake()
+	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
+	h, err := genl.Dial(genl.WithTransport(fake.Dial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	if _, err := tcpmetrics.Get(ctx, h, netip.Addr{}, netip.Addr{}); !errors.Is(err, tcpmetrics.ErrInvalid) {
+		t.Errorf("Get without an address: %v", err)
+	}
+	if n := fake.Requests(unix.GENL_ID_CTRL); n != 0 {
+		t.Errorf("an invalid Get sent %d requests", n)
+	}
+	for _, err := range tcpmetrics.Dump(ctx, h) {
+		var nf *genl.FamilyNotFoundError
+		if !errors.As(err, &nf) || nf.Name != "tcp_metrics" {
+			t.Errorf("Dump without the family: %v", err)
+		}
+	}
+	if err := tcpmetrics.Do(ctx, h, tcpmetrics.DeleteAll()); !errors.Is(err, genl.ErrFamilyNotFound) {
+		t.Errorf("Do without the family: %v", err)
+	}
+}
