@@ -16,7 +16,7 @@ func TestLayering(t *testing.T) {
 	defer cancel()
 	for pkg, allowed := range map[string][]string{
 		"genl/nlctrl":    {"genl/nlctrl"},
-		"genl/wireguard": {"genl/wireguard"},
+		"genl/wireguard": {"genl/wireguard", "internal/schema"},
 		"genl/devlink":   {"genl/devlink", "internal/schema"},
 	} {
 		out, err := exec.CommandContext(ctx, "go", "list", "-deps", "github.com/ipr-go/ipr/"+pkg).CombinedOutput()
