@@ -94,6 +94,13 @@ func FuzzWireGuardDevice(f *testing.F) {
 		m := genl.Message{Command: data[0], Version: data[1], Attrs: nla.Chain(data[4:])}
 		v := wireguard.ViewDevice(m)
 		_, _, _, _, _, _ = v.Index(), v.Name(), v.PrivateKey(), v.PublicKey(), v.ListenPort(), v.FirewallMark()
+		for _, a := range v.Attrs() {
+			_ = a.String()
+			for _, b := range a.Attrs() {
+				_ = b.String()
+			}
+		}
+		_, _ = v.Get("peers", "peer", "allowedips", "allowedip", "ipaddr")
 		for p := range v.Peers() {
 			_, _, _, _, _ = p.PublicKey(), p.PresharedKey(), p.Endpoint(), p.PersistentKeepaliveInterval(), p.LastHandshake()
 			_, _, _, _ = p.ReceiveBytes(), p.TransmitBytes(), p.ProtocolVersion(), p.Continued()

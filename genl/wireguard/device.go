@@ -320,8 +320,8 @@ type DeviceView struct {
 // ViewDevice returns the view of m, a WG_CMD_GET_DEVICE reply.
 func ViewDevice(m genl.Message) DeviceView { return DeviceView{m.Attrs} }
 
-// Attrs returns the message's attributes.
-func (d DeviceView) Attrs() nla.Chain { return d.attrs }
+// Chain returns the message's attributes.
+func (d DeviceView) Chain() nla.Chain { return d.attrs }
 
 // Index returns the interface index.
 func (d DeviceView) Index() uint32 { return u32(d.attrs, DeviceAIfindex) }
@@ -364,8 +364,8 @@ type PeerView struct {
 	attrs nla.Chain
 }
 
-// Attrs returns the peer's attributes.
-func (p PeerView) Attrs() nla.Chain { return p.attrs }
+// Chain returns the peer's attributes.
+func (p PeerView) Chain() nla.Chain { return p.attrs }
 
 func (p PeerView) key(t uint16) (Key, bool) { return key(p.attrs, t) }
 

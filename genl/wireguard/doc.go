@@ -9,7 +9,9 @@
 // a peer's allowed IPs in two, continuing them in the next message;
 // [Collect] makes such a peer one again. [Messages] streams the views
 // ([DeviceView], [PeerView]) instead, without allocating per message or
-// peer.
+// peer; besides their typed readers, they name attributes as pyroute2
+// does (`view.Get("peers", "peer", "endpoint")`), through schemas
+// written by hand as static data.
 //
 // [Configure] applies a [DeviceConfig] (WG_CMD_SET_DEVICE): the device's
 // private key, port, mark, replace-peers, and per peer ([PeerConfig]) its

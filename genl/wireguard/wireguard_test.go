@@ -1,12 +1,15 @@
 package wireguard_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/netip"
 	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -526,4 +529,86 @@ func readViews(msgs []genl.Message) uint64 {
 		}
 	}
 	return sum
+}
+
+// TestByName reads a dump by name, through the hand-written schemas.
+func TestByName(t *testing.T) {
+	ctx := context.Background()
+	h, _, _ := fakeHandle(t, 0)
+	cfg, _ := bigConfig(3)
+	if err := wireguard.Configure(ctx, h, cfg); err != nil {
+		t.Fatal(err)
+	}
+	for v, err := range wireguard.Messages(ctx, h, wireguard.Link{Name: "wg0"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		for path, want := range map[string]string{
+			"ifname": "wg0", "ifindex": "7", "listen_port": "51820", "fwmark": "66",
+			"peers/peer/protocol_version":               "1",
+			"peers/peer/persistent_keepalive_interval":  "25",
+			"peers/peer/allowedips/allowedip/ipaddr":    "10.0.0.0",
+			"peers/peer/allowedips/allowedip/cidr_mask": "32",
+			"peers/peer/allowedips/allowedip/family":    "2",
+		} {
+			got, ok := v.Get(strings.Split(path, "/")...)
+			if !ok || got.String() != want {
+				t.Errorf("Get(%s) = %v, %v; want %s", path, got, ok, want)
+			}
+		}
+		names := map[string]bool{}
+		for name := range v.Attrs() {
+			names[name] = true
+		}
+		if !names["private_key"] || !names["peers"] || names[""] {
+			t.Errorf("Attrs named %v", names)
+		}
+		for p := range v.Peers() {
+			if got, ok := p.Get("public_key"); !ok || !bytes.Equal(got.Bytes(), cfg.Peers[0].PublicKey[:]) {
+				t.Errorf("peer public_key = %v, %v", got, ok)
+			}
+			n := 0
+			for name, a := range p.Attrs() {
+				if name == "allowedips" {
+					for range a.Attrs() {
+						n++
+					}
+				}
+			}
+			want := 0
+			for range p.AllowedIPs() {
+				want++
+			}
+			if n != want || n == 0 {
+				t.Errorf("%d allowed IPs by name, %d by the view", n, want)
+			}
+			break
+		}
+		break // the first message
+	}
+}
+
+// TestSchemas checks the hand-written schemas: ByName lists every named
+// type, in the byte order of the names, as schema.Schema.Type needs.
+func TestSchemas(t *testing.T) {
+	for _, s := range wireguard.Schemas {
+		var names []string
+		for _, typ := range s.ByName {
+			names = append(names, s.Attrs[typ].Name)
+		}
+		named := 0
+		for _, a := range s.Attrs {
+			if a.Name != "" {
+				named++
+			}
+		}
+		if !slices.IsSorted(names) || len(names) != named {
+			t.Errorf("schema %s: ByName gives %v; want all %d names, sorted", s.Name, names, named)
+		}
+		for _, n := range names {
+			if typ, ok := s.Type(n); !ok || s.Attrs[typ].Name != n {
+				t.Errorf("schema %s: Type(%s) = %d, %v", s.Name, n, typ, ok)
+			}
+		}
+	}
 }
