@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -105,7 +106,8 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "lo", "up")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var iprOut, iprErr bytes.Buffer
+	var iprOut lockedBuffer
+	var iprErr bytes.Buffer
 	ipOut, err := os.Create(filepath.Join(t.TempDir(), "ip.out"))
 	if err != nil {
 		t.Fatal(err)
@@ -132,11 +134,12 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	if err != nil {
 		t.Skipf("no MPTCP connection: %v", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(ipText(), "\n") < 8 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	// The connection's events: its listener created and closed, each
+	// side created, established and closed: 8 lines, from both.
+	deadline := time.Now().Add(30 * time.Second) // a bound, not a measure
+	for (strings.Count(ipText(), "\n") < 8 || strings.Count(iprOut.String(), "\n") < 8) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond)
 	cancel()
 	ip.Process.Kill()
 	ip.Wait()
@@ -146,6 +149,25 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	if want := ipText(); iprOut.String() != want || !strings.Contains(want, "ESTABLISHED") {
 		t.Errorf("ipr mptcp monitor:\n%s\nip mptcp monitor:\n%s", iprOut.String(), want)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that one goroutine writes while another
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // waitSubscribers waits until n generic-netlink sockets of ns are members
