@@ -138,6 +138,7 @@ type OpNotSupportedError struct {
 	Dump bool
 }
 
+// Error names the family and the operation.
 func (e *OpNotSupportedError) Error() string {
 	how := "operation"
 	if e.Dump {

@@ -84,18 +84,18 @@ func TestMonitorFake(t *testing.T) {
 	}
 }
 
-// TestMonitorNetdev watches netdev's mgmt group while a device is added
-// to the namespace: the kernel announces it (NETDEV_CMD_DEV_ADD_NTF).
-func TestMonitorNetdev(t *testing.T) {
+// netdevMonitor subscribes to netdev's mgmt group in a throwaway
+// namespace, for the tests that add devices there.
+func netdevMonitor(t *testing.T) (*nstest.NS, *genl.Family, *genl.Monitor, context.Context) {
 	nstest.Require(t, "genl:netdev")
 	ns := nstest.New(t)
 	h, err := genl.Dial(genl.WithNetns(ns.Name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
+	t.Cleanup(func() { h.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
-	defer cancel()
+	t.Cleanup(cancel)
 	nd, err := h.Family(ctx, "netdev")
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +104,14 @@ func TestMonitorNetdev(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
+	t.Cleanup(func() { m.Close() })
+	return ns, nd, m, ctx
+}
+
+// TestMonitorNetdev watches netdev's mgmt group while a device is added
+// to the namespace: the kernel announces it (NETDEV_CMD_DEV_ADD_NTF).
+func TestMonitorNetdev(t *testing.T) {
+	ns, nd, m, ctx := netdevMonitor(t)
 	nstest.IP(t, ns, "link", "add", "gv0", "type", "veth", "peer", "name", "gv1")
 	const devAddNtf, ifindex = 2, 1 // NETDEV_CMD_DEV_ADD_NTF, NETDEV_A_DEV_IFINDEX
 	seen := 0
@@ -134,24 +141,7 @@ func TestMonitorNetdev(t *testing.T) {
 // when `ip link add` was acknowledged) must come before it, and the
 // barrier must come at all, with the id Sync returned.
 func TestMonitorSyncIsABarrier(t *testing.T) {
-	nstest.Require(t, "genl:netdev")
-	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
-	defer cancel()
-	nd, err := h.Family(ctx, "netdev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := h.Monitor(genl.Subscription{Family: nd, Group: "mgmt"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	ns, nd, m, ctx := netdevMonitor(t)
 	for round := range 3 {
 		name := "sy" + string(rune('0'+round))
 		nstest.IP(t, ns, "link", "add", name, "type", "veth", "peer", "name", name+"p")

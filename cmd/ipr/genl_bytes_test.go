@@ -152,7 +152,8 @@ func TestGenlRequestsMatchIP(t *testing.T) {
 	}
 	nstest.Require(t, "genl:mptcp_pm", "genl:tcp_metrics")
 	ctx := context.Background()
-	h, err := genl.Dial()
+	// Family ids are the kernel's, the same in every namespace.
+	h, err := genl.Dial(genl.WithNetns(nstest.New(t).Name))
 	if err != nil {
 		t.Fatal(err)
 	}

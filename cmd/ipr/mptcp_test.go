@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,7 +106,8 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "lo", "up")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var iprOut, iprErr bytes.Buffer
+	var iprOut lockedBuffer
+	var iprErr bytes.Buffer
 	ipOut, err := os.Create(filepath.Join(t.TempDir(), "ip.out"))
 	if err != nil {
 		t.Fatal(err)
@@ -124,19 +127,19 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ip.Process.Kill()
-	// Both subscribe before anything happens: wait until ip's and ipr's
-	// sockets are in the group (no barrier exists across processes; a
-	// connection that comes too soon only makes the test fail loudly).
-	time.Sleep(300 * time.Millisecond)
+	// Both must subscribe before anything happens: wait until two
+	// generic-netlink sockets of the namespace are in the events group.
+	waitSubscribers(t, ns, 2)
 	err = netns.Do(ns.Handle, func() error { return mptcpConnection(ctx) })
 	if err != nil {
 		t.Skipf("no MPTCP connection: %v", err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Count(ipText(), "\n") < 8 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
+	// The connection's events: its listener created and closed, each
+	// side created, established and closed: 8 lines, from both.
+	deadline := time.Now().Add(30 * time.Second) // a bound, not a measure
+	for (strings.Count(ipText(), "\n") < 8 || strings.Count(iprOut.String(), "\n") < 8) && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond)
 	cancel()
 	ip.Process.Kill()
 	ip.Wait()
@@ -145,6 +148,66 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	}
 	if want := ipText(); iprOut.String() != want || !strings.Contains(want, "ESTABLISHED") {
 		t.Errorf("ipr mptcp monitor:\n%s\nip mptcp monitor:\n%s", iprOut.String(), want)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that one goroutine writes while another
+// reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitSubscribers waits until n generic-netlink sockets of ns are members
+// of the MPTCP events group, as /proc/net/netlink shows them (its Groups
+// mask holds the first 32 groups; beyond those it waits a second).
+func waitSubscribers(t *testing.T, ns *nstest.NS, n int) {
+	t.Helper()
+	h, err := genl.Dial(genl.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	f, err := mptcp.Family(context.Background(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, ok := f.Group(mptcp.EventsGroup)
+	if !ok || g == 0 || g > 32 {
+		time.Sleep(time.Second)
+		return
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		members := 0
+		for _, line := range strings.Split(nstest.Run(t, ns, "cat", "/proc/net/netlink"), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 4 || fields[1] != "16" { // NETLINK_GENERIC
+				continue
+			}
+			if mask, err := strconv.ParseUint(fields[3], 16, 32); err == nil && mask&(1<<(g-1)) != 0 {
+				members++
+			}
+		}
+		if members >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d monitors subscribed to group %d", members, n, g)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -280,8 +280,10 @@ type Limits struct {
 
 // LimitsSpec is a change of limits: a nil field is left as it is.
 type LimitsSpec struct {
+	// AddAddrAccepted, if not nil, is the new Limits.AddAddrAccepted.
 	AddAddrAccepted *uint32
-	Subflows        *uint32
+	// Subflows, if not nil, is the new Limits.Subflows.
+	Subflows *uint32
 }
 
 // LimitsSet is the request that changes the limits
