@@ -36,9 +36,9 @@ func decode(data []byte) (genl.Message, bool) {
 	return m, err == nil
 }
 
-// byName walks every attribute of a view by name and counts them; it
+// checkByName walks every attribute of a view by name and counts them; it
 // must name as many as the raw chain holds, and never panic.
-func byName(t *testing.T, what string, named func(func(string, genl.Value) bool), raw int) {
+func checkByName(t *testing.T, what string, named func(func(string, genl.Value) bool), raw int) {
 	n := 0
 	named(func(name string, v genl.Value) bool {
 		_ = v.String()
@@ -89,7 +89,7 @@ func FuzzMptcpEndpoint(f *testing.F) {
 				endpoint.Store(true)
 			}
 			_, _ = e.Get("addr6")
-			byName(t, "endpoint", e.Attrs(), count(e.Chain().All()))
+			checkByName(t, "endpoint", e.Attrs(), count(e.Chain().All()))
 		}
 		if l, err := mptcp.ParseLimits(m); err == nil && l.Subflows > 0 && len(data) < 12 {
 			t.Fatalf("limits %+v from %d bytes", l, len(data))
@@ -103,7 +103,7 @@ func FuzzMptcpEndpoint(f *testing.F) {
 		if ev.Token() != 0 {
 			event.Store(true)
 		}
-		byName(t, "event", ev.Attrs(), count(ev.Chain().All()))
+		checkByName(t, "event", ev.Attrs(), count(ev.Chain().All()))
 	})
 }
 
@@ -153,7 +153,7 @@ func FuzzTCPMetrics(f *testing.F) {
 			t.Fatal("Clone reads differently")
 		}
 		_, _ = e.Get("vals", "rtt_us")
-		byName(t, "entry", e.Attrs(), count(e.Chain().All()))
+		checkByName(t, "entry", e.Attrs(), count(e.Chain().All()))
 	})
 }
 
@@ -183,17 +183,17 @@ func FuzzNetdev(f *testing.F) {
 			}
 			_ = d.XDPFeatures().String() + d.XDPRxMetadata().String() + d.XSKFeatures().String()
 			_, _ = d.XDPZeroCopyMaxSegs()
-			byName(t, "device", d.Attrs(), count(d.Chain().All()))
+			checkByName(t, "device", d.Attrs(), count(d.Chain().All()))
 		}
 		if q, err := netdev.ParseQueue(m); err == nil {
 			_, _, _, _ = q.ID(), q.Type(), q.Index(), q.NAPIID()
-			byName(t, "queue", q.Attrs(), count(q.Chain().All()))
+			checkByName(t, "queue", q.Attrs(), count(q.Chain().All()))
 		}
 		if n, err := netdev.ParseNAPI(m); err == nil {
 			_, _ = n.ID(), n.Index()
 			_, _ = n.IRQ()
 			_, _ = n.PID()
-			byName(t, "napi", n.Attrs(), count(n.Chain().All()))
+			checkByName(t, "napi", n.Attrs(), count(n.Chain().All()))
 		}
 	})
 }
