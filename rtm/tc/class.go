@@ -199,7 +199,7 @@ type classRequest = specRequest[ClassSpec, *ClassSpec]
 // The class changes, with tc's message flags.
 var (
 	classAddOp     = change{"class add", unix.RTM_NEWTCLASS, addFlags}
-	classReplaceOp = change{"class replace", unix.RTM_NEWTCLASS, replaceFlags}
+	classReplaceOp = change{"class replace", unix.RTM_NEWTCLASS, unix.NLM_F_CREATE} // as tc sends it
 	classChangeOp  = change{"class change", unix.RTM_NEWTCLASS, changeFlags}
 	classDelOp     = change{"class del", unix.RTM_DELTCLASS, 0}
 )
