@@ -14,6 +14,14 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &HTB{}
 	case "tbf":
 		return &TBF{}
+	case "fq_codel":
+		return &FQCodel{}
+	case "prio", "pfifo_fast":
+		return &Prio{Name: kind}
+	case "sfq":
+		return &SFQ{}
+	case "netem":
+		return &Netem{}
 	case "mq", "noqueue":
 		return &Bare{Name: kind}
 	}
