@@ -35,8 +35,9 @@ func (c Class) Leaf() Handle { return Handle(c.Info()) }
 type ClassFilter struct {
 	// Ifindex is the device. Required.
 	Ifindex int32
-	// Parent keeps the classes of the qdisc (major:) or under the class
-	// (major:minor) with this handle; HandleNone keeps all.
+	// Parent keeps the classes of the qdisc whose major number is
+	// Parent's (the kernel's filter, which tc's "parent" sets: every
+	// class of qdisc 1: for parent 1:1); HandleNone keeps all.
 	Parent Handle
 	// Handle keeps the class with this handle.
 	Handle Handle
@@ -67,23 +68,13 @@ func Classes(ctx context.Context, h *rtm.Handle, f ClassFilter) iter.Seq2[Class,
 			if err != nil {
 				return yield(Class{}, err)
 			}
-			if f.Handle != HandleNone && c.Handle() != f.Handle ||
-				f.Parent != HandleNone && f.Parent != HandleRoot && !under(c, f.Parent) {
+			if f.Handle != HandleNone && c.Handle() != f.Handle {
 				return true
 			}
 			return yield(c, nil)
 		}
 		h.RunDump(ctx, &d)
 	}
-}
-
-// under reports whether c is a class of qdisc p (p's minor zero) or a
-// direct child of class p, as tc class show's "parent" selects.
-func under(c Class, p Handle) bool {
-	if p.Minor() == 0 {
-		return c.Handle().Major() == p.Major()
-	}
-	return c.Parent() == p
 }
 
 // ClassGet returns the class of device ifindex with handle. A missing
