@@ -3,6 +3,8 @@ package tc_test
 import (
 	"testing"
 
+	"github.com/ipr-go/ipr/rtm"
+
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -51,6 +53,15 @@ var qdiscFixtures = []fixture{
 	{name: "netem-ge", args: "qdisc add dev p0 root netem loss gemodel 1% 10% 70% 0.1%", req: tc.QdiscAdd(root(&tc.Netem{LossGE: &tc.NetemGE{P: tc.PercentOf(1), R: tc.PercentOf(10), H: ^tc.PercentOf(70), K1: tc.PercentOf(0.1)}})), opts: &tc.Netem{Limit: 1000, LossGE: &tc.NetemGE{P: tc.PercentOf(1), R: tc.PercentOf(10), H: ^tc.PercentOf(70), K1: tc.PercentOf(0.1)}}},
 	{name: "netem-slot", args: "qdisc add dev p0 root netem slot 1ms 2ms packets 10 bytes 5000", req: tc.QdiscAdd(root(&tc.Netem{Slot: &tc.NetemSlot{MinDelay: 1000000, MaxDelay: 2000000, MaxPackets: 10, MaxBytes: 5000}})), opts: &tc.Netem{Limit: 1000, Slot: &tc.NetemSlot{MinDelay: 1000000, MaxDelay: 2000000, MaxPackets: 10, MaxBytes: 5000}}},
 	{name: "netem-rate64", args: "qdisc add dev p0 root netem rate 100gbit", req: tc.QdiscAdd(root(&tc.Netem{Rate: 12500000000})), opts: &tc.Netem{Limit: 1000, Rate: 12500000000}},
+	{name: "codel", args: "qdisc add dev p0 root codel limit 1000 target 5ms interval 100ms ecn ce_threshold 1ms", req: tc.QdiscAdd(root(&tc.Codel{Limit: rtm.Some[uint32](1000), Target: rtm.Some[tc.Time](5000), Interval: rtm.Some[tc.Time](100000), ECN: rtm.Some(true), CEThreshold: rtm.Some[tc.Time](1000)}))},
+	{name: "codel-noecn", args: "qdisc add dev p0 root codel noecn", req: tc.QdiscAdd(root(&tc.Codel{ECN: rtm.Some(false)}))},
+	{name: "pie", args: "qdisc add dev p0 root pie limit 1000 target 15ms tupdate 15ms alpha 2 beta 20 ecn bytemode dq_rate_estimator", req: tc.QdiscAdd(root(&tc.PIE{Limit: rtm.Some[uint32](1000), Target: rtm.Some[tc.Time](15000), TUpdate: rtm.Some[tc.Time](15000), Alpha: rtm.Some[uint32](2), Beta: rtm.Some[uint32](20), ECN: rtm.Some(true), ByteMode: rtm.Some(true), DQRateEstimator: rtm.Some(true)}))},
+	{name: "fq_pie", args: "qdisc add dev p0 root fq_pie limit 10240 flows 1024 target 15ms tupdate 15ms alpha 2 beta 20 quantum 1514 memory_limit 32m ecn_prob 10 ecn nobytemode", req: tc.QdiscAdd(root(&tc.PIE{Name: "fq_pie", Limit: rtm.Some[uint32](10240), Flows: rtm.Some[uint32](1024), Target: rtm.Some[tc.Time](15000), TUpdate: rtm.Some[tc.Time](15000), Alpha: rtm.Some[uint32](2), Beta: rtm.Some[uint32](20), Quantum: rtm.Some[uint32](1514), MemoryLimit: rtm.Some[uint32](32 << 20), ECNProb: rtm.Some[uint32](10), ECN: rtm.Some(true), ByteMode: rtm.Some(false)}))},
+	{name: "drr", args: "qdisc add dev p0 root handle 1: drr", req: tc.QdiscAdd(root1(&tc.Bare{Name: "drr"}))},
+	{name: "qfq", args: "qdisc add dev p0 root handle 1: qfq", req: tc.QdiscAdd(root1(&tc.Bare{Name: "qfq"}))},
+	{name: "multiq", args: "qdisc add dev p0 root handle 1: multiq", req: tc.QdiscAdd(root1(&tc.MultiQ{}))},
+	{name: "plug", args: "qdisc add dev p0 root plug limit 10000", req: tc.QdiscAdd(root(&tc.Plug{Action: tc.PlugLimit, Limit: 10000}))},
+	{name: "plug-release", args: "qdisc change dev p0 root plug release_indefinite", req: tc.QdiscChange(root(&tc.Plug{Action: tc.PlugReleaseIndefinite}))},
 }
 
 func boolp(v bool) *bool       { return &v }
@@ -61,6 +72,9 @@ var classFixtures = []fixture{
 	{name: "htb-class", args: "class add dev p0 parent 1: classid 1:10 htb rate 1mbit ceil 2mbit burst 1600 cburst 1600", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 0x10), Options: &tc.HTBClass{Rate: 125000, Ceil: 250000, Burst: 1600, CBurst: 1600}})},
 	{name: "htb-class-default", args: "class add dev p0 parent 1:1 classid 1:20 htb rate 100kbit", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 1), Handle: tc.MakeHandle(1, 0x20), Options: &tc.HTBClass{Rate: 12500}}), opts: &tc.HTBClass{Rate: 12500, Ceil: 12500, Burst: 1600, CBurst: 1600}},
 	{name: "htb-class-all", args: "class replace dev p0 parent 1: classid 1:30 htb rate 10gbit ceil 40gbit prio 2 quantum 3000 mtu 9000 mpu 64 overhead 8 linklayer atm", req: tc.ClassReplace(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 0x30), Options: &tc.HTBClass{Rate: 1250000000, Ceil: 5000000000, Prio: 2, Quantum: 3000, MTU: 9000, MPU: 64, Overhead: 8, Linklayer: tc.LinklayerATM}}), opts: &tc.HTBClass{Rate: 1250000000, Ceil: 5000000000, Prio: 2, Quantum: 3000, MPU: 64, Overhead: 8, Linklayer: tc.LinklayerATM, Burst: 7500, CBurst: 0}},
+	{name: "drr-class", args: "class add dev p0 parent 1: classid 1:1 drr quantum 1514", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.DRRClass{Quantum: rtm.Some[uint32](1514)}})},
+	{name: "drr-class-bare", args: "class add dev p0 parent 1: classid 1:2 drr", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 2), Options: &tc.DRRClass{}})},
+	{name: "qfq-class", args: "class add dev p0 parent 1: classid 1:1 qfq weight 10 maxpkt 1514", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.QFQClass{Weight: rtm.Some[uint32](10), MaxPkt: rtm.Some[uint32](1514)}})},
 	{name: "class-del", args: "class del dev p0 classid 1:10", req: tc.ClassDel(tc.ClassSpec{Ifindex: p0, Handle: tc.MakeHandle(1, 0x10)})},
 }
 

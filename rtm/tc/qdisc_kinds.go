@@ -22,7 +22,15 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &SFQ{}
 	case "netem":
 		return &Netem{}
-	case "mq", "noqueue":
+	case "codel":
+		return &Codel{}
+	case "pie", "fq_pie":
+		return &PIE{Name: kind}
+	case "multiq":
+		return &MultiQ{}
+	case "plug":
+		return &Plug{}
+	case "mq", "noqueue", "drr", "qfq":
 		return &Bare{Name: kind}
 	}
 	return &RawOptions{Name: kind}
@@ -41,6 +49,10 @@ func newClassOptions(kind string) ClassOptions {
 	switch kind {
 	case "htb":
 		return &HTBClass{}
+	case "drr":
+		return &DRRClass{}
+	case "qfq":
+		return &QFQClass{}
 	}
 	return &RawOptions{Name: kind}
 }
