@@ -62,6 +62,11 @@ var qdiscFixtures = []fixture{
 	{name: "multiq", args: "qdisc add dev p0 root handle 1: multiq", req: tc.QdiscAdd(root1(&tc.MultiQ{}))},
 	{name: "plug", args: "qdisc add dev p0 root plug limit 10000", req: tc.QdiscAdd(root(&tc.Plug{Action: tc.PlugLimit, Limit: 10000}))},
 	{name: "plug-release", args: "qdisc change dev p0 root plug release_indefinite", req: tc.QdiscChange(root(&tc.Plug{Action: tc.PlugReleaseIndefinite}))},
+	{name: "ets", args: "qdisc add dev p0 root handle 1: ets bands 4 strict 1 quanta 1500 3000 priomap 0 1 1 2 3", req: tc.QdiscAdd(root1(&tc.ETS{Bands: 4, Strict: 1, Quanta: []uint32{1500, 3000}, Priomap: []uint8{0, 1, 1, 2, 3}}))},
+	{name: "ets-quanta", args: "qdisc add dev p0 root handle 1: ets quanta 1000 2000", req: tc.QdiscAdd(root1(&tc.ETS{Quanta: []uint32{1000, 2000}})), opts: &tc.ETS{Bands: 2, Quanta: []uint32{1000, 2000}}},
+	{name: "mqprio", args: "qdisc add dev p0 root handle 1: mqprio num_tc 3 map 0 0 0 0 1 1 1 1 2 2 2 2 2 2 2 2 queues 4@0 4@4 8@8 hw 0", req: tc.QdiscAdd(root1(&tc.MQPrio{NumTC: 3, Map: [16]uint8{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2}, Queues: []tc.QueueRange{{4, 0}, {4, 4}, {8, 8}}, NoHW: true}))},
+	{name: "mqprio-default", args: "qdisc add dev p0 root handle 1: mqprio", req: tc.QdiscAdd(root1(&tc.MQPrio{})), opts: &tc.MQPrio{NumTC: 8, Map: tc.DefaultMQPrioMap}},
+	{name: "mqprio-shaper", args: "qdisc add dev p0 root handle 1: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 queues 1@0 1@1 hw 1 mode channel shaper bw_rlimit min_rate 1mbit 2mbit max_rate 10mbit 20mbit", req: tc.QdiscAdd(root1(&tc.MQPrio{NumTC: 2, Map: [16]uint8{0, 0, 0, 0, 1, 1, 1, 1}, Queues: []tc.QueueRange{{1, 0}, {1, 1}}, Mode: 1, Shaper: 1, MinRate: []tc.Rate{125000, 250000}, MaxRate: []tc.Rate{1250000, 2500000}}))},
 }
 
 func boolp(v bool) *bool       { return &v }
@@ -75,6 +80,7 @@ var classFixtures = []fixture{
 	{name: "drr-class", args: "class add dev p0 parent 1: classid 1:1 drr quantum 1514", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.DRRClass{Quantum: rtm.Some[uint32](1514)}})},
 	{name: "drr-class-bare", args: "class add dev p0 parent 1: classid 1:2 drr", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 2), Options: &tc.DRRClass{}})},
 	{name: "qfq-class", args: "class add dev p0 parent 1: classid 1:1 qfq weight 10 maxpkt 1514", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.QFQClass{Weight: rtm.Some[uint32](10), MaxPkt: rtm.Some[uint32](1514)}})},
+	{name: "ets-class", args: "class change dev p0 classid 1:2 ets quantum 1500", req: tc.ClassChange(tc.ClassSpec{Ifindex: p0, Handle: tc.MakeHandle(1, 2), Options: &tc.ETSClass{Quantum: rtm.Some[uint32](1500)}})},
 	{name: "class-del", args: "class del dev p0 classid 1:10", req: tc.ClassDel(tc.ClassSpec{Ifindex: p0, Handle: tc.MakeHandle(1, 0x10)})},
 }
 

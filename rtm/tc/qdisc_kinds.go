@@ -26,6 +26,10 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &Codel{}
 	case "pie", "fq_pie":
 		return &PIE{Name: kind}
+	case "ets":
+		return &ETS{}
+	case "mqprio":
+		return &MQPrio{}
 	case "multiq":
 		return &MultiQ{}
 	case "plug":
@@ -53,6 +57,8 @@ func newClassOptions(kind string) ClassOptions {
 		return &DRRClass{}
 	case "qfq":
 		return &QFQClass{}
+	case "ets":
+		return &ETSClass{}
 	}
 	return &RawOptions{Name: kind}
 }
