@@ -26,6 +26,8 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &Codel{}
 	case "pie", "fq_pie":
 		return &PIE{Name: kind}
+	case "fq":
+		return &FQ{}
 	case "ets":
 		return &ETS{}
 	case "mqprio":
