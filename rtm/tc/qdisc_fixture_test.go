@@ -69,6 +69,21 @@ var qdiscFixtures = []fixture{
 	{name: "mqprio-shaper", args: "qdisc add dev p0 root handle 1: mqprio num_tc 2 map 0 0 0 0 1 1 1 1 queues 1@0 1@1 hw 1 mode channel shaper bw_rlimit min_rate 1mbit 2mbit max_rate 10mbit 20mbit", req: tc.QdiscAdd(root1(&tc.MQPrio{NumTC: 2, Map: [16]uint8{0, 0, 0, 0, 1, 1, 1, 1}, Queues: []tc.QueueRange{{1, 0}, {1, 1}}, Mode: 1, Shaper: 1, MinRate: []tc.Rate{125000, 250000}, MaxRate: []tc.Rate{1250000, 2500000}}))},
 	{name: "fq", args: "qdisc add dev p0 root fq limit 10000 flow_limit 100 buckets 1024 maxrate 1gbit quantum 3028 initial_quantum 15140 pacing low_rate_threshold 550kbit refill_delay 40ms orphan_mask 1023 ce_threshold 2ms timer_slack 10us horizon 10s horizon_drop", req: tc.QdiscAdd(root(&tc.FQ{Limit: rtm.Some[uint32](10000), FlowLimit: rtm.Some[uint32](100), Buckets: 1024, MaxRate: rtm.Some[uint32](125000000), Quantum: rtm.Some[uint32](3028), InitialQuantum: rtm.Some[uint32](15140), Pacing: rtm.Some(true), LowRateThreshold: rtm.Some[uint32](68750), RefillDelay: rtm.Some[tc.Time](40000), OrphanMask: rtm.Some[uint32](1023), CEThreshold: rtm.Some[tc.Time](2000), TimerSlack: rtm.Some[uint32](10000), Horizon: rtm.Some[tc.Time](10000000), HorizonDrop: rtm.Some(true)}))},
 	{name: "fq-bare", args: "qdisc add dev p0 root fq nopacing horizon_cap", req: tc.QdiscAdd(root(&tc.FQ{Pacing: rtm.Some(false), HorizonDrop: rtm.Some(false)}))},
+	{name: "red", args: "qdisc add dev p0 root red limit 400000 min 30000 max 90000 avpkt 1000 burst 55 bandwidth 10mbit probability 0.02 ecn harddrop", req: tc.QdiscAdd(root(&tc.RED{Limit: 400000, Min: 30000, Max: 90000, Avpkt: 1000, Burst: 55, Bandwidth: 1250000, Probability: 0.02, Flags: tc.REDECN | tc.REDHardDrop})), opts: redDecoded("red")},
+	{name: "red-defaults", args: "qdisc add dev p0 root red limit 100000 avpkt 1500", req: tc.QdiscAdd(root(&tc.RED{Limit: 100000, Avpkt: 1500})), opts: redDecoded("red-defaults")},
+	{name: "choke", args: "qdisc add dev p0 root choke limit 1000 bandwidth 10mbit min 100 max 300 avpkt 1000 probability 0.1 ecn", req: tc.QdiscAdd(root(&tc.RED{Name: "choke", Limit: 1000, Bandwidth: 1250000, Min: 100, Max: 300, Avpkt: 1000, Probability: 0.1, Flags: tc.REDECN})), opts: redDecoded("choke")},
+}
+
+// redDecoded returns what tc's bytes of a red fixture decode to: the
+// kernel's derived parameters, which the test of the bytes checks.
+func redDecoded(name string) tc.Options {
+	switch name {
+	case "red":
+		return &tc.RED{Limit: 400000, Min: 30000, Max: 90000, Flags: tc.REDECN | tc.REDHardDrop, Wlog: 5, Plog: 22, ScellLog: 15, MaxP: 85899345}
+	case "red-defaults":
+		return &tc.RED{Limit: 100000, Min: 8333, Max: 25000, Wlog: 3, Plog: 20, ScellLog: 14, MaxP: 85899345}
+	}
+	return &tc.RED{Name: "choke", Limit: 1000, Min: 100, Max: 300, Flags: tc.REDECN, Wlog: 7, Plog: 21, ScellLog: 17, MaxP: 429496729}
 }
 
 func boolp(v bool) *bool       { return &v }

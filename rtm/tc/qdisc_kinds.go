@@ -28,6 +28,8 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &PIE{Name: kind}
 	case "fq":
 		return &FQ{}
+	case "red", "choke":
+		return &RED{Name: kind}
 	case "ets":
 		return &ETS{}
 	case "mqprio":
