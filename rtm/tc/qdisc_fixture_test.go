@@ -72,6 +72,7 @@ var qdiscFixtures = []fixture{
 	{name: "red", args: "qdisc add dev p0 root red limit 400000 min 30000 max 90000 avpkt 1000 burst 55 bandwidth 10mbit probability 0.02 ecn harddrop", req: tc.QdiscAdd(root(&tc.RED{Limit: 400000, Min: 30000, Max: 90000, Avpkt: 1000, Burst: 55, Bandwidth: 1250000, Probability: 0.02, Flags: tc.REDECN | tc.REDHardDrop})), opts: redDecoded("red")},
 	{name: "red-defaults", args: "qdisc add dev p0 root red limit 100000 avpkt 1500", req: tc.QdiscAdd(root(&tc.RED{Limit: 100000, Avpkt: 1500})), opts: redDecoded("red-defaults")},
 	{name: "choke", args: "qdisc add dev p0 root choke limit 1000 bandwidth 10mbit min 100 max 300 avpkt 1000 probability 0.1 ecn", req: tc.QdiscAdd(root(&tc.RED{Name: "choke", Limit: 1000, Bandwidth: 1250000, Min: 100, Max: 300, Avpkt: 1000, Probability: 0.1, Flags: tc.REDECN})), opts: redDecoded("choke")},
+	{name: "hfsc", args: "qdisc add dev p0 root handle 1: hfsc default 10", req: tc.QdiscAdd(root1(&tc.HFSC{Default: 0x10}))},
 }
 
 // redDecoded returns what tc's bytes of a red fixture decode to: the
@@ -98,7 +99,18 @@ var classFixtures = []fixture{
 	{name: "drr-class-bare", args: "class add dev p0 parent 1: classid 1:2 drr", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 2), Options: &tc.DRRClass{}})},
 	{name: "qfq-class", args: "class add dev p0 parent 1: classid 1:1 qfq weight 10 maxpkt 1514", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.QFQClass{Weight: rtm.Some[uint32](10), MaxPkt: rtm.Some[uint32](1514)}})},
 	{name: "ets-class", args: "class change dev p0 classid 1:2 ets quantum 1500", req: tc.ClassChange(tc.ClassSpec{Ifindex: p0, Handle: tc.MakeHandle(1, 2), Options: &tc.ETSClass{Quantum: rtm.Some[uint32](1500)}})},
+	{name: "hfsc-class", args: "class add dev p0 parent 1: classid 1:1 hfsc sc m1 2mbit d 10ms m2 1mbit ul m2 3mbit", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 1), Options: &tc.HFSCClass{RT: &tc.ServiceCurve{M1: 250000, D: 10000, M2: 125000}, LS: &tc.ServiceCurve{M1: 250000, D: 10000, M2: 125000}, UL: &tc.ServiceCurve{M2: 375000}}})},
+	{name: "hfsc-class-umax", args: "class add dev p0 parent 1: classid 1:2 hfsc rt umax 1500 dmax 5ms rate 1mbit", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 2), Options: &tc.HFSCClass{RT: mustCurve(1500, 5000, 125000)}})},
+	{name: "hfsc-class-convex", args: "class add dev p0 parent 1: classid 1:3 hfsc ls umax 1500 dmax 50ms rate 1mbit", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 3), Options: &tc.HFSCClass{LS: mustCurve(1500, 50000, 125000)}})},
 	{name: "class-del", args: "class del dev p0 classid 1:10", req: tc.ClassDel(tc.ClassSpec{Ifindex: p0, Handle: tc.MakeHandle(1, 0x10)})},
+}
+
+func mustCurve(umax uint32, dmax tc.Time, rate uint32) *tc.ServiceCurve {
+	c, err := tc.ServiceCurveOf(umax, dmax, rate)
+	if err != nil {
+		panic(err)
+	}
+	return &c
 }
 
 func u32p(v uint32) *uint32 { return &v }

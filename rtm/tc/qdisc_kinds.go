@@ -28,6 +28,8 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &PIE{Name: kind}
 	case "fq":
 		return &FQ{}
+	case "hfsc":
+		return &HFSC{}
 	case "red", "choke":
 		return &RED{Name: kind}
 	case "ets":
@@ -63,6 +65,8 @@ func newClassOptions(kind string) ClassOptions {
 		return &QFQClass{}
 	case "ets":
 		return &ETSClass{}
+	case "hfsc":
+		return &HFSCClass{}
 	}
 	return &RawOptions{Name: kind}
 }
