@@ -53,3 +53,12 @@ func boolOpt(v rtm.Opt[bool]) rtm.Opt[uint32] {
 	}
 	return rtm.Opt[uint32]{}
 }
+
+// nonzero is an Opt set when v is not zero: the options tc sends only
+// when given a value other than zero.
+func nonzero[T ~uint32](v T) rtm.Opt[uint32] {
+	if v == 0 {
+		return rtm.Opt[uint32]{}
+	}
+	return rtm.Some(uint32(v))
+}

@@ -73,6 +73,8 @@ var qdiscFixtures = []fixture{
 	{name: "red-defaults", args: "qdisc add dev p0 root red limit 100000 avpkt 1500", req: tc.QdiscAdd(root(&tc.RED{Limit: 100000, Avpkt: 1500})), opts: redDecoded("red-defaults")},
 	{name: "choke", args: "qdisc add dev p0 root choke limit 1000 bandwidth 10mbit min 100 max 300 avpkt 1000 probability 0.1 ecn", req: tc.QdiscAdd(root(&tc.RED{Name: "choke", Limit: 1000, Bandwidth: 1250000, Min: 100, Max: 300, Avpkt: 1000, Probability: 0.1, Flags: tc.REDECN})), opts: redDecoded("choke")},
 	{name: "hfsc", args: "qdisc add dev p0 root handle 1: hfsc default 10", req: tc.QdiscAdd(root1(&tc.HFSC{Default: 0x10}))},
+	{name: "cake", args: "qdisc add dev p0 root cake bandwidth 100mbit diffserv4 triple-isolate nat wash ingress ack-filter split-gso rtt 50ms memlimit 32m fwmark 0xff", req: tc.QdiscAdd(root(&tc.Cake{BaseRate: rtm.Some[tc.Rate](12500000), DiffServ: rtm.Some[uint32](1), Target: 2500, Autorate: rtm.Some(false), FlowMode: rtm.Some[uint32](7), NAT: rtm.Some(true), Wash: rtm.Some(true), Ingress: rtm.Some(true), AckFilter: rtm.Some[uint32](1), SplitGSO: rtm.Some(true), RTT: 50000, Memory: 32 << 20, FWMark: 0xff}))},
+	{name: "cake-overhead", args: "qdisc add dev p0 root cake unlimited besteffort ethernet mpu 84 noatm", req: tc.QdiscAdd(root(&tc.Cake{BaseRate: rtm.Some[tc.Rate](0), DiffServ: rtm.Some[uint32](3), Autorate: rtm.Some(false), Overhead: rtm.Some[int32](38), MPU: 84, ATM: rtm.Some[uint32](0)}))},
 }
 
 // redDecoded returns what tc's bytes of a red fixture decode to: the

@@ -30,6 +30,8 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &FQ{}
 	case "hfsc":
 		return &HFSC{}
+	case "cake":
+		return &Cake{}
 	case "red", "choke":
 		return &RED{Name: kind}
 	case "ets":
