@@ -44,8 +44,9 @@ func tcSeeds(t testing.TB) [][]byte {
 // qdiscKinds and classKinds are the kinds whose options rtm/tc decodes.
 var (
 	qdiscKinds = []string{"pfifo", "bfifo", "pfifo_head_drop", "ingress", "clsact", "htb", "tbf", "fq_codel",
-		"prio", "pfifo_fast", "sfq", "netem", "mq", "unknown"}
-	classKinds = []string{"htb", "unknown"}
+		"prio", "pfifo_fast", "sfq", "netem", "mq", "codel", "pie", "fq_pie", "fq", "red", "choke", "hfsc",
+		"cake", "ets", "mqprio", "multiq", "plug", "drr", "qfq", "unknown"}
+	classKinds = []string{"htb", "drr", "qfq", "ets", "hfsc", "unknown"}
 )
 
 // exercise calls every reader of a tc object, and re-encodes its decoded
