@@ -160,3 +160,23 @@ func nlaGet(chain []byte, typ uint16) ([]byte, bool) {
 func le32(b []byte) uint32 { return binary.NativeEndian.Uint32(b) }
 
 func itoa(v int) string { return strconv.Itoa(v) }
+
+// optionsAs returns the decoded options of a kind as its type, false if
+// they did not decode.
+func optionsAs[T tc.Options](o tc.Options, err error) (T, bool) {
+	t, ok := o.(T)
+	return t, ok && err == nil
+}
+
+// timeArg reads a time argument ("5ms").
+func timeArg(a *args, w string) (tc.Time, error) {
+	v, err := a.value(w)
+	if err != nil {
+		return 0, err
+	}
+	t, err := tc.ParseTime(v)
+	if err != nil {
+		return 0, tcKindError("Illegal %q", w)
+	}
+	return t, nil
+}

@@ -11,17 +11,6 @@ import (
 
 func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.FQCodel{}
-	timeArg := func(w string) (tc.Time, error) {
-		v, err := a.value(w)
-		if err != nil {
-			return 0, err
-		}
-		t, err := tc.ParseTime(v)
-		if err != nil {
-			return 0, tcKindError("Illegal %q", w)
-		}
-		return t, nil
-	}
 	for a.more() {
 		w := a.advance()
 		var err error
@@ -35,11 +24,11 @@ func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		case "drop_batch":
 			o.DropBatch, err = htbU32(a, w, 0)
 		case "target":
-			o.Target, err = timeArg(w)
+			o.Target, err = timeArg(a, w)
 		case "interval":
-			o.Interval, err = timeArg(w)
+			o.Interval, err = timeArg(a, w)
 		case "ce_threshold":
-			t, terr := timeArg(w)
+			t, terr := timeArg(a, w)
 			o.CEThreshold, err = &t, terr
 		case "ce_threshold_selector":
 			v, verr := a.value(w)
@@ -71,9 +60,8 @@ func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 }
 
 func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	f, ok := o.(*tc.FQCodel)
-	if err != nil || !ok {
+	f, ok := optionsAs[*tc.FQCodel](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	has := func(t uint16) bool { _, ok := nlaGet(q.Options(), t); return ok }

@@ -57,9 +57,8 @@ func htbU32(a *args, w string, base int) (uint32, error) {
 }
 
 func printHTB(p *printer, e *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	h, ok := o.(*tc.HTB)
-	if err != nil || !ok {
+	h, ok := optionsAs[*tc.HTB](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	p.int("r2q", "r2q %d", int64(int32(h.R2Q)))
@@ -154,9 +153,8 @@ func rateArg(a *args, w string) (tc.Rate, error) {
 // of them with printf even with -j, so the JSON holds only prio and
 // quantum (and is valid, where tc's is not).
 func printHTBClass(p *printer, e *env, c tc.Class) {
-	o, err := tc.ClassOptionsOf(c)
-	h, ok := o.(*tc.HTBClass)
-	if err != nil || !ok {
+	h, ok := optionsAs[*tc.HTBClass](tc.ClassOptionsOf(c))
+	if !ok {
 		return
 	}
 	if h.Level == 0 {
