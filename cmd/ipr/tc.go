@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
-
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -179,4 +178,20 @@ func timeArg(a *args, w string) (tc.Time, error) {
 		return 0, tcKindError("Illegal %q", w)
 	}
 	return t, nil
+}
+
+// u32Arg reads an unsigned 32-bit argument as C's strtoul with base 0
+// (tc's get_unsigned).
+func u32Arg(a *args, w string) (uint32, error) { return htbU32(a, w, 0) }
+
+// optU32Arg reads an unsigned argument into an Opt.
+func optU32Arg(a *args, w string) (rtm.Opt[uint32], error) {
+	v, err := u32Arg(a, w)
+	return rtm.Some(v), err
+}
+
+// optTimeArg reads a time argument into an Opt.
+func optTimeArg(a *args, w string) (rtm.Opt[tc.Time], error) {
+	v, err := timeArg(a, w)
+	return rtm.Some(v), err
 }
