@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
 
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -31,7 +32,7 @@ func parseHTB(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 			}
 		case matches(w, "direct_qlen"):
 			v, verr := htbU32(a, w, 10)
-			o.DirectQlen, err = &v, verr
+			o.DirectQlen, err = rtm.Some(v), verr
 		case matches(w, "offload"):
 			o.Offload = true
 		default:
@@ -67,8 +68,8 @@ func printHTB(p *printer, e *env, q tc.Qdisc) {
 	if e.Details {
 		p.str("ver", " ver %s", fmt.Sprintf("%d.%d", h.Version>>16, h.Version&0xFFFF))
 	}
-	if h.DirectQlen != nil {
-		p.uint("direct_qlen", " direct_qlen %d", uint64(*h.DirectQlen))
+	if v, ok := h.DirectQlen.Get(); ok {
+		p.uint("direct_qlen", " direct_qlen %d", uint64(v))
 	}
 	if h.Offload {
 		p.jsonNull("offload")

@@ -35,14 +35,14 @@ var qdiscFixtures = []fixture{
 	{name: "estimator", args: "qdisc add dev p0 root handle 1: estimator 1s 8s pfifo limit 100", req: tc.QdiscAdd(tc.QdiscSpec{Ifindex: p0, Parent: tc.HandleRoot, Handle: tc.MakeHandle(1, 0), Estimator: &tc.Estimator{Interval: 0, EWMALog: 3}, Options: &tc.FIFO{Name: "pfifo", Limit: 100}})},
 	{name: "link", args: "qdisc link dev p0 root handle 1:", req: tc.QdiscLink(tc.QdiscSpec{Ifindex: p0, Parent: tc.HandleRoot, Handle: tc.MakeHandle(1, 0)})},
 	{name: "htb", args: "qdisc add dev p0 root handle 1: htb default 10", req: tc.QdiscAdd(root1(&tc.HTB{Default: 0x10})), opts: &tc.HTB{Default: 0x10, R2Q: 10, Version: 3}},
-	{name: "htb-all", args: "qdisc add dev p0 root handle 1: htb default 1a r2q 5 direct_qlen 100 offload", req: tc.QdiscAdd(root1(&tc.HTB{Default: 0x1a, R2Q: 5, DirectQlen: u32p(100), Offload: true})), opts: &tc.HTB{Default: 0x1a, R2Q: 5, DirectQlen: u32p(100), Offload: true, Version: 3}},
+	{name: "htb-all", args: "qdisc add dev p0 root handle 1: htb default 1a r2q 5 direct_qlen 100 offload", req: tc.QdiscAdd(root1(&tc.HTB{Default: 0x1a, R2Q: 5, DirectQlen: rtm.Some[uint32](100), Offload: true})), opts: &tc.HTB{Default: 0x1a, R2Q: 5, DirectQlen: rtm.Some[uint32](100), Offload: true, Version: 3}},
 	{name: "tbf", args: "qdisc add dev p0 root tbf rate 1mbit burst 32k latency 50ms", req: tc.QdiscAdd(root(&tc.TBF{Rate: 125000, Burst: 32768, Latency: 50000})), opts: &tc.TBF{Rate: 125000, Burst: 32768, Limit: 125000*50000/1000000 + 32768}},
 	{name: "tbf-peak", args: "qdisc add dev p0 root tbf rate 10mbit burst 10k limit 30000 peakrate 20mbit mtu 1600 mpu 64 overhead 4", req: tc.QdiscAdd(root(&tc.TBF{Rate: 1250000, Burst: 10240, Limit: 30000, PeakRate: 2500000, MTU: 1600, MPU: 64, Overhead: 4}))},
 	{name: "tbf-64", args: "qdisc add dev p0 root tbf rate 50gbit burst 1m limit 100000", req: tc.QdiscAdd(root(&tc.TBF{Rate: 6250000000, Burst: 1 << 20, Limit: 100000}))},
 	{name: "tbf-atm", args: "qdisc add dev p0 root tbf rate 2mbit burst 5000 latency 20ms linklayer atm", req: tc.QdiscAdd(root(&tc.TBF{Rate: 250000, Burst: 5000, Latency: 20000, Linklayer: tc.LinklayerATM})), opts: &tc.TBF{Rate: 250000, Burst: 5000, Limit: 10000, Linklayer: tc.LinklayerATM}},
 	{name: "fq_codel", args: "qdisc add dev p0 root fq_codel", req: tc.QdiscAdd(root(&tc.FQCodel{}))},
-	{name: "fq_codel-all", args: "qdisc add dev p0 root fq_codel limit 10240 flows 1024 quantum 1514 target 5ms interval 100ms ecn ce_threshold 2ms ce_threshold_selector 0x10/0xf0 memory_limit 32m drop_batch 64", req: tc.QdiscAdd(root(&tc.FQCodel{Limit: 10240, Flows: 1024, Quantum: 1514, Target: 5000, Interval: 100000, ECN: boolp(true), CEThreshold: timep(2000), CESelector: u8p(0x10), CEMask: u8p(0xf0), MemoryLimit: u32p(32 << 20), DropBatch: 64}))},
-	{name: "fq_codel-noecn", args: "qdisc add dev p0 root fq_codel noecn", req: tc.QdiscAdd(root(&tc.FQCodel{ECN: boolp(false)}))},
+	{name: "fq_codel-all", args: "qdisc add dev p0 root fq_codel limit 10240 flows 1024 quantum 1514 target 5ms interval 100ms ecn ce_threshold 2ms ce_threshold_selector 0x10/0xf0 memory_limit 32m drop_batch 64", req: tc.QdiscAdd(root(&tc.FQCodel{Limit: 10240, Flows: 1024, Quantum: 1514, Target: 5000, Interval: 100000, ECN: rtm.Some(true), CEThreshold: rtm.Some[tc.Time](2000), CESelector: rtm.Some[uint8](0x10), CEMask: rtm.Some[uint8](0xf0), MemoryLimit: rtm.Some[uint32](32 << 20), DropBatch: 64}))},
+	{name: "fq_codel-noecn", args: "qdisc add dev p0 root fq_codel noecn", req: tc.QdiscAdd(root(&tc.FQCodel{ECN: rtm.Some(false)}))},
 	{name: "prio", args: "qdisc add dev p0 root handle 1: prio", req: tc.QdiscAdd(root1(&tc.Prio{})), opts: &tc.Prio{Bands: 3, Priomap: tc.DefaultPriomap}},
 	{name: "prio-map", args: "qdisc add dev p0 root handle 1: prio bands 4 priomap 3 2 1 0 0 0 0 0 1 1 1 1 2 2 2 3 multiqueue", req: tc.QdiscAdd(root1(&tc.Prio{Bands: 4, Priomap: [16]uint8{3, 2, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 3}, Multiqueue: true}))},
 	{name: "sfq", args: "qdisc add dev p0 root sfq", req: tc.QdiscAdd(root(&tc.SFQ{}))},
@@ -89,10 +89,6 @@ func redDecoded(name string) tc.Options {
 	return &tc.RED{Name: "choke", Limit: 1000, Min: 100, Max: 300, Flags: tc.REDECN, Wlog: 7, Plog: 21, ScellLog: 17, MaxP: 429496729}
 }
 
-func boolp(v bool) *bool       { return &v }
-func u8p(v uint8) *uint8       { return &v }
-func timep(v tc.Time) *tc.Time { return &v }
-
 var classFixtures = []fixture{
 	{name: "htb-class", args: "class add dev p0 parent 1: classid 1:10 htb rate 1mbit ceil 2mbit burst 1600 cburst 1600", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 0), Handle: tc.MakeHandle(1, 0x10), Options: &tc.HTBClass{Rate: 125000, Ceil: 250000, Burst: 1600, CBurst: 1600}})},
 	{name: "htb-class-default", args: "class add dev p0 parent 1:1 classid 1:20 htb rate 100kbit", req: tc.ClassAdd(tc.ClassSpec{Ifindex: p0, Parent: tc.MakeHandle(1, 1), Handle: tc.MakeHandle(1, 0x20), Options: &tc.HTBClass{Rate: 12500}}), opts: &tc.HTBClass{Rate: 12500, Ceil: 12500, Burst: 1600, CBurst: 1600}},
@@ -114,8 +110,6 @@ func mustCurve(umax uint32, dmax tc.Time, rate uint32) *tc.ServiceCurve {
 	}
 	return &c
 }
-
-func u32p(v uint32) *uint32 { return &v }
 
 func TestClassRequestsAsTC(t *testing.T) { checkFixtures(t, classFixtures) }
 
