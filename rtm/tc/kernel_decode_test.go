@@ -26,10 +26,10 @@ func TestDecodeWhatTCCreates(t *testing.T) {
 	}
 	ctx := context.Background()
 	want := map[tc.Handle]tc.Options{
-		tc.MakeHandle(1, 0):   &tc.HTB{Default: 0x20, R2Q: 7, DirectQlen: rtm.Some[uint32](50), Version: 0x30011},
-		tc.MakeHandle(20, 0):  &tc.FIFO{Name: "bfifo", Limit: 12345},
-		tc.MakeHandle(2, 0):   &tc.TBF{Rate: 625000, Burst: 20480, Limit: 40000},
-		tc.HandleIngressQdisc: &tc.Ingress{},
+		tc.MakeHandle(1, 0):    &tc.HTB{Default: 0x20, R2Q: 7, DirectQlen: rtm.Some[uint32](50), Version: 0x30011},
+		tc.MakeHandle(0x20, 0): &tc.FIFO{Name: "bfifo", Limit: 12345},
+		tc.MakeHandle(2, 0):    &tc.TBF{Rate: 625000, Burst: 20480, Limit: 40000},
+		tc.HandleIngressQdisc:  &tc.Ingress{},
 	}
 	n := 0
 	for q, err := range tc.Qdiscs(ctx, h, nil) {
@@ -43,6 +43,9 @@ func TestDecodeWhatTCCreates(t *testing.T) {
 		}
 		n++
 		got, err := tc.QdiscOptionsOf(q)
+		if h, ok := got.(*tc.HTB); ok {
+			h.DirectPkts = 0 // a counter: IPv6's first packets may have gone through
+		}
 		if err != nil || !reflect.DeepEqual(got, w) {
 			t.Errorf("qdisc %v: %#v %v, want %#v", q.Handle(), got, err, w)
 		}
