@@ -50,6 +50,8 @@ specs/rt_addr.yaml testdata/ynl golden
 specs/mptcp_pm.yaml testdata/ynl golden
 specs/tcp_metrics.yaml testdata/ynl golden
 specs/devlink.yaml testdata/ynl golden
+specs/tc.yaml testdata/ynl golden
+specs/tc.yaml ../../rtm/tc tc
 FAMILIES
 if ((${#check[@]} > 0)); then
 	echo "generated files are current"

@@ -80,6 +80,9 @@ var objects = [...]object{
 	// ipr's own.
 	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
 	{name: "genl", help: "genl", usage: genlUsage, run: runGenl},
+	// tc's objects, with tc's syntax and output.
+	{name: "qdisc", help: "qdisc", usage: qdiscUsage, run: runQdisc},
+	{name: "class", help: "class", usage: classUsage, run: runClass},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -149,7 +152,7 @@ func (o *object) usageError() error {
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl }
+                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl | qdisc | class }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |
