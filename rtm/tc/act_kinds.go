@@ -176,7 +176,7 @@ func (s *SkbEdit) appendOptions(e *nla.Encoder, a *Action) error {
 		e.Uint16(tcaSkbeditPtype, *s.PacketType)
 	}
 	if s.InheritDSField {
-		e.Uint64(tcaSkbeditFlags, 1) // SKBEDIT_F_INHERITDSFIELD
+		e.Uint64(tcaSkbeditFlags, skbeditInheritDSField)
 	}
 	return nil
 }
@@ -199,11 +199,14 @@ func (s *SkbEdit) decode(opts nla.Chain) error {
 			s.PacketType = ptrOf(a.Uint16())
 		case tcaSkbeditFlags:
 			v, _ := a.Uint64()
-			s.InheritDSField = v&1 != 0
+			s.InheritDSField = v&skbeditInheritDSField != 0
 		}
 	}
 	return nil
 }
+
+// skbeditInheritDSField is SKBEDIT_F_INHERITDSFIELD.
+const skbeditInheritDSField = 0x20
 
 // ptrOf returns a pointer to v, or nil when err is set: an attribute of
 // the wrong length decodes as absent.

@@ -74,3 +74,7 @@ func structAttr(e *nla.Encoder, typ uint16, n int) []byte {
 	}
 	return e.Bytes()[start : start+n]
 }
+
+// Handle is a qdisc, class or filter handle (temporary until the core's
+// lands).
+type Handle uint32
