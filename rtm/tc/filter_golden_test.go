@@ -242,12 +242,12 @@ func tcGoldenSpecs(t *testing.T, links map[string]int32) map[string]rtm.Request 
 		"action/gact-random":           ActionAdd(withIndex(act(&Gact{Verdict: VerdictPass, Random: &GactRandom{Deterministic: true, Value: 10, Verdict: VerdictDrop}}), 6)),
 		"action/mirred":                ActionAdd(withIndex(act(&Mirred{Ifindex: p1}), 3)),
 		"action/mirred-ingress-mirror": ActionAdd(act(&Mirred{Ifindex: p1, Ingress: true, Mirror: true})),
-		"action/police": ActionAdd(withIndex(act(NewPolice(125000, 10240)), 2)),
+		"action/police":                ActionAdd(withIndex(act(NewPolice(125000, 10240)), 2)),
 		"action/police-full": ActionAdd(act(&Police{Rate: 1000000, Burst: 102400, MTU: 2048, PeakRate: 1250000, Overhead: 4,
 			Exceed: VerdictReclassify, Conform: VerdictPipe})),
-		"action/police-pkt": ActionAdd(act(&Police{PacketRate: 1000, PacketBurst: 100, Exceed: VerdictDrop})),
-		"action/skbedit":               ActionAdd(act(&SkbEdit{Mark: u32p(5), Priority: u32p(0x10001), QueueMapping: u16p(3), PacketType: u16p(0)})),
-		"action/skbedit-mask":          ActionAdd(act(&SkbEdit{Mark: u32p(5), Mask: u32p(0xff), InheritDSField: true})),
+		"action/police-pkt":   ActionAdd(act(&Police{PacketRate: 1000, PacketBurst: 100, Exceed: VerdictDrop})),
+		"action/skbedit":      ActionAdd(act(&SkbEdit{Mark: u32p(5), Priority: u32p(0x10001), QueueMapping: u16p(3), PacketType: u16p(0)})),
+		"action/skbedit-mask": ActionAdd(act(&SkbEdit{Mark: u32p(5), Mask: u32p(0xff), InheritDSField: true})),
 		"action/pedit": ActionAdd(act(&Pedit{Extended: true, Keys: []PeditKey{
 			{Mask: 0x00ffffff, Val: 0x0a000000, Off: 8, Header: PeditIPv4}}})),
 		"action/pedit-raw": ActionAdd(withCtl(act(&Pedit{Keys: []PeditKey{
