@@ -144,6 +144,14 @@ func putPrefix(e *nla.Encoder, p netip.Prefix, t4, m4, t6, m6 uint16) {
 	e.Binary(m, mask)
 }
 
+// only4 drops a prefix that is not IPv4, where only IPv4 is meaningful.
+func only4(p netip.Prefix) netip.Prefix {
+	if p.Addr().Is4() {
+		return p
+	}
+	return netip.Prefix{}
+}
+
 func putMasked8(e *nla.Encoder, t, m uint16, v *Masked[uint8]) {
 	if v != nil {
 		e.Uint8(t, v.Value)
@@ -227,6 +235,9 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	}
 	if f.MPLSLabel != nil && *f.MPLSLabel > 0xfffff {
 		return errors.New("mpls label over 20 bits")
+	}
+	if f.ARPTargetIP.IsValid() && !f.ARPTargetIP.Addr().Is4() || f.ARPSenderIP.IsValid() && !f.ARPSenderIP.Addr().Is4() {
+		return errors.New("arp addresses are IPv4")
 	}
 	if f.DstPortMax != 0 && f.DstPortMax <= f.DstPort || f.SrcPortMax != 0 && f.SrcPortMax <= f.SrcPort {
 		return errors.New("a port range's max must be over its min")
@@ -496,8 +507,8 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 		f.ICMPType = m8(tcaFlowerKeyIcmpv6Type, tcaFlowerKeyIcmpv6TypeMask)
 		f.ICMPCode = m8(tcaFlowerKeyIcmpv6Code, tcaFlowerKeyIcmpv6CodeMask)
 	}
-	f.ARPTargetIP = prefix(tcaFlowerKeyArpTip, tcaFlowerKeyArpTipMask)
-	f.ARPSenderIP = prefix(tcaFlowerKeyArpSip, tcaFlowerKeyArpSipMask)
+	f.ARPTargetIP = only4(prefix(tcaFlowerKeyArpTip, tcaFlowerKeyArpTipMask))
+	f.ARPSenderIP = only4(prefix(tcaFlowerKeyArpSip, tcaFlowerKeyArpSipMask))
 	f.ARPOp = m8(tcaFlowerKeyArpOp, tcaFlowerKeyArpOpMask)
 	f.ARPTargetMAC, f.ARPTHAMask = mac(tcaFlowerKeyArpTha, tcaFlowerKeyArpThaMask)
 	f.ARPSenderMAC, f.ARPSHAMask = mac(tcaFlowerKeyArpSha, tcaFlowerKeyArpShaMask)
