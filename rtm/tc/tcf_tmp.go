@@ -4,8 +4,12 @@ package tc
 // when it is merged.
 
 import (
+	"fmt"
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
+	"math"
+	"strconv"
+	"strings"
 )
 
 type change struct {
@@ -178,4 +182,154 @@ func RateTable(r *RateSpec, rate Rate, cellLog int, mtu uint32, ll Linklayer) [2
 	r.CellLog = uint8(cellLog)
 	r.Linklayer = ll & 0x0F
 	return rtab
+}
+
+// rateUnits are tc's rate suffixes (lib/utils_math.c), matched without
+// regard to case, in tc's order: the first match wins.
+var rateUnits = [...]struct {
+	name  string
+	scale float64
+}{
+	{"bit", 1}, {"Kibit", 1024}, {"kbit", 1000}, {"mibit", 1024 * 1024}, {"mbit", 1000000},
+	{"gibit", 1024 * 1024 * 1024}, {"gbit", 1000000000},
+	{"tibit", 1024 * 1024 * 1024 * 1024}, {"tbit", 1000000000000},
+	{"Bps", 8}, {"KiBps", 8 * 1024}, {"KBps", 8000}, {"MiBps", 8 * 1024 * 1024}, {"MBps", 8000000},
+	{"GiBps", 8 * 1024 * 1024 * 1024}, {"GBps", 8000000000},
+	{"TiBps", 8 * 1024 * 1024 * 1024 * 1024}, {"TBps", 8000000000000},
+}
+
+// parseFloat reads the number that starts s, as strtod does for tc's
+// arguments, and returns it with the rest of s.
+func parseFloat(s string) (float64, string, bool) {
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.' ||
+		(s[end] == 'e' || s[end] == 'E') && end+1 < len(s) && (s[end+1] >= '0' && s[end+1] <= '9' || s[end+1] == '-' || s[end+1] == '+') ||
+		(s[end] == '-' || s[end] == '+') && (end == 0 || s[end-1] == 'e' || s[end-1] == 'E')) {
+		end++
+	}
+	v, err := strconv.ParseFloat(s[:end], 64)
+	if err != nil || end == 0 {
+		return 0, s, false
+	}
+	return v, s[end:], true
+}
+
+// ParseRate parses a rate as tc does (get_rate64): a number, in bits per
+// second without a suffix, or with one of tc's suffixes: bit, kbit,
+// mbit, gbit, tbit, Kibit, mibit, gibit, tibit, Bps, KBps, MBps, GBps,
+// TBps, KiBps, MiBps, GiBps, TiBps (any case).
+func ParseRate(s string) (Rate, error) {
+	bps, rest, ok := parseFloat(s)
+	if !ok || bps < 0 {
+		return 0, fmt.Errorf("tc: rate %q: not a number", s)
+	}
+	if rest != "" {
+		found := false
+		for _, u := range rateUnits {
+			if strings.EqualFold(u.name, rest) {
+				bps *= u.scale
+				found = true
+				break
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("tc: rate %q: unknown unit %q", s, rest)
+		}
+	}
+	bps /= 8
+	if bps >= 1<<64 {
+		return 0, fmt.Errorf("tc: rate %q: too large", s)
+	}
+	return Rate(bps), nil
+}
+
+// String returns r as tc prints it (print_rate without -iec): the rate in
+// bits per second, with the largest unit that divides it, or that leaves
+// it at 1000 or more ("1Mbit", "1500Kbit", "8bit").
+func (r Rate) String() string { return r.format(false) }
+
+// IECString returns r as tc -iec prints it ("1Mibit").
+func (r Rate) IECString() string { return r.format(true) }
+
+func (r Rate) format(iec bool) string {
+	kilo := uint64(1000)
+	infix := ""
+	if iec {
+		kilo, infix = 1024, "i"
+	}
+	units := [...]string{"", "K", "M", "G", "T"}
+	rate := uint64(r) << 3
+	i := 0
+	for ; i < len(units)-1; i++ {
+		if rate < kilo || rate%kilo != 0 && rate < 1000*kilo {
+			break
+		}
+		rate /= kilo
+	}
+	s := strconv.FormatUint(rate, 10) + units[i]
+	if i > 0 {
+		s += infix
+	}
+	return s + "bit"
+}
+
+// Size is a size in bytes; its String is as tc prints sizes ("32Kb").
+type Size uint32
+
+// ParseSize parses a size as tc does (get_size): bytes, or with a suffix
+// k/kb (KiB), m/mb, g/gb, kbit, mbit, gbit (of bits, 1024-based), b.
+func ParseSize(s string) (Size, error) {
+	sz, rest, ok := parseFloat(s)
+	if !ok || sz < 0 {
+		return 0, fmt.Errorf("tc: size %q: not a number", s)
+	}
+	switch strings.ToLower(rest) {
+	case "":
+	case "kb", "k":
+		sz *= 1024
+	case "gb", "g":
+		sz *= 1024 * 1024 * 1024
+	case "gbit":
+		sz *= 1024 * 1024 * 1024 / 8
+	case "mb", "m":
+		sz *= 1024 * 1024
+	case "mbit":
+		sz *= 1024 * 1024 / 8
+	case "kbit":
+		sz *= 1024 / 8
+	case "b":
+	default:
+		return 0, fmt.Errorf("tc: size %q: unknown unit %q", s, rest)
+	}
+	if sz >= 1<<32 || sz != math.Floor(sz) {
+		return 0, fmt.Errorf("tc: size %q: not a 32-bit number of bytes", s)
+	}
+	return Size(sz), nil
+}
+
+// String returns s as tc prints sizes (sprint_size): "32Kb", "1Mb",
+// "1514b".
+func (s Size) String() string {
+	const kilo, mega = 1024, 1024 * 1024
+	v := float64(s)
+	switch {
+	case s >= mega && math.Abs(mega*math.RoundToEven(v/mega)-v) < 1024:
+		return cfmtG(math.RoundToEven(v/mega)) + "Mb"
+	case s >= kilo && math.Abs(kilo*math.RoundToEven(v/kilo)-v) < 16:
+		return cfmtG(math.RoundToEven(v/kilo)) + "Kb"
+	}
+	return strconv.FormatUint(uint64(s), 10) + "b"
+}
+
+// cfmtG formats v as C's printf "%g".
+func cfmtG(v float64) string { return cfmt(v, 6) }
+
+// cfmt formats v as C's printf "%.<prec>g": Go's 'g' format with the
+// exponent written as C writes it (at least two digits).
+func cfmt(v float64, prec int) string {
+	s := strconv.FormatFloat(v, 'g', prec, 64)
+	if i := strings.IndexAny(s, "e"); i >= 0 && len(s)-i == 3 {
+		s = s[:i+2] + "0" + s[i+2:]
+	}
+	return s
 }
