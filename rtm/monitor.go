@@ -30,6 +30,9 @@ const (
 	GroupIPv4Netconf Group = unix.RTNLGRP_IPV4_NETCONF
 	GroupIPv6Netconf Group = unix.RTNLGRP_IPV6_NETCONF
 	GroupMPLSRoute   Group = unix.RTNLGRP_MPLS_ROUTE
+	// GroupTC carries the traffic control notifications (qdiscs,
+	// classes, filters, actions), which package rtm/tc reads.
+	GroupTC Group = unix.RTNLGRP_TC
 )
 
 // AllGroups are the groups of every object kind rtm knows.
@@ -145,7 +148,8 @@ type Event struct {
 func (e Event) IsNew() bool {
 	switch e.Type {
 	case unix.RTM_DELLINK, unix.RTM_DELADDR, unix.RTM_DELROUTE, unix.RTM_DELNEIGH,
-		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP:
+		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP,
+		unix.RTM_DELQDISC, unix.RTM_DELTCLASS, unix.RTM_DELTFILTER, unix.RTM_DELACTION, unix.RTM_DELCHAIN:
 		return false
 	}
 	return e.Type != 0

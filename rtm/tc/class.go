@@ -1,0 +1,220 @@
+package tc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+
+	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Class is the view of a class of a classful qdisc ("tc class show").
+type Class struct{ Object }
+
+// ClassFromBytes returns the view of a class message payload (the bytes
+// after nlmsghdr), which it reads in place.
+func ClassFromBytes(b []byte) (Class, error) {
+	o, err := wrapObject("class", b, nil)
+	return Class{o}, err
+}
+
+// Clone returns a copy of c that owns its bytes.
+func (c Class) Clone() Class { return Class{c.clone()} }
+
+// Leaf returns the handle of the qdisc attached to the class (tcm_info),
+// which tc prints as "leaf"; HandleNone when it has none of its own.
+func (c Class) Leaf() Handle { return Handle(c.Info()) }
+
+// ClassFilter selects the classes of a dump. The kernel dumps the classes
+// of one device: Ifindex is required.
+type ClassFilter struct {
+	// Ifindex is the device. Required.
+	Ifindex int32
+	// Parent keeps the classes of the qdisc (major:) or under the class
+	// (major:minor) with this handle; HandleNone keeps all.
+	Parent Handle
+	// Handle keeps the class with this handle.
+	Handle Handle
+}
+
+// classIdentity is what makes a class unique in a dump: its device and
+// handle (classes of one device have unique handles).
+func classIdentity(data, key []byte) []byte { return append(key, data[4:12]...) }
+
+// Classes dumps the classes of a device, as Qdiscs dumps qdiscs: streaming,
+// nothing allocated per class, repeated classes dropped and reported.
+func Classes(ctx context.Context, h *rtm.Handle, f ClassFilter) iter.Seq2[Class, error] {
+	return func(yield func(Class, error) bool) {
+		if f.Ifindex <= 0 {
+			yield(Class{}, fmt.Errorf("tc: class show: interface index %d: the kernel dumps the classes of one device", f.Ifindex))
+			return
+		}
+		d := rtnl.DumpReq{Op: "class show", What: "class", Type: unix.RTM_NEWTCLASS,
+			HeaderLen: SizeofTcmsg, Identity: classIdentity,
+			Removed: unix.RTM_DELTCLASS, Group: unix.RTNLGRP_TC}
+		d.Request = func(b *wire.Builder) error {
+			begin(b, change{typ: unix.RTM_GETTCLASS, flags: unix.NLM_F_DUMP}, header{ifindex: f.Ifindex, parent: f.Parent})
+			b.End()
+			return nil
+		}
+		d.Each = func(data []byte, idx *nla.Index, err error) bool {
+			c := Class{Object{b: data, idx: idx}}
+			if err != nil {
+				return yield(Class{}, err)
+			}
+			if f.Handle != HandleNone && c.Handle() != f.Handle ||
+				f.Parent != HandleNone && f.Parent != HandleRoot && !under(c, f.Parent) {
+				return true
+			}
+			return yield(c, nil)
+		}
+		h.RunDump(ctx, &d)
+	}
+}
+
+// under reports whether c is a class of qdisc p (p's minor zero) or a
+// direct child of class p, as tc class show's "parent" selects.
+func under(c Class, p Handle) bool {
+	if p.Minor() == 0 {
+		return c.Handle().Major() == p.Major()
+	}
+	return c.Parent() == p
+}
+
+// ClassGet returns the class of device ifindex with handle. A missing
+// class is an error matching rtm.ErrNotFound.
+func ClassGet(ctx context.Context, h *rtm.Handle, ifindex int32, handle Handle) (Class, error) {
+	var c Class
+	if ifindex <= 0 {
+		return c, fmt.Errorf("tc: class get: interface index %d", ifindex)
+	}
+	if handle.Major() == 0 {
+		return c, fmt.Errorf("tc: class get: handle %v has no major number", handle)
+	}
+	g := rtnl.GetReq{Op: "class get", Type: unix.RTM_NEWTCLASS, Missing: unix.ENOENT}
+	// The kernel answers a get of a qdisc or class only with
+	// NLM_F_ECHO: without it, the object goes to RTNLGRP_TC alone.
+	g.Request = func(b *wire.Builder) error {
+		begin(b, change{typ: unix.RTM_GETTCLASS, flags: unix.NLM_F_ECHO}, header{ifindex: ifindex, handle: handle})
+		b.End()
+		return nil
+	}
+	g.Reply = func(data []byte) error {
+		var err error
+		c, err = ClassFromBytes(data)
+		return err
+	}
+	err := h.RunGet(ctx, &g)
+	return c, err
+}
+
+// ClassSpec describes a class to add, replace, change or delete ("tc
+// class add dev eth0 parent 1: classid 1:10 htb rate 1mbit").
+type ClassSpec struct {
+	// Ifindex is the device's index. Required.
+	Ifindex int32
+	// Parent is the qdisc ("1:") or class ("1:1") the class hangs from.
+	// Required but for a delete.
+	Parent Handle
+	// Handle is the class id, "major:minor", whose major is its qdisc's.
+	// Required but for an add, where the kernel may pick the minor.
+	Handle Handle
+	// Options are the kind and its options; nil only for a delete. The
+	// kind must be the qdisc's, which only the kernel knows.
+	Options ClassOptions
+	// Estimator, if set, attaches a rate estimator.
+	Estimator *Estimator
+}
+
+func (s *ClassSpec) validate(c change) error {
+	if s.Ifindex <= 0 {
+		return fmt.Errorf("interface index %d: a class needs a device", s.Ifindex)
+	}
+	if c.typ == unix.RTM_DELTCLASS {
+		if s.Handle == HandleNone {
+			return errors.New("no class id to delete")
+		}
+		return nil
+	}
+	if s.Parent == HandleNone || s.Parent == HandleRoot && s.Handle == HandleNone {
+		return errors.New("no parent: give the qdisc (1:) or a class (1:1)")
+	}
+	if s.Handle != HandleNone {
+		if s.Handle.Minor() == 0 {
+			return fmt.Errorf("class id %v: the minor number of a class is not zero", s.Handle)
+		}
+		if s.Parent != HandleRoot && s.Handle.Major() != s.Parent.Major() {
+			return fmt.Errorf("class id %v: its major number is not its parent %v's", s.Handle, s.Parent)
+		}
+		if s.Handle == s.Parent {
+			return fmt.Errorf("class id %v collides with its parent", s.Handle)
+		}
+	}
+	if s.Options == nil {
+		return errors.New("no kind: set Options (&tc.HTBClass{...}, ...)")
+	}
+	return nil
+}
+
+func (s *ClassSpec) encode(r *rtnl.Req, c change) error {
+	if err := s.validate(c); err != nil {
+		return err
+	}
+	b := r.B
+	begin(b, c, header{ifindex: s.Ifindex, handle: s.Handle, parent: s.Parent})
+	if c.typ == unix.RTM_DELTCLASS {
+		if s.Options != nil {
+			b.String(attrKind, s.Options.Kind())
+		}
+		b.End()
+		return nil
+	}
+	kind := s.Options.Kind()
+	if err := appendKind(b, kind); err != nil {
+		return err
+	}
+	appendEstimator(b, s.Estimator)
+	if err := s.Options.AppendOptions(r); err != nil {
+		return fmt.Errorf("%s: %w", kind, err)
+	}
+	b.End()
+	return nil
+}
+
+func (s *ClassSpec) opName(verb string) string {
+	kind := ""
+	if s.Options != nil {
+		kind = " " + s.Options.Kind()
+	}
+	return fmt.Sprintf("%s%s classid %v parent %v ifindex %d", verb, kind, s.Handle, s.Parent, s.Ifindex)
+}
+
+type classRequest = specRequest[ClassSpec, *ClassSpec]
+
+// The class changes, with tc's message flags.
+var (
+	classAddOp     = change{"class add", unix.RTM_NEWTCLASS, addFlags}
+	classReplaceOp = change{"class replace", unix.RTM_NEWTCLASS, replaceFlags}
+	classChangeOp  = change{"class change", unix.RTM_NEWTCLASS, changeFlags}
+	classDelOp     = change{"class del", unix.RTM_DELTCLASS, 0}
+)
+
+// ClassAdd is the request to add a class ("tc class add").
+func ClassAdd(s ClassSpec) rtm.Request { return &classRequest{classAddOp, s} }
+
+// ClassReplace is the request to add or replace a class ("tc class
+// replace").
+func ClassReplace(s ClassSpec) rtm.Request { return &classRequest{classReplaceOp, s} }
+
+// ClassChange is the request to change an existing class ("tc class
+// change").
+func ClassChange(s ClassSpec) rtm.Request { return &classRequest{classChangeOp, s} }
+
+// ClassDel is the request to delete a class ("tc class del"); Options
+// may be nil.
+func ClassDel(s ClassSpec) rtm.Request { return &classRequest{classDelOp, s} }

@@ -1,0 +1,46 @@
+// Package tc is traffic control on an rtm.Handle: qdiscs, classes (and,
+// in files of their own, filters and actions), as the tc command
+// configures and shows them.
+//
+// # Views
+//
+// Qdisc and Class (and Filter) embed Object, the lazy view of a tcmsg and
+// its attributes: Ifindex, Handle, Parent, Kind, Stats, XStats, Options,
+// ChainIndex, blocks. Dumps (Qdiscs, Classes) stream views that read the
+// kernel's messages in place, allocating nothing per object; Clone keeps
+// one. The kernel resumes tc dumps by position: an object that comes
+// twice is dropped and the dump ends in an error matching
+// wire.ErrDumpInterrupted (retry it with wire.Retry), as it does when an
+// object was removed while a dump of several datagrams ran.
+//
+// # Kinds
+//
+// Each kind's options are a type (*HTB, *TBF, *FIFO, *Netem, ...;
+// *HTBClass for classes) implementing Options and QdiscOptions or
+// ClassOptions. It validates and encodes the options as tc does, byte
+// for byte, and decodes the kernel's back: QdiscOptionsOf(q) returns the
+// options of a dumped qdisc as a value of the same type. Kinds this
+// package does not know go through RawOptions.
+//
+// # Requests
+//
+// QdiscAdd, QdiscReplace, QdiscChange, QdiscLink, QdiscDel, ClassAdd, ...
+// return rtm.Request values: send them with rtm.Handle.Do, queue them in
+// an rtm.Batch, or in an IPDB transaction. A specification is validated
+// before anything is sent (a handle with a minor number, a qdisc hanging
+// from its own class, a rate of zero, a burst below the MTU, the options
+// of a kind that does not fit); what only the kernel knows comes back as
+// its error, with its extended ACK message.
+//
+// # Units
+//
+// Rate, Size, Time and Time64 parse and print as tc does ("1mbit",
+// "32k", "50ms"), and XmitTime, RateTable and friends compute the
+// scheduler ticks and rate tables with tc's own floating-point steps, so
+// that a request equals tc's.
+//
+// # Events
+//
+// Notifications come in rtm.GroupTC; QdiscOf and ClassOf read them from
+// an rtm.Event.
+package tc
