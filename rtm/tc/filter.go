@@ -137,16 +137,16 @@ func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
 	b := r.B
 	begin(b, c, h)
 	if ch, ok := s.Chain.Get(); ok {
-		b.Uint32(tcfChain, ch)
+		b.Uint32(attrChain, ch)
 	}
 	if o := s.Options; o != nil {
 		kind := o.Kind()
 		if kind == "" || len(kind) >= 16 {
 			return fmt.Errorf("invalid kind %q", kind)
 		}
-		b.String(tcfKind, kind)
+		b.String(attrKind, kind)
 		if adding {
-			n := beginPlain(&b.Encoder, tcfOptions)
+			n := beginPlain(&b.Encoder, attrOptions)
 			var err error
 			if f, ok := o.(*Flower); ok {
 				err = f.appendFlower(&b.Encoder, proto)

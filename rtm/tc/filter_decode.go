@@ -76,7 +76,7 @@ var errShortTcmsg = errors.New("tc: message shorter than a tcmsg")
 // attributes) into the specification that creates the same filter.
 func decodeFilterBody(b []byte) (FilterSpec, error) {
 	var s FilterSpec
-	if len(b) < tcmsgLen {
+	if len(b) < SizeofTcmsg {
 		return s, errShortTcmsg
 	}
 	ifindex := int32(native.Uint32(b[4:]))
@@ -91,21 +91,21 @@ func decodeFilterBody(b []byte) (FilterSpec, error) {
 	} else {
 		s.Ifindex = ifindex
 	}
-	attrs := nla.Chain(b[tcmsgLen:])
-	if a, ok := attrs.Get(tcfChain); ok {
+	attrs := nla.Chain(b[SizeofTcmsg:])
+	if a, ok := attrs.Get(attrChain); ok {
 		v, err := a.Uint32()
 		if err != nil {
 			return s, fmt.Errorf("tc: filter chain: %w", err)
 		}
 		s.Chain = rtm.Some(v)
 	}
-	if a, ok := attrs.Get(tcfKind); ok {
+	if a, ok := attrs.Get(attrKind); ok {
 		kind, err := a.Text()
 		if err != nil {
 			return s, fmt.Errorf("tc: filter kind: %w", err)
 		}
 		var opts []byte
-		if o, ok := attrs.Get(tcfOptions); ok {
+		if o, ok := attrs.Get(attrOptions); ok {
 			opts = o.Data
 		}
 		s.Options, err = DecodeFilterOptions(kind, opts)

@@ -374,7 +374,7 @@ func dumpTC(b []byte) string {
 	if len(b) < 20 {
 		return hex.EncodeToString(b)
 	}
-	fixed := tcmsgLen
+	fixed := SizeofTcmsg
 	if t := native.Uint16(b[4:]); t >= unix.RTM_NEWACTION && t <= unix.RTM_GETACTION {
 		fixed = tcamsgLen
 	}

@@ -1,38 +1,19 @@
 package tc
 
 import (
-	"encoding/binary"
-
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
 
-// The top-level attributes of a tcmsg (enum TCA_* in linux/rtnetlink.h)
-// that filters use.
+// The attributes of an action message (tcamsg; TCA_ROOT_* in
+// linux/rtnetlink.h).
 const (
-	tcfKind        = 1  // TCA_KIND
-	tcfOptions     = 2  // TCA_OPTIONS
-	tcfStats       = 3  // TCA_STATS
-	tcfXstats      = 4  // TCA_XSTATS
-	tcfStats2      = 7  // TCA_STATS2
-	tcfChain       = 11 // TCA_CHAIN
-	tcfHWOffload   = 12 // TCA_HW_OFFLOAD
-	tcfDumpFlags   = 15 // TCA_DUMP_FLAGS
-	tcfExtWarnMsg  = 16 // TCA_EXT_WARN_MSG
-	tcmsgLen       = 20 // sizeof(struct tcmsg)
-	tcamsgLen      = 4  // sizeof(struct tcamsg)
-	tcaActTab      = 1  // TCA_ACT_TAB (TCA_ROOT_TAB)
-	tcaRootFlags   = 2  // TCA_ROOT_FLAGS
-	tcaRootCount   = 3  // TCA_ROOT_COUNT
-	tcaRootTimeDel = 4  // TCA_ROOT_TIME_DELTA
+	tcamsgLen      = 4 // sizeof(struct tcamsg)
+	tcaActTab      = 1 // TCA_ACT_TAB (TCA_ROOT_TAB)
+	tcaRootFlags   = 2 // TCA_ROOT_FLAGS
+	tcaRootCount   = 3 // TCA_ROOT_COUNT
+	tcaRootTimeDel = 4 // TCA_ROOT_TIME_DELTA
 )
-
-// ifindexBlock is TCM_IFINDEX_MAGIC_BLOCK: a tcmsg whose ifindex is this
-// names a shared block, whose index is then in tcm_parent.
-const ifindexBlock = 0xffffffff
-
-// native is the byte order of the kernel's structures.
-var native = binary.NativeEndian
 
 // plainNest is a nested attribute begun without NLA_F_NESTED, as tc's
 // addattr_nest begins all but the action options: the kernel parses the
@@ -74,7 +55,3 @@ func structAttr(e *nla.Encoder, typ uint16, n int) []byte {
 	}
 	return e.Bytes()[start : start+n]
 }
-
-// Handle is a qdisc, class or filter handle (temporary until the core's
-// lands).
-type Handle uint32
