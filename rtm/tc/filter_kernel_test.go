@@ -1,7 +1,9 @@
 package tc_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net"
 	"net/netip"
 	"runtime"
@@ -125,6 +127,54 @@ func TestKernelFiltersMatchTC(t *testing.T) {
 		t.Errorf("tc actions ls action mirred:\nipr's: %s\ntc's:  %s", got, want)
 	}
 
+	// ipr reads back what tc made as what ipr made: the same filters,
+	// whose specifications encode to the same requests.
+	for _, parent := range []tc.Handle{minIngress, minEgress} {
+		mine := dumpSpecs(t, ours, parent)
+		tcs := dumpSpecs(t, theirs, parent)
+		if len(mine) != len(tcs) || len(mine) == 0 {
+			t.Fatalf("parent %v: ipr dumps %d filters of ipr's, %d of tc's", parent, len(mine), len(tcs))
+		}
+		for i := range mine {
+			if !bytes.Equal(mine[i], tcs[i]) {
+				t.Errorf("parent %v filter %d: ipr's decodes to\n%x\ntc's to\n%x", parent, i, mine[i], tcs[i])
+			}
+		}
+	}
+	got1, err := tc.FilterGet(ctx, ours.h, tc.FilterSpec{Ifindex: ours.p0, Parent: minIngress, Priority: 10,
+		Protocol: unix.ETH_P_IP, Handle: 0x80000800, Options: &tc.U32{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got1.Priority() != 10 || got1.Kind() != "u32" || got1.Handle() != 0x80000800 {
+		t.Errorf("filter get: prio %d kind %s handle %v", got1.Priority(), got1.Kind(), got1.Handle())
+	}
+	_, err = tc.FilterGet(ctx, ours.h, tc.FilterSpec{Ifindex: ours.p0, Parent: minIngress, Priority: 11,
+		Protocol: unix.ETH_P_IP, Handle: 0x80000800, Options: &tc.U32{}})
+	if !errors.Is(err, rtm.ErrNotFound) {
+		t.Errorf("get of a missing filter: %v, want rtm.ErrNotFound", err)
+	}
+	n := 0
+	for v, err := range tc.StandaloneActions(ctx, ours.h, "mirred") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Kind() != "mirred" {
+			t.Errorf("action dump: kind %q", v.Kind())
+		}
+		n++
+	}
+	if n != 2 {
+		t.Errorf("action dump: %d mirred actions, want 2", n)
+	}
+	act, err := tc.StandaloneAction(ctx, ours.h, "mirred", 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := act.Kind.(*tc.Mirred); !ok || !m.Ingress || m.Mirror || m.Ifindex != ours.p1 || act.Index != 7 {
+		t.Errorf("action get: %+v %+v", act, act.Kind)
+	}
+
 	// Deleting by priority removes them, as tc's del does.
 	if err := ours.h.Do(ctx, tc.FilterDel(tc.FilterSpec{Ifindex: ours.p0, Parent: minIngress, Priority: 10})); err != nil {
 		t.Fatal(err)
@@ -133,10 +183,35 @@ func TestKernelFiltersMatchTC(t *testing.T) {
 		t.Errorf("filter of prio 10 still there: %s", out)
 	}
 	// A filter that exists already: EEXIST, unwrapped, named.
-	err := ours.h.Do(ctx, reqs[1])
+	err = ours.h.Do(ctx, reqs[1])
 	if err == nil || !strings.Contains(err.Error(), "filter add") {
 		t.Errorf("adding the hash table again: %v", err)
 	}
+}
+
+// dumpSpecs dumps the filters of p0 under parent and returns each one's
+// specification encoded as an add request.
+func dumpSpecs(t *testing.T, n *tcNS, parent tc.Handle) [][]byte {
+	t.Helper()
+	var out [][]byte
+	for f, err := range tc.Filters(context.Background(), n.h, tc.FilterFilter{Ifindex: n.p0, Parent: parent}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := f.Spec()
+		if err != nil {
+			t.Fatalf("filter %v prio %d: %v", f.Handle(), f.Priority(), err)
+		}
+		if u, ok := s.Options.(*tc.U32); ok {
+			u.PacketCounts = nil
+		}
+		b, err := tc.EncodeRequest(tc.FilterAdd(s))
+		if err != nil {
+			t.Fatalf("filter %v prio %d: %v", f.Handle(), f.Priority(), err)
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // TestKernelStandaloneActions adds, replaces and deletes standalone mirred
