@@ -96,3 +96,51 @@ func FuzzTCActions(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTCFilter decodes arbitrary bytes as a filter message's payload:
+// the view's accessors, its actions in place, and its specification,
+// which must encode to a fixed point as the options do.
+func FuzzTCFilter(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v, err := tc.FilterFromBytes(data)
+		if err != nil {
+			return
+		}
+		v.Priority()
+		v.Protocol()
+		v.Kind()
+		v.Handle()
+		v.Parent()
+		v.ChainIndex()
+		v.Stats()
+		for a := range v.Actions() {
+			a.Kind()
+			a.Index()
+			a.Control()
+			a.Options()
+		}
+		c := v.Clone()
+		if !bytes.Equal(c.Bytes(), v.Bytes()) {
+			t.Fatal("a clone reads differently")
+		}
+		s, err := v.Spec()
+		if err != nil || s.Options == nil || (s.Ifindex <= 0) == (s.Block == 0) {
+			return
+		}
+		first := encodeTC(t, tc.FilterAdd(s))
+		if first == nil {
+			return
+		}
+		again, err := tc.FilterFromBytes(first[16:])
+		if err != nil {
+			t.Fatalf("a filter this package encoded does not decode: %v", err)
+		}
+		s2, err := again.Spec()
+		if err != nil {
+			t.Fatalf("a filter this package encoded does not decode: %v", err)
+		}
+		if second := encodeTC(t, tc.FilterAdd(s2)); !bytes.Equal(first, second) {
+			t.Fatalf("encoding is not a fixed point:\n%x\n%x", first, second)
+		}
+	})
+}
