@@ -353,3 +353,49 @@ func TestKernelBPFDirectAction(t *testing.T) {
 		t.Error("no datagram after the filter's deletion")
 	}
 }
+
+// TestKernelFilterDumpAllocs checks that a dump allocates nothing per
+// filter: a dump of 500 filters allocates as little as a dump of a few.
+func TestKernelFilterDumpAllocs(t *testing.T) {
+	nstest.Require(t, "qdisc:clsact", "cls:u32")
+	ctx := context.Background()
+	n := newTCNS(t)
+	add := func(from, to int) {
+		bt := n.h.NewBatch()
+		for i := from; i < to; i++ {
+			sel := &tc.U32Sel{}
+			sel.MatchPrefix(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32), 16, false)
+			if err := bt.Add(tc.FilterAdd(tc.FilterSpec{Ifindex: n.p0, Parent: minIngress, Priority: uint16(1 + i/400),
+				Protocol: unix.ETH_P_IP, Options: &tc.U32{ClassID: 0x10001, Sel: sel}})); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := bt.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dumpAllocs := func() (float64, int) {
+		count := 0
+		allocs := testing.AllocsPerRun(3, func() {
+			count = 0
+			for f, err := range tc.Filters(ctx, n.h, tc.FilterFilter{Ifindex: n.p0, Parent: minIngress}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				_ = f.Priority()
+				count++
+			}
+		})
+		return allocs, count
+	}
+	add(0, 5)
+	few, c1 := dumpAllocs()
+	add(5, 500)
+	many, c2 := dumpAllocs()
+	if c2 < 500 || c1 >= c2 {
+		t.Fatalf("dumped %d then %d filters", c1, c2)
+	}
+	if many > few+10 {
+		t.Errorf("a dump of %d filters allocates %.0f times, one of %d %.0f times", c2, many, c1, few)
+	}
+}
