@@ -79,6 +79,9 @@ var objects = [...]object{
 	{name: "stats"},
 	// ipr's own.
 	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
+	// tc's objects, with tc's syntax and output.
+	{name: "qdisc", help: "qdisc", usage: qdiscUsage, run: runQdisc},
+	{name: "class", help: "class", usage: classUsage, run: runClass},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -148,7 +151,7 @@ func (o *object) usageError() error {
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   help | calc }
+                   help | calc | qdisc | class }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

@@ -35,8 +35,9 @@ func (c Class) Leaf() Handle { return Handle(c.Info()) }
 type ClassFilter struct {
 	// Ifindex is the device. Required.
 	Ifindex int32
-	// Parent keeps the classes of the qdisc (major:) or under the class
-	// (major:minor) with this handle; HandleNone keeps all.
+	// Parent keeps the classes of the qdisc whose major number is
+	// Parent's (the kernel's filter, which tc's "parent" sets: every
+	// class of qdisc 1: for parent 1:1); HandleNone keeps all.
 	Parent Handle
 	// Handle keeps the class with this handle.
 	Handle Handle
@@ -67,23 +68,13 @@ func Classes(ctx context.Context, h *rtm.Handle, f ClassFilter) iter.Seq2[Class,
 			if err != nil {
 				return yield(Class{}, err)
 			}
-			if f.Handle != HandleNone && c.Handle() != f.Handle ||
-				f.Parent != HandleNone && f.Parent != HandleRoot && !under(c, f.Parent) {
+			if f.Handle != HandleNone && c.Handle() != f.Handle {
 				return true
 			}
 			return yield(c, nil)
 		}
 		h.RunDump(ctx, &d)
 	}
-}
-
-// under reports whether c is a class of qdisc p (p's minor zero) or a
-// direct child of class p, as tc class show's "parent" selects.
-func under(c Class, p Handle) bool {
-	if p.Minor() == 0 {
-		return c.Handle().Major() == p.Major()
-	}
-	return c.Parent() == p
 }
 
 // ClassGet returns the class of device ifindex with handle. A missing
@@ -199,7 +190,7 @@ type classRequest = specRequest[ClassSpec, *ClassSpec]
 // The class changes, with tc's message flags.
 var (
 	classAddOp     = change{"class add", unix.RTM_NEWTCLASS, addFlags}
-	classReplaceOp = change{"class replace", unix.RTM_NEWTCLASS, replaceFlags}
+	classReplaceOp = change{"class replace", unix.RTM_NEWTCLASS, unix.NLM_F_CREATE} // as tc sends it
 	classChangeOp  = change{"class change", unix.RTM_NEWTCLASS, changeFlags}
 	classDelOp     = change{"class del", unix.RTM_DELTCLASS, 0}
 )

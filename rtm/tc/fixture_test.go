@@ -226,3 +226,10 @@ func sortStrings(s []string) {
 		}
 	}
 }
+
+// buildErr returns the error of appending q.
+func buildErr(q rtm.Request) ([]byte, error) {
+	var b wire.Builder
+	err := q.AppendTo(&rtnl.Req{B: &b})
+	return b.Bytes(), err
+}

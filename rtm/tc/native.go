@@ -40,3 +40,42 @@ func endNest(b *wire.Builder, n nestMark) {
 	}
 	native.PutUint16(buf[n:], uint16(size))
 }
+
+// putU32 appends a 32-bit attribute unless v is zero, which the options
+// use for "not given".
+func putU32(b *wire.Builder, typ uint16, v uint32) {
+	if v != 0 {
+		b.Uint32(typ, v)
+	}
+}
+
+// attrU32 and attrU8 read an attribute, zero when malformed.
+func attrU32(a nla.Attr) uint32 {
+	v, _ := a.Uint32()
+	return v
+}
+
+func attrU8(a nla.Attr) uint8 {
+	v, _ := a.Uint8()
+	return v
+}
+
+func attrU64(a nla.Attr) uint64 {
+	v, _ := a.Uint64()
+	return v
+}
+
+// b2u is 1 for true.
+func b2u(v bool) uint32 {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+func deref8(p *uint8) uint8 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

@@ -10,6 +10,18 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &Ingress{}
 	case "clsact":
 		return &Clsact{}
+	case "htb":
+		return &HTB{}
+	case "tbf":
+		return &TBF{}
+	case "fq_codel":
+		return &FQCodel{}
+	case "prio", "pfifo_fast":
+		return &Prio{Name: kind}
+	case "sfq":
+		return &SFQ{}
+	case "netem":
+		return &Netem{}
 	case "mq", "noqueue":
 		return &Bare{Name: kind}
 	}
@@ -26,6 +38,10 @@ func QdiscOptionsOf(q Qdisc) (QdiscOptions, error) {
 
 // newClassOptions returns the empty options of a class kind.
 func newClassOptions(kind string) ClassOptions {
+	switch kind {
+	case "htb":
+		return &HTBClass{}
+	}
 	return &RawOptions{Name: kind}
 }
 

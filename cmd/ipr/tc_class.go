@@ -1,0 +1,233 @@
+package main
+
+// ipr class: tc class's commands and output. tc 6.1 prints classes with
+// printf even with -j; ipr's -j output is JSON, with the keys tc uses
+// elsewhere.
+
+import (
+	"fmt"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+const classUsage = `[ add | del | change | replace | show ] dev STRING
+       [ classid CLASSID ] [ root | parent CLASSID ]
+       [ [ QDISC_KIND ] [ help | OPTIONS ] ]
+       ipr class show [ dev STRING ] [ root | parent CLASSID ] [ classid CLASSID ]
+Where:
+QDISC_KIND := { htb | ... }
+OPTIONS := ... try ipr class add <desired QDISC_KIND> help`
+
+var classVerbs = [...]tcVerb{
+	{name: "add", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassAdd) }},
+	{name: "change", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassChange) }},
+	{name: "replace", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassReplace) }},
+	{name: "delete", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassDel) }},
+	{name: "list", run: classShow},
+	{name: "show", run: classShow},
+	{name: "lst", run: classShow},
+}
+
+func runClass(e *env, argv []string) error { return runTC(e, argv, "class", classUsage, classVerbs[:]) }
+
+// classKind is a class kind's command-line parser and printers.
+type classKind struct {
+	name   string
+	parse  func(e *env, a *args, kind string) (tc.ClassOptions, error)
+	print  func(p *printer, e *env, c tc.Class)
+	xstats func(p *printer, x []byte)
+}
+
+var classKinds = [...]classKind{
+	{"htb", parseHTBClass, printHTBClass, printHTBXStats},
+}
+
+func lookupClassKind(name string) *classKind {
+	for i := range classKinds {
+		if classKinds[i].name == name {
+			return &classKinds[i]
+		}
+	}
+	return nil
+}
+
+// classModify is tc_class_modify.
+func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
+	var (
+		s   tc.ClassSpec
+		dev string
+		err error
+	)
+	for a.more() && s.Options == nil {
+		switch w := a.advance(); {
+		case w == "dev":
+			dev, err = a.value(w)
+		case w == "classid":
+			s.Handle, err = tcHandleArg(a, "class", w)
+		case w == "handle":
+			return notImplemented(`"class ... handle"`)
+		case w == "root":
+			if s.Parent != 0 {
+				return usagef("\"root\" is duplicate parent ID")
+			}
+			s.Parent = tc.HandleRoot
+		case w == "parent":
+			if s.Parent != 0 {
+				return usagef("duplicate \"parent\"")
+			}
+			s.Parent, err = tcHandleArg(a, "parent", w)
+		case matches(w, "estimator"):
+			s.Estimator, err = parseEstimator(a)
+		default:
+			k := lookupClassKind(w)
+			if k == nil {
+				if a.more() {
+					return tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
+				}
+				s.Options = &tc.RawOptions{Name: w}
+				break
+			}
+			s.Options, err = k.parse(e, a, w)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if dev == "" {
+		return usagef("Must specify \"dev\"")
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+		return err
+	}
+	return h.Do(e.ctx, mk(s))
+}
+
+// classShow is tc_class_list.
+func classShow(e *env, a *args) error {
+	var (
+		f     tc.ClassFilter
+		dev   string
+		qdisc tc.Handle
+		err   error
+	)
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "dev":
+			dev, err = a.value(w)
+		case w == "qdisc":
+			v, verr := a.value(w)
+			if verr != nil {
+				return verr
+			}
+			if qdisc, err = tc.ParseQdiscHandle(v); err != nil {
+				return invarg("invalid qdisc ID", v)
+			}
+		case w == "classid":
+			f.Handle, err = tcHandleArg(a, "class", w)
+		case w == "root":
+			f.Parent = tc.HandleRoot
+		case matches(w, "parent"):
+			f.Parent, err = tcHandleArg(a, "parent", w)
+		default:
+			return &cliError{code: exitUsage, msg: fmt.Sprintf("What is %q? Try \"ipr class help\".", w)}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if dev == "" {
+		return nil // tc lists nothing without a device, and succeeds
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+		return err
+	}
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	for c, err := range tc.Classes(e.ctx, h, f) {
+		if err != nil {
+			derr = err
+			break
+		}
+		if qdisc != 0 && c.Handle().Major() != qdisc.Major() {
+			continue
+		}
+		printClass(p, e, c, qdisc != 0)
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	if err := e.output(p); err != nil {
+		return err
+	}
+	return derr
+}
+
+// printClass is tc's print_class, for one device.
+func printClass(p *printer, e *env, c tc.Class, minorOnly bool) {
+	p.openObject("")
+	kind := c.Kind()
+	handle, parent := c.Handle(), c.Parent()
+	if minorOnly {
+		handle, parent = tc.Handle(handle.Minor()), tc.Handle(parent.Minor())
+	}
+	p.str("class", "class %s ", kind)
+	hs := ""
+	if handle != 0 {
+		hs = handle.String()
+	}
+	p.str("handle", "%s ", hs)
+	if c.Parent() == tc.HandleRoot {
+		p.boolean("root", "root ", true)
+	} else {
+		p.str("parent", "parent %s ", parent.String())
+	}
+	if c.Info() != 0 {
+		p.str("leaf", "leaf %s ", fmt.Sprintf("%x:", c.Info()>>16))
+	}
+	k := lookupClassKind(kind)
+	if c.HasOptions() {
+		p.openObject("options")
+		if k != nil && k.print != nil {
+			k.print(p, e, c)
+		}
+		p.closeObject()
+	}
+	p.textString("\n")
+	if e.Stats.level > 0 {
+		if _, ok := c.Stats(); ok {
+			printTCStats(p, c.Object)
+			p.textString("\n")
+		}
+		if x := c.XStats(); x != nil && k != nil && k.xstats != nil {
+			k.xstats(p, x)
+			p.textString("\n")
+		}
+	}
+	p.closeObject()
+}
+
+// printHTBXStats prints struct tc_htb_xstats as tc does.
+func printHTBXStats(p *printer, x []byte) {
+	if len(x) < 20 {
+		return
+	}
+	p.uint("lended", " lended: %d ", uint64(le32(x)))
+	p.uint("borrowed", "borrowed: %d ", uint64(le32(x[4:])))
+	p.uint("giants", "giants: %d", uint64(le32(x[8:])))
+	p.nl()
+	p.int("tokens", " tokens: %d ", int64(int32(le32(x[12:]))))
+	p.int("ctokens", "ctokens: %d", int64(int32(le32(x[16:]))))
+	p.nl()
+}

@@ -1,0 +1,301 @@
+package main
+
+// ipr qdisc: tc qdisc's commands and output.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+const qdiscUsage = `[ add | del | replace | change | show ] dev STRING
+       [ handle QHANDLE ] [ root | ingress | clsact | parent CLASSID ]
+       [ estimator INTERVAL TIME_CONSTANT ]
+       [ ingress_block BLOCK_INDEX ] [ egress_block BLOCK_INDEX ]
+       [ [ QDISC_KIND ] [ help | OPTIONS ] ]
+       ipr qdisc { show | list } [ dev STRING ] [ QDISC_ID ] [ invisible ]
+Where:
+QDISC_KIND := { pfifo | bfifo | pfifo_head_drop | htb | tbf | prio | sfq | fq_codel |
+                netem | ingress | clsact | mq | ... }
+OPTIONS := ... try ipr qdisc add <desired QDISC_KIND> help`
+
+// qdiscVerbs are tc qdisc's commands, in the order of its matches().
+var qdiscVerbs = [...]tcVerb{
+	{name: "add", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscAdd) }},
+	{name: "change", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscChange) }},
+	{name: "replace", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscReplace) }},
+	{name: "link", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscLink) }},
+	{name: "delete", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscDel) }},
+	{name: "list", run: qdiscShow},
+	{name: "show", run: qdiscShow},
+	{name: "lst", run: qdiscShow},
+}
+
+func runQdisc(e *env, argv []string) error { return runTC(e, argv, "qdisc", qdiscUsage, qdiscVerbs[:]) }
+
+// qdiscKind is a kind's command-line parser and options printer.
+type qdiscKind struct {
+	name  string
+	parse func(e *env, a *args, kind string) (tc.QdiscOptions, error)
+	// print prints the options (tc's print_qopt); nil prints none.
+	print func(p *printer, e *env, q tc.Qdisc)
+}
+
+// qdiscKinds are the kinds ipr parses and prints, each in its file
+// (tc_qdisc_KIND.go).
+var qdiscKinds = [...]qdiscKind{
+	{"pfifo", parseFIFO, printFIFO},
+	{"bfifo", parseFIFO, printFIFO},
+	{"pfifo_head_drop", parseFIFO, printFIFO},
+	{"ingress", parseIngress, printIngress},
+	{"clsact", parseIngress, nil},
+	{"htb", parseHTB, printHTB},
+	{"tbf", parseTBF, printTBF},
+	{"fq_codel", parseFQCodel, printFQCodel},
+	{"prio", parsePrio, printPrio},
+	{"pfifo_fast", parseBare, printPrio},
+	{"sfq", parseSFQ, printSFQ},
+	{"netem", parseNetem, nil},
+	{"mq", parseBare, nil},
+	{"noqueue", parseBare, nil},
+}
+
+func lookupQdiscKind(name string) *qdiscKind {
+	for i := range qdiscKinds {
+		if qdiscKinds[i].name == name {
+			return &qdiscKinds[i]
+		}
+	}
+	return nil
+}
+
+// parseBare parses a kind without options.
+func parseBare(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
+	if a.more() {
+		return nil, tcKindError("qdisc '%s' does not support option parsing", kind)
+	}
+	return &tc.Bare{Name: kind}, nil
+}
+
+// qdiscModify is tc_qdisc_modify: add, change, replace, link, delete.
+func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
+	var (
+		s   tc.QdiscSpec
+		dev string
+		err error
+	)
+	for a.more() && s.Options == nil {
+		switch w := a.advance(); {
+		case w == "dev":
+			if dev != "" {
+				return usagef("duplicate \"dev\": %q is the second value.", a.peek())
+			}
+			dev, err = a.value(w)
+		case w == "handle":
+			if s.Handle != 0 {
+				return usagef("duplicate \"handle\"")
+			}
+			v, verr := a.value(w)
+			if verr != nil {
+				return verr
+			}
+			if s.Handle, err = tc.ParseQdiscHandle(v); err != nil {
+				return invarg("invalid qdisc ID", v)
+			}
+		case w == "root":
+			if s.Parent != 0 {
+				return usagef("\"root\" is duplicate parent ID")
+			}
+			s.Parent = tc.HandleRoot
+		case w == "ingress" || w == "clsact":
+			if s.Parent != 0 {
+				return usagef("%q is a duplicate parent ID", w)
+			}
+			s.Parent, s.Handle = tc.HandleIngress, tc.HandleIngressQdisc
+			s.Options, err = lookupQdiscKind(w).parse(e, a, w)
+		case w == "parent":
+			if s.Parent != 0 {
+				return usagef("duplicate \"parent\"")
+			}
+			s.Parent, err = tcHandleArg(a, "parent", w)
+		case matches(w, "estimator"):
+			s.Estimator, err = parseEstimator(a)
+		case matches(w, "ingress_block"), matches(w, "egress_block"):
+			v, verr := a.uint32Value(w)
+			if verr != nil || v == 0 {
+				return invarg("invalid "+strings.Split(w, "_")[0]+" block index value", a.list[a.i-1])
+			}
+			if matches(w, "ingress_block") {
+				s.IngressBlock = v
+			} else {
+				s.EgressBlock = v
+			}
+		case matches(w, "stab"):
+			return notImplemented(`"stab"`)
+		default:
+			k := lookupQdiscKind(w)
+			if k == nil {
+				if a.more() {
+					return tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
+				}
+				s.Options = &tc.RawOptions{Name: w}
+				break
+			}
+			s.Options, err = k.parse(e, a, w)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if a.more() {
+		return usagef("Garbage instead of arguments %q. Try \"ipr qdisc help\".", a.peek())
+	}
+	if dev == "" {
+		return usagef("Must specify \"dev\"")
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+		return err
+	}
+	if err := h.Do(e.ctx, mk(s)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// parseEstimator reads "estimator INTERVAL TIME_CONSTANT".
+func parseEstimator(a *args) (*tc.Estimator, error) {
+	iv, err := a.value("estimator")
+	if err != nil {
+		return nil, err
+	}
+	tcv, err := a.value("estimator")
+	if err != nil {
+		return nil, err
+	}
+	i, err1 := tc.ParseTime(iv)
+	t, err2 := tc.ParseTime(tcv)
+	if err1 != nil || err2 != nil {
+		return nil, usagef("estimator: bad time %q %q", iv, tcv)
+	}
+	est, err := tc.NewEstimator(i, t)
+	if err != nil {
+		return nil, usagef("%v", err)
+	}
+	return &est, nil
+}
+
+// qdiscShow is tc_qdisc_list.
+func qdiscShow(e *env, a *args) error {
+	var (
+		f   tc.QdiscFilter
+		dev string
+		err error
+	)
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "dev":
+			dev, err = a.value(w)
+		case w == "root":
+			f.Parent = tc.HandleRoot
+		case w == "ingress" || w == "clsact":
+			f.Parent = tc.HandleIngress
+		case matches(w, "parent"):
+			f.Parent, err = tcHandleArg(a, "parent", w)
+		case matches(w, "handle"):
+			v, verr := a.value(w)
+			if verr != nil {
+				return verr
+			}
+			if f.Handle, err = tc.ParseQdiscHandle(v); err != nil {
+				return invarg("invalid handle ID", v)
+			}
+		case w == "invisible":
+			f.Invisible = true
+		default:
+			return &cliError{code: exitUsage, msg: fmt.Sprintf("What is %q? Try \"ipr qdisc help\".", w)}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if dev != "" {
+		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+			return err
+		}
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	for q, err := range tc.Qdiscs(e.ctx, h, &f) {
+		if err != nil {
+			derr = err
+			break
+		}
+		printQdisc(p, e, q, names, f.Ifindex == 0)
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	if err := e.output(p); err != nil {
+		return err
+	}
+	return derr
+}
+
+// printQdisc is tc's print_qdisc.
+func printQdisc(p *printer, e *env, q tc.Qdisc, names *linkNames, withDev bool) {
+	p.openObject("")
+	kind := q.Kind()
+	p.str("kind", "qdisc %s", kind)
+	p.str("handle", " %s", fmt.Sprintf("%x:", q.Handle().Major()))
+	p.textString(" ")
+	if withDev {
+		tcDevName(p, names, q.Ifindex())
+	}
+	switch parent := q.Parent(); {
+	case parent == tc.HandleRoot:
+		p.boolean("root", "root ", true)
+	case parent != 0:
+		p.str("parent", "parent %s ", parent.String())
+	}
+	if q.Info() != 1 {
+		p.uint("refcnt", "refcnt %d ", uint64(q.Info()))
+	}
+	if q.HWOffload() {
+		p.boolean("offloaded", "offloaded ", true)
+	}
+	if b, ok := q.IngressBlock(); ok && b != 0 {
+		p.uint("ingress_block", "ingress_block %d ", uint64(b))
+	}
+	if b, ok := q.EgressBlock(); ok && b != 0 {
+		p.uint("egress_block", "egress_block %d ", uint64(b))
+	}
+	p.openObject("options")
+	if q.HasOptions() || kind == "ingress" {
+		if k := lookupQdiscKind(kind); k != nil && k.print != nil {
+			k.print(p, e, q)
+		}
+	}
+	p.closeObject()
+	p.nl()
+	if e.Stats.level > 0 {
+		if _, ok := q.Stats(); ok {
+			printTCStats(p, q.Object)
+			p.nl()
+		}
+	}
+	p.closeObject()
+}

@@ -1,0 +1,75 @@
+package main
+
+// The sfq qdisc (tc's q_sfq.c), without its RED options.
+
+import (
+	"strconv"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
+	o := &tc.SFQ{}
+	for a.more() {
+		w := a.advance()
+		var err error
+		switch w {
+		case "quantum":
+			o.Quantum, err = sizeArg(a, w)
+		case "perturb":
+			v, verr := a.value(w)
+			if verr != nil {
+				return nil, verr
+			}
+			n, perr := strconv.ParseInt(v, 0, 32)
+			if perr != nil {
+				return nil, tcKindError("Illegal \"perturb\"")
+			}
+			o.Perturb = int32(n)
+		case "limit":
+			o.Limit, err = htbU32(a, w, 0)
+			if err == nil && o.Limit < 2 {
+				return nil, tcKindError("Illegal \"limit\", must be > 1")
+			}
+		case "divisor":
+			o.Divisor, err = htbU32(a, w, 0)
+		case "flows":
+			o.Flows, err = htbU32(a, w, 0)
+		case "depth":
+			o.Depth, err = htbU32(a, w, 0)
+		case "headdrop":
+			o.HeadDrop = true
+		case "redflowlimit", "min", "max", "burst", "avpkt", "probability", "ecn", "harddrop":
+			return nil, notImplemented(`sfq's RED option "` + w + `"`)
+		default:
+			return nil, tcKindError("What is %q?", w)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+func printSFQ(p *printer, e *env, q tc.Qdisc) {
+	o, err := tc.QdiscOptionsOf(q)
+	s, ok := o.(*tc.SFQ)
+	if err != nil || !ok {
+		return
+	}
+	p.uint("limit", "limit %dp ", uint64(s.Limit))
+	tcSize(p, "quantum", "quantum %s ", s.Quantum)
+	if s.Depth != 0 {
+		p.uint("depth", "depth %d ", uint64(s.Depth))
+	}
+	if s.HeadDrop {
+		p.boolean("headdrop", "headdrop ", true)
+	}
+	if e.Details {
+		p.uint("flows", "flows %d ", uint64(s.Flows))
+	}
+	p.uint("divisor", "divisor %d ", uint64(s.Divisor))
+	if s.Perturb != 0 {
+		p.int("perturb", "perturb %dsec ", int64(s.Perturb))
+	}
+}

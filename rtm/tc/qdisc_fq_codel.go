@@ -1,0 +1,111 @@
+package tc
+
+import (
+	"github.com/ipr-go/ipr/internal/rtnl"
+)
+
+// The attributes of fq_codel's options (TCA_FQ_CODEL_*).
+const (
+	fqCodelTarget        = 1
+	fqCodelLimit         = 2
+	fqCodelInterval      = 3
+	fqCodelECN           = 4
+	fqCodelFlows         = 5
+	fqCodelQuantum       = 6
+	fqCodelCEThreshold   = 7
+	fqCodelDropBatch     = 8
+	fqCodelMemoryLimit   = 9
+	fqCodelCESelector    = 10
+	fqCodelCEMask        = 11
+	fqCodelCEThresholdNo = ^uint32(0)
+)
+
+// FQCodel are the options of the fq_codel qdisc: "tc qdisc add ...
+// fq_codel limit 10240 flows 1024 target 5ms interval 100ms ecn". Zero
+// fields (nil pointers) are not sent: the kernel keeps its defaults.
+type FQCodel struct {
+	Limit, Flows, Quantum, DropBatch uint32
+	// Target and Interval are CoDel's, in microseconds.
+	Target, Interval Time
+	// ECN marks instead of dropping (nil: the kernel's default, on).
+	ECN *bool
+	// CEThreshold marks packets delayed longer (nil: none).
+	CEThreshold *Time
+	// CESelector and CEMask restrict the CE threshold to packets whose
+	// skb priority masked by CEMask is CESelector (tc's
+	// "ce_threshold_selector VALUE/MASK"); nil: all.
+	CESelector, CEMask *uint8
+	// MemoryLimit bounds the memory of the queues (nil: the kernel's 32
+	// MiB).
+	MemoryLimit *uint32
+}
+
+// Kind returns "fq_codel".
+func (*FQCodel) Kind() string { return "fq_codel" }
+
+// AppendOptions appends the options set, in tc's order.
+func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
+	b := r.B
+	n := beginOptions(r)
+	putU32(b, fqCodelLimit, o.Limit)
+	putU32(b, fqCodelFlows, o.Flows)
+	putU32(b, fqCodelQuantum, o.Quantum)
+	putU32(b, fqCodelInterval, uint32(o.Interval))
+	putU32(b, fqCodelTarget, uint32(o.Target))
+	if o.ECN != nil {
+		b.Uint32(fqCodelECN, b2u(*o.ECN))
+	}
+	if o.CEThreshold != nil {
+		b.Uint32(fqCodelCEThreshold, uint32(*o.CEThreshold))
+	}
+	if o.CESelector != nil || o.CEMask != nil {
+		b.Uint8(fqCodelCEMask, deref8(o.CEMask))
+		b.Uint8(fqCodelCESelector, deref8(o.CESelector))
+	}
+	if o.MemoryLimit != nil {
+		b.Uint32(fqCodelMemoryLimit, *o.MemoryLimit)
+	}
+	putU32(b, fqCodelDropBatch, o.DropBatch)
+	endNest(b, n)
+	return nil
+}
+
+// DecodeOptions reads the options the kernel reports (all of them) or tc
+// sends.
+func (o *FQCodel) DecodeOptions(data []byte) error {
+	*o = FQCodel{}
+	for a := range chainOf(data).All() {
+		switch a.Kind() {
+		case fqCodelLimit:
+			o.Limit = attrU32(a)
+		case fqCodelFlows:
+			o.Flows = attrU32(a)
+		case fqCodelQuantum:
+			o.Quantum = attrU32(a)
+		case fqCodelInterval:
+			o.Interval = Time(attrU32(a))
+		case fqCodelTarget:
+			o.Target = Time(attrU32(a))
+		case fqCodelDropBatch:
+			o.DropBatch = attrU32(a)
+		case fqCodelECN:
+			v := attrU32(a) != 0
+			o.ECN = &v
+		case fqCodelCEThreshold:
+			v := Time(attrU32(a))
+			o.CEThreshold = &v
+		case fqCodelCESelector:
+			v := attrU8(a)
+			o.CESelector = &v
+		case fqCodelCEMask:
+			v := attrU8(a)
+			o.CEMask = &v
+		case fqCodelMemoryLimit:
+			v := attrU32(a)
+			o.MemoryLimit = &v
+		}
+	}
+	return chainOf(data).Err()
+}
+
+func (*FQCodel) qdiscOptions() {}
