@@ -186,12 +186,23 @@ func actionIdentity(data, key []byte) []byte {
 	return key
 }
 
-// StandaloneActions dumps the standalone actions of kind ("tc actions ls
-// action KIND"), streaming views valid during their iteration only.
-func StandaloneActions(ctx context.Context, h *rtm.Handle, kind string) iter.Seq2[ActionView, error] {
-	return func(yield func(ActionView, error) bool) {
+// ActionBatch is one message of an action dump: up to 32 actions and the
+// count the kernel reports with them (TCA_ROOT_COUNT).
+type ActionBatch struct {
+	Count uint32
+	list  nla.Chain
+}
+
+// Actions yields the batch's actions in place.
+func (b ActionBatch) Actions() iter.Seq[ActionView] { return Actions(b.list) }
+
+// StandaloneActionBatches dumps the standalone actions of kind ("tc
+// actions ls action KIND") message by message, as tc prints them:
+// streaming views valid during their iteration only.
+func StandaloneActionBatches(ctx context.Context, h *rtm.Handle, kind string) iter.Seq2[ActionBatch, error] {
+	return func(yield func(ActionBatch, error) bool) {
 		if err := checkActionKind(kind); err != nil {
-			yield(ActionView{}, fmt.Errorf("tc: action show: %w", err))
+			yield(ActionBatch{}, fmt.Errorf("tc: action show: %w", err))
 			return
 		}
 		// The kernel answers with messages of the request's type.
@@ -209,21 +220,38 @@ func StandaloneActions(ctx context.Context, h *rtm.Handle, kind string) iter.Seq
 			b.End()
 			return nil
 		}
-		stop := false
 		d.Each = func(data []byte, idx *nla.Index, err error) bool {
 			if err != nil {
-				return yield(ActionView{}, err)
+				return yield(ActionBatch{}, err)
 			}
-			tab, _ := nla.Chain(data[tcamsgLen:]).Get(tcaActTab)
-			for v := range Actions(tab.Nested()) {
-				if !yield(v, nil) {
-					stop = true
-					return false
-				}
+			attrs := nla.Chain(data[tcamsgLen:])
+			var bt ActionBatch
+			if c, ok := attrs.Get(tcaRootCount); ok {
+				bt.Count, _ = c.Uint32()
 			}
-			return !stop
+			tab, _ := attrs.Get(tcaActTab)
+			bt.list = tab.Nested()
+			return yield(bt, nil)
 		}
 		h.RunDump(ctx, &d)
+	}
+}
+
+// StandaloneActions dumps the standalone actions of kind ("tc actions ls
+// action KIND"), streaming views valid during their iteration only.
+func StandaloneActions(ctx context.Context, h *rtm.Handle, kind string) iter.Seq2[ActionView, error] {
+	return func(yield func(ActionView, error) bool) {
+		for b, err := range StandaloneActionBatches(ctx, h, kind) {
+			if err != nil {
+				yield(ActionView{}, err)
+				return
+			}
+			for v := range b.Actions() {
+				if !yield(v, nil) {
+					return
+				}
+			}
+		}
 	}
 }
 
@@ -232,8 +260,22 @@ func StandaloneActions(ctx context.Context, h *rtm.Handle, kind string) iter.Seq
 // error matching rtm.ErrNotFound.
 func StandaloneAction(ctx context.Context, h *rtm.Handle, kind string, index uint32) (Action, error) {
 	var act Action
+	b, err := StandaloneActionBatch(ctx, h, kind, index)
+	if err != nil {
+		return act, err
+	}
+	for v := range b.Actions() {
+		return v.Decode()
+	}
+	return act, errors.New("tc: action get: no action in the reply")
+}
+
+// StandaloneActionBatch returns the kernel's reply to a get of the
+// standalone action of kind with index, as views it owns.
+func StandaloneActionBatch(ctx context.Context, h *rtm.Handle, kind string, index uint32) (ActionBatch, error) {
+	var bt ActionBatch
 	if err := checkActionKind(kind); err != nil {
-		return act, fmt.Errorf("tc: action get: %w", err)
+		return bt, fmt.Errorf("tc: action get: %w", err)
 	}
 	// The kernel answers with a message of the request's type.
 	g := rtnl.GetReq{Op: "action get", Type: unix.RTM_GETACTION, Missing: unix.ENOENT}
@@ -245,16 +287,17 @@ func StandaloneAction(ctx context.Context, h *rtm.Handle, kind string, index uin
 		return b.Err()
 	}
 	g.Reply = func(data []byte) error {
-		acts, err := decodeActionsBody(data)
-		if err != nil {
-			return err
+		if len(data) < tcamsgLen {
+			return errors.New("tc: action get: short reply")
 		}
-		if len(acts) == 0 {
-			return fmt.Errorf("tc: action get: no action in the reply")
+		attrs := nla.Chain(data[tcamsgLen:])
+		if c, ok := attrs.Get(tcaRootCount); ok {
+			bt.Count, _ = c.Uint32()
 		}
-		act = acts[0]
+		tab, _ := attrs.Get(tcaActTab)
+		bt.list = tab.Nested()
 		return nil
 	}
 	err := h.RunGet(ctx, &g)
-	return act, err
+	return bt, err
 }
