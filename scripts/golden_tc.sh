@@ -88,25 +88,8 @@ capture() {
 	} >>"$out"
 }
 
-# request_hex reads an strace log with -e write=all hex dumps and prints
-# the last filter, action or chain request in it, seq and pid zeroed.
-request_hex() {
-	awk '
-	{ sub(/^[0-9]+ +/, "") }
-	/^sendmsg\(/ { if (cur != "") bufs[nb++] = cur; cur = ""; next }
-	/^ \| [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { h = substr($0, 11, 49); gsub(/ /, "", h); cur = cur h }
-	END {
-		if (cur != "") bufs[nb++] = cur
-		for (i = nb - 1; i >= 0; i--) {
-			t = substr(bufs[i], 9, 4)
-			if (t == "2c00" || t == "2d00" || t == "2e00" || t == "3000" || t == "3100" || t == "3200" || t == "6400" || t == "6500") {
-				b = bufs[i]
-				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
-				exit
-			}
-		}
-	}'
-}
+# request_hex prints the last filter, action or chain request of an strace log.
+request_hex() { last_request_hex 2c00 2d00 2e00 3000 3100 3200 6400 6500; }
 
 clsact="qdisc add dev p0 clsact"
 htb="qdisc add dev p0 root handle 1: htb"

@@ -393,39 +393,25 @@ func (a *tcArgs) parsePolice(index *uint32) (*tc.Police, error) {
 				return nil, err
 			}
 			*index = n
-		case matches(word, "burst"), word == "buffer", word == "maxburst":
+		case matches(word, "burst"), word == "buffer", word == "maxburst",
+			word == "mtu", word == "minburst", word == "mpu":
 			a.advance()
 			s, err := a.value(word)
 			if err != nil {
 				return nil, err
 			}
 			sz, err := tc.ParseSize(s)
-			if err != nil {
-				return nil, invarg("buffer", s)
+			switch {
+			case word == "mtu" || word == "minburst":
+				p.MTU = uint32(sz)
+			case word == "mpu":
+				p.MPU = uint16(sz)
+			default:
+				p.Burst = uint32(sz)
 			}
-			p.Burst = uint32(sz)
-		case word == "mtu", word == "minburst":
-			a.advance()
-			s, err := a.value(word)
 			if err != nil {
-				return nil, err
+				return nil, invarg(word, s)
 			}
-			sz, err := tc.ParseSize(s)
-			if err != nil {
-				return nil, invarg("mtu", s)
-			}
-			p.MTU = uint32(sz)
-		case word == "mpu":
-			a.advance()
-			s, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			sz, err := tc.ParseSize(s)
-			if err != nil {
-				return nil, invarg("mpu", s)
-			}
-			p.MPU = uint16(sz)
 		case word == "rate", matches(word, "peakrate"), word == "avrate":
 			a.advance()
 			s, err := a.value(word)

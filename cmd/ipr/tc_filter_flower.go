@@ -112,34 +112,24 @@ func parseFlower(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&f.ClassID, &f.Actions, nil); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		word := a.advance()
+	return f, a.kindOptions(&f.ClassID, &f.Actions, nil, func(word string) error {
 		switch word {
 		case "skip_hw":
 			f.Flags |= tc.FilterSkipHW
-			continue
+			return nil
 		case "skip_sw":
 			f.Flags |= tc.FilterSkipSW
-			continue
+			return nil
 		case "verbose":
 			f.Flags |= tc.FilterVerbose
-			continue
+			return nil
 		}
 		v, err := a.value(word)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := setFlowerKey(f, a, word, v); err != nil {
-			return nil, err
-		}
-	}
-	return f, nil
+		return setFlowerKey(f, a, word, v)
+	})
 }
 
 // setFlowerKey parses the flower key word with value v.

@@ -81,28 +81,41 @@ func (a *tcArgs) filterCommon(classid *tc.Handle, acts *[]tc.Action, police **tc
 	return false, nil
 }
 
+// kindOptions runs a classifier's option loop: the options every kind
+// shares through filterCommon, and fn for each other word, which fn has
+// to consume the values of.
+func (a *tcArgs) kindOptions(classid *tc.Handle, acts *[]tc.Action, police **tc.Police, fn func(word string) error) error {
+	for a.more() {
+		ok, err := a.filterCommon(classid, acts, police)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		if err := fn(a.advance()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func parseMatchall(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
 	m := &tc.Matchall{}
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&m.ClassID, &m.Actions, nil); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		switch word := a.advance(); word {
+	return m, a.kindOptions(&m.ClassID, &m.Actions, nil, func(word string) error {
+		switch word {
 		case "skip_hw":
 			m.Flags |= tc.FilterSkipHW
 		case "skip_sw":
 			m.Flags |= tc.FilterSkipSW
 		default:
-			return nil, usagef("matchall: unknown argument %q", word)
+			return usagef("matchall: unknown argument %q", word)
 		}
-	}
-	return m, nil
+		return nil
+	})
 }
 
 func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
@@ -110,35 +123,27 @@ func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOption
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&b.ClassID, &b.Actions, &b.Police); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		switch word := a.advance(); {
+	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
+		switch {
 		case word == "run":
 		case matches(word, "bytecode"):
 			v, err := a.value(word)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if b.Ops, err = parseBPFOps(v); err != nil {
-				return nil, err
-			}
+			b.Ops, err = parseBPFOps(v)
+			return err
 		case matches(word, "bytecode-file"):
 			v, err := a.value(word)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			text, err := os.ReadFile(v)
 			if err != nil {
-				return nil, usagef("bpf: %v", err)
+				return usagef("bpf: %v", err)
 			}
-			if b.Ops, err = parseBPFOps(strings.TrimSpace(string(text))); err != nil {
-				return nil, err
-			}
+			b.Ops, err = parseBPFOps(strings.TrimSpace(string(text)))
+			return err
 		case matches(word, "direct-action"), word == "da":
 			b.DirectAction = true
 		case word == "skip_hw":
@@ -146,10 +151,10 @@ func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOption
 		case word == "skip_sw":
 			b.Flags |= tc.FilterSkipSW
 		default:
-			return nil, usagef("bpf: %q is not implemented by ipr (bytecode only)", word)
+			return usagef("bpf: %q is not implemented by ipr (bytecode only)", word)
 		}
-	}
-	return b, nil
+		return nil
+	})
 }
 
 func parseFw(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
@@ -170,25 +175,14 @@ func parseFw(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, erro
 			f.Mask = &mv
 		}
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&f.ClassID, &f.Actions, &f.Police); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
+	return f, a.kindOptions(&f.ClassID, &f.Actions, &f.Police, func(word string) error {
+		if word != "indev" {
+			return usagef("fw: unknown argument %q", word)
 		}
-		switch word := a.advance(); word {
-		case "indev":
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			f.Indev = v
-		default:
-			return nil, usagef("fw: unknown argument %q", word)
-		}
-	}
-	return f, nil
+		v, err := a.value(word)
+		f.Indev = v
+		return err
+	})
 }
 
 // parseRealm reads a realm number (iproute2's realm names are not
@@ -207,17 +201,10 @@ func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&r.ClassID, &r.Actions, &r.Police); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		word := a.advance()
+	return r, a.kindOptions(&r.ClassID, &r.Actions, &r.Police, func(word string) error {
 		v, err := a.value(word)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case matches(word, "to"):
@@ -227,13 +214,10 @@ func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 		case matches(word, "fromif"):
 			r.FromIf, err = a.resolve(v)
 		default:
-			return nil, usagef("route: unknown argument %q", word)
+			return usagef("route: unknown argument %q", word)
 		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return r, nil
+		return err
+	})
 }
 
 func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
@@ -241,16 +225,9 @@ func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(nil, &c.Actions, &c.Police); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		return nil, usagef("cgroup: %q is not implemented by ipr", a.peek())
-	}
-	return c, nil
+	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
+		return usagef("cgroup: %q is not implemented by ipr", word)
+	})
 }
 
 func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
@@ -258,16 +235,9 @@ func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 	if err := numericHandle(s, handle); err != nil {
 		return nil, err
 	}
-	for a.more() {
-		if ok, err := a.filterCommon(&b.ClassID, &b.Actions, &b.Police); ok {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		return nil, usagef("basic: %q is not implemented by ipr (ematches are not parsed)", a.peek())
-	}
-	return b, nil
+	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
+		return usagef("basic: %q is not implemented by ipr (ematches are not parsed)", word)
+	})
 }
 
 // flowKeyNames are tc's names of the flow keys, bit i named by entry i.
