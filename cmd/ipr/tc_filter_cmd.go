@@ -71,38 +71,38 @@ func tcArgsOf(e *env, a *args) (*tcArgs, *rtm.Handle, error) {
 	return &tcArgs{args: *a, resolve: func(name string) (int32, error) { return tcDevIndex(e, h, name) }}, h, nil
 }
 
-// filterModify is tc_filter_modify.
-func filterModify(e *env, a *args, mk func(tc.FilterSpec) rtm.Request) error {
+// filterCmdOf parses a filter command line and resolves its device.
+func filterCmdOf(e *env, a *args) (*filterCmd, *rtm.Handle, error) {
 	ta, h, err := tcArgsOf(e, a)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	c, err := parseFilterCmd(ta)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if c.dev != "" {
 		if c.spec.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
-			return err
+			return nil, nil, err
 		}
+	}
+	return c, h, nil
+}
+
+// filterModify is tc_filter_modify.
+func filterModify(e *env, a *args, mk func(tc.FilterSpec) rtm.Request) error {
+	c, h, err := filterCmdOf(e, a)
+	if err != nil {
+		return err
 	}
 	return h.Do(e.ctx, mk(c.spec))
 }
 
 // filterGet is tc_filter_get: the filter, printed.
 func filterGet(e *env, a *args) error {
-	ta, h, err := tcArgsOf(e, a)
+	c, h, err := filterCmdOf(e, a)
 	if err != nil {
 		return err
-	}
-	c, err := parseFilterCmd(ta)
-	if err != nil {
-		return err
-	}
-	if c.dev != "" {
-		if c.spec.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
-			return err
-		}
 	}
 	f, err := tc.FilterGet(e.ctx, h, c.spec)
 	if err != nil {
