@@ -399,3 +399,53 @@ func TestKernelFilterDumpAllocs(t *testing.T) {
 		t.Errorf("a dump of %d filters allocates %.0f times, one of %d %.0f times", c2, many, c1, few)
 	}
 }
+
+// TestKernelFilterEvents checks that adding and deleting a filter come as
+// events that FilterOf reads.
+func TestKernelFilterEvents(t *testing.T) {
+	nstest.Require(t, "qdisc:clsact", "cls:u32")
+	n := newTCNS(t)
+	m, err := n.h.Monitor([]rtm.Group{rtm.GroupTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	spec := tc.FilterSpec{Ifindex: n.p0, Parent: minIngress, Priority: 7, Protocol: unix.ETH_P_IP, Handle: 0x80000800,
+		Options: &tc.U32{ClassID: 0x10001, Sel: &tc.U32Sel{Keys: []tc.U32Key{{Mask: 0xff000000, Val: 0x0a000000, Off: 12}}}}}
+	if err := n.h.Do(ctx, tc.FilterAdd(spec)); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.h.Do(ctx, tc.FilterDel(spec)); err != nil {
+		t.Fatal(err)
+	}
+	var added, deleted bool
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, ok := tc.FilterOf(ev)
+		if !ok || f.Priority() != 7 || f.Kind() != "u32" {
+			continue
+		}
+		switch ev.Type {
+		case unix.RTM_NEWTFILTER:
+			if uint32(f.Handle()) == 0x80000800 {
+				s, err := f.Spec()
+				if err != nil || s.Options.(*tc.U32).ClassID != 0x10001 {
+					t.Errorf("the added filter's event decodes to %+v, %v", s, err)
+				}
+				added = true
+			}
+		case unix.RTM_DELTFILTER:
+			deleted = true
+		}
+		if added && deleted {
+			break
+		}
+	}
+	if !added || !deleted {
+		t.Errorf("events: added %v, deleted %v", added, deleted)
+	}
+}
