@@ -449,3 +449,68 @@ func TestKernelFilterEvents(t *testing.T) {
 		t.Errorf("events: added %v, deleted %v", added, deleted)
 	}
 }
+
+// TestKernelMirredRedirects checks behaviour, not only configuration: a
+// u32 filter on p0's ingress whose mirred action redirects to q0's
+// egress moves the datagrams a peer namespace sends to p0 out through
+// q0 (q1, q0's peer, receives them), and the action counts them.
+func TestKernelMirredRedirects(t *testing.T) {
+	nstest.Require(t, "qdisc:clsact", "cls:u32", "act:mirred")
+	ctx := context.Background()
+	a := newTCNS(t)
+	peer := nstest.New(t)
+	nstest.IP(t, a.ns, "link", "set", "p1", "netns", peer.Name)
+	nstest.IP(t, a.ns, "link", "add", "q0", "type", "veth", "peer", "name", "q1")
+	for _, dev := range []string{"p0", "q0", "q1"} {
+		nstest.IP(t, a.ns, "link", "set", dev, "up")
+	}
+	nstest.IP(t, a.ns, "addr", "add", "192.0.2.1/24", "dev", "p0")
+	nstest.IP(t, peer, "addr", "add", "192.0.2.2/24", "dev", "p1")
+	nstest.IP(t, peer, "link", "set", "p1", "up")
+	nstest.IP(t, peer, "neigh", "add", "192.0.2.1", "lladdr", "02:00:00:00:00:01", "dev", "p1", "nud", "permanent")
+	q0, err := a.h.LinkByName(ctx, "q0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rx := func() uint64 {
+		l, err := a.h.LinkByName(ctx, "q1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := l.Stats64()
+		return s.RxPackets
+	}
+	var sel tc.U32Sel
+	sel.MatchPrefix(netip.MustParsePrefix("192.0.2.1/32"), 16, false)
+	spec := tc.FilterSpec{Ifindex: a.p0, Parent: minIngress, Priority: 1, Protocol: unix.ETH_P_IP,
+		Options: &tc.U32{Sel: &sel, Actions: []tc.Action{{Kind: &tc.Mirred{Ifindex: q0.Index()}, Index: 11}}}}
+	if err := a.h.Do(ctx, tc.FilterAdd(spec)); err != nil {
+		t.Fatal(err)
+	}
+	before := rx()
+	src := udpIn(t, peer, "192.0.2.2:0")
+	dst, _ := net.ResolveUDPAddr("udp4", "192.0.2.1:9")
+	const sent = 20
+	for i := 0; i < sent; i++ {
+		if _, err := src.WriteTo([]byte("ipr"), dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The packets cross two veth pairs before they are counted.
+	deadline := time.Now().Add(5 * time.Second)
+	for rx()-before < sent && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := rx() - before; got < sent {
+		t.Errorf("q1 received %d packets, want the %d redirected", got, sent)
+	}
+	act, err := tc.StandaloneActionBatch(ctx, a.h, "mirred", 11)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := range act.Actions() {
+		if s := tc.DecodeStats(v.Stats()); s.Packets < sent {
+			t.Errorf("the mirred action counted %d packets, want %d", s.Packets, sent)
+		}
+	}
+}
