@@ -116,7 +116,7 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 			opts, err := parse(a, s, handle)
 			if err != nil {
-				return nil, err
+				return nil, kindParseError(err)
 			}
 			s.Options = opts
 			return c, nil
@@ -180,4 +180,13 @@ func parseActionsCmd(a *tcArgs, verb string) (*actionsCmd, error) {
 		return nil, usagef("actions %s: no action named", verb)
 	}
 	return c, nil
+}
+
+// kindParseError gives a classifier's command-line mistake tc's exit
+// status: tc_filter_modify returns 1 when the kind's parser fails.
+func kindParseError(err error) error {
+	if ue, ok := err.(*usageError); ok {
+		return &cliError{code: exitFailure, msg: "Error: " + ue.msg}
+	}
+	return err
 }

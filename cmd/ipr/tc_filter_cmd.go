@@ -181,14 +181,16 @@ func filterShow(e *env, a *args) error {
 		}
 		shown.ifindex = f.Ifindex
 	}
-	if f.Ifindex == 0 && f.Block == 0 {
-		return &cliError{code: exitFailure, msg: "Must specify either \"dev\" or \"block\""}
-	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := e.newPrinter()
 	p.openArray("")
 	var derr error
-	for flt, err := range tc.Filters(e.ctx, h, f) {
+	dump := tc.Filters(e.ctx, h, f)
+	if f.Ifindex == 0 && f.Block == 0 {
+		// The kernel dumps nothing for no device: tc prints an empty list.
+		dump = func(func(tc.Filter, error) bool) {}
+	}
+	for flt, err := range dump {
 		if err != nil {
 			derr = err
 			break

@@ -40,13 +40,25 @@ func TestFilterMatchesTC(t *testing.T) {
 		"filter show dev p0 ingress prio 10", "-j filter show dev p0 ingress protocol ip",
 		"filter show dev p0 ingress chain 3", "filter get dev p0 ingress prio 10 protocol ip handle 800::800 u32",
 		"actions ls action mirred", "-j actions ls action mirred", "actions get action mirred index 40",
-		"filter show dev nosuch ingress", "filter add dev p0 ingress prio 10 protocol ip handle 800::800 u32 match ip src 10.0.0.0/8",
+		"filter show dev nosuch ingress", "filter show", "-j filter show", "filter add dev p0 ingress prio 10 protocol ip handle 800::800 u32 match ip src 10.0.0.0/8",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := iprIn(ns, "", args...)
 		tcOut, tcErrs, tcCode := tcRun(t, ns, args...)
 		if out != tcOut || code != tcCode {
 			t.Errorf("%s:\nipr (exit %d):\n%s%s\ntc (exit %d):\n%s%s", cmd, code, out, errs, tcCode, tcOut, tcErrs)
+		}
+	}
+	// Mistakes fail with tc's exit status.
+	for _, cmd := range []string{
+		"filter add dev p0 ingress u32 match ip dst 1.2.3.4/33",
+		"filter del dev p0 ingress prio 99",
+		"filter add dev p0 ingress prio 1 protocol ip u32 match ip dst 1.2.3.4/32 action mirred egress redirect dev nosuch",
+	} {
+		_, errs, code := iprIn(ns, "", strings.Fields(cmd)...)
+		_, tcErrs, tcCode := tcRun(t, ns, strings.Fields(cmd)...)
+		if code != tcCode {
+			t.Errorf("%s: ipr exits %d (%s), tc %d (%s)", cmd, code, errs, tcCode, tcErrs)
 		}
 	}
 	// Deleting through ipr leaves what tc shows.
