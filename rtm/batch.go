@@ -183,6 +183,28 @@ func describeMessage(m wire.Message) string {
 			return ""
 		}
 		return fmt.Sprintf("id %d", n.ID())
+	case unix.RTM_NEWQDISC, unix.RTM_DELQDISC, unix.RTM_NEWTCLASS, unix.RTM_DELTCLASS,
+		unix.RTM_NEWTFILTER, unix.RTM_DELTFILTER:
+		return describeTC(m.Data)
 	}
 	return ""
+}
+
+// describeTC names a traffic control object (package rtm/tc's) from its
+// tcmsg: "ifindex 3 handle 1:10 parent 1:".
+func describeTC(b []byte) string {
+	if len(b) < 20 {
+		return ""
+	}
+	handle := func(h uint32) string {
+		switch {
+		case h == 0xFFFFFFFF:
+			return "root"
+		case h&0xFFFF == 0:
+			return fmt.Sprintf("%x:", h>>16)
+		}
+		return fmt.Sprintf("%x:%x", h>>16, h&0xFFFF)
+	}
+	return fmt.Sprintf("ifindex %d handle %s parent %s", int32(native.Uint32(b[4:])),
+		handle(native.Uint32(b[8:])), handle(native.Uint32(b[12:])))
 }

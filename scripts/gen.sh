@@ -41,6 +41,8 @@ specs/nlctrl.yaml testdata/ynl golden
 specs/netdev.yaml testdata/ynl golden
 specs/rt_addr.yaml testdata/ynl golden
 specs/tcp_metrics.yaml testdata/ynl golden
+specs/tc.yaml testdata/ynl golden
+specs/tc.yaml ../../rtm/tc tc
 FAMILIES
 if ((${#check[@]} > 0)); then
 	echo "generated files are current"

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
-
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -165,3 +164,39 @@ func nlaGet(chain []byte, typ uint16) ([]byte, bool) {
 func le32(b []byte) uint32 { return binary.NativeEndian.Uint32(b) }
 
 func itoa(v int) string { return strconv.Itoa(v) }
+
+// optionsAs returns the decoded options of a kind as its type, false if
+// they did not decode.
+func optionsAs[T tc.Options](o tc.Options, err error) (T, bool) {
+	t, ok := o.(T)
+	return t, ok && err == nil
+}
+
+// timeArg reads a time argument ("5ms").
+func timeArg(a *args, w string) (tc.Time, error) {
+	v, err := a.value(w)
+	if err != nil {
+		return 0, err
+	}
+	t, err := tc.ParseTime(v)
+	if err != nil {
+		return 0, tcKindError("Illegal %q", w)
+	}
+	return t, nil
+}
+
+// u32Arg reads an unsigned 32-bit argument as C's strtoul with base 0
+// (tc's get_unsigned).
+func u32Arg(a *args, w string) (uint32, error) { return htbU32(a, w, 0) }
+
+// optU32Arg reads an unsigned argument into an Opt.
+func optU32Arg(a *args, w string) (rtm.Opt[uint32], error) {
+	v, err := u32Arg(a, w)
+	return rtm.Some(v), err
+}
+
+// optTimeArg reads a time argument into an Opt.
+func optTimeArg(a *args, w string) (rtm.Opt[tc.Time], error) {
+	v, err := timeArg(a, w)
+	return rtm.Some(v), err
+}

@@ -41,6 +41,10 @@ type classKind struct {
 
 var classKinds = [...]classKind{
 	{"htb", parseHTBClass, printHTBClass, printHTBXStats},
+	{"drr", parseDRRClass, nil, nil},
+	{"qfq", parseQFQClass, nil, nil},
+	{"hfsc", parseHFSCClass, nil, nil},
+	{"ets", parseETSClass, nil, nil},
 }
 
 func lookupClassKind(name string) *classKind {
@@ -54,6 +58,23 @@ func lookupClassKind(name string) *classKind {
 
 // classModify is tc_class_modify.
 func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
+	s, dev, err := parseClassSpec(e, a)
+	if err != nil {
+		return err
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+		return err
+	}
+	return h.Do(e.ctx, mk(s))
+}
+
+// parseClassSpec reads a class's command line: its specification but for
+// the device's index, and the device's name.
+func parseClassSpec(e *env, a *args) (tc.ClassSpec, string, error) {
 	var (
 		s   tc.ClassSpec
 		dev string
@@ -66,15 +87,15 @@ func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 		case w == "classid":
 			s.Handle, err = tcHandleArg(a, "class", w)
 		case w == "handle":
-			return notImplemented(`"class ... handle"`)
+			return s, "", notImplemented(`"class ... handle"`)
 		case w == "root":
 			if s.Parent != 0 {
-				return usagef("\"root\" is duplicate parent ID")
+				return s, "", usagef("\"root\" is duplicate parent ID")
 			}
 			s.Parent = tc.HandleRoot
 		case w == "parent":
 			if s.Parent != 0 {
-				return usagef("duplicate \"parent\"")
+				return s, "", usagef("duplicate \"parent\"")
 			}
 			s.Parent, err = tcHandleArg(a, "parent", w)
 		case matches(w, "estimator"):
@@ -83,7 +104,7 @@ func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 			k := lookupClassKind(w)
 			if k == nil {
 				if a.more() {
-					return tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
+					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
 				}
 				s.Options = &tc.RawOptions{Name: w}
 				break
@@ -91,20 +112,16 @@ func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
-			return err
+			return s, "", err
 		}
 	}
+	if a.more() {
+		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr class help\".", a.peek())
+	}
 	if dev == "" {
-		return usagef("Must specify \"dev\"")
+		return s, "", usagef("Must specify \"dev\"")
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-		return err
-	}
-	return h.Do(e.ctx, mk(s))
+	return s, dev, nil
 }
 
 // classShow is tc_class_list.

@@ -58,6 +58,20 @@ var qdiscKinds = [...]qdiscKind{
 	{"pfifo_fast", parseBare, printPrio},
 	{"sfq", parseSFQ, printSFQ},
 	{"netem", parseNetem, nil},
+	{"codel", parseCodel, nil},
+	{"pie", parsePIE, nil},
+	{"fq_pie", parsePIE, nil},
+	{"fq", parseFQ, nil},
+	{"drr", parseBare, nil},
+	{"qfq", parseBare, nil},
+	{"hfsc", parseHFSC, nil},
+	{"ets", parseETS, nil},
+	{"multiq", parseMultiQ, nil},
+	{"plug", parsePlug, nil},
+	{"mqprio", parseMQPrio, nil},
+	{"red", parseRED, nil},
+	{"choke", parseRED, nil},
+	{"cake", parseCake, nil},
 	{"mq", parseBare, nil},
 	{"noqueue", parseBare, nil},
 }
@@ -81,6 +95,23 @@ func parseBare(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 
 // qdiscModify is tc_qdisc_modify: add, change, replace, link, delete.
 func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
+	s, dev, err := parseQdiscSpec(e, a)
+	if err != nil {
+		return err
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+		return err
+	}
+	return h.Do(e.ctx, mk(s))
+}
+
+// parseQdiscSpec reads a qdisc's command line: its specification but for
+// the device's index, and the device's name.
+func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 	var (
 		s   tc.QdiscSpec
 		dev string
@@ -90,34 +121,34 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 		switch w := a.advance(); {
 		case w == "dev":
 			if dev != "" {
-				return usagef("duplicate \"dev\": %q is the second value.", a.peek())
+				return s, "", usagef("duplicate \"dev\": %q is the second value.", a.peek())
 			}
 			dev, err = a.value(w)
 		case w == "handle":
 			if s.Handle != 0 {
-				return usagef("duplicate \"handle\"")
+				return s, "", usagef("duplicate \"handle\"")
 			}
 			v, verr := a.value(w)
 			if verr != nil {
-				return verr
+				return s, "", verr
 			}
 			if s.Handle, err = tc.ParseQdiscHandle(v); err != nil {
-				return invarg("invalid qdisc ID", v)
+				return s, "", invarg("invalid qdisc ID", v)
 			}
 		case w == "root":
 			if s.Parent != 0 {
-				return usagef("\"root\" is duplicate parent ID")
+				return s, "", usagef("\"root\" is duplicate parent ID")
 			}
 			s.Parent = tc.HandleRoot
 		case w == "ingress" || w == "clsact":
 			if s.Parent != 0 {
-				return usagef("%q is a duplicate parent ID", w)
+				return s, "", usagef("%q is a duplicate parent ID", w)
 			}
 			s.Parent, s.Handle = tc.HandleIngress, tc.HandleIngressQdisc
 			s.Options, err = lookupQdiscKind(w).parse(e, a, w)
 		case w == "parent":
 			if s.Parent != 0 {
-				return usagef("duplicate \"parent\"")
+				return s, "", usagef("duplicate \"parent\"")
 			}
 			s.Parent, err = tcHandleArg(a, "parent", w)
 		case matches(w, "estimator"):
@@ -125,7 +156,7 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 		case matches(w, "ingress_block"), matches(w, "egress_block"):
 			v, verr := a.uint32Value(w)
 			if verr != nil || v == 0 {
-				return invarg("invalid "+strings.Split(w, "_")[0]+" block index value", a.list[a.i-1])
+				return s, "", invarg("invalid "+strings.Split(w, "_")[0]+" block index value", a.list[a.i-1])
 			}
 			if matches(w, "ingress_block") {
 				s.IngressBlock = v
@@ -133,12 +164,12 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 				s.EgressBlock = v
 			}
 		case matches(w, "stab"):
-			return notImplemented(`"stab"`)
+			return s, "", notImplemented(`"stab"`)
 		default:
 			k := lookupQdiscKind(w)
 			if k == nil {
 				if a.more() {
-					return tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
+					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
 				}
 				s.Options = &tc.RawOptions{Name: w}
 				break
@@ -146,26 +177,16 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
-			return err
+			return s, "", err
 		}
 	}
 	if a.more() {
-		return usagef("Garbage instead of arguments %q. Try \"ipr qdisc help\".", a.peek())
+		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr qdisc help\".", a.peek())
 	}
 	if dev == "" {
-		return usagef("Must specify \"dev\"")
+		return s, "", usagef("Must specify \"dev\"")
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-		return err
-	}
-	if err := h.Do(e.ctx, mk(s)); err != nil {
-		return err
-	}
-	return nil
+	return s, dev, nil
 }
 
 // parseEstimator reads "estimator INTERVAL TIME_CONSTANT".

@@ -25,9 +25,8 @@ func parseFIFO(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 }
 
 func printFIFO(p *printer, _ *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	f, ok := o.(*tc.FIFO)
-	if err != nil || !ok {
+	f, ok := optionsAs[*tc.FIFO](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	if f.Name == "bfifo" {

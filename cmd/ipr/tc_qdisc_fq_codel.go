@@ -6,22 +6,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
 func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.FQCodel{}
-	timeArg := func(w string) (tc.Time, error) {
-		v, err := a.value(w)
-		if err != nil {
-			return 0, err
-		}
-		t, err := tc.ParseTime(v)
-		if err != nil {
-			return 0, tcKindError("Illegal %q", w)
-		}
-		return t, nil
-	}
 	for a.more() {
 		w := a.advance()
 		var err error
@@ -35,12 +25,11 @@ func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		case "drop_batch":
 			o.DropBatch, err = htbU32(a, w, 0)
 		case "target":
-			o.Target, err = timeArg(w)
+			o.Target, err = timeArg(a, w)
 		case "interval":
-			o.Interval, err = timeArg(w)
+			o.Interval, err = timeArg(a, w)
 		case "ce_threshold":
-			t, terr := timeArg(w)
-			o.CEThreshold, err = &t, terr
+			o.CEThreshold, err = optTimeArg(a, w)
 		case "ce_threshold_selector":
 			v, verr := a.value(w)
 			if verr != nil {
@@ -52,14 +41,12 @@ func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 			if !ok || err1 != nil || err2 != nil {
 				return nil, tcKindError("Illegal \"ce_threshold_selector\"")
 			}
-			s8, m8 := uint8(s), uint8(m)
-			o.CESelector, o.CEMask = &s8, &m8
+			o.CESelector, o.CEMask = rtm.Some(uint8(s)), rtm.Some(uint8(m))
 		case "memory_limit":
 			v, serr := sizeArg(a, w)
-			o.MemoryLimit, err = &v, serr
+			o.MemoryLimit, err = rtm.Some(v), serr
 		case "ecn", "noecn":
-			v := w == "ecn"
-			o.ECN = &v
+			o.ECN = rtm.Some(w == "ecn")
 		default:
 			return nil, tcKindError("What is %q?", w)
 		}
@@ -71,9 +58,8 @@ func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 }
 
 func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	f, ok := o.(*tc.FQCodel)
-	if err != nil || !ok {
+	f, ok := optionsAs[*tc.FQCodel](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	has := func(t uint16) bool { _, ok := nlaGet(q.Options(), t); return ok }
@@ -89,30 +75,23 @@ func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
 	if has(1) {
 		tcTime(p, "target", "target %s ", f.Target)
 	}
-	if f.CEThreshold != nil {
-		tcTime(p, "ce_threshold", "ce_threshold %s ", *f.CEThreshold)
+	if v, ok := f.CEThreshold.Get(); ok {
+		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
 	}
-	if sel, mask := deref8(f.CESelector), deref8(f.CEMask); sel != 0 || mask != 0 {
+	if sel, mask := f.CESelector.Or(0), f.CEMask.Or(0); sel != 0 || mask != 0 {
 		p.hex("ce_threshold_selector", "ce_threshold_selector %s", uint64(sel))
 		p.hex("ce_threshold_mask", "/%s ", uint64(mask))
 	}
 	if has(3) {
 		tcTime(p, "interval", "interval %s ", f.Interval)
 	}
-	if f.MemoryLimit != nil {
-		tcSize(p, "memory_limit", "memory_limit %s ", *f.MemoryLimit)
+	if v, ok := f.MemoryLimit.Get(); ok {
+		tcSize(p, "memory_limit", "memory_limit %s ", v)
 	}
-	if f.ECN != nil && *f.ECN {
+	if f.ECN.Or(false) {
 		p.boolean("ecn", "ecn ", true)
 	}
 	if f.DropBatch != 0 {
 		p.uint("drop_batch", "drop_batch %d ", uint64(f.DropBatch))
 	}
-}
-
-func deref8(p *uint8) uint8 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
 
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -31,7 +32,7 @@ func parseHTB(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 			}
 		case matches(w, "direct_qlen"):
 			v, verr := htbU32(a, w, 10)
-			o.DirectQlen, err = &v, verr
+			o.DirectQlen, err = rtm.Some(v), verr
 		case matches(w, "offload"):
 			o.Offload = true
 		default:
@@ -57,9 +58,8 @@ func htbU32(a *args, w string, base int) (uint32, error) {
 }
 
 func printHTB(p *printer, e *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	h, ok := o.(*tc.HTB)
-	if err != nil || !ok {
+	h, ok := optionsAs[*tc.HTB](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	p.int("r2q", "r2q %d", int64(int32(h.R2Q)))
@@ -68,8 +68,8 @@ func printHTB(p *printer, e *env, q tc.Qdisc) {
 	if e.Details {
 		p.str("ver", " ver %s", fmt.Sprintf("%d.%d", h.Version>>16, h.Version&0xFFFF))
 	}
-	if h.DirectQlen != nil {
-		p.uint("direct_qlen", " direct_qlen %d", uint64(*h.DirectQlen))
+	if v, ok := h.DirectQlen.Get(); ok {
+		p.uint("direct_qlen", " direct_qlen %d", uint64(v))
 	}
 	if h.Offload {
 		p.jsonNull("offload")
@@ -154,9 +154,8 @@ func rateArg(a *args, w string) (tc.Rate, error) {
 // of them with printf even with -j, so the JSON holds only prio and
 // quantum (and is valid, where tc's is not).
 func printHTBClass(p *printer, e *env, c tc.Class) {
-	o, err := tc.ClassOptionsOf(c)
-	h, ok := o.(*tc.HTBClass)
-	if err != nil || !ok {
+	h, ok := optionsAs[*tc.HTBClass](tc.ClassOptionsOf(c))
+	if !ok {
 		return
 	}
 	if h.Level == 0 {

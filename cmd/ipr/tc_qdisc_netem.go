@@ -34,17 +34,6 @@ func parseNetem(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		}
 		return percent(w, dst)
 	}
-	ticksTime := func(w string) (tc.Time, error) {
-		v, err := a.value(w)
-		if err != nil {
-			return 0, err
-		}
-		t, err := tc.ParseTime(v)
-		if err != nil {
-			return 0, tcKindError("Illegal %q", w)
-		}
-		return t, nil
-	}
 	for a.more() {
 		w := a.advance()
 		var err error
@@ -52,8 +41,8 @@ func parseNetem(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		case matches(w, "limit"):
 			o.Limit, err = sizeArg(a, w)
 		case matches(w, "latency"), matches(w, "delay"):
-			if o.Latency, err = ticksTime(w); err == nil && nextIsNumber() {
-				if o.Jitter, err = ticksTime(w); err == nil {
+			if o.Latency, err = timeArg(a, w); err == nil && nextIsNumber() {
+				if o.Jitter, err = timeArg(a, w); err == nil {
 					err = optPercent(w, &o.DelayCorr)
 				}
 			}

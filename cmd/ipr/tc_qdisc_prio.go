@@ -51,9 +51,8 @@ func parsePrio(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 }
 
 func printPrio(p *printer, _ *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	pr, ok := o.(*tc.Prio)
-	if err != nil || !ok {
+	pr, ok := optionsAs[*tc.Prio](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	p.uint("bands", "bands %d ", uint64(uint32(pr.Bands)))

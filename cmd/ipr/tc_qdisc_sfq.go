@@ -52,9 +52,8 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 }
 
 func printSFQ(p *printer, e *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	s, ok := o.(*tc.SFQ)
-	if err != nil || !ok {
+	s, ok := optionsAs[*tc.SFQ](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	p.uint("limit", "limit %dp ", uint64(s.Limit))

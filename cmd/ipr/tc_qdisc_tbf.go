@@ -15,15 +15,7 @@ func parseTBF(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		case matches(w, "limit"):
 			o.Limit, err = sizeArg(a, w)
 		case matches(w, "latency"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
-			}
-			t, perr := tc.ParseTime(v)
-			if perr != nil {
-				return nil, tcKindError("tbf: Illegal \"latency\"")
-			}
-			o.Latency = t
+			o.Latency, err = timeArg(a, w)
 		case matches(w, "burst"), w == "buffer", w == "maxburst":
 			o.Burst, err = sizeArg(a, w)
 		case w == "mtu", w == "minburst":
@@ -64,9 +56,8 @@ func parseTBF(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 }
 
 func printTBF(p *printer, e *env, q tc.Qdisc) {
-	o, err := tc.QdiscOptionsOf(q)
-	t, ok := o.(*tc.TBF)
-	if err != nil || !ok {
+	t, ok := optionsAs[*tc.TBF](tc.QdiscOptionsOf(q))
+	if !ok {
 		return
 	}
 	rcl, pcl := rateCellLogs(q.Options(), 1, 0, tc.SizeofRateSpec)

@@ -132,14 +132,15 @@ func (s *ClassSpec) validate(c change) error {
 		}
 		return nil
 	}
-	if s.Parent == HandleNone || s.Parent == HandleRoot && s.Handle == HandleNone {
+	changing := c == classChangeOp && s.Handle != HandleNone // the class id finds the class
+	if !changing && (s.Parent == HandleNone || s.Parent == HandleRoot && s.Handle == HandleNone) {
 		return errors.New("no parent: give the qdisc (1:) or a class (1:1)")
 	}
 	if s.Handle != HandleNone {
 		if s.Handle.Minor() == 0 {
 			return fmt.Errorf("class id %v: the minor number of a class is not zero", s.Handle)
 		}
-		if s.Parent != HandleRoot && s.Handle.Major() != s.Parent.Major() {
+		if s.Parent != HandleRoot && s.Parent != HandleNone && s.Handle.Major() != s.Parent.Major() {
 			return fmt.Errorf("class id %v: its major number is not its parent %v's", s.Handle, s.Parent)
 		}
 		if s.Handle == s.Parent {

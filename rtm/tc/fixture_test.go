@@ -3,6 +3,7 @@ package tc_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -232,4 +233,45 @@ func buildErr(q rtm.Request) ([]byte, error) {
 	var b wire.Builder
 	err := q.AppendTo(&rtnl.Req{B: &b})
 	return b.Bytes(), err
+}
+
+// replyFile holds kernel replies to qdisc and class dumps (payloads in
+// hex, one a line), the seeds of the fuzz targets; TC_FIXTURES_RECORD=1
+// records them again.
+const replyFile = "testdata/replies.hex"
+
+func TestRecordReplies(t *testing.T) {
+	if os.Getenv("TC_FIXTURES_RECORD") == "" {
+		t.Skip("TC_FIXTURES_RECORD not set")
+	}
+	nstest.Require(t, "qdisc:htb", "qdisc:tbf", "qdisc:clsact")
+	ns, h := vethNS(t)
+	for _, cmd := range []string{
+		"qdisc add dev p0 root handle 1: htb default 10",
+		"class add dev p0 parent 1: classid 1:1 htb rate 10mbit",
+		"class add dev p0 parent 1:1 classid 1:10 htb rate 1mbit ceil 20gbit",
+		"qdisc add dev p0 parent 1:10 handle 10: pfifo limit 10",
+		"qdisc add dev p0 clsact",
+		"qdisc add dev p1 root tbf rate 30gbit burst 1m latency 10ms peakrate 40gbit mtu 9000",
+		"qdisc add dev p1 ingress",
+	} {
+		nstest.Run(t, ns, "tc", strings.Fields(cmd)...)
+	}
+	var lines []string
+	ctx := context.Background()
+	for q, err := range tc.Qdiscs(ctx, h, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, hex.EncodeToString(q.Bytes()))
+	}
+	for c, err := range tc.Classes(ctx, h, tc.ClassFilter{Ifindex: p0}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, hex.EncodeToString(c.Bytes()))
+	}
+	if err := os.WriteFile(replyFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

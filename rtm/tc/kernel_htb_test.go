@@ -33,7 +33,7 @@ func TestHTBKernel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if htb := o.(*tc.HTB); htb.Default != 0x10 || htb.R2Q != 10 || htb.Version>>16 != 3 || htb.DirectQlen == nil || *htb.DirectQlen != 1000 {
+	if htb := o.(*tc.HTB); htb.Default != 0x10 || htb.R2Q != 10 || htb.Version>>16 != 3 || htb.DirectQlen.Or(0) != 1000 {
 		t.Errorf("htb options %+v", htb)
 	}
 	js := tcJSON(t, ns, "-d", "qdisc", "show", "dev", "p0")

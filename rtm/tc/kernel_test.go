@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
@@ -154,5 +155,17 @@ func TestQdiscEvents(t *testing.T) {
 	}
 	if len(seen) != 2 || !seen[0] || seen[1] {
 		t.Errorf("events new=%v, want [true false]", seen)
+	}
+}
+
+// A failed request of a batch is named from its bytes.
+func TestBatchErrorNamesQdisc(t *testing.T) {
+	nstest.Require(t, "qdisc:pfifo")
+	_, h := vethNS(t)
+	ctx := context.Background()
+	spec := tc.QdiscSpec{Ifindex: p0, Parent: tc.HandleRoot, Handle: tc.MakeHandle(1, 0), Options: &tc.FIFO{Name: "pfifo"}}
+	err := h.Do(ctx, tc.QdiscAdd(spec), tc.QdiscAdd(spec))
+	if !errors.Is(err, unix.EEXIST) || !strings.Contains(err.Error(), "qdisc add ifindex 3 handle 1: parent root") {
+		t.Errorf("batch error %v", err)
 	}
 }

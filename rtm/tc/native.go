@@ -72,10 +72,3 @@ func b2u(v bool) uint32 {
 	}
 	return 0
 }
-
-func deref8(p *uint8) uint8 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}

@@ -2,6 +2,7 @@ package tc
 
 import (
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/rtm"
 )
 
 // The attributes of fq_codel's options (TCA_FQ_CODEL_*).
@@ -22,22 +23,22 @@ const (
 
 // FQCodel are the options of the fq_codel qdisc: "tc qdisc add ...
 // fq_codel limit 10240 flows 1024 target 5ms interval 100ms ecn". Zero
-// fields (nil pointers) are not sent: the kernel keeps its defaults.
+// or unset fields are not sent: the kernel keeps its defaults.
 type FQCodel struct {
 	Limit, Flows, Quantum, DropBatch uint32
 	// Target and Interval are CoDel's, in microseconds.
 	Target, Interval Time
 	// ECN marks instead of dropping (nil: the kernel's default, on).
-	ECN *bool
+	ECN rtm.Opt[bool]
 	// CEThreshold marks packets delayed longer (nil: none).
-	CEThreshold *Time
+	CEThreshold rtm.Opt[Time]
 	// CESelector and CEMask restrict the CE threshold to packets whose
 	// skb priority masked by CEMask is CESelector (tc's
 	// "ce_threshold_selector VALUE/MASK"); nil: all.
-	CESelector, CEMask *uint8
+	CESelector, CEMask rtm.Opt[uint8]
 	// MemoryLimit bounds the memory of the queues (nil: the kernel's 32
 	// MiB).
-	MemoryLimit *uint32
+	MemoryLimit rtm.Opt[uint32]
 }
 
 // Kind returns "fq_codel".
@@ -52,18 +53,18 @@ func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
 	putU32(b, fqCodelQuantum, o.Quantum)
 	putU32(b, fqCodelInterval, uint32(o.Interval))
 	putU32(b, fqCodelTarget, uint32(o.Target))
-	if o.ECN != nil {
-		b.Uint32(fqCodelECN, b2u(*o.ECN))
+	if v, ok := o.ECN.Get(); ok {
+		b.Uint32(fqCodelECN, b2u(v))
 	}
-	if o.CEThreshold != nil {
-		b.Uint32(fqCodelCEThreshold, uint32(*o.CEThreshold))
+	if v, ok := o.CEThreshold.Get(); ok {
+		b.Uint32(fqCodelCEThreshold, uint32(v))
 	}
-	if o.CESelector != nil || o.CEMask != nil {
-		b.Uint8(fqCodelCEMask, deref8(o.CEMask))
-		b.Uint8(fqCodelCESelector, deref8(o.CESelector))
+	if o.CESelector.IsSet() || o.CEMask.IsSet() {
+		b.Uint8(fqCodelCEMask, o.CEMask.Or(0))
+		b.Uint8(fqCodelCESelector, o.CESelector.Or(0))
 	}
-	if o.MemoryLimit != nil {
-		b.Uint32(fqCodelMemoryLimit, *o.MemoryLimit)
+	if v, ok := o.MemoryLimit.Get(); ok {
+		b.Uint32(fqCodelMemoryLimit, v)
 	}
 	putU32(b, fqCodelDropBatch, o.DropBatch)
 	endNest(b, n)
@@ -89,20 +90,15 @@ func (o *FQCodel) DecodeOptions(data []byte) error {
 		case fqCodelDropBatch:
 			o.DropBatch = attrU32(a)
 		case fqCodelECN:
-			v := attrU32(a) != 0
-			o.ECN = &v
+			o.ECN = rtm.Some(attrU32(a) != 0)
 		case fqCodelCEThreshold:
-			v := Time(attrU32(a))
-			o.CEThreshold = &v
+			o.CEThreshold = rtm.Some(Time(attrU32(a)))
 		case fqCodelCESelector:
-			v := attrU8(a)
-			o.CESelector = &v
+			o.CESelector = rtm.Some(attrU8(a))
 		case fqCodelCEMask:
-			v := attrU8(a)
-			o.CEMask = &v
+			o.CEMask = rtm.Some(attrU8(a))
 		case fqCodelMemoryLimit:
-			v := attrU32(a)
-			o.MemoryLimit = &v
+			o.MemoryLimit = rtm.Some(attrU32(a))
 		}
 	}
 	return chainOf(data).Err()

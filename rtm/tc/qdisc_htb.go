@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/rtm"
 )
 
 // The attributes of htb's options (TCA_HTB_*).
@@ -40,9 +41,9 @@ type HTB struct {
 	R2Q uint32
 	// Debug is tc's "debug" bits.
 	Debug uint32
-	// DirectQlen limits the queue of the unshaped traffic; nil leaves
+	// DirectQlen limits the queue of the unshaped traffic; unset leaves
 	// the device's txqueuelen.
-	DirectQlen *uint32
+	DirectQlen rtm.Opt[uint32]
 	// Offload asks for hardware offload (tc's "offload").
 	Offload bool
 	// Version is the protocol version the kernel reports (major<<16 |
@@ -69,8 +70,8 @@ func (o *HTB) AppendOptions(r *rtnl.Req) error {
 	glob = native.AppendUint32(glob, o.Debug)
 	glob = native.AppendUint32(glob, 0)
 	b.Binary(htbInit, glob)
-	if o.DirectQlen != nil {
-		b.Uint32(htbDirectQlen, *o.DirectQlen)
+	if v, ok := o.DirectQlen.Get(); ok {
+		b.Uint32(htbDirectQlen, v)
 	}
 	if o.Offload {
 		b.Flag(htbOffload)
@@ -96,7 +97,7 @@ func (o *HTB) DecodeOptions(data []byte) error {
 			if err != nil {
 				return err
 			}
-			o.DirectQlen = &v
+			o.DirectQlen = rtm.Some(v)
 		case htbOffload:
 			o.Offload = true
 		}

@@ -22,7 +22,27 @@ func newQdiscOptions(kind string) QdiscOptions {
 		return &SFQ{}
 	case "netem":
 		return &Netem{}
-	case "mq", "noqueue":
+	case "codel":
+		return &Codel{}
+	case "pie", "fq_pie":
+		return &PIE{Name: kind}
+	case "fq":
+		return &FQ{}
+	case "hfsc":
+		return &HFSC{}
+	case "cake":
+		return &Cake{}
+	case "red", "choke":
+		return &RED{Name: kind}
+	case "ets":
+		return &ETS{}
+	case "mqprio":
+		return &MQPrio{}
+	case "multiq":
+		return &MultiQ{}
+	case "plug":
+		return &Plug{}
+	case "mq", "noqueue", "drr", "qfq":
 		return &Bare{Name: kind}
 	}
 	return &RawOptions{Name: kind}
@@ -41,6 +61,14 @@ func newClassOptions(kind string) ClassOptions {
 	switch kind {
 	case "htb":
 		return &HTBClass{}
+	case "drr":
+		return &DRRClass{}
+	case "qfq":
+		return &QFQClass{}
+	case "ets":
+		return &ETSClass{}
+	case "hfsc":
+		return &HFSCClass{}
 	}
 	return &RawOptions{Name: kind}
 }

@@ -276,6 +276,9 @@ func (g *ynlGen) setPrefix(s *ynlAttrSet) string {
 		return *s.NamePrefix
 	}
 	if g.raw() {
+		if p, ok := rawSetPrefix(g.spec.Name, s.Name); ok {
+			return p
+		}
 		return "" // rtnetlink specs name attributes by their C names (ifa-address)
 	}
 	if s.Name == g.spec.Name {
@@ -362,6 +365,9 @@ func (g *ynlGen) structFields(name string) (*rstruct, error) {
 		switch m.Type {
 		case "pad", "binary", "string":
 			n, err := g.length(m.Len)
+			if err != nil && m.Len == nil {
+				n, err = g.unsizedMember(m, i == len(d.Members)-1)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("struct %s member %s: %w", name, m.Name, err)
 			}
@@ -377,6 +383,9 @@ func (g *ynlGen) structFields(name string) (*rstruct, error) {
 		}
 		if size == 0 {
 			return nil, fmt.Errorf("struct %s member %s: no size for type %s", name, m.Name, m.Type)
+		}
+		if kind == "" {
+			kind = "binary" // s8, s16, s64: no kind in internal/schema yet
 		}
 		if m.Type != "pad" {
 			st.fields = append(st.fields, rfield{attrName(m.Name), kind, off})
@@ -490,6 +499,9 @@ func (g *ynlGen) attrSpec(set *ynlAttrSet, a ynlAttr) (*rspec, error) {
 	sp := &rspec{}
 	switch a.Type {
 	case "nest":
+		if a.NestedAttributes == set.Name {
+			return selfNestSpec(a), nil
+		}
 		nested, err := g.schemaOf(a.NestedAttributes)
 		if err != nil {
 			return nil, err
@@ -507,6 +519,9 @@ func (g *ynlGen) attrSpec(set *ynlAttrSet, a ynlAttr) (*rspec, error) {
 		sp.kind = ynlScalarKind(a.Type, a.ByteOrder, a.DisplayHint)
 	case "sub-message":
 		sel, ok := g.values[set.Name][a.Selector]
+		if !ok && g.outerSelector(a.Selector) {
+			return outerSelectorSpec(a), nil
+		}
 		if !ok {
 			return nil, fmt.Errorf("selector %q is not in the set", a.Selector)
 		}
@@ -600,8 +615,8 @@ func genYNL(specPath, pkg string, constsOnly bool) (name string, src []byte, con
 	for _, sm := range spec.SubMessages {
 		pairs := map[string]string{}
 		for _, f := range sm.Formats {
-			if f.AttributeSet == "" {
-				continue // a fixed header alone: no attributes to name
+			if subMessageSkipped(f.AttributeSet, f.FixedHeader) {
+				continue // a fixed header: no attributes at the payload's start
 			}
 			s, err := g.schemaOf(f.AttributeSet)
 			if err != nil {

@@ -1,0 +1,154 @@
+package main
+
+// The cake qdisc (tc's q_cake.c): its command line.
+
+import (
+	"strconv"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+// cakeKeywords are cake's keywords that set one option to a value; the
+// enumerations are the kernel's CAKE_* values.
+var cakeKeywords = [...]struct {
+	word  string
+	field uint8 // 0 diffserv, 1 flow mode, 2 ack filter, 3 atm
+	value uint32
+}{
+	{"besteffort", 0, 3}, {"precedence", 0, 4}, {"diffserv8", 0, 2}, {"diffserv4", 0, 1}, {"diffserv", 0, 1},
+	{"diffserv3", 0, 0}, {"flowblind", 1, 0}, {"srchost", 1, 1}, {"dsthost", 1, 2}, {"hosts", 1, 3},
+	{"flows", 1, 4}, {"dual-srchost", 1, 5}, {"dual-dsthost", 1, 6}, {"triple-isolate", 1, 7},
+	{"no-ack-filter", 2, 0}, {"ack-filter", 2, 1}, {"ack-filter-aggressive", 2, 2},
+	{"noatm", 3, 0}, {"atm", 3, 1}, {"ptm", 3, 2},
+}
+
+// cakeFramings are cake's framing keywords: the ATM mode they set (-1:
+// none) and the overhead they add.
+var cakeFramings = [...]struct {
+	word     string
+	atm      int
+	overhead int32
+	mpu      uint32
+}{
+	{"ipoa-vcmux", 1, 8, 0}, {"ipoa-llcsnap", 1, 16, 0}, {"bridged-vcmux", 1, 24, 0}, {"bridged-llcsnap", 1, 32, 0},
+	{"pppoa-vcmux", 1, 10, 0}, {"pppoa-llc", 1, 14, 0}, {"pppoe-vcmux", 1, 32, 0}, {"pppoe-llcsnap", 1, 40, 0},
+	{"pppoe-ptm", 2, 30, 0}, {"bridged-ptm", 2, 22, 0}, {"ethernet", -1, 38, 84}, {"ether-vlan", -1, 4, 0},
+	{"docsis", 0, 18, 64},
+}
+
+// cakePresets are cake's round-trip-time presets: target and interval in
+// microseconds.
+var cakePresets = [...]struct {
+	word             string
+	target, interval tc.Time
+}{
+	{"datacentre", 5, 100}, {"lan", 50, 1000}, {"metro", 500, 10000}, {"regional", 1500, 30000},
+	{"internet", 5000, 100000}, {"oceanic", 15000, 300000}, {"satellite", 50000, 1000000},
+	{"interplanetary", 50000000, 1000000000},
+}
+
+func parseCake(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
+	o := &tc.Cake{}
+	var overhead int32
+	overheadSet := false
+	setATM := func(v uint32) { o.ATM = rtm.Some(v) }
+next:
+	for a.more() {
+		w := a.advance()
+		for _, k := range cakeKeywords {
+			if k.word == w {
+				switch k.field {
+				case 0:
+					o.DiffServ = rtm.Some(k.value)
+				case 1:
+					o.FlowMode = rtm.Some(k.value)
+				case 2:
+					o.AckFilter = rtm.Some(k.value)
+				default:
+					setATM(k.value)
+				}
+				continue next
+			}
+		}
+		for _, f := range cakeFramings {
+			if f.word == w {
+				if f.atm >= 0 {
+					setATM(uint32(f.atm))
+				}
+				overhead += f.overhead
+				overheadSet = true
+				if f.mpu != 0 {
+					o.MPU = f.mpu
+				}
+				continue next
+			}
+		}
+		for _, p := range cakePresets {
+			if p.word == w {
+				o.Target, o.RTT = p.target, p.interval
+				continue next
+			}
+		}
+		var err error
+		switch w {
+		case "bandwidth":
+			var r tc.Rate
+			r, err = rateArg(a, w)
+			o.BaseRate, o.Autorate = rtm.Some(r), rtm.Some(false)
+		case "unlimited":
+			o.BaseRate, o.Autorate = rtm.Some[tc.Rate](0), rtm.Some(false)
+		case "autorate-ingress":
+			o.Autorate = rtm.Some(true)
+		case "rtt":
+			if o.RTT, err = timeArg(a, w); err == nil {
+				o.Target = max(o.RTT/20, 1)
+			}
+		case "wash", "nowash":
+			o.Wash = rtm.Some(w == "wash")
+		case "split-gso", "no-split-gso":
+			o.SplitGSO = rtm.Some(w == "split-gso")
+		case "nat", "nonat":
+			o.NAT = rtm.Some(w == "nat")
+		case "ingress", "egress":
+			o.Ingress = rtm.Some(w == "ingress")
+		case "raw":
+			setATM(0)
+			overhead, overheadSet, o.Raw = 0, true, true
+		case "conservative":
+			setATM(1)
+			overhead, overheadSet = 48, true
+		case "via-ethernet":
+		case "overhead", "mpu":
+			v, verr := a.value(w)
+			if verr != nil {
+				return nil, verr
+			}
+			n, perr := strconv.ParseInt(v, 10, 32)
+			if w == "overhead" {
+				if perr != nil || n < -64 || n > 256 {
+					return nil, tcKindError("Illegal \"overhead\", valid range is -64 to 256")
+				}
+				overhead, overheadSet = int32(n), true
+			} else {
+				if perr != nil || n < 0 || n > 256 {
+					return nil, tcKindError("Illegal \"mpu\", valid range is 0 to 256")
+				}
+				o.MPU = uint32(n)
+			}
+		case "memlimit":
+			o.Memory, err = sizeArg(a, w)
+		case "fwmark":
+			o.FWMark, err = u32Arg(a, w)
+		default:
+			return nil, tcKindError("What is %q?", w)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if overheadSet {
+		o.Overhead = rtm.Some(overhead)
+	}
+	return o, nil
+}

@@ -1,0 +1,114 @@
+package main
+
+// The hfsc qdisc and its classes (tc's q_hfsc.c).
+
+import (
+	"strconv"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+func parseHFSC(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
+	o := &tc.HFSC{}
+	for a.more() {
+		w := a.advance()
+		if !matches(w, "default") {
+			return nil, tcKindError("HFSC: What is %q?", w)
+		}
+		v, err := a.value(w)
+		if err != nil {
+			return nil, err
+		}
+		n, err := strconv.ParseUint(v, 16, 16)
+		if err != nil {
+			return nil, tcKindError("HFSC: invalid default class ID")
+		}
+		o.Default = uint16(n)
+	}
+	return o, nil
+}
+
+func parseHFSCClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
+	o := &tc.HFSCClass{}
+	for a.more() {
+		w := a.advance()
+		sc, err := parseServiceCurve(a)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case matches(w, "rt"):
+			o.RT = sc
+		case matches(w, "ls"):
+			o.LS = sc
+		case matches(w, "sc"):
+			rt := *sc
+			o.RT, o.LS = &rt, sc
+		case matches(w, "ul"):
+			o.UL = sc
+		default:
+			return nil, tcKindError("HFSC: What is %q?", w)
+		}
+	}
+	return o, nil
+}
+
+// parseServiceCurve reads "[m1 RATE] [d TIME] m2 RATE" or "[umax BYTES]
+// [dmax TIME] rate RATE".
+func parseServiceCurve(a *args) (*tc.ServiceCurve, error) {
+	if !a.more() {
+		return nil, errIncomplete
+	}
+	var sc tc.ServiceCurve
+	rate := func(w string) (uint32, error) {
+		r, err := rateArg(a, w)
+		if err == nil && r > 0xFFFFFFFF {
+			return 0, tcKindError("HFSC: Illegal %q", w)
+		}
+		return uint32(r), err
+	}
+	switch w := a.peek(); {
+	case matches(w, "m1"), matches(w, "d"), matches(w, "m2"):
+		var err error
+		for a.more() && err == nil {
+			switch w := a.peek(); {
+			case matches(w, "m1"):
+				sc.M1, err = rate(a.advance())
+			case matches(w, "d"):
+				sc.D, err = timeArg(a, a.advance())
+			case matches(w, "m2"):
+				sc.M2, err = rate(a.advance())
+				return &sc, err
+			default:
+				return nil, tcKindError("HFSC: Illegal \"m2\"")
+			}
+		}
+		return nil, tcKindError("HFSC: Illegal \"m2\"")
+	}
+	var umax, r uint32
+	var dmax tc.Time
+	var err error
+	for a.more() && err == nil {
+		switch w := a.peek(); {
+		case matches(w, "umax"):
+			umax, err = sizeArg(a, a.advance())
+		case matches(w, "dmax"):
+			dmax, err = timeArg(a, a.advance())
+		case matches(w, "rate"):
+			if r, err = rate(a.advance()); err != nil {
+				return nil, err
+			}
+			c, err := tc.ServiceCurveOf(umax, dmax, r)
+			if err != nil {
+				return nil, tcKindError("HFSC: %v", err)
+			}
+			return &c, nil
+		default:
+			return nil, tcKindError("HFSC: Illegal \"rate\"")
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return nil, tcKindError("HFSC: Illegal \"rate\"")
+}

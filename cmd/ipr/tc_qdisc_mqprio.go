@@ -1,0 +1,102 @@
+package main
+
+// The mqprio qdisc (tc's q_mqprio.c).
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+func parseMQPrio(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
+	o := &tc.MQPrio{NumTC: 8, Map: tc.DefaultMQPrioMap}
+	num := func() (uint64, bool) {
+		if !a.more() {
+			return 0, false
+		}
+		n, err := strconv.ParseUint(a.peek(), 10, 8)
+		return n, err == nil
+	}
+	for a.more() {
+		w := a.advance()
+		switch {
+		case w == "num_tc":
+			v, err := htbU32(a, w, 10)
+			if err != nil || v > 16 {
+				return nil, tcKindError("Illegal \"num_tc\"")
+			}
+			o.NumTC = uint8(v)
+		case w == "map":
+			idx := 0
+			for n, ok := num(); ok && idx < 16; n, ok = num() {
+				a.advance()
+				o.Map[idx] = uint8(n)
+				idx++
+			}
+			for ; idx < 16; idx++ {
+				o.Map[idx] = 0
+			}
+		case w == "queues":
+			for a.more() && strings.Contains(a.peek(), "@") {
+				c, off, _ := strings.Cut(a.advance(), "@")
+				cn, err1 := strconv.ParseUint(c, 10, 16)
+				on, err2 := strconv.ParseUint(off, 10, 16)
+				if err1 != nil || err2 != nil {
+					return nil, tcKindError("Illegal \"queues\"")
+				}
+				o.Queues = append(o.Queues, tc.QueueRange{Count: uint16(cn), Offset: uint16(on)})
+			}
+		case w == "hw":
+			v, err := htbU32(a, w, 10)
+			if err != nil {
+				return nil, err
+			}
+			o.NoHW = v == 0
+		case !o.NoHW && w == "mode":
+			v, err := a.value(w)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case matches(v, "dcb"):
+				o.Mode = 0
+			case matches(v, "channel"):
+				o.Mode = 1
+			default:
+				return nil, tcKindError("Illegal mode (%s)", v)
+			}
+		case !o.NoHW && w == "shaper":
+			v, err := a.value(w)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case matches(v, "dcb"):
+				o.Shaper = 0
+			case matches(v, "bw_rlimit"):
+				o.Shaper = 1
+			default:
+				return nil, tcKindError("Illegal shaper (%s)", v)
+			}
+		case o.Shaper == 1 && (w == "min_rate" || w == "max_rate"):
+			var rates []tc.Rate
+			for a.more() && len(rates) < int(o.NumTC) {
+				r, err := tc.ParseRate(a.peek())
+				if err != nil {
+					break
+				}
+				a.advance()
+				rates = append(rates, r)
+			}
+			if w == "min_rate" {
+				o.MinRate = rates
+			} else {
+				o.MaxRate = rates
+			}
+		default:
+			return nil, tcKindError("Unknown argument %q", w)
+		}
+	}
+	return o, nil
+}
