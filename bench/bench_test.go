@@ -156,7 +156,8 @@ func BenchmarkExclude(b *testing.B)      { run(b, "exclude", false) }
 // computed, the same results.
 func TestContestantsAgree(t *testing.T) {
 	for _, w := range []string{"route-dump", "link-dump", "addr-dump", "neigh-dump", "route-get", "route-add",
-		"ethtool-features", "ethtool-linkinfo", "parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains", "collapse", "summarize", "exclude"} {
+		"ethtool-features", "ethtool-linkinfo", "parse-v4", "parse-v6", "parse-prefix4", "parse-prefix6", "contains", "collapse", "summarize", "exclude",
+		"tc-filter-dump", "tc-filter-add"} {
 		t.Run(w, func(t *testing.T) {
 			e := inputsEnv()
 			if !workload.NeedsInputs(w) {
@@ -209,3 +210,6 @@ func TestEvents(t *testing.T) {
 			r.Extra["overruns"], r.Extra["recovered"], r.Note, time.Since(start).Round(time.Millisecond))
 	}
 }
+
+func BenchmarkTCFilterDump(b *testing.B) { run(b, "tc-filter-dump", true) }
+func BenchmarkTCFilterAdd(b *testing.B)  { run(b, "tc-filter-add", true) }

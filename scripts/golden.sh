@@ -94,25 +94,8 @@ capture() {
 	} >>"$out"
 }
 
-# request_hex reads an strace log with -e write=all hex dumps and prints
-# the last link-changing request in it, seq and pid zeroed.
-request_hex() {
-	awk '
-	{ sub(/^[0-9]+ +/, "") }
-	/^sendmsg\(/ { if (cur != "") bufs[nb++] = cur; cur = ""; next }
-	/^ \| [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { h = substr($0, 11, 49); gsub(/ /, "", h); cur = cur h }
-	END {
-		if (cur != "") bufs[nb++] = cur
-		for (i = nb - 1; i >= 0; i--) {
-			t = substr(bufs[i], 9, 4)
-			if (t == "1000" || t == "1100" || t == "6c00" || t == "6d00") {
-				b = bufs[i]
-				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
-				exit
-			}
-		}
-	}'
-}
+# request_hex prints the last link-changing request of an strace log.
+request_hex() { last_request_hex 1000 1100 6c00 6d00; }
 
 pair="link add p0 type veth peer name p1"
 bridge="link add br0 type bridge"

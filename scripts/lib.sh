@@ -185,3 +185,25 @@ build_varied_ns() {
 	"${ip[@]}" link set veth1 type bridge_slave learning on
 	bridge -n "$ns" fdb add 02:00:00:00:00:0d dev veth1 master static
 }
+
+# last_request_hex reads an strace log made with "-e write=all -xx" on
+# stdin and prints, as lower-case hex, the last netlink request in it
+# whose type is one of TYPES (little-endian hex, "1000" for 16), seq and
+# pid zeroed. golden.sh and golden_tc.sh record requests with it.
+last_request_hex() {
+	awk -v types="$*" '
+	BEGIN { n = split(types, tl, " "); for (i = 1; i <= n; i++) want[tl[i]] = 1 }
+	{ sub(/^[0-9]+ +/, "") }
+	/^sendmsg\(/ { if (cur != "") bufs[nb++] = cur; cur = ""; next }
+	/^ \| [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { h = substr($0, 11, 49); gsub(/ /, "", h); cur = cur h }
+	END {
+		if (cur != "") bufs[nb++] = cur
+		for (i = nb - 1; i >= 0; i--) {
+			if (substr(bufs[i], 9, 4) in want) {
+				b = bufs[i]
+				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
+				exit
+			}
+		}
+	}'
+}

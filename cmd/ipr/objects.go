@@ -83,6 +83,8 @@ var objects = [...]object{
 	// tc's objects, with tc's syntax and output.
 	{name: "qdisc", help: "qdisc", usage: qdiscUsage, run: runQdisc},
 	{name: "class", help: "class", usage: classUsage, run: runClass},
+	{name: "filter", help: "filter", usage: filterUsage, run: runFilter},
+	{name: "actions", help: "actions", usage: actionUsage, run: runAction},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -152,7 +154,7 @@ func (o *object) usageError() error {
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
 where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl | qdisc | class }
+                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl | qdisc | class | filter | actions }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

@@ -84,7 +84,12 @@ func printTCStats(p *printer, o tc.Object) {
 	if !ok {
 		return
 	}
-	const prefix = " "
+	printStatsValue(p, s, " ")
+}
+
+// printStatsValue is tc's print_tcstats2_attr with its prefix (" " for
+// qdiscs and classes, "\t" for actions).
+func printStatsValue(p *printer, s tc.Stats, prefix string) {
 	if s.HasBasic {
 		p.textString(prefix)
 		p.uint("bytes", "Sent %d bytes", s.Bytes)

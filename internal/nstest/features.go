@@ -193,6 +193,8 @@ func buildRegistry() []feature {
 		{"matchall", "CONFIG_NET_CLS_MATCHALL", nil},
 		{"route", "CONFIG_NET_CLS_ROUTE4", nil},
 		{"u32", "CONFIG_NET_CLS_U32", nil},
+		{"bpf", "CONFIG_NET_CLS_BPF", []string{"bytecode", "1,6 0 0 0,"}},
+		{"flow", "CONFIG_NET_CLS_FLOW", []string{"hash", "keys", "src"}},
 	} {
 		add := append([]string{"filter", "add", "dev", "p0", "ingress", "pref", fmt.Sprint(i + 1), "protocol", "all", c.kind}, c.args...)
 		list = append(list, feature{"cls:" + c.kind, c.kind + " classifiers (" + c.config + ")",

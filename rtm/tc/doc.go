@@ -39,6 +39,25 @@
 // scheduler ticks and rate tables with tc's own floating-point steps, so
 // that a request equals tc's.
 //
+// # Filters and actions
+//
+// Filter embeds Object too: Filters dumps the filters of a device or
+// shared block (no allocation per filter), FilterGet reads one, FilterOf
+// reads events, and Filter.Spec decodes one into the FilterSpec that
+// makes it again. The classifiers are *U32 (selectors built with U32Sel's
+// Match methods, hash tables, links), *Flower, *Matchall, *BPF (a program
+// by descriptor, direct-action, or classic bytecode), *Fw, *Route,
+// *Cgroup, *Flow and *Basic; FilterAdd, FilterReplace, FilterChange and
+// FilterDel are their requests. Actions are Action values whose Kind is
+// *Gact, *Mirred, *Police, *SkbEdit, *Pedit, *VlanAction, *TunnelKey,
+// *Csum, *Nat, *BPFAction, *CT, *Connmark, *Sample, *MPLSAction or
+// *Simple, in a filter's action list or standalone (ActionAdd,
+// ActionReplace, ActionDel, ActionFlush, StandaloneActions,
+// StandaloneAction); ActionView reads them in place. Every request equals
+// tc's for the same command line, byte for byte (testdata/iproute2,
+// recorded by scripts/golden_tc.sh), and decodes back to the same
+// settings.
+//
 // # Events
 //
 // Notifications come in rtm.GroupTC; QdiscOf and ClassOf read them from

@@ -1,0 +1,291 @@
+package main
+
+// The commands of "ipr filter" and "ipr actions", as tc_filter.c's
+// do_filter and m_action.c's do_action.
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+const filterUsage = `[ add | del | change | replace | show ] [ dev STRING ]
+       ipr filter [ add | del | change | replace | show ] [ block BLOCK_INDEX ]
+       ipr filter get dev STRING parent CLASSID protocol PROTO handle FILTERID pref PRIO FILTER_TYPE
+       [ pref PRIO ] protocol PROTO [ chain CHAIN_INDEX ]
+       [ estimator INTERVAL TIME_CONSTANT ]
+       [ root | ingress | egress | parent CLASSID ]
+       [ handle FILTERID ] [ [ FILTER_TYPE ] [ help | OPTIONS ] ]
+       ipr filter show [ dev STRING ] [ root | ingress | egress | parent CLASSID ]
+Where:
+FILTER_TYPE := { u32 | bpf | flower | matchall | fw | route | cgroup | flow | basic }`
+
+const actionUsage = `[ add | change | replace ] ACTION-SPEC [ ACTION-SPEC ... ]
+       ipr actions [ delete | get ] action KIND index INDEX
+       ipr actions [ list | show | flush ] action KIND
+Where:
+ACTION-SPEC := action KIND [ OPTIONS ] [ CONTROL ] [ index INDEX ] [ cookie HEX ]`
+
+// filterVerbs are tc filter's commands, in the order of its matches().
+var filterVerbs = [...]tcVerb{
+	{name: "add", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterAdd) }},
+	{name: "change", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterChange) }},
+	{name: "replace", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterReplace) }},
+	{name: "delete", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterDel) }},
+	{name: "get", run: filterGet},
+	{name: "list", run: filterShow},
+	{name: "show", run: filterShow},
+	{name: "lst", run: filterShow},
+}
+
+func runFilter(e *env, argv []string) error {
+	return runTC(e, argv, "filter", filterUsage, filterVerbs[:])
+}
+
+// actionVerbs are tc actions' commands.
+var actionVerbs = [...]tcVerb{
+	{name: "add", run: func(e *env, a *args) error { return actionModify(e, a, "add") }},
+	{name: "change", run: func(e *env, a *args) error { return actionModify(e, a, "replace") }},
+	{name: "replace", run: func(e *env, a *args) error { return actionModify(e, a, "replace") }},
+	{name: "delete", run: func(e *env, a *args) error { return actionModify(e, a, "del") }},
+	{name: "get", run: actionGet},
+	{name: "list", run: actionShow},
+	{name: "show", run: actionShow},
+	{name: "lst", run: actionShow},
+	{name: "flush", run: func(e *env, a *args) error { return actionModify(e, a, "flush") }},
+}
+
+func runAction(e *env, argv []string) error {
+	return runTC(e, argv, "actions", actionUsage, actionVerbs[:])
+}
+
+// tcArgsOf wraps a command line for the tc parsers, resolving device
+// names in e's namespace.
+func tcArgsOf(e *env, a *args) (*tcArgs, *rtm.Handle, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, nil, err
+	}
+	return &tcArgs{args: *a, resolve: func(name string) (int32, error) { return tcDevIndex(e, h, name) }}, h, nil
+}
+
+// filterCmdOf parses a filter command line and resolves its device.
+func filterCmdOf(e *env, a *args) (*filterCmd, *rtm.Handle, error) {
+	ta, h, err := tcArgsOf(e, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := parseFilterCmd(ta)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.dev != "" {
+		if c.spec.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
+			return nil, nil, err
+		}
+	}
+	return c, h, nil
+}
+
+// filterModify is tc_filter_modify.
+func filterModify(e *env, a *args, mk func(tc.FilterSpec) rtm.Request) error {
+	c, h, err := filterCmdOf(e, a)
+	if err != nil {
+		return err
+	}
+	return h.Do(e.ctx, mk(c.spec))
+}
+
+// filterGet is tc_filter_get: the filter, printed.
+func filterGet(e *env, a *args) error {
+	c, h, err := filterCmdOf(e, a)
+	if err != nil {
+		return err
+	}
+	f, err := tc.FilterGet(e.ctx, h, c.spec)
+	if err != nil {
+		return err
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	// tc's get leaves out the device it was given, not the parent.
+	printFilter(p, e, f, names, &filterShown{ifindex: c.spec.Ifindex})
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
+// filterShow is tc_filter_list.
+func filterShow(e *env, a *args) error {
+	var (
+		f     tc.FilterFilter
+		shown filterShown
+		dev   string
+		err   error
+	)
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "dev":
+			dev, err = a.value(w)
+		case matches(w, "block"):
+			var v uint32
+			if v, err = a.uint32Value(w); err == nil {
+				f.Block, shown.block = v, v
+			}
+		case w == "root":
+			f.Parent = tcRoot
+		case w == "ingress":
+			f.Parent = tcMinIngress
+		case w == "egress":
+			f.Parent = tcMinEgress
+		case w == "parent":
+			f.Parent, err = tcHandleArg(a, "parent", w)
+		case w == "handle":
+			_, err = a.value(w)
+		case matches(w, "preference"), matches(w, "priority"):
+			var v uint32
+			v, err = a.uint32Value(w)
+			if err == nil && v > 0xffff {
+				return invarg("invalid preference", strconv.Itoa(int(v)))
+			}
+			f.Priority = uint16(v)
+		case matches(w, "protocol"):
+			var v string
+			if v, err = a.value(w); err == nil {
+				f.Protocol, err = parseEthProto(v)
+			}
+		case matches(w, "chain"):
+			var v uint32
+			if v, err = a.uint32Value(w); err == nil {
+				f.Chain = rtm.Some(v)
+				shown.chain, shown.chainSet = v, true
+			}
+		default:
+			return &cliError{code: exitUsage, msg: fmt.Sprintf("What is %q? Try \"ipr filter help\"", w)}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	shown.parent, shown.protocol, shown.prio = f.Parent, f.Protocol, f.Priority
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if dev != "" {
+		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+			return err
+		}
+		shown.ifindex = f.Ifindex
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	dump := tc.Filters(e.ctx, h, f)
+	if f.Ifindex == 0 && f.Block == 0 {
+		// The kernel dumps nothing for no device: tc prints an empty list.
+		dump = func(func(tc.Filter, error) bool) {}
+	}
+	for flt, err := range dump {
+		if err != nil {
+			derr = err
+			break
+		}
+		printFilter(p, e, flt, names, &shown)
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	if err := e.output(p); err != nil {
+		return err
+	}
+	return derr
+}
+
+// actionModify is tc_action_modify and tc_action_gd for changes.
+func actionModify(e *env, a *args, verb string) error {
+	ta, h, err := tcArgsOf(e, a)
+	if err != nil {
+		return err
+	}
+	c, err := parseActionsCmd(ta, verb)
+	if err != nil {
+		return err
+	}
+	var req rtm.Request
+	switch verb {
+	case "add":
+		req = tc.ActionAdd(c.acts...)
+	case "replace":
+		req = tc.ActionReplace(c.acts...)
+	case "del":
+		req = tc.ActionDel(c.refs...)
+	case "flush":
+		req = tc.ActionFlush(c.flush)
+	}
+	return h.Do(e.ctx, req)
+}
+
+// actionGet is tc_action_gd for "get": the action, printed.
+func actionGet(e *env, a *args) error {
+	ta, h, err := tcArgsOf(e, a)
+	if err != nil {
+		return err
+	}
+	c, err := parseActionsCmd(ta, "get")
+	if err != nil {
+		return err
+	}
+	if len(c.refs) != 1 {
+		return usagef("actions get: name one action")
+	}
+	b, err := tc.StandaloneActionBatch(e.ctx, h, c.refs[0].Kind, c.refs[0].Index)
+	if err != nil {
+		return err
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	printStandaloneActions(p, e, names, int(b.Count), b.Actions())
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
+// actionShow is tc_act_list_or_flush for "list".
+func actionShow(e *env, a *args) error {
+	if !a.more() || a.advance() != "action" || !a.more() {
+		return usageText("Usage: ipr actions " + actionUsage + "\n")
+	}
+	kind := a.advance()
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	for b, err := range tc.StandaloneActionBatches(e.ctx, h, kind) {
+		if err != nil {
+			derr = err
+			break
+		}
+		printStandaloneActions(p, e, names, int(b.Count), b.Actions())
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	if err := e.output(p); err != nil {
+		return err
+	}
+	return derr
+}

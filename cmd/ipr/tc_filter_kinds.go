@@ -1,0 +1,327 @@
+package main
+
+// tc's syntax of the classifiers other than u32 and flower: matchall,
+// bpf, fw, route, cgroup, flow and basic (without ematches).
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+// filterParser reads a kind's options; handle is the filter's "handle"
+// argument, which each kind reads its own way.
+type filterParser func(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error)
+
+// filterParsers returns the parser of kind, nil for a kind ipr does not
+// parse.
+func filterParsers(kind string) filterParser {
+	switch kind {
+	case "u32":
+		return parseU32
+	case "flower":
+		return parseFlower
+	case "matchall":
+		return parseMatchall
+	case "bpf":
+		return parseBPFFilter
+	case "fw":
+		return parseFw
+	case "route":
+		return parseRoute
+	case "cgroup":
+		return parseCgroup
+	case "flow":
+		return parseFlow
+	case "basic":
+		return parseBasic
+	}
+	return nil
+}
+
+// numericHandle reads a filter handle as tc's get_u32 with base 0.
+func numericHandle(s *tc.FilterSpec, handle string) error {
+	if handle == "" {
+		return nil
+	}
+	v, err := strconv.ParseUint(handle, 0, 32)
+	if err != nil {
+		return usagef("Illegal \"handle\"")
+	}
+	s.Handle = uint32(v)
+	return nil
+}
+
+// filterCommon parses what several kinds share: classid, actions and
+// police. It reports false for a word it does not know.
+func (a *tcArgs) filterCommon(classid *tc.Handle, acts *[]tc.Action, police **tc.Police) (bool, error) {
+	word := a.peek()
+	switch {
+	case classid != nil && (matches(word, "classid") || word == "flowid"):
+		a.advance()
+		v, err := a.value(word)
+		if err != nil {
+			return true, err
+		}
+		*classid, err = parseClassid(v)
+		return true, err
+	case acts != nil && matches(word, "action"):
+		a.advance()
+		l, err := a.parseActions()
+		*acts = append(*acts, l...)
+		return true, err
+	case police != nil && matches(word, "police"):
+		a.advance()
+		p, err := a.parsePolice(new(uint32))
+		*police = p
+		return true, err
+	}
+	return false, nil
+}
+
+// kindOptions runs a classifier's option loop: the options every kind
+// shares through filterCommon, and fn for each other word, which fn has
+// to consume the values of.
+func (a *tcArgs) kindOptions(classid *tc.Handle, acts *[]tc.Action, police **tc.Police, fn func(word string) error) error {
+	for a.more() {
+		ok, err := a.filterCommon(classid, acts, police)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		if err := fn(a.advance()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func parseMatchall(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	m := &tc.Matchall{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	return m, a.kindOptions(&m.ClassID, &m.Actions, nil, func(word string) error {
+		switch word {
+		case "skip_hw":
+			m.Flags |= tc.FilterSkipHW
+		case "skip_sw":
+			m.Flags |= tc.FilterSkipSW
+		default:
+			return usagef("matchall: unknown argument %q", word)
+		}
+		return nil
+	})
+}
+
+func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	b := &tc.BPF{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
+		switch {
+		case word == "run":
+		case matches(word, "bytecode"):
+			v, err := a.value(word)
+			if err != nil {
+				return err
+			}
+			b.Ops, err = parseBPFOps(v)
+			return err
+		case matches(word, "bytecode-file"):
+			v, err := a.value(word)
+			if err != nil {
+				return err
+			}
+			text, err := os.ReadFile(v)
+			if err != nil {
+				return usagef("bpf: %v", err)
+			}
+			b.Ops, err = parseBPFOps(strings.TrimSpace(string(text)))
+			return err
+		case matches(word, "direct-action"), word == "da":
+			b.DirectAction = true
+		case word == "skip_hw":
+			b.Flags |= tc.FilterSkipHW
+		case word == "skip_sw":
+			b.Flags |= tc.FilterSkipSW
+		default:
+			return usagef("bpf: %q is not implemented by ipr (bytecode only)", word)
+		}
+		return nil
+	})
+}
+
+func parseFw(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	f := &tc.Fw{}
+	if handle != "" {
+		mark, mask, slash := strings.Cut(handle, "/")
+		v, err := strconv.ParseUint(mark, 0, 32)
+		if err != nil {
+			return nil, usagef("Illegal \"handle\"")
+		}
+		s.Handle = uint32(v)
+		if slash {
+			m, err := strconv.ParseUint(mask, 0, 32)
+			if err != nil {
+				return nil, usagef("Illegal \"handle\" mask")
+			}
+			mv := uint32(m)
+			f.Mask = &mv
+		}
+	}
+	return f, a.kindOptions(&f.ClassID, &f.Actions, &f.Police, func(word string) error {
+		if word != "indev" {
+			return usagef("fw: unknown argument %q", word)
+		}
+		v, err := a.value(word)
+		f.Indev = v
+		return err
+	})
+}
+
+// parseRealm reads a realm number (iproute2's realm names are not
+// read).
+func parseRealm(s string) (*uint32, error) {
+	v, err := strconv.ParseUint(s, 0, 32)
+	if err != nil || v > 255 {
+		return nil, usagef("Illegal realm %q", s)
+	}
+	r := uint32(v)
+	return &r, nil
+}
+
+func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	r := &tc.Route{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	return r, a.kindOptions(&r.ClassID, &r.Actions, &r.Police, func(word string) error {
+		v, err := a.value(word)
+		if err != nil {
+			return err
+		}
+		switch {
+		case matches(word, "to"):
+			r.To, err = parseRealm(v)
+		case matches(word, "from"):
+			r.From, err = parseRealm(v)
+		case matches(word, "fromif"):
+			r.FromIf, err = a.resolve(v)
+		default:
+			return usagef("route: unknown argument %q", word)
+		}
+		return err
+	})
+}
+
+func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	c := &tc.Cgroup{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
+		return usagef("cgroup: %q is not implemented by ipr", word)
+	})
+}
+
+func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	b := &tc.Basic{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
+		return usagef("basic: %q is not implemented by ipr (ematches are not parsed)", word)
+	})
+}
+
+// flowKeyNames are tc's names of the flow keys, bit i named by entry i.
+var flowKeyNames = [...]string{"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority", "mark", "nfct",
+	"nfct-src", "nfct-dst", "nfct-proto-src", "nfct-proto-dst", "rt-classid", "sk-uid", "sk-gid", "vlan-tag", "rxhash"}
+
+func parseFlow(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	f := &tc.Flow{}
+	if err := numericHandle(s, handle); err != nil {
+		return nil, err
+	}
+	mask, xor := ^uint32(0), uint32(0)
+	for a.more() {
+		if ok, err := a.filterCommon(nil, &f.Actions, &f.Police); ok {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		word := a.advance()
+		switch {
+		case matches(word, "map"):
+			f.Hash = false
+		case matches(word, "hash"):
+			f.Hash = true
+		case matches(word, "keys"), matches(word, "key"):
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			for _, k := range strings.Split(v, ",") {
+				found := false
+				for i, n := range flowKeyNames {
+					if n == k {
+						f.Keys |= 1 << i
+						found = true
+					}
+				}
+				if !found {
+					return nil, usagef("flow: unknown key %q", k)
+				}
+			}
+		case matches(word, "and"), matches(word, "or"), matches(word, "xor"),
+			matches(word, "rshift"), matches(word, "addend"), matches(word, "divisor"),
+			matches(word, "baseclass"), matches(word, "perturb"):
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			if matches(word, "baseclass") {
+				h, err := parseClassid(v)
+				if err != nil || h&0xffff == 0 {
+					return nil, usagef("flow: invalid baseclass %q", v)
+				}
+				f.BaseClass = h
+				continue
+			}
+			n, err := strconv.ParseUint(v, 0, 32)
+			if err != nil {
+				return nil, usagef("flow: invalid %s %q", word, v)
+			}
+			t := uint32(n)
+			switch {
+			case matches(word, "and"):
+				mask, xor = mask&t, xor&t
+			case matches(word, "or"):
+				mask, xor = mask&^t, xor|t
+			case matches(word, "xor"):
+				xor ^= t
+			case matches(word, "rshift"):
+				f.Rshift = t
+			case matches(word, "addend"):
+				f.Addend = t
+			case matches(word, "divisor"):
+				f.Divisor = t
+			case matches(word, "perturb"):
+				f.Perturb = t
+			}
+		default:
+			return nil, usagef("flow: unknown argument %q", word)
+		}
+	}
+	if mask != ^uint32(0) || xor != 0 {
+		f.Mask, f.Xor = &mask, xor
+	}
+	return f, nil
+}

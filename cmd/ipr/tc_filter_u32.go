@@ -1,0 +1,344 @@
+package main
+
+// tc's u32 syntax: selectors ("match ip dst 1.2.3.4/32", "match u32 VAL
+// MASK at OFF"), offsets, hash keys, hash tables and links, as f_u32.c
+// reads them.
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+	"golang.org/x/sys/unix"
+)
+
+// parseU32 reads the u32 options after "u32"; handle is the filter's
+// "handle" argument, which u32 reads as a u32 handle.
+func parseU32(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+	u := &tc.U32{}
+	if handle != "" {
+		h, err := tc.ParseU32Handle(handle)
+		if err != nil {
+			return nil, usagef("Illegal \"handle\"")
+		}
+		s.Handle = h
+	}
+	sel := &tc.U32Sel{}
+	selOK := false
+	var order uint32
+	for a.more() {
+		word := a.peek()
+		switch {
+		case matches(word, "match"):
+			a.advance()
+			if err := a.u32Match(sel); err != nil {
+				return nil, err
+			}
+			selOK = true
+			continue
+		case matches(word, "offset"):
+			a.advance()
+			if err := a.u32Offset(sel); err != nil {
+				return nil, err
+			}
+			continue
+		case matches(word, "hashkey"):
+			a.advance()
+			if err := a.u32Hashkey(sel); err != nil {
+				return nil, err
+			}
+			continue
+		case matches(word, "classid"), word == "flowid":
+			a.advance()
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			if u.ClassID, err = parseClassid(v); err != nil {
+				return nil, err
+			}
+		case matches(word, "divisor"):
+			a.advance()
+			n, err := a.number("divisor", 32)
+			if err != nil || n == 0 || n > 0x100 || n&(n-1) != 0 {
+				return nil, usagef("Illegal \"divisor\"")
+			}
+			u.Divisor = uint32(n)
+		case matches(word, "order"):
+			a.advance()
+			n, err := a.number("order", 32)
+			if err != nil {
+				return nil, usagef("Illegal \"order\"")
+			}
+			order = uint32(n)
+		case word == "link":
+			a.advance()
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			h, err := tc.ParseU32Handle(v)
+			if err != nil || h&0xfff != 0 {
+				return nil, usagef("Illegal \"link\"")
+			}
+			u.Link = h
+		case word == "ht":
+			a.advance()
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			h, err := tc.ParseU32Handle(v)
+			if err != nil || handle != "" && h&0xfff != 0 {
+				return nil, usagef("Illegal \"ht\"")
+			}
+			u.Hash = h & 0xfffff000
+		case word == "indev":
+			a.advance()
+			v, err := a.value(word)
+			if err != nil {
+				return nil, err
+			}
+			u.Indev = v
+		case matches(word, "action"):
+			a.advance()
+			acts, err := a.parseActions()
+			if err != nil {
+				return nil, err
+			}
+			u.Actions = append(u.Actions, acts...)
+			continue
+		case matches(word, "police"):
+			a.advance()
+			p, err := a.parsePolice(new(uint32))
+			if err != nil {
+				return nil, err
+			}
+			u.Police = p
+			continue
+		case word == "skip_hw":
+			a.advance()
+			u.Flags |= tc.FilterSkipHW
+		case word == "skip_sw":
+			a.advance()
+			u.Flags |= tc.FilterSkipSW
+		default:
+			return nil, usagef("u32: unknown argument %q", word)
+		}
+	}
+	if order != 0 {
+		if s.Handle&0xfff != 0 && order != s.Handle&0xfff {
+			return nil, usagef("\"order\" contradicts \"handle\"")
+		}
+		s.Handle |= order
+	}
+	if selOK {
+		u.Sel = sel
+	}
+	return u, nil
+}
+
+// u32At reads an optional "at [nexthdr+]OFF" after a key.
+func (a *tcArgs) u32At(off int32, next bool) (int32, bool, error) {
+	if !a.more() || a.peek() != "at" {
+		return off, next, nil
+	}
+	a.advance()
+	s, err := a.value("at")
+	if err != nil {
+		return 0, false, err
+	}
+	if rest, ok := strings.CutPrefix(s, "nexthdr+"); ok {
+		s, next = rest, true
+	}
+	v, err := strconv.ParseInt(s, 0, 32)
+	if err != nil {
+		return 0, false, usagef("u32: invalid offset %q", s)
+	}
+	return int32(v), next, nil
+}
+
+// u32Value reads "VAL MASK" of bits bits.
+func (a *tcArgs) u32Value(bits int) (uint32, uint32, error) {
+	v, err := a.number("value", bits)
+	if err != nil {
+		return 0, 0, err
+	}
+	m, err := a.number("mask", bits)
+	if err != nil {
+		return 0, 0, err
+	}
+	return uint32(v), uint32(m), nil
+}
+
+// u32Key reads "VAL MASK [at OFF]" for a field of size bytes at off.
+func (a *tcArgs) u32Key(sel *tc.U32Sel, size int, off int32, next bool) error {
+	v, m, err := a.u32Value(size * 8)
+	if err != nil {
+		return err
+	}
+	if off, next, err = a.u32At(off, next); err != nil {
+		return err
+	}
+	switch size {
+	case 1:
+		err = sel.Match8(uint8(v), uint8(m), off, next)
+	case 2:
+		err = sel.Match16(uint16(v), uint16(m), off, next)
+	default:
+		err = sel.Match(v, m, off, next)
+	}
+	if err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// u32Prefix reads "PREFIX [at OFF]" of family at off.
+func (a *tcArgs) u32Prefix(sel *tc.U32Sel, family uint8, off int32) error {
+	s, err := a.value("match")
+	if err != nil {
+		return err
+	}
+	p, _, err := parsePrefix("address", s, family)
+	if err != nil {
+		return err
+	}
+	next := false
+	if off, next, err = a.u32At(off, next); err != nil {
+		return err
+	}
+	if err := sel.MatchPrefix(p, off, next); err != nil {
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+// u32Fields are the named fields of tc's u32 selectors: protocol and
+// field, size in bytes (0 for a prefix), offset, and whether the offset
+// is past the network header (nexthdr+).
+var u32Fields = [...]struct {
+	proto, field string
+	size         int
+	off          int32
+	next         bool
+}{
+	{"ip", "src", 0, 12, false}, {"ip", "dst", 0, 16, false}, {"ip", "tos", 1, 1, false},
+	{"ip", "dsfield", 1, 1, false}, {"ip", "protocol", 1, 9, false}, {"ip", "dport", 2, 22, false},
+	{"ip", "sport", 2, 20, false}, {"ip", "icmp_type", 1, 20, false}, {"ip", "icmp_code", 1, 21, false},
+	{"ip6", "src", 0, 8, false}, {"ip6", "dst", 0, 24, false}, {"ip6", "protocol", 1, 6, false},
+	{"ip6", "dport", 2, 42, false}, {"ip6", "sport", 2, 40, false}, {"ip6", "icmp_type", 1, 40, false},
+	{"ip6", "icmp_code", 1, 41, false},
+	{"tcp", "src", 2, 0, true}, {"tcp", "dst", 2, 2, true}, {"udp", "src", 2, 0, true}, {"udp", "dst", 2, 2, true},
+	{"icmp", "type", 1, 0, true}, {"icmp", "code", 1, 1, true},
+}
+
+// u32Match reads a selector after "match".
+func (a *tcArgs) u32Match(sel *tc.U32Sel) error {
+	proto, err := a.value("match")
+	if err != nil {
+		return err
+	}
+	switch proto {
+	case "u32", "u16", "u8":
+		size := map[string]int{"u32": 4, "u16": 2, "u8": 1}[proto]
+		return a.u32Key(sel, size, 0, false)
+	}
+	field, err := a.value("match")
+	if err != nil {
+		return err
+	}
+	if proto == "ip" {
+		// Flags of the fragment offset field, keys without values.
+		flags := map[string][2]uint16{"nofrag": {0, 0x3fff}, "firstfrag": {0, 0x1fff}, "df": {0x4000, 0x4000}, "mf": {0x2000, 0x2000}}
+		if f, ok := flags[field]; ok {
+			return sel.Match16(f[0], f[1], 6, false)
+		}
+		if field == "ihl" {
+			return a.u32Key(sel, 1, 0, false)
+		}
+	}
+	for _, f := range u32Fields {
+		if f.proto != proto || f.field != field {
+			continue
+		}
+		if f.size == 0 {
+			family := uint8(unix.AF_INET)
+			if proto == "ip6" {
+				family = unix.AF_INET6
+			}
+			return a.u32Prefix(sel, family, f.off)
+		}
+		return a.u32Key(sel, f.size, f.off, f.next)
+	}
+	return usagef("u32: match %s %s is not implemented by ipr", proto, field)
+}
+
+// u32Offset reads "offset plus N | at N | mask M | shift S | eat".
+func (a *tcArgs) u32Offset(sel *tc.U32Sel) error {
+	for a.more() {
+		word := a.peek()
+		switch word {
+		case "plus", "at", "mask", "shift":
+			a.advance()
+			s, err := a.value(word)
+			if err != nil {
+				return err
+			}
+			v, err := strconv.ParseInt(s, 0, 32)
+			if err != nil {
+				return usagef("u32: invalid offset %s %q", word, s)
+			}
+			switch word {
+			case "plus":
+				sel.Off, sel.Flags = uint16(v), sel.Flags|tc.U32Offset
+			case "at":
+				sel.OffOff, sel.Flags = int16(v), sel.Flags|tc.U32VarOffset
+			case "mask":
+				sel.OffMask, sel.Flags = uint16(v), sel.Flags|tc.U32VarOffset
+			case "shift":
+				sel.OffShift, sel.Flags = uint8(v), sel.Flags|tc.U32VarOffset
+			}
+		case "eat":
+			a.advance()
+			sel.Flags |= tc.U32Eat
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// u32Hashkey reads "hashkey mask M at N".
+func (a *tcArgs) u32Hashkey(sel *tc.U32Sel) error {
+	for a.more() {
+		word := a.peek()
+		switch word {
+		case "mask":
+			a.advance()
+			s, err := a.value(word)
+			if err != nil {
+				return err
+			}
+			v, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"), 16, 32)
+			if err != nil {
+				return usagef("u32: invalid hashkey mask %q", s)
+			}
+			sel.HashMask = uint32(v)
+		case "at":
+			a.advance()
+			s, err := a.value(word)
+			if err != nil {
+				return err
+			}
+			v, err := strconv.ParseInt(s, 0, 16)
+			if err != nil || v%4 != 0 {
+				return usagef("u32: invalid hashkey offset %q", s)
+			}
+			sel.HashOff = int16(v)
+		default:
+			return nil
+		}
+	}
+	return nil
+}

@@ -1,0 +1,557 @@
+package tc
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ipr-go/ipr/nla"
+)
+
+// appendFilterActions appends a filter's action list and legacy
+// policer, the parts every classifier shares.
+func appendFilterActions(e *nla.Encoder, actType uint16, acts []Action, polType uint16, pol *Police) error {
+	if len(acts) > 0 {
+		if err := appendActions(e, actType, acts); err != nil {
+			return err
+		}
+	}
+	if pol != nil {
+		return appendPolice(e, polType, pol)
+	}
+	return nil
+}
+
+// decodeFilterActions decodes an action list attribute.
+func decodeFilterActions(a nla.Attr) ([]Action, error) { return DecodeActions(a.Nested()) }
+
+// decodePoliceAttr decodes a legacy policer attribute.
+func decodePoliceAttr(a nla.Attr) (*Police, error) {
+	p := new(Police)
+	return p, p.decode(a.Nested())
+}
+
+// checkSkipFlags refuses skip_hw with skip_sw, as tc does.
+func checkSkipFlags(flags uint32) error {
+	if flags&filterSkipBoth == filterSkipBoth {
+		return errors.New("skip_hw and skip_sw are mutually exclusive")
+	}
+	return nil
+}
+
+// Matchall is the classifier that matches every packet ("matchall action
+// mirred egress redirect dev eth1").
+type Matchall struct {
+	ClassID Handle
+	Actions []Action
+	// Flags are FilterSkipHW or FilterSkipSW; dumps add FilterInHW or
+	// FilterNotInHW.
+	Flags uint32
+}
+
+// Kind returns "matchall".
+func (*Matchall) Kind() string { return "matchall" }
+
+func (m *Matchall) appendOpts(e *nla.Encoder) error {
+	if err := checkSkipFlags(m.Flags); err != nil {
+		return err
+	}
+	if m.ClassID != 0 {
+		e.Uint32(tcaMatchallClassid, uint32(m.ClassID))
+	}
+	if err := appendFilterActions(e, tcaMatchallAct, m.Actions, 0, nil); err != nil {
+		return err
+	}
+	if m.Flags != 0 {
+		e.Uint32(tcaMatchallFlags, m.Flags)
+	}
+	return nil
+}
+
+func (m *Matchall) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaMatchallClassid:
+			v, _ := a.Uint32()
+			m.ClassID = Handle(v)
+		case tcaMatchallAct:
+			m.Actions, err = decodeFilterActions(a)
+		case tcaMatchallFlags:
+			m.Flags, _ = a.Uint32()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// BPF is the bpf classifier: an eBPF program by descriptor, in
+// direct-action mode or returning a class, or classic BPF bytecode ("bpf
+// object-pinned /sys/fs/bpf/prog da", "bpf bytecode '1,6 0 0 -1,'").
+type BPF struct {
+	// FD is a loaded program's descriptor (BPF_PROG_TYPE_SCHED_CLS),
+	// which the caller keeps open until the request is sent; Name names
+	// it in dumps (tc sends the object file and section).
+	FD   int
+	Name string
+	// Ops is classic BPF bytecode, instead of FD.
+	Ops []BPFInstruction
+	// DirectAction makes the program's return value the verdict ("da").
+	DirectAction bool
+	ClassID      Handle
+	Actions      []Action
+	Police       *Police
+	// Flags are FilterSkipHW or FilterSkipSW (TCA_BPF_FLAGS_GEN).
+	Flags uint32
+	// ID and Tag identify the program in dumps (read only).
+	ID  uint32
+	Tag []byte
+}
+
+// Kind returns "bpf".
+func (*BPF) Kind() string { return "bpf" }
+
+func (b *BPF) appendOpts(e *nla.Encoder) error {
+	if (b.FD > 0) == (len(b.Ops) > 0) {
+		return errors.New("give a program descriptor or bytecode, not both or neither")
+	}
+	if err := checkSkipFlags(b.Flags); err != nil {
+		return err
+	}
+	if len(b.Name) > 255 {
+		return fmt.Errorf("name of %d bytes", len(b.Name))
+	}
+	if b.ClassID != 0 {
+		e.Uint32(tcaBpfClassid, uint32(b.ClassID))
+	}
+	if err := appendFilterActions(e, tcaBpfAct, b.Actions, tcaBpfPolice, b.Police); err != nil {
+		return err
+	}
+	if len(b.Ops) > 0 {
+		if err := appendBPFOps(e, tcaBpfOpsLen, tcaBpfOps, b.Ops); err != nil {
+			return err
+		}
+	} else {
+		e.Uint32(tcaBpfFd, uint32(b.FD))
+		e.String(tcaBpfName, b.Name)
+	}
+	if b.Flags != 0 {
+		e.Uint32(tcaBpfFlagsGen, b.Flags)
+	}
+	if b.DirectAction {
+		e.Uint32(tcaBpfFlags, 1) // TCA_BPF_FLAG_ACT_DIRECT
+	}
+	return nil
+}
+
+func (b *BPF) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaBpfClassid:
+			v, _ := a.Uint32()
+			b.ClassID = Handle(v)
+		case tcaBpfAct:
+			b.Actions, err = decodeFilterActions(a)
+		case tcaBpfPolice:
+			b.Police, err = decodePoliceAttr(a)
+		case tcaBpfOps:
+			b.Ops = decodeBPFOps(a.Data)
+		case tcaBpfFd:
+			v, _ := a.Uint32()
+			b.FD = int(v)
+		case tcaBpfName:
+			b.Name, _ = a.Text()
+		case tcaBpfFlagsGen:
+			b.Flags, _ = a.Uint32()
+		case tcaBpfFlags:
+			v, _ := a.Uint32()
+			b.DirectAction = v&1 != 0
+		case tcaBpfId:
+			b.ID, _ = a.Uint32()
+		case tcaBpfTag:
+			b.Tag = append([]byte(nil), a.Data...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// Fw is the fw classifier: it matches the packet's firewall mark against
+// the filter's handle, under Mask ("handle 5/0xff fw classid 1:5").
+type Fw struct {
+	// Mask, if set, masks the mark before comparing (the handle's
+	// "/MASK").
+	Mask    *uint32
+	ClassID Handle
+	Police  *Police
+	Actions []Action
+	Indev   string
+}
+
+// Kind returns "fw".
+func (*Fw) Kind() string { return "fw" }
+
+func (f *Fw) appendOpts(e *nla.Encoder) error {
+	if len(f.Indev) >= 16 {
+		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
+	}
+	if f.Mask != nil {
+		e.Uint32(tcaFwMask, *f.Mask)
+	}
+	if f.ClassID != 0 {
+		e.Uint32(tcaFwClassid, uint32(f.ClassID))
+	}
+	if f.Police != nil {
+		if err := appendPolice(e, tcaFwPolice, f.Police); err != nil {
+			return err
+		}
+	}
+	if len(f.Actions) > 0 {
+		if err := appendActions(e, tcaFwAct, f.Actions); err != nil {
+			return err
+		}
+	}
+	if f.Indev != "" {
+		e.String(tcaFwIndev, f.Indev)
+	}
+	return nil
+}
+
+func (f *Fw) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaFwMask:
+			f.Mask = ptrOf(a.Uint32())
+		case tcaFwClassid:
+			v, _ := a.Uint32()
+			f.ClassID = Handle(v)
+		case tcaFwPolice:
+			f.Police, err = decodePoliceAttr(a)
+		case tcaFwAct:
+			f.Actions, err = decodeFilterActions(a)
+		case tcaFwIndev:
+			f.Indev, _ = a.Text()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// Route is the route classifier: it matches the realms of the route a
+// packet took ("route to 10 classid 1:1", "route from 5", "route fromif
+// eth0").
+type Route struct {
+	// To and From are realms (0 to 255); FromIf an interface index,
+	// instead of From.
+	To, From *uint32
+	FromIf   int32
+	ClassID  Handle
+	Police   *Police
+	Actions  []Action
+}
+
+// Kind returns "route".
+func (*Route) Kind() string { return "route" }
+
+// defaultHandle is the handle tc derives from the realms when none is
+// given (the kernel computes the same one and refuses another): the
+// destination realm in the low byte, the source realm or 0x8000|FromIf
+// in the high half, 0x8000 in the low half meaning "no destination", and
+// 0xffff in the high half "no source".
+func (r *Route) defaultHandle() uint32 {
+	h := uint32(0xffff8000)
+	if r.To != nil {
+		h = h&^0x80ff | *r.To&0xff
+	}
+	if r.From != nil {
+		h = h&0xffff | *r.From<<16
+	}
+	if r.FromIf != 0 {
+		h = h&0xffff | (0x8000|uint32(r.FromIf))<<16
+	}
+	return h
+}
+
+func (r *Route) appendOpts(e *nla.Encoder) error {
+	if r.From != nil && r.FromIf != 0 {
+		return errors.New("from and fromif are mutually exclusive")
+	}
+	if r.To != nil && *r.To > 255 || r.From != nil && *r.From > 255 {
+		return errors.New("a realm is 0 to 255")
+	}
+	if r.To != nil {
+		e.Uint32(tcaRoute4To, *r.To)
+	}
+	if r.From != nil {
+		e.Uint32(tcaRoute4From, *r.From)
+	}
+	if r.FromIf != 0 {
+		e.Uint32(tcaRoute4Iif, uint32(r.FromIf))
+	}
+	if r.ClassID != 0 {
+		e.Uint32(tcaRoute4Classid, uint32(r.ClassID))
+	}
+	return appendFilterActions(e, tcaRoute4Act, r.Actions, tcaRoute4Police, r.Police)
+}
+
+func (r *Route) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaRoute4To:
+			r.To = ptrOf(a.Uint32())
+		case tcaRoute4From:
+			r.From = ptrOf(a.Uint32())
+		case tcaRoute4Iif:
+			v, _ := a.Uint32()
+			r.FromIf = int32(v)
+		case tcaRoute4Classid:
+			v, _ := a.Uint32()
+			r.ClassID = Handle(v)
+		case tcaRoute4Police:
+			r.Police, err = decodePoliceAttr(a)
+		case tcaRoute4Act:
+			r.Actions, err = decodeFilterActions(a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// Cgroup is the cgroup classifier: it classifies by the net_cls cgroup
+// of the sending socket ("cgroup action drop").
+type Cgroup struct {
+	// Ematches is an extended match tree, as its attribute's payload
+	// (TCA_CGROUP_EMATCHES; see [Basic]).
+	Ematches []byte
+	Actions  []Action
+	Police   *Police
+}
+
+// Kind returns "cgroup".
+func (*Cgroup) Kind() string { return "cgroup" }
+
+func (c *Cgroup) appendOpts(e *nla.Encoder) error {
+	if err := appendEmatches(e, tcaCgroupEmatches, c.Ematches); err != nil {
+		return err
+	}
+	return appendFilterActions(e, tcaCgroupAct, c.Actions, tcaCgroupPolice, c.Police)
+}
+
+func (c *Cgroup) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaCgroupEmatches:
+			c.Ematches = append([]byte(nil), a.Data...)
+		case tcaCgroupAct:
+			c.Actions, err = decodeFilterActions(a)
+		case tcaCgroupPolice:
+			c.Police, err = decodePoliceAttr(a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// appendEmatches appends an extended match tree given as its payload,
+// checking it is an attribute chain.
+func appendEmatches(e *nla.Encoder, typ uint16, tree []byte) error {
+	if tree == nil {
+		return nil
+	}
+	if err := nla.Chain(tree).Err(); err != nil {
+		return fmt.Errorf("ematch tree: %w", err)
+	}
+	e.Binary(typ, tree)
+	return nil
+}
+
+// Basic is the basic classifier: extended matches (ematch) and actions
+// ("basic match 'cmp(u16 at 0 layer 2 mask 0xff00 gt 10)' classid 1:2").
+type Basic struct {
+	ClassID Handle
+	// Ematches is the extended match tree, as the payload of
+	// TCA_BASIC_EMATCHES (TCA_EMATCH_TREE_HDR and TCA_EMATCH_TREE_LIST),
+	// kept as bytes: a dump's tree sent back unchanged.
+	Ematches []byte
+	Actions  []Action
+	Police   *Police
+	// PacketCounts are the hit counters of a dump with statistics (read
+	// only): packets that reached the filter, and that matched.
+	Reached, Matched uint64
+}
+
+// Kind returns "basic".
+func (*Basic) Kind() string { return "basic" }
+
+func (b *Basic) appendOpts(e *nla.Encoder) error {
+	if err := appendEmatches(e, tcaBasicEmatches, b.Ematches); err != nil {
+		return err
+	}
+	if b.ClassID != 0 {
+		e.Uint32(tcaBasicClassid, uint32(b.ClassID))
+	}
+	return appendFilterActions(e, tcaBasicAct, b.Actions, tcaBasicPolice, b.Police)
+}
+
+func (b *Basic) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		switch a.Kind() {
+		case tcaBasicClassid:
+			v, _ := a.Uint32()
+			b.ClassID = Handle(v)
+		case tcaBasicEmatches:
+			b.Ematches = append([]byte(nil), a.Data...)
+		case tcaBasicAct:
+			b.Actions, err = decodeFilterActions(a)
+		case tcaBasicPolice:
+			b.Police, err = decodePoliceAttr(a)
+		case tcaBasicPcnt:
+			if len(a.Data) >= 16 {
+				b.Reached, b.Matched = native.Uint64(a.Data), native.Uint64(a.Data[8:])
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
+// Flow is the flow classifier: it maps packets to classes by a hash of
+// flow keys, or by one key's value ("flow hash keys src,dst divisor 256
+// baseclass 1:10", "flow map key mark and 0xff").
+type Flow struct {
+	// Keys is a set of FlowKey* bits.
+	Keys uint32
+	// Hash selects hashing mode; otherwise map mode, where the key is
+	// ANDed with Mask (nil: all ones) and XORed with Xor, then shifted
+	// right by Rshift and added Addend.
+	Hash      bool
+	Mask      *uint32
+	Xor       uint32
+	Rshift    uint32
+	Addend    uint32
+	Divisor   uint32
+	BaseClass Handle
+	// Perturb, in seconds, rehashes periodically.
+	Perturb  uint32
+	Police   *Police
+	Actions  []Action
+	Ematches []byte
+}
+
+// The keys of [Flow] (1 << FLOW_KEY_*), with tc's names.
+const (
+	FlowKeySrc          = 1 << 0  // "src"
+	FlowKeyDst          = 1 << 1  // "dst"
+	FlowKeyProto        = 1 << 2  // "proto"
+	FlowKeyProtoSrc     = 1 << 3  // "proto-src"
+	FlowKeyProtoDst     = 1 << 4  // "proto-dst"
+	FlowKeyIif          = 1 << 5  // "iif"
+	FlowKeyPriority     = 1 << 6  // "priority"
+	FlowKeyMark         = 1 << 7  // "mark"
+	FlowKeyNfct         = 1 << 8  // "nfct"
+	FlowKeyNfctSrc      = 1 << 9  // "nfct-src"
+	FlowKeyNfctDst      = 1 << 10 // "nfct-dst"
+	FlowKeyNfctProtoSrc = 1 << 11 // "nfct-proto-src"
+	FlowKeyNfctProtoDst = 1 << 12 // "nfct-proto-dst"
+	FlowKeyRtclassid    = 1 << 13 // "rt-classid"
+	FlowKeySkuid        = 1 << 14 // "sk-uid"
+	FlowKeySkgid        = 1 << 15 // "sk-gid"
+	FlowKeyVlanTag      = 1 << 16 // "vlan-tag"
+	FlowKeyRxhash       = 1 << 17 // "rxhash"
+)
+
+// Kind returns "flow".
+func (*Flow) Kind() string { return "flow" }
+
+func (f *Flow) appendOpts(e *nla.Encoder) error {
+	if f.Keys == 0 {
+		return errors.New("no keys")
+	}
+	if !f.Hash && f.Keys&(f.Keys-1) != 0 {
+		return errors.New("map mode takes one key")
+	}
+	e.Uint32(tcaFlowKeys, f.Keys)
+	if f.Rshift != 0 {
+		e.Uint32(tcaFlowRshift, f.Rshift)
+	}
+	if f.Addend != 0 {
+		e.Uint32(tcaFlowAddend, f.Addend)
+	}
+	if f.Divisor != 0 {
+		e.Uint32(tcaFlowDivisor, f.Divisor)
+	}
+	if f.BaseClass != 0 {
+		e.Uint32(tcaFlowBaseclass, uint32(f.BaseClass))
+	}
+	if f.Perturb != 0 {
+		e.Uint32(tcaFlowPerturb, f.Perturb)
+	}
+	if err := appendFilterActions(e, tcaFlowAct, f.Actions, tcaFlowPolice, f.Police); err != nil {
+		return err
+	}
+	if err := appendEmatches(e, tcaFlowEmatches, f.Ematches); err != nil {
+		return err
+	}
+	mode := uint32(0) // FLOW_MODE_MAP
+	if f.Hash {
+		mode = 1
+	}
+	e.Uint32(tcaFlowMode, mode)
+	if !f.Hash && (f.Mask != nil || f.Xor != 0) {
+		mask := ^uint32(0)
+		if f.Mask != nil {
+			mask = *f.Mask
+		}
+		e.Uint32(tcaFlowMask, mask)
+		e.Uint32(tcaFlowXor, f.Xor)
+	}
+	return nil
+}
+
+func (f *Flow) decode(opts nla.Chain) (err error) {
+	for a := range opts.All() {
+		v, _ := a.Uint32()
+		switch a.Kind() {
+		case tcaFlowKeys:
+			f.Keys = v
+		case tcaFlowMode:
+			f.Hash = v == 1
+		case tcaFlowMask:
+			if v != ^uint32(0) {
+				f.Mask = &v
+			}
+		case tcaFlowXor:
+			f.Xor = v
+		case tcaFlowRshift:
+			f.Rshift = v
+		case tcaFlowAddend:
+			f.Addend = v
+		case tcaFlowDivisor:
+			f.Divisor = v
+		case tcaFlowBaseclass:
+			f.BaseClass = Handle(v)
+		case tcaFlowPerturb:
+			f.Perturb = v
+		case tcaFlowPolice:
+			f.Police, err = decodePoliceAttr(a)
+		case tcaFlowAct:
+			f.Actions, err = decodeFilterActions(a)
+		case tcaFlowEmatches:
+			f.Ematches = append([]byte(nil), a.Data...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
