@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -77,4 +78,49 @@ func TestTCCommandLinesAsTC(t *testing.T) {
 		checked++
 	}
 	t.Logf("%d command lines", checked)
+}
+
+// TestTCPrintFixtures prints every fixture's message (tc's requests,
+// which have the layout of the kernel's replies) as qdisc or class
+// listings: the printers must not fail on any kind, and -j must be
+// valid JSON.
+func TestTCPrintFixtures(t *testing.T) {
+	f, err := os.Open("../../rtm/tc/testdata/requests.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names := &linkNames{byIndex: map[int32]linkRef{2: {name: "p1", found: true}, 3: {name: "p0", found: true}}}
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		fields := strings.Split(sc.Text(), "\t")
+		if len(fields) != 5 {
+			continue
+		}
+		b, err := hex.DecodeString(fields[3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, js := range []bool{false, true} {
+			e := &env{JSON: js, Details: true, Stats: statsOptions{level: 1}}
+			p := &printer{json: js}
+			p.openArray("")
+			if strings.HasPrefix(fields[4], "class") {
+				c, err := tc.ClassFromBytes(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				printClass(p, e, c, false)
+			} else {
+				q, err := tc.QdiscFromBytes(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				printQdisc(p, e, q, names, true)
+			}
+			p.closeArray()
+			if js && !json.Valid(p.buf) {
+				t.Errorf("%s: invalid JSON %s", fields[0], p.buf)
+			}
+		}
+	}
 }

@@ -32,3 +32,26 @@ func parseCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	}
 	return o, nil
 }
+
+// printCodel is tc's codel_print_opt.
+func printCodel(p *printer, _ *env, q tc.Qdisc) {
+	c, ok := optionsAs[*tc.Codel](tc.QdiscOptionsOf(q))
+	if !ok {
+		return
+	}
+	if v, ok := c.Limit.Get(); ok {
+		p.uint("limit", "limit %dp ", uint64(v))
+	}
+	if v, ok := c.Target.Get(); ok {
+		tcTime(p, "target", "target %s ", v)
+	}
+	if v, ok := c.CEThreshold.Get(); ok {
+		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
+	}
+	if v, ok := c.Interval.Get(); ok {
+		tcTime(p, "interval", "interval %s ", v)
+	}
+	if c.ECN.Or(false) {
+		p.boolean("ecn", "ecn ", true)
+	}
+}

@@ -73,3 +73,62 @@ func parseFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	}
 	return o, nil
 }
+
+// printFQ is tc's fq_print_opt.
+func printFQ(p *printer, _ *env, q tc.Qdisc) {
+	f, ok := optionsAs[*tc.FQ](tc.QdiscOptionsOf(q))
+	if !ok {
+		return
+	}
+	if v, ok := f.Limit.Get(); ok {
+		p.uint("limit", "limit %dp ", uint64(v))
+	}
+	if v, ok := f.FlowLimit.Get(); ok {
+		p.uint("flow_limit", "flow_limit %dp ", uint64(v))
+	}
+	if f.Buckets != 0 {
+		p.uint("buckets", "buckets %d ", uint64(f.Buckets))
+	}
+	if v, ok := f.OrphanMask.Get(); ok {
+		p.uint("orphan_mask", "orphan_mask %d ", uint64(v))
+	}
+	if v, ok := f.Pacing.Get(); ok && !v {
+		p.boolean("pacing", "nopacing ", false)
+	}
+	if v, ok := f.Quantum.Get(); ok {
+		tcSize(p, "quantum", "quantum %s ", v)
+	}
+	if v, ok := f.InitialQuantum.Get(); ok {
+		tcSize(p, "initial_quantum", "initial_quantum %s ", v)
+	}
+	if v, ok := f.MaxRate.Get(); ok && v != ^uint32(0) {
+		tcRate(p, "maxrate", "maxrate %s ", tc.Rate(v))
+	}
+	if v, ok := f.DefaultRate.Get(); ok && v != 0 {
+		tcRate(p, "defrate", "defrate %s ", tc.Rate(v))
+	}
+	if v, ok := f.LowRateThreshold.Get(); ok && v != 0 {
+		tcRate(p, "low_rate_threshold", "low_rate_threshold %s ", tc.Rate(v))
+	}
+	if v, ok := f.RefillDelay.Get(); ok {
+		tcTime(p, "refill_delay", "refill_delay %s ", v)
+	}
+	if v, ok := f.CEThreshold.Get(); ok && v != ^tc.Time(0) {
+		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
+	}
+	if v, ok := f.TimerSlack.Get(); ok {
+		p.jsonUint("timer_slack", uint64(v))
+		p.text("timer_slack %s ", tc.Time64(v))
+	}
+	if v, ok := f.Horizon.Get(); ok {
+		tcTime(p, "horizon", "horizon %s ", v)
+	}
+	if v, ok := f.HorizonDrop.Get(); ok {
+		key := "horizon_drop"
+		if !v {
+			key = "horizon_cap"
+		}
+		p.jsonNull(key)
+		p.textString(key + " ")
+	}
+}

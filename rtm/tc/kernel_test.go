@@ -169,3 +169,17 @@ func TestBatchErrorNamesQdisc(t *testing.T) {
 		t.Errorf("batch error %v", err)
 	}
 }
+
+// What only the kernel knows comes back as its error, with its extended
+// ACK message: a parent that does not exist.
+func TestKernelRefusalHasExtack(t *testing.T) {
+	nstest.Require(t, "qdisc:pfifo")
+	_, h := vethNS(t)
+	err := h.Do(context.Background(), tc.QdiscAdd(tc.QdiscSpec{Ifindex: p0, Parent: tc.MakeHandle(5, 1),
+		Handle: tc.MakeHandle(6, 0), Options: &tc.FIFO{Name: "pfifo"}}))
+	if !errors.Is(err, unix.ENOENT) || !strings.Contains(err.Error(), "qdisc add pfifo handle 6: parent 5:1 ifindex 3") ||
+		!strings.Contains(err.Error(), "Failed to find specified qdisc") {
+		t.Fatalf("err %v, want ENOENT naming the request", err)
+	}
+	t.Log(err)
+}
