@@ -148,7 +148,7 @@ func (e Event) IsNew() bool {
 		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP:
 		return false
 	}
-	return e.Type != 0
+	return e.Type != 0 && !isDelRtobj(e.Type)
 }
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
