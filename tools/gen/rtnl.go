@@ -731,7 +731,7 @@ func genRTNL(dir string) (files map[string][]byte, notes []string, err error) {
 		return nil, nil, err
 	}
 	g.libcVers = strings.TrimSpace(string(vers))
-	if g.h, err = readHeaders(filepath.Join(dir, "include", "linux"), append(rtnlHeaders[:len(rtnlHeaders):len(rtnlHeaders)], rtobjHeaders...)); err != nil {
+	if g.h, err = readHeaders(filepath.Join(dir, "include", "linux"), rtnlHeaders); err != nil {
 		return nil, nil, err
 	}
 	var stale []string

@@ -6,9 +6,6 @@ package main
 // 0.7 models few of them, so they are built from the uapi headers alone,
 // with the kinds below (each from the kernel's policy or fill function).
 
-// rtobjHeaders are the headers these schemas need beyond rtnlHeaders.
-var rtobjHeaders = []string{"netconf.h", "if_addrlabel.h", "net_namespace.h"}
-
 // rtobjTypes extends kernelTypes for these schemas.
 var rtobjTypes = map[string]string{
 	// NETCONFA_*: inet_netconf_fill_devconf puts s32s.
