@@ -134,8 +134,8 @@ func (s *AddrLabelSpec) encode(b *wire.Builder, typ, flags uint16) error {
 		hdr[2] = uint8(s.Prefix.Bits())
 		native.PutUint32(hdr[4:], uint32(s.Index))
 	}
+	b.Uint32(ifalLabel, s.Label) // before the address, as ip sends it
 	b.Addr(ifalAddress, s.Prefix.Addr())
-	b.Uint32(ifalLabel, s.Label)
 	b.End()
 	return nil
 }

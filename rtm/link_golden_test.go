@@ -30,7 +30,13 @@ type goldenCase struct {
 // scripts/golden.sh).
 func readGolden(t *testing.T) []goldenCase {
 	t.Helper()
-	files, err := filepath.Glob("testdata/golden/*.txt")
+	return readGoldenFiles(t, "testdata/golden/*.txt")
+}
+
+// readGoldenFiles reads every case in the files that pattern matches.
+func readGoldenFiles(t *testing.T, pattern string) []goldenCase {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}

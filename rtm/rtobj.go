@@ -42,8 +42,11 @@ var (
 	addrLabelMsgs = msgKind{unix.RTM_NEWADDRLABEL, "address label", 0}
 	nsidMsgs      = msgKind{unix.RTM_NEWNSID, "nsid", 0}
 	mdbMsgs       = msgKind{unix.RTM_NEWMDB, "mdb", unix.ENOENT}
-	vlanMsgs      = msgKind{unix.RTM_NEWVLAN, "bridge vlan", 0}
-	statsMsgs     = msgKind{unix.RTM_NEWSTATS, "stats", unix.ENODEV}
+	// mdbDumpMsgs: the kernel answers an MDB dump with messages of type
+	// RTM_GETMDB.
+	mdbDumpMsgs = msgKind{unix.RTM_GETMDB, "mdb", 0}
+	vlanMsgs    = msgKind{unix.RTM_NEWVLAN, "bridge vlan", 0}
+	statsMsgs   = msgKind{unix.RTM_NEWSTATS, "stats", unix.ENODEV}
 )
 
 // fixedLenRtobj is FixedLen for the other objects' message types.

@@ -1,9 +1,12 @@
 package rtm_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
@@ -238,6 +241,137 @@ func TestNetnsIDs(t *testing.T) {
 			if seen++; seen == 2 {
 				break
 			}
+		}
+	}
+}
+
+// bridgeNS makes a namespace with bridge br0 (multicast snooping on, as
+// by default) and veth0 as its port, all up.
+func bridgeNS(t *testing.T) (h *rtm.Handle, ns *nstest.NS, br, port int32) {
+	h, ns, v0, _ := routeNS(t)
+	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
+	nstest.IP(t, ns, "link", "set", "veth0", "master", "br0")
+	nstest.IP(t, ns, "link", "set", "br0", "up")
+	return h, ns, testLinkIndex(t, h, "br0"), v0
+}
+
+func TestMDBAgainstBridge(t *testing.T) {
+	h, ns, br, port := bridgeNS(t)
+	m, err := h.Monitor([]rtm.Group{rtm.GroupMDB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	specs := []rtm.MDBSpec{
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Permanent: true},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.2")},
+		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("01:00:5e:01:02:03"), Permanent: true},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("ff0e::5"), Source: netip.MustParseAddr("2001:db8::1"), Permanent: true},
+	}
+	for _, s := range specs {
+		if err := h.Do(ctx, rtm.MDBAdd(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.Do(ctx, rtm.MDBAdd(specs[0])); !errors.Is(err, unix.EEXIST) {
+		t.Errorf("second add: %v", err)
+	}
+	names := testLinkNames(t, h)
+	key := func(port, grp, src, state, proto string) string {
+		return strings.Join([]string{port, grp, src, state, proto}, " ")
+	}
+	want := map[string]bool{}
+	var out []map[string]any
+	if err := json.Unmarshal([]byte(nstest.Run(t, ns, "bridge", "-j", "-d", "mdb", "show")), &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range out[0]["mdb"].([]any) {
+		e := w.(map[string]any)
+		src, _ := e["src"].(string)
+		proto, _ := e["protocol"].(string)
+		want[key(e["port"].(string), e["grp"].(string), src, e["state"].(string), proto)] = true
+	}
+	got := map[string]bool{}
+	for msg, err := range h.MDB(ctx, br) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg.Index() != br {
+			t.Errorf("message of bridge %d", msg.Index())
+		}
+		for e := range msg.Entries() {
+			grp := e.Group.String()
+			if e.Proto == 0 {
+				grp = net.HardwareAddr(e.MAC[:]).String()
+			}
+			src := ""
+			if e.Source().IsValid() {
+				src = e.Source().String()
+			}
+			state := "temp"
+			if e.State == rtm.MDBPermanent {
+				state = "permanent"
+			}
+			proto := ""
+			if p, ok := e.Protocol(); ok {
+				proto = map[uint8]string{unix.RTPROT_KERNEL: "kernel", unix.RTPROT_STATIC: "static"}[p]
+			}
+			if e.BridgeIndex != br {
+				t.Errorf("%s: bridge %d", grp, e.BridgeIndex)
+			}
+			if tm, ok := e.Timer(); !ok || (state == "temp") != (tm > 0) {
+				t.Errorf("%s: timer %v %v", grp, tm, ok)
+			}
+			got[key(names[e.PortIndex], grp, src, state, proto)] = true
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("dump:\n%v\nbridge:\n%v", got, want)
+	}
+	if _, ok := (rtm.MDB{}).Get("mdb"); ok {
+		t.Error("zero MDB has an attribute")
+	}
+	for _, s := range specs {
+		if err := h.Do(ctx, rtm.MDBDel(s)); err != nil {
+			t.Fatalf("del %+v: %v", s, err)
+		}
+	}
+	if err := h.Do(ctx, rtm.MDBDel(specs[0])); !errors.Is(err, unix.ENOENT) && !errors.Is(err, unix.EINVAL) {
+		t.Errorf("second delete: %v", err)
+	}
+	bad := []rtm.MDBSpec{
+		{PortIndex: port, Group: netip.MustParseAddr("239.1.1.1")},
+		{BridgeIndex: br, PortIndex: port},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("192.0.2.1")},
+		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("02:00:00:00:00:01")},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), MAC: neighMAC("01:00:5e:01:02:03")},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), VID: 4095},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Source: netip.MustParseAddr("2001:db8::1")},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), GroupMode: rtm.Some[uint8](2)},
+	}
+	for _, s := range bad {
+		if err := h.Do(ctx, rtm.MDBAdd(s)); err == nil || errors.Is(err, unix.EINVAL) {
+			t.Errorf("add %+v: %v, want an error before sending", s, err)
+		}
+	}
+	adds, dels := 0, 0
+	for ev, err := range m.Events(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, ok := ev.MDB()
+		if !ok {
+			continue
+		}
+		for range msg.Entries() {
+			if ev.IsNew() {
+				adds++
+			} else {
+				dels++
+			}
+		}
+		if adds >= len(specs) && dels >= len(specs) {
+			break
 		}
 	}
 }
