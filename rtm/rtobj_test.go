@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
@@ -373,5 +374,109 @@ func TestMDBAgainstBridge(t *testing.T) {
 		if adds >= len(specs) && dels >= len(specs) {
 			break
 		}
+	}
+}
+
+func TestLinkStatsAgainstIP(t *testing.T) {
+	h, ns, br, port := bridgeNS(t)
+	// A datagram to an absent neighbour sends an ARP request out of
+	// veth0 at once.
+	if err := netns.Do(ns.Handle, func() error {
+		c, err := net.Dial("udp4", "192.0.2.9:9")
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		_, err = c.Write([]byte("x"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ipStats := func() map[string]any {
+		for _, w := range ipJSON(t, ns, "stats", "show", "dev", "veth0", "group", "link") {
+			if s, ok := w["stats64"].(map[string]any); ok {
+				return s
+			}
+		}
+		t.Fatal("ip shows no link statistics")
+		return nil
+	}
+	num := func(m map[string]any, dir, k string) uint64 {
+		return uint64(m[dir].(map[string]any)[k].(float64))
+	}
+	before := ipStats()
+	s, err := h.LinkStatsGet(ctx, port, &rtm.StatsFilter{Mask: rtm.StatsAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := ipStats()
+	l, ok := s.Link64()
+	if !ok || s.Index() != port || s.FilterMask() != rtm.StatsAll {
+		t.Fatalf("index %d mask %#x link64 %v", s.Index(), s.FilterMask(), ok)
+	}
+	for _, c := range []struct {
+		dir, key string
+		v        uint64
+	}{{"rx", "bytes", l.RxBytes}, {"rx", "packets", l.RxPackets}, {"tx", "bytes", l.TxBytes}, {"tx", "packets", l.TxPackets}} {
+		if c.v < num(before, c.dir, c.key) || c.v > num(after, c.dir, c.key) {
+			t.Errorf("%s %s = %d, ip %d then %d", c.dir, c.key, c.v, num(before, c.dir, c.key), num(after, c.dir, c.key))
+		}
+	}
+	if l.TxPackets == 0 {
+		t.Error("no packets sent")
+	}
+	if _, ok := s.BridgeSTP(true); !ok {
+		t.Error("port has no STP counters")
+	}
+	if _, ok := s.BridgeMcast(true); !ok {
+		t.Error("port has no multicast counters")
+	}
+	if _, ok := s.BridgeSTP(false); ok {
+		t.Error("port has a bridge's STP counters")
+	}
+	if req, used, ok := s.L3StatsInfo(); !ok || req || used {
+		t.Errorf("L3 stats info %v %v %v", req, used, ok)
+	}
+	if v, ok := s.Get("link_64", "tx_packets"); !ok || fmt.Sprint(v.Interface()) != fmt.Sprint(l.TxPackets) {
+		t.Errorf("Get(link_64, tx_packets) = %v %v", v, ok)
+	}
+	ipm := ipJSON(t, ns, "stats", "show", "dev", "br0", "group", "xstats")
+	var igmpRx float64 = -1
+	for _, w := range ipm {
+		if m, ok := w["multicast"].(map[string]any); ok {
+			igmpRx = m["igmp_parse_errors"].(float64)
+		}
+	}
+	bs, err := h.LinkStatsGet(ctx, br, &rtm.StatsFilter{Mask: rtm.StatsLinkXstats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := bs.BridgeMcast(false); !ok || float64(m.IGMPParseErrors) != igmpRx {
+		t.Errorf("bridge mcast %+v %v, ip parse errors %v", m, ok, igmpRx)
+	}
+	if _, ok := bs.Link64(); ok {
+		t.Error("link counters outside the mask")
+	}
+	n := 0
+	for s, err := range h.LinkStatsDump(ctx, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.Link64(); !ok {
+			t.Errorf("index %d: no link counters", s.Index())
+		}
+		n++
+	}
+	if want := len(testLinkNames(t, h)); n != want {
+		t.Errorf("dump yielded %d of %d links", n, want)
+	}
+	if _, err := h.LinkStatsGet(ctx, 9999, nil); !errors.Is(err, rtm.ErrNotFound) {
+		t.Errorf("missing link: %v", err)
+	}
+	if _, err := h.LinkStatsGet(ctx, port, &rtm.StatsFilter{Mask: 1 << 20}); err == nil {
+		t.Error("unknown group accepted")
+	}
+	if _, err := h.LinkStatsGet(ctx, 0, nil); err == nil {
+		t.Error("index 0 accepted")
 	}
 }
