@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -75,11 +76,11 @@ func (l AddrLabel) Label() (uint32, bool) { return l.u32(ifalLabel) }
 
 // Get returns an attribute by pyroute2-style name ("address", "label").
 func (l AddrLabel) Get(path ...string) (Value, bool) {
-	return lookup(addrLabelSchema, l.idx, l.Chain(), path)
+	return schema.Lookup(addrLabelSchema, l.idx, l.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (l AddrLabel) Attrs() iter.Seq2[string, Value] { return attrs(addrLabelSchema, l.Chain()) }
+func (l AddrLabel) Attrs() iter.Seq2[string, Value] { return schema.All(addrLabelSchema, l.Chain()) }
 
 // AddrLabels streams the address label table (IPv6: the only family that
 // has one) ("ip addrlabel list"). Each AddrLabel is valid until the next

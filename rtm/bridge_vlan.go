@@ -7,6 +7,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -303,11 +304,11 @@ func (v BridgeVLANs) GlobalOptions() iter.Seq[BridgeVLANGlobal] {
 // Get returns an attribute by pyroute2-style name ("entry",
 // ("entry", "info", "vid"), "global_options").
 func (v BridgeVLANs) Get(path ...string) (Value, bool) {
-	return lookup(bridgeVLANSchema, v.idx, v.Chain(), path)
+	return schema.Lookup(bridgeVLANSchema, v.idx, v.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (v BridgeVLANs) Attrs() iter.Seq2[string, Value] { return attrs(bridgeVLANSchema, v.Chain()) }
+func (v BridgeVLANs) Attrs() iter.Seq2[string, Value] { return schema.All(bridgeVLANSchema, v.Chain()) }
 
 // BridgeVLANFilter selects what a bridge VLAN dump returns.
 type BridgeVLANFilter struct {

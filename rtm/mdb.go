@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -256,10 +257,12 @@ func (m MDB) RouterPorts() iter.Seq[MDBRouterPort] {
 }
 
 // Get returns an attribute by pyroute2-style name ("mdb", "router").
-func (m MDB) Get(path ...string) (Value, bool) { return lookup(mdbSchema, m.idx, m.Chain(), path) }
+func (m MDB) Get(path ...string) (Value, bool) {
+	return schema.Lookup(mdbSchema, m.idx, m.Chain(), path)
+}
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (m MDB) Attrs() iter.Seq2[string, Value] { return attrs(mdbSchema, m.Chain()) }
+func (m MDB) Attrs() iter.Seq2[string, Value] { return schema.All(mdbSchema, m.Chain()) }
 
 // MDB streams the multicast database messages of every bridge, or of the
 // bridge index only (user space: the kernel does not filter), with their

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
@@ -86,11 +87,11 @@ func (c Netconf) BCForwarding() (int32, bool) { return c.i32(netconfaBCForwardin
 // Get returns an attribute by pyroute2-style name ("forwarding",
 // "rp_filter", ...).
 func (c Netconf) Get(path ...string) (Value, bool) {
-	return lookup(netconfSchema, c.idx, c.Chain(), path)
+	return schema.Lookup(netconfSchema, c.idx, c.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (c Netconf) Attrs() iter.Seq2[string, Value] { return attrs(netconfSchema, c.Chain()) }
+func (c Netconf) Attrs() iter.Seq2[string, Value] { return schema.All(netconfSchema, c.Chain()) }
 
 // Netconfs streams the netconf settings of family (AF_INET, AF_INET6,
 // AF_MPLS; AF_UNSPEC for all families) of every interface, then of "all"

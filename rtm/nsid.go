@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -51,11 +52,11 @@ func (n NetnsID) CurrentID() (int32, bool) { return n.i32(unix.NETNSA_CURRENT_NS
 // Get returns an attribute by pyroute2-style name ("nsid",
 // "current_nsid").
 func (n NetnsID) Get(path ...string) (Value, bool) {
-	return lookup(netnsIDSchema, n.idx, n.Chain(), path)
+	return schema.Lookup(netnsIDSchema, n.idx, n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (n NetnsID) Attrs() iter.Seq2[string, Value] { return attrs(netnsIDSchema, n.Chain()) }
+func (n NetnsID) Attrs() iter.Seq2[string, Value] { return schema.All(netnsIDSchema, n.Chain()) }
 
 // NetnsIDFilter selects the ids a dump returns.
 type NetnsIDFilter struct {

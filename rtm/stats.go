@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -284,11 +285,11 @@ func (s LinkStats) AFSpec(af uint8) (nla.Chain, bool) {
 // Get returns an attribute by pyroute2-style name ("link_64",
 // ("link_xstats", "bridge", "stp"), ...).
 func (s LinkStats) Get(path ...string) (Value, bool) {
-	return lookup(statsSchema, s.idx, s.Chain(), path)
+	return schema.Lookup(statsSchema, s.idx, s.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (s LinkStats) Attrs() iter.Seq2[string, Value] { return attrs(statsSchema, s.Chain()) }
+func (s LinkStats) Attrs() iter.Seq2[string, Value] { return schema.All(statsSchema, s.Chain()) }
 
 // StatsFilter selects the statistics a dump or get returns.
 type StatsFilter struct {

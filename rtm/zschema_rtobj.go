@@ -6,248 +6,250 @@
 
 package rtm
 
-var netconfSchema = &schema{
-	name: "netconf",
-	attrs: []attrSpec{
-		1: {name: "ifindex", kind: kindS32},                     // NETCONFA_IFINDEX
-		2: {name: "forwarding", kind: kindS32},                  // NETCONFA_FORWARDING
-		3: {name: "rp_filter", kind: kindS32},                   // NETCONFA_RP_FILTER
-		4: {name: "mc_forwarding", kind: kindS32},               // NETCONFA_MC_FORWARDING
-		5: {name: "proxy_neigh", kind: kindS32},                 // NETCONFA_PROXY_NEIGH
-		6: {name: "ignore_routes_with_linkdown", kind: kindS32}, // NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN
-		7: {name: "input", kind: kindS32},                       // NETCONFA_INPUT
-		8: {name: "bc_forwarding", kind: kindS32},               // NETCONFA_BC_FORWARDING
+import "github.com/ipr-go/ipr/internal/schema"
+
+var netconfSchema = &schema.Schema{
+	Name: "netconf",
+	Attrs: []schema.Attr{
+		1: {Name: "ifindex", Kind: schema.S32},                     // NETCONFA_IFINDEX
+		2: {Name: "forwarding", Kind: schema.S32},                  // NETCONFA_FORWARDING
+		3: {Name: "rp_filter", Kind: schema.S32},                   // NETCONFA_RP_FILTER
+		4: {Name: "mc_forwarding", Kind: schema.S32},               // NETCONFA_MC_FORWARDING
+		5: {Name: "proxy_neigh", Kind: schema.S32},                 // NETCONFA_PROXY_NEIGH
+		6: {Name: "ignore_routes_with_linkdown", Kind: schema.S32}, // NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN
+		7: {Name: "input", Kind: schema.S32},                       // NETCONFA_INPUT
+		8: {Name: "bc_forwarding", Kind: schema.S32},               // NETCONFA_BC_FORWARDING
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		8, 2, 1, 6, 7, 4, 5, 3,
 	},
 }
 
-var addrLabelSchema = &schema{
-	name: "addrlabel",
-	attrs: []attrSpec{
-		1: {name: "address", kind: kindAddr}, // IFAL_ADDRESS
-		2: {name: "label", kind: kindU32},    // IFAL_LABEL
+var addrLabelSchema = &schema.Schema{
+	Name: "addrlabel",
+	Attrs: []schema.Attr{
+		1: {Name: "address", Kind: schema.Addr}, // IFAL_ADDRESS
+		2: {Name: "label", Kind: schema.U32},    // IFAL_LABEL
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var netnsIDSchema = &schema{
-	name: "nsid",
-	attrs: []attrSpec{
-		0: {name: "none", kind: kindBinary},      // NETNSA_NONE
-		1: {name: "nsid", kind: kindS32},         // NETNSA_NSID
-		2: {name: "pid", kind: kindU32},          // NETNSA_PID
-		3: {name: "fd", kind: kindU32},           // NETNSA_FD
-		4: {name: "target_nsid", kind: kindS32},  // NETNSA_TARGET_NSID
-		5: {name: "current_nsid", kind: kindS32}, // NETNSA_CURRENT_NSID
+var netnsIDSchema = &schema.Schema{
+	Name: "nsid",
+	Attrs: []schema.Attr{
+		0: {Name: "none", Kind: schema.Binary},      // NETNSA_NONE
+		1: {Name: "nsid", Kind: schema.S32},         // NETNSA_NSID
+		2: {Name: "pid", Kind: schema.U32},          // NETNSA_PID
+		3: {Name: "fd", Kind: schema.U32},           // NETNSA_FD
+		4: {Name: "target_nsid", Kind: schema.S32},  // NETNSA_TARGET_NSID
+		5: {Name: "current_nsid", Kind: schema.S32}, // NETNSA_CURRENT_NSID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 3, 0, 1, 2, 4,
 	},
 }
 
-var mdbSchema = &schema{
-	name: "mdb",
-	attrs: []attrSpec{
-		1: {name: "mdb", kind: kindNested, nested: mdbEntriesSchema},   // MDBA_MDB
-		2: {name: "router", kind: kindNested, nested: mdbRouterSchema}, // MDBA_ROUTER
+var mdbSchema = &schema.Schema{
+	Name: "mdb",
+	Attrs: []schema.Attr{
+		1: {Name: "mdb", Kind: schema.Nested, Nested: mdbEntriesSchema},   // MDBA_MDB
+		2: {Name: "router", Kind: schema.Nested, Nested: mdbRouterSchema}, // MDBA_ROUTER
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var mdbEntriesSchema = &schema{
-	name: "mdb",
-	attrs: []attrSpec{
-		1: {name: "entry", kind: kindNested, nested: mdbEntrySchema}, // MDBA_MDB_ENTRY
+var mdbEntriesSchema = &schema.Schema{
+	Name: "mdb",
+	Attrs: []schema.Attr{
+		1: {Name: "entry", Kind: schema.Nested, Nested: mdbEntrySchema}, // MDBA_MDB_ENTRY
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var mdbRouterSchema = &schema{
-	name: "router",
-	attrs: []attrSpec{
-		1: {name: "port", kind: kindBinary}, // MDBA_ROUTER_PORT
+var mdbRouterSchema = &schema.Schema{
+	Name: "router",
+	Attrs: []schema.Attr{
+		1: {Name: "port", Kind: schema.Binary}, // MDBA_ROUTER_PORT
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var mdbEntrySchema = &schema{
-	name: "entry",
-	attrs: []attrSpec{
-		1: {name: "info", kind: kindBinary}, // MDBA_MDB_ENTRY_INFO
+var mdbEntrySchema = &schema.Schema{
+	Name: "entry",
+	Attrs: []schema.Attr{
+		1: {Name: "info", Kind: schema.Binary}, // MDBA_MDB_ENTRY_INFO
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var bridgeVLANSchema = &schema{
-	name: "vlan",
-	attrs: []attrSpec{
-		1: {name: "entry", kind: kindNested, nested: bridgeVLANEntrySchema},           // BRIDGE_VLANDB_ENTRY
-		2: {name: "global_options", kind: kindNested, nested: bridgeVLANGlobalSchema}, // BRIDGE_VLANDB_GLOBAL_OPTIONS
+var bridgeVLANSchema = &schema.Schema{
+	Name: "vlan",
+	Attrs: []schema.Attr{
+		1: {Name: "entry", Kind: schema.Nested, Nested: bridgeVLANEntrySchema},           // BRIDGE_VLANDB_ENTRY
+		2: {Name: "global_options", Kind: schema.Nested, Nested: bridgeVLANGlobalSchema}, // BRIDGE_VLANDB_GLOBAL_OPTIONS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var bridgeVLANEntrySchema = &schema{
-	name: "entry",
-	attrs: []attrSpec{
-		1: {name: "info", kind: kindStruct, fields: bridgeVLANInfoFields},          // BRIDGE_VLANDB_ENTRY_INFO
-		2: {name: "range", kind: kindU16},                                          // BRIDGE_VLANDB_ENTRY_RANGE
-		3: {name: "state", kind: kindU8},                                           // BRIDGE_VLANDB_ENTRY_STATE
-		4: {name: "tunnel_info", kind: kindNested, nested: bridgeVLANTunnelSchema}, // BRIDGE_VLANDB_ENTRY_TUNNEL_INFO
-		5: {name: "stats", kind: kindNested, nested: bridgeVLANStatsSchema},        // BRIDGE_VLANDB_ENTRY_STATS
-		6: {name: "mcast_router", kind: kindU8},                                    // BRIDGE_VLANDB_ENTRY_MCAST_ROUTER
+var bridgeVLANEntrySchema = &schema.Schema{
+	Name: "entry",
+	Attrs: []schema.Attr{
+		1: {Name: "info", Kind: schema.Struct, Fields: bridgeVLANInfoFields},          // BRIDGE_VLANDB_ENTRY_INFO
+		2: {Name: "range", Kind: schema.U16},                                          // BRIDGE_VLANDB_ENTRY_RANGE
+		3: {Name: "state", Kind: schema.U8},                                           // BRIDGE_VLANDB_ENTRY_STATE
+		4: {Name: "tunnel_info", Kind: schema.Nested, Nested: bridgeVLANTunnelSchema}, // BRIDGE_VLANDB_ENTRY_TUNNEL_INFO
+		5: {Name: "stats", Kind: schema.Nested, Nested: bridgeVLANStatsSchema},        // BRIDGE_VLANDB_ENTRY_STATS
+		6: {Name: "mcast_router", Kind: schema.U8},                                    // BRIDGE_VLANDB_ENTRY_MCAST_ROUTER
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 6, 2, 3, 5, 4,
 	},
 }
 
-var bridgeVLANGlobalSchema = &schema{
-	name: "global_options",
-	attrs: []attrSpec{
-		1:  {name: "id", kind: kindU16},                                             // BRIDGE_VLANDB_GOPTS_ID
-		2:  {name: "range", kind: kindU16},                                          // BRIDGE_VLANDB_GOPTS_RANGE
-		3:  {name: "mcast_snooping", kind: kindU8},                                  // BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING
-		4:  {name: "mcast_igmp_version", kind: kindU8},                              // BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION
-		5:  {name: "mcast_mld_version", kind: kindU8},                               // BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION
-		6:  {name: "mcast_last_member_cnt", kind: kindU32},                          // BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT
-		7:  {name: "mcast_startup_query_cnt", kind: kindU32},                        // BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT
-		8:  {name: "mcast_last_member_intvl", kind: kindU64},                        // BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL
-		9:  {name: "pad", kind: kindBinary},                                         // BRIDGE_VLANDB_GOPTS_PAD
-		10: {name: "mcast_membership_intvl", kind: kindU64},                         // BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL
-		11: {name: "mcast_querier_intvl", kind: kindU64},                            // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL
-		12: {name: "mcast_query_intvl", kind: kindU64},                              // BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL
-		13: {name: "mcast_query_response_intvl", kind: kindU64},                     // BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL
-		14: {name: "mcast_startup_query_intvl", kind: kindU64},                      // BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL
-		15: {name: "mcast_querier", kind: kindU8},                                   // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER
-		16: {name: "mcast_router_ports", kind: kindNested, nested: mdbRouterSchema}, // BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS
-		17: {name: "mcast_querier_state", kind: kindBinary},                         // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE
-		18: {name: "msti", kind: kindU16},                                           // BRIDGE_VLANDB_GOPTS_MSTI
+var bridgeVLANGlobalSchema = &schema.Schema{
+	Name: "global_options",
+	Attrs: []schema.Attr{
+		1:  {Name: "id", Kind: schema.U16},                                             // BRIDGE_VLANDB_GOPTS_ID
+		2:  {Name: "range", Kind: schema.U16},                                          // BRIDGE_VLANDB_GOPTS_RANGE
+		3:  {Name: "mcast_snooping", Kind: schema.U8},                                  // BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING
+		4:  {Name: "mcast_igmp_version", Kind: schema.U8},                              // BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION
+		5:  {Name: "mcast_mld_version", Kind: schema.U8},                               // BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION
+		6:  {Name: "mcast_last_member_cnt", Kind: schema.U32},                          // BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_CNT
+		7:  {Name: "mcast_startup_query_cnt", Kind: schema.U32},                        // BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_CNT
+		8:  {Name: "mcast_last_member_intvl", Kind: schema.U64},                        // BRIDGE_VLANDB_GOPTS_MCAST_LAST_MEMBER_INTVL
+		9:  {Name: "pad", Kind: schema.Binary},                                         // BRIDGE_VLANDB_GOPTS_PAD
+		10: {Name: "mcast_membership_intvl", Kind: schema.U64},                         // BRIDGE_VLANDB_GOPTS_MCAST_MEMBERSHIP_INTVL
+		11: {Name: "mcast_querier_intvl", Kind: schema.U64},                            // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_INTVL
+		12: {Name: "mcast_query_intvl", Kind: schema.U64},                              // BRIDGE_VLANDB_GOPTS_MCAST_QUERY_INTVL
+		13: {Name: "mcast_query_response_intvl", Kind: schema.U64},                     // BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL
+		14: {Name: "mcast_startup_query_intvl", Kind: schema.U64},                      // BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL
+		15: {Name: "mcast_querier", Kind: schema.U8},                                   // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER
+		16: {Name: "mcast_router_ports", Kind: schema.Nested, Nested: mdbRouterSchema}, // BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS
+		17: {Name: "mcast_querier_state", Kind: schema.Binary},                         // BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE
+		18: {Name: "msti", Kind: schema.U16},                                           // BRIDGE_VLANDB_GOPTS_MSTI
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 4, 6, 8, 10, 5, 15, 11, 17, 12, 13, 16, 3, 7, 14, 18,
 		9, 2,
 	},
 }
 
-var bridgeVLANTunnelSchema = &schema{
-	name: "tunnel_info",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindU32},  // BRIDGE_VLANDB_TINFO_ID
-		2: {name: "cmd", kind: kindU32}, // BRIDGE_VLANDB_TINFO_CMD
+var bridgeVLANTunnelSchema = &schema.Schema{
+	Name: "tunnel_info",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.U32},  // BRIDGE_VLANDB_TINFO_ID
+		2: {Name: "cmd", Kind: schema.U32}, // BRIDGE_VLANDB_TINFO_CMD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1,
 	},
 }
 
-var bridgeVLANStatsSchema = &schema{
-	name: "stats",
-	attrs: []attrSpec{
-		1: {name: "rx_bytes", kind: kindU64},   // BRIDGE_VLANDB_STATS_RX_BYTES
-		2: {name: "rx_packets", kind: kindU64}, // BRIDGE_VLANDB_STATS_RX_PACKETS
-		3: {name: "tx_bytes", kind: kindU64},   // BRIDGE_VLANDB_STATS_TX_BYTES
-		4: {name: "tx_packets", kind: kindU64}, // BRIDGE_VLANDB_STATS_TX_PACKETS
-		5: {name: "pad", kind: kindBinary},     // BRIDGE_VLANDB_STATS_PAD
+var bridgeVLANStatsSchema = &schema.Schema{
+	Name: "stats",
+	Attrs: []schema.Attr{
+		1: {Name: "rx_bytes", Kind: schema.U64},   // BRIDGE_VLANDB_STATS_RX_BYTES
+		2: {Name: "rx_packets", Kind: schema.U64}, // BRIDGE_VLANDB_STATS_RX_PACKETS
+		3: {Name: "tx_bytes", Kind: schema.U64},   // BRIDGE_VLANDB_STATS_TX_BYTES
+		4: {Name: "tx_packets", Kind: schema.U64}, // BRIDGE_VLANDB_STATS_TX_PACKETS
+		5: {Name: "pad", Kind: schema.Binary},     // BRIDGE_VLANDB_STATS_PAD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 1, 2, 3, 4,
 	},
 }
 
-var bridgeVLANInfoFields = []attrSpec{
-	{name: "flags", kind: kindU16, off: 0},
-	{name: "vid", kind: kindU16, off: 2},
+var bridgeVLANInfoFields = []schema.Attr{
+	{Name: "flags", Kind: schema.U16, Off: 0},
+	{Name: "vid", Kind: schema.U16, Off: 2},
 }
 
-var statsSchema = &schema{
-	name: "stats",
-	attrs: []attrSpec{
-		1: {name: "link_64", kind: kindStruct, fields: statsLink64Fields},              // IFLA_STATS_LINK_64
-		2: {name: "link_xstats", kind: kindNested, nested: statsXstatsSchema},          // IFLA_STATS_LINK_XSTATS
-		3: {name: "link_xstats_slave", kind: kindNested, nested: statsXstatsSchema},    // IFLA_STATS_LINK_XSTATS_SLAVE
-		4: {name: "link_offload_xstats", kind: kindNested, nested: statsOffloadSchema}, // IFLA_STATS_LINK_OFFLOAD_XSTATS
-		5: {name: "af_spec", kind: kindBinary},                                         // IFLA_STATS_AF_SPEC
+var statsSchema = &schema.Schema{
+	Name: "stats",
+	Attrs: []schema.Attr{
+		1: {Name: "link_64", Kind: schema.Struct, Fields: statsLink64Fields},              // IFLA_STATS_LINK_64
+		2: {Name: "link_xstats", Kind: schema.Nested, Nested: statsXstatsSchema},          // IFLA_STATS_LINK_XSTATS
+		3: {Name: "link_xstats_slave", Kind: schema.Nested, Nested: statsXstatsSchema},    // IFLA_STATS_LINK_XSTATS_SLAVE
+		4: {Name: "link_offload_xstats", Kind: schema.Nested, Nested: statsOffloadSchema}, // IFLA_STATS_LINK_OFFLOAD_XSTATS
+		5: {Name: "af_spec", Kind: schema.Binary},                                         // IFLA_STATS_AF_SPEC
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 1, 4, 2, 3,
 	},
 }
 
-var statsXstatsSchema = &schema{
-	name: "xstats",
-	attrs: []attrSpec{
-		1: {name: "bridge", kind: kindNested, nested: statsBridgeSchema}, // LINK_XSTATS_TYPE_BRIDGE
-		2: {name: "bond", kind: kindBinary},                              // LINK_XSTATS_TYPE_BOND
+var statsXstatsSchema = &schema.Schema{
+	Name: "xstats",
+	Attrs: []schema.Attr{
+		1: {Name: "bridge", Kind: schema.Nested, Nested: statsBridgeSchema}, // LINK_XSTATS_TYPE_BRIDGE
+		2: {Name: "bond", Kind: schema.Binary},                              // LINK_XSTATS_TYPE_BOND
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1,
 	},
 }
 
-var statsOffloadSchema = &schema{
-	name: "offload_xstats",
-	attrs: []attrSpec{
-		1: {name: "cpu_hit", kind: kindStruct, fields: statsLink64Fields}, // IFLA_OFFLOAD_XSTATS_CPU_HIT
-		2: {name: "hw_s_info", kind: kindBinary},                          // IFLA_OFFLOAD_XSTATS_HW_S_INFO
-		3: {name: "l3_stats", kind: kindBinary},                           // IFLA_OFFLOAD_XSTATS_L3_STATS
+var statsOffloadSchema = &schema.Schema{
+	Name: "offload_xstats",
+	Attrs: []schema.Attr{
+		1: {Name: "cpu_hit", Kind: schema.Struct, Fields: statsLink64Fields}, // IFLA_OFFLOAD_XSTATS_CPU_HIT
+		2: {Name: "hw_s_info", Kind: schema.Binary},                          // IFLA_OFFLOAD_XSTATS_HW_S_INFO
+		3: {Name: "l3_stats", Kind: schema.Binary},                           // IFLA_OFFLOAD_XSTATS_L3_STATS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 3,
 	},
 }
 
-var statsBridgeSchema = &schema{
-	name: "bridge",
-	attrs: []attrSpec{
-		1: {name: "vlan", kind: kindBinary},  // BRIDGE_XSTATS_VLAN
-		2: {name: "mcast", kind: kindBinary}, // BRIDGE_XSTATS_MCAST
-		3: {name: "pad", kind: kindBinary},   // BRIDGE_XSTATS_PAD
-		4: {name: "stp", kind: kindBinary},   // BRIDGE_XSTATS_STP
+var statsBridgeSchema = &schema.Schema{
+	Name: "bridge",
+	Attrs: []schema.Attr{
+		1: {Name: "vlan", Kind: schema.Binary},  // BRIDGE_XSTATS_VLAN
+		2: {Name: "mcast", Kind: schema.Binary}, // BRIDGE_XSTATS_MCAST
+		3: {Name: "pad", Kind: schema.Binary},   // BRIDGE_XSTATS_PAD
+		4: {Name: "stp", Kind: schema.Binary},   // BRIDGE_XSTATS_STP
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 3, 4, 1,
 	},
 }
 
-var statsLink64Fields = []attrSpec{
-	{name: "rx_packets", kind: kindU64, off: 0},
-	{name: "tx_packets", kind: kindU64, off: 8},
-	{name: "rx_bytes", kind: kindU64, off: 16},
-	{name: "tx_bytes", kind: kindU64, off: 24},
-	{name: "rx_errors", kind: kindU64, off: 32},
-	{name: "tx_errors", kind: kindU64, off: 40},
-	{name: "rx_dropped", kind: kindU64, off: 48},
-	{name: "tx_dropped", kind: kindU64, off: 56},
-	{name: "multicast", kind: kindU64, off: 64},
-	{name: "collisions", kind: kindU64, off: 72},
-	{name: "rx_length_errors", kind: kindU64, off: 80},
-	{name: "rx_over_errors", kind: kindU64, off: 88},
-	{name: "rx_crc_errors", kind: kindU64, off: 96},
-	{name: "rx_frame_errors", kind: kindU64, off: 104},
-	{name: "rx_fifo_errors", kind: kindU64, off: 112},
-	{name: "rx_missed_errors", kind: kindU64, off: 120},
-	{name: "tx_aborted_errors", kind: kindU64, off: 128},
-	{name: "tx_carrier_errors", kind: kindU64, off: 136},
-	{name: "tx_fifo_errors", kind: kindU64, off: 144},
-	{name: "tx_heartbeat_errors", kind: kindU64, off: 152},
-	{name: "tx_window_errors", kind: kindU64, off: 160},
-	{name: "rx_compressed", kind: kindU64, off: 168},
-	{name: "tx_compressed", kind: kindU64, off: 176},
-	{name: "rx_nohandler", kind: kindU64, off: 184},
-	{name: "rx_otherhost_dropped", kind: kindU64, off: 192},
+var statsLink64Fields = []schema.Attr{
+	{Name: "rx_packets", Kind: schema.U64, Off: 0},
+	{Name: "tx_packets", Kind: schema.U64, Off: 8},
+	{Name: "rx_bytes", Kind: schema.U64, Off: 16},
+	{Name: "tx_bytes", Kind: schema.U64, Off: 24},
+	{Name: "rx_errors", Kind: schema.U64, Off: 32},
+	{Name: "tx_errors", Kind: schema.U64, Off: 40},
+	{Name: "rx_dropped", Kind: schema.U64, Off: 48},
+	{Name: "tx_dropped", Kind: schema.U64, Off: 56},
+	{Name: "multicast", Kind: schema.U64, Off: 64},
+	{Name: "collisions", Kind: schema.U64, Off: 72},
+	{Name: "rx_length_errors", Kind: schema.U64, Off: 80},
+	{Name: "rx_over_errors", Kind: schema.U64, Off: 88},
+	{Name: "rx_crc_errors", Kind: schema.U64, Off: 96},
+	{Name: "rx_frame_errors", Kind: schema.U64, Off: 104},
+	{Name: "rx_fifo_errors", Kind: schema.U64, Off: 112},
+	{Name: "rx_missed_errors", Kind: schema.U64, Off: 120},
+	{Name: "tx_aborted_errors", Kind: schema.U64, Off: 128},
+	{Name: "tx_carrier_errors", Kind: schema.U64, Off: 136},
+	{Name: "tx_fifo_errors", Kind: schema.U64, Off: 144},
+	{Name: "tx_heartbeat_errors", Kind: schema.U64, Off: 152},
+	{Name: "tx_window_errors", Kind: schema.U64, Off: 160},
+	{Name: "rx_compressed", Kind: schema.U64, Off: 168},
+	{Name: "tx_compressed", Kind: schema.U64, Off: 176},
+	{Name: "rx_nohandler", Kind: schema.U64, Off: 184},
+	{Name: "rx_otherhost_dropped", Kind: schema.U64, Off: 192},
 }
