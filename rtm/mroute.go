@@ -2,6 +2,7 @@ package rtm
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/netip"
@@ -109,20 +110,27 @@ func (r MRoute) LastUse() (time.Duration, bool) {
 	return time.Duration(v) * 10 * time.Millisecond, true
 }
 
+// ErrNoMRouting is the error of a multicast route dump that the kernel
+// answered with unicast routes: it has no multicast routing for the family
+// (CONFIG_IP_MROUTE, CONFIG_IPV6_MROUTE).
+var ErrNoMRouting = errors.New("rtm: mroute dump: the kernel has no multicast routing for the family")
+
 // MRouteFilter selects the multicast routes a dump returns.
 type MRouteFilter struct {
 	// Family is RTNLFamilyIPMR (the default) or RTNLFamilyIP6MR.
 	// Kernel-side.
 	Family uint8
-	// Table keeps one multicast routing table; 0 means all. User space.
+	// Table keeps one multicast routing table; 0 means all. Kernel-side
+	// (RTA_TABLE, as ip sends it) and checked again.
 	Table uint32
 	// InIndex keeps the routes of one incoming interface. User space.
 	InIndex int32
 }
 
 // MRoutes streams the multicast forwarding cache that f selects ("ip
-// mroute show"; IPv4 when f is nil). A kernel without multicast routing
-// has no entries. Each MRoute is valid until the next iteration;
+// mroute show"; IPv4 when f is nil). A kernel without the family's
+// multicast routing has no entries, or answers with unicast routes, which
+// end the dump with ErrNoMRouting. Each MRoute is valid until the next iteration;
 // iterating allocates nothing per route.
 func (h *Handle) MRoutes(ctx context.Context, f *MRouteFilter) iter.Seq2[MRoute, error] {
 	return func(yield func(MRoute, error) bool) {
@@ -139,11 +147,21 @@ func (h *Handle) MRoutes(ctx context.Context, f *MRouteFilter) iter.Seq2[MRoute,
 		if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
 			rt[0] = family
 		}
+		if f != nil && f.Table != 0 {
+			b.Uint32(unix.RTA_TABLE, f.Table)
+		}
 		b.End()
 		dumpOf(ctx, h, "mroute dump", &routeMsgs, b, dumpRun{}, func(v view[rtmsg], err error) bool {
 			r := MRoute{Route{v}}
-			if err == nil && (r.Family() != family || f != nil && (f.Table != 0 && r.Table() != f.Table ||
-				f.InIndex != 0 && r.InIndex() != f.InIndex)) {
+			switch {
+			case err != nil:
+				return yield(r, err)
+			case r.Family() != family:
+				// A kernel without this family's multicast routing
+				// answers with the routes of every family.
+				yield(MRoute{}, ErrNoMRouting)
+				return false
+			case f != nil && (f.Table != 0 && r.Table() != f.Table || f.InIndex != 0 && r.InIndex() != f.InIndex):
 				return true
 			}
 			return yield(r, err)

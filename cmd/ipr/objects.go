@@ -44,7 +44,7 @@ type verb struct {
 // they fail by name.
 var objects = [...]object{
 	{name: "address", help: "address", usage: addrUsage, verbs: addrVerbs[:]},
-	{name: "addrlabel"},
+	{name: "addrlabel", help: "addrlabel", usage: addrlabelUsage, verbs: addrlabelVerbs[:]},
 	{name: "maddress"},
 	{name: "route", help: "route", usage: routeUsage, verbs: routeVerbs[:]},
 	{name: "rule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:]},
@@ -66,10 +66,10 @@ var objects = [...]object{
 	{name: "tcp_metrics"},
 	{name: "monitor"},
 	{name: "xfrm"},
-	{name: "mroute"},
+	{name: "mroute", help: "mroute", usage: mrouteUsage, verbs: mrouteVerbs[:]},
 	{name: "mrule"},
 	{name: "netns"},
-	{name: "netconf"},
+	{name: "netconf", help: "netconf", usage: netconfUsage, verbs: netconfVerbs[:]},
 	{name: "vrf"},
 	{name: "sr"},
 	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
