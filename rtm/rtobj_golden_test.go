@@ -80,6 +80,17 @@ var rtobjGoldenSpecs = map[string]func(g *goldenEnc) changeRequest{
 	"mdb-del": func(g *goldenEnc) changeRequest {
 		return &mdbRequest{mdbDelOp, MDBSpec{BridgeIndex: g.idx("br0"), PortIndex: g.idx("p0"), Group: netip.MustParseAddr("239.1.1.1"), Permanent: true}}
 	},
+	"port-more": func(g *goldenEnc) changeRequest {
+		return linkGolden{g, LinkSpec{Index: g.idx("p0"), Port: &BridgePort{BridgePortMore: BridgePortMore{
+			FlushFDB: true, ProxyARPWiFi: Some(true), MulticastRouter: Some[uint8](2), MulticastToUnicast: Some(true),
+			GroupFwdMask: Some[uint16](0x4000), VLANTunnel: Some(true), Locked: Some(true), BackupPort: Some(g.idx("p1")),
+		}}}}
+	},
+	"port-nobackup": func(g *goldenEnc) changeRequest {
+		return linkGolden{g, LinkSpec{Index: g.idx("p0"), Port: &BridgePort{BridgePortMore: BridgePortMore{
+			MulticastRouter: Some[uint8](0), BackupPort: Some[int32](0),
+		}}}}
+	},
 	"addrlabel-add": func(g *goldenEnc) changeRequest {
 		return &addrLabelRequest{addrLabelAddOp, AddrLabelSpec{Prefix: netip.MustParsePrefix("2001:db8::/32"), Label: 100}}
 	},
@@ -93,6 +104,14 @@ var rtobjGoldenSpecs = map[string]func(g *goldenEnc) changeRequest{
 
 // changeRequest is a request that encodes into a builder.
 type changeRequest interface{ encode(b *wire.Builder) error }
+
+// linkGolden is a link change, which the golden encoder builds.
+type linkGolden struct {
+	g *goldenEnc
+	s LinkSpec
+}
+
+func (l linkGolden) encode(*wire.Builder) error { return l.g.set(l.s) }
 
 func vlanReq(op change, s BridgeVLANSpec) changeRequest {
 	return &specRequest[BridgeVLANSpec, *BridgeVLANSpec]{op, s}

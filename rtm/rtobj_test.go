@@ -480,3 +480,59 @@ func TestLinkStatsAgainstIP(t *testing.T) {
 		t.Error("index 0 accepted")
 	}
 }
+
+func TestBridgePortOptionsAgainstIP(t *testing.T) {
+	h, ns, _, port := bridgeNS(t)
+	nstest.IP(t, ns, "link", "add", "veth2", "type", "veth", "peer", "name", "veth3")
+	nstest.IP(t, ns, "link", "set", "veth2", "master", "br0")
+	backup := testLinkIndex(t, h, "veth2")
+	err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{Isolated: rtm.Some(true), BridgePortMore: rtm.BridgePortMore{
+		FlushFDB: true, MulticastRouter: rtm.Some[uint8](2), MulticastToUnicast: rtm.Some(true),
+		GroupFwdMask: rtm.Some[uint16](0x4000), Locked: rtm.Some(true), BackupPort: rtm.Some(backup),
+		MulticastEHTHostsLimit: rtm.Some[uint32](100),
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ipJSON(t, ns, "-d", "link", "show", "dev", "veth0")[0]
+	d := l["linkinfo"].(map[string]any)["info_slave_data"].(map[string]any)
+	for k, want := range map[string]any{"multicast_router": 2.0, "mcast_to_unicast": true, "group_fwd_mask": "0x4000",
+		"locked": true, "backup_port": "veth2", "isolated": true} {
+		if fmt.Sprint(d[k]) != fmt.Sprint(want) {
+			t.Errorf("%s = %v, want %v", k, d[k], want)
+		}
+	}
+	link, err := h.LinkByIndex(ctx, port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := link.Get("linkinfo", "slave_data", "mcast_eht_hosts_limit"); !ok || fmt.Sprint(v.Interface()) != "100" {
+		t.Errorf("mcast_eht_hosts_limit = %v %v", v, ok)
+	}
+	// A kernel that knows MAB (Linux 6.2) reports it on every port.
+	if _, ok := link.Get("linkinfo", "slave_data", "mab"); !ok {
+		t.Log("the kernel has no MAB (Linux 6.2): not tried")
+	} else {
+		if err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{BridgePortMore: rtm.BridgePortMore{MAB: rtm.Some(true)}}}); err != nil {
+			t.Fatal(err)
+		}
+		link, _ := h.LinkByIndex(ctx, port)
+		if v, ok := link.Get("linkinfo", "slave_data", "mab"); !ok || fmt.Sprint(v.Interface()) != "1" {
+			t.Errorf("mab = %v %v", v, ok)
+		}
+	}
+	if err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{BridgePortMore: rtm.BridgePortMore{BackupPort: rtm.Some[int32](0)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if d := ipJSON(t, ns, "-d", "link", "show", "dev", "veth0")[0]["linkinfo"].(map[string]any)["info_slave_data"].(map[string]any); d["backup_port"] != nil {
+		t.Errorf("backup port still %v", d["backup_port"])
+	}
+	for _, bad := range []rtm.BridgePortMore{
+		{MulticastRouter: rtm.Some[uint8](4)}, {GroupFwdMask: rtm.Some[uint16](1)}, {BackupPort: rtm.Some[int32](-1)},
+		{MAB: rtm.Some(true), Locked: rtm.Some(false)},
+	} {
+		if err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{BridgePortMore: bad}}); err == nil || errors.Is(err, unix.EINVAL) {
+			t.Errorf("%+v: %v, want an error before sending", bad, err)
+		}
+	}
+}

@@ -6,7 +6,7 @@
 # same requests and compares them byte for byte). It works as golden.sh
 # does, and writes the same format, with two differences: "cmd" names the
 # tool ("bridge vlan add ...", "ip addrlabel add ..."), run with -n NS; and
-# the request recorded is the last one of type RTM_SETLINK, RTM_DELLINK,
+# the request recorded is the last one of type RTM_NEWLINK, RTM_SETLINK, RTM_DELLINK,
 # RTM_NEWMDB, RTM_DELMDB, RTM_NEWVLAN, RTM_NEWADDRLABEL, RTM_DELADDRLABEL
 # or RTM_NEWNSID. The kernel need not support the request (this one has no
 # bridge VLAN filtering): a refused request is recorded all the same.
@@ -80,7 +80,7 @@ request_hex() {
 		if (cur != "") bufs[nb++] = cur
 		for (i = nb - 1; i >= 0; i--) {
 			t = substr(bufs[i], 9, 4)
-			if (t == "1300" || t == "1100" || t == "5400" || t == "5500" || t == "7000" ||
+			if (t == "1000" || t == "1300" || t == "1100" || t == "5400" || t == "5500" || t == "7000" ||
 			    t == "4800" || t == "4900" || t == "5800") {
 				b = bufs[i]
 				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
@@ -116,6 +116,10 @@ capture mdb-add-v6-src "bridge mdb add dev br0 port p0 grp ff0e::1 src 2001:db8:
 capture mdb-add-src4 "bridge mdb add dev br0 port p0 grp 232.1.1.1 src 192.0.2.1" "$br" "$port" "$enslave"
 capture mdb-add-l2 "bridge mdb add dev br0 port p0 grp 01:00:5e:01:02:03 permanent" "$br" "$port" "$enslave"
 capture mdb-del "bridge mdb del dev br0 port p0 grp 239.1.1.1 permanent" "$br" "$port" "$enslave"
+
+# Bridge port options beyond those of golden.sh's set-port.
+capture port-more "ip link set dev p0 type bridge_slave fdb_flush proxy_arp_wifi on mcast_router 2 mcast_to_unicast on group_fwd_mask 0x4000 vlan_tunnel on locked on backup_port p1" "$br" "$port" "$enslave"
+capture port-nobackup "ip link set dev p0 type bridge_slave mcast_router 0 nobackup_port" "$br" "$port" "$enslave"
 
 # Address labels and namespace ids.
 capture addrlabel-add "ip addrlabel add prefix 2001:db8::/32 label 100"
