@@ -679,3 +679,96 @@ func (s *BridgeVLANGlobalOptions) opName(verb string) string {
 func BridgeVLANGlobalSet(s BridgeVLANGlobalOptions) Request {
 	return &specRequest[BridgeVLANGlobalOptions, *BridgeVLANGlobalOptions]{bridgeVLANGlobalSetOp, s}
 }
+
+// The RTEXT_FILTER_* bits that ask a link dump for bridge VLANs.
+const (
+	rtextFilterBRVLAN           = 1 << 1 // RTEXT_FILTER_BRVLAN
+	rtextFilterBRVLANCompressed = 1 << 2 // RTEXT_FILTER_BRVLAN_COMPRESSED
+)
+
+// BridgeVLANInfo is one IFLA_BRIDGE_VLAN_INFO of an AF_BRIDGE link
+// message: a VLAN, or the first or last of a range (BridgeVLANRangeBegin,
+// BridgeVLANRangeEnd in Flags).
+type BridgeVLANInfo struct {
+	Flags, VID uint16
+}
+
+// BridgeVLANInfos yields the VLANs of a link message of family AF_BRIDGE
+// from [Handle.BridgePortVLANs] (IFLA_AF_SPEC's IFLA_BRIDGE_VLAN_INFO).
+func (l Link) BridgeVLANInfos() iter.Seq[BridgeVLANInfo] {
+	return func(yield func(BridgeVLANInfo) bool) {
+		spec, ok := l.get(unix.IFLA_AF_SPEC)
+		if !ok || l.Family() != unix.AF_BRIDGE {
+			return
+		}
+		for a := range spec.Nested().AllOf(iflaBridgeVLANInfo) {
+			if len(a.Data) < sizeofBridgeVLANInfo {
+				continue
+			}
+			if !yield(BridgeVLANInfo{Flags: native.Uint16(a.Data), VID: native.Uint16(a.Data[2:])}) {
+				return
+			}
+		}
+	}
+}
+
+// BridgeVLANTunnel is one IFLA_BRIDGE_VLAN_TUNNEL_INFO: a VLAN mapped to a
+// tunnel id, or the first or last of a range.
+type BridgeVLANTunnel struct {
+	ID         uint32
+	VID, Flags uint16
+}
+
+// BridgeVLANTunnels yields the VLAN-to-tunnel mappings of a link message
+// of family AF_BRIDGE ("bridge vlan tunnelshow").
+func (l Link) BridgeVLANTunnels() iter.Seq[BridgeVLANTunnel] {
+	return func(yield func(BridgeVLANTunnel) bool) {
+		spec, ok := l.get(unix.IFLA_AF_SPEC)
+		if !ok || l.Family() != unix.AF_BRIDGE {
+			return
+		}
+		for a := range spec.Nested().AllOf(iflaBridgeVLANTunnelInfo) {
+			c := a.Nested()
+			vid, ok := c.Get(iflaBridgeTunnelVID)
+			if !ok {
+				continue
+			}
+			var t BridgeVLANTunnel
+			t.VID, _ = vid.Uint16()
+			if id, ok := c.Get(iflaBridgeTunnelID); ok {
+				t.ID, _ = id.Uint32()
+			}
+			if fl, ok := c.Get(iflaBridgeTunnelFlags); ok {
+				t.Flags, _ = fl.Uint16()
+			}
+			if !yield(t) {
+				return
+			}
+		}
+	}
+}
+
+// BridgePortVLANs streams the bridges and bridge ports as AF_BRIDGE link
+// messages with their VLANs (RTM_GETLINK with RTEXT_FILTER_BRVLAN, or
+// RTEXT_FILTER_BRVLAN_COMPRESSED for ranges), as "bridge vlan show"
+// without -d asks for them; read them with Link.BridgeVLANInfos and
+// Link.BridgeVLANTunnels. A kernel without VLAN filtering sends the ports
+// without VLANs. Each Link is valid until the next iteration.
+func (h *Handle) BridgePortVLANs(ctx context.Context, compressed bool) iter.Seq2[Link, error] {
+	return func(yield func(Link, error) bool) {
+		b := h.newBuilder()
+		b.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+		if ifi := b.Fixed(unix.SizeofIfInfomsg); ifi != nil {
+			ifi[0] = unix.AF_BRIDGE
+		}
+		mask := uint32(rtextFilterBRVLAN)
+		if compressed {
+			mask = rtextFilterBRVLANCompressed
+		}
+		b.Uint32(unix.IFLA_EXT_MASK, mask)
+		b.End()
+		dumpOf(ctx, h, "bridge vlan link dump", &linkMsgs, b, dumpRun{}, func(v view[ifinfomsg], err error) bool {
+			return yield(Link{v}, err)
+		})
+	}
+}

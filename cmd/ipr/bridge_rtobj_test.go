@@ -135,3 +135,37 @@ func TestBridgeMDBMatchesBridge(t *testing.T) {
 	}
 	same("mdb show")
 }
+
+// TestBridgeVLANMatchesBridge compares bridge vlan with iproute2's bridge:
+// listings, and changes, which a kernel without VLAN filtering refuses as
+// it refuses bridge's (their bytes are compared in package rtm).
+func TestBridgeVLANMatchesBridge(t *testing.T) {
+	ns := cliNamespace(t)
+	for _, c := range []string{"link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up"} {
+		nstest.IP(t, ns, strings.Fields(c)...)
+	}
+	filtering := nstest.Have(t, "vlan_filtering")
+	if filtering {
+		nstest.IP(t, ns, "link", "set", "br0", "type", "bridge", "vlan_filtering", "1")
+	}
+	same := func(cmd string) {
+		t.Helper()
+		args := strings.Fields(cmd)
+		out, errs, code := bridgeObjectRun(t, ns, bridgeVLANVerbs[:], bridgeVLANUsage, args)
+		bOut, bErrs, bCode := bridgeRun(t, ns, args)
+		if out != bOut || errs != bErrs || code != bCode {
+			t.Errorf("bridge %s:\nipr exit %d\n%s%s\nbridge exit %d\n%s%s", cmd, code, out, errs, bCode, bOut, bErrs)
+		}
+	}
+	for _, c := range []string{
+		"vlan add vid 10 dev va", "vlan add vid 20 dev va pvid untagged", "vlan add vid 100-200 dev va untagged",
+		"vlan set dev va vid 10 state 3", "vlan global set dev br0 vid 10 mcast_snooping 1",
+		"vlan", "vlan show", "-j vlan show", "vlan show dev va", "vlan show vid 10", "vlan tunnelshow",
+		"-j vlan tunnelshow", "vlan show dev nope", "vlan add vid 10", "vlan add vid 10 dev nope",
+		"vlan add vid 5000 dev va", "vlan add vid 20-10 dev va", "vlan add vid 10-20 dev va pvid",
+		"vlan set dev va vid 10 state bogus", "vlan set dev va", "vlan global set dev br0",
+		"vlan del vid 10 dev va",
+	} {
+		same(c)
+	}
+}
