@@ -214,3 +214,70 @@ func decodeGoldenBack(t *testing.T, name string, payload []byte, typ uint16) {
 		}
 	}
 }
+
+// TestBridgeVLANLinkDecode reads an AF_BRIDGE link message laid out as
+// br_fill_ifinfo lays it out (this kernel has no VLAN filtering to send
+// one): a compressed range, a single VLAN with flags, a tunnel mapping.
+func TestBridgeVLANLinkDecode(t *testing.T) {
+	var b wire.Builder
+	b.Begin(unix.RTM_NEWLINK, 0)
+	if ifi := b.Fixed(unix.SizeofIfInfomsg); ifi != nil {
+		ifi[0] = unix.AF_BRIDGE
+		native.PutUint32(ifi[4:], 4)
+	}
+	n := b.BeginNest(unix.IFLA_AF_SPEC)
+	for _, v := range [][2]uint16{{BridgeVLANPVID | BridgeVLANUntagged, 1}, {BridgeVLANRangeBegin, 10}, {BridgeVLANRangeEnd, 20}} {
+		b.Binary(iflaBridgeVLANInfo, []byte{byte(v[0]), byte(v[0] >> 8), byte(v[1]), byte(v[1] >> 8)})
+	}
+	tn := b.BeginNest(iflaBridgeVLANTunnelInfo)
+	b.Uint32(iflaBridgeTunnelID, 1010)
+	b.Uint16(iflaBridgeTunnelVID, 10)
+	b.Uint16(iflaBridgeTunnelFlags, 0)
+	b.EndNest(tn)
+	b.EndNest(n)
+	b.End()
+	l, err := newLink(b.Bytes()[unix.NLMSG_HDRLEN:], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []BridgeVLANInfo
+	for v := range l.BridgeVLANInfos() {
+		got = append(got, v)
+	}
+	if len(got) != 3 || got[0] != (BridgeVLANInfo{BridgeVLANPVID | BridgeVLANUntagged, 1}) || got[2].VID != 20 {
+		t.Errorf("VLANs %+v", got)
+	}
+	for tun := range l.BridgeVLANTunnels() {
+		if tun != (BridgeVLANTunnel{ID: 1010, VID: 10}) {
+			t.Errorf("tunnel %+v", tun)
+		}
+	}
+	// The MRoute view of a message laid out as ipmr_fill_mroute does.
+	b.Reset(nil)
+	b.Begin(unix.RTM_NEWROUTE, 0)
+	if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
+		copy(rt, []byte{RTNLFamilyIPMR, 32, 32, 0, unix.RT_TABLE_DEFAULT, unix.RTPROT_STATIC, 0, unix.RTN_MULTICAST})
+	}
+	b.Uint32(unix.RTA_TABLE, unix.RT_TABLE_DEFAULT)
+	b.Binary(unix.RTA_SRC, []byte{192, 0, 2, 1})
+	b.Binary(unix.RTA_DST, []byte{239, 1, 1, 1})
+	b.Uint32(unix.RTA_IIF, 2)
+	b.Binary(unix.RTA_MULTIPATH, []byte{8, 0, 0, 1, 3, 0, 0, 0, 8, 0, 0, 5, 4, 0, 0, 0})
+	b.Binary(rtaMFCStats, make([]byte, 24))
+	b.Uint64(unix.RTA_EXPIRES, 250)
+	b.End()
+	r, err := MRouteFromBytes(b.Bytes()[unix.NLMSG_HDRLEN:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oifs []MRouteOif
+	for o := range r.Oifs() {
+		oifs = append(oifs, o)
+	}
+	age, _ := r.LastUse()
+	if r.Origin().String() != "192.0.2.1" || r.Group().String() != "239.1.1.1" || r.InIndex() != 2 ||
+		len(oifs) != 2 || oifs[1] != (MRouteOif{Index: 4, TTL: 5}) || age != 2500*time.Millisecond ||
+		r.Table() != unix.RT_TABLE_DEFAULT || r.Unresolved() {
+		t.Errorf("mroute %v %v iif %d oifs %+v age %v table %d", r.Origin(), r.Group(), r.InIndex(), oifs, age, r.Table())
+	}
+}

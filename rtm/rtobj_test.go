@@ -536,3 +536,41 @@ func TestBridgePortOptionsAgainstIP(t *testing.T) {
 		}
 	}
 }
+
+func TestBridgePortVLANs(t *testing.T) {
+	h, ns, br, port := bridgeNS(t)
+	filtering := nstest.Have(t, "vlan_filtering")
+	if filtering {
+		nstest.IP(t, ns, "link", "set", "br0", "type", "bridge", "vlan_filtering", "1")
+	}
+	seen := map[int32]int{}
+	for l, err := range h.BridgePortVLANs(ctx, true) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Family() != unix.AF_BRIDGE {
+			t.Errorf("index %d: family %d", l.Index(), l.Family())
+		}
+		for v := range l.BridgeVLANInfos() {
+			if v.VID == 1 && v.Flags&rtm.BridgeVLANPVID != 0 {
+				seen[l.Index()]++
+			}
+		}
+		seen[l.Index()] += 0
+	}
+	if _, ok := seen[port]; !ok {
+		t.Errorf("port %d not dumped: %v", port, seen)
+	}
+	if filtering && (seen[port] != 1 || seen[br] != 1) {
+		t.Errorf("default PVID 1 on %v", seen)
+	}
+	// Without VLAN filtering the kernel has no VLAN database to dump.
+	for _, err := range h.BridgeVLANDump(ctx, &rtm.BridgeVLANFilter{Index: port}) {
+		if err != nil && filtering {
+			t.Fatal(err)
+		}
+		if err == nil && !filtering {
+			t.Error("a VLAN database without VLAN filtering")
+		}
+	}
+}
