@@ -76,7 +76,7 @@ var objects = [...]object{
 	{name: "mptcp"},
 	{name: "ioam"},
 	{name: "help"},
-	{name: "stats"},
+	{name: "stats", help: "stats", run: statsObject},
 	// ipr's own.
 	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
 }

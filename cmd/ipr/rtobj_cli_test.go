@@ -7,7 +7,7 @@ import (
 	"github.com/ipr-go/ipr/internal/nstest"
 )
 
-// TestRtobjCommandsMatchIP runs netconf, addrlabel and mroute command
+// TestRtobjCommandsMatchIP runs netconf, addrlabel, mroute and stats command
 // lines through ipr and ip in one namespace and compares standard output,
 // standard error (ipr's name aside) and exit status byte for byte; the
 // changes run twice, the second time failing as ip fails.
@@ -33,6 +33,9 @@ func TestRtobjCommandsMatchIP(t *testing.T) {
 		"addrlabel add prefix 2001:db8::/32 dev nope label 1", "addrlabel frob",
 		"mroute", "mroute show", "-j mroute show", "-6 mroute show", "-j -6 mroute", "mroute show table all",
 		"mroute show table nope", "mroute show iif nope", "mroute show from 1.2.3", "mroute frob", "-0 mroute",
+		// vb is down: its counters do not move between the two runs.
+		"stats show dev vb group link", "-j stats show dev vb group link", "-d stats show dev vb group link",
+		"stats show dev nope group link", "stats frob", "stats show dev vb dev va group link",
 	} {
 		same(cmd)
 	}
