@@ -511,6 +511,14 @@ type BridgeVLANOptions struct {
 	NeighSuppress Opt[bool]
 }
 
+// vlanTarget checks the port and VLANs of an options request.
+func vlanTarget(index int32, vid, end uint16) error {
+	if index <= 0 {
+		return fmt.Errorf("invalid interface index %d", index)
+	}
+	return vlanRange(vid, end)
+}
+
 func vlanRange(vid, end uint16) error {
 	switch {
 	case vid == 0 || vid >= 4095:
@@ -522,10 +530,7 @@ func vlanRange(vid, end uint16) error {
 }
 
 func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
-	if s.Index <= 0 {
-		return fmt.Errorf("invalid interface index %d", s.Index)
-	}
-	if err := vlanRange(s.VID, s.VIDEnd); err != nil {
+	if err := vlanTarget(s.Index, s.VID, s.VIDEnd); err != nil {
 		return err
 	}
 	if v, ok := s.State.Get(); ok && v > 4 {
@@ -534,11 +539,7 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	if v, ok := s.MulticastRouter.Get(); ok && v > 2 {
 		return fmt.Errorf("invalid multicast router mode %d", v)
 	}
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(len(brVlanMsg{})); hdr != nil {
-		hdr[0] = unix.AF_BRIDGE
-		native.PutUint32(hdr[4:], uint32(s.Index))
-	}
+	beginBrVlanMsg(b, typ, flags, s.Index)
 	n := b.BeginNest(brvlanEntry)
 	var v [sizeofBridgeVLANInfo]byte
 	native.PutUint16(v[:], BridgeVLANOnlyOpts)
@@ -562,6 +563,16 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	b.EndNest(n)
 	b.End()
 	return nil
+}
+
+// beginBrVlanMsg begins an RTM_NEWVLAN request for the port or bridge
+// index.
+func beginBrVlanMsg(b *wire.Builder, typ, flags uint16, index int32) {
+	b.Begin(typ, flags)
+	if hdr := b.Fixed(len(brVlanMsg{})); hdr != nil {
+		hdr[0] = unix.AF_BRIDGE
+		native.PutUint32(hdr[4:], uint32(index))
+	}
 }
 
 func boolU8(v bool) uint8 {
@@ -607,10 +618,7 @@ type BridgeVLANGlobalOptions struct {
 }
 
 func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) error {
-	if s.Index <= 0 {
-		return fmt.Errorf("invalid interface index %d", s.Index)
-	}
-	if err := vlanRange(s.VID, s.VIDEnd); err != nil {
+	if err := vlanTarget(s.Index, s.VID, s.VIDEnd); err != nil {
 		return err
 	}
 	intervals := [...]struct {
@@ -629,11 +637,7 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 			return fmt.Errorf("negative interval %v", v)
 		}
 	}
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(len(brVlanMsg{})); hdr != nil {
-		hdr[0] = unix.AF_BRIDGE
-		native.PutUint32(hdr[4:], uint32(s.Index))
-	}
+	beginBrVlanMsg(b, typ, flags, s.Index)
 	n := b.BeginNest(brvlanGlobalOptions)
 	b.Uint16(brvlanGoptsID, s.VID)
 	if s.VIDEnd != 0 {

@@ -130,25 +130,11 @@ func (e MDBEntry) Source() netip.Addr {
 
 // GroupMode returns MDBA_MDB_EATTR_GROUP_MODE: MDBModeInclude or
 // MDBModeExclude.
-func (e MDBEntry) GroupMode() (uint8, bool) {
-	a, ok := e.Attrs.Get(mdbEattrMode)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return v, err == nil
-}
+func (e MDBEntry) GroupMode() (uint8, bool) { return chainU8(e.Attrs, mdbEattrMode) }
 
 // Protocol returns MDBA_MDB_EATTR_RTPROT: who installed the entry
 // (RTPROT_KERNEL for snooping, RTPROT_STATIC for user space).
-func (e MDBEntry) Protocol() (uint8, bool) {
-	a, ok := e.Attrs.Get(mdbEattrRTProt)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return v, err == nil
-}
+func (e MDBEntry) Protocol() (uint8, bool) { return chainU8(e.Attrs, mdbEattrRTProt) }
 
 // MDBSource is one source of an IGMPv3/MLDv2 entry's source list.
 type MDBSource struct {

@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
 
@@ -65,15 +64,10 @@ func (r MRoute) Oifs() iter.Seq[MRouteOif] {
 		if !ok {
 			return
 		}
-		for b := a.Data; len(b) >= unix.SizeofRtNexthop; {
-			n := int(native.Uint16(b))
-			if n < unix.SizeofRtNexthop || n > len(b) {
-				return
-			}
+		for b := range rtnexthops(a.Data) {
 			if !yield(MRouteOif{Index: int32(native.Uint32(b[4:])), TTL: b[3]}) {
 				return
 			}
-			b = b[min(nla.Align(n), len(b)):]
 		}
 	}
 }

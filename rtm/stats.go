@@ -150,6 +150,16 @@ func (s LinkStats) xstats(slave bool, t uint16) (nla.Attr, bool) {
 	return s.Chain().Path(g, t)
 }
 
+// xstat returns attribute typ of the extended statistics of kind (a
+// LINK_XSTATS_TYPE_*).
+func (s LinkStats) xstat(slave bool, kind, typ uint16) (nla.Attr, bool) {
+	x, ok := s.xstats(slave, kind)
+	if !ok {
+		return nla.Attr{}, false
+	}
+	return x.Nested().Get(typ)
+}
+
 // BridgeSTPStats is struct bridge_stp_xstats: a bridge port's STP
 // counters.
 type BridgeSTPStats struct {
@@ -159,11 +169,7 @@ type BridgeSTPStats struct {
 // BridgeSTP returns the STP counters of a bridge port (slave true: the
 // port's own message in a dump with StatsXstatsSlave) or of the bridge.
 func (s LinkStats) BridgeSTP(slave bool) (BridgeSTPStats, bool) {
-	x, ok := s.xstats(slave, linkXstatsBridge)
-	if !ok {
-		return BridgeSTPStats{}, false
-	}
-	a, ok := x.Nested().Get(bridgeXstatsSTP)
+	a, ok := s.xstat(slave, linkXstatsBridge, bridgeXstatsSTP)
 	if !ok || len(a.Data) < 48 {
 		return BridgeSTPStats{}, false
 	}
@@ -186,11 +192,7 @@ type BridgeMcastStats struct {
 // BridgeMcast returns the multicast snooping counters of a bridge or (with
 // slave) of a port.
 func (s LinkStats) BridgeMcast(slave bool) (BridgeMcastStats, bool) {
-	x, ok := s.xstats(slave, linkXstatsBridge)
-	if !ok {
-		return BridgeMcastStats{}, false
-	}
-	a, ok := x.Nested().Get(bridgeXstatsMcast)
+	a, ok := s.xstat(slave, linkXstatsBridge, bridgeXstatsMcast)
 	if !ok {
 		return BridgeMcastStats{}, false
 	}
@@ -256,11 +258,7 @@ type Bond3ADStats struct {
 
 // Bond3AD returns the 802.3ad counters of a bond or (with slave) a port.
 func (s LinkStats) Bond3AD(slave bool) (Bond3ADStats, bool) {
-	x, ok := s.xstats(slave, linkXstatsBond)
-	if !ok {
-		return Bond3ADStats{}, false
-	}
-	a, ok := x.Nested().Get(bondXstats3AD)
+	a, ok := s.xstat(slave, linkXstatsBond, bondXstats3AD)
 	if !ok {
 		return Bond3ADStats{}, false
 	}
