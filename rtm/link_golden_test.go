@@ -28,12 +28,9 @@ type goldenCase struct {
 
 // readGolden reads every case in testdata/golden (format documented in
 // scripts/golden.sh).
-func readGolden(t *testing.T) []goldenCase {
-	t.Helper()
-	return readGoldenFiles(t, "testdata/golden/*.txt")
-}
+func readGolden(t *testing.T) []goldenCase { return readGoldenFiles(t, "testdata/golden/*.txt") }
 
-// readGoldenFiles reads every case in the files that pattern matches.
+// readGoldenFiles reads every case in the files pattern matches.
 func readGoldenFiles(t *testing.T, pattern string) []goldenCase {
 	t.Helper()
 	files, err := filepath.Glob(pattern)

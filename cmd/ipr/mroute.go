@@ -4,7 +4,6 @@ package main
 
 import (
 	"errors"
-	"net/netip"
 	"strconv"
 
 	"github.com/ipr-go/ipr/rtm"
@@ -33,12 +32,7 @@ func mrouteList(e *env, a *args) error {
 	default:
 		return nil // the family has no multicast routing
 	}
-	addrFamily := uint8(unix.AF_INET)
-	if f.Family == rtm.RTNLFamilyIP6MR {
-		addrFamily = unix.AF_INET6
-	}
 	var iif string
-	var src, dst netip.Prefix
 	for a.more() {
 		w := a.advance()
 		switch {
@@ -67,11 +61,7 @@ func mrouteList(e *env, a *args) error {
 			if err != nil {
 				return err
 			}
-			p, _, err := parsePrefix("from", v, addrFamily)
-			if err != nil {
-				return errMRoutePrefix(v)
-			}
-			src = p
+			return errMRoutePrefix(v)
 		default:
 			if w == "to" {
 				v, err := a.value(w)
@@ -83,11 +73,7 @@ func mrouteList(e *env, a *args) error {
 			if matches(w, "help") {
 				return usageText("Usage: ipr mroute " + mrouteUsage + "\n")
 			}
-			p, _, err := parsePrefix("to", w, addrFamily)
-			if err != nil {
-				return errMRoutePrefix(w)
-			}
-			dst = p
+			return errMRoutePrefix(w)
 		}
 	}
 	h, err := e.handle()
@@ -122,9 +108,6 @@ func mrouteList(e *env, a *args) error {
 		if err != nil {
 			return err
 		}
-		if !prefixMatch(src, r.Origin()) || !prefixMatch(dst, r.Group()) {
-			continue
-		}
 		printMRoute(p, r, links, e.Stats.level > 0, e.Details, f.Table == 0)
 		p.flush()
 	}
@@ -135,16 +118,12 @@ func mrouteList(e *env, a *args) error {
 	return e.output(p)
 }
 
-// errMRoutePrefix is get_prefix's failure for a multicast route family,
-// which family_name does not know.
+// errMRoutePrefix is get_prefix's failure for a multicast route family:
+// iproute2 6.1 parses the prefix selectors of "ip mroute show" in the
+// family RTNL_FAMILY_IPMR (IP6MR), for which get_addr accepts no address,
+// so that every selector fails, with family_name's "???".
 func errMRoutePrefix(s string) error {
 	return &cliError{code: exitFailure, msg: `Error: ??? prefix is expected rather than "` + s + `".`}
-}
-
-// prefixMatch is inet_addr_match_rta's test: an unset selector matches
-// everything.
-func prefixMatch(sel netip.Prefix, a netip.Addr) bool {
-	return !sel.IsValid() || sel.Bits() == 0 || a.IsValid() && sel.Contains(a)
 }
 
 // printMRoute is ipmroute.c's print_mroute.

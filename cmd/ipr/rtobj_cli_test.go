@@ -32,7 +32,7 @@ func TestRtobjCommandsMatchIP(t *testing.T) {
 		"addrlabel add prefix 2001:db8::/32", "addrlabel add label 7", "addrlabel add prefix 2001:db8::/32 label 0xffffffff",
 		"addrlabel add prefix 2001:db8::/32 dev nope label 1", "addrlabel frob",
 		"mroute", "mroute show", "-j mroute show", "-6 mroute show", "-j -6 mroute", "mroute show table all",
-		"mroute show table nope", "mroute show iif nope", "mroute show from 1.2.3", "mroute frob", "-0 mroute",
+		"mroute show table nope", "mroute show iif nope", "mroute show from 1.2.3", "mroute show from 10.0.0.0/8", "mroute show to 239.1.1.1", "-6 mroute show ff00::/8", "mroute frob", "-0 mroute",
 		// vb is down: its counters do not move between the two runs.
 		"stats show dev vb group link", "-j stats show dev vb group link", "-d stats show dev vb group link",
 		"stats show dev nope group link", "stats frob", "stats show dev vb dev va group link",
