@@ -268,7 +268,7 @@ func FixedLen(t uint16) int {
 	case t >= unix.RTM_NEWNEIGHTBL && t <= unix.RTM_SETNEIGHTBL:
 		return sizeofNdtMsg
 	}
-	return -1
+	return fixedLenRtobj(t)
 }
 
 // Fixed header sizes x/sys/unix lacks structs for.

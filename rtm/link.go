@@ -180,23 +180,28 @@ type LinkStats64 struct {
 // Stats64 returns IFLA_STATS64 and whether it was present. Counters a kernel does not send (older
 // kernels send fewer) are zero.
 func (l Link) Stats64() (LinkStats64, bool) {
-	var s LinkStats64
 	a, ok := l.get(unix.IFLA_STATS64)
 	if !ok {
-		return s, false
+		return LinkStats64{}, false
 	}
+	return decodeLinkStats64(a.Data), true
+}
+
+// decodeLinkStats64 decodes struct rtnl_link_stats64, as long as it is.
+func decodeLinkStats64(d []byte) LinkStats64 {
+	var s LinkStats64
 	fields := [...]*uint64{&s.RxPackets, &s.TxPackets, &s.RxBytes, &s.TxBytes, &s.RxErrors, &s.TxErrors,
 		&s.RxDropped, &s.TxDropped, &s.Multicast, &s.Collisions, &s.RxLengthErrors, &s.RxOverErrors,
 		&s.RxCRCErrors, &s.RxFrameErrors, &s.RxFIFOErrors, &s.RxMissedErrors, &s.TxAbortedErrors,
 		&s.TxCarrierErrors, &s.TxFIFOErrors, &s.TxHeartbeatErrors, &s.TxWindowErrors,
 		&s.RxCompressed, &s.TxCompressed, &s.RxNoHandler, &s.RxOtherhostDropped}
 	for i, f := range fields {
-		if (i+1)*8 > len(a.Data) {
+		if (i+1)*8 > len(d) {
 			break
 		}
-		*f = native.Uint64(a.Data[i*8:])
+		*f = native.Uint64(d[i*8:])
 	}
-	return s, true
+	return s
 }
 
 // Kind returns the IFLA_INFO_KIND of IFLA_LINKINFO ("veth", "bridge",

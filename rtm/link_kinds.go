@@ -241,6 +241,8 @@ type BridgePort struct {
 	ProxyARP       Opt[bool]
 	NeighSuppress  Opt[bool] // ARP/ND suppression
 	Isolated       Opt[bool] // talk only to non-isolated ports
+	// The rest of the port options: see bridge_port.go.
+	BridgePortMore
 }
 
 // PortKind returns "bridge".
@@ -250,7 +252,7 @@ func (p *BridgePort) validate() error {
 	if s, ok := p.State.Get(); ok && s > 4 {
 		return fmt.Errorf("STP state %d is not 0 to 4", s)
 	}
-	return nil
+	return p.BridgePortMore.validate()
 }
 
 func (p *BridgePort) encodeData(b *wire.Builder) {
@@ -274,6 +276,7 @@ func (p *BridgePort) encodeData(b *wire.Builder) {
 	putBool8(b, unix.IFLA_BRPORT_PROXYARP, p.ProxyARP)
 	putBool8(b, unix.IFLA_BRPORT_NEIGH_SUPPRESS, p.NeighSuppress)
 	putBool8(b, unix.IFLA_BRPORT_ISOLATED, p.Isolated)
+	p.BridgePortMore.encode(b)
 }
 
 // maxVlanID is the largest usable VLAN id.

@@ -151,7 +151,7 @@ func (e Event) IsNew() bool {
 		unix.RTM_DELQDISC, unix.RTM_DELTCLASS, unix.RTM_DELTFILTER, unix.RTM_DELACTION, unix.RTM_DELCHAIN:
 		return false
 	}
-	return e.Type != 0
+	return e.Type != 0 && !isDelRtobj(e.Type)
 }
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.

@@ -262,13 +262,9 @@ func (r Route) NextHops() iter.Seq[RouteHop] {
 		if !ok {
 			return
 		}
-		for b := a.Data; len(b) >= unix.SizeofRtNexthop; {
-			n := int(native.Uint16(b))
-			if n < unix.SizeofRtNexthop || n > len(b) {
-				return
-			}
+		for b := range rtnexthops(a.Data) {
 			nh := RouteHop{Flags: b[2], Weight: int(b[3]) + 1, Index: int32(native.Uint32(b[4:]))}
-			attrs := nla.Chain(b[unix.SizeofRtNexthop:n])
+			attrs := nla.Chain(b[unix.SizeofRtNexthop:])
 			if g, ok := attrs.Get(unix.RTA_GATEWAY); ok {
 				nh.Gateway, _ = g.Addr()
 			} else if v, ok := attrs.Get(unix.RTA_VIA); ok {
@@ -280,6 +276,20 @@ func (r Route) NextHops() iter.Seq[RouteHop] {
 				nh.Encap = e.Nested()
 			}
 			if !yield(nh) {
+				return
+			}
+		}
+	}
+}
+
+// rtnexthops yields the struct rtnexthop records of an RTA_MULTIPATH
+// payload, each with its attributes (rtnh_len bytes), up to the first
+// malformed one.
+func rtnexthops(data []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for b := data; len(b) >= unix.SizeofRtNexthop; {
+			n := int(native.Uint16(b))
+			if n < unix.SizeofRtNexthop || n > len(b) || !yield(b[:n]) {
 				return
 			}
 			b = b[min(nla.Align(n), len(b)):]

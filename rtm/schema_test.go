@@ -25,6 +25,8 @@ var rootSchemas = map[string]*schema.Schema{
 	"link": linkSchema, "link_bridge": linkBridgeSchema, "addr": addrSchema,
 	"route": routeSchema, "nexthop": nexthopSchema, "neigh": neighSchema,
 	"neigh_table": neighTableSchema, "rule": ruleSchema,
+	"netconf": netconfSchema, "addrlabel": addrLabelSchema, "nsid": netnsIDSchema,
+	"mdb": mdbSchema, "bridge_vlan": bridgeVLANSchema, "stats": statsSchema,
 }
 
 // walkSchemas calls fn once for every schema reachable from the roots,

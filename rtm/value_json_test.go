@@ -88,6 +88,8 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		{"link-dump", linkSchema}, {"addr-dump", addrSchema}, {"route4-dump", routeSchema},
 		{"route6-dump", routeSchema}, {"rule-dump", ruleSchema}, {"neigh-dump", neighSchema},
 		{"neightbl-dump", neighTableSchema}, {"nexthop-dump", nexthopSchema},
+		{"netconf-dump", netconfSchema}, {"addrlabel-dump", addrLabelSchema}, {"nsid-dump", netnsIDSchema},
+		{"mdb-dump", mdbSchema}, {"stats-dump", statsSchema},
 	} {
 		for m, err := range wire.Messages(capture(t, c.file)) {
 			if err != nil {

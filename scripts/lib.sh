@@ -184,6 +184,15 @@ build_varied_ns() {
 	"${ip[@]}" neigh add 203.0.113.10 lladdr 02:00:00:00:00:0c dev br0 nud permanent
 	"${ip[@]}" link set veth1 type bridge_slave learning on
 	bridge -n "$ns" fdb add 02:00:00:00:00:0d dev veth1 master static
+
+	# Multicast database entries of every kind, address labels, netconf
+	# settings that differ from the defaults.
+	bridge -n "$ns" mdb add dev br0 port veth1 grp 239.1.1.1 permanent
+	bridge -n "$ns" mdb add dev br0 port veth1 grp 239.1.1.2 temp vid 0
+	bridge -n "$ns" mdb add dev br0 port veth1 grp ff0e::5 src 2001:db8::1 permanent
+	bridge -n "$ns" mdb add dev br0 port veth1 grp 01:00:5e:01:02:03 permanent
+	"${ip[@]}" addrlabel add prefix 2001:db8:1::/48 dev veth0 label 100
+	ip netns exec "$ns" sysctl -qw net.ipv4.conf.veth0.forwarding=1 net.ipv4.conf.br0.rp_filter=2
 }
 
 # last_request_hex reads an strace log made with "-e write=all -xx" on

@@ -82,6 +82,14 @@ func requests() []request {
 		// struct ndtmsg is 4 bytes, struct nhmsg 8.
 		{name: "neightbl-dump", typ: unix.RTM_GETNEIGHTBL, fixed: family(unix.AF_UNSPEC, 4), dumping: true},
 		{name: "nexthop-dump", typ: unix.RTM_GETNEXTHOP, fixed: family(unix.AF_UNSPEC, 8), dumping: true},
+		// struct netconfmsg and rtgenmsg: 1 byte, padded to 4; struct
+		// ifaddrlblmsg 12, br_port_msg 8, if_stats_msg 12 (mask: every
+		// group).
+		{name: "netconf-dump", typ: unix.RTM_GETNETCONF, fixed: family(unix.AF_UNSPEC, 4), dumping: true},
+		{name: "addrlabel-dump", typ: unix.RTM_GETADDRLABEL, fixed: family(unix.AF_INET6, 12), dumping: true},
+		{name: "nsid-dump", typ: unix.RTM_GETNSID, fixed: family(unix.AF_UNSPEC, 4), dumping: true},
+		{name: "mdb-dump", typ: unix.RTM_GETMDB, fixed: family(unix.AF_BRIDGE, 8), dumping: true},
+		{name: "stats-dump", typ: unix.RTM_GETSTATS, fixed: []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x1f, 0, 0, 0}, dumping: true},
 		{name: "link-get-lo", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
 		{name: "error-eexist", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
 			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(attr(unix.IFLA_IFNAME, []byte("lo\x00")), kindBridge...)},
@@ -201,13 +209,18 @@ func seedFrom(dir, fuzzDir string) {
 // rtmTargets maps the type of a reply message to the fuzz target of its
 // view in package rtm.
 var rtmTargets = map[uint16]string{
-	unix.RTM_NEWLINK:     "FuzzRtmLink",
-	unix.RTM_NEWADDR:     "FuzzRtmAddr",
-	unix.RTM_NEWROUTE:    "FuzzRtmRoute",
-	unix.RTM_NEWNEIGH:    "FuzzRtmNeigh",
-	unix.RTM_NEWRULE:     "FuzzRtmRule",
-	unix.RTM_NEWNEXTHOP:  "FuzzRtmNexthop",
-	unix.RTM_NEWNEIGHTBL: "FuzzRtmNeighTable",
+	unix.RTM_NEWLINK:      "FuzzRtmLink",
+	unix.RTM_NEWADDR:      "FuzzRtmAddr",
+	unix.RTM_NEWROUTE:     "FuzzRtmRoute",
+	unix.RTM_NEWNEIGH:     "FuzzRtmNeigh",
+	unix.RTM_NEWRULE:      "FuzzRtmRule",
+	unix.RTM_NEWNEXTHOP:   "FuzzRtmNexthop",
+	unix.RTM_NEWNEIGHTBL:  "FuzzRtmNeighTable",
+	unix.RTM_NEWNETCONF:   "FuzzRtmNetconf",
+	unix.RTM_NEWADDRLABEL: "FuzzRtmAddrLabel",
+	unix.RTM_NEWNSID:      "FuzzRtmNetnsID",
+	unix.RTM_GETMDB:       "FuzzRtmMDB", // an MDB dump's replies have this type
+	unix.RTM_NEWSTATS:     "FuzzRtmLinkStats",
 }
 
 // maxRtmSeeds bounds the seeds one capture gives each rtm target: enough

@@ -186,7 +186,7 @@ func TestRTNLDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a) != 5 || len(notes) == 0 {
+	if len(a) != len(rtnlFiles) || len(notes) == 0 {
 		t.Fatalf("%d files, %d notes", len(a), len(notes))
 	}
 	b, _, err := genRTNL("rtnl")

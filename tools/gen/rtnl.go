@@ -347,6 +347,9 @@ func (g *rtnlGen) resolve(cls *p2class, t, ownerGo, cname string) *rspec {
 func (g *rtnlGen) kernelSpec(kname, ownerGo, prefix string) *rspec {
 	t, ok := kernelTypes[kname]
 	if !ok {
+		t, ok = rtobjTypes[kname]
+	}
+	if !ok {
 		g.missing = append(g.missing, kname)
 		return &rspec{kind: "binary"}
 	}
@@ -640,6 +643,7 @@ func (g *rtnlGen) build() (data, slave map[string]*rschema) {
 	g.schemaFromClass(g.root("ndmsg"), "neighSchema", "neigh", nil)
 	g.schemaFromClass(g.root("ndtmsg"), "neighTableSchema", "neigh_table", nil)
 	g.schemaFromClass(g.root("fibmsg"), "ruleSchema", "rule", nil)
+	g.rtobjFamilies()
 	return data, slave
 }
 
@@ -655,6 +659,7 @@ var rtnlFiles = []struct {
 	{"route", []string{"routeSchema", "nexthopSchema"}},
 	{"neigh", []string{"neighSchema", "neighTableSchema"}},
 	{"rule", []string{"ruleSchema"}},
+	{"rtobj", rtobjRoots},
 }
 
 // reachable returns the schemas and structs reachable from root, breadth

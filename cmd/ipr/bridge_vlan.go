@@ -1,0 +1,472 @@
+package main
+
+// bridge vlan: iproute2 6.1's bridge/vlan.c, for the bridge command's
+// object table (bridgeObjects: {name: "vlan", help: "vlan", prog:
+// "bridge", usage: bridgeVLANUsage, verbs: bridgeVLANVerbs[:]}). The
+// detailed and statistics listings (-d, -s: RTM_GETVLAN and RTM_GETSTATS)
+// and "global show" fail by name.
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ipr-go/ipr/rtm"
+)
+
+const bridgeVLANUsage = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunnel_info id TUNNEL_ID ]
+                                                     [ pvid ] [ untagged ]
+                                                     [ self ] [ master ]
+       bridge vlan { set } vid VLAN_ID dev DEV [ state STP_STATE ]
+                                               [ mcast_router MULTICAST_ROUTER ]
+       bridge vlan { show } [ dev DEV ] [ vid VLAN_ID ]
+       bridge vlan { tunnelshow } [ dev DEV ] [ vid VLAN_ID ]
+       bridge vlan global { set } vid VLAN_ID dev DEV
+                      [ mcast_snooping MULTICAST_SNOOPING ]
+                      [ mcast_querier MULTICAST_QUERIER ]
+                      [ mcast_igmp_version IGMP_VERSION ]
+                      [ mcast_mld_version MLD_VERSION ]
+                      [ mcast_last_member_count LAST_MEMBER_COUNT ]
+                      [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]
+                      [ mcast_startup_query_count STARTUP_QUERY_COUNT ]
+                      [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]
+                      [ mcast_membership_interval MEMBERSHIP_INTERVAL ]
+                      [ mcast_querier_interval QUERIER_INTERVAL ]
+                      [ mcast_query_interval QUERY_INTERVAL ]
+                      [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]
+       bridge vlan global { show } [ dev DEV ] [ vid VLAN_ID ]
+`
+
+// bridgeVLANVerbs are do_vlan's commands, in its order.
+var bridgeVLANVerbs = [...]verb{
+	{name: "add", run: func(e *env, a *args) error { return vlanModify(e, a, true) }},
+	{name: "delete", run: func(e *env, a *args) error { return vlanModify(e, a, false) }},
+	{name: "show", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "lst", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "list", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "tunnelshow", run: func(e *env, a *args) error { return vlanShow(e, a, true) }},
+	{name: "set", run: vlanSet},
+	{name: "global", exact: true, run: vlanGlobal},
+	{name: "help"},
+}
+
+// vlanDevIndex resolves "dev" for the vlan commands, with vlan.c's
+// message for a name that does not exist.
+func vlanDevIndex(e *env, dev, format string) (int32, error) {
+	h, err := e.handle()
+	if err != nil {
+		return 0, err
+	}
+	l, err := h.LinkByName(e.ctx, dev)
+	if errors.Is(err, rtm.ErrNotFound) {
+		return 0, mdbFail(format, dev)
+	}
+	return l.Index(), err
+}
+
+// vlanRange parses vlan.c's "vid VID[-VIDEND]" as atoi does, and checks
+// it as vlan_option_set does.
+func vlanRange(s string) (vid, end int, err error) {
+	end = -1
+	if a, b, ok := strings.Cut(s, "-"); ok {
+		vid, end = int(int16(cAtoi(a))), int(int16(cAtoi(b)))
+		if vid >= end || end >= 4096 {
+			return 0, 0, mdbFail("Invalid VLAN range \"%d-%d\"", uint16(vid), uint16(end))
+		}
+	} else {
+		vid = int(int16(cAtoi(s)))
+	}
+	if vid >= 4096 {
+		return 0, 0, mdbFail("Invalid VLAN ID \"%d\"", uint16(vid))
+	}
+	return vid, end, nil
+}
+
+// vlanModify is vlan.c's vlan_modify.
+func vlanModify(e *env, a *args, add bool) error {
+	var s rtm.BridgeVLANSpec
+	var dev string
+	vid, end := -1, -1
+	for a.more() {
+		switch w := a.advance(); w {
+		case "dev", "vid":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if w == "dev" {
+				dev = v
+				continue
+			}
+			if x, y, ok := strings.Cut(v, "-"); ok {
+				vid, end = int(int16(cAtoi(x))), int(int16(cAtoi(y)))
+			} else {
+				vid, end = int(int16(cAtoi(v))), -1
+			}
+		case "self":
+			s.Self = true
+		case "master":
+			s.Master = true
+		case "pvid":
+			s.PVID = true
+		case "untagged":
+			s.Untagged = true
+		case "tunnel_info":
+			if _, err := a.value(w); err != nil { // "id"
+				return err
+			}
+			if a.list[a.i-1] != "id" && !matches(a.list[a.i-1], "id") {
+				return invarg("tunnel id expected", a.list[a.i-1])
+			}
+			v, err := a.value("id")
+			if err != nil {
+				return err
+			}
+			first, _, _ := strings.Cut(v, "-")
+			id, err := strconv.ParseUint(first, 0, 32)
+			if err != nil || id >= 1<<24 {
+				return invarg("invalid tun id", v)
+			}
+			s.TunnelID = rtm.Some(uint32(id))
+		default:
+			if matches(w, "help") {
+				if _, err := a.value(w); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if dev == "" || vid == -1 {
+		return mdbFail("Device and VLAN ID are required arguments.")
+	}
+	index, err := vlanDevIndex(e, dev, "Cannot find bridge device %q")
+	if err != nil {
+		return err
+	}
+	switch {
+	case vid >= 4096:
+		return mdbFail("Invalid VLAN ID \"%d\"", uint16(vid))
+	case end != -1 && (end >= 4096 || vid >= end):
+		return mdbFail("Invalid VLAN range \"%d-%d\"", uint16(vid), uint16(end))
+	case end != -1 && s.PVID:
+		return mdbFail("pvid cannot be configured for a vlan range")
+	}
+	s.Index, s.VID = index, uint16(vid)
+	if end != -1 {
+		s.VIDEnd = uint16(end)
+	}
+	h, _ := e.handle()
+	req := rtm.BridgeVLANDel(s)
+	if add {
+		req = rtm.BridgeVLANAdd(s)
+	}
+	return h.Do(e.ctx, req)
+}
+
+// vlanSet is vlan.c's vlan_option_set.
+func vlanSet(e *env, a *args) error {
+	var o rtm.BridgeVLANOptions
+	var dev string
+	vid := -1
+	for a.more() {
+		switch w := a.advance(); w {
+		case "dev", "vid", "state", "mcast_router":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			switch w {
+			case "dev":
+				dev = v
+				if o.Index, err = vlanDevIndex(e, v, "Cannot find network device %q"); err != nil {
+					return err
+				}
+			case "vid":
+				x, end, err := vlanRange(v)
+				if err != nil {
+					return err
+				}
+				vid, o.VID = x, uint16(x)
+				if end != -1 {
+					o.VIDEnd = uint16(end)
+				}
+			case "state":
+				st, ok := stpState(v)
+				if !ok {
+					return mdbFail("Error: invalid STP state")
+				}
+				o.State = rtm.Some(st)
+			case "mcast_router":
+				n, err := strconv.ParseUint(v, 0, 8)
+				if err != nil {
+					return invarg("invalid mcast_router", v)
+				}
+				o.MulticastRouter = rtm.Some(uint8(n))
+			}
+		}
+	}
+	if dev == "" || vid == -1 {
+		return mdbFail("Device and VLAN ID are required arguments.")
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	return h.Do(e.ctx, rtm.BridgeVLANSet(o))
+}
+
+// stpState is vlan.c's state parsing: a number, or a state's name.
+func stpState(s string) (uint8, bool) {
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return uint8(n), n >= 0
+	}
+	for i, name := range [...]string{"disabled", "listening", "learning", "forwarding", "blocking"} {
+		if s == name {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
+
+// vlanGlobal is vlan.c's vlan_global: "set", and "show", which ipr does
+// not implement.
+func vlanGlobal(e *env, a *args) error {
+	if !a.more() {
+		return notImplemented(`"bridge vlan global show"`)
+	}
+	switch w := a.advance(); w {
+	case "show", "lst", "list":
+		return notImplemented(`"bridge vlan global show"`)
+	case "set":
+	default:
+		return usageText(bridgeVLANUsage)
+	}
+	var o rtm.BridgeVLANGlobalOptions
+	var dev string
+	vid := -1
+	u8s := map[string]*rtm.Opt[uint8]{"mcast_igmp_version": &o.IGMPVersion, "mcast_mld_version": &o.MLDVersion}
+	bools := map[string]*rtm.Opt[bool]{"mcast_snooping": &o.MulticastSnooping, "mcast_querier": &o.MulticastQuerier}
+	u32s := map[string]*rtm.Opt[uint32]{"mcast_last_member_count": &o.LastMemberCount, "mcast_startup_query_count": &o.StartupQueryCount}
+	intervals := map[string]*rtm.Opt[time.Duration]{
+		"mcast_last_member_interval": &o.LastMemberInterval, "mcast_membership_interval": &o.MembershipInterval,
+		"mcast_querier_interval": &o.QuerierInterval, "mcast_query_interval": &o.QueryInterval,
+		"mcast_query_response_interval": &o.QueryResponseInterval, "mcast_startup_query_interval": &o.StartupQueryInterval,
+	}
+	for a.more() {
+		w := a.advance()
+		known := w == "dev" || w == "vid" || u8s[w] != nil || bools[w] != nil || u32s[w] != nil || intervals[w] != nil
+		if !known {
+			if w == "help" {
+				if _, err := a.value(w); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		v, err := a.value(w)
+		if err != nil {
+			return err
+		}
+		switch {
+		case w == "dev":
+			dev = v
+			if o.Index, err = vlanDevIndex(e, v, "Cannot find network device %q"); err != nil {
+				return err
+			}
+		case w == "vid":
+			x, end, err := vlanRange(v)
+			if err != nil {
+				return err
+			}
+			vid, o.VID = x, uint16(x)
+			if end != -1 {
+				o.VIDEnd = uint16(end)
+			}
+		case u8s[w] != nil || bools[w] != nil:
+			n, err := strconv.ParseUint(v, 0, 8)
+			if err != nil {
+				return invarg("invalid "+w, v)
+			}
+			if p := u8s[w]; p != nil {
+				*p = rtm.Some(uint8(n))
+			} else {
+				*bools[w] = rtm.Some(n != 0)
+			}
+		case u32s[w] != nil:
+			n, err := strconv.ParseUint(v, 0, 32)
+			if err != nil {
+				return invarg("invalid "+w, v)
+			}
+			*u32s[w] = rtm.Some(uint32(n))
+		default:
+			n, err := strconv.ParseUint(v, 0, 64)
+			if err != nil {
+				return invarg("invalid "+w, v)
+			}
+			*intervals[w] = rtm.Some(time.Duration(n) * 10 * time.Millisecond)
+		}
+	}
+	if dev == "" || vid == -1 {
+		return mdbFail("Device and VLAN ID are required arguments.")
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	return h.Do(e.ctx, rtm.BridgeVLANGlobalSet(o))
+}
+
+// vlanShow is vlan.c's vlan_show without -d and -s: the VLANs (or, for
+// tunnelshow, the VLAN-to-tunnel mappings) of each port, from a link dump.
+func vlanShow(e *env, a *args, tunnels bool) error {
+	if e.Details || e.Stats.level > 0 {
+		return notImplemented(`"bridge -d vlan show" and "bridge -s vlan show"`)
+	}
+	var dev string
+	var filterVID uint16
+	for a.more() {
+		switch w := a.advance(); w {
+		case "dev", "vid":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			if w == "dev" {
+				if dev != "" {
+					return mdbFail("Error: duplicate \"dev\": %q is the second value.", v)
+				}
+				dev = v
+			} else {
+				if filterVID != 0 {
+					return mdbFail("Error: duplicate \"vid\": %q is the second value.", v)
+				}
+				filterVID = uint16(cAtoi(v))
+			}
+		}
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	var index int32
+	if dev != "" {
+		if index, err = vlanDevIndex(e, dev, "Cannot find device %q"); err != nil {
+			return err
+		}
+	}
+	links := &linkTypes{ctx: e.ctx, h: h}
+	p := e.newPrinter()
+	p.openArray("")
+	p.text("%-16s  %-9s", "port", "vlan-id")
+	if tunnels {
+		p.textString("  tunnel-id")
+	}
+	p.textString("\n")
+	// filterVLAN is vlan.c's filter_vlan_check: -1 stop, 0 skip, 1 print.
+	filterVLAN := func(vid, flags uint16) int {
+		switch {
+		case filterVID != 0 && vid > filterVID && flags&rtm.BridgeVLANRangeEnd == 0:
+			return -1
+		case flags&rtm.BridgeVLANRangeBegin != 0 || vid < filterVID:
+			return 0
+		}
+		return 1
+	}
+	for l, err := range h.BridgePortVLANs(e.ctx, true) {
+		if err != nil {
+			return err
+		}
+		if l.Family() != 0x07 || index != 0 && l.Index() != index {
+			continue
+		}
+		opened := false
+		open := func() {
+			if !opened {
+				p.openObject("")
+				p.str("ifname", "%-16s  ", links.name(l.Index()))
+				if tunnels {
+					p.openArray("tunnels")
+				} else {
+					p.openArray("vlans")
+				}
+				opened = true
+			} else {
+				p.text("%-16s  ", "")
+			}
+		}
+		if tunnels {
+			var start uint16
+			var startID uint32
+			for t := range l.BridgeVLANTunnels() {
+				if t.Flags&rtm.BridgeVLANRangeEnd == 0 {
+					start, startID = t.VID, t.ID
+				}
+				c := filterVLAN(t.VID, t.Flags)
+				if c == -1 {
+					break
+				} else if c == 0 {
+					continue
+				}
+				open()
+				p.openObject("")
+				width := vlanPrintRange(p, "vlan", uint32(start), uint32(t.VID))
+				p.text("%-*s  ", 9-width, "")
+				vlanPrintRange(p, "tunid", startID, t.ID)
+				p.closeObject()
+				p.nl()
+			}
+		} else {
+			var start uint16
+			for v := range l.BridgeVLANInfos() {
+				if v.Flags&rtm.BridgeVLANRangeEnd == 0 {
+					start = v.VID
+				}
+				c := filterVLAN(v.VID, v.Flags)
+				if c == -1 {
+					break
+				} else if c == 0 {
+					continue
+				}
+				open()
+				p.openObject("")
+				vlanPrintRange(p, "vlan", uint32(start), uint32(v.VID))
+				if v.Flags != 0 {
+					p.openArray("flags")
+					if v.Flags&rtm.BridgeVLANPVID != 0 {
+						p.str("", " %s", "PVID")
+					}
+					if v.Flags&rtm.BridgeVLANUntagged != 0 {
+						p.str("", " %s", "Egress Untagged")
+					}
+					p.closeArray()
+				}
+				p.closeObject()
+				p.nl()
+			}
+		}
+		if opened {
+			p.closeArray()
+			p.closeObject()
+		}
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
+// vlanPrintRange is vlan.c's print_range; it returns the width printed.
+func vlanPrintRange(p *printer, name string, start, id uint32) int {
+	s := strconv.FormatUint(uint64(start), 10)
+	p.uint(name, "%d", uint64(start))
+	width := len(s)
+	if start != id {
+		e := strconv.FormatUint(uint64(id), 10)
+		p.uint(name+"End", "-%d", uint64(id))
+		width += 1 + len(e)
+	}
+	return width
+}

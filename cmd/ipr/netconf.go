@@ -1,0 +1,123 @@
+package main
+
+// ipr netconf: iproute2's ipnetconf.c.
+
+import (
+	"errors"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+const netconfUsage = "show [ dev STRING ]"
+
+// netconfVerbs are do_ipnetconf's commands.
+var netconfVerbs = [...]verb{
+	{name: "show", run: netconfShow},
+	{name: "lst", run: netconfShow},
+	{name: "list", run: netconfShow},
+	{name: "help"},
+}
+
+// rpFilterNames are ipnetconf.c's rp_filter_names.
+var rpFilterNames = [...]string{"off", "strict", "loose"}
+
+// netconfShow is ip's do_show: a dump of every family (or -f's), or, for
+// one device with a family, a get whose answer ip prints as text even
+// with -j (it prints it outside a JSON document).
+func netconfShow(e *env, a *args) error {
+	var dev string
+	for a.more() {
+		if w := a.advance(); w == "dev" {
+			v, err := a.value("dev")
+			if err != nil {
+				return err
+			}
+			dev = v
+		}
+		// ip ignores other words.
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	links := &linkTypes{ctx: e.ctx, h: h}
+	var index int32
+	if dev != "" {
+		l, err := h.LinkByName(e.ctx, dev)
+		if err != nil {
+			if errors.Is(err, rtm.ErrNotFound) {
+				return errNoShowDevice(dev)
+			}
+			return err
+		}
+		index = l.Index()
+	}
+	if index != 0 && e.Family != unix.AF_UNSPEC {
+		c, err := h.NetconfGet(e.ctx, e.Family, index)
+		if err != nil {
+			return err
+		}
+		p := &printer{}
+		printNetconf(p, c, links)
+		return e.output(p)
+	}
+	p := e.newPrinter()
+	p.openArray("")
+	for c, err := range h.Netconfs(e.ctx, e.Family) {
+		if err != nil {
+			return err
+		}
+		if e.Family != unix.AF_UNSPEC && c.Family() != e.Family || index != 0 && c.Index() != index {
+			continue
+		}
+		printNetconf(p, c, links)
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
+// printNetconf is ipnetconf.c's print_netconf.
+func printNetconf(p *printer, c rtm.Netconf, links *linkTypes) {
+	p.openObject("")
+	p.str("family", "%s ", familyName(c.Family()))
+	if _, ok := c.Get("ifindex"); ok {
+		var dev string
+		switch i := c.Index(); i {
+		case rtm.NetconfIndexAll:
+			dev = "all"
+		case rtm.NetconfIndexDefault:
+			dev = "default"
+		default:
+			dev = links.name(i)
+		}
+		p.str("interface", "%s ", dev)
+	}
+	if v, ok := c.Forwarding(); ok {
+		p.onOff("forwarding", "forwarding %s ", v != 0)
+	}
+	if v, ok := c.RPFilter(); ok {
+		if uint32(v) < uint32(len(rpFilterNames)) {
+			p.str("rp_filter", "rp_filter %s ", rpFilterNames[v])
+		} else {
+			p.uint("rp_filter", "rp_filter %d ", uint64(uint32(v)))
+		}
+	}
+	for _, s := range [...]struct {
+		key string
+		get func() (int32, bool)
+	}{
+		{"mc_forwarding", c.MCForwarding}, {"proxy_neigh", c.ProxyNeigh},
+		{"ignore_routes_with_linkdown", c.IgnoreRoutesWithLinkdown}, {"input", c.Input},
+	} {
+		if v, ok := s.get(); ok {
+			p.onOff(s.key, s.key+" %s ", v != 0)
+		}
+	}
+	p.closeObject()
+	p.textString("\n")
+}
