@@ -8,7 +8,7 @@
 #
 # Each case runs "ip -n NS ARGS" under strace in a throwaway namespace of
 # its own, after the case's setup commands, and records the last request of
-# type RTM_NEWLINK, RTM_DELLINK, RTM_NEWLINKPROP or RTM_DELLINKPROP that ip
+# type RTM_NEWLINK, RTM_DELLINK, RTM_SETLINK, RTM_NEWLINKPROP or RTM_DELLINKPROP that ip
 # sent; ip may send others first, such as an RTM_GETLINK that resolves a
 # device name. The kernel need not support the kind: a request the kernel
 # rejects ("Unknown device type") is recorded all the same, so that kinds
@@ -105,7 +105,7 @@ request_hex() {
 		if (cur != "") bufs[nb++] = cur
 		for (i = nb - 1; i >= 0; i--) {
 			t = substr(bufs[i], 9, 4)
-			if (t == "1000" || t == "1100" || t == "6c00" || t == "6d00") {
+			if (t == "1000" || t == "1100" || t == "1300" || t == "6c00" || t == "6d00") {
 				b = bufs[i]
 				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
 				exit
@@ -135,6 +135,24 @@ capture link set-netns-pid "link set dev p0 netns 999999" "$pair"
 capture link del "link del dev p1" "$pair"
 capture link altname-add "link property add dev p0 altname wan0 altname wan-uplink" "$pair"
 capture link altname-del "link property del dev p0 altname wan0" "$pair"
+
+# Settings: XDP, carrier, SR-IOV VFs (which veth lacks: the kernel refuses
+# them, the request is recorded all the same), protodown, segmentation
+# limits, the IPv6 token.
+capture settings set-xdp-off "link set dev p0 xdp off" "$pair"
+capture settings set-xdpgeneric-off "link set dev p0 xdpgeneric off" "$pair"
+capture settings set-xdpdrv-off-force "-force link set dev p0 xdpdrv off" "$pair"
+capture settings set-xdpoffload-off "link set dev p0 xdpoffload off" "$pair"
+capture settings set-carrier "link set dev p0 carrier off" "$pair"
+capture settings set-vf "link set dev p0 vf 0 mac 02:00:00:00:00:10 vlan 10 qos 3 spoofchk on query_rss on trust on state enable node_guid 00:11:22:33:44:55:66:77 port_guid 00:11:22:33:44:55:66:78 min_tx_rate 10 max_tx_rate 100" "$pair"
+capture settings set-vf-rate "link set dev p0 vf 1 rate 100 spoofchk off" "$pair"
+capture settings set-vf-vlan-ad "link set dev p0 vf 2 vlan 20 proto 802.1ad trust off state auto" "$pair"
+capture settings set-vf-two "link set dev p0 vf 0 trust on vf 3 state disable" "$pair"
+capture settings set-modes "link set dev p0 mode dormant state dormant addrgenmode none link-netnsid 3 protodown on protodown_reason 1 on gso_max_size 32768 gso_max_segs 100 gro_max_size 32768" "$pair"
+capture settings set-addrgenmode "link set dev p0 addrgenmode stable_secret" "$pair"
+capture settings set-protodown-reason-off "link set dev p0 protodown_reason 4 off" "$pair"
+capture settings token-set "token set ::1:2:3:4 dev p0" "$pair"
+capture settings token-del "token del ::1:2:3:4 dev p0" "$pair"
 
 # Bridges and their ports.
 capture bridge add-bridge "link add br0 type bridge"
