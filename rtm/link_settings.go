@@ -9,6 +9,8 @@ package rtm
 import (
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/nla"
+	"iter"
 	"net"
 	"net/netip"
 
@@ -516,4 +518,162 @@ func encodeToken(b *wire.Builder, index int32, token netip.Addr) error {
 	endNest(b, af)
 	b.End()
 	return nil
+}
+
+// NumVF returns IFLA_NUM_VF, the number of SR-IOV virtual functions, and
+// whether the link reported it: the kernel sends it only in replies to
+// requests with RTEXT_FILTER_VF ([LinkFilter.VF]) and only for
+// devices with a parent bus device.
+func (l Link) NumVF() (uint32, bool) { return l.u32(unix.IFLA_NUM_VF) }
+
+// VFs yields the virtual functions of IFLA_VFINFO_LIST (present in
+// replies to requests with RTEXT_FILTER_VF).
+func (l Link) VFs() iter.Seq[VFInfo] {
+	return func(yield func(VFInfo) bool) {
+		list, ok := l.get(unix.IFLA_VFINFO_LIST)
+		if !ok {
+			return
+		}
+		for a := range list.Nested().AllOf(unix.IFLA_VF_INFO) {
+			if !yield(VFInfo{a.Nested()}) {
+				return
+			}
+		}
+	}
+}
+
+// VFInfo is a view of one IFLA_VF_INFO: a virtual function's settings as
+// the kernel reports them.
+type VFInfo struct{ c nla.Chain }
+
+// Chain returns the attributes (IFLA_VF_*).
+func (v VFInfo) Chain() nla.Chain { return v.c }
+
+// word returns the 32-bit word i of struct attribute t (word 0 is the
+// VF's index), and whether it is there.
+func (v VFInfo) word(t uint16, i int) (uint32, bool) {
+	a, ok := v.c.Get(t)
+	if !ok || len(a.Data) < 4*(i+1) {
+		return 0, false
+	}
+	return native.Uint32(a.Data[4*i:]), true
+}
+
+// Index returns the VF's number (from IFLA_VF_MAC, which the kernel
+// always sends).
+func (v VFInfo) Index() uint32 {
+	for _, t := range [...]uint16{unix.IFLA_VF_MAC, unix.IFLA_VF_VLAN, unix.IFLA_VF_TX_RATE, unix.IFLA_VF_LINK_STATE} {
+		if n, ok := v.word(t, 0); ok {
+			return n
+		}
+	}
+	return 0
+}
+
+// MAC returns the VF's MAC address (the first 6 bytes of struct
+// ifla_vf_mac's 32: the kernel does not say how long the address is).
+func (v VFInfo) MAC() net.HardwareAddr {
+	a, ok := v.c.Get(unix.IFLA_VF_MAC)
+	if !ok || len(a.Data) < 4+6 {
+		return nil
+	}
+	return net.HardwareAddr(a.Data[4:10])
+}
+
+// VLAN returns the VF's VLAN id and QoS (IFLA_VF_VLAN).
+func (v VFInfo) VLAN() (id uint16, qos uint8) {
+	i, _ := v.word(unix.IFLA_VF_VLAN, 1)
+	q, _ := v.word(unix.IFLA_VF_VLAN, 2)
+	return uint16(i), uint8(q)
+}
+
+// TxRate returns the legacy maximum rate in Mbit/s (IFLA_VF_TX_RATE).
+func (v VFInfo) TxRate() uint32 { n, _ := v.word(unix.IFLA_VF_TX_RATE, 1); return n }
+
+// Rates returns the guaranteed and maximum rates in Mbit/s
+// (IFLA_VF_RATE).
+func (v VFInfo) Rates() (min, max uint32) {
+	min, _ = v.word(unix.IFLA_VF_RATE, 1)
+	max, _ = v.word(unix.IFLA_VF_RATE, 2)
+	return min, max
+}
+
+// setting returns a struct ifla_vf_{spoofchk,trust,...} setting; the
+// kernel reports -1 (as uint32) for one the driver does not support.
+func (v VFInfo) setting(t uint16) (bool, bool) {
+	n, ok := v.word(t, 1)
+	if !ok || n == ^uint32(0) {
+		return false, false
+	}
+	return n != 0, true
+}
+
+// SpoofCheck returns IFLA_VF_SPOOFCHK, and whether the driver reports it.
+func (v VFInfo) SpoofCheck() (bool, bool) { return v.setting(unix.IFLA_VF_SPOOFCHK) }
+
+// Trust returns IFLA_VF_TRUST, and whether the driver reports it.
+func (v VFInfo) Trust() (bool, bool) { return v.setting(unix.IFLA_VF_TRUST) }
+
+// QueryRSS returns IFLA_VF_RSS_QUERY_EN, and whether the driver reports
+// it.
+func (v VFInfo) QueryRSS() (bool, bool) { return v.setting(unix.IFLA_VF_RSS_QUERY_EN) }
+
+// LinkState returns IFLA_VF_LINK_STATE.
+func (v VFInfo) LinkState() VFLinkState {
+	n, _ := v.word(unix.IFLA_VF_LINK_STATE, 1)
+	return VFLinkState(n)
+}
+
+// ProtoDown returns IFLA_PROTO_DOWN.
+func (l Link) ProtoDown() bool { return l.u8or(unix.IFLA_PROTO_DOWN, 0) != 0 }
+
+// ProtoDownReason returns IFLA_PROTO_DOWN_REASON_VALUE, the bits of the
+// reasons the link is protocol-down for.
+func (l Link) ProtoDownReason() uint32 {
+	a, _ := l.get(unix.IFLA_PROTO_DOWN_REASON)
+	v, _ := a.Nested().Get(unix.IFLA_PROTO_DOWN_REASON_VALUE)
+	n, _ := v.Uint32()
+	return n
+}
+
+// GSOIPv4MaxSize returns IFLA_GSO_IPV4_MAX_SIZE.
+func (l Link) GSOIPv4MaxSize() uint32 { return l.u32or(unix.IFLA_GSO_IPV4_MAX_SIZE, 0) }
+
+// GROIPv4MaxSize returns IFLA_GRO_IPV4_MAX_SIZE.
+func (l Link) GROIPv4MaxSize() uint32 { return l.u32or(unix.IFLA_GRO_IPV4_MAX_SIZE, 0) }
+
+// XDPProgram returns the attached XDP program: its attach mode
+// (XDP_ATTACHED_*: 0 none, 1 driver, 2 generic, 3 offload, 4 several)
+// and its id (0 when several are attached; see XDP for each mode's).
+func (l Link) XDPProgram() (mode uint8, id uint32) {
+	c := l.XDP()
+	if a, ok := c.Get(unix.IFLA_XDP_ATTACHED); ok {
+		mode, _ = a.Uint8()
+	}
+	if a, ok := c.Get(unix.IFLA_XDP_PROG_ID); ok {
+		id, _ = a.Uint32()
+	}
+	return mode, id
+}
+
+// AddrGenMode returns the IPv6 address generation mode, and whether the
+// link reports one (links without IPv6 do not).
+func (l Link) AddrGenMode() (AddrGenMode, bool) {
+	a, ok := l.AFSpec(unix.AF_INET6).Get(unix.IFLA_INET6_ADDR_GEN_MODE)
+	if !ok {
+		return 0, false
+	}
+	m, err := a.Uint8()
+	return AddrGenMode(m), err == nil
+}
+
+// Token returns the IPv6 token (IFLA_INET6_TOKEN), :: when none is set,
+// and the zero Addr when the link reports none.
+func (l Link) Token() netip.Addr {
+	a, ok := l.AFSpec(unix.AF_INET6).Get(unix.IFLA_INET6_TOKEN)
+	if !ok {
+		return netip.Addr{}
+	}
+	ad, _ := a.Addr()
+	return ad
 }

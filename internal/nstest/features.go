@@ -91,6 +91,7 @@ func buildRegistry() []feature {
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+		{"gso_ipv4_max_size", "the IPv4 GSO and GRO limits of links (Linux 6.3)", linkAttrProbe(unix.IFLA_GSO_IPV4_MAX_SIZE)},
 		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
 		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
@@ -672,6 +673,47 @@ func probeWideWeights(s *scratch) (bool, error) {
 		return err
 	})
 	return present, err
+}
+
+// linkAttrProbe asks for p0 over rtnetlink and looks for the link
+// attribute want in the reply: kernels report every link attribute they
+// know.
+func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		if err := s.setup(); err != nil {
+			return false, err
+		}
+		var present bool
+		err := netns.Do(s.handle, func() error {
+			c, err := dialNetlink(unix.NETLINK_ROUTE)
+			if err != nil {
+				return err
+			}
+			defer c.close()
+			req := slices.Concat(make([]byte, unix.SizeofIfInfomsg), nlAttr(unix.IFLA_IFNAME, []byte("p0\x00")))
+			msgs, err := c.request(unix.RTM_GETLINK, 0, req)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+					continue
+				}
+				for b := m.Data[unix.SizeofIfInfomsg:]; len(b) >= unix.SizeofRtAttr; {
+					n := int(binary.NativeEndian.Uint16(b))
+					if n < unix.SizeofRtAttr || n > len(b) {
+						break
+					}
+					if binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED == want {
+						present = true
+					}
+					b = b[min(len(b), (n+3)&^3):]
+				}
+			}
+			return nil
+		})
+		return present, err
+	}
 }
 
 // Rule attributes newer than x/sys/unix (linux/fib_rules.h).
