@@ -22,7 +22,7 @@ func loadXDPPass(t *testing.T) int {
 		0x0000000000000095, // exit
 	}
 	license := []byte("GPL\x00")
-	var attr [128]byte // union bpf_attr, BPF_PROG_LOAD's part
+	var attr [128]byte                       // union bpf_attr, BPF_PROG_LOAD's part
 	*(*uint32)(unsafe.Pointer(&attr[0])) = 6 // BPF_PROG_TYPE_XDP
 	*(*uint32)(unsafe.Pointer(&attr[4])) = uint32(len(insns))
 	*(*uint64)(unsafe.Pointer(&attr[8])) = uint64(uintptr(unsafe.Pointer(&insns[0])))
