@@ -192,7 +192,10 @@ type LinkSpec struct {
 // LinkKind is the kind of a link with its settings (IFLA_INFO_KIND and
 // IFLA_INFO_DATA): [Veth], [Bridge], [Vxlan], [Macvlan], [IPVlan], [Vlan],
 // [Bond], [GRE], [IPIP], [SIT], [VRF], [Geneve], [Ifb], [Dummy],
-// [Team], [Wireguard]. The set is closed: kinds are added in this package.
+// [Team], [Wireguard], [Netkit], [VTI], [Xfrm], [BareUDP], [VCAN],
+// [VXCAN], [GTP], [HSR], [IPoIB], [Nlmon], [Batadv]. Its methods are
+// unexported; a kind this package has no type for is given by name with
+// raw data as an [OpenKind].
 type LinkKind interface {
 	// Kind returns the kernel's name of the kind: "veth", "bridge", ...
 	Kind() string

@@ -154,6 +154,26 @@ capture settings set-protodown-reason-off "link set dev p0 protodown_reason 4 of
 capture settings token-set "token set ::1:2:3:4 dev p0" "$pair"
 capture settings token-del "token del ::1:2:3:4 dev p0" "$pair"
 
+# More kinds (none of which this kernel has: the requests are recorded all
+# the same).
+capture kinds add-nlmon "link add nl0 type nlmon"
+capture kinds add-vcan "link add can0 type vcan"
+capture kinds add-vxcan "link add vxc0 type vxcan peer name vxc1"
+capture kinds add-batadv "link add bat0 type batadv ra BATMAN_V"
+capture kinds add-batadv-default "link add bat0 type batadv"
+capture kinds add-netkit "link add nk0 type netkit"
+capture kinds add-vti "link add vti1 type vti local 192.0.2.1 remote 192.0.2.2 ikey 5 okey 6 fwmark 9 dev p0" "$pair"
+capture kinds add-vti-bare "link add vti1 type vti"
+capture kinds add-vti6 "link add vti6a type vti6 local 2001:db8::1 remote 2001:db8::2 key 7"
+capture kinds add-xfrm "link add xfrm1 type xfrm dev p0 if_id 42" "$pair"
+capture kinds add-xfrm-external "link add xfrm2 type xfrm external"
+capture kinds add-bareudp "link add bu0 type bareudp dstport 6635 ethertype mpls_uc srcportmin 1000 multiproto"
+capture kinds add-bareudp-ip "link add bu0 type bareudp dstport 6636 ethertype ipv4"
+capture kinds add-gtp "link add gtp0 type gtp role sgsn hsize 2048 restart_count 3"
+capture kinds add-gtp-default "link add gtp0 type gtp role ggsn"
+capture kinds add-hsr "link add hsr0 type hsr supervision 45 version 1 proto 0 slave1 p0 slave2 p1" "$pair"
+capture kinds add-ipoib "link add link p0 name ib0.8001 type ipoib pkey 0x8001 mode connected umcast 1" "$pair"
+
 # Bridges and their ports.
 capture bridge add-bridge "link add br0 type bridge"
 capture bridge add-bridge-options "link add br0 type bridge forward_delay 1500 hello_time 300 max_age 2500 ageing_time 30000 stp_state 1 priority 4096 vlan_filtering 1 vlan_protocol 802.1ad vlan_default_pvid 10 mcast_snooping 0 mcast_querier 1 nf_call_iptables 1"
