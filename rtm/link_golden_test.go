@@ -296,6 +296,16 @@ var goldenSpecs = map[string]func(g *goldenEnc) error{
 			UDPChecksum: Some(false),
 		}})
 	},
+	"add-vxlan-external": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "vx0", Kind: &Vxlan{External: Some(true), Port: 4789}})
+	},
+	"add-vxlan-vnifilter": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "vx0", Kind: &Vxlan{External: Some(true), VNIFilter: Some(true), Port: 4789}})
+	},
+	"add-vxlan-v6opts": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "vx0", Kind: &Vxlan{VNI: 9, TOS: Some[uint8](1), FlowLabel: Some[uint32](0x12345),
+			UDP6ZeroCsumTx: Some(true), UDP6ZeroCsumRx: Some(true), GBP: true, Remote: ip("2001:db8::2"), Port: 4789}})
+	},
 	"add-vxlan-group6": func(g *goldenEnc) error {
 		return g.add(LinkSpec{Name: "vx0", Kind: &Vxlan{VNI: 7, Group: ip("ff05::100"), Dev: g.idx("p0"), Learning: Some(true)}})
 	},

@@ -49,7 +49,26 @@ type Vxlan struct {
 	// Port is the UDP destination port; 0 leaves the kernel default
 	// (8472, not IANA's 4789).
 	Port uint16
+	// FlowLabel is the IPv6 flow label of outer packets, 0 to 2^20-1
+	// (IFLA_VXLAN_LABEL).
+	FlowLabel Opt[uint32]
+	// UDP6ZeroCsumTx and UDP6ZeroCsumRx send, and accept, IPv6 packets
+	// with a zero UDP checksum.
+	UDP6ZeroCsumTx, UDP6ZeroCsumRx Opt[bool]
+	// External makes a collect-metadata device (iproute2's external): the
+	// VNI and endpoints come with each packet (from tc or a route's
+	// encap), so VNI, Remote and Group are not sent; learning defaults to
+	// off.
+	External Opt[bool]
+	// GBP turns the Group Based Policy extension on (IFLA_VXLAN_GBP).
+	GBP bool
+	// VNIFilter filters VNIs per device (IFLA_VXLAN_VNIFILTER, Linux
+	// 5.18); it needs External.
+	VNIFilter Opt[bool]
 }
+
+// external reports whether v is a collect-metadata device.
+func (v *Vxlan) external() bool { return v.External.Or(false) }
 
 // Kind returns "vxlan".
 func (*Vxlan) Kind() string { return "vxlan" }
@@ -57,6 +76,15 @@ func (*Vxlan) Kind() string { return "vxlan" }
 func (v *Vxlan) validate(c *linkCtx) error {
 	if v.VNI > maxVNI {
 		return fmt.Errorf("VNI %d exceeds %d", v.VNI, maxVNI)
+	}
+	if v.external() && v.VNI != 0 {
+		return errors.New("external and a VNI are exclusive")
+	}
+	if v.VNIFilter.Or(false) && !v.external() {
+		return errors.New("vnifilter needs external")
+	}
+	if l, ok := v.FlowLabel.Get(); ok && l > 1<<20-1 {
+		return fmt.Errorf("flow label %#x exceeds 20 bits", l)
 	}
 	if v.Remote.IsValid() && v.Group.IsValid() {
 		return errors.New("remote and group are exclusive")
@@ -128,6 +156,9 @@ func (v *Vxlan) encodeData(c *linkCtx) {
 	if t, ok := v.TOS.Get(); ok {
 		b.Uint8(unix.IFLA_VXLAN_TOS, t)
 	}
+	if l, ok := v.FlowLabel.Get(); ok {
+		b.Uint32BE(unix.IFLA_VXLAN_LABEL, l)
+	}
 	if v.SrcPortMin != 0 {
 		var r [4]byte
 		r[0], r[1] = byte(v.SrcPortMin>>8), byte(v.SrcPortMin)
@@ -145,13 +176,25 @@ func (v *Vxlan) encodeData(c *linkCtx) {
 	putBool8(b, unix.IFLA_VXLAN_L2MISS, v.L2Miss)
 	putBool8(b, unix.IFLA_VXLAN_L3MISS, v.L3Miss)
 	putBool8(b, unix.IFLA_VXLAN_UDP_CSUM, v.UDPChecksum)
+	putBool8(b, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, v.UDP6ZeroCsumTx)
+	putBool8(b, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, v.UDP6ZeroCsumRx)
+	putBool8(b, unix.IFLA_VXLAN_COLLECT_METADATA, v.External)
+	if v.GBP {
+		b.Flag(unix.IFLA_VXLAN_GBP)
+	}
+	putBool8(b, unix.IFLA_VXLAN_VNIFILTER, v.VNIFilter)
 	// iproute2 collects these and writes them last.
-	b.Uint32(unix.IFLA_VXLAN_ID, v.VNI)
+	if !v.external() {
+		b.Uint32(unix.IFLA_VXLAN_ID, v.VNI)
+	}
 	putAddr46(b, unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6, v.Local)
 	putAddr46(b, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6, v.Remote)
 	putAddr46(b, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6, v.Group)
 	if l, ok := v.Learning.Get(); ok || c.create {
-		b.Uint8(unix.IFLA_VXLAN_LEARNING, boolByte(l || !ok))
+		if !ok {
+			l = !v.external() // external turns learning off
+		}
+		b.Uint8(unix.IFLA_VXLAN_LEARNING, boolByte(l))
 	}
 	putU16BE(b, unix.IFLA_VXLAN_PORT, v.Port)
 }

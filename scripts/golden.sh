@@ -183,6 +183,9 @@ capture bridge set-port "link set dev p0 type bridge_slave state 3 priority 5 co
 # VXLAN.
 capture vxlan add-vxlan "link add vx0 type vxlan id 42 dstport 4789"
 capture vxlan add-vxlan-options "link add vx0 type vxlan id 16777215 remote 192.0.2.2 local 192.0.2.1 dev p0 ttl 64 tos 1 dstport 4789 srcport 1000 2000 nolearning ageing 300 maxaddress 10 noudpcsum" "$pair"
+capture vxlan add-vxlan-external "link add vx0 type vxlan external dstport 4789"
+capture vxlan add-vxlan-vnifilter "link add vx0 type vxlan external vnifilter dstport 4789"
+capture vxlan add-vxlan-v6opts "link add vx0 type vxlan id 9 tos 1 flowlabel 0x12345 udp6zerocsumtx udp6zerocsumrx gbp remote 2001:db8::2 dstport 4789"
 capture vxlan add-vxlan-group6 "link add vx0 type vxlan id 7 group ff05::100 dev p0 dstport 0 learning" "$pair"
 
 # MACVLAN, MACVTAP, IPVLAN, IPVTAP.

@@ -62,6 +62,11 @@ func TestLinkSettingsMatchIproute2(t *testing.T) {
 		"token set 192.0.2.1 dev p0",
 		"token set ::5",
 		"link set dev p0 name \"\"",
+		"link add vxe address 02:00:00:00:01:01 type vxlan external dstport 4789",
+		"link add vxf address 02:00:00:00:01:02 type vxlan id 9 flowlabel 0x12345 udp6zerocsumtx udp6zerocsumrx gbp remote 2001:db8::2 dstport 4789",
+		"link add vxg address 02:00:00:00:01:03 type vxlan external vnifilter dstport 4789",
+		"link add vxh type vxlan id 4 vnifilter dstport 4789",
+		"link add vxi type vxlan id 4 external",
 	} {
 		t.Run(cmd, func(t *testing.T) {
 			ipNS, iprNS := twinNamespaces(t, setup...)
