@@ -709,15 +709,8 @@ func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
 				if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
 					continue
 				}
-				for b := m.Data[unix.SizeofIfInfomsg:]; len(b) >= unix.SizeofRtAttr; {
-					n := int(binary.NativeEndian.Uint16(b))
-					if n < unix.SizeofRtAttr || n > len(b) {
-						break
-					}
-					if binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED == want {
-						present = true
-					}
-					b = b[min(len(b), (n+3)&^3):]
+				if _, ok := nlAttrs(m.Data[unix.SizeofIfInfomsg:])[want]; ok {
+					present = true
 				}
 			}
 			return nil
@@ -774,15 +767,7 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 				if r.Header.Type != unix.RTM_NEWRULE || len(r.Data) < len(hdr) {
 					continue
 				}
-				found := map[uint16][]byte{}
-				for b := r.Data[len(hdr):]; len(b) >= unix.SizeofRtAttr; {
-					n := int(binary.NativeEndian.Uint16(b))
-					if n < unix.SizeofRtAttr || n > len(b) {
-						break
-					}
-					found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
-					b = b[min(len(b), (n+3)&^3):]
-				}
+				found := nlAttrs(r.Data[len(hdr):])
 				if p := found[unix.FRA_PRIORITY]; len(p) == 4 && binary.NativeEndian.Uint32(p) == prio {
 					_, present = found[want]
 				}
@@ -791,6 +776,21 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 		})
 		return present, err
 	}
+}
+
+// nlAttrs decodes an attribute chain into its payloads by type (the last
+// of a repeated type), stopping at the first malformed attribute.
+func nlAttrs(b []byte) map[uint16][]byte {
+	found := map[uint16][]byte{}
+	for len(b) >= unix.SizeofRtAttr {
+		n := int(binary.NativeEndian.Uint16(b))
+		if n < unix.SizeofRtAttr || n > len(b) {
+			break
+		}
+		found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
+		b = b[min(len(b), (n+3)&^3):]
+	}
+	return found
 }
 
 // nlAttr encodes a netlink attribute, padded.
