@@ -260,6 +260,14 @@ var goldenSpecs = map[string]func(g *goldenEnc) error{
 		return g.add(LinkSpec{Name: "hsr0", Kind: &HSR{Port1: g.idx("p0"), Port2: g.idx("p1"), Supervision: Some[uint8](45),
 			Version: Some[uint8](1), Protocol: Some[uint8](0)}})
 	},
+	"add-ip6tnl": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "t6", Kind: &IP6Tnl{Proto: unix.IPPROTO_IPV6, Local: ip("2001:db8::1"), Remote: ip("2001:db8::2"),
+			Dev: g.idx("p0"), HopLimit: Some[uint8](32), EncapLimit: Some[uint8](2), FwMark: 7, Flags: IP6TnlAllowLocalRemote}})
+	},
+	"add-ip6tnl-any": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "t6", Kind: &IP6Tnl{Remote: ip("2001:db8::2")}})
+	},
+	"add-ip6tnl-external": func(g *goldenEnc) error { return g.add(LinkSpec{Name: "t6", Kind: &IP6Tnl{External: true}}) },
 	"add-ipoib": func(g *goldenEnc) error {
 		return g.add(LinkSpec{Name: "ib0.8001", Parent: g.idx("p0"), Kind: &IPoIB{PKey: Some[uint16](0x8001), Mode: Some[uint16](1), UMcast: Some[uint16](1)}})
 	},

@@ -490,3 +490,94 @@ const (
 	EtherTypeIPv4        = unix.ETH_P_IP
 	EtherTypeIPv6        = unix.ETH_P_IPV6
 )
+
+// IP6Tnl is an IPv6 tunnel ("ip6tnl"): IPv6 or IPv4 over IPv6. Like
+// iproute2, it sends its whole configuration, unset fields as iproute2's
+// defaults, whenever any field is set.
+type IP6Tnl struct {
+	// Proto is the carried protocol: 0 any (the default),
+	// unix.IPPROTO_IPV6 (ip6ip6) or unix.IPPROTO_IPIP (ip4ip6).
+	Proto uint8
+	// Local and Remote are the IPv6 endpoints; unset means any.
+	Local, Remote netip.Addr
+	// Dev binds the tunnel to a device.
+	Dev int32
+	// HopLimit of outer packets; iproute2's default is 64, 0 inherits.
+	HopLimit Opt[uint8]
+	// EncapLimit is the tunnel encapsulation limit (default 4);
+	// Flags with IP6TnlIgnoreEncapLimit sends none.
+	EncapLimit Opt[uint8]
+	// FlowInfo is the outer traffic class and flow label, as the
+	// big-endian word of the IPv6 header's first 32 bits (iproute2 builds
+	// it from tclass and flowlabel).
+	FlowInfo uint32
+	// Flags are IP6_TNL_F_* (IP6TnlIgnoreEncapLimit, ...).
+	Flags uint32
+	// FwMark marks the outer packets.
+	FwMark uint32
+	// External makes a collect-metadata tunnel, which sends nothing else.
+	External bool
+}
+
+// The IP6_TNL_F_* flags (linux/ip6_tunnel.h).
+const (
+	IP6TnlIgnoreEncapLimit   = 0x1
+	IP6TnlUseOrigTClass      = 0x2
+	IP6TnlUseOrigFlowLabel   = 0x4
+	IP6TnlRcvDSCPCopy        = 0x10
+	IP6TnlUseOrigFwMark      = 0x20
+	IP6TnlAllowLocalRemote   = 0x40
+	iflaIPTunEncapLimit      = 6
+	iflaIPTunFlowInfo        = 7
+	iflaIPTunCollectMetadata = 19
+)
+
+// Kind returns "ip6tnl".
+func (*IP6Tnl) Kind() string { return "ip6tnl" }
+
+func (t *IP6Tnl) validate(c *linkCtx) error {
+	switch t.Proto {
+	case 0, unix.IPPROTO_IPV6, unix.IPPROTO_IPIP:
+	default:
+		return fmt.Errorf("invalid ip6tnl protocol %d: 0 (any), IPPROTO_IPV6 or IPPROTO_IPIP", t.Proto)
+	}
+	if err := checkTunnelAddrs(t.Local, t.Remote, 6); err != nil {
+		return err
+	}
+	if t.Dev < 0 {
+		return fmt.Errorf("invalid device index %d", t.Dev)
+	}
+	if t.External && (t.Local.IsValid() || t.Remote.IsValid() || t.Dev != 0) {
+		return errors.New("an external ip6tnl takes no endpoints or device")
+	}
+	return nil
+}
+
+// encodeData writes link_ip6tnl.c's layout.
+func (t *IP6Tnl) encodeData(c *linkCtx) {
+	if *t == (IP6Tnl{}) {
+		return // iproute2 sends no data without options
+	}
+	b := c.b
+	b.Uint8(iflaIPTunProto, t.Proto)
+	if t.External {
+		b.Flag(iflaIPTunCollectMetadata)
+		return
+	}
+	if t.Local.IsValid() && !t.Local.IsUnspecified() {
+		b.Addr(iflaIPTunLocal, t.Local)
+	}
+	if t.Remote.IsValid() && !t.Remote.IsUnspecified() {
+		b.Addr(iflaIPTunRemote, t.Remote)
+	}
+	b.Uint8(iflaIPTunTTL, t.HopLimit.Or(ip6DefaultHopLimit))
+	b.Uint8(iflaIPTunEncapLimit, t.EncapLimit.Or(ip6DefaultEncapLim))
+	b.Uint32BE(iflaIPTunFlowInfo, t.FlowInfo)
+	b.Uint32(iflaIPTunFlags, t.Flags)
+	b.Uint32(iflaIPTunLink, uint32(t.Dev))
+	b.Uint32(iflaIPTunFwmark, t.FwMark)
+	b.Uint16(iflaIPTunEncapType, 0)
+	b.Uint16(iflaIPTunEncapFlags, tunnelEncapCsum6)
+	b.Uint16BE(iflaIPTunEncapSport, 0)
+	b.Uint16BE(iflaIPTunEncapDport, 0)
+}

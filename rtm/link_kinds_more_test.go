@@ -37,6 +37,8 @@ func TestMoreKindsAgainstIP(t *testing.T) {
 		{"link:bareudp", rtm.LinkSpec{Name: "bu0", Kind: &rtm.BareUDP{Port: 6635, EtherType: rtm.EtherTypeMPLSUnicast}},
 			map[string]any{"linkinfo.info_data.dstport": 6635, "linkinfo.info_data.ethertype": "mpls_uc"}},
 		{"link:gtp", rtm.LinkSpec{Name: "gtp0", Kind: &rtm.GTP{Role: rtm.GTPRoleSGSN}}, map[string]any{"linkinfo.info_data.role": "sgsn"}},
+		{"link:ip6tnl", rtm.LinkSpec{Name: "t6", Kind: &rtm.IP6Tnl{Remote: netip.MustParseAddr("2001:db8::2"), HopLimit: rtm.Some[uint8](9)}},
+			map[string]any{"linkinfo.info_kind": "ip6tnl", "linkinfo.info_data.remote": "2001:db8::2", "linkinfo.info_data.ttl": 9}},
 		{"link:hsr", rtm.LinkSpec{Name: "hsr0", Kind: &rtm.HSR{Port1: p0, Port2: p1}}, map[string]any{"linkinfo.info_kind": "hsr"}},
 	} {
 		name := strings.TrimPrefix(c.feature, "link:")

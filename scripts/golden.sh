@@ -172,6 +172,9 @@ capture kinds add-bareudp-ip "link add bu0 type bareudp dstport 6636 ethertype i
 capture kinds add-gtp "link add gtp0 type gtp role sgsn hsize 2048 restart_count 3"
 capture kinds add-gtp-default "link add gtp0 type gtp role ggsn"
 capture kinds add-hsr "link add hsr0 type hsr supervision 45 version 1 proto 0 slave1 p0 slave2 p1" "$pair"
+capture kinds add-ip6tnl "link add t6 type ip6tnl mode ip6ip6 local 2001:db8::1 remote 2001:db8::2 dev p0 hoplimit 32 encaplimit 2 fwmark 7 allow-localremote" "$pair"
+capture kinds add-ip6tnl-any "link add t6 type ip6tnl remote 2001:db8::2"
+capture kinds add-ip6tnl-external "link add t6 type ip6tnl external"
 capture kinds add-ipoib "link add link p0 name ib0.8001 type ipoib pkey 0x8001 mode connected umcast 1" "$pair"
 
 # Bridges and their ports.
