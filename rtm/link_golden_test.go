@@ -268,6 +268,18 @@ var goldenSpecs = map[string]func(g *goldenEnc) error{
 		return g.add(LinkSpec{Name: "t6", Kind: &IP6Tnl{Remote: ip("2001:db8::2")}})
 	},
 	"add-ip6tnl-external": func(g *goldenEnc) error { return g.add(LinkSpec{Name: "t6", Kind: &IP6Tnl{External: true}}) },
+	"add-erspan": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ers1", Kind: &GRE{Local: ip("192.0.2.1"), Remote: ip("192.0.2.2"), ISeq: true, OSeq: true,
+			IKey: Some[uint32](10), OKey: Some[uint32](10), ERSPAN: &ERSPAN{Version: Some[uint8](1), Index: 123}}})
+	},
+	"add-erspan-v2": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ers1", Kind: &GRE{Local: ip("192.0.2.1"), Remote: ip("192.0.2.2"), ISeq: true, OSeq: true,
+			IKey: Some[uint32](10), OKey: Some[uint32](10), ERSPAN: &ERSPAN{Version: Some[uint8](2), Egress: true, HWID: 7}}})
+	},
+	"add-ip6erspan": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ers6", Kind: &GRE{IPv6: true, Local: ip("2001:db8::1"), Remote: ip("2001:db8::2"), ISeq: true, OSeq: true,
+			IKey: Some[uint32](10), OKey: Some[uint32](10), ERSPAN: &ERSPAN{Version: Some[uint8](1), Index: 9}}})
+	},
 	"add-ipoib": func(g *goldenEnc) error {
 		return g.add(LinkSpec{Name: "ib0.8001", Parent: g.idx("p0"), Kind: &IPoIB{PKey: Some[uint16](0x8001), Mode: Some[uint16](1), UMcast: Some[uint16](1)}})
 	},

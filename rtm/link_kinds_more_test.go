@@ -39,6 +39,9 @@ func TestMoreKindsAgainstIP(t *testing.T) {
 		{"link:gtp", rtm.LinkSpec{Name: "gtp0", Kind: &rtm.GTP{Role: rtm.GTPRoleSGSN}}, map[string]any{"linkinfo.info_data.role": "sgsn"}},
 		{"link:ip6tnl", rtm.LinkSpec{Name: "t6", Kind: &rtm.IP6Tnl{Remote: netip.MustParseAddr("2001:db8::2"), HopLimit: rtm.Some[uint8](9)}},
 			map[string]any{"linkinfo.info_kind": "ip6tnl", "linkinfo.info_data.remote": "2001:db8::2", "linkinfo.info_data.ttl": 9}},
+		{"link:erspan", rtm.LinkSpec{Name: "ers1", Kind: &rtm.GRE{Local: netip.MustParseAddr("192.0.2.1"), Remote: netip.MustParseAddr("192.0.2.2"),
+			ISeq: true, OSeq: true, IKey: rtm.Some[uint32](3), OKey: rtm.Some[uint32](3), ERSPAN: &rtm.ERSPAN{Index: 12}}},
+			map[string]any{"linkinfo.info_kind": "erspan", "linkinfo.info_data.erspan_index": 12}},
 		{"link:hsr", rtm.LinkSpec{Name: "hsr0", Kind: &rtm.HSR{Port1: p0, Port2: p1}}, map[string]any{"linkinfo.info_kind": "hsr"}},
 	} {
 		name := strings.TrimPrefix(c.feature, "link:")

@@ -253,13 +253,69 @@ type GRE struct {
 	Dev int32
 	// FwMark marks the outer packets.
 	FwMark uint32
+	// ISeq and OSeq number input and output packets (GRE_SEQ,
+	// iproute2's iseq, oseq and seq).
+	ISeq, OSeq bool
+	// ERSPAN makes an ERSPAN tunnel ("erspan", "ip6erspan"), which
+	// carries mirrored Ethernet frames; Tap is then implied.
+	ERSPAN *ERSPAN
 }
 
-// Kind returns "gre", "gretap", "ip6gre" or "ip6gretap".
+// ERSPAN is the ERSPAN settings of a [GRE] tunnel.
+type ERSPAN struct {
+	// Version is 0, 1 (type II, the default) or 2 (type III).
+	Version Opt[uint8]
+	// Index is the type II session index, 1 to 2^20-1 (0 sends none).
+	Index uint32
+	// Egress sets the type III direction to egress (else ingress).
+	Egress bool
+	// HWID is the type III hardware id, 0 to 63.
+	HWID uint16
+}
+
+// IFLA_GRE_ERSPAN_* (linux/if_tunnel.h).
+const (
+	iflaGreErspanIndex = 21
+	iflaGreErspanDir   = 23
+	iflaGreErspanHWID  = 24
+	greFlagSeq         = 0x1000 // GRE_SEQ
+)
+
+func (e *ERSPAN) validate() error {
+	if v, ok := e.Version.Get(); ok && v > 2 {
+		return fmt.Errorf("erspan version %d: 0, 1 or 2", v)
+	}
+	if e.Index > 1<<20-1 {
+		return fmt.Errorf("erspan index %d exceeds 20 bits", e.Index)
+	}
+	if e.HWID > 63 {
+		return fmt.Errorf("erspan hwid %d exceeds 6 bits", e.HWID)
+	}
+	return nil
+}
+
+// encode writes the ERSPAN attributes as link_gre.c does after fwmark.
+func (e *ERSPAN) encode(b *wire.Builder) {
+	v := e.Version.Or(1)
+	b.Uint8(iflaGreErspanVer, v)
+	switch {
+	case v == 1 && e.Index != 0:
+		b.Uint32(iflaGreErspanIndex, e.Index)
+	case v == 2:
+		b.Uint8(iflaGreErspanDir, boolByte(e.Egress))
+		b.Uint16(iflaGreErspanHWID, e.HWID)
+	}
+}
+
+// Kind returns "gre", "gretap", "ip6gre", "ip6gretap", "erspan" or
+// "ip6erspan".
 func (g *GRE) Kind() string {
 	k := "gre"
 	if g.Tap {
 		k = "gretap"
+	}
+	if g.ERSPAN != nil {
+		k = "erspan"
 	}
 	if g.IPv6 {
 		k = "ip6" + k
@@ -284,6 +340,9 @@ func (g *GRE) validate(c *linkCtx) error {
 	if g.Dev < 0 {
 		return fmt.Errorf("invalid device index %d", g.Dev)
 	}
+	if g.ERSPAN != nil {
+		return g.ERSPAN.validate()
+	}
 	return nil
 }
 
@@ -307,6 +366,12 @@ func (g *GRE) encodeData(c *linkCtx) {
 	if g.OCsum {
 		oflags |= greFlagCsum
 	}
+	if g.ISeq {
+		iflags |= greFlagSeq
+	}
+	if g.OSeq {
+		oflags |= greFlagSeq
+	}
 	b.Uint32BE(iflaGreIkey, ikey)
 	b.Uint32BE(iflaGreOkey, okey)
 	b.Uint16BE(iflaGreIflags, iflags)
@@ -325,7 +390,11 @@ func (g *GRE) encodeData(c *linkCtx) {
 		b.Uint32BE(iflaGreFlowinfo, 0)
 		b.Uint32(iflaGreFlags, 0)
 		b.Uint32(iflaGreFwmark, g.FwMark)
-		b.Uint8(iflaGreErspanVer, 1)
+		if g.ERSPAN != nil {
+			g.ERSPAN.encode(b)
+		} else {
+			b.Uint8(iflaGreErspanVer, 1) // link_gre6.c sends its default
+		}
 		encapFlags = tunnelEncapCsum6
 	} else {
 		b.Uint8(iflaGrePMTUDisc, boolByte(g.PMTUDisc.Or(true)))
@@ -333,6 +402,9 @@ func (g *GRE) encodeData(c *linkCtx) {
 		putU32(b, iflaGreLink, g.Dev)
 		b.Uint8(iflaGreTTL, g.TTL.Or(0))
 		b.Uint32(iflaGreFwmark, g.FwMark)
+		if g.ERSPAN != nil {
+			g.ERSPAN.encode(b)
+		}
 	}
 	b.Uint16(iflaGreEncapType, 0)
 	b.Uint16(iflaGreEncapFlags, encapFlags)

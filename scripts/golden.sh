@@ -175,6 +175,9 @@ capture kinds add-hsr "link add hsr0 type hsr supervision 45 version 1 proto 0 s
 capture kinds add-ip6tnl "link add t6 type ip6tnl mode ip6ip6 local 2001:db8::1 remote 2001:db8::2 dev p0 hoplimit 32 encaplimit 2 fwmark 7 allow-localremote" "$pair"
 capture kinds add-ip6tnl-any "link add t6 type ip6tnl remote 2001:db8::2"
 capture kinds add-ip6tnl-external "link add t6 type ip6tnl external"
+capture kinds add-erspan "link add ers1 type erspan local 192.0.2.1 remote 192.0.2.2 seq key 10 erspan_ver 1 erspan 123"
+capture kinds add-erspan-v2 "link add ers1 type erspan local 192.0.2.1 remote 192.0.2.2 seq key 10 erspan_ver 2 erspan_dir egress erspan_hwid 7"
+capture kinds add-ip6erspan "link add ers6 type ip6erspan local 2001:db8::1 remote 2001:db8::2 seq key 10 erspan_ver 1 erspan 9"
 capture kinds add-ipoib "link add link p0 name ib0.8001 type ipoib pkey 0x8001 mode connected umcast 1" "$pair"
 
 # Bridges and their ports.
