@@ -7,6 +7,7 @@ package rtm
 // the same options.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"github.com/ipr-go/ipr/nla"
@@ -676,4 +677,39 @@ func (l Link) Token() netip.Addr {
 	}
 	ad, _ := a.Addr()
 	return ad
+}
+
+// LinkWithVFs gets one link with its SR-IOV virtual functions
+// (RTEXT_FILTER_VF: IFLA_NUM_VF and IFLA_VFINFO_LIST), for Link.VFs and
+// Link.CheckVFs.
+func (h *Handle) LinkWithVFs(ctx context.Context, index int32) (Link, error) {
+	if index <= 0 {
+		return Link{}, fmt.Errorf("rtm: link get: invalid index %d", index)
+	}
+	b := h.newBuilder()
+	linkRequest(b, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, index)
+	b.Uint32(unix.IFLA_EXT_MASK, rtextFilterVF|rtextFilterSkipStats)
+	b.End()
+	return h.getLink(ctx, b)
+}
+
+// CheckVFs reports, before anything is sent, whether the link l (got
+// with LinkWithVFs, or dumped with LinkFilter.VF) has the virtual
+// functions vfs name: a link that reports none, or fewer than an index
+// needs, gets a clear error rather than the driver's EOPNOTSUPP or
+// EINVAL.
+func (l Link) CheckVFs(vfs []VF) error {
+	n, ok := l.NumVF()
+	if !ok || n == 0 {
+		if len(vfs) > 0 {
+			return fmt.Errorf("rtm: link %s reports no SR-IOV virtual functions", l.Name())
+		}
+		return nil
+	}
+	for i := range vfs {
+		if idx, set := vfs[i].Index.Get(); set && idx >= n {
+			return fmt.Errorf("rtm: link %s has %d virtual functions: no vf %d", l.Name(), n, idx)
+		}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"unsafe"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
@@ -145,7 +146,18 @@ func TestLinkSettingsAgainstIP(t *testing.T) {
 		t.Errorf("view: token %v", tok)
 	}
 
-	// VF settings on a link without VFs: the kernel refuses them.
+	// VF settings on a link without VFs: CheckVFs says so before sending,
+	// and the kernel refuses them.
+	withVFs, err := h.LinkWithVFs(ctx, p0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := withVFs.CheckVFs([]rtm.VF{{Index: rtm.Some[uint32](0), Trust: rtm.Some(true)}}); err == nil || !strings.Contains(err.Error(), "no SR-IOV") {
+		t.Errorf("CheckVFs on veth: %v", err)
+	}
+	if err := withVFs.CheckVFs(nil); err != nil {
+		t.Errorf("CheckVFs(nil): %v", err)
+	}
 	err = h.LinkSet(ctx, rtm.LinkSpec{Index: p0, VFs: []rtm.VF{{Index: rtm.Some[uint32](0), Trust: rtm.Some(true)}}})
 	if !errors.Is(err, unix.EOPNOTSUPP) && !errors.Is(err, unix.EINVAL) {
 		t.Errorf("vf on veth: %v", err)
@@ -214,5 +226,45 @@ func TestLinkSettingsRejected(t *testing.T) {
 	}
 	if err := rtm.EncodeRequest(rtm.LinkTokenSet(0, netip.MustParseAddr("::1"))); err == nil {
 		t.Error("token on index 0 accepted")
+	}
+}
+
+// TestCheckVFsCount checks CheckVFs against a link reporting 2 VFs, and
+// reads the VF list back, from bytes.
+func TestCheckVFsCount(t *testing.T) {
+	e := nla.NewEncoder(make([]byte, unix.SizeofIfInfomsg))
+	e.String(unix.IFLA_IFNAME, "pf0")
+	e.Uint32(unix.IFLA_NUM_VF, 2)
+	list := e.BeginNest(unix.IFLA_VFINFO_LIST)
+	info := e.BeginNest(unix.IFLA_VF_INFO)
+	mac := make([]byte, 36)
+	mac[0] = 1
+	copy(mac[4:], []byte{2, 0, 0, 0, 0, 9})
+	e.Binary(unix.IFLA_VF_MAC, mac)
+	e.Binary(unix.IFLA_VF_TRUST, []byte{1, 0, 0, 0, 1, 0, 0, 0})
+	e.Binary(unix.IFLA_VF_SPOOFCHK, []byte{1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff})
+	e.EndNest(info)
+	e.EndNest(list)
+	l, err := rtm.LinkFromBytes(e.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.CheckVFs([]rtm.VF{{Index: rtm.Some[uint32](1), Trust: rtm.Some(true)}}); err != nil {
+		t.Errorf("vf 1 of 2: %v", err)
+	}
+	if err := l.CheckVFs([]rtm.VF{{Index: rtm.Some[uint32](2), Trust: rtm.Some(true)}}); err == nil || !strings.Contains(err.Error(), "no vf 2") {
+		t.Errorf("vf 2 of 2: %v", err)
+	}
+	n := 0
+	for vf := range l.VFs() {
+		n++
+		trust, ok := vf.Trust()
+		_, spoofOK := vf.SpoofCheck()
+		if vf.Index() != 1 || vf.MAC().String() != "02:00:00:00:00:09" || !trust || !ok || spoofOK {
+			t.Errorf("vf %d mac %v trust %v/%v spoofchk reported %v", vf.Index(), vf.MAC(), trust, ok, spoofOK)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d VFs", n)
 	}
 }
