@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -64,7 +63,7 @@ type Monitor struct {
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
 func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error) {
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	o := monitorOptions{rcvbuf: 8 << 20}
@@ -74,7 +73,7 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	if len(groups) == 0 {
 		groups = AllGroups
 	}
-	cfg := h.cfg
+	cfg := h.pool.Config
 	cfg.Groups = make([]uint32, len(groups))
 	for i, g := range groups {
 		cfg.Groups[i] = uint32(g)
@@ -201,7 +200,7 @@ func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error))
 // net.ErrClosed after Close). Iterating allocates nothing per event.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if c := m.c.s; c != nil {
+		if c := m.c.S; c != nil {
 			var idx nla.Index
 			// The real socket's loop, for its concrete type and written
 			// out (deliver's, which is too large to inline): through the
@@ -242,30 +241,8 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 // its defer would keep the compiler from inlining Events' closure, and
 // then from keeping its callers' loop state on the stack.)
 func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // ends the reader when the loop body stops or panics
-	type step struct {
-		d   socket.Datagram
-		err error
-	}
-	ch := make(chan step)
-	go func() {
-		defer close(ch)
-		for d, err := range m.c.t.Notifications(ctx) {
-			d.Data = bytes.Clone(d.Data)
-			select {
-			case ch <- step{d, err}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	var idx nla.Index
-	for s := range ch {
-		if !m.deliver(s.d, s.err, &idx, yield) {
-			return
-		}
-	}
+	m.c.PullNotifications(ctx, func(d socket.Datagram, err error) bool { return m.deliver(d, err, &idx, yield) })
 }
 
 // deliver yields the events of one datagram, or its error, and reports
