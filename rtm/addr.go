@@ -119,8 +119,12 @@ func (a Addr) CacheInfo() (AddrCacheInfo, bool) {
 // Get returns an attribute by pyroute2-style name ("local", "label",
 // ("cacheinfo", "ifa_valid")).
 func (a Addr) Get(path ...string) (Value, bool) {
-	return schema.Lookup(addrSchema, a.idx, a.Chain(), path)
+	return a.lookup(addrSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (a Addr) GetAll(path ...string) iter.Seq[Value] { return a.lookupAll(addrSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name.
 func (a Addr) Attrs() iter.Seq2[string, Value] { return schema.All(addrSchema, a.Chain()) }

@@ -150,25 +150,37 @@ func BenchmarkLinkDump(b *testing.B) {
 		b.Fatal(err)
 	}
 	const links = 2*pairs + 1
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		n := 0
-		for l, err := range h.Links(ctx, nil) {
-			if err != nil {
-				b.Fatal(err)
+	// "light" is the dump without per-family statistics
+	// (LinkFilter.SkipStats); B/link is the kernel's bytes per link.
+	for _, c := range []struct {
+		name string
+		f    *rtm.LinkFilter
+	}{{"full", nil}, {"light", &rtm.LinkFilter{SkipStats: true}}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var bytes int
+			for i := 0; i < b.N; i++ {
+				n := 0
+				bytes = 0
+				for l, err := range h.Links(ctx, c.f) {
+					if err != nil {
+						b.Fatal(err)
+					}
+					if l.Index() <= 0 || l.NameIs("") || l.MTU() == 0 || l.Flags()&unix.IFF_UP != 0 && !l.NameIs("lo") {
+						b.Fatalf("link %d %q mtu %d flags %#x", l.Index(), l.Name(), l.MTU(), l.Flags())
+					}
+					bytes += len(l.Bytes())
+					n++
+				}
+				if n != links {
+					b.Fatalf("%d links, want %d", n, links)
+				}
 			}
-			if l.Index() <= 0 || l.NameIs("") || l.MTU() == 0 || l.Flags()&unix.IFF_UP != 0 && !l.NameIs("lo") {
-				b.Fatalf("link %d %q mtu %d flags %#x", l.Index(), l.Name(), l.MTU(), l.Flags())
-			}
-			n++
-		}
-		if n != links {
-			b.Fatalf("%d links, want %d", n, links)
-		}
+			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*links), "ns/link")
+			b.ReportMetric(float64(bytes)/links, "B/link")
+		})
 	}
-	b.StopTimer()
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*links), "ns/link")
 }
 
 // BenchmarkBatchRouteAdd10k adds 10000 routes with one Batch: encoding,

@@ -57,10 +57,13 @@ func dumpOf[H rtnl.Header](ctx context.Context, h *Handle, op string, k *msgKind
 	if idx == nil {
 		idx = new(nla.Index)
 	}
-	return h.dumpMsgs(ctx, op, b, run, k.typ, func(data []byte, err error) bool {
+	nlh := new(unix.NlMsghdr) // the current message's, as idx is its index
+	return h.dumpMsgs(ctx, op, b, run, k.typ, func(hdr unix.NlMsghdr, data []byte, err error) bool {
 		var v view[H]
 		if err == nil {
 			v, err = wrap[H](k.what, data, idx)
+			*nlh = hdr
+			v.nlh = nlh
 		}
 		return each(v, err) && err == nil
 	})
@@ -84,13 +87,13 @@ type dumpRun struct {
 // reports whether the dump ran to its end: no error came and each never
 // returned false. It is the part of dumpOf that does not depend on the
 // view type, compiled once.
-func (h *Handle) dumpMsgs(ctx context.Context, op string, b *wire.Builder, run dumpRun, typ uint16, each func(data []byte, err error) bool) bool {
+func (h *Handle) dumpMsgs(ctx context.Context, op string, b *wire.Builder, run dumpRun, typ uint16, each func(hdr unix.NlMsghdr, data []byte, err error) bool) bool {
 	for m, err := range h.dumpStats(ctx, op, b, run.peek, run.stats) {
 		if err != nil {
-			each(nil, err)
+			each(unix.NlMsghdr{}, nil, err)
 			return false
 		}
-		if m.Header.Type == typ && !each(m.Data, nil) {
+		if m.Header.Type == typ && !each(m.Header, m.Data, nil) {
 			return false
 		}
 	}

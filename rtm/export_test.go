@@ -1,6 +1,10 @@
 package rtm
 
-import "github.com/ipr-go/ipr/socket"
+import (
+	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/wire"
+)
 
 // IdlePortIDs returns the port ids of h's idle sockets, for tests that
 // send datagrams to them as another process could.
@@ -15,4 +19,18 @@ func IdleWatches(h *Handle) []*socket.Conn {
 		conns = append(conns, w.c)
 	}
 	return conns
+}
+
+// EncodeRequest encodes q as a request sent alone would be, without
+// sending it, for tests of validation.
+func EncodeRequest(q Request) error {
+	r := rtnl.Req{B: &wire.Builder{}, Named: true}
+	err := q.AppendTo(&r)
+	for _, c := range r.Opened {
+		c.Close()
+	}
+	if err == nil {
+		err = r.B.Err()
+	}
+	return err
 }

@@ -255,10 +255,20 @@ func (l Link) AFSpec(af uint16) nla.Chain {
 
 // Get returns an attribute by pyroute2-style name and nested path:
 // Get("ifname"), Get("stats64", "rx_bytes"), Get("linkinfo", "data",
-// "vxlan_id"). Unknown types are named "attr_N".
+// "vxlan_id"). Unknown types are named "attr_N". Names are also accepted
+// in the kernel's form: Get("IFLA_LINKINFO", "IFLA_INFO_KIND"). The fixed
+// header's fields answer too, as in pyroute2: Get("index"),
+// Get("flags"), Get("family"), Get("ifi_type"), Get("change"); every
+// view's Get does the same with its own header (an address's
+// "prefixlen", a route's "dst_len", ...), attributes winning where both
+// have a name.
 func (l Link) Get(path ...string) (Value, bool) {
-	return schema.Lookup(linkSchema, l.idx, l.Chain(), path)
+	return l.lookup(linkSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (l Link) GetAll(path ...string) iter.Seq[Value] { return l.lookupAll(linkSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name, in message
 // order.
@@ -295,6 +305,14 @@ type LinkFilter struct {
 	// (RTEXT_FILTER_VF). Off by default: on hosts with many VFs it makes
 	// dumps slow and messages huge.
 	VF bool
+	// SkipStats asks the kernel to leave the per-family statistics out
+	// (RTEXT_FILTER_SKIP_STATS): IPv6's IFLA_INET6_STATS and
+	// IFLA_INET6_ICMP6STATS, about 400 of a link's 1,500 bytes. Stats64
+	// stays. Kernel-side.
+	SkipStats bool
+	// Alias keeps the links of this alias (IFLA_IFALIAS). The kernel
+	// cannot filter by alias: user space does.
+	Alias string
 }
 
 func (f *LinkFilter) keep(l Link) bool {
@@ -317,6 +335,12 @@ func (f *LinkFilter) keep(l Link) bool {
 		k, _ := info.Nested().Get(unix.IFLA_INFO_KIND)
 		b, _ := k.TextBytes()
 		if string(b) != f.Kind {
+			return false
+		}
+	}
+	if f.Alias != "" {
+		a, _ := l.get(unix.IFLA_IFALIAS)
+		if b, err := a.TextBytes(); err != nil || string(b) != f.Alias {
 			return false
 		}
 	}
@@ -344,6 +368,9 @@ func (f *LinkFilter) extMask() uint32 {
 	var m uint32
 	if f != nil && f.VF {
 		m |= rtextFilterVF
+	}
+	if f != nil && f.SkipStats {
+		m |= rtextFilterSkipStats
 	}
 	return m
 }

@@ -145,6 +145,42 @@ type LinkSpec struct {
 	// none.
 	Parent int32
 
+	// XDP attaches or detaches an XDP program (IFLA_XDP).
+	XDP *XDP
+	// Carrier sets the carrier of a device that lets user space set it,
+	// such as a tun device (IFLA_CARRIER).
+	Carrier Opt[bool]
+	// VFs sets SR-IOV virtual functions of a physical link
+	// (IFLA_VFINFO_LIST, iproute2's "vf N ...").
+	VFs []VF
+	// LinkMode sets the link mode: 0 default, 1 dormant (IFLA_LINKMODE,
+	// iproute2's "mode").
+	LinkMode Opt[uint8]
+	// OperState sets the operational state, OperStateUp or
+	// OperStateDormant (IFLA_OPERSTATE, iproute2's "state").
+	OperState Opt[OperState]
+	// AddrGenMode sets how IPv6 link-local addresses are generated
+	// (IFLA_INET6_ADDR_GEN_MODE).
+	AddrGenMode Opt[AddrGenMode]
+	// LinkNetnsID is the namespace id (see RTM_NEWNSID) in which Parent,
+	// or a tunnel's lower device, is looked up (IFLA_LINK_NETNSID,
+	// iproute2's link-netnsid).
+	LinkNetnsID Opt[int32]
+	// ProtoDown sets the protocol-down state, by which a control plane
+	// keeps a link down whatever its carrier (IFLA_PROTO_DOWN).
+	ProtoDown Opt[bool]
+	// ProtoDownReasonMask and ProtoDownReasonValue change the bits of
+	// the protocol-down reasons selected by the mask to those of the value
+	// (IFLA_PROTO_DOWN_REASON); a zero mask sends nothing.
+	ProtoDownReasonMask, ProtoDownReasonValue uint32
+	// GSOMaxSize, GSOMaxSegs and GROMaxSize limit segmentation offloads
+	// (IFLA_GSO_MAX_SIZE, IFLA_GSO_MAX_SEGS, IFLA_GRO_MAX_SIZE);
+	// GSOIPv4MaxSize and GROIPv4MaxSize are the IPv4 limits (Linux 6.3).
+	GSOMaxSize, GSOMaxSegs, GROMaxSize, GSOIPv4MaxSize, GROIPv4MaxSize Opt[uint32]
+	// TargetNetnsID makes the request act in the namespace of that id
+	// rather than the handle's (IFLA_TARGET_NETNSID).
+	TargetNetnsID Opt[int32]
+
 	// Kind is the kind of link, with its settings: required when creating,
 	// optional when changing (to change kind-specific settings).
 	Kind LinkKind
@@ -156,7 +192,11 @@ type LinkSpec struct {
 // LinkKind is the kind of a link with its settings (IFLA_INFO_KIND and
 // IFLA_INFO_DATA): [Veth], [Bridge], [Vxlan], [Macvlan], [IPVlan], [Vlan],
 // [Bond], [GRE], [IPIP], [SIT], [VRF], [Geneve], [Ifb], [Dummy],
-// [Team], [Wireguard]. The set is closed: kinds are added in this package.
+// [Team], [Wireguard], [Netkit], [VTI], [Xfrm], [BareUDP], [VCAN],
+// [VXCAN], [GTP], [HSR], [IPoIB], [Nlmon], [Batadv], [IP6Tnl], and ERSPAN as a
+// [GRE] with ERSPAN settings. Its methods are
+// unexported; a kind this package has no type for is given by name with
+// raw data as an [OpenKind].
 type LinkKind interface {
 	// Kind returns the kernel's name of the kind: "veth", "bridge", ...
 	Kind() string
@@ -265,6 +305,9 @@ func (s *LinkSpec) validate(c *linkCtx, peer bool) error {
 	if s.Netns.by == nsByName && c.batch {
 		return fmt.Errorf("%v: a batch cannot hold a namespace open until it runs; open it and use NetnsByHandle", s.Netns)
 	}
+	if err := s.validateSettings(peer); err != nil {
+		return err
+	}
 	if peer {
 		if s.Kind != nil || s.Port != nil || s.Parent != 0 {
 			return errors.New("a veth peer has no Kind, Port or Parent of its own")
@@ -338,6 +381,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 		b.Uint32(unix.IFLA_TXQLEN, v)
 	}
 	putU32(b, unix.IFLA_MTU, s.MTU)
+	s.encodeXDP(b)
 	switch s.Netns.by {
 	case nsByName:
 		h, err := netns.Open(s.Netns.name)
@@ -351,6 +395,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	case nsByPID:
 		b.Uint32(unix.IFLA_NET_NS_PID, uint32(s.Netns.fd))
 	}
+	s.encodeCarrierVFs(b)
 	if v, ok := s.Master.Get(); ok {
 		b.Uint32(unix.IFLA_MASTER, uint32(v))
 	}
@@ -363,6 +408,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 		// Not NUL-terminated, as iproute2 sends it.
 		b.Binary(unix.IFLA_IFALIAS, []byte(v))
 	}
+	s.encodeLate(b)
 	return nil
 }
 

@@ -42,11 +42,15 @@ func (v *Veth) validate(c *linkCtx) error {
 // vethInfoPeer is VETH_INFO_PEER (linux/veth.h).
 const vethInfoPeer = 1
 
-func (v *Veth) encodeData(c *linkCtx) {
+func (v *Veth) encodeData(c *linkCtx) { v.encodePeer(c, vethInfoPeer) }
+
+// encodePeer writes the peer nest of a pair (veth, vxcan, netkit), of
+// type typ.
+func (v *Veth) encodePeer(c *linkCtx, typ uint16) {
 	if v.Peer == nil {
 		return
 	}
-	n := beginNest(c.b, vethInfoPeer)
+	n := beginNest(c.b, typ)
 	if err := encodePeer(c, v.Peer); err != nil {
 		c.b.Fail(err)
 	}

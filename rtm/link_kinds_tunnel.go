@@ -49,7 +49,26 @@ type Vxlan struct {
 	// Port is the UDP destination port; 0 leaves the kernel default
 	// (8472, not IANA's 4789).
 	Port uint16
+	// FlowLabel is the IPv6 flow label of outer packets, 0 to 2^20-1
+	// (IFLA_VXLAN_LABEL).
+	FlowLabel Opt[uint32]
+	// UDP6ZeroCsumTx and UDP6ZeroCsumRx send, and accept, IPv6 packets
+	// with a zero UDP checksum.
+	UDP6ZeroCsumTx, UDP6ZeroCsumRx Opt[bool]
+	// External makes a collect-metadata device (iproute2's external): the
+	// VNI and endpoints come with each packet (from tc or a route's
+	// encap), so VNI, Remote and Group are not sent; learning defaults to
+	// off.
+	External Opt[bool]
+	// GBP turns the Group Based Policy extension on (IFLA_VXLAN_GBP).
+	GBP bool
+	// VNIFilter filters VNIs per device (IFLA_VXLAN_VNIFILTER, Linux
+	// 5.18); it needs External.
+	VNIFilter Opt[bool]
 }
+
+// external reports whether v is a collect-metadata device.
+func (v *Vxlan) external() bool { return v.External.Or(false) }
 
 // Kind returns "vxlan".
 func (*Vxlan) Kind() string { return "vxlan" }
@@ -57,6 +76,15 @@ func (*Vxlan) Kind() string { return "vxlan" }
 func (v *Vxlan) validate(c *linkCtx) error {
 	if v.VNI > maxVNI {
 		return fmt.Errorf("VNI %d exceeds %d", v.VNI, maxVNI)
+	}
+	if v.external() && v.VNI != 0 {
+		return errors.New("external and a VNI are exclusive")
+	}
+	if v.VNIFilter.Or(false) && !v.external() {
+		return errors.New("vnifilter needs external")
+	}
+	if l, ok := v.FlowLabel.Get(); ok && l > 1<<20-1 {
+		return fmt.Errorf("flow label %#x exceeds 20 bits", l)
 	}
 	if v.Remote.IsValid() && v.Group.IsValid() {
 		return errors.New("remote and group are exclusive")
@@ -128,6 +156,9 @@ func (v *Vxlan) encodeData(c *linkCtx) {
 	if t, ok := v.TOS.Get(); ok {
 		b.Uint8(unix.IFLA_VXLAN_TOS, t)
 	}
+	if l, ok := v.FlowLabel.Get(); ok {
+		b.Uint32BE(unix.IFLA_VXLAN_LABEL, l)
+	}
 	if v.SrcPortMin != 0 {
 		var r [4]byte
 		r[0], r[1] = byte(v.SrcPortMin>>8), byte(v.SrcPortMin)
@@ -145,13 +176,25 @@ func (v *Vxlan) encodeData(c *linkCtx) {
 	putBool8(b, unix.IFLA_VXLAN_L2MISS, v.L2Miss)
 	putBool8(b, unix.IFLA_VXLAN_L3MISS, v.L3Miss)
 	putBool8(b, unix.IFLA_VXLAN_UDP_CSUM, v.UDPChecksum)
+	putBool8(b, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, v.UDP6ZeroCsumTx)
+	putBool8(b, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, v.UDP6ZeroCsumRx)
+	putBool8(b, unix.IFLA_VXLAN_COLLECT_METADATA, v.External)
+	if v.GBP {
+		b.Flag(unix.IFLA_VXLAN_GBP)
+	}
+	putBool8(b, unix.IFLA_VXLAN_VNIFILTER, v.VNIFilter)
 	// iproute2 collects these and writes them last.
-	b.Uint32(unix.IFLA_VXLAN_ID, v.VNI)
+	if !v.external() {
+		b.Uint32(unix.IFLA_VXLAN_ID, v.VNI)
+	}
 	putAddr46(b, unix.IFLA_VXLAN_LOCAL, unix.IFLA_VXLAN_LOCAL6, v.Local)
 	putAddr46(b, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6, v.Remote)
 	putAddr46(b, unix.IFLA_VXLAN_GROUP, unix.IFLA_VXLAN_GROUP6, v.Group)
 	if l, ok := v.Learning.Get(); ok || c.create {
-		b.Uint8(unix.IFLA_VXLAN_LEARNING, boolByte(l || !ok))
+		if !ok {
+			l = !v.external() // external turns learning off
+		}
+		b.Uint8(unix.IFLA_VXLAN_LEARNING, boolByte(l))
 	}
 	putU16BE(b, unix.IFLA_VXLAN_PORT, v.Port)
 }
@@ -210,13 +253,69 @@ type GRE struct {
 	Dev int32
 	// FwMark marks the outer packets.
 	FwMark uint32
+	// ISeq and OSeq number input and output packets (GRE_SEQ,
+	// iproute2's iseq, oseq and seq).
+	ISeq, OSeq bool
+	// ERSPAN makes an ERSPAN tunnel ("erspan", "ip6erspan"), which
+	// carries mirrored Ethernet frames; Tap is then implied.
+	ERSPAN *ERSPAN
 }
 
-// Kind returns "gre", "gretap", "ip6gre" or "ip6gretap".
+// ERSPAN is the ERSPAN settings of a [GRE] tunnel.
+type ERSPAN struct {
+	// Version is 0, 1 (type II, the default) or 2 (type III).
+	Version Opt[uint8]
+	// Index is the type II session index, 1 to 2^20-1 (0 sends none).
+	Index uint32
+	// Egress sets the type III direction to egress (else ingress).
+	Egress bool
+	// HWID is the type III hardware id, 0 to 63.
+	HWID uint16
+}
+
+// IFLA_GRE_ERSPAN_* (linux/if_tunnel.h).
+const (
+	iflaGreErspanIndex = 21
+	iflaGreErspanDir   = 23
+	iflaGreErspanHWID  = 24
+	greFlagSeq         = 0x1000 // GRE_SEQ
+)
+
+func (e *ERSPAN) validate() error {
+	if v, ok := e.Version.Get(); ok && v > 2 {
+		return fmt.Errorf("erspan version %d: 0, 1 or 2", v)
+	}
+	if e.Index > 1<<20-1 {
+		return fmt.Errorf("erspan index %d exceeds 20 bits", e.Index)
+	}
+	if e.HWID > 63 {
+		return fmt.Errorf("erspan hwid %d exceeds 6 bits", e.HWID)
+	}
+	return nil
+}
+
+// encode writes the ERSPAN attributes as link_gre.c does after fwmark.
+func (e *ERSPAN) encode(b *wire.Builder) {
+	v := e.Version.Or(1)
+	b.Uint8(iflaGreErspanVer, v)
+	switch {
+	case v == 1 && e.Index != 0:
+		b.Uint32(iflaGreErspanIndex, e.Index)
+	case v == 2:
+		b.Uint8(iflaGreErspanDir, boolByte(e.Egress))
+		b.Uint16(iflaGreErspanHWID, e.HWID)
+	}
+}
+
+// Kind returns "gre", "gretap", "ip6gre", "ip6gretap", "erspan" or
+// "ip6erspan".
 func (g *GRE) Kind() string {
 	k := "gre"
 	if g.Tap {
 		k = "gretap"
+	}
+	if g.ERSPAN != nil {
+		k = "erspan"
 	}
 	if g.IPv6 {
 		k = "ip6" + k
@@ -241,6 +340,9 @@ func (g *GRE) validate(c *linkCtx) error {
 	if g.Dev < 0 {
 		return fmt.Errorf("invalid device index %d", g.Dev)
 	}
+	if g.ERSPAN != nil {
+		return g.ERSPAN.validate()
+	}
 	return nil
 }
 
@@ -264,6 +366,12 @@ func (g *GRE) encodeData(c *linkCtx) {
 	if g.OCsum {
 		oflags |= greFlagCsum
 	}
+	if g.ISeq {
+		iflags |= greFlagSeq
+	}
+	if g.OSeq {
+		oflags |= greFlagSeq
+	}
 	b.Uint32BE(iflaGreIkey, ikey)
 	b.Uint32BE(iflaGreOkey, okey)
 	b.Uint16BE(iflaGreIflags, iflags)
@@ -282,7 +390,11 @@ func (g *GRE) encodeData(c *linkCtx) {
 		b.Uint32BE(iflaGreFlowinfo, 0)
 		b.Uint32(iflaGreFlags, 0)
 		b.Uint32(iflaGreFwmark, g.FwMark)
-		b.Uint8(iflaGreErspanVer, 1)
+		if g.ERSPAN != nil {
+			g.ERSPAN.encode(b)
+		} else {
+			b.Uint8(iflaGreErspanVer, 1) // link_gre6.c sends its default
+		}
 		encapFlags = tunnelEncapCsum6
 	} else {
 		b.Uint8(iflaGrePMTUDisc, boolByte(g.PMTUDisc.Or(true)))
@@ -290,6 +402,9 @@ func (g *GRE) encodeData(c *linkCtx) {
 		putU32(b, iflaGreLink, g.Dev)
 		b.Uint8(iflaGreTTL, g.TTL.Or(0))
 		b.Uint32(iflaGreFwmark, g.FwMark)
+		if g.ERSPAN != nil {
+			g.ERSPAN.encode(b)
+		}
 	}
 	b.Uint16(iflaGreEncapType, 0)
 	b.Uint16(iflaGreEncapFlags, encapFlags)

@@ -212,8 +212,12 @@ func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second
 // Get returns an attribute by pyroute2-style name ("dst", "lladdr",
 // ("cacheinfo", "ndm_used")).
 func (n Neigh) Get(path ...string) (Value, bool) {
-	return schema.Lookup(neighSchema, n.idx, n.Chain(), path)
+	return n.lookup(neighSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (n Neigh) GetAll(path ...string) iter.Seq[Value] { return n.lookupAll(neighSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name.
 func (n Neigh) Attrs() iter.Seq2[string, Value] { return schema.All(neighSchema, n.Chain()) }

@@ -248,7 +248,13 @@ func (p *NeighParams) count(t uint16) *uint32 {
 // Get returns an attribute by pyroute2-style name ("name", ("parms",
 // "app_probes"), ("stats", "lookups")).
 func (t NeighTable) Get(path ...string) (Value, bool) {
-	return schema.Lookup(neighTableSchema, t.idx, t.Chain(), path)
+	return t.lookup(neighTableSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (t NeighTable) GetAll(path ...string) iter.Seq[Value] {
+	return t.lookupAll(neighTableSchema, path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

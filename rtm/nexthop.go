@@ -199,8 +199,12 @@ func (n Nexthop) Resilience() (NexthopResilience, bool) {
 // Get returns an attribute by pyroute2-style name ("id", "gateway",
 // ("res_group", "buckets")).
 func (n Nexthop) Get(path ...string) (Value, bool) {
-	return schema.Lookup(nexthopSchema, n.idx, n.Chain(), path)
+	return n.lookup(nexthopSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (n Nexthop) GetAll(path ...string) iter.Seq[Value] { return n.lookupAll(nexthopSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name.
 func (n Nexthop) Attrs() iter.Seq2[string, Value] { return schema.All(nexthopSchema, n.Chain()) }
@@ -621,7 +625,13 @@ func (nb NexthopBucket) IdleTime() time.Duration {
 // Get returns an attribute by pyroute2-style name ("id", ("res_bucket",
 // "nh_id")).
 func (nb NexthopBucket) Get(path ...string) (Value, bool) {
-	return schema.Lookup(nexthopSchema, nb.idx, nb.Chain(), path)
+	return nb.lookup(nexthopSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (nb NexthopBucket) GetAll(path ...string) iter.Seq[Value] {
+	return nb.lookupAll(nexthopSchema, path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -9,6 +9,7 @@ import (
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
 )
 
 // RunDump runs the dump d describes and passes each of its objects to
@@ -49,7 +50,7 @@ func (h *Handle) RunDump(ctx context.Context, d *rtnl.DumpReq) {
 		idx = new(nla.Index)
 	}
 	key := make([]byte, 0, 64)
-	if !h.dumpMsgs(ctx, d.Op, b, run, d.Type, func(data []byte, err error) bool {
+	if !h.dumpMsgs(ctx, d.Op, b, run, d.Type, func(_ unix.NlMsghdr, data []byte, err error) bool {
 		if err == nil {
 			err = rtnl.Wrap("rtm", d.What, data, d.HeaderLen, idx)
 		}

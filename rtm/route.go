@@ -300,8 +300,12 @@ func rtnexthops(data []byte) iter.Seq[[]byte] {
 // Get returns an attribute by pyroute2-style name ("dst", "gateway",
 // ("metrics", "mtu")).
 func (r Route) Get(path ...string) (Value, bool) {
-	return schema.Lookup(routeSchema, r.idx, r.Chain(), path)
+	return r.lookup(routeSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (r Route) GetAll(path ...string) iter.Seq[Value] { return r.lookupAll(routeSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name.
 func (r Route) Attrs() iter.Seq2[string, Value] { return schema.All(routeSchema, r.Chain()) }

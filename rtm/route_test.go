@@ -403,7 +403,7 @@ func TestRouteBatchAndAllocs(t *testing.T) {
 	allocs := float64(after.Mallocs-before.Mallocs) / float64(n)
 	perRoute := float64(after.TotalAlloc-before.TotalAlloc) / float64(n)
 	t.Logf("collecting %d routes: %.3f allocations and %.0f bytes per route", n, allocs, perRoute)
-	if len(routes) != n || allocs > 1 || perRoute > 128 {
+	if len(routes) != n || allocs > 1 || perRoute > 136 { // 8 of them the view's netlink-header pointer
 		t.Fatalf("collecting %d routes: %d collected, %.3f allocations and %.0f bytes per route", n, len(routes), allocs, perRoute)
 	}
 	for _, r := range routes {

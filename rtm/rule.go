@@ -212,8 +212,12 @@ func (r Rule) FlowLabel() (label, mask uint32, ok bool) {
 // Get returns an attribute by pyroute2-style name ("priority", "table",
 // ("uid_range", "start")).
 func (r Rule) Get(path ...string) (Value, bool) {
-	return schema.Lookup(ruleSchema, r.idx, r.Chain(), path)
+	return r.lookup(ruleSchema, path)
 }
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (r Rule) GetAll(path ...string) iter.Seq[Value] { return r.lookupAll(ruleSchema, path) }
 
 // Attrs yields every attribute with its pyroute2-style name.
 func (r Rule) Attrs() iter.Seq2[string, Value] { return schema.All(ruleSchema, r.Chain()) }

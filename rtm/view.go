@@ -29,6 +29,10 @@ type (
 type view[H rtnl.Header] struct {
 	b   []byte // the fixed header H, then attributes
 	idx *nla.Index
+	// nlh is the netlink header of a view from a dump, shared by the
+	// dump's views as idx is (a pointer, not a copy, to keep views and
+	// collected slices small); nil for views made from bytes.
+	nlh *unix.NlMsghdr
 }
 
 // wrap returns the view of a message payload, after checking that it
@@ -44,6 +48,18 @@ func wrap[H rtnl.Header](what string, data []byte, idx *nla.Index) (view[H], err
 // reads: its fixed header, then its attributes.
 func (v view[H]) Bytes() []byte { return v.b }
 
+// Header returns the netlink header of the message the view reads, as
+// pyroute2's msg["header"]: its type (RTM_NEWLINK, ...), flags
+// (NLM_F_MULTI in dumps), sequence number and port id. It is zero for a
+// view made from bytes ([LinkFromBytes], ...) or collected ([Collect]),
+// and for a view of an event, whose header is the Event's.
+func (v view[H]) Header() unix.NlMsghdr {
+	if v.nlh == nil {
+		return unix.NlMsghdr{}
+	}
+	return *v.nlh
+}
+
 // Chain returns the attribute chain, after the fixed header.
 func (v view[H]) Chain() nla.Chain { return rtnl.Chain(v.b, rtnl.Len[H]()) }
 
@@ -52,9 +68,19 @@ func (v view[H]) Chain() nla.Chain { return rtnl.Chain(v.b, rtnl.Len[H]()) }
 func (v view[H]) hdr() []byte { return rtnl.Fixed(v.b, rtnl.Len[H]()) }
 
 // clone returns a copy of v that owns its bytes.
-func (v view[H]) clone() view[H] { return view[H]{b: bytes.Clone(v.b)} }
+func (v view[H]) clone() view[H] { return view[H]{b: bytes.Clone(v.b), nlh: cloneHeader(v.nlh)} }
+
+// cloneHeader returns a copy of a view's netlink header.
+func cloneHeader(h *unix.NlMsghdr) *unix.NlMsghdr {
+	if h == nil {
+		return nil
+	}
+	c := *h
+	return &c
+}
 
 // detach returns a copy of v whose bytes live in a.
+// The header is not kept: collected views have none.
 func (v view[H]) detach(a *arena) view[H] { return view[H]{b: a.Copy(v.b)} }
 
 func (v view[H]) get(t uint16) (nla.Attr, bool) { return rtnl.Get(v.b, rtnl.Len[H](), v.idx, t) }

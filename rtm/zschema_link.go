@@ -11,6 +11,7 @@ import "github.com/ipr-go/ipr/internal/schema"
 // linkDataSchemas and linkSlaveDataSchemas pick the schema of
 // IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA by link kind.
 var linkDataSchemas = []schema.Choice{
+	{Key: "bareudp", Schema: bareudpDataSchema},
 	{Key: "bond", Schema: bondDataSchema},
 	{Key: "bridge", Schema: bridgeDataSchema},
 	{Key: "erspan", Schema: greDataSchema},
@@ -18,6 +19,7 @@ var linkDataSchemas = []schema.Choice{
 	{Key: "gre", Schema: greDataSchema},
 	{Key: "gretap", Schema: greDataSchema},
 	{Key: "gtp", Schema: gtpDataSchema},
+	{Key: "hsr", Schema: hsrDataSchema},
 	{Key: "ip6erspan", Schema: ip6greDataSchema},
 	{Key: "ip6gre", Schema: ip6greDataSchema},
 	{Key: "ip6gretap", Schema: ip6greDataSchema},
@@ -699,6 +701,19 @@ var bridgeVlanInfoFields = []schema.Attr{
 	{Name: "vid", Kind: schema.U16, Off: 2},
 }
 
+var bareudpDataSchema = &schema.Schema{
+	Name: "bareudp",
+	Attrs: []schema.Attr{
+		1: {Name: "bareudp_port", Kind: schema.BE16},            // IFLA_BAREUDP_PORT
+		2: {Name: "bareudp_ethertype", Kind: schema.BE16},       // IFLA_BAREUDP_ETHERTYPE
+		3: {Name: "bareudp_srcport_min", Kind: schema.U16},      // IFLA_BAREUDP_SRCPORT_MIN
+		4: {Name: "bareudp_multiproto_mode", Kind: schema.Flag}, // IFLA_BAREUDP_MULTIPROTO_MODE
+	},
+	ByName: []uint16{
+		2, 4, 1, 3,
+	},
+}
+
 var bondDataSchema = &schema.Schema{
 	Name: "bond",
 	Attrs: []schema.Attr{
@@ -937,6 +952,22 @@ var gtpDataSchema = &schema.Schema{
 	},
 	ByName: []uint16{
 		5, 1, 2, 3, 6, 4,
+	},
+}
+
+var hsrDataSchema = &schema.Schema{
+	Name: "hsr",
+	Attrs: []schema.Attr{
+		1: {Name: "hsr_slave1", Kind: schema.U32},          // IFLA_HSR_SLAVE1
+		2: {Name: "hsr_slave2", Kind: schema.U32},          // IFLA_HSR_SLAVE2
+		3: {Name: "hsr_multicast_spec", Kind: schema.U8},   // IFLA_HSR_MULTICAST_SPEC
+		4: {Name: "hsr_supervision_addr", Kind: schema.HW}, // IFLA_HSR_SUPERVISION_ADDR
+		5: {Name: "hsr_seq_nr", Kind: schema.U16},          // IFLA_HSR_SEQ_NR
+		6: {Name: "hsr_version", Kind: schema.U8},          // IFLA_HSR_VERSION
+		7: {Name: "hsr_protocol", Kind: schema.U8},         // IFLA_HSR_PROTOCOL
+	},
+	ByName: []uint16{
+		3, 7, 5, 1, 2, 4, 6,
 	},
 }
 

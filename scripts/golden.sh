@@ -8,7 +8,7 @@
 #
 # Each case runs "ip -n NS ARGS" under strace in a throwaway namespace of
 # its own, after the case's setup commands, and records the last request of
-# type RTM_NEWLINK, RTM_DELLINK, RTM_NEWLINKPROP or RTM_DELLINKPROP that ip
+# type RTM_NEWLINK, RTM_DELLINK, RTM_SETLINK, RTM_NEWLINKPROP or RTM_DELLINKPROP that ip
 # sent; ip may send others first, such as an RTM_GETLINK that resolves a
 # device name. The kernel need not support the kind: a request the kernel
 # rejects ("Unknown device type") is recorded all the same, so that kinds
@@ -95,7 +95,7 @@ capture() {
 }
 
 # request_hex prints the last link-changing request of an strace log.
-request_hex() { last_request_hex 1000 1100 6c00 6d00; }
+request_hex() { last_request_hex 1000 1100 1300 6c00 6d00; }
 
 pair="link add p0 type veth peer name p1"
 bridge="link add br0 type bridge"
@@ -119,6 +119,50 @@ capture link del "link del dev p1" "$pair"
 capture link altname-add "link property add dev p0 altname wan0 altname wan-uplink" "$pair"
 capture link altname-del "link property del dev p0 altname wan0" "$pair"
 
+# Settings: XDP, carrier, SR-IOV VFs (which veth lacks: the kernel refuses
+# them, the request is recorded all the same), protodown, segmentation
+# limits, the IPv6 token.
+capture settings set-xdp-off "link set dev p0 xdp off" "$pair"
+capture settings set-xdpgeneric-off "link set dev p0 xdpgeneric off" "$pair"
+capture settings set-xdpdrv-off-force "-force link set dev p0 xdpdrv off" "$pair"
+capture settings set-xdpoffload-off "link set dev p0 xdpoffload off" "$pair"
+capture settings set-carrier "link set dev p0 carrier off" "$pair"
+capture settings set-vf "link set dev p0 vf 0 mac 02:00:00:00:00:10 vlan 10 qos 3 spoofchk on query_rss on trust on state enable node_guid 00:11:22:33:44:55:66:77 port_guid 00:11:22:33:44:55:66:78 min_tx_rate 10 max_tx_rate 100" "$pair"
+capture settings set-vf-rate "link set dev p0 vf 1 rate 100 spoofchk off" "$pair"
+capture settings set-vf-vlan-ad "link set dev p0 vf 2 vlan 20 proto 802.1ad trust off state auto" "$pair"
+capture settings set-vf-two "link set dev p0 vf 0 trust on vf 3 state disable" "$pair"
+capture settings set-modes "link set dev p0 mode dormant state dormant addrgenmode none link-netnsid 3 protodown on protodown_reason 1 on gso_max_size 32768 gso_max_segs 100 gro_max_size 32768" "$pair"
+capture settings set-addrgenmode "link set dev p0 addrgenmode stable_secret" "$pair"
+capture settings set-protodown-reason-off "link set dev p0 protodown_reason 4 off" "$pair"
+capture settings token-set "token set ::1:2:3:4 dev p0" "$pair"
+capture settings token-del "token del ::1:2:3:4 dev p0" "$pair"
+
+# More kinds (none of which this kernel has: the requests are recorded all
+# the same).
+capture kinds add-nlmon "link add nl0 type nlmon"
+capture kinds add-vcan "link add can0 type vcan"
+capture kinds add-vxcan "link add vxc0 type vxcan peer name vxc1"
+capture kinds add-batadv "link add bat0 type batadv ra BATMAN_V"
+capture kinds add-batadv-default "link add bat0 type batadv"
+capture kinds add-netkit "link add nk0 type netkit"
+capture kinds add-vti "link add vti1 type vti local 192.0.2.1 remote 192.0.2.2 ikey 5 okey 6 fwmark 9 dev p0" "$pair"
+capture kinds add-vti-bare "link add vti1 type vti"
+capture kinds add-vti6 "link add vti6a type vti6 local 2001:db8::1 remote 2001:db8::2 key 7"
+capture kinds add-xfrm "link add xfrm1 type xfrm dev p0 if_id 42" "$pair"
+capture kinds add-xfrm-external "link add xfrm2 type xfrm external"
+capture kinds add-bareudp "link add bu0 type bareudp dstport 6635 ethertype mpls_uc srcportmin 1000 multiproto"
+capture kinds add-bareudp-ip "link add bu0 type bareudp dstport 6636 ethertype ipv4"
+capture kinds add-gtp "link add gtp0 type gtp role sgsn hsize 2048 restart_count 3"
+capture kinds add-gtp-default "link add gtp0 type gtp role ggsn"
+capture kinds add-hsr "link add hsr0 type hsr supervision 45 version 1 proto 0 slave1 p0 slave2 p1" "$pair"
+capture kinds add-ip6tnl "link add t6 type ip6tnl mode ip6ip6 local 2001:db8::1 remote 2001:db8::2 dev p0 hoplimit 32 encaplimit 2 fwmark 7 allow-localremote" "$pair"
+capture kinds add-ip6tnl-any "link add t6 type ip6tnl remote 2001:db8::2"
+capture kinds add-ip6tnl-external "link add t6 type ip6tnl external"
+capture kinds add-erspan "link add ers1 type erspan local 192.0.2.1 remote 192.0.2.2 seq key 10 erspan_ver 1 erspan 123"
+capture kinds add-erspan-v2 "link add ers1 type erspan local 192.0.2.1 remote 192.0.2.2 seq key 10 erspan_ver 2 erspan_dir egress erspan_hwid 7"
+capture kinds add-ip6erspan "link add ers6 type ip6erspan local 2001:db8::1 remote 2001:db8::2 seq key 10 erspan_ver 1 erspan 9"
+capture kinds add-ipoib "link add link p0 name ib0.8001 type ipoib pkey 0x8001 mode connected umcast 1" "$pair"
+
 # Bridges and their ports.
 capture bridge add-bridge "link add br0 type bridge"
 capture bridge add-bridge-options "link add br0 type bridge forward_delay 1500 hello_time 300 max_age 2500 ageing_time 30000 stp_state 1 priority 4096 vlan_filtering 1 vlan_protocol 802.1ad vlan_default_pvid 10 mcast_snooping 0 mcast_querier 1 nf_call_iptables 1"
@@ -128,6 +172,9 @@ capture bridge set-port "link set dev p0 type bridge_slave state 3 priority 5 co
 # VXLAN.
 capture vxlan add-vxlan "link add vx0 type vxlan id 42 dstport 4789"
 capture vxlan add-vxlan-options "link add vx0 type vxlan id 16777215 remote 192.0.2.2 local 192.0.2.1 dev p0 ttl 64 tos 1 dstport 4789 srcport 1000 2000 nolearning ageing 300 maxaddress 10 noudpcsum" "$pair"
+capture vxlan add-vxlan-external "link add vx0 type vxlan external dstport 4789"
+capture vxlan add-vxlan-vnifilter "link add vx0 type vxlan external vnifilter dstport 4789"
+capture vxlan add-vxlan-v6opts "link add vx0 type vxlan id 9 tos 1 flowlabel 0x12345 udp6zerocsumtx udp6zerocsumrx gbp remote 2001:db8::2 dstport 4789"
 capture vxlan add-vxlan-group6 "link add vx0 type vxlan id 7 group ff05::100 dev p0 dstport 0 learning" "$pair"
 
 # MACVLAN, MACVTAP, IPVLAN, IPVTAP.

@@ -384,7 +384,7 @@ func linkChange(e *env, a *args, op linkOp) error {
 	if op == linkDelete {
 		return linkDelete1(ctx, h, a)
 	}
-	lp := &linkParser{ctx: ctx, h: h}
+	lp := &linkParser{ctx: ctx, h: h, e: e}
 	var spec rtm.LinkSpec
 	dev, name, kind, err := lp.options(a, &spec, false)
 	if err != nil {
@@ -457,6 +457,7 @@ func linkDelete1(ctx context.Context, h *rtm.Handle, a *args) error {
 type linkParser struct {
 	ctx context.Context
 	h   *rtm.Handle
+	e   *env // for -force and the namespace ids; nil in tests
 }
 
 func (lp *linkParser) index(name string) (int32, error) {
@@ -477,13 +478,7 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 		if err != nil {
 			return false, err
 		}
-		switch v {
-		case "on":
-			return true, nil
-		case "off":
-			return false, nil
-		}
-		return false, usagef("invalid %s %q: want \"on\" or \"off\"", w, v)
+		return onOrOff(w, v)
 	}
 	for a.more() {
 		w := a.advance()
@@ -579,6 +574,7 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 			s.NumTxQueues, err = a.uint32Value("numtxqueues")
 		case matches(w, "numrxqueues"):
 			s.NumRxQueues, err = a.uint32Value("numrxqueues")
+		case lp.setting(w, a, s, &err):
 		case unsupportedLinkOption(w):
 			err = usagef("option %q is not supported by ipr", w)
 		default:
@@ -618,10 +614,7 @@ func devAndName(dev, name string) (string, string) {
 // get a clearer error than "unknown option".
 func unsupportedLinkOption(w string) bool {
 	switch w {
-	case "xdp", "xdpgeneric", "xdpdrv", "xdpoffload", "trailers", "carrier",
-		"vf", "vrf", "dynamic", "mode", "state", "addrgenmode",
-		"link-netns", "link-netnsid", "protodown", "protodown_reason", "gso_max_size", "gso_max_segs",
-		"gro_max_size", "parentdev":
+	case "trailers", "vrf", "dynamic", "parentdev":
 		return true
 	}
 	return false

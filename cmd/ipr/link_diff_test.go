@@ -542,7 +542,7 @@ func TestErrors(t *testing.T) {
 		{"link set d0 mtu", 0, ""},
 		{"link set d0 mtu big", 255, `invalid mtu "big"`},
 		{"link set d0 frobnicate", 255, `unknown option "frobnicate"`},
-		{"link set d0 xdp off", 255, `"xdp" is not supported`},
+		{"link set d0 trailers off", 255, `"trailers" is not supported`},
 		{"link set d0 address 02:00:zz:00:00:01", 255, "invalid address"},
 		{"link add x0 type veth frob", 255, `unknown argument "frob"`},
 		{"link add x0 type bridge stp_state 2", 255, "want 0 or 1"},

@@ -104,6 +104,9 @@ func (lp *linkParser) kind(kind string, a *args, s *rtm.LinkSpec) error {
 	case "wireguard":
 		s.Kind = &rtm.Wireguard{}
 	default:
+		if ok, err := parseMoreKind(lp, &kp, a, s, kind); ok {
+			return err
+		}
 		return usagef("type %q is not supported by ipr", kind)
 	}
 	if a.more() {

@@ -40,6 +40,7 @@ type env struct {
 	Brief   bool         // -br: brief output of "link show" and "addr show"
 	Pretty  bool         // -p: JSON laid out for people
 	Stats   statsOptions // -s (counted), -h, -iec: link counters
+	Force   bool         // -force: also XDP's replace-an-attached-program
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -113,6 +114,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return report(stderr, err)
 	}
+	e.Force = g.force
 	if g.batch != "" {
 		return runBatch(e, g.batch, g.force)
 	}

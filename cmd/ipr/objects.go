@@ -61,7 +61,7 @@ var objects = [...]object{
 	{name: "tunl"},
 	{name: "tuntap"},
 	{name: "tap"},
-	{name: "token"},
+	{name: "token", help: "token", usage: tokenUsage, verbs: tokenVerbs[:]},
 	{name: "tcpmetrics", help: "tcp_metrics", run: runTCPMetrics},
 	{name: "tcp_metrics", help: "tcp_metrics", run: runTCPMetrics},
 	{name: "monitor"},
@@ -197,7 +197,15 @@ var (
 		{name: "list", stats: true, run: linkShow},
 		{name: "xstats"},
 		{name: "afstats"},
-		{name: "property"},
+		{name: "property", run: linkProperty},
+		{name: "help"},
+	}
+	tokenVerbs = [...]verb{
+		{name: "list", run: func(e *env, a *args) error { return tokenCommand(e, a, "list") }},
+		{name: "set", run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
+		{name: "add", run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
+		{name: "del", run: func(e *env, a *args) error { return tokenCommand(e, a, "del") }},
+		{name: "get", run: func(e *env, a *args) error { return tokenCommand(e, a, "get") }},
 		{name: "help"},
 	}
 	routeVerbs = [...]verb{

@@ -95,6 +95,7 @@ func buildRegistry() []feature {
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+		{"gso_ipv4_max_size", "the IPv4 GSO and GRO limits of links (Linux 6.3)", linkAttrProbe(unix.IFLA_GSO_IPV4_MAX_SIZE)},
 		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
 		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
@@ -115,26 +116,36 @@ func buildRegistry() []feature {
 		args         []string
 	}{
 		{"bareudp", "CONFIG_BAREUDP", false, []string{"dstport", "6635", "ethertype", "mpls_uc"}},
+		{"batadv", "CONFIG_BATMAN_ADV", false, nil},
 		{"bond", "CONFIG_BONDING", false, nil},
 		{"bridge", "CONFIG_BRIDGE", false, nil},
 		{"dummy", "CONFIG_DUMMY", false, nil},
+		{"erspan", "CONFIG_NET_IPGRE", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1", "seq", "key", "1", "erspan_ver", "1", "erspan", "3"}},
 		{"geneve", "CONFIG_GENEVE", false, []string{"id", "1", "remote", "192.0.2.9"}},
+		{"gtp", "CONFIG_GTP", false, []string{"role", "ggsn"}},
 		{"gre", "CONFIG_NET_IPGRE", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
 		{"gretap", "CONFIG_NET_IPGRE", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
 		{"ifb", "CONFIG_IFB", false, nil},
 		{"ip6gre", "CONFIG_IPV6_GRE", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1"}},
+		{"hsr", "CONFIG_HSR", false, []string{"slave1", "p0", "slave2", "p1"}},
+		{"ip6erspan", "CONFIG_IPV6_GRE", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1", "seq", "key", "1", "erspan_ver", "1", "erspan", "3"}},
 		{"ip6tnl", "CONFIG_IPV6_TUNNEL", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1"}},
 		{"ipip", "CONFIG_NET_IPIP", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
 		{"ipvlan", "CONFIG_IPVLAN", true, nil},
+		{"ipvtap", "CONFIG_IPVTAP", true, nil},
 		{"macsec", "CONFIG_MACSEC", true, nil},
 		{"macvlan", "CONFIG_MACVLAN", true, nil},
 		{"macvtap", "CONFIG_MACVTAP", true, nil},
+		{"netkit", "CONFIG_NETKIT", false, nil},
 		{"nlmon", "CONFIG_NLMON", false, nil},
 		{"sit", "CONFIG_IPV6_SIT", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
 		{"team", "CONFIG_NET_TEAM", false, nil},
 		{"vcan", "CONFIG_CAN_VCAN", false, nil},
 		{"veth", "CONFIG_VETH", false, []string{"peer", "name", "pkpeer"}},
 		{"vlan", "CONFIG_VLAN_8021Q", true, []string{"id", "7"}},
+		{"vti", "CONFIG_NET_IPVTI", false, []string{"remote", "192.0.2.9", "local", "192.0.2.1"}},
+		{"vti6", "CONFIG_IPV6_VTI", false, []string{"remote", "2001:db8::9", "local", "2001:db8::1"}},
+		{"vxcan", "CONFIG_CAN_VXCAN", false, []string{"peer", "name", "pkvxpeer"}},
 		{"vrf", "CONFIG_NET_VRF", false, []string{"table", "10"}},
 		{"vxlan", "CONFIG_VXLAN", false, []string{"id", "1", "dstport", "4789"}},
 		{"wireguard", "CONFIG_WIREGUARD", false, nil},
@@ -620,12 +631,12 @@ func genlOpProbe(family string, op uint32) func(*scratch) (bool, error) {
 			return false, err
 		}
 		for _, m := range msgs {
-			for _, a := range nlAttrs(m.Data[min(len(m.Data), unix.GENL_HDRLEN):]) {
+			for _, a := range nlAttrList(m.Data[min(len(m.Data), unix.GENL_HDRLEN):]) {
 				if a.typ != unix.CTRL_ATTR_OPS {
 					continue
 				}
-				for _, o := range nlAttrs(a.data) {
-					for _, x := range nlAttrs(o.data) {
+				for _, o := range nlAttrList(a.data) {
+					for _, x := range nlAttrList(o.data) {
 						if x.typ == unix.CTRL_ATTR_OP_ID && len(x.data) == 4 && binary.NativeEndian.Uint32(x.data) == op {
 							return true, nil
 						}
@@ -643,8 +654,8 @@ type rawAttr struct {
 	data []byte
 }
 
-// nlAttrs splits b into attributes, stopping at the first malformed one.
-func nlAttrs(b []byte) []rawAttr {
+// nlAttrList splits b into attributes, stopping at the first malformed one.
+func nlAttrList(b []byte) []rawAttr {
 	var out []rawAttr
 	for len(b) >= 4 {
 		n := int(binary.NativeEndian.Uint16(b))
@@ -741,6 +752,40 @@ func probeWideWeights(s *scratch) (bool, error) {
 	return present, err
 }
 
+// linkAttrProbe asks for p0 over rtnetlink and looks for the link
+// attribute want in the reply: kernels report every link attribute they
+// know.
+func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
+	return func(s *scratch) (bool, error) {
+		if err := s.setup(); err != nil {
+			return false, err
+		}
+		var present bool
+		err := netns.Do(s.handle, func() error {
+			c, err := dialNetlink(unix.NETLINK_ROUTE)
+			if err != nil {
+				return err
+			}
+			defer c.close()
+			req := slices.Concat(make([]byte, unix.SizeofIfInfomsg), nlAttr(unix.IFLA_IFNAME, []byte("p0\x00")))
+			msgs, err := c.request(unix.RTM_GETLINK, 0, req)
+			if err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
+					continue
+				}
+				if _, ok := nlAttrs(m.Data[unix.SizeofIfInfomsg:])[want]; ok {
+					present = true
+				}
+			}
+			return nil
+		})
+		return present, err
+	}
+}
+
 // Rule attributes newer than x/sys/unix (linux/fib_rules.h).
 const (
 	fraDSCP          = 25
@@ -789,15 +834,7 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 				if r.Header.Type != unix.RTM_NEWRULE || len(r.Data) < len(hdr) {
 					continue
 				}
-				found := map[uint16][]byte{}
-				for b := r.Data[len(hdr):]; len(b) >= unix.SizeofRtAttr; {
-					n := int(binary.NativeEndian.Uint16(b))
-					if n < unix.SizeofRtAttr || n > len(b) {
-						break
-					}
-					found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
-					b = b[min(len(b), (n+3)&^3):]
-				}
+				found := nlAttrs(r.Data[len(hdr):])
 				if p := found[unix.FRA_PRIORITY]; len(p) == 4 && binary.NativeEndian.Uint32(p) == prio {
 					_, present = found[want]
 				}
@@ -806,6 +843,21 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 		})
 		return present, err
 	}
+}
+
+// nlAttrs decodes an attribute chain into its payloads by type (the last
+// of a repeated type), stopping at the first malformed attribute.
+func nlAttrs(b []byte) map[uint16][]byte {
+	found := map[uint16][]byte{}
+	for len(b) >= unix.SizeofRtAttr {
+		n := int(binary.NativeEndian.Uint16(b))
+		if n < unix.SizeofRtAttr || n > len(b) {
+			break
+		}
+		found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
+		b = b[min(len(b), (n+3)&^3):]
+	}
+	return found
 }
 
 // nlAttr encodes a netlink attribute, padded.

@@ -102,8 +102,22 @@ func (s *Schema) Spec(t uint16) *Attr {
 	return &Attr{Name: "attr_" + strconv.Itoa(int(t)), Kind: Binary}
 }
 
-// Type resolves a name to its attribute type, accepting "attr_N" for unknown types.
+// Type resolves a name to its attribute type, accepting "attr_N" for
+// unknown types and the kernel's full name ("IFLA_IFNAME").
 func (s *Schema) Type(name string) (uint16, bool) {
+	if t, ok := s.exact(name); ok {
+		return t, true
+	}
+	if n, ok := strings.CutPrefix(name, "attr_"); ok {
+		if v, err := strconv.ParseUint(n, 10, 14); err == nil {
+			return uint16(v), true
+		}
+	}
+	return s.kernelName(name)
+}
+
+// exact resolves a name of the schema by binary search.
+func (s *Schema) exact(name string) (uint16, bool) {
 	lo, hi := 0, len(s.ByName)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
@@ -115,11 +129,6 @@ func (s *Schema) Type(name string) (uint16, bool) {
 			lo = m + 1
 		default:
 			hi = m
-		}
-	}
-	if n, ok := strings.CutPrefix(name, "attr_"); ok {
-		if v, err := strconv.ParseUint(n, 10, 14); err == nil {
-			return uint16(v), true
 		}
 	}
 	return 0, false

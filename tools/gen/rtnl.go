@@ -542,6 +542,7 @@ func (g *rtnlGen) linkFamily() (data, slave map[string]*rschema) {
 	for _, a := range kindAliases {
 		data[a[0]] = data[a[1]]
 	}
+	g.addExtraLinkKinds(data)
 	slave = map[string]*rschema{
 		"bridge": g.schemaFromClass(g.root("ifinfmsg.ifinfo.bridge_slave_data"), "bridgePortDataSchema", "bridge_slave", nil),
 		"bond":   g.schemaFromClass(g.root("ifinfmsg.ifinfo.bond_slave_data"), "bondPortDataSchema", "bond_slave", nil),

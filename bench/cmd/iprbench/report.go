@@ -274,7 +274,9 @@ contestant that is neither ipr nor the floor. Below 1× is faster.
 
 Contestant notes: ipr reads each route's destination, prefix length,
 gateway and output interface and each link's index, flags, MTU and name
-(in place; *ipr-name* calls Link.Name, which makes a string); *ipr-collect*
+(in place; *ipr-name* calls Link.Name, which makes a string; *ipr-light*
+dumps with rtm.LinkFilter.SkipStats, RTEXT_FILTER_SKIP_STATS, which leaves
+each link's IPv6 statistics out); *ipr-collect*
 keeps detached copies (rtm.Collect). vishvananda reads the same fields of
 its structs, with RouteListFilteredIter (*-iter*) or RouteList (*-list*);
 rtnetlink lists and filters the main table itself. Route dumps are of the

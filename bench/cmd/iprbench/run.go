@@ -79,7 +79,7 @@ func plan() []workloadPlan {
 		ipDump("ip -j route show", 5, []string{"-j", "route", "show"}, countJSON),
 		py(3))
 	add("link-dump", dump,
-		goEntries(9, "ipr", "ipr-name", "vishvananda", "rtnetlink", "raw"),
+		goEntries(9, "ipr", "ipr-name", "ipr-light", "vishvananda", "rtnetlink", "raw"),
 		ipDump("ip link show", 5, []string{"-o", "link", "show"}, countLines),
 		ipDump("ip -j link show", 5, []string{"-j", "link", "show"}, countJSON),
 		py(3))
