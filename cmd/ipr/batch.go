@@ -16,6 +16,7 @@ import (
 // a command line ends the batch at once, with status 255, even with
 // -force: ip leaves through exit(-1) for those.
 func runBatch(e *env, file string, force bool) int {
+	e.inBatch = true
 	in := e.Stdin
 	if file != "-" {
 		f, err := os.Open(file)

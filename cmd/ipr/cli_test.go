@@ -69,7 +69,7 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 // asIP rewrites ipr's name for itself in a message to ip's, where the
 // two differ only by it ("try \"ipr help\"", "Usage: ipr ...").
 func asIP(s string) string {
-	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ").Replace(s)
+	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ").Replace(s)
 }
 
 // checkError checks a failing command line: with code 0, that ipr fails

@@ -138,7 +138,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-Numeric"):
 			return nil, notImplemented("option -Numeric")
 		case matches(opt, "-all"):
-			// -all applies to "ip netns exec" only.
+			e.All = true
 		case opt == "-echo":
 			return nil, notImplemented("option -echo")
 		default:

@@ -39,6 +39,7 @@ type env struct {
 	Brief   bool         // -br: brief output of "link show" and "addr show"
 	Pretty  bool         // -p: JSON laid out for people
 	Stats   statsOptions // -s (counted), -h, -iec: link counters
+	All     bool         // -all: "netns exec" and "netns delete" act on every named namespace
 	Stdin   io.Reader
 	Stdout  io.Writer
 	Stderr  io.Writer
@@ -52,6 +53,9 @@ type env struct {
 	// them, asked for on first use (see nsidName).
 	nsids       map[int32]string
 	nsidsLoaded bool
+	// inBatch is set while -batch runs commands: "netns exec" then runs
+	// its command in a child and goes on, as ip does.
+	inBatch bool
 }
 
 // handle returns the RTNL handle, opening it on first use.

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 )
 
 // object is one top-level word of the command line, such as "link".
@@ -21,6 +22,10 @@ type object struct {
 	// run, when set, replaces verbs: the object reads its own command
 	// line (calc, which is not ip's).
 	run func(e *env, argv []string) error
+	// check, when set, looks at the command line before the command is
+	// looked up, as some of ip's do_* functions do ("ip netns" checks the
+	// name).
+	check func(e *env, argv []string) error
 }
 
 // verb is one command of an object.
@@ -68,7 +73,7 @@ var objects = [...]object{
 	{name: "xfrm"},
 	{name: "mroute"},
 	{name: "mrule"},
-	{name: "netns"},
+	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},
 	{name: "netconf"},
 	{name: "vrf"},
 	{name: "sr"},
@@ -106,6 +111,11 @@ func doCmd(e *env, argv []string) error {
 	case o.verbs == nil:
 		return notImplemented(`"ip ` + o.name + `"`)
 	}
+	if o.check != nil {
+		if err := o.check(e, argv[1:]); err != nil {
+			return err
+		}
+	}
 	a := &args{list: argv[1:]}
 	if !a.more() {
 		for _, v := range o.verbs {
@@ -141,6 +151,9 @@ func (o *object) runVerb(e *env, v verb, a *args) error {
 
 // usageError is the object's usage text, as "ip OBJECT help" prints it.
 func (o *object) usageError() error {
+	if strings.HasPrefix(o.usage, "Usage:") {
+		return usageText(o.usage)
+	}
 	return usageText("Usage: ipr " + o.help + " " + o.usage + "\n")
 }
 
