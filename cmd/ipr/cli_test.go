@@ -69,7 +69,7 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 // asIP rewrites ipr's name for itself in a message to ip's, where the
 // two differ only by it ("try \"ipr help\"", "Usage: ipr ...").
 func asIP(s string) string {
-	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ").Replace(s)
+	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ", "\n       ipr ", "\n       ip ").Replace(s)
 }
 
 // checkError checks a failing command line: with code 0, that ipr fails
@@ -219,8 +219,8 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 // yet fails by name with status 255, never with different output.
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
-		"maddress":          `"ip maddress"`,
-		"m":                 `"ip maddress"`,
+		"l2tp":              `"ip l2tp"`,
+		"tok":               `"ip token"`,
 		"tunnel show":       `"ip tunnel"`,
 		"link xstats":       `"ip link xstats"`,
 		"addr save":         `"ip address save"`,

@@ -50,7 +50,7 @@ type verb struct {
 var objects = [...]object{
 	{name: "address", help: "address", usage: addrUsage, verbs: addrVerbs[:]},
 	{name: "addrlabel"},
-	{name: "maddress"},
+	{name: "maddress", help: "maddr", usage: maddrUsage, verbs: maddrVerbs[:]},
 	{name: "route", help: "route", usage: routeUsage, verbs: routeVerbs[:]},
 	{name: "rule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:]},
 	{name: "neighbor", help: "neigh", usage: neighUsage, verbs: neighVerbs[:]},

@@ -29,3 +29,25 @@ func TestTuntapMatchesIP(t *testing.T) {
 		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
 	}
 }
+
+// TestMaddrMatchesIP compares "maddr" listings (read from the namespace's
+// /proc/net) and failures with ip's, byte for byte.
+func TestMaddrMatchesIP(t *testing.T) {
+	ns := nstest.New(t)
+	for _, cmd := range []string{
+		"link set lo up", "link add d0 type veth peer name d1", "link set d0 up", "link set d1 up",
+		"maddr add 01:00:5e:01:02:03 dev d0", "maddr add 01:00:5e:01:02:03 dev d1", "maddr add 01:00:5e:01:02:03 dev d1",
+	} {
+		nstest.IP(t, ns, strings.Fields(cmd)...)
+	}
+	settleDAD(t, ns)
+	for _, cmd := range []string{
+		"maddr", "-j maddr", "maddr show dev d0", "maddr show d1", "-4 maddr", "-6 maddr", "-0 maddr", "-o maddr",
+		"-j -p maddr", "maddress list", "m lst", "maddr show dev", "maddr help", "maddr frob", "maddr show d0 d1",
+		"maddr add 01:00:5e:01:02:03", "maddr add 01:00:5e:01:02:zz dev d0", "maddr add 01:00:5e dev d0",
+		"maddr add 1:2:3:4:5:6:7 dev d0", "maddr del 33:33:00:00:00:01 dev nosuchdev", "maddr add address",
+		"maddr add 01:00:5e:01:02:03 dev a/b", "maddr add 01:00:5e:01:02:03 01:00:5e:01:02:04 dev d0",
+	} {
+		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
+	}
+}

@@ -147,6 +147,12 @@ var twinCases = []twinCase{
 		"tuntap del mode tap tn0", "tuntap del mode tun tn1", "tuntap del mode tun gone",
 		"tap add mode tap tp1", "tuntap del mode tap name tp1",
 	}},
+	{name: "maddr", setup: []string{"link add d0 type veth peer name d1", "link set d0 up"}, change: []string{
+		"maddr add 01:00:5e:01:02:03 dev d0", "maddr add 33:33:00:00:00:09 dev d0", "maddr add 01:00:5e:01:02:03 dev d0",
+		"maddr del 01:00:5e:01:02:03 dev d0", "maddr add 01:00:5e:01:02:04 dev d1", "maddr del 01:00:5e:09:09:09 dev d0",
+		"maddr add 01:00:5e:01:02 dev d0", "maddr add 01:00:5e:01:02:zz dev d0", "maddr add 01:00:5e:01:02:03",
+		"maddr del 01:00:5e:01:02:04 dev nosuchdev",
+	}, state: []string{"maddr", "-0 maddr", "-4 maddr"}},
 	{name: "link", setup: []string{"link add d0 type veth peer name d1"}, change: []string{
 		"link set d0 up", "link set d1 mtu 1400", "link set dev d1 alias hello", "link set d1 group 3",
 		"link set d1 txqueuelen 77", "link set d0 name d9", "link set d9 down",
