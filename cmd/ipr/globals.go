@@ -92,9 +92,11 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 			return nil, notImplemented("option -resolve")
 		case matches(opt, "-oneline"):
 			e.Oneline = true
-		case matches(opt, "-timestamp"), matches(opt, "-tshort"):
-			// Time stamps apply to "ip monitor" only, which ipr does not
-			// implement (and refuses by name).
+		case matches(opt, "-timestamp"):
+			// Time stamps apply to "ip monitor" only.
+			e.Timestamp = true
+		case matches(opt, "-tshort"):
+			e.Timestamp, e.TimestampShort = true, true
 		case matches(opt, "-Version"):
 			fmt.Fprintf(e.Stdout, "ipr utility, %s\n", version())
 			return nil, errExit(0)

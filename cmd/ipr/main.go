@@ -40,9 +40,12 @@ type env struct {
 	Pretty  bool         // -p: JSON laid out for people
 	Stats   statsOptions // -s (counted), -h, -iec: link counters
 	All     bool         // -all: "netns exec" and "netns delete" act on every named namespace
-	Stdin   io.Reader
-	Stdout  io.Writer
-	Stderr  io.Writer
+	// Timestamp is -t (and -ts, which sets TimestampShort too): "monitor"
+	// stamps each event.
+	Timestamp, TimestampShort bool
+	Stdin                     io.Reader
+	Stdout                    io.Writer
+	Stderr                    io.Writer
 
 	ctx context.Context
 	// ns is the namespace -n named, opened while the options are parsed

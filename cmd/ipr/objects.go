@@ -69,7 +69,9 @@ var objects = [...]object{
 	{name: "token"},
 	{name: "tcpmetrics"},
 	{name: "tcp_metrics"},
-	{name: "monitor"},
+	{name: "monitor", help: "monitor", usage: monitorUsage, run: func(e *env, argv []string) error {
+		return monitorRun(e, &args{list: argv})
+	}},
 	{name: "xfrm"},
 	{name: "mroute"},
 	{name: "mrule"},
