@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -25,6 +26,9 @@ import (
 // with cliMainEnv set, the test binary is ipr.
 func TestMain(m *testing.M) {
 	if os.Getenv(cliMainEnv) == "1" {
+		if filepath.Base(os.Args[0]) == "bridge" {
+			os.Exit(runBridgeContext(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		}
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())

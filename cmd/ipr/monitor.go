@@ -69,6 +69,9 @@ type monitor struct {
 	p        *printer
 	filter   routeFilter
 	nsidSeen bool
+	// bridge makes this "bridge monitor": links and FDB entries only,
+	// printed by bridge's printers, with no namespace ids.
+	bridge bool
 }
 
 // monitorArgs is do_ipmonitor's parsing of its command line.
@@ -188,6 +191,12 @@ func monitorRun(e *env, a *args) error {
 	if file != "" {
 		return m.replay(file)
 	}
+	return m.listen(m.groups(mask))
+}
+
+// listen prints the notifications of groups until the context ends.
+func (m *monitor) listen(groups []rtm.Group) error {
+	e, h := m.e, m.names.h
 	// ip's ll_init_map: the names of the links that exist now, kept up
 	// to date from the link events, so that events about a link being
 	// deleted still name it.
@@ -201,7 +210,7 @@ func monitorRun(e *env, a *args) error {
 	if m.allNSID {
 		opts = append(opts, rtm.WithAllNamespaces())
 	}
-	mon, err := h.Monitor(m.groups(mask), opts...)
+	mon, err := h.Monitor(groups, opts...)
 	if err != nil {
 		return err
 	}
@@ -341,6 +350,9 @@ func (m *monitor) deleted(typ uint16, del uint16) {
 func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool) error {
 	p := m.p
 	p.buf = p.buf[:0]
+	if m.bridge {
+		return m.bridgeMessage(typ, data)
+	}
 	details := m.e.Details
 	switch typ {
 	case unix.RTM_NEWROUTE, unix.RTM_DELROUTE:
@@ -427,12 +439,7 @@ func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool)
 	case unix.NLMSG_ERROR, unix.NLMSG_NOOP, unix.NLMSG_DONE:
 		return nil
 	case nlmsgTimestamp:
-		if len(data) >= 8 {
-			secs := binary.NativeEndian.Uint32(data)
-			usecs := binary.NativeEndian.Uint32(data[4:])
-			p.textString("Timestamp: " + time.Unix(int64(secs), 0).Format("Mon Jan _2 15:04:05 2006") +
-				" " + strconv.FormatUint(uint64(usecs), 10) + " us\n")
-		}
+		printNlmsgTimestamp(p, data)
 	case unix.RTM_NEWNETCONF, unix.RTM_DELNETCONF:
 		m.header("[NETCONF]", nsid, live)
 		printNetconfMsg(p, typ, data, m.names, m.e.Family, m.ifindex)
@@ -451,6 +458,45 @@ func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool)
 		return err
 	}
 	return nil
+}
+
+// bridgeMessage is bridge's accept_msg.
+func (m *monitor) bridgeMessage(typ uint16, data []byte) error {
+	p := m.p
+	switch typ {
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
+		l, err := rtm.LinkFromBytes(data)
+		if err != nil || l.Family() != unix.AF_BRIDGE && l.Family() != unix.AF_UNSPEC {
+			return nil
+		}
+		m.header("[LINK]", -1, false)
+		var idx nla.Index
+		printBridgeLink(p, l, &idx, m.names, typ == unix.RTM_DELLINK, m.e.Details)
+	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
+		n, err := rtm.NeighFromBytes(data)
+		if err != nil || n.Family() != unix.AF_BRIDGE {
+			return nil
+		}
+		var f fdbFilter
+		m.header("[NEIGH]", -1, false)
+		printFDB(p, n, typ == unix.RTM_DELNEIGH, &f, m.links, m.e.Stats.level > 0)
+	case nlmsgTimestamp:
+		printNlmsgTimestamp(p, data)
+	default:
+		return nil
+	}
+	_, err := m.e.Stdout.Write(p.buf)
+	return err
+}
+
+// printNlmsgTimestamp is iproute2's print_nlmsg_timestamp.
+func printNlmsgTimestamp(p *printer, data []byte) {
+	if len(data) >= 8 {
+		secs := binary.NativeEndian.Uint32(data)
+		usecs := binary.NativeEndian.Uint32(data[4:])
+		p.textString("Timestamp: " + time.Unix(int64(secs), 0).Format("Mon Jan _2 15:04:05 2006") +
+			" " + strconv.FormatUint(uint64(usecs), 10) + " us\n")
+	}
 }
 
 // nlmsgTimestamp is iproute2's NLMSG_TSTAMP, the time stamps rtmon

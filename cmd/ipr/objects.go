@@ -26,6 +26,9 @@ type object struct {
 	// looked up, as some of ip's do_* functions do ("ip netns" checks the
 	// name).
 	check func(e *env, argv []string) error
+	// prog is the command the object belongs to, in messages: "ipr" when
+	// empty, "bridge" for the bridge command's objects.
+	prog string
 }
 
 // verb is one command of an object.
@@ -86,6 +89,7 @@ var objects = [...]object{
 	{name: "stats"},
 	// ipr's own.
 	{name: "calc", help: "calc", usage: calcUsage, run: runCalc},
+	{name: "bridge", run: func(e *env, argv []string) error { return errExit(runBridge(e, argv)) }},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -105,6 +109,11 @@ func doCmd(e *env, argv []string) error {
 	if !ok {
 		return &cliError{code: exitFailure, msg: fmt.Sprintf("Object %q is unknown, try \"ipr help\".", argv[0])}
 	}
+	return o.dispatch(e, argv)
+}
+
+// dispatch runs the object's command of argv[1:].
+func (o *object) dispatch(e *env, argv []string) error {
 	switch {
 	case o.name == "help":
 		return errMainUsage
@@ -132,7 +141,11 @@ func doCmd(e *env, argv []string) error {
 			return o.runVerb(e, v, a)
 		}
 	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, o.help)}
+	prog := o.prog
+	if prog == "" {
+		prog = "ipr"
+	}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"%s %s help\".", w, prog, o.help)}
 }
 
 // runVerb runs one of the object's commands, or says why it does not.
