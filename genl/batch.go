@@ -51,10 +51,10 @@ func (h *Handle) Batch(ctx context.Context, f *Family, reqs []Request, onReply f
 			return onReply(i, v)
 		}
 	}
-	if c.s != nil {
-		err = c.s.Batch(ctx, b.Bytes(), results, each)
+	if c.S != nil {
+		err = c.S.Batch(ctx, b.Bytes(), results, each)
 	} else {
-		err = c.t.Batch(ctx, b.Bytes(), results, each)
+		err = c.T.Batch(ctx, b.Bytes(), results, each)
 	}
 	h.put(&c)
 	for i, r := range results {

@@ -16,8 +16,4 @@ func (h *Handle) Watching() bool {
 }
 
 // Open returns how many sockets the handle has open, idle or borrowed.
-func (h *Handle) Open() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.open)
-}
+func (h *Handle) Open() int { return h.pool.OpenCount() }

@@ -161,12 +161,12 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 // overrun. A handle over another transport (WithTransport) has no watch:
 // its caller uses Forget. Called with famMu held.
 func (h *Handle) watchFamilies(ctx context.Context) {
-	if h.dialer != nil || h.closed.Load() {
+	if h.pool.Dialer != nil || h.pool.Closed() {
 		return
 	}
 	if h.watch == nil {
 		w, err := socket.Dial(unix.NETLINK_GENERIC, &socket.Config{
-			Netns:             h.ns,
+			Netns:             h.pool.NS,
 			Groups:            []uint32{unix.GENL_ID_CTRL},
 			ReceiveBufferSize: 64 << 10,
 		})

@@ -31,13 +31,13 @@ type Monitor struct {
 // is an error, before any socket is opened. Subscribing to nlctrl's
 // "notify" group also keeps the handle's family cache current.
 func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	if len(subs) == 0 {
 		return nil, errors.New("genl: monitor of no group")
 	}
-	cfg := h.cfg
+	cfg := h.pool.Config
 	cfg.Groups = make([]uint32, 0, len(subs))
 	cfg.ReceiveBufferSize = 8 << 20
 	m := &Monitor{h: h}
@@ -84,7 +84,7 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 			yield(Event{}, errNilContext)
 			return
 		}
-		if c := m.c.s; c != nil {
+		if c := m.c.S; c != nil {
 			for d, err := range c.Notifications(ctx) {
 				if !m.deliver(d, err, yield) {
 					return
@@ -109,7 +109,7 @@ func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
 	ch := make(chan step)
 	go func() {
 		defer close(ch)
-		for d, err := range m.c.t.Notifications(ctx) {
+		for d, err := range m.c.T.Notifications(ctx) {
 			d.Data = bytes.Clone(d.Data)
 			select {
 			case ch <- step{d, err}:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -118,11 +119,11 @@ func (a Addr) CacheInfo() (AddrCacheInfo, bool) {
 // Get returns an attribute by pyroute2-style name ("local", "label",
 // ("cacheinfo", "ifa_valid")).
 func (a Addr) Get(path ...string) (Value, bool) {
-	return lookup(addrSchema, a.idx, a.Chain(), path)
+	return schema.Lookup(addrSchema, a.idx, a.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (a Addr) Attrs() iter.Seq2[string, Value] { return attrs(addrSchema, a.Chain()) }
+func (a Addr) Attrs() iter.Seq2[string, Value] { return schema.All(addrSchema, a.Chain()) }
 
 // AddrFilter selects the addresses a dump returns.
 type AddrFilter struct {

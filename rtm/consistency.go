@@ -263,7 +263,7 @@ func (h *Handle) startWatch(ctx context.Context, spec watchSpec) (*watch, error)
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	var w *watch
@@ -274,15 +274,15 @@ func (h *Handle) startWatch(ctx context.Context, spec watchSpec) (*watch, error)
 		h.watches.idle = h.watches.idle[:n-1]
 	}
 	h.watches.mu.Unlock()
-	if w == nil && h.dialer != nil {
+	if w == nil && h.pool.Dialer != nil {
 		return &watch{h: h, spec: spec}, nil
 	}
 	if w == nil {
-		c, err := h.dial()
+		c, err := h.pool.Dial()
 		if err != nil {
 			return nil, err
 		}
-		w = &watch{h: h, c: c.s, conn: c}
+		w = &watch{h: h, c: c.S, conn: c}
 		// Any request answered in order, under RTNL, will do: the
 		// loopback device, which every namespace has at index 1.
 		linkRequest(&w.barrier, unix.RTM_GETLINK, 0, unix.AF_UNSPEC, 1)
@@ -322,7 +322,7 @@ func (w *watch) close() {
 		}
 	}
 	h := w.h
-	if !w.broken && !h.closed.Load() {
+	if !w.broken && !h.pool.Closed() {
 		h.watches.mu.Lock()
 		if len(h.watches.idle) < maxIdleWatches {
 			h.watches.idle = append(h.watches.idle, w)
@@ -331,7 +331,7 @@ func (w *watch) close() {
 		h.watches.mu.Unlock()
 	}
 	if w != nil {
-		h.close(w.conn)
+		h.pool.CloseConn(w.conn)
 	}
 }
 

@@ -12,14 +12,14 @@ import (
 // that is the calling thread's namespace: the process's own, unless
 // Dial or OpenNetns runs inside [netns.Do].
 func (h *Handle) OpenNetns() (*netns.Handle, error) {
-	if h.ns == nil {
+	if h.pool.NS == nil {
 		ns, err := netns.Current()
 		if err != nil {
 			return nil, fmt.Errorf("rtm: %w", err)
 		}
 		return ns, nil
 	}
-	ns, err := netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.ns.Fd()))
+	ns, err := netns.OpenPath(fmt.Sprintf("/proc/self/fd/%d", h.pool.NS.Fd()))
 	if err != nil {
 		return nil, fmt.Errorf("rtm: %w", err)
 	}
@@ -32,8 +32,8 @@ func (h *Handle) OpenNetns() (*netns.Handle, error) {
 // dialled without a namespace option, that is the calling thread's
 // namespace, as for [Handle.OpenNetns].
 func (h *Handle) Netns() (netns.ID, error) {
-	if h.ns != nil {
-		return h.ns.ID(), nil
+	if h.pool.NS != nil {
+		return h.pool.NS.ID(), nil
 	}
 	ns, err := h.OpenNetns()
 	if err != nil {

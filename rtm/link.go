@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net"
 
@@ -251,12 +252,12 @@ func (l Link) AFSpec(af uint16) nla.Chain {
 // Get("ifname"), Get("stats64", "rx_bytes"), Get("linkinfo", "data",
 // "vxlan_id"). Unknown types are named "attr_N".
 func (l Link) Get(path ...string) (Value, bool) {
-	return lookup(linkSchema, l.idx, l.Chain(), path)
+	return schema.Lookup(linkSchema, l.idx, l.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name, in message
 // order.
-func (l Link) Attrs() iter.Seq2[string, Value] { return attrs(linkSchema, l.Chain()) }
+func (l Link) Attrs() iter.Seq2[string, Value] { return schema.All(linkSchema, l.Chain()) }
 
 // OperState is an RFC 2863 operational state (IF_OPER_*).
 type OperState uint8

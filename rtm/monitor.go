@@ -64,7 +64,7 @@ type Monitor struct {
 
 // Monitor subscribes to groups (all of [AllGroups] when none are given).
 func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error) {
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	o := monitorOptions{rcvbuf: 8 << 20}
@@ -74,7 +74,7 @@ func (h *Handle) Monitor(groups []Group, opts ...MonitorOption) (*Monitor, error
 	if len(groups) == 0 {
 		groups = AllGroups
 	}
-	cfg := h.cfg
+	cfg := h.pool.Config
 	cfg.Groups = make([]uint32, len(groups))
 	for i, g := range groups {
 		cfg.Groups[i] = uint32(g)
@@ -201,7 +201,7 @@ func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error))
 // net.ErrClosed after Close). Iterating allocates nothing per event.
 func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
-		if c := m.c.s; c != nil {
+		if c := m.c.S; c != nil {
 			var idx nla.Index
 			// The real socket's loop, for its concrete type and written
 			// out (deliver's, which is too large to inline): through the
@@ -251,7 +251,7 @@ func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
 	ch := make(chan step)
 	go func() {
 		defer close(ch)
-		for d, err := range m.c.t.Notifications(ctx) {
+		for d, err := range m.c.T.Notifications(ctx) {
 			d.Data = bytes.Clone(d.Data)
 			select {
 			case ch <- step{d, err}:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net"
 	"net/netip"
@@ -211,11 +212,11 @@ func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second
 // Get returns an attribute by pyroute2-style name ("dst", "lladdr",
 // ("cacheinfo", "ndm_used")).
 func (n Neigh) Get(path ...string) (Value, bool) {
-	return lookup(neighSchema, n.idx, n.Chain(), path)
+	return schema.Lookup(neighSchema, n.idx, n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (n Neigh) Attrs() iter.Seq2[string, Value] { return attrs(neighSchema, n.Chain()) }
+func (n Neigh) Attrs() iter.Seq2[string, Value] { return schema.All(neighSchema, n.Chain()) }
 
 // NeighFilter selects the neighbours a dump returns. The kernel applies
 // Family, Index, MasterIndex and Proxy; State is applied in user space.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"time"
 
@@ -247,11 +248,11 @@ func (p *NeighParams) count(t uint16) *uint32 {
 // Get returns an attribute by pyroute2-style name ("name", ("parms",
 // "app_probes"), ("stats", "lookups")).
 func (t NeighTable) Get(path ...string) (Value, bool) {
-	return lookup(neighTableSchema, t.idx, t.Chain(), path)
+	return schema.Lookup(neighTableSchema, t.idx, t.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (t NeighTable) Attrs() iter.Seq2[string, Value] { return attrs(neighTableSchema, t.Chain()) }
+func (t NeighTable) Attrs() iter.Seq2[string, Value] { return schema.All(neighTableSchema, t.Chain()) }
 
 // NeighTableFilter selects the messages a neighbour table dump returns.
 type NeighTableFilter struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 	"time"
@@ -198,11 +199,11 @@ func (n Nexthop) Resilience() (NexthopResilience, bool) {
 // Get returns an attribute by pyroute2-style name ("id", "gateway",
 // ("res_group", "buckets")).
 func (n Nexthop) Get(path ...string) (Value, bool) {
-	return lookup(nexthopSchema, n.idx, n.Chain(), path)
+	return schema.Lookup(nexthopSchema, n.idx, n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (n Nexthop) Attrs() iter.Seq2[string, Value] { return attrs(nexthopSchema, n.Chain()) }
+func (n Nexthop) Attrs() iter.Seq2[string, Value] { return schema.All(nexthopSchema, n.Chain()) }
 
 // NexthopFilter selects the nexthops a dump returns. The kernel applies
 // every field but FDB.
@@ -606,11 +607,13 @@ func (nb NexthopBucket) IdleTime() time.Duration {
 // Get returns an attribute by pyroute2-style name ("id", ("res_bucket",
 // "nh_id")).
 func (nb NexthopBucket) Get(path ...string) (Value, bool) {
-	return lookup(nexthopSchema, nb.idx, nb.Chain(), path)
+	return schema.Lookup(nexthopSchema, nb.idx, nb.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (nb NexthopBucket) Attrs() iter.Seq2[string, Value] { return attrs(nexthopSchema, nb.Chain()) }
+func (nb NexthopBucket) Attrs() iter.Seq2[string, Value] {
+	return schema.All(nexthopSchema, nb.Chain())
+}
 
 // NexthopBucketFilter selects the buckets a dump returns. The kernel
 // applies every field.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -289,11 +290,11 @@ func (r Route) NextHops() iter.Seq[RouteHop] {
 // Get returns an attribute by pyroute2-style name ("dst", "gateway",
 // ("metrics", "mtu")).
 func (r Route) Get(path ...string) (Value, bool) {
-	return lookup(routeSchema, r.idx, r.Chain(), path)
+	return schema.Lookup(routeSchema, r.idx, r.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (r Route) Attrs() iter.Seq2[string, Value] { return attrs(routeSchema, r.Chain()) }
+func (r Route) Attrs() iter.Seq2[string, Value] { return schema.All(routeSchema, r.Chain()) }
 
 // RouteMetrics are the RTAX_* metrics of a route. Zero means unset.
 type RouteMetrics struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -211,11 +212,11 @@ func (r Rule) FlowLabel() (label, mask uint32, ok bool) {
 // Get returns an attribute by pyroute2-style name ("priority", "table",
 // ("uid_range", "start")).
 func (r Rule) Get(path ...string) (Value, bool) {
-	return lookup(ruleSchema, r.idx, r.Chain(), path)
+	return schema.Lookup(ruleSchema, r.idx, r.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.
-func (r Rule) Attrs() iter.Seq2[string, Value] { return attrs(ruleSchema, r.Chain()) }
+func (r Rule) Attrs() iter.Seq2[string, Value] { return schema.All(ruleSchema, r.Chain()) }
 
 // RuleFilter selects the rules a dump returns. The kernel filters rule
 // dumps by family only; the other fields are applied in user space.

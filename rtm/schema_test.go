@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +21,7 @@ import (
 )
 
 // rootSchemas are the message schemas, by message type for the captures.
-var rootSchemas = map[string]*schema{
+var rootSchemas = map[string]*schema.Schema{
 	"link": linkSchema, "link_bridge": linkBridgeSchema, "addr": addrSchema,
 	"route": routeSchema, "nexthop": nexthopSchema, "neigh": neighSchema,
 	"neigh_table": neighTableSchema, "rule": ruleSchema,
@@ -28,19 +29,19 @@ var rootSchemas = map[string]*schema{
 
 // walkSchemas calls fn once for every schema reachable from the roots,
 // through nests and kind-dependent nests.
-func walkSchemas(fn func(path string, s *schema)) {
-	seen := map[*schema]bool{}
-	var walk func(path string, s *schema)
-	walk = func(path string, s *schema) {
+func walkSchemas(fn func(path string, s *schema.Schema)) {
+	seen := map[*schema.Schema]bool{}
+	var walk func(path string, s *schema.Schema)
+	walk = func(path string, s *schema.Schema) {
 		if s == nil || seen[s] {
 			return
 		}
 		seen[s] = true
 		fn(path, s)
-		for _, sp := range s.attrs {
-			walk(path+"/"+sp.name, sp.nested)
-			for _, k := range sp.byKind {
-				walk(path+"/"+sp.name+"["+k.key+"]", k.schema)
+		for _, sp := range s.Attrs {
+			walk(path+"/"+sp.Name, sp.Nested)
+			for _, k := range sp.ByKind {
+				walk(path+"/"+sp.Name+"["+k.Key+"]", k.Schema)
 			}
 		}
 	}
@@ -51,37 +52,37 @@ func walkSchemas(fn func(path string, s *schema)) {
 
 func TestSchemaNamesUnique(t *testing.T) {
 	n := 0
-	walkSchemas(func(path string, s *schema) {
+	walkSchemas(func(path string, s *schema.Schema) {
 		n++
 		names := map[string]int{}
-		for typ, sp := range s.attrs {
-			if sp.name == "" {
+		for typ, sp := range s.Attrs {
+			if sp.Name == "" {
 				continue
 			}
-			if prev, dup := names[sp.name]; dup {
-				t.Errorf("%s: %q names types %d and %d", path, sp.name, prev, typ)
+			if prev, dup := names[sp.Name]; dup {
+				t.Errorf("%s: %q names types %d and %d", path, sp.Name, prev, typ)
 			}
-			names[sp.name] = typ
-			if got, ok := s.lookup(sp.name); !ok || int(got) != typ {
-				t.Errorf("%s: lookup(%q) = %d, %v; want %d", path, sp.name, got, ok, typ)
+			names[sp.Name] = typ
+			if got, ok := s.Type(sp.Name); !ok || int(got) != typ {
+				t.Errorf("%s: lookup(%q) = %d, %v; want %d", path, sp.Name, got, ok, typ)
 			}
-			if strings.HasPrefix(sp.name, "attr_") || sp.name != strings.ToLower(sp.name) {
-				t.Errorf("%s: type %d has name %q", path, typ, sp.name)
+			if strings.HasPrefix(sp.Name, "attr_") || sp.Name != strings.ToLower(sp.Name) {
+				t.Errorf("%s: type %d has name %q", path, typ, sp.Name)
 			}
-			if (sp.kind == kindNested) != (sp.nested != nil || sp.byKind != nil) {
-				t.Errorf("%s/%s: nested kind without a schema, or the reverse", path, sp.name)
+			if (sp.Kind == schema.Nested) != (sp.Nested != nil || sp.ByKind != nil) {
+				t.Errorf("%s/%s: nested kind without a schema, or the reverse", path, sp.Name)
 			}
 			fields := map[string]bool{}
 			end := 0
-			for i, f := range sp.fields {
-				if fields[f.name] || f.off < end {
-					t.Errorf("%s/%s: field %q repeated or overlapping", path, sp.name, f.name)
+			for i, f := range sp.Fields {
+				if fields[f.Name] || f.Off < end {
+					t.Errorf("%s/%s: field %q repeated or overlapping", path, sp.Name, f.Name)
 				}
-				fields[f.name] = true
-				if variable(f.kind) && i != len(sp.fields)-1 {
-					t.Errorf("%s/%s: variable-length field %q is not last", path, sp.name, f.name)
+				fields[f.Name] = true
+				if variable(f.Kind) && i != len(sp.Fields)-1 {
+					t.Errorf("%s/%s: variable-length field %q is not last", path, sp.Name, f.Name)
 				}
-				end = f.off + fixedSize(f.kind)
+				end = f.Off + fixedSize(f.Kind)
 			}
 		}
 	})
@@ -137,66 +138,66 @@ func mustAbs(t *testing.T, path string) string {
 	return abs
 }
 
-// TestSchemaSearchOrder checks the orders that lookup and kindSchemas.find
+// TestSchemaSearchOrder checks the orders that lookup and schema.Choices.find
 // search in binary: byName lists every named type once, by name, and
 // byKind keys are sorted and distinct, each found by find.
 func TestSchemaSearchOrder(t *testing.T) {
-	check := func(path string, ks kindSchemas) {
+	check := func(path string, ks schema.Choices) {
 		for i, k := range ks {
-			if i > 0 && ks[i-1].key >= k.key {
-				t.Errorf("%s: byKind key %q after %q", path, k.key, ks[i-1].key)
+			if i > 0 && ks[i-1].Key >= k.Key {
+				t.Errorf("%s: byKind key %q after %q", path, k.Key, ks[i-1].Key)
 			}
-			if got := ks.find([]byte(k.key)); got != k.schema {
-				t.Errorf("%s: find(%q) = %v, want %s", path, k.key, got, k.schema.name)
+			if got := ks.Find([]byte(k.Key)); got != k.Schema {
+				t.Errorf("%s: find(%q) = %v, want %s", path, k.Key, got, k.Schema.Name)
 			}
 		}
-		if got := ks.find([]byte("no such kind")); got != nil {
-			t.Errorf("%s: find of an unknown kind = %s", path, got.name)
+		if got := ks.Find([]byte("no such kind")); got != nil {
+			t.Errorf("%s: find of an unknown kind = %s", path, got.Name)
 		}
 	}
 	check("linkDataSchemas", linkDataSchemas)
 	check("linkSlaveDataSchemas", linkSlaveDataSchemas)
-	walkSchemas(func(path string, s *schema) {
+	walkSchemas(func(path string, s *schema.Schema) {
 		named := 0
-		for _, sp := range s.attrs {
-			if sp.name != "" {
+		for _, sp := range s.Attrs {
+			if sp.Name != "" {
 				named++
 			}
-			if sp.byKind != nil {
-				check(path+"/"+sp.name, sp.byKind)
+			if sp.ByKind != nil {
+				check(path+"/"+sp.Name, sp.ByKind)
 			}
 		}
-		if len(s.byName) != named {
-			t.Errorf("%s: byName has %d types for %d named attributes", path, len(s.byName), named)
+		if len(s.ByName) != named {
+			t.Errorf("%s: byName has %d types for %d named attributes", path, len(s.ByName), named)
 		}
-		for i, typ := range s.byName {
-			if int(typ) >= len(s.attrs) || s.attrs[typ].name == "" {
+		for i, typ := range s.ByName {
+			if int(typ) >= len(s.Attrs) || s.Attrs[typ].Name == "" {
 				t.Errorf("%s: byName lists type %d, which has no name", path, typ)
 				continue
 			}
-			if i > 0 && s.attrs[s.byName[i-1]].name >= s.attrs[typ].name {
-				t.Errorf("%s: byName puts %q after %q", path, s.attrs[typ].name, s.attrs[s.byName[i-1]].name)
+			if i > 0 && s.Attrs[s.ByName[i-1]].Name >= s.Attrs[typ].Name {
+				t.Errorf("%s: byName puts %q after %q", path, s.Attrs[typ].Name, s.Attrs[s.ByName[i-1]].Name)
 			}
 		}
-		if _, ok := s.lookup("no_such_attribute"); ok {
+		if _, ok := s.Type("no_such_attribute"); ok {
 			t.Errorf("%s: lookup of an unknown name succeeds", path)
 		}
 	})
 }
 
-func variable(k valueKind) bool {
-	return k == kindAddr || k == kindHW || k == kindString || k == kindBinary
+func variable(k schema.Kind) bool {
+	return k == schema.Addr || k == schema.HW || k == schema.String || k == schema.Binary
 }
 
-func fixedSize(k valueKind) int {
+func fixedSize(k schema.Kind) int {
 	switch k {
-	case kindU8:
+	case schema.U8:
 		return 1
-	case kindU16, kindBE16:
+	case schema.U16, schema.BE16:
 		return 2
-	case kindU32, kindS32, kindBE32:
+	case schema.U32, schema.S32, schema.BE32:
 		return 4
-	case kindU64, kindBE64:
+	case schema.U64, schema.BE64:
 		return 8
 	}
 	return 0
@@ -218,18 +219,18 @@ func capture(t testing.TB, name string) []byte {
 // checkValues walks every attribute of chain c named by s, recursively,
 // and reports attributes the schema should know by name but does not, and
 // values whose payload does not fit their kind.
-func checkValues(t *testing.T, where string, s *schema, c nla.Chain, counts map[string]int) {
+func checkValues(t *testing.T, where string, s *schema.Schema, c nla.Chain, counts map[string]int) {
 	t.Helper()
 	if err := c.Err(); err != nil {
 		t.Errorf("%s: %v", where, err)
 	}
-	for name, v := range attrs(s, c) {
+	for name, v := range schema.All(s, c) {
 		path := where + "/" + name
 		counts["attrs"]++
 		if typ, unknown := strings.CutPrefix(name, "attr_"); unknown {
 			// Types past the end of the schema are newer than the headers
 			// the schemas come from; they may appear, named attr_N.
-			if n, _ := strconv.Atoi(typ); n < len(s.attrs) {
+			if n, _ := strconv.Atoi(typ); n < len(s.Attrs) {
 				t.Errorf("%s: type inside the schema without a name", path)
 			}
 			counts["newer"]++
@@ -244,43 +245,43 @@ func checkValues(t *testing.T, where string, s *schema, c nla.Chain, counts map[
 
 func checkValue(t *testing.T, path string, v Value, counts map[string]int) {
 	t.Helper()
-	switch k := v.spec.kind; {
-	case k == kindFlag:
-		if len(v.data) != 0 {
-			t.Errorf("%s: flag with %d bytes", path, len(v.data))
+	switch k := schema.SpecOf(v).Kind; {
+	case k == schema.Flag:
+		if len(v.Bytes()) != 0 {
+			t.Errorf("%s: flag with %d bytes", path, len(v.Bytes()))
 		}
 	case fixedSize(k) > 0:
 		_, uok := v.Uint()
 		_, iok := v.Int()
 		// PAD attributes are typed u64 by pyroute2 but sent empty.
 		if !uok && !iok && !strings.HasSuffix(path, "pad") {
-			t.Errorf("%s: %d-byte payload for a %d-byte number", path, len(v.data), fixedSize(k))
+			t.Errorf("%s: %d-byte payload for a %d-byte number", path, len(v.Bytes()), fixedSize(k))
 		}
-	case k == kindAddr:
+	case k == schema.Addr:
 		if _, ok := v.Addr(); !ok {
-			t.Errorf("%s: %d-byte address", path, len(v.data))
+			t.Errorf("%s: %d-byte address", path, len(v.Bytes()))
 		}
-	case k == kindString:
+	case k == schema.String:
 		if _, ok := v.Text(); !ok {
-			t.Errorf("%s: not a string: %q", path, v.data)
+			t.Errorf("%s: not a string: %q", path, v.Bytes())
 		}
-	case k == kindStruct:
+	case k == schema.Struct:
 		n := 0
 		for fname, f := range v.Attrs() {
 			checkValue(t, path+"."+fname, f, counts)
 			n++
 		}
-		if n != len(v.spec.fields) {
-			t.Errorf("%s: %d of %d fields fit %d bytes", path, n, len(v.spec.fields), len(v.data))
+		if n != len(schema.SpecOf(v).Fields) {
+			t.Errorf("%s: %d of %d fields fit %d bytes", path, n, len(schema.SpecOf(v).Fields), len(v.Bytes()))
 		}
 		counts["structs"]++
-	case k == kindNested:
-		if v.nested == nil {
+	case k == schema.Nested:
+		if schema.NestedOf(v) == nil {
 			// A kind-dependent nest of a kind without a schema.
 			counts["opaque"]++
 			return
 		}
-		checkValues(t, path, v.nested, nla.Chain(v.data), counts)
+		checkValues(t, path, schema.NestedOf(v), nla.Chain(v.Bytes()), counts)
 		counts["nests"]++
 	}
 }
@@ -380,7 +381,7 @@ func sameAsIP(v Value, want any) bool {
 		n, ok := v.Uint()
 		return ok && (n != 0) == w
 	case string:
-		if v.spec.kind == kindStruct { // struct ifla_bridge_id
+		if schema.SpecOf(v).Kind == schema.Struct { // struct ifla_bridge_id
 			// iproute2's br_dump_bridge_id prints "%.2x%.2x.%x:%x:%x:%x:%x:%x":
 			// MAC bytes without zero padding, as in "8000.a:5d:89:69:33:d5".
 			prio, _ := v.Get("prio")

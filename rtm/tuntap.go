@@ -92,7 +92,7 @@ func (h *Handle) TunTapOpen(ctx context.Context, s TunTap) (*os.File, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	if h.closed.Load() {
+	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
 	var f *os.File
@@ -102,9 +102,9 @@ func (h *Handle) TunTapOpen(ctx context.Context, s TunTap) (*os.File, error) {
 		return err
 	}
 	var err error
-	if h.ns != nil {
+	if h.pool.NS != nil {
 		// The device is created in the namespace /dev/net/tun is opened in.
-		err = netns.Do(h.ns, create)
+		err = netns.Do(h.pool.NS, create)
 	} else {
 		err = create()
 	}

@@ -3,6 +3,7 @@ package rtm
 import (
 	"encoding/hex"
 	"encoding/json"
+	"github.com/ipr-go/ipr/internal/schema"
 	"net"
 	"net/netip"
 	"testing"
@@ -42,7 +43,7 @@ func jsonReference(x any) ([]byte, error) {
 	return json.Marshal(conv(x))
 }
 
-// TestJSONStringMatchesEncodingJSON checks appendJSONString against
+// TestJSONStringMatchesEncodingJSON checks schema.AppendJSONString against
 // encoding/json on every byte, the runes it escapes, and broken UTF-8.
 func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 	inputs := []string{"", "eth0", "a\"b\\c", "<script>&", "\u2028\u2029", "é€😀", "\xff", "a\xc3", "\xed\xa0\x80", "\x7f"}
@@ -54,7 +55,7 @@ func TestJSONStringMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendJSONString(nil, s); string(got) != string(want) {
+		if got := schema.AppendJSONString(nil, s); string(got) != string(want) {
 			t.Errorf("%q: got %s, want %s", s, got, want)
 		}
 	}
@@ -75,14 +76,14 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := appendJSON(nil, x); string(got) != string(want) {
+		if got := schema.AppendJSON(nil, x); string(got) != string(want) {
 			t.Errorf("%#v: got %s, want %s", x, got, want)
 		}
 	}
 	n := 0
 	for _, c := range []struct {
 		file string
-		s    *schema
+		s    *schema.Schema
 	}{
 		{"link-dump", linkSchema}, {"addr-dump", addrSchema}, {"route4-dump", routeSchema},
 		{"route6-dump", routeSchema}, {"rule-dump", ruleSchema}, {"neigh-dump", neighSchema},
@@ -100,7 +101,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 			if m.Header.Type >= unix.RTM_NEWLINK && m.Header.Type <= unix.RTM_GETLINK {
 				s = linkSchema
 			}
-			for name, v := range attrs(s, nla.Chain(m.Data[fixed:])) {
+			for name, v := range schema.All(s, nla.Chain(m.Data[fixed:])) {
 				got, err := v.MarshalJSON()
 				if err != nil {
 					t.Fatalf("%s: %s: %v", c.file, name, err)

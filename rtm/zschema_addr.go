@@ -6,29 +6,31 @@
 
 package rtm
 
-var addrSchema = &schema{
-	name: "addr",
-	attrs: []attrSpec{
-		1:  {name: "address", kind: kindAddr},                                 // IFA_ADDRESS
-		2:  {name: "local", kind: kindAddr},                                   // IFA_LOCAL
-		3:  {name: "label", kind: kindString},                                 // IFA_LABEL
-		4:  {name: "broadcast", kind: kindAddr},                               // IFA_BROADCAST
-		5:  {name: "anycast", kind: kindAddr},                                 // IFA_ANYCAST
-		6:  {name: "cacheinfo", kind: kindStruct, fields: ifaCacheinfoFields}, // IFA_CACHEINFO
-		7:  {name: "multicast", kind: kindAddr},                               // IFA_MULTICAST
-		8:  {name: "flags", kind: kindU32},                                    // IFA_FLAGS
-		9:  {name: "rt_priority", kind: kindU32},                              // IFA_RT_PRIORITY
-		10: {name: "target_netnsid", kind: kindS32},                           // IFA_TARGET_NETNSID
-		11: {name: "proto", kind: kindU8},                                     // IFA_PROTO
+import "github.com/ipr-go/ipr/internal/schema"
+
+var addrSchema = &schema.Schema{
+	Name: "addr",
+	Attrs: []schema.Attr{
+		1:  {Name: "address", Kind: schema.Addr},                                 // IFA_ADDRESS
+		2:  {Name: "local", Kind: schema.Addr},                                   // IFA_LOCAL
+		3:  {Name: "label", Kind: schema.String},                                 // IFA_LABEL
+		4:  {Name: "broadcast", Kind: schema.Addr},                               // IFA_BROADCAST
+		5:  {Name: "anycast", Kind: schema.Addr},                                 // IFA_ANYCAST
+		6:  {Name: "cacheinfo", Kind: schema.Struct, Fields: ifaCacheinfoFields}, // IFA_CACHEINFO
+		7:  {Name: "multicast", Kind: schema.Addr},                               // IFA_MULTICAST
+		8:  {Name: "flags", Kind: schema.U32},                                    // IFA_FLAGS
+		9:  {Name: "rt_priority", Kind: schema.U32},                              // IFA_RT_PRIORITY
+		10: {Name: "target_netnsid", Kind: schema.S32},                           // IFA_TARGET_NETNSID
+		11: {Name: "proto", Kind: schema.U8},                                     // IFA_PROTO
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 5, 4, 6, 8, 3, 2, 7, 11, 9, 10,
 	},
 }
 
-var ifaCacheinfoFields = []attrSpec{
-	{name: "ifa_preferred", kind: kindU32, off: 0},
-	{name: "ifa_valid", kind: kindU32, off: 4},
-	{name: "cstamp", kind: kindU32, off: 8},
-	{name: "tstamp", kind: kindU32, off: 12},
+var ifaCacheinfoFields = []schema.Attr{
+	{Name: "ifa_preferred", Kind: schema.U32, Off: 0},
+	{Name: "ifa_valid", Kind: schema.U32, Off: 4},
+	{Name: "cstamp", Kind: schema.U32, Off: 8},
+	{Name: "tstamp", Kind: schema.U32, Off: 12},
 }

@@ -6,109 +6,111 @@
 
 package rtm
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // linkDataSchemas and linkSlaveDataSchemas pick the schema of
 // IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA by link kind.
-var linkDataSchemas = []kindSchema{
-	{"bond", bondDataSchema},
-	{"bridge", bridgeDataSchema},
-	{"erspan", greDataSchema},
-	{"geneve", geneveDataSchema},
-	{"gre", greDataSchema},
-	{"gretap", greDataSchema},
-	{"gtp", gtpDataSchema},
-	{"ip6erspan", ip6greDataSchema},
-	{"ip6gre", ip6greDataSchema},
-	{"ip6gretap", ip6greDataSchema},
-	{"ip6tnl", ip6tnlDataSchema},
-	{"ipip", ipipDataSchema},
-	{"ipoib", ipoibDataSchema},
-	{"ipvlan", ipvlanDataSchema},
-	{"ipvtap", ipvlanDataSchema},
-	{"macvlan", macvlanDataSchema},
-	{"macvtap", macvtapDataSchema},
-	{"sit", sitDataSchema},
-	{"tun", tunDataSchema},
-	{"veth", vethDataSchema},
-	{"vlan", vlanDataSchema},
-	{"vrf", vrfDataSchema},
-	{"vti", vtiDataSchema},
-	{"vti6", vti6DataSchema},
-	{"vxlan", vxlanDataSchema},
-	{"xfrm", xfrmDataSchema},
+var linkDataSchemas = []schema.Choice{
+	{Key: "bond", Schema: bondDataSchema},
+	{Key: "bridge", Schema: bridgeDataSchema},
+	{Key: "erspan", Schema: greDataSchema},
+	{Key: "geneve", Schema: geneveDataSchema},
+	{Key: "gre", Schema: greDataSchema},
+	{Key: "gretap", Schema: greDataSchema},
+	{Key: "gtp", Schema: gtpDataSchema},
+	{Key: "ip6erspan", Schema: ip6greDataSchema},
+	{Key: "ip6gre", Schema: ip6greDataSchema},
+	{Key: "ip6gretap", Schema: ip6greDataSchema},
+	{Key: "ip6tnl", Schema: ip6tnlDataSchema},
+	{Key: "ipip", Schema: ipipDataSchema},
+	{Key: "ipoib", Schema: ipoibDataSchema},
+	{Key: "ipvlan", Schema: ipvlanDataSchema},
+	{Key: "ipvtap", Schema: ipvlanDataSchema},
+	{Key: "macvlan", Schema: macvlanDataSchema},
+	{Key: "macvtap", Schema: macvtapDataSchema},
+	{Key: "sit", Schema: sitDataSchema},
+	{Key: "tun", Schema: tunDataSchema},
+	{Key: "veth", Schema: vethDataSchema},
+	{Key: "vlan", Schema: vlanDataSchema},
+	{Key: "vrf", Schema: vrfDataSchema},
+	{Key: "vti", Schema: vtiDataSchema},
+	{Key: "vti6", Schema: vti6DataSchema},
+	{Key: "vxlan", Schema: vxlanDataSchema},
+	{Key: "xfrm", Schema: xfrmDataSchema},
 }
 
-var linkSlaveDataSchemas = []kindSchema{
-	{"bond", bondPortDataSchema},
-	{"bridge", bridgePortDataSchema},
-	{"vrf", vrfPortDataSchema},
+var linkSlaveDataSchemas = []schema.Choice{
+	{Key: "bond", Schema: bondPortDataSchema},
+	{Key: "bridge", Schema: bridgePortDataSchema},
+	{Key: "vrf", Schema: vrfPortDataSchema},
 }
 
-var linkSchema = &schema{
-	name: "link",
-	attrs: []attrSpec{
-		1:  {name: "address", kind: kindHW},                                                  // IFLA_ADDRESS
-		2:  {name: "broadcast", kind: kindHW},                                                // IFLA_BROADCAST
-		3:  {name: "ifname", kind: kindString},                                               // IFLA_IFNAME
-		4:  {name: "mtu", kind: kindU32},                                                     // IFLA_MTU
-		5:  {name: "link", kind: kindU32},                                                    // IFLA_LINK
-		6:  {name: "qdisc", kind: kindString},                                                // IFLA_QDISC
-		7:  {name: "stats", kind: kindStruct, fields: rtnlLinkStatsFields},                   // IFLA_STATS
-		8:  {name: "cost", kind: kindBinary},                                                 // IFLA_COST
-		9:  {name: "priority", kind: kindBinary},                                             // IFLA_PRIORITY
-		10: {name: "master", kind: kindU32},                                                  // IFLA_MASTER
-		11: {name: "wireless", kind: kindBinary},                                             // IFLA_WIRELESS
-		12: {name: "protinfo", kind: kindNested, nested: linkAFInet6Schema},                  // IFLA_PROTINFO
-		13: {name: "txqlen", kind: kindU32},                                                  // IFLA_TXQLEN
-		14: {name: "map", kind: kindStruct, fields: rtnlLinkIfmapFields},                     // IFLA_MAP
-		15: {name: "weight", kind: kindBinary},                                               // IFLA_WEIGHT
-		16: {name: "operstate", kind: kindU8},                                                // IFLA_OPERSTATE
-		17: {name: "linkmode", kind: kindU8},                                                 // IFLA_LINKMODE
-		18: {name: "linkinfo", kind: kindNested, nested: linkInfoSchema},                     // IFLA_LINKINFO
-		19: {name: "net_ns_pid", kind: kindU32},                                              // IFLA_NET_NS_PID
-		20: {name: "ifalias", kind: kindString},                                              // IFLA_IFALIAS
-		21: {name: "num_vf", kind: kindU32},                                                  // IFLA_NUM_VF
-		22: {name: "vfinfo_list", kind: kindNested, nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
-		23: {name: "stats64", kind: kindStruct, fields: rtnlLinkStats64Fields},               // IFLA_STATS64
-		24: {name: "vf_ports", kind: kindBinary},                                             // IFLA_VF_PORTS
-		25: {name: "port_self", kind: kindBinary},                                            // IFLA_PORT_SELF
-		26: {name: "af_spec", kind: kindNested, nested: linkAFSpecSchema},                    // IFLA_AF_SPEC
-		27: {name: "group", kind: kindU32},                                                   // IFLA_GROUP
-		28: {name: "net_ns_fd", kind: kindU32},                                               // IFLA_NET_NS_FD
-		29: {name: "ext_mask", kind: kindU32},                                                // IFLA_EXT_MASK
-		30: {name: "promiscuity", kind: kindU32},                                             // IFLA_PROMISCUITY
-		31: {name: "num_tx_queues", kind: kindU32},                                           // IFLA_NUM_TX_QUEUES
-		32: {name: "num_rx_queues", kind: kindU32},                                           // IFLA_NUM_RX_QUEUES
-		33: {name: "carrier", kind: kindU8},                                                  // IFLA_CARRIER
-		34: {name: "phys_port_id", kind: kindBinary},                                         // IFLA_PHYS_PORT_ID
-		35: {name: "carrier_changes", kind: kindU32},                                         // IFLA_CARRIER_CHANGES
-		36: {name: "phys_switch_id", kind: kindBinary},                                       // IFLA_PHYS_SWITCH_ID
-		37: {name: "link_netnsid", kind: kindS32},                                            // IFLA_LINK_NETNSID
-		38: {name: "phys_port_name", kind: kindString},                                       // IFLA_PHYS_PORT_NAME
-		39: {name: "proto_down", kind: kindU8},                                               // IFLA_PROTO_DOWN
-		40: {name: "gso_max_segs", kind: kindU32},                                            // IFLA_GSO_MAX_SEGS
-		41: {name: "gso_max_size", kind: kindU32},                                            // IFLA_GSO_MAX_SIZE
-		42: {name: "pad", kind: kindBinary},                                                  // IFLA_PAD
-		43: {name: "xdp", kind: kindNested, nested: linkXdpSchema},                           // IFLA_XDP
-		44: {name: "event", kind: kindU32},                                                   // IFLA_EVENT
-		45: {name: "new_netnsid", kind: kindS32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
-		46: {name: "if_netnsid", kind: kindS32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
-		47: {name: "carrier_up_count", kind: kindU32},                                        // IFLA_CARRIER_UP_COUNT
-		48: {name: "carrier_down_count", kind: kindU32},                                      // IFLA_CARRIER_DOWN_COUNT
-		49: {name: "new_ifindex", kind: kindU32},                                             // IFLA_NEW_IFINDEX
-		50: {name: "min_mtu", kind: kindU32},                                                 // IFLA_MIN_MTU
-		51: {name: "max_mtu", kind: kindU32},                                                 // IFLA_MAX_MTU
-		52: {name: "prop_list", kind: kindNested, nested: linkPropListSchema},                // IFLA_PROP_LIST
-		53: {name: "alt_ifname", kind: kindString},                                           // IFLA_ALT_IFNAME
-		54: {name: "perm_address", kind: kindHW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
-		55: {name: "proto_down_reason", kind: kindNested, nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
-		56: {name: "parent_dev_name", kind: kindString},                                      // IFLA_PARENT_DEV_NAME
-		57: {name: "parent_dev_bus_name", kind: kindString},                                  // IFLA_PARENT_DEV_BUS_NAME
-		58: {name: "gro_max_size", kind: kindU32},                                            // IFLA_GRO_MAX_SIZE
-		59: {name: "tso_max_size", kind: kindU32},                                            // IFLA_TSO_MAX_SIZE
-		60: {name: "tso_max_segs", kind: kindU32},                                            // IFLA_TSO_MAX_SEGS
-		61: {name: "allmulti", kind: kindU32},                                                // IFLA_ALLMULTI
+var linkSchema = &schema.Schema{
+	Name: "link",
+	Attrs: []schema.Attr{
+		1:  {Name: "address", Kind: schema.HW},                                                  // IFLA_ADDRESS
+		2:  {Name: "broadcast", Kind: schema.HW},                                                // IFLA_BROADCAST
+		3:  {Name: "ifname", Kind: schema.String},                                               // IFLA_IFNAME
+		4:  {Name: "mtu", Kind: schema.U32},                                                     // IFLA_MTU
+		5:  {Name: "link", Kind: schema.U32},                                                    // IFLA_LINK
+		6:  {Name: "qdisc", Kind: schema.String},                                                // IFLA_QDISC
+		7:  {Name: "stats", Kind: schema.Struct, Fields: rtnlLinkStatsFields},                   // IFLA_STATS
+		8:  {Name: "cost", Kind: schema.Binary},                                                 // IFLA_COST
+		9:  {Name: "priority", Kind: schema.Binary},                                             // IFLA_PRIORITY
+		10: {Name: "master", Kind: schema.U32},                                                  // IFLA_MASTER
+		11: {Name: "wireless", Kind: schema.Binary},                                             // IFLA_WIRELESS
+		12: {Name: "protinfo", Kind: schema.Nested, Nested: linkAFInet6Schema},                  // IFLA_PROTINFO
+		13: {Name: "txqlen", Kind: schema.U32},                                                  // IFLA_TXQLEN
+		14: {Name: "map", Kind: schema.Struct, Fields: rtnlLinkIfmapFields},                     // IFLA_MAP
+		15: {Name: "weight", Kind: schema.Binary},                                               // IFLA_WEIGHT
+		16: {Name: "operstate", Kind: schema.U8},                                                // IFLA_OPERSTATE
+		17: {Name: "linkmode", Kind: schema.U8},                                                 // IFLA_LINKMODE
+		18: {Name: "linkinfo", Kind: schema.Nested, Nested: linkInfoSchema},                     // IFLA_LINKINFO
+		19: {Name: "net_ns_pid", Kind: schema.U32},                                              // IFLA_NET_NS_PID
+		20: {Name: "ifalias", Kind: schema.String},                                              // IFLA_IFALIAS
+		21: {Name: "num_vf", Kind: schema.U32},                                                  // IFLA_NUM_VF
+		22: {Name: "vfinfo_list", Kind: schema.Nested, Nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
+		23: {Name: "stats64", Kind: schema.Struct, Fields: rtnlLinkStats64Fields},               // IFLA_STATS64
+		24: {Name: "vf_ports", Kind: schema.Binary},                                             // IFLA_VF_PORTS
+		25: {Name: "port_self", Kind: schema.Binary},                                            // IFLA_PORT_SELF
+		26: {Name: "af_spec", Kind: schema.Nested, Nested: linkAFSpecSchema},                    // IFLA_AF_SPEC
+		27: {Name: "group", Kind: schema.U32},                                                   // IFLA_GROUP
+		28: {Name: "net_ns_fd", Kind: schema.U32},                                               // IFLA_NET_NS_FD
+		29: {Name: "ext_mask", Kind: schema.U32},                                                // IFLA_EXT_MASK
+		30: {Name: "promiscuity", Kind: schema.U32},                                             // IFLA_PROMISCUITY
+		31: {Name: "num_tx_queues", Kind: schema.U32},                                           // IFLA_NUM_TX_QUEUES
+		32: {Name: "num_rx_queues", Kind: schema.U32},                                           // IFLA_NUM_RX_QUEUES
+		33: {Name: "carrier", Kind: schema.U8},                                                  // IFLA_CARRIER
+		34: {Name: "phys_port_id", Kind: schema.Binary},                                         // IFLA_PHYS_PORT_ID
+		35: {Name: "carrier_changes", Kind: schema.U32},                                         // IFLA_CARRIER_CHANGES
+		36: {Name: "phys_switch_id", Kind: schema.Binary},                                       // IFLA_PHYS_SWITCH_ID
+		37: {Name: "link_netnsid", Kind: schema.S32},                                            // IFLA_LINK_NETNSID
+		38: {Name: "phys_port_name", Kind: schema.String},                                       // IFLA_PHYS_PORT_NAME
+		39: {Name: "proto_down", Kind: schema.U8},                                               // IFLA_PROTO_DOWN
+		40: {Name: "gso_max_segs", Kind: schema.U32},                                            // IFLA_GSO_MAX_SEGS
+		41: {Name: "gso_max_size", Kind: schema.U32},                                            // IFLA_GSO_MAX_SIZE
+		42: {Name: "pad", Kind: schema.Binary},                                                  // IFLA_PAD
+		43: {Name: "xdp", Kind: schema.Nested, Nested: linkXdpSchema},                           // IFLA_XDP
+		44: {Name: "event", Kind: schema.U32},                                                   // IFLA_EVENT
+		45: {Name: "new_netnsid", Kind: schema.S32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
+		46: {Name: "if_netnsid", Kind: schema.S32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
+		47: {Name: "carrier_up_count", Kind: schema.U32},                                        // IFLA_CARRIER_UP_COUNT
+		48: {Name: "carrier_down_count", Kind: schema.U32},                                      // IFLA_CARRIER_DOWN_COUNT
+		49: {Name: "new_ifindex", Kind: schema.U32},                                             // IFLA_NEW_IFINDEX
+		50: {Name: "min_mtu", Kind: schema.U32},                                                 // IFLA_MIN_MTU
+		51: {Name: "max_mtu", Kind: schema.U32},                                                 // IFLA_MAX_MTU
+		52: {Name: "prop_list", Kind: schema.Nested, Nested: linkPropListSchema},                // IFLA_PROP_LIST
+		53: {Name: "alt_ifname", Kind: schema.String},                                           // IFLA_ALT_IFNAME
+		54: {Name: "perm_address", Kind: schema.HW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
+		55: {Name: "proto_down_reason", Kind: schema.Nested, Nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
+		56: {Name: "parent_dev_name", Kind: schema.String},                                      // IFLA_PARENT_DEV_NAME
+		57: {Name: "parent_dev_bus_name", Kind: schema.String},                                  // IFLA_PARENT_DEV_BUS_NAME
+		58: {Name: "gro_max_size", Kind: schema.U32},                                            // IFLA_GRO_MAX_SIZE
+		59: {Name: "tso_max_size", Kind: schema.U32},                                            // IFLA_TSO_MAX_SIZE
+		60: {Name: "tso_max_segs", Kind: schema.U32},                                            // IFLA_TSO_MAX_SEGS
+		61: {Name: "allmulti", Kind: schema.U32},                                                // IFLA_ALLMULTI
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 26, 61, 53, 2, 33, 35, 48, 47, 8, 44, 29, 58, 27, 40, 41,
 		46, 20, 3, 5, 37, 18, 17, 14, 10, 51, 50, 4, 28, 19, 49, 45,
 		32, 31, 21, 16, 42, 57, 56, 54, 34, 38, 36, 25, 9, 30, 52, 12,
@@ -116,504 +118,504 @@ var linkSchema = &schema{
 	},
 }
 
-var linkAFInet6Schema = &schema{
-	name: "inet6",
-	attrs: []attrSpec{
-		1: {name: "inet6_flags", kind: kindU32},                                     // IFLA_INET6_FLAGS
-		2: {name: "inet6_conf", kind: kindStruct, fields: ipv6DevconfFields},        // IFLA_INET6_CONF
-		3: {name: "inet6_stats", kind: kindStruct, fields: ipv6StatsFields},         // IFLA_INET6_STATS
-		4: {name: "inet6_mcast", kind: kindBinary},                                  // IFLA_INET6_MCAST
-		5: {name: "inet6_cacheinfo", kind: kindStruct, fields: iflaCacheinfoFields}, // IFLA_INET6_CACHEINFO
-		6: {name: "inet6_icmp6stats", kind: kindStruct, fields: icmp6StatsFields},   // IFLA_INET6_ICMP6STATS
-		7: {name: "inet6_token", kind: kindAddr},                                    // IFLA_INET6_TOKEN
-		8: {name: "inet6_addr_gen_mode", kind: kindU8},                              // IFLA_INET6_ADDR_GEN_MODE
-		9: {name: "inet6_ra_mtu", kind: kindU32},                                    // IFLA_INET6_RA_MTU
+var linkAFInet6Schema = &schema.Schema{
+	Name: "inet6",
+	Attrs: []schema.Attr{
+		1: {Name: "inet6_flags", Kind: schema.U32},                                     // IFLA_INET6_FLAGS
+		2: {Name: "inet6_conf", Kind: schema.Struct, Fields: ipv6DevconfFields},        // IFLA_INET6_CONF
+		3: {Name: "inet6_stats", Kind: schema.Struct, Fields: ipv6StatsFields},         // IFLA_INET6_STATS
+		4: {Name: "inet6_mcast", Kind: schema.Binary},                                  // IFLA_INET6_MCAST
+		5: {Name: "inet6_cacheinfo", Kind: schema.Struct, Fields: iflaCacheinfoFields}, // IFLA_INET6_CACHEINFO
+		6: {Name: "inet6_icmp6stats", Kind: schema.Struct, Fields: icmp6StatsFields},   // IFLA_INET6_ICMP6STATS
+		7: {Name: "inet6_token", Kind: schema.Addr},                                    // IFLA_INET6_TOKEN
+		8: {Name: "inet6_addr_gen_mode", Kind: schema.U8},                              // IFLA_INET6_ADDR_GEN_MODE
+		9: {Name: "inet6_ra_mtu", Kind: schema.U32},                                    // IFLA_INET6_RA_MTU
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		8, 5, 2, 1, 6, 4, 9, 3, 7,
 	},
 }
 
-var linkInfoSchema = &schema{
-	name: "linkinfo",
-	attrs: []attrSpec{
-		1: {name: "kind", kind: kindString},                                                 // IFLA_INFO_KIND
-		2: {name: "data", kind: kindNested, sibling: 1, byKind: linkDataSchemas},            // IFLA_INFO_DATA
-		3: {name: "xstats", kind: kindBinary},                                               // IFLA_INFO_XSTATS
-		4: {name: "slave_kind", kind: kindString},                                           // IFLA_INFO_SLAVE_KIND
-		5: {name: "slave_data", kind: kindNested, sibling: 4, byKind: linkSlaveDataSchemas}, // IFLA_INFO_SLAVE_DATA
+var linkInfoSchema = &schema.Schema{
+	Name: "linkinfo",
+	Attrs: []schema.Attr{
+		1: {Name: "kind", Kind: schema.String},                                                 // IFLA_INFO_KIND
+		2: {Name: "data", Kind: schema.Nested, Sibling: 1, ByKind: linkDataSchemas},            // IFLA_INFO_DATA
+		3: {Name: "xstats", Kind: schema.Binary},                                               // IFLA_INFO_XSTATS
+		4: {Name: "slave_kind", Kind: schema.String},                                           // IFLA_INFO_SLAVE_KIND
+		5: {Name: "slave_data", Kind: schema.Nested, Sibling: 4, ByKind: linkSlaveDataSchemas}, // IFLA_INFO_SLAVE_DATA
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1, 5, 4, 3,
 	},
 }
 
-var linkVfinfoListSchema = &schema{
-	name: "linkVfinfoList",
-	attrs: []attrSpec{
-		1: {name: "info", kind: kindNested, nested: linkVfinfoListInfoSchema}, // IFLA_VF_INFO
+var linkVfinfoListSchema = &schema.Schema{
+	Name: "linkVfinfoList",
+	Attrs: []schema.Attr{
+		1: {Name: "info", Kind: schema.Nested, Nested: linkVfinfoListInfoSchema}, // IFLA_VF_INFO
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var linkAFSpecSchema = &schema{
-	name: "af_spec",
-	attrs: []attrSpec{
-		1:  {name: "unix", kind: kindBinary},                             // AF_UNIX
-		2:  {name: "inet", kind: kindNested, nested: linkAFInetSchema},   // AF_INET
-		3:  {name: "ax25", kind: kindBinary},                             // AF_AX25
-		4:  {name: "ipx", kind: kindBinary},                              // AF_IPX
-		5:  {name: "appletalk", kind: kindBinary},                        // AF_APPLETALK
-		6:  {name: "netrom", kind: kindBinary},                           // AF_NETROM
-		7:  {name: "bridge", kind: kindBinary},                           // AF_BRIDGE
-		8:  {name: "atmpvc", kind: kindBinary},                           // AF_ATMPVC
-		9:  {name: "x25", kind: kindBinary},                              // AF_X25
-		10: {name: "inet6", kind: kindNested, nested: linkAFInet6Schema}, // AF_INET6
+var linkAFSpecSchema = &schema.Schema{
+	Name: "af_spec",
+	Attrs: []schema.Attr{
+		1:  {Name: "unix", Kind: schema.Binary},                             // AF_UNIX
+		2:  {Name: "inet", Kind: schema.Nested, Nested: linkAFInetSchema},   // AF_INET
+		3:  {Name: "ax25", Kind: schema.Binary},                             // AF_AX25
+		4:  {Name: "ipx", Kind: schema.Binary},                              // AF_IPX
+		5:  {Name: "appletalk", Kind: schema.Binary},                        // AF_APPLETALK
+		6:  {Name: "netrom", Kind: schema.Binary},                           // AF_NETROM
+		7:  {Name: "bridge", Kind: schema.Binary},                           // AF_BRIDGE
+		8:  {Name: "atmpvc", Kind: schema.Binary},                           // AF_ATMPVC
+		9:  {Name: "x25", Kind: schema.Binary},                              // AF_X25
+		10: {Name: "inet6", Kind: schema.Nested, Nested: linkAFInet6Schema}, // AF_INET6
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 8, 3, 7, 2, 10, 4, 6, 1, 9,
 	},
 }
 
-var linkXdpSchema = &schema{
-	name: "linkXdp",
-	attrs: []attrSpec{
-		1: {name: "xdp_fd", kind: kindS32},          // IFLA_XDP_FD
-		2: {name: "xdp_attached", kind: kindU8},     // IFLA_XDP_ATTACHED
-		3: {name: "xdp_flags", kind: kindU32},       // IFLA_XDP_FLAGS: pyroute2 '>H': ifla_xdp_policy has NLA_U32
-		4: {name: "xdp_prog_id", kind: kindU32},     // IFLA_XDP_PROG_ID
-		5: {name: "xdp_drv_prog_id", kind: kindU32}, // IFLA_XDP_DRV_PROG_ID
-		6: {name: "xdp_skb_prog_id", kind: kindU32}, // IFLA_XDP_SKB_PROG_ID
-		7: {name: "xdp_hw_prog_id", kind: kindU32},  // IFLA_XDP_HW_PROG_ID
-		8: {name: "xdp_expected_fd", kind: kindS32}, // IFLA_XDP_EXPECTED_FD
+var linkXdpSchema = &schema.Schema{
+	Name: "linkXdp",
+	Attrs: []schema.Attr{
+		1: {Name: "xdp_fd", Kind: schema.S32},          // IFLA_XDP_FD
+		2: {Name: "xdp_attached", Kind: schema.U8},     // IFLA_XDP_ATTACHED
+		3: {Name: "xdp_flags", Kind: schema.U32},       // IFLA_XDP_FLAGS: pyroute2 '>H': ifla_xdp_policy has NLA_U32
+		4: {Name: "xdp_prog_id", Kind: schema.U32},     // IFLA_XDP_PROG_ID
+		5: {Name: "xdp_drv_prog_id", Kind: schema.U32}, // IFLA_XDP_DRV_PROG_ID
+		6: {Name: "xdp_skb_prog_id", Kind: schema.U32}, // IFLA_XDP_SKB_PROG_ID
+		7: {Name: "xdp_hw_prog_id", Kind: schema.U32},  // IFLA_XDP_HW_PROG_ID
+		8: {Name: "xdp_expected_fd", Kind: schema.S32}, // IFLA_XDP_EXPECTED_FD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 5, 8, 1, 3, 7, 4, 6,
 	},
 }
 
-var linkPropListSchema = &schema{
-	name: "linkPropList",
-	attrs: []attrSpec{
-		53: {name: "alt_ifname", kind: kindString}, // IFLA_ALT_IFNAME
+var linkPropListSchema = &schema.Schema{
+	Name: "linkPropList",
+	Attrs: []schema.Attr{
+		53: {Name: "alt_ifname", Kind: schema.String}, // IFLA_ALT_IFNAME
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		53,
 	},
 }
 
-var linkProtoDownReasonSchema = &schema{
-	name: "linkProtoDownReason",
-	attrs: []attrSpec{
-		1: {name: "proto_down_reason_mask", kind: kindU32},  // IFLA_PROTO_DOWN_REASON_MASK
-		2: {name: "proto_down_reason_value", kind: kindU32}, // IFLA_PROTO_DOWN_REASON_VALUE
+var linkProtoDownReasonSchema = &schema.Schema{
+	Name: "linkProtoDownReason",
+	Attrs: []schema.Attr{
+		1: {Name: "proto_down_reason_mask", Kind: schema.U32},  // IFLA_PROTO_DOWN_REASON_MASK
+		2: {Name: "proto_down_reason_value", Kind: schema.U32}, // IFLA_PROTO_DOWN_REASON_VALUE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var linkVfinfoListInfoSchema = &schema{
-	name: "linkVfinfoListInfo",
-	attrs: []attrSpec{
-		1:  {name: "mac", kind: kindStruct, fields: iflaVfMacFields},                        // IFLA_VF_MAC
-		2:  {name: "vlan", kind: kindStruct, fields: iflaVfVlanFields},                      // IFLA_VF_VLAN
-		3:  {name: "tx_rate", kind: kindStruct, fields: iflaVfTxRateFields},                 // IFLA_VF_TX_RATE
-		4:  {name: "spoofchk", kind: kindStruct, fields: iflaVfSpoofchkFields},              // IFLA_VF_SPOOFCHK
-		5:  {name: "link_state", kind: kindStruct, fields: iflaVfLinkStateFields},           // IFLA_VF_LINK_STATE
-		6:  {name: "rate", kind: kindStruct, fields: iflaVfRateFields},                      // IFLA_VF_RATE
-		7:  {name: "rss_query_en", kind: kindStruct, fields: iflaVfRssQueryEnFields},        // IFLA_VF_RSS_QUERY_EN
-		8:  {name: "stats", kind: kindNested, nested: linkVfinfoListInfoStatsSchema},        // IFLA_VF_STATS
-		9:  {name: "trust", kind: kindStruct, fields: iflaVfTrustFields},                    // IFLA_VF_TRUST
-		10: {name: "ib_node_guid", kind: kindStruct, fields: iflaVfGuidFields},              // IFLA_VF_IB_NODE_GUID
-		11: {name: "ib_port_guid", kind: kindStruct, fields: iflaVfGuidFields},              // IFLA_VF_IB_PORT_GUID
-		12: {name: "vlan_list", kind: kindNested, nested: linkVfinfoListInfoVlanListSchema}, // IFLA_VF_VLAN_LIST
-		13: {name: "broadcast", kind: kindBinary},                                           // IFLA_VF_BROADCAST
+var linkVfinfoListInfoSchema = &schema.Schema{
+	Name: "linkVfinfoListInfo",
+	Attrs: []schema.Attr{
+		1:  {Name: "mac", Kind: schema.Struct, Fields: iflaVfMacFields},                        // IFLA_VF_MAC
+		2:  {Name: "vlan", Kind: schema.Struct, Fields: iflaVfVlanFields},                      // IFLA_VF_VLAN
+		3:  {Name: "tx_rate", Kind: schema.Struct, Fields: iflaVfTxRateFields},                 // IFLA_VF_TX_RATE
+		4:  {Name: "spoofchk", Kind: schema.Struct, Fields: iflaVfSpoofchkFields},              // IFLA_VF_SPOOFCHK
+		5:  {Name: "link_state", Kind: schema.Struct, Fields: iflaVfLinkStateFields},           // IFLA_VF_LINK_STATE
+		6:  {Name: "rate", Kind: schema.Struct, Fields: iflaVfRateFields},                      // IFLA_VF_RATE
+		7:  {Name: "rss_query_en", Kind: schema.Struct, Fields: iflaVfRssQueryEnFields},        // IFLA_VF_RSS_QUERY_EN
+		8:  {Name: "stats", Kind: schema.Nested, Nested: linkVfinfoListInfoStatsSchema},        // IFLA_VF_STATS
+		9:  {Name: "trust", Kind: schema.Struct, Fields: iflaVfTrustFields},                    // IFLA_VF_TRUST
+		10: {Name: "ib_node_guid", Kind: schema.Struct, Fields: iflaVfGuidFields},              // IFLA_VF_IB_NODE_GUID
+		11: {Name: "ib_port_guid", Kind: schema.Struct, Fields: iflaVfGuidFields},              // IFLA_VF_IB_PORT_GUID
+		12: {Name: "vlan_list", Kind: schema.Nested, Nested: linkVfinfoListInfoVlanListSchema}, // IFLA_VF_VLAN_LIST
+		13: {Name: "broadcast", Kind: schema.Binary},                                           // IFLA_VF_BROADCAST
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		13, 10, 11, 5, 1, 6, 7, 4, 8, 9, 3, 2, 12,
 	},
 }
 
-var linkAFInetSchema = &schema{
-	name: "inet",
-	attrs: []attrSpec{
-		1: {name: "conf", kind: kindStruct, fields: ipv4DevconfFields}, // IFLA_INET_CONF
+var linkAFInetSchema = &schema.Schema{
+	Name: "inet",
+	Attrs: []schema.Attr{
+		1: {Name: "conf", Kind: schema.Struct, Fields: ipv4DevconfFields}, // IFLA_INET_CONF
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var linkVfinfoListInfoStatsSchema = &schema{
-	name: "linkVfinfoListInfoStats",
-	attrs: []attrSpec{
-		0: {name: "rx_packets", kind: kindU64}, // IFLA_VF_STATS_RX_PACKETS
-		1: {name: "tx_packets", kind: kindU64}, // IFLA_VF_STATS_TX_PACKETS
-		2: {name: "rx_bytes", kind: kindU64},   // IFLA_VF_STATS_RX_BYTES
-		3: {name: "tx_bytes", kind: kindU64},   // IFLA_VF_STATS_TX_BYTES
-		4: {name: "broadcast", kind: kindU64},  // IFLA_VF_STATS_BROADCAST
-		5: {name: "multicast", kind: kindU64},  // IFLA_VF_STATS_MULTICAST
-		6: {name: "pad", kind: kindU64},        // IFLA_VF_STATS_PAD
-		7: {name: "rx_dropped", kind: kindU64}, // IFLA_VF_STATS_RX_DROPPED
-		8: {name: "tx_dropped", kind: kindU64}, // IFLA_VF_STATS_TX_DROPPED
+var linkVfinfoListInfoStatsSchema = &schema.Schema{
+	Name: "linkVfinfoListInfoStats",
+	Attrs: []schema.Attr{
+		0: {Name: "rx_packets", Kind: schema.U64}, // IFLA_VF_STATS_RX_PACKETS
+		1: {Name: "tx_packets", Kind: schema.U64}, // IFLA_VF_STATS_TX_PACKETS
+		2: {Name: "rx_bytes", Kind: schema.U64},   // IFLA_VF_STATS_RX_BYTES
+		3: {Name: "tx_bytes", Kind: schema.U64},   // IFLA_VF_STATS_TX_BYTES
+		4: {Name: "broadcast", Kind: schema.U64},  // IFLA_VF_STATS_BROADCAST
+		5: {Name: "multicast", Kind: schema.U64},  // IFLA_VF_STATS_MULTICAST
+		6: {Name: "pad", Kind: schema.U64},        // IFLA_VF_STATS_PAD
+		7: {Name: "rx_dropped", Kind: schema.U64}, // IFLA_VF_STATS_RX_DROPPED
+		8: {Name: "tx_dropped", Kind: schema.U64}, // IFLA_VF_STATS_TX_DROPPED
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		4, 5, 6, 2, 7, 0, 3, 8, 1,
 	},
 }
 
-var linkVfinfoListInfoVlanListSchema = &schema{
-	name: "linkVfinfoListInfoVlanList",
-	attrs: []attrSpec{
-		1: {name: "info", kind: kindStruct, fields: iflaVfVlanInfoFields}, // IFLA_VF_VLAN_INFO
+var linkVfinfoListInfoVlanListSchema = &schema.Schema{
+	Name: "linkVfinfoListInfoVlanList",
+	Attrs: []schema.Attr{
+		1: {Name: "info", Kind: schema.Struct, Fields: iflaVfVlanInfoFields}, // IFLA_VF_VLAN_INFO
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var rtnlLinkStatsFields = []attrSpec{
-	{name: "rx_packets", kind: kindU32, off: 0},
-	{name: "tx_packets", kind: kindU32, off: 4},
-	{name: "rx_bytes", kind: kindU32, off: 8},
-	{name: "tx_bytes", kind: kindU32, off: 12},
-	{name: "rx_errors", kind: kindU32, off: 16},
-	{name: "tx_errors", kind: kindU32, off: 20},
-	{name: "rx_dropped", kind: kindU32, off: 24},
-	{name: "tx_dropped", kind: kindU32, off: 28},
-	{name: "multicast", kind: kindU32, off: 32},
-	{name: "collisions", kind: kindU32, off: 36},
-	{name: "rx_length_errors", kind: kindU32, off: 40},
-	{name: "rx_over_errors", kind: kindU32, off: 44},
-	{name: "rx_crc_errors", kind: kindU32, off: 48},
-	{name: "rx_frame_errors", kind: kindU32, off: 52},
-	{name: "rx_fifo_errors", kind: kindU32, off: 56},
-	{name: "rx_missed_errors", kind: kindU32, off: 60},
-	{name: "tx_aborted_errors", kind: kindU32, off: 64},
-	{name: "tx_carrier_errors", kind: kindU32, off: 68},
-	{name: "tx_fifo_errors", kind: kindU32, off: 72},
-	{name: "tx_heartbeat_errors", kind: kindU32, off: 76},
-	{name: "tx_window_errors", kind: kindU32, off: 80},
-	{name: "rx_compressed", kind: kindU32, off: 84},
-	{name: "tx_compressed", kind: kindU32, off: 88},
-	{name: "rx_nohandler", kind: kindU32, off: 92},
+var rtnlLinkStatsFields = []schema.Attr{
+	{Name: "rx_packets", Kind: schema.U32, Off: 0},
+	{Name: "tx_packets", Kind: schema.U32, Off: 4},
+	{Name: "rx_bytes", Kind: schema.U32, Off: 8},
+	{Name: "tx_bytes", Kind: schema.U32, Off: 12},
+	{Name: "rx_errors", Kind: schema.U32, Off: 16},
+	{Name: "tx_errors", Kind: schema.U32, Off: 20},
+	{Name: "rx_dropped", Kind: schema.U32, Off: 24},
+	{Name: "tx_dropped", Kind: schema.U32, Off: 28},
+	{Name: "multicast", Kind: schema.U32, Off: 32},
+	{Name: "collisions", Kind: schema.U32, Off: 36},
+	{Name: "rx_length_errors", Kind: schema.U32, Off: 40},
+	{Name: "rx_over_errors", Kind: schema.U32, Off: 44},
+	{Name: "rx_crc_errors", Kind: schema.U32, Off: 48},
+	{Name: "rx_frame_errors", Kind: schema.U32, Off: 52},
+	{Name: "rx_fifo_errors", Kind: schema.U32, Off: 56},
+	{Name: "rx_missed_errors", Kind: schema.U32, Off: 60},
+	{Name: "tx_aborted_errors", Kind: schema.U32, Off: 64},
+	{Name: "tx_carrier_errors", Kind: schema.U32, Off: 68},
+	{Name: "tx_fifo_errors", Kind: schema.U32, Off: 72},
+	{Name: "tx_heartbeat_errors", Kind: schema.U32, Off: 76},
+	{Name: "tx_window_errors", Kind: schema.U32, Off: 80},
+	{Name: "rx_compressed", Kind: schema.U32, Off: 84},
+	{Name: "tx_compressed", Kind: schema.U32, Off: 88},
+	{Name: "rx_nohandler", Kind: schema.U32, Off: 92},
 }
 
-var rtnlLinkIfmapFields = []attrSpec{
-	{name: "mem_start", kind: kindU64, off: 0},
-	{name: "mem_end", kind: kindU64, off: 8},
-	{name: "base_addr", kind: kindU64, off: 16},
-	{name: "irq", kind: kindU16, off: 24},
-	{name: "dma", kind: kindU8, off: 26},
-	{name: "port", kind: kindU8, off: 27},
+var rtnlLinkIfmapFields = []schema.Attr{
+	{Name: "mem_start", Kind: schema.U64, Off: 0},
+	{Name: "mem_end", Kind: schema.U64, Off: 8},
+	{Name: "base_addr", Kind: schema.U64, Off: 16},
+	{Name: "irq", Kind: schema.U16, Off: 24},
+	{Name: "dma", Kind: schema.U8, Off: 26},
+	{Name: "port", Kind: schema.U8, Off: 27},
 }
 
-var rtnlLinkStats64Fields = []attrSpec{
-	{name: "rx_packets", kind: kindU64, off: 0},
-	{name: "tx_packets", kind: kindU64, off: 8},
-	{name: "rx_bytes", kind: kindU64, off: 16},
-	{name: "tx_bytes", kind: kindU64, off: 24},
-	{name: "rx_errors", kind: kindU64, off: 32},
-	{name: "tx_errors", kind: kindU64, off: 40},
-	{name: "rx_dropped", kind: kindU64, off: 48},
-	{name: "tx_dropped", kind: kindU64, off: 56},
-	{name: "multicast", kind: kindU64, off: 64},
-	{name: "collisions", kind: kindU64, off: 72},
-	{name: "rx_length_errors", kind: kindU64, off: 80},
-	{name: "rx_over_errors", kind: kindU64, off: 88},
-	{name: "rx_crc_errors", kind: kindU64, off: 96},
-	{name: "rx_frame_errors", kind: kindU64, off: 104},
-	{name: "rx_fifo_errors", kind: kindU64, off: 112},
-	{name: "rx_missed_errors", kind: kindU64, off: 120},
-	{name: "tx_aborted_errors", kind: kindU64, off: 128},
-	{name: "tx_carrier_errors", kind: kindU64, off: 136},
-	{name: "tx_fifo_errors", kind: kindU64, off: 144},
-	{name: "tx_heartbeat_errors", kind: kindU64, off: 152},
-	{name: "tx_window_errors", kind: kindU64, off: 160},
-	{name: "rx_compressed", kind: kindU64, off: 168},
-	{name: "tx_compressed", kind: kindU64, off: 176},
-	{name: "rx_nohandler", kind: kindU64, off: 184},
-	{name: "rx_otherhost_dropped", kind: kindU64, off: 192},
+var rtnlLinkStats64Fields = []schema.Attr{
+	{Name: "rx_packets", Kind: schema.U64, Off: 0},
+	{Name: "tx_packets", Kind: schema.U64, Off: 8},
+	{Name: "rx_bytes", Kind: schema.U64, Off: 16},
+	{Name: "tx_bytes", Kind: schema.U64, Off: 24},
+	{Name: "rx_errors", Kind: schema.U64, Off: 32},
+	{Name: "tx_errors", Kind: schema.U64, Off: 40},
+	{Name: "rx_dropped", Kind: schema.U64, Off: 48},
+	{Name: "tx_dropped", Kind: schema.U64, Off: 56},
+	{Name: "multicast", Kind: schema.U64, Off: 64},
+	{Name: "collisions", Kind: schema.U64, Off: 72},
+	{Name: "rx_length_errors", Kind: schema.U64, Off: 80},
+	{Name: "rx_over_errors", Kind: schema.U64, Off: 88},
+	{Name: "rx_crc_errors", Kind: schema.U64, Off: 96},
+	{Name: "rx_frame_errors", Kind: schema.U64, Off: 104},
+	{Name: "rx_fifo_errors", Kind: schema.U64, Off: 112},
+	{Name: "rx_missed_errors", Kind: schema.U64, Off: 120},
+	{Name: "tx_aborted_errors", Kind: schema.U64, Off: 128},
+	{Name: "tx_carrier_errors", Kind: schema.U64, Off: 136},
+	{Name: "tx_fifo_errors", Kind: schema.U64, Off: 144},
+	{Name: "tx_heartbeat_errors", Kind: schema.U64, Off: 152},
+	{Name: "tx_window_errors", Kind: schema.U64, Off: 160},
+	{Name: "rx_compressed", Kind: schema.U64, Off: 168},
+	{Name: "tx_compressed", Kind: schema.U64, Off: 176},
+	{Name: "rx_nohandler", Kind: schema.U64, Off: 184},
+	{Name: "rx_otherhost_dropped", Kind: schema.U64, Off: 192},
 }
 
-var ipv6DevconfFields = []attrSpec{
-	{name: "forwarding", kind: kindU32, off: 0},
-	{name: "hoplimit", kind: kindU32, off: 4},
-	{name: "mtu6", kind: kindU32, off: 8},
-	{name: "accept_ra", kind: kindU32, off: 12},
-	{name: "accept_redirects", kind: kindU32, off: 16},
-	{name: "autoconf", kind: kindU32, off: 20},
-	{name: "dad_transmits", kind: kindU32, off: 24},
-	{name: "rtr_solicits", kind: kindU32, off: 28},
-	{name: "rtr_solicit_interval", kind: kindU32, off: 32},
-	{name: "rtr_solicit_delay", kind: kindU32, off: 36},
-	{name: "use_tempaddr", kind: kindU32, off: 40},
-	{name: "temp_valid_lft", kind: kindU32, off: 44},
-	{name: "temp_prefered_lft", kind: kindU32, off: 48},
-	{name: "regen_max_retry", kind: kindU32, off: 52},
-	{name: "max_desync_factor", kind: kindU32, off: 56},
-	{name: "max_addresses", kind: kindU32, off: 60},
-	{name: "force_mld_version", kind: kindU32, off: 64},
-	{name: "accept_ra_defrtr", kind: kindU32, off: 68},
-	{name: "accept_ra_pinfo", kind: kindU32, off: 72},
-	{name: "accept_ra_rtr_pref", kind: kindU32, off: 76},
-	{name: "rtr_probe_interval", kind: kindU32, off: 80},
-	{name: "accept_ra_rt_info_max_plen", kind: kindU32, off: 84},
-	{name: "proxy_ndp", kind: kindU32, off: 88},
-	{name: "optimistic_dad", kind: kindU32, off: 92},
-	{name: "accept_source_route", kind: kindU32, off: 96},
-	{name: "mc_forwarding", kind: kindU32, off: 100},
-	{name: "disable_ipv6", kind: kindU32, off: 104},
-	{name: "accept_dad", kind: kindU32, off: 108},
-	{name: "force_tllao", kind: kindU32, off: 112},
-	{name: "ndisc_notify", kind: kindU32, off: 116},
-	{name: "mldv1_unsolicited_report_interval", kind: kindU32, off: 120},
-	{name: "mldv2_unsolicited_report_interval", kind: kindU32, off: 124},
-	{name: "suppress_frag_ndisc", kind: kindU32, off: 128},
-	{name: "accept_ra_from_local", kind: kindU32, off: 132},
-	{name: "use_optimistic", kind: kindU32, off: 136},
-	{name: "accept_ra_mtu", kind: kindU32, off: 140},
-	{name: "stable_secret", kind: kindU32, off: 144},
-	{name: "use_oif_addrs_only", kind: kindU32, off: 148},
-	{name: "accept_ra_min_hop_limit", kind: kindU32, off: 152},
-	{name: "ignore_routes_with_linkdown", kind: kindU32, off: 156},
-	{name: "drop_unicast_in_l2_multicast", kind: kindU32, off: 160},
-	{name: "drop_unsolicited_na", kind: kindU32, off: 164},
-	{name: "keep_addr_on_down", kind: kindU32, off: 168},
-	{name: "rtr_solicit_max_interval", kind: kindU32, off: 172},
-	{name: "seg6_enabled", kind: kindU32, off: 176},
-	{name: "seg6_require_hmac", kind: kindU32, off: 180},
-	{name: "enhanced_dad", kind: kindU32, off: 184},
-	{name: "addr_gen_mode", kind: kindU32, off: 188},
-	{name: "disable_policy", kind: kindU32, off: 192},
-	{name: "accept_ra_rt_info_min_plen", kind: kindU32, off: 196},
-	{name: "ndisc_tclass", kind: kindU32, off: 200},
-	{name: "rpl_seg_enabled", kind: kindU32, off: 204},
-	{name: "ra_defrtr_metric", kind: kindU32, off: 208},
-	{name: "ioam6_enabled", kind: kindU32, off: 212},
-	{name: "ioam6_id", kind: kindU32, off: 216},
-	{name: "ioam6_id_wide", kind: kindU32, off: 220},
-	{name: "ndisc_evict_nocarrier", kind: kindU32, off: 224},
-	{name: "accept_untracked_na", kind: kindU32, off: 228},
-	{name: "accept_ra_min_lft", kind: kindU32, off: 232},
+var ipv6DevconfFields = []schema.Attr{
+	{Name: "forwarding", Kind: schema.U32, Off: 0},
+	{Name: "hoplimit", Kind: schema.U32, Off: 4},
+	{Name: "mtu6", Kind: schema.U32, Off: 8},
+	{Name: "accept_ra", Kind: schema.U32, Off: 12},
+	{Name: "accept_redirects", Kind: schema.U32, Off: 16},
+	{Name: "autoconf", Kind: schema.U32, Off: 20},
+	{Name: "dad_transmits", Kind: schema.U32, Off: 24},
+	{Name: "rtr_solicits", Kind: schema.U32, Off: 28},
+	{Name: "rtr_solicit_interval", Kind: schema.U32, Off: 32},
+	{Name: "rtr_solicit_delay", Kind: schema.U32, Off: 36},
+	{Name: "use_tempaddr", Kind: schema.U32, Off: 40},
+	{Name: "temp_valid_lft", Kind: schema.U32, Off: 44},
+	{Name: "temp_prefered_lft", Kind: schema.U32, Off: 48},
+	{Name: "regen_max_retry", Kind: schema.U32, Off: 52},
+	{Name: "max_desync_factor", Kind: schema.U32, Off: 56},
+	{Name: "max_addresses", Kind: schema.U32, Off: 60},
+	{Name: "force_mld_version", Kind: schema.U32, Off: 64},
+	{Name: "accept_ra_defrtr", Kind: schema.U32, Off: 68},
+	{Name: "accept_ra_pinfo", Kind: schema.U32, Off: 72},
+	{Name: "accept_ra_rtr_pref", Kind: schema.U32, Off: 76},
+	{Name: "rtr_probe_interval", Kind: schema.U32, Off: 80},
+	{Name: "accept_ra_rt_info_max_plen", Kind: schema.U32, Off: 84},
+	{Name: "proxy_ndp", Kind: schema.U32, Off: 88},
+	{Name: "optimistic_dad", Kind: schema.U32, Off: 92},
+	{Name: "accept_source_route", Kind: schema.U32, Off: 96},
+	{Name: "mc_forwarding", Kind: schema.U32, Off: 100},
+	{Name: "disable_ipv6", Kind: schema.U32, Off: 104},
+	{Name: "accept_dad", Kind: schema.U32, Off: 108},
+	{Name: "force_tllao", Kind: schema.U32, Off: 112},
+	{Name: "ndisc_notify", Kind: schema.U32, Off: 116},
+	{Name: "mldv1_unsolicited_report_interval", Kind: schema.U32, Off: 120},
+	{Name: "mldv2_unsolicited_report_interval", Kind: schema.U32, Off: 124},
+	{Name: "suppress_frag_ndisc", Kind: schema.U32, Off: 128},
+	{Name: "accept_ra_from_local", Kind: schema.U32, Off: 132},
+	{Name: "use_optimistic", Kind: schema.U32, Off: 136},
+	{Name: "accept_ra_mtu", Kind: schema.U32, Off: 140},
+	{Name: "stable_secret", Kind: schema.U32, Off: 144},
+	{Name: "use_oif_addrs_only", Kind: schema.U32, Off: 148},
+	{Name: "accept_ra_min_hop_limit", Kind: schema.U32, Off: 152},
+	{Name: "ignore_routes_with_linkdown", Kind: schema.U32, Off: 156},
+	{Name: "drop_unicast_in_l2_multicast", Kind: schema.U32, Off: 160},
+	{Name: "drop_unsolicited_na", Kind: schema.U32, Off: 164},
+	{Name: "keep_addr_on_down", Kind: schema.U32, Off: 168},
+	{Name: "rtr_solicit_max_interval", Kind: schema.U32, Off: 172},
+	{Name: "seg6_enabled", Kind: schema.U32, Off: 176},
+	{Name: "seg6_require_hmac", Kind: schema.U32, Off: 180},
+	{Name: "enhanced_dad", Kind: schema.U32, Off: 184},
+	{Name: "addr_gen_mode", Kind: schema.U32, Off: 188},
+	{Name: "disable_policy", Kind: schema.U32, Off: 192},
+	{Name: "accept_ra_rt_info_min_plen", Kind: schema.U32, Off: 196},
+	{Name: "ndisc_tclass", Kind: schema.U32, Off: 200},
+	{Name: "rpl_seg_enabled", Kind: schema.U32, Off: 204},
+	{Name: "ra_defrtr_metric", Kind: schema.U32, Off: 208},
+	{Name: "ioam6_enabled", Kind: schema.U32, Off: 212},
+	{Name: "ioam6_id", Kind: schema.U32, Off: 216},
+	{Name: "ioam6_id_wide", Kind: schema.U32, Off: 220},
+	{Name: "ndisc_evict_nocarrier", Kind: schema.U32, Off: 224},
+	{Name: "accept_untracked_na", Kind: schema.U32, Off: 228},
+	{Name: "accept_ra_min_lft", Kind: schema.U32, Off: 232},
 }
 
-var ipv6StatsFields = []attrSpec{
-	{name: "num", kind: kindU64, off: 0},
-	{name: "inpkts", kind: kindU64, off: 8},
-	{name: "inoctets", kind: kindU64, off: 16},
-	{name: "indelivers", kind: kindU64, off: 24},
-	{name: "outforwdatagrams", kind: kindU64, off: 32},
-	{name: "outpkts", kind: kindU64, off: 40},
-	{name: "outoctets", kind: kindU64, off: 48},
-	{name: "inhdrerrors", kind: kindU64, off: 56},
-	{name: "intoobigerrors", kind: kindU64, off: 64},
-	{name: "innoroutes", kind: kindU64, off: 72},
-	{name: "inaddrerrors", kind: kindU64, off: 80},
-	{name: "inunknownprotos", kind: kindU64, off: 88},
-	{name: "intruncatedpkts", kind: kindU64, off: 96},
-	{name: "indiscards", kind: kindU64, off: 104},
-	{name: "outdiscards", kind: kindU64, off: 112},
-	{name: "outnoroutes", kind: kindU64, off: 120},
-	{name: "reasmtimeout", kind: kindU64, off: 128},
-	{name: "reasmreqds", kind: kindU64, off: 136},
-	{name: "reasmoks", kind: kindU64, off: 144},
-	{name: "reasmfails", kind: kindU64, off: 152},
-	{name: "fragoks", kind: kindU64, off: 160},
-	{name: "fragfails", kind: kindU64, off: 168},
-	{name: "fragcreates", kind: kindU64, off: 176},
-	{name: "inmcastpkts", kind: kindU64, off: 184},
-	{name: "outmcastpkts", kind: kindU64, off: 192},
-	{name: "inbcastpkts", kind: kindU64, off: 200},
-	{name: "outbcastpkts", kind: kindU64, off: 208},
-	{name: "inmcastoctets", kind: kindU64, off: 216},
-	{name: "outmcastoctets", kind: kindU64, off: 224},
-	{name: "inbcastoctets", kind: kindU64, off: 232},
-	{name: "outbcastoctets", kind: kindU64, off: 240},
-	{name: "csumerrors", kind: kindU64, off: 248},
-	{name: "noectpkts", kind: kindU64, off: 256},
-	{name: "ect1pkts", kind: kindU64, off: 264},
-	{name: "ect0pkts", kind: kindU64, off: 272},
-	{name: "cepkts", kind: kindU64, off: 280},
-	{name: "reasm_overlaps", kind: kindU64, off: 288},
+var ipv6StatsFields = []schema.Attr{
+	{Name: "num", Kind: schema.U64, Off: 0},
+	{Name: "inpkts", Kind: schema.U64, Off: 8},
+	{Name: "inoctets", Kind: schema.U64, Off: 16},
+	{Name: "indelivers", Kind: schema.U64, Off: 24},
+	{Name: "outforwdatagrams", Kind: schema.U64, Off: 32},
+	{Name: "outpkts", Kind: schema.U64, Off: 40},
+	{Name: "outoctets", Kind: schema.U64, Off: 48},
+	{Name: "inhdrerrors", Kind: schema.U64, Off: 56},
+	{Name: "intoobigerrors", Kind: schema.U64, Off: 64},
+	{Name: "innoroutes", Kind: schema.U64, Off: 72},
+	{Name: "inaddrerrors", Kind: schema.U64, Off: 80},
+	{Name: "inunknownprotos", Kind: schema.U64, Off: 88},
+	{Name: "intruncatedpkts", Kind: schema.U64, Off: 96},
+	{Name: "indiscards", Kind: schema.U64, Off: 104},
+	{Name: "outdiscards", Kind: schema.U64, Off: 112},
+	{Name: "outnoroutes", Kind: schema.U64, Off: 120},
+	{Name: "reasmtimeout", Kind: schema.U64, Off: 128},
+	{Name: "reasmreqds", Kind: schema.U64, Off: 136},
+	{Name: "reasmoks", Kind: schema.U64, Off: 144},
+	{Name: "reasmfails", Kind: schema.U64, Off: 152},
+	{Name: "fragoks", Kind: schema.U64, Off: 160},
+	{Name: "fragfails", Kind: schema.U64, Off: 168},
+	{Name: "fragcreates", Kind: schema.U64, Off: 176},
+	{Name: "inmcastpkts", Kind: schema.U64, Off: 184},
+	{Name: "outmcastpkts", Kind: schema.U64, Off: 192},
+	{Name: "inbcastpkts", Kind: schema.U64, Off: 200},
+	{Name: "outbcastpkts", Kind: schema.U64, Off: 208},
+	{Name: "inmcastoctets", Kind: schema.U64, Off: 216},
+	{Name: "outmcastoctets", Kind: schema.U64, Off: 224},
+	{Name: "inbcastoctets", Kind: schema.U64, Off: 232},
+	{Name: "outbcastoctets", Kind: schema.U64, Off: 240},
+	{Name: "csumerrors", Kind: schema.U64, Off: 248},
+	{Name: "noectpkts", Kind: schema.U64, Off: 256},
+	{Name: "ect1pkts", Kind: schema.U64, Off: 264},
+	{Name: "ect0pkts", Kind: schema.U64, Off: 272},
+	{Name: "cepkts", Kind: schema.U64, Off: 280},
+	{Name: "reasm_overlaps", Kind: schema.U64, Off: 288},
 }
 
-var iflaCacheinfoFields = []attrSpec{
-	{name: "max_reasm_len", kind: kindU32, off: 0},
-	{name: "tstamp", kind: kindU32, off: 4},
-	{name: "reachable_time", kind: kindU32, off: 8},
-	{name: "retrans_time", kind: kindU32, off: 12},
+var iflaCacheinfoFields = []schema.Attr{
+	{Name: "max_reasm_len", Kind: schema.U32, Off: 0},
+	{Name: "tstamp", Kind: schema.U32, Off: 4},
+	{Name: "reachable_time", Kind: schema.U32, Off: 8},
+	{Name: "retrans_time", Kind: schema.U32, Off: 12},
 }
 
-var icmp6StatsFields = []attrSpec{
-	{name: "num", kind: kindU64, off: 0},
-	{name: "inmsgs", kind: kindU64, off: 8},
-	{name: "inerrors", kind: kindU64, off: 16},
-	{name: "outmsgs", kind: kindU64, off: 24},
-	{name: "outerrors", kind: kindU64, off: 32},
-	{name: "csumerrors", kind: kindU64, off: 40},
-	{name: "ratelimithost", kind: kindU64, off: 48},
+var icmp6StatsFields = []schema.Attr{
+	{Name: "num", Kind: schema.U64, Off: 0},
+	{Name: "inmsgs", Kind: schema.U64, Off: 8},
+	{Name: "inerrors", Kind: schema.U64, Off: 16},
+	{Name: "outmsgs", Kind: schema.U64, Off: 24},
+	{Name: "outerrors", Kind: schema.U64, Off: 32},
+	{Name: "csumerrors", Kind: schema.U64, Off: 40},
+	{Name: "ratelimithost", Kind: schema.U64, Off: 48},
 }
 
-var iflaVfMacFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "mac", kind: kindBinary, off: 4},
+var iflaVfMacFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "mac", Kind: schema.Binary, Off: 4},
 }
 
-var iflaVfVlanFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "vlan", kind: kindU32, off: 4},
-	{name: "qos", kind: kindU32, off: 8},
+var iflaVfVlanFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "vlan", Kind: schema.U32, Off: 4},
+	{Name: "qos", Kind: schema.U32, Off: 8},
 }
 
-var iflaVfTxRateFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "tx_rate", kind: kindU32, off: 4},
+var iflaVfTxRateFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "tx_rate", Kind: schema.U32, Off: 4},
 }
 
-var iflaVfSpoofchkFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "spoofchk", kind: kindU32, off: 4},
+var iflaVfSpoofchkFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "spoofchk", Kind: schema.U32, Off: 4},
 }
 
-var iflaVfLinkStateFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "link_state", kind: kindU32, off: 4},
+var iflaVfLinkStateFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "link_state", Kind: schema.U32, Off: 4},
 }
 
-var iflaVfRateFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "min_tx_rate", kind: kindU32, off: 4},
-	{name: "max_tx_rate", kind: kindU32, off: 8},
+var iflaVfRateFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "min_tx_rate", Kind: schema.U32, Off: 4},
+	{Name: "max_tx_rate", Kind: schema.U32, Off: 8},
 }
 
-var iflaVfRssQueryEnFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "rss_query_en", kind: kindU32, off: 4},
+var iflaVfRssQueryEnFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "rss_query_en", Kind: schema.U32, Off: 4},
 }
 
-var iflaVfTrustFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "trust", kind: kindU32, off: 4},
+var iflaVfTrustFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "trust", Kind: schema.U32, Off: 4},
 }
 
-var iflaVfGuidFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "ib_node_guid", kind: kindU64, off: 8},
+var iflaVfGuidFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "ib_node_guid", Kind: schema.U64, Off: 8},
 }
 
-var ipv4DevconfFields = []attrSpec{
-	{name: "forwarding", kind: kindU32, off: 0},
-	{name: "mc_forwarding", kind: kindU32, off: 4},
-	{name: "proxy_arp", kind: kindU32, off: 8},
-	{name: "accept_redirects", kind: kindU32, off: 12},
-	{name: "secure_redirects", kind: kindU32, off: 16},
-	{name: "send_redirects", kind: kindU32, off: 20},
-	{name: "shared_media", kind: kindU32, off: 24},
-	{name: "rp_filter", kind: kindU32, off: 28},
-	{name: "accept_source_route", kind: kindU32, off: 32},
-	{name: "bootp_relay", kind: kindU32, off: 36},
-	{name: "log_martians", kind: kindU32, off: 40},
-	{name: "tag", kind: kindU32, off: 44},
-	{name: "arpfilter", kind: kindU32, off: 48},
-	{name: "medium_id", kind: kindU32, off: 52},
-	{name: "noxfrm", kind: kindU32, off: 56},
-	{name: "nopolicy", kind: kindU32, off: 60},
-	{name: "force_igmp_version", kind: kindU32, off: 64},
-	{name: "arp_announce", kind: kindU32, off: 68},
-	{name: "arp_ignore", kind: kindU32, off: 72},
-	{name: "promote_secondaries", kind: kindU32, off: 76},
-	{name: "arp_accept", kind: kindU32, off: 80},
-	{name: "arp_notify", kind: kindU32, off: 84},
-	{name: "accept_local", kind: kindU32, off: 88},
-	{name: "src_vmark", kind: kindU32, off: 92},
-	{name: "proxy_arp_pvlan", kind: kindU32, off: 96},
-	{name: "route_localnet", kind: kindU32, off: 100},
-	{name: "igmpv2_unsolicited_report_interval", kind: kindU32, off: 104},
-	{name: "igmpv3_unsolicited_report_interval", kind: kindU32, off: 108},
-	{name: "ignore_routes_with_linkdown", kind: kindU32, off: 112},
-	{name: "drop_unicast_in_l2_multicast", kind: kindU32, off: 116},
-	{name: "drop_gratuitous_arp", kind: kindU32, off: 120},
-	{name: "bc_forwarding", kind: kindU32, off: 124},
-	{name: "arp_evict_nocarrier", kind: kindU32, off: 128},
+var ipv4DevconfFields = []schema.Attr{
+	{Name: "forwarding", Kind: schema.U32, Off: 0},
+	{Name: "mc_forwarding", Kind: schema.U32, Off: 4},
+	{Name: "proxy_arp", Kind: schema.U32, Off: 8},
+	{Name: "accept_redirects", Kind: schema.U32, Off: 12},
+	{Name: "secure_redirects", Kind: schema.U32, Off: 16},
+	{Name: "send_redirects", Kind: schema.U32, Off: 20},
+	{Name: "shared_media", Kind: schema.U32, Off: 24},
+	{Name: "rp_filter", Kind: schema.U32, Off: 28},
+	{Name: "accept_source_route", Kind: schema.U32, Off: 32},
+	{Name: "bootp_relay", Kind: schema.U32, Off: 36},
+	{Name: "log_martians", Kind: schema.U32, Off: 40},
+	{Name: "tag", Kind: schema.U32, Off: 44},
+	{Name: "arpfilter", Kind: schema.U32, Off: 48},
+	{Name: "medium_id", Kind: schema.U32, Off: 52},
+	{Name: "noxfrm", Kind: schema.U32, Off: 56},
+	{Name: "nopolicy", Kind: schema.U32, Off: 60},
+	{Name: "force_igmp_version", Kind: schema.U32, Off: 64},
+	{Name: "arp_announce", Kind: schema.U32, Off: 68},
+	{Name: "arp_ignore", Kind: schema.U32, Off: 72},
+	{Name: "promote_secondaries", Kind: schema.U32, Off: 76},
+	{Name: "arp_accept", Kind: schema.U32, Off: 80},
+	{Name: "arp_notify", Kind: schema.U32, Off: 84},
+	{Name: "accept_local", Kind: schema.U32, Off: 88},
+	{Name: "src_vmark", Kind: schema.U32, Off: 92},
+	{Name: "proxy_arp_pvlan", Kind: schema.U32, Off: 96},
+	{Name: "route_localnet", Kind: schema.U32, Off: 100},
+	{Name: "igmpv2_unsolicited_report_interval", Kind: schema.U32, Off: 104},
+	{Name: "igmpv3_unsolicited_report_interval", Kind: schema.U32, Off: 108},
+	{Name: "ignore_routes_with_linkdown", Kind: schema.U32, Off: 112},
+	{Name: "drop_unicast_in_l2_multicast", Kind: schema.U32, Off: 116},
+	{Name: "drop_gratuitous_arp", Kind: schema.U32, Off: 120},
+	{Name: "bc_forwarding", Kind: schema.U32, Off: 124},
+	{Name: "arp_evict_nocarrier", Kind: schema.U32, Off: 128},
 }
 
-var iflaVfVlanInfoFields = []attrSpec{
-	{name: "vf", kind: kindU32, off: 0},
-	{name: "vlan", kind: kindU32, off: 4},
-	{name: "qos", kind: kindU32, off: 8},
-	{name: "proto", kind: kindBE16, off: 12},
+var iflaVfVlanInfoFields = []schema.Attr{
+	{Name: "vf", Kind: schema.U32, Off: 0},
+	{Name: "vlan", Kind: schema.U32, Off: 4},
+	{Name: "qos", Kind: schema.U32, Off: 8},
+	{Name: "proto", Kind: schema.BE16, Off: 12},
 }
 
-var linkBridgeSchema = &schema{
-	name: "link",
-	attrs: []attrSpec{
-		1:  {name: "address", kind: kindHW},                                                  // IFLA_ADDRESS
-		2:  {name: "broadcast", kind: kindHW},                                                // IFLA_BROADCAST
-		3:  {name: "ifname", kind: kindString},                                               // IFLA_IFNAME
-		4:  {name: "mtu", kind: kindU32},                                                     // IFLA_MTU
-		5:  {name: "link", kind: kindU32},                                                    // IFLA_LINK
-		6:  {name: "qdisc", kind: kindString},                                                // IFLA_QDISC
-		7:  {name: "stats", kind: kindStruct, fields: rtnlLinkStatsFields},                   // IFLA_STATS
-		8:  {name: "cost", kind: kindBinary},                                                 // IFLA_COST
-		9:  {name: "priority", kind: kindBinary},                                             // IFLA_PRIORITY
-		10: {name: "master", kind: kindU32},                                                  // IFLA_MASTER
-		11: {name: "wireless", kind: kindBinary},                                             // IFLA_WIRELESS
-		12: {name: "protinfo", kind: kindNested, nested: bridgePortSchema},                   // IFLA_PROTINFO
-		13: {name: "txqlen", kind: kindU32},                                                  // IFLA_TXQLEN
-		14: {name: "map", kind: kindStruct, fields: rtnlLinkIfmapFields},                     // IFLA_MAP
-		15: {name: "weight", kind: kindBinary},                                               // IFLA_WEIGHT
-		16: {name: "operstate", kind: kindU8},                                                // IFLA_OPERSTATE
-		17: {name: "linkmode", kind: kindU8},                                                 // IFLA_LINKMODE
-		18: {name: "linkinfo", kind: kindNested, nested: linkInfoSchema},                     // IFLA_LINKINFO
-		19: {name: "net_ns_pid", kind: kindU32},                                              // IFLA_NET_NS_PID
-		20: {name: "ifalias", kind: kindString},                                              // IFLA_IFALIAS
-		21: {name: "num_vf", kind: kindU32},                                                  // IFLA_NUM_VF
-		22: {name: "vfinfo_list", kind: kindNested, nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
-		23: {name: "stats64", kind: kindStruct, fields: rtnlLinkStats64Fields},               // IFLA_STATS64
-		24: {name: "vf_ports", kind: kindBinary},                                             // IFLA_VF_PORTS
-		25: {name: "port_self", kind: kindBinary},                                            // IFLA_PORT_SELF
-		26: {name: "af_spec", kind: kindNested, nested: linkAFBridgeSchema},                  // IFLA_AF_SPEC
-		27: {name: "group", kind: kindU32},                                                   // IFLA_GROUP
-		28: {name: "net_ns_fd", kind: kindU32},                                               // IFLA_NET_NS_FD
-		29: {name: "ext_mask", kind: kindU32},                                                // IFLA_EXT_MASK
-		30: {name: "promiscuity", kind: kindU32},                                             // IFLA_PROMISCUITY
-		31: {name: "num_tx_queues", kind: kindU32},                                           // IFLA_NUM_TX_QUEUES
-		32: {name: "num_rx_queues", kind: kindU32},                                           // IFLA_NUM_RX_QUEUES
-		33: {name: "carrier", kind: kindU8},                                                  // IFLA_CARRIER
-		34: {name: "phys_port_id", kind: kindBinary},                                         // IFLA_PHYS_PORT_ID
-		35: {name: "carrier_changes", kind: kindU32},                                         // IFLA_CARRIER_CHANGES
-		36: {name: "phys_switch_id", kind: kindBinary},                                       // IFLA_PHYS_SWITCH_ID
-		37: {name: "link_netnsid", kind: kindS32},                                            // IFLA_LINK_NETNSID
-		38: {name: "phys_port_name", kind: kindString},                                       // IFLA_PHYS_PORT_NAME
-		39: {name: "proto_down", kind: kindU8},                                               // IFLA_PROTO_DOWN
-		40: {name: "gso_max_segs", kind: kindU32},                                            // IFLA_GSO_MAX_SEGS
-		41: {name: "gso_max_size", kind: kindU32},                                            // IFLA_GSO_MAX_SIZE
-		42: {name: "pad", kind: kindBinary},                                                  // IFLA_PAD
-		43: {name: "xdp", kind: kindNested, nested: linkXdpSchema},                           // IFLA_XDP
-		44: {name: "event", kind: kindU32},                                                   // IFLA_EVENT
-		45: {name: "new_netnsid", kind: kindS32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
-		46: {name: "if_netnsid", kind: kindS32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
-		47: {name: "carrier_up_count", kind: kindU32},                                        // IFLA_CARRIER_UP_COUNT
-		48: {name: "carrier_down_count", kind: kindU32},                                      // IFLA_CARRIER_DOWN_COUNT
-		49: {name: "new_ifindex", kind: kindU32},                                             // IFLA_NEW_IFINDEX
-		50: {name: "min_mtu", kind: kindU32},                                                 // IFLA_MIN_MTU
-		51: {name: "max_mtu", kind: kindU32},                                                 // IFLA_MAX_MTU
-		52: {name: "prop_list", kind: kindNested, nested: linkPropListSchema},                // IFLA_PROP_LIST
-		53: {name: "alt_ifname", kind: kindString},                                           // IFLA_ALT_IFNAME
-		54: {name: "perm_address", kind: kindHW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
-		55: {name: "proto_down_reason", kind: kindNested, nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
-		56: {name: "parent_dev_name", kind: kindString},                                      // IFLA_PARENT_DEV_NAME
-		57: {name: "parent_dev_bus_name", kind: kindString},                                  // IFLA_PARENT_DEV_BUS_NAME
-		58: {name: "gro_max_size", kind: kindU32},                                            // IFLA_GRO_MAX_SIZE
-		59: {name: "tso_max_size", kind: kindU32},                                            // IFLA_TSO_MAX_SIZE
-		60: {name: "tso_max_segs", kind: kindU32},                                            // IFLA_TSO_MAX_SEGS
-		61: {name: "allmulti", kind: kindU32},                                                // IFLA_ALLMULTI
+var linkBridgeSchema = &schema.Schema{
+	Name: "link",
+	Attrs: []schema.Attr{
+		1:  {Name: "address", Kind: schema.HW},                                                  // IFLA_ADDRESS
+		2:  {Name: "broadcast", Kind: schema.HW},                                                // IFLA_BROADCAST
+		3:  {Name: "ifname", Kind: schema.String},                                               // IFLA_IFNAME
+		4:  {Name: "mtu", Kind: schema.U32},                                                     // IFLA_MTU
+		5:  {Name: "link", Kind: schema.U32},                                                    // IFLA_LINK
+		6:  {Name: "qdisc", Kind: schema.String},                                                // IFLA_QDISC
+		7:  {Name: "stats", Kind: schema.Struct, Fields: rtnlLinkStatsFields},                   // IFLA_STATS
+		8:  {Name: "cost", Kind: schema.Binary},                                                 // IFLA_COST
+		9:  {Name: "priority", Kind: schema.Binary},                                             // IFLA_PRIORITY
+		10: {Name: "master", Kind: schema.U32},                                                  // IFLA_MASTER
+		11: {Name: "wireless", Kind: schema.Binary},                                             // IFLA_WIRELESS
+		12: {Name: "protinfo", Kind: schema.Nested, Nested: bridgePortSchema},                   // IFLA_PROTINFO
+		13: {Name: "txqlen", Kind: schema.U32},                                                  // IFLA_TXQLEN
+		14: {Name: "map", Kind: schema.Struct, Fields: rtnlLinkIfmapFields},                     // IFLA_MAP
+		15: {Name: "weight", Kind: schema.Binary},                                               // IFLA_WEIGHT
+		16: {Name: "operstate", Kind: schema.U8},                                                // IFLA_OPERSTATE
+		17: {Name: "linkmode", Kind: schema.U8},                                                 // IFLA_LINKMODE
+		18: {Name: "linkinfo", Kind: schema.Nested, Nested: linkInfoSchema},                     // IFLA_LINKINFO
+		19: {Name: "net_ns_pid", Kind: schema.U32},                                              // IFLA_NET_NS_PID
+		20: {Name: "ifalias", Kind: schema.String},                                              // IFLA_IFALIAS
+		21: {Name: "num_vf", Kind: schema.U32},                                                  // IFLA_NUM_VF
+		22: {Name: "vfinfo_list", Kind: schema.Nested, Nested: linkVfinfoListSchema},            // IFLA_VFINFO_LIST
+		23: {Name: "stats64", Kind: schema.Struct, Fields: rtnlLinkStats64Fields},               // IFLA_STATS64
+		24: {Name: "vf_ports", Kind: schema.Binary},                                             // IFLA_VF_PORTS
+		25: {Name: "port_self", Kind: schema.Binary},                                            // IFLA_PORT_SELF
+		26: {Name: "af_spec", Kind: schema.Nested, Nested: linkAFBridgeSchema},                  // IFLA_AF_SPEC
+		27: {Name: "group", Kind: schema.U32},                                                   // IFLA_GROUP
+		28: {Name: "net_ns_fd", Kind: schema.U32},                                               // IFLA_NET_NS_FD
+		29: {Name: "ext_mask", Kind: schema.U32},                                                // IFLA_EXT_MASK
+		30: {Name: "promiscuity", Kind: schema.U32},                                             // IFLA_PROMISCUITY
+		31: {Name: "num_tx_queues", Kind: schema.U32},                                           // IFLA_NUM_TX_QUEUES
+		32: {Name: "num_rx_queues", Kind: schema.U32},                                           // IFLA_NUM_RX_QUEUES
+		33: {Name: "carrier", Kind: schema.U8},                                                  // IFLA_CARRIER
+		34: {Name: "phys_port_id", Kind: schema.Binary},                                         // IFLA_PHYS_PORT_ID
+		35: {Name: "carrier_changes", Kind: schema.U32},                                         // IFLA_CARRIER_CHANGES
+		36: {Name: "phys_switch_id", Kind: schema.Binary},                                       // IFLA_PHYS_SWITCH_ID
+		37: {Name: "link_netnsid", Kind: schema.S32},                                            // IFLA_LINK_NETNSID
+		38: {Name: "phys_port_name", Kind: schema.String},                                       // IFLA_PHYS_PORT_NAME
+		39: {Name: "proto_down", Kind: schema.U8},                                               // IFLA_PROTO_DOWN
+		40: {Name: "gso_max_segs", Kind: schema.U32},                                            // IFLA_GSO_MAX_SEGS
+		41: {Name: "gso_max_size", Kind: schema.U32},                                            // IFLA_GSO_MAX_SIZE
+		42: {Name: "pad", Kind: schema.Binary},                                                  // IFLA_PAD
+		43: {Name: "xdp", Kind: schema.Nested, Nested: linkXdpSchema},                           // IFLA_XDP
+		44: {Name: "event", Kind: schema.U32},                                                   // IFLA_EVENT
+		45: {Name: "new_netnsid", Kind: schema.S32},                                             // IFLA_NEW_NETNSID: pyroute2 be32: the kernel sends a host-order s32
+		46: {Name: "if_netnsid", Kind: schema.S32},                                              // IFLA_TARGET_NETNSID: pyroute2 uint32: ifla_policy has NLA_S32
+		47: {Name: "carrier_up_count", Kind: schema.U32},                                        // IFLA_CARRIER_UP_COUNT
+		48: {Name: "carrier_down_count", Kind: schema.U32},                                      // IFLA_CARRIER_DOWN_COUNT
+		49: {Name: "new_ifindex", Kind: schema.U32},                                             // IFLA_NEW_IFINDEX
+		50: {Name: "min_mtu", Kind: schema.U32},                                                 // IFLA_MIN_MTU
+		51: {Name: "max_mtu", Kind: schema.U32},                                                 // IFLA_MAX_MTU
+		52: {Name: "prop_list", Kind: schema.Nested, Nested: linkPropListSchema},                // IFLA_PROP_LIST
+		53: {Name: "alt_ifname", Kind: schema.String},                                           // IFLA_ALT_IFNAME
+		54: {Name: "perm_address", Kind: schema.HW},                                             // IFLA_PERM_ADDRESS: pyroute2 hex: a hardware address (rtnl_fill_ifinfo)
+		55: {Name: "proto_down_reason", Kind: schema.Nested, Nested: linkProtoDownReasonSchema}, // IFLA_PROTO_DOWN_REASON
+		56: {Name: "parent_dev_name", Kind: schema.String},                                      // IFLA_PARENT_DEV_NAME
+		57: {Name: "parent_dev_bus_name", Kind: schema.String},                                  // IFLA_PARENT_DEV_BUS_NAME
+		58: {Name: "gro_max_size", Kind: schema.U32},                                            // IFLA_GRO_MAX_SIZE
+		59: {Name: "tso_max_size", Kind: schema.U32},                                            // IFLA_TSO_MAX_SIZE
+		60: {Name: "tso_max_segs", Kind: schema.U32},                                            // IFLA_TSO_MAX_SEGS
+		61: {Name: "allmulti", Kind: schema.U32},                                                // IFLA_ALLMULTI
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 26, 61, 53, 2, 33, 35, 48, 47, 8, 44, 29, 58, 27, 40, 41,
 		46, 20, 3, 5, 37, 18, 17, 14, 10, 51, 50, 4, 28, 19, 49, 45,
 		32, 31, 21, 16, 42, 57, 56, 54, 34, 38, 36, 25, 9, 30, 52, 12,
@@ -621,750 +623,750 @@ var linkBridgeSchema = &schema{
 	},
 }
 
-var bridgePortSchema = &schema{
-	name: "protinfo",
-	attrs: []attrSpec{
-		1:  {name: "state", kind: kindU8},                                     // IFLA_BRPORT_STATE
-		2:  {name: "priority", kind: kindU16},                                 // IFLA_BRPORT_PRIORITY
-		3:  {name: "cost", kind: kindU32},                                     // IFLA_BRPORT_COST
-		4:  {name: "mode", kind: kindU8},                                      // IFLA_BRPORT_MODE
-		5:  {name: "guard", kind: kindU8},                                     // IFLA_BRPORT_GUARD
-		6:  {name: "protect", kind: kindU8},                                   // IFLA_BRPORT_PROTECT
-		7:  {name: "fast_leave", kind: kindU8},                                // IFLA_BRPORT_FAST_LEAVE
-		8:  {name: "learning", kind: kindU8},                                  // IFLA_BRPORT_LEARNING
-		9:  {name: "unicast_flood", kind: kindU8},                             // IFLA_BRPORT_UNICAST_FLOOD
-		10: {name: "proxyarp", kind: kindU8},                                  // IFLA_BRPORT_PROXYARP
-		11: {name: "learning_sync", kind: kindU8},                             // IFLA_BRPORT_LEARNING_SYNC
-		12: {name: "proxyarp_wifi", kind: kindU8},                             // IFLA_BRPORT_PROXYARP_WIFI
-		13: {name: "root_id", kind: kindStruct, fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
-		14: {name: "bridge_id", kind: kindStruct, fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
-		15: {name: "designated_port", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_PORT
-		16: {name: "designated_cost", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_COST
-		17: {name: "id", kind: kindU16},                                       // IFLA_BRPORT_ID
-		18: {name: "no", kind: kindU16},                                       // IFLA_BRPORT_NO
-		19: {name: "topology_change_ack", kind: kindU8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-		20: {name: "config_pending", kind: kindU8},                            // IFLA_BRPORT_CONFIG_PENDING
-		21: {name: "message_age_timer", kind: kindU64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
-		22: {name: "forward_delay_timer", kind: kindU64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
-		23: {name: "hold_timer", kind: kindU64},                               // IFLA_BRPORT_HOLD_TIMER
-		24: {name: "flush", kind: kindFlag},                                   // IFLA_BRPORT_FLUSH
-		25: {name: "multicast_router", kind: kindU8},                          // IFLA_BRPORT_MULTICAST_ROUTER
-		26: {name: "pad", kind: kindU64},                                      // IFLA_BRPORT_PAD
-		27: {name: "mcast_flood", kind: kindU8},                               // IFLA_BRPORT_MCAST_FLOOD
-		28: {name: "mcast_to_ucast", kind: kindU8},                            // IFLA_BRPORT_MCAST_TO_UCAST
-		29: {name: "vlan_tunnel", kind: kindU8},                               // IFLA_BRPORT_VLAN_TUNNEL
-		30: {name: "bcast_flood", kind: kindU8},                               // IFLA_BRPORT_BCAST_FLOOD
-		31: {name: "group_fwd_mask", kind: kindU16},                           // IFLA_BRPORT_GROUP_FWD_MASK
-		32: {name: "neigh_suppress", kind: kindU8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
-		33: {name: "isolated", kind: kindU8},                                  // IFLA_BRPORT_ISOLATED
-		34: {name: "backup_port", kind: kindU32},                              // IFLA_BRPORT_BACKUP_PORT
-		35: {name: "mrp_ring_open", kind: kindU8},                             // IFLA_BRPORT_MRP_RING_OPEN
-		36: {name: "mrp_in_open", kind: kindU8},                               // IFLA_BRPORT_MRP_IN_OPEN
-		37: {name: "mcast_eht_hosts_limit", kind: kindU32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-		38: {name: "mcast_eht_hosts_cnt", kind: kindU32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-		39: {name: "locked", kind: kindU8},                                    // IFLA_BRPORT_LOCKED
+var bridgePortSchema = &schema.Schema{
+	Name: "protinfo",
+	Attrs: []schema.Attr{
+		1:  {Name: "state", Kind: schema.U8},                                     // IFLA_BRPORT_STATE
+		2:  {Name: "priority", Kind: schema.U16},                                 // IFLA_BRPORT_PRIORITY
+		3:  {Name: "cost", Kind: schema.U32},                                     // IFLA_BRPORT_COST
+		4:  {Name: "mode", Kind: schema.U8},                                      // IFLA_BRPORT_MODE
+		5:  {Name: "guard", Kind: schema.U8},                                     // IFLA_BRPORT_GUARD
+		6:  {Name: "protect", Kind: schema.U8},                                   // IFLA_BRPORT_PROTECT
+		7:  {Name: "fast_leave", Kind: schema.U8},                                // IFLA_BRPORT_FAST_LEAVE
+		8:  {Name: "learning", Kind: schema.U8},                                  // IFLA_BRPORT_LEARNING
+		9:  {Name: "unicast_flood", Kind: schema.U8},                             // IFLA_BRPORT_UNICAST_FLOOD
+		10: {Name: "proxyarp", Kind: schema.U8},                                  // IFLA_BRPORT_PROXYARP
+		11: {Name: "learning_sync", Kind: schema.U8},                             // IFLA_BRPORT_LEARNING_SYNC
+		12: {Name: "proxyarp_wifi", Kind: schema.U8},                             // IFLA_BRPORT_PROXYARP_WIFI
+		13: {Name: "root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
+		14: {Name: "bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
+		15: {Name: "designated_port", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_PORT
+		16: {Name: "designated_cost", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_COST
+		17: {Name: "id", Kind: schema.U16},                                       // IFLA_BRPORT_ID
+		18: {Name: "no", Kind: schema.U16},                                       // IFLA_BRPORT_NO
+		19: {Name: "topology_change_ack", Kind: schema.U8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
+		20: {Name: "config_pending", Kind: schema.U8},                            // IFLA_BRPORT_CONFIG_PENDING
+		21: {Name: "message_age_timer", Kind: schema.U64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
+		22: {Name: "forward_delay_timer", Kind: schema.U64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
+		23: {Name: "hold_timer", Kind: schema.U64},                               // IFLA_BRPORT_HOLD_TIMER
+		24: {Name: "flush", Kind: schema.Flag},                                   // IFLA_BRPORT_FLUSH
+		25: {Name: "multicast_router", Kind: schema.U8},                          // IFLA_BRPORT_MULTICAST_ROUTER
+		26: {Name: "pad", Kind: schema.U64},                                      // IFLA_BRPORT_PAD
+		27: {Name: "mcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_MCAST_FLOOD
+		28: {Name: "mcast_to_ucast", Kind: schema.U8},                            // IFLA_BRPORT_MCAST_TO_UCAST
+		29: {Name: "vlan_tunnel", Kind: schema.U8},                               // IFLA_BRPORT_VLAN_TUNNEL
+		30: {Name: "bcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_BCAST_FLOOD
+		31: {Name: "group_fwd_mask", Kind: schema.U16},                           // IFLA_BRPORT_GROUP_FWD_MASK
+		32: {Name: "neigh_suppress", Kind: schema.U8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
+		33: {Name: "isolated", Kind: schema.U8},                                  // IFLA_BRPORT_ISOLATED
+		34: {Name: "backup_port", Kind: schema.U32},                              // IFLA_BRPORT_BACKUP_PORT
+		35: {Name: "mrp_ring_open", Kind: schema.U8},                             // IFLA_BRPORT_MRP_RING_OPEN
+		36: {Name: "mrp_in_open", Kind: schema.U8},                               // IFLA_BRPORT_MRP_IN_OPEN
+		37: {Name: "mcast_eht_hosts_limit", Kind: schema.U32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
+		38: {Name: "mcast_eht_hosts_cnt", Kind: schema.U32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
+		39: {Name: "locked", Kind: schema.U8},                                    // IFLA_BRPORT_LOCKED
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
 		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
 		10, 12, 13, 1, 19, 9, 29,
 	},
 }
 
-var linkAFBridgeSchema = &schema{
-	name: "af_spec",
-	attrs: []attrSpec{
-		0: {name: "flags", kind: kindU16},                                      // IFLA_BRIDGE_FLAGS
-		1: {name: "mode", kind: kindU16},                                       // IFLA_BRIDGE_MODE
-		2: {name: "vlan_info", kind: kindStruct, fields: bridgeVlanInfoFields}, // IFLA_BRIDGE_VLAN_INFO
-		3: {name: "vlan_tunnel_info", kind: kindBinary},                        // IFLA_BRIDGE_VLAN_TUNNEL_INFO
-		4: {name: "mrp", kind: kindBinary},                                     // IFLA_BRIDGE_MRP
-		5: {name: "cfm", kind: kindBinary},                                     // IFLA_BRIDGE_CFM
-		6: {name: "mst", kind: kindBinary},                                     // IFLA_BRIDGE_MST
+var linkAFBridgeSchema = &schema.Schema{
+	Name: "af_spec",
+	Attrs: []schema.Attr{
+		0: {Name: "flags", Kind: schema.U16},                                      // IFLA_BRIDGE_FLAGS
+		1: {Name: "mode", Kind: schema.U16},                                       // IFLA_BRIDGE_MODE
+		2: {Name: "vlan_info", Kind: schema.Struct, Fields: bridgeVlanInfoFields}, // IFLA_BRIDGE_VLAN_INFO
+		3: {Name: "vlan_tunnel_info", Kind: schema.Binary},                        // IFLA_BRIDGE_VLAN_TUNNEL_INFO
+		4: {Name: "mrp", Kind: schema.Binary},                                     // IFLA_BRIDGE_MRP
+		5: {Name: "cfm", Kind: schema.Binary},                                     // IFLA_BRIDGE_CFM
+		6: {Name: "mst", Kind: schema.Binary},                                     // IFLA_BRIDGE_MST
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 0, 1, 4, 6, 2, 3,
 	},
 }
 
-var iflaBridgeIdFields = []attrSpec{
-	{name: "prio", kind: kindBE16, off: 0},
-	{name: "addr", kind: kindHW, off: 2},
+var iflaBridgeIdFields = []schema.Attr{
+	{Name: "prio", Kind: schema.BE16, Off: 0},
+	{Name: "addr", Kind: schema.HW, Off: 2},
 }
 
-var bridgeVlanInfoFields = []attrSpec{
-	{name: "flags", kind: kindU16, off: 0},
-	{name: "vid", kind: kindU16, off: 2},
+var bridgeVlanInfoFields = []schema.Attr{
+	{Name: "flags", Kind: schema.U16, Off: 0},
+	{Name: "vid", Kind: schema.U16, Off: 2},
 }
 
-var bondDataSchema = &schema{
-	name: "bond",
-	attrs: []attrSpec{
-		1:  {name: "bond_mode", kind: kindU8},                                                     // IFLA_BOND_MODE
-		2:  {name: "bond_active_slave", kind: kindU32},                                            // IFLA_BOND_ACTIVE_SLAVE
-		3:  {name: "bond_miimon", kind: kindU32},                                                  // IFLA_BOND_MIIMON
-		4:  {name: "bond_updelay", kind: kindU32},                                                 // IFLA_BOND_UPDELAY
-		5:  {name: "bond_downdelay", kind: kindU32},                                               // IFLA_BOND_DOWNDELAY
-		6:  {name: "bond_use_carrier", kind: kindU8},                                              // IFLA_BOND_USE_CARRIER
-		7:  {name: "bond_arp_interval", kind: kindU32},                                            // IFLA_BOND_ARP_INTERVAL
-		8:  {name: "bond_arp_ip_target", kind: kindNested, nested: bondDataBondArpIpTargetSchema}, // IFLA_BOND_ARP_IP_TARGET
-		9:  {name: "bond_arp_validate", kind: kindU32},                                            // IFLA_BOND_ARP_VALIDATE
-		10: {name: "bond_arp_all_targets", kind: kindU32},                                         // IFLA_BOND_ARP_ALL_TARGETS
-		11: {name: "bond_primary", kind: kindU32},                                                 // IFLA_BOND_PRIMARY
-		12: {name: "bond_primary_reselect", kind: kindU8},                                         // IFLA_BOND_PRIMARY_RESELECT
-		13: {name: "bond_fail_over_mac", kind: kindU8},                                            // IFLA_BOND_FAIL_OVER_MAC
-		14: {name: "bond_xmit_hash_policy", kind: kindU8},                                         // IFLA_BOND_XMIT_HASH_POLICY
-		15: {name: "bond_resend_igmp", kind: kindU32},                                             // IFLA_BOND_RESEND_IGMP
-		16: {name: "bond_num_peer_notif", kind: kindU8},                                           // IFLA_BOND_NUM_PEER_NOTIF
-		17: {name: "bond_all_slaves_active", kind: kindU8},                                        // IFLA_BOND_ALL_SLAVES_ACTIVE
-		18: {name: "bond_min_links", kind: kindU32},                                               // IFLA_BOND_MIN_LINKS
-		19: {name: "bond_lp_interval", kind: kindU32},                                             // IFLA_BOND_LP_INTERVAL
-		20: {name: "bond_packets_per_slave", kind: kindU32},                                       // IFLA_BOND_PACKETS_PER_SLAVE
-		21: {name: "bond_ad_lacp_rate", kind: kindU8},                                             // IFLA_BOND_AD_LACP_RATE
-		22: {name: "bond_ad_select", kind: kindU8},                                                // IFLA_BOND_AD_SELECT
-		23: {name: "bond_ad_info", kind: kindNested, nested: bondDataBondAdInfoSchema},            // IFLA_BOND_AD_INFO
-		24: {name: "bond_ad_actor_sys_prio", kind: kindU16},                                       // IFLA_BOND_AD_ACTOR_SYS_PRIO
-		25: {name: "bond_ad_user_port_key", kind: kindU16},                                        // IFLA_BOND_AD_USER_PORT_KEY
-		26: {name: "bond_ad_actor_system", kind: kindHW},                                          // IFLA_BOND_AD_ACTOR_SYSTEM: pyroute2 hex: a MAC address (NLA_BINARY, ETH_ALEN)
-		27: {name: "bond_tlb_dynamic_lb", kind: kindU8},                                           // IFLA_BOND_TLB_DYNAMIC_LB
-		28: {name: "bond_peer_notif_delay", kind: kindU32},                                        // IFLA_BOND_PEER_NOTIF_DELAY
-		29: {name: "bond_ad_lacp_active", kind: kindU8},                                           // IFLA_BOND_AD_LACP_ACTIVE
-		30: {name: "bond_missed_max", kind: kindU8},                                               // IFLA_BOND_MISSED_MAX
-		31: {name: "bond_ns_ip6_target", kind: kindNested, nested: bondDataBondNsIp6TargetSchema}, // IFLA_BOND_NS_IP6_TARGET
-		32: {name: "bond_coupled_control", kind: kindU8},                                          // IFLA_BOND_COUPLED_CONTROL
+var bondDataSchema = &schema.Schema{
+	Name: "bond",
+	Attrs: []schema.Attr{
+		1:  {Name: "bond_mode", Kind: schema.U8},                                                     // IFLA_BOND_MODE
+		2:  {Name: "bond_active_slave", Kind: schema.U32},                                            // IFLA_BOND_ACTIVE_SLAVE
+		3:  {Name: "bond_miimon", Kind: schema.U32},                                                  // IFLA_BOND_MIIMON
+		4:  {Name: "bond_updelay", Kind: schema.U32},                                                 // IFLA_BOND_UPDELAY
+		5:  {Name: "bond_downdelay", Kind: schema.U32},                                               // IFLA_BOND_DOWNDELAY
+		6:  {Name: "bond_use_carrier", Kind: schema.U8},                                              // IFLA_BOND_USE_CARRIER
+		7:  {Name: "bond_arp_interval", Kind: schema.U32},                                            // IFLA_BOND_ARP_INTERVAL
+		8:  {Name: "bond_arp_ip_target", Kind: schema.Nested, Nested: bondDataBondArpIpTargetSchema}, // IFLA_BOND_ARP_IP_TARGET
+		9:  {Name: "bond_arp_validate", Kind: schema.U32},                                            // IFLA_BOND_ARP_VALIDATE
+		10: {Name: "bond_arp_all_targets", Kind: schema.U32},                                         // IFLA_BOND_ARP_ALL_TARGETS
+		11: {Name: "bond_primary", Kind: schema.U32},                                                 // IFLA_BOND_PRIMARY
+		12: {Name: "bond_primary_reselect", Kind: schema.U8},                                         // IFLA_BOND_PRIMARY_RESELECT
+		13: {Name: "bond_fail_over_mac", Kind: schema.U8},                                            // IFLA_BOND_FAIL_OVER_MAC
+		14: {Name: "bond_xmit_hash_policy", Kind: schema.U8},                                         // IFLA_BOND_XMIT_HASH_POLICY
+		15: {Name: "bond_resend_igmp", Kind: schema.U32},                                             // IFLA_BOND_RESEND_IGMP
+		16: {Name: "bond_num_peer_notif", Kind: schema.U8},                                           // IFLA_BOND_NUM_PEER_NOTIF
+		17: {Name: "bond_all_slaves_active", Kind: schema.U8},                                        // IFLA_BOND_ALL_SLAVES_ACTIVE
+		18: {Name: "bond_min_links", Kind: schema.U32},                                               // IFLA_BOND_MIN_LINKS
+		19: {Name: "bond_lp_interval", Kind: schema.U32},                                             // IFLA_BOND_LP_INTERVAL
+		20: {Name: "bond_packets_per_slave", Kind: schema.U32},                                       // IFLA_BOND_PACKETS_PER_SLAVE
+		21: {Name: "bond_ad_lacp_rate", Kind: schema.U8},                                             // IFLA_BOND_AD_LACP_RATE
+		22: {Name: "bond_ad_select", Kind: schema.U8},                                                // IFLA_BOND_AD_SELECT
+		23: {Name: "bond_ad_info", Kind: schema.Nested, Nested: bondDataBondAdInfoSchema},            // IFLA_BOND_AD_INFO
+		24: {Name: "bond_ad_actor_sys_prio", Kind: schema.U16},                                       // IFLA_BOND_AD_ACTOR_SYS_PRIO
+		25: {Name: "bond_ad_user_port_key", Kind: schema.U16},                                        // IFLA_BOND_AD_USER_PORT_KEY
+		26: {Name: "bond_ad_actor_system", Kind: schema.HW},                                          // IFLA_BOND_AD_ACTOR_SYSTEM: pyroute2 hex: a MAC address (NLA_BINARY, ETH_ALEN)
+		27: {Name: "bond_tlb_dynamic_lb", Kind: schema.U8},                                           // IFLA_BOND_TLB_DYNAMIC_LB
+		28: {Name: "bond_peer_notif_delay", Kind: schema.U32},                                        // IFLA_BOND_PEER_NOTIF_DELAY
+		29: {Name: "bond_ad_lacp_active", Kind: schema.U8},                                           // IFLA_BOND_AD_LACP_ACTIVE
+		30: {Name: "bond_missed_max", Kind: schema.U8},                                               // IFLA_BOND_MISSED_MAX
+		31: {Name: "bond_ns_ip6_target", Kind: schema.Nested, Nested: bondDataBondNsIp6TargetSchema}, // IFLA_BOND_NS_IP6_TARGET
+		32: {Name: "bond_coupled_control", Kind: schema.U8},                                          // IFLA_BOND_COUPLED_CONTROL
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 24, 26, 23, 29, 21, 22, 25, 17, 10, 7, 8, 9, 32, 5, 13,
 		19, 3, 18, 30, 1, 31, 16, 20, 28, 11, 12, 15, 27, 4, 6, 14,
 	},
 }
 
-var bondDataBondArpIpTargetSchema = &schema{
-	name: "bond_arp_ip_target",
-	attrs: []attrSpec{
-		0:  {name: "0", kind: kindAddr},
-		1:  {name: "1", kind: kindAddr},
-		2:  {name: "2", kind: kindAddr},
-		3:  {name: "3", kind: kindAddr},
-		4:  {name: "4", kind: kindAddr},
-		5:  {name: "5", kind: kindAddr},
-		6:  {name: "6", kind: kindAddr},
-		7:  {name: "7", kind: kindAddr},
-		8:  {name: "8", kind: kindAddr},
-		9:  {name: "9", kind: kindAddr},
-		10: {name: "10", kind: kindAddr},
-		11: {name: "11", kind: kindAddr},
-		12: {name: "12", kind: kindAddr},
-		13: {name: "13", kind: kindAddr},
-		14: {name: "14", kind: kindAddr},
-		15: {name: "15", kind: kindAddr},
+var bondDataBondArpIpTargetSchema = &schema.Schema{
+	Name: "bond_arp_ip_target",
+	Attrs: []schema.Attr{
+		0:  {Name: "0", Kind: schema.Addr},
+		1:  {Name: "1", Kind: schema.Addr},
+		2:  {Name: "2", Kind: schema.Addr},
+		3:  {Name: "3", Kind: schema.Addr},
+		4:  {Name: "4", Kind: schema.Addr},
+		5:  {Name: "5", Kind: schema.Addr},
+		6:  {Name: "6", Kind: schema.Addr},
+		7:  {Name: "7", Kind: schema.Addr},
+		8:  {Name: "8", Kind: schema.Addr},
+		9:  {Name: "9", Kind: schema.Addr},
+		10: {Name: "10", Kind: schema.Addr},
+		11: {Name: "11", Kind: schema.Addr},
+		12: {Name: "12", Kind: schema.Addr},
+		13: {Name: "13", Kind: schema.Addr},
+		14: {Name: "14", Kind: schema.Addr},
+		15: {Name: "15", Kind: schema.Addr},
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
 	},
 }
 
-var bondDataBondAdInfoSchema = &schema{
-	name: "bondDataBondAdInfo",
-	attrs: []attrSpec{
-		1: {name: "aggregator", kind: kindU16},  // IFLA_BOND_AD_INFO_AGGREGATOR
-		2: {name: "num_ports", kind: kindU16},   // IFLA_BOND_AD_INFO_NUM_PORTS
-		3: {name: "actor_key", kind: kindU16},   // IFLA_BOND_AD_INFO_ACTOR_KEY
-		4: {name: "partner_key", kind: kindU16}, // IFLA_BOND_AD_INFO_PARTNER_KEY
-		5: {name: "partner_mac", kind: kindHW},  // IFLA_BOND_AD_INFO_PARTNER_MAC
+var bondDataBondAdInfoSchema = &schema.Schema{
+	Name: "bondDataBondAdInfo",
+	Attrs: []schema.Attr{
+		1: {Name: "aggregator", Kind: schema.U16},  // IFLA_BOND_AD_INFO_AGGREGATOR
+		2: {Name: "num_ports", Kind: schema.U16},   // IFLA_BOND_AD_INFO_NUM_PORTS
+		3: {Name: "actor_key", Kind: schema.U16},   // IFLA_BOND_AD_INFO_ACTOR_KEY
+		4: {Name: "partner_key", Kind: schema.U16}, // IFLA_BOND_AD_INFO_PARTNER_KEY
+		5: {Name: "partner_mac", Kind: schema.HW},  // IFLA_BOND_AD_INFO_PARTNER_MAC
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 1, 2, 4, 5,
 	},
 }
 
-var bondDataBondNsIp6TargetSchema = &schema{
-	name: "bond_ns_ip6_target",
-	attrs: []attrSpec{
-		0:  {name: "0", kind: kindAddr},
-		1:  {name: "1", kind: kindAddr},
-		2:  {name: "2", kind: kindAddr},
-		3:  {name: "3", kind: kindAddr},
-		4:  {name: "4", kind: kindAddr},
-		5:  {name: "5", kind: kindAddr},
-		6:  {name: "6", kind: kindAddr},
-		7:  {name: "7", kind: kindAddr},
-		8:  {name: "8", kind: kindAddr},
-		9:  {name: "9", kind: kindAddr},
-		10: {name: "10", kind: kindAddr},
-		11: {name: "11", kind: kindAddr},
-		12: {name: "12", kind: kindAddr},
-		13: {name: "13", kind: kindAddr},
-		14: {name: "14", kind: kindAddr},
-		15: {name: "15", kind: kindAddr},
+var bondDataBondNsIp6TargetSchema = &schema.Schema{
+	Name: "bond_ns_ip6_target",
+	Attrs: []schema.Attr{
+		0:  {Name: "0", Kind: schema.Addr},
+		1:  {Name: "1", Kind: schema.Addr},
+		2:  {Name: "2", Kind: schema.Addr},
+		3:  {Name: "3", Kind: schema.Addr},
+		4:  {Name: "4", Kind: schema.Addr},
+		5:  {Name: "5", Kind: schema.Addr},
+		6:  {Name: "6", Kind: schema.Addr},
+		7:  {Name: "7", Kind: schema.Addr},
+		8:  {Name: "8", Kind: schema.Addr},
+		9:  {Name: "9", Kind: schema.Addr},
+		10: {Name: "10", Kind: schema.Addr},
+		11: {Name: "11", Kind: schema.Addr},
+		12: {Name: "12", Kind: schema.Addr},
+		13: {Name: "13", Kind: schema.Addr},
+		14: {Name: "14", Kind: schema.Addr},
+		15: {Name: "15", Kind: schema.Addr},
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
 	},
 }
 
-var bridgeDataSchema = &schema{
-	name: "bridge",
-	attrs: []attrSpec{
-		1:  {name: "br_forward_delay", kind: kindU32},                                  // IFLA_BR_FORWARD_DELAY
-		2:  {name: "br_hello_time", kind: kindU32},                                     // IFLA_BR_HELLO_TIME
-		3:  {name: "br_max_age", kind: kindU32},                                        // IFLA_BR_MAX_AGE
-		4:  {name: "br_ageing_time", kind: kindU32},                                    // IFLA_BR_AGEING_TIME
-		5:  {name: "br_stp_state", kind: kindU32},                                      // IFLA_BR_STP_STATE
-		6:  {name: "br_priority", kind: kindU16},                                       // IFLA_BR_PRIORITY
-		7:  {name: "br_vlan_filtering", kind: kindU8},                                  // IFLA_BR_VLAN_FILTERING
-		8:  {name: "br_vlan_protocol", kind: kindBE16},                                 // IFLA_BR_VLAN_PROTOCOL
-		9:  {name: "br_group_fwd_mask", kind: kindU16},                                 // IFLA_BR_GROUP_FWD_MASK
-		10: {name: "br_root_id", kind: kindStruct, fields: iflaBridgeIdFields},         // IFLA_BR_ROOT_ID
-		11: {name: "br_bridge_id", kind: kindStruct, fields: iflaBridgeIdFields},       // IFLA_BR_BRIDGE_ID
-		12: {name: "br_root_port", kind: kindU16},                                      // IFLA_BR_ROOT_PORT
-		13: {name: "br_root_path_cost", kind: kindU32},                                 // IFLA_BR_ROOT_PATH_COST
-		14: {name: "br_topology_change", kind: kindU8},                                 // IFLA_BR_TOPOLOGY_CHANGE
-		15: {name: "br_topology_change_detected", kind: kindU8},                        // IFLA_BR_TOPOLOGY_CHANGE_DETECTED
-		16: {name: "br_hello_timer", kind: kindU64},                                    // IFLA_BR_HELLO_TIMER
-		17: {name: "br_tcn_timer", kind: kindU64},                                      // IFLA_BR_TCN_TIMER
-		18: {name: "br_topology_change_timer", kind: kindU64},                          // IFLA_BR_TOPOLOGY_CHANGE_TIMER
-		19: {name: "br_gc_timer", kind: kindU64},                                       // IFLA_BR_GC_TIMER
-		20: {name: "br_group_addr", kind: kindHW},                                      // IFLA_BR_GROUP_ADDR
-		21: {name: "br_fdb_flush", kind: kindFlag},                                     // IFLA_BR_FDB_FLUSH
-		22: {name: "br_mcast_router", kind: kindU8},                                    // IFLA_BR_MCAST_ROUTER
-		23: {name: "br_mcast_snooping", kind: kindU8},                                  // IFLA_BR_MCAST_SNOOPING
-		24: {name: "br_mcast_query_use_ifaddr", kind: kindU8},                          // IFLA_BR_MCAST_QUERY_USE_IFADDR
-		25: {name: "br_mcast_querier", kind: kindU8},                                   // IFLA_BR_MCAST_QUERIER
-		26: {name: "br_mcast_hash_elasticity", kind: kindU32},                          // IFLA_BR_MCAST_HASH_ELASTICITY
-		27: {name: "br_mcast_hash_max", kind: kindU32},                                 // IFLA_BR_MCAST_HASH_MAX
-		28: {name: "br_mcast_last_member_cnt", kind: kindU32},                          // IFLA_BR_MCAST_LAST_MEMBER_CNT
-		29: {name: "br_mcast_startup_query_cnt", kind: kindU32},                        // IFLA_BR_MCAST_STARTUP_QUERY_CNT
-		30: {name: "br_mcast_last_member_intvl", kind: kindU64},                        // IFLA_BR_MCAST_LAST_MEMBER_INTVL
-		31: {name: "br_mcast_membership_intvl", kind: kindU64},                         // IFLA_BR_MCAST_MEMBERSHIP_INTVL
-		32: {name: "br_mcast_querier_intvl", kind: kindU64},                            // IFLA_BR_MCAST_QUERIER_INTVL
-		33: {name: "br_mcast_query_intvl", kind: kindU64},                              // IFLA_BR_MCAST_QUERY_INTVL
-		34: {name: "br_mcast_query_response_intvl", kind: kindU64},                     // IFLA_BR_MCAST_QUERY_RESPONSE_INTVL
-		35: {name: "br_mcast_startup_query_intvl", kind: kindU64},                      // IFLA_BR_MCAST_STARTUP_QUERY_INTVL
-		36: {name: "br_nf_call_iptables", kind: kindU8},                                // IFLA_BR_NF_CALL_IPTABLES
-		37: {name: "br_nf_call_ip6tables", kind: kindU8},                               // IFLA_BR_NF_CALL_IP6TABLES
-		38: {name: "br_nf_call_arptables", kind: kindU8},                               // IFLA_BR_NF_CALL_ARPTABLES
-		39: {name: "br_vlan_default_pvid", kind: kindU16},                              // IFLA_BR_VLAN_DEFAULT_PVID
-		40: {name: "br_pad", kind: kindU64},                                            // IFLA_BR_PAD
-		41: {name: "br_vlan_stats_enabled", kind: kindU8},                              // IFLA_BR_VLAN_STATS_ENABLED
-		42: {name: "br_mcast_stats_enabled", kind: kindU8},                             // IFLA_BR_MCAST_STATS_ENABLED
-		43: {name: "br_mcast_igmp_version", kind: kindU8},                              // IFLA_BR_MCAST_IGMP_VERSION
-		44: {name: "br_mcast_mld_version", kind: kindU8},                               // IFLA_BR_MCAST_MLD_VERSION
-		45: {name: "br_vlan_stats_per_port", kind: kindU8},                             // IFLA_BR_VLAN_STATS_PER_PORT
-		46: {name: "br_multi_boolopt", kind: kindStruct, fields: brBooloptMultiFields}, // IFLA_BR_MULTI_BOOLOPT
-		47: {name: "br_mcast_querier_state", kind: kindBinary},                         // IFLA_BR_MCAST_QUERIER_STATE
+var bridgeDataSchema = &schema.Schema{
+	Name: "bridge",
+	Attrs: []schema.Attr{
+		1:  {Name: "br_forward_delay", Kind: schema.U32},                                  // IFLA_BR_FORWARD_DELAY
+		2:  {Name: "br_hello_time", Kind: schema.U32},                                     // IFLA_BR_HELLO_TIME
+		3:  {Name: "br_max_age", Kind: schema.U32},                                        // IFLA_BR_MAX_AGE
+		4:  {Name: "br_ageing_time", Kind: schema.U32},                                    // IFLA_BR_AGEING_TIME
+		5:  {Name: "br_stp_state", Kind: schema.U32},                                      // IFLA_BR_STP_STATE
+		6:  {Name: "br_priority", Kind: schema.U16},                                       // IFLA_BR_PRIORITY
+		7:  {Name: "br_vlan_filtering", Kind: schema.U8},                                  // IFLA_BR_VLAN_FILTERING
+		8:  {Name: "br_vlan_protocol", Kind: schema.BE16},                                 // IFLA_BR_VLAN_PROTOCOL
+		9:  {Name: "br_group_fwd_mask", Kind: schema.U16},                                 // IFLA_BR_GROUP_FWD_MASK
+		10: {Name: "br_root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},         // IFLA_BR_ROOT_ID
+		11: {Name: "br_bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},       // IFLA_BR_BRIDGE_ID
+		12: {Name: "br_root_port", Kind: schema.U16},                                      // IFLA_BR_ROOT_PORT
+		13: {Name: "br_root_path_cost", Kind: schema.U32},                                 // IFLA_BR_ROOT_PATH_COST
+		14: {Name: "br_topology_change", Kind: schema.U8},                                 // IFLA_BR_TOPOLOGY_CHANGE
+		15: {Name: "br_topology_change_detected", Kind: schema.U8},                        // IFLA_BR_TOPOLOGY_CHANGE_DETECTED
+		16: {Name: "br_hello_timer", Kind: schema.U64},                                    // IFLA_BR_HELLO_TIMER
+		17: {Name: "br_tcn_timer", Kind: schema.U64},                                      // IFLA_BR_TCN_TIMER
+		18: {Name: "br_topology_change_timer", Kind: schema.U64},                          // IFLA_BR_TOPOLOGY_CHANGE_TIMER
+		19: {Name: "br_gc_timer", Kind: schema.U64},                                       // IFLA_BR_GC_TIMER
+		20: {Name: "br_group_addr", Kind: schema.HW},                                      // IFLA_BR_GROUP_ADDR
+		21: {Name: "br_fdb_flush", Kind: schema.Flag},                                     // IFLA_BR_FDB_FLUSH
+		22: {Name: "br_mcast_router", Kind: schema.U8},                                    // IFLA_BR_MCAST_ROUTER
+		23: {Name: "br_mcast_snooping", Kind: schema.U8},                                  // IFLA_BR_MCAST_SNOOPING
+		24: {Name: "br_mcast_query_use_ifaddr", Kind: schema.U8},                          // IFLA_BR_MCAST_QUERY_USE_IFADDR
+		25: {Name: "br_mcast_querier", Kind: schema.U8},                                   // IFLA_BR_MCAST_QUERIER
+		26: {Name: "br_mcast_hash_elasticity", Kind: schema.U32},                          // IFLA_BR_MCAST_HASH_ELASTICITY
+		27: {Name: "br_mcast_hash_max", Kind: schema.U32},                                 // IFLA_BR_MCAST_HASH_MAX
+		28: {Name: "br_mcast_last_member_cnt", Kind: schema.U32},                          // IFLA_BR_MCAST_LAST_MEMBER_CNT
+		29: {Name: "br_mcast_startup_query_cnt", Kind: schema.U32},                        // IFLA_BR_MCAST_STARTUP_QUERY_CNT
+		30: {Name: "br_mcast_last_member_intvl", Kind: schema.U64},                        // IFLA_BR_MCAST_LAST_MEMBER_INTVL
+		31: {Name: "br_mcast_membership_intvl", Kind: schema.U64},                         // IFLA_BR_MCAST_MEMBERSHIP_INTVL
+		32: {Name: "br_mcast_querier_intvl", Kind: schema.U64},                            // IFLA_BR_MCAST_QUERIER_INTVL
+		33: {Name: "br_mcast_query_intvl", Kind: schema.U64},                              // IFLA_BR_MCAST_QUERY_INTVL
+		34: {Name: "br_mcast_query_response_intvl", Kind: schema.U64},                     // IFLA_BR_MCAST_QUERY_RESPONSE_INTVL
+		35: {Name: "br_mcast_startup_query_intvl", Kind: schema.U64},                      // IFLA_BR_MCAST_STARTUP_QUERY_INTVL
+		36: {Name: "br_nf_call_iptables", Kind: schema.U8},                                // IFLA_BR_NF_CALL_IPTABLES
+		37: {Name: "br_nf_call_ip6tables", Kind: schema.U8},                               // IFLA_BR_NF_CALL_IP6TABLES
+		38: {Name: "br_nf_call_arptables", Kind: schema.U8},                               // IFLA_BR_NF_CALL_ARPTABLES
+		39: {Name: "br_vlan_default_pvid", Kind: schema.U16},                              // IFLA_BR_VLAN_DEFAULT_PVID
+		40: {Name: "br_pad", Kind: schema.U64},                                            // IFLA_BR_PAD
+		41: {Name: "br_vlan_stats_enabled", Kind: schema.U8},                              // IFLA_BR_VLAN_STATS_ENABLED
+		42: {Name: "br_mcast_stats_enabled", Kind: schema.U8},                             // IFLA_BR_MCAST_STATS_ENABLED
+		43: {Name: "br_mcast_igmp_version", Kind: schema.U8},                              // IFLA_BR_MCAST_IGMP_VERSION
+		44: {Name: "br_mcast_mld_version", Kind: schema.U8},                               // IFLA_BR_MCAST_MLD_VERSION
+		45: {Name: "br_vlan_stats_per_port", Kind: schema.U8},                             // IFLA_BR_VLAN_STATS_PER_PORT
+		46: {Name: "br_multi_boolopt", Kind: schema.Struct, Fields: brBooloptMultiFields}, // IFLA_BR_MULTI_BOOLOPT
+		47: {Name: "br_mcast_querier_state", Kind: schema.Binary},                         // IFLA_BR_MCAST_QUERIER_STATE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		4, 11, 21, 1, 19, 20, 9, 2, 16, 3, 26, 27, 43, 28, 30, 31,
 		44, 25, 32, 47, 33, 34, 24, 22, 23, 29, 35, 42, 46, 38, 37, 36,
 		40, 6, 10, 13, 12, 5, 17, 14, 15, 18, 39, 7, 8, 41, 45,
 	},
 }
 
-var brBooloptMultiFields = []attrSpec{
-	{name: "optval", kind: kindU32, off: 0},
-	{name: "optmask", kind: kindU32, off: 4},
+var brBooloptMultiFields = []schema.Attr{
+	{Name: "optval", Kind: schema.U32, Off: 0},
+	{Name: "optmask", Kind: schema.U32, Off: 4},
 }
 
-var greDataSchema = &schema{
-	name: "gre",
-	attrs: []attrSpec{
-		1:  {name: "gre_link", kind: kindU32},              // IFLA_GRE_LINK
-		2:  {name: "gre_iflags", kind: kindBE16},           // IFLA_GRE_IFLAGS
-		3:  {name: "gre_oflags", kind: kindBE16},           // IFLA_GRE_OFLAGS
-		4:  {name: "gre_ikey", kind: kindBE32},             // IFLA_GRE_IKEY
-		5:  {name: "gre_okey", kind: kindBE32},             // IFLA_GRE_OKEY
-		6:  {name: "gre_local", kind: kindAddr},            // IFLA_GRE_LOCAL
-		7:  {name: "gre_remote", kind: kindAddr},           // IFLA_GRE_REMOTE
-		8:  {name: "gre_ttl", kind: kindU8},                // IFLA_GRE_TTL
-		9:  {name: "gre_tos", kind: kindU8},                // IFLA_GRE_TOS
-		10: {name: "gre_pmtudisc", kind: kindU8},           // IFLA_GRE_PMTUDISC
-		11: {name: "gre_encap_limit", kind: kindU8},        // IFLA_GRE_ENCAP_LIMIT
-		12: {name: "gre_flowinfo", kind: kindBE32},         // IFLA_GRE_FLOWINFO
-		13: {name: "gre_flags", kind: kindU32},             // IFLA_GRE_FLAGS
-		14: {name: "gre_encap_type", kind: kindU16},        // IFLA_GRE_ENCAP_TYPE
-		15: {name: "gre_encap_flags", kind: kindU16},       // IFLA_GRE_ENCAP_FLAGS
-		16: {name: "gre_encap_sport", kind: kindBE16},      // IFLA_GRE_ENCAP_SPORT
-		17: {name: "gre_encap_dport", kind: kindBE16},      // IFLA_GRE_ENCAP_DPORT
-		18: {name: "gre_collect_metadata", kind: kindFlag}, // IFLA_GRE_COLLECT_METADATA
-		19: {name: "gre_ignore_df", kind: kindU8},          // IFLA_GRE_IGNORE_DF
-		20: {name: "gre_fwmark", kind: kindU32},            // IFLA_GRE_FWMARK
-		21: {name: "gre_erspan_index", kind: kindU32},      // IFLA_GRE_ERSPAN_INDEX
-		22: {name: "gre_erspan_ver", kind: kindU8},         // IFLA_GRE_ERSPAN_VER
-		23: {name: "gre_erspan_dir", kind: kindU8},         // IFLA_GRE_ERSPAN_DIR
-		24: {name: "gre_erspan_hwid", kind: kindU16},       // IFLA_GRE_ERSPAN_HWID
+var greDataSchema = &schema.Schema{
+	Name: "gre",
+	Attrs: []schema.Attr{
+		1:  {Name: "gre_link", Kind: schema.U32},              // IFLA_GRE_LINK
+		2:  {Name: "gre_iflags", Kind: schema.BE16},           // IFLA_GRE_IFLAGS
+		3:  {Name: "gre_oflags", Kind: schema.BE16},           // IFLA_GRE_OFLAGS
+		4:  {Name: "gre_ikey", Kind: schema.BE32},             // IFLA_GRE_IKEY
+		5:  {Name: "gre_okey", Kind: schema.BE32},             // IFLA_GRE_OKEY
+		6:  {Name: "gre_local", Kind: schema.Addr},            // IFLA_GRE_LOCAL
+		7:  {Name: "gre_remote", Kind: schema.Addr},           // IFLA_GRE_REMOTE
+		8:  {Name: "gre_ttl", Kind: schema.U8},                // IFLA_GRE_TTL
+		9:  {Name: "gre_tos", Kind: schema.U8},                // IFLA_GRE_TOS
+		10: {Name: "gre_pmtudisc", Kind: schema.U8},           // IFLA_GRE_PMTUDISC
+		11: {Name: "gre_encap_limit", Kind: schema.U8},        // IFLA_GRE_ENCAP_LIMIT
+		12: {Name: "gre_flowinfo", Kind: schema.BE32},         // IFLA_GRE_FLOWINFO
+		13: {Name: "gre_flags", Kind: schema.U32},             // IFLA_GRE_FLAGS
+		14: {Name: "gre_encap_type", Kind: schema.U16},        // IFLA_GRE_ENCAP_TYPE
+		15: {Name: "gre_encap_flags", Kind: schema.U16},       // IFLA_GRE_ENCAP_FLAGS
+		16: {Name: "gre_encap_sport", Kind: schema.BE16},      // IFLA_GRE_ENCAP_SPORT
+		17: {Name: "gre_encap_dport", Kind: schema.BE16},      // IFLA_GRE_ENCAP_DPORT
+		18: {Name: "gre_collect_metadata", Kind: schema.Flag}, // IFLA_GRE_COLLECT_METADATA
+		19: {Name: "gre_ignore_df", Kind: schema.U8},          // IFLA_GRE_IGNORE_DF
+		20: {Name: "gre_fwmark", Kind: schema.U32},            // IFLA_GRE_FWMARK
+		21: {Name: "gre_erspan_index", Kind: schema.U32},      // IFLA_GRE_ERSPAN_INDEX
+		22: {Name: "gre_erspan_ver", Kind: schema.U8},         // IFLA_GRE_ERSPAN_VER
+		23: {Name: "gre_erspan_dir", Kind: schema.U8},         // IFLA_GRE_ERSPAN_DIR
+		24: {Name: "gre_erspan_hwid", Kind: schema.U16},       // IFLA_GRE_ERSPAN_HWID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		18, 17, 15, 11, 16, 14, 23, 24, 21, 22, 13, 12, 20, 2, 19, 4,
 		1, 6, 3, 5, 10, 7, 9, 8,
 	},
 }
 
-var geneveDataSchema = &schema{
-	name: "geneve",
-	attrs: []attrSpec{
-		1:  {name: "geneve_id", kind: kindU32},                   // IFLA_GENEVE_ID
-		2:  {name: "geneve_remote", kind: kindAddr},              // IFLA_GENEVE_REMOTE
-		3:  {name: "geneve_ttl", kind: kindU8},                   // IFLA_GENEVE_TTL
-		4:  {name: "geneve_tos", kind: kindU8},                   // IFLA_GENEVE_TOS
-		5:  {name: "geneve_port", kind: kindBE16},                // IFLA_GENEVE_PORT
-		6:  {name: "geneve_collect_metadata", kind: kindFlag},    // IFLA_GENEVE_COLLECT_METADATA
-		7:  {name: "geneve_remote6", kind: kindAddr},             // IFLA_GENEVE_REMOTE6
-		8:  {name: "geneve_udp_csum", kind: kindU8},              // IFLA_GENEVE_UDP_CSUM
-		9:  {name: "geneve_udp_zero_csum6_tx", kind: kindU8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_TX
-		10: {name: "geneve_udp_zero_csum6_rx", kind: kindU8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_RX
-		11: {name: "geneve_label", kind: kindBE32},               // IFLA_GENEVE_LABEL
-		12: {name: "geneve_ttl_inherit", kind: kindU8},           // IFLA_GENEVE_TTL_INHERIT
-		13: {name: "geneve_df", kind: kindU8},                    // IFLA_GENEVE_DF: pyroute2 uint16: geneve_policy has NLA_U8
-		14: {name: "geneve_inner_proto_inherit", kind: kindFlag}, // IFLA_GENEVE_INNER_PROTO_INHERIT
+var geneveDataSchema = &schema.Schema{
+	Name: "geneve",
+	Attrs: []schema.Attr{
+		1:  {Name: "geneve_id", Kind: schema.U32},                   // IFLA_GENEVE_ID
+		2:  {Name: "geneve_remote", Kind: schema.Addr},              // IFLA_GENEVE_REMOTE
+		3:  {Name: "geneve_ttl", Kind: schema.U8},                   // IFLA_GENEVE_TTL
+		4:  {Name: "geneve_tos", Kind: schema.U8},                   // IFLA_GENEVE_TOS
+		5:  {Name: "geneve_port", Kind: schema.BE16},                // IFLA_GENEVE_PORT
+		6:  {Name: "geneve_collect_metadata", Kind: schema.Flag},    // IFLA_GENEVE_COLLECT_METADATA
+		7:  {Name: "geneve_remote6", Kind: schema.Addr},             // IFLA_GENEVE_REMOTE6
+		8:  {Name: "geneve_udp_csum", Kind: schema.U8},              // IFLA_GENEVE_UDP_CSUM
+		9:  {Name: "geneve_udp_zero_csum6_tx", Kind: schema.U8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_TX
+		10: {Name: "geneve_udp_zero_csum6_rx", Kind: schema.U8},     // IFLA_GENEVE_UDP_ZERO_CSUM6_RX
+		11: {Name: "geneve_label", Kind: schema.BE32},               // IFLA_GENEVE_LABEL
+		12: {Name: "geneve_ttl_inherit", Kind: schema.U8},           // IFLA_GENEVE_TTL_INHERIT
+		13: {Name: "geneve_df", Kind: schema.U8},                    // IFLA_GENEVE_DF: pyroute2 uint16: geneve_policy has NLA_U8
+		14: {Name: "geneve_inner_proto_inherit", Kind: schema.Flag}, // IFLA_GENEVE_INNER_PROTO_INHERIT
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		6, 13, 1, 14, 11, 5, 2, 7, 4, 3, 12, 8, 10, 9,
 	},
 }
 
-var gtpDataSchema = &schema{
-	name: "gtp",
-	attrs: []attrSpec{
-		1: {name: "gtp_fd0", kind: kindU32},           // IFLA_GTP_FD0
-		2: {name: "gtp_fd1", kind: kindU32},           // IFLA_GTP_FD1
-		3: {name: "gtp_pdp_hashsize", kind: kindU32},  // IFLA_GTP_PDP_HASHSIZE
-		4: {name: "gtp_role", kind: kindU32},          // IFLA_GTP_ROLE
-		5: {name: "gtp_create_sockets", kind: kindU8}, // IFLA_GTP_CREATE_SOCKETS
-		6: {name: "gtp_restart_count", kind: kindU8},  // IFLA_GTP_RESTART_COUNT
+var gtpDataSchema = &schema.Schema{
+	Name: "gtp",
+	Attrs: []schema.Attr{
+		1: {Name: "gtp_fd0", Kind: schema.U32},           // IFLA_GTP_FD0
+		2: {Name: "gtp_fd1", Kind: schema.U32},           // IFLA_GTP_FD1
+		3: {Name: "gtp_pdp_hashsize", Kind: schema.U32},  // IFLA_GTP_PDP_HASHSIZE
+		4: {Name: "gtp_role", Kind: schema.U32},          // IFLA_GTP_ROLE
+		5: {Name: "gtp_create_sockets", Kind: schema.U8}, // IFLA_GTP_CREATE_SOCKETS
+		6: {Name: "gtp_restart_count", Kind: schema.U8},  // IFLA_GTP_RESTART_COUNT
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 1, 2, 3, 6, 4,
 	},
 }
 
-var ip6greDataSchema = &schema{
-	name: "ip6gre",
-	attrs: []attrSpec{
-		1:  {name: "ip6gre_link", kind: kindU32},              // IFLA_GRE_LINK
-		2:  {name: "ip6gre_iflags", kind: kindU16},            // IFLA_GRE_IFLAGS
-		3:  {name: "ip6gre_oflags", kind: kindU16},            // IFLA_GRE_OFLAGS
-		4:  {name: "ip6gre_ikey", kind: kindBE32},             // IFLA_GRE_IKEY
-		5:  {name: "ip6gre_okey", kind: kindBE32},             // IFLA_GRE_OKEY
-		6:  {name: "ip6gre_local", kind: kindAddr},            // IFLA_GRE_LOCAL
-		7:  {name: "ip6gre_remote", kind: kindAddr},           // IFLA_GRE_REMOTE
-		8:  {name: "ip6gre_ttl", kind: kindU8},                // IFLA_GRE_TTL
-		9:  {name: "ip6gre_tos", kind: kindU8},                // IFLA_GRE_TOS
-		10: {name: "ip6gre_pmtudisc", kind: kindU8},           // IFLA_GRE_PMTUDISC
-		11: {name: "ip6gre_encap_limit", kind: kindU8},        // IFLA_GRE_ENCAP_LIMIT
-		12: {name: "ip6gre_flowinfo", kind: kindBE32},         // IFLA_GRE_FLOWINFO
-		13: {name: "ip6gre_flags", kind: kindU32},             // IFLA_GRE_FLAGS
-		14: {name: "ip6gre_encap_type", kind: kindU16},        // IFLA_GRE_ENCAP_TYPE
-		15: {name: "ip6gre_encap_flags", kind: kindU16},       // IFLA_GRE_ENCAP_FLAGS
-		16: {name: "ip6gre_encap_sport", kind: kindBE16},      // IFLA_GRE_ENCAP_SPORT
-		17: {name: "ip6gre_encap_dport", kind: kindBE16},      // IFLA_GRE_ENCAP_DPORT
-		18: {name: "ip6gre_collect_metadata", kind: kindFlag}, // IFLA_GRE_COLLECT_METADATA
-		19: {name: "ip6gre_ignore_df", kind: kindU8},          // IFLA_GRE_IGNORE_DF
-		20: {name: "ip6gre_fwmark", kind: kindU32},            // IFLA_GRE_FWMARK
-		21: {name: "ip6gre_erspan_index", kind: kindU32},      // IFLA_GRE_ERSPAN_INDEX
-		22: {name: "ip6gre_erspan_ver", kind: kindU8},         // IFLA_GRE_ERSPAN_VER
-		23: {name: "ip6gre_erspan_dir", kind: kindU8},         // IFLA_GRE_ERSPAN_DIR
-		24: {name: "ip6gre_erspan_hwid", kind: kindU16},       // IFLA_GRE_ERSPAN_HWID
+var ip6greDataSchema = &schema.Schema{
+	Name: "ip6gre",
+	Attrs: []schema.Attr{
+		1:  {Name: "ip6gre_link", Kind: schema.U32},              // IFLA_GRE_LINK
+		2:  {Name: "ip6gre_iflags", Kind: schema.U16},            // IFLA_GRE_IFLAGS
+		3:  {Name: "ip6gre_oflags", Kind: schema.U16},            // IFLA_GRE_OFLAGS
+		4:  {Name: "ip6gre_ikey", Kind: schema.BE32},             // IFLA_GRE_IKEY
+		5:  {Name: "ip6gre_okey", Kind: schema.BE32},             // IFLA_GRE_OKEY
+		6:  {Name: "ip6gre_local", Kind: schema.Addr},            // IFLA_GRE_LOCAL
+		7:  {Name: "ip6gre_remote", Kind: schema.Addr},           // IFLA_GRE_REMOTE
+		8:  {Name: "ip6gre_ttl", Kind: schema.U8},                // IFLA_GRE_TTL
+		9:  {Name: "ip6gre_tos", Kind: schema.U8},                // IFLA_GRE_TOS
+		10: {Name: "ip6gre_pmtudisc", Kind: schema.U8},           // IFLA_GRE_PMTUDISC
+		11: {Name: "ip6gre_encap_limit", Kind: schema.U8},        // IFLA_GRE_ENCAP_LIMIT
+		12: {Name: "ip6gre_flowinfo", Kind: schema.BE32},         // IFLA_GRE_FLOWINFO
+		13: {Name: "ip6gre_flags", Kind: schema.U32},             // IFLA_GRE_FLAGS
+		14: {Name: "ip6gre_encap_type", Kind: schema.U16},        // IFLA_GRE_ENCAP_TYPE
+		15: {Name: "ip6gre_encap_flags", Kind: schema.U16},       // IFLA_GRE_ENCAP_FLAGS
+		16: {Name: "ip6gre_encap_sport", Kind: schema.BE16},      // IFLA_GRE_ENCAP_SPORT
+		17: {Name: "ip6gre_encap_dport", Kind: schema.BE16},      // IFLA_GRE_ENCAP_DPORT
+		18: {Name: "ip6gre_collect_metadata", Kind: schema.Flag}, // IFLA_GRE_COLLECT_METADATA
+		19: {Name: "ip6gre_ignore_df", Kind: schema.U8},          // IFLA_GRE_IGNORE_DF
+		20: {Name: "ip6gre_fwmark", Kind: schema.U32},            // IFLA_GRE_FWMARK
+		21: {Name: "ip6gre_erspan_index", Kind: schema.U32},      // IFLA_GRE_ERSPAN_INDEX
+		22: {Name: "ip6gre_erspan_ver", Kind: schema.U8},         // IFLA_GRE_ERSPAN_VER
+		23: {Name: "ip6gre_erspan_dir", Kind: schema.U8},         // IFLA_GRE_ERSPAN_DIR
+		24: {Name: "ip6gre_erspan_hwid", Kind: schema.U16},       // IFLA_GRE_ERSPAN_HWID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		18, 17, 15, 11, 16, 14, 23, 24, 21, 22, 13, 12, 20, 2, 19, 4,
 		1, 6, 3, 5, 10, 7, 9, 8,
 	},
 }
 
-var ip6tnlDataSchema = &schema{
-	name: "ip6tnl",
-	attrs: []attrSpec{
-		1:  {name: "ip6tnl_link", kind: kindU32},                // IFLA_IPTUN_LINK
-		2:  {name: "ip6tnl_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
-		3:  {name: "ip6tnl_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
-		4:  {name: "ip6tnl_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
-		5:  {name: "ip6tnl_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
-		6:  {name: "ip6tnl_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
-		7:  {name: "ip6tnl_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
-		8:  {name: "ip6tnl_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
-		9:  {name: "ip6tnl_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
-		10: {name: "ip6tnl_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
-		11: {name: "ip6tnl_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
-		12: {name: "ip6tnl_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-		13: {name: "ip6tnl_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
-		14: {name: "ip6tnl_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-		15: {name: "ip6tnl_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
-		16: {name: "ip6tnl_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
-		17: {name: "ip6tnl_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
-		18: {name: "ip6tnl_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
-		19: {name: "ip6tnl_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
-		20: {name: "ip6tnl_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+var ip6tnlDataSchema = &schema.Schema{
+	Name: "ip6tnl",
+	Attrs: []schema.Attr{
+		1:  {Name: "ip6tnl_link", Kind: schema.U32},                // IFLA_IPTUN_LINK
+		2:  {Name: "ip6tnl_local", Kind: schema.Addr},              // IFLA_IPTUN_LOCAL
+		3:  {Name: "ip6tnl_remote", Kind: schema.Addr},             // IFLA_IPTUN_REMOTE
+		4:  {Name: "ip6tnl_ttl", Kind: schema.U8},                  // IFLA_IPTUN_TTL
+		5:  {Name: "ip6tnl_tos", Kind: schema.U8},                  // IFLA_IPTUN_TOS
+		6:  {Name: "ip6tnl_encap_limit", Kind: schema.U8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {Name: "ip6tnl_flowinfo", Kind: schema.BE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {Name: "ip6tnl_flags", Kind: schema.U32},               // IFLA_IPTUN_FLAGS
+		9:  {Name: "ip6tnl_proto", Kind: schema.U8},                // IFLA_IPTUN_PROTO
+		10: {Name: "ip6tnl_pmtudisc", Kind: schema.U8},             // IFLA_IPTUN_PMTUDISC
+		11: {Name: "ip6tnl_6rd_prefix", Kind: schema.Addr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {Name: "ip6tnl_6rd_relay_prefix", Kind: schema.Addr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {Name: "ip6tnl_6rd_prefixlen", Kind: schema.U16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {Name: "ip6tnl_6rd_relay_prefixlen", Kind: schema.U16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {Name: "ip6tnl_encap_type", Kind: schema.U16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {Name: "ip6tnl_encap_flags", Kind: schema.U16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {Name: "ip6tnl_encap_sport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {Name: "ip6tnl_encap_dport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {Name: "ip6tnl_collect_metadata", Kind: schema.Flag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {Name: "ip6tnl_fwmark", Kind: schema.U32},              // IFLA_IPTUN_FWMARK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
 		9, 3, 5, 4,
 	},
 }
 
-var ipipDataSchema = &schema{
-	name: "ipip",
-	attrs: []attrSpec{
-		1:  {name: "ipip_link", kind: kindU32},                // IFLA_IPTUN_LINK
-		2:  {name: "ipip_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
-		3:  {name: "ipip_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
-		4:  {name: "ipip_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
-		5:  {name: "ipip_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
-		6:  {name: "ipip_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
-		7:  {name: "ipip_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
-		8:  {name: "ipip_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
-		9:  {name: "ipip_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
-		10: {name: "ipip_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
-		11: {name: "ipip_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
-		12: {name: "ipip_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-		13: {name: "ipip_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
-		14: {name: "ipip_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-		15: {name: "ipip_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
-		16: {name: "ipip_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
-		17: {name: "ipip_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
-		18: {name: "ipip_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
-		19: {name: "ipip_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
-		20: {name: "ipip_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+var ipipDataSchema = &schema.Schema{
+	Name: "ipip",
+	Attrs: []schema.Attr{
+		1:  {Name: "ipip_link", Kind: schema.U32},                // IFLA_IPTUN_LINK
+		2:  {Name: "ipip_local", Kind: schema.Addr},              // IFLA_IPTUN_LOCAL
+		3:  {Name: "ipip_remote", Kind: schema.Addr},             // IFLA_IPTUN_REMOTE
+		4:  {Name: "ipip_ttl", Kind: schema.U8},                  // IFLA_IPTUN_TTL
+		5:  {Name: "ipip_tos", Kind: schema.U8},                  // IFLA_IPTUN_TOS
+		6:  {Name: "ipip_encap_limit", Kind: schema.U8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {Name: "ipip_flowinfo", Kind: schema.BE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {Name: "ipip_flags", Kind: schema.U32},               // IFLA_IPTUN_FLAGS
+		9:  {Name: "ipip_proto", Kind: schema.U8},                // IFLA_IPTUN_PROTO
+		10: {Name: "ipip_pmtudisc", Kind: schema.U8},             // IFLA_IPTUN_PMTUDISC
+		11: {Name: "ipip_6rd_prefix", Kind: schema.Addr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {Name: "ipip_6rd_relay_prefix", Kind: schema.Addr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {Name: "ipip_6rd_prefixlen", Kind: schema.U16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {Name: "ipip_6rd_relay_prefixlen", Kind: schema.U16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {Name: "ipip_encap_type", Kind: schema.U16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {Name: "ipip_encap_flags", Kind: schema.U16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {Name: "ipip_encap_sport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {Name: "ipip_encap_dport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {Name: "ipip_collect_metadata", Kind: schema.Flag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {Name: "ipip_fwmark", Kind: schema.U32},              // IFLA_IPTUN_FWMARK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
 		9, 3, 5, 4,
 	},
 }
 
-var ipoibDataSchema = &schema{
-	name: "ipoib",
-	attrs: []attrSpec{
-		1: {name: "pkey", kind: kindU16},   // IFLA_IPOIB_PKEY
-		2: {name: "mode", kind: kindU16},   // IFLA_IPOIB_MODE
-		3: {name: "umcast", kind: kindU16}, // IFLA_IPOIB_UMCAST
+var ipoibDataSchema = &schema.Schema{
+	Name: "ipoib",
+	Attrs: []schema.Attr{
+		1: {Name: "pkey", Kind: schema.U16},   // IFLA_IPOIB_PKEY
+		2: {Name: "mode", Kind: schema.U16},   // IFLA_IPOIB_MODE
+		3: {Name: "umcast", Kind: schema.U16}, // IFLA_IPOIB_UMCAST
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1, 3,
 	},
 }
 
-var ipvlanDataSchema = &schema{
-	name: "ipvlan",
-	attrs: []attrSpec{
-		1: {name: "ipvlan_mode", kind: kindU16},  // IFLA_IPVLAN_MODE
-		2: {name: "ipvlan_flags", kind: kindU16}, // IFLA_IPVLAN_FLAGS
+var ipvlanDataSchema = &schema.Schema{
+	Name: "ipvlan",
+	Attrs: []schema.Attr{
+		1: {Name: "ipvlan_mode", Kind: schema.U16},  // IFLA_IPVLAN_MODE
+		2: {Name: "ipvlan_flags", Kind: schema.U16}, // IFLA_IPVLAN_FLAGS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1,
 	},
 }
 
-var macvlanDataSchema = &schema{
-	name: "macvlan",
-	attrs: []attrSpec{
-		1: {name: "macvlan_mode", kind: kindU32},                                                         // IFLA_MACVLAN_MODE
-		2: {name: "macvlan_flags", kind: kindU16},                                                        // IFLA_MACVLAN_FLAGS
-		3: {name: "macvlan_macaddr_mode", kind: kindU32},                                                 // IFLA_MACVLAN_MACADDR_MODE
-		4: {name: "macvlan_macaddr", kind: kindHW},                                                       // IFLA_MACVLAN_MACADDR
-		5: {name: "macvlan_macaddr_data", kind: kindNested, nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
-		6: {name: "macvlan_macaddr_count", kind: kindU32},                                                // IFLA_MACVLAN_MACADDR_COUNT
-		7: {name: "macvlan_bc_queue_len", kind: kindU32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
-		8: {name: "macvlan_bc_queue_len_used", kind: kindU32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
+var macvlanDataSchema = &schema.Schema{
+	Name: "macvlan",
+	Attrs: []schema.Attr{
+		1: {Name: "macvlan_mode", Kind: schema.U32},                                                         // IFLA_MACVLAN_MODE
+		2: {Name: "macvlan_flags", Kind: schema.U16},                                                        // IFLA_MACVLAN_FLAGS
+		3: {Name: "macvlan_macaddr_mode", Kind: schema.U32},                                                 // IFLA_MACVLAN_MACADDR_MODE
+		4: {Name: "macvlan_macaddr", Kind: schema.HW},                                                       // IFLA_MACVLAN_MACADDR
+		5: {Name: "macvlan_macaddr_data", Kind: schema.Nested, Nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
+		6: {Name: "macvlan_macaddr_count", Kind: schema.U32},                                                // IFLA_MACVLAN_MACADDR_COUNT
+		7: {Name: "macvlan_bc_queue_len", Kind: schema.U32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
+		8: {Name: "macvlan_bc_queue_len_used", Kind: schema.U32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		7, 8, 2, 4, 6, 5, 3, 1,
 	},
 }
 
-var macvlanDataMacvlanMacaddrDataSchema = &schema{
-	name: "macvlanDataMacvlanMacaddrData",
-	attrs: []attrSpec{
-		4: {name: "macvlan_macaddr", kind: kindHW}, // IFLA_MACVLAN_MACADDR
+var macvlanDataMacvlanMacaddrDataSchema = &schema.Schema{
+	Name: "macvlanDataMacvlanMacaddrData",
+	Attrs: []schema.Attr{
+		4: {Name: "macvlan_macaddr", Kind: schema.HW}, // IFLA_MACVLAN_MACADDR
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		4,
 	},
 }
 
-var macvtapDataSchema = &schema{
-	name: "macvtap",
-	attrs: []attrSpec{
-		1: {name: "macvtap_mode", kind: kindU32},                                                         // IFLA_MACVLAN_MODE
-		2: {name: "macvtap_flags", kind: kindU16},                                                        // IFLA_MACVLAN_FLAGS
-		3: {name: "macvtap_macaddr_mode", kind: kindU32},                                                 // IFLA_MACVLAN_MACADDR_MODE
-		4: {name: "macvtap_macaddr", kind: kindHW},                                                       // IFLA_MACVLAN_MACADDR
-		5: {name: "macvtap_macaddr_data", kind: kindNested, nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
-		6: {name: "macvtap_macaddr_count", kind: kindU32},                                                // IFLA_MACVLAN_MACADDR_COUNT
-		7: {name: "macvtap_bc_queue_len", kind: kindU32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
-		8: {name: "macvtap_bc_queue_len_used", kind: kindU32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
+var macvtapDataSchema = &schema.Schema{
+	Name: "macvtap",
+	Attrs: []schema.Attr{
+		1: {Name: "macvtap_mode", Kind: schema.U32},                                                         // IFLA_MACVLAN_MODE
+		2: {Name: "macvtap_flags", Kind: schema.U16},                                                        // IFLA_MACVLAN_FLAGS
+		3: {Name: "macvtap_macaddr_mode", Kind: schema.U32},                                                 // IFLA_MACVLAN_MACADDR_MODE
+		4: {Name: "macvtap_macaddr", Kind: schema.HW},                                                       // IFLA_MACVLAN_MACADDR
+		5: {Name: "macvtap_macaddr_data", Kind: schema.Nested, Nested: macvlanDataMacvlanMacaddrDataSchema}, // IFLA_MACVLAN_MACADDR_DATA
+		6: {Name: "macvtap_macaddr_count", Kind: schema.U32},                                                // IFLA_MACVLAN_MACADDR_COUNT
+		7: {Name: "macvtap_bc_queue_len", Kind: schema.U32},                                                 // IFLA_MACVLAN_BC_QUEUE_LEN
+		8: {Name: "macvtap_bc_queue_len_used", Kind: schema.U32},                                            // IFLA_MACVLAN_BC_QUEUE_LEN_USED
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		7, 8, 2, 4, 6, 5, 3, 1,
 	},
 }
 
-var sitDataSchema = &schema{
-	name: "sit",
-	attrs: []attrSpec{
-		1:  {name: "sit_link", kind: kindU32},                // IFLA_IPTUN_LINK
-		2:  {name: "sit_local", kind: kindAddr},              // IFLA_IPTUN_LOCAL
-		3:  {name: "sit_remote", kind: kindAddr},             // IFLA_IPTUN_REMOTE
-		4:  {name: "sit_ttl", kind: kindU8},                  // IFLA_IPTUN_TTL
-		5:  {name: "sit_tos", kind: kindU8},                  // IFLA_IPTUN_TOS
-		6:  {name: "sit_encap_limit", kind: kindU8},          // IFLA_IPTUN_ENCAP_LIMIT
-		7:  {name: "sit_flowinfo", kind: kindBE32},           // IFLA_IPTUN_FLOWINFO
-		8:  {name: "sit_flags", kind: kindU32},               // IFLA_IPTUN_FLAGS
-		9:  {name: "sit_proto", kind: kindU8},                // IFLA_IPTUN_PROTO
-		10: {name: "sit_pmtudisc", kind: kindU8},             // IFLA_IPTUN_PMTUDISC
-		11: {name: "sit_6rd_prefix", kind: kindAddr},         // IFLA_IPTUN_6RD_PREFIX
-		12: {name: "sit_6rd_relay_prefix", kind: kindAddr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
-		13: {name: "sit_6rd_prefixlen", kind: kindU16},       // IFLA_IPTUN_6RD_PREFIXLEN
-		14: {name: "sit_6rd_relay_prefixlen", kind: kindU16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
-		15: {name: "sit_encap_type", kind: kindU16},          // IFLA_IPTUN_ENCAP_TYPE
-		16: {name: "sit_encap_flags", kind: kindU16},         // IFLA_IPTUN_ENCAP_FLAGS
-		17: {name: "sit_encap_sport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_SPORT
-		18: {name: "sit_encap_dport", kind: kindBE16},        // IFLA_IPTUN_ENCAP_DPORT
-		19: {name: "sit_collect_metadata", kind: kindFlag},   // IFLA_IPTUN_COLLECT_METADATA
-		20: {name: "sit_fwmark", kind: kindU32},              // IFLA_IPTUN_FWMARK
+var sitDataSchema = &schema.Schema{
+	Name: "sit",
+	Attrs: []schema.Attr{
+		1:  {Name: "sit_link", Kind: schema.U32},                // IFLA_IPTUN_LINK
+		2:  {Name: "sit_local", Kind: schema.Addr},              // IFLA_IPTUN_LOCAL
+		3:  {Name: "sit_remote", Kind: schema.Addr},             // IFLA_IPTUN_REMOTE
+		4:  {Name: "sit_ttl", Kind: schema.U8},                  // IFLA_IPTUN_TTL
+		5:  {Name: "sit_tos", Kind: schema.U8},                  // IFLA_IPTUN_TOS
+		6:  {Name: "sit_encap_limit", Kind: schema.U8},          // IFLA_IPTUN_ENCAP_LIMIT
+		7:  {Name: "sit_flowinfo", Kind: schema.BE32},           // IFLA_IPTUN_FLOWINFO
+		8:  {Name: "sit_flags", Kind: schema.U32},               // IFLA_IPTUN_FLAGS
+		9:  {Name: "sit_proto", Kind: schema.U8},                // IFLA_IPTUN_PROTO
+		10: {Name: "sit_pmtudisc", Kind: schema.U8},             // IFLA_IPTUN_PMTUDISC
+		11: {Name: "sit_6rd_prefix", Kind: schema.Addr},         // IFLA_IPTUN_6RD_PREFIX
+		12: {Name: "sit_6rd_relay_prefix", Kind: schema.Addr},   // IFLA_IPTUN_6RD_RELAY_PREFIX
+		13: {Name: "sit_6rd_prefixlen", Kind: schema.U16},       // IFLA_IPTUN_6RD_PREFIXLEN
+		14: {Name: "sit_6rd_relay_prefixlen", Kind: schema.U16}, // IFLA_IPTUN_6RD_RELAY_PREFIXLEN
+		15: {Name: "sit_encap_type", Kind: schema.U16},          // IFLA_IPTUN_ENCAP_TYPE
+		16: {Name: "sit_encap_flags", Kind: schema.U16},         // IFLA_IPTUN_ENCAP_FLAGS
+		17: {Name: "sit_encap_sport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_SPORT
+		18: {Name: "sit_encap_dport", Kind: schema.BE16},        // IFLA_IPTUN_ENCAP_DPORT
+		19: {Name: "sit_collect_metadata", Kind: schema.Flag},   // IFLA_IPTUN_COLLECT_METADATA
+		20: {Name: "sit_fwmark", Kind: schema.U32},              // IFLA_IPTUN_FWMARK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		11, 13, 12, 14, 19, 18, 16, 6, 17, 15, 8, 7, 20, 1, 2, 10,
 		9, 3, 5, 4,
 	},
 }
 
-var tunDataSchema = &schema{
-	name: "tun",
-	attrs: []attrSpec{
-		1: {name: "tun_owner", kind: kindU32},               // IFLA_TUN_OWNER
-		2: {name: "tun_group", kind: kindU32},               // IFLA_TUN_GROUP
-		3: {name: "tun_type", kind: kindU8},                 // IFLA_TUN_TYPE
-		4: {name: "tun_pi", kind: kindU8},                   // IFLA_TUN_PI
-		5: {name: "tun_vnet_hdr", kind: kindU8},             // IFLA_TUN_VNET_HDR
-		6: {name: "tun_persist", kind: kindU8},              // IFLA_TUN_PERSIST
-		7: {name: "tun_multi_queue", kind: kindU8},          // IFLA_TUN_MULTI_QUEUE
-		8: {name: "tun_num_queues", kind: kindU32},          // IFLA_TUN_NUM_QUEUES
-		9: {name: "tun_num_disabled_queues", kind: kindU32}, // IFLA_TUN_NUM_DISABLED_QUEUES
+var tunDataSchema = &schema.Schema{
+	Name: "tun",
+	Attrs: []schema.Attr{
+		1: {Name: "tun_owner", Kind: schema.U32},               // IFLA_TUN_OWNER
+		2: {Name: "tun_group", Kind: schema.U32},               // IFLA_TUN_GROUP
+		3: {Name: "tun_type", Kind: schema.U8},                 // IFLA_TUN_TYPE
+		4: {Name: "tun_pi", Kind: schema.U8},                   // IFLA_TUN_PI
+		5: {Name: "tun_vnet_hdr", Kind: schema.U8},             // IFLA_TUN_VNET_HDR
+		6: {Name: "tun_persist", Kind: schema.U8},              // IFLA_TUN_PERSIST
+		7: {Name: "tun_multi_queue", Kind: schema.U8},          // IFLA_TUN_MULTI_QUEUE
+		8: {Name: "tun_num_queues", Kind: schema.U32},          // IFLA_TUN_NUM_QUEUES
+		9: {Name: "tun_num_disabled_queues", Kind: schema.U32}, // IFLA_TUN_NUM_DISABLED_QUEUES
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 7, 9, 8, 1, 6, 4, 3, 5,
 	},
 }
 
-var vethDataSchema = &schema{
-	name: "veth",
-	attrs: []attrSpec{
-		1: {name: "peer", kind: kindBinary}, // VETH_INFO_PEER
+var vethDataSchema = &schema.Schema{
+	Name: "veth",
+	Attrs: []schema.Attr{
+		1: {Name: "peer", Kind: schema.Binary}, // VETH_INFO_PEER
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var vlanDataSchema = &schema{
-	name: "vlan",
-	attrs: []attrSpec{
-		1: {name: "vlan_id", kind: kindU16},                                                  // IFLA_VLAN_ID
-		2: {name: "vlan_flags", kind: kindStruct, fields: iflaVlanFlagsFields},               // IFLA_VLAN_FLAGS
-		3: {name: "vlan_egress_qos", kind: kindNested, nested: vlanDataVlanEgressQosSchema},  // IFLA_VLAN_EGRESS_QOS
-		4: {name: "vlan_ingress_qos", kind: kindNested, nested: vlanDataVlanEgressQosSchema}, // IFLA_VLAN_INGRESS_QOS
-		5: {name: "vlan_protocol", kind: kindBE16},                                           // IFLA_VLAN_PROTOCOL
+var vlanDataSchema = &schema.Schema{
+	Name: "vlan",
+	Attrs: []schema.Attr{
+		1: {Name: "vlan_id", Kind: schema.U16},                                                  // IFLA_VLAN_ID
+		2: {Name: "vlan_flags", Kind: schema.Struct, Fields: iflaVlanFlagsFields},               // IFLA_VLAN_FLAGS
+		3: {Name: "vlan_egress_qos", Kind: schema.Nested, Nested: vlanDataVlanEgressQosSchema},  // IFLA_VLAN_EGRESS_QOS
+		4: {Name: "vlan_ingress_qos", Kind: schema.Nested, Nested: vlanDataVlanEgressQosSchema}, // IFLA_VLAN_INGRESS_QOS
+		5: {Name: "vlan_protocol", Kind: schema.BE16},                                           // IFLA_VLAN_PROTOCOL
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 2, 1, 4, 5,
 	},
 }
 
-var vlanDataVlanEgressQosSchema = &schema{
-	name: "vlanDataVlanEgressQos",
-	attrs: []attrSpec{
-		1: {name: "mapping", kind: kindStruct, fields: iflaVlanQosMappingFields}, // IFLA_VLAN_QOS_MAPPING
+var vlanDataVlanEgressQosSchema = &schema.Schema{
+	Name: "vlanDataVlanEgressQos",
+	Attrs: []schema.Attr{
+		1: {Name: "mapping", Kind: schema.Struct, Fields: iflaVlanQosMappingFields}, // IFLA_VLAN_QOS_MAPPING
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var iflaVlanFlagsFields = []attrSpec{
-	{name: "flags", kind: kindU32, off: 0},
-	{name: "mask", kind: kindU32, off: 4},
+var iflaVlanFlagsFields = []schema.Attr{
+	{Name: "flags", Kind: schema.U32, Off: 0},
+	{Name: "mask", Kind: schema.U32, Off: 4},
 }
 
-var iflaVlanQosMappingFields = []attrSpec{
-	{name: "from", kind: kindU32, off: 0},
-	{name: "to", kind: kindU32, off: 4},
+var iflaVlanQosMappingFields = []schema.Attr{
+	{Name: "from", Kind: schema.U32, Off: 0},
+	{Name: "to", Kind: schema.U32, Off: 4},
 }
 
-var vrfDataSchema = &schema{
-	name: "vrf",
-	attrs: []attrSpec{
-		1: {name: "vrf_table", kind: kindU32}, // IFLA_VRF_TABLE
+var vrfDataSchema = &schema.Schema{
+	Name: "vrf",
+	Attrs: []schema.Attr{
+		1: {Name: "vrf_table", Kind: schema.U32}, // IFLA_VRF_TABLE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var vtiDataSchema = &schema{
-	name: "vti",
-	attrs: []attrSpec{
-		1: {name: "vti_link", kind: kindU32},    // IFLA_VTI_LINK
-		2: {name: "vti_ikey", kind: kindBE32},   // IFLA_VTI_IKEY
-		3: {name: "vti_okey", kind: kindBE32},   // IFLA_VTI_OKEY
-		4: {name: "vti_local", kind: kindAddr},  // IFLA_VTI_LOCAL
-		5: {name: "vti_remote", kind: kindAddr}, // IFLA_VTI_REMOTE
-		6: {name: "vti_fwmark", kind: kindU32},  // IFLA_VTI_FWMARK
+var vtiDataSchema = &schema.Schema{
+	Name: "vti",
+	Attrs: []schema.Attr{
+		1: {Name: "vti_link", Kind: schema.U32},    // IFLA_VTI_LINK
+		2: {Name: "vti_ikey", Kind: schema.BE32},   // IFLA_VTI_IKEY
+		3: {Name: "vti_okey", Kind: schema.BE32},   // IFLA_VTI_OKEY
+		4: {Name: "vti_local", Kind: schema.Addr},  // IFLA_VTI_LOCAL
+		5: {Name: "vti_remote", Kind: schema.Addr}, // IFLA_VTI_REMOTE
+		6: {Name: "vti_fwmark", Kind: schema.U32},  // IFLA_VTI_FWMARK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		6, 2, 1, 4, 3, 5,
 	},
 }
 
-var vti6DataSchema = &schema{
-	name: "vti6",
-	attrs: []attrSpec{
-		1: {name: "vti_link", kind: kindU32},    // IFLA_VTI_LINK
-		2: {name: "vti_ikey", kind: kindBE32},   // IFLA_VTI_IKEY
-		3: {name: "vti_okey", kind: kindBE32},   // IFLA_VTI_OKEY
-		4: {name: "vti_local", kind: kindAddr},  // IFLA_VTI_LOCAL
-		5: {name: "vti_remote", kind: kindAddr}, // IFLA_VTI_REMOTE
-		6: {name: "vti_fwmark", kind: kindU32},  // IFLA_VTI_FWMARK
+var vti6DataSchema = &schema.Schema{
+	Name: "vti6",
+	Attrs: []schema.Attr{
+		1: {Name: "vti_link", Kind: schema.U32},    // IFLA_VTI_LINK
+		2: {Name: "vti_ikey", Kind: schema.BE32},   // IFLA_VTI_IKEY
+		3: {Name: "vti_okey", Kind: schema.BE32},   // IFLA_VTI_OKEY
+		4: {Name: "vti_local", Kind: schema.Addr},  // IFLA_VTI_LOCAL
+		5: {Name: "vti_remote", Kind: schema.Addr}, // IFLA_VTI_REMOTE
+		6: {Name: "vti_fwmark", Kind: schema.U32},  // IFLA_VTI_FWMARK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		6, 2, 1, 4, 3, 5,
 	},
 }
 
-var vxlanDataSchema = &schema{
-	name: "vxlan",
-	attrs: []attrSpec{
-		1:  {name: "vxlan_id", kind: kindU32},                                              // IFLA_VXLAN_ID
-		2:  {name: "vxlan_group", kind: kindAddr},                                          // IFLA_VXLAN_GROUP
-		3:  {name: "vxlan_link", kind: kindU32},                                            // IFLA_VXLAN_LINK
-		4:  {name: "vxlan_local", kind: kindAddr},                                          // IFLA_VXLAN_LOCAL
-		5:  {name: "vxlan_ttl", kind: kindU8},                                              // IFLA_VXLAN_TTL
-		6:  {name: "vxlan_tos", kind: kindU8},                                              // IFLA_VXLAN_TOS
-		7:  {name: "vxlan_learning", kind: kindU8},                                         // IFLA_VXLAN_LEARNING
-		8:  {name: "vxlan_ageing", kind: kindU32},                                          // IFLA_VXLAN_AGEING
-		9:  {name: "vxlan_limit", kind: kindU32},                                           // IFLA_VXLAN_LIMIT
-		10: {name: "vxlan_port_range", kind: kindStruct, fields: iflaVxlanPortRangeFields}, // IFLA_VXLAN_PORT_RANGE
-		11: {name: "vxlan_proxy", kind: kindU8},                                            // IFLA_VXLAN_PROXY
-		12: {name: "vxlan_rsc", kind: kindU8},                                              // IFLA_VXLAN_RSC
-		13: {name: "vxlan_l2miss", kind: kindU8},                                           // IFLA_VXLAN_L2MISS
-		14: {name: "vxlan_l3miss", kind: kindU8},                                           // IFLA_VXLAN_L3MISS
-		15: {name: "vxlan_port", kind: kindBE16},                                           // IFLA_VXLAN_PORT
-		16: {name: "vxlan_group6", kind: kindAddr},                                         // IFLA_VXLAN_GROUP6
-		17: {name: "vxlan_local6", kind: kindAddr},                                         // IFLA_VXLAN_LOCAL6
-		18: {name: "vxlan_udp_csum", kind: kindU8},                                         // IFLA_VXLAN_UDP_CSUM
-		19: {name: "vxlan_udp_zero_csum6_tx", kind: kindU8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
-		20: {name: "vxlan_udp_zero_csum6_rx", kind: kindU8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
-		21: {name: "vxlan_remcsum_tx", kind: kindU8},                                       // IFLA_VXLAN_REMCSUM_TX
-		22: {name: "vxlan_remcsum_rx", kind: kindU8},                                       // IFLA_VXLAN_REMCSUM_RX
-		23: {name: "vxlan_gbp", kind: kindFlag},                                            // IFLA_VXLAN_GBP
-		24: {name: "vxlan_remcsum_nopartial", kind: kindFlag},                              // IFLA_VXLAN_REMCSUM_NOPARTIAL
-		25: {name: "vxlan_collect_metadata", kind: kindU8},                                 // IFLA_VXLAN_COLLECT_METADATA
-		26: {name: "vxlan_label", kind: kindBE32},                                          // IFLA_VXLAN_LABEL: pyroute2 uint32: a flow label in network order (nla_get_be32)
-		27: {name: "vxlan_gpe", kind: kindFlag},                                            // IFLA_VXLAN_GPE
-		28: {name: "vxlan_ttl_inherit", kind: kindU8},                                      // IFLA_VXLAN_TTL_INHERIT: pyroute2 flag: vxlan_fill_info puts a u8 (the policy says NLA_FLAG)
-		29: {name: "vxlan_df", kind: kindU8},                                               // IFLA_VXLAN_DF
-		30: {name: "vxlan_vnifilter", kind: kindU8},                                        // IFLA_VXLAN_VNIFILTER
+var vxlanDataSchema = &schema.Schema{
+	Name: "vxlan",
+	Attrs: []schema.Attr{
+		1:  {Name: "vxlan_id", Kind: schema.U32},                                              // IFLA_VXLAN_ID
+		2:  {Name: "vxlan_group", Kind: schema.Addr},                                          // IFLA_VXLAN_GROUP
+		3:  {Name: "vxlan_link", Kind: schema.U32},                                            // IFLA_VXLAN_LINK
+		4:  {Name: "vxlan_local", Kind: schema.Addr},                                          // IFLA_VXLAN_LOCAL
+		5:  {Name: "vxlan_ttl", Kind: schema.U8},                                              // IFLA_VXLAN_TTL
+		6:  {Name: "vxlan_tos", Kind: schema.U8},                                              // IFLA_VXLAN_TOS
+		7:  {Name: "vxlan_learning", Kind: schema.U8},                                         // IFLA_VXLAN_LEARNING
+		8:  {Name: "vxlan_ageing", Kind: schema.U32},                                          // IFLA_VXLAN_AGEING
+		9:  {Name: "vxlan_limit", Kind: schema.U32},                                           // IFLA_VXLAN_LIMIT
+		10: {Name: "vxlan_port_range", Kind: schema.Struct, Fields: iflaVxlanPortRangeFields}, // IFLA_VXLAN_PORT_RANGE
+		11: {Name: "vxlan_proxy", Kind: schema.U8},                                            // IFLA_VXLAN_PROXY
+		12: {Name: "vxlan_rsc", Kind: schema.U8},                                              // IFLA_VXLAN_RSC
+		13: {Name: "vxlan_l2miss", Kind: schema.U8},                                           // IFLA_VXLAN_L2MISS
+		14: {Name: "vxlan_l3miss", Kind: schema.U8},                                           // IFLA_VXLAN_L3MISS
+		15: {Name: "vxlan_port", Kind: schema.BE16},                                           // IFLA_VXLAN_PORT
+		16: {Name: "vxlan_group6", Kind: schema.Addr},                                         // IFLA_VXLAN_GROUP6
+		17: {Name: "vxlan_local6", Kind: schema.Addr},                                         // IFLA_VXLAN_LOCAL6
+		18: {Name: "vxlan_udp_csum", Kind: schema.U8},                                         // IFLA_VXLAN_UDP_CSUM
+		19: {Name: "vxlan_udp_zero_csum6_tx", Kind: schema.U8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
+		20: {Name: "vxlan_udp_zero_csum6_rx", Kind: schema.U8},                                // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
+		21: {Name: "vxlan_remcsum_tx", Kind: schema.U8},                                       // IFLA_VXLAN_REMCSUM_TX
+		22: {Name: "vxlan_remcsum_rx", Kind: schema.U8},                                       // IFLA_VXLAN_REMCSUM_RX
+		23: {Name: "vxlan_gbp", Kind: schema.Flag},                                            // IFLA_VXLAN_GBP
+		24: {Name: "vxlan_remcsum_nopartial", Kind: schema.Flag},                              // IFLA_VXLAN_REMCSUM_NOPARTIAL
+		25: {Name: "vxlan_collect_metadata", Kind: schema.U8},                                 // IFLA_VXLAN_COLLECT_METADATA
+		26: {Name: "vxlan_label", Kind: schema.BE32},                                          // IFLA_VXLAN_LABEL: pyroute2 uint32: a flow label in network order (nla_get_be32)
+		27: {Name: "vxlan_gpe", Kind: schema.Flag},                                            // IFLA_VXLAN_GPE
+		28: {Name: "vxlan_ttl_inherit", Kind: schema.U8},                                      // IFLA_VXLAN_TTL_INHERIT: pyroute2 flag: vxlan_fill_info puts a u8 (the policy says NLA_FLAG)
+		29: {Name: "vxlan_df", Kind: schema.U8},                                               // IFLA_VXLAN_DF
+		30: {Name: "vxlan_vnifilter", Kind: schema.U8},                                        // IFLA_VXLAN_VNIFILTER
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		8, 25, 29, 23, 27, 2, 16, 1, 13, 14, 26, 7, 9, 3, 4, 17,
 		15, 10, 11, 24, 22, 21, 12, 6, 5, 28, 18, 20, 19, 30,
 	},
 }
 
-var iflaVxlanPortRangeFields = []attrSpec{
-	{name: "low", kind: kindBE16, off: 0},
-	{name: "high", kind: kindBE16, off: 2},
+var iflaVxlanPortRangeFields = []schema.Attr{
+	{Name: "low", Kind: schema.BE16, Off: 0},
+	{Name: "high", Kind: schema.BE16, Off: 2},
 }
 
-var xfrmDataSchema = &schema{
-	name: "xfrm",
-	attrs: []attrSpec{
-		1: {name: "xfrm_link", kind: kindU32},              // IFLA_XFRM_LINK
-		2: {name: "xfrm_if_id", kind: kindU32},             // IFLA_XFRM_IF_ID
-		3: {name: "xfrm_collect_metadata", kind: kindFlag}, // IFLA_XFRM_COLLECT_METADATA
+var xfrmDataSchema = &schema.Schema{
+	Name: "xfrm",
+	Attrs: []schema.Attr{
+		1: {Name: "xfrm_link", Kind: schema.U32},              // IFLA_XFRM_LINK
+		2: {Name: "xfrm_if_id", Kind: schema.U32},             // IFLA_XFRM_IF_ID
+		3: {Name: "xfrm_collect_metadata", Kind: schema.Flag}, // IFLA_XFRM_COLLECT_METADATA
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 2, 1,
 	},
 }
 
-var bondPortDataSchema = &schema{
-	name: "bond_slave",
-	attrs: []attrSpec{
-		1:  {name: "state", kind: kindU8},                       // IFLA_BOND_SLAVE_STATE
-		2:  {name: "mii_status", kind: kindU8},                  // IFLA_BOND_SLAVE_MII_STATUS
-		3:  {name: "link_failure_count", kind: kindU32},         // IFLA_BOND_SLAVE_LINK_FAILURE_COUNT
-		4:  {name: "perm_hwaddr", kind: kindHW},                 // IFLA_BOND_SLAVE_PERM_HWADDR
-		5:  {name: "queue_id", kind: kindU16},                   // IFLA_BOND_SLAVE_QUEUE_ID
-		6:  {name: "ad_aggregator_id", kind: kindU16},           // IFLA_BOND_SLAVE_AD_AGGREGATOR_ID
-		7:  {name: "ad_actor_oper_port_state", kind: kindU8},    // IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE
-		8:  {name: "ad_partner_oper_port_state", kind: kindU16}, // IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE
-		9:  {name: "prio", kind: kindS32},                       // IFLA_BOND_SLAVE_PRIO
-		10: {name: "actor_port_prio", kind: kindU16},            // IFLA_BOND_SLAVE_ACTOR_PORT_PRIO
-		11: {name: "ad_churn_actor_state", kind: kindU8},        // IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE
-		12: {name: "ad_churn_partner_state", kind: kindU8},      // IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE
+var bondPortDataSchema = &schema.Schema{
+	Name: "bond_slave",
+	Attrs: []schema.Attr{
+		1:  {Name: "state", Kind: schema.U8},                       // IFLA_BOND_SLAVE_STATE
+		2:  {Name: "mii_status", Kind: schema.U8},                  // IFLA_BOND_SLAVE_MII_STATUS
+		3:  {Name: "link_failure_count", Kind: schema.U32},         // IFLA_BOND_SLAVE_LINK_FAILURE_COUNT
+		4:  {Name: "perm_hwaddr", Kind: schema.HW},                 // IFLA_BOND_SLAVE_PERM_HWADDR
+		5:  {Name: "queue_id", Kind: schema.U16},                   // IFLA_BOND_SLAVE_QUEUE_ID
+		6:  {Name: "ad_aggregator_id", Kind: schema.U16},           // IFLA_BOND_SLAVE_AD_AGGREGATOR_ID
+		7:  {Name: "ad_actor_oper_port_state", Kind: schema.U8},    // IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE
+		8:  {Name: "ad_partner_oper_port_state", Kind: schema.U16}, // IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE
+		9:  {Name: "prio", Kind: schema.S32},                       // IFLA_BOND_SLAVE_PRIO
+		10: {Name: "actor_port_prio", Kind: schema.U16},            // IFLA_BOND_SLAVE_ACTOR_PORT_PRIO
+		11: {Name: "ad_churn_actor_state", Kind: schema.U8},        // IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE
+		12: {Name: "ad_churn_partner_state", Kind: schema.U8},      // IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		10, 7, 6, 11, 12, 8, 3, 2, 4, 9, 5, 1,
 	},
 }
 
-var bridgePortDataSchema = &schema{
-	name: "bridge_slave",
-	attrs: []attrSpec{
-		1:  {name: "state", kind: kindU8},                                     // IFLA_BRPORT_STATE
-		2:  {name: "priority", kind: kindU16},                                 // IFLA_BRPORT_PRIORITY
-		3:  {name: "cost", kind: kindU32},                                     // IFLA_BRPORT_COST
-		4:  {name: "mode", kind: kindU8},                                      // IFLA_BRPORT_MODE
-		5:  {name: "guard", kind: kindU8},                                     // IFLA_BRPORT_GUARD
-		6:  {name: "protect", kind: kindU8},                                   // IFLA_BRPORT_PROTECT
-		7:  {name: "fast_leave", kind: kindU8},                                // IFLA_BRPORT_FAST_LEAVE
-		8:  {name: "learning", kind: kindU8},                                  // IFLA_BRPORT_LEARNING
-		9:  {name: "unicast_flood", kind: kindU8},                             // IFLA_BRPORT_UNICAST_FLOOD
-		10: {name: "proxyarp", kind: kindU8},                                  // IFLA_BRPORT_PROXYARP
-		11: {name: "learning_sync", kind: kindU8},                             // IFLA_BRPORT_LEARNING_SYNC
-		12: {name: "proxyarp_wifi", kind: kindU8},                             // IFLA_BRPORT_PROXYARP_WIFI
-		13: {name: "root_id", kind: kindStruct, fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
-		14: {name: "bridge_id", kind: kindStruct, fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
-		15: {name: "designated_port", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_PORT
-		16: {name: "designated_cost", kind: kindU16},                          // IFLA_BRPORT_DESIGNATED_COST
-		17: {name: "id", kind: kindU16},                                       // IFLA_BRPORT_ID
-		18: {name: "no", kind: kindU16},                                       // IFLA_BRPORT_NO
-		19: {name: "topology_change_ack", kind: kindU8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-		20: {name: "config_pending", kind: kindU8},                            // IFLA_BRPORT_CONFIG_PENDING
-		21: {name: "message_age_timer", kind: kindU64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
-		22: {name: "forward_delay_timer", kind: kindU64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
-		23: {name: "hold_timer", kind: kindU64},                               // IFLA_BRPORT_HOLD_TIMER
-		24: {name: "flush", kind: kindFlag},                                   // IFLA_BRPORT_FLUSH
-		25: {name: "multicast_router", kind: kindU8},                          // IFLA_BRPORT_MULTICAST_ROUTER
-		26: {name: "pad", kind: kindU64},                                      // IFLA_BRPORT_PAD
-		27: {name: "mcast_flood", kind: kindU8},                               // IFLA_BRPORT_MCAST_FLOOD
-		28: {name: "mcast_to_ucast", kind: kindU8},                            // IFLA_BRPORT_MCAST_TO_UCAST
-		29: {name: "vlan_tunnel", kind: kindU8},                               // IFLA_BRPORT_VLAN_TUNNEL
-		30: {name: "bcast_flood", kind: kindU8},                               // IFLA_BRPORT_BCAST_FLOOD
-		31: {name: "group_fwd_mask", kind: kindU16},                           // IFLA_BRPORT_GROUP_FWD_MASK
-		32: {name: "neigh_suppress", kind: kindU8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
-		33: {name: "isolated", kind: kindU8},                                  // IFLA_BRPORT_ISOLATED
-		34: {name: "backup_port", kind: kindU32},                              // IFLA_BRPORT_BACKUP_PORT
-		35: {name: "mrp_ring_open", kind: kindU8},                             // IFLA_BRPORT_MRP_RING_OPEN
-		36: {name: "mrp_in_open", kind: kindU8},                               // IFLA_BRPORT_MRP_IN_OPEN
-		37: {name: "mcast_eht_hosts_limit", kind: kindU32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-		38: {name: "mcast_eht_hosts_cnt", kind: kindU32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-		39: {name: "locked", kind: kindU8},                                    // IFLA_BRPORT_LOCKED
+var bridgePortDataSchema = &schema.Schema{
+	Name: "bridge_slave",
+	Attrs: []schema.Attr{
+		1:  {Name: "state", Kind: schema.U8},                                     // IFLA_BRPORT_STATE
+		2:  {Name: "priority", Kind: schema.U16},                                 // IFLA_BRPORT_PRIORITY
+		3:  {Name: "cost", Kind: schema.U32},                                     // IFLA_BRPORT_COST
+		4:  {Name: "mode", Kind: schema.U8},                                      // IFLA_BRPORT_MODE
+		5:  {Name: "guard", Kind: schema.U8},                                     // IFLA_BRPORT_GUARD
+		6:  {Name: "protect", Kind: schema.U8},                                   // IFLA_BRPORT_PROTECT
+		7:  {Name: "fast_leave", Kind: schema.U8},                                // IFLA_BRPORT_FAST_LEAVE
+		8:  {Name: "learning", Kind: schema.U8},                                  // IFLA_BRPORT_LEARNING
+		9:  {Name: "unicast_flood", Kind: schema.U8},                             // IFLA_BRPORT_UNICAST_FLOOD
+		10: {Name: "proxyarp", Kind: schema.U8},                                  // IFLA_BRPORT_PROXYARP
+		11: {Name: "learning_sync", Kind: schema.U8},                             // IFLA_BRPORT_LEARNING_SYNC
+		12: {Name: "proxyarp_wifi", Kind: schema.U8},                             // IFLA_BRPORT_PROXYARP_WIFI
+		13: {Name: "root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
+		14: {Name: "bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
+		15: {Name: "designated_port", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_PORT
+		16: {Name: "designated_cost", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_COST
+		17: {Name: "id", Kind: schema.U16},                                       // IFLA_BRPORT_ID
+		18: {Name: "no", Kind: schema.U16},                                       // IFLA_BRPORT_NO
+		19: {Name: "topology_change_ack", Kind: schema.U8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
+		20: {Name: "config_pending", Kind: schema.U8},                            // IFLA_BRPORT_CONFIG_PENDING
+		21: {Name: "message_age_timer", Kind: schema.U64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
+		22: {Name: "forward_delay_timer", Kind: schema.U64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
+		23: {Name: "hold_timer", Kind: schema.U64},                               // IFLA_BRPORT_HOLD_TIMER
+		24: {Name: "flush", Kind: schema.Flag},                                   // IFLA_BRPORT_FLUSH
+		25: {Name: "multicast_router", Kind: schema.U8},                          // IFLA_BRPORT_MULTICAST_ROUTER
+		26: {Name: "pad", Kind: schema.U64},                                      // IFLA_BRPORT_PAD
+		27: {Name: "mcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_MCAST_FLOOD
+		28: {Name: "mcast_to_ucast", Kind: schema.U8},                            // IFLA_BRPORT_MCAST_TO_UCAST
+		29: {Name: "vlan_tunnel", Kind: schema.U8},                               // IFLA_BRPORT_VLAN_TUNNEL
+		30: {Name: "bcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_BCAST_FLOOD
+		31: {Name: "group_fwd_mask", Kind: schema.U16},                           // IFLA_BRPORT_GROUP_FWD_MASK
+		32: {Name: "neigh_suppress", Kind: schema.U8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
+		33: {Name: "isolated", Kind: schema.U8},                                  // IFLA_BRPORT_ISOLATED
+		34: {Name: "backup_port", Kind: schema.U32},                              // IFLA_BRPORT_BACKUP_PORT
+		35: {Name: "mrp_ring_open", Kind: schema.U8},                             // IFLA_BRPORT_MRP_RING_OPEN
+		36: {Name: "mrp_in_open", Kind: schema.U8},                               // IFLA_BRPORT_MRP_IN_OPEN
+		37: {Name: "mcast_eht_hosts_limit", Kind: schema.U32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
+		38: {Name: "mcast_eht_hosts_cnt", Kind: schema.U32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
+		39: {Name: "locked", Kind: schema.U8},                                    // IFLA_BRPORT_LOCKED
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
 		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
 		10, 12, 13, 1, 19, 9, 29,
 	},
 }
 
-var vrfPortDataSchema = &schema{
-	name: "vrf_slave",
-	attrs: []attrSpec{
-		1: {name: "vrf_port_table", kind: kindU32}, // IFLA_VRF_PORT_TABLE
+var vrfPortDataSchema = &schema.Schema{
+	Name: "vrf_slave",
+	Attrs: []schema.Attr{
+		1: {Name: "vrf_port_table", Kind: schema.U32}, // IFLA_VRF_PORT_TABLE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }

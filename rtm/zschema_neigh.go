@@ -6,109 +6,111 @@
 
 package rtm
 
-var neighSchema = &schema{
-	name: "neigh",
-	attrs: []attrSpec{
-		1:  {name: "dst", kind: kindAddr},                                     // NDA_DST
-		2:  {name: "lladdr", kind: kindHW},                                    // NDA_LLADDR
-		3:  {name: "cacheinfo", kind: kindStruct, fields: ndaCacheinfoFields}, // NDA_CACHEINFO
-		4:  {name: "probes", kind: kindU32},                                   // NDA_PROBES
-		5:  {name: "vlan", kind: kindU16},                                     // NDA_VLAN
-		6:  {name: "port", kind: kindBE16},                                    // NDA_PORT
-		7:  {name: "vni", kind: kindU32},                                      // NDA_VNI
-		8:  {name: "ifindex", kind: kindU32},                                  // NDA_IFINDEX
-		9:  {name: "master", kind: kindU32},                                   // NDA_MASTER
-		10: {name: "link_netnsid", kind: kindS32},                             // NDA_LINK_NETNSID
-		11: {name: "src_vni", kind: kindU32},                                  // NDA_SRC_VNI
-		12: {name: "protocol", kind: kindU8},                                  // NDA_PROTOCOL
-		13: {name: "nh_id", kind: kindU32},                                    // NDA_NH_ID
-		14: {name: "fdb_ext_attrs", kind: kindBinary},                         // NDA_FDB_EXT_ATTRS
-		15: {name: "flags_ext", kind: kindU32},                                // NDA_FLAGS_EXT
-		16: {name: "ndm_state_mask", kind: kindU16},                           // NDA_NDM_STATE_MASK
-		17: {name: "ndm_flags_mask", kind: kindU8},                            // NDA_NDM_FLAGS_MASK
+import "github.com/ipr-go/ipr/internal/schema"
+
+var neighSchema = &schema.Schema{
+	Name: "neigh",
+	Attrs: []schema.Attr{
+		1:  {Name: "dst", Kind: schema.Addr},                                     // NDA_DST
+		2:  {Name: "lladdr", Kind: schema.HW},                                    // NDA_LLADDR
+		3:  {Name: "cacheinfo", Kind: schema.Struct, Fields: ndaCacheinfoFields}, // NDA_CACHEINFO
+		4:  {Name: "probes", Kind: schema.U32},                                   // NDA_PROBES
+		5:  {Name: "vlan", Kind: schema.U16},                                     // NDA_VLAN
+		6:  {Name: "port", Kind: schema.BE16},                                    // NDA_PORT
+		7:  {Name: "vni", Kind: schema.U32},                                      // NDA_VNI
+		8:  {Name: "ifindex", Kind: schema.U32},                                  // NDA_IFINDEX
+		9:  {Name: "master", Kind: schema.U32},                                   // NDA_MASTER
+		10: {Name: "link_netnsid", Kind: schema.S32},                             // NDA_LINK_NETNSID
+		11: {Name: "src_vni", Kind: schema.U32},                                  // NDA_SRC_VNI
+		12: {Name: "protocol", Kind: schema.U8},                                  // NDA_PROTOCOL
+		13: {Name: "nh_id", Kind: schema.U32},                                    // NDA_NH_ID
+		14: {Name: "fdb_ext_attrs", Kind: schema.Binary},                         // NDA_FDB_EXT_ATTRS
+		15: {Name: "flags_ext", Kind: schema.U32},                                // NDA_FLAGS_EXT
+		16: {Name: "ndm_state_mask", Kind: schema.U16},                           // NDA_NDM_STATE_MASK
+		17: {Name: "ndm_flags_mask", Kind: schema.U8},                            // NDA_NDM_FLAGS_MASK
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 1, 14, 15, 8, 10, 2, 9, 17, 16, 13, 6, 4, 12, 11, 5,
 		7,
 	},
 }
 
-var ndaCacheinfoFields = []attrSpec{
-	{name: "ndm_confirmed", kind: kindU32, off: 0},
-	{name: "ndm_used", kind: kindU32, off: 4},
-	{name: "ndm_updated", kind: kindU32, off: 8},
-	{name: "ndm_refcnt", kind: kindU32, off: 12},
+var ndaCacheinfoFields = []schema.Attr{
+	{Name: "ndm_confirmed", Kind: schema.U32, Off: 0},
+	{Name: "ndm_used", Kind: schema.U32, Off: 4},
+	{Name: "ndm_updated", Kind: schema.U32, Off: 8},
+	{Name: "ndm_refcnt", Kind: schema.U32, Off: 12},
 }
 
-var neighTableSchema = &schema{
-	name: "neigh_table",
-	attrs: []attrSpec{
-		1: {name: "name", kind: kindString},                                 // NDTA_NAME
-		2: {name: "thresh1", kind: kindU32},                                 // NDTA_THRESH1
-		3: {name: "thresh2", kind: kindU32},                                 // NDTA_THRESH2
-		4: {name: "thresh3", kind: kindU32},                                 // NDTA_THRESH3
-		5: {name: "config", kind: kindStruct, fields: ndtConfigFields},      // NDTA_CONFIG
-		6: {name: "parms", kind: kindNested, nested: neighTableParmsSchema}, // NDTA_PARMS
-		7: {name: "stats", kind: kindStruct, fields: ndtStatsFields},        // NDTA_STATS
-		8: {name: "gc_interval", kind: kindU64},                             // NDTA_GC_INTERVAL
-		9: {name: "pad", kind: kindBinary},                                  // NDTA_PAD
+var neighTableSchema = &schema.Schema{
+	Name: "neigh_table",
+	Attrs: []schema.Attr{
+		1: {Name: "name", Kind: schema.String},                                 // NDTA_NAME
+		2: {Name: "thresh1", Kind: schema.U32},                                 // NDTA_THRESH1
+		3: {Name: "thresh2", Kind: schema.U32},                                 // NDTA_THRESH2
+		4: {Name: "thresh3", Kind: schema.U32},                                 // NDTA_THRESH3
+		5: {Name: "config", Kind: schema.Struct, Fields: ndtConfigFields},      // NDTA_CONFIG
+		6: {Name: "parms", Kind: schema.Nested, Nested: neighTableParmsSchema}, // NDTA_PARMS
+		7: {Name: "stats", Kind: schema.Struct, Fields: ndtStatsFields},        // NDTA_STATS
+		8: {Name: "gc_interval", Kind: schema.U64},                             // NDTA_GC_INTERVAL
+		9: {Name: "pad", Kind: schema.Binary},                                  // NDTA_PAD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 8, 1, 9, 6, 7, 2, 3, 4,
 	},
 }
 
-var neighTableParmsSchema = &schema{
-	name: "neighTableParms",
-	attrs: []attrSpec{
-		1:  {name: "ifindex", kind: kindU32},                // NDTPA_IFINDEX
-		2:  {name: "refcnt", kind: kindU32},                 // NDTPA_REFCNT
-		3:  {name: "reachable_time", kind: kindU64},         // NDTPA_REACHABLE_TIME
-		4:  {name: "base_reachable_time", kind: kindU64},    // NDTPA_BASE_REACHABLE_TIME
-		5:  {name: "retrans_time", kind: kindU64},           // NDTPA_RETRANS_TIME
-		6:  {name: "gc_staletime", kind: kindU64},           // NDTPA_GC_STALETIME
-		7:  {name: "delay_probe_time", kind: kindU64},       // NDTPA_DELAY_PROBE_TIME
-		8:  {name: "queue_len", kind: kindU32},              // NDTPA_QUEUE_LEN
-		9:  {name: "app_probes", kind: kindU32},             // NDTPA_APP_PROBES
-		10: {name: "ucast_probes", kind: kindU32},           // NDTPA_UCAST_PROBES
-		11: {name: "mcast_probes", kind: kindU32},           // NDTPA_MCAST_PROBES
-		12: {name: "anycast_delay", kind: kindU64},          // NDTPA_ANYCAST_DELAY
-		13: {name: "proxy_delay", kind: kindU64},            // NDTPA_PROXY_DELAY
-		14: {name: "proxy_qlen", kind: kindU32},             // NDTPA_PROXY_QLEN
-		15: {name: "locktime", kind: kindU64},               // NDTPA_LOCKTIME
-		16: {name: "queue_lenbytes", kind: kindU32},         // NDTPA_QUEUE_LENBYTES
-		17: {name: "mcast_reprobes", kind: kindU32},         // NDTPA_MCAST_REPROBES
-		18: {name: "pad", kind: kindBinary},                 // NDTPA_PAD
-		19: {name: "interval_probe_time_ms", kind: kindU64}, // NDTPA_INTERVAL_PROBE_TIME_MS
+var neighTableParmsSchema = &schema.Schema{
+	Name: "neighTableParms",
+	Attrs: []schema.Attr{
+		1:  {Name: "ifindex", Kind: schema.U32},                // NDTPA_IFINDEX
+		2:  {Name: "refcnt", Kind: schema.U32},                 // NDTPA_REFCNT
+		3:  {Name: "reachable_time", Kind: schema.U64},         // NDTPA_REACHABLE_TIME
+		4:  {Name: "base_reachable_time", Kind: schema.U64},    // NDTPA_BASE_REACHABLE_TIME
+		5:  {Name: "retrans_time", Kind: schema.U64},           // NDTPA_RETRANS_TIME
+		6:  {Name: "gc_staletime", Kind: schema.U64},           // NDTPA_GC_STALETIME
+		7:  {Name: "delay_probe_time", Kind: schema.U64},       // NDTPA_DELAY_PROBE_TIME
+		8:  {Name: "queue_len", Kind: schema.U32},              // NDTPA_QUEUE_LEN
+		9:  {Name: "app_probes", Kind: schema.U32},             // NDTPA_APP_PROBES
+		10: {Name: "ucast_probes", Kind: schema.U32},           // NDTPA_UCAST_PROBES
+		11: {Name: "mcast_probes", Kind: schema.U32},           // NDTPA_MCAST_PROBES
+		12: {Name: "anycast_delay", Kind: schema.U64},          // NDTPA_ANYCAST_DELAY
+		13: {Name: "proxy_delay", Kind: schema.U64},            // NDTPA_PROXY_DELAY
+		14: {Name: "proxy_qlen", Kind: schema.U32},             // NDTPA_PROXY_QLEN
+		15: {Name: "locktime", Kind: schema.U64},               // NDTPA_LOCKTIME
+		16: {Name: "queue_lenbytes", Kind: schema.U32},         // NDTPA_QUEUE_LENBYTES
+		17: {Name: "mcast_reprobes", Kind: schema.U32},         // NDTPA_MCAST_REPROBES
+		18: {Name: "pad", Kind: schema.Binary},                 // NDTPA_PAD
+		19: {Name: "interval_probe_time_ms", Kind: schema.U64}, // NDTPA_INTERVAL_PROBE_TIME_MS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		12, 9, 4, 7, 6, 1, 19, 15, 11, 17, 18, 13, 14, 8, 16, 3,
 		2, 5, 10,
 	},
 }
 
-var ndtConfigFields = []attrSpec{
-	{name: "key_len", kind: kindU16, off: 0},
-	{name: "entry_size", kind: kindU16, off: 2},
-	{name: "entries", kind: kindU32, off: 4},
-	{name: "last_flush", kind: kindU32, off: 8},
-	{name: "last_rand", kind: kindU32, off: 12},
-	{name: "hash_rnd", kind: kindU32, off: 16},
-	{name: "hash_mask", kind: kindU32, off: 20},
-	{name: "hash_chain_gc", kind: kindU32, off: 24},
-	{name: "proxy_qlen", kind: kindU32, off: 28},
+var ndtConfigFields = []schema.Attr{
+	{Name: "key_len", Kind: schema.U16, Off: 0},
+	{Name: "entry_size", Kind: schema.U16, Off: 2},
+	{Name: "entries", Kind: schema.U32, Off: 4},
+	{Name: "last_flush", Kind: schema.U32, Off: 8},
+	{Name: "last_rand", Kind: schema.U32, Off: 12},
+	{Name: "hash_rnd", Kind: schema.U32, Off: 16},
+	{Name: "hash_mask", Kind: schema.U32, Off: 20},
+	{Name: "hash_chain_gc", Kind: schema.U32, Off: 24},
+	{Name: "proxy_qlen", Kind: schema.U32, Off: 28},
 }
 
-var ndtStatsFields = []attrSpec{
-	{name: "allocs", kind: kindU64, off: 0},
-	{name: "destroys", kind: kindU64, off: 8},
-	{name: "hash_grows", kind: kindU64, off: 16},
-	{name: "res_failed", kind: kindU64, off: 24},
-	{name: "lookups", kind: kindU64, off: 32},
-	{name: "hits", kind: kindU64, off: 40},
-	{name: "rcv_probes_mcast", kind: kindU64, off: 48},
-	{name: "rcv_probes_ucast", kind: kindU64, off: 56},
-	{name: "periodic_gc_runs", kind: kindU64, off: 64},
-	{name: "forced_gc_runs", kind: kindU64, off: 72},
-	{name: "table_fulls", kind: kindU64, off: 80},
+var ndtStatsFields = []schema.Attr{
+	{Name: "allocs", Kind: schema.U64, Off: 0},
+	{Name: "destroys", Kind: schema.U64, Off: 8},
+	{Name: "hash_grows", Kind: schema.U64, Off: 16},
+	{Name: "res_failed", Kind: schema.U64, Off: 24},
+	{Name: "lookups", Kind: schema.U64, Off: 32},
+	{Name: "hits", Kind: schema.U64, Off: 40},
+	{Name: "rcv_probes_mcast", Kind: schema.U64, Off: 48},
+	{Name: "rcv_probes_ucast", Kind: schema.U64, Off: 56},
+	{Name: "periodic_gc_runs", Kind: schema.U64, Off: 64},
+	{Name: "forced_gc_runs", Kind: schema.U64, Off: 72},
+	{Name: "table_fulls", Kind: schema.U64, Off: 80},
 }

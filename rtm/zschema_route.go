@@ -6,283 +6,285 @@
 
 package rtm
 
-var routeSchema = &schema{
-	name: "route",
-	attrs: []attrSpec{
-		1:  {name: "dst", kind: kindAddr},                                                             // RTA_DST
-		2:  {name: "src", kind: kindAddr},                                                             // RTA_SRC
-		3:  {name: "iif", kind: kindU32},                                                              // RTA_IIF
-		4:  {name: "oif", kind: kindU32},                                                              // RTA_OIF
-		5:  {name: "gateway", kind: kindAddr},                                                         // RTA_GATEWAY
-		6:  {name: "priority", kind: kindU32},                                                         // RTA_PRIORITY
-		7:  {name: "prefsrc", kind: kindAddr},                                                         // RTA_PREFSRC
-		8:  {name: "metrics", kind: kindNested, nested: routeMetricsSchema},                           // RTA_METRICS
-		9:  {name: "multipath", kind: kindBinary},                                                     // RTA_MULTIPATH
-		10: {name: "protoinfo", kind: kindU32},                                                        // RTA_PROTOINFO
-		11: {name: "flow", kind: kindU32},                                                             // RTA_FLOW
-		12: {name: "cacheinfo", kind: kindStruct, fields: rtaCacheinfoFields},                         // RTA_CACHEINFO
-		13: {name: "session", kind: kindBinary},                                                       // RTA_SESSION
-		14: {name: "mp_algo", kind: kindBinary},                                                       // RTA_MP_ALGO
-		15: {name: "table", kind: kindU32},                                                            // RTA_TABLE
-		16: {name: "mark", kind: kindU32},                                                             // RTA_MARK
-		17: {name: "mfc_stats", kind: kindStruct, fields: rtaMfcStatsFields},                          // RTA_MFC_STATS
-		18: {name: "via", kind: kindStruct, fields: rtviaFields},                                      // RTA_VIA
-		19: {name: "newdst", kind: kindAddr},                                                          // RTA_NEWDST
-		20: {name: "pref", kind: kindU8},                                                              // RTA_PREF
-		21: {name: "encap_type", kind: kindU16},                                                       // RTA_ENCAP_TYPE
-		22: {name: "encap", kind: kindNested, sibling: 21, byKind: encapByType, numericSibling: true}, // RTA_ENCAP
-		23: {name: "expires", kind: kindU64},                                                          // RTA_EXPIRES: pyroute2 hex: the kernel puts a u64 (ipmr_fill_mroute)
-		24: {name: "pad", kind: kindBinary},                                                           // RTA_PAD
-		25: {name: "uid", kind: kindU32},                                                              // RTA_UID
-		26: {name: "ttl_propagate", kind: kindU8},                                                     // RTA_TTL_PROPAGATE
-		27: {name: "ip_proto", kind: kindU8},                                                          // RTA_IP_PROTO
-		28: {name: "sport", kind: kindBE16},                                                           // RTA_SPORT
-		29: {name: "dport", kind: kindBE16},                                                           // RTA_DPORT
-		30: {name: "nh_id", kind: kindU32},                                                            // RTA_NH_ID
+import "github.com/ipr-go/ipr/internal/schema"
+
+var routeSchema = &schema.Schema{
+	Name: "route",
+	Attrs: []schema.Attr{
+		1:  {Name: "dst", Kind: schema.Addr},                                                             // RTA_DST
+		2:  {Name: "src", Kind: schema.Addr},                                                             // RTA_SRC
+		3:  {Name: "iif", Kind: schema.U32},                                                              // RTA_IIF
+		4:  {Name: "oif", Kind: schema.U32},                                                              // RTA_OIF
+		5:  {Name: "gateway", Kind: schema.Addr},                                                         // RTA_GATEWAY
+		6:  {Name: "priority", Kind: schema.U32},                                                         // RTA_PRIORITY
+		7:  {Name: "prefsrc", Kind: schema.Addr},                                                         // RTA_PREFSRC
+		8:  {Name: "metrics", Kind: schema.Nested, Nested: routeMetricsSchema},                           // RTA_METRICS
+		9:  {Name: "multipath", Kind: schema.Binary},                                                     // RTA_MULTIPATH
+		10: {Name: "protoinfo", Kind: schema.U32},                                                        // RTA_PROTOINFO
+		11: {Name: "flow", Kind: schema.U32},                                                             // RTA_FLOW
+		12: {Name: "cacheinfo", Kind: schema.Struct, Fields: rtaCacheinfoFields},                         // RTA_CACHEINFO
+		13: {Name: "session", Kind: schema.Binary},                                                       // RTA_SESSION
+		14: {Name: "mp_algo", Kind: schema.Binary},                                                       // RTA_MP_ALGO
+		15: {Name: "table", Kind: schema.U32},                                                            // RTA_TABLE
+		16: {Name: "mark", Kind: schema.U32},                                                             // RTA_MARK
+		17: {Name: "mfc_stats", Kind: schema.Struct, Fields: rtaMfcStatsFields},                          // RTA_MFC_STATS
+		18: {Name: "via", Kind: schema.Struct, Fields: rtviaFields},                                      // RTA_VIA
+		19: {Name: "newdst", Kind: schema.Addr},                                                          // RTA_NEWDST
+		20: {Name: "pref", Kind: schema.U8},                                                              // RTA_PREF
+		21: {Name: "encap_type", Kind: schema.U16},                                                       // RTA_ENCAP_TYPE
+		22: {Name: "encap", Kind: schema.Nested, Sibling: 21, ByKind: encapByType, NumericSibling: true}, // RTA_ENCAP
+		23: {Name: "expires", Kind: schema.U64},                                                          // RTA_EXPIRES: pyroute2 hex: the kernel puts a u64 (ipmr_fill_mroute)
+		24: {Name: "pad", Kind: schema.Binary},                                                           // RTA_PAD
+		25: {Name: "uid", Kind: schema.U32},                                                              // RTA_UID
+		26: {Name: "ttl_propagate", Kind: schema.U8},                                                     // RTA_TTL_PROPAGATE
+		27: {Name: "ip_proto", Kind: schema.U8},                                                          // RTA_IP_PROTO
+		28: {Name: "sport", Kind: schema.BE16},                                                           // RTA_SPORT
+		29: {Name: "dport", Kind: schema.BE16},                                                           // RTA_DPORT
+		30: {Name: "nh_id", Kind: schema.U32},                                                            // RTA_NH_ID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		12, 29, 1, 22, 21, 23, 11, 5, 3, 27, 16, 8, 17, 14, 9, 19,
 		30, 4, 24, 20, 7, 6, 10, 13, 28, 2, 15, 26, 25, 18,
 	},
 }
 
 // encapByType picks the schema of RTA_ENCAP by RTA_ENCAP_TYPE (LWTUNNEL_ENCAP_*).
-var encapByType = []kindSchema{
-	{"1", encapMplsSchema},
-	{"2", encapIPSchema},
-	{"4", encapIP6Schema},
-	{"5", encapSeg6Schema},
-	{"6", encapBpfSchema},
-	{"7", encapSeg6LocalSchema},
+var encapByType = []schema.Choice{
+	{Key: "1", Schema: encapMplsSchema},
+	{Key: "2", Schema: encapIPSchema},
+	{Key: "4", Schema: encapIP6Schema},
+	{Key: "5", Schema: encapSeg6Schema},
+	{Key: "6", Schema: encapBpfSchema},
+	{Key: "7", Schema: encapSeg6LocalSchema},
 }
 
-var routeMetricsSchema = &schema{
-	name: "routeMetrics",
-	attrs: []attrSpec{
-		1:  {name: "lock", kind: kindU32},               // RTAX_LOCK
-		2:  {name: "mtu", kind: kindU32},                // RTAX_MTU
-		3:  {name: "window", kind: kindU32},             // RTAX_WINDOW
-		4:  {name: "rtt", kind: kindU32},                // RTAX_RTT
-		5:  {name: "rttvar", kind: kindU32},             // RTAX_RTTVAR
-		6:  {name: "ssthresh", kind: kindU32},           // RTAX_SSTHRESH
-		7:  {name: "cwnd", kind: kindU32},               // RTAX_CWND
-		8:  {name: "advmss", kind: kindU32},             // RTAX_ADVMSS
-		9:  {name: "reordering", kind: kindU32},         // RTAX_REORDERING
-		10: {name: "hoplimit", kind: kindU32},           // RTAX_HOPLIMIT
-		11: {name: "initcwnd", kind: kindU32},           // RTAX_INITCWND
-		12: {name: "features", kind: kindU32},           // RTAX_FEATURES
-		13: {name: "rto_min", kind: kindU32},            // RTAX_RTO_MIN
-		14: {name: "initrwnd", kind: kindU32},           // RTAX_INITRWND
-		15: {name: "quickack", kind: kindU32},           // RTAX_QUICKACK
-		16: {name: "cc_algo", kind: kindString},         // RTAX_CC_ALGO
-		17: {name: "fastopen_no_cookie", kind: kindU32}, // RTAX_FASTOPEN_NO_COOKIE
+var routeMetricsSchema = &schema.Schema{
+	Name: "routeMetrics",
+	Attrs: []schema.Attr{
+		1:  {Name: "lock", Kind: schema.U32},               // RTAX_LOCK
+		2:  {Name: "mtu", Kind: schema.U32},                // RTAX_MTU
+		3:  {Name: "window", Kind: schema.U32},             // RTAX_WINDOW
+		4:  {Name: "rtt", Kind: schema.U32},                // RTAX_RTT
+		5:  {Name: "rttvar", Kind: schema.U32},             // RTAX_RTTVAR
+		6:  {Name: "ssthresh", Kind: schema.U32},           // RTAX_SSTHRESH
+		7:  {Name: "cwnd", Kind: schema.U32},               // RTAX_CWND
+		8:  {Name: "advmss", Kind: schema.U32},             // RTAX_ADVMSS
+		9:  {Name: "reordering", Kind: schema.U32},         // RTAX_REORDERING
+		10: {Name: "hoplimit", Kind: schema.U32},           // RTAX_HOPLIMIT
+		11: {Name: "initcwnd", Kind: schema.U32},           // RTAX_INITCWND
+		12: {Name: "features", Kind: schema.U32},           // RTAX_FEATURES
+		13: {Name: "rto_min", Kind: schema.U32},            // RTAX_RTO_MIN
+		14: {Name: "initrwnd", Kind: schema.U32},           // RTAX_INITRWND
+		15: {Name: "quickack", Kind: schema.U32},           // RTAX_QUICKACK
+		16: {Name: "cc_algo", Kind: schema.String},         // RTAX_CC_ALGO
+		17: {Name: "fastopen_no_cookie", Kind: schema.U32}, // RTAX_FASTOPEN_NO_COOKIE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		8, 16, 7, 17, 12, 10, 11, 14, 1, 2, 15, 9, 13, 4, 5, 6,
 		3,
 	},
 }
 
-var encapMplsSchema = &schema{
-	name: "encap_mpls",
-	attrs: []attrSpec{
-		1: {name: "dst", kind: kindBinary}, // MPLS_IPTUNNEL_DST
-		2: {name: "ttl", kind: kindU8},     // MPLS_IPTUNNEL_TTL
+var encapMplsSchema = &schema.Schema{
+	Name: "encap_mpls",
+	Attrs: []schema.Attr{
+		1: {Name: "dst", Kind: schema.Binary}, // MPLS_IPTUNNEL_DST
+		2: {Name: "ttl", Kind: schema.U8},     // MPLS_IPTUNNEL_TTL
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var encapIPSchema = &schema{
-	name: "encap_ip",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindBE64},     // LWTUNNEL_IP_ID
-		2: {name: "dst", kind: kindAddr},    // LWTUNNEL_IP_DST
-		3: {name: "src", kind: kindAddr},    // LWTUNNEL_IP_SRC
-		4: {name: "ttl", kind: kindU8},      // LWTUNNEL_IP_TTL
-		5: {name: "tos", kind: kindU8},      // LWTUNNEL_IP_TOS
-		6: {name: "flags", kind: kindBE16},  // LWTUNNEL_IP_FLAGS
-		7: {name: "pad", kind: kindBinary},  // LWTUNNEL_IP_PAD
-		8: {name: "opts", kind: kindBinary}, // LWTUNNEL_IP_OPTS
+var encapIPSchema = &schema.Schema{
+	Name: "encap_ip",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.BE64},     // LWTUNNEL_IP_ID
+		2: {Name: "dst", Kind: schema.Addr},    // LWTUNNEL_IP_DST
+		3: {Name: "src", Kind: schema.Addr},    // LWTUNNEL_IP_SRC
+		4: {Name: "ttl", Kind: schema.U8},      // LWTUNNEL_IP_TTL
+		5: {Name: "tos", Kind: schema.U8},      // LWTUNNEL_IP_TOS
+		6: {Name: "flags", Kind: schema.BE16},  // LWTUNNEL_IP_FLAGS
+		7: {Name: "pad", Kind: schema.Binary},  // LWTUNNEL_IP_PAD
+		8: {Name: "opts", Kind: schema.Binary}, // LWTUNNEL_IP_OPTS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 6, 1, 8, 7, 3, 5, 4,
 	},
 }
 
-var encapIP6Schema = &schema{
-	name: "encap_ip6",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindBE64},     // LWTUNNEL_IP6_ID
-		2: {name: "dst", kind: kindAddr},    // LWTUNNEL_IP6_DST
-		3: {name: "src", kind: kindAddr},    // LWTUNNEL_IP6_SRC
-		4: {name: "hoplimit", kind: kindU8}, // LWTUNNEL_IP6_HOPLIMIT
-		5: {name: "tc", kind: kindU8},       // LWTUNNEL_IP6_TC
-		6: {name: "flags", kind: kindBE16},  // LWTUNNEL_IP6_FLAGS
-		7: {name: "pad", kind: kindBinary},  // LWTUNNEL_IP6_PAD
-		8: {name: "opts", kind: kindBinary}, // LWTUNNEL_IP6_OPTS
+var encapIP6Schema = &schema.Schema{
+	Name: "encap_ip6",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.BE64},     // LWTUNNEL_IP6_ID
+		2: {Name: "dst", Kind: schema.Addr},    // LWTUNNEL_IP6_DST
+		3: {Name: "src", Kind: schema.Addr},    // LWTUNNEL_IP6_SRC
+		4: {Name: "hoplimit", Kind: schema.U8}, // LWTUNNEL_IP6_HOPLIMIT
+		5: {Name: "tc", Kind: schema.U8},       // LWTUNNEL_IP6_TC
+		6: {Name: "flags", Kind: schema.BE16},  // LWTUNNEL_IP6_FLAGS
+		7: {Name: "pad", Kind: schema.Binary},  // LWTUNNEL_IP6_PAD
+		8: {Name: "opts", Kind: schema.Binary}, // LWTUNNEL_IP6_OPTS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 6, 4, 1, 8, 7, 3, 5,
 	},
 }
 
-var encapSeg6Schema = &schema{
-	name: "encap_seg6",
-	attrs: []attrSpec{
-		1: {name: "srh", kind: kindStruct, fields: encapSeg6SrhFields}, // SEG6_IPTUNNEL_SRH
+var encapSeg6Schema = &schema.Schema{
+	Name: "encap_seg6",
+	Attrs: []schema.Attr{
+		1: {Name: "srh", Kind: schema.Struct, Fields: encapSeg6SrhFields}, // SEG6_IPTUNNEL_SRH
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1,
 	},
 }
 
-var encapBpfSchema = &schema{
-	name: "encap_bpf",
-	attrs: []attrSpec{
-		1: {name: "in", kind: kindNested, nested: encapBpfInSchema},   // LWT_BPF_IN
-		2: {name: "out", kind: kindNested, nested: encapBpfInSchema},  // LWT_BPF_OUT
-		3: {name: "xmit", kind: kindNested, nested: encapBpfInSchema}, // LWT_BPF_XMIT
-		4: {name: "xmit_headroom", kind: kindU32},                     // LWT_BPF_XMIT_HEADROOM
+var encapBpfSchema = &schema.Schema{
+	Name: "encap_bpf",
+	Attrs: []schema.Attr{
+		1: {Name: "in", Kind: schema.Nested, Nested: encapBpfInSchema},   // LWT_BPF_IN
+		2: {Name: "out", Kind: schema.Nested, Nested: encapBpfInSchema},  // LWT_BPF_OUT
+		3: {Name: "xmit", Kind: schema.Nested, Nested: encapBpfInSchema}, // LWT_BPF_XMIT
+		4: {Name: "xmit_headroom", Kind: schema.U32},                     // LWT_BPF_XMIT_HEADROOM
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 3, 4,
 	},
 }
 
-var encapSeg6LocalSchema = &schema{
-	name: "encap_seg6_local",
-	attrs: []attrSpec{
-		1:  {name: "action", kind: kindU32},                                  // SEG6_LOCAL_ACTION
-		2:  {name: "srh", kind: kindStruct, fields: encapSeg6LocalSrhFields}, // SEG6_LOCAL_SRH
-		3:  {name: "table", kind: kindU32},                                   // SEG6_LOCAL_TABLE
-		4:  {name: "nh4", kind: kindAddr},                                    // SEG6_LOCAL_NH4
-		5:  {name: "nh6", kind: kindAddr},                                    // SEG6_LOCAL_NH6
-		6:  {name: "iif", kind: kindU32},                                     // SEG6_LOCAL_IIF
-		7:  {name: "oif", kind: kindU32},                                     // SEG6_LOCAL_OIF
-		8:  {name: "bpf", kind: kindNested, nested: encapSeg6LocalBpfSchema}, // SEG6_LOCAL_BPF
-		9:  {name: "vrftable", kind: kindU32},                                // SEG6_LOCAL_VRFTABLE
-		10: {name: "counters", kind: kindBinary},                             // SEG6_LOCAL_COUNTERS
-		11: {name: "flavors", kind: kindBinary},                              // SEG6_LOCAL_FLAVORS
+var encapSeg6LocalSchema = &schema.Schema{
+	Name: "encap_seg6_local",
+	Attrs: []schema.Attr{
+		1:  {Name: "action", Kind: schema.U32},                                  // SEG6_LOCAL_ACTION
+		2:  {Name: "srh", Kind: schema.Struct, Fields: encapSeg6LocalSrhFields}, // SEG6_LOCAL_SRH
+		3:  {Name: "table", Kind: schema.U32},                                   // SEG6_LOCAL_TABLE
+		4:  {Name: "nh4", Kind: schema.Addr},                                    // SEG6_LOCAL_NH4
+		5:  {Name: "nh6", Kind: schema.Addr},                                    // SEG6_LOCAL_NH6
+		6:  {Name: "iif", Kind: schema.U32},                                     // SEG6_LOCAL_IIF
+		7:  {Name: "oif", Kind: schema.U32},                                     // SEG6_LOCAL_OIF
+		8:  {Name: "bpf", Kind: schema.Nested, Nested: encapSeg6LocalBpfSchema}, // SEG6_LOCAL_BPF
+		9:  {Name: "vrftable", Kind: schema.U32},                                // SEG6_LOCAL_VRFTABLE
+		10: {Name: "counters", Kind: schema.Binary},                             // SEG6_LOCAL_COUNTERS
+		11: {Name: "flavors", Kind: schema.Binary},                              // SEG6_LOCAL_FLAVORS
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 8, 10, 11, 6, 4, 5, 7, 2, 3, 9,
 	},
 }
 
-var encapBpfInSchema = &schema{
-	name: "encapBpfIn",
-	attrs: []attrSpec{
-		1: {name: "fd", kind: kindU32},      // LWT_BPF_PROG_FD
-		2: {name: "name", kind: kindString}, // LWT_BPF_PROG_NAME
+var encapBpfInSchema = &schema.Schema{
+	Name: "encapBpfIn",
+	Attrs: []schema.Attr{
+		1: {Name: "fd", Kind: schema.U32},      // LWT_BPF_PROG_FD
+		2: {Name: "name", Kind: schema.String}, // LWT_BPF_PROG_NAME
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var encapSeg6LocalBpfSchema = &schema{
-	name: "encapSeg6LocalBpf",
-	attrs: []attrSpec{
-		1: {name: "fd", kind: kindU32},      // LWT_BPF_PROG_FD
-		2: {name: "name", kind: kindString}, // LWT_BPF_PROG_NAME
+var encapSeg6LocalBpfSchema = &schema.Schema{
+	Name: "encapSeg6LocalBpf",
+	Attrs: []schema.Attr{
+		1: {Name: "fd", Kind: schema.U32},      // LWT_BPF_PROG_FD
+		2: {Name: "name", Kind: schema.String}, // LWT_BPF_PROG_NAME
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var rtaCacheinfoFields = []attrSpec{
-	{name: "rta_clntref", kind: kindU32, off: 0},
-	{name: "rta_lastuse", kind: kindU32, off: 4},
-	{name: "rta_expires", kind: kindS32, off: 8},
-	{name: "rta_error", kind: kindU32, off: 12},
-	{name: "rta_used", kind: kindU32, off: 16},
-	{name: "rta_id", kind: kindU32, off: 20},
-	{name: "rta_ts", kind: kindU32, off: 24},
-	{name: "rta_tsage", kind: kindU32, off: 28},
+var rtaCacheinfoFields = []schema.Attr{
+	{Name: "rta_clntref", Kind: schema.U32, Off: 0},
+	{Name: "rta_lastuse", Kind: schema.U32, Off: 4},
+	{Name: "rta_expires", Kind: schema.S32, Off: 8},
+	{Name: "rta_error", Kind: schema.U32, Off: 12},
+	{Name: "rta_used", Kind: schema.U32, Off: 16},
+	{Name: "rta_id", Kind: schema.U32, Off: 20},
+	{Name: "rta_ts", Kind: schema.U32, Off: 24},
+	{Name: "rta_tsage", Kind: schema.U32, Off: 28},
 }
 
-var rtaMfcStatsFields = []attrSpec{
-	{name: "mfcs_packets", kind: kindU64, off: 0},
-	{name: "mfcs_bytes", kind: kindU64, off: 8},
-	{name: "mfcs_wrong_if", kind: kindU64, off: 16},
+var rtaMfcStatsFields = []schema.Attr{
+	{Name: "mfcs_packets", Kind: schema.U64, Off: 0},
+	{Name: "mfcs_bytes", Kind: schema.U64, Off: 8},
+	{Name: "mfcs_wrong_if", Kind: schema.U64, Off: 16},
 }
 
-var rtviaFields = []attrSpec{
-	{name: "family", kind: kindU16, off: 0},
-	{name: "addr", kind: kindAddr, off: 2},
+var rtviaFields = []schema.Attr{
+	{Name: "family", Kind: schema.U16, Off: 0},
+	{Name: "addr", Kind: schema.Addr, Off: 2},
 }
 
-var encapSeg6SrhFields = []attrSpec{
-	{name: "encapmode", kind: kindU32, off: 0},
-	{name: "nexthdr", kind: kindU8, off: 4},
-	{name: "hdrlen", kind: kindU8, off: 5},
-	{name: "type", kind: kindU8, off: 6},
-	{name: "segments_left", kind: kindU8, off: 7},
-	{name: "first_segment", kind: kindU8, off: 8},
-	{name: "flags", kind: kindU8, off: 9},
-	{name: "reserved", kind: kindU16, off: 10},
-	{name: "segs", kind: kindBinary, off: 12},
+var encapSeg6SrhFields = []schema.Attr{
+	{Name: "encapmode", Kind: schema.U32, Off: 0},
+	{Name: "nexthdr", Kind: schema.U8, Off: 4},
+	{Name: "hdrlen", Kind: schema.U8, Off: 5},
+	{Name: "type", Kind: schema.U8, Off: 6},
+	{Name: "segments_left", Kind: schema.U8, Off: 7},
+	{Name: "first_segment", Kind: schema.U8, Off: 8},
+	{Name: "flags", Kind: schema.U8, Off: 9},
+	{Name: "reserved", Kind: schema.U16, Off: 10},
+	{Name: "segs", Kind: schema.Binary, Off: 12},
 }
 
-var encapSeg6LocalSrhFields = []attrSpec{
-	{name: "nexthdr", kind: kindU8, off: 0},
-	{name: "hdrlen", kind: kindU8, off: 1},
-	{name: "type", kind: kindU8, off: 2},
-	{name: "segments_left", kind: kindU8, off: 3},
-	{name: "first_segment", kind: kindU8, off: 4},
-	{name: "flags", kind: kindU8, off: 5},
-	{name: "reserved", kind: kindU16, off: 6},
-	{name: "segs", kind: kindBinary, off: 8},
+var encapSeg6LocalSrhFields = []schema.Attr{
+	{Name: "nexthdr", Kind: schema.U8, Off: 0},
+	{Name: "hdrlen", Kind: schema.U8, Off: 1},
+	{Name: "type", Kind: schema.U8, Off: 2},
+	{Name: "segments_left", Kind: schema.U8, Off: 3},
+	{Name: "first_segment", Kind: schema.U8, Off: 4},
+	{Name: "flags", Kind: schema.U8, Off: 5},
+	{Name: "reserved", Kind: schema.U16, Off: 6},
+	{Name: "segs", Kind: schema.Binary, Off: 8},
 }
 
-var nexthopSchema = &schema{
-	name: "nexthop",
-	attrs: []attrSpec{
-		1:  {name: "id", kind: kindU32},                                                              // NHA_ID
-		2:  {name: "group", kind: kindBinary},                                                        // NHA_GROUP
-		3:  {name: "group_type", kind: kindU16},                                                      // NHA_GROUP_TYPE
-		4:  {name: "blackhole", kind: kindFlag},                                                      // NHA_BLACKHOLE
-		5:  {name: "oif", kind: kindU32},                                                             // NHA_OIF
-		6:  {name: "gateway", kind: kindAddr},                                                        // NHA_GATEWAY
-		7:  {name: "encap_type", kind: kindU16},                                                      // NHA_ENCAP_TYPE
-		8:  {name: "encap", kind: kindNested, sibling: 7, byKind: encapByType, numericSibling: true}, // NHA_ENCAP
-		9:  {name: "groups", kind: kindFlag},                                                         // NHA_GROUPS
-		10: {name: "master", kind: kindU32},                                                          // NHA_MASTER
-		11: {name: "fdb", kind: kindFlag},                                                            // NHA_FDB
-		12: {name: "res_group", kind: kindNested, nested: nexthopResGroupSchema},                     // NHA_RES_GROUP
-		13: {name: "res_bucket", kind: kindNested, nested: nexthopResBucketSchema},                   // NHA_RES_BUCKET
+var nexthopSchema = &schema.Schema{
+	Name: "nexthop",
+	Attrs: []schema.Attr{
+		1:  {Name: "id", Kind: schema.U32},                                                              // NHA_ID
+		2:  {Name: "group", Kind: schema.Binary},                                                        // NHA_GROUP
+		3:  {Name: "group_type", Kind: schema.U16},                                                      // NHA_GROUP_TYPE
+		4:  {Name: "blackhole", Kind: schema.Flag},                                                      // NHA_BLACKHOLE
+		5:  {Name: "oif", Kind: schema.U32},                                                             // NHA_OIF
+		6:  {Name: "gateway", Kind: schema.Addr},                                                        // NHA_GATEWAY
+		7:  {Name: "encap_type", Kind: schema.U16},                                                      // NHA_ENCAP_TYPE
+		8:  {Name: "encap", Kind: schema.Nested, Sibling: 7, ByKind: encapByType, NumericSibling: true}, // NHA_ENCAP
+		9:  {Name: "groups", Kind: schema.Flag},                                                         // NHA_GROUPS
+		10: {Name: "master", Kind: schema.U32},                                                          // NHA_MASTER
+		11: {Name: "fdb", Kind: schema.Flag},                                                            // NHA_FDB
+		12: {Name: "res_group", Kind: schema.Nested, Nested: nexthopResGroupSchema},                     // NHA_RES_GROUP
+		13: {Name: "res_bucket", Kind: schema.Nested, Nested: nexthopResBucketSchema},                   // NHA_RES_BUCKET
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		4, 8, 7, 11, 6, 2, 3, 9, 1, 10, 5, 13, 12,
 	},
 }
 
-var nexthopResGroupSchema = &schema{
-	name: "res_group",
-	attrs: []attrSpec{
-		0: {name: "pad", kind: kindBinary},           // NHA_RES_GROUP_PAD
-		1: {name: "buckets", kind: kindU16},          // NHA_RES_GROUP_BUCKETS
-		2: {name: "idle_timer", kind: kindU32},       // NHA_RES_GROUP_IDLE_TIMER
-		3: {name: "unbalanced_timer", kind: kindU32}, // NHA_RES_GROUP_UNBALANCED_TIMER
-		4: {name: "unbalanced_time", kind: kindU64},  // NHA_RES_GROUP_UNBALANCED_TIME
+var nexthopResGroupSchema = &schema.Schema{
+	Name: "res_group",
+	Attrs: []schema.Attr{
+		0: {Name: "pad", Kind: schema.Binary},           // NHA_RES_GROUP_PAD
+		1: {Name: "buckets", Kind: schema.U16},          // NHA_RES_GROUP_BUCKETS
+		2: {Name: "idle_timer", Kind: schema.U32},       // NHA_RES_GROUP_IDLE_TIMER
+		3: {Name: "unbalanced_timer", Kind: schema.U32}, // NHA_RES_GROUP_UNBALANCED_TIMER
+		4: {Name: "unbalanced_time", Kind: schema.U64},  // NHA_RES_GROUP_UNBALANCED_TIME
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 0, 4, 3,
 	},
 }
 
-var nexthopResBucketSchema = &schema{
-	name: "res_bucket",
-	attrs: []attrSpec{
-		0: {name: "pad", kind: kindBinary},    // NHA_RES_BUCKET_PAD
-		1: {name: "index", kind: kindU16},     // NHA_RES_BUCKET_INDEX
-		2: {name: "idle_time", kind: kindU64}, // NHA_RES_BUCKET_IDLE_TIME
-		3: {name: "nh_id", kind: kindU32},     // NHA_RES_BUCKET_NH_ID
+var nexthopResBucketSchema = &schema.Schema{
+	Name: "res_bucket",
+	Attrs: []schema.Attr{
+		0: {Name: "pad", Kind: schema.Binary},    // NHA_RES_BUCKET_PAD
+		1: {Name: "index", Kind: schema.U16},     // NHA_RES_BUCKET_INDEX
+		2: {Name: "idle_time", Kind: schema.U64}, // NHA_RES_BUCKET_IDLE_TIME
+		3: {Name: "nh_id", Kind: schema.U32},     // NHA_RES_BUCKET_NH_ID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1, 3, 0,
 	},
 }

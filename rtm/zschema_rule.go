@@ -6,46 +6,48 @@
 
 package rtm
 
-var ruleSchema = &schema{
-	name: "rule",
-	attrs: []attrSpec{
-		1:  {name: "dst", kind: kindAddr},                                           // FRA_DST
-		2:  {name: "src", kind: kindAddr},                                           // FRA_SRC
-		3:  {name: "iifname", kind: kindString},                                     // FRA_IIFNAME
-		4:  {name: "goto", kind: kindU32},                                           // FRA_GOTO
-		5:  {name: "unused2", kind: kindBinary},                                     // FRA_UNUSED2
-		6:  {name: "priority", kind: kindU32},                                       // FRA_PRIORITY
-		7:  {name: "unused3", kind: kindBinary},                                     // FRA_UNUSED3
-		8:  {name: "unused4", kind: kindBinary},                                     // FRA_UNUSED4
-		9:  {name: "unused5", kind: kindBinary},                                     // FRA_UNUSED5
-		10: {name: "fwmark", kind: kindU32},                                         // FRA_FWMARK
-		11: {name: "flow", kind: kindU32},                                           // FRA_FLOW
-		12: {name: "tun_id", kind: kindBE64},                                        // FRA_TUN_ID
-		13: {name: "suppress_ifgroup", kind: kindU32},                               // FRA_SUPPRESS_IFGROUP
-		14: {name: "suppress_prefixlen", kind: kindU32},                             // FRA_SUPPRESS_PREFIXLEN
-		15: {name: "table", kind: kindU32},                                          // FRA_TABLE
-		16: {name: "fwmask", kind: kindU32},                                         // FRA_FWMASK
-		17: {name: "oifname", kind: kindString},                                     // FRA_OIFNAME
-		18: {name: "pad", kind: kindBinary},                                         // FRA_PAD
-		19: {name: "l3mdev", kind: kindU8},                                          // FRA_L3MDEV
-		20: {name: "uid_range", kind: kindStruct, fields: fibRuleUidRangeFields},    // FRA_UID_RANGE
-		21: {name: "protocol", kind: kindU8},                                        // FRA_PROTOCOL
-		22: {name: "ip_proto", kind: kindU8},                                        // FRA_IP_PROTO
-		23: {name: "sport_range", kind: kindStruct, fields: fibRulePortRangeFields}, // FRA_SPORT_RANGE
-		24: {name: "dport_range", kind: kindStruct, fields: fibRulePortRangeFields}, // FRA_DPORT_RANGE
+import "github.com/ipr-go/ipr/internal/schema"
+
+var ruleSchema = &schema.Schema{
+	Name: "rule",
+	Attrs: []schema.Attr{
+		1:  {Name: "dst", Kind: schema.Addr},                                           // FRA_DST
+		2:  {Name: "src", Kind: schema.Addr},                                           // FRA_SRC
+		3:  {Name: "iifname", Kind: schema.String},                                     // FRA_IIFNAME
+		4:  {Name: "goto", Kind: schema.U32},                                           // FRA_GOTO
+		5:  {Name: "unused2", Kind: schema.Binary},                                     // FRA_UNUSED2
+		6:  {Name: "priority", Kind: schema.U32},                                       // FRA_PRIORITY
+		7:  {Name: "unused3", Kind: schema.Binary},                                     // FRA_UNUSED3
+		8:  {Name: "unused4", Kind: schema.Binary},                                     // FRA_UNUSED4
+		9:  {Name: "unused5", Kind: schema.Binary},                                     // FRA_UNUSED5
+		10: {Name: "fwmark", Kind: schema.U32},                                         // FRA_FWMARK
+		11: {Name: "flow", Kind: schema.U32},                                           // FRA_FLOW
+		12: {Name: "tun_id", Kind: schema.BE64},                                        // FRA_TUN_ID
+		13: {Name: "suppress_ifgroup", Kind: schema.U32},                               // FRA_SUPPRESS_IFGROUP
+		14: {Name: "suppress_prefixlen", Kind: schema.U32},                             // FRA_SUPPRESS_PREFIXLEN
+		15: {Name: "table", Kind: schema.U32},                                          // FRA_TABLE
+		16: {Name: "fwmask", Kind: schema.U32},                                         // FRA_FWMASK
+		17: {Name: "oifname", Kind: schema.String},                                     // FRA_OIFNAME
+		18: {Name: "pad", Kind: schema.Binary},                                         // FRA_PAD
+		19: {Name: "l3mdev", Kind: schema.U8},                                          // FRA_L3MDEV
+		20: {Name: "uid_range", Kind: schema.Struct, Fields: fibRuleUidRangeFields},    // FRA_UID_RANGE
+		21: {Name: "protocol", Kind: schema.U8},                                        // FRA_PROTOCOL
+		22: {Name: "ip_proto", Kind: schema.U8},                                        // FRA_IP_PROTO
+		23: {Name: "sport_range", Kind: schema.Struct, Fields: fibRulePortRangeFields}, // FRA_SPORT_RANGE
+		24: {Name: "dport_range", Kind: schema.Struct, Fields: fibRulePortRangeFields}, // FRA_DPORT_RANGE
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		24, 1, 11, 10, 16, 4, 3, 22, 19, 17, 18, 6, 21, 23, 2, 13,
 		14, 15, 12, 20, 5, 7, 8, 9,
 	},
 }
 
-var fibRuleUidRangeFields = []attrSpec{
-	{name: "start", kind: kindU32, off: 0},
-	{name: "end", kind: kindU32, off: 4},
+var fibRuleUidRangeFields = []schema.Attr{
+	{Name: "start", Kind: schema.U32, Off: 0},
+	{Name: "end", Kind: schema.U32, Off: 4},
 }
 
-var fibRulePortRangeFields = []attrSpec{
-	{name: "start", kind: kindU16, off: 0},
-	{name: "end", kind: kindU16, off: 2},
+var fibRulePortRangeFields = []schema.Attr{
+	{Name: "start", Kind: schema.U16, Off: 0},
+	{Name: "end", Kind: schema.U16, Off: 2},
 }

@@ -1,7 +1,7 @@
 package main
 
-// Writing schemas in the shape rtm's value.go declares (schema, attrSpec,
-// kindSchema, the kind* constants): plain composite literals of pointers,
+// Writing schemas as values of package internal/schema (schema.Schema,
+// schema.Attr, schema.Choice, the kind constants): plain composite literals of pointers,
 // slices and strings, which the compiler lays out as static data.
 
 import (
@@ -21,19 +21,19 @@ func specExpr(name string, sp *rspec) string {
 		}
 		num := ""
 		if sp.numeric {
-			num = ", numericSibling: true"
+			num = ", NumericSibling: true"
 		}
-		return fmt.Sprintf("{name: %s, kind: kindNested, sibling: %d, byKind: %s%s}", q(name), sp.siblingValue, m, num)
+		return fmt.Sprintf("{Name: %s, Kind: schema.Nested, Sibling: %d, ByKind: %s%s}", q(name), sp.siblingValue, m, num)
 	case sp.kind == "nested":
-		return fmt.Sprintf("{name: %s, kind: kindNested, nested: %s}", q(name), sp.nested.goName)
+		return fmt.Sprintf("{Name: %s, Kind: schema.Nested, Nested: %s}", q(name), sp.nested.goName)
 	case sp.kind == "struct":
-		return fmt.Sprintf("{name: %s, kind: kindStruct, fields: %s}", q(name), sp.strct.goName)
+		return fmt.Sprintf("{Name: %s, Kind: schema.Struct, Fields: %s}", q(name), sp.strct.goName)
 	}
 	k, ok := goKind[sp.kind]
 	if !ok {
 		failf("%s: unknown kind %s", name, sp.kind)
 	}
-	return fmt.Sprintf("{name: %s, kind: %s}", q(name), k)
+	return fmt.Sprintf("{Name: %s, Kind: %s}", q(name), k)
 }
 
 type outBuf struct{ lines []string }
@@ -46,12 +46,12 @@ func (o *outBuf) add(format string, args ...any) {
 	o.lines = append(o.lines, fmt.Sprintf(format, args...))
 }
 
-// emitKinds writes a []kindSchema in the byte order of its keys, for
-// kindSchemas.find.
+// emitKinds writes a []schema.Choice in the byte order of its keys, for
+// schema.Choices.Find.
 func emitKinds(out *outBuf, v string, pairs map[string]string) {
-	out.add("var %s = []kindSchema{", v)
+	out.add("var %s = []schema.Choice{", v)
 	for _, k := range sortedKeys(pairs) {
-		out.add("\t{%s, %s},", q(k), pairs[k])
+		out.add("\t{Key: %s, Schema: %s},", q(k), pairs[k])
 	}
 	out.add("}")
 	out.add("")
@@ -70,9 +70,9 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 		names[e.name] = e.value
 		values[e.value] = true
 	}
-	out.add("var %s = &schema{", s.goName)
-	out.add("\tname: %s,", q(s.name))
-	out.add("\tattrs: []attrSpec{")
+	out.add("var %s = &schema.Schema{", s.goName)
+	out.add("\tName: %s,", q(s.name))
+	out.add("\tAttrs: []schema.Attr{")
 	for _, e := range s.entries {
 		comment := ""
 		if e.cname != "" {
@@ -88,7 +88,7 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 	for _, n := range sortedKeys(names) {
 		order = append(order, strconv.FormatInt(names[n], 10))
 	}
-	out.add("\tbyName: []uint16{")
+	out.add("\tByName: []uint16{")
 	for i := 0; i < len(order); i += 16 {
 		out.add("\t\t" + strings.Join(order[i:min(i+16, len(order))], ", ") + ",")
 	}
@@ -109,10 +109,13 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 }
 
 func emitStruct(out *outBuf, st *rstruct) {
-	out.add("var %s = []attrSpec{", st.goName)
+	out.add("var %s = []schema.Attr{", st.goName)
 	for _, f := range st.fields {
-		out.add("\t{name: %s, kind: %s, off: %d},", q(f.name), goKind[f.kind], f.off)
+		out.add("\t{Name: %s, Kind: %s, Off: %d},", q(f.name), goKind[f.kind], f.off)
 	}
 	out.add("}")
 	out.add("")
 }
+
+// schemaImport is the import of the package the emitted schemas are values of.
+const schemaImport = `import "github.com/ipr-go/ipr/internal/schema"`

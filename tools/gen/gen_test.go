@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -15,75 +16,92 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the ynl golden files in testdata/ynl")
 
-// schemaShape declares what generated schemas refer to, as rtm/value.go
-// does, so that the golden files can be type-checked.
-const schemaShape = `package golden
+// schemaShape declares what generated schemas refer to, as the module's
+// internal/schema does, so that the golden files can be type-checked
+// outside the module.
+const schemaShape = `package schema
 
-type valueKind uint8
+type Kind uint8
 
 const (
-	kindBinary valueKind = iota
-	kindFlag
-	kindU8
-	kindU16
-	kindU32
-	kindU64
-	kindS32
-	kindBE16
-	kindBE32
-	kindString
-	kindAddr
-	kindHW
-	kindNested
-	kindStruct
-	kindBE64
+	Binary Kind = iota
+	Flag
+	U8
+	U16
+	U32
+	U64
+	S32
+	BE16
+	BE32
+	String
+	Addr
+	HW
+	Nested
+	Struct
+	BE64
 )
 
-type attrSpec struct {
-	name           string
-	kind           valueKind
-	nested         *schema
-	fields         []attrSpec
-	off            int
-	sibling        uint16
-	byKind         kindSchemas
-	numericSibling bool
+type Attr struct {
+	Name           string
+	Kind           Kind
+	Nested         *Schema
+	Fields         []Attr
+	Off            int
+	Sibling        uint16
+	ByKind         Choices
+	NumericSibling bool
 }
 
-type schema struct {
-	name   string
-	attrs  []attrSpec
-	byName []uint16
+type Schema struct {
+	Name   string
+	Attrs  []Attr
+	ByName []uint16
 }
 
-type kindSchema struct {
-	key    string
-	schema *schema
+type Choice struct {
+	Key    string
+	Schema *Schema
 }
 
-type kindSchemas []kindSchema
+type Choices []Choice
 `
 
 // typeCheck fails the test when src does not compile next to schemaShape.
 func typeCheck(t *testing.T, name string, src []byte) {
 	t.Helper()
 	fset := token.NewFileSet()
-	var files []*ast.File
-	for n, s := range map[string][]byte{"shape.go": []byte(schemaShape), name: src} {
-		f, err := parser.ParseFile(fset, n, s, 0)
-		if err != nil {
-			t.Fatalf("%s: %v", n, err)
-		}
-		files = append(files, f)
+	shape, err := parser.ParseFile(fset, "shape.go", schemaShape, 0)
+	if err != nil {
+		t.Fatalf("shape.go: %v", err)
 	}
-	if _, err := (&types.Config{}).Check("golden", fset, files, nil); err != nil {
+	schemaPkg, err := (&types.Config{}).Check(schemaPath, fset, []*ast.File{shape}, nil)
+	if err != nil {
+		t.Fatalf("shape.go: %v", err)
+	}
+	f, err := parser.ParseFile(fset, name, src, 0)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	conf := types.Config{Importer: importerFunc(func(path string) (*types.Package, error) {
+		if path != schemaPath {
+			return nil, fmt.Errorf("unexpected import %q", path)
+		}
+		return schemaPkg, nil
+	})}
+	if _, err := conf.Check("golden", fset, []*ast.File{f}, nil); err != nil {
 		t.Errorf("%s does not compile: %v", name, err)
 	}
 }
 
+const schemaPath = "github.com/ipr-go/ipr/internal/schema"
+
+type importerFunc func(path string) (*types.Package, error)
+
+func (f importerFunc) Import(path string) (*types.Package, error) { return f(path) }
+
 // TestYNLGolden generates every committed spec into package golden and
 // compares with testdata/ynl (go test -run YNLGolden -update rewrites
-// them); the output must compile against rtm's schema shape.
+// them); the output must compile against internal/schema's shape.
 func TestYNLGolden(t *testing.T) {
 	specs, err := filepath.Glob("specs/*.yaml")
 	if err != nil || len(specs) == 0 {
@@ -237,8 +255,8 @@ func TestRTNLHeaderWins(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := string(files["zschema_addr.go"])
-	if !strings.Contains(src, `101: {name: "address", kind: kindAddr}`) ||
-		!strings.Contains(src, `102: {name: "local", kind: kindAddr}`) {
+	if !strings.Contains(src, `101: {Name: "address", Kind: schema.Addr}`) ||
+		!strings.Contains(src, `102: {Name: "local", Kind: schema.Addr}`) {
 		t.Errorf("renumbered header not followed:\n%s", src)
 	}
 	if !strings.Contains(strings.Join(notes, "\n"), "IFA_ADDRESS: pyroute2 1, header 101") {

@@ -255,8 +255,8 @@ var scalarClasses = map[string]string{
 }
 
 var goKind = map[string]string{
-	"flag": "kindFlag", "u8": "kindU8", "u16": "kindU16", "u32": "kindU32",
-	"u64": "kindU64", "s32": "kindS32", "be16": "kindBE16", "be32": "kindBE32",
-	"be64": "kindBE64", "string": "kindString", "addr": "kindAddr", "hw": "kindHW",
-	"binary": "kindBinary",
+	"flag": "schema.Flag", "u8": "schema.U8", "u16": "schema.U16", "u32": "schema.U32",
+	"u64": "schema.U64", "s32": "schema.S32", "be16": "schema.BE16", "be32": "schema.BE32",
+	"be64": "schema.BE64", "string": "schema.String", "addr": "schema.Addr", "hw": "schema.HW",
+	"binary": "schema.Binary",
 }

@@ -9,13 +9,11 @@ package main
 // numbering) and multicast groups, numbered the way the kernel's
 // tools/net/ynl/lib/nlspec.py numbers them. Constant names are the C
 // names ynl-gen-c would give, in Go case (TCP_METRICS_ATTR_AGE becomes
-// TCPMetricsAttrAge); schemas are in rtm's static-data shape (emit.go),
-// so the package generated into must declare schema, attrSpec,
-// kindSchema and the kind* constants as rtm/value.go does.
+// TCPMetricsAttrAge); schemas are values of package internal/schema
+// (emit.go), static data that any package of this module can hold.
 //
-// This is a skeleton for the genl packages to come: the kinds rtm's
-// schema lacks (s8, s16, s64, uint, sint, bitfield32, indexed arrays)
-// come out as kindBinary with a comment saying so.
+// The kinds internal/schema lacks (s8, s16, s64, uint, sint, bitfield32,
+// indexed arrays) come out as schema.Binary with a comment saying so.
 
 import (
 	"flag"
@@ -576,12 +574,15 @@ func genYNL(specPath, pkg string, constsOnly bool) (name string, src []byte, con
 	out.add("")
 	out.add("package %s", pkg)
 	out.add("")
+	if !constsOnly {
+		out.add(schemaImport)
+		out.add("")
+	}
 	if err := g.emitConsts(out); err != nil {
 		return "", nil, nil, fmt.Errorf("%s: %w", specPath, err)
 	}
 	if constsOnly {
-		// A package outside rtm declares no schema types (rtm's are
-		// unexported): the constants alone.
+		// The constants alone, for a package that names no attributes.
 		src, err = format.Source([]byte(strings.Join(out.lines, "\n")))
 		if err != nil {
 			return "", nil, nil, fmt.Errorf("%s: generated code does not parse: %w", specPath, err)
@@ -784,7 +785,7 @@ func runYNL(args []string) error {
 	outdir := fs.String("out", "", "directory of the package to write zynl_<family>.go into")
 	pkg := fs.String("pkg", "", "package name (default: the base name of -out)")
 	check := fs.Bool("check", false, "compare with the file in -out instead of writing")
-	constsOnly := fs.Bool("consts", false, "write the constants only, no schemas (for a package without rtm's schema types)")
+	constsOnly := fs.Bool("consts", false, "write the constants only, no schemas (for a package that names no attributes)")
 	fs.Parse(args)
 	if *spec == "" || *outdir == "" {
 		return fmt.Errorf("ynl needs -spec and -out")

@@ -3,11 +3,13 @@ package main
 
 import (
 	"fmt"
-	"os"
+
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "run" {
+	prog.Run(func([]string) error {
 		fmt.Println("hello, world")
-	}
+		return nil
+	})
 }

@@ -5,27 +5,25 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/ipdb"
 )
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] != "run" {
-		return
-	}
+func main() { prog.Run(count) }
+
+func count([]string) error {
 	h, err := rtm.Dial()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	defer h.Close()
 	db, err := ipdb.Open(context.Background(), h)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	defer db.Close()
 	fmt.Println(len(db.Snapshot().Links()))
+	return nil
 }

@@ -2,20 +2,23 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/ipr-go/ipr/ipnet"
 )
 
-func main() {
-	if len(os.Args) < 3 || os.Args[1] != "run" {
-		return
+func main() { prog.Run(parse) }
+
+func parse(args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: ipnet run ADDRESS/PREFIX")
 	}
-	i, err := ipnet.ParseInterface(os.Args[2])
+	i, err := ipnet.ParseInterface(args[0])
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	fmt.Println(i)
+	return nil
 }

@@ -5,26 +5,24 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/ipr-go/ipr/rtm"
 )
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] != "run" {
-		return
-	}
+func main() { prog.Run(list) }
+
+func list([]string) error {
 	h, err := rtm.Dial()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	defer h.Close()
 	for l, err := range h.Links(context.Background(), nil) {
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return err
 		}
 		fmt.Println(l.Index(), l.Name())
 	}
+	return nil
 }

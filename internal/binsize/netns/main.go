@@ -2,20 +2,18 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/ipr-go/ipr/netns"
 )
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] != "run" {
-		return
-	}
-	h, err := netns.OpenPID(os.Getpid())
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Println(h.Close())
+	prog.Run(func([]string) error {
+		h, err := netns.OpenPID(os.Getpid())
+		if err != nil {
+			return err
+		}
+		return h.Close()
+	})
 }

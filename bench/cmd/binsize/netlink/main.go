@@ -4,21 +4,20 @@ package main
 
 import (
 	"fmt"
-	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/vishvananda/netlink"
 )
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] != "run" {
-		return
-	}
+func main() { prog.Run(list) }
+
+func list([]string) error {
 	links, err := netlink.LinkList()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	for _, l := range links {
 		fmt.Println(l.Attrs().Index, l.Attrs().Name)
 	}
+	return nil
 }

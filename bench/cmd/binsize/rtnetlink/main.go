@@ -4,27 +4,25 @@ package main
 
 import (
 	"fmt"
-	"os"
 
+	"github.com/ipr-go/ipr/internal/binsize/prog"
 	"github.com/jsimonetti/rtnetlink/v2"
 )
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] != "run" {
-		return
-	}
+func main() { prog.Run(list) }
+
+func list([]string) error {
 	c, err := rtnetlink.Dial(nil)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	defer c.Close()
 	links, err := c.Link.List()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
 	for _, l := range links {
 		fmt.Println(l.Index, l.Attributes.Name)
 	}
+	return nil
 }

@@ -5,6 +5,8 @@
 
 package golden
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // NetdevFamilyName is the generic netlink family name to resolve.
 const NetdevFamilyName = "netdev"
 
@@ -163,157 +165,157 @@ const (
 	NetdevMcgrpPagePool = "page-pool" // NETDEV_MCGRP_PAGE_POOL
 )
 
-var devSchema = &schema{
-	name: "dev",
-	attrs: []attrSpec{
-		1: {name: "ifindex", kind: kindU32},                  // NETDEV_A_DEV_IFINDEX
-		2: {name: "pad", kind: kindBinary},                   // NETDEV_A_DEV_PAD
-		3: {name: "xdp_features", kind: kindU64},             // NETDEV_A_DEV_XDP_FEATURES: enum xdp-act
-		4: {name: "xdp_zc_max_segs", kind: kindU32},          // NETDEV_A_DEV_XDP_ZC_MAX_SEGS
-		5: {name: "xdp_rx_metadata_features", kind: kindU64}, // NETDEV_A_DEV_XDP_RX_METADATA_FEATURES: enum xdp-rx-metadata
-		6: {name: "xsk_features", kind: kindU64},             // NETDEV_A_DEV_XSK_FEATURES: enum xsk-flags
+var devSchema = &schema.Schema{
+	Name: "dev",
+	Attrs: []schema.Attr{
+		1: {Name: "ifindex", Kind: schema.U32},                  // NETDEV_A_DEV_IFINDEX
+		2: {Name: "pad", Kind: schema.Binary},                   // NETDEV_A_DEV_PAD
+		3: {Name: "xdp_features", Kind: schema.U64},             // NETDEV_A_DEV_XDP_FEATURES: enum xdp-act
+		4: {Name: "xdp_zc_max_segs", Kind: schema.U32},          // NETDEV_A_DEV_XDP_ZC_MAX_SEGS
+		5: {Name: "xdp_rx_metadata_features", Kind: schema.U64}, // NETDEV_A_DEV_XDP_RX_METADATA_FEATURES: enum xdp-rx-metadata
+		6: {Name: "xsk_features", Kind: schema.U64},             // NETDEV_A_DEV_XSK_FEATURES: enum xsk-flags
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 3, 5, 4, 6,
 	},
 }
 
-var pagePoolSchema = &schema{
-	name: "page_pool",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindBinary},           // NETDEV_A_PAGE_POOL_ID: uint: no kind in the schema yet, bytes
-		2: {name: "ifindex", kind: kindU32},         // NETDEV_A_PAGE_POOL_IFINDEX
-		3: {name: "napi_id", kind: kindBinary},      // NETDEV_A_PAGE_POOL_NAPI_ID: uint: no kind in the schema yet, bytes
-		4: {name: "inflight", kind: kindBinary},     // NETDEV_A_PAGE_POOL_INFLIGHT: uint: no kind in the schema yet, bytes
-		5: {name: "inflight_mem", kind: kindBinary}, // NETDEV_A_PAGE_POOL_INFLIGHT_MEM: uint: no kind in the schema yet, bytes
-		6: {name: "detach_time", kind: kindBinary},  // NETDEV_A_PAGE_POOL_DETACH_TIME: uint: no kind in the schema yet, bytes
-		7: {name: "dmabuf", kind: kindU32},          // NETDEV_A_PAGE_POOL_DMABUF
+var pagePoolSchema = &schema.Schema{
+	Name: "page_pool",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.Binary},           // NETDEV_A_PAGE_POOL_ID: uint: no kind in the schema yet, bytes
+		2: {Name: "ifindex", Kind: schema.U32},         // NETDEV_A_PAGE_POOL_IFINDEX
+		3: {Name: "napi_id", Kind: schema.Binary},      // NETDEV_A_PAGE_POOL_NAPI_ID: uint: no kind in the schema yet, bytes
+		4: {Name: "inflight", Kind: schema.Binary},     // NETDEV_A_PAGE_POOL_INFLIGHT: uint: no kind in the schema yet, bytes
+		5: {Name: "inflight_mem", Kind: schema.Binary}, // NETDEV_A_PAGE_POOL_INFLIGHT_MEM: uint: no kind in the schema yet, bytes
+		6: {Name: "detach_time", Kind: schema.Binary},  // NETDEV_A_PAGE_POOL_DETACH_TIME: uint: no kind in the schema yet, bytes
+		7: {Name: "dmabuf", Kind: schema.U32},          // NETDEV_A_PAGE_POOL_DMABUF
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		6, 7, 1, 2, 4, 5, 3,
 	},
 }
 
-var pagePoolInfoSchema = &schema{
-	name: "page_pool_info",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindBinary},   // NETDEV_A_PAGE_POOL_ID: uint: no kind in the schema yet, bytes
-		2: {name: "ifindex", kind: kindU32}, // NETDEV_A_PAGE_POOL_IFINDEX
+var pagePoolInfoSchema = &schema.Schema{
+	Name: "page_pool_info",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.Binary},   // NETDEV_A_PAGE_POOL_ID: uint: no kind in the schema yet, bytes
+		2: {Name: "ifindex", Kind: schema.U32}, // NETDEV_A_PAGE_POOL_IFINDEX
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }
 
-var pagePoolStatsSchema = &schema{
-	name: "page_pool_stats",
-	attrs: []attrSpec{
-		1:  {name: "info", kind: kindNested, nested: pagePoolInfoSchema}, // NETDEV_A_PAGE_POOL_STATS_INFO
-		8:  {name: "alloc_fast", kind: kindBinary},                       // NETDEV_A_PAGE_POOL_STATS_ALLOC_FAST: uint: no kind in the schema yet, bytes
-		9:  {name: "alloc_slow", kind: kindBinary},                       // NETDEV_A_PAGE_POOL_STATS_ALLOC_SLOW: uint: no kind in the schema yet, bytes
-		10: {name: "alloc_slow_high_order", kind: kindBinary},            // NETDEV_A_PAGE_POOL_STATS_ALLOC_SLOW_HIGH_ORDER: uint: no kind in the schema yet, bytes
-		11: {name: "alloc_empty", kind: kindBinary},                      // NETDEV_A_PAGE_POOL_STATS_ALLOC_EMPTY: uint: no kind in the schema yet, bytes
-		12: {name: "alloc_refill", kind: kindBinary},                     // NETDEV_A_PAGE_POOL_STATS_ALLOC_REFILL: uint: no kind in the schema yet, bytes
-		13: {name: "alloc_waive", kind: kindBinary},                      // NETDEV_A_PAGE_POOL_STATS_ALLOC_WAIVE: uint: no kind in the schema yet, bytes
-		14: {name: "recycle_cached", kind: kindBinary},                   // NETDEV_A_PAGE_POOL_STATS_RECYCLE_CACHED: uint: no kind in the schema yet, bytes
-		15: {name: "recycle_cache_full", kind: kindBinary},               // NETDEV_A_PAGE_POOL_STATS_RECYCLE_CACHE_FULL: uint: no kind in the schema yet, bytes
-		16: {name: "recycle_ring", kind: kindBinary},                     // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RING: uint: no kind in the schema yet, bytes
-		17: {name: "recycle_ring_full", kind: kindBinary},                // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RING_FULL: uint: no kind in the schema yet, bytes
-		18: {name: "recycle_released_refcnt", kind: kindBinary},          // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RELEASED_REFCNT: uint: no kind in the schema yet, bytes
+var pagePoolStatsSchema = &schema.Schema{
+	Name: "page_pool_stats",
+	Attrs: []schema.Attr{
+		1:  {Name: "info", Kind: schema.Nested, Nested: pagePoolInfoSchema}, // NETDEV_A_PAGE_POOL_STATS_INFO
+		8:  {Name: "alloc_fast", Kind: schema.Binary},                       // NETDEV_A_PAGE_POOL_STATS_ALLOC_FAST: uint: no kind in the schema yet, bytes
+		9:  {Name: "alloc_slow", Kind: schema.Binary},                       // NETDEV_A_PAGE_POOL_STATS_ALLOC_SLOW: uint: no kind in the schema yet, bytes
+		10: {Name: "alloc_slow_high_order", Kind: schema.Binary},            // NETDEV_A_PAGE_POOL_STATS_ALLOC_SLOW_HIGH_ORDER: uint: no kind in the schema yet, bytes
+		11: {Name: "alloc_empty", Kind: schema.Binary},                      // NETDEV_A_PAGE_POOL_STATS_ALLOC_EMPTY: uint: no kind in the schema yet, bytes
+		12: {Name: "alloc_refill", Kind: schema.Binary},                     // NETDEV_A_PAGE_POOL_STATS_ALLOC_REFILL: uint: no kind in the schema yet, bytes
+		13: {Name: "alloc_waive", Kind: schema.Binary},                      // NETDEV_A_PAGE_POOL_STATS_ALLOC_WAIVE: uint: no kind in the schema yet, bytes
+		14: {Name: "recycle_cached", Kind: schema.Binary},                   // NETDEV_A_PAGE_POOL_STATS_RECYCLE_CACHED: uint: no kind in the schema yet, bytes
+		15: {Name: "recycle_cache_full", Kind: schema.Binary},               // NETDEV_A_PAGE_POOL_STATS_RECYCLE_CACHE_FULL: uint: no kind in the schema yet, bytes
+		16: {Name: "recycle_ring", Kind: schema.Binary},                     // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RING: uint: no kind in the schema yet, bytes
+		17: {Name: "recycle_ring_full", Kind: schema.Binary},                // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RING_FULL: uint: no kind in the schema yet, bytes
+		18: {Name: "recycle_released_refcnt", Kind: schema.Binary},          // NETDEV_A_PAGE_POOL_STATS_RECYCLE_RELEASED_REFCNT: uint: no kind in the schema yet, bytes
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		11, 8, 12, 9, 10, 13, 1, 15, 14, 18, 16, 17,
 	},
 }
 
-var napiSchema = &schema{
-	name: "napi",
-	attrs: []attrSpec{
-		1: {name: "ifindex", kind: kindU32}, // NETDEV_A_NAPI_IFINDEX
-		2: {name: "id", kind: kindU32},      // NETDEV_A_NAPI_ID
-		3: {name: "irq", kind: kindU32},     // NETDEV_A_NAPI_IRQ
-		4: {name: "pid", kind: kindU32},     // NETDEV_A_NAPI_PID
+var napiSchema = &schema.Schema{
+	Name: "napi",
+	Attrs: []schema.Attr{
+		1: {Name: "ifindex", Kind: schema.U32}, // NETDEV_A_NAPI_IFINDEX
+		2: {Name: "id", Kind: schema.U32},      // NETDEV_A_NAPI_ID
+		3: {Name: "irq", Kind: schema.U32},     // NETDEV_A_NAPI_IRQ
+		4: {Name: "pid", Kind: schema.U32},     // NETDEV_A_NAPI_PID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1, 3, 4,
 	},
 }
 
-var queueSchema = &schema{
-	name: "queue",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindU32},      // NETDEV_A_QUEUE_ID
-		2: {name: "ifindex", kind: kindU32}, // NETDEV_A_QUEUE_IFINDEX
-		3: {name: "type", kind: kindU32},    // NETDEV_A_QUEUE_TYPE: enum queue-type
-		4: {name: "napi_id", kind: kindU32}, // NETDEV_A_QUEUE_NAPI_ID
-		5: {name: "dmabuf", kind: kindU32},  // NETDEV_A_QUEUE_DMABUF
+var queueSchema = &schema.Schema{
+	Name: "queue",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.U32},      // NETDEV_A_QUEUE_ID
+		2: {Name: "ifindex", Kind: schema.U32}, // NETDEV_A_QUEUE_IFINDEX
+		3: {Name: "type", Kind: schema.U32},    // NETDEV_A_QUEUE_TYPE: enum queue-type
+		4: {Name: "napi_id", Kind: schema.U32}, // NETDEV_A_QUEUE_NAPI_ID
+		5: {Name: "dmabuf", Kind: schema.U32},  // NETDEV_A_QUEUE_DMABUF
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		5, 1, 2, 4, 3,
 	},
 }
 
-var qstatsSchema = &schema{
-	name: "qstats",
-	attrs: []attrSpec{
-		1:  {name: "ifindex", kind: kindU32},                   // NETDEV_A_QSTATS_IFINDEX
-		2:  {name: "queue_type", kind: kindU32},                // NETDEV_A_QSTATS_QUEUE_TYPE: enum queue-type
-		3:  {name: "queue_id", kind: kindU32},                  // NETDEV_A_QSTATS_QUEUE_ID
-		4:  {name: "scope", kind: kindBinary},                  // NETDEV_A_QSTATS_SCOPE: enum qstats-scope; uint: no kind in the schema yet, bytes
-		8:  {name: "rx_packets", kind: kindBinary},             // NETDEV_A_QSTATS_RX_PACKETS: uint: no kind in the schema yet, bytes
-		9:  {name: "rx_bytes", kind: kindBinary},               // NETDEV_A_QSTATS_RX_BYTES: uint: no kind in the schema yet, bytes
-		10: {name: "tx_packets", kind: kindBinary},             // NETDEV_A_QSTATS_TX_PACKETS: uint: no kind in the schema yet, bytes
-		11: {name: "tx_bytes", kind: kindBinary},               // NETDEV_A_QSTATS_TX_BYTES: uint: no kind in the schema yet, bytes
-		12: {name: "rx_alloc_fail", kind: kindBinary},          // NETDEV_A_QSTATS_RX_ALLOC_FAIL: uint: no kind in the schema yet, bytes
-		13: {name: "rx_hw_drops", kind: kindBinary},            // NETDEV_A_QSTATS_RX_HW_DROPS: uint: no kind in the schema yet, bytes
-		14: {name: "rx_hw_drop_overruns", kind: kindBinary},    // NETDEV_A_QSTATS_RX_HW_DROP_OVERRUNS: uint: no kind in the schema yet, bytes
-		15: {name: "rx_csum_complete", kind: kindBinary},       // NETDEV_A_QSTATS_RX_CSUM_COMPLETE: uint: no kind in the schema yet, bytes
-		16: {name: "rx_csum_unnecessary", kind: kindBinary},    // NETDEV_A_QSTATS_RX_CSUM_UNNECESSARY: uint: no kind in the schema yet, bytes
-		17: {name: "rx_csum_none", kind: kindBinary},           // NETDEV_A_QSTATS_RX_CSUM_NONE: uint: no kind in the schema yet, bytes
-		18: {name: "rx_csum_bad", kind: kindBinary},            // NETDEV_A_QSTATS_RX_CSUM_BAD: uint: no kind in the schema yet, bytes
-		19: {name: "rx_hw_gro_packets", kind: kindBinary},      // NETDEV_A_QSTATS_RX_HW_GRO_PACKETS: uint: no kind in the schema yet, bytes
-		20: {name: "rx_hw_gro_bytes", kind: kindBinary},        // NETDEV_A_QSTATS_RX_HW_GRO_BYTES: uint: no kind in the schema yet, bytes
-		21: {name: "rx_hw_gro_wire_packets", kind: kindBinary}, // NETDEV_A_QSTATS_RX_HW_GRO_WIRE_PACKETS: uint: no kind in the schema yet, bytes
-		22: {name: "rx_hw_gro_wire_bytes", kind: kindBinary},   // NETDEV_A_QSTATS_RX_HW_GRO_WIRE_BYTES: uint: no kind in the schema yet, bytes
-		23: {name: "rx_hw_drop_ratelimits", kind: kindBinary},  // NETDEV_A_QSTATS_RX_HW_DROP_RATELIMITS: uint: no kind in the schema yet, bytes
-		24: {name: "tx_hw_drops", kind: kindBinary},            // NETDEV_A_QSTATS_TX_HW_DROPS: uint: no kind in the schema yet, bytes
-		25: {name: "tx_hw_drop_errors", kind: kindBinary},      // NETDEV_A_QSTATS_TX_HW_DROP_ERRORS: uint: no kind in the schema yet, bytes
-		26: {name: "tx_csum_none", kind: kindBinary},           // NETDEV_A_QSTATS_TX_CSUM_NONE: uint: no kind in the schema yet, bytes
-		27: {name: "tx_needs_csum", kind: kindBinary},          // NETDEV_A_QSTATS_TX_NEEDS_CSUM: uint: no kind in the schema yet, bytes
-		28: {name: "tx_hw_gso_packets", kind: kindBinary},      // NETDEV_A_QSTATS_TX_HW_GSO_PACKETS: uint: no kind in the schema yet, bytes
-		29: {name: "tx_hw_gso_bytes", kind: kindBinary},        // NETDEV_A_QSTATS_TX_HW_GSO_BYTES: uint: no kind in the schema yet, bytes
-		30: {name: "tx_hw_gso_wire_packets", kind: kindBinary}, // NETDEV_A_QSTATS_TX_HW_GSO_WIRE_PACKETS: uint: no kind in the schema yet, bytes
-		31: {name: "tx_hw_gso_wire_bytes", kind: kindBinary},   // NETDEV_A_QSTATS_TX_HW_GSO_WIRE_BYTES: uint: no kind in the schema yet, bytes
-		32: {name: "tx_hw_drop_ratelimits", kind: kindBinary},  // NETDEV_A_QSTATS_TX_HW_DROP_RATELIMITS: uint: no kind in the schema yet, bytes
-		33: {name: "tx_stop", kind: kindBinary},                // NETDEV_A_QSTATS_TX_STOP: uint: no kind in the schema yet, bytes
-		34: {name: "tx_wake", kind: kindBinary},                // NETDEV_A_QSTATS_TX_WAKE: uint: no kind in the schema yet, bytes
+var qstatsSchema = &schema.Schema{
+	Name: "qstats",
+	Attrs: []schema.Attr{
+		1:  {Name: "ifindex", Kind: schema.U32},                   // NETDEV_A_QSTATS_IFINDEX
+		2:  {Name: "queue_type", Kind: schema.U32},                // NETDEV_A_QSTATS_QUEUE_TYPE: enum queue-type
+		3:  {Name: "queue_id", Kind: schema.U32},                  // NETDEV_A_QSTATS_QUEUE_ID
+		4:  {Name: "scope", Kind: schema.Binary},                  // NETDEV_A_QSTATS_SCOPE: enum qstats-scope; uint: no kind in the schema yet, bytes
+		8:  {Name: "rx_packets", Kind: schema.Binary},             // NETDEV_A_QSTATS_RX_PACKETS: uint: no kind in the schema yet, bytes
+		9:  {Name: "rx_bytes", Kind: schema.Binary},               // NETDEV_A_QSTATS_RX_BYTES: uint: no kind in the schema yet, bytes
+		10: {Name: "tx_packets", Kind: schema.Binary},             // NETDEV_A_QSTATS_TX_PACKETS: uint: no kind in the schema yet, bytes
+		11: {Name: "tx_bytes", Kind: schema.Binary},               // NETDEV_A_QSTATS_TX_BYTES: uint: no kind in the schema yet, bytes
+		12: {Name: "rx_alloc_fail", Kind: schema.Binary},          // NETDEV_A_QSTATS_RX_ALLOC_FAIL: uint: no kind in the schema yet, bytes
+		13: {Name: "rx_hw_drops", Kind: schema.Binary},            // NETDEV_A_QSTATS_RX_HW_DROPS: uint: no kind in the schema yet, bytes
+		14: {Name: "rx_hw_drop_overruns", Kind: schema.Binary},    // NETDEV_A_QSTATS_RX_HW_DROP_OVERRUNS: uint: no kind in the schema yet, bytes
+		15: {Name: "rx_csum_complete", Kind: schema.Binary},       // NETDEV_A_QSTATS_RX_CSUM_COMPLETE: uint: no kind in the schema yet, bytes
+		16: {Name: "rx_csum_unnecessary", Kind: schema.Binary},    // NETDEV_A_QSTATS_RX_CSUM_UNNECESSARY: uint: no kind in the schema yet, bytes
+		17: {Name: "rx_csum_none", Kind: schema.Binary},           // NETDEV_A_QSTATS_RX_CSUM_NONE: uint: no kind in the schema yet, bytes
+		18: {Name: "rx_csum_bad", Kind: schema.Binary},            // NETDEV_A_QSTATS_RX_CSUM_BAD: uint: no kind in the schema yet, bytes
+		19: {Name: "rx_hw_gro_packets", Kind: schema.Binary},      // NETDEV_A_QSTATS_RX_HW_GRO_PACKETS: uint: no kind in the schema yet, bytes
+		20: {Name: "rx_hw_gro_bytes", Kind: schema.Binary},        // NETDEV_A_QSTATS_RX_HW_GRO_BYTES: uint: no kind in the schema yet, bytes
+		21: {Name: "rx_hw_gro_wire_packets", Kind: schema.Binary}, // NETDEV_A_QSTATS_RX_HW_GRO_WIRE_PACKETS: uint: no kind in the schema yet, bytes
+		22: {Name: "rx_hw_gro_wire_bytes", Kind: schema.Binary},   // NETDEV_A_QSTATS_RX_HW_GRO_WIRE_BYTES: uint: no kind in the schema yet, bytes
+		23: {Name: "rx_hw_drop_ratelimits", Kind: schema.Binary},  // NETDEV_A_QSTATS_RX_HW_DROP_RATELIMITS: uint: no kind in the schema yet, bytes
+		24: {Name: "tx_hw_drops", Kind: schema.Binary},            // NETDEV_A_QSTATS_TX_HW_DROPS: uint: no kind in the schema yet, bytes
+		25: {Name: "tx_hw_drop_errors", Kind: schema.Binary},      // NETDEV_A_QSTATS_TX_HW_DROP_ERRORS: uint: no kind in the schema yet, bytes
+		26: {Name: "tx_csum_none", Kind: schema.Binary},           // NETDEV_A_QSTATS_TX_CSUM_NONE: uint: no kind in the schema yet, bytes
+		27: {Name: "tx_needs_csum", Kind: schema.Binary},          // NETDEV_A_QSTATS_TX_NEEDS_CSUM: uint: no kind in the schema yet, bytes
+		28: {Name: "tx_hw_gso_packets", Kind: schema.Binary},      // NETDEV_A_QSTATS_TX_HW_GSO_PACKETS: uint: no kind in the schema yet, bytes
+		29: {Name: "tx_hw_gso_bytes", Kind: schema.Binary},        // NETDEV_A_QSTATS_TX_HW_GSO_BYTES: uint: no kind in the schema yet, bytes
+		30: {Name: "tx_hw_gso_wire_packets", Kind: schema.Binary}, // NETDEV_A_QSTATS_TX_HW_GSO_WIRE_PACKETS: uint: no kind in the schema yet, bytes
+		31: {Name: "tx_hw_gso_wire_bytes", Kind: schema.Binary},   // NETDEV_A_QSTATS_TX_HW_GSO_WIRE_BYTES: uint: no kind in the schema yet, bytes
+		32: {Name: "tx_hw_drop_ratelimits", Kind: schema.Binary},  // NETDEV_A_QSTATS_TX_HW_DROP_RATELIMITS: uint: no kind in the schema yet, bytes
+		33: {Name: "tx_stop", Kind: schema.Binary},                // NETDEV_A_QSTATS_TX_STOP: uint: no kind in the schema yet, bytes
+		34: {Name: "tx_wake", Kind: schema.Binary},                // NETDEV_A_QSTATS_TX_WAKE: uint: no kind in the schema yet, bytes
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 3, 2, 12, 9, 18, 15, 17, 16, 14, 23, 13, 20, 19, 22, 21,
 		8, 4, 11, 26, 25, 32, 24, 29, 28, 31, 30, 27, 10, 33, 34,
 	},
 }
 
-var queueIdSchema = &schema{
-	name: "queue_id",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindU32},   // NETDEV_A_QUEUE_ID
-		3: {name: "type", kind: kindU32}, // NETDEV_A_QUEUE_TYPE: enum queue-type
+var queueIdSchema = &schema.Schema{
+	Name: "queue_id",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.U32},   // NETDEV_A_QUEUE_ID
+		3: {Name: "type", Kind: schema.U32}, // NETDEV_A_QUEUE_TYPE: enum queue-type
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 3,
 	},
 }
 
-var dmabufSchema = &schema{
-	name: "dmabuf",
-	attrs: []attrSpec{
-		1: {name: "ifindex", kind: kindU32},                          // NETDEV_A_DMABUF_IFINDEX
-		2: {name: "queues", kind: kindNested, nested: queueIdSchema}, // NETDEV_A_DMABUF_QUEUES: multi-attr
-		3: {name: "fd", kind: kindU32},                               // NETDEV_A_DMABUF_FD
-		4: {name: "id", kind: kindU32},                               // NETDEV_A_DMABUF_ID
+var dmabufSchema = &schema.Schema{
+	Name: "dmabuf",
+	Attrs: []schema.Attr{
+		1: {Name: "ifindex", Kind: schema.U32},                          // NETDEV_A_DMABUF_IFINDEX
+		2: {Name: "queues", Kind: schema.Nested, Nested: queueIdSchema}, // NETDEV_A_DMABUF_QUEUES: multi-attr
+		3: {Name: "fd", Kind: schema.U32},                               // NETDEV_A_DMABUF_FD
+		4: {Name: "id", Kind: schema.U32},                               // NETDEV_A_DMABUF_ID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		3, 4, 1, 2,
 	},
 }

@@ -5,6 +5,8 @@
 
 package golden
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // NlctrlFamilyName is the generic netlink family name to resolve.
 const NlctrlFamilyName = "nlctrl"
 
@@ -94,75 +96,75 @@ const (
 	CtrlCmdGetpolicy      = 10 // CTRL_CMD_GETPOLICY: Get / dump genetlink policies
 )
 
-var ctrlAttrsSchema = &schema{
-	name: "ctrl_attrs",
-	attrs: []attrSpec{
-		1:  {name: "family_id", kind: kindU16},       // CTRL_ATTR_FAMILY_ID
-		2:  {name: "family_name", kind: kindString},  // CTRL_ATTR_FAMILY_NAME
-		3:  {name: "version", kind: kindU32},         // CTRL_ATTR_VERSION
-		4:  {name: "hdrsize", kind: kindU32},         // CTRL_ATTR_HDRSIZE
-		5:  {name: "maxattr", kind: kindU32},         // CTRL_ATTR_MAXATTR
-		6:  {name: "ops", kind: kindBinary},          // CTRL_ATTR_OPS: indexed-array of nest op-attrs: no kind in the schema yet, bytes
-		7:  {name: "mcast_groups", kind: kindBinary}, // CTRL_ATTR_MCAST_GROUPS: indexed-array of nest mcast-group-attrs: no kind in the schema yet, bytes
-		8:  {name: "policy", kind: kindBinary},       // CTRL_ATTR_POLICY: nest-type-value policy-attrs: no kind in the schema yet, bytes
-		9:  {name: "op_policy", kind: kindBinary},    // CTRL_ATTR_OP_POLICY: nest-type-value op-policy-attrs: no kind in the schema yet, bytes
-		10: {name: "op", kind: kindU32},              // CTRL_ATTR_OP
+var ctrlAttrsSchema = &schema.Schema{
+	Name: "ctrl_attrs",
+	Attrs: []schema.Attr{
+		1:  {Name: "family_id", Kind: schema.U16},       // CTRL_ATTR_FAMILY_ID
+		2:  {Name: "family_name", Kind: schema.String},  // CTRL_ATTR_FAMILY_NAME
+		3:  {Name: "version", Kind: schema.U32},         // CTRL_ATTR_VERSION
+		4:  {Name: "hdrsize", Kind: schema.U32},         // CTRL_ATTR_HDRSIZE
+		5:  {Name: "maxattr", Kind: schema.U32},         // CTRL_ATTR_MAXATTR
+		6:  {Name: "ops", Kind: schema.Binary},          // CTRL_ATTR_OPS: indexed-array of nest op-attrs: no kind in the schema yet, bytes
+		7:  {Name: "mcast_groups", Kind: schema.Binary}, // CTRL_ATTR_MCAST_GROUPS: indexed-array of nest mcast-group-attrs: no kind in the schema yet, bytes
+		8:  {Name: "policy", Kind: schema.Binary},       // CTRL_ATTR_POLICY: nest-type-value policy-attrs: no kind in the schema yet, bytes
+		9:  {Name: "op_policy", Kind: schema.Binary},    // CTRL_ATTR_OP_POLICY: nest-type-value op-policy-attrs: no kind in the schema yet, bytes
+		10: {Name: "op", Kind: schema.U32},              // CTRL_ATTR_OP
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 4, 5, 7, 10, 9, 6, 8, 3,
 	},
 }
 
-var mcastGroupAttrsSchema = &schema{
-	name: "mcast_group_attrs",
-	attrs: []attrSpec{
-		1: {name: "name", kind: kindString}, // CTRL_ATTR_MCAST_GRP_NAME
-		2: {name: "id", kind: kindU32},      // CTRL_ATTR_MCAST_GRP_ID
+var mcastGroupAttrsSchema = &schema.Schema{
+	Name: "mcast_group_attrs",
+	Attrs: []schema.Attr{
+		1: {Name: "name", Kind: schema.String}, // CTRL_ATTR_MCAST_GRP_NAME
+		2: {Name: "id", Kind: schema.U32},      // CTRL_ATTR_MCAST_GRP_ID
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1,
 	},
 }
 
-var opAttrsSchema = &schema{
-	name: "op_attrs",
-	attrs: []attrSpec{
-		1: {name: "id", kind: kindU32},    // CTRL_ATTR_OP_ID
-		2: {name: "flags", kind: kindU32}, // CTRL_ATTR_OP_FLAGS: enum op-flags
+var opAttrsSchema = &schema.Schema{
+	Name: "op_attrs",
+	Attrs: []schema.Attr{
+		1: {Name: "id", Kind: schema.U32},    // CTRL_ATTR_OP_ID
+		2: {Name: "flags", Kind: schema.U32}, // CTRL_ATTR_OP_FLAGS: enum op-flags
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		2, 1,
 	},
 }
 
-var policyAttrsSchema = &schema{
-	name: "policy_attrs",
-	attrs: []attrSpec{
-		1:  {name: "type", kind: kindU32},            // NL_POLICY_TYPE_ATTR_TYPE: enum attr-type
-		2:  {name: "min_value_s", kind: kindBinary},  // NL_POLICY_TYPE_ATTR_MIN_VALUE_S: s64: no kind in the schema yet, bytes
-		3:  {name: "max_value_s", kind: kindBinary},  // NL_POLICY_TYPE_ATTR_MAX_VALUE_S: s64: no kind in the schema yet, bytes
-		4:  {name: "min_value_u", kind: kindU64},     // NL_POLICY_TYPE_ATTR_MIN_VALUE_U
-		5:  {name: "max_value_u", kind: kindU64},     // NL_POLICY_TYPE_ATTR_MAX_VALUE_U
-		6:  {name: "min_length", kind: kindU32},      // NL_POLICY_TYPE_ATTR_MIN_LENGTH
-		7:  {name: "max_length", kind: kindU32},      // NL_POLICY_TYPE_ATTR_MAX_LENGTH
-		8:  {name: "policy_idx", kind: kindU32},      // NL_POLICY_TYPE_ATTR_POLICY_IDX
-		9:  {name: "policy_maxtype", kind: kindU32},  // NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE
-		10: {name: "bitfield32_mask", kind: kindU32}, // NL_POLICY_TYPE_ATTR_BITFIELD32_MASK
-		11: {name: "mask", kind: kindU64},            // NL_POLICY_TYPE_ATTR_MASK
-		12: {name: "pad", kind: kindBinary},          // NL_POLICY_TYPE_ATTR_PAD
+var policyAttrsSchema = &schema.Schema{
+	Name: "policy_attrs",
+	Attrs: []schema.Attr{
+		1:  {Name: "type", Kind: schema.U32},            // NL_POLICY_TYPE_ATTR_TYPE: enum attr-type
+		2:  {Name: "min_value_s", Kind: schema.Binary},  // NL_POLICY_TYPE_ATTR_MIN_VALUE_S: s64: no kind in the schema yet, bytes
+		3:  {Name: "max_value_s", Kind: schema.Binary},  // NL_POLICY_TYPE_ATTR_MAX_VALUE_S: s64: no kind in the schema yet, bytes
+		4:  {Name: "min_value_u", Kind: schema.U64},     // NL_POLICY_TYPE_ATTR_MIN_VALUE_U
+		5:  {Name: "max_value_u", Kind: schema.U64},     // NL_POLICY_TYPE_ATTR_MAX_VALUE_U
+		6:  {Name: "min_length", Kind: schema.U32},      // NL_POLICY_TYPE_ATTR_MIN_LENGTH
+		7:  {Name: "max_length", Kind: schema.U32},      // NL_POLICY_TYPE_ATTR_MAX_LENGTH
+		8:  {Name: "policy_idx", Kind: schema.U32},      // NL_POLICY_TYPE_ATTR_POLICY_IDX
+		9:  {Name: "policy_maxtype", Kind: schema.U32},  // NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE
+		10: {Name: "bitfield32_mask", Kind: schema.U32}, // NL_POLICY_TYPE_ATTR_BITFIELD32_MASK
+		11: {Name: "mask", Kind: schema.U64},            // NL_POLICY_TYPE_ATTR_MASK
+		12: {Name: "pad", Kind: schema.Binary},          // NL_POLICY_TYPE_ATTR_PAD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		10, 11, 7, 3, 5, 6, 2, 4, 12, 8, 9, 1,
 	},
 }
 
-var opPolicyAttrsSchema = &schema{
-	name: "op_policy_attrs",
-	attrs: []attrSpec{
-		1: {name: "do", kind: kindU32},   // CTRL_ATTR_POLICY_DO
-		2: {name: "dump", kind: kindU32}, // CTRL_ATTR_POLICY_DUMP
+var opPolicyAttrsSchema = &schema.Schema{
+	Name: "op_policy_attrs",
+	Attrs: []schema.Attr{
+		1: {Name: "do", Kind: schema.U32},   // CTRL_ATTR_POLICY_DO
+		2: {Name: "dump", Kind: schema.U32}, // CTRL_ATTR_POLICY_DUMP
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2,
 	},
 }

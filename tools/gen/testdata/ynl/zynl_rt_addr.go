@@ -5,6 +5,8 @@
 
 package golden
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // RTAddrProtonum is the netlink protocol of the family.
 const RTAddrProtonum = 0
 
@@ -53,37 +55,37 @@ const (
 	RTNLGrpIPv6Ifaddr = 9 // RTNLGRP_IPV6_IFADDR
 )
 
-var addrAttrsSchema = &schema{
-	name: "addr_attrs",
-	attrs: []attrSpec{
-		1:  {name: "ifa_address", kind: kindAddr},                                 // IFA_ADDRESS
-		2:  {name: "ifa_local", kind: kindAddr},                                   // IFA_LOCAL
-		3:  {name: "ifa_label", kind: kindString},                                 // IFA_LABEL
-		4:  {name: "ifa_broadcast", kind: kindAddr},                               // IFA_BROADCAST
-		5:  {name: "ifa_anycast", kind: kindBinary},                               // IFA_ANYCAST
-		6:  {name: "ifa_cacheinfo", kind: kindStruct, fields: ifaCacheinfoFields}, // IFA_CACHEINFO
-		7:  {name: "ifa_multicast", kind: kindBinary},                             // IFA_MULTICAST
-		8:  {name: "ifa_flags", kind: kindU32},                                    // IFA_FLAGS: enum ifa-flags
-		9:  {name: "ifa_rt_priority", kind: kindU32},                              // IFA_RT_PRIORITY
-		10: {name: "ifa_target_netnsid", kind: kindBinary},                        // IFA_TARGET_NETNSID
-		11: {name: "ifa_proto", kind: kindU8},                                     // IFA_PROTO
+var addrAttrsSchema = &schema.Schema{
+	Name: "addr_attrs",
+	Attrs: []schema.Attr{
+		1:  {Name: "ifa_address", Kind: schema.Addr},                                 // IFA_ADDRESS
+		2:  {Name: "ifa_local", Kind: schema.Addr},                                   // IFA_LOCAL
+		3:  {Name: "ifa_label", Kind: schema.String},                                 // IFA_LABEL
+		4:  {Name: "ifa_broadcast", Kind: schema.Addr},                               // IFA_BROADCAST
+		5:  {Name: "ifa_anycast", Kind: schema.Binary},                               // IFA_ANYCAST
+		6:  {Name: "ifa_cacheinfo", Kind: schema.Struct, Fields: ifaCacheinfoFields}, // IFA_CACHEINFO
+		7:  {Name: "ifa_multicast", Kind: schema.Binary},                             // IFA_MULTICAST
+		8:  {Name: "ifa_flags", Kind: schema.U32},                                    // IFA_FLAGS: enum ifa-flags
+		9:  {Name: "ifa_rt_priority", Kind: schema.U32},                              // IFA_RT_PRIORITY
+		10: {Name: "ifa_target_netnsid", Kind: schema.Binary},                        // IFA_TARGET_NETNSID
+		11: {Name: "ifa_proto", Kind: schema.U8},                                     // IFA_PROTO
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 5, 4, 6, 8, 3, 2, 7, 11, 9, 10,
 	},
 }
 
-var ifaCacheinfoFields = []attrSpec{
-	{name: "ifa_prefered", kind: kindU32, off: 0},
-	{name: "ifa_valid", kind: kindU32, off: 4},
-	{name: "cstamp", kind: kindU32, off: 8},
-	{name: "tstamp", kind: kindU32, off: 12},
+var ifaCacheinfoFields = []schema.Attr{
+	{Name: "ifa_prefered", Kind: schema.U32, Off: 0},
+	{Name: "ifa_valid", Kind: schema.U32, Off: 4},
+	{Name: "cstamp", Kind: schema.U32, Off: 8},
+	{Name: "tstamp", Kind: schema.U32, Off: 12},
 }
 
-var ifaddrmsgFields = []attrSpec{
-	{name: "ifa_family", kind: kindU8, off: 0},
-	{name: "ifa_prefixlen", kind: kindU8, off: 1},
-	{name: "ifa_flags", kind: kindU8, off: 2},
-	{name: "ifa_scope", kind: kindU8, off: 3},
-	{name: "ifa_index", kind: kindU32, off: 4},
+var ifaddrmsgFields = []schema.Attr{
+	{Name: "ifa_family", Kind: schema.U8, Off: 0},
+	{Name: "ifa_prefixlen", Kind: schema.U8, Off: 1},
+	{Name: "ifa_flags", Kind: schema.U8, Off: 2},
+	{Name: "ifa_scope", Kind: schema.U8, Off: 3},
+	{Name: "ifa_index", Kind: schema.U32, Off: 4},
 }

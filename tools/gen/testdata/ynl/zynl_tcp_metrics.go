@@ -5,6 +5,8 @@
 
 package golden
 
+import "github.com/ipr-go/ipr/internal/schema"
+
 // TCPMetricsFamilyName is the generic netlink family name to resolve.
 const TCPMetricsFamilyName = "tcp_metrics"
 
@@ -47,40 +49,40 @@ const (
 	TCPMetricsCmdDel = 2 // TCP_METRICS_CMD_DEL: Delete metrics.
 )
 
-var tcpMetricsSchema = &schema{
-	name: "tcp_metrics",
-	attrs: []attrSpec{
-		1:  {name: "addr_ipv4", kind: kindAddr},                     // TCP_METRICS_ATTR_ADDR_IPV4
-		2:  {name: "addr_ipv6", kind: kindAddr},                     // TCP_METRICS_ATTR_ADDR_IPV6
-		3:  {name: "age", kind: kindU64},                            // TCP_METRICS_ATTR_AGE
-		4:  {name: "tw_tsval", kind: kindU32},                       // TCP_METRICS_ATTR_TW_TSVAL
-		5:  {name: "tw_ts_stamp", kind: kindS32},                    // TCP_METRICS_ATTR_TW_TS_STAMP
-		6:  {name: "vals", kind: kindNested, nested: metricsSchema}, // TCP_METRICS_ATTR_VALS
-		7:  {name: "fopen_mss", kind: kindU16},                      // TCP_METRICS_ATTR_FOPEN_MSS
-		8:  {name: "fopen_syn_drops", kind: kindU16},                // TCP_METRICS_ATTR_FOPEN_SYN_DROPS
-		9:  {name: "fopen_syn_drop_ts", kind: kindU64},              // TCP_METRICS_ATTR_FOPEN_SYN_DROP_TS
-		10: {name: "fopen_cookie", kind: kindBinary},                // TCP_METRICS_ATTR_FOPEN_COOKIE
-		11: {name: "saddr_ipv4", kind: kindAddr},                    // TCP_METRICS_ATTR_SADDR_IPV4
-		12: {name: "saddr_ipv6", kind: kindAddr},                    // TCP_METRICS_ATTR_SADDR_IPV6
-		13: {name: "pad", kind: kindBinary},                         // TCP_METRICS_ATTR_PAD
+var tcpMetricsSchema = &schema.Schema{
+	Name: "tcp_metrics",
+	Attrs: []schema.Attr{
+		1:  {Name: "addr_ipv4", Kind: schema.Addr},                     // TCP_METRICS_ATTR_ADDR_IPV4
+		2:  {Name: "addr_ipv6", Kind: schema.Addr},                     // TCP_METRICS_ATTR_ADDR_IPV6
+		3:  {Name: "age", Kind: schema.U64},                            // TCP_METRICS_ATTR_AGE
+		4:  {Name: "tw_tsval", Kind: schema.U32},                       // TCP_METRICS_ATTR_TW_TSVAL
+		5:  {Name: "tw_ts_stamp", Kind: schema.S32},                    // TCP_METRICS_ATTR_TW_TS_STAMP
+		6:  {Name: "vals", Kind: schema.Nested, Nested: metricsSchema}, // TCP_METRICS_ATTR_VALS
+		7:  {Name: "fopen_mss", Kind: schema.U16},                      // TCP_METRICS_ATTR_FOPEN_MSS
+		8:  {Name: "fopen_syn_drops", Kind: schema.U16},                // TCP_METRICS_ATTR_FOPEN_SYN_DROPS
+		9:  {Name: "fopen_syn_drop_ts", Kind: schema.U64},              // TCP_METRICS_ATTR_FOPEN_SYN_DROP_TS
+		10: {Name: "fopen_cookie", Kind: schema.Binary},                // TCP_METRICS_ATTR_FOPEN_COOKIE
+		11: {Name: "saddr_ipv4", Kind: schema.Addr},                    // TCP_METRICS_ATTR_SADDR_IPV4
+		12: {Name: "saddr_ipv6", Kind: schema.Addr},                    // TCP_METRICS_ATTR_SADDR_IPV6
+		13: {Name: "pad", Kind: schema.Binary},                         // TCP_METRICS_ATTR_PAD
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		1, 2, 3, 10, 7, 9, 8, 13, 11, 12, 5, 4, 6,
 	},
 }
 
-var metricsSchema = &schema{
-	name: "metrics",
-	attrs: []attrSpec{
-		1: {name: "rtt", kind: kindU32},       // TCP_METRICS_A_METRICS_RTT
-		2: {name: "rttvar", kind: kindU32},    // TCP_METRICS_A_METRICS_RTTVAR
-		3: {name: "ssthresh", kind: kindU32},  // TCP_METRICS_A_METRICS_SSTHRESH
-		4: {name: "cwnd", kind: kindU32},      // TCP_METRICS_A_METRICS_CWND
-		5: {name: "reodering", kind: kindU32}, // TCP_METRICS_A_METRICS_REODERING
-		6: {name: "rtt_us", kind: kindU32},    // TCP_METRICS_A_METRICS_RTT_US
-		7: {name: "rttvar_us", kind: kindU32}, // TCP_METRICS_A_METRICS_RTTVAR_US
+var metricsSchema = &schema.Schema{
+	Name: "metrics",
+	Attrs: []schema.Attr{
+		1: {Name: "rtt", Kind: schema.U32},       // TCP_METRICS_A_METRICS_RTT
+		2: {Name: "rttvar", Kind: schema.U32},    // TCP_METRICS_A_METRICS_RTTVAR
+		3: {Name: "ssthresh", Kind: schema.U32},  // TCP_METRICS_A_METRICS_SSTHRESH
+		4: {Name: "cwnd", Kind: schema.U32},      // TCP_METRICS_A_METRICS_CWND
+		5: {Name: "reodering", Kind: schema.U32}, // TCP_METRICS_A_METRICS_REODERING
+		6: {Name: "rtt_us", Kind: schema.U32},    // TCP_METRICS_A_METRICS_RTT_US
+		7: {Name: "rttvar_us", Kind: schema.U32}, // TCP_METRICS_A_METRICS_RTTVAR_US
 	},
-	byName: []uint16{
+	ByName: []uint16{
 		4, 5, 1, 6, 2, 7, 3,
 	},
 }
