@@ -51,3 +51,20 @@ func TestMaddrMatchesIP(t *testing.T) {
 		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
 	}
 }
+
+// TestNtableMatchesIP compares "ntable" listings and failures with ip's,
+// byte for byte.
+func TestNtableMatchesIP(t *testing.T) {
+	ns := cliNamespace(t)
+	for _, cmd := range []string{
+		"ntable", "-j ntable", "ntable show dev va", "ntable show dev none", "ntable show name arp_cache",
+		"ntable show name ndisc_cache dev lo", "-4 ntable", "-6 ntable", "-o ntable", "-j -p ntable show dev lo",
+		"-s ntable show dev va", "-s -j ntable show dev vb", "ntbl list", "ntable lst",
+		"ntable show dev nope", "ntable show foo", "ntable show dev", "ntable help", "ntable frob", "ntable change",
+		"ntable change name arp_cache", "ntable change name arp_cache dev nope queue 3",
+		"ntable change name arp_cache thresh1 x", "ntable change name nope dev va queue 3",
+		"ntable change name arp_cache name ndisc_cache queue 3", "ntable change name arp_cache dev va frob 3",
+	} {
+		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
+	}
+}

@@ -40,7 +40,7 @@ var twinState = []string{
 var scrubbed = map[string]bool{
 	"address": true, "perm_address": true, "stats64": true, "stats": true,
 	"valid_life_time": true, "preferred_life_time": true, "used": true, "confirmed": true,
-	"updated": true, "expires": true,
+	"updated": true, "expires": true, "reachable": true,
 }
 
 func scrub(v any) any {
@@ -153,6 +153,13 @@ var twinCases = []twinCase{
 		"maddr add 01:00:5e:01:02 dev d0", "maddr add 01:00:5e:01:02:zz dev d0", "maddr add 01:00:5e:01:02:03",
 		"maddr del 01:00:5e:01:02:04 dev nosuchdev",
 	}, state: []string{"maddr", "-0 maddr", "-4 maddr"}},
+	{name: "ntable", setup: []string{"link add d0 type veth peer name d1"}, change: []string{
+		"ntable change name arp_cache dev d0 queue 7 app_probes 2 base_reachable 20000",
+		"ntable change name ndisc_cache dev d0 locktime 100 proxy_delay 5 retrans 1500 gc_stale 1000 delay_probe 3000",
+		"ntable chg name arp_cache dev d1 mcast_probes 4 ucast_probes 2 anycast_delay 900 proxy_queue 12 locktime 5",
+		"ntable change name arp_cache thresh1 5", "ntable change name nope dev d0 queue 3",
+		"-6 ntable change name arp_cache dev d0 queue 3",
+	}, state: []string{"ntable show dev d0", "ntable show dev d1"}},
 	{name: "link", setup: []string{"link add d0 type veth peer name d1"}, change: []string{
 		"link set d0 up", "link set d1 mtu 1400", "link set dev d1 alias hello", "link set d1 group 3",
 		"link set d1 txqueuelen 77", "link set d0 name d9", "link set d9 down",
