@@ -38,7 +38,7 @@ var ntableVerbs = [...]verb{
 
 // linux/neighbour.h's NDTA_* and NDTPA_*.
 const (
-	ndtaName, ndtaThresh1, ndtaThresh2, ndtaThresh3 = 1, 2, 3, 4
+	ndtaName, ndtaThresh1, ndtaThresh2, ndtaThresh3  = 1, 2, 3, 4
 	ndtaConfig, ndtaParms, ndtaStats, ndtaGCInterval = 5, 6, 7, 8
 
 	ndtpaIfindex, ndtpaRefcnt, ndtpaReachable, ndtpaBaseReachable = 1, 2, 3, 4
