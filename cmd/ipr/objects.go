@@ -175,20 +175,22 @@ func (o *object) usageError() error {
 // mainUsage is "ipr help", in the form of ip's.
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
-where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   help | calc }
+where  OBJECT := { address | help | link | maddress | monitor | neighbor |
+                   neighbour | netns | nexthop | ntable | ntbl | route | rule |
+                   tap | tuntap | calc | bridge }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
-                    -n[etns] name | -c[olor]=never }
+                    -n[etns] name | -c[olor]=never | -t[imestamp] | -ts[hort] |
+                    -a[ll] }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
        -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
        -echo | -c[olor] without -j
 Accepted and without effect on what ipr does:
-       -l[oops] N | -t[imestamp] | -ts[hort] |
-       -rc[vbuf] SIZE | -a[ll]
+       -l[oops] N | -rc[vbuf] SIZE
+"ipr bridge [ OPTIONS ] OBJECT ..." (or ipr run as "bridge") is bridge(8).
 `
 
 // The objects' commands, in the order of iproute2 6.1's do_* functions.
