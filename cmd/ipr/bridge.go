@@ -7,7 +7,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -83,25 +82,12 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
-	for len(args) > 0 {
-		opt := args[0]
-		if opt == "--" {
-			args = args[1:]
+	for {
+		opt, ok := nextOption(&args)
+		if !ok {
 			break
 		}
-		if !strings.HasPrefix(opt, "-") {
-			break
-		}
-		if strings.HasPrefix(opt, "--") {
-			opt = opt[1:]
-		}
-		value := func() (string, error) {
-			if len(args) < 2 {
-				return "", usageText(bridgeUsage)
-			}
-			args = args[1:]
-			return args[0], nil
-		}
+		value := func() (string, error) { return optionValue(&args, usageText(bridgeUsage)) }
 		switch {
 		case matches(opt, "-help"):
 			return nil, usageText(bridgeUsage)

@@ -94,7 +94,7 @@ func fdbShow(e *env, a *args) error {
 				return err
 			}
 			if f.vlan != 0 {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", "vlan", v)}
+				return duparg("vlan", v)
 			}
 			f.vlan = uint16(atoi(v))
 		case w == "state":
@@ -141,11 +141,7 @@ func fdbShow(e *env, a *args) error {
 		printFDB(p, n, false, &f, links, e.Stats.level > 0)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // atoi is C's atoi: the leading decimal digits, 0 without any.
@@ -303,7 +299,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 				return err
 			}
 			if dstOK {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", "dst", v)}
+				return duparg2("dst", v)
 			}
 			ip, err := netip.ParseAddr(v)
 			if err != nil || e.Family == unix.AF_INET && !ip.Is4() || e.Family == unix.AF_INET6 && !ip.Is6() {
@@ -375,7 +371,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 			state = state&^unix.NUD_NOARP | unix.NUD_REACHABLE
 		case matches(w, "vlan"):
 			if vid >= 0 {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", "vlan", w)}
+				return duparg2("vlan", w)
 			}
 			v, err := a.value(w)
 			if err != nil {
@@ -400,7 +396,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 				return usageText(fdbUsage)
 			}
 			if addr != "" {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", "to", w)}
+				return duparg2("to", w)
 			}
 			addr = w
 		}

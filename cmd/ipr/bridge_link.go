@@ -54,7 +54,7 @@ func bridgeLinkShow(e *env, a *args) error {
 				return err
 			}
 			if dev != "" {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", "dev", v)}
+				return duparg("dev", v)
 			}
 			dev = v
 		}
@@ -85,11 +85,7 @@ func bridgeLinkShow(e *env, a *args) error {
 		printBridgeLink(p, l, &idx, names, false, e.Details)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // iflaBridgeMode is IFLA_BRIDGE_MODE of IFLA_AF_SPEC.

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"sort"
 	"strconv"
@@ -58,7 +57,7 @@ func maddrShow(e *env, a *args) error {
 			return usageText(maddrUsage)
 		}
 		if dev != "" {
-			return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", "dev", w)}
+			return duparg2("dev", w)
 		}
 		dev = w
 	}
@@ -126,11 +125,7 @@ func maddrShow(e *env, a *args) error {
 		p.closeArray()
 		p.closeObject()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // procLines returns the lines of a file of /proc/thread-self/net.
@@ -239,7 +234,7 @@ func maddrModify(e *env, a *args, req uint) error {
 			}
 			v := a.advance()
 			if dev != "" {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", "dev", v)}
+				return duparg("dev", v)
 			}
 			if !validIfname(v) {
 				return invarg(`"dev" not a valid ifname`, v)
@@ -257,7 +252,7 @@ func maddrModify(e *env, a *args, req uint) error {
 			return usageText(maddrUsage)
 		}
 		if addr != nil {
-			return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", "address", w)}
+			return duparg("address", w)
 		}
 		hw, bad := parseLLAddr(w, 14) // sizeof(sa_data)
 		if hw == nil {

@@ -98,11 +98,7 @@ func netnsList(e *env, a *args) error {
 		p.endl()
 		p.closeObject()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // nsidRequest is an RTM_GETNSID or RTM_NEWNSID request: struct nlmsghdr,
@@ -129,7 +125,7 @@ func netnsListID(e *env, a *args) error {
 				v = &targetNSID
 			}
 			if *v >= 0 {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", w, w)}
+				return duparg(w, w)
 			}
 			s, err := a.value(w)
 			if err != nil {
@@ -190,11 +186,7 @@ func netnsListID(e *env, a *args) error {
 			print(m)
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // printNSID is iproute2's print_nsid for RTM_NEWNSID and RTM_DELNSID.
@@ -327,12 +319,9 @@ func netnsDelete(e *env, a *args) error {
 	if !e.All {
 		return deleteNamed(rest[0])
 	}
-	names, err := runDirNames()
+	names, err := allNamed()
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return failf("Failed to open directory %s: %s", netns.RunDir, strerror(err))
+		return err
 	}
 	for _, name := range names {
 		if err := deleteNamed(name); err != nil {
@@ -340,6 +329,16 @@ func netnsDelete(e *env, a *args) error {
 		}
 	}
 	return nil
+}
+
+// allNamed are the names -all acts on (iproute2's netns_foreach): none
+// when /run/netns does not exist.
+func allNamed() ([]string, error) {
+	names, err := runDirNames()
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, failf("Failed to open directory %s: %s", netns.RunDir, strerror(err))
+	}
+	return names, nil
 }
 
 // deleteNamed is ip's on_netns_del: detach the mount, remove the file.
@@ -445,12 +444,9 @@ func netnsExec(e *env, a *args) error {
 		return failf("No command specified")
 	}
 	if e.All {
-		names, err := runDirNames()
+		names, err := allNamed()
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return failf("Failed to open directory %s: %s", netns.RunDir, strerror(err))
+			return err
 		}
 		for _, name := range names {
 			fmt.Fprintf(e.Stdout, "\nnetns: %s\n", name)

@@ -5,7 +5,6 @@ package main
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -126,11 +125,7 @@ func ntableShow(e *env, a *args) error {
 		printNtable(p, t, &tb, &tpb, haveParms, names, e.Stats.level > 0)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // printNtable is ipntable.c's print_ntable.
@@ -311,7 +306,7 @@ func ntableChange(e *env, a *args) error {
 				return verr
 			}
 			if name != "" {
-				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", "NAME", v)}
+				return duparg("NAME", v)
 			}
 			name = v
 		case "thresh1":

@@ -133,7 +133,7 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 				return s, usageFail()
 			}
 			if s.Name != "" {
-				return s, &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", "name", w)}
+				return s, duparg2("name", w)
 			}
 			if !validIfname(w) {
 				return s, invarg(`"name" not a valid ifname`, w)
@@ -263,11 +263,7 @@ func tuntapShow(e *env, a *args) error {
 		p.closeObject()
 		p.endl()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // printTunFlags is iptuntap.c's print_flags.
