@@ -378,6 +378,9 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 		"link set lo up",
 		"-n " + ns.Name + " link show",
 		"-n " + ns.Name + " link add vz type veth",
+		"netns add ipr-nobody-test", "netns delete ipr-nobody-test", "netns set " + ns.Name + " 9",
+		"netns exec " + ns.Name + " true", "tuntap add mode tap tpz", "maddr add 01:00:5e:01:02:03 dev lo",
+		"ntable change name arp_cache dev lo queue 3", "netns attach ipr-nobody-test 1",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := runCmd(t, asNobody(bin, args...), "")
