@@ -194,3 +194,20 @@ func TestBridgeArgv0(t *testing.T) {
 		}
 	}
 }
+
+// TestBridgeBatchMatchesIproute2 runs a batch file, with and without
+// -force, through bridge and ipr bridge on twin namespaces.
+func TestBridgeBatchMatchesIproute2(t *testing.T) {
+	batch := filepath.Join(t.TempDir(), "batch")
+	os.WriteFile(batch, []byte("fdb add 02:00:00:00:00:31 dev p0 master\nfdb show dev p0 state static\n"+
+		"fdb add 02:00:00:00:00:31 dev p0 master\nlink show dev nope\nfdb del 02:00:00:00:00:31 dev p0 master\nlink show dev p1\n"), 0o644)
+	for _, force := range [][]string{nil, {"-force"}} {
+		ours, theirs := bridgeNamespace(t), bridgeNamespace(t)
+		args := append(force, "-batch", batch)
+		out, errs, code := bridgeIn(ours, "", args...)
+		bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", theirs.Name}, args...)...), "")
+		if out != bOut || errs != bErrs || code != bCode {
+			t.Errorf("bridge %v:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q", args, code, out, errs, bCode, bOut, bErrs)
+		}
+	}
+}
