@@ -37,8 +37,8 @@ const bridgeLinkUsage = `Usage: bridge link set dev DEV [ cost COST ] [ priority
 
 // bridgeLinkVerbs are bridge's do_link commands in its order.
 var bridgeLinkVerbs = [...]verb{
-	{name: "set"},
-	{name: "change"},
+	{name: "set", run: bridgeLinkSet},
+	{name: "change", run: bridgeLinkSet},
 	{name: "show", run: bridgeLinkShow},
 	{name: "lst", run: bridgeLinkShow},
 	{name: "list", run: bridgeLinkShow},

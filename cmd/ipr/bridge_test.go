@@ -97,6 +97,11 @@ func TestBridgeChanges(t *testing.T) {
 		"fdb del 02:00:00:00:00:01 dev p0 master", "fdb add 02:00:00:00:01:04 dev p0 self permanent",
 		"fdb add 02:00:00:00:01:05 dev p1 master extern_learn", "fdb del 02:00:00:00:00:05 dev p0 self",
 		"fdb add to 02:00:00:00:01:06 dev p1 master sticky static",
+		"link set dev p1 cost 9 priority 7 state 3 learning on flood off",
+		"link set dev p0 hairpin on guard on root_block on fastleave on mcast_flood off bcast_flood off neigh_suppress on isolated on",
+		"link set dev p1 state blocking", "link change dev p0 state -1 cost 5", "link set dev p0 state 300",
+		"link set dev p1 state foo", "link set dev p1 learning maybe", "link set cost 3", "link set dev nope cost 3",
+		"link set dev q0 cost 3", "link set dev p1 frob",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := bridgeIn(ours, "", args...)
@@ -117,6 +122,13 @@ func TestBridgeChanges(t *testing.T) {
 	}
 	if got, want := entries(ours), entries(theirs); got != want {
 		t.Errorf("entries after ipr's changes:\n%s\nafter bridge's:\n%s", got, want)
+	}
+	ports := func(ns *nstest.NS) string {
+		out, _, _ := runCmd(t, exec.Command("bridge", "-n", ns.Name, "-d", "-j", "link", "show"), "")
+		return out
+	}
+	if got, want := ports(ours), ports(theirs); got != want {
+		t.Errorf("ports after ipr's changes:\n%s\nafter bridge's:\n%s", got, want)
 	}
 }
 
