@@ -192,9 +192,6 @@ func printBridgeProtinfo(p *printer, a nla.Attr, names *linkNames, details bool)
 
 // bridgeMonitor is bridge's do_monitor: link and FDB notifications.
 func bridgeMonitor(e *env, argv []string) error {
-	if e.JSON {
-		return notImplemented(`option -json with "bridge monitor"`)
-	}
 	var (
 		file                   string
 		label                  bool

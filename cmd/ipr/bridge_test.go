@@ -136,7 +136,7 @@ func TestBridgeChanges(t *testing.T) {
 // and compares what they print of link and FDB changes.
 func TestBridgeMonitorMatchesIproute2(t *testing.T) {
 	ns := bridgeNamespace(t)
-	for _, opts := range [][]string{{"monitor"}, {"monitor", "all"}, {"monitor", "fdb"}, {"monitor", "link"}, {"-d", "monitor", "all"}} {
+	for _, opts := range [][]string{{"monitor"}, {"monitor", "all"}, {"monitor", "fdb"}, {"monitor", "link"}, {"-d", "monitor", "all"}, {"-j", "monitor"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			var bOut, iOut syncBuffer
 			bCmd := exec.Command("bridge", append([]string{"-n", ns.Name}, opts...)...)
