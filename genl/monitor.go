@@ -1,7 +1,6 @@
 package genl
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,29 +99,7 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 // its datagrams and hands over copies, so that yield does not escape
 // through the transport's iterator.
 func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // ends the reader when the loop body stops or panics
-	type step struct {
-		d   socket.Datagram
-		err error
-	}
-	ch := make(chan step)
-	go func() {
-		defer close(ch)
-		for d, err := range m.c.T.Notifications(ctx) {
-			d.Data = bytes.Clone(d.Data)
-			select {
-			case ch <- step{d, err}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for s := range ch {
-		if !m.deliver(s.d, s.err, yield) {
-			return
-		}
-	}
+	m.c.PullNotifications(ctx, func(d socket.Datagram, err error) bool { return m.deliver(d, err, yield) })
 }
 
 // deliver yields the events of one datagram, or its error, and reports

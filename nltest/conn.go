@@ -318,21 +318,9 @@ func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 // Batch implements socket.Transport: the requests go in one datagram,
 // and each gets the result its replies give it.
 func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply func(i int, m wire.Message) error) error {
-	var count int
-	for m, err := range wire.Messages(msgs) {
-		if err != nil {
-			return err
-		}
-		if m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-			return errors.New("nltest: Batch cannot carry dump requests")
-		}
-		count++
-	}
-	if results != nil && len(results) != count {
-		return fmt.Errorf("nltest: Batch of %d requests with %d result slots", count, len(results))
-	}
-	if count == 0 {
-		return nil
+	count, err := socket.CheckBatch(msgs, results)
+	if err != nil || count == 0 {
+		return err
 	}
 	if err := c.acquire(ctx); err != nil {
 		return err

@@ -28,9 +28,12 @@ type goldenCase struct {
 
 // readGolden reads every case in testdata/golden (format documented in
 // scripts/golden.sh).
-func readGolden(t *testing.T) []goldenCase {
+func readGolden(t *testing.T) []goldenCase { return readGoldenFiles(t, "testdata/golden/*.txt") }
+
+// readGoldenFiles reads every case in the files pattern matches.
+func readGoldenFiles(t *testing.T, pattern string) []goldenCase {
 	t.Helper()
-	files, err := filepath.Glob("testdata/golden/*.txt")
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}

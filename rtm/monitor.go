@@ -1,7 +1,6 @@
 package rtm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -242,30 +241,8 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 // its defer would keep the compiler from inlining Events' closure, and
 // then from keeping its callers' loop state on the stack.)
 func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // ends the reader when the loop body stops or panics
-	type step struct {
-		d   socket.Datagram
-		err error
-	}
-	ch := make(chan step)
-	go func() {
-		defer close(ch)
-		for d, err := range m.c.T.Notifications(ctx) {
-			d.Data = bytes.Clone(d.Data)
-			select {
-			case ch <- step{d, err}:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	var idx nla.Index
-	for s := range ch {
-		if !m.deliver(s.d, s.err, &idx, yield) {
-			return
-		}
-	}
+	m.c.PullNotifications(ctx, func(d socket.Datagram, err error) bool { return m.deliver(d, err, &idx, yield) })
 }
 
 // deliver yields the events of one datagram, or its error, and reports

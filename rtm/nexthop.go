@@ -299,9 +299,11 @@ type NexthopSpec struct {
 	// Protocol records who installs the nexthop.
 	Protocol uint8
 	// EncapType and Encap are a lightweight-tunnel encapsulation
-	// (LWTUNNEL_ENCAP_* and the attributes of NHA_ENCAP).
+	// (LWTUNNEL_ENCAP_* and the attributes of NHA_ENCAP), as raw
+	// attributes; Tunnel is the same, typed. Set one or the other.
 	EncapType uint16
 	Encap     nla.Chain
+	Tunnel    Encap
 	// Group makes a group of existing nexthops; no other field but ID,
 	// FDB, Protocol, GroupType and Resilience may then be set.
 	Group []NexthopGroupMember
@@ -326,9 +328,18 @@ func (s *NexthopSpec) family() uint8 {
 }
 
 func (s *NexthopSpec) validate() error {
+	if s.Tunnel != nil {
+		if s.EncapType != 0 || len(s.Encap) > 0 {
+			return errors.New("both Tunnel and EncapType/Encap set")
+		}
+		if err := checkEncap(s.Tunnel); err != nil {
+			return err
+		}
+	}
+	encap := s.EncapType != 0 || s.Tunnel != nil
 	if len(s.Group) > 0 {
 		switch {
-		case s.Gateway.IsValid() || s.OutIndex != 0 || s.Blackhole || s.EncapType != 0 || s.Flags != 0:
+		case s.Gateway.IsValid() || s.OutIndex != 0 || s.Blackhole || encap || s.Flags != 0:
 			return errors.New("a group takes no gateway, device, blackhole, flags or encapsulation")
 		case s.Family != 0:
 			return errors.New("a group has no family")
@@ -362,9 +373,9 @@ func (s *NexthopSpec) validate() error {
 		return fmt.Errorf("gateway %v is IPv4-mapped; use the IPv4 form", s.Gateway)
 	case s.Gateway.IsValid() && s.Gateway.Is4() && fam == unix.AF_INET6:
 		return fmt.Errorf("IPv4 gateway %v for an IPv6 nexthop", s.Gateway)
-	case s.Blackhole && (s.Gateway.IsValid() || s.OutIndex != 0 || s.EncapType != 0 || s.FDB):
+	case s.Blackhole && (s.Gateway.IsValid() || s.OutIndex != 0 || encap || s.FDB):
 		return errors.New("a blackhole nexthop takes no gateway, device, encapsulation or FDB")
-	case s.FDB && (s.OutIndex != 0 || s.EncapType != 0):
+	case s.FDB && (s.OutIndex != 0 || encap):
 		return errors.New("an FDB nexthop takes no device or encapsulation")
 	case s.FDB && !s.Gateway.IsValid():
 		return errors.New("an FDB nexthop needs a gateway")
@@ -415,6 +426,9 @@ func encodeNexthop(b *wire.Builder, flags uint16, s *NexthopSpec) error {
 			copy(p, s.Encap)
 		}
 		b.EndNest(n)
+	}
+	if s.Tunnel != nil {
+		encodeEncap(b, unix.NHA_ENCAP_TYPE, unix.NHA_ENCAP, s.Tunnel)
 	}
 	if len(s.Group) > 0 {
 		encodeGroup(b, s.Group)

@@ -51,8 +51,15 @@ type RouteSpec struct {
 	NextHops []RouteHopSpec
 	// NHID uses a nexthop object instead of Gateway/OutIndex/NextHops.
 	NHID uint32
-	// MPLSEncap pushes these labels (lightweight tunnel encapsulation).
+	// MPLSEncap pushes these labels (lightweight tunnel encapsulation);
+	// a shorthand for Tunnel: EncapMPLS{Labels: ...}.
 	MPLSEncap []uint32
+	// Tunnel is the route's lightweight-tunnel encapsulation ("encap
+	// ..."): seg6, seg6local, bpf, ip, ip6, mpls, ... (see [Encap]).
+	Tunnel Encap
+	// Realms are the route's source and destination realms (RTA_FLOW,
+	// iproute2's "realms FROM/TO"): FROM<<16 | TO, 0 for none.
+	Realms uint32
 	// Pref is the IPv6 router preference (RTA_PREF), when PrefSet.
 	Pref    uint8
 	PrefSet bool
@@ -82,6 +89,10 @@ type RouteHopSpec struct {
 	// Flags are RTNH_F_* flags.
 	Flags     uint8
 	MPLSEncap []uint32
+	// Tunnel is the hop's lightweight-tunnel encapsulation.
+	Tunnel Encap
+	// Realms are the hop's realms, as RouteSpec.Realms.
+	Realms uint32
 }
 
 // MPLSRoute returns a RouteSpec for an MPLS route of incoming label.
@@ -149,11 +160,25 @@ func (s *RouteSpec) validate() error {
 		if err := checkLabels(nh.MPLSEncap); err != nil {
 			return fmt.Errorf("next hop %d: %w", i, err)
 		}
+		if err := checkTunnel(nh.MPLSEncap, nh.Tunnel); err != nil {
+			return fmt.Errorf("next hop %d: %w", i, err)
+		}
 	}
 	if err := checkLabels(s.MPLSEncap); err != nil {
 		return err
 	}
+	if err := checkTunnel(s.MPLSEncap, s.Tunnel); err != nil {
+		return err
+	}
 	return checkLabels(s.NewLabels)
+}
+
+// checkTunnel validates a Tunnel, which MPLSEncap may not accompany.
+func checkTunnel(mpls []uint32, t Encap) error {
+	if len(mpls) > 0 && t != nil {
+		return errors.New("both MPLSEncap and Tunnel set")
+	}
+	return checkEncap(t)
 }
 
 func checkLabels(l []uint32) error {
@@ -266,8 +291,12 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 	}
 	putU32(b, unix.RTA_OIF, s.OutIndex)
 	putU32(b, rtaNHID, s.NHID)
+	putU32(b, unix.RTA_FLOW, s.Realms)
 	if len(s.MPLSEncap) > 0 {
 		encodeMPLSEncap(b, s.MPLSEncap)
+	}
+	if s.Tunnel != nil {
+		encodeEncap(b, unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP, s.Tunnel)
 	}
 	if !s.Metrics.isZero() {
 		s.Metrics.encode(b)
@@ -302,8 +331,12 @@ func encodeMultipath(b *wire.Builder, fam uint8, hops []RouteHopSpec) {
 		if nh.Gateway.IsValid() {
 			encodeGateway(b, fam, nh.Gateway)
 		}
+		putU32(b, unix.RTA_FLOW, nh.Realms)
 		if len(nh.MPLSEncap) > 0 {
 			encodeMPLSEncap(b, nh.MPLSEncap)
+		}
+		if nh.Tunnel != nil {
+			encodeEncap(b, unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP, nh.Tunnel)
 		}
 		// rtnh_len covers the header and the hop's attributes.
 		native.PutUint16(b.Bytes()[start:], uint16(b.Len()-start))
@@ -555,9 +588,17 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 		if q.Src.IsValid() {
 			rt[2] = uint8(q.Src.BitLen())
 		}
-		if q.FIBMatch {
-			native.PutUint32(rt[8:], unix.RTM_F_FIB_MATCH)
+		// As iproute2 asks for IPv4: the reply's table is the one the
+		// lookup used (RTM_F_LOOKUP_TABLE, Linux 4.8), not always main.
+		// IPv6 refuses the flag and reports the table anyway.
+		var flags uint32
+		if rt[0] == unix.AF_INET {
+			flags = unix.RTM_F_LOOKUP_TABLE
 		}
+		if q.FIBMatch {
+			flags |= unix.RTM_F_FIB_MATCH
+		}
+		native.PutUint32(rt[8:], flags)
 	}
 	b.Addr(unix.RTA_DST, q.Dst)
 	if q.Src.IsValid() {

@@ -60,7 +60,10 @@
 # only a program that names a namespace links now (24 kB); and
 # context.AfterFunc, whose cancelCtx machinery cost 20 kB (a goroutine
 # does). LINKS_MAX guards what has been reached against regressions; the
-# output shows the distance to the target.
+# output shows the distance to the target. It was 350000 until rtm and
+# genl came to share one socket pool and schema engine (internal/pool,
+# internal/schema): the program grew by 1.9 kB of code, which the page
+# alignment below shows as 8 kB, and the limit by as much.
 #
 # Sizes move in steps of 4096 bytes: the linker aligns each section of the
 # file to a page, so a change of a few hundred bytes of code shows as 0 or
@@ -71,7 +74,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-LINKS_MAX=${LINKS_MAX:-350000}
+LINKS_MAX=${LINKS_MAX:-360000}
 TARGET=250000 # issue 10: hello-world + 0.25 MB
 MODULE=$(go list -m)
 

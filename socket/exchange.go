@@ -492,21 +492,9 @@ var ErrUnknownOutcome = errors.New("socket: outcome of request unknown: its repl
 // Extended-ACK warnings are not reported for batched requests.
 func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply func(i int, m wire.Message) error) error {
 	// Index the messages first: bad framing fails before anything is sent.
-	var count int
-	for m, err := range wire.Messages(msgs) {
-		if err != nil {
-			return err
-		}
-		if m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-			return errors.New("socket: Batch cannot carry dump requests")
-		}
-		count++
-	}
-	if results != nil && len(results) != count {
-		return fmt.Errorf("socket: Batch of %d requests with %d result slots", count, len(results))
-	}
-	if count == 0 {
-		return nil
+	count, err := CheckBatch(msgs, results)
+	if err != nil || count == 0 {
+		return err
 	}
 	if err := c.acquire(ctx); err != nil {
 		return err
@@ -781,4 +769,25 @@ func (c *Conn) sendv(a, b []byte) error {
 		return fmt.Errorf("socket: sendmsg: %w", serr)
 	}
 	return nil
+}
+
+// CheckBatch checks the arguments of a Batch, as every [Transport]'s
+// Batch must, before anything is sent: msgs must frame, hold no dump
+// request, and have as many requests as results has slots (when results
+// is not nil). It returns how many requests msgs holds.
+func CheckBatch(msgs []byte, results []error) (int, error) {
+	var count int
+	for m, err := range wire.Messages(msgs) {
+		if err != nil {
+			return 0, err
+		}
+		if m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+			return 0, errors.New("socket: Batch cannot carry dump requests")
+		}
+		count++
+	}
+	if results != nil && len(results) != count {
+		return 0, fmt.Errorf("socket: Batch of %d requests with %d result slots", count, len(results))
+	}
+	return count, nil
 }

@@ -82,6 +82,11 @@ func (a *args) lifetime(keyword string) (uint32, error) {
 // -4/-6 or an earlier address) and the address must agree with it.
 func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
+	if err != nil && family != unix.AF_INET6 {
+		if p, ok := parsePartialIPv4(s); ok {
+			a, err = p, nil
+		}
+	}
 	if err != nil || a.Zone() != "" {
 		return netip.Addr{}, usagef("invalid %s %q: want an IPv4 or IPv6 address", keyword, s)
 	}
@@ -95,6 +100,25 @@ func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 // address of the other family: its message, and exit(1).
 func wrongFamily(what, s string, family uint8) error {
 	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyName(family), what, s)}
+}
+
+// parsePartialIPv4 is what iproute2's get_addr_ipv4 also takes: one to
+// three dotted numbers, the missing bytes zero ("10" is 10.0.0.0, "0/0"
+// the default route).
+func parsePartialIPv4(s string) (netip.Addr, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return netip.Addr{}, false
+	}
+	var b [4]byte
+	for i, p := range parts {
+		v, err := strconv.ParseUint(p, 10, 8)
+		if err != nil {
+			return netip.Addr{}, false
+		}
+		b[i] = byte(v)
+	}
+	return netip.AddrFrom4(b), true
 }
 
 // parsePrefix parses ADDR[/LEN]. Without a length the prefix is a host

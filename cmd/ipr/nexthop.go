@@ -253,6 +253,7 @@ func nexthopModify(e *env, a *args, op string) error {
 		s      rtm.NexthopSpec
 		dev    string
 		family = e.Family
+		encap  *encapArg
 	)
 	for a.more() {
 		var err error
@@ -302,7 +303,7 @@ func nexthopModify(e *env, a *args, op string) error {
 			}
 			s.Protocol = uint8(id)
 		case w == "encap":
-			return usagef("\"encap\" is not supported")
+			encap, err = parseEncap(a)
 		default:
 			return usagef("unknown argument %q", w)
 		}
@@ -325,6 +326,9 @@ func nexthopModify(e *env, a *args, op string) error {
 			return err
 		}
 		s.OutIndex = l.Index()
+	}
+	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
+		return err
 	}
 	switch op {
 	case "add":

@@ -355,6 +355,12 @@ func TestRouteChanges(t *testing.T) {
 		"route add 192.0.2.0/24 via 10.5.0.2 metric 5 mtu lock 1300 advmss 1200 initcwnd 3 congctl cubic",
 		"route add 198.51.100.0/24 nexthop via 10.5.0.2 weight 4 nexthop via 10.6.0.2 dev d1",
 		"route add blackhole 203.0.113.0/24 table 300",
+		"route add 192.0.2.64/26 via 10.5.0.2 rtt 100 rttvar lock 30ms rto_min 0.2s features ecn realms 3/4",
+		"route add 192.0.2.128/26 nexthop via 10.5.0.2 realms 7 nexthop via 10.6.0.2 realms 1/2",
+		"route add 10/8 via 10.5.0.2 table 301",
+		"route add default via fe80::1 dev d0",
+		"rule add from all table 302 pref 108",
+		"rule add from 0/0 to all table 303 pref 109",
 		"route add unreachable 203.0.113.128/25 proto static",
 		"route add 10.9.0.0/16 dev d0 src 10.5.0.1 table 100000 scope link",
 		"route add 10.8.0.0/16 via 10.5.0.9 dev d0 onlink tos 0x10",
@@ -391,6 +397,11 @@ func TestRouteChanges(t *testing.T) {
 		"neigh replace 10.5.0.6 lladdr 02:00:00:00:00:16 dev d0 nud permanent",
 		"neigh add 10.6.0.7 lladdr 02:00:00:00:00:17 dev d1 extern_learn protocol zebra",
 		"neigh del 10.5.0.5 dev d0",
+	}
+	if nstest.Have(t, "lwt_ip", "lwt_ip6") {
+		steps = append(steps,
+			"route add 10.12.0.0/16 encap ip id 42 dst 198.51.100.7 ttl 64 tos 10 key csum dev d0",
+			"-6 route add 2001:db8:c::/48 encap ip6 id 7 dst 2001:db8:9::1 hoplimit 3 tc 20 seq dev d0")
 	}
 	for _, step := range steps {
 		iprOK(t, append([]string{"-n", n}, strings.Fields(step)...)...)

@@ -4,6 +4,9 @@ package main
 
 import (
 	"encoding/binary"
+	"fmt"
+
+	"github.com/ipr-go/ipr/rtm"
 
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
@@ -12,8 +15,7 @@ import (
 // encapNames is iproute2's format_encap_type, by LWTUNNEL_ENCAP_*.
 var encapNames = [...]string{"unknown", "mpls", "ip", "ila", "ip6", "seg6", "bpf", "seg6local", "rpl", "ioam6", "xfrm"}
 
-// printEncap is iproute2's lwt_print_encap for the encapsulations
-// this kernel offers without modules: MPLS, seg6 and seg6local.
+// printEncap is iproute2's lwt_print_encap.
 func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
 	name := "unknown"
 	if int(t) < len(encapNames) {
@@ -42,7 +44,139 @@ func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
 		printSRH(p, a.Data[4:])
 	case unix.LWTUNNEL_ENCAP_SEG6_LOCAL:
 		printSeg6Local(p, c, names)
+	case unix.LWTUNNEL_ENCAP_IP:
+		printTunnelKey(p, c, unix.AF_INET, "ttl", "tos")
+	case unix.LWTUNNEL_ENCAP_IP6:
+		printTunnelKey(p, c, unix.AF_INET6, "hoplimit", "tc")
+	default:
+		e, err := rtm.ParseEncap(t, c)
+		if err == nil {
+			printTypedEncap(p, e, names)
+		}
 	}
+}
+
+// printTypedEncap is iproute2's print_encap_ip, _ip6, _ila, _bpf, _rpl,
+// _ioam6 and _xfrm.
+func printTypedEncap(p *printer, e rtm.Encap, names *linkNames) {
+	switch e := e.(type) {
+	case rtm.EncapILA:
+		p.str("locator", " %s ", fmt.Sprintf("%x:%x:%x:%x", e.Locator>>48, e.Locator>>32&0xffff, e.Locator>>16&0xffff, e.Locator&0xffff))
+		if e.CsumModeSet {
+			p.str("csum_mode", " csum-mode %s ", nameOf(ilaCsumModes, e.CsumMode))
+		}
+		if e.IdentTypeSet {
+			p.str("ident_type", " ident-type %s ", nameOf(ilaIdentTypes, e.IdentType))
+		}
+		if e.HookTypeSet {
+			p.str("hook_type", " hook-type %s ", nameOf(ilaHookTypes, e.HookType))
+		}
+	case rtm.EncapBPF:
+		for _, prog := range []struct {
+			hook string
+			p    rtm.BPFProg
+		}{{"in", e.In}, {"out", e.Out}, {"xmit", e.Xmit}} {
+			if prog.p == (rtm.BPFProg{}) {
+				continue
+			}
+			name := prog.p.Name
+			if p.json {
+				if name == "" {
+					name = "<unknown>"
+				}
+				p.jsonStr(prog.hook, name)
+			} else {
+				p.text("%s ", prog.hook)
+				if name != "" {
+					p.text("%s ", name)
+				}
+			}
+		}
+		if e.Headroom != 0 {
+			p.uint("headroom", " %d ", uint64(e.Headroom))
+		}
+	case rtm.EncapRPL:
+		if p.json {
+			p.openArray("segs")
+		} else {
+			p.text("segs %d [ ", len(e.Segments))
+		}
+		for _, s := range e.Segments {
+			p.str("", "%s ", s.String())
+		}
+		if p.json {
+			p.closeArray()
+		} else {
+			p.textString("] ")
+		}
+	case rtm.EncapIOAM6:
+		p.uint("freqk", "freq %d", uint64(e.FreqK))
+		p.uint("freqn", "/%d ", uint64(e.FreqN))
+		if !e.TunnelDst.IsValid() && e.Mode != rtm.IOAM6Inline {
+			return
+		}
+		p.str("mode", "mode %s ", nameOf(ioam6Modes, e.Mode))
+		if e.Mode != rtm.IOAM6Inline {
+			p.str("tundst", "tundst %s ", e.TunnelDst.String())
+		}
+		p.jsonNull("trace")
+		p.textString("trace ")
+		p.jsonNull("prealloc")
+		p.textString("prealloc ")
+		p.str("type", "type %s ", fmt.Sprintf("%#08x", e.TraceType))
+		p.uint("ns", "ns %d ", uint64(e.Namespace))
+		p.uint("size", "size %d ", uint64(e.TraceSize))
+	case rtm.EncapXFRM:
+		p.uint("if_id", "if_id %d ", uint64(e.IfID))
+		if e.Link != 0 {
+			p.str("link_dev", "link_dev %s ", names.name(e.Link))
+		}
+	}
+}
+
+// printTunnelKey is what print_encap_ip and print_encap_ip6 share: each
+// attribute the kernel reports (it reports them all, zeros included).
+func printTunnelKey(p *printer, c nla.Chain, fam uint8, ttlName, tosName string) {
+	var tb nla.Index
+	tb.Reset(c)
+	if a, ok := tb.Get(1); ok { // LWTUNNEL_IP_ID, big-endian
+		v, _ := a.Uint64BE()
+		p.uint("id", "id %d ", v)
+	}
+	for _, k := range []struct {
+		t    uint16
+		name string
+	}{{3, "src"}, {2, "dst"}} {
+		if a, ok := tb.Get(k.t); ok {
+			p.str(k.name, k.name+" %s ", formatAddr(fam, a.Data))
+		}
+	}
+	if a, ok := tb.Get(4); ok {
+		p.uint(ttlName, ttlName+" %d ", uint64(attrU8(a)))
+	}
+	if a, ok := tb.Get(5); ok {
+		p.uint(tosName, tosName+" %d ", uint64(attrU8(a)))
+	}
+	if a, ok := tb.Get(6); ok {
+		// iproute2 reads the big-endian flags in host order and tests
+		// them against its big-endian TUNNEL_* constants: the same bits.
+		f, _ := a.Uint16BE()
+		for _, n := range tunnelFlagNames {
+			if rtm.TunnelFlags(f)&n.v != 0 {
+				p.boolean(n.name, n.name+" ", true)
+			}
+		}
+	}
+}
+
+// nameOf finds the name of v in a table of keywords, or "unknown".
+func nameOf[T comparable](table []named[T], v T) string {
+	for _, n := range table {
+		if n.v == v {
+			return n.name
+		}
+	}
+	return "unknown"
 }
 
 // printSRH is iproute2's print_srh: the segments, last first as the

@@ -22,7 +22,8 @@ func routeModify(e *env, a *args, op string) error {
 		haveDst, haveType bool
 		haveTable, haveGW bool
 		hops              []nexthopArgs
-		scopeSet          bool
+		scopeSet, anyDst  bool
+		encap             *encapArg
 	)
 	setFamily := func(ad netip.Addr) {
 		if family == 0 {
@@ -212,8 +213,33 @@ func routeModify(e *env, a *args, op string) error {
 				s.Pref = uint8(n)
 			}
 			s.PrefSet = true
-		case w == "encap" || w == "as" || matches(w, "realms") || w == "ttl-propagate" ||
-			w == "rtt" || w == "rttvar" || w == "rto_min" || matches(w, "vrf"):
+		case w == "encap":
+			encap, err = parseEncap(a)
+		case w == "rtt":
+			err = rttMetric(a, w, &s.Metrics, unix.RTAX_RTT, &s.Metrics.RTT, 8)
+		case matches(w, "rttvar"):
+			err = rttMetric(a, "rttvar", &s.Metrics, unix.RTAX_RTTVAR, &s.Metrics.RTTVar, 4)
+		case w == "rto_min":
+			// iproute2 always locks rto_min, and takes no "lock".
+			s.Metrics.Lock |= 1 << unix.RTAX_RTO_MIN
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			n, _, ok := parseTimeRTT(v)
+			if !ok {
+				return usagef("\"rto_min\" value is invalid: %q", v)
+			}
+			s.Metrics.RTOMin = n
+		case matches(w, "realms"):
+			v, err := a.value("realms")
+			if err != nil {
+				return err
+			}
+			if s.Realms, err = parseRealms(v); err != nil {
+				return err
+			}
+		case w == "as" || w == "ttl-propagate" || matches(w, "vrf"):
 			return usagef("%q is not supported", w)
 		default:
 			if w == "to" {
@@ -236,11 +262,15 @@ func routeModify(e *env, a *args, op string) error {
 			if err != nil {
 				return err
 			}
+			if sel.family == 0 && family == 0 {
+				// "default" before any address: the family comes from
+				// a later gateway or source ("route add default via
+				// fe80::1"), else it is IPv4, as with iproute2.
+				haveDst, anyDst = true, true
+				break
+			}
 			if sel.family == 0 {
 				sel.family = family
-				if sel.family == 0 {
-					sel.family = unix.AF_INET
-				}
 			}
 			addr, _ := netip.AddrFromSlice(sel.addr[:4])
 			if sel.family == unix.AF_INET6 {
@@ -255,6 +285,12 @@ func routeModify(e *env, a *args, op string) error {
 	}
 	if !haveDst {
 		return usagef("no destination prefix given")
+	}
+	if anyDst {
+		s.Dst = netip.PrefixFrom(netip.IPv4Unspecified(), 0)
+		if family == unix.AF_INET6 {
+			s.Dst = netip.PrefixFrom(netip.IPv6Unspecified(), 0)
+		}
 	}
 	if s.Dst != s.Dst.Masked() {
 		return usagef("invalid destination %v: host bits are set (did you mean %v?)", s.Dst, s.Dst.Masked())
@@ -275,14 +311,20 @@ func routeModify(e *env, a *args, op string) error {
 		}
 		s.OutIndex = l.Index()
 	}
+	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
+		return err
+	}
 	for _, hop := range hops {
-		nh := rtm.NextHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags}
+		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags, Realms: hop.realms}
 		if hop.dev != "" {
 			l, err := linkByName(ctx, h, hop.dev)
 			if err != nil {
 				return err
 			}
 			nh.OutIndex = l.Index()
+		}
+		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {
+			return err
 		}
 		s.NextHops = append(s.NextHops, nh)
 	}
@@ -313,6 +355,70 @@ func routeModify(e *env, a *args, op string) error {
 	return err
 }
 
+// rttMetric parses the value of rtt or rttvar: a time in milliseconds
+// with a unit ("100ms", "1s"), stored scaled by scale as the kernel keeps
+// it, or a bare number stored as it is (get_time_rtt's "raw").
+func rttMetric(a *args, w string, m *rtm.RouteMetrics, bit int, dst *uint32, scale uint32) error {
+	v, err := a.value(w)
+	if err != nil {
+		return err
+	}
+	if v == "lock" {
+		m.Lock |= 1 << bit
+		if v, err = a.value(w); err != nil {
+			return err
+		}
+	}
+	n, raw, ok := parseTimeRTT(v)
+	if !ok {
+		return usagef("%q value is invalid: %q", w, v)
+	}
+	if !raw {
+		n *= scale
+	}
+	*dst = n
+	return nil
+}
+
+// parseTimeRTT is iproute2's get_time_rtt: milliseconds, a decimal
+// fraction rounded up, with an optional unit (s, sec, secs, ms, msec,
+// msecs); raw reports that no unit was given.
+func parseTimeRTT(s string) (v uint32, raw, ok bool) {
+	num := strings.TrimRightFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' })
+	unit := strings.ToLower(s[len(num):])
+	var t float64
+	if strings.Contains(num, ".") {
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil || f < 0 {
+			return 0, false, false
+		}
+		t = f
+	} else {
+		n, err := strconv.ParseUint(num, 0, 64)
+		if err != nil {
+			return 0, false, false
+		}
+		t = float64(n)
+	}
+	switch unit {
+	case "":
+		raw = true
+	case "s", "sec", "secs":
+		t *= 1000
+	case "ms", "msec", "msecs":
+	default:
+		return 0, false, false
+	}
+	if t > 1<<32-1 {
+		return 0, false, false
+	}
+	v = uint32(t)
+	if float64(v) < t {
+		v++
+	}
+	return v, raw, true
+}
+
 // existingRouteType finds the type of the route "route del" names.
 func existingRouteType(ctx context.Context, h *rtm.Handle, s *rtm.RouteSpec) (uint8, bool) {
 	table := s.Table
@@ -340,6 +446,8 @@ type nexthopArgs struct {
 	dev    string
 	weight int
 	flags  uint8
+	realms uint32
+	encap  *encapArg
 }
 
 // parseNexthops parses "nexthop ..." groups up to the end of the line, as
@@ -384,7 +492,20 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 				nh.weight = int(v)
 			case w == "onlink":
 				nh.flags |= unix.RTNH_F_ONLINK
-			case w == "encap" || w == "as" || matches(w, "realms"):
+			case w == "encap":
+				var err error
+				if nh.encap, err = parseEncap(a); err != nil {
+					return nil, err
+				}
+			case matches(w, "realms"):
+				v, err := a.value("realms")
+				if err != nil {
+					return nil, err
+				}
+				if nh.realms, err = parseRealms(v); err != nil {
+					return nil, err
+				}
+			case w == "as":
 				return nil, usagef("%q in a nexthop is not supported", w)
 			default:
 				a.i--

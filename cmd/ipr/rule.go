@@ -492,6 +492,11 @@ func ruleModify(e *env, a *args, add bool) error {
 			if err != nil {
 				return err
 			}
+			if v == "all" || v == "any" || v == "default" {
+				// iproute2 sends an empty selector, which matches
+				// every address: the same as none.
+				break
+			}
 			p, _, err := parsePrefix(w, v, s.Family)
 			if err != nil {
 				return err

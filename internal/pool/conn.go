@@ -149,3 +149,36 @@ func (c *Conn) StreamDump(ctx context.Context, req []byte, yield func(wire.Messa
 	}
 	return derr
 }
+
+// PullNotifications reads the notifications of a transport other than a
+// socket and passes copies of them to each, from the caller's goroutine,
+// until each returns false or the transport's stream ends. A goroutine
+// reads the transport, so that each does not escape through the
+// transport's iterator (which would move the loop state of every
+// monitor, sockets' included, to the heap); it ends when this returns,
+// however it returns (each may panic).
+func (c *Conn) PullNotifications(ctx context.Context, each func(d socket.Datagram, err error) bool) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type step struct {
+		d   socket.Datagram
+		err error
+	}
+	ch := make(chan step)
+	go func() {
+		defer close(ch)
+		for d, err := range c.T.Notifications(ctx) {
+			d.Data = bytes.Clone(d.Data)
+			select {
+			case ch <- step{d, err}:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for s := range ch {
+		if !each(s.d, s.err) {
+			return
+		}
+	}
+}
