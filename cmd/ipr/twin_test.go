@@ -189,6 +189,7 @@ var twinCases = []twinCase{
 	{name: "rule", change: []string{
 		"needs policy_routing: rule add from 10.1.0.0/16 table 100 pref 100", "rule add to 10.2.0.0/16 lookup 101 pref 101",
 		"rule add fwmark 0x10/0xff table 102", "rule add iif lo table 103", "rule add tos 0x10 table 107",
+		"rule add not from all table 104 pref 50", "rule add from all to all table 105", "rule add from 0/0 table 106",
 		"rule add uidrange 100-200 table 108", "rule add ipproto tcp dport 80 table 109", "rule add prohibit from 10.3.0.0/16",
 		"-6 rule add from 2001:db8::/32 table 110", "rule del pref 101", "rule del pref 4242", "rule flush",
 	}},

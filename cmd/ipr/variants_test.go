@@ -16,7 +16,22 @@ import (
 // which count down between the two runs of a comparison.
 var bridgeTimer = regexp.MustCompile(`(_timer"?:?\s*)[0-9.]+`)
 
-func maskTimers(s string) string { return bridgeTimer.ReplaceAllString(s, "${1}T") }
+// statsText and statsJSON match the counters of -s, which traffic moves
+// between the two runs: lines of numbers only, and "stats64" objects.
+var (
+	statsText = regexp.MustCompile(`(?m)^[ 0-9]+$`)
+	statsJSON = regexp.MustCompile(`"stats64":\{.*?\}\}`)
+	digits    = regexp.MustCompile(`[0-9]+`)
+)
+
+// maskTimers hides what moves between the two runs of a comparison:
+// bridge timers and -s counters.
+func maskTimers(s string) string {
+	s = bridgeTimer.ReplaceAllString(s, "${1}T")
+	mask := func(m string) string { return digits.ReplaceAllString(m, "N") }
+	s = statsText.ReplaceAllStringFunc(s, mask)
+	return statsJSON.ReplaceAllStringFunc(s, mask)
+}
 
 // variantOptions are the global option sets every show command runs
 // under.
