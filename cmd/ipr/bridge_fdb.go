@@ -35,7 +35,7 @@ var fdbVerbs = [...]verb{
 	{name: "append", run: func(e *env, a *args) error { return fdbModify(e, a, rtm.FDBAppend) }},
 	{name: "replace", run: func(e *env, a *args) error { return fdbModify(e, a, rtm.FDBReplace) }},
 	{name: "delete", run: func(e *env, a *args) error { return fdbModify(e, a, rtm.FDBDel) }},
-	{name: "get"},
+	{name: "get", stats: true, run: fdbGet},
 	{name: "show", stats: true, run: fdbShow},
 	{name: "lst", stats: true, run: fdbShow},
 	{name: "list", stats: true, run: fdbShow},
@@ -444,4 +444,112 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 func parseMAC6(s string) (net.HardwareAddr, bool) {
 	hw, bad := parseLLAddr(s, 6)
 	return hw, bad == "" && len(hw) == 6
+}
+
+// fdbGet is fdb.c's fdb_get: one entry, by bridge or by device.
+func fdbGet(e *env, a *args) error {
+	var (
+		q       rtm.FDBQuery
+		f       fdbFilter
+		dev, br string
+		addr    string
+		vlan    = -1
+	)
+	for a.more() {
+		w := a.advance()
+		switch {
+		case w == "brport" || w == "dev":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			dev = v
+		case w == "br":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			br = v
+		case w == "vni":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			n, err := strconv.ParseUint(v, 0, 64)
+			if err != nil || n>>24 != 0 {
+				return invarg("invalid VNI\n", v)
+			}
+			q.VNI = uint32(n)
+		case w == "self":
+			q.Flags |= unix.NTF_SELF
+		case matches(w, "master"):
+			q.Flags |= unix.NTF_MASTER
+		case matches(w, "vlan"):
+			if vlan >= 0 {
+				return duparg2("vlan", w)
+			}
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			vlan = atoi(v)
+		case matches(w, "dynamic"):
+			f.dynamic = true
+		default:
+			if w == "to" {
+				v, err := a.value(w)
+				if err != nil {
+					return err
+				}
+				w = v
+			}
+			if matches(w, "help") {
+				return usageText(fdbUsage)
+			}
+			if addr != "" {
+				return duparg2("to", w)
+			}
+			addr = w
+		}
+	}
+	if dev == "" && br == "" || addr == "" {
+		return failf("Device or master and address are required arguments.")
+	}
+	hw, ok := parseMAC6(addr)
+	if !ok {
+		return failf("Invalid mac address %s", addr)
+	}
+	q.LLAddr = hw
+	if vlan >= 0 {
+		q.VLAN = uint16(vlan)
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if dev != "" {
+		l, err := linkByName(e.ctx, h, dev)
+		if err != nil {
+			return failf("Cannot find device %q", dev)
+		}
+		q.Index = l.Index()
+	}
+	if br != "" {
+		l, err := linkByName(e.ctx, h, br)
+		if err != nil {
+			return failf("Cannot find bridge device %q", br)
+		}
+		q.MasterIndex = l.Index()
+	}
+	n, err := h.FDBGet(e.ctx, q)
+	if err != nil {
+		// fdb_get returns -2 for the kernel's refusal: bridge exits 254.
+		report(e.Stderr, err)
+		return errExit(256 - 2)
+	}
+	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	p := e.newPrinter()
+	p.openArray("")
+	printFDB(p, n, false, &f, links, e.Stats.level > 0)
+	return e.endList(p)
 }
