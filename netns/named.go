@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -43,25 +44,50 @@ func Path(name string) (string, error) {
 // If the name is taken, the error matches [os.ErrExist] (and
 // [unix.EEXIST]). If the namespace cannot be created or mounted, the file is
 // removed again.
-func Add(name string) error {
+func Add(name string) error { return addNamed("add", name, mountNew) }
+
+// Attach names the network namespace of process pid, as "ip netns attach
+// NAME PID" does: RunDir is prepared as [Add] prepares it, and the
+// namespace of /proc/PID/ns/net is bind-mounted on RunDir/name. The
+// process may exit afterwards; the name keeps its namespace alive.
+//
+// If the name is taken, the error matches [os.ErrExist]; if the process
+// does not exist, the file is removed again and the error matches
+// [os.ErrNotExist].
+func Attach(name string, pid int) error {
+	if pid <= 0 {
+		return fmt.Errorf("netns: attach %q: invalid pid %d", name, pid)
+	}
+	proc := "/proc/" + strconv.Itoa(pid) + "/ns/net"
+	return addNamed("attach", name, func(path string) error {
+		if err := unix.Mount(proc, path, "none", unix.MS_BIND, ""); err != nil {
+			return &os.PathError{Op: "mount --bind " + proc, Path: path, Err: err}
+		}
+		return nil
+	})
+}
+
+// addNamed creates the file RunDir/name and mounts a namespace on it
+// with mount, removing the file again if mount fails.
+func addNamed(op, name string, mount func(path string) error) error {
 	path, err := Path(name)
 	if err != nil {
 		return err
 	}
 	if err := shareRunDir(); err != nil {
-		return fmt.Errorf("netns: add %q: %w", name, err)
+		return fmt.Errorf("netns: %s %q: %w", op, name, err)
 	}
 	// O_EXCL makes a taken name an error rather than a namespace replaced.
 	file, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0)
 	if err != nil {
-		return fmt.Errorf("netns: add %q: %w", name, err)
+		return fmt.Errorf("netns: %s %q: %w", op, name, err)
 	}
 	file.Close()
-	if err := mountNew(path); err != nil {
+	if err := mount(path); err != nil {
 		if rmErr := unix.Unlink(path); rmErr != nil {
 			err = errors.Join(err, &os.PathError{Op: "unlink", Path: path, Err: rmErr})
 		}
-		return fmt.Errorf("netns: add %q: %w", name, err)
+		return fmt.Errorf("netns: %s %q: %w", op, name, err)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
@@ -432,4 +433,79 @@ func TestFreshRunDirHelper(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestAttach names the namespace of a process running in another named
+// namespace, and checks that the name refers to that namespace, that a
+// taken name and a missing process fail as documented, and that a failed
+// attach leaves no file behind.
+func TestAttach(t *testing.T) {
+	nstest.RequirePrivileged(t)
+	owner := freshName(t)
+	if err := netns.Add(owner); err != nil {
+		t.Fatal(err)
+	}
+	defer netns.Delete(owner)
+	sleeper := exec.Command("ip", "netns", "exec", owner, "sleep", "60")
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer sleeper.Wait()
+	defer sleeper.Process.Kill()
+	want, err := netns.Open(owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Close()
+	// ip execs sleep in the process it started, once it has switched.
+	var got *netns.Handle
+	for range 1000 {
+		if h, err := netns.OpenPID(sleeper.Process.Pid); err == nil {
+			if h.Equal(want) {
+				got = h
+				break
+			}
+			h.Close()
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if got == nil {
+		t.Fatal("the process never entered its namespace")
+	}
+	got.Close()
+
+	name := freshName(t)
+	if err := netns.Attach(name, sleeper.Process.Pid); err != nil {
+		t.Fatal(err)
+	}
+	defer netns.Delete(name)
+	h, err := netns.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if !h.Equal(want) {
+		t.Errorf("attached %v, want the namespace of %s, %v", h.ID(), owner, want.ID())
+	}
+	if err := netns.Attach(name, sleeper.Process.Pid); !errors.Is(err, os.ErrExist) {
+		t.Errorf("Attach to a taken name: %v, want os.ErrExist", err)
+	}
+	gone := freshName(t)
+	if err := netns.Attach(gone, 1<<30); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Attach of a missing process: %v, want os.ErrNotExist", err)
+	}
+	if path, _ := netns.Path(gone); fileExists(path) {
+		t.Errorf("%s left behind by a failed Attach", path)
+	}
+	if err := netns.Attach("a/b", 1); !errors.Is(err, netns.ErrInvalidName) {
+		t.Errorf("Attach(\"a/b\"): %v, want ErrInvalidName", err)
+	}
+	if err := netns.Attach(freshName(t), 0); err == nil {
+		t.Error("Attach with pid 0 succeeded")
+	}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -420,6 +420,17 @@ func TestTunTap(t *testing.T) {
 	if _, err := h.TunTapAdd(ctx, rtm.TunTap{Name: "tap0", Tap: true}); err == nil {
 		t.Error("a second TunTapAdd of tap0 with other flags succeeded")
 	}
+	// The same flags attach to tap0, unless Exclusive.
+	same := rtm.TunTap{Name: "tap0", Tap: true, VnetHdr: true, MultiQueue: true}
+	if f, err := h.TunTapOpen(ctx, same); err != nil {
+		t.Errorf("TunTapOpen of tap0 with its flags: %v", err)
+	} else {
+		f.Close()
+	}
+	same.Exclusive = true
+	if _, err := h.TunTapOpen(ctx, same); !errors.Is(err, unix.EBUSY) {
+		t.Errorf("exclusive TunTapOpen of tap0: %v, want EBUSY", err)
+	}
 	if err := h.LinkDel(ctx, index(t, h, "tap0")); err != nil {
 		t.Fatal(err)
 	}

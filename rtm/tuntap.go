@@ -30,6 +30,12 @@ type TunTap struct {
 	// Persist keeps the device when its last queue is closed. TunTapAdd
 	// always makes devices persistent.
 	Persist bool
+	// Exclusive fails with EBUSY when a device of that name exists
+	// (IFF_TUN_EXCL) instead of attaching to it, as "ip tuntap add" does.
+	Exclusive bool
+	// OneQueue sets IFF_ONE_QUEUE, which kernels since 3.8 ignore but
+	// keep in the device's flags ("ip tuntap add ... one_queue").
+	OneQueue bool
 }
 
 func (s *TunTap) flags() uint16 {
@@ -45,6 +51,12 @@ func (s *TunTap) flags() uint16 {
 	}
 	if s.MultiQueue {
 		f |= unix.IFF_MULTI_QUEUE
+	}
+	if s.Exclusive {
+		f |= unix.IFF_TUN_EXCL
+	}
+	if s.OneQueue {
+		f |= unix.IFF_ONE_QUEUE
 	}
 	return f
 }

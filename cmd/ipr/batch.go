@@ -15,7 +15,8 @@ import (
 // batch unless force is set; the status is then 1. As in ip, a mistake on
 // a command line ends the batch at once, with status 255, even with
 // -force: ip leaves through exit(-1) for those.
-func runBatch(e *env, file string, force bool) int {
+func runBatch(e *env, file string, force bool, do func(*env, []string) error) int {
+	e.inBatch = true
 	in := e.Stdin
 	if file != "-" {
 		f, err := os.Open(file)
@@ -53,7 +54,7 @@ func runBatch(e *env, file string, force bool) int {
 			continue
 		}
 		e.Family = family
-		code := report(e.Stderr, doCmd(e, argv))
+		code := report(e.Stderr, do(e, argv))
 		if code == exitUsage {
 			return code
 		}

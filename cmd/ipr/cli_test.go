@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -25,6 +26,9 @@ import (
 // with cliMainEnv set, the test binary is ipr.
 func TestMain(m *testing.M) {
 	if os.Getenv(cliMainEnv) == "1" {
+		if filepath.Base(os.Args[0]) == "bridge" {
+			os.Exit(runBridgeContext(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		}
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -69,7 +73,7 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 // asIP rewrites ipr's name for itself in a message to ip's, where the
 // two differ only by it ("try \"ipr help\"", "Usage: ipr ...").
 func asIP(s string) string {
-	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ").Replace(s)
+	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ", "\n       ipr ", "\n       ip ").Replace(s)
 }
 
 // checkError checks a failing command line: with code 0, that ipr fails
@@ -219,8 +223,8 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 // yet fails by name with status 255, never with different output.
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
-		"maddress":          `"ip maddress"`,
-		"m":                 `"ip maddress"`,
+		"l2tp":              `"ip l2tp"`,
+		"tok":               `"ip token"`,
 		"tunnel show":       `"ip tunnel"`,
 		"link xstats":       `"ip link xstats"`,
 		"addr save":         `"ip address save"`,
@@ -374,6 +378,9 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 		"link set lo up",
 		"-n " + ns.Name + " link show",
 		"-n " + ns.Name + " link add vz type veth",
+		"netns add ipr-nobody-test", "netns delete ipr-nobody-test", "netns set " + ns.Name + " 9",
+		"netns exec " + ns.Name + " true", "tuntap add mode tap tpz", "maddr add 01:00:5e:01:02:03 dev lo",
+		"ntable change name arp_cache dev lo queue 3", "netns attach ipr-nobody-test 1",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := runCmd(t, asNobody(bin, args...), "")

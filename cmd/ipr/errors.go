@@ -54,6 +54,16 @@ func invarg(msg, arg string) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: argument %q is wrong: %s", arg, msg)}
 }
 
+// duparg is iproute2's duparg: a keyword given twice.
+func duparg(key, arg string) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", key, arg)}
+}
+
+// duparg2 is iproute2's duparg2: a keyword given twice, or a stray word.
+func duparg2(key, arg string) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", key, arg)}
+}
+
 // notImplemented is the failure of something ip does that ipr does not do
 // yet: named, with the status of a command-line mistake, rather than a
 // silent difference.

@@ -29,27 +29,14 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
-	for len(args) > 0 {
-		opt := args[0]
-		if opt == "--" {
-			args = args[1:]
+	for {
+		opt, ok := nextOption(&args)
+		if !ok {
 			break
-		}
-		if !strings.HasPrefix(opt, "-") {
-			break
-		}
-		if strings.HasPrefix(opt, "--") {
-			opt = opt[1:]
 		}
 		// value consumes the argument of an option; ip prints its usage
 		// when it is missing.
-		value := func() (string, error) {
-			if len(args) < 2 {
-				return "", errMainUsage
-			}
-			args = args[1:]
-			return args[0], nil
-		}
+		value := func() (string, error) { return optionValue(&args, errMainUsage) }
 		switch {
 		case matches(opt, "-loops"):
 			// The number of "addr flush" rounds; ipr's flushes repeat
@@ -92,9 +79,11 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 			return nil, notImplemented("option -resolve")
 		case matches(opt, "-oneline"):
 			e.Oneline = true
-		case matches(opt, "-timestamp"), matches(opt, "-tshort"):
-			// Time stamps apply to "ip monitor" only, which ipr does not
-			// implement (and refuses by name).
+		case matches(opt, "-timestamp"):
+			// Time stamps apply to "ip monitor" only.
+			e.Timestamp = true
+		case matches(opt, "-tshort"):
+			e.Timestamp, e.TimestampShort = true, true
 		case matches(opt, "-Version"):
 			fmt.Fprintf(e.Stdout, "ipr utility, %s\n", version())
 			return nil, errExit(0)
@@ -138,7 +127,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-Numeric"):
 			return nil, notImplemented("option -Numeric")
 		case matches(opt, "-all"):
-			// -all applies to "ip netns exec" only.
+			e.All = true
 		case opt == "-echo":
 			return nil, notImplemented("option -echo")
 		default:
@@ -155,6 +144,37 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		return nil, notImplemented("option -color")
 	}
 	return args, nil
+}
+
+// nextOption returns the option at the head of *args as ip and bridge
+// read it ("--json" is "-json"), or false at the first word that is not
+// one; "--" ends the options and is consumed.
+func nextOption(args *[]string) (string, bool) {
+	if len(*args) == 0 {
+		return "", false
+	}
+	opt := (*args)[0]
+	if opt == "--" {
+		*args = (*args)[1:]
+		return "", false
+	}
+	if !strings.HasPrefix(opt, "-") {
+		return "", false
+	}
+	if strings.HasPrefix(opt, "--") {
+		opt = opt[1:]
+	}
+	return opt, true
+}
+
+// optionValue consumes the argument of the option at the head of *args,
+// or fails with missing.
+func optionValue(args *[]string, missing error) (string, error) {
+	if len(*args) < 2 {
+		return "", missing
+	}
+	*args = (*args)[1:]
+	return (*args)[0], nil
 }
 
 // openNetns opens the namespace of -n, with ip's messages.

@@ -91,9 +91,15 @@ func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 		return netip.Addr{}, usagef("invalid %s %q: want an IPv4 or IPv6 address", keyword, s)
 	}
 	if family != 0 && addrFamily(a) != family {
-		return netip.Addr{}, usagef("invalid %s %q: want an %s address", keyword, s, familyName(family))
+		return netip.Addr{}, wrongFamily("address", s, family)
 	}
 	return a, nil
+}
+
+// wrongFamily is iproute2's get_addr and get_prefix failing on an
+// address of the other family: its message, and exit(1).
+func wrongFamily(what, s string, family uint8) error {
+	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyName(family), what, s)}
 }
 
 // parsePartialIPv4 is what iproute2's get_addr_ipv4 also takes: one to
@@ -121,6 +127,10 @@ func parsePartialIPv4(s string) (netip.Addr, bool) {
 func parsePrefix(keyword, s string, family uint8) (p netip.Prefix, explicit bool, err error) {
 	addr, bits, explicit := strings.Cut(s, "/")
 	a, err := parseAddr(keyword, addr, family)
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return netip.Prefix{}, false, wrongFamily("prefix", s, family)
+	}
 	if err != nil {
 		return netip.Prefix{}, false, usagef("invalid %s %q: want ADDRESS[/LENGTH]", keyword, s)
 	}

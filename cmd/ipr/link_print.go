@@ -23,6 +23,9 @@ type linkPrint struct {
 	// stats are -s and its companions; "link show" prints the counters
 	// within the link, "addr show" after its addresses.
 	stats statsOptions
+	// noQueueLen leaves out "qlen", as ip's monitor does (its filter's
+	// showqueue is off).
+	noQueueLen bool
 }
 
 // printLink prints one link as iproute2's print_linkinfo does, using idx
@@ -66,7 +69,7 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	if a, ok := get(unix.IFLA_GROUP); ok {
 		p.str("group", "group %s ", groupNames.name(attrU32(a)))
 	}
-	if q := txQueueLen(l, idx, names); q != 0 {
+	if q := txQueueLen(l, idx, names); q != 0 && !o.noQueueLen {
 		p.int("txqlen", "qlen %d", int64(int32(q)))
 	}
 	if a, ok := get(unix.IFLA_EVENT); ok {

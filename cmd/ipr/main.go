@@ -12,6 +12,11 @@
 // route, "n" is neighbor); and each object's commands likewise in the
 // order of its do_* function. Exit statuses are ip's: 255 for a mistake on
 // the command line, 2 for a request the kernel refused, 1 for the rest.
+//
+// The bridge command is part of ipr: "ipr bridge [ OPTIONS ] OBJECT ..."
+// runs bridge(8)'s command line (its own options, objects link, fdb and
+// monitor, its messages), and so does ipr run through a link named
+// "bridge" ("ln -s ipr bridge"), as a drop-in for iproute2's bridge.
 package main
 
 import (
@@ -19,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/ipr-go/ipr/genl"
@@ -41,9 +47,13 @@ type env struct {
 	Pretty  bool         // -p: JSON laid out for people
 	Stats   statsOptions // -s (counted), -h, -iec: link counters
 	Force   bool         // -force: also XDP's replace-an-attached-program
-	Stdin   io.Reader
-	Stdout  io.Writer
-	Stderr  io.Writer
+	All     bool         // -all: "netns exec" and "netns delete" act on every named namespace
+	// Timestamp is -t (and -ts, which sets TimestampShort too): "monitor"
+	// stamps each event.
+	Timestamp, TimestampShort bool
+	Stdin                     io.Reader
+	Stdout                    io.Writer
+	Stderr                    io.Writer
 
 	ctx context.Context
 	// ns is the namespace -n named, opened while the options are parsed
@@ -56,6 +66,9 @@ type env struct {
 	// them, asked for on first use (see nsidName).
 	nsids       map[int32]string
 	nsidsLoaded bool
+	// inBatch is set while -batch runs commands: "netns exec" then runs
+	// its command in a child and goes on, as ip does.
+	inBatch bool
 }
 
 // handle returns the RTNL handle, opening it on first use.
@@ -96,7 +109,12 @@ func (e *env) close() {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := runContext(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	run := runContext
+	if filepath.Base(os.Args[0]) == "bridge" {
+		// A link to ipr named "bridge" is the bridge command.
+		run = runBridgeContext
+	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -104,6 +122,13 @@ func main() {
 // run executes one command line and returns the process exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// runBridgeContext executes one bridge command line.
+func runBridgeContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	defer e.close()
+	return runBridge(e, args)
 }
 
 func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -116,7 +141,7 @@ func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	e.Force = g.force
 	if g.batch != "" {
-		return runBatch(e, g.batch, g.force)
+		return runBatch(e, g.batch, g.force, doCmd)
 	}
 	if len(rest) == 0 {
 		return report(stderr, errMainUsage)

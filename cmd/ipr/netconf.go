@@ -59,7 +59,7 @@ func netconfShow(e *env, a *args) error {
 			return err
 		}
 		p := &printer{}
-		printNetconf(p, c, links)
+		printNetconf(p, c, false, links.name)
 		return e.output(p)
 	}
 	p := e.newPrinter()
@@ -71,7 +71,7 @@ func netconfShow(e *env, a *args) error {
 		if e.Family != unix.AF_UNSPEC && c.Family() != e.Family || index != 0 && c.Index() != index {
 			continue
 		}
-		printNetconf(p, c, links)
+		printNetconf(p, c, false, links.name)
 		p.flush()
 	}
 	p.closeArray()
@@ -81,9 +81,13 @@ func netconfShow(e *env, a *args) error {
 	return e.output(p)
 }
 
-// printNetconf is ipnetconf.c's print_netconf.
-func printNetconf(p *printer, c rtm.Netconf, links *linkTypes) {
+// printNetconf is ipnetconf.c's print_netconf; deleted marks an
+// RTM_DELNETCONF notification, and name names links by index.
+func printNetconf(p *printer, c rtm.Netconf, deleted bool, name func(int32) string) {
 	p.openObject("")
+	if deleted {
+		p.boolean("deleted", "Deleted ", true)
+	}
 	p.str("family", "%s ", familyName(c.Family()))
 	if _, ok := c.Get("ifindex"); ok {
 		var dev string
@@ -93,7 +97,7 @@ func printNetconf(p *printer, c rtm.Netconf, links *linkTypes) {
 		case rtm.NetconfIndexDefault:
 			dev = "default"
 		default:
-			dev = links.name(i)
+			dev = name(i)
 		}
 		p.str("interface", "%s ", dev)
 	}

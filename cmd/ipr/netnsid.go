@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"encoding/binary"
 
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/nla"
@@ -27,44 +26,52 @@ func (e *env) nsidName(id int32) (string, bool) {
 }
 
 // namespaceIDs asks the kernel, in ns (nil: the current namespace), for
-// the id of each named namespace (RTM_GETNSID with NETNSA_FD), as ip asks
-// for them. A namespace without an id, or one that cannot be opened, is
-// left out: the link's id is then printed as a number, as ip prints it.
+// the id of each named namespace, as ip asks for them, and maps each id
+// to the first name, in the directory's order, that has it. A namespace
+// without an id, or one that cannot be opened, is left out: the link's id
+// is then printed as a number, as ip prints it.
 func namespaceIDs(ctx context.Context, ns *netns.Handle) map[int32]string {
-	names, err := netns.List()
+	names, err := runDirNames()
 	if err != nil || len(names) == 0 {
 		return nil
 	}
+	ids := make(map[int32]string, len(names))
+	for i, id := range namespaceIDList(ctx, ns, names) {
+		if _, taken := ids[id]; id >= 0 && !taken {
+			ids[id] = names[i]
+		}
+	}
+	return ids
+}
+
+// namespaceIDList returns the id that ns gives each named namespace
+// (RTM_GETNSID with NETNSA_FD), or -1 for one without an id or that
+// cannot be opened.
+func namespaceIDList(ctx context.Context, ns *netns.Handle, names []string) []int32 {
+	ids := make([]int32, len(names))
+	for i := range ids {
+		ids[i] = -1
+	}
+	if len(names) == 0 {
+		return ids
+	}
 	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: ns})
 	if err != nil {
-		return nil
+		return ids
 	}
 	defer c.Close()
-	ids := make(map[int32]string, len(names))
-	// struct nlmsghdr, struct rtgenmsg (padded to 4 bytes), NETNSA_FD.
-	const reqLen = unix.NLMSG_HDRLEN + 4 + 8
-	var req [reqLen]byte
-	for _, name := range names {
+	for i, name := range names {
 		h, err := netns.Open(name)
 		if err != nil {
 			continue
 		}
-		req = [reqLen]byte{}
-		binary.NativeEndian.PutUint32(req[0:], reqLen)
-		binary.NativeEndian.PutUint16(req[4:], unix.RTM_GETNSID)
-		binary.NativeEndian.PutUint16(req[20:], 8)
-		binary.NativeEndian.PutUint16(req[22:], unix.NETNSA_FD)
-		binary.NativeEndian.PutUint32(req[24:], uint32(h.Fd()))
-		_ = c.Execute(ctx, req[:], func(m wire.Message) error {
+		req := nsidRequest(unix.RTM_GETNSID, [2]uint32{unix.NETNSA_FD, uint32(h.Fd())})
+		_ = c.Execute(ctx, req, func(m wire.Message) error {
 			if len(m.Data) < 4 {
 				return nil
 			}
 			if a, ok := nla.Chain(m.Data[4:]).Get(unix.NETNSA_NSID); ok {
-				if id := int32(attrU32(a)); id >= 0 {
-					if _, taken := ids[id]; !taken {
-						ids[id] = name
-					}
-				}
+				ids[i] = int32(attrU32(a))
 			}
 			return nil
 		})

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 )
 
 // object is one top-level word of the command line, such as "link".
@@ -21,6 +22,13 @@ type object struct {
 	// run, when set, replaces verbs: the object reads its own command
 	// line (calc, which is not ip's).
 	run func(e *env, argv []string) error
+	// check, when set, looks at the command line before the command is
+	// looked up, as some of ip's do_* functions do ("ip netns" checks the
+	// name).
+	check func(e *env, argv []string) error
+	// prog is the command the object belongs to, in messages: "ipr" when
+	// empty, "bridge" for the bridge command's objects.
+	prog string
 }
 
 // verb is one command of an object.
@@ -45,13 +53,13 @@ type verb struct {
 var objects = [...]object{
 	{name: "address", help: "address", usage: addrUsage, verbs: addrVerbs[:]},
 	{name: "addrlabel", help: "addrlabel", usage: addrlabelUsage, verbs: addrlabelVerbs[:]},
-	{name: "maddress"},
+	{name: "maddress", help: "maddr", usage: maddrUsage, verbs: maddrVerbs[:]},
 	{name: "route", help: "route", usage: routeUsage, verbs: routeVerbs[:]},
 	{name: "rule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:]},
 	{name: "neighbor", help: "neigh", usage: neighUsage, verbs: neighVerbs[:]},
 	{name: "neighbour", help: "neigh", usage: neighUsage, verbs: neighVerbs[:]},
-	{name: "ntable"},
-	{name: "ntbl"},
+	{name: "ntable", help: "ntable", usage: ntableUsage, verbs: ntableVerbs[:]},
+	{name: "ntbl", help: "ntable", usage: ntableUsage, verbs: ntableVerbs[:]},
 	{name: "link", help: "link", usage: linkUsage, verbs: linkVerbs[:]},
 	{name: "l2tp"},
 	{name: "fou"},
@@ -59,16 +67,18 @@ var objects = [...]object{
 	{name: "macsec"},
 	{name: "tunnel"},
 	{name: "tunl"},
-	{name: "tuntap"},
-	{name: "tap"},
+	{name: "tuntap", help: "tuntap", usage: tuntapUsage, verbs: tuntapVerbs[:]},
+	{name: "tap", help: "tuntap", usage: tuntapUsage, verbs: tuntapVerbs[:]},
 	{name: "token", help: "token", usage: tokenUsage, verbs: tokenVerbs[:]},
 	{name: "tcpmetrics", help: "tcp_metrics", run: runTCPMetrics},
 	{name: "tcp_metrics", help: "tcp_metrics", run: runTCPMetrics},
-	{name: "monitor"},
+	{name: "monitor", help: "monitor", usage: monitorUsage, run: func(e *env, argv []string) error {
+		return monitorRun(e, &args{list: argv})
+	}},
 	{name: "xfrm"},
 	{name: "mroute", help: "mroute", usage: mrouteUsage, verbs: mrouteVerbs[:]},
 	{name: "mrule"},
-	{name: "netns"},
+	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},
 	{name: "netconf", help: "netconf", usage: netconfUsage, verbs: netconfVerbs[:]},
 	{name: "vrf"},
 	{name: "sr"},
@@ -85,6 +95,7 @@ var objects = [...]object{
 	{name: "class", help: "class", usage: classUsage, run: runClass},
 	{name: "filter", help: "filter", usage: filterUsage, run: runFilter},
 	{name: "actions", help: "actions", usage: actionUsage, run: runAction},
+	{name: "bridge", run: func(e *env, argv []string) error { return errExit(runBridge(e, argv)) }},
 }
 
 // lookupObject is ip.c's do_cmd: the first object, in table order, that
@@ -104,6 +115,11 @@ func doCmd(e *env, argv []string) error {
 	if !ok {
 		return &cliError{code: exitFailure, msg: fmt.Sprintf("Object %q is unknown, try \"ipr help\".", argv[0])}
 	}
+	return o.dispatch(e, argv)
+}
+
+// dispatch runs the object's command of argv[1:].
+func (o *object) dispatch(e *env, argv []string) error {
 	switch {
 	case o.name == "help":
 		return errMainUsage
@@ -111,6 +127,11 @@ func doCmd(e *env, argv []string) error {
 		return o.run(e, argv[1:])
 	case o.verbs == nil:
 		return notImplemented(`"ip ` + o.name + `"`)
+	}
+	if o.check != nil {
+		if err := o.check(e, argv[1:]); err != nil {
+			return err
+		}
 	}
 	a := &args{list: argv[1:]}
 	if !a.more() {
@@ -126,7 +147,11 @@ func doCmd(e *env, argv []string) error {
 			return o.runVerb(e, v, a)
 		}
 	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, o.help)}
+	prog := o.prog
+	if prog == "" {
+		prog = "ipr"
+	}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"%s %s help\".", w, prog, o.help)}
 }
 
 // runVerb runs one of the object's commands, or says why it does not.
@@ -147,26 +172,32 @@ func (o *object) runVerb(e *env, v verb, a *args) error {
 
 // usageError is the object's usage text, as "ip OBJECT help" prints it.
 func (o *object) usageError() error {
+	if strings.HasPrefix(o.usage, "Usage:") {
+		return usageText(o.usage)
+	}
 	return usageText("Usage: ipr " + o.help + " " + o.usage + "\n")
 }
 
 // mainUsage is "ipr help", in the form of ip's.
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
-where  OBJECT := { address | link | neighbor | neighbour | nexthop | route | rule |
-                   mptcp | tcp_metrics | tcpmetrics | help | calc | genl | qdisc | class | filter | actions }
+where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute |
+                   neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
+                   route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
+                   mptcp | calc | genl | qdisc | class | filter | actions | bridge }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
-                    -n[etns] name | -c[olor]=never }
+                    -n[etns] name | -c[olor]=never | -t[imestamp] | -ts[hort] |
+                    -a[ll] }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
        -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
        -echo | -c[olor] without -j
 Accepted and without effect on what ipr does:
-       -l[oops] N | -t[imestamp] | -ts[hort] |
-       -rc[vbuf] SIZE | -a[ll]
+       -l[oops] N | -rc[vbuf] SIZE
+"ipr bridge [ OPTIONS ] OBJECT ..." (or ipr run as "bridge") is bridge(8).
 `
 
 // The objects' commands, in the order of iproute2 6.1's do_* functions.

@@ -17,6 +17,16 @@ func (e *env) output(p *printer) error {
 	return err
 }
 
+// endList ends a listing that opened its JSON array and writes it: ip
+// ends the array's line.
+func (e *env) endList(p *printer) error {
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
 // prettyJSON re-lays out compact JSON as iproute2's json_writer does in
 // pretty mode: each object member on a line of its own, indented by four
 // spaces a level, "key": value, arrays kept on the line of their opening

@@ -275,3 +275,19 @@ func TestReplayChanges(t *testing.T) {
 		compareJSON(t, maskExpires(ours), maskExpires(ip.JSON[cmd]))
 	}
 }
+
+// TestReplayNtableShow compares "ntable" listings with ip's over a
+// recorded conversation.
+func TestReplayNtableShow(t *testing.T) {
+	replayShow(t, "ntable", func(t testing.TB) *nstest.NS {
+		ns := nstest.New(t)
+		nstest.IP(t, ns, "link", "add", "v0", "type", "veth", "peer", "name", "v1")
+		nstest.IP(t, ns, "ntable", "change", "name", "arp_cache", "dev", "v0", "queue", "7", "app_probes", "2")
+		return ns
+	}, []string{
+		"ntable show dev v0",
+		"ntable show dev none",
+		"-4 ntable show dev lo",
+		"-6 ntable show name ndisc_cache dev v1",
+	})
+}
