@@ -120,6 +120,7 @@ capture mdb-del "bridge mdb del dev br0 port p0 grp 239.1.1.1 permanent" "$br" "
 # Bridge port options beyond those of golden.sh's set-port.
 capture port-more "ip link set dev p0 type bridge_slave fdb_flush proxy_arp_wifi on mcast_router 2 mcast_to_unicast on group_fwd_mask 0x4000 vlan_tunnel on locked on backup_port p1" "$br" "$port" "$enslave"
 capture port-nobackup "ip link set dev p0 type bridge_slave mcast_router 0 nobackup_port" "$br" "$port" "$enslave"
+capture bond-port "ip link set dev p0 type bond_slave queue_id 3 prio 7" "$port"
 
 # Address labels and namespace ids.
 capture addrlabel-add "ip addrlabel add prefix 2001:db8::/32 label 100"
