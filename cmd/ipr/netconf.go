@@ -19,8 +19,8 @@ var netconfVerbs = [...]verb{
 	{name: "help"},
 }
 
-// rpFilterNames are ipnetconf.c's rp_filter_names.
-var rpFilterNames = [...]string{"off", "strict", "loose"}
+// netconfRPFilters are ipnetconf.c's rp_filter_names.
+var netconfRPFilters = [...]string{"off", "strict", "loose"}
 
 // netconfShow is ip's do_show: a dump of every family (or -f's), or, for
 // one device with a family, a get whose answer ip prints as text even
@@ -59,7 +59,7 @@ func netconfShow(e *env, a *args) error {
 			return err
 		}
 		p := &printer{}
-		printNetconf(p, c, links)
+		printNetconf(p, c, links, false)
 		return e.output(p)
 	}
 	p := e.newPrinter()
@@ -71,7 +71,7 @@ func netconfShow(e *env, a *args) error {
 		if e.Family != unix.AF_UNSPEC && c.Family() != e.Family || index != 0 && c.Index() != index {
 			continue
 		}
-		printNetconf(p, c, links)
+		printNetconf(p, c, links, false)
 		p.flush()
 	}
 	p.closeArray()
@@ -81,9 +81,13 @@ func netconfShow(e *env, a *args) error {
 	return e.output(p)
 }
 
-// printNetconf is ipnetconf.c's print_netconf.
-func printNetconf(p *printer, c rtm.Netconf, links *linkTypes) {
+// printNetconf is ipnetconf.c's print_netconf; deleted marks an
+// RTM_DELNETCONF event, as "ip monitor" prints it.
+func printNetconf(p *printer, c rtm.Netconf, links *linkTypes, deleted bool) {
 	p.openObject("")
+	if deleted {
+		p.boolean("deleted", "Deleted ", true)
+	}
 	p.str("family", "%s ", familyName(c.Family()))
 	if _, ok := c.Get("ifindex"); ok {
 		var dev string
@@ -101,8 +105,8 @@ func printNetconf(p *printer, c rtm.Netconf, links *linkTypes) {
 		p.onOff("forwarding", "forwarding %s ", v != 0)
 	}
 	if v, ok := c.RPFilter(); ok {
-		if uint32(v) < uint32(len(rpFilterNames)) {
-			p.str("rp_filter", "rp_filter %s ", rpFilterNames[v])
+		if uint32(v) < uint32(len(netconfRPFilters)) {
+			p.str("rp_filter", "rp_filter %s ", netconfRPFilters[v])
 		} else {
 			p.uint("rp_filter", "rp_filter %d ", uint64(uint32(v)))
 		}
