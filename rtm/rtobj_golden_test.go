@@ -91,6 +91,9 @@ var rtobjGoldenSpecs = map[string]func(g *goldenEnc) changeRequest{
 			MulticastRouter: Some[uint8](0), BackupPort: Some[int32](0),
 		}}}}
 	},
+	"bond-port": func(g *goldenEnc) changeRequest {
+		return linkGolden{g, LinkSpec{Index: g.idx("p0"), Port: &BondPort{QueueID: Some[uint16](3), Prio: Some[int32](7)}}}
+	},
 	"addrlabel-add": func(g *goldenEnc) changeRequest {
 		return &addrLabelRequest{addrLabelAddOp, AddrLabelSpec{Prefix: netip.MustParsePrefix("2001:db8::/32"), Label: 100}}
 	},

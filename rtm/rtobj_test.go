@@ -578,3 +578,23 @@ func TestBridgePortVLANs(t *testing.T) {
 		}
 	}
 }
+
+func TestBondPortOptions(t *testing.T) {
+	h, ns, port, _ := routeNS(t)
+	if err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BondPort{QueueID: rtm.Some[uint16](1)}}); err == nil {
+		t.Error("bond port options accepted on a link that is no bond's port")
+	}
+	if !nstest.Have(t, "link:bond") {
+		return
+	}
+	nstest.IP(t, ns, "link", "add", "bond0", "type", "bond", "mode", "active-backup")
+	nstest.IP(t, ns, "link", "set", "veth0", "down")
+	nstest.IP(t, ns, "link", "set", "veth0", "master", "bond0")
+	if err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BondPort{QueueID: rtm.Some[uint16](3), Prio: rtm.Some[int32](7)}}); err != nil {
+		t.Fatal(err)
+	}
+	d := ipJSON(t, ns, "-d", "link", "show", "dev", "veth0")[0]["linkinfo"].(map[string]any)["info_slave_data"].(map[string]any)
+	if d["queue_id"] != 3.0 || d["prio"] != 7.0 {
+		t.Errorf("ip shows queue_id %v prio %v", d["queue_id"], d["prio"])
+	}
+}

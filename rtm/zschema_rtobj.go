@@ -179,7 +179,7 @@ var bridgeVLANInfoFields = []schema.Attr{
 var statsSchema = &schema.Schema{
 	Name: "stats",
 	Attrs: []schema.Attr{
-		1: {Name: "link_64", Kind: schema.Struct, Fields: statsLink64Fields},              // IFLA_STATS_LINK_64
+		1: {Name: "link_64", Kind: schema.Struct, Fields: rtnlLinkStats64Fields},          // IFLA_STATS_LINK_64
 		2: {Name: "link_xstats", Kind: schema.Nested, Nested: statsXstatsSchema},          // IFLA_STATS_LINK_XSTATS
 		3: {Name: "link_xstats_slave", Kind: schema.Nested, Nested: statsXstatsSchema},    // IFLA_STATS_LINK_XSTATS_SLAVE
 		4: {Name: "link_offload_xstats", Kind: schema.Nested, Nested: statsOffloadSchema}, // IFLA_STATS_LINK_OFFLOAD_XSTATS
@@ -204,9 +204,9 @@ var statsXstatsSchema = &schema.Schema{
 var statsOffloadSchema = &schema.Schema{
 	Name: "offload_xstats",
 	Attrs: []schema.Attr{
-		1: {Name: "cpu_hit", Kind: schema.Struct, Fields: statsLink64Fields}, // IFLA_OFFLOAD_XSTATS_CPU_HIT
-		2: {Name: "hw_s_info", Kind: schema.Binary},                          // IFLA_OFFLOAD_XSTATS_HW_S_INFO
-		3: {Name: "l3_stats", Kind: schema.Binary},                           // IFLA_OFFLOAD_XSTATS_L3_STATS
+		1: {Name: "cpu_hit", Kind: schema.Struct, Fields: rtnlLinkStats64Fields}, // IFLA_OFFLOAD_XSTATS_CPU_HIT
+		2: {Name: "hw_s_info", Kind: schema.Binary},                              // IFLA_OFFLOAD_XSTATS_HW_S_INFO
+		3: {Name: "l3_stats", Kind: schema.Binary},                               // IFLA_OFFLOAD_XSTATS_L3_STATS
 	},
 	ByName: []uint16{
 		1, 2, 3,
@@ -224,32 +224,4 @@ var statsBridgeSchema = &schema.Schema{
 	ByName: []uint16{
 		2, 3, 4, 1,
 	},
-}
-
-var statsLink64Fields = []schema.Attr{
-	{Name: "rx_packets", Kind: schema.U64, Off: 0},
-	{Name: "tx_packets", Kind: schema.U64, Off: 8},
-	{Name: "rx_bytes", Kind: schema.U64, Off: 16},
-	{Name: "tx_bytes", Kind: schema.U64, Off: 24},
-	{Name: "rx_errors", Kind: schema.U64, Off: 32},
-	{Name: "tx_errors", Kind: schema.U64, Off: 40},
-	{Name: "rx_dropped", Kind: schema.U64, Off: 48},
-	{Name: "tx_dropped", Kind: schema.U64, Off: 56},
-	{Name: "multicast", Kind: schema.U64, Off: 64},
-	{Name: "collisions", Kind: schema.U64, Off: 72},
-	{Name: "rx_length_errors", Kind: schema.U64, Off: 80},
-	{Name: "rx_over_errors", Kind: schema.U64, Off: 88},
-	{Name: "rx_crc_errors", Kind: schema.U64, Off: 96},
-	{Name: "rx_frame_errors", Kind: schema.U64, Off: 104},
-	{Name: "rx_fifo_errors", Kind: schema.U64, Off: 112},
-	{Name: "rx_missed_errors", Kind: schema.U64, Off: 120},
-	{Name: "tx_aborted_errors", Kind: schema.U64, Off: 128},
-	{Name: "tx_carrier_errors", Kind: schema.U64, Off: 136},
-	{Name: "tx_fifo_errors", Kind: schema.U64, Off: 144},
-	{Name: "tx_heartbeat_errors", Kind: schema.U64, Off: 152},
-	{Name: "tx_window_errors", Kind: schema.U64, Off: 160},
-	{Name: "rx_compressed", Kind: schema.U64, Off: 168},
-	{Name: "tx_compressed", Kind: schema.U64, Off: 176},
-	{Name: "rx_nohandler", Kind: schema.U64, Off: 184},
-	{Name: "rx_otherhost_dropped", Kind: schema.U64, Off: 192},
 }

@@ -24,8 +24,8 @@ where  OBJECT := { link | fdb | mdb | vlan | monitor }
 var bridgeObjects = [...]object{
 	{name: "link", help: "link", prog: "bridge", usage: bridgeLinkUsage, verbs: bridgeLinkVerbs[:]},
 	{name: "fdb", help: "fdb", prog: "bridge", usage: fdbUsage, verbs: fdbVerbs[:]},
-	{name: "mdb", prog: "bridge"},
-	{name: "vlan", prog: "bridge"},
+	{name: "mdb", help: "mdb", prog: "bridge", usage: bridgeMDBUsage, verbs: bridgeMDBVerbs[:]},
+	{name: "vlan", help: "vlan", prog: "bridge", usage: bridgeVLANUsage, verbs: bridgeVLANVerbs[:]},
 	{name: "vni", prog: "bridge"},
 	{name: "monitor", help: "monitor", prog: "bridge", run: bridgeMonitor},
 	{name: "help", prog: "bridge"},

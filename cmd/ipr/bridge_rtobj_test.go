@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os/exec"
 	"strings"
@@ -11,71 +10,12 @@ import (
 	"github.com/ipr-go/ipr/internal/nstest"
 )
 
-// bridgeObjectRun runs "bridge [-j] [-d] [-s] [-p] OBJECT VERB ARGS" in ns
-// through the verbs of one bridge object, as the bridge command's table
-// dispatches them (exit status 255 for every failure, as bridge's), so
-// that bridge mdb and bridge vlan are tested without that table.
+// bridgeObjectRun runs "bridge [OPTIONS] OBJECT VERB ARGS" in ns through
+// ipr's bridge command (verbs and usage are the object's, which its table
+// holds).
 func bridgeObjectRun(t *testing.T, ns *nstest.NS, verbs []verb, usage string, argv []string) (string, string, int) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	e := &env{Stdout: &out, Stderr: &errb, ctx: context.Background()}
-	if err := e.openNetns(ns.Name); err != nil {
-		t.Fatal(err)
-	}
-	defer e.close()
-	for len(argv) > 0 && strings.HasPrefix(argv[0], "-") {
-		switch argv[0] {
-		case "-j":
-			e.JSON = true
-		case "-d":
-			e.Details = true
-		case "-s":
-			e.Stats.level++
-		case "-p":
-			e.Pretty = true
-		case "-o":
-			e.Oneline = true
-		}
-		argv = argv[1:]
-	}
-	argv = argv[1:] // the object
-	var err error
-	a := &args{list: argv}
-	run := func(v verb) {
-		if v.run == nil {
-			err = usageText(usage)
-			return
-		}
-		err = v.run(e, a)
-	}
-	found := false
-	if !a.more() {
-		for _, v := range verbs {
-			if v.name == "show" {
-				run(v)
-				found = true
-				break
-			}
-		}
-	} else {
-		w := a.advance()
-		for _, v := range verbs {
-			if matches(w, v.name) {
-				run(v)
-				found = true
-				break
-			}
-		}
-	}
-	if !found {
-		t.Fatalf("no verb for %q", argv)
-	}
-	code := report(&errb, err)
-	var exit errExit
-	if code != 0 && !errors.As(err, &exit) {
-		code = exitUsage
-	}
-	return out.String(), errb.String(), code
+	return iprIn(ns, "", append([]string{"bridge"}, argv...)...)
 }
 
 func bridgeRun(t *testing.T, ns *nstest.NS, args []string) (string, string, int) {

@@ -19,8 +19,8 @@ var netconfVerbs = [...]verb{
 	{name: "help"},
 }
 
-// rpFilterNames are ipnetconf.c's rp_filter_names.
-var rpFilterNames = [...]string{"off", "strict", "loose"}
+// netconfRPFilters are ipnetconf.c's rp_filter_names.
+var netconfRPFilters = [...]string{"off", "strict", "loose"}
 
 // netconfShow is ip's do_show: a dump of every family (or -f's), or, for
 // one device with a family, a get whose answer ip prints as text even
@@ -105,8 +105,8 @@ func printNetconf(p *printer, c rtm.Netconf, deleted bool, name func(int32) stri
 		p.onOff("forwarding", "forwarding %s ", v != 0)
 	}
 	if v, ok := c.RPFilter(); ok {
-		if uint32(v) < uint32(len(rpFilterNames)) {
-			p.str("rp_filter", "rp_filter %s ", rpFilterNames[v])
+		if uint32(v) < uint32(len(netconfRPFilters)) {
+			p.str("rp_filter", "rp_filter %s ", netconfRPFilters[v])
 		} else {
 			p.uint("rp_filter", "rp_filter %d ", uint64(uint32(v)))
 		}

@@ -62,3 +62,27 @@ func TestRtobjCommandsMatchIP(t *testing.T) {
 	}
 	same("addrlabel list")
 }
+
+// TestReplayRtobjShow compares netconf, addrlabel, mroute and stats
+// listings with ip's over a recorded conversation, without root.
+func TestReplayRtobjShow(t *testing.T) {
+	replayShow(t, "rtobj-show", func(t testing.TB) *nstest.NS {
+		ns := nstest.New(t)
+		for _, args := range [][]string{
+			{"link", "set", "lo", "up"},
+			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+			{"addrlabel", "add", "prefix", "2001:db8:1::/48", "dev", "v0", "label", "100"},
+		} {
+			nstest.IP(t, ns, args...)
+		}
+		nstest.Run(t, ns, "sysctl", "-qw", "net.ipv4.conf.v0.forwarding=1", "net.ipv4.conf.v1.rp_filter=2")
+		return ns
+	}, []string{
+		"netconf show",
+		"-4 netconf show",
+		"netconf show dev v0",
+		"addrlabel list",
+		"mroute show",
+		"stats show dev v1 group link",
+	})
+}

@@ -82,8 +82,11 @@ func (g *rtnlGen) rtobjFamilies() {
 		"BRIDGE_VLANDB_GLOBAL_OPTIONS": {kind: "nested", nested: gopts},
 	})
 
-	stats64 := g.structFromHeader("statsLink64Fields", "rtnl_link_stats64", "", nil, nil)
-	g.structs[stats64.goName] = stats64
+	// The link schema's IFLA_STATS64 layout, built by linkFamily.
+	stats64, ok := g.structs["rtnlLinkStats64Fields"]
+	if !ok {
+		failf("the link schema has no rtnlLinkStats64Fields")
+	}
 	brx := g.schemaFromHeader("statsBridgeSchema", "bridge", "BRIDGE_XSTATS_VLAN", "BRIDGE_XSTATS_", nil)
 	xstats := g.schemaFromHeader("statsXstatsSchema", "xstats", "LINK_XSTATS_TYPE_BRIDGE", "LINK_XSTATS_TYPE_", map[string]*rspec{
 		"LINK_XSTATS_TYPE_BRIDGE": {kind: "nested", nested: brx},
