@@ -55,7 +55,6 @@ func TestKindsMatchIproute2Requests(t *testing.T) {
 		}
 	}
 	skip := map[string]bool{ // kinds ipr's command line does not parse yet
-		"add-ip6tnl": true, "add-ip6tnl-any": true, "add-ip6tnl-external": true,
 		"add-erspan": true, "add-erspan-v2": true, "add-ip6erspan": true,
 	}
 	n := 0
