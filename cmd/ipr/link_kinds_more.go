@@ -1,7 +1,7 @@
 package main
 
 // The parsers of more link kinds: nlmon, vcan, netkit, vxcan, batadv,
-// xfrm, vti, vti6, bareudp, gtp, hsr and ipoib, as iproute2 6.1's
+// xfrm, vti, vti6, bareudp, gtp, hsr, ipoib and ip6tnl, as iproute2 6.1's
 // link_util modules read their arguments. (This kernel has none of them;
 // ip prints their data, ipr does not yet.)
 
@@ -143,6 +143,68 @@ func parseMoreKind(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind 
 				return err
 			},
 			"umcast": kp.u16(&p.UMcast),
+		})
+	case "ip6tnl":
+		t := &rtm.IP6Tnl{}
+		s.Kind = t
+		hop := func() error {
+			v, err := kp.value(kp.word)
+			if err != nil {
+				return err
+			}
+			if v == "inherit" {
+				t.HopLimit = rtm.Some[uint8](0)
+				return nil
+			}
+			n, perr := strconv.ParseUint(v, 0, 8)
+			if perr != nil {
+				return invarg("invalid TTL", v)
+			}
+			t.HopLimit = rtm.Some(uint8(n))
+			return nil
+		}
+		return true, kp.parse(map[string]func() error{
+			"mode": func() error {
+				v, err := kp.value("mode")
+				switch v {
+				case "ipv6/ipv6", "ip6ip6":
+					t.Proto = unix.IPPROTO_IPV6
+				case "ip/ipv6", "ipv4/ipv6", "ipip6", "ip4ip6":
+					t.Proto = unix.IPPROTO_IPIP
+				case "any/ipv6", "any":
+					t.Proto = 0
+				default:
+					if err == nil {
+						err = invarg("Cannot guess tunnel mode.", v)
+					}
+				}
+				return err
+			},
+			"remote": kp.addr(&t.Remote),
+			"local":  kp.addr(&t.Local),
+			"dev":    kp.dev(lp, &t.Dev),
+			"ttl":    hop, "hoplimit": hop, "hlim": hop,
+			"encaplimit": func() error {
+				v, err := kp.value("encaplimit")
+				if err != nil {
+					return err
+				}
+				if v == "none" {
+					t.Flags |= rtm.IP6TnlIgnoreEncapLimit
+					return nil
+				}
+				n, perr := strconv.ParseUint(v, 0, 8)
+				if perr != nil {
+					return invarg("invalid ELIM", v)
+				}
+				t.EncapLimit = rtm.Some(uint8(n))
+				t.Flags &^= rtm.IP6TnlIgnoreEncapLimit
+				return nil
+			},
+			"fwmark":              kp.plainU32(&t.FwMark),
+			"allow-localremote":   func() error { t.Flags |= rtm.IP6TnlAllowLocalRemote; return nil },
+			"noallow-localremote": func() error { t.Flags &^= rtm.IP6TnlAllowLocalRemote; return nil },
+			"external":            func() error { t.External = true; return nil },
 		})
 	default:
 		return false, nil

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,38 +20,8 @@ func TestKindsMatchIproute2Requests(t *testing.T) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the golden captures are little-endian")
 	}
-	f, err := os.Open("../../rtm/testdata/golden/kinds.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type capture struct {
-		name, cmd string
-		links     map[string]int32
-		req       []byte
-	}
-	var cases []*capture
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		key, val, _ := strings.Cut(sc.Text(), " ")
-		switch key {
-		case "case":
-			cases = append(cases, &capture{name: val, links: map[string]int32{}})
-		case "links":
-			for _, kv := range strings.Fields(val) {
-				n, i, _ := strings.Cut(kv, "=")
-				x, _ := strconv.Atoi(i)
-				cases[len(cases)-1].links[n] = int32(x)
-			}
-		case "cmd":
-			cases[len(cases)-1].cmd = val
-		case "req":
-			cases[len(cases)-1].req, _ = hex.DecodeString(val)
-		}
-	}
+	cases := readGoldenFile(t, "../../rtm/testdata/golden/kinds.txt")
 	skip := map[string]bool{ // kinds ipr's command line does not parse yet
-		"add-ip6tnl": true, "add-ip6tnl-any": true, "add-ip6tnl-external": true,
 		"add-erspan": true, "add-erspan-v2": true, "add-ip6erspan": true,
 	}
 	n := 0

@@ -105,6 +105,7 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	if a, ok := get(unix.IFLA_PROTO_DOWN); ok && attrU8(a) != 0 {
 		p.boolean("proto_down", " protodown on ", true)
 	}
+	printProtoDownReason(p, get)
 
 	if details {
 		printLinkDetails(p, idx, names, doLink)

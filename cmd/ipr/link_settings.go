@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
@@ -582,3 +583,44 @@ func tokenShow(e *env, h *rtm.Handle, dev string) error {
 
 // tokenUsage is ip token's usage.
 const tokenUsage = "[ list | set | del | get ] [ TOKEN ] [ dev DEV ]"
+
+// printProtoDownReason prints IFLA_PROTO_DOWN_REASON as iproute2 6.1's
+// print_proto_down does, quirks included: it looks for the value among
+// the link's own attributes (where its type, 2, is IFLA_BROADCAST) before
+// reading it from the nest, and reads only its low byte. Reasons print as
+// numbers (ipr reads no /etc/iproute2/protodown_reasons.d).
+func printProtoDownReason(p *printer, get func(uint16) (nla.Attr, bool)) {
+	pr, ok := get(unix.IFLA_PROTO_DOWN_REASON)
+	if !ok {
+		return
+	}
+	if _, ok := get(unix.IFLA_PROTO_DOWN_REASON_VALUE); !ok {
+		return
+	}
+	v, ok := pr.Nested().Get(unix.IFLA_PROTO_DOWN_REASON_VALUE)
+	if !ok || len(v.Data) < 1 || v.Data[0] == 0 {
+		return
+	}
+	reason := v.Data[0]
+	if p.json {
+		p.openArray("proto_down_reason")
+	} else {
+		p.textString("protodown_reason <")
+	}
+	first := true
+	for i := 0; reason != 0; i, reason = i+1, reason>>1 {
+		if reason&1 == 0 {
+			continue
+		}
+		if !first {
+			p.textString(",")
+		}
+		p.str("", "%s", strconv.Itoa(i))
+		first = false
+	}
+	if p.json {
+		p.closeArray()
+	} else {
+		p.textString(">")
+	}
+}

@@ -103,3 +103,20 @@ func TestTokenShowMatchesIproute2(t *testing.T) {
 		}
 	}
 }
+
+// TestProtoDownShowMatchesIproute2 compares link show output of a link
+// with protodown reasons, in every form.
+func TestProtoDownShowMatchesIproute2(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "id", "5", "dstport", "4789")
+	nstest.IP(t, ns, "link", "set", "vx0", "protodown", "on", "protodown_reason", "3", "on")
+	nstest.IP(t, ns, "link", "set", "vx0", "protodown_reason", "5", "on")
+	for _, cmd := range []string{"link show", "-d link show", "-j link show", "-d -j link show", "-o link show"} {
+		args := strings.Fields(cmd)
+		ipOut, _, _ := ipRun(t, ns, "", args...)
+		out, errs, code := iprIn(ns, "", args...)
+		if code != 0 || out != ipOut {
+			t.Errorf("%s: ipr exit %d %s\nipr: %q\nip:  %q", cmd, code, errs, out, ipOut)
+		}
+	}
+}

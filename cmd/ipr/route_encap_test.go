@@ -1,11 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"encoding/hex"
-	"os"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -20,37 +16,10 @@ import (
 // encapsulation iproute2's request decodes to (rtm's own test checks that
 // such values encode to iproute2's bytes).
 func TestEncapArgsMatchIproute2(t *testing.T) {
-	f, err := os.Open("../../rtm/testdata/golden_route/encap.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var name, cmd string
-	links := map[string]int32{}
 	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		key, val, _ := strings.Cut(sc.Text(), " ")
-		switch key {
-		case "case":
-			name = val
-		case "links":
-			for _, kv := range strings.Fields(val) {
-				k, v, _ := strings.Cut(kv, "=")
-				i, _ := strconv.Atoi(v)
-				links[k] = int32(i)
-			}
-		case "cmd":
-			cmd = val
-		case "req":
-			req, err := hex.DecodeString(val)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Run(name, func(t *testing.T) { checkEncapArgs(t, cmd, req, links) })
-			n++
-		}
+	for _, c := range readGoldenFile(t, "../../rtm/testdata/golden_route/encap.txt") {
+		t.Run(c.name, func(t *testing.T) { checkEncapArgs(t, c.cmd, c.req, c.links) })
+		n++
 	}
 	if n < 30 {
 		t.Fatalf("%d cases", n)
