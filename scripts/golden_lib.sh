@@ -44,7 +44,8 @@ golden_capture() {
 	log=$(mktemp)
 	# shellcheck disable=SC2086
 	strace -f -qq -e trace=sendmsg -e write=all -xx -s 8192 -o "$log" "$golden_tool" -n "$ns" $cmd >/dev/null 2>&1 || true
-	hex=$(golden_request_hex <"$log")
+	# shellcheck disable=SC2086 # the types are words
+	hex=$(last_request_hex $golden_types <"$log")
 	rm -f "$log"
 	ip netns del "$ns"
 	[[ -n $hex ]] || die "case $name: no request captured from: $golden_tool $cmd"
@@ -64,24 +65,4 @@ golden_capture() {
 		echo "cmd $cmd"
 		echo "req $hex"
 	} >>"$out"
-}
-
-# golden_request_hex reads an strace log with -e write=all hex dumps and
-# prints the last request of one of $golden_types, seq and pid zeroed.
-golden_request_hex() {
-	awk -v types="$golden_types" '
-	BEGIN { n = split(types, t, " "); for (i = 1; i <= n; i++) want[t[i]] = 1 }
-	{ sub(/^[0-9]+ +/, "") }
-	/^sendmsg\(/ { if (cur != "") bufs[nb++] = cur; cur = ""; next }
-	/^ \| [0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]  / { h = substr($0, 11, 49); gsub(/ /, "", h); cur = cur h }
-	END {
-		if (cur != "") bufs[nb++] = cur
-		for (i = nb - 1; i >= 0; i--) {
-			if (substr(bufs[i], 9, 4) in want) {
-				b = bufs[i]
-				print substr(b, 1, 16) "0000000000000000" substr(b, 33)
-				exit
-			}
-		}
-	}'
 }

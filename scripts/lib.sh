@@ -198,7 +198,8 @@ build_varied_ns() {
 # last_request_hex reads an strace log made with "-e write=all -xx" on
 # stdin and prints, as lower-case hex, the last netlink request in it
 # whose type is one of TYPES (little-endian hex, "1000" for 16), seq and
-# pid zeroed. golden.sh and golden_tc.sh record requests with it.
+# pid zeroed. golden.sh, golden_tc.sh and golden_lib.sh record requests
+# with it.
 last_request_hex() {
 	awk -v types="$*" '
 	BEGIN { n = split(types, tl, " "); for (i = 1; i <= n; i++) want[tl[i]] = 1 }
