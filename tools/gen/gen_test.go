@@ -10,6 +10,7 @@ import (
 	"go/types"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -107,8 +108,16 @@ func TestYNLGolden(t *testing.T) {
 	if err != nil || len(specs) == 0 {
 		t.Fatalf("no specs (%v)", err)
 	}
+	packages := familyPackages(t)
 	for _, spec := range specs {
-		name, src, consts, err := genYNL(spec, "golden", false)
+		// A spec generated in full into a package of the module is
+		// compared with that package's committed file; the others with
+		// a golden file of package golden.
+		pkg, dir := "golden", filepath.Join("testdata", "ynl")
+		if f, ok := packages[spec]; ok {
+			pkg, dir = f.pkg, f.dir
+		}
+		name, src, consts, err := genYNL(spec, pkg, false)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
@@ -116,23 +125,51 @@ func TestYNLGolden(t *testing.T) {
 		if len(consts) == 0 {
 			t.Errorf("%s: no constants", spec)
 		}
-		typeCheck(t, name, src)
-		golden := filepath.Join("testdata", "ynl", name)
-		if *update {
-			if err := os.WriteFile(golden, src, 0o644); err != nil {
-				t.Fatal(err)
+		golden := filepath.Join(dir, name)
+		if pkg == "golden" {
+			typeCheck(t, name, src)
+			if *update {
+				if err := os.WriteFile(golden, src, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
 			}
-			continue
 		}
 		want, err := os.ReadFile(golden)
 		if err != nil {
-			t.Errorf("%v (go test -run YNLGolden -update writes it)", err)
+			t.Errorf("%v (go test -run YNLGolden -update writes a golden file; scripts/gen.sh a package's)", err)
 			continue
 		}
 		if !bytes.Equal(src, want) {
-			t.Errorf("%s: output differs from %s (go test -run YNLGolden -update, then review the diff)", spec, golden)
+			t.Errorf("%s: output differs from %s (regenerate, then review the diff)", spec, golden)
 		}
 	}
+}
+
+type familyPackage struct{ dir, pkg string }
+
+// familyPackages reads scripts/gen.sh's list of families: the specs
+// generated in full (not -consts) into a package of the module, by spec.
+func familyPackages(t *testing.T) map[string]familyPackage {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "scripts", "gen.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list, ok := strings.Cut(string(b), "<<'FAMILIES'\n")
+	list, _, ok2 := strings.Cut(list, "\nFAMILIES\n")
+	if !ok || !ok2 {
+		t.Fatal("scripts/gen.sh lists no FAMILIES")
+	}
+	out := map[string]familyPackage{}
+	for _, line := range strings.Split(list, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 3 || strings.HasPrefix(f[1], "testdata") || slices.Contains(f[3:], "-consts") {
+			continue
+		}
+		out[f[0]] = familyPackage{dir: f[1], pkg: f[2]}
+	}
+	return out
 }
 
 // TestYNLAgainstHeaders checks the numbering (attributes from 1 or an
