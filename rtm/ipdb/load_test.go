@@ -195,22 +195,7 @@ var churnKinds = []churnKind{
 // k's kind, and returns a handle on it and d0's index.
 func churnFixture(t *testing.T, k churnKind) (*rtm.Handle, *nstest.NS, int32) {
 	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	nstest.IP(t, ns, "link", "set", "d0", "up")
-	l, err := h.LinkByName(context.Background(), "d0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bt := h.NewBatch()
-	for i := 0; i < k.n; i++ {
-		if err := k.stable(bt, l.Index(), i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return h, ns, l.Index()
+	return h, ns, addD0(t, h, ns, k.n, k.stable)
 }
 
 // churner adds and removes objects of k's kind on a handle of its own

@@ -546,30 +546,25 @@ func (i *Iface) DelIP(p netip.Prefix) *Iface {
 
 // AddPort makes port a port of this interface (a bridge, bond or VRF).
 func (i *Iface) AddPort(port *Iface) *Iface {
-	var bad error
-	if port == nil || port.tx != i.tx {
-		bad = errors.New("AddPort: the port must be an interface of the same transaction")
-	}
-	ref := -1
-	if bad == nil {
-		ref = port.ref
-	}
+	ref, bad := i.portRef("AddPort", port)
 	i.tx.record(op{kind: opMaster, ref: ref, other: i.ref}, bad)
 	return i
 }
 
 // DelPort releases port from this interface.
 func (i *Iface) DelPort(port *Iface) *Iface {
-	var bad error
-	if port == nil || port.tx != i.tx {
-		bad = errors.New("DelPort: the port must be an interface of the same transaction")
-	}
-	ref := -1
-	if bad == nil {
-		ref = port.ref
-	}
+	ref, bad := i.portRef("DelPort", port)
 	i.tx.record(op{kind: opMaster, ref: ref, other: -1}, bad)
 	return i
+}
+
+// portRef returns port's reference in the transaction, or -1 and an
+// error naming method when port is not an interface of the same one.
+func (i *Iface) portRef(method string, port *Iface) (int, error) {
+	if port == nil || port.tx != i.tx {
+		return -1, errors.New(method + ": the port must be an interface of the same transaction")
+	}
+	return port.ref, nil
 }
 
 // AddRoute adds a route out of this interface (its OutIndex is set at
