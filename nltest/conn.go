@@ -121,32 +121,31 @@ func single(name string, req []byte) (unix.NlMsghdr, error) {
 	return m.Header, nil
 }
 
-// exchange stamps and sends one request and returns its answer and the
-// sequence number it ended up with. The caller holds the lock.
-func (c *conn) exchange(req []byte, flags func(uint16) uint16) (uint32, [][]byte, error) {
+// exchange checks the single request of the exchange name, takes the
+// lock, stamps and sends req, and returns its answer and the sequence
+// number it ended up with. Unless it fails, the caller holds the lock
+// and releases it.
+func (c *conn) exchange(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (uint32, [][]byte, error) {
+	if _, err := single(name, req); err != nil {
+		return 0, nil, err
+	}
+	if err := c.acquire(ctx); err != nil {
+		return 0, nil, err
+	}
+	held := false
+	defer func() {
+		if !held { // failed, or a panic in the kernel's answer
+			c.release()
+		}
+	}()
 	h := wire.DecodeHeader(req)
 	stamp(req, c.nextSeq(1), flags(h.Flags))
 	dgs, err := c.k.answer(c, req)
-	return ne.Uint32(req[8:]), dgs, err
-}
-
-func (c *conn) kernelErr(ack wire.Ack, req []byte) error {
-	err := ack.Err(c.cfg.FixedLen)
-	var e *wire.Error
-	if errors.As(err, &e) && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
-		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
-			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
-		}
+	if err != nil {
+		return 0, nil, err
 	}
-	return err
-}
-
-func (c *conn) warn(ack wire.Ack) {
-	if c.cfg.Warn != nil {
-		if w := ack.Warning(); w != "" {
-			c.cfg.Warn(ack.Request, w)
-		}
-	}
+	held = true
+	return ne.Uint32(req[8:]), dgs, nil
 }
 
 // ErrNoReply is returned by an exchange whose answer ended before the
@@ -178,17 +177,11 @@ func (c *conn) messages(dgs [][]byte, seq uint32) iter.Seq2[wire.Message, error]
 
 // Execute implements socket.Transport.
 func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	if _, err := single("Execute", req); err != nil {
-		return err
-	}
-	if err := c.acquire(ctx); err != nil {
-		return err
-	}
-	defer c.release()
-	seq, dgs, err := c.exchange(req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
+	seq, dgs, err := c.exchange(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
 	if err != nil {
 		return err
 	}
+	defer c.release()
 	var replyErr error
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
@@ -201,12 +194,12 @@ func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 				return err
 			}
 			if ack.Errno != 0 {
-				return c.kernelErr(ack, req)
+				return c.cfg.AckError(ack, req)
 			}
 			if m.Header.Type == unix.NLMSG_DONE {
 				continue
 			}
-			c.warn(ack)
+			c.cfg.ReportWarning(ack)
 			return replyErr
 		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
 		default:
@@ -220,17 +213,11 @@ func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 
 // Query implements socket.Transport.
 func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	if _, err := single("Query", req); err != nil {
-		return err
-	}
-	if err := c.acquire(ctx); err != nil {
-		return err
-	}
-	defer c.release()
-	seq, dgs, err := c.exchange(req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
+	seq, dgs, err := c.exchange(ctx, "Query", req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
 	if err != nil {
 		return err
 	}
+	defer c.release()
 	var replyErr error
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
@@ -243,7 +230,7 @@ func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 				return err
 			}
 			if ack.Errno != 0 {
-				return c.kernelErr(ack, req)
+				return c.cfg.AckError(ack, req)
 			}
 			return replyErr
 		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
@@ -262,22 +249,14 @@ func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // Dump implements socket.Transport.
 func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		if _, err := single("Dump", req); err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		if err := c.acquire(ctx); err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		defer c.release()
-		seq, dgs, err := c.exchange(req, func(f uint16) uint16 {
+		seq, dgs, err := c.exchange(ctx, "Dump", req, func(f uint16) uint16 {
 			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
 		})
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
 		}
+		defer c.release()
 		interrupted := false
 		for m, err := range c.messages(dgs, seq) {
 			if err != nil {
@@ -291,7 +270,7 @@ func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 			case unix.NLMSG_DONE, unix.NLMSG_ERROR:
 				ack, err := wire.DecodeAck(m)
 				if err == nil && ack.Errno != 0 {
-					err = c.kernelErr(ack, req)
+					err = c.cfg.AckError(ack, req)
 				}
 				if err == nil && interrupted {
 					err = wire.ErrDumpInterrupted
@@ -374,7 +353,7 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 					if i+1 < len(offs) {
 						end = offs[i+1]
 					}
-					fail(i, c.kernelErr(ack, msgs[offs[i]:end]))
+					fail(i, c.cfg.AckError(ack, msgs[offs[i]:end]))
 				}
 			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
 			default:
