@@ -177,7 +177,25 @@ func (c *conn) messages(dgs [][]byte, seq uint32) iter.Seq2[wire.Message, error]
 
 // Execute implements socket.Transport.
 func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, dgs, err := c.exchange(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
+	return c.call(ctx, "Execute", req, onReply)
+}
+
+// Query implements socket.Transport.
+func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	return c.call(ctx, "Query", req, onReply)
+}
+
+// call is Execute and Query, as socket.Conn makes them: an Execute asks
+// for the acknowledgement, which ends it (after the NLMSG_DONE of a
+// multi-part reply), and reports its warning; a Query does not, and
+// ends with its reply, or with the NLMSG_DONE of a multi-part one.
+func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(wire.Message) error) error {
+	query := name == "Query"
+	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
+	if query {
+		flags = func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK }
+	}
+	seq, dgs, err := c.exchange(ctx, name, req, flags)
 	if err != nil {
 		return err
 	}
@@ -195,6 +213,9 @@ func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 			}
 			if ack.Errno != 0 {
 				return c.cfg.AckError(ack, req)
+			}
+			if query {
+				return replyErr
 			}
 			if m.Header.Type == unix.NLMSG_DONE {
 				continue
@@ -206,39 +227,7 @@ func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 			if onReply != nil && replyErr == nil {
 				replyErr = onReply(m)
 			}
-		}
-	}
-	return ErrNoReply
-}
-
-// Query implements socket.Transport.
-func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, dgs, err := c.exchange(ctx, "Query", req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
-	if err != nil {
-		return err
-	}
-	defer c.release()
-	var replyErr error
-	for m, err := range c.messages(dgs, seq) {
-		if err != nil {
-			return err
-		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return err
-			}
-			if ack.Errno != 0 {
-				return c.cfg.AckError(ack, req)
-			}
-			return replyErr
-		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-		default:
-			if onReply != nil && replyErr == nil {
-				replyErr = onReply(m)
-			}
-			if m.Header.Flags&unix.NLM_F_MULTI == 0 {
+			if query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
 				return replyErr
 			}
 		}
@@ -268,14 +257,7 @@ func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 			}
 			switch m.Header.Type {
 			case unix.NLMSG_DONE, unix.NLMSG_ERROR:
-				ack, err := wire.DecodeAck(m)
-				if err == nil && ack.Errno != 0 {
-					err = c.cfg.AckError(ack, req)
-				}
-				if err == nil && interrupted {
-					err = wire.ErrDumpInterrupted
-				}
-				if err != nil {
+				if err := c.cfg.DumpEndError(m, req, interrupted); err != nil {
 					yield(wire.Message{}, err)
 				}
 				return

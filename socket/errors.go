@@ -54,6 +54,21 @@ func (cfg *Config) AckError(ack wire.Ack, req []byte) error {
 	return err
 }
 
+// DumpEndError returns the error that m, the NLMSG_DONE or NLMSG_ERROR
+// ending a dump of req, means, as every [Transport]'s Dump reports it:
+// the kernel's error, or else wire.ErrDumpInterrupted when interrupted
+// says a message of the dump was flagged NLM_F_DUMP_INTR, or else nil.
+func (cfg *Config) DumpEndError(m wire.Message, req []byte, interrupted bool) error {
+	ack, err := wire.DecodeAck(m)
+	if err == nil && ack.Errno != 0 {
+		err = cfg.AckError(ack, req)
+	}
+	if err == nil && interrupted {
+		err = wire.ErrDumpInterrupted
+	}
+	return err
+}
+
 // ReportWarning passes the extended-ACK warning of a successful ack, if
 // it has one, to cfg.Warn, as every [Transport] does.
 func (cfg *Config) ReportWarning(ack wire.Ack) {

@@ -307,14 +307,7 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				case unix.NLMSG_DONE, unix.NLMSG_ERROR:
 					c.dirty = false
 					c.lastDump = parts
-					ack, err := wire.DecodeAck(m)
-					if err == nil && ack.Errno != 0 {
-						err = c.cfg.AckError(ack, req)
-					}
-					if err == nil && interrupted {
-						err = wire.ErrDumpInterrupted
-					}
-					if err != nil {
+					if err := c.cfg.DumpEndError(m, req, interrupted); err != nil {
 						yield(wire.Message{}, err)
 					}
 					return
