@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,3 +135,35 @@ func TestFakeKernelRefuses(t *testing.T) {
 }
 
 var _ socket.Dialer = nltest.NewFake().Dial
+
+// TestFakeRefusedArguments checks that each recorder refuses its invalid
+// argument: the transaction fails, saying why, before anything is sent.
+func TestFakeRefusedArguments(t *testing.T) {
+	ctx, db, _ := fakeDB(t)
+	for _, tc := range []struct {
+		name   string
+		record func(i *ipdb.Iface)
+		want   string
+	}{
+		{"mtu", func(i *ipdb.Iface) { i.SetMTU(0) }, "MTU 0"},
+		{"address", func(i *ipdb.Iface) { i.SetAddress(nil) }, "empty link-layer address"},
+		{"rename", func(i *ipdb.Iface) { i.Rename("a/b") }, "invalid interface name"},
+		{"add ip", func(i *ipdb.Iface) { i.AddIP(netip.Prefix{}) }, "invalid address prefix"},
+		{"del ip", func(i *ipdb.Iface) { i.DelIP(netip.Prefix{}) }, "invalid address prefix"},
+		{"add neigh", func(i *ipdb.Iface) { i.AddNeigh(rtm.NeighSpec{}) }, "neighbour without an address"},
+		{"del neigh", func(i *ipdb.Iface) { i.DelNeigh(netip.Addr{}) }, "neighbour without an address"},
+		{"add port", func(i *ipdb.Iface) { i.AddPort(nil) }, "AddPort: the port must be an interface of the same transaction"},
+		{"del port", func(i *ipdb.Iface) { i.DelPort(nil) }, "DelPort: the port must be an interface of the same transaction"},
+		{"netns", func(i *ipdb.Iface) { i.SetNetns(nil) }, "SetNetns: no namespace"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := db.Do(ctx, func(tx *ipdb.Tx) error { tc.record(tx.Interface("eth0")); return nil })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+	if l, ok := db.Snapshot().LinkByName("eth0"); !ok || l.MTU() != 1500 {
+		t.Fatalf("eth0 after refused transactions: %v", l)
+	}
+}

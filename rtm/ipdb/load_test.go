@@ -488,12 +488,13 @@ func TestOverrunResyncFailureRetried(t *testing.T) {
 	d0, _ := db.Snapshot().LinkByName("d0")
 	fault := errors.Join(ErrInconsistent, errors.New("injected"))
 	var calls atomic.Int32
-	db.loadFault = func() error {
+	failThrice := func() error {
 		if calls.Add(1) <= 3 {
 			return fault
 		}
 		return nil
 	}
+	db.loadFault.Store(&failThrice)
 	overrun(t, db, h, d0.Index(), 0)
 	for i := 0; i < 3; i++ {
 		select {
@@ -527,7 +528,8 @@ func TestOverrunResyncFailureRetried(t *testing.T) {
 			}
 		}
 	}))
-	db2.loadFault = func() error { return fault }
+	failAlways := func() error { return fault }
+	db2.loadFault.Store(&failAlways)
 	before := db2.Snapshot()
 	overrun(t, db2, h, d0.Index(), 1)
 	for i := 0; i < 2; i++ {
