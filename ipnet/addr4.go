@@ -1,6 +1,7 @@
 package ipnet
 
 import (
+	"cmp"
 	"net/netip"
 	"strings"
 )
@@ -213,15 +214,7 @@ func (a Addr4) ReversePointer() string {
 }
 
 // Compare returns -1, 0 or +1 as a sorts before, equal to or after b.
-func (a Addr4) Compare(b Addr4) int {
-	switch {
-	case a.v < b.v:
-		return -1
-	case a.v > b.v:
-		return 1
-	}
-	return 0
-}
+func (a Addr4) Compare(b Addr4) int { return cmp.Compare(a.v, b.v) }
 
 // Less reports whether a sorts before b.
 func (a Addr4) Less(b Addr4) bool { return a.v < b.v }

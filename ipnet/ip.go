@@ -1,6 +1,7 @@
 package ipnet
 
 import (
+	"cmp"
 	"iter"
 	"net/netip"
 )
@@ -1004,7 +1005,7 @@ type MixedKey struct {
 func (k MixedKey) Compare(o MixedKey) int {
 	switch {
 	case k.Version != o.Version:
-		return cmpInt(int(k.Version), int(o.Version))
+		return cmp.Compare(k.Version, o.Version)
 	case k.Addr != o.Addr:
 		return k.Addr.Cmp(o.Addr)
 	case k.IsNetwork != o.IsNetwork:
@@ -1013,17 +1014,7 @@ func (k MixedKey) Compare(o MixedKey) int {
 		}
 		return 1
 	}
-	return cmpInt(int(k.PrefixLen), int(o.PrefixLen))
-}
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(k.PrefixLen, o.PrefixLen)
 }
 
 // CollapseAddresses is Python's collapse_addresses for Addr and Network

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/rand"
 	"net/netip"
+	"slices"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -228,31 +229,19 @@ func TestChainDuplicatesAndOrder(t *testing.T) {
 		namesIdx = append(namesIdx, string(a.Data))
 	}
 	want := []string{"alt1\x00", "alt2\x00", "alt3\x00"}
-	if !equal(names, want) || !equal(namesIdx, want) {
+	if !slices.Equal(names, want) || !slices.Equal(namesIdx, want) {
 		t.Errorf("AllOf(53) = %q / %q, want %q", names, namesIdx, want)
 	}
 	var kinds []uint16
 	for a := range x.All() {
 		kinds = append(kinds, a.Kind())
 	}
-	if !equal(kinds, []uint16{3, 53, 4, 53, 200, 53}) || c.Len() != 6 || x.Len() != 6 {
+	if !slices.Equal(kinds, []uint16{3, 53, 4, 53, 200, 53}) || c.Len() != 6 || x.Len() != 6 {
 		t.Errorf("All kinds = %v, Len %d/%d", kinds, c.Len(), x.Len())
 	}
 	if c.Err() != nil || x.Err() != nil {
 		t.Errorf("Err = %v / %v", c.Err(), x.Err())
 	}
-}
-
-func equal[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestMalformedChains(t *testing.T) {

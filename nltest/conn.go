@@ -121,32 +121,31 @@ func single(name string, req []byte) (unix.NlMsghdr, error) {
 	return m.Header, nil
 }
 
-// exchange stamps and sends one request and returns its answer and the
-// sequence number it ended up with. The caller holds the lock.
-func (c *conn) exchange(req []byte, flags func(uint16) uint16) (uint32, [][]byte, error) {
+// exchange checks the single request of the exchange name, takes the
+// lock, stamps and sends req, and returns its answer and the sequence
+// number it ended up with. Unless it fails, the caller holds the lock
+// and releases it.
+func (c *conn) exchange(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (uint32, [][]byte, error) {
+	if _, err := single(name, req); err != nil {
+		return 0, nil, err
+	}
+	if err := c.acquire(ctx); err != nil {
+		return 0, nil, err
+	}
+	held := false
+	defer func() {
+		if !held { // failed, or a panic in the kernel's answer
+			c.release()
+		}
+	}()
 	h := wire.DecodeHeader(req)
 	stamp(req, c.nextSeq(1), flags(h.Flags))
 	dgs, err := c.k.answer(c, req)
-	return ne.Uint32(req[8:]), dgs, err
-}
-
-func (c *conn) kernelErr(ack wire.Ack, req []byte) error {
-	err := ack.Err(c.cfg.FixedLen)
-	var e *wire.Error
-	if errors.As(err, &e) && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
-		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
-			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
-		}
+	if err != nil {
+		return 0, nil, err
 	}
-	return err
-}
-
-func (c *conn) warn(ack wire.Ack) {
-	if c.cfg.Warn != nil {
-		if w := ack.Warning(); w != "" {
-			c.cfg.Warn(ack.Request, w)
-		}
-	}
+	held = true
+	return ne.Uint32(req[8:]), dgs, nil
 }
 
 // ErrNoReply is returned by an exchange whose answer ended before the
@@ -178,59 +177,29 @@ func (c *conn) messages(dgs [][]byte, seq uint32) iter.Seq2[wire.Message, error]
 
 // Execute implements socket.Transport.
 func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	if _, err := single("Execute", req); err != nil {
-		return err
-	}
-	if err := c.acquire(ctx); err != nil {
-		return err
-	}
-	defer c.release()
-	seq, dgs, err := c.exchange(req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
-	if err != nil {
-		return err
-	}
-	var replyErr error
-	for m, err := range c.messages(dgs, seq) {
-		if err != nil {
-			return err
-		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return err
-			}
-			if ack.Errno != 0 {
-				return c.kernelErr(ack, req)
-			}
-			if m.Header.Type == unix.NLMSG_DONE {
-				continue
-			}
-			c.warn(ack)
-			return replyErr
-		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-		default:
-			if onReply != nil && replyErr == nil {
-				replyErr = onReply(m)
-			}
-		}
-	}
-	return ErrNoReply
+	return c.call(ctx, "Execute", req, onReply)
 }
 
 // Query implements socket.Transport.
 func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	if _, err := single("Query", req); err != nil {
-		return err
+	return c.call(ctx, "Query", req, onReply)
+}
+
+// call is Execute and Query, as socket.Conn makes them: an Execute asks
+// for the acknowledgement, which ends it (after the NLMSG_DONE of a
+// multi-part reply), and reports its warning; a Query does not, and
+// ends with its reply, or with the NLMSG_DONE of a multi-part one.
+func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(wire.Message) error) error {
+	query := name == "Query"
+	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
+	if query {
+		flags = func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK }
 	}
-	if err := c.acquire(ctx); err != nil {
-		return err
-	}
-	defer c.release()
-	seq, dgs, err := c.exchange(req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
+	seq, dgs, err := c.exchange(ctx, name, req, flags)
 	if err != nil {
 		return err
 	}
+	defer c.release()
 	var replyErr error
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
@@ -243,15 +212,22 @@ func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 				return err
 			}
 			if ack.Errno != 0 {
-				return c.kernelErr(ack, req)
+				return c.cfg.AckError(ack, req)
 			}
+			if query {
+				return replyErr
+			}
+			if m.Header.Type == unix.NLMSG_DONE {
+				continue
+			}
+			c.cfg.ReportWarning(ack)
 			return replyErr
 		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
 		default:
 			if onReply != nil && replyErr == nil {
 				replyErr = onReply(m)
 			}
-			if m.Header.Flags&unix.NLM_F_MULTI == 0 {
+			if query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
 				return replyErr
 			}
 		}
@@ -262,22 +238,14 @@ func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // Dump implements socket.Transport.
 func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		if _, err := single("Dump", req); err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		if err := c.acquire(ctx); err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		defer c.release()
-		seq, dgs, err := c.exchange(req, func(f uint16) uint16 {
+		seq, dgs, err := c.exchange(ctx, "Dump", req, func(f uint16) uint16 {
 			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
 		})
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
 		}
+		defer c.release()
 		interrupted := false
 		for m, err := range c.messages(dgs, seq) {
 			if err != nil {
@@ -289,14 +257,7 @@ func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 			}
 			switch m.Header.Type {
 			case unix.NLMSG_DONE, unix.NLMSG_ERROR:
-				ack, err := wire.DecodeAck(m)
-				if err == nil && ack.Errno != 0 {
-					err = c.kernelErr(ack, req)
-				}
-				if err == nil && interrupted {
-					err = wire.ErrDumpInterrupted
-				}
-				if err != nil {
+				if err := c.cfg.DumpEndError(m, req, interrupted); err != nil {
 					yield(wire.Message{}, err)
 				}
 				return
@@ -374,7 +335,7 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 					if i+1 < len(offs) {
 						end = offs[i+1]
 					}
-					fail(i, c.kernelErr(ack, msgs[offs[i]:end]))
+					fail(i, c.cfg.AckError(ack, msgs[offs[i]:end]))
 				}
 			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
 			default:

@@ -29,29 +29,6 @@ func stamp(b []byte, seq uint32, flags uint16) {
 	nativePutUint32(b[8:], seq)
 }
 
-// kernelErr converts a failed acknowledgement into an error, locating the
-// rejected attribute in req when the kernel did not echo it.
-func (c *Conn) kernelErr(ack wire.Ack, req []byte) error {
-	err := ack.Err(c.cfg.FixedLen)
-	// Ack.Err returns a bare *wire.Error: a type assertion, not
-	// errors.As, whose reflection every program would carry.
-	e, ok := err.(*wire.Error)
-	if ok && e.Attr == nil && e.Offset >= wire.HeaderLen && c.cfg.FixedLen != nil && len(req) >= wire.HeaderLen {
-		if fixed := c.cfg.FixedLen(e.Request.Type); fixed >= 0 {
-			e.Attr = wire.Locate(req[wire.HeaderLen:], fixed, e.Offset-wire.HeaderLen)
-		}
-	}
-	return err
-}
-
-func (c *Conn) warn(ack wire.Ack) {
-	if c.cfg.Warn != nil {
-		if w := ack.Warning(); w != "" {
-			c.cfg.Warn(ack.Request, w)
-		}
-	}
-}
-
 // drain empties the receive queue without waiting, when it may hold
 // something no request asks for (c.dirty, c.unsolicited): the rest of an
 // exchange that did not finish cleanly, datagrams from another port, or
@@ -173,14 +150,14 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 					// A failed multi-part reply's DONE may yet be
 					// followed by the ack: then leave it to drain.
 					c.dirty = m.Header.Type == unix.NLMSG_DONE
-					return c.kernelErr(ack, req)
+					return c.cfg.AckError(ack, req)
 				}
 				if m.Header.Type == unix.NLMSG_DONE {
 					// The end of a multi-part reply; the ack follows.
 					continue
 				}
 				c.dirty = false
-				c.warn(ack)
+				c.cfg.ReportWarning(ack)
 				return replyErr
 			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
 			default:
@@ -249,7 +226,7 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 				}
 				c.dirty = false
 				if ack.Errno != 0 {
-					return c.kernelErr(ack, req)
+					return c.cfg.AckError(ack, req)
 				}
 				return replyErr
 			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
@@ -330,14 +307,7 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 				case unix.NLMSG_DONE, unix.NLMSG_ERROR:
 					c.dirty = false
 					c.lastDump = parts
-					ack, err := wire.DecodeAck(m)
-					if err == nil && ack.Errno != 0 {
-						err = c.kernelErr(ack, req)
-					}
-					if err == nil && interrupted {
-						err = wire.ErrDumpInterrupted
-					}
-					if err != nil {
+					if err := c.cfg.DumpEndError(m, req, interrupted); err != nil {
 						yield(wire.Message{}, err)
 					}
 					return
@@ -673,7 +643,7 @@ func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier
 			}
 			if ack.Errno != 0 && seen[idx-lo] != failed {
 				seen[idx-lo] = failed
-				b.fail(idx, c.kernelErr(ack, b.request(p, lo, idx)))
+				b.fail(idx, c.cfg.AckError(ack, b.request(p, lo, idx)))
 			}
 		case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
 		default:

@@ -182,9 +182,7 @@ func TestExecuteAndKernelErrors(t *testing.T) {
 
 func TestDumpMatchesIP(t *testing.T) {
 	c, ns := dial(t, socket.Config{ExtAck: true, StrictCheck: true})
-	for i := 0; i < 20; i++ {
-		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
-	}
+	addBridges(t, ns, 20)
 	if got, want := dumpLinkNames(t, c), ipLinkNames(t, ns); !sameSet(got, want) {
 		t.Fatalf("dump %v, ip %v", got, want)
 	}
@@ -195,11 +193,18 @@ func TestDumpMatchesIP(t *testing.T) {
 	}
 }
 
-func TestDumpAbandonedThenReused(t *testing.T) {
-	c, ns := dial(t, socket.Config{})
-	for i := 0; i < 60; i++ {
+// addBridges adds n bridges, br0 to br(n-1), to ns: enough links for a
+// dump of several datagrams.
+func addBridges(t *testing.T, ns *nstest.NS, n int) {
+	t.Helper()
+	for i := range n {
 		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
 	}
+}
+
+func TestDumpAbandonedThenReused(t *testing.T) {
+	c, ns := dial(t, socket.Config{})
+	addBridges(t, ns, 60)
 	for range c.Dump(context.Background(), linkDumpRequest()) {
 		break // abandon after one message; many datagrams remain
 	}
@@ -219,9 +224,7 @@ func TestDumpAbandonedThenReused(t *testing.T) {
 
 func TestDumpInterrupted(t *testing.T) {
 	c, ns := dial(t, socket.Config{})
-	for i := 0; i < 60; i++ {
-		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
-	}
+	addBridges(t, ns, 60)
 	n, changed := 0, false
 	var last error
 	for _, err := range c.Dump(context.Background(), linkDumpRequest()) {
@@ -492,9 +495,7 @@ func TestDumpAllocsPerMessage(t *testing.T) {
 		})
 	}
 	small := count()
-	for i := 0; i < 100; i++ {
-		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
-	}
+	addBridges(t, ns, 100)
 	large := count()
 	if large != small {
 		t.Fatalf("a dump of 1 link allocates %v times, of 101 links %v: allocation per message", small, large)
@@ -601,9 +602,7 @@ func TestQueryGetsWithoutAck(t *testing.T) {
 // lost or reported as truncated.
 func TestPeekNeverTruncates(t *testing.T) {
 	c, ns := dial(t, socket.Config{})
-	for i := 0; i < 30; i++ {
-		nstest.IP(t, ns, "link", "add", fmt.Sprintf("br%d", i), "type", "bridge")
-	}
+	addBridges(t, ns, 30)
 	socket.ShrinkBuffer(c, 512)
 	c.SetPeek(true)
 	if got := dumpLinkNames(t, c); len(got) != 31 {

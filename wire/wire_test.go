@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,25 +188,13 @@ func TestDecodeErrorWithExtAck(t *testing.T) {
 		if capped {
 			wantPath = nil // nothing echoed to locate it in
 		}
-		if !equalPath(e.Attr, wantPath) {
+		if !slices.Equal(e.Attr, wantPath) {
 			t.Fatalf("capped=%v: Attr = %v, want %v", capped, e.Attr, wantPath)
 		}
 		if !strings.Contains(e.Error(), "VXLAN ID out of range") || !strings.Contains(e.Error(), "result not representable") && !strings.Contains(e.Error(), "numerical result out of range") {
 			t.Errorf("message %q", e.Error())
 		}
 	}
-}
-
-func equalPath(a, b []uint16) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestDecodeAckSuccessAndWarning(t *testing.T) {

@@ -7,7 +7,6 @@ as bench/workload/ipnet.go computes it, so the runner can assert identical
 results.
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -15,6 +14,8 @@ import sys
 import time
 from ipaddress import (IPv4Address, IPv4Network, IPv6Address, IPv6Network,
                        collapse_addresses, summarize_address_range)
+
+from benchlib import arguments, peak_rss_kb
 
 MASK64 = (1 << 64) - 1
 
@@ -100,24 +101,8 @@ def workload(name, d):
     raise SystemExit(f"unknown workload {name}")
 
 
-def peak_rss_kb():
-    """VmHWM of this process in KiB: unlike ru_maxrss, not inflated by the
-    parent that forked it."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workload", required=True)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--inputs", required=True)
-    ap.add_argument("--sizes")
-    ap.add_argument("--gen")
-    a = ap.parse_args()
+    a = arguments(reps=5, required=("inputs",))
     run, count = workload(a.workload, a.inputs)
     walls, digest = [], None
     for _ in range(a.reps):

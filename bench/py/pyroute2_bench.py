@@ -7,7 +7,6 @@ repetition and the count it verified, as the Go children do. The objects
 mirror bench/workload/ns.go.
 """
 
-import argparse
 import ipaddress
 import json
 import os
@@ -19,6 +18,8 @@ import sys
 import time
 
 from pyroute2 import IPRoute
+
+from benchlib import arguments, peak_rss_kb
 
 DEVICE = "bench0"
 GATEWAY = "10.0.0.2"
@@ -227,24 +228,8 @@ def run_ndb(sizes, reps):
              "Note": "NDB() then dump of its interfaces and routes views (IPDB is gone from pyroute2 0.7)"}]
 
 
-def peak_rss_kb():
-    """VmHWM of this process in KiB: unlike ru_maxrss, not inflated by the
-    parent that forked it."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--workload", required=True)
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--sizes", required=True)
-    ap.add_argument("--inputs")
-    ap.add_argument("--gen")
-    a = ap.parse_args()
+    a = arguments(reps=3, required=("sizes",))
     sizes = json.loads(a.sizes)
     dumps = {"route-dump": route_dump, "link-dump": link_dump, "addr-dump": addr_dump, "neigh-dump": neigh_dump}
     if a.workload in dumps:

@@ -76,15 +76,17 @@ func Measure(env *Env, workload, contestant string, reps int) ([]Measurement, er
 	rss := PeakRSSKB()
 	for i := range out {
 		out[i].Reps = reps
-		out[i].MedianNS = median(out[i].WallNS)
-		out[i].Mallocs = median(mallocs[i])
-		out[i].Bytes = median(bytes[i])
+		out[i].MedianNS = Median(out[i].WallNS)
+		out[i].Mallocs = Median(mallocs[i])
+		out[i].Bytes = Median(bytes[i])
 		out[i].MaxRSSKB = rss
 	}
 	return out, nil
 }
 
-func median[T int64 | uint64](v []T) T {
+// Median returns the median of v (the mean of the middle two when their
+// number is even), 0 for none; v is left as it is.
+func Median[T int64 | uint64](v []T) T {
 	if len(v) == 0 {
 		return 0
 	}

@@ -400,12 +400,7 @@ func TestMoveToNetns(t *testing.T) {
 	for k := range steps {
 		tx := move()
 		veto := errors.New("veto")
-		tx.OnCommit(func(s Step) error {
-			if s.Index == k {
-				return veto
-			}
-			return nil
-		})
+		vetoAt(tx, k, veto)
 		err := tx.Commit(ctx)
 		var ce *CommitError
 		if !errors.As(err, &ce) || !errors.Is(err, veto) || ce.Rollback != nil {

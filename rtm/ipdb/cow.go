@@ -2,6 +2,7 @@ package ipdb
 
 import (
 	"encoding/binary"
+	"fmt"
 	"maps"
 	"net/netip"
 )
@@ -189,6 +190,17 @@ func (b *bulk[K]) build(gen uint64, merge func(old, v []byte) []byte) cowMap[K, 
 		m.n += len(s.m)
 	}
 	return m
+}
+
+// buildUnique is build for a table that holds each key once: a key
+// gathered twice fails it with errDuplicate, naming what.
+func (b *bulk[K]) buildUnique(gen uint64, what string) (cowMap[K, []byte], error) {
+	dup := false
+	m := b.build(gen, func(old, v []byte) []byte { dup = true; return v })
+	if dup {
+		return cowMap[K, []byte]{}, fmt.Errorf("%s: %w", what, errDuplicate)
+	}
+	return m, nil
 }
 
 // Keys of fixed size hash their fields as 64-bit words through mix;

@@ -51,10 +51,10 @@ type DB struct {
 
 	overruns, resyncs, resyncFailures, panics, events atomic.Uint64
 
-	// loadFault, if set (by tests, before anything makes the database
-	// resynchronise), fails a Resync's load with its error: the churn
-	// that makes dumps inconsistent cannot be had on demand.
-	loadFault func() error
+	// loadFault, if set (by tests, while the reader runs: hence atomic),
+	// fails a Resync's load with its error: the churn that makes dumps
+	// inconsistent cannot be had on demand.
+	loadFault atomic.Pointer[func() error]
 }
 
 // Option configures [Open].
@@ -872,8 +872,8 @@ func (db *DB) Resync(ctx context.Context) error {
 	if db.closed.Load() {
 		return ErrClosed
 	}
-	if db.loadFault != nil {
-		if err := db.loadFault(); err != nil {
+	if fault := db.loadFault.Load(); fault != nil {
+		if err := (*fault)(); err != nil {
 			return err
 		}
 	}

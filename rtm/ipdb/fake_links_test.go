@@ -1,11 +1,9 @@
 package ipdb_test
 
 import (
-	"context"
 	"net/netip"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/ipdb"
@@ -15,9 +13,7 @@ import (
 // TestFakeCreateInterface creates a bridge with an address and a route in
 // one transaction, as the package example does on a real kernel.
 func TestFakeCreateInterface(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	tx := db.Begin()
 	br := tx.CreateInterface(rtm.LinkSpec{Name: "br-example", Kind: &rtm.Bridge{}})
 	br.SetMTU(9000).Up().AddIP(netip.MustParsePrefix("198.51.100.1/24"))
@@ -43,9 +39,7 @@ func TestFakeCreateInterface(t *testing.T) {
 // TestFakeInterfaceSettings changes an existing interface's MTU, state and
 // name, then removes it with its address.
 func TestFakeInterfaceSettings(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	tx := db.Begin()
 	tx.Interface("eth0").SetMTU(1400).Down().Rename("wan0")
 	if err := tx.Commit(ctx); err != nil {

@@ -1,12 +1,10 @@
 package ipdb_test
 
 import (
-	"context"
 	"errors"
 	"net/netip"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
@@ -17,9 +15,7 @@ import (
 // TestFakeRoutes commits a route, sees it in the kernel and in the
 // database, removes it, and has the removal of a missing route refused.
 func TestFakeRoutes(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	spec := rtm.RouteSpec{Dst: netip.MustParsePrefix("203.0.113.0/24"), Gateway: netip.MustParseAddr("192.0.2.253"), OutIndex: 2}
 	tx := db.Begin()
 	tx.Routes().Add(spec)
@@ -60,9 +56,7 @@ func TestFakeRoutes(t *testing.T) {
 
 // TestFakeDelIP removes an address through a transaction.
 func TestFakeDelIP(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	p := netip.MustParsePrefix("192.0.2.1/24")
 	tx := db.Begin()
 	tx.Interface("eth0").DelIP(p)
@@ -89,9 +83,7 @@ func TestFakeDelIP(t *testing.T) {
 // TestFakeFollowsOthers checks that the database follows changes that
 // another process made: the fake sends their notifications.
 func TestFakeFollowsOthers(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	a := nltest.Addr{Index: 2, Prefix: netip.MustParsePrefix("192.0.2.50/24")}
 	fake.AddAddr(a)
 	fake.Notify(unix.RTNLGRP_IPV4_IFADDR, nltest.Message(unix.RTM_NEWADDR, a.Payload()))
@@ -112,9 +104,7 @@ func TestFakeFollowsOthers(t *testing.T) {
 // TestFakeOverrunResync checks that the database recovers from an
 // overrun of its monitor: notifications lost, it dumps again.
 func TestFakeOverrunResync(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	// Changes whose notifications were lost, then the overrun that says so.
 	for i := range 3 {
 		fake.AddAddr(nltest.Addr{Index: 2, Prefix: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, 0, byte(i)}), 32)})
@@ -131,9 +121,7 @@ func TestFakeOverrunResync(t *testing.T) {
 // TestFakeSnapshotIsolation checks that a snapshot is a consistent view:
 // what is committed after it was taken does not show in it.
 func TestFakeSnapshotIsolation(t *testing.T) {
-	db, _ := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, _ := fakeDB(t)
 	before := db.Snapshot()
 	tx := db.Begin()
 	tx.Interface("eth0").AddIP(netip.MustParsePrefix("192.0.2.20/24"))
@@ -151,9 +139,7 @@ func TestFakeSnapshotIsolation(t *testing.T) {
 // TestFakePostCallbacks checks that post callbacks see the changes a
 // commit made, in order, and stop after their removal.
 func TestFakePostCallbacks(t *testing.T) {
-	db, _ := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, _ := fakeDB(t)
 	got := make(chan netip.Prefix, 16)
 	remove := db.AddPostCallback(func(e ipdb.Event) {
 		if e.Type != unix.RTM_NEWADDR {
@@ -198,9 +184,7 @@ func TestFakePostCallbacks(t *testing.T) {
 // TestFakeResync checks that an explicit Resync picks up what changed
 // without a notification.
 func TestFakeResync(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	fake.AddRoute(nltest.Route{Dst: netip.MustParsePrefix("203.0.113.128/25"), OIF: 2})
 	fake.AddLink(nltest.Link{Index: 7, Name: "silent0"})
 	if _, ok := db.Snapshot().LinkByName("silent0"); ok {

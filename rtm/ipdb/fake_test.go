@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,8 +18,10 @@ import (
 )
 
 // fakeDB opens a database over a fake kernel (package nltest) that has
-// eth0 (index 2) with 192.0.2.1/24 and a route through it: no root.
-func fakeDB(t *testing.T) (*ipdb.DB, *nltest.Fake) {
+// eth0 (index 2) with 192.0.2.1/24 and a route through it: no root. The
+// context it returns bounds the test's calls: the fake answers at once,
+// so the deadline only stops a bug from hanging the test.
+func fakeDB(t *testing.T) (context.Context, *ipdb.DB, *nltest.Fake) {
 	t.Helper()
 	fake := nltest.NewRTNL()
 	fake.AddLink(nltest.Link{Index: 2, Name: "eth0", Flags: unix.IFF_UP, MTU: 1500, HardwareAddr: []byte{2, 0, 0, 0, 0, 1}})
@@ -30,18 +33,18 @@ func fakeDB(t *testing.T) (*ipdb.DB, *nltest.Fake) {
 	}
 	t.Cleanup(func() { h.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	db, err := ipdb.Open(ctx, h)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db, fake
+	return ctx, db, fake
 }
 
 // TestFakeLoad checks that the database mirrors what the kernel dumps.
 func TestFakeLoad(t *testing.T) {
-	db, _ := fakeDB(t)
+	_, db, _ := fakeDB(t)
 	s := db.Snapshot()
 	l, ok := s.LinkByName("eth0")
 	if !ok || l.Index() != 2 || l.MTU() != 1500 {
@@ -60,9 +63,7 @@ func TestFakeLoad(t *testing.T) {
 // kernel and sees the database follow the kernel's notifications; a
 // transaction the kernel refuses part of is rolled back.
 func TestFakePlanAndCommit(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	kernelHas := func(p string) bool {
 		for _, a := range fake.Addrs() {
 			if nltest.AddrPrefix(a) == netip.MustParsePrefix(p) {
@@ -120,9 +121,7 @@ func TestFakePlanAndCommit(t *testing.T) {
 // TestFakeKernelRefuses checks that a commit the kernel refuses reports
 // the kernel's errno and leaves the database as the kernel is.
 func TestFakeKernelRefuses(t *testing.T) {
-	db, fake := fakeDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
+	ctx, db, fake := fakeDB(t)
 	fake.Handle(unix.RTM_NEWADDR, func(req wire.Message) ([][]byte, error) { return nil, unix.EPERM })
 	tx := db.Begin()
 	tx.Interface("eth0").AddIP(netip.MustParsePrefix("192.0.2.9/24"))
@@ -136,3 +135,35 @@ func TestFakeKernelRefuses(t *testing.T) {
 }
 
 var _ socket.Dialer = nltest.NewFake().Dial
+
+// TestFakeRefusedArguments checks that each recorder refuses its invalid
+// argument: the transaction fails, saying why, before anything is sent.
+func TestFakeRefusedArguments(t *testing.T) {
+	ctx, db, _ := fakeDB(t)
+	for _, tc := range []struct {
+		name   string
+		record func(i *ipdb.Iface)
+		want   string
+	}{
+		{"mtu", func(i *ipdb.Iface) { i.SetMTU(0) }, "MTU 0"},
+		{"address", func(i *ipdb.Iface) { i.SetAddress(nil) }, "empty link-layer address"},
+		{"rename", func(i *ipdb.Iface) { i.Rename("a/b") }, "invalid interface name"},
+		{"add ip", func(i *ipdb.Iface) { i.AddIP(netip.Prefix{}) }, "invalid address prefix"},
+		{"del ip", func(i *ipdb.Iface) { i.DelIP(netip.Prefix{}) }, "invalid address prefix"},
+		{"add neigh", func(i *ipdb.Iface) { i.AddNeigh(rtm.NeighSpec{}) }, "neighbour without an address"},
+		{"del neigh", func(i *ipdb.Iface) { i.DelNeigh(netip.Addr{}) }, "neighbour without an address"},
+		{"add port", func(i *ipdb.Iface) { i.AddPort(nil) }, "AddPort: the port must be an interface of the same transaction"},
+		{"del port", func(i *ipdb.Iface) { i.DelPort(nil) }, "DelPort: the port must be an interface of the same transaction"},
+		{"netns", func(i *ipdb.Iface) { i.SetNetns(nil) }, "SetNetns: no namespace"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := db.Do(ctx, func(tx *ipdb.Tx) error { tc.record(tx.Interface("eth0")); return nil })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+	if l, ok := db.Snapshot().LinkByName("eth0"); !ok || l.MTU() != 1500 {
+		t.Fatalf("eth0 after refused transactions: %v", l)
+	}
+}

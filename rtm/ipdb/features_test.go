@@ -58,14 +58,10 @@ func TestSetParentOrderAndRollback(t *testing.T) {
 		t.Fatalf("left after the rollback:\n%s", out)
 	}
 	// Committed for real this time.
-	err = db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		mv := tx.CreateInterface(rtm.LinkSpec{Name: "mv0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanBridge}})
 		mv.SetParent(tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1"}}}))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if linkOf(t, db, "mv0").ParentIndex() != linkOf(t, db, "v0").Index() {
 		t.Fatal("mv0 is not on v0")
 	}
@@ -170,14 +166,10 @@ func TestSetParentTunnelDevice(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		v := tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "tun0", Kind: &rtm.IPIP{Remote: addr("192.0.2.2"), Local: addr("192.0.2.1")}}).SetParent(v)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const iptunLink = 1 // IFLA_IPTUN_LINK
 	a, ok := linkOf(t, db, "tun0").KindData().Get(iptunLink)
 	if !ok {

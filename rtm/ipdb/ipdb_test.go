@@ -484,6 +484,17 @@ func TestCommitShowsItsChanges(t *testing.T) {
 	checkMirror(t, db)
 }
 
+// vetoAt makes tx's commit fail with veto when it reaches step k, before
+// making it: what a hook that checks each step does when a check fails.
+func vetoAt(tx *Tx, k int, veto error) {
+	tx.OnCommit(func(s Step) error {
+		if s.Index == k {
+			return veto
+		}
+		return nil
+	})
+}
+
 func TestRollbackAtEveryStep(t *testing.T) {
 	db, ns, build := rollbackFixture(t)
 	ctx := context.Background()
@@ -498,12 +509,7 @@ func TestRollbackAtEveryStep(t *testing.T) {
 	veto := errors.New("veto")
 	for k := range steps {
 		tx := build()
-		tx.OnCommit(func(s Step) error {
-			if s.Index == k {
-				return veto
-			}
-			return nil
-		})
+		vetoAt(tx, k, veto)
 		err := tx.Commit(ctx)
 		var ce *CommitError
 		if !errors.As(err, &ce) || !errors.Is(err, veto) || ce.Step.Index != k || ce.Rollback != nil {
@@ -712,7 +718,9 @@ func TestMemoryPerRoute(t *testing.T) {
 	}
 }
 
-func addRoutes(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int) {
+// addD0 adds d0, an ifb, up, to ns and n objects on it in one batch, add
+// adding the i-th; it returns d0's index.
+func addD0(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int, add func(bt *rtm.Batch, index int32, i int) error) int32 {
 	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
 	nstest.IP(t, ns, "link", "set", "d0", "up")
 	l, err := h.LinkByName(context.Background(), "d0")
@@ -721,14 +729,23 @@ func addRoutes(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int) {
 	}
 	bt := h.NewBatch()
 	for i := 0; i < n; i++ {
-		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32)
-		if err := bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: l.Index(), Table: 100}); err != nil {
+		if err := add(bt, l.Index(), i); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := bt.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return l.Index()
+}
+
+// addRoutes adds d0 and n routes through it, /32s of 10.0.0.0/8 in
+// table 100.
+func addRoutes(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int) {
+	addD0(t, h, ns, n, func(bt *rtm.Batch, index int32, i int) error {
+		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}), 32)
+		return bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: index, Table: 100})
+	})
 }
 
 func memoryPerRoute(t testing.TB, h *rtm.Handle, ns *nstest.NS, n int) float64 {

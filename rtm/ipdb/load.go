@@ -97,13 +97,11 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 				}
 				copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
 			}
-			dup := false
-			m := addrs.build(st.gen, func(old, v []byte) []byte { dup = true; return v })
-			if dup {
-				return fmt.Errorf("address: %w", errDuplicate)
+			m, err := addrs.buildUnique(st.gen, "address")
+			if err == nil {
+				st.addrs = m
 			}
-			st.addrs = m
-			return nil
+			return err
 		})
 		if err != nil {
 			return nil, err
@@ -131,13 +129,11 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 					copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
 				}
 			}
-			dup := false
-			m := neighs.build(st.gen, func(old, v []byte) []byte { dup = true; return v })
-			if dup {
-				return fmt.Errorf("neighbour: %w", errDuplicate)
+			m, err := neighs.buildUnique(st.gen, "neighbour")
+			if err == nil {
+				st.neighs = m
 			}
-			st.neighs = m
-			return nil
+			return err
 		})
 		if err != nil {
 			return nil, err

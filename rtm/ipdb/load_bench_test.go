@@ -51,31 +51,18 @@ func agentNamespace(b *testing.B) *rtm.Handle {
 func BenchmarkOpenAndCommit(b *testing.B) {
 	h := agentNamespace(b)
 	ctx := context.Background()
-	for _, c := range []struct {
-		name string
-		opts []Option
-	}{
+	benchOpen(b, h, []openScope{
 		{"all", nil},
 		{"links", []Option{WithKinds(KindLinks)}},
 		{"links+addrs", []Option{WithKinds(KindAddrs)}},
 		{"links+main", []Option{WithKinds(KindRoutes), WithRouteTables(254)}},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				db, err := Open(ctx, h, c.opts...)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tx := db.Begin()
-				tx.Interface("c7").SetMTU(1400 + uint32(i%2))
-				if err := tx.Commit(ctx); err != nil {
-					b.Fatal(err)
-				}
-				db.Close()
-			}
-		})
-	}
+	}, func(b *testing.B, db *DB, i int) {
+		tx := db.Begin()
+		tx.Interface("c7").SetMTU(1400 + uint32(i%2))
+		if err := tx.Commit(ctx); err != nil {
+			b.Fatal(err)
+		}
+	})
 	b.Run("rtm", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
@@ -93,15 +80,28 @@ func BenchmarkOpenAndCommit(b *testing.B) {
 // BenchmarkOpen400Links measures Open alone, limited to links and not,
 // on the same namespace.
 func BenchmarkOpen400Links(b *testing.B) {
-	h := agentNamespace(b)
-	ctx := context.Background()
-	for _, c := range []struct {
-		name string
-		opts []Option
-	}{
+	benchOpen(b, agentNamespace(b), []openScope{
 		{"all", nil},
 		{"links", []Option{WithKinds(KindLinks)}},
-	} {
+	}, func(b *testing.B, db *DB, _ int) {
+		if db.Snapshot().NumLinks() < 400 {
+			b.Fatal("links missing")
+		}
+	})
+}
+
+// openScope is a set of Open's options that a benchmark compares.
+type openScope struct {
+	name string
+	opts []Option
+}
+
+// benchOpen runs a sub-benchmark for each scope: each iteration opens a
+// database on h with the scope's options, passes it to use with the
+// sub-benchmark and the iteration's number, and closes it.
+func benchOpen(b *testing.B, h *rtm.Handle, scopes []openScope, use func(b *testing.B, db *DB, i int)) {
+	ctx := context.Background()
+	for _, c := range scopes {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
@@ -109,9 +109,7 @@ func BenchmarkOpen400Links(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if db.Snapshot().NumLinks() < 400 {
-					b.Fatal("links missing")
-				}
+				use(b, db, i)
 				db.Close()
 			}
 		})

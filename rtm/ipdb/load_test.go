@@ -195,22 +195,7 @@ var churnKinds = []churnKind{
 // k's kind, and returns a handle on it and d0's index.
 func churnFixture(t *testing.T, k churnKind) (*rtm.Handle, *nstest.NS, int32) {
 	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	nstest.IP(t, ns, "link", "set", "d0", "up")
-	l, err := h.LinkByName(context.Background(), "d0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bt := h.NewBatch()
-	for i := 0; i < k.n; i++ {
-		if err := k.stable(bt, l.Index(), i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return h, ns, l.Index()
+	return h, ns, addD0(t, h, ns, k.n, k.stable)
 }
 
 // churner adds and removes objects of k's kind on a handle of its own
@@ -503,12 +488,13 @@ func TestOverrunResyncFailureRetried(t *testing.T) {
 	d0, _ := db.Snapshot().LinkByName("d0")
 	fault := errors.Join(ErrInconsistent, errors.New("injected"))
 	var calls atomic.Int32
-	db.loadFault = func() error {
+	failThrice := func() error {
 		if calls.Add(1) <= 3 {
 			return fault
 		}
 		return nil
 	}
+	db.loadFault.Store(&failThrice)
 	overrun(t, db, h, d0.Index(), 0)
 	for i := 0; i < 3; i++ {
 		select {
@@ -542,7 +528,8 @@ func TestOverrunResyncFailureRetried(t *testing.T) {
 			}
 		}
 	}))
-	db2.loadFault = func() error { return fault }
+	failAlways := func() error { return fault }
+	db2.loadFault.Store(&failAlways)
 	before := db2.Snapshot()
 	overrun(t, db2, h, d0.Index(), 1)
 	for i := 0; i < 2; i++ {

@@ -36,6 +36,14 @@ func linkOf(t *testing.T, db *DB, name string) rtm.Link {
 	return l
 }
 
+// mustDo commits what record makes in one transaction of db, or fails.
+func mustDo(t *testing.T, ctx context.Context, db *DB, record func(tx *Tx)) {
+	t.Helper()
+	if err := db.Do(ctx, func(tx *Tx) error { record(tx); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // gatewayFixture makes d0, up, with 192.0.2.1/24, for routes via
 // gateways 192.0.2.x.
 func gatewayFixture(t *testing.T) (*nstest.NS, *DB) {
@@ -309,13 +317,9 @@ func TestSeedCreateBridge(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "control", Kind: &rtm.Bridge{}}).AddIP(pfx("10.0.0.1/24"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := linkOf(t, db, "control")
 	if l.Kind() != "bridge" || !slices.Equal(db.Snapshot().IPv4(l.Index()), []netip.Prefix{pfx("10.0.0.1/24")}) {
 		t.Fatalf("control: kind %q ipaddr %v", l.Kind(), db.Snapshot().IPv4(l.Index()))
@@ -388,16 +392,12 @@ func TestSeedRouteEditInPlace(t *testing.T) {
 	ctx := seedCtx(t)
 	ns, db := gatewayFixture(t)
 	nstest.IP(t, ns, "route", "add", "172.16.1.0/24", "via", "192.0.2.2", "mtu", "1400", "advmss", "500", "metric", "7")
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.Routes().Edit(rtm.RouteSpec{Dst: pfx("172.16.1.0/24")}, func(r *rtm.RouteSpec) {
 			r.Gateway = addr("192.0.2.3")
 			r.Metrics.MTU = 1500
 		})
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	r, err := db.Snapshot().Route(0, "172.16.1.0/24")
 	if err != nil || r.Gateway() != addr("192.0.2.3") || r.Metrics().MTU != 1500 || r.Metrics().AdvMSS != 500 || r.Priority() != 7 {
 		t.Fatalf("route via %v metric %d metrics %+v: %v", r.Gateway(), r.Priority(), r.Metrics(), err)
@@ -443,13 +443,9 @@ func TestSeedDefaultRouteChangeGateway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.Routes().Edit(rtm.RouteSpec{Dst: r.Dst()}, func(s *rtm.RouteSpec) { s.Gateway = addr("192.0.2.253") })
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if r, _ := db.Snapshot().Route(0, "default"); r.Gateway() != addr("192.0.2.253") {
 		t.Fatalf("default via %v", r.Gateway())
 	}
@@ -572,14 +568,10 @@ func TestSeedMultipath(t *testing.T) {
 		t.Fatalf("kernel: %s", out)
 	}
 	// with ip.routes[...] as r: r.add_nh(...); r.del_nh(...)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.Routes().AddNextHop(rtm.RouteSpec{Dst: dst}, rtm.NextHopSpec{Gateway: addr("192.0.2.5")}).
 			DelNextHop(rtm.RouteSpec{Dst: dst}, addr("192.0.2.3"), 0)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	want = map[netip.Addr]int{addr("192.0.2.2"): 3, addr("192.0.2.4"): 1, addr("192.0.2.5"): 1}
 	if got := hops(); !mapsEqual(got, want) {
 		t.Fatalf("next hops %v after add_nh and del_nh, want %v", got, want)
@@ -632,14 +624,10 @@ func TestSeedCreateVeth(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "v1p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1p1"}}}).
 			AddIP(pfx("172.16.0.1/24")).AddIP(pfx("172.16.1.1/24"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	v0, v1 := linkOf(t, db, "v1p0"), linkOf(t, db, "v1p1")
 	if v0.ParentIndex() != v1.Index() || !slices.Equal(db.Snapshot().IPv4(v0.Index()), []netip.Prefix{pfx("172.16.0.1/24"), pfx("172.16.1.1/24")}) {
 		t.Fatalf("v1p0: peer %d (v1p1 is %d), ipaddr %v", v0.ParentIndex(), v1.Index(), db.Snapshot().IPv4(v0.Index()))
@@ -654,16 +642,12 @@ func TestSeedCreateMacvlan(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		// Recorded before its parent: the commit orders them.
 		mv := tx.CreateInterface(rtm.LinkSpec{Name: "mvlan0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanPrivate}})
 		em1 := tx.CreateInterface(rtm.LinkSpec{Name: "em1", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "em2"}}})
 		mv.SetParent(em1).Up().AddIP(pfx("10.0.0.2/24"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	mv, em1 := linkOf(t, db, "mvlan0"), linkOf(t, db, "em1")
 	if mv.Kind() != "macvlan" || mv.ParentIndex() != em1.Index() || !slices.Equal(db.Snapshot().IPv4(mv.Index()), []netip.Prefix{pfx("10.0.0.2/24")}) {
 		t.Fatalf("mvlan0: kind %q parent %d (em1 is %d) ipaddr %v", mv.Kind(), mv.ParentIndex(), em1.Index(), db.Snapshot().IPv4(mv.Index()))
@@ -680,14 +664,10 @@ func TestSeedCreateMacvtap(t *testing.T) {
 	h, ns := setup(t)
 	nstest.IP(t, ns, "link", "add", "em1", "type", "veth", "peer", "name", "em2")
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "mvtap0", Kind: &rtm.Macvlan{Tap: true, Mode: rtm.MacvlanVEPA}}).
 			SetParent(tx.Interface("em1"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if l := linkOf(t, db, "mvtap0"); l.Kind() != "macvtap" || l.ParentIndex() != linkOf(t, db, "em1").Index() {
 		t.Fatalf("mvtap0: kind %q parent %d", l.Kind(), l.ParentIndex())
 	}
@@ -700,14 +680,10 @@ func TestSeedCreateVlan(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		eth0 := tx.CreateInterface(rtm.LinkSpec{Name: "eth0", Kind: &rtm.Veth{}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "v101", Kind: &rtm.Vlan{ID: 101}}).SetParent(eth0).AddIP(pfx("10.1.0.1/24"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if l := linkOf(t, db, "v101"); l.Kind() != "vlan" || l.ParentIndex() != linkOf(t, db, "eth0").Index() {
 		t.Fatalf("v101: kind %q parent %d", l.Kind(), l.ParentIndex())
 	}
@@ -720,15 +696,11 @@ func TestSeedCreateVxlan(t *testing.T) {
 	ctx := seedCtx(t)
 	h, ns := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		eth0 := tx.CreateInterface(rtm.LinkSpec{Name: "eth0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "eth1"}}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "vx101", Kind: &rtm.Vxlan{VNI: 101, Group: addr("239.1.1.1"), TTL: rtm.Some[uint8](16)}}).
 			SetParent(eth0)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := linkOf(t, db, "vx101")
 	dev, ok := l.KindData().Get(unix.IFLA_VXLAN_LINK)
 	if l.Kind() != "vxlan" || !ok {
@@ -748,14 +720,10 @@ func TestSeedCreateTunTap(t *testing.T) {
 	ctx := seedCtx(t)
 	h, ns := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateTunTap(rtm.TunTap{Name: "tap0", Tap: true, Owner: rtm.Some[uint32](4242), Group: rtm.Some[uint32](4243)}).
 			AddIP(pfx("10.2.0.1/24"))
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	l := linkOf(t, db, "tap0")
 	if l.Kind() != "tun" || !slices.Equal(db.Snapshot().IPv4(l.Index()), []netip.Prefix{pfx("10.2.0.1/24")}) {
 		t.Fatalf("tap0: kind %q ipaddr %v", l.Kind(), db.Snapshot().IPv4(l.Index()))
@@ -772,16 +740,12 @@ func TestSeedCreateGRE(t *testing.T) {
 	ctx := seedCtx(t)
 	h, _ := setup(t)
 	db := open(t, h)
-	err := db.Do(ctx, func(tx *Tx) error {
+	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "grex", Kind: &rtm.GRE{Local: addr("172.16.0.1"), Remote: addr("172.16.0.101"), TTL: rtm.Some[uint8](16)}}).
 			AddIP(pfx("192.168.0.1/24")).Up()
 		tx.CreateInterface(rtm.LinkSpec{Name: "gre-keyed", Kind: &rtm.GRE{Local: addr("172.16.0.1"), Remote: addr("172.16.0.102"),
 			IKey: rtm.Some[uint32](10), OKey: rtm.Some[uint32](10)}})
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	if l := linkOf(t, db, "grex"); l.Kind() != "gre" {
 		t.Fatalf("grex: kind %q", l.Kind())
 	}
@@ -805,16 +769,12 @@ func TestSeedCreateKindsWithPorts(t *testing.T) {
 			h, ns := setup(t)
 			nstest.IP(t, ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
 			db := open(t, h)
-			err := db.Do(ctx, func(tx *Tx) error {
+			mustDo(t, ctx, db, func(tx *Tx) {
 				m := tx.CreateInterface(rtm.LinkSpec{Name: "m0", Kind: tc.kind}).Up()
 				if tc.kind.Kind() != "dummy" {
 					m.AddPort(tx.Interface("p0"))
 				}
-				return nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
 			m := linkOf(t, db, "m0")
 			if m.Kind() != tc.kind.Kind() {
 				t.Fatalf("m0: kind %q", m.Kind())

@@ -486,11 +486,7 @@ func (i *Iface) Down() *Iface { i.tx.record(op{kind: opUp, ref: i.ref, flag: fal
 
 // SetMTU sets the MTU.
 func (i *Iface) SetMTU(mtu uint32) *Iface {
-	var bad error
-	if mtu == 0 {
-		bad = errors.New("MTU 0")
-	}
-	i.tx.record(op{kind: opMTU, ref: i.ref, num: mtu}, bad)
+	i.tx.record(op{kind: opMTU, ref: i.ref, num: mtu}, invalidIf(mtu == 0, "MTU 0"))
 	return i
 }
 
@@ -502,11 +498,7 @@ func (i *Iface) SetTxQueueLen(n uint32) *Iface {
 
 // SetAddress sets the link-layer address.
 func (i *Iface) SetAddress(hw net.HardwareAddr) *Iface {
-	var bad error
-	if len(hw) == 0 {
-		bad = errors.New("empty link-layer address")
-	}
-	i.tx.record(op{kind: opAddress, ref: i.ref, hw: append(net.HardwareAddr(nil), hw...)}, bad)
+	i.tx.record(op{kind: opAddress, ref: i.ref, hw: append(net.HardwareAddr(nil), hw...)}, invalidIf(len(hw) == 0, "empty link-layer address"))
 	return i
 }
 
@@ -526,50 +518,46 @@ func (i *Iface) AddIP(p netip.Prefix) *Iface { return i.AddAddr(rtm.AddrSpec{Pre
 
 // AddAddr adds an address with every setting of s; s.Index is ignored.
 func (i *Iface) AddAddr(s rtm.AddrSpec) *Iface {
-	var bad error
-	if !s.Prefix.IsValid() {
-		bad = errors.New("invalid address prefix")
-	}
-	i.tx.record(op{kind: opAddrAdd, ref: i.ref, addr: &s}, bad)
+	i.tx.record(op{kind: opAddrAdd, ref: i.ref, addr: &s}, invalidIf(!s.Prefix.IsValid(), "invalid address prefix"))
 	return i
 }
 
 // DelIP deletes an address.
 func (i *Iface) DelIP(p netip.Prefix) *Iface {
-	var bad error
-	if !p.IsValid() {
-		bad = errors.New("invalid address prefix")
-	}
-	i.tx.record(op{kind: opAddrDel, ref: i.ref, addr: &rtm.AddrSpec{Prefix: p}}, bad)
+	i.tx.record(op{kind: opAddrDel, ref: i.ref, addr: &rtm.AddrSpec{Prefix: p}}, invalidIf(!p.IsValid(), "invalid address prefix"))
 	return i
 }
 
 // AddPort makes port a port of this interface (a bridge, bond or VRF).
 func (i *Iface) AddPort(port *Iface) *Iface {
-	var bad error
-	if port == nil || port.tx != i.tx {
-		bad = errors.New("AddPort: the port must be an interface of the same transaction")
-	}
-	ref := -1
-	if bad == nil {
-		ref = port.ref
-	}
+	ref, bad := i.portRef("AddPort", port)
 	i.tx.record(op{kind: opMaster, ref: ref, other: i.ref}, bad)
 	return i
 }
 
 // DelPort releases port from this interface.
 func (i *Iface) DelPort(port *Iface) *Iface {
-	var bad error
-	if port == nil || port.tx != i.tx {
-		bad = errors.New("DelPort: the port must be an interface of the same transaction")
-	}
-	ref := -1
-	if bad == nil {
-		ref = port.ref
-	}
+	ref, bad := i.portRef("DelPort", port)
 	i.tx.record(op{kind: opMaster, ref: ref, other: -1}, bad)
 	return i
+}
+
+// invalidIf returns the error msg says when bad is true, for the
+// recorders that refuse an argument by one check.
+func invalidIf(bad bool, msg string) error {
+	if bad {
+		return errors.New(msg)
+	}
+	return nil
+}
+
+// portRef returns port's reference in the transaction, or -1 and an
+// error naming method when port is not an interface of the same one.
+func (i *Iface) portRef(method string, port *Iface) (int, error) {
+	if port == nil || port.tx != i.tx {
+		return -1, errors.New(method + ": the port must be an interface of the same transaction")
+	}
+	return port.ref, nil
 }
 
 // AddRoute adds a route out of this interface (its OutIndex is set at
@@ -583,21 +571,13 @@ func (i *Iface) AddRoute(s rtm.RouteSpec) *Iface {
 // with every setting of s (permanent unless s.State says otherwise);
 // s.Index is ignored.
 func (i *Iface) AddNeigh(s rtm.NeighSpec) *Iface {
-	var bad error
-	if !s.Dst.IsValid() {
-		bad = errors.New("neighbour without an address")
-	}
-	i.tx.record(op{kind: opNeighAdd, ref: i.ref, neigh: &s}, bad)
+	i.tx.record(op{kind: opNeighAdd, ref: i.ref, neigh: &s}, invalidIf(!s.Dst.IsValid(), "neighbour without an address"))
 	return i
 }
 
 // DelNeigh deletes the neighbour of this interface with that address.
 func (i *Iface) DelNeigh(dst netip.Addr) *Iface {
-	var bad error
-	if !dst.IsValid() {
-		bad = errors.New("neighbour without an address")
-	}
-	i.tx.record(op{kind: opNeighDel, ref: i.ref, neigh: &rtm.NeighSpec{Dst: dst}}, bad)
+	i.tx.record(op{kind: opNeighDel, ref: i.ref, neigh: &rtm.NeighSpec{Dst: dst}}, invalidIf(!dst.IsValid(), "neighbour without an address"))
 	return i
 }
 
@@ -608,11 +588,7 @@ func (i *Iface) DelNeigh(dst netip.Addr) *Iface {
 // down; a rollback moves it back, under the name it had, and restores
 // its state, addresses and routes.
 func (i *Iface) SetNetns(target *netns.Handle) *Iface {
-	var bad error
-	if target == nil || target.Fd() < 0 {
-		bad = errors.New("SetNetns: no namespace")
-	}
-	i.tx.record(op{kind: opNetns, ref: i.ref, netns: target}, bad)
+	i.tx.record(op{kind: opNetns, ref: i.ref, netns: target}, invalidIf(target == nil || target.Fd() < 0, "SetNetns: no namespace"))
 	return i
 }
 

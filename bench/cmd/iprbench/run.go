@@ -12,7 +12,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -447,7 +446,7 @@ func (r *runner) ip(w workloadPlan, e entry) ([]row, error) {
 			}
 			x.Count = rp.count
 		}
-		x.MedianNS = medianNS(x.WallNS)
+		x.MedianNS = workload.Median(x.WallNS)
 		rows = append(rows, x)
 	}
 	return rows, nil
@@ -522,20 +521,8 @@ func (r *runner) python(w workloadPlan, e entry, interpreter, script string, inN
 	var rows []row
 	for _, p := range phases {
 		rows = append(rows, row{Workload: w.name, Phase: p.Phase, Contestant: e.name, Kind: e.kind,
-			MedianNS: medianNS(p.WallNS), WallNS: p.WallNS, Count: p.Count, Digest: p.Digest,
+			MedianNS: workload.Median(p.WallNS), WallNS: p.WallNS, Count: p.Count, Digest: p.Digest,
 			MaxRSSKB: max(p.MaxRSSKB, rss), Reps: len(p.WallNS), Note: p.Note, Extra: p.Extra})
 	}
 	return rows, nil
-}
-
-func medianNS(v []int64) int64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
