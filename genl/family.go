@@ -109,6 +109,9 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
+	if h == nil {
+		return nil, errNilHandle
+	}
 	if name == "" {
 		return nil, errors.New("genl: family lookup with no name")
 	}
@@ -235,6 +238,9 @@ func (h *Handle) invalidate(hdr unix.NlMsghdr, v Message) {
 // Forget drops the cached family called name, or every cached family
 // when name is empty, so that the next [Handle.Family] asks the kernel.
 func (h *Handle) Forget(name string) {
+	if h == nil {
+		return
+	}
 	h.famMu.Lock()
 	if name == "" {
 		clear(h.families)

@@ -30,6 +30,9 @@ type Monitor struct {
 // is an error, before any socket is opened. Subscribing to nlctrl's
 // "notify" group also keeps the handle's family cache current.
 func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
+	if h == nil {
+		return nil, errNilHandle
+	}
 	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
