@@ -115,6 +115,10 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 	if name == "" {
 		return nil, errors.New("genl: family lookup with no name")
 	}
+	if len(name) >= unix.GENL_NAMSIZ {
+		// nlctrl's policy refuses it (EINVAL): no family has such a name.
+		return nil, fmt.Errorf("genl: family name %q longer than %d bytes", name, unix.GENL_NAMSIZ-1)
+	}
 	if name == Ctrl.Name {
 		return Ctrl, nil
 	}
