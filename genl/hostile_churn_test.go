@@ -16,7 +16,6 @@ import (
 	"github.com/ipr-go/ipr/genl/mptcp"
 	"github.com/ipr-go/ipr/genl/netdev"
 	"github.com/ipr-go/ipr/genl/nlctrl"
-	"github.com/ipr-go/ipr/genl/tcpmetrics"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/wire"
@@ -135,7 +134,7 @@ func consistent(t *testing.T, what string, keys []string, err error, stable []st
 }
 
 // TestHostileChurnDumps dumps netdev devices, ethtool features, MPTCP
-// endpoints, TCP metrics and nlctrl's families over and over while
+// endpoints and nlctrl's families (TCP metrics: TestHostileChurnTCPMetrics) over and over while
 // another process adds and deletes veth pairs and endpoints in the
 // namespace: every dump completes with all the objects that never
 // changed, each once, or ends in an error matching
@@ -199,16 +198,6 @@ func TestHostileChurnDumps(t *testing.T) {
 					return keys, err
 				}
 				keys = append(keys, fmt.Sprint(e.ID()))
-			}
-			return keys, nil
-		}},
-		{"TCP metrics", "genl:tcp_metrics", nil, func() ([]string, error) {
-			var keys []string
-			for e, err := range tcpmetrics.Dump(ctx, h) {
-				if err != nil {
-					return keys, err
-				}
-				keys = append(keys, e.Destination().String()+" "+e.Source().String())
 			}
 			return keys, nil
 		}},
