@@ -21,6 +21,26 @@ import (
 	"github.com/ipr-go/ipr/wire"
 )
 
+// addVeths adds n veth pairs to ns (s0/t0, s1/t1, ...) and returns their
+// names: enough devices, with n in the tens, that a dump of them spans
+// several reads.
+func addVeths(t *testing.T, ns *nstest.NS, n int) []string {
+	t.Helper()
+	nstest.Require(t, "link:veth")
+	var names []string
+	var batch strings.Builder
+	for i := range n {
+		fmt.Fprintf(&batch, "link add s%d type veth peer name t%d\n", i, i)
+		names = append(names, fmt.Sprintf("s%d", i), fmt.Sprintf("t%d", i))
+	}
+	file := filepath.Join(t.TempDir(), "veths")
+	if err := os.WriteFile(file, []byte(batch.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nstest.IP(t, ns, "-batch", file)
+	return names
+}
+
 // churner runs iproute2's ip in batch mode, as another process, adding
 // and deleting veth pairs (and MPTCP endpoints) in a namespace over and
 // over until stopped.
@@ -145,17 +165,7 @@ func TestHostileChurnDumps(t *testing.T) {
 	ctx := hostileCtx(t)
 	// Enough stable devices that a dump spans several reads, so that
 	// changes land between its parts.
-	var stableNames []string
-	var batch strings.Builder
-	for i := range 40 {
-		fmt.Fprintf(&batch, "link add s%d type veth peer name t%d\n", i, i)
-		stableNames = append(stableNames, fmt.Sprintf("s%d", i), fmt.Sprintf("t%d", i))
-	}
-	stableFile := filepath.Join(t.TempDir(), "stable")
-	if err := os.WriteFile(stableFile, []byte(batch.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	nstest.IP(t, ns, "-batch", stableFile)
+	stableNames := addVeths(t, ns, 40)
 	haveMPTCP := nstest.Have(t, "genl:mptcp_pm")
 	stableEndpoints := []string{"1", "2", "3"}
 	if haveMPTCP {

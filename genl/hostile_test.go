@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
+	"net"
 	"os"
 	"runtime"
 	"sync"
@@ -163,15 +165,21 @@ func awaitSync(t *testing.T, ctx context.Context, mon *genl.Monitor, what string
 // that no descriptor or goroutine was left behind: a socket a panic
 // carried out of its exchange is closed, not pooled.
 func TestHostilePanics(t *testing.T) {
-	h, _ := dialHostile(t)
+	h, ns := dialHostile(t)
 	ctx := hostileCtx(t)
 	mon := ctrlNotify(t, h)
 	haveNetdev := nstest.Have(t, "genl:netdev")
+	haveEthtool := nstest.Have(t, "genl:ethtool")
+	haveMPTCP := nstest.Have(t, "genl:mptcp_pm")
+	// The first lookup of a family opens the cache's watch socket; ethtool
+	// dumps lo, the MPTCP dump an endpoint.
 	if haveNetdev {
-		// The first lookup of a family opens the cache's watch socket.
 		if _, err := netdev.Family(ctx, h); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if haveMPTCP {
+		nstest.IP(t, ns, "mptcp", "endpoint", "add", "10.0.0.1", "id", "1")
 	}
 	fiftyCalls(t, h, "before the panics") // warm the pool
 	getFam := genl.Request{
@@ -216,6 +224,39 @@ func TestHostilePanics(t *testing.T) {
 				panic("netdev missing: nothing to dump")
 			}
 			for range netdev.Devices(ctx, h) {
+				panic("loop body")
+			}
+		}},
+		{"ethtool.AllFeatures loop body", func() {
+			if !haveEthtool {
+				panic("ethtool missing: nothing to dump")
+			}
+			for range ethtool.AllFeatures(ctx, h) {
+				panic("loop body")
+			}
+		}},
+		{"mptcp.Endpoints loop body", func() {
+			if !haveMPTCP {
+				panic("mptcp_pm missing: nothing to dump")
+			}
+			for range mptcp.Endpoints(ctx, h) {
+				panic("loop body")
+			}
+		}},
+		{"netdev monitor loop body", func() {
+			if !haveNetdev {
+				panic("netdev missing: no monitor")
+			}
+			m, err := netdev.Monitor(ctx, h)
+			if err != nil {
+				t.Error(err)
+				panic("no monitor")
+			}
+			defer m.Close()
+			if _, err := m.Sync(); err != nil { // an event to panic on
+				t.Error(err)
+			}
+			for range m.Events(ctx) {
 				panic("loop body")
 			}
 		}},
@@ -303,15 +344,34 @@ func TestHostileFlood(t *testing.T) {
 }
 
 // TestHostileCloseDuringCall closes the handle from the body of a loop
-// over a dump and while a monitor waits: each returns promptly, the dump
-// with an error or its whole content, the monitor with an error, and
-// every later call says the handle is closed.
+// over a dump that spans several datagrams (ethtool's features of 21
+// devices, in full bitsets: some 90 KiB) and while a monitor waits: each returns promptly, the
+// dump with an error, the monitor with an error, and every later call
+// says the handle is closed.
 func TestHostileCloseDuringCall(t *testing.T) {
-	h, _ := dialHostile(t)
+	nstest.Require(t, "genl:ethtool")
+	h, ns := dialHostile(t)
 	ctx := hostileCtx(t)
-	want, err := firstErr(nlctrl.Families(ctx, h))
+	addVeths(t, ns, 10)
+	f, err := ethtool.Family(ctx, h)
 	if err != nil {
 		t.Fatal(err)
+	}
+	features := func() iter.Seq2[genl.Message, error] {
+		return h.Dump(ctx, f, ethtool.FeaturesGetRequest(nil))
+	}
+	want, size := 0, 0
+	for m, err := range features() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		want++
+		size += len(m.Attrs) + 20
+	}
+	if size < 64<<10 {
+		// One datagram of the kernel's holds at most 32 KiB, and a
+		// dump is built one datagram per read: 3 or more.
+		t.Fatalf("the features dump is %d bytes: too small to span 3 datagrams", size)
 	}
 	mon := ctrlNotify(t, h)
 	monErr := make(chan error, 1)
@@ -325,21 +385,22 @@ func TestHostileCloseDuringCall(t *testing.T) {
 		monErr <- errors.New("Events ended without an error")
 	}()
 	hostile.Within(t, "a dump whose handle is closed midway", func() {
-		n, err := firstErr(func(yield func(genl.Family, error) bool) {
+		n, err := firstErr(func(yield func(genl.Message, error) bool) {
 			first := true
-			for f, err := range nlctrl.Families(ctx, h) {
+			for m, err := range features() {
 				if first {
 					first = false
 					h.Close()
 				}
-				if !yield(f, err) {
+				if !yield(m, err) {
 					return
 				}
 			}
 		})
-		if err == nil && n != want {
-			t.Errorf("the dump ended without an error after %d families of %d", n, want)
+		if !errors.Is(err, net.ErrClosed) && !errors.Is(err, genl.ErrClosed) {
+			t.Errorf("the dump ended after %d messages of %d with %v, want a closed-handle error", n, want, err)
 		}
+		t.Logf("closed midway, the dump yielded %d messages of %d, then %v", n, want, err)
 	})
 	if _, err := firstErr(nlctrl.Families(ctx, h)); !errors.Is(err, genl.ErrClosed) {
 		t.Errorf("a dump after Close: %v, want ErrClosed", err)
