@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"net"
-	"os"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -103,28 +101,6 @@ func fiftyCalls(t *testing.T, h *genl.Handle, after string) {
 	})
 }
 
-func openFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
-
-// settled waits (boundedly) for goroutines that are ending to be gone and
-// reports an error if more than before remain.
-func settled(t *testing.T, goroutines int, what string) {
-	t.Helper()
-	for range 500 {
-		if runtime.NumGoroutine() <= goroutines {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Errorf("%d goroutines %s, %d before", runtime.NumGoroutine(), what, goroutines)
-}
-
 // ctrlNotify subscribes a monitor of h to nlctrl's notify group.
 func ctrlNotify(t *testing.T, h *genl.Handle) *genl.Monitor {
 	t.Helper()
@@ -186,7 +162,7 @@ func TestHostilePanics(t *testing.T) {
 		Command: unix.CTRL_CMD_GETFAMILY,
 		Attrs:   func(e *nla.Encoder) { e.String(unix.CTRL_ATTR_FAMILY_NAME, "nlctrl") },
 	}
-	fds, goroutines := openFDs(t), runtime.NumGoroutine()
+	leaks := hostile.Baseline(t)
 	bodies := []struct {
 		name string
 		f    func()
@@ -270,23 +246,11 @@ func TestHostilePanics(t *testing.T) {
 		}},
 	}
 	for _, b := range bodies {
-		for i := range 3 {
-			hostile.Within(t, fmt.Sprintf("panic %d in %s", i, b.name), func() {
-				defer func() {
-					if recover() == nil {
-						t.Errorf("%s did not panic", b.name)
-					}
-				}()
-				b.f()
-			})
-		}
+		hostile.Panics(t, b.name, 3, b.f)
 		fiftyCalls(t, h, "after panics in "+b.name)
 	}
 	awaitSync(t, ctx, mon, "after the panics")
-	if got := openFDs(t); got != fds {
-		t.Errorf("%d descriptors open after the panics, %d before", got, fds)
-	}
-	settled(t, goroutines, "after the panics")
+	leaks("after the panics")
 }
 
 // TestHostileFlood floods the handle's idle socket from another port of

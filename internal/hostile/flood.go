@@ -1,4 +1,4 @@
-// Package hostile helps the socket and rtm packages' hostile tests: it
+// Package hostile helps the socket, rtm and genl packages' hostile tests: it
 // floods a socket with unsolicited datagrams, as another process in the
 // same network namespace could, and runs calls under a watchdog, so that
 // a call that wedges fails its test instead of hanging the test binary.
