@@ -51,16 +51,7 @@ func TestHostileNetnsDeleted(t *testing.T) {
 	ctx := hostileCtx(t)
 	mon := ctrlNotify(t, h)
 	waiter := ctrlNotify(t, h) // a monitor's events have one reader
-	waiting := make(chan error, 1)
-	go func() {
-		for _, err := range waiter.Events(context.Background()) {
-			if err != nil {
-				waiting <- err
-				return
-			}
-		}
-		waiting <- errors.New("Events ended without an error")
-	}()
+	waiting := waitInBackground(waiter)
 	hostile.Within(t, "a dump whose namespace is deleted midway", func() {
 		deleted := false
 		for _, err := range nlctrl.Families(ctx, h) {
