@@ -51,6 +51,9 @@ type Group struct {
 
 // Group returns the number of the family's multicast group called name.
 func (f *Family) Group(name string) (uint32, bool) {
+	if f == nil {
+		return 0, false
+	}
 	for _, g := range f.Groups {
 		if g.Name == name {
 			return g.ID, true
@@ -62,6 +65,9 @@ func (f *Family) Group(name string) (uint32, bool) {
 // Op returns the flags of the family's operation cmd, and whether the
 // family has it.
 func (f *Family) Op(cmd uint32) (flags uint32, ok bool) {
+	if f == nil {
+		return 0, false
+	}
 	for _, o := range f.Ops {
 		if o.ID == cmd {
 			return o.Flags, true
