@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -458,4 +459,62 @@ func TestHostileConcurrent(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestHostileCloseUnderLoad closes a handle while 50 goroutines call it
+// in a loop: every goroutine stops promptly on an error saying the handle
+// (or its socket) is closed, nothing panics or races, and every
+// descriptor and goroutine of the handle is gone afterwards.
+func TestHostileCloseUnderLoad(t *testing.T) {
+	ns := nstest.New(t)
+	ctx := hostileCtx(t)
+	leaks := hostile.Baseline(t)
+	h, err := genl.Dial(genl.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	haveNetdev := nstest.Have(t, "genl:netdev")
+	var calls atomic.Int64
+	busy := make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for g := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				var err error
+				switch (g + i) % 3 {
+				case 0:
+					err = getFamily(ctx, h, "nlctrl")
+				case 1:
+					_, err = firstErr(nlctrl.Families(ctx, h))
+				default:
+					if haveNetdev {
+						_, err = firstErr(netdev.Devices(ctx, h))
+					} else {
+						_, err = h.Family(ctx, "nlctrl")
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+				if calls.Add(1) == 500 {
+					once.Do(func() { close(busy) })
+				}
+			}
+		}()
+	}
+	hostile.Within(t, "500 calls before Close", func() { <-busy })
+	h.Close()
+	hostile.Within(t, "50 goroutines after Close", wg.Wait)
+	close(errs)
+	for err := range errs {
+		if !errors.Is(err, genl.ErrClosed) && !errors.Is(err, net.ErrClosed) {
+			t.Errorf("a call when the handle closed: %v, want a closed error", err)
+		}
+	}
+	leaks("after Close under load")
 }
