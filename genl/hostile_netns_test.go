@@ -38,6 +38,8 @@ func TestHostileNetnsDeleted(t *testing.T) {
 	if err := netns.Add(name); err != nil {
 		t.Fatal(err)
 	}
+	// After Add, which keeps the process's own namespace open for good.
+	leaks := hostile.Baseline(t)
 	t.Cleanup(func() {
 		if err := netns.Delete(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.Logf("delete %s: %v", name, err)
@@ -102,6 +104,8 @@ func TestHostileNetnsDeleted(t *testing.T) {
 			t.Error("no error")
 		}
 	})
+	mon.Close()
+	leaks("after the handle of a deleted namespace was closed")
 }
 
 // TestHostileFamilyAbsent checks that every family package reports a
