@@ -319,29 +319,26 @@ func TestHostileFlood(t *testing.T) {
 	}
 }
 
-// TestHostileCloseDuringCall closes the handle from the body of a loop
-// over a dump that spans several datagrams (ethtool's features of 21
-// devices, in full bitsets: some 90 KiB) and while a monitor waits: each returns promptly, the
-// dump with an error, the monitor with an error, and every later call
-// says the handle is closed.
-func TestHostileCloseDuringCall(t *testing.T) {
+// bigDump returns a dump that spans several datagrams: ethtool's features
+// of 21 devices, in full bitsets, some 90 KiB; and how many messages it
+// has.
+func bigDump(t *testing.T, ctx context.Context, h *genl.Handle, ns *nstest.NS) (func(context.Context) iter.Seq2[genl.Message, error], int) {
+	t.Helper()
 	nstest.Require(t, "genl:ethtool")
-	h, ns := dialHostile(t)
-	ctx := hostileCtx(t)
 	addVeths(t, ns, 10)
 	f, err := ethtool.Family(ctx, h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	features := func() iter.Seq2[genl.Message, error] {
+	features := func(ctx context.Context) iter.Seq2[genl.Message, error] {
 		return h.Dump(ctx, f, ethtool.FeaturesGetRequest(nil))
 	}
-	want, size := 0, 0
-	for m, err := range features() {
+	n, size := 0, 0
+	for m, err := range features(ctx) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want++
+		n++
 		size += len(m.Attrs) + 20
 	}
 	if size < 64<<10 {
@@ -349,12 +346,53 @@ func TestHostileCloseDuringCall(t *testing.T) {
 		// dump is built one datagram per read: 3 or more.
 		t.Fatalf("the features dump is %d bytes: too small to span 3 datagrams", size)
 	}
+	return features, n
+}
+
+// TestHostileCancelMidDump cancels a dump's context from the body of the
+// loop over it: the dump ends with context.Canceled, and the socket the
+// rest of the dump was left in serves the next 50 calls.
+func TestHostileCancelMidDump(t *testing.T) {
+	h, ns := dialHostile(t)
+	ctx := hostileCtx(t)
+	features, want := bigDump(t, ctx, h, ns)
+	for round := range 3 {
+		hostile.Within(t, "a dump cancelled midway", func() {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			n := 0
+			for _, err := range features(cctx) {
+				if err != nil {
+					if !errors.Is(err, context.Canceled) {
+						t.Errorf("round %d: the dump ended with %v, want context.Canceled", round, err)
+					}
+					return
+				}
+				if n++; n == 1 {
+					cancel()
+				}
+			}
+			t.Errorf("round %d: the dump yielded all %d of %d messages though cancelled", round, n, want)
+		})
+		fiftyCalls(t, h, fmt.Sprintf("after a cancelled dump (round %d)", round))
+	}
+}
+
+// TestHostileCloseDuringCall closes the handle from the body of a loop
+// over a dump that spans several datagrams (ethtool's features of 21
+// devices, in full bitsets: some 90 KiB) and while a monitor waits: each returns promptly, the
+// dump with an error, the monitor with an error, and every later call
+// says the handle is closed.
+func TestHostileCloseDuringCall(t *testing.T) {
+	h, ns := dialHostile(t)
+	ctx := hostileCtx(t)
+	features, want := bigDump(t, ctx, h, ns)
 	mon := ctrlNotify(t, h)
 	monErr := waitInBackground(mon)
 	hostile.Within(t, "a dump whose handle is closed midway", func() {
 		n, err := firstErr(func(yield func(genl.Message, error) bool) {
 			first := true
-			for m, err := range features() {
+			for m, err := range features(ctx) {
 				if first {
 					first = false
 					h.Close()
