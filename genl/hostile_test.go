@@ -378,6 +378,45 @@ func TestHostileCancelMidDump(t *testing.T) {
 	}
 }
 
+// TestHostileCancelMidMonitor cancels a monitor's context from the body
+// of the loop over its events, with more events queued: the next thing
+// the loop sees is context.Canceled, and the monitor still works.
+func TestHostileCancelMidMonitor(t *testing.T) {
+	h, _ := dialHostile(t)
+	ctx := hostileCtx(t)
+	mon := ctrlNotify(t, h)
+	for round := range 3 {
+		var last uint32
+		for range 10 {
+			id, err := mon.Sync()
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = id
+		}
+		hostile.Within(t, "a monitor cancelled midway", func() {
+			cctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			n := 0
+			for ev, err := range mon.Events(cctx) {
+				if err != nil {
+					if n != 1 || !errors.Is(err, context.Canceled) {
+						t.Errorf("round %d: after %d events, %v; want context.Canceled after 1", round, n, err)
+					}
+					return
+				}
+				if n++; n == 1 {
+					cancel()
+				} else if ev.Sync == last {
+					break
+				}
+			}
+			t.Errorf("round %d: %d events though cancelled after the first", round, n)
+		})
+		awaitSync(t, ctx, mon, fmt.Sprintf("after a cancelled monitor (round %d)", round))
+	}
+}
+
 // TestHostileCloseDuringCall closes the handle from the body of a loop
 // over a dump that spans several datagrams (ethtool's features of 21
 // devices, in full bitsets: some 90 KiB) and while a monitor waits: each returns promptly, the

@@ -441,6 +441,12 @@ func (c *Conn) Notifications(ctx context.Context) iter.Seq2[Datagram, error] {
 		}
 		defer c.end(ctx, stop)
 		for {
+			// As in Dump: a cancel from the loop body must stop the
+			// stream before the next datagram, not race the deadline.
+			if err := ctx.Err(); err != nil {
+				yield(Datagram{}, err)
+				return
+			}
 			d, err := c.recv()
 			if err != nil {
 				if err == ErrOverrun {
