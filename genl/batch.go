@@ -28,6 +28,9 @@ func (h *Handle) Batch(ctx context.Context, f *Family, reqs []Request, onReply f
 	if ctx == nil {
 		return nil, errNilContext
 	}
+	if h == nil {
+		return nil, errNilHandle
+	}
 	if len(reqs) == 0 {
 		return nil, nil
 	}

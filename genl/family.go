@@ -51,6 +51,9 @@ type Group struct {
 
 // Group returns the number of the family's multicast group called name.
 func (f *Family) Group(name string) (uint32, bool) {
+	if f == nil {
+		return 0, false
+	}
 	for _, g := range f.Groups {
 		if g.Name == name {
 			return g.ID, true
@@ -62,6 +65,9 @@ func (f *Family) Group(name string) (uint32, bool) {
 // Op returns the flags of the family's operation cmd, and whether the
 // family has it.
 func (f *Family) Op(cmd uint32) (flags uint32, ok bool) {
+	if f == nil {
+		return 0, false
+	}
 	for _, o := range f.Ops {
 		if o.ID == cmd {
 			return o.Flags, true
@@ -109,8 +115,15 @@ func (h *Handle) Family(ctx context.Context, name string) (*Family, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
+	if h == nil {
+		return nil, errNilHandle
+	}
 	if name == "" {
 		return nil, errors.New("genl: family lookup with no name")
+	}
+	if len(name) >= unix.GENL_NAMSIZ {
+		// nlctrl's policy refuses it (EINVAL): no family has such a name.
+		return nil, fmt.Errorf("genl: family name %q longer than %d bytes", name, unix.GENL_NAMSIZ-1)
 	}
 	if name == Ctrl.Name {
 		return Ctrl, nil
@@ -235,6 +248,9 @@ func (h *Handle) invalidate(hdr unix.NlMsghdr, v Message) {
 // Forget drops the cached family called name, or every cached family
 // when name is empty, so that the next [Handle.Family] asks the kernel.
 func (h *Handle) Forget(name string) {
+	if h == nil {
+		return
+	}
 	h.famMu.Lock()
 	if name == "" {
 		clear(h.families)

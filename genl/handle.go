@@ -101,6 +101,10 @@ var ErrClosed = errors.New("genl: handle closed")
 // anything is borrowed or sent.
 var errNilContext = errors.New("genl: nil context")
 
+// errNilHandle is returned by every call on a nil *Handle (a family
+// package's function given none), before anything is touched.
+var errNilHandle = errors.New("genl: nil handle")
+
 // get borrows a socket for a call with ctx; every borrower follows it with
 // defer h.discard(&c) and, once the exchange has returned, h.put(&c) (see
 // pool.Pool.Get).
@@ -113,7 +117,7 @@ func (h *Handle) discard(c **conn) { h.pool.Discard(c) }
 // Close closes every socket of the handle, interrupting calls in
 // progress. It is safe to call more than once.
 func (h *Handle) Close() error {
-	if !h.pool.Close() {
+	if h == nil || !h.pool.Close() {
 		return nil
 	}
 	h.famMu.Lock()

@@ -211,6 +211,9 @@ func (h *Handle) exchange(ctx context.Context, f *Family, r *Request, flags uint
 	if ctx == nil {
 		return errNilContext
 	}
+	if h == nil {
+		return errNilHandle
+	}
 	b := h.build(f, r, flags)
 	defer h.builder.Put(b)
 	if err := b.Err(); err != nil {
@@ -260,6 +263,10 @@ func (h *Handle) Dump(ctx context.Context, f *Family, r Request) iter.Seq2[Messa
 		}
 		if ctx == nil {
 			yield(Message{}, errNilContext)
+			return
+		}
+		if h == nil {
+			yield(Message{}, errNilHandle)
 			return
 		}
 		hdrsize := int(f.HeaderSize)

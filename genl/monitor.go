@@ -30,6 +30,9 @@ type Monitor struct {
 // is an error, before any socket is opened. Subscribing to nlctrl's
 // "notify" group also keeps the handle's family cache current.
 func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
+	if h == nil {
+		return nil, errNilHandle
+	}
 	if h.pool.Closed() {
 		return nil, ErrClosed
 	}
@@ -60,7 +63,18 @@ func (h *Handle) Monitor(subs ...Subscription) (*Monitor, error) {
 }
 
 // Close ends the subscription; an Events iteration in progress returns.
-func (m *Monitor) Close() error { return m.c.Close() }
+func (m *Monitor) Close() error {
+	if !m.opened() {
+		return errNoMonitor
+	}
+	return m.c.Close()
+}
+
+// errNoMonitor is returned by the methods of a nil or zero Monitor, one
+// that [Handle.Monitor] did not return.
+var errNoMonitor = errors.New("genl: monitor not opened by Handle.Monitor")
+
+func (m *Monitor) opened() bool { return m != nil && (m.c.S != nil || m.c.T != nil) }
 
 // Sync asks the kernel for a barrier in the event stream and returns its
 // id: Events yields an Event whose Sync field is that id after every
@@ -71,6 +85,9 @@ func (m *Monitor) Close() error { return m.c.Close() }
 // barrier's answer with it: after an Event with Overrun set, call Sync
 // again rather than wait for an earlier id.
 func (m *Monitor) Sync() (uint32, error) {
+	if !m.opened() {
+		return 0, errNoMonitor
+	}
 	// Any request answered in order will do: nlctrl's description of
 	// itself, which every kernel has, at a fixed id.
 	var b wire.Builder
@@ -115,6 +132,10 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		if ctx == nil {
 			yield(Event{}, errNilContext)
+			return
+		}
+		if !m.opened() {
+			yield(Event{}, errNoMonitor)
 			return
 		}
 		if c := m.c.S; c != nil {

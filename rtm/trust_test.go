@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -53,15 +51,6 @@ func fifty(t *testing.T, h *rtm.Handle, after string) {
 			}
 		}
 	})
-}
-
-func countFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
 }
 
 // TestNilContextRefused checks that the entry points refuse a nil context
@@ -136,7 +125,7 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 	defer mon.Close()
 	fifty(t, h, "before the panics") // warm the pool
 	echoes := 0
-	fds, goroutines := countFDs(t), runtime.NumGoroutine()
+	leaks := hostile.Baseline(t)
 	var bodies = []struct {
 		name string
 		f    func()
@@ -183,16 +172,7 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 		}},
 	}
 	for _, b := range bodies {
-		for i := range 3 {
-			hostile.Within(t, fmt.Sprintf("panic %d in %s", i, b.name), func() {
-				defer func() {
-					if recover() == nil {
-						t.Errorf("%s did not panic", b.name)
-					}
-				}()
-				b.f()
-			})
-		}
+		hostile.Panics(t, b.name, 3, b.f)
 		fifty(t, h, "after panics in "+b.name)
 	}
 	// The monitor too still works: its barrier comes through.
@@ -212,19 +192,7 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 			}
 		}
 	})
-	if got := countFDs(t); got != fds {
-		t.Errorf("%d descriptors open after the panics, %d before", got, fds)
-	}
-	// Goroutines that are ending may still be counted for a moment.
-	for range 100 {
-		if runtime.NumGoroutine() <= goroutines {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := runtime.NumGoroutine(); got > goroutines {
-		t.Errorf("%d goroutines after the panics, %d before", got, goroutines)
-	}
+	leaks("after the panics")
 }
 
 // TestFloodPooledSocket floods the handle's idle socket from another port
@@ -237,14 +205,10 @@ func TestFloodPooledSocket(t *testing.T) {
 	h, ns := handle(t)
 	calls := func(after string) {
 		t.Helper()
-		for i := range 5 {
-			hostile.Within(t, fmt.Sprintf("call %d %s", i, after), func() {
-				_, err := h.LinkByIndex(context.Background(), 1)
-				if err != nil && (i > 0 || !errors.Is(err, socket.ErrOverrun)) {
-					t.Errorf("call %d %s: %v", i, after, err)
-				}
-			})
-		}
+		hostile.CallsAfterFlood(t, after, func() error {
+			_, err := h.LinkByIndex(context.Background(), 1)
+			return err
+		})
 	}
 	for round := range 3 {
 		ports := rtm.IdlePortIDs(h)

@@ -272,6 +272,13 @@ func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, err
 		var parts DumpStats // this dump's datagrams so far
 		last := 0           // the size of the latest of them
 		for {
+			// The deadline a cancellation sets comes from another
+			// goroutine, after a loop body's cancel may have returned:
+			// without this check, the next datagrams could be read.
+			if err := ctx.Err(); err != nil {
+				yield(wire.Message{}, err)
+				return
+			}
 			d, err := c.recv()
 			if err != nil {
 				yield(wire.Message{}, c.ctxErr(ctx, err))
@@ -404,6 +411,12 @@ func (c *Conn) Notifications(ctx context.Context) iter.Seq2[Datagram, error] {
 		}
 		defer c.end(ctx, stop)
 		for {
+			// As in Dump: a cancel from the loop body must stop the
+			// stream before the next datagram, not race the deadline.
+			if err := ctx.Err(); err != nil {
+				yield(Datagram{}, err)
+				return
+			}
 			d, err := c.recv()
 			if err != nil {
 				if err == ErrOverrun {

@@ -95,6 +95,9 @@ func (p *Policies) Accepts(cmd uint32, attr uint16) bool {
 // (CTRL_CMD_GETPOLICY; Linux 5.10). A family the kernel lacks is a
 // *genl.FamilyNotFoundError.
 func Policy(ctx context.Context, h *genl.Handle, family string) (*Policies, error) {
+	if family == "" {
+		return nil, errors.New("nlctrl: policy of no family")
+	}
 	p := &Policies{Ops: map[uint32]OpPolicy{}, Policies: map[uint32]map[uint16]AttrPolicy{}}
 	var order []opEntry
 	for m, err := range h.Dump(ctx, genl.Ctrl, genl.Request{

@@ -1,4 +1,4 @@
-// Package hostile helps the socket and rtm packages' hostile tests: it
+// Package hostile helps the socket, rtm and genl packages' hostile tests: it
 // floods a socket with unsolicited datagrams, as another process in the
 // same network namespace could, and runs calls under a watchdog, so that
 // a call that wedges fails its test instead of hanging the test binary.
@@ -8,8 +8,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"testing"
 
 	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -116,4 +118,20 @@ func Send(ns *netns.Handle, port, seq uint32, size, n int) error {
 		}
 	}
 	return nil
+}
+
+// CallsAfterFlood makes 5 calls, each under Within and with no deadline
+// of its own, on a handle whose socket a flood overran: the first may
+// fail with socket.ErrOverrun, the overrun its reply was lost to; the
+// others must succeed. After an overrun the kernel drops replies silently
+// until the queue is emptied: a call that waited for one would hang.
+func CallsAfterFlood(t testing.TB, after string, call func() error) {
+	t.Helper()
+	for i := range 5 {
+		Within(t, fmt.Sprintf("call %d %s", i, after), func() {
+			if err := call(); err != nil && (i > 0 || !errors.Is(err, socket.ErrOverrun)) {
+				t.Errorf("call %d %s: %v", i, after, err)
+			}
+		})
+	}
 }

@@ -105,6 +105,11 @@ func (p *Pool) Transport(cfg *socket.Config) (Conn, error) {
 func (p *Pool) Dial() (*Conn, error) {
 	t, err := p.Transport(&p.Config)
 	if err != nil {
+		if p.closed.Load() {
+			// Close ran after the caller's check and closed the
+			// namespace the socket was to be opened in.
+			return nil, p.ErrClosed
+		}
 		return nil, fmt.Errorf("%s: %w", p.Pkg, err)
 	}
 	c := &t
