@@ -224,7 +224,7 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
 		"l2tp":              `"ip l2tp"`,
-		"tok":               `"ip token"`,
+		"xfrm state":        `"ip xfrm"`,
 		"tunnel show":       `"ip tunnel"`,
 		"link xstats":       `"ip link xstats"`,
 		"addr save":         `"ip address save"`,
