@@ -133,8 +133,10 @@ func (e Endpoint) Addr() netip.Addr {
 		typ = MPTCPPMAddrAttrAddr4
 	}
 	if a, ok := e.attrs.Get(typ); ok {
-		addr, _ := a.Addr()
-		return addr
+		// An address of the other family's size is not the endpoint's.
+		if addr, err := a.Addr(); err == nil && addr.Is4() == (typ == MPTCPPMAddrAttrAddr4) {
+			return addr
+		}
 	}
 	return netip.Addr{}
 }
