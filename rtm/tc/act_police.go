@@ -44,6 +44,7 @@ type Police struct {
 	// sizes.
 	index             uint32
 	burstTicks        uint32
+	pktBurstTicks     uint32
 	cellLog, peakCell int
 	decoded           bool
 }
@@ -156,8 +157,12 @@ func (p *Police) append(e *nla.Encoder, index uint32, exceed Verdict) error {
 		e.Uint32(tcaPoliceResult, uint32(p.Conform))
 	}
 	if p.PacketRate != 0 {
+		ticks := p.pktBurstTicks
+		if ticks == 0 || uint64(XmitSize(Rate(p.PacketRate), ticks)) != p.PacketBurst {
+			ticks = XmitTime(Rate(p.PacketRate), uint32(min(p.PacketBurst, math.MaxUint32)))
+		}
 		e.Uint64(tcaPolicePktrate64, p.PacketRate)
-		e.Uint64(tcaPolicePktburst64, uint64(XmitTime(Rate(p.PacketRate), uint32(min(p.PacketBurst, math.MaxUint32)))))
+		e.Uint64(tcaPolicePktburst64, uint64(ticks))
 	}
 	return nil
 }
@@ -225,8 +230,10 @@ func (p *Police) decode(opts nla.Chain) error {
 		p.Burst = XmitSize(p.Rate, p.burstTicks)
 	}
 	if p.PacketRate != 0 {
-		// The kernel keeps the packet burst in ticks, as tc sends it.
-		p.PacketBurst = uint64(XmitSize(Rate(p.PacketRate), uint32(min(p.PacketBurst, math.MaxUint32))))
+		// The kernel keeps the packet burst in ticks, as tc sends it;
+		// the ticks are kept too, to encode back to the same bytes.
+		p.pktBurstTicks = uint32(min(p.PacketBurst, math.MaxUint32))
+		p.PacketBurst = uint64(XmitSize(Rate(p.PacketRate), p.pktBurstTicks))
 	}
 	return nil
 }

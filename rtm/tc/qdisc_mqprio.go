@@ -121,13 +121,18 @@ func (o *MQPrio) DecodeOptions(d []byte) error {
 	o.NumTC = d[0]
 	copy(o.Map[:], d[1:17])
 	o.NoHW = d[17] == 0
+	// Queues holds one range per traffic class, by class; trailing empty
+	// ranges are left out.
 	for i := 0; i < 16 && i < int(o.NumTC); i++ {
-		qr := QueueRange{native.Uint16(d[18+2*i:]), native.Uint16(d[50+2*i:])}
-		if qr != (QueueRange{}) {
-			o.Queues = append(o.Queues[:i:i], qr)
-		}
+		o.Queues = append(o.Queues, QueueRange{native.Uint16(d[18+2*i:]), native.Uint16(d[50+2*i:])})
 	}
-	attrs := chainOf(d[wire.Align(sizeofMQPrio):])
+	for len(o.Queues) > 0 && o.Queues[len(o.Queues)-1] == (QueueRange{}) {
+		o.Queues = o.Queues[:len(o.Queues)-1]
+	}
+	if len(o.Queues) == 0 {
+		o.Queues = nil
+	}
+	attrs := chainOf(d[min(len(d), wire.Align(sizeofMQPrio)):])
 	for a := range attrs.All() {
 		switch a.Kind() {
 		case mqprioMode:
