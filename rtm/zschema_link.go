@@ -28,6 +28,7 @@ var linkDataSchemas = []schema.Choice{
 	{Key: "ipoib", Schema: ipoibDataSchema},
 	{Key: "ipvlan", Schema: ipvlanDataSchema},
 	{Key: "ipvtap", Schema: ipvlanDataSchema},
+	{Key: "macsec", Schema: macsecDataSchema},
 	{Key: "macvlan", Schema: macvlanDataSchema},
 	{Key: "macvtap", Schema: macvtapDataSchema},
 	{Key: "sit", Schema: sitDataSchema},
@@ -1085,6 +1086,30 @@ var ipvlanDataSchema = &schema.Schema{
 	},
 	ByName: []uint16{
 		2, 1,
+	},
+}
+
+var macsecDataSchema = &schema.Schema{
+	Name: "macsec",
+	Attrs: []schema.Attr{
+		1:  {Name: "macsec_sci", Kind: schema.BE64},          // IFLA_MACSEC_SCI
+		2:  {Name: "macsec_port", Kind: schema.BE16},         // IFLA_MACSEC_PORT
+		3:  {Name: "macsec_icv_len", Kind: schema.U8},        // IFLA_MACSEC_ICV_LEN
+		4:  {Name: "macsec_cipher_suite", Kind: schema.U64},  // IFLA_MACSEC_CIPHER_SUITE
+		5:  {Name: "macsec_window", Kind: schema.U32},        // IFLA_MACSEC_WINDOW
+		6:  {Name: "macsec_encoding_sa", Kind: schema.U8},    // IFLA_MACSEC_ENCODING_SA
+		7:  {Name: "macsec_encrypt", Kind: schema.U8},        // IFLA_MACSEC_ENCRYPT
+		8:  {Name: "macsec_protect", Kind: schema.U8},        // IFLA_MACSEC_PROTECT
+		9:  {Name: "macsec_inc_sci", Kind: schema.U8},        // IFLA_MACSEC_INC_SCI
+		10: {Name: "macsec_es", Kind: schema.U8},             // IFLA_MACSEC_ES
+		11: {Name: "macsec_scb", Kind: schema.U8},            // IFLA_MACSEC_SCB
+		12: {Name: "macsec_replay_protect", Kind: schema.U8}, // IFLA_MACSEC_REPLAY_PROTECT
+		13: {Name: "macsec_validation", Kind: schema.U8},     // IFLA_MACSEC_VALIDATION
+		14: {Name: "macsec_pad", Kind: schema.Binary},        // IFLA_MACSEC_PAD
+		15: {Name: "macsec_offload", Kind: schema.U8},        // IFLA_MACSEC_OFFLOAD
+	},
+	ByName: []uint16{
+		4, 6, 7, 10, 3, 9, 15, 14, 2, 8, 12, 11, 1, 13, 5,
 	},
 }
 

@@ -22,6 +22,13 @@ var extraLinkKinds = []extraLinkKind{
 		"IFLA_HSR_SUPERVISION_ADDR": "hw", "IFLA_HSR_SEQ_NR": "u16", "IFLA_HSR_VERSION": "u8",
 		"IFLA_HSR_PROTOCOL": "u8",
 	}},
+	{"macsec", "IFLA_MACSEC_SCI", map[string]string{
+		"IFLA_MACSEC_SCI": "be64", "IFLA_MACSEC_PORT": "be16", "IFLA_MACSEC_ICV_LEN": "u8",
+		"IFLA_MACSEC_CIPHER_SUITE": "u64", "IFLA_MACSEC_WINDOW": "u32", "IFLA_MACSEC_ENCODING_SA": "u8",
+		"IFLA_MACSEC_ENCRYPT": "u8", "IFLA_MACSEC_PROTECT": "u8", "IFLA_MACSEC_INC_SCI": "u8",
+		"IFLA_MACSEC_ES": "u8", "IFLA_MACSEC_SCB": "u8", "IFLA_MACSEC_REPLAY_PROTECT": "u8",
+		"IFLA_MACSEC_VALIDATION": "u8", "IFLA_MACSEC_PAD": "binary", "IFLA_MACSEC_OFFLOAD": "u8",
+	}},
 }
 
 // addExtraLinkKinds adds the schemas of extraLinkKinds to data, unless
