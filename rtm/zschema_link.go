@@ -14,6 +14,7 @@ var linkDataSchemas = []schema.Choice{
 	{Key: "bareudp", Schema: bareudpDataSchema},
 	{Key: "bond", Schema: bondDataSchema},
 	{Key: "bridge", Schema: bridgeDataSchema},
+	{Key: "can", Schema: canDataSchema},
 	{Key: "erspan", Schema: greDataSchema},
 	{Key: "geneve", Schema: geneveDataSchema},
 	{Key: "gre", Schema: greDataSchema},
@@ -882,6 +883,76 @@ var bridgeDataSchema = &schema.Schema{
 var brBooloptMultiFields = []schema.Attr{
 	{Name: "optval", Kind: schema.U32, Off: 0},
 	{Name: "optmask", Kind: schema.U32, Off: 4},
+}
+
+var canDataSchema = &schema.Schema{
+	Name: "can",
+	Attrs: []schema.Attr{
+		1:  {Name: "can_bittiming", Kind: schema.Struct, Fields: canBittimingFields},      // IFLA_CAN_BITTIMING
+		2:  {Name: "can_bittiming_const", Kind: schema.Binary},                            // IFLA_CAN_BITTIMING_CONST
+		3:  {Name: "can_clock", Kind: schema.Struct, Fields: canClockFields},              // IFLA_CAN_CLOCK
+		4:  {Name: "can_state", Kind: schema.U32},                                         // IFLA_CAN_STATE
+		5:  {Name: "can_ctrlmode", Kind: schema.Struct, Fields: canCtrlmodeFields},        // IFLA_CAN_CTRLMODE
+		6:  {Name: "can_restart_ms", Kind: schema.U32},                                    // IFLA_CAN_RESTART_MS
+		7:  {Name: "can_restart", Kind: schema.U32},                                       // IFLA_CAN_RESTART
+		8:  {Name: "can_berr_counter", Kind: schema.Struct, Fields: canBerrCounterFields}, // IFLA_CAN_BERR_COUNTER
+		9:  {Name: "can_data_bittiming", Kind: schema.Struct, Fields: canBittimingFields}, // IFLA_CAN_DATA_BITTIMING
+		10: {Name: "can_data_bittiming_const", Kind: schema.Binary},                       // IFLA_CAN_DATA_BITTIMING_CONST
+		11: {Name: "can_termination", Kind: schema.U16},                                   // IFLA_CAN_TERMINATION
+		12: {Name: "can_termination_const", Kind: schema.Binary},                          // IFLA_CAN_TERMINATION_CONST
+		13: {Name: "can_bitrate_const", Kind: schema.Binary},                              // IFLA_CAN_BITRATE_CONST
+		14: {Name: "can_data_bitrate_const", Kind: schema.Binary},                         // IFLA_CAN_DATA_BITRATE_CONST
+		15: {Name: "can_bitrate_max", Kind: schema.U32},                                   // IFLA_CAN_BITRATE_MAX
+		16: {Name: "can_tdc", Kind: schema.Nested, Nested: canTdcSchema},                  // IFLA_CAN_TDC
+		17: {Name: "can_ctrlmode_ext", Kind: schema.Binary},                               // IFLA_CAN_CTRLMODE_EXT
+	},
+	ByName: []uint16{
+		8, 13, 15, 1, 2, 3, 5, 17, 14, 9, 10, 7, 6, 4, 16, 11,
+		12,
+	},
+}
+
+var canTdcSchema = &schema.Schema{
+	Name: "can_tdc",
+	Attrs: []schema.Attr{
+		1: {Name: "can_tdc_tdcv_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCV_MIN
+		2: {Name: "can_tdc_tdcv_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCV_MAX
+		3: {Name: "can_tdc_tdco_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCO_MIN
+		4: {Name: "can_tdc_tdco_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCO_MAX
+		5: {Name: "can_tdc_tdcf_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCF_MIN
+		6: {Name: "can_tdc_tdcf_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCF_MAX
+		7: {Name: "can_tdc_tdcv", Kind: schema.U32},     // IFLA_CAN_TDC_TDCV
+		8: {Name: "can_tdc_tdco", Kind: schema.U32},     // IFLA_CAN_TDC_TDCO
+		9: {Name: "can_tdc_tdcf", Kind: schema.U32},     // IFLA_CAN_TDC_TDCF
+	},
+	ByName: []uint16{
+		9, 6, 5, 8, 4, 3, 7, 2, 1,
+	},
+}
+
+var canBittimingFields = []schema.Attr{
+	{Name: "bitrate", Kind: schema.U32, Off: 0},
+	{Name: "sample_point", Kind: schema.U32, Off: 4},
+	{Name: "tq", Kind: schema.U32, Off: 8},
+	{Name: "prop_seg", Kind: schema.U32, Off: 12},
+	{Name: "phase_seg1", Kind: schema.U32, Off: 16},
+	{Name: "phase_seg2", Kind: schema.U32, Off: 20},
+	{Name: "sjw", Kind: schema.U32, Off: 24},
+	{Name: "brp", Kind: schema.U32, Off: 28},
+}
+
+var canClockFields = []schema.Attr{
+	{Name: "freq", Kind: schema.U32, Off: 0},
+}
+
+var canCtrlmodeFields = []schema.Attr{
+	{Name: "mask", Kind: schema.U32, Off: 0},
+	{Name: "flags", Kind: schema.U32, Off: 4},
+}
+
+var canBerrCounterFields = []schema.Attr{
+	{Name: "txerr", Kind: schema.U16, Off: 0},
+	{Name: "rxerr", Kind: schema.U16, Off: 2},
 }
 
 var greDataSchema = &schema.Schema{
