@@ -50,6 +50,11 @@ func (t *CANBitTiming) validate(what string) error {
 	if !t.set() {
 		return fmt.Errorf("CAN %s needs a bitrate or a time quantum", what)
 	}
+	if t.Bitrate != 0 && t.TQ != 0 {
+		// The kernel computes the segments from a bitrate, or checks
+		// given ones against a time quantum: never both.
+		return fmt.Errorf("CAN %s: give a bitrate or a time quantum, not both", what)
+	}
 	if t.SamplePoint >= 1000 {
 		return fmt.Errorf("CAN %s sample point %d is not below 1000 (100 %%)", what, t.SamplePoint)
 	}

@@ -85,6 +85,7 @@ func TestMACsecCANInvalid(t *testing.T) {
 		{"encoding sa", true, &MACsec{EncodingSA: Some[uint8](4)}, "encoding SA 4"},
 		{"can create", true, &CAN{RestartMS: Some[uint32](1)}, "existing device"},
 		{"can segments without rate", false, &CAN{BitTiming: CANBitTiming{PropSeg: 1}}, "bitrate or a time quantum"},
+		{"can bitrate and tq", false, &CAN{BitTiming: CANBitTiming{Bitrate: 500000, TQ: 125}}, "not both"},
 		{"can sample point", false, &CAN{DataBitTiming: CANBitTiming{Bitrate: 1, SamplePoint: 1000}}, "sample point 1000"},
 		{"can unknown mode", false, &CAN{CtrlModeMask: 0x800}, "unknown CAN control modes"},
 		{"can mode outside mask", false, &CAN{CtrlMode: CANFD}, "outside the mask"},
