@@ -271,11 +271,11 @@ func LinkCAN(data nla.Chain) (CANInfo, error) {
 			s.CtrlModeMask = CANCtrlMode(native.Uint32(a.Data))
 			s.CtrlMode = CANCtrlMode(native.Uint32(a.Data[4:]))
 		case unix.IFLA_CAN_RESTART_MS:
-			s.RestartMS, err = optAttr(a.Uint32())
+			s.RestartMS, err = kindOpt(a.Uint32())
 		case unix.IFLA_CAN_RESTART:
 			s.Restart = true
 		case unix.IFLA_CAN_TERMINATION:
-			s.Termination, err = optAttr(a.Uint16())
+			s.Termination, err = kindOpt(a.Uint16())
 		case unix.IFLA_CAN_BERR_COUNTER:
 			if len(a.Data) < 4 {
 				err = fmt.Errorf("can_berr_counter of %d bytes, want 4", len(a.Data))
@@ -298,11 +298,11 @@ func decodeCANTDC(s *CAN, tdc nla.Chain) error {
 		var err error
 		switch a.Kind() {
 		case iflaCANTDCV:
-			s.TDCV, err = optAttr(a.Uint32())
+			s.TDCV, err = kindOpt(a.Uint32())
 		case iflaCANTDCO:
-			s.TDCO, err = optAttr(a.Uint32())
+			s.TDCO, err = kindOpt(a.Uint32())
 		case iflaCANTDCF:
-			s.TDCF, err = optAttr(a.Uint32())
+			s.TDCF, err = kindOpt(a.Uint32())
 		}
 		if err != nil {
 			return fmt.Errorf("tdc attribute %d: %w", a.Kind(), err)

@@ -223,7 +223,7 @@ func LinkMACsec(data nla.Chain) (MACsec, error) {
 		var err error
 		switch a.Kind() {
 		case unix.IFLA_MACSEC_SCI:
-			m.SCI, err = optAttr(a.Uint64BE())
+			m.SCI, err = kindOpt(a.Uint64BE())
 		case unix.IFLA_MACSEC_PORT:
 			m.Port, err = a.Uint16BE()
 		case unix.IFLA_MACSEC_ICV_LEN:
@@ -233,21 +233,21 @@ func LinkMACsec(data nla.Chain) (MACsec, error) {
 			v, err = a.Uint64()
 			m.Cipher = MACsecCipher(v)
 		case unix.IFLA_MACSEC_WINDOW:
-			m.Window, err = optAttr(a.Uint32())
+			m.Window, err = kindOpt(a.Uint32())
 		case unix.IFLA_MACSEC_ENCODING_SA:
-			m.EncodingSA, err = optAttr(a.Uint8())
+			m.EncodingSA, err = kindOpt(a.Uint8())
 		case unix.IFLA_MACSEC_ENCRYPT:
-			m.Encrypt, err = optBool(a)
+			m.Encrypt, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_PROTECT:
-			m.Protect, err = optBool(a)
+			m.Protect, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_INC_SCI:
-			m.IncludeSCI, err = optBool(a)
+			m.IncludeSCI, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_ES:
-			m.EndStation, err = optBool(a)
+			m.EndStation, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_SCB:
-			m.SCB, err = optBool(a)
+			m.SCB, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_REPLAY_PROTECT:
-			m.ReplayProtect, err = optBool(a)
+			m.ReplayProtect, err = kindBoolOpt(a)
 		case unix.IFLA_MACSEC_VALIDATION:
 			var v uint8
 			v, err = a.Uint8()
@@ -264,16 +264,16 @@ func LinkMACsec(data nla.Chain) (MACsec, error) {
 	return m, data.Err()
 }
 
-// optAttr makes an Opt of an attribute's value, unset on error.
-func optAttr[T any](v T, err error) (Opt[T], error) {
+// kindOpt makes an Opt of an attribute's value, unset on error.
+func kindOpt[T any](v T, err error) (Opt[T], error) {
 	if err != nil {
 		return Opt[T]{}, err
 	}
 	return Some(v), nil
 }
 
-// optBool reads an 8-bit boolean attribute.
-func optBool(a nla.Attr) (Opt[bool], error) {
+// kindBoolOpt reads an 8-bit boolean attribute.
+func kindBoolOpt(a nla.Attr) (Opt[bool], error) {
 	v, err := a.Uint8()
 	if err != nil {
 		return Opt[bool]{}, err
