@@ -397,7 +397,8 @@ func FuzzRtmLink(f *testing.F) {
 	fuzzView(f, viewTarget[rtm.Link]{
 		view: "Link", msgType: unix.RTM_NEWLINK, decode: rtm.LinkFromBytes,
 		schemaNames: []string{"ifname", "mtu", "linkinfo", "stats64", "af_spec"},
-		features:    []string{"kind data", "port data", "stats64", "IPv6 af_spec", "link netns id or parent"},
+		features: []string{"kind data", "port data", "stats64", "IPv6 af_spec", "link netns id or parent",
+			"macsec data", "can data"},
 		check: func(t *testing.T, cov *coverage, b []byte, l rtm.Link) {
 			fatalIf(t, l.Family() != b[0] || l.Type() != native.Uint16(b[2:]) || l.Index() != int32(native.Uint32(b[4:])) ||
 				l.Flags() != native.Uint32(b[8:]) || l.Change() != native.Uint32(b[12:]), "ifinfomsg misread")
@@ -413,6 +414,13 @@ func FuzzRtmLink(f *testing.F) {
 			}
 			if l.KindData().Len() > 0 && l.Kind() != "" {
 				cov.hit("kind data")
+			}
+			// The typed kind decoders read any data without panicking.
+			if m, err := rtm.LinkMACsec(l.KindData()); err == nil && m.Cipher != 0 {
+				cov.hit("macsec data")
+			}
+			if c, err := rtm.LinkCAN(l.KindData()); err == nil && c.Settings.BitTiming.Bitrate != 0 {
+				cov.hit("can data")
 			}
 			if l.PortData().Len() > 0 && l.PortKind() != "" {
 				cov.hit("port data")

@@ -193,7 +193,7 @@ type LinkSpec struct {
 // IFLA_INFO_DATA): [Veth], [Bridge], [Vxlan], [Macvlan], [IPVlan], [Vlan],
 // [Bond], [GRE], [IPIP], [SIT], [VRF], [Geneve], [Ifb], [Dummy],
 // [Team], [Wireguard], [Netkit], [VTI], [Xfrm], [BareUDP], [VCAN],
-// [VXCAN], [GTP], [HSR], [IPoIB], [Nlmon], [Batadv], [IP6Tnl], and ERSPAN as a
+// [VXCAN], [CAN], [MACsec], [GTP], [HSR], [IPoIB], [Nlmon], [Batadv], [IP6Tnl], and ERSPAN as a
 // [GRE] with ERSPAN settings. Its methods are
 // unexported; a kind this package has no type for is given by name with
 // raw data as an [OpenKind].

@@ -227,6 +227,63 @@ var goldenSpecs = map[string]func(g *goldenEnc) error{
 	"token-set": func(g *goldenEnc) error { return encodeToken(&g.b, g.idx("p0"), ip("::1:2:3:4")) },
 	"token-del": func(g *goldenEnc) error { return encodeToken(&g.b, g.idx("p0"), netip.IPv6Unspecified()) },
 
+	// macsec.txt
+	"add-macsec": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ms0", Parent: g.idx("p0"), Kind: &MACsec{Port: 11, Encrypt: Some(true)}})
+	},
+	"add-macsec-default": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ms0", Parent: g.idx("p0"), Kind: &MACsec{}})
+	},
+	"add-macsec-sci": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ms0", Parent: g.idx("p0"), Kind: &MACsec{SCI: Some[uint64](0x0200000000010001),
+			Cipher: MACsecGCMAES256, ICVLen: 12, Encrypt: Some(false), IncludeSCI: Some(true), Protect: Some(true),
+			ReplayProtect: Some(true), Window: Some[uint32](32), Validation: Some(MACsecValidateCheck),
+			EncodingSA: Some[uint8](2), Offload: Some(MACsecOffloadOff)}})
+	},
+	"add-macsec-es": func(g *goldenEnc) error {
+		return g.add(LinkSpec{Name: "ms0", Parent: g.idx("p0"), Kind: &MACsec{Port: 1, EndStation: Some(true), SCB: Some(false),
+			Validation: Some(MACsecValidateStrict), ReplayProtect: Some(false), Window: Some[uint32](0),
+			Cipher: MACsecGCMAESXPN128, Offload: Some(MACsecOffloadMAC)}})
+	},
+	"add-macsec-address": func(g *goldenEnc) error {
+		sci, err := MACsecSCI(mac("02:00:00:00:00:01"), 5)
+		if err != nil {
+			return err
+		}
+		return g.add(LinkSpec{Name: "ms0", Parent: g.idx("p0"), Kind: &MACsec{SCI: Some(sci), Cipher: MACsecCipherDefault, ICVLen: 16, SCB: Some(true)}})
+	},
+	"set-macsec": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("p0"), Kind: &MACsec{Encrypt: Some(false), Protect: Some(false),
+			Validation: Some(MACsecValidateDisabled), EncodingSA: Some[uint8](0)}})
+	},
+
+	// can.txt
+	"set-can-bitrate": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{BitTiming: CANBitTiming{Bitrate: 500000, SamplePoint: 875}, RestartMS: Some[uint32](100)}})
+	},
+	"set-can-timing": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{BitTiming: CANBitTiming{TQ: 125, PropSeg: 6, PhaseSeg1: 7, PhaseSeg2: 2, SJW: 1},
+			RestartMS: Some[uint32](0)}})
+	},
+	"set-can-fd": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{BitTiming: CANBitTiming{Bitrate: 500000},
+			DataBitTiming: CANBitTiming{Bitrate: 2000000, SamplePoint: 750}, Termination: Some[uint16](120),
+			CtrlMode: CANFD | CANBerrReporting | CANTDCManual, CtrlModeMask: CANFD | CANLoopback | CANBerrReporting | CANTDCManual,
+			TDCV: Some[uint32](5), TDCO: Some[uint32](10)}})
+	},
+	"set-can-dtiming": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{DataBitTiming: CANBitTiming{TQ: 25, PropSeg: 3, PhaseSeg1: 4, PhaseSeg2: 2, SJW: 1},
+			CtrlMode: CANTDCAuto, CtrlModeMask: CANTDCAuto, TDCF: Some[uint32](7)}})
+	},
+	"set-can-ctrl": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{CtrlMode: CANListenOnly | CANOneShot | CANPresumeAck | CANCCLen8DLC,
+			CtrlModeMask: CANListenOnly | CANOneShot | CANTripleSampling | CANPresumeAck | CANCCLen8DLC | CANFDNonISO | CANTDCAuto | CANTDCManual}})
+	},
+	"set-can-restart": func(g *goldenEnc) error { return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{Restart: true}}) },
+	"set-can-termination": func(g *goldenEnc) error {
+		return g.set(LinkSpec{Index: g.idx("can0"), Kind: &CAN{Termination: Some[uint16](0)}})
+	},
+
 	// kinds.txt
 	"add-nlmon": func(g *goldenEnc) error { return g.add(LinkSpec{Name: "nl0", Kind: &Nlmon{}}) },
 	"add-vcan":  func(g *goldenEnc) error { return g.add(LinkSpec{Name: "can0", Kind: &VCAN{}}) },

@@ -14,6 +14,7 @@ var linkDataSchemas = []schema.Choice{
 	{Key: "bareudp", Schema: bareudpDataSchema},
 	{Key: "bond", Schema: bondDataSchema},
 	{Key: "bridge", Schema: bridgeDataSchema},
+	{Key: "can", Schema: canDataSchema},
 	{Key: "erspan", Schema: greDataSchema},
 	{Key: "geneve", Schema: geneveDataSchema},
 	{Key: "gre", Schema: greDataSchema},
@@ -28,6 +29,7 @@ var linkDataSchemas = []schema.Choice{
 	{Key: "ipoib", Schema: ipoibDataSchema},
 	{Key: "ipvlan", Schema: ipvlanDataSchema},
 	{Key: "ipvtap", Schema: ipvlanDataSchema},
+	{Key: "macsec", Schema: macsecDataSchema},
 	{Key: "macvlan", Schema: macvlanDataSchema},
 	{Key: "macvtap", Schema: macvtapDataSchema},
 	{Key: "sit", Schema: sitDataSchema},
@@ -883,6 +885,76 @@ var brBooloptMultiFields = []schema.Attr{
 	{Name: "optmask", Kind: schema.U32, Off: 4},
 }
 
+var canDataSchema = &schema.Schema{
+	Name: "can",
+	Attrs: []schema.Attr{
+		1:  {Name: "can_bittiming", Kind: schema.Struct, Fields: canBittimingFields},      // IFLA_CAN_BITTIMING
+		2:  {Name: "can_bittiming_const", Kind: schema.Binary},                            // IFLA_CAN_BITTIMING_CONST
+		3:  {Name: "can_clock", Kind: schema.Struct, Fields: canClockFields},              // IFLA_CAN_CLOCK
+		4:  {Name: "can_state", Kind: schema.U32},                                         // IFLA_CAN_STATE
+		5:  {Name: "can_ctrlmode", Kind: schema.Struct, Fields: canCtrlmodeFields},        // IFLA_CAN_CTRLMODE
+		6:  {Name: "can_restart_ms", Kind: schema.U32},                                    // IFLA_CAN_RESTART_MS
+		7:  {Name: "can_restart", Kind: schema.U32},                                       // IFLA_CAN_RESTART
+		8:  {Name: "can_berr_counter", Kind: schema.Struct, Fields: canBerrCounterFields}, // IFLA_CAN_BERR_COUNTER
+		9:  {Name: "can_data_bittiming", Kind: schema.Struct, Fields: canBittimingFields}, // IFLA_CAN_DATA_BITTIMING
+		10: {Name: "can_data_bittiming_const", Kind: schema.Binary},                       // IFLA_CAN_DATA_BITTIMING_CONST
+		11: {Name: "can_termination", Kind: schema.U16},                                   // IFLA_CAN_TERMINATION
+		12: {Name: "can_termination_const", Kind: schema.Binary},                          // IFLA_CAN_TERMINATION_CONST
+		13: {Name: "can_bitrate_const", Kind: schema.Binary},                              // IFLA_CAN_BITRATE_CONST
+		14: {Name: "can_data_bitrate_const", Kind: schema.Binary},                         // IFLA_CAN_DATA_BITRATE_CONST
+		15: {Name: "can_bitrate_max", Kind: schema.U32},                                   // IFLA_CAN_BITRATE_MAX
+		16: {Name: "can_tdc", Kind: schema.Nested, Nested: canTdcSchema},                  // IFLA_CAN_TDC
+		17: {Name: "can_ctrlmode_ext", Kind: schema.Binary},                               // IFLA_CAN_CTRLMODE_EXT
+	},
+	ByName: []uint16{
+		8, 13, 15, 1, 2, 3, 5, 17, 14, 9, 10, 7, 6, 4, 16, 11,
+		12,
+	},
+}
+
+var canTdcSchema = &schema.Schema{
+	Name: "can_tdc",
+	Attrs: []schema.Attr{
+		1: {Name: "can_tdc_tdcv_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCV_MIN
+		2: {Name: "can_tdc_tdcv_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCV_MAX
+		3: {Name: "can_tdc_tdco_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCO_MIN
+		4: {Name: "can_tdc_tdco_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCO_MAX
+		5: {Name: "can_tdc_tdcf_min", Kind: schema.U32}, // IFLA_CAN_TDC_TDCF_MIN
+		6: {Name: "can_tdc_tdcf_max", Kind: schema.U32}, // IFLA_CAN_TDC_TDCF_MAX
+		7: {Name: "can_tdc_tdcv", Kind: schema.U32},     // IFLA_CAN_TDC_TDCV
+		8: {Name: "can_tdc_tdco", Kind: schema.U32},     // IFLA_CAN_TDC_TDCO
+		9: {Name: "can_tdc_tdcf", Kind: schema.U32},     // IFLA_CAN_TDC_TDCF
+	},
+	ByName: []uint16{
+		9, 6, 5, 8, 4, 3, 7, 2, 1,
+	},
+}
+
+var canBittimingFields = []schema.Attr{
+	{Name: "bitrate", Kind: schema.U32, Off: 0},
+	{Name: "sample_point", Kind: schema.U32, Off: 4},
+	{Name: "tq", Kind: schema.U32, Off: 8},
+	{Name: "prop_seg", Kind: schema.U32, Off: 12},
+	{Name: "phase_seg1", Kind: schema.U32, Off: 16},
+	{Name: "phase_seg2", Kind: schema.U32, Off: 20},
+	{Name: "sjw", Kind: schema.U32, Off: 24},
+	{Name: "brp", Kind: schema.U32, Off: 28},
+}
+
+var canClockFields = []schema.Attr{
+	{Name: "freq", Kind: schema.U32, Off: 0},
+}
+
+var canCtrlmodeFields = []schema.Attr{
+	{Name: "mask", Kind: schema.U32, Off: 0},
+	{Name: "flags", Kind: schema.U32, Off: 4},
+}
+
+var canBerrCounterFields = []schema.Attr{
+	{Name: "txerr", Kind: schema.U16, Off: 0},
+	{Name: "rxerr", Kind: schema.U16, Off: 2},
+}
+
 var greDataSchema = &schema.Schema{
 	Name: "gre",
 	Attrs: []schema.Attr{
@@ -1085,6 +1157,30 @@ var ipvlanDataSchema = &schema.Schema{
 	},
 	ByName: []uint16{
 		2, 1,
+	},
+}
+
+var macsecDataSchema = &schema.Schema{
+	Name: "macsec",
+	Attrs: []schema.Attr{
+		1:  {Name: "macsec_sci", Kind: schema.BE64},          // IFLA_MACSEC_SCI
+		2:  {Name: "macsec_port", Kind: schema.BE16},         // IFLA_MACSEC_PORT
+		3:  {Name: "macsec_icv_len", Kind: schema.U8},        // IFLA_MACSEC_ICV_LEN
+		4:  {Name: "macsec_cipher_suite", Kind: schema.U64},  // IFLA_MACSEC_CIPHER_SUITE
+		5:  {Name: "macsec_window", Kind: schema.U32},        // IFLA_MACSEC_WINDOW
+		6:  {Name: "macsec_encoding_sa", Kind: schema.U8},    // IFLA_MACSEC_ENCODING_SA
+		7:  {Name: "macsec_encrypt", Kind: schema.U8},        // IFLA_MACSEC_ENCRYPT
+		8:  {Name: "macsec_protect", Kind: schema.U8},        // IFLA_MACSEC_PROTECT
+		9:  {Name: "macsec_inc_sci", Kind: schema.U8},        // IFLA_MACSEC_INC_SCI
+		10: {Name: "macsec_es", Kind: schema.U8},             // IFLA_MACSEC_ES
+		11: {Name: "macsec_scb", Kind: schema.U8},            // IFLA_MACSEC_SCB
+		12: {Name: "macsec_replay_protect", Kind: schema.U8}, // IFLA_MACSEC_REPLAY_PROTECT
+		13: {Name: "macsec_validation", Kind: schema.U8},     // IFLA_MACSEC_VALIDATION
+		14: {Name: "macsec_pad", Kind: schema.Binary},        // IFLA_MACSEC_PAD
+		15: {Name: "macsec_offload", Kind: schema.U8},        // IFLA_MACSEC_OFFLOAD
+	},
+	ByName: []uint16{
+		4, 6, 7, 10, 3, 9, 15, 14, 2, 8, 12, 11, 1, 13, 5,
 	},
 }
 

@@ -219,4 +219,25 @@ capture tunnel add-sit-local "link add sit1 type sit local 192.0.2.1"
 capture tunnel add-geneve-v4 "link add gnv0 type geneve id 1 remote 192.0.2.2 ttl 8 dstport 6081 udpcsum"
 capture tunnel add-geneve-options "link add gnv0 type geneve id 16777215 remote 2001:db8::2 ttl 64 tos 1 dstport 6082 noudpcsum"
 
+# MACsec, on a parent (this kernel has no macsec: the requests are recorded
+# all the same).
+capture macsec add-macsec "link add link p0 name ms0 type macsec port 11 encrypt on" "$pair"
+capture macsec add-macsec-default "link add link p0 name ms0 type macsec" "$pair"
+capture macsec add-macsec-sci "link add link p0 name ms0 type macsec sci 0x0200000000010001 cipher gcm-aes-256 icvlen 12 encrypt off send_sci on protect on replay on window 32 validate check encodingsa 2 offload off" "$pair"
+capture macsec add-macsec-es "link add link p0 name ms0 type macsec port 1 end_station on scb off validate strict replay off window 0 cipher gcm-aes-xpn-128 offload mac" "$pair"
+capture macsec add-macsec-address "link add link p0 name ms0 type macsec address 02:00:00:00:00:01 port 5 cipher default icvlen 16 scb on" "$pair"
+capture macsec set-macsec "link set dev p0 type macsec encrypt off protect off validate disabled encodingsa 0" "$pair"
+
+# CAN options, set on an existing device as "ip link set DEV type can"
+# does (no CAN hardware here: a veth named can0 stands for it, and the
+# kernel refuses the request, which is recorded all the same).
+can="link add can0 type veth peer name can1"
+capture can set-can-bitrate "link set dev can0 type can bitrate 500000 sample-point 0.875 restart-ms 100" "$can"
+capture can set-can-timing "link set dev can0 type can tq 125 prop-seg 6 phase-seg1 7 phase-seg2 2 sjw 1 restart-ms 0" "$can"
+capture can set-can-fd "link set dev can0 type can bitrate 500000 dbitrate 2000000 dsample-point 0.75 fd on loopback off berr-reporting on termination 120 tdcv 5 tdco 10 tdc-mode manual" "$can"
+capture can set-can-dtiming "link set dev can0 type can dtq 25 dprop-seg 3 dphase-seg1 4 dphase-seg2 2 dsjw 1 tdcf 7 tdc-mode auto" "$can"
+capture can set-can-ctrl "link set dev can0 type can listen-only on one-shot on triple-sampling off presume-ack on cc-len8-dlc on fd-non-iso off tdc-mode off" "$can"
+capture can set-can-restart "link set dev can0 type can restart" "$can"
+capture can set-can-termination "link set dev can0 type can termination 0" "$can"
+
 echo "wrote $(ls "$outdir"/*.txt | wc -l) files, $n cases, in $outdir"

@@ -97,6 +97,10 @@ func (lp *linkParser) kind(kind string, a *args, s *rtm.LinkSpec) error {
 		return parseIPVlan(lp, &kp, a, s, kind)
 	case "vrf":
 		return parseVRF(lp, &kp, a, s, kind)
+	case "macsec":
+		return parseMACsec(&kp, s)
+	case "can":
+		return parseCAN(&kp, s)
 	case "dummy":
 		s.Kind = &rtm.Dummy{}
 	case "ifb":

@@ -145,7 +145,10 @@ func (h *headers) parse(text string) error {
 func (h *headers) members(first string) []cmember {
 	var out []cmember
 	for _, m := range h.enumOf[first] {
-		if !strings.HasPrefix(m.name, "__") && !strings.HasSuffix(m.name, "_UNSPEC") {
+		// An enum may end with its own maximum, FOO_MAX = __FOO_MAX - 1
+		// (linux/can/netlink.h): an alias of its last member.
+		alias := len(out) > 0 && m.value == out[len(out)-1].value
+		if !strings.HasPrefix(m.name, "__") && !strings.HasSuffix(m.name, "_UNSPEC") && !alias {
 			out = append(out, m)
 		}
 	}

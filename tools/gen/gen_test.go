@@ -257,6 +257,9 @@ func copyInputs(t *testing.T, header string, edit func(string) string) string {
 			}
 			b = []byte(s)
 		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil { // include/linux/can
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ var rtnlHeaders = []string{
 	"veth.h", "mpls_iptunnel.h", "seg6.h", "seg6_iptunnel.h", "seg6_local.h",
 	"ip.h", "ipv6.h", "snmp.h",
 	"netconf.h", "if_addrlabel.h", "net_namespace.h", // rtnl_rtobj.go
+	"can/netlink.h", // rtnl_kinds.go
 }
 
 // typeFix is a kind that overrides pyroute2's, and why.
