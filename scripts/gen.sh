@@ -32,7 +32,8 @@ go run . rtnl "${check[@]}"
 # package takes the constants and the by-name schemas (internal/schema),
 # or with -consts the constants alone. A spec not generated in full into
 # a package generates into the golden files of the ynl generator's test
-# (tools/gen/testdata/ynl), which otherwise compares with the package's.
+# (tools/gen/testdata/ynl/*.go.golden), which otherwise compares with the
+# package's.
 while read -r spec out pkg flags; do
 	# shellcheck disable=SC2086 # flags are words
 	go run . ynl -spec "$spec" -out "$out" -pkg "$pkg" $flags "${check[@]}"

@@ -125,7 +125,7 @@ func TestYNLGolden(t *testing.T) {
 		if len(consts) == 0 {
 			t.Errorf("%s: no constants", spec)
 		}
-		golden := filepath.Join(dir, name)
+		golden := filepath.Join(dir, fileName(name, pkg))
 		if pkg == "golden" {
 			typeCheck(t, name, src)
 			if *update {

@@ -827,7 +827,7 @@ func runYNL(args []string) error {
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{name: src}
+	files := map[string][]byte{fileName(name, *pkg): src}
 	if *ops { // typed operations: ynl_ops.go
 		name, src, err := genYNLOps(*spec, *pkg, !*constsOnly)
 		if err != nil {
@@ -836,4 +836,15 @@ func runYNL(args []string) error {
 		files[name] = src
 	}
 	return writeOrCheck(*outdir, files, *check, "")
+}
+
+// fileName is where the file name generated for package pkg is written:
+// the output of package golden (tools/gen's own test outputs, under
+// testdata) is data for the test, not Go source of the module, and bears
+// the ".golden" suffix as testdata/ynl/ops does.
+func fileName(name, pkg string) string {
+	if pkg == "golden" {
+		return name + ".golden"
+	}
+	return name
 }
