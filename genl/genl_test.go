@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -18,11 +19,7 @@ import (
 func dialNS(t *testing.T) *genl.Handle {
 	t.Helper()
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	return h
 }
 

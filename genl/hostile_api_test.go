@@ -13,6 +13,7 @@ import (
 	"github.com/ipr-go/ipr/genl/nlctrl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
 	"github.com/ipr-go/ipr/genl/wireguard"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/nltest"
 )
@@ -146,11 +147,7 @@ func apiCalls() []apiCall {
 // sent, or be answered by the fake's errors.
 func TestHostileNilAndZero(t *testing.T) {
 	fake := nltest.NewFake()
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	closed, err := genl.Dial(genl.WithTransport(fake.Dial))
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/ipr-go/ipr/genl/nlctrl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
 	"github.com/ipr-go/ipr/genl/wireguard"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
@@ -45,11 +46,7 @@ func TestHostileNetnsDeleted(t *testing.T) {
 			t.Logf("delete %s: %v", name, err)
 		}
 	})
-	h, err := genl.Dial(genl.WithNetns(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(name))
 	ctx := hostileCtx(t)
 	mon := ctrlNotify(t, h)
 	waiter := ctrlNotify(t, h) // a monitor's events have one reader
@@ -118,11 +115,7 @@ func TestHostileNetnsDeleted(t *testing.T) {
 func TestHostileFamilyAbsent(t *testing.T) {
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{}))
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	ctx := context.Background()
 	for _, c := range []struct {
 		family string

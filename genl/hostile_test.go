@@ -17,6 +17,7 @@ import (
 	"github.com/ipr-go/ipr/genl/netdev"
 	"github.com/ipr-go/ipr/genl/nlctrl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
@@ -36,11 +37,7 @@ func hostileCtx(t *testing.T) context.Context {
 func dialHostile(t *testing.T, opts ...genl.Option) (*genl.Handle, *nstest.NS) {
 	t.Helper()
 	ns := nstest.New(t)
-	h, err := genl.Dial(append([]genl.Option{genl.WithNetns(ns.Name)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, append([]genl.Option{genl.WithNetns(ns.Name)}, opts...)...)
 	return h, ns
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -30,11 +31,7 @@ func TestMonitorFake(t *testing.T) {
 	defer cancel()
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, fakeController)
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	eth, err := h.Family(ctx, "ethtool")
 	if err != nil {
 		t.Fatal(err)
@@ -89,11 +86,7 @@ func TestMonitorFake(t *testing.T) {
 func netdevMonitor(t *testing.T) (*nstest.NS, *genl.Family, *genl.Monitor, context.Context) {
 	nstest.Require(t, "genl:netdev")
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
 	t.Cleanup(cancel)
 	nd, err := h.Family(ctx, "netdev")
@@ -198,11 +191,7 @@ func TestMonitorSyncFake(t *testing.T) {
 		}
 		return fakeController(req)
 	})
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	m, err := h.Monitor(genl.Subscription{Family: genl.Ctrl, Group: "notify"})
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -41,11 +42,7 @@ func TestOpNotSupported(t *testing.T) {
 		return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
 	})
 	fake.Handle(0x20, func(wire.Message) ([][]byte, error) { return nil, nil })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	f, err := h.Family(ctx, "netdev")
 	if err != nil {
 		t.Fatal(err)

@@ -3,13 +3,11 @@ package genl_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
-	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -19,17 +17,7 @@ import (
 // throwaway namespace with NLTEST_RECORD=1.
 func replayHandle(t *testing.T, name string) *genl.Handle {
 	t.Helper()
-	dial := nltest.Conversation(t, filepath.Join("testdata", "conv", name+".nlconv"))
-	opts := []genl.Option{genl.WithTransport(dial)}
-	if nltest.Recording() {
-		opts = append(opts, genl.WithNetns(nstest.New(t).Name))
-	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	return h
+	return genltest.Replay(t, name+".nlconv", nil)
 }
 
 // TestReplayFamilies decodes a recorded family lookup, an absent family,

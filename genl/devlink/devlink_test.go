@@ -14,6 +14,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/devlink"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -152,11 +153,7 @@ func fakeHandle(t *testing.T) (*genl.Handle, *fakeKernel) {
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, fakeController)
 	fake.Handle(familyID, k.handle)
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	return h, k
 }
 
@@ -410,11 +407,7 @@ func TestBadInput(t *testing.T) {
 func TestKernel(t *testing.T) {
 	nstest.Require(t, "genl:devlink")
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	for d, err := range devlink.Devices(context.Background(), h) {
 		if err != nil {
 			t.Fatal(err)
@@ -425,13 +418,7 @@ func TestKernel(t *testing.T) {
 
 // TestFamilyAbsent checks the typed error of a kernel without devlink.
 func TestFamilyAbsent(t *testing.T) {
-	fake := nltest.NewFake()
-	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, _ := genltest.NoFamilies(t)
 	for _, err := range devlink.Devices(context.Background(), h) {
 		if !errors.Is(err, genl.ErrFamilyNotFound) {
 			t.Errorf("Devices: %v; want ErrFamilyNotFound", err)

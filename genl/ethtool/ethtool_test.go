@@ -11,6 +11,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/ethtool"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -27,11 +28,7 @@ func vethNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 	}
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	return h, ns
 }
 

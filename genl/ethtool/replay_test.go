@@ -3,11 +3,11 @@ package ethtool_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/ethtool"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nltest"
 	"golang.org/x/sys/unix"
@@ -20,18 +20,12 @@ import (
 // records it anew, as root, in a throwaway namespace.
 func TestReplayVeth(t *testing.T) {
 	ctx := context.Background()
-	opts := []genl.Option{genl.WithTransport(nltest.Conversation(t, filepath.Join("testdata", "conv", "veth.nlconv"))), genl.WithPoolSize(1)}
 	if nltest.Recording() {
 		nstest.Require(t, "genl:ethtool", "link:veth")
-		ns := nstest.New(t)
+	}
+	h := genltest.Replay(t, "veth.nlconv", func(ns *nstest.NS) {
 		nstest.IP(t, ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-		opts = append(opts, genl.WithNetns(ns.Name))
-	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	}, genl.WithPoolSize(1))
 	va := ethtool.Device{Name: "va"}
 
 	s, err := ethtool.GetFeatures(ctx, h, va)

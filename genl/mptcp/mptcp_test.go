@@ -12,9 +12,8 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/mptcp"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,11 +21,7 @@ func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 	t.Helper()
 	nstest.Require(t, "genl:mptcp_pm")
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	return h, ns
 }
 
@@ -210,15 +205,9 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 
-	fake := nltest.NewFake()
-	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, fake := genltest.NoFamilies(t)
 	ctx := context.Background()
-	_, err = mptcp.GetLimits(ctx, h)
+	_, err := mptcp.GetLimits(ctx, h)
 	var nf *genl.FamilyNotFoundError
 	if !errors.Is(err, genl.ErrFamilyNotFound) || !errors.As(err, &nf) || nf.Name != "mptcp_pm" {
 		t.Errorf("GetLimits without the family: %v", err)

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/netip"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/mptcp"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nltest"
 	"golang.org/x/sys/unix"
@@ -18,17 +18,10 @@ import (
 // replayHandle dials a handle over the conversation name, recorded in a
 // throwaway namespace when NLTEST_RECORD=1.
 func replayHandle(t *testing.T, name string) *genl.Handle {
-	opts := []genl.Option{genl.WithTransport(nltest.Conversation(t, filepath.Join("testdata", "conv", name)))}
 	if nltest.Recording() {
 		nstest.Require(t, "genl:mptcp_pm")
-		opts = append(opts, genl.WithNetns(nstest.New(t).Name))
 	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	return h
+	return genltest.Replay(t, name, nil)
 }
 
 // TestReplayEndpoints decodes a recorded session (Linux 6.18) without

@@ -11,9 +11,8 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/netdev"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -21,11 +20,7 @@ func dialNS(t *testing.T) (*genl.Handle, *nstest.NS, context.Context) {
 	t.Helper()
 	nstest.Require(t, "genl:netdev")
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
 	t.Cleanup(cancel)
 	return h, ns, ctx
@@ -185,13 +180,7 @@ func TestMonitor(t *testing.T) {
 // TestBadInput checks the arguments refused before sending, and a kernel
 // without the family.
 func TestBadInput(t *testing.T) {
-	fake := nltest.NewFake()
-	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, fake := genltest.NoFamilies(t)
 	ctx := context.Background()
 	if _, err := netdev.GetDevice(ctx, h, 0); err == nil {
 		t.Error("GetDevice(0) succeeded")

@@ -2,12 +2,11 @@ package netdev_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"testing"
 
-	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/netdev"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nltest"
 )
@@ -17,20 +16,14 @@ import (
 // the device dump, a get, the queue dump. NLTEST_RECORD=1 records it
 // anew.
 func TestReplayDevices(t *testing.T) {
-	opts := []genl.Option{genl.WithTransport(nltest.Conversation(t, filepath.Join("testdata", "conv", "devices.nlconv")))}
 	if nltest.Recording() {
 		nstest.Require(t, "genl:netdev", "netdev:queue")
-		ns := nstest.New(t)
+	}
+	h := genltest.Replay(t, "devices.nlconv", func(ns *nstest.NS) {
 		nstest.IP(t, ns, "link", "add", "nd0", "numtxqueues", "3", "numrxqueues", "2", "type", "veth", "peer", "name", "nd1")
 		nstest.IP(t, ns, "link", "set", "nd0", "up")
 		nstest.IP(t, ns, "link", "set", "nd1", "up")
-		opts = append(opts, genl.WithNetns(ns.Name))
-	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	})
 	ctx := context.Background()
 	const nd0 = 3 // its peer, created first, is 2
 	n := 0

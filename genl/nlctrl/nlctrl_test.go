@@ -14,6 +14,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/nlctrl"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/gentest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"golang.org/x/sys/unix"
@@ -22,11 +23,7 @@ import (
 func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 	t.Helper()
 	ns := nstest.New(t)
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	return h, ns
 }
 

@@ -2,13 +2,11 @@ package nlctrl_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/nlctrl"
-	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"golang.org/x/sys/unix"
 )
 
@@ -17,15 +15,7 @@ import (
 // it anew.
 func TestReplayPolicy(t *testing.T) {
 	ctx := context.Background()
-	opts := []genl.Option{genl.WithTransport(nltest.Conversation(t, filepath.Join("testdata", "conv", "policy.nlconv")))}
-	if nltest.Recording() {
-		opts = append(opts, genl.WithNetns(nstest.New(t).Name))
-	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Replay(t, "policy.nlconv", nil)
 
 	n := 0
 	var ctrl genl.Family

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/nltest"
 	"golang.org/x/sys/unix"
 )
@@ -28,11 +29,7 @@ func TestReplayMetrics(t *testing.T) {
 		connect(t, ctx, a, b, "[fd78::2]:5001")
 		opts = append(opts, genl.WithNetns(a.Name))
 	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, opts...)
 	ctx := context.Background()
 	var dsts []string
 	for e, err := range tcpmetrics.Dump(ctx, h) {

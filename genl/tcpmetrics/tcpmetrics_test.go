@@ -14,10 +14,9 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
-	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -152,11 +151,7 @@ func dump(t *testing.T, ctx context.Context, h *genl.Handle) []ipEntry {
 func TestMetrics(t *testing.T) {
 	a, b := pair(t)
 	ctx := ctxT(t)
-	h, err := genl.Dial(genl.WithNetns(a.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithNetns(a.Name))
 	connect(t, ctx, a, b, "10.78.0.2:5001")
 	connect(t, ctx, a, b, "[fd78::2]:5001")
 
@@ -211,13 +206,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := tcpmetrics.Delete(netip.MustParseAddr("10.0.0.1"), netip.MustParseAddr("::1")); !errors.Is(err, tcpmetrics.ErrInvalid) {
 		t.Errorf("Delete with mixed families: %v", err)
 	}
-	fake := nltest.NewFake()
-	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, fake := genltest.NoFamilies(t)
 	ctx := context.Background()
 	if _, err := tcpmetrics.Get(ctx, h, netip.Addr{}, netip.Addr{}); !errors.Is(err, tcpmetrics.ErrInvalid) {
 		t.Errorf("Get without an address: %v", err)

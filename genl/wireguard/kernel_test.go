@@ -8,6 +8,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/wireguard"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 )
 
@@ -19,11 +20,7 @@ func TestKernelConfigureGet(t *testing.T) {
 	ctx := context.Background()
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "wg0", "type", "wireguard")
-	h, err := genl.Dial(genl.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := genltest.Dial(t, genl.WithNetns(ns.Name))
 	cfg, want := bigConfig(200)
 	if err := wireguard.Configure(ctx, h, cfg); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/wireguard"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/wgfake"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -31,11 +32,7 @@ func fakeHandle(t testing.TB, budget int) (*genl.Handle, *wgfake.Kernel, *nltest
 	k.AddDevice("wg0", 7)
 	fake := nltest.NewFake()
 	k.Install(fake)
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := genltest.Dial(t, genl.WithTransport(fake.Dial))
 	return h, k, fake
 }
 
@@ -307,14 +304,8 @@ func peerCfg(p wireguard.PeerConfig) *wireguard.DeviceConfig {
 // TestFamilyAbsent checks that a kernel without WireGuard is a typed
 // error that names the family.
 func TestFamilyAbsent(t *testing.T) {
-	fake := nltest.NewFake()
-	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	h, err := genl.Dial(genl.WithTransport(fake.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	_, err = wireguard.Get(context.Background(), h, wireguard.Link{Name: "wg0"})
+	h, _ := genltest.NoFamilies(t)
+	_, err := wireguard.Get(context.Background(), h, wireguard.Link{Name: "wg0"})
 	if !errors.Is(err, genl.ErrFamilyNotFound) {
 		t.Errorf("Get: %v; want ErrFamilyNotFound", err)
 	}

@@ -1,0 +1,54 @@
+// Package genltest holds what the tests of genl and of its family
+// packages share: a handle closed when the test ends, one over a fake
+// kernel that knows no family, and one over a recorded conversation.
+package genltest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// Dial dials a handle with opts, failing the test on error, and closes it
+// when the test ends.
+func Dial(t testing.TB, opts ...genl.Option) *genl.Handle {
+	t.Helper()
+	h, err := genl.Dial(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+// NoFamilies returns a handle over a fake kernel whose nlctrl answers
+// ENOENT to every lookup, as a kernel without the family does, and the
+// fake, which counts the requests it was sent.
+func NoFamilies(t testing.TB) (*genl.Handle, *nltest.Fake) {
+	t.Helper()
+	fake := nltest.NewFake()
+	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
+	return Dial(t, genl.WithTransport(fake.Dial)), fake
+}
+
+// Replay returns a handle over the conversation in the package's
+// testdata/conv/name, replayed without root. With NLTEST_RECORD=1 it is
+// recorded anew from the kernel in a throwaway namespace, which setup
+// (if not nil) prepares first; opts are added to the handle's either way.
+func Replay(t testing.TB, name string, setup func(ns *nstest.NS), opts ...genl.Option) *genl.Handle {
+	t.Helper()
+	opts = append([]genl.Option{genl.WithTransport(nltest.Conversation(t, filepath.Join("testdata", "conv", name)))}, opts...)
+	if nltest.Recording() {
+		ns := nstest.New(t)
+		if setup != nil {
+			setup(ns)
+		}
+		opts = append(opts, genl.WithNetns(ns.Name))
+	}
+	return Dial(t, opts...)
+}
