@@ -735,6 +735,18 @@ func probeWideWeights(s *scratch) (bool, error) {
 	// {id, weight, weight_high, resvd2} with the weights less one.
 	grp := slices.Concat(nlUint32(100), []byte{0, 0}, nlUint16(0), nlUint32(101), []byte{43, 1}, nlUint16(0))
 	req := slices.Concat(make([]byte, 8), nlAttr(unix.NHA_ID, nlUint32(102)), nlAttr(unix.NHA_GROUP, grp))
+	return s.routeConn(func(c *nlConn) (bool, error) {
+		_, err := c.request(unix.RTM_NEWNEXTHOP, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
+		if errors.Is(err, unix.EINVAL) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+}
+
+// routeConn runs f over an rtnetlink socket of the scratch namespace and
+// returns what f found.
+func (s *scratch) routeConn(f func(c *nlConn) (bool, error)) (bool, error) {
 	var present bool
 	err := netns.Do(s.handle, func() error {
 		c, err := dialNetlink(unix.NETLINK_ROUTE)
@@ -742,11 +754,7 @@ func probeWideWeights(s *scratch) (bool, error) {
 			return err
 		}
 		defer c.close()
-		_, err = c.request(unix.RTM_NEWNEXTHOP, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
-		if errors.Is(err, unix.EINVAL) {
-			return nil
-		}
-		present = err == nil
+		present, err = f(c)
 		return err
 	})
 	return present, err
@@ -760,18 +768,9 @@ func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
 		if err := s.setup(); err != nil {
 			return false, err
 		}
-		var present bool
-		err := netns.Do(s.handle, func() error {
-			c, err := dialNetlink(unix.NETLINK_ROUTE)
-			if err != nil {
-				return err
-			}
-			defer c.close()
+		return s.routeConn(func(c *nlConn) (present bool, err error) {
 			req := slices.Concat(make([]byte, unix.SizeofIfInfomsg), nlAttr(unix.IFLA_IFNAME, []byte("p0\x00")))
 			msgs, err := c.request(unix.RTM_GETLINK, 0, req)
-			if err != nil {
-				return err
-			}
 			for _, m := range msgs {
 				if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
 					continue
@@ -780,9 +779,8 @@ func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
 					present = true
 				}
 			}
-			return nil
+			return present, err
 		})
-		return present, err
 	}
 }
 
@@ -812,24 +810,15 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 		hdr := []byte{family, 0, 0, 0, 0, 0, 0, unix.FR_ACT_TO_TBL, 0, 0, 0, 0}
 		req := slices.Concat(append([][]byte{hdr, nlAttr(unix.FRA_PRIORITY, nlUint32(prio)),
 			nlAttr(unix.FRA_TABLE, nlUint32(10))}, attrs...)...)
-		var present bool
-		err := netns.Do(s.handle, func() error {
-			c, err := dialNetlink(unix.NETLINK_ROUTE)
-			if err != nil {
-				return err
-			}
-			defer c.close()
+		return s.routeConn(func(c *nlConn) (present bool, err error) {
 			_, err = c.request(unix.RTM_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
 			if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ERANGE) {
-				return nil
+				return false, nil
 			}
 			if err != nil {
-				return err
+				return false, err
 			}
 			rules, err := c.request(unix.RTM_GETRULE, unix.NLM_F_DUMP, hdr)
-			if err != nil {
-				return err
-			}
 			for _, r := range rules {
 				if r.Header.Type != unix.RTM_NEWRULE || len(r.Data) < len(hdr) {
 					continue
@@ -839,9 +828,8 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 					_, present = found[want]
 				}
 			}
-			return nil
+			return present, err
 		})
-		return present, err
 	}
 }
 
@@ -849,13 +837,8 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 // of a repeated type), stopping at the first malformed attribute.
 func nlAttrs(b []byte) map[uint16][]byte {
 	found := map[uint16][]byte{}
-	for len(b) >= unix.SizeofRtAttr {
-		n := int(binary.NativeEndian.Uint16(b))
-		if n < unix.SizeofRtAttr || n > len(b) {
-			break
-		}
-		found[binary.NativeEndian.Uint16(b[2:])&^unix.NLA_F_NESTED] = b[unix.SizeofRtAttr:n]
-		b = b[min(len(b), (n+3)&^3):]
+	for _, a := range nlAttrList(b) {
+		found[a.typ] = a.data
 	}
 	return found
 }
