@@ -121,17 +121,18 @@ func (c Chain) All() iter.Seq[Attr] {
 // the types that a message may repeat, such as IFLA_ALT_IFNAME.
 func (c Chain) AllOf(typ uint16) iter.Seq[Attr] {
 	typ &= TypeMask
-	return func(yield func(Attr) bool) {
-		for off := 0; ; {
-			a, next, ok := c.next(off)
-			if !ok {
-				return
-			}
-			if a.Kind() == typ && !yield(a) {
-				return
-			}
-			off = next
+	return func(yield func(Attr) bool) { c.yieldOf(typ, 0, yield) }
+}
+
+// yieldOf passes yield every attribute of type typ from offset off on,
+// until it returns false or the chain ends.
+func (c Chain) yieldOf(typ uint16, off int, yield func(Attr) bool) {
+	for {
+		a, next, ok := c.next(off)
+		if !ok || a.Kind() == typ && !yield(a) {
+			return
 		}
+		off = next
 	}
 }
 

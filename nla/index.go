@@ -102,17 +102,7 @@ func (x *Index) AllOf(typ uint16) iter.Seq[Attr] {
 			}
 			start = int(x.first[typ] - 1)
 		}
-		c := x.chain[:x.valid]
-		for off := start; ; {
-			a, next, ok := c.next(off)
-			if !ok {
-				return
-			}
-			if a.Kind() == typ && !yield(a) {
-				return
-			}
-			off = next
-		}
+		x.chain[:x.valid].yieldOf(typ, start, yield)
 	}
 }
 
