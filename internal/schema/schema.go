@@ -33,20 +33,23 @@ const (
 
 // Attr describes one attribute type of a schema, or one field of a
 // fixed struct attribute.
+//
+// The fields are laid out widest first, so that the generated tables of
+// thousands of Attrs carry no padding between the narrow ones.
 type Attr struct {
 	Name string
-	Kind Kind
 	// Nested is the schema of a Nested payload.
 	Nested *Schema
 	// Fields are the members of a Struct payload, at offsets Off.
 	Fields []Attr
-	Off    int
 	// ByKind picks a nested schema from the string value of the sibling
 	// attribute of type Sibling: IFLA_INFO_DATA depends on IFLA_INFO_KIND.
 	// With NumericSibling the sibling is an integer and the keys are its
 	// decimal form: RTA_ENCAP depends on RTA_ENCAP_TYPE.
-	Sibling        uint16
 	ByKind         Choices
+	Off            int
+	Sibling        uint16
+	Kind           Kind
 	NumericSibling bool
 }
 

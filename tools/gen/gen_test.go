@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/format"
 	"go/parser"
 	"go/token"
 	"go/types"
@@ -17,61 +18,39 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the ynl golden files in testdata/ynl")
 
-// schemaShape declares what generated schemas refer to, as the module's
-// internal/schema does, so that the golden files can be type-checked
+// schemaShape returns the type and constant declarations of the module's
+// internal/schema, what generated schemas refer to, read from its source
+// so that the golden files are type-checked against the real shape
 // outside the module.
-const schemaShape = `package schema
-
-type Kind uint8
-
-const (
-	Binary Kind = iota
-	Flag
-	U8
-	U16
-	U32
-	U64
-	S32
-	BE16
-	BE32
-	String
-	Addr
-	HW
-	Nested
-	Struct
-	BE64
-)
-
-type Attr struct {
-	Name           string
-	Kind           Kind
-	Nested         *Schema
-	Fields         []Attr
-	Off            int
-	Sibling        uint16
-	ByKind         Choices
-	NumericSibling bool
+func schemaShape() (string, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, filepath.Join("..", "..", "internal", "schema", "schema.go"), nil, 0)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString("package schema\n")
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && (g.Tok == token.TYPE || g.Tok == token.CONST) {
+			b.WriteString("\n")
+			if err := format.Node(&b, fset, g); err != nil {
+				return "", err
+			}
+			b.WriteString("\n")
+		}
+	}
+	return b.String(), nil
 }
-
-type Schema struct {
-	Name   string
-	Attrs  []Attr
-	ByName []uint16
-}
-
-type Choice struct {
-	Key    string
-	Schema *Schema
-}
-
-type Choices []Choice
-`
 
 // typeCheck fails the test when src does not compile next to schemaShape.
 func typeCheck(t *testing.T, name string, src []byte) {
 	t.Helper()
 	fset := token.NewFileSet()
-	shape, err := parser.ParseFile(fset, "shape.go", schemaShape, 0)
+	src0, err := schemaShape()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shape, err := parser.ParseFile(fset, "shape.go", src0, 0)
 	if err != nil {
 		t.Fatalf("shape.go: %v", err)
 	}

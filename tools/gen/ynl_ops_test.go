@@ -60,9 +60,9 @@ func (e *Encoder) Uint64BE(typ uint16, v uint64) {}
 func (e *Encoder) Int32(typ uint16, v int32) {}
 func (e *Encoder) Int64(typ uint16, v int64) {}
 `,
-	// internal/schema: gen_test.go's shape, and what views call.
-	schemaPath: "package schema\nimport (\"iter\"; \"github.com/ipr-go/ipr/nla\")\n" +
-		strings.TrimPrefix(schemaShape, "package schema\n") + `
+	// internal/schema: its real shape (schemaShape), and what views call.
+	schemaPath: `package schema
+import ("iter"; "github.com/ipr-go/ipr/nla")
 type Value struct{}
 func Lookup(s *Schema, idx *nla.Index, c nla.Chain, path []string) (Value, bool) { return Value{}, false }
 func All(s *Schema, c nla.Chain) iter.Seq2[string, Value] { return nil }
@@ -89,6 +89,13 @@ func (im *stubImporter) Import(path string) (*types.Package, error) {
 	src, ok := opsStubs[path]
 	if !ok {
 		return im.std.Import(path)
+	}
+	if path == schemaPath {
+		shape, err := schemaShape()
+		if err != nil {
+			return nil, err
+		}
+		src += strings.TrimPrefix(shape, "package schema\n")
 	}
 	f, err := parser.ParseFile(im.fset, path+".go", src, 0)
 	if err != nil {
