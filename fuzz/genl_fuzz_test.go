@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"iter"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,37 +33,50 @@ func genlSeeds(t testing.TB) [][]byte {
 // (package nltest's format).
 func convReplies(t testing.TB, keep func(typ uint16) bool, paths ...string) [][]byte {
 	var seeds [][]byte
-	for _, path := range paths {
-		f, err := os.Open(path)
+	for line := range fixtureLines(t, paths...) {
+		fields := strings.Fields(line)
+		if len(fields) != 3 || fields[0] != "<" {
+			continue
+		}
+		d, err := hex.DecodeString(fields[2])
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) != 3 || fields[0] != "<" {
-				continue
-			}
-			d, err := hex.DecodeString(fields[2])
+		for m, err := range wire.Messages(d) {
 			if err != nil {
-				t.Fatal(err)
+				break
 			}
-			for m, err := range wire.Messages(d) {
-				if err != nil {
-					break
-				}
-				if keep(m.Header.Type) {
-					seeds = append(seeds, m.Data)
-				}
+			if keep(m.Header.Type) {
+				seeds = append(seeds, m.Data)
 			}
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
 		}
 	}
 	return seeds
+}
+
+// fixtureLines yields the lines of the files at paths (of up to 1 MiB
+// each), failing the test when one cannot be read.
+func fixtureLines(t testing.TB, paths ...string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, path := range paths {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := bufio.NewScanner(f)
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				if !yield(sc.Text()) {
+					f.Close()
+					return
+				}
+			}
+			f.Close()
+			if err := sc.Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 // FuzzGenlFamily decodes arbitrary bytes as the payload of a generic

@@ -1,9 +1,7 @@
 package fuzz
 
 import (
-	"bufio"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,26 +15,15 @@ import (
 // dumps, and the requests tc sends for every kind (rtm/tc's fixtures).
 func tcSeeds(t testing.TB) [][]byte {
 	var seeds [][]byte
-	for _, path := range []string{
+	for field := range fixtureLines(t,
 		filepath.Join("..", "rtm", "tc", "testdata", "replies.hex"),
-		filepath.Join("..", "rtm", "tc", "testdata", "requests.tsv"),
-	} {
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
+		filepath.Join("..", "rtm", "tc", "testdata", "requests.tsv")) {
+		if fs := strings.Split(field, "\t"); len(fs) >= 4 {
+			field = fs[3]
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			field := sc.Text()
-			if fs := strings.Split(field, "\t"); len(fs) >= 4 {
-				field = fs[3]
-			}
-			if d, err := hex.DecodeString(field); err == nil && len(d) > 0 {
-				seeds = append(seeds, d)
-			}
+		if d, err := hex.DecodeString(field); err == nil && len(d) > 0 {
+			seeds = append(seeds, d)
 		}
-		f.Close()
 	}
 	return seeds
 }

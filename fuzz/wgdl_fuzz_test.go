@@ -1,12 +1,10 @@
 package fuzz
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -204,20 +202,14 @@ func FuzzWireGuardConfigure(f *testing.F) {
 // devlinkSeeds returns payloads of devlink messages: iproute2's recorded
 // requests and a parameter, port and info reply.
 func devlinkSeeds(t testing.TB) [][]byte {
-	f, err := os.Open(filepath.Join("..", "genl", "devlink", "testdata", "iproute2.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var seeds [][]byte
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if strings.HasPrefix(sc.Text(), "#") {
+	for line := range fixtureLines(t, filepath.Join("..", "genl", "devlink", "testdata", "iproute2.txt")) {
+		if strings.HasPrefix(line, "#") {
 			continue
 		}
-		b, err := hex.DecodeString(sc.Text())
+		b, err := hex.DecodeString(line)
 		if err != nil || len(b) < unix.NLMSG_HDRLEN {
-			t.Fatalf("bad fixture line %q", sc.Text())
+			t.Fatalf("bad fixture line %q", line)
 		}
 		seeds = append(seeds, b[unix.NLMSG_HDRLEN:])
 	}
