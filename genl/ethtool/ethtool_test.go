@@ -311,9 +311,10 @@ func TestDriverInfoMatchesEthtool(t *testing.T) {
 }
 
 // TestStats asks for the standard statistics groups of a veth (which has
-// none) and refuses an unknown group before sending.
+// none) and refuses an unknown group before sending (replayed from Linux
+// 6.18; NLTEST_RECORD=1 records it anew).
 func TestStats(t *testing.T) {
-	h, _ := vethNS(t)
+	h := vethReplay(t, "stats.nlconv")
 	ctx := context.Background()
 	groups, err := ethtool.GetStats(ctx, h, ethtool.Device{Name: "va"})
 	if err != nil && !errors.Is(err, unix.EOPNOTSUPP) {

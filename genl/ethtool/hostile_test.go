@@ -38,9 +38,10 @@ func TestNilHandle(t *testing.T) {
 }
 
 // TestContexts: a nil or cancelled context is an error, and the handle
-// stays usable.
+// stays usable (replayed from Linux 6.18; NLTEST_RECORD=1 records it
+// anew).
 func TestContexts(t *testing.T) {
-	h, _ := vethNS(t)
+	h := vethReplay(t, "contexts.nlconv")
 	dev := ethtool.Device{Name: "va"}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -20,12 +20,7 @@ import (
 // records it anew, as root, in a throwaway namespace.
 func TestReplayVeth(t *testing.T) {
 	ctx := context.Background()
-	if nltest.Recording() {
-		nstest.Require(t, "genl:ethtool", "link:veth")
-	}
-	h := genltest.Replay(t, "veth.nlconv", func(ns *nstest.NS) {
-		nstest.IP(t, ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
-	}, genl.WithPoolSize(1))
+	h := vethReplay(t, "veth.nlconv")
 	va := ethtool.Device{Name: "va"}
 
 	s, err := ethtool.GetFeatures(ctx, h, va)
@@ -101,4 +96,16 @@ func TestReplayVeth(t *testing.T) {
 	if err != nil || len(groups) != 1 || groups[0].Name != "eth-mac" {
 		t.Errorf("statistics: %+v, %v", groups, err)
 	}
+}
+
+// vethReplay returns a handle of one socket over the conversation name,
+// recorded anew with NLTEST_RECORD=1 in a namespace with a veth pair va/vb.
+func vethReplay(t *testing.T, name string) *genl.Handle {
+	t.Helper()
+	if nltest.Recording() {
+		nstest.Require(t, "genl:ethtool", "link:veth")
+	}
+	return genltest.Replay(t, name, func(ns *nstest.NS) {
+		nstest.IP(t, ns, "link", "add", "va", "type", "veth", "peer", "name", "vb")
+	}, genl.WithPoolSize(1))
 }
