@@ -104,24 +104,34 @@ func TestYNLGolden(t *testing.T) {
 		if len(consts) == 0 {
 			t.Errorf("%s: no constants", spec)
 		}
-		golden := filepath.Join(dir, fileName(name, pkg))
 		if pkg == "golden" {
 			typeCheck(t, name, src)
-			if *update {
-				if err := os.WriteFile(golden, src, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
 		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%v (go test -run YNLGolden -update writes a golden file; scripts/gen.sh a package's)", err)
-			continue
+		checkGolden(t, filepath.Join(dir, fileName(name, pkg)), src, pkg == "golden" && *update,
+			"go test -run YNLGolden -update writes a golden file; scripts/gen.sh a package's")
+	}
+}
+
+// checkGolden fails the test when src differs from the file at path, or
+// with update rewrites the file; regen says how to regenerate it.
+func checkGolden(t *testing.T, path string, src []byte, update bool, regen string) {
+	t.Helper()
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
 		}
-		if !bytes.Equal(src, want) {
-			t.Errorf("%s: output differs from %s (regenerate, then review the diff)", spec, golden)
+		if err := os.WriteFile(path, src, 0o644); err != nil {
+			t.Fatal(err)
 		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("%v (%s)", err, regen)
+		return
+	}
+	if !bytes.Equal(src, want) {
+		t.Errorf("output differs from %s (%s, then review the diff)", path, regen)
 	}
 }
 

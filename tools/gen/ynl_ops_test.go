@@ -8,7 +8,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,24 +139,7 @@ func TestYNLOpsGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 		compilesWithStubs(t, name, map[string][]byte{"schemas.go": schemas, name: src})
-		golden := filepath.Join("testdata", "ynl", "ops", name+".golden")
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(golden, src, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Errorf("%v (go test -run YNLOpsGolden -update writes it)", err)
-			continue
-		}
-		if !bytes.Equal(src, want) {
-			t.Errorf("%s: output differs from %s (go test -run YNLOpsGolden -update, then review the diff)", spec, golden)
-		}
+		checkGolden(t, filepath.Join("testdata", "ynl", "ops", name+".golden"), src, *update, "go test -run YNLOpsGolden -update writes it")
 	}
 	if n < 3 {
 		t.Errorf("%d generic-netlink specs, want 3 or more", n)
