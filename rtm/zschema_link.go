@@ -627,55 +627,57 @@ var linkBridgeSchema = &schema.Schema{
 	},
 }
 
-var bridgePortSchema = &schema.Schema{
-	Name: "protinfo",
-	Attrs: []schema.Attr{
-		1:  {Name: "state", Kind: schema.U8},                                     // IFLA_BRPORT_STATE
-		2:  {Name: "priority", Kind: schema.U16},                                 // IFLA_BRPORT_PRIORITY
-		3:  {Name: "cost", Kind: schema.U32},                                     // IFLA_BRPORT_COST
-		4:  {Name: "mode", Kind: schema.U8},                                      // IFLA_BRPORT_MODE
-		5:  {Name: "guard", Kind: schema.U8},                                     // IFLA_BRPORT_GUARD
-		6:  {Name: "protect", Kind: schema.U8},                                   // IFLA_BRPORT_PROTECT
-		7:  {Name: "fast_leave", Kind: schema.U8},                                // IFLA_BRPORT_FAST_LEAVE
-		8:  {Name: "learning", Kind: schema.U8},                                  // IFLA_BRPORT_LEARNING
-		9:  {Name: "unicast_flood", Kind: schema.U8},                             // IFLA_BRPORT_UNICAST_FLOOD
-		10: {Name: "proxyarp", Kind: schema.U8},                                  // IFLA_BRPORT_PROXYARP
-		11: {Name: "learning_sync", Kind: schema.U8},                             // IFLA_BRPORT_LEARNING_SYNC
-		12: {Name: "proxyarp_wifi", Kind: schema.U8},                             // IFLA_BRPORT_PROXYARP_WIFI
-		13: {Name: "root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
-		14: {Name: "bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
-		15: {Name: "designated_port", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_PORT
-		16: {Name: "designated_cost", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_COST
-		17: {Name: "id", Kind: schema.U16},                                       // IFLA_BRPORT_ID
-		18: {Name: "no", Kind: schema.U16},                                       // IFLA_BRPORT_NO
-		19: {Name: "topology_change_ack", Kind: schema.U8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-		20: {Name: "config_pending", Kind: schema.U8},                            // IFLA_BRPORT_CONFIG_PENDING
-		21: {Name: "message_age_timer", Kind: schema.U64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
-		22: {Name: "forward_delay_timer", Kind: schema.U64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
-		23: {Name: "hold_timer", Kind: schema.U64},                               // IFLA_BRPORT_HOLD_TIMER
-		24: {Name: "flush", Kind: schema.Flag},                                   // IFLA_BRPORT_FLUSH
-		25: {Name: "multicast_router", Kind: schema.U8},                          // IFLA_BRPORT_MULTICAST_ROUTER
-		26: {Name: "pad", Kind: schema.U64},                                      // IFLA_BRPORT_PAD
-		27: {Name: "mcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_MCAST_FLOOD
-		28: {Name: "mcast_to_ucast", Kind: schema.U8},                            // IFLA_BRPORT_MCAST_TO_UCAST
-		29: {Name: "vlan_tunnel", Kind: schema.U8},                               // IFLA_BRPORT_VLAN_TUNNEL
-		30: {Name: "bcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_BCAST_FLOOD
-		31: {Name: "group_fwd_mask", Kind: schema.U16},                           // IFLA_BRPORT_GROUP_FWD_MASK
-		32: {Name: "neigh_suppress", Kind: schema.U8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
-		33: {Name: "isolated", Kind: schema.U8},                                  // IFLA_BRPORT_ISOLATED
-		34: {Name: "backup_port", Kind: schema.U32},                              // IFLA_BRPORT_BACKUP_PORT
-		35: {Name: "mrp_ring_open", Kind: schema.U8},                             // IFLA_BRPORT_MRP_RING_OPEN
-		36: {Name: "mrp_in_open", Kind: schema.U8},                               // IFLA_BRPORT_MRP_IN_OPEN
-		37: {Name: "mcast_eht_hosts_limit", Kind: schema.U32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-		38: {Name: "mcast_eht_hosts_cnt", Kind: schema.U32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-		39: {Name: "locked", Kind: schema.U8},                                    // IFLA_BRPORT_LOCKED
-	},
-	ByName: []uint16{
-		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
-		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
-		10, 12, 13, 1, 19, 9, 29,
-	},
+// The table of bridgePortSchema, shared by the schemas
+// with the same attributes.
+var bridgePortAttrs = []schema.Attr{
+	1:  {Name: "state", Kind: schema.U8},                                     // IFLA_BRPORT_STATE
+	2:  {Name: "priority", Kind: schema.U16},                                 // IFLA_BRPORT_PRIORITY
+	3:  {Name: "cost", Kind: schema.U32},                                     // IFLA_BRPORT_COST
+	4:  {Name: "mode", Kind: schema.U8},                                      // IFLA_BRPORT_MODE
+	5:  {Name: "guard", Kind: schema.U8},                                     // IFLA_BRPORT_GUARD
+	6:  {Name: "protect", Kind: schema.U8},                                   // IFLA_BRPORT_PROTECT
+	7:  {Name: "fast_leave", Kind: schema.U8},                                // IFLA_BRPORT_FAST_LEAVE
+	8:  {Name: "learning", Kind: schema.U8},                                  // IFLA_BRPORT_LEARNING
+	9:  {Name: "unicast_flood", Kind: schema.U8},                             // IFLA_BRPORT_UNICAST_FLOOD
+	10: {Name: "proxyarp", Kind: schema.U8},                                  // IFLA_BRPORT_PROXYARP
+	11: {Name: "learning_sync", Kind: schema.U8},                             // IFLA_BRPORT_LEARNING_SYNC
+	12: {Name: "proxyarp_wifi", Kind: schema.U8},                             // IFLA_BRPORT_PROXYARP_WIFI
+	13: {Name: "root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
+	14: {Name: "bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
+	15: {Name: "designated_port", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_PORT
+	16: {Name: "designated_cost", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_COST
+	17: {Name: "id", Kind: schema.U16},                                       // IFLA_BRPORT_ID
+	18: {Name: "no", Kind: schema.U16},                                       // IFLA_BRPORT_NO
+	19: {Name: "topology_change_ack", Kind: schema.U8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
+	20: {Name: "config_pending", Kind: schema.U8},                            // IFLA_BRPORT_CONFIG_PENDING
+	21: {Name: "message_age_timer", Kind: schema.U64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
+	22: {Name: "forward_delay_timer", Kind: schema.U64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
+	23: {Name: "hold_timer", Kind: schema.U64},                               // IFLA_BRPORT_HOLD_TIMER
+	24: {Name: "flush", Kind: schema.Flag},                                   // IFLA_BRPORT_FLUSH
+	25: {Name: "multicast_router", Kind: schema.U8},                          // IFLA_BRPORT_MULTICAST_ROUTER
+	26: {Name: "pad", Kind: schema.U64},                                      // IFLA_BRPORT_PAD
+	27: {Name: "mcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_MCAST_FLOOD
+	28: {Name: "mcast_to_ucast", Kind: schema.U8},                            // IFLA_BRPORT_MCAST_TO_UCAST
+	29: {Name: "vlan_tunnel", Kind: schema.U8},                               // IFLA_BRPORT_VLAN_TUNNEL
+	30: {Name: "bcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_BCAST_FLOOD
+	31: {Name: "group_fwd_mask", Kind: schema.U16},                           // IFLA_BRPORT_GROUP_FWD_MASK
+	32: {Name: "neigh_suppress", Kind: schema.U8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
+	33: {Name: "isolated", Kind: schema.U8},                                  // IFLA_BRPORT_ISOLATED
+	34: {Name: "backup_port", Kind: schema.U32},                              // IFLA_BRPORT_BACKUP_PORT
+	35: {Name: "mrp_ring_open", Kind: schema.U8},                             // IFLA_BRPORT_MRP_RING_OPEN
+	36: {Name: "mrp_in_open", Kind: schema.U8},                               // IFLA_BRPORT_MRP_IN_OPEN
+	37: {Name: "mcast_eht_hosts_limit", Kind: schema.U32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
+	38: {Name: "mcast_eht_hosts_cnt", Kind: schema.U32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
+	39: {Name: "locked", Kind: schema.U8},                                    // IFLA_BRPORT_LOCKED
 }
+
+var bridgePortByName = []uint16{
+	34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
+	11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
+	10, 12, 13, 1, 19, 9, 29,
+}
+
+var bridgePortSchema = &schema.Schema{Name: "protinfo", Attrs: bridgePortAttrs, ByName: bridgePortByName}
 
 var linkAFBridgeSchema = &schema.Schema{
 	Name: "af_spec",
@@ -758,30 +760,32 @@ var bondDataSchema = &schema.Schema{
 	},
 }
 
-var bondDataBondArpIpTargetSchema = &schema.Schema{
-	Name: "bond_arp_ip_target",
-	Attrs: []schema.Attr{
-		0:  {Name: "0", Kind: schema.Addr},
-		1:  {Name: "1", Kind: schema.Addr},
-		2:  {Name: "2", Kind: schema.Addr},
-		3:  {Name: "3", Kind: schema.Addr},
-		4:  {Name: "4", Kind: schema.Addr},
-		5:  {Name: "5", Kind: schema.Addr},
-		6:  {Name: "6", Kind: schema.Addr},
-		7:  {Name: "7", Kind: schema.Addr},
-		8:  {Name: "8", Kind: schema.Addr},
-		9:  {Name: "9", Kind: schema.Addr},
-		10: {Name: "10", Kind: schema.Addr},
-		11: {Name: "11", Kind: schema.Addr},
-		12: {Name: "12", Kind: schema.Addr},
-		13: {Name: "13", Kind: schema.Addr},
-		14: {Name: "14", Kind: schema.Addr},
-		15: {Name: "15", Kind: schema.Addr},
-	},
-	ByName: []uint16{
-		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
-	},
+// The table of bondDataBondArpIpTargetSchema, shared by the schemas
+// with the same attributes.
+var bondDataBondArpIpTargetAttrs = []schema.Attr{
+	0:  {Name: "0", Kind: schema.Addr},
+	1:  {Name: "1", Kind: schema.Addr},
+	2:  {Name: "2", Kind: schema.Addr},
+	3:  {Name: "3", Kind: schema.Addr},
+	4:  {Name: "4", Kind: schema.Addr},
+	5:  {Name: "5", Kind: schema.Addr},
+	6:  {Name: "6", Kind: schema.Addr},
+	7:  {Name: "7", Kind: schema.Addr},
+	8:  {Name: "8", Kind: schema.Addr},
+	9:  {Name: "9", Kind: schema.Addr},
+	10: {Name: "10", Kind: schema.Addr},
+	11: {Name: "11", Kind: schema.Addr},
+	12: {Name: "12", Kind: schema.Addr},
+	13: {Name: "13", Kind: schema.Addr},
+	14: {Name: "14", Kind: schema.Addr},
+	15: {Name: "15", Kind: schema.Addr},
 }
+
+var bondDataBondArpIpTargetByName = []uint16{
+	0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
+}
+
+var bondDataBondArpIpTargetSchema = &schema.Schema{Name: "bond_arp_ip_target", Attrs: bondDataBondArpIpTargetAttrs, ByName: bondDataBondArpIpTargetByName}
 
 var bondDataBondAdInfoSchema = &schema.Schema{
 	Name: "bondDataBondAdInfo",
@@ -797,30 +801,8 @@ var bondDataBondAdInfoSchema = &schema.Schema{
 	},
 }
 
-var bondDataBondNsIp6TargetSchema = &schema.Schema{
-	Name: "bond_ns_ip6_target",
-	Attrs: []schema.Attr{
-		0:  {Name: "0", Kind: schema.Addr},
-		1:  {Name: "1", Kind: schema.Addr},
-		2:  {Name: "2", Kind: schema.Addr},
-		3:  {Name: "3", Kind: schema.Addr},
-		4:  {Name: "4", Kind: schema.Addr},
-		5:  {Name: "5", Kind: schema.Addr},
-		6:  {Name: "6", Kind: schema.Addr},
-		7:  {Name: "7", Kind: schema.Addr},
-		8:  {Name: "8", Kind: schema.Addr},
-		9:  {Name: "9", Kind: schema.Addr},
-		10: {Name: "10", Kind: schema.Addr},
-		11: {Name: "11", Kind: schema.Addr},
-		12: {Name: "12", Kind: schema.Addr},
-		13: {Name: "13", Kind: schema.Addr},
-		14: {Name: "14", Kind: schema.Addr},
-		15: {Name: "15", Kind: schema.Addr},
-	},
-	ByName: []uint16{
-		0, 1, 10, 11, 12, 13, 14, 15, 2, 3, 4, 5, 6, 7, 8, 9,
-	},
-}
+// bondDataBondNsIp6TargetSchema has the attributes of bondDataBondArpIpTargetSchema.
+var bondDataBondNsIp6TargetSchema = &schema.Schema{Name: "bond_ns_ip6_target", Attrs: bondDataBondArpIpTargetAttrs, ByName: bondDataBondArpIpTargetByName}
 
 var bridgeDataSchema = &schema.Schema{
 	Name: "bridge",
@@ -1330,35 +1312,25 @@ var vrfDataSchema = &schema.Schema{
 	},
 }
 
-var vtiDataSchema = &schema.Schema{
-	Name: "vti",
-	Attrs: []schema.Attr{
-		1: {Name: "vti_link", Kind: schema.U32},    // IFLA_VTI_LINK
-		2: {Name: "vti_ikey", Kind: schema.BE32},   // IFLA_VTI_IKEY
-		3: {Name: "vti_okey", Kind: schema.BE32},   // IFLA_VTI_OKEY
-		4: {Name: "vti_local", Kind: schema.Addr},  // IFLA_VTI_LOCAL
-		5: {Name: "vti_remote", Kind: schema.Addr}, // IFLA_VTI_REMOTE
-		6: {Name: "vti_fwmark", Kind: schema.U32},  // IFLA_VTI_FWMARK
-	},
-	ByName: []uint16{
-		6, 2, 1, 4, 3, 5,
-	},
+// The table of vtiDataSchema, shared by the schemas
+// with the same attributes.
+var vtiDataAttrs = []schema.Attr{
+	1: {Name: "vti_link", Kind: schema.U32},    // IFLA_VTI_LINK
+	2: {Name: "vti_ikey", Kind: schema.BE32},   // IFLA_VTI_IKEY
+	3: {Name: "vti_okey", Kind: schema.BE32},   // IFLA_VTI_OKEY
+	4: {Name: "vti_local", Kind: schema.Addr},  // IFLA_VTI_LOCAL
+	5: {Name: "vti_remote", Kind: schema.Addr}, // IFLA_VTI_REMOTE
+	6: {Name: "vti_fwmark", Kind: schema.U32},  // IFLA_VTI_FWMARK
 }
 
-var vti6DataSchema = &schema.Schema{
-	Name: "vti6",
-	Attrs: []schema.Attr{
-		1: {Name: "vti_link", Kind: schema.U32},    // IFLA_VTI_LINK
-		2: {Name: "vti_ikey", Kind: schema.BE32},   // IFLA_VTI_IKEY
-		3: {Name: "vti_okey", Kind: schema.BE32},   // IFLA_VTI_OKEY
-		4: {Name: "vti_local", Kind: schema.Addr},  // IFLA_VTI_LOCAL
-		5: {Name: "vti_remote", Kind: schema.Addr}, // IFLA_VTI_REMOTE
-		6: {Name: "vti_fwmark", Kind: schema.U32},  // IFLA_VTI_FWMARK
-	},
-	ByName: []uint16{
-		6, 2, 1, 4, 3, 5,
-	},
+var vtiDataByName = []uint16{
+	6, 2, 1, 4, 3, 5,
 }
+
+var vtiDataSchema = &schema.Schema{Name: "vti", Attrs: vtiDataAttrs, ByName: vtiDataByName}
+
+// vti6DataSchema has the attributes of vtiDataSchema.
+var vti6DataSchema = &schema.Schema{Name: "vti6", Attrs: vtiDataAttrs, ByName: vtiDataByName}
 
 var vxlanDataSchema = &schema.Schema{
 	Name: "vxlan",
@@ -1438,55 +1410,8 @@ var bondPortDataSchema = &schema.Schema{
 	},
 }
 
-var bridgePortDataSchema = &schema.Schema{
-	Name: "bridge_slave",
-	Attrs: []schema.Attr{
-		1:  {Name: "state", Kind: schema.U8},                                     // IFLA_BRPORT_STATE
-		2:  {Name: "priority", Kind: schema.U16},                                 // IFLA_BRPORT_PRIORITY
-		3:  {Name: "cost", Kind: schema.U32},                                     // IFLA_BRPORT_COST
-		4:  {Name: "mode", Kind: schema.U8},                                      // IFLA_BRPORT_MODE
-		5:  {Name: "guard", Kind: schema.U8},                                     // IFLA_BRPORT_GUARD
-		6:  {Name: "protect", Kind: schema.U8},                                   // IFLA_BRPORT_PROTECT
-		7:  {Name: "fast_leave", Kind: schema.U8},                                // IFLA_BRPORT_FAST_LEAVE
-		8:  {Name: "learning", Kind: schema.U8},                                  // IFLA_BRPORT_LEARNING
-		9:  {Name: "unicast_flood", Kind: schema.U8},                             // IFLA_BRPORT_UNICAST_FLOOD
-		10: {Name: "proxyarp", Kind: schema.U8},                                  // IFLA_BRPORT_PROXYARP
-		11: {Name: "learning_sync", Kind: schema.U8},                             // IFLA_BRPORT_LEARNING_SYNC
-		12: {Name: "proxyarp_wifi", Kind: schema.U8},                             // IFLA_BRPORT_PROXYARP_WIFI
-		13: {Name: "root_id", Kind: schema.Struct, Fields: iflaBridgeIdFields},   // IFLA_BRPORT_ROOT_ID
-		14: {Name: "bridge_id", Kind: schema.Struct, Fields: iflaBridgeIdFields}, // IFLA_BRPORT_BRIDGE_ID
-		15: {Name: "designated_port", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_PORT
-		16: {Name: "designated_cost", Kind: schema.U16},                          // IFLA_BRPORT_DESIGNATED_COST
-		17: {Name: "id", Kind: schema.U16},                                       // IFLA_BRPORT_ID
-		18: {Name: "no", Kind: schema.U16},                                       // IFLA_BRPORT_NO
-		19: {Name: "topology_change_ack", Kind: schema.U8},                       // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-		20: {Name: "config_pending", Kind: schema.U8},                            // IFLA_BRPORT_CONFIG_PENDING
-		21: {Name: "message_age_timer", Kind: schema.U64},                        // IFLA_BRPORT_MESSAGE_AGE_TIMER
-		22: {Name: "forward_delay_timer", Kind: schema.U64},                      // IFLA_BRPORT_FORWARD_DELAY_TIMER
-		23: {Name: "hold_timer", Kind: schema.U64},                               // IFLA_BRPORT_HOLD_TIMER
-		24: {Name: "flush", Kind: schema.Flag},                                   // IFLA_BRPORT_FLUSH
-		25: {Name: "multicast_router", Kind: schema.U8},                          // IFLA_BRPORT_MULTICAST_ROUTER
-		26: {Name: "pad", Kind: schema.U64},                                      // IFLA_BRPORT_PAD
-		27: {Name: "mcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_MCAST_FLOOD
-		28: {Name: "mcast_to_ucast", Kind: schema.U8},                            // IFLA_BRPORT_MCAST_TO_UCAST
-		29: {Name: "vlan_tunnel", Kind: schema.U8},                               // IFLA_BRPORT_VLAN_TUNNEL
-		30: {Name: "bcast_flood", Kind: schema.U8},                               // IFLA_BRPORT_BCAST_FLOOD
-		31: {Name: "group_fwd_mask", Kind: schema.U16},                           // IFLA_BRPORT_GROUP_FWD_MASK
-		32: {Name: "neigh_suppress", Kind: schema.U8},                            // IFLA_BRPORT_NEIGH_SUPPRESS
-		33: {Name: "isolated", Kind: schema.U8},                                  // IFLA_BRPORT_ISOLATED
-		34: {Name: "backup_port", Kind: schema.U32},                              // IFLA_BRPORT_BACKUP_PORT
-		35: {Name: "mrp_ring_open", Kind: schema.U8},                             // IFLA_BRPORT_MRP_RING_OPEN
-		36: {Name: "mrp_in_open", Kind: schema.U8},                               // IFLA_BRPORT_MRP_IN_OPEN
-		37: {Name: "mcast_eht_hosts_limit", Kind: schema.U32},                    // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-		38: {Name: "mcast_eht_hosts_cnt", Kind: schema.U32},                      // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-		39: {Name: "locked", Kind: schema.U8},                                    // IFLA_BRPORT_LOCKED
-	},
-	ByName: []uint16{
-		34, 30, 14, 20, 3, 16, 15, 7, 24, 22, 31, 5, 23, 17, 33, 8,
-		11, 39, 38, 37, 27, 28, 21, 4, 36, 35, 25, 32, 18, 26, 2, 6,
-		10, 12, 13, 1, 19, 9, 29,
-	},
-}
+// bridgePortDataSchema has the attributes of bridgePortSchema.
+var bridgePortDataSchema = &schema.Schema{Name: "bridge_slave", Attrs: bridgePortAttrs, ByName: bridgePortByName}
 
 var vrfPortDataSchema = &schema.Schema{
 	Name: "vrf_slave",

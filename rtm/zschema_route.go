@@ -173,27 +173,21 @@ var encapSeg6LocalSchema = &schema.Schema{
 	},
 }
 
-var encapBpfInSchema = &schema.Schema{
-	Name: "encapBpfIn",
-	Attrs: []schema.Attr{
-		1: {Name: "fd", Kind: schema.U32},      // LWT_BPF_PROG_FD
-		2: {Name: "name", Kind: schema.String}, // LWT_BPF_PROG_NAME
-	},
-	ByName: []uint16{
-		1, 2,
-	},
+// The table of encapBpfInSchema, shared by the schemas
+// with the same attributes.
+var encapBpfInAttrs = []schema.Attr{
+	1: {Name: "fd", Kind: schema.U32},      // LWT_BPF_PROG_FD
+	2: {Name: "name", Kind: schema.String}, // LWT_BPF_PROG_NAME
 }
 
-var encapSeg6LocalBpfSchema = &schema.Schema{
-	Name: "encapSeg6LocalBpf",
-	Attrs: []schema.Attr{
-		1: {Name: "fd", Kind: schema.U32},      // LWT_BPF_PROG_FD
-		2: {Name: "name", Kind: schema.String}, // LWT_BPF_PROG_NAME
-	},
-	ByName: []uint16{
-		1, 2,
-	},
+var encapBpfInByName = []uint16{
+	1, 2,
 }
+
+var encapBpfInSchema = &schema.Schema{Name: "encapBpfIn", Attrs: encapBpfInAttrs, ByName: encapBpfInByName}
+
+// encapSeg6LocalBpfSchema has the attributes of encapBpfInSchema.
+var encapSeg6LocalBpfSchema = &schema.Schema{Name: "encapSeg6LocalBpf", Attrs: encapBpfInAttrs, ByName: encapBpfInByName}
 
 var rtaCacheinfoFields = []schema.Attr{
 	{Name: "rta_clntref", Kind: schema.U32, Off: 0},

@@ -1078,17 +1078,19 @@ var cableTestSchema = &schema.Schema{
 	},
 }
 
-var cableTestNtfSchema = &schema.Schema{
-	Name: "cable_test_ntf",
-	Attrs: []schema.Attr{
-		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_CABLE_TEST_NTF_HEADER
-		2: {Name: "status", Kind: schema.U8},                            // ETHTOOL_A_CABLE_TEST_NTF_STATUS
-		3: {Name: "nest", Kind: schema.Nested, Nested: cableNestSchema}, // ETHTOOL_A_CABLE_TEST_NTF_NEST
-	},
-	ByName: []uint16{
-		1, 3, 2,
-	},
+// The table of cableTestNtfSchema, shared by the schemas
+// with the same attributes.
+var cableTestNtfAttrs = []schema.Attr{
+	1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_CABLE_TEST_NTF_HEADER
+	2: {Name: "status", Kind: schema.U8},                            // ETHTOOL_A_CABLE_TEST_NTF_STATUS
+	3: {Name: "nest", Kind: schema.Nested, Nested: cableNestSchema}, // ETHTOOL_A_CABLE_TEST_NTF_NEST
 }
+
+var cableTestNtfByName = []uint16{
+	1, 3, 2,
+}
+
+var cableTestNtfSchema = &schema.Schema{Name: "cable_test_ntf", Attrs: cableTestNtfAttrs, ByName: cableTestNtfByName}
 
 var cableTestTdrCfgSchema = &schema.Schema{
 	Name: "cable_test_tdr_cfg",
@@ -1103,17 +1105,8 @@ var cableTestTdrCfgSchema = &schema.Schema{
 	},
 }
 
-var cableTestTdrNtfSchema = &schema.Schema{
-	Name: "cable_test_tdr_ntf",
-	Attrs: []schema.Attr{
-		1: {Name: "header", Kind: schema.Nested, Nested: headerSchema},  // ETHTOOL_A_CABLE_TEST_TDR_NTF_HEADER
-		2: {Name: "status", Kind: schema.U8},                            // ETHTOOL_A_CABLE_TEST_TDR_NTF_STATUS
-		3: {Name: "nest", Kind: schema.Nested, Nested: cableNestSchema}, // ETHTOOL_A_CABLE_TEST_TDR_NTF_NEST
-	},
-	ByName: []uint16{
-		1, 3, 2,
-	},
-}
+// cableTestTdrNtfSchema has the attributes of cableTestNtfSchema.
+var cableTestTdrNtfSchema = &schema.Schema{Name: "cable_test_tdr_ntf", Attrs: cableTestNtfAttrs, ByName: cableTestNtfByName}
 
 var cableTestTdrSchema = &schema.Schema{
 	Name: "cable_test_tdr",

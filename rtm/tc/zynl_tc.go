@@ -1044,22 +1044,24 @@ var tcActAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcActStatsAttrsSchema = &schema.Schema{
-	Name: "tc_act_stats_attrs",
-	Attrs: []schema.Attr{
-		1: {Name: "basic", Kind: schema.Struct, Fields: gnetStatsBasicFields},          // TCA_ACT_STATS_BASIC
-		2: {Name: "rate_est", Kind: schema.Struct, Fields: gnetStatsRateEstFields},     // TCA_ACT_STATS_RATE_EST
-		3: {Name: "queue", Kind: schema.Struct, Fields: gnetStatsQueueFields},          // TCA_ACT_STATS_QUEUE
-		4: {Name: "app", Kind: schema.Binary},                                          // TCA_ACT_STATS_APP
-		5: {Name: "rate_est64", Kind: schema.Struct, Fields: gnetStatsRateEst64Fields}, // TCA_ACT_STATS_RATE_EST64
-		6: {Name: "pad", Kind: schema.Binary},                                          // TCA_ACT_STATS_PAD
-		7: {Name: "basic_hw", Kind: schema.Struct, Fields: gnetStatsBasicFields},       // TCA_ACT_STATS_BASIC_HW
-		8: {Name: "pkt64", Kind: schema.U64},                                           // TCA_ACT_STATS_PKT64
-	},
-	ByName: []uint16{
-		4, 1, 7, 6, 8, 3, 2, 5,
-	},
+// The table of tcActStatsAttrsSchema, shared by the schemas
+// with the same attributes.
+var tcActStatsAttrsAttrs = []schema.Attr{
+	1: {Name: "basic", Kind: schema.Struct, Fields: gnetStatsBasicFields},          // TCA_ACT_STATS_BASIC
+	2: {Name: "rate_est", Kind: schema.Struct, Fields: gnetStatsRateEstFields},     // TCA_ACT_STATS_RATE_EST
+	3: {Name: "queue", Kind: schema.Struct, Fields: gnetStatsQueueFields},          // TCA_ACT_STATS_QUEUE
+	4: {Name: "app", Kind: schema.Binary},                                          // TCA_ACT_STATS_APP
+	5: {Name: "rate_est64", Kind: schema.Struct, Fields: gnetStatsRateEst64Fields}, // TCA_ACT_STATS_RATE_EST64
+	6: {Name: "pad", Kind: schema.Binary},                                          // TCA_ACT_STATS_PAD
+	7: {Name: "basic_hw", Kind: schema.Struct, Fields: gnetStatsBasicFields},       // TCA_ACT_STATS_BASIC_HW
+	8: {Name: "pkt64", Kind: schema.U64},                                           // TCA_ACT_STATS_PKT64
 }
+
+var tcActStatsAttrsByName = []uint16{
+	4, 1, 7, 6, 8, 3, 2, 5,
+}
+
+var tcActStatsAttrsSchema = &schema.Schema{Name: "tc_act_stats_attrs", Attrs: tcActStatsAttrsAttrs, ByName: tcActStatsAttrsByName}
 
 var tcActBpfAttrsSchema = &schema.Schema{
 	Name: "tc_act_bpf_attrs",
@@ -1079,29 +1081,22 @@ var tcActBpfAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcActConnmarkAttrsSchema = &schema.Schema{
-	Name: "tc_act_connmark_attrs",
-	Attrs: []schema.Attr{
-		1: {Name: "parms", Kind: schema.Binary},                  // TCA_ACT_CONNMARK_PARMS
-		2: {Name: "tm", Kind: schema.Struct, Fields: tcfTFields}, // TCA_ACT_CONNMARK_TM
-		3: {Name: "pad", Kind: schema.Binary},                    // TCA_ACT_CONNMARK_PAD
-	},
-	ByName: []uint16{
-		3, 1, 2,
-	},
+// The table of tcActConnmarkAttrsSchema, shared by the schemas
+// with the same attributes.
+var tcActConnmarkAttrsAttrs = []schema.Attr{
+	1: {Name: "parms", Kind: schema.Binary},                  // TCA_ACT_CONNMARK_PARMS
+	2: {Name: "tm", Kind: schema.Struct, Fields: tcfTFields}, // TCA_ACT_CONNMARK_TM
+	3: {Name: "pad", Kind: schema.Binary},                    // TCA_ACT_CONNMARK_PAD
 }
 
-var tcActCsumAttrsSchema = &schema.Schema{
-	Name: "tc_act_csum_attrs",
-	Attrs: []schema.Attr{
-		1: {Name: "parms", Kind: schema.Binary},                  // TCA_ACT_CSUM_PARMS
-		2: {Name: "tm", Kind: schema.Struct, Fields: tcfTFields}, // TCA_ACT_CSUM_TM
-		3: {Name: "pad", Kind: schema.Binary},                    // TCA_ACT_CSUM_PAD
-	},
-	ByName: []uint16{
-		3, 1, 2,
-	},
+var tcActConnmarkAttrsByName = []uint16{
+	3, 1, 2,
 }
+
+var tcActConnmarkAttrsSchema = &schema.Schema{Name: "tc_act_connmark_attrs", Attrs: tcActConnmarkAttrsAttrs, ByName: tcActConnmarkAttrsByName}
+
+// tcActCsumAttrsSchema has the attributes of tcActConnmarkAttrsSchema.
+var tcActCsumAttrsSchema = &schema.Schema{Name: "tc_act_csum_attrs", Attrs: tcActConnmarkAttrsAttrs, ByName: tcActConnmarkAttrsByName}
 
 var tcActCtAttrsSchema = &schema.Schema{
 	Name: "tc_act_ct_attrs",
@@ -1215,17 +1210,8 @@ var tcActMplsAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcActNatAttrsSchema = &schema.Schema{
-	Name: "tc_act_nat_attrs",
-	Attrs: []schema.Attr{
-		1: {Name: "parms", Kind: schema.Binary},                  // TCA_ACT_NAT_PARMS
-		2: {Name: "tm", Kind: schema.Struct, Fields: tcfTFields}, // TCA_ACT_NAT_TM
-		3: {Name: "pad", Kind: schema.Binary},                    // TCA_ACT_NAT_PAD
-	},
-	ByName: []uint16{
-		3, 1, 2,
-	},
-}
+// tcActNatAttrsSchema has the attributes of tcActConnmarkAttrsSchema.
+var tcActNatAttrsSchema = &schema.Schema{Name: "tc_act_nat_attrs", Attrs: tcActConnmarkAttrsAttrs, ByName: tcActConnmarkAttrsByName}
 
 var tcActPeditAttrsSchema = &schema.Schema{
 	Name: "tc_act_pedit_attrs",
@@ -1242,25 +1228,27 @@ var tcActPeditAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcActPoliceAttrsSchema = &schema.Schema{
-	Name: "tc_act_police_attrs",
-	Attrs: []schema.Attr{
-		1:  {Name: "tbf", Kind: schema.Struct, Fields: tcPoliceFields}, // TCA_ACT_POLICE_TBF
-		2:  {Name: "rate", Kind: schema.Binary},                        // TCA_ACT_POLICE_RATE
-		3:  {Name: "peakrate", Kind: schema.Binary},                    // TCA_ACT_POLICE_PEAKRATE
-		4:  {Name: "avrate", Kind: schema.U32},                         // TCA_ACT_POLICE_AVRATE
-		5:  {Name: "result", Kind: schema.U32},                         // TCA_ACT_POLICE_RESULT
-		6:  {Name: "tm", Kind: schema.Struct, Fields: tcfTFields},      // TCA_ACT_POLICE_TM
-		7:  {Name: "pad", Kind: schema.Binary},                         // TCA_ACT_POLICE_PAD
-		8:  {Name: "rate64", Kind: schema.U64},                         // TCA_ACT_POLICE_RATE64
-		9:  {Name: "peakrate64", Kind: schema.U64},                     // TCA_ACT_POLICE_PEAKRATE64
-		10: {Name: "pktrate64", Kind: schema.U64},                      // TCA_ACT_POLICE_PKTRATE64
-		11: {Name: "pktburst64", Kind: schema.U64},                     // TCA_ACT_POLICE_PKTBURST64
-	},
-	ByName: []uint16{
-		4, 7, 3, 9, 11, 10, 2, 8, 5, 1, 6,
-	},
+// The table of tcActPoliceAttrsSchema, shared by the schemas
+// with the same attributes.
+var tcActPoliceAttrsAttrs = []schema.Attr{
+	1:  {Name: "tbf", Kind: schema.Struct, Fields: tcPoliceFields}, // TCA_ACT_POLICE_TBF
+	2:  {Name: "rate", Kind: schema.Binary},                        // TCA_ACT_POLICE_RATE
+	3:  {Name: "peakrate", Kind: schema.Binary},                    // TCA_ACT_POLICE_PEAKRATE
+	4:  {Name: "avrate", Kind: schema.U32},                         // TCA_ACT_POLICE_AVRATE
+	5:  {Name: "result", Kind: schema.U32},                         // TCA_ACT_POLICE_RESULT
+	6:  {Name: "tm", Kind: schema.Struct, Fields: tcfTFields},      // TCA_ACT_POLICE_TM
+	7:  {Name: "pad", Kind: schema.Binary},                         // TCA_ACT_POLICE_PAD
+	8:  {Name: "rate64", Kind: schema.U64},                         // TCA_ACT_POLICE_RATE64
+	9:  {Name: "peakrate64", Kind: schema.U64},                     // TCA_ACT_POLICE_PEAKRATE64
+	10: {Name: "pktrate64", Kind: schema.U64},                      // TCA_ACT_POLICE_PKTRATE64
+	11: {Name: "pktburst64", Kind: schema.U64},                     // TCA_ACT_POLICE_PKTBURST64
 }
+
+var tcActPoliceAttrsByName = []uint16{
+	4, 7, 3, 9, 11, 10, 2, 8, 5, 1, 6,
+}
+
+var tcActPoliceAttrsSchema = &schema.Schema{Name: "tc_act_police_attrs", Attrs: tcActPoliceAttrsAttrs, ByName: tcActPoliceAttrsByName}
 
 var tcActSimpleAttrsSchema = &schema.Schema{
 	Name: "tc_act_simple_attrs",
@@ -2036,25 +2024,8 @@ var tcPieAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcPoliceAttrsSchema = &schema.Schema{
-	Name: "tc_police_attrs",
-	Attrs: []schema.Attr{
-		1:  {Name: "tbf", Kind: schema.Struct, Fields: tcPoliceFields}, // TCA_POLICE_TBF
-		2:  {Name: "rate", Kind: schema.Binary},                        // TCA_POLICE_RATE
-		3:  {Name: "peakrate", Kind: schema.Binary},                    // TCA_POLICE_PEAKRATE
-		4:  {Name: "avrate", Kind: schema.U32},                         // TCA_POLICE_AVRATE
-		5:  {Name: "result", Kind: schema.U32},                         // TCA_POLICE_RESULT
-		6:  {Name: "tm", Kind: schema.Struct, Fields: tcfTFields},      // TCA_POLICE_TM
-		7:  {Name: "pad", Kind: schema.Binary},                         // TCA_POLICE_PAD
-		8:  {Name: "rate64", Kind: schema.U64},                         // TCA_POLICE_RATE64
-		9:  {Name: "peakrate64", Kind: schema.U64},                     // TCA_POLICE_PEAKRATE64
-		10: {Name: "pktrate64", Kind: schema.U64},                      // TCA_POLICE_PKTRATE64
-		11: {Name: "pktburst64", Kind: schema.U64},                     // TCA_POLICE_PKTBURST64
-	},
-	ByName: []uint16{
-		4, 7, 3, 9, 11, 10, 2, 8, 5, 1, 6,
-	},
-}
+// tcPoliceAttrsSchema has the attributes of tcActPoliceAttrsSchema.
+var tcPoliceAttrsSchema = &schema.Schema{Name: "tc_police_attrs", Attrs: tcActPoliceAttrsAttrs, ByName: tcActPoliceAttrsByName}
 
 var tcQfqAttrsSchema = &schema.Schema{
 	Name: "tc_qfq_attrs",
@@ -2209,22 +2180,8 @@ var tcaStabAttrsSchema = &schema.Schema{
 	},
 }
 
-var tcaStatsAttrsSchema = &schema.Schema{
-	Name: "tca_stats_attrs",
-	Attrs: []schema.Attr{
-		1: {Name: "basic", Kind: schema.Struct, Fields: gnetStatsBasicFields},          // TCA_STATS_BASIC
-		2: {Name: "rate_est", Kind: schema.Struct, Fields: gnetStatsRateEstFields},     // TCA_STATS_RATE_EST
-		3: {Name: "queue", Kind: schema.Struct, Fields: gnetStatsQueueFields},          // TCA_STATS_QUEUE
-		4: {Name: "app", Kind: schema.Binary},                                          // TCA_STATS_APP: sub-message tca-stats-app-msg selected by the enclosing set's kind: bytes
-		5: {Name: "rate_est64", Kind: schema.Struct, Fields: gnetStatsRateEst64Fields}, // TCA_STATS_RATE_EST64
-		6: {Name: "pad", Kind: schema.Binary},                                          // TCA_STATS_PAD
-		7: {Name: "basic_hw", Kind: schema.Struct, Fields: gnetStatsBasicFields},       // TCA_STATS_BASIC_HW
-		8: {Name: "pkt64", Kind: schema.U64},                                           // TCA_STATS_PKT64
-	},
-	ByName: []uint16{
-		4, 1, 7, 6, 8, 3, 2, 5,
-	},
-}
+// tcaStatsAttrsSchema has the attributes of tcActStatsAttrsSchema.
+var tcaStatsAttrsSchema = &schema.Schema{Name: "tca_stats_attrs", Attrs: tcActStatsAttrsAttrs, ByName: tcActStatsAttrsByName}
 
 var tcU32AttrsSchema = &schema.Schema{
 	Name: "tc_u32_attrs",

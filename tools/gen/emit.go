@@ -36,7 +36,23 @@ func specExpr(name string, sp *rspec) string {
 	return fmt.Sprintf("{Name: %s, Kind: %s}", q(name), k)
 }
 
-type outBuf struct{ lines []string }
+type outBuf struct {
+	lines []string
+	// tables are the schemas emitted so far, by their attribute table
+	// (what emitSchema writes between Name and the end, comments aside),
+	// so that a schema with the same attributes as an earlier one shares
+	// its table instead of repeating it.
+	tables map[string]*emittedSchema
+}
+
+// emittedSchema is a schema emitSchema wrote, as a single element of
+// outBuf.lines that a later schema with the same table rewrites.
+type emittedSchema struct {
+	goName, name string
+	line         int      // its index in outBuf.lines
+	attrs        []string // its Attrs and ByName lines
+	shared       bool     // its table is a variable of its own
+}
 
 func (o *outBuf) add(format string, args ...any) {
 	if len(args) == 0 {
@@ -70,9 +86,9 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 		names[e.name] = e.value
 		values[e.value] = true
 	}
-	out.add("var %s = &schema.Schema{", s.goName)
-	out.add("\tName: %s,", q(s.name))
-	out.add("\tAttrs: []schema.Attr{")
+	var table outBuf // the Attrs and ByName of the literal
+	var key strings.Builder
+	table.add("\tAttrs: []schema.Attr{")
 	for _, e := range s.entries {
 		comment := ""
 		if e.cname != "" {
@@ -81,20 +97,33 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 		if e.spec.note != "" {
 			comment += ": " + e.spec.note
 		}
-		out.add("\t\t%d: %s,%s", e.value, specExpr(e.name, e.spec), comment)
+		expr := specExpr(e.name, e.spec)
+		table.add("\t\t%d: %s,%s", e.value, expr, comment)
+		fmt.Fprintf(&key, "%d: %s\n", e.value, expr)
 	}
-	out.add("\t},")
+	table.add("\t},")
 	var order []string
 	for _, n := range sortedKeys(names) {
 		order = append(order, strconv.FormatInt(names[n], 10))
 	}
-	out.add("\tByName: []uint16{")
+	table.add("\tByName: []uint16{")
 	for i := 0; i < len(order); i += 16 {
-		out.add("\t\t" + strings.Join(order[i:min(i+16, len(order))], ", ") + ",")
+		table.add("\t\t" + strings.Join(order[i:min(i+16, len(order))], ", ") + ",")
 	}
-	out.add("\t},")
-	out.add("}")
-	out.add("")
+	table.add("\t},")
+	if first := out.tables[key.String()]; first != nil {
+		out.shareTable(first)
+		base := tableBase(first.goName)
+		out.add("// %s has the attributes of %s.", s.goName, first.goName)
+		out.add("var %s = &schema.Schema{Name: %s, Attrs: %sAttrs, ByName: %sByName}", s.goName, q(s.name), base, base)
+		out.add("")
+	} else {
+		if out.tables == nil {
+			out.tables = map[string]*emittedSchema{}
+		}
+		out.tables[key.String()] = &emittedSchema{goName: s.goName, name: s.name, line: len(out.lines), attrs: table.lines}
+		out.add("var %s = &schema.Schema{\n\tName: %s,\n%s\n}\n", s.goName, q(s.name), strings.Join(table.lines, "\n"))
+	}
 	for _, e := range s.entries {
 		if e.spec.byType != nil {
 			m := goIdent(e.name, "by_type")
@@ -107,6 +136,39 @@ func emitSchema(out *outBuf, s *rschema, owners map[string]bool) {
 		}
 	}
 }
+
+// shareTable rewrites the schema first, whose attributes a later schema
+// has too, so that its table is variables the later one can name: still
+// composite literals, laid out as static data.
+func (o *outBuf) shareTable(first *emittedSchema) {
+	if first.shared {
+		return
+	}
+	first.shared = true
+	base := tableBase(first.goName)
+	var b outBuf
+	b.add("// The table of %s, shared by the schemas", first.goName)
+	b.add("// with the same attributes.")
+	for _, l := range first.attrs {
+		switch l {
+		case "\tAttrs: []schema.Attr{":
+			b.add("var %sAttrs = []schema.Attr{", base)
+		case "\tByName: []uint16{":
+			b.add("var %sByName = []uint16{", base)
+		case "\t},":
+			b.add("}")
+			b.add("")
+		default:
+			b.add(strings.TrimPrefix(l, "\t"))
+		}
+	}
+	b.add("var %s = &schema.Schema{Name: %s, Attrs: %sAttrs, ByName: %sByName}", first.goName, q(first.name), base, base)
+	o.lines[first.line] = strings.Join(b.lines, "\n") + "\n"
+}
+
+// tableBase names the variables of a shared table after the schema's
+// variable: vtiDataSchema's are vtiDataAttrs and vtiDataByName.
+func tableBase(goName string) string { return strings.TrimSuffix(goName, "Schema") }
 
 func emitStruct(out *outBuf, st *rstruct) {
 	out.add("var %s = []schema.Attr{", st.goName)
