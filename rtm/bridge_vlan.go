@@ -329,12 +329,7 @@ type BridgeVLANFilter struct {
 // iteration; iterating allocates nothing per message.
 func (h *Handle) BridgeVLANDump(ctx context.Context, f *BridgeVLANFilter) iter.Seq2[BridgeVLANs, error] {
 	return func(yield func(BridgeVLANs, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETVLAN, unix.NLM_F_DUMP)
-		hdr := b.Fixed(len(brVlanMsg{}))
-		if hdr != nil {
-			hdr[0] = unix.AF_BRIDGE
-		}
+		b, hdr := h.newRequest(unix.RTM_GETVLAN, unix.NLM_F_DUMP, len(brVlanMsg{}), unix.AF_BRIDGE)
 		var flags uint32
 		if f != nil {
 			if hdr != nil {
@@ -760,10 +755,8 @@ func (l Link) BridgeVLANTunnels() iter.Seq[BridgeVLANTunnel] {
 // without VLANs. Each Link is valid until the next iteration.
 func (h *Handle) BridgePortVLANs(ctx context.Context, compressed bool) iter.Seq2[Link, error] {
 	return func(yield func(Link, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-		if ifi := b.Fixed(unix.SizeofIfInfomsg); ifi != nil {
-			ifi[0] = unix.AF_BRIDGE
+		b, ifi := h.newRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP, unix.SizeofIfInfomsg, unix.AF_BRIDGE)
+		if ifi != nil {
 		}
 		mask := uint32(rtextFilterBRVLAN)
 		if compressed {

@@ -121,6 +121,20 @@ func (h *Handle) newBuilder() *wire.Builder {
 	return &wire.Builder{}
 }
 
+// newRequest takes a builder and begins a message of type typ with a
+// fixed header of hdrLen bytes, whose first byte (in every rtnetlink
+// header) is the family. It returns the header for the caller to fill in
+// the rest: nil when the builder failed, which End reports.
+func (h *Handle) newRequest(typ, flags uint16, hdrLen int, family uint8) (*wire.Builder, []byte) {
+	b := h.newBuilder()
+	b.Begin(typ, flags)
+	hdr := b.Fixed(hdrLen)
+	if hdr != nil {
+		hdr[0] = family
+	}
+	return b, hdr
+}
+
 // execute sends the request built in b and waits for its acknowledgement.
 func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onReply func(wire.Message) error) error {
 	defer h.builder.Put(b)

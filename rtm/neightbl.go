@@ -276,11 +276,11 @@ type NeighTableFilter struct {
 // nothing per message.
 func (h *Handle) NeighTables(ctx context.Context, f *NeighTableFilter) iter.Seq2[NeighTable, error] {
 	return func(yield func(NeighTable, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEIGHTBL, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(sizeofNdtMsg); hdr != nil && f != nil {
-			hdr[0] = f.Family
+		var family uint8
+		if f != nil {
+			family = f.Family
 		}
+		b, _ := h.newRequest(unix.RTM_GETNEIGHTBL, unix.NLM_F_DUMP, sizeofNdtMsg, family)
 		b.End()
 		dumpOf(ctx, h, "neighbour table dump", &neighTableMsgs, b, dumpRun{}, func(v view[ndtmsg], err error) bool {
 			if t := (NeighTable{v}); err != nil || f == nil || f.Index == 0 || t.paramsIndex() == f.Index {

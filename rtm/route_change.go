@@ -576,9 +576,7 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	if q.Src.IsValid() && q.Src.Is4() != q.Dst.Is4() {
 		return Route{}, fmt.Errorf("rtm: route get: source %v and destination %v differ in family", q.Src, q.Dst)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETROUTE, 0)
-	rt := b.Fixed(unix.SizeofRtMsg)
+	b, rt := h.newRequest(unix.RTM_GETROUTE, 0, unix.SizeofRtMsg, 0)
 	if rt != nil {
 		rt[0] = unix.AF_INET6
 		if q.Dst.Is4() {

@@ -265,9 +265,7 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 	return func(yield func(Rule, error) bool) {
 		spec := watchSpec{groups: [2]Group{GroupIPv4Rule, GroupIPv6Rule}, ngroups: 2,
 			types: [2]uint16{unix.RTM_NEWRULE, unix.RTM_DELRULE}}
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
-		hdr := b.Fixed(sizeofFibRuleHdr)
+		b, hdr := h.newRequest(unix.RTM_GETRULE, unix.NLM_F_DUMP, sizeofFibRuleHdr, 0)
 		if f != nil {
 			if hdr != nil {
 				hdr[0] = f.Family
