@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"slices"
 
@@ -89,21 +90,7 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		return nil, err
 	}
 	if sc.has(KindAddrs) {
-		err = consistent(ctx, "addresses", func() error {
-			var addrs bulk[addrKey]
-			for a, err := range h.Addrs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
-			}
-			m, err := addrs.buildUnique(st.gen, "address")
-			if err == nil {
-				st.addrs = m
-			}
-			return err
-		})
-		if err != nil {
+		if st.addrs, err = loadUnique(ctx, "addresses", "address", st.gen, h.Addrs(ctx, nil), addrKeyOf, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -119,27 +106,37 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		}
 	}
 	if sc.has(KindNeighs) {
-		err = consistent(ctx, "neighbours", func() error {
-			var neighs bulk[neighKey]
-			for n, err := range h.Neighs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if mirroredNeigh(n) {
-					copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
-				}
-			}
-			m, err := neighs.buildUnique(st.gen, "neighbour")
-			if err == nil {
-				st.neighs = m
-			}
-			return err
-		})
-		if err != nil {
+		if st.neighs, err = loadUnique(ctx, "neighbours", "neighbour", st.gen, h.Neighs(ctx, nil), neighKeyOf, mirroredNeigh); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// loadUnique reads, in one consistent dump (see consistent), the objects
+// of a dump that keep keeps (all when keep is nil) into a map by key, of
+// generation gen, copying their messages in bulk. An object that comes
+// twice makes the attempt fail. table names the objects in errors
+// ("addresses"), what one of them ("address").
+func loadUnique[K hashable, V interface{ Bytes() []byte }](ctx context.Context, table, what string, gen uint64, dump iter.Seq2[V, error], key func(V) K, keep func(V) bool) (cowMap[K, []byte], error) {
+	var m cowMap[K, []byte]
+	err := consistent(ctx, table, func() error {
+		var objs bulk[K]
+		for v, err := range dump {
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(v) {
+				copy(objs.add(key(v), len(v.Bytes())), v.Bytes())
+			}
+		}
+		built, err := objs.buildUnique(gen, what)
+		if err == nil {
+			m = built
+		}
+		return err
+	})
+	return m, err
 }
 
 // loadRules reads the rules into st, replacing any st had.
