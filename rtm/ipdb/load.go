@@ -325,20 +325,30 @@ func diffStates(old, cur *state) []Event {
 // diffMap calls pair for each key of either map whose values differ, with
 // nil for a missing value.
 func diffMap[K hashable](old, cur *cowMap[K, []byte], pair func(o, c []byte)) {
+	diffShards(old, cur, func(_ K, o []byte, inOld bool, c []byte, _ bool) {
+		if !inOld || string(o) != string(c) {
+			pair(o, c)
+		}
+	})
+}
+
+// diffShards calls each for every key of either map in the shards that
+// differ (the others are shared, hence equal), with its value in each map
+// and whether it has one there (the zero V when not).
+func diffShards[K hashable, V any](old, cur *cowMap[K, V], each func(k K, o V, inOld bool, c V, inCur bool)) {
 	for i := range old.shards {
 		os, cs := old.shards[i], cur.shards[i]
 		if os == cs {
 			continue
 		}
+		var zero V
 		if os != nil {
 			for k, o := range os.m {
-				var c []byte
+				c, ok := zero, false
 				if cs != nil {
-					c = cs.m[k]
+					c, ok = cs.m[k]
 				}
-				if string(o) != string(c) {
-					pair(o, c)
-				}
+				each(k, o, true, c, ok)
 			}
 		}
 		if cs != nil {
@@ -348,7 +358,7 @@ func diffMap[K hashable](old, cur *cowMap[K, []byte], pair func(o, c []byte)) {
 						continue
 					}
 				}
-				pair(nil, c)
+				each(k, zero, false, c, true)
 			}
 		}
 	}
@@ -359,36 +369,13 @@ type diffResult struct{ dels, news []Event }
 // diffSimple diffs maps whose values are single messages.
 func diffSimple[K hashable, V any](old, cur *cowMap[K, V], msg func(K, V) []byte, newType, delType uint16, same func(a, b []byte) bool) diffResult {
 	var r diffResult
-	for i := range old.shards {
-		os, cs := old.shards[i], cur.shards[i]
-		if os == cs {
-			continue
+	diffShards(old, cur, func(k K, o V, inOld bool, c V, inCur bool) {
+		switch {
+		case !inCur:
+			r.dels = append(r.dels, Event{Type: delType, Data: msg(k, o), Synthetic: true})
+		case !inOld || !same(msg(k, o), msg(k, c)):
+			r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
 		}
-		if os != nil {
-			for k, o := range os.m {
-				var c V
-				ok := false
-				if cs != nil {
-					c, ok = cs.m[k]
-				}
-				switch {
-				case !ok:
-					r.dels = append(r.dels, Event{Type: delType, Data: msg(k, o), Synthetic: true})
-				case !same(msg(k, o), msg(k, c)):
-					r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
-				}
-			}
-		}
-		if cs != nil {
-			for k, c := range cs.m {
-				if os != nil {
-					if _, ok := os.m[k]; ok {
-						continue
-					}
-				}
-				r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
-			}
-		}
-	}
+	})
 	return r
 }
