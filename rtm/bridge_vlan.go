@@ -644,26 +644,16 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 	if v, ok := s.MulticastQuerier.Get(); ok {
 		b.Uint8(brvlanGoptsMcastQuerier, boolU8(v))
 	}
-	if v, ok := s.IGMPVersion.Get(); ok {
-		b.Uint8(brvlanGoptsMcastIGMPVersion, v)
-	}
-	if v, ok := s.MLDVersion.Get(); ok {
-		b.Uint8(brvlanGoptsMcastMLDVersion, v)
-	}
-	if v, ok := s.LastMemberCount.Get(); ok {
-		b.Uint32(brvlanGoptsMcastLastMemberCnt, v)
-	}
-	if v, ok := s.StartupQueryCount.Get(); ok {
-		b.Uint32(brvlanGoptsMcastStartupQueryCnt, v)
-	}
+	putOpt8(b, brvlanGoptsMcastIGMPVersion, s.IGMPVersion)
+	putOpt8(b, brvlanGoptsMcastMLDVersion, s.MLDVersion)
+	putOpt32(b, brvlanGoptsMcastLastMemberCnt, s.LastMemberCount)
+	putOpt32(b, brvlanGoptsMcastStartupQueryCnt, s.StartupQueryCount)
 	for _, i := range intervals {
 		if v, ok := i.v.Get(); ok {
 			b.Uint64(i.t, uint64(v/(10*time.Millisecond)))
 		}
 	}
-	if v, ok := s.MSTI.Get(); ok {
-		b.Uint16(brvlanGoptsMSTI, v)
-	}
+	putOpt16(b, brvlanGoptsMSTI, s.MSTI)
 	b.EndNest(n)
 	b.End()
 	return nil
