@@ -74,17 +74,17 @@ func (p *BridgePortMore) encode(b *wire.Builder) {
 		b.Flag(unix.IFLA_BRPORT_FLUSH)
 	}
 	putBool8(b, unix.IFLA_BRPORT_PROXYARP_WIFI, p.ProxyARPWiFi)
-	putOpt8(b, unix.IFLA_BRPORT_MULTICAST_ROUTER, p.MulticastRouter)
+	putOpt(b.Uint8, unix.IFLA_BRPORT_MULTICAST_ROUTER, p.MulticastRouter)
 	putBool8(b, unix.IFLA_BRPORT_MCAST_TO_UCAST, p.MulticastToUnicast)
-	putOpt16(b, unix.IFLA_BRPORT_GROUP_FWD_MASK, p.GroupFwdMask)
+	putOpt(b.Uint16, unix.IFLA_BRPORT_GROUP_FWD_MASK, p.GroupFwdMask)
 	putBool8(b, unix.IFLA_BRPORT_VLAN_TUNNEL, p.VLANTunnel)
 	putBool8(b, unix.IFLA_BRPORT_LOCKED, p.Locked)
 	putBool8(b, unix.IFLA_BRPORT_MAB, p.MAB)
 	if v, ok := p.BackupPort.Get(); ok {
 		b.Uint32(unix.IFLA_BRPORT_BACKUP_PORT, uint32(v))
 	}
-	putOpt32(b, unix.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, p.MulticastEHTHostsLimit)
-	putOpt32(b, unix.IFLA_BRPORT_MCAST_MAX_GROUPS, p.MulticastMaxGroups)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, p.MulticastEHTHostsLimit)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_MCAST_MAX_GROUPS, p.MulticastMaxGroups)
 	putBool8(b, unix.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, p.NeighVLANSuppress)
-	putOpt32(b, unix.IFLA_BRPORT_BACKUP_NHID, p.BackupNHID)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_BACKUP_NHID, p.BackupNHID)
 }

@@ -644,16 +644,16 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 	if v, ok := s.MulticastQuerier.Get(); ok {
 		b.Uint8(brvlanGoptsMcastQuerier, boolU8(v))
 	}
-	putOpt8(b, brvlanGoptsMcastIGMPVersion, s.IGMPVersion)
-	putOpt8(b, brvlanGoptsMcastMLDVersion, s.MLDVersion)
-	putOpt32(b, brvlanGoptsMcastLastMemberCnt, s.LastMemberCount)
-	putOpt32(b, brvlanGoptsMcastStartupQueryCnt, s.StartupQueryCount)
+	putOpt(b.Uint8, brvlanGoptsMcastIGMPVersion, s.IGMPVersion)
+	putOpt(b.Uint8, brvlanGoptsMcastMLDVersion, s.MLDVersion)
+	putOpt(b.Uint32, brvlanGoptsMcastLastMemberCnt, s.LastMemberCount)
+	putOpt(b.Uint32, brvlanGoptsMcastStartupQueryCnt, s.StartupQueryCount)
 	for _, i := range intervals {
 		if v, ok := i.v.Get(); ok {
 			b.Uint64(i.t, uint64(v/(10*time.Millisecond)))
 		}
 	}
-	putOpt16(b, brvlanGoptsMSTI, s.MSTI)
+	putOpt(b.Uint16, brvlanGoptsMSTI, s.MSTI)
 	b.EndNest(n)
 	b.End()
 	return nil

@@ -377,7 +377,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if s.Broadcast != nil {
 		b.Binary(unix.IFLA_BROADCAST, s.Broadcast)
 	}
-	putOpt32(b, unix.IFLA_TXQLEN, s.TxQueueLen)
+	putOpt(b.Uint32, unix.IFLA_TXQLEN, s.TxQueueLen)
 	putU32(b, unix.IFLA_MTU, s.MTU)
 	s.encodeXDP(b)
 	switch s.Netns.by {
@@ -399,7 +399,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	}
 	putU32(b, unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
 	putU32(b, unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
-	putOpt32(b, unix.IFLA_GROUP, s.Group)
+	putOpt(b.Uint32, unix.IFLA_GROUP, s.Group)
 	if v, ok := s.Alias.Get(); ok {
 		// Not NUL-terminated, as iproute2 sends it.
 		b.Binary(unix.IFLA_IFALIAS, []byte(v))

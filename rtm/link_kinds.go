@@ -202,13 +202,13 @@ func (br *Bridge) encodeData(c *linkCtx) {
 	if v, ok := br.STP.Get(); ok {
 		b.Uint32(unix.IFLA_BR_STP_STATE, uint32(boolByte(v)))
 	}
-	putOpt16(b, unix.IFLA_BR_PRIORITY, br.Priority)
+	putOpt(b.Uint16, unix.IFLA_BR_PRIORITY, br.Priority)
 	putBool8(b, unix.IFLA_BR_VLAN_FILTERING, br.VlanFiltering)
-	putOpt16BE(b, unix.IFLA_BR_VLAN_PROTOCOL, br.VlanProtocol)
-	putOpt16(b, unix.IFLA_BR_GROUP_FWD_MASK, br.GroupFwdMask)
-	putOpt16(b, unix.IFLA_BR_VLAN_DEFAULT_PVID, br.DefaultPVID)
+	putOpt(b.Uint16BE, unix.IFLA_BR_VLAN_PROTOCOL, br.VlanProtocol)
+	putOpt(b.Uint16, unix.IFLA_BR_GROUP_FWD_MASK, br.GroupFwdMask)
+	putOpt(b.Uint16, unix.IFLA_BR_VLAN_DEFAULT_PVID, br.DefaultPVID)
 	putBool8(b, unix.IFLA_BR_VLAN_STATS_ENABLED, br.VlanStats)
-	putOpt8(b, unix.IFLA_BR_MCAST_ROUTER, br.MulticastRouter)
+	putOpt(b.Uint8, unix.IFLA_BR_MCAST_ROUTER, br.MulticastRouter)
 	putBool8(b, unix.IFLA_BR_MCAST_SNOOPING, br.MulticastSnooping)
 	putBool8(b, unix.IFLA_BR_MCAST_QUERIER, br.MulticastQuerier)
 	putBool8(b, unix.IFLA_BR_NF_CALL_IPTABLES, br.NFCallIPTables)
@@ -250,9 +250,9 @@ func (p *BridgePort) validate() error {
 }
 
 func (p *BridgePort) encodeData(b *wire.Builder) {
-	putOpt8(b, unix.IFLA_BRPORT_STATE, p.State)
-	putOpt16(b, unix.IFLA_BRPORT_PRIORITY, p.Priority)
-	putOpt32(b, unix.IFLA_BRPORT_COST, p.Cost)
+	putOpt(b.Uint8, unix.IFLA_BRPORT_STATE, p.State)
+	putOpt(b.Uint16, unix.IFLA_BRPORT_PRIORITY, p.Priority)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_COST, p.Cost)
 	putBool8(b, unix.IFLA_BRPORT_GUARD, p.Guard)
 	putBool8(b, unix.IFLA_BRPORT_MODE, p.Hairpin)
 	putBool8(b, unix.IFLA_BRPORT_FAST_LEAVE, p.FastLeave)

@@ -120,11 +120,11 @@ func (bd *Bond) encodeData(c *linkCtx) {
 		}
 		endNest(b, n)
 	}
-	putOpt8(b, unix.IFLA_BOND_FAIL_OVER_MAC, bd.FailOverMAC)
-	putOpt8(b, unix.IFLA_BOND_AD_LACP_RATE, bd.LACPRate)
+	putOpt(b.Uint8, unix.IFLA_BOND_FAIL_OVER_MAC, bd.FailOverMAC)
+	putOpt(b.Uint8, unix.IFLA_BOND_AD_LACP_RATE, bd.LACPRate)
 	if v, ok := bd.XmitHashPolicy.Get(); ok {
 		b.Uint8(unix.IFLA_BOND_XMIT_HASH_POLICY, uint8(v))
 	}
-	putOpt32(b, unix.IFLA_BOND_MIN_LINKS, bd.MinLinks)
-	putOpt8(b, unix.IFLA_BOND_AD_SELECT, bd.ADSelect)
+	putOpt(b.Uint32, unix.IFLA_BOND_MIN_LINKS, bd.MinLinks)
+	putOpt(b.Uint8, unix.IFLA_BOND_AD_SELECT, bd.ADSelect)
 }

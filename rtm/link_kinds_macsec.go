@@ -180,7 +180,7 @@ func (m *MACsec) validate(c *linkCtx) error {
 
 func (m *MACsec) encodeData(c *linkCtx) {
 	b := c.b
-	putOpt64BE(b, unix.IFLA_MACSEC_SCI, m.SCI)
+	putOpt(b.Uint64BE, unix.IFLA_MACSEC_SCI, m.SCI)
 	putU16BE(b, unix.IFLA_MACSEC_PORT, m.Port)
 	for _, f := range [...]struct {
 		o   Opt[bool]
@@ -207,7 +207,7 @@ func (m *MACsec) encodeData(c *linkCtx) {
 		}
 		b.Uint8(unix.IFLA_MACSEC_REPLAY_PROTECT, boolByte(on))
 	}
-	putOpt8(b, unix.IFLA_MACSEC_ENCODING_SA, m.EncodingSA)
+	putOpt(b.Uint8, unix.IFLA_MACSEC_ENCODING_SA, m.EncodingSA)
 }
 
 // LinkMACsec reads a MACsec link's settings back from its IFLA_INFO_DATA

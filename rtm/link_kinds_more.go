@@ -152,8 +152,8 @@ func (n *Netkit) encodeData(c *linkCtx) {
 	if v, ok := n.PeerPolicy.Get(); ok {
 		b.Int32(iflaNetkitPeerPolicy, int32(v))
 	}
-	putOpt32(b, iflaNetkitScrub, n.Scrub)
-	putOpt32(b, iflaNetkitPeerScrub, n.PeerScrub)
+	putOpt(b.Uint32, iflaNetkitScrub, n.Scrub)
+	putOpt(b.Uint32, iflaNetkitPeerScrub, n.PeerScrub)
 	(&Veth{Peer: n.Peer}).encodePeer(c, iflaNetkitPeerInfo)
 }
 
@@ -313,7 +313,7 @@ func (u *BareUDP) encodeData(c *linkCtx) {
 	b := c.b
 	b.Uint16BE(iflaBareUDPPort, u.Port)
 	b.Uint16BE(iflaBareUDPEtherType, u.EtherType)
-	putOpt16(b, iflaBareUDPSrcPortMin, u.SrcPortMin)
+	putOpt(b.Uint16, iflaBareUDPSrcPortMin, u.SrcPortMin)
 	if u.MultiProto {
 		b.Flag(iflaBareUDPMultiProtoMode)
 	}
@@ -366,7 +366,7 @@ func (g *GTP) encodeData(c *linkCtx) {
 	b.Uint8(iflaGTPCreateSockets, 1)
 	b.Uint32(iflaGTPRole, uint32(g.Role))
 	putU32(b, iflaGTPPDPHashSize, g.HashSize)
-	putOpt8(b, iflaGTPRestartCount, g.RestartCount)
+	putOpt(b.Uint8, iflaGTPRestartCount, g.RestartCount)
 	if g.HashSize == 0 {
 		b.Uint32(iflaGTPPDPHashSize, 1024) // iproute2's default, added last
 	}
@@ -422,9 +422,9 @@ func (h *HSR) validate(c *linkCtx) error {
 // "supervision version proto slave1 slave2".
 func (h *HSR) encodeData(c *linkCtx) {
 	b := c.b
-	putOpt8(b, iflaHSRMulticastSpec, h.Supervision)
-	putOpt8(b, iflaHSRVersion, h.Version)
-	putOpt8(b, iflaHSRProtocol, h.Protocol)
+	putOpt(b.Uint8, iflaHSRMulticastSpec, h.Supervision)
+	putOpt(b.Uint8, iflaHSRVersion, h.Version)
+	putOpt(b.Uint8, iflaHSRProtocol, h.Protocol)
 	putU32(b, iflaHSRSlave1, h.Port1)
 	putU32(b, iflaHSRSlave2, h.Port2)
 }
@@ -459,9 +459,9 @@ func (p *IPoIB) validate(c *linkCtx) error {
 
 func (p *IPoIB) encodeData(c *linkCtx) {
 	b := c.b
-	putOpt16(b, iflaIPoIBPKey, p.PKey)
-	putOpt16(b, iflaIPoIBMode, p.Mode)
-	putOpt16(b, iflaIPoIBUMcast, p.UMcast)
+	putOpt(b.Uint16, iflaIPoIBPKey, p.PKey)
+	putOpt(b.Uint16, iflaIPoIBMode, p.Mode)
+	putOpt(b.Uint16, iflaIPoIBUMcast, p.UMcast)
 }
 
 // The ethertypes BareUDP names often.

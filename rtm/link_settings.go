@@ -430,7 +430,7 @@ func (s *LinkSpec) encodeCarrierVFs(b *wire.Builder) {
 // encodeLate appends the settings iplink_parse reads after group, in its
 // order.
 func (s *LinkSpec) encodeLate(b *wire.Builder) {
-	putOpt8(b, unix.IFLA_LINKMODE, s.LinkMode)
+	putOpt(b.Uint8, unix.IFLA_LINKMODE, s.LinkMode)
 	if v, ok := s.OperState.Get(); ok {
 		b.Uint8(unix.IFLA_OPERSTATE, uint8(v))
 	}
@@ -461,7 +461,7 @@ func (s *LinkSpec) encodeLate(b *wire.Builder) {
 		{unix.IFLA_GRO_MAX_SIZE, s.GROMaxSize}, {unix.IFLA_GSO_IPV4_MAX_SIZE, s.GSOIPv4MaxSize},
 		{unix.IFLA_GRO_IPV4_MAX_SIZE, s.GROIPv4MaxSize},
 	} {
-		putOpt32(b, o.typ, o.v)
+		putOpt(b.Uint32, o.typ, o.v)
 	}
 	if v, ok := s.TargetNetnsID.Get(); ok {
 		b.Int32(unix.IFLA_TARGET_NETNSID, v)

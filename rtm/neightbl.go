@@ -401,7 +401,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 	}
 	b.String(ndtaName, name)
 	for _, th := range [...]optParam[uint32]{{ndtaThresh1, s.Thresh1}, {ndtaThresh2, s.Thresh2}, {ndtaThresh3, s.Thresh3}} {
-		putOpt32(b, th.t, th.v)
+		putOpt(b.Uint32, th.t, th.v)
 	}
 	if v, ok := s.GCInterval.Get(); ok {
 		b.Uint64(ndtaGCInterval, uint64(v/time.Millisecond))
@@ -414,7 +414,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 		}
 	}
 	for _, c := range counts {
-		putOpt32(b, c.t, c.v)
+		putOpt(b.Uint32, c.t, c.v)
 	}
 	b.EndNest(n)
 	b.End()

@@ -553,8 +553,8 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 		b.Uint64BE(unix.FRA_TUN_ID, s.TunID)
 	}
 	putU32(b, unix.FRA_TABLE, table)
-	putOpt32(b, unix.FRA_SUPPRESS_PREFIXLEN, s.SuppressPrefixLen)
-	putOpt32(b, unix.FRA_SUPPRESS_IFGROUP, s.SuppressIfGroup)
+	putOpt(b.Uint32, unix.FRA_SUPPRESS_PREFIXLEN, s.SuppressPrefixLen)
+	putOpt(b.Uint32, unix.FRA_SUPPRESS_IFGROUP, s.SuppressIfGroup)
 	if s.IIFName != "" {
 		b.String(unix.FRA_IIFNAME, s.IIFName)
 	}
