@@ -251,23 +251,13 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 		scope = defaultScope(typ, fam, rtype, s)
 	}
 	b.Begin(typ, flags)
-	rt := b.Fixed(unix.SizeofRtMsg)
-	if rt != nil {
-		rt[0] = fam
-		if fam == unix.AF_MPLS {
-			rt[1] = 20
-		} else {
-			rt[1] = uint8(s.Dst.Bits())
+	if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
+		dstLen := uint8(20) // an MPLS label
+		if fam != unix.AF_MPLS {
+			dstLen = uint8(s.Dst.Bits())
 		}
-		if s.Src.IsValid() {
-			rt[2] = uint8(s.Src.Bits())
-		}
-		rt[3] = s.TOS
-		if table < 256 {
-			rt[4] = uint8(table)
-		}
+		putRouteHeader(rt, fam, dstLen, s.Src, s.TOS, table, s.Flags)
 		rt[5], rt[6], rt[7] = proto, scope, rtype
-		native.PutUint32(rt[8:], s.Flags)
 	}
 	b.Uint32(unix.RTA_TABLE, table)
 	switch {

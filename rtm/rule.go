@@ -513,19 +513,12 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 	}
 	b.Begin(typ, flags)
 	if hdr := b.Fixed(sizeofFibRuleHdr); hdr != nil {
-		hdr[0] = s.family()
+		var dstLen uint8
 		if s.Dst.IsValid() {
-			hdr[1] = uint8(s.Dst.Bits())
+			dstLen = uint8(s.Dst.Bits())
 		}
-		if s.Src.IsValid() {
-			hdr[2] = uint8(s.Src.Bits())
-		}
-		hdr[3] = s.TOS
-		if table < 256 {
-			hdr[4] = uint8(table)
-		}
+		putRouteHeader(hdr, s.family(), dstLen, s.Src, s.TOS, table, s.Flags)
 		hdr[7] = action
-		native.PutUint32(hdr[8:], s.Flags)
 	}
 	if p, ok := s.Priority.Get(); ok {
 		b.Uint32(unix.FRA_PRIORITY, p)
@@ -597,6 +590,21 @@ func ruleName(op string, s *RuleSpec) string {
 		return fmt.Sprintf("%s priority %d", op, p)
 	}
 	return op
+}
+
+// putRouteHeader writes what rtmsg and fib_rule_hdr, which mirrors it,
+// share: the family, the prefix lengths, the TOS, the table when it fits
+// in a byte (RTA_TABLE, FRA_TABLE carry it whole) and the flags.
+func putRouteHeader(h []byte, family, dstLen uint8, src netip.Prefix, tos uint8, table, flags uint32) {
+	h[0], h[1] = family, dstLen
+	if src.IsValid() {
+		h[2] = uint8(src.Bits())
+	}
+	h[3] = tos
+	if table < 256 {
+		h[4] = uint8(table)
+	}
+	native.PutUint32(h[8:], flags)
 }
 
 func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {
