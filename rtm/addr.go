@@ -184,9 +184,7 @@ func (f *AddrFilter) keep(a Addr) bool {
 // was yielded.
 func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error] {
 	return func(yield func(Addr, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETADDR, unix.NLM_F_DUMP)
-		ifa := b.Fixed(unix.SizeofIfAddrmsg)
+		b, ifa := h.newRequest(unix.RTM_GETADDR, unix.NLM_F_DUMP, unix.SizeofIfAddrmsg, 0)
 		if ifa != nil && f != nil {
 			ifa[0] = f.Family
 			native.PutUint32(ifa[4:], uint32(f.Index))

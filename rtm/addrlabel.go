@@ -87,11 +87,7 @@ func (l AddrLabel) Attrs() iter.Seq2[string, Value] { return schema.All(addrLabe
 // iteration; iterating allocates nothing per entry.
 func (h *Handle) AddrLabels(ctx context.Context) iter.Seq2[AddrLabel, error] {
 	return func(yield func(AddrLabel, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETADDRLABEL, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(sizeofIfAddrlblMsg); hdr != nil {
-			hdr[0] = unix.AF_INET6
-		}
+		b, _ := h.newRequest(unix.RTM_GETADDRLABEL, unix.NLM_F_DUMP, sizeofIfAddrlblMsg, unix.AF_INET6)
 		b.End()
 		dumpOf(ctx, h, "address label dump", &addrLabelMsgs, b, dumpRun{}, func(v view[ifaddrlblmsg], err error) bool {
 			return yield(AddrLabel{v}, err)

@@ -24,12 +24,7 @@ const (
 // 192.0.2.1/24) and its peer, so that routes can go via 192.0.2.2.
 func benchHandle(b *testing.B) (*rtm.Handle, *nstest.NS) {
 	b.Helper()
-	ns := nstest.New(b)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { h.Close() })
+	h, ns := handle(b)
 	nstest.IP(b, ns, "link", "add", "veth0", "up", "type", "veth", "peer", "name", "veth1")
 	nstest.IP(b, ns, "link", "set", "veth1", "up")
 	nstest.IP(b, ns, "addr", "add", "192.0.2.1/24", "dev", "veth0")
@@ -63,15 +58,6 @@ func addRoutes(b *testing.B, h *rtm.Handle, n int, oif int32) {
 	}
 }
 
-func linkIndex(b *testing.B, h *rtm.Handle, name string) int32 {
-	b.Helper()
-	l, err := h.LinkByName(ctx, name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return l.Index()
-}
-
 var benchFilter = &rtm.RouteFilter{Family: unix.AF_INET, Table: benchTable}
 
 // BenchmarkRouteDump streams a table of 10000 routes and reads each one's
@@ -79,7 +65,7 @@ var benchFilter = &rtm.RouteFilter{Family: unix.AF_INET, Table: benchTable}
 // program that scans a routing table.
 func BenchmarkRouteDump(b *testing.B) {
 	h, _ := benchHandle(b)
-	oif := linkIndex(b, h, "veth0")
+	oif := index(b, h, "veth0")
 	addRoutes(b, h, benchRoutes, oif)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -107,7 +93,7 @@ func BenchmarkRouteDump(b *testing.B) {
 // detached Routes, and reports what each costs in allocations and bytes.
 func BenchmarkRouteCollect(b *testing.B) {
 	h, _ := benchHandle(b)
-	addRoutes(b, h, benchRoutes, linkIndex(b, h, "veth0"))
+	addRoutes(b, h, benchRoutes, index(b, h, "veth0"))
 	var before, after runtime.MemStats
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -132,12 +118,7 @@ func BenchmarkRouteCollect(b *testing.B) {
 // BenchmarkLinkDump streams 1001 links (500 veth pairs and lo), reading
 // each one's index, name, MTU and flags.
 func BenchmarkLinkDump(b *testing.B) {
-	ns := nstest.New(b)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { h.Close() })
+	h, _ := handle(b)
 	const pairs = 500
 	bt := h.NewBatch()
 	for i := 0; i < pairs; i++ {
@@ -188,7 +169,7 @@ func BenchmarkLinkDump(b *testing.B) {
 // not timed.
 func BenchmarkBatchRouteAdd10k(b *testing.B) {
 	h, _ := benchHandle(b)
-	oif := linkIndex(b, h, "veth0")
+	oif := index(b, h, "veth0")
 	specs := make([]rtm.RouteSpec, benchRoutes)
 	for i := range specs {
 		specs[i] = benchRoute(i, oif)
@@ -238,11 +219,11 @@ func BenchmarkAddrDumpIndex(b *testing.B) {
 	for _, others := range []int{0, 10000} {
 		b.Run(fmt.Sprintf("others=%d", others), func(b *testing.B) {
 			h, _ := benchHandle(b)
-			oif := linkIndex(b, h, "veth0")
+			oif := index(b, h, "veth0")
 			const mine = 3000
 			addAddrs(b, h, oif, 1, mine)
 			if others > 0 {
-				addAddrs(b, h, linkIndex(b, h, "veth1"), 2, others)
+				addAddrs(b, h, index(b, h, "veth1"), 2, others)
 			}
 			f := &rtm.AddrFilter{Family: unix.AF_INET, Index: oif}
 			b.ReportAllocs()
@@ -272,7 +253,7 @@ func BenchmarkAddrDumpIndex(b *testing.B) {
 // address and link-layer address.
 func BenchmarkNeighDump(b *testing.B) {
 	h, _ := benchHandle(b)
-	oif := linkIndex(b, h, "veth0")
+	oif := index(b, h, "veth0")
 	const n = 10000
 	bt := h.NewBatch()
 	mac := []byte{2, 0, 0, 0, 0, 1}
@@ -369,7 +350,7 @@ func BenchmarkAddrDumpSmall(b *testing.B) {
 // fixed cost of a neighbour dump.
 func BenchmarkNeighDumpSmall(b *testing.B) {
 	h, _ := benchHandle(b)
-	oif := linkIndex(b, h, "veth0")
+	oif := index(b, h, "veth0")
 	const n = 4
 	bt := h.NewBatch()
 	mac := []byte{2, 0, 0, 0, 0, 1}

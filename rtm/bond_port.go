@@ -27,9 +27,7 @@ func (*BondPort) PortKind() string { return "bond" }
 func (p *BondPort) validate() error { return nil }
 
 func (p *BondPort) encodeData(b *wire.Builder) {
-	if v, ok := p.QueueID.Get(); ok {
-		b.Uint16(unix.IFLA_BOND_SLAVE_QUEUE_ID, v)
-	}
+	putOpt(b.Uint16, unix.IFLA_BOND_SLAVE_QUEUE_ID, p.QueueID)
 	if v, ok := p.Prio.Get(); ok {
 		b.Uint32(unix.IFLA_BOND_SLAVE_PRIO, uint32(v))
 	}

@@ -74,27 +74,17 @@ func (p *BridgePortMore) encode(b *wire.Builder) {
 		b.Flag(unix.IFLA_BRPORT_FLUSH)
 	}
 	putBool8(b, unix.IFLA_BRPORT_PROXYARP_WIFI, p.ProxyARPWiFi)
-	if v, ok := p.MulticastRouter.Get(); ok {
-		b.Uint8(unix.IFLA_BRPORT_MULTICAST_ROUTER, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_BRPORT_MULTICAST_ROUTER, p.MulticastRouter)
 	putBool8(b, unix.IFLA_BRPORT_MCAST_TO_UCAST, p.MulticastToUnicast)
-	if v, ok := p.GroupFwdMask.Get(); ok {
-		b.Uint16(unix.IFLA_BRPORT_GROUP_FWD_MASK, v)
-	}
+	putOpt(b.Uint16, unix.IFLA_BRPORT_GROUP_FWD_MASK, p.GroupFwdMask)
 	putBool8(b, unix.IFLA_BRPORT_VLAN_TUNNEL, p.VLANTunnel)
 	putBool8(b, unix.IFLA_BRPORT_LOCKED, p.Locked)
 	putBool8(b, unix.IFLA_BRPORT_MAB, p.MAB)
 	if v, ok := p.BackupPort.Get(); ok {
 		b.Uint32(unix.IFLA_BRPORT_BACKUP_PORT, uint32(v))
 	}
-	if v, ok := p.MulticastEHTHostsLimit.Get(); ok {
-		b.Uint32(unix.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, v)
-	}
-	if v, ok := p.MulticastMaxGroups.Get(); ok {
-		b.Uint32(unix.IFLA_BRPORT_MCAST_MAX_GROUPS, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT, p.MulticastEHTHostsLimit)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_MCAST_MAX_GROUPS, p.MulticastMaxGroups)
 	putBool8(b, unix.IFLA_BRPORT_NEIGH_VLAN_SUPPRESS, p.NeighVLANSuppress)
-	if v, ok := p.BackupNHID.Get(); ok {
-		b.Uint32(unix.IFLA_BRPORT_BACKUP_NHID, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_BRPORT_BACKUP_NHID, p.BackupNHID)
 }

@@ -329,12 +329,7 @@ type BridgeVLANFilter struct {
 // iteration; iterating allocates nothing per message.
 func (h *Handle) BridgeVLANDump(ctx context.Context, f *BridgeVLANFilter) iter.Seq2[BridgeVLANs, error] {
 	return func(yield func(BridgeVLANs, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETVLAN, unix.NLM_F_DUMP)
-		hdr := b.Fixed(len(brVlanMsg{}))
-		if hdr != nil {
-			hdr[0] = unix.AF_BRIDGE
-		}
+		b, hdr := h.newRequest(unix.RTM_GETVLAN, unix.NLM_F_DUMP, len(brVlanMsg{}), unix.AF_BRIDGE)
 		var flags uint32
 		if f != nil {
 			if hdr != nil {
@@ -649,26 +644,16 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 	if v, ok := s.MulticastQuerier.Get(); ok {
 		b.Uint8(brvlanGoptsMcastQuerier, boolU8(v))
 	}
-	if v, ok := s.IGMPVersion.Get(); ok {
-		b.Uint8(brvlanGoptsMcastIGMPVersion, v)
-	}
-	if v, ok := s.MLDVersion.Get(); ok {
-		b.Uint8(brvlanGoptsMcastMLDVersion, v)
-	}
-	if v, ok := s.LastMemberCount.Get(); ok {
-		b.Uint32(brvlanGoptsMcastLastMemberCnt, v)
-	}
-	if v, ok := s.StartupQueryCount.Get(); ok {
-		b.Uint32(brvlanGoptsMcastStartupQueryCnt, v)
-	}
+	putOpt(b.Uint8, brvlanGoptsMcastIGMPVersion, s.IGMPVersion)
+	putOpt(b.Uint8, brvlanGoptsMcastMLDVersion, s.MLDVersion)
+	putOpt(b.Uint32, brvlanGoptsMcastLastMemberCnt, s.LastMemberCount)
+	putOpt(b.Uint32, brvlanGoptsMcastStartupQueryCnt, s.StartupQueryCount)
 	for _, i := range intervals {
 		if v, ok := i.v.Get(); ok {
 			b.Uint64(i.t, uint64(v/(10*time.Millisecond)))
 		}
 	}
-	if v, ok := s.MSTI.Get(); ok {
-		b.Uint16(brvlanGoptsMSTI, v)
-	}
+	putOpt(b.Uint16, brvlanGoptsMSTI, s.MSTI)
 	b.EndNest(n)
 	b.End()
 	return nil
@@ -760,10 +745,8 @@ func (l Link) BridgeVLANTunnels() iter.Seq[BridgeVLANTunnel] {
 // without VLANs. Each Link is valid until the next iteration.
 func (h *Handle) BridgePortVLANs(ctx context.Context, compressed bool) iter.Seq2[Link, error] {
 	return func(yield func(Link, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-		if ifi := b.Fixed(unix.SizeofIfInfomsg); ifi != nil {
-			ifi[0] = unix.AF_BRIDGE
+		b, ifi := h.newRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP, unix.SizeofIfInfomsg, unix.AF_BRIDGE)
+		if ifi != nil {
 		}
 		mask := uint32(rtextFilterBRVLAN)
 		if compressed {

@@ -208,11 +208,7 @@ func collectKeys[T any](seq func(yield func(T, error) bool), key func(T) string)
 func churnHandles(t *testing.T) (h, churner *rtm.Handle, ns *nstest.NS, a0, a1 int32) {
 	t.Helper()
 	h, ns = handle(t)
-	churner, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { churner.Close() })
+	churner = dialIn(t, ns.Name)
 	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "a0", Up: rtm.Some(true), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "a1"}}}); err != nil {
 		t.Fatal(err)
 	}

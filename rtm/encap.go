@@ -159,14 +159,7 @@ type EncapIP struct {
 // EncapType returns LWTUNNEL_ENCAP_IP.
 func (EncapIP) EncapType() uint16 { return unix.LWTUNNEL_ENCAP_IP }
 
-func (e EncapIP) validate() error {
-	for _, a := range []netip.Addr{e.Dst, e.Src} {
-		if a.IsValid() && !a.Is4() {
-			return fmt.Errorf("address %v is not IPv4 (use EncapIP6)", a)
-		}
-	}
-	return e.Options.Err()
-}
+func (e EncapIP) validate() error { return validateTunnelKey(true, e.Dst, e.Src, e.Options) }
 
 func (e EncapIP) appendAttrs(b *wire.Builder) {
 	appendTunnelKey(b, e.ID, e.Dst, e.Src, e.TTL, e.TOS, e.Flags, e.Options)
@@ -185,13 +178,21 @@ type EncapIP6 struct {
 // EncapType returns LWTUNNEL_ENCAP_IP6.
 func (EncapIP6) EncapType() uint16 { return unix.LWTUNNEL_ENCAP_IP6 }
 
-func (e EncapIP6) validate() error {
-	for _, a := range []netip.Addr{e.Dst, e.Src} {
-		if a.IsValid() && !a.Is6() {
+func (e EncapIP6) validate() error { return validateTunnelKey(false, e.Dst, e.Src, e.Options) }
+
+// validateTunnelKey checks the addresses of EncapIP (is4) or EncapIP6,
+// and the options.
+func validateTunnelKey(is4 bool, dst, src netip.Addr, opts nla.Chain) error {
+	for _, a := range []netip.Addr{dst, src} {
+		switch {
+		case !a.IsValid() || a.Is4() == is4:
+		case is4:
+			return fmt.Errorf("address %v is not IPv4 (use EncapIP6)", a)
+		default:
 			return fmt.Errorf("address %v is not IPv6 (use EncapIP)", a)
 		}
 	}
-	return e.Options.Err()
+	return opts.Err()
 }
 
 func (e EncapIP6) appendAttrs(b *wire.Builder) {

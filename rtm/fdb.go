@@ -43,12 +43,7 @@ type FDBFilter struct {
 // present throughout the dump was yielded.
 func (h *Handle) FDB(ctx context.Context, f *FDBFilter) iter.Seq2[Neigh, error] {
 	return func(yield func(Neigh, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEIGH, unix.NLM_F_DUMP)
-		nd := b.Fixed(unix.SizeofNdMsg)
-		if nd != nil {
-			nd[0] = unix.AF_BRIDGE
-		}
+		b, nd := h.newRequest(unix.RTM_GETNEIGH, unix.NLM_F_DUMP, unix.SizeofNdMsg, unix.AF_BRIDGE)
 		if f != nil {
 			if nd != nil {
 				native.PutUint32(nd[4:], uint32(f.Index))
@@ -266,10 +261,8 @@ func (h *Handle) FDBGet(ctx context.Context, q FDBQuery) (Neigh, error) {
 	case q.Flags&^(unix.NTF_MASTER|unix.NTF_SELF) != 0:
 		return Neigh{}, fmt.Errorf("rtm: %s: flags %#x; only NTF_MASTER and NTF_SELF select the table", op, q.Flags)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETNEIGH, 0)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = unix.AF_BRIDGE
+	b, nd := h.newRequest(unix.RTM_GETNEIGH, 0, unix.SizeofNdMsg, unix.AF_BRIDGE)
+	if nd != nil {
 		native.PutUint32(nd[4:], uint32(max(q.Index, 0)))
 		nd[10] = q.Flags
 	}

@@ -121,20 +121,23 @@ func (h *Handle) newBuilder() *wire.Builder {
 	return &wire.Builder{}
 }
 
+// newRequest takes a builder and begins a message of type typ with a
+// fixed header of hdrLen bytes, whose first byte (in every rtnetlink
+// header) is the family. It returns the header for the caller to fill in
+// the rest: nil when the builder failed, which End reports.
+func (h *Handle) newRequest(typ, flags uint16, hdrLen int, family uint8) (*wire.Builder, []byte) {
+	b := h.newBuilder()
+	b.Begin(typ, flags)
+	hdr := b.Fixed(hdrLen)
+	if hdr != nil {
+		hdr[0] = family
+	}
+	return b, hdr
+}
+
 // execute sends the request built in b and waits for its acknowledgement.
 func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onReply func(wire.Message) error) error {
-	defer h.builder.Put(b)
-	if err := b.Err(); err != nil {
-		return fmt.Errorf("rtm: %s: %w", op, err)
-	}
-	c, err := h.get(ctx)
-	if err != nil {
-		return err
-	}
-	defer h.discard(&c)
-	err = c.Execute(ctx, b.Bytes(), onReply)
-	h.put(&c)
-	return opError(op, err)
+	return h.exchange(ctx, op, false, b, true, onReply)
 }
 
 // query sends the get request built in b and passes the kernel's reply to
@@ -142,6 +145,12 @@ func (h *Handle) execute(ctx context.Context, op string, b *wire.Builder, onRepl
 // bare verb ("link get") and a failure names the object from the request
 // itself, so that a successful lookup formats nothing.
 func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Builder, onReply func(wire.Message) error) error {
+	return h.exchange(ctx, op, describe, b, false, onReply)
+}
+
+// exchange sends the request built in b on a pooled socket, and returns
+// b to its pool: as an execute when ack is set, else as a query.
+func (h *Handle) exchange(ctx context.Context, op string, describe bool, b *wire.Builder, ack bool, onReply func(wire.Message) error) error {
 	defer h.builder.Put(b)
 	if err := b.Err(); err != nil {
 		return fmt.Errorf("rtm: %s: %w", op, err)
@@ -151,7 +160,11 @@ func (h *Handle) query(ctx context.Context, op string, describe bool, b *wire.Bu
 		return err
 	}
 	defer h.discard(&c)
-	err = c.Query(ctx, b.Bytes(), onReply)
+	if ack {
+		err = c.Execute(ctx, b.Bytes(), onReply)
+	} else {
+		err = c.Query(ctx, b.Bytes(), onReply)
+	}
 	h.put(&c)
 	if err != nil && describe {
 		if m, _, ok, ferr := wire.Next(b.Bytes()); ferr == nil && ok {

@@ -3,7 +3,6 @@ package rtm_test
 import (
 	"testing"
 
-	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 )
@@ -11,12 +10,7 @@ import (
 // TestOpenNetns opens the namespace of a handle dialled into a named
 // namespace, and of one dialled without a namespace option.
 func TestOpenNetns(t *testing.T) {
-	ns := nstest.New(t)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, ns := handle(t)
 	got, err := h.OpenNetns()
 	if err != nil {
 		t.Fatal(err)
@@ -54,12 +48,7 @@ func TestOpenNetns(t *testing.T) {
 // TestHandleNetns: a handle reports the namespace it works in, with or
 // without a namespace option.
 func TestHandleNetns(t *testing.T) {
-	ns := nstest.New(t)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, ns := handle(t)
 	id, err := h.Netns()
 	if err != nil || id != ns.Handle.ID() {
 		t.Fatalf("Netns %v, want %v: %v", id, ns.Handle.ID(), err)

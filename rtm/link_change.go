@@ -377,9 +377,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	if s.Broadcast != nil {
 		b.Binary(unix.IFLA_BROADCAST, s.Broadcast)
 	}
-	if v, ok := s.TxQueueLen.Get(); ok {
-		b.Uint32(unix.IFLA_TXQLEN, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_TXQLEN, s.TxQueueLen)
 	putU32(b, unix.IFLA_MTU, s.MTU)
 	s.encodeXDP(b)
 	switch s.Netns.by {
@@ -401,9 +399,7 @@ func (s *LinkSpec) encodeCommon(c *linkCtx) error {
 	}
 	putU32(b, unix.IFLA_NUM_TX_QUEUES, s.NumTxQueues)
 	putU32(b, unix.IFLA_NUM_RX_QUEUES, s.NumRxQueues)
-	if v, ok := s.Group.Get(); ok {
-		b.Uint32(unix.IFLA_GROUP, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_GROUP, s.Group)
 	if v, ok := s.Alias.Get(); ok {
 		// Not NUL-terminated, as iproute2 sends it.
 		b.Binary(unix.IFLA_IFALIAS, []byte(v))

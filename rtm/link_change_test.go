@@ -83,7 +83,7 @@ func mustMAC(s string) net.HardwareAddr {
 	return m
 }
 
-func index(t *testing.T, h *rtm.Handle, name string) int32 {
+func index(t testing.TB, h *rtm.Handle, name string) int32 {
 	t.Helper()
 	l, err := h.LinkByName(ctx, name)
 	if err != nil {
@@ -275,11 +275,7 @@ func TestLinkNetnsMoveAndDelete(t *testing.T) {
 	if err := h.LinkDel(ctx, v0); !errors.Is(err, rtm.ErrNotFound) || !errors.Is(err, unix.ENODEV) {
 		t.Errorf("deleting again: %v", err)
 	}
-	h2, err := rtm.Dial(rtm.WithNetns(other.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h2.Close()
+	h2 := dialIn(t, other.Name)
 	if err := h2.LinkDelByName(ctx, "byname"); err != nil {
 		t.Fatal(err)
 	}

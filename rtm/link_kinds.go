@@ -202,23 +202,13 @@ func (br *Bridge) encodeData(c *linkCtx) {
 	if v, ok := br.STP.Get(); ok {
 		b.Uint32(unix.IFLA_BR_STP_STATE, uint32(boolByte(v)))
 	}
-	if v, ok := br.Priority.Get(); ok {
-		b.Uint16(unix.IFLA_BR_PRIORITY, v)
-	}
+	putOpt(b.Uint16, unix.IFLA_BR_PRIORITY, br.Priority)
 	putBool8(b, unix.IFLA_BR_VLAN_FILTERING, br.VlanFiltering)
-	if v, ok := br.VlanProtocol.Get(); ok {
-		b.Uint16BE(unix.IFLA_BR_VLAN_PROTOCOL, v)
-	}
-	if v, ok := br.GroupFwdMask.Get(); ok {
-		b.Uint16(unix.IFLA_BR_GROUP_FWD_MASK, v)
-	}
-	if v, ok := br.DefaultPVID.Get(); ok {
-		b.Uint16(unix.IFLA_BR_VLAN_DEFAULT_PVID, v)
-	}
+	putOpt(b.Uint16BE, unix.IFLA_BR_VLAN_PROTOCOL, br.VlanProtocol)
+	putOpt(b.Uint16, unix.IFLA_BR_GROUP_FWD_MASK, br.GroupFwdMask)
+	putOpt(b.Uint16, unix.IFLA_BR_VLAN_DEFAULT_PVID, br.DefaultPVID)
 	putBool8(b, unix.IFLA_BR_VLAN_STATS_ENABLED, br.VlanStats)
-	if v, ok := br.MulticastRouter.Get(); ok {
-		b.Uint8(unix.IFLA_BR_MCAST_ROUTER, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_BR_MCAST_ROUTER, br.MulticastRouter)
 	putBool8(b, unix.IFLA_BR_MCAST_SNOOPING, br.MulticastSnooping)
 	putBool8(b, unix.IFLA_BR_MCAST_QUERIER, br.MulticastQuerier)
 	putBool8(b, unix.IFLA_BR_NF_CALL_IPTABLES, br.NFCallIPTables)
@@ -260,15 +250,9 @@ func (p *BridgePort) validate() error {
 }
 
 func (p *BridgePort) encodeData(b *wire.Builder) {
-	if v, ok := p.State.Get(); ok {
-		b.Uint8(unix.IFLA_BRPORT_STATE, v)
-	}
-	if v, ok := p.Priority.Get(); ok {
-		b.Uint16(unix.IFLA_BRPORT_PRIORITY, v)
-	}
-	if v, ok := p.Cost.Get(); ok {
-		b.Uint32(unix.IFLA_BRPORT_COST, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_BRPORT_STATE, p.State)
+	putOpt(b.Uint16, unix.IFLA_BRPORT_PRIORITY, p.Priority)
+	putOpt(b.Uint32, unix.IFLA_BRPORT_COST, p.Cost)
 	putBool8(b, unix.IFLA_BRPORT_GUARD, p.Guard)
 	putBool8(b, unix.IFLA_BRPORT_MODE, p.Hairpin)
 	putBool8(b, unix.IFLA_BRPORT_FAST_LEAVE, p.FastLeave)

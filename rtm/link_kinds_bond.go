@@ -120,19 +120,11 @@ func (bd *Bond) encodeData(c *linkCtx) {
 		}
 		endNest(b, n)
 	}
-	if v, ok := bd.FailOverMAC.Get(); ok {
-		b.Uint8(unix.IFLA_BOND_FAIL_OVER_MAC, v)
-	}
-	if v, ok := bd.LACPRate.Get(); ok {
-		b.Uint8(unix.IFLA_BOND_AD_LACP_RATE, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_BOND_FAIL_OVER_MAC, bd.FailOverMAC)
+	putOpt(b.Uint8, unix.IFLA_BOND_AD_LACP_RATE, bd.LACPRate)
 	if v, ok := bd.XmitHashPolicy.Get(); ok {
 		b.Uint8(unix.IFLA_BOND_XMIT_HASH_POLICY, uint8(v))
 	}
-	if v, ok := bd.MinLinks.Get(); ok {
-		b.Uint32(unix.IFLA_BOND_MIN_LINKS, v)
-	}
-	if v, ok := bd.ADSelect.Get(); ok {
-		b.Uint8(unix.IFLA_BOND_AD_SELECT, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_BOND_MIN_LINKS, bd.MinLinks)
+	putOpt(b.Uint8, unix.IFLA_BOND_AD_SELECT, bd.ADSelect)
 }

@@ -184,12 +184,8 @@ func (k *CAN) encodeData(c *linkCtx) {
 	if k.Restart {
 		b.Uint32(unix.IFLA_CAN_RESTART, 1)
 	}
-	if v, ok := k.RestartMS.Get(); ok {
-		b.Uint32(unix.IFLA_CAN_RESTART_MS, v)
-	}
-	if v, ok := k.Termination.Get(); ok {
-		b.Uint16(unix.IFLA_CAN_TERMINATION, v)
-	}
+	putOpt(b.Uint32, unix.IFLA_CAN_RESTART_MS, k.RestartMS)
+	putOpt(b.Uint16, unix.IFLA_CAN_TERMINATION, k.Termination)
 	k.BitTiming.encode(c, unix.IFLA_CAN_BITTIMING)
 	k.DataBitTiming.encode(c, unix.IFLA_CAN_DATA_BITTIMING)
 	if k.CtrlModeMask != 0 {
@@ -204,9 +200,7 @@ func (k *CAN) encodeData(c *linkCtx) {
 			o   Opt[uint32]
 			typ uint16
 		}{{k.TDCV, iflaCANTDCV}, {k.TDCO, iflaCANTDCO}, {k.TDCF, iflaCANTDCF}} {
-			if v, ok := f.o.Get(); ok {
-				b.Uint32(f.typ, v)
-			}
+			putOpt(b.Uint32, f.typ, f.o)
 		}
 		endNest(b, n)
 	}

@@ -180,9 +180,7 @@ func (m *MACsec) validate(c *linkCtx) error {
 
 func (m *MACsec) encodeData(c *linkCtx) {
 	b := c.b
-	if v, ok := m.SCI.Get(); ok {
-		b.Uint64BE(unix.IFLA_MACSEC_SCI, v)
-	}
+	putOpt(b.Uint64BE, unix.IFLA_MACSEC_SCI, m.SCI)
 	putU16BE(b, unix.IFLA_MACSEC_PORT, m.Port)
 	for _, f := range [...]struct {
 		o   Opt[bool]
@@ -209,9 +207,7 @@ func (m *MACsec) encodeData(c *linkCtx) {
 		}
 		b.Uint8(unix.IFLA_MACSEC_REPLAY_PROTECT, boolByte(on))
 	}
-	if v, ok := m.EncodingSA.Get(); ok {
-		b.Uint8(unix.IFLA_MACSEC_ENCODING_SA, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_MACSEC_ENCODING_SA, m.EncodingSA)
 }
 
 // LinkMACsec reads a MACsec link's settings back from its IFLA_INFO_DATA

@@ -152,12 +152,8 @@ func (n *Netkit) encodeData(c *linkCtx) {
 	if v, ok := n.PeerPolicy.Get(); ok {
 		b.Int32(iflaNetkitPeerPolicy, int32(v))
 	}
-	if v, ok := n.Scrub.Get(); ok {
-		b.Uint32(iflaNetkitScrub, v)
-	}
-	if v, ok := n.PeerScrub.Get(); ok {
-		b.Uint32(iflaNetkitPeerScrub, v)
-	}
+	putOpt(b.Uint32, iflaNetkitScrub, n.Scrub)
+	putOpt(b.Uint32, iflaNetkitPeerScrub, n.PeerScrub)
 	(&Veth{Peer: n.Peer}).encodePeer(c, iflaNetkitPeerInfo)
 }
 
@@ -317,9 +313,7 @@ func (u *BareUDP) encodeData(c *linkCtx) {
 	b := c.b
 	b.Uint16BE(iflaBareUDPPort, u.Port)
 	b.Uint16BE(iflaBareUDPEtherType, u.EtherType)
-	if v, ok := u.SrcPortMin.Get(); ok {
-		b.Uint16(iflaBareUDPSrcPortMin, v)
-	}
+	putOpt(b.Uint16, iflaBareUDPSrcPortMin, u.SrcPortMin)
 	if u.MultiProto {
 		b.Flag(iflaBareUDPMultiProtoMode)
 	}
@@ -372,9 +366,7 @@ func (g *GTP) encodeData(c *linkCtx) {
 	b.Uint8(iflaGTPCreateSockets, 1)
 	b.Uint32(iflaGTPRole, uint32(g.Role))
 	putU32(b, iflaGTPPDPHashSize, g.HashSize)
-	if v, ok := g.RestartCount.Get(); ok {
-		b.Uint8(iflaGTPRestartCount, v)
-	}
+	putOpt(b.Uint8, iflaGTPRestartCount, g.RestartCount)
 	if g.HashSize == 0 {
 		b.Uint32(iflaGTPPDPHashSize, 1024) // iproute2's default, added last
 	}
@@ -430,15 +422,9 @@ func (h *HSR) validate(c *linkCtx) error {
 // "supervision version proto slave1 slave2".
 func (h *HSR) encodeData(c *linkCtx) {
 	b := c.b
-	if v, ok := h.Supervision.Get(); ok {
-		b.Uint8(iflaHSRMulticastSpec, v)
-	}
-	if v, ok := h.Version.Get(); ok {
-		b.Uint8(iflaHSRVersion, v)
-	}
-	if v, ok := h.Protocol.Get(); ok {
-		b.Uint8(iflaHSRProtocol, v)
-	}
+	putOpt(b.Uint8, iflaHSRMulticastSpec, h.Supervision)
+	putOpt(b.Uint8, iflaHSRVersion, h.Version)
+	putOpt(b.Uint8, iflaHSRProtocol, h.Protocol)
 	putU32(b, iflaHSRSlave1, h.Port1)
 	putU32(b, iflaHSRSlave2, h.Port2)
 }
@@ -473,15 +459,9 @@ func (p *IPoIB) validate(c *linkCtx) error {
 
 func (p *IPoIB) encodeData(c *linkCtx) {
 	b := c.b
-	if v, ok := p.PKey.Get(); ok {
-		b.Uint16(iflaIPoIBPKey, v)
-	}
-	if v, ok := p.Mode.Get(); ok {
-		b.Uint16(iflaIPoIBMode, v)
-	}
-	if v, ok := p.UMcast.Get(); ok {
-		b.Uint16(iflaIPoIBUMcast, v)
-	}
+	putOpt(b.Uint16, iflaIPoIBPKey, p.PKey)
+	putOpt(b.Uint16, iflaIPoIBMode, p.Mode)
+	putOpt(b.Uint16, iflaIPoIBUMcast, p.UMcast)
 }
 
 // The ethertypes BareUDP names often.

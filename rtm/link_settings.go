@@ -430,9 +430,7 @@ func (s *LinkSpec) encodeCarrierVFs(b *wire.Builder) {
 // encodeLate appends the settings iplink_parse reads after group, in its
 // order.
 func (s *LinkSpec) encodeLate(b *wire.Builder) {
-	if v, ok := s.LinkMode.Get(); ok {
-		b.Uint8(unix.IFLA_LINKMODE, v)
-	}
+	putOpt(b.Uint8, unix.IFLA_LINKMODE, s.LinkMode)
 	if v, ok := s.OperState.Get(); ok {
 		b.Uint8(unix.IFLA_OPERSTATE, uint8(v))
 	}
@@ -463,9 +461,7 @@ func (s *LinkSpec) encodeLate(b *wire.Builder) {
 		{unix.IFLA_GRO_MAX_SIZE, s.GROMaxSize}, {unix.IFLA_GSO_IPV4_MAX_SIZE, s.GSOIPv4MaxSize},
 		{unix.IFLA_GRO_IPV4_MAX_SIZE, s.GROIPv4MaxSize},
 	} {
-		if v, ok := o.v.Get(); ok {
-			b.Uint32(o.typ, v)
-		}
+		putOpt(b.Uint32, o.typ, o.v)
 	}
 	if v, ok := s.TargetNetnsID.Get(); ok {
 		b.Int32(unix.IFLA_TARGET_NETNSID, v)

@@ -256,11 +256,7 @@ func (m MDB) Attrs() iter.Seq2[string, Value] { return schema.All(mdbSchema, m.C
 // the next iteration; iterating allocates nothing per message.
 func (h *Handle) MDB(ctx context.Context, index int32) iter.Seq2[MDB, error] {
 	return func(yield func(MDB, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETMDB, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(len(brPortMsg{})); hdr != nil {
-			hdr[0] = unix.AF_BRIDGE
-		}
+		b, _ := h.newRequest(unix.RTM_GETMDB, unix.NLM_F_DUMP, len(brPortMsg{}), unix.AF_BRIDGE)
 		b.End()
 		dumpOf(ctx, h, "mdb dump", &mdbDumpMsgs, b, dumpRun{}, func(v view[brPortMsg], err error) bool {
 			if m := (MDB{v}); err != nil || index == 0 || m.Index() == index {

@@ -136,11 +136,7 @@ func (h *Handle) MRoutes(ctx context.Context, f *MRouteFilter) iter.Seq2[MRoute,
 			yield(MRoute{}, fmt.Errorf("rtm: mroute dump: family %d is neither RTNLFamilyIPMR nor RTNLFamilyIP6MR", family))
 			return
 		}
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
-		if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
-			rt[0] = family
-		}
+		b, _ := h.newRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP, unix.SizeofRtMsg, family)
 		if f != nil && f.Table != 0 {
 			b.Uint32(unix.RTA_TABLE, f.Table)
 		}

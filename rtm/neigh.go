@@ -263,9 +263,7 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 			yield(Neigh{}, errors.New("rtm: neighbour dump: family AF_BRIDGE is the FDB; use Handle.FDB"))
 			return
 		}
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEIGH, unix.NLM_F_DUMP)
-		nd := b.Fixed(unix.SizeofNdMsg)
+		b, nd := h.newRequest(unix.RTM_GETNEIGH, unix.NLM_F_DUMP, unix.SizeofNdMsg, 0)
 		if f != nil {
 			// Strict checking wants ndm_ifindex zero: the interface
 			// goes in NDA_IFINDEX.
@@ -502,10 +500,8 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 		return Neigh{}, errors.New("rtm: neighbour get: no address")
 	}
 	dst := q.Dst.Unmap()
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETNEIGH, 0)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = ipFamily(dst)
+	b, nd := h.newRequest(unix.RTM_GETNEIGH, 0, unix.SizeofNdMsg, ipFamily(dst))
+	if nd != nil {
 		native.PutUint32(nd[4:], uint32(q.Index))
 		if q.Proxy {
 			nd[10] = unix.NTF_PROXY

@@ -276,11 +276,11 @@ type NeighTableFilter struct {
 // nothing per message.
 func (h *Handle) NeighTables(ctx context.Context, f *NeighTableFilter) iter.Seq2[NeighTable, error] {
 	return func(yield func(NeighTable, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEIGHTBL, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(sizeofNdtMsg); hdr != nil && f != nil {
-			hdr[0] = f.Family
+		var family uint8
+		if f != nil {
+			family = f.Family
 		}
+		b, _ := h.newRequest(unix.RTM_GETNEIGHTBL, unix.NLM_F_DUMP, sizeofNdtMsg, family)
 		b.End()
 		dumpOf(ctx, h, "neighbour table dump", &neighTableMsgs, b, dumpRun{}, func(v view[ndtmsg], err error) bool {
 			if t := (NeighTable{v}); err != nil || f == nil || f.Index == 0 || t.paramsIndex() == f.Index {
@@ -401,9 +401,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 	}
 	b.String(ndtaName, name)
 	for _, th := range [...]optParam[uint32]{{ndtaThresh1, s.Thresh1}, {ndtaThresh2, s.Thresh2}, {ndtaThresh3, s.Thresh3}} {
-		if v, ok := th.v.Get(); ok {
-			b.Uint32(th.t, v)
-		}
+		putOpt(b.Uint32, th.t, th.v)
 	}
 	if v, ok := s.GCInterval.Get(); ok {
 		b.Uint64(ndtaGCInterval, uint64(v/time.Millisecond))
@@ -416,9 +414,7 @@ func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
 		}
 	}
 	for _, c := range counts {
-		if v, ok := c.v.Get(); ok {
-			b.Uint32(c.t, v)
-		}
+		putOpt(b.Uint32, c.t, c.v)
 	}
 	b.EndNest(n)
 	b.End()

@@ -99,11 +99,7 @@ func (c Netconf) Attrs() iter.Seq2[string, Value] { return schema.All(netconfSch
 // iteration; iterating allocates nothing per message.
 func (h *Handle) Netconfs(ctx context.Context, family uint8) iter.Seq2[Netconf, error] {
 	return func(yield func(Netconf, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNETCONF, unix.NLM_F_DUMP)
-		if hdr := b.Fixed(len(netconfmsg{})); hdr != nil {
-			hdr[0] = family
-		}
+		b, _ := h.newRequest(unix.RTM_GETNETCONF, unix.NLM_F_DUMP, len(netconfmsg{}), family)
 		b.End()
 		dumpOf(ctx, h, "netconf dump", &netconfMsgs, b, dumpRun{}, func(v view[netconfmsg], err error) bool {
 			return yield(Netconf{v}, err)
@@ -123,11 +119,7 @@ func (h *Handle) NetconfGet(ctx context.Context, family uint8, index int32) (Net
 	case index == 0 || index < NetconfIndexDefault:
 		return Netconf{}, fmt.Errorf("rtm: %s: invalid interface index", op)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETNETCONF, 0)
-	if hdr := b.Fixed(len(netconfmsg{})); hdr != nil {
-		hdr[0] = family
-	}
+	b, _ := h.newRequest(unix.RTM_GETNETCONF, 0, len(netconfmsg{}), family)
 	b.Uint32(netconfaIfindex, uint32(index))
 	b.End()
 	return getOf(ctx, h, op, false, b, &netconfMsgs, newNetconf)

@@ -239,9 +239,7 @@ type NexthopFilter struct {
 // when the kernel saw nexthops change meanwhile.
 func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexthop, error] {
 	return func(yield func(Nexthop, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEXTHOP, unix.NLM_F_DUMP)
-		nh := b.Fixed(sizeofNhMsg)
+		b, nh := h.newRequest(unix.RTM_GETNEXTHOP, unix.NLM_F_DUMP, sizeofNhMsg, 0)
 		if f != nil {
 			if nh != nil {
 				nh[0] = f.Family
@@ -270,9 +268,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	if id == 0 {
 		return Nexthop{}, fmt.Errorf("rtm: %s: no id", op)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETNEXTHOP, 0)
-	b.Fixed(sizeofNhMsg)
+	b, _ := h.newRequest(unix.RTM_GETNEXTHOP, 0, sizeofNhMsg, 0)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
 	return getOf(ctx, h, op, false, b, &nexthopMsgs, newNexthop)
@@ -660,9 +656,7 @@ type NexthopBucketFilter struct {
 // valid until the next iteration; iterating allocates nothing per bucket.
 func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) iter.Seq2[NexthopBucket, error] {
 	return func(yield func(NexthopBucket, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP)
-		b.Fixed(sizeofNhMsg)
+		b, _ := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
 		if f != nil {
 			putU32(b, unix.NHA_ID, f.GroupID)
 			putU32(b, unix.NHA_OIF, f.OutIndex)

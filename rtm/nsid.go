@@ -79,9 +79,7 @@ func (h *Handle) NetnsIDs(ctx context.Context, f *NetnsIDFilter) iter.Seq2[Netns
 				return
 			}
 		}
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETNSID, unix.NLM_F_DUMP)
-		b.Fixed(len(netconfmsg{}))
+		b, _ := h.newRequest(unix.RTM_GETNSID, unix.NLM_F_DUMP, len(netconfmsg{}), 0)
 		if f != nil {
 			if t, ok := f.TargetID.Get(); ok {
 				b.Uint32(unix.NETNSA_TARGET_NSID, uint32(t))
@@ -141,9 +139,7 @@ func (h *Handle) NetnsIDOf(ctx context.Context, ns NetnsRef) (int32, error) {
 	if err := ns.validate(); err != nil {
 		return 0, fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETNSID, 0)
-	b.Fixed(len(netconfmsg{}))
+	b, _ := h.newRequest(unix.RTM_GETNSID, 0, len(netconfmsg{}), 0)
 	ns.put(b)
 	b.End()
 	n, err := getOf(ctx, h, op, false, b, &nsidMsgs, newNetnsID)

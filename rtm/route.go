@@ -492,9 +492,7 @@ func (f *RouteFilter) keep(r Route) bool {
 // destinations: not done.
 func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, error] {
 	return func(yield func(Route, error) bool) {
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
-		rt := b.Fixed(unix.SizeofRtMsg)
+		b, rt := h.newRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP, unix.SizeofRtMsg, 0)
 		if f != nil && rt != nil {
 			rt[0] = f.Family
 			rt[5] = f.Protocol

@@ -251,23 +251,13 @@ func encodeRoute(b *wire.Builder, typ, flags uint16, s *RouteSpec) error {
 		scope = defaultScope(typ, fam, rtype, s)
 	}
 	b.Begin(typ, flags)
-	rt := b.Fixed(unix.SizeofRtMsg)
-	if rt != nil {
-		rt[0] = fam
-		if fam == unix.AF_MPLS {
-			rt[1] = 20
-		} else {
-			rt[1] = uint8(s.Dst.Bits())
+	if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
+		dstLen := uint8(20) // an MPLS label
+		if fam != unix.AF_MPLS {
+			dstLen = uint8(s.Dst.Bits())
 		}
-		if s.Src.IsValid() {
-			rt[2] = uint8(s.Src.Bits())
-		}
-		rt[3] = s.TOS
-		if table < 256 {
-			rt[4] = uint8(table)
-		}
+		putRouteHeader(rt, fam, dstLen, s.Src, s.TOS, table, s.Flags)
 		rt[5], rt[6], rt[7] = proto, scope, rtype
-		native.PutUint32(rt[8:], s.Flags)
 	}
 	b.Uint32(unix.RTA_TABLE, table)
 	switch {
@@ -576,9 +566,7 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	if q.Src.IsValid() && q.Src.Is4() != q.Dst.Is4() {
 		return Route{}, fmt.Errorf("rtm: route get: source %v and destination %v differ in family", q.Src, q.Dst)
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETROUTE, 0)
-	rt := b.Fixed(unix.SizeofRtMsg)
+	b, rt := h.newRequest(unix.RTM_GETROUTE, 0, unix.SizeofRtMsg, 0)
 	if rt != nil {
 		rt[0] = unix.AF_INET6
 		if q.Dst.Is4() {

@@ -43,10 +43,8 @@ func (h *Handle) RouteSave(ctx context.Context, w io.Writer, f *RouteFilter) (in
 	if f == nil {
 		f = &RouteFilter{}
 	}
-	b := h.newBuilder()
-	b.Begin(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
-	if rt := b.Fixed(unix.SizeofRtMsg); rt != nil {
-		rt[0] = f.Family
+	b, rt := h.newRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP, unix.SizeofRtMsg, f.Family)
+	if rt != nil {
 		rt[5] = f.Protocol
 		if f.Cloned {
 			native.PutUint32(rt[8:], unix.RTM_F_CLONED)

@@ -84,11 +84,7 @@ func maskHeaders(t *testing.T, b []byte) []byte {
 
 func TestRouteSaveMatchesIP(t *testing.T) {
 	ns := saveNamespace(t, true)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := dialIn(t, ns.Name)
 	for _, c := range []struct {
 		args   []string
 		filter rtm.RouteFilter
@@ -186,11 +182,7 @@ func TestRouteRestoreRoundTrips(t *testing.T) {
 
 	// ip's dump, restored by RouteRestore.
 	dst := saveNamespace(t, false)
-	h, err := rtm.Dial(rtm.WithNetns(dst.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := dialIn(t, dst.Name)
 	n, err := h.RouteRestore(ctx, bytes.NewReader(dump))
 	if err != nil {
 		t.Fatalf("RouteRestore of ip's dump: %v", err)
@@ -213,11 +205,7 @@ func TestRouteRestoreRoundTrips(t *testing.T) {
 	}
 
 	// RouteSave's dump, restored by ip.
-	hs, err := rtm.Dial(rtm.WithNetns(src.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hs.Close()
+	hs := dialIn(t, src.Name)
 	var ours bytes.Buffer
 	if _, err := hs.RouteSave(ctx, &ours, nil); err != nil {
 		t.Fatal(err)
@@ -246,11 +234,7 @@ func TestRouteRestoreErrors(t *testing.T) {
 	} {
 		nstest.IP(t, ns, c...)
 	}
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := dialIn(t, ns.Name)
 	n, err := h.RouteRestore(ctx, bytes.NewReader(dump))
 	var be *socket.BatchError
 	if !errors.As(err, &be) || be.Failed == 0 {

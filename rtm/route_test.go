@@ -417,11 +417,7 @@ func TestRouteBatchAndAllocs(t *testing.T) {
 // ignores them: without strict checking it returns everything.
 func TestFiltersWithoutStrictCheck(t *testing.T) {
 	strict, ns, v0, v1 := routeNS(t)
-	loose, err := rtm.Dial(rtm.WithNetns(ns.Name), rtm.WithoutStrictCheck())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer loose.Close()
+	loose := dialIn(t, ns.Name, rtm.WithoutStrictCheck())
 	gw := netip.MustParseAddr("192.0.2.254")
 	for i, table := range []uint32{1000, 1000, 2000} {
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i), 0, 0}), 16)

@@ -18,15 +18,22 @@ import (
 var ctx = context.Background()
 
 // handle dials a Handle inside a fresh namespace.
-func handle(t *testing.T) (*rtm.Handle, *nstest.NS) {
+func handle(t testing.TB) (*rtm.Handle, *nstest.NS) {
 	t.Helper()
 	ns := nstest.New(t)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
+	return dialIn(t, ns.Name), ns
+}
+
+// dialIn dials a Handle inside the namespace named ns, with opts, closed
+// when the test ends.
+func dialIn(t testing.TB, ns string, opts ...rtm.Option) *rtm.Handle {
+	t.Helper()
+	h, err := rtm.Dial(append([]rtm.Option{rtm.WithNetns(ns)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	return h, ns
+	return h
 }
 
 // ipJSON runs "ip -j ARGS" in ns and decodes its output, the oracle.

@@ -265,9 +265,7 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 	return func(yield func(Rule, error) bool) {
 		spec := watchSpec{groups: [2]Group{GroupIPv4Rule, GroupIPv6Rule}, ngroups: 2,
 			types: [2]uint16{unix.RTM_NEWRULE, unix.RTM_DELRULE}}
-		b := h.newBuilder()
-		b.Begin(unix.RTM_GETRULE, unix.NLM_F_DUMP)
-		hdr := b.Fixed(sizeofFibRuleHdr)
+		b, hdr := h.newRequest(unix.RTM_GETRULE, unix.NLM_F_DUMP, sizeofFibRuleHdr, 0)
 		if f != nil {
 			if hdr != nil {
 				hdr[0] = f.Family
@@ -515,19 +513,12 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 	}
 	b.Begin(typ, flags)
 	if hdr := b.Fixed(sizeofFibRuleHdr); hdr != nil {
-		hdr[0] = s.family()
+		var dstLen uint8
 		if s.Dst.IsValid() {
-			hdr[1] = uint8(s.Dst.Bits())
+			dstLen = uint8(s.Dst.Bits())
 		}
-		if s.Src.IsValid() {
-			hdr[2] = uint8(s.Src.Bits())
-		}
-		hdr[3] = s.TOS
-		if table < 256 {
-			hdr[4] = uint8(table)
-		}
+		putRouteHeader(hdr, s.family(), dstLen, s.Src, s.TOS, table, s.Flags)
 		hdr[7] = action
-		native.PutUint32(hdr[8:], s.Flags)
 	}
 	if p, ok := s.Priority.Get(); ok {
 		b.Uint32(unix.FRA_PRIORITY, p)
@@ -555,12 +546,8 @@ func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
 		b.Uint64BE(unix.FRA_TUN_ID, s.TunID)
 	}
 	putU32(b, unix.FRA_TABLE, table)
-	if v, ok := s.SuppressPrefixLen.Get(); ok {
-		b.Uint32(unix.FRA_SUPPRESS_PREFIXLEN, v)
-	}
-	if v, ok := s.SuppressIfGroup.Get(); ok {
-		b.Uint32(unix.FRA_SUPPRESS_IFGROUP, v)
-	}
+	putOpt(b.Uint32, unix.FRA_SUPPRESS_PREFIXLEN, s.SuppressPrefixLen)
+	putOpt(b.Uint32, unix.FRA_SUPPRESS_IFGROUP, s.SuppressIfGroup)
 	if s.IIFName != "" {
 		b.String(unix.FRA_IIFNAME, s.IIFName)
 	}
@@ -603,6 +590,21 @@ func ruleName(op string, s *RuleSpec) string {
 		return fmt.Sprintf("%s priority %d", op, p)
 	}
 	return op
+}
+
+// putRouteHeader writes what rtmsg and fib_rule_hdr, which mirrors it,
+// share: the family, the prefix lengths, the TOS, the table when it fits
+// in a byte (RTA_TABLE, FRA_TABLE carry it whole) and the flags.
+func putRouteHeader(h []byte, family, dstLen uint8, src netip.Prefix, tos uint8, table, flags uint32) {
+	h[0], h[1] = family, dstLen
+	if src.IsValid() {
+		h[2] = uint8(src.Bits())
+	}
+	h[3] = tos
+	if table < 256 {
+		h[4] = uint8(table)
+	}
+	native.PutUint32(h[8:], flags)
 }
 
 func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {

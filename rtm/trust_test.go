@@ -281,11 +281,7 @@ func TestBatchRunsOnce(t *testing.T) {
 // of unknown outcome. All of them used to be reported unknown.
 func TestRunEchoOverrunUsesEchoes(t *testing.T) {
 	ns := nstest.New(t)
-	h, err := rtm.Dial(rtm.WithNetns(ns.Name), rtm.WithReceiveBufferSize(4096))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
+	h := dialIn(t, ns.Name, rtm.WithReceiveBufferSize(4096))
 	const n = 1000
 	bt := h.NewBatch()
 	for i := range n {

@@ -292,28 +292,22 @@ func (db *DB) AddPreCallback(f PreCallback) (remove func()) {
 
 // AddPreRewriter registers a pre callback that may rewrite events (see
 // [PreRewriter]) and returns a function that unregisters it.
-func (db *DB) AddPreRewriter(f PreRewriter) (remove func()) {
-	p := &f
-	db.cbmu.Lock()
-	db.pre = append(db.pre[:len(db.pre):len(db.pre)], p)
-	db.cbmu.Unlock()
-	return func() {
-		db.cbmu.Lock()
-		db.pre = without(db.pre, p)
-		db.cbmu.Unlock()
-	}
-}
+func (db *DB) AddPreRewriter(f PreRewriter) (remove func()) { return register(db, &db.pre, f) }
 
 // AddPostCallback registers a post callback and returns a function that
 // unregisters it.
-func (db *DB) AddPostCallback(f PostCallback) (remove func()) {
+func (db *DB) AddPostCallback(f PostCallback) (remove func()) { return register(db, &db.post, f) }
+
+// register adds the callback f to *list under db.cbmu, in a new slice
+// (readers hold the old one), and returns the function that removes it.
+func register[T any](db *DB, list *[]*T, f T) (remove func()) {
 	p := &f
 	db.cbmu.Lock()
-	db.post = append(db.post[:len(db.post):len(db.post)], p)
+	*list = append((*list)[:len(*list):len(*list)], p)
 	db.cbmu.Unlock()
 	return func() {
 		db.cbmu.Lock()
-		db.post = without(db.post, p)
+		*list = without(*list, p)
 		db.cbmu.Unlock()
 	}
 }

@@ -39,48 +39,29 @@ func (e Event) IsNew() bool {
 }
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
-func (e Event) Link() (rtm.Link, bool) {
-	if e.Type != unix.RTM_NEWLINK && e.Type != unix.RTM_DELLINK {
-		return rtm.Link{}, false
-	}
-	l, err := rtm.LinkFromBytes(e.Data)
-	return l, err == nil
-}
+func (e Event) Link() (rtm.Link, bool) { return eventView(e, unix.RTM_NEWLINK, rtm.LinkFromBytes) }
 
 // Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
-func (e Event) Addr() (rtm.Addr, bool) {
-	if e.Type != unix.RTM_NEWADDR && e.Type != unix.RTM_DELADDR {
-		return rtm.Addr{}, false
-	}
-	a, err := rtm.AddrFromBytes(e.Data)
-	return a, err == nil
-}
+func (e Event) Addr() (rtm.Addr, bool) { return eventView(e, unix.RTM_NEWADDR, rtm.AddrFromBytes) }
 
 // Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
-func (e Event) Route() (rtm.Route, bool) {
-	if e.Type != unix.RTM_NEWROUTE && e.Type != unix.RTM_DELROUTE {
-		return rtm.Route{}, false
-	}
-	r, err := rtm.RouteFromBytes(e.Data)
-	return r, err == nil
-}
+func (e Event) Route() (rtm.Route, bool) { return eventView(e, unix.RTM_NEWROUTE, rtm.RouteFromBytes) }
 
 // Neigh returns the event's neighbour, for RTM_NEWNEIGH and RTM_DELNEIGH.
-func (e Event) Neigh() (rtm.Neigh, bool) {
-	if e.Type != unix.RTM_NEWNEIGH && e.Type != unix.RTM_DELNEIGH {
-		return rtm.Neigh{}, false
-	}
-	n, err := rtm.NeighFromBytes(e.Data)
-	return n, err == nil
-}
+func (e Event) Neigh() (rtm.Neigh, bool) { return eventView(e, unix.RTM_NEWNEIGH, rtm.NeighFromBytes) }
 
 // Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
-func (e Event) Rule() (rtm.Rule, bool) {
-	if e.Type != unix.RTM_NEWRULE && e.Type != unix.RTM_DELRULE {
-		return rtm.Rule{}, false
+func (e Event) Rule() (rtm.Rule, bool) { return eventView(e, unix.RTM_NEWRULE, rtm.RuleFromBytes) }
+
+// eventView decodes the event's message with fromBytes if its type is
+// newType (RTM_NEW*) or the matching RTM_DEL*.
+func eventView[V any](e Event, newType uint16, fromBytes func([]byte) (V, error)) (V, bool) {
+	if e.Type != newType && e.Type != newType+1 {
+		var zero V
+		return zero, false
 	}
-	r, err := rtm.RuleFromBytes(e.Data)
-	return r, err == nil
+	v, err := fromBytes(e.Data)
+	return v, err == nil
 }
 
 // String names the event: "+link", "-route", with "(synthetic)" when the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"slices"
 
@@ -89,21 +90,7 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		return nil, err
 	}
 	if sc.has(KindAddrs) {
-		err = consistent(ctx, "addresses", func() error {
-			var addrs bulk[addrKey]
-			for a, err := range h.Addrs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				copy(addrs.add(addrKeyOf(a), len(a.Bytes())), a.Bytes())
-			}
-			m, err := addrs.buildUnique(st.gen, "address")
-			if err == nil {
-				st.addrs = m
-			}
-			return err
-		})
-		if err != nil {
+		if st.addrs, err = loadUnique(ctx, "addresses", "address", st.gen, h.Addrs(ctx, nil), addrKeyOf, nil); err != nil {
 			return nil, err
 		}
 	}
@@ -119,27 +106,37 @@ func load(ctx context.Context, h *rtm.Handle, gen uint64, sc *scope) (*state, er
 		}
 	}
 	if sc.has(KindNeighs) {
-		err = consistent(ctx, "neighbours", func() error {
-			var neighs bulk[neighKey]
-			for n, err := range h.Neighs(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				if mirroredNeigh(n) {
-					copy(neighs.add(neighKeyOf(n), len(n.Bytes())), n.Bytes())
-				}
-			}
-			m, err := neighs.buildUnique(st.gen, "neighbour")
-			if err == nil {
-				st.neighs = m
-			}
-			return err
-		})
-		if err != nil {
+		if st.neighs, err = loadUnique(ctx, "neighbours", "neighbour", st.gen, h.Neighs(ctx, nil), neighKeyOf, mirroredNeigh); err != nil {
 			return nil, err
 		}
 	}
 	return st, nil
+}
+
+// loadUnique reads, in one consistent dump (see consistent), the objects
+// of a dump that keep keeps (all when keep is nil) into a map by key, of
+// generation gen, copying their messages in bulk. An object that comes
+// twice makes the attempt fail. table names the objects in errors
+// ("addresses"), what one of them ("address").
+func loadUnique[K hashable, V interface{ Bytes() []byte }](ctx context.Context, table, what string, gen uint64, dump iter.Seq2[V, error], key func(V) K, keep func(V) bool) (cowMap[K, []byte], error) {
+	var m cowMap[K, []byte]
+	err := consistent(ctx, table, func() error {
+		var objs bulk[K]
+		for v, err := range dump {
+			if err != nil {
+				return err
+			}
+			if keep == nil || keep(v) {
+				copy(objs.add(key(v), len(v.Bytes())), v.Bytes())
+			}
+		}
+		built, err := objs.buildUnique(gen, what)
+		if err == nil {
+			m = built
+		}
+		return err
+	})
+	return m, err
 }
 
 // loadRules reads the rules into st, replacing any st had.
@@ -328,20 +325,30 @@ func diffStates(old, cur *state) []Event {
 // diffMap calls pair for each key of either map whose values differ, with
 // nil for a missing value.
 func diffMap[K hashable](old, cur *cowMap[K, []byte], pair func(o, c []byte)) {
+	diffShards(old, cur, func(_ K, o []byte, inOld bool, c []byte, _ bool) {
+		if !inOld || string(o) != string(c) {
+			pair(o, c)
+		}
+	})
+}
+
+// diffShards calls each for every key of either map in the shards that
+// differ (the others are shared, hence equal), with its value in each map
+// and whether it has one there (the zero V when not).
+func diffShards[K hashable, V any](old, cur *cowMap[K, V], each func(k K, o V, inOld bool, c V, inCur bool)) {
 	for i := range old.shards {
 		os, cs := old.shards[i], cur.shards[i]
 		if os == cs {
 			continue
 		}
+		var zero V
 		if os != nil {
 			for k, o := range os.m {
-				var c []byte
+				c, ok := zero, false
 				if cs != nil {
-					c = cs.m[k]
+					c, ok = cs.m[k]
 				}
-				if string(o) != string(c) {
-					pair(o, c)
-				}
+				each(k, o, true, c, ok)
 			}
 		}
 		if cs != nil {
@@ -351,7 +358,7 @@ func diffMap[K hashable](old, cur *cowMap[K, []byte], pair func(o, c []byte)) {
 						continue
 					}
 				}
-				pair(nil, c)
+				each(k, zero, false, c, true)
 			}
 		}
 	}
@@ -362,36 +369,13 @@ type diffResult struct{ dels, news []Event }
 // diffSimple diffs maps whose values are single messages.
 func diffSimple[K hashable, V any](old, cur *cowMap[K, V], msg func(K, V) []byte, newType, delType uint16, same func(a, b []byte) bool) diffResult {
 	var r diffResult
-	for i := range old.shards {
-		os, cs := old.shards[i], cur.shards[i]
-		if os == cs {
-			continue
+	diffShards(old, cur, func(k K, o V, inOld bool, c V, inCur bool) {
+		switch {
+		case !inCur:
+			r.dels = append(r.dels, Event{Type: delType, Data: msg(k, o), Synthetic: true})
+		case !inOld || !same(msg(k, o), msg(k, c)):
+			r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
 		}
-		if os != nil {
-			for k, o := range os.m {
-				var c V
-				ok := false
-				if cs != nil {
-					c, ok = cs.m[k]
-				}
-				switch {
-				case !ok:
-					r.dels = append(r.dels, Event{Type: delType, Data: msg(k, o), Synthetic: true})
-				case !same(msg(k, o), msg(k, c)):
-					r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
-				}
-			}
-		}
-		if cs != nil {
-			for k, c := range cs.m {
-				if os != nil {
-					if _, ok := os.m[k]; ok {
-						continue
-					}
-				}
-				r.news = append(r.news, Event{Type: newType, Data: msg(k, c), Synthetic: true})
-			}
-		}
-	}
+	})
 	return r
 }

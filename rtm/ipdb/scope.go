@@ -51,13 +51,7 @@ func WithKinds(k Kind) Option {
 // WithRouteTables limits the routes mirrored to those of the given tables
 // (unix.RT_TABLE_MAIN, ...). With several calls, the tables add up.
 func WithRouteTables(tables ...uint32) Option {
-	return func(o *options) error {
-		if err := checkTables("WithRouteTables", tables); err != nil {
-			return err
-		}
-		o.scope.only = append(o.scope.only, tables...)
-		return nil
-	}
+	return tablesOption("WithRouteTables", tables, func(o *options) *[]uint32 { return &o.scope.only })
 }
 
 // WithoutRouteTables leaves the routes of the given tables out of the
@@ -66,11 +60,18 @@ func WithRouteTables(tables ...uint32) Option {
 // and hundreds of megabytes. It overrides [WithRouteTables] for a table
 // both name.
 func WithoutRouteTables(tables ...uint32) Option {
+	return tablesOption("WithoutRouteTables", tables, func(o *options) *[]uint32 { return &o.scope.skip })
+}
+
+// tablesOption is the option opt that adds tables to the list of the
+// options that list returns, once they are checked.
+func tablesOption(opt string, tables []uint32, list func(o *options) *[]uint32) Option {
 	return func(o *options) error {
-		if err := checkTables("WithoutRouteTables", tables); err != nil {
+		if err := checkTables(opt, tables); err != nil {
 			return err
 		}
-		o.scope.skip = append(o.scope.skip, tables...)
+		l := list(o)
+		*l = append(*l, tables...)
 		return nil
 	}
 }

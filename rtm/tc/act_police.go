@@ -108,12 +108,7 @@ func (p *Police) append(e *nla.Encoder, index uint32, exceed Verdict) error {
 	var rtab, ptab [256]uint32
 	burst := uint32(0)
 	if p.Rate != 0 {
-		rate = RateSpec{Rate: uint32(min(uint64(p.Rate), math.MaxUint32)), MPU: p.MPU, Overhead: p.Overhead}
-		cell := -1
-		if p.decoded {
-			cell = p.cellLog
-		}
-		rtab = RateTable(&rate, p.Rate, cell, p.MTU, ll)
+		rate, rtab = p.rateTable(p.Rate, p.cellLog, ll)
 		burst = p.burstTicks
 		if burst == 0 || XmitSize(p.Rate, burst) != p.Burst {
 			burst = XmitTime(p.Rate, p.Burst)
@@ -123,12 +118,7 @@ func (p *Police) append(e *nla.Encoder, index uint32, exceed Verdict) error {
 		}
 	}
 	if p.PeakRate != 0 {
-		peak = RateSpec{Rate: uint32(min(uint64(p.PeakRate), math.MaxUint32)), MPU: p.MPU, Overhead: p.Overhead}
-		cell := -1
-		if p.decoded {
-			cell = p.peakCell
-		}
-		ptab = RateTable(&peak, p.PeakRate, cell, p.MTU, ll)
+		peak, ptab = p.rateTable(p.PeakRate, p.peakCell, ll)
 	}
 	if b := structAttr(e, tcaPoliceTbf, policeLen); b != nil {
 		native.PutUint32(b, index)
@@ -240,3 +230,16 @@ func (p *Police) decode(opts nla.Chain) error {
 
 // Index returns the index of a decoded policer.
 func (p *Police) Index() uint32 { return p.index }
+
+// rateTable returns the rate spec and table of rate r, the policer's rate
+// or peak rate: with the cell log it was decoded with (cellLog), so that
+// a policer read back encodes as it came, else the one tc computes.
+func (p *Police) rateTable(r Rate, cellLog int, ll Linklayer) (RateSpec, [256]uint32) {
+	spec := RateSpec{Rate: uint32(min(uint64(r), math.MaxUint32)), MPU: p.MPU, Overhead: p.Overhead}
+	cell := -1
+	if p.decoded {
+		cell = cellLog
+	}
+	tab := RateTable(&spec, r, cell, p.MTU, ll)
+	return spec, tab
+}

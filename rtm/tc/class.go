@@ -7,9 +7,7 @@ import (
 	"iter"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,10 +16,7 @@ type Class struct{ Object }
 
 // ClassFromBytes returns the view of a class message payload (the bytes
 // after nlmsghdr), which it reads in place.
-func ClassFromBytes(b []byte) (Class, error) {
-	o, err := wrapObject("class", b, nil)
-	return Class{o}, err
-}
+func ClassFromBytes(b []byte) (Class, error) { return viewFromBytes[Class](&classFamily, b) }
 
 // Clone returns a copy of c that owns its bytes.
 func (c Class) Clone() Class { return Class{c.clone()} }
@@ -55,53 +50,22 @@ func Classes(ctx context.Context, h *rtm.Handle, f ClassFilter) iter.Seq2[Class,
 			yield(Class{}, fmt.Errorf("tc: class show: interface index %d: the kernel dumps the classes of one device", f.Ifindex))
 			return
 		}
-		d := rtnl.DumpReq{Op: "class show", What: "class", Type: unix.RTM_NEWTCLASS,
-			HeaderLen: SizeofTcmsg, Identity: classIdentity,
-			Removed: unix.RTM_DELTCLASS, Group: unix.RTNLGRP_TC}
-		d.Request = func(b *wire.Builder) error {
-			begin(b, change{typ: unix.RTM_GETTCLASS, flags: unix.NLM_F_DUMP}, header{ifindex: f.Ifindex, parent: f.Parent})
-			b.End()
-			return nil
-		}
-		d.Each = func(data []byte, idx *nla.Index, err error) bool {
-			c := Class{Object{b: data, idx: idx}}
-			if err != nil {
-				return yield(Class{}, err)
-			}
-			if f.Handle != HandleNone && c.Handle() != f.Handle {
-				return true
-			}
-			return yield(c, nil)
-		}
-		h.RunDump(ctx, &d)
+		dumpObjects(ctx, h, &classFamily, header{ifindex: f.Ifindex, parent: f.Parent}, nil, func(c Class) bool {
+			return f.Handle == HandleNone || c.Handle() == f.Handle
+		}, yield)
 	}
 }
 
 // ClassGet returns the class of device ifindex with handle. A missing
 // class is an error matching rtm.ErrNotFound.
 func ClassGet(ctx context.Context, h *rtm.Handle, ifindex int32, handle Handle) (Class, error) {
-	var c Class
 	if ifindex <= 0 {
-		return c, fmt.Errorf("tc: class get: interface index %d", ifindex)
+		return Class{}, fmt.Errorf("tc: class get: interface index %d", ifindex)
 	}
 	if handle.Major() == 0 {
-		return c, fmt.Errorf("tc: class get: handle %v has no major number", handle)
+		return Class{}, fmt.Errorf("tc: class get: handle %v has no major number", handle)
 	}
-	g := rtnl.GetReq{Op: "class get", Type: unix.RTM_NEWTCLASS, Missing: unix.ENOENT}
-	// The kernel answers a get of a qdisc or class only with
-	// NLM_F_ECHO: without it, the object goes to RTNLGRP_TC alone.
-	g.Request = func(b *wire.Builder) error {
-		begin(b, change{typ: unix.RTM_GETTCLASS, flags: unix.NLM_F_ECHO}, header{ifindex: ifindex, handle: handle})
-		b.End()
-		return nil
-	}
-	g.Reply = func(data []byte) error {
-		var err error
-		c, err = ClassFromBytes(data)
-		return err
-	}
-	err := h.RunGet(ctx, &g)
-	return c, err
+	return getObject[Class](ctx, h, &classFamily, echoGet(&classFamily, header{ifindex: ifindex, handle: handle}))
 }
 
 // ClassSpec describes a class to add, replace, change or delete ("tc
@@ -157,33 +121,12 @@ func (s *ClassSpec) encode(r *rtnl.Req, c change) error {
 	if err := s.validate(c); err != nil {
 		return err
 	}
-	b := r.B
-	begin(b, c, header{ifindex: s.Ifindex, handle: s.Handle, parent: s.Parent})
-	if c.typ == unix.RTM_DELTCLASS {
-		if s.Options != nil {
-			b.String(attrKind, s.Options.Kind())
-		}
-		b.End()
-		return nil
-	}
-	kind := s.Options.Kind()
-	if err := appendKind(b, kind); err != nil {
-		return err
-	}
-	appendEstimator(b, s.Estimator)
-	if err := s.Options.AppendOptions(r); err != nil {
-		return fmt.Errorf("%s: %w", kind, err)
-	}
-	b.End()
-	return nil
+	begin(r.B, c, header{ifindex: s.Ifindex, handle: s.Handle, parent: s.Parent})
+	return appendBody(r, c.typ == unix.RTM_DELTCLASS, s.Options, s.Estimator, nil)
 }
 
 func (s *ClassSpec) opName(verb string) string {
-	kind := ""
-	if s.Options != nil {
-		kind = " " + s.Options.Kind()
-	}
-	return fmt.Sprintf("%s%s classid %v parent %v ifindex %d", verb, kind, s.Handle, s.Parent, s.Ifindex)
+	return objectName(verb, s.Options, "classid", s.Handle, s.Parent, s.Ifindex)
 }
 
 type classRequest = specRequest[ClassSpec, *ClassSpec]

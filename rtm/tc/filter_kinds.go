@@ -24,6 +24,28 @@ func appendFilterActions(e *nla.Encoder, actType uint16, acts []Action, polType 
 // decodeFilterActions decodes an action list attribute.
 func decodeFilterActions(a nla.Attr) ([]Action, error) { return DecodeActions(a.Nested()) }
 
+// decodeFilterAttrs decodes the attributes of a classifier's options:
+// its action list (attribute actType) and policer (polType; 0 for a kind
+// without) into acts and pol, as appendFilterActions appends them, and
+// every other attribute by each. It stops at the first error.
+func decodeFilterAttrs(opts nla.Chain, actType uint16, acts *[]Action, polType uint16, pol **Police, each func(a nla.Attr) error) error {
+	for a := range opts.All() {
+		var err error
+		switch k := a.Kind(); {
+		case k == actType:
+			*acts, err = decodeFilterActions(a)
+		case polType != 0 && k == polType:
+			*pol, err = decodePoliceAttr(a)
+		default:
+			err = each(a)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return opts.Err()
+}
+
 // decodePoliceAttr decodes a legacy policer attribute.
 func decodePoliceAttr(a nla.Attr) (*Police, error) {
 	p := new(Police)
@@ -67,22 +89,17 @@ func (m *Matchall) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
-func (m *Matchall) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (m *Matchall) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaMatchallAct, &m.Actions, 0, nil, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaMatchallClassid:
 			v, _ := a.Uint32()
 			m.ClassID = Handle(v)
-		case tcaMatchallAct:
-			m.Actions, err = decodeFilterActions(a)
 		case tcaMatchallFlags:
 			m.Flags, _ = a.Uint32()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // BPF is the bpf classifier: an eBPF program by descriptor, in
@@ -144,16 +161,12 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
-func (b *BPF) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (b *BPF) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaBpfAct, &b.Actions, tcaBpfPolice, &b.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaBpfClassid:
 			v, _ := a.Uint32()
 			b.ClassID = Handle(v)
-		case tcaBpfAct:
-			b.Actions, err = decodeFilterActions(a)
-		case tcaBpfPolice:
-			b.Police, err = decodePoliceAttr(a)
 		case tcaBpfOps:
 			b.Ops = decodeBPFOps(a.Data)
 		case tcaBpfFd:
@@ -171,11 +184,8 @@ func (b *BPF) decode(opts nla.Chain) (err error) {
 		case tcaBpfTag:
 			b.Tag = append([]byte(nil), a.Data...)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // Fw is the fw classifier: it matches the packet's firewall mark against
@@ -219,26 +229,19 @@ func (f *Fw) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
-func (f *Fw) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (f *Fw) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaFwAct, &f.Actions, tcaFwPolice, &f.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaFwMask:
 			f.Mask = ptrOf(a.Uint32())
 		case tcaFwClassid:
 			v, _ := a.Uint32()
 			f.ClassID = Handle(v)
-		case tcaFwPolice:
-			f.Police, err = decodePoliceAttr(a)
-		case tcaFwAct:
-			f.Actions, err = decodeFilterActions(a)
 		case tcaFwIndev:
 			f.Indev, _ = a.Text()
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // Route is the route classifier: it matches the realms of the route a
@@ -298,8 +301,8 @@ func (r *Route) appendOpts(e *nla.Encoder) error {
 	return appendFilterActions(e, tcaRoute4Act, r.Actions, tcaRoute4Police, r.Police)
 }
 
-func (r *Route) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (r *Route) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaRoute4Act, &r.Actions, tcaRoute4Police, &r.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaRoute4To:
 			r.To = ptrOf(a.Uint32())
@@ -311,16 +314,9 @@ func (r *Route) decode(opts nla.Chain) (err error) {
 		case tcaRoute4Classid:
 			v, _ := a.Uint32()
 			r.ClassID = Handle(v)
-		case tcaRoute4Police:
-			r.Police, err = decodePoliceAttr(a)
-		case tcaRoute4Act:
-			r.Actions, err = decodeFilterActions(a)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // Cgroup is the cgroup classifier: it classifies by the net_cls cgroup
@@ -343,21 +339,13 @@ func (c *Cgroup) appendOpts(e *nla.Encoder) error {
 	return appendFilterActions(e, tcaCgroupAct, c.Actions, tcaCgroupPolice, c.Police)
 }
 
-func (c *Cgroup) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
-		switch a.Kind() {
-		case tcaCgroupEmatches:
+func (c *Cgroup) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaCgroupAct, &c.Actions, tcaCgroupPolice, &c.Police, func(a nla.Attr) error {
+		if a.Kind() == tcaCgroupEmatches {
 			c.Ematches = append([]byte(nil), a.Data...)
-		case tcaCgroupAct:
-			c.Actions, err = decodeFilterActions(a)
-		case tcaCgroupPolice:
-			c.Police, err = decodePoliceAttr(a)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // appendEmatches appends an extended match tree given as its payload,
@@ -401,28 +389,21 @@ func (b *Basic) appendOpts(e *nla.Encoder) error {
 	return appendFilterActions(e, tcaBasicAct, b.Actions, tcaBasicPolice, b.Police)
 }
 
-func (b *Basic) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (b *Basic) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaBasicAct, &b.Actions, tcaBasicPolice, &b.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaBasicClassid:
 			v, _ := a.Uint32()
 			b.ClassID = Handle(v)
 		case tcaBasicEmatches:
 			b.Ematches = append([]byte(nil), a.Data...)
-		case tcaBasicAct:
-			b.Actions, err = decodeFilterActions(a)
-		case tcaBasicPolice:
-			b.Police, err = decodePoliceAttr(a)
 		case tcaBasicPcnt:
 			if len(a.Data) >= 16 {
 				b.Reached, b.Matched = native.Uint64(a.Data), native.Uint64(a.Data[8:])
 			}
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 // Flow is the flow classifier: it maps packets to classes by a hash of
@@ -518,8 +499,8 @@ func (f *Flow) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
-func (f *Flow) decode(opts nla.Chain) (err error) {
-	for a := range opts.All() {
+func (f *Flow) decode(opts nla.Chain) error {
+	return decodeFilterAttrs(opts, tcaFlowAct, &f.Actions, tcaFlowPolice, &f.Police, func(a nla.Attr) error {
 		v, _ := a.Uint32()
 		switch a.Kind() {
 		case tcaFlowKeys:
@@ -542,16 +523,9 @@ func (f *Flow) decode(opts nla.Chain) (err error) {
 			f.BaseClass = Handle(v)
 		case tcaFlowPerturb:
 			f.Perturb = v
-		case tcaFlowPolice:
-			f.Police, err = decodePoliceAttr(a)
-		case tcaFlowAct:
-			f.Actions, err = decodeFilterActions(a)
 		case tcaFlowEmatches:
 			f.Ematches = append([]byte(nil), a.Data...)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return opts.Err()
+		return nil
+	})
 }

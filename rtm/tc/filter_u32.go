@@ -304,7 +304,7 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 }
 
 func (u *U32) decode(opts nla.Chain) error {
-	for a := range opts.All() {
+	return decodeFilterAttrs(opts, tcaU32Act, &u.Actions, tcaU32Police, &u.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaU32Classid:
 			v, _ := a.Uint32()
@@ -319,18 +319,6 @@ func (u *U32) decode(opts nla.Chain) error {
 			u.Indev, _ = a.Text()
 		case tcaU32Flags:
 			u.Flags, _ = a.Uint32()
-		case tcaU32Act:
-			acts, err := DecodeActions(a.Nested())
-			if err != nil {
-				return err
-			}
-			u.Actions = acts
-		case tcaU32Police:
-			p := new(Police)
-			if err := p.decode(a.Nested()); err != nil {
-				return err
-			}
-			u.Police = p
 		case tcaU32Sel:
 			s, err := decodeU32Sel(a.Data)
 			if err != nil {
@@ -340,7 +328,7 @@ func (u *U32) decode(opts nla.Chain) error {
 		case tcaU32Pcnt:
 			d := a.Data
 			if len(d) < 16 {
-				continue
+				return nil
 			}
 			c := &U32Counts{Reached: native.Uint64(d), Matched: native.Uint64(d[8:])}
 			for d = d[16:]; len(d) >= 8; d = d[8:] {
@@ -348,8 +336,8 @@ func (u *U32) decode(opts nla.Chain) error {
 			}
 			u.PacketCounts = c
 		}
-	}
-	return opts.Err()
+		return nil
+	})
 }
 
 func decodeU32Sel(p []byte) (*U32Sel, error) {

@@ -19,10 +19,7 @@ type Filter struct{ Object }
 
 // FilterFromBytes returns the view of a filter message payload (the
 // bytes after nlmsghdr), which it reads in place.
-func FilterFromBytes(b []byte) (Filter, error) {
-	o, err := wrapObject("filter", b, nil)
-	return Filter{o}, err
-}
+func FilterFromBytes(b []byte) (Filter, error) { return viewFromBytes[Filter](&filterFamily, b) }
 
 // Clone returns a copy of f that owns its bytes, to keep after the
 // iteration of a dump.
@@ -119,29 +116,16 @@ func Filters(ctx context.Context, h *rtm.Handle, f FilterFilter) iter.Seq2[Filte
 			yield(Filter{}, errNoFilterTarget)
 			return
 		}
-		d := rtnl.DumpReq{Op: "filter show", What: "filter", Type: unix.RTM_NEWTFILTER,
-			HeaderLen: SizeofTcmsg, Identity: filterIdentity,
-			Removed: unix.RTM_DELTFILTER, Group: unix.RTNLGRP_TC}
-		d.Request = func(b *wire.Builder) error {
-			hd := header{ifindex: f.Ifindex, parent: f.Parent,
-				info: uint32(f.Priority)<<16 | uint32(htons(f.Protocol))}
-			if f.Block != 0 {
-				hd.ifindex, hd.parent = -1, Handle(f.Block)
-			}
-			begin(b, change{typ: unix.RTM_GETTFILTER, flags: unix.NLM_F_DUMP}, hd)
-			if c, ok := f.Chain.Get(); ok {
-				b.Uint32(attrChain, c)
-			}
-			b.End()
-			return nil
+		hd := header{ifindex: f.Ifindex, parent: f.Parent,
+			info: uint32(f.Priority)<<16 | uint32(htons(f.Protocol))}
+		if f.Block != 0 {
+			hd.ifindex, hd.parent = -1, Handle(f.Block)
 		}
-		d.Each = func(data []byte, idx *nla.Index, err error) bool {
-			if err != nil {
-				return yield(Filter{}, err)
-			}
-			return yield(Filter{Object{b: data, idx: idx}}, nil)
+		var extra func(b *wire.Builder)
+		if c, ok := f.Chain.Get(); ok {
+			extra = func(b *wire.Builder) { b.Uint32(attrChain, c) }
 		}
-		h.RunDump(ctx, &d)
+		dumpObjects(ctx, h, &filterFamily, hd, extra, nil, yield)
 	}
 }
 
@@ -149,30 +133,20 @@ func Filters(ctx context.Context, h *rtm.Handle, f FilterFilter) iter.Seq2[Filte
 // priority, protocol, handle and kind (the options are not sent). A
 // missing filter is an error matching rtm.ErrNotFound.
 func FilterGet(ctx context.Context, h *rtm.Handle, s FilterSpec) (Filter, error) {
-	var f Filter
 	if s.Options == nil {
-		return f, errors.New("tc: filter get: no kind")
+		return Filter{}, errors.New("tc: filter get: no kind")
 	}
-	g := rtnl.GetReq{Op: "filter get", Type: unix.RTM_NEWTFILTER, Missing: unix.ENOENT}
-	g.Request = func(b *wire.Builder) error {
+	return getObject[Filter](ctx, h, &filterFamily, func(b *wire.Builder) error {
 		r := rtnl.Req{B: b}
 		return s.encode(&r, filterGetOp)
-	}
-	g.Reply = func(data []byte) error {
-		var err error
-		f, err = FilterFromBytes(data)
-		return err
-	}
-	err := h.RunGet(ctx, &g)
-	return f, err
+	})
 }
 
 // FilterOf returns the filter of a notification (RTM_NEWTFILTER or
 // RTM_DELTFILTER, in rtm.GroupTC); false for other events. The view
 // aliases the event's buffer: Clone it to keep it.
 func FilterOf(ev rtm.Event) (Filter, bool) {
-	o, ok := objectOf(ev, unix.RTM_NEWTFILTER, "filter")
-	return Filter{o}, ok
+	return viewOf[Filter](ev, &filterFamily)
 }
 
 // actionIdentity is what makes an action unique in an action dump: the

@@ -71,6 +71,19 @@ func (r *RawOptions) DecodeOptions(b []byte) error {
 func (*RawOptions) qdiscOptions() {}
 func (*RawOptions) classOptions() {}
 
+// fixedOptions reports whether d, the payload of TCA_OPTIONS, holds a
+// structure of at least n bytes to decode: false with no error when the
+// attribute is absent (d nil), an error when it is shorter.
+func fixedOptions(d []byte, n int) (bool, error) {
+	if d == nil {
+		return false, nil
+	}
+	if len(d) < n {
+		return false, fmt.Errorf("%d bytes, want %d or more", len(d), n)
+	}
+	return true, nil
+}
+
 // beginOptions opens TCA_OPTIONS as tc does (no NLA_F_NESTED); close it
 // with endNest.
 func beginOptions(r *rtnl.Req) nestMark { return beginNest(r.B, attrOptions) }

@@ -7,7 +7,6 @@ import (
 	"iter"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -18,10 +17,7 @@ type Qdisc struct{ Object }
 
 // QdiscFromBytes returns the view of a qdisc message payload (the bytes
 // after nlmsghdr), which it reads in place.
-func QdiscFromBytes(b []byte) (Qdisc, error) {
-	o, err := wrapObject("qdisc", b, nil)
-	return Qdisc{o}, err
-}
+func QdiscFromBytes(b []byte) (Qdisc, error) { return viewFromBytes[Qdisc](&qdiscFamily, b) }
 
 // Clone returns a copy of q that owns its bytes, to keep after the
 // iteration of a dump.
@@ -62,32 +58,15 @@ func qdiscIdentity(data, key []byte) []byte { return append(key, data[4:16]...) 
 // was removed while a dump of several datagrams ran.
 func Qdiscs(ctx context.Context, h *rtm.Handle, f *QdiscFilter) iter.Seq2[Qdisc, error] {
 	return func(yield func(Qdisc, error) bool) {
-		d := rtnl.DumpReq{Op: "qdisc show", What: "qdisc", Type: unix.RTM_NEWQDISC,
-			HeaderLen: SizeofTcmsg, Identity: qdiscIdentity,
-			Removed: unix.RTM_DELQDISC, Group: unix.RTNLGRP_TC}
-		d.Request = func(b *wire.Builder) error {
-			var hd header
-			if f != nil {
-				hd.ifindex = f.Ifindex
+		var hd header
+		var extra func(b *wire.Builder)
+		if f != nil {
+			hd.ifindex = f.Ifindex
+			if f.Invisible {
+				extra = func(b *wire.Builder) { b.Flag(attrDumpInvis) }
 			}
-			begin(b, change{typ: unix.RTM_GETQDISC, flags: unix.NLM_F_DUMP}, hd)
-			if f != nil && f.Invisible {
-				b.Flag(attrDumpInvis)
-			}
-			b.End()
-			return nil
 		}
-		d.Each = func(data []byte, idx *nla.Index, err error) bool {
-			q := Qdisc{Object{b: data, idx: idx}}
-			if err != nil {
-				return yield(Qdisc{}, err)
-			}
-			if !f.keep(q) {
-				return true
-			}
-			return yield(q, nil)
-		}
-		h.RunDump(ctx, &d)
+		dumpObjects(ctx, h, &qdiscFamily, hd, extra, f.keep, yield)
 	}
 }
 
@@ -98,28 +77,13 @@ func Qdiscs(ctx context.Context, h *rtm.Handle, f *QdiscFilter) iter.Seq2[Qdisc,
 // The reply's parent is the parent asked for (HandleNone for a get by
 // handle): the kernel writes it back as it was given.
 func QdiscGet(ctx context.Context, h *rtm.Handle, ifindex int32, handle, parent Handle) (Qdisc, error) {
-	var q Qdisc
 	if ifindex <= 0 {
-		return q, fmt.Errorf("tc: qdisc get: interface index %d", ifindex)
+		return Qdisc{}, fmt.Errorf("tc: qdisc get: interface index %d", ifindex)
 	}
 	if handle == HandleNone && parent == HandleNone {
-		return q, errors.New("tc: qdisc get: neither handle nor parent given")
+		return Qdisc{}, errors.New("tc: qdisc get: neither handle nor parent given")
 	}
-	g := rtnl.GetReq{Op: "qdisc get", Type: unix.RTM_NEWQDISC, Missing: unix.ENOENT}
-	// The kernel answers a get of a qdisc or class only with
-	// NLM_F_ECHO: without it, the object goes to RTNLGRP_TC alone.
-	g.Request = func(b *wire.Builder) error {
-		begin(b, change{typ: unix.RTM_GETQDISC, flags: unix.NLM_F_ECHO}, header{ifindex: ifindex, handle: handle, parent: parent})
-		b.End()
-		return nil
-	}
-	g.Reply = func(data []byte) error {
-		var err error
-		q, err = QdiscFromBytes(data)
-		return err
-	}
-	err := h.RunGet(ctx, &g)
-	return q, err
+	return getObject[Qdisc](ctx, h, &qdiscFamily, echoGet(&qdiscFamily, header{ifindex: ifindex, handle: handle, parent: parent}))
 }
 
 // QdiscSpec describes a qdisc to add, replace, change, link or delete
@@ -193,45 +157,27 @@ func (s *QdiscSpec) encode(r *rtnl.Req, c change) error {
 	if err := s.validate(c); err != nil {
 		return err
 	}
-	b := r.B
 	handle := s.Handle
 	if s.Parent == HandleIngress && handle == HandleNone {
 		handle = HandleIngressQdisc // as tc's "ingress" and "clsact" send it
 	}
-	begin(b, c, header{ifindex: s.Ifindex, handle: handle, parent: s.Parent})
-	if c.typ == unix.RTM_DELQDISC || s.Options == nil {
-		// A delete names the kind, if given, to match; no options.
-		if s.Options != nil {
-			b.String(attrKind, s.Options.Kind())
-		}
-		b.End()
-		return nil
-	}
-	kind := s.Options.Kind()
-	if err := appendKind(b, kind); err != nil {
-		return err
-	}
+	begin(r.B, c, header{ifindex: s.Ifindex, handle: handle, parent: s.Parent})
 	// tc's order: kind, estimator, blocks, options.
-	appendEstimator(b, s.Estimator)
+	return appendBody(r, c.typ == unix.RTM_DELQDISC, s.Options, s.Estimator, s.appendBlocks)
+}
+
+// appendBlocks appends the shared blocks the qdisc binds.
+func (s *QdiscSpec) appendBlocks(b *wire.Builder) {
 	if s.IngressBlock != 0 {
 		b.Uint32(attrIngressBlock, s.IngressBlock)
 	}
 	if s.EgressBlock != 0 {
 		b.Uint32(attrEgressBlock, s.EgressBlock)
 	}
-	if err := s.Options.AppendOptions(r); err != nil {
-		return fmt.Errorf("%s: %w", kind, err)
-	}
-	b.End()
-	return nil
 }
 
 func (s *QdiscSpec) opName(verb string) string {
-	kind := ""
-	if s.Options != nil {
-		kind = " " + s.Options.Kind()
-	}
-	return fmt.Sprintf("%s%s handle %v parent %v ifindex %d", verb, kind, s.Handle, s.Parent, s.Ifindex)
+	return objectName(verb, s.Options, "handle", s.Handle, s.Parent, s.Ifindex)
 }
 
 type qdiscRequest = specRequest[QdiscSpec, *QdiscSpec]

@@ -18,34 +18,22 @@ type Codel struct {
 // Kind returns "codel".
 func (*Codel) Kind() string { return "codel" }
 
+// fields are the options' attributes, in tc's order.
+func (o *Codel) fields() []u32Field {
+	return []u32Field{{TcaCodelLimit, &o.Limit}, {TcaCodelInterval, &o.Interval},
+		{TcaCodelTarget, &o.Target}, {TcaCodelEcn, &o.ECN}, {TcaCodelCeThreshold, &o.CEThreshold}}
+}
+
 // AppendOptions appends the options set, in tc's order.
 func (o *Codel) AppendOptions(r *rtnl.Req) error {
-	appendU32Attrs(r, false,
-		u32Attr{TcaCodelLimit, o.Limit},
-		u32Attr{TcaCodelInterval, timeOpt(o.Interval)},
-		u32Attr{TcaCodelTarget, timeOpt(o.Target)},
-		u32Attr{TcaCodelEcn, boolOpt(o.ECN)},
-		u32Attr{TcaCodelCeThreshold, timeOpt(o.CEThreshold)})
+	appendU32Options(r, false, o.fields())
 	return nil
 }
 
 // DecodeOptions reads the options the kernel reports or tc sends.
 func (o *Codel) DecodeOptions(data []byte) error {
 	*o = Codel{}
-	return decodeU32Attrs(data, func(typ uint16, v uint32) {
-		switch typ {
-		case TcaCodelLimit:
-			o.Limit = rtm.Some(v)
-		case TcaCodelInterval:
-			o.Interval = rtm.Some(Time(v))
-		case TcaCodelTarget:
-			o.Target = rtm.Some(Time(v))
-		case TcaCodelEcn:
-			o.ECN = rtm.Some(v != 0)
-		case TcaCodelCeThreshold:
-			o.CEThreshold = rtm.Some(Time(v))
-		}
-	})
+	return decodeU32Fields(data, o.fields(), nil)
 }
 
 func (*Codel) qdiscOptions() {}
@@ -74,23 +62,26 @@ func (o *PIE) Kind() string {
 	return o.Name
 }
 
+// fields are the options' attributes, in tc's order: pie's, or
+// fq_pie's.
+func (o *PIE) fields() []u32Field {
+	if o.Kind() == "fq_pie" {
+		return []u32Field{{TcaFqPieLimit, &o.Limit}, {TcaFqPieFlows, &o.Flows},
+			{TcaFqPieTarget, &o.Target}, {TcaFqPieTupdate, &o.TUpdate},
+			{TcaFqPieAlpha, &o.Alpha}, {TcaFqPieBeta, &o.Beta},
+			{TcaFqPieQuantum, &o.Quantum}, {TcaFqPieMemoryLimit, &o.MemoryLimit},
+			{TcaFqPieEcnProb, &o.ECNProb}, {TcaFqPieEcn, &o.ECN},
+			{TcaFqPieBytemode, &o.ByteMode}, {TcaFqPieDqRateEstimator, &o.DQRateEstimator}}
+	}
+	return []u32Field{{TcaPieLimit, &o.Limit}, {TcaPieTupdate, &o.TUpdate},
+		{TcaPieTarget, &o.Target}, {TcaPieAlpha, &o.Alpha}, {TcaPieBeta, &o.Beta},
+		{TcaPieEcn, &o.ECN}, {TcaPieBytemode, &o.ByteMode},
+		{TcaPieDqRateEstimator, &o.DQRateEstimator}}
+}
+
 // AppendOptions appends the options set, in tc's order.
 func (o *PIE) AppendOptions(r *rtnl.Req) error {
-	if o.Kind() == "fq_pie" {
-		appendU32Attrs(r, true,
-			u32Attr{TcaFqPieLimit, o.Limit}, u32Attr{TcaFqPieFlows, o.Flows},
-			u32Attr{TcaFqPieTarget, timeOpt(o.Target)}, u32Attr{TcaFqPieTupdate, timeOpt(o.TUpdate)},
-			u32Attr{TcaFqPieAlpha, o.Alpha}, u32Attr{TcaFqPieBeta, o.Beta},
-			u32Attr{TcaFqPieQuantum, o.Quantum}, u32Attr{TcaFqPieMemoryLimit, o.MemoryLimit},
-			u32Attr{TcaFqPieEcnProb, o.ECNProb}, u32Attr{TcaFqPieEcn, boolOpt(o.ECN)},
-			u32Attr{TcaFqPieBytemode, boolOpt(o.ByteMode)}, u32Attr{TcaFqPieDqRateEstimator, boolOpt(o.DQRateEstimator)})
-		return nil
-	}
-	appendU32Attrs(r, false,
-		u32Attr{TcaPieLimit, o.Limit}, u32Attr{TcaPieTupdate, timeOpt(o.TUpdate)},
-		u32Attr{TcaPieTarget, timeOpt(o.Target)}, u32Attr{TcaPieAlpha, o.Alpha}, u32Attr{TcaPieBeta, o.Beta},
-		u32Attr{TcaPieEcn, boolOpt(o.ECN)}, u32Attr{TcaPieBytemode, boolOpt(o.ByteMode)},
-		u32Attr{TcaPieDqRateEstimator, boolOpt(o.DQRateEstimator)})
+	appendU32Options(r, o.Kind() == "fq_pie", o.fields())
 	return nil
 }
 
@@ -101,67 +92,10 @@ func (o *PIE) DecodeOptions(data []byte) error {
 		name = "" // the default
 	}
 	*o = PIE{Name: name}
-	if o.Kind() == "fq_pie" {
-		return decodeU32Attrs(data, func(typ uint16, v uint32) {
-			switch typ {
-			case TcaFqPieLimit:
-				o.Limit = rtm.Some(v)
-			case TcaFqPieFlows:
-				o.Flows = rtm.Some(v)
-			case TcaFqPieTarget:
-				o.Target = rtm.Some(Time(v))
-			case TcaFqPieTupdate:
-				o.TUpdate = rtm.Some(Time(v))
-			case TcaFqPieAlpha:
-				o.Alpha = rtm.Some(v)
-			case TcaFqPieBeta:
-				o.Beta = rtm.Some(v)
-			case TcaFqPieQuantum:
-				o.Quantum = rtm.Some(v)
-			case TcaFqPieMemoryLimit:
-				o.MemoryLimit = rtm.Some(v)
-			case TcaFqPieEcnProb:
-				o.ECNProb = rtm.Some(v)
-			case TcaFqPieEcn:
-				o.ECN = rtm.Some(v != 0)
-			case TcaFqPieBytemode:
-				o.ByteMode = rtm.Some(v != 0)
-			case TcaFqPieDqRateEstimator:
-				o.DQRateEstimator = rtm.Some(v != 0)
-			}
-		})
-	}
-	return decodeU32Attrs(data, func(typ uint16, v uint32) {
-		switch typ {
-		case TcaPieLimit:
-			o.Limit = rtm.Some(v)
-		case TcaPieTarget:
-			o.Target = rtm.Some(Time(v))
-		case TcaPieTupdate:
-			o.TUpdate = rtm.Some(Time(v))
-		case TcaPieAlpha:
-			o.Alpha = rtm.Some(v)
-		case TcaPieBeta:
-			o.Beta = rtm.Some(v)
-		case TcaPieEcn:
-			o.ECN = rtm.Some(v != 0)
-		case TcaPieBytemode:
-			o.ByteMode = rtm.Some(v != 0)
-		case TcaPieDqRateEstimator:
-			o.DQRateEstimator = rtm.Some(v != 0)
-		}
-	})
+	return decodeU32Fields(data, o.fields(), nil)
 }
 
 func (*PIE) qdiscOptions() {}
-
-// timeOpt converts an optional time to the attribute's 32 bits.
-func timeOpt(t rtm.Opt[Time]) rtm.Opt[uint32] {
-	if v, ok := t.Get(); ok {
-		return rtm.Some(uint32(v))
-	}
-	return rtm.Opt[uint32]{}
-}
 
 // DRRClass are the options of a drr class: "tc class add ... drr
 // quantum 1514". The drr qdisc itself has none (Bare{Name: "drr"}).
@@ -172,18 +106,14 @@ func (*DRRClass) Kind() string { return "drr" }
 
 // AppendOptions appends the quantum, if set.
 func (o *DRRClass) AppendOptions(r *rtnl.Req) error {
-	appendU32Attrs(r, false, u32Attr{TcaDrrQuantum, o.Quantum})
+	appendU32Options(r, false, []u32Field{{TcaDrrQuantum, &o.Quantum}})
 	return nil
 }
 
 // DecodeOptions reads the quantum.
 func (o *DRRClass) DecodeOptions(data []byte) error {
 	*o = DRRClass{}
-	return decodeU32Attrs(data, func(typ uint16, v uint32) {
-		if typ == TcaDrrQuantum {
-			o.Quantum = rtm.Some(v)
-		}
-	})
+	return decodeU32Fields(data, []u32Field{{TcaDrrQuantum, &o.Quantum}}, nil)
 }
 
 func (*DRRClass) classOptions() {}
@@ -195,23 +125,21 @@ type QFQClass struct{ Weight, MaxPkt rtm.Opt[uint32] }
 // Kind returns "qfq".
 func (*QFQClass) Kind() string { return "qfq" }
 
+// fields are the options' attributes, in tc's order.
+func (o *QFQClass) fields() []u32Field {
+	return []u32Field{{TcaQfqWeight, &o.Weight}, {TcaQfqLmax, &o.MaxPkt}}
+}
+
 // AppendOptions appends the weight and maximum packet size set.
 func (o *QFQClass) AppendOptions(r *rtnl.Req) error {
-	appendU32Attrs(r, false, u32Attr{TcaQfqWeight, o.Weight}, u32Attr{TcaQfqLmax, o.MaxPkt})
+	appendU32Options(r, false, o.fields())
 	return nil
 }
 
 // DecodeOptions reads the weight and maximum packet size.
 func (o *QFQClass) DecodeOptions(data []byte) error {
 	*o = QFQClass{}
-	return decodeU32Attrs(data, func(typ uint16, v uint32) {
-		switch typ {
-		case TcaQfqWeight:
-			o.Weight = rtm.Some(v)
-		case TcaQfqLmax:
-			o.MaxPkt = rtm.Some(v)
-		}
-	})
+	return decodeU32Fields(data, o.fields(), nil)
 }
 
 func (*QFQClass) classOptions() {}

@@ -2,6 +2,7 @@ package tc
 
 import (
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -35,6 +36,18 @@ type Cake struct {
 // Kind returns "cake".
 func (*Cake) Kind() string { return "cake" }
 
+// fields are the 32-bit options' attributes, in tc's order.
+func (o *Cake) fields() []u32Field {
+	return []u32Field{
+		{TcaCakeDiffservMode, &o.DiffServ}, {TcaCakeAtm, &o.ATM}, {TcaCakeFlowMode, &o.FlowMode},
+		{TcaCakeOverhead, &o.Overhead}, {TcaCakeRaw, &o.Raw}, {TcaCakeMpu, &o.MPU},
+		{TcaCakeRTT, &o.RTT}, {TcaCakeTarget, &o.Target}, {TcaCakeAutorate, &o.Autorate},
+		{TcaCakeMemory, &o.Memory}, {TcaCakeFwmark, &o.FWMark}, {TcaCakeNat, &o.NAT},
+		{TcaCakeWash, &o.Wash}, {TcaCakeSplitGso, &o.SplitGSO},
+		{TcaCakeIngress, &o.Ingress}, {TcaCakeAckFilter, &o.AckFilter},
+	}
+}
+
 // AppendOptions appends the options set, in tc's order.
 func (o *Cake) AppendOptions(r *rtnl.Req) error {
 	b := r.B
@@ -42,26 +55,7 @@ func (o *Cake) AppendOptions(r *rtnl.Req) error {
 	if v, ok := o.BaseRate.Get(); ok {
 		b.Uint64(TcaCakeBaseRate64, uint64(v))
 	}
-	var ovh rtm.Opt[uint32]
-	if v, ok := o.Overhead.Get(); ok {
-		ovh = rtm.Some(uint32(v))
-	}
-	raw := rtm.Opt[uint32]{}
-	if o.Raw {
-		raw = rtm.Some[uint32](0)
-	}
-	for _, a := range []u32Attr{
-		{TcaCakeDiffservMode, o.DiffServ}, {TcaCakeAtm, o.ATM}, {TcaCakeFlowMode, o.FlowMode},
-		{TcaCakeOverhead, ovh}, {TcaCakeRaw, raw}, {TcaCakeMpu, nonzero(o.MPU)},
-		{TcaCakeRTT, nonzero(o.RTT)}, {TcaCakeTarget, nonzero(o.Target)}, {TcaCakeAutorate, boolOpt(o.Autorate)},
-		{TcaCakeMemory, nonzero(o.Memory)}, {TcaCakeFwmark, nonzero(o.FWMark)}, {TcaCakeNat, boolOpt(o.NAT)},
-		{TcaCakeWash, boolOpt(o.Wash)}, {TcaCakeSplitGso, boolOpt(o.SplitGSO)},
-		{TcaCakeIngress, boolOpt(o.Ingress)}, {TcaCakeAckFilter, o.AckFilter},
-	} {
-		if v, ok := a.v.Get(); ok {
-			b.Uint32(a.typ, v)
-		}
-	}
+	appendU32Fields(r, o.fields())
 	endNest(b, n)
 	return nil
 }
@@ -70,52 +64,13 @@ func (o *Cake) AppendOptions(r *rtnl.Req) error {
 // tc sends.
 func (o *Cake) DecodeOptions(data []byte) error {
 	*o = Cake{}
-	c := chainOf(data)
-	for a := range c.All() {
-		if a.Kind() == TcaCakeBaseRate64 {
-			o.BaseRate = rtm.Some(Rate(attrU64(a)))
-			continue
+	return decodeU32Fields(data, o.fields(), func(a nla.Attr) bool {
+		if a.Kind() != TcaCakeBaseRate64 {
+			return false
 		}
-		v, err := a.Uint32()
-		if err != nil {
-			continue
-		}
-		switch a.Kind() {
-		case TcaCakeDiffservMode:
-			o.DiffServ = rtm.Some(v)
-		case TcaCakeAtm:
-			o.ATM = rtm.Some(v)
-		case TcaCakeFlowMode:
-			o.FlowMode = rtm.Some(v)
-		case TcaCakeOverhead:
-			o.Overhead = rtm.Some(int32(v))
-		case TcaCakeRaw:
-			o.Raw = true
-		case TcaCakeMpu:
-			o.MPU = v
-		case TcaCakeRTT:
-			o.RTT = Time(v)
-		case TcaCakeTarget:
-			o.Target = Time(v)
-		case TcaCakeAutorate:
-			o.Autorate = rtm.Some(v != 0)
-		case TcaCakeMemory:
-			o.Memory = v
-		case TcaCakeFwmark:
-			o.FWMark = v
-		case TcaCakeNat:
-			o.NAT = rtm.Some(v != 0)
-		case TcaCakeWash:
-			o.Wash = rtm.Some(v != 0)
-		case TcaCakeSplitGso:
-			o.SplitGSO = rtm.Some(v != 0)
-		case TcaCakeIngress:
-			o.Ingress = rtm.Some(v != 0)
-		case TcaCakeAckFilter:
-			o.AckFilter = rtm.Some(v)
-		}
-	}
-	return c.Err()
+		o.BaseRate = rtm.Some(Rate(attrU64(a)))
+		return true
+	})
 }
 
 func (*Cake) qdiscOptions() {}

@@ -115,23 +115,14 @@ func (*ETSClass) Kind() string { return "ets" }
 
 // AppendOptions appends the quantum, if set.
 func (o *ETSClass) AppendOptions(r *rtnl.Req) error {
-	b := r.B
-	n := b.BeginNest(attrOptions)
-	if v, ok := o.Quantum.Get(); ok {
-		b.Uint32(TcaEtsQuantaBand, v)
-	}
-	b.EndNest(n)
+	appendU32Options(r, true, []u32Field{{TcaEtsQuantaBand, &o.Quantum}})
 	return nil
 }
 
 // DecodeOptions reads the quantum.
 func (o *ETSClass) DecodeOptions(data []byte) error {
 	*o = ETSClass{}
-	return decodeU32Attrs(data, func(typ uint16, v uint32) {
-		if typ == TcaEtsQuantaBand {
-			o.Quantum = rtm.Some(v)
-		}
-	})
+	return decodeU32Fields(data, []u32Field{{TcaEtsQuantaBand, &o.Quantum}}, nil)
 }
 
 func (*ETSClass) classOptions() {}

@@ -36,11 +36,8 @@ func (f *FIFO) AppendOptions(r *rtnl.Req) error {
 
 // DecodeOptions reads struct tc_fifo_qopt.
 func (f *FIFO) DecodeOptions(b []byte) error {
-	if b == nil {
-		return nil
-	}
-	if len(b) < 4 {
-		return fmt.Errorf("%d bytes, want 4", len(b))
+	if ok, err := fixedOptions(b, 4); !ok {
+		return err
 	}
 	f.Limit = native.Uint32(b)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -33,6 +34,18 @@ type FQ struct {
 // Kind returns "fq".
 func (*FQ) Kind() string { return "fq" }
 
+// fields are the 32-bit options' attributes, in tc's order.
+func (o *FQ) fields() []u32Field {
+	return []u32Field{
+		{TcaFqPlimit, &o.Limit}, {TcaFqFlowPlimit, &o.FlowLimit}, {TcaFqQuantum, &o.Quantum},
+		{TcaFqInitialQuantum, &o.InitialQuantum}, {TcaFqRateEnable, &o.Pacing},
+		{TcaFqFlowMaxRate, &o.MaxRate}, {TcaFqLowRateThreshold, &o.LowRateThreshold},
+		{TcaFqFlowDefaultRate, &o.DefaultRate}, {TcaFqFlowRefillDelay, &o.RefillDelay},
+		{TcaFqOrphanMask, &o.OrphanMask}, {TcaFqCeThreshold, &o.CEThreshold},
+		{TcaFqTimerSlack, &o.TimerSlack}, {TcaFqHorizon, &o.Horizon},
+	}
+}
+
 // AppendOptions appends the options set, in tc's order.
 func (o *FQ) AppendOptions(r *rtnl.Req) error {
 	if o.Buckets != 0 && o.Buckets&(o.Buckets-1) != 0 {
@@ -43,18 +56,7 @@ func (o *FQ) AppendOptions(r *rtnl.Req) error {
 	if o.Buckets != 0 {
 		b.Uint32(TcaFqBucketsLog, uint32(bits.TrailingZeros32(o.Buckets)))
 	}
-	for _, a := range []u32Attr{
-		{TcaFqPlimit, o.Limit}, {TcaFqFlowPlimit, o.FlowLimit}, {TcaFqQuantum, o.Quantum},
-		{TcaFqInitialQuantum, o.InitialQuantum}, {TcaFqRateEnable, boolOpt(o.Pacing)},
-		{TcaFqFlowMaxRate, o.MaxRate}, {TcaFqLowRateThreshold, o.LowRateThreshold},
-		{TcaFqFlowDefaultRate, o.DefaultRate}, {TcaFqFlowRefillDelay, timeOpt(o.RefillDelay)},
-		{TcaFqOrphanMask, o.OrphanMask}, {TcaFqCeThreshold, timeOpt(o.CEThreshold)},
-		{TcaFqTimerSlack, o.TimerSlack}, {TcaFqHorizon, timeOpt(o.Horizon)},
-	} {
-		if v, ok := a.v.Get(); ok {
-			b.Uint32(a.typ, v)
-		}
-	}
+	appendU32Fields(r, o.fields())
 	if v, ok := o.HorizonDrop.Get(); ok {
 		b.Uint8(TcaFqHorizonDrop, b2u8(v))
 	}
@@ -65,50 +67,19 @@ func (o *FQ) AppendOptions(r *rtnl.Req) error {
 // DecodeOptions reads the options the kernel reports or tc sends.
 func (o *FQ) DecodeOptions(data []byte) error {
 	*o = FQ{}
-	c := chainOf(data)
-	for a := range c.All() {
-		if a.Kind() == TcaFqHorizonDrop {
-			o.HorizonDrop = rtm.Some(attrU8(a) != 0)
-			continue
-		}
-		v, err := a.Uint32()
-		if err != nil {
-			continue
-		}
+	return decodeU32Fields(data, o.fields(), func(a nla.Attr) bool {
 		switch a.Kind() {
+		case TcaFqHorizonDrop:
+			o.HorizonDrop = rtm.Some(attrU8(a) != 0)
 		case TcaFqBucketsLog:
-			if v < 32 {
+			if v, err := a.Uint32(); err == nil && v < 32 {
 				o.Buckets = 1 << v
 			}
-		case TcaFqPlimit:
-			o.Limit = rtm.Some(v)
-		case TcaFqFlowPlimit:
-			o.FlowLimit = rtm.Some(v)
-		case TcaFqQuantum:
-			o.Quantum = rtm.Some(v)
-		case TcaFqInitialQuantum:
-			o.InitialQuantum = rtm.Some(v)
-		case TcaFqRateEnable:
-			o.Pacing = rtm.Some(v != 0)
-		case TcaFqFlowMaxRate:
-			o.MaxRate = rtm.Some(v)
-		case TcaFqLowRateThreshold:
-			o.LowRateThreshold = rtm.Some(v)
-		case TcaFqFlowDefaultRate:
-			o.DefaultRate = rtm.Some(v)
-		case TcaFqFlowRefillDelay:
-			o.RefillDelay = rtm.Some(Time(v))
-		case TcaFqOrphanMask:
-			o.OrphanMask = rtm.Some(v)
-		case TcaFqCeThreshold:
-			o.CEThreshold = rtm.Some(Time(v))
-		case TcaFqTimerSlack:
-			o.TimerSlack = rtm.Some(v)
-		case TcaFqHorizon:
-			o.Horizon = rtm.Some(Time(v))
+		default:
+			return false
 		}
-	}
-	return c.Err()
+		return true
+	})
 }
 
 func (*FQ) qdiscOptions() {}

@@ -2,7 +2,6 @@ package tc
 
 import (
 	"errors"
-	"fmt"
 	"math"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
@@ -27,11 +26,8 @@ func (o *HFSC) AppendOptions(r *rtnl.Req) error {
 // DecodeOptions reads struct tc_hfsc_qopt.
 func (o *HFSC) DecodeOptions(d []byte) error {
 	*o = HFSC{}
-	if d == nil {
-		return nil
-	}
-	if len(d) < 2 {
-		return fmt.Errorf("%d bytes, want 2", len(d))
+	if ok, err := fixedOptions(d, 2); !ok {
+		return err
 	}
 	o.Default = native.Uint16(d)
 	return nil

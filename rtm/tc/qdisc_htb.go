@@ -217,18 +217,9 @@ func (o *HTBClass) DecodeOptions(data []byte) error {
 	if len(parms) < sizeofHTBOpt {
 		return fmt.Errorf("TCA_HTB_PARMS of %d bytes", len(parms))
 	}
-	rate, ceil := decodeRateSpec(parms), decodeRateSpec(parms[SizeofRateSpec:])
-	o.Rate, o.Ceil = Rate(rate.Rate), Rate(ceil.Rate)
-	if rate64 != 0 {
-		o.Rate = Rate(rate64)
-	}
-	if ceil64 != 0 {
-		o.Ceil = Rate(ceil64)
-	}
+	var rate RateSpec
+	rate, o.Rate, o.Ceil, o.Linklayer = decodeRatePair(parms, rate64, ceil64)
 	o.MPU, o.Overhead = rate.MPU, rate.Overhead
-	if rate.Linklayer != LinklayerEthernet {
-		o.Linklayer = rate.Linklayer
-	}
 	d := parms[2*SizeofRateSpec:]
 	o.Burst = XmitSize(o.Rate, native.Uint32(d))
 	o.CBurst = XmitSize(o.Ceil, native.Uint32(d[4:]))

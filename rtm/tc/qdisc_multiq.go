@@ -26,11 +26,8 @@ func (*MultiQ) AppendOptions(r *rtnl.Req) error {
 // DecodeOptions reads struct tc_multiq_qopt.
 func (o *MultiQ) DecodeOptions(d []byte) error {
 	*o = MultiQ{}
-	if d == nil {
-		return nil
-	}
-	if len(d) < 4 {
-		return fmt.Errorf("%d bytes, want 4", len(d))
+	if ok, err := fixedOptions(d, 4); !ok {
+		return err
 	}
 	o.Bands, o.MaxBands = native.Uint16(d), native.Uint16(d[2:])
 	return nil
@@ -74,11 +71,8 @@ func (o *Plug) AppendOptions(r *rtnl.Req) error {
 // DecodeOptions reads struct tc_plug_qopt (the kernel reports none).
 func (o *Plug) DecodeOptions(d []byte) error {
 	*o = Plug{}
-	if d == nil {
-		return nil
-	}
-	if len(d) < 8 {
-		return fmt.Errorf("%d bytes, want 8", len(d))
+	if ok, err := fixedOptions(d, 8); !ok {
+		return err
 	}
 	o.Action, o.Limit = PlugAction(native.Uint32(d)), native.Uint32(d[4:])
 	return nil

@@ -66,11 +66,8 @@ func (o *SFQ) AppendOptions(r *rtnl.Req) error {
 // DecodeOptions reads struct tc_sfq_qopt_v1 (or the older tc_sfq_qopt).
 func (o *SFQ) DecodeOptions(d []byte) error {
 	*o = SFQ{}
-	if d == nil {
-		return nil
-	}
-	if len(d) < 20 {
-		return fmt.Errorf("%d bytes, want 20 or more", len(d))
+	if ok, err := fixedOptions(d, 20); !ok { // the older tc_sfq_qopt
+		return err
 	}
 	o.Quantum, o.Perturb, o.Limit = native.Uint32(d), int32(native.Uint32(d[4:])), native.Uint32(d[8:])
 	o.Divisor, o.Flows = native.Uint32(d[12:]), native.Uint32(d[16:])

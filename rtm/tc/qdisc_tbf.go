@@ -162,18 +162,9 @@ func (o *TBF) DecodeOptions(data []byte) error {
 	if len(parms) < sizeofTBFQopt {
 		return fmt.Errorf("TCA_TBF_PARMS of %d bytes", len(parms))
 	}
-	rate, peak := decodeRateSpec(parms), decodeRateSpec(parms[SizeofRateSpec:])
-	o.Rate, o.PeakRate = Rate(rate.Rate), Rate(peak.Rate)
-	if rate64 != 0 {
-		o.Rate = Rate(rate64)
-	}
-	if prate64 != 0 {
-		o.PeakRate = Rate(prate64)
-	}
+	var rate RateSpec
+	rate, o.Rate, o.PeakRate, o.Linklayer = decodeRatePair(parms, rate64, prate64)
 	o.MPU, o.Overhead = uint32(rate.MPU), rate.Overhead
-	if rate.Linklayer != LinklayerEthernet {
-		o.Linklayer = rate.Linklayer
-	}
 	d := parms[2*SizeofRateSpec:]
 	o.Limit = native.Uint32(d)
 	o.Burst = XmitSize(o.Rate, native.Uint32(d[4:]))

@@ -169,37 +169,60 @@ type Time uint32
 // ParseTime parses a time as tc does (get_time): microseconds without a
 // suffix, or s/sec/secs, ms/msec/msecs, us/usec/usecs.
 func ParseTime(s string) (Time, error) {
+	t, err := parseTime(s, TimeUnitsPerSec, 1<<32, false)
+	return Time(t), err
+}
+
+// parseTime parses a time as tc does (get_time, get_time64), in units of
+// which a second holds perSec: a number without a suffix is in those
+// units; s, ms, us and (when the units are nanoseconds) ns scale it. The
+// time must be below limit in magnitude, and not negative unless signed.
+func parseTime(s string, perSec, limit float64, signed bool) (float64, error) {
 	t, rest, ok := parseFloat(s)
-	if !ok || t < 0 {
+	if !ok || t < 0 && !signed {
 		return 0, fmt.Errorf("tc: time %q: not a number", s)
 	}
+	var scale float64 // the units in one of rest's
 	switch strings.ToLower(rest) {
 	case "":
+		scale = 1
 	case "s", "sec", "secs":
-		t *= 1000000
+		scale = perSec
 	case "ms", "msec", "msecs":
-		t *= 1000
+		scale = perSec / 1e3
 	case "us", "usec", "usecs":
-	default:
+		scale = perSec / 1e6
+	case "ns", "nsec", "nsecs":
+		scale = perSec / 1e9
+	}
+	if scale < 1 { // unknown, or finer than the units
 		return 0, fmt.Errorf("tc: time %q: unknown unit %q", s, rest)
 	}
-	if t >= 1<<32 {
+	t *= scale
+	if math.Abs(t) >= limit {
 		return 0, fmt.Errorf("tc: time %q: too long", s)
 	}
-	return Time(t), nil
+	return t, nil
 }
 
 // String returns t as tc prints times (sprint_time): "1s", "50ms",
 // "1.5ms", "800us".
-func (t Time) String() string {
+func (t Time) String() string { return formatTime(int64(t), TimeUnitsPerSec, "us") }
+
+// formatTime returns t, in units of which a second holds perSec, as tc
+// prints times: in the largest of s, ms and us that it reaches, else
+// whole, followed by the units' name.
+func formatTime(t int64, perSec float64, units string) string {
 	v := float64(t)
 	switch {
-	case v >= 1000000:
-		return cfmt(v/1000000, 3) + "s"
-	case v >= 1000:
-		return cfmt(v/1000, 3) + "ms"
+	case v >= perSec:
+		return cfmt(v/perSec, 3) + "s"
+	case v >= perSec/1e3:
+		return cfmt(v/(perSec/1e3), 3) + "ms"
+	case perSec > 1e6 && v >= perSec/1e6:
+		return cfmt(v/(perSec/1e6), 3) + "us"
 	}
-	return strconv.FormatUint(uint64(t), 10) + "us"
+	return strconv.FormatInt(t, 10) + units
 }
 
 // Time64 is a duration in nanoseconds, tc's unit for 64-bit times (fq's,
@@ -209,41 +232,12 @@ type Time64 int64
 // ParseTime64 parses a 64-bit time as tc does (get_time64):
 // nanoseconds without a suffix, or s, ms, us, ns (and their long forms).
 func ParseTime64(s string) (Time64, error) {
-	t, rest, ok := parseFloat(s)
-	if !ok {
-		return 0, fmt.Errorf("tc: time %q: not a number", s)
-	}
-	switch strings.ToLower(rest) {
-	case "":
-	case "s", "sec", "secs":
-		t *= 1e9
-	case "ms", "msec", "msecs":
-		t *= 1e6
-	case "us", "usec", "usecs":
-		t *= 1e3
-	case "ns", "nsec", "nsecs":
-	default:
-		return 0, fmt.Errorf("tc: time %q: unknown unit %q", s, rest)
-	}
-	if math.Abs(t) >= 1<<63 {
-		return 0, fmt.Errorf("tc: time %q: too long", s)
-	}
-	return Time64(t), nil
+	t, err := parseTime(s, 1e9, 1<<63, true)
+	return Time64(t), err
 }
 
 // String returns t as tc prints 64-bit times (sprint_time64).
-func (t Time64) String() string {
-	v := float64(t)
-	switch {
-	case t >= 1e9:
-		return cfmt(v/1e9, 3) + "s"
-	case t >= 1e6:
-		return cfmt(v/1e6, 3) + "ms"
-	case t >= 1e3:
-		return cfmt(v/1e3, 3) + "us"
-	}
-	return strconv.FormatInt(int64(t), 10) + "ns"
-}
+func (t Time64) String() string { return formatTime(int64(t), 1e9, "ns") }
 
 // The packet scheduler's clock, as /proc/net/psched describes it and tc
 // reads it (tc_core_init): every kernel since 2.6.31 writes
@@ -362,6 +356,25 @@ func decodeRateSpec(b []byte) RateSpec {
 	}
 	return RateSpec{CellLog: b[0], Linklayer: Linklayer(b[1]), Overhead: native.Uint16(b[2:]),
 		CellAlign: int16(native.Uint16(b[4:])), MPU: native.Uint16(b[6:]), Rate: native.Uint32(b[8:])}
+}
+
+// decodeRatePair reads the two rate specs that head parms (htb's rate and
+// ceil, tbf's rate and peak rate): the first spec, the two rates, which
+// the 64-bit attributes override when set, and the link layer the tables
+// account for (0 for Ethernet, the default).
+func decodeRatePair(parms []byte, rate64, second64 uint64) (first RateSpec, rate, second Rate, ll Linklayer) {
+	first = decodeRateSpec(parms)
+	rate, second = Rate(first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
+	if rate64 != 0 {
+		rate = Rate(rate64)
+	}
+	if second64 != 0 {
+		second = Rate(second64)
+	}
+	if first.Linklayer != LinklayerEthernet {
+		ll = first.Linklayer
+	}
+	return first, rate, second, ll
 }
 
 // The ATM cell sizes rate tables align to (linux/atm.h).
