@@ -95,6 +95,7 @@ var objects = [...]object{
 	{name: "class", help: "class", usage: classUsage, run: runClass},
 	{name: "filter", help: "filter", usage: filterUsage, run: runFilter},
 	{name: "actions", help: "actions", usage: actionUsage, run: runAction},
+	{name: "chain", help: "chain", usage: chainUsage, run: runChain},
 	{name: "bridge", run: func(e *env, argv []string) error { return errExit(runBridge(e, argv)) }},
 }
 

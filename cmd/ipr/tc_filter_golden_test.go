@@ -71,6 +71,9 @@ func tcCommandRequest(words []string, links map[string]int32) (rtm.Request, erro
 		}
 		return nil, nil
 	}
+	if words[0] == "chain" {
+		return chainCommandRequest(a, words[1], links)
+	}
 	c, err := parseFilterCmd(a)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,173 @@
+package main
+
+// "ipr chain": tc's chain command (do_chain in tc_filter.c), which reads
+// its command lines as filter commands and prints chains as filters.
+
+import (
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+const chainUsage = `[ add | del | get | show ] [ dev STRING ]
+       ipr chain [ add | del | get | show ] [ block BLOCK_INDEX ] ]`
+
+// chainVerbs are tc chain's commands.
+var chainVerbs = [...]tcVerb{
+	{name: "add", run: func(e *env, a *args) error { return chainModify(e, a, tc.ChainAdd) }},
+	{name: "delete", run: func(e *env, a *args) error { return chainModify(e, a, tc.ChainDel) }},
+	{name: "get", run: chainGet},
+	{name: "list", run: chainShow},
+	{name: "show", run: chainShow},
+	{name: "lst", run: chainShow},
+}
+
+func runChain(e *env, argv []string) error {
+	return runTC(e, argv, "chain", chainUsage, chainVerbs[:])
+}
+
+// parseChainCmd reads a chain command line as tc_filter_modify does
+// (a filter's, whose kind and options are the chain's template).
+func parseChainCmd(a *tcArgs) (*filterCmd, tc.ChainSpec, error) {
+	c, err := parseFilterCmd(a)
+	if err != nil {
+		return nil, tc.ChainSpec{}, err
+	}
+	s := c.spec
+	cs := tc.ChainSpec{Ifindex: s.Ifindex, Block: s.Block, Parent: s.Parent,
+		Protocol: s.Protocol, Priority: s.Priority, Template: s.Options}
+	cs.Chain, _ = s.Chain.Get()
+	if c.kind != "" && len(a.list) > 0 && a.list[len(a.list)-1] == c.kind {
+		// A kind without options: tc sends the kind alone.
+		cs.Template = &tc.RawFilter{Name: c.kind}
+	}
+	return c, cs, nil
+}
+
+// chainCmdOf parses a chain command line and resolves its device.
+func chainCmdOf(e *env, a *args) (tc.ChainSpec, *rtm.Handle, error) {
+	ta, h, err := tcArgsOf(e, a)
+	if err != nil {
+		return tc.ChainSpec{}, nil, err
+	}
+	c, s, err := parseChainCmd(ta)
+	if err != nil {
+		return s, nil, err
+	}
+	if c.dev != "" {
+		if s.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
+			return s, nil, err
+		}
+	}
+	return s, h, nil
+}
+
+// chainModify is tc_filter_modify for RTM_NEWCHAIN and RTM_DELCHAIN.
+func chainModify(e *env, a *args, mk func(tc.ChainSpec) rtm.Request) error {
+	s, h, err := chainCmdOf(e, a)
+	if err != nil {
+		return err
+	}
+	return h.Do(e.ctx, mk(s))
+}
+
+// chainGet is tc_filter_get for RTM_GETCHAIN.
+func chainGet(e *env, a *args) error {
+	s, h, err := chainCmdOf(e, a)
+	if err != nil {
+		return err
+	}
+	if s.Ifindex == 0 && s.Block == 0 {
+		return usagef("Must specify netdevice \"dev\" or block index \"block\"")
+	}
+	c, err := tc.ChainGet(e.ctx, h, s)
+	if err != nil {
+		return err
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	p.openArray("")
+	printChain(p, e, c, names, &filterShown{ifindex: s.Ifindex, block: s.Block})
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	return e.output(p)
+}
+
+// chainShow is tc_filter_list for RTM_GETCHAIN.
+func chainShow(e *env, a *args) error {
+	var (
+		f     tc.ChainFilter
+		shown filterShown
+		dev   string
+		err   error
+	)
+	for a.more() {
+		switch w := a.advance(); {
+		case w == "dev":
+			dev, err = a.value(w)
+		case matches(w, "block"):
+			if f.Block, err = a.uint32Value(w); err == nil {
+				shown.block = f.Block
+			}
+		case w == "root":
+			f.Parent = tcRoot
+		case w == "ingress":
+			f.Parent = tcMinIngress
+		case w == "egress":
+			f.Parent = tcMinEgress
+		case w == "parent":
+			f.Parent, err = tcHandleArg(a, "parent", w)
+		case w == "handle", matches(w, "preference"), matches(w, "priority"), matches(w, "protocol"), matches(w, "chain"):
+			_, err = a.value(w)
+		default:
+			return usagef("What is %q? Try \"ipr chain help\"", w)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	shown.parent = f.Parent
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	if dev != "" {
+		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+			return err
+		}
+		shown.ifindex = f.Ifindex
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	dump := tc.Chains(e.ctx, h, f)
+	if f.Ifindex == 0 && f.Block == 0 {
+		// The kernel dumps nothing for no device: tc prints an empty list.
+		dump = func(func(tc.Chain, error) bool) {}
+	}
+	for c, err := range dump {
+		if err != nil {
+			derr = err
+			break
+		}
+		printChain(p, e, c, names, &shown)
+		p.flush()
+	}
+	p.closeArray()
+	if p.json {
+		p.buf = append(p.buf, '\n')
+	}
+	if err := e.output(p); err != nil {
+		return err
+	}
+	return derr
+}
+
+// printChain is print_filter for a chain message: "chain", its block
+// and index, and its template as a filter's kind and options.
+func printChain(p *printer, e *env, c tc.Chain, names *linkNames, shown *filterShown) {
+	shown.chains = true
+	printFilter(p, e, tc.Filter{Object: c.Object}, names, shown)
+}
