@@ -1,7 +1,7 @@
 package main
 
 // tc's syntax of the classifiers other than u32 and flower: matchall,
-// bpf, fw, route, cgroup, flow and basic (without ematches).
+// bpf, fw, route, cgroup, flow and basic.
 
 import (
 	"os"
@@ -236,7 +236,12 @@ func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 		return nil, err
 	}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
-		return usagef("basic: %q is not implemented by ipr (ematches are not parsed)", word)
+		if !matches(word, "match") || b.Ematches != nil {
+			return usagef("basic: unknown argument %q", word)
+		}
+		var err error
+		b.Ematches, err = a.parseEmatch()
+		return err
 	})
 }
 

@@ -136,8 +136,12 @@ func (u *EmatchU32) decode(d []byte) error {
 	return nil
 }
 
-func putBE32(b []byte, v uint32) { b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v) }
-func be32(b []byte) uint32       { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func putBE32(b []byte, v uint32) {
+	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
+}
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 // EmatchNbyte matches the bytes Needle at Offset from the start of
 // Layer ("nbyte(\"abc\" at 12 layer 1)", struct tcf_em_nbyte).
