@@ -48,9 +48,15 @@ func TestFilterAndActionOptionsByName(t *testing.T) {
 	u32 := filter("u32/handle-flowid")
 	uint(u32, 0x10010, "options", "classid")
 	uint(u32, 2, "options", "sel", "nkeys")
+	// tc.yaml's spelling: the sub-message's selector, and hyphens.
+	uint(u32, 0x10010, "options", "u32", "classid")
 	fl := filter("flower/l3l4")
 	uint(fl, 0x0800, "options", "key_eth_type")
 	uint(fl, 80, "options", "key_tcp_dst")
+	uint(fl, 0x0800, "options", "flower", "key-eth-type")
+	if _, ok := fl.Get("options", "u32", "key_eth_type"); ok {
+		t.Error("another kind's name reads")
+	}
 	uint(fl, 1000, "options", "key_port_src_min")
 	text(fl, "gact", "options", "act", "1", "kind")
 	if _, ok := fl.Get("options", "act", "2"); ok {
