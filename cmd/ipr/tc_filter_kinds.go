@@ -226,7 +226,12 @@ func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 		return nil, err
 	}
 	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
-		return usagef("cgroup: %q is not implemented by ipr", word)
+		if !matches(word, "match") || c.Ematches != nil {
+			return usagef("cgroup: unknown argument %q", word)
+		}
+		var err error
+		c.Ematches, err = a.parseEmatch()
+		return err
 	})
 }
 

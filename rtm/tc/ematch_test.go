@@ -10,9 +10,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ematchGoldenSpecs are the basic filters with ematches of
-// testdata/iproute2/basic.txt, their trees built with EncodeEmatches.
-func ematchGoldenSpecs(t *testing.T, links map[string]int32) map[string]rtm.Request {
+// tcmoreGoldenSpecs are the filters with ematches of
+// testdata/iproute2 (basic's and cgroup's), their trees built with
+// EncodeEmatches, and the filters with estimators.
+func tcmoreGoldenSpecs(t *testing.T, links map[string]int32) map[string]rtm.Request {
 	p0 := links["p0"]
 	basic := func(prio uint16, proto uint16, classid Handle, terms ...EmatchTerm) rtm.Request {
 		tree, err := EncodeEmatches(terms)
@@ -30,7 +31,19 @@ func ematchGoldenSpecs(t *testing.T, links map[string]int32) map[string]rtm.Requ
 	}
 	ip := uint16(unix.ETH_P_IP)
 	tcIndex := &EmatchMeta{Left: EmatchMetaValue{ID: 13, Int: 0xf0}, Right: EmatchMetaValue{Int: 0xf0}}
+	sk := EmatchTerm{Match: &EmatchMeta{Left: EmatchMetaValue{ID: 16}, Right: EmatchMetaValue{Int: 2}}}
+	cgTree, err := EncodeEmatches([]EmatchTerm{sk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst1234 := func(s *U32Sel) error { return s.MatchPrefix(pfx("1.2.3.4/32"), 16, false) }
 	return map[string]rtm.Request{
+		"cgroup/ematch": FilterAdd(FilterSpec{Ifindex: p0, Parent: gIngress, Priority: 2, Handle: 1,
+			Options: &Cgroup{Ematches: cgTree, Actions: drop()}}),
+		"u32/estimator": FilterAdd(FilterSpec{Ifindex: p0, Parent: gIngress, Priority: 11, Protocol: ip,
+			Options: &U32{Sel: sel(t, dst1234), Actions: drop()}, Estimator: &Estimator{Interval: 0, EWMALog: 3}}),
+		"matchall/estimator": FilterAdd(FilterSpec{Ifindex: p0, Parent: gIngress,
+			Options: &Matchall{Actions: drop()}, Estimator: &Estimator{Interval: -2, EWMALog: 2}}),
 		"basic/ematch-meta": basic(3, ip, 0x10003,
 			m(EmatchOr, false, &EmatchMeta{Left: EmatchMetaValue{ID: 12}, Op: EmatchGt, Right: EmatchMetaValue{Int: 24}}),
 			m(EmatchEnd, false, &EmatchMeta{Left: EmatchMetaValue{ID: 5, Shift: 1}, Right: EmatchMetaValue{Var: true, Bytes: []byte("ppp")}})),
@@ -69,14 +82,20 @@ func TestEmatchesDecodeTC(t *testing.T) {
 	}
 	n := 0
 	for _, c := range readTCGolden(t) {
-		if !strings.Contains(c.cmd, " match ") || !strings.Contains(c.cmd, " basic ") {
+		if !strings.Contains(c.cmd, " match ") || !strings.Contains(c.cmd, " basic ") && !strings.Contains(c.cmd, " cgroup ") {
 			continue
 		}
 		s, err := decodeFilterBody(c.req[16:])
 		if err != nil {
 			t.Fatal(err)
 		}
-		tree := s.Options.(*Basic).Ematches
+		var tree []byte
+		switch o := s.Options.(type) {
+		case *Basic:
+			tree = o.Ematches
+		case *Cgroup:
+			tree = o.Ematches
+		}
 		terms, err := DecodeEmatches(tree)
 		if err != nil {
 			t.Fatalf("%s: %v", c.key(), err)

@@ -39,6 +39,9 @@ type FilterSpec struct {
 	// *BPF, *Fw, *Basic, *Route, *Cgroup, *Flow. A delete may leave
 	// them nil.
 	Options FilterOptions
+	// Estimator, if set, is sent as tc's "estimator" sends it (TCA_RATE,
+	// after the options).
+	Estimator *Estimator
 }
 
 // FilterOptions are the options of a kind of filter (*U32, *Flower,
@@ -159,6 +162,7 @@ func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
 			n.end(&b.Encoder)
 		}
 	}
+	appendEstimator(b, s.Estimator)
 	b.End()
 	return b.Err()
 }

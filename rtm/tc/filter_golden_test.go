@@ -341,7 +341,7 @@ func TestFilterRequestsMatchTC(t *testing.T) {
 	cases := readTCGolden(t)
 	specs := tcGoldenSpecs(t, cases[0].links)
 	maps.Copy(specs, chainGoldenSpecs(cases[0].links))
-	maps.Copy(specs, ematchGoldenSpecs(t, cases[0].links))
+	maps.Copy(specs, tcmoreGoldenSpecs(t, cases[0].links))
 	seen := map[string]bool{}
 	for _, c := range cases {
 		if seen[c.key()] {

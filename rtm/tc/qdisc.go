@@ -141,6 +141,8 @@ type QdiscSpec struct {
 	IngressBlock, EgressBlock uint32
 	// Estimator, if set, attaches a rate estimator (tc's "estimator").
 	Estimator *Estimator
+	// Stab, if set, is the qdisc's size table (tc's "stab").
+	Stab *SizeTable
 }
 
 // validate checks what the kernel would refuse, or accept and
@@ -221,6 +223,9 @@ func (s *QdiscSpec) encode(r *rtnl.Req, c change) error {
 	}
 	if err := s.Options.AppendOptions(r); err != nil {
 		return fmt.Errorf("%s: %w", kind, err)
+	}
+	if err := appendStab(&b.Encoder, s.Stab); err != nil {
+		return err
 	}
 	b.End()
 	return nil
