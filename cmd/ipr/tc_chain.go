@@ -4,6 +4,8 @@ package main
 // its command lines as filter commands and prints chains as filters.
 
 import (
+	"iter"
+
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -84,14 +86,10 @@ func chainGet(e *env, a *args) error {
 		return err
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	printChain(p, e, c, names, &filterShown{ifindex: s.Ifindex, block: s.Block})
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	one := func(yield func(tc.Chain, error) bool) { yield(c, nil) }
+	return printTCList(e, one, func(p *printer, c tc.Chain) {
+		printChain(p, e, c, names, &filterShown{ifindex: s.Ifindex, block: s.Block})
+	})
 }
 
 // chainShow is tc_filter_list for RTM_GETCHAIN.
@@ -138,21 +136,28 @@ func chainShow(e *env, a *args) error {
 		}
 		shown.ifindex = f.Ifindex
 	}
-	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
 	dump := tc.Chains(e.ctx, h, f)
 	if f.Ifindex == 0 && f.Block == 0 {
 		// The kernel dumps nothing for no device: tc prints an empty list.
 		dump = func(func(tc.Chain, error) bool) {}
 	}
-	for c, err := range dump {
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	return printTCList(e, dump, func(p *printer, c tc.Chain) { printChain(p, e, c, names, &shown) })
+}
+
+// printTCList prints the objects of a dump as tc lists them: a JSON
+// array (-j), a line or more each otherwise; it prints what came before
+// an error, then returns the error.
+func printTCList[T any](e *env, dump iter.Seq2[T, error], each func(p *printer, v T)) error {
+	p := e.newPrinter()
+	p.openArray("")
+	var derr error
+	for v, err := range dump {
 		if err != nil {
 			derr = err
 			break
 		}
-		printChain(p, e, c, names, &shown)
+		each(p, v)
 		p.flush()
 	}
 	p.closeArray()
