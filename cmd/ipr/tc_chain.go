@@ -94,48 +94,11 @@ func chainGet(e *env, a *args) error {
 
 // chainShow is tc_filter_list for RTM_GETCHAIN.
 func chainShow(e *env, a *args) error {
-	var (
-		f     tc.ChainFilter
-		shown filterShown
-		dev   string
-		err   error
-	)
-	for a.more() {
-		switch w := a.advance(); {
-		case w == "dev":
-			dev, err = a.value(w)
-		case matches(w, "block"):
-			if f.Block, err = a.uint32Value(w); err == nil {
-				shown.block = f.Block
-			}
-		case w == "root":
-			f.Parent = tcRoot
-		case w == "ingress":
-			f.Parent = tcMinIngress
-		case w == "egress":
-			f.Parent = tcMinEgress
-		case w == "parent":
-			f.Parent, err = tcHandleArg(a, "parent", w)
-		case w == "handle", matches(w, "preference"), matches(w, "priority"), matches(w, "protocol"), matches(w, "chain"):
-			_, err = a.value(w)
-		default:
-			return usagef("What is %q? Try \"ipr chain help\"", w)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	shown.parent = f.Parent
-	h, err := e.handle()
+	ff, shown, h, err := parseFilterList(e, a)
 	if err != nil {
 		return err
 	}
-	if dev != "" {
-		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return err
-		}
-		shown.ifindex = f.Ifindex
-	}
+	f := tc.ChainFilter{Ifindex: ff.Ifindex, Block: ff.Block, Parent: ff.Parent}
 	dump := tc.Chains(e.ctx, h, f)
 	if f.Ifindex == 0 && f.Block == 0 {
 		// The kernel dumps nothing for no device: tc prints an empty list.
