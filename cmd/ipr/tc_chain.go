@@ -27,40 +27,27 @@ func runChain(e *env, argv []string) error {
 	return runTC(e, argv, "chain", chainUsage, chainVerbs[:])
 }
 
-// parseChainCmd reads a chain command line as tc_filter_modify does
-// (a filter's, whose kind and options are the chain's template).
-func parseChainCmd(a *tcArgs) (*filterCmd, tc.ChainSpec, error) {
-	c, err := parseFilterCmd(a)
-	if err != nil {
-		return nil, tc.ChainSpec{}, err
-	}
+// chainSpecOf is the chain a filter command line names (tc_filter_modify
+// reads both alike): its kind and options are the chain's template.
+func chainSpecOf(c *filterCmd, words []string) tc.ChainSpec {
 	s := c.spec
 	cs := tc.ChainSpec{Ifindex: s.Ifindex, Block: s.Block, Parent: s.Parent,
 		Protocol: s.Protocol, Priority: s.Priority, Template: s.Options}
 	cs.Chain, _ = s.Chain.Get()
-	if c.kind != "" && len(a.list) > 0 && a.list[len(a.list)-1] == c.kind {
+	if c.kind != "" && len(words) > 0 && words[len(words)-1] == c.kind {
 		// A kind without options: tc sends the kind alone.
 		cs.Template = &tc.RawFilter{Name: c.kind}
 	}
-	return c, cs, nil
+	return cs
 }
 
 // chainCmdOf parses a chain command line and resolves its device.
 func chainCmdOf(e *env, a *args) (tc.ChainSpec, *rtm.Handle, error) {
-	ta, h, err := tcArgsOf(e, a)
+	c, h, err := filterCmdOf(e, a)
 	if err != nil {
 		return tc.ChainSpec{}, nil, err
 	}
-	c, s, err := parseChainCmd(ta)
-	if err != nil {
-		return s, nil, err
-	}
-	if c.dev != "" {
-		if s.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
-			return s, nil, err
-		}
-	}
-	return s, h, nil
+	return chainSpecOf(c, a.list), h, nil
 }
 
 // chainModify is tc_filter_modify for RTM_NEWCHAIN and RTM_DELCHAIN.

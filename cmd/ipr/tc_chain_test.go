@@ -12,13 +12,14 @@ import (
 // chainCommandRequest parses a captured "tc chain VERB ..." line as ipr
 // does; nil for a get, which is not a request value.
 func chainCommandRequest(a *tcArgs, verb string, links map[string]int32) (rtm.Request, error) {
-	c, s, err := parseChainCmd(a)
+	c, err := parseFilterCmd(a)
 	if err != nil {
 		return nil, err
 	}
 	if c.dev != "" {
-		s.Ifindex = links[c.dev]
+		c.spec.Ifindex = links[c.dev]
 	}
+	s := chainSpecOf(c, a.list)
 	switch verb {
 	case "add":
 		return tc.ChainAdd(s), nil

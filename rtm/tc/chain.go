@@ -61,19 +61,24 @@ func ChainAdd(s ChainSpec) rtm.Request { return &chainRequest{chainAddOp, s} }
 func ChainDel(s ChainSpec) rtm.Request { return &chainRequest{chainDelOp, s} }
 
 func (s *ChainSpec) opName(verb string) string {
-	b := []byte(verb)
-	if s.Block != 0 {
-		b = append(b, " block "...)
-		b = strconv.AppendUint(b, uint64(s.Block), 10)
-	} else {
-		b = append(b, " dev "...)
-		b = strconv.AppendInt(b, int64(s.Ifindex), 10)
-		b = append(b, " parent "...)
-		b = append(b, s.Parent.String()...)
-	}
+	b := appendTargetName([]byte(verb), s.Ifindex, s.Block, s.Parent)
 	b = append(b, " chain "...)
 	b = strconv.AppendUint(b, uint64(s.Chain), 10)
 	return string(b)
+}
+
+// appendTargetName names the block of a filter or chain in an error:
+// "block 22", or "dev 3 parent ffff:fff2".
+func appendTargetName(b []byte, ifindex int32, block uint32, parent Handle) []byte {
+	if block != 0 {
+		b = append(b, " block "...)
+		b = strconv.AppendUint(b, uint64(block), 10)
+	} else {
+		b = append(b, " dev "...)
+		b = strconv.AppendInt(b, int64(ifindex), 10)
+	}
+	b = append(b, " parent "...)
+	return append(b, parent.String()...)
 }
 
 func (s *ChainSpec) encode(r *rtnl.Req, c change) error {

@@ -85,16 +85,7 @@ func FilterChange(s FilterSpec) rtm.Request { return &filterRequest{filterChange
 func FilterDel(s FilterSpec) rtm.Request { return &filterRequest{filterDelOp, s} }
 
 func (s *FilterSpec) opName(verb string) string {
-	b := []byte(verb)
-	if s.Block != 0 {
-		b = append(b, " block "...)
-		b = strconv.AppendUint(b, uint64(s.Block), 10)
-	} else {
-		b = append(b, " dev "...)
-		b = strconv.AppendInt(b, int64(s.Ifindex), 10)
-	}
-	b = append(b, " parent "...)
-	b = append(b, s.Parent.String()...)
+	b := appendTargetName([]byte(verb), s.Ifindex, s.Block, s.Parent)
 	if s.Priority != 0 {
 		b = append(b, " prio "...)
 		b = strconv.AppendUint(b, uint64(s.Priority), 10)
