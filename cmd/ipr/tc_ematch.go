@@ -164,13 +164,31 @@ func (l *emLexer) quoted() (string, error) {
 			l.buf = l.buf[n:]
 			continue
 		}
-		if r, ok := map[byte]byte{'n': '\n', 'r': '\r', 't': '\t', 'v': '\v', 'b': '\b', 'f': '\f', 'a': '\a'}[e]; ok {
-			sb.WriteByte(r)
-		} else {
-			sb.WriteByte(e)
-		}
+		sb.WriteByte(cEscape(e))
 		l.buf = l.buf[1:]
 	}
+}
+
+// cEscape is the character a C escape "\\c" stands for: c itself but
+// for the letters of the control characters.
+func cEscape(c byte) byte {
+	switch c {
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	case 'v':
+		return '\v'
+	case 'b':
+		return '\b'
+	case 'f':
+		return '\f'
+	case 'a':
+		return '\a'
+	}
+	return c
 }
 
 func isHexDigit(c byte) bool {
