@@ -163,6 +163,7 @@ capture basic ematch-nested "filter add dev p0 parent 1: protocol ip prio 7 basi
 
 # Chains and chain templates (only flower has templates; u32's is refused).
 capture chain add "chain add dev p0 ingress chain 1" "$clsact"
+capture chain add-chain0 "chain add dev p0 egress" "$clsact"
 capture chain add-root "chain add dev p0 parent 1: chain 7" "$htb"
 capture chain add-block "chain add block 22 chain 5" "qdisc add dev p0 ingress_block 22 clsact"
 capture chain template "chain add dev p0 ingress chain 1 protocol ip flower dst_ip 0.0.0.0/16" "$clsact"

@@ -31,9 +31,8 @@ func runChain(e *env, argv []string) error {
 // reads both alike): its kind and options are the chain's template.
 func chainSpecOf(c *filterCmd, words []string) tc.ChainSpec {
 	s := c.spec
-	cs := tc.ChainSpec{Ifindex: s.Ifindex, Block: s.Block, Parent: s.Parent,
+	cs := tc.ChainSpec{Ifindex: s.Ifindex, Block: s.Block, Parent: s.Parent, Chain: s.Chain,
 		Protocol: s.Protocol, Priority: s.Priority, Template: s.Options}
-	cs.Chain, _ = s.Chain.Get()
 	if c.kind != "" && len(words) > 0 && words[len(words)-1] == c.kind {
 		// A kind without options: tc sends the kind alone.
 		cs.Template = &tc.RawFilter{Name: c.kind}

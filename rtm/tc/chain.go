@@ -26,8 +26,9 @@ type ChainSpec struct {
 	Ifindex int32
 	Block   uint32
 	Parent  Handle
-	// Chain is the chain's index (0 to VerdictOperandMax).
-	Chain uint32
+	// Chain is the chain's index (0 to VerdictOperandMax); unset is
+	// chain 0, not named in the request (as tc without "chain").
+	Chain rtm.Opt[uint32]
 	// Protocol and Priority are sent in the tcmsg as tc sends them
 	// ("protocol ip"); a template's keys are read with Protocol as
 	// the filters' ethertype.
@@ -63,7 +64,8 @@ func ChainDel(s ChainSpec) rtm.Request { return &chainRequest{chainDelOp, s} }
 func (s *ChainSpec) opName(verb string) string {
 	b := appendTargetName([]byte(verb), s.Ifindex, s.Block, s.Parent)
 	b = append(b, " chain "...)
-	b = strconv.AppendUint(b, uint64(s.Chain), 10)
+	ch, _ := s.Chain.Get()
+	b = strconv.AppendUint(b, uint64(ch), 10)
 	return string(b)
 }
 
@@ -88,8 +90,8 @@ func (s *ChainSpec) encode(r *rtnl.Req, c change) error {
 	if s.Ifindex < 0 {
 		return fmt.Errorf("invalid interface index %d", s.Ifindex)
 	}
-	if s.Chain > VerdictOperandMax {
-		return fmt.Errorf("chain %d out of range", s.Chain)
+	if ch, ok := s.Chain.Get(); ok && ch > VerdictOperandMax {
+		return fmt.Errorf("chain %d out of range", ch)
 	}
 	if s.Template != nil && c.typ != unix.RTM_NEWCHAIN {
 		return errors.New("a template is set by an add only")
@@ -101,7 +103,9 @@ func (s *ChainSpec) encode(r *rtnl.Req, c change) error {
 	}
 	b := r.B
 	begin(b, c, h)
-	b.Uint32(attrChain, s.Chain)
+	if ch, ok := s.Chain.Get(); ok {
+		b.Uint32(attrChain, ch)
+	}
 	if t := s.Template; t != nil {
 		kind := t.Kind()
 		if err := appendKind(b, kind); err != nil {
@@ -154,7 +158,7 @@ func (c Chain) Spec() (ChainSpec, error) {
 	if err != nil {
 		return s, err
 	}
-	s = ChainSpec{Ifindex: f.Ifindex, Block: f.Block, Parent: f.Parent, Chain: c.Index(),
+	s = ChainSpec{Ifindex: f.Ifindex, Block: f.Block, Parent: f.Parent, Chain: f.Chain,
 		Protocol: f.Protocol, Priority: f.Priority, Template: f.Options}
 	if s.Template != nil && !c.HasOptions() {
 		// The kind alone, as tc sends a kind given no options.

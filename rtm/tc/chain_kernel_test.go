@@ -27,7 +27,7 @@ func TestKernelChains(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	one := tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: 1}
+	one := tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: rtm.Some[uint32](1)}
 	if err := n.h.Do(ctx, tc.ChainAdd(one)); err != nil {
 		t.Fatal(err)
 	}
@@ -55,15 +55,15 @@ func TestKernelChains(t *testing.T) {
 	for range tc.Chains(ctx, n.h, tc.ChainFilter{Ifindex: n.p0, Parent: minEgress}) {
 		t.Error("egress has a chain")
 	}
-	c, err := tc.ChainGet(ctx, n.h, tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: 3})
+	c, err := tc.ChainGet(ctx, n.h, tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: rtm.Some[uint32](3)})
 	if err != nil || c.Index() != 3 {
 		t.Errorf("get chain 3: %d, %v", c.Index(), err)
 	}
-	if _, err := tc.ChainGet(ctx, n.h, tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: 9}); !errors.Is(err, unix.EINVAL) ||
+	if _, err := tc.ChainGet(ctx, n.h, tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: rtm.Some[uint32](9)}); !errors.Is(err, unix.EINVAL) ||
 		!strings.Contains(err.Error(), "Cannot find specified filter chain") {
 		t.Errorf("get chain 9: %v", err)
 	}
-	u32 := tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: 4, Protocol: unix.ETH_P_IP, Template: &tc.RawFilter{Name: "u32"}}
+	u32 := tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: rtm.Some[uint32](4), Protocol: unix.ETH_P_IP, Template: &tc.RawFilter{Name: "u32"}}
 	if err := n.h.Do(ctx, tc.ChainAdd(u32)); !errors.Is(err, unix.EOPNOTSUPP) ||
 		!strings.Contains(err.Error(), "Chain templates are not supported") {
 		t.Errorf("a u32 template: %v", err)
@@ -72,7 +72,7 @@ func TestKernelChains(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Deleting chain 3 deletes its filter.
-	if err := n.h.Do(ctx, tc.ChainDel(tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: 3})); err != nil {
+	if err := n.h.Do(ctx, tc.ChainDel(tc.ChainSpec{Ifindex: n.p0, Parent: minIngress, Chain: rtm.Some[uint32](3)})); err != nil {
 		t.Fatal(err)
 	}
 	if out := n.tc(t, "filter", "show", "dev", "p0", "ingress"); out != "" {

@@ -55,7 +55,7 @@ func ExampleChainAdd() {
 		fmt.Println(err)
 		return
 	}
-	err = h.Do(ctx, tc.ChainAdd(tc.ChainSpec{Ifindex: l.Index(), Parent: tc.HandleMinIngress, Chain: 1,
+	err = h.Do(ctx, tc.ChainAdd(tc.ChainSpec{Ifindex: l.Index(), Parent: tc.HandleMinIngress, Chain: rtm.Some[uint32](1),
 		Protocol: unix.ETH_P_IP, Template: &tc.Flower{Dst: netip.MustParsePrefix("0.0.0.0/16")}}))
 	if err != nil {
 		fmt.Println(err) // "Chain templates are not supported" without flower
