@@ -109,4 +109,26 @@ func printSFQ(p *printer, e *env, q tc.Qdisc) {
 	if s.Perturb != 0 {
 		p.int("perturb", "perturb %dsec ", int64(s.Perturb))
 	}
+	if s.RedQthMin != 0 {
+		p.uint("ewma", "ewma %d ", uint64(s.RedWlog))
+		tcSize(p, "min", "min %s ", s.RedQthMin)
+		tcSize(p, "max", "max %s ", s.RedQthMax)
+		p.float("probability", "probability %s ", float64(s.RedMaxP)/(1<<32), 'g', 6)
+		printREDFlags(p, s.RedFlags)
+	}
+}
+
+// printREDFlags is tc_red_print_flags: each flag a JSON boolean, the
+// set ones as words.
+func printREDFlags(p *printer, flags uint8) {
+	for _, f := range [...]struct {
+		bit  uint8
+		name string
+	}{{tc.REDECN, "ecn"}, {tc.REDHardDrop, "harddrop"}, {tc.REDAdaptive, "adaptive"}, {tc.REDNoDrop, "nodrop"}} {
+		if flags&f.bit != 0 {
+			p.boolean(f.name, f.name+" ", true)
+		} else if p.json {
+			p.boolean(f.name, "", false)
+		}
+	}
 }

@@ -5,6 +5,10 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/rtm/tc"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
 )
 
 // TestStabMatchesTC adds qdiscs with size tables with ipr and checks
@@ -31,6 +35,41 @@ func TestStabMatchesTC(t *testing.T) {
 		tcOut, tcErrs, tcCode := tcRun(t, ns, args...)
 		if out != tcOut || code != tcCode {
 			t.Errorf("%s:\nipr (exit %d):\n%s%s\ntc (exit %d):\n%s%s", cmd, code, out, errs, tcCode, tcOut, tcErrs)
+		}
+	}
+}
+
+// TestSFQREDPrint checks sfq's RED settings as q_sfq.c prints them
+// (worked out from its sfq_print_opt: this kernel has no sfq to show
+// them with tc).
+func TestSFQREDPrint(t *testing.T) {
+	o := &tc.SFQ{Limit: 127, Divisor: 1024, HeadDrop: true}
+	if err := o.SetRED(tc.SFQRED{Limit: 100000, Min: 8000, Max: 60000, Probability: 0.2, Flags: tc.REDECN}); err != nil {
+		t.Fatal(err)
+	}
+	var r rtnl.Req
+	r.B = &wire.Builder{}
+	r.B.Begin(unix.RTM_NEWQDISC, 0)
+	r.B.Fixed(20)
+	r.B.String(1, "sfq")
+	if err := o.AppendOptions(&r); err != nil {
+		t.Fatal(err)
+	}
+	r.B.End()
+	q, err := tc.QdiscFromBytes(r.B.Bytes()[16:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for js, want := range map[bool]string{
+		false: "limit 127p quantum 0b headdrop divisor 1024 ewma 6 min 8000b max 60000b probability 0.2 ecn ",
+		true:  `{"limit":127,"quantum":0,"headdrop":true,"divisor":1024,"ewma":6,"min":8000,"max":60000,"probability":0.2,"ecn":true,"harddrop":false,"adaptive":false,"nodrop":false}`,
+	} {
+		p := &printer{json: js}
+		p.openObject("")
+		printSFQ(p, &env{JSON: js}, q)
+		p.closeObject()
+		if got := string(p.buf); got != want {
+			t.Errorf("json %v:\n got %s\nwant %s", js, got, want)
 		}
 	}
 }
