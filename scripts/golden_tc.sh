@@ -11,7 +11,7 @@
 # its own holding a veth pair p0/p1 and, on p0, the qdiscs the case's setup
 # lines add; it records the last request of type RTM_NEWTFILTER,
 # RTM_DELTFILTER, RTM_GETTFILTER, RTM_NEWACTION, RTM_DELACTION,
-# RTM_GETACTION or RTM_NEWCHAIN/RTM_DELCHAIN that tc sent. The kernel need
+# RTM_GETACTION or RTM_NEWCHAIN/RTM_DELCHAIN/RTM_GETCHAIN that tc sent. The kernel need
 # not support the kind: a request it refuses ("Unknown filter") is
 # recorded all the same, so that kinds this kernel lacks are verified too.
 # The namespaces are deleted on exit, whatever happens.
@@ -40,7 +40,7 @@ golden_tool=tc
 golden_setup_tool=tc
 golden_base=("link add p0 type veth peer name p1")
 golden_missing=warn # a kind this kernel lacks may be refused before sending
-golden_types="2c00 2d00 2e00 3000 3100 3200 6400 6500" # filters, actions, chains
+golden_types="2c00 2d00 2e00 3000 3100 3200 6400 6500 6600" # filters, actions, chains
 golden_script=golden_tc.sh
 golden_note=", which documents the format"
 mkdir -p "$outdir"
@@ -106,9 +106,30 @@ capture route fromif "filter add dev p0 parent 1: protocol ip prio 3 route to 4 
 capture cgroup action "filter add dev p0 ingress prio 1 handle 1 cgroup action drop" "$clsact"
 capture flow hash "filter add dev p0 parent 1: protocol ip prio 1 handle 1 flow hash keys src,dst,proto,proto-src,proto-dst divisor 256 baseclass 1:10" "$htb"
 capture flow map "filter add dev p0 parent 1: protocol ip prio 2 handle 2 flow map key mark and 0xff xor 0x1 addend 5 divisor 16" "$htb"
+capture cgroup ematch "filter add dev p0 ingress prio 2 handle 1 cgroup match 'meta(sk_family eq 2)' action drop" "$clsact"
+capture u32 estimator "filter add dev p0 ingress prio 11 protocol ip estimator 1s 8s u32 match ip dst 1.2.3.4/32 action drop" "$clsact"
+capture matchall estimator "filter add dev p0 ingress estimator 250ms 1s matchall action drop" "$clsact"
 capture basic plain "filter add dev p0 parent 1: protocol ip prio 1 basic classid 1:1" "$htb"
 capture basic ematch "filter add dev p0 parent 1: protocol ip prio 2 basic match 'cmp(u16 at 0 layer 2 mask 0xff00 gt 10)' classid 1:2" "$htb"
 capture basic ematch-u32 "filter add dev p0 ingress protocol ip prio 3 basic match 'u32(u32 0x0a000000 0xff000000 at 16)' and not 'cmp(u8 at 9 layer network eq 6)' action drop" "$clsact"
+capture basic ematch-meta "filter add dev p0 parent 1: protocol ip prio 3 basic match 'meta(nf_mark gt 24)' or 'meta(dev shift 1 eq \"ppp\")' classid 1:3" "$htb"
+capture basic ematch-meta-mask "filter add dev p0 parent 1: protocol ip prio 3 basic match 'meta(tc_index mask 0xf0 eq 0xf0)' and 'meta(priority lt pkt_len)' classid 1:3" "$htb"
+capture basic ematch-nbyte "filter add dev p0 parent 1: protocol ip prio 4 basic match 'nbyte(\"abc\" at 12 layer 1)' and 'nbyte(xyzzy at 0 layer transport)' classid 1:4" "$htb"
+capture basic ematch-canid "filter add dev p0 parent 1: protocol all prio 5 basic match 'canid(sff 0x123 sff 0x124:0x7f0 eff 0x1234 eff 0x10:0xff)' classid 1:5" "$htb"
+capture basic ematch-groups "filter add dev p0 parent 1: protocol ip prio 6 basic match 'cmp(u8 at 0 eq 1)' or '(' 'u32(u16 0x1122 0xffff at nexthdr+4)' and not 'meta(tc_index mask 0xf0 eq 0xf0)' ')' and not '(' 'cmp(u32 at 4 layer transport mask 0xff trans lt 7)' or 'nbyte(\"a\\x41\\n\" at 2)' ')' classid 1:6" "$htb"
+capture basic ematch-nested "filter add dev p0 parent 1: protocol ip prio 7 basic match 'not (cmp(u8 at 1 eq 2) and (u32(u8 0x5 0xf at 3) or meta(random lt 5))) OR u32(u32 0x1 0x1 at 8)' classid 1:7" "$htb"
+
+# Chains and chain templates (only flower has templates; u32's is refused).
+capture chain add "chain add dev p0 ingress chain 1" "$clsact"
+capture chain add-chain0 "chain add dev p0 egress" "$clsact"
+capture chain add-root "chain add dev p0 parent 1: chain 7" "$htb"
+capture chain add-block "chain add block 22 chain 5" "qdisc add dev p0 ingress_block 22 clsact"
+capture chain template "chain add dev p0 ingress chain 1 protocol ip flower dst_ip 0.0.0.0/16" "$clsact"
+capture chain template-l4 "chain add dev p0 egress chain 2 protocol ipv6 flower dst_mac 00:00:00:00:00:00/ff:ff:ff:00:00:00 ip_proto tcp src_ip ::/64 dst_port 1" "$clsact"
+capture chain template-u32 "chain add dev p0 ingress chain 3 protocol ip u32" "$clsact"
+capture chain del "chain del dev p0 ingress chain 1" "$clsact" "chain add dev p0 ingress chain 1"
+capture chain del-block "chain del block 22 chain 5" "qdisc add dev p0 ingress_block 22 clsact" "chain add block 22 chain 5"
+capture chain get "chain get dev p0 ingress chain 1" "$clsact" "chain add dev p0 ingress chain 1"
 
 # Standalone actions, every kind.
 capture action gact "actions add action gact drop index 5"

@@ -95,6 +95,7 @@ var objects = [...]object{
 	{name: "class", help: "class", usage: classUsage, run: runClass},
 	{name: "filter", help: "filter", usage: filterUsage, run: runFilter},
 	{name: "actions", help: "actions", usage: actionUsage, run: runAction},
+	{name: "chain", help: "chain", usage: chainUsage, run: runChain},
 	{name: "bridge", run: func(e *env, argv []string) error { return errExit(runBridge(e, argv)) }},
 }
 
@@ -184,7 +185,7 @@ const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute |
                    neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
                    route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
-                   mptcp | calc | genl | qdisc | class | filter | actions | bridge }
+                   mptcp | calc | genl | qdisc | class | filter | chain | actions | bridge }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

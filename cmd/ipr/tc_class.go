@@ -87,7 +87,8 @@ func parseClassSpec(e *env, a *args) (tc.ClassSpec, string, error) {
 		case w == "classid":
 			s.Handle, err = tcHandleArg(a, "class", w)
 		case w == "handle":
-			return s, "", notImplemented(`"class ... handle"`)
+			// tc refuses it by name too.
+			return s, "", &cliError{code: exitUsage, msg: `Error: try "classid" instead of "handle"`}
 		case w == "root":
 			if s.Parent != 0 {
 				return s, "", usagef("\"root\" is duplicate parent ID")

@@ -107,7 +107,9 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 			s.Chain = rtm.Some(uint32(n))
 		case matches(word, "estimator"):
-			return nil, notImplemented("filter estimator")
+			if s.Estimator, err = parseEstimator(&a.args); err != nil {
+				return nil, err
+			}
 		default:
 			c.kind = word
 			parse := filterParsers(word)

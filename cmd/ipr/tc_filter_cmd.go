@@ -120,6 +120,23 @@ func filterGet(e *env, a *args) error {
 
 // filterShow is tc_filter_list.
 func filterShow(e *env, a *args) error {
+	f, shown, h, err := parseFilterList(e, a)
+	if err != nil {
+		return err
+	}
+	dump := tc.Filters(e.ctx, h, f)
+	if f.Ifindex == 0 && f.Block == 0 {
+		// The kernel dumps nothing for no device: tc prints an empty list.
+		dump = func(func(tc.Filter, error) bool) {}
+	}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	return printTCList(e, dump, func(p *printer, flt tc.Filter) { printFilter(p, e, flt, names, &shown) })
+}
+
+// parseFilterList reads the selectors of tc_filter_list ("dev DEV",
+// "ingress", "prio N", ...), for filters and chains alike, and resolves
+// the device: what to dump, and what the listing then leaves out.
+func parseFilterList(e *env, a *args) (tc.FilterFilter, filterShown, *rtm.Handle, error) {
 	var (
 		f     tc.FilterFilter
 		shown filterShown
@@ -149,7 +166,7 @@ func filterShow(e *env, a *args) error {
 			var v uint32
 			v, err = a.uint32Value(w)
 			if err == nil && v > 0xffff {
-				return invarg("invalid preference", strconv.Itoa(int(v)))
+				return f, shown, nil, invarg("invalid preference", strconv.Itoa(int(v)))
 			}
 			f.Priority = uint16(v)
 		case matches(w, "protocol"):
@@ -164,48 +181,24 @@ func filterShow(e *env, a *args) error {
 				shown.chain, shown.chainSet = v, true
 			}
 		default:
-			return &cliError{code: exitUsage, msg: fmt.Sprintf("What is %q? Try \"ipr filter help\"", w)}
+			return f, shown, nil, &cliError{code: exitUsage, msg: fmt.Sprintf("What is %q? Try \"ipr filter help\"", w)}
 		}
 		if err != nil {
-			return err
+			return f, shown, nil, err
 		}
 	}
 	shown.parent, shown.protocol, shown.prio = f.Parent, f.Protocol, f.Priority
 	h, err := e.handle()
 	if err != nil {
-		return err
+		return f, shown, nil, err
 	}
 	if dev != "" {
 		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return err
+			return f, shown, nil, err
 		}
 		shown.ifindex = f.Ifindex
 	}
-	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
-	dump := tc.Filters(e.ctx, h, f)
-	if f.Ifindex == 0 && f.Block == 0 {
-		// The kernel dumps nothing for no device: tc prints an empty list.
-		dump = func(func(tc.Filter, error) bool) {}
-	}
-	for flt, err := range dump {
-		if err != nil {
-			derr = err
-			break
-		}
-		printFilter(p, e, flt, names, &shown)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	if err := e.output(p); err != nil {
-		return err
-	}
-	return derr
+	return f, shown, h, nil
 }
 
 // actionModify is tc_action_modify and tc_action_gd for changes.

@@ -1,7 +1,7 @@
 package main
 
 // tc's syntax of the classifiers other than u32 and flower: matchall,
-// bpf, fw, route, cgroup, flow and basic (without ematches).
+// bpf, fw, route, cgroup, flow and basic.
 
 import (
 	"os"
@@ -226,7 +226,12 @@ func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 		return nil, err
 	}
 	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
-		return usagef("cgroup: %q is not implemented by ipr", word)
+		if !matches(word, "match") || c.Ematches != nil {
+			return usagef("cgroup: unknown argument %q", word)
+		}
+		var err error
+		c.Ematches, err = a.parseEmatch()
+		return err
 	})
 }
 
@@ -236,7 +241,12 @@ func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 		return nil, err
 	}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
-		return usagef("basic: %q is not implemented by ipr (ematches are not parsed)", word)
+		if !matches(word, "match") || b.Ematches != nil {
+			return usagef("basic: unknown argument %q", word)
+		}
+		var err error
+		b.Ematches, err = a.parseEmatch()
+		return err
 	})
 }
 

@@ -62,12 +62,19 @@ type filterShown struct {
 	prio     uint16
 	chain    uint32
 	chainSet bool
+	// chains prints chain messages (tc chain show), which have no kind
+	// but a template's.
+	chains bool
 }
 
 // printFilter is tc's print_filter.
 func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filterShown) {
 	p.openObject("")
-	p.textString("filter ")
+	if shown.chains {
+		p.textString("chain ")
+	} else {
+		p.textString("filter ")
+	}
 	if b, ok := f.BlockIndex(); ok {
 		if shown.block == 0 || shown.block != b {
 			p.uint("block", "block %d ", uint64(b))
@@ -98,7 +105,9 @@ func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filte
 		}
 	}
 	kind := f.Kind()
-	p.str("kind", "%s ", kind)
+	if kind != "" || !shown.chains {
+		p.str("kind", "%s ", kind)
+	}
 	if c, ok := f.ChainIndex(); ok && (!shown.chainSet || shown.chain != c) {
 		p.uint("chain", "chain %d ", uint64(c))
 	}

@@ -164,7 +164,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 				s.EgressBlock = v
 			}
 		case matches(w, "stab"):
-			return s, "", notImplemented(`"stab"`)
+			s.Stab, err = parseStab(a)
 		default:
 			k := lookupQdiscKind(w)
 			if k == nil {
@@ -312,6 +312,9 @@ func printQdisc(p *printer, e *env, q tc.Qdisc, names *linkNames, withDev bool) 
 	}
 	p.closeObject()
 	p.nl()
+	if e.Details {
+		printStab(p, q.Object)
+	}
 	if e.Stats.level > 0 {
 		if _, ok := q.Stats(); ok {
 			printTCStats(p, q.Object)

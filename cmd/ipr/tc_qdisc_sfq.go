@@ -1,6 +1,6 @@
 package main
 
-// The sfq qdisc (tc's q_sfq.c), without its RED options.
+// The sfq qdisc (tc's q_sfq.c).
 
 import (
 	"strconv"
@@ -10,6 +10,8 @@ import (
 
 func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.SFQ{}
+	var red tc.SFQRED
+	redSet := false
 	for a.more() {
 		w := a.advance()
 		var err error
@@ -40,7 +42,8 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		case "headdrop":
 			o.HeadDrop = true
 		case "redflowlimit", "min", "max", "burst", "avpkt", "probability", "ecn", "harddrop":
-			return nil, notImplemented(`sfq's RED option "` + w + `"`)
+			redSet = true
+			err = parseSFQRED(a, w, &red)
 		default:
 			return nil, tcKindError("What is %q?", w)
 		}
@@ -48,7 +51,42 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 			return nil, err
 		}
 	}
+	if redSet {
+		if err := o.SetRED(red); err != nil {
+			return nil, tcKindError("%v", err)
+		}
+	}
 	return o, nil
+}
+
+// parseSFQRED reads one of sfq's RED options.
+func parseSFQRED(a *args, w string, r *tc.SFQRED) error {
+	var err error
+	switch w {
+	case "redflowlimit":
+		r.Limit, err = htbU32(a, w, 0)
+	case "min":
+		r.Min, err = htbU32(a, w, 0)
+	case "max":
+		r.Max, err = htbU32(a, w, 0)
+	case "burst":
+		r.Burst, err = htbU32(a, w, 0)
+	case "avpkt":
+		r.Avpkt, err = sizeArg(a, w)
+	case "probability":
+		v, verr := a.value(w)
+		if verr != nil {
+			return verr
+		}
+		if r.Probability, err = strconv.ParseFloat(v, 64); err != nil {
+			return tcKindError("Illegal \"probability\"")
+		}
+	case "ecn":
+		r.Flags |= tc.REDECN
+	case "harddrop":
+		r.Flags |= tc.REDHardDrop
+	}
+	return err
 }
 
 func printSFQ(p *printer, e *env, q tc.Qdisc) {
@@ -70,5 +108,27 @@ func printSFQ(p *printer, e *env, q tc.Qdisc) {
 	p.uint("divisor", "divisor %d ", uint64(s.Divisor))
 	if s.Perturb != 0 {
 		p.int("perturb", "perturb %dsec ", int64(s.Perturb))
+	}
+	if s.RedQthMin != 0 {
+		p.uint("ewma", "ewma %d ", uint64(s.RedWlog))
+		tcSize(p, "min", "min %s ", s.RedQthMin)
+		tcSize(p, "max", "max %s ", s.RedQthMax)
+		p.float("probability", "probability %s ", float64(s.RedMaxP)/(1<<32), 'g', 6)
+		printREDFlags(p, s.RedFlags)
+	}
+}
+
+// printREDFlags is tc_red_print_flags: each flag a JSON boolean, the
+// set ones as words.
+func printREDFlags(p *printer, flags uint8) {
+	for _, f := range [...]struct {
+		bit  uint8
+		name string
+	}{{tc.REDECN, "ecn"}, {tc.REDHardDrop, "harddrop"}, {tc.REDAdaptive, "adaptive"}, {tc.REDNoDrop, "nodrop"}} {
+		if flags&f.bit != 0 {
+			p.boolean(f.name, f.name+" ", true)
+		} else if p.json {
+			p.boolean(f.name, "", false)
+		}
 	}
 }

@@ -122,7 +122,7 @@ func (s *ClassSpec) encode(r *rtnl.Req, c change) error {
 		return err
 	}
 	begin(r.B, c, header{ifindex: s.Ifindex, handle: s.Handle, parent: s.Parent})
-	return appendBody(r, c.typ == unix.RTM_DELTCLASS, s.Options, s.Estimator, nil)
+	return appendBody(r, c.typ == unix.RTM_DELTCLASS, s.Options, s.Estimator, nil, nil)
 }
 
 func (s *ClassSpec) opName(verb string) string {

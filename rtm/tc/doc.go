@@ -56,10 +56,29 @@
 // StandaloneAction); ActionView reads them in place. Every request equals
 // tc's for the same command line, byte for byte (testdata/iproute2,
 // recorded by scripts/golden_tc.sh), and decodes back to the same
-// settings.
+// settings. The basic and cgroup classifiers match with extended-match
+// trees: EncodeEmatches flattens an expression of EmatchTerm (cmp, u32,
+// meta, nbyte and canid matches, "and", "or", "not", groups) as tc's
+// "match" does, DecodeEmatches rebuilds it. A filter's estimator is
+// FilterSpec.Estimator; a qdisc's size table ("stab") QdiscSpec.Stab.
+//
+// # Chains
+//
+// ChainAdd and ChainDel create and delete a filter chain, with a
+// template (a flower key mask every filter of the chain must follow) or
+// without; Chains dumps the chains of a block, ChainGet reads one,
+// ChainOf reads their events.
+//
+// # By name
+//
+// Object.Get and Values read every attribute by the names of tc.yaml,
+// the kinds' options included: ("options", "classid") of a u32 filter,
+// ("options", "flower", "key-eth-type") in tc.yaml's spelling, a
+// filter's actions by position ("options", "act", "1", "kind");
+// ActionView.Get reads an action's.
 //
 // # Events
 //
-// Notifications come in rtm.GroupTC; QdiscOf and ClassOf read them from
-// an rtm.Event.
+// Notifications come in rtm.GroupTC; QdiscOf, ClassOf, FilterOf and
+// ChainOf read them from an rtm.Event.
 package tc

@@ -39,6 +39,9 @@ type FilterSpec struct {
 	// *BPF, *Fw, *Basic, *Route, *Cgroup, *Flow. A delete may leave
 	// them nil.
 	Options FilterOptions
+	// Estimator, if set, is sent as tc's "estimator" sends it (TCA_RATE,
+	// after the options).
+	Estimator *Estimator
 }
 
 // FilterOptions are the options of a kind of filter (*U32, *Flower,
@@ -82,16 +85,7 @@ func FilterChange(s FilterSpec) rtm.Request { return &filterRequest{filterChange
 func FilterDel(s FilterSpec) rtm.Request { return &filterRequest{filterDelOp, s} }
 
 func (s *FilterSpec) opName(verb string) string {
-	b := []byte(verb)
-	if s.Block != 0 {
-		b = append(b, " block "...)
-		b = strconv.AppendUint(b, uint64(s.Block), 10)
-	} else {
-		b = append(b, " dev "...)
-		b = strconv.AppendInt(b, int64(s.Ifindex), 10)
-	}
-	b = append(b, " parent "...)
-	b = append(b, s.Parent.String()...)
+	b := appendTargetName([]byte(verb), s.Ifindex, s.Block, s.Parent)
 	if s.Priority != 0 {
 		b = append(b, " prio "...)
 		b = strconv.AppendUint(b, uint64(s.Priority), 10)
@@ -159,6 +153,7 @@ func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
 			n.end(&b.Encoder)
 		}
 	}
+	appendEstimator(b, s.Estimator)
 	b.End()
 	return b.Err()
 }

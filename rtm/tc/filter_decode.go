@@ -99,6 +99,9 @@ func decodeFilterBody(b []byte) (FilterSpec, error) {
 		}
 		s.Chain = rtm.Some(v)
 	}
+	if a, ok := attrs.Get(attrRate); ok && len(a.Data) >= 2 {
+		s.Estimator = &Estimator{Interval: int8(a.Data[0]), EWMALog: a.Data[1]}
+	}
 	if a, ok := attrs.Get(attrKind); ok {
 		kind, err := a.Text()
 		if err != nil {

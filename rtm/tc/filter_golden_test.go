@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"os"
@@ -339,6 +340,8 @@ func TestFilterRequestsMatchTC(t *testing.T) {
 	}
 	cases := readTCGolden(t)
 	specs := tcGoldenSpecs(t, cases[0].links)
+	maps.Copy(specs, chainGoldenSpecs(cases[0].links))
+	maps.Copy(specs, tcmoreGoldenSpecs(t, cases[0].links))
 	seen := map[string]bool{}
 	for _, c := range cases {
 		if seen[c.key()] {
@@ -414,6 +417,8 @@ func TestFilterRequestsDecodeTC(t *testing.T) {
 					t.Fatal(err)
 				}
 				req = &filterRequest{op, s}
+			case unix.RTM_NEWCHAIN, unix.RTM_DELCHAIN, unix.RTM_GETCHAIN:
+				req = decodeChainRequest(t, op, body)
 			case unix.RTM_NEWACTION:
 				acts, err := decodeActionsBody(body)
 				if err != nil {

@@ -111,7 +111,7 @@ func echoGet(fam *objectFamily, hd header) func(b *wire.Builder) error {
 // class, and ends it: for a delete (or no options), the kind alone, if
 // given, to match; otherwise the kind, the estimator, what extra appends
 // (if set) and the options, in tc's order.
-func appendBody(r *rtnl.Req, del bool, opts Options, est *Estimator, extra func(b *wire.Builder)) error {
+func appendBody(r *rtnl.Req, del bool, opts Options, est *Estimator, extra func(b *wire.Builder), after func(b *wire.Builder) error) error {
 	b := r.B
 	if del || opts == nil {
 		if opts != nil {
@@ -130,6 +130,11 @@ func appendBody(r *rtnl.Req, del bool, opts Options, est *Estimator, extra func(
 	}
 	if err := opts.AppendOptions(r); err != nil {
 		return fmt.Errorf("%s: %w", kind, err)
+	}
+	if after != nil {
+		if err := after(b); err != nil {
+			return err
+		}
 	}
 	b.End()
 	return nil

@@ -105,6 +105,8 @@ type QdiscSpec struct {
 	IngressBlock, EgressBlock uint32
 	// Estimator, if set, attaches a rate estimator (tc's "estimator").
 	Estimator *Estimator
+	// Stab, if set, is the qdisc's size table (tc's "stab").
+	Stab *SizeTable
 }
 
 // validate checks what the kernel would refuse, or accept and
@@ -163,7 +165,7 @@ func (s *QdiscSpec) encode(r *rtnl.Req, c change) error {
 	}
 	begin(r.B, c, header{ifindex: s.Ifindex, handle: handle, parent: s.Parent})
 	// tc's order: kind, estimator, blocks, options.
-	return appendBody(r, c.typ == unix.RTM_DELQDISC, s.Options, s.Estimator, s.appendBlocks)
+	return appendBody(r, c.typ == unix.RTM_DELQDISC, s.Options, s.Estimator, s.appendBlocks, s.appendStab)
 }
 
 // appendBlocks appends the shared blocks the qdisc binds.
@@ -175,6 +177,10 @@ func (s *QdiscSpec) appendBlocks(b *wire.Builder) {
 		b.Uint32(attrEgressBlock, s.EgressBlock)
 	}
 }
+
+// appendStab appends the size table (tc's "stab"), after the options as
+// tc sends it.
+func (s *QdiscSpec) appendStab(b *wire.Builder) error { return appendStab(&b.Encoder, s.Stab) }
 
 func (s *QdiscSpec) opName(verb string) string {
 	return objectName(verb, s.Options, "handle", s.Handle, s.Parent, s.Ifindex)

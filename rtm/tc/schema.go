@@ -12,8 +12,10 @@ import (
 // attribute ("options", "parms" of an htb class), "stats2", "basic".
 // Options of the kinds whose payload starts with a structure (fifo,
 // netem, prio, sfq) read as bytes: decode them with the kind's type.
+// tc.yaml's spellings read too: ("options", "flower", "key-eth-type").
+// A filter's actions read by position: ("options", "act", "1", "kind").
 func (o Object) Get(path ...string) (rtm.Value, bool) {
-	return schema.Lookup(tcAttrsSchema, o.idx, o.Attrs(), path)
+	return schema.Lookup(tcAttrsSchema, o.idx, o.Attrs(), specPath(path, o.kindBytes()))
 }
 
 // Values yields every attribute of the object by name, as Get names

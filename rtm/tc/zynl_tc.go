@@ -1342,7 +1342,7 @@ var tcBasicAttrsSchema = &schema.Schema{
 	Attrs: []schema.Attr{
 		1: {Name: "classid", Kind: schema.U32},                                  // TCA_BASIC_CLASSID
 		2: {Name: "ematches", Kind: schema.Nested, Nested: tcEmatchAttrsSchema}, // TCA_BASIC_EMATCHES
-		3: {Name: "act", Kind: schema.Binary},                                   // TCA_BASIC_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		3: {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},    // TCA_BASIC_ACT: indexed array of tc-act-attrs, by position
 		4: {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema},   // TCA_BASIC_POLICE
 		5: {Name: "pcnt", Kind: schema.Struct, Fields: tcBasicPcntFields},       // TCA_BASIC_PCNT
 		6: {Name: "pad", Kind: schema.Binary},                                   // TCA_BASIC_PAD
@@ -1355,7 +1355,7 @@ var tcBasicAttrsSchema = &schema.Schema{
 var tcBpfAttrsSchema = &schema.Schema{
 	Name: "tc_bpf_attrs",
 	Attrs: []schema.Attr{
-		1:  {Name: "act", Kind: schema.Binary},                                 // TCA_BPF_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		1:  {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},  // TCA_BPF_ACT: indexed array of tc-act-attrs, by position
 		2:  {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema}, // TCA_BPF_POLICE
 		3:  {Name: "classid", Kind: schema.U32},                                // TCA_BPF_CLASSID
 		4:  {Name: "ops_len", Kind: schema.U16},                                // TCA_BPF_OPS_LEN
@@ -1403,22 +1403,22 @@ var tcCakeAttrsSchema = &schema.Schema{
 var tcCakeStatsAttrsSchema = &schema.Schema{
 	Name: "tc_cake_stats_attrs",
 	Attrs: []schema.Attr{
-		1:  {Name: "pad", Kind: schema.Binary},              // TCA_CAKE_STATS_PAD
-		2:  {Name: "capacity_estimate64", Kind: schema.U64}, // TCA_CAKE_STATS_CAPACITY_ESTIMATE64
-		3:  {Name: "memory_limit", Kind: schema.U32},        // TCA_CAKE_STATS_MEMORY_LIMIT
-		4:  {Name: "memory_used", Kind: schema.U32},         // TCA_CAKE_STATS_MEMORY_USED
-		5:  {Name: "avg_netoff", Kind: schema.U32},          // TCA_CAKE_STATS_AVG_NETOFF
-		6:  {Name: "min_netlen", Kind: schema.U32},          // TCA_CAKE_STATS_MIN_NETLEN
-		7:  {Name: "max_netlen", Kind: schema.U32},          // TCA_CAKE_STATS_MAX_NETLEN
-		8:  {Name: "min_adjlen", Kind: schema.U32},          // TCA_CAKE_STATS_MIN_ADJLEN
-		9:  {Name: "max_adjlen", Kind: schema.U32},          // TCA_CAKE_STATS_MAX_ADJLEN
-		10: {Name: "tin_stats", Kind: schema.Binary},        // TCA_CAKE_STATS_TIN_STATS: indexed-array of nest tc-cake-tin-stats-attrs: no kind in the schema yet, bytes
-		11: {Name: "deficit", Kind: schema.S32},             // TCA_CAKE_STATS_DEFICIT
-		12: {Name: "cobalt_count", Kind: schema.U32},        // TCA_CAKE_STATS_COBALT_COUNT
-		13: {Name: "dropping", Kind: schema.U32},            // TCA_CAKE_STATS_DROPPING
-		14: {Name: "drop_next_us", Kind: schema.S32},        // TCA_CAKE_STATS_DROP_NEXT_US
-		15: {Name: "p_drop", Kind: schema.U32},              // TCA_CAKE_STATS_P_DROP
-		16: {Name: "blue_timer_us", Kind: schema.S32},       // TCA_CAKE_STATS_BLUE_TIMER_US
+		1:  {Name: "pad", Kind: schema.Binary},                                               // TCA_CAKE_STATS_PAD
+		2:  {Name: "capacity_estimate64", Kind: schema.U64},                                  // TCA_CAKE_STATS_CAPACITY_ESTIMATE64
+		3:  {Name: "memory_limit", Kind: schema.U32},                                         // TCA_CAKE_STATS_MEMORY_LIMIT
+		4:  {Name: "memory_used", Kind: schema.U32},                                          // TCA_CAKE_STATS_MEMORY_USED
+		5:  {Name: "avg_netoff", Kind: schema.U32},                                           // TCA_CAKE_STATS_AVG_NETOFF
+		6:  {Name: "min_netlen", Kind: schema.U32},                                           // TCA_CAKE_STATS_MIN_NETLEN
+		7:  {Name: "max_netlen", Kind: schema.U32},                                           // TCA_CAKE_STATS_MAX_NETLEN
+		8:  {Name: "min_adjlen", Kind: schema.U32},                                           // TCA_CAKE_STATS_MIN_ADJLEN
+		9:  {Name: "max_adjlen", Kind: schema.U32},                                           // TCA_CAKE_STATS_MAX_ADJLEN
+		10: {Name: "tin_stats", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsArraySchema}, // TCA_CAKE_STATS_TIN_STATS: indexed array of tc-cake-tin-stats-attrs, by position
+		11: {Name: "deficit", Kind: schema.S32},                                              // TCA_CAKE_STATS_DEFICIT
+		12: {Name: "cobalt_count", Kind: schema.U32},                                         // TCA_CAKE_STATS_COBALT_COUNT
+		13: {Name: "dropping", Kind: schema.U32},                                             // TCA_CAKE_STATS_DROPPING
+		14: {Name: "drop_next_us", Kind: schema.S32},                                         // TCA_CAKE_STATS_DROP_NEXT_US
+		15: {Name: "p_drop", Kind: schema.U32},                                               // TCA_CAKE_STATS_P_DROP
+		16: {Name: "blue_timer_us", Kind: schema.S32},                                        // TCA_CAKE_STATS_BLUE_TIMER_US
 	},
 	ByName: []uint16{
 		5, 16, 2, 12, 11, 14, 13, 9, 7, 3, 4, 8, 6, 15, 1, 10,
@@ -1473,7 +1473,7 @@ var tcCbsAttrsSchema = &schema.Schema{
 var tcCgroupAttrsSchema = &schema.Schema{
 	Name: "tc_cgroup_attrs",
 	Attrs: []schema.Attr{
-		1: {Name: "act", Kind: schema.Binary},                                 // TCA_CGROUP_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		1: {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},  // TCA_CGROUP_ACT: indexed array of tc-act-attrs, by position
 		2: {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema}, // TCA_CGROUP_POLICE
 		3: {Name: "ematches", Kind: schema.Binary},                            // TCA_CGROUP_EMATCHES
 	},
@@ -1555,7 +1555,7 @@ var tcFlowerAttrsSchema = &schema.Schema{
 	Attrs: []schema.Attr{
 		1:   {Name: "classid", Kind: schema.U32},                                                     // TCA_FLOWER_CLASSID
 		2:   {Name: "indev", Kind: schema.String},                                                    // TCA_FLOWER_INDEV
-		3:   {Name: "act", Kind: schema.Binary},                                                      // TCA_FLOWER_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		3:   {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},                       // TCA_FLOWER_ACT: indexed array of tc-act-attrs, by position
 		4:   {Name: "key_eth_dst", Kind: schema.HW},                                                  // TCA_FLOWER_KEY_ETH_DST
 		5:   {Name: "key_eth_dst_mask", Kind: schema.HW},                                             // TCA_FLOWER_KEY_ETH_DST_MASK
 		6:   {Name: "key_eth_src", Kind: schema.HW},                                                  // TCA_FLOWER_KEY_ETH_SRC
@@ -1766,7 +1766,7 @@ var tcFwAttrsSchema = &schema.Schema{
 		1: {Name: "classid", Kind: schema.U32},                                // TCA_FW_CLASSID
 		2: {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema}, // TCA_FW_POLICE
 		3: {Name: "indev", Kind: schema.String},                               // TCA_FW_INDEV
-		4: {Name: "act", Kind: schema.Binary},                                 // TCA_FW_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		4: {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},  // TCA_FW_ACT: indexed array of tc-act-attrs, by position
 		5: {Name: "mask", Kind: schema.U32},                                   // TCA_FW_MASK
 	},
 	ByName: []uint16{
@@ -1870,7 +1870,7 @@ var tcMatchallAttrsSchema = &schema.Schema{
 	Name: "tc_matchall_attrs",
 	Attrs: []schema.Attr{
 		1: {Name: "classid", Kind: schema.U32},                               // TCA_MATCHALL_CLASSID
-		2: {Name: "act", Kind: schema.Binary},                                // TCA_MATCHALL_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		2: {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema}, // TCA_MATCHALL_ACT: indexed array of tc-act-attrs, by position
 		3: {Name: "flags", Kind: schema.U32},                                 // TCA_MATCHALL_FLAGS
 		4: {Name: "pcnt", Kind: schema.Struct, Fields: tcMatchallPcntFields}, // TCA_MATCHALL_PCNT
 		5: {Name: "pad", Kind: schema.Binary},                                // TCA_MATCHALL_PAD
@@ -2061,7 +2061,7 @@ var tcRouteAttrsSchema = &schema.Schema{
 		3: {Name: "from", Kind: schema.U32},                                   // TCA_ROUTE_FROM
 		4: {Name: "iif", Kind: schema.U32},                                    // TCA_ROUTE_IIF
 		5: {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema}, // TCA_ROUTE_POLICE
-		6: {Name: "act", Kind: schema.Binary},                                 // TCA_ROUTE_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		6: {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},  // TCA_ROUTE_ACT: indexed array of tc-act-attrs, by position
 	},
 	ByName: []uint16{
 		6, 1, 3, 4, 5, 2,
@@ -2192,7 +2192,7 @@ var tcU32AttrsSchema = &schema.Schema{
 		4:  {Name: "divisor", Kind: schema.U32},                                // TCA_U32_DIVISOR
 		5:  {Name: "sel", Kind: schema.Struct, Fields: tcU32SelFields},         // TCA_U32_SEL
 		6:  {Name: "police", Kind: schema.Nested, Nested: tcPoliceAttrsSchema}, // TCA_U32_POLICE
-		7:  {Name: "act", Kind: schema.Binary},                                 // TCA_U32_ACT: indexed-array of nest tc-act-attrs: no kind in the schema yet, bytes
+		7:  {Name: "act", Kind: schema.Nested, Nested: tcActAttrsArraySchema},  // TCA_U32_ACT: indexed array of tc-act-attrs, by position
 		8:  {Name: "indev", Kind: schema.String},                               // TCA_U32_INDEV
 		9:  {Name: "pcnt", Kind: schema.Struct, Fields: tcU32PcntFields},       // TCA_U32_PCNT
 		10: {Name: "mark", Kind: schema.Struct, Fields: tcU32MarkFields},       // TCA_U32_MARK
@@ -2201,6 +2201,65 @@ var tcU32AttrsSchema = &schema.Schema{
 	},
 	ByName: []uint16{
 		7, 1, 4, 11, 2, 8, 3, 10, 12, 9, 6, 5,
+	},
+}
+
+var tcActAttrsArraySchema = &schema.Schema{
+	Name: "tc_act_attrs_array",
+	Attrs: []schema.Attr{
+		1:  {Name: "1", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		2:  {Name: "2", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		3:  {Name: "3", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		4:  {Name: "4", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		5:  {Name: "5", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		6:  {Name: "6", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		7:  {Name: "7", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		8:  {Name: "8", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		9:  {Name: "9", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		10: {Name: "10", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		11: {Name: "11", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		12: {Name: "12", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		13: {Name: "13", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		14: {Name: "14", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		15: {Name: "15", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		16: {Name: "16", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		17: {Name: "17", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		18: {Name: "18", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		19: {Name: "19", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		20: {Name: "20", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		21: {Name: "21", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		22: {Name: "22", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		23: {Name: "23", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		24: {Name: "24", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		25: {Name: "25", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		26: {Name: "26", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		27: {Name: "27", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		28: {Name: "28", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		29: {Name: "29", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		30: {Name: "30", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		31: {Name: "31", Kind: schema.Nested, Nested: tcActAttrsSchema},
+		32: {Name: "32", Kind: schema.Nested, Nested: tcActAttrsSchema},
+	},
+	ByName: []uint16{
+		1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 2, 20, 21, 22, 23,
+		24, 25, 26, 27, 28, 29, 3, 30, 31, 32, 4, 5, 6, 7, 8, 9,
+	},
+}
+
+var tcCakeTinStatsAttrsArraySchema = &schema.Schema{
+	Name: "tc_cake_tin_stats_attrs_array",
+	Attrs: []schema.Attr{
+		1: {Name: "1", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		2: {Name: "2", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		3: {Name: "3", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		4: {Name: "4", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		5: {Name: "5", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		6: {Name: "6", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		7: {Name: "7", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+		8: {Name: "8", Kind: schema.Nested, Nested: tcCakeTinStatsAttrsSchema},
+	},
+	ByName: []uint16{
+		1, 2, 3, 4, 5, 6, 7, 8,
 	},
 }
 

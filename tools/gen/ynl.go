@@ -529,6 +529,9 @@ func (g *ynlGen) attrSpec(set *ynlAttrSet, a ynlAttr) (*rspec, error) {
 		sp.kind, sp.sibling, sp.siblingValue = "nested", cName(g.setPrefix(set), a.Selector), sel
 		sp.byKindVar = goIdent(a.SubMessage, "schemas")
 	default:
+		if isp, ok, err := g.indexedArraySpec(a); ok {
+			return isp, err
+		}
 		sp.kind = ynlScalarKind(a.Type, a.ByteOrder, a.DisplayHint)
 		if sp.kind == "" {
 			sp.kind = "binary"
@@ -601,6 +604,7 @@ func genYNL(specPath, pkg string, constsOnly bool) (name string, src []byte, con
 		out.add("// %s picks the schema of a %s sub-message by its selector.", goIdent(sm.Name, "schemas"), sm.Name)
 		emitKinds(out, goIdent(sm.Name, "schemas"), pairs)
 	}
+	roots = append(roots, g.indexedArraySchemas()...)
 	owners := map[string]bool{}
 	for _, s := range roots {
 		emitSchema(out, s, owners)

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/rtm/tc"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// TestStabMatchesTC adds qdiscs with size tables with ipr and checks
+// that tc and ipr show them the same, text and JSON, with details.
+func TestStabMatchesTC(t *testing.T) {
+	nstest.Require(t, "qdisc:pfifo", "qdisc:bfifo", "qdisc:htb")
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
+	nstest.IP(t, ns, "link", "add", "p2", "type", "veth", "peer", "name", "p3")
+	for _, cmd := range []string{
+		"qdisc add dev p0 root handle 1: stab overhead 8 linklayer atm mpu 64 pfifo limit 10",
+		"qdisc add dev p1 root stab linklayer adsl mtu 1500 tsize 128 bfifo limit 10000",
+		"qdisc add dev p2 root handle 2: stab overhead -4 htb default 1",
+		"qdisc add dev p3 root stab mpu 100 linklayer ethernet pfifo",
+	} {
+		if out, errs, code := iprIn(ns, "", strings.Fields(cmd)...); code != 0 {
+			t.Fatalf("ipr %s: exit %d %s%s", cmd, code, out, errs)
+		}
+	}
+	for _, cmd := range []string{"-d qdisc show", "-j -d qdisc show", "qdisc show", "-d -s qdisc show dev p0",
+		"qdisc add dev p0 root stab pfifo", "qdisc add dev p0 root stab", "qdisc add dev p0 root stab mtu x pfifo"} {
+		args := strings.Fields(cmd)
+		out, errs, code := iprIn(ns, "", args...)
+		tcOut, tcErrs, tcCode := tcRun(t, ns, args...)
+		if out != tcOut || code != tcCode {
+			t.Errorf("%s:\nipr (exit %d):\n%s%s\ntc (exit %d):\n%s%s", cmd, code, out, errs, tcCode, tcOut, tcErrs)
+		}
+	}
+}
+
+// TestSFQREDPrint checks sfq's RED settings as q_sfq.c prints them
+// (worked out from its sfq_print_opt: this kernel has no sfq to show
+// them with tc).
+func TestSFQREDPrint(t *testing.T) {
+	o := &tc.SFQ{Limit: 127, Divisor: 1024, HeadDrop: true}
+	if err := o.SetRED(tc.SFQRED{Limit: 100000, Min: 8000, Max: 60000, Probability: 0.2, Flags: tc.REDECN}); err != nil {
+		t.Fatal(err)
+	}
+	var r rtnl.Req
+	r.B = &wire.Builder{}
+	r.B.Begin(unix.RTM_NEWQDISC, 0)
+	r.B.Fixed(20)
+	r.B.String(1, "sfq")
+	if err := o.AppendOptions(&r); err != nil {
+		t.Fatal(err)
+	}
+	r.B.End()
+	q, err := tc.QdiscFromBytes(r.B.Bytes()[16:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for js, want := range map[bool]string{
+		false: "limit 127p quantum 0b headdrop divisor 1024 ewma 6 min 8000b max 60000b probability 0.2 ecn ",
+		true:  `{"limit":127,"quantum":0,"headdrop":true,"divisor":1024,"ewma":6,"min":8000,"max":60000,"probability":0.2,"ecn":true,"harddrop":false,"adaptive":false,"nodrop":false}`,
+	} {
+		p := &printer{json: js}
+		p.openObject("")
+		printSFQ(p, &env{JSON: js}, q)
+		p.closeObject()
+		if got := string(p.buf); got != want {
+			t.Errorf("json %v:\n got %s\nwant %s", js, got, want)
+		}
+	}
+}
