@@ -6,7 +6,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"path"
@@ -660,18 +659,9 @@ func addrFlush(e *env, a *args) error {
 		if bt.Len() == 0 {
 			return nil
 		}
-		results, err := bt.Run(ctx)
-		if err != nil {
-			for _, r := range results {
-				// A secondary deleted along with its primary is gone
-				// already: not a failure.
-				if r != nil && !errors.Is(r, unix.EADDRNOTAVAIL) {
-					return r
-				}
-			}
-			if results == nil {
-				return err
-			}
+		// A secondary deleted along with its primary is gone already.
+		if err := runFlush(ctx, bt, unix.EADDRNOTAVAIL); err != nil {
+			return err
 		}
 		// Flushing primaries only takes one round: later rounds would
 		// flush the secondaries promoted in their place.

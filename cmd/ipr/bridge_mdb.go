@@ -106,11 +106,7 @@ func mdbShow(e *env, a *args) error {
 	}
 	p.closeObject()
 	p.closeObject()
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // mdbTimer is mdb.c's format_timer of a time in USER_HZ ticks.

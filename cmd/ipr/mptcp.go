@@ -318,11 +318,7 @@ func mptcpEndpointShow(e *env, argv []string) error {
 		p.openArray("")
 		mptcpPrintEndpoint(e, p, s)
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // mptcpPrintEndpoint is print_mptcp_addrinfo.

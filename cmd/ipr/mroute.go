@@ -96,11 +96,7 @@ func mrouteList(e *env, a *args) error {
 	for r, err := range h.MRoutes(e.ctx, &f) {
 		if errors.Is(err, rtm.ErrNoMRouting) {
 			// ip ends its JSON array before it reports the error.
-			p.closeArray()
-			if p.json {
-				p.buf = append(p.buf, '\n')
-			}
-			if err := e.output(p); err != nil {
+			if err := e.endList(p); err != nil {
 				return err
 			}
 			return &cliError{code: exitFailure, msg: "Non multicast route received, kernel does support IP multicast?\nDump terminated"}
@@ -111,11 +107,7 @@ func mrouteList(e *env, a *args) error {
 		printMRoute(p, r, links, e.Stats.level > 0, e.Details, f.Table == 0)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // errMRoutePrefix is get_prefix's failure for a multicast route family:

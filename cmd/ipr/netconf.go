@@ -74,11 +74,7 @@ func netconfShow(e *env, a *args) error {
 		printNetconf(p, c, false, links.name)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // printNetconf is ipnetconf.c's print_netconf; deleted marks an

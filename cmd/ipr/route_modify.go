@@ -31,15 +31,9 @@ func routeModify(e *env, a *args, op string) error {
 		}
 	}
 	metric := func(w string, dst *uint32, lockBit int, max uint64) error {
-		v, err := a.value(w)
+		v, err := metricValue(a, w, &s.Metrics, lockBit)
 		if err != nil {
 			return err
-		}
-		if v == "lock" {
-			s.Metrics.Lock |= 1 << lockBit
-			if v, err = a.value(w); err != nil {
-				return err
-			}
 		}
 		n, err := strconv.ParseUint(v, 0, 32)
 		if err != nil || n > max {
@@ -53,11 +47,7 @@ func routeModify(e *env, a *args, op string) error {
 		var err error
 		switch {
 		case w == "src":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.PrefSrc, err = parseAddr("src", v, family); err != nil {
+			if s.PrefSrc, err = a.addrValue("src", family); err != nil {
 				return err
 			}
 			setFamily(s.PrefSrc)
@@ -91,29 +81,14 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			setFamily(s.Src.Addr())
 		case w == "tos" || matches(w, "dsfield"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			t, ok := dsfieldID(v)
-			if !ok {
-				return usagef("invalid tos %q", v)
-			}
-			s.TOS = t
+			s.TOS, err = a.tosValue(w)
 		case w == "expires":
 			s.Expires, err = a.uint32Value(w)
 		case matches(w, "metric") || matches(w, "priority") || w == "preference":
 			s.Priority, err = a.uint32Value("metric")
 		case w == "scope":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			sc, ok := scopeNames.id(v, 255)
-			if !ok {
-				return usagef("invalid scope %q", v)
-			}
-			s.Scope, s.ScopeSet, scopeSet = uint8(sc), true, true
+			s.Scope, err = a.scopeValue(w)
+			s.ScopeSet, scopeSet = true, true
 		case w == "mtu":
 			err = metric(w, &s.Metrics.MTU, unix.RTAX_MTU, 1<<32-1)
 		case w == "hoplimit":
@@ -146,17 +121,7 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			s.Metrics.Features = unix.RTAX_FEATURE_ECN
 		case matches(w, "congctl"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if v == "lock" {
-				s.Metrics.Lock |= 1 << unix.RTAX_CC_ALGO
-				if v, err = a.value(w); err != nil {
-					return err
-				}
-			}
-			s.Metrics.CongestionControl = v
+			s.Metrics.CongestionControl, err = metricValue(a, w, &s.Metrics, unix.RTAX_CC_ALGO)
 		case w == "onlink":
 			s.Flags |= unix.RTNH_F_ONLINK
 		case w == "nexthop":
@@ -172,25 +137,10 @@ func routeModify(e *env, a *args, op string) error {
 		case w == "nhid":
 			s.NHID, err = a.uint32Value(w)
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			s.Protocol = uint8(id)
+			s.Protocol, err = a.protocolValue(w)
 		case matches(w, "table"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := tableNames.id(v, 1<<32-1)
-			if !ok {
-				return usagef("invalid table %q", v)
-			}
-			s.Table, haveTable = id, true
+			s.Table, err = a.routeTableValue(w)
+			haveTable = true
 		case w == "dev" || w == "oif":
 			dev, err = a.value(w)
 		case matches(w, "pref"):
@@ -232,13 +182,7 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			s.Metrics.RTOMin = n
 		case matches(w, "realms"):
-			v, err := a.value("realms")
-			if err != nil {
-				return err
-			}
-			if s.Realms, err = parseRealms(v); err != nil {
-				return err
-			}
+			s.Realms, err = parseValue(a, "realms", parseRealms)
 		case w == "as" || w == "ttl-propagate" || matches(w, "vrf"):
 			return usagef("%q is not supported", w)
 		default:
@@ -304,24 +248,16 @@ func routeModify(e *env, a *args, op string) error {
 		return err
 	}
 	ctx := e.ctx
-	if dev != "" {
-		l, err := linkByName(ctx, h, dev)
-		if err != nil {
-			return err
-		}
-		s.OutIndex = l.Index()
+	if err := (linkRefs{{dev, &s.OutIndex}}).resolve(ctx, h); err != nil {
+		return err
 	}
 	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
 		return err
 	}
 	for _, hop := range hops {
 		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags, Realms: hop.realms}
-		if hop.dev != "" {
-			l, err := linkByName(ctx, h, hop.dev)
-			if err != nil {
-				return err
-			}
-			nh.OutIndex = l.Index()
+		if err := (linkRefs{{hop.dev, &nh.OutIndex}}).resolve(ctx, h); err != nil {
+			return err
 		}
 		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {
 			return err
@@ -355,19 +291,24 @@ func routeModify(e *env, a *args, op string) error {
 	return err
 }
 
+// metricValue reads the value of a route metric, after "lock", which sets
+// the metric's bit in the RTAX_LOCK set.
+func metricValue(a *args, w string, m *rtm.RouteMetrics, bit int) (string, error) {
+	v, err := a.value(w)
+	if err == nil && v == "lock" {
+		m.Lock |= 1 << bit
+		v, err = a.value(w)
+	}
+	return v, err
+}
+
 // rttMetric parses the value of rtt or rttvar: a time in milliseconds
 // with a unit ("100ms", "1s"), stored scaled by scale as the kernel keeps
 // it, or a bare number stored as it is (get_time_rtt's "raw").
 func rttMetric(a *args, w string, m *rtm.RouteMetrics, bit int, dst *uint32, scale uint32) error {
-	v, err := a.value(w)
+	v, err := metricValue(a, w, m, bit)
 	if err != nil {
 		return err
-	}
-	if v == "lock" {
-		m.Lock |= 1 << bit
-		if v, err = a.value(w); err != nil {
-			return err
-		}
 	}
 	n, raw, ok := parseTimeRTT(v)
 	if !ok {
@@ -464,26 +405,16 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 		var nh nexthopArgs
 	hop:
 		for a.more() {
+			var err error
 			switch w := a.advance(); {
 			case w == "via":
-				v, err := a.value(w)
-				if err != nil {
-					return nil, err
-				}
-				if v == "inet" || v == "inet6" {
-					if v, err = a.value(w); err != nil {
-						return nil, err
-					}
-				}
-				if nh.gw, err = parseAddr("via", v, family); err != nil {
+				if nh.gw, err = a.viaValue(family); err != nil {
 					return nil, err
 				}
 			case w == "dev":
-				v, err := a.value(w)
-				if err != nil {
+				if nh.dev, err = a.value(w); err != nil {
 					return nil, err
 				}
-				nh.dev = v
 			case w == "weight":
 				v, err := a.uint32Value(w)
 				if err != nil || v == 0 || v > 256 {
@@ -493,16 +424,11 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 			case w == "onlink":
 				nh.flags |= unix.RTNH_F_ONLINK
 			case w == "encap":
-				var err error
 				if nh.encap, err = parseEncap(a); err != nil {
 					return nil, err
 				}
 			case matches(w, "realms"):
-				v, err := a.value("realms")
-				if err != nil {
-					return nil, err
-				}
-				if nh.realms, err = parseRealms(v); err != nil {
+				if nh.realms, err = parseValue(a, "realms", parseRealms); err != nil {
 					return nil, err
 				}
 			case w == "as":

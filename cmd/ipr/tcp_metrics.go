@@ -190,11 +190,7 @@ func tcpMetricsDo(e *env, cmd tcpMetricsCommand, argv []string) error {
 		printTCPMetrics(p, entry)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // tcpMetricsFlush deletes the entries the selectors match, in rounds, as
