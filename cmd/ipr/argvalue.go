@@ -174,3 +174,30 @@ func (a *args) viaValue(family uint8) (netip.Addr, error) {
 	}
 	return parseAddr("via", v, family)
 }
+
+// onceValue reads the value after keyword into *dst, which a first value
+// must have left empty: a second fails as iproute2's duparg(key, value).
+func (a *args) onceValue(keyword, key string, dst *string) error {
+	v, err := a.value(keyword)
+	if err != nil {
+		return err
+	}
+	if *dst != "" {
+		return duparg(key, v)
+	}
+	*dst = v
+	return nil
+}
+
+// numberValue reads a number of at most bits bits as iproute2's get_u32
+// and get_u64 read it, failing with their callers' "\"KEYWORD\" value is
+// invalid".
+func (a *args) numberValue(keyword string, bits int) (uint64, error) {
+	return parseValue(a, keyword, func(v string) (uint64, error) {
+		n, err := strconv.ParseUint(v, 0, bits)
+		if err != nil {
+			return 0, invarg(`"`+keyword+`" value is invalid`, v)
+		}
+		return n, nil
+	})
+}

@@ -75,19 +75,12 @@ func fdbShow(e *env, a *args) error {
 		dev, br string
 	)
 	for a.more() {
+		var err error
 		switch w := a.advance(); {
 		case w == "brport" || w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "br":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			br = v
+			br, err = a.value(w)
 		case w == "vlan":
 			v, err := a.value(w)
 			if err != nil {
@@ -112,24 +105,19 @@ func fdbShow(e *env, a *args) error {
 		case matches(w, "help"):
 			return usageText(fdbUsage)
 		}
+		if err != nil {
+			return err
+		}
 	}
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	if br != "" {
-		l, err := linkByName(e.ctx, h, br)
-		if err != nil {
-			return failf("Cannot find bridge device %q", br)
-		}
-		f.master = l.Index()
+	if err := fdbLinkIndex(e, h, br, "Cannot find bridge device %q", &f.master); err != nil {
+		return err
 	}
-	if dev != "" {
-		l, err := linkByName(e.ctx, h, dev)
-		if err != nil {
-			return failf("Cannot find device %q", dev)
-		}
-		f.index = l.Index()
+	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &f.index); err != nil {
+		return err
 	}
 	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
 	p := e.newPrinter()
@@ -286,13 +274,10 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 	)
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "dst":
 			v, err := a.value(w)
 			if err != nil {
@@ -334,29 +319,13 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 				return invarg("invalid port\n", v)
 			}
 			s.Port, portOrVNIs = uint16(n), portOrVNIs || n != 0
-		case w == "vni" || w == "src_vni":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.ParseUint(v, 0, 64)
-			if err != nil || n>>24 != 0 {
-				if w == "vni" {
-					return invarg("invalid VNI\n", v)
-				}
-				return invarg("invalid src VNI\n", v)
-			}
-			if w == "vni" {
-				s.VNI, portOrVNIs = uint32(n), true
-			} else {
-				s.SrcVNI = uint32(n)
-			}
+		case w == "vni":
+			s.VNI, err = a.vniValue(w, "invalid VNI\n")
+			portOrVNIs = true
+		case w == "src_vni":
+			s.SrcVNI, err = a.vniValue(w, "invalid src VNI\n")
 		case w == "via":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			via = v
+			via, err = a.value(w)
 		case w == "self":
 			flags |= unix.NTF_SELF
 		case matches(w, "master"):
@@ -370,14 +339,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 		case matches(w, "dynamic"):
 			state = state&^unix.NUD_NOARP | unix.NUD_REACHABLE
 		case matches(w, "vlan"):
-			if vid >= 0 {
-				return duparg2("vlan", w)
-			}
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			vid = atoi(v)
+			err = fdbVLANArg(a, w, &vid)
 		case matches(w, "use"):
 			flags |= unix.NTF_USE
 		case matches(w, "extern_learn"):
@@ -385,20 +347,10 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 		case matches(w, "sticky"):
 			flags |= rtm.NTFSticky
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
-			}
-			if matches(w, "help") {
-				return usageText(fdbUsage)
-			}
-			if addr != "" {
-				return duparg2("to", w)
-			}
-			addr = w
+			err = fdbAddrArg(a, w, &addr)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" || addr == "" {
@@ -425,18 +377,12 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
-	if via != "" {
-		l, err := linkByName(e.ctx, h, via)
-		if err != nil {
-			return failf("Cannot find device %q", via)
-		}
-		s.LinkIndex = l.Index()
+	if err := fdbLinkIndex(e, h, via, "Cannot find device %q", &s.LinkIndex); err != nil {
+		return err
 	}
-	l, err := linkByName(e.ctx, h, dev)
-	if err != nil {
-		return failf("Cannot find device %q", dev)
+	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &s.Index); err != nil {
+		return err
 	}
-	s.Index = l.Index()
 	return h.Do(e.ctx, op(s))
 }
 
@@ -457,59 +403,27 @@ func fdbGet(e *env, a *args) error {
 	)
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "brport" || w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "br":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			br = v
+			br, err = a.value(w)
 		case w == "vni":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.ParseUint(v, 0, 64)
-			if err != nil || n>>24 != 0 {
-				return invarg("invalid VNI\n", v)
-			}
-			q.VNI = uint32(n)
+			q.VNI, err = a.vniValue(w, "invalid VNI\n")
 		case w == "self":
 			q.Flags |= unix.NTF_SELF
 		case matches(w, "master"):
 			q.Flags |= unix.NTF_MASTER
 		case matches(w, "vlan"):
-			if vlan >= 0 {
-				return duparg2("vlan", w)
-			}
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			vlan = atoi(v)
+			err = fdbVLANArg(a, w, &vlan)
 		case matches(w, "dynamic"):
 			f.dynamic = true
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
-			}
-			if matches(w, "help") {
-				return usageText(fdbUsage)
-			}
-			if addr != "" {
-				return duparg2("to", w)
-			}
-			addr = w
+			err = fdbAddrArg(a, w, &addr)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" && br == "" || addr == "" {
@@ -527,19 +441,11 @@ func fdbGet(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	if dev != "" {
-		l, err := linkByName(e.ctx, h, dev)
-		if err != nil {
-			return failf("Cannot find device %q", dev)
-		}
-		q.Index = l.Index()
+	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &q.Index); err != nil {
+		return err
 	}
-	if br != "" {
-		l, err := linkByName(e.ctx, h, br)
-		if err != nil {
-			return failf("Cannot find bridge device %q", br)
-		}
-		q.MasterIndex = l.Index()
+	if err := fdbLinkIndex(e, h, br, "Cannot find bridge device %q", &q.MasterIndex); err != nil {
+		return err
 	}
 	n, err := h.FDBGet(e.ctx, q)
 	if err != nil {
@@ -552,4 +458,49 @@ func fdbGet(e *env, a *args) error {
 	p.openArray("")
 	printFDB(p, n, false, &f, links, e.Stats.level > 0)
 	return e.endList(p)
+}
+
+// fdbLinkIndex sets *index to the index of the device name, if one is
+// given; fdb.c fails with format whatever went wrong.
+func fdbLinkIndex(e *env, h *rtm.Handle, name, format string, index *int32) error {
+	if name == "" {
+		return nil
+	}
+	l, err := linkByName(e.ctx, h, name)
+	if err != nil {
+		return failf(format, name)
+	}
+	*index = l.Index()
+	return nil
+}
+
+// fdbVLANArg reads "vlan VID" of fdb add and get, given once (*vid is -1
+// until then), as atoi reads it.
+func fdbVLANArg(a *args, w string, vid *int) error {
+	if *vid >= 0 {
+		return duparg2("vlan", w)
+	}
+	v, err := a.value(w)
+	if err != nil {
+		return err
+	}
+	*vid = atoi(v)
+	return nil
+}
+
+// fdbAddrArg reads the LLADDR of fdb add and get, after an optional "to";
+// "help" there prints the usage.
+func fdbAddrArg(a *args, w string, addr *string) error {
+	w, err := a.toValue(w)
+	if err != nil {
+		return err
+	}
+	if matches(w, "help") {
+		return usageText(fdbUsage)
+	}
+	if *addr != "" {
+		return duparg2("to", w)
+	}
+	*addr = w
+	return nil
 }

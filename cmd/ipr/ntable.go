@@ -6,7 +6,6 @@ package main
 import (
 	"encoding/binary"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/ipr-go/ipr/nla"
@@ -272,43 +271,20 @@ func ntableChange(e *env, a *args) error {
 		return err
 	}
 	u32 := func(w string, dst *rtm.Opt[uint32]) error {
-		v, err := a.value(w)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(v, 0, 32)
-		if err != nil {
-			return invarg(`"`+w+`" value is invalid`, v)
-		}
-		*dst = rtm.Some(uint32(n))
-		changes = true
-		return nil
+		n, err := a.numberValue(w, 32)
+		*dst, changes = rtm.Some(uint32(n)), true
+		return err
 	}
 	msec := func(w string, dst *rtm.Opt[time.Duration]) error {
-		v, err := a.value(w)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(v, 0, 64)
-		if err != nil {
-			return invarg(`"`+w+`" value is invalid`, v)
-		}
-		*dst = rtm.Some(time.Duration(n) * time.Millisecond)
-		changes = true
-		return nil
+		n, err := a.numberValue(w, 64)
+		*dst, changes = rtm.Some(time.Duration(n)*time.Millisecond), true
+		return err
 	}
 	for a.more() {
 		var err error
 		switch w := a.advance(); w {
 		case "name":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if name != "" {
-				return duparg("NAME", v)
-			}
-			name = v
+			err = a.onceValue(w, "NAME", &name)
 		case "thresh1":
 			err = u32(w, &s.Thresh1)
 		case "thresh2":
