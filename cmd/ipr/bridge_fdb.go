@@ -121,15 +121,9 @@ func fdbShow(e *env, a *args) error {
 	}
 	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
 	p := e.newPrinter()
-	p.openArray("")
-	for n, err := range h.FDB(e.ctx, &rtm.FDBFilter{MasterIndex: f.master, Index: f.index}) {
-		if err != nil {
-			return err
-		}
+	return listDump(e, p, h.FDB(e.ctx, &rtm.FDBFilter{MasterIndex: f.master, Index: f.index}), func(n rtm.Neigh) {
 		printFDB(p, n, false, &f, links, e.Stats.level > 0)
-		p.flush()
-	}
-	return e.endList(p)
+	})
 }
 
 // atoi is C's atoi: the leading decimal digits, 0 without any.

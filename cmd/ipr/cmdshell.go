@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"iter"
 
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -37,15 +38,25 @@ func isErrno(err error, errnos []unix.Errno) bool {
 	return false
 }
 
-// linkRefs names devices whose indexes a request needs.
-type linkRefs []struct {
+// devRef names a device whose index a request needs.
+type devRef struct {
 	name  string
 	index *int32
 }
 
-// resolve sets each index to its device's, skipping the names not given;
-// a name that is no device fails as ip's "Cannot find device".
-func (refs linkRefs) resolve(ctx context.Context, h *rtm.Handle) error {
+// handleFor returns the handle to the kernel, after setting each ref's
+// index to its device's (a ref without a name is skipped); a name that
+// is no device fails as ip's "Cannot find device".
+func (e *env) handleFor(refs ...devRef) (*rtm.Handle, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, err
+	}
+	return h, resolveLinks(e.ctx, h, refs...)
+}
+
+// resolveLinks sets each ref's index to its device's.
+func resolveLinks(ctx context.Context, h *rtm.Handle, refs ...devRef) error {
 	for _, d := range refs {
 		if d.name == "" {
 			continue
@@ -57,4 +68,18 @@ func (refs linkRefs) resolve(ctx context.Context, h *rtm.Handle) error {
 		*d.index = l.Index()
 	}
 	return nil
+}
+
+// listDump prints each object of dump with print, as one listing (a JSON
+// array) that p streams as it grows; a failure of the dump ends it.
+func listDump[T any](e *env, p *printer, dump iter.Seq2[T, error], print func(T)) error {
+	p.openArray("")
+	for v, err := range dump {
+		if err != nil {
+			return err
+		}
+		print(v)
+		p.flush()
+	}
+	return e.endList(p)
 }

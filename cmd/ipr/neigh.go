@@ -138,14 +138,11 @@ func neighList(e *env, a *args, flush bool) error {
 			}
 		}
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &f.Index})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{dev, &f.Index}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	keep := func(n rtm.Neigh) bool {
 		st := uint32(n.State())
 		if st&state == 0 && n.Flags()&unix.NTF_PROXY == 0 && n.Flags()&unix.NTF_EXT_LEARNED == 0 &&
@@ -170,16 +167,11 @@ func neighList(e *env, a *args, flush bool) error {
 	}
 	links := &linkTypes{ctx: ctx, h: h}
 	p := &printer{json: e.JSON, oneline: e.Oneline}
-	p.openArray("")
-	for n, err := range h.Neighs(ctx, &f) {
-		if err != nil {
-			return err
-		}
+	return listDump(e, p, h.Neighs(ctx, &f), func(n rtm.Neigh) {
 		if keep(n) {
 			printNeigh(p, n, f.Index != 0, links)
 		}
-	}
-	return e.endList(p)
+	})
 }
 
 // neighFlush deletes the selected entries.
@@ -340,14 +332,11 @@ func neighModify(e *env, a *args, op string) error {
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.Index})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{dev, &s.Index}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	switch op {
 	case "add":
 		return h.NeighAdd(ctx, s)

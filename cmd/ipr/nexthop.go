@@ -62,14 +62,11 @@ func nexthopList(e *env, a *args, flush bool) error {
 			return err
 		}
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &f.OutIndex}, devRef{mst, &f.MasterIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{dev, &f.OutIndex}, {mst, &f.MasterIndex}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	if flush {
 		return nexthopFlush(ctx, h, &f, id, uint8(proto))
 	}
@@ -268,14 +265,11 @@ func nexthopModify(e *env, a *args, op string) error {
 	if len(s.Group) > 0 {
 		s.Family = 0
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{dev, &s.OutIndex}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
 		return err
 	}

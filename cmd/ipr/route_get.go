@@ -81,14 +81,11 @@ func routeGet(e *env, a *args) error {
 	if connected {
 		return usagef("\"connected\" is not supported")
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{iif, &q.InIndex}, devRef{oif, &q.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{iif, &q.InIndex}, {oif, &q.OutIndex}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	r, err := h.RouteGet(ctx, q)
 	if err != nil {
 		return err

@@ -243,20 +243,17 @@ func routeModify(e *env, a *args, op string) error {
 		s.Type == unix.RTN_NAT || s.Type == unix.RTN_ANYCAST) {
 		s.Table = unix.RT_TABLE_LOCAL
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if err := (linkRefs{{dev, &s.OutIndex}}).resolve(ctx, h); err != nil {
-		return err
-	}
 	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
 		return err
 	}
 	for _, hop := range hops {
 		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags, Realms: hop.realms}
-		if err := (linkRefs{{hop.dev, &nh.OutIndex}}).resolve(ctx, h); err != nil {
+		if err := resolveLinks(ctx, h, devRef{hop.dev, &nh.OutIndex}); err != nil {
 			return err
 		}
 		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {

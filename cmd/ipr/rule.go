@@ -156,16 +156,11 @@ func ruleList(e *env, a *args, flush bool) error {
 		return ruleFlush(ctx, h, family, &f)
 	}
 	p := &printer{json: e.JSON, oneline: e.Oneline}
-	p.openArray("")
-	for r, err := range h.Rules(ctx, &rtm.RuleFilter{Family: family}) {
-		if err != nil {
-			return err
-		}
+	return listDump(e, p, h.Rules(ctx, &rtm.RuleFilter{Family: family}), func(r rtm.Rule) {
 		if f.keep(r) {
 			printRule(p, r, e.Details)
 		}
-	}
-	return e.endList(p)
+	})
 }
 
 // ruleFlush deletes the selected rules but the one of priority 0, as
