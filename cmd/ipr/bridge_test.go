@@ -44,13 +44,11 @@ func bridgeNamespace(t *testing.T) *nstest.NS {
 			t.Fatalf("sysctl %s: %v %s", knob, err, out)
 		}
 	}
-	for _, cmd := range []string{
+	ipCommands(t, ns,
 		"link add br0 type bridge mcast_snooping 0", "link add p0 type veth peer name q0", "link add p1 type veth peer name q1",
 		"link set p0 master br0", "link set p1 master br0", "link set br0 up", "link set p0 up", "link set q0 up",
 		"link set p1 type bridge_slave cost 7 priority 9 hairpin on learning off",
-	} {
-		nstest.IP(t, ns, strings.Fields(cmd)...)
-	}
+	)
 	for _, cmd := range []string{
 		"fdb add 02:00:00:00:00:01 dev p0 master", "fdb add 02:00:00:00:00:02 dev p0 master static",
 		"fdb add 02:00:00:00:00:04 dev p1 master sticky static",

@@ -41,6 +41,14 @@ func sameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, args ...str
 	}
 }
 
+// eachSameAsIP is sameAsIP for each command line.
+func eachSameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, cmds ...string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		sameAsIP(t, ns, mask, strings.Fields(cmd)...)
+	}
+}
+
 // TestMptcpMatchesIP compares ipr mptcp with ip mptcp: endpoints and
 // limits set by one and shown by both, and every command-line mistake
 // and kernel refusal, with ip's messages and exit statuses.
@@ -78,7 +86,7 @@ func TestMptcpMatchesIP(t *testing.T) {
 	}
 	show()
 	// Failures, which change nothing.
-	for _, cmd := range []string{
+	eachSameAsIP(t, ns, nil,
 		"mptcp", "mptcp help", "mptcp foo", "mptcp endpoint foo", "mptcp limits foo", "mptcp monitor x",
 		"mptcp endpoint add", "mptcp endpoint add foo", "mptcp endpoint add 1.2.3.4 id", "mptcp endpoint add 1.2.3.4 id x",
 		"mptcp endpoint add 1.2.3.4 id 256", "mptcp endpoint add 1.2.3.4 dev nope", "mptcp endpoint add 1.2.3.4 dev a/b",
@@ -87,9 +95,7 @@ func TestMptcpMatchesIP(t *testing.T) {
 		"mptcp endpoint delete id 77", "mptcp endpoint change id 3 port 4 backup", "mptcp endpoint change id 3 signal",
 		"mptcp endpoint change backup", "mptcp endpoint show id 99", "mptcp endpoint show 10.9.9.9",
 		"mptcp limits set subflows x", "mptcp limits set foo 1", "mptcp limits set subflows 100", "mptcp limits set subflows",
-	} {
-		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
-	}
+	)
 	show()
 	if out, errs, code := iprIn(ns, "", "mptcp", "endpoint", "flush"); code != 0 || out != "" || errs != "" {
 		t.Fatalf("ipr mptcp endpoint flush: exit %d, %q, %q", code, out, errs)

@@ -46,29 +46,17 @@ func TestReplayShow(t *testing.T) {
 // TestReplayNeighRuleNexthopShow does the same for neighbours, rules and
 // nexthop objects.
 func TestReplayNeighRuleNexthopShow(t *testing.T) {
-	replayShow(t, "neigh-rule-nexthop", func(t testing.TB) *nstest.NS {
-		ns := nstest.New(t)
-		for _, args := range [][]string{
-			{"link", "set", "lo", "up"},
-			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-			{"link", "set", "v0", "up"},
-			{"link", "set", "v1", "up"},
-			{"addr", "add", "192.0.2.1/24", "dev", "v0"},
-			{"addr", "add", "2001:db8:1::1/64", "dev", "v0", "nodad"},
-			{"neigh", "add", "192.0.2.9", "lladdr", "02:00:00:00:00:09", "dev", "v0", "nud", "permanent"},
-			{"neigh", "add", "2001:db8:1::9", "lladdr", "02:00:00:00:00:0a", "dev", "v0", "nud", "noarp"},
-			{"rule", "add", "priority", "100", "from", "192.0.2.0/24", "table", "1000"},
-			{"rule", "add", "priority", "101", "fwmark", "0x7/0xff", "blackhole"},
-			{"-6", "rule", "add", "priority", "102", "to", "2001:db8::/32", "lookup", "1001"},
-			{"nexthop", "add", "id", "1", "via", "192.0.2.254", "dev", "v0"},
-			{"nexthop", "add", "id", "2", "via", "192.0.2.253", "dev", "v0"},
-			{"nexthop", "add", "id", "10", "group", "1,3/2"},
-			{"nexthop", "add", "id", "20", "blackhole"},
-		} {
-			nstest.IP(t, ns, args...)
-		}
-		return ns
-	}, []string{
+	replayShow(t, "neigh-rule-nexthop", vethNamespace(
+		"neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent",
+		"neigh add 2001:db8:1::9 lladdr 02:00:00:00:00:0a dev v0 nud noarp",
+		"rule add priority 100 from 192.0.2.0/24 table 1000",
+		"rule add priority 101 fwmark 0x7/0xff blackhole",
+		"-6 rule add priority 102 to 2001:db8::/32 lookup 1001",
+		"nexthop add id 1 via 192.0.2.254 dev v0",
+		"nexthop add id 2 via 192.0.2.253 dev v0",
+		"nexthop add id 10 group 1,3/2",
+		"nexthop add id 20 blackhole",
+	), []string{
 		"neigh show",
 		"-4 neigh show",
 		"neigh show dev v0",
@@ -77,6 +65,18 @@ func TestReplayNeighRuleNexthopShow(t *testing.T) {
 		"nexthop show",
 		"nexthop show id 10",
 	})
+}
+
+// vethNamespace is a namespace with lo up and the veth pair v0-v1 up, v0
+// with 192.0.2.1/24 and 2001:db8:1::1/64; then ip runs cmds in it.
+func vethNamespace(cmds ...string) func(testing.TB) *nstest.NS {
+	return func(t testing.TB) *nstest.NS {
+		ns := nstest.New(t)
+		ipCommands(t, ns, "link set lo up", "link add v0 type veth peer name v1", "link set v0 up", "link set v1 up",
+			"addr add 192.0.2.1/24 dev v0", "addr add 2001:db8:1::1/64 dev v0 nodad")
+		ipCommands(t, ns, cmds...)
+		return ns
+	}
 }
 
 // replayShow runs each command over the conversation NAME.nlconv.gz in
@@ -141,22 +141,10 @@ func recordedIP(t *testing.T, golden string, v any, build func(testing.TB) *nste
 // TestReplayRouteGet compares "route get" with ip's, over a recorded
 // conversation.
 func TestReplayRouteGet(t *testing.T) {
-	replayShow(t, "route-get", func(t testing.TB) *nstest.NS {
-		ns := nstest.New(t)
-		for _, args := range [][]string{
-			{"link", "set", "lo", "up"},
-			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-			{"link", "set", "v0", "up"},
-			{"link", "set", "v1", "up"},
-			{"addr", "add", "192.0.2.1/24", "dev", "v0"},
-			{"addr", "add", "2001:db8:1::1/64", "dev", "v0", "nodad"},
-			{"route", "add", "198.51.100.0/24", "via", "192.0.2.254", "dev", "v0", "metric", "7"},
-			{"route", "add", "2001:db8:9::/48", "via", "2001:db8:1::fe", "dev", "v0"},
-		} {
-			nstest.IP(t, ns, args...)
-		}
-		return ns
-	}, []string{
+	replayShow(t, "route-get", vethNamespace(
+		"route add 198.51.100.0/24 via 192.0.2.254 dev v0 metric 7",
+		"route add 2001:db8:9::/48 via 2001:db8:1::fe dev v0",
+	), []string{
 		"route get 198.51.100.7",
 		"route get 192.0.2.9",
 		"route get 2001:db8:9::5",
