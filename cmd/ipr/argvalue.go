@@ -201,3 +201,14 @@ func (a *args) numberValue(keyword string, bits int) (uint64, error) {
 		return n, nil
 	})
 }
+
+// lifetimeOnce reads valid_lft or preferred_lft (keyword) into *v, once:
+// *given says it was read before.
+func (a *args) lifetimeOnce(keyword string, v *uint32, given *bool) error {
+	if *given {
+		return usagef("%s given twice", keyword)
+	}
+	n, err := a.lifetime(keyword)
+	*v, *given = n, err == nil
+	return err
+}
