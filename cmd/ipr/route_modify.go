@@ -89,28 +89,9 @@ func routeModify(e *env, a *args, op string) error {
 		case w == "scope":
 			s.Scope, err = a.scopeValue(w)
 			s.ScopeSet, scopeSet = true, true
-		case w == "mtu":
-			err = metric(w, &s.Metrics.MTU, unix.RTAX_MTU, 1<<32-1)
-		case w == "hoplimit":
-			err = metric(w, &s.Metrics.HopLimit, unix.RTAX_HOPLIMIT, 255)
-		case w == "advmss":
-			err = metric(w, &s.Metrics.AdvMSS, unix.RTAX_ADVMSS, 1<<32-1)
-		case matches(w, "reordering"):
-			err = metric("reordering", &s.Metrics.Reordering, unix.RTAX_REORDERING, 1<<32-1)
-		case matches(w, "window"):
-			err = metric("window", &s.Metrics.Window, unix.RTAX_WINDOW, 1<<32-1)
-		case matches(w, "cwnd"):
-			err = metric("cwnd", &s.Metrics.CWnd, unix.RTAX_CWND, 1<<32-1)
-		case matches(w, "initcwnd"):
-			err = metric("initcwnd", &s.Metrics.InitCWnd, unix.RTAX_INITCWND, 1<<32-1)
-		case matches(w, "initrwnd"):
-			err = metric("initrwnd", &s.Metrics.InitRWnd, unix.RTAX_INITRWND, 1<<32-1)
-		case matches(w, "ssthresh"):
-			err = metric("ssthresh", &s.Metrics.SSThresh, unix.RTAX_SSTHRESH, 1<<32-1)
-		case matches(w, "quickack"):
-			err = metric("quickack", &s.Metrics.QuickAck, unix.RTAX_QUICKACK, 1)
-		case matches(w, "fastopen_no_cookie"):
-			err = metric("fastopen_no_cookie", &s.Metrics.FastOpenNoCookie, unix.RTAX_FASTOPEN_NO_COOKIE, 1)
+		case routeMetricWord(w) >= 0:
+			m := &routeMetricWords[routeMetricWord(w)]
+			err = metric(m.name, m.field(&s.Metrics), m.bit, m.max)
 		case matches(w, "features"):
 			v, err := a.value(w)
 			if err != nil {
@@ -286,6 +267,41 @@ func routeModify(e *env, a *args, op string) error {
 		err = h.RouteDel(ctx, s)
 	}
 	return err
+}
+
+// routeMetricWords are the metrics of "route add" that take a number, in
+// iproute2's order of checks (which decides what an abbreviation means):
+// the keyword, whether only the whole keyword names it, its RTAX_* bit,
+// its largest value and its field.
+var routeMetricWords = [...]struct {
+	name  string
+	exact bool
+	bit   int
+	max   uint64
+	field func(*rtm.RouteMetrics) *uint32
+}{
+	{"mtu", true, unix.RTAX_MTU, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.MTU }},
+	{"hoplimit", true, unix.RTAX_HOPLIMIT, 255, func(m *rtm.RouteMetrics) *uint32 { return &m.HopLimit }},
+	{"advmss", true, unix.RTAX_ADVMSS, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.AdvMSS }},
+	{"reordering", false, unix.RTAX_REORDERING, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.Reordering }},
+	{"window", false, unix.RTAX_WINDOW, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.Window }},
+	{"cwnd", false, unix.RTAX_CWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.CWnd }},
+	{"initcwnd", false, unix.RTAX_INITCWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.InitCWnd }},
+	{"initrwnd", false, unix.RTAX_INITRWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.InitRWnd }},
+	{"ssthresh", false, unix.RTAX_SSTHRESH, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.SSThresh }},
+	{"quickack", false, unix.RTAX_QUICKACK, 1, func(m *rtm.RouteMetrics) *uint32 { return &m.QuickAck }},
+	{"fastopen_no_cookie", false, unix.RTAX_FASTOPEN_NO_COOKIE, 1, func(m *rtm.RouteMetrics) *uint32 { return &m.FastOpenNoCookie }},
+}
+
+// routeMetricWord is the index in routeMetricWords of the metric w names,
+// or -1.
+func routeMetricWord(w string) int {
+	for i, m := range routeMetricWords {
+		if w == m.name || !m.exact && matches(w, m.name) {
+			return i
+		}
+	}
+	return -1
 }
 
 // metricValue reads the value of a route metric, after "lock", which sets
