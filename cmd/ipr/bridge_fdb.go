@@ -109,14 +109,8 @@ func fdbShow(e *env, a *args) error {
 			return err
 		}
 	}
-	h, err := e.handle()
+	h, err := fdbHandle(e, fdbRef{br, fdbNoBridge, &f.master}, fdbRef{dev, fdbNoDevice, &f.index})
 	if err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, br, "Cannot find bridge device %q", &f.master); err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &f.index); err != nil {
 		return err
 	}
 	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
@@ -359,22 +353,16 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 	if state&(unix.NUD_PERMANENT|unix.NUD_REACHABLE) == 0 {
 		state |= unix.NUD_PERMANENT
 	}
-	hw, ok := parseMAC6(addr)
-	if !ok {
-		return failf("Invalid mac address %s", addr)
+	hw, err := fdbMAC(addr)
+	if err != nil {
+		return err
 	}
 	s.LLAddr, s.Flags, s.State = hw, flags, rtm.NeighState(state)
 	if vid >= 0 {
 		s.VLAN = uint16(vid)
 	}
-	h, err := e.handle()
+	h, err := fdbHandle(e, fdbRef{via, fdbNoDevice, &s.LinkIndex}, fdbRef{dev, fdbNoDevice, &s.Index})
 	if err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, via, "Cannot find device %q", &s.LinkIndex); err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &s.Index); err != nil {
 		return err
 	}
 	return h.Do(e.ctx, op(s))
@@ -423,22 +411,16 @@ func fdbGet(e *env, a *args) error {
 	if dev == "" && br == "" || addr == "" {
 		return failf("Device or master and address are required arguments.")
 	}
-	hw, ok := parseMAC6(addr)
-	if !ok {
-		return failf("Invalid mac address %s", addr)
+	hw, err := fdbMAC(addr)
+	if err != nil {
+		return err
 	}
 	q.LLAddr = hw
 	if vlan >= 0 {
 		q.VLAN = uint16(vlan)
 	}
-	h, err := e.handle()
+	h, err := fdbHandle(e, fdbRef{dev, fdbNoDevice, &q.Index}, fdbRef{br, fdbNoBridge, &q.MasterIndex})
 	if err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, dev, "Cannot find device %q", &q.Index); err != nil {
-		return err
-	}
-	if err := fdbLinkIndex(e, h, br, "Cannot find bridge device %q", &q.MasterIndex); err != nil {
 		return err
 	}
 	n, err := h.FDBGet(e.ctx, q)
@@ -454,18 +436,48 @@ func fdbGet(e *env, a *args) error {
 	return e.endList(p)
 }
 
-// fdbLinkIndex sets *index to the index of the device name, if one is
-// given; fdb.c fails with format whatever went wrong.
-func fdbLinkIndex(e *env, h *rtm.Handle, name, format string, index *int32) error {
-	if name == "" {
-		return nil
-	}
-	l, err := linkByName(e.ctx, h, name)
+// fdbRef is a device an fdb command names: its name, the message (a
+// format of the name) with which fdb.c fails to find it, and where its
+// index goes.
+type fdbRef struct {
+	name, missing string
+	index         *int32
+}
+
+// The messages of fdbRef.
+const (
+	fdbNoDevice = "Cannot find device %q"
+	fdbNoBridge = "Cannot find bridge device %q"
+)
+
+// fdbHandle returns the handle to the kernel, after resolving the devices
+// refs name (those given); fdb.c fails with the ref's message whatever
+// went wrong.
+func fdbHandle(e *env, refs ...fdbRef) (*rtm.Handle, error) {
+	h, err := e.handle()
 	if err != nil {
-		return failf(format, name)
+		return nil, err
 	}
-	*index = l.Index()
-	return nil
+	for _, r := range refs {
+		if r.name == "" {
+			continue
+		}
+		l, err := linkByName(e.ctx, h, r.name)
+		if err != nil {
+			return nil, failf(r.missing, r.name)
+		}
+		*r.index = l.Index()
+	}
+	return h, nil
+}
+
+// fdbMAC parses the LLADDR of fdb add and get.
+func fdbMAC(addr string) (net.HardwareAddr, error) {
+	hw, ok := parseMAC6(addr)
+	if !ok {
+		return nil, failf("Invalid mac address %s", addr)
+	}
+	return hw, nil
 }
 
 // fdbVLANArg reads "vlan VID" of fdb add and get, given once (*vid is -1
