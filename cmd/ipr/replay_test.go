@@ -188,20 +188,24 @@ func TestReplayErrors(t *testing.T) {
 // TestReplayShowFilters compares the filtered show commands with ip's,
 // over a recorded conversation.
 func TestReplayShowFilters(t *testing.T) {
-	replayShow(t, "show-filters", variedNamespace, []string{
-		"-d link show type bridge_slave",
-		"link show master br0",
-		"link show up",
-		"link show nomaster",
-		"link show group 5",
-		"addr show scope global",
-		"addr show scope link",
-		"addr show label v0:*",
-		"addr show to 10.0.0.0/16",
-		"addr show permanent",
-		"addr show secondary",
-		"addr show primary",
-	})
+	replayShow(t, "show-filters", variedNamespace, showFilterCommands)
+}
+
+// showFilterCommands are the filtered show commands of variedNamespace
+// that TestReplayShowFilters replays and TestShowMatchesIproute2 runs.
+var showFilterCommands = []string{
+	"-d link show type bridge_slave",
+	"link show master br0",
+	"link show up",
+	"link show nomaster",
+	"link show group 5",
+	"addr show scope global",
+	"addr show scope link",
+	"addr show label v0:*",
+	"addr show to 10.0.0.0/16",
+	"addr show permanent",
+	"addr show secondary",
+	"addr show primary",
 }
 
 // TestReplayChanges runs changing commands over a recorded conversation,
