@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -112,7 +111,7 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "lo", "up")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var iprOut lockedBuffer
+	var iprOut syncBuffer
 	var iprErr bytes.Buffer
 	ipOut, err := os.Create(filepath.Join(t.TempDir(), "ip.out"))
 	if err != nil {
@@ -155,25 +154,6 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	if want := ipText(); iprOut.String() != want || !strings.Contains(want, "ESTABLISHED") {
 		t.Errorf("ipr mptcp monitor:\n%s\nip mptcp monitor:\n%s", iprOut.String(), want)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that one goroutine writes while another
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // waitSubscribers waits until n generic-netlink sockets of ns are members
