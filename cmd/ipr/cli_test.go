@@ -99,6 +99,22 @@ func sameBytesAsIP(t *testing.T, ns *nstest.NS, prefix []string, cmds ...string)
 	}
 }
 
+// errorCase is a failing command line, the exit status it fails with
+// and what its message says (see checkError).
+type errorCase struct {
+	args string
+	code int
+	msg  string
+}
+
+// checkErrors is checkError for each case.
+func checkErrors(t *testing.T, ns *nstest.NS, cases []errorCase) {
+	t.Helper()
+	for _, c := range cases {
+		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
+	}
+}
+
 // checkError checks a failing command line: with code 0, that ipr fails
 // exactly as ip does (status and standard error); else that ipr exits
 // with code and says msg.

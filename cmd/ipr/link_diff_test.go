@@ -506,11 +506,7 @@ func TestLinkChanges(t *testing.T) {
 func TestErrors(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
-	for _, c := range []struct {
-		args string
-		code int
-		msg  string
-	}{
+	checkErrors(t, ns, []errorCase{
 		{"addr add 10.0.0.1/24", 0, ""},
 		{"addr add dev d0", 255, "no address given"},
 		{"addr add 10.0.0.300/24 dev d0", 255, `invalid address "10.0.0.300/24"`},
@@ -537,9 +533,7 @@ func TestErrors(t *testing.T) {
 		{"link add x0", 0, ""},
 		{"link add d0 type veth peer name d2", 0, "file exists"},
 		{"link del nosuch", 0, `Cannot find device "nosuch"`},
-	} {
-		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
-	}
+	})
 }
 
 // TestAppendIPMatchesInetNtop checks the IPv6 formatting against glibc's

@@ -163,11 +163,7 @@ func TestReplayErrors(t *testing.T) {
 		nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
 		prefix = []string{"-n", ns.Name}
 	}
-	for _, c := range []struct {
-		args string
-		code int
-		msg  string
-	}{
+	for _, c := range []errorCase{
 		// The statuses and messages are ip's (TestErrors compares them
 		// with ip itself, as root).
 		{"addr add 10.0.0.1/24 dev nosuch", 1, "Cannot find device \"nosuch\"\n"},

@@ -444,11 +444,7 @@ func TestRouteErrors(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
 	nstest.IP(t, ns, "link", "set", "d0", "up")
 	nstest.IP(t, ns, "addr", "add", "10.5.0.1/24", "dev", "d0")
-	for _, c := range []struct {
-		args string
-		code int
-		msg  string
-	}{
+	checkErrors(t, ns, []errorCase{
 		{"route add", 255, "no destination"},
 		{"route add 10.0.0.0/33 dev d0", 255, "prefix length must be 0 to 32"},
 		{"route add 10.0.0.1/24 dev d0", 255, "host bits are set"},
@@ -478,9 +474,7 @@ func TestRouteErrors(t *testing.T) {
 		{"nexthop add id 5 group 0", 255, "invalid group member"},
 		{"nexthop del id 99", 0, "no such file"},
 		{"nexthop get", 255, "get needs"},
-	} {
-		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
-	}
+	})
 }
 
 func BenchmarkRouteShowJSON(b *testing.B) {
