@@ -35,6 +35,7 @@ func mrouteList(e *env, a *args) error {
 	var iif string
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case matches(w, "table"):
 			v, err := a.value(w)
@@ -51,11 +52,7 @@ func mrouteList(e *env, a *args) error {
 			}
 			f.Table = id
 		case w == "iif":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			iif = v
+			iif, err = a.value(w)
 		case matches(w, "from"):
 			v, err := a.value(w)
 			if err != nil {
@@ -63,17 +60,16 @@ func mrouteList(e *env, a *args) error {
 			}
 			return errMRoutePrefix(v)
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
+			if w, err = a.toValue(w); err != nil {
+				return err
 			}
 			if matches(w, "help") {
 				return usageText("Usage: ipr mroute " + mrouteUsage + "\n")
 			}
 			return errMRoutePrefix(w)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	h, err := e.handle()
