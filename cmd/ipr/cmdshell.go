@@ -1,7 +1,8 @@
 package main
 
 // Steps that the objects' commands share after their arguments are
-// parsed: resolving device names, running a flush's deletes.
+// parsed: resolving device names, listing a dump, running a flush's
+// deletes.
 
 import (
 	"context"
@@ -29,6 +30,7 @@ func runFlush(ctx context.Context, bt *rtm.Batch, gone ...unix.Errno) error {
 	return nil
 }
 
+// isErrno reports whether err is one of errnos.
 func isErrno(err error, errnos []unix.Errno) bool {
 	for _, e := range errnos {
 		if errors.Is(err, e) {
