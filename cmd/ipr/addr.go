@@ -6,7 +6,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"path"
@@ -389,6 +388,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 	}
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "peer" || w == "remote":
 			s, err := a.value(w)
@@ -426,51 +426,18 @@ func addrModify(e *env, a *args, op addrOp) error {
 		case w == "anycast":
 			return usagef("anycast addresses are not supported")
 		case w == "scope":
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			sc, ok := scopeNames.id(s, 255)
-			if !ok {
-				return usagef("invalid scope %q", s)
-			}
-			spec.Scope, scoped = uint8(sc), true
+			spec.Scope, err = a.scopeValue(w)
+			scoped = true
 		case w == "dev":
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = s
+			dev, err = a.value(w)
 		case w == "label":
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			spec.Label = s
+			spec.Label, err = a.value(w)
 		case matches(w, "metric") || matches(w, "priority") || matches(w, "preference"):
-			v, err := a.uint32Value("metric")
-			if err != nil {
-				return err
-			}
-			spec.RoutePriority = v
+			spec.RoutePriority, err = a.uint32Value("metric")
 		case matches(w, "valid_lft"):
-			if hasValid {
-				return usagef("valid_lft given twice")
-			}
-			v, err := a.lifetime("valid_lft")
-			if err != nil {
-				return err
-			}
-			valid, hasValid = v, true
+			err = a.lifetimeOnce("valid_lft", &valid, &hasValid)
 		case matches(w, "preferred_lft"):
-			if hasPref {
-				return usagef("preferred_lft given twice")
-			}
-			v, err := a.lifetime("preferred_lft")
-			if err != nil {
-				return err
-			}
-			preferred, hasPref = v, true
+			err = a.lifetimeOnce("preferred_lft", &preferred, &hasPref)
 		case addrFlagByName(w) >= 0:
 			fl := addrFlags[addrFlagByName(w)]
 			switch {
@@ -485,21 +452,21 @@ func addrModify(e *env, a *args, op addrOp) error {
 			}
 		default:
 			if w == "local" {
-				s, err := a.value(w)
-				if err != nil {
+				if w, err = a.value(w); err != nil {
 					return err
 				}
-				w = s
 			}
 			if local.IsValid() {
 				return usagef("unknown argument %q (address already given as %q)", w, localArg)
 			}
-			var err error
 			if local, localExplicit, err = parsePrefix("address", w, family); err != nil {
 				return err
 			}
 			localArg = w
 			setFamily(local.Addr())
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" {
@@ -660,18 +627,9 @@ func addrFlush(e *env, a *args) error {
 		if bt.Len() == 0 {
 			return nil
 		}
-		results, err := bt.Run(ctx)
-		if err != nil {
-			for _, r := range results {
-				// A secondary deleted along with its primary is gone
-				// already: not a failure.
-				if r != nil && !errors.Is(r, unix.EADDRNOTAVAIL) {
-					return r
-				}
-			}
-			if results == nil {
-				return err
-			}
+		// A secondary deleted along with its primary is gone already.
+		if err := runFlush(ctx, bt, unix.EADDRNOTAVAIL); err != nil {
+			return err
 		}
 		// Flushing primaries only takes one round: later rounds would
 		// flush the secondaries promoted in their place.

@@ -48,11 +48,7 @@ func addrlabelList(e *env, a *args) error {
 			p.flush()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // printAddrLabel is ipaddrlabel.c's print_addrlabel.

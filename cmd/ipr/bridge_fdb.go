@@ -75,19 +75,12 @@ func fdbShow(e *env, a *args) error {
 		dev, br string
 	)
 	for a.more() {
+		var err error
 		switch w := a.advance(); {
 		case w == "brport" || w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "br":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			br = v
+			br, err = a.value(w)
 		case w == "vlan":
 			v, err := a.value(w)
 			if err != nil {
@@ -112,36 +105,19 @@ func fdbShow(e *env, a *args) error {
 		case matches(w, "help"):
 			return usageText(fdbUsage)
 		}
-	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	if br != "" {
-		l, err := linkByName(e.ctx, h, br)
-		if err != nil {
-			return failf("Cannot find bridge device %q", br)
-		}
-		f.master = l.Index()
-	}
-	if dev != "" {
-		l, err := linkByName(e.ctx, h, dev)
-		if err != nil {
-			return failf("Cannot find device %q", dev)
-		}
-		f.index = l.Index()
-	}
-	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
-	p := e.newPrinter()
-	p.openArray("")
-	for n, err := range h.FDB(e.ctx, &rtm.FDBFilter{MasterIndex: f.master, Index: f.index}) {
 		if err != nil {
 			return err
 		}
-		printFDB(p, n, false, &f, links, e.Stats.level > 0)
-		p.flush()
 	}
-	return e.endList(p)
+	h, err := fdbHandle(e, fdbRef{br, fdbNoBridge, &f.master}, fdbRef{dev, fdbNoDevice, &f.index})
+	if err != nil {
+		return err
+	}
+	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	p := e.newPrinter()
+	return listDump(e, p, h.FDB(e.ctx, &rtm.FDBFilter{MasterIndex: f.master, Index: f.index}), func(n rtm.Neigh) {
+		printFDB(p, n, false, &f, links, e.Stats.level > 0)
+	})
 }
 
 // atoi is C's atoi: the leading decimal digits, 0 without any.
@@ -286,13 +262,10 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 	)
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "dst":
 			v, err := a.value(w)
 			if err != nil {
@@ -334,29 +307,13 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 				return invarg("invalid port\n", v)
 			}
 			s.Port, portOrVNIs = uint16(n), portOrVNIs || n != 0
-		case w == "vni" || w == "src_vni":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.ParseUint(v, 0, 64)
-			if err != nil || n>>24 != 0 {
-				if w == "vni" {
-					return invarg("invalid VNI\n", v)
-				}
-				return invarg("invalid src VNI\n", v)
-			}
-			if w == "vni" {
-				s.VNI, portOrVNIs = uint32(n), true
-			} else {
-				s.SrcVNI = uint32(n)
-			}
+		case w == "vni":
+			s.VNI, err = a.vniValue(w, "invalid VNI\n")
+			portOrVNIs = true
+		case w == "src_vni":
+			s.SrcVNI, err = a.vniValue(w, "invalid src VNI\n")
 		case w == "via":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			via = v
+			via, err = a.value(w)
 		case w == "self":
 			flags |= unix.NTF_SELF
 		case matches(w, "master"):
@@ -370,14 +327,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 		case matches(w, "dynamic"):
 			state = state&^unix.NUD_NOARP | unix.NUD_REACHABLE
 		case matches(w, "vlan"):
-			if vid >= 0 {
-				return duparg2("vlan", w)
-			}
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			vid = atoi(v)
+			err = fdbVLANArg(a, w, &vid)
 		case matches(w, "use"):
 			flags |= unix.NTF_USE
 		case matches(w, "extern_learn"):
@@ -385,20 +335,10 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 		case matches(w, "sticky"):
 			flags |= rtm.NTFSticky
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
-			}
-			if matches(w, "help") {
-				return usageText(fdbUsage)
-			}
-			if addr != "" {
-				return duparg2("to", w)
-			}
-			addr = w
+			err = fdbAddrArg(a, w, &addr)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" || addr == "" {
@@ -413,30 +353,18 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 	if state&(unix.NUD_PERMANENT|unix.NUD_REACHABLE) == 0 {
 		state |= unix.NUD_PERMANENT
 	}
-	hw, ok := parseMAC6(addr)
-	if !ok {
-		return failf("Invalid mac address %s", addr)
+	hw, err := fdbMAC(addr)
+	if err != nil {
+		return err
 	}
 	s.LLAddr, s.Flags, s.State = hw, flags, rtm.NeighState(state)
 	if vid >= 0 {
 		s.VLAN = uint16(vid)
 	}
-	h, err := e.handle()
+	h, err := fdbHandle(e, fdbRef{via, fdbNoDevice, &s.LinkIndex}, fdbRef{dev, fdbNoDevice, &s.Index})
 	if err != nil {
 		return err
 	}
-	if via != "" {
-		l, err := linkByName(e.ctx, h, via)
-		if err != nil {
-			return failf("Cannot find device %q", via)
-		}
-		s.LinkIndex = l.Index()
-	}
-	l, err := linkByName(e.ctx, h, dev)
-	if err != nil {
-		return failf("Cannot find device %q", dev)
-	}
-	s.Index = l.Index()
 	return h.Do(e.ctx, op(s))
 }
 
@@ -457,89 +385,43 @@ func fdbGet(e *env, a *args) error {
 	)
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "brport" || w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case w == "br":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			br = v
+			br, err = a.value(w)
 		case w == "vni":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.ParseUint(v, 0, 64)
-			if err != nil || n>>24 != 0 {
-				return invarg("invalid VNI\n", v)
-			}
-			q.VNI = uint32(n)
+			q.VNI, err = a.vniValue(w, "invalid VNI\n")
 		case w == "self":
 			q.Flags |= unix.NTF_SELF
 		case matches(w, "master"):
 			q.Flags |= unix.NTF_MASTER
 		case matches(w, "vlan"):
-			if vlan >= 0 {
-				return duparg2("vlan", w)
-			}
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			vlan = atoi(v)
+			err = fdbVLANArg(a, w, &vlan)
 		case matches(w, "dynamic"):
 			f.dynamic = true
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
-			}
-			if matches(w, "help") {
-				return usageText(fdbUsage)
-			}
-			if addr != "" {
-				return duparg2("to", w)
-			}
-			addr = w
+			err = fdbAddrArg(a, w, &addr)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" && br == "" || addr == "" {
 		return failf("Device or master and address are required arguments.")
 	}
-	hw, ok := parseMAC6(addr)
-	if !ok {
-		return failf("Invalid mac address %s", addr)
+	hw, err := fdbMAC(addr)
+	if err != nil {
+		return err
 	}
 	q.LLAddr = hw
 	if vlan >= 0 {
 		q.VLAN = uint16(vlan)
 	}
-	h, err := e.handle()
+	h, err := fdbHandle(e, fdbRef{dev, fdbNoDevice, &q.Index}, fdbRef{br, fdbNoBridge, &q.MasterIndex})
 	if err != nil {
 		return err
-	}
-	if dev != "" {
-		l, err := linkByName(e.ctx, h, dev)
-		if err != nil {
-			return failf("Cannot find device %q", dev)
-		}
-		q.Index = l.Index()
-	}
-	if br != "" {
-		l, err := linkByName(e.ctx, h, br)
-		if err != nil {
-			return failf("Cannot find bridge device %q", br)
-		}
-		q.MasterIndex = l.Index()
 	}
 	n, err := h.FDBGet(e.ctx, q)
 	if err != nil {
@@ -552,4 +434,79 @@ func fdbGet(e *env, a *args) error {
 	p.openArray("")
 	printFDB(p, n, false, &f, links, e.Stats.level > 0)
 	return e.endList(p)
+}
+
+// fdbRef is a device an fdb command names: its name, the message (a
+// format of the name) with which fdb.c fails to find it, and where its
+// index goes.
+type fdbRef struct {
+	name, missing string
+	index         *int32
+}
+
+// The messages of fdbRef.
+const (
+	fdbNoDevice = "Cannot find device %q"
+	fdbNoBridge = "Cannot find bridge device %q"
+)
+
+// fdbHandle returns the handle to the kernel, after resolving the devices
+// refs name (those given); fdb.c fails with the ref's message whatever
+// went wrong.
+func fdbHandle(e *env, refs ...fdbRef) (*rtm.Handle, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		if r.name == "" {
+			continue
+		}
+		l, err := linkByName(e.ctx, h, r.name)
+		if err != nil {
+			return nil, failf(r.missing, r.name)
+		}
+		*r.index = l.Index()
+	}
+	return h, nil
+}
+
+// fdbMAC parses the LLADDR of fdb add and get.
+func fdbMAC(addr string) (net.HardwareAddr, error) {
+	hw, ok := parseMAC6(addr)
+	if !ok {
+		return nil, failf("Invalid mac address %s", addr)
+	}
+	return hw, nil
+}
+
+// fdbVLANArg reads "vlan VID" of fdb add and get, given once (*vid is -1
+// until then), as atoi reads it.
+func fdbVLANArg(a *args, w string, vid *int) error {
+	if *vid >= 0 {
+		return duparg2("vlan", w)
+	}
+	v, err := a.value(w)
+	if err != nil {
+		return err
+	}
+	*vid = atoi(v)
+	return nil
+}
+
+// fdbAddrArg reads the LLADDR of fdb add and get, after an optional "to";
+// "help" there prints the usage.
+func fdbAddrArg(a *args, w string, addr *string) error {
+	w, err := a.toValue(w)
+	if err != nil {
+		return err
+	}
+	if matches(w, "help") {
+		return usageText(fdbUsage)
+	}
+	if *addr != "" {
+		return duparg2("to", w)
+	}
+	*addr = w
+	return nil
 }

@@ -5,7 +5,6 @@ package main
 // usage: bridgeMDBUsage, verbs: bridgeMDBVerbs[:]}).
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -43,21 +42,16 @@ func mdbShow(e *env, a *args) error {
 	for a.more() {
 		switch w := a.advance(); w {
 		case "dev":
-			v, err := a.value(w)
-			if err != nil {
+			if err := a.onceValue(w, "dev", &dev); err != nil {
 				return err
 			}
-			if dev != "" {
-				return mdbFail("Error: duplicate \"dev\": %q is the second value.", v)
-			}
-			dev = v
 		case "vid":
 			v, err := a.value(w)
 			if err != nil {
 				return err
 			}
 			if vid != 0 {
-				return mdbFail("Error: duplicate \"vid\": %q is the second value.", v)
+				return duparg("vid", v)
 			}
 			vid = cAtoi(v)
 		}
@@ -68,14 +62,9 @@ func mdbShow(e *env, a *args) error {
 	}
 	var index int32
 	if dev != "" {
-		l, err := h.LinkByName(e.ctx, dev)
-		if err != nil {
-			if errors.Is(err, rtm.ErrNotFound) {
-				return mdbFail("Cannot find device %q", dev)
-			}
+		if index, err = vlanDevIndex(e, dev, "Cannot find device %q"); err != nil {
 			return err
 		}
-		index = l.Index()
 	}
 	links := &linkTypes{ctx: e.ctx, h: h}
 	p := e.newPrinter()
@@ -106,11 +95,7 @@ func mdbShow(e *env, a *args) error {
 	}
 	p.closeObject()
 	p.closeObject()
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // mdbTimer is mdb.c's format_timer of a time in USER_HZ ticks.
@@ -279,18 +264,11 @@ func mdbModify(e *env, a *args, add bool) error {
 	if err != nil {
 		return err
 	}
-	for _, d := range [...]struct {
-		name string
-		idx  *int32
-	}{{dev, &s.BridgeIndex}, {port, &s.PortIndex}} {
-		l, err := h.LinkByName(e.ctx, d.name)
-		if err != nil {
-			if errors.Is(err, rtm.ErrNotFound) {
-				return mdbFail("Cannot find device %q", d.name)
-			}
-			return err
-		}
-		*d.idx = l.Index()
+	if s.BridgeIndex, err = vlanDevIndex(e, dev, "Cannot find device %q"); err != nil {
+		return err
+	}
+	if s.PortIndex, err = vlanDevIndex(e, port, "Cannot find device %q"); err != nil {
+		return err
 	}
 	if ip, err := netip.ParseAddr(grp); err == nil && !ip.Is4In6() {
 		s.Group = ip

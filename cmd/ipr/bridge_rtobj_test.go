@@ -1,54 +1,20 @@
 package main
 
 import (
-	"bytes"
-	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 )
 
-// bridgeObjectRun runs "bridge [OPTIONS] OBJECT VERB ARGS" in ns through
-// ipr's bridge command (verbs and usage are the object's, which its table
-// holds).
-func bridgeObjectRun(t *testing.T, ns *nstest.NS, verbs []verb, usage string, argv []string) (string, string, int) {
-	t.Helper()
-	return iprIn(ns, "", append([]string{"bridge"}, argv...)...)
-}
-
-func bridgeRun(t *testing.T, ns *nstest.NS, args []string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	cmd := exec.Command("bridge", append([]string{"-n", ns.Name}, args...)...)
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errb.String(), code
-}
-
 // TestBridgeMDBMatchesBridge compares bridge mdb show, add and del with
 // iproute2's bridge, byte for byte, in a namespace with a snooping bridge.
 func TestBridgeMDBMatchesBridge(t *testing.T) {
 	ns := cliNamespace(t)
-	for _, c := range []string{"link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up"} {
-		nstest.IP(t, ns, strings.Fields(c)...)
-	}
+	ipCommands(t, ns, "link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up")
 	same := func(cmd string) {
 		t.Helper()
-		args := strings.Fields(cmd)
-		out, errs, code := bridgeObjectRun(t, ns, bridgeMDBVerbs[:], bridgeMDBUsage, args)
-		bOut, bErrs, bCode := bridgeRun(t, ns, args)
-		if out != bOut || errs != bErrs || code != bCode {
-			t.Errorf("bridge %s:\nipr exit %d\n%s%s\nbridge exit %d\n%s%s", cmd, code, out, errs, bCode, bOut, bErrs)
-		}
+		sameAsBridge(t, ns, strings.Fields(cmd)...)
 	}
 	for _, c := range []string{
 		"mdb add dev br0 port va grp 239.1.1.1 permanent",
@@ -56,8 +22,7 @@ func TestBridgeMDBMatchesBridge(t *testing.T) {
 		"mdb add dev br0 port va grp ff0e::5 src 2001:db8::1 permanent",
 		"mdb add dev br0 port va grp 01:00:5e:01:02:03 permanent",
 	} {
-		args := strings.Fields(c)
-		if out, errs, code := bridgeObjectRun(t, ns, bridgeMDBVerbs[:], bridgeMDBUsage, args); code != 0 {
+		if out, errs, code := bridgeIn(ns, "", strings.Fields(c)...); code != 0 {
 			t.Fatalf("%s: exit %d %s%s", c, code, out, errs)
 		}
 		same(c) // EEXIST from both
@@ -70,7 +35,7 @@ func TestBridgeMDBMatchesBridge(t *testing.T) {
 	} {
 		same(c)
 	}
-	if _, errs, code := bridgeObjectRun(t, ns, bridgeMDBVerbs[:], bridgeMDBUsage, strings.Fields("mdb del dev br0 port va grp 239.1.1.1")); code != 0 {
+	if _, errs, code := bridgeIn(ns, "", strings.Fields("mdb del dev br0 port va grp 239.1.1.1")...); code != 0 {
 		t.Fatalf("del: %d %s", code, errs)
 	}
 	same("mdb show")
@@ -81,21 +46,14 @@ func TestBridgeMDBMatchesBridge(t *testing.T) {
 // it refuses bridge's (their bytes are compared in package rtm).
 func TestBridgeVLANMatchesBridge(t *testing.T) {
 	ns := cliNamespace(t)
-	for _, c := range []string{"link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up"} {
-		nstest.IP(t, ns, strings.Fields(c)...)
-	}
+	ipCommands(t, ns, "link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up")
 	filtering := nstest.Have(t, "vlan_filtering")
 	if filtering {
 		nstest.IP(t, ns, "link", "set", "br0", "type", "bridge", "vlan_filtering", "1")
 	}
 	same := func(cmd string) {
 		t.Helper()
-		args := strings.Fields(cmd)
-		out, errs, code := bridgeObjectRun(t, ns, bridgeVLANVerbs[:], bridgeVLANUsage, args)
-		bOut, bErrs, bCode := bridgeRun(t, ns, args)
-		if out != bOut || errs != bErrs || code != bCode {
-			t.Errorf("bridge %s:\nipr exit %d\n%s%s\nbridge exit %d\n%s%s", cmd, code, out, errs, bCode, bOut, bErrs)
-		}
+		sameAsBridge(t, ns, strings.Fields(cmd)...)
 	}
 	for _, c := range []string{
 		"vlan add vid 10 dev va", "vlan add vid 20 dev va pvid untagged", "vlan add vid 100-200 dev va untagged",

@@ -76,6 +76,45 @@ func asIP(s string) string {
 	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ", "\n       ipr ", "\n       ip ").Replace(s)
 }
 
+// ipCommands runs each command line with ip in ns, to set up a test.
+func ipCommands(t testing.TB, ns *nstest.NS, cmds ...string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		ipCommand(t, ns, cmd)
+	}
+}
+
+// sameBytesAsIP runs each command line (prefix, then the line's words)
+// with ipr and with ip in ns: standard output, standard error and exit
+// status must be the same, byte for byte.
+func sameBytesAsIP(t *testing.T, ns *nstest.NS, prefix []string, cmds ...string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		args := append(append([]string(nil), prefix...), strings.Fields(cmd)...)
+		out, errs, code := iprIn(ns, "", args...)
+		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+		if out != ipOut || errs != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
+		}
+	}
+}
+
+// errorCase is a failing command line, the exit status it fails with
+// and what its message says (see checkError).
+type errorCase struct {
+	args string
+	code int
+	msg  string
+}
+
+// checkErrors is checkError for each case.
+func checkErrors(t *testing.T, ns *nstest.NS, cases []errorCase) {
+	t.Helper()
+	for _, c := range cases {
+		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
+	}
+}
+
 // checkError checks a failing command line: with code 0, that ipr fails
 // exactly as ip does (status and standard error); else that ipr exits
 // with code and says msg.
@@ -128,7 +167,7 @@ func TestObjectLookup(t *testing.T) {
 // with an address, the other down and in group 5.
 func cliNamespace(t *testing.T) *nstest.NS {
 	ns := nstest.New(t)
-	for _, cmd := range []string{
+	ipCommands(t, ns,
 		"link set lo up",
 		"link add va type veth peer name vb",
 		"link set va up",
@@ -136,9 +175,7 @@ func cliNamespace(t *testing.T) *nstest.NS {
 		"addr add 10.1.1.1/24 dev va",
 		"addr add 10.1.1.5/24 label va:sec dev va", // secondary
 		"route add 10.9.0.0/16 via 10.1.1.2",
-	} {
-		nstest.IP(t, ns, strings.Fields(cmd)...)
-	}
+	)
 	return ns
 }
 
@@ -280,20 +317,13 @@ func TestAcceptedOptions(t *testing.T) {
 // and for each address the address filters drop, byte for byte as ip.
 func TestJSONPlaceholdersMatchIP(t *testing.T) {
 	ns := cliNamespace(t)
-	for _, cmd := range []string{
+	sameBytesAsIP(t, ns, []string{"-j"},
 		"link show up", "link show group 5", "link show group default", "link show type veth",
 		"link show dev vb up", "link show master va", "addr show up", "addr show group 5",
 		"-4 addr show up", "addr show scope link", "addr show type veth", "addr show label foo",
 		"-6 addr show up", "addr show secondary", "addr show primary", "addr show scope host",
 		"addr show to 10.1.1.5", "addr show label va:sec", "-4 addr show dev va scope global",
-	} {
-		args := append([]string{"-j"}, strings.Fields(cmd)...)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || errs != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
-	}
+	)
 }
 
 // TestBatchMatchesIP runs batch files through both: output, messages,
@@ -440,28 +470,19 @@ func TestLinkNetnsNameMatchesIP(t *testing.T) {
 // each address on a line of its own that names its link.
 func TestOnelineMatchesIP(t *testing.T) {
 	ns := cliNamespace(t)
-	for _, cmd := range []string{
+	ipCommands(t, ns,
 		"link set va alias hello",
 		"link property add dev va altname vaalt",
 		"route add 10.8.0.0/16 nexthop via 10.1.1.2 nexthop via 10.1.1.3",
 		"neigh add 10.1.1.9 lladdr 02:00:00:00:00:01 dev va",
 		"rule add pref 5 table 5",
-	} {
-		nstest.IP(t, ns, strings.Fields(cmd)...)
-	}
-	for _, cmd := range []string{
+	)
+	sameBytesAsIP(t, ns, nil,
 		"-o link", "-o -d link", "-o link show up", "-o addr", "-o -4 addr", "-o -6 addr", "-o -0 addr",
 		"-o addr show up", "-o addr show group 5", "-o addr show secondary", "-o addr show label va:sec",
 		"-o route", "-o -d route", "-o route show table all", "-o neigh", "-o rule",
 		"-j -o addr", "-j -o addr show up", "-j -o link",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || errs != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
-	}
+	)
 }
 
 // TestBriefMatchesIP checks -br against ip, byte for byte, in text and
@@ -469,26 +490,17 @@ func TestOnelineMatchesIP(t *testing.T) {
 // other objects their usual output.
 func TestBriefMatchesIP(t *testing.T) {
 	ns := cliNamespace(t)
-	for _, cmd := range []string{
+	ipCommands(t, ns,
 		"addr add 10.2.0.1 peer 10.2.0.2/32 dev va metric 7",
 		"link add br0 type bridge",
 		"link set vb master br0",
-	} {
-		nstest.IP(t, ns, strings.Fields(cmd)...)
-	}
-	for _, cmd := range []string{
+	)
+	sameBytesAsIP(t, ns, nil,
 		"-br link", "-br link show up", "-br link show master br0", "-br -d link", "-br -o link",
 		"-br addr", "-br -4 addr", "-br -6 addr", "-br -0 addr", "-br addr show up", "-br addr show secondary",
 		"-br addr show label va:sec", "-br -o addr", "-br route", "-br neigh",
 		"-j -br link", "-j -br addr", "-j -br addr show up", "-j -br -0 addr", "-j -br addr show group 5",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || errs != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
-	}
+	)
 }
 
 // TestStatsMatchesIP checks -s (once and twice, with -h and -iec) on
@@ -522,19 +534,12 @@ func TestStatsMatchesIP(t *testing.T) {
 		}
 		last = cur
 	}
-	for _, cmd := range []string{
+	sameBytesAsIP(t, ns, nil,
 		"-s link", "-s -s link", "-s -h link", "-s -s -h link", "-s -h -iec link", "-s -s -human -iec link",
 		"-s link show lo", "-s -o link", "-s -br link", "-s link show up",
 		"-s addr", "-s -s addr", "-s -h addr", "-s -o addr", "-s -br addr", "-s -4 addr",
 		"-j -s link", "-j -s -s link", "-j -s addr", "-j -s -s addr show dev lo",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || errs != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
-	}
+	)
 	if out := nstest.IP(t, ns, "-s", "-h", "link", "show", "lo"); !strings.Contains(out, "M ") {
 		t.Errorf("lo's counters did not reach millions, the -h test is weak:\n%s", out)
 	}
@@ -571,16 +576,9 @@ func TestPrettyMatchesIP(t *testing.T) {
 	} {
 		nstest.IP(t, ns, cmd...)
 	}
-	for _, cmd := range []string{
+	sameBytesAsIP(t, ns, nil,
 		"-j -p link", "-j -p -d link", "-p -j addr", "-j -p addr show up", "-j -p link show dev vb up",
 		"-j -p route", "-j -pretty route show table all", "-j -p rule", "-j -p neigh", "-j -p -br addr",
 		"-j -p -o addr", "-p link",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || errs != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
-	}
+	)
 }

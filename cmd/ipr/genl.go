@@ -18,22 +18,7 @@ import (
 // genlHandle returns the generic-netlink handle, opening it on first use
 // in the namespace of -n.
 func (e *env) genlHandle() (*genl.Handle, error) {
-	if e.gh != nil {
-		return e.gh, nil
-	}
-	var opts []genl.Option
-	if e.ns != nil {
-		opts = append(opts, genl.WithNetnsHandle(e.ns))
-	}
-	if transport != nil {
-		opts = append(opts, genl.WithTransport(transport))
-	}
-	h, err := genl.Dial(opts...)
-	if err != nil {
-		return nil, dialError(e.Netns, err)
-	}
-	e.gh = h
-	return h, nil
+	return dialOnce(e, &e.gh, genl.WithNetnsHandle, genl.WithTransport, genl.Dial)
 }
 
 // genlFamilyError words a family the kernel lacks as libgenl's

@@ -473,12 +473,8 @@ func (lp *linkParser) index(name string) (int32, error) {
 // name ("name NAME", else the device) and the kind. A veth peer's options
 // (peer) stop at the end of the arguments instead.
 func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, kind string, err error) {
-	onOff := func(w string) (bool, error) {
-		v, err := a.value(w)
-		if err != nil {
-			return false, err
-		}
-		return onOrOff(w, v)
+	onOff := func(w string) (rtm.Opt[bool], error) {
+		return someValue(parseValue(a, w, func(v string) (bool, error) { return onOrOff(w, v) }))
 	}
 	for a.more() {
 		w := a.advance()
@@ -512,9 +508,7 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 		case matches(w, "broadcast") || w == "brd":
 			s.Broadcast, err = llAddrValue(a, "broadcast")
 		case matches(w, "txqueuelen") || w == "qlen" || matches(w, "txqlen"):
-			var v uint32
-			v, err = a.uint32Value("txqueuelen")
-			s.TxQueueLen = rtm.Some(v)
+			s.TxQueueLen, err = someValue(a.uint32Value("txqueuelen"))
 		case w == "mtu":
 			s.MTU, err = a.uint32Value(w)
 			if err == nil && s.MTU == 0 {
@@ -526,21 +520,13 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 				s.Netns, err = netnsValue(v)
 			}
 		case w == "multicast":
-			var on bool
-			on, err = onOff(w)
-			s.Multicast = rtm.Some(on)
+			s.Multicast, err = onOff(w)
 		case w == "allmulticast":
-			var on bool
-			on, err = onOff(w)
-			s.AllMulticast = rtm.Some(on)
+			s.AllMulticast, err = onOff(w)
 		case w == "promisc":
-			var on bool
-			on, err = onOff(w)
-			s.Promisc = rtm.Some(on)
+			s.Promisc, err = onOff(w)
 		case w == "arp":
-			var on bool
-			on, err = onOff(w)
-			s.ARP = rtm.Some(on)
+			s.ARP, err = onOff(w)
 		case matches(w, "master"):
 			var v string
 			var m int32
@@ -558,18 +544,9 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 			dev, name = devAndName(dev, name)
 			return dev, name, kind, err
 		case matches(w, "alias"):
-			var v string
-			v, err = a.value("alias")
-			s.Alias = rtm.Some(v)
+			s.Alias, err = someValue(a.value("alias"))
 		case w == "group":
-			var v string
-			if v, err = a.value(w); err == nil {
-				g, ok := groupNames.id(v, 1<<32-1)
-				if !ok {
-					err = usagef("invalid group %q", v)
-				}
-				s.Group = rtm.Some(g)
-			}
+			s.Group, err = someValue(a.tableValue(w, "group", &groupNames, 1<<32-1))
 		case matches(w, "numtxqueues"):
 			s.NumTxQueues, err = a.uint32Value("numtxqueues")
 		case matches(w, "numrxqueues"):

@@ -31,23 +31,16 @@ func (lp *linkParser) setting(w string, a *args, s *rtm.LinkSpec, errp *error) b
 }
 
 func (lp *linkParser) parseSetting(w string, a *args, s *rtm.LinkSpec) (bool, error) {
-	onOff := func(what string) (bool, error) {
-		v, err := a.value(what)
-		if err != nil {
-			return false, err
-		}
-		o, err := parseOnOff(what, v, 22) // ip exits with EINVAL
-		on, _ := o.Get()
-		return on, err
+	onOff := func(what string) (rtm.Opt[bool], error) {
+		// ip exits with EINVAL
+		return parseValue(a, what, func(v string) (rtm.Opt[bool], error) { return parseOnOff(what, v, 22) })
 	}
 	var err error
 	switch {
 	case w == "xdp" || w == "xdpgeneric" || w == "xdpdrv" || w == "xdpoffload":
 		s.XDP, err = lp.xdp(w, a)
 	case w == "carrier":
-		var on bool
-		on, err = onOff(w)
-		s.Carrier = rtm.Some(on)
+		s.Carrier, err = onOff(w)
 	case w == "vf":
 		var vf rtm.VF
 		if vf, err = parseVF(a); err == nil {
@@ -83,34 +76,25 @@ func (lp *linkParser) parseSetting(w string, a *args, s *rtm.LinkSpec) (bool, er
 			}
 			s.AddrGenMode = rtm.Some(m)
 		}
-	case matches(w, "link-netns"):
+	case matches(w, "link-netns") || matches(w, "link-netnsid"):
+		// A namespace by name, or its id in this one.
+		key, nsid := "link-netns", lp.nsidOf
+		if !matches(w, key) {
+			key, nsid = "link-netnsid", nsidNumber
+		}
 		var v string
 		if v, err = a.value(w); err == nil {
 			if s.LinkNetnsID.IsSet() {
 				return true, usagef("duplicate link-netns/link-netnsid: %s", v)
 			}
-			id, ok := lp.nsidOf(v)
+			id, ok := nsid(v)
 			if !ok {
-				err = invarg(`Invalid "link-netns" value`+"\n", v)
+				err = invarg(`Invalid "`+key+`" value`+"\n", v)
 			}
 			s.LinkNetnsID = rtm.Some(id)
 		}
-	case matches(w, "link-netnsid"):
-		var v string
-		if v, err = a.value(w); err == nil {
-			if s.LinkNetnsID.IsSet() {
-				return true, usagef("duplicate link-netns/link-netnsid: %s", v)
-			}
-			n, perr := strconv.ParseInt(v, 0, 32)
-			if perr != nil {
-				err = invarg(`Invalid "link-netnsid" value`+"\n", v)
-			}
-			s.LinkNetnsID = rtm.Some(int32(n))
-		}
 	case w == "protodown":
-		var on bool
-		on, err = onOff(w)
-		s.ProtoDown = rtm.Some(on)
+		s.ProtoDown, err = onOff(w)
 	case w == "protodown_reason":
 		var v string
 		if v, err = a.value(w); err == nil {
@@ -147,6 +131,12 @@ func (lp *linkParser) parseSetting(w string, a *args, s *rtm.LinkSpec) (bool, er
 		return false, nil
 	}
 	return true, err
+}
+
+// nsidNumber parses a namespace id.
+func nsidNumber(v string) (int32, bool) {
+	n, err := strconv.ParseInt(v, 0, 32)
+	return int32(n), err == nil
 }
 
 // parseOnOff is iproute2's parse_on_off: "on" or "off", else its message

@@ -148,19 +148,35 @@ func parseHexBytes(s string) ([]byte, bool) {
 
 // readDevMcast reads /proc/net/dev_mcast: "INDEX NAME USERS STATIC HEX".
 func readDevMcast(list []maddrEntry, dev string) []maddrEntry {
-	for _, line := range procLines("dev_mcast") {
+	return readProcGroups(list, dev, "dev_mcast", unix.AF_PACKET, procGroupColumns{addr: 4, users: 2, static: 3})
+}
+
+// readIGMP6 reads /proc/net/igmp6: "INDEX NAME HEX USERS ...".
+func readIGMP6(list []maddrEntry, dev string) []maddrEntry {
+	return readProcGroups(list, dev, "igmp6", unix.AF_INET6, procGroupColumns{addr: 2, users: 3})
+}
+
+// procGroupColumns are where a line of a /proc/net file of groups, after
+// "INDEX NAME", has the address in hex, the count of users and (where
+// static is not 0) the static flag.
+type procGroupColumns struct{ addr, users, static int }
+
+// readProcGroups appends the groups of the /proc/net file (of dev only,
+// if not empty), a line each.
+func readProcGroups(list []maddrEntry, dev, file string, family uint8, col procGroupColumns) []maddrEntry {
+	for _, line := range procLines(file) {
 		f := strings.Fields(string(line))
-		if len(f) < 5 || dev != "" && f[1] != dev {
+		if len(f) <= max(col.addr, col.users, col.static) || dev != "" && f[1] != dev {
 			continue
 		}
-		addr, ok := parseHexBytes(f[4])
+		addr, ok := parseHexBytes(f[col.addr])
 		if !ok {
 			continue
 		}
 		index, _ := strconv.Atoi(f[0])
-		users, _ := strconv.ParseUint(f[2], 10, 32)
-		list = append(list, maddrEntry{index: index, name: f[1], family: unix.AF_PACKET,
-			addr: addr, users: users, static: f[3] != "0"})
+		users, _ := strconv.ParseUint(f[col.users], 10, 32)
+		list = append(list, maddrEntry{index: index, name: f[1], family: family,
+			addr: addr, users: users, static: col.static != 0 && f[col.static] != "0"})
 	}
 	return list
 }
@@ -196,24 +212,6 @@ func readIGMP(list []maddrEntry, dev string) []maddrEntry {
 		users, _ := strconv.ParseUint(f[1], 10, 32)
 		addr := binary.NativeEndian.AppendUint32(nil, uint32(v))
 		list = append(list, maddrEntry{index: index, name: name, family: unix.AF_INET, addr: addr, users: users})
-	}
-	return list
-}
-
-// readIGMP6 reads /proc/net/igmp6: "INDEX NAME HEX USERS ...".
-func readIGMP6(list []maddrEntry, dev string) []maddrEntry {
-	for _, line := range procLines("igmp6") {
-		f := strings.Fields(string(line))
-		if len(f) < 4 || dev != "" && f[1] != dev {
-			continue
-		}
-		addr, ok := parseHexBytes(f[2])
-		if !ok {
-			continue
-		}
-		index, _ := strconv.Atoi(f[0])
-		users, _ := strconv.ParseUint(f[3], 10, 32)
-		list = append(list, maddrEntry{index: index, name: f[1], family: unix.AF_INET6, addr: addr, users: users})
 	}
 	return list
 }

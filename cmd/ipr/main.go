@@ -30,6 +30,7 @@ import (
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/socket"
 )
 
 // env is the command value every object command receives: the parsed
@@ -73,21 +74,29 @@ type env struct {
 
 // handle returns the RTNL handle, opening it on first use.
 func (e *env) handle() (*rtm.Handle, error) {
-	if e.h != nil {
-		return e.h, nil
+	return dialOnce(e, &e.h, rtm.WithNetnsHandle, rtm.WithTransport, rtm.Dial)
+}
+
+// dialOnce returns *cached, dialing it on first use (rtm's or genl's
+// Dial, with their options of the same names) in the namespace of -n and
+// over the test transport, if any.
+func dialOnce[H, O any](e *env, cached **H, withNetns func(*netns.Handle) O, withTransport func(socket.Dialer) O,
+	dial func(...O) (*H, error)) (*H, error) {
+	if *cached != nil {
+		return *cached, nil
 	}
-	var opts []rtm.Option
+	var opts []O
 	if e.ns != nil {
-		opts = append(opts, rtm.WithNetnsHandle(e.ns))
+		opts = append(opts, withNetns(e.ns))
 	}
 	if transport != nil {
-		opts = append(opts, rtm.WithTransport(transport))
+		opts = append(opts, withTransport(transport))
 	}
-	h, err := rtm.Dial(opts...)
+	h, err := dial(opts...)
 	if err != nil {
 		return nil, dialError(e.Netns, err)
 	}
-	e.h = h
+	*cached = h
 	return h, nil
 }
 

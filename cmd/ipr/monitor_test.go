@@ -65,25 +65,8 @@ func TestMonitorMatchesIP(t *testing.T) {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			ns := nstest.New(t)
 			nstest.IP(t, ns, "link", "set", "lo", "up")
-			var ipOut, iprOut syncBuffer
-			ipCmd := exec.Command("ip", append([]string{"-n", ns.Name}, opts...)...)
-			ipCmd.Stdout, ipCmd.Stderr = &ipOut, &ipOut
-			iprCmd := exec.Command(os.Args[0], append([]string{"-n", ns.Name}, opts...)...)
-			iprCmd.Env = append(os.Environ(), cliMainEnv+"=1")
-			iprCmd.Stdout, iprCmd.Stderr = &iprOut, &iprOut
-			for _, c := range []*exec.Cmd{ipCmd, iprCmd} {
-				if err := c.Start(); err != nil {
-					t.Fatal(err)
-				}
-				defer c.Wait()
-				defer c.Process.Signal(syscall.SIGTERM)
-			}
-			// Both listen once their sockets have joined groups.
-			for _, c := range []*exec.Cmd{ipCmd, iprCmd} {
-				if !subscribed(ipCmd.Process.Pid, c.Process.Pid) {
-					t.Fatalf("%s never joined a group", c)
-				}
-			}
+			ipOut, iprOut := startMonitors(t, append([]string{"ip", "-n", ns.Name}, opts...),
+				append([]string{"-n", ns.Name}, opts...))
 			for _, cmd := range monitorChanges {
 				exec.Command("ip", append([]string{"-n", ns.Name}, strings.Fields(cmd)...)...).Run()
 			}
@@ -119,6 +102,34 @@ func TestMonitorMatchesIP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startMonitors starts iproute2's monitor (the command line theirs) and
+// ipr's (run as a process, with the arguments ours), each writing its
+// standard output and error to a buffer, and returns once both listen:
+// their sockets have joined groups. Both stop when the test ends.
+func startMonitors(t *testing.T, theirs, ours []string) (theirOut, ourOut *syncBuffer) {
+	theirOut, ourOut = new(syncBuffer), new(syncBuffer)
+	theirCmd := exec.Command(theirs[0], theirs[1:]...)
+	theirCmd.Stdout, theirCmd.Stderr = theirOut, theirOut
+	ourCmd := exec.Command(os.Args[0], ours...)
+	ourCmd.Env = append(os.Environ(), cliMainEnv+"=1")
+	ourCmd.Stdout, ourCmd.Stderr = ourOut, ourOut
+	for _, c := range []*exec.Cmd{theirCmd, ourCmd} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			c.Process.Signal(syscall.SIGTERM)
+			c.Wait()
+		})
+	}
+	for _, c := range []*exec.Cmd{theirCmd, ourCmd} {
+		if !subscribed(theirCmd.Process.Pid, c.Process.Pid) {
+			t.Fatalf("%s never joined a group", c)
+		}
+	}
+	return theirOut, ourOut
 }
 
 // subscribed reports, waiting for it, whether process pid has a netlink

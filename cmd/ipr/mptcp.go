@@ -138,13 +138,9 @@ func mptcpParseEndpoint(e *env, argv []string, cmd mptcpCommand) (mptcpEndpointA
 		}
 		switch {
 		case matches(w, "id"):
-			v, err := a.value(w)
+			id, err := a.cUintValue(w, 8, "invalid ID\n")
 			if err != nil {
 				return r, err
-			}
-			id, ok := cUint(v, 8)
-			if !ok {
-				return r, invarg("invalid ID\n", v)
 			}
 			s.ID, r.idSet = uint8(id), true
 		case matches(w, "dev"):
@@ -164,13 +160,9 @@ func mptcpParseEndpoint(e *env, argv []string, cmd mptcpCommand) (mptcpEndpointA
 			}
 			s.IfIndex = index
 		case matches(w, "port"):
-			v, err := a.value(w)
+			port, err := a.cUintValue(w, 16, "expected port")
 			if err != nil {
 				return r, err
-			}
-			port, ok := cUint(v, 16)
-			if !ok {
-				return r, invarg("expected port", v)
 			}
 			s.Port = uint16(port)
 		default:
@@ -251,6 +243,18 @@ func cUint(s string, bits int) (uint64, bool) {
 	return v, err == nil
 }
 
+// cUintValue reads a number as cUint does, failing as iproute2's
+// invarg(msg, VALUE).
+func (a *args) cUintValue(keyword string, bits int, msg string) (uint64, error) {
+	return parseValue(a, keyword, func(v string) (uint64, error) {
+		n, ok := cUint(v, bits)
+		if !ok {
+			return 0, invarg(msg, v)
+		}
+		return n, nil
+	})
+}
+
 // mptcpEndpointModify is mptcp_addr_modify: add, change and delete.
 func mptcpEndpointModify(e *env, argv []string, cmd mptcpCommand) error {
 	r, err := mptcpParseEndpoint(e, argv, cmd)
@@ -318,11 +322,7 @@ func mptcpEndpointShow(e *env, argv []string) error {
 		p.openArray("")
 		mptcpPrintEndpoint(e, p, s)
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // mptcpPrintEndpoint is print_mptcp_addrinfo.
@@ -372,13 +372,9 @@ func mptcpLimits(e *env, argv []string, set bool) error {
 		default:
 			return invarg("unknown limit", w)
 		}
-		v, err := a.value(w)
+		n, err := a.cUintValue(w, 32, "invalid "+name+"\n")
 		if err != nil {
 			return err
-		}
-		n, ok := cUint(v, 32)
-		if !ok {
-			return invarg("invalid "+name+"\n", v)
 		}
 		x := uint32(n)
 		*dst = &x

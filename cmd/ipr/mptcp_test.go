@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -38,6 +37,14 @@ func sameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, args ...str
 	if code != ipCode || errs != ipErrs || out != ipOut {
 		t.Errorf("%s:\nipr: exit %d, stdout %q, stderr %q\nip:  exit %d, stdout %q, stderr %q",
 			strings.Join(args, " "), code, out, errs, ipCode, ipOut, ipErrs)
+	}
+}
+
+// eachSameAsIP is sameAsIP for each command line.
+func eachSameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, cmds ...string) {
+	t.Helper()
+	for _, cmd := range cmds {
+		sameAsIP(t, ns, mask, strings.Fields(cmd)...)
 	}
 }
 
@@ -78,7 +85,7 @@ func TestMptcpMatchesIP(t *testing.T) {
 	}
 	show()
 	// Failures, which change nothing.
-	for _, cmd := range []string{
+	eachSameAsIP(t, ns, nil,
 		"mptcp", "mptcp help", "mptcp foo", "mptcp endpoint foo", "mptcp limits foo", "mptcp monitor x",
 		"mptcp endpoint add", "mptcp endpoint add foo", "mptcp endpoint add 1.2.3.4 id", "mptcp endpoint add 1.2.3.4 id x",
 		"mptcp endpoint add 1.2.3.4 id 256", "mptcp endpoint add 1.2.3.4 dev nope", "mptcp endpoint add 1.2.3.4 dev a/b",
@@ -87,9 +94,7 @@ func TestMptcpMatchesIP(t *testing.T) {
 		"mptcp endpoint delete id 77", "mptcp endpoint change id 3 port 4 backup", "mptcp endpoint change id 3 signal",
 		"mptcp endpoint change backup", "mptcp endpoint show id 99", "mptcp endpoint show 10.9.9.9",
 		"mptcp limits set subflows x", "mptcp limits set foo 1", "mptcp limits set subflows 100", "mptcp limits set subflows",
-	} {
-		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
-	}
+	)
 	show()
 	if out, errs, code := iprIn(ns, "", "mptcp", "endpoint", "flush"); code != 0 || out != "" || errs != "" {
 		t.Fatalf("ipr mptcp endpoint flush: exit %d, %q, %q", code, out, errs)
@@ -106,7 +111,7 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "lo", "up")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var iprOut lockedBuffer
+	var iprOut syncBuffer
 	var iprErr bytes.Buffer
 	ipOut, err := os.Create(filepath.Join(t.TempDir(), "ip.out"))
 	if err != nil {
@@ -149,25 +154,6 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	if want := ipText(); iprOut.String() != want || !strings.Contains(want, "ESTABLISHED") {
 		t.Errorf("ipr mptcp monitor:\n%s\nip mptcp monitor:\n%s", iprOut.String(), want)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that one goroutine writes while another
-// reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // waitSubscribers waits until n generic-netlink sockets of ns are members

@@ -35,6 +35,7 @@ func mrouteList(e *env, a *args) error {
 	var iif string
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case matches(w, "table"):
 			v, err := a.value(w)
@@ -51,11 +52,7 @@ func mrouteList(e *env, a *args) error {
 			}
 			f.Table = id
 		case w == "iif":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			iif = v
+			iif, err = a.value(w)
 		case matches(w, "from"):
 			v, err := a.value(w)
 			if err != nil {
@@ -63,17 +60,16 @@ func mrouteList(e *env, a *args) error {
 			}
 			return errMRoutePrefix(v)
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
+			if w, err = a.toValue(w); err != nil {
+				return err
 			}
 			if matches(w, "help") {
 				return usageText("Usage: ipr mroute " + mrouteUsage + "\n")
 			}
 			return errMRoutePrefix(w)
+		}
+		if err != nil {
+			return err
 		}
 	}
 	h, err := e.handle()
@@ -96,11 +92,7 @@ func mrouteList(e *env, a *args) error {
 	for r, err := range h.MRoutes(e.ctx, &f) {
 		if errors.Is(err, rtm.ErrNoMRouting) {
 			// ip ends its JSON array before it reports the error.
-			p.closeArray()
-			if p.json {
-				p.buf = append(p.buf, '\n')
-			}
-			if err := e.output(p); err != nil {
+			if err := e.endList(p); err != nil {
 				return err
 			}
 			return &cliError{code: exitFailure, msg: "Non multicast route received, kernel does support IP multicast?\nDump terminated"}
@@ -111,11 +103,7 @@ func mrouteList(e *env, a *args) error {
 		printMRoute(p, r, links, e.Stats.level > 0, e.Details, f.Table == 0)
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // errMRoutePrefix is get_prefix's failure for a multicast route family:

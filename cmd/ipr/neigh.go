@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"net"
 	"strconv"
 
@@ -118,28 +117,16 @@ func neighList(e *env, a *args, flush bool) error {
 		case w == "proxy":
 			f.Proxy = true
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
+			var err error
+			if proto, _, err = a.protocolFilter(w); err != nil {
 				return err
 			}
-			if v == "all" {
-				proto = 0
-				continue
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			proto = uint8(id)
 		case w == "master" || w == "nomaster" || w == "vrf" || w == "unused":
 			return usagef("%q is not supported", w)
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
+			w, err := a.toValue(w)
+			if err != nil {
+				return err
 			}
 			sel, err := parsePrefixSelector("to", w, f.Family)
 			if err != nil {
@@ -151,18 +138,11 @@ func neighList(e *env, a *args, flush bool) error {
 			}
 		}
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &f.Index})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if dev != "" {
-		l, err := linkByName(ctx, h, dev)
-		if err != nil {
-			return err
-		}
-		f.Index = l.Index()
-	}
 	keep := func(n rtm.Neigh) bool {
 		st := uint32(n.State())
 		if st&state == 0 && n.Flags()&unix.NTF_PROXY == 0 && n.Flags()&unix.NTF_EXT_LEARNED == 0 &&
@@ -187,21 +167,11 @@ func neighList(e *env, a *args, flush bool) error {
 	}
 	links := &linkTypes{ctx: ctx, h: h}
 	p := &printer{json: e.JSON, oneline: e.Oneline}
-	p.openArray("")
-	for n, err := range h.Neighs(ctx, &f) {
-		if err != nil {
-			return err
-		}
+	return listDump(e, p, h.Neighs(ctx, &f), func(n rtm.Neigh) {
 		if keep(n) {
 			printNeigh(p, n, f.Index != 0, links)
 		}
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	})
 }
 
 // neighFlush deletes the selected entries.
@@ -218,16 +188,7 @@ func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep fun
 			return err
 		}
 	}
-	results, err := bt.Run(ctx)
-	for _, r := range results {
-		if r != nil && !errors.Is(r, unix.ENOENT) {
-			return r
-		}
-	}
-	if results == nil {
-		return err
-	}
-	return nil
+	return runFlush(ctx, bt, unix.ENOENT)
 }
 
 // linkTypes resolves interface names and ARPHRD types, for printing
@@ -325,35 +286,22 @@ func neighModify(e *env, a *args, op string) error {
 		stateSet bool
 	)
 	for a.more() {
+		var err error
 		switch w := a.advance(); {
 		case w == "lladdr":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			hw, err := net.ParseMAC(v)
-			if err != nil {
-				return usagef("invalid lladdr %q", v)
-			}
-			s.LLAddr = hw
+			s.LLAddr, err = parseValue(a, w, func(v string) (net.HardwareAddr, error) {
+				hw, err := net.ParseMAC(v)
+				if err != nil {
+					return nil, usagef("invalid lladdr %q", v)
+				}
+				return hw, nil
+			})
 		case w == "nud":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			st, ok := neighStateID(v)
-			if !ok {
-				return usagef("invalid nud state %q", v)
-			}
+			var st uint16
+			st, err = a.neighStateValue(w)
 			s.State, stateSet = rtm.NeighState(st), true
 		case w == "proxy":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.Dst, err = parseAddr("proxy", v, e.Family); err != nil {
-				return err
-			}
+			s.Dst, err = a.addrValue("proxy", e.Family)
 			s.Flags |= unix.NTF_PROXY
 			haveDst = true
 		case w == "router":
@@ -361,37 +309,21 @@ func neighModify(e *env, a *args, op string) error {
 		case w == "extern_learn":
 			s.Flags |= unix.NTF_EXT_LEARNED
 		case w == "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev = v
+			dev, err = a.value(w)
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			s.Protocol = uint8(id)
+			s.Protocol, err = a.protocolValue(w)
 		default:
-			if w == "to" {
-				v, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = v
+			if w, err = a.toValue(w); err != nil {
+				return err
 			}
 			if haveDst {
 				return usagef("unknown argument %q (address already given)", w)
 			}
-			ad, err := parseAddr("address", w, e.Family)
-			if err != nil {
-				return err
-			}
-			s.Dst, haveDst = ad, true
+			s.Dst, err = parseAddr("address", w, e.Family)
+			haveDst = true
+		}
+		if err != nil {
+			return err
 		}
 	}
 	if dev == "" || !haveDst {
@@ -400,16 +332,11 @@ func neighModify(e *env, a *args, op string) error {
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.Index})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	l, err := linkByName(ctx, h, dev)
-	if err != nil {
-		return err
-	}
-	s.Index = l.Index()
 	switch op {
 	case "add":
 		return h.NeighAdd(ctx, s)

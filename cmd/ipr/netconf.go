@@ -63,22 +63,11 @@ func netconfShow(e *env, a *args) error {
 		return e.output(p)
 	}
 	p := e.newPrinter()
-	p.openArray("")
-	for c, err := range h.Netconfs(e.ctx, e.Family) {
-		if err != nil {
-			return err
+	return listDump(e, p, h.Netconfs(e.ctx, e.Family), func(c rtm.Netconf) {
+		if (e.Family == unix.AF_UNSPEC || c.Family() == e.Family) && (index == 0 || c.Index() == index) {
+			printNetconf(p, c, false, links.name)
 		}
-		if e.Family != unix.AF_UNSPEC && c.Family() != e.Family || index != 0 && c.Index() != index {
-			continue
-		}
-		printNetconf(p, c, false, links.name)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	})
 }
 
 // printNetconf is ipnetconf.c's print_netconf; deleted marks an

@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -63,23 +62,11 @@ func nexthopList(e *env, a *args, flush bool) error {
 			return err
 		}
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &f.OutIndex}, devRef{mst, &f.MasterIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	for _, d := range []struct {
-		name  string
-		index *int32
-	}{{dev, &f.OutIndex}, {mst, &f.MasterIndex}} {
-		if d.name != "" {
-			l, err := linkByName(ctx, h, d.name)
-			if err != nil {
-				return err
-			}
-			*d.index = l.Index()
-		}
-	}
 	if flush {
 		return nexthopFlush(ctx, h, &f, id, uint8(proto))
 	}
@@ -105,12 +92,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 			p.endl()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // nexthopFlush deletes the selected nexthops, groups first so that their
@@ -139,17 +121,8 @@ func nexthopFlush(ctx context.Context, h *rtm.Handle, f *rtm.NexthopFilter, id u
 			return err
 		}
 	}
-	results, err := bt.Run(ctx)
-	for _, r := range results {
-		// A nexthop deleted along with its group is gone already.
-		if r != nil && !errors.Is(r, unix.ENOENT) {
-			return r
-		}
-	}
-	if results == nil {
-		return err
-	}
-	return nil
+	// A nexthop deleted along with its group is gone already.
+	return runFlush(ctx, bt, unix.ENOENT)
 }
 
 // printNexthopEntry is iproute2's __print_nexthop_entry.
@@ -263,16 +236,7 @@ func nexthopModify(e *env, a *args, op string) error {
 		case w == "dev":
 			dev, err = a.value(w)
 		case w == "via":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if v == "inet" || v == "inet6" {
-				if v, err = a.value(w); err != nil {
-					return err
-				}
-			}
-			if s.Gateway, err = parseAddr("via", v, family); err != nil {
+			if s.Gateway, err = a.viaValue(family); err != nil {
 				return err
 			}
 			family = addrFamily(s.Gateway)
@@ -283,25 +247,11 @@ func nexthopModify(e *env, a *args, op string) error {
 		case w == "onlink":
 			s.Flags |= unix.RTNH_F_ONLINK
 		case w == "group":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.Group, err = parseNexthopGroup(v); err != nil {
-				return err
-			}
+			s.Group, err = parseValue(a, w, parseNexthopGroup)
 		case w == "type":
 			err = parseGroupType(a, &s)
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			s.Protocol = uint8(id)
+			s.Protocol, err = a.protocolValue(w)
 		case w == "encap":
 			encap, err = parseEncap(a)
 		default:
@@ -315,18 +265,11 @@ func nexthopModify(e *env, a *args, op string) error {
 	if len(s.Group) > 0 {
 		s.Family = 0
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if dev != "" {
-		l, err := linkByName(ctx, h, dev)
-		if err != nil {
-			return err
-		}
-		s.OutIndex = l.Index()
-	}
 	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ package main
 import (
 	"encoding/binary"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/ipr-go/ipr/nla"
@@ -175,38 +174,36 @@ func printNdtParams(p *printer, tpb *nla.Index, names *linkNames) {
 		p.str("dev", "%s ", names.name(int32(attrU32(a))))
 		p.nl()
 	}
-	u32 := func(t uint16, key, format string) {
-		if a, ok := tpb.Get(t); ok {
-			p.uint(key, format, uint64(attrU32(a)))
+	for _, line := range ndtParamsLines {
+		p.textString("    ")
+		for _, f := range line {
+			if a, ok := tpb.Get(f.kind); ok {
+				v := uint64(attrU32(a))
+				if f.u64 {
+					v = attrU64(a)
+				}
+				p.uint(f.key, f.key+" %d ", v)
+			}
 		}
+		p.nl()
 	}
-	u64 := func(t uint16, key, format string) {
-		if a, ok := tpb.Get(t); ok {
-			p.uint(key, format, attrU64(a))
-		}
-	}
-	p.textString("    ")
-	u32(ndtpaRefcnt, "refcnt", "refcnt %d ")
-	u64(ndtpaReachable, "reachable", "reachable %d ")
-	u64(ndtpaBaseReachable, "base_reachable", "base_reachable %d ")
-	u64(ndtpaRetrans, "retrans", "retrans %d ")
-	p.nl()
-	p.textString("    ")
-	u64(ndtpaGCStale, "gc_stale", "gc_stale %d ")
-	u64(ndtpaDelayProbe, "delay_probe", "delay_probe %d ")
-	u32(ndtpaQueueLen, "queue", "queue %d ")
-	p.nl()
-	p.textString("    ")
-	u32(ndtpaAppProbes, "app_probes", "app_probes %d ")
-	u32(ndtpaUcastProbes, "ucast_probes", "ucast_probes %d ")
-	u32(ndtpaMcastProbes, "mcast_probes", "mcast_probes %d ")
-	p.nl()
-	p.textString("    ")
-	u64(ndtpaAnycastDelay, "anycast_delay", "anycast_delay %d ")
-	u64(ndtpaProxyDelay, "proxy_delay", "proxy_delay %d ")
-	u32(ndtpaProxyQlen, "proxy_queue", "proxy_queue %d ")
-	u64(ndtpaLocktime, "locktime", "locktime %d ")
-	p.nl()
+}
+
+// ndtParamsLines are the NDTPA_* numbers print_ndtparams prints after the
+// device, a line each, by their JSON key (also their word in text) and
+// size (u64: 8 bytes, else 4).
+var ndtParamsLines = [...][]struct {
+	kind uint16
+	key  string
+	u64  bool
+}{
+	{{ndtpaRefcnt, "refcnt", false}, {ndtpaReachable, "reachable", true}, {ndtpaBaseReachable, "base_reachable", true},
+		{ndtpaRetrans, "retrans", true}},
+	{{ndtpaGCStale, "gc_stale", true}, {ndtpaDelayProbe, "delay_probe", true}, {ndtpaQueueLen, "queue", false}},
+	{{ndtpaAppProbes, "app_probes", false}, {ndtpaUcastProbes, "ucast_probes", false},
+		{ndtpaMcastProbes, "mcast_probes", false}},
+	{{ndtpaAnycastDelay, "anycast_delay", true}, {ndtpaProxyDelay, "proxy_delay", true},
+		{ndtpaProxyQlen, "proxy_queue", false}, {ndtpaLocktime, "locktime", true}},
 }
 
 // printNdtConfig is ipntable.c's print_ndtconfig of struct ndt_config.
@@ -272,43 +269,20 @@ func ntableChange(e *env, a *args) error {
 		return err
 	}
 	u32 := func(w string, dst *rtm.Opt[uint32]) error {
-		v, err := a.value(w)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(v, 0, 32)
-		if err != nil {
-			return invarg(`"`+w+`" value is invalid`, v)
-		}
-		*dst = rtm.Some(uint32(n))
-		changes = true
-		return nil
+		n, err := a.numberValue(w, 32)
+		*dst, changes = rtm.Some(uint32(n)), true
+		return err
 	}
 	msec := func(w string, dst *rtm.Opt[time.Duration]) error {
-		v, err := a.value(w)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(v, 0, 64)
-		if err != nil {
-			return invarg(`"`+w+`" value is invalid`, v)
-		}
-		*dst = rtm.Some(time.Duration(n) * time.Millisecond)
-		changes = true
-		return nil
+		n, err := a.numberValue(w, 64)
+		*dst, changes = rtm.Some(time.Duration(n)*time.Millisecond), true
+		return err
 	}
 	for a.more() {
 		var err error
 		switch w := a.advance(); w {
 		case "name":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if name != "" {
-				return duparg("NAME", v)
-			}
-			name = v
+			err = a.onceValue(w, "NAME", &name)
 		case "thresh1":
 			err = u32(w, &s.Thresh1)
 		case "thresh2":

@@ -41,15 +41,13 @@ func TestReplayMptcpShow(t *testing.T) {
 	replayExact(t, "mptcp", func(t testing.TB) *nstest.NS {
 		nstest.Require(t, "genl:mptcp_pm")
 		ns := nstest.New(t)
-		for _, cmd := range []string{
+		ipCommands(t, ns,
 			"link set lo up",
 			"mptcp endpoint add 10.0.0.1 id 3 signal dev lo",
 			"mptcp endpoint add dead::1 subflow backup fullmesh dev lo",
 			"mptcp endpoint add 10.0.0.5",
 			"mptcp limits set subflows 3 add_addr_accepted 4",
-		} {
-			nstest.IP(t, ns, strings.Fields(cmd)...)
-		}
+		)
 		return ns
 	}, unmasked, []string{
 		"mptcp endpoint show",

@@ -46,29 +46,17 @@ func TestReplayShow(t *testing.T) {
 // TestReplayNeighRuleNexthopShow does the same for neighbours, rules and
 // nexthop objects.
 func TestReplayNeighRuleNexthopShow(t *testing.T) {
-	replayShow(t, "neigh-rule-nexthop", func(t testing.TB) *nstest.NS {
-		ns := nstest.New(t)
-		for _, args := range [][]string{
-			{"link", "set", "lo", "up"},
-			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-			{"link", "set", "v0", "up"},
-			{"link", "set", "v1", "up"},
-			{"addr", "add", "192.0.2.1/24", "dev", "v0"},
-			{"addr", "add", "2001:db8:1::1/64", "dev", "v0", "nodad"},
-			{"neigh", "add", "192.0.2.9", "lladdr", "02:00:00:00:00:09", "dev", "v0", "nud", "permanent"},
-			{"neigh", "add", "2001:db8:1::9", "lladdr", "02:00:00:00:00:0a", "dev", "v0", "nud", "noarp"},
-			{"rule", "add", "priority", "100", "from", "192.0.2.0/24", "table", "1000"},
-			{"rule", "add", "priority", "101", "fwmark", "0x7/0xff", "blackhole"},
-			{"-6", "rule", "add", "priority", "102", "to", "2001:db8::/32", "lookup", "1001"},
-			{"nexthop", "add", "id", "1", "via", "192.0.2.254", "dev", "v0"},
-			{"nexthop", "add", "id", "2", "via", "192.0.2.253", "dev", "v0"},
-			{"nexthop", "add", "id", "10", "group", "1,3/2"},
-			{"nexthop", "add", "id", "20", "blackhole"},
-		} {
-			nstest.IP(t, ns, args...)
-		}
-		return ns
-	}, []string{
+	replayShow(t, "neigh-rule-nexthop", vethNamespace(
+		"neigh add 192.0.2.9 lladdr 02:00:00:00:00:09 dev v0 nud permanent",
+		"neigh add 2001:db8:1::9 lladdr 02:00:00:00:00:0a dev v0 nud noarp",
+		"rule add priority 100 from 192.0.2.0/24 table 1000",
+		"rule add priority 101 fwmark 0x7/0xff blackhole",
+		"-6 rule add priority 102 to 2001:db8::/32 lookup 1001",
+		"nexthop add id 1 via 192.0.2.254 dev v0",
+		"nexthop add id 2 via 192.0.2.253 dev v0",
+		"nexthop add id 10 group 1,3/2",
+		"nexthop add id 20 blackhole",
+	), []string{
 		"neigh show",
 		"-4 neigh show",
 		"neigh show dev v0",
@@ -77,6 +65,18 @@ func TestReplayNeighRuleNexthopShow(t *testing.T) {
 		"nexthop show",
 		"nexthop show id 10",
 	})
+}
+
+// vethNamespace is a namespace with lo up and the veth pair v0-v1 up, v0
+// with 192.0.2.1/24 and 2001:db8:1::1/64; then ip runs cmds in it.
+func vethNamespace(cmds ...string) func(testing.TB) *nstest.NS {
+	return func(t testing.TB) *nstest.NS {
+		ns := nstest.New(t)
+		ipCommands(t, ns, "link set lo up", "link add v0 type veth peer name v1", "link set v0 up", "link set v1 up",
+			"addr add 192.0.2.1/24 dev v0", "addr add 2001:db8:1::1/64 dev v0 nodad")
+		ipCommands(t, ns, cmds...)
+		return ns
+	}
 }
 
 // replayShow runs each command over the conversation NAME.nlconv.gz in
@@ -141,22 +141,10 @@ func recordedIP(t *testing.T, golden string, v any, build func(testing.TB) *nste
 // TestReplayRouteGet compares "route get" with ip's, over a recorded
 // conversation.
 func TestReplayRouteGet(t *testing.T) {
-	replayShow(t, "route-get", func(t testing.TB) *nstest.NS {
-		ns := nstest.New(t)
-		for _, args := range [][]string{
-			{"link", "set", "lo", "up"},
-			{"link", "add", "v0", "type", "veth", "peer", "name", "v1"},
-			{"link", "set", "v0", "up"},
-			{"link", "set", "v1", "up"},
-			{"addr", "add", "192.0.2.1/24", "dev", "v0"},
-			{"addr", "add", "2001:db8:1::1/64", "dev", "v0", "nodad"},
-			{"route", "add", "198.51.100.0/24", "via", "192.0.2.254", "dev", "v0", "metric", "7"},
-			{"route", "add", "2001:db8:9::/48", "via", "2001:db8:1::fe", "dev", "v0"},
-		} {
-			nstest.IP(t, ns, args...)
-		}
-		return ns
-	}, []string{
+	replayShow(t, "route-get", vethNamespace(
+		"route add 198.51.100.0/24 via 192.0.2.254 dev v0 metric 7",
+		"route add 2001:db8:9::/48 via 2001:db8:1::fe dev v0",
+	), []string{
 		"route get 198.51.100.7",
 		"route get 192.0.2.9",
 		"route get 2001:db8:9::5",
@@ -175,11 +163,7 @@ func TestReplayErrors(t *testing.T) {
 		nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
 		prefix = []string{"-n", ns.Name}
 	}
-	for _, c := range []struct {
-		args string
-		code int
-		msg  string
-	}{
+	for _, c := range []errorCase{
 		// The statuses and messages are ip's (TestErrors compares them
 		// with ip itself, as root).
 		{"addr add 10.0.0.1/24 dev nosuch", 1, "Cannot find device \"nosuch\"\n"},
@@ -200,20 +184,24 @@ func TestReplayErrors(t *testing.T) {
 // TestReplayShowFilters compares the filtered show commands with ip's,
 // over a recorded conversation.
 func TestReplayShowFilters(t *testing.T) {
-	replayShow(t, "show-filters", variedNamespace, []string{
-		"-d link show type bridge_slave",
-		"link show master br0",
-		"link show up",
-		"link show nomaster",
-		"link show group 5",
-		"addr show scope global",
-		"addr show scope link",
-		"addr show label v0:*",
-		"addr show to 10.0.0.0/16",
-		"addr show permanent",
-		"addr show secondary",
-		"addr show primary",
-	})
+	replayShow(t, "show-filters", variedNamespace, showFilterCommands)
+}
+
+// showFilterCommands are the filtered show commands of variedNamespace
+// that TestReplayShowFilters replays and TestShowMatchesIproute2 runs.
+var showFilterCommands = []string{
+	"-d link show type bridge_slave",
+	"link show master br0",
+	"link show up",
+	"link show nomaster",
+	"link show group 5",
+	"addr show scope global",
+	"addr show scope link",
+	"addr show label v0:*",
+	"addr show to 10.0.0.0/16",
+	"addr show permanent",
+	"addr show secondary",
+	"addr show primary",
 }
 
 // TestReplayChanges runs changing commands over a recorded conversation,

@@ -27,7 +27,7 @@ func routeNamespace(t testing.TB) *nstest.NS {
 	// No link-local addresses: their routes would appear between the two
 	// runs of a comparison, as DAD completes.
 	nstest.Run(t, ns, "sysctl", "-qw", "net.ipv6.conf.default.addr_gen_mode=1")
-	for _, cmd := range []string{
+	ipCommands(t, ns,
 		"link set lo up",
 		"link add s0 type veth peer name s1",
 		"link set s0 up",
@@ -92,19 +92,15 @@ func routeNamespace(t testing.TB) *nstest.NS {
 		"neigh add 2001:db8:1::5 lladdr 02:00:00:00:00:25 dev s0 router",
 		"neigh add proxy 10.1.0.99 dev s0",
 		"neigh add proxy 2001:db8:1::99 dev s0",
-	} {
-		ipCommand(t, ns, cmd)
-	}
+	)
 	if nstest.Have(t, "link:bridge", "link:vxlan") {
-		for _, cmd := range []string{
+		ipCommands(t, ns,
 			"link add br0 type bridge",
 			"link set br0 up",
 			"link add vx0 type vxlan id 42 dstport 4789 local 10.1.0.1 dev s0 nolearning",
 			"link set vx0 master br0",
 			"link set vx0 up",
-		} {
-			nstest.IP(t, ns, strings.Fields(cmd)...)
-		}
+		)
 		for _, cmd := range []string{
 			"fdb add 02:00:00:00:01:01 dev vx0 master static",
 			"fdb append 00:00:00:00:00:00 dev vx0 dst 10.1.0.50",
@@ -448,11 +444,7 @@ func TestRouteErrors(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1")
 	nstest.IP(t, ns, "link", "set", "d0", "up")
 	nstest.IP(t, ns, "addr", "add", "10.5.0.1/24", "dev", "d0")
-	for _, c := range []struct {
-		args string
-		code int
-		msg  string
-	}{
+	checkErrors(t, ns, []errorCase{
 		{"route add", 255, "no destination"},
 		{"route add 10.0.0.0/33 dev d0", 255, "prefix length must be 0 to 32"},
 		{"route add 10.0.0.1/24 dev d0", 255, "host bits are set"},
@@ -482,9 +474,7 @@ func TestRouteErrors(t *testing.T) {
 		{"nexthop add id 5 group 0", 255, "invalid group member"},
 		{"nexthop del id 99", 0, "no such file"},
 		{"nexthop get", 255, "get needs"},
-	} {
-		checkError(t, ns, strings.Fields(c.args), c.code, c.msg)
-	}
+	})
 }
 
 func BenchmarkRouteShowJSON(b *testing.B) {

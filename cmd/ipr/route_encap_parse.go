@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -130,6 +131,25 @@ func parseEncap(a *args) (*encapArg, error) {
 // dup is iproute2's duparg2.
 func dup(key, v string) error {
 	return usagef("duplicate %q: %q is the second value", key, v)
+}
+
+// onceWords are the keywords of an encap's options seen so far, each of
+// which may be given once.
+type onceWords map[string]bool
+
+// next takes the next argument if it is one of words, and returns it;
+// one given before fails as iproute2's duparg2. It returns "" when the
+// next argument is none of words (or there is none).
+func (seen onceWords) next(a *args, words ...string) (string, error) {
+	if !a.more() || !slices.Contains(words, a.peek()) {
+		return "", nil
+	}
+	w := a.advance()
+	if seen[w] {
+		return "", dup(w, w)
+	}
+	seen[w] = true
+	return w, nil
 }
 
 func parseEncapMPLS(a *args) (rtm.Encap, error) {
@@ -330,18 +350,15 @@ var seg6Modes = []named[rtm.Seg6Mode]{{"inline", rtm.Seg6Inline}, {"encap", rtm.
 
 func parseEncapSeg6(a *args) (rtm.Encap, error) {
 	var e rtm.EncapSeg6
-	seen := map[string]bool{}
-	for a.more() {
-		w := a.peek()
-		if w != "mode" && w != "segs" && w != "hmac" {
+	seen := onceWords{}
+	for {
+		w, err := seen.next(a, "mode", "segs", "hmac")
+		if err != nil {
+			return nil, err
+		}
+		if w == "" {
 			break
 		}
-		a.advance()
-		if seen[w] {
-			return nil, dup(w, w)
-		}
-		seen[w] = true
-		var err error
 		switch w {
 		case "mode":
 			v, err := a.value(w)
@@ -373,32 +390,16 @@ var seg6Flavors = []named[uint32]{{"psp", rtm.Seg6FlavorPSP}, {"usp", rtm.Seg6Fl
 
 func parseEncapSeg6Local(a *args, x *encapArg) (rtm.Encap, error) {
 	var e rtm.EncapSeg6Local
-	seen := map[string]bool{}
-	table := func(w string) (uint32, error) {
-		v, err := a.value(w)
+	table := func(w string) (uint32, error) { return a.tableValue(w, "table id", &tableNames, 1<<32-1) }
+	seen := onceWords{}
+	for {
+		w, err := seen.next(a, "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "count", "flavors", "srh", "endpoint")
 		if err != nil {
-			return 0, err
+			return nil, err
 		}
-		id, ok := tableNames.id(v, 1<<32-1)
-		if !ok {
-			return 0, usagef("invalid table id %q", v)
+		if w == "" {
+			break
 		}
-		return id, nil
-	}
-loop:
-	for a.more() {
-		w := a.peek()
-		switch w {
-		case "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "count", "flavors", "srh", "endpoint":
-		default:
-			break loop
-		}
-		a.advance()
-		if seen[w] {
-			return nil, dup(w, w)
-		}
-		seen[w] = true
-		var err error
 		var v string
 		switch w {
 		case "action":

@@ -21,78 +21,42 @@ func routeGet(e *env, a *args) error {
 	)
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case w == "tos" || matches(w, "dsfield"):
 			return usagef("\"tos\" is not supported by route get")
 		case matches(w, "from"):
-			s, err := a.value(w)
+			v, err := a.value(w)
 			if err != nil {
 				return err
 			}
-			p, _, err := parsePrefix("from", s, family)
+			p, _, err := parsePrefix("from", v, family)
 			if err != nil {
 				return err
 			}
 			q.Src, family = p.Addr(), addrFamily(p.Addr())
 		case matches(w, "iif"):
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			iif = s
+			iif, err = a.value(w)
 		case matches(w, "mark"):
-			v, err := a.uint32Value(w)
-			if err != nil {
-				return err
-			}
-			q.Mark = v
+			q.Mark, err = a.uint32Value(w)
 		case matches(w, "oif") || w == "dev":
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			oif = s
+			oif, err = a.value(w)
 		case matches(w, "uid"):
-			v, err := a.uint32Value(w)
-			if err != nil {
-				return err
-			}
-			q.UID, q.UIDSet = v, true
+			q.UID, err = a.uint32Value(w)
+			q.UIDSet = true
 		case matches(w, "fibmatch"):
 			q.FIBMatch = true
 		case matches(w, "connected"):
 			connected = true
-		case matches(w, "sport"), matches(w, "dport"):
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			v, err := strconv.ParseUint(s, 0, 16)
-			if err != nil {
-				return usagef("invalid %s %q", w, s)
-			}
-			if matches(w, "sport") {
-				q.SrcPort = uint16(v)
-			} else {
-				q.DstPort = uint16(v)
-			}
+		case matches(w, "sport"):
+			q.SrcPort, err = a.portValue(w)
+		case matches(w, "dport"):
+			q.DstPort, err = a.portValue(w)
 		case matches(w, "ipproto"):
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			v, ok := ipProtoID(s)
-			if !ok {
-				return usagef("invalid ipproto %q", s)
-			}
-			q.IPProto = v
+			q.IPProto, err = a.ipProtoValue(w)
 		default:
-			if w == "to" {
-				s, err := a.value(w)
-				if err != nil {
-					return err
-				}
-				w = s
+			if w, err = a.toValue(w); err != nil {
+				return err
 			}
 			if haveDst {
 				return usagef("unknown argument %q", w)
@@ -107,6 +71,9 @@ func routeGet(e *env, a *args) error {
 			}
 			q.Dst, family, haveDst = p.Addr(), addrFamily(p.Addr()), true
 		}
+		if err != nil {
+			return err
+		}
 	}
 	if !haveDst {
 		return usagef("need at least a destination address")
@@ -114,24 +81,11 @@ func routeGet(e *env, a *args) error {
 	if connected {
 		return usagef("\"connected\" is not supported")
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{iif, &q.InIndex}, devRef{oif, &q.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	for _, d := range []struct {
-		name  string
-		index *int32
-	}{{iif, &q.InIndex}, {oif, &q.OutIndex}} {
-		if d.name == "" {
-			continue
-		}
-		l, err := linkByName(ctx, h, d.name)
-		if err != nil {
-			return err
-		}
-		*d.index = l.Index()
-	}
 	r, err := h.RouteGet(ctx, q)
 	if err != nil {
 		return err
@@ -140,12 +94,7 @@ func routeGet(e *env, a *args) error {
 	p := &printer{json: e.JSON, oneline: e.Oneline}
 	p.openArray("")
 	printRoute(p, r, &routeFilter{get: true}, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // ipProtoID is iproute2's inet_proto_a2n for the common protocols, or a

@@ -31,15 +31,9 @@ func routeModify(e *env, a *args, op string) error {
 		}
 	}
 	metric := func(w string, dst *uint32, lockBit int, max uint64) error {
-		v, err := a.value(w)
+		v, err := metricValue(a, w, &s.Metrics, lockBit)
 		if err != nil {
 			return err
-		}
-		if v == "lock" {
-			s.Metrics.Lock |= 1 << lockBit
-			if v, err = a.value(w); err != nil {
-				return err
-			}
 		}
 		n, err := strconv.ParseUint(v, 0, 32)
 		if err != nil || n > max {
@@ -53,11 +47,7 @@ func routeModify(e *env, a *args, op string) error {
 		var err error
 		switch {
 		case w == "src":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.PrefSrc, err = parseAddr("src", v, family); err != nil {
+			if s.PrefSrc, err = a.addrValue("src", family); err != nil {
 				return err
 			}
 			setFamily(s.PrefSrc)
@@ -91,51 +81,17 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			setFamily(s.Src.Addr())
 		case w == "tos" || matches(w, "dsfield"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			t, ok := dsfieldID(v)
-			if !ok {
-				return usagef("invalid tos %q", v)
-			}
-			s.TOS = t
+			s.TOS, err = a.tosValue(w)
 		case w == "expires":
 			s.Expires, err = a.uint32Value(w)
 		case matches(w, "metric") || matches(w, "priority") || w == "preference":
 			s.Priority, err = a.uint32Value("metric")
 		case w == "scope":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			sc, ok := scopeNames.id(v, 255)
-			if !ok {
-				return usagef("invalid scope %q", v)
-			}
-			s.Scope, s.ScopeSet, scopeSet = uint8(sc), true, true
-		case w == "mtu":
-			err = metric(w, &s.Metrics.MTU, unix.RTAX_MTU, 1<<32-1)
-		case w == "hoplimit":
-			err = metric(w, &s.Metrics.HopLimit, unix.RTAX_HOPLIMIT, 255)
-		case w == "advmss":
-			err = metric(w, &s.Metrics.AdvMSS, unix.RTAX_ADVMSS, 1<<32-1)
-		case matches(w, "reordering"):
-			err = metric("reordering", &s.Metrics.Reordering, unix.RTAX_REORDERING, 1<<32-1)
-		case matches(w, "window"):
-			err = metric("window", &s.Metrics.Window, unix.RTAX_WINDOW, 1<<32-1)
-		case matches(w, "cwnd"):
-			err = metric("cwnd", &s.Metrics.CWnd, unix.RTAX_CWND, 1<<32-1)
-		case matches(w, "initcwnd"):
-			err = metric("initcwnd", &s.Metrics.InitCWnd, unix.RTAX_INITCWND, 1<<32-1)
-		case matches(w, "initrwnd"):
-			err = metric("initrwnd", &s.Metrics.InitRWnd, unix.RTAX_INITRWND, 1<<32-1)
-		case matches(w, "ssthresh"):
-			err = metric("ssthresh", &s.Metrics.SSThresh, unix.RTAX_SSTHRESH, 1<<32-1)
-		case matches(w, "quickack"):
-			err = metric("quickack", &s.Metrics.QuickAck, unix.RTAX_QUICKACK, 1)
-		case matches(w, "fastopen_no_cookie"):
-			err = metric("fastopen_no_cookie", &s.Metrics.FastOpenNoCookie, unix.RTAX_FASTOPEN_NO_COOKIE, 1)
+			s.Scope, err = a.scopeValue(w)
+			s.ScopeSet, scopeSet = true, true
+		case routeMetricWord(w) >= 0:
+			m := &routeMetricWords[routeMetricWord(w)]
+			err = metric(m.name, m.field(&s.Metrics), m.bit, m.max)
 		case matches(w, "features"):
 			v, err := a.value(w)
 			if err != nil {
@@ -146,17 +102,7 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			s.Metrics.Features = unix.RTAX_FEATURE_ECN
 		case matches(w, "congctl"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if v == "lock" {
-				s.Metrics.Lock |= 1 << unix.RTAX_CC_ALGO
-				if v, err = a.value(w); err != nil {
-					return err
-				}
-			}
-			s.Metrics.CongestionControl = v
+			s.Metrics.CongestionControl, err = metricValue(a, w, &s.Metrics, unix.RTAX_CC_ALGO)
 		case w == "onlink":
 			s.Flags |= unix.RTNH_F_ONLINK
 		case w == "nexthop":
@@ -172,25 +118,10 @@ func routeModify(e *env, a *args, op string) error {
 		case w == "nhid":
 			s.NHID, err = a.uint32Value(w)
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			s.Protocol = uint8(id)
+			s.Protocol, err = a.protocolValue(w)
 		case matches(w, "table"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := tableNames.id(v, 1<<32-1)
-			if !ok {
-				return usagef("invalid table %q", v)
-			}
-			s.Table, haveTable = id, true
+			s.Table, err = a.routeTableValue(w)
+			haveTable = true
 		case w == "dev" || w == "oif":
 			dev, err = a.value(w)
 		case matches(w, "pref"):
@@ -232,13 +163,7 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			s.Metrics.RTOMin = n
 		case matches(w, "realms"):
-			v, err := a.value("realms")
-			if err != nil {
-				return err
-			}
-			if s.Realms, err = parseRealms(v); err != nil {
-				return err
-			}
+			s.Realms, err = parseValue(a, "realms", parseRealms)
 		case w == "as" || w == "ttl-propagate" || matches(w, "vrf"):
 			return usagef("%q is not supported", w)
 		default:
@@ -299,29 +224,18 @@ func routeModify(e *env, a *args, op string) error {
 		s.Type == unix.RTN_NAT || s.Type == unix.RTN_ANYCAST) {
 		s.Table = unix.RT_TABLE_LOCAL
 	}
-	h, err := e.handle()
+	h, err := e.handleFor(devRef{dev, &s.OutIndex})
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if dev != "" {
-		l, err := linkByName(ctx, h, dev)
-		if err != nil {
-			return err
-		}
-		s.OutIndex = l.Index()
-	}
 	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
 		return err
 	}
 	for _, hop := range hops {
 		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags, Realms: hop.realms}
-		if hop.dev != "" {
-			l, err := linkByName(ctx, h, hop.dev)
-			if err != nil {
-				return err
-			}
-			nh.OutIndex = l.Index()
+		if err := resolveLinks(ctx, h, devRef{hop.dev, &nh.OutIndex}); err != nil {
+			return err
 		}
 		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {
 			return err
@@ -355,19 +269,59 @@ func routeModify(e *env, a *args, op string) error {
 	return err
 }
 
+// routeMetricWords are the metrics of "route add" that take a number, in
+// iproute2's order of checks (which decides what an abbreviation means):
+// the keyword, whether only the whole keyword names it, its RTAX_* bit,
+// its largest value and its field.
+var routeMetricWords = [...]struct {
+	name  string
+	exact bool
+	bit   int
+	max   uint64
+	field func(*rtm.RouteMetrics) *uint32
+}{
+	{"mtu", true, unix.RTAX_MTU, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.MTU }},
+	{"hoplimit", true, unix.RTAX_HOPLIMIT, 255, func(m *rtm.RouteMetrics) *uint32 { return &m.HopLimit }},
+	{"advmss", true, unix.RTAX_ADVMSS, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.AdvMSS }},
+	{"reordering", false, unix.RTAX_REORDERING, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.Reordering }},
+	{"window", false, unix.RTAX_WINDOW, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.Window }},
+	{"cwnd", false, unix.RTAX_CWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.CWnd }},
+	{"initcwnd", false, unix.RTAX_INITCWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.InitCWnd }},
+	{"initrwnd", false, unix.RTAX_INITRWND, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.InitRWnd }},
+	{"ssthresh", false, unix.RTAX_SSTHRESH, 1<<32 - 1, func(m *rtm.RouteMetrics) *uint32 { return &m.SSThresh }},
+	{"quickack", false, unix.RTAX_QUICKACK, 1, func(m *rtm.RouteMetrics) *uint32 { return &m.QuickAck }},
+	{"fastopen_no_cookie", false, unix.RTAX_FASTOPEN_NO_COOKIE, 1, func(m *rtm.RouteMetrics) *uint32 { return &m.FastOpenNoCookie }},
+}
+
+// routeMetricWord is the index in routeMetricWords of the metric w names,
+// or -1.
+func routeMetricWord(w string) int {
+	for i, m := range routeMetricWords {
+		if w == m.name || !m.exact && matches(w, m.name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// metricValue reads the value of a route metric, after "lock", which sets
+// the metric's bit in the RTAX_LOCK set.
+func metricValue(a *args, w string, m *rtm.RouteMetrics, bit int) (string, error) {
+	v, err := a.value(w)
+	if err == nil && v == "lock" {
+		m.Lock |= 1 << bit
+		v, err = a.value(w)
+	}
+	return v, err
+}
+
 // rttMetric parses the value of rtt or rttvar: a time in milliseconds
 // with a unit ("100ms", "1s"), stored scaled by scale as the kernel keeps
 // it, or a bare number stored as it is (get_time_rtt's "raw").
 func rttMetric(a *args, w string, m *rtm.RouteMetrics, bit int, dst *uint32, scale uint32) error {
-	v, err := a.value(w)
+	v, err := metricValue(a, w, m, bit)
 	if err != nil {
 		return err
-	}
-	if v == "lock" {
-		m.Lock |= 1 << bit
-		if v, err = a.value(w); err != nil {
-			return err
-		}
 	}
 	n, raw, ok := parseTimeRTT(v)
 	if !ok {
@@ -464,26 +418,16 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 		var nh nexthopArgs
 	hop:
 		for a.more() {
+			var err error
 			switch w := a.advance(); {
 			case w == "via":
-				v, err := a.value(w)
-				if err != nil {
-					return nil, err
-				}
-				if v == "inet" || v == "inet6" {
-					if v, err = a.value(w); err != nil {
-						return nil, err
-					}
-				}
-				if nh.gw, err = parseAddr("via", v, family); err != nil {
+				if nh.gw, err = a.viaValue(family); err != nil {
 					return nil, err
 				}
 			case w == "dev":
-				v, err := a.value(w)
-				if err != nil {
+				if nh.dev, err = a.value(w); err != nil {
 					return nil, err
 				}
-				nh.dev = v
 			case w == "weight":
 				v, err := a.uint32Value(w)
 				if err != nil || v == 0 || v > 256 {
@@ -493,16 +437,11 @@ func parseNexthops(a *args, family uint8) ([]nexthopArgs, error) {
 			case w == "onlink":
 				nh.flags |= unix.RTNH_F_ONLINK
 			case w == "encap":
-				var err error
 				if nh.encap, err = parseEncap(a); err != nil {
 					return nil, err
 				}
 			case matches(w, "realms"):
-				v, err := a.value("realms")
-				if err != nil {
-					return nil, err
-				}
-				if nh.realms, err = parseRealms(v); err != nil {
+				if nh.realms, err = parseValue(a, "realms", parseRealms); err != nil {
 					return nil, err
 				}
 			case w == "as":

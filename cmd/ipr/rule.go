@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -108,23 +107,10 @@ func ruleList(e *env, a *args, flush bool) error {
 		case w == "not":
 			f.not = true
 		case w == "tos" || w == "dsfield":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			t, ok := dsfieldID(v)
-			if !ok {
-				return usagef("invalid tos %q", v)
-			}
-			f.tos, f.tosSet = t, true
+			f.tos, err = a.tosValue(w)
+			f.tosSet = true
 		case w == "fwmark":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if f.mark, f.mask, err = parseMark(v); err != nil {
-				return err
-			}
+			f.mark, f.mask, err = a.fwmarkValue(w)
 		case w == "dev" || w == "iif":
 			f.iif, err = a.value(w)
 		case w == "oif":
@@ -132,86 +118,28 @@ func ruleList(e *env, a *args, flush bool) error {
 		case w == "l3mdev":
 			f.l3mdev = true
 		case w == "uidrange":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if f.uidrange, err = parseUIDRange(v); err != nil {
-				return err
-			}
+			f.uidrange, err = parseValue(a, w, parseUIDRange)
 			f.uidrangeSet = true
 		case matches(w, "tun_id"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if f.tunID, err = strconv.ParseUint(v, 0, 64); err != nil {
-				return usagef("invalid tun_id %q", v)
-			}
+			f.tunID, err = a.uint64Value("tun_id")
 		case matches(w, "lookup") || matches(w, "table"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := tableNames.id(v, 1<<32-1)
-			if !ok {
-				return usagef("invalid table %q", v)
-			}
-			f.table = id
+			f.table, err = a.routeTableValue(w)
 		case matches(w, "from") || matches(w, "src"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if f.src, err = parsePrefixSelector("from", v, family); err != nil {
-				return err
-			}
+			f.src, err = parseValue(a, w, func(v string) (prefixSelector, error) {
+				return parsePrefixSelector("from", v, family)
+			})
 		case w == "to" || w == "dst":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if f.dst, err = parsePrefixSelector("to", v, family); err != nil {
-				return err
-			}
+			f.dst, err = parseValue(a, w, func(v string) (prefixSelector, error) {
+				return parsePrefixSelector("to", v, family)
+			})
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if v == "all" {
-				f.protoSet = false
-				continue
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			f.protocol, f.protoSet = uint8(id), true
+			f.protocol, f.protoSet, err = a.protocolFilter(w)
 		case w == "ipproto":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			p, ok := ipProtoID(v)
-			if !ok {
-				return usagef("invalid ipproto %q", v)
-			}
-			f.ipproto = p
-		case w == "sport" || w == "dport":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			r, err := parsePortRange(w, v)
-			if err != nil {
-				return err
-			}
-			if w == "sport" {
-				f.sport = r
-			} else {
-				f.dport = r
-			}
+			f.ipproto, err = a.ipProtoValue(w)
+		case w == "sport":
+			f.sport, err = a.portRangeValue(w)
+		case w == "dport":
+			f.dport, err = a.portRangeValue(w)
 		default:
 			return usagef("unknown argument %q", w)
 		}
@@ -228,21 +156,11 @@ func ruleList(e *env, a *args, flush bool) error {
 		return ruleFlush(ctx, h, family, &f)
 	}
 	p := &printer{json: e.JSON, oneline: e.Oneline}
-	p.openArray("")
-	for r, err := range h.Rules(ctx, &rtm.RuleFilter{Family: family}) {
-		if err != nil {
-			return err
-		}
+	return listDump(e, p, h.Rules(ctx, &rtm.RuleFilter{Family: family}), func(r rtm.Rule) {
 		if f.keep(r) {
 			printRule(p, r, e.Details)
 		}
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	})
 }
 
 // ruleFlush deletes the selected rules but the one of priority 0, as
@@ -264,16 +182,7 @@ func ruleFlush(ctx context.Context, h *rtm.Handle, family uint8, f *ruleFilter) 
 			return err
 		}
 	}
-	results, err := bt.Run(ctx)
-	for _, r := range results {
-		if r != nil && !errors.Is(r, unix.ENOENT) {
-			return r
-		}
-	}
-	if results == nil {
-		return err
-	}
-	return nil
+	return runFlush(ctx, bt, unix.ENOENT)
 }
 
 // printRule prints one rule as iproute2's print_rule does.
@@ -510,81 +419,23 @@ func ruleModify(e *env, a *args, add bool) error {
 				s.Dst = p
 			}
 		case matches(w, "preference") || matches(w, "order") || matches(w, "priority"):
-			v, err := a.uint32Value("preference")
-			if err != nil {
-				return err
-			}
-			s.Priority = rtm.Some(v)
+			s.Priority, err = someValue(a.uint32Value("preference"))
 		case w == "tos" || matches(w, "dsfield"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			t, ok := dsfieldID(v)
-			if !ok {
-				return usagef("invalid tos %q", v)
-			}
-			s.TOS = t
+			s.TOS, err = a.tosValue(w)
 		case w == "fwmark":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.Mark, s.Mask, err = parseMark(v); err != nil {
-				return err
-			}
+			s.Mark, s.Mask, err = a.fwmarkValue(w)
 		case matches(w, "realms"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.Flow, err = parseRealms(v); err != nil {
-				return err
-			}
+			s.Flow, err = parseValue(a, w, parseRealms)
 		case matches(w, "protocol"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := protoNames.id(v, 255)
-			if !ok {
-				return usagef("invalid protocol %q", v)
-			}
-			s.Protocol = uint8(id)
+			s.Protocol, err = a.protocolValue(w)
 		case matches(w, "tun_id"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.TunID, err = strconv.ParseUint(v, 0, 64); err != nil {
-				return usagef("invalid tun_id %q", v)
-			}
+			s.TunID, err = a.uint64Value("tun_id")
 		case matches(w, "table") || w == "lookup":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			id, ok := tableNames.id(v, 1<<32-1)
-			if !ok {
-				return usagef("invalid table %q", v)
-			}
-			s.Table = id
+			s.Table, err = a.routeTableValue(w)
 		case matches(w, "suppress_prefixlength"):
-			v, err := a.uint32Value("suppress_prefixlength")
-			if err != nil {
-				return err
-			}
-			s.SuppressPrefixLen = rtm.Some(v)
+			s.SuppressPrefixLen, err = someValue(a.uint32Value("suppress_prefixlength"))
 		case matches(w, "suppress_ifgroup"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			g, ok := groupNames.id(v, 1<<32-1)
-			if !ok {
-				return usagef("invalid suppress_ifgroup %q", v)
-			}
-			s.SuppressIfGroup = rtm.Some(g)
+			s.SuppressIfGroup, err = someValue(a.tableValue(w, "suppress_ifgroup", &groupNames, 1<<32-1))
 		case w == "dev" || w == "iif":
 			s.IIFName, err = a.value(w)
 		case w == "oif":
@@ -592,45 +443,16 @@ func ruleModify(e *env, a *args, add bool) error {
 		case w == "l3mdev":
 			s.L3MDev = true
 		case w == "uidrange":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			u, err := parseUIDRange(v)
-			if err != nil {
-				return err
-			}
-			s.UIDRange = rtm.Some(u)
+			s.UIDRange, err = someValue(parseValue(a, w, parseUIDRange))
 		case w == "ipproto":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			p, ok := ipProtoID(v)
-			if !ok {
-				return usagef("invalid ipproto %q", v)
-			}
-			s.IPProto = p
-		case w == "sport" || w == "dport":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			r, err := parsePortRange(w, v)
-			if err != nil {
-				return err
-			}
-			if w == "sport" {
-				s.SrcPorts = r
-			} else {
-				s.DstPorts = r
-			}
+			s.IPProto, err = a.ipProtoValue(w)
+		case w == "sport":
+			s.SrcPorts, err = a.portRangeValue(w)
+		case w == "dport":
+			s.DstPorts, err = a.portRangeValue(w)
 		case matches(w, "goto"):
-			v, err := a.uint32Value("goto")
-			if err != nil {
-				return err
-			}
-			s.Goto, s.Action = v, unix.FR_ACT_GOTO
+			s.Goto, err = a.uint32Value("goto")
+			s.Action = unix.FR_ACT_GOTO
 		case matches(w, "nop"):
 			s.Action = unix.FR_ACT_NOP
 		default:

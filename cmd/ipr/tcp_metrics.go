@@ -179,22 +179,11 @@ func tcpMetricsDo(e *env, cmd tcpMetricsCommand, argv []string) error {
 		return e.output(p)
 	}
 	p := e.newPrinter()
-	p.openArray("")
-	for entry, err := range tcpmetrics.Dump(e.ctx, h) {
-		if err != nil {
-			return genlFamilyError(err)
+	return genlFamilyError(listDump(e, p, tcpmetrics.Dump(e.ctx, h), func(entry tcpmetrics.Entry) {
+		if dst.match(entry.Destination()) && (!entry.Source().IsValid() || src.match(entry.Source())) {
+			printTCPMetrics(p, entry)
 		}
-		if !dst.match(entry.Destination()) || entry.Source().IsValid() && !src.match(entry.Source()) {
-			continue
-		}
-		printTCPMetrics(p, entry)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	}))
 }
 
 // tcpMetricsFlush deletes the entries the selectors match, in rounds, as

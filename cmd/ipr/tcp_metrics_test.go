@@ -95,24 +95,20 @@ func TestTCPMetricsMatchesIP(t *testing.T) {
 	connect()
 	list := func() {
 		t.Helper()
-		for _, cmd := range []string{
+		eachSameAsIP(t, a, maskAges,
 			"tcp_metrics", "tcpm", "tcp_metrics show", "-j tcp_metrics", "-j -p tcp_metrics list", "-4 tcp_metrics", "-6 -j tcp_metrics",
 			"tcp_metrics show 10.79.0.2", "-j tcp_metrics show 10.79.0.2", "tcp_metrics show address fd79::2",
 			"tcp_metrics show 10.0.0.0/8", "tcp_metrics show 10.80.0.0/16", "tcp_metrics show src 10.79.0.1",
 			"tcp_metrics show fd79::2 src fd79::1", "tcp_metrics show 10.0.0.0/8 10.1.0.0/16", "tcp_metrics show 10.79.0.2 help",
-		} {
-			sameAsIP(t, a, maskAges, strings.Fields(cmd)...)
-		}
+		)
 	}
 	list()
-	for _, cmd := range []string{
+	eachSameAsIP(t, a, nil,
 		"tcp_metrics foo", "tcp_metrics help", "tcp_metrics show foo", "tcp_metrics delete", "tcp_metrics delete 10.0.0.0/8",
 		"tcp_metrics delete 10.9.9.9", "tcp_metrics show 10.9.9.9", "tcp_metrics show src 10.0.0.0/8", "tcp_metrics show address",
 		"-f link tcp_metrics", "-4 tcp_metrics show fd79::2", "tcp_metrics show src 10.79.0.1 src 10.79.0.1 src 1.1.1.1",
 		"tcp_metrics flush 192.168.0.0/16",
-	} {
-		sameAsIP(t, a, nil, strings.Fields(cmd)...)
-	}
+	)
 	run := func(cmd, want string) {
 		t.Helper()
 		if out, errs, code := iprIn(a, "", strings.Fields(cmd)...); code != 0 || out != "" || errs != "" {

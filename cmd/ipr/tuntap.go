@@ -45,17 +45,12 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 		tun, tap  bool
 		usageFail = func() error { return usageText(tuntapUsage) }
 	)
-	value := func() (string, error) {
-		if !a.more() {
-			return "", errIncomplete
-		}
-		return a.advance(), nil
-	}
 	for a.more() {
 		w := a.advance()
+		var err error
 		switch {
 		case matches(w, "mode"):
-			v, err := value()
+			v, err := a.value(w)
 			if err != nil {
 				return s, err
 			}
@@ -74,37 +69,9 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 				return s, &cliError{code: exitUsage, msg: fmt.Sprintf("Unknown tunnel mode %q", v)}
 			}
 		case add && matches(w, "user"):
-			v, err := value()
-			if err != nil {
-				return s, err
-			}
-			id, ok := lookupID(v, func(name string) (string, error) {
-				u, err := user.Lookup(name)
-				if err != nil {
-					return "", err
-				}
-				return u.Uid, nil
-			})
-			if !ok {
-				return s, &cliError{code: exitUsage, msg: fmt.Sprintf("invalid user %q", v)}
-			}
-			s.Owner = rtm.Some(id)
+			s.Owner, err = tuntapIDValue(a, "user", userID)
 		case add && matches(w, "group"):
-			v, err := value()
-			if err != nil {
-				return s, err
-			}
-			id, ok := lookupID(v, func(name string) (string, error) {
-				g, err := user.LookupGroup(name)
-				if err != nil {
-					return "", err
-				}
-				return g.Gid, nil
-			})
-			if !ok {
-				return s, &cliError{code: exitUsage, msg: fmt.Sprintf("invalid group %q", v)}
-			}
-			s.Group = rtm.Some(id)
+			s.Group, err = tuntapIDValue(a, "group", groupID)
 		case matches(w, "pi"):
 			s.PacketInfo = true
 		case matches(w, "one_queue"):
@@ -114,7 +81,7 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 		case matches(w, "multi_queue"):
 			s.MultiQueue = true
 		case matches(w, "dev"):
-			v, err := value()
+			v, err := a.value(w)
 			if err != nil {
 				return s, err
 			}
@@ -124,7 +91,7 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 			s.Name = v
 		default:
 			if matches(w, "name") {
-				v, err := value()
+				v, err := a.value(w)
 				if err != nil {
 					return s, err
 				}
@@ -140,12 +107,47 @@ func parseTunTap(a *args, add bool) (rtm.TunTap, error) {
 			}
 			s.Name = w
 		}
+		if err != nil {
+			return s, err
+		}
 	}
 	if !tun && !tap {
 		return s, failf("You failed to specify a tunnel mode")
 	}
 	s.Tap = tap
 	return s, nil
+}
+
+// tuntapIDValue reads the user or group (what) that owns a device, a
+// number or a name that byName looks up.
+func tuntapIDValue(a *args, what string, byName func(string) (string, error)) (rtm.Opt[uint32], error) {
+	v, err := a.value(what)
+	if err != nil {
+		return rtm.Opt[uint32]{}, err
+	}
+	id, ok := lookupID(v, byName)
+	if !ok {
+		return rtm.Opt[uint32]{}, &cliError{code: exitUsage, msg: fmt.Sprintf("invalid %s %q", what, v)}
+	}
+	return rtm.Some(id), nil
+}
+
+// userID is the uid of the user name.
+func userID(name string) (string, error) {
+	u, err := user.Lookup(name)
+	if err != nil {
+		return "", err
+	}
+	return u.Uid, nil
+}
+
+// groupID is the gid of the group name.
+func groupID(name string) (string, error) {
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		return "", err
+	}
+	return g.Gid, nil
 }
 
 // lookupID is a user or group as a number (strtol's, the whole word) or
