@@ -60,12 +60,12 @@ func printAddrLabel(p *printer, l rtm.AddrLabel, links *linkTypes) {
 	p.openObject("")
 	if a := l.Address(); a.IsValid() {
 		p.textString("prefix ")
-		p.str("address", "%s", a.String())
+		p.colorStr(familyColor(l.Family()), "address", "%s", a.String())
 		p.uint("prefixlen", "/%d ", uint64(l.PrefixLen()))
 	}
 	if i := l.Index(); i != 0 {
 		p.textString("dev ")
-		p.str("ifname", "%s ", links.name(i))
+		p.colorStr(colorIfname, "ifname", "%s ", links.name(i))
 	}
 	if v, ok := l.Label(); ok {
 		p.uint("label", "label %d ", uint64(v))

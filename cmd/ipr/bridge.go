@@ -151,8 +151,6 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		args = args[1:]
 	}
 	e.Pretty = pretty
-	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
-		return nil, notImplemented("option -color")
-	}
+	e.palette = enableColor(color, e.JSON, e.Stdout)
 	return args, nil
 }

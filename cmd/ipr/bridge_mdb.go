@@ -126,15 +126,20 @@ func mdbTimer(d time.Duration, align bool) string {
 func printMDBEntry(p *printer, e rtm.MDBEntry, links *linkTypes, details, stats bool) {
 	p.openObject("")
 	p.jsonInt("index", int64(e.BridgeIndex))
-	p.str("dev", "dev %s", links.name(e.BridgeIndex))
+	p.colorStr(colorIfname, "dev", "dev %s", links.name(e.BridgeIndex))
 	p.str("port", " port %s", links.name(e.PortIndex))
-	grp := e.Group.String()
-	if e.Proto == 0 {
+	grp, af := e.Group.String(), colorPlain
+	switch {
+	case e.Proto == 0:
 		grp = net.HardwareAddr(e.MAC[:]).String()
+	case e.Group.Is4():
+		af = colorInet
+	default:
+		af = colorInet6
 	}
-	p.str("grp", " grp %s", grp)
+	p.colorStr(af, "grp", " grp %s", grp)
 	if _, ok := e.Attrs.Get(4); ok { // MDBA_MDB_EATTR_SOURCE
-		p.str("src", " src %s", mdbAddrString(e.Source()))
+		p.colorStr(af, "src", " src %s", mdbAddrString(e.Source()))
 	}
 	state := "temp"
 	if e.State&rtm.MDBPermanent != 0 {
@@ -159,7 +164,7 @@ func printMDBEntry(p *printer, e rtm.MDBEntry, links *linkTypes, details, stats 
 			for s := range e.Sources() {
 				p.openObject("")
 				p.textString(sep)
-				p.str("address", "%s", mdbAddrString(s.Addr))
+				p.colorStr(mdbSourceColor(s.Addr), "address", "%s", mdbAddrString(s.Addr))
 				p.str("timer", "/%s", mdbTimer(s.Timer, false))
 				p.closeObject()
 				sep = ","
@@ -329,4 +334,12 @@ func cAtoi(s string) int {
 	}
 	n, _ := strconv.Atoi(s[i:j])
 	return n
+}
+
+// mdbSourceColor is the color of a source address of an entry.
+func mdbSourceColor(a netip.Addr) colorAttr {
+	if a.Is4() {
+		return colorInet
+	}
+	return colorInet6
 }

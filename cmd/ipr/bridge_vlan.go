@@ -384,7 +384,7 @@ func vlanShow(e *env, a *args, tunnels bool) error {
 		open := func() {
 			if !opened {
 				p.openObject("")
-				p.str("ifname", "%-16s  ", links.name(l.Index()))
+				p.colorStr(colorIfname, "ifname", "%-16s  ", links.name(l.Index()))
 				if tunnels {
 					p.openArray("tunnels")
 				} else {

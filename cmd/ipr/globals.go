@@ -135,14 +135,10 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		}
 		args = args[1:]
 	}
-	// Options accepted but whose output ipr does not produce yet fail by
-	// name rather than print something else than ip would. Colour is
-	// ip's only without -json (ip never colours JSON, and "auto" colours
-	// a terminal only).
+	// As check_enable_color, after all options: -json turns color off
+	// wherever -color is.
 	e.Pretty = pretty
-	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
-		return nil, notImplemented("option -color")
-	}
+	e.palette = enableColor(color, e.JSON, e.Stdout)
 	return args, nil
 }
 

@@ -522,6 +522,8 @@ type printer struct {
 	w io.Writer
 	// err is w's first write error; nothing is written after it.
 	err error
+	// palette colors the text output (-color, color.go); nil for none.
+	palette *palette
 }
 
 // streamChunk is the output written at a time: the size of a bufio
@@ -531,7 +533,7 @@ const streamChunk = 64 << 10
 // newPrinter returns a printer for a listing's output to e.Stdout,
 // streaming unless -pretty has to see the whole document.
 func (e *env) newPrinter() *printer {
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	if !(e.JSON && e.Pretty) {
 		p.w = e.Stdout
 		p.buf = make([]byte, 0, streamChunk+streamChunk/4)

@@ -98,7 +98,7 @@ func maddrShow(e *env, a *args) error {
 			}
 			p.openObject("")
 			p.uint("ifindex", "%d:", uint64(m.index))
-			p.str("ifname", "\t%s", m.name)
+			p.colorStr(colorIfname, "ifname", "\t%s", m.name)
 			p.nl()
 			cur = m.index
 			p.openArray("maddr")
@@ -107,10 +107,10 @@ func maddrShow(e *env, a *args) error {
 		p.openObject("")
 		if m.family == unix.AF_PACKET {
 			p.textString("link  ")
-			p.str("link", "%s", hwString(m.addr, unix.ARPHRD_ETHER))
+			p.colorStr(colorMAC, "link", "%s", hwString(m.addr, unix.ARPHRD_ETHER))
 		} else {
 			p.str("family", "%-5s ", familyName(m.family))
-			p.str("address", "%s", ipString(m.addr))
+			p.colorStr(familyColor(m.family), "address", "%s", ipString(m.addr))
 		}
 		if m.users != 1 {
 			p.uint("users", " users %d", m.users)

@@ -186,7 +186,7 @@ func neighList(e *env, a *args, flush bool) error {
 		return neighFlush(ctx, h, &f, keep)
 	}
 	links := &linkTypes{ctx: ctx, h: h}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	for n, err := range h.Neighs(ctx, &f) {
 		if err != nil {
@@ -272,15 +272,15 @@ func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
 	tb.Reset(n.Chain())
 	p.openObject("")
 	if a, ok := tb.Get(unix.NDA_DST); ok {
-		p.str("dst", "%s ", ipString(a.Data))
+		p.colorStr(addrColor(a.Data), "dst", "%s ", ipString(a.Data))
 	}
 	if !devFiltered && n.Index() != 0 {
 		p.textString("dev ")
-		p.str("dev", "%s ", links.name(n.Index()))
+		p.colorStr(colorIfname, "dev", "%s ", links.name(n.Index()))
 	}
 	if a, ok := tb.Get(unix.NDA_LLADDR); ok {
 		p.textString("lladdr ")
-		p.str("lladdr", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
+		p.colorStr(colorMAC, "lladdr", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
 	}
 	var ext uint32
 	if a, ok := tb.Get(33); ok { // NDA_FLAGS_EXT

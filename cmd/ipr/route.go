@@ -625,7 +625,7 @@ func routeShowDump(e *env) error {
 	ctx := e.ctx
 	f := routeFilter{get: true}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	for rest := data[4:]; len(rest) > 0; {
 		if len(rest) < 16 {

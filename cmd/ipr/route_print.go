@@ -53,9 +53,13 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 		p.str("type", "%s ", routeTypeName(r.Type()))
 	}
 	var scratch [64]byte
-	p.strBytes("dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
+	dstColor := colorPlain
+	if _, ok := tb.Get(unix.RTA_DST); ok {
+		dstColor = familyColor(fam)
+	}
+	p.colorStrBytes(dstColor, "dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
 	if _, ok := tb.Get(unix.RTA_SRC); ok {
-		p.strBytes("from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
+		p.colorStrBytes(familyColor(fam), "from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
@@ -64,7 +68,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 		p.textString("as to ")
-		p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "to", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
 		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
@@ -76,14 +80,14 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
 		p.textString("via ")
-		p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
 	}
 	if a, ok := tb.Get(unix.RTA_OIF); ok && !f.oifSet {
 		p.textString("dev ")
-		p.str("dev", "%s ", names.name(int32(attrU32(a))))
+		p.colorStr(colorIfname, "dev", "%s ", names.name(int32(attrU32(a))))
 	}
 	if t := r.Table(); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
 		p.str("table", "table %s ", tableNames.name(t))
@@ -98,7 +102,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
 		p.textString("src ")
-		p.strBytes("prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_PRIORITY); ok && !f.metricOK {
 		p.uint("metric", "metric %d ", uint64(attrU32(a)))
@@ -133,7 +137,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_IIF); ok && !f.iifSet {
 		p.textString("iif ")
-		p.str("iif", "%s ", names.name(int32(attrU32(a))))
+		p.colorStr(colorIfname, "iif", "%s ", names.name(int32(attrU32(a))))
 	}
 	if a, ok := tb.Get(unix.RTA_PREF); ok {
 		switch v := attrU8(a); v {
@@ -229,7 +233,7 @@ func printVia(p *printer, b []byte) {
 		return
 	}
 	p.text("via %s ", familyNameOrQ(fam))
-	p.text("%s ", host)
+	p.colorStr(familyColor(fam), "", "%s ", host)
 }
 
 func familyNameOrQ(f uint8) string {
@@ -461,11 +465,11 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 			}
 			if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 				p.textString("as to ")
-				p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "to", "%s ", appendAddr(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_GATEWAY); ok {
 				p.textString("via ")
-				p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_VIA); ok {
 				printVia(p, a.Data)

@@ -227,7 +227,7 @@ func ruleList(e *env, a *args, flush bool) error {
 	if flush {
 		return ruleFlush(ctx, h, family, &f)
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	for r, err := range h.Rules(ctx, &rtm.RuleFilter{Family: family}) {
 		if err != nil {
@@ -297,7 +297,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	prefix := func(t uint16, bits int, text, key, lenKey string, always bool) {
 		if a, ok := tb.Get(t); ok {
 			p.textString(text)
-			p.str(key, "%s", formatAddr(fam, a.Data))
+			p.colorStr(familyColor(fam), key, "%s", formatAddr(fam, a.Data))
 			if bits != host {
 				p.uint(lenKey, "/%d", uint64(bits))
 			}
@@ -323,7 +323,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	}
 	if a, ok := tb.Get(unix.FRA_IIFNAME); ok {
 		p.textString(" iif ")
-		p.str("iif", "%s", attrStr(a))
+		p.colorStr(colorIfname, "iif", "%s", attrStr(a))
 		if r.Flags()&unix.FIB_RULE_IIF_DETACHED != 0 {
 			p.jsonNull("iif_detached")
 			p.textString(" [detached]")
@@ -331,7 +331,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	}
 	if a, ok := tb.Get(unix.FRA_OIFNAME); ok {
 		p.textString(" oif ")
-		p.str("oif", "%s", attrStr(a))
+		p.colorStr(colorIfname, "oif", "%s", attrStr(a))
 		if r.Flags()&unix.FIB_RULE_OIF_DETACHED != 0 {
 			p.jsonNull("oif_detached")
 			p.textString(" [detached]")

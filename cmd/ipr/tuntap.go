@@ -247,7 +247,7 @@ func tuntapShow(e *env, a *args) error {
 	p.openArray("")
 	for _, t := range props {
 		p.openObject("")
-		p.str("ifname", "%s:", t.name)
+		p.colorStr(colorIfname, "ifname", "%s:", t.name)
 		printTunFlags(p, t.flags)
 		if t.owner != -1 {
 			p.uint("user", " user %d", uint64(t.owner))
