@@ -29,6 +29,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
+	numericNames = false
 	for {
 		opt, ok := nextOption(&args)
 		if !ok {
@@ -125,7 +126,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 				return nil, err
 			}
 		case matches(opt, "-Numeric"):
-			return nil, notImplemented("option -Numeric")
+			numericNames = true
 		case matches(opt, "-all"):
 			e.All = true
 		case opt == "-echo":
@@ -247,6 +248,13 @@ func version() string {
 	}
 	return "ipr (devel)"
 }
+
+// numericNames is -Numeric: protocols, scopes, tables, realms, groups,
+// route types, DS fields, link types and IP protocols print as numbers,
+// as iproute2's numeric makes rtnl_*_n2a print them. It is process-wide,
+// as the name tables that read it are, and every command line's options
+// set it afresh.
+var numericNames bool
 
 // errExit ends the command line with a status and no message.
 type errExit int

@@ -244,6 +244,9 @@ func (t *nameTable) load() {
 
 // name returns the name of id, or id in decimal.
 func (t *nameTable) name(id uint32) string {
+	if numericNames {
+		return strconv.FormatUint(uint64(id), 10)
+	}
 	t.load()
 	if s, ok := t.names[id]; ok {
 		return s
@@ -264,6 +267,9 @@ func (t *nameTable) id(s string, max uint64) (uint32, bool) {
 // linkTypeName is iproute2's ll_type_n2a: the name of an ARPHRD_* type,
 // or the number in brackets.
 func linkTypeName(t uint16) string {
+	if numericNames {
+		return "[" + strconv.Itoa(int(t)) + "]"
+	}
 	switch t {
 	case unix.ARPHRD_NETROM:
 		return "netrom"

@@ -62,7 +62,7 @@ var routeTypeNames = [...]string{
 }
 
 func routeTypeName(t uint8) string {
-	if int(t) < len(routeTypeNames) {
+	if int(t) < len(routeTypeNames) && !numericNames {
 		return routeTypeNames[t]
 	}
 	return strconv.Itoa(int(t))
@@ -82,7 +82,7 @@ func routeTypeID(s string) (uint8, bool) {
 // dsfieldName is rtnl_dsfield_n2a: a name from rt_dsfield or "0x%02x".
 func dsfieldName(v uint8) string {
 	dsfieldNames.load()
-	if s, ok := dsfieldNames.names[uint32(v)]; ok {
+	if s, ok := dsfieldNames.names[uint32(v)]; ok && !numericNames {
 		return s
 	}
 	return fmt.Sprintf("0x%02x", v)

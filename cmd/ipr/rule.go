@@ -421,6 +421,9 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 // ipProtoName is iproute2's inet_proto_n2a: getprotobynumber's name for
 // the common protocols, else the number.
 func ipProtoName(v uint8) string {
+	if numericNames {
+		return "ipproto-" + strconv.Itoa(int(v))
+	}
 	switch v {
 	case unix.IPPROTO_TCP:
 		return "tcp"

@@ -35,7 +35,7 @@ func maskTimers(s string) string {
 
 // variantOptions are the global option sets every show command runs
 // under.
-var variantOptions = []string{"", "-d", "-4", "-6", "-o", "-j", "-j -d", "-s", "-j -p", "-c", "-c -d -o", "-c -j"}
+var variantOptions = []string{"", "-d", "-4", "-6", "-o", "-j", "-j -d", "-s", "-j -p", "-c", "-c -d -o", "-c -j", "-N", "-N -j -d"}
 
 // variantShows are show commands with their filters, over the objects of
 // routeNamespace.
