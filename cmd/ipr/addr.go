@@ -271,10 +271,10 @@ func printAddrLocal(p *printer, ad rtm.Addr, tb *nla.Index) {
 		address, hasAddress = local, hasLocal
 	}
 	if hasLocal {
-		p.colorStr(familyColor(ad.Family()), "local", "%s", ipString(local.Data))
+		p.colorStr(familyColor(ad.Family()), "local", "%s", hostString(local.Data))
 		if hasAddress && string(address.Data) != string(local.Data) {
 			p.textString(" peer ")
-			p.colorStr(familyColor(ad.Family()), "address", "%s", ipString(address.Data))
+			p.colorStr(familyColor(ad.Family()), "address", "%s", hostString(address.Data))
 		}
 		p.int("prefixlen", "/%d ", int64(ad.PrefixLen()))
 		if a, ok := tb.Get(unix.IFA_RT_PRIORITY); ok {
@@ -305,11 +305,11 @@ func printAddr(p *printer, ad rtm.Addr) {
 	printAddrLocal(p, ad, &tb)
 	if a, ok := tb.Get(unix.IFA_BROADCAST); ok {
 		p.textString("brd ")
-		p.colorStr(familyColor(family), "broadcast", "%s ", ipString(a.Data))
+		p.colorStr(familyColor(family), "broadcast", "%s ", hostString(a.Data))
 	}
 	if a, ok := tb.Get(unix.IFA_ANYCAST); ok {
 		p.textString("any ")
-		p.colorStr(familyColor(family), "anycast", "%s ", ipString(a.Data))
+		p.colorStr(familyColor(family), "anycast", "%s ", hostString(a.Data))
 	}
 	p.str("scope", "scope %s ", scopeNames.name(uint32(ad.Scope())))
 

@@ -60,7 +60,7 @@ func printAddrLabel(p *printer, l rtm.AddrLabel, links *linkTypes) {
 	p.openObject("")
 	if a := l.Address(); a.IsValid() {
 		p.textString("prefix ")
-		p.colorStr(familyColor(l.Family()), "address", "%s", a.String())
+		p.colorStr(familyColor(l.Family()), "address", "%s", hostString(a.AsSlice()))
 		p.uint("prefixlen", "/%d ", uint64(l.PrefixLen()))
 	}
 	if i := l.Index(); i != 0 {

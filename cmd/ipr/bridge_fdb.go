@@ -206,7 +206,7 @@ func printFDB(p *printer, n rtm.Neigh, deleted bool, f *fdbFilter, links *linkTy
 	}
 	if a, ok := tb.Get(unix.NDA_DST); ok {
 		p.textString("dst ")
-		p.colorStr(addrColor(a.Data), "dst", "%s ", ipString(a.Data))
+		p.colorStr(addrColor(a.Data), "dst", "%s ", hostString(a.Data))
 	}
 	if vid != 0 {
 		p.uint("vlan", "vlan %d ", uint64(vid))

@@ -29,7 +29,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
-	numericNames = false
+	numericNames, resolveHosts = false, false
 	for {
 		opt, ok := nextOption(&args)
 		if !ok {
@@ -77,7 +77,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-details"):
 			e.Details = true
 		case matches(opt, "-resolve"):
-			return nil, notImplemented("option -resolve")
+			resolveHosts, resolveCtx = true, e.ctx
 		case matches(opt, "-oneline"):
 			e.Oneline = true
 		case matches(opt, "-timestamp"):

@@ -110,7 +110,7 @@ func maddrShow(e *env, a *args) error {
 			p.colorStr(colorMAC, "link", "%s", hwString(m.addr, unix.ARPHRD_ETHER))
 		} else {
 			p.str("family", "%-5s ", familyName(m.family))
-			p.colorStr(familyColor(m.family), "address", "%s", ipString(m.addr))
+			p.colorStr(familyColor(m.family), "address", "%s", hostString(m.addr))
 		}
 		if m.users != 1 {
 			p.uint("users", " users %d", m.users)

@@ -272,7 +272,7 @@ func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
 	tb.Reset(n.Chain())
 	p.openObject("")
 	if a, ok := tb.Get(unix.NDA_DST); ok {
-		p.colorStr(addrColor(a.Data), "dst", "%s ", ipString(a.Data))
+		p.colorStr(addrColor(a.Data), "dst", "%s ", hostString(a.Data))
 	}
 	if !devFiltered && n.Index() != 0 {
 		p.textString("dev ")

@@ -192,7 +192,7 @@ func printNexthopEntry(p *printer, n rtm.Nexthop, key string, names *linkNames, 
 	}
 	if a, ok := tb.Get(unix.NHA_GATEWAY); ok {
 		p.textString("via ")
-		p.colorStr(familyColor(n.Family()), "gateway", "%s ", formatAddr(n.Family(), a.Data))
+		p.colorStr(familyColor(n.Family()), "gateway", "%s ", string(appendHost(nil, n.Family(), a.Data)))
 	}
 	if oif := n.OutIndex(); oif != 0 {
 		p.textString("dev ")

@@ -68,7 +68,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 		p.textString("as to ")
-		p.colorStrBytes(familyColor(fam), "to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "to", "%s ", appendHost(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
 		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
@@ -80,7 +80,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
 		p.textString("via ")
-		p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendHost(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
@@ -189,7 +189,7 @@ func appendRoutePrefix(b []byte, tb *nla.Index, t uint16, fam uint8, bits, hostL
 		b = appendAddr(b, fam, a.Data)
 		return strconv.AppendInt(append(b, '/'), int64(bits), 10)
 	}
-	return appendAddr(b, fam, a.Data)
+	return appendHost(b, fam, a.Data)
 }
 
 // formatAddr is iproute2's rt_addr_n2a for routes' addresses.
@@ -224,7 +224,7 @@ func printVia(p *printer, b []byte) {
 		return
 	}
 	fam := uint8(binary.NativeEndian.Uint16(b))
-	host := formatAddr(fam, b[2:])
+	host := string(appendHost(nil, fam, b[2:]))
 	if p.json {
 		p.openObject("via")
 		p.jsonStr("family", familyNameOrQ(fam))
@@ -465,11 +465,11 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 			}
 			if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 				p.textString("as to ")
-				p.colorStrBytes(familyColor(fam), "to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "to", "%s ", appendHost(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_GATEWAY); ok {
 				p.textString("via ")
-				p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendHost(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_VIA); ok {
 				printVia(p, a.Data)

@@ -231,7 +231,7 @@ func tcpMetricsFlush(e *env, h *genl.Handle, dst, src *tcpmSelector) error {
 // printTCPMetrics is tcp_metrics.c's process_msg for one entry.
 func printTCPMetrics(p *printer, entry tcpmetrics.Entry) {
 	p.openObject("")
-	p.colorStr(addrColor(entry.Destination().AsSlice()), "dst", "%s", entry.Destination().String())
+	p.colorStr(addrColor(entry.Destination().AsSlice()), "dst", "%s", hostString(entry.Destination().AsSlice()))
 	if age, ok := entry.Age(); ok {
 		secs := float64(age.Milliseconds()) / 1000
 		p.float("age", " age %ssec", secs, 'f', 3)
