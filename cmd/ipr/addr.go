@@ -551,9 +551,9 @@ func addrModify(e *env, a *args, op addrOp) error {
 	spec.Index = l.Index()
 	switch op {
 	case addrAdd:
-		return h.AddrAdd(ctx, spec)
+		return e.change(h, rtm.AddrAdd(spec))
 	case addrReplace:
-		return h.AddrReplace(ctx, spec)
+		return e.change(h, rtm.AddrReplace(spec))
 	}
 	if local.Addr().Is4() && !localExplicit && !peer.IsValid() {
 		// iproute2 deletes "10.0.0.1" (no length) whatever its prefix
@@ -562,7 +562,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 			return err
 		}
 	}
-	return h.AddrDel(ctx, spec)
+	return e.change(h, rtm.AddrDel(spec))
 }
 
 // broadcastFor computes "broadcast +" (all host bits set) or "broadcast

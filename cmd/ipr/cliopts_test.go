@@ -54,3 +54,52 @@ func TestResolveMatchesIP(t *testing.T) {
 		}
 	}
 }
+
+// TestEchoMatchesIP applies change commands with -echo to twin
+// namespaces, ip in one and ipr in the other: what each prints (the
+// object the kernel echoes, text and JSON) and the final states must be
+// equal. The links get fixed addresses so that their echoes compare.
+func TestEchoMatchesIP(t *testing.T) {
+	setup := []string{
+		"link set lo up",
+		"link add s0 address 02:00:00:00:00:aa type veth peer name s1 address 02:00:00:00:00:bb",
+		"link set s0 up",
+		"addr add 10.1.0.1/24 dev s0",
+	}
+	runTwins(t, []twinCase{
+		{name: "addr", setup: setup, change: []string{
+			"-echo addr add 10.3.0.1/24 dev s0",
+			"-echo -j addr add 10.3.0.2/24 dev s0",
+			"-echo -o addr add 10.3.0.3/24 dev s0",
+			"-echo addr del 10.3.0.2/24 dev s0",
+			"-echo -j addr del 10.3.0.3/24 dev s0",
+			"-echo -c addr replace 10.3.0.1/24 dev s0",
+			"-echo addr add 10.3.0.1/24 dev s0", // exists
+		}},
+		{name: "route", setup: setup, change: []string{
+			"-echo route add 10.4.0.0/16 via 10.1.0.2",
+			"-echo -j route add 10.4.1.0/24 via 10.1.0.2 table 5",
+			"-echo -j -p route replace 10.4.1.0/24 via 10.1.0.3 table 5",
+			"-echo route del 10.4.0.0/16",
+			"-echo -c route add 10.5.0.0/16 via 10.1.0.2 proto static",
+			"-echo route del 10.9.0.0/16", // no such route
+		}},
+		{name: "link", setup: setup, change: []string{
+			"-echo link add d0 address 02:00:00:00:00:01 type veth peer name d1 address 02:00:00:00:00:02",
+			"-echo -j link add d2 address 02:00:00:00:00:03 type veth peer name d3 address 02:00:00:00:00:04",
+			"-echo link set d0 mtu 1400",
+			"-echo -j link set d0 mtu 1300",
+			"-echo link del d0",
+			"-echo -j link del d2",
+			"-echo link del nosuch",
+		}},
+		{name: "rule and nexthop", setup: setup, change: []string{
+			"-echo rule add pref 600 table 9",
+			"-echo -j rule add pref 601 from 10.2.0.0/16 table 9",
+			"-echo rule del pref 600",
+			"-echo nexthop add id 50 via 10.1.0.2 dev s0",
+			"-echo -j nexthop add id 51 via 10.1.0.2 dev s0",
+			"-echo nexthop del id 50",
+		}},
+	})
+}

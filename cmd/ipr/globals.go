@@ -130,7 +130,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-all"):
 			e.All = true
 		case opt == "-echo":
-			return nil, notImplemented("option -echo")
+			e.Echo = true
 		default:
 			return nil, &cliError{code: 255, msg: fmt.Sprintf("Option %q is unknown, try \"ipr -help\".", opt)}
 		}

@@ -51,6 +51,8 @@ type env struct {
 	// Timestamp is -t (and -ts, which sets TimestampShort too): "monitor"
 	// stamps each event.
 	Timestamp, TimestampShort bool
+	// Echo is -echo: change requests print what the kernel echoes.
+	Echo bool
 	// palette is -color's, nil without color (color.go).
 	palette *palette
 	Stdin   io.Reader

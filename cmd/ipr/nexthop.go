@@ -332,14 +332,14 @@ func nexthopModify(e *env, a *args, op string) error {
 	}
 	switch op {
 	case "add":
-		return h.NexthopAdd(ctx, s)
+		return e.change(h, rtm.NexthopAdd(s))
 	case "replace":
-		return h.NexthopReplace(ctx, s)
+		return e.change(h, rtm.NexthopReplace(s))
 	}
 	if s.ID == 0 {
 		return usagef("delete needs \"id ID\"")
 	}
-	return h.NexthopDel(ctx, s.ID)
+	return e.change(h, rtm.NexthopDel(s.ID))
 }
 
 // parseNexthopGroup parses "ID[,WEIGHT]/ID[,WEIGHT]...".

@@ -190,11 +190,10 @@ where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mrou
                     -p[retty] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
-                    -n[etns] name | -c[olor]=never | -t[imestamp] | -ts[hort] |
-                    -a[ll] }
+                    -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor] | -r[esolve] | -echo | -t[imestamp] | -ts[hort] }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
-       -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
-       -echo | -c[olor] without -j
+       -s[tatistics] elsewhere and with -d
 Accepted and without effect on what ipr does:
        -l[oops] N | -rc[vbuf] SIZE
 "ipr bridge [ OPTIONS ] OBJECT ..." (or ipr run as "bridge") is bridge(8).

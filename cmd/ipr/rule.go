@@ -663,9 +663,8 @@ func ruleModify(e *env, a *args, add bool) error {
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
 	if add {
-		return h.RuleAdd(ctx, s)
+		return e.change(h, rtm.RuleAdd(s))
 	}
-	return h.RuleDel(ctx, s)
+	return e.change(h, rtm.RuleDel(s))
 }
