@@ -181,6 +181,8 @@ func addrMatch(a, b []byte, bits int) bool {
 // routeFilter holds the selectors of "route show", "flush" and "save":
 // iproute2's filter and its filter_nlmsg.
 type routeFilter struct {
+	// stats is -s: cache information adds users, used and age.
+	stats    bool
 	family   uint8
 	table    uint32 // 0: all tables
 	cloned   bool
@@ -520,7 +522,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	if action == routeFlush && !a.more() {
 		return usagef("flush requires arguments")
 	}
-	var f routeFilter
+	f := routeFilter{stats: e.Stats.level > 0}
 	iif, oif, err := parseRouteFilter(e, a, &f)
 	if err != nil {
 		return err

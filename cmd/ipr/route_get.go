@@ -139,7 +139,7 @@ func routeGet(e *env, a *args) error {
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
-	printRoute(p, r, &routeFilter{get: true}, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
+	printRoute(p, r, &routeFilter{get: true, stats: e.Stats.level > 0}, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
 	p.closeArray()
 	if p.json {
 		p.buf = append(p.buf, '\n')

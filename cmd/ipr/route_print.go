@@ -130,7 +130,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 		printCacheFlags(p, r.Flags())
 	}
 	if a, ok := tb.Get(unix.RTA_CACHEINFO); ok && (fam == unix.AF_INET || fam == unix.AF_INET6) && len(a.Data) >= 32 {
-		printRouteCacheInfo(p, a.Data)
+		printRouteCacheInfo(p, a.Data, f.stats)
 	}
 	if a, ok := tb.Get(unix.RTA_METRICS); ok {
 		printMetrics(p, a.Nested())
@@ -322,14 +322,26 @@ func printCacheFlags(p *printer, flags uint32) {
 	p.closeArray()
 }
 
-// printRouteCacheInfo is iproute2's print_rta_cacheinfo (without -s).
-func printRouteCacheInfo(p *printer, ci []byte) {
+// printRouteCacheInfo is iproute2's print_rta_cacheinfo; stats is -s.
+func printRouteCacheInfo(p *printer, ci []byte, stats bool) {
 	u := func(i int) uint32 { return binary.NativeEndian.Uint32(ci[4*i:]) }
 	if exp := int32(u(2)); exp != 0 {
 		p.int("expires", "expires %dsec ", int64(exp/100))
 	}
 	if e := u(3); e != 0 {
 		p.uint("error", "error %d ", uint64(e))
+	}
+	if stats {
+		// struct rta_cacheinfo: clntref, lastuse, expires, error, used.
+		if v := u(0); v != 0 {
+			p.uint("users", "users %d ", uint64(v))
+		}
+		if v := u(4); v != 0 {
+			p.uint("used", "used %d ", uint64(v))
+		}
+		if v := u(1); v != 0 {
+			p.uint("age", "age %dsec ", uint64(v/100))
+		}
 	}
 	if id := u(5); id != 0 {
 		if p.json {
