@@ -15,12 +15,12 @@ const addrlabelUsage = `{ add | del } prefix PREFIX [ dev DEV ] [ label LABEL ]
 
 // addrlabelVerbs are do_ipaddrlabel's commands, in its order.
 var addrlabelVerbs = [...]verb{
-	{name: "list", run: addrlabelList},
-	{name: "lst", run: addrlabelList},
-	{name: "show", run: addrlabelList},
-	{name: "add", run: func(e *env, a *args) error { return addrlabelModify(e, a, true) }},
-	{name: "delete", run: func(e *env, a *args) error { return addrlabelModify(e, a, false) }},
-	{name: "flush", run: addrlabelFlush},
+	{name: "list", stats: true, run: addrlabelList},
+	{name: "lst", stats: true, run: addrlabelList},
+	{name: "show", stats: true, run: addrlabelList},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return addrlabelModify(e, a, true) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return addrlabelModify(e, a, false) }},
+	{name: "flush", stats: true, run: addrlabelFlush},
 	{name: "help"},
 }
 

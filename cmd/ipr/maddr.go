@@ -25,11 +25,11 @@ const maddrUsage = `Usage: ipr maddr [ add | del ] MULTIADDR dev STRING
 
 // maddrVerbs are do_multiaddr's commands in its order.
 var maddrVerbs = [...]verb{
-	{name: "add", run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCADDMULTI) }},
-	{name: "delete", run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCDELMULTI) }},
-	{name: "list", run: maddrShow},
-	{name: "show", run: maddrShow},
-	{name: "lst", run: maddrShow},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCADDMULTI) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCDELMULTI) }},
+	{name: "list", stats: true, run: maddrShow},
+	{name: "show", stats: true, run: maddrShow},
+	{name: "lst", stats: true, run: maddrShow},
 	{name: "help"},
 }
 

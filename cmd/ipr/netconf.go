@@ -13,9 +13,9 @@ const netconfUsage = "show [ dev STRING ]"
 
 // netconfVerbs are do_ipnetconf's commands.
 var netconfVerbs = [...]verb{
-	{name: "show", run: netconfShow},
-	{name: "lst", run: netconfShow},
-	{name: "list", run: netconfShow},
+	{name: "show", stats: true, run: netconfShow},
+	{name: "lst", stats: true, run: netconfShow},
+	{name: "list", stats: true, run: netconfShow},
 	{name: "help"},
 }
 
