@@ -103,3 +103,45 @@ func TestEchoMatchesIP(t *testing.T) {
 		}},
 	})
 }
+
+// TestBridgeVLANShowsMatchIproute2 compares the VLAN listings of -d and
+// -s, and "vlan global show", with bridge's: on a kernel without VLAN
+// filtering, the RTM_GETVLAN dump's refusal (message, "Dump terminated",
+// exit 1 after the header) and the empty counters of -s; with it, the
+// VLANs.
+func TestBridgeVLANShowsMatchIproute2(t *testing.T) {
+	ns := bridgeNamespace(t)
+	for _, cmd := range []string{
+		"-d vlan show", "-d -j vlan show", "-s vlan show", "-s -j vlan show", "-s -d vlan show",
+		"-s -d -j vlan show", "-d vlan show dev p0", "-s vlan show dev p0 vid 1", "-s vlan tunnelshow",
+		"-d vlan tunnelshow", "vlan global show", "vlan global", "-j vlan global show", "vlan global show dev br0",
+		"vlan global show dev nosuch", "-c -d vlan show", "-c -s vlan show",
+	} {
+		sameAsBridge(t, ns, strings.Fields(cmd)...)
+	}
+}
+
+// TestColorMatchesIproute2 compares -color output under both palettes
+// (COLORFGBG naming a dark background or not) with ip's and bridge's.
+func TestColorMatchesIproute2(t *testing.T) {
+	ns := bridgeNamespace(t)
+	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "br0")
+	nstest.IP(t, ns, "route", "add", "198.51.100.0/24", "via", "192.0.2.2")
+	for _, bg := range []string{"", "15;0", "0;15", "default;default;8"} {
+		t.Setenv("COLORFGBG", bg)
+		for _, cmd := range []string{"-c link", "-c addr", "-c -br link", "-c -br addr", "-c route", "-c=always -o addr", "-c=never link", "-c=auto link"} {
+			args := strings.Fields(cmd)
+			out, errs, code := iprIn(ns, "", args...)
+			ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+			if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
+				t.Errorf("COLORFGBG=%q ip %s: exit %d/%d, stderr %q/%q, %s", bg, cmd, code, ipCode, errs, ipErrs, firstDiff(out, ipOut))
+			}
+		}
+		for _, cmd := range []string{"-c fdb", "-c link", "-c=always mdb"} {
+			sameAsBridge(t, ns, strings.Fields(cmd)...)
+		}
+	}
+	if out, _, _ := iprIn(ns, "", "-c", "link"); !strings.Contains(out, "\x1b[") {
+		t.Errorf("ipr -c link printed no escape:\n%s", out)
+	}
+}
