@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -143,5 +144,45 @@ func TestColorMatchesIproute2(t *testing.T) {
 	}
 	if out, _, _ := iprIn(ns, "", "-c", "link"); !strings.Contains(out, "\x1b[") {
 		t.Errorf("ipr -c link printed no escape:\n%s", out)
+	}
+}
+
+// TestBridgeLinkSetMoreMatchesIproute2 applies the port settings "bridge
+// link set" took last (mcast_router, mcast_to_unicast, vlan_tunnel,
+// locked, backup_port, nobackup_port) with bridge to one namespace and
+// with ipr to its twin: same messages and statuses, and the same ports
+// after, as "ip -d -j link show" shows them.
+func TestBridgeLinkSetMoreMatchesIproute2(t *testing.T) {
+	nstest.Require(t, "link:bridge", "link:veth")
+	setup := func() *nstest.NS {
+		ns := nstest.New(t)
+		for _, cmd := range []string{
+			// A fixed address: the bridge id derives from it.
+			"link add br0 address 02:00:00:00:01:00 type bridge",
+			"link add p0 type veth peer name q0", "link add p1 type veth peer name q1",
+			"link set p0 master br0", "link set p1 master br0",
+		} {
+			nstest.IP(t, ns, strings.Fields(cmd)...)
+		}
+		return ns
+	}
+	bridgeNS, iprNS := setup(), setup()
+	for _, cmd := range []string{
+		"link set dev p0 mcast_router 2", "link set dev p0 mcast_router 5", "link set dev p0 mcast_router -1",
+		"link set dev p0 mcast_to_unicast on", "link set dev p0 vlan_tunnel on", "link set dev p0 locked on",
+		"link set dev p0 locked maybe", "link set dev p0 backup_port p1", "link set dev p0 backup_port nosuch",
+		"link set dev p1 backup_port p0", "link set dev p1 nobackup_port", "link set dev p0 mcast_to_unicast off",
+	} {
+		args := strings.Fields(cmd)
+		out, errs, code := bridgeIn(iprNS, "", args...)
+		bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", bridgeNS.Name}, args...)...), "")
+		if out != bOut || errs != bErrs || code != bCode {
+			t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q", cmd, code, out, errs, bCode, bOut, bErrs)
+		}
+	}
+	for _, show := range []string{"-d link show p0", "-d link show p1"} {
+		if got, want := twinJSON(t, iprNS, show), twinJSON(t, bridgeNS, show); got != want {
+			t.Errorf("ip -j %s:\nipr's: %s\nbridge's: %s", show, got, want)
+		}
 	}
 }
