@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
 )
 
 const bridgeMDBUsage = `Usage: bridge mdb { add | del } dev DEV port PORT grp GROUP [src SOURCE] [permanent | temp] [vid VID]
@@ -342,4 +343,27 @@ func mdbSourceColor(a netip.Addr) colorAttr {
 		return colorInet
 	}
 	return colorInet6
+}
+
+// printMDBEvent is mdb.c's print_mdb_mon, for "bridge monitor": an
+// RTM_NEWMDB or RTM_DELMDB notification.
+func printMDBEvent(m *monitor, typ uint16, data []byte) bool {
+	md, err := rtm.MDBFromBytes(data)
+	if err != nil {
+		return false
+	}
+	p := m.p
+	m.header("[MDB]", -1, false)
+	if typ == unix.RTM_DELMDB {
+		p.boolean("deleted", "Deleted ", true)
+	}
+	for ent := range md.Entries() {
+		printMDBEntry(p, ent, m.links, m.e.Details, m.e.Stats.level > 0)
+	}
+	// A notification names one router port (print_router_entries).
+	for r := range md.RouterPorts() {
+		p.text("router port dev %s master %s\n", m.links.name(r.Index), m.links.name(md.Index()))
+		break
+	}
+	return true
 }

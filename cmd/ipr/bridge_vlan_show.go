@@ -11,6 +11,7 @@ import (
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
 )
 
 // vlanPorts is vlan.c's vlan_rtm_cur_ifidx with open_vlan_port and
@@ -114,41 +115,67 @@ func vlanShowDetails(e *env, h *rtm.Handle, index int32, filterVID uint16, globa
 		if ports.cur != -1 && ports.cur != v.Index() {
 			ports.close()
 		}
-		if global {
-			for g := range v.GlobalOptions() {
-				if filterVID != 0 && (filterVID < g.VID || filterVID > g.VIDEnd) {
-					continue
-				}
-				ports.open(v.Index())
-				printVLANGlobal(p, g)
-				p.closeObject()
-			}
-			continue
-		}
-		for ent := range v.Entries() {
-			if filterVID != 0 && (filterVID < ent.VID || filterVID > ent.VIDEnd) {
-				continue
-			}
-			ports.open(v.Index())
-			printRange(p, "vlan", ent.VID, ent.VIDEnd)
-			printVLANFlags(p, ent.Flags)
-			p.nl()
-			p.text("%-16s    ", "")
-			state, _ := ent.State()
-			printSTPState(p, state)
-			if r, ok := ent.MulticastRouter(); ok {
-				p.uint("mcast_router", "mcast_router %d ", uint64(r))
-			}
-			p.nl()
-			if e.Stats.level > 0 {
-				s, _ := ent.Stats()
-				printVLANCounters(p, s.RxBytes, s.RxPackets, s.TxBytes, s.TxPackets)
-			}
-			p.closeObject()
-		}
+		printVLANMessage(ports, v, filterVID, !global, global, e.Stats.level > 0)
 	}
 	ports.close()
 	return e.endList(p)
+}
+
+// printVLANMessage is the loop of vlan.c's print_vlan_rtm over one
+// message's entries (print_vlan_opts) and global options
+// (print_vlan_global_opts), those of VLAN filterVID when not 0.
+func printVLANMessage(ports *vlanPorts, v rtm.BridgeVLANs, filterVID uint16, entries, global, stats bool) {
+	p := ports.p
+	if global {
+		for g := range v.GlobalOptions() {
+			if filterVID != 0 && (filterVID < g.VID || filterVID > g.VIDEnd) {
+				continue
+			}
+			ports.open(v.Index())
+			printVLANGlobal(p, g)
+			p.closeObject()
+		}
+	}
+	if !entries {
+		return
+	}
+	for ent := range v.Entries() {
+		if filterVID != 0 && (filterVID < ent.VID || filterVID > ent.VIDEnd) {
+			continue
+		}
+		ports.open(v.Index())
+		printRange(p, "vlan", ent.VID, ent.VIDEnd)
+		printVLANFlags(p, ent.Flags)
+		p.nl()
+		p.text("%-16s    ", "")
+		state, _ := ent.State()
+		printSTPState(p, state)
+		if r, ok := ent.MulticastRouter(); ok {
+			p.uint("mcast_router", "mcast_router %d ", uint64(r))
+		}
+		p.nl()
+		if stats {
+			s, _ := ent.Stats()
+			printVLANCounters(p, s.RxBytes, s.RxPackets, s.TxBytes, s.TxPackets)
+		}
+		p.closeObject()
+	}
+}
+
+// printVLANEvent is print_vlan_rtm for "bridge monitor": an RTM_NEWVLAN
+// or RTM_DELVLAN notification, each printed with its port's name.
+func printVLANEvent(m *monitor, typ uint16, data []byte) bool {
+	v, err := rtm.BridgeVLANsFromBytes(data)
+	if err != nil || v.Family() != 0x07 {
+		return false
+	}
+	m.header("[VLAN]", -1, false)
+	if typ == unix.RTM_DELVLAN {
+		m.p.boolean("deleted", "Deleted ", true)
+	}
+	ports := &vlanPorts{p: m.p, links: m.links, cur: -1}
+	printVLANMessage(ports, v, 0, true, true, m.e.Stats.level > 0)
+	return true
 }
 
 // The BRIDGE_VLANDB_GOPTS_* attributes print_vlan_global_opts prints, in

@@ -6,9 +6,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 )
@@ -184,5 +187,62 @@ func TestBridgeLinkSetMoreMatchesIproute2(t *testing.T) {
 		if got, want := twinJSON(t, iprNS, show), twinJSON(t, bridgeNS, show); got != want {
 			t.Errorf("ip -j %s:\nipr's: %s\nbridge's: %s", show, got, want)
 		}
+	}
+}
+
+// TestBridgeMonitorMDBMatchesIproute2 runs "bridge monitor" of the MDB
+// (alone, with all, and by default) beside bridge's while entries come
+// and go. bridge does not flush its output after MDB events: it runs
+// unbuffered under stdbuf.
+func TestBridgeMonitorMDBMatchesIproute2(t *testing.T) {
+	nstest.Require(t, "link:bridge", "link:veth")
+	if _, err := exec.LookPath("stdbuf"); err != nil {
+		t.Skip("no stdbuf")
+	}
+	ns := nstest.New(t)
+	for _, cmd := range []string{
+		"link add br0 type bridge", "link add p0 type veth peer name q0", "link set p0 master br0",
+		"link set br0 up", "link set p0 up",
+	} {
+		nstest.IP(t, ns, strings.Fields(cmd)...)
+	}
+	for _, opts := range [][]string{{"monitor", "mdb"}, {"monitor", "all"}, {"-s", "monitor", "mdb"}} {
+		t.Run(strings.Join(opts, " "), func(t *testing.T) {
+			var bOut, iOut syncBuffer
+			bCmd := exec.Command("stdbuf", append([]string{"-o0", "bridge", "-n", ns.Name}, opts...)...)
+			bCmd.Stdout, bCmd.Stderr = &bOut, &bOut
+			iCmd := exec.Command(os.Args[0], append([]string{"bridge", "-n", ns.Name}, opts...)...)
+			iCmd.Env = append(os.Environ(), cliMainEnv+"=1")
+			iCmd.Stdout, iCmd.Stderr = &iOut, &iOut
+			for _, c := range []*exec.Cmd{bCmd, iCmd} {
+				if err := c.Start(); err != nil {
+					t.Fatal(err)
+				}
+				defer c.Wait()
+				defer c.Process.Signal(syscall.SIGTERM)
+			}
+			for _, c := range []*exec.Cmd{bCmd, iCmd} {
+				if !subscribed(bCmd.Process.Pid, c.Process.Pid) {
+					t.Fatalf("%s never joined a group", c)
+				}
+			}
+			for _, cmd := range []string{
+				"mdb add dev br0 port p0 grp 239.1.1.9 permanent", "mdb add dev br0 port p0 grp ff0e::9 permanent",
+				"mdb del dev br0 port p0 grp 239.1.1.9", "mdb del dev br0 port p0 grp ff0e::9",
+			} {
+				exec.Command("bridge", append([]string{"-n", ns.Name}, strings.Fields(cmd)...)...).Run()
+			}
+			var got, want string
+			for range 2000 {
+				got, want = iOut.String(), bOut.String()
+				if got == want && strings.Count(got, "\n") >= 4 {
+					break
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			if got != want || !strings.Contains(got, "Deleted dev br0 port p0 grp ff0e::9") {
+				t.Errorf("ipr bridge %s differs from bridge: %s", strings.Join(opts, " "), firstDiff(got, want))
+			}
+		})
 	}
 }
