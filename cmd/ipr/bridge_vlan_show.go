@@ -182,7 +182,7 @@ func printVLANEvent(m *monitor, typ uint16, data []byte) bool {
 // its order, with their sizes (1, 4 or 8 bytes).
 var vlanGlobalOpts = [...]struct {
 	typ  uint16
-	size uint8
+	size int
 	name string
 }{
 	{4, 1, "mcast_snooping"}, {13, 1, "mcast_querier"}, {5, 1, "mcast_igmp_version"},
@@ -210,16 +210,7 @@ func printVLANGlobal(p *printer, g rtm.BridgeVLANGlobal) {
 		if !ok {
 			continue
 		}
-		var v uint64
-		switch o.size {
-		case 1:
-			v = uint64(attrU8(a))
-		case 4:
-			v = uint64(attrU32(a))
-		default:
-			v = attrU64(a)
-		}
-		p.uint(o.name, o.name+" %d ", v)
+		p.uint(o.name, o.name+" %d ", attrUintN(a, o.size))
 	}
 	p.nl()
 }

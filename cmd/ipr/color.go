@@ -88,24 +88,33 @@ func operStateColor(state uint8) colorAttr {
 // colorStr is print_color_string: str, its text wrapped in the escapes
 // of c when -color is on.
 func (p *printer) colorStr(c colorAttr, key, format, v string) {
-	if p.palette == nil || p.json || c == colorPlain {
-		p.str(key, format, v)
-		return
-	}
-	p.buf = append(p.buf, p.palette[c]...)
+	on := p.colorOn(c)
 	p.str(key, format, v)
-	p.buf = append(p.buf, colorClear...)
+	p.colorOff(on)
 }
 
 // colorStrBytes is colorStr for strBytes.
 func (p *printer) colorStrBytes(c colorAttr, key, format string, v []byte) {
+	on := p.colorOn(c)
+	p.strBytes(key, format, v)
+	p.colorOff(on)
+}
+
+// colorOn starts c's escape when the text output is colored, and says
+// whether it did.
+func (p *printer) colorOn(c colorAttr) bool {
 	if p.palette == nil || p.json || c == colorPlain {
-		p.strBytes(key, format, v)
-		return
+		return false
 	}
 	p.buf = append(p.buf, p.palette[c]...)
-	p.strBytes(key, format, v)
-	p.buf = append(p.buf, colorClear...)
+	return true
+}
+
+// colorOff ends what colorOn started.
+func (p *printer) colorOff(on bool) {
+	if on {
+		p.buf = append(p.buf, colorClear...)
+	}
 }
 
 // addrColor is the color of an address by its length, as print_neigh and

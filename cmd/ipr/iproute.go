@@ -493,6 +493,19 @@ func attrU16(a nla.Attr) uint16 { v, _ := a.Uint16(); return v }
 func attrU32(a nla.Attr) uint32 { v, _ := a.Uint32(); return v }
 func attrU64(a nla.Attr) uint64 { v, _ := a.Uint64(); return v }
 
+// attrUintN reads an unsigned attribute of width bytes (1, 2, 4 or 8).
+func attrUintN(a nla.Attr, width int) uint64 {
+	switch width {
+	case 1:
+		return uint64(attrU8(a))
+	case 2:
+		return uint64(attrU16(a))
+	case 4:
+		return uint64(attrU32(a))
+	}
+	return attrU64(a)
+}
+
 // attrText is attrStr without the copy, for printing.
 func attrText(a nla.Attr) []byte {
 	if b, err := a.TextBytes(); err == nil {
