@@ -235,7 +235,7 @@ func bridgeMonitor(e *env, argv []string) error {
 	m := &monitor{e: e, label: label, bridge: true}
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
-	m.p = &printer{}
+	m.p = &printer{palette: e.palette}
 	if file != "" {
 		return m.replay(file)
 	}

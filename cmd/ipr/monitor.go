@@ -188,7 +188,7 @@ func monitorRun(e *env, a *args) error {
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}, nsidName: e.nsidName}
 	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
 	m.nhc = &nexthopCache{ctx: e.ctx, h: h}
-	m.p = &printer{}
+	m.p = &printer{palette: e.palette}
 	if file != "" {
 		return m.replay(file)
 	}
