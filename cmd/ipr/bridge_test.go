@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -145,24 +144,8 @@ func TestBridgeMonitorMatchesIproute2(t *testing.T) {
 	ns := bridgeNamespace(t)
 	for _, opts := range [][]string{{"monitor"}, {"monitor", "all"}, {"monitor", "fdb"}, {"monitor", "link"}, {"-d", "monitor", "all"}, {"-j", "monitor"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			var bOut, iOut syncBuffer
-			bCmd := exec.Command("bridge", append([]string{"-n", ns.Name}, opts...)...)
-			bCmd.Stdout, bCmd.Stderr = &bOut, &bOut
-			iCmd := exec.Command(os.Args[0], append([]string{"bridge", "-n", ns.Name}, opts...)...)
-			iCmd.Env = append(os.Environ(), cliMainEnv+"=1")
-			iCmd.Stdout, iCmd.Stderr = &iOut, &iOut
-			for _, c := range []*exec.Cmd{bCmd, iCmd} {
-				if err := c.Start(); err != nil {
-					t.Fatal(err)
-				}
-				defer c.Wait()
-				defer c.Process.Signal(syscall.SIGTERM)
-			}
-			for _, c := range []*exec.Cmd{bCmd, iCmd} {
-				if !subscribed(bCmd.Process.Pid, c.Process.Pid) {
-					t.Fatalf("%s never joined a group", c)
-				}
-			}
+			bOut, iOut := startMonitors(t, exec.Command("bridge", append([]string{"-n", ns.Name}, opts...)...),
+				append([]string{"bridge", "-n", ns.Name}, opts...))
 			for _, cmd := range []string{
 				"bridge fdb add 02:00:00:00:02:01 dev p0 master", "bridge fdb del 02:00:00:00:02:01 dev p0 master",
 				"ip link set p1 nomaster", "ip link set p1 master br0", "ip link set p0 down", "ip link set p0 up",

@@ -208,24 +208,8 @@ func TestBridgeMonitorMDBMatchesIproute2(t *testing.T) {
 	}
 	for _, opts := range [][]string{{"monitor", "mdb"}, {"monitor", "all"}, {"-s", "monitor", "mdb"}} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
-			var bOut, iOut syncBuffer
-			bCmd := exec.Command("stdbuf", append([]string{"-o0", "bridge", "-n", ns.Name}, opts...)...)
-			bCmd.Stdout, bCmd.Stderr = &bOut, &bOut
-			iCmd := exec.Command(os.Args[0], append([]string{"bridge", "-n", ns.Name}, opts...)...)
-			iCmd.Env = append(os.Environ(), cliMainEnv+"=1")
-			iCmd.Stdout, iCmd.Stderr = &iOut, &iOut
-			for _, c := range []*exec.Cmd{bCmd, iCmd} {
-				if err := c.Start(); err != nil {
-					t.Fatal(err)
-				}
-				defer c.Wait()
-				defer c.Process.Signal(syscall.SIGTERM)
-			}
-			for _, c := range []*exec.Cmd{bCmd, iCmd} {
-				if !subscribed(bCmd.Process.Pid, c.Process.Pid) {
-					t.Fatalf("%s never joined a group", c)
-				}
-			}
+			bOut, iOut := startMonitors(t, exec.Command("stdbuf", append([]string{"-o0", "bridge", "-n", ns.Name}, opts...)...),
+				append([]string{"bridge", "-n", ns.Name}, opts...))
 			// bridge drops the notifications that come while it lists
 			// the links at start: a sentinel entry comes and goes until
 			// both have seen it, and what follows its last removal is
@@ -267,4 +251,31 @@ func TestBridgeMonitorMDBMatchesIproute2(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startMonitors starts iproute2's monitor command cmd and ipr with
+// iprArgs beside it, both stopped when the test ends, and returns their
+// outputs once both have joined their groups.
+func startMonitors(t *testing.T, cmd *exec.Cmd, iprArgs []string) (theirs, ours *syncBuffer) {
+	t.Helper()
+	theirs, ours = &syncBuffer{}, &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = theirs, theirs
+	iCmd := exec.Command(os.Args[0], iprArgs...)
+	iCmd.Env = append(os.Environ(), cliMainEnv+"=1")
+	iCmd.Stdout, iCmd.Stderr = ours, ours
+	for _, c := range []*exec.Cmd{cmd, iCmd} {
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			c.Process.Signal(syscall.SIGTERM)
+			c.Wait()
+		})
+	}
+	for _, c := range []*exec.Cmd{cmd, iCmd} {
+		if !subscribed(cmd.Process.Pid, c.Process.Pid) {
+			t.Fatalf("%s never joined a group", c)
+		}
+	}
+	return theirs, ours
 }
