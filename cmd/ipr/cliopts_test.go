@@ -43,9 +43,13 @@ func TestResolveMatchesIP(t *testing.T) {
 	} {
 		nstest.IP(t, ns, strings.Fields(cmd)...)
 	}
+	// An MPTCP endpoint, where the kernel has MPTCP: both then list it
+	// by name, or both fail alike.
+	ipRun(t, ns, "", "mptcp", "endpoint", "add", "127.0.0.1", "id", "3")
 	for _, show := range []string{
 		"-r addr", "-r route show table all", "-r neigh", "-r -j route show table all",
 		"-r -j addr", "-r -o addr", "-resolve route show table 7", "-r -br addr", "-r rule",
+		"-r mptcp endpoint show", "-r -j mptcp endpoint show",
 	} {
 		args := strings.Fields(show)
 		out, errs, code := iprIn(ns, "", args...)
