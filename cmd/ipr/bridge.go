@@ -82,6 +82,9 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
+	// bridge has neither -Numeric nor -resolve: "ipr -N bridge ..."
+	// prints as bridge does.
+	numericNames, resolveHosts = false, false
 	for {
 		opt, ok := nextOption(&args)
 		if !ok {
