@@ -342,9 +342,8 @@ func (h *Handle) BridgeVLANDump(ctx context.Context, f *BridgeVLANFilter) iter.S
 				flags |= bridgeVLANDumpGlobal
 			}
 		}
-		if flags != 0 {
-			b.Uint32(brvlanDumpFlags, flags)
-		}
+		// Sent even when zero, as iproute2's rtnl_brvlandump_req sends it.
+		b.Uint32(brvlanDumpFlags, flags)
 		b.End()
 		dumpOf(ctx, h, "bridge vlan dump", &vlanMsgs, b, dumpRun{}, func(v view[brVlanMsg], err error) bool {
 			return yield(BridgeVLANs{v}, err)

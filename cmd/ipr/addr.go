@@ -270,10 +270,10 @@ func printAddrLocal(p *printer, ad rtm.Addr, tb *nla.Index) {
 		address, hasAddress = local, hasLocal
 	}
 	if hasLocal {
-		p.str("local", "%s", ipString(local.Data))
+		p.colorStr(familyColor(ad.Family()), "local", "%s", hostString(local.Data))
 		if hasAddress && string(address.Data) != string(local.Data) {
 			p.textString(" peer ")
-			p.str("address", "%s", ipString(address.Data))
+			p.colorStr(familyColor(ad.Family()), "address", "%s", hostString(address.Data))
 		}
 		p.int("prefixlen", "/%d ", int64(ad.PrefixLen()))
 		if a, ok := tb.Get(unix.IFA_RT_PRIORITY); ok {
@@ -304,11 +304,11 @@ func printAddr(p *printer, ad rtm.Addr) {
 	printAddrLocal(p, ad, &tb)
 	if a, ok := tb.Get(unix.IFA_BROADCAST); ok {
 		p.textString("brd ")
-		p.str("broadcast", "%s ", ipString(a.Data))
+		p.colorStr(familyColor(family), "broadcast", "%s ", hostString(a.Data))
 	}
 	if a, ok := tb.Get(unix.IFA_ANYCAST); ok {
 		p.textString("any ")
-		p.str("anycast", "%s ", ipString(a.Data))
+		p.colorStr(familyColor(family), "anycast", "%s ", hostString(a.Data))
 	}
 	p.str("scope", "scope %s ", scopeNames.name(uint32(ad.Scope())))
 
@@ -518,9 +518,9 @@ func addrModify(e *env, a *args, op addrOp) error {
 	spec.Index = l.Index()
 	switch op {
 	case addrAdd:
-		return h.AddrAdd(ctx, spec)
+		return e.change(h, rtm.AddrAdd(spec))
 	case addrReplace:
-		return h.AddrReplace(ctx, spec)
+		return e.change(h, rtm.AddrReplace(spec))
 	}
 	if local.Addr().Is4() && !localExplicit && !peer.IsValid() {
 		// iproute2 deletes "10.0.0.1" (no length) whatever its prefix
@@ -529,7 +529,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 			return err
 		}
 	}
-	return h.AddrDel(ctx, spec)
+	return e.change(h, rtm.AddrDel(spec))
 }
 
 // broadcastFor computes "broadcast +" (all host bits set) or "broadcast

@@ -15,12 +15,12 @@ const addrlabelUsage = `{ add | del } prefix PREFIX [ dev DEV ] [ label LABEL ]
 
 // addrlabelVerbs are do_ipaddrlabel's commands, in its order.
 var addrlabelVerbs = [...]verb{
-	{name: "list", run: addrlabelList},
-	{name: "lst", run: addrlabelList},
-	{name: "show", run: addrlabelList},
-	{name: "add", run: func(e *env, a *args) error { return addrlabelModify(e, a, true) }},
-	{name: "delete", run: func(e *env, a *args) error { return addrlabelModify(e, a, false) }},
-	{name: "flush", run: addrlabelFlush},
+	{name: "list", stats: true, run: addrlabelList},
+	{name: "lst", stats: true, run: addrlabelList},
+	{name: "show", stats: true, run: addrlabelList},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return addrlabelModify(e, a, true) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return addrlabelModify(e, a, false) }},
+	{name: "flush", stats: true, run: addrlabelFlush},
 	{name: "help"},
 }
 
@@ -56,12 +56,12 @@ func printAddrLabel(p *printer, l rtm.AddrLabel, links *linkTypes) {
 	p.openObject("")
 	if a := l.Address(); a.IsValid() {
 		p.textString("prefix ")
-		p.str("address", "%s", a.String())
+		p.colorStr(familyColor(l.Family()), "address", "%s", hostString(a.AsSlice()))
 		p.uint("prefixlen", "/%d ", uint64(l.PrefixLen()))
 	}
 	if i := l.Index(); i != 0 {
 		p.textString("dev ")
-		p.str("ifname", "%s ", links.name(i))
+		p.colorStr(colorIfname, "ifname", "%s ", links.name(i))
 	}
 	if v, ok := l.Label(); ok {
 		p.uint("label", "label %d ", uint64(v))

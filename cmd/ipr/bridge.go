@@ -82,6 +82,9 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
+	// bridge has neither -Numeric nor -resolve: "ipr -N bridge ..."
+	// prints as bridge does.
+	numericNames, resolveHosts = false, false
 	for {
 		opt, ok := nextOption(&args)
 		if !ok {
@@ -151,8 +154,6 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		args = args[1:]
 	}
 	e.Pretty = pretty
-	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
-		return nil, notImplemented("option -color")
-	}
+	e.palette = enableColor(color, e.JSON, e.Stdout)
 	return args, nil
 }

@@ -174,15 +174,15 @@ func printFDB(p *printer, n rtm.Neigh, deleted bool, f *fdbFilter, links *linkTy
 		p.boolean("deleted", "Deleted ", true)
 	}
 	if a, ok := tb.Get(unix.NDA_LLADDR); ok {
-		p.str("mac", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
+		p.colorStr(colorMAC, "mac", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
 	}
 	if f.index == 0 && n.Index() != 0 {
 		p.textString("dev ")
-		p.str("ifname", "%s ", links.name(n.Index()))
+		p.colorStr(colorIfname, "ifname", "%s ", links.name(n.Index()))
 	}
 	if a, ok := tb.Get(unix.NDA_DST); ok {
 		p.textString("dst ")
-		p.str("dst", "%s ", ipString(a.Data))
+		p.colorStr(addrColor(a.Data), "dst", "%s ", hostString(a.Data))
 	}
 	if vid != 0 {
 		p.uint("vlan", "vlan %d ", uint64(vid))

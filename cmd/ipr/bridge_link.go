@@ -193,10 +193,10 @@ func printBridgeProtinfo(p *printer, a nla.Attr, names *linkNames, details bool)
 // bridgeMonitor is bridge's do_monitor: link and FDB notifications.
 func bridgeMonitor(e *env, argv []string) error {
 	var (
-		file                   string
-		label                  bool
-		link, fdb, mdb, others bool
-		all                    = true
+		file                      string
+		label                     bool
+		link, fdb, mdb, vlan, vni bool
+		all                       = true
 	)
 	for i := 0; i < len(argv); i++ {
 		w := argv[i]
@@ -213,8 +213,10 @@ func bridgeMonitor(e *env, argv []string) error {
 			fdb, all = true, false
 		case matches(w, "mdb"):
 			mdb, all = true, false
-		case matches(w, "vlan"), w == "vni":
-			others, all = true, false
+		case matches(w, "vlan"):
+			vlan, all = true, false
+		case w == "vni":
+			vni, all = true, false
 		case w == "all":
 			all, label = true, true
 		case matches(w, "help"):
@@ -223,8 +225,8 @@ func bridgeMonitor(e *env, argv []string) error {
 			return &cliError{code: exitUsage, msg: fmt.Sprintf("Argument %q is unknown, try \"bridge monitor help\".", w)}
 		}
 	}
-	if mdb || others {
-		return notImplemented(`"bridge monitor" of mdb, vlan and vni`)
+	if vni {
+		return notImplemented(`"bridge monitor vni"`)
 	}
 	h, err := e.handle()
 	if err != nil {
@@ -233,7 +235,7 @@ func bridgeMonitor(e *env, argv []string) error {
 	m := &monitor{e: e, label: label, bridge: true}
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
-	m.p = &printer{}
+	m.p = &printer{palette: e.palette}
 	if file != "" {
 		return m.replay(file)
 	}
@@ -243,6 +245,12 @@ func bridgeMonitor(e *env, argv []string) error {
 	}
 	if fdb || all {
 		groups = append(groups, rtm.GroupNeigh)
+	}
+	if mdb || all {
+		groups = append(groups, rtm.GroupMDB)
+	}
+	if vlan || all {
+		groups = append(groups, rtm.GroupBridgeVLAN)
 	}
 	return m.listen(groups)
 }

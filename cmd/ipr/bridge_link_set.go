@@ -101,8 +101,43 @@ func bridgeLinkSet(e *env, a *args) error {
 			default:
 				port.State = rtm.Some(uint8(s8))
 			}
-		case "learning_sync", "mcast_router", "mcast_to_unicast", "vlan_tunnel", "locked", "backup_port",
-			"nobackup_port", "hwmode", "self", "master":
+		case "mcast_to_unicast":
+			err = onOff(w, &port.MulticastToUnicast)
+		case "vlan_tunnel":
+			err = onOff(w, &port.VLANTunnel)
+		case "locked":
+			err = onOff(w, &port.Locked)
+		case "mcast_router":
+			v, verr := a.value(w)
+			if verr != nil {
+				return verr
+			}
+			// An __s8, sent unless negative; the kernel refuses modes
+			// over 3, which rtm checks before sending.
+			switch r := int8(atoi(v)); {
+			case r < 0:
+			case r > 3:
+				return &cliError{code: exitKernel, msg: kernelMessage("", unix.EINVAL)}
+			default:
+				port.MulticastRouter = rtm.Some(uint8(r))
+			}
+		case "backup_port":
+			v, verr := a.value(w)
+			if verr != nil {
+				return verr
+			}
+			h, herr := e.handle()
+			if herr != nil {
+				return herr
+			}
+			l, lerr := linkByName(e.ctx, h, v)
+			if lerr != nil {
+				return failf("Error: device %s does not exist", v)
+			}
+			port.BackupPort = rtm.Some(l.Index())
+		case "nobackup_port":
+			port.BackupPort = rtm.Some(int32(0))
+		case "learning_sync", "hwmode", "self", "master":
 			return notImplemented(`"bridge link set ` + w + `"`)
 		default:
 			return usageText(bridgeLinkUsage)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
 )
 
 const bridgeMDBUsage = `Usage: bridge mdb { add | del } dev DEV port PORT grp GROUP [src SOURCE] [permanent | temp] [vid VID]
@@ -111,15 +112,20 @@ func mdbTimer(d time.Duration, align bool) string {
 func printMDBEntry(p *printer, e rtm.MDBEntry, links *linkTypes, details, stats bool) {
 	p.openObject("")
 	p.jsonInt("index", int64(e.BridgeIndex))
-	p.str("dev", "dev %s", links.name(e.BridgeIndex))
+	p.colorStr(colorIfname, "dev", "dev %s", links.name(e.BridgeIndex))
 	p.str("port", " port %s", links.name(e.PortIndex))
-	grp := e.Group.String()
-	if e.Proto == 0 {
+	grp, af := e.Group.String(), colorPlain
+	switch {
+	case e.Proto == 0:
 		grp = net.HardwareAddr(e.MAC[:]).String()
+	case e.Group.Is4():
+		af = colorInet
+	default:
+		af = colorInet6
 	}
-	p.str("grp", " grp %s", grp)
+	p.colorStr(af, "grp", " grp %s", grp)
 	if _, ok := e.Attrs.Get(4); ok { // MDBA_MDB_EATTR_SOURCE
-		p.str("src", " src %s", mdbAddrString(e.Source()))
+		p.colorStr(af, "src", " src %s", mdbAddrString(e.Source()))
 	}
 	state := "temp"
 	if e.State&rtm.MDBPermanent != 0 {
@@ -144,7 +150,7 @@ func printMDBEntry(p *printer, e rtm.MDBEntry, links *linkTypes, details, stats 
 			for s := range e.Sources() {
 				p.openObject("")
 				p.textString(sep)
-				p.str("address", "%s", mdbAddrString(s.Addr))
+				p.colorStr(mdbSourceColor(s.Addr), "address", "%s", mdbAddrString(s.Addr))
 				p.str("timer", "/%s", mdbTimer(s.Timer, false))
 				p.closeObject()
 				sep = ","
@@ -307,4 +313,35 @@ func cAtoi(s string) int {
 	}
 	n, _ := strconv.Atoi(s[i:j])
 	return n
+}
+
+// mdbSourceColor is the color of a source address of an entry.
+func mdbSourceColor(a netip.Addr) colorAttr {
+	if a.Is4() {
+		return colorInet
+	}
+	return colorInet6
+}
+
+// printMDBEvent is mdb.c's print_mdb_mon, for "bridge monitor": an
+// RTM_NEWMDB or RTM_DELMDB notification.
+func printMDBEvent(m *monitor, typ uint16, data []byte) bool {
+	md, err := rtm.MDBFromBytes(data)
+	if err != nil {
+		return false
+	}
+	p := m.p
+	m.header("[MDB]", -1, false)
+	if typ == unix.RTM_DELMDB {
+		p.boolean("deleted", "Deleted ", true)
+	}
+	for ent := range md.Entries() {
+		printMDBEntry(p, ent, m.links, m.e.Details, m.e.Stats.level > 0)
+	}
+	// A notification names one router port (print_router_entries).
+	for r := range md.RouterPorts() {
+		p.text("router port dev %s master %s\n", m.links.name(r.Index), m.links.name(md.Index()))
+		break
+	}
+	return true
 }

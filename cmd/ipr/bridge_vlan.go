@@ -40,14 +40,14 @@ const bridgeVLANUsage = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ 
 
 // bridgeVLANVerbs are do_vlan's commands, in its order.
 var bridgeVLANVerbs = [...]verb{
-	{name: "add", run: func(e *env, a *args) error { return vlanModify(e, a, true) }},
-	{name: "delete", run: func(e *env, a *args) error { return vlanModify(e, a, false) }},
-	{name: "show", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
-	{name: "lst", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
-	{name: "list", run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
-	{name: "tunnelshow", run: func(e *env, a *args) error { return vlanShow(e, a, true) }},
-	{name: "set", run: vlanSet},
-	{name: "global", exact: true, run: vlanGlobal},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return vlanModify(e, a, true) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return vlanModify(e, a, false) }},
+	{name: "show", stats: true, run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "lst", stats: true, run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "list", stats: true, run: func(e *env, a *args) error { return vlanShow(e, a, false) }},
+	{name: "tunnelshow", stats: true, run: func(e *env, a *args) error { return vlanShow(e, a, true) }},
+	{name: "set", stats: true, run: vlanSet},
+	{name: "global", exact: true, stats: true, run: vlanGlobal},
 	{name: "help"},
 }
 
@@ -233,11 +233,11 @@ func stpState(s string) (uint8, bool) {
 // not implement.
 func vlanGlobal(e *env, a *args) error {
 	if !a.more() {
-		return notImplemented(`"bridge vlan global show"`)
+		return vlanShowSubject(e, a, false, true)
 	}
 	switch w := a.advance(); w {
 	case "show", "lst", "list":
-		return notImplemented(`"bridge vlan global show"`)
+		return vlanShowSubject(e, a, false, true)
 	case "set":
 	default:
 		return usageText(bridgeVLANUsage)
@@ -317,12 +317,15 @@ func vlanGlobal(e *env, a *args) error {
 	return h.Do(e.ctx, rtm.BridgeVLANGlobalSet(o))
 }
 
-// vlanShow is vlan.c's vlan_show without -d and -s: the VLANs (or, for
-// tunnelshow, the VLAN-to-tunnel mappings) of each port, from a link dump.
+// vlanShow is vlan.c's vlan_show: the VLANs (or, for tunnelshow, the
+// VLAN-to-tunnel mappings) of each port, from a link dump; with -d from
+// the VLAN dump, with -s their counters (bridge_vlan_show.go).
 func vlanShow(e *env, a *args, tunnels bool) error {
-	if e.Details || e.Stats.level > 0 {
-		return notImplemented(`"bridge -d vlan show" and "bridge -s vlan show"`)
-	}
+	return vlanShowSubject(e, a, tunnels, false)
+}
+
+// vlanShowSubject is vlan_show, or with global vlan_global_show.
+func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 	var dev string
 	var filterVID uint16
 	for a.more() {
@@ -355,6 +358,12 @@ func vlanShow(e *env, a *args, tunnels bool) error {
 			return err
 		}
 	}
+	switch {
+	case global || e.Details && !tunnels:
+		return vlanShowDetails(e, h, index, filterVID, global)
+	case e.Stats.level > 0:
+		return vlanShowStats(e, h, index, filterVID)
+	}
 	links := &linkTypes{ctx: e.ctx, h: h}
 	p := e.newPrinter()
 	p.openArray("")
@@ -384,7 +393,7 @@ func vlanShow(e *env, a *args, tunnels bool) error {
 		open := func() {
 			if !opened {
 				p.openObject("")
-				p.str("ifname", "%-16s  ", links.name(l.Index()))
+				p.colorStr(colorIfname, "ifname", "%-16s  ", links.name(l.Index()))
 				if tunnels {
 					p.openArray("tunnels")
 				} else {

@@ -29,6 +29,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		pretty bool
 		color  colorOption
 	)
+	numericNames, resolveHosts = false, false
 	for {
 		opt, ok := nextOption(&args)
 		if !ok {
@@ -76,7 +77,7 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-details"):
 			e.Details = true
 		case matches(opt, "-resolve"):
-			return nil, notImplemented("option -resolve")
+			resolveHosts, resolveCtx = true, e.ctx
 		case matches(opt, "-oneline"):
 			e.Oneline = true
 		case matches(opt, "-timestamp"):
@@ -125,24 +126,20 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 				return nil, err
 			}
 		case matches(opt, "-Numeric"):
-			return nil, notImplemented("option -Numeric")
+			numericNames = true
 		case matches(opt, "-all"):
 			e.All = true
 		case opt == "-echo":
-			return nil, notImplemented("option -echo")
+			e.Echo = true
 		default:
 			return nil, &cliError{code: 255, msg: fmt.Sprintf("Option %q is unknown, try \"ipr -help\".", opt)}
 		}
 		args = args[1:]
 	}
-	// Options accepted but whose output ipr does not produce yet fail by
-	// name rather than print something else than ip would. Colour is
-	// ip's only without -json (ip never colours JSON, and "auto" colours
-	// a terminal only).
+	// As check_enable_color, after all options: -json turns color off
+	// wherever -color is.
 	e.Pretty = pretty
-	if !e.JSON && (color == colorAlways || color == colorAuto && isTerminal(e.Stdout)) {
-		return nil, notImplemented("option -color")
-	}
+	e.palette = enableColor(color, e.JSON, e.Stdout)
 	return args, nil
 }
 
@@ -251,6 +248,13 @@ func version() string {
 	}
 	return "ipr (devel)"
 }
+
+// numericNames is -Numeric: protocols, scopes, tables, realms, groups,
+// route types, DS fields, link types and IP protocols print as numbers,
+// as iproute2's numeric makes rtnl_*_n2a print them. It is process-wide,
+// as the name tables that read it are, and every command line's options
+// set it afresh.
+var numericNames bool
 
 // errExit ends the command line with a status and no message.
 type errExit int

@@ -244,6 +244,9 @@ func (t *nameTable) load() {
 
 // name returns the name of id, or id in decimal.
 func (t *nameTable) name(id uint32) string {
+	if numericNames {
+		return strconv.FormatUint(uint64(id), 10)
+	}
 	t.load()
 	if s, ok := t.names[id]; ok {
 		return s
@@ -264,6 +267,9 @@ func (t *nameTable) id(s string, max uint64) (uint32, bool) {
 // linkTypeName is iproute2's ll_type_n2a: the name of an ARPHRD_* type,
 // or the number in brackets.
 func linkTypeName(t uint16) string {
+	if numericNames {
+		return "[" + strconv.Itoa(int(t)) + "]"
+	}
 	switch t {
 	case unix.ARPHRD_NETROM:
 		return "netrom"
@@ -487,6 +493,19 @@ func attrU16(a nla.Attr) uint16 { v, _ := a.Uint16(); return v }
 func attrU32(a nla.Attr) uint32 { v, _ := a.Uint32(); return v }
 func attrU64(a nla.Attr) uint64 { v, _ := a.Uint64(); return v }
 
+// attrUintN reads an unsigned attribute of width bytes (1, 2, 4 or 8).
+func attrUintN(a nla.Attr, width int) uint64 {
+	switch width {
+	case 1:
+		return uint64(attrU8(a))
+	case 2:
+		return uint64(attrU16(a))
+	case 4:
+		return uint64(attrU32(a))
+	}
+	return attrU64(a)
+}
+
 // attrText is attrStr without the copy, for printing.
 func attrText(a nla.Attr) []byte {
 	if b, err := a.TextBytes(); err == nil {
@@ -522,6 +541,8 @@ type printer struct {
 	w io.Writer
 	// err is w's first write error; nothing is written after it.
 	err error
+	// palette colors the text output (-color, color.go); nil for none.
+	palette *palette
 }
 
 // streamChunk is the output written at a time: the size of a bufio
@@ -531,7 +552,7 @@ const streamChunk = 64 << 10
 // newPrinter returns a printer for a listing's output to e.Stdout,
 // streaming unless -pretty has to see the whole document.
 func (e *env) newPrinter() *printer {
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	if !(e.JSON && e.Pretty) {
 		p.w = e.Stdout
 		p.buf = make([]byte, 0, streamChunk+streamChunk/4)

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"iter"
 	"net/netip"
@@ -382,7 +383,7 @@ func linkChange(e *env, a *args, op linkOp) error {
 	}
 	ctx := e.ctx
 	if op == linkDelete {
-		return linkDelete1(ctx, h, a)
+		return linkDelete1(e, h, a)
 	}
 	lp := &linkParser{ctx: ctx, h: h, e: e}
 	var spec rtm.LinkSpec
@@ -408,9 +409,9 @@ func linkChange(e *env, a *args, op linkOp) error {
 	if op == linkAdd || op == linkReplace {
 		spec.Name = name
 		if op == linkAdd {
-			return h.LinkAdd(ctx, spec)
+			return e.change(h, rtm.LinkAdd(spec))
 		}
-		return h.LinkReplace(ctx, spec)
+		return e.change(h, rtm.LinkReplace(spec))
 	}
 	l, err := linkByName(ctx, h, dev)
 	if err != nil {
@@ -420,12 +421,12 @@ func linkChange(e *env, a *args, op linkOp) error {
 	if name != dev {
 		spec.Name = name
 	}
-	return h.LinkSet(ctx, spec)
+	return e.change(h, rtm.LinkSet(spec))
 }
 
 // linkDelete1 is "link del [dev] NAME [type KIND]"; the type, which
 // iproute2 accepts, is ignored.
-func linkDelete1(ctx context.Context, h *rtm.Handle, a *args) error {
+func linkDelete1(e *env, h *rtm.Handle, a *args) error {
 	var dev string
 	for a.more() {
 		w := a.advance()
@@ -446,8 +447,10 @@ func linkDelete1(ctx context.Context, h *rtm.Handle, a *args) error {
 	if dev == "" {
 		return errNoDevArgument
 	}
-	err := h.LinkDelByName(ctx, dev)
-	if isNotFound(err) {
+	err := e.change(h, rtm.LinkDelByName(dev))
+	// ip looks the name up first; the request by name fails with ENODEV
+	// when sent with -echo, which goes without the lookup.
+	if isNotFound(err) || errors.Is(err, unix.ENODEV) {
 		return errNoDevice(dev)
 	}
 	return err

@@ -50,18 +50,7 @@ func printBridge(p *printer, tb *nla.Index, _ *linkNames) {
 		if !ok {
 			return
 		}
-		var v uint64
-		switch width {
-		case 1:
-			v = uint64(attrU8(a))
-		case 2:
-			v = uint64(attrU16(a))
-		case 4:
-			v = uint64(attrU32(a))
-		default:
-			v = attrU64(a)
-		}
-		p.uint(key, format, v)
+		p.uint(key, format, attrUintN(a, width))
 	}
 	uint(unix.IFLA_BR_FORWARD_DELAY, "forward_delay", "forward_delay %d ", 4)
 	uint(unix.IFLA_BR_HELLO_TIME, "hello_time", "hello_time %d ", 4)

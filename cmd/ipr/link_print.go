@@ -52,7 +52,8 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 			if p.json {
 				p.jsonStr("operstate", operStates[s])
 			} else {
-				p.str("", "state %s ", operStates[s])
+				p.textString("state ")
+				p.colorStr(operStateColor(s), "", "%s ", operStates[s])
 			}
 		} else {
 			p.jsonUint("operstate_index", uint64(s))
@@ -138,7 +139,7 @@ func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {
 	var scratch [64]byte
 	hw, hasHW := idx.Get(unix.IFLA_ADDRESS)
 	if hasHW {
-		p.strBytes("address", "%s", appendHW(scratch[:0], hw.Data, typ))
+		p.colorStrBytes(colorMAC, "address", "%s", appendHW(scratch[:0], hw.Data, typ))
 	}
 	if a, ok := idx.Get(unix.IFLA_BROADCAST); ok {
 		if l.Flags()&unix.IFF_POINTOPOINT != 0 {
@@ -147,11 +148,11 @@ func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {
 		} else {
 			p.textString(" brd ")
 		}
-		p.strBytes("broadcast", "%s", appendHW(scratch[:0], a.Data, typ))
+		p.colorStrBytes(colorMAC, "broadcast", "%s", appendHW(scratch[:0], a.Data, typ))
 	}
 	if a, ok := idx.Get(unix.IFLA_PERM_ADDRESS); ok && (!hasHW || string(hw.Data) != string(a.Data)) {
 		p.textString(" permaddr ")
-		p.strBytes("permaddr", "%s", appendHW(scratch[:0], a.Data, typ))
+		p.colorStrBytes(colorMAC, "permaddr", "%s", appendHW(scratch[:0], a.Data, typ))
 	}
 }
 
@@ -176,7 +177,7 @@ var operStates = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", 
 func printNameAndLink(p *printer, format, name string, idx *nla.Index, names *linkNames) (mdown bool) {
 	a, ok := idx.Get(unix.IFLA_LINK)
 	if !ok {
-		p.str("ifname", format, name)
+		p.colorStr(colorIfname, "ifname", format, name)
 		return false
 	}
 	lower := int32(attrU32(a))
@@ -199,7 +200,7 @@ func printNameAndLink(p *printer, format, name string, idx *nla.Index, names *li
 	if p.json {
 		p.jsonStr("ifname", name)
 	} else {
-		p.str("", format, text)
+		p.colorStr(colorIfname, "", format, text)
 	}
 	return mdown
 }
@@ -350,7 +351,7 @@ func printLinkBrief(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, li
 	mdown := printNameAndLink(p, "%-16s ", l.Name(), idx, names)
 	if a, ok := idx.Get(unix.IFLA_OPERSTATE); ok {
 		if s := attrU8(a); int(s) < len(operStates) {
-			p.str("operstate", "%-14s ", operStates[s])
+			p.colorStr(operStateColor(s), "operstate", "%-14s ", operStates[s])
 		} else {
 			p.jsonUint("operstate_index", uint64(s))
 			p.text("state %s", cHex(uint64(s)))
@@ -360,7 +361,7 @@ func printLinkBrief(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, li
 		return
 	}
 	if hw, ok := idx.Get(unix.IFLA_ADDRESS); ok {
-		p.str("address", "%s ", hwString(hw.Data, l.Type()))
+		p.colorStr(colorMAC, "address", "%s ", hwString(hw.Data, l.Type()))
 	}
 	printLinkFlags(p, l.Flags(), mdown)
 	p.endl()

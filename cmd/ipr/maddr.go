@@ -25,11 +25,11 @@ const maddrUsage = `Usage: ipr maddr [ add | del ] MULTIADDR dev STRING
 
 // maddrVerbs are do_multiaddr's commands in its order.
 var maddrVerbs = [...]verb{
-	{name: "add", run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCADDMULTI) }},
-	{name: "delete", run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCDELMULTI) }},
-	{name: "list", run: maddrShow},
-	{name: "show", run: maddrShow},
-	{name: "lst", run: maddrShow},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCADDMULTI) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return maddrModify(e, a, unix.SIOCDELMULTI) }},
+	{name: "list", stats: true, run: maddrShow},
+	{name: "show", stats: true, run: maddrShow},
+	{name: "lst", stats: true, run: maddrShow},
 	{name: "help"},
 }
 
@@ -98,7 +98,7 @@ func maddrShow(e *env, a *args) error {
 			}
 			p.openObject("")
 			p.uint("ifindex", "%d:", uint64(m.index))
-			p.str("ifname", "\t%s", m.name)
+			p.colorStr(colorIfname, "ifname", "\t%s", m.name)
 			p.nl()
 			cur = m.index
 			p.openArray("maddr")
@@ -107,10 +107,10 @@ func maddrShow(e *env, a *args) error {
 		p.openObject("")
 		if m.family == unix.AF_PACKET {
 			p.textString("link  ")
-			p.str("link", "%s", hwString(m.addr, unix.ARPHRD_ETHER))
+			p.colorStr(colorMAC, "link", "%s", hwString(m.addr, unix.ARPHRD_ETHER))
 		} else {
 			p.str("family", "%-5s ", familyName(m.family))
-			p.str("address", "%s", ipString(m.addr))
+			p.colorStr(familyColor(m.family), "address", "%s", hostString(m.addr))
 		}
 		if m.users != 1 {
 			p.uint("users", " users %d", m.users)

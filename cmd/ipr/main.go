@@ -52,9 +52,13 @@ type env struct {
 	// Timestamp is -t (and -ts, which sets TimestampShort too): "monitor"
 	// stamps each event.
 	Timestamp, TimestampShort bool
-	Stdin                     io.Reader
-	Stdout                    io.Writer
-	Stderr                    io.Writer
+	// Echo is -echo: change requests print what the kernel echoes.
+	Echo bool
+	// palette is -color's, nil without color (color.go).
+	palette *palette
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
 
 	ctx context.Context
 	// ns is the namespace -n named, opened while the options are parsed

@@ -188,7 +188,7 @@ func monitorRun(e *env, a *args) error {
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}, nsidName: e.nsidName}
 	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
 	m.nhc = &nexthopCache{ctx: e.ctx, h: h}
-	m.p = &printer{}
+	m.p = &printer{palette: e.palette}
 	if file != "" {
 		return m.replay(file)
 	}
@@ -481,6 +481,14 @@ func (m *monitor) bridgeMessage(typ uint16, data []byte) error {
 		var f fdbFilter
 		m.header("[NEIGH]", -1, false)
 		printFDB(p, n, typ == unix.RTM_DELNEIGH, &f, m.links, m.e.Stats.level > 0)
+	case unix.RTM_NEWMDB, unix.RTM_DELMDB:
+		if !printMDBEvent(m, typ, data) {
+			return nil
+		}
+	case unix.RTM_NEWVLAN, unix.RTM_DELVLAN:
+		if !printVLANEvent(m, typ, data) {
+			return nil
+		}
 	case nlmsgTimestamp:
 		printNlmsgTimestamp(p, data)
 	default:

@@ -329,7 +329,7 @@ func mptcpEndpointShow(e *env, argv []string) error {
 func mptcpPrintEndpoint(e *env, p *printer, s mptcp.EndpointSpec) {
 	p.openObject("")
 	if s.Addr.IsValid() {
-		p.str("address", "%s ", s.Addr.String())
+		p.str("address", "%s ", hostString(s.Addr.AsSlice()))
 	}
 	if s.Port != 0 {
 		p.uint("port", "port %d ", uint64(s.Port))

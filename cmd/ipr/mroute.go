@@ -133,7 +133,7 @@ func printMRoute(p *printer, r rtm.MRoute, links *linkTypes, stats, details, all
 		p.text("%-32s Iif: ", "("+src+","+dst+")")
 	}
 	if iif := r.InIndex(); iif != 0 {
-		p.str("iif", "%-10s ", links.name(iif))
+		p.colorStr(colorIfname, "iif", "%-10s ", links.name(iif))
 	} else {
 		p.str("iif", "%s ", "unresolved")
 	}
@@ -146,7 +146,7 @@ func printMRoute(p *printer, r rtm.MRoute, links *linkTypes, stats, details, all
 				p.textString("Oifs: ")
 				first = false
 			}
-			p.str("oif", "%s", links.name(o.Index))
+			p.colorStr(colorIfname, "oif", "%s", links.name(o.Index))
 			if o.TTL > 1 {
 				p.uint("ttl", "(ttl %d) ", uint64(o.TTL))
 			} else {

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"net"
 	"strconv"
 
@@ -166,10 +167,10 @@ func neighList(e *env, a *args, flush bool) error {
 		return neighFlush(ctx, h, &f, keep)
 	}
 	links := &linkTypes{ctx: ctx, h: h}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	return listDump(e, p, h.Neighs(ctx, &f), func(n rtm.Neigh) {
 		if keep(n) {
-			printNeigh(p, n, f.Index != 0, links)
+			printNeighStats(p, n, f.Index != 0, links, e.Stats.level > 0)
 		}
 	})
 }
@@ -229,19 +230,25 @@ func (c *linkTypes) name(index int32) string {
 
 // printNeigh prints one entry as iproute2's print_neigh does (without -s).
 func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
+	printNeighStats(p, n, devFiltered, links, false)
+}
+
+// printNeighStats is printNeigh; stats is -s, which adds the cache
+// information and the probes.
+func printNeighStats(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes, stats bool) {
 	var tb nla.Index
 	tb.Reset(n.Chain())
 	p.openObject("")
 	if a, ok := tb.Get(unix.NDA_DST); ok {
-		p.str("dst", "%s ", ipString(a.Data))
+		p.colorStr(addrColor(a.Data), "dst", "%s ", hostString(a.Data))
 	}
 	if !devFiltered && n.Index() != 0 {
 		p.textString("dev ")
-		p.str("dev", "%s ", links.name(n.Index()))
+		p.colorStr(colorIfname, "dev", "%s ", links.name(n.Index()))
 	}
 	if a, ok := tb.Get(unix.NDA_LLADDR); ok {
 		p.textString("lladdr ")
-		p.str("lladdr", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
+		p.colorStr(colorMAC, "lladdr", "%s ", hwString(a.Data, links.get(n.Index()).arphrd))
 	}
 	var ext uint32
 	if a, ok := tb.Get(33); ok { // NDA_FLAGS_EXT
@@ -258,6 +265,22 @@ func printNeigh(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes) {
 		if fl.on {
 			p.jsonNull(fl.name)
 			p.text("%s ", fl.name)
+		}
+	}
+	if stats {
+		if a, ok := tb.Get(unix.NDA_CACHEINFO); ok && len(a.Data) >= 16 {
+			// struct nda_cacheinfo: confirmed, used, updated, refcnt,
+			// in clock ticks (USER_HZ).
+			ci := func(i int) uint64 { return uint64(binary.NativeEndian.Uint32(a.Data[4*i:])) }
+			if r := ci(3); r != 0 {
+				p.uint("refcnt", " ref %d", r)
+			}
+			p.uint("used", " used %d", ci(1)/100)
+			p.uint("confirmed", "/%d", ci(0)/100)
+			p.uint("updated", "/%d", ci(2)/100)
+		}
+		if a, ok := tb.Get(unix.NDA_PROBES); ok {
+			p.uint("probes", "probes %d ", uint64(attrU32(a)))
 		}
 	}
 	if st := uint16(n.State()); st != 0 {

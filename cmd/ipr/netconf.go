@@ -13,9 +13,9 @@ const netconfUsage = "show [ dev STRING ]"
 
 // netconfVerbs are do_ipnetconf's commands.
 var netconfVerbs = [...]verb{
-	{name: "show", run: netconfShow},
-	{name: "lst", run: netconfShow},
-	{name: "list", run: netconfShow},
+	{name: "show", stats: true, run: netconfShow},
+	{name: "lst", stats: true, run: netconfShow},
+	{name: "list", stats: true, run: netconfShow},
 	{name: "help"},
 }
 
@@ -58,7 +58,7 @@ func netconfShow(e *env, a *args) error {
 		if err != nil {
 			return err
 		}
-		p := &printer{}
+		p := &printer{palette: e.palette}
 		printNetconf(p, c, false, links.name)
 		return e.output(p)
 	}
@@ -88,7 +88,7 @@ func printNetconf(p *printer, c rtm.Netconf, deleted bool, name func(int32) stri
 		default:
 			dev = name(i)
 		}
-		p.str("interface", "%s ", dev)
+		p.colorStr(colorIfname, "interface", "%s ", dev)
 	}
 	if v, ok := c.Forwarding(); ok {
 		p.onOff("forwarding", "forwarding %s ", v != 0)

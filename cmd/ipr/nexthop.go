@@ -71,7 +71,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 		return nexthopFlush(ctx, h, &f, id, uint8(proto))
 	}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	if id != 0 {
 		n, err := h.NexthopGet(ctx, id)
@@ -165,11 +165,11 @@ func printNexthopEntry(p *printer, n rtm.Nexthop, key string, names *linkNames, 
 	}
 	if a, ok := tb.Get(unix.NHA_GATEWAY); ok {
 		p.textString("via ")
-		p.str("gateway", "%s ", formatAddr(n.Family(), a.Data))
+		p.colorStr(familyColor(n.Family()), "gateway", "%s ", string(appendHost(nil, n.Family(), a.Data)))
 	}
 	if oif := n.OutIndex(); oif != 0 {
 		p.textString("dev ")
-		p.str("dev", "%s ", names.name(oif))
+		p.colorStr(colorIfname, "dev", "%s ", names.name(oif))
 	}
 	if n.Scope() != unix.RT_SCOPE_UNIVERSE || details {
 		p.str("scope", "scope %s ", scopeNames.name(uint32(n.Scope())))
@@ -275,14 +275,14 @@ func nexthopModify(e *env, a *args, op string) error {
 	}
 	switch op {
 	case "add":
-		return h.NexthopAdd(ctx, s)
+		return e.change(h, rtm.NexthopAdd(s))
 	case "replace":
-		return h.NexthopReplace(ctx, s)
+		return e.change(h, rtm.NexthopReplace(s))
 	}
 	if s.ID == 0 {
 		return usagef("delete needs \"id ID\"")
 	}
-	return h.NexthopDel(ctx, s.ID)
+	return e.change(h, rtm.NexthopDel(s.ID))
 }
 
 // parseNexthopGroup parses "ID[,WEIGHT]/ID[,WEIGHT]...".

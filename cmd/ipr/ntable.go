@@ -171,7 +171,7 @@ func printNtable(p *printer, t rtm.NeighTable, tb, tpb *nla.Index, haveParms boo
 func printNdtParams(p *printer, tpb *nla.Index, names *linkNames) {
 	if a, ok := tpb.Get(ndtpaIfindex); ok {
 		p.textString("    dev ")
-		p.str("dev", "%s ", names.name(int32(attrU32(a))))
+		p.colorStr(colorIfname, "dev", "%s ", names.name(int32(attrU32(a))))
 		p.nl()
 	}
 	for _, line := range ndtParamsLines {

@@ -164,9 +164,6 @@ func (o *object) runVerb(e *env, v verb, a *args) error {
 		return notImplemented(`"ip ` + o.help + " " + v.name + `"`)
 	case e.Stats.level > 0 && !v.stats:
 		return notImplemented(`option -stats with "ip ` + o.help + " " + v.name + `"`)
-	case e.Stats.level > 0 && e.Details:
-		// With -d, ip adds some kinds' extended statistics.
-		return notImplemented("option -stats with -details")
 	}
 	return v.run(e, a)
 }
@@ -191,11 +188,10 @@ where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mrou
                     -p[retty] |
                     -f[amily] { inet | inet6 | mpls | bridge | link } |
                     -4 | -6 | -M | -B | -0 | -b[atch] [filename] | -force |
-                    -n[etns] name | -c[olor]=never | -t[imestamp] | -ts[hort] |
-                    -a[ll] }
+                    -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor] | -r[esolve] | -echo | -t[imestamp] | -ts[hort] }
 Also accepted, as ip accepts them, but not implemented yet (they fail by name):
-       -s[tatistics] elsewhere and with -d | -r[esolve] | -N[umeric] |
-       -echo | -c[olor] without -j
+       -s[tatistics] elsewhere and with -d
 Accepted and without effect on what ipr does:
        -l[oops] N | -rc[vbuf] SIZE
 "ipr bridge [ OPTIONS ] OBJECT ..." (or ipr run as "bridge") is bridge(8).
@@ -233,26 +229,26 @@ var (
 		{name: "help"},
 	}
 	tokenVerbs = [...]verb{
-		{name: "list", run: func(e *env, a *args) error { return tokenCommand(e, a, "list") }},
-		{name: "set", run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
-		{name: "add", run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
-		{name: "del", run: func(e *env, a *args) error { return tokenCommand(e, a, "del") }},
-		{name: "get", run: func(e *env, a *args) error { return tokenCommand(e, a, "get") }},
+		{name: "list", stats: true, run: func(e *env, a *args) error { return tokenCommand(e, a, "list") }},
+		{name: "set", stats: true, run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return tokenCommand(e, a, "set") }},
+		{name: "del", stats: true, run: func(e *env, a *args) error { return tokenCommand(e, a, "del") }},
+		{name: "get", stats: true, run: func(e *env, a *args) error { return tokenCommand(e, a, "get") }},
 		{name: "help"},
 	}
 	routeVerbs = [...]verb{
-		{name: "add", run: func(e *env, a *args) error { return routeModify(e, a, "add") }},
-		{name: "change", run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
-		{name: "chg", exact: true, run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
-		{name: "replace", run: func(e *env, a *args) error { return routeModify(e, a, "replace") }},
-		{name: "prepend", run: func(e *env, a *args) error { return routeModify(e, a, "prepend") }},
-		{name: "append", run: func(e *env, a *args) error { return routeModify(e, a, "append") }},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "add") }},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
+		{name: "chg", stats: true, exact: true, run: func(e *env, a *args) error { return routeModify(e, a, "change") }},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "replace") }},
+		{name: "prepend", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "prepend") }},
+		{name: "append", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "append") }},
 		{name: "test"},
-		{name: "delete", run: func(e *env, a *args) error { return routeModify(e, a, "delete") }},
-		{name: "list", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
-		{name: "show", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
-		{name: "lst", run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
-		{name: "get", run: routeGet},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return routeModify(e, a, "delete") }},
+		{name: "list", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "show", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "lst", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
+		{name: "get", stats: true, run: routeGet},
 		{name: "flush", run: func(e *env, a *args) error { return routeList(e, a, routeFlush) }},
 		{name: "save", run: func(e *env, a *args) error { return routeList(e, a, routeSave) }},
 		{name: "restore", run: func(e *env, a *args) error {
@@ -265,37 +261,37 @@ var (
 		{name: "help"},
 	}
 	ruleVerbs = [...]verb{
-		{name: "list", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
-		{name: "lst", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
-		{name: "show", run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "list", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "lst", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
+		{name: "show", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
 		{name: "save"},
 		{name: "restore"},
-		{name: "add", run: func(e *env, a *args) error { return ruleModify(e, a, true) }},
-		{name: "delete", run: func(e *env, a *args) error { return ruleModify(e, a, false) }},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return ruleModify(e, a, true) }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return ruleModify(e, a, false) }},
 		{name: "flush", run: func(e *env, a *args) error { return ruleList(e, a, true) }},
 		{name: "help"},
 	}
 	neighVerbs = [...]verb{
-		{name: "add", run: func(e *env, a *args) error { return neighModify(e, a, "add") }},
-		{name: "change", run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
-		{name: "chg", exact: true, run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
-		{name: "replace", run: func(e *env, a *args) error { return neighModify(e, a, "replace") }},
-		{name: "delete", run: func(e *env, a *args) error { return neighModify(e, a, "delete") }},
+		{name: "add", stats: true, run: func(e *env, a *args) error { return neighModify(e, a, "add") }},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
+		{name: "chg", stats: true, exact: true, run: func(e *env, a *args) error { return neighModify(e, a, "change") }},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return neighModify(e, a, "replace") }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return neighModify(e, a, "delete") }},
 		{name: "get"},
-		{name: "show", run: func(e *env, a *args) error { return neighList(e, a, false) }},
-		{name: "lst", run: func(e *env, a *args) error { return neighList(e, a, false) }},
-		{name: "list", run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "show", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "lst", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
+		{name: "list", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
 		{name: "flush", run: func(e *env, a *args) error { return neighList(e, a, true) }},
 		{name: "help"},
 	}
 	nexthopVerbs = [...]verb{
-		{name: "add", run: func(e *env, a *args) error { return nexthopModify(e, a, "add") }},
-		{name: "replace", run: func(e *env, a *args) error { return nexthopModify(e, a, "replace") }},
-		{name: "delete", run: func(e *env, a *args) error { return nexthopModify(e, a, "delete") }},
-		{name: "list", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
-		{name: "show", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
-		{name: "lst", run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
-		{name: "get", run: func(e *env, a *args) error {
+		{name: "add", stats: true, run: func(e *env, a *args) error { return nexthopModify(e, a, "add") }},
+		{name: "replace", stats: true, run: func(e *env, a *args) error { return nexthopModify(e, a, "replace") }},
+		{name: "delete", stats: true, run: func(e *env, a *args) error { return nexthopModify(e, a, "delete") }},
+		{name: "list", stats: true, run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "show", stats: true, run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "lst", stats: true, run: func(e *env, a *args) error { return nexthopList(e, a, false) }},
+		{name: "get", stats: true, run: func(e *env, a *args) error {
 			if !a.more() || a.peek() != "id" {
 				return usagef("get needs \"id ID\"")
 			}

@@ -62,7 +62,7 @@ var routeTypeNames = [...]string{
 }
 
 func routeTypeName(t uint8) string {
-	if int(t) < len(routeTypeNames) {
+	if int(t) < len(routeTypeNames) && !numericNames {
 		return routeTypeNames[t]
 	}
 	return strconv.Itoa(int(t))
@@ -82,7 +82,7 @@ func routeTypeID(s string) (uint8, bool) {
 // dsfieldName is rtnl_dsfield_n2a: a name from rt_dsfield or "0x%02x".
 func dsfieldName(v uint8) string {
 	dsfieldNames.load()
-	if s, ok := dsfieldNames.names[uint32(v)]; ok {
+	if s, ok := dsfieldNames.names[uint32(v)]; ok && !numericNames {
 		return s
 	}
 	return fmt.Sprintf("0x%02x", v)
@@ -181,6 +181,8 @@ func addrMatch(a, b []byte, bits int) bool {
 // routeFilter holds the selectors of "route show", "flush" and "save":
 // iproute2's filter and its filter_nlmsg.
 type routeFilter struct {
+	// stats is -s: cache information adds users, used and age.
+	stats    bool
 	family   uint8
 	table    uint32 // 0: all tables
 	cloned   bool
@@ -520,7 +522,7 @@ func routeList(e *env, a *args, action routeAction) error {
 	if action == routeFlush && !a.more() {
 		return usagef("flush requires arguments")
 	}
-	var f routeFilter
+	f := routeFilter{stats: e.Stats.level > 0}
 	iif, oif, err := parseRouteFilter(e, a, &f)
 	if err != nil {
 		return err
@@ -625,7 +627,7 @@ func routeShowDump(e *env) error {
 	ctx := e.ctx
 	f := routeFilter{get: true}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	for rest := data[4:]; len(rest) > 0; {
 		if len(rest) < 16 {

@@ -148,7 +148,7 @@ func printTunnelKey(p *printer, c nla.Chain, fam uint8, ttlName, tosName string)
 		name string
 	}{{3, "src"}, {2, "dst"}} {
 		if a, ok := tb.Get(k.t); ok {
-			p.str(k.name, k.name+" %s ", formatAddr(fam, a.Data))
+			p.colorStr(familyColor(fam), k.name, k.name+" %s ", formatAddr(fam, a.Data))
 		}
 	}
 	if a, ok := tb.Get(4); ok {

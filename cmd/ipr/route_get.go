@@ -91,9 +91,9 @@ func routeGet(e *env, a *args) error {
 		return err
 	}
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
-	printRoute(p, r, &routeFilter{get: true}, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
+	printRoute(p, r, &routeFilter{get: true, stats: e.Stats.level > 0}, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
 	return e.endList(p)
 }
 

@@ -244,15 +244,15 @@ func routeModify(e *env, a *args, op string) error {
 	}
 	switch op {
 	case "add":
-		err = h.RouteAdd(ctx, s)
+		err = e.change(h, rtm.RouteAdd(s))
 	case "change":
-		err = h.RouteChange(ctx, s)
+		err = e.change(h, rtm.RouteChange(s))
 	case "replace":
-		err = h.RouteReplace(ctx, s)
+		err = e.change(h, rtm.RouteReplace(s))
 	case "prepend":
-		err = h.RoutePrepend(ctx, s)
+		err = e.change(h, rtm.RoutePrepend(s))
 	case "append":
-		err = h.RouteAppend(ctx, s)
+		err = e.change(h, rtm.RouteAppend(s))
 	default:
 		if !scopeSet {
 			s.Scope, s.ScopeSet = unix.RT_SCOPE_NOWHERE, true
@@ -264,7 +264,7 @@ func routeModify(e *env, a *args, op string) error {
 				s.Type = t
 			}
 		}
-		err = h.RouteDel(ctx, s)
+		err = e.change(h, rtm.RouteDel(s))
 	}
 	return err
 }

@@ -53,9 +53,13 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 		p.str("type", "%s ", routeTypeName(r.Type()))
 	}
 	var scratch [64]byte
-	p.strBytes("dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
+	dstColor := colorPlain
+	if _, ok := tb.Get(unix.RTA_DST); ok {
+		dstColor = familyColor(fam)
+	}
+	p.colorStrBytes(dstColor, "dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
 	if _, ok := tb.Get(unix.RTA_SRC); ok {
-		p.strBytes("from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
+		p.colorStrBytes(familyColor(fam), "from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
@@ -64,7 +68,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 		p.textString("as to ")
-		p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "to", "%s ", appendHost(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
 		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
@@ -76,14 +80,14 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
 		p.textString("via ")
-		p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendHost(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
 	}
 	if a, ok := tb.Get(unix.RTA_OIF); ok && !f.oifSet {
 		p.textString("dev ")
-		p.str("dev", "%s ", names.name(int32(attrU32(a))))
+		p.colorStr(colorIfname, "dev", "%s ", names.name(int32(attrU32(a))))
 	}
 	if t := r.Table(); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
 		p.str("table", "table %s ", tableNames.name(t))
@@ -98,7 +102,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	if a, ok := tb.Get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
 		p.textString("src ")
-		p.strBytes("prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
+		p.colorStrBytes(familyColor(fam), "prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
 	}
 	if a, ok := tb.Get(unix.RTA_PRIORITY); ok && !f.metricOK {
 		p.uint("metric", "metric %d ", uint64(attrU32(a)))
@@ -126,14 +130,14 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 		printCacheFlags(p, r.Flags())
 	}
 	if a, ok := tb.Get(unix.RTA_CACHEINFO); ok && (fam == unix.AF_INET || fam == unix.AF_INET6) && len(a.Data) >= 32 {
-		printRouteCacheInfo(p, a.Data)
+		printRouteCacheInfo(p, a.Data, f.stats)
 	}
 	if a, ok := tb.Get(unix.RTA_METRICS); ok {
 		printMetrics(p, a.Nested())
 	}
 	if a, ok := tb.Get(unix.RTA_IIF); ok && !f.iifSet {
 		p.textString("iif ")
-		p.str("iif", "%s ", names.name(int32(attrU32(a))))
+		p.colorStr(colorIfname, "iif", "%s ", names.name(int32(attrU32(a))))
 	}
 	if a, ok := tb.Get(unix.RTA_PREF); ok {
 		switch v := attrU8(a); v {
@@ -185,7 +189,7 @@ func appendRoutePrefix(b []byte, tb *nla.Index, t uint16, fam uint8, bits, hostL
 		b = appendAddr(b, fam, a.Data)
 		return strconv.AppendInt(append(b, '/'), int64(bits), 10)
 	}
-	return appendAddr(b, fam, a.Data)
+	return appendHost(b, fam, a.Data)
 }
 
 // formatAddr is iproute2's rt_addr_n2a for routes' addresses.
@@ -220,7 +224,7 @@ func printVia(p *printer, b []byte) {
 		return
 	}
 	fam := uint8(binary.NativeEndian.Uint16(b))
-	host := formatAddr(fam, b[2:])
+	host := string(appendHost(nil, fam, b[2:]))
 	if p.json {
 		p.openObject("via")
 		p.jsonStr("family", familyNameOrQ(fam))
@@ -229,7 +233,7 @@ func printVia(p *printer, b []byte) {
 		return
 	}
 	p.text("via %s ", familyNameOrQ(fam))
-	p.text("%s ", host)
+	p.colorStr(familyColor(fam), "", "%s ", host)
 }
 
 func familyNameOrQ(f uint8) string {
@@ -318,14 +322,26 @@ func printCacheFlags(p *printer, flags uint32) {
 	p.closeArray()
 }
 
-// printRouteCacheInfo is iproute2's print_rta_cacheinfo (without -s).
-func printRouteCacheInfo(p *printer, ci []byte) {
+// printRouteCacheInfo is iproute2's print_rta_cacheinfo; stats is -s.
+func printRouteCacheInfo(p *printer, ci []byte, stats bool) {
 	u := func(i int) uint32 { return binary.NativeEndian.Uint32(ci[4*i:]) }
 	if exp := int32(u(2)); exp != 0 {
 		p.int("expires", "expires %dsec ", int64(exp/100))
 	}
 	if e := u(3); e != 0 {
 		p.uint("error", "error %d ", uint64(e))
+	}
+	if stats {
+		// struct rta_cacheinfo: clntref, lastuse, expires, error, used.
+		if v := u(0); v != 0 {
+			p.uint("users", "users %d ", uint64(v))
+		}
+		if v := u(4); v != 0 {
+			p.uint("used", "used %d ", uint64(v))
+		}
+		if v := u(1); v != 0 {
+			p.uint("age", "age %dsec ", uint64(v/100))
+		}
 	}
 	if id := u(5); id != 0 {
 		if p.json {
@@ -461,11 +477,11 @@ func printMultipath(p *printer, r rtm.Route, b []byte, names *linkNames) {
 			}
 			if a, ok := tb.Get(unix.RTA_NEWDST); ok {
 				p.textString("as to ")
-				p.strBytes("to", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "to", "%s ", appendHost(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_GATEWAY); ok {
 				p.textString("via ")
-				p.strBytes("gateway", "%s ", appendAddr(scratch[:0], fam, a.Data))
+				p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendHost(scratch[:0], fam, a.Data))
 			}
 			if a, ok := tb.Get(unix.RTA_VIA); ok {
 				printVia(p, a.Data)

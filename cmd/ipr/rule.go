@@ -155,7 +155,7 @@ func ruleList(e *env, a *args, flush bool) error {
 	if flush {
 		return ruleFlush(ctx, h, family, &f)
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	return listDump(e, p, h.Rules(ctx, &rtm.RuleFilter{Family: family}), func(r rtm.Rule) {
 		if f.keep(r) {
 			printRule(p, r, e.Details)
@@ -206,7 +206,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	prefix := func(t uint16, bits int, text, key, lenKey string, always bool) {
 		if a, ok := tb.Get(t); ok {
 			p.textString(text)
-			p.str(key, "%s", formatAddr(fam, a.Data))
+			p.colorStr(familyColor(fam), key, "%s", formatAddr(fam, a.Data))
 			if bits != host {
 				p.uint(lenKey, "/%d", uint64(bits))
 			}
@@ -232,7 +232,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	}
 	if a, ok := tb.Get(unix.FRA_IIFNAME); ok {
 		p.textString(" iif ")
-		p.str("iif", "%s", attrStr(a))
+		p.colorStr(colorIfname, "iif", "%s", attrStr(a))
 		if r.Flags()&unix.FIB_RULE_IIF_DETACHED != 0 {
 			p.jsonNull("iif_detached")
 			p.textString(" [detached]")
@@ -240,7 +240,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	}
 	if a, ok := tb.Get(unix.FRA_OIFNAME); ok {
 		p.textString(" oif ")
-		p.str("oif", "%s", attrStr(a))
+		p.colorStr(colorIfname, "oif", "%s", attrStr(a))
 		if r.Flags()&unix.FIB_RULE_OIF_DETACHED != 0 {
 			p.jsonNull("oif_detached")
 			p.textString(" [detached]")
@@ -330,6 +330,9 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 // ipProtoName is iproute2's inet_proto_n2a: getprotobynumber's name for
 // the common protocols, else the number.
 func ipProtoName(v uint8) string {
+	if numericNames {
+		return "ipproto-" + strconv.Itoa(int(v))
+	}
 	switch v {
 	case unix.IPPROTO_TCP:
 		return "tcp"
@@ -482,9 +485,8 @@ func ruleModify(e *env, a *args, add bool) error {
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
 	if add {
-		return h.RuleAdd(ctx, s)
+		return e.change(h, rtm.RuleAdd(s))
 	}
-	return h.RuleDel(ctx, s)
+	return e.change(h, rtm.RuleDel(s))
 }

@@ -111,7 +111,7 @@ func statsShow(e *env, a *args) error {
 func printStatsLink(p *printer, s rtm.LinkStats, links *linkTypes, idx *nla.Index, o statsOptions) {
 	p.openObject("")
 	p.int("ifindex", "%d:", int64(s.Index()))
-	p.str("ifname", " %s:", links.name(s.Index()))
+	p.colorStr(colorIfname, "ifname", " %s:", links.name(s.Index()))
 	p.jsonStr("group", "link")
 	p.textString(" group link")
 	p.nl()

@@ -172,7 +172,7 @@ func tcpMetricsDo(e *env, cmd tcpMetricsCommand, argv []string) error {
 		if err != nil {
 			return genlFamilyError(err)
 		}
-		p := &printer{}
+		p := &printer{palette: e.palette}
 		if dst.match(entry.Destination()) && (!entry.Source().IsValid() || src.match(entry.Source())) {
 			printTCPMetrics(p, entry)
 		}
@@ -220,7 +220,7 @@ func tcpMetricsFlush(e *env, h *genl.Handle, dst, src *tcpmSelector) error {
 // printTCPMetrics is tcp_metrics.c's process_msg for one entry.
 func printTCPMetrics(p *printer, entry tcpmetrics.Entry) {
 	p.openObject("")
-	p.str("dst", "%s", entry.Destination().String())
+	p.colorStr(addrColor(entry.Destination().AsSlice()), "dst", "%s", hostString(entry.Destination().AsSlice()))
 	if age, ok := entry.Age(); ok {
 		secs := float64(age.Milliseconds()) / 1000
 		p.float("age", " age %ssec", secs, 'f', 3)

@@ -29,11 +29,11 @@ Where: USER  := { STRING | NUMBER }
 
 // tuntapVerbs are do_iptuntap's commands in its order.
 var tuntapVerbs = [...]verb{
-	{name: "add", run: func(e *env, a *args) error { return tuntapChange(e, a, true) }},
-	{name: "delete", run: func(e *env, a *args) error { return tuntapChange(e, a, false) }},
-	{name: "show", run: tuntapShow},
-	{name: "lst", run: tuntapShow},
-	{name: "list", run: tuntapShow},
+	{name: "add", stats: true, run: func(e *env, a *args) error { return tuntapChange(e, a, true) }},
+	{name: "delete", stats: true, run: func(e *env, a *args) error { return tuntapChange(e, a, false) }},
+	{name: "show", stats: true, run: tuntapShow},
+	{name: "lst", stats: true, run: tuntapShow},
+	{name: "list", stats: true, run: tuntapShow},
 	{name: "help"},
 }
 
@@ -249,7 +249,7 @@ func tuntapShow(e *env, a *args) error {
 	p.openArray("")
 	for _, t := range props {
 		p.openObject("")
-		p.str("ifname", "%s:", t.name)
+		p.colorStr(colorIfname, "ifname", "%s:", t.name)
 		printTunFlags(p, t.flags)
 		if t.owner != -1 {
 			p.uint("user", " user %d", uint64(t.owner))

@@ -22,6 +22,9 @@ var (
 	statsText = regexp.MustCompile(`(?m)^[ 0-9]+$`)
 	statsJSON = regexp.MustCompile(`"stats64":\{.*?\}\}`)
 	digits    = regexp.MustCompile(`[0-9]+`)
+	// neighAges are the seconds of "-s neigh" and "-s route", which
+	// tick between the runs.
+	neighAges = regexp.MustCompile(`used [0-9]+/[0-9]+/[0-9]+|"used":[0-9]+,"confirmed":[0-9]+,"updated":[0-9]+|age [0-9]+sec|"age":[0-9]+`)
 )
 
 // maskTimers hides what moves between the two runs of a comparison:
@@ -30,12 +33,13 @@ func maskTimers(s string) string {
 	s = bridgeTimer.ReplaceAllString(s, "${1}T")
 	mask := func(m string) string { return digits.ReplaceAllString(m, "N") }
 	s = statsText.ReplaceAllStringFunc(s, mask)
+	s = neighAges.ReplaceAllStringFunc(s, mask)
 	return statsJSON.ReplaceAllStringFunc(s, mask)
 }
 
 // variantOptions are the global option sets every show command runs
 // under.
-var variantOptions = []string{"", "-d", "-4", "-6", "-o", "-j", "-j -d", "-s", "-j -p"}
+var variantOptions = []string{"", "-d", "-4", "-6", "-o", "-j", "-j -d", "-s", "-j -p", "-s -d", "-s -s -j -d", "-c", "-c -d -o", "-c -j", "-N", "-N -j -d"}
 
 // variantShows are show commands with their filters, over the objects of
 // routeNamespace.
