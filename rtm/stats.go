@@ -54,6 +54,12 @@ const (
 	StatsAll = StatsLink64 | StatsLinkXstats | StatsXstatsSlave | StatsOffloadXstats | StatsAFSpec
 )
 
+// GroupStats is RTNLGRP_STATS, the multicast group of RTM_NEWSTATS
+// notifications ("ip monitor stats"): the kernel sends one when a
+// device's hardware statistics are turned on or off, with the
+// StatsOffloadHWStatsInfo member of the offload group.
+const GroupStats Group = 36
+
 // The members of the StatsOffloadXstats group, as bits of a
 // [StatsFilter]'s Offload.
 const (

@@ -68,6 +68,10 @@ var statsLeaves = [...]statsLeaf{
 	{path: [3]string{"xstats", "bridge", "stp"}, show: statsShowXstats, group: 2, xtype: 1, inner: 4},
 }
 
+// statsHWInfoLeaf is the offload hw_stats_info leaf, the one "ip
+// monitor stats" prints.
+const statsHWInfoLeaf = 3
+
 // statsObject runs "ipr stats ...", ipstats.c's do_ipstats: "show"
 // implies one -s (and -d one more).
 func statsObject(e *env, argv []string) error {
