@@ -37,6 +37,12 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printMacvlan
 	case "tun":
 		return printTun
+	case "vlan":
+		return printVlan
+	case "vrf":
+		return printVRF
+	case "ipvlan", "ipvtap":
+		return printIPVlan
 	}
 	return nil
 }

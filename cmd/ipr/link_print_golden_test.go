@@ -223,9 +223,6 @@ var linkPrintPending = map[string]string{
 	"bond/add-bond":             "ipr prints no details of the kind yet",
 	"bond/add-bond-options":     "ipr prints no details of the kind yet",
 	"bond/add-bond-ab":          "ipr prints no details of the kind yet",
-	"ipvlan/add-ipvlan":         "ipr prints no details of the kind yet",
-	"ipvlan/add-ipvlan-l3s":     "ipr prints no details of the kind yet",
-	"ipvlan/add-ipvtap":         "ipr prints no details of the kind yet",
 	"kinds/add-vti":             "ipr prints no details of the kind yet",
 	"kinds/add-vti-bare":        "ipr prints no details of the kind yet",
 	"kinds/add-vti6":            "ipr prints no details of the kind yet",
@@ -248,7 +245,6 @@ var linkPrintPending = map[string]string{
 	"macsec/add-macsec-sci":     "ipr prints no details of the kind yet",
 	"macsec/add-macsec-es":      "ipr prints no details of the kind yet",
 	"macsec/add-macsec-address": "ipr prints no details of the kind yet",
-	"simple/add-vrf":            "ipr prints no details of the kind yet",
 	"tunnel/add-gre":            "ipr prints no details of the kind yet",
 	"tunnel/add-gre-keys":       "ipr prints no details of the kind yet",
 	"tunnel/add-gre-iokeys":     "ipr prints no details of the kind yet",
@@ -264,8 +260,6 @@ var linkPrintPending = map[string]string{
 	"tunnel/add-sit-local":      "ipr prints no details of the kind yet",
 	"tunnel/add-geneve-v4":      "ipr prints no details of the kind yet",
 	"tunnel/add-geneve-options": "ipr prints no details of the kind yet",
-	"vlan/add-vlan":             "ipr prints no details of the kind yet",
-	"vlan/add-vlan-options":     "ipr prints no details of the kind yet",
 }
 
 // TestLinkPrintAsIP prints every case as ipr does, with each option set,
