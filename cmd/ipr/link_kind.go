@@ -43,6 +43,18 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printVRF
 	case "ipvlan", "ipvtap":
 		return printIPVlan
+	case "vti":
+		return printVTIFor(unix.AF_INET)
+	case "vti6":
+		return printVTIFor(unix.AF_INET6)
+	case "xfrm":
+		return printXfrm
+	case "hsr":
+		return printHSR
+	case "geneve":
+		return printGeneve
+	case "bareudp":
+		return printBareUDP
 	}
 	return nil
 }
