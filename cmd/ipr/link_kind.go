@@ -55,6 +55,10 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printGeneve
 	case "bareudp":
 		return printBareUDP
+	case "gre", "gretap", "erspan":
+		return printGRE
+	case "ipip", "sit":
+		return printIPTunnel
 	}
 	return nil
 }
