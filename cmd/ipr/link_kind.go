@@ -59,6 +59,10 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printGRE
 	case "ipip", "sit":
 		return printIPTunnel
+	case "ip6gre", "ip6gretap", "ip6erspan":
+		return printGRE6
+	case "ip6tnl":
+		return printIP6Tunnel
 	}
 	return nil
 }

@@ -186,6 +186,15 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 	if a, ok := tb.Get(iflaGREIgnoreDF); ok && attrU8(a) != 0 {
 		p.boolean("ignore_df", "ignore-df ", true)
 	}
+	printGREKeys(p, tb)
+	printTunnelFwmark(p, tb, iflaGREFwmark)
+	printGREErspan(p, tb)
+	printTunnelEncap(p, tb, iflaGREEncapType)
+}
+
+// printGREKeys prints a GRE tunnel's keys and its sequence and checksum
+// flags.
+func printGREKeys(p *printer, tb *nla.Index) {
 	var iflags, oflags uint16
 	if a, ok := tb.Get(iflaGREIFlags); ok && len(a.Data) >= 2 {
 		iflags = binary.BigEndian.Uint16(a.Data)
@@ -210,7 +219,10 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 			p.boolean(f.name, f.name+" ", true)
 		}
 	}
-	printTunnelFwmark(p, tb, iflaGREFwmark)
+}
+
+// printGREErspan prints a GRE tunnel's ERSPAN settings and its encap.
+func printGREErspan(p *printer, tb *nla.Index) {
 	if a, ok := tb.Get(iflaGREErspanIndex); ok {
 		p.uint("erspan_index", "erspan_index %d ", uint64(attrU32(a)))
 	}
@@ -228,6 +240,141 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 		p.hex("erspan_hwid", "erspan_hwid %s ", uint64(attrU16(a)))
 	}
 	printTunnelEncap(p, tb, iflaGREEncapType)
+}
+
+// IP6_TNL_F_* (linux/ip6_tunnel.h).
+const (
+	ip6TnlIgnEncapLimit    = 0x1
+	ip6TnlUseOrigTclass    = 0x2
+	ip6TnlUseOrigFlowlabel = 0x4
+	ip6TnlMIP6Dev          = 0x8
+	ip6TnlRcvDSCPCopy      = 0x10
+	ip6TnlUseOrigFwmark    = 0x20
+	ip6TnlAllowLocalRemote = 0x40
+
+	iflaGREEncapLimit   = 11
+	iflaGREFlowinfo     = 12
+	iflaGREFlags        = 13
+	iflaIPTunEncapLimit = 6
+	iflaIPTunFlowinfo   = 7
+)
+
+// printIP6TunnelParams prints what ip6tnl and ip6gre share after the
+// endpoints and device: hop limit, encapsulation limit, traffic class,
+// flow label and DSCP copying; it returns the tunnel's flags.
+func printIP6TunnelParams(p *printer, tb *nla.Index, ttlType, encapLimitType, flowinfoType, flagsType uint16) uint32 {
+	var flags, flowinfo uint32
+	a, ok := tb.Get(flagsType)
+	if ok {
+		flags = attrU32(a)
+	}
+	fi, hasFlowinfo := tb.Get(flowinfoType)
+	if hasFlowinfo && len(fi.Data) >= 4 {
+		flowinfo = binary.BigEndian.Uint32(fi.Data)
+	}
+	var ttl uint8
+	if a, ok := tb.Get(ttlType); ok {
+		ttl = attrU8(a)
+	}
+	if p.json || ttl != 0 {
+		p.uint("ttl", "hoplimit %d ", uint64(ttl))
+	} else {
+		p.textString("hoplimit inherit ")
+	}
+	if flags&ip6TnlIgnEncapLimit != 0 {
+		p.boolean("ip6_tnl_f_ign_encap_limit", "encaplimit none ", true)
+	} else if a, ok := tb.Get(encapLimitType); ok {
+		p.uint("encap_limit", "encaplimit %d ", uint64(attrU8(a)))
+	}
+	if flags&ip6TnlUseOrigTclass != 0 {
+		p.boolean("ip6_tnl_f_use_orig_tclass", "tclass inherit ", true)
+	} else if hasFlowinfo {
+		p.str("tclass", "tclass %s ", fmt02x(uint64(flowinfo&0x0ff00000>>20), 2))
+	}
+	if flags&ip6TnlUseOrigFlowlabel != 0 {
+		p.boolean("ip6_tnl_f_use_orig_flowlabel", "flowlabel inherit ", true)
+	} else if hasFlowinfo {
+		p.str("flowlabel", "flowlabel %s ", fmt02x(uint64(flowinfo&0xfffff), 5))
+	}
+	if flags&ip6TnlRcvDSCPCopy != 0 {
+		p.boolean("ip6_tnl_f_rcv_dscp_copy", "dscp inherit ", true)
+	}
+	return flags
+}
+
+// fmt02x is C's "0x%0Nx".
+func fmt02x(v uint64, width int) string {
+	s := strconv.FormatUint(v, 16)
+	for len(s) < width {
+		s = "0" + s
+	}
+	return "0x" + s
+}
+
+// printIP6TunnelFwmark prints "fwmark inherit" or a nonzero fwmark.
+func printIP6TunnelFwmark(p *printer, tb *nla.Index, flags uint32, typ uint16) {
+	if flags&ip6TnlUseOrigFwmark != 0 {
+		p.boolean("ip6_tnl_f_use_orig_fwmark", "fwmark inherit ", true)
+	} else {
+		printTunnelFwmark(p, tb, typ)
+	}
+}
+
+// printGRE6 is link_gre6.c's gre_print_opt (ip6gre, ip6gretap,
+// ip6erspan).
+func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
+	if tb == nil {
+		return
+	}
+	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
+		p.boolean("external", "external ", true)
+	}
+	a, ok := tb.Get(iflaGRERemote)
+	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET6)
+	a, ok = tb.Get(iflaGRELocal)
+	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET6)
+	printTunnelLink(p, tb, iflaGRELink, names)
+	flags := printIP6TunnelParams(p, tb, iflaGRETTL, iflaGREEncapLimit, iflaGREFlowinfo, iflaGREFlags)
+	printGREKeys(p, tb)
+	if flags&ip6TnlAllowLocalRemote != 0 {
+		p.boolean("ip6_tnl_f_allow_local_remote", "allow-localremote ", true)
+	}
+	printIP6TunnelFwmark(p, tb, flags, iflaGREFwmark)
+	printGREErspan(p, tb)
+}
+
+// printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).
+func printIP6Tunnel(p *printer, tb *nla.Index, names *linkNames) {
+	if tb == nil {
+		return
+	}
+	if _, ok := tb.Get(iflaIPTunCollectMetadata); ok {
+		p.boolean("external", "external ", true)
+	}
+	if a, ok := tb.Get(iflaIPTunProto); ok {
+		switch attrU8(a) {
+		case unix.IPPROTO_IPIP:
+			p.str("proto", "%s ", "ipip6")
+		case unix.IPPROTO_IPV6:
+			p.str("proto", "%s ", "ip6ip6")
+		case 0:
+			p.str("proto", "%s ", "any")
+		}
+	}
+	a, ok := tb.Get(iflaIPTunRemote)
+	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET6)
+	a, ok = tb.Get(iflaIPTunLocal)
+	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET6)
+	printTunnelLink(p, tb, iflaIPTunLink, names)
+	flags := printIP6TunnelParams(p, tb, iflaIPTunTTL, iflaIPTunEncapLimit, iflaIPTunFlowinfo, iflaIPTunFlags)
+	if flags&ip6TnlMIP6Dev != 0 {
+		p.boolean("ip6_tnl_f_mip6_dev", "mip6 ", true)
+	}
+	if flags&ip6TnlAllowLocalRemote != 0 {
+		p.boolean("ip6_tnl_f_allow_local_remote", "allow-localremote ", true)
+	}
+	printIP6TunnelFwmark(p, tb, flags, iflaIPTunFwmark)
+	printTunnelEncap(p, tb, iflaIPTunEncapType)
 }
 
 // printIPTunnel is iptunnel_print_opt (ipip, sit).

@@ -235,4 +235,3 @@ func printBareUDP(p *printer, tb *nla.Index, _ *linkNames) {
 		p.boolean("multiproto", "nomultiproto ", false)
 	}
 }
-
