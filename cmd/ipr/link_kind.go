@@ -63,6 +63,12 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printGRE6
 	case "ip6tnl":
 		return printIP6Tunnel
+	case "macsec":
+		return printMACsec
+	case "gtp":
+		return printGTP
+	case "ipoib":
+		return printIPoIB
 	}
 	return nil
 }

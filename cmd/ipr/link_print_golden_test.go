@@ -220,17 +220,9 @@ func readLinkGoldens(path string) ([]linkGolden, error) {
 // linkPrintPending are the cases whose ipr listing still differs from
 // ip's, with the reason; IPR_LINKPRINT_ALL=1 shows them all.
 var linkPrintPending = map[string]string{
-	"bond/add-bond":             "ipr prints no details of the kind yet",
-	"bond/add-bond-options":     "ipr prints no details of the kind yet",
-	"bond/add-bond-ab":          "ipr prints no details of the kind yet",
-	"kinds/add-gtp":             "ipr prints no details of the kind yet",
-	"kinds/add-gtp-default":     "ipr prints no details of the kind yet",
-	"kinds/add-ipoib":           "ipr prints no details of the kind yet",
-	"macsec/add-macsec":         "ipr prints no details of the kind yet",
-	"macsec/add-macsec-default": "ipr prints no details of the kind yet",
-	"macsec/add-macsec-sci":     "ipr prints no details of the kind yet",
-	"macsec/add-macsec-es":      "ipr prints no details of the kind yet",
-	"macsec/add-macsec-address": "ipr prints no details of the kind yet",
+	"bond/add-bond":         "ipr prints no details of the kind yet",
+	"bond/add-bond-options": "ipr prints no details of the kind yet",
+	"bond/add-bond-ab":      "ipr prints no details of the kind yet",
 }
 
 // TestLinkPrintAsIP prints every case as ipr does, with each option set,
