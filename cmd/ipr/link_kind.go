@@ -69,6 +69,8 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printGTP
 	case "ipoib":
 		return printIPoIB
+	case "bond":
+		return printBond
 	}
 	return nil
 }

@@ -219,11 +219,7 @@ func readLinkGoldens(path string) ([]linkGolden, error) {
 
 // linkPrintPending are the cases whose ipr listing still differs from
 // ip's, with the reason; IPR_LINKPRINT_ALL=1 shows them all.
-var linkPrintPending = map[string]string{
-	"bond/add-bond":         "ipr prints no details of the kind yet",
-	"bond/add-bond-options": "ipr prints no details of the kind yet",
-	"bond/add-bond-ab":      "ipr prints no details of the kind yet",
-}
+var linkPrintPending = map[string]string{}
 
 // TestLinkPrintAsIP prints every case as ipr does, with each option set,
 // through nltest's fake kernel, and compares with ip's output byte for
