@@ -79,6 +79,37 @@ func buildLinkPrintCases(t *testing.T) []linkPrintCase {
 		}
 		f.Close()
 	}
+	return append(cases, xdpLinkCases()...)
+}
+
+// xdpLinkCases are veth links with XDP programs attached, as the kernel
+// reports them (IFLA_XDP), in each mode. The program ids are ones no
+// kernel hands out soon, so that ip and ipr both print the ids alone.
+func xdpLinkCases() []linkPrintCase {
+	u32 := func(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
+	var cases []linkPrintCase
+	for _, x := range []struct {
+		name  string
+		attrs [][2]uint32 // type, value (IFLA_XDP_ATTACHED as u8)
+	}{
+		{"drv", [][2]uint32{{unix.IFLA_XDP_ATTACHED, 1}, {unix.IFLA_XDP_PROG_ID, 4000000001}, {unix.IFLA_XDP_DRV_PROG_ID, 4000000001}}},
+		{"generic", [][2]uint32{{unix.IFLA_XDP_ATTACHED, 2}, {unix.IFLA_XDP_PROG_ID, 4000000002}, {unix.IFLA_XDP_SKB_PROG_ID, 4000000002}}},
+		{"offload-old", [][2]uint32{{unix.IFLA_XDP_ATTACHED, 3}, {unix.IFLA_XDP_PROG_ID, 4000000005}}},
+		{"multi", [][2]uint32{{unix.IFLA_XDP_ATTACHED, 4}, {unix.IFLA_XDP_SKB_PROG_ID, 4000000003}, {unix.IFLA_XDP_DRV_PROG_ID, 4000000004}}},
+		{"none", [][2]uint32{{unix.IFLA_XDP_ATTACHED, 0}}},
+	} {
+		var nest []byte
+		for _, a := range x.attrs {
+			if a[0] == unix.IFLA_XDP_ATTACHED {
+				nest = appendAttr(nest, uint16(a[0]), []byte{byte(a[1])})
+			} else {
+				nest = appendAttr(nest, uint16(a[0]), u32(a[1]))
+			}
+		}
+		link := nltest.Link{Index: linkPrintIndex, Name: "x0", Kind: "veth"}
+		payload := appendAttr(link.Payload(), unix.IFLA_XDP, nest)
+		cases = append(cases, linkPrintCase{name: "xdp/" + x.name, msg: linkPrintReply(payload)})
+	}
 	return cases
 }
 
