@@ -343,29 +343,42 @@ func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
 	printGREErspan(p, tb)
 }
 
+// printIPTunnelHead prints what ipip, sit and ip6tnl start with: external,
+// the inner protocol (protos names IPIP, IPv6 and MPLS; "" is not
+// printed), the endpoints of family and the underlying device.
+func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, protos [3]string) {
+	if _, ok := tb.Get(iflaIPTunCollectMetadata); ok {
+		p.boolean("external", "external ", true)
+	}
+	if a, ok := tb.Get(iflaIPTunProto); ok {
+		proto := ""
+		switch attrU8(a) {
+		case unix.IPPROTO_IPIP:
+			proto = protos[0]
+		case unix.IPPROTO_IPV6:
+			proto = protos[1]
+		case unix.IPPROTO_MPLS:
+			proto = protos[2]
+		case 0:
+			proto = "any"
+		}
+		if proto != "" {
+			p.str("proto", "%s ", proto)
+		}
+	}
+	a, ok := tb.Get(iflaIPTunRemote)
+	printTunnelEndpoint(p, "remote", a, ok, family)
+	a, ok = tb.Get(iflaIPTunLocal)
+	printTunnelEndpoint(p, "local", a, ok, family)
+	printTunnelLink(p, tb, iflaIPTunLink, names)
+}
+
 // printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).
 func printIP6Tunnel(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaIPTunCollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	if a, ok := tb.Get(iflaIPTunProto); ok {
-		switch attrU8(a) {
-		case unix.IPPROTO_IPIP:
-			p.str("proto", "%s ", "ipip6")
-		case unix.IPPROTO_IPV6:
-			p.str("proto", "%s ", "ip6ip6")
-		case 0:
-			p.str("proto", "%s ", "any")
-		}
-	}
-	a, ok := tb.Get(iflaIPTunRemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET6)
-	a, ok = tb.Get(iflaIPTunLocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET6)
-	printTunnelLink(p, tb, iflaIPTunLink, names)
+	printIPTunnelHead(p, tb, names, unix.AF_INET6, [...]string{"ipip6", "ip6ip6", ""})
 	flags := printIP6TunnelParams(p, tb, iflaIPTunTTL, iflaIPTunEncapLimit, iflaIPTunFlowinfo, iflaIPTunFlags)
 	if flags&ip6TnlMIP6Dev != 0 {
 		p.boolean("ip6_tnl_f_mip6_dev", "mip6 ", true)
@@ -382,26 +395,7 @@ func printIPTunnel(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaIPTunCollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	if a, ok := tb.Get(iflaIPTunProto); ok {
-		switch attrU8(a) {
-		case unix.IPPROTO_IPIP:
-			p.str("proto", "%s ", "ipip")
-		case unix.IPPROTO_IPV6:
-			p.str("proto", "%s ", "ip6ip")
-		case unix.IPPROTO_MPLS:
-			p.str("proto", "%s ", "mplsip")
-		case 0:
-			p.str("proto", "%s ", "any")
-		}
-	}
-	a, ok := tb.Get(iflaIPTunRemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET)
-	a, ok = tb.Get(iflaIPTunLocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET)
-	printTunnelLink(p, tb, iflaIPTunLink, names)
+	printIPTunnelHead(p, tb, names, unix.AF_INET, [...]string{"ipip", "ip6ip", "mplsip"})
 	printTunnelTTLTOS(p, tb, iflaIPTunTTL, iflaIPTunTOS)
 	if a, ok := tb.Get(iflaIPTunPMTUDisc); ok && attrU8(a) != 0 {
 		p.boolean("pmtudisc", "pmtudisc ", true)

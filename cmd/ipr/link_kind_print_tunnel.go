@@ -189,7 +189,22 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 			p.textString("tos inherit ")
 		}
 	}
-	if a, ok := tb.Get(unix.IFLA_GENEVE_DF); ok {
+	printUDPTunnelDFLabel(p, tb, unix.IFLA_GENEVE_DF, unix.IFLA_GENEVE_LABEL)
+	if a, ok := tb.Get(unix.IFLA_GENEVE_PORT); ok && len(a.Data) >= 2 {
+		p.uint("port", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
+	}
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx")
+	if _, ok := tb.Get(unix.IFLA_GENEVE_INNER_PROTO_INHERIT); ok {
+		p.boolean("inner_proto_inherit", "innerprotoinherit ", true)
+	}
+}
+
+// printUDPTunnelDF prints the don't-fragment setting and flow label of a
+// geneve or vxlan link, which the two print alike.
+func printUDPTunnelDFLabel(p *printer, tb *nla.Index, dfType, labelType uint16) {
+	if a, ok := tb.Get(dfType); ok {
 		switch attrU8(a) {
 		case 0:
 			p.jsonStr("df", "unset")
@@ -199,19 +214,10 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 			p.str("df", "df %s ", "inherit")
 		}
 	}
-	if a, ok := tb.Get(unix.IFLA_GENEVE_LABEL); ok && len(a.Data) >= 4 {
+	if a, ok := tb.Get(labelType); ok && len(a.Data) >= 4 {
 		if label := binary.BigEndian.Uint32(a.Data); label != 0 {
 			p.hex("label", "flowlabel %s ", uint64(label))
 		}
-	}
-	if a, ok := tb.Get(unix.IFLA_GENEVE_PORT); ok && len(a.Data) >= 2 {
-		p.uint("port", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
-	}
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx")
-	if _, ok := tb.Get(unix.IFLA_GENEVE_INNER_PROTO_INHERIT); ok {
-		p.boolean("inner_proto_inherit", "innerprotoinherit ", true)
 	}
 }
 

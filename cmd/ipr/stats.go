@@ -452,6 +452,21 @@ func printRxTxColumns(p *printer, o statsOptions, indent, title, key string, w [
 	if title == "noroute" {
 		cols[4] = len("noroute")
 	}
+	// header prints a row of column titles, the first narrower by the
+	// "RX: " before it.
+	header := func(dir string, titles ...string) {
+		p.buf = append(append(p.buf, indent...), dir...)
+		for i, h := range titles {
+			width := cols[i]
+			if i == 0 {
+				width -= len(dir)
+			} else {
+				p.buf = append(p.buf, ' ')
+			}
+			p.buf = appendPadded(p.buf, width, h)
+		}
+		p.nl()
+	}
 	for _, row := range [2][5]uint64{{rxBytes, rxPackets, rxErrors, rxDropped, last}, {txBytes, txPackets, txErrors, txDropped, 0}} {
 		if o.human {
 			break
@@ -462,35 +477,13 @@ func printRxTxColumns(p *printer, o statsOptions, indent, title, key string, w [
 			}
 		}
 	}
-	p.buf = append(p.buf, indent...)
-	p.buf = append(p.buf, "RX: "...)
-	for i, h := range [...]string{"bytes", "packets", "errors", "dropped", title} {
-		width := cols[i]
-		if i == 0 {
-			width -= 4
-		} else {
-			p.buf = append(p.buf, ' ')
-		}
-		p.buf = appendPadded(p.buf, width, h)
-	}
-	p.nl()
+	header("RX: ", "bytes", "packets", "errors", "dropped", title)
 	p.buf = append(p.buf, indent...)
 	for i, v := range [...]uint64{rxBytes, rxPackets, rxErrors, rxDropped, last} {
 		p.buf = appendStatNum(p.buf, cols[i], v, o)
 	}
 	p.nl()
-	p.buf = append(p.buf, indent...)
-	p.buf = append(p.buf, "TX: "...)
-	for i, h := range [...]string{"bytes", "packets", "errors", "dropped"} {
-		width := cols[i]
-		if i == 0 {
-			width -= 4
-		} else {
-			p.buf = append(p.buf, ' ')
-		}
-		p.buf = appendPadded(p.buf, width, h)
-	}
-	p.nl()
+	header("TX: ", "bytes", "packets", "errors", "dropped")
 	p.buf = append(p.buf, indent...)
 	for i, v := range [...]uint64{txBytes, txPackets, txErrors, txDropped} {
 		p.buf = appendStatNum(p.buf, cols[i], v, o)

@@ -23,12 +23,7 @@ func TestStatsMatchIP(t *testing.T) {
 	}
 	same := func(cmd string) {
 		t.Helper()
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr exit %d\n%s%s\nip exit %d\n%s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
+		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
 	}
 	shows := []string{
 		"stats", "stats show", "-j stats show", "-d stats show", "-s stats show", "-o stats show", "-j -p stats show dev v0",
