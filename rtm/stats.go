@@ -271,7 +271,8 @@ func (s LinkStats) BridgeVLANs(slave bool) iter.Seq[BridgeVLANXstats] {
 	}
 }
 
-// Bond3ADStats are a bond's or bond port's 802.3ad counters (BOND_3AD_STAT_*).
+// Bond3ADStats are a bond's or bond port's 802.3ad counters
+// (BOND_3AD_STAT_*, attribute types 0 to 8).
 type Bond3ADStats struct {
 	LACPDURx, LACPDUTx, LACPDUUnknownRx, LACPDUIllegalRx uint64
 	MarkerRx, MarkerTx, MarkerRespRx, MarkerRespTx       uint64
@@ -287,9 +288,10 @@ func (s LinkStats) Bond3AD(slave bool) (Bond3ADStats, bool) {
 	var b Bond3ADStats
 	fields := [...]*uint64{&b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
 		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx}
+	// BOND_3AD_STAT_LACPDU_RX is 0: the counters are types 0 to 8.
 	for c := range a.Nested().All() {
-		if k := c.Kind(); k >= 1 && int(k) <= len(fields) {
-			*fields[k-1], _ = c.Uint64()
+		if k := c.Kind(); int(k) < len(fields) {
+			*fields[k], _ = c.Uint64()
 		}
 	}
 	return b, true

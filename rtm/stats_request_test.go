@@ -117,3 +117,34 @@ func TestLinkStatsMPLS(t *testing.T) {
 		t.Error("zero LinkStats has MPLS counters")
 	}
 }
+
+// TestBond3ADCountersFromZero decodes 802.3ad counters as the kernel
+// numbers them: BOND_3AD_STAT_LACPDU_RX is attribute type 0.
+func TestBond3ADCountersFromZero(t *testing.T) {
+	var b wire.Builder
+	b.Begin(unix.RTM_NEWSTATS, 0)
+	hdr := b.Fixed(sizeofIfStatsMsg)
+	binary.NativeEndian.PutUint32(hdr[4:], 7)
+	x := b.BeginNest(iflaStatsLinkXstats)
+	bond := b.BeginNest(linkXstatsBond)
+	lacp := b.BeginNest(bondXstats3AD)
+	for i := range uint16(9) {
+		b.Uint64(i, uint64(i+1))
+	}
+	b.EndNest(lacp)
+	b.EndNest(bond)
+	b.EndNest(x)
+	b.End()
+	m, _, _, err := wire.Next(b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := LinkStatsFromBytes(m.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := s.Bond3AD(false)
+	if want := (Bond3ADStats{1, 2, 3, 4, 5, 6, 7, 8, 9}); !ok || got != want {
+		t.Errorf("Bond3AD = %+v, %v; want %+v", got, ok, want)
+	}
+}

@@ -78,7 +78,7 @@ func printBridgeSTPStats(p *printer, s rtm.BridgeSTPStats) {
 	p.closeObject()
 }
 
-// bond3ADCounters are BOND_3AD_STAT_* (1 on), with ip's keys and texts.
+// bond3ADCounters are BOND_3AD_STAT_* (from 0), with ip's keys and texts.
 var bond3ADCounters = [...]struct{ key, format string }{
 	{"lacpdu_rx", "LACPDU Rx %d\n"},
 	{"lacpdu_tx", "LACPDU Tx %d\n"},
@@ -95,7 +95,7 @@ var bond3ADCounters = [...]struct{ key, format string }{
 func printBond3AD(p *printer, a nla.Attr) {
 	p.openObject("802.3ad")
 	for i, c := range bond3ADCounters {
-		s, ok := a.Nested().Get(uint16(i + 1))
+		s, ok := a.Nested().Get(uint16(i))
 		if !ok {
 			continue
 		}
