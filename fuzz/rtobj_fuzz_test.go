@@ -171,6 +171,9 @@ func FuzzRtmLinkStats(f *testing.F) {
 			if _, _, ok := s.L3StatsInfo(); ok {
 				cov.hit("offload")
 			}
+			s.L3Stats()
+			s.CPUHit()
+			s.MPLS()
 			for _, af := range []uint8{unix.AF_INET, unix.AF_INET6, unix.AF_MPLS} {
 				if c, ok := s.AFSpec(af); ok {
 					for range c.All() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -34,6 +35,11 @@ const (
 	bondXstats3AD     = 1 // BOND_XSTATS_3AD: nest of BOND_3AD_STAT_*
 
 	sizeofBridgeVLANXstats = 40
+
+	iflaStatsGetFilters   = 1  // IFLA_STATS_GET_FILTERS: nest of per-group masks
+	iflaStatsSetOffloadL3 = 2  // IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS: u8
+	mplsStatsLink         = 1  // MPLS_STATS_LINK: struct mpls_link_stats
+	rtmSetStats           = 95 // RTM_SETSTATS
 )
 
 // The groups of RTM_GETSTATS, as bits of a [StatsFilter]'s Mask
@@ -46,6 +52,22 @@ const (
 	StatsAFSpec        uint32 = 1 << (iflaStatsAFSpec - 1)
 	// StatsAll asks for every group.
 	StatsAll = StatsLink64 | StatsLinkXstats | StatsXstatsSlave | StatsOffloadXstats | StatsAFSpec
+)
+
+// GroupStats is RTNLGRP_STATS, the multicast group of RTM_NEWSTATS
+// notifications ("ip monitor stats"): the kernel sends one when a
+// device's hardware statistics are turned on or off, with the
+// StatsOffloadHWStatsInfo member of the offload group.
+const GroupStats Group = 36
+
+// The members of the StatsOffloadXstats group, as bits of a
+// [StatsFilter]'s Offload.
+const (
+	StatsOffloadCPUHit      uint32 = 1 << (offloadCPUHit - 1)
+	StatsOffloadHWStatsInfo uint32 = 1 << (offloadHWSInfo - 1)
+	StatsOffloadL3Stats     uint32 = 1 << (offloadL3Stats - 1)
+	// StatsOffloadAll is every member of the group.
+	StatsOffloadAll = StatsOffloadCPUHit | StatsOffloadHWStatsInfo | StatsOffloadL3Stats
 )
 
 // LinkStats is a view of one RTM_NEWSTATS message: the statistics groups
@@ -249,7 +271,8 @@ func (s LinkStats) BridgeVLANs(slave bool) iter.Seq[BridgeVLANXstats] {
 	}
 }
 
-// Bond3ADStats are a bond's or bond port's 802.3ad counters (BOND_3AD_STAT_*).
+// Bond3ADStats are a bond's or bond port's 802.3ad counters
+// (BOND_3AD_STAT_*, attribute types 0 to 8).
 type Bond3ADStats struct {
 	LACPDURx, LACPDUTx, LACPDUUnknownRx, LACPDUIllegalRx uint64
 	MarkerRx, MarkerTx, MarkerRespRx, MarkerRespTx       uint64
@@ -265,12 +288,38 @@ func (s LinkStats) Bond3AD(slave bool) (Bond3ADStats, bool) {
 	var b Bond3ADStats
 	fields := [...]*uint64{&b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
 		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx}
+	// BOND_3AD_STAT_LACPDU_RX is 0: the counters are types 0 to 8.
 	for c := range a.Nested().All() {
-		if k := c.Kind(); k >= 1 && int(k) <= len(fields) {
-			*fields[k-1], _ = c.Uint64()
+		if k := c.Kind(); int(k) < len(fields) {
+			*fields[k], _ = c.Uint64()
 		}
 	}
 	return b, true
+}
+
+// MPLSLinkStats is struct mpls_link_stats: an interface's MPLS counters.
+type MPLSLinkStats struct {
+	RxPackets, TxPackets, RxBytes, TxBytes, RxErrors, TxErrors, RxDropped, TxDropped, RxNoRoute uint64
+}
+
+// MPLS returns the interface's MPLS counters (IFLA_STATS_AF_SPEC's
+// AF_MPLS MPLS_STATS_LINK), which a kernel with MPLS routing sends on
+// interfaces where MPLS input is enabled. A short attribute reads as
+// zeros past its end, as iproute2 reads it.
+func (s LinkStats) MPLS() (MPLSLinkStats, bool) {
+	a, ok := s.Chain().Path(iflaStatsAFSpec, unix.AF_MPLS, mplsStatsLink)
+	if !ok {
+		return MPLSLinkStats{}, false
+	}
+	var m MPLSLinkStats
+	for i, f := range [...]*uint64{&m.RxPackets, &m.TxPackets, &m.RxBytes, &m.TxBytes, &m.RxErrors,
+		&m.TxErrors, &m.RxDropped, &m.TxDropped, &m.RxNoRoute} {
+		if (i+1)*8 > len(a.Data) {
+			break
+		}
+		*f = native.Uint64(a.Data[i*8:])
+	}
+	return m, true
 }
 
 // AFSpec returns IFLA_STATS_AF_SPEC's nest for family af (AF_MPLS:
@@ -295,6 +344,10 @@ type StatsFilter struct {
 	Mask uint32
 	// Family is if_stats_msg's family; 0 (AF_UNSPEC) for every group.
 	Family uint8
+	// Offload narrows the StatsOffloadXstats group to some of its
+	// members (StatsOffload* bits, sent as IFLA_STATS_GET_FILTERS, Linux
+	// 5.19 and later); 0 asks for all of them.
+	Offload uint32
 }
 
 func (f *StatsFilter) mask() uint32 {
@@ -309,6 +362,9 @@ func (h *Handle) statsRequest(flags uint16, index int32, f *StatsFilter) (*wire.
 	if m := f.mask(); m&^StatsAll != 0 {
 		return nil, fmt.Errorf("unknown statistics groups %#x", m&^StatsAll)
 	}
+	if f != nil && f.Offload&^StatsOffloadAll != 0 {
+		return nil, fmt.Errorf("unknown offload statistics %#x", f.Offload&^StatsOffloadAll)
+	}
 	b := h.newBuilder()
 	b.Begin(unix.RTM_GETSTATS, flags)
 	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
@@ -317,6 +373,11 @@ func (h *Handle) statsRequest(flags uint16, index int32, f *StatsFilter) (*wire.
 		}
 		native.PutUint32(hdr[4:], uint32(index))
 		native.PutUint32(hdr[8:], f.mask())
+	}
+	if f != nil && f.Offload != 0 {
+		n := b.BeginNest(iflaStatsGetFilters)
+		b.Uint32(iflaStatsOffloadXstats, f.Offload)
+		b.EndNest(n)
 	}
 	b.End()
 	return b, nil
@@ -351,4 +412,40 @@ func (h *Handle) LinkStatsGet(ctx context.Context, index int32, f *StatsFilter) 
 		return LinkStats{}, fmt.Errorf("rtm: %s: %w", op, err)
 	}
 	return getOf(ctx, h, op, false, b, &statsMsgs, newLinkStats)
+}
+
+// statsL3Request turns hardware L3 statistics on or off: what
+// LinkStatsL3Set returns.
+type statsL3Request struct {
+	index int32
+	on    bool
+}
+
+// LinkStatsL3Set is the request to turn on or off a device's hardware
+// counters of routed traffic ("ip stats set dev X l3_stats on|off",
+// RTM_SETSTATS with IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS). The kernel
+// records the request for any device; [LinkStats.L3StatsInfo] says
+// whether a driver uses it.
+func LinkStatsL3Set(index int32, on bool) Request { return &statsL3Request{index, on} }
+
+func (q *statsL3Request) AppendTo(r *rtnl.Req) error {
+	r.Op = fmt.Sprintf("stats set index %d", q.index)
+	if r.Named {
+		r.Missing = unix.ENODEV
+	}
+	if q.index <= 0 {
+		return fmt.Errorf("invalid interface index %d", q.index)
+	}
+	b := r.B
+	b.Begin(unix.RTM_SETSTATS, unix.NLM_F_ACK)
+	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
+		native.PutUint32(hdr[4:], uint32(q.index))
+	}
+	var v uint8
+	if q.on {
+		v = 1
+	}
+	b.Uint8(iflaStatsSetOffloadL3, v)
+	b.End()
+	return nil
 }

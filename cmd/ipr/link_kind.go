@@ -37,6 +37,40 @@ func kindPrinterOf(kind string) kindPrinter {
 		return printMacvlan
 	case "tun":
 		return printTun
+	case "vlan":
+		return printVlan
+	case "vrf":
+		return printVRF
+	case "ipvlan", "ipvtap":
+		return printIPVlan
+	case "vti":
+		return printVTIFor(unix.AF_INET)
+	case "vti6":
+		return printVTIFor(unix.AF_INET6)
+	case "xfrm":
+		return printXfrm
+	case "hsr":
+		return printHSR
+	case "geneve":
+		return printGeneve
+	case "bareudp":
+		return printBareUDP
+	case "gre", "gretap", "erspan":
+		return printGRE
+	case "ipip", "sit":
+		return printIPTunnel
+	case "ip6gre", "ip6gretap", "ip6erspan":
+		return printGRE6
+	case "ip6tnl":
+		return printIP6Tunnel
+	case "macsec":
+		return printMACsec
+	case "gtp":
+		return printGTP
+	case "ipoib":
+		return printIPoIB
+	case "bond":
+		return printBond
 	}
 	return nil
 }

@@ -41,6 +41,9 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	if a, ok := get(unix.IFLA_MTU); ok {
 		p.uint("mtu", "mtu %d ", uint64(attrU32(a)))
 	}
+	if a, ok := get(unix.IFLA_XDP); ok {
+		printXDP(p, a, doLink, false, details)
+	}
 	if a, ok := get(unix.IFLA_QDISC); ok {
 		p.strBytes("qdisc", "qdisc %s ", attrText(a))
 	}
@@ -115,6 +118,9 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.nl()
 		p.textString("    ")
 		p.str("ifalias", "alias %s", attrStr(a))
+	}
+	if a, ok := get(unix.IFLA_XDP); ok && (doLink || details) {
+		printXDP(p, a, true, true, details)
 	}
 	if doLink && o.stats.level > 0 {
 		p.nl()

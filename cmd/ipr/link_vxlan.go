@@ -95,21 +95,7 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 			p.textString("ttl auto ")
 		}
 	}
-	if a, ok := tb.Get(unix.IFLA_VXLAN_DF); ok {
-		switch attrU8(a) {
-		case 0:
-			p.jsonStr("df", "unset")
-		case 1:
-			p.str("df", "df %s ", "set")
-		case 2:
-			p.str("df", "df %s ", "inherit")
-		}
-	}
-	if a, ok := tb.Get(unix.IFLA_VXLAN_LABEL); ok && len(a.Data) >= 4 {
-		if label := be32(a.Data); label != 0 {
-			p.hex("label", "flowlabel %s ", uint64(label))
-		}
-	}
+	printUDPTunnelDFLabel(p, tb, unix.IFLA_VXLAN_DF, unix.IFLA_VXLAN_LABEL)
 	if a, ok := tb.Get(unix.IFLA_VXLAN_AGEING); ok {
 		if age := attrU32(a); age == 0 {
 			p.uint("ageing", "ageing none ", 0)

@@ -150,6 +150,9 @@ func (m *monitor) groups(mask int) []rtm.Group {
 	add(monRoute, unix.AF_INET, unix.RTNLGRP_IPV4_ROUTE)
 	add(monRoute, unix.AF_INET6, unix.RTNLGRP_IPV6_ROUTE)
 	add(monRoute, unix.AF_MPLS, unix.RTNLGRP_MPLS_ROUTE)
+	add(monMroute, unix.AF_INET, unix.RTNLGRP_IPV4_MROUTE)
+	add(monMroute, unix.AF_INET6, unix.RTNLGRP_IPV6_MROUTE)
+	add(monPrefix, unix.AF_INET6, unix.RTNLGRP_IPV6_PREFIX)
 	add(monNeigh, 0, unix.RTNLGRP_NEIGH)
 	add(monRule, unix.AF_INET, unix.RTNLGRP_IPV4_RULE)
 	add(monRule, unix.AF_INET6, unix.RTNLGRP_IPV6_RULE)
@@ -158,13 +161,10 @@ func (m *monitor) groups(mask int) []rtm.Group {
 	add(monNetconf, unix.AF_MPLS, unix.RTNLGRP_MPLS_NETCONF)
 	add(monNSID, 0, unix.RTNLGRP_NSID)
 	add(monNexthop, 0, unix.RTNLGRP_NEXTHOP)
+	// ip adds the stats group whatever the family.
+	add(monStats, 0, uint32(rtm.GroupStats))
 	return g
 }
-
-// monitorUnsupported are the objects whose notifications ipr does not
-// print yet; asked for by name, they fail by name rather than print
-// nothing where ip prints lines.
-const monitorUnsupported = monMroute | monPrefix | monStats
 
 func monitorRun(e *env, a *args) error {
 	// ip 6.1's monitor opens no JSON document: with -j it prints text,
@@ -174,9 +174,6 @@ func monitorRun(e *env, a *args) error {
 	m, mask, file, err := monitorArgs(e, a)
 	if err != nil {
 		return err
-	}
-	if mask&monitorUnsupported != 0 {
-		return notImplemented(`"ip monitor" of mroute, prefix and stats`)
 	}
 	if mask == 0 {
 		mask = monAll
@@ -361,8 +358,13 @@ func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool)
 		if err != nil {
 			return failf("BUG: wrong nlmsg len %d", len(data)-unix.SizeofRtMsg)
 		}
-		if r.Flags()&unix.RTM_F_CLONED != 0 || r.Family() == rtnlFamilyIPMR || r.Family() == rtnlFamilyIP6MR {
+		if r.Flags()&unix.RTM_F_CLONED != 0 {
 			return nil
+		}
+		if r.Family() == rtnlFamilyIPMR || r.Family() == rtnlFamilyIP6MR {
+			m.header("[MROUTE]", nsid, live)
+			m.mroute(typ, data)
+			break
 		}
 		// ip prints the header before its printer's filters reject
 		// the object (here and below).
@@ -444,8 +446,13 @@ func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool)
 	case unix.RTM_NEWNETCONF, unix.RTM_DELNETCONF:
 		m.header("[NETCONF]", nsid, live)
 		printNetconfMsg(p, typ, data, m.names, m.e.Family, m.ifindex)
-	case unix.RTM_NEWPREFIX, unix.RTM_NEWSTATS,
-		unix.RTM_NEWADDRLABEL, unix.RTM_DELADDRLABEL, unix.RTM_NEWNEXTHOPBUCKET, unix.RTM_DELNEXTHOPBUCKET:
+	case unix.RTM_NEWPREFIX:
+		m.header("[PREFIX]", nsid, live)
+		m.prefix(data)
+	case unix.RTM_NEWSTATS:
+		m.header("[STATS]", nsid, live)
+		m.stats(data)
+	case unix.RTM_NEWADDRLABEL, unix.RTM_DELADDRLABEL, unix.RTM_NEWNEXTHOPBUCKET, unix.RTM_DELNEXTHOPBUCKET:
 		// Printed by ip, not yet by ipr: left out (the groups are not
 		// subscribed to; only a file can hold them).
 		return nil

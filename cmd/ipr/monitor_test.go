@@ -20,7 +20,8 @@ import (
 // (No link that comes and goes at once: a printer that names it may ask
 // the kernel after it is gone, for ip as for ipr, a race either can lose.)
 var monitorChanges = []string{
-	"link add m0 type veth peer name m1", "link set m0 up", "link set m1 up", "addr add 10.3.0.1/24 dev m0",
+	"link add m0 type veth peer name m1", "link set m0 up", "link set m1 up",
+	"stats set dev m0 l3_stats on", "stats set dev m0 l3_stats off", "addr add 10.3.0.1/24 dev m0",
 	"addr add 2001:db8::1/64 dev m0 nodad", "route add 10.4.0.0/16 via 10.3.0.2",
 	"route add 10.5.0.0/16 via 10.3.0.2 table 100 metric 5", "-6 route add 2001:db8:1::/64 via 2001:db8::2",
 	"neigh add 10.3.0.5 lladdr 02:00:00:00:00:05 dev m0", "neigh add proxy 10.3.0.6 dev m0",
@@ -61,6 +62,7 @@ func TestMonitorMatchesIP(t *testing.T) {
 		{"monitor", "link", "address"}, {"monitor", "route", "rule"}, {"-4", "monitor", "label"},
 		{"-6", "monitor", "route", "neigh", "label"}, {"monitor", "neigh", "nexthop", "label"},
 		{"monitor", "label", "dev", "lo"}, {"monitor", "all-nsid", "label"}, {"monitor", "netconf", "label"},
+		{"monitor", "stats", "mroute", "prefix", "label"},
 	} {
 		t.Run(strings.Join(opts, " "), func(t *testing.T) {
 			ns := nstest.New(t)
@@ -76,13 +78,13 @@ func TestMonitorMatchesIP(t *testing.T) {
 			for _, cmd := range []string{
 				"link set lo alias ipr-monitor-end", "addr add 127.0.0.9/8 dev lo label lo:end",
 				"rule add pref 4242 table 4242", "-6 route add unreachable 2001:db8:ffff::4242/128",
-				"neigh add 127.0.0.42 lladdr 00:00:00:00:42:42 dev lo",
+				"neigh add 127.0.0.42 lladdr 00:00:00:00:42:42 dev lo", "stats set dev lo l3_stats on",
 			} {
 				nstest.IP(t, ns, strings.Fields(cmd)...)
 			}
 			exec.Command("ip", "netns", "exec", ns.Name, "sysctl", "-qw", "net.ipv4.conf.lo.rp_filter=2").Run()
 			ended := func(s string) bool {
-				for _, m := range []string{"ipr-monitor-end", "lo:end", "4242", "42:42", "rp_filter loose"} {
+				for _, m := range []string{"ipr-monitor-end", "lo:end", "4242", "42:42", "rp_filter loose", "lo:\n    l3_stats on"} {
 					if strings.Contains(s, m) {
 						return true
 					}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// loadXDPPass loads the smallest XDP program (return XDP_PASS), named
+// "ipr_pass", and returns its descriptor.
+func loadXDPPass(t *testing.T) int {
+	insns := []uint64{
+		0x00000002000000b7, // r0 = 2 (XDP_PASS)
+		0x0000000000000095, // exit
+	}
+	license := []byte("GPL\x00")
+	var attr [128]byte // union bpf_attr for BPF_PROG_LOAD
+	put32 := func(off int, v uint32) { *(*uint32)(unsafe.Pointer(&attr[off])) = v }
+	put64 := func(off int, v uint64) { *(*uint64)(unsafe.Pointer(&attr[off])) = v }
+	put32(0, 6) // BPF_PROG_TYPE_XDP
+	put32(4, uint32(len(insns)))
+	put64(8, uint64(uintptr(unsafe.Pointer(&insns[0]))))
+	put64(16, uint64(uintptr(unsafe.Pointer(&license[0]))))
+	copy(attr[48:64], "ipr_pass") // prog_name
+	fd, _, errno := unix.Syscall(unix.SYS_BPF, 5 /* BPF_PROG_LOAD */, uintptr(unsafe.Pointer(&attr[0])), unsafe.Sizeof(attr))
+	runtime.KeepAlive(insns)
+	runtime.KeepAlive(license)
+	if errno != 0 {
+		t.Skipf("cannot load an XDP program: %v", errno)
+	}
+	t.Cleanup(func() { unix.Close(int(fd)) })
+	return int(fd)
+}
+
+// TestXDPShowAsIP attaches a real XDP program to veth links, generic
+// and native, and compares ipr's listings with ip's: the mode in the
+// first line, the prog/xdp lines with the program's name, tag and load
+// time, the JSON xdp object, and addr show's /id:N.
+func TestXDPShowAsIP(t *testing.T) {
+	nstest.Require(t, "link:veth")
+	ns := nstest.New(t)
+	nstest.IP(t, ns, "link", "add", "x0", "type", "veth", "peer", "name", "x1")
+	nstest.IP(t, ns, "link", "add", "x2", "type", "veth", "peer", "name", "x3")
+	fd := loadXDPPass(t)
+	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	for _, c := range []struct {
+		dev  string
+		mode rtm.XDPMode
+	}{{"x0", rtm.XDPModeGeneric}, {"x2", rtm.XDPModeDriver}} {
+		l, err := h.LinkByName(ctx, c.dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.LinkSet(ctx, rtm.LinkSpec{Index: l.Index(), XDP: &rtm.XDP{Fd: fd, Mode: c.mode}}); err != nil {
+			t.Fatalf("attach %v to %s: %v", c.mode, c.dev, err)
+		}
+	}
+	if out := nstest.IP(t, ns, "-d", "link", "show"); !strings.Contains(out, "xdpgeneric") || !strings.Contains(out, "prog/xdp id") || !strings.Contains(out, "name ipr_pass tag") {
+		t.Fatalf("ip does not show the programs:\n%s", out)
+	}
+	for _, cmd := range []string{"link show", "-d link show", "-j link show", "-j -d link show dev x0", "-d -o link show dev x2",
+		"addr show", "-d addr show dev x0", "-j addr show dev x2"} {
+		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
+	}
+}
