@@ -121,7 +121,7 @@ static void load(void)
 		for (ssize_t i = 0; i < n / 2; i++)
 			m[i] = hexval(line[2 * i]) << 4 | hexval(line[2 * i + 1]);
 		struct nlmsghdr *h = (struct nlmsghdr *)m;
-		if (h->nlmsg_len != (size_t)n / 2) {
+		if (h->nlmsg_len < NLMSG_HDRLEN || NLMSG_ALIGN(h->nlmsg_len) != (size_t)n / 2) {
 			free(m);
 			continue;
 		}
