@@ -160,6 +160,13 @@ func classShow(e *env, a *args) error {
 	if dev == "" {
 		return nil // tc lists nothing without a device, and succeeds
 	}
+	if e.JSON {
+		// tc 6.1's class listing never opens its JSON writer: with -j
+		// it prints the text listing, and so does ipr, as a drop-in.
+		text := *e
+		text.JSON = false
+		e = &text
+	}
 	h, err := e.handle()
 	if err != nil {
 		return err

@@ -13,7 +13,8 @@
 //
 //   - a dump of type RTM_GETx gets every message of the file of type
 //     RTM_NEWx (RTM_GETQDISC gets the RTM_NEWQDISCs, RTM_GETLINK the
-//     RTM_NEWLINKs, ...), in the file's order, then NLMSG_DONE; the
+//     RTM_NEWLINKs, ...) or RTM_GETx (the kernel answers action dumps
+//     with RTM_GETACTIONs), in the file's order, then NLMSG_DONE; the
 //     file's messages are not filtered by the request's ifindex or
 //     parent, as the kernel would;
 //   - RTM_GETLINK of one link (by ifi_index or IFLA_IFNAME, as
@@ -263,7 +264,7 @@ static void answer(int fd, const struct nlmsghdr *req)
 		size_t found = 0;
 		for (size_t i = 0; i < nmsgs; i++) {
 			const struct nlmsghdr *m = (const struct nlmsghdr *)msgs[i];
-			if (m->nlmsg_type == type - 2) {
+			if (m->nlmsg_type == type - 2 || m->nlmsg_type == type) {
 				put(req, port, m, m->nlmsg_len, NLM_F_MULTI);
 				found++;
 			}
