@@ -491,10 +491,15 @@ func printTM(p *printer, tm []byte) {
 		return
 	}
 	const hz = 100
-	for i, f := range [...][2]string{{"installed", " installed %d sec"}, {"last_used", " used %d sec"},
-		{"first_used", " firstused %d sec"}, {"expires", " expires %d sec"}} {
-		if v := binary.NativeEndian.Uint64(tm[8*i:]); v != 0 {
-			p.uint(f[0], f[1], v/hz)
+	// struct tcf_t: install, lastuse, expires, firstuse; printed in
+	// tc's order.
+	for _, f := range [...]struct {
+		off        int
+		key, format string
+	}{{0, "installed", " installed %d sec"}, {8, "last_used", " used %d sec"},
+		{24, "first_used", " firstused %d sec"}, {16, "expires", " expires %d sec"}} {
+		if v := binary.NativeEndian.Uint64(tm[f.off:]); v != 0 {
+			p.uint(f.key, f.format, v/hz)
 		}
 	}
 }
@@ -502,8 +507,14 @@ func printTM(p *printer, tm []byte) {
 // printGen prints tc_gen's index, ref and bind counts, and the times
 // with -s.
 func printGen(p *printer, e *env, parms []byte, tm nla.Attr, hasTM bool) {
+	printGenAs(p, e, "\tindex %d", parms, tm, hasTM)
+}
+
+// printGenAs is printGen with the index's format: most kinds print
+// "\t index %u", mirred and a few "\tindex %u".
+func printGenAs(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
 	p.nl()
-	p.uint("index", "\tindex %d", uint64(binary.NativeEndian.Uint32(parms)))
+	p.uint("index", indexFormat, uint64(binary.NativeEndian.Uint32(parms)))
 	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
 	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
 	if e.Stats.level > 0 && hasTM {
@@ -563,7 +574,7 @@ func printGact(p *printer, e *env, opts nla.Chain) {
 	p.int("val", "val %d", int64(pval))
 	p.closeObject()
 	tm, hasTM := opts.Get(gactAttrTm)
-	printGen(p, e, parms, tm, hasTM)
+	printGenAs(p, e, "\t index %d", parms, tm, hasTM)
 }
 
 // printStandaloneActions prints an action dump's message as tc's
