@@ -366,7 +366,11 @@ func printOneAction(p *printer, e *env, names *linkNames, v tc.ActionView, bind 
 	case "gact":
 		printGact(p, e, opts)
 	default:
-		p.str("kind", "%s ", kind)
+		if pr := actPrinterOf(kind); pr != nil {
+			pr(p, e, names, opts)
+		} else {
+			p.str("kind", "%s ", kind)
+		}
 	}
 	attrs := v.Attrs()
 	if e.Stats.level > 0 {

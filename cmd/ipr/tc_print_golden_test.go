@@ -270,9 +270,9 @@ func actionReply(nest []byte, order uint16, index *uint32, bind bool) []byte {
 					// struct tc_police: index, action, limit, burst,
 					// mtu, rate, peakrate, refcnt, bindcnt, capab
 					setIndex(o[4:], index)
-					binary.NativeEndian.PutUint32(o[4+52:], 1)
+					binary.NativeEndian.PutUint32(o[4+44:], 1)
 					if bind {
-						binary.NativeEndian.PutUint32(o[4+56:], 1)
+						binary.NativeEndian.PutUint32(o[4+48:], 1)
 					}
 				} else {
 					// struct tc_gen: index, capab, action, refcnt, bindcnt
@@ -580,31 +580,14 @@ var tcprintPending = map[string]bool{
 	"class/qfq-class":          true,
 	"qdisc/red":                true,
 	"qdisc/red-defaults":       true,
-	"actions/police":           true,
-	"actions/police-full":      true,
-	"actions/police-pkt":       true,
-	"actions/skbedit":          true,
 	"actions/skbedit-mask":     true,
 	"actions/pedit":            true,
 	"actions/pedit-raw":        true,
-	"actions/vlan-push":        true,
-	"actions/vlan-pop":         true,
-	"actions/vlan-modify":      true,
-	"actions/tunnel-key-set":   true,
 	"actions/tunnel-key-set6":  true,
-	"actions/tunnel-key-unset": true,
-	"actions/csum":             true,
-	"actions/nat":              true,
-	"actions/nat-egress":       true,
 	"actions/bpf":              true,
 	"actions/ct-commit":        true,
 	"actions/ct-nat":           true,
 	"actions/ct-clear":         true,
-	"actions/connmark":         true,
-	"actions/sample":           true,
-	"actions/mpls-push":        true,
-	"actions/mpls-pop":         true,
-	"actions/mpls-modify":      true,
 	"actions/simple":           true,
 	"filter/basic-plain":       true,
 	"filter/basic-ematch":      true,
