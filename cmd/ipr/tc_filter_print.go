@@ -498,7 +498,7 @@ func printTM(p *printer, tm []byte) {
 	// struct tcf_t: install, lastuse, expires, firstuse; printed in
 	// tc's order.
 	for _, f := range [...]struct {
-		off        int
+		off         int
 		key, format string
 	}{{0, "installed", " installed %d sec"}, {8, "last_used", " used %d sec"},
 		{24, "first_used", " firstused %d sec"}, {16, "expires", " expires %d sec"}} {
