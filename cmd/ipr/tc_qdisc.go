@@ -317,6 +317,7 @@ func printQdisc(p *printer, e *env, q tc.Qdisc, names *linkNames, withDev bool) 
 			printTCStats(p, q.Object)
 			p.nl()
 		}
+		printQdiscXStats(p, kind, q.XStats())
 	}
 	p.closeObject()
 }
