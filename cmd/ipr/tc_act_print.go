@@ -7,6 +7,7 @@ package main
 import (
 	"encoding/binary"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/ipr-go/ipr/nla"
@@ -85,7 +86,7 @@ func printSkbedit(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		p.uint("mark", " mark %d", uint64(attrU32(a)))
 	}
 	if a, ok := opts.Get(8); ok {
-		p.hex("mask", "/%s", uint64(attrU32(a)))
+		tcPrintHex(p, "mask", "/%s", uint64(attrU32(a)))
 	}
 	if a, ok := opts.Get(7); ok {
 		switch t := attrU16(a); t {
@@ -311,6 +312,16 @@ func printSimple(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		printTM(p, tm.Data)
 	}
 	p.nl()
+}
+
+// tcPrintHex is tc's print_hex: "%x" as a string in JSON, the format
+// (with "%#x") in text.
+func tcPrintHex(p *printer, key, format string, v uint64) {
+	if p.json {
+		p.jsonStr(key, strconv.FormatUint(v, 16))
+		return
+	}
+	p.text(format, cHex(v))
 }
 
 // raw appends text as tc's fprintf does, even in JSON.
