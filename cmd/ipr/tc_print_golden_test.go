@@ -225,6 +225,16 @@ func qdiscReply(typ uint16, payload []byte) []byte {
 	}
 	rate := false
 	for _, a := range attrs {
+		if kind == "netem" && attrType(a) == goldTCA_OPTIONS && len(a) > 4+24 {
+			// netem_dump nests TCA_NETEM_LOSS without NLA_F_NESTED (tc
+			// sends it with the flag, and tc 6.1 ignores it so).
+			a = append([]byte(nil), a...)
+			for _, o := range nlAttrs(a[4+24:]) {
+				if attrType(o) == 5 {
+					binary.NativeEndian.PutUint16(o[2:], 5)
+				}
+			}
+		}
 		switch attrType(a) {
 		case goldTCA_RATE:
 			rate = true // the estimator is not echoed: its rate is
@@ -561,14 +571,7 @@ var tcprintPending = map[string]bool{
 	"qdisc/mqprio-default":     true,
 	"qdisc/mqprio-shaper":      true,
 	"qdisc/multiq":             true,
-	"qdisc/netem":              true,
-	"qdisc/netem-all":          true,
-	"qdisc/netem-ge":           true,
-	"qdisc/netem-gi":           true,
-	"qdisc/netem-rate64":       true,
-	"qdisc/netem-slot":         true,
 	"class/qfq-class":          true,
-	"qdisc/red":                true,
 	"actions/pedit":            true,
 	"actions/pedit-raw":        true,
 	"actions/tunnel-key-set6":  true,

@@ -57,7 +57,7 @@ var qdiscKinds = [...]qdiscKind{
 	{"prio", parsePrio, printPrio},
 	{"pfifo_fast", parseBare, printPrio},
 	{"sfq", parseSFQ, printSFQ},
-	{"netem", parseNetem, nil},
+	{"netem", parseNetem, printNetem},
 	{"codel", parseCodel, printCodel},
 	{"pie", parsePIE, printPIE},
 	{"fq_pie", parsePIE, printPIE},

@@ -83,7 +83,7 @@ func printRED(p *printer, e *env, q tc.Qdisc) {
 	flags := uint32(a.Data[15])
 	if q.Kind() == "red" {
 		if f, ok := opts.Get(4); ok && len(f.Data) >= 8 {
-			flags = attrU32(f)
+			flags = xstatsView(f.Data).u32(0) // nla_bitfield32 value
 		}
 		tcSize(p, "limit", "limit %s ", qopt.u32(0))
 		tcSize(p, "min", "min %s ", qopt.u32(4))
