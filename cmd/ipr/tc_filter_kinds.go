@@ -4,10 +4,12 @@ package main
 // bpf, fw, route, cgroup, flow and basic (without ematches).
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -324,4 +326,66 @@ func parseFlow(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, er
 		f.Mask, f.Xor = &mask, xor
 	}
 	return f, nil
+}
+
+// printFWFilter is tc's fw_print_opt, which prints text even in JSON.
+func printFWFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	mask, hasMask := opts.Get(5)
+	if handle != 0 || hasMask {
+		if m := attrU32(mask); hasMask && m != 0xffffffff {
+			p.raw(fmt.Sprintf("handle 0x%x/0x%x ", handle, m))
+		} else {
+			p.raw(fmt.Sprintf("handle 0x%x ", handle))
+		}
+	}
+	if a, ok := opts.Get(1); ok {
+		p.raw("classid " + tc.Handle(attrU32(a)).String() + " ")
+	}
+	if a, ok := opts.Get(3); ok {
+		p.raw("input dev " + string(attrText(a)) + " ")
+	}
+	if a, ok := opts.Get(4); ok {
+		p.raw("\n")
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// printRouteFilter is tc's route_print_opt, which prints text even in
+// JSON.
+func printRouteFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		p.raw(fmt.Sprintf("fh 0x%08x ", handle))
+	}
+	if handle&0x7f00 != 0 {
+		p.raw(fmt.Sprintf("order %d ", handle>>8&0x7f))
+	}
+	if a, ok := opts.Get(1); ok {
+		p.raw("flowid " + tc.Handle(attrU32(a)).String() + " ")
+	}
+	if a, ok := opts.Get(2); ok {
+		p.raw("to " + realmName(attrU32(a)) + " ")
+	}
+	if a, ok := opts.Get(3); ok {
+		p.raw("from " + realmName(attrU32(a)) + " ")
+	}
+	if a, ok := opts.Get(4); ok {
+		p.raw("fromif " + names.name(int32(attrU32(a))))
+	}
+	if a, ok := opts.Get(6); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// realmName is rtnl_rtrealm_n2a without /etc/iproute2/rt_realms: the
+// number.
+func realmName(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// printCgroupFilter is tc's cgroup_print_opt (without ematches).
+func printCgroupFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		p.raw(fmt.Sprintf("handle 0x%x ", handle))
+	}
+	if a, ok := opts.Get(1); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
 }

@@ -126,6 +126,12 @@ func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts 
 		printBPFFilter(p, e, names, opts, handle)
 	case "matchall":
 		printMatchall(p, e, names, opts, handle)
+	case "fw":
+		printFWFilter(p, e, names, opts, handle)
+	case "route":
+		printRouteFilter(p, e, names, opts, handle)
+	case "cgroup":
+		printCgroupFilter(p, e, names, opts, handle)
 	}
 }
 
@@ -336,7 +342,20 @@ func printMatchall(p *printer, e *env, names *linkNames, opts nla.Chain, handle 
 		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
 	}
 	if a, ok := opts.Get(matchallAttrFlags); ok {
-		printClsFlags(p, attrU32(a))
+		flags := attrU32(a)
+		for _, f := range [...]struct {
+			bit  uint32
+			name string
+		}{{tc.FilterSkipHW, "skip_hw"}, {tc.FilterSkipSW, "skip_sw"}} {
+			if flags&f.bit != 0 {
+				p.boolean(f.name, "\n  "+f.name, true)
+			}
+		}
+		if flags&tc.FilterInHW != 0 {
+			p.boolean("in_hw", "\n  in_hw", true)
+		} else if flags&tc.FilterNotInHW != 0 {
+			p.boolean("not_in_hw", "\n  not_in_hw", true)
+		}
 	}
 	if a, ok := opts.Get(matchallAttrAct); ok {
 		printActionList(p, e, names, a.Nested(), true)

@@ -602,7 +602,6 @@ var tcprintPending = map[string]bool{
 	"filter/fw-handle":         true,
 	"filter/fw-mask":           true,
 	"filter/matchall-classid":  true,
-	"filter/matchall-skip-sw":  true,
 	"filter/route-to":          true,
 	"filter/route-from":        true,
 	"filter/route-fromif":      true,
