@@ -41,9 +41,9 @@ type classKind struct {
 
 var classKinds = [...]classKind{
 	{"htb", parseHTBClass, printHTBClass, printHTBXStats},
-	{"drr", parseDRRClass, nil, nil},
-	{"qfq", parseQFQClass, nil, nil},
-	{"hfsc", parseHFSCClass, nil, nil},
+	{"drr", parseDRRClass, printDRRClass, printDRRXStats},
+	{"qfq", parseQFQClass, printQFQClass, nil},
+	{"hfsc", parseHFSCClass, printHFSCClass, printHFSCXStats},
 	{"ets", parseETSClass, nil, nil},
 }
 

@@ -64,7 +64,7 @@ var qdiscKinds = [...]qdiscKind{
 	{"fq", parseFQ, printFQ},
 	{"drr", parseBare, nil},
 	{"qfq", parseBare, nil},
-	{"hfsc", parseHFSC, nil},
+	{"hfsc", parseHFSC, printHFSC},
 	{"ets", parseETS, nil},
 	{"multiq", parseMultiQ, nil},
 	{"plug", parsePlug, nil},
