@@ -126,6 +126,8 @@ func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts 
 		printBPFFilter(p, e, names, opts, handle)
 	case "matchall":
 		printMatchall(p, e, names, opts, handle)
+	case "flower":
+		printFlower(p, e, names, opts, handle)
 	case "fw":
 		printFWFilter(p, e, names, opts, handle)
 	case "route":
