@@ -40,6 +40,8 @@ func actPrinterOf(kind string) actPrinter {
 		return printTunnelKeyAct
 	case "police":
 		return printPoliceAct
+	case "ct":
+		return printCT
 	}
 	return nil
 }
@@ -433,4 +435,83 @@ func printPoliceAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		printTM(p, tm.Data)
 	}
 	p.nl()
+}
+
+// printCT is tc's print_ct (without labels).
+func printCT(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s", "ct")
+	parms, ok := actParms(opts, 1, 20)
+	if !ok {
+		return
+	}
+	var act uint16
+	if a, ok := opts.Get(3); ok {
+		act = attrU16(a)
+	}
+	switch {
+	case act&1 != 0:
+		commit := "commit"
+		if act&2 != 0 {
+			commit = "commit force"
+		}
+		p.str("action", " %s", commit)
+	case act&4 != 0:
+		p.str("action", " %s", "clear")
+	}
+	masked := func(name string, v uint32, vok bool, mask uint32, max uint32) {
+		if !vok {
+			return
+		}
+		p.textString(" ")
+		p.uint(name, name+" %d", uint64(v))
+		if mask != max {
+			tcPrintHex(p, name+"_mask", "/%s", uint64(mask))
+		}
+	}
+	mark, okMark := opts.Get(5)
+	mask := uint32(0xffffffff)
+	if m, ok := opts.Get(6); ok {
+		mask = attrU32(m)
+	}
+	masked("mark", attrU32(mark), okMark, mask, 0xffffffff)
+	zone, okZone := opts.Get(4)
+	masked("zone", uint32(attrU16(zone)), okZone, 0xffff, 0xffff)
+	if act&8 != 0 {
+		out := ""
+		switch {
+		case act&16 != 0:
+			out = "src"
+		case act&32 != 0:
+			out = "dst"
+		}
+		if out != "" {
+			addr := func(prefix string, typ uint16) string {
+				if a, ok := opts.Get(typ); ok {
+					if ip, ok := netip.AddrFromSlice(a.Data); ok {
+						return prefix + ip.String()
+					}
+				}
+				return ""
+			}
+			out += addr(" addr ", 9) + addr(" addr ", 11)
+			min4, _ := opts.Get(9)
+			min6, _ := opts.Get(11)
+			if a, ok := opts.Get(10); ok && string(a.Data) != string(min4.Data) {
+				out += addr("-", 10)
+			} else if a, ok := opts.Get(12); ok && string(a.Data) != string(min6.Data) {
+				out += addr("-", 12)
+			}
+			pmin, okMin := opts.Get(13)
+			if okMin {
+				out += " port " + itoa(int(attrBE16(pmin)))
+			}
+			if a, ok := opts.Get(14); ok && string(a.Data) != string(pmin.Data) {
+				out += "-" + itoa(int(attrBE16(a)))
+			}
+			p.str("nat", " nat %s", out)
+		} else {
+			p.str("nat", " nat%s", "")
+		}
+	}
+	actTail(p, e, opts, parms, 2)
 }

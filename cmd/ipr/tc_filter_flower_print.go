@@ -148,7 +148,7 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 		flowerIndentValue(p, name, s)
 	}
 	if handle != 0 {
-		p.uint("handle", "", uint64(handle))
+		p.jsonUint("handle", uint64(handle))
 		if !p.json {
 			p.text("handle 0x%x ", handle)
 		}
