@@ -121,7 +121,7 @@ func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filte
 func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts nla.Chain, handle uint32, proto uint16) {
 	switch kind {
 	case "u32":
-		printU32(p, e, names, opts, handle)
+		printU32(p, e, names, opts, handle, proto)
 	case "bpf":
 		printBPFFilter(p, e, names, opts, handle)
 	case "matchall":
@@ -158,7 +158,7 @@ func tcHex(p *printer, key, format string, v uint64) {
 }
 
 // printU32 is tc's u32_print_opt.
-func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32, proto uint16) {
 	var tb [u32AttrMax + 1]nla.Attr
 	var have [u32AttrMax + 1]bool
 	for a := range opts.All() {
@@ -212,6 +212,12 @@ func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint3
 		n := int(sel[2])
 		for i := 0; i < n && 16+16*(i+1) <= len(sel); i++ {
 			k := sel[16+16*i:]
+			if e.Pretty && printU32KeyPretty(p, proto, k) {
+				if stats && pcnt != nil && 16+8*(i+1) <= len(pcnt) {
+					p.uint("success", " (success %d ) ", binary.NativeEndian.Uint64(pcnt[16+8*i:]))
+				}
+				continue
+			}
 			p.openObject("match")
 			p.nl()
 			val, mask := binary.BigEndian.Uint32(k[4:]), binary.BigEndian.Uint32(k)
@@ -338,7 +344,9 @@ func printBPFOps(p *printer, ops []byte, n int) {
 // printMatchall is tc's matchall_print_opt.
 func printMatchall(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
 	if handle != 0 {
-		p.hex("handle", "handle %s ", uint64(handle))
+		// print_uint with "0x%x": a number in JSON
+		p.jsonUint("handle", uint64(handle))
+		p.text("handle %s ", cHex(uint64(handle)))
 	}
 	if a, ok := opts.Get(matchallAttrClassid); ok {
 		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
