@@ -395,7 +395,7 @@ func printPoliceAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		rate = tc.Rate(attrU64(a))
 	}
 	if !p.json {
-		p.text(" police %s ", cHex(uint64(u32(0))))
+		p.text(" police 0x%x ", u32(0))
 	}
 	p.jsonUint("index", uint64(u32(0)))
 	p.text("rate %s ", rate.String())

@@ -268,6 +268,10 @@ func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint3
 			p.int("hash_off", "at %d ", int64(int16(binary.NativeEndian.Uint16(sel[10:]))))
 		}
 	}
+	if a, ok := opts.Get(6); ok { // TCA_U32_POLICE
+		p.nl()
+		printPoliceAct(p, e, names, a.Nested())
+	}
 	if have[u32AttrIndev] {
 		p.nl()
 		p.strBytes("input_dev", "  input dev %s", attrText(tb[u32AttrIndev]))
