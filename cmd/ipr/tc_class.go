@@ -44,7 +44,7 @@ var classKinds = [...]classKind{
 	{"drr", parseDRRClass, printDRRClass, printDRRXStats},
 	{"qfq", parseQFQClass, printQFQClass, nil},
 	{"hfsc", parseHFSCClass, printHFSCClass, printHFSCXStats},
-	{"ets", parseETSClass, nil, nil},
+	{"ets", parseETSClass, printETSClass, nil},
 }
 
 func lookupClassKind(name string) *classKind {

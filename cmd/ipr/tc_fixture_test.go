@@ -119,9 +119,9 @@ func TestTCPrintFixtures(t *testing.T) {
 				printQdisc(p, e, q, names, true)
 			}
 			p.closeArray()
-			// tc's hfsc and qfq printers fprintf their text even in
+			// tc's hfsc, qfq and multiq printers fprintf their text even in
 			// JSON, and ipr prints as tc does.
-			textInJSON := strings.HasPrefix(fields[0], "hfsc") || strings.HasPrefix(fields[0], "qfq")
+			textInJSON := strings.HasPrefix(fields[0], "hfsc") || strings.HasPrefix(fields[0], "qfq") || fields[0] == "multiq"
 			if js && !json.Valid(p.buf) && !textInJSON {
 				t.Errorf("%s: invalid JSON %s", fields[0], p.buf)
 			}

@@ -559,8 +559,6 @@ func tcprintFile(name string) string {
 var tcprintPending = map[string]bool{
 	"qdisc/cake":              true,
 	"qdisc/cake-overhead":     true,
-	"qdisc/ets":               true,
-	"class/ets-class":         true,
 	"qdisc/hfsc":              true,
 	"qdisc/mqprio":            true,
 	"qdisc/mqprio-default":    true,
