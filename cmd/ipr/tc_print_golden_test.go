@@ -560,8 +560,6 @@ var tcprintPending = map[string]bool{
 	"qdisc/cake":              true,
 	"qdisc/cake-overhead":     true,
 	"qdisc/hfsc":              true,
-	"qdisc/mqprio":            true,
-	"qdisc/mqprio-default":    true,
 	"qdisc/mqprio-shaper":     true,
 	"qdisc/multiq":            true,
 	"actions/pedit":           true,

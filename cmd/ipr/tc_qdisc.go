@@ -68,7 +68,7 @@ var qdiscKinds = [...]qdiscKind{
 	{"ets", parseETS, printETS},
 	{"multiq", parseMultiQ, printMultiQ},
 	{"plug", parsePlug, nil},
-	{"mqprio", parseMQPrio, nil},
+	{"mqprio", parseMQPrio, printMQPrio},
 	{"red", parseRED, printRED},
 	{"choke", parseRED, printRED},
 	{"cake", parseCake, nil},
