@@ -193,6 +193,30 @@ func kindOf(attrs [][]byte) string {
 	return ""
 }
 
+// compatSize is the aligned size of the structure that begins the
+// options of the kinds tc nests "compat" (addattr_nest_compat: the
+// structure, then a nested TCA_OPTIONS of attributes) and whose dump
+// the kernel writes flat (the structure, then the attributes, their
+// nests without NLA_F_NESTED).
+var compatSize = map[string]int{"mqprio": 84, "prio": 20}
+
+// flattenCompat rewrites TCA_OPTIONS a as the kernel dumps it.
+func flattenCompat(a []byte, size int) []byte {
+	body := append([]byte(nil), a[4:4+size]...)
+	for _, o := range nlAttrs(a[4+size:]) {
+		if attrType(o) == goldTCA_OPTIONS {
+			for _, in := range nlAttrs(o[4:]) {
+				in = append([]byte(nil), in...)
+				binary.NativeEndian.PutUint16(in[2:], attrType(in))
+				body = append(body, in...)
+			}
+			continue
+		}
+		body = append(body, o...)
+	}
+	return nlAttr(goldTCA_OPTIONS, body)
+}
+
 // qdiscReply makes a qdisc or class request's payload a dump reply.
 func qdiscReply(typ uint16, payload []byte) []byte {
 	tcm := append([]byte(nil), payload[:goldSizeofTcMsg]...)
@@ -234,6 +258,9 @@ func qdiscReply(typ uint16, payload []byte) []byte {
 					binary.NativeEndian.PutUint16(o[2:], 5)
 				}
 			}
+		}
+		if size := compatSize[kind]; size > 0 && attrType(a) == goldTCA_OPTIONS && len(a) >= 4+size {
+			a = flattenCompat(a, size)
 		}
 		switch attrType(a) {
 		case goldTCA_RATE:
