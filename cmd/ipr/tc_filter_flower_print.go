@@ -165,29 +165,22 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 		p.strBytes("indev", "  indev %s", attrText(a))
 	}
 	p.openObject("keys")
-	if v, ok := h16(23); ok {
-		p.nl()
-		p.uint("vlan_id", "  vlan_id %d", uint64(v))
-	}
-	if v, ok := u8(24); ok {
-		p.nl()
-		p.uint("vlan_prio", "  vlan_prio %d", uint64(v))
-	}
-	if v, ok := be16(25); ok {
-		p.nl()
-		p.str("vlan_ethtype", "  vlan_ethtype %s", llProtoName(uint16(v)))
-	}
-	if v, ok := h16(77); ok {
-		p.nl()
-		p.uint("cvlan_id", "  cvlan_id %d", uint64(v))
-	}
-	if v, ok := u8(78); ok {
-		p.nl()
-		p.uint("cvlan_prio", "  cvlan_prio %d", uint64(v))
-	}
-	if v, ok := be16(79); ok {
-		p.nl()
-		p.str("cvlan_ethtype", "  cvlan_ethtype %s", llProtoName(uint16(v)))
+	for _, vl := range [...]struct {
+		prefix            string
+		id, prio, ethType uint16
+	}{{"vlan", 23, 24, 25}, {"cvlan", 77, 78, 79}} {
+		if v, ok := h16(vl.id); ok {
+			p.nl()
+			p.uint(vl.prefix+"_id", "  "+vl.prefix+"_id %d", uint64(v))
+		}
+		if v, ok := u8(vl.prio); ok {
+			p.nl()
+			p.uint(vl.prefix+"_prio", "  "+vl.prefix+"_prio %d", uint64(v))
+		}
+		if v, ok := be16(vl.ethType); ok {
+			p.nl()
+			p.str(vl.prefix+"_ethtype", "  "+vl.prefix+"_ethtype %s", llProtoName(uint16(v)))
+		}
 	}
 	ethAddr("dst_mac", 4, 5)
 	ethAddr("src_mac", 6, 7)

@@ -551,13 +551,7 @@ func printGen(p *printer, e *env, parms []byte, tm nla.Attr, hasTM bool) {
 // "\t index %u", mirred and a few "\tindex %u".
 func printGenAs(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
 	p.nl()
-	p.uint("index", indexFormat, uint64(binary.NativeEndian.Uint32(parms)))
-	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
-	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
-	if e.Stats.level > 0 && hasTM {
-		printTM(p, tm.Data)
-	}
-	p.nl()
+	printGenTail(p, e, indexFormat, parms, tm, hasTM)
 }
 
 // mirredNames are tc's names of the mirred actions, by eaction.

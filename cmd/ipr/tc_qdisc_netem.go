@@ -293,17 +293,19 @@ func printNetem(p *printer, _ *env, q tc.Qdisc) {
 		netemCorr(p, hasCor && cor.u32(8) != 0, cor.u32(8))
 		p.closeObject()
 	}
-	if hasReorder && reorder.u32(0) != 0 {
-		p.openObject("reorder")
-		netemPercent(p, "reorder", " reorder", reorder.u32(0))
-		netemCorr(p, reorder.u32(4) != 0, reorder.u32(4))
-		p.closeObject()
-	}
-	if hasCorrupt && corrupt.u32(0) != 0 {
-		p.openObject("corrupt")
-		netemPercent(p, "corrupt", " corrupt", corrupt.u32(0))
-		netemCorr(p, corrupt.u32(4) != 0, corrupt.u32(4))
-		p.closeObject()
+	for _, pc := range [...]struct {
+		name string
+		v    xstatsView
+		has  bool
+	}{{"reorder", reorder, hasReorder}, {"corrupt", corrupt, hasCorrupt}} {
+		// struct tc_netem_reorder and tc_netem_corrupt: probability,
+		// correlation
+		if pc.has && pc.v.u32(0) != 0 {
+			p.openObject(pc.name)
+			netemPercent(p, pc.name, " "+pc.name, pc.v.u32(0))
+			netemCorr(p, pc.v.u32(4) != 0, pc.v.u32(4))
+			p.closeObject()
+		}
 	}
 	if hasRate && rate.u32(0) != 0 {
 		p.openObject("rate")

@@ -60,6 +60,16 @@ func printQdiscXStats(p *printer, kind string, x []byte) {
 	p.nl()
 }
 
+// printDropNext prints codel's signed drop_next time.
+func printDropNext(p *printer, next int32) {
+	p.jsonInt("drop_next", int64(next))
+	if next < 0 {
+		p.text(" drop_next -%s", tc.Time(-next).String())
+	} else {
+		p.text(" drop_next %s", tc.Time(next).String())
+	}
+}
+
 func printCodelXStats(p *printer, x xstatsView) {
 	p.uint("count", "  count %d", uint64(x.u32(4)))
 	p.uint("lastcount", " lastcount %d", uint64(x.u32(8)))
@@ -67,13 +77,7 @@ func printCodelXStats(p *printer, x xstatsView) {
 	if x.u32(28) != 0 {
 		p.boolean("dropping", " dropping", true)
 	}
-	next := int32(x.u32(16))
-	p.jsonInt("drop_next", int64(next))
-	if next < 0 {
-		p.text(" drop_next -%s", tc.Time(-next).String())
-	} else {
-		p.text(" drop_next %s", tc.Time(next).String())
-	}
+	printDropNext(p, int32(x.u32(16)))
 	p.nl()
 	p.uint("maxpacket", "  maxpacket %d", uint64(x.u32(0)))
 	p.uint("ecn_mark", " ecn_mark %d", uint64(x.u32(24)))
@@ -108,13 +112,7 @@ func printFQCodelXStats(p *printer, x xstatsView) {
 		tcTime(p, "ldelay", " ldelay %s", tc.Time(x.u32(8)))
 		if x.u32(20) != 0 {
 			p.boolean("dropping", " dropping", true)
-			next := int32(x.u32(24))
-			p.jsonInt("drop_next", int64(next))
-			if next < 0 {
-				p.text(" drop_next -%s", tc.Time(-next).String())
-			} else {
-				p.text(" drop_next %s", tc.Time(next).String())
-			}
+			printDropNext(p, int32(x.u32(24)))
 		}
 	}
 }
