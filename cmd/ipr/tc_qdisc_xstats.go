@@ -157,20 +157,41 @@ func printFQXStats(p *printer, x xstatsView) {
 	}
 }
 
-func printREDXStats(p *printer, x xstatsView) {
-	p.uint("marked", "  marked %d ", uint64(x.u32(12)))
-	p.uint("early", "early %d ", uint64(x.u32(0)))
-	p.uint("pdrop", "pdrop %d ", uint64(x.u32(4)))
-	p.uint("other", "other %d ", uint64(x.u32(8)))
+// xField is a u32 of a statistics structure and how tc prints it.
+type xField struct {
+	off       int
+	key, text string
 }
 
-func printChokeXStats(p *printer, x xstatsView) {
-	p.uint("marked", "  marked %d", uint64(x.u32(12)))
-	p.uint("early", " early %d", uint64(x.u32(0)))
-	p.uint("pdrop", " pdrop %d", uint64(x.u32(4)))
-	p.uint("other", " other %d", uint64(x.u32(8)))
-	p.uint("matched", " matched %d", uint64(x.u32(16)))
+// printXFields prints u32 fields in order; an off of -1 is print_nl.
+func printXFields(p *printer, x xstatsView, fields []xField) {
+	for _, f := range fields {
+		if f.off < 0 {
+			p.nl()
+			continue
+		}
+		p.uint(f.key, f.text, uint64(x.u32(f.off)))
+	}
 }
+
+// struct tc_red_xstats and tc_choke_xstats: early, pdrop, other,
+// marked (, matched).
+var (
+	redXFields = [...]xField{{12, "marked", "  marked %d "}, {0, "early", "early %d "},
+		{4, "pdrop", "pdrop %d "}, {8, "other", "other %d "}}
+	chokeXFields = [...]xField{{12, "marked", "  marked %d"}, {0, "early", " early %d"},
+		{4, "pdrop", " pdrop %d"}, {8, "other", " other %d"}, {16, "matched", " matched %d"}}
+	pieXFields = [...]xField{{-1, "", ""}, {20, "pkts_in", "  pkts_in %d"}, {28, "overlimit", " overlimit %d"},
+		{24, "dropped", " dropped %d"}, {32, "maxq", " maxq %d"}, {36, "ecn_mark", " ecn_mark %d"}}
+	fqPIEXFields = [...]xField{{0, "pkts_in", "  pkts_in %d"}, {8, "overlimit", " overlimit %d"},
+		{12, "overmemory", " overmemory %d"}, {4, "dropped", " dropped %d"}, {16, "ecn_mark", " ecn_mark %d"},
+		{-1, "", ""}, {20, "new_flow_count", "  new_flow_count %d"}, {24, "new_flows_len", " new_flows_len %d"},
+		{28, "old_flows_len", " old_flows_len %d"}, {32, "memory_used", " memory_used %d"}}
+)
+
+func printREDXStats(p *printer, x xstatsView) { printXFields(p, x, redXFields[:]) }
+
+func printChokeXStats(p *printer, x xstatsView) { printXFields(p, x, chokeXFields[:]) }
 
 func printPIEXStats(p *printer, x xstatsView) {
 	p.float("prob", "  prob %s", float64(x.u64(0))/float64(^uint64(0)), 'g', 6)
@@ -178,23 +199,7 @@ func printPIEXStats(p *printer, x xstatsView) {
 	if x.u32(16) != 0 {
 		p.uint("avg_dq_rate", " avg_dq_rate %d", uint64(x.u32(12)))
 	}
-	p.nl()
-	p.uint("pkts_in", "  pkts_in %d", uint64(x.u32(20)))
-	p.uint("overlimit", " overlimit %d", uint64(x.u32(28)))
-	p.uint("dropped", " dropped %d", uint64(x.u32(24)))
-	p.uint("maxq", " maxq %d", uint64(x.u32(32)))
-	p.uint("ecn_mark", " ecn_mark %d", uint64(x.u32(36)))
+	printXFields(p, x, pieXFields[:])
 }
 
-func printFQPIEXStats(p *printer, x xstatsView) {
-	p.uint("pkts_in", "  pkts_in %d", uint64(x.u32(0)))
-	p.uint("overlimit", " overlimit %d", uint64(x.u32(8)))
-	p.uint("overmemory", " overmemory %d", uint64(x.u32(12)))
-	p.uint("dropped", " dropped %d", uint64(x.u32(4)))
-	p.uint("ecn_mark", " ecn_mark %d", uint64(x.u32(16)))
-	p.nl()
-	p.uint("new_flow_count", "  new_flow_count %d", uint64(x.u32(20)))
-	p.uint("new_flows_len", " new_flows_len %d", uint64(x.u32(24)))
-	p.uint("old_flows_len", " old_flows_len %d", uint64(x.u32(28)))
-	p.uint("memory_used", " memory_used %d", uint64(x.u32(32)))
-}
+func printFQPIEXStats(p *printer, x xstatsView) { printXFields(p, x, fqPIEXFields[:]) }
