@@ -389,3 +389,21 @@ func printCgroupFilter(p *printer, e *env, names *linkNames, opts nla.Chain, han
 		printActionList(p, e, names, a.Nested(), true)
 	}
 }
+
+// printBasicFilter is tc's basic_print_opt, without ematches (tc prints
+// them between the flowid and the police).
+func printBasicFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		tcPrintHex(p, "handle", "handle %s ", uint64(handle))
+	}
+	if a, ok := opts.Get(1); ok {
+		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
+	}
+	if a, ok := opts.Get(4); ok {
+		p.nl()
+		printPoliceAct(p, e, names, a.Nested())
+	}
+	if a, ok := opts.Get(3); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}

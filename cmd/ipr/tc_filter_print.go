@@ -134,6 +134,8 @@ func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts 
 		printRouteFilter(p, e, names, opts, handle)
 	case "cgroup":
 		printCgroupFilter(p, e, names, opts, handle)
+	case "basic":
+		printBasicFilter(p, e, names, opts, handle)
 	}
 }
 

@@ -594,7 +594,6 @@ var tcprintPending = map[string]bool{
 	"actions/tunnel-key-set6": true,
 	"actions/bpf":             true,
 	"actions/simple":          true,
-	"filter/basic-plain":      true,
 	"filter/basic-ematch":     true,
 	"filter/basic-ematch-u32": true,
 	"filter/cgroup-action":    true,
