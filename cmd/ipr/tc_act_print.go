@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -42,6 +43,8 @@ func actPrinterOf(kind string) actPrinter {
 		return printPoliceAct
 	case "ct":
 		return printCT
+	case "bpf":
+		return printBPFAct
 	}
 	return nil
 }
@@ -514,4 +517,34 @@ func printCT(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		}
 	}
 	actTail(p, e, opts, parms, 2)
+}
+
+// printBPFAct is tc's bpf_print_opt for the bpf action, without the
+// program information tc reads through the bpf system call.
+func printBPFAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "bpf")
+	parms, ok := actParms(opts, 2, 20)
+	if !ok {
+		return
+	}
+	if a, ok := opts.Get(6); ok {
+		p.strBytes("bpf_name", "%s ", attrText(a))
+	}
+	ops, okOps := opts.Get(4)
+	n, okLen := opts.Get(3)
+	if okOps && okLen {
+		printBPFOps(p, ops.Data, int(attrU16(n)))
+		p.textString(" ")
+	}
+	if a, ok := opts.Get(8); ok {
+		p.str("tag", "tag %s ", hex.EncodeToString(a.Data))
+	}
+	printControl(p, "default-action ", tc.Verdict(binary.NativeEndian.Uint32(parms[8:])), "\n")
+	p.uint("index", "\t index %d", uint64(binary.NativeEndian.Uint32(parms)))
+	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
+	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
+	if tm, ok := opts.Get(1); ok && e.Stats.level > 0 {
+		printTM(p, tm.Data)
+	}
+	p.raw("\n ")
 }
