@@ -136,6 +136,8 @@ func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts 
 		printCgroupFilter(p, e, names, opts, handle)
 	case "basic":
 		printBasicFilter(p, e, names, opts, handle)
+	case "flow":
+		printFlowFilter(p, e, names, opts, handle)
 	}
 }
 

@@ -585,9 +585,9 @@ func tcprintFile(name string) string {
 // list shrinks as printers are fixed) rather than that they equal tc's.
 // IPR_TCPRINT_ALL=1 shows their differences. Left:
 //   - only with -j -p: tc's printers that fprintf text (hfsc, multiq,
-//     simple, bpf action, cgroup, fw, route) write it inside the pretty
+//     simple, bpf action, cgroup, flow, fw, route) write it inside the pretty
 //     JSON, which ipr builds before indenting;
-//   - not printed yet: cake, pedit, flow, basic's ematches, tunnel_key's
+//   - not printed yet: cake, pedit, basic's ematches, tunnel_key's
 //     geneve options;
 //   - mqprio-shaper: tc 6.1 stops before the rates (its min_rate loop
 //     refuses the nest) and ipr prints them.
