@@ -41,10 +41,10 @@ type classKind struct {
 
 var classKinds = [...]classKind{
 	{"htb", parseHTBClass, printHTBClass, printHTBXStats},
-	{"drr", parseDRRClass, nil, nil},
-	{"qfq", parseQFQClass, nil, nil},
-	{"hfsc", parseHFSCClass, nil, nil},
-	{"ets", parseETSClass, nil, nil},
+	{"drr", parseDRRClass, printDRRClass, printDRRXStats},
+	{"qfq", parseQFQClass, printQFQClass, nil},
+	{"hfsc", parseHFSCClass, printHFSCClass, printHFSCXStats},
+	{"ets", parseETSClass, printETSClass, nil},
 }
 
 func lookupClassKind(name string) *classKind {
@@ -160,6 +160,13 @@ func classShow(e *env, a *args) error {
 	}
 	if dev == "" {
 		return nil // tc lists nothing without a device, and succeeds
+	}
+	if e.JSON {
+		// tc 6.1's class listing never opens its JSON writer: with -j
+		// it prints the text listing, and so does ipr, as a drop-in.
+		text := *e
+		text.JSON = false
+		e = &text
 	}
 	h, err := e.handle()
 	if err != nil {

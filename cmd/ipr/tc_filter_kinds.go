@@ -4,10 +4,12 @@ package main
 // bpf, fw, route, cgroup, flow and basic.
 
 import (
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -334,4 +336,151 @@ func parseFlow(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, er
 		f.Mask, f.Xor = &mask, xor
 	}
 	return f, nil
+}
+
+// printFWFilter is tc's fw_print_opt, which prints text even in JSON.
+func printFWFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	mask, hasMask := opts.Get(5)
+	if handle != 0 || hasMask {
+		if m := attrU32(mask); hasMask && m != 0xffffffff {
+			p.raw(fmt.Sprintf("handle 0x%x/0x%x ", handle, m))
+		} else {
+			p.raw(fmt.Sprintf("handle 0x%x ", handle))
+		}
+	}
+	if a, ok := opts.Get(1); ok {
+		p.raw("classid " + tc.Handle(attrU32(a)).String() + " ")
+	}
+	if a, ok := opts.Get(3); ok {
+		p.raw("input dev " + string(attrText(a)) + " ")
+	}
+	if a, ok := opts.Get(4); ok {
+		p.raw("\n")
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// printRouteFilter is tc's route_print_opt, which prints text even in
+// JSON.
+func printRouteFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		p.raw(fmt.Sprintf("fh 0x%08x ", handle))
+	}
+	if handle&0x7f00 != 0 {
+		p.raw(fmt.Sprintf("order %d ", handle>>8&0x7f))
+	}
+	if a, ok := opts.Get(1); ok {
+		p.raw("flowid " + tc.Handle(attrU32(a)).String() + " ")
+	}
+	if a, ok := opts.Get(2); ok {
+		p.raw("to " + realmName(attrU32(a)) + " ")
+	}
+	if a, ok := opts.Get(3); ok {
+		p.raw("from " + realmName(attrU32(a)) + " ")
+	}
+	if a, ok := opts.Get(4); ok {
+		p.raw("fromif " + names.name(int32(attrU32(a))))
+	}
+	if a, ok := opts.Get(6); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// realmName is rtnl_rtrealm_n2a without /etc/iproute2/rt_realms: the
+// number.
+func realmName(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// printCgroupFilter is tc's cgroup_print_opt (without ematches).
+func printCgroupFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		p.raw(fmt.Sprintf("handle 0x%x ", handle))
+	}
+	if a, ok := opts.Get(1); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// printBasicFilter is tc's basic_print_opt, without ematches (tc prints
+// them between the flowid and the police).
+func printBasicFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	if handle != 0 {
+		tcPrintHex(p, "handle", "handle %s ", uint64(handle))
+	}
+	if a, ok := opts.Get(1); ok {
+		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
+	}
+	if a, ok := opts.Get(4); ok {
+		p.nl()
+		printPoliceAct(p, e, names, a.Nested())
+	}
+	if a, ok := opts.Get(3); ok {
+		printActionList(p, e, names, a.Nested(), true)
+	}
+}
+
+// flowKeys are tc's names of the flow classifier's keys, by bit.
+var flowKeys = [...]string{"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority", "mark", "nfct",
+	"nfct-src", "nfct-dst", "nfct-proto-src", "nfct-proto-dst", "rt-classid", "sk-uid", "sk-gid", "vlan-tag", "rxhash"}
+
+// printFlowFilter is tc's flow_print_opt (without ematches), which
+// prints text even in JSON.
+func printFlowFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+	p.raw(fmt.Sprintf("handle 0x%x ", handle))
+	if a, ok := opts.Get(2); ok {
+		switch attrU32(a) {
+		case 0:
+			p.raw("map ")
+		case 1:
+			p.raw("hash ")
+		}
+	}
+	if a, ok := opts.Get(1); ok {
+		var keys []string
+		for i, k := range flowKeys {
+			if attrU32(a)&(1<<i) != 0 {
+				keys = append(keys, k)
+			}
+		}
+		p.raw("keys " + strings.Join(keys, ",") + " ")
+	}
+	mask, val := uint32(0xffffffff), uint32(0)
+	if a, ok := opts.Get(6); ok {
+		mask = attrU32(a)
+	}
+	if a, ok := opts.Get(7); ok {
+		val = attrU32(a)
+	}
+	if mask != 0xffffffff || val != 0 {
+		or, xor := (mask&val)^val, mask&val
+		if mask != 0xffffffff {
+			p.raw(fmt.Sprintf("and 0x%.8x ", mask))
+		}
+		if xor != 0 {
+			p.raw(fmt.Sprintf("xor 0x%.8x ", xor))
+		}
+		if or != 0 {
+			p.raw(fmt.Sprintf("or 0x%.8x ", or))
+		}
+	}
+	for _, f := range [...]struct {
+		typ    uint16
+		format string
+	}{{4, "rshift %d "}, {5, "addend 0x%x "}, {8, "divisor %d "}} {
+		if a, ok := opts.Get(f.typ); ok {
+			p.raw(fmt.Sprintf(f.format, attrU32(a)))
+		}
+	}
+	if a, ok := opts.Get(3); ok {
+		p.raw("baseclass " + tc.Handle(attrU32(a)).String() + " ")
+	}
+	if a, ok := opts.Get(12); ok {
+		p.raw(fmt.Sprintf("perturb %dsec ", attrU32(a)))
+	}
+	if a, ok := opts.Get(10); ok {
+		printPoliceAct(p, e, names, a.Nested())
+	}
+	if a, ok := opts.Get(9); ok {
+		p.raw("\n")
+		printActionList(p, e, names, a.Nested(), true)
+	}
 }

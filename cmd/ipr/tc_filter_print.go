@@ -130,11 +130,23 @@ func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filte
 func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts nla.Chain, handle uint32, proto uint16) {
 	switch kind {
 	case "u32":
-		printU32(p, e, names, opts, handle)
+		printU32(p, e, names, opts, handle, proto)
 	case "bpf":
 		printBPFFilter(p, e, names, opts, handle)
 	case "matchall":
 		printMatchall(p, e, names, opts, handle)
+	case "flower":
+		printFlower(p, e, names, opts, handle)
+	case "fw":
+		printFWFilter(p, e, names, opts, handle)
+	case "route":
+		printRouteFilter(p, e, names, opts, handle)
+	case "cgroup":
+		printCgroupFilter(p, e, names, opts, handle)
+	case "basic":
+		printBasicFilter(p, e, names, opts, handle)
+	case "flow":
+		printFlowFilter(p, e, names, opts, handle)
 	}
 }
 
@@ -159,7 +171,7 @@ func tcHex(p *printer, key, format string, v uint64) {
 }
 
 // printU32 is tc's u32_print_opt.
-func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
+func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32, proto uint16) {
 	var tb [u32AttrMax + 1]nla.Attr
 	var have [u32AttrMax + 1]bool
 	for a := range opts.All() {
@@ -213,6 +225,12 @@ func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint3
 		n := int(sel[2])
 		for i := 0; i < n && 16+16*(i+1) <= len(sel); i++ {
 			k := sel[16+16*i:]
+			if e.Pretty && printU32KeyPretty(p, proto, k) {
+				if stats && pcnt != nil && 16+8*(i+1) <= len(pcnt) {
+					p.uint("success", " (success %d ) ", binary.NativeEndian.Uint64(pcnt[16+8*i:]))
+				}
+				continue
+			}
 			p.openObject("match")
 			p.nl()
 			val, mask := binary.BigEndian.Uint32(k[4:]), binary.BigEndian.Uint32(k)
@@ -262,6 +280,10 @@ func printU32(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint3
 			}
 			p.int("hash_off", "at %d ", int64(int16(binary.NativeEndian.Uint16(sel[10:]))))
 		}
+	}
+	if a, ok := opts.Get(6); ok { // TCA_U32_POLICE
+		p.nl()
+		printPoliceAct(p, e, names, a.Nested())
 	}
 	if have[u32AttrIndev] {
 		p.nl()
@@ -339,13 +361,28 @@ func printBPFOps(p *printer, ops []byte, n int) {
 // printMatchall is tc's matchall_print_opt.
 func printMatchall(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
 	if handle != 0 {
-		p.hex("handle", "handle %s ", uint64(handle))
+		// print_uint with "0x%x": a number in JSON
+		p.jsonUint("handle", uint64(handle))
+		p.text("handle %s ", cHex(uint64(handle)))
 	}
 	if a, ok := opts.Get(matchallAttrClassid); ok {
 		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
 	}
 	if a, ok := opts.Get(matchallAttrFlags); ok {
-		printClsFlags(p, attrU32(a))
+		flags := attrU32(a)
+		for _, f := range [...]struct {
+			bit  uint32
+			name string
+		}{{tc.FilterSkipHW, "skip_hw"}, {tc.FilterSkipSW, "skip_sw"}} {
+			if flags&f.bit != 0 {
+				p.boolean(f.name, "\n  "+f.name, true)
+			}
+		}
+		if flags&tc.FilterInHW != 0 {
+			p.boolean("in_hw", "\n  in_hw", true)
+		} else if flags&tc.FilterNotInHW != 0 {
+			p.boolean("not_in_hw", "\n  not_in_hw", true)
+		}
 	}
 	if a, ok := opts.Get(matchallAttrAct); ok {
 		printActionList(p, e, names, a.Nested(), true)
@@ -375,7 +412,11 @@ func printOneAction(p *printer, e *env, names *linkNames, v tc.ActionView, bind 
 	case "gact":
 		printGact(p, e, opts)
 	default:
-		p.str("kind", "%s ", kind)
+		if pr := actPrinterOf(kind); pr != nil {
+			pr(p, e, names, opts)
+		} else {
+			p.str("kind", "%s ", kind)
+		}
 	}
 	attrs := v.Attrs()
 	if e.Stats.level > 0 {
@@ -500,10 +541,15 @@ func printTM(p *printer, tm []byte) {
 		return
 	}
 	const hz = 100
-	for i, f := range [...][2]string{{"installed", " installed %d sec"}, {"last_used", " used %d sec"},
-		{"first_used", " firstused %d sec"}, {"expires", " expires %d sec"}} {
-		if v := binary.NativeEndian.Uint64(tm[8*i:]); v != 0 {
-			p.uint(f[0], f[1], v/hz)
+	// struct tcf_t: install, lastuse, expires, firstuse; printed in
+	// tc's order.
+	for _, f := range [...]struct {
+		off         int
+		key, format string
+	}{{0, "installed", " installed %d sec"}, {8, "last_used", " used %d sec"},
+		{24, "first_used", " firstused %d sec"}, {16, "expires", " expires %d sec"}} {
+		if v := binary.NativeEndian.Uint64(tm[f.off:]); v != 0 {
+			p.uint(f.key, f.format, v/hz)
 		}
 	}
 }
@@ -511,14 +557,14 @@ func printTM(p *printer, tm []byte) {
 // printGen prints tc_gen's index, ref and bind counts, and the times
 // with -s.
 func printGen(p *printer, e *env, parms []byte, tm nla.Attr, hasTM bool) {
+	printGenAs(p, e, "\tindex %d", parms, tm, hasTM)
+}
+
+// printGenAs is printGen with the index's format: most kinds print
+// "\t index %u", mirred and a few "\tindex %u".
+func printGenAs(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
 	p.nl()
-	p.uint("index", "\tindex %d", uint64(binary.NativeEndian.Uint32(parms)))
-	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
-	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
-	if e.Stats.level > 0 && hasTM {
-		printTM(p, tm.Data)
-	}
-	p.nl()
+	printGenTail(p, e, indexFormat, parms, tm, hasTM)
 }
 
 // mirredNames are tc's names of the mirred actions, by eaction.
@@ -572,7 +618,7 @@ func printGact(p *printer, e *env, opts nla.Chain) {
 	p.int("val", "val %d", int64(pval))
 	p.closeObject()
 	tm, hasTM := opts.Get(gactAttrTm)
-	printGen(p, e, parms, tm, hasTM)
+	printGenAs(p, e, "\t index %d", parms, tm, hasTM)
 }
 
 // printStandaloneActions prints an action dump's message as tc's

@@ -5,6 +5,9 @@ package main
 // reads them.
 
 import (
+	"encoding/binary"
+	"math/bits"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -341,4 +344,90 @@ func (a *tcArgs) u32Hashkey(sel *tc.U32Sel) error {
 		}
 	}
 	return nil
+}
+
+// u32MaskBits is tc's mask2bits: the prefix length of a contiguous
+// mask, or -1.
+func u32MaskBits(mask uint32) int {
+	n := bits.LeadingZeros32(^mask)
+	if n < 32 && mask<<n != 0 {
+		return -1
+	}
+	return n
+}
+
+// printU32KeyPretty is tc's print_ipv4 and print_ipv6 (-p, for filters
+// of protocol ip and ipv6): a few keys by name, the others not at all
+// (tc's "XXX: Default print_raw"). It reports false if tc prints the key
+// raw. In JSON, tc leaves the "match" object of a named key open (and
+// its JSON writer then aborts): ipr closes it.
+func printU32KeyPretty(p *printer, proto uint16, k []byte) bool {
+	var ipv6 bool
+	switch proto {
+	case 0x0800:
+	case 0x86dd:
+		ipv6 = true
+	default:
+		return false
+	}
+	mask, val := binary.BigEndian.Uint32(k), binary.BigEndian.Uint32(k[4:])
+	off := int32(binary.NativeEndian.Uint32(k[8:]))
+	p.openObject("match")
+	defer p.closeObject()
+	switch off {
+	case 0:
+		switch mask {
+		case 0x0f000000:
+			p.nl()
+			p.uint("ip_ihl", "  match IP ihl %d", uint64(val>>24))
+		case 0x00ff0000:
+			p.nl()
+			p.jsonStr("ip_dsfield", cHex(uint64(val>>16&0xff)))
+			p.text("  match IP dsfield %s", cHex(uint64(val>>16&0xff)))
+		}
+	case 8:
+		if mask == 0x00ff0000 {
+			p.nl()
+			p.int("ip_protocol", "  match IP protocol %d", int64(val>>16))
+		}
+	case 12, 16:
+		if n := u32MaskBits(mask); n >= 0 {
+			p.nl()
+			key := "dst"
+			if off == 12 {
+				key = "src"
+			}
+			p.textString("  match IP " + key + " ")
+			p.openObject(key)
+			p.str("address", "%s", netip.AddrFrom4([4]byte(k[4:8])).String())
+			p.int("prefixlen", "/%d", int64(n))
+			p.closeObject()
+		}
+	case 20:
+		first, second := "dport", "sport"
+		if ipv6 {
+			first, second = "sport", "dport"
+		}
+		switch mask {
+		case 0x0000ffff:
+			if ipv6 {
+				p.nl()
+				p.uint(first, "  match "+first+" %d", uint64(val&0xffff))
+			} else {
+				p.uint(first, "match "+first+" %d", uint64(val&0xffff))
+			}
+		case 0xffff0000:
+			if ipv6 {
+				p.uint(second, "match "+second+" %d", uint64(val>>16))
+			} else {
+				p.nl()
+				p.uint(second, "  match "+second+" %d", uint64(val>>16))
+			}
+		case 0xffffffff:
+			p.nl()
+			p.uint(first, "  match "+first+" %d, ", uint64(val&0xffff))
+			p.uint(second, "match "+second+" %d", uint64(val>>16))
+		}
+	}
+	return true
 }

@@ -83,7 +83,8 @@ func TestTCCommandLinesAsTC(t *testing.T) {
 // TestTCPrintFixtures prints every fixture's message (tc's requests,
 // which have the layout of the kernel's replies) as qdisc or class
 // listings: the printers must not fail on any kind, and -j must be
-// valid JSON.
+// valid JSON where tc's is (TestTCPrintAsTC compares the output with
+// tc's).
 func TestTCPrintFixtures(t *testing.T) {
 	f, err := os.Open("../../rtm/tc/testdata/requests.tsv")
 	if err != nil {
@@ -118,7 +119,10 @@ func TestTCPrintFixtures(t *testing.T) {
 				printQdisc(p, e, q, names, true)
 			}
 			p.closeArray()
-			if js && !json.Valid(p.buf) {
+			// tc's hfsc, qfq and multiq printers fprintf their text even in
+			// JSON, and ipr prints as tc does.
+			textInJSON := strings.HasPrefix(fields[0], "hfsc") || strings.HasPrefix(fields[0], "qfq") || fields[0] == "multiq"
+			if js && !json.Valid(p.buf) && !textInJSON {
 				t.Errorf("%s: invalid JSON %s", fields[0], p.buf)
 			}
 		}

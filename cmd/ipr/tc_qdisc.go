@@ -57,20 +57,20 @@ var qdiscKinds = [...]qdiscKind{
 	{"prio", parsePrio, printPrio},
 	{"pfifo_fast", parseBare, printPrio},
 	{"sfq", parseSFQ, printSFQ},
-	{"netem", parseNetem, nil},
+	{"netem", parseNetem, printNetem},
 	{"codel", parseCodel, printCodel},
-	{"pie", parsePIE, nil},
-	{"fq_pie", parsePIE, nil},
+	{"pie", parsePIE, printPIE},
+	{"fq_pie", parsePIE, printPIE},
 	{"fq", parseFQ, printFQ},
 	{"drr", parseBare, nil},
 	{"qfq", parseBare, nil},
-	{"hfsc", parseHFSC, nil},
-	{"ets", parseETS, nil},
-	{"multiq", parseMultiQ, nil},
+	{"hfsc", parseHFSC, printHFSC},
+	{"ets", parseETS, printETS},
+	{"multiq", parseMultiQ, printMultiQ},
 	{"plug", parsePlug, nil},
-	{"mqprio", parseMQPrio, nil},
-	{"red", parseRED, nil},
-	{"choke", parseRED, nil},
+	{"mqprio", parseMQPrio, printMQPrio},
+	{"red", parseRED, printRED},
+	{"choke", parseRED, printRED},
 	{"cake", parseCake, nil},
 	{"mq", parseBare, nil},
 	{"noqueue", parseBare, nil},
@@ -320,6 +320,7 @@ func printQdisc(p *printer, e *env, q tc.Qdisc, names *linkNames, withDev bool) 
 			printTCStats(p, q.Object)
 			p.nl()
 		}
+		printQdiscXStats(p, kind, q.XStats())
 	}
 	p.closeObject()
 }

@@ -4,6 +4,7 @@ package main
 // q_drr.c, q_qfq.c).
 
 import (
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -46,4 +47,30 @@ func parseQFQClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// printDRRClass is tc's drr_print_opt (text only, as tc prints it).
+func printDRRClass(p *printer, _ *env, c tc.Class) {
+	if a, ok := nla.Chain(c.Options()).Get(1); ok { // TCA_DRR_QUANTUM
+		p.text("quantum %s ", tc.Size(attrU32(a)).String())
+	}
+}
+
+// printDRRXStats is tc's drr_print_xstats.
+func printDRRXStats(p *printer, x []byte) {
+	if len(x) >= 4 {
+		p.text(" deficit %s ", tc.Size(xstatsView(x).u32(0)).String())
+	}
+}
+
+// printQFQClass is tc's qfq_print_opt, for qfq's classes (fprintf: text even
+// in JSON).
+func printQFQClass(p *printer, _ *env, c tc.Class) {
+	opts := nla.Chain(c.Options())
+	if a, ok := opts.Get(1); ok { // TCA_QFQ_WEIGHT
+		p.raw("weight " + itoa(int(attrU32(a))) + " ")
+	}
+	if a, ok := opts.Get(2); ok { // TCA_QFQ_LMAX
+		p.raw("maxpkt " + itoa(int(attrU32(a))) + " ")
+	}
 }

@@ -5,6 +5,7 @@ package main
 import (
 	"strconv"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -61,4 +62,46 @@ func parseETSClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 		o.Quantum = rtm.Some(v)
 	}
 	return o, nil
+}
+
+// printETS is tc's ets_print_opt: nothing without the band count and
+// priority map (tc then complains on stderr).
+func printETS(p *printer, _ *env, q tc.Qdisc) {
+	opts := nla.Chain(q.Options())
+	nb, ok1 := opts.Get(1)
+	pm, ok2 := opts.Get(5)
+	if !ok1 || !ok2 {
+		return
+	}
+	p.uint("bands", "bands %d ", uint64(attrU8(nb)))
+	if a, ok := opts.Get(2); ok {
+		p.uint("strict", "strict %d ", uint64(attrU8(a)))
+	}
+	list := func(key string, a nla.Attr, band uint16, u8 bool) {
+		p.openArray(key)
+		p.textString(key)
+		for b := range nla.Chain(a.Data).All() {
+			if b.Kind() != band {
+				continue
+			}
+			if u8 {
+				p.uint("", " %d", uint64(attrU8(b)))
+			} else {
+				p.uint("", " %d", uint64(attrU32(b)))
+			}
+		}
+		p.closeArray()
+		p.textString(" ")
+	}
+	if a, ok := opts.Get(3); ok {
+		list("quanta", a, 4, false)
+	}
+	list("priomap", pm, 6, true)
+}
+
+// printETSClass is tc's ets_print_copt.
+func printETSClass(p *printer, _ *env, c tc.Class) {
+	if a, ok := nla.Chain(c.Options()).Get(4); ok {
+		p.uint("quantum", "quantum %d ", uint64(attrU32(a)))
+	}
 }

@@ -79,8 +79,11 @@ func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
 		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
 	}
 	if sel, mask := f.CESelector.Or(0), f.CEMask.Or(0); sel != 0 || mask != 0 {
-		p.hex("ce_threshold_selector", "ce_threshold_selector %s", uint64(sel))
-		p.hex("ce_threshold_mask", "/%s ", uint64(mask))
+		// print_uint in JSON, "%#x" in text
+		p.jsonUint("ce_threshold_selector", uint64(sel))
+		p.text("ce_threshold_selector %s", cHex(uint64(sel)))
+		p.jsonUint("ce_threshold_mask", uint64(mask))
+		p.text("/%s ", cHex(uint64(mask)))
 	}
 	if has(3) {
 		tcTime(p, "interval", "interval %s ", f.Interval)

@@ -3,8 +3,12 @@ package main
 // The hfsc qdisc and its classes (tc's q_hfsc.c).
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"strconv"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -111,4 +115,64 @@ func parseServiceCurve(a *args) (*tc.ServiceCurve, error) {
 		return nil, err
 	}
 	return nil, tcKindError("HFSC: Illegal \"rate\"")
+}
+
+// printHFSC is tc's hfsc_print_opt.
+func printHFSC(p *printer, _ *env, q tc.Qdisc) {
+	if b := q.Options(); len(b) >= 2 {
+		if def := binary.NativeEndian.Uint16(b); def != 0 {
+			p.raw(fmt.Sprintf("default %x ", def))
+		}
+	}
+}
+
+// printHFSCClass is tc's hfsc_print_class_opt (fprintf: text even in
+// JSON).
+func printHFSCClass(p *printer, _ *env, c tc.Class) {
+	opts := nla.Chain(c.Options())
+	curve := func(typ uint16) []byte {
+		a, ok := opts.Get(typ)
+		if !ok || len(a.Data) < 12 {
+			return nil
+		}
+		return a.Data[:12]
+	}
+	sc := func(name string, b []byte) {
+		x := xstatsView(b)
+		p.raw(name + " ")
+		p.raw("m1 " + tc.Rate(x.u32(0)).String() + " ")
+		p.raw("d " + tc.Time(x.u32(4)).String() + " ") // tc_core_ktime2time: clock_factor 1
+		p.raw("m2 " + tc.Rate(x.u32(8)).String() + " ")
+	}
+	rsc, fsc, usc := curve(1), curve(2), curve(3)
+	if rsc != nil && fsc != nil && bytes.Equal(rsc, fsc) {
+		sc("sc", rsc)
+	} else {
+		if rsc != nil {
+			sc("rt", rsc)
+		}
+		if fsc != nil {
+			sc("ls", fsc)
+		}
+	}
+	if usc != nil {
+		sc("ul", usc)
+	}
+}
+
+// printHFSCXStats is tc's hfsc_print_xstats.
+func printHFSCXStats(p *printer, b []byte) {
+	if len(b) < 24 {
+		return
+	}
+	x := xstatsView(b)
+	p.raw(fmt.Sprintf(" period %d ", x.u32(16)))
+	if w := x.u64(0); w != 0 {
+		p.raw(fmt.Sprintf("work %d bytes ", w))
+	}
+	if w := x.u64(8); w != 0 {
+		p.raw(fmt.Sprintf("rtwork %d bytes ", w))
+	}
+	p.raw(fmt.Sprintf("level %d ", x.u32(20)))
+	p.raw("\n")
 }

@@ -3,9 +3,11 @@ package main
 // The mqprio qdisc (tc's q_mqprio.c).
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -99,4 +101,77 @@ func parseMQPrio(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// printMQPrio is tc's mqprio_print_opt.
+func printMQPrio(p *printer, _ *env, q tc.Qdisc) {
+	b := q.Options()
+	const size = 84 // RTA_ALIGN(sizeof(struct tc_mqprio_qopt))
+	if len(b) < size {
+		return
+	}
+	numTC := int(b[0])
+	p.uint("tc", "tc %d ", uint64(numTC))
+	key := "map "
+	if p.json {
+		key = "map"
+	}
+	p.openArray("map")
+	p.textString(key)
+	for i := range 16 {
+		p.uint("", "%d ", uint64(b[1+i]))
+	}
+	p.closeArray()
+	p.openArray("queues")
+	p.textString("\n             queues:")
+	for i := 0; i < numTC && i < 16; i++ {
+		count := binary.NativeEndian.Uint16(b[18+2*i:])
+		off := binary.NativeEndian.Uint16(b[50+2*i:])
+		p.openArray("")
+		p.uint("", "(%d:", uint64(off))
+		p.uint("", "%d) ", uint64(uint32(off)+uint32(count)-1))
+		p.closeArray()
+	}
+	p.closeArray()
+	if len(b) == size {
+		return
+	}
+	opts := nla.Chain(b[size:])
+	if a, ok := opts.Get(1); !ok {
+		p.str("mode", "\n             mode:%s", "dcb")
+	} else if attrU16(a) == 1 {
+		p.str("mode", "\n             mode:%s", "channel")
+	}
+	if a, ok := opts.Get(2); !ok {
+		p.str("shaper", "\n             shaper:%s", "dcb")
+	} else if attrU16(a) == 1 {
+		p.str("shaper", "\n             shaper:%s", "bw_rlimit")
+	}
+	for _, r := range [...]struct {
+		typ       uint16
+		key, text string
+	}{{3, "min_rate", "\tmin_rate:"}, {4, "max_rate", "\tmax_rate:"}} {
+		a, ok := opts.Get(r.typ)
+		if !ok {
+			continue
+		}
+		var rates [16]uint64
+		n := 0
+		for x := range nla.Chain(a.Data).All() {
+			if n < 16 {
+				rates[n] = attrU64(x)
+				n++
+			}
+		}
+		p.openArray(r.key)
+		p.textString(r.text)
+		for i := 0; i < numTC && i < 16; i++ {
+			if p.json {
+				p.uint("", "", rates[i])
+			} else {
+				p.text("%s ", tc.Rate(rates[i]).String())
+			}
+		}
+		p.closeArray()
+	}
 }

@@ -2,7 +2,11 @@ package main
 
 // The multiq and plug qdiscs (tc's q_multiq.c, q_plug.c).
 
-import "github.com/ipr-go/ipr/rtm/tc"
+import (
+	"encoding/binary"
+
+	"github.com/ipr-go/ipr/rtm/tc"
+)
 
 func parseMultiQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	if a.more() {
@@ -33,4 +37,11 @@ func parsePlug(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// printMultiQ is tc's multiq_print_opt (fprintf: text even in JSON).
+func printMultiQ(p *printer, _ *env, q tc.Qdisc) {
+	if b := q.Options(); len(b) >= 4 {
+		p.raw("bands " + itoa(int(binary.NativeEndian.Uint16(b))) + "/" + itoa(int(binary.NativeEndian.Uint16(b[2:]))) + " ")
+	}
 }

@@ -1,12 +1,14 @@
 package main
 
-// The netem qdisc (tc's q_netem.c): its command line. Its options are
-// not printed yet (this kernel has no netem to compare with).
+// The netem qdisc (tc's q_netem.c): its command line and its options'
+// printer.
 
 import (
+	"math"
 	"os"
 	"strconv"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -172,4 +174,173 @@ func parseNetem(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// netemPercent is tc's __print_percent: percent points in text, a
+// fraction in JSON.
+func netemPercent(p *printer, key, text string, v uint32) {
+	if p.json {
+		p.float(key, "", float64(v)/math.MaxUint32, 'g', 6)
+		return
+	}
+	p.float("", text+" %s%%", 100*float64(v)/math.MaxUint32, 'g', 6)
+}
+
+// netemCorr is tc's print_corr.
+func netemCorr(p *printer, present bool, v uint32) {
+	if p.json {
+		netemPercent(p, "correlation", " correlation", v)
+	} else if present {
+		netemPercent(p, "", "", v)
+	}
+}
+
+// netemIntOpt is tc's PRINT_INT_OPT: always in JSON, if not zero in
+// text.
+func netemIntOpt(p *printer, label string, v int32) {
+	p.jsonInt(label, int64(v))
+	if v != 0 {
+		p.text(" "+label+" %d", v)
+	}
+}
+
+// netemTime64 is tc's __print_time64: seconds in JSON.
+func netemTime64(p *printer, key, text string, v int64) {
+	p.text(text+" %s", tc.Time64(v).String())
+	if p.json {
+		p.float(key, "", float64(v)/1e9, 'g', 6)
+	}
+}
+
+// printNetem is tc's netem_print_opt.
+func printNetem(p *printer, _ *env, q tc.Qdisc) {
+	b := q.Options()
+	if len(b) < 24 {
+		return
+	}
+	qopt := xstatsView(b[:24])
+	opts := nla.Chain(b[24:])
+	get := func(typ uint16, n int) (xstatsView, bool) {
+		a, ok := opts.Get(typ)
+		if !ok || len(a.Data) < n {
+			return nil, false
+		}
+		return xstatsView(a.Data), true
+	}
+	cor, hasCor := get(1, 12)
+	reorder, hasReorder := get(3, 8)
+	corrupt, hasCorrupt := get(4, 8)
+	var gi, ge xstatsView
+	if l, ok := opts.Get(5); ok {
+		for a := range nla.Chain(l.Data).All() {
+			switch a.Kind() {
+			case 1:
+				gi = xstatsView(a.Data)
+			case 2:
+				ge = xstatsView(a.Data)
+			}
+		}
+	}
+	rate, hasRate := get(6, 16)
+	_, hasECN := get(7, 4)
+	var rate64 uint64
+	if r, ok := get(8, 8); ok {
+		rate64 = r.u64(0)
+	}
+	slot, hasSlot := get(12, 40)
+	latency, jitter := qopt.u32(0), qopt.u32(20)
+	p.uint("limit", "limit %d", uint64(qopt.u32(4)))
+	if latency != 0 {
+		p.openObject("delay")
+		if !p.json {
+			p.text(" delay %s", tc.TicksToTime(latency).String())
+			if jitter != 0 {
+				p.text("  %s", tc.TicksToTime(jitter).String())
+			}
+		} else {
+			p.float("delay", "", float64(tc.TicksToTime(latency))/1e6, 'g', 6)
+			p.float("jitter", "", float64(tc.TicksToTime(jitter))/1e6, 'g', 6)
+		}
+		netemCorr(p, jitter != 0 && hasCor && cor.u32(0) != 0, cor.u32(0))
+		p.closeObject()
+	}
+	if loss := qopt.u32(8); loss != 0 {
+		p.openObject("loss-random")
+		netemPercent(p, "loss", " loss", loss)
+		netemCorr(p, hasCor && cor.u32(4) != 0, cor.u32(4))
+		p.closeObject()
+	}
+	if gi != nil {
+		p.openObject("loss-state")
+		netemPercent(p, "p13", " loss state p13", gi.u32(0))
+		netemPercent(p, "p31", " p31", gi.u32(4))
+		netemPercent(p, "p32", " p32", gi.u32(8))
+		netemPercent(p, "p23", " p23", gi.u32(16))
+		netemPercent(p, "p14", " p14", gi.u32(12))
+		p.closeObject()
+	}
+	if ge != nil {
+		p.openObject("loss-gemodel")
+		netemPercent(p, "p", " loss gemodel p", ge.u32(0))
+		netemPercent(p, "r", " r", ge.u32(4))
+		netemPercent(p, "1-h", " 1-h", math.MaxUint32-ge.u32(8))
+		netemPercent(p, "1-k", " 1-k", ge.u32(12))
+		p.closeObject()
+	}
+	if dup := qopt.u32(16); dup != 0 {
+		p.openObject("duplicate")
+		netemPercent(p, "duplicate", " duplicate", dup)
+		netemCorr(p, hasCor && cor.u32(8) != 0, cor.u32(8))
+		p.closeObject()
+	}
+	for _, pc := range [...]struct {
+		name string
+		v    xstatsView
+		has  bool
+	}{{"reorder", reorder, hasReorder}, {"corrupt", corrupt, hasCorrupt}} {
+		// struct tc_netem_reorder and tc_netem_corrupt: probability,
+		// correlation
+		if pc.has && pc.v.u32(0) != 0 {
+			p.openObject(pc.name)
+			netemPercent(p, pc.name, " "+pc.name, pc.v.u32(0))
+			netemCorr(p, pc.v.u32(4) != 0, pc.v.u32(4))
+			p.closeObject()
+		}
+	}
+	if hasRate && rate.u32(0) != 0 {
+		p.openObject("rate")
+		if rate64 == 0 {
+			rate64 = uint64(rate.u32(0))
+		}
+		tcRate(p, "rate", " rate %s", tc.Rate(rate64))
+		netemIntOpt(p, "packetoverhead", int32(rate.u32(4)))
+		p.jsonUint("cellsize", uint64(rate.u32(8)))
+		if cs := rate.u32(8); cs != 0 {
+			p.text(" cellsize %d", cs)
+		}
+		netemIntOpt(p, "celloverhead", int32(rate.u32(12)))
+		p.closeObject()
+	}
+	if hasSlot {
+		p.openObject("slot")
+		if dj := int64(slot.u64(32)); dj > 0 {
+			netemTime64(p, "distribution", " slot distribution", int64(slot.u64(24)))
+			netemTime64(p, "jitter", "", dj)
+		} else {
+			netemTime64(p, "min-delay", " slot", int64(slot.u64(0)))
+			netemTime64(p, "max-delay", "", int64(slot.u64(8)))
+		}
+		netemIntOpt(p, "packets", int32(slot.u32(16)))
+		netemIntOpt(p, "bytes", int32(slot.u32(20)))
+		p.closeObject()
+	}
+	p.jsonBool("ecn", hasECN)
+	if hasECN {
+		p.textString(" ecn ")
+	}
+	gap := qopt.u32(12)
+	p.jsonUint("gap", uint64(gap))
+	if gap != 0 {
+		p.text(" gap %d", gap)
+	}
 }

@@ -3,6 +3,7 @@ package main
 // The pie and fq_pie qdiscs (tc's q_pie.c, q_fq_pie.c).
 
 import (
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -53,4 +54,29 @@ func parsePIE(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+var pieFields = [...]tcField{
+	{2, "limit", "limit %dp ", fieldUint}, {1, "target", "target %s ", fieldTime},
+	{3, "tupdate", "tupdate %s ", fieldTime}, {4, "alpha", "alpha %d ", fieldUint},
+	{5, "beta", "beta %d ", fieldUint}, {6, "ecn", "ecn ", fieldFlag}, {7, "bytemode", "bytemode ", fieldFlag},
+	{8, "dq_rate_estimator", "dq_rate_estimator ", fieldFlag},
+}
+
+var fqPIEFields = [...]tcField{
+	{1, "limit", "limit %dp ", fieldUint}, {2, "flows", "flows %d ", fieldUint},
+	{3, "target", "target %s ", fieldTime}, {4, "tupdate", "tupdate %s ", fieldTime},
+	{5, "alpha", "alpha %d ", fieldUint}, {6, "beta", "beta %d ", fieldUint},
+	{7, "quantum", "quantum %s ", fieldSize}, {8, "memory_limit", "memory_limit %s ", fieldSize},
+	{9, "ecn_prob", "ecn_prob %d ", fieldUint}, {10, "ecn", "ecn ", fieldFlag},
+	{11, "bytemode", "bytemode ", fieldFlag}, {12, "dq_rate_estimator", "dq_rate_estimator ", fieldFlag},
+}
+
+// printPIE is tc's pie_print_opt and fq_pie_print_opt.
+func printPIE(p *printer, _ *env, q tc.Qdisc) {
+	if q.Kind() == "fq_pie" {
+		printFields(p, nla.Chain(q.Options()), fqPIEFields[:])
+	} else {
+		printFields(p, nla.Chain(q.Options()), pieFields[:])
+	}
 }

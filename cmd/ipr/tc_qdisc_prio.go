@@ -67,7 +67,6 @@ func printPrio(p *printer, _ *env, q tc.Qdisc) {
 		for _, b := range pr.Priomap {
 			p.text(" %d", b)
 		}
-		p.textString(" ")
 	}
 	if pr.Multiqueue {
 		p.textString(" multiqueue: on ")

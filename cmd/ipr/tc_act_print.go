@@ -1,0 +1,550 @@
+package main
+
+// The printers of the actions tc prints with a kind of their own
+// (m_KIND.c's print functions), for "ipr actions ls" and filters'
+// action lists.
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm/tc"
+)
+
+// actPrinter prints the options of an action kind.
+type actPrinter func(p *printer, e *env, names *linkNames, opts nla.Chain)
+
+// actPrinters are the kinds printed here, besides gact and mirred.
+func actPrinterOf(kind string) actPrinter {
+	switch kind {
+	case "skbedit":
+		return printSkbedit
+	case "vlan":
+		return printVlanAct
+	case "csum":
+		return printCsum
+	case "nat":
+		return printNat
+	case "connmark":
+		return printConnmark
+	case "sample":
+		return printSample
+	case "mpls":
+		return printMPLSAct
+	case "simple":
+		return printSimple
+	case "tunnel_key":
+		return printTunnelKeyAct
+	case "police":
+		return printPoliceAct
+	case "ct":
+		return printCT
+	case "bpf":
+		return printBPFAct
+	}
+	return nil
+}
+
+// actParms returns an action's parameters (a struct beginning with
+// tc_gen) if at least n bytes long.
+func actParms(opts nla.Chain, typ uint16, n int) ([]byte, bool) {
+	a, ok := opts.Get(typ)
+	if !ok || len(a.Data) < n {
+		return nil, false
+	}
+	return a.Data, true
+}
+
+// actTail prints the verdict (print_action_control(f, " ", ...)) and the
+// index line of the kinds that print "\t index".
+func actTail(p *printer, e *env, opts nla.Chain, parms []byte, tmType uint16) {
+	printControl(p, " ", tc.Verdict(binary.NativeEndian.Uint32(parms[8:])), "")
+	tm, hasTM := opts.Get(tmType)
+	printGenAs(p, e, "\t index %d", parms, tm, hasTM)
+}
+
+func attrBE16(a nla.Attr) uint16 {
+	if len(a.Data) < 2 {
+		return 0
+	}
+	return binary.BigEndian.Uint16(a.Data)
+}
+
+// printSkbedit is tc's print_skbedit.
+func printSkbedit(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "skbedit")
+	parms, ok := actParms(opts, 2, 20)
+	if !ok {
+		return
+	}
+	if a, ok := opts.Get(4); ok {
+		p.uint("queue_mapping", "queue_mapping %d", uint64(attrU16(a)))
+	}
+	if a, ok := opts.Get(3); ok {
+		p.str("priority", " priority %s", tc.Handle(attrU32(a)).String())
+	}
+	if a, ok := opts.Get(5); ok {
+		p.uint("mark", " mark %d", uint64(attrU32(a)))
+	}
+	if a, ok := opts.Get(8); ok {
+		tcPrintHex(p, "mask", "/%s", uint64(attrU32(a)))
+	}
+	if a, ok := opts.Get(7); ok {
+		switch t := attrU16(a); t {
+		case 0, 1, 2, 3:
+			p.str("ptype", " ptype %s", [...]string{"host", "broadcast", "multicast", "otherhost"}[t])
+		default:
+			p.uint("ptype", " ptype %d", uint64(t))
+		}
+	}
+	if a, ok := opts.Get(9); ok && attrU64(a)&0x20 != 0 { // SKBEDIT_F_INHERITDSFIELD
+		if p.json {
+			p.jsonNull("inheritdsfield")
+		} else {
+			p.textString(" inheritdsfield")
+		}
+	}
+	actTail(p, e, opts, parms, 1)
+}
+
+// vlanActions are tc's names of the vlan actions.
+var vlanActions = [...]string{"", "pop", "push", "modify", "pop_eth", "push_eth"}
+
+// printVlanAct is tc's print_vlan.
+func printVlanAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "vlan")
+	parms, ok := actParms(opts, 2, 24)
+	if !ok {
+		return
+	}
+	act := binary.NativeEndian.Uint32(parms[20:])
+	name := ""
+	if int(act) < len(vlanActions) {
+		name = vlanActions[act]
+	}
+	p.str("vlan_action", " %s", name)
+	switch act {
+	case 2, 3:
+		if a, ok := opts.Get(3); ok {
+			p.uint("id", " id %d", uint64(attrU16(a)))
+		}
+		if a, ok := opts.Get(4); ok {
+			p.str("protocol", " protocol %s", llProtoName(attrBE16(a)))
+		}
+		if a, ok := opts.Get(6); ok {
+			p.uint("priority", " priority %d", uint64(attrU8(a)))
+		}
+	case 5:
+		for _, m := range [...]struct {
+			typ       uint16
+			key, text string
+		}{{7, "dst_mac", " dst_mac %s"}, {8, "src_mac", " src_mac %s"}} {
+			if a, ok := opts.Get(m.typ); ok && len(a.Data) == 6 {
+				p.str(m.key, m.text, macString(a.Data))
+			}
+		}
+	}
+	actTail(p, e, opts, parms, 1)
+}
+
+func macString(b []byte) string {
+	const digits = "0123456789abcdef"
+	var s strings.Builder
+	for i, c := range b {
+		if i > 0 {
+			s.WriteByte(':')
+		}
+		s.WriteByte(digits[c>>4])
+		s.WriteByte(digits[c&15])
+	}
+	return s.String()
+}
+
+// printCsum is tc's print_csum.
+func printCsum(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "csum")
+	parms, ok := actParms(opts, 1, 24)
+	if !ok {
+		return
+	}
+	flags := binary.NativeEndian.Uint32(parms[20:])
+	var names []string
+	for i, n := range [...]string{"iph", "icmp", "igmp", "tcp", "udp", "udplite", "sctp"} {
+		if flags&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	s := strings.Join(names, ", ")
+	if s == "" {
+		s = "?empty"
+	}
+	p.str("csum", "(%s) ", s)
+	printControl(p, "action ", tc.Verdict(binary.NativeEndian.Uint32(parms[8:])), "\n")
+	tm, hasTM := opts.Get(2)
+	printGenTail(p, e, "\tindex %d", parms, tm, hasTM)
+}
+
+// printGenTail prints the index line without the newline before it.
+func printGenTail(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
+	p.uint("index", indexFormat, uint64(binary.NativeEndian.Uint32(parms)))
+	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
+	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
+	if e.Stats.level > 0 && hasTM {
+		printTM(p, tm.Data)
+	}
+	p.nl()
+}
+
+// printNat is tc's print_nat.
+func printNat(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("type", " %s ", "nat")
+	parms, ok := actParms(opts, 1, 36)
+	if !ok {
+		return
+	}
+	mask := binary.BigEndian.Uint32(parms[28:])
+	plen := 0
+	if mask != 0 {
+		// ffs of the mask as stored (network order read as a
+		// little-endian word), as tc computes it.
+		m := binary.NativeEndian.Uint32(parms[28:])
+		ffs := 1
+		for m&1 == 0 {
+			m >>= 1
+			ffs++
+		}
+		plen = 33 - ffs
+	}
+	dir := "ingress"
+	if binary.NativeEndian.Uint32(parms[32:])&1 != 0 {
+		dir = "egress"
+	}
+	p.str("direction", "%s", dir)
+	old := netip.AddrFrom4([4]byte(parms[20:24]))
+	p.str("old_addr", " %s", old.String()+"/"+itoa(plen))
+	p.str("new_addr", " %s", netip.AddrFrom4([4]byte(parms[24:28])).String())
+	actTail(p, e, opts, parms, 2)
+}
+
+// printConnmark is tc's print_connmark.
+func printConnmark(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "connmark")
+	parms, ok := actParms(opts, 1, 22)
+	if !ok {
+		return
+	}
+	p.uint("zone", "zone %d", uint64(binary.NativeEndian.Uint16(parms[20:])))
+	actTail(p, e, opts, parms, 2)
+}
+
+// printSample is tc's print_sample.
+func printSample(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "sample")
+	parms, ok := actParms(opts, 2, 20)
+	rate, okRate := opts.Get(3)
+	group, okGroup := opts.Get(5)
+	if !ok || !okRate || !okGroup {
+		return
+	}
+	p.uint("rate", "rate 1/%d ", uint64(attrU32(rate)))
+	p.uint("group", "group %d", uint64(attrU32(group)))
+	if a, ok := opts.Get(4); ok {
+		p.uint("trunc_size", " trunc_size %d", uint64(attrU32(a)))
+	}
+	actTail(p, e, opts, parms, 1)
+}
+
+// mplsActions are tc's names of the mpls actions.
+var mplsActions = [...]string{"", "pop", "push", "modify", "dec_ttl", "mac_push"}
+
+// printMPLSAct is tc's print_mpls.
+func printMPLSAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "mpls")
+	parms, ok := actParms(opts, 2, 24)
+	if !ok {
+		return
+	}
+	act := binary.NativeEndian.Uint32(parms[20:])
+	name := ""
+	if int(act) < len(mplsActions) {
+		name = mplsActions[act]
+	}
+	p.str("mpls_action", " %s", name)
+	proto := func() {
+		if a, ok := opts.Get(4); ok {
+			p.str("protocol", " protocol %s", llProtoName(attrBE16(a)))
+		}
+	}
+	switch act {
+	case 1:
+		proto()
+	case 2, 5, 3:
+		if act != 3 {
+			proto()
+		}
+		if a, ok := opts.Get(5); ok {
+			p.uint("label", " label %d", uint64(attrU32(a)))
+		}
+		for _, f := range [...]struct {
+			typ       uint16
+			key, text string
+		}{{6, "tc", " tc %d"}, {8, "bos", " bos %d"}, {7, "ttl", " ttl %d"}} {
+			if a, ok := opts.Get(f.typ); ok {
+				p.uint(f.key, f.text, uint64(attrU8(a)))
+			}
+		}
+	}
+	actTail(p, e, opts, parms, 1)
+}
+
+// printSimple is tc's print_simple, which prints its text even in JSON.
+func printSimple(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	parms, ok := actParms(opts, 2, 20)
+	data, okData := opts.Get(3)
+	if !ok || !okData {
+		return
+	}
+	s := string(attrText(data))
+	p.raw("Simple <" + s + ">\n")
+	p.raw("\t index " + itoa(int(binary.NativeEndian.Uint32(parms))) + " ref " +
+		itoa(int(int32(binary.NativeEndian.Uint32(parms[12:])))) + " bind " +
+		itoa(int(int32(binary.NativeEndian.Uint32(parms[16:])))))
+	if tm, ok := opts.Get(1); ok && e.Stats.level > 0 {
+		printTM(p, tm.Data)
+	}
+	p.nl()
+}
+
+// tcPrintHex is tc's print_hex: "%x" as a string in JSON, the format
+// (with "%#x") in text.
+func tcPrintHex(p *printer, key, format string, v uint64) {
+	if p.json {
+		p.jsonStr(key, strconv.FormatUint(v, 16))
+		return
+	}
+	p.text(format, cHex(v))
+}
+
+// raw appends text as tc's fprintf does, even in JSON.
+func (p *printer) raw(s string) { p.buf = append(p.buf, s...) }
+
+// printTunnelKeyAct is tc's print_tunnel_key (without geneve, vxlan and
+// erspan options).
+func printTunnelKeyAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "tunnel_key")
+	parms, ok := actParms(opts, 2, 24)
+	if !ok {
+		return
+	}
+	switch binary.NativeEndian.Uint32(parms[20:]) {
+	case 2: // TCA_TUNNEL_KEY_ACT_RELEASE
+		p.str("mode", " %s", "unset")
+	case 1: // TCA_TUNNEL_KEY_ACT_SET
+		p.str("mode", " %s", "set")
+		for _, f := range [...]struct {
+			typ       uint16
+			key, text string
+		}{{3, "src_ip", "\tsrc_ip %s"}, {4, "dst_ip", "\tdst_ip %s"}, {5, "src_ip", "\tsrc_ip %s"}, {6, "dst_ip", "\tdst_ip %s"}} {
+			if a, ok := opts.Get(f.typ); ok {
+				if addr, ok := netip.AddrFromSlice(a.Data); ok {
+					p.nl()
+					p.str(f.key, f.text, addr.String())
+				}
+			}
+		}
+		if a, ok := opts.Get(7); ok && len(a.Data) >= 4 {
+			p.nl()
+			p.uint("key_id", "\tkey_id %d", uint64(binary.BigEndian.Uint32(a.Data)))
+		}
+		if a, ok := opts.Get(9); ok {
+			p.nl()
+			p.uint("dst_port", "\tdst_port %d", uint64(attrBE16(a)))
+		}
+		if a, ok := opts.Get(10); ok {
+			p.nl()
+			flag := "csum"
+			if attrU8(a) != 0 {
+				flag = "nocsum"
+			}
+			p.str("flag", "\t%s", flag)
+		}
+		if a, ok := opts.Get(12); ok && attrU8(a) != 0 {
+			p.nl()
+			p.jsonUint("tos", uint64(attrU8(a)))
+			p.text("\ttos %s", cHex(uint64(attrU8(a))))
+		}
+		if a, ok := opts.Get(13); ok && attrU8(a) != 0 {
+			p.nl()
+			p.uint("ttl", "\tttl %d", uint64(attrU8(a)))
+		}
+	}
+	actTail(p, e, opts, parms, 1)
+}
+
+// printPoliceAct is tc's print_police.
+func printPoliceAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.jsonStr("kind", "police")
+	parms, ok := actParms(opts, 1, 56)
+	if !ok {
+		return
+	}
+	u32 := func(off int) uint32 { return binary.NativeEndian.Uint32(parms[off:]) }
+	rate := tc.Rate(u32(20 + 8))
+	if a, ok := opts.Get(8); ok && len(a.Data) >= 8 {
+		rate = tc.Rate(attrU64(a))
+	}
+	if !p.json {
+		p.text(" police 0x%x ", u32(0))
+	}
+	p.jsonUint("index", uint64(u32(0)))
+	p.text("rate %s ", rate.String())
+	p.text("burst %s ", tc.Size(tc.XmitSize(rate, u32(12))).String())
+	p.text("mtu %s ", tc.Size(u32(16)).String())
+	prate := tc.Rate(u32(32 + 8))
+	if a, ok := opts.Get(9); ok && len(a.Data) >= 8 {
+		prate = tc.Rate(attrU64(a))
+	}
+	if prate != 0 {
+		p.text("peakrate %s ", prate.String())
+	}
+	if a, ok := opts.Get(4); ok {
+		p.text("avrate %s ", tc.Rate(attrU32(a)).String())
+	}
+	pps, okPPS := opts.Get(10)
+	burst, okBurst := opts.Get(11)
+	if okPPS && okBurst && len(pps.Data) >= 8 && len(burst.Data) >= 8 {
+		r := attrU64(pps)
+		p.uint("pkts_rate", "pkts_rate %d ", r)
+		p.uint("pkts_burst", "pkts_burst %d ", uint64(tc.XmitSize(tc.Rate(r), uint32(attrU64(burst)))))
+	}
+	printControl(p, "action ", tc.Verdict(u32(4)), "")
+	if a, ok := opts.Get(5); ok {
+		printControl(p, "/", tc.Verdict(attrU32(a)), " ")
+	} else {
+		p.textString(" ")
+	}
+	tcSize(p, "overhead", "overhead %s ", uint32(binary.NativeEndian.Uint16(parms[20+2:])))
+	if ll := parms[20+1] & 0x0f; ll > 1 || e.Details {
+		p.str("linklayer", "linklayer %s ", tc.Linklayer(ll).String())
+	}
+	p.nl()
+	p.int("ref", "\tref %d ", int64(int32(u32(44))))
+	p.int("bind", "bind %d ", int64(int32(u32(48))))
+	if tm, ok := opts.Get(6); ok && e.Stats.level > 0 {
+		printTM(p, tm.Data)
+	}
+	p.nl()
+}
+
+// printCT is tc's print_ct (without labels).
+func printCT(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s", "ct")
+	parms, ok := actParms(opts, 1, 20)
+	if !ok {
+		return
+	}
+	var act uint16
+	if a, ok := opts.Get(3); ok {
+		act = attrU16(a)
+	}
+	switch {
+	case act&1 != 0:
+		commit := "commit"
+		if act&2 != 0 {
+			commit = "commit force"
+		}
+		p.str("action", " %s", commit)
+	case act&4 != 0:
+		p.str("action", " %s", "clear")
+	}
+	masked := func(name string, v uint32, vok bool, mask uint32, max uint32) {
+		if !vok {
+			return
+		}
+		p.textString(" ")
+		p.uint(name, name+" %d", uint64(v))
+		if mask != max {
+			tcPrintHex(p, name+"_mask", "/%s", uint64(mask))
+		}
+	}
+	mark, okMark := opts.Get(5)
+	mask := uint32(0xffffffff)
+	if m, ok := opts.Get(6); ok {
+		mask = attrU32(m)
+	}
+	masked("mark", attrU32(mark), okMark, mask, 0xffffffff)
+	zone, okZone := opts.Get(4)
+	masked("zone", uint32(attrU16(zone)), okZone, 0xffff, 0xffff)
+	if act&8 != 0 {
+		out := ""
+		switch {
+		case act&16 != 0:
+			out = "src"
+		case act&32 != 0:
+			out = "dst"
+		}
+		if out != "" {
+			addr := func(prefix string, typ uint16) string {
+				if a, ok := opts.Get(typ); ok {
+					if ip, ok := netip.AddrFromSlice(a.Data); ok {
+						return prefix + ip.String()
+					}
+				}
+				return ""
+			}
+			out += addr(" addr ", 9) + addr(" addr ", 11)
+			min4, _ := opts.Get(9)
+			min6, _ := opts.Get(11)
+			if a, ok := opts.Get(10); ok && string(a.Data) != string(min4.Data) {
+				out += addr("-", 10)
+			} else if a, ok := opts.Get(12); ok && string(a.Data) != string(min6.Data) {
+				out += addr("-", 12)
+			}
+			pmin, okMin := opts.Get(13)
+			if okMin {
+				out += " port " + itoa(int(attrBE16(pmin)))
+			}
+			if a, ok := opts.Get(14); ok && string(a.Data) != string(pmin.Data) {
+				out += "-" + itoa(int(attrBE16(a)))
+			}
+			p.str("nat", " nat %s", out)
+		} else {
+			p.str("nat", " nat%s", "")
+		}
+	}
+	actTail(p, e, opts, parms, 2)
+}
+
+// printBPFAct is tc's bpf_print_opt for the bpf action, without the
+// program information tc reads through the bpf system call.
+func printBPFAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
+	p.str("kind", "%s ", "bpf")
+	parms, ok := actParms(opts, 2, 20)
+	if !ok {
+		return
+	}
+	if a, ok := opts.Get(6); ok {
+		p.strBytes("bpf_name", "%s ", attrText(a))
+	}
+	ops, okOps := opts.Get(4)
+	n, okLen := opts.Get(3)
+	if okOps && okLen {
+		printBPFOps(p, ops.Data, int(attrU16(n)))
+		p.textString(" ")
+	}
+	if a, ok := opts.Get(8); ok {
+		p.str("tag", "tag %s ", hex.EncodeToString(a.Data))
+	}
+	printControl(p, "default-action ", tc.Verdict(binary.NativeEndian.Uint32(parms[8:])), "\n")
+	p.uint("index", "\t index %d", uint64(binary.NativeEndian.Uint32(parms)))
+	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
+	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
+	if tm, ok := opts.Get(1); ok && e.Stats.level > 0 {
+		printTM(p, tm.Data)
+	}
+	p.raw("\n ")
+}
