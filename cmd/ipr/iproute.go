@@ -446,16 +446,36 @@ func hwString(hw []byte, arphrd uint16) string { return string(appendHW(nil, hw,
 func appendIP(b []byte, ip []byte) []byte {
 	switch len(ip) {
 	case 4:
-		return netip.AddrFrom4([4]byte(ip)).AppendTo(b)
+		return appendIPv4(b, ip)
 	case 16:
-		a := netip.AddrFrom16([16]byte(ip))
 		if isV4Compatible(ip) {
 			b = append(b, "::"...)
-			return netip.AddrFrom4([4]byte(ip[12:])).AppendTo(b)
+			return appendIPv4(b, ip[12:])
 		}
-		return a.AppendTo(b)
+		return netip.AddrFrom16([16]byte(ip)).AppendTo(b)
 	}
 	return append(b, '?')
+}
+
+// appendIPv4 appends the 4-byte address ip in dotted decimal, as
+// netip.Addr.AppendTo does, with a third of its instructions: listings
+// print two or three addresses per route.
+func appendIPv4(b []byte, ip []byte) []byte {
+	_ = ip[3]
+	for i := range 4 {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		switch c := ip[i]; {
+		case c >= 100:
+			b = append(b, '0'+c/100, '0'+c/10%10, '0'+c%10)
+		case c >= 10:
+			b = append(b, '0'+c/10, '0'+c%10)
+		default:
+			b = append(b, '0'+c)
+		}
+	}
+	return b
 }
 
 // isV4Compatible reports glibc's test for printing ::a.b.c.d: the longest
@@ -652,6 +672,41 @@ func (p *printer) strBytes(key, format string, v []byte) {
 		return
 	}
 	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+}
+
+// strAround prints v under key in JSON, and between pre and post in
+// text: str with the format pre+"%s"+post, for the per-object fields of
+// long listings, which would otherwise look for the verb in each format
+// once per object.
+func (p *printer) strAround(key, pre, v, post string) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONString(p.buf, v)
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// bytesAround is strAround for text formatted into a scratch buffer,
+// which it does not keep.
+func (p *printer) bytesAround(key, pre string, v []byte, post string) {
+	if p.json {
+		p.member(key)
+		p.buf = appendJSONBytes(p.buf, v)
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// uintAround is strAround for an unsigned number: uint with the format
+// pre+"%d"+post.
+func (p *printer) uintAround(key, pre string, v uint64, post string) {
+	if p.json {
+		p.member(key)
+		p.buf = strconv.AppendUint(p.buf, v, 10)
+		return
+	}
+	p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
 }
 
 // splitVerb splits a format made of text around one plain verb ("%s",

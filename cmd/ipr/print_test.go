@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net/netip"
 	"testing"
 
 	"github.com/ipr-go/ipr/nla"
@@ -243,5 +244,55 @@ func BenchmarkPrintLink(b *testing.B) {
 				p.flush()
 			}
 		})
+	}
+}
+
+// TestAppendIPv4MatchesNetip checks the dotted-decimal formatter against
+// netip's for every value of every byte.
+func TestAppendIPv4MatchesNetip(t *testing.T) {
+	for v := range 256 {
+		for pos := range 4 {
+			ip := []byte{1, 20, 255, 0}
+			ip[pos] = byte(v)
+			if got, want := string(appendIPv4(nil, ip)), netip.AddrFrom4([4]byte(ip)).String(); got != want {
+				t.Fatalf("appendIPv4(%v) = %q, want %q", ip, got, want)
+			}
+		}
+	}
+}
+
+// TestRouteAttrsMatchIndex checks that the printer's one-pass attribute
+// table finds what nla.Index finds, first of each type, malformed tails
+// and padding-less last attributes included.
+func TestRouteAttrsMatchIndex(t *testing.T) {
+	attr := func(b []byte, typ uint16, data ...byte) []byte {
+		b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
+		b = binary.NativeEndian.AppendUint16(b, typ)
+		b = append(b, data...)
+		for len(b)%4 != 0 {
+			b = append(b, 0)
+		}
+		return b
+	}
+	var c []byte
+	c = attr(c, unix.RTA_DST, 10, 0, 0, 0)
+	c = attr(c, unix.RTA_OIF, 2, 0, 0, 0)
+	c = attr(c, unix.RTA_DST, 10, 9, 9, 9) // a second DST: the first counts
+	c = attr(c, unix.NLA_F_NESTED|unix.RTA_METRICS, 8, 0, 2, 0, 0, 5, 0, 0)
+	c = attr(c, 200, 1)           // beyond the table
+	c = attr(c, unix.RTA_PREF, 1) // 5 bytes, padded
+	chains := [][]byte{c, c[:len(c)-3], append(c[:len(c):len(c)], 9, 0, 0), append(c[:len(c):len(c)], 3, 0, 1, 0)}
+	for i, ch := range chains {
+		var ra routeAttrs
+		ra.reset(nla.Chain(ch))
+		var x nla.Index
+		x.Reset(nla.Chain(ch))
+		for typ := uint16(0); typ < routeAttrTypes; typ++ {
+			a, ok := ra.get(typ)
+			b, okb := x.Get(typ)
+			if ok != okb || string(a.Data) != string(b.Data) {
+				t.Errorf("chain %d, type %d: %v %x, nla.Index %v %x", i, typ, ok, a.Data, okb, b.Data)
+			}
+		}
 	}
 }
