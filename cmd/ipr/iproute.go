@@ -458,15 +458,14 @@ func appendIP(b []byte, ip []byte) []byte {
 }
 
 // appendIPv4 appends the 4-byte address ip in dotted decimal, as
-// netip.Addr.AppendTo does, with a third of its instructions: listings
-// print two or three addresses per route.
+// netip.Addr.AppendTo does, in fewer instructions: listings print two or
+// three addresses per route.
 func appendIPv4(b []byte, ip []byte) []byte {
-	_ = ip[3]
-	for i := range 4 {
+	for i, c := range ip[:4] {
 		if i > 0 {
 			b = append(b, '.')
 		}
-		switch c := ip[i]; {
+		switch {
 		case c >= 100:
 			b = append(b, '0'+c/100, '0'+c/10%10, '0'+c%10)
 		case c >= 10:

@@ -254,7 +254,7 @@ func TestAppendIPv4MatchesNetip(t *testing.T) {
 		for pos := range 4 {
 			ip := []byte{1, 20, 255, 0}
 			ip[pos] = byte(v)
-			if got, want := string(appendIPv4(nil, ip)), netip.AddrFrom4([4]byte(ip)).String(); got != want {
+			if got, want := string(appendIPv4([]byte("x"), ip)), "x"+netip.AddrFrom4([4]byte(ip)).String(); got != want {
 				t.Fatalf("appendIPv4(%v) = %q, want %q", ip, got, want)
 			}
 		}

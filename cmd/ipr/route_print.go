@@ -77,10 +77,26 @@ func (ra *routeAttrs) get(t uint16) (nla.Attr, bool) {
 	return nla.Attr{Type: t, Data: ra.chain[s:e:e]}, true
 }
 
+// table returns the route's table as rtm.Route.Table does: RTA_TABLE, or
+// the header's byte.
+func (ra *routeAttrs) table(r rtm.Route) uint32 {
+	if a, ok := ra.get(unix.RTA_TABLE); ok {
+		if v, err := a.Uint32(); err == nil {
+			return v
+		}
+	}
+	return r.Table()
+}
+
 // printRoute prints one route as iproute2's print_route does.
 func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
 	var tb routeAttrs
 	tb.reset(r.Chain())
+	printRouteAttrs(p, r, &tb, f, names, nhc, details)
+}
+
+// printRouteAttrs is printRoute for a route whose attributes tb holds.
+func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
 	fam := r.Family()
 	hostLen := 32
 	switch fam {
@@ -94,9 +110,9 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 		p.strAround("type", "", routeTypeName(r.Type()), " ")
 	}
 	var scratch [64]byte
-	p.bytesAround("dst", "", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
+	p.bytesAround("dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
 	if _, ok := tb.get(unix.RTA_SRC); ok {
-		p.bytesAround("from", "from ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
+		p.bytesAround("from", "from ", appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
@@ -123,7 +139,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	if a, ok := tb.get(unix.RTA_OIF); ok && !f.oifSet {
 		p.strAround("dev", "dev ", names.name(int32(attrU32(a))), " ")
 	}
-	if t := r.Table(); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
+	if t := tb.table(r); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
 		p.strAround("table", "table ", tableNames.name(t), " ")
 	}
 	if r.Flags()&unix.RTM_F_CLONED == 0 {
