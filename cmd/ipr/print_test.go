@@ -224,7 +224,7 @@ func BenchmarkPrintLink(b *testing.B) {
 				b.Fatal(err)
 			}
 			f := showFilter{family: unix.AF_PACKET}
-			links, names, err := selectLinks(e.ctx, h, &f, false)
+			links, names, err := selectLinks(e.ctx, h, &f, false, false)
 			if err != nil || len(links) == 0 {
 				b.Fatalf("%d links, %v", len(links), err)
 			}
