@@ -584,6 +584,21 @@ func (p *printer) member(key string) {
 	}
 }
 
+// memberNamed is member for a key that needs no JSON escaping, such as
+// every literal key: it is quoted without being scanned. The ...Around
+// methods, which listings call per object, take such keys only.
+func (p *printer) memberNamed(key string) {
+	if n := len(p.open); n > 0 {
+		if p.open[n-1] {
+			p.buf = append(p.buf, ',')
+		}
+		p.open[n-1] = true
+	}
+	if key != "" {
+		p.buf = append(append(append(p.buf, '"'), key...), '"', ':')
+	}
+}
+
 // openObject starts a JSON object (the member key, if any; "" inside an
 // array). Text output has no counterpart.
 func (p *printer) openObject(key string) {
@@ -673,14 +688,26 @@ func (p *printer) strBytes(key, format string, v []byte) {
 	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
 }
 
-// strAround prints v under key in JSON, and between pre and post in
-// text: str with the format pre+"%s"+post, for the per-object fields of
+// strAround prints v under key (a literal: see memberNamed) in JSON, and
+// between pre and post in text: str with the format pre+"%s"+post, for the per-object fields of
 // long listings, which would otherwise look for the verb in each format
 // once per object.
 func (p *printer) strAround(key, pre, v, post string) {
 	if p.json {
-		p.member(key)
+		p.memberNamed(key)
 		p.buf = appendJSONString(p.buf, v)
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// addrAround is bytesAround for an address formatted by appendAddr or
+// appendIP, whose characters (digits, letters, '.', ':', '/') JSON
+// never escapes: it is quoted without being scanned.
+func (p *printer) addrAround(key, pre string, v []byte, post string) {
+	if p.json {
+		p.memberNamed(key)
+		p.buf = append(append(append(p.buf, '"'), v...), '"')
 		return
 	}
 	p.buf = append(append(append(p.buf, pre...), v...), post...)
@@ -690,7 +717,7 @@ func (p *printer) strAround(key, pre, v, post string) {
 // which it does not keep.
 func (p *printer) bytesAround(key, pre string, v []byte, post string) {
 	if p.json {
-		p.member(key)
+		p.memberNamed(key)
 		p.buf = appendJSONBytes(p.buf, v)
 		return
 	}
@@ -701,7 +728,7 @@ func (p *printer) bytesAround(key, pre string, v []byte, post string) {
 // pre+"%d"+post.
 func (p *printer) uintAround(key, pre string, v uint64, post string) {
 	if p.json {
-		p.member(key)
+		p.memberNamed(key)
 		p.buf = strconv.AppendUint(p.buf, v, 10)
 		return
 	}
@@ -840,6 +867,10 @@ func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s) }
 // appendJSONBytes is appendJSONString for bytes.
 func appendJSONBytes(b []byte, s []byte) []byte { return appendJSON(b, s) }
 
+// jsonPlain is the set of bytes a JSON string holds as they are: printable
+// ASCII but '"' and '\\', bit c%64 of word c/64.
+var jsonPlain = [4]uint64{0xffff_fffb_0000_0000, 0x7fff_ffff_efff_ffff}
+
 func appendJSON[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -847,7 +878,7 @@ func appendJSON[T string | []byte](b []byte, s T) []byte {
 		// Runs of printable ASCII, all of most names and addresses, are
 		// copied at once.
 		j := i
-		for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\' {
+		for j < len(s) && jsonPlain[s[j]>>6]&(1<<(s[j]&63)) != 0 {
 			j++
 		}
 		if j > i {

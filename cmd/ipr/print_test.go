@@ -296,3 +296,41 @@ func TestRouteAttrsMatchIndex(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONPlainBytes checks the set of bytes JSON strings hold unescaped
+// against its definition.
+func TestJSONPlainBytes(t *testing.T) {
+	for c := range 256 {
+		want := c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+		if got := jsonPlain[c>>6]&(1<<(c&63)) != 0; got != want {
+			t.Errorf("byte %#x: plain %v, want %v", c, got, want)
+		}
+	}
+}
+
+// TestPrinterAroundMatchesFormats checks that the ...Around methods print
+// what str, strBytes and uint print with the format pre+verb+post, in
+// text and in JSON, between other members.
+func TestPrinterAroundMatchesFormats(t *testing.T) {
+	for _, json := range []bool{false, true} {
+		a, b := &printer{json: json}, &printer{json: json}
+		for _, p := range []*printer{a, b} {
+			p.openObject("")
+			p.str("first", "%s ", "x")
+		}
+		a.strAround("dev", "dev ", `e"0`, " ")
+		b.str("dev", "dev %s ", `e"0`)
+		a.bytesAround("name", "", []byte("n\\1"), "")
+		b.strBytes("name", "%s", []byte("n\\1"))
+		a.addrAround("gateway", "via ", []byte("10.0.0.2"), " ")
+		b.strBytes("gateway", "via %s ", []byte("10.0.0.2"))
+		a.uintAround("metric", "metric ", 1024, " ")
+		b.uint("metric", "metric %d ", 1024)
+		for _, p := range []*printer{a, b} {
+			p.closeObject()
+		}
+		if string(a.buf) != string(b.buf) {
+			t.Errorf("json %v: %s, want %s", json, a.buf, b.buf)
+		}
+	}
+}

@@ -110,9 +110,9 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 		p.strAround("type", "", routeTypeName(r.Type()), " ")
 	}
 	var scratch [64]byte
-	p.bytesAround("dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
+	p.addrAround("dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
 	if _, ok := tb.get(unix.RTA_SRC); ok {
-		p.bytesAround("from", "from ", appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
+		p.addrAround("from", "from ", appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
@@ -120,7 +120,7 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 		p.uintAround("nhid", "nhid ", uint64(attrU32(a)), " ")
 	}
 	if a, ok := tb.get(unix.RTA_NEWDST); ok {
-		p.bytesAround("to", "as to ", appendAddr(scratch[:0], fam, a.Data), " ")
+		p.addrAround("to", "as to ", appendAddr(scratch[:0], fam, a.Data), " ")
 	}
 	if a, ok := tb.get(unix.RTA_ENCAP); ok {
 		if t, ok := tb.get(unix.RTA_ENCAP_TYPE); ok {
@@ -131,7 +131,7 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 		p.strAround("tos", "tos ", dsfieldName(r.TOS()), " ")
 	}
 	if a, ok := tb.get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
-		p.bytesAround("gateway", "via ", appendAddr(scratch[:0], fam, a.Data), " ")
+		p.addrAround("gateway", "via ", appendAddr(scratch[:0], fam, a.Data), " ")
 	}
 	if a, ok := tb.get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
@@ -151,7 +151,7 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 		}
 	}
 	if a, ok := tb.get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
-		p.bytesAround("prefsrc", "src ", appendAddr(scratch[:0], fam, a.Data), " ")
+		p.addrAround("prefsrc", "src ", appendAddr(scratch[:0], fam, a.Data), " ")
 	}
 	if a, ok := tb.get(unix.RTA_PRIORITY); ok && !f.metricOK {
 		p.uintAround("metric", "metric ", uint64(attrU32(a)), " ")
@@ -309,7 +309,7 @@ func printRouteFlags(p *printer, flags uint32) {
 	if flags&known == 0 {
 		// Most routes: nothing in text, an empty array in JSON.
 		if p.json {
-			p.member("flags")
+			p.memberNamed("flags")
 			p.buf = append(p.buf, "[]"...)
 		}
 		return
