@@ -572,12 +572,7 @@ func (p *printer) flush() {
 
 // member starts a JSON object member or array element.
 func (p *printer) member(key string) {
-	if n := len(p.open); n > 0 {
-		if p.open[n-1] {
-			p.buf = append(p.buf, ',')
-		}
-		p.open[n-1] = true
-	}
+	p.separate()
 	if key != "" {
 		p.buf = appendJSONString(p.buf, key)
 		p.buf = append(p.buf, ':')
@@ -588,14 +583,20 @@ func (p *printer) member(key string) {
 // every literal key: it is quoted without being scanned. The ...Around
 // methods, which listings call per object, take such keys only.
 func (p *printer) memberNamed(key string) {
+	p.separate()
+	if key != "" {
+		p.buf = append(append(append(p.buf, '"'), key...), '"', ':')
+	}
+}
+
+// separate puts the comma before a member of the innermost open JSON
+// container that has one already.
+func (p *printer) separate() {
 	if n := len(p.open); n > 0 {
 		if p.open[n-1] {
 			p.buf = append(p.buf, ',')
 		}
 		p.open[n-1] = true
-	}
-	if key != "" {
-		p.buf = append(append(append(p.buf, '"'), key...), '"', ':')
 	}
 }
 

@@ -162,15 +162,7 @@ func TestCollectLinksCompact(t *testing.T) {
 	hdr = binary.NativeEndian.AppendUint32(hdr, 7)
 	hdr = binary.NativeEndian.AppendUint32(hdr, unix.IFF_UP|unix.IFF_BROADCAST)
 	hdr = binary.NativeEndian.AppendUint32(hdr, 0xffffffff)
-	attr := func(b []byte, typ uint16, data ...byte) []byte {
-		b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-		b = binary.NativeEndian.AppendUint16(b, typ)
-		b = append(b, data...)
-		for len(b)%4 != 0 {
-			b = append(b, 0)
-		}
-		return b
-	}
+	attr := appendPaddedAttr
 	full := attr(nil, unix.IFLA_IFNAME, 'v', 'a', '1', 0)
 	full = attr(full, unix.IFLA_STATS, make([]byte, 96)...)
 	full = attr(full, unix.IFLA_MTU, 0xdc, 5, 0, 0)
@@ -265,15 +257,7 @@ func TestAppendIPv4MatchesNetip(t *testing.T) {
 // table finds what nla.Index finds, first of each type, malformed tails
 // and padding-less last attributes included.
 func TestRouteAttrsMatchIndex(t *testing.T) {
-	attr := func(b []byte, typ uint16, data ...byte) []byte {
-		b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-		b = binary.NativeEndian.AppendUint16(b, typ)
-		b = append(b, data...)
-		for len(b)%4 != 0 {
-			b = append(b, 0)
-		}
-		return b
-	}
+	attr := appendPaddedAttr
 	var c []byte
 	c = attr(c, unix.RTA_DST, 10, 0, 0, 0)
 	c = attr(c, unix.RTA_OIF, 2, 0, 0, 0)
@@ -333,4 +317,16 @@ func TestPrinterAroundMatchesFormats(t *testing.T) {
 			t.Errorf("json %v: %s, want %s", json, a.buf, b.buf)
 		}
 	}
+}
+
+// appendPaddedAttr appends an attribute of type typ holding data, padded
+// to 4 bytes.
+func appendPaddedAttr(b []byte, typ uint16, data ...byte) []byte {
+	b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
+	b = binary.NativeEndian.AppendUint16(b, typ)
+	b = append(b, data...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
 }
