@@ -140,7 +140,7 @@ func addrShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0, e.Stats.level > 0)
+	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
 	if err != nil {
 		return err
 	}

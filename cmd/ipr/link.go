@@ -159,7 +159,7 @@ func linkShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0, e.Stats.level > 0)
+	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
 	if err != nil {
 		return err
 	}
@@ -192,10 +192,7 @@ func linkShow(e *env, a *args) error {
 // selectLinks gets the links a show command lists: one by name when f
 // names a device, else a dump filtered kernel-side where iproute2 filters
 // kernel-side. It resolves f's device and master names to indexes.
-// Without stats (-s) the kernel is asked to leave the per-family
-// counters out of the dump, which are a third of its bytes and much of
-// its work.
-func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll, stats bool) ([]rtm.Link, *linkNames, error) {
+func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll bool) ([]rtm.Link, *linkNames, error) {
 	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
 	if f.masterName != "" {
 		m, err := h.LinkByName(ctx, f.masterName)
@@ -216,12 +213,11 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll, sta
 		f.index = l.Index()
 		links = []rtm.Link{l}
 	} else {
-		lf := &rtm.LinkFilter{MasterIndex: f.master, Kind: f.kind, SkipStats: !stats}
+		lf := &rtm.LinkFilter{MasterIndex: f.master, Kind: f.kind}
 		if f.family == unix.AF_INET6 {
 			// Like iproute2, dump with the family: IPv6 answers itself,
 			// with its short view of each link (name, MTU, addresses),
-			// and filters nothing. It refuses attributes in the request
-			// (with strict checking), IFLA_EXT_MASK included.
+			// and filters nothing.
 			lf = &rtm.LinkFilter{Family: unix.AF_INET6}
 		}
 		var err error

@@ -216,7 +216,7 @@ func BenchmarkPrintLink(b *testing.B) {
 				b.Fatal(err)
 			}
 			f := showFilter{family: unix.AF_PACKET}
-			links, names, err := selectLinks(e.ctx, h, &f, false, false)
+			links, names, err := selectLinks(e.ctx, h, &f, false)
 			if err != nil || len(links) == 0 {
 				b.Fatalf("%d links, %v", len(links), err)
 			}
