@@ -15,16 +15,19 @@ const IndexedTypes = 128
 // message's chain without clearing anything, and the table is rebuilt only
 // if that message is looked into. The zero Index is an empty chain. An
 // Index must not be copied after first use (copying is allowed, merely
-// wasteful: it is a plain value of about 700 bytes).
+// wasteful: it is a plain value of about 1,200 bytes).
 type Index struct {
 	chain Chain
 	built bool
 	// valid is the length of the well-formed prefix of chain.
 	valid int
 	count int
-	// first holds 1 + the offset of the first attribute of each type;
-	// 0 means absent. Offsets fit: a chain lies inside one datagram.
-	first [IndexedTypes]uint32
+	// first describes the first attribute of each type, so that a
+	// lookup reads no header: its payload's offset (bits 0-31; never 0,
+	// which means absent, since a header precedes every payload), its
+	// payload's length (bits 32-47) and its type with flags (bits
+	// 48-63). Offsets fit: a chain lies inside one datagram.
+	first [IndexedTypes]uint64
 	// used lists the types set in first by the last build, so that the
 	// next build clears those slots rather than the whole table: a route
 	// message sets half a dozen of 128.
@@ -47,38 +50,53 @@ func (x *Index) build() {
 		x.first[t] = 0
 	}
 	x.nused = 0
+	// Chain.next's checks, inline: a dump builds an index per message.
+	c := x.chain
 	off, n := 0, 0
-	for {
-		a, next, ok := x.chain.next(off)
-		if !ok {
+	for len(c)-off >= headerLen {
+		l := int(native.Uint16(c[off:]))
+		if l < headerLen || l > len(c)-off {
 			break
 		}
-		if k := a.Kind(); k < IndexedTypes && x.first[k] == 0 {
-			x.first[k] = uint32(off) + 1
+		t := native.Uint16(c[off+2:])
+		if k := t & TypeMask; k < IndexedTypes && x.first[k] == 0 {
+			x.first[k] = uint64(off+headerLen) | uint64(l-headerLen)<<32 | uint64(t)<<48
 			x.used[x.nused] = uint8(k)
 			x.nused++
 		}
 		n++
-		off = next
+		off = min(off+Align(l), len(c))
 	}
 	x.valid, x.count, x.built = off, n, true
 }
 
 // Get returns the first attribute of type typ (flags ignored).
 func (x *Index) Get(typ uint16) (Attr, bool) {
+	// The common case, small enough to be inlined: a built table and a
+	// type in it.
+	if typ &= TypeMask; x.built && typ < IndexedTypes {
+		return x.chain.slot(x.first[typ])
+	}
+	return x.get(typ)
+}
+
+// slot returns the attribute a slot of Index.first describes.
+func (c Chain) slot(v uint64) (Attr, bool) {
+	if v == 0 {
+		return Attr{}, false
+	}
+	start, end := uint32(v), uint32(v)+uint32(uint16(v>>32))
+	return Attr{Type: uint16(v >> 48), Data: c[start:end:end]}, true
+}
+
+func (x *Index) get(typ uint16) (Attr, bool) {
 	if !x.built {
 		x.build()
 	}
-	typ &= TypeMask
 	if typ >= IndexedTypes {
 		return x.chain[:x.valid].Get(typ)
 	}
-	off := x.first[typ]
-	if off == 0 {
-		return Attr{}, false
-	}
-	a, _, _ := x.chain.next(int(off - 1))
-	return a, true
+	return x.chain.slot(x.first[typ])
 }
 
 // Has reports whether the chain holds an attribute of type typ.
@@ -100,7 +118,7 @@ func (x *Index) AllOf(typ uint16) iter.Seq[Attr] {
 			if x.first[typ] == 0 {
 				return
 			}
-			start = int(x.first[typ] - 1)
+			start = int(uint32(x.first[typ])) - headerLen
 		}
 		x.chain[:x.valid].yieldOf(typ, start, yield)
 	}

@@ -423,10 +423,10 @@ func (w *watch) err(ctx context.Context, op string) error {
 // its first copy within one run of routes to a destination, so only that
 // run is kept, as copies of its messages (the receive buffer they came in
 // is reused): a route dump needs no memory per route, and a route whose
-// destination is its own costs a copy, not a hash.
-func (s *dupSet) routeSeen(r Route) bool {
-	dst, _ := r.get(unix.RTA_DST)
-	family, table := r.Family(), r.Table()
+// destination is its own costs a copy, not a hash. table and dst are
+// r's (see Route.tableAndDst).
+func (s *dupSet) routeSeen(r Route, table uint32, dst nla.Attr) bool {
+	family := r.Family()
 	if len(s.runEnds) == 0 || family != s.runFamily || table != s.runTable ||
 		!bytes.Equal(dst.Data, s.runDst[:s.runDstLen]) {
 		// A destination longer than 16 bytes (none is) never matches,

@@ -112,15 +112,57 @@ func TestDupSetRoute(t *testing.T) {
 	}
 	s := getDupSet()
 	defer putDupSet(s)
+	seen := func(r Route) bool {
+		table, dst := r.tableAndDst()
+		return s.routeSeen(r, table, dst)
+	}
 	for _, r := range []Route{msg("2001:db8::/64", 100, 9), msg("2001:db8::/64", 200, 9), msg("2001:db8::/48", 100, 9)} {
-		if s.routeSeen(r) {
+		if seen(r) {
 			t.Fatalf("%v metric %d taken for an earlier route", r.Dst(), r.Priority())
 		}
 	}
-	if !s.routeSeen(msg("2001:db8::/64", 200, 8)) {
+	if !seen(msg("2001:db8::/64", 200, 8)) {
 		t.Fatal("a repeated route not recognised")
 	}
-	if s.routeSeen(msg("2001:db8:1::/64", 100, 9)) || s.routeSeen(msg("2001:db8::/64", 100, 9)) {
+	if seen(msg("2001:db8:1::/64", 100, 9)) || seen(msg("2001:db8::/64", 100, 9)) {
 		t.Fatal("a route after another destination's taken for a repeat")
+	}
+}
+
+// TestRouteTableAndDst checks the dump's one scan against the accessors:
+// the table from RTA_TABLE, else from the header, and the destination.
+func TestRouteTableAndDst(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		attrs func(b *wire.Builder)
+	}{
+		{"table and dst", func(b *wire.Builder) {
+			b.Uint32(unix.RTA_TABLE, 1000)
+			b.Addr(unix.RTA_DST, netip.MustParseAddr("10.1.0.0"))
+		}},
+		{"dst first", func(b *wire.Builder) {
+			b.Addr(unix.RTA_DST, netip.MustParseAddr("10.1.0.0"))
+			b.Uint32(unix.RTA_TABLE, 1000)
+		}},
+		{"no table attribute", func(b *wire.Builder) { b.Addr(unix.RTA_DST, netip.MustParseAddr("10.1.0.0")) }},
+		{"short table attribute", func(b *wire.Builder) { b.Uint16(unix.RTA_TABLE, 7) }},
+		{"nothing", func(b *wire.Builder) {}},
+	} {
+		var b wire.Builder
+		b.Begin(unix.RTM_NEWROUTE, 0)
+		rt := b.Fixed(unix.SizeofRtMsg)
+		rt[0], rt[1], rt[4] = unix.AF_INET, 16, unix.RT_TABLE_MAIN
+		c.attrs(&b)
+		b.End()
+		m, _, _, _ := wire.Next(b.Bytes())
+		r, err := RouteFromBytes(m.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		table, dst := r.tableAndDst()
+		want, _ := r.get(unix.RTA_DST)
+		if table != r.Table() || string(dst.Data) != string(want.Data) {
+			t.Errorf("%s: table %d, dst %x; Table() %d, RTA_DST %x", c.name, table, dst.Data, r.Table(), want.Data)
+		}
 	}
 }

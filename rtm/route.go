@@ -59,6 +59,21 @@ func (r Route) Table() uint32 {
 	return uint32(r.hdr()[4])
 }
 
+// tableAndDst returns what Table returns and the RTA_DST attribute, which
+// the dump's own checks need of every route, without building the
+// attribute index: the kernel puts both first, so that scanning for them
+// costs less than indexing, which is left to the caller's reads.
+func (r Route) tableAndDst() (uint32, nla.Attr) {
+	c := r.Chain()
+	dst, _ := c.Get(unix.RTA_DST)
+	if a, ok := c.Get(unix.RTA_TABLE); ok {
+		if v, err := a.Uint32(); err == nil {
+			return v, dst
+		}
+	}
+	return uint32(r.hdr()[4]), dst
+}
+
 // Protocol returns who installed the route (RTPROT_*).
 func (r Route) Protocol() uint8 { return r.hdr()[5] }
 
@@ -444,13 +459,13 @@ type RouteFilter struct {
 
 // keep checks in user space what the kernel was asked to filter: it
 // ignores the filter without strict checking.
-func (f *RouteFilter) keep(r Route) bool {
+func (f *RouteFilter) keep(r Route, table uint32) bool {
 	if f == nil {
 		return true
 	}
 	switch {
 	case f.Family != 0 && r.Family() != f.Family,
-		f.Table != 0 && r.Table() != f.Table,
+		f.Table != 0 && table != f.Table,
 		f.Protocol != 0 && r.Protocol() != f.Protocol,
 		f.Type != 0 && r.Type() != f.Type,
 		f.ScopeSet && r.Scope() != f.Scope,
@@ -517,11 +532,15 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 		seen := getDupSet()
 		defer putDupSet(seen)
 		if !dumpOf(ctx, h, "route dump", &routeMsgs, b, dumpRun{}, func(v view[rtmsg], err error) bool {
-			switch r := (Route{v}); {
-			case err != nil && f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT):
-				return false // the table does not exist: it has no routes
-			case err != nil || !seen.routeSeen(r) && f.keep(r):
+			r := Route{v}
+			if err != nil {
+				if f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
+					return false // the table does not exist: it has no routes
+				}
 				return yield(r, err)
+			}
+			if table, dst := r.tableAndDst(); !seen.routeSeen(r, table, dst) && f.keep(r, table) {
+				return yield(r, nil)
 			}
 			return true
 		}) {

@@ -8,7 +8,8 @@
 #	-reps N      repetitions of each command (default 5); the table holds
 #	             medians
 #	-loop N      runs of a command per timed repetition (default 10)
-#	-ipr BINARY  the ipr binary to measure (default: built from cmd/ipr)
+#	-ipr BINARY  the ipr binary to measure (default: built from cmd/ipr
+#	             as users build it, CGO_ENABLED=0 -trimpath -s -w)
 #	-ns NAME     measure in an existing namespace, already filled (by an
 #	             earlier run with -fill-only); it is left in place
 #	-fill-only   create and fill namespace NAME (-ns), then stop
@@ -65,8 +66,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ -z $ipr ]]; then
+	# Built as a user builds it (scripts/README.md): without cgo, which
+	# os/user and net would otherwise pull in, making ipr a dynamically
+	# linked program that starts threads through libc.
 	heading "building cmd/ipr"
-	(cd "$REPO_ROOT" && go build -o "$tmp/ipr" ./cmd/ipr)
+	(cd "$REPO_ROOT" && CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$tmp/ipr" ./cmd/ipr)
 	ipr=$tmp/ipr
 fi
 

@@ -172,7 +172,8 @@ func addrShow(e *env, a *args) error {
 	}
 
 	p := e.newPrinter()
-	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details}
+	// keepLink indexes each link printLink prints.
+	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details, indexed: true}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {

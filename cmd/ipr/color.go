@@ -125,3 +125,33 @@ func addrColor(a []byte) colorAttr {
 	}
 	return colorInet
 }
+
+// strAroundIn is strAround with the value and post colored c, as
+// iproute2 colors the whole formatted value ("dev \e[..meth0 \e[0m").
+func (p *printer) strAroundIn(c colorAttr, key, pre, v, post string) {
+	if p.palette == nil || p.json {
+		p.strAround(key, pre, v, post)
+		return
+	}
+	p.buf = append(p.buf, pre...)
+	on := p.colorOn(c)
+	p.buf = append(append(p.buf, v...), post...)
+	p.colorOff(on)
+}
+
+// addrAroundIn is addrAround with the value and post colored c. A host
+// name that -resolve put in place of an address is quoted with its
+// characters escaped: /etc/hosts may hold anything.
+func (p *printer) addrAroundIn(c colorAttr, key, pre string, v []byte, post string) {
+	switch {
+	case p.json && resolveHosts:
+		p.bytesAround(key, pre, v, post)
+	case p.palette == nil || p.json:
+		p.addrAround(key, pre, v, post)
+	default:
+		p.buf = append(p.buf, pre...)
+		on := p.colorOn(c)
+		p.buf = append(append(p.buf, v...), post...)
+		p.colorOff(on)
+	}
+}

@@ -452,16 +452,35 @@ func hwString(hw []byte, arphrd uint16) string { return string(appendHW(nil, hw,
 func appendIP(b []byte, ip []byte) []byte {
 	switch len(ip) {
 	case 4:
-		return netip.AddrFrom4([4]byte(ip)).AppendTo(b)
+		return appendIPv4(b, ip)
 	case 16:
-		a := netip.AddrFrom16([16]byte(ip))
 		if isV4Compatible(ip) {
 			b = append(b, "::"...)
-			return netip.AddrFrom4([4]byte(ip[12:])).AppendTo(b)
+			return appendIPv4(b, ip[12:])
 		}
-		return a.AppendTo(b)
+		return netip.AddrFrom16([16]byte(ip)).AppendTo(b)
 	}
 	return append(b, '?')
+}
+
+// appendIPv4 appends the 4-byte address ip in dotted decimal, as
+// netip.Addr.AppendTo does, in fewer instructions: listings print two or
+// three addresses per route.
+func appendIPv4(b []byte, ip []byte) []byte {
+	for i, c := range ip[:4] {
+		if i > 0 {
+			b = append(b, '.')
+		}
+		switch {
+		case c >= 100:
+			b = append(b, '0'+c/100, '0'+c/10%10, '0'+c%10)
+		case c >= 10:
+			b = append(b, '0'+c/10, '0'+c%10)
+		default:
+			b = append(b, '0'+c)
+		}
+	}
+	return b
 }
 
 // isV4Compatible reports glibc's test for printing ::a.b.c.d: the longest
@@ -574,15 +593,31 @@ func (p *printer) flush() {
 
 // member starts a JSON object member or array element.
 func (p *printer) member(key string) {
+	p.separate()
+	if key != "" {
+		p.buf = appendJSONString(p.buf, key)
+		p.buf = append(p.buf, ':')
+	}
+}
+
+// memberNamed is member for a key that needs no JSON escaping, such as
+// every literal key: it is quoted without being scanned. The ...Around
+// methods, which listings call per object, take such keys only.
+func (p *printer) memberNamed(key string) {
+	p.separate()
+	if key != "" {
+		p.buf = append(append(append(p.buf, '"'), key...), '"', ':')
+	}
+}
+
+// separate puts the comma before a member of the innermost open JSON
+// container that has one already.
+func (p *printer) separate() {
 	if n := len(p.open); n > 0 {
 		if p.open[n-1] {
 			p.buf = append(p.buf, ',')
 		}
 		p.open[n-1] = true
-	}
-	if key != "" {
-		p.buf = appendJSONString(p.buf, key)
-		p.buf = append(p.buf, ':')
 	}
 }
 
@@ -673,6 +708,53 @@ func (p *printer) strBytes(key, format string, v []byte) {
 		return
 	}
 	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+}
+
+// strAround prints v under key (a literal: see memberNamed) in JSON, and
+// between pre and post in text: str with the format pre+"%s"+post, for the per-object fields of
+// long listings, which would otherwise look for the verb in each format
+// once per object.
+func (p *printer) strAround(key, pre, v, post string) {
+	if p.json {
+		p.memberNamed(key)
+		p.buf = appendJSONString(p.buf, v)
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// addrAround is bytesAround for an address formatted by appendAddr or
+// appendIP, whose characters (digits, letters, '.', ':', '/') JSON
+// never escapes: it is quoted without being scanned.
+func (p *printer) addrAround(key, pre string, v []byte, post string) {
+	if p.json {
+		p.memberNamed(key)
+		p.buf = append(append(append(p.buf, '"'), v...), '"')
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// bytesAround is strAround for text formatted into a scratch buffer,
+// which it does not keep.
+func (p *printer) bytesAround(key, pre string, v []byte, post string) {
+	if p.json {
+		p.memberNamed(key)
+		p.buf = appendJSONBytes(p.buf, v)
+		return
+	}
+	p.buf = append(append(append(p.buf, pre...), v...), post...)
+}
+
+// uintAround is strAround for an unsigned number: uint with the format
+// pre+"%d"+post.
+func (p *printer) uintAround(key, pre string, v uint64, post string) {
+	if p.json {
+		p.memberNamed(key)
+		p.buf = strconv.AppendUint(p.buf, v, 10)
+		return
+	}
+	p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
 }
 
 // splitVerb splits a format made of text around one plain verb ("%s",
@@ -807,6 +889,10 @@ func appendJSONString(b []byte, s string) []byte { return appendJSON(b, s) }
 // appendJSONBytes is appendJSONString for bytes.
 func appendJSONBytes(b []byte, s []byte) []byte { return appendJSON(b, s) }
 
+// jsonPlain is the set of bytes a JSON string holds as they are: printable
+// ASCII but '"' and '\\', bit c%64 of word c/64.
+var jsonPlain = [4]uint64{0xffff_fffb_0000_0000, 0x7fff_ffff_efff_ffff}
+
 func appendJSON[T string | []byte](b []byte, s T) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
@@ -814,7 +900,7 @@ func appendJSON[T string | []byte](b []byte, s T) []byte {
 		// Runs of printable ASCII, all of most names and addresses, are
 		// copied at once.
 		j := i
-		for j < len(s) && s[j] >= 0x20 && s[j] < 0x7f && s[j] != '"' && s[j] != '\\' {
+		for j < len(s) && jsonPlain[s[j]>>6]&(1<<(s[j]&63)) != 0 {
 			j++
 		}
 		if j > i {

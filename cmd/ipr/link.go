@@ -178,7 +178,7 @@ func linkShow(e *env, a *args) error {
 		case e.Brief:
 			printLinkBrief(p, l, &idx, names, true)
 		default:
-			printLink(p, l, &idx, names, linkPrint{details: e.Details, doLink: true, linkLayer: true, stats: e.Stats})
+			printLink(p, l, &idx, names, linkPrint{details: e.Details, doLink: true, linkLayer: true, stats: e.Stats, indexed: true})
 		}
 		p.closeObject()
 	}

@@ -26,12 +26,17 @@ type linkPrint struct {
 	// noQueueLen leaves out "qlen", as ip's monitor does (its filter's
 	// showqueue is off).
 	noQueueLen bool
+	// indexed says that idx already indexes the link (keepLink has just
+	// reset it), which spares building the index again.
+	indexed bool
 }
 
 // printLink prints one link as iproute2's print_linkinfo does, using idx
 // to index l's attributes.
 func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkPrint) {
-	idx.Reset(l.Chain())
+	if !o.indexed {
+		idx.Reset(l.Chain())
+	}
 	details, doLink := o.details, o.doLink
 	get := idx.Get
 	p.int("ifindex", "%d: ", int64(l.Index()))

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"net/netip"
 	"testing"
 
 	"github.com/ipr-go/ipr/nla"
@@ -161,15 +162,7 @@ func TestCollectLinksCompact(t *testing.T) {
 	hdr = binary.NativeEndian.AppendUint32(hdr, 7)
 	hdr = binary.NativeEndian.AppendUint32(hdr, unix.IFF_UP|unix.IFF_BROADCAST)
 	hdr = binary.NativeEndian.AppendUint32(hdr, 0xffffffff)
-	attr := func(b []byte, typ uint16, data ...byte) []byte {
-		b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-		b = binary.NativeEndian.AppendUint16(b, typ)
-		b = append(b, data...)
-		for len(b)%4 != 0 {
-			b = append(b, 0)
-		}
-		return b
-	}
+	attr := appendPaddedAttr
 	full := attr(nil, unix.IFLA_IFNAME, 'v', 'a', '1', 0)
 	full = attr(full, unix.IFLA_STATS, make([]byte, 96)...)
 	full = attr(full, unix.IFLA_MTU, 0xdc, 5, 0, 0)
@@ -244,4 +237,96 @@ func BenchmarkPrintLink(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestAppendIPv4MatchesNetip checks the dotted-decimal formatter against
+// netip's for every value of every byte.
+func TestAppendIPv4MatchesNetip(t *testing.T) {
+	for v := range 256 {
+		for pos := range 4 {
+			ip := []byte{1, 20, 255, 0}
+			ip[pos] = byte(v)
+			if got, want := string(appendIPv4([]byte("x"), ip)), "x"+netip.AddrFrom4([4]byte(ip)).String(); got != want {
+				t.Fatalf("appendIPv4(%v) = %q, want %q", ip, got, want)
+			}
+		}
+	}
+}
+
+// TestRouteAttrsMatchIndex checks that the printer's one-pass attribute
+// table finds what nla.Index finds, first of each type, malformed tails
+// and padding-less last attributes included.
+func TestRouteAttrsMatchIndex(t *testing.T) {
+	attr := appendPaddedAttr
+	var c []byte
+	c = attr(c, unix.RTA_DST, 10, 0, 0, 0)
+	c = attr(c, unix.RTA_OIF, 2, 0, 0, 0)
+	c = attr(c, unix.RTA_DST, 10, 9, 9, 9) // a second DST: the first counts
+	c = attr(c, unix.NLA_F_NESTED|unix.RTA_METRICS, 8, 0, 2, 0, 0, 5, 0, 0)
+	c = attr(c, 200, 1)           // beyond the table
+	c = attr(c, unix.RTA_PREF, 1) // 5 bytes, padded
+	chains := [][]byte{c, c[:len(c)-3], append(c[:len(c):len(c)], 9, 0, 0), append(c[:len(c):len(c)], 3, 0, 1, 0)}
+	for i, ch := range chains {
+		var ra routeAttrs
+		ra.reset(nla.Chain(ch))
+		var x nla.Index
+		x.Reset(nla.Chain(ch))
+		for typ := uint16(0); typ < routeAttrTypes; typ++ {
+			a, ok := ra.get(typ)
+			b, okb := x.Get(typ)
+			if ok != okb || string(a.Data) != string(b.Data) {
+				t.Errorf("chain %d, type %d: %v %x, nla.Index %v %x", i, typ, ok, a.Data, okb, b.Data)
+			}
+		}
+	}
+}
+
+// TestJSONPlainBytes checks the set of bytes JSON strings hold unescaped
+// against its definition.
+func TestJSONPlainBytes(t *testing.T) {
+	for c := range 256 {
+		want := c >= 0x20 && c < 0x7f && c != '"' && c != '\\'
+		if got := jsonPlain[c>>6]&(1<<(c&63)) != 0; got != want {
+			t.Errorf("byte %#x: plain %v, want %v", c, got, want)
+		}
+	}
+}
+
+// TestPrinterAroundMatchesFormats checks that the ...Around methods print
+// what str, strBytes and uint print with the format pre+verb+post, in
+// text and in JSON, between other members.
+func TestPrinterAroundMatchesFormats(t *testing.T) {
+	for _, json := range []bool{false, true} {
+		a, b := &printer{json: json}, &printer{json: json}
+		for _, p := range []*printer{a, b} {
+			p.openObject("")
+			p.str("first", "%s ", "x")
+		}
+		a.strAround("dev", "dev ", `e"0`, " ")
+		b.str("dev", "dev %s ", `e"0`)
+		a.bytesAround("name", "", []byte("n\\1"), "")
+		b.strBytes("name", "%s", []byte("n\\1"))
+		a.addrAround("gateway", "via ", []byte("10.0.0.2"), " ")
+		b.strBytes("gateway", "via %s ", []byte("10.0.0.2"))
+		a.uintAround("metric", "metric ", 1024, " ")
+		b.uint("metric", "metric %d ", 1024)
+		for _, p := range []*printer{a, b} {
+			p.closeObject()
+		}
+		if string(a.buf) != string(b.buf) {
+			t.Errorf("json %v: %s, want %s", json, a.buf, b.buf)
+		}
+	}
+}
+
+// appendPaddedAttr appends an attribute of type typ holding data, padded
+// to 4 bytes.
+func appendPaddedAttr(b []byte, typ uint16, data ...byte) []byte {
+	b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
+	b = binary.NativeEndian.AppendUint16(b, typ)
+	b = append(b, data...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
 }

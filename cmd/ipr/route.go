@@ -423,6 +423,13 @@ func parseRealms(s string) (uint32, error) {
 
 // keep is iproute2's filter_nlmsg.
 func (f *routeFilter) keep(r rtm.Route) bool {
+	var tb routeAttrs
+	tb.reset(r.Chain())
+	return f.keepAttrs(r, &tb)
+}
+
+// keepAttrs is keep for a route whose attributes tb holds.
+func (f *routeFilter) keepAttrs(r rtm.Route, tb *routeAttrs) bool {
 	if f.get {
 		return true
 	}
@@ -432,7 +439,7 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 	if f.cloned != (r.Flags()&unix.RTM_F_CLONED != 0) {
 		return false
 	}
-	if f.table != 0 && r.Table() != f.table {
+	if f.table != 0 && tb.table(r) != f.table {
 		return false
 	}
 	switch {
@@ -442,16 +449,15 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 		f.tosSet && r.TOS() != f.tos:
 		return false
 	}
-	c := r.Chain()
 	fam := r.Family()
 	// Without prefix selectors (a plain "route show") the attributes
 	// are not looked for: each look-up walks the message.
 	if f.rootDst.set || f.matchDst.set || f.rootSrc.set || f.matchSrc.set {
 		var dst, src [16]byte
-		if a, ok := c.Get(unix.RTA_DST); ok {
+		if a, ok := tb.get(unix.RTA_DST); ok {
 			copy(dst[:], a.Data)
 		}
-		if a, ok := c.Get(unix.RTA_SRC); ok {
+		if a, ok := tb.get(unix.RTA_SRC); ok {
 			copy(src[:], a.Data)
 		}
 		if !selectorKeeps(f.rootDst, fam, dst[:], r.DstLen(), true) ||
@@ -464,10 +470,10 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 	if f.via.set && f.via.family != 0 {
 		var gw [16]byte
 		gfam := fam
-		if a, ok := c.Get(unix.RTA_VIA); ok && len(a.Data) >= 2 {
+		if a, ok := tb.get(unix.RTA_VIA); ok && len(a.Data) >= 2 {
 			gfam = uint8(binary.NativeEndian.Uint16(a.Data))
 			copy(gw[:], a.Data[2:])
-		} else if a, ok := c.Get(unix.RTA_GATEWAY); ok {
+		} else if a, ok := tb.get(unix.RTA_GATEWAY); ok {
 			copy(gw[:], a.Data)
 		}
 		if gfam != f.via.family || !addrMatch(gw[:], f.via.addr[:], f.via.bits) {
@@ -476,7 +482,7 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 	}
 	if f.prefSrc.set && f.prefSrc.family != 0 {
 		var ps [16]byte
-		if a, ok := c.Get(unix.RTA_PREFSRC); ok {
+		if a, ok := tb.get(unix.RTA_PREFSRC); ok {
 			copy(ps[:], a.Data)
 		}
 		if fam != f.prefSrc.family || !addrMatch(ps[:], f.prefSrc.addr[:], f.prefSrc.bits) {
@@ -485,7 +491,7 @@ func (f *routeFilter) keep(r rtm.Route) bool {
 	}
 	if f.realmSet {
 		var realm uint32
-		if a, ok := c.Get(unix.RTA_FLOW); ok {
+		if a, ok := tb.get(unix.RTA_FLOW); ok {
 			realm = attrU32(a)
 		}
 		if realm != f.realm {
@@ -562,12 +568,14 @@ func routeList(e *env, a *args, action routeAction) error {
 	p := e.newPrinter()
 	p.openArray("")
 	nh := &nexthopCache{ctx: ctx, h: h}
+	var tb routeAttrs
 	for r, err := range h.Routes(ctx, kf) {
 		if err != nil {
 			return err
 		}
-		if f.keep(r) {
-			printRoute(p, r, &f, names, nh, e.Details)
+		tb.reset(r.Chain())
+		if f.keepAttrs(r, &tb) {
+			printRouteAttrs(p, r, &tb, &f, names, nh, e.Details)
 			p.flush()
 		}
 	}

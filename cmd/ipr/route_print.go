@@ -36,10 +36,67 @@ func (c *nexthopCache) get(id uint32) (rtm.Nexthop, bool) {
 	return n, true
 }
 
+// routeAttrs holds where each attribute type of a route message first
+// occurs, found in one pass over the chain: printRoute looks up some
+// twenty types per route, which this makes an array read each.
+type routeAttrs struct {
+	chain nla.Chain
+	has   uint32 // bit t: type t is present
+	// start and end bound the payload of the first attribute of each
+	// type below routeAttrTypes.
+	start, end [routeAttrTypes]uint32
+}
+
+// routeAttrTypes bounds the types routeAttrs holds: every RTA_* of Linux
+// 6.x is below it (RTA_MAX is 31); printRoute asks for no other.
+const routeAttrTypes = 32
+
+// reset indexes chain c. Like nla.Index it stops at the first malformed
+// attribute, and keeps the first attribute of each type.
+func (ra *routeAttrs) reset(c nla.Chain) {
+	ra.chain, ra.has = c, 0
+	for off := 0; len(c)-off >= 4; {
+		n := int(binary.NativeEndian.Uint16(c[off:]))
+		if n < 4 || n > len(c)-off {
+			break
+		}
+		if t := binary.NativeEndian.Uint16(c[off+2:]) & nla.TypeMask; t < routeAttrTypes && ra.has&(1<<t) == 0 {
+			ra.has |= 1 << t
+			ra.start[t], ra.end[t] = uint32(off+4), uint32(off+n)
+		}
+		off += (n + 3) &^ 3
+	}
+}
+
+// get returns the first attribute of type t.
+func (ra *routeAttrs) get(t uint16) (nla.Attr, bool) {
+	if t >= routeAttrTypes || ra.has&(1<<t) == 0 {
+		return nla.Attr{}, false
+	}
+	s, e := ra.start[t], ra.end[t]
+	return nla.Attr{Type: t, Data: ra.chain[s:e:e]}, true
+}
+
+// table returns the route's table as rtm.Route.Table does: RTA_TABLE, or
+// the header's byte.
+func (ra *routeAttrs) table(r rtm.Route) uint32 {
+	if a, ok := ra.get(unix.RTA_TABLE); ok {
+		if v, err := a.Uint32(); err == nil {
+			return v
+		}
+	}
+	return r.Table()
+}
+
 // printRoute prints one route as iproute2's print_route does.
 func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
-	var tb nla.Index
-	tb.Reset(r.Chain())
+	var tb routeAttrs
+	tb.reset(r.Chain())
+	printRouteAttrs(p, r, &tb, f, names, nhc, details)
+}
+
+// printRouteAttrs is printRoute for a route whose attributes tb holds.
+func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
 	fam := r.Family()
 	hostLen := 32
 	switch fam {
@@ -50,65 +107,61 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 	}
 	p.openObject("")
 	if r.Type() != unix.RTN_UNICAST || details {
-		p.str("type", "%s ", routeTypeName(r.Type()))
+		p.strAround("type", "", routeTypeName(r.Type()), " ")
 	}
 	var scratch [64]byte
 	dstColor := colorPlain
-	if _, ok := tb.Get(unix.RTA_DST); ok {
+	if _, ok := tb.get(unix.RTA_DST); ok {
 		dstColor = familyColor(fam)
 	}
-	p.colorStrBytes(dstColor, "dst", "%s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_DST, fam, r.DstLen(), hostLen))
-	if _, ok := tb.Get(unix.RTA_SRC); ok {
-		p.colorStrBytes(familyColor(fam), "from", "from %s ", appendRoutePrefix(scratch[:0], &tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen))
+	p.addrAroundIn(dstColor, "dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
+	if _, ok := tb.get(unix.RTA_SRC); ok {
+		p.addrAroundIn(familyColor(fam), "from", "from ", appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
-	if a, ok := tb.Get(rtaNHID); ok {
-		p.uint("nhid", "nhid %d ", uint64(attrU32(a)))
+	if a, ok := tb.get(rtaNHID); ok {
+		p.uintAround("nhid", "nhid ", uint64(attrU32(a)), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_NEWDST); ok {
-		p.textString("as to ")
-		p.colorStrBytes(familyColor(fam), "to", "%s ", appendHost(scratch[:0], fam, a.Data))
+	if a, ok := tb.get(unix.RTA_NEWDST); ok {
+		p.addrAroundIn(familyColor(fam), "to", "as to ", appendHost(scratch[:0], fam, a.Data), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_ENCAP); ok {
-		if t, ok := tb.Get(unix.RTA_ENCAP_TYPE); ok {
+	if a, ok := tb.get(unix.RTA_ENCAP); ok {
+		if t, ok := tb.get(unix.RTA_ENCAP_TYPE); ok {
 			printEncap(p, attrU16(t), a.Nested(), names)
 		}
 	}
 	if r.TOS() != 0 && !f.tosSet {
-		p.str("tos", "tos %s ", dsfieldName(r.TOS()))
+		p.strAround("tos", "tos ", dsfieldName(r.TOS()), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
-		p.textString("via ")
-		p.colorStrBytes(familyColor(fam), "gateway", "%s ", appendHost(scratch[:0], fam, a.Data))
+	if a, ok := tb.get(unix.RTA_GATEWAY); ok && !(f.via.set && f.via.bits == hostLen) {
+		p.addrAroundIn(familyColor(fam), "gateway", "via ", appendHost(scratch[:0], fam, a.Data), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_VIA); ok {
+	if a, ok := tb.get(unix.RTA_VIA); ok {
 		printVia(p, a.Data)
 	}
-	if a, ok := tb.Get(unix.RTA_OIF); ok && !f.oifSet {
-		p.textString("dev ")
-		p.colorStr(colorIfname, "dev", "%s ", names.name(int32(attrU32(a))))
+	if a, ok := tb.get(unix.RTA_OIF); ok && !f.oifSet {
+		p.strAroundIn(colorIfname, "dev", "dev ", names.name(int32(attrU32(a))), " ")
 	}
-	if t := r.Table(); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
-		p.str("table", "table %s ", tableNames.name(t))
+	if t := tb.table(r); t != 0 && (t != unix.RT_TABLE_MAIN || details) && f.table == 0 {
+		p.strAround("table", "table ", tableNames.name(t), " ")
 	}
 	if r.Flags()&unix.RTM_F_CLONED == 0 {
 		if (r.Protocol() != unix.RTPROT_BOOT || details) && !f.protoSet {
-			p.str("protocol", "proto %s ", protoNames.name(uint32(r.Protocol())))
+			p.strAround("protocol", "proto ", protoNames.name(uint32(r.Protocol())), " ")
 		}
 		if (r.Scope() != unix.RT_SCOPE_UNIVERSE || details) && !f.scopeSet {
-			p.str("scope", "scope %s ", scopeNames.name(uint32(r.Scope())))
+			p.strAround("scope", "scope ", scopeNames.name(uint32(r.Scope())), " ")
 		}
 	}
-	if a, ok := tb.Get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
-		p.textString("src ")
-		p.colorStrBytes(familyColor(fam), "prefsrc", "%s ", appendAddr(scratch[:0], fam, a.Data))
+	if a, ok := tb.get(unix.RTA_PREFSRC); ok && !(f.prefSrc.set && f.prefSrc.bits == hostLen) {
+		p.addrAroundIn(familyColor(fam), "prefsrc", "src ", appendAddr(scratch[:0], fam, a.Data), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_PRIORITY); ok && !f.metricOK {
-		p.uint("metric", "metric %d ", uint64(attrU32(a)))
+	if a, ok := tb.get(unix.RTA_PRIORITY); ok && !f.metricOK {
+		p.uintAround("metric", "metric ", uint64(attrU32(a)), " ")
 	}
 	printRouteFlags(p, r.Flags())
-	if a, ok := tb.Get(unix.RTA_MARK); ok {
+	if a, ok := tb.get(unix.RTA_MARK); ok {
 		if m := attrU32(a); m != 0 {
 			switch {
 			case p.json:
@@ -120,38 +173,37 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 			}
 		}
 	}
-	if a, ok := tb.Get(unix.RTA_FLOW); ok && !f.realmSet {
+	if a, ok := tb.get(unix.RTA_FLOW); ok && !f.realmSet {
 		printFlow(p, attrU32(a))
 	}
-	if a, ok := tb.Get(unix.RTA_UID); ok {
-		p.uint("uid", "uid %d ", uint64(attrU32(a)))
+	if a, ok := tb.get(unix.RTA_UID); ok {
+		p.uintAround("uid", "uid ", uint64(attrU32(a)), " ")
 	}
 	if fam == unix.AF_INET && r.Flags()&unix.RTM_F_CLONED != 0 {
 		printCacheFlags(p, r.Flags())
 	}
-	if a, ok := tb.Get(unix.RTA_CACHEINFO); ok && (fam == unix.AF_INET || fam == unix.AF_INET6) && len(a.Data) >= 32 {
+	if a, ok := tb.get(unix.RTA_CACHEINFO); ok && (fam == unix.AF_INET || fam == unix.AF_INET6) && len(a.Data) >= 32 {
 		printRouteCacheInfo(p, a.Data, f.stats)
 	}
-	if a, ok := tb.Get(unix.RTA_METRICS); ok {
+	if a, ok := tb.get(unix.RTA_METRICS); ok {
 		printMetrics(p, a.Nested())
 	}
-	if a, ok := tb.Get(unix.RTA_IIF); ok && !f.iifSet {
-		p.textString("iif ")
-		p.colorStr(colorIfname, "iif", "%s ", names.name(int32(attrU32(a))))
+	if a, ok := tb.get(unix.RTA_IIF); ok && !f.iifSet {
+		p.strAroundIn(colorIfname, "iif", "iif ", names.name(int32(attrU32(a))), " ")
 	}
-	if a, ok := tb.Get(unix.RTA_PREF); ok {
+	if a, ok := tb.get(unix.RTA_PREF); ok {
 		switch v := attrU8(a); v {
 		case 3: // ICMPV6_ROUTER_PREF_LOW
-			p.str("pref", "pref %s", "low")
+			p.strAround("pref", "pref ", "low", "")
 		case 0:
-			p.str("pref", "pref %s", "medium")
+			p.strAround("pref", "pref ", "medium", "")
 		case 1:
-			p.str("pref", "pref %s", "high")
+			p.strAround("pref", "pref ", "high", "")
 		default:
-			p.uint("pref", "%d", uint64(v))
+			p.uintAround("pref", "", uint64(v), "")
 		}
 	}
-	if a, ok := tb.Get(unix.RTA_TTL_PROPAGATE); ok {
+	if a, ok := tb.get(unix.RTA_TTL_PROPAGATE); ok {
 		on := attrU8(a) != 0
 		if p.json {
 			p.jsonBool("ttl-propogate", on)
@@ -161,13 +213,13 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 			p.textString("ttl-propogate disabled")
 		}
 	}
-	if a, ok := tb.Get(rtaNHID); ok && details {
+	if a, ok := tb.get(rtaNHID); ok && details {
 		if n, ok := nhc.get(attrU32(a)); ok {
 			p.textString("\n\tnh_info ")
 			printNexthopEntry(p, n, "nh_info", names, details)
 		}
 	}
-	if a, ok := tb.Get(unix.RTA_MULTIPATH); ok {
+	if a, ok := tb.get(unix.RTA_MULTIPATH); ok {
 		printMultipath(p, r, a.Data, names)
 	}
 	p.endl()
@@ -177,8 +229,8 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 // appendRoutePrefix appends a route's destination or source as
 // print_route formats it: a bare address for a host route, "default" for
 // none.
-func appendRoutePrefix(b []byte, tb *nla.Index, t uint16, fam uint8, bits, hostLen int) []byte {
-	a, ok := tb.Get(t)
+func appendRoutePrefix(b []byte, tb *routeAttrs, t uint16, fam uint8, bits, hostLen int) []byte {
+	a, ok := tb.get(t)
 	switch {
 	case !ok && bits != 0:
 		b = append(b, "0/"...)
@@ -245,8 +297,7 @@ func familyNameOrQ(f uint8) string {
 
 // printRouteFlags is iproute2's print_rt_flags.
 func printRouteFlags(p *printer, flags uint32) {
-	p.openArray("flags")
-	for _, fl := range [...]struct {
+	names := [...]struct {
 		mask uint32
 		name string
 	}{
@@ -255,9 +306,22 @@ func printRouteFlags(p *printer, flags uint32) {
 		{unix.RTNH_F_LINKDOWN, "linkdown"}, {unix.RTNH_F_UNRESOLVED, "unresolved"},
 		{unix.RTM_F_OFFLOAD, "rt_offload"}, {unix.RTM_F_TRAP, "rt_trap"},
 		{unix.RTM_F_OFFLOAD_FAILED, "rt_offload_failed"},
-	} {
+	}
+	const known = unix.RTNH_F_DEAD | unix.RTNH_F_ONLINK | unix.RTNH_F_PERVASIVE | unix.RTNH_F_OFFLOAD |
+		unix.RTNH_F_TRAP | unix.RTM_F_NOTIFY | unix.RTNH_F_LINKDOWN | unix.RTNH_F_UNRESOLVED |
+		unix.RTM_F_OFFLOAD | unix.RTM_F_TRAP | unix.RTM_F_OFFLOAD_FAILED
+	if flags&known == 0 {
+		// Most routes: nothing in text, an empty array in JSON.
+		if p.json {
+			p.memberNamed("flags")
+			p.buf = append(p.buf, "[]"...)
+		}
+		return
+	}
+	p.openArray("flags")
+	for _, fl := range names {
 		if flags&fl.mask != 0 {
-			p.str("", "%s ", fl.name)
+			p.strAround("", "", fl.name, " ")
 		}
 	}
 	p.closeArray()
