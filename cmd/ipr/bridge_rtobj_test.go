@@ -1,8 +1,10 @@
 package main
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 )
@@ -12,6 +14,7 @@ import (
 func TestBridgeMDBMatchesBridge(t *testing.T) {
 	ns := cliNamespace(t)
 	ipCommands(t, ns, "link add br0 type bridge", "link set va master br0", "link set br0 up", "link set vb up")
+	waitMDBSettled(t, ns)
 	same := func(cmd string) {
 		t.Helper()
 		sameAsBridge(t, ns, strings.Fields(cmd)...)
@@ -65,5 +68,24 @@ func TestBridgeVLANMatchesBridge(t *testing.T) {
 		"vlan del vid 10 dev va",
 	} {
 		same(c)
+	}
+}
+
+// waitMDBSettled waits until the kernel has added the multicast groups
+// of its own (all-snoopers, and the solicited-node groups of the
+// link-local addresses, joined once duplicate address detection ends):
+// they come asynchronously, and one between the two commands of a
+// comparison would make them differ. Settled is no tentative address
+// and two equal listings 200 ms apart; after 10 s the test goes on.
+func waitMDBSettled(t *testing.T, ns *nstest.NS) {
+	t.Helper()
+	prev := "\x00"
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		tentative, _, _ := runCmd(t, exec.Command("ip", "-n", ns.Name, "-6", "addr", "show", "tentative"), "")
+		out, _, _ := runCmd(t, exec.Command("bridge", "-n", ns.Name, "mdb", "show"), "")
+		if tentative == "" && out == prev {
+			return
+		}
+		prev = out
 	}
 }

@@ -116,7 +116,12 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 	}
 	p.addrAroundIn(dstColor, "dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
 	if _, ok := tb.get(unix.RTA_SRC); ok {
-		p.addrAroundIn(familyColor(fam), "from", "from ", appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen), " ")
+		v := appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen)
+		if p.palette != nil && !p.json {
+			p.colorStrBytes(familyColor(fam), "from", "from %s ", v) // ip colors "from " too
+		} else {
+			p.addrAround("from", "from ", v, " ")
+		}
 	} else if r.SrcLen() != 0 {
 		p.str("src", "from %s ", fmt.Sprintf("0/%d", r.SrcLen()))
 	}
