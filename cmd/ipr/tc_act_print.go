@@ -329,8 +329,23 @@ func tcPrintHex(p *printer, key, format string, v uint64) {
 	p.text(format, cHex(v))
 }
 
-// raw appends text as tc's fprintf does, even in JSON.
-func (p *printer) raw(s string) { p.buf = append(p.buf, s...) }
+// raw appends text as tc's fprintf does, even in JSON. JSON held whole
+// for -pretty (p.w nil) gets the text between two rawMarks, so that
+// prettyJSON copies it where tc's stream has it; e.output removes them
+// otherwise.
+func (p *printer) raw(s string) {
+	if !p.json || p.w != nil {
+		p.buf = append(p.buf, s...)
+		return
+	}
+	p.buf = append(p.buf, rawMark)
+	for i := 0; i < len(s); i++ {
+		if s[i] != rawMark { // fprintf's %s ends at a NUL
+			p.buf = append(p.buf, s[i])
+		}
+	}
+	p.buf = append(p.buf, rawMark)
+}
 
 // printTunnelKeyAct is tc's print_tunnel_key (without geneve, vxlan and
 // erspan options).

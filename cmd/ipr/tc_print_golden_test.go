@@ -584,46 +584,21 @@ func tcprintFile(name string) string {
 // prints: TestTCPrintAsTC checks that they still differ (so that the
 // list shrinks as printers are fixed) rather than that they equal tc's.
 // IPR_TCPRINT_ALL=1 shows their differences. Left:
-//   - only with -j -p: tc's printers that fprintf text (hfsc, multiq,
-//     simple, bpf action, cgroup, flow, fw, route) write it inside the pretty
-//     JSON, which ipr builds before indenting;
-//   - not printed yet: cake, pedit, basic's ematches, tunnel_key's
-//     geneve options;
+//   - not printed yet: cake, pedit, tunnel_key's geneve options;
 //   - sfq's RED options (tcmore's printer, from tc's source, differs
 //     from tc's output);
 //   - mqprio-shaper: tc 6.1 stops before the rates (its min_rate loop
 //     refuses the nest) and ipr prints them.
 var tcprintPending = map[string]bool{
-	"qdisc/cake":                    true,
-	"qdisc/cake-overhead":           true,
-	"qdisc/hfsc":                    true,
-	"qdisc/mqprio-shaper":           true,
-	"qdisc/multiq":                  true,
-	"actions/pedit":                 true,
-	"actions/pedit-raw":             true,
-	"actions/tunnel-key-set6":       true,
-	"actions/bpf":                   true,
-	"actions/simple":                true,
-	"filter/basic-ematch":           true,
-	"filter/basic-ematch-u32":       true,
-	"filter/cgroup-action":          true,
-	"filter/flow-hash":              true,
-	"filter/flow-map":               true,
-	"filter/fw-handle":              true,
-	"filter/fw-mask":                true,
-	"filter/route-to":               true,
-	"filter/route-from":             true,
-	"filter/route-fromif":           true,
-	"qdisc/sfq-red":                 true,
-	"qdisc/sfq-red-defaults":        true,
-	"qdisc/sfq-red-full":            true,
-	"filter/basic-ematch-meta":      true,
-	"filter/basic-ematch-meta-mask": true,
-	"filter/basic-ematch-nbyte":     true,
-	"filter/basic-ematch-canid":     true,
-	"filter/basic-ematch-groups":    true,
-	"filter/basic-ematch-nested":    true,
-	"filter/cgroup-ematch":          true,
+	"qdisc/cake":              true,
+	"qdisc/cake-overhead":     true,
+	"qdisc/mqprio-shaper":     true,
+	"actions/pedit":           true,
+	"actions/pedit-raw":       true,
+	"actions/tunnel-key-set6": true,
+	"qdisc/sfq-red":           true,
+	"qdisc/sfq-red-defaults":  true,
+	"qdisc/sfq-red-full":      true,
 }
 
 // TestTCPrintAsTC prints every case as ipr does, with each option set,
