@@ -597,12 +597,9 @@ func tcprintFile(name string) string {
 // prints: TestTCPrintAsTC checks that they still differ (so that the
 // list shrinks as printers are fixed) rather than that they equal tc's.
 // IPR_TCPRINT_ALL=1 shows their differences. Left:
-//   - not printed yet: cake;
 //   - mqprio-shaper: tc 6.1 stops before the rates (its min_rate loop
 //     refuses the nest) and ipr prints them.
 var tcprintPending = map[string]bool{
-	"qdisc/cake":          true,
-	"qdisc/cake-overhead": true,
 	"qdisc/mqprio-shaper": true,
 }
 

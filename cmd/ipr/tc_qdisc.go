@@ -71,7 +71,7 @@ var qdiscKinds = [...]qdiscKind{
 	{"mqprio", parseMQPrio, printMQPrio},
 	{"red", parseRED, printRED},
 	{"choke", parseRED, printRED},
-	{"cake", parseCake, nil},
+	{"cake", parseCake, printCake},
 	{"mq", parseBare, nil},
 	{"noqueue", parseBare, nil},
 }
