@@ -255,25 +255,9 @@ func qdiscShow(e *env, a *args) error {
 		}
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
-	for q, err := range tc.Qdiscs(e.ctx, h, &f) {
-		if err != nil {
-			derr = err
-			break
-		}
+	return printTCList(e, tc.Qdiscs(e.ctx, h, &f), func(p *printer, q tc.Qdisc) {
 		printQdisc(p, e, q, names, f.Ifindex == 0)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	if err := e.output(p); err != nil {
-		return err
-	}
-	return derr
+	})
 }
 
 // printQdisc is tc's print_qdisc.
