@@ -62,14 +62,7 @@ func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-		return err
-	}
-	return h.Do(e.ctx, mk(s))
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
 // parseClassSpec reads a class's command line: its specification but for

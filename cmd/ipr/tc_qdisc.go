@@ -99,14 +99,20 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
+}
+
+// tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
+// dev's index, then sends the request req makes.
+func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+	if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
-	return h.Do(e.ctx, mk(s))
+	return h.Do(e.ctx, req())
 }
 
 // parseQdiscSpec reads a qdisc's command line: its specification but for
