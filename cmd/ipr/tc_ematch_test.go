@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -136,25 +135,14 @@ func TestTCPrintersSurviveGarbage(t *testing.T) {
 			printTunnelKeyOpts(p, nla.Chain(b))
 			printGeneveOpts(p, b)
 			printErspanOpts(p, nla.Chain(b))
-			msg := append(make([]byte, 20), nlaBytes(1, []byte("cake\x00"))...)
-			if q, err := tc.QdiscFromBytes(append(msg, nlaBytes(2, b)...)); err == nil {
+			msg := append(make([]byte, 20), nlAttr(1, []byte("cake\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
 				printCake(p, e, q)
 			}
-			msg = append(make([]byte, 20), nlaBytes(1, []byte("sfq\x00"))...)
-			if q, err := tc.QdiscFromBytes(append(msg, nlaBytes(2, b)...)); err == nil {
+			msg = append(make([]byte, 20), nlAttr(1, []byte("sfq\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
 				printSFQ(p, e, q)
 			}
 		}
 	}
-}
-
-// nlaBytes is one attribute, padded.
-func nlaBytes(typ uint16, data []byte) []byte {
-	b := binary.NativeEndian.AppendUint16(nil, uint16(4+len(data)))
-	b = binary.NativeEndian.AppendUint16(b, typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
 }
