@@ -3,6 +3,8 @@ package main
 // -pretty: the JSON of -json re-laid out as iproute2's json_writer lays it
 // out with pretty printing on.
 
+import "bytes"
+
 // output writes a command's printed output: the printer's buffer,
 // re-laid out with -pretty when it holds JSON.
 func (e *env) output(p *printer) error {
@@ -10,8 +12,12 @@ func (e *env) output(p *printer) error {
 		return p.err
 	}
 	b := p.buf
-	if p.json && e.Pretty && p.w == nil {
-		b = prettyJSON(b)
+	if p.json && p.w == nil {
+		if e.Pretty {
+			b = prettyJSON(b)
+		} else {
+			b = dropRawMarks(b)
+		}
 	}
 	_, err := e.Stdout.Write(b)
 	return err
@@ -27,15 +33,44 @@ func (e *env) endList(p *printer) error {
 	return e.output(p)
 }
 
+// rawMark brackets, in JSON held for -pretty, the text tc's printers
+// write with fprintf in the middle of their JSON (printer.raw): a NUL,
+// which JSON escapes in strings and so never holds otherwise.
+const rawMark = 0
+
+// dropRawMarks removes the rawMarks of JSON printed whole without
+// -pretty (in place).
+func dropRawMarks(b []byte) []byte {
+	if bytes.IndexByte(b, rawMark) < 0 {
+		return b
+	}
+	out := b[:0]
+	for _, c := range b {
+		if c != rawMark {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // prettyJSON re-lays out compact JSON as iproute2's json_writer does in
 // pretty mode: each object member on a line of its own, indented by four
 // spaces a level, "key": value, arrays kept on the line of their opening
 // bracket with a space inside each bracket ("[ {", "} ]", "[ ]"). What is
-// not JSON structure (the newline after each document) is copied as is.
+// not JSON structure (the newline after each document) is copied as is,
+// and so is text between rawMarks, where json_writer's stream would have
+// it.
 func prettyJSON(in []byte) []byte {
 	w := jsonWriter{out: make([]byte, 0, len(in)+len(in)/2)}
 	for i := 0; i < len(in); i++ {
 		switch c := in[i]; c {
+		case rawMark:
+			j := bytes.IndexByte(in[i+1:], rawMark)
+			if j < 0 {
+				j = len(in) - i - 1
+			}
+			w.out = append(w.out, in[i+1:i+1+j]...)
+			i += j + 1
 		case '{':
 			w.begin('{')
 		case '[':
@@ -84,7 +119,7 @@ func prettyJSON(in []byte) []byte {
 
 func isJSONDelim(c byte) bool {
 	switch c {
-	case ',', ':', '}', ']', '{', '[', ' ', '\n', '"':
+	case ',', ':', '}', ']', '{', '[', ' ', '\n', '"', rawMark:
 		return true
 	}
 	return false

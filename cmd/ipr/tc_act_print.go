@@ -329,11 +329,25 @@ func tcPrintHex(p *printer, key, format string, v uint64) {
 	p.text(format, cHex(v))
 }
 
-// raw appends text as tc's fprintf does, even in JSON.
-func (p *printer) raw(s string) { p.buf = append(p.buf, s...) }
+// raw appends text as tc's fprintf does, even in JSON. JSON held whole
+// for -pretty (p.w nil) gets the text between two rawMarks, so that
+// prettyJSON copies it where tc's stream has it; e.output removes them
+// otherwise.
+func (p *printer) raw(s string) {
+	if !p.json || p.w != nil {
+		p.buf = append(p.buf, s...)
+		return
+	}
+	p.buf = append(p.buf, rawMark)
+	for i := 0; i < len(s); i++ {
+		if s[i] != rawMark { // fprintf's %s ends at a NUL
+			p.buf = append(p.buf, s[i])
+		}
+	}
+	p.buf = append(p.buf, rawMark)
+}
 
-// printTunnelKeyAct is tc's print_tunnel_key (without geneve, vxlan and
-// erspan options).
+// printTunnelKeyAct is tc's print_tunnel_key.
 func printTunnelKeyAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	p.str("kind", "%s ", "tunnel_key")
 	parms, ok := actParms(opts, 2, 24)
@@ -363,6 +377,9 @@ func printTunnelKeyAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		if a, ok := opts.Get(9); ok {
 			p.nl()
 			p.uint("dst_port", "\tdst_port %d", uint64(attrBE16(a)))
+		}
+		if a, ok := opts.Get(11); ok {
+			printTunnelKeyOpts(p, a.Nested())
 		}
 		if a, ok := opts.Get(10); ok {
 			p.nl()
@@ -547,4 +564,89 @@ func printBPFAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		printTM(p, tm.Data)
 	}
 	p.raw("\n ")
+}
+
+// printTunnelKeyOpts is tc's tunnel_key_print_key_opt: the geneve,
+// else vxlan, else erspan options of TCA_TUNNEL_KEY_ENC_OPTS.
+func printTunnelKeyOpts(p *printer, opts nla.Chain) {
+	if a, ok := opts.Get(1); ok {
+		printGeneveOpts(p, a.Data)
+	} else if a, ok := opts.Get(2); ok {
+		var gbp uint32
+		if g, ok := a.Nested().Get(1); ok {
+			gbp = attrU32(g)
+		}
+		p.nl()
+		p.textString("\tvxlan_opts ")
+		p.openArray("vxlan_opts")
+		p.openObject("")
+		p.uint("gbp", "%d", uint64(gbp))
+		p.closeObject()
+		p.closeArray()
+	} else if a, ok := opts.Get(3); ok {
+		printErspanOpts(p, a.Nested())
+	}
+}
+
+// printGeneveOpts is tunnel_key_print_geneve_options: class, type and
+// data of each option, which tc finds at 20 bytes plus the data's length
+// after the previous one.
+func printGeneveOpts(p *printer, b []byte) {
+	p.openArray("geneve_opts")
+	p.nl()
+	p.textString("\tgeneve_opts ")
+	for len(b) > 0 {
+		o := nla.Chain(b)
+		class, okC := o.Get(1)
+		typ, okT := o.Get(2)
+		data, okD := o.Get(3)
+		if !okC || !okT || !okD || 20+len(data.Data) > len(b) {
+			break // tc reads past its attributes
+		}
+		b = b[20+len(data.Data):]
+		p.openObject("")
+		p.jsonUint("class", uint64(attrBE16(class)))
+		p.jsonUint("type", uint64(attrU8(typ)))
+		p.openArray("data")
+		for _, c := range data.Data {
+			p.jsonUint("", uint64(c))
+		}
+		p.closeArray()
+		p.closeObject()
+		sep := ""
+		if len(b) > 0 {
+			sep = ","
+		}
+		p.text("%04x:%02x:%x%s", attrBE16(class), attrU8(typ), data.Data, sep)
+	}
+	p.closeArray()
+}
+
+// printErspanOpts is tunnel_key_print_erspan_options: version 1 has an
+// index, version 2 a direction and a hardware id.
+func printErspanOpts(p *printer, o nla.Chain) {
+	u8 := func(typ uint16) uint8 {
+		a, _ := o.Get(typ)
+		return attrU8(a)
+	}
+	ver := u8(1)
+	var idx uint32
+	var dir, hwid uint8
+	if ver == 1 {
+		if a, ok := o.Get(2); ok && len(a.Data) >= 4 {
+			idx = binary.BigEndian.Uint32(a.Data)
+		}
+	} else {
+		dir, hwid = u8(3), u8(4)
+	}
+	p.nl()
+	p.textString("\terspan_opts ")
+	p.openArray("erspan_opts")
+	p.openObject("")
+	p.uint("ver", "%d", uint64(ver))
+	p.uint("index", ":%d", uint64(idx))
+	p.uint("dir", ":%d", uint64(dir))
+	p.uint("hwid", ":%d", uint64(hwid))
+	p.closeObject()
+	p.closeArray()
 }

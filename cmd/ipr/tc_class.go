@@ -62,14 +62,7 @@ func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-		return err
-	}
-	return h.Do(e.ctx, mk(s))
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
 // parseClassSpec reads a class's command line: its specification but for
@@ -175,28 +168,11 @@ func classShow(e *env, a *args) error {
 	if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
-	for c, err := range tc.Classes(e.ctx, h, f) {
-		if err != nil {
-			derr = err
-			break
+	return printTCList(e, tc.Classes(e.ctx, h, f), func(p *printer, c tc.Class) {
+		if qdisc == 0 || c.Handle().Major() == qdisc.Major() {
+			printClass(p, e, c, qdisc != 0)
 		}
-		if qdisc != 0 && c.Handle().Major() != qdisc.Major() {
-			continue
-		}
-		printClass(p, e, c, qdisc != 0)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	if err := e.output(p); err != nil {
-		return err
-	}
-	return derr
+	})
 }
 
 // printClass is tc's print_class, for one device.

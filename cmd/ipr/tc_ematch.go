@@ -769,8 +769,17 @@ func parseEmMeta(args []emArg) (tc.EmatchMatch, error) {
 // emKindNames are the names of /etc/iproute2/ematch_map, by number.
 var emKindNames = [...]string{1: "cmp", 2: "nbyte", 3: "u32", 4: "meta", 7: "canid", 8: "ipset", 9: "ipt"}
 
+// printEmatches prints an ematch tree as tc's print_ematch does: with
+// fprintf, so as text even in JSON, and as far as it could go when the
+// tree is malformed.
+func printEmatches(p *printer, tree []byte) {
+	s, _ := formatEmatches(tree)
+	p.raw(s)
+}
+
 // formatEmatches returns what tc's print_ematch prints for a tree: a
-// line per match, groups indented; false if the tree is malformed.
+// line per match, groups indented; false if the tree is malformed (with
+// what tc prints before it stops).
 func formatEmatches(tree []byte) (string, bool) {
 	c := nla.Chain(tree)
 	h, ok := c.Get(1)
@@ -779,32 +788,31 @@ func formatEmatches(tree []byte) (string, bool) {
 		return "", false
 	}
 	n := int(binary.NativeEndian.Uint16(h.Data))
-	list := make([][]byte, 0, min(n, 64))
-	for a := range l.Nested().All() {
-		if int(a.Kind()) == len(list)+1 {
-			list = append(list, a.Data)
-		}
-	}
-	var sb strings.Builder
 	if n == 0 {
 		return "", true
 	}
-	if len(list) < n {
-		return "", false
+	// tb is parse_rtattr_nested's table: the first match of each number
+	// up to n, by number (tc walks it from 1 and follows references).
+	tb := make([][]byte, n+1)
+	for a := range l.Nested().All() {
+		if k := int(a.Kind()); k <= n && tb[k] == nil {
+			tb[k] = a.Data
+		}
 	}
+	var sb strings.Builder
 	sb.WriteString("\n  ")
-	ok = formatEmatchSeq(&sb, list, 0, 1, 0)
+	ok = formatEmatchSeq(&sb, tb, 1, 1, 0)
 	return sb.String(), ok
 }
 
 // formatEmatchSeq is print_ematch_seq.
-func formatEmatchSeq(sb *strings.Builder, list [][]byte, i, prefix, depth int) bool {
+func formatEmatchSeq(sb *strings.Builder, tb [][]byte, i, prefix, depth int) bool {
 	if depth > 32 {
 		return false
 	}
-	for ; i < len(list); i++ {
-		d := list[i]
-		if len(d) < 8 {
+	for ; i > 0 && i < len(tb); i++ {
+		d := tb[i]
+		if d == nil || len(d) < 8 {
 			return false
 		}
 		kind, flags, data := binary.NativeEndian.Uint16(d[2:]), binary.NativeEndian.Uint16(d[4:]), d[8:]
@@ -816,7 +824,7 @@ func formatEmatchSeq(sb *strings.Builder, list [][]byte, i, prefix, depth int) b
 				return false
 			}
 			sb.WriteString("(\n" + strings.Repeat("  ", prefix+1))
-			if !formatEmatchSeq(sb, list, int(binary.NativeEndian.Uint32(data)), prefix+1, depth+1) {
+			if !formatEmatchSeq(sb, tb, int(binary.NativeEndian.Uint32(data))+1, prefix+1, depth+1) {
 				return false
 			}
 			sb.WriteString(strings.Repeat("  ", prefix) + ") ")
@@ -825,11 +833,16 @@ func formatEmatchSeq(sb *strings.Builder, list [][]byte, i, prefix, depth int) b
 			if int(kind) < len(emKindNames) {
 				name = emKindNames[kind]
 			}
-			body, ok := formatEmatchData(kind, data)
-			if name == "" || !ok {
+			if name == "" {
 				fmt.Fprintf(sb, "[unknown ematch %d]\n", kind)
 			} else {
-				sb.WriteString(name + "(" + body + ")\n")
+				// tc prints the name, then stops where the module's
+				// print_eopt refuses the data.
+				body, ok := formatEmatchData(kind, data)
+				if sb.WriteString(name + "("); !ok {
+					return false
+				}
+				sb.WriteString(body + ")\n")
 			}
 			if flags&3 != 0 {
 				sb.WriteString(strings.Repeat("  ", prefix))

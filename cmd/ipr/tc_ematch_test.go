@@ -1,9 +1,11 @@
 package main
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -107,6 +109,40 @@ func TestEmatchFormat(t *testing.T) {
 	for _, b := range [][]byte{nil, {4, 0, 1, 0}, {8, 0, 1, 0, 9, 0, 0, 0, 4, 0, 2, 0}} {
 		if _, ok := formatEmatches(b); ok {
 			t.Errorf("%x formats", b)
+		}
+	}
+}
+
+// TestTCPrintersSurviveGarbage feeds random and truncated bytes to the
+// printers of ematches, pedit, tunnel_key options, cake and sfq: they
+// must not panic (tc crashes or reads past its buffers on some).
+func TestTCPrintersSurviveGarbage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	e := &env{Details: true, Stats: statsOptions{level: 1}}
+	for i := 0; i < 3000; i++ {
+		b := make([]byte, rng.IntN(200))
+		for j := range b {
+			b[j] = byte(rng.IntN(256))
+			if rng.IntN(4) == 0 {
+				b[j] = byte(rng.IntN(8)) // small lengths and types
+			}
+		}
+		for _, js := range []bool{false, true} {
+			p := &printer{json: js}
+			formatEmatches(b)
+			printEmatches(p, b)
+			printPedit(p, e, nla.Chain(b), true)
+			printTunnelKeyOpts(p, nla.Chain(b))
+			printGeneveOpts(p, b)
+			printErspanOpts(p, nla.Chain(b))
+			msg := append(make([]byte, 20), nlAttr(1, []byte("cake\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
+				printCake(p, e, q)
+			}
+			msg = append(make([]byte, 20), nlAttr(1, []byte("sfq\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
+				printSFQ(p, e, q)
+			}
 		}
 	}
 }

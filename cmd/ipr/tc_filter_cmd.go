@@ -262,23 +262,7 @@ func actionShow(e *env, a *args) error {
 		return err
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
-	for b, err := range tc.StandaloneActionBatches(e.ctx, h, kind) {
-		if err != nil {
-			derr = err
-			break
-		}
+	return printTCList(e, tc.StandaloneActionBatches(e.ctx, h, kind), func(p *printer, b tc.ActionBatch) {
 		printStandaloneActions(p, e, names, int(b.Count), b.Actions())
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	if err := e.output(p); err != nil {
-		return err
-	}
-	return derr
+	})
 }

@@ -390,24 +390,34 @@ func printRouteFilter(p *printer, e *env, names *linkNames, opts nla.Chain, hand
 // number.
 func realmName(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 
-// printCgroupFilter is tc's cgroup_print_opt (without ematches).
+// printCgroupFilter is tc's cgroup_print_opt, which prints text even in
+// JSON.
 func printCgroupFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
 	if handle != 0 {
 		p.raw(fmt.Sprintf("handle 0x%x ", handle))
+	}
+	if a, ok := opts.Get(3); ok {
+		printEmatches(p, a.Data)
+	}
+	if a, ok := opts.Get(2); ok {
+		p.raw("\n")
+		printPoliceAct(p, e, names, a.Nested())
 	}
 	if a, ok := opts.Get(1); ok {
 		printActionList(p, e, names, a.Nested(), true)
 	}
 }
 
-// printBasicFilter is tc's basic_print_opt, without ematches (tc prints
-// them between the flowid and the police).
+// printBasicFilter is tc's basic_print_opt.
 func printBasicFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
 	if handle != 0 {
 		tcPrintHex(p, "handle", "handle %s ", uint64(handle))
 	}
 	if a, ok := opts.Get(1); ok {
 		p.str("flowid", "flowid %s ", tc.Handle(attrU32(a)).String())
+	}
+	if a, ok := opts.Get(2); ok {
+		printEmatches(p, a.Data)
 	}
 	if a, ok := opts.Get(4); ok {
 		p.nl()

@@ -39,6 +39,7 @@ const (
 	matchallAttrAct     = 2
 	matchallAttrFlags   = 3
 
+	actAttrOptions     = 2
 	actAttrStats       = 4
 	actAttrFlags       = 7
 	actAttrHWStats     = 8
@@ -411,6 +412,11 @@ func printOneAction(p *printer, e *env, names *linkNames, v tc.ActionView, bind 
 		printMirred(p, e, names, opts)
 	case "gact":
 		printGact(p, e, opts)
+	case "pedit":
+		_, hasOpts := v.Attrs().Get(actAttrOptions)
+		if !printPedit(p, e, opts, hasOpts) {
+			return // tc_print_one_action stops at print_aopt's error
+		}
 	default:
 		if pr := actPrinterOf(kind); pr != nil {
 			pr(p, e, names, opts)

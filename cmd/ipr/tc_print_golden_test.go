@@ -212,6 +212,10 @@ func flattenCompat(a []byte, size int) []byte {
 			}
 			continue
 		}
+		// tc 6.1's mqprio puts its rate nests right after the structure,
+		// flagged; mqprio_dump nests them with nla_nest_start_noflag.
+		o = append([]byte(nil), o...)
+		binary.NativeEndian.PutUint16(o[2:], attrType(o))
 		body = append(body, o...)
 	}
 	return nlAttr(goldTCA_OPTIONS, body)
@@ -259,6 +263,11 @@ func qdiscReply(typ uint16, payload []byte) []byte {
 				}
 			}
 		}
+		if kind == "sfq" && attrType(a) == goldTCA_OPTIONS && len(a) >= 4+72 {
+			// sfq_dump fills the RED statistics that end tc_sfq_qopt_v1.
+			a = append([]byte(nil), a...)
+			copy(a[4+48:], words(24))
+		}
 		if size := compatSize[kind]; size > 0 && attrType(a) == goldTCA_OPTIONS && len(a) >= 4+size {
 			a = flattenCompat(a, size)
 		}
@@ -302,6 +311,14 @@ func actionReply(nest []byte, order uint16, index *uint32, bind bool) []byte {
 		var opts []byte
 		for _, o := range nlAttrs(a[4:]) {
 			o = append([]byte(nil), o...)
+			if kind == "pedit" && attrType(o) == 5 {
+				// tcf_pedit_key_ex_dump nests TCA_PEDIT_KEYS_EX and each
+				// TCA_PEDIT_KEY_EX without NLA_F_NESTED.
+				binary.NativeEndian.PutUint16(o[2:], 5)
+				for _, k := range nlAttrs(o[4:]) {
+					binary.NativeEndian.PutUint16(k[2:], attrType(k))
+				}
+			}
 			if ok && attrType(o) == pt[0] && len(o) >= 24 {
 				if kind == "police" {
 					// struct tc_police: index, action, limit, burst,
@@ -583,48 +600,8 @@ func tcprintFile(name string) string {
 // tcprintPending are the cases whose printers do not yet print what tc
 // prints: TestTCPrintAsTC checks that they still differ (so that the
 // list shrinks as printers are fixed) rather than that they equal tc's.
-// IPR_TCPRINT_ALL=1 shows their differences. Left:
-//   - only with -j -p: tc's printers that fprintf text (hfsc, multiq,
-//     simple, bpf action, cgroup, flow, fw, route) write it inside the pretty
-//     JSON, which ipr builds before indenting;
-//   - not printed yet: cake, pedit, basic's ematches, tunnel_key's
-//     geneve options;
-//   - sfq's RED options (tcmore's printer, from tc's source, differs
-//     from tc's output);
-//   - mqprio-shaper: tc 6.1 stops before the rates (its min_rate loop
-//     refuses the nest) and ipr prints them.
-var tcprintPending = map[string]bool{
-	"qdisc/cake":                    true,
-	"qdisc/cake-overhead":           true,
-	"qdisc/hfsc":                    true,
-	"qdisc/mqprio-shaper":           true,
-	"qdisc/multiq":                  true,
-	"actions/pedit":                 true,
-	"actions/pedit-raw":             true,
-	"actions/tunnel-key-set6":       true,
-	"actions/bpf":                   true,
-	"actions/simple":                true,
-	"filter/basic-ematch":           true,
-	"filter/basic-ematch-u32":       true,
-	"filter/cgroup-action":          true,
-	"filter/flow-hash":              true,
-	"filter/flow-map":               true,
-	"filter/fw-handle":              true,
-	"filter/fw-mask":                true,
-	"filter/route-to":               true,
-	"filter/route-from":             true,
-	"filter/route-fromif":           true,
-	"qdisc/sfq-red":                 true,
-	"qdisc/sfq-red-defaults":        true,
-	"qdisc/sfq-red-full":            true,
-	"filter/basic-ematch-meta":      true,
-	"filter/basic-ematch-meta-mask": true,
-	"filter/basic-ematch-nbyte":     true,
-	"filter/basic-ematch-canid":     true,
-	"filter/basic-ematch-groups":    true,
-	"filter/basic-ematch-nested":    true,
-	"filter/cgroup-ematch":          true,
-}
+// IPR_TCPRINT_ALL=1 shows their differences. None is left.
+var tcprintPending = map[string]bool{}
 
 // TestTCPrintAsTC prints every case as ipr does, with each option set,
 // and compares with tc's output, byte for byte.

@@ -71,7 +71,7 @@ var qdiscKinds = [...]qdiscKind{
 	{"mqprio", parseMQPrio, printMQPrio},
 	{"red", parseRED, printRED},
 	{"choke", parseRED, printRED},
-	{"cake", parseCake, nil},
+	{"cake", parseCake, printCake},
 	{"mq", parseBare, nil},
 	{"noqueue", parseBare, nil},
 }
@@ -99,14 +99,20 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
+}
+
+// tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
+// dev's index, then sends the request req makes.
+func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	if s.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
+	if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
-	return h.Do(e.ctx, mk(s))
+	return h.Do(e.ctx, req())
 }
 
 // parseQdiscSpec reads a qdisc's command line: its specification but for
@@ -255,25 +261,9 @@ func qdiscShow(e *env, a *args) error {
 		}
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	p := e.newPrinter()
-	p.openArray("")
-	var derr error
-	for q, err := range tc.Qdiscs(e.ctx, h, &f) {
-		if err != nil {
-			derr = err
-			break
-		}
+	return printTCList(e, tc.Qdiscs(e.ctx, h, &f), func(p *printer, q tc.Qdisc) {
 		printQdisc(p, e, q, names, f.Ifindex == 0)
-		p.flush()
-	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	if err := e.output(p); err != nil {
-		return err
-	}
-	return derr
+	})
 }
 
 // printQdisc is tc's print_qdisc.

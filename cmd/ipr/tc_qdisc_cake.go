@@ -1,9 +1,12 @@
 package main
 
-// The cake qdisc (tc's q_cake.c): its command line.
+// The cake qdisc (tc's q_cake.c): its command line and its options' printer.
 
 import (
+	"encoding/binary"
 	"strconv"
+
+	"github.com/ipr-go/ipr/nla"
 
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
@@ -151,4 +154,134 @@ next:
 		o.Overhead = rtm.Some(overhead)
 	}
 	return o, nil
+}
+
+// cakeDiffserv and cakeFlowModes are tc's names of cake's modes, by the
+// kernel's CAKE_DIFFSERV_* and CAKE_FLOW_* values.
+var (
+	cakeDiffserv  = [...]string{"diffserv3", "diffserv4", "diffserv8", "besteffort", "precedence"}
+	cakeFlowModes = [...]string{"flowblind", "srchost", "dsthost", "hosts", "flows", "dual-srchost", "dual-dsthost", "triple-isolate"}
+)
+
+// The attributes of cake's options (TCA_CAKE_*).
+const (
+	cakeAttrBaseRate = 2 + iota
+	cakeAttrDiffserv
+	cakeAttrATM
+	cakeAttrFlowMode
+	cakeAttrOverhead
+	cakeAttrRTT
+	cakeAttrTarget
+	cakeAttrAutorate
+	cakeAttrMemory
+	cakeAttrNAT
+	cakeAttrRaw
+	cakeAttrWash
+	cakeAttrMPU
+	cakeAttrIngress
+	cakeAttrAckFilter
+	cakeAttrSplitGSO
+	cakeAttrFwmark
+)
+
+// printCake is tc's cake_print_opt.
+func printCake(p *printer, _ *env, q tc.Qdisc) {
+	opts := nla.Chain(q.Options())
+	// u32 is the value of a cake attribute tc reads when at least 4
+	// bytes long, 0 otherwise.
+	u32 := func(typ uint16) (uint32, bool) {
+		a, ok := opts.Get(typ)
+		if !ok || len(a.Data) < 4 {
+			return 0, false
+		}
+		return binary.NativeEndian.Uint32(a.Data), true
+	}
+	if a, ok := opts.Get(cakeAttrBaseRate); ok && len(a.Data) >= 8 {
+		if bw := binary.NativeEndian.Uint64(a.Data); bw != 0 {
+			tcRate(p, "bandwidth", "bandwidth %s ", tc.Rate(bw))
+		} else {
+			p.str("bandwidth", "bandwidth %s ", "unlimited")
+		}
+	}
+	if v, ok := u32(cakeAttrAutorate); ok && v == 1 {
+		p.str("autorate", "%s ", "autorate-ingress")
+	} else if ok && v != 0 {
+		p.jsonStr("autorate", "unknown")
+		p.textString("(?autorate?) ")
+	}
+	for _, m := range [...]struct {
+		typ   uint16
+		key   string
+		names []string
+	}{{cakeAttrDiffserv, "diffserv", cakeDiffserv[:]}, {cakeAttrFlowMode, "flowmode", cakeFlowModes[:]}} {
+		if v, ok := u32(m.typ); ok {
+			if v < uint32(len(m.names)) {
+				p.str(m.key, "%s ", m.names[v])
+			} else {
+				p.jsonStr(m.key, "unknown")
+				p.text("(?%s?)", m.key)
+			}
+		}
+	}
+	nat, _ := u32(cakeAttrNAT)
+	cakeFlag(p, "nat", "nat ", "nonat ", nat != 0)
+	wash, _ := u32(cakeAttrWash)
+	atm, _ := u32(cakeAttrATM)
+	overhead, _ := u32(cakeAttrOverhead)
+	mpu, _ := u32(cakeAttrMPU)
+	ingress, _ := u32(cakeAttrIngress)
+	ack, _ := u32(cakeAttrAckFilter)
+	gso, _ := u32(cakeAttrSplitGSO)
+	_, raw := opts.Get(cakeAttrRaw)
+	rtt, _ := u32(cakeAttrRTT)
+	memlimit, _ := u32(cakeAttrMemory)
+	fwmark, _ := u32(cakeAttrFwmark)
+	cakeFlag(p, "wash", "wash ", "nowash ", wash != 0)
+	cakeFlag(p, "ingress", "ingress ", "", ingress != 0)
+	switch ack {
+	case 2:
+		p.str("ack-filter", "ack-filter-%s ", "aggressive")
+	case 1:
+		p.jsonStr("ack-filter", "enabled")
+		p.textString("ack-filter ")
+	default:
+		p.jsonStr("ack-filter", "disabled")
+		p.textString("no-ack-filter ")
+	}
+	cakeFlag(p, "split_gso", "split-gso ", "no-split-gso ", gso != 0)
+	if rtt != 0 {
+		p.text("rtt %s ", tc.Time(rtt).String())
+	}
+	p.jsonUint("rtt", uint64(rtt))
+	cakeFlag(p, "raw", "raw ", "", raw)
+	switch {
+	case atm == 1:
+		p.str("atm", "%s ", "atm")
+	case atm == 2:
+		p.str("atm", "%s ", "ptm")
+	case !raw:
+		p.str("atm", "%s ", "noatm")
+	}
+	p.int("overhead", "overhead %d ", int64(int32(overhead)))
+	if mpu != 0 {
+		p.uint("mpu", "mpu %d ", uint64(mpu))
+	}
+	if memlimit != 0 {
+		tcSize(p, "memlimit", "memlimit %s ", memlimit)
+	}
+	if fwmark != 0 {
+		p.text("fwmark 0x%x ", fwmark)
+	}
+	p.jsonStr("fwmark", cHex(uint64(fwmark))) // print_0xhex: "%#x"
+}
+
+// cakeFlag prints one of cake's flags: a word for each state in text
+// (none if empty), a boolean in JSON.
+func cakeFlag(p *printer, key, on, off string, v bool) {
+	if v {
+		p.textString(on)
+	} else {
+		p.textString(off)
+	}
+	p.jsonBool(key, v)
 }

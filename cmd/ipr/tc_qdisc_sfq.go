@@ -3,6 +3,7 @@ package main
 // The sfq qdisc (tc's q_sfq.c).
 
 import (
+	"encoding/binary"
 	"strconv"
 
 	"github.com/ipr-go/ipr/rtm/tc"
@@ -109,12 +110,38 @@ func printSFQ(p *printer, e *env, q tc.Qdisc) {
 	if s.Perturb != 0 {
 		p.int("perturb", "perturb %dsec ", int64(s.Perturb))
 	}
-	if s.RedQthMin != 0 {
+	// tc reads the RED options only from a whole tc_sfq_qopt_v1, which
+	// ends with struct tc_sfqred_stats.
+	if d := q.Options(); len(d) >= sfqQoptV1Size && s.RedQthMin != 0 {
 		p.uint("ewma", "ewma %d ", uint64(s.RedWlog))
 		tcSize(p, "min", "min %s ", s.RedQthMin)
 		tcSize(p, "max", "max %s ", s.RedQthMax)
 		p.float("probability", "probability %s ", float64(s.RedMaxP)/(1<<32), 'g', 6)
 		printREDFlags(p, s.RedFlags)
+		if e.Stats.level > 0 {
+			printSFQREDStats(p, d[48:sfqQoptV1Size])
+		}
+	}
+}
+
+// sfqQoptV1Size is the size of struct tc_sfq_qopt_v1.
+const sfqQoptV1Size = 72
+
+// printSFQREDStats prints struct tc_sfqred_stats (prob_drop,
+// forced_drop, prob_mark, forced_mark, prob_mark_head,
+// forced_mark_head) in sfq_print_opt's order.
+func printSFQREDStats(p *printer, st []byte) {
+	for i, f := range [...]struct {
+		at  int
+		key string
+	}{{8, "prob_mark"}, {16, "prob_mark_head"}, {0, "prob_drop"}, {12, "forced_mark"}, {20, "forced_mark_head"}, {4, "forced_drop"}} {
+		switch i {
+		case 0, 3:
+			p.nl()
+			p.uint(f.key, "  "+f.key+" %d", uint64(binary.NativeEndian.Uint32(st[f.at:])))
+		default:
+			p.uint(f.key, " "+f.key+" %d", uint64(binary.NativeEndian.Uint32(st[f.at:])))
+		}
 	}
 }
 

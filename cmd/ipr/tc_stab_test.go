@@ -73,3 +73,29 @@ func TestSFQREDPrint(t *testing.T) {
 		}
 	}
 }
+
+// TestTCRawTextInJSON checks the text tc's printers fprintf in the middle
+// of their JSON: as is with -j, and copied where json_writer's stream has
+// it with -j -p (json_writer writes each separator lazily, before the
+// next member, so that it lands after the text; tc 6.1's bpf action).
+func TestTCRawTextInJSON(t *testing.T) {
+	for _, c := range []struct {
+		pretty bool
+		want   string
+	}{
+		{false, "{\"a\":1\n x\x01,\"b\":\"c\"}"},
+		{true, "{\n    \"a\": 1\n x\x01,\n    \"b\": \"c\"\n}"},
+	} {
+		var out strings.Builder
+		e := &env{JSON: true, Pretty: c.pretty, Stdout: &out}
+		p := &printer{json: true}
+		p.openObject("")
+		p.uint("a", "%d", 1)
+		p.raw("\n x\x00\x01")
+		p.str("b", "%s", "c")
+		p.closeObject()
+		if err := e.output(p); err != nil || out.String() != c.want {
+			t.Errorf("pretty %v: %q, %v; want %q", c.pretty, out.String(), err, c.want)
+		}
+	}
+}
