@@ -16,6 +16,10 @@ import (
 // which count down between the two runs of a comparison.
 var bridgeTimer = regexp.MustCompile(`(_timer"?:?\s*)[0-9.]+`)
 
+// routeExpires matches the lifetime left of an expiring route ("expires
+// 296sec", "expires":296), which counts down between the two runs.
+var routeExpires = regexp.MustCompile(`(expires"?:?\s*)[0-9]+`)
+
 // statsText and statsJSON match the counters of -s, which traffic moves
 // between the two runs: lines of numbers only, and "stats64" objects.
 var (
@@ -28,9 +32,10 @@ var (
 )
 
 // maskTimers hides what moves between the two runs of a comparison:
-// bridge timers and -s counters.
+// bridge timers, route lifetimes and -s counters.
 func maskTimers(s string) string {
 	s = bridgeTimer.ReplaceAllString(s, "${1}T")
+	s = routeExpires.ReplaceAllString(s, "${1}T")
 	mask := func(m string) string { return digits.ReplaceAllString(m, "N") }
 	s = statsText.ReplaceAllStringFunc(s, mask)
 	s = neighAges.ReplaceAllStringFunc(s, mask)
