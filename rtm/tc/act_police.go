@@ -191,7 +191,7 @@ func (p *Police) decode(opts nla.Chain) error {
 	p.cellLog, p.peakCell = int(rate.CellLog), int(peak.CellLog)
 	p.MPU, p.Overhead = rate.MPU, rate.Overhead
 	if rate.Rate != 0 {
-		p.Linklayer = rate.Linklayer
+		p.Linklayer = rate.Linklayer & 0x0F // TC_LINKLAYER_MASK: the kernel reads no more
 	}
 	if p.Linklayer == LinklayerEthernet {
 		p.Linklayer = LinklayerUnspec
