@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/netip"
 
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -18,8 +17,8 @@ import (
 // detaches it.
 type Addr struct{ view[ifaddrmsg] }
 
-func newAddr(data []byte, idx *nla.Index) (Addr, error) {
-	v, err := wrap[ifaddrmsg](addrMsgs.what, data, idx)
+func newAddr(data []byte, st *viewState) (Addr, error) {
+	v, err := wrap[ifaddrmsg](addrMsgs.what, data, st)
 	return Addr{v}, err
 }
 

@@ -8,7 +8,6 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/internal/schema"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -29,8 +28,8 @@ const AddrLabelDefault = 0xffffffff
 // iteration; Clone detaches it.
 type AddrLabel struct{ view[ifaddrlblmsg] }
 
-func newAddrLabel(data []byte, idx *nla.Index) (AddrLabel, error) {
-	v, err := wrap[ifaddrlblmsg](addrLabelMsgs.what, data, idx)
+func newAddrLabel(data []byte, st *viewState) (AddrLabel, error) {
+	v, err := wrap[ifaddrlblmsg](addrLabelMsgs.what, data, st)
 	return AddrLabel{v}, err
 }
 
@@ -76,7 +75,7 @@ func (l AddrLabel) Label() (uint32, bool) { return l.u32(ifalLabel) }
 
 // Get returns an attribute by pyroute2-style name ("address", "label").
 func (l AddrLabel) Get(path ...string) (Value, bool) {
-	return schema.Lookup(addrLabelSchema, l.idx, l.Chain(), path)
+	return schema.Lookup(addrLabelSchema, l.index(), l.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

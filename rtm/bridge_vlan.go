@@ -88,8 +88,8 @@ const (
 // valid until the next iteration; Clone detaches it.
 type BridgeVLANs struct{ view[brVlanMsg] }
 
-func newBridgeVLANs(data []byte, idx *nla.Index) (BridgeVLANs, error) {
-	v, err := wrap[brVlanMsg](vlanMsgs.what, data, idx)
+func newBridgeVLANs(data []byte, st *viewState) (BridgeVLANs, error) {
+	v, err := wrap[brVlanMsg](vlanMsgs.what, data, st)
 	return BridgeVLANs{v}, err
 }
 
@@ -304,7 +304,7 @@ func (v BridgeVLANs) GlobalOptions() iter.Seq[BridgeVLANGlobal] {
 // Get returns an attribute by pyroute2-style name ("entry",
 // ("entry", "info", "vid"), "global_options").
 func (v BridgeVLANs) Get(path ...string) (Value, bool) {
-	return schema.Lookup(bridgeVLANSchema, v.idx, v.Chain(), path)
+	return schema.Lookup(bridgeVLANSchema, v.index(), v.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

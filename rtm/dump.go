@@ -57,13 +57,12 @@ func dumpOf[H rtnl.Header](ctx context.Context, h *Handle, op string, k *msgKind
 	if idx == nil {
 		idx = new(nla.Index)
 	}
-	nlh := new(unix.NlMsghdr) // the current message's, as idx is its index
+	st := &viewState{idx: idx} // the current message's index and header
 	return h.dumpMsgs(ctx, op, b, run, k.typ, func(hdr unix.NlMsghdr, data []byte, err error) bool {
 		var v view[H]
 		if err == nil {
-			v, err = wrap[H](k.what, data, idx)
-			*nlh = hdr
-			v.nlh = nlh
+			v, err = wrap[H](k.what, data, st)
+			st.nlh = hdr
 		}
 		return each(v, err) && err == nil
 	})
@@ -104,7 +103,7 @@ func (h *Handle) dumpMsgs(ctx context.Context, op string, b *wire.Builder, run d
 // type as a view that owns its bytes, made by mk (newLink, ...). The
 // kernel's "no such object" errno for k becomes ErrNotFound. describe
 // names the request in errors (see Handle.query).
-func getOf[V any](ctx context.Context, h *Handle, op string, describe bool, b *wire.Builder, k *msgKind, mk func([]byte, *nla.Index) (V, error)) (V, error) {
+func getOf[V any](ctx context.Context, h *Handle, op string, describe bool, b *wire.Builder, k *msgKind, mk func([]byte, *viewState) (V, error)) (V, error) {
 	var v, zero V
 	err := h.query(ctx, op, describe, b, func(m wire.Message) error {
 		if m.Header.Type != k.typ {

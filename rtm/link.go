@@ -20,8 +20,8 @@ import (
 type Link struct{ view[ifinfomsg] }
 
 // newLink wraps a message payload, rejecting one too short for its header.
-func newLink(data []byte, idx *nla.Index) (Link, error) {
-	v, err := wrap[ifinfomsg](linkMsgs.what, data, idx)
+func newLink(data []byte, st *viewState) (Link, error) {
+	v, err := wrap[ifinfomsg](linkMsgs.what, data, st)
 	return Link{v}, err
 }
 

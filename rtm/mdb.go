@@ -65,8 +65,8 @@ const (
 // yielded by a dump is valid until the next iteration; Clone detaches it.
 type MDB struct{ view[brPortMsg] }
 
-func newMDB(data []byte, idx *nla.Index) (MDB, error) {
-	v, err := wrap[brPortMsg](mdbMsgs.what, data, idx)
+func newMDB(data []byte, st *viewState) (MDB, error) {
+	v, err := wrap[brPortMsg](mdbMsgs.what, data, st)
 	return MDB{v}, err
 }
 
@@ -244,7 +244,7 @@ func (m MDB) RouterPorts() iter.Seq[MDBRouterPort] {
 
 // Get returns an attribute by pyroute2-style name ("mdb", "router").
 func (m MDB) Get(path ...string) (Value, bool) {
-	return schema.Lookup(mdbSchema, m.idx, m.Chain(), path)
+	return schema.Lookup(mdbSchema, m.index(), m.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

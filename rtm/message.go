@@ -91,7 +91,7 @@ func (v view[H]) fields() *schema.Attr {
 
 // lookup is the views' Get: an attribute by name, or a header field.
 func (v view[H]) lookup(s *schema.Schema, path []string) (Value, bool) {
-	return schema.LookupMessage(v.fields(), v.hdr(), s, v.idx, v.Chain(), path)
+	return schema.LookupMessage(v.fields(), v.hdr(), s, v.index(), v.Chain(), path)
 }
 
 // lookupAll is the views' GetAll.

@@ -140,7 +140,7 @@ type Event struct {
 	// every notification the kernel queued before Sync was called came
 	// before this event.
 	Sync uint32
-	idx  *nla.Index
+	st   *viewState
 }
 
 // IsNew reports a creation or change (RTM_NEW*), as opposed to a removal.
@@ -188,12 +188,12 @@ func (e Event) Nexthop() (Nexthop, bool) {
 
 // eventOf views e with mk if it is a notification of k's type or of its
 // removal (each RTM_DEL* type follows its RTM_NEW*).
-func eventOf[V any](e Event, k *msgKind, mk func([]byte, *nla.Index) (V, error)) (V, bool) {
+func eventOf[V any](e Event, k *msgKind, mk func([]byte, *viewState) (V, error)) (V, bool) {
 	if e.Type != k.typ && e.Type != k.typ+1 {
 		var zero V
 		return zero, false
 	}
-	v, err := mk(e.Data, e.idx)
+	v, err := mk(e.Data, e.st)
 	return v, err == nil
 }
 
@@ -206,6 +206,7 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 	return func(yield func(Event, error) bool) {
 		if c := m.c.S; c != nil {
 			var idx nla.Index
+			st := viewState{idx: &idx}
 			// The real socket's loop, for its concrete type and written
 			// out (deliver's, which is too large to inline): through the
 			// interface or a call, idx and the loop's state would go to
@@ -222,7 +223,7 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 					return
 				}
 				for rest := d.Data; len(rest) > 0; {
-					ev, next, have, err := m.event(rest, d.NSID, &idx)
+					ev, next, have, err := m.event(rest, d.NSID, &st)
 					if err != nil {
 						yield(Event{}, err)
 						return
@@ -246,13 +247,14 @@ func (m *Monitor) Events(ctx context.Context) iter.Seq2[Event, error] {
 // then from keeping its callers' loop state on the stack.)
 func (m *Monitor) pull(ctx context.Context, yield func(Event, error) bool) {
 	var idx nla.Index
-	m.c.PullNotifications(ctx, func(d socket.Datagram, err error) bool { return m.deliver(d, err, &idx, yield) })
+	st := viewState{idx: &idx}
+	m.c.PullNotifications(ctx, func(d socket.Datagram, err error) bool { return m.deliver(d, err, &st, yield) })
 }
 
 // deliver yields the events of one datagram, or its error, and reports
 // whether the stream goes on: the loop of Events, for other transports
 // than sockets.
-func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield func(Event, error) bool) bool {
+func (m *Monitor) deliver(d socket.Datagram, err error, st *viewState, yield func(Event, error) bool) bool {
 	if errors.Is(err, socket.ErrOverrun) {
 		return yield(Event{Overrun: true, NSID: -1}, nil)
 	}
@@ -261,7 +263,7 @@ func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield fu
 		return false
 	}
 	for rest := d.Data; len(rest) > 0; {
-		ev, next, have, err := m.event(rest, d.NSID, idx)
+		ev, next, have, err := m.event(rest, d.NSID, st)
 		if err != nil {
 			yield(Event{}, err)
 			return false
@@ -278,7 +280,7 @@ func (m *Monitor) deliver(d socket.Datagram, err error, idx *nla.Index, yield fu
 // is no event (an acknowledgement, NLMSG_NOOP), rest is what follows it.
 // One message per datagram is the rule for notifications, so the caller's
 // loop avoids an iterator closure per datagram.
-func (m *Monitor) event(b []byte, nsid int32, idx *nla.Index) (ev Event, rest []byte, have bool, err error) {
+func (m *Monitor) event(b []byte, nsid int32, st *viewState) (ev Event, rest []byte, have bool, err error) {
 	msg, rest, ok, err := wire.Next(b)
 	if err != nil {
 		return Event{}, nil, false, fmt.Errorf("rtm: monitor: %w", err)
@@ -296,5 +298,5 @@ func (m *Monitor) event(b []byte, nsid int32, idx *nla.Index) (ev Event, rest []
 	if msg.Header.Type < unix.RTM_BASE {
 		return Event{}, rest, false, nil // NLMSG_NOOP and friends
 	}
-	return Event{Type: msg.Header.Type, NSID: nsid, Header: msg.Header, Data: msg.Data, idx: idx}, rest, true, nil
+	return Event{Type: msg.Header.Type, NSID: nsid, Header: msg.Header, Data: msg.Data, st: st}, rest, true, nil
 }

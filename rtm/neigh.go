@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -72,8 +71,8 @@ func (s NeighState) String() string {
 // detaches it.
 type Neigh struct{ view[ndmsg] }
 
-func newNeigh(data []byte, idx *nla.Index) (Neigh, error) {
-	v, err := wrap[ndmsg](neighMsgs.what, data, idx)
+func newNeigh(data []byte, st *viewState) (Neigh, error) {
+	v, err := wrap[ndmsg](neighMsgs.what, data, st)
 	return Neigh{v}, err
 }
 

@@ -8,7 +8,6 @@ import (
 	"iter"
 	"time"
 
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -55,8 +54,8 @@ const (
 // is valid until the next iteration; Clone detaches it.
 type NeighTable struct{ view[ndtmsg] }
 
-func newNeighTable(data []byte, idx *nla.Index) (NeighTable, error) {
-	v, err := wrap[ndtmsg](neighTableMsgs.what, data, idx)
+func newNeighTable(data []byte, st *viewState) (NeighTable, error) {
+	v, err := wrap[ndtmsg](neighTableMsgs.what, data, st)
 	return NeighTable{v}, err
 }
 

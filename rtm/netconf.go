@@ -6,7 +6,6 @@ import (
 	"iter"
 
 	"github.com/ipr-go/ipr/internal/schema"
-	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,8 +36,8 @@ const (
 // iteration; Clone detaches it.
 type Netconf struct{ view[netconfmsg] }
 
-func newNetconf(data []byte, idx *nla.Index) (Netconf, error) {
-	v, err := wrap[netconfmsg](netconfMsgs.what, data, idx)
+func newNetconf(data []byte, st *viewState) (Netconf, error) {
+	v, err := wrap[netconfmsg](netconfMsgs.what, data, st)
 	return Netconf{v}, err
 }
 
@@ -87,7 +86,7 @@ func (c Netconf) BCForwarding() (int32, bool) { return c.i32(netconfaBCForwardin
 // Get returns an attribute by pyroute2-style name ("forwarding",
 // "rp_filter", ...).
 func (c Netconf) Get(path ...string) (Value, bool) {
-	return schema.Lookup(netconfSchema, c.idx, c.Chain(), path)
+	return schema.Lookup(netconfSchema, c.index(), c.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

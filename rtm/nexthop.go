@@ -45,8 +45,8 @@ const (
 // until the next iteration; Clone detaches it.
 type Nexthop struct{ view[nhmsg] }
 
-func newNexthop(data []byte, idx *nla.Index) (Nexthop, error) {
-	v, err := wrap[nhmsg](nexthopMsgs.what, data, idx)
+func newNexthop(data []byte, st *viewState) (Nexthop, error) {
+	v, err := wrap[nhmsg](nexthopMsgs.what, data, st)
 	return Nexthop{v}, err
 }
 
@@ -565,8 +565,8 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // the next iteration.
 type NexthopBucket struct{ view[nhmsg] }
 
-func newNexthopBucket(data []byte, idx *nla.Index) (NexthopBucket, error) {
-	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, idx)
+func newNexthopBucket(data []byte, st *viewState) (NexthopBucket, error) {
+	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, st)
 	return NexthopBucket{v}, err
 }
 

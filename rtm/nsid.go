@@ -7,7 +7,6 @@ import (
 	"iter"
 
 	"github.com/ipr-go/ipr/internal/schema"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -23,8 +22,8 @@ const NetnsIDAuto int32 = -1
 // dump is valid until the next iteration; Clone detaches it.
 type NetnsID struct{ view[netconfmsg] }
 
-func newNetnsID(data []byte, idx *nla.Index) (NetnsID, error) {
-	v, err := wrap[netconfmsg](nsidMsgs.what, data, idx)
+func newNetnsID(data []byte, st *viewState) (NetnsID, error) {
+	v, err := wrap[netconfmsg](nsidMsgs.what, data, st)
 	return NetnsID{v}, err
 }
 
@@ -52,7 +51,7 @@ func (n NetnsID) CurrentID() (int32, bool) { return n.i32(unix.NETNSA_CURRENT_NS
 // Get returns an attribute by pyroute2-style name ("nsid",
 // "current_nsid").
 func (n NetnsID) Get(path ...string) (Value, bool) {
-	return schema.Lookup(netnsIDSchema, n.idx, n.Chain(), path)
+	return schema.Lookup(netnsIDSchema, n.index(), n.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -23,8 +23,8 @@ const (
 // is valid until the next iteration; Clone detaches it.
 type Route struct{ view[rtmsg] }
 
-func newRoute(data []byte, idx *nla.Index) (Route, error) {
-	v, err := wrap[rtmsg](routeMsgs.what, data, idx)
+func newRoute(data []byte, st *viewState) (Route, error) {
+	v, err := wrap[rtmsg](routeMsgs.what, data, st)
 	return Route{v}, err
 }
 

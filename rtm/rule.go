@@ -8,7 +8,6 @@ import (
 	"iter"
 	"net/netip"
 
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -28,8 +27,8 @@ const (
 // yielded by a dump is valid until the next iteration; Clone detaches it.
 type Rule struct{ view[fibRuleHdr] }
 
-func newRule(data []byte, idx *nla.Index) (Rule, error) {
-	v, err := wrap[fibRuleHdr](ruleMsgs.what, data, idx)
+func newRule(data []byte, st *viewState) (Rule, error) {
+	v, err := wrap[fibRuleHdr](ruleMsgs.what, data, st)
 	return Rule{v}, err
 }
 

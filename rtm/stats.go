@@ -76,8 +76,8 @@ const (
 // iteration; Clone detaches it.
 type LinkStats struct{ view[ifStatsMsg] }
 
-func newLinkStats(data []byte, idx *nla.Index) (LinkStats, error) {
-	v, err := wrap[ifStatsMsg](statsMsgs.what, data, idx)
+func newLinkStats(data []byte, st *viewState) (LinkStats, error) {
+	v, err := wrap[ifStatsMsg](statsMsgs.what, data, st)
 	return LinkStats{v}, err
 }
 
@@ -332,7 +332,7 @@ func (s LinkStats) AFSpec(af uint8) (nla.Chain, bool) {
 // Get returns an attribute by pyroute2-style name ("link_64",
 // ("link_xstats", "bridge", "stp"), ...).
 func (s LinkStats) Get(path ...string) (Value, bool) {
-	return schema.Lookup(statsSchema, s.idx, s.Chain(), path)
+	return schema.Lookup(statsSchema, s.index(), s.Chain(), path)
 }
 
 // Attrs yields every attribute with its pyroute2-style name.

@@ -26,22 +26,46 @@ type (
 // fixed header is H, with the attribute index a dump builds for it. Its
 // readers return zero values for absent attributes, and for the zero view,
 // whose header reads as zeros.
+//
+// A view is four words: the compiler keeps structs of up to four words in
+// registers and spills larger ones to memory at every accessor call, which
+// made dumps read by accessors twice as slow when a fifth word was added.
+// What views of a dump share beyond their bytes therefore sits behind one
+// pointer (see viewState).
 type view[H rtnl.Header] struct {
-	b   []byte // the fixed header H, then attributes
+	b  []byte // the fixed header H, then attributes
+	st *viewState
+}
+
+// viewState is what the views of one dump, or of one event stream, share:
+// the attribute index of the current message and, in dumps, its netlink
+// header (zero for events, whose header is the Event's, and for views made
+// from bytes).
+type viewState struct {
 	idx *nla.Index
-	// nlh is the netlink header of a view from a dump, shared by the
-	// dump's views as idx is (a pointer, not a copy, to keep views and
-	// collected slices small); nil for views made from bytes.
-	nlh *unix.NlMsghdr
+	nlh unix.NlMsghdr
+}
+
+// index returns the attribute index v reads through, or nil to walk the
+// chain.
+func (v view[H]) index() *nla.Index {
+	if v.st == nil {
+		return nil
+	}
+	return v.st.idx
 }
 
 // wrap returns the view of a message payload, after checking that it
 // holds header H; what names the message in the error.
-func wrap[H rtnl.Header](what string, data []byte, idx *nla.Index) (view[H], error) {
+func wrap[H rtnl.Header](what string, data []byte, st *viewState) (view[H], error) {
+	var idx *nla.Index
+	if st != nil {
+		idx = st.idx
+	}
 	if err := rtnl.Wrap("rtm", what, data, rtnl.Len[H](), idx); err != nil {
 		return view[H]{}, err
 	}
-	return view[H]{b: data, idx: idx}, nil
+	return view[H]{b: data, st: st}, nil
 }
 
 // Bytes returns the message payload (the bytes after nlmsghdr) the view
@@ -54,10 +78,10 @@ func (v view[H]) Bytes() []byte { return v.b }
 // view made from bytes ([LinkFromBytes], ...) or collected ([Collect]),
 // and for a view of an event, whose header is the Event's.
 func (v view[H]) Header() unix.NlMsghdr {
-	if v.nlh == nil {
+	if v.st == nil {
 		return unix.NlMsghdr{}
 	}
-	return *v.nlh
+	return v.st.nlh
 }
 
 // Chain returns the attribute chain, after the fixed header.
@@ -68,22 +92,20 @@ func (v view[H]) Chain() nla.Chain { return rtnl.Chain(v.b, rtnl.Len[H]()) }
 func (v view[H]) hdr() []byte { return rtnl.Fixed(v.b, rtnl.Len[H]()) }
 
 // clone returns a copy of v that owns its bytes.
-func (v view[H]) clone() view[H] { return view[H]{b: bytes.Clone(v.b), nlh: cloneHeader(v.nlh)} }
-
-// cloneHeader returns a copy of a view's netlink header.
-func cloneHeader(h *unix.NlMsghdr) *unix.NlMsghdr {
-	if h == nil {
-		return nil
+// It keeps the netlink header, not the index, which is the dump's.
+func (v view[H]) clone() view[H] {
+	c := view[H]{b: bytes.Clone(v.b)}
+	if h := v.Header(); h != (unix.NlMsghdr{}) {
+		c.st = &viewState{nlh: h}
 	}
-	c := *h
-	return &c
+	return c
 }
 
 // detach returns a copy of v whose bytes live in a.
 // The header is not kept: collected views have none.
 func (v view[H]) detach(a *arena) view[H] { return view[H]{b: a.Copy(v.b)} }
 
-func (v view[H]) get(t uint16) (nla.Attr, bool) { return rtnl.Get(v.b, rtnl.Len[H](), v.idx, t) }
+func (v view[H]) get(t uint16) (nla.Attr, bool) { return rtnl.Get(v.b, rtnl.Len[H](), v.index(), t) }
 
 func (v view[H]) has(t uint16) bool {
 	_, ok := v.get(t)
