@@ -262,16 +262,20 @@ func (f *showFilter) dumpFilter() *rtm.LinkFilter {
 }
 
 // streamLinks lists a links dump as it arrives, for listings without -d
-// and -s: each link is handed to print while its datagram is in the
-// buffer, so that nothing but names is kept, where iproute2 keeps every
-// message before printing. A link is printed with the names of its master
-// and lower link ("veth0@veth1"), which the dump may bring later (a veth's
-// peer usually comes next): such a link is held, compacted, with every
-// link after it, to keep the kernel's order, until the names it needs
-// have come; whatever is still held at the end of the dump (names of
-// links the dump left out) is printed with names asked of the kernel, as
-// the collected listing does. idx is the index print reads l through;
-// streamLinks points it at each link first.
+// and -s, where iproute2 keeps every message before printing: nothing but
+// names is kept. The dump and the printing run on two goroutines, so that
+// on a machine with two CPUs the printing overlaps the kernel's filling of
+// the next datagrams (most of a listing's time): the dump's goroutine
+// hands over the links compacted (appendCompactLink), in chunks, and the
+// printing goroutine calls print for each, in the kernel's order.
+//
+// A link is printed with the names of its master and lower link
+// ("veth0@veth1"), which the dump may bring later (a veth's peer usually
+// comes next): such a link is held, with every link after it, until the
+// names it needs have come; whatever is still held at the end of the
+// dump (names of links the dump left out) is printed with names asked of
+// the kernel, as the collected listing does. idx is the index print reads
+// l through; streamLinks points it at each link first.
 func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Index, nsidName func(int32) (string, bool), print func(rtm.Link, *linkNames)) error {
 	names, err := newLinkNames(ctx, h, f)
 	if err != nil {
@@ -282,52 +286,128 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 	// never prints, and adds VF information, which it does.
 	lf := f.dumpFilter()
 	lf.VF, lf.SkipStats = true, true
-	var held []heldLink // oldest first
-	var spare [][]byte
-	printHeld := func(hl heldLink) error {
-		l, err := rtm.LinkFromBytes(hl.msg)
-		if err != nil {
-			return err
+
+	chunks := make(chan []byte, 2)
+	free := make(chan []byte, 3)
+	printed := make(chan any, 1) // the printing's end: nil, or its panic
+	var failed bool              // set before chunks is closed
+	go func() {
+		var panicked any = true
+		defer func() {
+			if panicked != nil {
+				panicked = recover()
+			}
+			printed <- panicked
+		}()
+		o := linkOrder{names: names, idx: idx, print: print}
+		for chunk := range chunks {
+			for rest := chunk; len(rest) >= 4; {
+				n := int(binary.NativeEndian.Uint32(rest))
+				o.add(rest[4 : 4+n])
+				rest = rest[4+n:]
+			}
+			select {
+			case free <- chunk[:0]:
+			default:
+			}
 		}
-		print(l, names)
-		spare = append(spare, hl.msg[:0])
-		return nil
+		if !failed {
+			o.end()
+		}
+		panicked = nil
+	}()
+	// send hands a chunk over, unless the printing has ended, which it
+	// does early only by a panic: that panic is raised again here.
+	send := func(chunk []byte) {
+		select {
+		case chunks <- chunk:
+		case r := <-printed:
+			panic(r)
+		}
 	}
+	var chunk []byte
+	var dumpErr error
 	for l, err := range h.Links(ctx, lf) {
 		if err != nil {
-			return err
+			dumpErr, failed = err, true
+			break
 		}
-		names.byIndex[l.Index()] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
-		idx.Reset(l.Chain())
-		master, lower := namesNeeded(idx)
-		if len(held) == 0 && names.known(master) && names.known(lower) {
-			print(l, names)
-			continue
-		}
-		var buf []byte
-		if n := len(spare); n > 0 {
-			buf, spare = spare[n-1], spare[:n-1]
-		}
-		held = append(held, heldLink{msg: appendCompactLink(buf, l), master: master, lower: lower})
-		for len(held) > 0 && names.known(held[0].master) && names.known(held[0].lower) {
-			if err := printHeld(held[0]); err != nil {
-				return err
+		at := len(chunk)
+		chunk = appendCompactLink(append(chunk, 0, 0, 0, 0), l)
+		binary.NativeEndian.PutUint32(chunk[at:], uint32(len(chunk)-at-4))
+		if len(chunk) >= streamChunk {
+			send(chunk)
+			select {
+			case chunk = <-free:
+			default:
+				chunk = nil
 			}
-			held = held[1:]
 		}
 	}
-	for _, hl := range held {
-		if err := printHeld(hl); err != nil {
-			return err
-		}
+	if len(chunk) > 0 {
+		send(chunk)
 	}
-	return nil
+	close(chunks)
+	if r := <-printed; r != nil {
+		panic(r)
+	}
+	return dumpErr
 }
 
-// heldLink is a link streamLinks holds until the names it needs come.
+// linkOrder prints compacted links in the order they come, holding a
+// link back until the names it prints are known (see streamLinks).
+type linkOrder struct {
+	names *linkNames
+	idx   *nla.Index
+	print func(rtm.Link, *linkNames)
+	held  []heldLink // oldest first
+	spare [][]byte
+}
+
+// heldLink is a link linkOrder holds until the names it needs come.
 type heldLink struct {
-	msg           []byte // compacted (appendCompactLink)
+	msg           []byte // compacted (appendCompactLink), a copy
 	master, lower int32  // indexes whose names it prints; 0 for none
+}
+
+// add takes the next link of the dump, compacted; msg is the caller's
+// until add returns.
+func (o *linkOrder) add(msg []byte) {
+	l, err := rtm.LinkFromBytes(msg)
+	if err != nil {
+		return // never: appendCompactLink writes the whole header
+	}
+	o.names.byIndex[l.Index()] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
+	o.idx.Reset(l.Chain())
+	master, lower := namesNeeded(o.idx)
+	if len(o.held) == 0 && o.names.known(master) && o.names.known(lower) {
+		o.print(l, o.names)
+		return
+	}
+	var buf []byte
+	if n := len(o.spare); n > 0 {
+		buf, o.spare = o.spare[n-1], o.spare[:n-1]
+	}
+	o.held = append(o.held, heldLink{msg: append(buf, msg...), master: master, lower: lower})
+	for len(o.held) > 0 && o.names.known(o.held[0].master) && o.names.known(o.held[0].lower) {
+		o.printHeld(o.held[0])
+		o.held = o.held[1:]
+	}
+}
+
+// end prints the links still held, after the dump's last.
+func (o *linkOrder) end() {
+	for _, hl := range o.held {
+		o.printHeld(hl)
+	}
+	o.held = nil
+}
+
+func (o *linkOrder) printHeld(hl heldLink) {
+	if l, err := rtm.LinkFromBytes(hl.msg); err == nil {
+		o.print(l, o.names)
+	}
+	o.spare = append(o.spare, hl.msg[:0])
 }
 
 // namesNeeded returns the indexes of the links whose names a link's line

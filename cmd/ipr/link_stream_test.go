@@ -1,9 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
 )
 
 // TestLinkShowStreamOrder checks the streamed link listing (link show
@@ -41,4 +50,78 @@ func TestLinkShowStreamOrder(t *testing.T) {
 		"link show up",
 		"-j link show up",
 	)
+}
+
+// TestStreamLinksHostile runs the two-goroutine listing where it can go
+// wrong: a panic in the printing goroutine must reach the caller's
+// goroutine (as it would in a plain loop), a dump cancelled midway must
+// end with the context's error, and neither may leave a goroutine behind
+// or hang.
+func TestStreamLinksHostile(t *testing.T) {
+	ns := nstest.New(t)
+	// Enough links for several chunks, so that the dump is still running
+	// when the printing panics.
+	var batch strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&batch, "link add sa%d type veth peer name sb%d\n", i, i)
+	}
+	nstest.Run(t, ns, "sh", "-c", "ip -n "+ns.Name+" -batch - <<'EOF'\n"+batch.String()+"EOF")
+	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	before := runtime.NumGoroutine()
+
+	t.Run("panic in printing", func(t *testing.T) {
+		var idx nla.Index
+		got := func() (r any) {
+			defer func() { r = recover() }()
+			n := 0
+			streamLinks(context.Background(), h, &showFilter{family: unix.AF_PACKET}, &idx, nil, func(rtm.Link, *linkNames) {
+				if n++; n == 10 {
+					panic("printer bug")
+				}
+			})
+			return nil
+		}()
+		if got != "printer bug" {
+			t.Fatalf("recovered %v, want the printing goroutine's panic", got)
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		var idx nla.Index
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 0
+		err := streamLinks(ctx, h, &showFilter{family: unix.AF_PACKET}, &idx, nil, func(rtm.Link, *linkNames) {
+			if n++; n == 1 {
+				cancel()
+			}
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err %v, want context.Canceled", err)
+		}
+	})
+	t.Run("all printed in order", func(t *testing.T) {
+		var idx nla.Index
+		var last int32
+		n := 0
+		err := streamLinks(context.Background(), h, &showFilter{family: unix.AF_PACKET}, &idx, nil, func(l rtm.Link, _ *linkNames) {
+			n++
+			if l.Index() <= last {
+				t.Errorf("link %d after %d", l.Index(), last)
+			}
+			last = l.Index()
+		})
+		if err != nil || n != 1+600 {
+			t.Fatalf("printed %d links (err %v), want 601", n, err)
+		}
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the listings, %d before", n, before)
+	}
 }
