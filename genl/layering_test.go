@@ -10,8 +10,9 @@ import (
 
 // TestLayering checks that genl and each of its family packages (every
 // package under genl/) stand on socket, wire, nla and the internal
-// packages they share with rtm alone: a program using generic netlink
-// links nothing of rtm, and one family package links no other.
+// packages they share with rtm or with each other (genlview) alone: a
+// program using generic netlink links nothing of rtm, and one family
+// package links no other.
 func TestLayering(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -32,7 +33,7 @@ func TestLayering(t *testing.T) {
 		for _, p := range list("-deps", fam) {
 			if rest, ok := strings.CutPrefix(p, "github.com/ipr-go/ipr/"); ok {
 				switch rest {
-				case "genl", family, "socket", "wire", "nla", "netns", "internal/pool", "internal/schema":
+				case "genl", family, "socket", "wire", "nla", "netns", "internal/pool", "internal/schema", "internal/genlview":
 				default:
 					t.Errorf("%s depends on %s", family, p)
 				}

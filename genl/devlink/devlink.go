@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
@@ -422,21 +423,10 @@ func decodeValue(typ uint8, c nla.Chain) ParamValue {
 	return v
 }
 
-// attr reads attribute t of c with read, the zero value when it is
-// absent or malformed. An absent one is not read: the reader's error
-// would allocate.
-func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
-	var v T
-	if a, ok := c.Get(t); ok {
-		v, _ = read(a)
-	}
-	return v
-}
-
-func text(c nla.Chain, t uint16) string { return attr(c, t, nla.Attr.Text) }
-func u8(c nla.Chain, t uint16) uint8    { return attr(c, t, nla.Attr.Uint8) }
-func u16(c nla.Chain, t uint16) uint16  { return attr(c, t, nla.Attr.Uint16) }
-func u32(c nla.Chain, t uint16) uint32  { return attr(c, t, nla.Attr.Uint32) }
+func text(c nla.Chain, t uint16) string { return genlview.Attr(c, t, nla.Attr.Text) }
+func u8(c nla.Chain, t uint16) uint8    { return genlview.Attr(c, t, nla.Attr.Uint8) }
+func u16(c nla.Chain, t uint16) uint16  { return genlview.Attr(c, t, nla.Attr.Uint16) }
+func u32(c nla.Chain, t uint16) uint32  { return genlview.Attr(c, t, nla.Attr.Uint32) }
 
 // ErrNilHandle is the error of an operation given a nil *genl.Handle.
 var ErrNilHandle = errors.New("devlink: nil *genl.Handle")

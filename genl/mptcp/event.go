@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
@@ -82,13 +83,7 @@ func (e Event) Has(typ uint16) bool {
 func (e Event) Token() uint32 { return e.u32(MPTCPAttrToken) }
 
 // Family is the address family of the addresses, AF_INET or AF_INET6.
-func (e Event) Family() uint16 {
-	if a, ok := e.attr(MPTCPAttrFamily); ok {
-		v, _ := a.Uint16()
-		return v
-	}
-	return 0
-}
+func (e Event) Family() uint16 { return e.u16(MPTCPAttrFamily) }
 
 // LocalID is the id of the local endpoint.
 func (e Event) LocalID() uint8 { return e.u8(MPTCPAttrLocID) }
@@ -115,13 +110,7 @@ func (e Event) Backup() uint8 { return e.u8(MPTCPAttrBackup) }
 func (e Event) Error() uint8 { return e.u8(MPTCPAttrError) }
 
 // Flags are the event's flags (MPTCP_PM_EV_FLAG_*).
-func (e Event) Flags() uint16 {
-	if a, ok := e.attr(MPTCPAttrFlags); ok {
-		v, _ := a.Uint16()
-		return v
-	}
-	return 0
-}
+func (e Event) Flags() uint16 { return e.u16(MPTCPAttrFlags) }
 
 // Timeout is the connection's timeout.
 func (e Event) Timeout() uint32 { return e.u32(MPTCPAttrTimeout) }
@@ -135,21 +124,9 @@ func (e Event) ResetReason() uint32 { return e.u32(MPTCPAttrResetReason) }
 // ResetFlags are a reset subflow's flags.
 func (e Event) ResetFlags() uint32 { return e.u32(MPTCPAttrResetFlags) }
 
-func (e Event) u8(typ uint16) uint8 {
-	if a, ok := e.attr(typ); ok {
-		v, _ := a.Uint8()
-		return v
-	}
-	return 0
-}
-
-func (e Event) u32(typ uint16) uint32 {
-	if a, ok := e.attr(typ); ok {
-		v, _ := a.Uint32()
-		return v
-	}
-	return 0
-}
+func (e Event) u8(typ uint16) uint8   { return genlview.Attr(e.attrs, typ, nla.Attr.Uint8) }
+func (e Event) u16(typ uint16) uint16 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint16) }
+func (e Event) u32(typ uint16) uint32 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint32) }
 
 func (e Event) be16(typ uint16) uint16 {
 	if a, ok := e.attr(typ); ok && len(a.Data) >= 2 {

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"iter"
 	"net/netip"
-	"strings"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
@@ -39,24 +39,7 @@ var flagNames = [...]string{"signal", "subflow", "backup", "fullmesh", "implicit
 
 // String names the flags as `ip mptcp endpoint` does, separated by
 // spaces, unknown bits in hexadecimal.
-func (f Flags) String() string {
-	var b strings.Builder
-	for i, n := range flagNames {
-		if f&(1<<i) != 0 {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(n)
-		}
-	}
-	if rest := f &^ FlagsMask; rest != 0 {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "%#x", uint32(rest))
-	}
-	return b.String()
-}
+func (f Flags) String() string { return genlview.BitNames(uint64(f), flagNames[:]) }
 
 // EventsGroup is the multicast group of the path manager's events
 // (MPTCP_PM_EV_GRP_NAME).
@@ -100,30 +83,14 @@ func (e Endpoint) Get(path ...string) (genl.Value, bool) {
 // Attrs yields every attribute of the endpoint, by name.
 func (e Endpoint) Attrs() iter.Seq2[string, genl.Value] { return schema.All(addressSchema, e.attrs) }
 
-func (e Endpoint) u32(typ uint16) uint32 {
-	if a, ok := e.attrs.Get(typ); ok {
-		v, _ := a.Uint32()
-		return v
-	}
-	return 0
-}
+func (e Endpoint) u32(typ uint16) uint32 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint32) }
 
 // ID is the endpoint's id.
-func (e Endpoint) ID() uint8 {
-	if a, ok := e.attrs.Get(MPTCPPMAddrAttrID); ok {
-		v, _ := a.Uint8()
-		return v
-	}
-	return 0
-}
+func (e Endpoint) ID() uint8 { return genlview.Attr(e.attrs, MPTCPPMAddrAttrID, nla.Attr.Uint8) }
 
 // Family is the address family, unix.AF_INET or unix.AF_INET6.
 func (e Endpoint) Family() uint16 {
-	if a, ok := e.attrs.Get(MPTCPPMAddrAttrFamily); ok {
-		v, _ := a.Uint16()
-		return v
-	}
-	return 0
+	return genlview.Attr(e.attrs, MPTCPPMAddrAttrFamily, nla.Attr.Uint16)
 }
 
 // Addr is the endpoint's address; not valid if it has none.

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"strings"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
@@ -25,7 +25,7 @@ var xdpFeatureNames = [...]string{"basic", "redirect", "ndo-xmit", "xsk-zerocopy
 
 // String lists the features by their names in the kernel's spec
 // ("basic redirect rx-sg"), unknown bits in hexadecimal.
-func (f XDPFeatures) String() string { return bitNames(uint64(f), xdpFeatureNames[:]) }
+func (f XDPFeatures) String() string { return genlview.BitNames(uint64(f), xdpFeatureNames[:]) }
 
 // XDPRxMetadata are the XDP receive metadata a device exposes
 // (NETDEV_XDP_RX_METADATA_*).
@@ -34,7 +34,7 @@ type XDPRxMetadata uint64
 var xdpRxMetadataNames = [...]string{"timestamp", "hash", "vlan-tag"}
 
 // String lists the metadata by their names in the kernel's spec.
-func (f XDPRxMetadata) String() string { return bitNames(uint64(f), xdpRxMetadataNames[:]) }
+func (f XDPRxMetadata) String() string { return genlview.BitNames(uint64(f), xdpRxMetadataNames[:]) }
 
 // XSKFeatures are a device's AF_XDP features (NETDEV_XSK_FLAGS_*).
 type XSKFeatures uint64
@@ -42,27 +42,7 @@ type XSKFeatures uint64
 var xskFeatureNames = [...]string{"tx-timestamp", "tx-checksum"}
 
 // String lists the features by their names in the kernel's spec.
-func (f XSKFeatures) String() string { return bitNames(uint64(f), xskFeatureNames[:]) }
-
-func bitNames(v uint64, names []string) string {
-	var b strings.Builder
-	for i, n := range names {
-		if v&(1<<i) != 0 {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(n)
-			v &^= 1 << i
-		}
-	}
-	if v != 0 {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		fmt.Fprintf(&b, "%#x", v)
-	}
-	return b.String()
-}
+func (f XSKFeatures) String() string { return genlview.BitNames(uint64(f), xskFeatureNames[:]) }
 
 // view is the shared shape of the family's objects: an attribute chain
 // read lazily, named by the schema of its attribute set.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -327,7 +328,7 @@ func (d DeviceView) Chain() nla.Chain { return d.attrs }
 func (d DeviceView) Index() uint32 { return u32(d.attrs, DeviceAIfindex) }
 
 // Name returns the interface name.
-func (d DeviceView) Name() string { return attr(d.attrs, DeviceAIfname, nla.Attr.Text) }
+func (d DeviceView) Name() string { return genlview.Attr(d.attrs, DeviceAIfname, nla.Attr.Text) }
 
 // PrivateKey returns the device's private key, zero when it has none.
 func (d DeviceView) PrivateKey() Key { k, _ := key(d.attrs, DeviceAPrivateKey); return k }
@@ -336,7 +337,9 @@ func (d DeviceView) PrivateKey() Key { k, _ := key(d.attrs, DeviceAPrivateKey); 
 func (d DeviceView) PublicKey() Key { k, _ := key(d.attrs, DeviceAPublicKey); return k }
 
 // ListenPort returns the UDP port the device listens on.
-func (d DeviceView) ListenPort() uint16 { return attr(d.attrs, DeviceAListenPort, nla.Attr.Uint16) }
+func (d DeviceView) ListenPort() uint16 {
+	return genlview.Attr(d.attrs, DeviceAListenPort, nla.Attr.Uint16)
+}
 
 // FirewallMark returns the mark of the device's outgoing packets.
 func (d DeviceView) FirewallMark() uint32 { return u32(d.attrs, DeviceAFwmark) }
@@ -407,7 +410,7 @@ func endpoint(b []byte) netip.AddrPort {
 
 // PersistentKeepaliveInterval returns the keepalive interval, 0 when off.
 func (p PeerView) PersistentKeepaliveInterval() time.Duration {
-	return time.Duration(attr(p.attrs, PeerAPersistentKeepaliveInterval, nla.Attr.Uint16)) * time.Second
+	return time.Duration(genlview.Attr(p.attrs, PeerAPersistentKeepaliveInterval, nla.Attr.Uint16)) * time.Second
 }
 
 // LastHandshake returns the time of the last handshake, the zero Time
@@ -469,19 +472,8 @@ func keyOf(a nla.Attr) (Key, bool) {
 	return Key(a.Data), true
 }
 
-// attr reads attribute t of c with read, the zero value when it is
-// absent or malformed. An absent one is not read: the reader's error
-// would allocate.
-func attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
-	var v T
-	if a, ok := c.Get(t); ok {
-		v, _ = read(a)
-	}
-	return v
-}
-
-func u32(c nla.Chain, t uint16) uint32 { return attr(c, t, nla.Attr.Uint32) }
-func u64(c nla.Chain, t uint16) uint64 { return attr(c, t, nla.Attr.Uint64) }
+func u32(c nla.Chain, t uint16) uint32 { return genlview.Attr(c, t, nla.Attr.Uint32) }
+func u64(c nla.Chain, t uint16) uint64 { return genlview.Attr(c, t, nla.Attr.Uint64) }
 
 // zoneName returns the numeric zone of a scope id; the small ones, the
 // common case, without allocating.

@@ -1,0 +1,47 @@
+// Package genlview holds the small readers that the views of the
+// generic-netlink family packages (devlink, mptcp, netdev, wireguard)
+// share, so that each family reads an attribute and names its flag bits
+// the same way.
+package genlview
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ipr-go/ipr/nla"
+)
+
+// Attr reads attribute t of c with read, the zero value when it is
+// absent or malformed: a view's accessor answers "absent" rather than
+// fail. An absent one is not read: the reader's error would allocate.
+func Attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
+	var v T
+	if a, ok := c.Get(t); ok {
+		v, _ = read(a)
+	}
+	return v
+}
+
+// BitNames lists the names of the bits set in v, names[i] naming bit i,
+// separated by spaces, and the bits it has no name for in hexadecimal
+// ("basic redirect 0x100"), as the kernel's specs and iproute2 name
+// flags.
+func BitNames(v uint64, names []string) string {
+	var b strings.Builder
+	for i, n := range names {
+		if v&(1<<i) != 0 {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(n)
+			v &^= 1 << i
+		}
+	}
+	if v != 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%#x", v)
+	}
+	return b.String()
+}
