@@ -71,11 +71,7 @@ func FuzzEthtoolReply(f *testing.F) {
 		f.Add(s)
 	}
 	var features, strsets atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && (!features.Load() || !strsets.Load()) {
-			f.Errorf("no seed parsed as features (%v) and string set (%v)", features.Load(), strsets.Load())
-		}
-	})
+	wantSeeds(f, "parsed as features and as a string set", &features, &strsets)
 	names := []string{"a", "b", "", "d"}
 	f.Fuzz(func(t *testing.T, payload []byte) { checkEthtoolReply(t, payload, names, &features, &strsets) })
 }

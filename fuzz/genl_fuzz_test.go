@@ -97,11 +97,7 @@ func FuzzGenlFamily(f *testing.F) {
 		f.Add(s, uint8(0))
 	}
 	var parsedFull atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && !parsedFull.Load() {
-			f.Error("no seed parsed as a family with operations and groups")
-		}
-	})
+	wantSeeds(f, "parsed as a family with operations and groups", &parsedFull)
 	f.Fuzz(func(t *testing.T, data []byte, hdr uint8) {
 		hdrsize := int(hdr % 8)
 		m, err := genl.Decode(wire.Message{Header: unix.NlMsghdr{Type: unix.GENL_ID_CTRL}, Data: data}, hdrsize)
@@ -156,11 +152,7 @@ func FuzzNlctrlPolicy(f *testing.F) {
 		}
 	}
 	var ops, attrs atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && !(ops.Load() && attrs.Load()) {
-			f.Error("no seed decoded as operations and attribute policies")
-		}
-	})
+	wantSeeds(f, "decoded as operations and attribute policies", &ops, &attrs)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fake := nltest.NewFake()
 		fake.Handle(unix.GENL_ID_CTRL, func(req wire.Message) ([][]byte, error) {

@@ -69,11 +69,7 @@ func FuzzMptcpEndpoint(f *testing.F) {
 		f.Add(b)
 	}
 	var endpoint, event atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && !(endpoint.Load() && event.Load()) {
-			f.Error("no seed decoded as an endpoint with an address and an event with a token")
-		}
-	})
+	wantSeeds(f, "decoded as an endpoint with an address and an event with a token", &endpoint, &event)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, ok := decode(data)
 		if !ok {
@@ -117,11 +113,7 @@ func FuzzTCPMetrics(f *testing.F) {
 		f.Add(s)
 	}
 	var rtt atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && !rtt.Load() {
-			f.Error("no seed decoded as an entry with an RTT")
-		}
-	})
+	wantSeeds(f, "decoded as an entry with an RTT", &rtt)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, ok := decode(data)
 		if !ok {
@@ -167,11 +159,7 @@ func FuzzNetdev(f *testing.F) {
 		f.Add(s)
 	}
 	var xdp atomic.Bool
-	f.Cleanup(func() {
-		if !f.Failed() && !fuzzing(f.Name()) && !xdp.Load() {
-			f.Error("no seed decoded as a device with XDP features")
-		}
-	})
+	wantSeeds(f, "decoded as a device with XDP features", &xdp)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, ok := decode(data)
 		if !ok {

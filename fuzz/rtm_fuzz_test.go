@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
@@ -103,6 +104,24 @@ func fuzzing(name string) bool {
 	}
 	r := flag.Lookup("test.run")
 	return r != nil && strings.Contains(r.Value.String(), "/")
+}
+
+// wantSeeds fails f, when its seeds ran alone (see fuzzing), unless every
+// one of reached was set by some seed: a target whose seeds stop reaching
+// what it checks would pass having checked nothing. what says what the
+// seeds were to decode as.
+func wantSeeds(f *testing.F, what string, reached ...*atomic.Bool) {
+	f.Cleanup(func() {
+		if f.Failed() || fuzzing(f.Name()) {
+			return
+		}
+		for _, r := range reached {
+			if !r.Load() {
+				f.Error("no seed " + what)
+				return
+			}
+		}
+	})
 }
 
 func fuzzView[V rtmView[V]](f *testing.F, vt viewTarget[V]) {

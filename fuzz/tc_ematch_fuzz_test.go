@@ -1,10 +1,8 @@
 package fuzz
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,26 +16,17 @@ import (
 func tcCaptures(f *testing.F, substr string) [][]byte {
 	files, _ := filepath.Glob("../rtm/tc/testdata/iproute2/*.txt")
 	var out [][]byte
-	for _, name := range files {
-		fd, err := os.Open(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		sc := bufio.NewScanner(fd)
-		sc.Buffer(nil, 1<<20)
-		cmd := ""
-		for sc.Scan() {
-			key, val, _ := strings.Cut(sc.Text(), " ")
-			switch key {
-			case "cmd":
-				cmd = val
-			case "req":
-				if b, err := hex.DecodeString(val); err == nil && len(b) > 16 && strings.Contains(cmd, substr) {
-					out = append(out, b[16:])
-				}
+	cmd := ""
+	for line := range fixtureLines(f, files...) {
+		key, val, _ := strings.Cut(line, " ")
+		switch key {
+		case "cmd":
+			cmd = val
+		case "req":
+			if b, err := hex.DecodeString(val); err == nil && len(b) > 16 && strings.Contains(cmd, substr) {
+				out = append(out, b[16:])
 			}
 		}
-		fd.Close()
 	}
 	return out
 }
@@ -90,20 +79,6 @@ func FuzzTCChain(f *testing.F) {
 		if err != nil {
 			return
 		}
-		first := encodeTC(t, tc.ChainAdd(s))
-		if first == nil {
-			return
-		}
-		again, err := tc.ChainFromBytes(first[16:])
-		if err != nil {
-			t.Fatalf("a chain this package encoded does not decode: %v", err)
-		}
-		s2, err := again.Spec()
-		if err != nil {
-			t.Fatalf("a chain this package encoded does not decode: %v", err)
-		}
-		if second := encodeTC(t, tc.ChainAdd(s2)); !bytes.Equal(first, second) {
-			t.Fatalf("encoding is not a fixed point:\n%x\n%x", first, second)
-		}
+		specFixedPoint(t, "chain", s, tc.ChainAdd, tc.ChainFromBytes)
 	})
 }
