@@ -179,6 +179,10 @@ func TestYNLAgainstHeaders(t *testing.T) {
 		{"specs/netdev.yaml", "testdata/ynl", []string{"netdev.h"}, 40},
 		// IFA_*, RTM_*ADDR, RTNLGRP_*_IFADDR (a directional netlink-raw spec).
 		{"specs/rt_addr.yaml", "rtnl/include/linux", []string{"if_addr.h", "rtnetlink.h"}, 15},
+		// The ethtool spec, with the three fixes made to the pinned copy
+		// (see README.md), against the uapi headers of the same kernel
+		// (6.12).
+		{"specs/ethtool.yaml", "testdata/ynl/ethtool", []string{"ethtool.h", "ethtool_netlink.h"}, 340},
 	} {
 		_, _, consts, err := genYNL(c.spec, "golden", false)
 		if err != nil {

@@ -17,6 +17,7 @@ package main
 import (
 	"fmt"
 	"go/format"
+	"iter"
 	"os"
 	"sort"
 	"strconv"
@@ -216,6 +217,31 @@ func (o *opsGen) extraOf(set *ynlAttrSet, a string) opsAttr {
 	return o.extra[name][a]
 }
 
+// methodAttrs yields the attributes of set that views and encoders have
+// a method for (not the unused or pad ones), as their full set declares
+// them.
+func (o *opsGen) methodAttrs(set *ynlAttrSet) iter.Seq[ynlAttr] {
+	return func(yield func(ynlAttr) bool) {
+		for _, a := range set.Attributes {
+			a = o.fullAttr(set, a)
+			if a.Type == "unused" || a.Type == "pad" {
+				continue
+			}
+			if !yield(a) {
+				return
+			}
+		}
+	}
+}
+
+// attrNames returns what the methods of attribute a of set are written
+// from: the generator's extras, the method's name, the type constant,
+// and how doc comments name the attribute ("dev-index (ETHTOOL_A_HEADER_DEV_INDEX)").
+func (o *opsGen) attrNames(set *ynlAttrSet, a ynlAttr) (x opsAttr, m, c, what string) {
+	return o.extraOf(set, a.Name), methodName(a.Name), o.constOf(set, a.Name),
+		fmt.Sprintf("%s (%s)", a.Name, cName(o.setPrefix(set), a.Name))
+}
+
 func docLine(out *outBuf, prefix, doc string) {
 	if d := comment(doc); d != "" {
 		out.add("// %s %s", prefix, d)
@@ -249,14 +275,8 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 		out.add("func (v %s) All() iter.Seq2[string, Value] { return schema.All(%s, v.Attrs) }", view, sch)
 		out.add("")
 	}
-	for _, a := range set.Attributes {
-		a = o.fullAttr(set, a)
-		if a.Type == "unused" || a.Type == "pad" {
-			continue
-		}
-		x := o.extraOf(set, a.Name)
-		m, c := methodName(a.Name), o.constOf(set, a.Name)
-		what := fmt.Sprintf("%s (%s)", a.Name, cName(o.setPrefix(set), a.Name))
+	for a := range o.methodAttrs(set) {
+		x, m, c, what := o.attrNames(set, a)
 		docLine(out, "//", a.Doc)
 		switch {
 		case len(x.TypeValue) > 0:
@@ -533,14 +553,8 @@ func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 	out.add("\tE *nla.Encoder")
 	out.add("}")
 	out.add("")
-	for _, a := range set.Attributes {
-		a = o.fullAttr(set, a)
-		if a.Type == "unused" || a.Type == "pad" {
-			continue
-		}
-		x := o.extraOf(set, a.Name)
-		m, c := methodName(a.Name), o.constOf(set, a.Name)
-		what := fmt.Sprintf("%s (%s)", a.Name, cName(o.setPrefix(set), a.Name))
+	for a := range o.methodAttrs(set) {
+		x, m, c, what := o.attrNames(set, a)
 		switch {
 		case len(x.TypeValue) > 0 || a.Type == "indexed-array" || a.Type == "sub-message":
 			out.add("// %s appends %s, its nested attributes written by f.", m, what)
