@@ -168,14 +168,5 @@ if $results; then
 		echo
 		echo "Both send the kernel the same requests, so the kernel's part of each dump (system time; for route show about 40 ms of ip's 100 at 100 000 routes, for link show about three quarters of ip's CPU, as perf shows) is a floor under both: ipr can only shorten the user-space part, which bounds its CPU ratio well above 0.5× for route show and link show. The peak RSS of route show is that of a Go process that holds next to nothing (\`ipr -V\` alone: 5.0 MiB) and stays above ip's 2.6 MiB. Wall times on a shared machine vary more than CPU times; read the CPU columns."
 	} >"$tmp/section"
-	# Replace the section (from its heading to the next "## " heading) or
-	# append it.
-	awk -v sec="$tmp/section" '
-		function put() { while ((getline l < sec) > 0) print l; done = 1 }
-		/^## Command line against ip$/ { skip = 1; put(); print ""; next }
-		skip && /^## / { skip = 0 }
-		!skip { print }
-		END { if (!done) { print ""; put() } }' "$out" >"$tmp/results"
-	cat -s "$tmp/results" >"$out"
-	echo "wrote the section \"Command line against ip\" of $out"
+	replace_section "$out" "Command line against ip" "$tmp/section"
 fi

@@ -256,16 +256,6 @@ if $results; then
 	out=bench/RESULTS.md
 	[[ -f $out ]] || die "no $out"
 	section >"$tmp/section"
-	# Replace the section (from its heading to the next "## " heading) or
-	# append it.
-	awk -v sec="$tmp/section" '
-		function put() { while ((getline l < sec) > 0) print l; done = 1 }
-		/^## Binary size and init$/ { skip = 1; put(); print ""; next }
-		skip && /^## / { skip = 0 }
-		!skip { print }
-		END { if (!done) { print ""; put() } }' "$out" >"$tmp/results"
-	# No blank line doubled where the section meets the next one.
-	cat -s "$tmp/results" >"$out"
-	echo "wrote the section \"Binary size and init\" of $out"
+	replace_section "$out" "Binary size and init" "$tmp/section"
 fi
 exit $failed

@@ -36,12 +36,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 outdir=${1:-$REPO_ROOT/rtm/testdata/golden}
-command -v strace >/dev/null || die "strace is missing (apt-get install strace)"
-command -v ip >/dev/null || die "iproute2 is missing"
-[[ $(id -u) == 0 ]] || die "golden.sh needs root"
-
 # shellcheck source-path=SCRIPTDIR source=golden_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/golden_lib.sh"
+golden_require ip
 golden_outdir=$outdir
 golden_tool=ip
 golden_types="1000 1100 1300 6c00 6d00" # RTM_NEWLINK, RTM_DELLINK, RTM_SETLINK, RTM_NEWLINKPROP, RTM_DELLINKPROP

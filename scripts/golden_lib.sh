@@ -41,6 +41,17 @@ golden_missing=die
 golden_what=Requests
 golden_note="; the format is golden.sh's"
 
+# golden_require [COMMAND...] dies unless we run as root with strace and
+# each COMMAND (ip, tc) on PATH: what capturing requests needs.
+golden_require() {
+	local c
+	command -v strace >/dev/null || die "strace is missing (apt-get install strace)"
+	for c in "$@"; do
+		command -v "$c" >/dev/null || die "iproute2 is missing"
+	done
+	is_root || die "$(basename "$0") needs root"
+}
+
 # golden_capture FILE NAME CMD [SETUP...] records one case: SETUP lines
 # run as "$golden_setup_tool -n NS SETUP" in a new namespace, then CMD as
 # "$golden_tool -n NS CMD" under strace (CMD may quote words: tc's

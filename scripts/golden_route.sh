@@ -25,8 +25,7 @@ golden_outdir=${1:-$REPO_ROOT/rtm/testdata/golden_route}
 golden_tool=ip
 golden_types="1800 6800" # RTM_NEWROUTE, RTM_NEWNEXTHOP (little-endian)
 golden_script=golden_route.sh
-command -v strace >/dev/null || die "strace is missing (apt-get install strace)"
-[[ $(id -u) == 0 ]] || die "golden_route.sh needs root"
+golden_require
 mkdir -p "$golden_outdir"
 
 setup=("link add p0 type veth peer name p1" "link set p0 up" "link set p1 up"

@@ -19,8 +19,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=golden_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/golden_lib.sh"
 
-command -v strace >/dev/null || die "strace is missing (apt-get install strace)"
-[[ $(id -u) == 0 ]] || die "golden_rtobj.sh needs root"
+golden_require
 
 golden_outdir=$REPO_ROOT/rtm/testdata/golden_rtobj
 golden_script=golden_rtobj.sh

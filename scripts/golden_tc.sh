@@ -29,12 +29,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 outdir=${1:-$REPO_ROOT/rtm/tc/testdata/iproute2}
-command -v strace >/dev/null || die "strace is missing (apt-get install strace)"
-command -v tc >/dev/null || die "iproute2 is missing"
-[[ $(id -u) == 0 ]] || die "golden_tc.sh needs root"
-
 # shellcheck source-path=SCRIPTDIR source=golden_lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/golden_lib.sh"
+golden_require tc
 golden_outdir=$outdir
 golden_tool=tc
 golden_setup_tool=tc

@@ -36,6 +36,25 @@ indent() {
 	sed 's/^/    /'
 }
 
+# replace_section FILE HEADING SECTION replaces the Markdown section of
+# FILE headed "## HEADING" (up to the next "## " heading) with the
+# contents of file SECTION, or appends them when FILE has no such
+# section; no blank line is doubled where sections meet. The scripts that
+# measure write their own section of bench/RESULTS.md so.
+replace_section() {
+	local file=$1 heading=$2 section=$3 new
+	new=$(mktemp)
+	awk -v sec="$section" -v head="## $heading" '
+		function put() { while ((getline l < sec) > 0) print l; done = 1 }
+		$0 == head { skip = 1; put(); print ""; next }
+		skip && /^## / { skip = 0 }
+		!skip { print }
+		END { if (!done) { print ""; put() } }' "$file" >"$new"
+	cat -s "$new" >"$file"
+	rm -f "$new"
+	echo "wrote the section \"$heading\" of $file"
+}
+
 # is_ci reports whether we run under CI, where nothing may be skipped quietly.
 is_ci() {
 	[[ ${CI:-} == true || ${CI:-} == 1 ]]

@@ -24,6 +24,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include "../fakelog.h"
+
 #define FAKEGENL_ID 0x21
 #define DEVLINK_CMD_PARAM_GET 38
 #define DEVLINK_CMD_PARAM_NEW 40
@@ -114,14 +116,7 @@ static void answer(const struct nlmsghdr *req)
 		ack(req, EOPNOTSUPP);
 		return;
 	}
-	const char *path = getenv("FAKEGENL_LOG");
-	FILE *log = path ? fopen(path, "a") : NULL;
-	if (log) {
-		for (size_t i = 0; i < req->nlmsg_len; i++)
-			fprintf(log, "%02x", ((const unsigned char *)req)[i]);
-		fputc('\n', log);
-		fclose(log);
-	}
+	log_request("FAKEGENL_LOG", req);
 	if (req->nlmsg_flags & NLM_F_DUMP) {
 		int32_t zero = 0;
 		reply(req, NLMSG_DONE, NLM_F_MULTI, (unsigned char *)&zero, 4);

@@ -46,6 +46,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "../fakelog.h"
+
 #define MAXFD 1024
 #define MAXMSGS 4096
 #define MAXLINKS 64
@@ -249,14 +251,7 @@ static void get_link(const struct nlmsghdr *req, uint32_t port)
 static void answer(int fd, const struct nlmsghdr *req)
 {
 	uint32_t port = port_of(fd);
-	const char *path = getenv("FAKERTNL_LOG");
-	FILE *log = path ? fopen(path, "a") : NULL;
-	if (log) {
-		for (size_t i = 0; i < req->nlmsg_len; i++)
-			fprintf(log, "%02x", ((const unsigned char *)req)[i]);
-		fputc('\n', log);
-		fclose(log);
-	}
+	log_request("FAKERTNL_LOG", req);
 	uint16_t type = req->nlmsg_type;
 	int get = type >= RTM_BASE && type % 4 == 2;
 	int dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
