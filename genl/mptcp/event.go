@@ -7,7 +7,6 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/genl"
-	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 )
@@ -80,16 +79,16 @@ func (e Event) Has(typ uint16) bool {
 }
 
 // Token is the connection's token.
-func (e Event) Token() uint32 { return e.u32(MPTCPAttrToken) }
+func (e Event) Token() uint32 { return u32(e.attrs, MPTCPAttrToken) }
 
 // Family is the address family of the addresses, AF_INET or AF_INET6.
-func (e Event) Family() uint16 { return e.u16(MPTCPAttrFamily) }
+func (e Event) Family() uint16 { return u16(e.attrs, MPTCPAttrFamily) }
 
 // LocalID is the id of the local endpoint.
-func (e Event) LocalID() uint8 { return e.u8(MPTCPAttrLocID) }
+func (e Event) LocalID() uint8 { return u8(e.attrs, MPTCPAttrLocID) }
 
 // RemoteID is the id of the peer's address.
-func (e Event) RemoteID() uint8 { return e.u8(MPTCPAttrRemID) }
+func (e Event) RemoteID() uint8 { return u8(e.attrs, MPTCPAttrRemID) }
 
 // Source is the local address (MPTCP_ATTR_SADDR4 or SADDR6).
 func (e Event) Source() netip.Addr { return e.addr(MPTCPAttrSaddr4, MPTCPAttrSaddr6) }
@@ -104,29 +103,25 @@ func (e Event) SourcePort() uint16 { return e.be16(MPTCPAttrSport) }
 func (e Event) DestinationPort() uint16 { return e.be16(MPTCPAttrDport) }
 
 // Backup is the subflow's backup flag.
-func (e Event) Backup() uint8 { return e.u8(MPTCPAttrBackup) }
+func (e Event) Backup() uint8 { return u8(e.attrs, MPTCPAttrBackup) }
 
 // Error is a closed subflow's error (an errno).
-func (e Event) Error() uint8 { return e.u8(MPTCPAttrError) }
+func (e Event) Error() uint8 { return u8(e.attrs, MPTCPAttrError) }
 
 // Flags are the event's flags (MPTCP_PM_EV_FLAG_*).
-func (e Event) Flags() uint16 { return e.u16(MPTCPAttrFlags) }
+func (e Event) Flags() uint16 { return u16(e.attrs, MPTCPAttrFlags) }
 
 // Timeout is the connection's timeout.
-func (e Event) Timeout() uint32 { return e.u32(MPTCPAttrTimeout) }
+func (e Event) Timeout() uint32 { return u32(e.attrs, MPTCPAttrTimeout) }
 
 // IfIndex is the index of the subflow's device.
-func (e Event) IfIndex() int32 { return int32(e.u32(MPTCPAttrIfIdx)) }
+func (e Event) IfIndex() int32 { return int32(u32(e.attrs, MPTCPAttrIfIdx)) }
 
 // ResetReason is a reset subflow's reason (MPTCP_RST_*).
-func (e Event) ResetReason() uint32 { return e.u32(MPTCPAttrResetReason) }
+func (e Event) ResetReason() uint32 { return u32(e.attrs, MPTCPAttrResetReason) }
 
 // ResetFlags are a reset subflow's flags.
-func (e Event) ResetFlags() uint32 { return e.u32(MPTCPAttrResetFlags) }
-
-func (e Event) u8(typ uint16) uint8   { return genlview.Attr(e.attrs, typ, nla.Attr.Uint8) }
-func (e Event) u16(typ uint16) uint16 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint16) }
-func (e Event) u32(typ uint16) uint32 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint32) }
+func (e Event) ResetFlags() uint32 { return u32(e.attrs, MPTCPAttrResetFlags) }
 
 func (e Event) be16(typ uint16) uint16 {
 	if a, ok := e.attr(typ); ok && len(a.Data) >= 2 {

@@ -83,15 +83,17 @@ func (e Endpoint) Get(path ...string) (genl.Value, bool) {
 // Attrs yields every attribute of the endpoint, by name.
 func (e Endpoint) Attrs() iter.Seq2[string, genl.Value] { return schema.All(addressSchema, e.attrs) }
 
-func (e Endpoint) u32(typ uint16) uint32 { return genlview.Attr(e.attrs, typ, nla.Attr.Uint32) }
+// The readers of the endpoints' and events' attributes: the zero value
+// when one is absent or malformed.
+func u8(c nla.Chain, t uint16) uint8   { return genlview.Attr(c, t, nla.Attr.Uint8) }
+func u16(c nla.Chain, t uint16) uint16 { return genlview.Attr(c, t, nla.Attr.Uint16) }
+func u32(c nla.Chain, t uint16) uint32 { return genlview.Attr(c, t, nla.Attr.Uint32) }
 
 // ID is the endpoint's id.
-func (e Endpoint) ID() uint8 { return genlview.Attr(e.attrs, MPTCPPMAddrAttrID, nla.Attr.Uint8) }
+func (e Endpoint) ID() uint8 { return u8(e.attrs, MPTCPPMAddrAttrID) }
 
 // Family is the address family, unix.AF_INET or unix.AF_INET6.
-func (e Endpoint) Family() uint16 {
-	return genlview.Attr(e.attrs, MPTCPPMAddrAttrFamily, nla.Attr.Uint16)
-}
+func (e Endpoint) Family() uint16 { return u16(e.attrs, MPTCPPMAddrAttrFamily) }
 
 // Addr is the endpoint's address; not valid if it has none.
 func (e Endpoint) Addr() netip.Addr {
@@ -118,10 +120,10 @@ func (e Endpoint) Port() uint16 {
 }
 
 // Flags are the endpoint's flags.
-func (e Endpoint) Flags() Flags { return Flags(e.u32(MPTCPPMAddrAttrFlags)) }
+func (e Endpoint) Flags() Flags { return Flags(u32(e.attrs, MPTCPPMAddrAttrFlags)) }
 
 // IfIndex is the index of the endpoint's device, or 0.
-func (e Endpoint) IfIndex() int32 { return int32(e.u32(MPTCPPMAddrAttrIfIdx)) }
+func (e Endpoint) IfIndex() int32 { return int32(u32(e.attrs, MPTCPPMAddrAttrIfIdx)) }
 
 // Spec returns a detached copy of the endpoint.
 func (e Endpoint) Spec() EndpointSpec {
