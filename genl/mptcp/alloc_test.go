@@ -7,6 +7,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/mptcp"
+	"github.com/ipr-go/ipr/internal/genltest"
 )
 
 // TestEndpointsAllocs checks that listing endpoints allocates nothing per
@@ -26,16 +27,6 @@ func TestEndpointsAllocs(t *testing.T) {
 		}
 		return n
 	}
-	measure := func(want int) float64 {
-		if n := walk(); n != want {
-			t.Fatalf("%d endpoints, want %d", n, want)
-		}
-		allocs := 1e9
-		for range 3 { // the least of three: a GC may empty the builder pool
-			allocs = min(allocs, testing.AllocsPerRun(10, func() { walk() }))
-		}
-		return allocs
-	}
 	var reqs []genl.Request
 	for i := range 8 {
 		r, err := mptcp.EndpointAdd(mptcp.EndpointSpec{Addr: netip.AddrFrom4([4]byte{10, 1, 0, byte(i)}), ID: uint8(i + 1)})
@@ -47,11 +38,11 @@ func TestEndpointsAllocs(t *testing.T) {
 	if err := mptcp.Do(ctx, h, reqs[0]); err != nil {
 		t.Fatal(err)
 	}
-	one := measure(1)
+	one := genltest.DumpAllocs(t, "endpoints", 1, walk)
 	if err := mptcp.Do(ctx, h, reqs[1:]...); err != nil {
 		t.Fatal(err)
 	}
-	eight := measure(8)
+	eight := genltest.DumpAllocs(t, "endpoints", 8, walk)
 	t.Logf("allocations per dump: %.0f of one endpoint, %.0f of eight", one, eight)
 	// One allocation per endpoint would add 7; the race detector's
 	// sync.Pool drops items at random, which adds one now and then.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl/netdev"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 )
 
@@ -24,21 +25,11 @@ func TestDevicesAllocs(t *testing.T) {
 		}
 		return n
 	}
-	measure := func(want int) float64 {
-		if n := walk(); n != want {
-			t.Fatalf("%d devices, want %d", n, want)
-		}
-		allocs := 1e9
-		for range 3 { // the least of three: a GC may empty the builder pool
-			allocs = min(allocs, testing.AllocsPerRun(10, func() { walk() }))
-		}
-		return allocs
-	}
-	one := measure(1)
+	one := genltest.DumpAllocs(t, "devices", 1, walk)
 	for i := range 20 {
 		nstest.IP(t, ns, "link", "add", fmt.Sprintf("a%d", i), "type", "veth", "peer", "name", fmt.Sprintf("b%d", i))
 	}
-	many := measure(41)
+	many := genltest.DumpAllocs(t, "devices", 41, walk)
 	t.Logf("allocations per dump: %.0f of one device, %.0f of 41", one, many)
 	// One allocation per device would add 40; the race detector's
 	// sync.Pool drops items at random, which adds one now and then.

@@ -26,6 +26,23 @@ func Dial(t testing.TB, opts ...genl.Option) *genl.Handle {
 	return h
 }
 
+// DumpAllocs returns how many times walk, a dump that returns how many
+// objects it read (-1 on an error), allocates: the least of three
+// testing.AllocsPerRun, since a GC between runs may empty the handle's
+// builder pool. It fails the test unless walk reads want objects, what
+// naming them in the message.
+func DumpAllocs(t testing.TB, what string, want int, walk func() int) float64 {
+	t.Helper()
+	if n := walk(); n != want {
+		t.Fatalf("%d %s, want %d", n, what, want)
+	}
+	allocs := 1e9
+	for range 3 {
+		allocs = min(allocs, testing.AllocsPerRun(10, func() { walk() }))
+	}
+	return allocs
+}
+
 // NoFamilies returns a handle over a fake kernel whose nlctrl answers
 // ENOENT to every lookup, as a kernel without the family does, and the
 // fake, which counts the requests it was sent.
