@@ -2,7 +2,6 @@ package socket_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -66,9 +65,7 @@ func ipLinkNames(t *testing.T, ns *nstest.NS) map[string]bool {
 	var links []struct {
 		Name string `json:"ifname"`
 	}
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "link", "show")), &links); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &links, "link", "show")
 	names := map[string]bool{}
 	for _, l := range links {
 		names[l.Name] = true

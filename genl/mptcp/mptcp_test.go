@@ -2,7 +2,6 @@ package mptcp_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/netip"
 	"slices"
@@ -51,10 +50,7 @@ func fromSpec(s mptcp.EndpointSpec, dev string) ipEndpoint {
 
 func ipEndpoints(t *testing.T, ns *nstest.NS) []ipEndpoint {
 	var eps []ipEndpoint
-	out := nstest.IP(t, ns, "-j", "mptcp", "endpoint", "show")
-	if err := json.Unmarshal([]byte(out), &eps); err != nil {
-		t.Fatalf("ip -j mptcp endpoint show: %v\n%s", err, out)
-	}
+	nstest.IPJSON(t, ns, &eps, "mptcp", "endpoint", "show")
 	return eps
 }
 

@@ -2,7 +2,6 @@ package netdev_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -32,10 +31,7 @@ func ipIndexes(t *testing.T, ns *nstest.NS) []uint32 {
 		Index uint32 `json:"ifindex"`
 		Name  string `json:"ifname"`
 	}
-	out := nstest.IP(t, ns, "-j", "link", "show")
-	if err := json.Unmarshal([]byte(out), &links); err != nil {
-		t.Fatalf("ip -j link show: %v\n%s", err, out)
-	}
+	nstest.IPJSON(t, ns, &links, "link", "show")
 	var idx []uint32
 	for _, l := range links {
 		idx = append(idx, l.Index)
@@ -89,12 +85,12 @@ func TestQueues(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "nq0", "numtxqueues", "3", "numrxqueues", "2", "type", "veth", "peer", "name", "nq1")
 	nstest.IP(t, ns, "link", "set", "nq0", "up")
 	nstest.IP(t, ns, "link", "set", "nq1", "up")
-	out := nstest.IP(t, ns, "-j", "link", "show", "nq0")
 	var links []struct {
 		Index uint32 `json:"ifindex"`
 	}
-	if err := json.Unmarshal([]byte(out), &links); err != nil || len(links) != 1 {
-		t.Fatalf("ip -j link show nq0: %v\n%s", err, out)
+	nstest.IPJSON(t, ns, &links, "link", "show", "nq0")
+	if len(links) != 1 {
+		t.Fatalf("ip -j link show nq0: %d links", len(links))
 	}
 	var got []string
 	for q, err := range netdev.Queues(ctx, h, links[0].Index) {

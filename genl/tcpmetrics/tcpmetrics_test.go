@@ -2,7 +2,6 @@ package tcpmetrics_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -124,10 +123,7 @@ func g(v float64) float64 {
 
 func ipEntries(t *testing.T, ns *nstest.NS) []ipEntry {
 	var es []ipEntry
-	out := nstest.IP(t, ns, "-j", "tcp_metrics", "show")
-	if err := json.Unmarshal([]byte(out), &es); err != nil {
-		t.Fatalf("ip -j tcp_metrics show: %v\n%s", err, out)
-	}
+	nstest.IPJSON(t, ns, &es, "tcp_metrics", "show")
 	return es
 }
 

@@ -61,6 +61,7 @@ package nstest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -216,6 +217,17 @@ func (ns *NS) remove(t testing.TB) {
 func IP(t testing.TB, ns *NS, args ...string) string {
 	t.Helper()
 	return run(t, exec.Command(ipPath(t), append([]string{"-n", ns.Name}, args...)...))
+}
+
+// IPJSON runs "ip -n NAME -j args..." and decodes its output into v, as
+// the tests that take iproute2 for their oracle read it. If the output
+// does not decode, IPJSON fails t with the command and the output.
+func IPJSON(t testing.TB, ns *NS, v any, args ...string) {
+	t.Helper()
+	out := IP(t, ns, append([]string{"-j"}, args...)...)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("ip -j %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
 }
 
 // WaitIP runs "ip -n NAME args..." until its output contains every one of
