@@ -63,6 +63,15 @@ func (v view) Get(path ...string) (genl.Value, bool) {
 // Attrs yields every attribute of the object, by name.
 func (v view) Attrs() iter.Seq2[string, genl.Value] { return schema.All(v.schema, v.attrs) }
 
+// parse returns the view of m's attributes, named by s, or the error of
+// a malformed chain, the object named by what.
+func parse(m genl.Message, what string, s *schema.Schema) (view, error) {
+	if err := m.Attrs.Err(); err != nil {
+		return view{}, fmt.Errorf("netdev: %s: %w", what, err)
+	}
+	return view{m.Attrs, s}, nil
+}
+
 func (v view) uint(typ uint16) (uint64, bool) {
 	if a, ok := v.attrs.Get(typ); ok {
 		if x, err := a.Uint(); err == nil {
@@ -86,14 +95,14 @@ type Device struct{ view }
 // device notification (m.Command tells which: NetdevCmdDevAddNtf,
 // NetdevCmdDevDelNtf, NetdevCmdDevChangeNtf).
 func ParseDevice(m genl.Message) (Device, error) {
-	d := Device{view{m.Attrs, devSchema}}
-	if err := m.Attrs.Err(); err != nil {
-		return Device{}, fmt.Errorf("netdev: device: %w", err)
+	v, err := parse(m, "device", devSchema)
+	if err != nil {
+		return Device{}, err
 	}
-	if _, ok := d.uint(NetdevADevIfindex); !ok {
+	if _, ok := v.uint(NetdevADevIfindex); !ok {
 		return Device{}, errors.New("netdev: device without an ifindex")
 	}
-	return d, nil
+	return Device{v}, nil
 }
 
 // Index is the device's interface index.
@@ -130,10 +139,8 @@ type Queue struct{ view }
 
 // ParseQueue returns the view of m, a reply to NETDEV_CMD_QUEUE_GET.
 func ParseQueue(m genl.Message) (Queue, error) {
-	if err := m.Attrs.Err(); err != nil {
-		return Queue{}, fmt.Errorf("netdev: queue: %w", err)
-	}
-	return Queue{view{m.Attrs, queueSchema}}, nil
+	v, err := parse(m, "queue", queueSchema)
+	return Queue{v}, err
 }
 
 // ID is the queue's index among the device's queues of its type.
@@ -153,10 +160,8 @@ type NAPI struct{ view }
 
 // ParseNAPI returns the view of m, a reply to NETDEV_CMD_NAPI_GET.
 func ParseNAPI(m genl.Message) (NAPI, error) {
-	if err := m.Attrs.Err(); err != nil {
-		return NAPI{}, fmt.Errorf("netdev: napi: %w", err)
-	}
-	return NAPI{view{m.Attrs, napiSchema}}, nil
+	v, err := parse(m, "napi", napiSchema)
+	return NAPI{v}, err
 }
 
 // ID is the instance's id.
