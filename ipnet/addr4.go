@@ -51,13 +51,7 @@ func ParseAddr4(s string) (Addr4, error) {
 
 // MustParseAddr4 is ParseAddr4 for constants known to be valid; it panics
 // on error.
-func MustParseAddr4(s string) Addr4 {
-	a, err := ParseAddr4(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
+func MustParseAddr4(s string) Addr4 { return must(ParseAddr4(s)) }
 
 // parseAddr4Fast accepts exactly the strings Python's
 // _BaseV4._ip_int_from_string accepts, without producing an error message.

@@ -82,13 +82,7 @@ func parseAddr6Ok(s string) (Addr6, bool) {
 
 // MustParseAddr6 is ParseAddr6 for constants known to be valid; it panics
 // on error.
-func MustParseAddr6(s string) Addr6 {
-	a, err := ParseAddr6(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
+func MustParseAddr6(s string) Addr6 { return must(ParseAddr6(s)) }
 
 // parseAddr6Fast accepts exactly the strings (without scope id) that
 // Python's _BaseV6._ip_int_from_string accepts, without producing an error

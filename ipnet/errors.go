@@ -91,6 +91,15 @@ func (e *FormatError) Error() string { return e.msg }
 // Is reports whether target is ErrFormat.
 func (e *FormatError) Is(target error) bool { return target == ErrFormat }
 
+// must returns v, or panics with err: the MustParse functions, for
+// constants known to be valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func addrErr(parts ...string) error    { return &AddressError{concat(parts)} }
 func netmaskErr(parts ...string) error { return &NetmaskError{concat(parts)} }
 func valueErr(parts ...string) error   { return &ValueError{concat(parts)} }

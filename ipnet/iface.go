@@ -25,13 +25,7 @@ func ParseIface4(s string) (Iface4, error) {
 
 // MustParseIface4 is ParseIface4 for constants known to be valid; it panics
 // on error.
-func MustParseIface4(s string) Iface4 {
-	i, err := ParseIface4(s)
-	if err != nil {
-		panic(err)
-	}
-	return i
-}
+func MustParseIface4(s string) Iface4 { return must(ParseIface4(s)) }
 
 // NewIface4 returns the interface a/prefixLen. A prefix length outside
 // 0..32 is a *NetmaskError.
@@ -196,13 +190,7 @@ func ParseIface6(s string) (Iface6, error) {
 
 // MustParseIface6 is ParseIface6 for constants known to be valid; it panics
 // on error.
-func MustParseIface6(s string) Iface6 {
-	i, err := ParseIface6(s)
-	if err != nil {
-		panic(err)
-	}
-	return i
-}
+func MustParseIface6(s string) Iface6 { return must(ParseIface6(s)) }
 
 // NewIface6 returns the interface a/prefixLen. A prefix length outside
 // 0..128 is a *NetmaskError.

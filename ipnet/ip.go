@@ -94,13 +94,7 @@ func notAnIP(s, what string) error {
 
 // MustParseAddress is ParseAddress for constants known to be valid; it
 // panics on error.
-func MustParseAddress(s string) Addr {
-	a, err := ParseAddress(s)
-	if err != nil {
-		panic(err)
-	}
-	return a
-}
+func MustParseAddress(s string) Addr { return must(ParseAddress(s)) }
 
 // IsValid reports whether a is not the zero Addr.
 func (a Addr) IsValid() bool { return a.v != 0 }
@@ -360,13 +354,7 @@ func ParseNetwork(s string, strict bool) (Network, error) {
 
 // MustParseNetwork is ParseNetwork(s, true) for constants known to be
 // valid; it panics on error.
-func MustParseNetwork(s string) Network {
-	n, err := ParseNetwork(s, true)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
+func MustParseNetwork(s string) Network { return must(ParseNetwork(s, true)) }
 
 func (n Network) to4() Net4 { return Net4{uint32(n.a.a6.u.Lo), n.bits} }
 func (n Network) to6() Net6 { return Net6{n.a.a6, n.bits} }
@@ -810,13 +798,7 @@ func ParseInterface(s string) (Interface, error) {
 
 // MustParseInterface is ParseInterface for constants known to be valid; it
 // panics on error.
-func MustParseInterface(s string) Interface {
-	i, err := ParseInterface(s)
-	if err != nil {
-		panic(err)
-	}
-	return i
-}
+func MustParseInterface(s string) Interface { return must(ParseInterface(s)) }
 
 func (i Interface) to4() Iface4 { return Iface4{i.a.to4(), i.bits} }
 func (i Interface) to6() Iface6 { return Iface6{i.a.a6, i.bits} }

@@ -32,13 +32,7 @@ func ParseNet4(s string, strict bool) (Net4, error) {
 
 // MustParseNet4 is ParseNet4(s, true) for constants known to be valid; it
 // panics on error.
-func MustParseNet4(s string) Net4 {
-	n, err := ParseNet4(s, true)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
+func MustParseNet4(s string) Net4 { return must(ParseNet4(s, true)) }
 
 // NewNet4 returns the network a/prefixLen (Python's IPv4Network((a,
 // prefixLen), strict)). A prefix length outside 0..32 is a *NetmaskError;

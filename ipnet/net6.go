@@ -33,13 +33,7 @@ func ParseNet6(s string, strict bool) (Net6, error) {
 
 // MustParseNet6 is ParseNet6(s, true) for constants known to be valid; it
 // panics on error.
-func MustParseNet6(s string) Net6 {
-	n, err := ParseNet6(s, true)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
+func MustParseNet6(s string) Net6 { return must(ParseNet6(s, true)) }
 
 // NewNet6 returns the network a/prefixLen (Python's IPv6Network((a,
 // prefixLen), strict)). A prefix length outside 0..128 is a *NetmaskError;
