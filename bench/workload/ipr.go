@@ -31,40 +31,45 @@ func iprDial(env *Env) (*rtm.Handle, error) {
 	return rtm.Dial(rtm.WithNetns(env.NS))
 }
 
+// iprDump is an ipr dump contestant on a handle of its own: dump reads
+// the objects and counts them (as rnDump and vnDump are the peers').
+func iprDump(env *Env, dump func(h *rtm.Handle) (int, error)) (*Instance, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, err
+	}
+	return dumpPhase(h, h.Close, dump), nil
+}
+
 // iprRouteDump streams the main table's IPv4 routes, reading destination,
 // prefix length, gateway and output interface of each; collect gathers
 // detached copies with rtm.Collect and reads them afterwards.
 func iprRouteDump(collect bool) Maker {
 	return func(env *Env) (*Instance, error) {
-		h, err := iprDial(env)
-		if err != nil {
-			return nil, err
-		}
 		filter := &rtm.RouteFilter{Family: unix.AF_INET, Table: unix.RT_TABLE_MAIN}
-		run := func() (Result, error) {
-			n := 0
-			for r, err := range h.Routes(bg, filter) {
-				if err != nil {
-					return Result{}, err
-				}
-				readRoute(r)
-				n++
-			}
-			return Result{Count: n}, nil
-		}
 		if collect {
-			run = func() (Result, error) {
+			return iprDump(env, func(h *rtm.Handle) (int, error) {
 				routes, err := rtm.Collect(h.Routes(bg, filter))
 				if err != nil {
-					return Result{}, err
+					return 0, err
 				}
 				for _, r := range routes {
 					readRoute(r)
 				}
-				return Result{Count: len(routes)}, nil
-			}
+				return len(routes), nil
+			})
 		}
-		return single("dump", run, h.Close), nil
+		return iprDump(env, func(h *rtm.Handle) (int, error) {
+			n := 0
+			for r, err := range h.Routes(bg, filter) {
+				if err != nil {
+					return 0, err
+				}
+				readRoute(r)
+				n++
+			}
+			return n, nil
+		})
 	}
 }
 
@@ -82,15 +87,11 @@ func readRoute(r rtm.Route) {
 // Link.Name and so makes a string per link, as the peers do.
 func iprLinkDump(withName bool) Maker {
 	return func(env *Env) (*Instance, error) {
-		h, err := iprDial(env)
-		if err != nil {
-			return nil, err
-		}
-		run := func() (Result, error) {
+		return iprDump(env, func(h *rtm.Handle) (int, error) {
 			n := 0
 			for l, err := range h.Links(bg, nil) {
 				if err != nil {
-					return Result{}, err
+					return 0, err
 				}
 				sink += uint64(l.Index()) + uint64(l.Flags()) + uint64(l.MTU())
 				if withName {
@@ -102,9 +103,8 @@ func iprLinkDump(withName bool) Maker {
 				}
 				n++
 			}
-			return Result{Count: n}, nil
-		}
-		return single("dump", run, h.Close), nil
+			return n, nil
+		})
 	}
 }
 
@@ -113,45 +113,35 @@ func iprLinkDump(withName bool) Maker {
 // (RTEXT_FILTER_SKIP_STATS), which callers that read no statistics do not
 // need.
 func iprLinkDumpLight(env *Env) (*Instance, error) {
-	h, err := iprDial(env)
-	if err != nil {
-		return nil, err
-	}
 	filter := &rtm.LinkFilter{SkipStats: true}
-	run := func() (Result, error) {
+	return iprDump(env, func(h *rtm.Handle) (int, error) {
 		n := 0
 		for l, err := range h.Links(bg, filter) {
 			if err != nil {
-				return Result{}, err
+				return 0, err
 			}
 			a, _ := l.Chain().Get(unix.IFLA_IFNAME)
 			name, _ := nla.Attr(a).TextBytes()
 			sink += uint64(l.Index()) + uint64(l.Flags()) + uint64(l.MTU()) + uint64(len(name))
 			n++
 		}
-		return Result{Count: n}, nil
-	}
-	return single("dump", run, h.Close), nil
+		return n, nil
+	})
 }
 
 func iprAddrDump(env *Env) (*Instance, error) {
-	h, err := iprDial(env)
-	if err != nil {
-		return nil, err
-	}
-	run := func() (Result, error) {
+	return iprDump(env, func(h *rtm.Handle) (int, error) {
 		n := 0
 		for a, err := range h.Addrs(bg, nil) {
 			if err != nil {
-				return Result{}, err
+				return 0, err
 			}
 			p := a.Prefix()
 			sink += uint64(a.Index()) + uint64(p.Bits()) + uint64(p.Addr().As16()[15])
 			n++
 		}
-		return Result{Count: n}, nil
-	}
-	return single("dump", run, h.Close), nil
+		return n, nil
+	})
 }
 
 func iprRouteGet(env *Env) (*Instance, error) {
@@ -252,15 +242,11 @@ func iprVethOps(h *rtm.Handle, n int) (add, del func() error, err error) {
 // iprNeighDump streams every neighbour, reading destination, link-layer
 // address and interface of each.
 func iprNeighDump(env *Env) (*Instance, error) {
-	h, err := iprDial(env)
-	if err != nil {
-		return nil, err
-	}
-	run := func() (Result, error) {
+	return iprDump(env, func(h *rtm.Handle) (int, error) {
 		n := 0
 		for nb, err := range h.Neighs(bg, nil) {
 			if err != nil {
-				return Result{}, err
+				return 0, err
 			}
 			if d := nb.Dst(); d.Is4() {
 				sink += uint64(d.As4()[3])
@@ -268,9 +254,8 @@ func iprNeighDump(env *Env) (*Instance, error) {
 			sink += uint64(len(nb.LLAddr())) + uint64(nb.Index())
 			n++
 		}
-		return Result{Count: n}, nil
-	}
-	return single("dump", run, h.Close), nil
+		return n, nil
+	})
 }
 
 // iprEvents subscribes with rtm's Monitor, with its default receive

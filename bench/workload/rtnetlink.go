@@ -77,11 +77,7 @@ func rnDump(f func(c *rtnetlink.Conn) (int, error)) Maker {
 		if err != nil {
 			return nil, err
 		}
-		run := func() (Result, error) {
-			n, err := f(c)
-			return Result{Count: n}, err
-		}
-		return single("dump", run, c.Close), nil
+		return dumpPhase(c, c.Close, f), nil
 	}
 }
 

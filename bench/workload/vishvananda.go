@@ -77,11 +77,7 @@ func vnDump(f func(h *netlink.Handle) (int, error)) Maker {
 		if err != nil {
 			return nil, err
 		}
-		run := func() (Result, error) {
-			n, err := f(h)
-			return Result{Count: n}, err
-		}
-		return single("dump", run, vnCloser(h, ns)), nil
+		return dumpPhase(h, vnCloser(h, ns), f), nil
 	}
 }
 

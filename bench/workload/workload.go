@@ -95,6 +95,16 @@ func single(name string, run func() (Result, error), close func() error) *Instan
 	return &Instance{Phases: []Phase{{Name: name, Run: run}}, Close: close}
 }
 
+// dumpPhase is the instance of a dump contestant whose one phase reads
+// the objects with client c and counts them (dump); closeFn closes c.
+func dumpPhase[C any](c C, closeFn func() error, dump func(C) (int, error)) *Instance {
+	run := func() (Result, error) {
+		n, err := dump(c)
+		return Result{Count: n}, err
+	}
+	return single("dump", run, closeFn)
+}
+
 func noClose() error { return nil }
 
 // sink keeps decoded values alive so the compiler cannot drop the reads.
