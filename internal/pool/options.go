@@ -42,26 +42,21 @@ func Apply[O ~func(*Options) error](opts []O) (Options, error) {
 }
 
 // Netns names a namespace of iproute2's /run/netns; "" names none.
-func Netns(name string) Option {
-	return func(o *Options) error {
-		if name == "" {
-			return nil
-		}
-		o.NSKinds |= 1
-		o.OpenNS = func() (*netns.Handle, error) { return netns.Open(name) }
-		return nil
-	}
-}
+func Netns(name string) Option { return namedNS(name, 1, netns.Open) }
 
 // NetnsPath names a namespace by a path such as /proc/PID/ns/net; ""
 // names none.
-func NetnsPath(path string) Option {
+func NetnsPath(path string) Option { return namedNS(path, 2, netns.OpenPath) }
+
+// namedNS is a namespace option whose argument, which open opens, names
+// the namespace; "" names none. kind is the option's bit in NSKinds.
+func namedNS(arg string, kind uint8, open func(string) (*netns.Handle, error)) Option {
 	return func(o *Options) error {
-		if path == "" {
+		if arg == "" {
 			return nil
 		}
-		o.NSKinds |= 2
-		o.OpenNS = func() (*netns.Handle, error) { return netns.OpenPath(path) }
+		o.NSKinds |= kind
+		o.OpenNS = func() (*netns.Handle, error) { return open(arg) }
 		return nil
 	}
 }
