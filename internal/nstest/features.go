@@ -164,10 +164,7 @@ func buildRegistry() []feature {
 	}
 	// Queueing disciplines, on p0's root (or p1's ingress), removed again
 	// so that the next can take the place.
-	for _, q := range []struct {
-		kind, config string
-		args         []string
-	}{
+	for _, q := range []tcKind{
 		{"bfifo", "CONFIG_NET_SCH_FIFO", nil},
 		{"cake", "CONFIG_NET_SCH_CAKE", nil},
 		{"drr", "CONFIG_NET_SCH_DRR", nil},
@@ -193,10 +190,7 @@ func buildRegistry() []feature {
 			tcProbe(qdiscMissing, nil, []string{"qdisc", "add", "dev", "p1", q}, []string{"qdisc", "del", "dev", "p1", q})})
 	}
 	// Classifiers, on p0's ingress (a clsact qdisc made for them).
-	for i, c := range []struct {
-		kind, config string
-		args         []string
-	}{
+	for i, c := range []tcKind{
 		{"basic", "CONFIG_NET_CLS_BASIC", nil},
 		{"cgroup", "CONFIG_NET_CLS_CGROUP", nil},
 		{"flower", "CONFIG_NET_CLS_FLOWER", nil},
@@ -212,10 +206,7 @@ func buildRegistry() []feature {
 			tcProbe(clsMissing, []string{"qdisc", "add", "dev", "p0", "clsact"}, add, nil)})
 	}
 	// Actions, added to the scratch namespace's action tables.
-	for _, a := range []struct {
-		kind, config string
-		args         []string
-	}{
+	for _, a := range []tcKind{
 		{"connmark", "CONFIG_NET_ACT_CONNMARK", nil},
 		{"csum", "CONFIG_NET_ACT_CSUM", []string{"ip4h"}},
 		{"ct", "CONFIG_NET_ACT_CT", nil},
@@ -255,6 +246,14 @@ func buildRegistry() []feature {
 		feature{"netdev:napi", "netdev's napi-get (Linux 6.8)", genlOpProbe("netdev", 11)},
 	)
 	return list
+}
+
+// tcKind is a traffic-control kind the features table probes for: its
+// name, the kernel option that builds it, and the arguments tc needs
+// after the kind to add one.
+type tcKind struct {
+	kind, config string
+	args         []string
 }
 
 // lookup returns the feature called name.
