@@ -283,31 +283,13 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 			// The kernel nests attributes whose types are the values of
 			// x.TypeValue (ethtool's stats: the type is the statistic id),
 			// one nest per value.
-			o.uses["iter"] = true
 			out.add("// %s yields the contents of every %s: attributes typed by", m, what)
 			out.add("// %s.", strings.Join(x.TypeValue, ", "))
-			out.add("func (v %s) %s() iter.Seq[nla.Chain] {", view, m)
-			out.add("\treturn func(yield func(nla.Chain) bool) {")
-			out.add("\t\tfor a := range v.Attrs.AllOf(%s) {", c)
-			out.add("\t\t\tif !yield(a.Nested()) {")
-			out.add("\t\t\t\treturn")
-			out.add("\t\t\t}")
-			out.add("\t\t}")
-			out.add("\t}")
-			out.add("}")
+			o.emitSeq(view, m, "nla.Chain", allOf(c), nil, "!yield(a.Nested())")
 		case a.Type == "nest" && a.MultiAttr:
 			nv := typeName(a.NestedAttributes, "View")
-			o.uses["iter"] = true
 			out.add("// %s yields every %s, in order.", m, what)
-			out.add("func (v %s) %s() iter.Seq[%s] {", view, m, nv)
-			out.add("\treturn func(yield func(%s) bool) {", nv)
-			out.add("\t\tfor a := range v.Attrs.AllOf(%s) {", c)
-			out.add("\t\t\tif !yield(%s{a.Nested()}) {", nv)
-			out.add("\t\t\t\treturn")
-			out.add("\t\t\t}")
-			out.add("\t\t}")
-			out.add("\t}")
-			out.add("}")
+			o.emitSeq(view, m, nv, allOf(c), nil, "!yield("+nv+"{a.Nested()})")
 		case a.Type == "nest":
 			nv := typeName(a.NestedAttributes, "View")
 			out.add("// %s returns the nested %s.", m, what)
@@ -317,18 +299,8 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 			out.add("}")
 		case a.Type == "indexed-array" && a.SubType == "nest":
 			nv := typeName(a.NestedAttributes, "View")
-			o.uses["iter"] = true
 			out.add("// %s yields the entries of the indexed array %s, in order.", m, what)
-			out.add("func (v %s) %s() iter.Seq[%s] {", view, m, nv)
-			out.add("\treturn func(yield func(%s) bool) {", nv)
-			out.add("\t\ta, _ := v.Attrs.Get(%s)", c)
-			out.add("\t\tfor e := range a.Nested().All() {")
-			out.add("\t\t\tif !yield(%s{e.Nested()}) {", nv)
-			out.add("\t\t\t\treturn")
-			out.add("\t\t\t}")
-			out.add("\t\t}")
-			out.add("\t}")
-			out.add("}")
+			o.emitSeq(view, m, nv, indexedEntries(c), nil, "!yield("+nv+"{e.Nested()})")
 		case a.Type == "flag":
 			out.add("// %s reports whether the flag %s is present.", m, what)
 			out.add("func (v %s) %s() bool {", view, m)
@@ -380,35 +352,18 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 			if !ok {
 				failf("attribute set %s, %s: sub-type %s", set.Name, a.Name, a.SubType)
 			}
-			o.uses["iter"] = true
 			if a.Type == "indexed-array" {
 				out.add("// %s yields the entries of the indexed array %s (%s each), in order.", m, what, a.SubType)
-				out.add("func (v %s) %s() iter.Seq[%s] {", view, m, sc.goType)
-				out.add("\treturn func(yield func(%s) bool) {", sc.goType)
-				out.add("\t\ta, _ := v.Attrs.Get(%s)", c)
-				out.add("\t\tfor e := range a.Nested().All() {")
-				out.add("\t\t\tx, err := e.%s()", sc.get)
-				out.add("\t\t\tif err != nil || !yield(x) {")
-				out.add("\t\t\t\treturn")
-				out.add("\t\t\t}")
-				out.add("\t\t}")
-				out.add("\t}")
-				out.add("}")
+				o.emitSeq(view, m, sc.goType, indexedEntries(c), []string{"x, err := e." + sc.get + "()"}, "err != nil || !yield(x)")
 				break
 			}
 			o.uses["encoding/binary"] = true
 			out.add("// %s yields the %s array %s, in order (a trailing partial", m, a.SubType, what)
 			out.add("// element is ignored).")
-			out.add("func (v %s) %s() iter.Seq[%s] {", view, m, sc.goType)
-			out.add("\treturn func(yield func(%s) bool) {", sc.goType)
-			out.add("\t\ta, _ := v.Attrs.Get(%s)", c)
-			out.add("\t\tfor b := a.Data; len(b) >= %d; b = b[%d:] {", sc.width, sc.width)
-			out.add("\t\t\tif !yield(%s) {", arrayElem(sc))
-			out.add("\t\t\t\treturn")
-			out.add("\t\t\t}")
-			out.add("\t\t}")
-			out.add("\t}")
-			out.add("}")
+			o.emitSeq(view, m, sc.goType, []string{
+				fmt.Sprintf("a, _ := v.Attrs.Get(%s)", c),
+				fmt.Sprintf("for b := a.Data; len(b) >= %d; b = b[%d:] {", sc.width, sc.width),
+			}, nil, "!yield("+arrayElem(sc)+")")
 		case a.Type == "binary" || a.Type == "bitfield32" || a.Type == "sub-message" || a.Type == "indexed-array":
 			out.add("// %s returns the payload of %s, aliasing the message.", m, what)
 			out.add("func (v %s) %s() ([]byte, bool) {", view, m)
@@ -421,18 +376,8 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 				failf("attribute set %s, %s: type %s", set.Name, a.Name, a.Type)
 			}
 			if a.MultiAttr {
-				o.uses["iter"] = true
 				out.add("// %s yields every %s, in order.", m, what)
-				out.add("func (v %s) %s() iter.Seq[%s] {", view, m, sc.goType)
-				out.add("\treturn func(yield func(%s) bool) {", sc.goType)
-				out.add("\t\tfor a := range v.Attrs.AllOf(%s) {", c)
-				out.add("\t\t\tx, err := a.%s()", sc.get)
-				out.add("\t\t\tif err != nil || !yield(x) {")
-				out.add("\t\t\t\treturn")
-				out.add("\t\t\t}")
-				out.add("\t\t}")
-				out.add("\t}")
-				out.add("}")
+				o.emitSeq(view, m, sc.goType, allOf(c), []string{"x, err := a." + sc.get + "()"}, "err != nil || !yield(x)")
 				break
 			}
 			enum := ""
@@ -451,6 +396,38 @@ func (o *opsGen) emitView(set *ynlAttrSet) {
 		}
 		out.add("")
 	}
+}
+
+// emitSeq writes method m of view, which returns an iter.Seq[elem]: loop
+// opens the loop over what it yields (a for statement's header, after
+// what it needs), body starts the loop's body, and the iteration ends
+// when stop holds.
+func (o *opsGen) emitSeq(view, m, elem string, loop, body []string, stop string) {
+	o.uses["iter"] = true
+	out := o.out
+	out.add("func (v %s) %s() iter.Seq[%s] {", view, m, elem)
+	out.add("\treturn func(yield func(%s) bool) {", elem)
+	for _, l := range loop {
+		out.add("\t\t%s", l)
+	}
+	for _, l := range body {
+		out.add("\t\t\t%s", l)
+	}
+	out.add("\t\t\tif %s {", stop)
+	out.add("\t\t\t\treturn")
+	out.add("\t\t\t}")
+	out.add("\t\t}")
+	out.add("\t}")
+	out.add("}")
+}
+
+// allOf is the loop of emitSeq over every attribute of type c, as a.
+func allOf(c string) []string { return []string{"for a := range v.Attrs.AllOf(" + c + ") {"} }
+
+// indexedEntries is the loop of emitSeq over the entries of the indexed
+// array of type c, as e.
+func indexedEntries(c string) []string {
+	return []string{"a, _ := v.Attrs.Get(" + c + ")", "for e := range a.Nested().All() {"}
 }
 
 // arrayElem reads one element of a scalar array at the start of b.
