@@ -268,16 +268,26 @@ func prefixAll(p string, s []string) []string {
 	return out
 }
 
-// TestRTNLStopsOnUntypedAttribute: a header attribute that neither
-// pyroute2 nor kernelTypes types stops the generator, so that a header
-// update cannot silently leave names out.
-func TestRTNLStopsOnUntypedAttribute(t *testing.T) {
-	dir := copyInputs(t, "if_addr.h", func(s string) string {
-		return strings.Replace(s, "\tIFA_PROTO,", "\tIFA_PROTO,\n\tIFA_FROM_THE_FUTURE,", 1)
-	})
-	_, _, err := genRTNL(dir)
-	if err == nil || !strings.Contains(err.Error(), "IFA_FROM_THE_FUTURE") {
-		t.Fatalf("err = %v, want one naming IFA_FROM_THE_FUTURE", err)
+// TestRTNLStops: an edit of if_addr.h that the tables no longer fit stops
+// the generator with an error naming the constant.
+func TestRTNLStops(t *testing.T) {
+	for _, c := range []struct {
+		name, old, new, want string
+	}{
+		// A header attribute that neither pyroute2 nor kernelTypes
+		// types, so that a header update cannot silently leave names out.
+		{"untyped attribute", "\tIFA_PROTO,", "\tIFA_PROTO,\n\tIFA_FROM_THE_FUTURE,", "IFA_FROM_THE_FUTURE"},
+		// A kernelTypes entry the headers no longer define, so that the
+		// table does not rot.
+		{"stale kernel type", "\tIFA_PROTO,", "", "kernelTypes names constants the headers lack: IFA_PROTO"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := copyInputs(t, "if_addr.h", func(s string) string { return strings.Replace(s, c.old, c.new, 1) })
+			_, _, err := genRTNL(dir)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one naming %q", err, c.want)
+			}
+		})
 	}
 }
 
@@ -368,18 +378,6 @@ func TestEmitStopsOnDuplicateName(t *testing.T) {
 			}()
 			emitSchema(&outBuf{}, &rschema{goName: "aSchema", name: "a", entries: entries}, map[string]bool{})
 		}()
-	}
-}
-
-// TestRTNLStopsOnStaleKernelType: a kernelTypes entry the headers no
-// longer define stops the generator, so the table does not rot.
-func TestRTNLStopsOnStaleKernelType(t *testing.T) {
-	dir := copyInputs(t, "if_addr.h", func(s string) string {
-		return strings.Replace(s, "\tIFA_PROTO,", "", 1)
-	})
-	_, _, err := genRTNL(dir)
-	if err == nil || !strings.Contains(err.Error(), "kernelTypes names constants the headers lack: IFA_PROTO") {
-		t.Fatalf("err = %v, want one naming IFA_PROTO", err)
 	}
 }
 
