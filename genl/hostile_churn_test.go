@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/ethtool"
 	"github.com/ipr-go/ipr/genl/mptcp"
 	"github.com/ipr-go/ipr/genl/netdev"
@@ -153,6 +155,18 @@ func consistent(t *testing.T, what string, keys []string, err error, stable []st
 	return false
 }
 
+// keysOf returns key of each object seq yields, up to the first error,
+// which it returns with the keys before it: what consistent checks.
+func keysOf[T any](seq iter.Seq2[T, error], key func(T) string) (keys []string, err error) {
+	for v, err := range seq {
+		if err != nil {
+			return keys, err
+		}
+		keys = append(keys, key(v))
+	}
+	return keys, nil
+}
+
 // TestHostileChurnDumps dumps netdev devices, ethtool features, MPTCP
 // endpoints and nlctrl's families (TCP metrics: TestHostileChurnTCPMetrics) over and over while
 // another process adds and deletes veth pairs and endpoints in the
@@ -182,44 +196,16 @@ func TestHostileChurnDumps(t *testing.T) {
 	var stableIndexes []string
 	dumps := []dump{
 		{"netdev devices", "genl:netdev", nil, func() ([]string, error) {
-			var keys []string
-			for d, err := range netdev.Devices(ctx, h) {
-				if err != nil {
-					return keys, err
-				}
-				keys = append(keys, fmt.Sprint(d.Index()))
-			}
-			return keys, nil
+			return keysOf(netdev.Devices(ctx, h), func(d netdev.Device) string { return fmt.Sprint(d.Index()) })
 		}},
 		{"ethtool features", "genl:ethtool", append([]string{"lo"}, stableNames...), func() ([]string, error) {
-			var keys []string
-			for s, err := range ethtool.AllFeatures(ctx, h) {
-				if err != nil {
-					return keys, err
-				}
-				keys = append(keys, s.Name)
-			}
-			return keys, nil
+			return keysOf(ethtool.AllFeatures(ctx, h), func(s *ethtool.FeatureSet) string { return s.Name })
 		}},
 		{"MPTCP endpoints", "genl:mptcp_pm", stableEndpoints, func() ([]string, error) {
-			var keys []string
-			for e, err := range mptcp.Endpoints(ctx, h) {
-				if err != nil {
-					return keys, err
-				}
-				keys = append(keys, fmt.Sprint(e.ID()))
-			}
-			return keys, nil
+			return keysOf(mptcp.Endpoints(ctx, h), func(e mptcp.Endpoint) string { return fmt.Sprint(e.ID()) })
 		}},
 		{"nlctrl families", "", []string{"nlctrl"}, func() ([]string, error) {
-			var keys []string
-			for f, err := range nlctrl.Families(ctx, h) {
-				if err != nil {
-					return keys, err
-				}
-				keys = append(keys, f.Name)
-			}
-			return keys, nil
+			return keysOf(nlctrl.Families(ctx, h), func(f genl.Family) string { return f.Name })
 		}},
 	}
 	var active []dump

@@ -83,14 +83,9 @@ func TestHostileChurnTCPMetrics(t *testing.T) {
 		stable = append(stable, fmt.Sprintf("127.0.0.%d 127.0.0.1", n))
 	}
 	dump := func() ([]string, error) {
-		var keys []string
-		for e, err := range tcpmetrics.Dump(ctx, h) {
-			if err != nil {
-				return keys, err
-			}
-			keys = append(keys, e.Destination().String()+" "+e.Source().String())
-		}
-		return keys, nil
+		return keysOf(tcpmetrics.Dump(ctx, h), func(e tcpmetrics.Entry) string {
+			return e.Destination().String() + " " + e.Source().String()
+		})
 	}
 	// The kernel saves an entry when its connection ends, after Close
 	// returned: wait for the stable ones (boundedly).
