@@ -73,6 +73,18 @@ func firstErr[T any](seq func(func(T, error) bool)) (int, error) {
 	return n, nil
 }
 
+// panicInLoop runs the dump seq with a loop body that panics. Where the
+// kernel lacks the dump's family (have is false) it panics before, as
+// the loop body would never run.
+func panicInLoop[T any](seq iter.Seq2[T, error], have bool, family string) {
+	if !have {
+		panic(family + " missing: nothing to dump")
+	}
+	for range seq {
+		panic("loop body")
+	}
+}
+
 // fiftyCalls makes 50 calls on h, each with its own bounded context, and
 // fails the test unless every one succeeds: the handle is not wedged.
 func fiftyCalls(t *testing.T, h *genl.Handle, after string) {
@@ -181,15 +193,9 @@ func TestHostilePanics(t *testing.T) {
 		name string
 		f    func()
 	}{
-		{"nlctrl.Families loop body", func() {
-			for range nlctrl.Families(ctx, h) {
-				panic("loop body")
-			}
-		}},
+		{"nlctrl.Families loop body", func() { panicInLoop(nlctrl.Families(ctx, h), true, "nlctrl") }},
 		{"Handle.Dump loop body", func() {
-			for range h.Dump(ctx, genl.Ctrl, genl.Request{Command: unix.CTRL_CMD_GETFAMILY}) {
-				panic("loop body")
-			}
+			panicInLoop(h.Dump(ctx, genl.Ctrl, genl.Request{Command: unix.CTRL_CMD_GETFAMILY}), true, "nlctrl")
 		}},
 		{"DumpFamily's parse", func() {
 			for range genl.DumpFamily(ctx, h, "nlctrl", genl.Request{Command: unix.CTRL_CMD_GETFAMILY},
@@ -209,30 +215,9 @@ func TestHostilePanics(t *testing.T) {
 			h.Batch(ctx, genl.Ctrl, []genl.Request{getFam, getFam, getFam},
 				func(int, genl.Message) error { panic("onReply") })
 		}},
-		{"netdev.Devices loop body", func() {
-			if !haveNetdev {
-				panic("netdev missing: nothing to dump")
-			}
-			for range netdev.Devices(ctx, h) {
-				panic("loop body")
-			}
-		}},
-		{"ethtool.AllFeatures loop body", func() {
-			if !haveEthtool {
-				panic("ethtool missing: nothing to dump")
-			}
-			for range ethtool.AllFeatures(ctx, h) {
-				panic("loop body")
-			}
-		}},
-		{"mptcp.Endpoints loop body", func() {
-			if !haveMPTCP {
-				panic("mptcp_pm missing: nothing to dump")
-			}
-			for range mptcp.Endpoints(ctx, h) {
-				panic("loop body")
-			}
-		}},
+		{"netdev.Devices loop body", func() { panicInLoop(netdev.Devices(ctx, h), haveNetdev, "netdev") }},
+		{"ethtool.AllFeatures loop body", func() { panicInLoop(ethtool.AllFeatures(ctx, h), haveEthtool, "ethtool") }},
+		{"mptcp.Endpoints loop body", func() { panicInLoop(mptcp.Endpoints(ctx, h), haveMPTCP, "mptcp_pm") }},
 		{"netdev monitor loop body", func() {
 			if !haveNetdev {
 				panic("netdev missing: no monitor")
