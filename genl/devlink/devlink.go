@@ -441,23 +441,13 @@ func family(ctx context.Context, h *genl.Handle) (*genl.Family, error) {
 
 // dump runs the dump req and yields each reply's view.
 func dump[T any](ctx context.Context, h *genl.Handle, req genl.Request, view func(genl.Message) T) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		f, err := family(ctx, h)
-		if err != nil {
-			yield(zero, err)
-			return
-		}
-		for m, err := range h.Dump(ctx, f, req) {
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			if !yield(view(m), nil) {
-				return
-			}
+	if h == nil {
+		return func(yield func(T, error) bool) {
+			var zero T
+			yield(zero, ErrNilHandle)
 		}
 	}
+	return genl.DumpFamily(ctx, h, DevlinkFamilyName, req, func(m genl.Message) (T, error) { return view(m), nil })
 }
 
 // get sends req (acknowledged, as devlink(8) sends its gets) and returns
