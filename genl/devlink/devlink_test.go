@@ -419,12 +419,7 @@ func TestKernel(t *testing.T) {
 // TestFamilyAbsent checks the typed error of a kernel without devlink.
 func TestFamilyAbsent(t *testing.T) {
 	h, _ := genltest.NoFamilies(t)
-	for _, err := range devlink.Devices(context.Background(), h) {
-		if !errors.Is(err, genl.ErrFamilyNotFound) {
-			t.Errorf("Devices: %v; want ErrFamilyNotFound", err)
-		}
-	}
-	if _, err := devlink.GetDevice(context.Background(), h, dev0); !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("GetDevice: %v; want ErrFamilyNotFound", err)
-	}
+	genltest.WantNotFound(t, "Devices", "devlink", genltest.FirstErr(devlink.Devices(context.Background(), h)))
+	_, err := devlink.GetDevice(context.Background(), h, dev0)
+	genltest.WantNotFound(t, "GetDevice", "devlink", err)
 }

@@ -204,18 +204,10 @@ func TestBadInput(t *testing.T) {
 	h, fake := genltest.NoFamilies(t)
 	ctx := context.Background()
 	_, err := mptcp.GetLimits(ctx, h)
-	var nf *genl.FamilyNotFoundError
-	if !errors.Is(err, genl.ErrFamilyNotFound) || !errors.As(err, &nf) || nf.Name != "mptcp_pm" {
-		t.Errorf("GetLimits without the family: %v", err)
-	}
-	for _, err := range mptcp.Endpoints(ctx, h) {
-		if !errors.Is(err, genl.ErrFamilyNotFound) {
-			t.Errorf("Endpoints without the family: %v", err)
-		}
-	}
-	if _, err := mptcp.Monitor(ctx, h); !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("Monitor without the family: %v", err)
-	}
+	genltest.WantNotFound(t, "GetLimits", "mptcp_pm", err)
+	genltest.WantNotFound(t, "Endpoints", "mptcp_pm", genltest.FirstErr(mptcp.Endpoints(ctx, h)))
+	_, err = mptcp.Monitor(ctx, h)
+	genltest.WantNotFound(t, "Monitor", "mptcp_pm", err)
 	if n := fake.Requests(unix.GENL_ID_CTRL); n != 3 {
 		t.Errorf("%d requests, want the 3 family lookups", n)
 	}

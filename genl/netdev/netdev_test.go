@@ -190,14 +190,9 @@ func TestBadInput(t *testing.T) {
 	if n := fake.Requests(unix.GENL_ID_CTRL); n != 0 {
 		t.Errorf("invalid requests sent %d lookups", n)
 	}
-	for _, err := range netdev.Devices(ctx, h) {
-		if !errors.Is(err, genl.ErrFamilyNotFound) {
-			t.Errorf("Devices without the family: %v", err)
-		}
-	}
-	if _, err := netdev.Monitor(ctx, h); !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("Monitor without the family: %v", err)
-	}
+	genltest.WantNotFound(t, "Devices", "netdev", genltest.FirstErr(netdev.Devices(ctx, h)))
+	_, err := netdev.Monitor(ctx, h)
+	genltest.WantNotFound(t, "Monitor", "netdev", err)
 }
 
 func countOf(s []string, v string) int {

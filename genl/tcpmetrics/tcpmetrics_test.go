@@ -210,13 +210,6 @@ func TestBadInput(t *testing.T) {
 	if n := fake.Requests(unix.GENL_ID_CTRL); n != 0 {
 		t.Errorf("an invalid Get sent %d requests", n)
 	}
-	for _, err := range tcpmetrics.Dump(ctx, h) {
-		var nf *genl.FamilyNotFoundError
-		if !errors.As(err, &nf) || nf.Name != "tcp_metrics" {
-			t.Errorf("Dump without the family: %v", err)
-		}
-	}
-	if err := tcpmetrics.Do(ctx, h, tcpmetrics.DeleteAll()); !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("Do without the family: %v", err)
-	}
+	genltest.WantNotFound(t, "Dump", "tcp_metrics", genltest.FirstErr(tcpmetrics.Dump(ctx, h)))
+	genltest.WantNotFound(t, "Do", "tcp_metrics", tcpmetrics.Do(ctx, h, tcpmetrics.DeleteAll()))
 }

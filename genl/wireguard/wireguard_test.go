@@ -306,13 +306,9 @@ func peerCfg(p wireguard.PeerConfig) *wireguard.DeviceConfig {
 func TestFamilyAbsent(t *testing.T) {
 	h, _ := genltest.NoFamilies(t)
 	_, err := wireguard.Get(context.Background(), h, wireguard.Link{Name: "wg0"})
-	if !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("Get: %v; want ErrFamilyNotFound", err)
-	}
+	genltest.WantNotFound(t, "Get", "wireguard", err)
 	err = wireguard.Configure(context.Background(), h, &wireguard.DeviceConfig{Link: wireguard.Link{Name: "wg0"}})
-	if !errors.Is(err, genl.ErrFamilyNotFound) {
-		t.Errorf("Configure: %v; want ErrFamilyNotFound", err)
-	}
+	genltest.WantNotFound(t, "Configure", "wireguard", err)
 }
 
 // TestCollectMalformed feeds Collect malformed messages: errors, never

@@ -4,6 +4,8 @@
 package genltest
 
 import (
+	"errors"
+	"iter"
 	"path/filepath"
 	"testing"
 
@@ -24,6 +26,27 @@ func Dial(t testing.TB, opts ...genl.Option) *genl.Handle {
 	}
 	t.Cleanup(func() { h.Close() })
 	return h
+}
+
+// WantNotFound fails t unless err, what call (a call on a handle of
+// NoFamilies) returned, is the FamilyNotFoundError of family.
+func WantNotFound(t testing.TB, call, family string, err error) {
+	t.Helper()
+	var nf *genl.FamilyNotFoundError
+	if !errors.Is(err, genl.ErrFamilyNotFound) || !errors.As(err, &nf) || nf.Name != family {
+		t.Errorf("%s without the family %s: %v", call, family, err)
+	}
+}
+
+// FirstErr returns the first error seq yields, or nil: the error of a
+// dump that fails at once.
+func FirstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DumpAllocs returns how many times walk, a dump that returns how many
