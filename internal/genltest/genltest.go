@@ -1,6 +1,8 @@
 // Package genltest holds what the tests of genl and of its family
 // packages share: a handle closed when the test ends, one over a fake
-// kernel that knows no family, and one over a recorded conversation.
+// kernel that knows no family, and one over a recorded conversation; the
+// check of the error a kernel without the family gives, and the
+// measure of a dump's allocations.
 package genltest
 
 import (
