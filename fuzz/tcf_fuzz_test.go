@@ -36,8 +36,8 @@ func encodeTC(t *testing.T, req rtm.Request) []byte {
 
 // specFixedPoint checks that s, which a view read from arbitrary bytes,
 // encodes (with add) to a message whose body decodes (with fromBytes) to a
-// specification that encodes to the same bytes; what is one object's
-// specification, chain or filter, is said by what.
+// specification that encodes to the same bytes. what names the object
+// ("chain", "filter") in a failure.
 func specFixedPoint[S any, V interface{ Spec() (S, error) }](t *testing.T, what string, s S,
 	add func(S) rtm.Request, fromBytes func([]byte) (V, error)) {
 	first := encodeTC(t, add(s))
