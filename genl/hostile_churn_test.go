@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,18 +154,6 @@ func consistent(t *testing.T, what string, keys []string, err error, stable []st
 	return false
 }
 
-// keysOf returns key of each object seq yields, up to the first error,
-// which it returns with the keys before it: what consistent checks.
-func keysOf[T any](seq iter.Seq2[T, error], key func(T) string) (keys []string, err error) {
-	for v, err := range seq {
-		if err != nil {
-			return keys, err
-		}
-		keys = append(keys, key(v))
-	}
-	return keys, nil
-}
-
 // TestHostileChurnDumps dumps netdev devices, ethtool features, MPTCP
 // endpoints and nlctrl's families (TCP metrics: TestHostileChurnTCPMetrics) over and over while
 // another process adds and deletes veth pairs and endpoints in the
@@ -196,16 +183,16 @@ func TestHostileChurnDumps(t *testing.T) {
 	var stableIndexes []string
 	dumps := []dump{
 		{"netdev devices", "genl:netdev", nil, func() ([]string, error) {
-			return keysOf(netdev.Devices(ctx, h), func(d netdev.Device) string { return fmt.Sprint(d.Index()) })
+			return hostile.Keys(netdev.Devices(ctx, h), func(d netdev.Device) string { return fmt.Sprint(d.Index()) })
 		}},
 		{"ethtool features", "genl:ethtool", append([]string{"lo"}, stableNames...), func() ([]string, error) {
-			return keysOf(ethtool.AllFeatures(ctx, h), func(s *ethtool.FeatureSet) string { return s.Name })
+			return hostile.Keys(ethtool.AllFeatures(ctx, h), func(s *ethtool.FeatureSet) string { return s.Name })
 		}},
 		{"MPTCP endpoints", "genl:mptcp_pm", stableEndpoints, func() ([]string, error) {
-			return keysOf(mptcp.Endpoints(ctx, h), func(e mptcp.Endpoint) string { return fmt.Sprint(e.ID()) })
+			return hostile.Keys(mptcp.Endpoints(ctx, h), func(e mptcp.Endpoint) string { return fmt.Sprint(e.ID()) })
 		}},
 		{"nlctrl families", "", []string{"nlctrl"}, func() ([]string, error) {
-			return keysOf(nlctrl.Families(ctx, h), func(f genl.Family) string { return f.Name })
+			return hostile.Keys(nlctrl.Families(ctx, h), func(f genl.Family) string { return f.Name })
 		}},
 	}
 	var active []dump

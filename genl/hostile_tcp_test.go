@@ -3,6 +3,7 @@ package genl_test
 import (
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/hostile"
 	"io"
 	"net"
 	"net/netip"
@@ -83,7 +84,7 @@ func TestHostileChurnTCPMetrics(t *testing.T) {
 		stable = append(stable, fmt.Sprintf("127.0.0.%d 127.0.0.1", n))
 	}
 	dump := func() ([]string, error) {
-		return keysOf(tcpmetrics.Dump(ctx, h), func(e tcpmetrics.Entry) string {
+		return hostile.Keys(tcpmetrics.Dump(ctx, h), func(e tcpmetrics.Entry) string {
 			return e.Destination().String() + " " + e.Source().String()
 		})
 	}

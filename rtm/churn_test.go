@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/hostile"
 	"net"
 	"net/netip"
 	"os"
@@ -191,18 +192,6 @@ func churnCheck(keys []string, stable map[string]bool, churned func(string) bool
 	return ""
 }
 
-// collectKeys runs a dump through key.
-func collectKeys[T any](seq func(yield func(T, error) bool), key func(T) string) ([]string, error) {
-	var keys []string
-	for v, err := range seq {
-		if err != nil {
-			return keys, err
-		}
-		keys = append(keys, key(v))
-	}
-	return keys, nil
-}
-
 // churnHandles returns a handle to dump with and one to churn with, in a
 // fresh namespace with a veth pair a0/a1, a0 up.
 func churnHandles(t *testing.T) (h, churner *rtm.Handle, ns *nstest.NS, a0, a1 int32) {
@@ -280,7 +269,7 @@ func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrF
 		return rtm.AddrSpec{Index: a0, Prefix: churn(i), Scope: unix.RT_SCOPE_HOST, Flags: unix.IFA_F_NODAD}
 	}
 	return churnEnv{
-		dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Addrs(ctx, f), addrKey) },
+		dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Addrs(ctx, f), addrKey) },
 		churned: func(k string) bool { return churned[k] },
 		add:     func(h *rtm.Handle, i int) error { return h.AddrAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.AddrDel(ctx, spec(i)) },
@@ -369,7 +358,7 @@ func TestChurnRoutes(t *testing.T) {
 			}
 			f := &rtm.RouteFilter{Family: tc.family, Table: tc.table}
 			env := churnEnv{
-				dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Routes(ctx, f), routeKey) },
+				dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Routes(ctx, f), routeKey) },
 				churned: func(k string) bool { return churned[k] },
 				add:     func(h *rtm.Handle, i int) error { return h.RouteAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.RouteDel(ctx, spec(i)) },
@@ -427,7 +416,7 @@ func TestChurnNeighs(t *testing.T) {
 			}
 			env := churnEnv{
 				dump: func(h *rtm.Handle) ([]string, error) {
-					keys, err := collectKeys(h.Neighs(ctx, f), neighKey)
+					keys, err := hostile.Keys(h.Neighs(ctx, f), neighKey)
 					// Neighbours the kernel makes itself (IPv6
 					// multicast and router discovery) are neither
 					// stable nor churned: leave them out.
@@ -468,7 +457,7 @@ func TestChurnRules(t *testing.T) {
 	}
 	f := &rtm.RuleFilter{Family: unix.AF_INET}
 	env := churnEnv{
-		dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Rules(ctx, f), ruleKey) },
+		dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Rules(ctx, f), ruleKey) },
 		churned: func(k string) bool { return churned[k] },
 		add:     func(h *rtm.Handle, i int) error { return h.RuleAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.RuleDel(ctx, spec(i)) },
@@ -492,7 +481,7 @@ func TestChurnNexthops(t *testing.T) {
 	}
 	runBatch(t, bt)
 	env := churnEnv{
-		dump: func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Nexthops(ctx, nil), nexthopKey) },
+		dump: func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Nexthops(ctx, nil), nexthopKey) },
 		churned: func(k string) bool {
 			n, _ := strconv.Atoi(k)
 			return n >= 1 && n <= churnSlots
@@ -551,7 +540,7 @@ func TestChurnFDB(t *testing.T) {
 			}
 			f := tc.filter(br.Index(), a1)
 			env := churnEnv{
-				dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.FDB(ctx, f), fdbChurnKey) },
+				dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.FDB(ctx, f), fdbChurnKey) },
 				churned: func(k string) bool { return churned[k] },
 				add:     func(h *rtm.Handle, i int) error { return h.FDBAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.FDBDel(ctx, spec(i)) },
@@ -574,7 +563,7 @@ func TestChurnLinks(t *testing.T) {
 	}
 	runBatch(t, bt)
 	env := churnEnv{
-		dump: func(h *rtm.Handle) ([]string, error) { return collectKeys(h.Links(ctx, nil), linkKey) },
+		dump: func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Links(ctx, nil), linkKey) },
 		churned: func(k string) bool {
 			var idx int
 			var name string

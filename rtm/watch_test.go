@@ -3,6 +3,7 @@ package rtm_test
 import (
 	"context"
 	"errors"
+	"github.com/ipr-go/ipr/internal/hostile"
 	"net/netip"
 	"testing"
 
@@ -54,7 +55,7 @@ func TestWatchResumedDump(t *testing.T) {
 		t.Errorf("address dump with a removal midway: %d addresses, error %v", n, err)
 	}
 	// Without a change, the same dump is consistent.
-	keys, err := collectKeys(h.Addrs(ctx, f), addrKey)
+	keys, err := hostile.Keys(h.Addrs(ctx, f), addrKey)
 	if err != nil || len(keys) != 599 {
 		t.Errorf("address dump: %d addresses, error %v", len(keys), err)
 	}
@@ -110,10 +111,10 @@ func TestWatchOnePassDump(t *testing.T) {
 func TestWatchPool(t *testing.T) {
 	h, _, a0 := watchFixture(t, 3)
 	for range 5 {
-		if _, err := collectKeys(h.Addrs(ctx, &rtm.AddrFilter{Index: a0}), addrKey); err != nil {
+		if _, err := hostile.Keys(h.Addrs(ctx, &rtm.AddrFilter{Index: a0}), addrKey); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := collectKeys(h.Rules(ctx, nil), ruleKey); err != nil {
+		if _, err := hostile.Keys(h.Rules(ctx, nil), ruleKey); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -125,7 +126,7 @@ func TestWatchPool(t *testing.T) {
 	if _, _, err := watches[0].TryRecv(context.Background()); err == nil {
 		t.Error("the watch socket is open after Handle.Close")
 	}
-	if _, err := collectKeys(h.Addrs(ctx, nil), addrKey); !errors.Is(err, rtm.ErrClosed) {
+	if _, err := hostile.Keys(h.Addrs(ctx, nil), addrKey); !errors.Is(err, rtm.ErrClosed) {
 		t.Errorf("dump on a closed handle: %v", err)
 	}
 }
