@@ -138,39 +138,7 @@ func (h *Handle) newBuilder() *wire.Builder {
 }
 
 // opError names the operation in err.
-func opError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if e := asWireError(err); e != nil && e.Op == "" {
-		e.Op = "genl: " + op
-		return err
-	}
-	return fmt.Errorf("genl: %s: %w", op, err)
-}
-
-// asWireError returns the first *wire.Error in err's tree, as errors.As
-// finds it, without the reflection errors.As links in.
-func asWireError(err error) *wire.Error {
-	for err != nil {
-		switch e := err.(type) {
-		case *wire.Error:
-			return e
-		case interface{ Unwrap() error }:
-			err = e.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, err := range e.Unwrap() {
-				if w := asWireError(err); w != nil {
-					return w
-				}
-			}
-			return nil
-		default:
-			return nil
-		}
-	}
-	return nil
-}
+func opError(op string, err error) error { return pool.OpError("genl", op, err) }
 
 // streamDump relays the messages of a dump of req to yield, naming op in
 // its error (see pool.Conn.StreamDump).

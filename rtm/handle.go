@@ -175,39 +175,7 @@ func (h *Handle) exchange(ctx context.Context, op string, describe bool, b *wire
 }
 
 // opError names the operation in err.
-func opError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	if e := asWireError(err); e != nil && e.Op == "" {
-		e.Op = "rtm: " + op
-		return err
-	}
-	return fmt.Errorf("rtm: %s: %w", op, err)
-}
-
-// asWireError returns the first *wire.Error in err's tree, as errors.As
-// finds it, without the reflection errors.As links into every program.
-func asWireError(err error) *wire.Error {
-	for err != nil {
-		switch e := err.(type) {
-		case *wire.Error:
-			return e
-		case interface{ Unwrap() error }:
-			err = e.Unwrap()
-		case interface{ Unwrap() []error }:
-			for _, err := range e.Unwrap() {
-				if w := asWireError(err); w != nil {
-					return w
-				}
-			}
-			return nil
-		default:
-			return nil
-		}
-	}
-	return nil
-}
+func opError(op string, err error) error { return pool.OpError("rtm", op, err) }
 
 // dump streams the replies to the dump request built in b.
 func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2[wire.Message, error] {
