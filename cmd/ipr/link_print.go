@@ -21,7 +21,8 @@ type linkPrint struct {
 	// show" leaves out when filtering by address family.
 	linkLayer bool
 	// stats are -s and its companions; "link show" prints the counters
-	// within the link, "addr show" after its addresses.
+	// within the link, "addr show" after its addresses (not here). Both
+	// print a VF's counters within its line.
 	stats statsOptions
 	// noQueueLen leaves out "qlen", as ip's monitor does (its filter's
 	// showqueue is off).
@@ -130,6 +131,11 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 	if doLink && o.stats.level > 0 {
 		p.nl()
 		printLinkStats(p, idx, o.stats)
+	}
+	if a, ok := get(unix.IFLA_VFINFO_LIST); ok && (doLink || details) {
+		if _, ok := get(unix.IFLA_NUM_VF); ok {
+			printVFs(p, l.Type(), l.Flags(), a, o.stats)
+		}
 	}
 	if a, ok := get(unix.IFLA_PROP_LIST); ok {
 		p.openArray("altnames")
