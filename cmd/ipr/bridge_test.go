@@ -106,6 +106,9 @@ func TestBridgeChanges(t *testing.T) {
 		"link set dev p1 state blocking", "link change dev p0 state -1 cost 5", "link set dev p0 state 300",
 		"link set dev p1 state foo", "link set dev p1 learning maybe", "link set cost 3", "link set dev nope cost 3",
 		"link set dev q0 cost 3", "link set dev p1 frob",
+		"link set dev p0 hwmode vepa", "link set dev p1 hwmode foo", "link set dev p1 hwmode",
+		"link set dev br0 hwmode vepa self", "link set dev p1 master learning_sync on", "link set dev q0 self",
+		"link set dev p1 self cost 4", "link set dev p1 cost 6 master", "link set dev p0 priority 70000 mcast_router 300",
 	} {
 		args := strings.Fields(cmd)
 		out, errs, code := bridgeIn(ours, "", args...)
