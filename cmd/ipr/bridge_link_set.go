@@ -175,15 +175,15 @@ func bridgeLinkSet(e *env, a *args) error {
 	if dev == "" {
 		return failf("Device is a required argument.")
 	}
+	index, err := e.linkIndex(dev)
+	if err != nil || index == 0 {
+		return failf("Cannot find bridge device %q", dev)
+	}
+	q.index = index
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	l, err := linkByName(e.ctx, h, dev)
-	if err != nil {
-		return failf("Cannot find bridge device %q", dev)
-	}
-	q.index = l.Index()
 	return h.Do(e.ctx, &q)
 }
 
@@ -219,15 +219,11 @@ func (q *bridgePortRequest) parse(e *env, w, v string) error {
 		s := int8(n)
 		q.put(w, uint32(uint8(s)), s >= 0)
 	case "backup_port":
-		h, err := e.handle()
-		if err != nil {
-			return err
-		}
-		l, err := linkByName(e.ctx, h, v)
-		if err != nil {
+		index, err := e.linkIndex(v)
+		if err != nil || index == 0 {
 			return failf("Error: device %s does not exist", v)
 		}
-		q.put(w, uint32(l.Index()), true)
+		q.put(w, uint32(index), true)
 	case "hwmode":
 		// hwmode replaces the flags given before it by "self".
 		q.flags = bridgeFlagsSelf

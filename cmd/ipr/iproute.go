@@ -812,6 +812,20 @@ func (p *printer) jsonUint(key string, v uint64) {
 	}
 }
 
+// jsonUintPair prints the JSON object {k1: v1, k2: v2} under key ("" in
+// an array) and reports whether it did: text output, which each caller
+// words its own way, gets nothing.
+func (p *printer) jsonUintPair(key, k1 string, v1 uint64, k2 string, v2 uint64) bool {
+	if !p.json {
+		return false
+	}
+	p.openObject(key)
+	p.jsonUint(k1, v1)
+	p.jsonUint(k2, v2)
+	p.closeObject()
+	return true
+}
+
 func (p *printer) jsonInt(key string, v int64) {
 	if p.json {
 		p.int(key, "", v)

@@ -122,12 +122,7 @@ func printVF(p *printer, arphrd uint16, linkFlags uint32, info nla.Chain, stats 
 	if a := vf[unix.IFLA_VF_RATE]; has[unix.IFLA_VF_RATE] {
 		// struct ifla_vf_rate: vf, min_tx_rate, max_tx_rate.
 		minTx, maxTx := vfU32(a, 4), vfU32(a, 8)
-		if p.json {
-			p.openObject("rate")
-			p.jsonUint("max_tx", uint64(maxTx))
-			p.jsonUint("min_tx", uint64(minTx))
-			p.closeObject()
-		} else {
+		if !p.jsonUintPair("rate", "max_tx", uint64(maxTx), "min_tx", uint64(minTx)) {
 			if maxTx != 0 {
 				p.uint("", ", max_tx_rate %dMbps", uint64(maxTx))
 			}
@@ -176,9 +171,31 @@ func printVF(p *printer, arphrd uint16, linkFlags uint32, info nla.Chain, stats 
 	}
 }
 
+// vfStatsLines are the two halves of print_vf_stats64, receive and
+// transmit: the JSON object, the text heading and the counters in order,
+// each with its JSON key and text width. The dropped counters, newer than
+// the others, follow when the kernel sends them.
+var vfStatsLines = [2]struct {
+	key, heading string
+	counters     []vfCounter
+	dropped      uint16
+}{
+	{"rx", "    RX: bytes  packets  mcast   bcast ", []vfCounter{{unix.IFLA_VF_STATS_RX_BYTES, "bytes", 10},
+		{unix.IFLA_VF_STATS_RX_PACKETS, "packets", 8}, {unix.IFLA_VF_STATS_MULTICAST, "multicast", 7},
+		{unix.IFLA_VF_STATS_BROADCAST, "broadcast", 7}}, unix.IFLA_VF_STATS_RX_DROPPED},
+	{"tx", "    TX: bytes  packets ", []vfCounter{{unix.IFLA_VF_STATS_TX_BYTES, "tx_bytes", 10},
+		{unix.IFLA_VF_STATS_TX_PACKETS, "tx_packets", 8}}, unix.IFLA_VF_STATS_TX_DROPPED},
+}
+
+// vfCounter is one IFLA_VF_STATS_* counter of vfStatsLines.
+type vfCounter struct {
+	typ   uint16
+	key   string
+	width int
+}
+
 // printVFStats prints a VF's counters (IFLA_VF_STATS) as
-// print_vf_stats64 does; the dropped counters are newer than the others
-// and printed only when the kernel sends them.
+// print_vf_stats64 does.
 func printVFStats(p *printer, s nla.Chain, o statsOptions) {
 	var c [unix.IFLA_VF_STATS_TX_DROPPED + 1]uint64
 	var has [len(c)]bool
@@ -187,53 +204,33 @@ func printVFStats(p *printer, s nla.Chain, o statsOptions) {
 			c[t], has[t] = attrU64(a), true
 		}
 	}
-	rxDropped, txDropped := has[unix.IFLA_VF_STATS_RX_DROPPED], has[unix.IFLA_VF_STATS_TX_DROPPED]
-	if p.json {
-		p.openObject("stats")
-		p.openObject("rx")
-		p.jsonUint("bytes", c[unix.IFLA_VF_STATS_RX_BYTES])
-		p.jsonUint("packets", c[unix.IFLA_VF_STATS_RX_PACKETS])
-		p.jsonUint("multicast", c[unix.IFLA_VF_STATS_MULTICAST])
-		p.jsonUint("broadcast", c[unix.IFLA_VF_STATS_BROADCAST])
-		if rxDropped {
-			p.jsonUint("dropped", c[unix.IFLA_VF_STATS_RX_DROPPED])
+	p.openObject("stats")
+	for _, line := range vfStatsLines {
+		dropped := has[line.dropped]
+		if p.json {
+			p.openObject(line.key)
+			for _, k := range line.counters {
+				p.jsonUint(k.key, c[k.typ])
+			}
+			if dropped {
+				p.jsonUint("dropped", c[line.dropped])
+			}
+			p.closeObject()
+			continue
 		}
-		p.closeObject()
-		p.openObject("tx")
-		p.jsonUint("tx_bytes", c[unix.IFLA_VF_STATS_TX_BYTES])
-		p.jsonUint("tx_packets", c[unix.IFLA_VF_STATS_TX_PACKETS])
-		if txDropped {
-			p.jsonUint("dropped", c[unix.IFLA_VF_STATS_TX_DROPPED])
+		p.nl()
+		p.textString(line.heading)
+		if dropped {
+			p.textString("  dropped ")
 		}
-		p.closeObject()
-		p.closeObject()
-		return
+		p.nl()
+		p.textString("    ")
+		for _, k := range line.counters {
+			p.buf = appendStatNum(p.buf, k.width, c[k.typ], o)
+		}
+		if dropped {
+			p.buf = appendStatNum(p.buf, 8, c[line.dropped], o)
+		}
 	}
-	num := func(width int, t uint16) { p.buf = appendStatNum(p.buf, width, c[t], o) }
-	p.nl()
-	p.textString("    RX: bytes  packets  mcast   bcast ")
-	if rxDropped {
-		p.textString("  dropped ")
-	}
-	p.nl()
-	p.textString("    ")
-	num(10, unix.IFLA_VF_STATS_RX_BYTES)
-	num(8, unix.IFLA_VF_STATS_RX_PACKETS)
-	num(7, unix.IFLA_VF_STATS_MULTICAST)
-	num(7, unix.IFLA_VF_STATS_BROADCAST)
-	if rxDropped {
-		num(8, unix.IFLA_VF_STATS_RX_DROPPED)
-	}
-	p.nl()
-	p.textString("    TX: bytes  packets ")
-	if txDropped {
-		p.textString("  dropped ")
-	}
-	p.nl()
-	p.textString("    ")
-	num(10, unix.IFLA_VF_STATS_TX_BYTES)
-	num(8, unix.IFLA_VF_STATS_TX_PACKETS)
-	if txDropped {
-		num(8, unix.IFLA_VF_STATS_TX_DROPPED)
-	}
+	p.closeObject()
 }
