@@ -562,6 +562,22 @@ type printer struct {
 	err error
 	// palette colors the text output (-color, color.go); nil for none.
 	palette *palette
+	// stderr receives the warnings ip writes between records (warn);
+	// nil drops them.
+	stderr io.Writer
+}
+
+// warn writes msg to standard error as ip does after flushing its
+// standard output: after the output so far, when the printer streams.
+func (p *printer) warn(msg string) {
+	if p.stderr == nil {
+		return
+	}
+	if p.w != nil && p.err == nil {
+		_, p.err = p.w.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
+	io.WriteString(p.stderr, msg)
 }
 
 // streamChunk is the output written at a time: the size of a bufio
@@ -571,7 +587,7 @@ const streamChunk = 64 << 10
 // newPrinter returns a printer for a listing's output to e.Stdout,
 // streaming unless -pretty has to see the whole document.
 func (e *env) newPrinter() *printer {
-	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette, stderr: e.Stderr}
 	if !(e.JSON && e.Pretty) {
 		p.w = e.Stdout
 		p.buf = make([]byte, 0, streamChunk+streamChunk/4)

@@ -132,9 +132,10 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.nl()
 		printLinkStats(p, idx, o.stats)
 	}
+	truncatedVFs := false
 	if a, ok := get(unix.IFLA_VFINFO_LIST); ok && (doLink || details) {
-		if _, ok := get(unix.IFLA_NUM_VF); ok {
-			printVFs(p, l.Type(), l.Flags(), a, o.stats)
+		if num, ok := get(unix.IFLA_NUM_VF); ok {
+			truncatedVFs = printVFs(p, l.Type(), l.Flags(), a, o.stats) != attrU32(num)
 		}
 	}
 	if a, ok := get(unix.IFLA_PROP_LIST); ok {
@@ -147,6 +148,10 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.closeArray()
 	}
 	p.endl()
+	if truncatedVFs {
+		// The kernel ran out of room in the message for the VFs.
+		p.warn("Truncated VF list: " + l.Name() + "\n")
+	}
 }
 
 func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {

@@ -350,8 +350,9 @@ type vfTestLink struct {
 // kernel's Ethernet PF with two VFs (VLAN lists, rates, every setting on
 // and off, counters with and without the dropped ones), an older
 // kernel's (one VLAN, settings not reported, no counters), an InfiniBand
-// PF (20-byte addresses, GUIDs) and a link with a VF list but no
-// IFLA_NUM_VF, which ip ignores.
+// PF (20-byte addresses, GUIDs), a link with a VF list but no
+// IFLA_NUM_VF, which ip ignores, and one whose list is shorter than its
+// IFLA_NUM_VF (the kernel ran out of room), which ip warns of.
 var vfTestLinks = []vfTestLink{
 	{index: 10, arphrd: unix.ARPHRD_ETHER, name: "pf0", numVF: 2, vfs: []vfTest{
 		{num: 0, vlan: 100, qos: 3, proto: unix.ETH_P_8021Q, spoofchk: 1, link: unix.IFLA_VF_LINK_STATE_AUTO,
@@ -368,6 +369,7 @@ var vfTestLinks = []vfTestLink{
 			stats: []uint64{0, 0, 0, 0, 0, 0, 0, 0}},
 	}},
 	{index: 13, arphrd: unix.ARPHRD_ETHER, name: "pf3", vfs: []vfTest{{num: 0, link: unix.IFLA_VF_LINK_STATE_AUTO}}},
+	{index: 14, arphrd: unix.ARPHRD_ETHER, name: "pf4", numVF: 3, vfs: []vfTest{{num: 0, link: unix.IFLA_VF_LINK_STATE_AUTO}}},
 }
 
 // message is the link's RTM_NEWLINK.
@@ -496,4 +498,12 @@ func TestLinkVFPrintAsIP(t *testing.T) {
 	})
 	transport = fake.Dial
 	compareShimGoldens(t, filepath.Join("testdata", "linkvfprint.txt"), "IPR_LINKVF_WRITE", msgs, vfGoldenCommands)
+	// ip's warning follows the link's line: "ip link show 2>&1" under
+	// the shim prints it after pf4's VF.
+	for _, args := range [][]string{{"link", "show"}, {"-j", "link", "show"}, {"-d", "addr", "show"}} {
+		out, errs, _ := iprIn(nil, "", args...)
+		if want := "Truncated VF list: pf4\n"; errs != want || !strings.Contains(out, "pf4") {
+			t.Errorf("ipr %s: stderr %q, want %q", strings.Join(args, " "), errs, want)
+		}
+	}
 }

@@ -47,10 +47,12 @@ func vfU32(a nla.Attr, off int) uint32 {
 }
 
 // printVFs prints IFLA_VFINFO_LIST; ip does so when the link also has
-// IFLA_NUM_VF. The JSON array is "vfinfo_list".
-func printVFs(p *printer, arphrd uint16, linkFlags uint32, list nla.Attr, stats statsOptions) {
+// IFLA_NUM_VF. The JSON array is "vfinfo_list". It returns the number of
+// entries, which ip compares with IFLA_NUM_VF.
+func printVFs(p *printer, arphrd uint16, linkFlags uint32, list nla.Attr, stats statsOptions) (n uint32) {
 	p.openArray("vfinfo_list")
 	for info := range list.Nested().All() {
+		n++
 		p.openObject("")
 		// ip complains on standard error about any other type and
 		// prints nothing of it.
@@ -60,6 +62,7 @@ func printVFs(p *printer, arphrd uint16, linkFlags uint32, list nla.Attr, stats 
 		p.closeObject()
 	}
 	p.closeArray()
+	return n
 }
 
 // printVF prints one IFLA_VF_INFO as print_vfinfo does.
