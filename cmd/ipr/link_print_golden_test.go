@@ -458,7 +458,8 @@ func (l vfTestLink) message() []byte {
 var vfGoldenCommands = []string{
 	"link show", "-d link show", "-o link show", "-s link show", "-s -s link show", "-h -s link show",
 	"-iec -h -s link show dev pf0", "-j link show", "-j -s link show", "-j -p -s -d link show dev ib0",
-	"-d addr show", "-s -d addr show", "-j -s -d addr show", "-br link show",
+	"-d addr show", "-s -d addr show", "-j -s -d addr show", "-br link show", "-color=always link show",
+	"-c=always -s -d link show dev pf0",
 }
 
 // TestLinkVFPrintAsIP prints links with SR-IOV VFs, which this kernel
@@ -470,6 +471,7 @@ func TestLinkVFPrintAsIP(t *testing.T) {
 	if binaryNativeIsBigEndian() {
 		t.Skip("the golden is little-endian")
 	}
+	t.Setenv("COLORFGBG", "") // the colors of a light background, for -color
 	var msgs [][]byte
 	for _, l := range vfTestLinks {
 		msgs = append(msgs, l.message())
