@@ -160,15 +160,9 @@ func linkShow(e *env, a *args) error {
 		return err
 	}
 	ctx := e.ctx
-	links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
-	if err != nil {
-		return err
-	}
-	names.nsidName = e.nsidName
 	p := e.newPrinter()
-	p.openArray("")
 	var idx nla.Index
-	for _, l := range links {
+	printOne := func(l rtm.Link, names *linkNames) {
 		p.flush()
 		p.openObject("")
 		// As in iproute2, a link that print_linkinfo's filters drop
@@ -182,6 +176,22 @@ func linkShow(e *env, a *args) error {
 		}
 		p.closeObject()
 	}
+	if f.dev == "" && !e.Details && e.Stats.level == 0 {
+		p.openArray("")
+		if err := streamLinks(ctx, h, &f, &idx, e.nsidName, printOne); err != nil {
+			return err
+		}
+	} else {
+		links, names, err := selectLinks(ctx, h, &f, e.Details || e.Stats.level > 0)
+		if err != nil {
+			return err
+		}
+		names.nsidName = e.nsidName
+		p.openArray("")
+		for _, l := range links {
+			printOne(l, names)
+		}
+	}
 	p.closeArray()
 	if p.json {
 		p.buf = append(p.buf, '\n')
@@ -194,13 +204,9 @@ func linkShow(e *env, a *args) error {
 // names a device, else a dump filtered kernel-side where iproute2 filters
 // kernel-side. It resolves f's device and master names to indexes.
 func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll bool) ([]rtm.Link, *linkNames, error) {
-	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
-	if f.masterName != "" {
-		m, err := h.LinkByName(ctx, f.masterName)
-		if err != nil {
-			return nil, nil, invarg("Device does not exist\n", f.masterName) // sic: ip ends this message with an empty line
-		}
-		f.master = m.Index()
+	names, err := newLinkNames(ctx, h, f)
+	if err != nil {
+		return nil, nil, err
 	}
 	var links []rtm.Link
 	if f.dev != "" {
@@ -214,18 +220,11 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll bool
 		f.index = l.Index()
 		links = []rtm.Link{l}
 	} else {
-		lf := &rtm.LinkFilter{MasterIndex: f.master, Kind: f.kind}
-		if f.family == unix.AF_INET6 {
-			// Like iproute2, dump with the family: IPv6 answers itself,
-			// with its short view of each link (name, MTU, addresses),
-			// and filters nothing.
-			lf = &rtm.LinkFilter{Family: unix.AF_INET6}
-		}
 		var err error
 		if keepAll {
-			links, err = rtm.Collect(h.Links(ctx, lf))
+			links, err = rtm.Collect(h.Links(ctx, f.dumpFilter()))
 		} else {
-			links, err = collectLinksCompact(h.Links(ctx, lf))
+			links, err = collectLinksCompact(h.Links(ctx, f.dumpFilter()))
 		}
 		if err != nil {
 			return nil, nil, err
@@ -235,6 +234,205 @@ func selectLinks(ctx context.Context, h *rtm.Handle, f *showFilter, keepAll bool
 		names.byIndex[l.Index()] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
 	}
 	return links, names, nil
+}
+
+// newLinkNames returns an empty name cache for a listing, after resolving
+// f's master name to its index.
+func newLinkNames(ctx context.Context, h *rtm.Handle, f *showFilter) (*linkNames, error) {
+	if f.masterName != "" {
+		m, err := h.LinkByName(ctx, f.masterName)
+		if err != nil {
+			return nil, invarg("Device does not exist\n", f.masterName) // sic: ip ends this message with an empty line
+		}
+		f.master = m.Index()
+	}
+	return &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}, nil
+}
+
+// dumpFilter is the part of f the kernel applies to a links dump, as
+// iproute2 asks for it.
+func (f *showFilter) dumpFilter() *rtm.LinkFilter {
+	if f.family == unix.AF_INET6 {
+		// Like iproute2, dump with the family: IPv6 answers itself,
+		// with its short view of each link (name, MTU, addresses),
+		// and filters nothing.
+		return &rtm.LinkFilter{Family: unix.AF_INET6}
+	}
+	return &rtm.LinkFilter{MasterIndex: f.master, Kind: f.kind}
+}
+
+// streamLinks lists a links dump as it arrives, for listings without -d
+// and -s, where iproute2 keeps every message before printing: nothing but
+// names is kept. The dump and the printing run on two goroutines, so that
+// on a machine with two CPUs the printing overlaps the kernel's filling of
+// the next datagrams (most of a listing's time): the dump's goroutine
+// hands over the links compacted (appendCompactLink), in chunks, and the
+// printing goroutine calls print for each, in the kernel's order.
+//
+// A link is printed with the names of its master and lower link
+// ("veth0@veth1"), which the dump may bring later (a veth's peer usually
+// comes next): such a link is held, with every link after it, until the
+// names it needs have come; whatever is still held at the end of the
+// dump (names of links the dump left out) is printed with names asked of
+// the kernel, as the collected listing does. idx is the index print reads
+// l through; streamLinks points it at each link first.
+func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Index, nsidName func(int32) (string, bool), print func(rtm.Link, *linkNames)) error {
+	names, err := newLinkNames(ctx, h, f)
+	if err != nil {
+		return err
+	}
+	names.nsidName = nsidName
+	// The kernel leaves out IPv6's per-link counters, which such a listing
+	// never prints, and adds VF information, which it does.
+	lf := f.dumpFilter()
+	lf.VF, lf.SkipStats = true, true
+
+	chunks := make(chan []byte, 2)
+	free := make(chan []byte, 3)
+	printed := make(chan any, 1) // the printing's end: nil, or its panic
+	var failed bool              // set before chunks is closed
+	go func() {
+		var panicked any = true
+		defer func() {
+			if panicked != nil {
+				panicked = recover()
+			}
+			printed <- panicked
+		}()
+		o := linkOrder{names: names, idx: idx, print: print}
+		for chunk := range chunks {
+			for rest := chunk; len(rest) >= 4; {
+				n := int(binary.NativeEndian.Uint32(rest))
+				o.add(rest[4 : 4+n])
+				rest = rest[4+n:]
+			}
+			select {
+			case free <- chunk[:0]:
+			default:
+			}
+		}
+		if !failed {
+			o.end()
+		}
+		panicked = nil
+	}()
+	// send hands a chunk over, unless the printing has ended, which it
+	// does early only by a panic: that panic is raised again here.
+	send := func(chunk []byte) {
+		select {
+		case chunks <- chunk:
+		case r := <-printed:
+			panic(r)
+		}
+	}
+	var chunk []byte
+	var dumpErr error
+	for l, err := range h.Links(ctx, lf) {
+		if err != nil {
+			dumpErr, failed = err, true
+			break
+		}
+		at := len(chunk)
+		chunk = appendCompactLink(append(chunk, 0, 0, 0, 0), l)
+		binary.NativeEndian.PutUint32(chunk[at:], uint32(len(chunk)-at-4))
+		if len(chunk) >= streamChunk {
+			send(chunk)
+			select {
+			case chunk = <-free:
+			default:
+				chunk = nil
+			}
+		}
+	}
+	if len(chunk) > 0 {
+		send(chunk)
+	}
+	close(chunks)
+	if r := <-printed; r != nil {
+		panic(r)
+	}
+	return dumpErr
+}
+
+// linkOrder prints compacted links in the order they come, holding a
+// link back until the names it prints are known (see streamLinks).
+type linkOrder struct {
+	names *linkNames
+	idx   *nla.Index
+	print func(rtm.Link, *linkNames)
+	held  []heldLink // oldest first
+	spare [][]byte
+}
+
+// heldLink is a link linkOrder holds until the names it needs come.
+type heldLink struct {
+	msg           []byte // compacted (appendCompactLink), a copy
+	master, lower int32  // indexes whose names it prints; 0 for none
+}
+
+// add takes the next link of the dump, compacted; msg is the caller's
+// until add returns.
+func (o *linkOrder) add(msg []byte) {
+	l, err := rtm.LinkFromBytes(msg)
+	if err != nil {
+		return // never: appendCompactLink writes the whole header
+	}
+	o.names.byIndex[l.Index()] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
+	o.idx.Reset(l.Chain())
+	master, lower := namesNeeded(o.idx)
+	if len(o.held) == 0 && o.names.known(master) && o.names.known(lower) {
+		o.print(l, o.names)
+		return
+	}
+	var buf []byte
+	if n := len(o.spare); n > 0 {
+		buf, o.spare = o.spare[n-1], o.spare[:n-1]
+	}
+	o.held = append(o.held, heldLink{msg: append(buf, msg...), master: master, lower: lower})
+	for len(o.held) > 0 && o.names.known(o.held[0].master) && o.names.known(o.held[0].lower) {
+		o.printHeld(o.held[0])
+		o.held = o.held[1:]
+	}
+}
+
+// end prints the links still held, after the dump's last.
+func (o *linkOrder) end() {
+	for _, hl := range o.held {
+		o.printHeld(hl)
+	}
+	o.held = nil
+}
+
+func (o *linkOrder) printHeld(hl heldLink) {
+	if l, err := rtm.LinkFromBytes(hl.msg); err == nil {
+		o.print(l, o.names)
+	}
+	o.spare = append(o.spare, hl.msg[:0])
+}
+
+// namesNeeded returns the indexes of the links whose names a link's line
+// prints: its master and its lower link, unless that one is in another
+// namespace (printed as "@ifN"). Zero stands for none.
+func namesNeeded(idx *nla.Index) (master, lower int32) {
+	if a, ok := idx.Get(unix.IFLA_MASTER); ok {
+		master = int32(attrU32(a))
+	}
+	if _, otherNetns := idx.Get(unix.IFLA_LINK_NETNSID); !otherNetns {
+		if a, ok := idx.Get(unix.IFLA_LINK); ok {
+			lower = int32(attrU32(a))
+		}
+	}
+	return master, lower
+}
+
+// known reports whether the name of link index is known; index 0 names
+// no link and needs none.
+func (n *linkNames) known(index int32) bool {
+	if index == 0 {
+		return true
+	}
+	_, ok := n.byIndex[index]
+	return ok
 }
 
 // collectLinksCompact gathers a links dump as copies without the
@@ -253,27 +451,7 @@ func collectLinksCompact(seq iter.Seq2[rtm.Link, error]) ([]rtm.Link, error) {
 		if err != nil {
 			return nil, err
 		}
-		// ifinfomsg, as the kernel laid it out.
-		msg = append(msg[:0], l.Family(), 0)
-		msg = binary.NativeEndian.AppendUint16(msg, l.Type())
-		msg = binary.NativeEndian.AppendUint32(msg, uint32(l.Index()))
-		msg = binary.NativeEndian.AppendUint32(msg, l.Flags())
-		msg = binary.NativeEndian.AppendUint32(msg, l.Change())
-		for c := l.Chain(); len(c) >= 4; {
-			n := int(binary.NativeEndian.Uint16(c))
-			if n < 4 || n > len(c) {
-				// Malformed: kept as is, for the printing to judge.
-				msg = append(msg, c...)
-				break
-			}
-			end := min((n+3)&^3, len(c))
-			switch binary.NativeEndian.Uint16(c[2:]) & nla.TypeMask {
-			case unix.IFLA_STATS, unix.IFLA_STATS64, unix.IFLA_AF_SPEC:
-			default:
-				msg = append(msg, c[:end]...)
-			}
-			c = c[end:]
-		}
+		msg = appendCompactLink(msg[:0], l)
 		cl, err := rtm.LinkFromBytes(a.Copy(msg))
 		if err != nil {
 			return nil, err
@@ -283,9 +461,39 @@ func collectLinksCompact(seq iter.Seq2[rtm.Link, error]) ([]rtm.Link, error) {
 	return links, nil
 }
 
+// appendCompactLink appends to dst the message of l without the
+// attributes a listing without -s and -d never reads: the counters
+// (IFLA_STATS, IFLA_STATS64) and the per-family configuration
+// (IFLA_AF_SPEC), which are most of a link message's bytes.
+func appendCompactLink(dst []byte, l rtm.Link) []byte {
+	// ifinfomsg, as the kernel laid it out.
+	dst = append(dst, l.Family(), 0)
+	dst = binary.NativeEndian.AppendUint16(dst, l.Type())
+	dst = binary.NativeEndian.AppendUint32(dst, uint32(l.Index()))
+	dst = binary.NativeEndian.AppendUint32(dst, l.Flags())
+	dst = binary.NativeEndian.AppendUint32(dst, l.Change())
+	for c := l.Chain(); len(c) >= 4; {
+		n := int(binary.NativeEndian.Uint16(c))
+		if n < 4 || n > len(c) {
+			// Malformed: kept as is, for the printing to judge.
+			return append(dst, c...)
+		}
+		end := min((n+3)&^3, len(c))
+		switch binary.NativeEndian.Uint16(c[2:]) & nla.TypeMask {
+		case unix.IFLA_STATS, unix.IFLA_STATS64, unix.IFLA_AF_SPEC:
+		default:
+			dst = append(dst, c[:end]...)
+		}
+		c = c[end:]
+	}
+	return dst
+}
+
 // keepLink applies the filters of iproute2's print_linkinfo.
 func (f *showFilter) keepLink(l rtm.Link, idx *nla.Index) bool {
-	idx.Reset(l.Chain())
+	if c := l.Chain(); !sameBytes(idx.Chain(), c) {
+		idx.Reset(c) // else it indexes l already, and keeps its table
+	}
 	if f.index != 0 && l.Index() != f.index {
 		return false
 	}
@@ -640,4 +848,10 @@ func netnsValue(s string) (rtm.Netns, error) {
 // '/' or white space.
 func validIfname(name string) bool {
 	return name != "" && len(name) < unix.IFNAMSIZ && !strings.ContainsAny(name, "/ \t\n\v\f\r")
+}
+
+// sameBytes reports whether a and b are the same bytes in memory, not
+// merely equal ones.
+func sameBytes(a, b nla.Chain) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
