@@ -173,7 +173,7 @@ func addrShow(e *env, a *args) error {
 
 	p := e.newPrinter()
 	// keepLink indexes each link printLink prints.
-	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details, indexed: true}
+	o := linkPrint{details: e.Details, linkLayer: f.family == 0 || linkOnly || e.Details, stats: e.Stats, indexed: true}
 	p.openArray("")
 	var idx nla.Index
 	for _, l := range links {

@@ -225,9 +225,6 @@ func bridgeMonitor(e *env, argv []string) error {
 			return &cliError{code: exitUsage, msg: fmt.Sprintf("Argument %q is unknown, try \"bridge monitor help\".", w)}
 		}
 	}
-	if vni {
-		return notImplemented(`"bridge monitor vni"`)
-	}
 	h, err := e.handle()
 	if err != nil {
 		return err
@@ -249,8 +246,13 @@ func bridgeMonitor(e *env, argv []string) error {
 	if mdb || all {
 		groups = append(groups, rtm.GroupMDB)
 	}
-	if vlan || all {
+	// bridge subscribes to the groups past the 32 of the legacy bit mask,
+	// VLANs' and VNIs', only when named or with "all" (label).
+	if vlan || label {
 		groups = append(groups, rtm.GroupBridgeVLAN)
+	}
+	if vni || label {
+		groups = append(groups, groupTunnel)
 	}
 	return m.listen(groups)
 }

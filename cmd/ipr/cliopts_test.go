@@ -240,14 +240,8 @@ func TestBridgeMonitorMDBMatchesIproute2(t *testing.T) {
 			} {
 				exec.Command("bridge", append([]string{"-n", ns.Name}, strings.Fields(cmd)...)...).Run()
 			}
-			var got, want string
-			for range 2000 {
-				got, want = after(iOut.String()), after(bOut.String())
-				if got == want && strings.Contains(got, "ff0e::9") && strings.Count(got, "\n") >= 5 {
-					break
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			got, want := awaitSame(func() string { return after(iOut.String()) }, func() string { return after(bOut.String()) },
+				func(s string) bool { return strings.Contains(s, "ff0e::9") && strings.Count(s, "\n") >= 5 })
 			if got != want || !strings.Contains(got, "Deleted dev br0 port p0 grp ff0e::9") {
 				t.Errorf("ipr bridge %s differs from bridge: %s", strings.Join(opts, " "), firstDiff(got, want))
 			}

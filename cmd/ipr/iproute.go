@@ -562,6 +562,22 @@ type printer struct {
 	err error
 	// palette colors the text output (-color, color.go); nil for none.
 	palette *palette
+	// stderr receives the warnings ip writes between records (warn);
+	// nil drops them.
+	stderr io.Writer
+}
+
+// warn writes msg to standard error as ip does after flushing its
+// standard output: after the output so far, when the printer streams.
+func (p *printer) warn(msg string) {
+	if p.stderr == nil {
+		return
+	}
+	if p.w != nil && p.err == nil {
+		_, p.err = p.w.Write(p.buf)
+		p.buf = p.buf[:0]
+	}
+	io.WriteString(p.stderr, msg)
 }
 
 // streamChunk is the output written at a time: the size of a bufio
@@ -571,7 +587,7 @@ const streamChunk = 64 << 10
 // newPrinter returns a printer for a listing's output to e.Stdout,
 // streaming unless -pretty has to see the whole document.
 func (e *env) newPrinter() *printer {
-	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette, stderr: e.Stderr}
 	if !(e.JSON && e.Pretty) {
 		p.w = e.Stdout
 		p.buf = make([]byte, 0, streamChunk+streamChunk/4)
@@ -810,6 +826,20 @@ func (p *printer) jsonUint(key string, v uint64) {
 	if p.json {
 		p.uint(key, "", v)
 	}
+}
+
+// jsonUintPair prints the JSON object {k1: v1, k2: v2} under key ("" in
+// an array) and reports whether it did: text output, which each caller
+// words its own way, gets nothing.
+func (p *printer) jsonUintPair(key, k1 string, v1 uint64, k2 string, v2 uint64) bool {
+	if !p.json {
+		return false
+	}
+	p.openObject(key)
+	p.jsonUint(k1, v1)
+	p.jsonUint(k2, v2)
+	p.closeObject()
+	return true
 }
 
 func (p *printer) jsonInt(key string, v int64) {

@@ -81,12 +81,7 @@ func printVlan(p *printer, tb *nla.Index, _ *linkNames) {
 				continue
 			}
 			from, to := binary.NativeEndian.Uint32(e.Data), binary.NativeEndian.Uint32(e.Data[4:])
-			if p.json {
-				p.openObject("")
-				p.jsonUint("from", uint64(from))
-				p.jsonUint("to", uint64(to))
-				p.closeObject()
-			} else {
+			if !p.jsonUintPair("", "from", uint64(from), "to", uint64(to)) {
 				p.textString(strconv.FormatUint(uint64(from), 10) + ":" + strconv.FormatUint(uint64(to), 10) + " ")
 			}
 		}

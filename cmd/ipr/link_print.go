@@ -21,7 +21,8 @@ type linkPrint struct {
 	// show" leaves out when filtering by address family.
 	linkLayer bool
 	// stats are -s and its companions; "link show" prints the counters
-	// within the link, "addr show" after its addresses.
+	// within the link, "addr show" after its addresses (not here). Both
+	// print a VF's counters within its line.
 	stats statsOptions
 	// noQueueLen leaves out "qlen", as ip's monitor does (its filter's
 	// showqueue is off).
@@ -131,6 +132,12 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.nl()
 		printLinkStats(p, idx, o.stats)
 	}
+	truncatedVFs := false
+	if a, ok := get(unix.IFLA_VFINFO_LIST); ok && (doLink || details) {
+		if num, ok := get(unix.IFLA_NUM_VF); ok {
+			truncatedVFs = printVFs(p, l.Type(), l.Flags(), a, o.stats) != attrU32(num)
+		}
+	}
 	if a, ok := get(unix.IFLA_PROP_LIST); ok {
 		p.openArray("altnames")
 		for alt := range a.Nested().AllOf(unix.IFLA_ALT_IFNAME) {
@@ -141,6 +148,10 @@ func printLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, o linkP
 		p.closeArray()
 	}
 	p.endl()
+	if truncatedVFs {
+		// The kernel ran out of room in the message for the VFs.
+		p.warn("Truncated VF list: " + l.Name() + "\n")
+	}
 }
 
 func printLinkLayer(p *printer, l rtm.Link, idx *nla.Index) {

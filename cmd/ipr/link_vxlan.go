@@ -56,12 +56,7 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 	}
 	if a, ok := tb.Get(unix.IFLA_VXLAN_PORT_RANGE); ok && len(a.Data) >= 4 {
 		low, high := be16(a.Data), be16(a.Data[2:])
-		if p.json {
-			p.openObject("port_range")
-			p.jsonUint("low", uint64(low))
-			p.jsonUint("high", uint64(high))
-			p.closeObject()
-		} else {
+		if !p.jsonUintPair("port_range", "low", uint64(low), "high", uint64(high)) {
 			p.text("srcport %d %d ", low, high)
 		}
 	}

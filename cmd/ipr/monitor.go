@@ -496,6 +496,10 @@ func (m *monitor) bridgeMessage(typ uint16, data []byte) error {
 		if !printVLANEvent(m, typ, data) {
 			return nil
 		}
+	case rtmNewTunnel, rtmDelTunnel:
+		if !printVNIEvent(m, typ, data) {
+			return nil
+		}
 	case nlmsgTimestamp:
 		printNlmsgTimestamp(p, data)
 	default:

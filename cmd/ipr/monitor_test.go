@@ -91,19 +91,26 @@ func TestMonitorMatchesIP(t *testing.T) {
 				}
 				return false
 			}
-			var got, want string
-			for range 2000 {
-				got, want = iprOut.String(), ipOut.String()
-				if got == want && ended(got) {
-					break
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			got, want := awaitSame(iprOut.String, ipOut.String, ended)
 			if got != want {
 				t.Errorf("ipr %s differs from ip: %s", strings.Join(opts, " "), firstDiff(got, want))
 			}
 		})
 	}
+}
+
+// awaitSame polls ours and theirs, two monitors' outputs as the caller
+// compares them, until they are equal and done says the last change has
+// shown, or for 10 seconds at most; it returns them as last read.
+func awaitSame(ours, theirs func() string, done func(string) bool) (got, want string) {
+	for range 2000 {
+		got, want = ours(), theirs()
+		if got == want && done(got) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return got, want
 }
 
 // startMonitors starts iproute2's monitor (the command line theirs) and

@@ -67,21 +67,49 @@ func TestStatsPrintAsIP(t *testing.T) {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
-	golden := filepath.Join("testdata", "statsprint.txt")
-	if os.Getenv("IPR_STATSPRINT_WRITE") != "" {
+	defer func() { transport = nil }()
+	fake := nltest.NewRTNL()
+	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
+		fake.AddLink(l)
+	}
+	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
+		return [][]byte{append([]byte(nil), msg...)}, nil
+	})
+	transport = fake.Dial
+	compareShimGoldens(t, filepath.Join("testdata", "statsprint.txt"), "IPR_STATSPRINT_WRITE", [][]byte{msg}, statsGoldenCommands)
+}
+
+// compareShimGoldens compares ipr with ip on command lines whose kernel
+// answers are msgs: ip's output, which the golden file holds (recorded
+// under the fakertnl shim, built with gcc, when the environment variable
+// write is set), and ipr's, through the fake kernel the caller has made
+// the transport.
+func compareShimGoldens(t *testing.T, golden, write string, msgs [][]byte, commands []string) {
+	t.Helper()
+	if os.Getenv(write) != "" {
 		dir := t.TempDir()
 		so := filepath.Join(dir, "fakertnl.so")
 		if out, err := exec.Command("gcc", "-shared", "-fPIC", "-o", so, "../../scripts/fakertnl/fakertnl.c").CombinedOutput(); err != nil {
 			t.Fatalf("gcc: %v\n%s", err, out)
 		}
-		replies := filepath.Join(dir, "msgs")
-		os.WriteFile(replies, []byte(hex.EncodeToString(msg)+"\n"), 0o644)
+		var replies bytes.Buffer
+		for _, m := range msgs {
+			replies.WriteString(hex.EncodeToString(m) + "\n")
+		}
+		repliesFile := filepath.Join(dir, "msgs")
+		if err := os.WriteFile(repliesFile, replies.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		var b bytes.Buffer
-		for _, cmd := range statsGoldenCommands {
+		for _, cmd := range commands {
 			c := exec.Command("ip", strings.Fields(cmd)...)
-			c.Env = append(os.Environ(), "LD_PRELOAD="+so, "FAKERTNL_REPLIES="+replies)
-			out, _ := c.Output()
-			b.WriteString("=== " + cmd + " exit 0 bytes " + strconv.Itoa(len(out)) + "\n")
+			c.Env = append(os.Environ(), "LD_PRELOAD="+so, "FAKERTNL_REPLIES="+repliesFile)
+			out, err := c.Output()
+			code := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				code = ee.ExitCode()
+			}
+			b.WriteString("=== " + cmd + " exit " + strconv.Itoa(code) + " bytes " + strconv.Itoa(len(out)) + "\n")
 			b.Write(out)
 			b.WriteString("\n")
 		}
@@ -93,22 +121,13 @@ func TestStatsPrintAsIP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { transport = nil }()
-	fake := nltest.NewRTNL()
-	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
-		fake.AddLink(l)
-	}
-	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
-		return [][]byte{append([]byte(nil), msg...)}, nil
-	})
-	transport = fake.Dial
 	for _, g := range goldens {
 		out, errs, code := iprIn(nil, "", strings.Fields(g.opts)...)
 		if code != g.code || out != g.stdout {
 			t.Errorf("ipr %s: exit %d (ip %d), stderr %q\nipr:\n%s\nip:\n%s", g.opts, code, g.code, errs, out, g.stdout)
 		}
 	}
-	if len(goldens) != len(statsGoldenCommands) {
-		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(statsGoldenCommands))
+	if len(goldens) != len(commands) {
+		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(commands))
 	}
 }

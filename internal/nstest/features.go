@@ -95,6 +95,7 @@ func buildRegistry() []feature {
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
+		{"vnifilter", "VXLAN VNI filtering, RTM_NEWTUNNEL (Linux 5.18)", probeVNIFilter},
 		{"gso_ipv4_max_size", "the IPv4 GSO and GRO limits of links (Linux 6.3)", linkAttrProbe(unix.IFLA_GSO_IPV4_MAX_SIZE)},
 		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
@@ -781,6 +782,25 @@ func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
 			return present, err
 		})
 	}
+}
+
+// probeVNIFilter adds a VNI to a VXLAN device in VNI filtering mode:
+// a kernel without the tunnel messages answers "bridge vni add" with
+// EOPNOTSUPP (and one without VXLAN refuses the device).
+func probeVNIFilter(s *scratch) (bool, error) {
+	if err := s.setup(); err != nil {
+		return false, err
+	}
+	ok, err := s.try(linkMissing, []string{s.ip, "-n", s.name, "link", "add", "pkvnifilter", "type", "vxlan",
+		"dstport", "4791", "external", "vnifilter"})
+	if !ok || err != nil {
+		return ok, err
+	}
+	bridge, err := exec.LookPath("bridge")
+	if err != nil {
+		return false, err
+	}
+	return s.try(notSupported, []string{bridge, "-n", s.name, "vni", "add", "dev", "pkvnifilter", "vni", "1"})
 }
 
 // Rule attributes newer than x/sys/unix (linux/fib_rules.h).
