@@ -287,17 +287,21 @@ func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrF
 	}
 }
 
+// familyIndexCases are the address and neighbour dumps churned: of each
+// family, of one interface (kernel-filtered) or of all.
+var familyIndexCases = []struct {
+	name     string
+	family   uint8
+	filtered bool
+}{
+	{"ipv4/index", unix.AF_INET, true},
+	{"ipv4/all", unix.AF_INET, false},
+	{"ipv6/index", unix.AF_INET6, true},
+	{"ipv6/all", unix.AF_INET6, false},
+}
+
 func TestChurnAddrs(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		family   uint8
-		filtered bool
-	}{
-		{"ipv4/index", unix.AF_INET, true},
-		{"ipv4/all", unix.AF_INET, false},
-		{"ipv6/index", unix.AF_INET6, true},
-		{"ipv6/all", unix.AF_INET6, false},
-	} {
+	for _, tc := range familyIndexCases {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			f := &rtm.AddrFilter{Family: tc.family}
@@ -386,16 +390,7 @@ func TestChurnRoutes(t *testing.T) {
 func neighKey(n rtm.Neigh) string { return fmt.Sprintf("%d %v %v", n.Index(), n.Dst(), n.LLAddr()) }
 
 func TestChurnNeighs(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		family   uint8
-		filtered bool
-	}{
-		{"ipv4/index", unix.AF_INET, true},
-		{"ipv4/all", unix.AF_INET, false},
-		{"ipv6/index", unix.AF_INET6, true},
-		{"ipv6/all", unix.AF_INET6, false},
-	} {
+	for _, tc := range familyIndexCases {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			dst := func(i int, churn bool) netip.Addr {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -129,27 +130,27 @@ func TestRtobjRequestsMatchIproute2(t *testing.T) {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
 	seen := map[string]bool{}
-	for _, c := range readGoldenFiles(t, "testdata/golden_rtobj/*.txt") {
-		seen[c.name] = true
-		t.Run(c.name, func(t *testing.T) {
-			build, ok := rtobjGoldenSpecs[c.name]
+	for _, c := range golden.Read(t, "testdata/golden_rtobj/*.txt") {
+		seen[c.Name] = true
+		t.Run(c.Name, func(t *testing.T) {
+			build, ok := rtobjGoldenSpecs[c.Name]
 			if !ok {
-				t.Fatalf("no spec for captured command: %s", c.cmd)
+				t.Fatalf("no spec for captured command: %s", c.Cmd)
 			}
-			g := &goldenEnc{links: c.links, t: t}
+			g := &goldenEnc{links: c.Links, t: t}
 			// iproute2 asks for an acknowledgement: Do adds the flag
 			// when it sends.
 			if err := build(g).encode(&g.b); err != nil {
-				t.Fatalf("%s: %v", c.cmd, err)
+				t.Fatalf("%s: %v", c.Cmd, err)
 			}
 			got := g.b.Bytes()
 			if len(got) >= 8 {
 				native.PutUint16(got[6:], native.Uint16(got[6:])|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
 			}
-			if !bytes.Equal(got, c.req) {
-				t.Errorf("%s\nrtm:      %x\niproute2: %x", c.cmd, got, c.req)
+			if !bytes.Equal(got, c.Req) {
+				t.Errorf("%s\nrtm:      %x\niproute2: %x", c.Cmd, got, c.Req)
 			}
-			decodeGoldenBack(t, c.name, c.req[unix.NLMSG_HDRLEN:], native.Uint16(c.req[4:]))
+			decodeGoldenBack(t, c.Name, c.Req[unix.NLMSG_HDRLEN:], native.Uint16(c.Req[4:]))
 		})
 	}
 	for name := range rtobjGoldenSpecs {

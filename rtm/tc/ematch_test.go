@@ -82,10 +82,10 @@ func TestEmatchesDecodeTC(t *testing.T) {
 	}
 	n := 0
 	for _, c := range readTCGolden(t) {
-		if !strings.Contains(c.cmd, " match ") || !strings.Contains(c.cmd, " basic ") && !strings.Contains(c.cmd, " cgroup ") {
+		if !strings.Contains(c.Cmd, " match ") || !strings.Contains(c.Cmd, " basic ") && !strings.Contains(c.Cmd, " cgroup ") {
 			continue
 		}
-		s, err := decodeFilterBody(c.req[16:])
+		s, err := decodeFilterBody(c.Req[16:])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,14 +98,14 @@ func TestEmatchesDecodeTC(t *testing.T) {
 		}
 		terms, err := DecodeEmatches(tree)
 		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
+			t.Fatalf("%s: %v", c.Key(), err)
 		}
 		got, err := EncodeEmatches(terms)
 		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
+			t.Fatalf("%s: %v", c.Key(), err)
 		}
 		if !bytes.Equal(got, tree) {
-			t.Errorf("%s: re-encoded\n%x\ntc\n%x", c.key(), got, tree)
+			t.Errorf("%s: re-encoded\n%x\ntc\n%x", c.Key(), got, tree)
 		}
 		n++
 	}
