@@ -444,42 +444,29 @@ func TestLinkRequestsMatchIproute2(t *testing.T) {
 	if native.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
-	cases := readGolden(t)
-	seen := map[string]bool{}
-	for _, c := range cases {
-		if seen[c.Name] {
-			t.Fatalf("duplicate golden case %s", c.Name)
+	golden.Match(t, readGolden(t), caseName, goldenSpecs, "scripts/golden.sh", func(t *testing.T, c golden.Case, build func(*goldenEnc) error) {
+		g := &goldenEnc{links: c.Links, t: t}
+		if err := build(g); err != nil {
+			t.Fatalf("ip %s: %v", c.Cmd, err)
 		}
-		seen[c.Name] = true
-		t.Run(c.Name, func(t *testing.T) {
-			build, ok := goldenSpecs[c.Name]
-			if !ok {
-				t.Fatalf("%s: no spec for captured command: ip %s", c.File, c.Cmd)
-			}
-			g := &goldenEnc{links: c.Links, t: t}
-			if err := build(g); err != nil {
-				t.Fatalf("ip %s: %v", c.Cmd, err)
-			}
-			if err := g.b.Err(); err != nil {
-				t.Fatal(err)
-			}
-			got := g.b.Bytes()
-			for _, off := range goldenPadding[c.Name] {
-				if off+4 <= len(got) && off+4 <= len(c.Req) {
-					copy(c.Req[off:off+4], got[off:off+4])
-				}
-			}
-			if !bytes.Equal(got, c.Req) {
-				t.Errorf("ip %s\nrtm:\n%s\niproute2:\n%s", c.Cmd, dumpRequest(got), dumpRequest(c.Req))
-			}
-		})
-	}
-	for name := range goldenSpecs {
-		if !seen[name] {
-			t.Errorf("spec %s has no golden capture; run scripts/golden.sh", name)
+		if err := g.b.Err(); err != nil {
+			t.Fatal(err)
 		}
-	}
+		got := g.b.Bytes()
+		for _, off := range goldenPadding[c.Name] {
+			if off+4 <= len(got) && off+4 <= len(c.Req) {
+				copy(c.Req[off:off+4], got[off:off+4])
+			}
+		}
+		if !bytes.Equal(got, c.Req) {
+			t.Errorf("ip %s\nrtm:\n%s\niproute2:\n%s", c.Cmd, dumpRequest(got), dumpRequest(c.Req))
+		}
+	})
 }
+
+// caseName keys the cases of files whose case names are unique across
+// the files.
+func caseName(c golden.Case) string { return c.Name }
 
 // dumpRequest formats a link request attribute by attribute, for failure
 // messages. Nests of link requests are recognised by type.

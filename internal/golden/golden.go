@@ -88,3 +88,31 @@ func Read(t testing.TB, pattern string) []Case {
 	}
 	return cases
 }
+
+// Match runs check as a subtest of t for each case, with the spec that
+// specs holds under the case's key, and fails t on what breaks the one to
+// one of captures and specs: a key captured twice, a case without a spec,
+// or a spec without a case (script captures it).
+func Match[S any](t *testing.T, cases []Case, key func(Case) string, specs map[string]S, script string, check func(t *testing.T, c Case, spec S)) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, c := range cases {
+		k := key(c)
+		if seen[k] {
+			t.Fatalf("duplicate golden case %s", k)
+		}
+		seen[k] = true
+		t.Run(k, func(t *testing.T) {
+			spec, ok := specs[k]
+			if !ok {
+				t.Fatalf("%s: no spec for captured command: %s", c.File, c.Cmd)
+			}
+			check(t, c, spec)
+		})
+	}
+	for k := range specs {
+		if !seen[k] {
+			t.Errorf("spec %s has no golden capture; run %s", k, script)
+		}
+	}
+}

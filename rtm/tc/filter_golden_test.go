@@ -292,32 +292,16 @@ func TestFilterRequestsMatchTC(t *testing.T) {
 	specs := tcGoldenSpecs(t, cases[0].Links)
 	maps.Copy(specs, chainGoldenSpecs(cases[0].Links))
 	maps.Copy(specs, tcmoreGoldenSpecs(t, cases[0].Links))
-	seen := map[string]bool{}
-	for _, c := range cases {
-		if seen[c.Key()] {
-			t.Fatalf("duplicate golden case %s", c.Key())
+	golden.Match(t, cases, golden.Case.Key, specs, "scripts/golden_tc.sh", func(t *testing.T, c golden.Case, req rtm.Request) {
+		got, err := buildRequest(req)
+		if err != nil {
+			t.Fatalf("tc %s: %v", c.Cmd, err)
 		}
-		seen[c.Key()] = true
-		t.Run(c.Key(), func(t *testing.T) {
-			req, ok := specs[c.Key()]
-			if !ok {
-				t.Fatalf("no spec for captured command: tc %s", c.Cmd)
-			}
-			got, err := buildRequest(req)
-			if err != nil {
-				t.Fatalf("tc %s: %v", c.Cmd, err)
-			}
-			clearAck(got)
-			if want := normalizeGolden(c); !bytes.Equal(got, want) {
-				t.Errorf("tc %s\nrtm/tc:\n%s\ntc:\n%s", c.Cmd, dumpTC(got), dumpTC(want))
-			}
-		})
-	}
-	for name := range specs {
-		if !seen[name] {
-			t.Errorf("spec %s has no golden capture; run scripts/golden_tc.sh", name)
+		clearAck(got)
+		if want := normalizeGolden(c); !bytes.Equal(got, want) {
+			t.Errorf("tc %s\nrtm/tc:\n%s\ntc:\n%s", c.Cmd, dumpTC(got), dumpTC(want))
 		}
-	}
+	})
 }
 
 // dumpTC formats a tc request attribute by attribute, nests included as
