@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -148,9 +149,9 @@ func TestEmatchesRefuseBadInput(t *testing.T) {
 	// A container pointing back at itself is refused, not followed.
 	e := nla.NewEncoder(nil)
 	e.Binary(emTreeHdr, []byte{1, 0, 1, 0})
-	n := beginPlain(e, emTreeList)
+	n := rtnl.BeginPlain(e, emTreeList)
 	e.Binary(1, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	n.end(e)
+	n.End(e)
 	if _, err := DecodeEmatches(e.Bytes()); err == nil {
 		t.Error("a container referring to itself decodes")
 	}

@@ -146,7 +146,7 @@ func (t filterTarget) begin(b *wire.Builder, c change, handle Handle, prio, prot
 // template. Flower's keys depend on the filter's protocol, which the
 // other kinds do not read.
 func appendFilterOptions(e *nla.Encoder, o FilterOptions, proto uint16) error {
-	n := beginPlain(e, attrOptions)
+	n := rtnl.BeginPlain(e, attrOptions)
 	var err error
 	if f, ok := o.(*Flower); ok {
 		err = f.appendFlower(e, proto)
@@ -156,7 +156,7 @@ func appendFilterOptions(e *nla.Encoder, o FilterOptions, proto uint16) error {
 	if err != nil {
 		return err
 	}
-	n.end(e)
+	n.End(e)
 	return nil
 }
 
