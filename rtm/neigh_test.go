@@ -392,15 +392,7 @@ func TestFDBAgainstBridge(t *testing.T) {
 		{false, rtm.FDBSpec{Index: vx0, LLAddr: neighMAC("02:00:00:00:02:01"), Dst: netip.MustParseAddr("192.0.2.12")}},
 		{false, rtm.FDBSpec{Index: vx1, LLAddr: neighMAC("02:00:00:00:02:02"), Dst: netip.MustParseAddr("192.0.2.13"), VNI: 88, SrcVNI: 77}},
 	}
-	bt := h.NewBatch()
-	for _, x := range specs[:2] {
-		if err := bt.FDBAdd(x.s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addInBatch(t, h, 2, func(bt *rtm.Batch, i int) error { return bt.FDBAdd(specs[i].s) })
 	for _, x := range specs[2:] {
 		var err error
 		if x.appendIt {

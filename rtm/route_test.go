@@ -362,16 +362,10 @@ func TestRouteValidation(t *testing.T) {
 func TestRouteBatchAndAllocs(t *testing.T) {
 	h, ns, v0, _ := routeNS(t)
 	const n = 10000
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
+	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24)
-		if err := bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: v0, Table: 300}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+		return bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: v0, Table: 300})
+	})
 	if got := strings.Count(nstest.IP(t, ns, "route", "show", "table", "300"), "\n"); got != n {
 		t.Fatalf("ip sees %d routes, want %d", got, n)
 	}

@@ -36,6 +36,22 @@ func dialIn(t testing.TB, ns string, opts ...rtm.Option) *rtm.Handle {
 	return h
 }
 
+// addInBatch queues add(bt, i) for i from 0 to n-1 in one batch and runs
+// it, failing t on any error: how the tests fill a namespace with many
+// objects quickly.
+func addInBatch(t testing.TB, h *rtm.Handle, n int, add func(bt *rtm.Batch, i int) error) {
+	t.Helper()
+	bt := h.NewBatch()
+	for i := range n {
+		if err := add(bt, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // ipJSON runs "ip -j ARGS" in ns and decodes its output, the oracle.
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
