@@ -199,8 +199,7 @@ func (s *SkbEdit) decode(opts nla.Chain) error {
 		case tcaSkbeditPtype:
 			s.PacketType = ptrOf(a.Uint16())
 		case tcaSkbeditFlags:
-			v, _ := a.Uint64()
-			s.InheritDSField = v&skbeditInheritDSField != 0
+			s.InheritDSField = attrU64(a)&skbeditInheritDSField != 0
 		}
 	}
 	return nil
@@ -416,8 +415,7 @@ func (t *TunnelKey) decode(opts nla.Chain) error {
 		case tcaTunnelKeyEncTos:
 			t.TOS = ptrOf(a.Uint8())
 		case tcaTunnelKeyNoCsum:
-			v, _ := a.Uint8()
-			t.NoChecksum = v != 0
+			t.NoChecksum = attrU8(a) != 0
 		case tcaTunnelKeyNoFrag:
 			t.NoFrag = true
 		case tcaTunnelKeyEncOpts:
