@@ -212,15 +212,7 @@ func churnHandles(t *testing.T) (h, churner *rtm.Handle, ns *nstest.NS, a0, a1 i
 	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "a0", Up: rtm.Some(true), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "a1"}}}); err != nil {
 		t.Fatal(err)
 	}
-	l0, err := h.LinkByName(ctx, "a0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l1, err := h.LinkByName(ctx, "a1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, churner, ns, l0.Index(), l1.Index()
+	return h, churner, ns, index(t, h, "a0"), index(t, h, "a1")
 }
 
 // churnDumps is how many dumps a churn test makes at least.
@@ -488,11 +480,8 @@ func TestChurnFDB(t *testing.T) {
 			if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}}); err != nil {
 				t.Fatal(err)
 			}
-			br, err := h.LinkByName(ctx, "br0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := h.LinkSet(ctx, rtm.LinkSpec{Index: a1, Master: rtm.Some(br.Index())}); err != nil {
+			br := index(t, h, "br0")
+			if err := h.LinkSet(ctx, rtm.LinkSpec{Index: a1, Master: rtm.Some(br)}); err != nil {
 				t.Fatal(err)
 			}
 			mac := func(i int, churn bool) net.HardwareAddr {
@@ -512,7 +501,7 @@ func TestChurnFDB(t *testing.T) {
 			spec := func(i int) rtm.FDBSpec {
 				return rtm.FDBSpec{Index: a1, LLAddr: mac(i, true), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE}
 			}
-			f := tc.filter(br.Index(), a1)
+			f := tc.filter(br, a1)
 			env := churnEnv{
 				dump:    func(h *rtm.Handle) ([]string, error) { return collectKeys(h.FDB(ctx, f), fdbChurnKey) },
 				churned: func(k string) bool { return churned[k] },

@@ -37,15 +37,6 @@ func testLinkNames(t *testing.T, h *rtm.Handle) map[int32]string {
 	return names
 }
 
-func testLinkIndex(t *testing.T, h *rtm.Handle, name string) int32 {
-	t.Helper()
-	l, err := h.LinkByName(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l.Index()
-}
-
 // neighFlagNames lists the flags "ip -j neigh" shows as keys.
 func neighFlagNames(n rtm.Neigh) []string {
 	var f []string
@@ -375,7 +366,7 @@ func TestFDBAgainstBridge(t *testing.T) {
 	}
 	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport", "4789", "local", "192.0.2.1", "nolearning")
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "external", "dstport", "4790", "nolearning")
-	br, port, vx0, vx1 := testLinkIndex(t, h, "br0"), testLinkIndex(t, h, "veth2"), testLinkIndex(t, h, "vx0"), testLinkIndex(t, h, "vx1")
+	br, port, vx0, vx1 := index(t, h, "br0"), index(t, h, "veth2"), index(t, h, "vx0"), index(t, h, "vx1")
 	zero := neighMAC("00:00:00:00:00:00")
 	static := rtm.NeighState(unix.NUD_NOARP | unix.NUD_REACHABLE)
 	specs := []struct {
@@ -655,7 +646,7 @@ func TestNeighAndFDBAllocs(t *testing.T) {
 	h, ns, v0, v1 := routeNS(t)
 	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport", "4789", "nolearning")
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "id", "43", "dstport", "4789", "nolearning")
-	vx0, vx1 := testLinkIndex(t, h, "vx0"), testLinkIndex(t, h, "vx1")
+	vx0, vx1 := index(t, h, "vx0"), index(t, h, "vx1")
 	const n = 2000
 	bt := h.NewBatch()
 	for i := 0; i < n; i++ {

@@ -25,15 +25,7 @@ func routeNS(t *testing.T) (*rtm.Handle, *nstest.NS, int32, int32) {
 	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "veth0")
 	nstest.IP(t, ns, "addr", "add", "198.51.100.1/24", "dev", "veth1")
 	nstest.IP(t, ns, "addr", "add", "2001:db8::1/64", "dev", "veth0", "nodad")
-	v0, err := h.LinkByName(ctx, "veth0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1, err := h.LinkByName(ctx, "veth1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, ns, v0.Index(), v1.Index()
+	return h, ns, index(t, h, "veth0"), index(t, h, "veth1")
 }
 
 // ipRoute is one route as "ip -j -d route show" prints it.

@@ -253,7 +253,7 @@ func bridgeNS(t *testing.T) (h *rtm.Handle, ns *nstest.NS, br, port int32) {
 	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
 	nstest.IP(t, ns, "link", "set", "veth0", "master", "br0")
 	nstest.IP(t, ns, "link", "set", "br0", "up")
-	return h, ns, testLinkIndex(t, h, "br0"), v0
+	return h, ns, index(t, h, "br0"), v0
 }
 
 func TestMDBAgainstBridge(t *testing.T) {
@@ -489,7 +489,7 @@ func TestBridgePortOptionsAgainstIP(t *testing.T) {
 	h, ns, _, port := bridgeNS(t)
 	nstest.IP(t, ns, "link", "add", "veth2", "type", "veth", "peer", "name", "veth3")
 	nstest.IP(t, ns, "link", "set", "veth2", "master", "br0")
-	backup := testLinkIndex(t, h, "veth2")
+	backup := index(t, h, "veth2")
 	err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{Isolated: rtm.Some(true), BridgePortMore: rtm.BridgePortMore{
 		FlushFDB: true, MulticastRouter: rtm.Some[uint8](2), MulticastToUnicast: rtm.Some(true),
 		GroupFwdMask: rtm.Some[uint16](0x4000), Locked: rtm.Some(true), BackupPort: rtm.Some(backup),
