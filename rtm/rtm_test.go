@@ -52,6 +52,20 @@ func addInBatch(t testing.TB, h *rtm.Handle, n int, add func(bt *rtm.Batch, i in
 	}
 }
 
+// linkNames returns the names of the links a dump with filter f yields,
+// in the dump's order.
+func linkNames(t testing.TB, h *rtm.Handle, f *rtm.LinkFilter) []string {
+	t.Helper()
+	var names []string
+	for l, err := range h.Links(ctx, f) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, l.Name())
+	}
+	return names
+}
+
 // ipJSON runs "ip -j ARGS" in ns and decodes its output, the oracle.
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
@@ -150,16 +164,7 @@ func TestLinkFiltersInKernel(t *testing.T) {
 	nstest.IP(t, ns, "link", "set", "v0a", "master", "br0")
 	nstest.IP(t, ns, "link", "set", "v2a", "master", "br0")
 	br := index(t, h, "br0")
-	names := func(f *rtm.LinkFilter) []string {
-		var s []string
-		for l, err := range h.Links(ctx, f) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			s = append(s, l.Name())
-		}
-		return s
-	}
+	names := func(f *rtm.LinkFilter) []string { return linkNames(t, h, f) }
 	if got := strings.Join(names(&rtm.LinkFilter{MasterIndex: br}), ","); got != "v0a,v2a" {
 		t.Errorf("ports of br0: %s", got)
 	}
