@@ -266,7 +266,7 @@ func TestMDBAgainstBridge(t *testing.T) {
 	specs := []rtm.MDBSpec{
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Permanent: true},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.2")},
-		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("01:00:5e:01:02:03"), Permanent: true},
+		{BridgeIndex: br, PortIndex: port, MAC: mustMAC("01:00:5e:01:02:03"), Permanent: true},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("ff0e::5"), Source: netip.MustParseAddr("2001:db8::1"), Permanent: true},
 	}
 	for _, s := range specs {
@@ -348,8 +348,8 @@ func TestMDBAgainstBridge(t *testing.T) {
 		{PortIndex: port, Group: netip.MustParseAddr("239.1.1.1")},
 		{BridgeIndex: br, PortIndex: port},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("192.0.2.1")},
-		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("02:00:00:00:00:01")},
-		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), MAC: neighMAC("01:00:5e:01:02:03")},
+		{BridgeIndex: br, PortIndex: port, MAC: mustMAC("02:00:00:00:00:01")},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), MAC: mustMAC("01:00:5e:01:02:03")},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), VID: 4095},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Source: netip.MustParseAddr("2001:db8::1")},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), GroupMode: rtm.Some[uint8](2)},
