@@ -47,15 +47,7 @@ func benchRoute(i int, oif int32) rtm.RouteSpec {
 // addRoutes adds n routes with one batch.
 func addRoutes(b *testing.B, h *rtm.Handle, n int, oif int32) {
 	b.Helper()
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
-		if err := bt.RouteAdd(benchRoute(i, oif)); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	addInBatch(b, h, n, func(bt *rtm.Batch, i int) error { return bt.RouteAdd(benchRoute(i, oif)) })
 }
 
 var benchFilter = &rtm.RouteFilter{Family: unix.AF_INET, Table: benchTable}
@@ -120,16 +112,9 @@ func BenchmarkRouteCollect(b *testing.B) {
 func BenchmarkLinkDump(b *testing.B) {
 	h, _ := handle(b)
 	const pairs = 500
-	bt := h.NewBatch()
-	for i := 0; i < pairs; i++ {
-		err := bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("va%d", i), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("vb%d", i)}}})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	addInBatch(b, h, pairs, func(bt *rtm.Batch, i int) error {
+		return bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("va%d", i), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("vb%d", i)}}})
+	})
 	const links = 2*pairs + 1
 	// "light" is the dump without per-family statistics
 	// (LinkFilter.SkipStats); B/link is the kernel's bytes per link.
@@ -200,16 +185,10 @@ func BenchmarkBatchRouteAdd10k(b *testing.B) {
 // with one batch.
 func addAddrs(b *testing.B, h *rtm.Handle, ifindex int32, net byte, n int) {
 	b.Helper()
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
+	addInBatch(b, h, n, func(bt *rtm.Batch, i int) error {
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)}), 32)
-		if err := bt.AddrAdd(rtm.AddrSpec{Index: ifindex, Prefix: p}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+		return bt.AddrAdd(rtm.AddrSpec{Index: ifindex, Prefix: p})
+	})
 }
 
 // BenchmarkAddrDumpIndex streams the 3000 IPv4 addresses of one link, with
@@ -255,16 +234,10 @@ func BenchmarkNeighDump(b *testing.B) {
 	h, _ := benchHandle(b)
 	oif := index(b, h, "veth0")
 	const n = 10000
-	bt := h.NewBatch()
 	mac := []byte{2, 0, 0, 0, 0, 1}
-	for i := 0; i < n; i++ {
-		if err := bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{10, 9, byte(i >> 8), byte(i)}), LLAddr: mac}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	addInBatch(b, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{10, 9, byte(i >> 8), byte(i)}), LLAddr: mac})
+	})
 	f := &rtm.NeighFilter{Family: unix.AF_INET}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -292,15 +265,9 @@ func BenchmarkNeighDump(b *testing.B) {
 func BenchmarkRuleDump(b *testing.B) {
 	h, _ := benchHandle(b)
 	const n = 1000
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
-		if err := bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	addInBatch(b, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100})
+	})
 	f := &rtm.RuleFilter{Family: unix.AF_INET}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -352,16 +319,10 @@ func BenchmarkNeighDumpSmall(b *testing.B) {
 	h, _ := benchHandle(b)
 	oif := index(b, h, "veth0")
 	const n = 4
-	bt := h.NewBatch()
 	mac := []byte{2, 0, 0, 0, 0, 1}
-	for i := 0; i < n; i++ {
-		if err := bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i)}), LLAddr: mac}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
+	addInBatch(b, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.NeighAdd(rtm.NeighSpec{Index: oif, Dst: netip.AddrFrom4([4]byte{192, 0, 2, byte(10 + i)}), LLAddr: mac})
+	})
 	f := &rtm.NeighFilter{Family: unix.AF_INET, Index: oif}
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -542,18 +542,10 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	if s.VIDEnd != 0 {
 		b.Uint16(brvlanEntryRange, s.VIDEnd)
 	}
-	if x, ok := s.State.Get(); ok {
-		b.Uint8(brvlanEntryState, x)
-	}
-	if x, ok := s.MulticastRouter.Get(); ok {
-		b.Uint8(brvlanEntryMcastRouter, x)
-	}
-	if x, ok := s.MaxGroups.Get(); ok {
-		b.Uint32(brvlanEntryMaxGroups, x)
-	}
-	if x, ok := s.NeighSuppress.Get(); ok {
-		b.Uint8(brvlanEntryNeighSupp, boolU8(x))
-	}
+	putOpt(b.Uint8, brvlanEntryState, s.State)
+	putOpt(b.Uint8, brvlanEntryMcastRouter, s.MulticastRouter)
+	putOpt(b.Uint32, brvlanEntryMaxGroups, s.MaxGroups)
+	putBool8(b, brvlanEntryNeighSupp, s.NeighSuppress)
 	b.EndNest(n)
 	b.End()
 	return nil
@@ -567,13 +559,6 @@ func beginBrVlanMsg(b *wire.Builder, typ, flags uint16, index int32) {
 		hdr[0] = unix.AF_BRIDGE
 		native.PutUint32(hdr[4:], uint32(index))
 	}
-}
-
-func boolU8(v bool) uint8 {
-	if v {
-		return 1
-	}
-	return 0
 }
 
 func (s *BridgeVLANOptions) opName(verb string) string {
@@ -637,12 +622,8 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 	if s.VIDEnd != 0 {
 		b.Uint16(brvlanGoptsRange, s.VIDEnd)
 	}
-	if v, ok := s.MulticastSnooping.Get(); ok {
-		b.Uint8(brvlanGoptsMcastSnooping, boolU8(v))
-	}
-	if v, ok := s.MulticastQuerier.Get(); ok {
-		b.Uint8(brvlanGoptsMcastQuerier, boolU8(v))
-	}
+	putBool8(b, brvlanGoptsMcastSnooping, s.MulticastSnooping)
+	putBool8(b, brvlanGoptsMcastQuerier, s.MulticastQuerier)
 	putOpt(b.Uint8, brvlanGoptsMcastIGMPVersion, s.IGMPVersion)
 	putOpt(b.Uint8, brvlanGoptsMcastMLDVersion, s.MLDVersion)
 	putOpt(b.Uint32, brvlanGoptsMcastLastMemberCnt, s.LastMemberCount)

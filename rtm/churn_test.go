@@ -201,23 +201,7 @@ func churnHandles(t *testing.T) (h, churner *rtm.Handle, ns *nstest.NS, a0, a1 i
 	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "a0", Up: rtm.Some(true), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "a1"}}}); err != nil {
 		t.Fatal(err)
 	}
-	l0, err := h.LinkByName(ctx, "a0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l1, err := h.LinkByName(ctx, "a1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, churner, ns, l0.Index(), l1.Index()
-}
-
-// runBatch runs bt and fails on any error.
-func runBatch(t *testing.T, bt *rtm.Batch) {
-	t.Helper()
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	return h, churner, ns, index(t, h, "a0"), index(t, h, "a1")
 }
 
 // churnDumps is how many dumps a churn test makes at least.
@@ -254,13 +238,9 @@ func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrF
 		// addresses (2.5 s for 3,000); 1,000 still span 3 datagrams.
 		n = 1000
 	}
-	bt := h.NewBatch()
-	for i := range n {
-		if err := bt.AddrAdd(rtm.AddrSpec{Index: a0, Prefix: stable(i), Flags: unix.IFA_F_NODAD}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.AddrAdd(rtm.AddrSpec{Index: a0, Prefix: stable(i), Flags: unix.IFA_F_NODAD})
+	})
 	churned := map[string]bool{}
 	for i := range churnSlots {
 		churned[fmt.Sprintf("%d %v", a0, churn(i))] = true
@@ -276,17 +256,21 @@ func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrF
 	}
 }
 
+// familyIndexCases are the address and neighbour dumps churned: of each
+// family, of one interface (kernel-filtered) or of all.
+var familyIndexCases = []struct {
+	name     string
+	family   uint8
+	filtered bool
+}{
+	{"ipv4/index", unix.AF_INET, true},
+	{"ipv4/all", unix.AF_INET, false},
+	{"ipv6/index", unix.AF_INET6, true},
+	{"ipv6/all", unix.AF_INET6, false},
+}
+
 func TestChurnAddrs(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		family   uint8
-		filtered bool
-	}{
-		{"ipv4/index", unix.AF_INET, true},
-		{"ipv4/all", unix.AF_INET, false},
-		{"ipv6/index", unix.AF_INET6, true},
-		{"ipv6/all", unix.AF_INET6, false},
-	} {
+	for _, tc := range familyIndexCases {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			f := &rtm.AddrFilter{Family: tc.family}
@@ -340,17 +324,13 @@ func TestChurnRoutes(t *testing.T) {
 				}
 				return rtm.RouteSpec{Dst: dst(i, true), Table: 100, OutIndex: a0, Priority: 100}
 			}
-			bt := h.NewBatch()
-			for i := range churnStable {
+			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
 				s := rtm.RouteSpec{Dst: dst(i, false), Table: 100, OutIndex: a0, Priority: 100}
 				if tc.metrics {
 					s.Dst, s.Priority = dst(i/perPrefix, false), uint32(100*(1+i%perPrefix))
 				}
-				if err := bt.RouteAdd(s); err != nil {
-					t.Fatal(err)
-				}
-			}
-			runBatch(t, bt)
+				return bt.RouteAdd(s)
+			})
 			churned := map[string]bool{}
 			for i := range churnSlots {
 				s := spec(i)
@@ -375,16 +355,7 @@ func TestChurnRoutes(t *testing.T) {
 func neighKey(n rtm.Neigh) string { return fmt.Sprintf("%d %v %v", n.Index(), n.Dst(), n.LLAddr()) }
 
 func TestChurnNeighs(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		family   uint8
-		filtered bool
-	}{
-		{"ipv4/index", unix.AF_INET, true},
-		{"ipv4/all", unix.AF_INET, false},
-		{"ipv6/index", unix.AF_INET6, true},
-		{"ipv6/all", unix.AF_INET6, false},
-	} {
+	for _, tc := range familyIndexCases {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			dst := func(i int, churn bool) netip.Addr {
@@ -398,13 +369,9 @@ func TestChurnNeighs(t *testing.T) {
 				return netip.AddrFrom16([16]byte{0xfd, 0, 0, b, 14: byte(i >> 8), 15: byte(i)})
 			}
 			mac := net.HardwareAddr{2, 0, 0, 0, 0, 1}
-			bt := h.NewBatch()
-			for i := range churnStable {
-				if err := bt.NeighAdd(rtm.NeighSpec{Index: a0, Dst: dst(i, false), LLAddr: mac}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			runBatch(t, bt)
+			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
+				return bt.NeighAdd(rtm.NeighSpec{Index: a0, Dst: dst(i, false), LLAddr: mac})
+			})
 			churned := map[string]bool{}
 			for i := range churnSlots {
 				churned[fmt.Sprintf("%d %v %v", a0, dst(i, true), mac)] = true
@@ -441,13 +408,9 @@ func ruleKey(r rtm.Rule) string { return fmt.Sprintf("%d %d %v", r.Family(), r.P
 
 func TestChurnRules(t *testing.T) {
 	h, churner, _, _, _ := churnHandles(t)
-	bt := h.NewBatch()
-	for i := range churnStable {
-		if err := bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
+		return bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100})
+	})
 	spec := func(i int) rtm.RuleSpec {
 		return rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(10 + i)), Table: 101}
 	}
@@ -473,13 +436,9 @@ func TestChurnNexthops(t *testing.T) {
 	if err := h.LinkSet(ctx, rtm.LinkSpec{Name: "lo", Up: rtm.Some(true)}); err != nil {
 		t.Fatal(err)
 	}
-	bt := h.NewBatch()
-	for i := range churnStable {
-		if err := bt.NexthopAdd(rtm.NexthopSpec{ID: uint32(1000 + i), Blackhole: true}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
+		return bt.NexthopAdd(rtm.NexthopSpec{ID: uint32(1000 + i), Blackhole: true})
+	})
 	env := churnEnv{
 		dump: func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Nexthops(ctx, nil), nexthopKey) },
 		churned: func(k string) bool {
@@ -510,11 +469,8 @@ func TestChurnFDB(t *testing.T) {
 			if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}}); err != nil {
 				t.Fatal(err)
 			}
-			br, err := h.LinkByName(ctx, "br0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := h.LinkSet(ctx, rtm.LinkSpec{Index: a1, Master: rtm.Some(br.Index())}); err != nil {
+			br := index(t, h, "br0")
+			if err := h.LinkSet(ctx, rtm.LinkSpec{Index: a1, Master: rtm.Some(br)}); err != nil {
 				t.Fatal(err)
 			}
 			mac := func(i int, churn bool) net.HardwareAddr {
@@ -524,13 +480,9 @@ func TestChurnFDB(t *testing.T) {
 				}
 				return net.HardwareAddr{2, 0, b, 0, byte(i >> 8), byte(i)}
 			}
-			bt := h.NewBatch()
-			for i := range churnStable {
-				if err := bt.FDBAdd(rtm.FDBSpec{Index: a1, LLAddr: mac(i, false), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE}); err != nil {
-					t.Fatal(err)
-				}
-			}
-			runBatch(t, bt)
+			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
+				return bt.FDBAdd(rtm.FDBSpec{Index: a1, LLAddr: mac(i, false), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE})
+			})
 			churned := map[string]bool{}
 			for i := range churnSlots {
 				churned[fmt.Sprintf("%d %v", a1, mac(i, true))] = true
@@ -538,7 +490,7 @@ func TestChurnFDB(t *testing.T) {
 			spec := func(i int) rtm.FDBSpec {
 				return rtm.FDBSpec{Index: a1, LLAddr: mac(i, true), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE}
 			}
-			f := tc.filter(br.Index(), a1)
+			f := tc.filter(br, a1)
 			env := churnEnv{
 				dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.FDB(ctx, f), fdbChurnKey) },
 				churned: func(k string) bool { return churned[k] },
@@ -555,13 +507,9 @@ func linkKey(l rtm.Link) string { return fmt.Sprintf("%d %s", l.Index(), l.Name(
 func TestChurnLinks(t *testing.T) {
 	h, churner, _, _, _ := churnHandles(t)
 	const pairs = 150
-	bt := h.NewBatch()
-	for i := range pairs {
-		if err := bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("s%d", i), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("t%d", i)}}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, pairs, func(bt *rtm.Batch, i int) error {
+		return bt.LinkAdd(rtm.LinkSpec{Name: fmt.Sprintf("s%d", i), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("t%d", i)}}})
+	})
 	env := churnEnv{
 		dump: func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Links(ctx, nil), linkKey) },
 		churned: func(k string) bool {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -107,28 +108,28 @@ func TestEncapMatchesIproute2(t *testing.T) {
 	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the iproute2 captures are little-endian")
 	}
-	cases := readGoldenFiles(t, "testdata/golden_route/*.txt")
+	cases := golden.Read(t, "testdata/golden_route/*.txt")
 	if len(cases) < 30 {
 		t.Fatalf("%d cases", len(cases))
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			want, ok := encapCases(c.links)[c.name]
+		t.Run(c.Name, func(t *testing.T) {
+			want, ok := encapCases(c.Links)[c.Name]
 			if !ok {
-				t.Fatalf("no expectation for %q (%s)", c.name, c.cmd)
+				t.Fatalf("no expectation for %q (%s)", c.Name, c.Cmd)
 			}
-			msgType, theirs, types := capturedEncaps(t, c.req)
+			msgType, theirs, types := capturedEncaps(t, c.Req)
 			if len(theirs) != len(want) {
 				t.Fatalf("%d encapsulations captured, %d expected", len(theirs), len(want))
 			}
 			var b wire.Builder
 			var err error
-			p0 := c.links["p0"]
+			p0 := c.Links["p0"]
 			if msgType == unix.RTM_NEWNEXTHOP {
 				err = encodeNexthop(&b, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &NexthopSpec{ID: 1, OutIndex: p0, Tunnel: want[0]})
 			} else {
 				dst := netip.MustParsePrefix("2001:db8::/64")
-				if strings.Contains(c.cmd, "add 10.") {
+				if strings.Contains(c.Cmd, "add 10.") {
 					dst = netip.MustParsePrefix("10.0.0.0/8")
 				}
 				s := RouteSpec{Dst: dst, OutIndex: p0}

@@ -27,7 +27,6 @@ import (
 
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/netns"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -429,14 +428,14 @@ func encodeLink(c *linkCtx, typ, flags uint16, s *LinkSpec) error {
 		b.Binary(unix.IFLA_INFO_KIND, []byte(s.Kind.Kind()))
 		data := beginNest(b, unix.IFLA_INFO_DATA)
 		s.Kind.encodeData(c)
-		endNestOrDrop(b, data)
+		data.EndOrDrop(&b.Encoder)
 		endNest(b, info)
 	case s.Port != nil:
 		info := beginNest(b, unix.IFLA_LINKINFO)
 		b.Binary(unix.IFLA_INFO_KIND, []byte(s.Port.PortKind()+"_slave"))
 		data := beginNest(b, unix.IFLA_INFO_SLAVE_DATA)
 		s.Port.encodeData(b)
-		endNestOrDrop(b, data)
+		data.EndOrDrop(&b.Encoder)
 		endNest(b, info)
 	}
 	b.End()
@@ -457,39 +456,11 @@ func encodePeer(c *linkCtx, s *LinkSpec) error {
 	return nil
 }
 
-// nest is a nested attribute begun without NLA_F_NESTED, as iproute2's
-// addattr_nest begins them; the link attributes' nests are parsed by the
-// kernel either way.
-type nest struct {
-	n     nla.Nest
-	start int
-	typ   uint16
-}
+// beginNest begins a nest without NLA_F_NESTED, as ip does; the link
+// attributes' nests are parsed by the kernel either way.
+func beginNest(b *wire.Builder, typ uint16) rtnl.PlainNest { return rtnl.BeginPlain(&b.Encoder, typ) }
 
-func beginNest(b *wire.Builder, typ uint16) nest {
-	start := b.Len()
-	return nest{n: b.BeginNest(typ), start: start, typ: typ}
-}
-
-func endNest(b *wire.Builder, n nest) {
-	b.EndNest(n.n)
-	// After an encoding error the nest may not be there: check before
-	// rewriting its type. The error itself stays in b.
-	if buf := b.Bytes(); len(buf) >= n.start+4 && native.Uint16(buf[n.start+2:]) == n.typ|unix.NLA_F_NESTED {
-		native.PutUint16(buf[n.start+2:], n.typ)
-	}
-}
-
-// endNestOrDrop ends n, or removes it if it is empty: iproute2 sends no
-// IFLA_INFO_DATA when a kind is given no options.
-func endNestOrDrop(b *wire.Builder, n nest) {
-	if b.Len() == n.start+nla.Align(4) {
-		b.EndNest(n.n) // keeps the open-nest count balanced
-		b.Truncate(n.start)
-		return
-	}
-	endNest(b, n)
-}
+func endNest(b *wire.Builder, n rtnl.PlainNest) { n.End(&b.Encoder) }
 
 // linkOp names a link request in errors.
 func linkOp(verb string, s *LinkSpec) string {

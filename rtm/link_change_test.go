@@ -83,6 +83,8 @@ func mustMAC(s string) net.HardwareAddr {
 	return m
 }
 
+// index returns the index of the link named name, failing t if there is
+// none.
 func index(t testing.TB, h *rtm.Handle, name string) int32 {
 	t.Helper()
 	l, err := h.LinkByName(ctx, name)

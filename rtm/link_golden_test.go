@@ -1,90 +1,25 @@
 package rtm
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
-// goldenCase is one request captured from iproute2 by scripts/golden.sh.
-type goldenCase struct {
-	file, name, cmd string
-	links           map[string]int32
-	req             []byte
-}
-
 // readGolden reads every case in testdata/golden (format documented in
 // scripts/golden.sh).
-func readGolden(t *testing.T) []goldenCase { return readGoldenFiles(t, "testdata/golden/*.txt") }
-
-// readGoldenFiles reads every case in the files pattern matches.
-func readGoldenFiles(t *testing.T, pattern string) []goldenCase {
-	t.Helper()
-	files, err := filepath.Glob(pattern)
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	var cases []goldenCase
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			key, val, _ := strings.Cut(line, " ")
-			switch key {
-			case "case":
-				cases = append(cases, goldenCase{file: filepath.Base(f), name: val, links: map[string]int32{}})
-				continue
-			}
-			if len(cases) == 0 {
-				t.Fatalf("%s: %q before any case", f, line)
-			}
-			c := &cases[len(cases)-1]
-			switch key {
-			case "setup":
-			case "links":
-				for _, kv := range strings.Fields(val) {
-					name, idx, _ := strings.Cut(kv, "=")
-					n, err := strconv.Atoi(idx)
-					if err != nil {
-						t.Fatalf("%s: case %s: links %q", f, c.name, kv)
-					}
-					c.links[name] = int32(n)
-				}
-			case "cmd":
-				c.cmd = val
-			case "req":
-				if c.req, err = hex.DecodeString(val); err != nil {
-					t.Fatalf("%s: case %s: %v", f, c.name, err)
-				}
-			default:
-				t.Fatalf("%s: unknown line %q", f, line)
-			}
-		}
-	}
-	return cases
-}
+func readGolden(t *testing.T) []golden.Case { return golden.Read(t, "testdata/golden/*.txt") }
 
 // goldenEnc builds a request the way a Handle method would.
 type goldenEnc struct {
@@ -509,42 +444,29 @@ func TestLinkRequestsMatchIproute2(t *testing.T) {
 	if native.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
-	cases := readGolden(t)
-	seen := map[string]bool{}
-	for _, c := range cases {
-		if seen[c.name] {
-			t.Fatalf("duplicate golden case %s", c.name)
+	golden.Match(t, readGolden(t), caseName, goldenSpecs, "scripts/golden.sh", func(t *testing.T, c golden.Case, build func(*goldenEnc) error) {
+		g := &goldenEnc{links: c.Links, t: t}
+		if err := build(g); err != nil {
+			t.Fatalf("ip %s: %v", c.Cmd, err)
 		}
-		seen[c.name] = true
-		t.Run(c.name, func(t *testing.T) {
-			build, ok := goldenSpecs[c.name]
-			if !ok {
-				t.Fatalf("%s: no spec for captured command: ip %s", c.file, c.cmd)
-			}
-			g := &goldenEnc{links: c.links, t: t}
-			if err := build(g); err != nil {
-				t.Fatalf("ip %s: %v", c.cmd, err)
-			}
-			if err := g.b.Err(); err != nil {
-				t.Fatal(err)
-			}
-			got := g.b.Bytes()
-			for _, off := range goldenPadding[c.name] {
-				if off+4 <= len(got) && off+4 <= len(c.req) {
-					copy(c.req[off:off+4], got[off:off+4])
-				}
-			}
-			if !bytes.Equal(got, c.req) {
-				t.Errorf("ip %s\nrtm:\n%s\niproute2:\n%s", c.cmd, dumpRequest(got), dumpRequest(c.req))
-			}
-		})
-	}
-	for name := range goldenSpecs {
-		if !seen[name] {
-			t.Errorf("spec %s has no golden capture; run scripts/golden.sh", name)
+		if err := g.b.Err(); err != nil {
+			t.Fatal(err)
 		}
-	}
+		got := g.b.Bytes()
+		for _, off := range goldenPadding[c.Name] {
+			if off+4 <= len(got) && off+4 <= len(c.Req) {
+				copy(c.Req[off:off+4], got[off:off+4])
+			}
+		}
+		if !bytes.Equal(got, c.Req) {
+			t.Errorf("ip %s\nrtm:\n%s\niproute2:\n%s", c.Cmd, dumpRequest(got), dumpRequest(c.Req))
+		}
+	})
 }
+
+// caseName keys the cases of files whose case names are unique across
+// the files.
+func caseName(c golden.Case) string { return c.Name }
 
 // dumpRequest formats a link request attribute by attribute, for failure
 // messages. Nests of link requests are recognised by type.
@@ -592,36 +514,36 @@ func TestOpenKindMatchesIproute2(t *testing.T) {
 	}
 	n := 0
 	for _, c := range readGolden(t) {
-		m := nla.Chain(c.req[32:])
+		m := nla.Chain(c.Req[32:])
 		info, ok := m.Get(unix.IFLA_LINKINFO)
-		if !ok || c.req[4] != unix.RTM_NEWLINK {
+		if !ok || c.Req[4] != unix.RTM_NEWLINK {
 			continue
 		}
 		kind, _ := info.Nested().Get(unix.IFLA_INFO_KIND)
 		data, _ := info.Nested().Get(unix.IFLA_INFO_DATA)
-		if kind.Data == nil || (data.Data == nil && c.name != "add-bridge") || strings.Contains(c.name, "veth") {
+		if kind.Data == nil || (data.Data == nil && c.Name != "add-bridge") || strings.Contains(c.Name, "veth") {
 			continue // port data, and veth peers, whose data depends on the peer's spec
 		}
 		// Build the typed request, then replace its kind by an OpenKind
 		// of the same name and data.
-		g := &goldenEnc{links: c.links, t: t}
+		g := &goldenEnc{links: c.Links, t: t}
 		var captured LinkSpec
 		g.capture = &captured
-		if err := goldenSpecs[c.name](g); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		if err := goldenSpecs[c.Name](g); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
 		}
 		if captured.Kind == nil {
 			continue
 		}
 		captured.Kind = &OpenKind{Name: string(bytes.TrimRight(kind.Data, "\x00")), Data: nla.Chain(data.Data)}
 		var b wire.Builder
-		flags := native.Uint16(c.req[6:]) &^ (unix.NLM_F_REQUEST | unix.NLM_F_ACK)
+		flags := native.Uint16(c.Req[6:]) &^ (unix.NLM_F_REQUEST | unix.NLM_F_ACK)
 		lc := linkCtx{b: &b, create: flags&unix.NLM_F_CREATE != 0}
-		if err := encodeLink(&lc, native.Uint16(c.req[4:]), flags, &captured); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+		if err := encodeLink(&lc, native.Uint16(c.Req[4:]), flags, &captured); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
 		}
-		if !bytes.Equal(b.Bytes(), c.req) {
-			t.Errorf("ip %s through OpenKind\nrtm:\n%s\niproute2:\n%s", c.cmd, dumpRequest(b.Bytes()), dumpRequest(c.req))
+		if !bytes.Equal(b.Bytes(), c.Req) {
+			t.Errorf("ip %s through OpenKind\nrtm:\n%s\niproute2:\n%s", c.Cmd, dumpRequest(b.Bytes()), dumpRequest(c.Req))
 		}
 		n++
 	}
@@ -640,15 +562,15 @@ func TestGoldenKindsDecode(t *testing.T) {
 	}
 	named := 0
 	for _, c := range readGolden(t) {
-		if native.Uint16(c.req[4:]) != unix.RTM_NEWLINK || len(c.req) < 32 {
+		if native.Uint16(c.Req[4:]) != unix.RTM_NEWLINK || len(c.Req) < 32 {
 			continue
 		}
-		l, err := LinkFromBytes(c.req[16:])
+		l, err := LinkFromBytes(c.Req[16:])
 		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+			t.Fatalf("%s: %v", c.Name, err)
 		}
 		if err := l.KindData().Err(); err != nil {
-			t.Errorf("%s: kind data: %v", c.name, err)
+			t.Errorf("%s: kind data: %v", c.Name, err)
 		}
 		// iproute2 sends the kind without the NUL the kernel's replies
 		// end it with, which Link.Kind requires: read it raw.
@@ -659,7 +581,7 @@ func TestGoldenKindsDecode(t *testing.T) {
 		}
 		for name := range schema.All(s, l.KindData()) {
 			if strings.HasPrefix(name, "attr_") {
-				t.Errorf("%s (%s): data attribute %s has no name", c.name, kind.Data, name)
+				t.Errorf("%s (%s): data attribute %s has no name", c.Name, kind.Data, name)
 			}
 		}
 		named++

@@ -21,16 +21,16 @@ func TestMACsecCANDecodeGolden(t *testing.T) {
 	}
 	n := 0
 	for _, c := range readGolden(t) {
-		if c.file != "macsec.txt" && c.file != "can.txt" {
+		if c.File != "macsec.txt" && c.File != "can.txt" {
 			continue
 		}
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			var spec LinkSpec
-			g := &goldenEnc{links: c.links, t: t, capture: &spec}
-			if err := goldenSpecs[c.name](g); err != nil {
+			g := &goldenEnc{links: c.Links, t: t, capture: &spec}
+			if err := goldenSpecs[c.Name](g); err != nil {
 				t.Fatal(err)
 			}
-			l, err := LinkFromBytes(c.req[16:])
+			l, err := LinkFromBytes(c.Req[16:])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +52,7 @@ func TestMACsecCANDecodeGolden(t *testing.T) {
 				t.Fatalf("kind %T", spec.Kind)
 			}
 			if !reflect.DeepEqual(got, want) {
-				t.Errorf("ip %s\ndecoded %+v\nwant    %+v", c.cmd, got, want)
+				t.Errorf("ip %s\ndecoded %+v\nwant    %+v", c.Cmd, got, want)
 			}
 		})
 		n++

@@ -3,10 +3,8 @@ package rtm_test
 import (
 	"errors"
 	"net/netip"
-	"runtime"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
@@ -14,29 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// loadXDPPass loads the smallest XDP program, "return XDP_PASS", through
-// the bpf syscall, and returns its descriptor (closed when t ends).
-func loadXDPPass(t *testing.T) int {
-	t.Helper()
-	insns := []uint64{
-		0x00000002000000b7, // r0 = 2 (XDP_PASS): BPF_ALU64|BPF_MOV|BPF_K, imm in the high word
-		0x0000000000000095, // exit
-	}
-	license := []byte("GPL\x00")
-	var attr [128]byte                       // union bpf_attr, BPF_PROG_LOAD's part
-	*(*uint32)(unsafe.Pointer(&attr[0])) = 6 // BPF_PROG_TYPE_XDP
-	*(*uint32)(unsafe.Pointer(&attr[4])) = uint32(len(insns))
-	*(*uint64)(unsafe.Pointer(&attr[8])) = uint64(uintptr(unsafe.Pointer(&insns[0])))
-	*(*uint64)(unsafe.Pointer(&attr[16])) = uint64(uintptr(unsafe.Pointer(&license[0])))
-	fd, _, errno := unix.Syscall(unix.SYS_BPF, 5 /* BPF_PROG_LOAD */, uintptr(unsafe.Pointer(&attr[0])), unsafe.Sizeof(attr))
-	runtime.KeepAlive(insns)
-	runtime.KeepAlive(license)
-	if errno != 0 {
-		t.Skipf("cannot load an XDP program: bpf(BPF_PROG_LOAD): %v", errno)
-	}
-	t.Cleanup(func() { unix.Close(int(fd)) })
-	return int(fd)
-}
+// loadXDPPass loads the smallest XDP program, "return XDP_PASS", and
+// returns its descriptor (closed when t ends).
+func loadXDPPass(t *testing.T) int { return nstest.LoadBPF(t, unix.BPF_PROG_TYPE_XDP, 2, "") }
 
 func TestLinkXDPAgainstKernel(t *testing.T) {
 	h, ns := handle(t)

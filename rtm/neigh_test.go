@@ -16,15 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func neighMAC(s string) net.HardwareAddr {
-	hw, err := net.ParseMAC(s)
-	if err != nil {
-		panic(err)
-	}
-	return hw
-}
-
-// linkNames maps the namespace's interface indexes to names.
+// testLinkNames maps the namespace's interface indexes to names.
 func testLinkNames(t *testing.T, h *rtm.Handle) map[int32]string {
 	t.Helper()
 	names := map[int32]string{}
@@ -35,15 +27,6 @@ func testLinkNames(t *testing.T, h *rtm.Handle) map[int32]string {
 		names[l.Index()] = l.Name()
 	}
 	return names
-}
-
-func testLinkIndex(t *testing.T, h *rtm.Handle, name string) int32 {
-	t.Helper()
-	l, err := h.LinkByName(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l.Index()
 }
 
 // neighFlagNames lists the flags "ip -j neigh" shows as keys.
@@ -66,14 +49,14 @@ func neighFlagNames(n rtm.Neigh) []string {
 func TestNeighsAgainstIP(t *testing.T) {
 	h, ns, v0, v1 := routeNS(t)
 	specs := []rtm.NeighSpec{
-		{Index: v0, Dst: netip.MustParseAddr("192.0.2.5"), LLAddr: neighMAC("02:00:00:00:00:05")},
-		{Index: v0, Dst: netip.MustParseAddr("192.0.2.6"), LLAddr: neighMAC("02:00:00:00:00:06"), State: unix.NUD_STALE, Flags: unix.NTF_ROUTER},
-		{Index: v0, Dst: netip.MustParseAddr("192.0.2.7"), LLAddr: neighMAC("02:00:00:00:00:07"), State: unix.NUD_NOARP},
-		{Index: v0, Dst: netip.MustParseAddr("192.0.2.8"), LLAddr: neighMAC("02:00:00:00:00:08"), Flags: unix.NTF_EXT_LEARNED, Protocol: unix.RTPROT_STATIC},
+		{Index: v0, Dst: netip.MustParseAddr("192.0.2.5"), LLAddr: mustMAC("02:00:00:00:00:05")},
+		{Index: v0, Dst: netip.MustParseAddr("192.0.2.6"), LLAddr: mustMAC("02:00:00:00:00:06"), State: unix.NUD_STALE, Flags: unix.NTF_ROUTER},
+		{Index: v0, Dst: netip.MustParseAddr("192.0.2.7"), LLAddr: mustMAC("02:00:00:00:00:07"), State: unix.NUD_NOARP},
+		{Index: v0, Dst: netip.MustParseAddr("192.0.2.8"), LLAddr: mustMAC("02:00:00:00:00:08"), Flags: unix.NTF_EXT_LEARNED, Protocol: unix.RTPROT_STATIC},
 		{Index: v0, Dst: netip.MustParseAddr("192.0.2.9"), ExtFlags: rtm.NTFExtManaged},
-		{Index: v1, Dst: netip.MustParseAddr("198.51.100.5"), LLAddr: neighMAC("02:00:00:00:01:05"), State: unix.NUD_REACHABLE},
-		{Index: v0, Dst: netip.MustParseAddr("2001:db8::5"), LLAddr: neighMAC("02:00:00:00:00:05"), State: unix.NUD_REACHABLE, Flags: unix.NTF_ROUTER},
-		{Index: v0, Dst: netip.MustParseAddr("2001:db8::6"), LLAddr: neighMAC("02:00:00:00:00:06"), State: unix.NUD_STALE},
+		{Index: v1, Dst: netip.MustParseAddr("198.51.100.5"), LLAddr: mustMAC("02:00:00:00:01:05"), State: unix.NUD_REACHABLE},
+		{Index: v0, Dst: netip.MustParseAddr("2001:db8::5"), LLAddr: mustMAC("02:00:00:00:00:05"), State: unix.NUD_REACHABLE, Flags: unix.NTF_ROUTER},
+		{Index: v0, Dst: netip.MustParseAddr("2001:db8::6"), LLAddr: mustMAC("02:00:00:00:00:06"), State: unix.NUD_STALE},
 		{Index: v0, Dst: netip.MustParseAddr("192.0.2.99"), Flags: unix.NTF_PROXY},
 		{Index: v0, Dst: netip.MustParseAddr("2001:db8::99"), Flags: unix.NTF_PROXY},
 	}
@@ -248,7 +231,7 @@ func TestNeighsAgainstIP(t *testing.T) {
 
 	// Replace, change and delete, checked through ip.
 	s := specs[0]
-	s.LLAddr = neighMAC("02:00:00:00:aa:05")
+	s.LLAddr = mustMAC("02:00:00:00:aa:05")
 	if err := h.NeighReplace(ctx, s); err != nil {
 		t.Fatal(err)
 	}
@@ -283,7 +266,7 @@ func TestNeighValidation(t *testing.T) {
 		"mapped":       {Index: 1, Dst: netip.MustParseAddr("::ffff:192.0.2.1")},
 		"zone":         {Index: 1, Dst: netip.MustParseAddr("fe80::1%eth0")},
 		"long lladdr":  {Index: 1, Dst: a, LLAddr: make(net.HardwareAddr, 33)},
-		"proxy lladdr": {Index: 1, Dst: a, LLAddr: neighMAC("02:00:00:00:00:01"), Flags: unix.NTF_PROXY},
+		"proxy lladdr": {Index: 1, Dst: a, LLAddr: mustMAC("02:00:00:00:00:01"), Flags: unix.NTF_PROXY},
 	} {
 		if err := h.NeighAdd(ctx, s); err == nil || errors.Is(err, unix.EINVAL) {
 			t.Errorf("%s: %v (want a local validation error)", name, err)
@@ -293,11 +276,11 @@ func TestNeighValidation(t *testing.T) {
 		}
 	}
 	for name, s := range map[string]rtm.FDBSpec{
-		"no index":  {LLAddr: neighMAC("02:00:00:00:00:01")},
+		"no index":  {LLAddr: mustMAC("02:00:00:00:00:01")},
 		"short mac": {Index: 1, LLAddr: net.HardwareAddr{1, 2}},
-		"vlan":      {Index: 1, LLAddr: neighMAC("02:00:00:00:00:01"), VLAN: 4095},
-		"vni":       {Index: 1, LLAddr: neighMAC("02:00:00:00:00:01"), VNI: 1 << 24},
-		"nhid+dst":  {Index: 1, LLAddr: neighMAC("02:00:00:00:00:01"), NHID: 1, Dst: a},
+		"vlan":      {Index: 1, LLAddr: mustMAC("02:00:00:00:00:01"), VLAN: 4095},
+		"vni":       {Index: 1, LLAddr: mustMAC("02:00:00:00:00:01"), VNI: 1 << 24},
+		"nhid+dst":  {Index: 1, LLAddr: mustMAC("02:00:00:00:00:01"), NHID: 1, Dst: a},
 	} {
 		if err := h.FDBAdd(ctx, s); err == nil || errors.Is(err, unix.EINVAL) {
 			t.Errorf("fdb %s: %v (want a local validation error)", name, err)
@@ -375,32 +358,24 @@ func TestFDBAgainstBridge(t *testing.T) {
 	}
 	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport", "4789", "local", "192.0.2.1", "nolearning")
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "external", "dstport", "4790", "nolearning")
-	br, port, vx0, vx1 := testLinkIndex(t, h, "br0"), testLinkIndex(t, h, "veth2"), testLinkIndex(t, h, "vx0"), testLinkIndex(t, h, "vx1")
-	zero := neighMAC("00:00:00:00:00:00")
+	br, port, vx0, vx1 := index(t, h, "br0"), index(t, h, "veth2"), index(t, h, "vx0"), index(t, h, "vx1")
+	zero := mustMAC("00:00:00:00:00:00")
 	static := rtm.NeighState(unix.NUD_NOARP | unix.NUD_REACHABLE)
 	specs := []struct {
 		appendIt bool
 		s        rtm.FDBSpec
 	}{
-		{false, rtm.FDBSpec{Index: port, LLAddr: neighMAC("02:00:00:00:01:01"), Flags: unix.NTF_MASTER, State: static}},
-		{false, rtm.FDBSpec{Index: port, LLAddr: neighMAC("02:00:00:00:01:02"), Flags: unix.NTF_MASTER, State: unix.NUD_REACHABLE}},
-		{false, rtm.FDBSpec{Index: port, LLAddr: neighMAC("02:00:00:00:01:03"), Flags: unix.NTF_MASTER | rtm.NTFSticky, State: static}},
-		{false, rtm.FDBSpec{Index: port, LLAddr: neighMAC("02:00:00:00:01:04"), Flags: unix.NTF_MASTER | unix.NTF_EXT_LEARNED, State: unix.NUD_REACHABLE}},
-		{false, rtm.FDBSpec{Index: port, LLAddr: neighMAC("02:00:00:00:01:05"), Flags: unix.NTF_MASTER}},
+		{false, rtm.FDBSpec{Index: port, LLAddr: mustMAC("02:00:00:00:01:01"), Flags: unix.NTF_MASTER, State: static}},
+		{false, rtm.FDBSpec{Index: port, LLAddr: mustMAC("02:00:00:00:01:02"), Flags: unix.NTF_MASTER, State: unix.NUD_REACHABLE}},
+		{false, rtm.FDBSpec{Index: port, LLAddr: mustMAC("02:00:00:00:01:03"), Flags: unix.NTF_MASTER | rtm.NTFSticky, State: static}},
+		{false, rtm.FDBSpec{Index: port, LLAddr: mustMAC("02:00:00:00:01:04"), Flags: unix.NTF_MASTER | unix.NTF_EXT_LEARNED, State: unix.NUD_REACHABLE}},
+		{false, rtm.FDBSpec{Index: port, LLAddr: mustMAC("02:00:00:00:01:05"), Flags: unix.NTF_MASTER}},
 		{true, rtm.FDBSpec{Index: vx0, LLAddr: zero, Dst: netip.MustParseAddr("192.0.2.10")}},
 		{true, rtm.FDBSpec{Index: vx0, LLAddr: zero, Dst: netip.MustParseAddr("192.0.2.11"), Port: 5000, VNI: 100, LinkIndex: v0}},
-		{false, rtm.FDBSpec{Index: vx0, LLAddr: neighMAC("02:00:00:00:02:01"), Dst: netip.MustParseAddr("192.0.2.12")}},
-		{false, rtm.FDBSpec{Index: vx1, LLAddr: neighMAC("02:00:00:00:02:02"), Dst: netip.MustParseAddr("192.0.2.13"), VNI: 88, SrcVNI: 77}},
+		{false, rtm.FDBSpec{Index: vx0, LLAddr: mustMAC("02:00:00:00:02:01"), Dst: netip.MustParseAddr("192.0.2.12")}},
+		{false, rtm.FDBSpec{Index: vx1, LLAddr: mustMAC("02:00:00:00:02:02"), Dst: netip.MustParseAddr("192.0.2.13"), VNI: 88, SrcVNI: 77}},
 	}
-	bt := h.NewBatch()
-	for _, x := range specs[:2] {
-		if err := bt.FDBAdd(x.s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addInBatch(t, h, 2, func(bt *rtm.Batch, i int) error { return bt.FDBAdd(specs[i].s) })
 	for _, x := range specs[2:] {
 		var err error
 		if x.appendIt {
@@ -535,7 +510,7 @@ func TestFDBAgainstBridge(t *testing.T) {
 	}
 
 	// Get by bridge and by device, against bridge fdb get.
-	e, err := h.FDBGet(ctx, rtm.FDBQuery{LLAddr: neighMAC("02:00:00:00:01:01"), MasterIndex: br})
+	e, err := h.FDBGet(ctx, rtm.FDBQuery{LLAddr: mustMAC("02:00:00:00:01:01"), MasterIndex: br})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -543,7 +518,7 @@ func TestFDBAgainstBridge(t *testing.T) {
 	if names[e.Index()] != w["ifname"] || fdbState(e.State()) != w["state"] || names[e.MasterIndex()] != w["master"] {
 		t.Errorf("fdb get: %s %v %s; bridge %v", names[e.Index()], e.State(), names[e.MasterIndex()], w)
 	}
-	_, err = h.FDBGet(ctx, rtm.FDBQuery{LLAddr: neighMAC("02:00:00:00:09:09"), MasterIndex: br})
+	_, err = h.FDBGet(ctx, rtm.FDBQuery{LLAddr: mustMAC("02:00:00:00:09:09"), MasterIndex: br})
 	if !errors.Is(err, rtm.ErrNotFound) {
 		t.Errorf("missing fdb entry: %v", err)
 	}
@@ -663,7 +638,7 @@ func TestNeighAndFDBAllocs(t *testing.T) {
 	h, ns, v0, v1 := routeNS(t)
 	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport", "4789", "nolearning")
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "id", "43", "dstport", "4789", "nolearning")
-	vx0, vx1 := testLinkIndex(t, h, "vx0"), testLinkIndex(t, h, "vx1")
+	vx0, vx1 := index(t, h, "vx0"), index(t, h, "vx1")
 	const n = 2000
 	bt := h.NewBatch()
 	for i := 0; i < n; i++ {
@@ -677,10 +652,10 @@ func TestNeighAndFDBAllocs(t *testing.T) {
 		}
 	}
 	one := netip.MustParseAddr("198.51.100.9")
-	if err := bt.NeighAdd(rtm.NeighSpec{Index: v1, Dst: one, LLAddr: neighMAC("02:00:00:00:00:09")}); err != nil {
+	if err := bt.NeighAdd(rtm.NeighSpec{Index: v1, Dst: one, LLAddr: mustMAC("02:00:00:00:00:09")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := bt.FDBAdd(rtm.FDBSpec{Index: vx1, LLAddr: neighMAC("02:00:00:00:00:09"), Dst: one}); err != nil {
+	if err := bt.FDBAdd(rtm.FDBSpec{Index: vx1, LLAddr: mustMAC("02:00:00:00:00:09"), Dst: one}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := bt.Run(ctx); err != nil {

@@ -100,15 +100,7 @@ func TestNexthopsAgainstIP(t *testing.T) {
 		{ID: 21, Gateway: gw("192.0.2.251"), FDB: true},
 		{ID: 22, Group: []rtm.NexthopGroupMember{{ID: 20}, {ID: 21}}, FDB: true},
 	}
-	bt := h.NewBatch()
-	for _, s := range specs[:4] {
-		if err := bt.NexthopAdd(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addInBatch(t, h, 4, func(bt *rtm.Batch, i int) error { return bt.NexthopAdd(specs[i]) })
 	for _, s := range specs[4:] {
 		if err := h.NexthopAdd(ctx, s); err != nil {
 			t.Fatalf("%+v: %v", s, err)

@@ -34,15 +34,6 @@ func vethNS(t *testing.T, ns *nstest.NS, more ...[]string) {
 	}
 }
 
-func indexOf(t *testing.T, h *rtm.Handle, name string) int32 {
-	t.Helper()
-	l, err := h.LinkByName(context.Background(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return l.Index()
-}
-
 func TestReplayNeighs(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "neighs", func(ns *nstest.NS) {
@@ -50,7 +41,7 @@ func TestReplayNeighs(t *testing.T) {
 			[]string{"neigh", "add", "192.0.2.9", "lladdr", "02:00:00:00:00:09", "dev", "veth0", "nud", "permanent"},
 			[]string{"neigh", "add", "2001:db8:1::9", "lladdr", "02:00:00:00:00:0a", "dev", "veth0", "nud", "permanent"})
 	})
-	idx := indexOf(t, h, "veth0")
+	idx := index(t, h, "veth0")
 	want := map[netip.Addr]string{
 		netip.MustParseAddr("192.0.2.9"):     "02:00:00:00:00:09",
 		netip.MustParseAddr("2001:db8:1::9"): "02:00:00:00:00:0a",
@@ -130,7 +121,7 @@ func TestReplayRouteGet(t *testing.T) {
 	h := replayHandle(t, "routeget", func(ns *nstest.NS) {
 		vethNS(t, ns, []string{"route", "add", "198.51.100.0/24", "via", "192.0.2.254", "dev", "veth0"})
 	})
-	idx := indexOf(t, h, "veth0")
+	idx := index(t, h, "veth0")
 	r, err := h.RouteGet(ctx, rtm.RouteQuery{Dst: netip.MustParseAddr("198.51.100.7")})
 	if err != nil {
 		t.Fatal(err)
@@ -146,7 +137,7 @@ func TestReplayRouteGet(t *testing.T) {
 func TestReplayLinkChanges(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "linkchanges", func(ns *nstest.NS) { vethNS(t, ns) })
-	veth0 := indexOf(t, h, "veth0")
+	veth0 := index(t, h, "veth0")
 	for _, s := range []rtm.LinkSpec{
 		{Name: "br9", Kind: &rtm.Bridge{}},
 		{Name: "vx9", Kind: &rtm.Vxlan{VNI: 9, Local: netip.MustParseAddr("192.0.2.1"), Dev: veth0}},
@@ -169,7 +160,7 @@ func TestReplayLinkChanges(t *testing.T) {
 			t.Errorf("link %s has kind %q, want %q", name, kinds[name], kind)
 		}
 	}
-	br9 := indexOf(t, h, "br9")
+	br9 := index(t, h, "br9")
 	if err := h.LinkSet(ctx, rtm.LinkSpec{Index: br9, MTU: 1280}); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +184,7 @@ func TestReplayExtAck(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "extack", func(ns *nstest.NS) { vethNS(t, ns) })
 	// The kernel, not rtm, knows a veth's largest MTU.
-	err := h.LinkSet(ctx, rtm.LinkSpec{Index: indexOf(t, h, "veth0"), MTU: 70000})
+	err := h.LinkSet(ctx, rtm.LinkSpec{Index: index(t, h, "veth0"), MTU: 70000})
 	var we *wire.Error
 	if !errors.Is(err, unix.EINVAL) || !errors.As(err, &we) {
 		t.Fatalf("an MTU above the device's maximum: %v, want a *wire.Error wrapping EINVAL", err)
@@ -206,7 +197,7 @@ func TestReplayExtAck(t *testing.T) {
 func TestReplayAddrChanges(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "addrchanges", func(ns *nstest.NS) { vethNS(t, ns) })
-	idx := indexOf(t, h, "veth0")
+	idx := index(t, h, "veth0")
 	for _, p := range []string{"198.51.100.1/24", "198.51.100.2/24", "2001:db8:9::1/64"} {
 		if err := h.AddrAdd(ctx, rtm.AddrSpec{Index: idx, Prefix: netip.MustParsePrefix(p), Flags: unix.IFA_F_NODAD}); err != nil {
 			t.Fatalf("AddrAdd(%s): %v", p, err)
@@ -244,7 +235,7 @@ func TestReplayRouteChanges(t *testing.T) {
 	h := replayHandle(t, "routechanges", func(ns *nstest.NS) {
 		vethNS(t, ns, []string{"addr", "add", "203.0.113.1/24", "dev", "veth1"})
 	})
-	veth0, veth1 := indexOf(t, h, "veth0"), indexOf(t, h, "veth1")
+	veth0, veth1 := index(t, h, "veth0"), index(t, h, "veth1")
 	dst := netip.MustParsePrefix("198.51.100.0/24")
 	if err := h.RouteAdd(ctx, rtm.RouteSpec{Dst: dst, Gateway: netip.MustParseAddr("192.0.2.254"), Table: 1000, Priority: 5}); err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ func TestReplayNeighTables(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "neightables", func(ns *nstest.NS) { vethNS(t, ns) })
 	names := map[string]bool{}
-	veth0 := indexOf(t, h, "veth0")
+	veth0 := index(t, h, "veth0")
 	vethParams := false
 	for tb, err := range h.NeighTables(ctx, nil) {
 		if err != nil {
@@ -90,7 +90,7 @@ func TestReplayFDB(t *testing.T) {
 			[]string{"link", "set", "br0", "up"})
 		nstest.Run(t, ns, "bridge", "fdb", "add", "02:00:00:00:00:aa", "dev", "veth1", "master", "static")
 	})
-	veth1 := indexOf(t, h, "veth1")
+	veth1 := index(t, h, "veth1")
 	found := false
 	for n, err := range h.FDB(ctx, &rtm.FDBFilter{Index: veth1}) {
 		if err != nil {
@@ -149,28 +149,17 @@ func TestReplayRouteSaveRestore(t *testing.T) {
 // TestReplayLinkFilters dumps links filtered by kind and master in the
 // kernel.
 func TestReplayLinkFilters(t *testing.T) {
-	ctx := context.Background()
 	h := replayHandle(t, "linkfilters", func(ns *nstest.NS) {
 		vethNS(t, ns,
 			[]string{"link", "add", "br0", "type", "bridge"},
 			[]string{"link", "add", "br1", "type", "bridge"},
 			[]string{"link", "set", "veth1", "master", "br0"})
 	})
-	names := func(f *rtm.LinkFilter) []string {
-		var out []string
-		for l, err := range h.Links(ctx, f) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, l.Name())
-		}
-		slices.Sort(out)
-		return out
-	}
+	names := func(f *rtm.LinkFilter) []string { return slices.Sorted(slices.Values(linkNames(t, h, f))) }
 	if got := names(&rtm.LinkFilter{Kind: "bridge"}); !slices.Equal(got, []string{"br0", "br1"}) {
 		t.Errorf("bridges: %v", got)
 	}
-	if got := names(&rtm.LinkFilter{MasterIndex: indexOf(t, h, "br0")}); !slices.Equal(got, []string{"veth1"}) {
+	if got := names(&rtm.LinkFilter{MasterIndex: index(t, h, "br0")}); !slices.Equal(got, []string{"veth1"}) {
 		t.Errorf("ports of br0: %v", got)
 	}
 }

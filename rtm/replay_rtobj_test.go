@@ -23,7 +23,7 @@ func TestReplayRtobj(t *testing.T) {
 		nstest.Run(t, ns, "bridge", "mdb", "add", "dev", "br0", "port", "veth1", "grp", "239.1.1.1", "permanent")
 		nstest.Run(t, ns, "sysctl", "-qw", "net.ipv4.conf.veth0.forwarding=1")
 	})
-	veth0, veth1, br := indexOf(t, h, "veth0"), indexOf(t, h, "veth1"), indexOf(t, h, "br0")
+	veth0, veth1, br := index(t, h, "veth0"), index(t, h, "veth1"), index(t, h, "br0")
 
 	forwarding := false
 	for c, err := range h.Netconfs(ctx, unix.AF_INET) {

@@ -25,15 +25,7 @@ func routeNS(t *testing.T) (*rtm.Handle, *nstest.NS, int32, int32) {
 	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "veth0")
 	nstest.IP(t, ns, "addr", "add", "198.51.100.1/24", "dev", "veth1")
 	nstest.IP(t, ns, "addr", "add", "2001:db8::1/64", "dev", "veth0", "nodad")
-	v0, err := h.LinkByName(ctx, "veth0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1, err := h.LinkByName(ctx, "veth1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, ns, v0.Index(), v1.Index()
+	return h, ns, index(t, h, "veth0"), index(t, h, "veth1")
 }
 
 // ipRoute is one route as "ip -j -d route show" prints it.
@@ -362,16 +354,10 @@ func TestRouteValidation(t *testing.T) {
 func TestRouteBatchAndAllocs(t *testing.T) {
 	h, ns, v0, _ := routeNS(t)
 	const n = 10000
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
+	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 0}), 24)
-		if err := bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: v0, Table: 300}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+		return bt.RouteAdd(rtm.RouteSpec{Dst: p, OutIndex: v0, Table: 300})
+	})
 	if got := strings.Count(nstest.IP(t, ns, "route", "show", "table", "300"), "\n"); got != n {
 		t.Fatalf("ip sees %d routes, want %d", got, n)
 	}
@@ -436,16 +422,6 @@ func TestFiltersWithoutStrictCheck(t *testing.T) {
 		}
 		return out
 	}
-	links := func(h *rtm.Handle, f *rtm.LinkFilter) []string {
-		var out []string
-		for l, err := range h.Links(ctx, f) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, l.Name())
-		}
-		return out
-	}
 	for _, f := range []*rtm.RouteFilter{{Family: unix.AF_INET, Table: 1000}, {Family: unix.AF_INET, Table: 254, OutIndex: v1}, {Family: unix.AF_INET6}} {
 		a, b := routes(strict, f), routes(loose, f)
 		if fmt.Sprint(a) != fmt.Sprint(b) || len(a) == 0 {
@@ -453,7 +429,7 @@ func TestFiltersWithoutStrictCheck(t *testing.T) {
 		}
 	}
 	for _, f := range []*rtm.LinkFilter{{Kind: "bridge"}, {Kind: "no-such-kind"}} {
-		a, b := links(strict, f), links(loose, f)
+		a, b := linkNames(t, strict, f), linkNames(t, loose, f)
 		if fmt.Sprint(a) != fmt.Sprint(b) || (f.Kind == "bridge") != (len(a) == 1) {
 			t.Errorf("filter %+v: strict %v, loose %v", *f, a, b)
 		}

@@ -36,6 +36,36 @@ func dialIn(t testing.TB, ns string, opts ...rtm.Option) *rtm.Handle {
 	return h
 }
 
+// addInBatch queues add(bt, i) for i from 0 to n-1 in one batch and runs
+// it, failing t on any error: how the tests fill a namespace with many
+// objects quickly.
+func addInBatch(t testing.TB, h *rtm.Handle, n int, add func(bt *rtm.Batch, i int) error) {
+	t.Helper()
+	bt := h.NewBatch()
+	for i := range n {
+		if err := add(bt, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := bt.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// linkNames returns the names of the links a dump with filter f yields,
+// in the dump's order.
+func linkNames(t testing.TB, h *rtm.Handle, f *rtm.LinkFilter) []string {
+	t.Helper()
+	var names []string
+	for l, err := range h.Links(ctx, f) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, l.Name())
+	}
+	return names
+}
+
 // ipJSON runs "ip -j ARGS" in ns and decodes its output, the oracle.
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
@@ -133,21 +163,9 @@ func TestLinkFiltersInKernel(t *testing.T) {
 	}
 	nstest.IP(t, ns, "link", "set", "v0a", "master", "br0")
 	nstest.IP(t, ns, "link", "set", "v2a", "master", "br0")
-	br, err := h.LinkByName(ctx, "br0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := func(f *rtm.LinkFilter) []string {
-		var s []string
-		for l, err := range h.Links(ctx, f) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			s = append(s, l.Name())
-		}
-		return s
-	}
-	if got := strings.Join(names(&rtm.LinkFilter{MasterIndex: br.Index()}), ","); got != "v0a,v2a" {
+	br := index(t, h, "br0")
+	names := func(f *rtm.LinkFilter) []string { return linkNames(t, h, f) }
+	if got := strings.Join(names(&rtm.LinkFilter{MasterIndex: br}), ","); got != "v0a,v2a" {
 		t.Errorf("ports of br0: %s", got)
 	}
 	if got := names(&rtm.LinkFilter{Kind: "veth"}); len(got) != 6 {
@@ -194,16 +212,13 @@ func TestAddrLifecycle(t *testing.T) {
 	h, ns := handle(t)
 	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
 	nstest.IP(t, ns, "link", "set", "br0", "up")
-	br, err := h.LinkByName(ctx, "br0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	br := index(t, h, "br0")
 	specs := []rtm.AddrSpec{
-		{Index: br.Index(), Prefix: netip.MustParsePrefix("192.0.2.1/24"), Broadcast: netip.MustParseAddr("192.0.2.255"), Label: "br0:web"},
-		{Index: br.Index(), Prefix: netip.MustParsePrefix("192.0.2.2/24")},
-		{Index: br.Index(), Prefix: netip.MustParsePrefix("2001:db8::1/64"), Flags: unix.IFA_F_NODAD | unix.IFA_F_NOPREFIXROUTE},
-		{Index: br.Index(), Prefix: netip.MustParsePrefix("2001:db8:1::1/64"), Flags: unix.IFA_F_NODAD | unix.IFA_F_MANAGETEMPADDR, ValidLifetime: 600, PreferredLifetime: 300},
-		{Index: br.Index(), Prefix: netip.MustParsePrefix("10.9.9.1/32"), Peer: netip.MustParsePrefix("10.9.9.2/32")},
+		{Index: br, Prefix: netip.MustParsePrefix("192.0.2.1/24"), Broadcast: netip.MustParseAddr("192.0.2.255"), Label: "br0:web"},
+		{Index: br, Prefix: netip.MustParsePrefix("192.0.2.2/24")},
+		{Index: br, Prefix: netip.MustParsePrefix("2001:db8::1/64"), Flags: unix.IFA_F_NODAD | unix.IFA_F_NOPREFIXROUTE},
+		{Index: br, Prefix: netip.MustParsePrefix("2001:db8:1::1/64"), Flags: unix.IFA_F_NODAD | unix.IFA_F_MANAGETEMPADDR, ValidLifetime: 600, PreferredLifetime: 300},
+		{Index: br, Prefix: netip.MustParsePrefix("10.9.9.1/32"), Peer: netip.MustParsePrefix("10.9.9.2/32")},
 	}
 	for _, s := range specs {
 		if err := h.AddrAdd(ctx, s); err != nil {
@@ -218,7 +233,7 @@ func TestAddrLifecycle(t *testing.T) {
 	}
 	want := addrSet(t, ns, "br0")
 	got := 0
-	for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: br.Index()}) {
+	for a, err := range h.Addrs(ctx, &rtm.AddrFilter{Index: br}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,7 +284,7 @@ func TestAddrLifecycle(t *testing.T) {
 	if _, ok := addrSet(t, ns, "br0")["2001:db8::1/64"]; ok {
 		t.Fatal("deleted address still there")
 	}
-	n, err := h.AddrFlush(ctx, &rtm.AddrFilter{Index: br.Index(), Family: unix.AF_INET})
+	n, err := h.AddrFlush(ctx, &rtm.AddrFilter{Index: br, Family: unix.AF_INET})
 	if err != nil || n != 3 {
 		t.Fatalf("flush: %d, %v", n, err)
 	}
@@ -300,20 +315,17 @@ func TestAddrValidation(t *testing.T) {
 func TestBatchTenThousandAddresses(t *testing.T) {
 	h, ns := handle(t)
 	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
-	br, err := h.LinkByName(ctx, "br0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	br := index(t, h, "br0")
 	bt := h.NewBatch()
 	const n = 10000
 	for i := 0; i < n; i++ {
 		p := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(i >> 8), byte(i), 1}), 32)
-		if err := bt.AddrAdd(rtm.AddrSpec{Index: br.Index(), Prefix: p}); err != nil {
+		if err := bt.AddrAdd(rtm.AddrSpec{Index: br, Prefix: p}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// One duplicate and one validation failure (not added) mixed in.
-	if err := bt.AddrAdd(rtm.AddrSpec{Index: br.Index(), Prefix: netip.MustParsePrefix("10.0.5.1/32")}); err != nil {
+	if err := bt.AddrAdd(rtm.AddrSpec{Index: br, Prefix: netip.MustParsePrefix("10.0.5.1/32")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := bt.AddrAdd(rtm.AddrSpec{Index: 0}); err == nil {
@@ -329,7 +341,7 @@ func TestBatchTenThousandAddresses(t *testing.T) {
 		}
 	}
 	count := 0
-	for range h.Addrs(ctx, &rtm.AddrFilter{Index: br.Index()}) {
+	for range h.Addrs(ctx, &rtm.AddrFilter{Index: br}) {
 		count++
 	}
 	ipCount := strings.Count(nstest.IP(t, ns, "-4", "-o", "addr", "show", "dev", "br0"), "\n")

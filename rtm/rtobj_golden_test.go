@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -128,35 +129,23 @@ func TestRtobjRequestsMatchIproute2(t *testing.T) {
 	if native.Uint16([]byte{1, 0}) != 1 {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
-	seen := map[string]bool{}
-	for _, c := range readGoldenFiles(t, "testdata/golden_rtobj/*.txt") {
-		seen[c.name] = true
-		t.Run(c.name, func(t *testing.T) {
-			build, ok := rtobjGoldenSpecs[c.name]
-			if !ok {
-				t.Fatalf("no spec for captured command: %s", c.cmd)
-			}
-			g := &goldenEnc{links: c.links, t: t}
-			// iproute2 asks for an acknowledgement: Do adds the flag
-			// when it sends.
-			if err := build(g).encode(&g.b); err != nil {
-				t.Fatalf("%s: %v", c.cmd, err)
-			}
-			got := g.b.Bytes()
-			if len(got) >= 8 {
-				native.PutUint16(got[6:], native.Uint16(got[6:])|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
-			}
-			if !bytes.Equal(got, c.req) {
-				t.Errorf("%s\nrtm:      %x\niproute2: %x", c.cmd, got, c.req)
-			}
-			decodeGoldenBack(t, c.name, c.req[unix.NLMSG_HDRLEN:], native.Uint16(c.req[4:]))
-		})
-	}
-	for name := range rtobjGoldenSpecs {
-		if !seen[name] {
-			t.Errorf("spec %s has no golden capture; run scripts/golden_rtobj.sh", name)
+	cases := golden.Read(t, "testdata/golden_rtobj/*.txt")
+	golden.Match(t, cases, caseName, rtobjGoldenSpecs, "scripts/golden_rtobj.sh", func(t *testing.T, c golden.Case, build func(*goldenEnc) changeRequest) {
+		g := &goldenEnc{links: c.Links, t: t}
+		// iproute2 asks for an acknowledgement: Do adds the flag
+		// when it sends.
+		if err := build(g).encode(&g.b); err != nil {
+			t.Fatalf("%s: %v", c.Cmd, err)
 		}
-	}
+		got := g.b.Bytes()
+		if len(got) >= 8 {
+			native.PutUint16(got[6:], native.Uint16(got[6:])|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
+		}
+		if !bytes.Equal(got, c.Req) {
+			t.Errorf("%s\nrtm:      %x\niproute2: %x", c.Cmd, got, c.Req)
+		}
+		decodeGoldenBack(t, c.Name, c.Req[unix.NLMSG_HDRLEN:], native.Uint16(c.Req[4:]))
+	})
 }
 
 // decodeGoldenBack reads a captured request with the view of its message

@@ -253,7 +253,7 @@ func bridgeNS(t *testing.T) (h *rtm.Handle, ns *nstest.NS, br, port int32) {
 	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
 	nstest.IP(t, ns, "link", "set", "veth0", "master", "br0")
 	nstest.IP(t, ns, "link", "set", "br0", "up")
-	return h, ns, testLinkIndex(t, h, "br0"), v0
+	return h, ns, index(t, h, "br0"), v0
 }
 
 func TestMDBAgainstBridge(t *testing.T) {
@@ -266,7 +266,7 @@ func TestMDBAgainstBridge(t *testing.T) {
 	specs := []rtm.MDBSpec{
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Permanent: true},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.2")},
-		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("01:00:5e:01:02:03"), Permanent: true},
+		{BridgeIndex: br, PortIndex: port, MAC: mustMAC("01:00:5e:01:02:03"), Permanent: true},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("ff0e::5"), Source: netip.MustParseAddr("2001:db8::1"), Permanent: true},
 	}
 	for _, s := range specs {
@@ -348,8 +348,8 @@ func TestMDBAgainstBridge(t *testing.T) {
 		{PortIndex: port, Group: netip.MustParseAddr("239.1.1.1")},
 		{BridgeIndex: br, PortIndex: port},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("192.0.2.1")},
-		{BridgeIndex: br, PortIndex: port, MAC: neighMAC("02:00:00:00:00:01")},
-		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), MAC: neighMAC("01:00:5e:01:02:03")},
+		{BridgeIndex: br, PortIndex: port, MAC: mustMAC("02:00:00:00:00:01")},
+		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), MAC: mustMAC("01:00:5e:01:02:03")},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), VID: 4095},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Source: netip.MustParseAddr("2001:db8::1")},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), GroupMode: rtm.Some[uint8](2)},
@@ -489,7 +489,7 @@ func TestBridgePortOptionsAgainstIP(t *testing.T) {
 	h, ns, _, port := bridgeNS(t)
 	nstest.IP(t, ns, "link", "add", "veth2", "type", "veth", "peer", "name", "veth3")
 	nstest.IP(t, ns, "link", "set", "veth2", "master", "br0")
-	backup := testLinkIndex(t, h, "veth2")
+	backup := index(t, h, "veth2")
 	err := h.LinkSet(ctx, rtm.LinkSpec{Index: port, Port: &rtm.BridgePort{Isolated: rtm.Some(true), BridgePortMore: rtm.BridgePortMore{
 		FlushFDB: true, MulticastRouter: rtm.Some[uint8](2), MulticastToUnicast: rtm.Some(true),
 		GroupFwdMask: rtm.Some[uint16](0x4000), Locked: rtm.Some(true), BackupPort: rtm.Some(backup),

@@ -159,15 +159,7 @@ func TestRulesAgainstIP(t *testing.T) {
 		{Src: netip.MustParsePrefix("2001:db8::/32"), Table: 300, Priority: p(100)},
 		{Family: unix.AF_INET6, Dst: netip.MustParsePrefix("2001:db8:1::/48"), Action: unix.FR_ACT_PROHIBIT, Priority: p(101)},
 	}
-	bt := h.NewBatch()
-	for _, s := range specs[:3] {
-		if err := bt.RuleAdd(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addInBatch(t, h, 3, func(bt *rtm.Batch, i int) error { return bt.RuleAdd(specs[i]) })
 	for _, s := range specs[3:] {
 		if err := h.RuleAdd(ctx, s); err != nil {
 			t.Fatalf("%+v: %v", s, err)
@@ -420,15 +412,9 @@ func TestRuleValidation(t *testing.T) {
 func TestRuleAllocs(t *testing.T) {
 	h, _ := handle(t)
 	const n = 2000
-	bt := h.NewBatch()
-	for i := 0; i < n; i++ {
-		if err := bt.RuleAdd(rtm.RuleSpec{Priority: rtm.Some(uint32(1000 + i)), Mark: uint32(i + 1), Table: uint32(1000 + i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := bt.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.RuleAdd(rtm.RuleSpec{Priority: rtm.Some(uint32(1000 + i)), Mark: uint32(i + 1), Table: uint32(1000 + i)})
+	})
 	var sink uint32
 	dump := func(fam uint8) func() {
 		return func() {

@@ -17,13 +17,9 @@ import (
 func watchFixture(t *testing.T, n int) (h, other *rtm.Handle, a0 int32) {
 	t.Helper()
 	h, other, _, a0, _ = churnHandles(t)
-	bt := h.NewBatch()
-	for i := range n {
-		if err := bt.AddrAdd(rtm.AddrSpec{Index: a0, Prefix: watchAddr(i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
+		return bt.AddrAdd(rtm.AddrSpec{Index: a0, Prefix: watchAddr(i)})
+	})
 	return h, other, a0
 }
 
@@ -60,13 +56,9 @@ func TestWatchResumedDump(t *testing.T) {
 		t.Errorf("address dump: %d addresses, error %v", len(keys), err)
 	}
 
-	bt := h.NewBatch()
-	for i := range 1000 {
-		if err := bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runBatch(t, bt)
+	addInBatch(t, h, 1000, func(bt *rtm.Batch, i int) error {
+		return bt.RuleAdd(rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(1000 + i)), Table: 100})
+	})
 	rf := &rtm.RuleFilter{Family: unix.AF_INET}
 	n = 0
 	for _, e := range h.Rules(ctx, rf) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -45,15 +46,15 @@ func matchCapturedRequests(t *testing.T, path, prog string, typ uint16, skip map
 	if binaryNativeIsBigEndian() {
 		t.Skip("the golden captures are little-endian")
 	}
-	cases := readGoldenFile(t, path)
+	cases := golden.Read(t, path)
 	n := 0
 	for _, c := range cases {
-		if skip[c.name] {
+		if skip[c.Name] {
 			continue
 		}
-		t.Run(c.name, func(t *testing.T) {
+		t.Run(c.Name, func(t *testing.T) {
 			fake := nltest.NewRTNL()
-			for name, idx := range c.links {
+			for name, idx := range c.Links {
 				if name != "lo" {
 					fake.AddLink(nltest.Link{Index: idx, Name: name, MTU: 1500})
 				}
@@ -66,21 +67,21 @@ func matchCapturedRequests(t *testing.T, path, prog string, typ uint16, skip map
 			})
 			transport = fake.Dial
 			defer func() { transport = nil }()
-			args := strings.Fields(c.cmd)
+			args := strings.Fields(c.Cmd)
 			if prog != "" {
 				args = append([]string{prog}, args...)
 			}
 			out, errs, code := iprIn(nil, "", args...)
 			if code != 0 {
-				t.Fatalf("ipr %s: exit %d: %s%s", c.cmd, code, out, errs)
+				t.Fatalf("ipr %s: exit %d: %s%s", c.Cmd, code, out, errs)
 			}
-			want := bytes.Clone(c.req)
+			want := bytes.Clone(c.Req)
 			// nlmsg_seq and nlmsg_pid are zero in the capture.
 			if len(got) >= 16 {
 				clear(got[8:16])
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("ipr %s\nipr: %x\nip:  %x", c.cmd, got, want)
+				t.Errorf("ipr %s\nipr: %x\nip:  %x", c.Cmd, got, want)
 			}
 		})
 		n++

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"runtime"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/rtm"
@@ -14,29 +12,7 @@ import (
 
 // loadXDPPass loads the smallest XDP program (return XDP_PASS), named
 // "ipr_pass", and returns its descriptor.
-func loadXDPPass(t *testing.T) int {
-	insns := []uint64{
-		0x00000002000000b7, // r0 = 2 (XDP_PASS)
-		0x0000000000000095, // exit
-	}
-	license := []byte("GPL\x00")
-	var attr [128]byte // union bpf_attr for BPF_PROG_LOAD
-	put32 := func(off int, v uint32) { *(*uint32)(unsafe.Pointer(&attr[off])) = v }
-	put64 := func(off int, v uint64) { *(*uint64)(unsafe.Pointer(&attr[off])) = v }
-	put32(0, 6) // BPF_PROG_TYPE_XDP
-	put32(4, uint32(len(insns)))
-	put64(8, uint64(uintptr(unsafe.Pointer(&insns[0]))))
-	put64(16, uint64(uintptr(unsafe.Pointer(&license[0]))))
-	copy(attr[48:64], "ipr_pass") // prog_name
-	fd, _, errno := unix.Syscall(unix.SYS_BPF, 5 /* BPF_PROG_LOAD */, uintptr(unsafe.Pointer(&attr[0])), unsafe.Sizeof(attr))
-	runtime.KeepAlive(insns)
-	runtime.KeepAlive(license)
-	if errno != 0 {
-		t.Skipf("cannot load an XDP program: %v", errno)
-	}
-	t.Cleanup(func() { unix.Close(int(fd)) })
-	return int(fd)
-}
+func loadXDPPass(t *testing.T) int { return nstest.LoadBPF(t, unix.BPF_PROG_TYPE_XDP, 2, "ipr_pass") }
 
 // TestXDPShowAsIP attaches a real XDP program to veth links, generic
 // and native, and compares ipr's listings with ip's: the mode in the

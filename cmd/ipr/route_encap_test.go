@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -17,8 +18,8 @@ import (
 // such values encode to iproute2's bytes).
 func TestEncapArgsMatchIproute2(t *testing.T) {
 	n := 0
-	for _, c := range readGoldenFile(t, "../../rtm/testdata/golden_route/encap.txt") {
-		t.Run(c.name, func(t *testing.T) { checkEncapArgs(t, c.cmd, c.req, c.links) })
+	for _, c := range golden.Read(t, "../../rtm/testdata/golden_route/encap.txt") {
+		t.Run(c.Name, func(t *testing.T) { checkEncapArgs(t, c.Cmd, c.Req, c.Links) })
 		n++
 	}
 	if n < 30 {

@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
-	"encoding/hex"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
@@ -101,69 +97,40 @@ func TestTCCommandLinesMatchTC(t *testing.T) {
 	if binaryNativeIsBig() {
 		t.Skip("the golden captures are little-endian")
 	}
-	files, _ := filepath.Glob("../../rtm/tc/testdata/iproute2/*.txt")
-	if len(files) == 0 {
-		t.Fatal("no captures")
-	}
 	// What ipr's command line does not read yet, by case.
 	unparsed := map[string]string{}
 	n := 0
-	for _, f := range files {
-		fd, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fd)
-		sc.Buffer(nil, 1<<20)
-		var name, cmd string
-		links := map[string]int32{}
-		for sc.Scan() {
-			key, val, _ := strings.Cut(sc.Text(), " ")
-			switch key {
-			case "case":
-				name = strings.TrimSuffix(filepath.Base(f), ".txt") + "/" + val
-			case "links":
-				for _, l := range strings.Fields(val) {
-					k, v, _ := strings.Cut(l, "=")
-					i, _ := strconv.Atoi(v)
-					links[k] = int32(i)
-				}
-			case "cmd":
-				cmd = val
-			case "req":
-				want, _ := hex.DecodeString(val)
-				n++
-				t.Run(name, func(t *testing.T) {
-					if why, ok := unparsed[name]; ok {
-						t.Skipf("not parsed by ipr: %s", why)
-					}
-					words := shellWords(cmd)
-					req, err := tcCommandRequest(words, links)
-					if err != nil {
-						t.Fatalf("tc %s: %v", cmd, err)
-					}
-					if req == nil {
-						t.Skip("a query")
-					}
-					r := rtnl.Req{B: &wire.Builder{}}
-					if err := req.AppendTo(&r); err != nil {
-						t.Fatalf("tc %s: %v", cmd, err)
-					}
-					got := r.B.Bytes()
-					clearAckFlag(got)
-					clearAckFlag(want)
-					if name == "action/simple" {
-						if i := bytes.Index(want, []byte("hello\x00")); i >= 0 {
-							clear(want[i+6 : i+32])
-						}
-					}
-					if !bytes.Equal(got, want) {
-						t.Errorf("tc %s\nipr: %x\ntc:  %x", cmd, got, want)
-					}
-				})
+	for _, c := range golden.Read(t, "../../rtm/tc/testdata/iproute2/*.txt") {
+		name, cmd, want := c.Key(), c.Cmd, c.Req
+		n++
+		t.Run(name, func(t *testing.T) {
+			if why, ok := unparsed[name]; ok {
+				t.Skipf("not parsed by ipr: %s", why)
 			}
-		}
-		fd.Close()
+			words := shellWords(cmd)
+			req, err := tcCommandRequest(words, c.Links)
+			if err != nil {
+				t.Fatalf("tc %s: %v", cmd, err)
+			}
+			if req == nil {
+				t.Skip("a query")
+			}
+			r := rtnl.Req{B: &wire.Builder{}}
+			if err := req.AppendTo(&r); err != nil {
+				t.Fatalf("tc %s: %v", cmd, err)
+			}
+			got := r.B.Bytes()
+			clearAckFlag(got)
+			clearAckFlag(want)
+			if name == "action/simple" {
+				if i := bytes.Index(want, []byte("hello\x00")); i >= 0 {
+					clear(want[i+6 : i+32])
+				}
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("tc %s\nipr: %x\ntc:  %x", cmd, got, want)
+			}
+		})
 	}
 	if n < 80 {
 		t.Errorf("only %d captures", n)

@@ -638,7 +638,7 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 	sc := &db.opts.scope
 	routes := sc.has(KindRoutes)
 	switch e.Type {
-	case unix.RTM_NEWLINK:
+	case unix.RTM_NEWLINK, unix.RTM_DELLINK:
 		l, err := rtm.LinkFromBytes(e.Data)
 		if err != nil {
 			return nil, nil
@@ -647,6 +647,10 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			// A bridge port's view (AF_BRIDGE): the port's state
 			// changed, and its own link message did not say so.
 			return nil, []followUp{{link: l.Index()}}
+		}
+		if e.Type == unix.RTM_DELLINK {
+			_, gone := st.delLink(l.Index())
+			return append(gone, e), nil
 		}
 		old := st.setLink(a, l)
 		if _, other := l.LinkNetnsID(); old == nil && l.ParentIndex() != 0 && !other {
@@ -667,16 +671,6 @@ func (db *DB) apply(e Event) (applied []Event, follow []followUp) {
 			}
 		}
 		return []Event{e}, follow
-	case unix.RTM_DELLINK:
-		l, err := rtm.LinkFromBytes(e.Data)
-		if err != nil {
-			return nil, nil
-		}
-		if l.Family() != unix.AF_UNSPEC {
-			return nil, []followUp{{link: l.Index()}}
-		}
-		_, gone := st.delLink(l.Index())
-		return append(gone, e), nil
 	case unix.RTM_NEWADDR:
 		ad, err := rtm.AddrFromBytes(e.Data)
 		if err != nil || !sc.has(KindAddrs) {

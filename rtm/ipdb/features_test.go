@@ -34,9 +34,7 @@ func TestRollbackOfRefusedChange(t *testing.T) {
 // rollback.
 func TestSetParentOrderAndRollback(t *testing.T) {
 	nstest.Require(t, "link:macvlan")
-	ctx := seedCtx(t)
-	h, ns := setup(t)
-	db := open(t, h)
+	ctx, ns, db := seedDB(t)
 	tx := db.Begin()
 	mv := tx.CreateInterface(rtm.LinkSpec{Name: "mv0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanBridge}})
 	v := tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1"}}})
@@ -163,9 +161,7 @@ func TestDirectEnsureAndSetParent(t *testing.T) {
 // keeps it (IFLA_IPTUN_LINK for IPIP), not in IFLA_LINK.
 func TestSetParentTunnelDevice(t *testing.T) {
 	nstest.Require(t, "link:ipip")
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		v := tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "tun0", Kind: &rtm.IPIP{Remote: addr("192.0.2.2"), Local: addr("192.0.2.1")}}).SetParent(v)

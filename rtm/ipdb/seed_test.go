@@ -26,6 +26,14 @@ func seedCtx(t *testing.T) context.Context {
 	return ctx
 }
 
+// seedDB is where most tests start: a database over a fresh namespace,
+// and a context that ends with the test.
+func seedDB(t *testing.T) (context.Context, *nstest.NS, *DB) {
+	ctx := seedCtx(t)
+	h, ns := setup(t)
+	return ctx, ns, open(t, h)
+}
+
 // linkOf returns a link of the database's current state, or fails.
 func linkOf(t *testing.T, db *DB, name string) rtm.Link {
 	t.Helper()
@@ -314,9 +322,7 @@ func TestSeedContextManager(t *testing.T) {
 
 // "with ip.create(kind='bridge', ifname='control') as i: i.add_ip(...)".
 func TestSeedCreateBridge(t *testing.T) {
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "control", Kind: &rtm.Bridge{}}).AddIP(pfx("10.0.0.1/24"))
 	})
@@ -621,9 +627,7 @@ func mapsEqual[K comparable, V comparable](a, b map[K]V) bool {
 // "with ip.create(ifname='v1p0', kind='veth', peer='v1p1') as i:
 // i.add_ip(...) twice".
 func TestSeedCreateVeth(t *testing.T) {
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "v1p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1p1"}}}).
 			AddIP(pfx("172.16.0.1/24")).AddIP(pfx("172.16.1.1/24"))
@@ -639,9 +643,7 @@ func TestSeedCreateVeth(t *testing.T) {
 // transaction and referred to by its object.
 func TestSeedCreateMacvlan(t *testing.T) {
 	nstest.Require(t, "link:macvlan")
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		// Recorded before its parent: the commit orders them.
 		mv := tx.CreateInterface(rtm.LinkSpec{Name: "mvlan0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanPrivate}})
@@ -677,9 +679,7 @@ func TestSeedCreateMacvtap(t *testing.T) {
 // vlan_id=101)": the link given as an interface object.
 func TestSeedCreateVlan(t *testing.T) {
 	nstest.Require(t, "link:vlan")
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		eth0 := tx.CreateInterface(rtm.LinkSpec{Name: "eth0", Kind: &rtm.Veth{}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "v101", Kind: &rtm.Vlan{ID: 101}}).SetParent(eth0).AddIP(pfx("10.1.0.1/24"))
@@ -693,9 +693,7 @@ func TestSeedCreateVlan(t *testing.T) {
 // vxlan_id=101, vxlan_group=..., vxlan_ttl=16)".
 func TestSeedCreateVxlan(t *testing.T) {
 	nstest.Require(t, "link:vxlan")
-	ctx := seedCtx(t)
-	h, ns := setup(t)
-	db := open(t, h)
+	ctx, ns, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		eth0 := tx.CreateInterface(rtm.LinkSpec{Name: "eth0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "eth1"}}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "vx101", Kind: &rtm.Vxlan{VNI: 101, Group: addr("239.1.1.1"), TTL: rtm.Some[uint8](16)}}).
@@ -717,9 +715,7 @@ func TestSeedCreateVxlan(t *testing.T) {
 // "ip.create(ifname='tap0', kind='tuntap', mode='tap', uid=..., gid=...)".
 func TestSeedCreateTunTap(t *testing.T) {
 	nstest.Require(t, "link:tun")
-	ctx := seedCtx(t)
-	h, ns := setup(t)
-	db := open(t, h)
+	ctx, ns, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateTunTap(rtm.TunTap{Name: "tap0", Tap: true, Owner: rtm.Some[uint32](4242), Group: rtm.Some[uint32](4243)}).
 			AddIP(pfx("10.2.0.1/24"))
@@ -737,9 +733,7 @@ func TestSeedCreateTunTap(t *testing.T) {
 // gre_ttl=16)" and the keyed GRE with iflags and oflags.
 func TestSeedCreateGRE(t *testing.T) {
 	nstest.Require(t, "link:gre")
-	ctx := seedCtx(t)
-	h, _ := setup(t)
-	db := open(t, h)
+	ctx, _, db := seedDB(t)
 	mustDo(t, ctx, db, func(tx *Tx) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "grex", Kind: &rtm.GRE{Local: addr("172.16.0.1"), Remote: addr("172.16.0.101"), TTL: rtm.Some[uint8](16)}}).
 			AddIP(pfx("192.168.0.1/24")).Up()

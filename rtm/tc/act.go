@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 )
@@ -197,13 +198,13 @@ func appendActions(e *nla.Encoder, typ uint16, acts []Action) error {
 	if len(acts) > MaxActions {
 		return fmt.Errorf("tc: %d actions, at most %d in one list", len(acts), MaxActions)
 	}
-	list := beginPlain(e, typ)
+	list := rtnl.BeginPlain(e, typ)
 	for i := range acts {
 		if err := appendAction(e, uint16(i+1), &acts[i]); err != nil {
 			return err
 		}
 	}
-	list.end(e)
+	list.End(e)
 	return nil
 }
 
@@ -211,7 +212,7 @@ func appendAction(e *nla.Encoder, prio uint16, a *Action) error {
 	if err := a.validate(); err != nil {
 		return err
 	}
-	n := beginPlain(e, prio)
+	n := rtnl.BeginPlain(e, prio)
 	e.String(tcaActKind, a.Kind.ActionKind())
 	opts := e.BeginNest(tcaActOptions)
 	if err := a.Kind.appendOptions(e, a); err != nil {
@@ -227,7 +228,7 @@ func appendAction(e *nla.Encoder, prio uint16, a *Action) error {
 			native.PutUint32(p[4:], a.Flags)
 		}
 	}
-	n.end(e)
+	n.End(e)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -198,8 +199,7 @@ func (s *SkbEdit) decode(opts nla.Chain) error {
 		case tcaSkbeditPtype:
 			s.PacketType = ptrOf(a.Uint16())
 		case tcaSkbeditFlags:
-			v, _ := a.Uint64()
-			s.InheritDSField = v&skbeditInheritDSField != 0
+			s.InheritDSField = attrU64(a)&skbeditInheritDSField != 0
 		}
 	}
 	return nil
@@ -356,18 +356,18 @@ func (t *TunnelKey) appendOptions(e *nla.Encoder, a *Action) error {
 		e.Uint16BE(tcaTunnelKeyEncDstPort, t.DstPort)
 	}
 	if len(t.Geneve) > 0 {
-		opts := beginPlain(e, tcaTunnelKeyEncOpts)
+		opts := rtnl.BeginPlain(e, tcaTunnelKeyEncOpts)
 		for _, o := range t.Geneve {
 			if len(o.Data)%4 != 0 || len(o.Data) > 124 {
 				return fmt.Errorf("geneve option data of %d bytes: want a multiple of 4, at most 124", len(o.Data))
 			}
-			g := beginPlain(e, tcaTunnelKeyEncOptsGeneve)
+			g := rtnl.BeginPlain(e, tcaTunnelKeyEncOptsGeneve)
 			e.Uint16BE(tcaTunnelKeyEncOptGeneveClass, o.Class)
 			e.Uint8(tcaTunnelKeyEncOptGeneveType, o.Type)
 			e.Binary(tcaTunnelKeyEncOptGeneveData, o.Data)
-			g.end(e)
+			g.End(e)
 		}
-		opts.end(e)
+		opts.End(e)
 	}
 	if t.TTL != nil {
 		e.Uint8(tcaTunnelKeyEncTtl, *t.TTL)
@@ -415,8 +415,7 @@ func (t *TunnelKey) decode(opts nla.Chain) error {
 		case tcaTunnelKeyEncTos:
 			t.TOS = ptrOf(a.Uint8())
 		case tcaTunnelKeyNoCsum:
-			v, _ := a.Uint8()
-			t.NoChecksum = v != 0
+			t.NoChecksum = attrU8(a) != 0
 		case tcaTunnelKeyNoFrag:
 			t.NoFrag = true
 		case tcaTunnelKeyEncOpts:

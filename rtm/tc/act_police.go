@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -71,11 +72,11 @@ func (p *Police) appendOptions(e *nla.Encoder, a *Action) error {
 
 // appendPolice appends a filter's legacy policer as attribute typ.
 func appendPolice(e *nla.Encoder, typ uint16, p *Police) error {
-	n := beginPlain(e, typ)
+	n := rtnl.BeginPlain(e, typ)
 	if err := p.append(e, p.index, p.Exceed); err != nil {
 		return fmt.Errorf("police: %w", err)
 	}
-	n.end(e)
+	n.End(e)
 	return nil
 }
 

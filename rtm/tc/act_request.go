@@ -99,11 +99,11 @@ func (s *actionsSpec) encode(r *rtnl.Req, c change) error {
 			return err
 		}
 		beginAction(r, c)
-		tab := beginPlain(&b.Encoder, tcaActTab)
-		n := beginPlain(&b.Encoder, 1)
+		tab := rtnl.BeginPlain(&b.Encoder, tcaActTab)
+		n := rtnl.BeginPlain(&b.Encoder, 1)
 		b.String(tcaActKind, s.flush)
-		n.end(&b.Encoder)
-		tab.end(&b.Encoder)
+		n.End(&b.Encoder)
+		tab.End(&b.Encoder)
 		appendLargeDump(r)
 	case len(s.refs) > 0:
 		if len(s.refs) > MaxActions {
@@ -141,14 +141,14 @@ func beginAction(r *rtnl.Req, c change) {
 // as tc's delete and get do.
 func appendActionRefs(r *rtnl.Req, refs []ActionRef) {
 	e := &r.B.Encoder
-	tab := beginPlain(e, tcaActTab)
+	tab := rtnl.BeginPlain(e, tcaActTab)
 	for i, ref := range refs {
-		n := beginPlain(e, uint16(i+1))
+		n := rtnl.BeginPlain(e, uint16(i+1))
 		e.String(tcaActKind, ref.Kind)
 		e.Uint32(tcaActIndex, ref.Index)
-		n.end(e)
+		n.End(e)
 	}
-	tab.end(e)
+	tab.End(e)
 }
 
 // appendLargeDump asks for large dumps (TCA_ROOT_FLAGS with

@@ -83,45 +83,24 @@ func appendTargetName(b []byte, ifindex int32, block uint32, parent Handle) []by
 }
 
 func (s *ChainSpec) encode(r *rtnl.Req, c change) error {
-	if (s.Ifindex > 0) == (s.Block != 0) {
-		return errFilterTarget
-	}
-	if s.Ifindex < 0 {
-		return fmt.Errorf("invalid interface index %d", s.Ifindex)
-	}
-	if ch, ok := s.Chain.Get(); ok && ch > VerdictOperandMax {
-		return fmt.Errorf("chain %d out of range", ch)
+	t := filterTarget{s.Ifindex, s.Block, s.Parent, s.Chain}
+	if err := t.check(); err != nil {
+		return err
 	}
 	if s.Template != nil && c.typ != unix.RTM_NEWCHAIN {
 		return errors.New("a template is set by an add only")
 	}
-	h := header{ifindex: s.Ifindex, parent: s.Parent,
-		info: uint32(s.Priority)<<16 | uint32(htons(s.Protocol))}
-	if s.Block != 0 {
-		h.ifindex, h.parent = -1, Handle(s.Block) // TCM_IFINDEX_MAGIC_BLOCK
-	}
 	b := r.B
-	begin(b, c, h)
-	if ch, ok := s.Chain.Get(); ok {
-		b.Uint32(attrChain, ch)
-	}
-	if t := s.Template; t != nil {
-		kind := t.Kind()
+	t.begin(b, c, 0, s.Priority, s.Protocol)
+	if tmpl := s.Template; tmpl != nil {
+		kind := tmpl.Kind()
 		if err := appendKind(b, kind); err != nil {
 			return err
 		}
-		if raw, ok := t.(*RawFilter); !ok || raw.Options != nil {
-			n := beginPlain(&b.Encoder, attrOptions)
-			var err error
-			if f, ok := t.(*Flower); ok {
-				err = f.appendFlower(&b.Encoder, s.Protocol)
-			} else {
-				err = t.appendOpts(&b.Encoder)
-			}
-			if err != nil {
+		if raw, ok := tmpl.(*RawFilter); !ok || raw.Options != nil {
+			if err := appendFilterOptions(&b.Encoder, tmpl, s.Protocol); err != nil {
 				return fmt.Errorf("%s template: %w", kind, err)
 			}
-			n.end(&b.Encoder)
 		}
 	}
 	b.End()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -139,13 +140,13 @@ func EncodeEmatches(terms []EmatchTerm) ([]byte, error) {
 	native.PutUint16(th[0:], uint16(len(list)))
 	native.PutUint16(th[2:], emProgTC)
 	e.Binary(emTreeHdr, th[:])
-	ln := beginPlain(e, emTreeList)
+	ln := rtnl.BeginPlain(e, emTreeList)
 	for i, f := range list {
 		t := f.t
 		if t.Relation > EmatchOr {
 			return nil, fmt.Errorf("tc: ematch: term %d: invalid relation %d", i+1, t.Relation)
 		}
-		n := beginPlain(e, uint16(i+1))
+		n := rtnl.BeginPlain(e, uint16(i+1))
 		h := e.Reserve(emHdrLen)
 		flags := uint16(t.Relation)
 		if t.Not {
@@ -166,9 +167,9 @@ func EncodeEmatches(terms []EmatchTerm) ([]byte, error) {
 				return nil, fmt.Errorf("tc: ematch: term %d: %w", i+1, err)
 			}
 		}
-		n.end(e)
+		n.End(e)
 	}
-	ln.end(e)
+	ln.End(e)
 	return e.Bytes(), e.Err()
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -82,10 +83,10 @@ func TestEmatchesDecodeTC(t *testing.T) {
 	}
 	n := 0
 	for _, c := range readTCGolden(t) {
-		if !strings.Contains(c.cmd, " match ") || !strings.Contains(c.cmd, " basic ") && !strings.Contains(c.cmd, " cgroup ") {
+		if !strings.Contains(c.Cmd, " match ") || !strings.Contains(c.Cmd, " basic ") && !strings.Contains(c.Cmd, " cgroup ") {
 			continue
 		}
-		s, err := decodeFilterBody(c.req[16:])
+		s, err := decodeFilterBody(c.Req[16:])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,14 +99,14 @@ func TestEmatchesDecodeTC(t *testing.T) {
 		}
 		terms, err := DecodeEmatches(tree)
 		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
+			t.Fatalf("%s: %v", c.Key(), err)
 		}
 		got, err := EncodeEmatches(terms)
 		if err != nil {
-			t.Fatalf("%s: %v", c.key(), err)
+			t.Fatalf("%s: %v", c.Key(), err)
 		}
 		if !bytes.Equal(got, tree) {
-			t.Errorf("%s: re-encoded\n%x\ntc\n%x", c.key(), got, tree)
+			t.Errorf("%s: re-encoded\n%x\ntc\n%x", c.Key(), got, tree)
 		}
 		n++
 	}
@@ -148,9 +149,9 @@ func TestEmatchesRefuseBadInput(t *testing.T) {
 	// A container pointing back at itself is refused, not followed.
 	e := nla.NewEncoder(nil)
 	e.Binary(emTreeHdr, []byte{1, 0, 1, 0})
-	n := beginPlain(e, emTreeList)
+	n := rtnl.BeginPlain(e, emTreeList)
 	e.Binary(1, []byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
-	n.end(e)
+	n.End(e)
 	if _, err := DecodeEmatches(e.Bytes()); err == nil {
 		t.Error("a container referring to itself decodes")
 	}

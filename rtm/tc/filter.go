@@ -8,6 +8,7 @@ import (
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -101,15 +102,68 @@ func (s *FilterSpec) opName(verb string) string {
 // device and a block.
 var errFilterTarget = errors.New("give a device or a block, not both or neither")
 
-func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
-	if (s.Ifindex > 0) == (s.Block != 0) {
+// filterTarget is what a filter's and a chain's message share: the
+// device and parent qdisc, or the shared block, they belong to, and the
+// chain's index.
+type filterTarget struct {
+	ifindex int32
+	block   uint32
+	parent  Handle
+	chain   rtm.Opt[uint32]
+}
+
+// check refuses a target the kernel would: FilterSpec and ChainSpec
+// validate it alike.
+func (t filterTarget) check() error {
+	if (t.ifindex > 0) == (t.block != 0) {
 		return errFilterTarget
 	}
-	if s.Ifindex < 0 {
-		return fmt.Errorf("invalid interface index %d", s.Ifindex)
+	if t.ifindex < 0 {
+		return fmt.Errorf("invalid interface index %d", t.ifindex)
 	}
-	if ch, ok := s.Chain.Get(); ok && ch > VerdictOperandMax {
+	if ch, ok := t.chain.Get(); ok && ch > VerdictOperandMax {
 		return fmt.Errorf("chain %d out of range", ch)
+	}
+	return nil
+}
+
+// begin starts the message of change c: its tcmsg, which names a shared
+// block by TCM_IFINDEX_MAGIC_BLOCK (-1) and the block's index in place of
+// the device and parent, then TCA_CHAIN.
+func (t filterTarget) begin(b *wire.Builder, c change, handle Handle, prio, proto uint16) {
+	h := header{ifindex: t.ifindex, handle: handle, parent: t.parent,
+		info: uint32(prio)<<16 | uint32(htons(proto))}
+	if t.block != 0 {
+		h.ifindex, h.parent = -1, Handle(t.block)
+	}
+	begin(b, c, h)
+	if ch, ok := t.chain.Get(); ok {
+		b.Uint32(attrChain, ch)
+	}
+}
+
+// appendFilterOptions appends TCA_OPTIONS of a filter or of a chain's
+// template. Flower's keys depend on the filter's protocol, which the
+// other kinds do not read.
+func appendFilterOptions(e *nla.Encoder, o FilterOptions, proto uint16) error {
+	n := rtnl.BeginPlain(e, attrOptions)
+	var err error
+	if f, ok := o.(*Flower); ok {
+		err = f.appendFlower(e, proto)
+	} else {
+		err = o.appendOpts(e)
+	}
+	if err != nil {
+		return err
+	}
+	n.End(e)
+	return nil
+}
+
+func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
+	t := filterTarget{s.Ifindex, s.Block, s.Parent, s.Chain}
+	if err := t.check(); err != nil {
+		return err
 	}
 	adding := c.typ == unix.RTM_NEWTFILTER
 	if adding && s.Options == nil && c.flags&unix.NLM_F_CREATE != 0 {
@@ -123,16 +177,8 @@ func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
 	if r, ok := s.Options.(*Route); ok && handle == 0 && adding {
 		handle = r.defaultHandle()
 	}
-	h := header{ifindex: s.Ifindex, handle: Handle(handle), parent: s.Parent,
-		info: uint32(s.Priority)<<16 | uint32(htons(proto))}
-	if s.Block != 0 {
-		h.ifindex, h.parent = -1, Handle(s.Block) // TCM_IFINDEX_MAGIC_BLOCK
-	}
 	b := r.B
-	begin(b, c, h)
-	if ch, ok := s.Chain.Get(); ok {
-		b.Uint32(attrChain, ch)
-	}
+	t.begin(b, c, Handle(handle), s.Priority, proto)
 	if o := s.Options; o != nil {
 		kind := o.Kind()
 		if kind == "" || len(kind) >= 16 {
@@ -140,17 +186,9 @@ func (s *FilterSpec) encode(r *rtnl.Req, c change) error {
 		}
 		b.String(attrKind, kind)
 		if adding {
-			n := beginPlain(&b.Encoder, attrOptions)
-			var err error
-			if f, ok := o.(*Flower); ok {
-				err = f.appendFlower(&b.Encoder, proto)
-			} else {
-				err = o.appendOpts(&b.Encoder)
-			}
-			if err != nil {
+			if err := appendFilterOptions(&b.Encoder, o, proto); err != nil {
 				return fmt.Errorf("%s: %w", kind, err)
 			}
-			n.end(&b.Encoder)
 		}
 	}
 	appendEstimator(b, s.Estimator)

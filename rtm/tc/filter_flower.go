@@ -152,37 +152,14 @@ func only4(p netip.Prefix) netip.Prefix {
 	return netip.Prefix{}
 }
 
-func putMasked8(e *nla.Encoder, t, m uint16, v *Masked[uint8]) {
+// putMasked writes a key and its mask when v is set; put is the
+// encoder's method for the key's width and byte order, such as
+// (*nla.Encoder).Uint16BE.
+func putMasked[T uint8 | uint16 | uint32](e *nla.Encoder, put func(*nla.Encoder, uint16, T), t, m uint16, v *Masked[T]) {
 	if v != nil {
-		e.Uint8(t, v.Value)
-		e.Uint8(m, v.Mask)
+		put(e, t, v.Value)
+		put(e, m, v.Mask)
 	}
-}
-
-func putMasked16(e *nla.Encoder, t, m uint16, v *Masked[uint16], bigEndian bool) {
-	if v == nil {
-		return
-	}
-	if bigEndian {
-		e.Uint16BE(t, v.Value)
-		e.Uint16BE(m, v.Mask)
-		return
-	}
-	e.Uint16(t, v.Value)
-	e.Uint16(m, v.Mask)
-}
-
-func putMasked32(e *nla.Encoder, t, m uint16, v *Masked[uint32], bigEndian bool) {
-	if v == nil {
-		return
-	}
-	if bigEndian {
-		e.Uint32BE(t, v.Value)
-		e.Uint32BE(m, v.Mask)
-		return
-	}
-	e.Uint32(t, v.Value)
-	e.Uint32(m, v.Mask)
 }
 
 // flowerPortTypes returns the attribute types of a port match for the
@@ -246,9 +223,9 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	if f.ClassID != 0 {
 		e.Uint32(tcaFlowerClassid, uint32(f.ClassID))
 	}
-	putMasked16(e, tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, f.CTState, false)
-	putMasked16(e, tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, f.CTZone, false)
-	putMasked32(e, tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, f.CTMark, false)
+	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, f.CTState)
+	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, f.CTZone)
+	putMasked(e, (*nla.Encoder).Uint32, tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, f.CTMark)
 	if f.Indev != "" {
 		e.String(tcaFlowerIndev, f.Indev)
 	}
@@ -291,8 +268,8 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	if f.IPProto != nil {
 		e.Uint8(tcaFlowerKeyIpProto, proto)
 	}
-	putMasked8(e, tcaFlowerKeyIpTos, tcaFlowerKeyIpTosMask, f.IPTOS)
-	putMasked8(e, tcaFlowerKeyIpTtl, tcaFlowerKeyIpTtlMask, f.IPTTL)
+	putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIpTos, tcaFlowerKeyIpTosMask, f.IPTOS)
+	putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIpTtl, tcaFlowerKeyIpTtlMask, f.IPTTL)
 	putPrefix(e, f.Dst, tcaFlowerKeyIpv4Dst, tcaFlowerKeyIpv4DstMask, tcaFlowerKeyIpv6Dst, tcaFlowerKeyIpv6DstMask)
 	putPrefix(e, f.Src, tcaFlowerKeyIpv4Src, tcaFlowerKeyIpv4SrcMask, tcaFlowerKeyIpv6Src, tcaFlowerKeyIpv6SrcMask)
 	putPort := func(port, max uint16, single, min, maxT uint16) {
@@ -306,17 +283,17 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	}
 	putPort(f.DstPort, f.DstPortMax, dstT, tcaFlowerKeyPortDstMin, tcaFlowerKeyPortDstMax)
 	putPort(f.SrcPort, f.SrcPortMax, srcT, tcaFlowerKeyPortSrcMin, tcaFlowerKeyPortSrcMax)
-	putMasked16(e, tcaFlowerKeyTcpFlags, tcaFlowerKeyTcpFlagsMask, f.TCPFlags, true)
+	putMasked(e, (*nla.Encoder).Uint16BE, tcaFlowerKeyTcpFlags, tcaFlowerKeyTcpFlagsMask, f.TCPFlags)
 	if proto == unix.IPPROTO_ICMPV6 {
-		putMasked8(e, tcaFlowerKeyIcmpv6Type, tcaFlowerKeyIcmpv6TypeMask, f.ICMPType)
-		putMasked8(e, tcaFlowerKeyIcmpv6Code, tcaFlowerKeyIcmpv6CodeMask, f.ICMPCode)
+		putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIcmpv6Type, tcaFlowerKeyIcmpv6TypeMask, f.ICMPType)
+		putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIcmpv6Code, tcaFlowerKeyIcmpv6CodeMask, f.ICMPCode)
 	} else {
-		putMasked8(e, tcaFlowerKeyIcmpv4Type, tcaFlowerKeyIcmpv4TypeMask, f.ICMPType)
-		putMasked8(e, tcaFlowerKeyIcmpv4Code, tcaFlowerKeyIcmpv4CodeMask, f.ICMPCode)
+		putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIcmpv4Type, tcaFlowerKeyIcmpv4TypeMask, f.ICMPType)
+		putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyIcmpv4Code, tcaFlowerKeyIcmpv4CodeMask, f.ICMPCode)
 	}
 	putPrefix(e, f.ARPTargetIP, tcaFlowerKeyArpTip, tcaFlowerKeyArpTipMask, 0, 0)
 	putPrefix(e, f.ARPSenderIP, tcaFlowerKeyArpSip, tcaFlowerKeyArpSipMask, 0, 0)
-	putMasked8(e, tcaFlowerKeyArpOp, tcaFlowerKeyArpOpMask, f.ARPOp)
+	putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyArpOp, tcaFlowerKeyArpOpMask, f.ARPOp)
 	if err := putMAC(e, tcaFlowerKeyArpTha, tcaFlowerKeyArpThaMask, f.ARPTargetMAC, f.ARPTHAMask); err != nil {
 		return err
 	}
@@ -331,15 +308,15 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	if f.EncDstPort != 0 {
 		e.Uint16BE(tcaFlowerKeyEncUdpDstPort, f.EncDstPort)
 	}
-	putMasked8(e, tcaFlowerKeyEncIpTos, tcaFlowerKeyEncIpTosMask, f.EncTOS)
-	putMasked8(e, tcaFlowerKeyEncIpTtl, tcaFlowerKeyEncIpTtlMask, f.EncTTL)
+	putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyEncIpTos, tcaFlowerKeyEncIpTosMask, f.EncTOS)
+	putMasked(e, (*nla.Encoder).Uint8, tcaFlowerKeyEncIpTtl, tcaFlowerKeyEncIpTtlMask, f.EncTTL)
 	if len(f.Actions) > 0 {
 		if err := appendActions(e, tcaFlowerAct, f.Actions); err != nil {
 			return err
 		}
 	}
 	e.Uint32(tcaFlowerFlags, f.Flags)
-	putMasked32(e, tcaFlowerKeyFlags, tcaFlowerKeyFlagsMask, f.IPFlags, true)
+	putMasked(e, (*nla.Encoder).Uint32BE, tcaFlowerKeyFlags, tcaFlowerKeyFlagsMask, f.IPFlags)
 	if ethType != 0 && ethType != unix.ETH_P_ALL {
 		e.Uint16BE(tcaFlowerKeyEthType, ethType)
 	}

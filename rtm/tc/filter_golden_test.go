@@ -1,19 +1,16 @@
 package tc
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"fmt"
 	"maps"
 	"net"
 	"net/netip"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -21,56 +18,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tcGolden is one request captured from tc by scripts/golden_tc.sh.
-type tcGolden struct {
-	file, name, cmd string
-	links           map[string]int32
-	req             []byte
-}
-
-func (c tcGolden) key() string { return strings.TrimSuffix(c.file, ".txt") + "/" + c.name }
-
 // readTCGolden reads every case in testdata/iproute2 (format documented
 // in scripts/golden_tc.sh).
-func readTCGolden(t testing.TB) []tcGolden {
-	t.Helper()
-	files, err := filepath.Glob("testdata/iproute2/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	var cases []tcGolden
-	for _, f := range files {
-		fd, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fd)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			key, val, _ := strings.Cut(sc.Text(), " ")
-			switch key {
-			case "case":
-				cases = append(cases, tcGolden{file: filepath.Base(f), name: val, links: map[string]int32{}})
-			case "links":
-				for _, l := range strings.Fields(val) {
-					name, idx, _ := strings.Cut(l, "=")
-					n, _ := strconv.Atoi(idx)
-					cases[len(cases)-1].links[name] = int32(n)
-				}
-			case "cmd":
-				cases[len(cases)-1].cmd = val
-			case "req":
-				b, err := hex.DecodeString(val)
-				if err != nil {
-					t.Fatalf("%s: %v", f, err)
-				}
-				cases[len(cases)-1].req = b
-			}
-		}
-		fd.Close()
-	}
-	return cases
-}
+func readTCGolden(t testing.TB) []golden.Case { return golden.Read(t, "testdata/iproute2/*.txt") }
 
 // Parents of the captured filters.
 const (
@@ -314,10 +264,10 @@ func buildRequest(req rtm.Request) ([]byte, error) {
 // normalizeGolden removes what tc sends that depends on its process, not
 // on the command: the bytes after sdata's NUL (tc copies 32 bytes from
 // its argv, whatever follows the string).
-func normalizeGolden(c tcGolden) []byte {
-	b := bytes.Clone(c.req)
+func normalizeGolden(c golden.Case) []byte {
+	b := bytes.Clone(c.Req)
 	clearAck(b)
-	if c.key() == "action/simple" {
+	if c.Key() == "action/simple" {
 		if i := bytes.Index(b, []byte("hello\x00")); i >= 0 {
 			clear(b[i+6 : i+32])
 		}
@@ -339,35 +289,19 @@ func TestFilterRequestsMatchTC(t *testing.T) {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
 	cases := readTCGolden(t)
-	specs := tcGoldenSpecs(t, cases[0].links)
-	maps.Copy(specs, chainGoldenSpecs(cases[0].links))
-	maps.Copy(specs, tcmoreGoldenSpecs(t, cases[0].links))
-	seen := map[string]bool{}
-	for _, c := range cases {
-		if seen[c.key()] {
-			t.Fatalf("duplicate golden case %s", c.key())
+	specs := tcGoldenSpecs(t, cases[0].Links)
+	maps.Copy(specs, chainGoldenSpecs(cases[0].Links))
+	maps.Copy(specs, tcmoreGoldenSpecs(t, cases[0].Links))
+	golden.Match(t, cases, golden.Case.Key, specs, "scripts/golden_tc.sh", func(t *testing.T, c golden.Case, req rtm.Request) {
+		got, err := buildRequest(req)
+		if err != nil {
+			t.Fatalf("tc %s: %v", c.Cmd, err)
 		}
-		seen[c.key()] = true
-		t.Run(c.key(), func(t *testing.T) {
-			req, ok := specs[c.key()]
-			if !ok {
-				t.Fatalf("no spec for captured command: tc %s", c.cmd)
-			}
-			got, err := buildRequest(req)
-			if err != nil {
-				t.Fatalf("tc %s: %v", c.cmd, err)
-			}
-			clearAck(got)
-			if want := normalizeGolden(c); !bytes.Equal(got, want) {
-				t.Errorf("tc %s\nrtm/tc:\n%s\ntc:\n%s", c.cmd, dumpTC(got), dumpTC(want))
-			}
-		})
-	}
-	for name := range specs {
-		if !seen[name] {
-			t.Errorf("spec %s has no golden capture; run scripts/golden_tc.sh", name)
+		clearAck(got)
+		if want := normalizeGolden(c); !bytes.Equal(got, want) {
+			t.Errorf("tc %s\nrtm/tc:\n%s\ntc:\n%s", c.Cmd, dumpTC(got), dumpTC(want))
 		}
-	}
+	})
 }
 
 // dumpTC formats a tc request attribute by attribute, nests included as
@@ -404,7 +338,7 @@ func TestFilterRequestsDecodeTC(t *testing.T) {
 		t.Skip("the golden captures are little-endian; this host is big-endian")
 	}
 	for _, c := range readTCGolden(t) {
-		t.Run(c.key(), func(t *testing.T) {
+		t.Run(c.Key(), func(t *testing.T) {
 			want := normalizeGolden(c)
 			typ, flags := native.Uint16(want[4:]), native.Uint16(want[6:])&^unix.NLM_F_REQUEST
 			op := change{"replay", typ, flags}
@@ -430,10 +364,10 @@ func TestFilterRequestsDecodeTC(t *testing.T) {
 			}
 			got, err := buildRequest(req)
 			if err != nil {
-				t.Fatalf("tc %s: re-encoding: %v", c.cmd, err)
+				t.Fatalf("tc %s: re-encoding: %v", c.Cmd, err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("tc %s\nre-encoded:\n%s\ntc:\n%s", c.cmd, dumpTC(got), dumpTC(want))
+				t.Errorf("tc %s\nre-encoded:\n%s\ntc:\n%s", c.Cmd, dumpTC(got), dumpTC(want))
 			}
 		})
 	}

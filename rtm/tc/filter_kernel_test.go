@@ -6,11 +6,9 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
-	"unsafe"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
@@ -253,28 +251,9 @@ func TestKernelStandaloneActions(t *testing.T) {
 }
 
 // loadDropProgram loads a BPF_PROG_TYPE_SCHED_CLS program that returns
-// TC_ACT_SHOT, through the bpf system call, and returns its descriptor.
+// TC_ACT_SHOT and returns its descriptor.
 func loadDropProgram(t *testing.T) int {
-	t.Helper()
-	insns := []uint64{
-		0xb7 | uint64(uint32(2))<<32, // r0 = 2 (TC_ACT_SHOT)
-		0x95,                         // exit
-	}
-	license := []byte("GPL\x00")
-	var attr [128]byte
-	*(*uint32)(unsafe.Pointer(&attr[0])) = 3 // BPF_PROG_TYPE_SCHED_CLS
-	*(*uint32)(unsafe.Pointer(&attr[4])) = uint32(len(insns))
-	*(*uint64)(unsafe.Pointer(&attr[8])) = uint64(uintptr(unsafe.Pointer(&insns[0])))
-	*(*uint64)(unsafe.Pointer(&attr[16])) = uint64(uintptr(unsafe.Pointer(&license[0])))
-	copy(attr[48:64], "ipr_drop")
-	fd, _, errno := unix.Syscall(unix.SYS_BPF, 5 /* BPF_PROG_LOAD */, uintptr(unsafe.Pointer(&attr[0])), unsafe.Sizeof(attr))
-	runtime.KeepAlive(insns)
-	runtime.KeepAlive(license)
-	if errno != 0 {
-		t.Skipf("cannot load a BPF program: %v", errno)
-	}
-	t.Cleanup(func() { unix.Close(int(fd)) })
-	return int(fd)
+	return nstest.LoadBPF(t, unix.BPF_PROG_TYPE_SCHED_CLS, 2, "ipr_drop")
 }
 
 // udpIn opens a UDP socket in ns, bound to addr if it is valid.

@@ -93,8 +93,7 @@ func (m *Matchall) decode(opts nla.Chain) error {
 	return decodeFilterAttrs(opts, tcaMatchallAct, &m.Actions, 0, nil, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaMatchallClassid:
-			v, _ := a.Uint32()
-			m.ClassID = Handle(v)
+			m.ClassID = Handle(attrU32(a))
 		case tcaMatchallFlags:
 			m.Flags, _ = a.Uint32()
 		}
@@ -165,20 +164,17 @@ func (b *BPF) decode(opts nla.Chain) error {
 	return decodeFilterAttrs(opts, tcaBpfAct, &b.Actions, tcaBpfPolice, &b.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaBpfClassid:
-			v, _ := a.Uint32()
-			b.ClassID = Handle(v)
+			b.ClassID = Handle(attrU32(a))
 		case tcaBpfOps:
 			b.Ops = decodeBPFOps(a.Data)
 		case tcaBpfFd:
-			v, _ := a.Uint32()
-			b.FD = int(v)
+			b.FD = int(attrU32(a))
 		case tcaBpfName:
 			b.Name, _ = a.Text()
 		case tcaBpfFlagsGen:
 			b.Flags, _ = a.Uint32()
 		case tcaBpfFlags:
-			v, _ := a.Uint32()
-			b.DirectAction = v&1 != 0
+			b.DirectAction = attrU32(a)&1 != 0
 		case tcaBpfId:
 			b.ID, _ = a.Uint32()
 		case tcaBpfTag:
@@ -235,8 +231,7 @@ func (f *Fw) decode(opts nla.Chain) error {
 		case tcaFwMask:
 			f.Mask = ptrOf(a.Uint32())
 		case tcaFwClassid:
-			v, _ := a.Uint32()
-			f.ClassID = Handle(v)
+			f.ClassID = Handle(attrU32(a))
 		case tcaFwIndev:
 			f.Indev, _ = a.Text()
 		}
@@ -309,11 +304,9 @@ func (r *Route) decode(opts nla.Chain) error {
 		case tcaRoute4From:
 			r.From = ptrOf(a.Uint32())
 		case tcaRoute4Iif:
-			v, _ := a.Uint32()
-			r.FromIf = int32(v)
+			r.FromIf = int32(attrU32(a))
 		case tcaRoute4Classid:
-			v, _ := a.Uint32()
-			r.ClassID = Handle(v)
+			r.ClassID = Handle(attrU32(a))
 		}
 		return nil
 	})
@@ -393,8 +386,7 @@ func (b *Basic) decode(opts nla.Chain) error {
 	return decodeFilterAttrs(opts, tcaBasicAct, &b.Actions, tcaBasicPolice, &b.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaBasicClassid:
-			v, _ := a.Uint32()
-			b.ClassID = Handle(v)
+			b.ClassID = Handle(attrU32(a))
 		case tcaBasicEmatches:
 			b.Ematches = append([]byte(nil), a.Data...)
 		case tcaBasicPcnt:

@@ -307,8 +307,7 @@ func (u *U32) decode(opts nla.Chain) error {
 	return decodeFilterAttrs(opts, tcaU32Act, &u.Actions, tcaU32Police, &u.Police, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaU32Classid:
-			v, _ := a.Uint32()
-			u.ClassID = Handle(v)
+			u.ClassID = Handle(attrU32(a))
 		case tcaU32Divisor:
 			u.Divisor, _ = a.Uint32()
 		case tcaU32Link:

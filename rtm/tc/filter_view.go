@@ -185,11 +185,11 @@ func StandaloneActionBatches(ctx context.Context, h *rtm.Handle, kind string) it
 		d.Request = func(b *wire.Builder) error {
 			r := rtnl.Req{B: b}
 			beginAction(&r, change{typ: unix.RTM_GETACTION, flags: unix.NLM_F_DUMP})
-			tab := beginPlain(&b.Encoder, tcaActTab)
-			n := beginPlain(&b.Encoder, 1)
+			tab := rtnl.BeginPlain(&b.Encoder, tcaActTab)
+			n := rtnl.BeginPlain(&b.Encoder, 1)
 			b.String(tcaActKind, kind)
-			n.end(&b.Encoder)
-			tab.end(&b.Encoder)
+			n.End(&b.Encoder)
+			tab.End(&b.Encoder)
 			appendLargeDump(&r)
 			b.End()
 			return nil

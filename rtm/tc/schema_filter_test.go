@@ -2,6 +2,8 @@ package tc
 
 import (
 	"testing"
+
+	"github.com/ipr-go/ipr/internal/golden"
 )
 
 // TestFilterAndActionOptionsByName reads the options and actions of the
@@ -11,9 +13,9 @@ func TestFilterAndActionOptionsByName(t *testing.T) {
 	if !isLittleEndian() {
 		t.Skip("the golden captures are little-endian")
 	}
-	byKey := map[string]tcGolden{}
+	byKey := map[string]golden.Case{}
 	for _, c := range readTCGolden(t) {
-		byKey[c.key()] = c
+		byKey[c.Key()] = c
 	}
 	filter := func(key string) Filter {
 		t.Helper()
@@ -21,7 +23,7 @@ func TestFilterAndActionOptionsByName(t *testing.T) {
 		if !ok {
 			t.Fatalf("no capture %s", key)
 		}
-		f, err := FilterFromBytes(c.req[16:])
+		f, err := FilterFromBytes(c.Req[16:])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,17 +79,17 @@ func TestFilterAndActionOptionsByName(t *testing.T) {
 	// reads it.
 	n := 0
 	for _, c := range byKey {
-		f, err := FilterFromBytes(c.req[16:])
+		f, err := FilterFromBytes(c.Req[16:])
 		if err != nil || f.Kind() == "" {
 			continue
 		}
 		for a := range f.Actions() {
 			v, ok := f.Get("options", "act", itoa(int(a.Order)), "kind")
 			if kind, _ := v.Text(); !ok || kind != a.Kind() {
-				t.Errorf("%s: action %d by name: %v, view %q", c.key(), a.Order, v, a.Kind())
+				t.Errorf("%s: action %d by name: %v, view %q", c.Key(), a.Order, v, a.Kind())
 			}
 			if k, ok := a.Get("kind"); !ok || k.String() != a.Kind() {
-				t.Errorf("%s: ActionView.Get(kind) = %v", c.key(), k)
+				t.Errorf("%s: ActionView.Get(kind) = %v", c.Key(), k)
 			}
 			for range a.Values() {
 			}

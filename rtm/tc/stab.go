@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 )
 
@@ -101,7 +102,7 @@ func appendStab(e *nla.Encoder, st *SizeTable) error {
 	if err != nil {
 		return err
 	}
-	n := beginPlain(e, attrStab)
+	n := rtnl.BeginPlain(e, attrStab)
 	e.Binary(stabBase, spec[:])
 	if table != nil {
 		b := make([]byte, 2*len(table))
@@ -110,7 +111,7 @@ func appendStab(e *nla.Encoder, st *SizeTable) error {
 		}
 		e.Binary(stabData, b)
 	}
-	n.end(e)
+	n.End(e)
 	return e.Err()
 }
 

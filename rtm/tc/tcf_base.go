@@ -2,7 +2,6 @@ package tc
 
 import (
 	"github.com/ipr-go/ipr/nla"
-	"golang.org/x/sys/unix"
 )
 
 // The attributes of an action message (tcamsg; TCA_ROOT_* in
@@ -14,28 +13,6 @@ const (
 	tcaRootCount   = 3 // TCA_ROOT_COUNT
 	tcaRootTimeDel = 4 // TCA_ROOT_TIME_DELTA
 )
-
-// plainNest is a nested attribute begun without NLA_F_NESTED, as tc's
-// addattr_nest begins all but the action options: the kernel parses the
-// classifiers' options either way, and leaving the flag as tc does keeps
-// requests byte-identical to tc's.
-type plainNest struct {
-	n     nla.Nest
-	start int
-	typ   uint16
-}
-
-func beginPlain(e *nla.Encoder, typ uint16) plainNest {
-	start := e.Len()
-	return plainNest{n: e.BeginNest(typ), start: start, typ: typ}
-}
-
-func (p plainNest) end(e *nla.Encoder) {
-	e.EndNest(p.n)
-	if buf := e.Bytes(); len(buf) >= p.start+4 && native.Uint16(buf[p.start+2:]) == p.typ|unix.NLA_F_NESTED {
-		native.PutUint16(buf[p.start+2:], p.typ)
-	}
-}
 
 // zeros is the payload structAttr copies in before its caller fills it.
 var zeros [256]byte
