@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -192,7 +191,7 @@ func formatLinkPrintReplies(cases []linkPrintCase) []byte {
 // the script feeds to ip, is made from the fixtures as they are; with
 // IPR_LINKPRINT_WRITE=1 it rewrites it.
 func TestLinkPrintReplies(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the fixtures are little-endian")
 	}
 	want := formatLinkPrintReplies(buildLinkPrintCases(t))
@@ -209,45 +208,6 @@ func TestLinkPrintReplies(t *testing.T) {
 	}
 }
 
-func binaryNativeIsBigEndian() bool { return binary.NativeEndian.Uint16([]byte{0, 1}) == 1 }
-
-// linkGolden is what ip printed with one option set.
-type linkGolden struct {
-	opts   string
-	code   int
-	stdout string
-}
-
-// readLinkGoldens reads a golden file: "=== OPTS exit CODE bytes N", the
-// N bytes, a newline; again for each option set.
-func readLinkGoldens(path string) ([]linkGolden, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []linkGolden
-	for len(b) > 0 {
-		nl := bytes.IndexByte(b, '\n')
-		if nl < 0 || !bytes.HasPrefix(b, []byte("=== ")) {
-			return nil, fmt.Errorf("%s: malformed", path)
-		}
-		head := string(b[4:nl])
-		i := strings.LastIndex(head, " exit ")
-		j := strings.LastIndex(head, " bytes ")
-		if i < 0 || j < i {
-			return nil, fmt.Errorf("%s: malformed header %q", path, head)
-		}
-		code, err1 := strconv.Atoi(head[i+6 : j])
-		n, err2 := strconv.Atoi(head[j+7:])
-		if err1 != nil || err2 != nil || nl+1+n+1 > len(b) {
-			return nil, fmt.Errorf("%s: malformed header %q", path, head)
-		}
-		out = append(out, linkGolden{opts: head[:i], code: code, stdout: string(b[nl+1 : nl+1+n])})
-		b = b[nl+1+n+1:]
-	}
-	return out, nil
-}
-
 // linkPrintPending are the cases whose ipr listing still differs from
 // ip's, with the reason; IPR_LINKPRINT_ALL=1 shows them all.
 var linkPrintPending = map[string]string{}
@@ -256,7 +216,7 @@ var linkPrintPending = map[string]string{}
 // through nltest's fake kernel, and compares with ip's output byte for
 // byte. It needs no privileges.
 func TestLinkPrintAsIP(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the fixtures are little-endian")
 	}
 	cases := buildLinkPrintCases(t)
@@ -271,7 +231,7 @@ func TestLinkPrintAsIP(t *testing.T) {
 		{Index: 2, Name: "p1", MTU: 1500, Flags: eth}, {Index: 3, Name: "p0", MTU: 1500, Flags: eth}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readLinkGoldens(linkPrintFile(c.name))
+			goldens, err := readOutputGoldens(linkPrintFile(c.name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -297,19 +257,9 @@ func TestLinkPrintAsIP(t *testing.T) {
 				return nil, unix.ENODEV
 			})
 			transport = fake.Dial
-			differs := false
-			for _, g := range goldens {
-				args := append(strings.Fields(g.opts), "link", "show")
-				out, errs, code := iprIn(nil, "", args...)
-				if code != g.code || out != g.stdout {
-					differs = true
-					if linkPrintPending[c.name] != "" && os.Getenv("IPR_LINKPRINT_ALL") == "" {
-						continue
-					}
-					t.Errorf("ipr %s: exit %d (ip %d), stderr %q\nipr:\n%s\nip:\n%s", strings.Join(args, " "), code, g.code, errs, out, g.stdout)
-				}
-			}
-			if linkPrintPending[c.name] != "" && !differs {
+			pending := linkPrintPending[c.name] != ""
+			differs := matchOutputGoldens(t, "ip", goldens, "link show", pending && os.Getenv("IPR_LINKPRINT_ALL") == "")
+			if pending && !differs {
 				t.Errorf("prints as ip does: remove it from linkPrintPending")
 			}
 		})

@@ -63,7 +63,7 @@ var statsGoldenCommands = []string{
 // (testdata/statsprint.txt; IPR_STATSPRINT_WRITE=1 rewrites it, with gcc
 // and ip).
 func TestStatsPrintAsIP(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
@@ -89,7 +89,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	goldens, err := readLinkGoldens(golden)
+	goldens, err := readOutputGoldens(golden)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +102,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 		return [][]byte{append([]byte(nil), msg...)}, nil
 	})
 	transport = fake.Dial
-	for _, g := range goldens {
-		out, errs, code := iprIn(nil, "", strings.Fields(g.opts)...)
-		if code != g.code || out != g.stdout {
-			t.Errorf("ipr %s: exit %d (ip %d), stderr %q\nipr:\n%s\nip:\n%s", g.opts, code, g.code, errs, out, g.stdout)
-		}
-	}
+	matchOutputGoldens(t, "ip", goldens, "", false)
 	if len(goldens) != len(statsGoldenCommands) {
 		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(statsGoldenCommands))
 	}

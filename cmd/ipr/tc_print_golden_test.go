@@ -558,41 +558,6 @@ func TestTCPrintReplies(t *testing.T) {
 	}
 }
 
-// tcGolden is one recorded output of tc.
-type tcGolden struct {
-	opts   string
-	code   int
-	stdout string
-}
-
-// readTCGoldens reads a case's golden file: sections "=== OPTS exit N
-// bytes M", then M bytes of tc's standard output and a newline.
-func readTCGoldens(path string) ([]tcGolden, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []tcGolden
-	for len(b) > 0 {
-		line, rest, ok := bytes.Cut(b, []byte("\n"))
-		if !ok || !bytes.HasPrefix(line, []byte("=== ")) {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		head := string(line[4:])
-		i := strings.LastIndex(head, " exit ")
-		var code, n int
-		if i < 0 {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		if _, err := fmt.Sscanf(head[i:], " exit %d bytes %d", &code, &n); err != nil || n+1 > len(rest) {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		out = append(out, tcGolden{opts: head[:i], code: code, stdout: string(rest[:n])})
-		b = rest[n+1:]
-	}
-	return out, nil
-}
-
 func tcprintFile(name string) string {
 	return filepath.Join(tcprintDir, strings.ReplaceAll(name, "/", "_")+".txt")
 }
@@ -616,7 +581,7 @@ func TestTCPrintAsTC(t *testing.T) {
 	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readTCGoldens(tcprintFile(c.name))
+			goldens, err := readOutputGoldens(tcprintFile(c.name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -636,21 +601,7 @@ func TestTCPrintAsTC(t *testing.T) {
 				})
 			}
 			transport = fake.Dial
-			differs := false
-			for _, g := range goldens {
-				args := append(strings.Fields(g.opts), strings.Fields(c.cmd)...)
-				out, errs, code := iprIn(nil, "", args...)
-				if g.code >= 128 {
-					continue // tc crashed (tc 6.1 asserts on -j -p of u32 filters)
-				}
-				if code != g.code || out != g.stdout {
-					differs = true
-					if tcprintPending[c.name] && os.Getenv("IPR_TCPRINT_ALL") == "" {
-						continue
-					}
-					t.Errorf("ipr %s: exit %d (tc %d), stderr %q\nipr:\n%s\ntc:\n%s", strings.Join(args, " "), code, g.code, errs, out, g.stdout)
-				}
-			}
+			differs := matchOutputGoldens(t, "tc", goldens, c.cmd, tcprintPending[c.name] && os.Getenv("IPR_TCPRINT_ALL") == "")
 			if tcprintPending[c.name] && !differs {
 				t.Errorf("prints as tc does: remove it from tcprintPending")
 			}

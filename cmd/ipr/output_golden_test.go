@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The output goldens (testdata/linkprint, testdata/tcprint,
+// testdata/statsprint.txt) hold what iproute2 printed under the fakertnl
+// shim (scripts/lib/fakertnl.sh): one section per option set, a line
+// "=== OPTS exit CODE bytes N", the N bytes written to standard output,
+// then a newline.
+
+// outputGolden is one section: what the tool printed with one option set.
+type outputGolden struct {
+	opts   string
+	code   int
+	stdout string
+}
+
+// readOutputGoldens reads every section of a golden file.
+func readOutputGoldens(path string) ([]outputGolden, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []outputGolden
+	for len(b) > 0 {
+		line, rest, ok := bytes.Cut(b, []byte("\n"))
+		if !ok || !bytes.HasPrefix(line, []byte("=== ")) {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		// OPTS may hold anything, so the numbers are found from the end.
+		head := string(line[4:])
+		i := strings.LastIndex(head, " exit ")
+		j := strings.LastIndex(head, " bytes ")
+		if i < 0 || j < i {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		code, err1 := strconv.Atoi(head[i+len(" exit ") : j])
+		n, err2 := strconv.Atoi(head[j+len(" bytes "):])
+		if err1 != nil || err2 != nil || n < 0 || n+1 > len(rest) {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		out = append(out, outputGolden{opts: head[:i], code: code, stdout: string(rest[:n])})
+		b = rest[n+1:]
+	}
+	return out, nil
+}
+
+// matchOutputGoldens runs ipr with each golden's options followed by cmd
+// and compares its exit code and output with what tool printed, byte for
+// byte. It reports whether any differed; a difference fails t unless
+// quiet, for a case known to differ still.
+func matchOutputGoldens(t *testing.T, tool string, goldens []outputGolden, cmd string, quiet bool) (differs bool) {
+	t.Helper()
+	for _, g := range goldens {
+		if g.code >= 128 {
+			continue // the tool crashed (tc 6.1 asserts on -j -p of u32 filters)
+		}
+		args := append(strings.Fields(g.opts), strings.Fields(cmd)...)
+		out, errs, code := iprIn(nil, "", args...)
+		if code != g.code || out != g.stdout {
+			differs = true
+			if !quiet {
+				t.Errorf("ipr %s: exit %d (%s %d), stderr %q\nipr:\n%s\n%s:\n%s", strings.Join(args, " "), code, tool, g.code, errs, out, tool, g.stdout)
+			}
+		}
+	}
+	return differs
+}
