@@ -144,48 +144,62 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	}
 	num := func(width int, v uint64) { p.buf = appendStatNum(p.buf, width, v, o) }
 	pad := func(width int, s string) { p.buf = appendPadded(p.buf, width, s) }
-	compressed := func(v uint64) string {
-		if v != 0 {
-			return "compressed"
-		}
-		return ""
-	}
 
-	p.textString("    RX: ")
-	pad(cols[0]-4, "bytes")
-	for i, h := range [...]string{"packets", "errors", "dropped", "missed", "mcast"} {
-		p.textString(" ")
-		pad(cols[i+1], h)
-	}
-	p.textString(" ")
-	pad(cols[6], compressed(s.rxCompressed))
-	p.nl()
-	p.textString("    ")
-	for i, v := range [...]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast} {
-		num(cols[i], v)
-	}
-	if s.rxCompressed != 0 {
-		num(cols[6], s.rxCompressed)
-	}
-	if o.level > 1 {
-		p.nl()
-		p.textString("    RX errors:")
-		pad(cols[0]-10, "")
-		for i, h := range [...]string{"length", "crc", "frame", "fifo", "overrun"} {
+	// counters prints a direction's two lines: the column titles over
+	// the counters, and the compressed column only when it counts.
+	counters := func(title string, heads [5]string, vals [6]uint64, compressed uint64) {
+		p.textString(title)
+		pad(cols[0]-4, "bytes")
+		for i, h := range heads {
 			p.textString(" ")
 			pad(cols[i+1], h)
 		}
+		head := ""
+		if compressed != 0 {
+			head = "compressed"
+		}
+		p.textString(" ")
+		pad(cols[6], head)
+		p.nl()
+		p.textString("    ")
+		for i, v := range vals {
+			num(cols[i], v)
+		}
+		if compressed != 0 {
+			num(cols[6], compressed)
+		}
+	}
+	// errorHeads starts a direction's -s -s lines: its error titles.
+	errorHeads := func(title string, heads [5]string) {
+		p.nl()
+		p.textString(title)
+		pad(cols[0]-10, "")
+		for i, h := range heads {
+			p.textString(" ")
+			pad(cols[i+1], h)
+		}
+	}
+	// errorCounts prints the error counters under errorHeads' titles.
+	errorCounts := func(vals []uint64) {
+		p.nl()
+		pad(cols[0]+5, "")
+		for i, v := range vals {
+			num(cols[i+1], v)
+		}
+	}
+
+	counters("    RX: ", [...]string{"packets", "errors", "dropped", "missed", "mcast"},
+		[...]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast}, s.rxCompressed)
+	if o.level > 1 {
+		errorHeads("    RX errors:", [...]string{"length", "crc", "frame", "fifo", "overrun"})
 		if s.rxNoHandler != 0 {
 			pad(cols[6]+1, " nohandler")
 		}
 		if s.rxOtherhostDropped != 0 {
 			pad(cols[7]+1, " otherhost")
 		}
-		p.nl()
-		pad(cols[0]+5, "")
-		for i, v := range [...]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors} {
-			num(cols[i+1], v)
-		}
+		rx := [...]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors}
+		errorCounts(rx[:])
 		if s.rxNoHandler != 0 {
 			num(cols[6], s.rxNoHandler)
 		}
@@ -195,44 +209,18 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	}
 	p.nl()
 
-	p.textString("    TX: ")
-	pad(cols[0]-4, "bytes")
-	for i, h := range [...]string{"packets", "errors", "dropped", "carrier", "collsns"} {
-		p.textString(" ")
-		pad(cols[i+1], h)
-	}
-	p.textString(" ")
-	pad(cols[6], compressed(s.txCompressed))
-	p.nl()
-	p.textString("    ")
-	for i, v := range [...]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions} {
-		num(cols[i], v)
-	}
-	if s.txCompressed != 0 {
-		num(cols[6], s.txCompressed)
-	}
+	counters("    TX: ", [...]string{"packets", "errors", "dropped", "carrier", "collsns"},
+		[...]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions}, s.txCompressed)
 	if o.level > 1 {
-		p.nl()
-		p.textString("    TX errors:")
-		pad(cols[0]-10, "")
-		for i, h := range [...]string{"aborted", "fifo", "window", "heartbt"} {
-			p.textString(" ")
-			pad(cols[i+1], h)
-		}
-		p.textString(" ")
-		transns := ""
+		// Without carrier changes their column keeps its place, blank.
+		heads := [...]string{"aborted", "fifo", "window", "heartbt", ""}
+		tx := [...]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors, carrierChanges}
+		n := len(tx) - 1
 		if hasCarrier {
-			transns = "transns"
+			heads[4], n = "transns", len(tx)
 		}
-		pad(cols[5], transns)
-		p.nl()
-		pad(cols[0]+5, "")
-		for i, v := range [...]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors} {
-			num(cols[i+1], v)
-		}
-		if hasCarrier {
-			num(cols[5], carrierChanges)
-		}
+		errorHeads("    TX errors:", heads)
+		errorCounts(tx[:n])
 	}
 }
 
