@@ -167,14 +167,7 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	a, ok := tb.Get(iflaGRERemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET)
-	a, ok = tb.Get(iflaGRELocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET)
-	printTunnelLink(p, tb, iflaGRELink, names)
+	printGREHead(p, tb, names, unix.AF_INET)
 	printTunnelTTLTOS(p, tb, iflaGRETTL, iflaGRETOS)
 	if a, ok := tb.Get(iflaGREPMTUDisc); ok {
 		if attrU8(a) == 0 {
@@ -190,6 +183,15 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 	printTunnelFwmark(p, tb, iflaGREFwmark)
 	printGREErspan(p, tb)
 	printTunnelEncap(p, tb, iflaGREEncapType)
+}
+
+// printGREHead prints what gre and ip6gre start with: external, the
+// endpoints of family and the underlying device.
+func printGREHead(p *printer, tb *nla.Index, names *linkNames, family int) {
+	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
+		p.boolean("external", "external ", true)
+	}
+	printTunnelEnds(p, tb, names, family, iflaGRERemote, iflaGRELocal, iflaGRELink)
 }
 
 // printGREKeys prints a GRE tunnel's keys and its sequence and checksum
@@ -326,14 +328,7 @@ func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	a, ok := tb.Get(iflaGRERemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET6)
-	a, ok = tb.Get(iflaGRELocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET6)
-	printTunnelLink(p, tb, iflaGRELink, names)
+	printGREHead(p, tb, names, unix.AF_INET6)
 	flags := printIP6TunnelParams(p, tb, iflaGRETTL, iflaGREEncapLimit, iflaGREFlowinfo, iflaGREFlags)
 	printGREKeys(p, tb)
 	if flags&ip6TnlAllowLocalRemote != 0 {
@@ -366,11 +361,7 @@ func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, 
 			p.str("proto", "%s ", proto)
 		}
 	}
-	a, ok := tb.Get(iflaIPTunRemote)
-	printTunnelEndpoint(p, "remote", a, ok, family)
-	a, ok = tb.Get(iflaIPTunLocal)
-	printTunnelEndpoint(p, "local", a, ok, family)
-	printTunnelLink(p, tb, iflaIPTunLink, names)
+	printTunnelEnds(p, tb, names, family, iflaIPTunRemote, iflaIPTunLocal, iflaIPTunLink)
 }
 
 // printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).

@@ -49,21 +49,24 @@ func printTunnelEndpoint(p *printer, name string, a nla.Attr, ok bool, family in
 	p.textString(" ")
 }
 
+// printTunnelEnds prints what every IP tunnel kind prints early: the
+// remote and local endpoints (attributes remote and local, addresses of
+// family) and the underlying device (attribute link).
+func printTunnelEnds(p *printer, tb *nla.Index, names *linkNames, family int, remote, local, link uint16) {
+	a, ok := tb.Get(remote)
+	printTunnelEndpoint(p, "remote", a, ok, family)
+	a, ok = tb.Get(local)
+	printTunnelEndpoint(p, "local", a, ok, family)
+	printTunnelLink(p, tb, link, names)
+}
+
 // printVTIFor returns vti_print_opt (AF_INET) or vti6_print_opt.
 func printVTIFor(family int) kindPrinter {
 	return func(p *printer, tb *nla.Index, names *linkNames) {
 		if tb == nil {
 			return
 		}
-		a, ok := tb.Get(iflaVTIRemote)
-		printTunnelEndpoint(p, "remote", a, ok, family)
-		a, ok = tb.Get(iflaVTILocal)
-		printTunnelEndpoint(p, "local", a, ok, family)
-		if a, ok := tb.Get(iflaVTILink); ok {
-			if link := attrU32(a); link != 0 {
-				p.str("link", "dev %s ", names.name(int32(link)))
-			}
-		}
+		printTunnelEnds(p, tb, names, family, iflaVTIRemote, iflaVTILocal, iflaVTILink)
 		// Keys are printed as IPv4 addresses, by both.
 		for _, k := range [...]struct {
 			typ  uint16
@@ -73,11 +76,7 @@ func printVTIFor(family int) kindPrinter {
 				p.str(k.name, k.name+" %s ", netip.AddrFrom4([4]byte(a.Data[:4])).String())
 			}
 		}
-		if a, ok := tb.Get(iflaVTIFwmark); ok {
-			if m := attrU32(a); m != 0 {
-				p.hex("fwmark", "fwmark %s ", uint64(m))
-			}
-		}
+		printTunnelFwmark(p, tb, iflaVTIFwmark)
 	}
 }
 
