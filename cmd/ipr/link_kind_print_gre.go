@@ -62,18 +62,31 @@ const (
 )
 
 // printTunnelTTLTOS prints a tunnel's ttl ("inherit" for 0 in text) and
-// tos ("inherit" for 1 in text, absent for 0).
+// tos (printTunnelTOS).
 func printTunnelTTLTOS(p *printer, tb *nla.Index, ttlType, tosType uint16) {
-	var ttl, tos uint8
-	if a, ok := tb.Get(ttlType); ok {
+	printTunnelTTL(p, tb, ttlType, "ttl %d ", "ttl inherit ")
+	printTunnelTOS(p, tb, tosType)
+}
+
+// printTunnelTTL prints a tunnel's ttl, or hop limit, with format, or
+// the text inherit for 0 (and for no attribute).
+func printTunnelTTL(p *printer, tb *nla.Index, typ uint16, format, inherit string) {
+	var ttl uint8
+	if a, ok := tb.Get(typ); ok {
 		ttl = attrU8(a)
 	}
 	if p.json || ttl != 0 {
-		p.uint("ttl", "ttl %d ", uint64(ttl))
+		p.uint("ttl", format, uint64(ttl))
 	} else {
-		p.textString("ttl inherit ")
+		p.textString(inherit)
 	}
-	if a, ok := tb.Get(tosType); ok {
+}
+
+// printTunnelTOS prints a tunnel's tos: nothing for 0 (or no attribute),
+// "inherit" for 1 in text, else the number in hex.
+func printTunnelTOS(p *printer, tb *nla.Index, typ uint16) {
+	var tos uint8
+	if a, ok := tb.Get(typ); ok {
 		tos = attrU8(a)
 	}
 	if tos != 0 {
@@ -274,15 +287,7 @@ func printIP6TunnelParams(p *printer, tb *nla.Index, ttlType, encapLimitType, fl
 	if hasFlowinfo && len(fi.Data) >= 4 {
 		flowinfo = binary.BigEndian.Uint32(fi.Data)
 	}
-	var ttl uint8
-	if a, ok := tb.Get(ttlType); ok {
-		ttl = attrU8(a)
-	}
-	if p.json || ttl != 0 {
-		p.uint("ttl", "hoplimit %d ", uint64(ttl))
-	} else {
-		p.textString("hoplimit inherit ")
-	}
+	printTunnelTTL(p, tb, ttlType, "hoplimit %d ", "hoplimit inherit ")
 	if flags&ip6TnlIgnEncapLimit != 0 {
 		p.boolean("ip6_tnl_f_ign_encap_limit", "encaplimit none ", true)
 	} else if a, ok := tb.Get(encapLimitType); ok {

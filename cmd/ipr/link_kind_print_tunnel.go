@@ -168,26 +168,8 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 			p.str("remote6", "remote %s ", ip.String())
 		}
 	}
-	if a, ok := tb.Get(unix.IFLA_GENEVE_TTL_INHERIT); ok && attrU8(a) != 0 {
-		p.textString("ttl inherit ")
-	} else if a, ok := tb.Get(unix.IFLA_GENEVE_TTL); ok {
-		if ttl := attrU8(a); p.json || ttl != 0 {
-			p.uint("ttl", "ttl %d ", uint64(ttl))
-		} else {
-			p.textString("ttl auto ")
-		}
-	}
-	var tos uint8
-	if a, ok := tb.Get(unix.IFLA_GENEVE_TOS); ok {
-		tos = attrU8(a)
-	}
-	if tos != 0 {
-		if p.json || tos != 1 {
-			p.hex("tos", "tos %s ", uint64(tos))
-		} else {
-			p.textString("tos inherit ")
-		}
-	}
+	printUDPTunnelTTL(p, tb, unix.IFLA_GENEVE_TTL_INHERIT, unix.IFLA_GENEVE_TTL)
+	printTunnelTOS(p, tb, unix.IFLA_GENEVE_TOS)
 	printUDPTunnelDFLabel(p, tb, unix.IFLA_GENEVE_DF, unix.IFLA_GENEVE_LABEL)
 	if a, ok := tb.Get(unix.IFLA_GENEVE_PORT); ok && len(a.Data) >= 2 {
 		p.uint("port", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
@@ -201,6 +183,20 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 }
 
 // printUDPTunnelDF prints the don't-fragment setting and flow label of a
+// printUDPTunnelTTL prints vxlan's and geneve's ttl: "inherit" when the
+// TTL_INHERIT attribute is set, "auto" for 0 in text.
+func printUDPTunnelTTL(p *printer, tb *nla.Index, inheritType, ttlType uint16) {
+	if a, ok := tb.Get(inheritType); ok && attrU8(a) != 0 {
+		p.textString("ttl inherit ")
+	} else if a, ok := tb.Get(ttlType); ok {
+		if ttl := attrU8(a); p.json || ttl != 0 {
+			p.uint("ttl", "ttl %d ", uint64(ttl))
+		} else {
+			p.textString("ttl auto ")
+		}
+	}
+}
+
 // geneve or vxlan link, which the two print alike.
 func printUDPTunnelDFLabel(p *printer, tb *nla.Index, dfType, labelType uint16) {
 	if a, ok := tb.Get(dfType); ok {

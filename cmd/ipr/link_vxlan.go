@@ -79,22 +79,8 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 	nonzeroFlag(unix.IFLA_VXLAN_RSC, "rsc", "rsc ")
 	nonzeroFlag(unix.IFLA_VXLAN_L2MISS, "l2miss", "l2miss ")
 	nonzeroFlag(unix.IFLA_VXLAN_L3MISS, "l3miss", "l3miss ")
-	if a, ok := tb.Get(unix.IFLA_VXLAN_TOS); ok {
-		if tos := attrU8(a); tos == 1 && !p.json {
-			p.textString("tos inherit ")
-		} else if tos != 0 {
-			p.hex("tos", "tos %s ", uint64(tos))
-		}
-	}
-	if a, ok := tb.Get(unix.IFLA_VXLAN_TTL_INHERIT); ok && attrU8(a) != 0 {
-		p.textString("ttl inherit ")
-	} else if a, ok := tb.Get(unix.IFLA_VXLAN_TTL); ok {
-		if ttl := attrU8(a); ttl != 0 || p.json {
-			p.uint("ttl", "ttl %d ", uint64(ttl))
-		} else {
-			p.textString("ttl auto ")
-		}
-	}
+	printTunnelTOS(p, tb, unix.IFLA_VXLAN_TOS)
+	printUDPTunnelTTL(p, tb, unix.IFLA_VXLAN_TTL_INHERIT, unix.IFLA_VXLAN_TTL)
 	printUDPTunnelDFLabel(p, tb, unix.IFLA_VXLAN_DF, unix.IFLA_VXLAN_LABEL)
 	if a, ok := tb.Get(unix.IFLA_VXLAN_AGEING); ok {
 		if age := attrU32(a); age == 0 {
