@@ -71,23 +71,23 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	carrier, hasCarrier := idx.Get(unix.IFLA_CARRIER_CHANGES)
 	carrierChanges := uint64(attrU32(carrier))
 	if p.json {
+		// uints prints counters under their keys, and the compressed
+		// one when it counts.
+		uints := func(keys []string, vals []uint64, compressed uint64) {
+			for i, k := range keys {
+				p.jsonUint(k, vals[i])
+			}
+			if compressed != 0 {
+				p.jsonUint("compressed", compressed)
+			}
+		}
 		p.openObject(key)
 		p.openObject("rx")
-		p.jsonUint("bytes", s.rxBytes)
-		p.jsonUint("packets", s.rxPackets)
-		p.jsonUint("errors", s.rxErrors)
-		p.jsonUint("dropped", s.rxDropped)
-		p.jsonUint("over_errors", s.rxOverErrors)
-		p.jsonUint("multicast", s.multicast)
-		if s.rxCompressed != 0 {
-			p.jsonUint("compressed", s.rxCompressed)
-		}
+		uints([]string{"bytes", "packets", "errors", "dropped", "over_errors", "multicast"},
+			[]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxOverErrors, s.multicast}, s.rxCompressed)
 		if o.level > 1 {
-			p.jsonUint("length_errors", s.rxLengthErrors)
-			p.jsonUint("crc_errors", s.rxCRCErrors)
-			p.jsonUint("frame_errors", s.rxFrameErrors)
-			p.jsonUint("fifo_errors", s.rxFIFOErrors)
-			p.jsonUint("missed_errors", s.rxMissedErrors)
+			uints([]string{"length_errors", "crc_errors", "frame_errors", "fifo_errors", "missed_errors"},
+				[]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxMissedErrors}, 0)
 			if s.rxNoHandler != 0 {
 				p.jsonUint("nohandler", s.rxNoHandler)
 			}
@@ -97,20 +97,11 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 		}
 		p.closeObject()
 		p.openObject("tx")
-		p.jsonUint("bytes", s.txBytes)
-		p.jsonUint("packets", s.txPackets)
-		p.jsonUint("errors", s.txErrors)
-		p.jsonUint("dropped", s.txDropped)
-		p.jsonUint("carrier_errors", s.txCarrierErrors)
-		p.jsonUint("collisions", s.collisions)
-		if s.txCompressed != 0 {
-			p.jsonUint("compressed", s.txCompressed)
-		}
+		uints([]string{"bytes", "packets", "errors", "dropped", "carrier_errors", "collisions"},
+			[]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions}, s.txCompressed)
 		if o.level > 1 {
-			p.jsonUint("aborted_errors", s.txAbortedErrors)
-			p.jsonUint("fifo_errors", s.txFIFOErrors)
-			p.jsonUint("window_errors", s.txWindowErrors)
-			p.jsonUint("heartbeat_errors", s.txHeartbeatErrors)
+			uints([]string{"aborted_errors", "fifo_errors", "window_errors", "heartbeat_errors"},
+				[]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors}, 0)
 			if hasCarrier {
 				p.jsonUint("carrier_changes", carrierChanges)
 			}
