@@ -172,8 +172,9 @@ func appendAttr(b []byte, typ uint16, data []byte) []byte {
 // scripts/linkprint_golden.sh runs them.
 var linkPrintOptions = []string{"", "-d", "-d -o", "-j", "-j -d", "-j -p -d"}
 
+// linkPrintFile is the golden file of a case.
 func linkPrintFile(name string) string {
-	return filepath.Join("testdata", "linkprint", strings.ReplaceAll(name, "/", "_")+".txt")
+	return outputGoldenFile(filepath.Join("testdata", "linkprint"), name)
 }
 
 // formatLinkPrintReplies writes the cases for the script: "case NAME",
@@ -191,21 +192,9 @@ func formatLinkPrintReplies(cases []linkPrintCase) []byte {
 // the script feeds to ip, is made from the fixtures as they are; with
 // IPR_LINKPRINT_WRITE=1 it rewrites it.
 func TestLinkPrintReplies(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	want := formatLinkPrintReplies(buildLinkPrintCases(t))
-	path := filepath.Join("testdata", "linkprint", "replies.txt")
-	if os.Getenv("IPR_LINKPRINT_WRITE") != "" {
-		if err := os.WriteFile(path, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("%s is stale (%v): run scripts/linkprint_golden.sh", path, err)
-	}
+	cases := goldenCases(t, buildLinkPrintCases, 0)
+	checkReplies(t, filepath.Join("testdata", "linkprint", "replies.txt"), formatLinkPrintReplies(cases),
+		"IPR_LINKPRINT_WRITE", "scripts/linkprint_golden.sh")
 }
 
 // linkPrintPending are the cases whose ipr listing still differs from
@@ -216,13 +205,7 @@ var linkPrintPending = map[string]string{}
 // through nltest's fake kernel, and compares with ip's output byte for
 // byte. It needs no privileges.
 func TestLinkPrintAsIP(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	cases := buildLinkPrintCases(t)
-	if len(cases) < 50 {
-		t.Fatalf("only %d cases", len(cases))
-	}
+	cases := goldenCases(t, buildLinkPrintCases, 50)
 	defer func() { transport = nil }()
 	// The shim's fake links, with its flags.
 	up := uint32(unix.IFF_UP | unix.IFF_RUNNING | unix.IFF_LOWER_UP)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,4 +73,47 @@ func matchOutputGoldens(t *testing.T, tool string, goldens []outputGolden, cmd s
 		}
 	}
 	return differs
+}
+
+// outputGoldenFile is the golden file of the case name in dir, named as
+// the recording scripts name it: "/" becomes "_".
+func outputGoldenFile(dir, name string) string {
+	return filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".txt")
+}
+
+// goldenCases returns the cases build makes from the fixtures, skipping
+// t on a big-endian machine (the fixtures, so the goldens, are
+// little-endian) and failing it with fewer than min (a reader that lost
+// fixtures would pass vacuously).
+func goldenCases[C any](t *testing.T, build func(*testing.T) []C, min int) []C {
+	t.Helper()
+	if binaryNativeIsBig() {
+		t.Skip("the fixtures are little-endian")
+	}
+	cases := build(t)
+	if len(cases) < min {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	return cases
+}
+
+// checkReplies checks that the replies file at path, which script feeds
+// to the tool under the shim, holds want, the replies the fixtures make
+// now; with writeVar set in the environment (as script sets it before
+// recording) it rewrites the file instead.
+func checkReplies(t *testing.T, path string, want []byte, writeVar, script string) {
+	t.Helper()
+	if os.Getenv(writeVar) != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s is stale (%v): run %s", path, err, script)
+	}
 }

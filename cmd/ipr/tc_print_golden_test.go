@@ -536,30 +536,13 @@ func formatTCPrintReplies(cases []tcprintCase) []byte {
 // TestTCPrintReplies checks that the committed replies are the ones the
 // fixtures make (IPR_TCPRINT_WRITE=1 writes them).
 func TestTCPrintReplies(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	want := formatTCPrintReplies(buildTCPrintCases(t))
-	if os.Getenv("IPR_TCPRINT_WRITE") == "1" {
-		if err := os.MkdirAll(tcprintDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tcprintReplies, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(tcprintReplies)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run IPR_TCPRINT_WRITE=1 go test -run TestTCPrintReplies ./cmd/ipr, then scripts/tcprint_golden.sh", tcprintReplies)
-	}
+	cases := goldenCases(t, buildTCPrintCases, 0)
+	checkReplies(t, tcprintReplies, formatTCPrintReplies(cases), "IPR_TCPRINT_WRITE", "scripts/tcprint_golden.sh")
 }
 
+// tcprintFile is the golden file of a case.
 func tcprintFile(name string) string {
-	return filepath.Join(tcprintDir, strings.ReplaceAll(name, "/", "_")+".txt")
+	return outputGoldenFile(tcprintDir, name)
 }
 
 // tcprintPending are the cases whose printers do not yet print what tc
@@ -571,13 +554,7 @@ var tcprintPending = map[string]bool{}
 // TestTCPrintAsTC prints every case as ipr does, with each option set,
 // and compares with tc's output, byte for byte.
 func TestTCPrintAsTC(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	cases := buildTCPrintCases(t)
-	if len(cases) < 100 {
-		t.Fatalf("only %d cases", len(cases))
-	}
+	cases := goldenCases(t, buildTCPrintCases, 100)
 	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
