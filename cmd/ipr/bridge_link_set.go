@@ -36,31 +36,19 @@ func bridgeLinkSet(e *env, a *args) error {
 		}
 		return nil
 	}
+	// The port's on/off switches, by keyword.
+	switches := map[string]*rtm.Opt[bool]{
+		"guard": &port.Guard, "hairpin": &port.Hairpin, "fastleave": &port.FastLeave,
+		"root_block": &port.RootBlock, "learning": &port.Learning, "flood": &port.Flood,
+		"mcast_flood": &port.MulticastFlood, "bcast_flood": &port.BroadcastFlood,
+		"neigh_suppress": &port.NeighSuppress, "isolated": &port.Isolated,
+		"mcast_to_unicast": &port.MulticastToUnicast, "vlan_tunnel": &port.VLANTunnel, "locked": &port.Locked,
+	}
 	for a.more() {
 		var err error
 		switch w := a.advance(); w {
 		case "dev":
 			dev, err = a.value(w)
-		case "guard":
-			err = onOff(w, &port.Guard)
-		case "hairpin":
-			err = onOff(w, &port.Hairpin)
-		case "fastleave":
-			err = onOff(w, &port.FastLeave)
-		case "root_block":
-			err = onOff(w, &port.RootBlock)
-		case "learning":
-			err = onOff(w, &port.Learning)
-		case "flood":
-			err = onOff(w, &port.Flood)
-		case "mcast_flood":
-			err = onOff(w, &port.MulticastFlood)
-		case "bcast_flood":
-			err = onOff(w, &port.BroadcastFlood)
-		case "neigh_suppress":
-			err = onOff(w, &port.NeighSuppress)
-		case "isolated":
-			err = onOff(w, &port.Isolated)
 		case "cost":
 			v, verr := a.value(w)
 			if verr != nil {
@@ -90,37 +78,13 @@ func bridgeLinkSet(e *env, a *args) error {
 					return failf("Error: invalid STP port state")
 				}
 			}
-			// bridge keeps the number in an __s8 and sends it unless
-			// negative; the kernel refuses states over 4, which rtm
-			// checks before sending: the kernel's answer, as bridge
-			// prints it.
-			switch s8 := int8(n); {
-			case s8 < 0:
-			case s8 > 4:
-				return &cliError{code: exitKernel, msg: kernelMessage("", unix.EINVAL)}
-			default:
-				port.State = rtm.Some(uint8(s8))
-			}
-		case "mcast_to_unicast":
-			err = onOff(w, &port.MulticastToUnicast)
-		case "vlan_tunnel":
-			err = onOff(w, &port.VLANTunnel)
-		case "locked":
-			err = onOff(w, &port.Locked)
+			err = setS8(&port.State, int8(n), 4)
 		case "mcast_router":
 			v, verr := a.value(w)
 			if verr != nil {
 				return verr
 			}
-			// An __s8, sent unless negative; the kernel refuses modes
-			// over 3, which rtm checks before sending.
-			switch r := int8(atoi(v)); {
-			case r < 0:
-			case r > 3:
-				return &cliError{code: exitKernel, msg: kernelMessage("", unix.EINVAL)}
-			default:
-				port.MulticastRouter = rtm.Some(uint8(r))
-			}
+			err = setS8(&port.MulticastRouter, int8(atoi(v)), 3)
 		case "backup_port":
 			v, verr := a.value(w)
 			if verr != nil {
@@ -140,7 +104,11 @@ func bridgeLinkSet(e *env, a *args) error {
 		case "learning_sync", "hwmode", "self", "master":
 			return notImplemented(`"bridge link set ` + w + `"`)
 		default:
-			return usageText(bridgeLinkUsage)
+			dst, ok := switches[w]
+			if !ok {
+				return usageText(bridgeLinkUsage)
+			}
+			err = onOff(w, dst)
 		}
 		if err != nil {
 			return err
@@ -158,4 +126,18 @@ func bridgeLinkSet(e *env, a *args) error {
 		return failf("Cannot find bridge device %q", dev)
 	}
 	return h.LinkSet(e.ctx, rtm.LinkSpec{Index: l.Index(), Port: &port})
+}
+
+// setS8 sets one of the port's __s8 options as bridge sends it: not at
+// all when negative; one over max the kernel refuses, which rtm checks
+// before sending, so the error is the kernel's answer as bridge prints it.
+func setS8(dst *rtm.Opt[uint8], v, max int8) error {
+	switch {
+	case v < 0:
+	case v > max:
+		return &cliError{code: exitKernel, msg: kernelMessage("", unix.EINVAL)}
+	default:
+		*dst = rtm.Some(uint8(v))
+	}
+	return nil
 }
