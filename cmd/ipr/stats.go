@@ -4,7 +4,6 @@ package main
 // xstats_slave of bridges and bonds, offload, afstats) and "stats set".
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/ipr-go/ipr/nla"
@@ -229,15 +228,8 @@ func statsShow(e *env, a *args) error {
 		return err
 	}
 	var index int32
-	if dev != "" {
-		l, err := h.LinkByName(e.ctx, dev)
-		if err != nil {
-			if errors.Is(err, rtm.ErrNotFound) {
-				return errNoDevice(dev)
-			}
-			return err
-		}
-		index = l.Index()
+	if err := resolveLinks(e.ctx, h, devRef{dev, &index}); err != nil {
+		return err
 	}
 	filter := statsFilter(enabled)
 	links := &linkTypes{ctx: e.ctx, h: h}
@@ -541,11 +533,8 @@ func statsSet(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.LinkByName(e.ctx, dev)
+	l, err := linkByName(e.ctx, h, dev)
 	if err != nil {
-		if errors.Is(err, rtm.ErrNotFound) {
-			return errNoDevice(dev)
-		}
 		return err
 	}
 	return h.Do(e.ctx, rtm.LinkStatsL3Set(l.Index(), on))
