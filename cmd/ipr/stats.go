@@ -529,11 +529,7 @@ func statsSet(e *env, a *args) error {
 	if !have {
 		return &cliError{code: exitUsage, msg: "Not enough information: stat type to toggle is required."}
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(e.ctx, h, dev)
+	h, l, err := e.handleAndLink(dev)
 	if err != nil {
 		return err
 	}
