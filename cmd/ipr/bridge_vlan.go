@@ -465,11 +465,7 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 		}
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // vlanPrintRange is vlan.c's print_range; it returns the width printed.

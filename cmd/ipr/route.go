@@ -554,12 +554,7 @@ func routeList(e *env, a *args, action routeAction) error {
 			p.flush()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // routeSaveTo writes the selected routes as "ip route save" does. The
@@ -624,12 +619,7 @@ func routeShowDump(e *env) error {
 		printRoute(p, r, &f, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
 		rest = rest[min((n+3)&^3, len(rest)):]
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // routeFlushMatching deletes the selected routes, in rounds until none

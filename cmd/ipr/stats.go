@@ -252,11 +252,7 @@ func statsShow(e *env, a *args) error {
 			p.flush()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // statsFilter is ipstats_req_add_filters: the groups the enabled leaves
