@@ -49,56 +49,12 @@ func bridgeLinkSet(e *env, a *args) error {
 		switch w := a.advance(); w {
 		case "dev":
 			dev, err = a.value(w)
-		case "cost":
+		case "cost", "priority", "state", "mcast_router", "backup_port":
 			v, verr := a.value(w)
 			if verr != nil {
 				return verr
 			}
-			port.Cost = rtm.Some(uint32(atoi(v)))
-		case "priority":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			port.Priority = rtm.Some(uint16(atoi(v)))
-		case "state":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			n, perr := strconv.ParseInt(v, 10, 64)
-			if perr != nil {
-				n = -1
-				for i, s := range stpStates {
-					if s == v {
-						n = int64(i)
-					}
-				}
-				if n < 0 {
-					return failf("Error: invalid STP port state")
-				}
-			}
-			err = setS8(&port.State, int8(n), 4)
-		case "mcast_router":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			err = setS8(&port.MulticastRouter, int8(atoi(v)), 3)
-		case "backup_port":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			h, herr := e.handle()
-			if herr != nil {
-				return herr
-			}
-			l, lerr := linkByName(e.ctx, h, v)
-			if lerr != nil {
-				return failf("Error: device %s does not exist", v)
-			}
-			port.BackupPort = rtm.Some(l.Index())
+			err = portValue(e, &port, w, v)
 		case "nobackup_port":
 			port.BackupPort = rtm.Some(int32(0))
 		case "learning_sync", "hwmode", "self", "master":
@@ -117,15 +73,25 @@ func bridgeLinkSet(e *env, a *args) error {
 	if dev == "" {
 		return failf("Device is a required argument.")
 	}
-	h, err := e.handle()
+	h, index, err := bridgeLinkIndex(e, dev, "Cannot find bridge device %q")
 	if err != nil {
 		return err
 	}
-	l, err := linkByName(e.ctx, h, dev)
+	return h.LinkSet(e.ctx, rtm.LinkSpec{Index: index, Port: &port})
+}
+
+// bridgeLinkIndex opens the handle and finds the device name, failing
+// with bridge's message format (of the name) when it cannot.
+func bridgeLinkIndex(e *env, name, format string) (*rtm.Handle, int32, error) {
+	h, err := e.handle()
 	if err != nil {
-		return failf("Cannot find bridge device %q", dev)
+		return nil, 0, err
 	}
-	return h.LinkSet(e.ctx, rtm.LinkSpec{Index: l.Index(), Port: &port})
+	l, err := linkByName(e.ctx, h, name)
+	if err != nil {
+		return nil, 0, failf(format, name)
+	}
+	return h, l.Index(), nil
 }
 
 // setS8 sets one of the port's __s8 options as bridge sends it: not at
@@ -138,6 +104,39 @@ func setS8(dst *rtm.Opt[uint8], v, max int8) error {
 		return &cliError{code: exitKernel, msg: kernelMessage("", unix.EINVAL)}
 	default:
 		*dst = rtm.Some(uint8(v))
+	}
+	return nil
+}
+
+// portValue sets the bridge port option w that takes a value, v.
+func portValue(e *env, port *rtm.BridgePort, w, v string) error {
+	switch w {
+	case "cost":
+		port.Cost = rtm.Some(uint32(atoi(v)))
+	case "priority":
+		port.Priority = rtm.Some(uint16(atoi(v)))
+	case "state":
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			n = -1
+			for i, s := range stpStates {
+				if s == v {
+					n = int64(i)
+				}
+			}
+			if n < 0 {
+				return failf("Error: invalid STP port state")
+			}
+		}
+		return setS8(&port.State, int8(n), 4)
+	case "mcast_router":
+		return setS8(&port.MulticastRouter, int8(atoi(v)), 3)
+	case "backup_port":
+		_, index, err := bridgeLinkIndex(e, v, "Error: device %s does not exist")
+		if err != nil {
+			return err
+		}
+		port.BackupPort = rtm.Some(index)
 	}
 	return nil
 }
