@@ -102,7 +102,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 		return [][]byte{append([]byte(nil), msg...)}, nil
 	})
 	transport = fake.Dial
-	matchOutputGoldens(t, "ip", goldens, "", false)
+	matchOutputGoldens(t, "ip", goldens, "", false, "")
 	if len(goldens) != len(statsGoldenCommands) {
 		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(statsGoldenCommands))
 	}
