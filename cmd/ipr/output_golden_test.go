@@ -50,13 +50,26 @@ func readOutputGoldens(path string) ([]outputGolden, error) {
 	return out, nil
 }
 
-// matchOutputGoldens runs ipr with each golden's options followed by cmd
-// and compares its exit code and output with what tool printed, byte for
-// byte. A case still pending (known to differ) must differ: its
-// differences show only with allVar set in the environment, and one
-// that prints as tool does fails t, to leave the pending list.
-func matchOutputGoldens(t *testing.T, tool string, goldens []outputGolden, cmd string, pending bool, allVar string) {
+// appendOutputGolden appends a section to b: stdout, what the tool
+// printed with opts, exiting with code.
+func appendOutputGolden(b []byte, opts string, code int, stdout []byte) []byte {
+	b = fmt.Appendf(b, "=== %s exit %d bytes %d\n", opts, code, len(stdout))
+	b = append(b, stdout...)
+	return append(b, '\n')
+}
+
+// matchOutputGoldens runs ipr with the options of each golden of the file
+// at path followed by cmd, compares its exit code and output with what
+// tool printed, byte for byte, and returns the goldens. A case still
+// pending (known to differ) must differ: its differences show only with
+// allVar set in the environment, and one that prints as tool does fails
+// t, to leave the pending list.
+func matchOutputGoldens(t *testing.T, tool, path, cmd string, pending bool, allVar string) []outputGolden {
 	t.Helper()
+	goldens, err := readOutputGoldens(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	quiet := pending && os.Getenv(allVar) == ""
 	differs := false
 	for _, g := range goldens {
@@ -75,6 +88,7 @@ func matchOutputGoldens(t *testing.T, tool string, goldens []outputGolden, cmd s
 	if pending && !differs {
 		t.Errorf("prints as %s does: remove it from the pending cases", tool)
 	}
+	return goldens
 }
 
 // outputGoldenFile is the golden file of the case name in dir, named as

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -76,22 +74,16 @@ func TestStatsPrintAsIP(t *testing.T) {
 		}
 		replies := filepath.Join(dir, "msgs")
 		os.WriteFile(replies, []byte(hex.EncodeToString(msg)+"\n"), 0o644)
-		var b bytes.Buffer
+		var b []byte
 		for _, cmd := range statsGoldenCommands {
 			c := exec.Command("ip", strings.Fields(cmd)...)
 			c.Env = append(os.Environ(), "LD_PRELOAD="+so, "FAKERTNL_REPLIES="+replies)
 			out, _ := c.Output()
-			b.WriteString("=== " + cmd + " exit 0 bytes " + strconv.Itoa(len(out)) + "\n")
-			b.Write(out)
-			b.WriteString("\n")
+			b = appendOutputGolden(b, cmd, 0, out)
 		}
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
-	}
-	goldens, err := readOutputGoldens(golden)
-	if err != nil {
-		t.Fatal(err)
 	}
 	defer func() { transport = nil }()
 	fake := nltest.NewRTNL()
@@ -102,8 +94,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 		return [][]byte{append([]byte(nil), msg...)}, nil
 	})
 	transport = fake.Dial
-	matchOutputGoldens(t, "ip", goldens, "", false, "")
-	if len(goldens) != len(statsGoldenCommands) {
+	if goldens := matchOutputGoldens(t, "ip", golden, "", false, ""); len(goldens) != len(statsGoldenCommands) {
 		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(statsGoldenCommands))
 	}
 }

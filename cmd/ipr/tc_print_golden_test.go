@@ -558,10 +558,6 @@ func TestTCPrintAsTC(t *testing.T) {
 	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readOutputGoldens(tcprintFile(c.name))
-			if err != nil {
-				t.Fatal(err)
-			}
 			fake := nltest.NewRTNL()
 			for _, l := range []nltest.Link{{Index: 1, Name: "lo", MTU: 65536}, {Index: 2, Name: "p1", MTU: 1500}, {Index: 3, Name: "p0", MTU: 1500}} {
 				fake.AddLink(l)
@@ -578,7 +574,7 @@ func TestTCPrintAsTC(t *testing.T) {
 				})
 			}
 			transport = fake.Dial
-			matchOutputGoldens(t, "tc", goldens, c.cmd, tcprintPending[c.name], "IPR_TCPRINT_ALL")
+			matchOutputGoldens(t, "tc", tcprintFile(c.name), c.cmd, tcprintPending[c.name], "IPR_TCPRINT_ALL")
 		})
 	}
 }
