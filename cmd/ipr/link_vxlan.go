@@ -125,46 +125,37 @@ func parseVXLAN(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind str
 	vx := &rtm.Vxlan{}
 	s.Kind = vx
 	var hasID bool
-	err := kp.parse(map[string]func() error{
-		"id":               func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
-		"vni":              func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
-		"remote":           kp.addr(&vx.Remote),
-		"group":            kp.addr(&vx.Group),
-		"local":            kp.addr(&vx.Local),
-		"dev":              kp.dev(lp, &vx.Dev),
-		"ttl":              kp.ttl(&vx.TTL),
-		"hoplimit":         kp.ttl(&vx.TTL),
-		"tos":              kp.tos(&vx.TOS),
-		"dsfield":          kp.tos(&vx.TOS),
-		"srcport":          kp.portRange(&vx.SrcPortMin, &vx.SrcPortMax),
-		"port":             kp.plainU16(&vx.Port),
-		"dstport":          kp.plainU16(&vx.Port),
-		"ageing":           kp.seconds(&vx.Ageing),
-		"maxaddress":       kp.u32(&vx.MaxAddresses),
-		"learning":         kp.flag(&vx.Learning, true),
-		"nolearning":       kp.flag(&vx.Learning, false),
-		"proxy":            kp.flag(&vx.Proxy, true),
-		"noproxy":          kp.flag(&vx.Proxy, false),
-		"rsc":              kp.flag(&vx.RSC, true),
-		"norsc":            kp.flag(&vx.RSC, false),
-		"l2miss":           kp.flag(&vx.L2Miss, true),
-		"nol2miss":         kp.flag(&vx.L2Miss, false),
-		"l3miss":           kp.flag(&vx.L3Miss, true),
-		"nol3miss":         kp.flag(&vx.L3Miss, false),
-		"udpcsum":          kp.flag(&vx.UDPChecksum, true),
-		"noudpcsum":        kp.flag(&vx.UDPChecksum, false),
-		"flowlabel":        kp.u32(&vx.FlowLabel),
-		"label":            kp.u32(&vx.FlowLabel),
-		"udp6zerocsumtx":   kp.flag(&vx.UDP6ZeroCsumTx, true),
-		"noudp6zerocsumtx": kp.flag(&vx.UDP6ZeroCsumTx, false),
-		"udp6zerocsumrx":   kp.flag(&vx.UDP6ZeroCsumRx, true),
-		"noudp6zerocsumrx": kp.flag(&vx.UDP6ZeroCsumRx, false),
-		"external":         kp.flag(&vx.External, true),
-		"noexternal":       kp.flag(&vx.External, false),
-		"gbp":              func() error { vx.GBP = true; return nil },
-		"vnifilter":        kp.flag(&vx.VNIFilter, true),
-		"novnifilter":      kp.flag(&vx.VNIFilter, false),
-	})
+	h := map[string]func() error{
+		"id":         func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"vni":        func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"remote":     kp.addr(&vx.Remote),
+		"group":      kp.addr(&vx.Group),
+		"local":      kp.addr(&vx.Local),
+		"dev":        kp.dev(lp, &vx.Dev),
+		"ttl":        kp.ttl(&vx.TTL),
+		"hoplimit":   kp.ttl(&vx.TTL),
+		"tos":        kp.tos(&vx.TOS),
+		"dsfield":    kp.tos(&vx.TOS),
+		"srcport":    kp.portRange(&vx.SrcPortMin, &vx.SrcPortMax),
+		"port":       kp.plainU16(&vx.Port),
+		"dstport":    kp.plainU16(&vx.Port),
+		"ageing":     kp.seconds(&vx.Ageing),
+		"maxaddress": kp.u32(&vx.MaxAddresses),
+		"flowlabel":  kp.u32(&vx.FlowLabel),
+		"label":      kp.u32(&vx.FlowLabel),
+		"gbp":        func() error { vx.GBP = true; return nil },
+	}
+	// Each switch is set by its word and cleared by "no" and the word.
+	for _, sw := range [...]struct {
+		word string
+		o    *rtm.Opt[bool]
+	}{{"learning", &vx.Learning}, {"proxy", &vx.Proxy}, {"rsc", &vx.RSC}, {"l2miss", &vx.L2Miss}, {"l3miss", &vx.L3Miss},
+		{"udpcsum", &vx.UDPChecksum}, {"udp6zerocsumtx", &vx.UDP6ZeroCsumTx}, {"udp6zerocsumrx", &vx.UDP6ZeroCsumRx},
+		{"external", &vx.External}, {"vnifilter", &vx.VNIFilter}} {
+		h[sw.word] = kp.flag(sw.o, true)
+		h["no"+sw.word] = kp.flag(sw.o, false)
+	}
+	err := kp.parse(h)
 	if err != nil {
 		return err
 	}
