@@ -130,9 +130,9 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 	}
 }
 
-// udpFlag prints one of geneve's UDP checksum switches: a JSON boolean,
-// or the word with "no" before it when off.
-func udpFlag(p *printer, tb *nla.Index, typ uint16, key, word string) {
+// udpFlag prints one of geneve's and vxlan's UDP checksum switches: a
+// JSON boolean, or the text with "no" before it when off.
+func udpFlag(p *printer, tb *nla.Index, typ uint16, key, text string) {
 	a, ok := tb.Get(typ)
 	if !ok {
 		return
@@ -145,7 +145,7 @@ func udpFlag(p *printer, tb *nla.Index, typ uint16, key, word string) {
 	if !on {
 		p.textString("no")
 	}
-	p.textString(word + " ")
+	p.textString(text)
 }
 
 // printGeneve is geneve_print_opt.
@@ -174,9 +174,9 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_GENEVE_PORT); ok && len(a.Data) >= 2 {
 		p.uint("port", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
 	}
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum ")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx ")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx ")
 	if _, ok := tb.Get(unix.IFLA_GENEVE_INNER_PROTO_INHERIT); ok {
 		p.boolean("inner_proto_inherit", "innerprotoinherit ", true)
 	}

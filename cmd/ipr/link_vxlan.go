@@ -92,24 +92,9 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_VXLAN_LIMIT); ok && attrU32(a) != 0 {
 		p.uint("limit", "maxaddr %d ", uint64(attrU32(a)))
 	}
-	for _, c := range [...]struct {
-		typ  uint16
-		key  string
-		text string
-	}{
-		{unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx "},
-	} {
-		if a, ok := tb.Get(c.typ); ok {
-			on := attrU8(a) != 0
-			p.jsonBool(c.key, on)
-			if !on {
-				p.textString("no")
-			}
-			p.textString(c.text)
-		}
-	}
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum ")
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx ")
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx ")
 	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_TX, "remcsum_tx", "remcsumtx ")
 	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_RX, "remcsum_rx", "remcsumrx ")
 	if _, ok := tb.Get(unix.IFLA_VXLAN_GBP); ok {
