@@ -23,46 +23,11 @@ set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-command -v ip >/dev/null || die "ip (iproute2) is not installed"
-command -v gcc >/dev/null || die "gcc is needed to build the shim"
-dir=$REPO_ROOT/cmd/ipr/testdata/linkprint
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-gcc -shared -fPIC -Wall -Werror -o "$tmp/fakertnl.so" "$REPO_ROOT/scripts/fakertnl/fakertnl.c"
-(cd "$REPO_ROOT" && IPR_LINKPRINT_WRITE=1 go test -count=1 -run '^TestLinkPrintReplies$' ./cmd/ipr >/dev/null)
+# shellcheck source-path=SCRIPTDIR source=lib/fakertnl.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/fakertnl.sh"
 
 # The option sets of linkPrintOptions in cmd/ipr/link_print_golden_test.go.
 options=("" "-d" "-d -o" "-j" "-j -d" "-j -p -d")
 
-# record NAME writes the golden file of one case, whose message is in
-# $tmp/msgs.
-record() {
-	local out=$dir/${1//\//_}.txt opts code
-	: >"$out"
-	for opts in "${options[@]}"; do
-		code=0
-		# shellcheck disable=SC2086 # options are words
-		FAKERTNL_REPLIES=$tmp/msgs LD_PRELOAD=$tmp/fakertnl.so ip $opts link show >"$tmp/stdout" 2>/dev/null || code=$?
-		printf '=== %s exit %d bytes %d\n' "$opts" "$code" "$(wc -c <"$tmp/stdout")" >>"$out"
-		cat "$tmp/stdout" >>"$out"
-		echo >>"$out"
-	done
-}
-
-rm -f "$dir"/*_*.txt
-name=
-n=0
-while IFS= read -r line; do
-	case $line in
-	"case "*)
-		[[ -n $name ]] && record "$name"
-		name=${line#case }
-		: >"$tmp/msgs"
-		n=$((n + 1))
-		;;
-	"msg "*) echo "${line#msg }" >>"$tmp/msgs" ;;
-	esac
-done <"$dir/replies.txt"
-[[ -n $name ]] && record "$name"
-echo "wrote $n cases into $dir"
+fakertnl_prepare ip "$REPO_ROOT/cmd/ipr/testdata/linkprint" IPR_LINKPRINT_WRITE TestLinkPrintReplies
+fakertnl_record_all ip "link show" "${options[@]}"

@@ -251,12 +251,7 @@ func addrShow(e *env, a *args) error {
 		}
 		p.closeObject()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // printAddrLocal prints an address's local part, with its peer, prefix

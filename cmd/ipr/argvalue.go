@@ -48,15 +48,25 @@ func (a *args) protocolValue(keyword string) (uint8, error) {
 	return uint8(id), err
 }
 
-// protocolFilter reads the protocol of a listing's selector, where "all"
-// selects every protocol (set is false).
-func (a *args) protocolFilter(keyword string) (proto uint8, set bool, err error) {
+// selectorValue reads the value of a listing's selector with read,
+// where "all" selects every value (set is false).
+func selectorValue[T any](a *args, keyword string, read func(string) (T, error)) (v T, set bool, err error) {
 	if a.more() && a.peek() == "all" {
 		a.advance()
-		return 0, false, nil
+		return v, false, nil
 	}
-	proto, err = a.protocolValue(keyword)
-	return proto, err == nil, err
+	v, err = read(keyword)
+	return v, err == nil, err
+}
+
+// protocolFilter reads the protocol of a listing's selector, or "all".
+func (a *args) protocolFilter(keyword string) (proto uint8, set bool, err error) {
+	return selectorValue(a, keyword, a.protocolValue)
+}
+
+// scopeFilter reads the scope of a listing's selector, or "all".
+func (a *args) scopeFilter(keyword string) (scope uint8, set bool, err error) {
+	return selectorValue(a, keyword, a.scopeValue)
 }
 
 // routeTableValue reads a routing table (rt_tables name or number).

@@ -78,25 +78,16 @@ func doBridgeCmd(e *env, argv []string) error {
 
 // parseBridge reads bridge's global options, in bridge.c's order.
 func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
-	var (
-		pretty bool
-		color  colorOption
-	)
-	// bridge has neither -Numeric nor -resolve: "ipr -N bridge ..."
-	// prints as bridge does.
-	numericNames, resolveHosts = false, false
-	for {
-		opt, ok := nextOption(&args)
-		if !ok {
-			break
-		}
-		value := func() (string, error) { return optionValue(&args, usageText(bridgeUsage)) }
+	// bridge has neither -Numeric nor -resolve: eachOption turns them off,
+	// and "ipr -N bridge ..." prints as bridge does.
+	return g.eachOption(e, args, func(opt string, args *[]string) error {
+		value := func() (string, error) { return optionValue(args, usageText(bridgeUsage)) }
 		switch {
 		case matches(opt, "-help"):
-			return nil, usageText(bridgeUsage)
+			return usageText(bridgeUsage)
 		case matches(opt, "-Version"):
 			fmt.Fprintf(e.Stdout, "bridge utility, %s\n", version())
-			return nil, errExit(0)
+			return errExit(0)
 		case matches(opt, "-stats"), matches(opt, "-statistics"):
 			e.Stats.level++
 		case matches(opt, "-details"):
@@ -108,7 +99,7 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		case matches(opt, "-family"):
 			v, err := value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			switch v {
 			case "inet":
@@ -116,24 +107,24 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 			case "inet6":
 				e.Family = unix.AF_INET6
 			case "help":
-				return nil, usageText(bridgeUsage)
+				return usageText(bridgeUsage)
 			default:
-				return nil, invarg("invalid protocol family", v)
+				return invarg("invalid protocol family", v)
 			}
 		case opt == "-4":
 			e.Family = unix.AF_INET
 		case opt == "-6":
 			e.Family = unix.AF_INET6
 		case matches(opt, "-netns"):
-			if len(args) < 2 {
-				return nil, errIncomplete
+			v, err := optionValue(args, errIncomplete)
+			if err != nil {
+				return err
 			}
-			args = args[1:]
-			if err := e.openNetns(args[0]); err != nil {
-				return nil, err
+			if err := e.openNetns(v); err != nil {
+				return err
 			}
 		case matchesColor(opt) != colorNone:
-			color = matchesColor(opt)
+			g.color = matchesColor(opt)
 		case matches(opt, "-compressvlans"):
 			// Applies to "bridge vlan", which ipr does not implement.
 		case matches(opt, "-force"):
@@ -141,19 +132,16 @@ func (g *globals) parseBridge(e *env, args []string) ([]string, error) {
 		case matches(opt, "-json"):
 			e.JSON = true
 		case matches(opt, "-pretty"):
-			pretty = true
+			g.pretty = true
 		case matches(opt, "-batch"):
 			v, err := value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			g.batch = v
 		default:
-			return nil, &cliError{code: exitUsage, msg: fmt.Sprintf("Option %q is unknown, try \"bridge help\".", opt)}
+			return &cliError{code: exitUsage, msg: fmt.Sprintf("Option %q is unknown, try \"bridge help\".", opt)}
 		}
-		args = args[1:]
-	}
-	e.Pretty = pretty
-	e.palette = enableColor(color, e.JSON, e.Stdout)
-	return args, nil
+		return nil
+	})
 }

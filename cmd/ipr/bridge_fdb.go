@@ -113,7 +113,7 @@ func fdbShow(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := e.newPrinter()
 	return listDump(e, p, h.FDB(e.ctx, &rtm.FDBFilter{MasterIndex: f.master, Index: f.index}), func(n rtm.Neigh) {
 		printFDB(p, n, false, &f, links, e.Stats.level > 0)
@@ -429,7 +429,7 @@ func fdbGet(e *env, a *args) error {
 		report(e.Stderr, err)
 		return errExit(256 - 2)
 	}
-	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	links := &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := e.newPrinter()
 	p.openArray("")
 	printFDB(p, n, false, &f, links, e.Stats.level > 0)

@@ -6,7 +6,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -106,7 +105,7 @@ func printBridgeLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, d
 	p.int("ifindex", "%d: ", int64(l.Index()))
 	name := l.Name()
 	if name == "" {
-		name = "if" + strconv.Itoa(int(l.Index()))
+		name = ifIndexName(l.Index())
 	}
 	mdown := printNameAndLink(p, "%s: ", name, idx, names)
 	printLinkFlags(p, l.Flags(), mdown)
@@ -231,7 +230,7 @@ func bridgeMonitor(e *env, argv []string) error {
 	}
 	m := &monitor{e: e, label: label, bridge: true}
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
-	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	m.p = &printer{palette: e.palette}
 	if file != "" {
 		return m.replay(file)

@@ -57,15 +57,9 @@ func mdbShow(e *env, a *args) error {
 			vid = cAtoi(v)
 		}
 	}
-	h, err := e.handle()
+	h, index, err := showHandle(e, dev)
 	if err != nil {
 		return err
-	}
-	var index int32
-	if dev != "" {
-		if index, err = vlanDevIndex(e, dev, "Cannot find device %q"); err != nil {
-			return err
-		}
 	}
 	links := &linkTypes{ctx: e.ctx, h: h}
 	p := e.newPrinter()

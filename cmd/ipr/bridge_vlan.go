@@ -65,6 +65,17 @@ func vlanDevIndex(e *env, dev, format string) (int32, error) {
 	return l.Index(), err
 }
 
+// showHandle opens the handle of bridge's vlan and mdb listings and
+// resolves their optional "dev": index 0, every device, without one.
+func showHandle(e *env, dev string) (*rtm.Handle, int32, error) {
+	h, err := e.handle()
+	if err != nil || dev == "" {
+		return h, 0, err
+	}
+	index, err := vlanDevIndex(e, dev, "Cannot find device %q")
+	return h, index, err
+}
+
 // vlanRange parses vlan.c's "vid VID[-VIDEND]" as atoi does, and checks
 // it as vlan_option_set does.
 func vlanRange(s string) (vid, end int, err error) {
@@ -348,15 +359,9 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 			}
 		}
 	}
-	h, err := e.handle()
+	h, index, err := showHandle(e, dev)
 	if err != nil {
 		return err
-	}
-	var index int32
-	if dev != "" {
-		if index, err = vlanDevIndex(e, dev, "Cannot find device %q"); err != nil {
-			return err
-		}
 	}
 	switch {
 	case global || e.Details && !tunnels:
@@ -460,11 +465,7 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 		}
 		p.flush()
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // vlanPrintRange is vlan.c's print_range; it returns the width printed.

@@ -57,6 +57,17 @@ func (e *env) handleFor(refs ...devRef) (*rtm.Handle, error) {
 	return h, resolveLinks(e.ctx, h, refs...)
 }
 
+// handleAndLink is the handle and the link named dev, for the commands
+// that act on one existing device ("Cannot find device" when it is not).
+func (e *env) handleAndLink(dev string) (*rtm.Handle, rtm.Link, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, rtm.Link{}, err
+	}
+	l, err := linkByName(e.ctx, h, dev)
+	return h, l, err
+}
+
 // resolveLinks sets each ref's index to its device's.
 func resolveLinks(ctx context.Context, h *rtm.Handle, refs ...devRef) error {
 	for _, d := range refs {

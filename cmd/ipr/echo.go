@@ -90,9 +90,5 @@ func (e *env) printEcho(h *rtm.Handle, typ uint16, data []byte) error {
 		}
 	}
 	p.closeObject()
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }

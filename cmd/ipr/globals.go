@@ -18,6 +18,9 @@ import (
 type globals struct {
 	batch string // -batch FILE
 	force bool   // -force: a batch goes on after a failed command
+	// -pretty and -color, which apply once every option is read.
+	pretty bool
+	color  colorOption
 }
 
 // parse reads the options in front of the object and returns the rest of
@@ -25,37 +28,28 @@ type globals struct {
 // the order decides what an abbreviation means: "-h" is -human, not
 // -help; "-f" is -family, not -force; "-b" is -batch, not -brief.
 func (g *globals) parse(e *env, args []string) ([]string, error) {
-	var (
-		pretty bool
-		color  colorOption
-	)
-	numericNames, resolveHosts = false, false
-	for {
-		opt, ok := nextOption(&args)
-		if !ok {
-			break
-		}
+	return g.eachOption(e, args, func(opt string, args *[]string) error {
 		// value consumes the argument of an option; ip prints its usage
 		// when it is missing.
-		value := func() (string, error) { return optionValue(&args, errMainUsage) }
+		value := func() (string, error) { return optionValue(args, errMainUsage) }
 		switch {
 		case matches(opt, "-loops"):
 			// The number of "addr flush" rounds; ipr's flushes repeat
 			// until nothing is left, so the value changes nothing.
 			if _, err := value(); err != nil {
-				return nil, err
+				return err
 			}
 		case matches(opt, "-family"):
 			v, err := value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if v == "help" {
-				return nil, errMainUsage
+				return errMainUsage
 			}
 			f, ok := readFamily(v)
 			if !ok {
-				return nil, invarg("invalid protocol family", v)
+				return invarg("invalid protocol family", v)
 			}
 			e.Family = f
 		case opt == "-4":
@@ -87,13 +81,13 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 			e.Timestamp, e.TimestampShort = true, true
 		case matches(opt, "-Version"):
 			fmt.Fprintf(e.Stdout, "ipr utility, %s\n", version())
-			return nil, errExit(0)
+			return errExit(0)
 		case matches(opt, "-force"):
 			g.force = true
 		case matches(opt, "-batch"):
 			v, err := value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			g.batch = v
 		case matches(opt, "-brief"):
@@ -101,29 +95,29 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case matches(opt, "-json"):
 			e.JSON = true
 		case matches(opt, "-pretty"):
-			pretty = true
+			g.pretty = true
 		case matchesColor(opt) != colorNone:
-			color = matchesColor(opt)
+			g.color = matchesColor(opt)
 		case matches(opt, "-rcvbuf"):
 			v, err := value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			// The socket buffer grows as the answers need; a size is
 			// checked as ip checks it and otherwise changes nothing.
 			if _, err := strconv.ParseUint(v, 0, 32); err != nil {
-				return nil, &cliError{code: 255, msg: fmt.Sprintf("Invalid rcvbuf size '%s'", v)}
+				return &cliError{code: 255, msg: fmt.Sprintf("Invalid rcvbuf size '%s'", v)}
 			}
 		case matches(opt, "-help"):
-			return nil, errMainUsage
+			return errMainUsage
 		case matches(opt, "-netns"):
-			if len(args) < 2 {
-				// ip passes the missing name on as a null pointer.
-				return nil, &cliError{code: 255, msg: `Cannot open network namespace "(null)": No such file or directory`}
+			// ip passes a missing name on as a null pointer.
+			v, err := optionValue(args, &cliError{code: 255, msg: `Cannot open network namespace "(null)": No such file or directory`})
+			if err != nil {
+				return err
 			}
-			args = args[1:]
-			if err := e.openNetns(args[0]); err != nil {
-				return nil, err
+			if err := e.openNetns(v); err != nil {
+				return err
 			}
 		case matches(opt, "-Numeric"):
 			numericNames = true
@@ -132,14 +126,32 @@ func (g *globals) parse(e *env, args []string) ([]string, error) {
 		case opt == "-echo":
 			e.Echo = true
 		default:
-			return nil, &cliError{code: 255, msg: fmt.Sprintf("Option %q is unknown, try \"ipr -help\".", opt)}
+			return &cliError{code: 255, msg: fmt.Sprintf("Option %q is unknown, try \"ipr -help\".", opt)}
+		}
+		return nil
+	})
+}
+
+// eachOption is the loop of ip.c's and bridge.c's main: it calls one for
+// each option in front of the object, which may take the option's value
+// from *args (optionValue), and returns the rest of the command line.
+// -pretty and -color apply after all options, as check_enable_color:
+// -json turns color off wherever -color is.
+func (g *globals) eachOption(e *env, args []string, one func(opt string, args *[]string) error) ([]string, error) {
+	// A command line starts with -Numeric and -resolve off.
+	numericNames, resolveHosts = false, false
+	for {
+		opt, ok := nextOption(&args)
+		if !ok {
+			break
+		}
+		if err := one(opt, &args); err != nil {
+			return nil, err
 		}
 		args = args[1:]
 	}
-	// As check_enable_color, after all options: -json turns color off
-	// wherever -color is.
-	e.Pretty = pretty
-	e.palette = enableColor(color, e.JSON, e.Stdout)
+	e.Pretty = g.pretty
+	e.palette = enableColor(g.color, e.JSON, e.Stdout)
 	return args, nil
 }
 

@@ -534,22 +534,43 @@ type linkNames struct {
 	nsidName func(int32) (string, bool)
 }
 
+// linkRef is what listings need of a link they name by index: an entry
+// of iproute2's ll_map cache. found is false for an index the kernel did
+// not know, remembered so that it is asked once.
 type linkRef struct {
-	name  string
-	flags uint32
-	found bool
+	name   string
+	flags  uint32
+	arphrd uint16
+	found  bool
 }
 
-func (n *linkNames) lookup(index int32) linkRef {
-	if r, ok := n.byIndex[index]; ok {
+// newLinkRef is l's cache entry.
+func newLinkRef(l rtm.Link) linkRef {
+	return linkRef{name: l.Name(), flags: l.Flags(), arphrd: l.Type(), found: true}
+}
+
+// lookupLinkRef is the entry of cache for index, asking the kernel on a
+// miss and remembering its answer: linkNames and linkTypes, iproute2's
+// one cache in two uses, both look links up through it.
+func lookupLinkRef(ctx context.Context, h *rtm.Handle, cache map[int32]linkRef, index int32) linkRef {
+	if r, ok := cache[index]; ok {
 		return r
 	}
 	var r linkRef
-	if l, err := n.h.LinkByIndex(n.ctx, index); err == nil {
-		r = linkRef{name: l.Name(), flags: l.Flags(), found: true}
+	if l, err := h.LinkByIndex(ctx, index); err == nil {
+		r = newLinkRef(l)
 	}
-	n.byIndex[index] = r
+	cache[index] = r
 	return r
+}
+
+func (n *linkNames) lookup(index int32) linkRef {
+	return lookupLinkRef(n.ctx, n.h, n.byIndex, index)
+}
+
+// ifIndexName is the name iproute2 gives a link it does not know: "ifN".
+func ifIndexName(index int32) string {
+	return "if" + strconv.FormatUint(uint64(uint32(index)), 10)
 }
 
 // netnsName is the name of the namespace a peer's namespace id refers
@@ -569,7 +590,7 @@ func (n *linkNames) name(index int32) string {
 	if r := n.lookup(index); r.found {
 		return r.name
 	}
-	return "if" + strconv.FormatUint(uint64(uint32(index)), 10)
+	return ifIndexName(index)
 }
 
 // linkOp is the link-changing command being parsed.

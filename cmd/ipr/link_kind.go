@@ -187,45 +187,34 @@ func (kp *kindArgs) number(bits int) (uint64, error) {
 	return v, nil
 }
 
-func (kp *kindArgs) u8(o *rtm.Opt[uint8]) func() error {
+// kindNumber is the unsigned types of the numbers kinds read.
+type kindNumber interface{ ~uint8 | ~uint16 | ~uint32 }
+
+// optNumber is a handler that reads a number of bits bits into *o.
+func optNumber[T kindNumber](kp *kindArgs, o *rtm.Opt[T], bits int) func() error {
 	return func() error {
-		v, err := kp.number(8)
-		*o = rtm.Some(uint8(v))
+		v, err := kp.number(bits)
+		*o = rtm.Some(T(v))
 		return err
 	}
 }
 
-func (kp *kindArgs) u16(o *rtm.Opt[uint16]) func() error {
+// plainNumber is optNumber for a field that is always sent.
+func plainNumber[T kindNumber](kp *kindArgs, p *T, bits int) func() error {
 	return func() error {
-		v, err := kp.number(16)
-		*o = rtm.Some(uint16(v))
+		v, err := kp.number(bits)
+		*p = T(v)
 		return err
 	}
 }
 
-func (kp *kindArgs) u32(o *rtm.Opt[uint32]) func() error {
-	return func() error {
-		v, err := kp.number(32)
-		*o = rtm.Some(uint32(v))
-		return err
-	}
-}
-
-func (kp *kindArgs) plainU16(p *uint16) func() error {
-	return func() error {
-		v, err := kp.number(16)
-		*p = uint16(v)
-		return err
-	}
-}
-
-func (kp *kindArgs) plainU32(p *uint32) func() error {
-	return func() error {
-		v, err := kp.number(32)
-		*p = uint32(v)
-		return err
-	}
-}
+// The handlers of numbers: u8, u16 and u32 set options, plainU16 and
+// plainU32 fields.
+func (kp *kindArgs) u8(o *rtm.Opt[uint8]) func() error   { return optNumber(kp, o, 8) }
+func (kp *kindArgs) u16(o *rtm.Opt[uint16]) func() error { return optNumber(kp, o, 16) }
+func (kp *kindArgs) u32(o *rtm.Opt[uint32]) func() error { return optNumber(kp, o, 32) }
+func (kp *kindArgs) plainU16(p *uint16) func() error     { return plainNumber(kp, p, 16) }
+func (kp *kindArgs) plainU32(p *uint32) func() error     { return plainNumber(kp, p, 32) }
 
 // centiseconds reads a bridge time, which iproute2 passes to the kernel
 // as given: in hundredths of a second.

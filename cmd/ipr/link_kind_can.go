@@ -40,26 +40,12 @@ func parseCAN(kp *kindArgs, s *rtm.LinkSpec) error {
 		}
 	}
 	h := map[string]func() error{
-		"bitrate":       kp.plainU32(&c.BitTiming.Bitrate),
-		"sample-point":  samplePoint(&c.BitTiming.SamplePoint),
-		"tq":            kp.plainU32(&c.BitTiming.TQ),
-		"prop-seg":      kp.plainU32(&c.BitTiming.PropSeg),
-		"phase-seg1":    kp.plainU32(&c.BitTiming.PhaseSeg1),
-		"phase-seg2":    kp.plainU32(&c.BitTiming.PhaseSeg2),
-		"sjw":           kp.plainU32(&c.BitTiming.SJW),
-		"dbitrate":      kp.plainU32(&c.DataBitTiming.Bitrate),
-		"dsample-point": samplePoint(&c.DataBitTiming.SamplePoint),
-		"dtq":           kp.plainU32(&c.DataBitTiming.TQ),
-		"dprop-seg":     kp.plainU32(&c.DataBitTiming.PropSeg),
-		"dphase-seg1":   kp.plainU32(&c.DataBitTiming.PhaseSeg1),
-		"dphase-seg2":   kp.plainU32(&c.DataBitTiming.PhaseSeg2),
-		"dsjw":          kp.plainU32(&c.DataBitTiming.SJW),
-		"tdcv":          kp.u32(&c.TDCV),
-		"tdco":          kp.u32(&c.TDCO),
-		"tdcf":          kp.u32(&c.TDCF),
-		"restart":       func() error { c.Restart = true; return nil },
-		"restart-ms":    kp.u32(&c.RestartMS),
-		"termination":   kp.u16(&c.Termination),
+		"tdcv":        kp.u32(&c.TDCV),
+		"tdco":        kp.u32(&c.TDCO),
+		"tdcf":        kp.u32(&c.TDCF),
+		"restart":     func() error { c.Restart = true; return nil },
+		"restart-ms":  kp.u32(&c.RestartMS),
+		"termination": kp.u16(&c.Termination),
 		"tdc-mode": func() error {
 			v, err := kp.value("tdc-mode")
 			switch {
@@ -78,6 +64,20 @@ func parseCAN(kp *kindArgs, s *rtm.LinkSpec) error {
 			}
 			return nil
 		},
+	}
+	// The data phase's bit timing (CAN FD) has the arbitration phase's
+	// keywords with a "d" in front.
+	for _, bt := range [...]struct {
+		prefix string
+		t      *rtm.CANBitTiming
+	}{{"", &c.BitTiming}, {"d", &c.DataBitTiming}} {
+		h[bt.prefix+"bitrate"] = kp.plainU32(&bt.t.Bitrate)
+		h[bt.prefix+"sample-point"] = samplePoint(&bt.t.SamplePoint)
+		h[bt.prefix+"tq"] = kp.plainU32(&bt.t.TQ)
+		h[bt.prefix+"prop-seg"] = kp.plainU32(&bt.t.PropSeg)
+		h[bt.prefix+"phase-seg1"] = kp.plainU32(&bt.t.PhaseSeg1)
+		h[bt.prefix+"phase-seg2"] = kp.plainU32(&bt.t.PhaseSeg2)
+		h[bt.prefix+"sjw"] = kp.plainU32(&bt.t.SJW)
 	}
 	for _, m := range canModes {
 		h[m.name] = func() error {

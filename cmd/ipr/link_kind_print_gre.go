@@ -62,18 +62,31 @@ const (
 )
 
 // printTunnelTTLTOS prints a tunnel's ttl ("inherit" for 0 in text) and
-// tos ("inherit" for 1 in text, absent for 0).
+// tos (printTunnelTOS).
 func printTunnelTTLTOS(p *printer, tb *nla.Index, ttlType, tosType uint16) {
-	var ttl, tos uint8
-	if a, ok := tb.Get(ttlType); ok {
+	printTunnelTTL(p, tb, ttlType, "ttl %d ", "ttl inherit ")
+	printTunnelTOS(p, tb, tosType)
+}
+
+// printTunnelTTL prints a tunnel's ttl, or hop limit, with format, or
+// the text inherit for 0 (and for no attribute).
+func printTunnelTTL(p *printer, tb *nla.Index, typ uint16, format, inherit string) {
+	var ttl uint8
+	if a, ok := tb.Get(typ); ok {
 		ttl = attrU8(a)
 	}
 	if p.json || ttl != 0 {
-		p.uint("ttl", "ttl %d ", uint64(ttl))
+		p.uint("ttl", format, uint64(ttl))
 	} else {
-		p.textString("ttl inherit ")
+		p.textString(inherit)
 	}
-	if a, ok := tb.Get(tosType); ok {
+}
+
+// printTunnelTOS prints a tunnel's tos: nothing for 0 (or no attribute),
+// "inherit" for 1 in text, else the number in hex.
+func printTunnelTOS(p *printer, tb *nla.Index, typ uint16) {
+	var tos uint8
+	if a, ok := tb.Get(typ); ok {
 		tos = attrU8(a)
 	}
 	if tos != 0 {
@@ -167,14 +180,7 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	a, ok := tb.Get(iflaGRERemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET)
-	a, ok = tb.Get(iflaGRELocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET)
-	printTunnelLink(p, tb, iflaGRELink, names)
+	printGREHead(p, tb, names, unix.AF_INET)
 	printTunnelTTLTOS(p, tb, iflaGRETTL, iflaGRETOS)
 	if a, ok := tb.Get(iflaGREPMTUDisc); ok {
 		if attrU8(a) == 0 {
@@ -190,6 +196,15 @@ func printGRE(p *printer, tb *nla.Index, names *linkNames) {
 	printTunnelFwmark(p, tb, iflaGREFwmark)
 	printGREErspan(p, tb)
 	printTunnelEncap(p, tb, iflaGREEncapType)
+}
+
+// printGREHead prints what gre and ip6gre start with: external, the
+// endpoints of family and the underlying device.
+func printGREHead(p *printer, tb *nla.Index, names *linkNames, family int) {
+	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
+		p.boolean("external", "external ", true)
+	}
+	printTunnelEnds(p, tb, names, family, iflaGRERemote, iflaGRELocal, iflaGRELink)
 }
 
 // printGREKeys prints a GRE tunnel's keys and its sequence and checksum
@@ -272,15 +287,7 @@ func printIP6TunnelParams(p *printer, tb *nla.Index, ttlType, encapLimitType, fl
 	if hasFlowinfo && len(fi.Data) >= 4 {
 		flowinfo = binary.BigEndian.Uint32(fi.Data)
 	}
-	var ttl uint8
-	if a, ok := tb.Get(ttlType); ok {
-		ttl = attrU8(a)
-	}
-	if p.json || ttl != 0 {
-		p.uint("ttl", "hoplimit %d ", uint64(ttl))
-	} else {
-		p.textString("hoplimit inherit ")
-	}
+	printTunnelTTL(p, tb, ttlType, "hoplimit %d ", "hoplimit inherit ")
 	if flags&ip6TnlIgnEncapLimit != 0 {
 		p.boolean("ip6_tnl_f_ign_encap_limit", "encaplimit none ", true)
 	} else if a, ok := tb.Get(encapLimitType); ok {
@@ -326,14 +333,7 @@ func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
 	if tb == nil {
 		return
 	}
-	if _, ok := tb.Get(iflaGRECollectMetadata); ok {
-		p.boolean("external", "external ", true)
-	}
-	a, ok := tb.Get(iflaGRERemote)
-	printTunnelEndpoint(p, "remote", a, ok, unix.AF_INET6)
-	a, ok = tb.Get(iflaGRELocal)
-	printTunnelEndpoint(p, "local", a, ok, unix.AF_INET6)
-	printTunnelLink(p, tb, iflaGRELink, names)
+	printGREHead(p, tb, names, unix.AF_INET6)
 	flags := printIP6TunnelParams(p, tb, iflaGRETTL, iflaGREEncapLimit, iflaGREFlowinfo, iflaGREFlags)
 	printGREKeys(p, tb)
 	if flags&ip6TnlAllowLocalRemote != 0 {
@@ -366,11 +366,7 @@ func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, 
 			p.str("proto", "%s ", proto)
 		}
 	}
-	a, ok := tb.Get(iflaIPTunRemote)
-	printTunnelEndpoint(p, "remote", a, ok, family)
-	a, ok = tb.Get(iflaIPTunLocal)
-	printTunnelEndpoint(p, "local", a, ok, family)
-	printTunnelLink(p, tb, iflaIPTunLink, names)
+	printTunnelEnds(p, tb, names, family, iflaIPTunRemote, iflaIPTunLocal, iflaIPTunLink)
 }
 
 // printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).

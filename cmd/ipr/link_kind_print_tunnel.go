@@ -49,21 +49,24 @@ func printTunnelEndpoint(p *printer, name string, a nla.Attr, ok bool, family in
 	p.textString(" ")
 }
 
+// printTunnelEnds prints what every IP tunnel kind prints early: the
+// remote and local endpoints (attributes remote and local, addresses of
+// family) and the underlying device (attribute link).
+func printTunnelEnds(p *printer, tb *nla.Index, names *linkNames, family int, remote, local, link uint16) {
+	a, ok := tb.Get(remote)
+	printTunnelEndpoint(p, "remote", a, ok, family)
+	a, ok = tb.Get(local)
+	printTunnelEndpoint(p, "local", a, ok, family)
+	printTunnelLink(p, tb, link, names)
+}
+
 // printVTIFor returns vti_print_opt (AF_INET) or vti6_print_opt.
 func printVTIFor(family int) kindPrinter {
 	return func(p *printer, tb *nla.Index, names *linkNames) {
 		if tb == nil {
 			return
 		}
-		a, ok := tb.Get(iflaVTIRemote)
-		printTunnelEndpoint(p, "remote", a, ok, family)
-		a, ok = tb.Get(iflaVTILocal)
-		printTunnelEndpoint(p, "local", a, ok, family)
-		if a, ok := tb.Get(iflaVTILink); ok {
-			if link := attrU32(a); link != 0 {
-				p.str("link", "dev %s ", names.name(int32(link)))
-			}
-		}
+		printTunnelEnds(p, tb, names, family, iflaVTIRemote, iflaVTILocal, iflaVTILink)
 		// Keys are printed as IPv4 addresses, by both.
 		for _, k := range [...]struct {
 			typ  uint16
@@ -73,11 +76,7 @@ func printVTIFor(family int) kindPrinter {
 				p.str(k.name, k.name+" %s ", netip.AddrFrom4([4]byte(a.Data[:4])).String())
 			}
 		}
-		if a, ok := tb.Get(iflaVTIFwmark); ok {
-			if m := attrU32(a); m != 0 {
-				p.hex("fwmark", "fwmark %s ", uint64(m))
-			}
-		}
+		printTunnelFwmark(p, tb, iflaVTIFwmark)
 	}
 }
 
@@ -131,9 +130,9 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 	}
 }
 
-// udpFlag prints one of geneve's UDP checksum switches: a JSON boolean,
-// or the word with "no" before it when off.
-func udpFlag(p *printer, tb *nla.Index, typ uint16, key, word string) {
+// udpFlag prints one of geneve's and vxlan's UDP checksum switches: a
+// JSON boolean, or the text with "no" before it when off.
+func udpFlag(p *printer, tb *nla.Index, typ uint16, key, text string) {
 	a, ok := tb.Get(typ)
 	if !ok {
 		return
@@ -146,7 +145,7 @@ func udpFlag(p *printer, tb *nla.Index, typ uint16, key, word string) {
 	if !on {
 		p.textString("no")
 	}
-	p.textString(word + " ")
+	p.textString(text)
 }
 
 // printGeneve is geneve_print_opt.
@@ -169,39 +168,35 @@ func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
 			p.str("remote6", "remote %s ", ip.String())
 		}
 	}
-	if a, ok := tb.Get(unix.IFLA_GENEVE_TTL_INHERIT); ok && attrU8(a) != 0 {
-		p.textString("ttl inherit ")
-	} else if a, ok := tb.Get(unix.IFLA_GENEVE_TTL); ok {
-		if ttl := attrU8(a); p.json || ttl != 0 {
-			p.uint("ttl", "ttl %d ", uint64(ttl))
-		} else {
-			p.textString("ttl auto ")
-		}
-	}
-	var tos uint8
-	if a, ok := tb.Get(unix.IFLA_GENEVE_TOS); ok {
-		tos = attrU8(a)
-	}
-	if tos != 0 {
-		if p.json || tos != 1 {
-			p.hex("tos", "tos %s ", uint64(tos))
-		} else {
-			p.textString("tos inherit ")
-		}
-	}
+	printUDPTunnelTTL(p, tb, unix.IFLA_GENEVE_TTL_INHERIT, unix.IFLA_GENEVE_TTL)
+	printTunnelTOS(p, tb, unix.IFLA_GENEVE_TOS)
 	printUDPTunnelDFLabel(p, tb, unix.IFLA_GENEVE_DF, unix.IFLA_GENEVE_LABEL)
 	if a, ok := tb.Get(unix.IFLA_GENEVE_PORT); ok && len(a.Data) >= 2 {
 		p.uint("port", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
 	}
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx")
-	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_CSUM, "udp_csum", "udpcsum ")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx ")
+	udpFlag(p, tb, unix.IFLA_GENEVE_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx ")
 	if _, ok := tb.Get(unix.IFLA_GENEVE_INNER_PROTO_INHERIT); ok {
 		p.boolean("inner_proto_inherit", "innerprotoinherit ", true)
 	}
 }
 
 // printUDPTunnelDF prints the don't-fragment setting and flow label of a
+// printUDPTunnelTTL prints vxlan's and geneve's ttl: "inherit" when the
+// TTL_INHERIT attribute is set, "auto" for 0 in text.
+func printUDPTunnelTTL(p *printer, tb *nla.Index, inheritType, ttlType uint16) {
+	if a, ok := tb.Get(inheritType); ok && attrU8(a) != 0 {
+		p.textString("ttl inherit ")
+	} else if a, ok := tb.Get(ttlType); ok {
+		if ttl := attrU8(a); p.json || ttl != 0 {
+			p.uint("ttl", "ttl %d ", uint64(ttl))
+		} else {
+			p.textString("ttl auto ")
+		}
+	}
+}
+
 // geneve or vxlan link, which the two print alike.
 func printUDPTunnelDFLabel(p *printer, tb *nla.Index, dfType, labelType uint16) {
 	if a, ok := tb.Get(dfType); ok {

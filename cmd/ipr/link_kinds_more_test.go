@@ -43,7 +43,7 @@ func matchGoldenRequests(t *testing.T, file string, skip map[string]bool) int {
 // host it skips t.
 func matchCapturedRequests(t *testing.T, path, prog string, typ uint16, skip map[string]bool) int {
 	t.Helper()
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the golden captures are little-endian")
 	}
 	cases := golden.Read(t, path)

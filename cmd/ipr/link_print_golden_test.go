@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -173,8 +172,9 @@ func appendAttr(b []byte, typ uint16, data []byte) []byte {
 // scripts/linkprint_golden.sh runs them.
 var linkPrintOptions = []string{"", "-d", "-d -o", "-j", "-j -d", "-j -p -d"}
 
+// linkPrintFile is the golden file of a case.
 func linkPrintFile(name string) string {
-	return filepath.Join("testdata", "linkprint", strings.ReplaceAll(name, "/", "_")+".txt")
+	return outputGoldenFile(filepath.Join("testdata", "linkprint"), name)
 }
 
 // formatLinkPrintReplies writes the cases for the script: "case NAME",
@@ -192,60 +192,9 @@ func formatLinkPrintReplies(cases []linkPrintCase) []byte {
 // the script feeds to ip, is made from the fixtures as they are; with
 // IPR_LINKPRINT_WRITE=1 it rewrites it.
 func TestLinkPrintReplies(t *testing.T) {
-	if binaryNativeIsBigEndian() {
-		t.Skip("the fixtures are little-endian")
-	}
-	want := formatLinkPrintReplies(buildLinkPrintCases(t))
-	path := filepath.Join("testdata", "linkprint", "replies.txt")
-	if os.Getenv("IPR_LINKPRINT_WRITE") != "" {
-		if err := os.WriteFile(path, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(path)
-	if err != nil || !bytes.Equal(got, want) {
-		t.Fatalf("%s is stale (%v): run scripts/linkprint_golden.sh", path, err)
-	}
-}
-
-func binaryNativeIsBigEndian() bool { return binary.NativeEndian.Uint16([]byte{0, 1}) == 1 }
-
-// linkGolden is what ip printed with one option set.
-type linkGolden struct {
-	opts   string
-	code   int
-	stdout string
-}
-
-// readLinkGoldens reads a golden file: "=== OPTS exit CODE bytes N", the
-// N bytes, a newline; again for each option set.
-func readLinkGoldens(path string) ([]linkGolden, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []linkGolden
-	for len(b) > 0 {
-		nl := bytes.IndexByte(b, '\n')
-		if nl < 0 || !bytes.HasPrefix(b, []byte("=== ")) {
-			return nil, fmt.Errorf("%s: malformed", path)
-		}
-		head := string(b[4:nl])
-		i := strings.LastIndex(head, " exit ")
-		j := strings.LastIndex(head, " bytes ")
-		if i < 0 || j < i {
-			return nil, fmt.Errorf("%s: malformed header %q", path, head)
-		}
-		code, err1 := strconv.Atoi(head[i+6 : j])
-		n, err2 := strconv.Atoi(head[j+7:])
-		if err1 != nil || err2 != nil || nl+1+n+1 > len(b) {
-			return nil, fmt.Errorf("%s: malformed header %q", path, head)
-		}
-		out = append(out, linkGolden{opts: head[:i], code: code, stdout: string(b[nl+1 : nl+1+n])})
-		b = b[nl+1+n+1:]
-	}
-	return out, nil
+	cases := goldenCases(t, buildLinkPrintCases, 0)
+	checkReplies(t, filepath.Join("testdata", "linkprint", "replies.txt"), formatLinkPrintReplies(cases),
+		"IPR_LINKPRINT_WRITE", "scripts/linkprint_golden.sh")
 }
 
 // linkPrintPending are the cases whose ipr listing still differs from
@@ -256,13 +205,7 @@ var linkPrintPending = map[string]string{}
 // through nltest's fake kernel, and compares with ip's output byte for
 // byte. It needs no privileges.
 func TestLinkPrintAsIP(t *testing.T) {
-	if binaryNativeIsBigEndian() {
-		t.Skip("the fixtures are little-endian")
-	}
-	cases := buildLinkPrintCases(t)
-	if len(cases) < 50 {
-		t.Fatalf("only %d cases", len(cases))
-	}
+	cases := goldenCases(t, buildLinkPrintCases, 50)
 	defer func() { transport = nil }()
 	// The shim's fake links, with its flags.
 	up := uint32(unix.IFF_UP | unix.IFF_RUNNING | unix.IFF_LOWER_UP)
@@ -271,10 +214,6 @@ func TestLinkPrintAsIP(t *testing.T) {
 		{Index: 2, Name: "p1", MTU: 1500, Flags: eth}, {Index: 3, Name: "p0", MTU: 1500, Flags: eth}}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readLinkGoldens(linkPrintFile(c.name))
-			if err != nil {
-				t.Fatal(err)
-			}
 			fake := nltest.NewRTNL()
 			fake.Handle(unix.RTM_GETLINK, func(req wire.Message) ([][]byte, error) {
 				if req.Header.Flags&unix.NLM_F_DUMP != 0 {
@@ -297,21 +236,7 @@ func TestLinkPrintAsIP(t *testing.T) {
 				return nil, unix.ENODEV
 			})
 			transport = fake.Dial
-			differs := false
-			for _, g := range goldens {
-				args := append(strings.Fields(g.opts), "link", "show")
-				out, errs, code := iprIn(nil, "", args...)
-				if code != g.code || out != g.stdout {
-					differs = true
-					if linkPrintPending[c.name] != "" && os.Getenv("IPR_LINKPRINT_ALL") == "" {
-						continue
-					}
-					t.Errorf("ipr %s: exit %d (ip %d), stderr %q\nipr:\n%s\nip:\n%s", strings.Join(args, " "), code, g.code, errs, out, g.stdout)
-				}
-			}
-			if linkPrintPending[c.name] != "" && !differs {
-				t.Errorf("prints as ip does: remove it from linkPrintPending")
-			}
+			matchOutputGoldens(t, "ip", linkPrintFile(c.name), "link show", linkPrintPending[c.name] != "", "IPR_LINKPRINT_ALL")
 		})
 	}
 }
@@ -468,7 +393,7 @@ var vfGoldenCommands = []string{
 // (testdata/linkvfprint.txt; IPR_LINKVF_WRITE=1 rewrites it, with gcc
 // and ip).
 func TestLinkVFPrintAsIP(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the golden is little-endian")
 	}
 	t.Setenv("COLORFGBG", "") // the colors of a light background, for -color

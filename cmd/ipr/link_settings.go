@@ -459,11 +459,7 @@ func linkProperty(e *env, a *args) error {
 	if dev == "" {
 		return &cliError{code: exitUsage, msg: `Not enough of information: "dev" argument is required.`}
 	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(e.ctx, h, dev)
+	h, l, err := e.handleAndLink(dev)
 	if err != nil {
 		return err
 	}

@@ -71,23 +71,23 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	carrier, hasCarrier := idx.Get(unix.IFLA_CARRIER_CHANGES)
 	carrierChanges := uint64(attrU32(carrier))
 	if p.json {
+		// uints prints counters under their keys, and the compressed
+		// one when it counts.
+		uints := func(keys []string, vals []uint64, compressed uint64) {
+			for i, k := range keys {
+				p.jsonUint(k, vals[i])
+			}
+			if compressed != 0 {
+				p.jsonUint("compressed", compressed)
+			}
+		}
 		p.openObject(key)
 		p.openObject("rx")
-		p.jsonUint("bytes", s.rxBytes)
-		p.jsonUint("packets", s.rxPackets)
-		p.jsonUint("errors", s.rxErrors)
-		p.jsonUint("dropped", s.rxDropped)
-		p.jsonUint("over_errors", s.rxOverErrors)
-		p.jsonUint("multicast", s.multicast)
-		if s.rxCompressed != 0 {
-			p.jsonUint("compressed", s.rxCompressed)
-		}
+		uints([]string{"bytes", "packets", "errors", "dropped", "over_errors", "multicast"},
+			[]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxOverErrors, s.multicast}, s.rxCompressed)
 		if o.level > 1 {
-			p.jsonUint("length_errors", s.rxLengthErrors)
-			p.jsonUint("crc_errors", s.rxCRCErrors)
-			p.jsonUint("frame_errors", s.rxFrameErrors)
-			p.jsonUint("fifo_errors", s.rxFIFOErrors)
-			p.jsonUint("missed_errors", s.rxMissedErrors)
+			uints([]string{"length_errors", "crc_errors", "frame_errors", "fifo_errors", "missed_errors"},
+				[]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxMissedErrors}, 0)
 			if s.rxNoHandler != 0 {
 				p.jsonUint("nohandler", s.rxNoHandler)
 			}
@@ -97,20 +97,11 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 		}
 		p.closeObject()
 		p.openObject("tx")
-		p.jsonUint("bytes", s.txBytes)
-		p.jsonUint("packets", s.txPackets)
-		p.jsonUint("errors", s.txErrors)
-		p.jsonUint("dropped", s.txDropped)
-		p.jsonUint("carrier_errors", s.txCarrierErrors)
-		p.jsonUint("collisions", s.collisions)
-		if s.txCompressed != 0 {
-			p.jsonUint("compressed", s.txCompressed)
-		}
+		uints([]string{"bytes", "packets", "errors", "dropped", "carrier_errors", "collisions"},
+			[]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions}, s.txCompressed)
 		if o.level > 1 {
-			p.jsonUint("aborted_errors", s.txAbortedErrors)
-			p.jsonUint("fifo_errors", s.txFIFOErrors)
-			p.jsonUint("window_errors", s.txWindowErrors)
-			p.jsonUint("heartbeat_errors", s.txHeartbeatErrors)
+			uints([]string{"aborted_errors", "fifo_errors", "window_errors", "heartbeat_errors"},
+				[]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors}, 0)
 			if hasCarrier {
 				p.jsonUint("carrier_changes", carrierChanges)
 			}
@@ -144,48 +135,62 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	}
 	num := func(width int, v uint64) { p.buf = appendStatNum(p.buf, width, v, o) }
 	pad := func(width int, s string) { p.buf = appendPadded(p.buf, width, s) }
-	compressed := func(v uint64) string {
-		if v != 0 {
-			return "compressed"
-		}
-		return ""
-	}
 
-	p.textString("    RX: ")
-	pad(cols[0]-4, "bytes")
-	for i, h := range [...]string{"packets", "errors", "dropped", "missed", "mcast"} {
-		p.textString(" ")
-		pad(cols[i+1], h)
-	}
-	p.textString(" ")
-	pad(cols[6], compressed(s.rxCompressed))
-	p.nl()
-	p.textString("    ")
-	for i, v := range [...]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast} {
-		num(cols[i], v)
-	}
-	if s.rxCompressed != 0 {
-		num(cols[6], s.rxCompressed)
-	}
-	if o.level > 1 {
-		p.nl()
-		p.textString("    RX errors:")
-		pad(cols[0]-10, "")
-		for i, h := range [...]string{"length", "crc", "frame", "fifo", "overrun"} {
+	// counters prints a direction's two lines: the column titles over
+	// the counters, and the compressed column only when it counts.
+	counters := func(title string, heads [5]string, vals [6]uint64, compressed uint64) {
+		p.textString(title)
+		pad(cols[0]-4, "bytes")
+		for i, h := range heads {
 			p.textString(" ")
 			pad(cols[i+1], h)
 		}
+		head := ""
+		if compressed != 0 {
+			head = "compressed"
+		}
+		p.textString(" ")
+		pad(cols[6], head)
+		p.nl()
+		p.textString("    ")
+		for i, v := range vals {
+			num(cols[i], v)
+		}
+		if compressed != 0 {
+			num(cols[6], compressed)
+		}
+	}
+	// errorHeads starts a direction's -s -s lines: its error titles.
+	errorHeads := func(title string, heads [5]string) {
+		p.nl()
+		p.textString(title)
+		pad(cols[0]-10, "")
+		for i, h := range heads {
+			p.textString(" ")
+			pad(cols[i+1], h)
+		}
+	}
+	// errorCounts prints the error counters under errorHeads' titles.
+	errorCounts := func(vals []uint64) {
+		p.nl()
+		pad(cols[0]+5, "")
+		for i, v := range vals {
+			num(cols[i+1], v)
+		}
+	}
+
+	counters("    RX: ", [...]string{"packets", "errors", "dropped", "missed", "mcast"},
+		[...]uint64{s.rxBytes, s.rxPackets, s.rxErrors, s.rxDropped, s.rxMissedErrors, s.multicast}, s.rxCompressed)
+	if o.level > 1 {
+		errorHeads("    RX errors:", [...]string{"length", "crc", "frame", "fifo", "overrun"})
 		if s.rxNoHandler != 0 {
 			pad(cols[6]+1, " nohandler")
 		}
 		if s.rxOtherhostDropped != 0 {
 			pad(cols[7]+1, " otherhost")
 		}
-		p.nl()
-		pad(cols[0]+5, "")
-		for i, v := range [...]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors} {
-			num(cols[i+1], v)
-		}
+		rx := [...]uint64{s.rxLengthErrors, s.rxCRCErrors, s.rxFrameErrors, s.rxFIFOErrors, s.rxOverErrors}
+		errorCounts(rx[:])
 		if s.rxNoHandler != 0 {
 			num(cols[6], s.rxNoHandler)
 		}
@@ -195,44 +200,18 @@ func printLinkStats(p *printer, idx *nla.Index, o statsOptions) {
 	}
 	p.nl()
 
-	p.textString("    TX: ")
-	pad(cols[0]-4, "bytes")
-	for i, h := range [...]string{"packets", "errors", "dropped", "carrier", "collsns"} {
-		p.textString(" ")
-		pad(cols[i+1], h)
-	}
-	p.textString(" ")
-	pad(cols[6], compressed(s.txCompressed))
-	p.nl()
-	p.textString("    ")
-	for i, v := range [...]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions} {
-		num(cols[i], v)
-	}
-	if s.txCompressed != 0 {
-		num(cols[6], s.txCompressed)
-	}
+	counters("    TX: ", [...]string{"packets", "errors", "dropped", "carrier", "collsns"},
+		[...]uint64{s.txBytes, s.txPackets, s.txErrors, s.txDropped, s.txCarrierErrors, s.collisions}, s.txCompressed)
 	if o.level > 1 {
-		p.nl()
-		p.textString("    TX errors:")
-		pad(cols[0]-10, "")
-		for i, h := range [...]string{"aborted", "fifo", "window", "heartbt"} {
-			p.textString(" ")
-			pad(cols[i+1], h)
-		}
-		p.textString(" ")
-		transns := ""
+		// Without carrier changes their column keeps its place, blank.
+		heads := [...]string{"aborted", "fifo", "window", "heartbt", ""}
+		tx := [...]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors, carrierChanges}
+		n := len(tx) - 1
 		if hasCarrier {
-			transns = "transns"
+			heads[4], n = "transns", len(tx)
 		}
-		pad(cols[5], transns)
-		p.nl()
-		pad(cols[0]+5, "")
-		for i, v := range [...]uint64{s.txAbortedErrors, s.txFIFOErrors, s.txWindowErrors, s.txHeartbeatErrors} {
-			num(cols[i+1], v)
-		}
-		if hasCarrier {
-			num(cols[5], carrierChanges)
-		}
+		errorHeads("    TX errors:", heads)
+		errorCounts(tx[:n])
 	}
 }
 

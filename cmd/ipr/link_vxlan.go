@@ -74,22 +74,8 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 	nonzeroFlag(unix.IFLA_VXLAN_RSC, "rsc", "rsc ")
 	nonzeroFlag(unix.IFLA_VXLAN_L2MISS, "l2miss", "l2miss ")
 	nonzeroFlag(unix.IFLA_VXLAN_L3MISS, "l3miss", "l3miss ")
-	if a, ok := tb.Get(unix.IFLA_VXLAN_TOS); ok {
-		if tos := attrU8(a); tos == 1 && !p.json {
-			p.textString("tos inherit ")
-		} else if tos != 0 {
-			p.hex("tos", "tos %s ", uint64(tos))
-		}
-	}
-	if a, ok := tb.Get(unix.IFLA_VXLAN_TTL_INHERIT); ok && attrU8(a) != 0 {
-		p.textString("ttl inherit ")
-	} else if a, ok := tb.Get(unix.IFLA_VXLAN_TTL); ok {
-		if ttl := attrU8(a); ttl != 0 || p.json {
-			p.uint("ttl", "ttl %d ", uint64(ttl))
-		} else {
-			p.textString("ttl auto ")
-		}
-	}
+	printTunnelTOS(p, tb, unix.IFLA_VXLAN_TOS)
+	printUDPTunnelTTL(p, tb, unix.IFLA_VXLAN_TTL_INHERIT, unix.IFLA_VXLAN_TTL)
 	printUDPTunnelDFLabel(p, tb, unix.IFLA_VXLAN_DF, unix.IFLA_VXLAN_LABEL)
 	if a, ok := tb.Get(unix.IFLA_VXLAN_AGEING); ok {
 		if age := attrU32(a); age == 0 {
@@ -101,24 +87,9 @@ func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_VXLAN_LIMIT); ok && attrU32(a) != 0 {
 		p.uint("limit", "maxaddr %d ", uint64(attrU32(a)))
 	}
-	for _, c := range [...]struct {
-		typ  uint16
-		key  string
-		text string
-	}{
-		{unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx "},
-		{unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx "},
-	} {
-		if a, ok := tb.Get(c.typ); ok {
-			on := attrU8(a) != 0
-			p.jsonBool(c.key, on)
-			if !on {
-				p.textString("no")
-			}
-			p.textString(c.text)
-		}
-	}
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_CSUM, "udp_csum", "udpcsum ")
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_TX, "udp_zero_csum6_tx", "udp6zerocsumtx ")
+	udpFlag(p, tb, unix.IFLA_VXLAN_UDP_ZERO_CSUM6_RX, "udp_zero_csum6_rx", "udp6zerocsumrx ")
 	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_TX, "remcsum_tx", "remcsumtx ")
 	nonzeroFlag(unix.IFLA_VXLAN_REMCSUM_RX, "remcsum_rx", "remcsumrx ")
 	if _, ok := tb.Get(unix.IFLA_VXLAN_GBP); ok {
@@ -134,46 +105,37 @@ func parseVXLAN(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind str
 	vx := &rtm.Vxlan{}
 	s.Kind = vx
 	var hasID bool
-	err := kp.parse(map[string]func() error{
-		"id":               func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
-		"vni":              func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
-		"remote":           kp.addr(&vx.Remote),
-		"group":            kp.addr(&vx.Group),
-		"local":            kp.addr(&vx.Local),
-		"dev":              kp.dev(lp, &vx.Dev),
-		"ttl":              kp.ttl(&vx.TTL),
-		"hoplimit":         kp.ttl(&vx.TTL),
-		"tos":              kp.tos(&vx.TOS),
-		"dsfield":          kp.tos(&vx.TOS),
-		"srcport":          kp.portRange(&vx.SrcPortMin, &vx.SrcPortMax),
-		"port":             kp.plainU16(&vx.Port),
-		"dstport":          kp.plainU16(&vx.Port),
-		"ageing":           kp.seconds(&vx.Ageing),
-		"maxaddress":       kp.u32(&vx.MaxAddresses),
-		"learning":         kp.flag(&vx.Learning, true),
-		"nolearning":       kp.flag(&vx.Learning, false),
-		"proxy":            kp.flag(&vx.Proxy, true),
-		"noproxy":          kp.flag(&vx.Proxy, false),
-		"rsc":              kp.flag(&vx.RSC, true),
-		"norsc":            kp.flag(&vx.RSC, false),
-		"l2miss":           kp.flag(&vx.L2Miss, true),
-		"nol2miss":         kp.flag(&vx.L2Miss, false),
-		"l3miss":           kp.flag(&vx.L3Miss, true),
-		"nol3miss":         kp.flag(&vx.L3Miss, false),
-		"udpcsum":          kp.flag(&vx.UDPChecksum, true),
-		"noudpcsum":        kp.flag(&vx.UDPChecksum, false),
-		"flowlabel":        kp.u32(&vx.FlowLabel),
-		"label":            kp.u32(&vx.FlowLabel),
-		"udp6zerocsumtx":   kp.flag(&vx.UDP6ZeroCsumTx, true),
-		"noudp6zerocsumtx": kp.flag(&vx.UDP6ZeroCsumTx, false),
-		"udp6zerocsumrx":   kp.flag(&vx.UDP6ZeroCsumRx, true),
-		"noudp6zerocsumrx": kp.flag(&vx.UDP6ZeroCsumRx, false),
-		"external":         kp.flag(&vx.External, true),
-		"noexternal":       kp.flag(&vx.External, false),
-		"gbp":              func() error { vx.GBP = true; return nil },
-		"vnifilter":        kp.flag(&vx.VNIFilter, true),
-		"novnifilter":      kp.flag(&vx.VNIFilter, false),
-	})
+	h := map[string]func() error{
+		"id":         func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"vni":        func() error { hasID = true; return kp.plainU32(&vx.VNI)() },
+		"remote":     kp.addr(&vx.Remote),
+		"group":      kp.addr(&vx.Group),
+		"local":      kp.addr(&vx.Local),
+		"dev":        kp.dev(lp, &vx.Dev),
+		"ttl":        kp.ttl(&vx.TTL),
+		"hoplimit":   kp.ttl(&vx.TTL),
+		"tos":        kp.tos(&vx.TOS),
+		"dsfield":    kp.tos(&vx.TOS),
+		"srcport":    kp.portRange(&vx.SrcPortMin, &vx.SrcPortMax),
+		"port":       kp.plainU16(&vx.Port),
+		"dstport":    kp.plainU16(&vx.Port),
+		"ageing":     kp.seconds(&vx.Ageing),
+		"maxaddress": kp.u32(&vx.MaxAddresses),
+		"flowlabel":  kp.u32(&vx.FlowLabel),
+		"label":      kp.u32(&vx.FlowLabel),
+		"gbp":        func() error { vx.GBP = true; return nil },
+	}
+	// Each switch is set by its word and cleared by "no" and the word.
+	for _, sw := range [...]struct {
+		word string
+		o    *rtm.Opt[bool]
+	}{{"learning", &vx.Learning}, {"proxy", &vx.Proxy}, {"rsc", &vx.RSC}, {"l2miss", &vx.L2Miss}, {"l3miss", &vx.L3Miss},
+		{"udpcsum", &vx.UDPChecksum}, {"udp6zerocsumtx", &vx.UDP6ZeroCsumTx}, {"udp6zerocsumrx", &vx.UDP6ZeroCsumRx},
+		{"external", &vx.External}, {"vnifilter", &vx.VNIFilter}} {
+		h[sw.word] = kp.flag(sw.o, true)
+		h["no"+sw.word] = kp.flag(sw.o, false)
+	}
+	err := kp.parse(h)
 	if err != nil {
 		return err
 	}

@@ -183,7 +183,7 @@ func monitorRun(e *env, a *args) error {
 		return err
 	}
 	m.names = &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}, nsidName: e.nsidName}
-	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkType{}}
+	m.links = &linkTypes{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	m.nhc = &nexthopCache{ctx: e.ctx, h: h}
 	m.p = &printer{palette: e.palette}
 	if file != "" {
@@ -282,10 +282,10 @@ func (m *monitor) remember(l rtm.Link, exists bool) {
 		r.flags = l.Flags()
 		m.names.byIndex[idx] = r
 	} else {
-		m.names.byIndex[idx] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
+		m.names.byIndex[idx] = newLinkRef(l)
 	}
 	if _, ok := m.links.byIndex[idx]; !ok {
-		m.links.byIndex[idx] = linkType{name: l.Name(), arphrd: l.Type(), found: true}
+		m.links.byIndex[idx] = newLinkRef(l)
 	}
 }
 
@@ -304,13 +304,13 @@ func (m *monitor) learn(index int32) {
 	l, err := m.names.h.LinkByIndex(m.e.ctx, index)
 	if err != nil {
 		m.names.byIndex[index] = linkRef{}
-		m.links.byIndex[index] = linkType{}
+		m.links.byIndex[index] = linkRef{}
 		return
 	}
 	if _, ok := m.names.byIndex[index]; !ok {
-		m.names.byIndex[index] = linkRef{name: l.Name(), flags: l.Flags(), found: true}
+		m.names.byIndex[index] = newLinkRef(l)
 	}
-	m.links.byIndex[index] = linkType{name: l.Name(), arphrd: l.Type(), found: true}
+	m.links.byIndex[index] = newLinkRef(l)
 }
 
 // header is ipmonitor.c's print_headers: time stamp, namespace id and

@@ -229,7 +229,7 @@ func (e *env) linkName(i int32) string {
 			return l.Name()
 		}
 	}
-	return "if" + strconv.Itoa(int(i))
+	return ifIndexName(i)
 }
 
 // cUint is C's strtoul in base 0, as iproute2's get_u8, get_u16 and

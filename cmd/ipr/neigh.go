@@ -197,35 +197,21 @@ func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep fun
 type linkTypes struct {
 	ctx     context.Context
 	h       *rtm.Handle
-	byIndex map[int32]linkType
+	byIndex map[int32]linkRef
 }
 
-type linkType struct {
-	name   string
-	arphrd uint16
-	found  bool
-}
-
-func (c *linkTypes) get(index int32) linkType {
-	if t, ok := c.byIndex[index]; ok {
-		return t
-	}
-	var t linkType
-	if l, err := c.h.LinkByIndex(c.ctx, index); err == nil {
-		t = linkType{name: l.Name(), arphrd: l.Type(), found: true}
-	}
+func (c *linkTypes) get(index int32) linkRef {
 	if c.byIndex == nil {
-		c.byIndex = map[int32]linkType{}
+		c.byIndex = map[int32]linkRef{}
 	}
-	c.byIndex[index] = t
-	return t
+	return lookupLinkRef(c.ctx, c.h, c.byIndex, index)
 }
 
 func (c *linkTypes) name(index int32) string {
 	if t := c.get(index); t.found {
 		return t.name
 	}
-	return "if" + strconv.FormatUint(uint64(uint32(index)), 10)
+	return ifIndexName(index)
 }
 
 // printNeigh prints one entry as iproute2's print_neigh does (without -s).

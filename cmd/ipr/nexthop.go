@@ -265,12 +265,11 @@ func nexthopModify(e *env, a *args, op string) error {
 	if len(s.Group) > 0 {
 		s.Family = 0
 	}
-	h, err := e.handleFor(devRef{dev, &s.OutIndex})
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
-	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
+	if err := resolveHop(e.ctx, h, dev, &s.OutIndex, encap, &s.Tunnel); err != nil {
 		return err
 	}
 	switch op {

@@ -319,14 +319,7 @@ func TestPrinterAroundMatchesFormats(t *testing.T) {
 	}
 }
 
-// appendPaddedAttr appends an attribute of type typ holding data, padded
-// to 4 bytes.
+// appendPaddedAttr is appendAttr with the data spelled out as arguments.
 func appendPaddedAttr(b []byte, typ uint16, data ...byte) []byte {
-	b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-	b = binary.NativeEndian.AppendUint16(b, typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
+	return appendAttr(b, typ, data)
 }

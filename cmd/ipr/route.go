@@ -241,43 +241,18 @@ func parseRouteFilter(e *env, a *args, f *routeFilter) (iif, oif string, err err
 		case matches(w, "cached") || matches(w, "cloned"):
 			f.cloned = true
 		case w == "tos" || matches(w, "dsfield"):
-			s, err := a.value(w)
-			if err != nil {
+			if f.tos, err = a.tosValue(w); err != nil {
 				return "", "", err
 			}
-			v, ok := dsfieldID(s)
-			if !ok {
-				return "", "", usagef("invalid tos %q", s)
-			}
-			f.tos, f.tosSet = v, true
+			f.tosSet = true
 		case matches(w, "protocol"):
-			s, err := a.value(w)
-			if err != nil {
+			if f.protocol, f.protoSet, err = a.protocolFilter(w); err != nil {
 				return "", "", err
 			}
-			if s == "all" {
-				f.protocol, f.protoSet = 0, false
-				continue
-			}
-			v, ok := protoNames.id(s, 255)
-			if !ok {
-				return "", "", usagef("invalid protocol %q", s)
-			}
-			f.protocol, f.protoSet = uint8(v), true
 		case matches(w, "scope"):
-			s, err := a.value(w)
-			if err != nil {
+			if f.scope, f.scopeSet, err = a.scopeFilter(w); err != nil {
 				return "", "", err
 			}
-			if s == "all" {
-				f.scopeSet = false
-				continue
-			}
-			v, ok := scopeNames.id(s, 255)
-			if !ok {
-				return "", "", usagef("invalid scope %q", s)
-			}
-			f.scope, f.scopeSet = uint8(v), true
 		case matches(w, "type"):
 			s, err := a.value(w)
 			if err != nil {
@@ -579,12 +554,7 @@ func routeList(e *env, a *args, action routeAction) error {
 			p.flush()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // routeSaveTo writes the selected routes as "ip route save" does. The
@@ -649,12 +619,7 @@ func routeShowDump(e *env) error {
 		printRoute(p, r, &f, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
 		rest = rest[min((n+3)&^3, len(rest)):]
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	err = e.output(p)
-	return err
+	return e.endList(p)
 }
 
 // routeFlushMatching deletes the selected routes, in rounds until none

@@ -29,6 +29,18 @@ func (x *encapArg) resolve(ctx context.Context, h *rtm.Handle) (rtm.Encap, error
 	})
 }
 
+// resolveHop resolves what a route, a next hop of one or a nexthop object
+// names by device: its device, into *index, and its encapsulation's, into
+// *tunnel.
+func resolveHop(ctx context.Context, h *rtm.Handle, dev string, index *int32, encap *encapArg, tunnel *rtm.Encap) error {
+	if err := resolveLinks(ctx, h, devRef{dev, index}); err != nil {
+		return err
+	}
+	var err error
+	*tunnel, err = encap.resolve(ctx, h)
+	return err
+}
+
 // resolveWith resolves the device names with index.
 func (x *encapArg) resolveWith(index func(name string) (int32, error)) (rtm.Encap, error) {
 	if x == nil {

@@ -224,20 +224,17 @@ func routeModify(e *env, a *args, op string) error {
 		s.Type == unix.RTN_NAT || s.Type == unix.RTN_ANYCAST) {
 		s.Table = unix.RT_TABLE_LOCAL
 	}
-	h, err := e.handleFor(devRef{dev, &s.OutIndex})
+	h, err := e.handle()
 	if err != nil {
 		return err
 	}
 	ctx := e.ctx
-	if s.Tunnel, err = encap.resolve(ctx, h); err != nil {
+	if err := resolveHop(ctx, h, dev, &s.OutIndex, encap, &s.Tunnel); err != nil {
 		return err
 	}
 	for _, hop := range hops {
 		nh := rtm.RouteHopSpec{Gateway: hop.gw, Weight: hop.weight, Flags: hop.flags, Realms: hop.realms}
-		if err := resolveLinks(ctx, h, devRef{hop.dev, &nh.OutIndex}); err != nil {
-			return err
-		}
-		if nh.Tunnel, err = hop.encap.resolve(ctx, h); err != nil {
+		if err := resolveHop(ctx, h, hop.dev, &nh.OutIndex, hop.encap, &nh.Tunnel); err != nil {
 			return err
 		}
 		s.NextHops = append(s.NextHops, nh)

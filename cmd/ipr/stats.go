@@ -4,7 +4,6 @@ package main
 // xstats_slave of bridges and bonds, offload, afstats) and "stats set".
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/ipr-go/ipr/nla"
@@ -229,15 +228,8 @@ func statsShow(e *env, a *args) error {
 		return err
 	}
 	var index int32
-	if dev != "" {
-		l, err := h.LinkByName(e.ctx, dev)
-		if err != nil {
-			if errors.Is(err, rtm.ErrNotFound) {
-				return errNoDevice(dev)
-			}
-			return err
-		}
-		index = l.Index()
+	if err := resolveLinks(e.ctx, h, devRef{dev, &index}); err != nil {
+		return err
 	}
 	filter := statsFilter(enabled)
 	links := &linkTypes{ctx: e.ctx, h: h}
@@ -260,11 +252,7 @@ func statsShow(e *env, a *args) error {
 			p.flush()
 		}
 	}
-	p.closeArray()
-	if p.json {
-		p.buf = append(p.buf, '\n')
-	}
-	return e.output(p)
+	return e.endList(p)
 }
 
 // statsFilter is ipstats_req_add_filters: the groups the enabled leaves
@@ -537,15 +525,8 @@ func statsSet(e *env, a *args) error {
 	if !have {
 		return &cliError{code: exitUsage, msg: "Not enough information: stat type to toggle is required."}
 	}
-	h, err := e.handle()
+	h, l, err := e.handleAndLink(dev)
 	if err != nil {
-		return err
-	}
-	l, err := h.LinkByName(e.ctx, dev)
-	if err != nil {
-		if errors.Is(err, rtm.ErrNotFound) {
-			return errNoDevice(dev)
-		}
 		return err
 	}
 	return h.Do(e.ctx, rtm.LinkStatsL3Set(l.Index(), on))

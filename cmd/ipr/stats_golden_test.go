@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -63,7 +61,7 @@ var statsGoldenCommands = []string{
 // (testdata/statsprint.txt; IPR_STATSPRINT_WRITE=1 rewrites it, with gcc
 // and ip).
 func TestStatsPrintAsIP(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
@@ -92,15 +90,15 @@ func compareShimGoldens(t *testing.T, golden, write string, msgs [][]byte, comma
 		if out, err := exec.Command("gcc", "-shared", "-fPIC", "-o", so, "../../scripts/fakertnl/fakertnl.c").CombinedOutput(); err != nil {
 			t.Fatalf("gcc: %v\n%s", err, out)
 		}
-		var replies bytes.Buffer
+		var replies []byte
 		for _, m := range msgs {
-			replies.WriteString(hex.EncodeToString(m) + "\n")
+			replies = append(hex.AppendEncode(replies, m), '\n')
 		}
 		repliesFile := filepath.Join(dir, "msgs")
-		if err := os.WriteFile(repliesFile, replies.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(repliesFile, replies, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var b bytes.Buffer
+		var b []byte
 		for _, cmd := range commands {
 			c := exec.Command("ip", strings.Fields(cmd)...)
 			c.Env = append(os.Environ(), "LD_PRELOAD="+so, "FAKERTNL_REPLIES="+repliesFile)
@@ -109,25 +107,13 @@ func compareShimGoldens(t *testing.T, golden, write string, msgs [][]byte, comma
 			if ee, ok := err.(*exec.ExitError); ok {
 				code = ee.ExitCode()
 			}
-			b.WriteString("=== " + cmd + " exit " + strconv.Itoa(code) + " bytes " + strconv.Itoa(len(out)) + "\n")
-			b.Write(out)
-			b.WriteString("\n")
+			b = appendOutputGolden(b, cmd, code, out)
 		}
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	goldens, err := readLinkGoldens(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, g := range goldens {
-		out, errs, code := iprIn(nil, "", strings.Fields(g.opts)...)
-		if code != g.code || out != g.stdout {
-			t.Errorf("ipr %s: exit %d (ip %d), stderr %q\nipr:\n%s\nip:\n%s", g.opts, code, g.code, errs, out, g.stdout)
-		}
-	}
-	if len(goldens) != len(commands) {
+	if goldens := matchOutputGoldens(t, "ip", golden, "", false, ""); len(goldens) != len(commands) {
 		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(commands))
 	}
 }

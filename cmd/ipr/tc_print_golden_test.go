@@ -536,65 +536,13 @@ func formatTCPrintReplies(cases []tcprintCase) []byte {
 // TestTCPrintReplies checks that the committed replies are the ones the
 // fixtures make (IPR_TCPRINT_WRITE=1 writes them).
 func TestTCPrintReplies(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	want := formatTCPrintReplies(buildTCPrintCases(t))
-	if os.Getenv("IPR_TCPRINT_WRITE") == "1" {
-		if err := os.MkdirAll(tcprintDir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(tcprintReplies, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	got, err := os.ReadFile(tcprintReplies)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s is stale: run IPR_TCPRINT_WRITE=1 go test -run TestTCPrintReplies ./cmd/ipr, then scripts/tcprint_golden.sh", tcprintReplies)
-	}
+	cases := goldenCases(t, buildTCPrintCases, 0)
+	checkReplies(t, tcprintReplies, formatTCPrintReplies(cases), "IPR_TCPRINT_WRITE", "scripts/tcprint_golden.sh")
 }
 
-// tcGolden is one recorded output of tc.
-type tcGolden struct {
-	opts   string
-	code   int
-	stdout string
-}
-
-// readTCGoldens reads a case's golden file: sections "=== OPTS exit N
-// bytes M", then M bytes of tc's standard output and a newline.
-func readTCGoldens(path string) ([]tcGolden, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out []tcGolden
-	for len(b) > 0 {
-		line, rest, ok := bytes.Cut(b, []byte("\n"))
-		if !ok || !bytes.HasPrefix(line, []byte("=== ")) {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		head := string(line[4:])
-		i := strings.LastIndex(head, " exit ")
-		var code, n int
-		if i < 0 {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		if _, err := fmt.Sscanf(head[i:], " exit %d bytes %d", &code, &n); err != nil || n+1 > len(rest) {
-			return nil, fmt.Errorf("%s: bad section %q", path, line)
-		}
-		out = append(out, tcGolden{opts: head[:i], code: code, stdout: string(rest[:n])})
-		b = rest[n+1:]
-	}
-	return out, nil
-}
-
+// tcprintFile is the golden file of a case.
 func tcprintFile(name string) string {
-	return filepath.Join(tcprintDir, strings.ReplaceAll(name, "/", "_")+".txt")
+	return outputGoldenFile(tcprintDir, name)
 }
 
 // tcprintPending are the cases whose printers do not yet print what tc
@@ -606,20 +554,10 @@ var tcprintPending = map[string]bool{}
 // TestTCPrintAsTC prints every case as ipr does, with each option set,
 // and compares with tc's output, byte for byte.
 func TestTCPrintAsTC(t *testing.T) {
-	if binaryNativeIsBig() {
-		t.Skip("the fixtures are little-endian")
-	}
-	cases := buildTCPrintCases(t)
-	if len(cases) < 100 {
-		t.Fatalf("only %d cases", len(cases))
-	}
+	cases := goldenCases(t, buildTCPrintCases, 100)
 	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readTCGoldens(tcprintFile(c.name))
-			if err != nil {
-				t.Fatal(err)
-			}
 			fake := nltest.NewRTNL()
 			for _, l := range []nltest.Link{{Index: 1, Name: "lo", MTU: 65536}, {Index: 2, Name: "p1", MTU: 1500}, {Index: 3, Name: "p0", MTU: 1500}} {
 				fake.AddLink(l)
@@ -636,24 +574,7 @@ func TestTCPrintAsTC(t *testing.T) {
 				})
 			}
 			transport = fake.Dial
-			differs := false
-			for _, g := range goldens {
-				args := append(strings.Fields(g.opts), strings.Fields(c.cmd)...)
-				out, errs, code := iprIn(nil, "", args...)
-				if g.code >= 128 {
-					continue // tc crashed (tc 6.1 asserts on -j -p of u32 filters)
-				}
-				if code != g.code || out != g.stdout {
-					differs = true
-					if tcprintPending[c.name] && os.Getenv("IPR_TCPRINT_ALL") == "" {
-						continue
-					}
-					t.Errorf("ipr %s: exit %d (tc %d), stderr %q\nipr:\n%s\ntc:\n%s", strings.Join(args, " "), code, g.code, errs, out, g.stdout)
-				}
-			}
-			if tcprintPending[c.name] && !differs {
-				t.Errorf("prints as tc does: remove it from tcprintPending")
-			}
+			matchOutputGoldens(t, "tc", tcprintFile(c.name), c.cmd, tcprintPending[c.name], "IPR_TCPRINT_ALL")
 		})
 	}
 }
