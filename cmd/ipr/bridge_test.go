@@ -227,6 +227,16 @@ func TestBridgeBatchMatchesIproute2(t *testing.T) {
 	}
 }
 
+// The layout of tunnel messages (linux/if_link.h), for building them.
+const (
+	sizeofTunnelMsg = 8 // struct tunnel_msg: family, flags, reserved, ifindex
+	vniFilterEntry  = 1 // VXLAN_VNIFILTER_ENTRY: nest
+	vniEntryStart   = 1 // VXLAN_VNIFILTER_ENTRY_START: u32
+	vniEntryEnd     = 2 // VXLAN_VNIFILTER_ENTRY_END: u32
+	vniEntryGroup   = 3 // VXLAN_VNIFILTER_ENTRY_GROUP: IPv4 address
+	vniEntryGroup6  = 4 // VXLAN_VNIFILTER_ENTRY_GROUP6: IPv6 address
+)
+
 // vniTestEntry is one VXLAN_VNIFILTER_ENTRY of a built tunnel message.
 type vniTestEntry struct {
 	start, end uint32
@@ -275,13 +285,13 @@ func vniEvents() ([]byte, error) {
 		family  uint8
 		entries []vniTestEntry
 	}{
-		{rtmNewTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 100}}},
-		{rtmNewTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 200, end: 210, group: "239.1.1.1"},
+		{unix.RTM_NEWTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 100}}},
+		{unix.RTM_NEWTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 200, end: 210, group: "239.1.1.1"},
 			{start: 300, end: 300, group: "2001:db8::1"}, {start: 400, group: "0.0.0.0"},
 			{start: 500, group: "ff0e::5", stats: true}, {start: 16777215, group: "::"}}},
-		{rtmDelTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 600, group: "198.51.100.7"}}},
-		{rtmNewTunnel, unix.AF_INET, []vniTestEntry{{start: 700}}}, // not printed
-		{rtmDelTunnel, unix.AF_BRIDGE, nil},
+		{unix.RTM_DELTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 600, group: "198.51.100.7"}}},
+		{unix.RTM_NEWTUNNEL, unix.AF_INET, []vniTestEntry{{start: 700}}}, // not printed
+		{unix.RTM_DELTUNNEL, unix.AF_BRIDGE, nil},
 	} {
 		msg(m.typ, m.family, 1, m.entries...)
 	}
