@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,19 +219,15 @@ func decodeGoldenBack(t *testing.T, name string, payload []byte, typ uint16) {
 			t.Errorf("label %v %d", l.Prefix(), label)
 		}
 	case unix.RTM_NEWTUNNEL, unix.RTM_DELTUNNEL:
-		v, err := VXLANVNIsFromBytes(payload)
-		if err != nil {
-			t.Fatal(err)
+		v, _ := VXLANVNIsFromBytes(payload)
+		entries := slices.Collect(v.Entries())
+		if len(entries) == 0 || v.Index() <= 0 || v.Family() != unix.AF_BRIDGE {
+			t.Errorf("%d entries, index %d, family %d", len(entries), v.Index(), v.Family())
 		}
-		n := 0
-		for e := range v.Entries() {
-			n++
+		for _, e := range entries {
 			if e.VNI == 0 || e.VNIEnd != 0 && e.VNIEnd < e.VNI || strings.Contains(name, "group") != e.Group.IsMulticast() {
 				t.Errorf("entry %+v", e)
 			}
-		}
-		if n == 0 || v.Index() <= 0 || v.Family() != unix.AF_BRIDGE {
-			t.Errorf("%d entries, index %d, family %d", n, v.Index(), v.Family())
 		}
 	case unix.RTM_NEWMDB, unix.RTM_DELMDB:
 		// MDBA_SET_ENTRY has the layout of an entry's info.

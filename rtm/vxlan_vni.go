@@ -6,22 +6,27 @@ import (
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
-// The VNI filter of a VXLAN device (linux/if_link.h, Linux 5.18): the
-// tunnel messages' attributes and flags.
+// vniFilterEntry is VXLAN_VNIFILTER_ENTRY (linux/if_link.h, Linux 5.18),
+// the nest of one VNI or range of VNIs in a tunnel message.
+const vniFilterEntry = 1
+
+// VXLAN_VNIFILTER_ENTRY_*, the attributes of the nest.
 const (
-	vniFilterEntry   = 1 // VXLAN_VNIFILTER_ENTRY: nest
-	vniEntryStart    = 1 // VXLAN_VNIFILTER_ENTRY_START: u32
-	vniEntryEnd      = 2 // VXLAN_VNIFILTER_ENTRY_END: u32
-	vniEntryGroup    = 3 // VXLAN_VNIFILTER_ENTRY_GROUP: IPv4 address
-	vniEntryGroup6   = 4 // VXLAN_VNIFILTER_ENTRY_GROUP6: IPv6 address
-	vniEntryStats    = 5 // VXLAN_VNIFILTER_ENTRY_STATS: nest of u64
-	tunnelMsgFlagSts = 1 // TUNNEL_MSG_FLAG_STATS: dump the counters too
+	vniEntryStart  = iota + 1 // u32
+	vniEntryEnd               // u32
+	vniEntryGroup             // IPv4 address
+	vniEntryGroup6            // IPv6 address
+	vniEntryStats             // nest of u64 (VNIFILTER_ENTRY_STATS_*)
 )
+
+// tunnelMsgFlagStats (TUNNEL_MSG_FLAG_STATS) asks a dump for counters.
+const tunnelMsgFlagStats = 1
 
 // VXLANVNIs is a view of one RTM_NEWTUNNEL message: VNIs of a VXLAN device
 // in VNI filtering mode ("external vnifilter"), each with its own group
@@ -92,20 +97,11 @@ func (v VXLANVNIs) Entries() iter.Seq[VXLANVNIEntry] {
 	return func(yield func(VXLANVNIEntry) bool) {
 		for a := range v.Chain().AllOf(vniFilterEntry) {
 			c := a.Nested()
-			e := VXLANVNIEntry{Attrs: c}
-			for x := range c.All() {
-				switch x.Kind() {
-				case vniEntryStart:
-					e.VNI, _ = x.Uint32()
-				case vniEntryEnd:
-					e.VNIEnd, _ = x.Uint32()
-				case vniEntryGroup, vniEntryGroup6:
-					// The first address wins, as bridge reads GROUP
-					// before GROUP6.
-					if !e.Group.IsValid() {
-						e.Group, _ = x.Addr()
-					}
-				}
+			e := VXLANVNIEntry{Group: rtnl.IP(c.Get(vniEntryGroup)), Attrs: c}
+			e.VNI, _ = rtnl.U32(c.Get(vniEntryStart))
+			e.VNIEnd, _ = rtnl.U32(c.Get(vniEntryEnd))
+			if !e.Group.IsValid() { // bridge reads GROUP6 only without GROUP
+				e.Group = rtnl.IP(c.Get(vniEntryGroup6))
 			}
 			if !yield(e) {
 				return
@@ -135,7 +131,7 @@ func (h *Handle) VXLANVNIDump(ctx context.Context, f *VXLANVNIFilter) iter.Seq2[
 		b, hdr := h.newRequest(unix.RTM_GETTUNNEL, unix.NLM_F_DUMP, len(tunnelMsg{}), unix.AF_BRIDGE)
 		if f != nil && hdr != nil {
 			if f.Stats {
-				hdr[1] = tunnelMsgFlagSts
+				hdr[1] = tunnelMsgFlagStats
 			}
 			native.PutUint32(hdr[4:], uint32(f.Index))
 		}

@@ -24,8 +24,15 @@ func bridgeIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr strin
 // bridge: standard output, standard error and exit status.
 func sameAsBridge(t *testing.T, ns *nstest.NS, args ...string) {
 	t.Helper()
-	out, errs, code := bridgeIn(ns, "", args...)
-	bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", ns.Name}, args...)...), "")
+	sameAsBridgeIn(t, ns, ns, args...)
+}
+
+// sameAsBridgeIn is sameAsBridge with ipr in ours and bridge in theirs:
+// twin namespaces, for commands that change them.
+func sameAsBridgeIn(t *testing.T, ours, theirs *nstest.NS, args ...string) {
+	t.Helper()
+	out, errs, code := bridgeIn(ours, "", args...)
+	bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", theirs.Name}, args...)...), "")
 	if out != bOut || errs != bErrs || code != bCode {
 		t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q",
 			strings.Join(args, " "), code, out, errs, bCode, bOut, bErrs)
@@ -113,12 +120,7 @@ func TestBridgeChanges(t *testing.T) {
 		"link set dev br0 hwmode vepa self", "link set dev p1 master learning_sync on", "link set dev q0 self",
 		"link set dev p1 self cost 4", "link set dev p1 cost 6 master", "link set dev p0 priority 70000 mcast_router 300",
 	} {
-		args := strings.Fields(cmd)
-		out, errs, code := bridgeIn(ours, "", args...)
-		bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", theirs.Name}, args...)...), "")
-		if out != bOut || errs != bErrs || code != bCode {
-			t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q", cmd, code, out, errs, bCode, bOut, bErrs)
-		}
+		sameAsBridgeIn(t, ours, theirs, strings.Fields(cmd)...)
 	}
 	entries := func(ns *nstest.NS) string {
 		out, _, _ := runCmd(t, exec.Command("bridge", "-n", ns.Name, "fdb", "show", "br", "br0"), "")

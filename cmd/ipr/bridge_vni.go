@@ -55,36 +55,33 @@ func vniModify(e *env, a *args, add bool) error {
 	var devSet, vniSet bool
 	var group netip.Addr
 	for a.more() {
-		switch w := a.advance(); w {
-		case "dev":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			dev, devSet = v, true
-		case "vni":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if vniSet {
-				return invarg("duplicate vni", v)
-			}
-			vnis, vniSet = v, true
+		w := a.advance()
+		switch w {
+		case "help":
+			return usageText(bridgeVNIUsage)
 		case "group", "remote":
 			// bridge names the keyword, not its value, in this one.
 			if group.IsValid() {
 				return invarg("duplicate group", w)
 			}
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
+		case "dev", "vni":
+		default:
+			continue
+		}
+		v, err := a.value(w)
+		switch {
+		case err != nil:
+			return err
+		case w == "dev":
+			dev, devSet = v, true
+		case w == "vni" && vniSet:
+			return invarg("duplicate vni", v)
+		case w == "vni":
+			vnis, vniSet = v, true
+		default:
 			if group, err = vniAddr(e, w, v); err != nil {
 				return err
 			}
-		case "help":
-			return usageText(bridgeVNIUsage)
 		}
 	}
 	if !devSet || !vniSet {
@@ -158,16 +155,17 @@ func vniShow(e *env, a *args) error {
 	var dev string
 	devSet := false
 	for a.more() {
-		if w := a.advance(); w == "dev" {
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if devSet {
-				return duparg("dev", v)
-			}
-			dev, devSet = v, true
+		if a.advance() != "dev" {
+			continue
 		}
+		v, err := a.value("dev")
+		switch {
+		case err != nil:
+			return err
+		case devSet:
+			return duparg("dev", v)
+		}
+		dev, devSet = v, true
 	}
 	h, err := e.handle()
 	if err != nil {
