@@ -142,9 +142,7 @@ func vlanReq(op change, s BridgeVLANSpec) changeRequest {
 	return &specRequest[BridgeVLANSpec, *BridgeVLANSpec]{op, s}
 }
 
-func vniReq(op change, s VXLANVNISpec) changeRequest {
-	return &specRequest[VXLANVNISpec, *VXLANVNISpec]{op, s}
-}
+func vniReq(op change, s VXLANVNISpec) changeRequest { return &vxlanVNIRequest{op, s} }
 
 // TestRtobjRequestsMatchIproute2 builds each request captured from
 // "bridge vlan", "bridge mdb" and "ip addrlabel" and compares it byte for

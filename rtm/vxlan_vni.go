@@ -35,18 +35,6 @@ const tunnelMsgFlagStats = 1
 // by a dump is valid until the next iteration; Clone detaches it.
 type VXLANVNIs struct{ view[tunnelMsg] }
 
-func newVXLANVNIs(data []byte, st *viewState) (VXLANVNIs, error) {
-	v, err := wrap[tunnelMsg](tunnelMsgs.what, data, st)
-	return VXLANVNIs{v}, err
-}
-
-// VXLANVNIsFromBytes returns the VXLANVNIs in a message payload (the
-// bytes after nlmsghdr), for decoding captured messages and requests.
-func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return newVXLANVNIs(b, nil) }
-
-// Clone returns a copy of v that owns its bytes.
-func (v VXLANVNIs) Clone() VXLANVNIs { return VXLANVNIs{v.clone()} }
-
 // Family returns the message's family, AF_BRIDGE for the VNI filter.
 func (v VXLANVNIs) Family() uint8 { return v.hdr()[0] }
 
@@ -76,12 +64,8 @@ type VXLANVNIStats struct {
 
 // Stats returns VXLAN_VNIFILTER_ENTRY_STATS, which the kernel sends in
 // dumps with [VXLANVNIFilter.Stats] set.
-func (e VXLANVNIEntry) Stats() (VXLANVNIStats, bool) {
-	a, ok := e.Attrs.Get(vniEntryStats)
-	if !ok {
-		return VXLANVNIStats{}, false
-	}
-	var s VXLANVNIStats
+func (e VXLANVNIEntry) Stats() (s VXLANVNIStats, ok bool) {
+	a, ok := e.Attrs.Get(vniEntryStats) // without it, a nests nothing
 	// VNIFILTER_ENTRY_STATS_RX_BYTES (1) to _TX_ERRORS (8), in order.
 	fields := [...]*uint64{&s.RxBytes, &s.RxPackets, &s.RxDrops, &s.RxErrors, &s.TxBytes, &s.TxPackets, &s.TxDrops, &s.TxErrors}
 	for x := range a.Nested().All() {
@@ -89,7 +73,7 @@ func (e VXLANVNIEntry) Stats() (VXLANVNIStats, bool) {
 			*fields[t-1], _ = x.Uint64()
 		}
 	}
-	return s, true
+	return s, ok
 }
 
 // Entries yields the message's VNIs (VXLAN_VNIFILTER_ENTRY).
@@ -141,6 +125,18 @@ func (h *Handle) VXLANVNIDump(ctx context.Context, f *VXLANVNIFilter) iter.Seq2[
 		})
 	}
 }
+
+func newVXLANVNIs(data []byte, st *viewState) (VXLANVNIs, error) {
+	v, err := wrap[tunnelMsg](tunnelMsgs.what, data, st)
+	return VXLANVNIs{v}, err
+}
+
+// VXLANVNIsFromBytes returns the VXLANVNIs in a message payload (the
+// bytes after nlmsghdr), for decoding captured messages and requests.
+func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return newVXLANVNIs(b, nil) }
+
+// Clone returns a copy of v that owns its bytes.
+func (v VXLANVNIs) Clone() VXLANVNIs { return VXLANVNIs{v.clone()} }
 
 // VXLANVNIs returns the event's VNI filter message, for RTM_NEWTUNNEL and
 // RTM_DELTUNNEL ([GroupTunnel]).
@@ -212,14 +208,12 @@ var (
 	vxlanVNIDelOp = change{"vxlan vni del", unix.RTM_DELTUNNEL, 0}
 )
 
+type vxlanVNIRequest = specRequest[VXLANVNISpec, *VXLANVNISpec]
+
 // VXLANVNIAdd is the request to add VNIs to a VXLAN device's filter, or
 // to change the group or remote of VNIs it has ("bridge vni add").
-func VXLANVNIAdd(s VXLANVNISpec) Request {
-	return &specRequest[VXLANVNISpec, *VXLANVNISpec]{vxlanVNIAddOp, s}
-}
+func VXLANVNIAdd(s VXLANVNISpec) Request { return &vxlanVNIRequest{vxlanVNIAddOp, s} }
 
 // VXLANVNIDel is the request to remove VNIs from a VXLAN device's filter;
 // ENOENT if it has none of them ("bridge vni delete").
-func VXLANVNIDel(s VXLANVNISpec) Request {
-	return &specRequest[VXLANVNISpec, *VXLANVNISpec]{vxlanVNIDelOp, s}
-}
+func VXLANVNIDel(s VXLANVNISpec) Request { return &vxlanVNIRequest{vxlanVNIDelOp, s} }
