@@ -48,21 +48,13 @@ var classKinds = [...]classKind{
 }
 
 func lookupClassKind(name string) *classKind {
-	for i := range classKinds {
-		if classKinds[i].name == name {
-			return &classKinds[i]
-		}
-	}
-	return nil
+	return lookupKind(classKinds[:], name, func(k *classKind) string { return k.name })
 }
 
 // classModify is tc_class_modify.
 func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 	s, dev, err := parseClassSpec(e, a)
-	if err != nil {
-		return err
-	}
-	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
+	return tcSend(e, dev, err, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
 // parseClassSpec reads a class's command line: its specification but for
@@ -83,39 +75,23 @@ func parseClassSpec(e *env, a *args) (tc.ClassSpec, string, error) {
 			// tc refuses it by name too.
 			return s, "", &cliError{code: exitUsage, msg: `Error: try "classid" instead of "handle"`}
 		case w == "root":
-			if s.Parent != 0 {
-				return s, "", usagef("\"root\" is duplicate parent ID")
-			}
-			s.Parent = tc.HandleRoot
+			err = setRootArg(&s.Parent)
 		case w == "parent":
-			if s.Parent != 0 {
-				return s, "", usagef("duplicate \"parent\"")
-			}
-			s.Parent, err = tcHandleArg(a, "parent", w)
+			err = setParentArg(a, w, &s.Parent)
 		case matches(w, "estimator"):
 			s.Estimator, err = parseEstimator(a)
 		default:
-			k := lookupClassKind(w)
-			if k == nil {
-				if a.more() {
-					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
-				}
-				s.Options = &tc.RawOptions{Name: w}
-				break
+			if k := lookupClassKind(w); k != nil {
+				s.Options, err = k.parse(e, a, w)
+			} else {
+				s.Options, err = unknownKind(a, w)
 			}
-			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
 			return s, "", err
 		}
 	}
-	if a.more() {
-		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr class help\".", a.peek())
-	}
-	if dev == "" {
-		return s, "", usagef("Must specify \"dev\"")
-	}
-	return s, dev, nil
+	return s, dev, tcSpecEnd(a, dev, "class")
 }
 
 // classShow is tc_class_list.

@@ -113,6 +113,21 @@ func setTrue(dst *bool) func(a *args, w string) error {
 	}
 }
 
+// legalArg reads the value after keyword w with parse, failing as tc's
+// kinds do for a value they cannot parse ("Illegal \"rate\"").
+func legalArg[T any](a *args, w string, parse func(string) (T, error)) (T, error) {
+	var zero T
+	v, err := a.value(w)
+	if err != nil {
+		return zero, err
+	}
+	t, err := parse(v)
+	if err != nil {
+		return zero, tcKindError("Illegal %q", w)
+	}
+	return t, nil
+}
+
 // decimalU32Arg reads an unsigned decimal argument (tc's get_u32 with
 // base 10).
 func decimalU32Arg(a *args, w string) (uint32, error) { return htbU32(a, w, 10) }
@@ -148,4 +163,59 @@ func optSize(p *printer, key, format string, v rtm.Opt[uint32]) {
 	if v, ok := v.Get(); ok {
 		tcSize(p, key, format, v)
 	}
+}
+
+// What the command lines of qdiscs and classes share (tc_qdisc_modify
+// and tc_class_modify read them alike).
+
+// lookupKind returns the kind of kinds named name (nameOf), nil if none.
+func lookupKind[K any](kinds []K, name string, nameOf func(*K) string) *K {
+	for i := range kinds {
+		if nameOf(&kinds[i]) == name {
+			return &kinds[i]
+		}
+	}
+	return nil
+}
+
+// unknownKind is the options of a kind ipr does not know: its name
+// alone, which the kernel may know; tc fails for options after it, which
+// it could not parse.
+func unknownKind(a *args, name string) (*tc.RawOptions, error) {
+	if a.more() {
+		return nil, tcKindError("Unknown qdisc %q, hence option %q is unparsable", name, a.peek())
+	}
+	return &tc.RawOptions{Name: name}, nil
+}
+
+// setRootArg reads "root" into *parent, which must not be set yet.
+func setRootArg(parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("\"root\" is duplicate parent ID")
+	}
+	*parent = tc.HandleRoot
+	return nil
+}
+
+// setParentArg reads "parent CLASSID" into *parent, which must not be set
+// yet.
+func setParentArg(a *args, w string, parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("duplicate \"parent\"")
+	}
+	var err error
+	*parent, err = tcHandleArg(a, "parent", w)
+	return err
+}
+
+// tcSpecEnd checks the end of the command line of a qdisc or class
+// (object): every word read, and a device.
+func tcSpecEnd(a *args, dev, object string) error {
+	if a.more() {
+		return usagef("Garbage instead of arguments %q. Try \"ipr %s help\".", a.peek(), object)
+	}
+	if dev == "" {
+		return usagef("Must specify \"dev\"")
+	}
+	return nil
 }

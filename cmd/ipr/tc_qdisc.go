@@ -77,12 +77,7 @@ var qdiscKinds = [...]qdiscKind{
 }
 
 func lookupQdiscKind(name string) *qdiscKind {
-	for i := range qdiscKinds {
-		if qdiscKinds[i].name == name {
-			return &qdiscKinds[i]
-		}
-	}
-	return nil
+	return lookupKind(qdiscKinds[:], name, func(k *qdiscKind) string { return k.name })
 }
 
 // parseBare parses a kind without options.
@@ -96,15 +91,16 @@ func parseBare(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 // qdiscModify is tc_qdisc_modify: add, change, replace, link, delete.
 func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 	s, dev, err := parseQdiscSpec(e, a)
-	if err != nil {
-		return err
-	}
-	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
+	return tcSend(e, dev, err, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
-// tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
-// dev's index, then sends the request req makes.
-func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
+// tcSend ends tc_qdisc_modify and tc_class_modify: unless their command
+// line failed to parse (parseErr), it sets *ifindex to dev's index, then
+// sends the request req makes.
+func tcSend(e *env, dev string, parseErr error, ifindex *int32, req func() rtm.Request) error {
+	if parseErr != nil {
+		return parseErr
+	}
 	h, err := e.handle()
 	if err != nil {
 		return err
@@ -142,10 +138,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 				return s, "", invarg("invalid qdisc ID", v)
 			}
 		case w == "root":
-			if s.Parent != 0 {
-				return s, "", usagef("\"root\" is duplicate parent ID")
-			}
-			s.Parent = tc.HandleRoot
+			err = setRootArg(&s.Parent)
 		case w == "ingress" || w == "clsact":
 			if s.Parent != 0 {
 				return s, "", usagef("%q is a duplicate parent ID", w)
@@ -153,10 +146,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 			s.Parent, s.Handle = tc.HandleIngress, tc.HandleIngressQdisc
 			s.Options, err = lookupQdiscKind(w).parse(e, a, w)
 		case w == "parent":
-			if s.Parent != 0 {
-				return s, "", usagef("duplicate \"parent\"")
-			}
-			s.Parent, err = tcHandleArg(a, "parent", w)
+			err = setParentArg(a, w, &s.Parent)
 		case matches(w, "estimator"):
 			s.Estimator, err = parseEstimator(a)
 		case matches(w, "ingress_block"), matches(w, "egress_block"):
@@ -172,27 +162,17 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 		case matches(w, "stab"):
 			s.Stab, err = parseStab(a)
 		default:
-			k := lookupQdiscKind(w)
-			if k == nil {
-				if a.more() {
-					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
-				}
-				s.Options = &tc.RawOptions{Name: w}
-				break
+			if k := lookupQdiscKind(w); k != nil {
+				s.Options, err = k.parse(e, a, w)
+			} else {
+				s.Options, err = unknownKind(a, w)
 			}
-			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
 			return s, "", err
 		}
 	}
-	if a.more() {
-		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr qdisc help\".", a.peek())
-	}
-	if dev == "" {
-		return s, "", usagef("Must specify \"dev\"")
-	}
-	return s, dev, nil
+	return s, dev, tcSpecEnd(a, dev, "qdisc")
 }
 
 // parseEstimator reads "estimator INTERVAL TIME_CONSTANT".

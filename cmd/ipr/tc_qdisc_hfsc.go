@@ -12,24 +12,21 @@ import (
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseHFSC is tc's hfsc_parse_opt.
 func parseHFSC(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.HFSC{}
-	for a.more() {
-		w := a.advance()
-		if !matches(w, "default") {
-			return nil, tcKindError("HFSC: What is %q?", w)
-		}
+	return o, readKindOpts(a, "HFSC: What is %q?", abbr("default", func(a *args, w string) error {
 		v, err := a.value(w)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		n, err := strconv.ParseUint(v, 16, 16)
 		if err != nil {
-			return nil, tcKindError("HFSC: invalid default class ID")
+			return tcKindError("HFSC: invalid default class ID")
 		}
 		o.Default = uint16(n)
-	}
-	return o, nil
+		return nil
+	}))
 }
 
 func parseHFSCClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {

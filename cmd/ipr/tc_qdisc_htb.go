@@ -80,29 +80,12 @@ func parseHTBClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 
 // sizeArg reads a size argument ("32k").
 func sizeArg(a *args, w string) (uint32, error) {
-	v, err := a.value(w)
-	if err != nil {
-		return 0, err
-	}
-	s, err := tc.ParseSize(v)
-	if err != nil {
-		return 0, tcKindError("Illegal %q", w)
-	}
-	return uint32(s), nil
+	s, err := legalArg(a, w, tc.ParseSize)
+	return uint32(s), err
 }
 
 // rateArg reads a rate argument ("1mbit").
-func rateArg(a *args, w string) (tc.Rate, error) {
-	v, err := a.value(w)
-	if err != nil {
-		return 0, err
-	}
-	r, err := tc.ParseRate(v)
-	if err != nil {
-		return 0, tcKindError("Illegal %q", w)
-	}
-	return r, nil
-}
+func rateArg(a *args, w string) (tc.Rate, error) { return legalArg(a, w, tc.ParseRate) }
 
 // printHTBClass prints an htb class's options as tc does; tc writes most
 // of them with printf even with -j, so the JSON holds only prio and
