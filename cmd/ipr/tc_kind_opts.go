@@ -116,6 +116,13 @@ func setTrue(dst *bool) func(a *args, w string) error {
 // legalArg reads the value after keyword w with parse, failing as tc's
 // kinds do for a value they cannot parse ("Illegal \"rate\"").
 func legalArg[T any](a *args, w string, parse func(string) (T, error)) (T, error) {
+	return checkedArg(a, w, parse, func(string) error { return tcKindError("Illegal %q", w) })
+}
+
+// checkedArg reads the value after keyword w with parse; a value that
+// parse refuses fails with fail's error, which tc words differently for
+// each keyword.
+func checkedArg[T any](a *args, w string, parse func(string) (T, error), fail func(v string) error) (T, error) {
 	var zero T
 	v, err := a.value(w)
 	if err != nil {
@@ -123,7 +130,7 @@ func legalArg[T any](a *args, w string, parse func(string) (T, error)) (T, error
 	}
 	t, err := parse(v)
 	if err != nil {
-		return zero, tcKindError("Illegal %q", w)
+		return zero, fail(v)
 	}
 	return t, nil
 }

@@ -16,16 +16,10 @@ import (
 func parseHFSC(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.HFSC{}
 	return o, readKindOpts(a, "HFSC: What is %q?", abbr("default", func(a *args, w string) error {
-		v, err := a.value(w)
-		if err != nil {
-			return err
-		}
-		n, err := strconv.ParseUint(v, 16, 16)
-		if err != nil {
-			return tcKindError("HFSC: invalid default class ID")
-		}
+		n, err := checkedArg(a, w, func(v string) (uint64, error) { return strconv.ParseUint(v, 16, 16) },
+			func(string) error { return tcKindError("HFSC: invalid default class ID") })
 		o.Default = uint16(n)
-		return nil
+		return err
 	}))
 }
 

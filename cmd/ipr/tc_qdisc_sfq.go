@@ -24,16 +24,9 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	err := readKindOpts(a, "What is %q?",
 		opt("quantum", setTo(&o.Quantum, sizeArg)),
 		opt("perturb", func(a *args, w string) error {
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			n, err := strconv.ParseInt(v, 0, 32)
-			if err != nil {
-				return tcKindError("Illegal \"perturb\"")
-			}
+			n, err := legalArg(a, w, func(v string) (int64, error) { return strconv.ParseInt(v, 0, 32) })
 			o.Perturb = int32(n)
-			return nil
+			return err
 		}),
 		opt("limit", func(a *args, w string) (err error) {
 			if o.Limit, err = u32Arg(a, w); err == nil && o.Limit < 2 {
