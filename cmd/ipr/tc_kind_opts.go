@@ -98,7 +98,7 @@ func setFlag(dst *rtm.Opt[bool], yes string) func(a *args, w string) error {
 
 // setBits sets bits in *dst, for keywords that are flags without a
 // value.
-func setBits[T ~uint8 | ~uint32](dst *T, bits T) func(a *args, w string) error {
+func setBits[T ~uint8 | ~uint16 | ~uint32](dst *T, bits T) func(a *args, w string) error {
 	return func(*args, string) error {
 		*dst |= bits
 		return nil
