@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// kindParseGolden holds what the qdisc and class kinds' parsers make of
+// kindParseLines: the options as JSON, or the error. TestTCCommandLinesAsTC
+// checks the valid command lines against tc's bytes; this golden keeps
+// the rest (errors, abbreviations, which keyword is exact) from changing
+// unnoticed. IPR_KINDPARSE_WRITE=1 rewrites it after a deliberate change.
+const kindParseGolden = "testdata/tckindparse.txt"
+
+// kindParseLines are "qdisc KIND OPTIONS" or "class KIND OPTIONS".
+var kindParseLines = []string{
+	"qdisc codel limit 10 target 5ms interval 100ms ce_threshold 1ms ecn", "qdisc codel noecn", "qdisc codel lim 10", "qdisc codel limit x", "qdisc codel target", "qdisc codel target x",
+	"qdisc fq limit 10 flow_limit 5 buckets 1000 maxrate 1mbit low_rate_threshold 10kbit defrate 2mbit ce_threshold 2ms timer_slack 10us",
+	"qdisc fq horizon_drop horizon 1s quantum 3000 initial_quantum 10000 orphan_mask 255 refill_delay 40ms pacing", "qdisc fq horizon_cap nopacing",
+	"qdisc fq maxrate 100gbit", "qdisc fq timer_slack -1", "qdisc fq timer_slack x", "qdisc fq buckets 0", "qdisc fq buckets 1", "qdisc fq lim 3",
+	"qdisc fq_codel limit 10 flows 20 quantum 300 drop_batch 4 target 5ms interval 100ms ce_threshold 1ms memory_limit 32m ecn",
+	"qdisc fq_codel ce_threshold_selector 0x1/0x3", "qdisc fq_codel ce_threshold_selector 1", "qdisc fq_codel ce_threshold_selector x/1", "qdisc fq_codel noecn flows x", "qdisc fq_codel memory_limit x", "qdisc fq_codel fl 2",
+	"qdisc sfq quantum 1514 perturb 10 limit 100 divisor 1024 flows 128 depth 64 headdrop", "qdisc sfq limit 1", "qdisc sfq perturb x", "qdisc sfq perturb -3",
+	"qdisc sfq redflowlimit 100000 min 8000 max 60000 burst 20 avpkt 1000 probability 0.2 ecn harddrop", "qdisc sfq probability x", "qdisc sfq min 1 max 0", "qdisc sfq quan 1",
+	"qdisc red limit 400000 min 30000 max 90000 avpkt 1000 burst 55 bandwidth 10mbit probability 0.02 ecn harddrop nodrop adaptive", "qdisc red adaptative", "qdisc red limit 1k", "qdisc red probability x",
+	"qdisc choke limit 1000 bandwidth 10mbit min 100 max 300 avpkt 1000 probability 0.1 ecn", "qdisc choke harddrop", "qdisc choke limit 1k", "qdisc red lim 3",
+	"qdisc pie limit 1000 target 15ms tupdate 30ms alpha 2 beta 20 ecn bytemode dq_rate_estimator", "qdisc pie noecn nobytemode no_dq_rate_estimator", "qdisc pie flows 3",
+	"qdisc fq_pie limit 1000 flows 1024 target 15ms tupdate 30ms alpha 2 beta 20 quantum 1514 memory_limit 32m ecn_prob 10 ecn bytemode", "qdisc fq_pie quantum x",
+	"qdisc htb default 10 r2q 5 direct_qlen 100 offload", "qdisc htb def 1f r2 3 de 123 direct 4 off", "qdisc htb default x", "qdisc htb debug", "qdisc htb foo",
+	"qdisc tbf rate 1mbit burst 32k latency 50ms", "qdisc tbf rate 1mbit buffer 32k limit 10k mtu 2k mpu 64 peakrate 2mbit overhead 4 linklayer atm",
+	"qdisc tbf rate 1mbit maxburst 32k lat 50ms minburst 1k pe 2mbit ov 4 li ethernet", "qdisc tbf rate 1mbit bu 32k li 1k", "qdisc tbf ra 1mbit burst 32k limit 1k",
+	"qdisc tbf burst 32k limit 1k", "qdisc tbf rate 1mbit limit 1k", "qdisc tbf rate 1mbit burst 32k", "qdisc tbf rate 1mbit burst 32k limit 1k m 3", "qdisc tbf rate 1mbit burst 32k limit 1k linklayer x",
+	"qdisc hfsc default 10", "qdisc hfsc def 1f", "qdisc hfsc default x", "qdisc hfsc foo", "qdisc hfsc default",
+	"class htb rate 1mbit ceil 2mbit burst 15k cburst 15k prio 1 mtu 1600 mpu 64 overhead 4 linklayer atm quantum 1500",
+	"class htb rate 1mbit buffer 10k cbuffer 10k", "class htb rate 1mbit maxburst 10k cmaxburst 10k", "class htb rate 1mbit b 10k cb 10k pr 2 mt 3 mp 4 ov 5 li ethernet qu 7",
+	"class htb ceil 1mbit", "class htb rate 1mbit prio x", "class htb rate 1mbit overhead 70000", "class htb rate x", "class htb ra 1mbit",
+	"class drr quantum 1500", "class drr quantum x", "class drr qu 1", "class qfq weight 10 maxpkt 2000", "class qfq w 1 m 2", "class qfq weight x",
+	"class ets quantum 1500", "class ets quantum x", "class ets q 1",
+}
+
+// TestKindParse compares what the kinds' parsers make of kindParseLines
+// with kindParseGolden.
+func TestKindParse(t *testing.T) {
+	var b strings.Builder
+	for _, l := range kindParseLines {
+		w := strings.Fields(l)
+		a := &args{list: w[2:]}
+		var o any
+		var err error
+		if w[0] == "qdisc" {
+			o, err = lookupQdiscKind(w[1]).parse(&env{}, a, w[1])
+		} else {
+			o, err = lookupClassKind(w[1]).parse(&env{}, a, w[1])
+		}
+		k := "<nil>"
+		if err == nil {
+			j, jerr := json.Marshal(o)
+			if jerr != nil {
+				t.Fatal(jerr)
+			}
+			k = fmt.Sprintf("%T %s", o, j)
+		}
+		fmt.Fprintf(&b, "%s => %s rest=%q err=%v\n", l, k, a.list[a.i:], err)
+	}
+	if os.Getenv("IPR_KINDPARSE_WRITE") == "1" {
+		if err := os.WriteFile(kindParseGolden, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(kindParseGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(b.String(), "\n")
+	for i, w := range strings.Split(string(want), "\n") {
+		if i >= len(got) || got[i] != w {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, got[min(i, len(got)-1)], w)
+		}
+	}
+}
