@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 )
@@ -58,20 +57,5 @@ func TestActionKindsParse(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s => %s idx=%d ctl=%v rest=%q err=%v\n", l, k, act.Index, act.Control, a.list[a.i:], err)
 	}
-	if os.Getenv("IPR_ACTPARSE_WRITE") == "1" {
-		if err := os.WriteFile(actParseGolden, []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(actParseGolden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(b.String(), "\n")
-	for i, w := range strings.Split(string(want), "\n") {
-		if i >= len(got) || got[i] != w {
-			t.Errorf("line %d:\n got %s\nwant %s", i+1, got[min(i, len(got)-1)], w)
-		}
-	}
+	checkParseGolden(t, actParseGolden, "IPR_ACTPARSE_WRITE", b.String())
 }

@@ -65,20 +65,30 @@ func TestKindParse(t *testing.T) {
 		}
 		fmt.Fprintf(&b, "%s => %s rest=%q err=%v\n", l, k, a.list[a.i:], err)
 	}
-	if os.Getenv("IPR_KINDPARSE_WRITE") == "1" {
-		if err := os.WriteFile(kindParseGolden, []byte(b.String()), 0o644); err != nil {
+	checkParseGolden(t, kindParseGolden, "IPR_KINDPARSE_WRITE", b.String())
+}
+
+// checkParseGolden compares got with the golden file at path, line by
+// line, or rewrites the file when the environment variable write is 1.
+func checkParseGolden(t *testing.T, path, write, got string) {
+	t.Helper()
+	if os.Getenv(write) == "1" {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	want, err := os.ReadFile(kindParseGolden)
+	want, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Split(b.String(), "\n")
-	for i, w := range strings.Split(string(want), "\n") {
-		if i >= len(got) || got[i] != w {
-			t.Errorf("line %d:\n got %s\nwant %s", i+1, got[min(i, len(got)-1)], w)
+	lines, wantLines := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+	if len(lines) != len(wantLines) {
+		t.Errorf("%d lines, want %d", len(lines), len(wantLines))
+	}
+	for i := range min(len(lines), len(wantLines)) {
+		if lines[i] != wantLines[i] {
+			t.Errorf("line %d:\n got %s\nwant %s", i+1, lines[i], wantLines[i])
 		}
 	}
 }
