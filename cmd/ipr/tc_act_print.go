@@ -66,13 +66,23 @@ func actKindParms(p *printer, kind string, opts nla.Chain, typ uint16, n int) ([
 	return actParms(opts, typ, n)
 }
 
-// actName is the name of action act (the parameters' 32 bits after
-// tc_gen) in names, "" for one tc has no name for.
-func actName(names []string, parms []byte) string {
-	if act := binary.NativeEndian.Uint32(parms[20:]); int(act) < len(names) {
-		return names[act]
+// tc's names of the operations of the vlan and mpls actions.
+var (
+	vlanActions = [...]string{"", "pop", "push", "modify", "pop_eth", "push_eth"}
+	mplsActions = [...]string{"", "pop", "push", "modify", "dec_ttl", "mac_push"}
+)
+
+// printActOp prints the operation of an action that has one (vlan,
+// mpls): the parameters' 32 bits after tc_gen, by its name in names, ""
+// for one tc has no name for. It returns the operation.
+func printActOp(p *printer, key string, names []string, parms []byte) uint32 {
+	op := binary.NativeEndian.Uint32(parms[20:])
+	name := ""
+	if int(op) < len(names) {
+		name = names[op]
 	}
-	return ""
+	p.str(key, " %s", name)
+	return op
 }
 
 // actTail prints the verdict (print_action_control(f, " ", ...)) and the
@@ -126,18 +136,13 @@ func printSkbedit(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	actTail(p, e, opts, parms, 1)
 }
 
-// vlanActions are tc's names of the vlan actions.
-var vlanActions = [...]string{"", "pop", "push", "modify", "pop_eth", "push_eth"}
-
 // printVlanAct is tc's print_vlan.
 func printVlanAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	parms, ok := actKindParms(p, "vlan", opts, 2, 24)
 	if !ok {
 		return
 	}
-	act := binary.NativeEndian.Uint32(parms[20:])
-	p.str("vlan_action", " %s", actName(vlanActions[:], parms))
-	switch act {
+	switch printActOp(p, "vlan_action", vlanActions[:], parms) {
 	case 2, 3:
 		if a, ok := opts.Get(3); ok {
 			p.uint("id", " id %d", uint64(attrU16(a)))
@@ -272,17 +277,13 @@ func printSample(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	actTail(p, e, opts, parms, 1)
 }
 
-// mplsActions are tc's names of the mpls actions.
-var mplsActions = [...]string{"", "pop", "push", "modify", "dec_ttl", "mac_push"}
-
 // printMPLSAct is tc's print_mpls.
 func printMPLSAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	parms, ok := actKindParms(p, "mpls", opts, 2, 24)
 	if !ok {
 		return
 	}
-	act := binary.NativeEndian.Uint32(parms[20:])
-	p.str("mpls_action", " %s", actName(mplsActions[:], parms))
+	act := printActOp(p, "mpls_action", mplsActions[:], parms)
 	proto := func() {
 		if a, ok := opts.Get(4); ok {
 			p.str("protocol", " protocol %s", llProtoName(attrBE16(a)))
