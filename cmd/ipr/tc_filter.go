@@ -99,11 +99,10 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 		default:
 			c.kind = word
-			parse := filterParsers(word)
-			if parse == nil {
+			opts, known, err := parseFilterKind(a, word, s, handle)
+			if !known {
 				return nil, usagef("filter kind %q is not implemented by ipr", word)
 			}
-			opts, err := parse(a, s, handle)
 			if err != nil {
 				return nil, kindParseError(err)
 			}

@@ -107,11 +107,8 @@ var flowerIPProtos = [...]struct {
 // flowerARPOps are tc's names of the ARP operations.
 var flowerARPOps = [...]string{1: "request", 2: "reply"}
 
-func parseFlower(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseFlower(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	f := &tc.Flower{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return f, a.kindOptions(&f.ClassID, &f.Actions, nil, func(word string) error {
 		switch word {
 		case "skip_hw":

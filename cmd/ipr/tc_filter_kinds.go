@@ -17,30 +17,35 @@ import (
 // argument, which each kind reads its own way.
 type filterParser func(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error)
 
-// filterParsers returns the parser of kind, nil for a kind ipr does not
-// parse.
-func filterParsers(kind string) filterParser {
-	switch kind {
-	case "u32":
-		return parseU32
-	case "flower":
-		return parseFlower
-	case "matchall":
-		return parseMatchall
-	case "bpf":
-		return parseBPFFilter
-	case "fw":
-		return parseFw
-	case "route":
-		return parseRoute
-	case "cgroup":
-		return parseCgroup
-	case "flow":
-		return parseFlow
-	case "basic":
-		return parseBasic
+// filterKinds are the classifiers ipr parses. tc reads the handle of
+// most as a number, which parseFilterKind does for them (numericHandle)
+// before their parser; u32 and fw read it their own way.
+var filterKinds = [...]struct {
+	name          string
+	numericHandle bool
+	parse         filterParser
+}{
+	{"u32", false, parseU32}, {"flower", true, parseFlower}, {"matchall", true, parseMatchall},
+	{"bpf", true, parseBPFFilter}, {"fw", false, parseFw}, {"route", true, parseRoute},
+	{"cgroup", true, parseCgroup}, {"flow", true, parseFlow}, {"basic", true, parseBasic},
+}
+
+// parseFilterKind reads the options of classifier kind, false for a kind
+// ipr does not parse.
+func parseFilterKind(a *tcArgs, kind string, s *tc.FilterSpec, handle string) (tc.FilterOptions, bool, error) {
+	for _, k := range filterKinds {
+		if k.name != kind {
+			continue
+		}
+		if k.numericHandle {
+			if err := numericHandle(s, handle); err != nil {
+				return nil, true, err
+			}
+		}
+		opts, err := k.parse(a, s, handle)
+		return opts, true, err
 	}
-	return nil
+	return nil, false, nil
 }
 
 // numericHandle reads a filter handle as tc's get_u32 with base 0.
@@ -102,11 +107,8 @@ func (a *tcArgs) kindOptions(classid *tc.Handle, acts *[]tc.Action, police **tc.
 	return nil
 }
 
-func parseMatchall(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseMatchall(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	m := &tc.Matchall{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return m, a.kindOptions(&m.ClassID, &m.Actions, nil, func(word string) error {
 		switch word {
 		case "skip_hw":
@@ -120,11 +122,8 @@ func parseMatchall(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions
 	})
 }
 
-func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseBPFFilter(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	b := &tc.BPF{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
 		switch {
 		case word == "run":
@@ -198,11 +197,8 @@ func parseRealm(s string) (*uint32, error) {
 	return &r, nil
 }
 
-func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseRoute(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	r := &tc.Route{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return r, a.kindOptions(&r.ClassID, &r.Actions, &r.Police, func(word string) error {
 		v, err := a.value(word)
 		if err != nil {
@@ -222,11 +218,8 @@ func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 	})
 }
 
-func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseCgroup(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	c := &tc.Cgroup{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
 		if !matches(word, "match") || c.Ematches != nil {
 			return usagef("cgroup: unknown argument %q", word)
@@ -237,11 +230,8 @@ func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 	})
 }
 
-func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseBasic(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	b := &tc.Basic{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
 		if !matches(word, "match") || b.Ematches != nil {
 			return usagef("basic: unknown argument %q", word)
@@ -256,11 +246,8 @@ func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 var flowKeyNames = [...]string{"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority", "mark", "nfct",
 	"nfct-src", "nfct-dst", "nfct-proto-src", "nfct-proto-dst", "rt-classid", "sk-uid", "sk-gid", "vlan-tag", "rxhash"}
 
-func parseFlow(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseFlow(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	f := &tc.Flow{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	mask, xor := ^uint32(0), uint32(0)
 	for a.more() {
 		if ok, err := a.filterCommon(nil, &f.Actions, &f.Police); ok {
