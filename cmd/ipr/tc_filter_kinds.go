@@ -17,14 +17,17 @@ import (
 // argument, which each kind reads its own way.
 type filterParser func(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error)
 
-// filterKinds are the classifiers ipr parses. tc reads the handle of
-// most as a number, which parseFilterKind does for them (numericHandle)
+// filterKind is a classifier ipr parses. tc reads the handle of most
+// as a number, which parseFilterKind does for them (numericHandle)
 // before their parser; u32 and fw read it their own way.
-var filterKinds = [...]struct {
+type filterKind struct {
 	name          string
 	numericHandle bool
 	parse         filterParser
-}{
+}
+
+// filterKinds are the classifiers ipr parses.
+var filterKinds = [...]filterKind{
 	{"u32", false, parseU32}, {"flower", true, parseFlower}, {"matchall", true, parseMatchall},
 	{"bpf", true, parseBPFFilter}, {"fw", false, parseFw}, {"route", true, parseRoute},
 	{"cgroup", true, parseCgroup}, {"flow", true, parseFlow}, {"basic", true, parseBasic},
