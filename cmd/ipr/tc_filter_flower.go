@@ -110,15 +110,12 @@ var flowerARPOps = [...]string{1: "request", 2: "reply"}
 func parseFlower(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	f := &tc.Flower{}
 	return f, a.kindOptions(&f.ClassID, &f.Actions, nil, func(word string) error {
-		switch word {
-		case "skip_hw":
-			f.Flags |= tc.FilterSkipHW
-			return nil
-		case "skip_sw":
-			f.Flags |= tc.FilterSkipSW
-			return nil
-		case "verbose":
+		if word == "verbose" {
 			f.Flags |= tc.FilterVerbose
+			return nil
+		}
+		if flag := skipFlag(word); flag != 0 {
+			f.Flags |= flag
 			return nil
 		}
 		v, err := a.value(word)

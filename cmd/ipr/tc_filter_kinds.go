@@ -113,16 +113,25 @@ func (a *tcArgs) kindOptions(classid *tc.Handle, acts *[]tc.Action, police **tc.
 func parseMatchall(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	m := &tc.Matchall{}
 	return m, a.kindOptions(&m.ClassID, &m.Actions, nil, func(word string) error {
-		switch word {
-		case "skip_hw":
-			m.Flags |= tc.FilterSkipHW
-		case "skip_sw":
-			m.Flags |= tc.FilterSkipSW
-		default:
+		flag := skipFlag(word)
+		if flag == 0 {
 			return usagef("matchall: unknown argument %q", word)
 		}
+		m.Flags |= flag
 		return nil
 	})
+}
+
+// skipFlag is the classifier flag that word names ("skip_hw",
+// "skip_sw"), zero for another word.
+func skipFlag(word string) uint32 {
+	switch word {
+	case "skip_hw":
+		return tc.FilterSkipHW
+	case "skip_sw":
+		return tc.FilterSkipSW
+	}
+	return 0
 }
 
 func parseBPFFilter(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
@@ -150,10 +159,8 @@ func parseBPFFilter(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, er
 			return err
 		case matches(word, "direct-action"), word == "da":
 			b.DirectAction = true
-		case word == "skip_hw":
-			b.Flags |= tc.FilterSkipHW
-		case word == "skip_sw":
-			b.Flags |= tc.FilterSkipSW
+		case skipFlag(word) != 0:
+			b.Flags |= skipFlag(word)
 		default:
 			return usagef("bpf: %q is not implemented by ipr (bytecode only)", word)
 		}
