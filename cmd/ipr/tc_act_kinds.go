@@ -552,16 +552,11 @@ func parsePedit(a *tcArgs) (tc.ActionKind, error) {
 			if err != nil {
 				return nil, err
 			}
-			switch typ {
-			case "u32":
-				size = 4
-			case "u16":
-				size = 2
-			case "u8":
-				size = 1
-			default:
+			bytes, ok := sizeWord(typ)
+			if !ok {
 				return nil, invarg("invalid munge type", typ)
 			}
+			size = int32(bytes)
 			off = int32(o)
 		case what == "ip":
 			field, err := a.value("ip")

@@ -36,6 +36,9 @@ var actParseLines = []string{
 	"ct nat src", "ct nat src foo", "ct nat src addr x", "ct nat src addr 1.1.1.1 port x", "ct mark 5", "ct mark 5/0xf", "ct mark x", "ct mark 5/x", "ct z 3 comm pipe",
 	"ct commit mark 3 zone 4 nat src addr 10.0.0.1 port 80 pipe index 2", "ct nat pipe",
 	"tunnel_key set to 300", "tunnel_key set tt x", "sample r x", "sample g", "mpls modify t 8", "mpls modify tt 300", "mpls push la x", "vlan push_eth dst zz", "vlan push_eth sr zz", "vlan push pri 9", "skbedit q x", "ct z x", "ct ma x", "tunnel_key set i x", "tunnel_key set dst_p x", "tunnel_key set ds 1.2.3.4", "tunnel_key set sr x", "tunnel_key set gen 1:2",
+	"pedit munge offset 12 u32 set 0x1", "pedit munge offset 12 u16 set 5", "pedit munge offset 12 u8 set 5", "pedit munge offset 12 u64 set 5",
+	"pedit munge offset 12 u8 set 300", "pedit ex munge ip ttl set 5", "pedit munge ip src set 1.2.3.4", "pedit munge offset x u8 set 1", "pedit", "pedit munge ip foo set 1",
+	"pedit munge offset 12", "pedit munge offset 12 u32 set 1.2.3.4 pipe",
 	"connmark", "connmark zone 3", "connmark zone x", "simple sdata hi", "simple", "nat ingress 1.1.1.1 2.2.2.2",
 }
 

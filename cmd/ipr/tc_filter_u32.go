@@ -242,9 +242,7 @@ func (a *tcArgs) u32Match(sel *tc.U32Sel) error {
 	if err != nil {
 		return err
 	}
-	switch proto {
-	case "u32", "u16", "u8":
-		size := map[string]int{"u32": 4, "u16": 2, "u8": 1}[proto]
+	if size, ok := sizeWord(proto); ok {
 		return a.u32Key(sel, size, 0, false)
 	}
 	field, err := a.value("match")

@@ -7,6 +7,8 @@ package main
 // is the loop.
 
 import (
+	"slices"
+
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -133,6 +135,19 @@ func checkedArg[T any](a *args, w string, parse func(string) (T, error), fail fu
 		return zero, fail(v)
 	}
 	return t, nil
+}
+
+// sizeWords are tc's words for the size of a field (u8, u16, u32), by
+// the size in bytes.
+var sizeWords = [...]string{1: "u8", 2: "u16", 4: "u32"}
+
+// sizeWord returns the size in bytes that word names, false for a word
+// that names none.
+func sizeWord(word string) (int, bool) {
+	if i := slices.Index(sizeWords[:], word); i > 0 {
+		return i, true
+	}
+	return 0, false
 }
 
 // decimalU32Arg reads an unsigned decimal argument (tc's get_u32 with
