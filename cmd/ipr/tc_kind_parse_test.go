@@ -94,3 +94,47 @@ func checkParseGolden(t *testing.T, path, write, got string) {
 		}
 	}
 }
+
+// filterParseGolden holds what parseFilterCmd makes of filterParseLines,
+// as kindParseGolden does for the qdiscs: the filter golden tests check
+// valid command lines against tc's bytes, this the rest.
+const filterParseGolden = "testdata/tcfilterparse.txt"
+
+// filterParseLines are the words after "filter add"; "~" is a space
+// within a word.
+var filterParseLines = []string{
+	"dev p0 ingress u32 match u32 0 0 classid 1:1", "dev p0 ingress u32 match u16 0x10 0xffff at 2 flowid 1:2", "dev p0 ingress u32 divisor 256", "dev p0 ingress u32 divisor 3",
+	"dev p0 ingress u32 order 5", "dev p0 ingress u32 order x", "dev p0 ingress u32 link 1:", "dev p0 ingress u32 link 1:2:3", "dev p0 ingress u32 link", "dev p0 ingress u32 ht 2:",
+	"dev p0 ingress handle 1::5 u32 ht 2:3:", "dev p0 ingress handle 1::5 u32 ht 2:", "dev p0 ingress u32 ht x", "dev p0 ingress u32 indev eth0", "dev p0 ingress u32 indev",
+	"dev p0 ingress u32 classid x", "dev p0 ingress u32 classid", "dev p0 ingress u32 skip_hw skip_sw", "dev p0 ingress u32 foo", "dev p0 ingress u32 match ip src 1.2.3.4/32 action drop",
+	"dev p0 ingress u32 match", "dev p0 ingress u32 police rate 1mbit burst 10k", "dev p0 ingress u32 o 3 d 16",
+	"dev p0 ingress matchall skip_hw action drop", "dev p0 ingress matchall skip_sw", "dev p0 ingress matchall foo", "dev p0 ingress handle 5 matchall", "dev p0 ingress handle x matchall",
+	"dev p0 ingress bpf bytecode 1,6~0~0~0 skip_hw da", "dev p0 ingress bpf skip_sw run bytecode 1,6~0~0~0", "dev p0 ingress bpf foo",
+	"dev p0 ingress protocol ip flower skip_hw verbose ip_proto tcp dst_port 80", "dev p0 ingress flower skip_sw", "dev p0 ingress handle x flower",
+	"dev p0 ingress handle 3/0xff fw classid 1:1", "dev p0 ingress handle x fw", "dev p0 ingress route to 5 from 3", "dev p0 ingress cgroup action drop", "dev p0 ingress basic match meta(mark eq 5)",
+	"dev p0 ingress flow hash keys src,dst divisor 16", "dev p0 ingress handle 1 foo", "dev p0 parent x u32", "dev p0 ingress protocol x u32", "dev p0 ingress handle 1",
+}
+
+// TestFilterParse compares what parseFilterCmd makes of filterParseLines
+// with filterParseGolden.
+func TestFilterParse(t *testing.T) {
+	var b strings.Builder
+	for _, l := range filterParseLines {
+		words := strings.Fields(l)
+		for i := range words {
+			words[i] = strings.ReplaceAll(words[i], "~", " ")
+		}
+		a := &tcArgs{args: args{list: words}, resolve: func(string) (int32, error) { return 7, nil }}
+		c, err := parseFilterCmd(a)
+		k := "<nil>"
+		if err == nil {
+			j, jerr := json.Marshal(c.spec)
+			if jerr != nil {
+				t.Fatal(jerr)
+			}
+			k = fmt.Sprintf("%s %s %T %s", c.dev, c.kind, c.spec.Options, j)
+		}
+		fmt.Fprintf(&b, "%s => %s err=%v\n", l, k, err)
+	}
+	checkParseGolden(t, filterParseGolden, "IPR_FILTERPARSE_WRITE", b.String())
+}
