@@ -111,6 +111,13 @@ var filterParseLines = []string{
 	"dev p0 ingress matchall skip_hw action drop", "dev p0 ingress matchall skip_sw", "dev p0 ingress matchall foo", "dev p0 ingress handle 5 matchall", "dev p0 ingress handle x matchall",
 	"dev p0 ingress bpf bytecode 1,6~0~0~0 skip_hw da", "dev p0 ingress bpf skip_sw run bytecode 1,6~0~0~0", "dev p0 ingress bpf foo",
 	"dev p0 ingress protocol ip flower skip_hw verbose ip_proto tcp dst_port 80", "dev p0 ingress flower skip_sw", "dev p0 ingress handle x flower",
+	"dev p0 ingress protocol ip flower dst_ip 10.0.0.0/8 src_ip 1.2.3.4 ip_tos 0x10/0xf0 ip_ttl 64 ip_proto udp src_port 10-20 dst_port 53",
+	"dev p0 ingress protocol 802.1Q flower vlan_id 5 vlan_prio 3 vlan_ethtype 802.1Q cvlan_id 7 cvlan_prio 2 cvlan_ethtype ip", "dev p0 ingress flower vlan_id 4096",
+	"dev p0 ingress flower vlan_prio 8", "dev p0 ingress flower cvlan_id x", "dev p0 ingress protocol mpls_uc flower mpls_label 5 mpls_tc 7 mpls_bos 1 mpls_ttl 255",
+	"dev p0 ingress flower mpls_tc 8", "dev p0 ingress flower mpls_bos 2", "dev p0 ingress flower mpls_ttl 256", "dev p0 ingress flower ct_zone 5/0xff ct_mark 7 tcp_flags 0x2/0x3f",
+	"dev p0 ingress flower ct_zone 70000", "dev p0 ingress flower ct_mark 1/x", "dev p0 ingress protocol arp flower arp_tip 1.2.3.4 arp_sip 10.0.0.0/8 arp_op request",
+	"dev p0 ingress flower type 8 code 0/0xff", "dev p0 ingress flower enc_dst_ip 1.1.1.1 enc_src_ip ::1 enc_tos 3 enc_ttl 300", "dev p0 ingress flower dst_ip x",
+	"dev p0 ingress flower ip_tos x", "dev p0 ingress flower enc_key_id 5 enc_dst_port 4789", "dev p0 ingress flower foo 1", "dev p0 ingress flower dst_port 20-10",
 	"dev p0 ingress handle 3/0xff fw classid 1:1", "dev p0 ingress handle x fw", "dev p0 ingress route to 5 from 3", "dev p0 ingress cgroup action drop", "dev p0 ingress basic match meta(mark eq 5)",
 	"dev p0 ingress flow hash keys src,dst divisor 16", "dev p0 ingress handle 1 foo", "dev p0 parent x u32", "dev p0 ingress protocol x u32", "dev p0 ingress handle 1",
 }
