@@ -144,7 +144,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 	// optional mask.
 	prefixes := map[string]*netip.Prefix{"dst_ip": &f.Dst, "src_ip": &f.Src, "arp_tip": &f.ARPTargetIP,
 		"arp_sip": &f.ARPSenderIP, "enc_dst_ip": &f.EncDst, "enc_src_ip": &f.EncSrc}
-	bytes := map[string]**tc.Masked[uint8]{"ip_tos": &f.IPTOS, "ip_ttl": &f.IPTTL, "type": &f.ICMPType,
+	maskedBytes := map[string]**tc.Masked[uint8]{"ip_tos": &f.IPTOS, "ip_ttl": &f.IPTTL, "type": &f.ICMPType,
 		"code": &f.ICMPCode, "enc_tos": &f.EncTOS, "enc_ttl": &f.EncTTL}
 	var err error
 	port := func() (uint16, uint16, error) {
@@ -270,7 +270,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 	default:
 		if dst := prefixes[word]; dst != nil {
 			*dst, _, err = parsePrefix(word, v, 0)
-		} else if dst := bytes[word]; dst != nil {
+		} else if dst := maskedBytes[word]; dst != nil {
 			*dst, err = masked[uint8](word, v, 8)
 		} else {
 			return usagef("flower: %q is not implemented by ipr", word)
