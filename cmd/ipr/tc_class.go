@@ -33,7 +33,8 @@ func runClass(e *env, argv []string) error { return runTC(e, argv, "class", clas
 
 // classKind is a class kind's command-line parser and printers.
 type classKind struct {
-	name   string
+	name string
+	// parse reads the kind's options as qdiscKind.parse does.
 	parse  func(e *env, a *args, kind string) (tc.ClassOptions, error)
 	print  func(p *printer, e *env, c tc.Class)
 	xstats func(p *printer, x []byte)

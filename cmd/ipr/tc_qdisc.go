@@ -37,7 +37,10 @@ func runQdisc(e *env, argv []string) error { return runTC(e, argv, "qdisc", qdis
 
 // qdiscKind is a kind's command-line parser and options printer.
 type qdiscKind struct {
-	name  string
+	name string
+	// parse reads the kind's options to the end of the command line;
+	// with an error, the options it returns are not to be used (most
+	// return them as far as they got, with readKindOpts).
 	parse func(e *env, a *args, kind string) (tc.QdiscOptions, error)
 	// print prints the options (tc's print_qopt); nil prints none.
 	print func(p *printer, e *env, q tc.Qdisc)
