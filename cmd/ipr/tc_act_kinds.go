@@ -84,28 +84,6 @@ func llProtoName(v uint16) string {
 	return "[" + strconv.Itoa(int(v)) + "]"
 }
 
-// readActionOpts reads an action kind's options while the next word is
-// one of opts: the first word that is not ends them (it is the action's
-// control, or what follows the action) and is left for the caller.
-func readActionOpts(a *tcArgs, opts ...kindOpt) error {
-	for a.more() {
-		o := findKindOpt(opts, a.peek())
-		if o == nil {
-			return nil
-		}
-		if err := o.read(&a.args, a.advance()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// abbrFull is abbr for the keywords whose errors tc words with the
-// keyword in full, whatever abbreviation was written.
-func abbrFull(name string, read func(a *args, w string) error) kindOpt {
-	return abbr(name, func(a *args, _ string) error { return read(a, name) })
-}
-
 // numberArg reads the number after keyword w as tc's get_u8, get_u16 or
 // get_u32 (bits) with base 0.
 func numberArg(a *args, w string, bits int) (uint64, error) {
@@ -129,14 +107,6 @@ func setNumberPtr[T ~uint8 | ~uint16 | ~uint32](dst **T, bits int) func(a *args,
 		v := T(n)
 		*dst = &v
 		return err
-	}
-}
-
-// setValue is for the keywords without a value that set *dst to v.
-func setValue[T any](dst *T, v T) func(a *args, w string) error {
-	return func(*args, string) error {
-		*dst = v
-		return nil
 	}
 }
 
@@ -283,9 +253,6 @@ func hexBytes(s string) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// skipWord is for the keywords tc reads and ignores.
-func skipWord(*args, string) error { return nil }
 
 func parseCsum(a *tcArgs) (tc.ActionKind, error) {
 	c := &tc.Csum{}

@@ -1,10 +1,12 @@
 package main
 
-// Table-driven reading of a qdisc or class kind's options. tc's kinds
-// read their options in the same loop, "KEYWORD [VALUE]" until the end of
-// the command line, and differ only in their keywords and what each one
-// sets: a kind's parser here is its table of kindOpt, and readKindOpts
-// is the loop.
+// Table-driven reading of the options of tc's kinds. tc's kinds read
+// their options in the same loop, "KEYWORD [VALUE]" until the end of the
+// command line (for qdiscs and classes) or the first word they do not
+// know (for actions), and differ only in their keywords and what each
+// one sets: a kind's parser here is its table of kindOpt, readKindOpts
+// and readActionOpts the loops. Then the readers of the values the
+// kinds share, and the printers of their optional values.
 
 import (
 	"slices"
@@ -34,6 +36,12 @@ func abbr(name string, read func(a *args, w string) error) kindOpt {
 	return kindOpt{name: name, abbrev: true, read: read}
 }
 
+// abbrFull is abbr for the keywords whose errors tc words with the
+// keyword in full, whatever abbreviation was written.
+func abbrFull(name string, read func(a *args, w string) error) kindOpt {
+	return abbr(name, func(a *args, _ string) error { return read(a, name) })
+}
+
 // readKindOpts reads a kind's options to the end of the command line,
 // trying opts in order (tc's order, which decides what an abbreviation
 // means); a word that is none of them fails with unknown, a format of
@@ -46,6 +54,22 @@ func readKindOpts(a *args, unknown string, opts ...kindOpt) error {
 			return tcKindError(unknown, w)
 		}
 		if err := o.read(a, w); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readActionOpts reads an action kind's options while the next word is
+// one of opts: the first word that is not ends them (it is the action's
+// control, or what follows the action) and is left for the caller.
+func readActionOpts(a *tcArgs, opts ...kindOpt) error {
+	for a.more() {
+		o := findKindOpt(opts, a.peek())
+		if o == nil {
+			return nil
+		}
+		if err := o.read(&a.args, a.advance()); err != nil {
 			return err
 		}
 	}
@@ -79,8 +103,8 @@ func setSome[T any](dst *rtm.Opt[T], read func(a *args, w string) (T, error)) fu
 	}
 }
 
-// setU16 reads a decimal number into the 16-bit *dst, as tc's get_u16
-// would not: tc reads these with get_u32 and keeps the low bits.
+// setU16 reads a decimal number into the 16-bit *dst, keeping its low
+// bits: tc reads these with get_u32 into a 16-bit field.
 func setU16(dst *uint16) func(a *args, w string) error {
 	return func(a *args, w string) error {
 		v, err := htbU32(a, w, 10)
@@ -106,6 +130,17 @@ func setBits[T ~uint8 | ~uint16 | ~uint32](dst *T, bits T) func(a *args, w strin
 		return nil
 	}
 }
+
+// setValue is for the keywords without a value that set *dst to v.
+func setValue[T any](dst *T, v T) func(a *args, w string) error {
+	return func(*args, string) error {
+		*dst = v
+		return nil
+	}
+}
+
+// skipWord is for the keywords tc reads and ignores.
+func skipWord(*args, string) error { return nil }
 
 // setTrue sets *dst, for a keyword that is a flag without a value.
 func setTrue(dst *bool) func(a *args, w string) error {
@@ -185,59 +220,4 @@ func optSize(p *printer, key, format string, v rtm.Opt[uint32]) {
 	if v, ok := v.Get(); ok {
 		tcSize(p, key, format, v)
 	}
-}
-
-// What the command lines of qdiscs and classes share (tc_qdisc_modify
-// and tc_class_modify read them alike).
-
-// lookupKind returns the kind of kinds named name (nameOf), nil if none.
-func lookupKind[K any](kinds []K, name string, nameOf func(*K) string) *K {
-	for i := range kinds {
-		if nameOf(&kinds[i]) == name {
-			return &kinds[i]
-		}
-	}
-	return nil
-}
-
-// unknownKind is the options of a kind ipr does not know: its name
-// alone, which the kernel may know; tc fails for options after it, which
-// it could not parse.
-func unknownKind(a *args, name string) (*tc.RawOptions, error) {
-	if a.more() {
-		return nil, tcKindError("Unknown qdisc %q, hence option %q is unparsable", name, a.peek())
-	}
-	return &tc.RawOptions{Name: name}, nil
-}
-
-// setRootArg reads "root" into *parent, which must not be set yet.
-func setRootArg(parent *tc.Handle) error {
-	if *parent != 0 {
-		return usagef("\"root\" is duplicate parent ID")
-	}
-	*parent = tc.HandleRoot
-	return nil
-}
-
-// setParentArg reads "parent CLASSID" into *parent, which must not be set
-// yet.
-func setParentArg(a *args, w string, parent *tc.Handle) error {
-	if *parent != 0 {
-		return usagef("duplicate \"parent\"")
-	}
-	var err error
-	*parent, err = tcHandleArg(a, "parent", w)
-	return err
-}
-
-// tcSpecEnd checks the end of the command line of a qdisc or class
-// (object): every word read, and a device.
-func tcSpecEnd(a *args, dev, object string) error {
-	if a.more() {
-		return usagef("Garbage instead of arguments %q. Try \"ipr %s help\".", a.peek(), object)
-	}
-	if dev == "" {
-		return usagef("Must specify \"dev\"")
-	}
-	return nil
 }

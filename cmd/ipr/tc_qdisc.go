@@ -114,6 +114,58 @@ func tcSend(e *env, dev string, parseErr error, ifindex *int32, req func() rtm.R
 	return h.Do(e.ctx, req())
 }
 
+// lookupKind returns the kind of kinds named name (nameOf), nil if none.
+func lookupKind[K any](kinds []K, name string, nameOf func(*K) string) *K {
+	for i := range kinds {
+		if nameOf(&kinds[i]) == name {
+			return &kinds[i]
+		}
+	}
+	return nil
+}
+
+// unknownKind is the options of a kind ipr does not know: its name
+// alone, which the kernel may know; tc fails for options after it, which
+// it could not parse.
+func unknownKind(a *args, name string) (*tc.RawOptions, error) {
+	if a.more() {
+		return nil, tcKindError("Unknown qdisc %q, hence option %q is unparsable", name, a.peek())
+	}
+	return &tc.RawOptions{Name: name}, nil
+}
+
+// setRootArg reads "root" into *parent, which must not be set yet.
+func setRootArg(parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("\"root\" is duplicate parent ID")
+	}
+	*parent = tc.HandleRoot
+	return nil
+}
+
+// setParentArg reads "parent CLASSID" into *parent, which must not be set
+// yet.
+func setParentArg(a *args, w string, parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("duplicate \"parent\"")
+	}
+	var err error
+	*parent, err = tcHandleArg(a, "parent", w)
+	return err
+}
+
+// tcSpecEnd checks the end of the command line of a qdisc or class
+// (object): every word read, and a device.
+func tcSpecEnd(a *args, dev, object string) error {
+	if a.more() {
+		return usagef("Garbage instead of arguments %q. Try \"ipr %s help\".", a.peek(), object)
+	}
+	if dev == "" {
+		return usagef("Must specify \"dev\"")
+	}
+	return nil
+}
+
 // parseQdiscSpec reads a qdisc's command line: its specification but for
 // the device's index, and the device's name.
 func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
