@@ -39,6 +39,8 @@ var kindParseLines = []string{
 	"class htb ceil 1mbit", "class htb rate 1mbit prio x", "class htb rate 1mbit overhead 70000", "class htb rate x", "class htb ra 1mbit",
 	"qdisc mqprio num_tc 3 map 0 0 0 1 1 2 queues 1@0 1@1 2@2 hw 1 mode channel shaper bw_rlimit min_rate 1mbit 2mbit 3mbit max_rate 4mbit",
 	"qdisc mqprio mode d shaper d", "qdisc mqprio mode c shaper b", "qdisc mqprio mode x", "qdisc mqprio shaper x", "qdisc mqprio hw 0 mode dcb", "qdisc mqprio mode",
+	"qdisc plug block", "qdisc plug release", "qdisc plug release_indefinite", "qdisc plug limit 32k", "qdisc plug limit x", "qdisc plug rel", "qdisc plug limit",
+	"qdisc multiq", "qdisc multiq bands 3",
 	"class drr quantum 1500", "class drr quantum x", "class drr qu 1", "class qfq weight 10 maxpkt 2000", "class qfq w 1 m 2", "class qfq weight x",
 	"class ets quantum 1500", "class ets quantum x", "class ets q 1",
 }
