@@ -53,15 +53,7 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 
 // probabilityArg reads RED's probability, a fraction.
 func probabilityArg(a *args, w string) (float64, error) {
-	v, err := a.value(w)
-	if err != nil {
-		return 0, err
-	}
-	f, err := strconv.ParseFloat(v, 64)
-	if err != nil {
-		return 0, tcKindError("Illegal \"probability\"")
-	}
-	return f, nil
+	return legalArg(a, w, func(v string) (float64, error) { return strconv.ParseFloat(v, 64) })
 }
 
 func printSFQ(p *printer, e *env, q tc.Qdisc) {
