@@ -522,7 +522,7 @@ func formatTCPrintReplies(cases []tcprintCase) []byte {
 // TestTCPrintReplies checks that the committed replies are the ones the
 // fixtures make (IPR_TCPRINT_WRITE=1 writes them).
 func TestTCPrintReplies(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the fixtures are little-endian")
 	}
 	want := formatTCPrintReplies(buildTCPrintCases(t))
@@ -544,6 +544,41 @@ func TestTCPrintReplies(t *testing.T) {
 	}
 }
 
+// tcGolden is one recorded output of tc.
+type tcGolden struct {
+	opts   string
+	code   int
+	stdout string
+}
+
+// readTCGoldens reads a case's golden file: sections "=== OPTS exit N
+// bytes M", then M bytes of tc's standard output and a newline.
+func readTCGoldens(path string) ([]tcGolden, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []tcGolden
+	for len(b) > 0 {
+		line, rest, ok := bytes.Cut(b, []byte("\n"))
+		if !ok || !bytes.HasPrefix(line, []byte("=== ")) {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		head := string(line[4:])
+		i := strings.LastIndex(head, " exit ")
+		var code, n int
+		if i < 0 {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		if _, err := fmt.Sscanf(head[i:], " exit %d bytes %d", &code, &n); err != nil || n+1 > len(rest) {
+			return nil, fmt.Errorf("%s: bad section %q", path, line)
+		}
+		out = append(out, tcGolden{opts: head[:i], code: code, stdout: string(rest[:n])})
+		b = rest[n+1:]
+	}
+	return out, nil
+}
+
 func tcprintFile(name string) string {
 	return filepath.Join(tcprintDir, strings.ReplaceAll(name, "/", "_")+".txt")
 }
@@ -557,7 +592,7 @@ var tcprintPending = map[string]bool{}
 // TestTCPrintAsTC prints every case as ipr does, with each option set,
 // and compares with tc's output, byte for byte.
 func TestTCPrintAsTC(t *testing.T) {
-	if binaryNativeIsBigEndian() {
+	if binaryNativeIsBig() {
 		t.Skip("the fixtures are little-endian")
 	}
 	cases := buildTCPrintCases(t)
@@ -567,7 +602,7 @@ func TestTCPrintAsTC(t *testing.T) {
 	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			goldens, err := readLinkGoldens(tcprintFile(c.name)) // ip's and tc's goldens have one format
+			goldens, err := readTCGoldens(tcprintFile(c.name))
 			if err != nil {
 				t.Fatal(err)
 			}
