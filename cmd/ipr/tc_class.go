@@ -55,7 +55,10 @@ func lookupClassKind(name string) *classKind {
 // classModify is tc_class_modify.
 func classModify(e *env, a *args, mk func(tc.ClassSpec) rtm.Request) error {
 	s, dev, err := parseClassSpec(e, a)
-	return tcSend(e, dev, err, &s.Ifindex, func() rtm.Request { return mk(s) })
+	if err != nil {
+		return err
+	}
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
 // parseClassSpec reads a class's command line: its specification but for

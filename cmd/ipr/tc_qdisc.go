@@ -94,16 +94,15 @@ func parseBare(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 // qdiscModify is tc_qdisc_modify: add, change, replace, link, delete.
 func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 	s, dev, err := parseQdiscSpec(e, a)
-	return tcSend(e, dev, err, &s.Ifindex, func() rtm.Request { return mk(s) })
+	if err != nil {
+		return err
+	}
+	return tcSend(e, dev, &s.Ifindex, func() rtm.Request { return mk(s) })
 }
 
-// tcSend ends tc_qdisc_modify and tc_class_modify: unless their command
-// line failed to parse (parseErr), it sets *ifindex to dev's index, then
-// sends the request req makes.
-func tcSend(e *env, dev string, parseErr error, ifindex *int32, req func() rtm.Request) error {
-	if parseErr != nil {
-		return parseErr
-	}
+// tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
+// dev's index, then sends the request req makes.
+func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
 	h, err := e.handle()
 	if err != nil {
 		return err
