@@ -14,8 +14,8 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
-	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
