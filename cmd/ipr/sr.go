@@ -30,6 +30,18 @@ const srUsage = "Usage: ipr sr { COMMAND | help }\n" +
 // hmacKeyPrompt is ipseg6.c's HMAC_KEY_PROMPT.
 const hmacKeyPrompt = "Enter secret for HMAC key ID (blank to delete): "
 
+// srCommands are do_seg6's objects and their commands, each word
+// accepted by any prefix; a command's run reads the words after it.
+var srCommands = [...]struct {
+	object, command string
+	run             func(e *env, argv []string) error
+}{
+	{"hmac", "show", func(e *env, _ []string) error { return srHMACShow(e) }},
+	{"hmac", "set", srHMACSet},
+	{"tunsrc", "show", func(e *env, _ []string) error { return srTunsrcShow(e) }},
+	{"tunsrc", "set", srTunsrcSet},
+}
+
 // runSR is ipseg6.c's do_seg6: the words are read in full before the
 // family is resolved, and words after a command's last are ignored, as
 // ip ignores them.
@@ -37,47 +49,28 @@ func runSR(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(srUsage)
 	}
-	w := argv[0]
-	switch {
-	case matches(w, "hmac"):
-		if len(argv) < 2 {
-			return errIncomplete
-		}
-		switch w := argv[1]; {
-		case matches(w, "show"):
-			return srHMACShow(e)
-		case matches(w, "set"):
-			return srHMACSet(e, argv[2:])
-		default:
-			return invarg("unknown", w)
-		}
-	case matches(w, "tunsrc"):
-		if len(argv) < 2 {
-			return errIncomplete
-		}
-		switch w := argv[1]; {
-		case matches(w, "show"):
-			return srTunsrcShow(e)
-		case matches(w, "set"):
-			if len(argv) < 3 {
-				return errIncomplete
-			}
-			return srTunsrcSet(e, argv[2])
-		default:
-			return invarg("unknown", w)
+	if !matches(argv[0], "hmac") && !matches(argv[0], "tunsrc") {
+		return invarg("unknown", argv[0])
+	}
+	if len(argv) < 2 {
+		return errIncomplete
+	}
+	for _, c := range srCommands {
+		if matches(argv[0], c.object) && matches(argv[1], c.command) {
+			return c.run(e, argv[2:])
 		}
 	}
-	return invarg("unknown", w)
+	return invarg("unknown", argv[1])
 }
 
 // srTunsrcShow is SEG6_CMD_GET_TUNSRC and print_tunsrc: a refusal exits
 // with ip's status 2.
 func srTunsrcShow(e *env) error {
 	h, err := e.genlHandle()
-	if err != nil {
-		return err
+	var a netip.Addr
+	if err == nil {
+		a, err = seg6.TunnelSource(e.ctx, h)
 	}
-	a, err := seg6.TunnelSource(e.ctx, h)
 	if err != nil {
 		return genlFamilyError(err)
 	}
@@ -92,7 +85,11 @@ func srTunsrcShow(e *env) error {
 // srTunsrcSet is SEG6_CMD_SET_TUNSRC of the address iproute2's get_addr
 // reads for AF_INET6: an IPv6 address, or "default", "any" or "all" for
 // the unspecified one.
-func srTunsrcSet(e *env, word string) error {
+func srTunsrcSet(e *env, argv []string) error {
+	if len(argv) == 0 {
+		return errIncomplete
+	}
+	word := argv[0]
 	a, err := netip.ParseAddr(word)
 	switch {
 	case word == "default" || word == "any" || word == "all":

@@ -109,7 +109,7 @@ func TestFakeSRHMAC(t *testing.T) {
 				c.cmd, code, out, errs, len(k.Keys()), c.code, c.out, c.errs, c.keysAfterCommand)
 		}
 	}
-	k.NoHMAC = true
+	k.DropHMAC()
 	out, errs, code := iprIn(nil, "", "-j", "sr", "hmac", "show")
 	if out != "[" || errs != "RTNETLINK answers: Unknown error 524\nDump terminated\n" || code != 1 {
 		t.Errorf("sr hmac show without HMAC support: exit %d, %q, %q", code, out, errs)

@@ -1,5 +1,11 @@
 package seg6
 
+import (
+	"errors"
+
+	"golang.org/x/sys/unix"
+)
+
 // The SEG6 family's vocabulary, from include/uapi/linux/seg6_genl.h and
 // seg6_hmac.h. SEG6 has no YNL spec, so these are written by hand.
 
@@ -52,3 +58,13 @@ func (a Algorithm) String() string {
 	}
 	return "<unknown>"
 }
+
+// ErrInvalid is matched (errors.Is) by the errors of requests with
+// arguments the kernel would refuse, caught before anything is sent.
+var ErrInvalid = errors.New("invalid argument")
+
+// ErrHMACNotSupported is the kernel's ENOTSUPP (524, an errno of the
+// kernel's own that libc has no name for), which a kernel built without
+// CONFIG_IPV6_SEG6_HMAC answers to every HMAC request: errors.Is(err,
+// ErrHMACNotSupported) tells it from a refusal of the request itself.
+var ErrHMACNotSupported error = unix.Errno(524)

@@ -161,7 +161,7 @@ func TestFakeHMAC(t *testing.T) {
 	if keys := k.Keys(); len(keys) != 1 || keys[3].Algorithm != uint8(seg6.SHA256) {
 		t.Errorf("the fake's keys after the deletion: %+v", keys)
 	}
-	k.NoHMAC = true
+	k.DropHMAC()
 	if err := genltest.FirstErr(seg6.HMACKeys(ctx, h)); !errors.Is(err, seg6.ErrHMACNotSupported) {
 		t.Errorf("HMACKeys without HMAC support: %v", err)
 	}

@@ -18,12 +18,28 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// FamilyID is the id the fake gives the SEG6 family.
-const FamilyID = 0x1d
+// Key is an HMAC key of the fake.
+type Key struct {
+	Algorithm uint8
+	Secret    []byte
+}
 
-// Uapi numbers, spelled out here so that the fake does not share the
-// package under test's constants.
+// Kernel is the fake's state.
+type Kernel struct {
+	mu sync.Mutex
+	// noHMAC makes the fake a kernel without CONFIG_IPV6_SEG6_HMAC.
+	noHMAC bool
+
+	tunsrc [16]byte
+	keys   map[uint32]Key
+}
+
+// The fake's family id, and the uapi's numbers (linux/seg6_genl.h),
+// written again here rather than taken from genl/seg6, the package the
+// fake tests.
 const (
+	FamilyID = 0x1d // the id the fake's controller gives SEG6
+
 	cmdSetHMAC, cmdDumpHMAC, cmdSetTunSrc, cmdGetTunSrc = 1, 2, 3, 4
 
 	aDst, aHMACKeyID, aSecret, aSecretLen, aAlgID = 1, 3, 4, 5, 6
@@ -34,22 +50,6 @@ const (
 	enotsupp = unix.Errno(524)
 )
 
-// Key is an HMAC key of the fake.
-type Key struct {
-	Algorithm uint8
-	Secret    []byte
-}
-
-// Kernel is the fake's state. Its fields may be set before use.
-type Kernel struct {
-	// NoHMAC makes the fake a kernel without CONFIG_IPV6_SEG6_HMAC.
-	NoHMAC bool
-
-	mu     sync.Mutex
-	tunsrc [16]byte
-	keys   map[uint32]Key
-}
-
 // New returns a fake SEG6 kernel registered on a new nltest.Fake (with a
 // controller that resolves the family), and that Fake, whose Dial is the
 // transport to use.
@@ -59,6 +59,14 @@ func New() (*Kernel, *nltest.Fake) {
 	f.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{"SEG6": FamilyID}))
 	f.Handle(FamilyID, k.handle)
 	return k, f
+}
+
+// DropHMAC makes the fake, from now on, a kernel built without
+// CONFIG_IPV6_SEG6_HMAC, which refuses every HMAC request.
+func (k *Kernel) DropHMAC() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.noHMAC = true
 }
 
 // Keys returns a copy of the keys, by id.
@@ -80,7 +88,7 @@ func (k *Kernel) handle(req wire.Message) ([][]byte, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	switch cmd := req.Data[0]; {
-	case (cmd == cmdSetHMAC || cmd == cmdDumpHMAC) && k.NoHMAC:
+	case (cmd == cmdSetHMAC || cmd == cmdDumpHMAC) && k.noHMAC:
 		return nil, enotsupp
 	case cmd == cmdSetHMAC:
 		return nil, k.setHMAC(attrs)
