@@ -137,8 +137,10 @@ func srHMACSet(e *env, argv []string) error {
 	}
 	req, err := seg6.SetHMAC(uint32(id), alg, secret)
 	if errors.Is(err, seg6.ErrInvalid) {
-		// A secret longer than the kernel keeps: ip sends it, and the
-		// kernel refuses it so.
+		// A secret longer than the kernel keeps: ip sends it, and a
+		// kernel with HMAC support refuses it so. (Past 255 bytes ip's
+		// length byte wraps, and the kernel may take a prefix of it;
+		// ipr refuses those too.)
 		return &cliError{code: exitFailure, msg: kernelMessage("", unix.EINVAL)}
 	}
 	if err != nil {
