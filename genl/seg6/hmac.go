@@ -24,7 +24,7 @@ func ParseHMACKey(m genl.Message) (HMACKey, error) {
 	}
 	k := HMACKey{attrs: m.Attrs}
 	if k.ID() == 0 {
-		return HMACKey{}, fmt.Errorf("seg6: HMAC key without an id")
+		return HMACKey{}, fmt.Errorf("seg6: HMAC key without an id (%d bytes of attributes)", len(m.Attrs))
 	}
 	return k, nil
 }
