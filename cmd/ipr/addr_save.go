@@ -1,0 +1,266 @@
+package main
+
+// The binary files of ip's save commands, one implementation for every
+// object that has them ("ip address save/showdump/restore" here, "ip
+// route save/showdump/restore" in route.go, "ip rule save/restore" and
+// "ip mrule save/restore" in mrule.go): a 32-bit magic word in the
+// host's byte order, then the kernel's dump messages as ip received
+// them, netlink headers included. ip refuses to write one to a terminal
+// or read one from it, and restores by sending each message back.
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// savedDump is one kind of saved file, with ip's wording and exit
+// statuses for it, which differ from object to object.
+type savedDump struct {
+	magic uint32
+	// what names the file in "Can't restore %s dump from a terminal".
+	what string
+	// badInput is the exit status of a terminal or a wrong magic on
+	// standard input: 255 where ip calls exit(-1), 1 where it returns -1.
+	badInput int
+	// failed is the exit status of a malformed file and of a restore
+	// the kernel refuses.
+	failed int
+}
+
+// The kinds of saved files, with the magic words of ipaddress.c,
+// iproute.c and iprule.c.
+var (
+	addrDump  = savedDump{magic: 0x47361222, what: "address", badInput: exitUsage, failed: exitUsage}
+	routeDump = savedDump{magic: rtm.RouteDumpMagic, what: "route", badInput: exitFailure, failed: exitKernel}
+	ruleDump  = savedDump{magic: 0x71706986, what: "rule", badInput: exitUsage, failed: exitUsage}
+)
+
+// maxSavedMessage is the size of rtnl_from_file's buffer: a longer saved
+// message is malformed.
+const maxSavedMessage = 16384
+
+// create starts a saved file on standard output, as ip's save_*_prep: it
+// refuses a terminal and writes the magic word.
+func (d *savedDump) create(e *env) error {
+	if isTerminal(e.Stdout) {
+		return failf("Not sending a binary stream to stdout")
+	}
+	var magic [4]byte
+	binary.NativeEndian.PutUint32(magic[:], d.magic)
+	if _, err := e.Stdout.Write(magic[:]); err != nil {
+		return failf("Can't write magic to dump file")
+	}
+	return nil
+}
+
+// saveMessage writes one dumped message to the file create started.
+func saveMessage(e *env, m wire.Message) error {
+	b := make([]byte, wire.HeaderLen, wire.HeaderLen+len(m.Data))
+	wire.PutHeader(b, m.Header)
+	if _, err := e.Stdout.Write(append(b, m.Data...)); err != nil {
+		return failf("Short write while saving nlmsg")
+	}
+	return nil
+}
+
+// open checks standard input as ip's *_dump_check_magic does: not a
+// terminal, and starting with the magic word.
+func (d *savedDump) open(e *env) (*bufio.Reader, error) {
+	if isTerminal(e.Stdin) {
+		return nil, &cliError{code: d.badInput, msg: fmt.Sprintf("Can't restore %s dump from a terminal", d.what)}
+	}
+	r := bufio.NewReader(e.Stdin)
+	var magic [4]byte // zero where the file is shorter, as ip's word
+	n, _ := io.ReadFull(r, magic[:])
+	if m := binary.NativeEndian.Uint32(magic[:]); n < len(magic) || m != d.magic {
+		return nil, &cliError{code: d.badInput, msg: fmt.Sprintf("Magic mismatch (%d elems, %x magic)", n/len(magic), m)}
+	}
+	return r, nil
+}
+
+// messages reads the messages of an opened file, each whole (header
+// included, padding not), as rtnl_from_file reads them; a malformed or
+// truncated message ends them in an error worded as ip's. Each message
+// is valid until the next: they share one buffer, as ip's.
+func (d *savedDump) messages(r *bufio.Reader) iter.Seq2[[]byte, error] {
+	return func(yield func([]byte, error) bool) {
+		truncated := &cliError{code: d.failed, msg: "rtnl-from_file: truncated message"}
+		buf := make([]byte, maxSavedMessage)
+		off := 4 // the magic word
+		for {
+			n, err := io.ReadFull(r, buf[:wire.HeaderLen])
+			switch {
+			case n == 0 && err == io.EOF:
+				return
+			case err != nil:
+				yield(nil, truncated)
+				return
+			}
+			off += n
+			size := binary.NativeEndian.Uint32(buf)
+			if size < wire.HeaderLen || size > maxSavedMessage {
+				yield(nil, &cliError{code: d.failed, msg: fmt.Sprintf("!!!malformed message: len=%d @%d", int32(size), off)})
+				return
+			}
+			m := buf[:wire.Align(int(size))]
+			if _, err := io.ReadFull(r, m[wire.HeaderLen:]); err != nil {
+				yield(nil, truncated)
+				return
+			}
+			off += len(m) - wire.HeaderLen
+			if !yield(m[:size], nil) {
+				return
+			}
+		}
+	}
+}
+
+// restoreConn opens the socket a restore sends the saved messages on.
+func restoreConn(e *env) (*socket.Conn, error) {
+	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
+	if err != nil {
+		return nil, dialError(e.Netns, err)
+	}
+	return c, nil
+}
+
+// restore sends one saved message back to the kernel as ip's
+// restore_handler does: its header's flags plus NLM_F_CREATE, and the
+// request and ack flags. Like ip it reports every refusal, and goes on
+// after an object that exists already.
+func (d *savedDump) restore(e *env, c *socket.Conn, m []byte) error {
+	binary.NativeEndian.PutUint16(m[6:], binary.NativeEndian.Uint16(m[6:])|unix.NLM_F_CREATE)
+	err := c.Execute(e.ctx, m, nil)
+	if err == nil {
+		return nil
+	}
+	var ke *wire.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	fmt.Fprintln(e.Stderr, kernelMessage(ke.Message, ke.Errno))
+	if ke.Errno == unix.EEXIST {
+		return nil
+	}
+	return errExit(d.failed)
+}
+
+// restoreAll restores each message of standard input in turn, stopping
+// at the first failure, as ip's rtnl_from_file with a restore_handler.
+func (d *savedDump) restoreAll(e *env) error {
+	r, err := d.open(e)
+	if err != nil {
+		return err
+	}
+	c, err := restoreConn(e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for m, err := range d.messages(r) {
+		if err != nil {
+			return err
+		}
+		if err := d.restore(e, c, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addrSave is "addr save": the addresses of one device, or of all, as
+// the kernel dumps them. Like ip, it parses the selectors of "addr show"
+// but selects by device alone, and by -family.
+func addrSave(e *env, a *args) error {
+	f := showFilter{family: e.Family}
+	if err := parseShowFilter(a, &f, true); err != nil {
+		return err
+	}
+	var index int32
+	if f.dev != "" {
+		h, err := e.handle()
+		if err != nil {
+			return err
+		}
+		l, err := h.LinkByName(e.ctx, f.dev)
+		if err != nil {
+			return errNoShowDevice(f.dev)
+		}
+		index = l.Index()
+	}
+	if err := addrDump.create(e); err != nil {
+		return err
+	}
+	c, err := restoreConn(e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	// iproute2's rtnl_addrdump_req with ipaddr_dump_filter: the family
+	// of -f and the device's index.
+	req := make([]byte, wire.HeaderLen+unix.SizeofIfAddrmsg)
+	binary.NativeEndian.PutUint32(req, uint32(len(req)))
+	binary.NativeEndian.PutUint16(req[4:], unix.RTM_GETADDR)
+	req[wire.HeaderLen] = e.Family
+	binary.NativeEndian.PutUint32(req[wire.HeaderLen+4:], uint32(index))
+	for m, err := range c.Dump(e.ctx, req) {
+		if err != nil {
+			var ke *wire.Error
+			if errors.As(err, &ke) {
+				return failf("%s\nSave terminated", kernelMessage(ke.Message, ke.Errno))
+			}
+			return err
+		}
+		if err := saveMessage(e, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addrShowDump is "addr showdump": a saved file's addresses, each after
+// the index of its device, as ip's show_handler prints them.
+func addrShowDump(e *env, _ *args) error {
+	r, err := addrDump.open(e)
+	if err != nil {
+		return err
+	}
+	p := e.newPrinter()
+	p.openArray("")
+	p.openObject("")
+	p.openArray("addr_info")
+	for m, err := range addrDump.messages(r) {
+		if err != nil {
+			return err
+		}
+		if binary.NativeEndian.Uint16(m[4:]) != unix.RTM_NEWADDR {
+			continue
+		}
+		ad, err := rtm.AddrFromBytes(m[wire.HeaderLen:])
+		if err != nil {
+			continue
+		}
+		p.openObject("")
+		p.int("index", "if%d:", int64(ad.Index()))
+		p.nl()
+		if e.Brief {
+			printAddrBrief(p, ad)
+		} else {
+			printAddr(p, ad)
+		}
+		p.closeObject()
+		p.flush()
+	}
+	p.closeArray()
+	p.closeObject()
+	return e.endList(p)
+}
