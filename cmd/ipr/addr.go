@@ -361,11 +361,12 @@ type addrOp int
 const (
 	addrAdd addrOp = iota
 	addrReplace
+	addrChange
 	addrDelete
 )
 
-// addrModify is "addr add", "addr replace" and "addr del", parsed as
-// iproute2's ipaddr_modify parses them.
+// addrModify is "addr add", "addr replace", "addr change" and "addr
+// del", parsed as iproute2's ipaddr_modify parses them.
 func addrModify(e *env, a *args, op addrOp) error {
 	var (
 		spec                      rtm.AddrSpec
@@ -517,6 +518,8 @@ func addrModify(e *env, a *args, op addrOp) error {
 		return e.change(h, rtm.AddrAdd(spec))
 	case addrReplace:
 		return e.change(h, rtm.AddrReplace(spec))
+	case addrChange:
+		return e.change(h, rtm.AddrChange(spec))
 	}
 	if local.Addr().Is4() && !localExplicit && !peer.IsValid() {
 		// iproute2 deletes "10.0.0.1" (no length) whatever its prefix

@@ -201,8 +201,8 @@ Accepted and without effect on what ipr does:
 var (
 	addrVerbs = [...]verb{
 		{name: "add", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrAdd) }},
-		{name: "change"},
-		{name: "chg", stats: true, exact: true},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrChange) }},
+		{name: "chg", stats: true, exact: true, run: func(e *env, a *args) error { return addrModify(e, a, addrChange) }},
 		{name: "replace", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrReplace) }},
 		{name: "delete", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrDelete) }},
 		{name: "list", stats: true, run: addrShow},
