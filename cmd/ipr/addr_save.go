@@ -62,12 +62,25 @@ func (d *savedDump) create(e *env) error {
 	return nil
 }
 
-// saveMessage writes one dumped message to the file create started.
-func saveMessage(e *env, m wire.Message) error {
-	b := make([]byte, wire.HeaderLen, wire.HeaderLen+len(m.Data))
-	wire.PutHeader(b, m.Header)
-	if _, err := e.Stdout.Write(append(b, m.Data...)); err != nil {
-		return failf("Short write while saving nlmsg")
+// saveDump writes each message of the dump req asks for to the file
+// create started, as ip's save_nlmsg. The kernel's refusal is returned
+// as it is, for the caller to word as ip does.
+func saveDump(e *env, req []byte) error {
+	c, err := rawConn(e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var b []byte
+	for m, err := range c.Dump(e.ctx, req) {
+		if err != nil {
+			return err
+		}
+		b = append(b[:0], make([]byte, wire.HeaderLen)...)
+		wire.PutHeader(b, m.Header)
+		if _, err := e.Stdout.Write(append(b, m.Data...)); err != nil {
+			return failf("Short write while saving nlmsg")
+		}
 	}
 	return nil
 }
@@ -124,8 +137,9 @@ func (d *savedDump) messages(r *bufio.Reader) iter.Seq2[[]byte, error] {
 	}
 }
 
-// restoreConn opens the socket a restore sends the saved messages on.
-func restoreConn(e *env) (*socket.Conn, error) {
+// rawConn opens the socket a save dumps on and a restore sends the
+// saved messages on: they see whole messages, headers included.
+func rawConn(e *env) (*socket.Conn, error) {
 	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
 	if err != nil {
 		return nil, dialError(e.Netns, err)
@@ -161,7 +175,7 @@ func (d *savedDump) restoreAll(e *env) error {
 	if err != nil {
 		return err
 	}
-	c, err := restoreConn(e)
+	c, err := rawConn(e)
 	if err != nil {
 		return err
 	}
@@ -200,31 +214,17 @@ func addrSave(e *env, a *args) error {
 	if err := addrDump.create(e); err != nil {
 		return err
 	}
-	c, err := restoreConn(e)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
 	// iproute2's rtnl_addrdump_req with ipaddr_dump_filter: the family
 	// of -f and the device's index.
-	req := make([]byte, wire.HeaderLen+unix.SizeofIfAddrmsg)
-	binary.NativeEndian.PutUint32(req, uint32(len(req)))
-	binary.NativeEndian.PutUint16(req[4:], unix.RTM_GETADDR)
-	req[wire.HeaderLen] = e.Family
-	binary.NativeEndian.PutUint32(req[wire.HeaderLen+4:], uint32(index))
-	for m, err := range c.Dump(e.ctx, req) {
-		if err != nil {
-			var ke *wire.Error
-			if errors.As(err, &ke) {
-				return failf("%s\nSave terminated", kernelMessage(ke.Message, ke.Errno))
-			}
-			return err
-		}
-		if err := saveMessage(e, m); err != nil {
-			return err
-		}
+	var ifa [unix.SizeofIfAddrmsg]byte
+	ifa[0] = e.Family
+	binary.NativeEndian.PutUint32(ifa[4:], uint32(index))
+	err := saveDump(e, dumpRequest(unix.RTM_GETADDR, ifa[:]))
+	var ke *wire.Error
+	if errors.As(err, &ke) {
+		return failf("%s\nSave terminated", kernelMessage(ke.Message, ke.Errno))
 	}
-	return nil
+	return err
 }
 
 // addrShowDump is "addr showdump": a saved file's addresses, each after

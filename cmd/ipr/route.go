@@ -602,7 +602,7 @@ func routeRestore(e *env) error {
 		}
 		msgs = append(msgs, bytes.Clone(m))
 	}
-	c, err := restoreConn(e)
+	c, err := rawConn(e)
 	if err != nil {
 		return err
 	}
