@@ -209,9 +209,9 @@ var (
 		{name: "show", stats: true, run: addrShow},
 		{name: "lst", stats: true, run: addrShow},
 		{name: "flush", run: addrFlush},
-		{name: "save", run: addrSave},
-		{name: "showdump", run: addrShowDump},
-		{name: "restore", run: func(e *env, _ *args) error { return addrDump.restoreAll(e) }},
+		{name: "save", stats: true, run: addrSave},
+		{name: "showdump", stats: true, run: addrShowDump},
+		{name: "restore", stats: true, run: func(e *env, _ *args) error { return addrDump.restoreAll(e) }},
 		{name: "help"},
 	}
 	linkVerbs = [...]verb{
