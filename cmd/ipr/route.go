@@ -652,9 +652,9 @@ func routeShowDump(e *env) error {
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
 	f := routeFilter{get: true}
-	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	nh := &nexthopCache{ctx: e.ctx, h: h}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	for m, err := range routeDump.messages(r) {
@@ -665,7 +665,7 @@ func routeShowDump(e *env) error {
 			return &cliError{code: routeDump.failed, msg: "route dump: malformed message"}
 		}
 		r, _ := rtm.RouteFromBytes(m[wire.HeaderLen:])
-		printRoute(p, r, &f, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
+		printRoute(p, r, &f, names, nh, e.Details)
 	}
 	return e.endList(p)
 }
