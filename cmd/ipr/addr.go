@@ -20,10 +20,11 @@ import (
 // addrUsage is "ipr addr help".
 const addrUsage = "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
 	"                      [ master DEV ] [ type KIND ]\n" +
-	"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
+	"         | { add | change | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
 	"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
 	"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
-	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
+	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ]\n" +
+	"         | save [ [dev] NAME ] | showdump | restore }\n" +
 	"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
 	"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
 	"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }"

@@ -179,7 +179,7 @@ func (o *object) usageError() error {
 // mainUsage is "ipr help", in the form of ip's.
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
-where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute |
+where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute | mrule |
                    neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
                    route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
                    mptcp | calc | genl | qdisc | class | filter | chain | actions | bridge }

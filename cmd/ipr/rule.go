@@ -15,7 +15,7 @@ import (
 )
 
 // ruleUsage is "ipr rule help".
-const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION\n" +
+const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION | { save | restore }\n" +
 	"SELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ] [ fwmark FWMARK[/MASK] ]\n" +
 	"            [ iif DEV ] [ oif DEV ] [ pref NUMBER ] [ l3mdev ] [ uidrange N-M ]\n" +
 	"            [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ tun_id ID ] [ protocol RTPROTO ]\n" +
