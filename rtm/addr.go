@@ -390,6 +390,11 @@ func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
 	return h.Do(ctx, AddrReplace(s))
 }
 
+// AddrChange updates an existing address's settings (see [AddrChange]).
+func (h *Handle) AddrChange(ctx context.Context, s AddrSpec) error {
+	return h.Do(ctx, AddrChange(s))
+}
+
 // AddrDel deletes an address.
 func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrDel(s)) }
 
@@ -398,6 +403,9 @@ func (bt *Batch) AddrAdd(s AddrSpec) error { return bt.queue(addrAddOp, s.encode
 
 // AddrReplace adds an address-replace request.
 func (bt *Batch) AddrReplace(s AddrSpec) error { return bt.queue(addrReplaceOp, s.encode) }
+
+// AddrChange adds an address-change request.
+func (bt *Batch) AddrChange(s AddrSpec) error { return bt.queue(addrChangeOp, s.encode) }
 
 // AddrDel adds an address-delete request.
 func (bt *Batch) AddrDel(s AddrSpec) error { return bt.queue(addrDelOp, s.encode) }
