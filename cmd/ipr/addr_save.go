@@ -199,12 +199,16 @@ func addrSave(e *env, a *args) error {
 	if err := parseShowFilter(a, &f, true); err != nil {
 		return err
 	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	// ip looks the master up as it parses, and fails on a missing one.
+	if _, err := newLinkNames(e.ctx, h, &f); err != nil {
+		return err
+	}
 	var index int32
 	if f.dev != "" {
-		h, err := e.handle()
-		if err != nil {
-			return err
-		}
 		l, err := h.LinkByName(e.ctx, f.dev)
 		if err != nil {
 			return errNoShowDevice(f.dev)
@@ -219,7 +223,7 @@ func addrSave(e *env, a *args) error {
 	var ifa [unix.SizeofIfAddrmsg]byte
 	ifa[0] = e.Family
 	binary.NativeEndian.PutUint32(ifa[4:], uint32(index))
-	err := saveDump(e, dumpRequest(unix.RTM_GETADDR, ifa[:]))
+	err = saveDump(e, dumpRequest(unix.RTM_GETADDR, ifa[:]))
 	var ke *wire.Error
 	if errors.As(err, &ke) {
 		return failf("%s\nSave terminated", kernelMessage(ke.Message, ke.Errno))

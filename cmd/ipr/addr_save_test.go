@@ -105,7 +105,7 @@ func TestAddrSaveMatchesIP(t *testing.T) {
 			t.Errorf("addr save %s: %d bytes, ip's %d bytes; they differ", sel, len(ours), len(theirs))
 		}
 	}
-	sameBytesAsIP(t, ns, nil, "addr save dev nosuch0", "addr save dev", "addr save up bogus0")
+	sameBytesAsIP(t, ns, nil, "addr save dev nosuch0", "addr save dev", "addr save up bogus0", "addr save master nosuch0")
 
 	// showdump prints ip's file as ip does, in every output mode.
 	dump := []byte(nstest.IP(t, ns, "addr", "save"))
