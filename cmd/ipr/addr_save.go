@@ -232,7 +232,8 @@ func addrSave(e *env, a *args) error {
 }
 
 // addrShowDump is "addr showdump": a saved file's addresses, each after
-// the index of its device, as ip's show_handler prints them.
+// the index of its device, as ip's show_handler prints them. A broken
+// file ends the listing where it breaks, as in ip.
 func addrShowDump(e *env, _ *args) error {
 	r, err := addrDump.open(e)
 	if err != nil {
@@ -242,29 +243,42 @@ func addrShowDump(e *env, _ *args) error {
 	p.openArray("")
 	p.openObject("")
 	p.openArray("addr_info")
+	var broken error
 	for m, err := range addrDump.messages(r) {
 		if err != nil {
-			return err
+			broken = err
+			break
 		}
-		if binary.NativeEndian.Uint16(m[4:]) != unix.RTM_NEWADDR {
-			continue
-		}
-		ad, err := rtm.AddrFromBytes(m[wire.HeaderLen:])
-		if err != nil {
-			continue
+		// show_handler prints the index of every message; then
+		// print_addrinfo prints addresses only.
+		var index int32
+		if len(m) >= wire.HeaderLen+unix.SizeofIfAddrmsg {
+			index = int32(binary.NativeEndian.Uint32(m[wire.HeaderLen+4:]))
 		}
 		p.openObject("")
-		p.int("index", "if%d:", int64(ad.Index()))
+		p.int("index", "if%d:", int64(index))
 		p.nl()
-		if e.Brief {
-			printAddrBrief(p, ad)
-		} else {
-			printAddr(p, ad)
+		switch typ := binary.NativeEndian.Uint16(m[4:]); {
+		case typ != unix.RTM_NEWADDR && typ != unix.RTM_DELADDR:
+		case len(m) < wire.HeaderLen+unix.SizeofIfAddrmsg:
+			fmt.Fprintf(e.Stderr, "BUG: wrong nlmsg len %d\n", len(m)-wire.HeaderLen-unix.SizeofIfAddrmsg)
+		case typ == unix.RTM_NEWADDR:
+			ad, err := rtm.AddrFromBytes(m[wire.HeaderLen:])
+			switch {
+			case err != nil:
+			case e.Brief:
+				printAddrBrief(p, ad)
+			default:
+				printAddr(p, ad)
+			}
 		}
 		p.closeObject()
 		p.flush()
 	}
 	p.closeArray()
 	p.closeObject()
-	return e.endList(p)
+	if err := e.endList(p); err != nil {
+		return err
+	}
+	return broken
 }

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,8 +110,19 @@ func TestAddrSaveMatchesIP(t *testing.T) {
 
 	// showdump prints ip's file as ip does, in every output mode.
 	dump := []byte(nstest.IP(t, ns, "addr", "save"))
+	// A file cut short prints what comes before the cut; messages of
+	// other types, or too short, print their index alone.
+	odd := func(typ uint16, payload ...byte) []byte {
+		b := binary.NativeEndian.AppendUint32(nil, uint32(16+len(payload)))
+		b = binary.NativeEndian.AppendUint16(b, typ)
+		return append(append(b, make([]byte, 10)...), payload...)
+	}
+	cut := append(bytes.Clone(dump), dump[4:20]...)
+	strange := slices.Concat(dump[:4], odd(unix.RTM_NEWADDR, 0, 0, 0, 7), odd(unix.RTM_NEWLINK, 2, 24, 0, 0, 5, 0, 0, 0), dump[4:])
 	for _, opts := range []string{"", "-j", "-j -p", "-o", "-br", "-d", "-s"} {
-		sameWithInput(t, ns, dump, append(strings.Fields(opts), "addr", "showdump")...)
+		for _, in := range [][]byte{dump, cut, strange} {
+			sameWithInput(t, ns, in, append(strings.Fields(opts), "addr", "showdump")...)
+		}
 	}
 
 	// restore of ip's file into twin namespaces, one by ip and one by

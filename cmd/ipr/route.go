@@ -657,17 +657,23 @@ func routeShowDump(e *env) error {
 	nh := &nexthopCache{ctx: e.ctx, h: h}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
+	// A broken file ends the listing where it breaks, as in ip.
+	var broken error
 	for m, err := range routeDump.messages(r) {
-		if err != nil {
-			return err
+		if err == nil && len(m) < wire.HeaderLen+unix.SizeofRtMsg {
+			err = &cliError{code: routeDump.failed, msg: "route dump: malformed message"}
 		}
-		if len(m) < wire.HeaderLen+unix.SizeofRtMsg {
-			return &cliError{code: routeDump.failed, msg: "route dump: malformed message"}
+		if err != nil {
+			broken = err
+			break
 		}
 		r, _ := rtm.RouteFromBytes(m[wire.HeaderLen:])
 		printRoute(p, r, &f, names, nh, e.Details)
 	}
-	return e.endList(p)
+	if err := e.endList(p); err != nil {
+		return err
+	}
+	return broken
 }
 
 // routeFlushMatching deletes the selected routes, in rounds until none
