@@ -131,11 +131,7 @@ func (f *showFilter) linkName(index int32) string {
 
 // addrShow is "addr show".
 func addrShow(e *env, a *args) error {
-	f := showFilter{family: e.Family}
-	if err := parseShowFilter(a, &f, true); err != nil {
-		return err
-	}
-	h, err := e.handle()
+	f, h, err := parseShow(e, a, e.Family, true)
 	if err != nil {
 		return err
 	}

@@ -195,11 +195,7 @@ func (d *savedDump) restoreAll(e *env) error {
 // the kernel dumps them. Like ip, it parses the selectors of "addr show"
 // but selects by device alone, and by -family.
 func addrSave(e *env, a *args) error {
-	f := showFilter{family: e.Family}
-	if err := parseShowFilter(a, &f, true); err != nil {
-		return err
-	}
-	h, err := e.handle()
+	f, h, err := parseShow(e, a, e.Family, true)
 	if err != nil {
 		return err
 	}
