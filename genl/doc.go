@@ -25,7 +25,7 @@
 // (CTRL_CMD_DELFAMILY, CTRL_CMD_NEWFAMILY: its module was unloaded or
 // reloaded, and its id may have changed) is looked up anew. The families' own vocabularies
 // live in packages of their own (genl/nlctrl, genl/mptcp, genl/tcpmetrics,
-// genl/netdev), so that a program linking one family carries nothing of
+// genl/netdev, genl/seg6), so that a program linking one family carries nothing of
 // the others; they build on [Handle.DoFamily], [DumpFamily] and
 // [QueryFamily], and name attributes through [Value].
 //

@@ -73,7 +73,7 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 // asIP rewrites ipr's name for itself in a message to ip's, where the
 // two differ only by it ("try \"ipr help\"", "Usage: ipr ...").
 func asIP(s string) string {
-	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ", "\n       ipr ", "\n       ip ").Replace(s)
+	return strings.NewReplacer(`"ipr `, `"ip `, "Usage: ipr ", "Usage: ip ", "\tipr ", "\tip ", "Usage:\tipr ", "Usage:\tip ", "\n       ipr ", "\n       ip ", "\n          ipr ", "\n          ip ").Replace(s)
 }
 
 // ipCommands runs each command line with ip in ns, to set up a test.

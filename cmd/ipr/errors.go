@@ -136,6 +136,26 @@ func report(w io.Writer, err error) int {
 	return exitFailure
 }
 
+// refused words the kernel's refusal err as libnetlink does, followed
+// by then on a line of its own if it is not empty, with exit status code:
+// for the commands whose status after a refusal is not ip's usual 2. Any
+// other error is returned as it is.
+func refused(err error, code int, then string) error {
+	var ke *wire.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	msg := kernelMessage(ke.Message, ke.Errno)
+	if then != "" {
+		msg += "\n" + then
+	}
+	return &cliError{code: code, msg: msg}
+}
+
+// dumpTerminated is how libnetlink's dumps report a refused dump: the
+// kernel's message, then "Dump terminated", and exit(1).
+func dumpTerminated(err error) error { return refused(err, exitFailure, "Dump terminated") }
+
 // kernelMessage is libnetlink's wording of a kernel error: the extended
 // ACK's message as "Error: MSG." when there is one, else the errno as
 // "RTNETLINK answers: STRERROR".
@@ -150,13 +170,19 @@ func kernelMessage(msg string, errno unix.Errno) string {
 }
 
 // strerror is glibc's strerror of the errno in err's chain (Go's texts
-// are glibc's, lower-cased), or err's own text when it has none.
+// are glibc's, lower-cased; "Unknown error N" for one glibc has no
+// text for), or err's own text when it has none.
 func strerror(err error) string {
 	var errno unix.Errno
 	if !errors.As(err, &errno) {
 		return err.Error()
 	}
 	s := errno.Error()
+	if strings.HasPrefix(s, "errno ") {
+		// An errno libc has no text for, such as the kernel's own
+		// ENOTSUPP (524): glibc's words for it.
+		return "Unknown error " + s[len("errno "):]
+	}
 	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
 		s = string(s[0]-'a'+'A') + s[1:]
 	}

@@ -1,7 +1,7 @@
 package main
 
-// Generic netlink for the command line: the handle the mptcp and
-// tcp_metrics objects share, and ipr's "genl" object, which prints what
+// Generic netlink for the command line: the handle the mptcp,
+// tcp_metrics and sr objects share, and ipr's "genl" object, which prints what
 // iproute2's genl(8) "ctrl list" prints.
 
 import (

@@ -27,8 +27,14 @@ import (
 // what legitimately differs between two runs (ages).
 func sameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, args ...string) {
 	t.Helper()
-	out, errs, code := iprIn(ns, "", args...)
-	ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+	sameAsIPIn(t, ns, "", mask, args...)
+}
+
+// sameAsIPIn is sameAsIP with stdin for the standard input of each.
+func sameAsIPIn(t *testing.T, ns *nstest.NS, stdin string, mask func(string) string, args ...string) {
+	t.Helper()
+	out, errs, code := iprIn(ns, stdin, args...)
+	ipOut, ipErrs, ipCode := ipRun(t, ns, stdin, args...)
 	if mask != nil {
 		out, ipOut = mask(out), mask(ipOut)
 	}

@@ -177,11 +177,7 @@ func netnsListID(e *env, a *args) error {
 	} else {
 		for m, err := range c.Dump(e.ctx, req) {
 			if err != nil {
-				var ke *wire.Error
-				if errors.As(err, &ke) {
-					return failf("%s\nDump terminated", kernelMessage(ke.Message, ke.Errno))
-				}
-				return err
+				return dumpTerminated(err)
 			}
 			print(m)
 		}

@@ -81,7 +81,7 @@ var objects = [...]object{
 	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},
 	{name: "netconf", help: "netconf", usage: netconfUsage, verbs: netconfVerbs[:]},
 	{name: "vrf"},
-	{name: "sr"},
+	{name: "sr", help: "sr", usage: srUsage, run: runSR},
 	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
 	{name: "mptcp", help: "mptcp", run: runMptcp},
 	{name: "ioam"},
@@ -182,7 +182,7 @@ const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute | mrule |
                    neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
                    route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
-                   mptcp | calc | genl | qdisc | class | filter | chain | actions | bridge }
+                   mptcp | sr | calc | genl | qdisc | class | filter | chain | actions | bridge }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

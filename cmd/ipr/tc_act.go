@@ -30,13 +30,10 @@ func tcNumber(keyword, s string, bits int) (uint64, error) {
 	return v, nil
 }
 
-// next returns the value after keyword, parsed as a number of bits bits.
+// number returns the value after keyword, parsed as a number of bits
+// bits (numberArg).
 func (a *tcArgs) number(keyword string, bits int) (uint64, error) {
-	s, err := a.value(keyword)
-	if err != nil {
-		return 0, err
-	}
-	return tcNumber(keyword, s, bits)
+	return numberArg(&a.args, keyword, bits)
 }
 
 // decimal returns the value after keyword as tc's get_u32 with base 10.

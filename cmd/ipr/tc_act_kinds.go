@@ -84,85 +84,89 @@ func llProtoName(v uint16) string {
 	return "[" + strconv.Itoa(int(v)) + "]"
 }
 
+// numberArg reads the number after keyword w as tc's get_u8, get_u16 or
+// get_u32 (bits) with base 0.
+func numberArg(a *args, w string, bits int) (uint64, error) {
+	return parseValue(a, w, func(s string) (uint64, error) { return tcNumber(w, s, bits) })
+}
+
+// setNumber reads a number of bits bits into *dst.
+func setNumber[T ~uint8 | ~uint16 | ~uint32](dst *T, bits int) func(a *args, w string) error {
+	return func(a *args, w string) error {
+		n, err := numberArg(a, w, bits)
+		*dst = T(n)
+		return err
+	}
+}
+
+// setNumberPtr reads a number of bits bits into the optional *dst, nil
+// until set.
+func setNumberPtr[T ~uint8 | ~uint16 | ~uint32](dst **T, bits int) func(a *args, w string) error {
+	return func(a *args, w string) error {
+		n, err := numberArg(a, w, bits)
+		v := T(n)
+		*dst = &v
+		return err
+	}
+}
+
+// markArg reads skbedit's and ct's "MARK[/MASK]".
+func markArg(a *args, w string) (mark, mask uint32, hasMask bool, err error) {
+	v, err := a.value(w)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	ms, ks, hasMask := strings.Cut(v, "/")
+	m, err := tcNumber("mark", ms, 32)
+	if err != nil || !hasMask {
+		return uint32(m), 0, false, err
+	}
+	k, err := tcNumber("mask", ks, 32)
+	return uint32(m), uint32(k), true, err
+}
+
+// skbeditPacketTypes are skbedit's ptype names, by value.
+var skbeditPacketTypes = [...]string{unix.PACKET_HOST: "host", unix.PACKET_BROADCAST: "broadcast",
+	unix.PACKET_MULTICAST: "multicast", unix.PACKET_OTHERHOST: "otherhost"}
+
 func parseSkbedit(a *tcArgs) (tc.ActionKind, error) {
 	s := &tc.SkbEdit{}
-	ok := false
-	for a.more() {
-		word := a.peek()
-		switch {
-		case matches(word, "queue_mapping"):
-			a.advance()
-			n, err := a.number("queue_mapping", 16)
-			if err != nil {
-				return nil, err
-			}
-			v := uint16(n)
-			s.QueueMapping = &v
-		case matches(word, "priority"):
-			a.advance()
-			v, err := a.value("priority")
-			if err != nil {
-				return nil, err
-			}
-			h, err := parseClassid(v)
-			if err != nil {
-				return nil, err
-			}
+	start := a.i
+	err := readActionOpts(a,
+		abbrFull("queue_mapping", setNumberPtr(&s.QueueMapping, 16)),
+		abbr("priority", func(a *args, w string) error {
+			h, err := parseValue(a, w, parseClassid)
 			p := uint32(h)
 			s.Priority = &p
-		case matches(word, "mark"):
-			a.advance()
-			v, err := a.value("mark")
-			if err != nil {
-				return nil, err
+			return err
+		}),
+		abbr("mark", func(a *args, w string) error {
+			mark, mask, hasMask, err := markArg(a, w)
+			s.Mark = &mark
+			if hasMask {
+				s.Mask = &mask
 			}
-			mark, mask, slash := strings.Cut(v, "/")
-			m, err := tcNumber("mark", mark, 32)
+			return err
+		}),
+		abbr("ptype", func(a *args, w string) error {
+			v, err := a.value(w)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			mv := uint32(m)
-			s.Mark = &mv
-			if slash {
-				k, err := tcNumber("mask", mask, 32)
-				if err != nil {
-					return nil, err
+			for t, name := range skbeditPacketTypes {
+				if matches(v, name) {
+					pt := uint16(t)
+					s.PacketType = &pt
+					return nil
 				}
-				kv := uint32(k)
-				s.Mask = &kv
 			}
-		case matches(word, "ptype"):
-			a.advance()
-			v, err := a.value("ptype")
-			if err != nil {
-				return nil, err
-			}
-			var t uint16
-			switch {
-			case matches(v, "host"):
-				t = unix.PACKET_HOST
-			case matches(v, "broadcast"):
-				t = unix.PACKET_BROADCAST
-			case matches(v, "multicast"):
-				t = unix.PACKET_MULTICAST
-			case matches(v, "otherhost"):
-				t = unix.PACKET_OTHERHOST
-			default:
-				return nil, usagef("ptype is invalid: %s", v)
-			}
-			s.PacketType = &t
-		case matches(word, "inheritdsfield"):
-			a.advance()
-			s.InheritDSField = true
-		default:
-			if !ok {
-				return nil, usagef("skbedit: no operation")
-			}
-			return s, nil
-		}
-		ok = true
+			return usagef("ptype is invalid: %s", v)
+		}),
+		abbr("inheritdsfield", setTrue(&s.InheritDSField)))
+	if err == nil && a.i == start && a.more() {
+		return nil, usagef("skbedit: no operation")
 	}
-	return s, nil
+	return s, err
 }
 
 func parseVlanAction(a *tcArgs) (tc.ActionKind, error) {
@@ -171,154 +175,67 @@ func parseVlanAction(a *tcArgs) (tc.ActionKind, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case matches(op, "pop"):
-		v.Op = tc.VlanPop
-	case matches(op, "push"):
-		v.Op = tc.VlanPush
-	case matches(op, "modify"):
-		v.Op = tc.VlanModify
-	case op == "pop_eth":
-		v.Op = tc.VlanPopEth
-	case op == "push_eth":
-		v.Op = tc.VlanPushEth
-	default:
+	o := findKindOpt([]kindOpt{abbr("pop", setValue(&v.Op, tc.VlanPop)), abbr("push", setValue(&v.Op, tc.VlanPush)),
+		abbr("modify", setValue(&v.Op, tc.VlanModify)), opt("pop_eth", setValue(&v.Op, tc.VlanPopEth)),
+		opt("push_eth", setValue(&v.Op, tc.VlanPushEth))}, op)
+	if o == nil {
 		return nil, usagef("vlan: unknown operation %q", op)
 	}
-	for a.more() {
-		word := a.peek()
-		switch {
-		case matches(word, "id"):
-			a.advance()
-			n, err := a.number("id", 16)
-			if err != nil {
-				return nil, err
-			}
-			v.ID = uint16(n)
-		case matches(word, "protocol"):
-			a.advance()
-			s, err := a.value("protocol")
-			if err != nil {
-				return nil, err
-			}
-			if v.Protocol, err = parseEthProto(s); err != nil {
-				return nil, err
-			}
-		case matches(word, "priority"):
-			a.advance()
-			n, err := a.number("priority", 8)
+	o.read(&a.args, op)
+	return v, readActionOpts(a,
+		abbrFull("id", setNumber(&v.ID, 16)),
+		abbr("protocol", setTo(&v.Protocol, ethProtoArg)),
+		abbr("priority", func(a *args, w string) error {
+			n, err := numberArg(a, "priority", 8)
 			if err != nil || n > 7 {
-				return nil, invarg("prio is invalid", word)
+				return invarg("prio is invalid", w)
 			}
 			v.Priority, v.HasPriority = uint8(n), true
-		case matches(word, "dst_mac"), matches(word, "src_mac"):
-			a.advance()
-			s, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			m, err := net.ParseMAC(s)
-			if err != nil {
-				return nil, invarg(word+" is invalid", s)
-			}
-			if matches(word, "dst_mac") {
-				v.Dst = m
-			} else {
-				v.Src = m
-			}
-		default:
-			return v, nil
-		}
-	}
-	return v, nil
+			return nil
+		}),
+		abbr("dst_mac", setTo(&v.Dst, macArg)), abbr("src_mac", setTo(&v.Src, macArg)))
+}
+
+// ethProtoArg reads an ethertype (parseEthProto).
+func ethProtoArg(a *args, w string) (uint16, error) { return parseValue(a, w, parseEthProto) }
+
+// macArg reads a MAC address.
+func macArg(a *args, w string) (net.HardwareAddr, error) {
+	return checkedArg(a, w, net.ParseMAC, func(v string) error { return invarg(w+" is invalid", v) })
 }
 
 func parseTunnelKey(a *tcArgs) (tc.ActionKind, error) {
 	t := &tc.TunnelKey{}
-	for a.more() {
-		word := a.peek()
-		switch {
-		case matches(word, "unset"):
-			t.Unset = true
-		case matches(word, "set"):
-		case matches(word, "src_ip"), matches(word, "dst_ip"):
-			a.advance()
-			s, err := a.value(word)
+	ip := func(a *args, w string) (netip.Addr, error) {
+		return checkedArg(a, w, netip.ParseAddr, func(string) error { return usagef("Illegal %q", w) })
+	}
+	return t, readActionOpts(a,
+		abbr("unset", setTrue(&t.Unset)), abbr("set", skipWord),
+		abbr("src_ip", setTo(&t.Src, ip)), abbr("dst_ip", setTo(&t.Dst, ip)),
+		abbrFull("id", setNumberPtr(&t.KeyID, 32)), abbrFull("dst_port", setNumber(&t.DstPort, 16)),
+		abbr("tos", setNumberPtr(&t.TOS, 8)), abbr("ttl", setNumberPtr(&t.TTL, 8)),
+		abbr("geneve_opts", func(a *args, w string) error {
+			s, err := a.value(w)
 			if err != nil {
-				return nil, err
-			}
-			ip, err := netip.ParseAddr(s)
-			if err != nil {
-				return nil, usagef("Illegal %q", word)
-			}
-			if matches(word, "src_ip") {
-				t.Src = ip
-			} else {
-				t.Dst = ip
-			}
-			continue
-		case matches(word, "id"):
-			a.advance()
-			n, err := a.number("id", 32)
-			if err != nil {
-				return nil, err
-			}
-			v := uint32(n)
-			t.KeyID = &v
-			continue
-		case matches(word, "dst_port"):
-			a.advance()
-			n, err := a.number("dst_port", 16)
-			if err != nil {
-				return nil, err
-			}
-			t.DstPort = uint16(n)
-			continue
-		case matches(word, "tos"), matches(word, "ttl"):
-			a.advance()
-			n, err := a.number(word, 8)
-			if err != nil {
-				return nil, err
-			}
-			v := uint8(n)
-			if matches(word, "tos") {
-				t.TOS = &v
-			} else {
-				t.TTL = &v
-			}
-			continue
-		case matches(word, "geneve_opts"):
-			a.advance()
-			s, err := a.value(word)
-			if err != nil {
-				return nil, err
+				return err
 			}
 			for _, o := range strings.Split(s, ",") {
 				f := strings.Split(o, ":")
 				if len(f) != 3 {
-					return nil, usagef("Illegal \"geneve_opts\"")
+					return usagef("Illegal \"geneve_opts\"")
 				}
 				class, err1 := strconv.ParseUint(f[0], 16, 16)
 				typ, err2 := strconv.ParseUint(f[1], 16, 8)
 				data, err3 := hexBytes(f[2])
 				if err1 != nil || err2 != nil || err3 != nil {
-					return nil, usagef("Illegal \"geneve_opts\"")
+					return usagef("Illegal \"geneve_opts\"")
 				}
 				t.Geneve = append(t.Geneve, tc.GeneveOpt{Class: uint16(class), Type: uint8(typ), Data: data})
 			}
-			continue
-		case matches(word, "csum"):
-			t.NoChecksum = false
-		case matches(word, "nocsum"):
-			t.NoChecksum = true
-		case word == "nofrag":
-			t.NoFrag = true
-		default:
-			return t, nil
-		}
-		a.advance()
-	}
-	return t, nil
+			return nil
+		}),
+		abbr("csum", setValue(&t.NoChecksum, false)), abbr("nocsum", setValue(&t.NoChecksum, true)),
+		opt("nofrag", setTrue(&t.NoFrag)))
 }
 
 // hexBytes parses an even number of hex digits.
@@ -339,30 +256,13 @@ func hexBytes(s string) ([]byte, error) {
 
 func parseCsum(a *tcArgs) (tc.ActionKind, error) {
 	c := &tc.Csum{}
-	for a.more() {
-		word := a.peek()
-		switch {
-		case matches(word, "iph"), matches(word, "ip4h"), matches(word, "ipv4h"):
-			c.Update |= tc.CsumIPv4Header
-		case matches(word, "icmp"):
-			c.Update |= tc.CsumICMP
-		case matches(word, "igmp"):
-			c.Update |= tc.CsumIGMP
-		case matches(word, "tcp"):
-			c.Update |= tc.CsumTCP
-		case matches(word, "udp"):
-			c.Update |= tc.CsumUDP
-		case matches(word, "udplite"):
-			c.Update |= tc.CsumUDPLite
-		case matches(word, "sctp"):
-			c.Update |= tc.CsumSCTP
-		case matches(word, "and"), matches(word, "or"), word == "+":
-		default:
-			return c, nil
-		}
-		a.advance()
-	}
-	return c, nil
+	return c, readActionOpts(a,
+		abbr("iph", setBits(&c.Update, tc.CsumIPv4Header)), abbr("ip4h", setBits(&c.Update, tc.CsumIPv4Header)),
+		abbr("ipv4h", setBits(&c.Update, tc.CsumIPv4Header)), abbr("icmp", setBits(&c.Update, tc.CsumICMP)),
+		abbr("igmp", setBits(&c.Update, tc.CsumIGMP)), abbr("tcp", setBits(&c.Update, tc.CsumTCP)),
+		abbr("udp", setBits(&c.Update, tc.CsumUDP)), abbr("udplite", setBits(&c.Update, tc.CsumUDPLite)),
+		abbr("sctp", setBits(&c.Update, tc.CsumSCTP)),
+		abbr("and", skipWord), abbr("or", skipWord), opt("+", skipWord))
 }
 
 func parseNat(a *tcArgs) (tc.ActionKind, error) {
@@ -412,97 +312,39 @@ func parseConnmark(a *tcArgs) (tc.ActionKind, error) {
 
 func parseSample(a *tcArgs) (tc.ActionKind, error) {
 	s := &tc.Sample{}
-	for a.more() {
-		word := a.peek()
-		var dst *uint32
-		switch {
-		case matches(word, "rate"):
-			dst = &s.Rate
-		case matches(word, "group"):
-			dst = &s.Group
-		case matches(word, "trunc"):
-			dst = &s.Trunc
-		default:
-			return s, nil
-		}
-		a.advance()
-		n, err := a.number(word, 32)
-		if err != nil {
-			return nil, err
-		}
-		*dst = uint32(n)
-	}
-	return s, nil
+	return s, readActionOpts(a,
+		abbr("rate", setNumber(&s.Rate, 32)), abbr("group", setNumber(&s.Group, 32)), abbr("trunc", setNumber(&s.Trunc, 32)))
 }
 
 func parseMPLS(a *tcArgs) (tc.ActionKind, error) {
 	m := &tc.MPLSAction{}
-	for a.more() {
-		word := a.peek()
-		u8 := func(max uint64) (*uint8, error) {
-			a.advance()
-			n, err := a.number(word, 8)
+	// u8 reads a field of a label stack entry, at most max.
+	u8 := func(dst **uint8, max uint64) func(a *args, w string) error {
+		return func(a *args, w string) error {
+			n, err := numberArg(a, w, 8)
 			if err != nil || n > max {
-				return nil, invarg("invalid "+word, word)
+				return invarg("invalid "+w, w)
 			}
 			v := uint8(n)
-			return &v, nil
+			*dst = &v
+			return nil
 		}
-		var err error
-		switch {
-		case matches(word, "pop"):
-			m.Op = tc.MPLSPop
-		case matches(word, "push"):
-			m.Op = tc.MPLSPush
-		case matches(word, "modify"):
-			m.Op = tc.MPLSModify
-		case matches(word, "mac_push"):
-			m.Op = tc.MPLSMacPush
-		case matches(word, "dec_ttl"):
-			m.Op = tc.MPLSDecTTL
-		case matches(word, "label"):
-			a.advance()
-			n, err := a.number("label", 32)
+	}
+	return m, readActionOpts(a,
+		abbr("pop", setValue(&m.Op, tc.MPLSPop)), abbr("push", setValue(&m.Op, tc.MPLSPush)),
+		abbr("modify", setValue(&m.Op, tc.MPLSModify)), abbr("mac_push", setValue(&m.Op, tc.MPLSMacPush)),
+		abbr("dec_ttl", setValue(&m.Op, tc.MPLSDecTTL)),
+		abbr("label", func(a *args, w string) error {
+			n, err := numberArg(a, "label", 32)
 			if err != nil || n > 0xfffff {
-				return nil, invarg("invalid MPLS label", word)
+				return invarg("invalid MPLS label", w)
 			}
 			v := uint32(n)
 			m.Label = &v
-			continue
-		case matches(word, "protocol"):
-			a.advance()
-			s, err := a.value("protocol")
-			if err != nil {
-				return nil, err
-			}
-			if m.Protocol, err = parseEthProto(s); err != nil {
-				return nil, err
-			}
-			continue
-		case matches(word, "tc"):
-			m.TC, err = u8(7)
-			if err != nil {
-				return nil, err
-			}
-			continue
-		case matches(word, "ttl"):
-			m.TTL, err = u8(255)
-			if err != nil {
-				return nil, err
-			}
-			continue
-		case matches(word, "bos"):
-			m.BOS, err = u8(1)
-			if err != nil {
-				return nil, err
-			}
-			continue
-		default:
-			return m, nil
-		}
-		a.advance()
-	}
-	return m, nil
+			return nil
+		}),
+		abbr("protocol", setTo(&m.Protocol, ethProtoArg)),
+		abbr("tc", u8(&m.TC, 7)), abbr("ttl", u8(&m.TTL, 255)), abbr("bos", u8(&m.BOS, 1)))
 }
 
 func parseSimple(a *tcArgs) (tc.ActionKind, error) {
@@ -520,101 +362,74 @@ func parseSimple(a *tcArgs) (tc.ActionKind, error) {
 
 func parseCT(a *tcArgs) (tc.ActionKind, error) {
 	c := &tc.CT{}
-	for a.more() {
-		word := a.peek()
-		switch {
-		case matches(word, "zone"):
-			a.advance()
-			n, err := a.number("zone", 16)
-			if err != nil {
-				return nil, err
+	return c, readActionOpts(a,
+		abbrFull("zone", setNumber(&c.Zone, 16)),
+		abbr("nat", func(a *args, _ string) error { return parseCTNat(a, c) }),
+		abbr("clear", setBits(&c.Flags, tc.CTClear)), abbr("commit", setBits(&c.Flags, tc.CTCommit)),
+		abbr("force", setBits(&c.Flags, tc.CTForce)),
+		abbr("mark", func(a *args, w string) error {
+			mark, mask, hasMask, err := markArg(a, w)
+			if !hasMask {
+				mask = 0xffffffff
 			}
-			c.Zone = uint16(n)
-			continue
-		case matches(word, "nat"):
-			a.advance()
-			c.Flags |= tc.CTNat
-			if !a.more() {
-				continue
-			}
-			switch {
-			case matches(a.peek(), "src"):
-				c.Flags |= tc.CTNatSrc
-			case matches(a.peek(), "dst"):
-				c.Flags |= tc.CTNatDst
-			default:
-				continue
-			}
-			a.advance()
-			if !a.more() || !matches(a.peek(), "addr") {
-				return nil, usagef("ct: nat needs addr")
-			}
-			a.advance()
-			r, err := a.value("addr")
-			if err != nil {
-				return nil, err
-			}
-			lo, hi, rng := strings.Cut(r, "-")
-			if c.NatMin, err = netip.ParseAddr(lo); err != nil {
-				return nil, invarg("invalid nat address", r)
-			}
-			c.NatMax = c.NatMin
-			if rng {
-				if c.NatMax, err = netip.ParseAddr(hi); err != nil {
-					return nil, invarg("invalid nat address", r)
-				}
-			}
-			if a.more() && matches(a.peek(), "port") {
-				a.advance()
-				r, err := a.value("port")
-				if err != nil {
-					return nil, err
-				}
-				lo, hi, rng := strings.Cut(r, "-")
-				p0, err0 := strconv.ParseUint(lo, 10, 16)
-				p1 := p0
-				var err1 error
-				if rng {
-					p1, err1 = strconv.ParseUint(hi, 10, 16)
-				}
-				if err0 != nil || err1 != nil {
-					return nil, invarg("invalid nat port", r)
-				}
-				c.PortMin, c.PortMax = uint16(p0), uint16(p1)
-			}
-			continue
-		case matches(word, "clear"):
-			c.Flags |= tc.CTClear
-		case matches(word, "commit"):
-			c.Flags |= tc.CTCommit
-		case matches(word, "force"):
-			c.Flags |= tc.CTForce
-		case matches(word, "mark"):
-			a.advance()
-			v, err := a.value("mark")
-			if err != nil {
-				return nil, err
-			}
-			mark, mask, slash := strings.Cut(v, "/")
-			m, err := tcNumber("mark", mark, 32)
-			if err != nil {
-				return nil, err
-			}
-			k := uint64(0xffffffff)
-			if slash {
-				if k, err = tcNumber("mask", mask, 32); err != nil {
-					return nil, err
-				}
-			}
-			mv, kv := uint32(m), uint32(k)
-			c.Mark, c.MarkMask = &mv, &kv
-			continue
-		default:
-			return c, nil
-		}
-		a.advance()
+			c.Mark, c.MarkMask = &mark, &mask
+			return err
+		}))
+}
+
+// parseCTNat reads what follows ct's "nat": "[src|dst addr
+// ADDR[-ADDR] [port PORT[-PORT]]]".
+func parseCTNat(a *args, c *tc.CT) error {
+	c.Flags |= tc.CTNat
+	if !a.more() {
+		return nil
 	}
-	return c, nil
+	switch {
+	case matches(a.peek(), "src"):
+		c.Flags |= tc.CTNatSrc
+	case matches(a.peek(), "dst"):
+		c.Flags |= tc.CTNatDst
+	default:
+		return nil
+	}
+	a.advance()
+	if !a.more() || !matches(a.peek(), "addr") {
+		return usagef("ct: nat needs addr")
+	}
+	a.advance()
+	r, err := a.value("addr")
+	if err != nil {
+		return err
+	}
+	lo, hi, rng := strings.Cut(r, "-")
+	if c.NatMin, err = netip.ParseAddr(lo); err != nil {
+		return invarg("invalid nat address", r)
+	}
+	c.NatMax = c.NatMin
+	if rng {
+		if c.NatMax, err = netip.ParseAddr(hi); err != nil {
+			return invarg("invalid nat address", r)
+		}
+	}
+	if !a.more() || !matches(a.peek(), "port") {
+		return nil
+	}
+	a.advance()
+	if r, err = a.value("port"); err != nil {
+		return err
+	}
+	lo, hi, rng = strings.Cut(r, "-")
+	p0, err0 := strconv.ParseUint(lo, 10, 16)
+	p1 := p0
+	var err1 error
+	if rng {
+		p1, err1 = strconv.ParseUint(hi, 10, 16)
+	}
+	if err0 != nil || err1 != nil {
+		return invarg("invalid nat port", r)
+	}
+	c.PortMin, c.PortMax = uint16(p0), uint16(p1)
+	return nil
 }
 
 // parseBPFOps parses tc's classic BPF bytecode: "N,code jt jf k,...".
@@ -704,16 +519,11 @@ func parsePedit(a *tcArgs) (tc.ActionKind, error) {
 			if err != nil {
 				return nil, err
 			}
-			switch typ {
-			case "u32":
-				size = 4
-			case "u16":
-				size = 2
-			case "u8":
-				size = 1
-			default:
+			bytes, ok := sizeWord(typ)
+			if !ok {
 				return nil, invarg("invalid munge type", typ)
 			}
+			size = int32(bytes)
 			off = int32(o)
 		case what == "ip":
 			field, err := a.value("ip")

@@ -59,6 +59,32 @@ func actParms(opts nla.Chain, typ uint16, n int) ([]byte, bool) {
 	return a.Data, true
 }
 
+// actKindParms prints the kind, as most of tc's print functions begin,
+// and returns the action's parameters (actParms).
+func actKindParms(p *printer, kind string, opts nla.Chain, typ uint16, n int) ([]byte, bool) {
+	p.str("kind", "%s ", kind)
+	return actParms(opts, typ, n)
+}
+
+// tc's names of the operations of the vlan and mpls actions.
+var (
+	vlanActions = [...]string{"", "pop", "push", "modify", "pop_eth", "push_eth"}
+	mplsActions = [...]string{"", "pop", "push", "modify", "dec_ttl", "mac_push"}
+)
+
+// printActOp prints the operation of an action that has one (vlan,
+// mpls): the parameters' 32 bits after tc_gen, by its name in names, ""
+// for one tc has no name for. It returns the operation.
+func printActOp(p *printer, key string, names []string, parms []byte) uint32 {
+	op := binary.NativeEndian.Uint32(parms[20:])
+	name := ""
+	if int(op) < len(names) {
+		name = names[op]
+	}
+	p.str(key, " %s", name)
+	return op
+}
+
 // actTail prints the verdict (print_action_control(f, " ", ...)) and the
 // index line of the kinds that print "\t index".
 func actTail(p *printer, e *env, opts nla.Chain, parms []byte, tmType uint16) {
@@ -76,8 +102,7 @@ func attrBE16(a nla.Attr) uint16 {
 
 // printSkbedit is tc's print_skbedit.
 func printSkbedit(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "skbedit")
-	parms, ok := actParms(opts, 2, 20)
+	parms, ok := actKindParms(p, "skbedit", opts, 2, 20)
 	if !ok {
 		return
 	}
@@ -111,23 +136,13 @@ func printSkbedit(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	actTail(p, e, opts, parms, 1)
 }
 
-// vlanActions are tc's names of the vlan actions.
-var vlanActions = [...]string{"", "pop", "push", "modify", "pop_eth", "push_eth"}
-
 // printVlanAct is tc's print_vlan.
 func printVlanAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "vlan")
-	parms, ok := actParms(opts, 2, 24)
+	parms, ok := actKindParms(p, "vlan", opts, 2, 24)
 	if !ok {
 		return
 	}
-	act := binary.NativeEndian.Uint32(parms[20:])
-	name := ""
-	if int(act) < len(vlanActions) {
-		name = vlanActions[act]
-	}
-	p.str("vlan_action", " %s", name)
-	switch act {
+	switch printActOp(p, "vlan_action", vlanActions[:], parms) {
 	case 2, 3:
 		if a, ok := opts.Get(3); ok {
 			p.uint("id", " id %d", uint64(attrU16(a)))
@@ -166,8 +181,7 @@ func macString(b []byte) string {
 
 // printCsum is tc's print_csum.
 func printCsum(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "csum")
-	parms, ok := actParms(opts, 1, 24)
+	parms, ok := actKindParms(p, "csum", opts, 1, 24)
 	if !ok {
 		return
 	}
@@ -190,13 +204,19 @@ func printCsum(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 
 // printGenTail prints the index line without the newline before it.
 func printGenTail(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
+	printGenRefs(p, e, indexFormat, parms, tm, hasTM)
+	p.nl()
+}
+
+// printGenRefs prints the index, the references and (with -s) the
+// times of an action: its tc_gen and tcf_t.
+func printGenRefs(p *printer, e *env, indexFormat string, parms []byte, tm nla.Attr, hasTM bool) {
 	p.uint("index", indexFormat, uint64(binary.NativeEndian.Uint32(parms)))
 	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
 	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
 	if e.Stats.level > 0 && hasTM {
 		printTM(p, tm.Data)
 	}
-	p.nl()
 }
 
 // printNat is tc's print_nat.
@@ -232,8 +252,7 @@ func printNat(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 
 // printConnmark is tc's print_connmark.
 func printConnmark(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "connmark")
-	parms, ok := actParms(opts, 1, 22)
+	parms, ok := actKindParms(p, "connmark", opts, 1, 22)
 	if !ok {
 		return
 	}
@@ -258,22 +277,13 @@ func printSample(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 	actTail(p, e, opts, parms, 1)
 }
 
-// mplsActions are tc's names of the mpls actions.
-var mplsActions = [...]string{"", "pop", "push", "modify", "dec_ttl", "mac_push"}
-
 // printMPLSAct is tc's print_mpls.
 func printMPLSAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "mpls")
-	parms, ok := actParms(opts, 2, 24)
+	parms, ok := actKindParms(p, "mpls", opts, 2, 24)
 	if !ok {
 		return
 	}
-	act := binary.NativeEndian.Uint32(parms[20:])
-	name := ""
-	if int(act) < len(mplsActions) {
-		name = mplsActions[act]
-	}
-	p.str("mpls_action", " %s", name)
+	act := printActOp(p, "mpls_action", mplsActions[:], parms)
 	proto := func() {
 		if a, ok := opts.Get(4); ok {
 			p.str("protocol", " protocol %s", llProtoName(attrBE16(a)))
@@ -349,8 +359,7 @@ func (p *printer) raw(s string) {
 
 // printTunnelKeyAct is tc's print_tunnel_key.
 func printTunnelKeyAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "tunnel_key")
-	parms, ok := actParms(opts, 2, 24)
+	parms, ok := actKindParms(p, "tunnel_key", opts, 2, 24)
 	if !ok {
 		return
 	}
@@ -539,8 +548,7 @@ func printCT(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 // printBPFAct is tc's bpf_print_opt for the bpf action, without the
 // program information tc reads through the bpf system call.
 func printBPFAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
-	p.str("kind", "%s ", "bpf")
-	parms, ok := actParms(opts, 2, 20)
+	parms, ok := actKindParms(p, "bpf", opts, 2, 20)
 	if !ok {
 		return
 	}
@@ -557,12 +565,8 @@ func printBPFAct(p *printer, e *env, _ *linkNames, opts nla.Chain) {
 		p.str("tag", "tag %s ", hex.EncodeToString(a.Data))
 	}
 	printControl(p, "default-action ", tc.Verdict(binary.NativeEndian.Uint32(parms[8:])), "\n")
-	p.uint("index", "\t index %d", uint64(binary.NativeEndian.Uint32(parms)))
-	p.int("ref", " ref %d", int64(int32(binary.NativeEndian.Uint32(parms[12:]))))
-	p.int("bind", " bind %d", int64(int32(binary.NativeEndian.Uint32(parms[16:]))))
-	if tm, ok := opts.Get(1); ok && e.Stats.level > 0 {
-		printTM(p, tm.Data)
-	}
+	tm, hasTM := opts.Get(1)
+	printGenRefs(p, e, "\t index %d", parms, tm, hasTM)
 	p.raw("\n ")
 }
 

@@ -36,38 +36,22 @@ func TestChainMatchesTC(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
 	nstest.Run(t, ns, "tc", "qdisc", "add", "dev", "p0", "clsact")
-	for _, cmd := range []string{
+	iprSetup(t, ns,
 		"chain add dev p0 ingress chain 1",
 		"chain add dev p0 egress chain 5",
-		"filter add dev p0 ingress chain 3 prio 1 protocol ip u32 match ip dst 10.0.0.0/8",
-	} {
-		if out, errs, code := iprIn(ns, "", strings.Fields(cmd)...); code != 0 {
-			t.Fatalf("ipr %s: exit %d %s%s", cmd, code, out, errs)
-		}
+		"filter add dev p0 ingress chain 3 prio 1 protocol ip u32 match ip dst 10.0.0.0/8")
+	// tc's "Error: " messages must be ipr's too.
+	errorsDiffer := func(ipr, tc tcResult) bool {
+		return strings.HasPrefix(tc.errs, "Error: ") && !strings.Contains(ipr.errs, strings.SplitN(tc.errs, "\n", 2)[0])
 	}
-	for _, cmd := range []string{
+	compareWithTC(t, ns, errorsDiffer,
 		"chain show dev p0 ingress", "chain ls dev p0 egress", "chain show dev p0", "chain show", "chain",
 		"-j chain show dev p0 ingress", "-j chain show dev p0 egress", "-j chain show",
 		"chain get dev p0 ingress chain 3", "-j chain get dev p0 egress chain 5",
 		"chain get dev p0 ingress chain 9", "chain add dev p0 ingress chain 1",
 		"chain add dev p0 ingress chain 4 protocol ip u32", "chain del dev p0 ingress chain 8",
-		"chain show dev nosuch", "chain add dev nosuch ingress chain 1",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		tcOut, tcErrs, tcCode := tcRun(t, ns, args...)
-		if out != tcOut || code != tcCode || (code == 2) != (tcCode == 2) {
-			t.Errorf("%s:\nipr (exit %d):\n%s%s\ntc (exit %d):\n%s%s", cmd, code, out, errs, tcCode, tcOut, tcErrs)
-		}
-		if strings.HasPrefix(tcErrs, "Error: ") && !strings.Contains(errs, strings.SplitN(tcErrs, "\n", 2)[0]) {
-			t.Errorf("%s: ipr says %q, tc %q", cmd, errs, tcErrs)
-		}
-	}
-	for _, cmd := range []string{"chain del dev p0 ingress chain 1", "chain delete dev p0 ingress chain 3"} {
-		if out, errs, code := iprIn(ns, "", strings.Fields(cmd)...); code != 0 {
-			t.Fatalf("ipr %s: exit %d %s%s", cmd, code, out, errs)
-		}
-	}
+		"chain show dev nosuch", "chain add dev nosuch ingress chain 1")
+	iprSetup(t, ns, "chain del dev p0 ingress chain 1", "chain delete dev p0 ingress chain 3")
 	if out, _, _ := tcRun(t, ns, "chain", "show", "dev", "p0", "ingress"); out != "" {
 		t.Errorf("chains left: %q", out)
 	}

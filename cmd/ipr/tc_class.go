@@ -33,7 +33,8 @@ func runClass(e *env, argv []string) error { return runTC(e, argv, "class", clas
 
 // classKind is a class kind's command-line parser and printers.
 type classKind struct {
-	name   string
+	name string
+	// parse reads the kind's options as qdiscKind.parse does.
 	parse  func(e *env, a *args, kind string) (tc.ClassOptions, error)
 	print  func(p *printer, e *env, c tc.Class)
 	xstats func(p *printer, x []byte)
@@ -48,12 +49,7 @@ var classKinds = [...]classKind{
 }
 
 func lookupClassKind(name string) *classKind {
-	for i := range classKinds {
-		if classKinds[i].name == name {
-			return &classKinds[i]
-		}
-	}
-	return nil
+	return lookupKind(classKinds[:], name, func(k *classKind) string { return k.name })
 }
 
 // classModify is tc_class_modify.
@@ -83,39 +79,23 @@ func parseClassSpec(e *env, a *args) (tc.ClassSpec, string, error) {
 			// tc refuses it by name too.
 			return s, "", &cliError{code: exitUsage, msg: `Error: try "classid" instead of "handle"`}
 		case w == "root":
-			if s.Parent != 0 {
-				return s, "", usagef("\"root\" is duplicate parent ID")
-			}
-			s.Parent = tc.HandleRoot
+			err = setRootArg(&s.Parent)
 		case w == "parent":
-			if s.Parent != 0 {
-				return s, "", usagef("duplicate \"parent\"")
-			}
-			s.Parent, err = tcHandleArg(a, "parent", w)
+			err = setParentArg(a, w, &s.Parent)
 		case matches(w, "estimator"):
 			s.Estimator, err = parseEstimator(a)
 		default:
-			k := lookupClassKind(w)
-			if k == nil {
-				if a.more() {
-					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
-				}
-				s.Options = &tc.RawOptions{Name: w}
-				break
+			if k := lookupClassKind(w); k != nil {
+				s.Options, err = k.parse(e, a, w)
+			} else {
+				s.Options, err = unknownKind(a, w)
 			}
-			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
 			return s, "", err
 		}
 	}
-	if a.more() {
-		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr class help\".", a.peek())
-	}
-	if dev == "" {
-		return s, "", usagef("Must specify \"dev\"")
-	}
-	return s, dev, nil
+	return s, dev, tcSpecEnd(a, dev, "class")
 }
 
 // classShow is tc_class_list.

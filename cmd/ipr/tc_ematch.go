@@ -8,6 +8,7 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -389,26 +390,19 @@ func emNumber(args []emArg, i int, kind, what string) (uint64, error) {
 }
 
 func emAlign(kind, s string) (uint8, error) {
-	switch s {
-	case "u8":
-		return 1, nil
-	case "u16":
-		return 2, nil
-	case "u32":
-		return 4, nil
+	if n, ok := sizeWord(s); ok {
+		return uint8(n), nil
 	}
 	return 0, usagef("%s: invalid alignment", kind)
 }
 
+// emOperands are the words of the ematch operands, by value.
+var emOperands = [...]string{tc.EmatchEq: "eq", tc.EmatchGt: "gt", tc.EmatchLt: "lt"}
+
 // emOperand reads eq, gt or lt.
 func emOperand(s string) (tc.EmatchOperand, bool) {
-	switch s {
-	case "eq":
-		return tc.EmatchEq, true
-	case "gt":
-		return tc.EmatchGt, true
-	case "lt":
-		return tc.EmatchLt, true
+	if i := slices.Index(emOperands[:], s); i >= 0 {
+		return tc.EmatchOperand(i), true
 	}
 	return 0, false
 }

@@ -67,16 +67,9 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 		case word == "egress":
 			err = setParent(tcMinEgress, word)
 		case word == "parent":
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			h, err := parseClassid(v)
-			if err != nil {
-				return nil, invarg("Invalid parent ID", v)
-			}
-			if err := setParent(h, word); err != nil {
-				return nil, err
+			var h tc.Handle
+			if h, err = checkedArg(&a.args, word, parseClassid, func(v string) error { return invarg("Invalid parent ID", v) }); err == nil {
+				err = setParent(h, word)
 			}
 		case word == "handle":
 			if handle, err = a.value(word); err != nil {
@@ -93,13 +86,7 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 			s.Priority = uint16(n)
 		case matches(word, "protocol"):
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			if s.Protocol, err = parseEthProto(v); err != nil {
-				return nil, invarg("invalid protocol", v)
-			}
+			s.Protocol, err = checkedArg(&a.args, word, parseEthProto, func(v string) error { return invarg("invalid protocol", v) })
 		case matches(word, "chain"):
 			n, err := a.number(word, 32)
 			if err != nil {
@@ -112,11 +99,10 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 		default:
 			c.kind = word
-			parse := filterParsers(word)
-			if parse == nil {
+			opts, known, err := parseFilterKind(a, word, s, handle)
+			if !known {
 				return nil, usagef("filter kind %q is not implemented by ipr", word)
 			}
-			opts, err := parse(a, s, handle)
 			if err != nil {
 				return nil, kindParseError(err)
 			}

@@ -66,9 +66,10 @@ func maskedNumber(keyword, s string, bits int) (uint64, uint64, error) {
 	return val, mask, nil
 }
 
-func masked8(keyword, s string) (*tc.Masked[uint8], error) {
-	v, m, err := maskedNumber(keyword, s, 8)
-	return &tc.Masked[uint8]{Value: uint8(v), Mask: uint8(m)}, err
+// masked parses "VALUE[/MASK]" of bits bits (maskedNumber).
+func masked[T uint8 | uint16 | uint32](keyword, s string, bits int) (*tc.Masked[T], error) {
+	v, m, err := maskedNumber(keyword, s, bits)
+	return &tc.Masked[T]{Value: T(v), Mask: T(m)}, err
 }
 
 // flowerMAC parses "ADDR[/MASK|/LEN]".
@@ -107,21 +108,15 @@ var flowerIPProtos = [...]struct {
 // flowerARPOps are tc's names of the ARP operations.
 var flowerARPOps = [...]string{1: "request", 2: "reply"}
 
-func parseFlower(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseFlower(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	f := &tc.Flower{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return f, a.kindOptions(&f.ClassID, &f.Actions, nil, func(word string) error {
-		switch word {
-		case "skip_hw":
-			f.Flags |= tc.FilterSkipHW
-			return nil
-		case "skip_sw":
-			f.Flags |= tc.FilterSkipSW
-			return nil
-		case "verbose":
+		if word == "verbose" {
 			f.Flags |= tc.FilterVerbose
+			return nil
+		}
+		if flag := skipFlag(word); flag != 0 {
+			f.Flags |= flag
 			return nil
 		}
 		v, err := a.value(word)
@@ -132,29 +127,26 @@ func parseFlower(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 	})
 }
 
-// setFlowerKey parses the flower key word with value v.
+// flowerNumber parses a number up to max.
+func flowerNumber[T ~uint8 | ~uint16](v string, max uint64) (*T, error) {
+	n, err := strconv.ParseUint(v, 0, 64)
+	if err != nil || n > max {
+		return nil, strconv.ErrRange
+	}
+	t := T(n)
+	return &t, nil
+}
+
+// setFlowerKey parses the flower key word with value v; its errors are
+// all tc's "Illegal KEY".
 func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
+	// The keys whose value is an address prefix, or a byte with an
+	// optional mask.
+	prefixes := map[string]*netip.Prefix{"dst_ip": &f.Dst, "src_ip": &f.Src, "arp_tip": &f.ARPTargetIP,
+		"arp_sip": &f.ARPSenderIP, "enc_dst_ip": &f.EncDst, "enc_src_ip": &f.EncSrc}
+	maskedBytes := map[string]**tc.Masked[uint8]{"ip_tos": &f.IPTOS, "ip_ttl": &f.IPTTL, "type": &f.ICMPType,
+		"code": &f.ICMPCode, "enc_tos": &f.EncTOS, "enc_ttl": &f.EncTTL}
 	var err error
-	u8 := func(max uint64) (*uint8, error) {
-		n, err := strconv.ParseUint(v, 0, 8)
-		if err != nil || n > max {
-			return nil, usagef("Illegal %q", word)
-		}
-		b := uint8(n)
-		return &b, nil
-	}
-	u16 := func(max uint64) (*uint16, error) {
-		n, err := strconv.ParseUint(v, 0, 16)
-		if err != nil || n > max {
-			return nil, usagef("Illegal %q", word)
-		}
-		b := uint16(n)
-		return &b, nil
-	}
-	prefix := func() (netip.Prefix, error) {
-		p, _, err := parsePrefix(word, v, 0)
-		return p, err
-	}
 	port := func() (uint16, uint16, error) {
 		lo, hi, rng := strings.Cut(v, "-")
 		p0, err := strconv.ParseUint(lo, 10, 16)
@@ -176,23 +168,19 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 	case "ct_state":
 		f.CTState, err = parseCTState(v)
 	case "ct_zone":
-		var val, m uint64
-		val, m, err = maskedNumber(word, v, 16)
-		f.CTZone = &tc.Masked[uint16]{Value: uint16(val), Mask: uint16(m)}
+		f.CTZone, err = masked[uint16](word, v, 16)
 	case "ct_mark":
-		var val, m uint64
-		val, m, err = maskedNumber(word, v, 32)
-		f.CTMark = &tc.Masked[uint32]{Value: uint32(val), Mask: uint32(m)}
+		f.CTMark, err = masked[uint32](word, v, 32)
 	case "vlan_id":
-		f.VlanID, err = u16(4095)
+		f.VlanID, err = flowerNumber[uint16](v, 4095)
 	case "vlan_prio":
-		f.VlanPrio, err = u8(7)
+		f.VlanPrio, err = flowerNumber[uint8](v, 7)
 	case "vlan_ethtype":
 		f.VlanEthType, err = parseEthProto(v)
 	case "cvlan_id":
-		f.CVlanID, err = u16(4095)
+		f.CVlanID, err = flowerNumber[uint16](v, 4095)
 	case "cvlan_prio":
-		f.CVlanPrio, err = u8(7)
+		f.CVlanPrio, err = flowerNumber[uint8](v, 7)
 	case "cvlan_ethtype":
 		f.CVlanEthType, err = parseEthProto(v)
 	case "mpls_label":
@@ -204,11 +192,11 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		l := uint32(n)
 		f.MPLSLabel = &l
 	case "mpls_tc":
-		f.MPLSTC, err = u8(7)
+		f.MPLSTC, err = flowerNumber[uint8](v, 7)
 	case "mpls_bos":
-		f.MPLSBOS, err = u8(1)
+		f.MPLSBOS, err = flowerNumber[uint8](v, 1)
 	case "mpls_ttl":
-		f.MPLSTTL, err = u8(255)
+		f.MPLSTTL, err = flowerNumber[uint8](v, 255)
 	case "dst_mac":
 		f.DstMAC, f.DstMACMask, err = flowerMAC(word, v)
 	case "src_mac":
@@ -229,30 +217,12 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 			p = uint8(n)
 		}
 		f.IPProto = &p
-	case "ip_tos":
-		f.IPTOS, err = masked8(word, v)
-	case "ip_ttl":
-		f.IPTTL, err = masked8(word, v)
-	case "dst_ip":
-		f.Dst, err = prefix()
-	case "src_ip":
-		f.Src, err = prefix()
 	case "dst_port":
 		f.DstPort, f.DstPortMax, err = port()
 	case "src_port":
 		f.SrcPort, f.SrcPortMax, err = port()
 	case "tcp_flags":
-		var val, m uint64
-		val, m, err = maskedNumber(word, v, 16)
-		f.TCPFlags = &tc.Masked[uint16]{Value: uint16(val), Mask: uint16(m)}
-	case "type":
-		f.ICMPType, err = masked8(word, v)
-	case "code":
-		f.ICMPCode, err = masked8(word, v)
-	case "arp_tip":
-		f.ARPTargetIP, err = prefix()
-	case "arp_sip":
-		f.ARPSenderIP, err = prefix()
+		f.TCPFlags, err = masked[uint16](word, v, 16)
 	case "arp_op":
 		op := v
 		for i, name := range flowerARPOps {
@@ -260,15 +230,11 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 				op = strconv.Itoa(i)
 			}
 		}
-		f.ARPOp, err = masked8(word, op)
+		f.ARPOp, err = masked[uint8](word, op, 8)
 	case "arp_tha":
 		f.ARPTargetMAC, f.ARPTHAMask, err = flowerMAC(word, v)
 	case "arp_sha":
 		f.ARPSenderMAC, f.ARPSHAMask, err = flowerMAC(word, v)
-	case "enc_dst_ip":
-		f.EncDst, err = prefix()
-	case "enc_src_ip":
-		f.EncSrc, err = prefix()
 	case "enc_key_id":
 		var n uint64
 		if n, err = strconv.ParseUint(v, 0, 32); err == nil {
@@ -279,10 +245,6 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		var n uint64
 		n, err = strconv.ParseUint(v, 0, 16)
 		f.EncDstPort = uint16(n)
-	case "enc_tos":
-		f.EncTOS, err = masked8(word, v)
-	case "enc_ttl":
-		f.EncTTL, err = masked8(word, v)
 	case "ip_flags":
 		m := &tc.Masked[uint32]{}
 		for _, tok := range strings.Split(v, "/") {
@@ -306,7 +268,13 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		}
 		f.IPFlags = m
 	default:
-		return usagef("flower: %q is not implemented by ipr", word)
+		if dst := prefixes[word]; dst != nil {
+			*dst, _, err = parsePrefix(word, v, 0)
+		} else if dst := maskedBytes[word]; dst != nil {
+			*dst, err = masked[uint8](word, v, 8)
+		} else {
+			return usagef("flower: %q is not implemented by ipr", word)
+		}
 	}
 	if err != nil {
 		return usagef("Illegal %q", word)

@@ -17,30 +17,38 @@ import (
 // argument, which each kind reads its own way.
 type filterParser func(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error)
 
-// filterParsers returns the parser of kind, nil for a kind ipr does not
-// parse.
-func filterParsers(kind string) filterParser {
-	switch kind {
-	case "u32":
-		return parseU32
-	case "flower":
-		return parseFlower
-	case "matchall":
-		return parseMatchall
-	case "bpf":
-		return parseBPFFilter
-	case "fw":
-		return parseFw
-	case "route":
-		return parseRoute
-	case "cgroup":
-		return parseCgroup
-	case "flow":
-		return parseFlow
-	case "basic":
-		return parseBasic
+// filterKind is a classifier ipr parses. tc reads the handle of most
+// as a number, which parseFilterKind does for them (numericHandle)
+// before their parser; u32 and fw read it their own way.
+type filterKind struct {
+	name          string
+	numericHandle bool
+	parse         filterParser
+}
+
+// filterKinds are the classifiers ipr parses.
+var filterKinds = [...]filterKind{
+	{"u32", false, parseU32}, {"flower", true, parseFlower}, {"matchall", true, parseMatchall},
+	{"bpf", true, parseBPFFilter}, {"fw", false, parseFw}, {"route", true, parseRoute},
+	{"cgroup", true, parseCgroup}, {"flow", true, parseFlow}, {"basic", true, parseBasic},
+}
+
+// parseFilterKind reads the options of classifier kind, false for a kind
+// ipr does not parse.
+func parseFilterKind(a *tcArgs, kind string, s *tc.FilterSpec, handle string) (tc.FilterOptions, bool, error) {
+	for _, k := range filterKinds {
+		if k.name != kind {
+			continue
+		}
+		if k.numericHandle {
+			if err := numericHandle(s, handle); err != nil {
+				return nil, true, err
+			}
+		}
+		opts, err := k.parse(a, s, handle)
+		return opts, true, err
 	}
-	return nil
+	return nil, false, nil
 }
 
 // numericHandle reads a filter handle as tc's get_u32 with base 0.
@@ -102,29 +110,32 @@ func (a *tcArgs) kindOptions(classid *tc.Handle, acts *[]tc.Action, police **tc.
 	return nil
 }
 
-func parseMatchall(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseMatchall(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	m := &tc.Matchall{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return m, a.kindOptions(&m.ClassID, &m.Actions, nil, func(word string) error {
-		switch word {
-		case "skip_hw":
-			m.Flags |= tc.FilterSkipHW
-		case "skip_sw":
-			m.Flags |= tc.FilterSkipSW
-		default:
+		flag := skipFlag(word)
+		if flag == 0 {
 			return usagef("matchall: unknown argument %q", word)
 		}
+		m.Flags |= flag
 		return nil
 	})
 }
 
-func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
-	b := &tc.BPF{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
+// skipFlag is the classifier flag that word names ("skip_hw",
+// "skip_sw"), zero for another word.
+func skipFlag(word string) uint32 {
+	switch word {
+	case "skip_hw":
+		return tc.FilterSkipHW
+	case "skip_sw":
+		return tc.FilterSkipSW
 	}
+	return 0
+}
+
+func parseBPFFilter(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
+	b := &tc.BPF{}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
 		switch {
 		case word == "run":
@@ -148,10 +159,8 @@ func parseBPFFilter(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOption
 			return err
 		case matches(word, "direct-action"), word == "da":
 			b.DirectAction = true
-		case word == "skip_hw":
-			b.Flags |= tc.FilterSkipHW
-		case word == "skip_sw":
-			b.Flags |= tc.FilterSkipSW
+		case skipFlag(word) != 0:
+			b.Flags |= skipFlag(word)
 		default:
 			return usagef("bpf: %q is not implemented by ipr (bytecode only)", word)
 		}
@@ -198,11 +207,8 @@ func parseRealm(s string) (*uint32, error) {
 	return &r, nil
 }
 
-func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseRoute(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	r := &tc.Route{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return r, a.kindOptions(&r.ClassID, &r.Actions, &r.Police, func(word string) error {
 		v, err := a.value(word)
 		if err != nil {
@@ -222,11 +228,8 @@ func parseRoute(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 	})
 }
 
-func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseCgroup(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	c := &tc.Cgroup{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return c, a.kindOptions(nil, &c.Actions, &c.Police, func(word string) error {
 		if !matches(word, "match") || c.Ematches != nil {
 			return usagef("cgroup: unknown argument %q", word)
@@ -237,11 +240,8 @@ func parseCgroup(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, 
 	})
 }
 
-func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseBasic(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	b := &tc.Basic{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	return b, a.kindOptions(&b.ClassID, &b.Actions, &b.Police, func(word string) error {
 		if !matches(word, "match") || b.Ematches != nil {
 			return usagef("basic: unknown argument %q", word)
@@ -256,11 +256,8 @@ func parseBasic(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, e
 var flowKeyNames = [...]string{"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority", "mark", "nfct",
 	"nfct-src", "nfct-dst", "nfct-proto-src", "nfct-proto-dst", "rt-classid", "sk-uid", "sk-gid", "vlan-tag", "rxhash"}
 
-func parseFlow(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error) {
+func parseFlow(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error) {
 	f := &tc.Flow{}
-	if err := numericHandle(s, handle); err != nil {
-		return nil, err
-	}
 	mask, xor := ^uint32(0), uint32(0)
 	for a.more() {
 		if ok, err := a.filterCommon(nil, &f.Actions, &f.Police); ok {

@@ -127,27 +127,27 @@ func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filte
 	p.closeObject()
 }
 
+// filterPrinters are the printers of the classifiers ipr knows but u32,
+// whose printer also needs the filter's protocol.
+var filterPrinters = [...]struct {
+	kind  string
+	print func(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32)
+}{
+	{"bpf", printBPFFilter}, {"matchall", printMatchall}, {"flower", printFlower}, {"fw", printFWFilter},
+	{"route", printRouteFilter}, {"cgroup", printCgroupFilter}, {"basic", printBasicFilter}, {"flow", printFlowFilter},
+}
+
 // printFilterOptions prints the options of the classifiers ipr knows.
 func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts nla.Chain, handle uint32, proto uint16) {
-	switch kind {
-	case "u32":
+	if kind == "u32" {
 		printU32(p, e, names, opts, handle, proto)
-	case "bpf":
-		printBPFFilter(p, e, names, opts, handle)
-	case "matchall":
-		printMatchall(p, e, names, opts, handle)
-	case "flower":
-		printFlower(p, e, names, opts, handle)
-	case "fw":
-		printFWFilter(p, e, names, opts, handle)
-	case "route":
-		printRouteFilter(p, e, names, opts, handle)
-	case "cgroup":
-		printCgroupFilter(p, e, names, opts, handle)
-	case "basic":
-		printBasicFilter(p, e, names, opts, handle)
-	case "flow":
-		printFlowFilter(p, e, names, opts, handle)
+		return
+	}
+	for _, k := range filterPrinters {
+		if k.kind == kind {
+			k.print(p, e, names, opts, handle)
+			return
+		}
 	}
 }
 
@@ -393,8 +393,13 @@ func printMatchall(p *printer, e *env, names *linkNames, opts nla.Chain, handle 
 // printActionList is tc's tc_dump_action: the actions of a list, bound
 // to a filter (bind) or standalone.
 func printActionList(p *printer, e *env, names *linkNames, list nla.Chain, bind bool) {
+	printActions(p, e, names, tc.Actions(list), bind)
+}
+
+// printActions prints the actions of a list as the array "actions".
+func printActions(p *printer, e *env, names *linkNames, list func(yield func(tc.ActionView) bool), bind bool) {
 	p.openArray("actions")
-	for v := range tc.Actions(list) {
+	for v := range list {
 		p.openObject("")
 		p.nl()
 		p.uint("order", "\taction order %d: ", uint64(v.Order))
@@ -635,14 +640,6 @@ func printStandaloneActions(p *printer, e *env, names *linkNames, total int, lis
 	p.nl()
 	p.closeObject()
 	p.openObject("")
-	p.openArray("actions")
-	for v := range list {
-		p.openObject("")
-		p.nl()
-		p.uint("order", "\taction order %d: ", uint64(v.Order))
-		printOneAction(p, e, names, v, false)
-		p.closeObject()
-	}
-	p.closeArray()
+	printActions(p, e, names, list, false)
 	p.closeObject()
 }

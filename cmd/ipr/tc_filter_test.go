@@ -15,7 +15,7 @@ func TestFilterMatchesTC(t *testing.T) {
 	nstest.Require(t, "qdisc:clsact", "cls:u32", "cls:bpf", "act:mirred")
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "p0", "type", "veth", "peer", "name", "p1")
-	for _, cmd := range []string{
+	iprSetup(t, ns,
 		"qdisc add dev p0 clsact",
 		"filter add dev p0 ingress prio 10 protocol ip u32 match ip src 10.0.0.0/8 match ip dport 80 0xffff classid 1:10",
 		"filter add dev p0 ingress prio 20 handle 2: protocol ip u32 divisor 256",
@@ -24,31 +24,14 @@ func TestFilterMatchesTC(t *testing.T) {
 		"filter add dev p0 ingress prio 3 protocol ip u32 match ip dst 1.2.3.4/32 match tcp dst 443 0xffff offset at 0 mask 0x0f00 shift 6 eat action mirred ingress redirect dev p1 index 7 cookie 0102",
 		"filter add dev p0 ingress chain 3 prio 30 protocol ipv6 u32 match ip6 dst 2001:db8::/32 action mirred ingress redirect dev p1 index 7",
 		"filter add dev p0 egress prio 5 handle 1 bpf bytecode 1,6~0~0~4294967295, classid 1:1",
-		"actions add action mirred egress redirect dev p1 index 40",
-	} {
-		args := strings.Fields(cmd)
-		for i, a := range args {
-			args[i] = strings.ReplaceAll(a, "~", " ") // a space within an argument
-		}
-		if out, errs, code := iprIn(ns, "", args...); code != 0 {
-			t.Fatalf("ipr %s: exit %d %s%s", cmd, code, out, errs)
-		}
-	}
-	for _, cmd := range []string{
+		"actions add action mirred egress redirect dev p1 index 40")
+	compareWithTC(t, ns, nil,
 		"filter show dev p0 ingress", "filter show dev p0 egress", "-d filter show dev p0 ingress",
 		"-j filter show dev p0 ingress", "-j filter show dev p0 egress", "-j -p filter show dev p0 egress",
 		"filter show dev p0 ingress prio 10", "-j filter show dev p0 ingress protocol ip",
 		"filter show dev p0 ingress chain 3", "filter get dev p0 ingress prio 10 protocol ip handle 800::800 u32",
 		"actions ls action mirred", "-j actions ls action mirred", "actions get action mirred index 40",
-		"filter show dev nosuch ingress", "filter show", "-j filter show", "filter add dev p0 ingress prio 10 protocol ip handle 800::800 u32 match ip src 10.0.0.0/8",
-	} {
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		tcOut, tcErrs, tcCode := tcRun(t, ns, args...)
-		if out != tcOut || code != tcCode {
-			t.Errorf("%s:\nipr (exit %d):\n%s%s\ntc (exit %d):\n%s%s", cmd, code, out, errs, tcCode, tcOut, tcErrs)
-		}
-	}
+		"filter show dev nosuch ingress", "filter show", "-j filter show", "filter add dev p0 ingress prio 10 protocol ip handle 800::800 u32 match ip src 10.0.0.0/8")
 	// Mistakes fail with tc's exit status.
 	for _, cmd := range []string{
 		"filter add dev p0 ingress u32 match ip dst 1.2.3.4/33",
@@ -62,11 +45,7 @@ func TestFilterMatchesTC(t *testing.T) {
 		}
 	}
 	// Deleting through ipr leaves what tc shows.
-	for _, cmd := range []string{"filter del dev p0 ingress prio 10", "actions del action mirred index 40", "filter del dev p0 egress"} {
-		if out, errs, code := iprIn(ns, "", strings.Fields(cmd)...); code != 0 {
-			t.Fatalf("ipr %s: exit %d %s%s", cmd, code, out, errs)
-		}
-	}
+	iprSetup(t, ns, "filter del dev p0 ingress prio 10", "actions del action mirred index 40", "filter del dev p0 egress")
 	for _, cmd := range []string{"-j filter show dev p0 ingress", "-j filter show dev p0 egress", "-j actions ls action mirred"} {
 		// The kernel releases a deleted filter's actions in a work
 		// queue: the two listings may see it at different times.

@@ -30,103 +30,52 @@ func parseU32(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, err
 	selOK := false
 	var order uint32
 	for a.more() {
-		word := a.peek()
+		word := a.advance()
+		var err error
 		switch {
 		case matches(word, "match"):
-			a.advance()
-			if err := a.u32Match(sel); err != nil {
-				return nil, err
-			}
+			err = a.u32Match(sel)
 			selOK = true
-			continue
 		case matches(word, "offset"):
-			a.advance()
-			if err := a.u32Offset(sel); err != nil {
-				return nil, err
-			}
-			continue
+			err = a.u32Offset(sel)
 		case matches(word, "hashkey"):
-			a.advance()
-			if err := a.u32Hashkey(sel); err != nil {
-				return nil, err
-			}
-			continue
+			err = a.u32Hashkey(sel)
 		case matches(word, "classid"), word == "flowid":
-			a.advance()
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			if u.ClassID, err = parseClassid(v); err != nil {
-				return nil, err
-			}
+			u.ClassID, err = parseValue(&a.args, word, parseClassid)
 		case matches(word, "divisor"):
-			a.advance()
 			n, err := a.number("divisor", 32)
 			if err != nil || n == 0 || n > 0x100 || n&(n-1) != 0 {
 				return nil, usagef("Illegal \"divisor\"")
 			}
 			u.Divisor = uint32(n)
 		case matches(word, "order"):
-			a.advance()
 			n, err := a.number("order", 32)
 			if err != nil {
 				return nil, usagef("Illegal \"order\"")
 			}
 			order = uint32(n)
 		case word == "link":
-			a.advance()
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			h, err := tc.ParseU32Handle(v)
-			if err != nil || h&0xfff != 0 {
-				return nil, usagef("Illegal \"link\"")
-			}
-			u.Link = h
+			u.Link, err = u32HandleArg(&a.args, word, true)
 		case word == "ht":
-			a.advance()
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			h, err := tc.ParseU32Handle(v)
-			if err != nil || handle != "" && h&0xfff != 0 {
-				return nil, usagef("Illegal \"ht\"")
-			}
+			// A hash table of a filter with a handle has no node.
+			var h uint32
+			h, err = u32HandleArg(&a.args, word, handle != "")
 			u.Hash = h & 0xfffff000
 		case word == "indev":
-			a.advance()
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			u.Indev = v
+			u.Indev, err = a.value(word)
 		case matches(word, "action"):
-			a.advance()
-			acts, err := a.parseActions()
-			if err != nil {
-				return nil, err
-			}
+			var acts []tc.Action
+			acts, err = a.parseActions()
 			u.Actions = append(u.Actions, acts...)
-			continue
 		case matches(word, "police"):
-			a.advance()
-			p, err := a.parsePolice(new(uint32))
-			if err != nil {
-				return nil, err
-			}
-			u.Police = p
-			continue
-		case word == "skip_hw":
-			a.advance()
-			u.Flags |= tc.FilterSkipHW
-		case word == "skip_sw":
-			a.advance()
-			u.Flags |= tc.FilterSkipSW
+			u.Police, err = a.parsePolice(new(uint32))
+		case skipFlag(word) != 0:
+			u.Flags |= skipFlag(word)
 		default:
 			return nil, usagef("u32: unknown argument %q", word)
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	if order != 0 {
@@ -236,15 +185,27 @@ var u32Fields = [...]struct {
 	{"icmp", "type", 1, 0, true}, {"icmp", "code", 1, 1, true},
 }
 
+// u32HandleArg reads the u32 handle after keyword w ("1:2:3"), which
+// must not name a node if nodeless.
+func u32HandleArg(a *args, w string, nodeless bool) (uint32, error) {
+	v, err := a.value(w)
+	if err != nil {
+		return 0, err
+	}
+	h, err := tc.ParseU32Handle(v)
+	if err != nil || nodeless && h&0xfff != 0 {
+		return 0, usagef("Illegal %q", w)
+	}
+	return h, nil
+}
+
 // u32Match reads a selector after "match".
 func (a *tcArgs) u32Match(sel *tc.U32Sel) error {
 	proto, err := a.value("match")
 	if err != nil {
 		return err
 	}
-	switch proto {
-	case "u32", "u16", "u8":
-		size := map[string]int{"u32": 4, "u16": 2, "u8": 1}[proto]
+	if size, ok := sizeWord(proto); ok {
 		return a.u32Key(sel, size, 0, false)
 	}
 	field, err := a.value("match")

@@ -40,27 +40,25 @@ func TestTCCommandLinesAsTC(t *testing.T) {
 		}
 		e := &env{}
 		a := &args{list: line[2:]}
+		// The request of the command line's verb (line[1]); the
+		// specification made of a line that fails to parse is not used.
 		var q rtm.Request
 		switch line[0] {
 		case "qdisc":
-			s, dev, err := parseQdiscSpec(e, a)
-			if err != nil {
-				t.Errorf("%s: %s: %v", name, fields[4], err)
-				continue
-			}
-			s.Ifindex = ifindex[dev]
+			s, dev, perr := parseQdiscSpec(e, a)
+			s.Ifindex, err = ifindex[dev], perr
 			q = map[string]func(tc.QdiscSpec) rtm.Request{"add": tc.QdiscAdd, "replace": tc.QdiscReplace,
 				"change": tc.QdiscChange, "link": tc.QdiscLink, "del": tc.QdiscDel}[line[1]](s)
 		case "class":
-			s, dev, err := parseClassSpec(e, a)
-			if err != nil {
-				t.Errorf("%s: %s: %v", name, fields[4], err)
-				continue
-			}
-			s.Ifindex = ifindex[dev]
+			s, dev, perr := parseClassSpec(e, a)
+			s.Ifindex, err = ifindex[dev], perr
 			q = map[string]func(tc.ClassSpec) rtm.Request{"add": tc.ClassAdd, "replace": tc.ClassReplace,
 				"change": tc.ClassChange, "del": tc.ClassDel}[line[1]](s)
 		default:
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %s: %v", name, fields[4], err)
 			continue
 		}
 		var b wire.Builder

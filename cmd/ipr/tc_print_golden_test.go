@@ -111,38 +111,24 @@ func words(n int, first ...uint32) []byte {
 	return b
 }
 
-// qdiscXstats and classXstats are the kinds' extended statistics, the
-// sizes of Linux 6.12's structures (include/uapi/linux/pkt_sched.h).
+// qdiscXstats and classXstats are the kinds' extended statistics, of
+// the sizes of Linux 6.12's structures (include/uapi/linux/pkt_sched.h).
 func qdiscXstats(kind string) []byte {
-	switch kind {
-	case "red":
-		return words(16)
-	case "choke":
-		return words(20)
-	case "codel":
-		return words(36)
-	case "fq_codel":
+	if kind == "fq_codel" {
 		return words(40, 0) // TCA_FQ_CODEL_XSTATS_QDISC
-	case "fq":
-		return words(152)
-	case "pie":
-		return words(40)
-	case "fq_pie":
-		return words(36)
 	}
-	return nil
+	return xstatsOfSize(kind, map[string]int{"red": 16, "choke": 20, "codel": 36, "fq": 152, "pie": 40, "fq_pie": 36})
 }
 
 func classXstats(kind string) []byte {
-	switch kind {
-	case "htb":
-		return words(20)
-	case "hfsc":
-		return words(24)
-	case "drr":
-		return words(4)
-	case "qfq":
-		return words(8)
+	return xstatsOfSize(kind, map[string]int{"htb": 20, "hfsc": 24, "drr": 4, "qfq": 8})
+}
+
+// xstatsOfSize returns the extended statistics of kind, sizes[kind]
+// bytes of words, nil for a kind without.
+func xstatsOfSize(kind string, sizes map[string]int) []byte {
+	if n, ok := sizes[kind]; ok {
+		return words(n)
 	}
 	return nil
 }

@@ -37,7 +37,10 @@ func runQdisc(e *env, argv []string) error { return runTC(e, argv, "qdisc", qdis
 
 // qdiscKind is a kind's command-line parser and options printer.
 type qdiscKind struct {
-	name  string
+	name string
+	// parse reads the kind's options to the end of the command line;
+	// with an error, the options it returns are not to be used (most
+	// return them as far as they got, with readKindOpts).
 	parse func(e *env, a *args, kind string) (tc.QdiscOptions, error)
 	// print prints the options (tc's print_qopt); nil prints none.
 	print func(p *printer, e *env, q tc.Qdisc)
@@ -77,12 +80,7 @@ var qdiscKinds = [...]qdiscKind{
 }
 
 func lookupQdiscKind(name string) *qdiscKind {
-	for i := range qdiscKinds {
-		if qdiscKinds[i].name == name {
-			return &qdiscKinds[i]
-		}
-	}
-	return nil
+	return lookupKind(qdiscKinds[:], name, func(k *qdiscKind) string { return k.name })
 }
 
 // parseBare parses a kind without options.
@@ -115,6 +113,58 @@ func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
 	return h.Do(e.ctx, req())
 }
 
+// lookupKind returns the kind of kinds named name (nameOf), nil if none.
+func lookupKind[K any](kinds []K, name string, nameOf func(*K) string) *K {
+	for i := range kinds {
+		if nameOf(&kinds[i]) == name {
+			return &kinds[i]
+		}
+	}
+	return nil
+}
+
+// unknownKind is the options of a kind ipr does not know: its name
+// alone, which the kernel may know; tc fails for options after it, which
+// it could not parse.
+func unknownKind(a *args, name string) (*tc.RawOptions, error) {
+	if a.more() {
+		return nil, tcKindError("Unknown qdisc %q, hence option %q is unparsable", name, a.peek())
+	}
+	return &tc.RawOptions{Name: name}, nil
+}
+
+// setRootArg reads "root" into *parent, which must not be set yet.
+func setRootArg(parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("\"root\" is duplicate parent ID")
+	}
+	*parent = tc.HandleRoot
+	return nil
+}
+
+// setParentArg reads "parent CLASSID" into *parent, which must not be set
+// yet.
+func setParentArg(a *args, w string, parent *tc.Handle) error {
+	if *parent != 0 {
+		return usagef("duplicate \"parent\"")
+	}
+	var err error
+	*parent, err = tcHandleArg(a, "parent", w)
+	return err
+}
+
+// tcSpecEnd checks the end of the command line of a qdisc or class
+// (object): every word read, and a device.
+func tcSpecEnd(a *args, dev, object string) error {
+	if a.more() {
+		return usagef("Garbage instead of arguments %q. Try \"ipr %s help\".", a.peek(), object)
+	}
+	if dev == "" {
+		return usagef("Must specify \"dev\"")
+	}
+	return nil
+}
+
 // parseQdiscSpec reads a qdisc's command line: its specification but for
 // the device's index, and the device's name.
 func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
@@ -142,10 +192,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 				return s, "", invarg("invalid qdisc ID", v)
 			}
 		case w == "root":
-			if s.Parent != 0 {
-				return s, "", usagef("\"root\" is duplicate parent ID")
-			}
-			s.Parent = tc.HandleRoot
+			err = setRootArg(&s.Parent)
 		case w == "ingress" || w == "clsact":
 			if s.Parent != 0 {
 				return s, "", usagef("%q is a duplicate parent ID", w)
@@ -153,10 +200,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 			s.Parent, s.Handle = tc.HandleIngress, tc.HandleIngressQdisc
 			s.Options, err = lookupQdiscKind(w).parse(e, a, w)
 		case w == "parent":
-			if s.Parent != 0 {
-				return s, "", usagef("duplicate \"parent\"")
-			}
-			s.Parent, err = tcHandleArg(a, "parent", w)
+			err = setParentArg(a, w, &s.Parent)
 		case matches(w, "estimator"):
 			s.Estimator, err = parseEstimator(a)
 		case matches(w, "ingress_block"), matches(w, "egress_block"):
@@ -172,27 +216,17 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 		case matches(w, "stab"):
 			s.Stab, err = parseStab(a)
 		default:
-			k := lookupQdiscKind(w)
-			if k == nil {
-				if a.more() {
-					return s, "", tcKindError("Unknown qdisc %q, hence option %q is unparsable", w, a.peek())
-				}
-				s.Options = &tc.RawOptions{Name: w}
-				break
+			if k := lookupQdiscKind(w); k != nil {
+				s.Options, err = k.parse(e, a, w)
+			} else {
+				s.Options, err = unknownKind(a, w)
 			}
-			s.Options, err = k.parse(e, a, w)
 		}
 		if err != nil {
 			return s, "", err
 		}
 	}
-	if a.more() {
-		return s, "", usagef("Garbage instead of arguments %q. Try \"ipr qdisc help\".", a.peek())
-	}
-	if dev == "" {
-		return s, "", usagef("Must specify \"dev\"")
-	}
-	return s, dev, nil
+	return s, dev, tcSpecEnd(a, dev, "qdisc")
 }
 
 // parseEstimator reads "estimator INTERVAL TIME_CONSTANT".

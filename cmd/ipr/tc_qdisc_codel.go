@@ -3,34 +3,16 @@ package main
 // The codel qdisc (tc's q_codel.c).
 
 import (
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseCodel is tc's codel_parse_opt.
 func parseCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.Codel{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch w {
-		case "limit":
-			o.Limit, err = optU32Arg(a, w)
-		case "target":
-			o.Target, err = optTimeArg(a, w)
-		case "interval":
-			o.Interval, err = optTimeArg(a, w)
-		case "ce_threshold":
-			o.CEThreshold, err = optTimeArg(a, w)
-		case "ecn", "noecn":
-			o.ECN = rtm.Some(w == "ecn")
-		default:
-			return nil, tcKindError("What is %q?\nUsage: ... codel [ limit PACKETS ] [ target TIME ] [ interval TIME ] [ ecn | noecn ] [ ce_threshold TIME ]", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return o, nil
+	return o, readKindOpts(a, "What is %q?\nUsage: ... codel [ limit PACKETS ] [ target TIME ] [ interval TIME ] [ ecn | noecn ] [ ce_threshold TIME ]",
+		opt("limit", setTo(&o.Limit, optU32Arg)), opt("target", setTo(&o.Target, optTimeArg)),
+		opt("interval", setTo(&o.Interval, optTimeArg)), opt("ce_threshold", setTo(&o.CEThreshold, optTimeArg)),
+		opt("ecn", setFlag(&o.ECN, "ecn")), opt("noecn", setFlag(&o.ECN, "ecn")))
 }
 
 // printCodel is tc's codel_print_opt.
@@ -39,18 +21,10 @@ func printCodel(p *printer, _ *env, q tc.Qdisc) {
 	if !ok {
 		return
 	}
-	if v, ok := c.Limit.Get(); ok {
-		p.uint("limit", "limit %dp ", uint64(v))
-	}
-	if v, ok := c.Target.Get(); ok {
-		tcTime(p, "target", "target %s ", v)
-	}
-	if v, ok := c.CEThreshold.Get(); ok {
-		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
-	}
-	if v, ok := c.Interval.Get(); ok {
-		tcTime(p, "interval", "interval %s ", v)
-	}
+	optUint(p, "limit", "limit %dp ", c.Limit)
+	optTime(p, "target", "target %s ", c.Target)
+	optTime(p, "ce_threshold", "ce_threshold %s ", c.CEThreshold)
+	optTime(p, "interval", "interval %s ", c.Interval)
 	if c.ECN.Or(false) {
 		p.boolean("ecn", "ecn ", true)
 	}

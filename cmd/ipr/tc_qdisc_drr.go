@@ -5,48 +5,20 @@ package main
 
 import (
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseDRRClass is tc's drr_parse_class_opt.
 func parseDRRClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 	o := &tc.DRRClass{}
-	for a.more() {
-		w := a.advance()
-		if w != "quantum" {
-			return nil, tcKindError("What is %q?\nUsage: ... drr quantum SIZE", w)
-		}
-		v, err := sizeArg(a, w)
-		if err != nil {
-			return nil, err
-		}
-		o.Quantum = rtm.Some(v)
-	}
-	return o, nil
+	return o, readKindOpts(a, "What is %q?\nUsage: ... drr quantum SIZE", opt("quantum", setSome(&o.Quantum, sizeArg)))
 }
 
+// parseQFQClass is tc's qfq_parse_class_opt.
 func parseQFQClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 	o := &tc.QFQClass{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch {
-		case matches(w, "weight"):
-			var v uint32
-			v, err = htbU32(a, w, 10)
-			o.Weight = rtm.Some(v)
-		case matches(w, "maxpkt"):
-			var v uint32
-			v, err = htbU32(a, w, 10)
-			o.MaxPkt = rtm.Some(v)
-		default:
-			return nil, tcKindError("What is %q?\nUsage: ... qfq [ weight W ] [ maxpkt BYTES ]", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return o, nil
+	return o, readKindOpts(a, "What is %q?\nUsage: ... qfq [ weight W ] [ maxpkt BYTES ]",
+		abbr("weight", setSome(&o.Weight, decimalU32Arg)), abbr("maxpkt", setSome(&o.MaxPkt, decimalU32Arg)))
 }
 
 // printDRRClass is tc's drr_print_opt (text only, as tc prints it).

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
@@ -48,20 +47,10 @@ func parseETS(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	return o, nil
 }
 
+// parseETSClass is tc's ets_parse_copt.
 func parseETSClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 	o := &tc.ETSClass{}
-	for a.more() {
-		w := a.advance()
-		if w != "quantum" {
-			return nil, tcKindError("What is %q?", w)
-		}
-		v, err := u32Arg(a, w)
-		if err != nil {
-			return nil, err
-		}
-		o.Quantum = rtm.Some(v)
-	}
-	return o, nil
+	return o, readKindOpts(a, "What is %q?", opt("quantum", setSome(&o.Quantum, u32Arg)))
 }
 
 // printETS is tc's ets_print_opt: nothing without the band count and

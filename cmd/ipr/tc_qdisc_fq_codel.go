@@ -10,51 +10,30 @@ import (
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseFQCodel is tc's fq_codel_parse_opt.
 func parseFQCodel(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.FQCodel{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch w {
-		case "limit":
-			o.Limit, err = htbU32(a, w, 0)
-		case "flows":
-			o.Flows, err = htbU32(a, w, 0)
-		case "quantum":
-			o.Quantum, err = htbU32(a, w, 0)
-		case "drop_batch":
-			o.DropBatch, err = htbU32(a, w, 0)
-		case "target":
-			o.Target, err = timeArg(a, w)
-		case "interval":
-			o.Interval, err = timeArg(a, w)
-		case "ce_threshold":
-			o.CEThreshold, err = optTimeArg(a, w)
-		case "ce_threshold_selector":
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
+	return o, readKindOpts(a, "What is %q?",
+		opt("limit", setTo(&o.Limit, u32Arg)), opt("flows", setTo(&o.Flows, u32Arg)),
+		opt("quantum", setTo(&o.Quantum, u32Arg)), opt("drop_batch", setTo(&o.DropBatch, u32Arg)),
+		opt("target", setTo(&o.Target, timeArg)), opt("interval", setTo(&o.Interval, timeArg)),
+		opt("ce_threshold", setTo(&o.CEThreshold, optTimeArg)),
+		opt("ce_threshold_selector", func(a *args, w string) error {
+			v, err := a.value(w)
+			if err != nil {
+				return err
 			}
 			sel, mask, ok := strings.Cut(v, "/")
 			s, err1 := strconv.ParseUint(sel, 0, 8)
 			m, err2 := strconv.ParseUint(mask, 0, 8)
 			if !ok || err1 != nil || err2 != nil {
-				return nil, tcKindError("Illegal \"ce_threshold_selector\"")
+				return tcKindError("Illegal \"ce_threshold_selector\"")
 			}
 			o.CESelector, o.CEMask = rtm.Some(uint8(s)), rtm.Some(uint8(m))
-		case "memory_limit":
-			v, serr := sizeArg(a, w)
-			o.MemoryLimit, err = rtm.Some(v), serr
-		case "ecn", "noecn":
-			o.ECN = rtm.Some(w == "ecn")
-		default:
-			return nil, tcKindError("What is %q?", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return o, nil
+			return nil
+		}),
+		opt("memory_limit", setSome(&o.MemoryLimit, sizeArg)),
+		opt("ecn", setFlag(&o.ECN, "ecn")), opt("noecn", setFlag(&o.ECN, "ecn")))
 }
 
 func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
@@ -75,9 +54,7 @@ func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
 	if has(1) {
 		tcTime(p, "target", "target %s ", f.Target)
 	}
-	if v, ok := f.CEThreshold.Get(); ok {
-		tcTime(p, "ce_threshold", "ce_threshold %s ", v)
-	}
+	optTime(p, "ce_threshold", "ce_threshold %s ", f.CEThreshold)
 	if sel, mask := f.CESelector.Or(0), f.CEMask.Or(0); sel != 0 || mask != 0 {
 		// print_uint in JSON, "%#x" in text
 		p.jsonUint("ce_threshold_selector", uint64(sel))
@@ -88,9 +65,7 @@ func printFQCodel(p *printer, _ *env, q tc.Qdisc) {
 	if has(3) {
 		tcTime(p, "interval", "interval %s ", f.Interval)
 	}
-	if v, ok := f.MemoryLimit.Get(); ok {
-		tcSize(p, "memory_limit", "memory_limit %s ", v)
-	}
+	optSize(p, "memory_limit", "memory_limit %s ", f.MemoryLimit)
 	if f.ECN.Or(false) {
 		p.boolean("ecn", "ecn ", true)
 	}

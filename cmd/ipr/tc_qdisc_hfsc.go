@@ -12,24 +12,15 @@ import (
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseHFSC is tc's hfsc_parse_opt.
 func parseHFSC(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.HFSC{}
-	for a.more() {
-		w := a.advance()
-		if !matches(w, "default") {
-			return nil, tcKindError("HFSC: What is %q?", w)
-		}
-		v, err := a.value(w)
-		if err != nil {
-			return nil, err
-		}
-		n, err := strconv.ParseUint(v, 16, 16)
-		if err != nil {
-			return nil, tcKindError("HFSC: invalid default class ID")
-		}
+	return o, readKindOpts(a, "HFSC: What is %q?", abbr("default", func(a *args, w string) error {
+		n, err := checkedArg(a, w, func(v string) (uint64, error) { return strconv.ParseUint(v, 16, 16) },
+			func(string) error { return tcKindError("HFSC: invalid default class ID") })
 		o.Default = uint16(n)
-	}
-	return o, nil
+		return err
+	}))
 }
 
 func parseHFSCClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {

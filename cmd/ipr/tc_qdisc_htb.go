@@ -7,42 +7,26 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/rtm"
-
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseHTB is tc's htb_parse_opt.
 func parseHTB(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.HTB{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch {
-		case matches(w, "r2q"):
-			o.R2Q, err = htbU32(a, w, 10)
-		case matches(w, "default"):
-			o.Default, err = htbU32(a, w, 16)
-		case matches(w, "debug"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
+	return o, readKindOpts(a, "What is %q?\nUsage: ... qdisc add ... htb [default N] [r2q N] [direct_qlen P] [offload]",
+		abbr("r2q", setTo(&o.R2Q, decimalU32Arg)),
+		abbr("default", setTo(&o.Default, func(a *args, w string) (uint32, error) { return htbU32(a, w, 16) })),
+		abbr("debug", func(a *args, w string) error {
+			v, err := a.value(w)
+			if err != nil {
+				return err
 			}
 			for i := 0; i < 16 && i < len(v) && v[i] >= '0' && v[i] <= '3'; i++ {
 				o.Debug |= uint32(v[i]-'0') << (2 * i)
 			}
-		case matches(w, "direct_qlen"):
-			v, verr := htbU32(a, w, 10)
-			o.DirectQlen, err = rtm.Some(v), verr
-		case matches(w, "offload"):
-			o.Offload = true
-		default:
-			return nil, tcKindError("What is %q?\nUsage: ... qdisc add ... htb [default N] [r2q N] [direct_qlen P] [offload]", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return o, nil
+			return nil
+		}),
+		abbr("direct_qlen", setSome(&o.DirectQlen, decimalU32Arg)), abbr("offload", setTrue(&o.Offload)))
 }
 
 func htbU32(a *args, w string, base int) (uint32, error) {
@@ -77,78 +61,31 @@ func printHTB(p *printer, e *env, q tc.Qdisc) {
 	}
 }
 
+// parseHTBClass is tc's htb_parse_class_opt.
 func parseHTBClass(_ *env, a *args, _ string) (tc.ClassOptions, error) {
 	o := &tc.HTBClass{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch {
-		case matches(w, "prio"):
-			o.Prio, err = htbU32(a, w, 10)
-		case matches(w, "mtu"):
-			o.MTU, err = htbU32(a, w, 10)
-		case matches(w, "mpu"):
-			var v uint32
-			v, err = htbU32(a, w, 10)
-			o.MPU = uint16(v)
-		case matches(w, "overhead"):
-			var v uint32
-			v, err = htbU32(a, w, 10)
-			o.Overhead = uint16(v)
-		case matches(w, "linklayer"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
-			}
-			o.Linklayer, err = tc.ParseLinklayer(v)
-		case matches(w, "quantum"):
-			o.Quantum, err = htbU32(a, w, 10)
-		case matches(w, "burst"), w == "buffer", w == "maxburst":
-			o.Burst, err = sizeArg(a, w)
-		case matches(w, "cburst"), w == "cbuffer", w == "cmaxburst":
-			o.CBurst, err = sizeArg(a, w)
-		case w == "ceil":
-			o.Ceil, err = rateArg(a, w)
-		case w == "rate":
-			o.Rate, err = rateArg(a, w)
-		default:
-			return nil, tcKindError("What is %q?", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if o.Rate == 0 {
+	burst, cburst := setTo(&o.Burst, sizeArg), setTo(&o.CBurst, sizeArg)
+	err := readKindOpts(a, "What is %q?",
+		abbr("prio", setTo(&o.Prio, decimalU32Arg)), abbr("mtu", setTo(&o.MTU, decimalU32Arg)),
+		abbr("mpu", setU16(&o.MPU)), abbr("overhead", setU16(&o.Overhead)),
+		abbr("linklayer", setTo(&o.Linklayer, linklayerArg)), abbr("quantum", setTo(&o.Quantum, decimalU32Arg)),
+		abbr("burst", burst), opt("buffer", burst), opt("maxburst", burst),
+		abbr("cburst", cburst), opt("cbuffer", cburst), opt("cmaxburst", cburst),
+		opt("ceil", setTo(&o.Ceil, rateArg)), opt("rate", setTo(&o.Rate, rateArg)))
+	if err == nil && o.Rate == 0 {
 		return nil, tcKindError("\"rate\" is required.")
 	}
-	return o, nil
+	return o, err
 }
 
 // sizeArg reads a size argument ("32k").
 func sizeArg(a *args, w string) (uint32, error) {
-	v, err := a.value(w)
-	if err != nil {
-		return 0, err
-	}
-	s, err := tc.ParseSize(v)
-	if err != nil {
-		return 0, tcKindError("Illegal %q", w)
-	}
-	return uint32(s), nil
+	s, err := legalArg(a, w, tc.ParseSize)
+	return uint32(s), err
 }
 
 // rateArg reads a rate argument ("1mbit").
-func rateArg(a *args, w string) (tc.Rate, error) {
-	v, err := a.value(w)
-	if err != nil {
-		return 0, err
-	}
-	r, err := tc.ParseRate(v)
-	if err != nil {
-		return 0, tcKindError("Illegal %q", w)
-	}
-	return r, nil
-}
+func rateArg(a *args, w string) (tc.Rate, error) { return legalArg(a, w, tc.ParseRate) }
 
 // printHTBClass prints an htb class's options as tc does; tc writes most
 // of them with printf even with -j, so the JSON holds only prio and

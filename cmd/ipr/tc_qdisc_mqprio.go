@@ -55,31 +55,23 @@ func parseMQPrio(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 				return nil, err
 			}
 			o.NoHW = v == 0
-		case !o.NoHW && w == "mode":
+		case !o.NoHW && (w == "mode" || w == "shaper"):
 			v, err := a.value(w)
 			if err != nil {
 				return nil, err
 			}
-			switch {
-			case matches(v, "dcb"):
-				o.Mode = 0
-			case matches(v, "channel"):
-				o.Mode = 1
-			default:
-				return nil, tcKindError("Illegal mode (%s)", v)
-			}
-		case !o.NoHW && w == "shaper":
-			v, err := a.value(w)
-			if err != nil {
-				return nil, err
+			// Both are 0 for "dcb", 1 for the other word.
+			dst, other := &o.Mode, "channel"
+			if w == "shaper" {
+				dst, other = &o.Shaper, "bw_rlimit"
 			}
 			switch {
 			case matches(v, "dcb"):
-				o.Shaper = 0
-			case matches(v, "bw_rlimit"):
-				o.Shaper = 1
+				*dst = 0
+			case matches(v, other):
+				*dst = 1
 			default:
-				return nil, tcKindError("Illegal shaper (%s)", v)
+				return nil, tcKindError("Illegal %s (%s)", w, v)
 			}
 		case o.Shaper == 1 && (w == "min_rate" || w == "max_rate"):
 			var rates []tc.Rate

@@ -15,28 +15,17 @@ func parseMultiQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	return &tc.MultiQ{}, nil
 }
 
+// parsePlug is tc's plug_parse_opt.
 func parsePlug(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.Plug{}
-	for a.more() {
-		switch w := a.advance(); w {
-		case "block":
-			o.Action = tc.PlugBuffer
-		case "release":
-			o.Action = tc.PlugReleaseOne
-		case "release_indefinite":
-			o.Action = tc.PlugReleaseIndefinite
-		case "limit":
+	return o, readKindOpts(a, "plug: unknown parameter %q",
+		opt("block", setValue(&o.Action, tc.PlugBuffer)), opt("release", setValue(&o.Action, tc.PlugReleaseOne)),
+		opt("release_indefinite", setValue(&o.Action, tc.PlugReleaseIndefinite)),
+		opt("limit", func(a *args, w string) (err error) {
 			o.Action = tc.PlugLimit
-			v, err := sizeArg(a, w)
-			if err != nil {
-				return nil, err
-			}
-			o.Limit = v
-		default:
-			return nil, tcKindError("%s: unknown parameter %q", "plug", w)
-		}
-	}
-	return o, nil
+			o.Limit, err = sizeArg(a, w)
+			return err
+		}))
 }
 
 // printMultiQ is tc's multiq_print_opt (fprintf: text even in JSON).

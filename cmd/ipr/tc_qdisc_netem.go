@@ -195,6 +195,18 @@ func netemCorr(p *printer, present bool, v uint32) {
 	}
 }
 
+// netemRandom prints a probability v other than zero and its
+// correlation (from TCA_NETEM_CORR, if hasCor) as object obj, key key.
+func netemRandom(p *printer, obj, key string, v uint32, hasCor bool, corr uint32) {
+	if v == 0 {
+		return
+	}
+	p.openObject(obj)
+	netemPercent(p, key, " "+key, v)
+	netemCorr(p, hasCor && corr != 0, corr)
+	p.closeObject()
+}
+
 // netemIntOpt is tc's PRINT_INT_OPT: always in JSON, if not zero in
 // text.
 func netemIntOpt(p *printer, label string, v int32) {
@@ -264,12 +276,7 @@ func printNetem(p *printer, _ *env, q tc.Qdisc) {
 		netemCorr(p, jitter != 0 && hasCor && cor.u32(0) != 0, cor.u32(0))
 		p.closeObject()
 	}
-	if loss := qopt.u32(8); loss != 0 {
-		p.openObject("loss-random")
-		netemPercent(p, "loss", " loss", loss)
-		netemCorr(p, hasCor && cor.u32(4) != 0, cor.u32(4))
-		p.closeObject()
-	}
+	netemRandom(p, "loss-random", "loss", qopt.u32(8), hasCor, cor.u32(4))
 	if gi != nil {
 		p.openObject("loss-state")
 		netemPercent(p, "p13", " loss state p13", gi.u32(0))
@@ -287,12 +294,7 @@ func printNetem(p *printer, _ *env, q tc.Qdisc) {
 		netemPercent(p, "1-k", " 1-k", ge.u32(12))
 		p.closeObject()
 	}
-	if dup := qopt.u32(16); dup != 0 {
-		p.openObject("duplicate")
-		netemPercent(p, "duplicate", " duplicate", dup)
-		netemCorr(p, hasCor && cor.u32(8) != 0, cor.u32(8))
-		p.closeObject()
-	}
+	netemRandom(p, "duplicate", "duplicate", qopt.u32(16), hasCor, cor.u32(8))
 	for _, pc := range [...]struct {
 		name string
 		v    xstatsView

@@ -4,56 +4,26 @@ package main
 
 import (
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parsePIE is tc's pie_parse_opt and fq_pie_parse_opt.
 func parsePIE(_ *env, a *args, kind string) (tc.QdiscOptions, error) {
 	o := &tc.PIE{}
-	fq := kind == "fq_pie"
-	if fq {
+	opts := []kindOpt{
+		opt("limit", setTo(&o.Limit, optU32Arg)), opt("target", setTo(&o.Target, optTimeArg)),
+		opt("tupdate", setTo(&o.TUpdate, optTimeArg)), opt("alpha", setTo(&o.Alpha, optU32Arg)),
+		opt("beta", setTo(&o.Beta, optU32Arg)), opt("ecn", setFlag(&o.ECN, "ecn")), opt("noecn", setFlag(&o.ECN, "ecn")),
+		opt("bytemode", setFlag(&o.ByteMode, "bytemode")), opt("nobytemode", setFlag(&o.ByteMode, "bytemode")),
+		opt("dq_rate_estimator", setFlag(&o.DQRateEstimator, "dq_rate_estimator")),
+		opt("no_dq_rate_estimator", setFlag(&o.DQRateEstimator, "dq_rate_estimator")),
+	}
+	if kind == "fq_pie" {
 		o.Name = kind
+		opts = append(opts, opt("flows", setTo(&o.Flows, optU32Arg)), opt("quantum", setSome(&o.Quantum, sizeArg)),
+			opt("memory_limit", setSome(&o.MemoryLimit, sizeArg)), opt("ecn_prob", setTo(&o.ECNProb, optU32Arg)))
 	}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch {
-		case w == "limit":
-			o.Limit, err = optU32Arg(a, w)
-		case w == "target":
-			o.Target, err = optTimeArg(a, w)
-		case w == "tupdate":
-			o.TUpdate, err = optTimeArg(a, w)
-		case w == "alpha":
-			o.Alpha, err = optU32Arg(a, w)
-		case w == "beta":
-			o.Beta, err = optU32Arg(a, w)
-		case w == "ecn", w == "noecn":
-			o.ECN = rtm.Some(w == "ecn")
-		case w == "bytemode", w == "nobytemode":
-			o.ByteMode = rtm.Some(w == "bytemode")
-		case w == "dq_rate_estimator", w == "no_dq_rate_estimator":
-			o.DQRateEstimator = rtm.Some(w == "dq_rate_estimator")
-		case fq && w == "flows":
-			o.Flows, err = optU32Arg(a, w)
-		case fq && w == "quantum":
-			var v uint32
-			v, err = sizeArg(a, w)
-			o.Quantum = rtm.Some(v)
-		case fq && w == "memory_limit":
-			var v uint32
-			v, err = sizeArg(a, w)
-			o.MemoryLimit = rtm.Some(v)
-		case fq && w == "ecn_prob":
-			o.ECNProb, err = optU32Arg(a, w)
-		default:
-			return nil, tcKindError("What is %q?", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return o, nil
+	return o, readKindOpts(a, "What is %q?", opts...)
 }
 
 var pieFields = [...]tcField{

@@ -9,48 +9,39 @@ import (
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseSFQ is tc's sfq_parse_opt.
 func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.SFQ{}
 	var red tc.SFQRED
 	redSet := false
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch w {
-		case "quantum":
-			o.Quantum, err = sizeArg(a, w)
-		case "perturb":
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
-			}
-			n, perr := strconv.ParseInt(v, 0, 32)
-			if perr != nil {
-				return nil, tcKindError("Illegal \"perturb\"")
-			}
-			o.Perturb = int32(n)
-		case "limit":
-			o.Limit, err = htbU32(a, w, 0)
-			if err == nil && o.Limit < 2 {
-				return nil, tcKindError("Illegal \"limit\", must be > 1")
-			}
-		case "divisor":
-			o.Divisor, err = htbU32(a, w, 0)
-		case "flows":
-			o.Flows, err = htbU32(a, w, 0)
-		case "depth":
-			o.Depth, err = htbU32(a, w, 0)
-		case "headdrop":
-			o.HeadDrop = true
-		case "redflowlimit", "min", "max", "burst", "avpkt", "probability", "ecn", "harddrop":
+	// setRED reads one of sfq's RED options.
+	setRED := func(read func(a *args, w string) error) func(a *args, w string) error {
+		return func(a *args, w string) error {
 			redSet = true
-			err = parseSFQRED(a, w, &red)
-		default:
-			return nil, tcKindError("What is %q?", w)
+			return read(a, w)
 		}
-		if err != nil {
-			return nil, err
-		}
+	}
+	err := readKindOpts(a, "What is %q?",
+		opt("quantum", setTo(&o.Quantum, sizeArg)),
+		opt("perturb", func(a *args, w string) error {
+			n, err := legalArg(a, w, func(v string) (int64, error) { return strconv.ParseInt(v, 0, 32) })
+			o.Perturb = int32(n)
+			return err
+		}),
+		opt("limit", func(a *args, w string) (err error) {
+			if o.Limit, err = u32Arg(a, w); err == nil && o.Limit < 2 {
+				return tcKindError("Illegal \"limit\", must be > 1")
+			}
+			return err
+		}),
+		opt("divisor", setTo(&o.Divisor, u32Arg)), opt("flows", setTo(&o.Flows, u32Arg)),
+		opt("depth", setTo(&o.Depth, u32Arg)), opt("headdrop", setTrue(&o.HeadDrop)),
+		opt("redflowlimit", setRED(setTo(&red.Limit, u32Arg))), opt("min", setRED(setTo(&red.Min, u32Arg))),
+		opt("max", setRED(setTo(&red.Max, u32Arg))), opt("burst", setRED(setTo(&red.Burst, u32Arg))),
+		opt("avpkt", setRED(setTo(&red.Avpkt, sizeArg))), opt("probability", setRED(setTo(&red.Probability, probabilityArg))),
+		opt("ecn", setRED(setBits(&red.Flags, tc.REDECN))), opt("harddrop", setRED(setBits(&red.Flags, tc.REDHardDrop))))
+	if err != nil {
+		return nil, err
 	}
 	if redSet {
 		if err := o.SetRED(red); err != nil {
@@ -60,34 +51,9 @@ func parseSFQ(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	return o, nil
 }
 
-// parseSFQRED reads one of sfq's RED options.
-func parseSFQRED(a *args, w string, r *tc.SFQRED) error {
-	var err error
-	switch w {
-	case "redflowlimit":
-		r.Limit, err = htbU32(a, w, 0)
-	case "min":
-		r.Min, err = htbU32(a, w, 0)
-	case "max":
-		r.Max, err = htbU32(a, w, 0)
-	case "burst":
-		r.Burst, err = htbU32(a, w, 0)
-	case "avpkt":
-		r.Avpkt, err = sizeArg(a, w)
-	case "probability":
-		v, verr := a.value(w)
-		if verr != nil {
-			return verr
-		}
-		if r.Probability, err = strconv.ParseFloat(v, 64); err != nil {
-			return tcKindError("Illegal \"probability\"")
-		}
-	case "ecn":
-		r.Flags |= tc.REDECN
-	case "harddrop":
-		r.Flags |= tc.REDHardDrop
-	}
-	return err
+// probabilityArg reads RED's probability, a fraction.
+func probabilityArg(a *args, w string) (float64, error) {
+	return legalArg(a, w, func(v string) (float64, error) { return strconv.ParseFloat(v, 64) })
 }
 
 func printSFQ(p *printer, e *env, q tc.Qdisc) {

@@ -6,42 +6,18 @@ import (
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
+// parseTBF is tc's tbf_parse_opt.
 func parseTBF(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 	o := &tc.TBF{}
-	for a.more() {
-		w := a.advance()
-		var err error
-		switch {
-		case matches(w, "limit"):
-			o.Limit, err = sizeArg(a, w)
-		case matches(w, "latency"):
-			o.Latency, err = timeArg(a, w)
-		case matches(w, "burst"), w == "buffer", w == "maxburst":
-			o.Burst, err = sizeArg(a, w)
-		case w == "mtu", w == "minburst":
-			o.MTU, err = sizeArg(a, w)
-		case w == "mpu":
-			o.MPU, err = sizeArg(a, w)
-		case w == "rate":
-			o.Rate, err = rateArg(a, w)
-		case matches(w, "peakrate"):
-			o.PeakRate, err = rateArg(a, w)
-		case matches(w, "overhead"):
-			var v uint32
-			v, err = htbU32(a, w, 10)
-			o.Overhead = uint16(v)
-		case matches(w, "linklayer"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return nil, verr
-			}
-			o.Linklayer, err = tc.ParseLinklayer(v)
-		default:
-			return nil, tcKindError("tbf: unknown parameter %q", w)
-		}
-		if err != nil {
-			return nil, err
-		}
+	burst, mtu := setTo(&o.Burst, sizeArg), setTo(&o.MTU, sizeArg)
+	err := readKindOpts(a, "tbf: unknown parameter %q",
+		abbr("limit", setTo(&o.Limit, sizeArg)), abbr("latency", setTo(&o.Latency, timeArg)),
+		abbr("burst", burst), opt("buffer", burst), opt("maxburst", burst),
+		opt("mtu", mtu), opt("minburst", mtu), opt("mpu", setTo(&o.MPU, sizeArg)),
+		opt("rate", setTo(&o.Rate, rateArg)), abbr("peakrate", setTo(&o.PeakRate, rateArg)),
+		abbr("overhead", setU16(&o.Overhead)), abbr("linklayer", setTo(&o.Linklayer, linklayerArg)))
+	if err != nil {
+		return nil, err
 	}
 	if o.Rate == 0 {
 		return nil, tcKindError("tbf: the \"rate\" parameter is mandatory.")

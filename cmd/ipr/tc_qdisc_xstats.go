@@ -70,13 +70,20 @@ func printDropNext(p *printer, next int32) {
 	}
 }
 
-func printCodelXStats(p *printer, x xstatsView) {
-	p.uint("count", "  count %d", uint64(x.u32(4)))
-	p.uint("lastcount", " lastcount %d", uint64(x.u32(8)))
-	tcTime(p, "ldelay", " ldelay %s", tc.Time(x.u32(12)))
-	if x.u32(28) != 0 {
+// printCodelState prints the state of a codel queue, codel's and an
+// fq_codel flow's.
+func printCodelState(p *printer, count, lastcount, ldelay uint32, dropping bool) {
+	p.uint("count", " count %d", uint64(count))
+	p.uint("lastcount", " lastcount %d", uint64(lastcount))
+	tcTime(p, "ldelay", " ldelay %s", tc.Time(ldelay))
+	if dropping {
 		p.boolean("dropping", " dropping", true)
 	}
+}
+
+func printCodelXStats(p *printer, x xstatsView) {
+	p.textString(" ")
+	printCodelState(p, x.u32(4), x.u32(8), x.u32(12), x.u32(28) != 0)
 	printDropNext(p, int32(x.u32(16)))
 	p.nl()
 	p.uint("maxpacket", "  maxpacket %d", uint64(x.u32(0)))
@@ -107,11 +114,8 @@ func printFQCodelXStats(p *printer, x xstatsView) {
 		p.uint("old_flows_len", " old_flows_len %d", uint64(x.u32(24)))
 	case 1: // TCA_FQ_CODEL_XSTATS_CLASS
 		p.int("deficit", "  deficit %d", int64(int32(x.u32(4))))
-		p.uint("count", " count %d", uint64(x.u32(12)))
-		p.uint("lastcount", " lastcount %d", uint64(x.u32(16)))
-		tcTime(p, "ldelay", " ldelay %s", tc.Time(x.u32(8)))
+		printCodelState(p, x.u32(12), x.u32(16), x.u32(8), x.u32(20) != 0)
 		if x.u32(20) != 0 {
-			p.boolean("dropping", " dropping", true)
 			printDropNext(p, int32(x.u32(24)))
 		}
 	}

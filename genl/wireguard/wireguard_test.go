@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -579,23 +578,6 @@ func TestByName(t *testing.T) {
 // type, in the byte order of the names, as schema.Schema.Type needs.
 func TestSchemas(t *testing.T) {
 	for _, s := range wireguard.Schemas {
-		var names []string
-		for _, typ := range s.ByName {
-			names = append(names, s.Attrs[typ].Name)
-		}
-		named := 0
-		for _, a := range s.Attrs {
-			if a.Name != "" {
-				named++
-			}
-		}
-		if !slices.IsSorted(names) || len(names) != named {
-			t.Errorf("schema %s: ByName gives %v; want all %d names, sorted", s.Name, names, named)
-		}
-		for _, n := range names {
-			if typ, ok := s.Type(n); !ok || s.Attrs[typ].Name != n {
-				t.Errorf("schema %s: Type(%s) = %d, %v", s.Name, n, typ, ok)
-			}
-		}
+		genltest.CheckSchema(t, s)
 	}
 }

@@ -2,17 +2,20 @@
 // packages share: a handle closed when the test ends, one over a fake
 // kernel that knows no family, and one over a recorded conversation; the
 // check of the error a kernel without the family gives, and the
-// measure of a dump's allocations.
+// measure of a dump's allocations; the check of a by-name schema
+// written by hand.
 package genltest
 
 import (
 	"errors"
 	"iter"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -93,4 +96,29 @@ func Replay(t testing.TB, name string, setup func(ns *nstest.NS), opts ...genl.O
 		opts = append(opts, genl.WithNetns(ns.Name))
 	}
 	return Dial(t, opts...)
+}
+
+// CheckSchema fails t unless s, a by-name schema written by hand (for a
+// family without a YNL spec), lists in ByName every named type, in the
+// byte order of the names, as schema.Schema.Type needs.
+func CheckSchema(t testing.TB, s *schema.Schema) {
+	t.Helper()
+	var names []string
+	for _, typ := range s.ByName {
+		names = append(names, s.Attrs[typ].Name)
+	}
+	named := 0
+	for _, a := range s.Attrs {
+		if a.Name != "" {
+			named++
+		}
+	}
+	if !slices.IsSorted(names) || len(names) != named {
+		t.Errorf("schema %s: ByName gives %v; want all %d names, sorted", s.Name, names, named)
+	}
+	for _, n := range names {
+		if typ, ok := s.Type(n); !ok || s.Attrs[typ].Name != n {
+			t.Errorf("schema %s: Type(%s) = %d, %v", s.Name, n, typ, ok)
+		}
+	}
 }

@@ -250,6 +250,10 @@ func buildRegistry() []feature {
 	list = append(list,
 		feature{"netdev:queue", "netdev's queue-get (Linux 6.8)", genlOpProbe("netdev", 10)},
 		feature{"netdev:napi", "netdev's napi-get (Linux 6.8)", genlOpProbe("netdev", 11)},
+		// A kernel without HMAC support still registers SEG6 (for the
+		// tunnel source) and answers the HMAC commands with its ENOTSUPP.
+		feature{"seg6:hmac", "the HMAC keys of SRv6 (CONFIG_IPV6_SEG6_HMAC)",
+			ipProbe(append([]string{"Unknown error 524"}, genlMissing...), "sr", "hmac", "show")},
 	)
 	return list
 }
