@@ -353,13 +353,15 @@ func printAddr(p *printer, ad rtm.Addr) {
 	p.endl()
 }
 
+// addrOp is the address-changing command being parsed, and the request
+// it sends (ipaddr_modify's command and flags).
 type addrOp int
 
 const (
-	addrAdd addrOp = iota
-	addrReplace
-	addrChange
-	addrDelete
+	addrAdd     addrOp = iota // RTM_NEWADDR, NLM_F_CREATE|NLM_F_EXCL
+	addrReplace               // RTM_NEWADDR, NLM_F_CREATE|NLM_F_REPLACE
+	addrChange                // RTM_NEWADDR, NLM_F_REPLACE
+	addrDelete                // RTM_DELADDR
 )
 
 // addrModify is "addr add", "addr replace", "addr change" and "addr

@@ -644,10 +644,6 @@ func routeRestorePass(m []byte) int {
 // routeShowDump is "route showdump": a saved file on standard input,
 // printed.
 func routeShowDump(e *env) error {
-	r, err := routeDump.open(e)
-	if err != nil {
-		return err
-	}
 	h, err := e.handle()
 	if err != nil {
 		return err
@@ -655,6 +651,10 @@ func routeShowDump(e *env) error {
 	f := routeFilter{get: true}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	nh := &nexthopCache{ctx: e.ctx, h: h}
+	r, err := routeDump.open(e)
+	if err != nil {
+		return err
+	}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
 	// A broken file ends the listing where it breaks, as in ip.
