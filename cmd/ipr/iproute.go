@@ -99,7 +99,7 @@ func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 // wrongFamily is iproute2's get_addr and get_prefix failing on an
 // address of the other family: its message, and exit(1).
 func wrongFamily(what, s string, family uint8) error {
-	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyName(family), what, s)}
+	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyNameOrQ(family), what, s)}
 }
 
 // parsePartialIPv4 is what iproute2's get_addr_ipv4 also takes: one to
