@@ -369,26 +369,44 @@ func netnsIdentify(e *env, a *args) error {
 			return failf("Specified string '%s' is not a pid", pid)
 		}
 	}
-	var target unix.Stat_t
-	if err := unix.Stat("/proc/"+pid+"/ns/net", &target); err != nil {
-		return failf("Cannot open network namespace: %s", strerror(err))
+	found, msg, err := netnsOfPid(pid)
+	if err == errNoRunDir {
+		return nil
 	}
-	names, err := runDirNames()
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return failf("Failed to open directory %s:%s", netns.RunDir, strerror(err))
-	}
-	found := ""
-	for _, name := range names {
-		var st unix.Stat_t
-		if unix.Stat(netns.RunDir+"/"+name, &st) == nil && st.Dev == target.Dev && st.Ino == target.Ino {
-			found = name
-		}
+		return failf("%s", msg)
 	}
 	_, err = fmt.Fprintln(e.Stdout, found)
 	return err
+}
+
+// errNoRunDir is netnsOfPid's answer when /run/netns does not exist.
+var errNoRunDir = errors.New("no " + netns.RunDir)
+
+// netnsOfPid is iproute2's netns_identify_pid: the name in /run/netns of
+// the network namespace of process pid ("self" too), the last one in the
+// directory's order when it has several, "" when none. On failure msg
+// is ip's message and err its cause; without the directory err is
+// errNoRunDir, which ip takes for an empty directory.
+func netnsOfPid(pid string) (name, msg string, err error) {
+	var target unix.Stat_t
+	if err := unix.Stat("/proc/"+pid+"/ns/net", &target); err != nil {
+		return "", "Cannot open network namespace: " + strerror(err), err
+	}
+	names, err := runDirNames()
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", "", errNoRunDir
+	}
+	if err != nil {
+		return "", fmt.Sprintf("Failed to open directory %s:%s", netns.RunDir, strerror(err)), err
+	}
+	for _, n := range names {
+		var st unix.Stat_t
+		if unix.Stat(netns.RunDir+"/"+n, &st) == nil && st.Dev == target.Dev && st.Ino == target.Ino {
+			name = n
+		}
+	}
+	return name, "", nil
 }
 
 func netnsPids(e *env, a *args) error {

@@ -80,7 +80,7 @@ var objects = [...]object{
 	{name: "mrule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:], check: mruleFamily},
 	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},
 	{name: "netconf", help: "netconf", usage: netconfUsage, verbs: netconfVerbs[:]},
-	{name: "vrf"},
+	{name: "vrf", help: "vrf", usage: vrfUsage, verbs: vrfVerbs[:]},
 	{name: "sr", help: "sr", usage: srUsage, run: runSR},
 	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
 	{name: "mptcp", help: "mptcp", run: runMptcp},
