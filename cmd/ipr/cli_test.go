@@ -266,6 +266,7 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"link xstats":                `"ip link xstats"`,
 		"link afstats":               `"ip link afstats"`,
 		"nexthop bucket":             `"ip nexthop bucket"`,
+		"vrf exec vrf0 true":         `"ip vrf exec"`, // it needs a BPF program
 		"-s neigh flush dev nosuch0": `option -stats with "ip neigh flush"`,
 		"-s route flush table 4242":  `option -stats with "ip route flush"`,
 		"-s addr flush":              `option -stats with "ip address flush"`,

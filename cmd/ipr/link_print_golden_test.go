@@ -401,7 +401,24 @@ func TestLinkVFPrintAsIP(t *testing.T) {
 	for _, l := range vfTestLinks {
 		msgs = append(msgs, l.message())
 	}
-	defer func() { transport = nil }()
+	serveLinks(t, msgs)
+	compareShimGoldens(t, filepath.Join("testdata", "linkvfprint.txt"), "IPR_LINKVF_WRITE", msgs, vfGoldenCommands)
+	// ip's warning follows the link's line: "ip link show 2>&1" under
+	// the shim prints it after pf4's VF.
+	for _, args := range [][]string{{"link", "show"}, {"-j", "link", "show"}, {"-d", "addr", "show"}} {
+		out, errs, _ := iprIn(nil, "", args...)
+		if want := "Truncated VF list: pf4\n"; errs != want || !strings.Contains(out, "pf4") {
+			t.Errorf("ipr %s: stderr %q, want %q", strings.Join(args, " "), errs, want)
+		}
+	}
+}
+
+// serveLinks makes ipr's kernel, until t ends, a fake that answers link
+// dumps with msgs (RTM_NEWLINKs, unfiltered, as the fakertnl shim
+// answers ip) and the get of one link by index or name with its
+// message, else ENODEV.
+func serveLinks(t *testing.T, msgs [][]byte) {
+	t.Cleanup(func() { transport = nil })
 	fake := nltest.NewRTNL()
 	fake.Handle(unix.RTM_GETLINK, func(req wire.Message) ([][]byte, error) {
 		if req.Header.Flags&unix.NLM_F_DUMP != 0 {
@@ -416,21 +433,12 @@ func TestLinkVFPrintAsIP(t *testing.T) {
 		if a, ok := nla.Chain(req.Data[unix.SizeofIfInfomsg:]).Get(unix.IFLA_IFNAME); ok {
 			name = strings.TrimRight(string(a.Data), "\x00")
 		}
-		for i, l := range vfTestLinks {
-			if l.index == index || name == l.name {
-				return [][]byte{append([]byte(nil), msgs[i]...)}, nil
+		for _, m := range msgs {
+			if binary.NativeEndian.Uint32(m[wire.HeaderLen+4:]) == index || name != "" && name == linkName(m) {
+				return [][]byte{append([]byte(nil), m...)}, nil
 			}
 		}
 		return nil, unix.ENODEV
 	})
 	transport = fake.Dial
-	compareShimGoldens(t, filepath.Join("testdata", "linkvfprint.txt"), "IPR_LINKVF_WRITE", msgs, vfGoldenCommands)
-	// ip's warning follows the link's line: "ip link show 2>&1" under
-	// the shim prints it after pf4's VF.
-	for _, args := range [][]string{{"link", "show"}, {"-j", "link", "show"}, {"-d", "addr", "show"}} {
-		out, errs, _ := iprIn(nil, "", args...)
-		if want := "Truncated VF list: pf4\n"; errs != want || !strings.Contains(out, "pf4") {
-			t.Errorf("ipr %s: stderr %q, want %q", strings.Join(args, " "), errs, want)
-		}
-	}
 }

@@ -393,6 +393,12 @@ func netnsOfPid(pid string) (name, msg string, err error) {
 	if err := unix.Stat("/proc/"+pid+"/ns/net", &target); err != nil {
 		return "", "Cannot open network namespace: " + strerror(err), err
 	}
+	return netnsNameOf(&target)
+}
+
+// netnsNameOf is netnsOfPid's search of /run/netns for the namespace
+// whose file stats as target.
+func netnsNameOf(target *unix.Stat_t) (name, msg string, err error) {
 	names, err := runDirNames()
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", "", errNoRunDir

@@ -182,7 +182,7 @@ const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
 where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute | mrule |
                    neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
                    route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
-                   mptcp | sr | calc | genl | qdisc | class | filter | chain | actions | bridge }
+                   mptcp | sr | vrf | calc | genl | qdisc | class | filter | chain | actions | bridge }
        OPTIONS := { -V[ersion] | -d[etails] | -j[son] | -o[neline] | -br[ief] |
                     -s[tatistics] (link and address) | -h[uman-readable] | -iec |
                     -p[retty] |

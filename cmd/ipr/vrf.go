@@ -291,7 +291,7 @@ func vrfPids(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	ns, msg, err := netnsOfPid("self")
+	ns, msg, err := vrfNetnsName(e)
 	if err != nil && err != errNoRunDir {
 		return &cliError{code: exitFailure, msg: msg + "\nFailed to get name of network namespace: " + strerror(err)}
 	}
@@ -304,6 +304,20 @@ func vrfPids(e *env, a *args) error {
 		return errExit(exitFailure)
 	}
 	return w.Flush()
+}
+
+// vrfNetnsName is the name of the network namespace ip's
+// netns_identify_pid("self") finds: ip enters the namespace of -n, ipr
+// works in it through its handle.
+func vrfNetnsName(e *env) (name, msg string, err error) {
+	if e.ns == nil {
+		return netnsOfPid("self")
+	}
+	var target unix.Stat_t
+	if err := unix.Fstat(e.ns.Fd(), &target); err != nil {
+		return "", "Cannot open network namespace: " + strerror(err), err
+	}
+	return netnsNameOf(&target)
 }
 
 // cgroup2Mount is iproute2's find_cgroup2_mount(true): the first cgroup2
