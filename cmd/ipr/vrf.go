@@ -153,14 +153,16 @@ func vrfShow(e *env, a *args) error {
 // every link and the kind is checked here, as ip checks it), under a
 // text heading.
 func vrfList(e *env) error {
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
+	// The heading is held with the rest: nothing is printed if the
+	// dump fails, as ip prints only once it has every link.
 	p := e.newPrinter()
 	p.openArray("")
 	p.text("%-16s  %5s\n", "Name", "Table")
 	p.textString("-----------------------\n")
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
 	n := 0
 	h.RunDump(e.ctx, &rtnl.DumpReq{
 		Op: "vrf show", What: "link", Type: unix.RTM_NEWLINK, HeaderLen: unix.SizeofIfInfomsg,
@@ -201,7 +203,8 @@ func vrfList(e *env) error {
 		},
 	})
 	if err != nil {
-		return err
+		// ipvrf_show returns 1 after libnetlink's words.
+		return refused(err, exitUsage, "Dump terminated")
 	}
 	if n == 0 {
 		p.textString("No VRF has been configured\n")
@@ -233,14 +236,17 @@ func vrfIdentify(e *env, a *args) error {
 	return err
 }
 
-// vrfOfProcess is ipvrf.c's vrf_identify: in /proc/PID/cgroup, the name
-// after "/vrf/" on the first line of the controller-less hierarchy
-// ("0::/...") that has one, cut as ip's buffer cuts it.
+// vrfOfProcess is ipvrf.c's vrf_identify: the VRF of a process, from
+// /proc/PID/cgroup.
 func vrfOfProcess(pid int32) (string, error) {
 	lines, err := readLines("/proc/" + strconv.Itoa(int(pid)) + "/cgroup")
-	if err != nil {
-		return "", err
-	}
+	return vrfOfCgroups(lines), err
+}
+
+// vrfOfCgroups reads the lines of a /proc/PID/cgroup file: the name after
+// "/vrf/" on the first line of the controller-less hierarchy ("0::/...")
+// that has one, cut as ip's buffer cuts it.
+func vrfOfCgroups(lines []string) string {
 	for _, line := range lines {
 		if !strings.Contains(line, "::/") {
 			continue
@@ -249,10 +255,10 @@ func vrfOfProcess(pid int32) (string, error) {
 			if len(vrf) >= vrfNameLen {
 				vrf = vrf[:vrfNameLen-1]
 			}
-			return vrf, nil
+			return vrf
 		}
 	}
-	return "", nil
+	return ""
 }
 
 // cUnsigned10 is iproute2's get_unsigned in base 10: strtoul's leading

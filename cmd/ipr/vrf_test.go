@@ -181,8 +181,26 @@ func TestVrfCgroupPids(t *testing.T) {
 // padPid is read_cgroup_pids's "%5s".
 func padPid(pid string) string { return strings.Repeat(" ", max(0, 5-len(pid))) + pid }
 
-// TestVrfPidArgument reads pids as iproute2's get_unsigned.
-func TestVrfPidArgument(t *testing.T) {
+// TestVrfIdentifyParts reads made-up /proc/PID/cgroup files as ip's
+// vrf_identify, and pids as iproute2's get_unsigned.
+func TestVrfIdentifyParts(t *testing.T) {
+	for _, c := range []struct {
+		lines []string
+		want  string
+	}{
+		{[]string{"0::/user.slice/session-1.scope"}, ""},
+		{[]string{"0::/vrf/blue"}, "blue"},
+		{[]string{"0::/system.slice/red-ns/vrf/red"}, "red"},
+		// A controller's hierarchy (cgroup v1) does not count.
+		{[]string{"4:cpu:/vrf/green", "0::/"}, ""},
+		{[]string{"0::/a", "0::/vrf/second"}, "second"},
+		{[]string{"0::/vrf/" + strings.Repeat("x", 40)}, strings.Repeat("x", vrfNameLen-1)},
+		{nil, ""},
+	} {
+		if got := vrfOfCgroups(c.lines); got != c.want {
+			t.Errorf("vrfOfCgroups(%q) = %q, want %q", c.lines, got, c.want)
+		}
+	}
 	for in, want := range map[string]uint32{"1": 1, " 7": 7, "+7": 7, "-0": 0, "4294967295": 4294967295} {
 		if got, ok := cUnsigned10(in); !ok || got != want {
 			t.Errorf("cUnsigned10(%q) = %d, %v; want %d", in, got, ok, want)
