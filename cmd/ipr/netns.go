@@ -380,8 +380,10 @@ func netnsIdentify(e *env, a *args) error {
 	return err
 }
 
-// errNoRunDir is netnsOfPid's answer when /run/netns does not exist.
-var errNoRunDir = errors.New("no " + netns.RunDir)
+// errNoRunDir is netnsOfPid's answer when /run/netns does not exist:
+// a sentinel its callers compare with, not a message (a literal, so that
+// nothing is computed at init).
+var errNoRunDir error = &cliError{code: exitFailure, msg: "no " + netns.RunDir}
 
 // netnsOfPid is iproute2's netns_identify_pid: the name in /run/netns of
 // the network namespace of process pid ("self" too), the last one in the
