@@ -67,13 +67,13 @@ func Example() {
 // for one by id and then dumped). Without WithTransport, the same code
 // asks the running kernel; a file that cannot be read fails the Dial.
 func ExampleReplayFile() {
-	ctx := context.Background()
 	h, err := rtm.Dial(rtm.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "nexthops.nlconv"))))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer h.Close()
+	ctx := context.Background()
 	n, err := h.NexthopGet(ctx, 1)
 	fmt.Println("nexthop 1 via", n.Gateway(), "error:", err)
 	for n, err := range h.Nexthops(ctx, nil) {
