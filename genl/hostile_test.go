@@ -259,46 +259,27 @@ func TestHostilePanics(t *testing.T) {
 // the middle of a dump, from the loop body.
 func TestHostileFlood(t *testing.T) {
 	h, ns := dialHostile(t)
-	calls := func(after string) {
-		t.Helper()
-		hostile.CallsAfterFlood(t, after, func() error {
-			return getFamily(context.Background(), h, "nlctrl")
-		})
-	}
-	calls("before the floods") // a socket in the pool
-	for round := range 3 {
-		ports := genl.IdlePortIDs(h)
-		if len(ports) != 1 {
-			t.Fatalf("%d idle sockets, want 1", len(ports))
-		}
-		n, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls(fmt.Sprintf("after a flood of %d datagrams (round %d)", n, round))
-		hostile.Within(t, "a dump flooded midway", func() {
-			families := 0
-			for _, err := range nlctrl.Families(context.Background(), h) {
-				if err != nil {
-					// The flood may overrun the dump's own replies: an
-					// error, never a short dump.
-					if !errors.Is(err, socket.ErrOverrun) {
-						t.Errorf("dump: %v", err)
-					}
-					return
+	call := func() error { return getFamily(context.Background(), h, "nlctrl") }
+	hostile.CallsAfterFlood(t, "before the floods", call) // a socket in the pool
+	hostile.FloodRounds(t, ns.Handle, func() []uint32 { return genl.IdlePortIDs(h) }, call, func(flood func()) {
+		families := 0
+		for _, err := range nlctrl.Families(context.Background(), h) {
+			if err != nil {
+				// The flood may overrun the dump's own replies: an
+				// error, never a short dump.
+				if !errors.Is(err, socket.ErrOverrun) {
+					t.Errorf("dump: %v", err)
 				}
-				if families++; families == 1 {
-					if _, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000); err != nil {
-						t.Error(err)
-					}
-				}
+				return
 			}
-			if families < 2 {
-				t.Errorf("the dump yielded %d families", families)
+			if families++; families == 1 {
+				flood()
 			}
-		})
-		calls(fmt.Sprintf("after a flood during a dump (round %d)", round))
-	}
+		}
+		if families < 2 {
+			t.Errorf("the dump yielded %d families", families)
+		}
+	})
 }
 
 // bigDump returns a dump that spans several datagrams: ethtool's features

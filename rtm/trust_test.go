@@ -3,7 +3,6 @@ package rtm_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -203,43 +202,25 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 // call used to wait for one forever.
 func TestFloodPooledSocket(t *testing.T) {
 	h, ns := handle(t)
-	calls := func(after string) {
-		t.Helper()
-		hostile.CallsAfterFlood(t, after, func() error {
-			_, err := h.LinkByIndex(context.Background(), 1)
-			return err
-		})
+	call := func() error {
+		_, err := h.LinkByIndex(context.Background(), 1)
+		return err
 	}
-	for round := range 3 {
-		ports := rtm.IdlePortIDs(h)
-		if len(ports) != 1 {
-			t.Fatalf("%d idle sockets, want 1", len(ports))
-		}
-		n, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls(fmt.Sprintf("after a flood of %d datagrams (round %d)", n, round))
-		// A flood in the middle of a dump, from its loop body.
-		hostile.Within(t, "a dump flooded midway", func() {
-			links := 0
-			for _, err := range h.Links(context.Background(), nil) {
-				if err != nil {
-					t.Errorf("dump: %v", err)
-					return
-				}
-				if links++; links == 1 {
-					if _, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000); err != nil {
-						t.Error(err)
-					}
-				}
+	hostile.FloodRounds(t, ns.Handle, func() []uint32 { return rtm.IdlePortIDs(h) }, call, func(flood func()) {
+		links := 0
+		for _, err := range h.Links(context.Background(), nil) {
+			if err != nil {
+				t.Errorf("dump: %v", err)
+				return
 			}
-			if links == 0 {
-				t.Error("the dump yielded no link")
+			if links++; links == 1 {
+				flood()
 			}
-		})
-		calls(fmt.Sprintf("after a flood during a dump (round %d)", round))
-	}
+		}
+		if links == 0 {
+			t.Error("the dump yielded no link")
+		}
+	})
 }
 
 // TestBatchRunsOnce checks that a second Run or RunEcho sends nothing and
