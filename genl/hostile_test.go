@@ -89,25 +89,15 @@ func panicInLoop[T any](seq iter.Seq2[T, error], have bool, family string) {
 // fails the test unless every one succeeds: the handle is not wedged.
 func fiftyCalls(t *testing.T, h *genl.Handle, after string) {
 	t.Helper()
-	hostile.Within(t, "50 calls "+after, func() {
-		for i := range 50 {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			var err error
-			if i%2 == 0 {
-				err = getFamily(ctx, h, "nlctrl")
-			} else {
-				var n int
-				n, err = firstErr(nlctrl.Families(ctx, h))
-				if err == nil && n == 0 {
-					err = errors.New("nlctrl dumped no family")
-				}
-			}
-			cancel()
-			if err != nil {
-				t.Errorf("call %d %s: %v", i, after, err)
-				return
-			}
+	hostile.Calls(t, 50, 30*time.Second, after, func(ctx context.Context, i int) error {
+		if i%2 == 0 {
+			return getFamily(ctx, h, "nlctrl")
 		}
+		n, err := firstErr(nlctrl.Families(ctx, h))
+		if err == nil && n == 0 {
+			err = errors.New("nlctrl dumped no family")
+		}
+		return err
 	})
 }
 

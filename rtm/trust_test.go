@@ -30,25 +30,16 @@ func first[T any](seq func(func(T, error) bool)) error {
 // test unless every one succeeds: the handle is not wedged.
 func fifty(t *testing.T, h *rtm.Handle, after string) {
 	t.Helper()
-	hostile.Within(t, "50 calls "+after, func() {
-		for i := range 50 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			var err error
-			if i%2 == 0 {
-				_, err = h.LinkByIndex(ctx, 1)
-			} else {
-				var links []rtm.Link
-				links, err = rtm.Collect(h.Links(ctx, nil))
-				if err == nil && len(links) == 0 {
-					err = errors.New("no links")
-				}
-			}
-			cancel()
-			if err != nil {
-				t.Errorf("call %d %s: %v", i, after, err)
-				return
-			}
+	hostile.Calls(t, 50, 2*time.Second, after, func(ctx context.Context, i int) error {
+		if i%2 == 0 {
+			_, err := h.LinkByIndex(ctx, 1)
+			return err
 		}
+		links, err := rtm.Collect(h.Links(ctx, nil))
+		if err == nil && len(links) == 0 {
+			err = errors.New("no links")
+		}
+		return err
 	})
 }
 
