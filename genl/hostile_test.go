@@ -218,21 +218,9 @@ func TestHostilePanics(t *testing.T) {
 				panic("no monitor")
 			}
 			defer m.Close()
-			if _, err := m.Sync(); err != nil { // an event to panic on
-				t.Error(err)
-			}
-			for range m.Events(ctx) {
-				panic("loop body")
-			}
+			hostile.PanicInEvents(t, m.Sync, m.Events(ctx))
 		}},
-		{"Monitor.Events loop body", func() {
-			if _, err := mon.Sync(); err != nil {
-				t.Error(err)
-			}
-			for range mon.Events(ctx) {
-				panic("loop body")
-			}
-		}},
+		{"Monitor.Events loop body", func() { hostile.PanicInEvents(t, mon.Sync, mon.Events(ctx)) }},
 	}
 	for _, b := range bodies {
 		hostile.Panics(t, b.name, 3, b.f)

@@ -152,14 +152,7 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 			}
 			bt.RunEcho(ctx, func(int, wire.Message) error { panic("onEcho") })
 		}},
-		{"Monitor.Events loop body", func() {
-			if _, err := mon.Sync(); err != nil {
-				t.Error(err)
-			}
-			for range mon.Events(ctx) {
-				panic("loop body")
-			}
-		}},
+		{"Monitor.Events loop body", func() { hostile.PanicInEvents(t, mon.Sync, mon.Events(ctx)) }},
 	}
 	for _, b := range bodies {
 		hostile.Panics(t, b.name, 3, b.f)
