@@ -8,7 +8,6 @@ import (
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
-	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,9 +18,7 @@ import (
 func ExampleHandle_Do() {
 	fake := nltest.NewRTNL()
 	fake.AddLink(nltest.Link{Index: 2, Name: "eth0", MTU: 1500})
-	h, err := rtm.Dial(rtm.WithTransport(func(p int, cfg *socket.Config) (socket.Transport, error) {
-		return fake.Dial(p, cfg)
-	}))
+	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
-	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,9 +14,7 @@ import (
 // is sent: here the kernel is nltest's fake, which never sees them.
 func ExampleMDBAdd() {
 	fake := nltest.NewRTNL()
-	h, err := rtm.Dial(rtm.WithTransport(func(p int, cfg *socket.Config) (socket.Transport, error) {
-		return fake.Dial(p, cfg)
-	}))
+	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
 	if err != nil {
 		fmt.Println(err)
 		return
