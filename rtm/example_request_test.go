@@ -16,6 +16,7 @@ import (
 // or pipelined. Here the kernel is nltest's fake, so the example runs
 // without root.
 func ExampleHandle_Do() {
+	ctx := context.Background()
 	fake := nltest.NewRTNL()
 	fake.AddLink(nltest.Link{Index: 2, Name: "eth0", MTU: 1500})
 	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
@@ -24,7 +25,6 @@ func ExampleHandle_Do() {
 		return
 	}
 	defer h.Close()
-	ctx := context.Background()
 
 	// uplink is the configuration of an uplink, as requests.
 	uplink := func(index int32) []rtm.Request {
