@@ -354,6 +354,7 @@ func (s *AddrSpec) opName(verb string) string { return withPrefix(verb, s.Prefix
 var (
 	addrAddOp     = change{"address add", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_EXCL}
 	addrReplaceOp = change{"address replace", unix.RTM_NEWADDR, unix.NLM_F_CREATE | unix.NLM_F_REPLACE}
+	addrChangeOp  = change{"address change", unix.RTM_NEWADDR, unix.NLM_F_REPLACE}
 	addrDelOp     = change{"address del", unix.RTM_DELADDR, 0}
 )
 
@@ -364,6 +365,12 @@ func AddrAdd(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addr
 // AddrReplace is the request to add an address or update the existing
 // one's settings ("ip address replace").
 func AddrReplace(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrReplaceOp, s} }
+
+// AddrChange is the request to update an existing address's settings
+// ("ip address change"): AddrReplace without NLM_F_CREATE. Whether the
+// kernel then adds a missing address is its own choice (Linux does, for
+// IPv4 and IPv6 alike); use AddrReplace to say that it should.
+func AddrChange(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrChangeOp, s} }
 
 // AddrDel is the request to delete an address ("ip address del").
 func AddrDel(s AddrSpec) Request { return &specRequest[AddrSpec, *AddrSpec]{addrDelOp, s} }
@@ -376,6 +383,11 @@ func (h *Handle) AddrReplace(ctx context.Context, s AddrSpec) error {
 	return h.Do(ctx, AddrReplace(s))
 }
 
+// AddrChange updates an existing address's settings (see [AddrChange]).
+func (h *Handle) AddrChange(ctx context.Context, s AddrSpec) error {
+	return h.Do(ctx, AddrChange(s))
+}
+
 // AddrDel deletes an address.
 func (h *Handle) AddrDel(ctx context.Context, s AddrSpec) error { return h.Do(ctx, AddrDel(s)) }
 
@@ -384,6 +396,9 @@ func (bt *Batch) AddrAdd(s AddrSpec) error { return bt.queue(addrAddOp, s.encode
 
 // AddrReplace adds an address-replace request.
 func (bt *Batch) AddrReplace(s AddrSpec) error { return bt.queue(addrReplaceOp, s.encode) }
+
+// AddrChange adds an address-change request.
+func (bt *Batch) AddrChange(s AddrSpec) error { return bt.queue(addrChangeOp, s.encode) }
 
 // AddrDel adds an address-delete request.
 func (bt *Batch) AddrDel(s AddrSpec) error { return bt.queue(addrDelOp, s.encode) }

@@ -42,6 +42,8 @@ func requestFamilies() []requestFamily {
 			func(bt *Batch) error { return bt.AddrAdd(badAddr) }, AddrAdd(badAddr), "address add 192.0.2.1/24"},
 		{"AddrReplace", func(bt *Batch) error { return bt.AddrReplace(addr) }, AddrReplace(addr),
 			func(bt *Batch) error { return bt.AddrReplace(badAddr) }, AddrReplace(badAddr), "address replace 192.0.2.1/24"},
+		{"AddrChange", func(bt *Batch) error { return bt.AddrChange(addr) }, AddrChange(addr),
+			func(bt *Batch) error { return bt.AddrChange(badAddr) }, AddrChange(badAddr), "address change 192.0.2.1/24"},
 		{"AddrDel", func(bt *Batch) error { return bt.AddrDel(addr) }, AddrDel(addr),
 			func(bt *Batch) error { return bt.AddrDel(badAddr) }, AddrDel(badAddr), "address del 192.0.2.1/24"},
 		{"NeighAdd", func(bt *Batch) error { return bt.NeighAdd(neigh) }, NeighAdd(neigh),
@@ -148,5 +150,51 @@ func TestRequestAltNames(t *testing.T) {
 	}
 	if err := bt.Add(NeighTableSet(NeighTableSpec{})); err == nil || bt.Len() != 0 {
 		t.Errorf("neighbour table change with no table: %v, %d queued", err, bt.Len())
+	}
+}
+
+// TestAddrChangeFlags checks that "address change" is "address replace"
+// without NLM_F_CREATE, as iproute2 sends it.
+func TestAddrChangeFlags(t *testing.T) {
+	s := AddrSpec{Index: 2, Prefix: netip.MustParsePrefix("192.0.2.1/24")}
+	encode := func(req Request) []byte {
+		r := rtnl.Req{B: &wire.Builder{}}
+		if err := req.AppendTo(&r); err != nil {
+			t.Fatal(err)
+		}
+		return r.B.Bytes()
+	}
+	change, replace := encode(AddrChange(s)), encode(AddrReplace(s))
+	if flags := wire.DecodeHeader(change).Flags; flags&unix.NLM_F_CREATE != 0 || flags&unix.NLM_F_REPLACE == 0 {
+		t.Errorf("address change flags %#x, want NLM_F_REPLACE without NLM_F_CREATE", flags)
+	}
+	native.PutUint16(change[6:], native.Uint16(change[6:])|unix.NLM_F_CREATE)
+	if !bytes.Equal(change, replace) {
+		t.Errorf("address change with NLM_F_CREATE is not address replace:\n%x\n%x", change, replace)
+	}
+}
+
+// TestRuleMulticastFamily checks the rules of "ip mrule": the family is
+// sent as it is, and prefixes are of the family it routes.
+func TestRuleMulticastFamily(t *testing.T) {
+	for _, c := range []struct {
+		s  RuleSpec
+		ok bool
+	}{
+		{RuleSpec{Family: RTNLFamilyIPMR, IIFName: "lo", Table: 5}, true},
+		{RuleSpec{Family: RTNLFamilyIP6MR, Priority: Some[uint32](7)}, true},
+		{RuleSpec{Family: RTNLFamilyIPMR, Src: netip.MustParsePrefix("10.0.0.0/8")}, true},
+		{RuleSpec{Family: RTNLFamilyIP6MR, Src: netip.MustParsePrefix("10.0.0.0/8")}, false},
+		{RuleSpec{Family: 130}, false},
+	} {
+		r := rtnl.Req{B: &wire.Builder{}}
+		err := RuleAdd(c.s).AppendTo(&r)
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: %v", c.s, err)
+			continue
+		}
+		if err == nil && r.B.Bytes()[wire.HeaderLen] != c.s.Family {
+			t.Errorf("%+v: family %d sent", c.s, r.B.Bytes()[wire.HeaderLen])
+		}
 	}
 }

@@ -11,6 +11,7 @@ type (
 	ifaddrlblmsg [sizeofIfAddrlblMsg]byte // address labels
 	brPortMsg    [8]byte                  // MDB: struct br_port_msg
 	brVlanMsg    [8]byte                  // bridge VLANs: struct br_vlan_msg
+	tunnelMsg    [8]byte                  // VXLAN VNI filter: struct tunnel_msg
 	ifStatsMsg   [sizeofIfStatsMsg]byte   // RTM_GETSTATS: struct if_stats_msg
 )
 
@@ -34,6 +35,9 @@ const (
 	GroupIPv4MRoute  Group = unix.RTNLGRP_IPV4_MROUTE
 	GroupIPv6MRoute  Group = unix.RTNLGRP_IPV6_MROUTE
 	GroupMPLSNetconf Group = unix.RTNLGRP_MPLS_NETCONF
+	// GroupTunnel is RTNLGRP_TUNNEL (x/sys/unix lacks it): the changes
+	// of VXLAN VNI filters.
+	GroupTunnel Group = 35
 )
 
 // The kinds of the other objects' messages.
@@ -47,6 +51,7 @@ var (
 	mdbDumpMsgs = msgKind{unix.RTM_GETMDB, "mdb", 0}
 	vlanMsgs    = msgKind{unix.RTM_NEWVLAN, "bridge vlan", 0}
 	statsMsgs   = msgKind{unix.RTM_NEWSTATS, "stats", unix.ENODEV}
+	tunnelMsgs  = msgKind{unix.RTM_NEWTUNNEL, "vxlan vni", 0}
 )
 
 // fixedLenRtobj is FixedLen for the other objects' message types.
@@ -63,6 +68,8 @@ func fixedLenRtobj(t uint16) int {
 		return sizeofIfStatsMsg
 	case t >= unix.RTM_NEWVLAN && t <= unix.RTM_GETVLAN:
 		return len(brVlanMsg{})
+	case t >= unix.RTM_NEWTUNNEL && t <= unix.RTM_GETTUNNEL:
+		return len(tunnelMsg{})
 	}
 	return -1
 }
@@ -70,7 +77,7 @@ func fixedLenRtobj(t uint16) int {
 // isDelRtobj reports the removal notifications of the other objects.
 func isDelRtobj(t uint16) bool {
 	switch t {
-	case unix.RTM_DELNETCONF, unix.RTM_DELADDRLABEL, unix.RTM_DELNSID, unix.RTM_DELMDB, unix.RTM_DELVLAN:
+	case unix.RTM_DELNETCONF, unix.RTM_DELADDRLABEL, unix.RTM_DELNSID, unix.RTM_DELMDB, unix.RTM_DELVLAN, unix.RTM_DELTUNNEL:
 		return true
 	}
 	return false

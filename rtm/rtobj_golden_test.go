@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,6 +83,25 @@ var rtobjGoldenSpecs = map[string]func(g *goldenEnc) changeRequest{
 	"mdb-del": func(g *goldenEnc) changeRequest {
 		return &mdbRequest{mdbDelOp, MDBSpec{BridgeIndex: g.idx("br0"), PortIndex: g.idx("p0"), Group: netip.MustParseAddr("239.1.1.1"), Permanent: true}}
 	},
+	"vni-add": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIAddOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{Start: 100}}})
+	},
+	"vni-add-range-group": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIAddOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{200, 210}}, Group: netip.MustParseAddr("239.1.1.1")})
+	},
+	"vni-add-list-remote6": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIAddOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{Start: 500}, {600, 602}, {700, 700}},
+			Group: netip.MustParseAddr("2001:db8::1")})
+	},
+	"vni-add-remote4": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIAddOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{Start: 7}}, Group: netip.MustParseAddr("192.0.2.1")})
+	},
+	"vni-del": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIDelOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{Start: 100}}})
+	},
+	"vni-del-range-group": func(g *goldenEnc) changeRequest {
+		return vniReq(vxlanVNIDelOp, VXLANVNISpec{Index: g.idx("vx0"), VNIs: []VNIRange{{200, 210}}, Group: netip.MustParseAddr("239.1.1.1")})
+	},
 	"port-more": func(g *goldenEnc) changeRequest {
 		return linkGolden{g, LinkSpec{Index: g.idx("p0"), Port: &BridgePort{BridgePortMore: BridgePortMore{
 			FlushFDB: true, ProxyARPWiFi: Some(true), MulticastRouter: Some[uint8](2), MulticastToUnicast: Some(true),
@@ -120,6 +141,8 @@ func (l linkGolden) encode(*wire.Builder) error { return l.g.set(l.s) }
 func vlanReq(op change, s BridgeVLANSpec) changeRequest {
 	return &specRequest[BridgeVLANSpec, *BridgeVLANSpec]{op, s}
 }
+
+func vniReq(op change, s VXLANVNISpec) changeRequest { return &vxlanVNIRequest{op, s} }
 
 // TestRtobjRequestsMatchIproute2 builds each request captured from
 // "bridge vlan", "bridge mdb" and "ip addrlabel" and compares it byte for
@@ -192,6 +215,17 @@ func decodeGoldenBack(t *testing.T, name string, payload []byte, typ uint16) {
 		}
 		if label, ok := l.Label(); !ok || l.Prefix().Addr().Is4() || label == 0 {
 			t.Errorf("label %v %d", l.Prefix(), label)
+		}
+	case unix.RTM_NEWTUNNEL, unix.RTM_DELTUNNEL:
+		v, _ := VXLANVNIsFromBytes(payload)
+		entries := slices.Collect(v.Entries())
+		if len(entries) == 0 || v.Index() <= 0 || v.Family() != unix.AF_BRIDGE {
+			t.Errorf("%d entries, index %d, family %d", len(entries), v.Index(), v.Family())
+		}
+		for _, e := range entries {
+			if e.VNI == 0 || e.VNIEnd != 0 && e.VNIEnd < e.VNI || strings.Contains(name, "group") != e.Group.IsMulticast() {
+				t.Errorf("entry %+v", e)
+			}
 		}
 	case unix.RTM_NEWMDB, unix.RTM_DELMDB:
 		// MDBA_SET_ENTRY has the layout of an entry's info.

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net"
 	"net/netip"
+	"sort"
 	"strings"
 	"testing"
 
@@ -359,24 +361,35 @@ func TestMDBAgainstBridge(t *testing.T) {
 			t.Errorf("add %+v: %v, want an error before sending", s, err)
 		}
 	}
+	awaitAddsAndDels(t, m, len(specs), func(ev rtm.Event) (iter.Seq[rtm.MDBEntry], bool) {
+		msg, ok := ev.MDB()
+		return msg.Entries(), ok
+	})
+}
+
+// awaitAddsAndDels reads m's events until those of one kind, whose
+// entries entries yields, have added n entries and removed n: the
+// notifications of a test's changes.
+func awaitAddsAndDels[E any](t *testing.T, m *rtm.Monitor, n int, entries func(rtm.Event) (iter.Seq[E], bool)) {
+	t.Helper()
 	adds, dels := 0, 0
 	for ev, err := range m.Events(ctx) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		msg, ok := ev.MDB()
+		seq, ok := entries(ev)
 		if !ok {
 			continue
 		}
-		for range msg.Entries() {
+		for range seq {
 			if ev.IsNew() {
 				adds++
 			} else {
 				dels++
 			}
 		}
-		if adds >= len(specs) && dels >= len(specs) {
-			break
+		if adds >= n && dels >= n {
+			return
 		}
 	}
 }
@@ -597,4 +610,117 @@ func TestBondPortOptions(t *testing.T) {
 	if d["queue_id"] != 3.0 || d["prio"] != 7.0 {
 		t.Errorf("ip shows queue_id %v prio %v", d["queue_id"], d["prio"])
 	}
+}
+
+// TestVXLANVNIsAgainstBridge adds and deletes VNIs of two VXLAN devices
+// in VNI filtering mode, and compares the dumps, with and without
+// counters, with "bridge -j vni show"; the notifications come too.
+func TestVXLANVNIsAgainstBridge(t *testing.T) {
+	nstest.Require(t, "link:veth", "link:vxlan", "vnifilter")
+	h, ns, v0, _ := routeNS(t)
+	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "dstport", "4789", "external", "vnifilter")
+	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "dstport", "4790", "external", "vnifilter", "dev", "veth0")
+	vx0, vx1 := index(t, h, "vx0"), index(t, h, "vx1")
+	m, err := h.Monitor([]rtm.Group{rtm.GroupTunnel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	specs := []rtm.VXLANVNISpec{
+		{Index: vx0, VNIs: []rtm.VNIRange{{Start: 100}}},
+		{Index: vx0, VNIs: []rtm.VNIRange{{Start: 200, End: 202}, {Start: 500}}, Group: netip.MustParseAddr("2001:db8::9")},
+		{Index: vx1, VNIs: []rtm.VNIRange{{Start: 300}}, Group: netip.MustParseAddr("239.1.1.1")},
+		{Index: vx1, VNIs: []rtm.VNIRange{{Start: 301, End: 301}}, Group: netip.MustParseAddr("192.0.2.9")},
+	}
+	for _, s := range specs {
+		if err := h.Do(ctx, rtm.VXLANVNIAdd(s)); err != nil {
+			t.Fatalf("add %+v: %v", s, err)
+		}
+	}
+	// bridge's JSON, and the same from the dumps.
+	bridgeVNIs := func(args ...string) string {
+		var out []struct {
+			Ifname string
+			VNIs   []map[string]any
+		}
+		if err := json.Unmarshal([]byte(nstest.Run(t, ns, "bridge", append([]string{"-j"}, args...)...)), &out); err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, d := range out {
+			for _, v := range d.VNIs {
+				lines = append(lines, fmt.Sprint(d.Ifname, " ", v["vni"], v["vniEnd"], v["group"], v["remote"], v["stats"] != nil))
+			}
+		}
+		sort.Strings(lines)
+		return fmt.Sprint(lines)
+	}
+	names := map[int32]string{vx0: "vx0", vx1: "vx1"}
+	dump := func(f *rtm.VXLANVNIFilter) string {
+		var lines []string
+		for v, err := range h.VXLANVNIDump(ctx, f) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Family() != unix.AF_BRIDGE {
+				t.Errorf("family %d", v.Family())
+			}
+			for e := range v.Entries() {
+				var end, group, remote any
+				if e.VNIEnd != 0 && e.VNIEnd != e.VNI {
+					end = float64(e.VNIEnd)
+				}
+				if e.Group.IsValid() && !e.Group.IsUnspecified() {
+					if e.Group.IsMulticast() {
+						group = e.Group.String()
+					} else {
+						remote = e.Group.String()
+					}
+				}
+				st, ok := e.Stats()
+				if ok != (f != nil && f.Stats) || st.RxBytes != 0 || st.TxErrors != 0 {
+					t.Errorf("%d: stats %+v %v", e.VNI, st, ok)
+				}
+				lines = append(lines, fmt.Sprint(names[v.Index()], " ", float64(e.VNI), end, group, remote, ok))
+			}
+		}
+		sort.Strings(lines)
+		return fmt.Sprint(lines)
+	}
+	for _, c := range []struct {
+		f    *rtm.VXLANVNIFilter
+		args []string
+	}{
+		{nil, []string{"vni", "show"}},
+		{&rtm.VXLANVNIFilter{Index: vx1}, []string{"vni", "show", "dev", "vx1"}},
+		{&rtm.VXLANVNIFilter{Stats: true}, []string{"-s", "vni", "show"}},
+	} {
+		if got, want := dump(c.f), bridgeVNIs(c.args...); got != want {
+			t.Errorf("dump %+v:\n%s\nbridge %v:\n%s", c.f, got, c.args, want)
+		}
+	}
+	// The kernel refuses a dump of a device that is not VXLAN.
+	for _, err := range h.VXLANVNIDump(ctx, &rtm.VXLANVNIFilter{Index: v0}) {
+		if !errors.Is(err, unix.EINVAL) {
+			t.Errorf("dump of veth0: %v", err)
+		}
+	}
+	for _, s := range specs {
+		if err := h.Do(ctx, rtm.VXLANVNIDel(s)); err != nil {
+			t.Fatalf("del %+v: %v", s, err)
+		}
+	}
+	if err := h.Do(ctx, rtm.VXLANVNIDel(specs[0])); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("second delete: %v", err)
+	}
+	if err := h.Do(ctx, rtm.VXLANVNIAdd(rtm.VXLANVNISpec{VNIs: []rtm.VNIRange{{Start: 1}}})); err == nil || errors.Is(err, unix.EINVAL) {
+		t.Errorf("add without a device: %v, want an error before sending", err)
+	}
+	if got := dump(nil); got != "[]" {
+		t.Errorf("left after the deletes: %s", got)
+	}
+	awaitAddsAndDels(t, m, len(specs), func(ev rtm.Event) (iter.Seq[rtm.VXLANVNIEntry], bool) {
+		v, ok := ev.VXLANVNIs()
+		return v.Entries(), ok
+	})
 }

@@ -322,8 +322,9 @@ func (h *Handle) ruleDump(ctx context.Context, b *wire.Builder, w *watch, each f
 // 10.0.0.0/8 table 100"). Fields left zero are left out of the request; on
 // delete, the kernel deletes the first rule that matches every field sent.
 type RuleSpec struct {
-	// Family is AF_INET or AF_INET6; 0 takes Src's or Dst's family, or
-	// AF_INET, as "ip rule" does.
+	// Family is AF_INET or AF_INET6, or RTNLFamilyIPMR or RTNLFamilyIP6MR
+	// for the rules that choose a multicast routing table ("ip mrule");
+	// 0 takes Src's or Dst's family, or AF_INET, as "ip rule" does.
 	Family uint8
 	// Priority is the rule's preference. Unset, adding lets the kernel
 	// choose (one less than the priority of the rule after the first, or
@@ -396,9 +397,17 @@ func (s *RuleSpec) family() uint8 {
 }
 
 func (s *RuleSpec) validate(add bool) error {
+	// fam is the family of the addresses: a multicast rule's are of the
+	// family it routes.
 	fam := s.family()
-	if fam != unix.AF_INET && fam != unix.AF_INET6 {
-		return fmt.Errorf("family %d is neither AF_INET nor AF_INET6", fam)
+	switch fam {
+	case unix.AF_INET, unix.AF_INET6:
+	case RTNLFamilyIPMR:
+		fam = unix.AF_INET
+	case RTNLFamilyIP6MR:
+		fam = unix.AF_INET6
+	default:
+		return fmt.Errorf("family %d is neither AF_INET nor AF_INET6 (nor their multicast families)", fam)
 	}
 	for _, p := range []struct {
 		name string

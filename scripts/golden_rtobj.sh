@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # golden_rtobj.sh records the requests iproute2 sends for bridge VLANs,
-# the multicast database, bridge and bond port options and address labels,
+# the multicast database, VXLAN VNI filters, bridge and bond port options
+# and address labels,
 # as golden data for rtm's encoders of those objects
 # (rtm/rtobj_golden_test.go builds the same requests and compares them
 # byte for byte), with golden_lib.sh, in golden.sh's format: bridge's
@@ -24,8 +25,9 @@ golden_require
 golden_outdir=$REPO_ROOT/rtm/testdata/golden_rtobj
 golden_script=golden_rtobj.sh
 # RTM_NEWLINK, RTM_DELLINK, RTM_SETLINK, RTM_NEWADDRLABEL, RTM_DELADDRLABEL,
-# RTM_NEWMDB, RTM_DELMDB, RTM_NEWVLAN (little-endian).
-golden_types="1000 1100 1300 4800 4900 5400 5500 7000"
+# RTM_NEWMDB, RTM_DELMDB, RTM_NEWVLAN, RTM_NEWTUNNEL, RTM_DELTUNNEL
+# (little-endian).
+golden_types="1000 1100 1300 4800 4900 5400 5500 7000 7800 7900"
 mkdir -p "$golden_outdir"
 rm -f "$golden_outdir"/*.txt
 
@@ -41,6 +43,7 @@ br="link add br0 type bridge"
 port="link add p0 type veth peer name p1"
 enslave="link set dev p0 master br0"
 vx="link add vx0 type vxlan dstport 4789 external"
+vnif="link add vx0 type vxlan dstport 4789 external vnifilter"
 
 # Per-port VLANs, as "bridge vlan add/del" sends them.
 capture vlan-add "bridge vlan add vid 10 dev p0" "$br" "$port" "$enslave"
@@ -63,6 +66,15 @@ capture mdb-add-v6-src "bridge mdb add dev br0 port p0 grp ff0e::1 src 2001:db8:
 capture mdb-add-src4 "bridge mdb add dev br0 port p0 grp 232.1.1.1 src 192.0.2.1" "$br" "$port" "$enslave"
 capture mdb-add-l2 "bridge mdb add dev br0 port p0 grp 01:00:5e:01:02:03 permanent" "$br" "$port" "$enslave"
 capture mdb-del "bridge mdb del dev br0 port p0 grp 239.1.1.1 permanent" "$br" "$port" "$enslave"
+
+# VXLAN VNI filters (a group needs a device with a lower device: the
+# kernel refuses that one, which is recorded all the same).
+capture vni-add "bridge vni add dev vx0 vni 100" "$vnif"
+capture vni-add-range-group "bridge vni add dev vx0 vni 200-210 group 239.1.1.1" "$vnif"
+capture vni-add-list-remote6 "bridge vni add dev vx0 vni 500,600-602,,700-700 remote 2001:db8::1" "$vnif"
+capture vni-add-remote4 "bridge vni add dev vx0 vni 7 remote 192.0.2.1" "$vnif"
+capture vni-del "bridge vni delete dev vx0 vni 100" "$vnif"
+capture vni-del-range-group "bridge vni delete dev vx0 vni 200-210 group 239.1.1.1" "$vnif"
 
 # Bridge port options beyond those of golden.sh's set-port.
 capture port-more "ip link set dev p0 type bridge_slave fdb_flush proxy_arp_wifi on mcast_router 2 mcast_to_unicast on group_fwd_mask 0x4000 vlan_tunnel on locked on backup_port p1" "$br" "$port" "$enslave"

@@ -20,10 +20,11 @@ import (
 // addrUsage is "ipr addr help".
 const addrUsage = "{ show [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] [ up ]\n" +
 	"                      [ master DEV ] [ type KIND ]\n" +
-	"         | { add | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
+	"         | { add | change | replace } PREFIX [ peer PREFIX ] [ broadcast ADDR | + | - ] [ label LABEL ]\n" +
 	"               [ scope SCOPE ] [ metric N ] [ valid_lft LFT ] [ preferred_lft LFT ] [ CONFFLAG... ] dev NAME\n" +
 	"         | del PREFIX [ peer PREFIX ] [ label LABEL ] [ mngtmpaddr ] dev NAME\n" +
-	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ] }\n" +
+	"         | flush [ [dev] NAME ] [ scope SCOPE ] [ to PREFIX ] [ FLAG... ] [ label LABEL ]\n" +
+	"         | save [ [dev] NAME ] | showdump | restore }\n" +
 	"SCOPE := { host | link | global | NUMBER }   LFT := { forever | SECONDS }\n" +
 	"FLAG := [-]{ permanent | dynamic | secondary | primary | tentative | deprecated | dadfailed | temporary | CONFFLAG }\n" +
 	"CONFFLAG := { home | nodad | mngtmpaddr | noprefixroute | autojoin }"
@@ -130,11 +131,7 @@ func (f *showFilter) linkName(index int32) string {
 
 // addrShow is "addr show".
 func addrShow(e *env, a *args) error {
-	f := showFilter{family: e.Family}
-	if err := parseShowFilter(a, &f, true); err != nil {
-		return err
-	}
-	h, err := e.handle()
+	f, h, err := parseShow(e, a, e.Family, true)
 	if err != nil {
 		return err
 	}
@@ -356,16 +353,19 @@ func printAddr(p *printer, ad rtm.Addr) {
 	p.endl()
 }
 
+// addrOp is the address-changing command being parsed, and the request
+// it sends (ipaddr_modify's command and flags).
 type addrOp int
 
 const (
-	addrAdd addrOp = iota
-	addrReplace
-	addrDelete
+	addrAdd     addrOp = iota // RTM_NEWADDR, NLM_F_CREATE|NLM_F_EXCL
+	addrReplace               // RTM_NEWADDR, NLM_F_CREATE|NLM_F_REPLACE
+	addrChange                // RTM_NEWADDR, NLM_F_REPLACE
+	addrDelete                // RTM_DELADDR
 )
 
-// addrModify is "addr add", "addr replace" and "addr del", parsed as
-// iproute2's ipaddr_modify parses them.
+// addrModify is "addr add", "addr replace", "addr change" and "addr
+// del", parsed as iproute2's ipaddr_modify parses them.
 func addrModify(e *env, a *args, op addrOp) error {
 	var (
 		spec                      rtm.AddrSpec
@@ -517,6 +517,8 @@ func addrModify(e *env, a *args, op addrOp) error {
 		return e.change(h, rtm.AddrAdd(spec))
 	case addrReplace:
 		return e.change(h, rtm.AddrReplace(spec))
+	case addrChange:
+		return e.change(h, rtm.AddrChange(spec))
 	}
 	if local.Addr().Is4() && !localExplicit && !peer.IsValid() {
 		// iproute2 deletes "10.0.0.1" (no length) whatever its prefix

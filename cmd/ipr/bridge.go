@@ -26,7 +26,7 @@ var bridgeObjects = [...]object{
 	{name: "fdb", help: "fdb", prog: "bridge", usage: fdbUsage, verbs: fdbVerbs[:]},
 	{name: "mdb", help: "mdb", prog: "bridge", usage: bridgeMDBUsage, verbs: bridgeMDBVerbs[:]},
 	{name: "vlan", help: "vlan", prog: "bridge", usage: bridgeVLANUsage, verbs: bridgeVLANVerbs[:]},
-	{name: "vni", prog: "bridge"},
+	{name: "vni", help: "vni", prog: "bridge", usage: bridgeVNIUsage, verbs: bridgeVNIVerbs[:]},
 	{name: "monitor", help: "monitor", prog: "bridge", run: bridgeMonitor},
 	{name: "help", prog: "bridge"},
 }
@@ -56,6 +56,14 @@ func runBridge(e *env, args []string) int {
 		return code
 	}
 	return 0
+}
+
+// errAnyAddr is get_addr of any family failing on v in a bridge command:
+// its message, and its exit(1), which bridge's main does not turn into
+// 255 as it does its commands' failures.
+func errAnyAddr(e *env, v string) error {
+	fmt.Fprintf(e.Stderr, "Error: any valid address is expected rather than %q.\n", v)
+	return errExit(exitFailure)
 }
 
 // doBridgeCmd is bridge.c's do_cmd.

@@ -4,7 +4,6 @@ package main
 // iproute2 6.1's bridge/fdb.c lists and changes them.
 
 import (
-	"fmt"
 	"net"
 	"net/netip"
 	"strconv"
@@ -276,9 +275,7 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 			}
 			ip, err := netip.ParseAddr(v)
 			if err != nil || e.Family == unix.AF_INET && !ip.Is4() || e.Family == unix.AF_INET6 && !ip.Is6() {
-				// get_addr exits with 1 there and then.
-				fmt.Fprintf(e.Stderr, "Error: any valid address is expected rather than %q.\n", v)
-				return errExit(exitFailure)
+				return errAnyAddr(e, v)
 			}
 			s.Dst, dstOK = ip, true
 		case w == "nhid":

@@ -251,7 +251,7 @@ func bridgeMonitor(e *env, argv []string) error {
 		groups = append(groups, rtm.GroupBridgeVLAN)
 	}
 	if vni || label {
-		groups = append(groups, groupTunnel)
+		groups = append(groups, rtm.GroupTunnel)
 	}
 	return m.listen(groups)
 }

@@ -24,8 +24,15 @@ func bridgeIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr strin
 // bridge: standard output, standard error and exit status.
 func sameAsBridge(t *testing.T, ns *nstest.NS, args ...string) {
 	t.Helper()
-	out, errs, code := bridgeIn(ns, "", args...)
-	bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", ns.Name}, args...)...), "")
+	sameAsBridgeIn(t, ns, ns, args...)
+}
+
+// sameAsBridgeIn is sameAsBridge with ipr in ours and bridge in theirs:
+// twin namespaces, for commands that change them.
+func sameAsBridgeIn(t *testing.T, ours, theirs *nstest.NS, args ...string) {
+	t.Helper()
+	out, errs, code := bridgeIn(ours, "", args...)
+	bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", theirs.Name}, args...)...), "")
 	if out != bOut || errs != bErrs || code != bCode {
 		t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q",
 			strings.Join(args, " "), code, out, errs, bCode, bOut, bErrs)
@@ -113,12 +120,7 @@ func TestBridgeChanges(t *testing.T) {
 		"link set dev br0 hwmode vepa self", "link set dev p1 master learning_sync on", "link set dev q0 self",
 		"link set dev p1 self cost 4", "link set dev p1 cost 6 master", "link set dev p0 priority 70000 mcast_router 300",
 	} {
-		args := strings.Fields(cmd)
-		out, errs, code := bridgeIn(ours, "", args...)
-		bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", theirs.Name}, args...)...), "")
-		if out != bOut || errs != bErrs || code != bCode {
-			t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q", cmd, code, out, errs, bCode, bOut, bErrs)
-		}
+		sameAsBridgeIn(t, ours, theirs, strings.Fields(cmd)...)
 	}
 	entries := func(ns *nstest.NS) string {
 		out, _, _ := runCmd(t, exec.Command("bridge", "-n", ns.Name, "fdb", "show", "br", "br0"), "")
@@ -228,6 +230,16 @@ func TestBridgeBatchMatchesIproute2(t *testing.T) {
 	}
 }
 
+// The layout of tunnel messages (linux/if_link.h), for building them.
+const (
+	sizeofTunnelMsg = 8 // struct tunnel_msg: family, flags, reserved, ifindex
+	vniFilterEntry  = 1 // VXLAN_VNIFILTER_ENTRY: nest
+	vniEntryStart   = 1 // VXLAN_VNIFILTER_ENTRY_START: u32
+	vniEntryEnd     = 2 // VXLAN_VNIFILTER_ENTRY_END: u32
+	vniEntryGroup   = 3 // VXLAN_VNIFILTER_ENTRY_GROUP: IPv4 address
+	vniEntryGroup6  = 4 // VXLAN_VNIFILTER_ENTRY_GROUP6: IPv6 address
+)
+
 // vniTestEntry is one VXLAN_VNIFILTER_ENTRY of a built tunnel message.
 type vniTestEntry struct {
 	start, end uint32
@@ -276,13 +288,13 @@ func vniEvents() ([]byte, error) {
 		family  uint8
 		entries []vniTestEntry
 	}{
-		{rtmNewTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 100}}},
-		{rtmNewTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 200, end: 210, group: "239.1.1.1"},
+		{unix.RTM_NEWTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 100}}},
+		{unix.RTM_NEWTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 200, end: 210, group: "239.1.1.1"},
 			{start: 300, end: 300, group: "2001:db8::1"}, {start: 400, group: "0.0.0.0"},
 			{start: 500, group: "ff0e::5", stats: true}, {start: 16777215, group: "::"}}},
-		{rtmDelTunnel, unix.AF_BRIDGE, []vniTestEntry{{start: 600, group: "198.51.100.7"}}},
-		{rtmNewTunnel, unix.AF_INET, []vniTestEntry{{start: 700}}}, // not printed
-		{rtmDelTunnel, unix.AF_BRIDGE, nil},
+		{unix.RTM_DELTUNNEL, unix.AF_BRIDGE, []vniTestEntry{{start: 600, group: "198.51.100.7"}}},
+		{unix.RTM_NEWTUNNEL, unix.AF_INET, []vniTestEntry{{start: 700}}}, // not printed
+		{unix.RTM_DELTUNNEL, unix.AF_BRIDGE, nil},
 	} {
 		msg(m.typ, m.family, 1, m.entries...)
 	}

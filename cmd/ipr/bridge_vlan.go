@@ -59,7 +59,8 @@ func vlanDevIndex(e *env, dev, format string) (int32, error) {
 		return 0, err
 	}
 	l, err := h.LinkByName(e.ctx, dev)
-	if errors.Is(err, rtm.ErrNotFound) {
+	// ll_name_to_index finds no name "" either.
+	if errors.Is(err, rtm.ErrNotFound) || dev == "" {
 		return 0, mdbFail(format, dev)
 	}
 	return l.Index(), err

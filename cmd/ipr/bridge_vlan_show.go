@@ -78,13 +78,14 @@ func printVLANCounters(p *printer, rxBytes, rxPackets, txBytes, txPackets uint64
 	p.uint("tx_packets", " %d packets\n", txPackets)
 }
 
-// vlanDumpError is how bridge reports a dump the kernel refused (as a
+// dumpRefused is how bridge reports a dump the kernel refused (as a
 // kernel without VLAN filtering refuses RTM_GETVLAN): its message, then
-// "Dump terminated", and exit(1), where its other failures exit 255.
-func vlanDumpError(e *env, err error) error {
+// terminated ("Dump terminated", or vni.c's "Dump ternminated"), and
+// exit(1), where its other failures exit 255.
+func dumpRefused(e *env, err error, terminated string) error {
 	var ke *wire.Error
 	if errors.As(err, &ke) {
-		fmt.Fprintf(e.Stderr, "%s\nDump terminated\n", kernelMessage(ke.Message, ke.Errno))
+		fmt.Fprintf(e.Stderr, "%s\n%s\n", kernelMessage(ke.Message, ke.Errno), terminated)
 		return errExit(exitFailure)
 	}
 	return err
@@ -107,7 +108,7 @@ func vlanShowDetails(e *env, h *rtm.Handle, index int32, filterVID uint16, globa
 			if werr := e.output(p); werr != nil {
 				return werr
 			}
-			return vlanDumpError(e, err)
+			return dumpRefused(e, err, "Dump terminated")
 		}
 		if v.Family() != 0x07 || index != 0 && v.Index() != index {
 			continue
@@ -232,7 +233,7 @@ func vlanShowStats(e *env, h *rtm.Handle, index int32, filterVID uint16) error {
 				if werr := e.output(p); werr != nil {
 					return werr
 				}
-				return vlanDumpError(e, err)
+				return dumpRefused(e, err, "Dump terminated")
 			}
 			if index != 0 && s.Index() != index {
 				continue

@@ -178,12 +178,7 @@ func TestBridgeLinkSetMoreMatchesIproute2(t *testing.T) {
 		"link set dev p0 locked maybe", "link set dev p0 backup_port p1", "link set dev p0 backup_port nosuch",
 		"link set dev p1 backup_port p0", "link set dev p1 nobackup_port", "link set dev p0 mcast_to_unicast off",
 	} {
-		args := strings.Fields(cmd)
-		out, errs, code := bridgeIn(iprNS, "", args...)
-		bOut, bErrs, bCode := runCmd(t, exec.Command("bridge", append([]string{"-n", bridgeNS.Name}, args...)...), "")
-		if out != bOut || errs != bErrs || code != bCode {
-			t.Errorf("bridge %s:\nipr (exit %d): %q %q\nbridge (exit %d): %q %q", cmd, code, out, errs, bCode, bOut, bErrs)
-		}
+		sameAsBridgeIn(t, iprNS, bridgeNS, strings.Fields(cmd)...)
 	}
 	for _, show := range []string{"-d link show p0", "-d link show p1"} {
 		if got, want := twinJSON(t, iprNS, show), twinJSON(t, bridgeNS, show); got != want {

@@ -99,20 +99,26 @@ func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 // wrongFamily is iproute2's get_addr and get_prefix failing on an
 // address of the other family: its message, and exit(1).
 func wrongFamily(what, s string, family uint8) error {
-	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyName(family), what, s)}
+	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyNameOrQ(family), what, s)}
 }
 
 // parsePartialIPv4 is what iproute2's get_addr_ipv4 also takes: one to
-// three dotted numbers, the missing bytes zero ("10" is 10.0.0.0, "0/0"
-// the default route).
+// four dotted numbers, the missing bytes zero ("10" is 10.0.0.0, "0/0"
+// the default route), each read as strtoul reads it in base 0: decimal,
+// 0x hexadecimal or 0 octal ("0x0a.010" is 10.8.0.0).
 func parsePartialIPv4(s string) (netip.Addr, bool) {
 	parts := strings.Split(s, ".")
-	if len(parts) > 3 {
+	if len(parts) > 4 {
 		return netip.Addr{}, false
 	}
 	var b [4]byte
 	for i, p := range parts {
-		v, err := strconv.ParseUint(p, 10, 8)
+		// Go's base 0 also takes 0b, 0o and digits separated by "_",
+		// which strtoul does not.
+		if strings.Contains(p, "_") || len(p) > 1 && p[0] == '0' && strings.ContainsRune("bBoO", rune(p[1])) {
+			return netip.Addr{}, false
+		}
+		v, err := strconv.ParseUint(p, 0, 8)
 		if err != nil {
 			return netip.Addr{}, false
 		}

@@ -149,13 +149,21 @@ func parseShowFilter(a *args, f *showFilter, addrs bool) error {
 	return nil
 }
 
-// linkShow is "link show".
-func linkShow(e *env, a *args) error {
-	f := showFilter{family: unix.AF_PACKET}
-	if err := parseShowFilter(a, &f, false); err != nil {
-		return err
+// parseShow parses the selectors of "link show" or, with addrs, of
+// "addr show" and "addr save" into a filter of family, and opens the
+// handle the command then lists with.
+func parseShow(e *env, a *args, family uint8, addrs bool) (showFilter, *rtm.Handle, error) {
+	f := showFilter{family: family}
+	if err := parseShowFilter(a, &f, addrs); err != nil {
+		return f, nil, err
 	}
 	h, err := e.handle()
+	return f, h, err
+}
+
+// linkShow is "link show".
+func linkShow(e *env, a *args) error {
+	f, h, err := parseShow(e, a, unix.AF_PACKET, false)
 	if err != nil {
 		return err
 	}

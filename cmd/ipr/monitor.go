@@ -496,7 +496,7 @@ func (m *monitor) bridgeMessage(typ uint16, data []byte) error {
 		if !printVLANEvent(m, typ, data) {
 			return nil
 		}
-	case rtmNewTunnel, rtmDelTunnel:
+	case unix.RTM_NEWTUNNEL, unix.RTM_DELTUNNEL:
 		if !printVNIEvent(m, typ, data) {
 			return nil
 		}

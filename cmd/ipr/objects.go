@@ -77,7 +77,7 @@ var objects = [...]object{
 	}},
 	{name: "xfrm"},
 	{name: "mroute", help: "mroute", usage: mrouteUsage, verbs: mrouteVerbs[:]},
-	{name: "mrule"},
+	{name: "mrule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:], check: mruleFamily},
 	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},
 	{name: "netconf", help: "netconf", usage: netconfUsage, verbs: netconfVerbs[:]},
 	{name: "vrf"},
@@ -179,7 +179,7 @@ func (o *object) usageError() error {
 // mainUsage is "ipr help", in the form of ip's.
 const mainUsage = `Usage: ipr [ OPTIONS ] OBJECT { COMMAND | help }
        ipr [ -force ] -batch filename
-where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute |
+where  OBJECT := { address | addrlabel | help | link | maddress | monitor | mroute | mrule |
                    neighbor | neighbour | netconf | netns | nexthop | ntable | ntbl |
                    route | rule | stats | tap | tcp_metrics | tcpmetrics | token | tuntap |
                    mptcp | sr | calc | genl | qdisc | class | filter | chain | actions | bridge }
@@ -201,17 +201,17 @@ Accepted and without effect on what ipr does:
 var (
 	addrVerbs = [...]verb{
 		{name: "add", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrAdd) }},
-		{name: "change"},
-		{name: "chg", stats: true, exact: true},
+		{name: "change", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrChange) }},
+		{name: "chg", stats: true, exact: true, run: func(e *env, a *args) error { return addrModify(e, a, addrChange) }},
 		{name: "replace", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrReplace) }},
 		{name: "delete", stats: true, run: func(e *env, a *args) error { return addrModify(e, a, addrDelete) }},
 		{name: "list", stats: true, run: addrShow},
 		{name: "show", stats: true, run: addrShow},
 		{name: "lst", stats: true, run: addrShow},
 		{name: "flush", run: addrFlush},
-		{name: "save"},
-		{name: "showdump"},
-		{name: "restore"},
+		{name: "save", stats: true, run: addrSave},
+		{name: "showdump", stats: true, run: addrShowDump},
+		{name: "restore", stats: true, run: func(e *env, _ *args) error { return addrDump.restoreAll(e) }},
 		{name: "help"},
 	}
 	linkVerbs = [...]verb{
@@ -264,8 +264,8 @@ var (
 		{name: "list", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
 		{name: "lst", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
 		{name: "show", stats: true, run: func(e *env, a *args) error { return ruleList(e, a, false) }},
-		{name: "save"},
-		{name: "restore"},
+		{name: "save", run: ruleSave},
+		{name: "restore", run: func(e *env, _ *args) error { return ruleDump.restoreAll(e) }},
 		{name: "add", stats: true, run: func(e *env, a *args) error { return ruleModify(e, a, true) }},
 		{name: "delete", stats: true, run: func(e *env, a *args) error { return ruleModify(e, a, false) }},
 		{name: "flush", run: func(e *env, a *args) error { return ruleList(e, a, true) }},

@@ -10,11 +10,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -503,6 +503,12 @@ func routeList(e *env, a *args, action routeAction) error {
 	if action == routeFlush && !a.more() {
 		return usagef("flush requires arguments")
 	}
+	// ip writes the magic word before it reads the selectors.
+	if action == routeSave {
+		if err := routeDump.create(e); err != nil {
+			return err
+		}
+	}
 	f := routeFilter{stats: e.Stats.level > 0}
 	iif, oif, err := parseRouteFilter(e, a, &f)
 	if err != nil {
@@ -557,14 +563,15 @@ func routeList(e *env, a *args, action routeAction) error {
 	return e.endList(p)
 }
 
-// routeSaveTo writes the selected routes as "ip route save" does. The
-// selectors the kernel does not apply are applied to the saved messages.
+// routeSaveTo writes the selected routes as "ip route save" does, after
+// the magic word routeDump.create wrote. The selectors the kernel does
+// not apply are applied to the saved messages.
 func routeSaveTo(ctx context.Context, e *env, h *rtm.Handle, f *routeFilter, kf *rtm.RouteFilter) error {
 	var buf bytes.Buffer
 	if _, err := h.RouteSave(ctx, &buf, kf); err != nil {
 		return err
 	}
-	out := buf.Bytes()[:4]
+	var out []byte
 	for rest := buf.Bytes()[4:]; len(rest) >= 16; {
 		n := int(binary.NativeEndian.Uint32(rest))
 		if n < 16 || n > len(rest) {
@@ -579,47 +586,94 @@ func routeSaveTo(ctx context.Context, e *env, h *rtm.Handle, f *routeFilter, kf 
 	return err
 }
 
-// routeRestore is "route restore": a dump on standard input.
+// routeRestore is "route restore": a saved file on standard input,
+// restored in ip's three passes (routeRestorePass), each in the file's
+// order. Unlike ip, which seeks back to the start for each pass, it reads
+// the file once, so that standard input may be a pipe.
 func routeRestore(e *env) error {
-	h, err := e.handle()
+	r, err := routeDump.open(e)
 	if err != nil {
 		return err
 	}
-	_, err = h.RouteRestore(e.ctx, e.Stdin)
-	return err
+	var msgs [][]byte
+	for m, err := range routeDump.messages(r) {
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, bytes.Clone(m))
+	}
+	c, err := rawConn(e)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	for pass := range 3 {
+		for _, m := range msgs {
+			if routeRestorePass(m) != pass {
+				continue
+			}
+			if err := routeDump.restore(e, c, m); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-// routeShowDump is "route showdump": a dump on standard input, printed.
-func routeShowDump(e *env) error {
-	data, err := io.ReadAll(e.Stdin)
+// routeRestorePass is the pass of ip's restore_handler that restores a
+// saved route: 0 for the routes to local addresses (no gateway, and no
+// preferred source but the destination), 1 for local networks (no
+// gateway), 2 for the others, restored once their gateways are reachable.
+func routeRestorePass(m []byte) int {
+	r, err := rtm.RouteFromBytes(m[wire.HeaderLen:])
 	if err != nil {
-		return err
+		return 2
 	}
-	if len(data) < 4 || binary.NativeEndian.Uint32(data) != rtm.RouteDumpMagic {
-		return errors.New("not a route dump: magic mismatch")
+	c := r.Chain()
+	src, hasSrc := c.Get(unix.RTA_PREFSRC)
+	dst, hasDst := c.Get(unix.RTA_DST)
+	switch _, gw := c.Get(unix.RTA_GATEWAY); {
+	case gw:
+		return 2
+	case !hasSrc || hasDst && bytes.Equal(src.Data, dst.Data):
+		return 0
 	}
+	return 1
+}
+
+// routeShowDump is "route showdump": a saved file on standard input,
+// printed.
+func routeShowDump(e *env) error {
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	ctx := e.ctx
 	f := routeFilter{get: true}
-	names := &linkNames{ctx: ctx, h: h, byIndex: map[int32]linkRef{}}
+	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
+	nh := &nexthopCache{ctx: e.ctx, h: h}
+	r, err := routeDump.open(e)
+	if err != nil {
+		return err
+	}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	p.openArray("")
-	for rest := data[4:]; len(rest) > 0; {
-		if len(rest) < 16 {
-			return errors.New("route dump: truncated message")
+	// A broken file ends the listing where it breaks, as in ip.
+	var broken error
+	for m, err := range routeDump.messages(r) {
+		if err == nil && len(m) < wire.HeaderLen+unix.SizeofRtMsg {
+			err = &cliError{code: routeDump.failed, msg: "route dump: malformed message"}
 		}
-		n := int(binary.NativeEndian.Uint32(rest))
-		if n < 16+unix.SizeofRtMsg || n > len(rest) {
-			return errors.New("route dump: malformed message")
+		if err != nil {
+			broken = err
+			break
 		}
-		r, _ := rtm.RouteFromBytes(rest[16:n])
-		printRoute(p, r, &f, names, &nexthopCache{ctx: ctx, h: h}, e.Details)
-		rest = rest[min((n+3)&^3, len(rest)):]
+		r, _ := rtm.RouteFromBytes(m[wire.HeaderLen:])
+		printRoute(p, r, &f, names, nh, e.Details)
 	}
-	return e.endList(p)
+	if err := e.endList(p); err != nil {
+		return err
+	}
+	return broken
 }
 
 // routeFlushMatching deletes the selected routes, in rounds until none

@@ -307,7 +307,7 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 	}
 	var e2 bytes.Buffer
 	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader("junk"), &out, &e2); code != 1 ||
-		!strings.Contains(e2.String(), "not a route dump") {
+		e2.String() != "Magic mismatch (1 elems, 6b6e756a magic)\n" {
 		t.Errorf("restore of junk: exit %d, %q", code, e2.String())
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // ruleUsage is "ipr rule help".
-const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION\n" +
+const ruleUsage = "{ show | flush } [ SELECTOR ] | { add | del } SELECTOR ACTION | { save | restore }\n" +
 	"SELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ] [ fwmark FWMARK[/MASK] ]\n" +
 	"            [ iif DEV ] [ oif DEV ] [ pref NUMBER ] [ l3mdev ] [ uidrange N-M ]\n" +
 	"            [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ tun_id ID ] [ protocol RTPROTO ]\n" +
@@ -93,10 +93,7 @@ func (f *ruleFilter) keep(r rtm.Rule) bool {
 // ruleList is "rule show" and "rule flush".
 func ruleList(e *env, a *args, flush bool) error {
 	var f ruleFilter
-	family := e.Family
-	if family == 0 {
-		family = unix.AF_INET // ip lists IPv4 rules unless -6 is given
-	}
+	family := ruleFamily(e)
 	for a.more() {
 		w := a.advance()
 		var err error
@@ -153,14 +150,14 @@ func ruleList(e *env, a *args, flush bool) error {
 	}
 	ctx := e.ctx
 	if flush {
-		return ruleFlush(ctx, h, family, &f)
+		return ruleDumpError(e, ruleFlush(ctx, h, family, &f), true)
 	}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
-	return listDump(e, p, h.Rules(ctx, &rtm.RuleFilter{Family: family}), func(r rtm.Rule) {
+	return ruleDumpError(e, listDump(e, p, h.Rules(ctx, &rtm.RuleFilter{Family: family}), func(r rtm.Rule) {
 		if f.keep(r) {
 			printRule(p, r, e.Details)
 		}
-	})
+	}), true)
 }
 
 // ruleFlush deletes the selected rules but the one of priority 0, as

@@ -53,6 +53,7 @@ var (
 	clsMissing   = []string{"TC classifier not found", "Unknown filter"}
 	actMissing   = []string{"Failed to load TC action module"}
 	genlMissing  = []string{"No such file or directory"}
+	mruleMissing = []string{"Rule family not supported", "Address family not supported"}
 )
 
 var (
@@ -92,6 +93,10 @@ func buildRegistry() []feature {
 		{"ipv6_subtrees", "IPv6 source routes (CONFIG_IPV6_SUBTREES)",
 			ipProbe([]string{"IPV6_SUBTREES"}, "-6", "route", "add", "2001:db8:5e8::/48",
 				"from", "2001:db8:5e9::/48", "dev", "p0")},
+		{"mrule", "IPv4 multicast routing policy rules, \"ip mrule\" (CONFIG_IP_MROUTE_MULTIPLE_TABLES)",
+			ipProbe(mruleMissing, "mrule", "add", "iif", "p0", "table", "5")},
+		{"mrule6", "IPv6 multicast routing policy rules, \"ip -6 mrule\" (CONFIG_IPV6_MROUTE_MULTIPLE_TABLES)",
+			ipProbe(mruleMissing, "-6", "mrule", "add", "iif", "p0", "table", "5")},
 		{"link:tun", "tun/tap devices (CONFIG_TUN, and /dev/net/tun)",
 			ipProbe([]string{"No such file or directory", "No such device"}, "tuntap", "add", "pt0", "mode", "tap")},
 		{"nftables", "nf_tables (CONFIG_NF_TABLES)", probeNftables},
