@@ -2,9 +2,10 @@ package main
 
 // "ipr vrf": the VRF devices and the processes bound to them through the
 // cgroup v2 "vrf" hierarchy, as iproute2 6.1's ipvrf.c lists them.
-// "vrf exec" is not implemented: binding a process to a VRF attaches a
-// BPF program (BPF_PROG_TYPE_CGROUP_SOCK) to its cgroup, and ipr loads
-// no BPF programs.
+// "vrf exec" is not implemented: it loads a BPF program
+// (BPF_PROG_TYPE_CGROUP_SOCK, which binds each new socket to the VRF),
+// attaches it to a cgroup and moves the process there, none of which
+// ipr does, and which a kernel without VRFs could not check.
 
 import (
 	"bufio"
@@ -18,7 +19,6 @@ import (
 
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -119,6 +119,14 @@ func vrfGetLink(e *env, name string) (vrfLink, error) {
 	return v, err
 }
 
+// isDialError says that err, from vrfGetLink, is ipr's failure to reach
+// the kernel (worded already), not the kernel's answer: ip fails so
+// before any command.
+func isDialError(err error) bool {
+	var ce *cliError
+	return errors.As(err, &ce)
+}
+
 // vrfShow is ipvrf_show: one VRF's table, or the list of VRFs.
 func vrfShow(e *env, a *args) error {
 	rest := a.list[a.i:]
@@ -131,6 +139,9 @@ func vrfShow(e *env, a *args) error {
 	}
 	name := rest[0]
 	v, err := vrfGetLink(e, name)
+	if isDialError(err) {
+		return err
+	}
 	var table uint32
 	switch {
 	case errors.Is(err, unix.ENODEV) && name == "default":
@@ -186,8 +197,8 @@ func vrfList(e *env) error {
 			v := readVRFLink(data)
 			switch {
 			case v.name == "":
-				l, _ := rtm.LinkFromBytes(data)
-				fmt.Fprintf(e.Stderr, "BUG: device with ifindex %d has nil ifname\n", l.Index())
+				index := int32(binary.NativeEndian.Uint32(data[4:]))
+				fmt.Fprintf(e.Stderr, "BUG: device with ifindex %d has nil ifname\n", index)
 			case !v.isVRF:
 			case v.table == 0:
 				fmt.Fprintf(e.Stderr, "BUG: VRF %s is missing table id\n", v.name)
@@ -290,7 +301,11 @@ func vrfPids(e *env, a *args) error {
 		return &cliError{code: exitFailure, msg: "Invalid arguments"}
 	}
 	name := rest[0]
-	if v, err := vrfGetLink(e, name); err != nil || !v.isVRF {
+	v, err := vrfGetLink(e, name)
+	if isDialError(err) {
+		return err
+	}
+	if err != nil || !v.isVRF {
 		return &cliError{code: exitFailure, msg: "Invalid VRF name"}
 	}
 	mnt, err := cgroup2Mount(e.Stderr)
