@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -92,6 +94,39 @@ func TestVrfShowAsIP(t *testing.T) {
 	} {
 		if _, errs, _ := iprIn(nil, "", strings.Fields(c.cmd)...); errs != c.stderr {
 			t.Errorf("ipr %s: stderr %q, want %q", c.cmd, errs, c.stderr)
+		}
+	}
+}
+
+// TestVrfRequests checks the requests of "vrf show" against ip 6.1's
+// (strace -xx ip vrf show; ip -4 vrf show; ip vrf show vrf0), sequence
+// number and port left out: the kind filter as ip builds it (no NUL, no
+// NLA_F_NESTED), none for a family ip does not filter for, and the name
+// with its NUL and no acknowledgement asked.
+func TestVrfRequests(t *testing.T) {
+	if binaryNativeIsBig() {
+		t.Skip("the requests are written little-endian")
+	}
+	defer func() { transport = nil }()
+	var got []string
+	fake := nltest.NewRTNL()
+	fake.Handle(unix.RTM_GETLINK, func(req wire.Message) ([][]byte, error) {
+		got = append(got, fmt.Sprintf("%d %#x %x", req.Header.Type, req.Header.Flags, req.Data))
+		return nil, unix.ENODEV
+	})
+	transport = fake.Dial
+	ifinfomsg := strings.Repeat("00", unix.SizeofIfInfomsg)
+	for _, c := range []struct{ cmd, want string }{
+		// IFLA_LINKINFO (12 bytes) of IFLA_INFO_KIND (7) "vrf", padded.
+		{"vrf show", "18 0x301 " + ifinfomsg + "0c001200" + "07000100" + "76726600"},
+		{"-4 vrf show", "18 0x301 02" + ifinfomsg[2:]},
+		// IFLA_IFNAME (9 bytes) "vrf0\0", padded.
+		{"vrf show vrf0", "18 0x1 " + ifinfomsg + "09000300" + "7672663000000000"},
+	} {
+		got = nil
+		iprIn(nil, "", strings.Fields(c.cmd)...)
+		if len(got) != 1 || got[0] != c.want {
+			t.Errorf("ipr %s: requests %q, want %q", c.cmd, got, c.want)
 		}
 	}
 }
