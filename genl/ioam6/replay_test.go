@@ -44,6 +44,9 @@ func TestReplayIOAM6(t *testing.T) {
 		if ns, ok := s.Namespace(); s.ID() != 7 || ns != 1 || !ok || string(s.Data()) != "abcde\x00\x00\x00" {
 			t.Errorf("schema %d of namespace %d %v: %q", s.ID(), ns, ok, s.Data())
 		}
+		if v, ok := s.Get("sc_id"); !ok || v.String() != "7" {
+			t.Errorf("schema by name sc_id = %v, %v", v, ok)
+		}
 		n++
 	}
 	if n != 1 {
