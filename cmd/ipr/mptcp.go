@@ -243,6 +243,21 @@ func cUint(s string, bits int) (uint64, bool) {
 	return v, err == nil
 }
 
+// getUint is iproute2's get_u16 and get_u32 with base 0 (and get_u8):
+// cUint, and the plus sign strtoul takes, which cUint refuses.
+func getUint(s string, bits int) (uint64, bool) { return cUint(strings.TrimPrefix(s, "+"), bits) }
+
+// cHexUint is iproute2's get_u64 with base 16: strtoull's hexadecimal,
+// with or without its 0x, after an optional plus sign.
+func cHexUint(s string) (uint64, bool) {
+	s = strings.TrimPrefix(s, "+")
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	return v, err == nil
+}
+
 // cUintValue reads a number as cUint does, failing as iproute2's
 // invarg(msg, VALUE).
 func (a *args) cUintValue(keyword string, bits int, msg string) (uint64, error) {

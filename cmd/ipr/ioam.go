@@ -1,0 +1,250 @@
+package main
+
+// "ipr ioam": IPv6 IOAM namespaces and schemas (the IOAM6
+// generic-netlink family), as iproute2 6.1's ipioam6.c reads its command
+// line and prints them. ip 6.1 has no "ioam monitor".
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/ipr-go/ipr/genl"
+	"github.com/ipr-go/ipr/genl/ioam6"
+)
+
+// ioamUsage is ipioam6.c's usage text, whose lines start with a tab.
+const ioamUsage = "Usage:\tipr ioam { COMMAND | help }\n" +
+	"\tipr ioam namespace show\n" +
+	"\tipr ioam namespace add ID [ data DATA32 ] [ wide DATA64 ]\n" +
+	"\tipr ioam namespace del ID\n" +
+	"\tipr ioam schema show\n" +
+	"\tipr ioam schema add ID DATA\n" +
+	"\tipr ioam schema del ID\n" +
+	"\tipr ioam namespace set ID schema { ID | none }\n"
+
+// ioamCommands are do_ioam6's objects and their commands, each word
+// accepted only in full (ip compares them with strcmp); a command's run
+// reads the words after it.
+var ioamCommands = [...]struct {
+	object, command string
+	run             func(e *env, argv []string) error
+}{
+	{"namespace", "show", func(e *env, _ []string) error {
+		return genlShow(e, ioam6.Namespaces, ioamPrintNamespace)
+	}},
+	{"namespace", "add", ioamNamespaceAdd},
+	{"namespace", "del", func(e *env, argv []string) error {
+		id, err := ioamNamespaceID(argv)
+		if err != nil {
+			return err
+		}
+		return ioamDo(e, ioam6.DeleteNamespace(id))
+	}},
+	{"namespace", "set", ioamNamespaceSet},
+	{"schema", "show", func(e *env, _ []string) error { return genlShow(e, ioam6.Schemas, ioamPrintSchema) }},
+	{"schema", "add", ioamSchemaAdd},
+	{"schema", "del", func(e *env, argv []string) error {
+		id, err := ioamSchemaID(argv)
+		if err != nil {
+			return err
+		}
+		return ioamDo(e, ioam6.DeleteSchema(id))
+	}},
+}
+
+// runIOAM is ipioam6.c's do_ioam6: the words are read in full before the
+// family is resolved, and words after a command's last are ignored, as
+// ip ignores them.
+func runIOAM(e *env, argv []string) error {
+	if len(argv) == 0 || argv[0] == "help" {
+		return usageText(ioamUsage)
+	}
+	if argv[0] != "namespace" && argv[0] != "schema" {
+		return invarg("Unknown", argv[0])
+	}
+	if len(argv) < 2 {
+		return errIncomplete
+	}
+	for _, c := range ioamCommands {
+		if argv[0] == c.object && argv[1] == c.command {
+			return c.run(e, argv[2:])
+		}
+	}
+	return invarg("Unknown", argv[1])
+}
+
+// ioamNamespaceID reads the namespace id that must start argv.
+func ioamNamespaceID(argv []string) (uint16, error) {
+	if len(argv) == 0 {
+		return 0, errIncomplete
+	}
+	id, ok := getUint(argv[0], 16)
+	if !ok {
+		return 0, invarg("Invalid namespace ID", argv[0])
+	}
+	return uint16(id), nil
+}
+
+// ioamSchemaID reads the schema id that must start argv.
+func ioamSchemaID(argv []string) (uint32, error) {
+	if len(argv) == 0 {
+		return 0, errIncomplete
+	}
+	id, ok := getUint(argv[0], 32)
+	if !ok {
+		return 0, invarg("Invalid schema ID", argv[0])
+	}
+	return uint32(id), nil
+}
+
+// ioamNamespaceAdd is "namespace add ID [ data DATA32 ] [ wide DATA64 ]":
+// as ip reads it, wide may follow data but not precede it, words after
+// wide are ignored, and the wide data is hexadecimal, with or without
+// its 0x.
+func ioamNamespaceAdd(e *env, argv []string) error {
+	id, err := ioamNamespaceID(argv)
+	if err != nil {
+		return err
+	}
+	s := ioam6.NamespaceSpec{ID: id}
+	a := &args{list: argv[1:]}
+	wide := func() error {
+		v, err := a.value("wide")
+		if err != nil {
+			return err
+		}
+		d, ok := cHexUint(v)
+		if !ok {
+			return invarg("Invalid wide data", v)
+		}
+		s.DataWide = &d
+		return nil
+	}
+	if a.more() {
+		switch w := a.advance(); w {
+		case "data":
+			v, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			d, ok := getUint(v, 32)
+			if !ok {
+				return invarg("Invalid data", v)
+			}
+			s.Data = new(uint32)
+			*s.Data = uint32(d)
+		case "wide":
+			if err := wide(); err != nil {
+				return err
+			}
+		default:
+			return invarg("Invalid argument", w)
+		}
+	}
+	if a.more() {
+		if w := a.advance(); s.Data == nil || w != "wide" {
+			return invarg("Unexpected argument", w)
+		}
+		if err := wide(); err != nil {
+			return err
+		}
+	}
+	return ioamDo(e, ioam6.AddNamespace(s))
+}
+
+// ioamNamespaceSet is "namespace set ID schema { ID | none }".
+func ioamNamespaceSet(e *env, argv []string) error {
+	id, err := ioamNamespaceID(argv)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(argv) < 2:
+		return errIncomplete
+	case argv[1] != "schema":
+		return invarg("Unknown", argv[1])
+	case len(argv) < 3:
+		return errIncomplete
+	case argv[2] == "none":
+		return ioamDo(e, ioam6.DetachNamespaceSchema(id))
+	}
+	sc, err := ioamSchemaID(argv[2:])
+	if err != nil {
+		return err
+	}
+	return ioamDo(e, ioam6.SetNamespaceSchema(id, sc))
+}
+
+// ioamSchemaAdd is "schema add ID DATA": the data is the word's bytes.
+func ioamSchemaAdd(e *env, argv []string) error {
+	id, err := ioamSchemaID(argv)
+	if err != nil {
+		return err
+	}
+	if len(argv) < 2 {
+		return errIncomplete
+	}
+	req, err := ioam6.AddSchema(id, []byte(argv[1]))
+	if err != nil {
+		return invarg("Schema DATA too big", argv[1])
+	}
+	return ioamDo(e, req)
+}
+
+// ioamDo sends a change (genlDo).
+func ioamDo(e *env, req genl.Request) error { return genlDo(e, ioam6.FamilyName, req) }
+
+// ioamPrintNamespace is print_namespace.
+func ioamPrintNamespace(p *printer, ns ioam6.Namespace) {
+	p.openObject("")
+	p.uintAround("namespace", "namespace ", uint64(ns.ID()), "")
+	if sc, ok := ns.Schema(); ok {
+		p.uintAround("schema", " [schema ", uint64(sc), "]")
+	}
+	// print_hex's JSON is "%x", print_0xhex's "%#x"; the text is C's
+	// "%#010x" and "%#018lx".
+	if d, ok := ns.Data(); ok {
+		p.strAround("data", ", data ", ioamHex(p, uint64(d), 10, strconv.FormatUint(uint64(d), 16)), "")
+	}
+	if w, ok := ns.DataWide(); ok {
+		p.strAround("wide", ", wide ", ioamHex(p, w, 18, cHex(w)), "")
+	}
+	p.nl()
+	p.closeObject()
+}
+
+// ioamHex is json in JSON, and C's "%#0*x" of v, width wide, in text: 0x
+// and the digits, zero-padded, or zeros alone for 0 (C gives 0 no 0x).
+func ioamHex(p *printer, v uint64, width int, json string) string {
+	if p.json {
+		return json
+	}
+	digits := strconv.FormatUint(v, 16)
+	if v == 0 {
+		return strings.Repeat("0", width)
+	}
+	return "0x" + strings.Repeat("0", max(0, width-2-len(digits))) + digits
+}
+
+// ioamPrintSchema is print_schema: in JSON, "data" is null and each byte
+// follows it as a member named "", as ip's print_hhu writes it.
+func ioamPrintSchema(p *printer, sc ioam6.Schema) {
+	p.openObject("")
+	p.uintAround("schema", "schema ", uint64(sc.ID()), "")
+	if ns, ok := sc.Namespace(); ok {
+		p.uintAround("namespace", " [namespace ", uint64(ns), "]")
+	}
+	p.jsonNull("data")
+	p.textString(", data:")
+	const hexDigits = "0123456789abcdef"
+	for _, b := range sc.Data() {
+		if p.json {
+			p.separate()
+			p.buf = strconv.AppendUint(append(p.buf, `"":`...), uint64(b), 10)
+		} else {
+			p.buf = append(p.buf, ' ', hexDigits[b>>4], hexDigits[b&15])
+		}
+	}
+	p.nl()
+	p.closeObject()
+}
