@@ -27,28 +27,28 @@ const ioamUsage = "Usage:\tipr ioam { COMMAND | help }\n" +
 // reads the words after it.
 var ioamCommands = [...]struct {
 	object, command string
-	run             func(e *env, argv []string) error
+	run             func(e *env, a *args) error
 }{
-	{"namespace", "show", func(e *env, _ []string) error {
+	{"namespace", "show", func(e *env, _ *args) error {
 		return genlShow(e, ioam6.Namespaces, ioamPrintNamespace)
 	}},
 	{"namespace", "add", ioamNamespaceAdd},
-	{"namespace", "del", func(e *env, argv []string) error {
-		id, err := ioamNamespaceID(argv)
+	{"namespace", "del", func(e *env, a *args) error {
+		id, err := a.uintWith("", getUint, 16, "Invalid namespace ID")
 		if err != nil {
 			return err
 		}
-		return ioamDo(e, ioam6.DeleteNamespace(id))
+		return ioamDo(e, ioam6.DeleteNamespace(uint16(id)))
 	}},
 	{"namespace", "set", ioamNamespaceSet},
-	{"schema", "show", func(e *env, _ []string) error { return genlShow(e, ioam6.Schemas, ioamPrintSchema) }},
+	{"schema", "show", func(e *env, _ *args) error { return genlShow(e, ioam6.Schemas, ioamPrintSchema) }},
 	{"schema", "add", ioamSchemaAdd},
-	{"schema", "del", func(e *env, argv []string) error {
-		id, err := ioamSchemaID(argv)
+	{"schema", "del", func(e *env, a *args) error {
+		id, err := a.uintWith("", getUint, 32, "Invalid schema ID")
 		if err != nil {
 			return err
 		}
-		return ioamDo(e, ioam6.DeleteSchema(id))
+		return ioamDo(e, ioam6.DeleteSchema(uint32(id)))
 	}},
 }
 
@@ -67,126 +67,89 @@ func runIOAM(e *env, argv []string) error {
 	}
 	for _, c := range ioamCommands {
 		if argv[0] == c.object && argv[1] == c.command {
-			return c.run(e, argv[2:])
+			return c.run(e, &args{list: argv[2:]})
 		}
 	}
 	return invarg("Unknown", argv[1])
-}
-
-// ioamNamespaceID reads the namespace id that must start argv.
-func ioamNamespaceID(argv []string) (uint16, error) {
-	if len(argv) == 0 {
-		return 0, errIncomplete
-	}
-	id, ok := getUint(argv[0], 16)
-	if !ok {
-		return 0, invarg("Invalid namespace ID", argv[0])
-	}
-	return uint16(id), nil
-}
-
-// ioamSchemaID reads the schema id that must start argv.
-func ioamSchemaID(argv []string) (uint32, error) {
-	if len(argv) == 0 {
-		return 0, errIncomplete
-	}
-	id, ok := getUint(argv[0], 32)
-	if !ok {
-		return 0, invarg("Invalid schema ID", argv[0])
-	}
-	return uint32(id), nil
 }
 
 // ioamNamespaceAdd is "namespace add ID [ data DATA32 ] [ wide DATA64 ]":
 // as ip reads it, wide may follow data but not precede it, words after
 // wide are ignored, and the wide data is hexadecimal, with or without
 // its 0x.
-func ioamNamespaceAdd(e *env, argv []string) error {
-	id, err := ioamNamespaceID(argv)
+func ioamNamespaceAdd(e *env, a *args) error {
+	id, err := a.uintWith("", getUint, 16, "Invalid namespace ID")
 	if err != nil {
 		return err
 	}
-	s := ioam6.NamespaceSpec{ID: id}
-	a := &args{list: argv[1:]}
-	wide := func() error {
-		v, err := a.value("wide")
-		if err != nil {
-			return err
-		}
-		d, ok := cHexUint(v)
-		if !ok {
-			return invarg("Invalid wide data", v)
-		}
-		s.DataWide = &d
-		return nil
+	s := ioam6.NamespaceSpec{ID: uint16(id)}
+	wide := func() (err error) {
+		s.DataWide = new(uint64)
+		*s.DataWide, err = a.uintWith("wide", cHexUint, 64, "Invalid wide data")
+		return err
 	}
 	if a.more() {
 		switch w := a.advance(); w {
 		case "data":
-			v, err := a.value(w)
+			d, err := a.uintWith(w, getUint, 32, "Invalid data")
 			if err != nil {
 				return err
-			}
-			d, ok := getUint(v, 32)
-			if !ok {
-				return invarg("Invalid data", v)
 			}
 			s.Data = new(uint32)
 			*s.Data = uint32(d)
 		case "wide":
-			if err := wide(); err != nil {
-				return err
-			}
+			err = wide()
 		default:
-			return invarg("Invalid argument", w)
+			err = invarg("Invalid argument", w)
 		}
 	}
-	if a.more() {
+	if err == nil && a.more() {
 		if w := a.advance(); s.Data == nil || w != "wide" {
 			return invarg("Unexpected argument", w)
 		}
-		if err := wide(); err != nil {
-			return err
-		}
+		err = wide()
+	}
+	if err != nil {
+		return err
 	}
 	return ioamDo(e, ioam6.AddNamespace(s))
 }
 
 // ioamNamespaceSet is "namespace set ID schema { ID | none }".
-func ioamNamespaceSet(e *env, argv []string) error {
-	id, err := ioamNamespaceID(argv)
+func ioamNamespaceSet(e *env, a *args) error {
+	id, err := a.uintWith("", getUint, 16, "Invalid namespace ID")
 	if err != nil {
 		return err
 	}
+	w, err := a.value("")
 	switch {
-	case len(argv) < 2:
-		return errIncomplete
-	case argv[1] != "schema":
-		return invarg("Unknown", argv[1])
-	case len(argv) < 3:
-		return errIncomplete
-	case argv[2] == "none":
-		return ioamDo(e, ioam6.DetachNamespaceSchema(id))
+	case err != nil:
+		return err
+	case w != "schema":
+		return invarg("Unknown", w)
+	case a.more() && a.peek() == "none":
+		return ioamDo(e, ioam6.DetachNamespaceSchema(uint16(id)))
 	}
-	sc, err := ioamSchemaID(argv[2:])
+	sc, err := a.uintWith(w, getUint, 32, "Invalid schema ID")
 	if err != nil {
 		return err
 	}
-	return ioamDo(e, ioam6.SetNamespaceSchema(id, sc))
+	return ioamDo(e, ioam6.SetNamespaceSchema(uint16(id), uint32(sc)))
 }
 
 // ioamSchemaAdd is "schema add ID DATA": the data is the word's bytes.
-func ioamSchemaAdd(e *env, argv []string) error {
-	id, err := ioamSchemaID(argv)
+func ioamSchemaAdd(e *env, a *args) error {
+	id, err := a.uintWith("", getUint, 32, "Invalid schema ID")
 	if err != nil {
 		return err
 	}
-	if len(argv) < 2 {
-		return errIncomplete
-	}
-	req, err := ioam6.AddSchema(id, []byte(argv[1]))
+	data, err := a.value("")
 	if err != nil {
-		return invarg("Schema DATA too big", argv[1])
+		return err
+	}
+	req, err := ioam6.AddSchema(uint32(id), []byte(data))
+	if err != nil {
+		return invarg("Schema DATA too big", data)
 	}
 	return ioamDo(e, req)
 }
