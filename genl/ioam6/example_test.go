@@ -3,6 +3,7 @@ package ioam6_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"path/filepath"
 
 	"github.com/ipr-go/ipr/genl"
@@ -11,41 +12,39 @@ import (
 )
 
 // Adding an IOAM namespace and a schema, attaching the one to the other
-// and listing both, here over a conversation recorded on Linux 6.18
-// (drop WithTransport to ask the running kernel).
+// and listing both, here over a conversation recorded on Linux 6.18:
+// genl.Dial() without the transport asks the running kernel.
 func Example() {
-	ctx := context.Background()
 	rp, err := nltest.OpenReplayer(filepath.Join("testdata", "conv", "ioam6.nlconv"))
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	h, err := genl.Dial(genl.WithTransport(rp.Dial))
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	defer h.Close()
+	ctx := context.Background()
+
+	// Requests are checked as they are built, and sent at once.
 	data, wide := uint32(0xdeadbeef), uint64(0x1122)
-	schema, err := ioam6.AddSchema(7, []byte("abcde")) // validated here, before sending
+	schema, err := ioam6.AddSchema(7, []byte("abcde"))
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
-	// The requests at once, pipelined.
-	if err := ioam6.Do(ctx, h,
+	reqs := []genl.Request{
 		ioam6.AddNamespace(ioam6.NamespaceSpec{ID: 1, Data: &data, DataWide: &wide}),
 		ioam6.AddNamespace(ioam6.NamespaceSpec{ID: 2}),
 		schema,
 		ioam6.SetNamespaceSchema(1, 7),
-	); err != nil {
-		fmt.Println(err)
-		return
 	}
+	if err := ioam6.Do(ctx, h, reqs...); err != nil {
+		log.Fatal(err)
+	}
+
 	for ns, err := range ioam6.Namespaces(ctx, h) {
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		d, hasData := ns.Data()
 		sc, hasSchema := ns.Schema()
@@ -53,8 +52,7 @@ func Example() {
 	}
 	for sc, err := range ioam6.Schemas(ctx, h) {
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		ns, _ := sc.Namespace()
 		fmt.Printf("schema %d of namespace %d: %q\n", sc.ID(), ns, sc.Data())

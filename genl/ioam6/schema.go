@@ -8,18 +8,18 @@ import (
 )
 
 // The by-name schema of the family's messages, written by hand as static
-// data, with the uapi names in lower case. ByName lists the types in the
-// byte order of their names (checked by TestSchema).
+// data: the uapi names (IOAM6_ATTR_*) in lower case. ByName lists the
+// types in the byte order of their names (checked by TestSchema).
 var ioam6Schema = &schema.Schema{
 	Name: "ioam6",
 	Attrs: []schema.Attr{
-		AttrNsID:       {Name: "ns_id", Kind: schema.U16},        // IOAM6_ATTR_NS_ID
+		AttrNsID:       {Name: "ns_id", Kind: schema.U16},        // IOAM6_ATTR_NS_ID: a namespace, or a schema's
 		AttrNsData:     {Name: "ns_data", Kind: schema.U32},      // IOAM6_ATTR_NS_DATA
 		AttrNsDataWide: {Name: "ns_data_wide", Kind: schema.U64}, // IOAM6_ATTR_NS_DATA_WIDE
-		AttrScID:       {Name: "sc_id", Kind: schema.U32},        // IOAM6_ATTR_SC_ID
+		AttrScID:       {Name: "sc_id", Kind: schema.U32},        // IOAM6_ATTR_SC_ID: a schema, or a namespace's
 		AttrScData:     {Name: "sc_data", Kind: schema.Binary},   // IOAM6_ATTR_SC_DATA
-		AttrScNone:     {Name: "sc_none", Kind: schema.Flag},     // IOAM6_ATTR_SC_NONE
-		AttrPad:        {Name: "pad", Kind: schema.Binary},       // IOAM6_ATTR_PAD
+		AttrScNone:     {Name: "sc_none", Kind: schema.Flag},     // IOAM6_ATTR_SC_NONE, in requests only
+		AttrPad:        {Name: "pad", Kind: schema.Binary},       // IOAM6_ATTR_PAD, before a u64
 	},
 	ByName: []uint16{AttrNsData, AttrNsDataWide, AttrNsID, AttrPad, AttrScData, AttrScID, AttrScNone},
 }
