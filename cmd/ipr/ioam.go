@@ -33,27 +33,26 @@ var ioamCommands = [...]struct {
 		return genlShow(e, ioam6.Namespaces, ioamPrintNamespace)
 	}},
 	{"namespace", "add", ioamNamespaceAdd},
-	{"namespace", "del", ioamDelete(16, "Invalid namespace ID", func(id uint64) genl.Request {
-		return ioam6.DeleteNamespace(uint16(id))
-	})},
+	{"namespace", "del", func(e *env, a *args) error {
+		return ioamDelete(e, a, 16, "Invalid namespace ID", func(id uint64) genl.Request { return ioam6.DeleteNamespace(uint16(id)) })
+	}},
 	{"namespace", "set", ioamNamespaceSet},
 	{"schema", "show", func(e *env, _ *args) error { return genlShow(e, ioam6.Schemas, ioamPrintSchema) }},
 	{"schema", "add", ioamSchemaAdd},
-	{"schema", "del", ioamDelete(32, "Invalid schema ID", func(id uint64) genl.Request {
-		return ioam6.DeleteSchema(uint32(id))
-	})},
+	{"schema", "del", func(e *env, a *args) error {
+		return ioamDelete(e, a, 32, "Invalid schema ID", func(id uint64) genl.Request { return ioam6.DeleteSchema(uint32(id)) })
+	}},
 }
 
 // ioamDelete is "namespace del ID" and "schema del ID": the request del
-// makes of the id of bits bits (msg is ip's word for an id it refuses).
-func ioamDelete(bits int, msg string, del func(id uint64) genl.Request) func(*env, *args) error {
-	return func(e *env, a *args) error {
-		id, err := a.uintWith("", getUint, bits, msg)
-		if err != nil {
-			return err
-		}
-		return ioamDo(e, del(id))
+// makes of the id of bits bits that a starts with (msg is ip's word for
+// an id it refuses).
+func ioamDelete(e *env, a *args, bits int, msg string, del func(id uint64) genl.Request) error {
+	id, err := a.uintWith("", getUint, bits, msg)
+	if err != nil {
+		return err
 	}
+	return ioamDo(e, del(id))
 }
 
 // runIOAM is ipioam6.c's do_ioam6: the words are read in full before the
