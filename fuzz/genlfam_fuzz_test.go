@@ -36,6 +36,21 @@ func decode(data []byte) (genl.Message, bool) {
 	return m, err == nil
 }
 
+// fuzzFamily fuzzes body with the replies recorded for package family of
+// genl (its testdata/conv/conv) among its seeds: each input decoded as a
+// message of a family with no user header, those that do not decode
+// skipped.
+func fuzzFamily(f *testing.F, family, conv string, body func(t *testing.T, m genl.Message)) {
+	for _, s := range familySeeds(f, "..", "genl", family, "testdata", "conv", conv) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if m, ok := decode(data); ok {
+			body(t, m)
+		}
+	})
+}
+
 // checkByName walks every attribute of a view by name and counts them; it
 // must name as many as the raw chain holds, and never panic.
 func checkByName(t *testing.T, what string, named func(func(string, genl.Value) bool), raw int) {
@@ -58,9 +73,6 @@ func checkByName(t *testing.T, what string, named func(func(string, genl.Value) 
 // unless its seeds (recorded replies) produced an endpoint with an
 // address and an event with a token.
 func FuzzMptcpEndpoint(f *testing.F) {
-	for _, s := range familySeeds(f, "..", "genl", "mptcp", "testdata", "conv", "endpoints.nlconv") {
-		f.Add(s)
-	}
 	for _, s := range mptcpEventSeeds {
 		b, err := hex.DecodeString(s)
 		if err != nil {
@@ -70,11 +82,7 @@ func FuzzMptcpEndpoint(f *testing.F) {
 	}
 	var endpoint, event atomic.Bool
 	wantSeeds(f, "decoded as an endpoint with an address and an event with a token", &endpoint, &event)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ok := decode(data)
-		if !ok {
-			return
-		}
+	fuzzFamily(f, "mptcp", "endpoints.nlconv", func(t *testing.T, m genl.Message) {
 		if e, err := mptcp.ParseEndpoint(m); err == nil {
 			s := e.Spec()
 			_ = e.Flags().String()
@@ -87,8 +95,8 @@ func FuzzMptcpEndpoint(f *testing.F) {
 			_, _ = e.Get("addr6")
 			checkByName(t, "endpoint", e.Attrs(), count(e.Chain().All()))
 		}
-		if l, err := mptcp.ParseLimits(m); err == nil && l.Subflows > 0 && len(data) < 12 {
-			t.Fatalf("limits %+v from %d bytes", l, len(data))
+		if l, err := mptcp.ParseLimits(m); err == nil && l.Subflows > 0 && len(m.Attrs) < 8 {
+			t.Fatalf("limits %+v from %d bytes of attributes", l, len(m.Attrs))
 		}
 		ev := mptcp.ParseEvent(m)
 		_ = ev.Name()
@@ -109,16 +117,9 @@ func FuzzMptcpEndpoint(f *testing.F) {
 // by-name access names every attribute. Run without -fuzz, it fails
 // unless its seeds (recorded replies) produced an entry with an RTT.
 func FuzzTCPMetrics(f *testing.F) {
-	for _, s := range familySeeds(f, "..", "genl", "tcpmetrics", "testdata", "conv", "metrics.nlconv") {
-		f.Add(s)
-	}
 	var rtt atomic.Bool
 	wantSeeds(f, "decoded as an entry with an RTT", &rtt)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ok := decode(data)
-		if !ok {
-			return
-		}
+	fuzzFamily(f, "tcpmetrics", "metrics.nlconv", func(t *testing.T, m genl.Message) {
 		e, err := tcpmetrics.ParseEntry(m)
 		if err != nil {
 			return
@@ -155,16 +156,9 @@ func FuzzTCPMetrics(f *testing.F) {
 // unless its seeds (recorded replies) produced a device with XDP
 // features.
 func FuzzNetdev(f *testing.F) {
-	for _, s := range familySeeds(f, "..", "genl", "netdev", "testdata", "conv", "devices.nlconv") {
-		f.Add(s)
-	}
 	var xdp atomic.Bool
 	wantSeeds(f, "decoded as a device with XDP features", &xdp)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ok := decode(data)
-		if !ok {
-			return
-		}
+	fuzzFamily(f, "netdev", "devices.nlconv", func(t *testing.T, m genl.Message) {
 		if d, err := netdev.ParseDevice(m); err == nil {
 			if d.XDPFeatures() != 0 {
 				xdp.Store(true)

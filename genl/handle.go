@@ -3,11 +3,10 @@ package genl
 import (
 	"context"
 	"errors"
-	"fmt"
-	"github.com/ipr-go/ipr/internal/pool"
 	"iter"
 	"sync"
 
+	"github.com/ipr-go/ipr/internal/pool"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -20,7 +19,7 @@ import (
 // (see [Handle.Family]).
 type Handle struct {
 	pool    pool.Pool
-	builder sync.Pool
+	builder pool.Builders
 
 	famMu    sync.Mutex
 	families map[string]*Family
@@ -65,13 +64,8 @@ func WithTransport(d socket.Dialer) Option { return pool.Transport("genl", d) }
 // [WithoutExtAck]). It opens one socket at once, so that errors (such as a
 // missing namespace) surface here.
 func Dial(opts ...Option) (*Handle, error) {
-	o, err := pool.Apply(opts)
-	if err != nil {
-		return nil, err
-	}
 	h := &Handle{pool: pool.Pool{Pkg: "genl", Proto: unix.NETLINK_GENERIC, ErrClosed: ErrClosed, ErrNilContext: errNilContext}}
-	err = h.pool.Open(&o, socket.Config{FixedLen: FixedLen})
-	if err != nil {
+	if err := pool.OpenWith(&h.pool, opts, socket.Config{FixedLen: FixedLen}); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -129,42 +123,14 @@ func (h *Handle) Close() error {
 	return nil
 }
 
-func (h *Handle) newBuilder() *wire.Builder {
-	if b, ok := h.builder.Get().(*wire.Builder); ok {
-		b.Reset(b.Bytes())
-		return b
-	}
-	return &wire.Builder{}
-}
+// newBuilder returns a pooled request builder; release it with
+// h.builder.Put after the request is sent.
+func (h *Handle) newBuilder() *wire.Builder { return h.builder.Get() }
 
 // opError names the operation in err.
 func opError(op string, err error) error { return pool.OpError("genl", op, err) }
 
-// streamDump relays the messages of a dump of req to yield, naming op in
-// its error (see pool.Conn.StreamDump).
-func streamDump(ctx context.Context, op string, c *conn, req []byte, yield func(wire.Message, error) bool) {
-	if err := c.StreamDump(ctx, req, func(m wire.Message) bool { return yield(m, nil) }); err != nil {
-		yield(wire.Message{}, opError(op, err))
-	}
-}
-
 // dump streams the raw replies to the dump request built in b.
 func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2[wire.Message, error] {
-	return func(yield func(wire.Message, error) bool) {
-		defer h.builder.Put(b)
-		if err := b.Err(); err != nil {
-			yield(wire.Message{}, fmt.Errorf("genl: %s: %w", op, err))
-			return
-		}
-		c, err := h.get(ctx)
-		if err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		defer h.discard(&c)
-		// A panic in the caller's loop body unwinds through yield and
-		// skips put: the socket, mid-dump, is closed.
-		streamDump(ctx, op, c, b.Bytes(), yield)
-		h.put(&c)
-	}
+	return h.pool.Dump(ctx, op, &h.builder, b, false, nil)
 }

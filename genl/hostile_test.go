@@ -89,25 +89,15 @@ func panicInLoop[T any](seq iter.Seq2[T, error], have bool, family string) {
 // fails the test unless every one succeeds: the handle is not wedged.
 func fiftyCalls(t *testing.T, h *genl.Handle, after string) {
 	t.Helper()
-	hostile.Within(t, "50 calls "+after, func() {
-		for i := range 50 {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			var err error
-			if i%2 == 0 {
-				err = getFamily(ctx, h, "nlctrl")
-			} else {
-				var n int
-				n, err = firstErr(nlctrl.Families(ctx, h))
-				if err == nil && n == 0 {
-					err = errors.New("nlctrl dumped no family")
-				}
-			}
-			cancel()
-			if err != nil {
-				t.Errorf("call %d %s: %v", i, after, err)
-				return
-			}
+	hostile.Calls(t, 50, 30*time.Second, after, func(ctx context.Context, i int) error {
+		if i%2 == 0 {
+			return getFamily(ctx, h, "nlctrl")
 		}
+		n, err := firstErr(nlctrl.Families(ctx, h))
+		if err == nil && n == 0 {
+			err = errors.New("nlctrl dumped no family")
+		}
+		return err
 	})
 }
 
@@ -228,21 +218,9 @@ func TestHostilePanics(t *testing.T) {
 				panic("no monitor")
 			}
 			defer m.Close()
-			if _, err := m.Sync(); err != nil { // an event to panic on
-				t.Error(err)
-			}
-			for range m.Events(ctx) {
-				panic("loop body")
-			}
+			hostile.PanicInEvents(t, m.Sync, m.Events(ctx))
 		}},
-		{"Monitor.Events loop body", func() {
-			if _, err := mon.Sync(); err != nil {
-				t.Error(err)
-			}
-			for range mon.Events(ctx) {
-				panic("loop body")
-			}
-		}},
+		{"Monitor.Events loop body", func() { hostile.PanicInEvents(t, mon.Sync, mon.Events(ctx)) }},
 	}
 	for _, b := range bodies {
 		hostile.Panics(t, b.name, 3, b.f)
@@ -259,46 +237,27 @@ func TestHostilePanics(t *testing.T) {
 // the middle of a dump, from the loop body.
 func TestHostileFlood(t *testing.T) {
 	h, ns := dialHostile(t)
-	calls := func(after string) {
-		t.Helper()
-		hostile.CallsAfterFlood(t, after, func() error {
-			return getFamily(context.Background(), h, "nlctrl")
-		})
-	}
-	calls("before the floods") // a socket in the pool
-	for round := range 3 {
-		ports := genl.IdlePortIDs(h)
-		if len(ports) != 1 {
-			t.Fatalf("%d idle sockets, want 1", len(ports))
-		}
-		n, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls(fmt.Sprintf("after a flood of %d datagrams (round %d)", n, round))
-		hostile.Within(t, "a dump flooded midway", func() {
-			families := 0
-			for _, err := range nlctrl.Families(context.Background(), h) {
-				if err != nil {
-					// The flood may overrun the dump's own replies: an
-					// error, never a short dump.
-					if !errors.Is(err, socket.ErrOverrun) {
-						t.Errorf("dump: %v", err)
-					}
-					return
+	call := func() error { return getFamily(context.Background(), h, "nlctrl") }
+	hostile.CallsAfterFlood(t, "before the floods", call) // a socket in the pool
+	hostile.FloodRounds(t, ns.Handle, func() []uint32 { return genl.IdlePortIDs(h) }, call, func(flood func()) {
+		families := 0
+		for _, err := range nlctrl.Families(context.Background(), h) {
+			if err != nil {
+				// The flood may overrun the dump's own replies: an
+				// error, never a short dump.
+				if !errors.Is(err, socket.ErrOverrun) {
+					t.Errorf("dump: %v", err)
 				}
-				if families++; families == 1 {
-					if _, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000); err != nil {
-						t.Error(err)
-					}
-				}
+				return
 			}
-			if families < 2 {
-				t.Errorf("the dump yielded %d families", families)
+			if families++; families == 1 {
+				flood()
 			}
-		})
-		calls(fmt.Sprintf("after a flood during a dump (round %d)", round))
-	}
+		}
+		if families < 2 {
+			t.Errorf("the dump yielded %d families", families)
+		}
+	})
 }
 
 // bigDump returns a dump that spans several datagrams: ethtool's features

@@ -12,7 +12,8 @@
 //     it, and reports a request that differs from the recorded one (the
 //     code under test changed what it asks) as a [*MismatchError].
 //     [Conversation] does both in one test: it replays, or records when
-//     NLTEST_RECORD=1.
+//     NLTEST_RECORD=1. [ReplayFile] is the replaying dialer alone, for an
+//     example or a program run against a recording.
 //   - A [Fake]: a handler per request type answers what the code sends,
 //     and [Fake.Notify] sends notifications to the transports dialed into
 //     a group. [NewRTNL] returns one that keeps links, addresses and

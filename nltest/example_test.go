@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
+	"path/filepath"
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
@@ -58,4 +60,44 @@ func Example() {
 	// added: false error: <nil>
 	// the kernel has 192.0.2.10/24
 	// missing link: true
+}
+
+// Running code against a conversation recorded on Linux instead of the
+// kernel (here: nexthops made by `ip nexthop add` in a namespace, asked
+// for one by id and then dumped). Without WithTransport, the same code
+// asks the running kernel; a file that cannot be read fails the Dial.
+func ExampleReplayFile() {
+	h, err := rtm.Dial(rtm.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "nexthops.nlconv"))))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer h.Close()
+	ctx := context.Background()
+	n, err := h.NexthopGet(ctx, 1)
+	fmt.Println("nexthop 1 via", n.Gateway(), "error:", err)
+	for n, err := range h.Nexthops(ctx, nil) {
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		switch {
+		case n.IsGroup():
+			fmt.Println("id", n.ID(), "group")
+		case n.Blackhole():
+			fmt.Println("id", n.ID(), "blackhole")
+		default:
+			fmt.Println("id", n.ID(), "via", n.Gateway())
+		}
+	}
+
+	_, err = rtm.Dial(rtm.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "missing.nlconv"))))
+	fmt.Println("missing file:", errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// nexthop 1 via 192.0.2.254 error: <nil>
+	// id 1 via 192.0.2.254
+	// id 2 via 192.0.2.253
+	// id 10 group
+	// id 20 blackhole
+	// missing file: true
 }

@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +124,38 @@ func TestReplayKernelError(t *testing.T) {
 		if !errors.Is(err, unix.EPERM) || !errors.As(err, &we) {
 			t.Errorf("a dump the kernel refused: %v, want a *wire.Error wrapping EPERM", err)
 		}
+	}
+}
+
+// ReplayFile's dialer replays the file, or returns from every dial the
+// error reading it, naming the file.
+func TestReplayFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.nlconv")
+	bad := filepath.Join(dir, "bad.nlconv")
+	if err := os.WriteFile(good, []byte(conversation(linkDump(), done(unix.EPERM))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte("not a conversation\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := nltest.ReplayFile(good)(unix.NETLINK_ROUTE, &socket.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range tr.Dump(context.Background(), linkDump()) {
+		if !errors.Is(err, unix.EPERM) {
+			t.Errorf("the replayed dump: %v, want the recorded EPERM", err)
+		}
+	}
+	missing := nltest.ReplayFile(filepath.Join(dir, "missing.nlconv"))
+	for range 2 {
+		if _, err := missing(unix.NETLINK_ROUTE, &socket.Config{}); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("dialing a missing file: %v, want fs.ErrNotExist", err)
+		}
+	}
+	if _, err := nltest.ReplayFile(bad)(unix.NETLINK_ROUTE, &socket.Config{}); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("dialing a file that is no conversation: %v, want an error naming it", err)
 	}
 }
 

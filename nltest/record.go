@@ -234,6 +234,23 @@ func OpenReplayer(path string) (*Replayer, error) {
 	return r, nil
 }
 
+// ReplayFile returns a dialer whose transports replay the conversation in
+// the file at path, as [OpenReplayer] reads it: the dialer to pass to
+// rtm.WithTransport or genl.WithTransport in an example or a program
+// that runs against a recording instead of the kernel. The file is read
+// once, now; if that fails, every dial returns the error, so that it
+// surfaces from the Dial that opens the handle rather than needing its
+// own check. Use [OpenReplayer] to see, after the replay, whether
+// requests went unmatched ([Replayer.Err], [Replayer.Left]), and
+// [Conversation] in tests.
+func ReplayFile(path string) socket.Dialer {
+	r, err := OpenReplayer(path)
+	if err != nil {
+		return func(int, *socket.Config) (socket.Transport, error) { return nil, err }
+	}
+	return r.Dial
+}
+
 // Dial opens a transport that replays the conversation.
 func (r *Replayer) Dial(protocol int, cfg *socket.Config) (socket.Transport, error) {
 	r.mu.Lock()

@@ -191,13 +191,7 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 		b.End()
 		spec := watchSpec{groups: addrGroups, ngroups: 2, types: [2]uint16{unix.RTM_DELADDR, unix.RTM_DELADDR}}
 		if f != nil {
-			spec.family = f.Family
-			switch f.Family {
-			case unix.AF_INET:
-				spec.ngroups = 1
-			case unix.AF_INET6:
-				spec.groups[0], spec.ngroups = GroupIPv6Addr, 1
-			}
+			spec.forFamily(f.Family)
 		}
 		h.streamAddrs(ctx, b, f, spec, yield)
 	}
@@ -206,10 +200,9 @@ func (h *Handle) Addrs(ctx context.Context, f *AddrFilter) iter.Seq2[Addr, error
 // streamAddrs runs the address dump in b, watched as spec says, and
 // yields the addresses f keeps, each once.
 func (h *Handle) streamAddrs(ctx context.Context, b *wire.Builder, f *AddrFilter, spec watchSpec, yield func(Addr, error) bool) {
-	watch, err := h.startWatch(ctx, spec)
+	watch, err := h.watchDump(ctx, "address dump", spec, b)
 	if err != nil {
-		h.builder.Put(b)
-		yield(Addr{}, watchErr("address dump", err))
+		yield(Addr{}, err)
 		return
 	}
 	defer watch.close()

@@ -1,6 +1,7 @@
 package rtm
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -527,11 +528,11 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := vlanTarget(s.Index, s.VID, s.VIDEnd); err != nil {
 		return err
 	}
-	if v, ok := s.State.Get(); ok && v > 4 {
-		return fmt.Errorf("invalid STP state %d", v)
-	}
-	if v, ok := s.MulticastRouter.Get(); ok && v > 2 {
-		return fmt.Errorf("invalid multicast router mode %d", v)
+	if err := cmp.Or(
+		checkMax(s.State, 4, "invalid STP state %d"),
+		checkMax(s.MulticastRouter, 2, "invalid multicast router mode %d"),
+	); err != nil {
+		return err
 	}
 	beginBrVlanMsg(b, typ, flags, s.Index)
 	n := b.BeginNest(brvlanEntry)

@@ -256,6 +256,31 @@ type watchPool struct {
 // maxIdleWatches is how many idle watches a Handle keeps.
 const maxIdleWatches = 4
 
+// forFamily narrows s, whose groups are IPv4's and then IPv6's, to the
+// notifications of family: a dump of one family need not hear of the
+// other's changes.
+func (s *watchSpec) forFamily(family uint8) {
+	s.family = family
+	switch family {
+	case unix.AF_INET:
+		s.ngroups = 1
+	case unix.AF_INET6:
+		s.groups[0], s.ngroups = s.groups[1], 1
+	}
+}
+
+// watchDump starts the watch of the dump built in b (see startWatch); on
+// error, which names op, it returns b to its pool, as the dump will not
+// run.
+func (h *Handle) watchDump(ctx context.Context, op string, spec watchSpec, b *wire.Builder) (*watch, error) {
+	w, err := h.startWatch(ctx, spec)
+	if err != nil {
+		h.builder.Put(b)
+		return nil, watchErr(op, err)
+	}
+	return w, nil
+}
+
 // startWatch takes an idle watch, or opens one, and joins the groups of
 // spec. Call it before the dump request is sent, and close the watch
 // after the dump.

@@ -366,13 +366,9 @@ func parseSeg6LocalEncap(c nla.Chain) (Encap, error) {
 		case seg6LocalNH6:
 			e.NH6, err = a.Addr()
 		case seg6LocalIIF:
-			var v int32
-			v, err = a.Int32()
-			e.IIF = v
+			e.IIF, err = a.Int32()
 		case seg6LocalOIF:
-			var v int32
-			v, err = a.Int32()
-			e.OIF = v
+			e.OIF, err = a.Int32()
 		case seg6LocalBPF:
 			e.BPF, err = parseBPFProg(a.Nested())
 		case seg6LocalCounters:

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
-	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
@@ -17,17 +16,15 @@ import (
 // or pipelined. Here the kernel is nltest's fake, so the example runs
 // without root.
 func ExampleHandle_Do() {
+	ctx := context.Background()
 	fake := nltest.NewRTNL()
 	fake.AddLink(nltest.Link{Index: 2, Name: "eth0", MTU: 1500})
-	h, err := rtm.Dial(rtm.WithTransport(func(p int, cfg *socket.Config) (socket.Transport, error) {
-		return fake.Dial(p, cfg)
-	}))
+	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer h.Close()
-	ctx := context.Background()
 
 	// uplink is the configuration of an uplink, as requests.
 	uplink := func(index int32) []rtm.Request {

@@ -7,23 +7,20 @@ import (
 
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
-	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
 )
 
 // The requests of the other RTNL objects are validated before anything
 // is sent: here the kernel is nltest's fake, which never sees them.
 func ExampleMDBAdd() {
+	ctx := context.Background()
 	fake := nltest.NewRTNL()
-	h, err := rtm.Dial(rtm.WithTransport(func(p int, cfg *socket.Config) (socket.Transport, error) {
-		return fake.Dial(p, cfg)
-	}))
+	h, err := rtm.Dial(rtm.WithTransport(fake.Dial))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer h.Close()
-	ctx := context.Background()
 	fmt.Println(h.Do(ctx, rtm.MDBAdd(rtm.MDBSpec{BridgeIndex: 2, PortIndex: 3, Group: netip.MustParseAddr("192.0.2.1")})))
 	fmt.Println(h.Do(ctx, rtm.BridgeVLANAdd(rtm.BridgeVLANSpec{Index: 3, VID: 10, VIDEnd: 20, PVID: true})))
 	fmt.Println(h.Do(ctx, rtm.AddrLabelAdd(rtm.AddrLabelSpec{Prefix: netip.MustParsePrefix("10.0.0.0/8"), Label: 7})))

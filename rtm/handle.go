@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/pool"
 	"iter"
-	"sync"
 
+	"github.com/ipr-go/ipr/internal/pool"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -20,7 +19,7 @@ import (
 // rather than queueing on one socket.
 type Handle struct {
 	pool    pool.Pool
-	builder sync.Pool
+	builder pool.Builders
 	watches watchPool
 }
 
@@ -70,13 +69,8 @@ func WithTransport(d socket.Dialer) Option { return pool.Transport("rtm", d) }
 // unless turned off by options. Dial opens one socket at once, so that
 // errors (such as a missing namespace) surface here.
 func Dial(opts ...Option) (*Handle, error) {
-	o, err := pool.Apply(opts)
-	if err != nil {
-		return nil, err
-	}
 	h := &Handle{pool: pool.Pool{Pkg: "rtm", Proto: unix.NETLINK_ROUTE, ErrClosed: ErrClosed, ErrNilContext: errNilContext}}
-	err = h.pool.Open(&o, socket.Config{StrictCheck: true, FixedLen: FixedLen})
-	if err != nil {
+	if err := pool.OpenWith(&h.pool, opts, socket.Config{StrictCheck: true, FixedLen: FixedLen}); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -113,13 +107,7 @@ func (h *Handle) Close() error {
 
 // newBuilder returns a pooled request builder; release it with
 // h.builder.Put after the request is sent.
-func (h *Handle) newBuilder() *wire.Builder {
-	if b, ok := h.builder.Get().(*wire.Builder); ok {
-		b.Reset(b.Bytes())
-		return b
-	}
-	return &wire.Builder{}
-}
+func (h *Handle) newBuilder() *wire.Builder { return h.builder.Get() }
 
 // newRequest takes a builder and begins a message of type typ with a
 // fixed header of hdrLen bytes, whose first byte (in every rtnetlink
@@ -191,39 +179,7 @@ func (h *Handle) dumpPeek(ctx context.Context, op string, b *wire.Builder, peek 
 // dumpStats is dumpPeek, storing in *st, when st is not nil, how the
 // kernel split a dump that ran to its end into datagrams.
 func (h *Handle) dumpStats(ctx context.Context, op string, b *wire.Builder, peek bool, st *socket.DumpStats) iter.Seq2[wire.Message, error] {
-	return func(yield func(wire.Message, error) bool) {
-		defer h.builder.Put(b)
-		if err := b.Err(); err != nil {
-			yield(wire.Message{}, fmt.Errorf("rtm: %s: %w", op, err))
-			return
-		}
-		c, err := h.get(ctx)
-		if err != nil {
-			yield(wire.Message{}, err)
-			return
-		}
-		defer h.discard(&c)
-		if peek {
-			// A link with many VFs makes a message larger than the
-			// kernel's usual 32 KiB dump datagrams; never lose one.
-			c.SetPeek(true)
-		}
-		// A panic in the caller's loop body unwinds through yield and
-		// skips put: the socket, mid-dump, is closed.
-		streamDump(ctx, op, c, b.Bytes(), yield)
-		if st != nil {
-			*st = c.LastDump()
-		}
-		h.put(&c)
-	}
-}
-
-// streamDump relays the messages of a dump of req to yield, naming op in
-// its error (see pool.Conn.StreamDump).
-func streamDump(ctx context.Context, op string, c *conn, req []byte, yield func(wire.Message, error) bool) {
-	if err := c.StreamDump(ctx, req, func(m wire.Message) bool { return yield(m, nil) }); err != nil {
-		yield(wire.Message{}, opError(op, err))
-	}
+	return h.pool.Dump(ctx, op, &h.builder, b, peek, st)
 }
 
 // FixedLen returns the length of the fixed header that starts an RTNL

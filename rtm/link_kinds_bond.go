@@ -3,6 +3,7 @@ package rtm
 // The bonding device's kind of link and its settings.
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
 	"time"
@@ -83,19 +84,12 @@ func (bd *Bond) validate(c *linkCtx) error {
 			return fmt.Errorf("ARP target %v is not an IPv4 address", a)
 		}
 	}
-	if v, ok := bd.FailOverMAC.Get(); ok && v > 2 {
-		return fmt.Errorf("invalid fail_over_mac %d", v)
-	}
-	if v, ok := bd.LACPRate.Get(); ok && v > 1 {
-		return fmt.Errorf("invalid LACP rate %d", v)
-	}
-	if v, ok := bd.XmitHashPolicy.Get(); ok && v > maxBondXmitHashPolicy {
-		return fmt.Errorf("invalid transmit hash policy %d", v)
-	}
-	if v, ok := bd.ADSelect.Get(); ok && v > 2 {
-		return fmt.Errorf("invalid ad_select %d", v)
-	}
-	return nil
+	return cmp.Or(
+		checkMax(bd.FailOverMAC, 2, "invalid fail_over_mac %d"),
+		checkMax(bd.LACPRate, 1, "invalid LACP rate %d"),
+		checkMax(bd.XmitHashPolicy, maxBondXmitHashPolicy, "invalid transmit hash policy %d"),
+		checkMax(bd.ADSelect, 2, "invalid ad_select %d"),
+	)
 }
 
 func putMilliseconds(b *wire.Builder, typ uint16, o Opt[time.Duration]) {

@@ -6,6 +6,7 @@ package rtm
 // encoding SA, which iproute2 collects and writes last.
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -166,16 +167,11 @@ func (m *MACsec) validate(c *linkCtx) error {
 	if replay && !m.Window.IsSet() {
 		return errors.New("MACsec: replay protection needs a window")
 	}
-	if v, ok := m.Validation.Get(); ok && v > MACsecValidateStrict {
-		return fmt.Errorf("MACsec: invalid validation mode %d", v)
-	}
-	if v, ok := m.Offload.Get(); ok && v > MACsecOffloadMAC {
-		return fmt.Errorf("MACsec: invalid offload mode %d", v)
-	}
-	if v, ok := m.EncodingSA.Get(); ok && v > 3 {
-		return fmt.Errorf("MACsec: encoding SA %d is outside 0..3", v)
-	}
-	return nil
+	return cmp.Or(
+		checkMax(m.Validation, MACsecValidateStrict, "MACsec: invalid validation mode %d"),
+		checkMax(m.Offload, MACsecOffloadMAC, "MACsec: invalid offload mode %d"),
+		checkMax(m.EncodingSA, 3, "MACsec: encoding SA %d is outside 0..3"),
+	)
 }
 
 func (m *MACsec) encodeData(c *linkCtx) {

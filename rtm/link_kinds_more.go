@@ -7,6 +7,7 @@ package rtm
 // it.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -409,13 +410,10 @@ func (h *HSR) validate(c *linkCtx) error {
 	if h.Port1 != 0 && h.Port1 == h.Port2 {
 		return errors.New("the two ports of an hsr device must differ")
 	}
-	if v, ok := h.Version.Get(); ok && v > 1 {
-		return fmt.Errorf("invalid HSR version %d", v)
-	}
-	if v, ok := h.Protocol.Get(); ok && v > 1 {
-		return fmt.Errorf("invalid HSR protocol %d: 0 (HSR) or 1 (PRP)", v)
-	}
-	return nil
+	return cmp.Or(
+		checkMax(h.Version, 1, "invalid HSR version %d"),
+		checkMax(h.Protocol, 1, "invalid HSR protocol %d: 0 (HSR) or 1 (PRP)"),
+	)
 }
 
 // encodeData writes the options in iproute2's order of reading them as
@@ -451,10 +449,7 @@ const (
 func (*IPoIB) Kind() string { return "ipoib" }
 
 func (p *IPoIB) validate(c *linkCtx) error {
-	if v, ok := p.Mode.Get(); ok && v > 1 {
-		return fmt.Errorf("invalid IPoIB mode %d: 0 (datagram) or 1 (connected)", v)
-	}
-	return nil
+	return checkMax(p.Mode, 1, "invalid IPoIB mode %d: 0 (datagram) or 1 (connected)")
 }
 
 func (p *IPoIB) encodeData(c *linkCtx) {

@@ -288,10 +288,9 @@ func (h *Handle) Neighs(ctx context.Context, f *NeighFilter) iter.Seq2[Neigh, er
 // does when spec's watch saw a removal that may have made it skip an entry
 // (see watch).
 func (h *Handle) streamNeighs(ctx context.Context, op string, b *wire.Builder, keep func(Neigh) bool, seen func(*dupSet, Neigh) bool, spec watchSpec, yield func(Neigh, error) bool) {
-	watch, err := h.startWatch(ctx, spec)
+	watch, err := h.watchDump(ctx, op, spec, b)
 	if err != nil {
-		h.builder.Put(b)
-		yield(Neigh{}, watchErr(op, err))
+		yield(Neigh{}, err)
 		return
 	}
 	defer watch.close()

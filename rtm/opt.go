@@ -1,6 +1,9 @@
 package rtm
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+)
 
 // Opt is an optional setting: the zero Opt is unset, and a request leaves
 // the setting as it is (or, when creating, to the kernel's default);
@@ -27,6 +30,16 @@ func (o Opt[T]) Or(def T) T {
 		return o.v
 	}
 	return def
+}
+
+// checkMax returns the error format describes with the value when o is
+// set above max: the check of a setting whose values are a few codes.
+// Several checks go in one cmp.Or, which returns the first error.
+func checkMax[T cmp.Ordered](o Opt[T], max T, format string) error {
+	if v, ok := o.Get(); ok && v > max {
+		return fmt.Errorf(format, v)
+	}
+	return nil
 }
 
 // String formats the value, or "unset".

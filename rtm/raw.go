@@ -30,11 +30,10 @@ func (h *Handle) RunDump(ctx context.Context, d *rtnl.DumpReq) {
 	var w *watch
 	if d.Removed != 0 {
 		var err error
-		w, err = h.startWatch(ctx, watchSpec{groups: [2]Group{Group(d.Group)}, ngroups: 1,
-			types: [2]uint16{d.Removed, d.Removed}})
+		w, err = h.watchDump(ctx, d.Op, watchSpec{groups: [2]Group{Group(d.Group)}, ngroups: 1,
+			types: [2]uint16{d.Removed, d.Removed}}, b)
 		if err != nil {
-			h.builder.Put(b)
-			d.Each(nil, nil, watchErr(d.Op, err))
+			d.Each(nil, nil, err)
 			return
 		}
 		defer w.close()

@@ -269,19 +269,12 @@ func (h *Handle) Rules(ctx context.Context, f *RuleFilter) iter.Seq2[Rule, error
 			if hdr != nil {
 				hdr[0] = f.Family
 			}
-			spec.family = f.Family
-			switch f.Family {
-			case unix.AF_INET:
-				spec.ngroups = 1
-			case unix.AF_INET6:
-				spec.groups[0], spec.ngroups = GroupIPv6Rule, 1
-			}
+			spec.forFamily(f.Family)
 		}
 		b.End()
-		watch, err := h.startWatch(ctx, spec)
+		watch, err := h.watchDump(ctx, "rule dump", spec, b)
 		if err != nil {
-			h.builder.Put(b)
-			yield(Rule{}, watchErr("rule dump", err))
+			yield(Rule{}, err)
 			return
 		}
 		defer watch.close()

@@ -3,7 +3,6 @@ package rtm_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -31,25 +30,16 @@ func first[T any](seq func(func(T, error) bool)) error {
 // test unless every one succeeds: the handle is not wedged.
 func fifty(t *testing.T, h *rtm.Handle, after string) {
 	t.Helper()
-	hostile.Within(t, "50 calls "+after, func() {
-		for i := range 50 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			var err error
-			if i%2 == 0 {
-				_, err = h.LinkByIndex(ctx, 1)
-			} else {
-				var links []rtm.Link
-				links, err = rtm.Collect(h.Links(ctx, nil))
-				if err == nil && len(links) == 0 {
-					err = errors.New("no links")
-				}
-			}
-			cancel()
-			if err != nil {
-				t.Errorf("call %d %s: %v", i, after, err)
-				return
-			}
+	hostile.Calls(t, 50, 2*time.Second, after, func(ctx context.Context, i int) error {
+		if i%2 == 0 {
+			_, err := h.LinkByIndex(ctx, 1)
+			return err
 		}
+		links, err := rtm.Collect(h.Links(ctx, nil))
+		if err == nil && len(links) == 0 {
+			err = errors.New("no links")
+		}
+		return err
 	})
 }
 
@@ -162,14 +152,7 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 			}
 			bt.RunEcho(ctx, func(int, wire.Message) error { panic("onEcho") })
 		}},
-		{"Monitor.Events loop body", func() {
-			if _, err := mon.Sync(); err != nil {
-				t.Error(err)
-			}
-			for range mon.Events(ctx) {
-				panic("loop body")
-			}
-		}},
+		{"Monitor.Events loop body", func() { hostile.PanicInEvents(t, mon.Sync, mon.Events(ctx)) }},
 	}
 	for _, b := range bodies {
 		hostile.Panics(t, b.name, 3, b.f)
@@ -203,43 +186,25 @@ func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 // call used to wait for one forever.
 func TestFloodPooledSocket(t *testing.T) {
 	h, ns := handle(t)
-	calls := func(after string) {
-		t.Helper()
-		hostile.CallsAfterFlood(t, after, func() error {
-			_, err := h.LinkByIndex(context.Background(), 1)
-			return err
-		})
+	call := func() error {
+		_, err := h.LinkByIndex(context.Background(), 1)
+		return err
 	}
-	for round := range 3 {
-		ports := rtm.IdlePortIDs(h)
-		if len(ports) != 1 {
-			t.Fatalf("%d idle sockets, want 1", len(ports))
-		}
-		n, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000)
-		if err != nil {
-			t.Fatal(err)
-		}
-		calls(fmt.Sprintf("after a flood of %d datagrams (round %d)", n, round))
-		// A flood in the middle of a dump, from its loop body.
-		hostile.Within(t, "a dump flooded midway", func() {
-			links := 0
-			for _, err := range h.Links(context.Background(), nil) {
-				if err != nil {
-					t.Errorf("dump: %v", err)
-					return
-				}
-				if links++; links == 1 {
-					if _, err := hostile.Flood(ns.Handle, ports[0], 1, 4096, 100000); err != nil {
-						t.Error(err)
-					}
-				}
+	hostile.FloodRounds(t, ns.Handle, func() []uint32 { return rtm.IdlePortIDs(h) }, call, func(flood func()) {
+		links := 0
+		for _, err := range h.Links(context.Background(), nil) {
+			if err != nil {
+				t.Errorf("dump: %v", err)
+				return
 			}
-			if links == 0 {
-				t.Error("the dump yielded no link")
+			if links++; links == 1 {
+				flood()
 			}
-		})
-		calls(fmt.Sprintf("after a flood during a dump (round %d)", round))
-	}
+		}
+		if links == 0 {
+			t.Error("the dump yielded no link")
+		}
+	})
 }
 
 // TestBatchRunsOnce checks that a second Run or RunEcho sends nothing and

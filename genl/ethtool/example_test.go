@@ -3,7 +3,6 @@ package ethtool_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/ipr-go/ipr/genl"
@@ -18,18 +17,7 @@ import (
 // scripts/capture.sh, may change the counts printed).
 func Example() {
 	ctx := context.Background()
-	conv, err := os.Open(filepath.Join("testdata", "conv", "veth.nlconv"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer conv.Close()
-	rp, err := nltest.NewReplayer(conv)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	h, err := genl.Dial(genl.WithTransport(rp.Dial))
+	h, err := genl.Dial(genl.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "veth.nlconv"))))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -15,12 +15,7 @@ import (
 // WithTransport to ask the running kernel).
 func Example() {
 	ctx := context.Background()
-	rp, err := nltest.OpenReplayer(filepath.Join("testdata", "conv", "policy.nlconv"))
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	h, err := genl.Dial(genl.WithTransport(rp.Dial))
+	h, err := genl.Dial(genl.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "policy.nlconv"))))
 	if err != nil {
 		fmt.Println(err)
 		return

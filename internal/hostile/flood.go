@@ -135,3 +135,33 @@ func CallsAfterFlood(t testing.TB, after string, call func() error) {
 		})
 	}
 }
+
+// FloodRounds is the flood test of a handle, in three rounds: it floods
+// the handle's one idle socket (idle lists the port ids of its idle
+// sockets) from another port of namespace ns until the sender gets
+// EAGAIN, then makes the calls of call as CallsAfterFlood does; dump,
+// run under Within, floods it again when it calls flood from a dump's loop
+// body, and the calls follow once more. A handle that lost track of a
+// socket's replies wedges, or fails a call after the first.
+func FloodRounds(t testing.TB, ns *netns.Handle, idle func() []uint32, call func() error, dump func(flood func())) {
+	t.Helper()
+	for round := range 3 {
+		ports := idle()
+		if len(ports) != 1 {
+			t.Fatalf("%d idle sockets, want 1", len(ports))
+		}
+		n, err := Flood(ns, ports[0], 1, 4096, 100000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		CallsAfterFlood(t, fmt.Sprintf("after a flood of %d datagrams (round %d)", n, round), call)
+		Within(t, "a dump flooded midway", func() {
+			dump(func() {
+				if _, err := Flood(ns, ports[0], 1, 4096, 100000); err != nil {
+					t.Error(err)
+				}
+			})
+		})
+		CallsAfterFlood(t, fmt.Sprintf("after a flood during a dump (round %d)", round), call)
+	}
+}

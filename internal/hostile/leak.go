@@ -2,6 +2,7 @@ package hostile
 
 import (
 	"fmt"
+	"iter"
 	"os"
 	"runtime"
 	"testing"
@@ -23,6 +24,18 @@ func Panics(t testing.TB, what string, n int, f func()) {
 			}()
 			f()
 		})
+	}
+}
+
+// PanicInEvents panics in the loop body over a monitor's events, once
+// sync (the monitor's Sync) has asked for one to come: for Panics, on
+// rtm's and genl's monitors alike.
+func PanicInEvents[E any](t testing.TB, sync func() (uint32, error), events iter.Seq2[E, error]) {
+	if _, err := sync(); err != nil {
+		t.Error(err)
+	}
+	for range events {
+		panic("loop body")
 	}
 }
 

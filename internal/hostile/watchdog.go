@@ -1,6 +1,8 @@
 package hostile
 
 import (
+	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -29,6 +31,25 @@ func Within(t testing.TB, what string, f func()) {
 	case <-time.After(Watchdog):
 		t.Fatalf("%s still blocked after %v: wedged", what, Watchdog)
 	}
+}
+
+// Calls makes n calls under Within, each with a context of its own that
+// ends after timeout, and fails the test at the first that fails: the
+// handle they go through is not wedged. call gets the context and the
+// call's number, to alternate between kinds of call.
+func Calls(t testing.TB, n int, timeout time.Duration, after string, call func(ctx context.Context, i int) error) {
+	t.Helper()
+	Within(t, fmt.Sprintf("%d calls %s", n, after), func() {
+		for i := range n {
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			err := call(ctx, i)
+			cancel()
+			if err != nil {
+				t.Errorf("call %d %s: %v", i, after, err)
+				return
+			}
+		}
+	})
 }
 
 // NoPanic runs f and reports a panic in it as a test error rather than

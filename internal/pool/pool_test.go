@@ -3,11 +3,14 @@ package pool_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/pool"
+	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -92,4 +95,71 @@ func TestPool(t *testing.T) {
 	if _, err := p.Get(context.Background()); err != errClosed {
 		t.Errorf("Get after Close = %v", err)
 	}
+}
+
+// option is a package's own Option type, as rtm.Option and genl.Option.
+type option func(*pool.Options) error
+
+// TestOpenWithAndDump: OpenWith takes a package's own option type and
+// refuses a bad one before opening; Dump streams the replies, reports a
+// builder's error and the kernel's with the pool's prefix, and returns
+// its socket and its builder for reuse.
+func TestOpenWithAndDump(t *testing.T) {
+	p := pool.Pool{Pkg: "test", Proto: unix.NETLINK_ROUTE, ErrClosed: errClosed, ErrNilContext: errNilCtx}
+	if err := pool.OpenWith(&p, []option{option(pool.Size("test", 0))}, socket.Config{}); err == nil || !strings.HasPrefix(err.Error(), "test: pool size") {
+		t.Fatalf("OpenWith with a bad option = %v", err)
+	}
+	fake := nltest.NewRTNL()
+	fake.AddLink(nltest.Link{Index: 1, Name: "lo"})
+	fake.AddLink(nltest.Link{Index: 2, Name: "eth0"})
+	fake.Handle(unix.RTM_GETROUTE, func(wire.Message) ([][]byte, error) { return nil, unix.EPERM })
+	if err := pool.OpenWith(&p, []option{option(pool.Size("test", 1)), option(pool.Transport("test", fake.Dial))}, socket.Config{StrictCheck: true}); err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx := context.Background()
+	var bs pool.Builders
+	dumpOf := func(typ uint16) *wire.Builder {
+		b := bs.Get()
+		b.Begin(typ, unix.NLM_F_DUMP)
+		b.Fixed(unix.SizeofIfInfomsg)
+		b.End()
+		return b
+	}
+
+	var st socket.DumpStats
+	n := 0
+	for m, err := range p.Dump(ctx, "link dump", &bs, dumpOf(unix.RTM_GETLINK), true, &st) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Header.Type == unix.RTM_NEWLINK {
+			n++
+		}
+	}
+	if n != 2 || p.OpenCount() != 1 {
+		t.Errorf("dumped %d links, %d sockets open; want 2, 1", n, p.OpenCount())
+	}
+	if b := bs.Get(); len(b.Bytes()) != 0 {
+		t.Errorf("a builder from the pool holds %d bytes, want none", len(b.Bytes()))
+	}
+
+	open := bs.Get()
+	open.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+	if err := dumpErr(p.Dump(ctx, "link dump", &bs, open, false, nil)); err == nil || !strings.HasPrefix(err.Error(), "test: link dump: wire:") {
+		t.Errorf("a dump of a message left open: %v", err)
+	}
+	if err := dumpErr(p.Dump(ctx, "route dump", &bs, dumpOf(unix.RTM_GETROUTE), false, nil)); !errors.Is(err, unix.EPERM) || !strings.Contains(err.Error(), "test: route dump") {
+		t.Errorf("a dump the kernel refused: %v, want EPERM named test: route dump", err)
+	}
+}
+
+// dumpErr returns the first error of a dump.
+func dumpErr(dump iter.Seq2[wire.Message, error]) error {
+	for _, err := range dump {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -74,19 +74,22 @@ func Example_routes() {
 	}
 }
 
-// openDB is what every example starts with: a handle on the current
-// namespace and a database over it. Close both when done (pyroute2's
+// openDB is what every example starts with: a database over a handle on
+// the current namespace, and release, which closes both (pyroute2's
 // release()).
-func openDB(ctx context.Context) (*rtm.Handle, *ipdb.DB) {
+func openDB(ctx context.Context) (db *ipdb.DB, release func()) {
 	h, err := rtm.Dial()
 	if err != nil {
 		log.Fatal(err)
 	}
-	db, err := ipdb.Open(ctx, h)
+	db, err = ipdb.Open(ctx, h)
 	if err != nil {
 		log.Fatal(err)
 	}
-	return h, db
+	return db, func() {
+		db.Close()
+		h.Close()
+	}
 }
 
 // ExampleDB_With is pyroute2's "with ip.interfaces.eth0 as i:": the
@@ -94,9 +97,8 @@ func openDB(ctx context.Context) (*rtm.Handle, *ipdb.DB) {
 // returns an error or panics.
 func ExampleDB_With() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	hwaddr, _ := net.ParseMAC("00:11:22:33:44:55")
 	err := db.With(ctx, "eth0", func(i *ipdb.Iface) error {
@@ -112,9 +114,8 @@ func ExampleDB_With() {
 // interfaces['em1']['address'] / ['ipaddr'] (or ip.interfaces.em1.address).
 func ExampleSnapshot_LinkByName() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	s := db.Snapshot()
 	for _, l := range s.Links() { // by_index and by_name
@@ -164,9 +165,8 @@ func ExampleWithMode() {
 // which takes the interface if it exists.
 func ExampleDB_Do() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	err := db.Do(ctx, func(tx *ipdb.Tx) error {
 		tx.CreateInterface(rtm.LinkSpec{Name: "control", Kind: &rtm.Bridge{}}).
@@ -185,9 +185,8 @@ func ExampleDB_Do() {
 // yet, and a tap device.
 func ExampleIface_SetParent() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	tx := db.Begin()
 	v1p0 := tx.CreateInterface(rtm.LinkSpec{Name: "v1p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1p1"}}})
@@ -212,9 +211,8 @@ func ExampleIface_SetParent() {
 // gateway changed, and a cached route turned back into a spec.
 func ExampleRoutes_Edit() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	db.Routes().Add(rtm.RouteSpec{Dst: netip.MustParsePrefix("172.16.1.0/24"), Gateway: netip.MustParseAddr("192.0.2.2"),
 		Metrics: rtm.RouteMetrics{MTU: 1400, AdvMSS: 500}})
@@ -254,9 +252,8 @@ func ExampleRoutes_Edit() {
 // every route of a prefix.
 func ExampleSnapshot_Route() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	s := db.Snapshot()
 	r, _ := s.Route(0, "172.16.1.0/24")
@@ -274,9 +271,8 @@ func ExampleSnapshot_Route() {
 // be multipath too.
 func ExampleRoutes_AddNextHop() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	dst := rtm.RouteSpec{Dst: netip.MustParsePrefix("172.16.232.0/24")}
 	mp := dst
@@ -304,9 +300,8 @@ func ExampleRoutes_AddNextHop() {
 // pre callback that patches arriving messages.
 func ExampleDB_AddPostCallback() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	db.AddPostCallback(func(e ipdb.Event) {
 		if e.Type != unix.RTM_NEWLINK {
@@ -329,9 +324,8 @@ func ExampleDB_AddPostCallback() {
 // back if a check after a step fails, e.g. a host becomes unreachable.
 func ExampleTx_OnCommit() {
 	ctx := context.Background()
-	h, db := openDB(ctx)
-	defer h.Close()
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	reachable := func() bool { return true } // your own check
 	tx := db.Begin().OnCommit(func(s ipdb.Step) error {
