@@ -15,11 +15,7 @@ import (
 // and listing both, here over a conversation recorded on Linux 6.18:
 // genl.Dial() without the transport asks the running kernel.
 func Example() {
-	rp, err := nltest.OpenReplayer(filepath.Join("testdata", "conv", "ioam6.nlconv"))
-	if err != nil {
-		log.Fatal(err)
-	}
-	h, err := genl.Dial(genl.WithTransport(rp.Dial))
+	h, err := genl.Dial(genl.WithTransport(nltest.ReplayFile(filepath.Join("testdata", "conv", "ioam6.nlconv"))))
 	if err != nil {
 		log.Fatal(err)
 	}
