@@ -5,8 +5,8 @@ package main
 // line and prints them. ip 6.1 has no "ioam monitor".
 
 import (
+	"math/bits"
 	"strconv"
-	"strings"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/ioam6"
@@ -167,29 +167,38 @@ func ioamPrintNamespace(p *printer, ns ioam6.Namespace) {
 	if sc, ok := ns.Schema(); ok {
 		p.uintAround("schema", " [schema ", uint64(sc), "]")
 	}
-	// print_hex's JSON is "%x", print_0xhex's "%#x"; the text is C's
-	// "%#010x" and "%#018lx".
 	if d, ok := ns.Data(); ok {
-		p.strAround("data", ", data ", ioamHex(p, uint64(d), 10, strconv.FormatUint(uint64(d), 16)), "")
+		ioamHex(p, "data", ", data ", uint64(d), 10, false)
 	}
 	if w, ok := ns.DataWide(); ok {
-		p.strAround("wide", ", wide ", ioamHex(p, w, 18, cHex(w)), "")
+		ioamHex(p, "wide", ", wide ", w, 18, true)
 	}
 	p.nl()
 	p.closeObject()
 }
 
-// ioamHex is json in JSON, and C's "%#0*x" of v, width wide, in text: 0x
-// and the digits, zero-padded, or zeros alone for 0 (C gives 0 no 0x).
-func ioamHex(p *printer, v uint64, width int, json string) string {
-	if p.json {
-		return json
+// ioamHex prints a namespace's data v under key as ip's print_hex
+// ("%x") and print_0xhex ("%#x", when with0x) print it in JSON, and
+// after pre in text as C's "%#0*x" of width width does: 0x and the
+// digits, zero-padded, or zeros alone for 0 (C's # gives 0 no 0x).
+func ioamHex(p *printer, key, pre string, v uint64, width int, with0x bool) {
+	var buf [24]byte
+	b, pad := buf[:0], 0
+	switch {
+	case p.json:
+		if with0x && v != 0 {
+			b = append(b, "0x"...)
+		}
+	case v == 0:
+		pad = width - 1
+	default:
+		b = append(b, "0x"...)
+		pad = width - 2 - (bits.Len64(v)+3)/4
 	}
-	digits := strconv.FormatUint(v, 16)
-	if v == 0 {
-		return strings.Repeat("0", width)
+	for range pad {
+		b = append(b, '0')
 	}
-	return "0x" + strings.Repeat("0", max(0, width-2-len(digits))) + digits
+	p.bytesAround(key, pre, strconv.AppendUint(b, v, 16), "")
 }
 
 // ioamPrintSchema is print_schema: in JSON, "data" is null and each byte
