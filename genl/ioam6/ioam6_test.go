@@ -238,3 +238,48 @@ func TestParse(t *testing.T) {
 
 // TestSchema checks the hand-written by-name schema.
 func TestSchema(t *testing.T) { genltest.CheckSchema(t, ioam6.ByNameSchema) }
+
+// TestDumpAllocs checks that listing namespaces and schemas allocates
+// nothing per object: dumps of 64 of each cost what dumps of one do.
+func TestDumpAllocs(t *testing.T) {
+	nstest.Require(t, "genl:IOAM6")
+	h := genltest.Dial(t, genl.WithNetns(nstest.New(t).Name))
+	ctx := context.Background()
+	walk := func() int {
+		n := 0
+		for ns, err := range ioam6.Namespaces(ctx, h) {
+			if _, ok := ns.Schema(); err != nil || !ok {
+				return -1
+			}
+			n++
+		}
+		for s, err := range ioam6.Schemas(ctx, h) {
+			if err != nil || len(s.Data()) != 4 {
+				return -1
+			}
+			n++
+		}
+		return n
+	}
+	add := func(from, to int) {
+		t.Helper()
+		var reqs []genl.Request
+		for i := from; i < to; i++ {
+			sc, _ := ioam6.AddSchema(uint32(i), []byte{byte(i)})
+			reqs = append(reqs, ioam6.AddNamespace(ioam6.NamespaceSpec{ID: uint16(i)}), sc, ioam6.SetNamespaceSchema(uint16(i), uint32(i)))
+		}
+		if err := ioam6.Do(ctx, h, reqs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(0, 1)
+	one := genltest.DumpAllocs(t, "namespaces and schemas", 2, walk)
+	add(1, 64)
+	many := genltest.DumpAllocs(t, "namespaces and schemas", 128, walk)
+	t.Logf("allocations of the two dumps: %.0f of one of each, %.0f of 64", one, many)
+	// The race detector's sync.Pool drops items at random, which adds an
+	// allocation now and then.
+	if many >= one+8 {
+		t.Errorf("dumps of 64 namespaces and schemas allocate %.0f times, of one %.0f: want none per object", many, one)
+	}
+}
