@@ -35,10 +35,16 @@ func parse[T any](m genl.Message, id uint16, what string, view func(nla.Chain) T
 	return view(m.Attrs), nil
 }
 
-// optional reads attribute t of c with read, and whether c has it.
+// optional reads attribute t of c with read, and whether c has it (and
+// read could read it), for the attributes the kernel leaves out.
 func optional[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) (T, bool) {
-	_, ok := c.Get(t)
-	return genlview.Attr(c, t, read), ok
+	a, ok := c.Get(t)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	v, err := read(a)
+	return v, err == nil
 }
 
 // Clone returns a copy of n that does not alias the receive buffer.
