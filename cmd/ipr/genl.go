@@ -5,8 +5,10 @@ package main
 // iproute2's genl(8) "ctrl list" prints.
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -32,6 +34,46 @@ func genlFamilyError(err error) error {
 	var errno unix.Errno
 	errors.As(err, &errno)
 	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
+}
+
+// genlShow is the listing of a family's dump as ip's commands of
+// generic-netlink families print one (ipseg6.c, ipioam6.c): each object
+// print prints, in a JSON array. A kernel without the family fails
+// before anything is printed, as ip resolves it first; a refused dump
+// ends with the output so far, "Dump terminated" and status 1, ip's JSON
+// array left open.
+func genlShow[T any](e *env, dump func(context.Context, *genl.Handle) iter.Seq2[T, error], print func(*printer, T)) error {
+	h, err := e.genlHandle()
+	if err != nil {
+		return err
+	}
+	p := e.newPrinter()
+	p.openArray("")
+	for v, err := range dump(e.ctx, h) {
+		if errors.Is(err, genl.ErrFamilyNotFound) {
+			return genlFamilyError(err)
+		}
+		if err != nil {
+			if err := e.output(p); err != nil {
+				return err
+			}
+			return dumpTerminated(err)
+		}
+		print(p, v)
+		p.flush()
+	}
+	return e.endList(p)
+}
+
+// genlDo resolves the generic-netlink family and sends req, a change,
+// as ip's commands of the SEG6 and IOAM6 families send one: ip exits
+// with status 1 when the kernel refuses it.
+func genlDo(e *env, family string, req genl.Request) error {
+	h, err := e.genlHandle()
+	if err != nil {
+		return err
+	}
+	return refused(genlFamilyError(h.DoFamily(e.ctx, family, req)), exitFailure, "")
 }
 
 const genlUsage = `{ ctrl | list | help }

@@ -243,11 +243,34 @@ func cUint(s string, bits int) (uint64, bool) {
 	return v, err == nil
 }
 
+// getUint is iproute2's get_u16 and get_u32 with base 0 (and get_u8):
+// cUint, and the plus sign strtoul takes, which cUint refuses.
+func getUint(s string, bits int) (uint64, bool) { return cUint(strings.TrimPrefix(s, "+"), bits) }
+
+// cHexUint is iproute2's get_u64 (of bits bits) with base 16:
+// strtoull's hexadecimal, with or without its 0x, after an optional plus
+// sign.
+func cHexUint(s string, bits int) (uint64, bool) {
+	s = strings.TrimPrefix(s, "+")
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		s = s[2:]
+	}
+	v, err := strconv.ParseUint(s, 16, bits)
+	return v, err == nil
+}
+
 // cUintValue reads a number as cUint does, failing as iproute2's
 // invarg(msg, VALUE).
 func (a *args) cUintValue(keyword string, bits int, msg string) (uint64, error) {
+	return a.uintWith(keyword, cUint, bits, msg)
+}
+
+// uintWith reads the number of bits bits after keyword with get (cUint,
+// getUint, cHexUint), failing as iproute2's invarg(msg, VALUE) for what
+// get refuses.
+func (a *args) uintWith(keyword string, get func(string, int) (uint64, bool), bits int, msg string) (uint64, error) {
 	return parseValue(a, keyword, func(v string) (uint64, error) {
-		n, ok := cUint(v, bits)
+		n, ok := get(v, bits)
 		if !ok {
 			return 0, invarg(msg, v)
 		}

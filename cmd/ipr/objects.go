@@ -84,7 +84,7 @@ var objects = [...]object{
 	{name: "sr", help: "sr", usage: srUsage, run: runSR},
 	{name: "nexthop", help: "nexthop", usage: nexthopUsage, verbs: nexthopVerbs[:]},
 	{name: "mptcp", help: "mptcp", run: runMptcp},
-	{name: "ioam"},
+	{name: "ioam", help: "ioam", usage: ioamUsage, run: runIOAM},
 	{name: "help"},
 	{name: "stats", help: "stats", run: statsObject},
 	// ipr's own.

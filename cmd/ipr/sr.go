@@ -13,7 +13,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/seg6"
 	"golang.org/x/sys/unix"
 )
@@ -101,7 +100,7 @@ func srTunsrcSet(e *env, argv []string) error {
 	if err != nil {
 		return err
 	}
-	return srDo(e, req)
+	return genlDo(e, seg6.FamilyName, req)
 }
 
 // srHMACSet is "hmac set KEYID ALGO": the secret is read as glibc's
@@ -110,8 +109,7 @@ func srHMACSet(e *env, argv []string) error {
 	if len(argv) == 0 {
 		return errIncomplete
 	}
-	// get_u32's strtoul takes a plus sign, which cUint refuses.
-	id, ok := cUint(strings.TrimPrefix(argv[0], "+"), 32)
+	id, ok := getUint(argv[0], 32)
 	if !ok || id == 0 {
 		return invarg("hmac KEYID value is invalid", argv[0])
 	}
@@ -146,35 +144,14 @@ func srHMACSet(e *env, argv []string) error {
 	if err != nil {
 		return err
 	}
-	return srDo(e, req)
-}
-
-// srDo sends a change: ip exits with status 1 when the kernel refuses it.
-func srDo(e *env, req genl.Request) error {
-	h, err := e.genlHandle()
-	if err != nil {
-		return err
-	}
-	return refused(genlFamilyError(seg6.Do(e.ctx, h, req)), exitFailure, "")
+	return genlDo(e, seg6.FamilyName, req)
 }
 
 // srHMACShow is the SEG6_CMD_DUMPHMAC dump and print_dumphmac. A refused
 // dump (a kernel without HMAC support) ends with "Dump terminated" and
 // status 1, ip's JSON array left open.
 func srHMACShow(e *env) error {
-	h, err := e.genlHandle()
-	if err != nil {
-		return err
-	}
-	p := e.newPrinter()
-	p.openArray("")
-	for k, err := range seg6.HMACKeys(e.ctx, h) {
-		if err != nil {
-			if err := e.output(p); err != nil {
-				return err
-			}
-			return dumpTerminated(genlFamilyError(err))
-		}
+	return genlShow(e, seg6.HMACKeys, func(p *printer, k seg6.HMACKey) {
 		secret := k.Secret()
 		if len(secret) > 63 {
 			fmt.Fprintf(e.Stderr, "HMAC secret length %d > 63, truncated\n", len(secret))
@@ -189,9 +166,7 @@ func srHMACShow(e *env) error {
 		p.str("algo", "algo %s ", k.Algorithm().String())
 		p.strBytes("secret", "secret \"%s\"\n", secret)
 		p.closeObject()
-		p.flush()
-	}
-	return e.endList(p)
+	})
 }
 
 // ttyPath is the terminal getpass reads a secret from when it can open
