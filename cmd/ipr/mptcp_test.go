@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -33,6 +34,15 @@ func sameAsIP(t *testing.T, ns *nstest.NS, mask func(string) string, args ...str
 // sameAsIPIn is sameAsIP with stdin for the standard input of each.
 func sameAsIPIn(t *testing.T, ns *nstest.NS, stdin string, mask func(string) string, args ...string) {
 	t.Helper()
+	if diff := diffFromIP(t, ns, stdin, mask, args...); diff != "" {
+		t.Error(diff)
+	}
+}
+
+// diffFromIP runs args with ipr and with ip and describes how they
+// differ, or returns "".
+func diffFromIP(t *testing.T, ns *nstest.NS, stdin string, mask func(string) string, args ...string) string {
+	t.Helper()
 	out, errs, code := iprIn(ns, stdin, args...)
 	ipOut, ipErrs, ipCode := ipRun(t, ns, stdin, args...)
 	if mask != nil {
@@ -41,9 +51,10 @@ func sameAsIPIn(t *testing.T, ns *nstest.NS, stdin string, mask func(string) str
 	// Usages name the command after a tab ("Usage:\tip mptcp ...").
 	errs = strings.ReplaceAll(asIP(errs), "\tipr ", "\tip ")
 	if code != ipCode || errs != ipErrs || out != ipOut {
-		t.Errorf("%s:\nipr: exit %d, stdout %q, stderr %q\nip:  exit %d, stdout %q, stderr %q",
+		return fmt.Sprintf("%s:\nipr: exit %d, stdout %q, stderr %q\nip:  exit %d, stdout %q, stderr %q",
 			strings.Join(args, " "), code, out, errs, ipCode, ipOut, ipErrs)
 	}
+	return ""
 }
 
 // eachSameAsIP is sameAsIP for each command line.
