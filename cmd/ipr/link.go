@@ -11,6 +11,7 @@ import (
 	"iter"
 	"net/netip"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -294,6 +295,18 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 	// never prints, and adds VF information, which it does.
 	lf := f.dumpFilter()
 	lf.VF, lf.SkipStats = true, true
+	if !overlapPrinting() {
+		// One CPU: the handing over would cost CPU time and win none.
+		o := linkOrder{names: names, idx: idx, print: print}
+		for l, err := range h.Links(ctx, lf) {
+			if err != nil {
+				return err
+			}
+			o.add(l.Bytes())
+		}
+		o.end()
+		return nil
+	}
 
 	chunks := make(chan []byte, 2)
 	free := make(chan []byte, 3)
@@ -371,6 +384,11 @@ type linkOrder struct {
 	held  []heldLink // oldest first
 	spare [][]byte
 }
+
+// overlapPrinting says whether streamLinks prints on a goroutine of its
+// own: where the process may run on more than one CPU. A variable, for
+// the tests to run both ways.
+var overlapPrinting = func() bool { return runtime.GOMAXPROCS(0) > 1 }
 
 // heldLink is a link linkOrder holds until the names it needs come.
 type heldLink struct {

@@ -52,9 +52,9 @@ func TestLinkShowStreamOrder(t *testing.T) {
 	)
 }
 
-// TestStreamLinksHostile runs the two-goroutine listing where it can go
-// wrong: a panic in the printing goroutine must reach the caller's
-// goroutine (as it would in a plain loop), a dump cancelled midway must
+// TestStreamLinksHostile runs the streamed listing, on two goroutines and
+// on one, where it can go wrong: a panic in the printing must reach the
+// caller's goroutine (as it would in a plain loop), a dump cancelled midway must
 // end with the context's error, and neither may leave a goroutine behind
 // or hang.
 func TestStreamLinksHostile(t *testing.T) {
@@ -72,7 +72,25 @@ func TestStreamLinksHostile(t *testing.T) {
 	}
 	defer h.Close()
 	before := runtime.NumGoroutine()
+	for _, overlap := range []bool{true, false} {
+		t.Run(map[bool]string{true: "two goroutines", false: "one"}[overlap], func(t *testing.T) {
+			defer func(old func() bool) { overlapPrinting = old }(overlapPrinting)
+			overlapPrinting = func() bool { return overlap }
+			streamLinksHostile(t, h)
+		})
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the listings, %d before", n, before)
+	}
+}
 
+// streamLinksHostile is TestStreamLinksHostile's cases, with h on a
+// namespace of 601 links.
+func streamLinksHostile(t *testing.T, h *rtm.Handle) {
 	t.Run("panic in printing", func(t *testing.T) {
 		var idx nla.Index
 		got := func() (r any) {
@@ -117,11 +135,4 @@ func TestStreamLinksHostile(t *testing.T) {
 			t.Fatalf("printed %d links (err %v), want 601", n, err)
 		}
 	})
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after the listings, %d before", n, before)
-	}
 }
