@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"iter"
 	"time"
 
@@ -17,12 +18,9 @@ import (
 // Bridge VLAN attributes and flags (linux/if_bridge.h), which x/sys/unix
 // lacks.
 const (
-	iflaBridgeFlags          = 0 // IFLA_BRIDGE_FLAGS: u16 BRIDGE_FLAGS_*
-	iflaBridgeVLANInfo       = 2 // IFLA_BRIDGE_VLAN_INFO: struct bridge_vlan_info
-	iflaBridgeVLANTunnelInfo = 3 // IFLA_BRIDGE_VLAN_TUNNEL_INFO: nest
-	iflaBridgeTunnelID       = 1 // IFLA_BRIDGE_VLAN_TUNNEL_ID: u32
-	iflaBridgeTunnelVID      = 2 // IFLA_BRIDGE_VLAN_TUNNEL_VID: u16
-	iflaBridgeTunnelFlags    = 3 // IFLA_BRIDGE_VLAN_TUNNEL_FLAGS: u16
+	iflaBridgeTunnelID    = 1 // IFLA_BRIDGE_VLAN_TUNNEL_ID: u32
+	iflaBridgeTunnelVID   = 2 // IFLA_BRIDGE_VLAN_TUNNEL_VID: u16
+	iflaBridgeTunnelFlags = 3 // IFLA_BRIDGE_VLAN_TUNNEL_FLAGS: u16
 
 	bridgeFlagsMaster = 1 // BRIDGE_FLAGS_MASTER
 	bridgeFlagsSelf   = 2 // BRIDGE_FLAGS_SELF
@@ -420,10 +418,10 @@ func (s *BridgeVLANSpec) encode(b *wire.Builder, typ, flags uint16) error {
 		bf |= bridgeFlagsMaster
 	}
 	if bf != 0 {
-		b.Uint16(iflaBridgeFlags, bf)
+		b.Uint16(uapi.IFLA_BRIDGE_FLAGS, bf)
 	}
 	tunnel := func(vid uint16, id uint32, fl uint16) {
-		n := beginNest(b, iflaBridgeVLANTunnelInfo)
+		n := beginNest(b, uapi.IFLA_BRIDGE_VLAN_TUNNEL_INFO)
 		b.Uint32(iflaBridgeTunnelID, id)
 		b.Uint16(iflaBridgeTunnelVID, vid)
 		b.Uint16(iflaBridgeTunnelFlags, fl)
@@ -433,7 +431,7 @@ func (s *BridgeVLANSpec) encode(b *wire.Builder, typ, flags uint16) error {
 		var v [sizeofBridgeVLANInfo]byte
 		native.PutUint16(v[:], fl)
 		native.PutUint16(v[2:], vid)
-		b.Binary(iflaBridgeVLANInfo, v[:])
+		b.Binary(uapi.IFLA_BRIDGE_VLAN_INFO, v[:])
 	}
 	var vf uint16
 	if s.PVID {
@@ -671,7 +669,7 @@ func (l Link) BridgeVLANInfos() iter.Seq[BridgeVLANInfo] {
 		if !ok || l.Family() != unix.AF_BRIDGE {
 			return
 		}
-		for a := range spec.Nested().AllOf(iflaBridgeVLANInfo) {
+		for a := range spec.Nested().AllOf(uapi.IFLA_BRIDGE_VLAN_INFO) {
 			if len(a.Data) < sizeofBridgeVLANInfo {
 				continue
 			}
@@ -697,7 +695,7 @@ func (l Link) BridgeVLANTunnels() iter.Seq[BridgeVLANTunnel] {
 		if !ok || l.Family() != unix.AF_BRIDGE {
 			return
 		}
-		for a := range spec.Nested().AllOf(iflaBridgeVLANTunnelInfo) {
+		for a := range spec.Nested().AllOf(uapi.IFLA_BRIDGE_VLAN_TUNNEL_INFO) {
 			c := a.Nested()
 			vid, ok := c.Get(iflaBridgeTunnelVID)
 			if !ok {

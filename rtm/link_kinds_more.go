@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 
 	"golang.org/x/sys/unix"
@@ -175,16 +176,6 @@ type VTI struct {
 	FwMark uint32
 }
 
-// IFLA_VTI_* (linux/if_tunnel.h).
-const (
-	iflaVTILink   = 1
-	iflaVTIIKey   = 2
-	iflaVTIOKey   = 3
-	iflaVTILocal  = 4
-	iflaVTIRemote = 5
-	iflaVTIFwmark = 6
-)
-
 // Kind returns "vti" or "vti6".
 func (v *VTI) Kind() string {
 	if v.IPv6 {
@@ -215,16 +206,16 @@ func (v *VTI) encodeData(c *linkCtx) {
 		return // iproute2 sends no data without options
 	}
 	b := c.b
-	b.Uint32BE(iflaVTIIKey, v.IKey)
-	b.Uint32BE(iflaVTIOKey, v.OKey)
+	b.Uint32BE(uapi.IFLA_VTI_IKEY, v.IKey)
+	b.Uint32BE(uapi.IFLA_VTI_OKEY, v.OKey)
 	if v.Local.IsValid() && !v.Local.IsUnspecified() {
-		b.Addr(iflaVTILocal, v.Local)
+		b.Addr(uapi.IFLA_VTI_LOCAL, v.Local)
 	}
 	if v.Remote.IsValid() && !v.Remote.IsUnspecified() {
-		b.Addr(iflaVTIRemote, v.Remote)
+		b.Addr(uapi.IFLA_VTI_REMOTE, v.Remote)
 	}
-	b.Uint32(iflaVTIFwmark, v.FwMark)
-	putU32(b, iflaVTILink, v.Dev)
+	b.Uint32(uapi.IFLA_VTI_FWMARK, v.FwMark)
+	putU32(b, uapi.IFLA_VTI_LINK, v.Dev)
 }
 
 // Xfrm is an XFRM interface ("xfrm"): IPsec policies with its interface
@@ -341,14 +332,6 @@ type GTP struct {
 	RestartCount Opt[uint8]
 }
 
-// IFLA_GTP_* (linux/if_link.h).
-const (
-	iflaGTPPDPHashSize   = 3
-	iflaGTPRole          = 4
-	iflaGTPCreateSockets = 5
-	iflaGTPRestartCount  = 6
-)
-
 // Kind returns "gtp".
 func (*GTP) Kind() string { return "gtp" }
 
@@ -364,12 +347,12 @@ func (g *GTP) validate(c *linkCtx) error {
 
 func (g *GTP) encodeData(c *linkCtx) {
 	b := c.b
-	b.Uint8(iflaGTPCreateSockets, 1)
-	b.Uint32(iflaGTPRole, uint32(g.Role))
-	putU32(b, iflaGTPPDPHashSize, g.HashSize)
-	putOpt(b.Uint8, iflaGTPRestartCount, g.RestartCount)
+	b.Uint8(unix.IFLA_GTP_CREATE_SOCKETS, 1)
+	b.Uint32(unix.IFLA_GTP_ROLE, uint32(g.Role))
+	putU32(b, unix.IFLA_GTP_PDP_HASHSIZE, g.HashSize)
+	putOpt(b.Uint8, unix.IFLA_GTP_RESTART_COUNT, g.RestartCount)
 	if g.HashSize == 0 {
-		b.Uint32(iflaGTPPDPHashSize, 1024) // iproute2's default, added last
+		b.Uint32(unix.IFLA_GTP_PDP_HASHSIZE, 1024) // iproute2's default, added last
 	}
 }
 
@@ -387,15 +370,6 @@ type HSR struct {
 	// Protocol is 0 (HSR) or 1 (PRP).
 	Protocol Opt[uint8]
 }
-
-// IFLA_HSR_* (linux/if_link.h).
-const (
-	iflaHSRSlave1        = 1
-	iflaHSRSlave2        = 2
-	iflaHSRMulticastSpec = 3
-	iflaHSRVersion       = 6
-	iflaHSRProtocol      = 7
-)
 
 // Kind returns "hsr".
 func (*HSR) Kind() string { return "hsr" }
@@ -420,11 +394,11 @@ func (h *HSR) validate(c *linkCtx) error {
 // "supervision version proto slave1 slave2".
 func (h *HSR) encodeData(c *linkCtx) {
 	b := c.b
-	putOpt(b.Uint8, iflaHSRMulticastSpec, h.Supervision)
-	putOpt(b.Uint8, iflaHSRVersion, h.Version)
-	putOpt(b.Uint8, iflaHSRProtocol, h.Protocol)
-	putU32(b, iflaHSRSlave1, h.Port1)
-	putU32(b, iflaHSRSlave2, h.Port2)
+	putOpt(b.Uint8, unix.IFLA_HSR_MULTICAST_SPEC, h.Supervision)
+	putOpt(b.Uint8, unix.IFLA_HSR_VERSION, h.Version)
+	putOpt(b.Uint8, unix.IFLA_HSR_PROTOCOL, h.Protocol)
+	putU32(b, unix.IFLA_HSR_SLAVE1, h.Port1)
+	putU32(b, unix.IFLA_HSR_SLAVE2, h.Port2)
 }
 
 // IPoIB is an IP-over-InfiniBand child interface ("ipoib") of the
@@ -438,13 +412,6 @@ type IPoIB struct {
 	UMcast Opt[uint16]
 }
 
-// IFLA_IPOIB_* (linux/if_link.h).
-const (
-	iflaIPoIBPKey   = 1
-	iflaIPoIBMode   = 2
-	iflaIPoIBUMcast = 3
-)
-
 // Kind returns "ipoib".
 func (*IPoIB) Kind() string { return "ipoib" }
 
@@ -454,9 +421,9 @@ func (p *IPoIB) validate(c *linkCtx) error {
 
 func (p *IPoIB) encodeData(c *linkCtx) {
 	b := c.b
-	putOpt(b.Uint16, iflaIPoIBPKey, p.PKey)
-	putOpt(b.Uint16, iflaIPoIBMode, p.Mode)
-	putOpt(b.Uint16, iflaIPoIBUMcast, p.UMcast)
+	putOpt(b.Uint16, unix.IFLA_IPOIB_PKEY, p.PKey)
+	putOpt(b.Uint16, unix.IFLA_IPOIB_MODE, p.Mode)
+	putOpt(b.Uint16, unix.IFLA_IPOIB_UMCAST, p.UMcast)
 }
 
 // The ethertypes BareUDP names often.
@@ -496,15 +463,12 @@ type IP6Tnl struct {
 
 // The IP6_TNL_F_* flags (linux/ip6_tunnel.h).
 const (
-	IP6TnlIgnoreEncapLimit   = 0x1
-	IP6TnlUseOrigTClass      = 0x2
-	IP6TnlUseOrigFlowLabel   = 0x4
-	IP6TnlRcvDSCPCopy        = 0x10
-	IP6TnlUseOrigFwMark      = 0x20
-	IP6TnlAllowLocalRemote   = 0x40
-	iflaIPTunEncapLimit      = 6
-	iflaIPTunFlowInfo        = 7
-	iflaIPTunCollectMetadata = 19
+	IP6TnlIgnoreEncapLimit = 0x1
+	IP6TnlUseOrigTClass    = 0x2
+	IP6TnlUseOrigFlowLabel = 0x4
+	IP6TnlRcvDSCPCopy      = 0x10
+	IP6TnlUseOrigFwMark    = 0x20
+	IP6TnlAllowLocalRemote = 0x40
 )
 
 // Kind returns "ip6tnl".
@@ -534,25 +498,25 @@ func (t *IP6Tnl) encodeData(c *linkCtx) {
 		return // iproute2 sends no data without options
 	}
 	b := c.b
-	b.Uint8(iflaIPTunProto, t.Proto)
+	b.Uint8(uapi.IFLA_IPTUN_PROTO, t.Proto)
 	if t.External {
-		b.Flag(iflaIPTunCollectMetadata)
+		b.Flag(uapi.IFLA_IPTUN_COLLECT_METADATA)
 		return
 	}
 	if t.Local.IsValid() && !t.Local.IsUnspecified() {
-		b.Addr(iflaIPTunLocal, t.Local)
+		b.Addr(uapi.IFLA_IPTUN_LOCAL, t.Local)
 	}
 	if t.Remote.IsValid() && !t.Remote.IsUnspecified() {
-		b.Addr(iflaIPTunRemote, t.Remote)
+		b.Addr(uapi.IFLA_IPTUN_REMOTE, t.Remote)
 	}
-	b.Uint8(iflaIPTunTTL, t.HopLimit.Or(ip6DefaultHopLimit))
-	b.Uint8(iflaIPTunEncapLimit, t.EncapLimit.Or(ip6DefaultEncapLim))
-	b.Uint32BE(iflaIPTunFlowInfo, t.FlowInfo)
-	b.Uint32(iflaIPTunFlags, t.Flags)
-	b.Uint32(iflaIPTunLink, uint32(t.Dev))
-	b.Uint32(iflaIPTunFwmark, t.FwMark)
-	b.Uint16(iflaIPTunEncapType, 0)
-	b.Uint16(iflaIPTunEncapFlags, tunnelEncapCsum6)
-	b.Uint16BE(iflaIPTunEncapSport, 0)
-	b.Uint16BE(iflaIPTunEncapDport, 0)
+	b.Uint8(uapi.IFLA_IPTUN_TTL, t.HopLimit.Or(ip6DefaultHopLimit))
+	b.Uint8(uapi.IFLA_IPTUN_ENCAP_LIMIT, t.EncapLimit.Or(ip6DefaultEncapLim))
+	b.Uint32BE(uapi.IFLA_IPTUN_FLOWINFO, t.FlowInfo)
+	b.Uint32(uapi.IFLA_IPTUN_FLAGS, t.Flags)
+	b.Uint32(uapi.IFLA_IPTUN_LINK, uint32(t.Dev))
+	b.Uint32(uapi.IFLA_IPTUN_FWMARK, t.FwMark)
+	b.Uint16(uapi.IFLA_IPTUN_ENCAP_TYPE, 0)
+	b.Uint16(uapi.IFLA_IPTUN_ENCAP_FLAGS, tunnelEncapCsum6)
+	b.Uint16BE(uapi.IFLA_IPTUN_ENCAP_SPORT, 0)
+	b.Uint16BE(uapi.IFLA_IPTUN_ENCAP_DPORT, 0)
 }

@@ -6,6 +6,7 @@ package rtm
 import (
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 	"time"
 
@@ -412,23 +413,6 @@ func (g *GRE) encodeData(c *linkCtx) {
 	b.Uint16BE(iflaGreEncapDport, 0)
 }
 
-// IFLA_IPTUN_* (linux/if_tunnel.h), which x/sys/unix lacks.
-const (
-	iflaIPTunLink       = 1
-	iflaIPTunLocal      = 2
-	iflaIPTunRemote     = 3
-	iflaIPTunTTL        = 4
-	iflaIPTunTOS        = 5
-	iflaIPTunFlags      = 8
-	iflaIPTunProto      = 9
-	iflaIPTunPMTUDisc   = 10
-	iflaIPTunEncapType  = 15
-	iflaIPTunEncapFlags = 16
-	iflaIPTunEncapSport = 17
-	iflaIPTunEncapDport = 18
-	iflaIPTunFwmark     = 20
-)
-
 // IPIP is an IPv4-in-IPv4 tunnel ("ipip"). Like iproute2, it sends its
 // whole configuration whenever any field is set.
 type IPIP struct {
@@ -478,24 +462,24 @@ func encodeIPTunnel(b *wire.Builder, t *IPIP, sit bool) {
 	if *t == (IPIP{}) {
 		return
 	}
-	b.Uint8(iflaIPTunProto, 0)
+	b.Uint8(uapi.IFLA_IPTUN_PROTO, 0)
 	if t.Local.IsValid() {
-		b.Addr(iflaIPTunLocal, t.Local)
+		b.Addr(uapi.IFLA_IPTUN_LOCAL, t.Local)
 	}
 	if t.Remote.IsValid() {
-		b.Addr(iflaIPTunRemote, t.Remote)
+		b.Addr(uapi.IFLA_IPTUN_REMOTE, t.Remote)
 	}
-	b.Uint8(iflaIPTunPMTUDisc, boolByte(t.PMTUDisc.Or(true)))
-	b.Uint8(iflaIPTunTOS, t.TOS)
-	b.Uint8(iflaIPTunTTL, t.TTL)
-	b.Uint32(iflaIPTunLink, uint32(t.Dev))
-	b.Uint32(iflaIPTunFwmark, t.FwMark)
-	b.Uint16(iflaIPTunEncapType, 0)
-	b.Uint16(iflaIPTunEncapFlags, 0)
-	b.Uint16BE(iflaIPTunEncapSport, 0)
-	b.Uint16BE(iflaIPTunEncapDport, 0)
+	b.Uint8(uapi.IFLA_IPTUN_PMTUDISC, boolByte(t.PMTUDisc.Or(true)))
+	b.Uint8(uapi.IFLA_IPTUN_TOS, t.TOS)
+	b.Uint8(uapi.IFLA_IPTUN_TTL, t.TTL)
+	b.Uint32(uapi.IFLA_IPTUN_LINK, uint32(t.Dev))
+	b.Uint32(uapi.IFLA_IPTUN_FWMARK, t.FwMark)
+	b.Uint16(uapi.IFLA_IPTUN_ENCAP_TYPE, 0)
+	b.Uint16(uapi.IFLA_IPTUN_ENCAP_FLAGS, 0)
+	b.Uint16BE(uapi.IFLA_IPTUN_ENCAP_SPORT, 0)
+	b.Uint16BE(uapi.IFLA_IPTUN_ENCAP_DPORT, 0)
 	if sit {
-		b.Uint16(iflaIPTunFlags, 0)
+		b.Uint16(uapi.IFLA_IPTUN_FLAGS, 0)
 	}
 }
 

@@ -10,6 +10,7 @@ package rtm
 import (
 	"bytes"
 	"encoding/binary"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net"
 	"net/netip"
 	"slices"
@@ -828,9 +829,9 @@ func TestRoundTripLinkKinds(t *testing.T) {
 		{name: "sit", kind: "sit", spec: LinkSpec{Name: "sit1", Kind: &SIT{
 			Local: netip.MustParseAddr("192.0.2.1"), Remote: netip.MustParseAddr("192.0.2.2"), TTL: 64, TOS: 1, Dev: 3, FwMark: 4,
 		}}, fields: []field{
-			{typ: iflaIPTunTTL, want: 64}, {typ: iflaIPTunTOS, want: 1}, {typ: iflaIPTunLink, want: 3}, {typ: iflaIPTunFwmark, want: 4},
-			{typ: iflaIPTunPMTUDisc, want: 1},
-		}, addrs: map[uint16]netip.Addr{iflaIPTunLocal: netip.MustParseAddr("192.0.2.1"), iflaIPTunRemote: netip.MustParseAddr("192.0.2.2")}},
+			{typ: uapi.IFLA_IPTUN_TTL, want: 64}, {typ: uapi.IFLA_IPTUN_TOS, want: 1}, {typ: uapi.IFLA_IPTUN_LINK, want: 3}, {typ: uapi.IFLA_IPTUN_FWMARK, want: 4},
+			{typ: uapi.IFLA_IPTUN_PMTUDISC, want: 1},
+		}, addrs: map[uint16]netip.Addr{uapi.IFLA_IPTUN_LOCAL: netip.MustParseAddr("192.0.2.1"), uapi.IFLA_IPTUN_REMOTE: netip.MustParseAddr("192.0.2.2")}},
 		{name: "geneve", kind: "geneve", spec: LinkSpec{Name: "gnv0", Kind: &Geneve{
 			VNI: 5000, Remote: netip.MustParseAddr("2001:db8::5"), TTL: 3, TOS: 4, Label: 0xfffff, Port: 6082, UDPChecksum: Some(true),
 		}}, fields: []field{

@@ -2,6 +2,7 @@ package rtm
 
 import (
 	"bytes"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net"
 	"net/netip"
 	"slices"
@@ -253,9 +254,9 @@ func TestBridgeVLANLinkDecode(t *testing.T) {
 	}
 	n := b.BeginNest(unix.IFLA_AF_SPEC)
 	for _, v := range [][2]uint16{{BridgeVLANPVID | BridgeVLANUntagged, 1}, {BridgeVLANRangeBegin, 10}, {BridgeVLANRangeEnd, 20}} {
-		b.Binary(iflaBridgeVLANInfo, []byte{byte(v[0]), byte(v[0] >> 8), byte(v[1]), byte(v[1] >> 8)})
+		b.Binary(uapi.IFLA_BRIDGE_VLAN_INFO, []byte{byte(v[0]), byte(v[0] >> 8), byte(v[1]), byte(v[1] >> 8)})
 	}
-	tn := b.BeginNest(iflaBridgeVLANTunnelInfo)
+	tn := b.BeginNest(uapi.IFLA_BRIDGE_VLAN_TUNNEL_INFO)
 	b.Uint32(iflaBridgeTunnelID, 1010)
 	b.Uint16(iflaBridgeTunnelVID, 10)
 	b.Uint16(iflaBridgeTunnelFlags, 0)

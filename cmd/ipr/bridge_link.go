@@ -6,6 +6,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/ipr-go/ipr/internal/uapi"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -87,9 +88,6 @@ func bridgeLinkShow(e *env, a *args) error {
 	return e.endList(p)
 }
 
-// iflaBridgeMode is IFLA_BRIDGE_MODE of IFLA_AF_SPEC.
-const iflaBridgeMode = 1
-
 var stpStates = [...]string{"disabled", "listening", "learning", "forwarding", "blocking"}
 
 // printBridgeLink is bridge's print_linkinfo.
@@ -119,7 +117,7 @@ func printBridgeLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, d
 		printBridgeProtinfo(p, a, names, details)
 	}
 	if a, ok := idx.Get(unix.IFLA_AF_SPEC); ok {
-		if m, ok := a.Nested().Get(iflaBridgeMode); ok {
+		if m, ok := a.Nested().Get(uapi.IFLA_BRIDGE_MODE); ok {
 			if mode := attrU16(m); mode < 2 {
 				p.str("hwmode", "hwmode %s ", [...]string{"VEB", "VEPA"}[mode])
 			} else {

@@ -15,6 +15,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"strconv"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
@@ -22,9 +23,8 @@ import (
 )
 
 // IFLA_AF_SPEC's bridge flags and modes (linux/if_bridge.h), which
-// x/sys/unix lacks; iflaBridgeMode is with the listing's.
+// x/sys/unix lacks; uapi.IFLA_BRIDGE_MODE is with the listing's.
 const (
-	iflaBridgeFlags   = 0 // IFLA_BRIDGE_FLAGS: u16
 	bridgeFlagsMaster = 1 // BRIDGE_FLAGS_MASTER
 	bridgeFlagsSelf   = 2 // BRIDGE_FLAGS_SELF
 	bridgeModeVEB     = 0 // BRIDGE_MODE_VEB
@@ -108,10 +108,10 @@ func (q *bridgePortRequest) AppendTo(r *rtnl.Req) error {
 		start := b.Len()
 		spec := b.BeginNest(unix.IFLA_AF_SPEC)
 		if q.flags > 0 {
-			b.Uint16(iflaBridgeFlags, q.flags)
+			b.Uint16(uapi.IFLA_BRIDGE_FLAGS, q.flags)
 		}
 		if q.mode >= 0 {
-			b.Uint16(iflaBridgeMode, uint16(q.mode))
+			b.Uint16(uapi.IFLA_BRIDGE_MODE, uint16(q.mode))
 		}
 		b.EndNest(spec)
 		// bridge's IFLA_AF_SPEC has no NLA_F_NESTED.

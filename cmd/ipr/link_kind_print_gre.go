@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/binary"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 	"strconv"
 
@@ -42,22 +43,6 @@ const (
 
 // IFLA_IPTUN_* (linux/if_tunnel.h).
 const (
-	iflaIPTunLink              = 1
-	iflaIPTunLocal             = 2
-	iflaIPTunRemote            = 3
-	iflaIPTunTTL               = 4
-	iflaIPTunTOS               = 5
-	iflaIPTunFlags             = 8
-	iflaIPTunProto             = 9
-	iflaIPTunPMTUDisc          = 10
-	iflaIPTun6RDPrefix         = 11
-	iflaIPTun6RDRelayPrefix    = 12
-	iflaIPTun6RDPrefixLen      = 13
-	iflaIPTun6RDRelayPrefixLen = 14
-	iflaIPTunEncapType         = 15
-	iflaIPTunCollectMetadata   = 19
-	iflaIPTunFwmark            = 20
-
 	sitISATAP = 0x0001
 )
 
@@ -267,11 +252,9 @@ const (
 	ip6TnlUseOrigFwmark    = 0x20
 	ip6TnlAllowLocalRemote = 0x40
 
-	iflaGREEncapLimit   = 11
-	iflaGREFlowinfo     = 12
-	iflaGREFlags        = 13
-	iflaIPTunEncapLimit = 6
-	iflaIPTunFlowinfo   = 7
+	iflaGREEncapLimit = 11
+	iflaGREFlowinfo   = 12
+	iflaGREFlags      = 13
 )
 
 // printIP6TunnelParams prints what ip6tnl and ip6gre share after the
@@ -347,10 +330,10 @@ func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
 // the inner protocol (protos names IPIP, IPv6 and MPLS; "" is not
 // printed), the endpoints of family and the underlying device.
 func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, protos [3]string) {
-	if _, ok := tb.Get(iflaIPTunCollectMetadata); ok {
+	if _, ok := tb.Get(uapi.IFLA_IPTUN_COLLECT_METADATA); ok {
 		p.boolean("external", "external ", true)
 	}
-	if a, ok := tb.Get(iflaIPTunProto); ok {
+	if a, ok := tb.Get(uapi.IFLA_IPTUN_PROTO); ok {
 		proto := ""
 		switch attrU8(a) {
 		case unix.IPPROTO_IPIP:
@@ -366,7 +349,7 @@ func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, 
 			p.str("proto", "%s ", proto)
 		}
 	}
-	printTunnelEnds(p, tb, names, family, iflaIPTunRemote, iflaIPTunLocal, iflaIPTunLink)
+	printTunnelEnds(p, tb, names, family, uapi.IFLA_IPTUN_REMOTE, uapi.IFLA_IPTUN_LOCAL, uapi.IFLA_IPTUN_LINK)
 }
 
 // printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).
@@ -375,15 +358,15 @@ func printIP6Tunnel(p *printer, tb *nla.Index, names *linkNames) {
 		return
 	}
 	printIPTunnelHead(p, tb, names, unix.AF_INET6, [...]string{"ipip6", "ip6ip6", ""})
-	flags := printIP6TunnelParams(p, tb, iflaIPTunTTL, iflaIPTunEncapLimit, iflaIPTunFlowinfo, iflaIPTunFlags)
+	flags := printIP6TunnelParams(p, tb, uapi.IFLA_IPTUN_TTL, uapi.IFLA_IPTUN_ENCAP_LIMIT, uapi.IFLA_IPTUN_FLOWINFO, uapi.IFLA_IPTUN_FLAGS)
 	if flags&ip6TnlMIP6Dev != 0 {
 		p.boolean("ip6_tnl_f_mip6_dev", "mip6 ", true)
 	}
 	if flags&ip6TnlAllowLocalRemote != 0 {
 		p.boolean("ip6_tnl_f_allow_local_remote", "allow-localremote ", true)
 	}
-	printIP6TunnelFwmark(p, tb, flags, iflaIPTunFwmark)
-	printTunnelEncap(p, tb, iflaIPTunEncapType)
+	printIP6TunnelFwmark(p, tb, flags, uapi.IFLA_IPTUN_FWMARK)
+	printTunnelEncap(p, tb, uapi.IFLA_IPTUN_ENCAP_TYPE)
 }
 
 // printIPTunnel is iptunnel_print_opt (ipip, sit).
@@ -392,20 +375,20 @@ func printIPTunnel(p *printer, tb *nla.Index, names *linkNames) {
 		return
 	}
 	printIPTunnelHead(p, tb, names, unix.AF_INET, [...]string{"ipip", "ip6ip", "mplsip"})
-	printTunnelTTLTOS(p, tb, iflaIPTunTTL, iflaIPTunTOS)
-	if a, ok := tb.Get(iflaIPTunPMTUDisc); ok && attrU8(a) != 0 {
+	printTunnelTTLTOS(p, tb, uapi.IFLA_IPTUN_TTL, uapi.IFLA_IPTUN_TOS)
+	if a, ok := tb.Get(uapi.IFLA_IPTUN_PMTUDISC); ok && attrU8(a) != 0 {
 		p.boolean("pmtudisc", "pmtudisc ", true)
 	} else {
 		p.boolean("pmtudisc", "nopmtudisc ", false)
 	}
-	if a, ok := tb.Get(iflaIPTunFlags); ok && attrU16(a)&sitISATAP != 0 {
+	if a, ok := tb.Get(uapi.IFLA_IPTUN_FLAGS); ok && attrU16(a)&sitISATAP != 0 {
 		p.boolean("isatap", "isatap ", true)
 	}
-	if a, ok := tb.Get(iflaIPTun6RDPrefixLen); ok && attrU16(a) != 0 {
+	if a, ok := tb.Get(uapi.IFLA_IPTUN_6RD_PREFIXLEN); ok && attrU16(a) != 0 {
 		plen := attrU16(a)
-		rl, _ := tb.Get(iflaIPTun6RDRelayPrefixLen)
-		rp, _ := tb.Get(iflaIPTun6RDRelayPrefix)
-		pfx, _ := tb.Get(iflaIPTun6RDPrefix)
+		rl, _ := tb.Get(uapi.IFLA_IPTUN_6RD_RELAY_PREFIXLEN)
+		rp, _ := tb.Get(uapi.IFLA_IPTUN_6RD_RELAY_PREFIX)
+		pfx, _ := tb.Get(uapi.IFLA_IPTUN_6RD_PREFIX)
 		prefix := "::"
 		if len(pfx.Data) >= 16 {
 			prefix = netip.AddrFrom16([16]byte(pfx.Data[:16])).String()
@@ -428,6 +411,6 @@ func printIPTunnel(p *printer, tb *nla.Index, names *linkNames) {
 			}
 		}
 	}
-	printTunnelFwmark(p, tb, iflaIPTunFwmark)
-	printTunnelEncap(p, tb, iflaIPTunEncapType)
+	printTunnelFwmark(p, tb, uapi.IFLA_IPTUN_FWMARK)
+	printTunnelEncap(p, tb, uapi.IFLA_IPTUN_ENCAP_TYPE)
 }

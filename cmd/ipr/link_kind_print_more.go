@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
+	"golang.org/x/sys/unix"
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
@@ -26,14 +27,6 @@ const (
 	iflaMACsecReplayProtect = 12
 	iflaMACsecValidation    = 13
 	iflaMACsecOffload       = 15
-
-	iflaGTPPDPHashsize  = 3
-	iflaGTPRole         = 4
-	iflaGTPRestartCount = 6
-
-	iflaIPoIBPKey   = 1
-	iflaIPoIBMode   = 2
-	iflaIPoIBUmcast = 3
 )
 
 // macsecCipherName is ipmacsec.c's cs_id_to_name.
@@ -134,7 +127,7 @@ func printGTP(p *printer, tb *nla.Index, _ *linkNames) {
 	if tb == nil {
 		return
 	}
-	if a, ok := tb.Get(iflaGTPRole); ok {
+	if a, ok := tb.Get(unix.IFLA_GTP_ROLE); ok {
 		role := "unknown"
 		switch attrU32(a) {
 		case 0:
@@ -144,10 +137,10 @@ func printGTP(p *printer, tb *nla.Index, _ *linkNames) {
 		}
 		p.str("role", "role %s ", role)
 	}
-	if a, ok := tb.Get(iflaGTPPDPHashsize); ok {
+	if a, ok := tb.Get(unix.IFLA_GTP_PDP_HASHSIZE); ok {
 		p.uint("hsize", "hsize %d ", uint64(attrU32(a)))
 	}
-	if a, ok := tb.Get(iflaGTPRestartCount); ok {
+	if a, ok := tb.Get(unix.IFLA_GTP_RESTART_COUNT); ok {
 		p.uint("restart_count", "restart_count %d ", uint64(attrU8(a)))
 	}
 }
@@ -166,7 +159,7 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	if tb == nil {
 		return
 	}
-	a, ok := tb.Get(iflaIPoIBPKey)
+	a, ok := tb.Get(unix.IFLA_IPOIB_PKEY)
 	if !ok || len(a.Data) < 2 {
 		return
 	}
@@ -180,7 +173,7 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	} else {
 		p.textString("pkey " + pkey + " ")
 	}
-	a, ok = tb.Get(iflaIPoIBMode)
+	a, ok = tb.Get(unix.IFLA_IPOIB_MODE)
 	if !ok || len(a.Data) < 2 {
 		return
 	}
@@ -192,7 +185,7 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 		mode = "connected"
 	}
 	p.str("mode", "mode %s ", mode)
-	a, ok = tb.Get(iflaIPoIBUmcast)
+	a, ok = tb.Get(unix.IFLA_IPOIB_UMCAST)
 	if !ok || len(a.Data) < 2 {
 		return
 	}

@@ -6,26 +6,11 @@ package main
 
 import (
 	"encoding/binary"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
-)
-
-// IFLA_VTI_* and IFLA_HSR_* (linux/if_tunnel.h, linux/if_link.h).
-const (
-	iflaVTILink   = 1
-	iflaVTIIKey   = 2
-	iflaVTIOKey   = 3
-	iflaVTILocal  = 4
-	iflaVTIRemote = 5
-	iflaVTIFwmark = 6
-
-	iflaHSRSlave1         = 1
-	iflaHSRSlave2         = 2
-	iflaHSRSupervisionAdr = 4
-	iflaHSRSeqNr          = 5
-	iflaHSRProtocol       = 7
 )
 
 // printTunnelEndpoint is tunnel.c's tnl_print_endpoint: an address of
@@ -66,17 +51,17 @@ func printVTIFor(family int) kindPrinter {
 		if tb == nil {
 			return
 		}
-		printTunnelEnds(p, tb, names, family, iflaVTIRemote, iflaVTILocal, iflaVTILink)
+		printTunnelEnds(p, tb, names, family, uapi.IFLA_VTI_REMOTE, uapi.IFLA_VTI_LOCAL, uapi.IFLA_VTI_LINK)
 		// Keys are printed as IPv4 addresses, by both.
 		for _, k := range [...]struct {
 			typ  uint16
 			name string
-		}{{iflaVTIIKey, "ikey"}, {iflaVTIOKey, "okey"}} {
+		}{{uapi.IFLA_VTI_IKEY, "ikey"}, {uapi.IFLA_VTI_OKEY, "okey"}} {
 			if a, ok := tb.Get(k.typ); ok && attrU32(a) != 0 && len(a.Data) >= 4 {
 				p.str(k.name, k.name+" %s ", netip.AddrFrom4([4]byte(a.Data[:4])).String())
 			}
 		}
-		printTunnelFwmark(p, tb, iflaVTIFwmark)
+		printTunnelFwmark(p, tb, uapi.IFLA_VTI_FWMARK)
 	}
 }
 
@@ -102,7 +87,7 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 	for _, c := range [...]struct {
 		typ uint16
 		min int
-	}{{iflaHSRSlave1, 4}, {iflaHSRSlave2, 4}, {iflaHSRSeqNr, 2}, {iflaHSRSupervisionAdr, 6}} {
+	}{{unix.IFLA_HSR_SLAVE1, 4}, {unix.IFLA_HSR_SLAVE2, 4}, {unix.IFLA_HSR_SEQ_NR, 2}, {unix.IFLA_HSR_SUPERVISION_ADDR, 6}} {
 		if a, ok := tb.Get(c.typ); ok && len(a.Data) < c.min {
 			return
 		}
@@ -110,7 +95,7 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 	for _, s := range [...]struct {
 		typ  uint16
 		name string
-	}{{iflaHSRSlave1, "slave1"}, {iflaHSRSlave2, "slave2"}} {
+	}{{unix.IFLA_HSR_SLAVE1, "slave1"}, {unix.IFLA_HSR_SLAVE2, "slave2"}} {
 		if a, ok := tb.Get(s.typ); ok {
 			p.str(s.name, s.name+" %s ", names.name(int32(attrU32(a))))
 		} else if p.json {
@@ -119,13 +104,13 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 			p.textString(s.name + " <none> ")
 		}
 	}
-	if a, ok := tb.Get(iflaHSRSeqNr); ok {
+	if a, ok := tb.Get(unix.IFLA_HSR_SEQ_NR); ok {
 		p.int("seq_nr", "sequence %d ", int64(attrU16(a)))
 	}
-	if a, ok := tb.Get(iflaHSRSupervisionAdr); ok {
+	if a, ok := tb.Get(unix.IFLA_HSR_SUPERVISION_ADDR); ok {
 		p.str("supervision_addr", "supervision %s ", hwString(a.Data, 0xFFFF)) // ARPHRD_VOID
 	}
-	if a, ok := tb.Get(iflaHSRProtocol); ok {
+	if a, ok := tb.Get(unix.IFLA_HSR_PROTOCOL); ok {
 		p.uint("proto", "proto %d ", uint64(attrU8(a)))
 	}
 }
