@@ -279,13 +279,43 @@ func ParseFamily(m Message) (Family, error) {
 		case unix.CTRL_ATTR_MAXATTR:
 			f.MaxAttr, err = a.Uint32()
 		case unix.CTRL_ATTR_OPS:
-			if f.Ops, err = appendList(f.Ops, a.Nested(), "operation", (*Op).set); err != nil {
-				return Family{}, err
+			for o := range a.Nested().All() {
+				var op Op
+				for x := range o.Nested().All() {
+					switch x.Kind() {
+					case unix.CTRL_ATTR_OP_ID:
+						op.ID, err = x.Uint32()
+					case unix.CTRL_ATTR_OP_FLAGS:
+						op.Flags, err = x.Uint32()
+					}
+					if err != nil {
+						return Family{}, fmt.Errorf("genl: family operation: %w", err)
+					}
+				}
+				if err := o.Nested().Err(); err != nil {
+					return Family{}, fmt.Errorf("genl: family operation: %w", err)
+				}
+				f.Ops = append(f.Ops, op)
 			}
 			err = a.Nested().Err()
 		case unix.CTRL_ATTR_MCAST_GROUPS:
-			if f.Groups, err = appendList(f.Groups, a.Nested(), "multicast group", (*Group).set); err != nil {
-				return Family{}, err
+			for g := range a.Nested().All() {
+				var grp Group
+				for x := range g.Nested().All() {
+					switch x.Kind() {
+					case unix.CTRL_ATTR_MCAST_GRP_NAME:
+						grp.Name, err = x.Text()
+					case unix.CTRL_ATTR_MCAST_GRP_ID:
+						grp.ID, err = x.Uint32()
+					}
+					if err != nil {
+						return Family{}, fmt.Errorf("genl: family multicast group: %w", err)
+					}
+				}
+				if err := g.Nested().Err(); err != nil {
+					return Family{}, fmt.Errorf("genl: family multicast group: %w", err)
+				}
+				f.Groups = append(f.Groups, grp)
 			}
 			err = a.Nested().Err()
 		}
@@ -300,47 +330,6 @@ func ParseFamily(m Message) (Family, error) {
 		return Family{}, fmt.Errorf("genl: family message without %s: %w", missing(f), wire.ErrMalformed)
 	}
 	return f, nil
-}
-
-// appendList appends to dst the elements of list, a nested list of
-// nlctrl (CTRL_ATTR_OPS, CTRL_ATTR_MCAST_GROUPS) whose elements set fills
-// from their attributes; what names an element in errors.
-func appendList[T any](dst []T, list nla.Chain, what string, set func(*T, nla.Attr) error) ([]T, error) {
-	for n := range list.All() {
-		var v T
-		for x := range n.Nested().All() {
-			if err := set(&v, x); err != nil {
-				return dst, fmt.Errorf("genl: family %s: %w", what, err)
-			}
-		}
-		if err := n.Nested().Err(); err != nil {
-			return dst, fmt.Errorf("genl: family %s: %w", what, err)
-		}
-		dst = append(dst, v)
-	}
-	return dst, nil
-}
-
-// set fills the field of op that x (CTRL_ATTR_OP_*) holds.
-func (op *Op) set(x nla.Attr) (err error) {
-	switch x.Kind() {
-	case unix.CTRL_ATTR_OP_ID:
-		op.ID, err = x.Uint32()
-	case unix.CTRL_ATTR_OP_FLAGS:
-		op.Flags, err = x.Uint32()
-	}
-	return err
-}
-
-// set fills the field of g that x (CTRL_ATTR_MCAST_GRP_*) holds.
-func (g *Group) set(x nla.Attr) (err error) {
-	switch x.Kind() {
-	case unix.CTRL_ATTR_MCAST_GRP_NAME:
-		g.Name, err = x.Text()
-	case unix.CTRL_ATTR_MCAST_GRP_ID:
-		g.ID, err = x.Uint32()
-	}
-	return err
 }
 
 func missing(f Family) string {

@@ -224,6 +224,18 @@ func (t *txBench) unreachable(j int) rtm.RouteSpec {
 	return s
 }
 
+// eachRoute is the transaction side of benchTx1000 for one change to
+// each of 1000 routes: change records the j-th on r in iteration i.
+func eachRoute(ctx context.Context, change func(r *Routes, i, j int)) func(i int, tx *Tx) error {
+	return func(i int, tx *Tx) error {
+		r := tx.Routes()
+		for j := 0; j < 1000; j++ {
+			change(r, i, j)
+		}
+		return tx.Commit(ctx)
+	}
+}
+
 // benchTx1000 measures, in each iteration, a transaction of 1000 route
 // changes and rtm.Batch doing the same requests, and reports the median
 // of each and of their ratio (tx/batch), which the target puts at 2 or
@@ -272,19 +284,8 @@ func BenchmarkTx1000Routes(b *testing.B) {
 		del := func(int) {
 			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.fresh(j)) }, 1000)
 		}
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Add(t.fresh(j))
-			}
-			return tx.Commit(ctx)
-		}, func(int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteAdd(t.fresh(j)) }, 1000) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
+		benchTx1000(b, t, eachRoute(ctx, func(r *Routes, _, j int) { r.Add(t.fresh(j)) }), func(int) error {
+			return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteAdd(t.fresh(j)) }, 1000)...)
 		}, del)
 	})
 	changed := func(i, j int) rtm.RouteSpec {
@@ -293,38 +294,16 @@ func BenchmarkTx1000Routes(b *testing.B) {
 		return s
 	}
 	b.Run("change", func(b *testing.B) {
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Change(changed(i, j))
-			}
-			return tx.Commit(ctx)
-		}, func(i int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteChange(changed(i+1, j)) }, 1000) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
+		benchTx1000(b, t, eachRoute(ctx, func(r *Routes, i, j int) { r.Change(changed(i, j)) }), func(i int) error {
+			return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteChange(changed(i+1, j)) }, 1000)...)
 		}, none)
 	})
 	b.Run("remove", func(b *testing.B) {
 		readd := func(int) {
 			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(j)) }, 1000)
 		}
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Remove(t.existing(j))
-			}
-			return tx.Commit(ctx)
-		}, func(int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.existing(j)) }, 1000) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
+		benchTx1000(b, t, eachRoute(ctx, func(r *Routes, _, j int) { r.Remove(t.existing(j)) }), func(int) error {
+			return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.existing(j)) }, 1000)...)
 		}, readd)
 	})
 	b.Run("rollback", func(b *testing.B) {
@@ -351,12 +330,7 @@ func BenchmarkTx1000Routes(b *testing.B) {
 			if res[999] == nil {
 				return errors.New("the last change did not fail")
 			}
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(998 - j)) }, 999) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
+			return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(998 - j)) }, 999)...)
 		}, none)
 	})
 }

@@ -16,9 +16,7 @@ import (
 // reported as "rollback failed too".)
 func TestRollbackOfRefusedChange(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb") // ifb cannot change its address
-	db := open(t, h)
+	db, _ := openWithD0(t) // ifb cannot change its address
 	err := db.With(ctx, "d0", func(i *Iface) error { i.SetAddress(hw("02:00:00:00:00:01")); return nil })
 	var ce *CommitError
 	if !errors.As(err, &ce) || !errors.Is(err, unix.EOPNOTSUPP) {
@@ -67,9 +65,7 @@ func TestSetParentOrderAndRollback(t *testing.T) {
 
 func TestSetParentErrors(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	for _, tc := range []struct {
 		name string
 		fn   func(tx *Tx)
@@ -111,9 +107,7 @@ func TestSetParentErrors(t *testing.T) {
 
 // Last is the transaction begun last, implicit ones included.
 func TestLast(t *testing.T) {
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, _ := openWithD0(t)
 	if _, ok := db.Last(); ok {
 		t.Fatal("Last with no transaction")
 	}

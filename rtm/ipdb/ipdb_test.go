@@ -42,6 +42,15 @@ func open(t testing.TB, h *rtm.Handle, opts ...Option) *DB {
 	return db
 }
 
+// openWithD0 is a database with opts over a fresh namespace that has an
+// ifb device d0 before the database loads.
+func openWithD0(t testing.TB, opts ...Option) (*DB, *nstest.NS) {
+	t.Helper()
+	h, ns := setup(t)
+	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
+	return open(t, h, opts...), ns
+}
+
 func wait(t testing.TB, db *DB, what string, cond func(*Snapshot) bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -85,9 +94,7 @@ func checkMirror(t testing.TB, db *DB) {
 }
 
 func TestMirrorsChangesBehindItsBack(t *testing.T) {
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	if _, ok := db.Snapshot().LinkByName("d0"); !ok {
 		t.Fatal("d0 not loaded")
 	}
@@ -585,9 +592,7 @@ func mtuOf(t *testing.T, ns *nstest.NS, name string) string {
 func TestModes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("implicit", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h)
+		db, ns := openWithD0(t)
 		db.Interface("d0").SetMTU(1400)
 		db.Interface("d0").Up()
 		if ids := db.Transactions(); len(ids) != 1 {
@@ -615,9 +620,7 @@ func TestModes(t *testing.T) {
 		}
 	})
 	t.Run("explicit", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(Explicit))
+		db, ns := openWithD0(t, WithMode(Explicit))
 		db.Interface("d0").SetMTU(1400)
 		if err := db.Commit(ctx); !errors.Is(err, ErrExplicit) {
 			t.Fatalf("implicit change in explicit mode: %v", err)
@@ -646,9 +649,7 @@ func TestModes(t *testing.T) {
 		}
 	})
 	t.Run("direct", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(Direct))
+		db, ns := openWithD0(t, WithMode(Direct))
 		br := db.CreateInterface(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}})
 		if out := nstest.IP(t, ns, "link", "show", "br0"); !strings.Contains(out, "br0") {
 			t.Fatal("br0 not created at once")
@@ -666,9 +667,7 @@ func TestModes(t *testing.T) {
 		}
 	})
 	t.Run("snapshot", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(SnapshotMode))
+		db, ns := openWithD0(t, WithMode(SnapshotMode))
 		before := nstest.IP(t, ns, "-d", "link", "show")
 		tx := db.Begin()
 		tx.CreateInterface(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}})

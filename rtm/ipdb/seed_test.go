@@ -235,9 +235,7 @@ func TestSeedTransactionModes(t *testing.T) {
 		{SnapshotMode, false, false, nil},
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
-			h, ns := setup(t)
-			nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-			db := open(t, h, WithMode(tc.mode))
+			db, ns := openWithD0(t, WithMode(tc.mode))
 			db.Interface("d0").SetMTU(1400)
 			if got := mtuOf(t, ns, "d0") == "1400"; got != tc.before {
 				t.Fatalf("applied before Commit: %v", got)
@@ -927,9 +925,7 @@ func TestSeedResync(t *testing.T) {
 // "release(): shutdown IPDB instance and sync the state".
 func TestSeedRelease(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	tx := db.Begin()
 	tx.Interface("d0").SetMTU(1400)
 	db.Close()
