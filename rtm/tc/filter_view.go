@@ -36,32 +36,6 @@ func (f Filter) Protocol() uint16 { return htons(uint16(f.Info())) }
 // with its kind's options decoded (*U32, *Flower, ..., or *RawFilter).
 func (f Filter) Spec() (FilterSpec, error) { return decodeFilterBody(f.b) }
 
-// actionsType is the attribute of a kind's options that holds its action
-// list; 0 for a kind this package does not know.
-func actionsType(kind []byte) uint16 {
-	switch string(kind) {
-	case "u32":
-		return tcaU32Act
-	case "flower":
-		return tcaFlowerAct
-	case "matchall":
-		return tcaMatchallAct
-	case "bpf":
-		return tcaBpfAct
-	case "fw":
-		return tcaFwAct
-	case "route":
-		return tcaRoute4Act
-	case "cgroup":
-		return tcaCgroupAct
-	case "flow":
-		return tcaFlowAct
-	case "basic":
-		return tcaBasicAct
-	}
-	return 0
-}
-
 // Actions yields the filter's actions in place, allocating nothing.
 func (f Filter) Actions() iter.Seq[ActionView] {
 	a, ok := f.get(attrKind)
