@@ -141,6 +141,19 @@ type ActionBatch struct {
 	list  nla.Chain
 }
 
+// actionBatchOf returns the batch of an action message (tcamsg,
+// TCA_ROOT_COUNT, TCA_ACT_TAB), which aliases data.
+func actionBatchOf(data []byte) ActionBatch {
+	attrs := nla.Chain(data[tcamsgLen:])
+	var bt ActionBatch
+	if c, ok := attrs.Get(tcaRootCount); ok {
+		bt.Count, _ = c.Uint32()
+	}
+	tab, _ := attrs.Get(tcaActTab)
+	bt.list = tab.Nested()
+	return bt
+}
+
 // Actions yields the batch's actions in place.
 func (b ActionBatch) Actions() iter.Seq[ActionView] { return Actions(b.list) }
 
@@ -172,14 +185,7 @@ func StandaloneActionBatches(ctx context.Context, h *rtm.Handle, kind string) it
 			if err != nil {
 				return yield(ActionBatch{}, err)
 			}
-			attrs := nla.Chain(data[tcamsgLen:])
-			var bt ActionBatch
-			if c, ok := attrs.Get(tcaRootCount); ok {
-				bt.Count, _ = c.Uint32()
-			}
-			tab, _ := attrs.Get(tcaActTab)
-			bt.list = tab.Nested()
-			return yield(bt, nil)
+			return yield(actionBatchOf(data), nil)
 		}
 		h.RunDump(ctx, &d)
 	}
@@ -238,12 +244,7 @@ func StandaloneActionBatch(ctx context.Context, h *rtm.Handle, kind string, inde
 		if len(data) < tcamsgLen {
 			return errors.New("tc: action get: short reply")
 		}
-		attrs := nla.Chain(data[tcamsgLen:])
-		if c, ok := attrs.Get(tcaRootCount); ok {
-			bt.Count, _ = c.Uint32()
-		}
-		tab, _ := attrs.Get(tcaActTab)
-		bt.list = tab.Nested()
+		bt = actionBatchOf(data)
 		return nil
 	}
 	err := h.RunGet(ctx, &g)
