@@ -20,6 +20,7 @@ import (
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testctx"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
@@ -28,9 +29,7 @@ import (
 // hostileCtx bounds a hostile test's calls: far beyond what they need, so
 // that it never decides a passing run on a loaded machine.
 func hostileCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
+	return testctx.New(t, 2*time.Minute)
 }
 
 // dialHostile opens a handle in a throwaway namespace.
