@@ -203,9 +203,7 @@ func (f *Fw) appendOpts(e *nla.Encoder) error {
 	if len(f.Indev) >= 16 {
 		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
 	}
-	if f.Mask != nil {
-		e.Uint32(tcaFwMask, *f.Mask)
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaFwMask, f.Mask)
 	if f.ClassID != 0 {
 		e.Uint32(tcaFwClassid, uint32(f.ClassID))
 	}
@@ -281,12 +279,8 @@ func (r *Route) appendOpts(e *nla.Encoder) error {
 	if r.To != nil && *r.To > 255 || r.From != nil && *r.From > 255 {
 		return errors.New("a realm is 0 to 255")
 	}
-	if r.To != nil {
-		e.Uint32(tcaRoute4To, *r.To)
-	}
-	if r.From != nil {
-		e.Uint32(tcaRoute4From, *r.From)
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4To, r.To)
+	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4From, r.From)
 	if r.FromIf != 0 {
 		e.Uint32(tcaRoute4Iif, uint32(r.FromIf))
 	}
