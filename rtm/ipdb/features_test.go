@@ -58,9 +58,7 @@ func TestSetParentOrderAndRollback(t *testing.T) {
 		mv := tx.CreateInterface(rtm.LinkSpec{Name: "mv0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanBridge}})
 		mv.SetParent(tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1"}}}))
 	})
-	if linkOf(t, db, "mv0").ParentIndex() != linkOf(t, db, "v0").Index() {
-		t.Fatal("mv0 is not on v0")
-	}
+	checkKindOn(t, db, "mv0", "macvlan", "v0")
 }
 
 func TestSetParentErrors(t *testing.T) {
