@@ -13,7 +13,7 @@ import (
 	"github.com/ipr-go/ipr/genl/mptcp"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/internal/testctx"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,7 +26,7 @@ func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 }
 
 func ctxT(t *testing.T) context.Context {
-	return testctx.New(t, time.Minute) // a bound, not a measure
+	return testrun.Context(t, time.Minute) // a bound, not a measure
 }
 
 // ipEndpoint is one endpoint of `ip -j mptcp endpoint show`.

@@ -9,13 +9,13 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/wireguard"
 	"github.com/ipr-go/ipr/internal/genltest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/internal/wgfake"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -443,29 +443,19 @@ func TestFakeHostile(t *testing.T) {
 		}
 	}
 
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := 0; i < 4; i++ {
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			d, err := wireguard.Get(ctx, h, link)
-			if err == nil && len(d.Peers) != len(want) {
-				err = fmt.Errorf("%d peers", len(d.Peers))
-			}
-			errs <- err
-		}()
-		go func() {
-			defer wg.Done()
-			errs <- wireguard.Configure(ctx, h, &wireguard.DeviceConfig{Link: link, Peers: []wireguard.PeerConfig{{PublicKey: testKey(1), UpdateOnly: true}}})
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
+	// Four gets and four configurations at once.
+	errs := testrun.Parallel(8, 1, func(k, _ int) error {
+		if k%2 == 1 {
+			return wireguard.Configure(ctx, h, &wireguard.DeviceConfig{Link: link, Peers: []wireguard.PeerConfig{{PublicKey: testKey(1), UpdateOnly: true}}})
 		}
+		d, err := wireguard.Get(ctx, h, link)
+		if err == nil && len(d.Peers) != len(want) {
+			err = fmt.Errorf("%d peers", len(d.Peers))
+		}
+		return err
+	})
+	for _, err := range errs {
+		t.Error(err)
 	}
 }
 

@@ -16,13 +16,13 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/internal/testctx"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
 func seedCtx(t *testing.T) context.Context {
-	return testctx.New(t, 30*time.Second)
+	return testrun.Context(t, 30*time.Second)
 }
 
 // seedDB is where most tests start: a database over a fresh namespace,
