@@ -118,9 +118,7 @@ func (m *Mirred) appendOptions(e *nla.Encoder, a *Action) error {
 		native.PutUint32(p[20:], m.eaction())
 		native.PutUint32(p[24:], uint32(m.Ifindex))
 	}
-	if m.Block != 0 {
-		e.Uint32(tcaMirredBlockid, m.Block)
-	}
+	putU32(e, tcaMirredBlockid, m.Block)
 	return nil
 }
 
@@ -553,15 +551,9 @@ func (s *Sample) appendOptions(e *nla.Encoder, a *Action) error {
 	if p := structAttr(e, tcaSampleParms, tcGenLen); p != nil {
 		a.gen(p, VerdictPipe)
 	}
-	if s.Rate != 0 {
-		e.Uint32(tcaSampleRate, s.Rate)
-	}
-	if s.Group != 0 {
-		e.Uint32(tcaSamplePsampleGroup, s.Group)
-	}
-	if s.Trunc != 0 {
-		e.Uint32(tcaSampleTruncSize, s.Trunc)
-	}
+	putU32(e, tcaSampleRate, s.Rate)
+	putU32(e, tcaSamplePsampleGroup, s.Group)
+	putU32(e, tcaSampleTruncSize, s.Trunc)
 	return nil
 }
 

@@ -227,9 +227,7 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 		return errors.New("a port range's max must be over its min")
 	}
 
-	if f.ClassID != 0 {
-		e.Uint32(tcaFlowerClassid, uint32(f.ClassID))
-	}
+	putU32(e, tcaFlowerClassid, f.ClassID)
 	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, f.CTState)
 	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, f.CTZone)
 	putMasked(e, (*nla.Encoder).Uint32, tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, f.CTMark)

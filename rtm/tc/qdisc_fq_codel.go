@@ -48,11 +48,11 @@ func (*FQCodel) Kind() string { return "fq_codel" }
 func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
 	b := r.B
 	n := beginOptions(r)
-	putU32(b, fqCodelLimit, o.Limit)
-	putU32(b, fqCodelFlows, o.Flows)
-	putU32(b, fqCodelQuantum, o.Quantum)
-	putU32(b, fqCodelInterval, uint32(o.Interval))
-	putU32(b, fqCodelTarget, uint32(o.Target))
+	putU32(&b.Encoder, fqCodelLimit, o.Limit)
+	putU32(&b.Encoder, fqCodelFlows, o.Flows)
+	putU32(&b.Encoder, fqCodelQuantum, o.Quantum)
+	putU32(&b.Encoder, fqCodelInterval, uint32(o.Interval))
+	putU32(&b.Encoder, fqCodelTarget, uint32(o.Target))
 	if v, ok := o.ECN.Get(); ok {
 		b.Uint32(fqCodelECN, b2u(v))
 	}
@@ -66,7 +66,7 @@ func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
 	if v, ok := o.MemoryLimit.Get(); ok {
 		b.Uint32(fqCodelMemoryLimit, v)
 	}
-	putU32(b, fqCodelDropBatch, o.DropBatch)
+	putU32(&b.Encoder, fqCodelDropBatch, o.DropBatch)
 	endNest(b, n)
 	return nil
 }
