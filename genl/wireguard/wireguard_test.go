@@ -42,6 +42,18 @@ func testKey(seed int) wireguard.Key {
 
 func ptr[T any](v T) *T { return &v }
 
+// configuredFake is a handle on fakeHandle's kernel, whose wg0 it has
+// configured with cfg, bigConfig(n).
+func configuredFake(t testing.TB, budget, n int) (h *genl.Handle, cfg *wireguard.DeviceConfig) {
+	t.Helper()
+	h, _, _ = fakeHandle(t, budget)
+	cfg, _ = bigConfig(n)
+	if err := wireguard.Configure(context.Background(), h, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return h, cfg
+}
+
 // bigConfig is a device with n peers, the ones at multiples of 50 with
 // many allowed IPs (so that they are split), others with two.
 func bigConfig(n int) (*wireguard.DeviceConfig, []wireguard.Peer) {
@@ -463,11 +475,7 @@ func TestFakeHostile(t *testing.T) {
 // dump through the views allocates nothing.
 func TestViewsAllocs(t *testing.T) {
 	ctx := context.Background()
-	h, _, _ := fakeHandle(t, 4096)
-	cfg, _ := bigConfig(100)
-	if err := wireguard.Configure(ctx, h, cfg); err != nil {
-		t.Fatal(err)
-	}
+	h, _ := configuredFake(t, 4096, 100)
 	var msgs []genl.Message
 	f, _ := h.Family(ctx, wireguard.FamilyName)
 	req, _ := wireguard.GetRequest(wireguard.Link{Name: "wg0"})
@@ -510,11 +518,7 @@ func readViews(msgs []genl.Message) uint64 {
 // TestByName reads a dump by name, through the hand-written schemas.
 func TestByName(t *testing.T) {
 	ctx := context.Background()
-	h, _, _ := fakeHandle(t, 0)
-	cfg, _ := bigConfig(3)
-	if err := wireguard.Configure(ctx, h, cfg); err != nil {
-		t.Fatal(err)
-	}
+	h, cfg := configuredFake(t, 0, 3)
 	for v, err := range wireguard.Messages(ctx, h, wireguard.Link{Name: "wg0"}) {
 		if err != nil {
 			t.Fatal(err)
