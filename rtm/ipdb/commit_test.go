@@ -424,8 +424,6 @@ func TestMoveToNetns(t *testing.T) {
 	if _, ok := db.Snapshot().LinkByName("d1"); ok {
 		t.Fatal("the database still shows d1")
 	}
-	if got := mtuOf(t, ns, "d0"); got != "1400" {
-		t.Fatalf("d0's MTU %s", got)
-	}
+	checkMTU(t, ns, "d0", "1400", "after the commit")
 	checkMirror(t, db)
 }

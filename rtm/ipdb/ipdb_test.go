@@ -577,6 +577,15 @@ func diffLines(a, b string) string {
 	return strings.Join(out, "\n")
 }
 
+// checkMTU fails unless the kernel shows name with MTU want; when says
+// at which point of the test.
+func checkMTU(t *testing.T, ns *nstest.NS, name, want, when string) {
+	t.Helper()
+	if got := mtuOf(t, ns, name); got != want {
+		t.Fatalf("%s: mtu %s %s, want %s", name, got, when, want)
+	}
+}
+
 func mtuOf(t *testing.T, ns *nstest.NS, name string) string {
 	out := nstest.IP(t, ns, "-o", "link", "show", name)
 	f := strings.Fields(out)
@@ -598,26 +607,20 @@ func TestModes(t *testing.T) {
 		if ids := db.Transactions(); len(ids) != 1 {
 			t.Fatalf("open transactions %v", ids)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1500" {
-			t.Fatalf("mtu %s before commit", got)
-		}
+		checkMTU(t, ns, "d0", "1500", "before commit")
 		if r := db.Review(); len(r.Changes) != 2 {
 			t.Fatalf("review %v", r)
 		}
 		if err := db.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s after commit", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after commit")
 		db.Interface("d0").SetMTU(1300)
 		db.Drop()
 		if err := db.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s after a dropped change", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after a dropped change")
 	})
 	t.Run("explicit", func(t *testing.T) {
 		db, ns := openWithD0(t, WithMode(Explicit))
@@ -638,9 +641,7 @@ func TestModes(t *testing.T) {
 		if err := a.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after the commit of a")
 		if out := nstest.IP(t, ns, "link", "show", "d0"); strings.Contains(out, "qlen 10") {
 			t.Fatalf("dropped change applied: %s", out)
 		}
@@ -655,9 +656,7 @@ func TestModes(t *testing.T) {
 			t.Fatal("br0 not created at once")
 		}
 		br.AddPort(br.tx.Interface("d0")).SetMTU(1400)
-		if got := mtuOf(t, ns, "br0"); got != "1400" {
-			t.Fatalf("mtu %s", got)
-		}
+		checkMTU(t, ns, "br0", "1400", "after SetMTU")
 		if out := nstest.IP(t, ns, "link", "show", "d0"); !strings.Contains(out, "master br0") {
 			t.Fatalf("d0: %s", out)
 		}
