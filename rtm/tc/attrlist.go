@@ -7,7 +7,7 @@ import (
 )
 
 // The kinds whose options are mostly a list of 32-bit attributes, each
-// sent only when set (codel, pie, fq_pie, fq, cake, the drr, qfq and ets
+// sent only when set (codel, fq_codel, pie, fq_pie, fq, cake, the drr, qfq and ets
 // classes), describe them once, in tc's order, as a table of u32Fields
 // that both encodes and decodes them.
 
