@@ -20,6 +20,7 @@ import (
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"golang.org/x/sys/unix"
@@ -28,9 +29,7 @@ import (
 // hostileCtx bounds a hostile test's calls: far beyond what they need, so
 // that it never decides a passing run on a loaded machine.
 func hostileCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
+	return testrun.Context(t, 2*time.Minute)
 }
 
 // dialHostile opens a handle in a throwaway namespace.
@@ -459,22 +458,11 @@ func TestHostileConcurrent(t *testing.T) {
 			return err
 		},
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 50*20)
-	for g := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 20 {
-				if err := calls[(g+i)%len(calls)](); err != nil {
-					errs <- fmt.Errorf("goroutine %d call %d: %w", g, i, err)
-				}
-			}
-		}()
-	}
-	hostile.Within(t, "50 goroutines on one handle", wg.Wait)
-	close(errs)
-	for err := range errs {
+	var errs []error
+	hostile.Within(t, "50 goroutines on one handle", func() {
+		errs = testrun.Parallel(50, 20, func(g, i int) error { return calls[(g+i)%len(calls)]() })
+	})
+	for _, err := range errs {
 		t.Error(err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -87,8 +88,7 @@ func netdevMonitor(t *testing.T) (*nstest.NS, *genl.Family, *genl.Monitor, conte
 	nstest.Require(t, "genl:netdev")
 	ns := nstest.New(t)
 	h := genltest.Dial(t, genl.WithNetns(ns.Name))
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a bound, not a measure
-	t.Cleanup(cancel)
+	ctx := testrun.Context(t, 30*time.Second) // a bound, not a measure
 	nd, err := h.Family(ctx, "netdev")
 	if err != nil {
 		t.Fatal(err)

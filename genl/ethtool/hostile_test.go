@@ -3,10 +3,10 @@ package ethtool_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl/ethtool"
+	"github.com/ipr-go/ipr/internal/testrun"
 )
 
 // TestNilHandle: every call on a nil handle is an error, not a panic.
@@ -67,41 +67,32 @@ func TestContexts(t *testing.T) {
 func TestConcurrent(t *testing.T) {
 	h, _ := vethNS(t)
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, 64)
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range 5 {
-				switch (i + j) % 3 {
-				case 0:
-					s, err := ethtool.GetFeatures(ctx, h, ethtool.Device{Name: "vb"})
-					if err == nil && s.Name != "vb" {
-						err = errors.New("features of " + s.Name)
-					}
-					errs <- err
-				case 1:
-					n := 0
-					for _, err := range ethtool.AllFeatures(ctx, h) {
-						if err != nil {
-							errs <- err
-						}
-						n++
-					}
-					if n != 3 {
-						errs <- errors.New("dumped a wrong number of devices")
-					}
-				default:
-					errs <- ethtool.SetFeatures(ctx, h, ethtool.Device{Name: "va"}, map[string]bool{"rx-gro": j%2 == 0})
-				}
+	errs := testrun.Parallel(8, 5, func(i, j int) error {
+		switch (i + j) % 3 {
+		case 0:
+			s, err := ethtool.GetFeatures(ctx, h, ethtool.Device{Name: "vb"})
+			if err == nil && s.Name != "vb" {
+				err = errors.New("features of " + s.Name)
 			}
-		}()
-	}
-	go func() { wg.Wait(); close(errs) }()
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
+			return err
+		case 1:
+			var errs []error
+			n := 0
+			for _, err := range ethtool.AllFeatures(ctx, h) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+				n++
+			}
+			if n != 3 {
+				errs = append(errs, errors.New("dumped a wrong number of devices"))
+			}
+			return errors.Join(errs...)
+		default:
+			return ethtool.SetFeatures(ctx, h, ethtool.Device{Name: "va"}, map[string]bool{"rx-gro": j%2 == 0})
 		}
+	})
+	for _, err := range errs {
+		t.Error(err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ipr-go/ipr/genl/mptcp"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,9 +26,7 @@ func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 }
 
 func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
-	t.Cleanup(cancel)
-	return ctx
+	return testrun.Context(t, time.Minute) // a bound, not a measure
 }
 
 // ipEndpoint is one endpoint of `ip -j mptcp endpoint show`.

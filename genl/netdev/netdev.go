@@ -63,13 +63,14 @@ func (v view) Get(path ...string) (genl.Value, bool) {
 // Attrs yields every attribute of the object, by name.
 func (v view) Attrs() iter.Seq2[string, genl.Value] { return schema.All(v.schema, v.attrs) }
 
-// parse returns the view of m's attributes, named by s, or the error of
-// a malformed chain, the object named by what.
-func parse(m genl.Message, what string, s *schema.Schema) (view, error) {
+// parse returns the view V (Device, Queue, NAPI) of m's attributes,
+// named by s, or the error of a malformed chain, the object named by
+// what.
+func parse[V ~struct{ view }](m genl.Message, what string, s *schema.Schema) (V, error) {
 	if err := m.Attrs.Err(); err != nil {
-		return view{}, fmt.Errorf("netdev: %s: %w", what, err)
+		return V{}, fmt.Errorf("netdev: %s: %w", what, err)
 	}
-	return view{m.Attrs, s}, nil
+	return V{view{m.Attrs, s}}, nil
 }
 
 func (v view) uint(typ uint16) (uint64, bool) {
@@ -95,14 +96,14 @@ type Device struct{ view }
 // device notification (m.Command tells which: NetdevCmdDevAddNtf,
 // NetdevCmdDevDelNtf, NetdevCmdDevChangeNtf).
 func ParseDevice(m genl.Message) (Device, error) {
-	v, err := parse(m, "device", devSchema)
+	d, err := parse[Device](m, "device", devSchema)
 	if err != nil {
 		return Device{}, err
 	}
-	if _, ok := v.uint(NetdevADevIfindex); !ok {
+	if _, ok := d.uint(NetdevADevIfindex); !ok {
 		return Device{}, errors.New("netdev: device without an ifindex")
 	}
-	return Device{v}, nil
+	return d, nil
 }
 
 // Index is the device's interface index.
@@ -139,8 +140,7 @@ type Queue struct{ view }
 
 // ParseQueue returns the view of m, a reply to NETDEV_CMD_QUEUE_GET.
 func ParseQueue(m genl.Message) (Queue, error) {
-	v, err := parse(m, "queue", queueSchema)
-	return Queue{v}, err
+	return parse[Queue](m, "queue", queueSchema)
 }
 
 // ID is the queue's index among the device's queues of its type.
@@ -160,8 +160,7 @@ type NAPI struct{ view }
 
 // ParseNAPI returns the view of m, a reply to NETDEV_CMD_NAPI_GET.
 func ParseNAPI(m genl.Message) (NAPI, error) {
-	v, err := parse(m, "napi", napiSchema)
-	return NAPI{v}, err
+	return parse[NAPI](m, "napi", napiSchema)
 }
 
 // ID is the instance's id.

@@ -12,6 +12,7 @@ import (
 	"github.com/ipr-go/ipr/genl/netdev"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"golang.org/x/sys/unix"
 )
 
@@ -20,8 +21,7 @@ func dialNS(t *testing.T) (*genl.Handle, *nstest.NS, context.Context) {
 	nstest.Require(t, "genl:netdev")
 	ns := nstest.New(t)
 	h := genltest.Dial(t, genl.WithNetns(ns.Name))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
-	t.Cleanup(cancel)
+	ctx := testrun.Context(t, time.Minute) // a bound, not a measure
 	return h, ns, ctx
 }
 

@@ -15,14 +15,13 @@ import (
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
 )
 
 func ctxT(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
-	t.Cleanup(cancel)
-	return ctx
+	return testrun.Context(t, time.Minute) // a bound, not a measure
 }
 
 // pair makes two throwaway namespaces joined by a veth pair, with

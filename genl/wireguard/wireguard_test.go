@@ -9,13 +9,13 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/wireguard"
 	"github.com/ipr-go/ipr/internal/genltest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/internal/wgfake"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -41,6 +41,18 @@ func testKey(seed int) wireguard.Key {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// configuredFake is a handle on fakeHandle's kernel, whose wg0 it has
+// configured with cfg, bigConfig(n).
+func configuredFake(t testing.TB, budget, n int) (h *genl.Handle, cfg *wireguard.DeviceConfig) {
+	t.Helper()
+	h, _, _ = fakeHandle(t, budget)
+	cfg, _ = bigConfig(n)
+	if err := wireguard.Configure(context.Background(), h, cfg); err != nil {
+		t.Fatal(err)
+	}
+	return h, cfg
+}
 
 // bigConfig is a device with n peers, the ones at multiples of 50 with
 // many allowed IPs (so that they are split), others with two.
@@ -443,29 +455,19 @@ func TestFakeHostile(t *testing.T) {
 		}
 	}
 
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := 0; i < 4; i++ {
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			d, err := wireguard.Get(ctx, h, link)
-			if err == nil && len(d.Peers) != len(want) {
-				err = fmt.Errorf("%d peers", len(d.Peers))
-			}
-			errs <- err
-		}()
-		go func() {
-			defer wg.Done()
-			errs <- wireguard.Configure(ctx, h, &wireguard.DeviceConfig{Link: link, Peers: []wireguard.PeerConfig{{PublicKey: testKey(1), UpdateOnly: true}}})
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
+	// Four gets and four configurations at once.
+	errs := testrun.Parallel(8, 1, func(k, _ int) error {
+		if k%2 == 1 {
+			return wireguard.Configure(ctx, h, &wireguard.DeviceConfig{Link: link, Peers: []wireguard.PeerConfig{{PublicKey: testKey(1), UpdateOnly: true}}})
 		}
+		d, err := wireguard.Get(ctx, h, link)
+		if err == nil && len(d.Peers) != len(want) {
+			err = fmt.Errorf("%d peers", len(d.Peers))
+		}
+		return err
+	})
+	for _, err := range errs {
+		t.Error(err)
 	}
 }
 
@@ -473,11 +475,7 @@ func TestFakeHostile(t *testing.T) {
 // dump through the views allocates nothing.
 func TestViewsAllocs(t *testing.T) {
 	ctx := context.Background()
-	h, _, _ := fakeHandle(t, 4096)
-	cfg, _ := bigConfig(100)
-	if err := wireguard.Configure(ctx, h, cfg); err != nil {
-		t.Fatal(err)
-	}
+	h, _ := configuredFake(t, 4096, 100)
 	var msgs []genl.Message
 	f, _ := h.Family(ctx, wireguard.FamilyName)
 	req, _ := wireguard.GetRequest(wireguard.Link{Name: "wg0"})
@@ -520,11 +518,7 @@ func readViews(msgs []genl.Message) uint64 {
 // TestByName reads a dump by name, through the hand-written schemas.
 func TestByName(t *testing.T) {
 	ctx := context.Background()
-	h, _, _ := fakeHandle(t, 0)
-	cfg, _ := bigConfig(3)
-	if err := wireguard.Configure(ctx, h, cfg); err != nil {
-		t.Fatal(err)
-	}
+	h, cfg := configuredFake(t, 0, 3)
 	for v, err := range wireguard.Messages(ctx, h, wireguard.Link{Name: "wg0"}) {
 		if err != nil {
 			t.Fatal(err)

@@ -77,7 +77,7 @@ func rawDumps(b *testing.B, h *rtm.Handle) {
 func BenchmarkOpen(b *testing.B) {
 	h := startupNamespace(b)
 	ctx := context.Background()
-	var opens, raws, ratios []float64
+	var m pairedMedians
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -98,12 +98,26 @@ func BenchmarkOpen(b *testing.B) {
 		}
 		db.Close()
 		b.StartTimer()
-		opens, raws = append(opens, float64(open)), append(raws, float64(raw))
-		ratios = append(ratios, float64(open)/float64(raw))
+		m.add(open, raw)
 	}
-	b.ReportMetric(median(opens)/1e6, "ms-open")
-	b.ReportMetric(median(raws)/1e6, "ms-raw")
-	b.ReportMetric(median(ratios), "open/raw")
+	m.report(b, "open", "raw")
+}
+
+// pairedMedians are the times of two sides a benchmark measures in each
+// iteration, under the same machine load, and their ratios.
+type pairedMedians struct{ a, b, ratios []float64 }
+
+func (m *pairedMedians) add(a, b time.Duration) {
+	m.a, m.b = append(m.a, float64(a)), append(m.b, float64(b))
+	m.ratios = append(m.ratios, float64(a)/float64(b))
+}
+
+// report reports the median time of each side, in ms-A and ms-B, and
+// the median of the per-iteration ratios, in A/B.
+func (m *pairedMedians) report(tb *testing.B, a, b string) {
+	tb.ReportMetric(median(m.a)/1e6, "ms-"+a)
+	tb.ReportMetric(median(m.b)/1e6, "ms-"+b)
+	tb.ReportMetric(median(m.ratios), a+"/"+b)
 }
 
 // benchRoutes is the number of routes the start-up benchmarks load:
@@ -224,13 +238,25 @@ func (t *txBench) unreachable(j int) rtm.RouteSpec {
 	return s
 }
 
+// eachRoute is the transaction side of benchTx1000 for one change to
+// each of 1000 routes: change records the j-th on r in iteration i.
+func eachRoute(ctx context.Context, change func(r *Routes, i, j int)) func(i int, tx *Tx) error {
+	return func(i int, tx *Tx) error {
+		r := tx.Routes()
+		for j := 0; j < 1000; j++ {
+			change(r, i, j)
+		}
+		return tx.Commit(ctx)
+	}
+}
+
 // benchTx1000 measures, in each iteration, a transaction of 1000 route
 // changes and rtm.Batch doing the same requests, and reports the median
 // of each and of their ratio (tx/batch), which the target puts at 2 or
 // less. setup and cleanup run untimed around both.
 func benchTx1000(b *testing.B, t *txBench, tx func(i int, tx *Tx) error, batch func(i int) error, cleanup func(i int)) {
 	ctx := context.Background()
-	var txs, batches, ratios []float64
+	var m pairedMedians
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -251,12 +277,9 @@ func benchTx1000(b *testing.B, t *txBench, tx func(i int, tx *Tx) error, batch f
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		txs, batches = append(txs, float64(d)), append(batches, float64(raw))
-		ratios = append(ratios, float64(d)/float64(raw))
+		m.add(d, raw)
 	}
-	b.ReportMetric(median(txs)/1e6, "ms-tx")
-	b.ReportMetric(median(batches)/1e6, "ms-batch")
-	b.ReportMetric(median(ratios), "tx/batch")
+	m.report(b, "tx", "batch")
 }
 
 // BenchmarkTx1000Routes commits transactions of 1000 route changes in a
@@ -267,66 +290,39 @@ func benchTx1000(b *testing.B, t *txBench, tx func(i int, tx *Tx) error, batch f
 func BenchmarkTx1000Routes(b *testing.B) {
 	t := newTxBench(b, benchRoutes())
 	ctx := context.Background()
-	none := func(int) {}
-	b.Run("add", func(b *testing.B) {
-		del := func(int) {
-			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.fresh(j)) }, 1000)
-		}
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Add(t.fresh(j))
-			}
-			return tx.Commit(ctx)
-		}, func(int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteAdd(t.fresh(j)) }, 1000) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		}, del)
-	})
 	changed := func(i, j int) rtm.RouteSpec {
 		s := t.existing(j)
 		s.Metrics.MTU = uint32(1300 + i%2)
 		return s
 	}
-	b.Run("change", func(b *testing.B) {
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Change(changed(i, j))
-			}
-			return tx.Commit(ctx)
-		}, func(i int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteChange(changed(i+1, j)) }, 1000) {
-				if err != nil {
-					return err
+	// Each change to the j-th route in iteration i, as the transaction
+	// records it and as the batch sends it (a change alternates with the
+	// transaction's), and the batch request that undoes it, if any.
+	for _, c := range []struct {
+		name  string
+		tx    func(r *Routes, i, j int)
+		batch func(bt *rtm.Batch, i, j int) error
+		undo  func(bt *rtm.Batch, j int) error
+	}{
+		{"add", func(r *Routes, _, j int) { r.Add(t.fresh(j)) },
+			func(bt *rtm.Batch, _, j int) error { return bt.RouteAdd(t.fresh(j)) },
+			func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.fresh(j)) }},
+		{"change", func(r *Routes, i, j int) { r.Change(changed(i, j)) },
+			func(bt *rtm.Batch, i, j int) error { return bt.RouteChange(changed(i+1, j)) }, nil},
+		{"remove", func(r *Routes, _, j int) { r.Remove(t.existing(j)) },
+			func(bt *rtm.Batch, _, j int) error { return bt.RouteDel(t.existing(j)) },
+			func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(j)) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			benchTx1000(b, t, eachRoute(ctx, c.tx), func(i int) error {
+				return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return c.batch(bt, i, j) }, 1000)...)
+			}, func(int) {
+				if c.undo != nil {
+					t.batch(b, c.undo, 1000)
 				}
-			}
-			return nil
-		}, none)
-	})
-	b.Run("remove", func(b *testing.B) {
-		readd := func(int) {
-			t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(j)) }, 1000)
-		}
-		benchTx1000(b, t, func(i int, tx *Tx) error {
-			r := tx.Routes()
-			for j := 0; j < 1000; j++ {
-				r.Remove(t.existing(j))
-			}
-			return tx.Commit(ctx)
-		}, func(int) error {
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteDel(t.existing(j)) }, 1000) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		}, readd)
-	})
+			})
+		})
+	}
 	b.Run("rollback", func(b *testing.B) {
 		benchTx1000(b, t, func(i int, tx *Tx) error {
 			r := tx.Routes()
@@ -351,12 +347,7 @@ func BenchmarkTx1000Routes(b *testing.B) {
 			if res[999] == nil {
 				return errors.New("the last change did not fail")
 			}
-			for _, err := range t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(998 - j)) }, 999) {
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		}, none)
+			return errors.Join(t.batch(b, func(bt *rtm.Batch, j int) error { return bt.RouteReplace(t.existing(998 - j)) }, 999)...)
+		}, func(int) {})
 	})
 }

@@ -7,11 +7,11 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -313,30 +313,21 @@ func TestConcurrentWriters(t *testing.T) {
 	}()
 
 	const workers, perWorker = 8, 5
-	errs := make(chan error, workers*perWorker)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < perWorker; i++ {
-				n := w*perWorker + i
-				tx := db.Begin()
-				c := tx.CreateInterface(rtm.LinkSpec{Name: fmt.Sprintf("c%d", n), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("p%d", n)}}})
-				c.Up().AddIP(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 200, byte(n), 1}), 24))
-				c.AddRoute(rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 201, byte(n), 0}), 24), Gateway: netip.AddrFrom4([4]byte{10, 200, byte(n), 2})})
-				tx.Interface("cni0").AddPort(c)
-				if err := tx.Commit(ctx); err != nil {
-					errs <- fmt.Errorf("transaction %d: %w", n, err)
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	errs := testrun.Parallel(workers, perWorker, func(w, i int) error {
+		n := w*perWorker + i
+		tx := db.Begin()
+		c := tx.CreateInterface(rtm.LinkSpec{Name: fmt.Sprintf("c%d", n), Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: fmt.Sprintf("p%d", n)}}})
+		c.Up().AddIP(netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 200, byte(n), 1}), 24))
+		c.AddRoute(rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 201, byte(n), 0}), 24), Gateway: netip.AddrFrom4([4]byte{10, 200, byte(n), 2})})
+		tx.Interface("cni0").AddPort(c)
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("transaction %d: %w", n, err)
+		}
+		return nil
+	})
 	close(stop)
 	n := <-churned
-	close(errs)
-	for err := range errs {
+	for _, err := range errs {
 		t.Error(err)
 	}
 	if n == 0 {
@@ -433,8 +424,6 @@ func TestMoveToNetns(t *testing.T) {
 	if _, ok := db.Snapshot().LinkByName("d1"); ok {
 		t.Fatal("the database still shows d1")
 	}
-	if got := mtuOf(t, ns, "d0"); got != "1400" {
-		t.Fatalf("d0's MTU %s", got)
-	}
+	checkMTU(t, ns, "d0", "1400", "after the commit")
 	checkMirror(t, db)
 }

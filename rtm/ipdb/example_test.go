@@ -51,19 +51,11 @@ func Example() {
 // commits. A commit that another writer got in the way of says so.
 func Example_routes() {
 	ctx := context.Background()
-	h, err := rtm.Dial()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer h.Close()
-	db, err := ipdb.Open(ctx, h)
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer db.Close()
+	db, release := openDB(ctx)
+	defer release()
 
 	db.Routes().Add(rtm.RouteSpec{Dst: netip.MustParsePrefix("0.0.0.0/0"), Gateway: netip.MustParseAddr("192.0.2.254")})
-	err = db.Commit(ctx)
+	err := db.Commit(ctx)
 	var conflict *ipdb.ConflictError
 	switch {
 	case errors.As(err, &conflict):
@@ -74,15 +66,15 @@ func Example_routes() {
 	}
 }
 
-// openDB is what every example starts with: a database over a handle on
-// the current namespace, and release, which closes both (pyroute2's
-// release()).
-func openDB(ctx context.Context) (db *ipdb.DB, release func()) {
+// openDB is what every example but the first starts with: a database
+// with opts over a handle on the current namespace, and release, which
+// closes both (pyroute2's release()).
+func openDB(ctx context.Context, opts ...ipdb.Option) (db *ipdb.DB, release func()) {
 	h, err := rtm.Dial()
 	if err != nil {
 		log.Fatal(err)
 	}
-	db, err = ipdb.Open(ctx, h)
+	db, err = ipdb.Open(ctx, h, opts...)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -134,16 +126,8 @@ func ExampleSnapshot_LinkByName() {
 // SnapshotMode (nothing ever reaches the kernel).
 func ExampleWithMode() {
 	ctx := context.Background()
-	h, err := rtm.Dial()
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer h.Close()
-	db, err := ipdb.Open(ctx, h, ipdb.WithMode(ipdb.Explicit))
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer db.Close()
+	db, release := openDB(ctx, ipdb.WithMode(ipdb.Explicit))
+	defer release()
 
 	// The explicit session: begin, change, review, commit.
 	tx := db.Begin()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/ipdb"
@@ -32,8 +33,7 @@ func fakeDB(t *testing.T) (context.Context, *ipdb.DB, *nltest.Fake) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { h.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	t.Cleanup(cancel)
+	ctx := testrun.Context(t, 10*time.Second)
 	db, err := ipdb.Open(ctx, h)
 	if err != nil {
 		t.Fatal(err)

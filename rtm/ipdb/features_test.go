@@ -16,9 +16,7 @@ import (
 // reported as "rollback failed too".)
 func TestRollbackOfRefusedChange(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb") // ifb cannot change its address
-	db := open(t, h)
+	db, _ := openWithD0(t) // ifb cannot change its address
 	err := db.With(ctx, "d0", func(i *Iface) error { i.SetAddress(hw("02:00:00:00:00:01")); return nil })
 	var ce *CommitError
 	if !errors.As(err, &ce) || !errors.Is(err, unix.EOPNOTSUPP) {
@@ -60,16 +58,12 @@ func TestSetParentOrderAndRollback(t *testing.T) {
 		mv := tx.CreateInterface(rtm.LinkSpec{Name: "mv0", Kind: &rtm.Macvlan{Mode: rtm.MacvlanBridge}})
 		mv.SetParent(tx.CreateInterface(rtm.LinkSpec{Name: "v0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1"}}}))
 	})
-	if linkOf(t, db, "mv0").ParentIndex() != linkOf(t, db, "v0").Index() {
-		t.Fatal("mv0 is not on v0")
-	}
+	checkKindOn(t, db, "mv0", "macvlan", "v0")
 }
 
 func TestSetParentErrors(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	for _, tc := range []struct {
 		name string
 		fn   func(tx *Tx)
@@ -111,9 +105,7 @@ func TestSetParentErrors(t *testing.T) {
 
 // Last is the transaction begun last, implicit ones included.
 func TestLast(t *testing.T) {
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, _ := openWithD0(t)
 	if _, ok := db.Last(); ok {
 		t.Fatal("Last with no transaction")
 	}

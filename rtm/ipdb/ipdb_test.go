@@ -42,6 +42,15 @@ func open(t testing.TB, h *rtm.Handle, opts ...Option) *DB {
 	return db
 }
 
+// openWithD0 is a database with opts over a fresh namespace that has an
+// ifb device d0 before the database loads.
+func openWithD0(t testing.TB, opts ...Option) (*DB, *nstest.NS) {
+	t.Helper()
+	h, ns := setup(t)
+	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
+	return open(t, h, opts...), ns
+}
+
 func wait(t testing.TB, db *DB, what string, cond func(*Snapshot) bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -85,9 +94,7 @@ func checkMirror(t testing.TB, db *DB) {
 }
 
 func TestMirrorsChangesBehindItsBack(t *testing.T) {
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	if _, ok := db.Snapshot().LinkByName("d0"); !ok {
 		t.Fatal("d0 not loaded")
 	}
@@ -570,6 +577,15 @@ func diffLines(a, b string) string {
 	return strings.Join(out, "\n")
 }
 
+// checkMTU fails unless the kernel shows name with MTU want; when says
+// at which point of the test.
+func checkMTU(t *testing.T, ns *nstest.NS, name, want, when string) {
+	t.Helper()
+	if got := mtuOf(t, ns, name); got != want {
+		t.Fatalf("%s: mtu %s %s, want %s", name, got, when, want)
+	}
+}
+
 func mtuOf(t *testing.T, ns *nstest.NS, name string) string {
 	out := nstest.IP(t, ns, "-o", "link", "show", name)
 	f := strings.Fields(out)
@@ -585,39 +601,29 @@ func mtuOf(t *testing.T, ns *nstest.NS, name string) string {
 func TestModes(t *testing.T) {
 	ctx := context.Background()
 	t.Run("implicit", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h)
+		db, ns := openWithD0(t)
 		db.Interface("d0").SetMTU(1400)
 		db.Interface("d0").Up()
 		if ids := db.Transactions(); len(ids) != 1 {
 			t.Fatalf("open transactions %v", ids)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1500" {
-			t.Fatalf("mtu %s before commit", got)
-		}
+		checkMTU(t, ns, "d0", "1500", "before commit")
 		if r := db.Review(); len(r.Changes) != 2 {
 			t.Fatalf("review %v", r)
 		}
 		if err := db.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s after commit", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after commit")
 		db.Interface("d0").SetMTU(1300)
 		db.Drop()
 		if err := db.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s after a dropped change", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after a dropped change")
 	})
 	t.Run("explicit", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(Explicit))
+		db, ns := openWithD0(t, WithMode(Explicit))
 		db.Interface("d0").SetMTU(1400)
 		if err := db.Commit(ctx); !errors.Is(err, ErrExplicit) {
 			t.Fatalf("implicit change in explicit mode: %v", err)
@@ -635,9 +641,7 @@ func TestModes(t *testing.T) {
 		if err := a.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := mtuOf(t, ns, "d0"); got != "1400" {
-			t.Fatalf("mtu %s", got)
-		}
+		checkMTU(t, ns, "d0", "1400", "after the commit of a")
 		if out := nstest.IP(t, ns, "link", "show", "d0"); strings.Contains(out, "qlen 10") {
 			t.Fatalf("dropped change applied: %s", out)
 		}
@@ -646,17 +650,13 @@ func TestModes(t *testing.T) {
 		}
 	})
 	t.Run("direct", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(Direct))
+		db, ns := openWithD0(t, WithMode(Direct))
 		br := db.CreateInterface(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}})
 		if out := nstest.IP(t, ns, "link", "show", "br0"); !strings.Contains(out, "br0") {
 			t.Fatal("br0 not created at once")
 		}
 		br.AddPort(br.tx.Interface("d0")).SetMTU(1400)
-		if got := mtuOf(t, ns, "br0"); got != "1400" {
-			t.Fatalf("mtu %s", got)
-		}
+		checkMTU(t, ns, "br0", "1400", "after SetMTU")
 		if out := nstest.IP(t, ns, "link", "show", "d0"); !strings.Contains(out, "master br0") {
 			t.Fatalf("d0: %s", out)
 		}
@@ -666,9 +666,7 @@ func TestModes(t *testing.T) {
 		}
 	})
 	t.Run("snapshot", func(t *testing.T) {
-		h, ns := setup(t)
-		nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-		db := open(t, h, WithMode(SnapshotMode))
+		db, ns := openWithD0(t, WithMode(SnapshotMode))
 		before := nstest.IP(t, ns, "-d", "link", "show")
 		tx := db.Begin()
 		tx.CreateInterface(rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}})

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,6 +55,17 @@ type churnKind struct {
 // 10.1.0.0/16. The churners use 10.2.0.0/16.
 func inStable(a netip.Addr) bool { return netip.MustParsePrefix("10.1.0.0/16").Contains(a) }
 
+// countIf counts the values of seq that keep keeps.
+func countIf[T any](seq iter.Seq[T], keep func(T) bool) int {
+	n := 0
+	for v := range seq {
+		if keep(v) {
+			n++
+		}
+	}
+	return n
+}
+
 func nthAddr(net byte, i int) netip.Addr {
 	return netip.AddrFrom4([4]byte{10, net, byte(i >> 8), byte(i)})
 }
@@ -74,13 +87,7 @@ var churnKinds = []churnKind{
 			return h.RuleDel(ctx, s)
 		},
 		count: func(s *Snapshot, _ int32) int {
-			n := 0
-			for _, r := range s.Rules() {
-				if inStable(r.Src().Addr()) {
-					n++
-				}
-			}
-			return n
+			return countIf(slices.Values(s.Rules()), func(r rtm.Rule) bool { return inStable(r.Src().Addr()) })
 		},
 		isStable: func(e Event) bool { r, ok := e.Rule(); return ok && inStable(r.Src().Addr()) },
 	},
@@ -104,13 +111,7 @@ var churnKinds = []churnKind{
 			return h.LinkDel(ctx, l.Index())
 		},
 		count: func(s *Snapshot, _ int32) int {
-			n := 0
-			for _, l := range s.Links() {
-				if strings.HasPrefix(l.Name(), "s") {
-					n++
-				}
-			}
-			return n
+			return countIf(slices.Values(s.Links()), func(l rtm.Link) bool { return strings.HasPrefix(l.Name(), "s") })
 		},
 		isStable: func(e Event) bool { l, ok := e.Link(); return ok && strings.HasPrefix(l.Name(), "s") },
 	},
@@ -129,13 +130,7 @@ var churnKinds = []churnKind{
 			return h.AddrDel(ctx, s)
 		},
 		count: func(s *Snapshot, index int32) int {
-			n := 0
-			for _, a := range s.Addrs(index, unix.AF_INET) {
-				if inStable(a.IP()) {
-					n++
-				}
-			}
-			return n
+			return countIf(slices.Values(s.Addrs(index, unix.AF_INET)), func(a rtm.Addr) bool { return inStable(a.IP()) })
 		},
 		isStable: func(e Event) bool { a, ok := e.Addr(); return ok && inStable(a.IP()) },
 	},
@@ -154,13 +149,7 @@ var churnKinds = []churnKind{
 			return h.RouteDel(ctx, s)
 		},
 		count: func(s *Snapshot, _ int32) int {
-			n := 0
-			for r := range s.Routes(&RouteQuery{Table: 100}) {
-				if inStable(r.Dst().Addr()) {
-					n++
-				}
-			}
-			return n
+			return countIf(s.Routes(&RouteQuery{Table: 100}), func(r rtm.Route) bool { return inStable(r.Dst().Addr()) })
 		},
 		isStable: func(e Event) bool { r, ok := e.Route(); return ok && inStable(r.Dst().Addr()) },
 	},
@@ -179,13 +168,7 @@ var churnKinds = []churnKind{
 			return h.NeighDel(ctx, s)
 		},
 		count: func(s *Snapshot, index int32) int {
-			n := 0
-			for nb := range s.Neighs(index) {
-				if inStable(nb.Dst()) {
-					n++
-				}
-			}
-			return n
+			return countIf(s.Neighs(index), func(nb rtm.Neigh) bool { return inStable(nb.Dst()) })
 		},
 		isStable: func(e Event) bool { n, ok := e.Neigh(); return ok && inStable(n.Dst()) },
 	},

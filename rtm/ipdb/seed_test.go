@@ -16,14 +16,13 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
 func seedCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return testrun.Context(t, 30*time.Second)
 }
 
 // seedDB is where most tests start: a database over a fresh namespace,
@@ -32,6 +31,18 @@ func seedDB(t *testing.T) (context.Context, *nstest.NS, *DB) {
 	ctx := seedCtx(t)
 	h, ns := setup(t)
 	return ctx, ns, open(t, h)
+}
+
+// checkKindOn returns link name of the database's current state, and
+// fails unless it is of kind with parent's link as its parent (IFLA_LINK:
+// a veth's peer, a macvlan's or vlan's lower device).
+func checkKindOn(t *testing.T, db *DB, name, kind, parent string) rtm.Link {
+	t.Helper()
+	l, p := linkOf(t, db, name), linkOf(t, db, parent)
+	if l.Kind() != kind || l.ParentIndex() != p.Index() {
+		t.Fatalf("%s: kind %q parent %d, want %s on %s (%d)", name, l.Kind(), l.ParentIndex(), kind, parent, p.Index())
+	}
+	return l
 }
 
 // linkOf returns a link of the database's current state, or fails.
@@ -235,9 +246,7 @@ func TestSeedTransactionModes(t *testing.T) {
 		{SnapshotMode, false, false, nil},
 	} {
 		t.Run(tc.mode.String(), func(t *testing.T) {
-			h, ns := setup(t)
-			nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-			db := open(t, h, WithMode(tc.mode))
+			db, ns := openWithD0(t, WithMode(tc.mode))
 			db.Interface("d0").SetMTU(1400)
 			if got := mtuOf(t, ns, "d0") == "1400"; got != tc.before {
 				t.Fatalf("applied before Commit: %v", got)
@@ -632,9 +641,9 @@ func TestSeedCreateVeth(t *testing.T) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "v1p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "v1p1"}}}).
 			AddIP(pfx("172.16.0.1/24")).AddIP(pfx("172.16.1.1/24"))
 	})
-	v0, v1 := linkOf(t, db, "v1p0"), linkOf(t, db, "v1p1")
-	if v0.ParentIndex() != v1.Index() || !slices.Equal(db.Snapshot().IPv4(v0.Index()), []netip.Prefix{pfx("172.16.0.1/24"), pfx("172.16.1.1/24")}) {
-		t.Fatalf("v1p0: peer %d (v1p1 is %d), ipaddr %v", v0.ParentIndex(), v1.Index(), db.Snapshot().IPv4(v0.Index()))
+	v0 := checkKindOn(t, db, "v1p0", "veth", "v1p1")
+	if !slices.Equal(db.Snapshot().IPv4(v0.Index()), []netip.Prefix{pfx("172.16.0.1/24"), pfx("172.16.1.1/24")}) {
+		t.Fatalf("v1p0: ipaddr %v", db.Snapshot().IPv4(v0.Index()))
 	}
 }
 
@@ -650,9 +659,9 @@ func TestSeedCreateMacvlan(t *testing.T) {
 		em1 := tx.CreateInterface(rtm.LinkSpec{Name: "em1", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "em2"}}})
 		mv.SetParent(em1).Up().AddIP(pfx("10.0.0.2/24"))
 	})
-	mv, em1 := linkOf(t, db, "mvlan0"), linkOf(t, db, "em1")
-	if mv.Kind() != "macvlan" || mv.ParentIndex() != em1.Index() || !slices.Equal(db.Snapshot().IPv4(mv.Index()), []netip.Prefix{pfx("10.0.0.2/24")}) {
-		t.Fatalf("mvlan0: kind %q parent %d (em1 is %d) ipaddr %v", mv.Kind(), mv.ParentIndex(), em1.Index(), db.Snapshot().IPv4(mv.Index()))
+	mv := checkKindOn(t, db, "mvlan0", "macvlan", "em1")
+	if !slices.Equal(db.Snapshot().IPv4(mv.Index()), []netip.Prefix{pfx("10.0.0.2/24")}) {
+		t.Fatalf("mvlan0: ipaddr %v", db.Snapshot().IPv4(mv.Index()))
 	}
 	if mode, ok := mv.KindData().Get(unix.IFLA_MACVLAN_MODE); !ok || mode.Data[0] != byte(rtm.MacvlanPrivate) {
 		t.Fatalf("macvlan mode %v", mode.Data)
@@ -670,9 +679,7 @@ func TestSeedCreateMacvtap(t *testing.T) {
 		tx.CreateInterface(rtm.LinkSpec{Name: "mvtap0", Kind: &rtm.Macvlan{Tap: true, Mode: rtm.MacvlanVEPA}}).
 			SetParent(tx.Interface("em1"))
 	})
-	if l := linkOf(t, db, "mvtap0"); l.Kind() != "macvtap" || l.ParentIndex() != linkOf(t, db, "em1").Index() {
-		t.Fatalf("mvtap0: kind %q parent %d", l.Kind(), l.ParentIndex())
-	}
+	checkKindOn(t, db, "mvtap0", "macvtap", "em1")
 }
 
 // "ip.create(ifname='v101', kind='vlan', link=ip.interfaces.eth0,
@@ -684,9 +691,7 @@ func TestSeedCreateVlan(t *testing.T) {
 		eth0 := tx.CreateInterface(rtm.LinkSpec{Name: "eth0", Kind: &rtm.Veth{}})
 		tx.CreateInterface(rtm.LinkSpec{Name: "v101", Kind: &rtm.Vlan{ID: 101}}).SetParent(eth0).AddIP(pfx("10.1.0.1/24"))
 	})
-	if l := linkOf(t, db, "v101"); l.Kind() != "vlan" || l.ParentIndex() != linkOf(t, db, "eth0").Index() {
-		t.Fatalf("v101: kind %q parent %d", l.Kind(), l.ParentIndex())
-	}
+	checkKindOn(t, db, "v101", "vlan", "eth0")
 }
 
 // "ip.create(kind='vxlan', ifname='vx101', vxlan_link=ip.interfaces.eth0,
@@ -927,9 +932,7 @@ func TestSeedResync(t *testing.T) {
 // "release(): shutdown IPDB instance and sync the state".
 func TestSeedRelease(t *testing.T) {
 	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "link", "add", "d0", "type", "ifb")
-	db := open(t, h)
+	db, ns := openWithD0(t)
 	tx := db.Begin()
 	tx.Interface("d0").SetMTU(1400)
 	db.Close()

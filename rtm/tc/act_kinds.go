@@ -118,9 +118,7 @@ func (m *Mirred) appendOptions(e *nla.Encoder, a *Action) error {
 		native.PutUint32(p[20:], m.eaction())
 		native.PutUint32(p[24:], uint32(m.Ifindex))
 	}
-	if m.Block != 0 {
-		e.Uint32(tcaMirredBlockid, m.Block)
-	}
+	putU32(e, tcaMirredBlockid, m.Block)
 	return nil
 }
 
@@ -161,21 +159,11 @@ func (s *SkbEdit) appendOptions(e *nla.Encoder, a *Action) error {
 	if p := structAttr(e, tcaSkbeditParms, tcGenLen); p != nil {
 		a.gen(p, VerdictPipe)
 	}
-	if s.QueueMapping != nil {
-		e.Uint16(tcaSkbeditQueueMapping, *s.QueueMapping)
-	}
-	if s.Priority != nil {
-		e.Uint32(tcaSkbeditPriority, *s.Priority)
-	}
-	if s.Mark != nil {
-		e.Uint32(tcaSkbeditMark, *s.Mark)
-	}
-	if s.Mask != nil {
-		e.Uint32(tcaSkbeditMask, *s.Mask)
-	}
-	if s.PacketType != nil {
-		e.Uint16(tcaSkbeditPtype, *s.PacketType)
-	}
+	putOpt(e, (*nla.Encoder).Uint16, tcaSkbeditQueueMapping, s.QueueMapping)
+	putOpt(e, (*nla.Encoder).Uint32, tcaSkbeditPriority, s.Priority)
+	putOpt(e, (*nla.Encoder).Uint32, tcaSkbeditMark, s.Mark)
+	putOpt(e, (*nla.Encoder).Uint32, tcaSkbeditMask, s.Mask)
+	putOpt(e, (*nla.Encoder).Uint16, tcaSkbeditPtype, s.PacketType)
 	if s.InheritDSField {
 		e.Uint64(tcaSkbeditFlags, skbeditInheritDSField)
 	}
@@ -349,9 +337,7 @@ func (t *TunnelKey) appendOptions(e *nla.Encoder, a *Action) error {
 	}
 	put(t.Src, tcaTunnelKeyEncIpv4Src, tcaTunnelKeyEncIpv6Src)
 	put(t.Dst, tcaTunnelKeyEncIpv4Dst, tcaTunnelKeyEncIpv6Dst)
-	if t.KeyID != nil {
-		e.Uint32BE(tcaTunnelKeyEncKeyId, *t.KeyID)
-	}
+	putOpt(e, (*nla.Encoder).Uint32BE, tcaTunnelKeyEncKeyId, t.KeyID)
 	if t.DstPort != 0 {
 		e.Uint16BE(tcaTunnelKeyEncDstPort, t.DstPort)
 	}
@@ -369,12 +355,8 @@ func (t *TunnelKey) appendOptions(e *nla.Encoder, a *Action) error {
 		}
 		opts.End(e)
 	}
-	if t.TTL != nil {
-		e.Uint8(tcaTunnelKeyEncTtl, *t.TTL)
-	}
-	if t.TOS != nil {
-		e.Uint8(tcaTunnelKeyEncTos, *t.TOS)
-	}
+	putOpt(e, (*nla.Encoder).Uint8, tcaTunnelKeyEncTtl, t.TTL)
+	putOpt(e, (*nla.Encoder).Uint8, tcaTunnelKeyEncTos, t.TOS)
 	noCsum := uint8(0)
 	if t.NoChecksum {
 		noCsum = 1
@@ -569,15 +551,9 @@ func (s *Sample) appendOptions(e *nla.Encoder, a *Action) error {
 	if p := structAttr(e, tcaSampleParms, tcGenLen); p != nil {
 		a.gen(p, VerdictPipe)
 	}
-	if s.Rate != 0 {
-		e.Uint32(tcaSampleRate, s.Rate)
-	}
-	if s.Group != 0 {
-		e.Uint32(tcaSamplePsampleGroup, s.Group)
-	}
-	if s.Trunc != 0 {
-		e.Uint32(tcaSampleTruncSize, s.Trunc)
-	}
+	putU32(e, tcaSampleRate, s.Rate)
+	putU32(e, tcaSamplePsampleGroup, s.Group)
+	putU32(e, tcaSampleTruncSize, s.Trunc)
 	return nil
 }
 
@@ -644,21 +620,13 @@ func (m *MPLSAction) appendOptions(e *nla.Encoder, a *Action) error {
 		a.gen(p, VerdictPipe)
 		native.PutUint32(p[20:], uint32(m.Op))
 	}
-	if m.Label != nil {
-		e.Uint32(tcaMplsLabel, *m.Label)
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaMplsLabel, m.Label)
 	if m.Protocol != 0 {
 		e.Uint16BE(tcaMplsProto, m.Protocol)
 	}
-	if m.TC != nil {
-		e.Uint8(tcaMplsTc, *m.TC)
-	}
-	if m.TTL != nil {
-		e.Uint8(tcaMplsTtl, *m.TTL)
-	}
-	if m.BOS != nil {
-		e.Uint8(tcaMplsBos, *m.BOS)
-	}
+	putOpt(e, (*nla.Encoder).Uint8, tcaMplsTc, m.TC)
+	putOpt(e, (*nla.Encoder).Uint8, tcaMplsTtl, m.TTL)
+	putOpt(e, (*nla.Encoder).Uint8, tcaMplsBos, m.BOS)
 	return nil
 }
 
@@ -776,12 +744,8 @@ func (c *CT) appendOptions(e *nla.Encoder, a *Action) error {
 	if c.Zone != 0 {
 		e.Uint16(tcaCtZone, c.Zone)
 	}
-	if c.Mark != nil {
-		e.Uint32(tcaCtMark, *c.Mark)
-	}
-	if c.MarkMask != nil {
-		e.Uint32(tcaCtMarkMask, *c.MarkMask)
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaCtMark, c.Mark)
+	putOpt(e, (*nla.Encoder).Uint32, tcaCtMarkMask, c.MarkMask)
 	if c.Labels != nil {
 		e.Binary(tcaCtLabels, c.Labels)
 	}

@@ -141,12 +141,8 @@ func (p *Police) append(e *nla.Encoder, index uint32, exceed Verdict) error {
 			e.Uint64(tcaPolicePeakrate64, uint64(p.PeakRate))
 		}
 	}
-	if p.AvgRate != 0 {
-		e.Uint32(tcaPoliceAvrate, p.AvgRate)
-	}
-	if p.Conform != 0 {
-		e.Uint32(tcaPoliceResult, uint32(p.Conform))
-	}
+	putU32(e, tcaPoliceAvrate, p.AvgRate)
+	putU32(e, tcaPoliceResult, p.Conform)
 	if p.PacketRate != 0 {
 		ticks := p.pktBurstTicks
 		if ticks == 0 || uint64(XmitSize(Rate(p.PacketRate), ticks)) != p.PacketBurst {

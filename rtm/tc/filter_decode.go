@@ -31,29 +31,44 @@ func (r *RawFilter) decode(opts nla.Chain) error {
 	return nil
 }
 
+// filterKinds are the filter kinds this package decodes: each one's
+// name, the attribute of its options that holds its action list, and its
+// empty options.
+var filterKinds = [...]struct {
+	name    string
+	actions uint16
+	new     func() FilterOptions
+}{
+	{"u32", tcaU32Act, func() FilterOptions { return new(U32) }},
+	{"flower", tcaFlowerAct, func() FilterOptions { return new(Flower) }},
+	{"matchall", tcaMatchallAct, func() FilterOptions { return new(Matchall) }},
+	{"bpf", tcaBpfAct, func() FilterOptions { return new(BPF) }},
+	{"fw", tcaFwAct, func() FilterOptions { return new(Fw) }},
+	{"route", tcaRoute4Act, func() FilterOptions { return new(Route) }},
+	{"cgroup", tcaCgroupAct, func() FilterOptions { return new(Cgroup) }},
+	{"flow", tcaFlowAct, func() FilterOptions { return new(Flow) }},
+	{"basic", tcaBasicAct, func() FilterOptions { return new(Basic) }},
+}
+
 // newFilterOptions returns empty options of the kind named kind.
 func newFilterOptions(kind string) FilterOptions {
-	switch kind {
-	case "u32":
-		return new(U32)
-	case "flower":
-		return new(Flower)
-	case "matchall":
-		return new(Matchall)
-	case "bpf":
-		return new(BPF)
-	case "fw":
-		return new(Fw)
-	case "route":
-		return new(Route)
-	case "cgroup":
-		return new(Cgroup)
-	case "flow":
-		return new(Flow)
-	case "basic":
-		return new(Basic)
+	for _, k := range filterKinds {
+		if k.name == kind {
+			return k.new()
+		}
 	}
 	return &RawFilter{Name: kind}
+}
+
+// actionsType is the attribute of a kind's options that holds its action
+// list; 0 for a kind this package does not know.
+func actionsType(kind []byte) uint16 {
+	for _, k := range filterKinds {
+		if k.name == string(kind) {
+			return k.actions
+		}
+	}
+	return 0
 }
 
 // DecodeFilterOptions decodes the options of a filter of kind kind (the

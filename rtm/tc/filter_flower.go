@@ -152,6 +152,13 @@ func only4(p netip.Prefix) netip.Prefix {
 	return netip.Prefix{}
 }
 
+// putOpt appends attribute t, with put, when v is set.
+func putOpt[T any](e *nla.Encoder, put func(*nla.Encoder, uint16, T), t uint16, v *T) {
+	if v != nil {
+		put(e, t, *v)
+	}
+}
+
 // putMasked writes a key and its mask when v is set; put is the
 // encoder's method for the key's width and byte order, such as
 // (*nla.Encoder).Uint16BE.
@@ -220,45 +227,27 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 		return errors.New("a port range's max must be over its min")
 	}
 
-	if f.ClassID != 0 {
-		e.Uint32(tcaFlowerClassid, uint32(f.ClassID))
-	}
+	putU32(e, tcaFlowerClassid, f.ClassID)
 	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, f.CTState)
 	putMasked(e, (*nla.Encoder).Uint16, tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, f.CTZone)
 	putMasked(e, (*nla.Encoder).Uint32, tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, f.CTMark)
 	if f.Indev != "" {
 		e.String(tcaFlowerIndev, f.Indev)
 	}
-	if f.VlanID != nil {
-		e.Uint16(tcaFlowerKeyVlanId, *f.VlanID)
-	}
-	if f.VlanPrio != nil {
-		e.Uint8(tcaFlowerKeyVlanPrio, *f.VlanPrio)
-	}
+	putOpt(e, (*nla.Encoder).Uint16, tcaFlowerKeyVlanId, f.VlanID)
+	putOpt(e, (*nla.Encoder).Uint8, tcaFlowerKeyVlanPrio, f.VlanPrio)
 	if f.VlanEthType != 0 {
 		e.Uint16BE(tcaFlowerKeyVlanEthType, f.VlanEthType)
 	}
-	if f.CVlanID != nil {
-		e.Uint16(tcaFlowerKeyCvlanId, *f.CVlanID)
-	}
-	if f.CVlanPrio != nil {
-		e.Uint8(tcaFlowerKeyCvlanPrio, *f.CVlanPrio)
-	}
+	putOpt(e, (*nla.Encoder).Uint16, tcaFlowerKeyCvlanId, f.CVlanID)
+	putOpt(e, (*nla.Encoder).Uint8, tcaFlowerKeyCvlanPrio, f.CVlanPrio)
 	if f.CVlanEthType != 0 {
 		e.Uint16BE(tcaFlowerKeyCvlanEthType, f.CVlanEthType)
 	}
-	if f.MPLSLabel != nil {
-		e.Uint32(tcaFlowerKeyMplsLabel, *f.MPLSLabel)
-	}
-	if f.MPLSTC != nil {
-		e.Uint8(tcaFlowerKeyMplsTc, *f.MPLSTC)
-	}
-	if f.MPLSBOS != nil {
-		e.Uint8(tcaFlowerKeyMplsBos, *f.MPLSBOS)
-	}
-	if f.MPLSTTL != nil {
-		e.Uint8(tcaFlowerKeyMplsTtl, *f.MPLSTTL)
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaFlowerKeyMplsLabel, f.MPLSLabel)
+	putOpt(e, (*nla.Encoder).Uint8, tcaFlowerKeyMplsTc, f.MPLSTC)
+	putOpt(e, (*nla.Encoder).Uint8, tcaFlowerKeyMplsBos, f.MPLSBOS)
+	putOpt(e, (*nla.Encoder).Uint8, tcaFlowerKeyMplsTtl, f.MPLSTTL)
 	if err := putMAC(e, tcaFlowerKeyEthDst, tcaFlowerKeyEthDstMask, f.DstMAC, f.DstMACMask); err != nil {
 		return err
 	}
@@ -302,9 +291,7 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	}
 	putPrefix(e, f.EncDst, tcaFlowerKeyEncIpv4Dst, tcaFlowerKeyEncIpv4DstMask, tcaFlowerKeyEncIpv6Dst, tcaFlowerKeyEncIpv6DstMask)
 	putPrefix(e, f.EncSrc, tcaFlowerKeyEncIpv4Src, tcaFlowerKeyEncIpv4SrcMask, tcaFlowerKeyEncIpv6Src, tcaFlowerKeyEncIpv6SrcMask)
-	if f.EncKeyID != nil {
-		e.Uint32BE(tcaFlowerKeyEncKeyId, *f.EncKeyID)
-	}
+	putOpt(e, (*nla.Encoder).Uint32BE, tcaFlowerKeyEncKeyId, f.EncKeyID)
 	if f.EncDstPort != 0 {
 		e.Uint16BE(tcaFlowerKeyEncUdpDstPort, f.EncDstPort)
 	}

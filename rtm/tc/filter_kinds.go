@@ -77,15 +77,11 @@ func (m *Matchall) appendOpts(e *nla.Encoder) error {
 	if err := checkSkipFlags(m.Flags); err != nil {
 		return err
 	}
-	if m.ClassID != 0 {
-		e.Uint32(tcaMatchallClassid, uint32(m.ClassID))
-	}
+	putU32(e, tcaMatchallClassid, m.ClassID)
 	if err := appendFilterActions(e, tcaMatchallAct, m.Actions, 0, nil); err != nil {
 		return err
 	}
-	if m.Flags != 0 {
-		e.Uint32(tcaMatchallFlags, m.Flags)
-	}
+	putU32(e, tcaMatchallFlags, m.Flags)
 	return nil
 }
 
@@ -137,9 +133,7 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 	if len(b.Name) > 255 {
 		return fmt.Errorf("name of %d bytes", len(b.Name))
 	}
-	if b.ClassID != 0 {
-		e.Uint32(tcaBpfClassid, uint32(b.ClassID))
-	}
+	putU32(e, tcaBpfClassid, b.ClassID)
 	if err := appendFilterActions(e, tcaBpfAct, b.Actions, tcaBpfPolice, b.Police); err != nil {
 		return err
 	}
@@ -151,9 +145,7 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 		e.Uint32(tcaBpfFd, uint32(b.FD))
 		e.String(tcaBpfName, b.Name)
 	}
-	if b.Flags != 0 {
-		e.Uint32(tcaBpfFlagsGen, b.Flags)
-	}
+	putU32(e, tcaBpfFlagsGen, b.Flags)
 	if b.DirectAction {
 		e.Uint32(tcaBpfFlags, 1) // TCA_BPF_FLAG_ACT_DIRECT
 	}
@@ -203,12 +195,8 @@ func (f *Fw) appendOpts(e *nla.Encoder) error {
 	if len(f.Indev) >= 16 {
 		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
 	}
-	if f.Mask != nil {
-		e.Uint32(tcaFwMask, *f.Mask)
-	}
-	if f.ClassID != 0 {
-		e.Uint32(tcaFwClassid, uint32(f.ClassID))
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaFwMask, f.Mask)
+	putU32(e, tcaFwClassid, f.ClassID)
 	if f.Police != nil {
 		if err := appendPolice(e, tcaFwPolice, f.Police); err != nil {
 			return err
@@ -281,18 +269,10 @@ func (r *Route) appendOpts(e *nla.Encoder) error {
 	if r.To != nil && *r.To > 255 || r.From != nil && *r.From > 255 {
 		return errors.New("a realm is 0 to 255")
 	}
-	if r.To != nil {
-		e.Uint32(tcaRoute4To, *r.To)
-	}
-	if r.From != nil {
-		e.Uint32(tcaRoute4From, *r.From)
-	}
-	if r.FromIf != 0 {
-		e.Uint32(tcaRoute4Iif, uint32(r.FromIf))
-	}
-	if r.ClassID != 0 {
-		e.Uint32(tcaRoute4Classid, uint32(r.ClassID))
-	}
+	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4To, r.To)
+	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4From, r.From)
+	putU32(e, tcaRoute4Iif, r.FromIf)
+	putU32(e, tcaRoute4Classid, r.ClassID)
 	return appendFilterActions(e, tcaRoute4Act, r.Actions, tcaRoute4Police, r.Police)
 }
 
@@ -376,9 +356,7 @@ func (b *Basic) appendOpts(e *nla.Encoder) error {
 	if err := appendEmatches(e, tcaBasicEmatches, b.Ematches); err != nil {
 		return err
 	}
-	if b.ClassID != 0 {
-		e.Uint32(tcaBasicClassid, uint32(b.ClassID))
-	}
+	putU32(e, tcaBasicClassid, b.ClassID)
 	return appendFilterActions(e, tcaBasicAct, b.Actions, tcaBasicPolice, b.Police)
 }
 
@@ -454,21 +432,11 @@ func (f *Flow) appendOpts(e *nla.Encoder) error {
 		return errors.New("map mode takes one key")
 	}
 	e.Uint32(tcaFlowKeys, f.Keys)
-	if f.Rshift != 0 {
-		e.Uint32(tcaFlowRshift, f.Rshift)
-	}
-	if f.Addend != 0 {
-		e.Uint32(tcaFlowAddend, f.Addend)
-	}
-	if f.Divisor != 0 {
-		e.Uint32(tcaFlowDivisor, f.Divisor)
-	}
-	if f.BaseClass != 0 {
-		e.Uint32(tcaFlowBaseclass, uint32(f.BaseClass))
-	}
-	if f.Perturb != 0 {
-		e.Uint32(tcaFlowPerturb, f.Perturb)
-	}
+	putU32(e, tcaFlowRshift, f.Rshift)
+	putU32(e, tcaFlowAddend, f.Addend)
+	putU32(e, tcaFlowDivisor, f.Divisor)
+	putU32(e, tcaFlowBaseclass, f.BaseClass)
+	putU32(e, tcaFlowPerturb, f.Perturb)
 	if err := appendFilterActions(e, tcaFlowAct, f.Actions, tcaFlowPolice, f.Police); err != nil {
 		return err
 	}

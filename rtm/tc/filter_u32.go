@@ -246,15 +246,9 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 	if len(u.Indev) >= 16 {
 		return fmt.Errorf("indev %q: longer than 15 bytes", u.Indev)
 	}
-	if u.ClassID != 0 {
-		e.Uint32(tcaU32Classid, uint32(u.ClassID))
-	}
-	if u.Divisor != 0 {
-		e.Uint32(tcaU32Divisor, u.Divisor)
-	}
-	if u.Link != 0 {
-		e.Uint32(tcaU32Link, u.Link)
-	}
+	putU32(e, tcaU32Classid, u.ClassID)
+	putU32(e, tcaU32Divisor, u.Divisor)
+	putU32(e, tcaU32Link, u.Link)
 	if u.Indev != "" {
 		e.String(tcaU32Indev, u.Indev)
 	}
@@ -268,9 +262,7 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 			return err
 		}
 	}
-	if u.Hash != 0 {
-		e.Uint32(tcaU32Hash, u.Hash)
-	}
+	putU32(e, tcaU32Hash, u.Hash)
 	if s := u.Sel; s != nil {
 		if len(s.Keys) > u32MaxKeys {
 			return fmt.Errorf("%d keys, at most %d", len(s.Keys), u32MaxKeys)
@@ -297,9 +289,7 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 			}
 		}
 	}
-	if u.Flags != 0 {
-		e.Uint32(tcaU32Flags, u.Flags)
-	}
+	putU32(e, tcaU32Flags, u.Flags)
 	return nil
 }
 

@@ -36,32 +36,6 @@ func (f Filter) Protocol() uint16 { return htons(uint16(f.Info())) }
 // with its kind's options decoded (*U32, *Flower, ..., or *RawFilter).
 func (f Filter) Spec() (FilterSpec, error) { return decodeFilterBody(f.b) }
 
-// actionsType is the attribute of a kind's options that holds its action
-// list; 0 for a kind this package does not know.
-func actionsType(kind []byte) uint16 {
-	switch string(kind) {
-	case "u32":
-		return tcaU32Act
-	case "flower":
-		return tcaFlowerAct
-	case "matchall":
-		return tcaMatchallAct
-	case "bpf":
-		return tcaBpfAct
-	case "fw":
-		return tcaFwAct
-	case "route":
-		return tcaRoute4Act
-	case "cgroup":
-		return tcaCgroupAct
-	case "flow":
-		return tcaFlowAct
-	case "basic":
-		return tcaBasicAct
-	}
-	return 0
-}
-
 // Actions yields the filter's actions in place, allocating nothing.
 func (f Filter) Actions() iter.Seq[ActionView] {
 	a, ok := f.get(attrKind)
@@ -167,6 +141,19 @@ type ActionBatch struct {
 	list  nla.Chain
 }
 
+// actionBatchOf returns the batch of an action message (tcamsg,
+// TCA_ROOT_COUNT, TCA_ACT_TAB), which aliases data.
+func actionBatchOf(data []byte) ActionBatch {
+	attrs := nla.Chain(data[tcamsgLen:])
+	var bt ActionBatch
+	if c, ok := attrs.Get(tcaRootCount); ok {
+		bt.Count, _ = c.Uint32()
+	}
+	tab, _ := attrs.Get(tcaActTab)
+	bt.list = tab.Nested()
+	return bt
+}
+
 // Actions yields the batch's actions in place.
 func (b ActionBatch) Actions() iter.Seq[ActionView] { return Actions(b.list) }
 
@@ -198,14 +185,7 @@ func StandaloneActionBatches(ctx context.Context, h *rtm.Handle, kind string) it
 			if err != nil {
 				return yield(ActionBatch{}, err)
 			}
-			attrs := nla.Chain(data[tcamsgLen:])
-			var bt ActionBatch
-			if c, ok := attrs.Get(tcaRootCount); ok {
-				bt.Count, _ = c.Uint32()
-			}
-			tab, _ := attrs.Get(tcaActTab)
-			bt.list = tab.Nested()
-			return yield(bt, nil)
+			return yield(actionBatchOf(data), nil)
 		}
 		h.RunDump(ctx, &d)
 	}
@@ -264,12 +244,7 @@ func StandaloneActionBatch(ctx context.Context, h *rtm.Handle, kind string, inde
 		if len(data) < tcamsgLen {
 			return errors.New("tc: action get: short reply")
 		}
-		attrs := nla.Chain(data[tcamsgLen:])
-		if c, ok := attrs.Get(tcaRootCount); ok {
-			bt.Count, _ = c.Uint32()
-		}
-		tab, _ := attrs.Get(tcaActTab)
-		bt.list = tab.Nested()
+		bt = actionBatchOf(data)
 		return nil
 	}
 	err := h.RunGet(ctx, &g)

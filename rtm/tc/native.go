@@ -43,9 +43,9 @@ func endNest(b *wire.Builder, n nestMark) {
 
 // putU32 appends a 32-bit attribute unless v is zero, which the options
 // use for "not given".
-func putU32(b *wire.Builder, typ uint16, v uint32) {
+func putU32[T ~uint32 | ~int32](e *nla.Encoder, typ uint16, v T) {
 	if v != 0 {
-		b.Uint32(typ, v)
+		e.Uint32(typ, uint32(v))
 	}
 }
 

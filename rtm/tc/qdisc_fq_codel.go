@@ -2,6 +2,7 @@ package tc
 
 import (
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 )
 
@@ -44,29 +45,26 @@ type FQCodel struct {
 // Kind returns "fq_codel".
 func (*FQCodel) Kind() string { return "fq_codel" }
 
+// fields are the 32-bit options, in tc's order: those before the CE
+// selector and mask (8-bit), and those after.
+func (o *FQCodel) fields() (before, after []u32Field) {
+	return []u32Field{{fqCodelLimit, &o.Limit}, {fqCodelFlows, &o.Flows}, {fqCodelQuantum, &o.Quantum},
+			{fqCodelInterval, &o.Interval}, {fqCodelTarget, &o.Target}, {fqCodelECN, &o.ECN},
+			{fqCodelCEThreshold, &o.CEThreshold}},
+		[]u32Field{{fqCodelMemoryLimit, &o.MemoryLimit}, {fqCodelDropBatch, &o.DropBatch}}
+}
+
 // AppendOptions appends the options set, in tc's order.
 func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
 	b := r.B
 	n := beginOptions(r)
-	putU32(b, fqCodelLimit, o.Limit)
-	putU32(b, fqCodelFlows, o.Flows)
-	putU32(b, fqCodelQuantum, o.Quantum)
-	putU32(b, fqCodelInterval, uint32(o.Interval))
-	putU32(b, fqCodelTarget, uint32(o.Target))
-	if v, ok := o.ECN.Get(); ok {
-		b.Uint32(fqCodelECN, b2u(v))
-	}
-	if v, ok := o.CEThreshold.Get(); ok {
-		b.Uint32(fqCodelCEThreshold, uint32(v))
-	}
+	before, after := o.fields()
+	appendU32Fields(r, before)
 	if o.CESelector.IsSet() || o.CEMask.IsSet() {
 		b.Uint8(fqCodelCEMask, o.CEMask.Or(0))
 		b.Uint8(fqCodelCESelector, o.CESelector.Or(0))
 	}
-	if v, ok := o.MemoryLimit.Get(); ok {
-		b.Uint32(fqCodelMemoryLimit, v)
-	}
-	putU32(b, fqCodelDropBatch, o.DropBatch)
+	appendU32Fields(r, after)
 	endNest(b, n)
 	return nil
 }
@@ -75,33 +73,18 @@ func (o *FQCodel) AppendOptions(r *rtnl.Req) error {
 // sends.
 func (o *FQCodel) DecodeOptions(data []byte) error {
 	*o = FQCodel{}
-	for a := range chainOf(data).All() {
+	before, after := o.fields()
+	return decodeU32Fields(data, append(before, after...), func(a nla.Attr) bool {
 		switch a.Kind() {
-		case fqCodelLimit:
-			o.Limit = attrU32(a)
-		case fqCodelFlows:
-			o.Flows = attrU32(a)
-		case fqCodelQuantum:
-			o.Quantum = attrU32(a)
-		case fqCodelInterval:
-			o.Interval = Time(attrU32(a))
-		case fqCodelTarget:
-			o.Target = Time(attrU32(a))
-		case fqCodelDropBatch:
-			o.DropBatch = attrU32(a)
-		case fqCodelECN:
-			o.ECN = rtm.Some(attrU32(a) != 0)
-		case fqCodelCEThreshold:
-			o.CEThreshold = rtm.Some(Time(attrU32(a)))
 		case fqCodelCESelector:
 			o.CESelector = rtm.Some(attrU8(a))
 		case fqCodelCEMask:
 			o.CEMask = rtm.Some(attrU8(a))
-		case fqCodelMemoryLimit:
-			o.MemoryLimit = rtm.Some(attrU32(a))
+		default:
+			return false
 		}
-	}
-	return chainOf(data).Err()
+		return true
+	})
 }
 
 func (*FQCodel) qdiscOptions() {}

@@ -242,15 +242,8 @@ const (
 	tcaFlowerKeyEncFlagsMask
 )
 
-// From pkt_cls.h.
-const (
-	tcaFlowerKeyCtFlagsNew         = 1 << 0
-	tcaFlowerKeyCtFlagsEstablished = 1 << 1
-	tcaFlowerKeyCtFlagsRelated     = 1 << 2
-	tcaFlowerKeyCtFlagsTracked     = 1 << 3
-	tcaFlowerKeyCtFlagsInvalid     = 1 << 4
-	tcaFlowerKeyCtFlagsReply       = 1 << 5
-)
+// TCA_FLOWER_KEY_CT_FLAGS_* (pkt_cls.h) are the exported FlowerCT*
+// (filter_flower.go).
 
 // From pkt_cls.h.
 const (
@@ -379,16 +372,8 @@ const (
 	tcaCsumPad
 )
 
-// From tc_act/tc_csum.h.
-const (
-	tcaCsumUpdateFlagIpv4hdr = 1
-	tcaCsumUpdateFlagIcmp    = 2
-	tcaCsumUpdateFlagIgmp    = 4
-	tcaCsumUpdateFlagTcp     = 8
-	tcaCsumUpdateFlagUdp     = 16
-	tcaCsumUpdateFlagUdplite = 32
-	tcaCsumUpdateFlagSctp    = 64
-)
+// TCA_CSUM_UPDATE_FLAG_* (tc_act/tc_csum.h) are the exported Csum*
+// (act_kinds.go).
 
 // From tc_act/tc_ct.h.
 const (
