@@ -186,9 +186,8 @@ func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 }
 
 // call is Execute and Query, as socket.Conn makes them: an Execute asks
-// for the acknowledgement, which ends it (after the NLMSG_DONE of a
-// multi-part reply), and reports its warning; a Query does not, and
-// ends with its reply, or with the NLMSG_DONE of a multi-part one.
+// for the acknowledgement, a Query does not, and socket.Replies finds
+// where each ends.
 func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(wire.Message) error) error {
 	query := name == "Query"
 	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
@@ -200,36 +199,13 @@ func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(w
 		return err
 	}
 	defer c.release()
-	var replyErr error
+	r := socket.NewReplies(&c.cfg, req, query, onReply)
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
 			return err
 		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return err
-			}
-			if ack.Errno != 0 {
-				return c.cfg.AckError(ack, req)
-			}
-			if query {
-				return replyErr
-			}
-			if m.Header.Type == unix.NLMSG_DONE {
-				continue
-			}
-			c.cfg.ReportWarning(ack)
-			return replyErr
-		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-		default:
-			if onReply != nil && replyErr == nil {
-				replyErr = onReply(m)
-			}
-			if query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
-				return replyErr
-			}
+		if done, _, err := r.Next(m); done {
+			return err
 		}
 	}
 	return ErrNoReply

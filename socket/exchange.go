@@ -121,12 +121,32 @@ func (c *Conn) finish(ctx context.Context, stop func() bool) {
 // Dump requests (NLM_F_DUMP) must use [Conn.Dump]. [ErrOverrun] means the
 // acknowledgement was lost: the change may have been made.
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, stop, err := c.start(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
+	return c.call(ctx, "Execute", req, false, onReply)
+}
+
+// Query sends a request that the kernel answers with a reply, such as a
+// get of one object, and passes the reply to onReply. It does not ask for
+// an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that
+// replaces it, ends the exchange, which saves the kernel an ack and the
+// caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
+// reply's data is valid only during onReply.
+func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	return c.call(ctx, "Query", req, true, onReply)
+}
+
+// call is Execute, or Query when query is set: it sends req and follows
+// its replies to the end that [Replies] finds.
+func (c *Conn) call(ctx context.Context, name string, req []byte, query bool, onReply func(wire.Message) error) error {
+	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
+	if query {
+		flags = func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK }
+	}
+	seq, stop, err := c.start(ctx, name, req, flags)
 	if err != nil {
 		return err
 	}
 	defer c.finish(ctx, stop)
-	var replyErr error
+	r := NewReplies(&c.cfg, req, query, onReply)
 	for {
 		d, err := c.recv()
 		if err != nil {
@@ -140,33 +160,70 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 				c.stale.Add(1)
 				continue
 			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				if ack.Errno != 0 {
-					// A failed multi-part reply's DONE may yet be
-					// followed by the ack: then leave it to drain.
-					c.dirty = m.Header.Type == unix.NLMSG_DONE
-					return c.cfg.AckError(ack, req)
-				}
-				if m.Header.Type == unix.NLMSG_DONE {
-					// The end of a multi-part reply; the ack follows.
-					continue
-				}
-				c.dirty = false
-				c.cfg.ReportWarning(ack)
-				return replyErr
-			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil && replyErr == nil {
-					replyErr = onReply(m)
-				}
+			if done, pending, err := r.Next(m); done {
+				c.dirty = pending
+				return err
 			}
 		}
 	}
+}
+
+// Replies follows the replies of one [Conn.Execute] or [Conn.Query]
+// exchange to the message that ends it, and to the exchange's result:
+// every [Transport] ends these exchanges where Conn does. An Execute ends
+// with the acknowledgement (which follows the NLMSG_DONE of a multi-part
+// reply) and reports its extended-ACK warning; a Query ends with its
+// reply, the NLMSG_DONE of a multi-part one, or the error that replaces
+// it. The other replies go to the exchange's onReply, until one fails.
+type Replies struct {
+	cfg      *Config
+	req      []byte
+	onReply  func(wire.Message) error
+	query    bool
+	replyErr error // the first error onReply returned
+}
+
+// NewReplies returns the Replies of an exchange of req on a transport
+// configured by cfg: a Query's when query is set, else an Execute's.
+// onReply may be nil.
+func NewReplies(cfg *Config, req []byte, query bool, onReply func(wire.Message) error) Replies {
+	return Replies{cfg: cfg, req: req, onReply: onReply, query: query}
+}
+
+// Next takes the exchange's next message: one that carries its sequence
+// number and port. It reports done when m ends the exchange, and then the
+// exchange's result in err, and pending when replies of the exchange may
+// still follow m (a failed multi-part reply's NLMSG_DONE may be followed
+// by the acknowledgement; an undecodable one leaves the rest unknown).
+func (r *Replies) Next(m wire.Message) (done, pending bool, err error) {
+	switch m.Header.Type {
+	case unix.NLMSG_ERROR, unix.NLMSG_DONE:
+		ack, err := wire.DecodeAck(m)
+		if err != nil {
+			return true, true, err
+		}
+		if ack.Errno != 0 {
+			return true, !r.query && m.Header.Type == unix.NLMSG_DONE, r.cfg.AckError(ack, r.req)
+		}
+		if r.query {
+			return true, false, r.replyErr
+		}
+		if m.Header.Type == unix.NLMSG_DONE {
+			// The end of a multi-part reply; the ack follows.
+			return false, false, nil
+		}
+		r.cfg.ReportWarning(ack)
+		return true, false, r.replyErr
+	case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+	default:
+		if r.onReply != nil && r.replyErr == nil {
+			r.replyErr = r.onReply(m)
+		}
+		if r.query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
+			return true, false, r.replyErr
+		}
+	}
+	return false, false, nil
 }
 
 // Send stamps a fresh sequence number into the single request in req and
@@ -185,62 +242,6 @@ func (c *Conn) Send(req []byte) (uint32, error) {
 		return 0, c.closedErr(err)
 	}
 	return seq, nil
-}
-
-// Query sends a request that the kernel answers with a reply, such as a
-// get of one object, and passes the reply to onReply. It does not ask for
-// an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that
-// replaces it, ends the exchange, which saves the kernel an ack and the
-// caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
-// reply's data is valid only during onReply.
-func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, stop, err := c.start(ctx, "Query", req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
-	if err != nil {
-		return err
-	}
-	defer c.finish(ctx, stop)
-	var replyErr error
-	for {
-		d, err := c.recv()
-		if err != nil {
-			return c.ctxErr(ctx, err)
-		}
-		for rest := d.Data; len(rest) > 0; {
-			m, next, ok, err := wire.Next(rest)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			rest = next
-			if m.Header.Seq != seq || m.Header.Pid != c.pid {
-				c.stale.Add(1)
-				continue
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				c.dirty = false
-				if ack.Errno != 0 {
-					return c.cfg.AckError(ack, req)
-				}
-				return replyErr
-			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil && replyErr == nil {
-					replyErr = onReply(m)
-				}
-				if m.Header.Flags&unix.NLM_F_MULTI == 0 {
-					c.dirty = false
-					return replyErr
-				}
-			}
-		}
-	}
 }
 
 // Dump sends a dump request and yields its replies in order. It stamps a
