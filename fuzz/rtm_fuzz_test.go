@@ -94,6 +94,28 @@ func (c *coverage) hit(feature string) {
 	c.mu.Unlock()
 }
 
+// family records "IPv4" when the view's family fam is v4 and "IPv6" when
+// it is v6: AF_INET and AF_INET6, or the multicast routes' families.
+func (c *coverage) family(fam, v4, v6 uint8) {
+	switch fam {
+	case v4:
+		c.hit("IPv4")
+	case v6:
+		c.hit("IPv6")
+	}
+}
+
+// addrFamily records "IPv4" or "IPv6" when the view's family fam and its
+// address a agree on it.
+func (c *coverage) addrFamily(fam uint8, a netip.Addr) {
+	switch {
+	case fam == unix.AF_INET && a.Is4():
+		c.hit("IPv4")
+	case fam == unix.AF_INET6 && a.Is6():
+		c.hit("IPv6")
+	}
+}
+
 // fuzzing reports whether this run fuzzes the target named name, or runs
 // only some of its seeds: its seed-corpus coverage is then not checked.
 func fuzzing(name string) bool {
@@ -471,12 +493,7 @@ func FuzzRtmAddr(f *testing.F) {
 			if p := a.Prefix(); p.IsValid() && (p.Addr() != a.IP() || p.Bits() != a.PrefixLen()) {
 				t.Fatalf("Prefix %v, IP %v/%d", p, a.IP(), a.PrefixLen())
 			}
-			switch {
-			case a.Family() == unix.AF_INET && a.IP().Is4():
-				cov.hit("IPv4")
-			case a.Family() == unix.AF_INET6 && a.IP().Is6():
-				cov.hit("IPv6")
-			}
+			cov.addrFamily(a.Family(), a.IP())
 			if a.Label() != "" {
 				cov.hit("label")
 			}
@@ -525,12 +542,7 @@ func FuzzRtmRoute(f *testing.F) {
 			if r.Table() > 255 {
 				cov.hit("table above 255")
 			}
-			switch {
-			case r.Family() == unix.AF_INET && r.Dst().Addr().Is4():
-				cov.hit("IPv4")
-			case r.Family() == unix.AF_INET6 && r.Dst().Addr().Is6():
-				cov.hit("IPv6")
-			}
+			cov.addrFamily(r.Family(), r.Dst().Addr())
 			if r.Gateway().IsValid() {
 				cov.hit("gateway")
 			}
@@ -550,12 +562,8 @@ func FuzzRtmNeigh(f *testing.F) {
 			fatalIf(t, n.Family() != b[0] || n.Index() != int32(native.Uint32(b[4:])) ||
 				uint16(n.State()) != native.Uint16(b[8:]) || n.Flags() != b[10] || n.Type() != b[11], "ndmsg misread")
 			fatalIf(t, n.State().String() == "", "empty state name")
-			switch {
-			case n.Family() == unix.AF_INET && n.Dst().Is4():
-				cov.hit("IPv4")
-			case n.Family() == unix.AF_INET6 && n.Dst().Is6():
-				cov.hit("IPv6")
-			case n.Family() == unix.AF_BRIDGE:
+			cov.addrFamily(n.Family(), n.Dst())
+			if n.Family() == unix.AF_BRIDGE {
 				cov.hit("bridge FDB")
 			}
 			if len(n.LLAddr()) > 0 {
@@ -579,12 +587,7 @@ func FuzzRtmRule(f *testing.F) {
 			if !has(r, "table") && r.Table() != uint32(b[4]) {
 				t.Fatalf("Table %d without FRA_TABLE, table %d", r.Table(), b[4])
 			}
-			switch r.Family() {
-			case unix.AF_INET:
-				cov.hit("IPv4")
-			case unix.AF_INET6:
-				cov.hit("IPv6")
-			}
+			cov.family(r.Family(), unix.AF_INET, unix.AF_INET6)
 			if p := r.Src(); p.IsValid() && p.Bits() > 0 {
 				cov.hit("source prefix")
 			}
