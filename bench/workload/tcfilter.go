@@ -117,21 +117,19 @@ func iprFilterDump(env *Env) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := context.Background()
-	run := func() (Result, error) {
+	return dumpPhase(h, h.Close, func(h *rtm.Handle) (int, error) {
 		n := 0
-		for f, err := range tc.Filters(ctx, h, tc.FilterFilter{Ifindex: ifindex, Parent: tcIngress}) {
+		for f, err := range tc.Filters(context.Background(), h, tc.FilterFilter{Ifindex: ifindex, Parent: tcIngress}) {
 			if err != nil {
-				return Result{}, err
+				return 0, err
 			}
 			if isNode(uint32(f.Handle())) {
 				sink += uint64(f.Priority()) + uint64(len(f.Options()))
 				n++
 			}
 		}
-		return Result{Count: n}, nil
-	}
-	return single("dump", run, h.Close), nil
+		return n, nil
+	}), nil
 }
 
 func rawFilterDump(env *Env) (*Instance, error) {
@@ -148,7 +146,7 @@ func rawFilterDump(env *Env) (*Instance, error) {
 	binary.NativeEndian.PutUint32(t[4:], uint32(ifindex))
 	binary.NativeEndian.PutUint32(t[12:], uint32(tcIngress))
 	req = putLen(append(req, t[:]...), 0)
-	run := func() (Result, error) {
+	return dumpPhase(c, c.Close, func(c *rawConn) (int, error) {
 		n := 0
 		err := c.dump(req, func(typ uint16, d []byte) {
 			if typ == unix.RTM_NEWTFILTER && len(d) >= 20 && isNode(binary.NativeEndian.Uint32(d[8:])) {
@@ -156,9 +154,8 @@ func rawFilterDump(env *Env) (*Instance, error) {
 				n++
 			}
 		})
-		return Result{Count: n}, err
-	}
-	return single("dump", run, c.Close), nil
+		return n, err
+	}), nil
 }
 
 func vnFilterDump(env *Env) (*Instance, error) {
@@ -171,7 +168,7 @@ func vnFilterDump(env *Env) (*Instance, error) {
 		return nil, err
 	}
 	link := &netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: int(ifindex)}}
-	run := func() (Result, error) {
+	return dumpPhase(h, vnCloser(h, ns), func(h *netlink.Handle) (int, error) {
 		fs, err := h.FilterList(link, uint32(tcIngress))
 		n := 0
 		for _, f := range fs {
@@ -180,9 +177,8 @@ func vnFilterDump(env *Env) (*Instance, error) {
 				n++
 			}
 		}
-		return Result{Count: n}, err
-	}
-	return single("dump", run, func() error { h.Close(); return ns.Close() }), nil
+		return n, err
+	}), nil
 }
 
 // tcAddPhases returns the add phase (add, timed) and the deletion of the
