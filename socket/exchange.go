@@ -11,8 +11,34 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// single checks that req holds exactly one message and returns its header.
-func single(req []byte) (unix.NlMsghdr, error) {
+// An Exchange is one of the ways a [Transport] sends a single request:
+// its method of that name. Every Transport checks the request and sets its
+// header flags as the Exchange says, and ends an Execute or a Query where
+// [Replies] says.
+type Exchange uint8
+
+// The exchanges of a single request.
+const (
+	ExchangeExecute Exchange = iota // Transport.Execute
+	ExchangeQuery                   // Transport.Query
+	ExchangeDump                    // Transport.Dump
+	ExchangeSend                    // Transport.Send
+)
+
+var exchangeNames = [...]string{ExchangeExecute: "Execute", ExchangeQuery: "Query", ExchangeDump: "Dump", ExchangeSend: "Send"}
+
+// String returns the name of the Transport method.
+func (e Exchange) String() string {
+	if int(e) < len(exchangeNames) {
+		return exchangeNames[e]
+	}
+	return fmt.Sprintf("Exchange(%d)", e)
+}
+
+// Check checks req before e sends it: it must hold exactly one message,
+// and a dump request (NLM_F_DUMP) must go through Dump (Send sends
+// anything). It returns the request's header.
+func (e Exchange) Check(req []byte) (unix.NlMsghdr, error) {
 	m, rest, ok, err := wire.Next(req)
 	if err != nil {
 		return unix.NlMsghdr{}, err
@@ -20,7 +46,26 @@ func single(req []byte) (unix.NlMsghdr, error) {
 	if !ok || len(rest) != 0 {
 		return unix.NlMsghdr{}, errors.New("socket: request buffer must hold exactly one message")
 	}
+	if (e == ExchangeExecute || e == ExchangeQuery) && m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+		return unix.NlMsghdr{}, fmt.Errorf("socket: %s with a dump request; use Dump", e)
+	}
 	return m.Header, nil
+}
+
+// Flags returns the header flags with which e sends a request whose own
+// flags are f: NLM_F_REQUEST always; NLM_F_ACK for an Execute, never for
+// a Query or a Dump, as f has it for a Send; NLM_F_DUMP for a Dump.
+func (e Exchange) Flags(f uint16) uint16 {
+	f |= unix.NLM_F_REQUEST
+	switch e {
+	case ExchangeExecute:
+		f |= unix.NLM_F_ACK
+	case ExchangeQuery:
+		f &^= unix.NLM_F_ACK
+	case ExchangeDump:
+		f = (f | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
+	}
+	return f
 }
 
 // stamp writes seq and flags into the header of the message at b.
@@ -65,20 +110,15 @@ func (c *Conn) drain() error {
 	return nil
 }
 
-// start opens the exchange of one request: it checks req, takes the
+// start opens the exchange ex of one request: it checks req, takes the
 // socket, arms ctx, discards what an abandoned dump left behind, stamps a
-// sequence number and the flags that flags computes from the request's
-// own, and sends. name is the exchange's name, for errors. On success the
-// caller holds the socket and must call finish; on failure start has
-// released it.
-func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (seq uint32, stop func() bool, err error) {
-	h, err := single(req)
+// sequence number and the flags of ex, and sends. On success the caller
+// holds the socket and must call finish; on failure start has released
+// it.
+func (c *Conn) start(ctx context.Context, ex Exchange, req []byte) (seq uint32, stop func() bool, err error) {
+	h, err := ex.Check(req)
 	if err != nil {
 		return 0, nil, err
-	}
-	isDump := h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP
-	if name != "Dump" && isDump {
-		return 0, nil, fmt.Errorf("socket: %s with a dump request; use Dump", name)
 	}
 	if err := c.acquire(ctx); err != nil {
 		return 0, nil, err
@@ -93,7 +133,7 @@ func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(ui
 		// the queue for the next one to discard.
 		c.dirty = true
 		seq = c.nextSeq(1)
-		stamp(req, seq, flags(h.Flags))
+		stamp(req, seq, ex.Flags(h.Flags))
 		err = c.send(req)
 	}
 	if err != nil {
@@ -121,7 +161,7 @@ func (c *Conn) finish(ctx context.Context, stop func() bool) {
 // Dump requests (NLM_F_DUMP) must use [Conn.Dump]. [ErrOverrun] means the
 // acknowledgement was lost: the change may have been made.
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	return c.call(ctx, "Execute", req, false, onReply)
+	return c.call(ctx, ExchangeExecute, req, onReply)
 }
 
 // Query sends a request that the kernel answers with a reply, such as a
@@ -131,22 +171,18 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 // caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
 // reply's data is valid only during onReply.
 func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	return c.call(ctx, "Query", req, true, onReply)
+	return c.call(ctx, ExchangeQuery, req, onReply)
 }
 
-// call is Execute, or Query when query is set: it sends req and follows
-// its replies to the end that [Replies] finds.
-func (c *Conn) call(ctx context.Context, name string, req []byte, query bool, onReply func(wire.Message) error) error {
-	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
-	if query {
-		flags = func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK }
-	}
-	seq, stop, err := c.start(ctx, name, req, flags)
+// call is Execute or Query (ex): it sends req and follows its replies to
+// the end that [Replies] finds.
+func (c *Conn) call(ctx context.Context, ex Exchange, req []byte, onReply func(wire.Message) error) error {
+	seq, stop, err := c.start(ctx, ex, req)
 	if err != nil {
 		return err
 	}
 	defer c.finish(ctx, stop)
-	r := NewReplies(&c.cfg, req, query, onReply)
+	r := NewReplies(&c.cfg, ex, req, onReply)
 	for {
 		d, err := c.recv()
 		if err != nil {
@@ -183,11 +219,10 @@ type Replies struct {
 	replyErr error // the first error onReply returned
 }
 
-// NewReplies returns the Replies of an exchange of req on a transport
-// configured by cfg: a Query's when query is set, else an Execute's.
-// onReply may be nil.
-func NewReplies(cfg *Config, req []byte, query bool, onReply func(wire.Message) error) Replies {
-	return Replies{cfg: cfg, req: req, onReply: onReply, query: query}
+// NewReplies returns the Replies of ex, an Execute or a Query, of req on
+// a transport configured by cfg. onReply may be nil.
+func NewReplies(cfg *Config, ex Exchange, req []byte, onReply func(wire.Message) error) Replies {
+	return Replies{cfg: cfg, req: req, onReply: onReply, query: ex == ExchangeQuery}
 }
 
 // Next takes the exchange's next message: one that carries its sequence
@@ -232,12 +267,12 @@ func (r *Replies) Next(m wire.Message) (done, pending bool, err error) {
 // (see [Conn.Notifications]). Unlike the exchanges, Send may run while
 // another goroutine is receiving. It returns the sequence number.
 func (c *Conn) Send(req []byte) (uint32, error) {
-	h, err := single(req)
+	h, err := ExchangeSend.Check(req)
 	if err != nil {
 		return 0, err
 	}
 	seq := c.nextSeq(1)
-	stamp(req, seq, h.Flags|unix.NLM_F_REQUEST)
+	stamp(req, seq, ExchangeSend.Flags(h.Flags))
 	if err := c.send(req); err != nil {
 		return 0, c.closedErr(err)
 	}
@@ -259,9 +294,7 @@ func (c *Conn) Send(req []byte) (uint32, error) {
 // before the socket's next exchange.
 func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		seq, stop, err := c.start(ctx, "Dump", req, func(f uint16) uint16 {
-			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
-		})
+		seq, stop, err := c.start(ctx, ExchangeDump, req)
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
