@@ -253,18 +253,14 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	for i, off := range offs {
 		index[ne.Uint32(msgs[off+8:])] = i
 	}
-	failed, firstFailed := 0, 0
-	var firstErr error
-	fail := func(i int, err error) {
-		if results != nil && results[i] == nil {
-			results[i] = err
+	request := func(i int) []byte {
+		end := len(msgs)
+		if i+1 < len(offs) {
+			end = offs[i+1]
 		}
-		if failed == 0 || i < firstFailed {
-			firstFailed, firstErr = i, err
-		}
-		failed++
+		return msgs[offs[i]:end]
 	}
-	bad := make([]bool, count)
+	r := socket.NewBatchReplies(&c.cfg, count, results, onReply)
 	for _, d := range dgs {
 		for m, err := range wire.Messages(d) {
 			if err != nil {
@@ -275,35 +271,13 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 				c.stale.Add(1)
 				continue
 			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				if ack.Errno != 0 && !bad[i] {
-					bad[i] = true
-					end := len(msgs)
-					if i+1 < len(offs) {
-						end = offs[i+1]
-					}
-					fail(i, c.cfg.AckError(ack, msgs[offs[i]:end]))
-				}
-			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil {
-					if err := onReply(i, m); err != nil && !bad[i] {
-						bad[i] = true
-						fail(i, err)
-					}
-				}
+			if err := r.Reply(i, m, request); err != nil {
+				return err
 			}
 		}
 	}
-	if failed > 0 {
-		return &socket.BatchError{Failed: failed, First: firstFailed, Err: firstErr}
-	}
-	return nil
+	r.Settle(0, count, false)
+	return r.Err()
 }
 
 // Send implements socket.Transport: the answer joins the notifications.

@@ -530,7 +530,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 		return err
 	}
 	c.dirty = true
-	b := batch{c: c, results: results, onReply: onReply}
+	b := batch{c: c, r: NewBatchReplies(&c.cfg, count, results, onReply)}
 	b.first = c.nextSeq(uint32(count))
 	i, off := 0, 0
 	for off < len(msgs) {
@@ -549,10 +549,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 		}
 	}
 	c.dirty = false
-	if b.failed > 0 {
-		return &BatchError{Failed: b.failed, First: b.firstFailed, Err: b.firstErr}
-	}
-	return nil
+	return b.r.Err()
 }
 
 // batchLimits returns how many bytes and requests one sendmsg of a batch
@@ -581,31 +578,17 @@ func (c *Conn) batchLimits() (bytes, count int, err error) {
 const errReplyCost = 2048
 
 type batch struct {
-	c           *Conn
-	first       uint32
-	results     []error
-	onReply     func(int, wire.Message) error
-	failed      int
-	firstFailed int
-	firstErr    error
-	barrier     [wire.HeaderLen]byte
-}
-
-func (b *batch) fail(i int, err error) {
-	if b.results != nil {
-		b.results[i] = err
-	}
-	if b.failed == 0 || i < b.firstFailed {
-		b.firstFailed, b.firstErr = i, err
-	}
-	b.failed++
+	c       *Conn
+	first   uint32
+	r       BatchReplies
+	barrier [wire.HeaderLen]byte
 }
 
 // chunk sends requests lo..hi-1 (bytes p) followed by a barrier and
 // collects their replies up to the barrier's acknowledgement.
 func (b *batch) chunk(p []byte, lo, hi int) error {
 	c := b.c
-	seen := make([]outcome, hi-lo)
+	request := func(i int) []byte { return b.request(p, lo, i) }
 	overrun := false
 	barrier := c.nextSeq(1)
 	wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
@@ -632,12 +615,12 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 				if !ok {
 					break
 				}
-				done, err := b.handle(d, p, lo, hi, seen, &barrier)
+				done, err := b.handle(d, lo, hi, request, &barrier)
 				if err != nil {
 					return err
 				}
 				if done {
-					b.finish(lo, hi, seen, overrun)
+					b.r.Settle(lo, hi, overrun)
 					return nil
 				}
 			}
@@ -652,19 +635,20 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 		if err != nil {
 			return err
 		}
-		done, err := b.handle(d, p, lo, hi, seen, &barrier)
+		done, err := b.handle(d, lo, hi, request, &barrier)
 		if err != nil || done {
 			if done && err == nil {
-				b.finish(lo, hi, seen, overrun)
+				b.r.Settle(lo, hi, overrun)
 			}
 			return err
 		}
 	}
 }
 
-// handle processes one datagram of a chunk's replies. It reports done
-// when the barrier's acknowledgement arrived.
-func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier *uint32) (done bool, err error) {
+// handle processes one datagram of the replies to requests lo..hi-1,
+// whose bytes request returns. It reports done when the barrier's
+// acknowledgement arrived.
+func (b *batch) handle(d Datagram, lo, hi int, request func(int) []byte, barrier *uint32) (done bool, err error) {
 	c := b.c
 	for m, err := range wire.Messages(d.Data) {
 		if err != nil {
@@ -682,32 +666,74 @@ func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier
 			c.stale.Add(1)
 			continue
 		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return false, err
-			}
-			if ack.Errno != 0 && seen[idx-lo] != failed {
-				seen[idx-lo] = failed
-				b.fail(idx, c.cfg.AckError(ack, b.request(p, lo, idx)))
-			}
-		case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
-		default:
-			// The kernel echoes a change (NLM_F_ECHO) only once it has
-			// made it: proof of success, should an overrun hide the rest.
-			if seen[idx-lo] == unknown {
-				seen[idx-lo] = echoed
-			}
-			if b.onReply != nil {
-				if err := b.onReply(idx, m); err != nil && seen[idx-lo] != failed {
-					seen[idx-lo] = failed
-					b.fail(idx, err)
-				}
-			}
+		if err := b.r.Reply(idx, m, request); err != nil {
+			return false, err
 		}
 	}
 	return false, nil
+}
+
+// BatchReplies follows the replies to the requests of one Batch, as every
+// [Transport] reads them, and makes the Batch's results: a request fails
+// with the error of its NLMSG_ERROR reply, or with the error onReply
+// returns for one of its other replies (NLM_F_ECHO copies); it succeeds
+// otherwise, unless an overrun may have eaten its error reply and no echo
+// proves it done ([ErrUnknownOutcome]).
+type BatchReplies struct {
+	cfg         *Config
+	results     []error
+	onReply     func(int, wire.Message) error
+	seen        []outcome // by request
+	failed      int
+	firstFailed int
+	firstErr    error
+}
+
+// NewBatchReplies returns the BatchReplies of a Batch of count requests on
+// a transport configured by cfg, with the Batch's results and onReply
+// (either may be nil).
+func NewBatchReplies(cfg *Config, count int, results []error, onReply func(int, wire.Message) error) BatchReplies {
+	return BatchReplies{cfg: cfg, results: results, onReply: onReply, seen: make([]outcome, count)}
+}
+
+// Reply takes m, a reply to request i. request returns the bytes of a
+// request; Reply calls it only for a request the kernel rejected, to name
+// the attribute it rejected. The error is m's, when it does not decode.
+func (r *BatchReplies) Reply(i int, m wire.Message, request func(i int) []byte) error {
+	switch m.Header.Type {
+	case unix.NLMSG_ERROR:
+		ack, err := wire.DecodeAck(m)
+		if err != nil {
+			return err
+		}
+		if ack.Errno != 0 && r.seen[i] != failed {
+			r.fail(i, r.cfg.AckError(ack, request(i)))
+		}
+	case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
+	default:
+		// The kernel echoes a change (NLM_F_ECHO) only once it has
+		// made it: proof of success, should an overrun hide the rest.
+		if r.seen[i] == unknown {
+			r.seen[i] = echoed
+		}
+		if r.onReply != nil {
+			if err := r.onReply(i, m); err != nil && r.seen[i] != failed {
+				r.fail(i, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *BatchReplies) fail(i int, err error) {
+	r.seen[i] = failed
+	if r.results != nil {
+		r.results[i] = err
+	}
+	if r.failed == 0 || i < r.firstFailed {
+		r.firstFailed, r.firstErr = i, err
+	}
+	r.failed++
 }
 
 // outcome is what the replies of a batch tell about one request.
@@ -719,20 +745,30 @@ const (
 	failed                 // an error reply came back, or onReply failed it
 )
 
-// finish settles the requests of a chunk that got no error reply: they
-// succeeded, unless an overrun may have eaten their error and no echo
-// proves them done.
-func (b *batch) finish(lo, hi int, seen []outcome, overrun bool) {
+// Settle settles requests lo..hi-1, whose replies have all come, but for
+// those an overrun dropped when overrun is set: a request that did not
+// fail succeeded, unless an overrun may have eaten its error and no echo
+// proves it done.
+func (r *BatchReplies) Settle(lo, hi int, overrun bool) {
 	for i := lo; i < hi; i++ {
-		if seen[i-lo] == failed {
+		if r.seen[i] == failed {
 			continue
 		}
-		if overrun && seen[i-lo] == unknown {
-			b.fail(i, ErrUnknownOutcome)
-		} else if b.results != nil {
-			b.results[i] = nil
+		if overrun && r.seen[i] == unknown {
+			r.fail(i, ErrUnknownOutcome)
+		} else if r.results != nil {
+			r.results[i] = nil
 		}
 	}
+}
+
+// Err returns the Batch's error: nil when every request succeeded, else a
+// [*BatchError].
+func (r *BatchReplies) Err() error {
+	if r.failed > 0 {
+		return &BatchError{Failed: r.failed, First: r.firstFailed, Err: r.firstErr}
+	}
+	return nil
 }
 
 // request returns the bytes of request idx within chunk p, which starts
