@@ -1,8 +1,9 @@
 // Package rawnl lays out netlink messages and attributes byte by byte, as
 // linux/netlink.h defines them, without the wire and nla packages: the
 // tests of those packages check them against the format rather than
-// against themselves, and internal/capture records what the kernel
-// answers without going through the code its recordings test.
+// against themselves, internal/capture records what the kernel answers
+// without going through the code its recordings test, and nltest's fake
+// kernel and nstest's probes write their messages with it.
 package rawnl
 
 import "encoding/binary"
