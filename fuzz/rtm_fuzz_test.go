@@ -427,6 +427,23 @@ func has(v interface {
 	return ok
 }
 
+// checkTable checks the table of a route or rule view v against hdr, the
+// 8-bit table of its header: without the 32-bit table attribute (attr:
+// RTA_TABLE, FRA_TABLE) the header's is the table. It records tables
+// above 255, which only the attribute can carry.
+func checkTable(t *testing.T, cov *coverage, v interface {
+	Get(...string) (rtm.Value, bool)
+	Table() uint32
+}, hdr byte, attr string) {
+	t.Helper()
+	if !has(v, "table") && v.Table() != uint32(hdr) {
+		t.Fatalf("Table %d without %s, header table %d", v.Table(), attr, hdr)
+	}
+	if v.Table() > 255 {
+		cov.hit("table above 255")
+	}
+}
+
 func fatalIf(t *testing.T, bad bool, format string, args ...any) {
 	t.Helper()
 	if bad {
@@ -516,9 +533,7 @@ func FuzzRtmRoute(f *testing.F) {
 		check: func(t *testing.T, cov *coverage, b []byte, r rtm.Route) {
 			fatalIf(t, r.Family() != b[0] || r.DstLen() != int(b[1]) || r.SrcLen() != int(b[2]) || r.TOS() != b[3] ||
 				r.Protocol() != b[5] || r.Scope() != b[6] || r.Type() != b[7] || r.Flags() != native.Uint32(b[8:]), "rtmsg misread")
-			if !has(r, "table") && r.Table() != uint32(b[4]) {
-				t.Fatalf("Table %d without RTA_TABLE, rtm_table %d", r.Table(), b[4])
-			}
+			checkTable(t, cov, r, b[4], "RTA_TABLE")
 			mp, _ := r.Get("multipath")
 			hops := 0
 			for nh := range r.NextHops() {
@@ -538,9 +553,6 @@ func FuzzRtmRoute(f *testing.F) {
 			}
 			if hops > 1 {
 				cov.hit("multipath")
-			}
-			if r.Table() > 255 {
-				cov.hit("table above 255")
 			}
 			cov.addrFamily(r.Family(), r.Dst().Addr())
 			if r.Gateway().IsValid() {
@@ -584,15 +596,10 @@ func FuzzRtmRule(f *testing.F) {
 		check: func(t *testing.T, cov *coverage, b []byte, r rtm.Rule) {
 			fatalIf(t, r.Family() != b[0] || r.DstLen() != int(b[1]) || r.SrcLen() != int(b[2]) || r.TOS() != b[3] ||
 				r.Action() != b[7] || r.Flags() != native.Uint32(b[8:]), "fib_rule_hdr misread")
-			if !has(r, "table") && r.Table() != uint32(b[4]) {
-				t.Fatalf("Table %d without FRA_TABLE, table %d", r.Table(), b[4])
-			}
+			checkTable(t, cov, r, b[4], "FRA_TABLE")
 			cov.family(r.Family(), unix.AF_INET, unix.AF_INET6)
 			if p := r.Src(); p.IsValid() && p.Bits() > 0 {
 				cov.hit("source prefix")
-			}
-			if r.Table() > 255 {
-				cov.hit("table above 255")
 			}
 		},
 	})
