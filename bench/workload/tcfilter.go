@@ -104,16 +104,23 @@ func tcSetup(env *Env) (int32, error) {
 	return l.Index(), nil
 }
 
+// tcHandle sets the filters up (tcSetup) and returns their device's
+// index and an rtm handle in the namespace.
+func tcHandle(env *Env) (int32, *rtm.Handle, error) {
+	ifindex, err := tcSetup(env)
+	if err != nil {
+		return 0, nil, err
+	}
+	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	return ifindex, h, err
+}
+
 // isNode reports whether a u32 filter's handle names a node (a filter
 // with keys), rather than a hash table: what every contestant counts.
 func isNode(handle uint32) bool { return handle&0xfff != 0 }
 
 func iprFilterDump(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
@@ -192,11 +199,7 @@ func tcAddPhases(env *Env, ifindex int32, h *rtm.Handle, add func() (Result, err
 }
 
 func iprFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
@@ -218,18 +221,13 @@ func iprFilterAdd(env *Env) (*Instance, error) {
 }
 
 func vnFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
 	vh, ns, err := vnHandle(env)
 	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
-	if err != nil {
-		vh.Close()
-		ns.Close()
+		h.Close()
 		return nil, err
 	}
 	filters := make([]*netlink.U32, TCFilters)
@@ -261,11 +259,7 @@ func vnFilterAdd(env *Env) (*Instance, error) {
 // tcBatchFilterAdd runs "tc -batch" with one "filter add" line per filter,
 // the same filters: the command line's cost, process start included.
 func tcBatchFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
