@@ -29,11 +29,10 @@ var mptcpEventSeeds = []string{
 	"03010000" + "080001004539ca08",
 }
 
-// decode is the view of payload data of a message of a family with no
-// user header, or false.
-func decode(data []byte) (genl.Message, bool) {
-	m, err := genl.Decode(wire.Message{Header: unix.NlMsghdr{Type: 0x20}, Data: data}, 0)
-	return m, err == nil
+// decodeGenl decodes payload data as a message of a family with no user
+// header.
+func decodeGenl(data []byte) (genl.Message, error) {
+	return genl.Decode(wire.Message{Header: unix.NlMsghdr{Type: 0x20}, Data: data}, 0)
 }
 
 // fuzzFamily fuzzes body with the replies recorded for package family of
@@ -41,14 +40,7 @@ func decode(data []byte) (genl.Message, bool) {
 // message of a family with no user header, those that do not decode
 // skipped.
 func fuzzFamily(f *testing.F, family, conv string, body func(t *testing.T, m genl.Message)) {
-	for _, s := range familySeeds(f, "..", "genl", family, "testdata", "conv", conv) {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if m, ok := decode(data); ok {
-			body(t, m)
-		}
-	})
+	fuzzDecode(f, familySeeds(f, "..", "genl", family, "testdata", "conv", conv), decodeGenl, body)
 }
 
 // checkByName walks every attribute of a view by name and counts them; it

@@ -94,6 +94,28 @@ func (c *coverage) hit(feature string) {
 	c.mu.Unlock()
 }
 
+// family records "IPv4" when the view's family fam is v4 and "IPv6" when
+// it is v6: AF_INET and AF_INET6, or the multicast routes' families.
+func (c *coverage) family(fam, v4, v6 uint8) {
+	switch fam {
+	case v4:
+		c.hit("IPv4")
+	case v6:
+		c.hit("IPv6")
+	}
+}
+
+// addrFamily records "IPv4" or "IPv6" when the view's family fam and its
+// address a agree on it.
+func (c *coverage) addrFamily(fam uint8, a netip.Addr) {
+	switch {
+	case fam == unix.AF_INET && a.Is4():
+		c.hit("IPv4")
+	case fam == unix.AF_INET6 && a.Is6():
+		c.hit("IPv6")
+	}
+}
+
 // fuzzing reports whether this run fuzzes the target named name, or runs
 // only some of its seeds: its seed-corpus coverage is then not checked.
 func fuzzing(name string) bool {
@@ -405,6 +427,23 @@ func has(v interface {
 	return ok
 }
 
+// checkTable checks the table of a route or rule view v against hdr, the
+// 8-bit table of its header: without the 32-bit table attribute (attr:
+// RTA_TABLE, FRA_TABLE) the header's is the table. It records tables
+// above 255, which only the attribute can carry.
+func checkTable(t *testing.T, cov *coverage, v interface {
+	Get(...string) (rtm.Value, bool)
+	Table() uint32
+}, hdr byte, attr string) {
+	t.Helper()
+	if !has(v, "table") && v.Table() != uint32(hdr) {
+		t.Fatalf("Table %d without %s, header table %d", v.Table(), attr, hdr)
+	}
+	if v.Table() > 255 {
+		cov.hit("table above 255")
+	}
+}
+
 func fatalIf(t *testing.T, bad bool, format string, args ...any) {
 	t.Helper()
 	if bad {
@@ -471,12 +510,7 @@ func FuzzRtmAddr(f *testing.F) {
 			if p := a.Prefix(); p.IsValid() && (p.Addr() != a.IP() || p.Bits() != a.PrefixLen()) {
 				t.Fatalf("Prefix %v, IP %v/%d", p, a.IP(), a.PrefixLen())
 			}
-			switch {
-			case a.Family() == unix.AF_INET && a.IP().Is4():
-				cov.hit("IPv4")
-			case a.Family() == unix.AF_INET6 && a.IP().Is6():
-				cov.hit("IPv6")
-			}
+			cov.addrFamily(a.Family(), a.IP())
 			if a.Label() != "" {
 				cov.hit("label")
 			}
@@ -499,9 +533,7 @@ func FuzzRtmRoute(f *testing.F) {
 		check: func(t *testing.T, cov *coverage, b []byte, r rtm.Route) {
 			fatalIf(t, r.Family() != b[0] || r.DstLen() != int(b[1]) || r.SrcLen() != int(b[2]) || r.TOS() != b[3] ||
 				r.Protocol() != b[5] || r.Scope() != b[6] || r.Type() != b[7] || r.Flags() != native.Uint32(b[8:]), "rtmsg misread")
-			if !has(r, "table") && r.Table() != uint32(b[4]) {
-				t.Fatalf("Table %d without RTA_TABLE, rtm_table %d", r.Table(), b[4])
-			}
+			checkTable(t, cov, r, b[4], "RTA_TABLE")
 			mp, _ := r.Get("multipath")
 			hops := 0
 			for nh := range r.NextHops() {
@@ -522,15 +554,7 @@ func FuzzRtmRoute(f *testing.F) {
 			if hops > 1 {
 				cov.hit("multipath")
 			}
-			if r.Table() > 255 {
-				cov.hit("table above 255")
-			}
-			switch {
-			case r.Family() == unix.AF_INET && r.Dst().Addr().Is4():
-				cov.hit("IPv4")
-			case r.Family() == unix.AF_INET6 && r.Dst().Addr().Is6():
-				cov.hit("IPv6")
-			}
+			cov.addrFamily(r.Family(), r.Dst().Addr())
 			if r.Gateway().IsValid() {
 				cov.hit("gateway")
 			}
@@ -550,12 +574,8 @@ func FuzzRtmNeigh(f *testing.F) {
 			fatalIf(t, n.Family() != b[0] || n.Index() != int32(native.Uint32(b[4:])) ||
 				uint16(n.State()) != native.Uint16(b[8:]) || n.Flags() != b[10] || n.Type() != b[11], "ndmsg misread")
 			fatalIf(t, n.State().String() == "", "empty state name")
-			switch {
-			case n.Family() == unix.AF_INET && n.Dst().Is4():
-				cov.hit("IPv4")
-			case n.Family() == unix.AF_INET6 && n.Dst().Is6():
-				cov.hit("IPv6")
-			case n.Family() == unix.AF_BRIDGE:
+			cov.addrFamily(n.Family(), n.Dst())
+			if n.Family() == unix.AF_BRIDGE {
 				cov.hit("bridge FDB")
 			}
 			if len(n.LLAddr()) > 0 {
@@ -576,20 +596,10 @@ func FuzzRtmRule(f *testing.F) {
 		check: func(t *testing.T, cov *coverage, b []byte, r rtm.Rule) {
 			fatalIf(t, r.Family() != b[0] || r.DstLen() != int(b[1]) || r.SrcLen() != int(b[2]) || r.TOS() != b[3] ||
 				r.Action() != b[7] || r.Flags() != native.Uint32(b[8:]), "fib_rule_hdr misread")
-			if !has(r, "table") && r.Table() != uint32(b[4]) {
-				t.Fatalf("Table %d without FRA_TABLE, table %d", r.Table(), b[4])
-			}
-			switch r.Family() {
-			case unix.AF_INET:
-				cov.hit("IPv4")
-			case unix.AF_INET6:
-				cov.hit("IPv6")
-			}
+			checkTable(t, cov, r, b[4], "FRA_TABLE")
+			cov.family(r.Family(), unix.AF_INET, unix.AF_INET6)
 			if p := r.Src(); p.IsValid() && p.Bits() > 0 {
 				cov.hit("source prefix")
-			}
-			if r.Table() > 255 {
-				cov.hit("table above 255")
 			}
 		},
 	})

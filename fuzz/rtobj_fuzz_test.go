@@ -22,12 +22,7 @@ func FuzzRtmNetconf(f *testing.F) {
 		features:    []string{"IPv4", "IPv6", "all", "default", "forwarding on"},
 		check: func(t *testing.T, cov *coverage, b []byte, c rtm.Netconf) {
 			fatalIf(t, c.Family() != b[0], "netconfmsg misread")
-			switch c.Family() {
-			case unix.AF_INET:
-				cov.hit("IPv4")
-			case unix.AF_INET6:
-				cov.hit("IPv6")
-			}
+			cov.family(c.Family(), unix.AF_INET, unix.AF_INET6)
 			switch c.Index() {
 			case rtm.NetconfIndexAll:
 				cov.hit("all")
@@ -191,12 +186,7 @@ func FuzzRtmMRoute(f *testing.F) {
 		features:    []string{"IPv4", "IPv6", "oifs", "stats", "unresolved"},
 		check: func(t *testing.T, cov *coverage, b []byte, r rtm.MRoute) {
 			fatalIf(t, r.Family() != b[0], "rtmsg misread")
-			switch r.Family() {
-			case rtm.RTNLFamilyIPMR:
-				cov.hit("IPv4")
-			case rtm.RTNLFamilyIP6MR:
-				cov.hit("IPv6")
-			}
+			cov.family(r.Family(), rtm.RTNLFamilyIPMR, rtm.RTNLFamilyIP6MR)
 			n := 0
 			for range r.Oifs() {
 				n++

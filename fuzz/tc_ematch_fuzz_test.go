@@ -64,14 +64,7 @@ func FuzzTCEmatches(f *testing.F) {
 // its specification, which must encode to a fixed point. Seeds: the
 // chain requests tc sends.
 func FuzzTCChain(f *testing.F) {
-	for _, msg := range tcCaptures(f, "chain ") {
-		f.Add(msg)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := tc.ChainFromBytes(data)
-		if err != nil {
-			return
-		}
+	fuzzDecode(f, tcCaptures(f, "chain "), tc.ChainFromBytes, func(t *testing.T, c tc.Chain) {
 		c.Index()
 		c.Kind()
 		c.Clone()

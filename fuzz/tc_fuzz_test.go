@@ -61,15 +61,22 @@ func reencode(opts tc.Options) {
 	_ = opts.AppendOptions(&rtnl.Req{B: &b})
 }
 
-func FuzzTcQdisc(f *testing.F) {
-	for _, s := range tcSeeds(f) {
+// fuzzDecode is the shell of a target over one decoder: it adds seeds,
+// and passes each input that decode accepts to check (an input decode
+// rejects is no bug; a panic, or check failing t, is).
+func fuzzDecode[V any](f *testing.F, seeds [][]byte, decode func([]byte) (V, error), check func(t *testing.T, v V)) {
+	for _, s := range seeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		q, err := tc.QdiscFromBytes(data)
-		if err != nil {
-			return
+		if v, err := decode(data); err == nil {
+			check(t, v)
 		}
+	})
+}
+
+func FuzzTcQdisc(f *testing.F) {
+	fuzzDecode(f, tcSeeds(f), tc.QdiscFromBytes, func(t *testing.T, q tc.Qdisc) {
 		exercise(q.Object)
 		if o, err := tc.QdiscOptionsOf(q); err == nil {
 			reencode(o)
@@ -79,14 +86,7 @@ func FuzzTcQdisc(f *testing.F) {
 }
 
 func FuzzTcClass(f *testing.F) {
-	for _, s := range tcSeeds(f) {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := tc.ClassFromBytes(data)
-		if err != nil {
-			return
-		}
+	fuzzDecode(f, tcSeeds(f), tc.ClassFromBytes, func(t *testing.T, c tc.Class) {
 		exercise(c.Object)
 		c.Leaf()
 		if o, err := tc.ClassOptionsOf(c); err == nil {

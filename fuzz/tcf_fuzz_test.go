@@ -124,11 +124,7 @@ func FuzzTCActions(f *testing.F) {
 // the view's accessors, its actions in place, and its specification,
 // which must encode to a fixed point as the options do.
 func FuzzTCFilter(f *testing.F) {
-	f.Fuzz(func(t *testing.T, data []byte) {
-		v, err := tc.FilterFromBytes(data)
-		if err != nil {
-			return
-		}
+	fuzzDecode(f, nil, tc.FilterFromBytes, func(t *testing.T, v tc.Filter) {
 		v.Priority()
 		v.Protocol()
 		v.Kind()

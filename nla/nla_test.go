@@ -9,22 +9,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"golang.org/x/sys/unix"
 )
-
-// rawAttr builds one attribute the way linux/netlink.h lays it out, without
-// going through Encoder, so that the encoder is checked against the format
-// rather than against itself.
-func rawAttr(typ uint16, payload []byte) []byte {
-	b := make([]byte, 4, 4+len(payload)+3)
-	binary.NativeEndian.PutUint16(b[0:], uint16(4+len(payload)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	b = append(b, payload...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
 
 func concat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
@@ -52,16 +39,16 @@ func TestEncoderLayout(t *testing.T) {
 	}
 	ne := binary.NativeEndian
 	want := concat(
-		rawAttr(1, []byte{0xab}),
-		rawAttr(2, ne.AppendUint16(nil, 0x1234)),
-		rawAttr(3, ne.AppendUint32(nil, 0xdeadbeef)),
-		rawAttr(4, ne.AppendUint64(nil, 0x0102030405060708)),
-		rawAttr(5, []byte("eth0\x00")),
-		rawAttr(6, nil),
-		rawAttr(7, []byte{0x12, 0xb5}),
-		rawAttr(8, []byte{192, 0, 2, 1}),
-		rawAttr(9, netip.MustParseAddr("2001:db8::1").AsSlice()),
-		rawAttr(10, []byte{1, 2, 3, 4, 5}),
+		rawnl.Attr(1, []byte{0xab}),
+		rawnl.Attr(2, ne.AppendUint16(nil, 0x1234)),
+		rawnl.Attr(3, ne.AppendUint32(nil, 0xdeadbeef)),
+		rawnl.Attr(4, ne.AppendUint64(nil, 0x0102030405060708)),
+		rawnl.Attr(5, []byte("eth0\x00")),
+		rawnl.Attr(6, nil),
+		rawnl.Attr(7, []byte{0x12, 0xb5}),
+		rawnl.Attr(8, []byte{192, 0, 2, 1}),
+		rawnl.Attr(9, netip.MustParseAddr("2001:db8::1").AsSlice()),
+		rawnl.Attr(10, []byte{1, 2, 3, 4, 5}),
 	)
 	if !bytes.Equal(e.Bytes(), want) {
 		t.Fatalf("encoded\n% x\nwant\n% x", e.Bytes(), want)
@@ -79,8 +66,8 @@ func TestEncoderNest(t *testing.T) {
 	if err := e.Err(); err != nil {
 		t.Fatal(err)
 	}
-	innerWant := rawAttr(2|unix.NLA_F_NESTED, rawAttr(1, binary.NativeEndian.AppendUint32(nil, 42)))
-	want := append([]byte{0xee, 0xee}, rawAttr(18|unix.NLA_F_NESTED, concat(rawAttr(1, []byte("vxlan\x00")), innerWant))...)
+	innerWant := rawnl.Attr(2|unix.NLA_F_NESTED, rawnl.Attr(1, binary.NativeEndian.AppendUint32(nil, 42)))
+	want := append([]byte{0xee, 0xee}, rawnl.Attr(18|unix.NLA_F_NESTED, concat(rawnl.Attr(1, []byte("vxlan\x00")), innerWant))...)
 	if !bytes.Equal(e.Bytes(), want) {
 		t.Fatalf("encoded\n% x\nwant\n% x", e.Bytes(), want)
 	}
@@ -201,12 +188,12 @@ func second[T any](_ T, err error) error { return err }
 
 func TestChainDuplicatesAndOrder(t *testing.T) {
 	c := Chain(concat(
-		rawAttr(3, []byte("a\x00")),
-		rawAttr(53, []byte("alt1\x00")),
-		rawAttr(4, []byte{1, 0, 0, 0}),
-		rawAttr(53|unix.NLA_F_NESTED, []byte("alt2\x00")),
-		rawAttr(200, []byte{9}),
-		rawAttr(53, []byte("alt3\x00")),
+		rawnl.Attr(3, []byte("a\x00")),
+		rawnl.Attr(53, []byte("alt1\x00")),
+		rawnl.Attr(4, []byte{1, 0, 0, 0}),
+		rawnl.Attr(53|unix.NLA_F_NESTED, []byte("alt2\x00")),
+		rawnl.Attr(200, []byte{9}),
+		rawnl.Attr(53, []byte("alt3\x00")),
 	))
 	var x Index
 	x.Reset(c)
@@ -245,7 +232,7 @@ func TestChainDuplicatesAndOrder(t *testing.T) {
 }
 
 func TestMalformedChains(t *testing.T) {
-	good := rawAttr(1, []byte{1, 2, 3, 4})
+	good := rawnl.Attr(1, []byte{1, 2, 3, 4})
 	cases := map[string][]byte{
 		"short tail":       concat(good, []byte{8, 0}),
 		"length below hdr": concat(good, []byte{2, 0, 1, 0}),
@@ -271,7 +258,7 @@ func TestMalformedChains(t *testing.T) {
 		}
 	}
 	// The final attribute may omit its padding.
-	c := Chain(rawAttr(1, []byte{1})[:5])
+	c := Chain(rawnl.Attr(1, []byte{1})[:5])
 	if a, ok := c.Get(1); !ok || len(a.Data) != 1 || c.Err() != nil {
 		t.Errorf("unpadded last attribute: %v %v %v", a, ok, c.Err())
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"iter"
 	"net"
 	"sync/atomic"
@@ -105,28 +104,13 @@ func stamp(b []byte, seq uint32, flags uint16) {
 	ne.PutUint32(b[8:], seq)
 }
 
-// single checks that req holds exactly one message, as socket.Conn does.
-func single(name string, req []byte) (unix.NlMsghdr, error) {
-	m, rest, ok, err := wire.Next(req)
-	if err != nil {
-		return unix.NlMsghdr{}, err
-	}
-	if !ok || len(rest) != 0 {
-		return unix.NlMsghdr{}, errors.New("nltest: request buffer must hold exactly one message")
-	}
-	// Dumps go through Dump; Send, as a socket's, sends anything.
-	if name != "Dump" && name != "Send" && m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-		return unix.NlMsghdr{}, fmt.Errorf("nltest: %s with a dump request; use Dump", name)
-	}
-	return m.Header, nil
-}
-
-// exchange checks the single request of the exchange name, takes the
+// exchange checks the single request of the exchange ex, takes the
 // lock, stamps and sends req, and returns its answer and the sequence
 // number it ended up with. Unless it fails, the caller holds the lock
 // and releases it.
-func (c *conn) exchange(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (uint32, [][]byte, error) {
-	if _, err := single(name, req); err != nil {
+func (c *conn) exchange(ctx context.Context, ex socket.Exchange, req []byte) (uint32, [][]byte, error) {
+	h, err := ex.Check(req)
+	if err != nil {
 		return 0, nil, err
 	}
 	if err := c.acquire(ctx); err != nil {
@@ -138,8 +122,7 @@ func (c *conn) exchange(ctx context.Context, name string, req []byte, flags func
 			c.release()
 		}
 	}()
-	h := wire.DecodeHeader(req)
-	stamp(req, c.nextSeq(1), flags(h.Flags))
+	stamp(req, c.nextSeq(1), ex.Flags(h.Flags))
 	dgs, err := c.k.answer(c, req)
 	if err != nil {
 		return 0, nil, err
@@ -177,59 +160,30 @@ func (c *conn) messages(dgs [][]byte, seq uint32) iter.Seq2[wire.Message, error]
 
 // Execute implements socket.Transport.
 func (c *conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	return c.call(ctx, "Execute", req, onReply)
+	return c.call(ctx, socket.ExchangeExecute, req, onReply)
 }
 
 // Query implements socket.Transport.
 func (c *conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	return c.call(ctx, "Query", req, onReply)
+	return c.call(ctx, socket.ExchangeQuery, req, onReply)
 }
 
 // call is Execute and Query, as socket.Conn makes them: an Execute asks
-// for the acknowledgement, which ends it (after the NLMSG_DONE of a
-// multi-part reply), and reports its warning; a Query does not, and
-// ends with its reply, or with the NLMSG_DONE of a multi-part one.
-func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(wire.Message) error) error {
-	query := name == "Query"
-	flags := func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK }
-	if query {
-		flags = func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK }
-	}
-	seq, dgs, err := c.exchange(ctx, name, req, flags)
+// for the acknowledgement, a Query does not, and socket.Replies finds
+// where each ends.
+func (c *conn) call(ctx context.Context, ex socket.Exchange, req []byte, onReply func(wire.Message) error) error {
+	seq, dgs, err := c.exchange(ctx, ex, req)
 	if err != nil {
 		return err
 	}
 	defer c.release()
-	var replyErr error
+	r := socket.NewReplies(&c.cfg, ex, req, onReply)
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
 			return err
 		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return err
-			}
-			if ack.Errno != 0 {
-				return c.cfg.AckError(ack, req)
-			}
-			if query {
-				return replyErr
-			}
-			if m.Header.Type == unix.NLMSG_DONE {
-				continue
-			}
-			c.cfg.ReportWarning(ack)
-			return replyErr
-		case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-		default:
-			if onReply != nil && replyErr == nil {
-				replyErr = onReply(m)
-			}
-			if query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
-				return replyErr
-			}
+		if done, _, err := r.Next(m); done {
+			return err
 		}
 	}
 	return ErrNoReply
@@ -238,9 +192,7 @@ func (c *conn) call(ctx context.Context, name string, req []byte, onReply func(w
 // Dump implements socket.Transport.
 func (c *conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		seq, dgs, err := c.exchange(ctx, "Dump", req, func(f uint16) uint16 {
-			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
-		})
+		seq, dgs, err := c.exchange(ctx, socket.ExchangeDump, req)
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
@@ -301,18 +253,14 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 	for i, off := range offs {
 		index[ne.Uint32(msgs[off+8:])] = i
 	}
-	failed, firstFailed := 0, 0
-	var firstErr error
-	fail := func(i int, err error) {
-		if results != nil && results[i] == nil {
-			results[i] = err
+	request := func(i int) []byte {
+		end := len(msgs)
+		if i+1 < len(offs) {
+			end = offs[i+1]
 		}
-		if failed == 0 || i < firstFailed {
-			firstFailed, firstErr = i, err
-		}
-		failed++
+		return msgs[offs[i]:end]
 	}
-	bad := make([]bool, count)
+	r := socket.NewBatchReplies(&c.cfg, count, results, onReply)
 	for _, d := range dgs {
 		for m, err := range wire.Messages(d) {
 			if err != nil {
@@ -323,47 +271,25 @@ func (c *conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 				c.stale.Add(1)
 				continue
 			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				if ack.Errno != 0 && !bad[i] {
-					bad[i] = true
-					end := len(msgs)
-					if i+1 < len(offs) {
-						end = offs[i+1]
-					}
-					fail(i, c.cfg.AckError(ack, msgs[offs[i]:end]))
-				}
-			case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil {
-					if err := onReply(i, m); err != nil && !bad[i] {
-						bad[i] = true
-						fail(i, err)
-					}
-				}
+			if err := r.Reply(i, m, request); err != nil {
+				return err
 			}
 		}
 	}
-	if failed > 0 {
-		return &socket.BatchError{Failed: failed, First: firstFailed, Err: firstErr}
-	}
-	return nil
+	r.Settle(0, count, false)
+	return r.Err()
 }
 
 // Send implements socket.Transport: the answer joins the notifications.
 func (c *conn) Send(req []byte) (uint32, error) {
-	h, err := single("Send", req)
+	h, err := socket.ExchangeSend.Check(req)
 	if err != nil {
 		return 0, err
 	}
 	if c.closed.Load() {
 		return 0, errClosed
 	}
-	stamp(req, c.nextSeq(1), h.Flags|unix.NLM_F_REQUEST)
+	stamp(req, c.nextSeq(1), socket.ExchangeSend.Flags(h.Flags))
 	dgs, err := c.k.answer(c, req)
 	if err != nil {
 		return 0, err

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"sync"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -85,15 +86,7 @@ func (f *Fake) Dial(protocol int, cfg *socket.Config) (socket.Transport, error) 
 // Message returns a message of type typ with the given payload (family
 // header and attributes), for a [Handler] to reply with or a
 // notification.
-func Message(typ uint16, payload []byte) []byte {
-	b := make([]byte, wire.HeaderLen, wire.HeaderLen+wire.Align(len(payload)))
-	wire.PutHeader(b, unix.NlMsghdr{Len: uint32(wire.HeaderLen + len(payload)), Type: typ})
-	b = append(b, payload...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
+func Message(typ uint16, payload []byte) []byte { return rawnl.Msg(typ, 0, 0, 0, payload) }
 
 // Notify sends msg (built by [Message]) to every transport dialed into
 // multicast group group. Called from a handler, the notification carries

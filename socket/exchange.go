@@ -11,8 +11,34 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// single checks that req holds exactly one message and returns its header.
-func single(req []byte) (unix.NlMsghdr, error) {
+// An Exchange is one of the ways a [Transport] sends a single request:
+// its method of that name. Every Transport checks the request and sets its
+// header flags as the Exchange says, and ends an Execute or a Query where
+// [Replies] says.
+type Exchange uint8
+
+// The exchanges of a single request.
+const (
+	ExchangeExecute Exchange = iota // Transport.Execute
+	ExchangeQuery                   // Transport.Query
+	ExchangeDump                    // Transport.Dump
+	ExchangeSend                    // Transport.Send
+)
+
+var exchangeNames = [...]string{ExchangeExecute: "Execute", ExchangeQuery: "Query", ExchangeDump: "Dump", ExchangeSend: "Send"}
+
+// String returns the name of the Transport method.
+func (e Exchange) String() string {
+	if int(e) < len(exchangeNames) {
+		return exchangeNames[e]
+	}
+	return fmt.Sprintf("Exchange(%d)", e)
+}
+
+// Check checks req before e sends it: it must hold exactly one message,
+// and a dump request (NLM_F_DUMP) must go through Dump (Send sends
+// anything). It returns the request's header.
+func (e Exchange) Check(req []byte) (unix.NlMsghdr, error) {
 	m, rest, ok, err := wire.Next(req)
 	if err != nil {
 		return unix.NlMsghdr{}, err
@@ -20,7 +46,26 @@ func single(req []byte) (unix.NlMsghdr, error) {
 	if !ok || len(rest) != 0 {
 		return unix.NlMsghdr{}, errors.New("socket: request buffer must hold exactly one message")
 	}
+	if (e == ExchangeExecute || e == ExchangeQuery) && m.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+		return unix.NlMsghdr{}, fmt.Errorf("socket: %s with a dump request; use Dump", e)
+	}
 	return m.Header, nil
+}
+
+// Flags returns the header flags with which e sends a request whose own
+// flags are f: NLM_F_REQUEST always; NLM_F_ACK for an Execute, never for
+// a Query or a Dump, as f has it for a Send; NLM_F_DUMP for a Dump.
+func (e Exchange) Flags(f uint16) uint16 {
+	f |= unix.NLM_F_REQUEST
+	switch e {
+	case ExchangeExecute:
+		f |= unix.NLM_F_ACK
+	case ExchangeQuery:
+		f &^= unix.NLM_F_ACK
+	case ExchangeDump:
+		f = (f | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
+	}
+	return f
 }
 
 // stamp writes seq and flags into the header of the message at b.
@@ -65,20 +110,15 @@ func (c *Conn) drain() error {
 	return nil
 }
 
-// start opens the exchange of one request: it checks req, takes the
+// start opens the exchange ex of one request: it checks req, takes the
 // socket, arms ctx, discards what an abandoned dump left behind, stamps a
-// sequence number and the flags that flags computes from the request's
-// own, and sends. name is the exchange's name, for errors. On success the
-// caller holds the socket and must call finish; on failure start has
-// released it.
-func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(uint16) uint16) (seq uint32, stop func() bool, err error) {
-	h, err := single(req)
+// sequence number and the flags of ex, and sends. On success the caller
+// holds the socket and must call finish; on failure start has released
+// it.
+func (c *Conn) start(ctx context.Context, ex Exchange, req []byte) (seq uint32, stop func() bool, err error) {
+	h, err := ex.Check(req)
 	if err != nil {
 		return 0, nil, err
-	}
-	isDump := h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP
-	if name != "Dump" && isDump {
-		return 0, nil, fmt.Errorf("socket: %s with a dump request; use Dump", name)
 	}
 	if err := c.acquire(ctx); err != nil {
 		return 0, nil, err
@@ -93,7 +133,7 @@ func (c *Conn) start(ctx context.Context, name string, req []byte, flags func(ui
 		// the queue for the next one to discard.
 		c.dirty = true
 		seq = c.nextSeq(1)
-		stamp(req, seq, flags(h.Flags))
+		stamp(req, seq, ex.Flags(h.Flags))
 		err = c.send(req)
 	}
 	if err != nil {
@@ -121,12 +161,28 @@ func (c *Conn) finish(ctx context.Context, stop func() bool) {
 // Dump requests (NLM_F_DUMP) must use [Conn.Dump]. [ErrOverrun] means the
 // acknowledgement was lost: the change may have been made.
 func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, stop, err := c.start(ctx, "Execute", req, func(f uint16) uint16 { return f | unix.NLM_F_REQUEST | unix.NLM_F_ACK })
+	return c.call(ctx, ExchangeExecute, req, onReply)
+}
+
+// Query sends a request that the kernel answers with a reply, such as a
+// get of one object, and passes the reply to onReply. It does not ask for
+// an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that
+// replaces it, ends the exchange, which saves the kernel an ack and the
+// caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
+// reply's data is valid only during onReply.
+func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
+	return c.call(ctx, ExchangeQuery, req, onReply)
+}
+
+// call is Execute or Query (ex): it sends req and follows its replies to
+// the end that [Replies] finds.
+func (c *Conn) call(ctx context.Context, ex Exchange, req []byte, onReply func(wire.Message) error) error {
+	seq, stop, err := c.start(ctx, ex, req)
 	if err != nil {
 		return err
 	}
 	defer c.finish(ctx, stop)
-	var replyErr error
+	r := NewReplies(&c.cfg, ex, req, onReply)
 	for {
 		d, err := c.recv()
 		if err != nil {
@@ -140,33 +196,69 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 				c.stale.Add(1)
 				continue
 			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				if ack.Errno != 0 {
-					// A failed multi-part reply's DONE may yet be
-					// followed by the ack: then leave it to drain.
-					c.dirty = m.Header.Type == unix.NLMSG_DONE
-					return c.cfg.AckError(ack, req)
-				}
-				if m.Header.Type == unix.NLMSG_DONE {
-					// The end of a multi-part reply; the ack follows.
-					continue
-				}
-				c.dirty = false
-				c.cfg.ReportWarning(ack)
-				return replyErr
-			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil && replyErr == nil {
-					replyErr = onReply(m)
-				}
+			if done, pending, err := r.Next(m); done {
+				c.dirty = pending
+				return err
 			}
 		}
 	}
+}
+
+// Replies follows the replies of one [Conn.Execute] or [Conn.Query]
+// exchange to the message that ends it, and to the exchange's result:
+// every [Transport] ends these exchanges where Conn does. An Execute ends
+// with the acknowledgement (which follows the NLMSG_DONE of a multi-part
+// reply) and reports its extended-ACK warning; a Query ends with its
+// reply, the NLMSG_DONE of a multi-part one, or the error that replaces
+// it. The other replies go to the exchange's onReply, until one fails.
+type Replies struct {
+	cfg      *Config
+	req      []byte
+	onReply  func(wire.Message) error
+	query    bool
+	replyErr error // the first error onReply returned
+}
+
+// NewReplies returns the Replies of ex, an Execute or a Query, of req on
+// a transport configured by cfg. onReply may be nil.
+func NewReplies(cfg *Config, ex Exchange, req []byte, onReply func(wire.Message) error) Replies {
+	return Replies{cfg: cfg, req: req, onReply: onReply, query: ex == ExchangeQuery}
+}
+
+// Next takes the exchange's next message: one that carries its sequence
+// number and port. It reports done when m ends the exchange, and then the
+// exchange's result in err, and pending when replies of the exchange may
+// still follow m (a failed multi-part reply's NLMSG_DONE may be followed
+// by the acknowledgement; an undecodable one leaves the rest unknown).
+func (r *Replies) Next(m wire.Message) (done, pending bool, err error) {
+	switch m.Header.Type {
+	case unix.NLMSG_ERROR, unix.NLMSG_DONE:
+		ack, err := wire.DecodeAck(m)
+		if err != nil {
+			return true, true, err
+		}
+		if ack.Errno != 0 {
+			return true, !r.query && m.Header.Type == unix.NLMSG_DONE, r.cfg.AckError(ack, r.req)
+		}
+		if r.query {
+			return true, false, r.replyErr
+		}
+		if m.Header.Type == unix.NLMSG_DONE {
+			// The end of a multi-part reply; the ack follows.
+			return false, false, nil
+		}
+		r.cfg.ReportWarning(ack)
+		return true, false, r.replyErr
+	case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
+	default:
+		if r.onReply != nil && r.replyErr == nil {
+			r.replyErr = r.onReply(m)
+		}
+		if r.query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
+			return true, false, r.replyErr
+		}
+	}
+	return false, false, nil
 }
 
 // Send stamps a fresh sequence number into the single request in req and
@@ -175,72 +267,16 @@ func (c *Conn) Execute(ctx context.Context, req []byte, onReply func(wire.Messag
 // (see [Conn.Notifications]). Unlike the exchanges, Send may run while
 // another goroutine is receiving. It returns the sequence number.
 func (c *Conn) Send(req []byte) (uint32, error) {
-	h, err := single(req)
+	h, err := ExchangeSend.Check(req)
 	if err != nil {
 		return 0, err
 	}
 	seq := c.nextSeq(1)
-	stamp(req, seq, h.Flags|unix.NLM_F_REQUEST)
+	stamp(req, seq, ExchangeSend.Flags(h.Flags))
 	if err := c.send(req); err != nil {
 		return 0, c.closedErr(err)
 	}
 	return seq, nil
-}
-
-// Query sends a request that the kernel answers with a reply, such as a
-// get of one object, and passes the reply to onReply. It does not ask for
-// an acknowledgement (NLM_F_ACK is cleared): the reply, or the error that
-// replaces it, ends the exchange, which saves the kernel an ack and the
-// caller a receive. A multi-part reply is read up to its NLMSG_DONE. The
-// reply's data is valid only during onReply.
-func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message) error) error {
-	seq, stop, err := c.start(ctx, "Query", req, func(f uint16) uint16 { return (f | unix.NLM_F_REQUEST) &^ unix.NLM_F_ACK })
-	if err != nil {
-		return err
-	}
-	defer c.finish(ctx, stop)
-	var replyErr error
-	for {
-		d, err := c.recv()
-		if err != nil {
-			return c.ctxErr(ctx, err)
-		}
-		for rest := d.Data; len(rest) > 0; {
-			m, next, ok, err := wire.Next(rest)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				break
-			}
-			rest = next
-			if m.Header.Seq != seq || m.Header.Pid != c.pid {
-				c.stale.Add(1)
-				continue
-			}
-			switch m.Header.Type {
-			case unix.NLMSG_ERROR, unix.NLMSG_DONE:
-				ack, err := wire.DecodeAck(m)
-				if err != nil {
-					return err
-				}
-				c.dirty = false
-				if ack.Errno != 0 {
-					return c.cfg.AckError(ack, req)
-				}
-				return replyErr
-			case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
-			default:
-				if onReply != nil && replyErr == nil {
-					replyErr = onReply(m)
-				}
-				if m.Header.Flags&unix.NLM_F_MULTI == 0 {
-					c.dirty = false
-					return replyErr
-				}
-			}
-		}
-	}
 }
 
 // Dump sends a dump request and yields its replies in order. It stamps a
@@ -258,9 +294,7 @@ func (c *Conn) Query(ctx context.Context, req []byte, onReply func(wire.Message)
 // before the socket's next exchange.
 func (c *Conn) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message, error] {
 	return func(yield func(wire.Message, error) bool) {
-		seq, stop, err := c.start(ctx, "Dump", req, func(f uint16) uint16 {
-			return (f | unix.NLM_F_REQUEST | unix.NLM_F_DUMP) &^ unix.NLM_F_ACK
-		})
+		seq, stop, err := c.start(ctx, ExchangeDump, req)
 		if err != nil {
 			yield(wire.Message{}, err)
 			return
@@ -496,7 +530,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 		return err
 	}
 	c.dirty = true
-	b := batch{c: c, results: results, onReply: onReply}
+	b := batch{c: c, r: NewBatchReplies(&c.cfg, count, results, onReply)}
 	b.first = c.nextSeq(uint32(count))
 	i, off := 0, 0
 	for off < len(msgs) {
@@ -515,10 +549,7 @@ func (c *Conn) Batch(ctx context.Context, msgs []byte, results []error, onReply 
 		}
 	}
 	c.dirty = false
-	if b.failed > 0 {
-		return &BatchError{Failed: b.failed, First: b.firstFailed, Err: b.firstErr}
-	}
-	return nil
+	return b.r.Err()
 }
 
 // batchLimits returns how many bytes and requests one sendmsg of a batch
@@ -547,31 +578,17 @@ func (c *Conn) batchLimits() (bytes, count int, err error) {
 const errReplyCost = 2048
 
 type batch struct {
-	c           *Conn
-	first       uint32
-	results     []error
-	onReply     func(int, wire.Message) error
-	failed      int
-	firstFailed int
-	firstErr    error
-	barrier     [wire.HeaderLen]byte
-}
-
-func (b *batch) fail(i int, err error) {
-	if b.results != nil {
-		b.results[i] = err
-	}
-	if b.failed == 0 || i < b.firstFailed {
-		b.firstFailed, b.firstErr = i, err
-	}
-	b.failed++
+	c       *Conn
+	first   uint32
+	r       BatchReplies
+	barrier [wire.HeaderLen]byte
 }
 
 // chunk sends requests lo..hi-1 (bytes p) followed by a barrier and
 // collects their replies up to the barrier's acknowledgement.
 func (b *batch) chunk(p []byte, lo, hi int) error {
 	c := b.c
-	seen := make([]outcome, hi-lo)
+	request := func(i int) []byte { return b.request(p, lo, i) }
 	overrun := false
 	barrier := c.nextSeq(1)
 	wire.PutHeader(b.barrier[:], unix.NlMsghdr{Len: wire.HeaderLen, Type: unix.NLMSG_NOOP,
@@ -598,12 +615,12 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 				if !ok {
 					break
 				}
-				done, err := b.handle(d, p, lo, hi, seen, &barrier)
+				done, err := b.handle(d, lo, hi, request, &barrier)
 				if err != nil {
 					return err
 				}
 				if done {
-					b.finish(lo, hi, seen, overrun)
+					b.r.Settle(lo, hi, overrun)
 					return nil
 				}
 			}
@@ -618,19 +635,20 @@ func (b *batch) chunk(p []byte, lo, hi int) error {
 		if err != nil {
 			return err
 		}
-		done, err := b.handle(d, p, lo, hi, seen, &barrier)
+		done, err := b.handle(d, lo, hi, request, &barrier)
 		if err != nil || done {
 			if done && err == nil {
-				b.finish(lo, hi, seen, overrun)
+				b.r.Settle(lo, hi, overrun)
 			}
 			return err
 		}
 	}
 }
 
-// handle processes one datagram of a chunk's replies. It reports done
-// when the barrier's acknowledgement arrived.
-func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier *uint32) (done bool, err error) {
+// handle processes one datagram of the replies to requests lo..hi-1,
+// whose bytes request returns. It reports done when the barrier's
+// acknowledgement arrived.
+func (b *batch) handle(d Datagram, lo, hi int, request func(int) []byte, barrier *uint32) (done bool, err error) {
 	c := b.c
 	for m, err := range wire.Messages(d.Data) {
 		if err != nil {
@@ -648,32 +666,74 @@ func (b *batch) handle(d Datagram, p []byte, lo, hi int, seen []outcome, barrier
 			c.stale.Add(1)
 			continue
 		}
-		switch m.Header.Type {
-		case unix.NLMSG_ERROR:
-			ack, err := wire.DecodeAck(m)
-			if err != nil {
-				return false, err
-			}
-			if ack.Errno != 0 && seen[idx-lo] != failed {
-				seen[idx-lo] = failed
-				b.fail(idx, c.cfg.AckError(ack, b.request(p, lo, idx)))
-			}
-		case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
-		default:
-			// The kernel echoes a change (NLM_F_ECHO) only once it has
-			// made it: proof of success, should an overrun hide the rest.
-			if seen[idx-lo] == unknown {
-				seen[idx-lo] = echoed
-			}
-			if b.onReply != nil {
-				if err := b.onReply(idx, m); err != nil && seen[idx-lo] != failed {
-					seen[idx-lo] = failed
-					b.fail(idx, err)
-				}
-			}
+		if err := b.r.Reply(idx, m, request); err != nil {
+			return false, err
 		}
 	}
 	return false, nil
+}
+
+// BatchReplies follows the replies to the requests of one Batch, as every
+// [Transport] reads them, and makes the Batch's results: a request fails
+// with the error of its NLMSG_ERROR reply, or with the error onReply
+// returns for one of its other replies (NLM_F_ECHO copies); it succeeds
+// otherwise, unless an overrun may have eaten its error reply and no echo
+// proves it done ([ErrUnknownOutcome]).
+type BatchReplies struct {
+	cfg         *Config
+	results     []error
+	onReply     func(int, wire.Message) error
+	seen        []outcome // by request
+	failed      int
+	firstFailed int
+	firstErr    error
+}
+
+// NewBatchReplies returns the BatchReplies of a Batch of count requests on
+// a transport configured by cfg, with the Batch's results and onReply
+// (either may be nil).
+func NewBatchReplies(cfg *Config, count int, results []error, onReply func(int, wire.Message) error) BatchReplies {
+	return BatchReplies{cfg: cfg, results: results, onReply: onReply, seen: make([]outcome, count)}
+}
+
+// Reply takes m, a reply to request i. request returns the bytes of a
+// request; Reply calls it only for a request the kernel rejected, to name
+// the attribute it rejected. The error is m's, when it does not decode.
+func (r *BatchReplies) Reply(i int, m wire.Message, request func(i int) []byte) error {
+	switch m.Header.Type {
+	case unix.NLMSG_ERROR:
+		ack, err := wire.DecodeAck(m)
+		if err != nil {
+			return err
+		}
+		if ack.Errno != 0 && r.seen[i] != failed {
+			r.fail(i, r.cfg.AckError(ack, request(i)))
+		}
+	case unix.NLMSG_NOOP, unix.NLMSG_DONE, unix.NLMSG_OVERRUN:
+	default:
+		// The kernel echoes a change (NLM_F_ECHO) only once it has
+		// made it: proof of success, should an overrun hide the rest.
+		if r.seen[i] == unknown {
+			r.seen[i] = echoed
+		}
+		if r.onReply != nil {
+			if err := r.onReply(i, m); err != nil && r.seen[i] != failed {
+				r.fail(i, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (r *BatchReplies) fail(i int, err error) {
+	r.seen[i] = failed
+	if r.results != nil {
+		r.results[i] = err
+	}
+	if r.failed == 0 || i < r.firstFailed {
+		r.firstFailed, r.firstErr = i, err
+	}
+	r.failed++
 }
 
 // outcome is what the replies of a batch tell about one request.
@@ -685,20 +745,30 @@ const (
 	failed                 // an error reply came back, or onReply failed it
 )
 
-// finish settles the requests of a chunk that got no error reply: they
-// succeeded, unless an overrun may have eaten their error and no echo
-// proves them done.
-func (b *batch) finish(lo, hi int, seen []outcome, overrun bool) {
+// Settle settles requests lo..hi-1, whose replies have all come, but for
+// those an overrun dropped when overrun is set: a request that did not
+// fail succeeded, unless an overrun may have eaten its error and no echo
+// proves it done.
+func (r *BatchReplies) Settle(lo, hi int, overrun bool) {
 	for i := lo; i < hi; i++ {
-		if seen[i-lo] == failed {
+		if r.seen[i] == failed {
 			continue
 		}
-		if overrun && seen[i-lo] == unknown {
-			b.fail(i, ErrUnknownOutcome)
-		} else if b.results != nil {
-			b.results[i] = nil
+		if overrun && r.seen[i] == unknown {
+			r.fail(i, ErrUnknownOutcome)
+		} else if r.results != nil {
+			r.results[i] = nil
 		}
 	}
+}
+
+// Err returns the Batch's error: nil when every request succeeded, else a
+// [*BatchError].
+func (r *BatchReplies) Err() error {
+	if r.failed > 0 {
+		return &BatchError{Failed: r.failed, First: r.firstFailed, Err: r.firstErr}
+	}
+	return nil
 }
 
 // request returns the bytes of request idx within chunk p, which starts

@@ -16,7 +16,11 @@ import (
 // Each method has the contract of the [Conn] method of the same name:
 // requests are stamped in place, replies alias memory that is valid only
 // until the next reply, and kernel failures are *wire.Error values that
-// unwrap to a unix.Errno.
+// unwrap to a unix.Errno. Another Transport keeps to these contracts
+// with the pieces Conn is made of: [Exchange] checks a request and gives
+// its flags, [Replies] and [BatchReplies] read the replies of an exchange
+// to its result, [CheckBatch] checks a batch, and [Config.AckError],
+// [Config.DumpEndError] and [Config.ReportWarning] make the errors.
 type Transport interface {
 	// Execute sends one request and waits for its acknowledgement; see
 	// [Conn.Execute].

@@ -10,42 +10,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
 
 var ne = binary.NativeEndian
 
-// rawMsg lays out one message by hand, as linux/netlink.h defines it.
-func rawMsg(typ, flags uint16, seq, pid uint32, payload []byte) []byte {
-	b := make([]byte, 16, 16+len(payload)+3)
-	ne.PutUint32(b[0:], uint32(16+len(payload)))
-	ne.PutUint16(b[4:], typ)
-	ne.PutUint16(b[6:], flags)
-	ne.PutUint32(b[8:], seq)
-	ne.PutUint32(b[12:], pid)
-	b = append(b, payload...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-func rawAttr(typ uint16, payload []byte) []byte {
-	b := ne.AppendUint16(nil, uint16(4+len(payload)))
-	b = ne.AppendUint16(b, typ)
-	b = append(b, payload...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
-
 func TestMessagesFraming(t *testing.T) {
 	dgram := bytes.Join([][]byte{
-		rawMsg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 7, 0, []byte{1, 2, 3, 4, 5}),
-		rawMsg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 7, 0, nil),
-		rawMsg(unix.NLMSG_DONE, unix.NLM_F_MULTI, 7, 0, []byte{0, 0, 0, 0}),
+		rawnl.Msg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 7, 0, []byte{1, 2, 3, 4, 5}),
+		rawnl.Msg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 7, 0, nil),
+		rawnl.Msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, 7, 0, []byte{0, 0, 0, 0}),
 	}, nil)
 	var got []Message
 	for m, err := range Messages(dgram) {
@@ -59,7 +35,7 @@ func TestMessagesFraming(t *testing.T) {
 		t.Fatalf("decoded %+v", got)
 	}
 	// The last message may be unpadded.
-	last := rawMsg(unix.RTM_NEWLINK, 0, 1, 0, []byte{9})[:17]
+	last := rawnl.Msg(unix.RTM_NEWLINK, 0, 1, 0, []byte{9})[:17]
 	n := 0
 	for m, err := range Messages(last) {
 		if err != nil || len(m.Data) != 1 {
@@ -73,10 +49,10 @@ func TestMessagesFraming(t *testing.T) {
 }
 
 func TestMessagesMalformed(t *testing.T) {
-	good := rawMsg(unix.RTM_NEWLINK, 0, 1, 0, []byte{1, 2, 3, 4})
-	lying := rawMsg(unix.RTM_NEWLINK, 0, 1, 0, nil)
+	good := rawnl.Msg(unix.RTM_NEWLINK, 0, 1, 0, []byte{1, 2, 3, 4})
+	lying := rawnl.Msg(unix.RTM_NEWLINK, 0, 1, 0, nil)
 	ne.PutUint32(lying, 1000)
-	short := rawMsg(unix.RTM_NEWLINK, 0, 1, 0, nil)
+	short := rawnl.Msg(unix.RTM_NEWLINK, 0, 1, 0, nil)
 	ne.PutUint32(short, 8)
 	for name, tail := range map[string][]byte{
 		"truncated header": {1, 2, 3},
@@ -119,7 +95,7 @@ func errorReply(errno unix.Errno, req []byte, capped bool, tlvs []byte) []byte {
 		flags |= unix.NLM_F_ACK_TLVS
 		p = append(p, tlvs...)
 	}
-	return rawMsg(unix.NLMSG_ERROR, flags, ne.Uint32(req[8:]), 0, p)
+	return rawnl.Msg(unix.NLMSG_ERROR, flags, ne.Uint32(req[8:]), 0, p)
 }
 
 // sampleRequest builds an RTM_NEWLINK with IFLA_IFNAME and a nested
@@ -150,13 +126,13 @@ func TestDecodeErrorWithExtAck(t *testing.T) {
 	// LINKINFO hdr(4) + INFO_KIND(12) + INFO_DATA hdr(4).
 	childOff := 16 + 16 + 8 + 4 + 12 + 4
 	policy := bytes.Join([][]byte{
-		rawAttr(unix.NL_POLICY_TYPE_ATTR_TYPE, ne.AppendUint32(nil, unix.NL_ATTR_TYPE_U32)),
-		rawAttr(unix.NL_POLICY_TYPE_ATTR_MAX_VALUE_U, ne.AppendUint64(nil, 16777215)),
+		rawnl.Attr(unix.NL_POLICY_TYPE_ATTR_TYPE, ne.AppendUint32(nil, unix.NL_ATTR_TYPE_U32)),
+		rawnl.Attr(unix.NL_POLICY_TYPE_ATTR_MAX_VALUE_U, ne.AppendUint64(nil, 16777215)),
 	}, nil)
 	tlvs := bytes.Join([][]byte{
-		rawAttr(unix.NLMSGERR_ATTR_MSG, []byte("VXLAN ID out of range\x00")),
-		rawAttr(unix.NLMSGERR_ATTR_OFFS, ne.AppendUint32(nil, uint32(childOff))),
-		rawAttr(attrPolicy|unix.NLA_F_NESTED, policy),
+		rawnl.Attr(unix.NLMSGERR_ATTR_MSG, []byte("VXLAN ID out of range\x00")),
+		rawnl.Attr(unix.NLMSGERR_ATTR_OFFS, ne.AppendUint32(nil, uint32(childOff))),
+		rawnl.Attr(attrPolicy|unix.NLA_F_NESTED, policy),
 	}, nil)
 	for _, capped := range []bool{false, true} {
 		reply := errorReply(unix.ERANGE, req, capped, tlvs)
@@ -204,7 +180,7 @@ func TestDecodeAckSuccessAndWarning(t *testing.T) {
 	if err != nil || ack.Errno != 0 || ack.Err(nil) != nil || ack.Warning() != "" {
 		t.Fatalf("plain ack: %+v %v", ack, err)
 	}
-	m, _, _, _ = Next(errorReply(0, req, false, rawAttr(unix.NLMSGERR_ATTR_MSG, []byte("attribute ignored\x00"))))
+	m, _, _, _ = Next(errorReply(0, req, false, rawnl.Attr(unix.NLMSGERR_ATTR_MSG, []byte("attribute ignored\x00"))))
 	ack, err = DecodeAck(m)
 	if err != nil || ack.Err(nil) != nil || ack.Warning() != "attribute ignored" {
 		t.Fatalf("warning ack: %+v %v", ack, err)
@@ -214,8 +190,8 @@ func TestDecodeAckSuccessAndWarning(t *testing.T) {
 func TestDecodeAckMissingAttribute(t *testing.T) {
 	req := sampleRequest(t)
 	tlvs := bytes.Join([][]byte{
-		rawAttr(attrMissingType, ne.AppendUint32(nil, unix.IFLA_INFO_KIND)),
-		rawAttr(attrMissingNest, ne.AppendUint32(nil, 40)),
+		rawnl.Attr(attrMissingType, ne.AppendUint32(nil, unix.IFLA_INFO_KIND)),
+		rawnl.Attr(attrMissingNest, ne.AppendUint32(nil, 40)),
 	}, nil)
 	m, _, _, _ := Next(errorReply(unix.EINVAL, req, false, tlvs))
 	ack, _ := DecodeAck(m)
@@ -226,8 +202,8 @@ func TestDecodeAckMissingAttribute(t *testing.T) {
 }
 
 func TestDecodeDone(t *testing.T) {
-	done := rawMsg(unix.NLMSG_DONE, unix.NLM_F_MULTI|unix.NLM_F_ACK_TLVS, 3, 0,
-		append(ne.AppendUint32(nil, negErrno(unix.EINVAL)), rawAttr(unix.NLMSGERR_ATTR_MSG, []byte("Invalid header for link dump\x00"))...))
+	done := rawnl.Msg(unix.NLMSG_DONE, unix.NLM_F_MULTI|unix.NLM_F_ACK_TLVS, 3, 0,
+		append(ne.AppendUint32(nil, negErrno(unix.EINVAL)), rawnl.Attr(unix.NLMSGERR_ATTR_MSG, []byte("Invalid header for link dump\x00"))...))
 	m, _, _, _ := Next(done)
 	ack, err := DecodeAck(m)
 	if err != nil {
@@ -237,7 +213,7 @@ func TestDecodeDone(t *testing.T) {
 	if !errors.Is(err, unix.EINVAL) || !strings.Contains(err.Error(), "Invalid header for link dump") {
 		t.Fatalf("DONE error: %v", err)
 	}
-	m, _, _, _ = Next(rawMsg(unix.NLMSG_DONE, unix.NLM_F_MULTI, 3, 0, nil))
+	m, _, _, _ = Next(rawnl.Msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, 3, 0, nil))
 	if ack, err := DecodeAck(m); err != nil || ack.Err(nil) != nil {
 		t.Fatalf("empty DONE: %v %v", ack, err)
 	}
@@ -246,9 +222,9 @@ func TestDecodeDone(t *testing.T) {
 func TestDecodeAckMalformed(t *testing.T) {
 	for name, payload := range map[string][]byte{
 		"short":      {1, 2},
-		"lying echo": append(ne.AppendUint32(nil, negErrno(unix.EINVAL)), rawMsg(unix.RTM_NEWLINK, 0, 1, 0, make([]byte, 40))[:24]...),
+		"lying echo": append(ne.AppendUint32(nil, negErrno(unix.EINVAL)), rawnl.Msg(unix.RTM_NEWLINK, 0, 1, 0, make([]byte, 40))[:24]...),
 	} {
-		m, _, _, err := Next(rawMsg(unix.NLMSG_ERROR, 0, 1, 0, payload))
+		m, _, _, err := Next(rawnl.Msg(unix.NLMSG_ERROR, 0, 1, 0, payload))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -280,8 +256,8 @@ func TestBuilderLayout(t *testing.T) {
 	if b.Count() != 2 || b.Err() != nil {
 		t.Fatalf("count %d err %v", b.Count(), b.Err())
 	}
-	one := rawMsg(unix.RTM_GETLINK, unix.NLM_F_DUMP|unix.NLM_F_REQUEST, 0, 0,
-		append(make([]byte, 16), rawAttr(unix.IFLA_EXT_MASK, ne.AppendUint32(nil, 1))...))
+	one := rawnl.Msg(unix.RTM_GETLINK, unix.NLM_F_DUMP|unix.NLM_F_REQUEST, 0, 0,
+		append(make([]byte, 16), rawnl.Attr(unix.IFLA_EXT_MASK, ne.AppendUint32(nil, 1))...))
 	if want := append(append([]byte(nil), one...), one...); !bytes.Equal(b.Bytes(), want) {
 		t.Fatalf("built\n% x\nwant\n% x", b.Bytes(), want)
 	}

@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
@@ -149,21 +150,10 @@ func iprRouteGet(env *Env) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	dsts := getTargets(env.Sizes)
-	run := func() (Result, error) {
-		n := 0
-		for _, d := range dsts {
-			r, err := h.RouteGet(bg, rtm.RouteQuery{Dst: d})
-			if err != nil {
-				return Result{}, err
-			}
-			if r.OutIndex() != 0 {
-				n++
-			}
-		}
-		return Result{Count: n}, nil
-	}
-	return single("get", run, h.Close), nil
+	return getPhase(getTargets(env.Sizes), h.Close, func(d netip.Addr) (bool, error) {
+		r, err := h.RouteGet(bg, rtm.RouteQuery{Dst: d})
+		return err == nil && r.OutIndex() != 0, err
+	}), nil
 }
 
 func iprRouteAdd(env *Env) (*Instance, error) {

@@ -353,30 +353,19 @@ func rawRouteGet(env *Env) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	dsts := getTargets(env.Sizes)
 	var req []byte
-	run := func() (Result, error) {
-		n := 0
-		for _, dst := range dsts {
-			req = c.header(req[:0], unix.RTM_GETROUTE, 0)
-			rt := unix.RtMsg{Family: unix.AF_INET, Dst_len: 32}
-			req = append(req, (*[unix.SizeofRtMsg]byte)(unsafe.Pointer(&rt))[:]...)
-			a := dst.As4()
-			req = putLen(attr(req, unix.RTA_DST, a[:]), 0)
-			if err := c.send(req); err != nil {
-				return Result{}, err
-			}
-			m, _, err := unix.Recvfrom(c.fd, c.buf, 0)
-			if err != nil {
-				return Result{}, err
-			}
-			if m >= unix.NLMSG_HDRLEN && native.Uint16(c.buf[4:]) == unix.RTM_NEWROUTE {
-				n++
-			}
+	return getPhase(getTargets(env.Sizes), c.Close, func(dst netip.Addr) (bool, error) {
+		req = c.header(req[:0], unix.RTM_GETROUTE, 0)
+		rt := unix.RtMsg{Family: unix.AF_INET, Dst_len: 32}
+		req = append(req, (*[unix.SizeofRtMsg]byte)(unsafe.Pointer(&rt))[:]...)
+		a := dst.As4()
+		req = putLen(attr(req, unix.RTA_DST, a[:]), 0)
+		if err := c.send(req); err != nil {
+			return false, err
 		}
-		return Result{Count: n}, nil
-	}
-	return single("get", run, c.Close), nil
+		m, _, err := unix.Recvfrom(c.fd, c.buf, 0)
+		return err == nil && m >= unix.NLMSG_HDRLEN && native.Uint16(c.buf[4:]) == unix.RTM_NEWROUTE, err
+	}), nil
 }
 
 // getTargets returns the addresses the route-get workload looks up: one

@@ -86,25 +86,14 @@ func rnRouteGet(env *Env) (*Instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	dsts := getTargets(env.Sizes)
-	run := func() (Result, error) {
-		n := 0
-		for _, d := range dsts {
-			a := d.As4()
-			routes, err := c.Route.Get(&rtnetlink.RouteMessage{
-				Family: unix.AF_INET, DstLength: 32,
-				Attributes: rtnetlink.RouteAttributes{Dst: net.IP(a[:])},
-			})
-			if err != nil {
-				return Result{}, err
-			}
-			if len(routes) == 1 && routes[0].Attributes.OutIface != 0 {
-				n++
-			}
-		}
-		return Result{Count: n}, nil
-	}
-	return single("get", run, c.Close), nil
+	return getPhase(getTargets(env.Sizes), c.Close, func(d netip.Addr) (bool, error) {
+		a := d.As4()
+		routes, err := c.Route.Get(&rtnetlink.RouteMessage{
+			Family: unix.AF_INET, DstLength: 32,
+			Attributes: rtnetlink.RouteAttributes{Dst: net.IP(a[:])},
+		})
+		return err == nil && len(routes) == 1 && routes[0].Attributes.OutIface != 0, err
+	}), nil
 }
 
 func rnRouteAdd(env *Env) (*Instance, error) {

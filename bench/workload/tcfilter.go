@@ -104,34 +104,39 @@ func tcSetup(env *Env) (int32, error) {
 	return l.Index(), nil
 }
 
+// tcHandle sets the filters up (tcSetup) and returns their device's
+// index and an rtm handle in the namespace.
+func tcHandle(env *Env) (int32, *rtm.Handle, error) {
+	ifindex, err := tcSetup(env)
+	if err != nil {
+		return 0, nil, err
+	}
+	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	return ifindex, h, err
+}
+
 // isNode reports whether a u32 filter's handle names a node (a filter
 // with keys), rather than a hash table: what every contestant counts.
 func isNode(handle uint32) bool { return handle&0xfff != 0 }
 
 func iprFilterDump(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
-	if err != nil {
-		return nil, err
-	}
-	ctx := context.Background()
-	run := func() (Result, error) {
+	return dumpPhase(h, h.Close, func(h *rtm.Handle) (int, error) {
 		n := 0
-		for f, err := range tc.Filters(ctx, h, tc.FilterFilter{Ifindex: ifindex, Parent: tcIngress}) {
+		for f, err := range tc.Filters(context.Background(), h, tc.FilterFilter{Ifindex: ifindex, Parent: tcIngress}) {
 			if err != nil {
-				return Result{}, err
+				return 0, err
 			}
 			if isNode(uint32(f.Handle())) {
 				sink += uint64(f.Priority()) + uint64(len(f.Options()))
 				n++
 			}
 		}
-		return Result{Count: n}, nil
-	}
-	return single("dump", run, h.Close), nil
+		return n, nil
+	}), nil
 }
 
 func rawFilterDump(env *Env) (*Instance, error) {
@@ -148,7 +153,7 @@ func rawFilterDump(env *Env) (*Instance, error) {
 	binary.NativeEndian.PutUint32(t[4:], uint32(ifindex))
 	binary.NativeEndian.PutUint32(t[12:], uint32(tcIngress))
 	req = putLen(append(req, t[:]...), 0)
-	run := func() (Result, error) {
+	return dumpPhase(c, c.Close, func(c *rawConn) (int, error) {
 		n := 0
 		err := c.dump(req, func(typ uint16, d []byte) {
 			if typ == unix.RTM_NEWTFILTER && len(d) >= 20 && isNode(binary.NativeEndian.Uint32(d[8:])) {
@@ -156,9 +161,8 @@ func rawFilterDump(env *Env) (*Instance, error) {
 				n++
 			}
 		})
-		return Result{Count: n}, err
-	}
-	return single("dump", run, c.Close), nil
+		return n, err
+	}), nil
 }
 
 func vnFilterDump(env *Env) (*Instance, error) {
@@ -171,7 +175,7 @@ func vnFilterDump(env *Env) (*Instance, error) {
 		return nil, err
 	}
 	link := &netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: int(ifindex)}}
-	run := func() (Result, error) {
+	return dumpPhase(h, vnCloser(h, ns), func(h *netlink.Handle) (int, error) {
 		fs, err := h.FilterList(link, uint32(tcIngress))
 		n := 0
 		for _, f := range fs {
@@ -180,9 +184,8 @@ func vnFilterDump(env *Env) (*Instance, error) {
 				n++
 			}
 		}
-		return Result{Count: n}, err
-	}
-	return single("dump", run, func() error { h.Close(); return ns.Close() }), nil
+		return n, err
+	}), nil
 }
 
 // tcAddPhases returns the add phase (add, timed) and the deletion of the
@@ -196,11 +199,7 @@ func tcAddPhases(env *Env, ifindex int32, h *rtm.Handle, add func() (Result, err
 }
 
 func iprFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
@@ -222,18 +221,13 @@ func iprFilterAdd(env *Env) (*Instance, error) {
 }
 
 func vnFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}
 	vh, ns, err := vnHandle(env)
 	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
-	if err != nil {
-		vh.Close()
-		ns.Close()
+		h.Close()
 		return nil, err
 	}
 	filters := make([]*netlink.U32, TCFilters)
@@ -265,11 +259,7 @@ func vnFilterAdd(env *Env) (*Instance, error) {
 // tcBatchFilterAdd runs "tc -batch" with one "filter add" line per filter,
 // the same filters: the command line's cost, process start included.
 func tcBatchFilterAdd(env *Env) (*Instance, error) {
-	ifindex, err := tcSetup(env)
-	if err != nil {
-		return nil, err
-	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	ifindex, h, err := tcHandle(env)
 	if err != nil {
 		return nil, err
 	}

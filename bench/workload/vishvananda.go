@@ -120,20 +120,10 @@ func vnRouteGet(env *Env) (*Instance, error) {
 		a := d.As4()
 		ips[i] = net.IP(a[:])
 	}
-	run := func() (Result, error) {
-		n := 0
-		for _, ip := range ips {
-			routes, err := h.RouteGet(ip)
-			if err != nil {
-				return Result{}, err
-			}
-			if len(routes) == 1 && routes[0].LinkIndex != 0 {
-				n++
-			}
-		}
-		return Result{Count: n}, nil
-	}
-	return single("get", run, vnCloser(h, ns)), nil
+	return getPhase(ips, vnCloser(h, ns), func(ip net.IP) (bool, error) {
+		routes, err := h.RouteGet(ip)
+		return err == nil && len(routes) == 1 && routes[0].LinkIndex != 0, err
+	}), nil
 }
 
 func vnRouteAdd(env *Env) (*Instance, error) {

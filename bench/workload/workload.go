@@ -105,6 +105,26 @@ func dumpPhase[C any](c C, closeFn func() error, dump func(C) (int, error)) *Ins
 	return single("dump", run, closeFn)
 }
 
+// getPhase is the instance of a route-get contestant whose one phase
+// looks up every target with get, which reports whether the kernel
+// answered with a route; closeFn closes the contestant's client.
+func getPhase[T any](targets []T, closeFn func() error, get func(T) (bool, error)) *Instance {
+	run := func() (Result, error) {
+		n := 0
+		for _, t := range targets {
+			ok, err := get(t)
+			if err != nil {
+				return Result{}, err
+			}
+			if ok {
+				n++
+			}
+		}
+		return Result{Count: n}, nil
+	}
+	return single("get", run, closeFn)
+}
+
 func noClose() error { return nil }
 
 // sink keeps decoded values alive so the compiler cannot drop the reads.

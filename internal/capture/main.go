@@ -35,6 +35,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
 )
@@ -50,16 +51,6 @@ type request struct {
 	dumping bool
 }
 
-func attr(typ uint16, payload []byte) []byte {
-	b := ne.AppendUint16(nil, uint16(4+len(payload)))
-	b = ne.AppendUint16(b, typ)
-	b = append(b, payload...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
-
 func family(f byte, n int) []byte {
 	b := make([]byte, n)
 	b[0] = f
@@ -68,9 +59,9 @@ func family(f byte, n int) []byte {
 
 // requests lists the exchanges to record.
 func requests() []request {
-	longName := attr(unix.IFLA_IFNAME, []byte("a-name-of-twenty-chars\x00"))
-	loName := attr(unix.IFLA_IFNAME, []byte("lo\x00"))
-	kindBridge := attr(unix.IFLA_LINKINFO|unix.NLA_F_NESTED, attr(unix.IFLA_INFO_KIND, []byte("bridge\x00")))
+	longName := rawnl.Attr(unix.IFLA_IFNAME, []byte("a-name-of-twenty-chars\x00"))
+	loName := rawnl.Attr(unix.IFLA_IFNAME, []byte("lo\x00"))
+	kindBridge := rawnl.Attr(unix.IFLA_LINKINFO|unix.NLA_F_NESTED, rawnl.Attr(unix.IFLA_INFO_KIND, []byte("bridge\x00")))
 	return []request{
 		{name: "link-dump", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), dumping: true},
 		{name: "addr-dump", typ: unix.RTM_GETADDR, fixed: family(unix.AF_UNSPEC, unix.SizeofIfAddrmsg), dumping: true},
@@ -92,7 +83,7 @@ func requests() []request {
 		{name: "stats-dump", typ: unix.RTM_GETSTATS, fixed: []byte{0, 0, 0, 0, 0, 0, 0, 0, 0x1f, 0, 0, 0}, dumping: true},
 		{name: "link-get-lo", typ: unix.RTM_GETLINK, fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: loName},
 		{name: "error-eexist", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
-			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(attr(unix.IFLA_IFNAME, []byte("lo\x00")), kindBridge...)},
+			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(rawnl.Attr(unix.IFLA_IFNAME, []byte("lo\x00")), kindBridge...)},
 		{name: "error-policy", typ: unix.RTM_NEWLINK, flags: unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK,
 			fixed: family(unix.AF_UNSPEC, unix.SizeofIfInfomsg), attrs: append(longName, kindBridge...)},
 		{name: "error-dump-strict", typ: unix.RTM_GETLINK, fixed: append(family(unix.AF_UNSPEC, 4), 0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0), dumping: true},
@@ -149,12 +140,7 @@ func main() {
 			flags |= unix.NLM_F_DUMP
 		}
 		payload := append(append([]byte(nil), r.fixed...), r.attrs...)
-		msg := make([]byte, 16, 16+len(payload))
-		ne.PutUint32(msg[0:], uint32(16+len(payload)))
-		ne.PutUint16(msg[4:], r.typ)
-		ne.PutUint16(msg[6:], flags)
-		ne.PutUint32(msg[8:], uint32(i+1))
-		msg = append(msg, payload...)
+		msg := rawnl.Msg(r.typ, flags, uint32(i+1), 0, payload)
 		if err := unix.Sendto(fd, msg, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 			log.Fatalf("%s: %v", r.name, err)
 		}

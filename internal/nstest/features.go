@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
 )
@@ -105,14 +106,14 @@ func buildRegistry() []feature {
 		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
 		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
-			ruleProbe(unix.AF_INET, fraDSCP, nlAttr(fraDSCP, []byte{46}))},
+			ruleProbe(unix.AF_INET, fraDSCP, rawnl.Attr(fraDSCP, []byte{46}))},
 		{"rule:dscp_mask", "the DSCP mask rule selector (Linux 6.17)",
-			ruleProbe(unix.AF_INET, fraDSCPMask, nlAttr(fraDSCP, []byte{0x20}), nlAttr(fraDSCPMask, []byte{0x38}))},
+			ruleProbe(unix.AF_INET, fraDSCPMask, rawnl.Attr(fraDSCP, []byte{0x20}), rawnl.Attr(fraDSCPMask, []byte{0x38}))},
 		{"rule:flowlabel", "the IPv6 flow label rule selector (Linux 6.13)",
-			ruleProbe(unix.AF_INET6, fraFlowLabel, nlAttr(fraFlowLabel, beUint32(0x12340)), nlAttr(fraFlowLabelMask, beUint32(0xffff0)))},
+			ruleProbe(unix.AF_INET6, fraFlowLabel, rawnl.Attr(fraFlowLabel, beUint32(0x12340)), rawnl.Attr(fraFlowLabelMask, beUint32(0xffff0)))},
 		{"rule:port_mask", "rule port masks (Linux 6.15)",
-			ruleProbe(unix.AF_INET, fraDportMask, nlAttr(unix.FRA_IP_PROTO, []byte{unix.IPPROTO_UDP}),
-				nlAttr(unix.FRA_DPORT_RANGE, slices.Concat(nlUint16(0x1200), nlUint16(0x1200))), nlAttr(fraDportMask, nlUint16(0xff00)))},
+			ruleProbe(unix.AF_INET, fraDportMask, rawnl.Attr(unix.FRA_IP_PROTO, []byte{unix.IPPROTO_UDP}),
+				rawnl.Attr(unix.FRA_DPORT_RANGE, slices.Concat(nlUint16(0x1200), nlUint16(0x1200))), rawnl.Attr(fraDportMask, nlUint16(0xff00)))},
 	}
 	// Link kinds: "ip link add NAME [link p0] type KIND ARGS..." with
 	// arguments that a kernel with the kind accepts.
@@ -631,7 +632,7 @@ func genlOpProbe(family string, op uint32) func(*scratch) (bool, error) {
 		}
 		defer c.close()
 		body := []byte{unix.CTRL_CMD_GETFAMILY, 2, 0, 0}
-		body = append(body, nlAttr(unix.CTRL_ATTR_FAMILY_NAME, append([]byte(family), 0))...)
+		body = append(body, rawnl.Attr(unix.CTRL_ATTR_FAMILY_NAME, append([]byte(family), 0))...)
 		msgs, err := c.request(unix.GENL_ID_CTRL, 0, body)
 		if errors.Is(err, unix.ENOENT) {
 			return false, nil
@@ -743,7 +744,7 @@ func probeWideWeights(s *scratch) (bool, error) {
 	// struct nhmsg, NHA_ID, and NHA_GROUP holding struct nexthop_grp
 	// {id, weight, weight_high, resvd2} with the weights less one.
 	grp := slices.Concat(nlUint32(100), []byte{0, 0}, nlUint16(0), nlUint32(101), []byte{43, 1}, nlUint16(0))
-	req := slices.Concat(make([]byte, 8), nlAttr(unix.NHA_ID, nlUint32(102)), nlAttr(unix.NHA_GROUP, grp))
+	req := slices.Concat(make([]byte, 8), rawnl.Attr(unix.NHA_ID, nlUint32(102)), rawnl.Attr(unix.NHA_GROUP, grp))
 	return s.routeConn(func(c *nlConn) (bool, error) {
 		_, err := c.request(unix.RTM_NEWNEXTHOP, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
 		if errors.Is(err, unix.EINVAL) {
@@ -778,7 +779,7 @@ func linkAttrProbe(want uint16) func(*scratch) (bool, error) {
 			return false, err
 		}
 		return s.routeConn(func(c *nlConn) (present bool, err error) {
-			req := slices.Concat(make([]byte, unix.SizeofIfInfomsg), nlAttr(unix.IFLA_IFNAME, []byte("p0\x00")))
+			req := slices.Concat(make([]byte, unix.SizeofIfInfomsg), rawnl.Attr(unix.IFLA_IFNAME, []byte("p0\x00")))
 			msgs, err := c.request(unix.RTM_GETLINK, 0, req)
 			for _, m := range msgs {
 				if m.Header.Type != unix.RTM_NEWLINK || len(m.Data) < unix.SizeofIfInfomsg {
@@ -836,8 +837,8 @@ func ruleProbe(family uint8, want uint16, attrs ...[]byte) func(*scratch) (bool,
 		// struct fib_rule_hdr: family, dst_len, src_len, tos, table,
 		// res1, res2, action (FR_ACT_TO_TBL), flags.
 		hdr := []byte{family, 0, 0, 0, 0, 0, 0, unix.FR_ACT_TO_TBL, 0, 0, 0, 0}
-		req := slices.Concat(append([][]byte{hdr, nlAttr(unix.FRA_PRIORITY, nlUint32(prio)),
-			nlAttr(unix.FRA_TABLE, nlUint32(10))}, attrs...)...)
+		req := slices.Concat(append([][]byte{hdr, rawnl.Attr(unix.FRA_PRIORITY, nlUint32(prio)),
+			rawnl.Attr(unix.FRA_TABLE, nlUint32(10))}, attrs...)...)
 		return s.routeConn(func(c *nlConn) (present bool, err error) {
 			_, err = c.request(unix.RTM_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_EXCL, req)
 			if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ERANGE) {
@@ -869,15 +870,6 @@ func nlAttrs(b []byte) map[uint16][]byte {
 		found[a.typ] = a.data
 	}
 	return found
-}
-
-// nlAttr encodes a netlink attribute, padded.
-func nlAttr(typ uint16, data []byte) []byte {
-	b := make([]byte, (unix.SizeofRtAttr+len(data)+3)&^3)
-	binary.NativeEndian.PutUint16(b, uint16(unix.SizeofRtAttr+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	copy(b[unix.SizeofRtAttr:], data)
-	return b
 }
 
 func nlUint32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
@@ -913,13 +905,7 @@ func (c *nlConn) close() { unix.Close(c.fd) }
 // the kernel's error is an unix.Errno.
 func (c *nlConn) request(typ, flags uint16, body []byte) ([]syscall.NetlinkMessage, error) {
 	c.seq++
-	req := make([]byte, unix.NLMSG_HDRLEN, unix.NLMSG_HDRLEN+len(body))
-	ne := binary.NativeEndian
-	ne.PutUint32(req[0:], uint32(unix.NLMSG_HDRLEN+len(body)))
-	ne.PutUint16(req[4:], typ)
-	ne.PutUint16(req[6:], flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK)
-	ne.PutUint32(req[8:], c.seq)
-	req = append(req, body...)
+	req := rawnl.Msg(typ, flags|unix.NLM_F_REQUEST|unix.NLM_F_ACK, c.seq, 0, body)
 	if err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		return nil, fmt.Errorf("netlink request: %w", err)
 	}
@@ -945,7 +931,7 @@ func (c *nlConn) request(typ, flags uint16, body []byte) ([]syscall.NetlinkMessa
 				if len(m.Data) < 4 {
 					return nil, errors.New("netlink reply: short error")
 				}
-				if errno := unix.Errno(-int32(ne.Uint32(m.Data))); errno != 0 {
+				if errno := unix.Errno(-int32(binary.NativeEndian.Uint32(m.Data))); errno != 0 {
 					return nil, fmt.Errorf("netlink reply: %w", errno)
 				}
 				return out, nil

@@ -67,6 +67,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -90,6 +91,32 @@ func RequirePrivileged(t testing.TB) {
 	if reason := privilegeProblem(); reason != "" {
 		skipOrFail(t, reason)
 	}
+}
+
+// ExecutableCopy copies the running test binary, as name, into a fresh
+// directory that every user may enter, and returns the copy's path; the
+// directory is removed when t ends. A test that runs its binary as
+// another user (nobody) needs it: the build directory admits only its
+// owner.
+func ExecutableCopy(t testing.TB, name string) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ipr-test-bin-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, name)
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // privilegeProblem says why the process lacks the privilege the tests

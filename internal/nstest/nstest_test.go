@@ -3,10 +3,8 @@ package nstest_test
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -81,17 +79,7 @@ func TestRequirePrivilegedPolicy(t *testing.T) {
 		t.Skip("needs setpriv from util-linux")
 	}
 	// The uid test needs a binary that nobody can execute.
-	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstest.test")
-	if err := copyFile(bin, os.Args[0]); err != nil {
-		t.Fatal(err)
-	}
+	bin := nstest.ExecutableCopy(t, "nstest.test")
 
 	for _, c := range []struct {
 		name   string
@@ -139,23 +127,6 @@ func TestPolicyHelper(t *testing.T) {
 		t.Skip("runs only as the child of TestRequirePrivilegedPolicy")
 	}
 	t.Log("reached")
-}
-
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o755)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // TestSweepOrphans leaves the namespace of a process that died without

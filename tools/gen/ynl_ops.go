@@ -251,15 +251,11 @@ func docLine(out *outBuf, prefix, doc string) {
 func (o *opsGen) emitView(set *ynlAttrSet) {
 	out := o.out
 	view := typeName(set.Name, "View")
-	o.uses["github.com/ipr-go/ipr/nla"] = true
-	out.add("// %s is a lazy view of attribute set %s: each accessor finds its", view, set.Name)
-	out.add("// attribute in Attrs when called, copies nothing (strings excepted) and")
-	out.add("// reports false for an attribute absent or of the wrong size.")
-	out.add("type %s struct {", view)
-	out.add("\t// Attrs are the set's attributes, as received.")
-	out.add("\tAttrs nla.Chain")
-	out.add("}")
-	out.add("")
+	o.emitNlaType(view, []string{
+		fmt.Sprintf("%s is a lazy view of attribute set %s: each accessor finds its", view, set.Name),
+		"attribute in Attrs when called, copies nothing (strings excepted) and",
+		"reports false for an attribute absent or of the wrong size.",
+	}, "Attrs are the set's attributes, as received.", "Attrs nla.Chain")
 	out.add("// Err reports whether the attributes are well formed (nla.Chain.Err).")
 	out.add("func (v %s) Err() error { return v.Attrs.Err() }", view)
 	out.add("")
@@ -518,30 +514,47 @@ func limit(v any) (string, bool) {
 	return "", false
 }
 
+// emitNlaType writes the declaration of name, under the comment lines
+// doc: a struct of one field, decl (of an nla type), documented by
+// fieldDoc.
+func (o *opsGen) emitNlaType(name string, doc []string, fieldDoc, decl string) {
+	o.uses["github.com/ipr-go/ipr/nla"] = true
+	for _, l := range doc {
+		o.out.add("// " + l)
+	}
+	o.out.add("type %s struct {", name)
+	o.out.add("\t// " + fieldDoc)
+	o.out.add("\t" + decl)
+	o.out.add("}")
+	o.out.add("")
+}
+
+// emitNestMethod writes method m of encoder enc, which appends the nest
+// c, its contents written by f, a func(param) called with arg.
+func (o *opsGen) emitNestMethod(enc, m, c, param, arg string) {
+	o.out.add("func (e %s) %s(f func(%s)) {", enc, m, param)
+	o.out.add("\tn := e.E.BeginNest(%s)", c)
+	o.out.add("\tif f != nil {")
+	o.out.add("\t\tf(%s)", arg)
+	o.out.add("\t}")
+	o.out.add("\te.E.EndNest(n)")
+	o.out.add("}")
+}
+
 func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 	out := o.out
 	enc := typeName(set.Name, "Encoder")
-	o.uses["github.com/ipr-go/ipr/nla"] = true
-	out.add("// %s appends attributes of set %s to E. Values the spec rules", enc, set.Name)
-	out.add("// out are recorded as E's error (nla.Encoder.Fail), so that the")
-	out.add("// request is refused before it is sent.")
-	out.add("type %s struct {", enc)
-	out.add("\t// E is the encoder appended to.")
-	out.add("\tE *nla.Encoder")
-	out.add("}")
-	out.add("")
+	o.emitNlaType(enc, []string{
+		fmt.Sprintf("%s appends attributes of set %s to E. Values the spec rules", enc, set.Name),
+		"out are recorded as E's error (nla.Encoder.Fail), so that the",
+		"request is refused before it is sent.",
+	}, "E is the encoder appended to.", "E *nla.Encoder")
 	for a := range o.methodAttrs(set) {
 		x, m, c, what := o.attrNames(set, a)
 		switch {
 		case len(x.TypeValue) > 0 || a.Type == "indexed-array" || a.Type == "sub-message":
 			out.add("// %s appends %s, its nested attributes written by f.", m, what)
-			out.add("func (e %s) %s(f func(*nla.Encoder)) {", enc, m)
-			out.add("\tn := e.E.BeginNest(%s)", c)
-			out.add("\tif f != nil {")
-			out.add("\t\tf(e.E)")
-			out.add("\t}")
-			out.add("\te.E.EndNest(n)")
-			out.add("}")
+			o.emitNestMethod(enc, m, c, "*nla.Encoder", "e.E")
 		case a.Type == "nest":
 			ne := typeName(a.NestedAttributes, "Encoder")
 			multi := ""
@@ -549,13 +562,7 @@ func (o *opsGen) emitEncoder(set *ynlAttrSet) {
 				multi = " (once per call: the attribute repeats)"
 			}
 			out.add("// %s appends the nest %s%s, its attributes written by f.", m, what, multi)
-			out.add("func (e %s) %s(f func(%s)) {", enc, m, ne)
-			out.add("\tn := e.E.BeginNest(%s)", c)
-			out.add("\tif f != nil {")
-			out.add("\t\tf(%s{e.E})", ne)
-			out.add("\t}")
-			out.add("\te.E.EndNest(n)")
-			out.add("}")
+			o.emitNestMethod(enc, m, c, ne, ne+"{e.E}")
 		case a.Type == "flag":
 			out.add("// %s appends the flag %s.", m, what)
 			out.add("func (e %s) %s() { e.E.Flag(%s) }", enc, m, c)
