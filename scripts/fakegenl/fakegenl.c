@@ -11,6 +11,13 @@
 // request an acknowledgement. Every request to the devlink family is
 // written, in hex, one a line, to the file named by $FAKEGENL_LOG.
 //
+// $FAKEGENL_FAMILY names another family to fake in devlink's place (the
+// shim then answers as above, without devlink's PARAM_GET reply), and
+// $FAKEGENL_REPLIES a file whose lines are the hex of generic netlink
+// payloads (genlmsghdr and attributes, no netlink header): every dump
+// gets them, in order, each as one NLM_F_MULTI message of the family,
+// before its NLMSG_DONE. Lines starting with '#' are skipped.
+//
 // Build: gcc -shared -fPIC -o fakegenl.so fakegenl.c
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -70,10 +77,21 @@ static void end_nest(unsigned char *buf, size_t at, size_t off)
 	a->nla_len = off - at;
 }
 
+// port returns the faked socket's port id, which the kernel puts in its
+// replies' headers (iproute2's rtnl_talk skips replies without it).
+static uint32_t port(void)
+{
+	struct sockaddr_nl sa = { 0 };
+	socklen_t len = sizeof(sa);
+	if (getsockname(genl_fd, (struct sockaddr *)&sa, &len) < 0)
+		return 0;
+	return sa.nl_pid;
+}
+
 static void reply(const struct nlmsghdr *req, uint16_t type, uint16_t flags, const unsigned char *payload, size_t len)
 {
 	struct nlmsghdr h = { .nlmsg_len = NLMSG_HDRLEN + len, .nlmsg_type = type, .nlmsg_flags = flags,
-			      .nlmsg_seq = req->nlmsg_seq, .nlmsg_pid = 0 };
+			      .nlmsg_seq = req->nlmsg_seq, .nlmsg_pid = port() };
 	put(&h, sizeof(h));
 	put(payload, NLMSG_ALIGN(len));
 }
@@ -87,6 +105,46 @@ static void ack(const struct nlmsghdr *req, int error)
 	reply(req, NLMSG_ERROR, error ? 0 : NLM_F_CAPPED, p, sizeof(p));
 }
 
+static const char *family(void)
+{
+	const char *f = getenv("FAKEGENL_FAMILY");
+	return f && *f ? f : "devlink";
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+// dump_replies answers a dump with the payloads of $FAKEGENL_REPLIES.
+static void dump_replies(const struct nlmsghdr *req)
+{
+	const char *path = getenv("FAKEGENL_REPLIES");
+	if (!path || !*path)
+		return;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	static char line[65536];
+	static unsigned char p[32768];
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		size_t n = 0;
+		for (char *c = line; hexval(c[0]) >= 0 && hexval(c[1]) >= 0 && n < sizeof(p); c += 2)
+			p[n++] = hexval(c[0]) << 4 | hexval(c[1]);
+		if (n >= GENL_HDRLEN)
+			reply(req, FAKEGENL_ID, NLM_F_MULTI, p, n);
+	}
+	fclose(f);
+}
+
 static void answer(const struct nlmsghdr *req)
 {
 	unsigned char p[1024] = { 0 };
@@ -94,7 +152,8 @@ static void answer(const struct nlmsghdr *req)
 	const struct genlmsghdr *g = NLMSG_DATA(req);
 	if (req->nlmsg_type == GENL_ID_CTRL) {
 		const char *want = (const char *)NLMSG_DATA(req) + GENL_HDRLEN + NLA_HDRLEN;
-		if (g->cmd != CTRL_CMD_GETFAMILY || strcmp(want, "devlink")) {
+		const char *name = family();
+		if (g->cmd != CTRL_CMD_GETFAMILY || strcmp(want, name)) {
 			ack(req, ENOENT);
 			return;
 		}
@@ -102,7 +161,7 @@ static void answer(const struct nlmsghdr *req)
 		uint32_t version = 1, hdrsize = 0, maxattr = 200;
 		p[0] = CTRL_CMD_NEWFAMILY;
 		p[1] = 2;
-		attr(p, &off, CTRL_ATTR_FAMILY_NAME, "devlink", 8);
+		attr(p, &off, CTRL_ATTR_FAMILY_NAME, name, strlen(name) + 1);
 		attr(p, &off, CTRL_ATTR_FAMILY_ID, &id, 2);
 		attr(p, &off, CTRL_ATTR_VERSION, &version, 4);
 		attr(p, &off, CTRL_ATTR_HDRSIZE, &hdrsize, 4);
@@ -119,10 +178,11 @@ static void answer(const struct nlmsghdr *req)
 	log_request("FAKEGENL_LOG", req);
 	if (req->nlmsg_flags & NLM_F_DUMP) {
 		int32_t zero = 0;
+		dump_replies(req);
 		reply(req, NLMSG_DONE, NLM_F_MULTI, (unsigned char *)&zero, 4);
 		return;
 	}
-	if (g->cmd == DEVLINK_CMD_PARAM_GET) {
+	if (g->cmd == DEVLINK_CMD_PARAM_GET && !strcmp(family(), "devlink")) {
 		uint8_t type = 3 /* MNL_TYPE_U32 */, cmode = 1 /* driverinit */;
 		uint32_t value = 1;
 		p[0] = DEVLINK_CMD_PARAM_NEW;
@@ -182,6 +242,17 @@ ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sock
 	return len;
 }
 
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	static ssize_t (*real)(int, const void *, size_t, int);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "send");
+	if (fd != genl_fd)
+		return real(fd, buf, len, flags);
+	requests(buf, len);
+	return len;
+}
+
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	static ssize_t (*real)(int, const struct msghdr *, int);
@@ -211,15 +282,21 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 		return -1;
 	}
 	// One datagram: everything queued, as the kernel batches replies.
-	size_t n = queued < msg->msg_iov[0].iov_len ? queued : msg->msg_iov[0].iov_len;
-	memcpy(msg->msg_iov[0].iov_base, queue, n);
+	// MSG_PEEK leaves it queued and MSG_TRUNC returns its whole length,
+	// as iproute2's rtnl_recvmsg uses them to size its buffer; a short
+	// buffer gets the datagram's head, the rest is lost, as in the kernel.
+	size_t room = msg->msg_iovlen ? msg->msg_iov[0].iov_len : 0;
+	size_t n = queued < room ? queued : room;
+	if (n)
+		memcpy(msg->msg_iov[0].iov_base, queue, n);
 	if (msg->msg_name && msg->msg_namelen >= sizeof(struct sockaddr_nl)) {
 		struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 		memcpy(msg->msg_name, &sa, sizeof(sa));
 		msg->msg_namelen = sizeof(sa);
 	}
-	memmove(queue, queue + n, queued - n);
-	queued -= n;
-	msg->msg_flags = 0;
-	return n;
+	size_t whole = queued;
+	if (!(flags & MSG_PEEK))
+		queued = 0;
+	msg->msg_flags = n < whole ? MSG_TRUNC : 0;
+	return (flags & MSG_TRUNC) ? whole : n;
 }
