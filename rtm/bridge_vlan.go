@@ -89,14 +89,11 @@ const (
 // "global_options".
 type BridgeVLANs struct{ view[brVlanMsg] }
 
-func newBridgeVLANs(data []byte, st *viewState) (BridgeVLANs, error) {
-	v, err := wrap[brVlanMsg](vlanMsgs.what, data, st)
-	return BridgeVLANs{v}, err
-}
-
 // BridgeVLANsFromBytes returns the BridgeVLANs in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages and requests.
-func BridgeVLANsFromBytes(b []byte) (BridgeVLANs, error) { return newBridgeVLANs(b, nil) }
+func BridgeVLANsFromBytes(b []byte) (BridgeVLANs, error) {
+	return viewOf[BridgeVLANs](&vlanMsgs, b, nil)
+}
 
 // Clone returns a copy of v that owns its bytes.
 func (v BridgeVLANs) Clone() BridgeVLANs { return BridgeVLANs{v.clone()} }
@@ -345,7 +342,7 @@ func (h *Handle) BridgeVLANDump(ctx context.Context, f *BridgeVLANFilter) iter.S
 
 // BridgeVLAN returns the event's bridge VLAN message, for RTM_NEWVLAN and
 // RTM_DELVLAN ([GroupBridgeVLAN]).
-func (e Event) BridgeVLAN() (BridgeVLANs, bool) { return eventOf(e, &vlanMsgs, newBridgeVLANs) }
+func (e Event) BridgeVLAN() (BridgeVLANs, bool) { return eventOf[BridgeVLANs](e, &vlanMsgs) }
 
 // BridgeVLANSpec adds VLANs to a bridge port, or removes them ("bridge
 // vlan add dev DEV vid VID[-VIDEND] [tunnel_info id TUNID] [pvid]

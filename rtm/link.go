@@ -21,15 +21,9 @@ import (
 // ("linkinfo", "data", "vxlan_id").
 type Link struct{ view[ifinfomsg] }
 
-// newLink wraps a message payload, rejecting one too short for its header.
-func newLink(data []byte, st *viewState) (Link, error) {
-	v, err := wrap[ifinfomsg](linkMsgs.what, data, st)
-	return Link{v}, err
-}
-
 // LinkFromBytes returns the Link in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func LinkFromBytes(b []byte) (Link, error) { return newLink(b, nil) }
+func LinkFromBytes(b []byte) (Link, error) { return viewOf[Link](&linkMsgs, b, nil) }
 
 // Clone returns a copy of l that owns its bytes and stays valid.
 func (l Link) Clone() Link { return Link{l.clone()} }
@@ -418,7 +412,7 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 }
 
 func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
-	return getOf(ctx, h, "link get", true, b, &linkMsgs, newLink)
+	return getOf[Link](ctx, h, "link get", true, b, &linkMsgs)
 }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.

@@ -66,14 +66,9 @@ const (
 // Names for Get, GetAll and Attrs: "mdb", "router".
 type MDB struct{ view[brPortMsg] }
 
-func newMDB(data []byte, st *viewState) (MDB, error) {
-	v, err := wrap[brPortMsg](mdbMsgs.what, data, st)
-	return MDB{v}, err
-}
-
 // MDBFromBytes returns the MDB in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func MDBFromBytes(b []byte) (MDB, error) { return newMDB(b, nil) }
+func MDBFromBytes(b []byte) (MDB, error) { return viewOf[MDB](&mdbMsgs, b, nil) }
 
 // Clone returns a copy of m that owns its bytes.
 func (m MDB) Clone() MDB { return MDB{m.clone()} }
@@ -383,4 +378,4 @@ func MDBDel(s MDBSpec) Request { return &mdbRequest{mdbDelOp, s} }
 
 // MDB returns the event's multicast database message, for RTM_NEWMDB and
 // RTM_DELMDB ([GroupMDB]).
-func (e Event) MDB() (MDB, bool) { return eventOf(e, &mdbMsgs, newMDB) }
+func (e Event) MDB() (MDB, bool) { return eventOf[MDB](e, &mdbMsgs) }

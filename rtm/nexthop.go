@@ -47,14 +47,9 @@ const (
 // "buckets").
 type Nexthop struct{ view[nhmsg] }
 
-func newNexthop(data []byte, st *viewState) (Nexthop, error) {
-	v, err := wrap[nhmsg](nexthopMsgs.what, data, st)
-	return Nexthop{v}, err
-}
-
 // NexthopFromBytes returns the Nexthop in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
-func NexthopFromBytes(b []byte) (Nexthop, error) { return newNexthop(b, nil) }
+func NexthopFromBytes(b []byte) (Nexthop, error) { return viewOf[Nexthop](&nexthopMsgs, b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
 func (n Nexthop) Clone() Nexthop { return Nexthop{n.clone()} }
@@ -260,7 +255,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b, _ := h.newRequest(unix.RTM_GETNEXTHOP, 0, sizeofNhMsg, 0)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
-	return getOf(ctx, h, op, false, b, &nexthopMsgs, newNexthop)
+	return getOf[Nexthop](ctx, h, op, false, b, &nexthopMsgs)
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single
@@ -555,11 +550,6 @@ func (bt *Batch) NexthopDel(id uint32) error {
 //
 // Names for Get, GetAll and Attrs: "id", ("res_bucket", "nh_id").
 type NexthopBucket struct{ view[nhmsg] }
-
-func newNexthopBucket(data []byte, st *viewState) (NexthopBucket, error) {
-	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, st)
-	return NexthopBucket{v}, err
-}
 
 // Clone returns a copy of nb that owns its bytes.
 func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{nb.clone()} }

@@ -24,14 +24,9 @@ const (
 // Names for Get, GetAll and Attrs: "dst", "gateway", ("metrics", "mtu").
 type Route struct{ view[rtmsg] }
 
-func newRoute(data []byte, st *viewState) (Route, error) {
-	v, err := wrap[rtmsg](routeMsgs.what, data, st)
-	return Route{v}, err
-}
-
 // RouteFromBytes returns the Route in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func RouteFromBytes(b []byte) (Route, error) { return newRoute(b, nil) }
+func RouteFromBytes(b []byte) (Route, error) { return viewOf[Route](&routeMsgs, b, nil) }
 
 // Clone returns a copy of r that owns its bytes: one allocation of the
 // message's size.

@@ -263,7 +263,7 @@ func TestBridgeVLANLinkDecode(t *testing.T) {
 	b.EndNest(tn)
 	b.EndNest(n)
 	b.End()
-	l, err := newLink(b.Bytes()[unix.NLMSG_HDRLEN:], nil)
+	l, err := LinkFromBytes(b.Bytes()[unix.NLMSG_HDRLEN:])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,14 +78,9 @@ const (
 // "stp"), ....
 type LinkStats struct{ view[ifStatsMsg] }
 
-func newLinkStats(data []byte, st *viewState) (LinkStats, error) {
-	v, err := wrap[ifStatsMsg](statsMsgs.what, data, st)
-	return LinkStats{v}, err
-}
-
 // LinkStatsFromBytes returns the LinkStats in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages.
-func LinkStatsFromBytes(b []byte) (LinkStats, error) { return newLinkStats(b, nil) }
+func LinkStatsFromBytes(b []byte) (LinkStats, error) { return viewOf[LinkStats](&statsMsgs, b, nil) }
 
 // Clone returns a copy of s that owns its bytes.
 func (s LinkStats) Clone() LinkStats { return LinkStats{s.clone()} }
@@ -404,7 +399,7 @@ func (h *Handle) LinkStatsGet(ctx context.Context, index int32, f *StatsFilter) 
 	if err != nil {
 		return LinkStats{}, fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	return getOf(ctx, h, op, false, b, &statsMsgs, newLinkStats)
+	return getOf[LinkStats](ctx, h, op, false, b, &statsMsgs)
 }
 
 // statsL3Request turns hardware L3 statistics on or off: what

@@ -68,6 +68,13 @@ func wrap[H rtnl.Header](what string, data []byte, st *viewState) (view[H], erro
 	return view[H]{b: data, st: st}, nil
 }
 
+// viewOf returns the view of type V (Link, Route, ...) of a message
+// payload of k's type, after checking that it holds V's header H.
+func viewOf[V ~struct{ view[H] }, H rtnl.Header](k *msgKind, data []byte, st *viewState) (V, error) {
+	v, err := wrap[H](k.what, data, st)
+	return V{v}, err
+}
+
 // Bytes returns the message payload (the bytes after nlmsghdr) the view
 // reads: its fixed header, then its attributes.
 func (v view[H]) Bytes() []byte { return v.b }

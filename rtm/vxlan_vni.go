@@ -129,21 +129,16 @@ func (h *Handle) VXLANVNIDump(ctx context.Context, f *VXLANVNIFilter) iter.Seq2[
 	}
 }
 
-func newVXLANVNIs(data []byte, st *viewState) (VXLANVNIs, error) {
-	v, err := wrap[tunnelMsg](tunnelMsgs.what, data, st)
-	return VXLANVNIs{v}, err
-}
-
 // VXLANVNIsFromBytes returns the VXLANVNIs in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages and requests.
-func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return newVXLANVNIs(b, nil) }
+func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return viewOf[VXLANVNIs](&tunnelMsgs, b, nil) }
 
 // Clone returns a copy of v that owns its bytes.
 func (v VXLANVNIs) Clone() VXLANVNIs { return VXLANVNIs{v.clone()} }
 
 // VXLANVNIs returns the event's VNI filter message, for RTM_NEWTUNNEL and
 // RTM_DELTUNNEL ([GroupTunnel]).
-func (e Event) VXLANVNIs() (VXLANVNIs, bool) { return eventOf(e, &tunnelMsgs, newVXLANVNIs) }
+func (e Event) VXLANVNIs() (VXLANVNIs, bool) { return eventOf[VXLANVNIs](e, &tunnelMsgs) }
 
 // VNIRange is a VNI, or the range of VNIs Start-End.
 type VNIRange struct {
