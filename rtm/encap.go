@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -61,8 +62,8 @@ var encapNames = [...]string{
 // EncapName returns iproute2's name of an LWTUNNEL_ENCAP_* type ("seg6"),
 // or the number for a type it does not know.
 func EncapName(t uint16) string {
-	if int(t) < len(encapNames) && encapNames[t] != "" {
-		return encapNames[t]
+	if n, ok := rtnl.Name(encapNames[:], t); ok {
+		return n
 	}
 	return fmt.Sprint(t)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -35,8 +36,8 @@ var seg6ModeNames = [...]string{"inline", "encap", "l2encap", "encap.red", "l2en
 
 // String returns iproute2's name of the mode.
 func (m Seg6Mode) String() string {
-	if m >= 0 && m <= seg6ModeLast {
-		return seg6ModeNames[m]
+	if n, ok := rtnl.Name(seg6ModeNames[:], m); ok {
+		return n
 	}
 	return fmt.Sprintf("mode %d", int32(m))
 }
@@ -210,20 +211,15 @@ var seg6LocalActionNames = [...]string{"", "End", "End.X", "End.T", "End.DX2", "
 
 // String returns iproute2's name of the action.
 func (a Seg6LocalAction) String() string {
-	if a >= 1 && a <= seg6LocalActionLast {
-		return seg6LocalActionNames[a]
+	if n, ok := rtnl.Name(seg6LocalActionNames[:], a); ok {
+		return n
 	}
 	return fmt.Sprintf("action %d", uint32(a))
 }
 
 // ParseSeg6LocalAction returns the action iproute2 names s ("End.DT6").
 func ParseSeg6LocalAction(s string) (Seg6LocalAction, bool) {
-	for i, n := range seg6LocalActionNames {
-		if i > 0 && n == s {
-			return Seg6LocalAction(i), true
-		}
-	}
-	return 0, false
+	return rtnl.Value[Seg6LocalAction](seg6LocalActionNames[:], s)
 }
 
 // The attributes of LWTUNNEL_ENCAP_SEG6_LOCAL (SEG6_LOCAL_*) and of its

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -256,8 +257,8 @@ var operStateNames = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOW
 
 // String returns the state as iproute2 prints it.
 func (s OperState) String() string {
-	if int(s) < len(operStateNames) {
-		return operStateNames[s]
+	if n, ok := rtnl.Name(operStateNames[:], s); ok {
+		return n
 	}
 	return fmt.Sprintf("%d", uint8(s))
 }

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
@@ -112,21 +113,15 @@ const (
 	CANSleeping     CANState = 5
 )
 
+var canStateNames = [...]string{
+	CANErrorActive: "ERROR-ACTIVE", CANErrorWarning: "ERROR-WARNING", CANErrorPassive: "ERROR-PASSIVE",
+	CANBusOff: "BUS-OFF", CANStopped: "STOPPED", CANSleeping: "SLEEPING",
+}
+
 // String returns iproute2's name of the state ("ERROR-ACTIVE").
 func (s CANState) String() string {
-	switch s {
-	case CANErrorActive:
-		return "ERROR-ACTIVE"
-	case CANErrorWarning:
-		return "ERROR-WARNING"
-	case CANErrorPassive:
-		return "ERROR-PASSIVE"
-	case CANBusOff:
-		return "BUS-OFF"
-	case CANStopped:
-		return "STOPPED"
-	case CANSleeping:
-		return "SLEEPING"
+	if n, ok := rtnl.Name(canStateNames[:], s); ok {
+		return n
 	}
 	return fmt.Sprintf("<unknown %d>", uint32(s))
 }

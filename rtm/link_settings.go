@@ -78,15 +78,14 @@ const (
 	VFLinkStateDisable VFLinkState = unix.IFLA_VF_LINK_STATE_DISABLE // always down
 )
 
+var vfLinkStateNames = [...]string{
+	VFLinkStateAuto: "auto", VFLinkStateEnable: "enable", VFLinkStateDisable: "disable",
+}
+
 // String returns the state as iproute2 names it.
 func (s VFLinkState) String() string {
-	switch s {
-	case VFLinkStateAuto:
-		return "auto"
-	case VFLinkStateEnable:
-		return "enable"
-	case VFLinkStateDisable:
-		return "disable"
+	if n, ok := rtnl.Name(vfLinkStateNames[:], s); ok {
+		return n
 	}
 	return fmt.Sprintf("%d", uint32(s))
 }
@@ -223,17 +222,14 @@ const (
 
 // String returns the mode as iproute2's option names it.
 func (m XDPMode) String() string {
-	switch m {
-	case XDPModeAuto:
-		return "xdp"
-	case XDPModeGeneric:
-		return "xdpgeneric"
-	case XDPModeDriver:
-		return "xdpdrv"
-	case XDPModeOffload:
-		return "xdpoffload"
+	if n, ok := rtnl.Name(xdpModeNames[:], m); ok {
+		return n
 	}
 	return fmt.Sprintf("xdpmode(%d)", uint8(m))
+}
+
+var xdpModeNames = [...]string{
+	XDPModeAuto: "xdp", XDPModeGeneric: "xdpgeneric", XDPModeDriver: "xdpdrv", XDPModeOffload: "xdpoffload",
 }
 
 // XDP attaches an XDP program to a link, or detaches it (IFLA_XDP).
@@ -334,18 +330,16 @@ var addrGenModeNames = [...]string{"eui64", "none", "stable_secret", "random"}
 
 // String returns the mode as iproute2 names it.
 func (m AddrGenMode) String() string {
-	if int(m) < len(addrGenModeNames) {
-		return addrGenModeNames[m]
+	if n, ok := rtnl.Name(addrGenModeNames[:], m); ok {
+		return n
 	}
 	return fmt.Sprintf("%d", uint8(m))
 }
 
 // ParseAddrGenMode parses iproute2's name of a mode.
 func ParseAddrGenMode(s string) (AddrGenMode, error) {
-	for i, n := range addrGenModeNames {
-		if n == s {
-			return AddrGenMode(i), nil
-		}
+	if m, ok := rtnl.Value[AddrGenMode](addrGenModeNames[:], s); ok {
+		return m, nil
 	}
 	return 0, fmt.Errorf("invalid address generation mode %q", s)
 }
