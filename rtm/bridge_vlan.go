@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/internal/uapi"
 	"iter"
 	"time"
@@ -174,19 +175,8 @@ func (e BridgeVLANEntry) Stats() (BridgeVLANStats, bool) {
 		return BridgeVLANStats{}, false
 	}
 	var s BridgeVLANStats
-	for x := range a.Nested().All() {
-		v, _ := x.Uint64()
-		switch x.Kind() {
-		case brvlanStatsRxBytes:
-			s.RxBytes = v
-		case brvlanStatsRxPackets:
-			s.RxPackets = v
-		case brvlanStatsTxBytes:
-			s.TxBytes = v
-		case brvlanStatsTxPackets:
-			s.TxPackets = v
-		}
-	}
+	// BRIDGE_VLANDB_STATS_RX_BYTES (1) to _TX_PACKETS (4), in order.
+	_ = rtnl.U64s(a.Nested(), brvlanStatsRxBytes, &s.RxBytes, &s.RxPackets, &s.TxBytes, &s.TxPackets)
 	return s, true
 }
 

@@ -369,21 +369,7 @@ func parseSeg6LocalEncap(c nla.Chain) (Encap, error) {
 			e.BPF, err = parseBPFProg(a.Nested())
 		case seg6LocalCounters:
 			e.Counters = true
-			for n := range a.Nested().All() {
-				var v uint64
-				v, err = n.Uint64()
-				switch n.Kind() {
-				case seg6LocalCntPackets:
-					e.Packets = v
-				case seg6LocalCntBytes:
-					e.Bytes = v
-				case seg6LocalCntErrors:
-					e.Errors = v
-				}
-				if err != nil {
-					break
-				}
-			}
+			err = rtnl.U64s(a.Nested(), seg6LocalCntPackets, &e.Packets, &e.Bytes, &e.Errors)
 		case seg6LocalFlavors:
 			for n := range a.Nested().All() {
 				switch n.Kind() {

@@ -283,14 +283,9 @@ func (s LinkStats) Bond3AD(slave bool) (Bond3ADStats, bool) {
 		return Bond3ADStats{}, false
 	}
 	var b Bond3ADStats
-	fields := [...]*uint64{&b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
-		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx}
 	// BOND_3AD_STAT_LACPDU_RX is 0: the counters are types 0 to 8.
-	for c := range a.Nested().All() {
-		if k := c.Kind(); int(k) < len(fields) {
-			*fields[k], _ = c.Uint64()
-		}
-	}
+	_ = rtnl.U64s(a.Nested(), 0, &b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
+		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx)
 	return b, true
 }
 

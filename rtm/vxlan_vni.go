@@ -70,12 +70,7 @@ type VXLANVNIStats struct {
 func (e VXLANVNIEntry) Stats() (s VXLANVNIStats, ok bool) {
 	a, ok := e.Attrs.Get(vniEntryStats) // without it, a nests nothing
 	// VNIFILTER_ENTRY_STATS_RX_BYTES (1) to _TX_ERRORS (8), in order.
-	fields := [...]*uint64{&s.RxBytes, &s.RxPackets, &s.RxDrops, &s.RxErrors, &s.TxBytes, &s.TxPackets, &s.TxDrops, &s.TxErrors}
-	for x := range a.Nested().All() {
-		if t := int(x.Kind()); t >= 1 && t <= len(fields) {
-			*fields[t-1], _ = x.Uint64()
-		}
-	}
+	_ = rtnl.U64s(a.Nested(), 1, &s.RxBytes, &s.RxPackets, &s.RxDrops, &s.RxErrors, &s.TxBytes, &s.TxPackets, &s.TxDrops, &s.TxErrors)
 	return s, ok
 }
 
