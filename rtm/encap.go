@@ -62,10 +62,7 @@ var encapNames = [...]string{
 // EncapName returns iproute2's name of an LWTUNNEL_ENCAP_* type ("seg6"),
 // or the number for a type it does not know.
 func EncapName(t uint16) string {
-	if n, ok := rtnl.Name(encapNames[:], t); ok {
-		return n
-	}
-	return fmt.Sprint(t)
+	return rtnl.Name(encapNames[:], t, "%d")
 }
 
 // EncapRaw is an encapsulation given as its type and attributes, for types

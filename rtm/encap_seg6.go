@@ -36,10 +36,7 @@ var seg6ModeNames = [...]string{"inline", "encap", "l2encap", "encap.red", "l2en
 
 // String returns iproute2's name of the mode.
 func (m Seg6Mode) String() string {
-	if n, ok := rtnl.Name(seg6ModeNames[:], m); ok {
-		return n
-	}
-	return fmt.Sprintf("mode %d", int32(m))
+	return rtnl.Name(seg6ModeNames[:], m, "mode %d")
 }
 
 // EncapSeg6 steers packets through a segment list: "encap seg6 mode encap
@@ -211,10 +208,7 @@ var seg6LocalActionNames = [...]string{"", "End", "End.X", "End.T", "End.DX2", "
 
 // String returns iproute2's name of the action.
 func (a Seg6LocalAction) String() string {
-	if n, ok := rtnl.Name(seg6LocalActionNames[:], a); ok {
-		return n
-	}
-	return fmt.Sprintf("action %d", uint32(a))
+	return rtnl.Name(seg6LocalActionNames[:], a, "action %d")
 }
 
 // ParseSeg6LocalAction returns the action iproute2 names s ("End.DT6").

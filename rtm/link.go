@@ -257,10 +257,7 @@ var operStateNames = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOW
 
 // String returns the state as iproute2 prints it.
 func (s OperState) String() string {
-	if n, ok := rtnl.Name(operStateNames[:], s); ok {
-		return n
-	}
-	return fmt.Sprintf("%d", uint8(s))
+	return rtnl.Name(operStateNames[:], s, "%d")
 }
 
 // LinkFilter selects the links a dump returns. Where the kernel can

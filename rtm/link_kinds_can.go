@@ -120,10 +120,7 @@ var canStateNames = [...]string{
 
 // String returns iproute2's name of the state ("ERROR-ACTIVE").
 func (s CANState) String() string {
-	if n, ok := rtnl.Name(canStateNames[:], s); ok {
-		return n
-	}
-	return fmt.Sprintf("<unknown %d>", uint32(s))
+	return rtnl.Name(canStateNames[:], s, "<unknown %d>")
 }
 
 // CAN is the settings of a CAN controller ("can"), for

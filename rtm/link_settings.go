@@ -84,10 +84,7 @@ var vfLinkStateNames = [...]string{
 
 // String returns the state as iproute2 names it.
 func (s VFLinkState) String() string {
-	if n, ok := rtnl.Name(vfLinkStateNames[:], s); ok {
-		return n
-	}
-	return fmt.Sprintf("%d", uint32(s))
+	return rtnl.Name(vfLinkStateNames[:], s, "%d")
 }
 
 func (vf *VF) validate() error {
@@ -222,10 +219,7 @@ const (
 
 // String returns the mode as iproute2's option names it.
 func (m XDPMode) String() string {
-	if n, ok := rtnl.Name(xdpModeNames[:], m); ok {
-		return n
-	}
-	return fmt.Sprintf("xdpmode(%d)", uint8(m))
+	return rtnl.Name(xdpModeNames[:], m, "xdpmode(%d)")
 }
 
 var xdpModeNames = [...]string{
@@ -330,10 +324,7 @@ var addrGenModeNames = [...]string{"eui64", "none", "stable_secret", "random"}
 
 // String returns the mode as iproute2 names it.
 func (m AddrGenMode) String() string {
-	if n, ok := rtnl.Name(addrGenModeNames[:], m); ok {
-		return n
-	}
-	return fmt.Sprintf("%d", uint8(m))
+	return rtnl.Name(addrGenModeNames[:], m, "%d")
 }
 
 // ParseAddrGenMode parses iproute2's name of a mode.

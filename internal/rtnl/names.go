@@ -1,5 +1,7 @@
 package rtnl
 
+import "fmt"
+
 // Integer is the integer types of the enumerations Name and Value read.
 type Integer interface {
 	~int8 | ~int16 | ~int32 | ~int64 | ~int | ~uint8 | ~uint16 | ~uint32 | ~uint64 | ~uint
@@ -7,12 +9,14 @@ type Integer interface {
 
 // Name returns the name of v in names, a table of the names of a small
 // enumeration indexed by value (iproute2's names of the kernel's
-// constants, "" for a value without one), and whether it has one.
-func Name[T Integer](names []string, v T) (string, bool) {
+// constants, "" for a value without one), or for a value without a name v
+// formatted by format ("%d", "mode %d"), which prints its number even when
+// T has a String method.
+func Name[T Integer](names []string, v T, format string) string {
 	if uint64(v) >= uint64(len(names)) || names[v] == "" {
-		return "", false
+		return fmt.Sprintf(format, v)
 	}
-	return names[v], true
+	return names[v]
 }
 
 // Value returns the value that names (as for Name) names s, and whether

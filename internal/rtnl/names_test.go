@@ -2,19 +2,21 @@ package rtnl
 
 import "testing"
 
+// stringer is an enumeration with a String method, which Name must not
+// call for a value without a name.
+type stringer uint8
+
+func (s stringer) String() string { return Name(nil, s, "%d") }
+
 func TestNames(t *testing.T) {
 	names := []string{"zero", "", "two"}
-	for _, c := range []struct {
-		v    int32
-		name string
-		ok   bool
-	}{{0, "zero", true}, {1, "", false}, {2, "two", true}, {3, "", false}, {-1, "", false}} {
-		if n, ok := Name(names, c.v); n != c.name || ok != c.ok {
-			t.Errorf("Name(%d) = %q, %v", c.v, n, ok)
+	for v, want := range map[int32]string{0: "zero", 1: "n1", 2: "two", 3: "n3", -1: "n-1"} {
+		if n := Name(names, v, "n%d"); n != want {
+			t.Errorf("Name(%d) = %q, want %q", v, n, want)
 		}
 	}
-	if v, ok := Name(names, uint8(255)); ok {
-		t.Errorf("Name(255) = %q", v)
+	if n := Name(names, stringer(255), "%d"); n != "255" {
+		t.Errorf("Name(stringer 255) = %q", n)
 	}
 	for _, c := range []struct {
 		name string
