@@ -629,12 +629,8 @@ func (l Link) GROIPv4MaxSize() uint32 { return l.u32or(unix.IFLA_GRO_IPV4_MAX_SI
 // and its id (0 when several are attached; see XDP for each mode's).
 func (l Link) XDPProgram() (mode uint8, id uint32) {
 	c := l.XDP()
-	if a, ok := c.Get(unix.IFLA_XDP_ATTACHED); ok {
-		mode, _ = a.Uint8()
-	}
-	if a, ok := c.Get(unix.IFLA_XDP_PROG_ID); ok {
-		id, _ = a.Uint32()
-	}
+	mode, _ = rtnl.U8(c.Get(unix.IFLA_XDP_ATTACHED))
+	id, _ = rtnl.U32(c.Get(unix.IFLA_XDP_PROG_ID))
 	return mode, id
 }
 

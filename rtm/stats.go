@@ -154,8 +154,8 @@ func (s LinkStats) L3StatsInfo() (request, used, ok bool) {
 	if !ok {
 		return false, false, false
 	}
-	r, rok := chainU8(l3.Nested(), hwsInfoRequest)
-	u, uok := chainU8(l3.Nested(), hwsInfoUsed)
+	r, rok := rtnl.U8(l3.Nested().Get(hwsInfoRequest))
+	u, uok := rtnl.U8(l3.Nested().Get(hwsInfoUsed))
 	return r != 0, u != 0, rok || uok
 }
 
