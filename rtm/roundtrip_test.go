@@ -69,6 +69,21 @@ func decoded[V any](t *testing.T, typ, flags uint16, enc func(b *wire.Builder, t
 	return v
 }
 
+// builtView decodes the message built in b (the first, with its netlink
+// header) with from (RouteFromBytes, ...).
+func builtView[V any](t *testing.T, b *wire.Builder, from func([]byte) (V, error)) V {
+	t.Helper()
+	m, _, ok, err := wire.Next(b.Bytes())
+	if err != nil || !ok {
+		t.Fatalf("built message: %v", err)
+	}
+	v, err := from(m.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // checkField reports a field that did not come back.
 func checkField[T comparable](t *testing.T, field string, got, want T) {
 	t.Helper()
