@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -14,9 +15,6 @@ import (
 // Addr is a view of one RTM_NEWADDR message: an address on an interface.
 // An Addr yielded by a dump is valid until the next iteration; Clone
 // detaches it.
-//
-// Names for Get, GetAll and Attrs: "local", "label", ("cacheinfo",
-// "ifa_valid").
 type Addr struct{ view[ifaddrmsg] }
 
 // AddrFromBytes returns the Addr in a message payload (the bytes after
@@ -111,6 +109,19 @@ func (a Addr) CacheInfo() (AddrCacheInfo, bool) {
 	d := at.Data
 	return AddrCacheInfo{native.Uint32(d), native.Uint32(d[4:]), native.Uint32(d[8:]), native.Uint32(d[12:])}, true
 }
+
+// Get returns an attribute by pyroute2-style name ("local", "label",
+// ("cacheinfo", "ifa_valid")).
+func (a Addr) Get(path ...string) (Value, bool) {
+	return a.lookup(addrSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (a Addr) GetAll(path ...string) iter.Seq[Value] { return a.lookupAll(addrSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (a Addr) Attrs() iter.Seq2[string, Value] { return schema.All(addrSchema, a.Chain()) }
 
 // AddrFilter selects the addresses a dump returns.
 type AddrFilter struct {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -25,8 +26,6 @@ const AddrLabelDefault = 0xffffffff
 // IPv6 address label table of RFC 6724's source address selection ("ip
 // addrlabel"). An AddrLabel yielded by a dump is valid until the next
 // iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "address", "label".
 type AddrLabel struct{ view[ifaddrlblmsg] }
 
 // AddrLabelFromBytes returns the AddrLabel in a message payload (the bytes
@@ -70,6 +69,14 @@ func (l AddrLabel) Prefix() netip.Prefix {
 
 // Label returns IFAL_LABEL.
 func (l AddrLabel) Label() (uint32, bool) { return l.u32(ifalLabel) }
+
+// Get returns an attribute by pyroute2-style name ("address", "label").
+func (l AddrLabel) Get(path ...string) (Value, bool) {
+	return schema.Lookup(addrLabelSchema, l.index(), l.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (l AddrLabel) Attrs() iter.Seq2[string, Value] { return schema.All(addrLabelSchema, l.Chain()) }
 
 // AddrLabels streams the address label table (IPv6: the only family that
 // has one) ("ip addrlabel list"). Each AddrLabel is valid until the next

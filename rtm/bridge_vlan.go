@@ -10,6 +10,7 @@ import (
 	"iter"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -85,9 +86,6 @@ const (
 // ("bridge -d vlan show", "bridge vlan global show"). Consecutive VLANs
 // with the same settings come as one range. A view yielded by a dump is
 // valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "entry", ("entry", "info", "vid"),
-// "global_options".
 type BridgeVLANs struct{ view[brVlanMsg] }
 
 // BridgeVLANsFromBytes returns the BridgeVLANs in a message payload (the
@@ -266,6 +264,15 @@ func (v BridgeVLANs) GlobalOptions() iter.Seq[BridgeVLANGlobal] {
 		}
 	}
 }
+
+// Get returns an attribute by pyroute2-style name ("entry",
+// ("entry", "info", "vid"), "global_options").
+func (v BridgeVLANs) Get(path ...string) (Value, bool) {
+	return schema.Lookup(bridgeVLANSchema, v.index(), v.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (v BridgeVLANs) Attrs() iter.Seq2[string, Value] { return schema.All(bridgeVLANSchema, v.Chain()) }
 
 // BridgeVLANFilter selects what a bridge VLAN dump returns.
 type BridgeVLANFilter struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net"
 
@@ -17,9 +18,6 @@ import (
 // yielded by a dump aliases the receive buffer and is valid only until the
 // next iteration; [Link.Clone] detaches one to keep. Accessors of absent
 // attributes return zero values; [Link.Get] tells absent from zero.
-//
-// Names for Get, GetAll and Attrs: "ifname", ("stats64", "rx_bytes"),
-// ("linkinfo", "data", "vxlan_id").
 type Link struct{ view[ifinfomsg] }
 
 // LinkFromBytes returns the Link in a message payload (the bytes after
@@ -249,6 +247,27 @@ func (l Link) AFSpec(af uint16) nla.Chain {
 	a, _ := l.Chain().Path(unix.IFLA_AF_SPEC, af)
 	return a.Nested()
 }
+
+// Get returns an attribute by pyroute2-style name and nested path:
+// Get("ifname"), Get("stats64", "rx_bytes"), Get("linkinfo", "data",
+// "vxlan_id"). Unknown types are named "attr_N". Names are also accepted
+// in the kernel's form: Get("IFLA_LINKINFO", "IFLA_INFO_KIND"). The fixed
+// header's fields answer too, as in pyroute2: Get("index"),
+// Get("flags"), Get("family"), Get("ifi_type"), Get("change"); every
+// view's Get does the same with its own header (an address's
+// "prefixlen", a route's "dst_len", ...), attributes winning where both
+// have a name.
+func (l Link) Get(path ...string) (Value, bool) {
+	return l.lookup(linkSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (l Link) GetAll(path ...string) iter.Seq[Value] { return l.lookupAll(linkSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name, in message
+// order.
+func (l Link) Attrs() iter.Seq2[string, Value] { return schema.All(linkSchema, l.Chain()) }
 
 // OperState is an RFC 2863 operational state (IF_OPER_*).
 type OperState uint8

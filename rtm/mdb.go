@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -63,8 +64,6 @@ const (
 // entries and multicast router ports of one bridge ("bridge mdb show"). A
 // dump may split one bridge's entries over several messages. An MDB
 // yielded by a dump is valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "mdb", "router".
 type MDB struct{ view[brPortMsg] }
 
 // MDBFromBytes returns the MDB in a message payload (the bytes after
@@ -230,6 +229,14 @@ func (m MDB) RouterPorts() iter.Seq[MDBRouterPort] {
 		}
 	}
 }
+
+// Get returns an attribute by pyroute2-style name ("mdb", "router").
+func (m MDB) Get(path ...string) (Value, bool) {
+	return schema.Lookup(mdbSchema, m.index(), m.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (m MDB) Attrs() iter.Seq2[string, Value] { return schema.All(mdbSchema, m.Chain()) }
 
 // MDB streams the multicast database messages of every bridge, or of the
 // bridge index only (user space: the kernel does not filter), with their

@@ -89,71 +89,15 @@ func (v view[H]) fields() *schema.Attr {
 	return nil
 }
 
-// attrSchema returns the schema that names the attributes of the
-// messages with header H: each view type has a header type of its own
-// (NetnsID's rtgenmsg is Netconf's netconfmsg in layout, a
-// NexthopBucket's attributes are a Nexthop's). A type switch, as fields.
-func (v view[H]) attrSchema() *schema.Schema {
-	var h H
-	switch any(h).(type) {
-	case ifinfomsg:
-		return linkSchema
-	case ifaddrmsg:
-		return addrSchema
-	case rtmsg:
-		return routeSchema
-	case ndmsg:
-		return neighSchema
-	case fibRuleHdr:
-		return ruleSchema
-	case nhmsg:
-		return nexthopSchema
-	case ndtmsg:
-		return neighTableSchema
-	case netconfmsg:
-		return netconfSchema
-	case rtgenmsg:
-		return netnsIDSchema
-	case ifaddrlblmsg:
-		return addrLabelSchema
-	case brPortMsg:
-		return mdbSchema
-	case brVlanMsg:
-		return bridgeVLANSchema
-	case ifStatsMsg:
-		return statsSchema
-	}
-	return &unnamedSchema
+// lookup is the views' Get: an attribute by name, or a header field.
+func (v view[H]) lookup(s *schema.Schema, path []string) (Value, bool) {
+	return schema.LookupMessage(v.fields(), v.hdr(), s, v.index(), v.Chain(), path)
 }
 
-// unnamedSchema names no attribute: the views without a schema
-// (VXLANVNIs) call every attribute "attr_N". Static data.
-var unnamedSchema = schema.Schema{Name: "attrs"}
-
-// Get returns an attribute by pyroute2-style name and nested path:
-// Get("ifname"), Get("stats64", "rx_bytes"), Get("linkinfo", "data",
-// "vxlan_id") on a Link; Get("local"), Get("cacheinfo", "ifa_valid") on
-// an Addr; Get("dst"), Get("metrics", "mtu") on a Route; each view type's
-// doc lists some of its names. Unknown types are named "attr_N". Names are
-// also accepted in the kernel's form: Get("IFLA_LINKINFO",
-// "IFLA_INFO_KIND"). The fixed header's fields answer too, as in
-// pyroute2, where the view's header has them: a link's Get("index"),
-// Get("flags"), Get("family"), Get("ifi_type"), Get("change"), an
-// address's "prefixlen", a route's "dst_len", ... (see HeaderFields),
-// attributes winning where both have a name.
-func (v view[H]) Get(path ...string) (Value, bool) {
-	return schema.LookupMessage(v.fields(), v.hdr(), v.attrSchema(), v.index(), v.Chain(), path)
+// lookupAll is the views' GetAll.
+func (v view[H]) lookupAll(s *schema.Schema, path []string) iter.Seq[Value] {
+	return schema.LookupAll(s, v.Chain(), path)
 }
-
-// GetAll yields every attribute a path of names reaches, the last name
-// repeating (pyroute2's get_attrs); see Get for the names.
-func (v view[H]) GetAll(path ...string) iter.Seq[Value] {
-	return schema.LookupAll(v.attrSchema(), v.Chain(), path)
-}
-
-// Attrs yields every attribute with its pyroute2-style name, in message
-// order.
-func (v view[H]) Attrs() iter.Seq2[string, Value] { return schema.All(v.attrSchema(), v.Chain()) }
 
 // HeaderFields yields the fixed header's fields by pyroute2's names
 // ("family", "index", "flags", ...), as pyroute2 shows them beside

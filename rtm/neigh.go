@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net"
 	"net/netip"
@@ -68,9 +69,6 @@ func (s NeighState) String() string {
 // table (ARP, NDP) or of a bridge forwarding database (family AF_BRIDGE).
 // A Neigh yielded by a dump is valid until the next iteration; Clone
 // detaches it.
-//
-// Names for Get, GetAll and Attrs: "dst", "lladdr", ("cacheinfo",
-// "ndm_used").
 type Neigh struct{ view[ndmsg] }
 
 // NeighFromBytes returns the Neigh in a message payload (the bytes after
@@ -204,6 +202,19 @@ func (n Neigh) CacheInfo() (NeighCacheInfo, bool) {
 
 // clockTicks converts a clock_t the kernel reports, in USER_HZ ticks.
 func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second / userHZ) }
+
+// Get returns an attribute by pyroute2-style name ("dst", "lladdr",
+// ("cacheinfo", "ndm_used")).
+func (n Neigh) Get(path ...string) (Value, bool) {
+	return n.lookup(neighSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (n Neigh) GetAll(path ...string) iter.Seq[Value] { return n.lookupAll(neighSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (n Neigh) Attrs() iter.Seq2[string, Value] { return schema.All(neighSchema, n.Chain()) }
 
 // NeighFilter selects the neighbours a dump returns. The kernel applies
 // Family, Index, MasterIndex and Proxy; State is applied in user space.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"time"
 
@@ -51,9 +52,6 @@ const (
 // the table's settings and default parameters, then one per interface
 // with that interface's parameters only. A NeighTable yielded by a dump
 // is valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "name", ("parms", "app_probes"),
-// ("stats", "lookups").
 type NeighTable struct{ view[ndtmsg] }
 
 // NeighTableFromBytes returns the NeighTable in a message payload (the
@@ -242,6 +240,21 @@ func (p *NeighParams) count(t uint16) *uint32 {
 	}
 	return nil
 }
+
+// Get returns an attribute by pyroute2-style name ("name", ("parms",
+// "app_probes"), ("stats", "lookups")).
+func (t NeighTable) Get(path ...string) (Value, bool) {
+	return t.lookup(neighTableSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (t NeighTable) GetAll(path ...string) iter.Seq[Value] {
+	return t.lookupAll(neighTableSchema, path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (t NeighTable) Attrs() iter.Seq2[string, Value] { return schema.All(neighTableSchema, t.Chain()) }
 
 // NeighTableFilter selects the messages a neighbour table dump returns.
 type NeighTableFilter struct {

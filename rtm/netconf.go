@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"golang.org/x/sys/unix"
 )
 
@@ -33,8 +34,6 @@ const (
 // ("ip netconf show"). Settings a family does not have are absent (IPv6
 // has no rp_filter). A Netconf yielded by a dump is valid until the next
 // iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "forwarding", "rp_filter", ....
 type Netconf struct{ view[netconfmsg] }
 
 // NetconfFromBytes returns the Netconf in a message payload (the bytes
@@ -78,6 +77,15 @@ func (c Netconf) Input() (int32, bool) { return c.i32(netconfaInput) }
 // BCForwarding returns NETCONFA_BC_FORWARDING (IPv4 directed broadcast
 // forwarding).
 func (c Netconf) BCForwarding() (int32, bool) { return c.i32(netconfaBCForwarding) }
+
+// Get returns an attribute by pyroute2-style name ("forwarding",
+// "rp_filter", ...).
+func (c Netconf) Get(path ...string) (Value, bool) {
+	return schema.Lookup(netconfSchema, c.index(), c.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (c Netconf) Attrs() iter.Seq2[string, Value] { return schema.All(netconfSchema, c.Chain()) }
 
 // Netconfs streams the netconf settings of family (AF_INET, AF_INET6,
 // AF_MPLS; AF_UNSPEC for all families) of every interface, then of "all"

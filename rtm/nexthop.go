@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 	"time"
@@ -42,9 +43,6 @@ const (
 // Nexthop is a view of one RTM_NEWNEXTHOP message: a nexthop object, a
 // single next hop or a group of them. A Nexthop yielded by a dump is valid
 // until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "id", "gateway", ("res_group",
-// "buckets").
 type Nexthop struct{ view[nhmsg] }
 
 // NexthopFromBytes returns the Nexthop in a message payload (the bytes
@@ -192,6 +190,19 @@ func (n Nexthop) Resilience() (NexthopResilience, bool) {
 	}
 	return r, true
 }
+
+// Get returns an attribute by pyroute2-style name ("id", "gateway",
+// ("res_group", "buckets")).
+func (n Nexthop) Get(path ...string) (Value, bool) {
+	return n.lookup(nexthopSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (n Nexthop) GetAll(path ...string) iter.Seq[Value] { return n.lookupAll(nexthopSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (n Nexthop) Attrs() iter.Seq2[string, Value] { return schema.All(nexthopSchema, n.Chain()) }
 
 // NexthopFilter selects the nexthops a dump returns. The kernel applies
 // every field but FDB.
@@ -547,8 +558,6 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // NexthopBucket is a view of one RTM_NEWNEXTHOPBUCKET message: a bucket
 // of a resilient group. A NexthopBucket yielded by a dump is valid until
 // the next iteration.
-//
-// Names for Get, GetAll and Attrs: "id", ("res_bucket", "nh_id").
 type NexthopBucket struct{ view[nhmsg] }
 
 // Clone returns a copy of nb that owns its bytes.
@@ -597,6 +606,23 @@ func (nb NexthopBucket) IdleTime() time.Duration {
 	}
 	v, _ := a.Uint64()
 	return clockTicks(v)
+}
+
+// Get returns an attribute by pyroute2-style name ("id", ("res_bucket",
+// "nh_id")).
+func (nb NexthopBucket) Get(path ...string) (Value, bool) {
+	return nb.lookup(nexthopSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (nb NexthopBucket) GetAll(path ...string) iter.Seq[Value] {
+	return nb.lookupAll(nexthopSchema, path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (nb NexthopBucket) Attrs() iter.Seq2[string, Value] {
+	return schema.All(nexthopSchema, nb.Chain())
 }
 
 // NexthopBucketFilter selects the buckets a dump returns. The kernel

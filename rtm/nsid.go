@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -19,9 +20,7 @@ const NetnsIDAuto int32 = -1
 // namespace the handle works in (or the target namespace of the dump)
 // gives a peer namespace ("ip netns list-id"). A NetnsID yielded by a
 // dump is valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "nsid", "current_nsid".
-type NetnsID struct{ view[rtgenmsg] }
+type NetnsID struct{ view[netconfmsg] }
 
 // NetnsIDFromBytes returns the NetnsID in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
@@ -44,6 +43,15 @@ func (n NetnsID) ID() int32 {
 // namespace gives the same peer, when it gives one.
 func (n NetnsID) CurrentID() (int32, bool) { return n.i32(unix.NETNSA_CURRENT_NSID) }
 
+// Get returns an attribute by pyroute2-style name ("nsid",
+// "current_nsid").
+func (n NetnsID) Get(path ...string) (Value, bool) {
+	return schema.Lookup(netnsIDSchema, n.index(), n.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (n NetnsID) Attrs() iter.Seq2[string, Value] { return schema.All(netnsIDSchema, n.Chain()) }
+
 // NetnsIDFilter selects the ids a dump returns.
 type NetnsIDFilter struct {
 	// TargetID lists the ids of the namespace that has this id in the
@@ -65,14 +73,14 @@ func (h *Handle) NetnsIDs(ctx context.Context, f *NetnsIDFilter) iter.Seq2[Netns
 				return
 			}
 		}
-		b, _ := h.newRequest(unix.RTM_GETNSID, unix.NLM_F_DUMP, len(rtgenmsg{}), 0)
+		b, _ := h.newRequest(unix.RTM_GETNSID, unix.NLM_F_DUMP, len(netconfmsg{}), 0)
 		if f != nil {
 			if t, ok := f.TargetID.Get(); ok {
 				b.Uint32(unix.NETNSA_TARGET_NSID, uint32(t))
 			}
 		}
 		b.End()
-		dumpOf(ctx, h, "nsid dump", &nsidMsgs, b, dumpRun{}, func(v view[rtgenmsg], err error) bool {
+		dumpOf(ctx, h, "nsid dump", &nsidMsgs, b, dumpRun{}, func(v view[netconfmsg], err error) bool {
 			n := NetnsID{v}
 			if err == nil && f != nil {
 				if id, ok := f.ID.Get(); ok && n.ID() != id {
@@ -125,7 +133,7 @@ func (h *Handle) NetnsIDOf(ctx context.Context, ns NetnsRef) (int32, error) {
 	if err := ns.validate(); err != nil {
 		return 0, fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	b, _ := h.newRequest(unix.RTM_GETNSID, 0, len(rtgenmsg{}), 0)
+	b, _ := h.newRequest(unix.RTM_GETNSID, 0, len(netconfmsg{}), 0)
 	ns.put(b)
 	b.End()
 	n, err := getOf[NetnsID](ctx, h, op, false, b, &nsidMsgs)
@@ -152,7 +160,7 @@ func (s *NetnsIDSpec) encode(b *wire.Builder, typ, flags uint16) error {
 		return fmt.Errorf("invalid id %d", s.ID)
 	}
 	b.Begin(typ, flags)
-	b.Fixed(len(rtgenmsg{}))
+	b.Fixed(len(netconfmsg{}))
 	b.Uint32(unix.NETNSA_NSID, uint32(s.ID))
 	s.Netns.put(b)
 	b.End()

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -20,8 +21,6 @@ const (
 
 // Route is a view of one RTM_NEWROUTE message. A Route yielded by a dump
 // is valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "dst", "gateway", ("metrics", "mtu").
 type Route struct{ view[rtmsg] }
 
 // RouteFromBytes returns the Route in a message payload (the bytes after
@@ -307,6 +306,19 @@ func rtnexthops(data []byte) iter.Seq[[]byte] {
 		}
 	}
 }
+
+// Get returns an attribute by pyroute2-style name ("dst", "gateway",
+// ("metrics", "mtu")).
+func (r Route) Get(path ...string) (Value, bool) {
+	return r.lookup(routeSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (r Route) GetAll(path ...string) iter.Seq[Value] { return r.lookupAll(routeSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (r Route) Attrs() iter.Seq2[string, Value] { return schema.All(routeSchema, r.Chain()) }
 
 // RouteMetrics are the RTAX_* metrics of a route. Zero means unset.
 type RouteMetrics struct {

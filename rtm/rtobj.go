@@ -5,11 +5,9 @@ import "golang.org/x/sys/unix"
 // The fixed headers of the other RTNL objects (see rtnl.Header).
 type (
 	// netconfmsg is struct netconfmsg (one byte, the family), padded to
-	// the alignment its attributes start at.
-	netconfmsg [4]byte
-	// rtgenmsg is RTM_NEWNSID's struct rtgenmsg: netconfmsg's layout,
-	// a type of its own for the names of its attributes.
-	rtgenmsg     [4]byte
+	// the alignment its attributes start at; RTM_GETNSID's struct
+	// rtgenmsg has the same layout.
+	netconfmsg   [4]byte
 	ifaddrlblmsg [sizeofIfAddrlblMsg]byte // address labels
 	brPortMsg    [8]byte                  // MDB: struct br_port_msg
 	brVlanMsg    [8]byte                  // bridge VLANs: struct br_vlan_msg

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
@@ -24,9 +25,6 @@ const (
 
 // Rule is a view of one RTM_NEWRULE message: a routing policy rule. A Rule
 // yielded by a dump is valid until the next iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "priority", "table", ("uid_range",
-// "start").
 type Rule struct{ view[fibRuleHdr] }
 
 // RuleFromBytes returns the Rule in a message payload (the bytes after
@@ -204,6 +202,19 @@ func (r Rule) FlowLabel() (label, mask uint32, ok bool) {
 	}
 	return label, mask, err == nil
 }
+
+// Get returns an attribute by pyroute2-style name ("priority", "table",
+// ("uid_range", "start")).
+func (r Rule) Get(path ...string) (Value, bool) {
+	return r.lookup(ruleSchema, path)
+}
+
+// GetAll yields every attribute a path of names reaches, the last name
+// repeating (pyroute2's get_attrs); see Get for the names.
+func (r Rule) GetAll(path ...string) iter.Seq[Value] { return r.lookupAll(ruleSchema, path) }
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (r Rule) Attrs() iter.Seq2[string, Value] { return schema.All(ruleSchema, r.Chain()) }
 
 // RuleFilter selects the rules a dump returns. The kernel filters rule
 // dumps by family only; the other fields are applied in user space.

@@ -6,6 +6,7 @@ import (
 	"iter"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -73,9 +74,6 @@ const (
 // of one interface that the request's filter mask asked for ("ip stats
 // show"). A LinkStats yielded by a dump is valid until the next
 // iteration; Clone detaches it.
-//
-// Names for Get, GetAll and Attrs: "link_64", ("link_xstats", "bridge",
-// "stp"), ....
 type LinkStats struct{ view[ifStatsMsg] }
 
 // LinkStatsFromBytes returns the LinkStats in a message payload (the
@@ -320,6 +318,15 @@ func (s LinkStats) AFSpec(af uint8) (nla.Chain, bool) {
 	a, ok := s.Chain().Path(iflaStatsAFSpec, uint16(af))
 	return a.Nested(), ok
 }
+
+// Get returns an attribute by pyroute2-style name ("link_64",
+// ("link_xstats", "bridge", "stp"), ...).
+func (s LinkStats) Get(path ...string) (Value, bool) {
+	return schema.Lookup(statsSchema, s.index(), s.Chain(), path)
+}
+
+// Attrs yields every attribute with its pyroute2-style name.
+func (s LinkStats) Attrs() iter.Seq2[string, Value] { return schema.All(statsSchema, s.Chain()) }
 
 // StatsFilter selects the statistics a dump or get returns.
 type StatsFilter struct {

@@ -33,9 +33,6 @@ const tunnelMsgFlagStats = 1
 // or remote ("bridge vni show"). Consecutive VNIs with the same settings
 // come as one range, unless the dump asked for counters. A view yielded
 // by a dump is valid until the next iteration; Clone detaches it.
-//
-// Get, GetAll and Attrs know no names for its attributes: they call
-// them "attr_N" (VXLAN_VNIFILTER_ENTRY is "attr_1"); Entries reads them.
 type VXLANVNIs struct{ view[tunnelMsg] }
 
 // Family returns the message's family, AF_BRIDGE for the VNI filter.
