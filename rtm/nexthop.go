@@ -97,15 +97,7 @@ func (n Nexthop) Gateway() netip.Addr {
 
 // Encap returns the lightweight-tunnel encapsulation: its type
 // (LWTUNNEL_ENCAP_*) and attributes, or 0 and nil.
-func (n Nexthop) Encap() (uint16, nla.Chain) {
-	t, ok := n.get(unix.NHA_ENCAP_TYPE)
-	if !ok {
-		return 0, nil
-	}
-	typ, _ := t.Uint16()
-	e, _ := n.get(unix.NHA_ENCAP)
-	return typ, e.Nested()
-}
+func (n Nexthop) Encap() (uint16, nla.Chain) { return n.encap(unix.NHA_ENCAP_TYPE, unix.NHA_ENCAP) }
 
 // IsGroup reports whether the nexthop is a group (NHA_GROUP).
 func (n Nexthop) IsGroup() bool { return n.has(unix.NHA_GROUP) }

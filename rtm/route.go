@@ -206,15 +206,7 @@ func (r Route) Metrics() RouteMetrics {
 
 // Encap returns the lightweight-tunnel encapsulation: its type
 // (LWTUNNEL_ENCAP_*) and attributes, or 0 and nil.
-func (r Route) Encap() (uint16, nla.Chain) {
-	t, ok := r.get(unix.RTA_ENCAP_TYPE)
-	if !ok {
-		return 0, nil
-	}
-	typ, _ := t.Uint16()
-	e, _ := r.get(unix.RTA_ENCAP)
-	return typ, e.Nested()
-}
+func (r Route) Encap() (uint16, nla.Chain) { return r.encap(unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP) }
 
 // Label returns the incoming label of an MPLS route (RTA_DST).
 func (r Route) Label() (uint32, bool) {

@@ -128,6 +128,19 @@ func (v view[H]) text(t uint16) string        { return rtnl.Text(v.get(t)) }
 
 func (v view[H]) hw(t uint16) net.HardwareAddr { return net.HardwareAddr(rtnl.HW(v.get(t))) }
 
+// encap returns a lightweight-tunnel encapsulation: its type, attribute
+// typ (RTA_ENCAP_TYPE, ...), and its attributes, nested in attribute
+// attrs; 0 and nil without a type.
+func (v view[H]) encap(typ, attrs uint16) (uint16, nla.Chain) {
+	t, ok := v.get(typ)
+	if !ok {
+		return 0, nil
+	}
+	n, _ := t.Uint16()
+	e, _ := v.get(attrs)
+	return n, e.Nested()
+}
+
 // u8or and u32or return def for an absent or malformed attribute.
 func (v view[H]) u8or(t uint16, def uint8) uint8 {
 	if x, ok := v.u8(t); ok {
