@@ -650,53 +650,18 @@ func TestNeighAndFDBAllocs(t *testing.T) {
 	if _, err := bt.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var sink int
-	neighs := func(f *rtm.NeighFilter) func() {
-		return func() {
-			for nb, err := range h.Neighs(ctx, f) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				sink += len(nb.LLAddr()) + int(nb.State()) + int(nb.Flags())
-				if nb.Dst().IsValid() {
-					sink++
-				}
-			}
-		}
-	}
-	fdb := func(f *rtm.FDBFilter) func() {
-		return func() {
-			for e, err := range h.FDB(ctx, f) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				v, _ := e.VNI()
-				sink += len(e.LLAddr()) + int(v) + int(e.MasterIndex())
-				if e.Dst().IsValid() {
-					sink++
-				}
-			}
-		}
-	}
 	if got, err := rtm.Collect(h.Neighs(ctx, &rtm.NeighFilter{Family: unix.AF_INET, Index: v0})); err != nil || len(got) != n {
 		t.Fatalf("dumped %d neighbours (%v), added %d", len(got), err, n)
 	}
 	if got, err := rtm.Collect(h.FDB(ctx, &rtm.FDBFilter{Index: vx0})); err != nil || len(got) != n {
 		t.Fatalf("dumped %d fdb entries (%v), added %d", len(got), err, n)
 	}
-	for _, c := range []struct {
-		name      string
-		many, one func()
-	}{
-		{"neighbours", neighs(&rtm.NeighFilter{Family: unix.AF_INET, Index: v0}), neighs(&rtm.NeighFilter{Family: unix.AF_INET, Index: v1})},
-		{"fdb", fdb(&rtm.FDBFilter{Index: vx0}), fdb(&rtm.FDBFilter{Index: vx1})},
-	} {
-		many, one := testing.AllocsPerRun(3, c.many), testing.AllocsPerRun(3, c.one)
-		t.Logf("%s: %v allocations for a dump of %d, %v for a dump of one", c.name, many, n, one)
-		// Entries cost nothing; the dump's set-up is shared. The slack is
-		// for sync.Pool, which drops items at random under the race detector.
-		if many > one+10 {
-			t.Errorf("%s: a dump of %d entries allocates %v times, of one %v", c.name, n, many, one)
-		}
-	}
+	flatDumpAllocs(t, "neighbours", n, h.Neighs(ctx, &rtm.NeighFilter{Family: unix.AF_INET, Index: v0}),
+		h.Neighs(ctx, &rtm.NeighFilter{Family: unix.AF_INET, Index: v1}), func(nb rtm.Neigh) int {
+			return len(nb.LLAddr()) + int(nb.State()) + int(nb.Flags()) + nb.Dst().BitLen()
+		})
+	flatDumpAllocs(t, "fdb", n, h.FDB(ctx, &rtm.FDBFilter{Index: vx0}), h.FDB(ctx, &rtm.FDBFilter{Index: vx1}), func(e rtm.Neigh) int {
+		v, _ := e.VNI()
+		return len(e.LLAddr()) + int(v) + int(e.MasterIndex()) + e.Dst().BitLen()
+	})
 }

@@ -321,28 +321,9 @@ func TestNexthopAllocs(t *testing.T) {
 	if _, err := bt.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var sink uint32
-	dump := func(f *rtm.NexthopFilter) func() {
-		return func() {
-			for nh, err := range h.Nexthops(ctx, f) {
-				if err != nil {
-					t.Fatal(err)
-				}
-				sink += nh.ID() + uint32(nh.OutIndex())
-				if nh.Gateway().IsValid() {
-					sink++
-				}
-			}
-		}
-	}
 	if all, err := rtm.Collect(h.Nexthops(ctx, &rtm.NexthopFilter{OutIndex: v0})); err != nil || len(all) != n {
 		t.Fatalf("dumped %d nexthops (%v), want %d", len(all), err, n)
 	}
-	many := testing.AllocsPerRun(3, dump(&rtm.NexthopFilter{OutIndex: v0}))
-	one := testing.AllocsPerRun(3, dump(&rtm.NexthopFilter{OutIndex: v1}))
-	t.Logf("%v allocations for a dump of %d nexthops, %v for a dump of one", many, n, one)
-	// Slack for sync.Pool, which drops items at random under the race detector.
-	if many > one+10 {
-		t.Errorf("a dump of %d nexthops allocates %v times, of one %v", n, many, one)
-	}
+	flatDumpAllocs(t, "nexthops", n, h.Nexthops(ctx, &rtm.NexthopFilter{OutIndex: v0}), h.Nexthops(ctx, &rtm.NexthopFilter{OutIndex: v1}),
+		func(nh rtm.Nexthop) int { return int(nh.ID()) + int(nh.OutIndex()) + nh.Gateway().BitLen() })
 }

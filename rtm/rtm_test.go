@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"os"
 	"strings"
@@ -47,6 +48,30 @@ func refusedLocally[S any](t *testing.T, what string, cases map[string]S, do fun
 		if err == nil || errors.As(err, &errno) {
 			t.Errorf("%s%s: %v (want a local validation error)", what, name, err)
 		}
+	}
+}
+
+// flatDumpAllocs checks that a dump of n objects (many) allocates no more
+// than a dump of a few (few): objects cost nothing, the dump's set-up is
+// the same. read uses each object as a caller would. The slack is for
+// sync.Pool, which drops items at random under the race detector.
+func flatDumpAllocs[V any](t *testing.T, what string, n int, many, few iter.Seq2[V, error], read func(V) int) {
+	t.Helper()
+	var sink int
+	dump := func(seq iter.Seq2[V, error]) func() {
+		return func() {
+			for v, err := range seq {
+				if err != nil {
+					t.Fatal(err)
+				}
+				sink += read(v)
+			}
+		}
+	}
+	m, f := testing.AllocsPerRun(3, dump(many)), testing.AllocsPerRun(3, dump(few))
+	t.Logf("%s: %v allocations for a dump of %d, %v for a dump of a few", what, m, n, f)
+	if m > f+10 {
+		t.Errorf("%s: a dump of %d allocates %v times, of a few %v", what, n, m, f)
 	}
 }
 
