@@ -17,14 +17,9 @@ import (
 // detaches it.
 type Addr struct{ view[ifaddrmsg] }
 
-func newAddr(data []byte, st *viewState) (Addr, error) {
-	v, err := wrap[ifaddrmsg](addrMsgs.what, data, st)
-	return Addr{v}, err
-}
-
 // AddrFromBytes returns the Addr in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func AddrFromBytes(b []byte) (Addr, error) { return newAddr(b, nil) }
+func AddrFromBytes(b []byte) (Addr, error) { return viewOf[Addr](&addrMsgs, b, nil) }
 
 // Clone returns a copy of a that owns its bytes.
 func (a Addr) Clone() Addr { return Addr{a.clone()} }

@@ -28,14 +28,11 @@ const AddrLabelDefault = 0xffffffff
 // iteration; Clone detaches it.
 type AddrLabel struct{ view[ifaddrlblmsg] }
 
-func newAddrLabel(data []byte, st *viewState) (AddrLabel, error) {
-	v, err := wrap[ifaddrlblmsg](addrLabelMsgs.what, data, st)
-	return AddrLabel{v}, err
-}
-
 // AddrLabelFromBytes returns the AddrLabel in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
-func AddrLabelFromBytes(b []byte) (AddrLabel, error) { return newAddrLabel(b, nil) }
+func AddrLabelFromBytes(b []byte) (AddrLabel, error) {
+	return viewOf[AddrLabel](&addrLabelMsgs, b, nil)
+}
 
 // Clone returns a copy of l that owns its bytes.
 func (l AddrLabel) Clone() AddrLabel { return AddrLabel{l.clone()} }

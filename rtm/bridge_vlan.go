@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/internal/uapi"
 	"iter"
 	"time"
@@ -87,14 +88,11 @@ const (
 // valid until the next iteration; Clone detaches it.
 type BridgeVLANs struct{ view[brVlanMsg] }
 
-func newBridgeVLANs(data []byte, st *viewState) (BridgeVLANs, error) {
-	v, err := wrap[brVlanMsg](vlanMsgs.what, data, st)
-	return BridgeVLANs{v}, err
-}
-
 // BridgeVLANsFromBytes returns the BridgeVLANs in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages and requests.
-func BridgeVLANsFromBytes(b []byte) (BridgeVLANs, error) { return newBridgeVLANs(b, nil) }
+func BridgeVLANsFromBytes(b []byte) (BridgeVLANs, error) {
+	return viewOf[BridgeVLANs](&vlanMsgs, b, nil)
+}
 
 // Clone returns a copy of v that owns its bytes.
 func (v BridgeVLANs) Clone() BridgeVLANs { return BridgeVLANs{v.clone()} }
@@ -120,16 +118,16 @@ type BridgeVLANEntry struct {
 
 // State returns BRIDGE_VLANDB_ENTRY_STATE, the VLAN's STP state on the
 // port (BR_STATE_*: 0 disabled ... 3 forwarding, 4 blocking).
-func (e BridgeVLANEntry) State() (uint8, bool) { return chainU8(e.Attrs, brvlanEntryState) }
+func (e BridgeVLANEntry) State() (uint8, bool) { return rtnl.U8(e.Attrs.Get(brvlanEntryState)) }
 
 // MulticastRouter returns BRIDGE_VLANDB_ENTRY_MCAST_ROUTER.
 func (e BridgeVLANEntry) MulticastRouter() (uint8, bool) {
-	return chainU8(e.Attrs, brvlanEntryMcastRouter)
+	return rtnl.U8(e.Attrs.Get(brvlanEntryMcastRouter))
 }
 
 // NeighSuppress returns BRIDGE_VLANDB_ENTRY_NEIGH_SUPPRESS (Linux 6.5).
 func (e BridgeVLANEntry) NeighSuppress() (bool, bool) {
-	v, ok := chainU8(e.Attrs, brvlanEntryNeighSupp)
+	v, ok := rtnl.U8(e.Attrs.Get(brvlanEntryNeighSupp))
 	return v != 0, ok
 }
 
@@ -142,9 +140,7 @@ func (e BridgeVLANEntry) MulticastGroups() (n, limit uint32, ok bool) {
 		return 0, 0, false
 	}
 	n, _ = a.Uint32()
-	if m, ok := e.Attrs.Get(brvlanEntryMaxGroups); ok {
-		limit, _ = m.Uint32()
-	}
+	limit, _ = rtnl.U32(e.Attrs.Get(brvlanEntryMaxGroups))
 	return n, limit, true
 }
 
@@ -155,12 +151,7 @@ func (e BridgeVLANEntry) TunnelID() (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	id, ok := a.Nested().Get(brvlanTinfoID)
-	if !ok {
-		return 0, false
-	}
-	v, err := id.Uint32()
-	return v, err == nil
+	return rtnl.U32(a.Nested().Get(brvlanTinfoID))
 }
 
 // BridgeVLANStats are a VLAN's counters on a port.
@@ -175,29 +166,9 @@ func (e BridgeVLANEntry) Stats() (BridgeVLANStats, bool) {
 		return BridgeVLANStats{}, false
 	}
 	var s BridgeVLANStats
-	for x := range a.Nested().All() {
-		v, _ := x.Uint64()
-		switch x.Kind() {
-		case brvlanStatsRxBytes:
-			s.RxBytes = v
-		case brvlanStatsRxPackets:
-			s.RxPackets = v
-		case brvlanStatsTxBytes:
-			s.TxBytes = v
-		case brvlanStatsTxPackets:
-			s.TxPackets = v
-		}
-	}
+	// BRIDGE_VLANDB_STATS_RX_BYTES (1) to _TX_PACKETS (4), in order.
+	_ = rtnl.U64s(a.Nested(), brvlanStatsRxBytes, &s.RxBytes, &s.RxPackets, &s.TxBytes, &s.TxPackets)
 	return s, true
-}
-
-func chainU8(c nla.Chain, t uint16) (uint8, bool) {
-	a, ok := c.Get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return v, err == nil
 }
 
 // Entries yields the message's VLAN entries (BRIDGE_VLANDB_ENTRY).
@@ -210,17 +181,21 @@ func (v BridgeVLANs) Entries() iter.Seq[BridgeVLANEntry] {
 				continue
 			}
 			e := BridgeVLANEntry{Flags: native.Uint16(info.Data), VID: native.Uint16(info.Data[2:]), Attrs: c}
-			e.VIDEnd = e.VID
-			if r, ok := c.Get(brvlanEntryRange); ok {
-				if end, err := r.Uint16(); err == nil && end > e.VID {
-					e.VIDEnd = end
-				}
-			}
+			e.VIDEnd = vidEnd(c, brvlanEntryRange, e.VID)
 			if !yield(e) {
 				return
 			}
 		}
 	}
+}
+
+// vidEnd returns the last VLAN of a range that starts at vid: attribute t
+// of c (BRIDGE_VLANDB_ENTRY_RANGE, ...) when it is above vid, else vid.
+func vidEnd(c nla.Chain, t uint16, vid uint16) uint16 {
+	if end, ok := rtnl.U16(c.Get(t)); ok && end > vid {
+		return end
+	}
+	return vid
 }
 
 // BridgeVLANGlobal are the global options of a bridge's VLAN, or of a
@@ -233,35 +208,30 @@ type BridgeVLANGlobal struct {
 
 // MulticastSnooping returns BRIDGE_VLANDB_GOPTS_MCAST_SNOOPING.
 func (g BridgeVLANGlobal) MulticastSnooping() (bool, bool) {
-	v, ok := chainU8(g.Attrs, brvlanGoptsMcastSnooping)
+	v, ok := rtnl.U8(g.Attrs.Get(brvlanGoptsMcastSnooping))
 	return v != 0, ok
 }
 
 // MulticastQuerier returns BRIDGE_VLANDB_GOPTS_MCAST_QUERIER.
 func (g BridgeVLANGlobal) MulticastQuerier() (bool, bool) {
-	v, ok := chainU8(g.Attrs, brvlanGoptsMcastQuerier)
+	v, ok := rtnl.U8(g.Attrs.Get(brvlanGoptsMcastQuerier))
 	return v != 0, ok
 }
 
 // IGMPVersion returns BRIDGE_VLANDB_GOPTS_MCAST_IGMP_VERSION.
 func (g BridgeVLANGlobal) IGMPVersion() (uint8, bool) {
-	return chainU8(g.Attrs, brvlanGoptsMcastIGMPVersion)
+	return rtnl.U8(g.Attrs.Get(brvlanGoptsMcastIGMPVersion))
 }
 
 // MLDVersion returns BRIDGE_VLANDB_GOPTS_MCAST_MLD_VERSION.
 func (g BridgeVLANGlobal) MLDVersion() (uint8, bool) {
-	return chainU8(g.Attrs, brvlanGoptsMcastMLDVersion)
+	return rtnl.U8(g.Attrs.Get(brvlanGoptsMcastMLDVersion))
 }
 
 // MSTI returns BRIDGE_VLANDB_GOPTS_MSTI, the VLAN's multiple spanning
 // tree instance.
 func (g BridgeVLANGlobal) MSTI() (uint16, bool) {
-	a, ok := g.Attrs.Get(brvlanGoptsMSTI)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint16()
-	return v, err == nil
+	return rtnl.U16(g.Attrs.Get(brvlanGoptsMSTI))
 }
 
 // Interval returns one of the BRIDGE_VLANDB_GOPTS_*_INTVL attributes
@@ -287,12 +257,7 @@ func (v BridgeVLANs) GlobalOptions() iter.Seq[BridgeVLANGlobal] {
 			}
 			g := BridgeVLANGlobal{Attrs: c}
 			g.VID, _ = id.Uint16()
-			g.VIDEnd = g.VID
-			if r, ok := c.Get(brvlanGoptsRange); ok {
-				if end, err := r.Uint16(); err == nil && end > g.VID {
-					g.VIDEnd = end
-				}
-			}
+			g.VIDEnd = vidEnd(c, brvlanGoptsRange, g.VID)
 			if !yield(g) {
 				return
 			}
@@ -352,7 +317,7 @@ func (h *Handle) BridgeVLANDump(ctx context.Context, f *BridgeVLANFilter) iter.S
 
 // BridgeVLAN returns the event's bridge VLAN message, for RTM_NEWVLAN and
 // RTM_DELVLAN ([GroupBridgeVLAN]).
-func (e Event) BridgeVLAN() (BridgeVLANs, bool) { return eventOf(e, &vlanMsgs, newBridgeVLANs) }
+func (e Event) BridgeVLAN() (BridgeVLANs, bool) { return eventOf[BridgeVLANs](e, &vlanMsgs) }
 
 // BridgeVLANSpec adds VLANs to a bridge port, or removes them ("bridge
 // vlan add dev DEV vid VID[-VIDEND] [tunnel_info id TUNID] [pvid]
@@ -703,12 +668,8 @@ func (l Link) BridgeVLANTunnels() iter.Seq[BridgeVLANTunnel] {
 			}
 			var t BridgeVLANTunnel
 			t.VID, _ = vid.Uint16()
-			if id, ok := c.Get(iflaBridgeTunnelID); ok {
-				t.ID, _ = id.Uint32()
-			}
-			if fl, ok := c.Get(iflaBridgeTunnelFlags); ok {
-				t.Flags, _ = fl.Uint16()
-			}
+			t.ID, _ = rtnl.U32(c.Get(iflaBridgeTunnelID))
+			t.Flags, _ = rtnl.U16(c.Get(iflaBridgeTunnelFlags))
 			if !yield(t) {
 				return
 			}

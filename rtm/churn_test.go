@@ -213,6 +213,15 @@ const churnStable = 3000
 
 func addrKey(a rtm.Addr) string { return fmt.Sprintf("%d %v", a.Index(), a.Prefix()) }
 
+// churnHost returns the i-th host (i < 65,536) of the churn tests' block
+// sub of family: 10.sub.0.0/16, or fd00:sub::/32 with sub in hex.
+func churnHost(family uint8, sub byte, i int) netip.Prefix {
+	if family == unix.AF_INET {
+		return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, sub, byte(i >> 8), byte(i)}), 32)
+	}
+	return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, sub, 14: byte(i >> 8), 15: byte(i)}), 128)
+}
+
 // addrChurn prepares an address churn: stable addresses of family on a0
 // (churnStable for IPv4, 1,000 for IPv6), and churned ones of scope host,
 // which the kernel lists ahead of the stable ones (IPv4 orders primaries
@@ -220,18 +229,8 @@ func addrKey(a rtm.Addr) string { return fmt.Sprintf("%d %v", a.Index(), a.Prefi
 // shifts the positions of the stable ones.
 func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrFilter) churnEnv {
 	t.Helper()
-	stable := func(i int) netip.Prefix {
-		if family == unix.AF_INET {
-			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 1, byte(i >> 8), byte(i)}), 32)
-		}
-		return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, 1, 14: byte(i >> 8), 15: byte(i)}), 128)
-	}
-	churn := func(i int) netip.Prefix {
-		if family == unix.AF_INET {
-			return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, 255, 0, byte(i)}), 32)
-		}
-		return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, 0xff, 15: byte(i)}), 128)
-	}
+	stable := func(i int) netip.Prefix { return churnHost(family, 1, i) }
+	churn := func(i int) netip.Prefix { return churnHost(family, 0xff, i) }
 	n := churnStable
 	if family == unix.AF_INET6 {
 		// The kernel takes time quadratic in the count to add IPv6
@@ -305,14 +304,10 @@ func TestChurnRoutes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			dst := func(i int, churn bool) netip.Prefix {
-				b := byte(2)
 				if churn {
-					b = 3
+					return churnHost(tc.family, 3, i)
 				}
-				if tc.family == unix.AF_INET {
-					return netip.PrefixFrom(netip.AddrFrom4([4]byte{10, b, byte(i >> 8), byte(i)}), 32)
-				}
-				return netip.PrefixFrom(netip.AddrFrom16([16]byte{0xfd, 0, 0, b, 14: byte(i >> 8), 15: byte(i)}), 128)
+				return churnHost(tc.family, 2, i)
 			}
 			const perPrefix = 10
 			prefixes := churnStable / perPrefix
@@ -359,14 +354,10 @@ func TestChurnNeighs(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			h, churner, _, a0, _ := churnHandles(t)
 			dst := func(i int, churn bool) netip.Addr {
-				b := byte(4)
 				if churn {
-					b = 5
+					return churnHost(tc.family, 5, i).Addr()
 				}
-				if tc.family == unix.AF_INET {
-					return netip.AddrFrom4([4]byte{10, b, byte(i >> 8), byte(i)})
-				}
-				return netip.AddrFrom16([16]byte{0xfd, 0, 0, b, 14: byte(i >> 8), 15: byte(i)})
+				return churnHost(tc.family, 4, i).Addr()
 			}
 			mac := net.HardwareAddr{2, 0, 0, 0, 0, 1}
 			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {

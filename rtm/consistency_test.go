@@ -24,15 +24,7 @@ func fdbMessage(t *testing.T, dst netip.Addr, age uint32) Neigh {
 	native.PutUint32(ci[:], age)
 	b.Binary(unix.NDA_CACHEINFO, ci[:])
 	b.End()
-	m, _, ok, err := wire.Next(b.Bytes())
-	if err != nil || !ok {
-		t.Fatal(err)
-	}
-	n, err := NeighFromBytes(m.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return builtView(t, &b, NeighFromBytes)
 }
 
 // TestDupSetFDB checks that FDB identities tell a VXLAN device's remotes
@@ -69,12 +61,7 @@ func TestDupSetAddr(t *testing.T) {
 		b.Addr(unix.IFA_LOCAL, netip.MustParseAddr("10.0.0.1"))
 		b.Addr(unix.IFA_ADDRESS, netip.MustParseAddr(peer))
 		b.End()
-		m, _, _, _ := wire.Next(b.Bytes())
-		a, err := AddrFromBytes(m.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
+		return builtView(t, &b, AddrFromBytes)
 	}
 	s := getDupSet()
 	defer putDupSet(s)
@@ -103,12 +90,7 @@ func TestDupSetRoute(t *testing.T) {
 		b.Uint32(unix.RTA_PRIORITY, metric)
 		b.Uint32(unix.RTA_EXPIRES, expires)
 		b.End()
-		m, _, _, _ := wire.Next(b.Bytes())
-		r, err := RouteFromBytes(m.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+		return builtView(t, &b, RouteFromBytes)
 	}
 	s := getDupSet()
 	defer putDupSet(s)
@@ -154,11 +136,7 @@ func TestRouteTableAndDst(t *testing.T) {
 		rt[0], rt[1], rt[4] = unix.AF_INET, 16, unix.RT_TABLE_MAIN
 		c.attrs(&b)
 		b.End()
-		m, _, _, _ := wire.Next(b.Bytes())
-		r, err := RouteFromBytes(m.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := builtView(t, &b, RouteFromBytes)
 		table, dst := r.tableAndDst()
 		want, _ := r.get(unix.RTA_DST)
 		if table != r.Table() || string(dst.Data) != string(want.Data) {

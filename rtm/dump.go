@@ -100,17 +100,17 @@ func (h *Handle) dumpMsgs(ctx context.Context, op string, b *wire.Builder, run d
 }
 
 // getOf sends the get request built in b and returns the reply of k's
-// type as a view that owns its bytes, made by mk (newLink, ...). The
-// kernel's "no such object" errno for k becomes ErrNotFound. describe
-// names the request in errors (see Handle.query).
-func getOf[V any](ctx context.Context, h *Handle, op string, describe bool, b *wire.Builder, k *msgKind, mk func([]byte, *viewState) (V, error)) (V, error) {
+// type as a view of type V that owns its bytes. The kernel's "no such
+// object" errno for k becomes ErrNotFound. describe names the request in
+// errors (see Handle.query).
+func getOf[V ~struct{ view[H] }, H rtnl.Header](ctx context.Context, h *Handle, op string, describe bool, b *wire.Builder, k *msgKind) (V, error) {
 	var v, zero V
 	err := h.query(ctx, op, describe, b, func(m wire.Message) error {
 		if m.Header.Type != k.typ {
 			return nil
 		}
 		var err error
-		v, err = mk(bytes.Clone(m.Data), nil)
+		v, err = viewOf[V](k, bytes.Clone(m.Data), nil)
 		return err
 	})
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -61,10 +62,7 @@ var encapNames = [...]string{
 // EncapName returns iproute2's name of an LWTUNNEL_ENCAP_* type ("seg6"),
 // or the number for a type it does not know.
 func EncapName(t uint16) string {
-	if int(t) < len(encapNames) && encapNames[t] != "" {
-		return encapNames[t]
-	}
-	return fmt.Sprint(t)
+	return rtnl.Name(encapNames[:], t, "%d")
 }
 
 // EncapRaw is an encapsulation given as its type and attributes, for types

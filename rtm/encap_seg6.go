@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -35,10 +36,7 @@ var seg6ModeNames = [...]string{"inline", "encap", "l2encap", "encap.red", "l2en
 
 // String returns iproute2's name of the mode.
 func (m Seg6Mode) String() string {
-	if m >= 0 && m <= seg6ModeLast {
-		return seg6ModeNames[m]
-	}
-	return fmt.Sprintf("mode %d", int32(m))
+	return rtnl.Name(seg6ModeNames[:], m, "mode %d")
 }
 
 // EncapSeg6 steers packets through a segment list: "encap seg6 mode encap
@@ -210,20 +208,12 @@ var seg6LocalActionNames = [...]string{"", "End", "End.X", "End.T", "End.DX2", "
 
 // String returns iproute2's name of the action.
 func (a Seg6LocalAction) String() string {
-	if a >= 1 && a <= seg6LocalActionLast {
-		return seg6LocalActionNames[a]
-	}
-	return fmt.Sprintf("action %d", uint32(a))
+	return rtnl.Name(seg6LocalActionNames[:], a, "action %d")
 }
 
 // ParseSeg6LocalAction returns the action iproute2 names s ("End.DT6").
 func ParseSeg6LocalAction(s string) (Seg6LocalAction, bool) {
-	for i, n := range seg6LocalActionNames {
-		if i > 0 && n == s {
-			return Seg6LocalAction(i), true
-		}
-	}
-	return 0, false
+	return rtnl.Value[Seg6LocalAction](seg6LocalActionNames[:], s)
 }
 
 // The attributes of LWTUNNEL_ENCAP_SEG6_LOCAL (SEG6_LOCAL_*) and of its
@@ -373,21 +363,7 @@ func parseSeg6LocalEncap(c nla.Chain) (Encap, error) {
 			e.BPF, err = parseBPFProg(a.Nested())
 		case seg6LocalCounters:
 			e.Counters = true
-			for n := range a.Nested().All() {
-				var v uint64
-				v, err = n.Uint64()
-				switch n.Kind() {
-				case seg6LocalCntPackets:
-					e.Packets = v
-				case seg6LocalCntBytes:
-					e.Bytes = v
-				case seg6LocalCntErrors:
-					e.Errors = v
-				}
-				if err != nil {
-					break
-				}
-			}
+			err = rtnl.U64s(a.Nested(), seg6LocalCntPackets, &e.Packets, &e.Bytes, &e.Errors)
 		case seg6LocalFlavors:
 			for n := range a.Nested().All() {
 				switch n.Kind() {

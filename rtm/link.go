@@ -8,6 +8,7 @@ import (
 	"iter"
 	"net"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -19,15 +20,9 @@ import (
 // attributes return zero values; [Link.Get] tells absent from zero.
 type Link struct{ view[ifinfomsg] }
 
-// newLink wraps a message payload, rejecting one too short for its header.
-func newLink(data []byte, st *viewState) (Link, error) {
-	v, err := wrap[ifinfomsg](linkMsgs.what, data, st)
-	return Link{v}, err
-}
-
 // LinkFromBytes returns the Link in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func LinkFromBytes(b []byte) (Link, error) { return newLink(b, nil) }
+func LinkFromBytes(b []byte) (Link, error) { return viewOf[Link](&linkMsgs, b, nil) }
 
 // Clone returns a copy of l that owns its bytes and stays valid.
 func (l Link) Clone() Link { return Link{l.clone()} }
@@ -281,10 +276,7 @@ var operStateNames = [...]string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOW
 
 // String returns the state as iproute2 prints it.
 func (s OperState) String() string {
-	if int(s) < len(operStateNames) {
-		return operStateNames[s]
-	}
-	return fmt.Sprintf("%d", uint8(s))
+	return rtnl.Name(operStateNames[:], s, "%d")
 }
 
 // LinkFilter selects the links a dump returns. Where the kernel can
@@ -437,7 +429,7 @@ func (h *Handle) LinkByIndex(ctx context.Context, index int32) (Link, error) {
 }
 
 func (h *Handle) getLink(ctx context.Context, b *wire.Builder) (Link, error) {
-	return getOf(ctx, h, "link get", true, b, &linkMsgs, newLink)
+	return getOf[Link](ctx, h, "link get", true, b, &linkMsgs)
 }
 
 // checkName validates an interface name as the kernel's dev_valid_name does.

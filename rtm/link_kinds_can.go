@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )
@@ -112,23 +113,14 @@ const (
 	CANSleeping     CANState = 5
 )
 
+var canStateNames = [...]string{
+	CANErrorActive: "ERROR-ACTIVE", CANErrorWarning: "ERROR-WARNING", CANErrorPassive: "ERROR-PASSIVE",
+	CANBusOff: "BUS-OFF", CANStopped: "STOPPED", CANSleeping: "SLEEPING",
+}
+
 // String returns iproute2's name of the state ("ERROR-ACTIVE").
 func (s CANState) String() string {
-	switch s {
-	case CANErrorActive:
-		return "ERROR-ACTIVE"
-	case CANErrorWarning:
-		return "ERROR-WARNING"
-	case CANErrorPassive:
-		return "ERROR-PASSIVE"
-	case CANBusOff:
-		return "BUS-OFF"
-	case CANStopped:
-		return "STOPPED"
-	case CANSleeping:
-		return "SLEEPING"
-	}
-	return fmt.Sprintf("<unknown %d>", uint32(s))
+	return rtnl.Name(canStateNames[:], s, "<unknown %d>")
 }
 
 // CAN is the settings of a CAN controller ("can"), for

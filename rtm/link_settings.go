@@ -78,17 +78,13 @@ const (
 	VFLinkStateDisable VFLinkState = unix.IFLA_VF_LINK_STATE_DISABLE // always down
 )
 
+var vfLinkStateNames = [...]string{
+	VFLinkStateAuto: "auto", VFLinkStateEnable: "enable", VFLinkStateDisable: "disable",
+}
+
 // String returns the state as iproute2 names it.
 func (s VFLinkState) String() string {
-	switch s {
-	case VFLinkStateAuto:
-		return "auto"
-	case VFLinkStateEnable:
-		return "enable"
-	case VFLinkStateDisable:
-		return "disable"
-	}
-	return fmt.Sprintf("%d", uint32(s))
+	return rtnl.Name(vfLinkStateNames[:], s, "%d")
 }
 
 func (vf *VF) validate() error {
@@ -223,17 +219,11 @@ const (
 
 // String returns the mode as iproute2's option names it.
 func (m XDPMode) String() string {
-	switch m {
-	case XDPModeAuto:
-		return "xdp"
-	case XDPModeGeneric:
-		return "xdpgeneric"
-	case XDPModeDriver:
-		return "xdpdrv"
-	case XDPModeOffload:
-		return "xdpoffload"
-	}
-	return fmt.Sprintf("xdpmode(%d)", uint8(m))
+	return rtnl.Name(xdpModeNames[:], m, "xdpmode(%d)")
+}
+
+var xdpModeNames = [...]string{
+	XDPModeAuto: "xdp", XDPModeGeneric: "xdpgeneric", XDPModeDriver: "xdpdrv", XDPModeOffload: "xdpoffload",
 }
 
 // XDP attaches an XDP program to a link, or detaches it (IFLA_XDP).
@@ -334,18 +324,13 @@ var addrGenModeNames = [...]string{"eui64", "none", "stable_secret", "random"}
 
 // String returns the mode as iproute2 names it.
 func (m AddrGenMode) String() string {
-	if int(m) < len(addrGenModeNames) {
-		return addrGenModeNames[m]
-	}
-	return fmt.Sprintf("%d", uint8(m))
+	return rtnl.Name(addrGenModeNames[:], m, "%d")
 }
 
 // ParseAddrGenMode parses iproute2's name of a mode.
 func ParseAddrGenMode(s string) (AddrGenMode, error) {
-	for i, n := range addrGenModeNames {
-		if n == s {
-			return AddrGenMode(i), nil
-		}
+	if m, ok := rtnl.Value[AddrGenMode](addrGenModeNames[:], s); ok {
+		return m, nil
 	}
 	return 0, fmt.Errorf("invalid address generation mode %q", s)
 }
@@ -644,12 +629,8 @@ func (l Link) GROIPv4MaxSize() uint32 { return l.u32or(unix.IFLA_GRO_IPV4_MAX_SI
 // and its id (0 when several are attached; see XDP for each mode's).
 func (l Link) XDPProgram() (mode uint8, id uint32) {
 	c := l.XDP()
-	if a, ok := c.Get(unix.IFLA_XDP_ATTACHED); ok {
-		mode, _ = a.Uint8()
-	}
-	if a, ok := c.Get(unix.IFLA_XDP_PROG_ID); ok {
-		id, _ = a.Uint32()
-	}
+	mode, _ = rtnl.U8(c.Get(unix.IFLA_XDP_ATTACHED))
+	id, _ = rtnl.U32(c.Get(unix.IFLA_XDP_PROG_ID))
 	return mode, id
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
@@ -65,14 +66,9 @@ const (
 // yielded by a dump is valid until the next iteration; Clone detaches it.
 type MDB struct{ view[brPortMsg] }
 
-func newMDB(data []byte, st *viewState) (MDB, error) {
-	v, err := wrap[brPortMsg](mdbMsgs.what, data, st)
-	return MDB{v}, err
-}
-
 // MDBFromBytes returns the MDB in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func MDBFromBytes(b []byte) (MDB, error) { return newMDB(b, nil) }
+func MDBFromBytes(b []byte) (MDB, error) { return viewOf[MDB](&mdbMsgs, b, nil) }
 
 // Clone returns a copy of m that owns its bytes.
 func (m MDB) Clone() MDB { return MDB{m.clone()} }
@@ -113,12 +109,8 @@ func (e MDBEntry) Timer() (time.Duration, bool) { return ticks(e.Attrs, mdbEattr
 
 // ticks reads a u32 attribute in USER_HZ ticks (1/100 s).
 func ticks(c nla.Chain, t uint16) (time.Duration, bool) {
-	a, ok := c.Get(t)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32()
-	return time.Duration(v) * 10 * time.Millisecond, err == nil
+	v, ok := rtnl.U32(c.Get(t))
+	return time.Duration(v) * 10 * time.Millisecond, ok
 }
 
 // Source returns MDBA_MDB_EATTR_SOURCE, the source of an (S, G) entry.
@@ -130,11 +122,11 @@ func (e MDBEntry) Source() netip.Addr {
 
 // GroupMode returns MDBA_MDB_EATTR_GROUP_MODE: MDBModeInclude or
 // MDBModeExclude.
-func (e MDBEntry) GroupMode() (uint8, bool) { return chainU8(e.Attrs, mdbEattrMode) }
+func (e MDBEntry) GroupMode() (uint8, bool) { return rtnl.U8(e.Attrs.Get(mdbEattrMode)) }
 
 // Protocol returns MDBA_MDB_EATTR_RTPROT: who installed the entry
 // (RTPROT_KERNEL for snooping, RTPROT_STATIC for user space).
-func (e MDBEntry) Protocol() (uint8, bool) { return chainU8(e.Attrs, mdbEattrRTProt) }
+func (e MDBEntry) Protocol() (uint8, bool) { return rtnl.U8(e.Attrs.Get(mdbEattrRTProt)) }
 
 // MDBSource is one source of an IGMPv3/MLDv2 entry's source list.
 type MDBSource struct {
@@ -229,12 +221,8 @@ func (m MDB) RouterPorts() iter.Seq[MDBRouterPort] {
 			r := MDBRouterPort{Index: int32(native.Uint32(p.Data))}
 			attrs := nla.Chain(p.Data[4:])
 			r.Timer, _ = ticks(attrs, mdbPattrTimer)
-			if t, ok := attrs.Get(mdbPattrType); ok {
-				r.Type, _ = t.Uint8()
-			}
-			if v, ok := attrs.Get(mdbPattrVID); ok {
-				r.VID, _ = v.Uint16()
-			}
+			r.Type, _ = rtnl.U8(attrs.Get(mdbPattrType))
+			r.VID, _ = rtnl.U16(attrs.Get(mdbPattrVID))
 			if !yield(r) {
 				return
 			}
@@ -390,4 +378,4 @@ func MDBDel(s MDBSpec) Request { return &mdbRequest{mdbDelOp, s} }
 
 // MDB returns the event's multicast database message, for RTM_NEWMDB and
 // RTM_DELMDB ([GroupMDB]).
-func (e Event) MDB() (MDB, bool) { return eventOf(e, &mdbMsgs, newMDB) }
+func (e Event) MDB() (MDB, bool) { return eventOf[MDB](e, &mdbMsgs) }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 
+	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -156,44 +157,44 @@ func (e Event) IsNew() bool {
 
 // Link returns the event's link, for RTM_NEWLINK and RTM_DELLINK.
 func (e Event) Link() (Link, bool) {
-	return eventOf(e, &linkMsgs, newLink)
+	return eventOf[Link](e, &linkMsgs)
 }
 
 // Addr returns the event's address, for RTM_NEWADDR and RTM_DELADDR.
 func (e Event) Addr() (Addr, bool) {
-	return eventOf(e, &addrMsgs, newAddr)
+	return eventOf[Addr](e, &addrMsgs)
 }
 
 // Route returns the event's route, for RTM_NEWROUTE and RTM_DELROUTE.
 func (e Event) Route() (Route, bool) {
-	return eventOf(e, &routeMsgs, newRoute)
+	return eventOf[Route](e, &routeMsgs)
 }
 
 // Neigh returns the event's neighbour or FDB entry, for RTM_NEWNEIGH and
 // RTM_DELNEIGH.
 func (e Event) Neigh() (Neigh, bool) {
-	return eventOf(e, &neighMsgs, newNeigh)
+	return eventOf[Neigh](e, &neighMsgs)
 }
 
 // Rule returns the event's rule, for RTM_NEWRULE and RTM_DELRULE.
 func (e Event) Rule() (Rule, bool) {
-	return eventOf(e, &ruleMsgs, newRule)
+	return eventOf[Rule](e, &ruleMsgs)
 }
 
 // Nexthop returns the event's nexthop object, for RTM_NEWNEXTHOP and
 // RTM_DELNEXTHOP.
 func (e Event) Nexthop() (Nexthop, bool) {
-	return eventOf(e, &nexthopMsgs, newNexthop)
+	return eventOf[Nexthop](e, &nexthopMsgs)
 }
 
-// eventOf views e with mk if it is a notification of k's type or of its
+// eventOf views e as a V if it is a notification of k's type or of its
 // removal (each RTM_DEL* type follows its RTM_NEW*).
-func eventOf[V any](e Event, k *msgKind, mk func([]byte, *viewState) (V, error)) (V, bool) {
+func eventOf[V ~struct{ view[H] }, H rtnl.Header](e Event, k *msgKind) (V, bool) {
 	if e.Type != k.typ && e.Type != k.typ+1 {
 		var zero V
 		return zero, false
 	}
-	v, err := mk(e.Data, e.st)
+	v, err := viewOf[V](k, e.Data, e.st)
 	return v, err == nil
 }
 

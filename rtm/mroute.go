@@ -25,7 +25,7 @@ type MRoute struct{ Route }
 // MRouteFromBytes returns the MRoute in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
 func MRouteFromBytes(b []byte) (MRoute, error) {
-	r, err := newRoute(b, nil)
+	r, err := RouteFromBytes(b)
 	return MRoute{r}, err
 }
 

@@ -71,14 +71,9 @@ func (s NeighState) String() string {
 // detaches it.
 type Neigh struct{ view[ndmsg] }
 
-func newNeigh(data []byte, st *viewState) (Neigh, error) {
-	v, err := wrap[ndmsg](neighMsgs.what, data, st)
-	return Neigh{v}, err
-}
-
 // NeighFromBytes returns the Neigh in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func NeighFromBytes(b []byte) (Neigh, error) { return newNeigh(b, nil) }
+func NeighFromBytes(b []byte) (Neigh, error) { return viewOf[Neigh](&neighMsgs, b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
 func (n Neigh) Clone() Neigh { return Neigh{n.clone()} }
@@ -511,5 +506,5 @@ func (h *Handle) NeighGet(ctx context.Context, q NeighQuery) (Neigh, error) {
 }
 
 func (h *Handle) getNeigh(ctx context.Context, op string, b *wire.Builder) (Neigh, error) {
-	return getOf(ctx, h, op, false, b, &neighMsgs, newNeigh)
+	return getOf[Neigh](ctx, h, op, false, b, &neighMsgs)
 }

@@ -54,14 +54,11 @@ const (
 // is valid until the next iteration; Clone detaches it.
 type NeighTable struct{ view[ndtmsg] }
 
-func newNeighTable(data []byte, st *viewState) (NeighTable, error) {
-	v, err := wrap[ndtmsg](neighTableMsgs.what, data, st)
-	return NeighTable{v}, err
-}
-
 // NeighTableFromBytes returns the NeighTable in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages.
-func NeighTableFromBytes(b []byte) (NeighTable, error) { return newNeighTable(b, nil) }
+func NeighTableFromBytes(b []byte) (NeighTable, error) {
+	return viewOf[NeighTable](&neighTableMsgs, b, nil)
+}
 
 // Clone returns a copy of t that owns its bytes.
 func (t NeighTable) Clone() NeighTable { return NeighTable{t.clone()} }

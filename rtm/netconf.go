@@ -36,14 +36,9 @@ const (
 // iteration; Clone detaches it.
 type Netconf struct{ view[netconfmsg] }
 
-func newNetconf(data []byte, st *viewState) (Netconf, error) {
-	v, err := wrap[netconfmsg](netconfMsgs.what, data, st)
-	return Netconf{v}, err
-}
-
 // NetconfFromBytes returns the Netconf in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
-func NetconfFromBytes(b []byte) (Netconf, error) { return newNetconf(b, nil) }
+func NetconfFromBytes(b []byte) (Netconf, error) { return viewOf[Netconf](&netconfMsgs, b, nil) }
 
 // Clone returns a copy of c that owns its bytes.
 func (c Netconf) Clone() Netconf { return Netconf{c.clone()} }
@@ -121,9 +116,9 @@ func (h *Handle) NetconfGet(ctx context.Context, family uint8, index int32) (Net
 	b, _ := h.newRequest(unix.RTM_GETNETCONF, 0, len(netconfmsg{}), family)
 	b.Uint32(netconfaIfindex, uint32(index))
 	b.End()
-	return getOf(ctx, h, op, false, b, &netconfMsgs, newNetconf)
+	return getOf[Netconf](ctx, h, op, false, b, &netconfMsgs)
 }
 
 // Netconf returns the event's netconf settings, for RTM_NEWNETCONF (and
 // RTM_DELNETCONF, sent when an interface goes away).
-func (e Event) Netconf() (Netconf, bool) { return eventOf(e, &netconfMsgs, newNetconf) }
+func (e Event) Netconf() (Netconf, bool) { return eventOf[Netconf](e, &netconfMsgs) }

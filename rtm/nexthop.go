@@ -45,14 +45,9 @@ const (
 // until the next iteration; Clone detaches it.
 type Nexthop struct{ view[nhmsg] }
 
-func newNexthop(data []byte, st *viewState) (Nexthop, error) {
-	v, err := wrap[nhmsg](nexthopMsgs.what, data, st)
-	return Nexthop{v}, err
-}
-
 // NexthopFromBytes returns the Nexthop in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
-func NexthopFromBytes(b []byte) (Nexthop, error) { return newNexthop(b, nil) }
+func NexthopFromBytes(b []byte) (Nexthop, error) { return viewOf[Nexthop](&nexthopMsgs, b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
 func (n Nexthop) Clone() Nexthop { return Nexthop{n.clone()} }
@@ -102,15 +97,7 @@ func (n Nexthop) Gateway() netip.Addr {
 
 // Encap returns the lightweight-tunnel encapsulation: its type
 // (LWTUNNEL_ENCAP_*) and attributes, or 0 and nil.
-func (n Nexthop) Encap() (uint16, nla.Chain) {
-	t, ok := n.get(unix.NHA_ENCAP_TYPE)
-	if !ok {
-		return 0, nil
-	}
-	typ, _ := t.Uint16()
-	e, _ := n.get(unix.NHA_ENCAP)
-	return typ, e.Nested()
-}
+func (n Nexthop) Encap() (uint16, nla.Chain) { return n.encap(unix.NHA_ENCAP_TYPE, unix.NHA_ENCAP) }
 
 // IsGroup reports whether the nexthop is a group (NHA_GROUP).
 func (n Nexthop) IsGroup() bool { return n.has(unix.NHA_GROUP) }
@@ -271,7 +258,7 @@ func (h *Handle) NexthopGet(ctx context.Context, id uint32) (Nexthop, error) {
 	b, _ := h.newRequest(unix.RTM_GETNEXTHOP, 0, sizeofNhMsg, 0)
 	b.Uint32(unix.NHA_ID, id)
 	b.End()
-	return getOf(ctx, h, op, false, b, &nexthopMsgs, newNexthop)
+	return getOf[Nexthop](ctx, h, op, false, b, &nexthopMsgs)
 }
 
 // NexthopSpec describes a nexthop object to add or replace: a single
@@ -564,11 +551,6 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // of a resilient group. A NexthopBucket yielded by a dump is valid until
 // the next iteration.
 type NexthopBucket struct{ view[nhmsg] }
-
-func newNexthopBucket(data []byte, st *viewState) (NexthopBucket, error) {
-	v, err := wrap[nhmsg](nexthopBucketMsgs.what, data, st)
-	return NexthopBucket{v}, err
-}
 
 // Clone returns a copy of nb that owns its bytes.
 func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{nb.clone()} }

@@ -22,14 +22,9 @@ const NetnsIDAuto int32 = -1
 // dump is valid until the next iteration; Clone detaches it.
 type NetnsID struct{ view[netconfmsg] }
 
-func newNetnsID(data []byte, st *viewState) (NetnsID, error) {
-	v, err := wrap[netconfmsg](nsidMsgs.what, data, st)
-	return NetnsID{v}, err
-}
-
 // NetnsIDFromBytes returns the NetnsID in a message payload (the bytes
 // after nlmsghdr), for decoding captured messages.
-func NetnsIDFromBytes(b []byte) (NetnsID, error) { return newNetnsID(b, nil) }
+func NetnsIDFromBytes(b []byte) (NetnsID, error) { return viewOf[NetnsID](&nsidMsgs, b, nil) }
 
 // Clone returns a copy of n that owns its bytes.
 func (n NetnsID) Clone() NetnsID { return NetnsID{n.clone()} }
@@ -141,7 +136,7 @@ func (h *Handle) NetnsIDOf(ctx context.Context, ns NetnsRef) (int32, error) {
 	b, _ := h.newRequest(unix.RTM_GETNSID, 0, len(netconfmsg{}), 0)
 	ns.put(b)
 	b.End()
-	n, err := getOf(ctx, h, op, false, b, &nsidMsgs, newNetnsID)
+	n, err := getOf[NetnsID](ctx, h, op, false, b, &nsidMsgs)
 	if err != nil {
 		return 0, err
 	}
@@ -187,4 +182,4 @@ func NetnsIDSet(s NetnsIDSpec) Request {
 
 // NetnsID returns the event's namespace id, for RTM_NEWNSID and
 // RTM_DELNSID ([GroupNSID]).
-func (e Event) NetnsID() (NetnsID, bool) { return eventOf(e, &nsidMsgs, newNetnsID) }
+func (e Event) NetnsID() (NetnsID, bool) { return eventOf[NetnsID](e, &nsidMsgs) }

@@ -57,6 +57,33 @@ func encoded(t *testing.T, typ uint16, enc func(b *wire.Builder) error) []byte {
 	return data
 }
 
+// decoded encodes a request with enc (a spec's encode method) as a
+// message of type typ with flags, and decodes it with from
+// (RouteFromBytes, ...).
+func decoded[V any](t *testing.T, typ, flags uint16, enc func(b *wire.Builder, typ, flags uint16) error, from func([]byte) (V, error)) V {
+	t.Helper()
+	v, err := from(encoded(t, typ, func(b *wire.Builder) error { return enc(b, typ, flags) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// builtView decodes the message built in b (the first, with its netlink
+// header) with from (RouteFromBytes, ...).
+func builtView[V any](t *testing.T, b *wire.Builder, from func([]byte) (V, error)) V {
+	t.Helper()
+	m, _, ok, err := wire.Next(b.Bytes())
+	if err != nil || !ok {
+		t.Fatalf("built message: %v", err)
+	}
+	v, err := from(m.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // checkField reports a field that did not come back.
 func checkField[T comparable](t *testing.T, field string, got, want T) {
 	t.Helper()
@@ -191,12 +218,7 @@ func TestRoundTripRoute(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			r, err := RouteFromBytes(encoded(t, unix.RTM_NEWROUTE, func(b *wire.Builder) error {
-				return encodeRoute(b, unix.RTM_NEWROUTE, routeAddFlags, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := decoded(t, unix.RTM_NEWROUTE, routeAddFlags, s.encode, RouteFromBytes)
 			checkRoute(t, r, &s)
 		})
 	}
@@ -322,12 +344,7 @@ func checkRoute(t *testing.T, r Route, s *RouteSpec) {
 // the protocol unset for the kernel to match any.
 func TestRoundTripRouteDel(t *testing.T) {
 	s := RouteSpec{Dst: netip.MustParsePrefix("0.0.0.0/0"), Table: 7, Priority: 9}
-	r, err := RouteFromBytes(encoded(t, unix.RTM_DELROUTE, func(b *wire.Builder) error {
-		return encodeRoute(b, unix.RTM_DELROUTE, 0, &s)
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := decoded(t, unix.RTM_DELROUTE, 0, s.encode, RouteFromBytes)
 	checkField(t, "Dst", r.Dst(), s.Dst)
 	checkField(t, "DstAddr", r.DstAddr(), netip.IPv4Unspecified())
 	checkField(t, "Table", r.Table(), 7)
@@ -355,12 +372,7 @@ func TestRoundTripAddr(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			a, err := AddrFromBytes(encoded(t, unix.RTM_NEWADDR, func(b *wire.Builder) error {
-				return encodeAddr(b, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := decoded(t, unix.RTM_NEWADDR, unix.NLM_F_CREATE|unix.NLM_F_EXCL, s.encode, AddrFromBytes)
 			fam := uint8(unix.AF_INET6)
 			if s.Prefix.Addr().Is4() {
 				fam = unix.AF_INET
@@ -418,12 +430,7 @@ func TestRoundTripNeigh(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			n, err := NeighFromBytes(encoded(t, unix.RTM_NEWNEIGH, func(b *wire.Builder) error {
-				return encodeNeigh(b, unix.RTM_NEWNEIGH, neighAddFlags, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			n := decoded(t, unix.RTM_NEWNEIGH, neighAddFlags, s.encode, NeighFromBytes)
 			checkField(t, "Family", n.Family(), ipFamily(s.Dst))
 			checkField(t, "Index", n.Index(), s.Index)
 			checkField(t, "Dst", n.Dst(), s.Dst)
@@ -457,12 +464,7 @@ func TestRoundTripFDB(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			n, err := NeighFromBytes(encoded(t, unix.RTM_NEWNEIGH, func(b *wire.Builder) error {
-				return encodeFDB(b, unix.RTM_NEWNEIGH, neighAppendFlags, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			n := decoded(t, unix.RTM_NEWNEIGH, neighAppendFlags, s.encode, NeighFromBytes)
 			checkField(t, "Family", n.Family(), unix.AF_BRIDGE)
 			checkField(t, "Index", n.Index(), s.Index)
 			checkField(t, "LLAddr", n.LLAddr().String(), s.LLAddr.String())
@@ -512,12 +514,7 @@ func TestRoundTripRule(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			r, err := RuleFromBytes(encoded(t, unix.RTM_NEWRULE, func(b *wire.Builder) error {
-				return encodeRule(b, unix.RTM_NEWRULE, ruleAddFlags, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			r := decoded(t, unix.RTM_NEWRULE, ruleAddFlags, s.encode, RuleFromBytes)
 			checkField(t, "Family", r.Family(), s.family())
 			checkField(t, "Action", r.Action(), tc.wantAction)
 			checkField(t, "Table", r.Table(), tc.wantTable)
@@ -617,12 +614,7 @@ func TestRoundTripNexthop(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
-			n, err := NexthopFromBytes(encoded(t, unix.RTM_NEWNEXTHOP, func(b *wire.Builder) error {
-				return encodeNexthop(b, nexthopAddFlags, &s)
-			}))
-			if err != nil {
-				t.Fatal(err)
-			}
+			n := decoded(t, unix.RTM_NEWNEXTHOP, nexthopAddFlags, s.encode, NexthopFromBytes)
 			checkField(t, "Family", n.Family(), tc.wantFam)
 			checkField(t, "ID", n.ID(), s.ID)
 			checkField(t, "Gateway", n.Gateway(), s.Gateway)

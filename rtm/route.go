@@ -23,14 +23,9 @@ const (
 // is valid until the next iteration; Clone detaches it.
 type Route struct{ view[rtmsg] }
 
-func newRoute(data []byte, st *viewState) (Route, error) {
-	v, err := wrap[rtmsg](routeMsgs.what, data, st)
-	return Route{v}, err
-}
-
 // RouteFromBytes returns the Route in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func RouteFromBytes(b []byte) (Route, error) { return newRoute(b, nil) }
+func RouteFromBytes(b []byte) (Route, error) { return viewOf[Route](&routeMsgs, b, nil) }
 
 // Clone returns a copy of r that owns its bytes: one allocation of the
 // message's size.
@@ -211,15 +206,7 @@ func (r Route) Metrics() RouteMetrics {
 
 // Encap returns the lightweight-tunnel encapsulation: its type
 // (LWTUNNEL_ENCAP_*) and attributes, or 0 and nil.
-func (r Route) Encap() (uint16, nla.Chain) {
-	t, ok := r.get(unix.RTA_ENCAP_TYPE)
-	if !ok {
-		return 0, nil
-	}
-	typ, _ := t.Uint16()
-	e, _ := r.get(unix.RTA_ENCAP)
-	return typ, e.Nested()
-}
+func (r Route) Encap() (uint16, nla.Chain) { return r.encap(unix.RTA_ENCAP_TYPE, unix.RTA_ENCAP) }
 
 // Label returns the incoming label of an MPLS route (RTA_DST).
 func (r Route) Label() (uint32, bool) {

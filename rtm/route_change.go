@@ -602,5 +602,5 @@ func (h *Handle) RouteGet(ctx context.Context, q RouteQuery) (Route, error) {
 	putU16BE(b, unix.RTA_SPORT, q.SrcPort)
 	putU16BE(b, unix.RTA_DPORT, q.DstPort)
 	b.End()
-	return getOf(ctx, h, "route get", true, b, &routeMsgs, newRoute)
+	return getOf[Route](ctx, h, "route get", true, b, &routeMsgs)
 }

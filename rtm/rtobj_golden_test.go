@@ -263,10 +263,7 @@ func TestBridgeVLANLinkDecode(t *testing.T) {
 	b.EndNest(tn)
 	b.EndNest(n)
 	b.End()
-	l, err := newLink(b.Bytes()[unix.NLMSG_HDRLEN:], nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := builtView(t, &b, LinkFromBytes)
 	var got []BridgeVLANInfo
 	for v := range l.BridgeVLANInfos() {
 		got = append(got, v)
@@ -293,10 +290,7 @@ func TestBridgeVLANLinkDecode(t *testing.T) {
 	b.Binary(rtaMFCStats, make([]byte, 24))
 	b.Uint64(unix.RTA_EXPIRES, 250)
 	b.End()
-	r, err := MRouteFromBytes(b.Bytes()[unix.NLMSG_HDRLEN:])
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := builtView(t, &b, MRouteFromBytes)
 	var oifs []MRouteOif
 	for o := range r.Oifs() {
 		oifs = append(oifs, o)

@@ -27,14 +27,9 @@ const (
 // yielded by a dump is valid until the next iteration; Clone detaches it.
 type Rule struct{ view[fibRuleHdr] }
 
-func newRule(data []byte, st *viewState) (Rule, error) {
-	v, err := wrap[fibRuleHdr](ruleMsgs.what, data, st)
-	return Rule{v}, err
-}
-
 // RuleFromBytes returns the Rule in a message payload (the bytes after
 // nlmsghdr), for decoding captured messages.
-func RuleFromBytes(b []byte) (Rule, error) { return newRule(b, nil) }
+func RuleFromBytes(b []byte) (Rule, error) { return viewOf[Rule](&ruleMsgs, b, nil) }
 
 // Clone returns a copy of r that owns its bytes.
 func (r Rule) Clone() Rule { return Rule{r.clone()} }

@@ -76,14 +76,9 @@ const (
 // iteration; Clone detaches it.
 type LinkStats struct{ view[ifStatsMsg] }
 
-func newLinkStats(data []byte, st *viewState) (LinkStats, error) {
-	v, err := wrap[ifStatsMsg](statsMsgs.what, data, st)
-	return LinkStats{v}, err
-}
-
 // LinkStatsFromBytes returns the LinkStats in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages.
-func LinkStatsFromBytes(b []byte) (LinkStats, error) { return newLinkStats(b, nil) }
+func LinkStatsFromBytes(b []byte) (LinkStats, error) { return viewOf[LinkStats](&statsMsgs, b, nil) }
 
 // Clone returns a copy of s that owns its bytes.
 func (s LinkStats) Clone() LinkStats { return LinkStats{s.clone()} }
@@ -157,8 +152,8 @@ func (s LinkStats) L3StatsInfo() (request, used, ok bool) {
 	if !ok {
 		return false, false, false
 	}
-	r, rok := chainU8(l3.Nested(), hwsInfoRequest)
-	u, uok := chainU8(l3.Nested(), hwsInfoUsed)
+	r, rok := rtnl.U8(l3.Nested().Get(hwsInfoRequest))
+	u, uok := rtnl.U8(l3.Nested().Get(hwsInfoUsed))
 	return r != 0, u != 0, rok || uok
 }
 
@@ -286,14 +281,9 @@ func (s LinkStats) Bond3AD(slave bool) (Bond3ADStats, bool) {
 		return Bond3ADStats{}, false
 	}
 	var b Bond3ADStats
-	fields := [...]*uint64{&b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
-		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx}
 	// BOND_3AD_STAT_LACPDU_RX is 0: the counters are types 0 to 8.
-	for c := range a.Nested().All() {
-		if k := c.Kind(); int(k) < len(fields) {
-			*fields[k], _ = c.Uint64()
-		}
-	}
+	_ = rtnl.U64s(a.Nested(), 0, &b.LACPDURx, &b.LACPDUTx, &b.LACPDUUnknownRx, &b.LACPDUIllegalRx,
+		&b.MarkerRx, &b.MarkerTx, &b.MarkerRespRx, &b.MarkerRespTx, &b.MarkerUnknownRx)
 	return b, true
 }
 
@@ -411,7 +401,7 @@ func (h *Handle) LinkStatsGet(ctx context.Context, index int32, f *StatsFilter) 
 	if err != nil {
 		return LinkStats{}, fmt.Errorf("rtm: %s: %w", op, err)
 	}
-	return getOf(ctx, h, op, false, b, &statsMsgs, newLinkStats)
+	return getOf[LinkStats](ctx, h, op, false, b, &statsMsgs)
 }
 
 // statsL3Request turns hardware L3 statistics on or off: what

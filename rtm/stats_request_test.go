@@ -135,14 +135,7 @@ func TestBond3ADCountersFromZero(t *testing.T) {
 	b.EndNest(bond)
 	b.EndNest(x)
 	b.End()
-	m, _, _, err := wire.Next(b.Bytes())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := LinkStatsFromBytes(m.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := builtView(t, &b, LinkStatsFromBytes)
 	got, ok := s.Bond3AD(false)
 	if want := (Bond3ADStats{1, 2, 3, 4, 5, 6, 7, 8, 9}); !ok || got != want {
 		t.Errorf("Bond3AD = %+v, %v; want %+v", got, ok, want)

@@ -68,6 +68,13 @@ func wrap[H rtnl.Header](what string, data []byte, st *viewState) (view[H], erro
 	return view[H]{b: data, st: st}, nil
 }
 
+// viewOf returns the view of type V (Link, Route, ...) of a message
+// payload of k's type, after checking that it holds V's header H.
+func viewOf[V ~struct{ view[H] }, H rtnl.Header](k *msgKind, data []byte, st *viewState) (V, error) {
+	v, err := wrap[H](k.what, data, st)
+	return V{v}, err
+}
+
 // Bytes returns the message payload (the bytes after nlmsghdr) the view
 // reads: its fixed header, then its attributes.
 func (v view[H]) Bytes() []byte { return v.b }
@@ -120,6 +127,19 @@ func (v view[H]) ip(t uint16) netip.Addr      { return rtnl.IP(v.get(t)) }
 func (v view[H]) text(t uint16) string        { return rtnl.Text(v.get(t)) }
 
 func (v view[H]) hw(t uint16) net.HardwareAddr { return net.HardwareAddr(rtnl.HW(v.get(t))) }
+
+// encap returns a lightweight-tunnel encapsulation: its type, attribute
+// typ (RTA_ENCAP_TYPE, ...), and its attributes, nested in attribute
+// attrs; 0 and nil without a type.
+func (v view[H]) encap(typ, attrs uint16) (uint16, nla.Chain) {
+	t, ok := v.get(typ)
+	if !ok {
+		return 0, nil
+	}
+	n, _ := t.Uint16()
+	e, _ := v.get(attrs)
+	return n, e.Nested()
+}
 
 // u8or and u32or return def for an absent or malformed attribute.
 func (v view[H]) u8or(t uint16, def uint8) uint8 {

@@ -67,12 +67,7 @@ type VXLANVNIStats struct {
 func (e VXLANVNIEntry) Stats() (s VXLANVNIStats, ok bool) {
 	a, ok := e.Attrs.Get(vniEntryStats) // without it, a nests nothing
 	// VNIFILTER_ENTRY_STATS_RX_BYTES (1) to _TX_ERRORS (8), in order.
-	fields := [...]*uint64{&s.RxBytes, &s.RxPackets, &s.RxDrops, &s.RxErrors, &s.TxBytes, &s.TxPackets, &s.TxDrops, &s.TxErrors}
-	for x := range a.Nested().All() {
-		if t := int(x.Kind()); t >= 1 && t <= len(fields) {
-			*fields[t-1], _ = x.Uint64()
-		}
-	}
+	_ = rtnl.U64s(a.Nested(), 1, &s.RxBytes, &s.RxPackets, &s.RxDrops, &s.RxErrors, &s.TxBytes, &s.TxPackets, &s.TxDrops, &s.TxErrors)
 	return s, ok
 }
 
@@ -126,21 +121,16 @@ func (h *Handle) VXLANVNIDump(ctx context.Context, f *VXLANVNIFilter) iter.Seq2[
 	}
 }
 
-func newVXLANVNIs(data []byte, st *viewState) (VXLANVNIs, error) {
-	v, err := wrap[tunnelMsg](tunnelMsgs.what, data, st)
-	return VXLANVNIs{v}, err
-}
-
 // VXLANVNIsFromBytes returns the VXLANVNIs in a message payload (the
 // bytes after nlmsghdr), for decoding captured messages and requests.
-func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return newVXLANVNIs(b, nil) }
+func VXLANVNIsFromBytes(b []byte) (VXLANVNIs, error) { return viewOf[VXLANVNIs](&tunnelMsgs, b, nil) }
 
 // Clone returns a copy of v that owns its bytes.
 func (v VXLANVNIs) Clone() VXLANVNIs { return VXLANVNIs{v.clone()} }
 
 // VXLANVNIs returns the event's VNI filter message, for RTM_NEWTUNNEL and
 // RTM_DELTUNNEL ([GroupTunnel]).
-func (e Event) VXLANVNIs() (VXLANVNIs, bool) { return eventOf(e, &tunnelMsgs, newVXLANVNIs) }
+func (e Event) VXLANVNIs() (VXLANVNIs, bool) { return eventOf[VXLANVNIs](e, &tunnelMsgs) }
 
 // VNIRange is a VNI, or the range of VNIs Start-End.
 type VNIRange struct {

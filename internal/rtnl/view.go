@@ -118,6 +118,26 @@ func I32(a nla.Attr, ok bool) (int32, bool) {
 	return v, err == nil
 }
 
+// U64s reads a nest of 64-bit counters into fields: the attribute of
+// type first+i into fields[i] (nil skips a type), a malformed one as 0;
+// attributes of other types are skipped. It returns the first malformed
+// counter's error.
+func U64s(c nla.Chain, first uint16, fields ...*uint64) error {
+	var err error
+	for a := range c.All() {
+		i := int(a.Kind()) - int(first)
+		if i < 0 || i >= len(fields) || fields[i] == nil {
+			continue
+		}
+		v, e := a.Uint64()
+		*fields[i] = v
+		if err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
 // IP reads an IPv4 or IPv6 address; the zero Addr (not valid) when absent
 // or of another size.
 func IP(a nla.Attr, ok bool) netip.Addr {

@@ -122,3 +122,24 @@ func TestArena(t *testing.T) {
 		t.Errorf("large copy of %d bytes", len(c))
 	}
 }
+
+// TestU64s reads a counter nest numbered from 2 with a zero-length pad
+// (type 1), an unknown counter (type 9) and a malformed one (type 3).
+func TestU64s(t *testing.T) {
+	u64 := func(v byte) []byte { return []byte{v, 0, 0, 0, 0, 0, 0, 0} }
+	c := Chain(msg(t,
+		nla.Attr{Type: 1},
+		nla.Attr{Type: 2, Data: u64(5)},
+		nla.Attr{Type: 3, Data: []byte{1, 2}},
+		nla.Attr{Type: 4, Data: u64(7)},
+		nla.Attr{Type: 9, Data: u64(9)},
+	), 12)
+	a, b, d := uint64(1), uint64(1), uint64(1)
+	err := U64s(c, 2, &a, &b, &d)
+	if a != 5 || b != 0 || d != 7 || err == nil {
+		t.Errorf("U64s = %d %d %d, %v", a, b, d, err)
+	}
+	if err := U64s(c, 4, nil, &a); err != nil || a != 5 {
+		t.Errorf("U64s with a nil field = %d, %v", a, err)
+	}
+}
