@@ -645,33 +645,28 @@ func (p *printer) separate() {
 
 // openObject starts a JSON object (the member key, if any; "" inside an
 // array). Text output has no counterpart.
-func (p *printer) openObject(key string) {
+func (p *printer) openObject(key string) { p.openContainer(key, '{') }
+
+func (p *printer) closeObject() { p.closeContainer('}') }
+
+func (p *printer) openArray(key string) { p.openContainer(key, '[') }
+
+func (p *printer) closeArray() { p.closeContainer(']') }
+
+// openContainer starts a JSON object or array (opening is '{' or '[').
+func (p *printer) openContainer(key string, opening byte) {
 	if p.json {
 		p.member(key)
-		p.buf = append(p.buf, '{')
+		p.buf = append(p.buf, opening)
 		p.open = append(p.open, false)
 	}
 }
 
-func (p *printer) closeObject() {
+// closeContainer ends the innermost open JSON container with closing.
+func (p *printer) closeContainer(closing byte) {
 	if p.json {
 		p.open = p.open[:len(p.open)-1]
-		p.buf = append(p.buf, '}')
-	}
-}
-
-func (p *printer) openArray(key string) {
-	if p.json {
-		p.member(key)
-		p.buf = append(p.buf, '[')
-		p.open = append(p.open, false)
-	}
-}
-
-func (p *printer) closeArray() {
-	if p.json {
-		p.open = p.open[:len(p.open)-1]
-		p.buf = append(p.buf, ']')
+		p.buf = append(p.buf, closing)
 	}
 }
 
