@@ -351,12 +351,12 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 			}
 			if w == "dev" {
 				if dev != "" {
-					return mdbFail("Error: duplicate \"dev\": %q is the second value.", v)
+					return duparg("dev", v)
 				}
 				dev = v
 			} else {
 				if filterVID != 0 {
-					return mdbFail("Error: duplicate \"vid\": %q is the second value.", v)
+					return duparg("vid", v)
 				}
 				filterVID = uint16(cAtoi(v))
 			}

@@ -795,31 +795,40 @@ func (p *printer) jsonStr(key, v string) {
 }
 
 // uint prints an unsigned number: JSON key, or format with one %d verb.
-func (p *printer) uint(key, format string, v uint64) {
-	if p.json {
-		p.member(key)
-		p.buf = strconv.AppendUint(p.buf, v, 10)
-		return
-	}
-	if pre, post, ok := splitVerb(format, 'd'); ok {
-		p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
-		return
-	}
-	p.buf = fmt.Appendf(p.buf, format, v)
-}
+func (p *printer) uint(key, format string, v uint64) { p.integer(key, format, v, false) }
 
 // int prints a signed number: JSON key, or format with one %d verb.
-func (p *printer) int(key, format string, v int64) {
+func (p *printer) int(key, format string, v int64) { p.integer(key, format, uint64(v), true) }
+
+// integer is uint and int: bits is the number, an int64 if signed.
+func (p *printer) integer(key, format string, bits uint64, signed bool) {
+	neg := signed && int64(bits) < 0
+	mag := bits
+	if neg {
+		mag = -bits
+	}
 	if p.json {
 		p.member(key)
-		p.buf = strconv.AppendInt(p.buf, v, 10)
+		p.buf = appendSigned(p.buf, mag, neg)
 		return
 	}
 	if pre, post, ok := splitVerb(format, 'd'); ok {
-		p.buf = append(strconv.AppendInt(append(p.buf, pre...), v, 10), post...)
+		p.buf = append(appendSigned(append(p.buf, pre...), mag, neg), post...)
 		return
 	}
-	p.buf = fmt.Appendf(p.buf, format, v)
+	if signed {
+		p.buf = fmt.Appendf(p.buf, format, int64(bits))
+	} else {
+		p.buf = fmt.Appendf(p.buf, format, bits)
+	}
+}
+
+// appendSigned appends the decimal digits of mag, after a minus if neg.
+func appendSigned(b []byte, mag uint64, neg bool) []byte {
+	if neg {
+		b = append(b, '-')
+	}
+	return strconv.AppendUint(b, mag, 10)
 }
 
 // jsonUint and jsonInt print a number to JSON only.

@@ -42,9 +42,6 @@ func printTimer(p *printer, key string, a nla.Attr) {
 }
 
 func printBridge(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	uint := func(t uint16, key, format string, width int) {
 		a, ok := tb.Get(t)
 		if !ok {
@@ -154,9 +151,6 @@ var bridgePortStates = [...]string{"disabled", "listening", "learning", "forward
 var bridgeFwdMaskNames = [16]string{0: "stp", 2: "lacp", 14: "lldp"}
 
 func printBridgePort(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	onOff := func(t uint16, key, format string) {
 		if a, ok := tb.Get(t); ok {
 			p.onOff(key, format, attrU8(a) != 0)

@@ -17,7 +17,8 @@ import (
 )
 
 // kindPrinter prints a kind's IFLA_INFO_DATA (or a port's
-// IFLA_INFO_SLAVE_DATA). data is nil when the attribute is absent.
+// IFLA_INFO_SLAVE_DATA). It is not called when the attribute is absent:
+// no kind prints anything then.
 type kindPrinter func(p *printer, data *nla.Index, names *linkNames)
 
 // kindPrinterOf returns the printer of a kind whose data is printed, named as iproute2
@@ -105,8 +106,6 @@ func printKindData(p *printer, key, kind string, info nla.Chain, typ uint16, nam
 		var data nla.Index
 		data.Reset(a.Nested())
 		printData(p, &data, names)
-	} else {
-		printData(p, nil, names)
 	}
 	p.closeObject()
 }

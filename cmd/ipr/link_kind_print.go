@@ -19,9 +19,6 @@ var vlanFlagNames = [...]struct {
 
 // printVlan is vlan_print_opt.
 func printVlan(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	proto, hasProto := tb.Get(unix.IFLA_VLAN_PROTOCOL)
 	if hasProto && len(proto.Data) < 2 {
 		return
@@ -92,9 +89,6 @@ func printVlan(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printVRF is vrf_print_opt.
 func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(1); ok { // IFLA_VRF_TABLE
 		p.uint("table", "table %d ", uint64(attrU32(a)))
 	}
@@ -102,9 +96,6 @@ func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printIPVlan is ipvlan_print_opt.
 func printIPVlan(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_MODE); ok && len(a.Data) == 2 {
 		mode := "unknown"
 		switch binary.NativeEndian.Uint16(a.Data) {

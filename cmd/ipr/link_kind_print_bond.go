@@ -109,9 +109,6 @@ func printBondTargets(p *printer, tb *nla.Index, typ uint16, key string) {
 
 // printBond is bond_print_opt.
 func printBond(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printBondNamed(p, tb, unix.IFLA_BOND_MODE, "mode", "mode", bondModeNames, 8)
 	dev := func(typ uint16, key string) {
 		if a, ok := tb.Get(typ); ok && attrU32(a) != 0 {

@@ -47,13 +47,8 @@ func macsecCipherName(id uint64) string {
 // printMACsecFlag is ipmacsec.c's print_flag: a JSON boolean, or the
 // name and on or off.
 func printMACsecFlag(p *printer, tb *nla.Index, name string, typ uint16) {
-	a, ok := tb.Get(typ)
-	if !ok {
-		return
-	}
-	on := attrU8(a) != 0
-	if p.json {
-		p.jsonBool(name, on)
+	on, text := jsonSwitch(p, tb, typ, name)
+	if !text {
 		return
 	}
 	p.textString(name + " ")
@@ -66,9 +61,6 @@ func printMACsecFlag(p *printer, tb *nla.Index, name string, typ uint16) {
 
 // printMACsec is macsec_print_opt.
 func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(iflaMACsecSCI); ok {
 		var sci uint64
 		if len(a.Data) >= 8 {
@@ -124,9 +116,6 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printGTP is gtp_print_opt.
 func printGTP(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_GTP_ROLE); ok {
 		role := "unknown"
 		switch attrU32(a) {
@@ -156,9 +145,6 @@ func hex4(v uint16) string {
 
 // printIPoIB is ipoib_print_opt.
 func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	a, ok := tb.Get(unix.IFLA_IPOIB_PKEY)
 	if !ok || len(a.Data) < 2 {
 		return

@@ -12,9 +12,6 @@ import (
 )
 
 func printTun(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_TUN_TYPE); ok {
 		var s string
 		switch t := attrU8(a); t {
