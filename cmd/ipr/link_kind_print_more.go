@@ -66,12 +66,7 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 		if len(a.Data) >= 8 {
 			sci = binary.BigEndian.Uint64(a.Data)
 		}
-		s := fmt.Sprintf("%016x", sci)
-		if p.json {
-			p.jsonStr("sci", s)
-		} else {
-			p.textString("sci " + s + " ")
-		}
+		p.str("sci", "sci %s ", fmt.Sprintf("%016x", sci))
 	}
 	printMACsecFlag(p, tb, "protect", iflaMACsecProtect)
 	if a, ok := tb.Get(iflaMACsecCipherSuite); ok {
@@ -154,11 +149,7 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	if attrU16(a) == 0 {
 		pkey = "0000"
 	}
-	if p.json {
-		p.jsonStr("key", pkey)
-	} else {
-		p.textString("pkey " + pkey + " ")
-	}
+	p.str("key", "pkey %s ", pkey)
 	a, ok = tb.Get(unix.IFLA_IPOIB_MODE)
 	if !ok || len(a.Data) < 2 {
 		return
@@ -175,9 +166,5 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	if !ok || len(a.Data) < 2 {
 		return
 	}
-	if p.json {
-		p.jsonStr("umcast", hex4(attrU16(a)))
-	} else {
-		p.textString("umcast " + hex4(attrU16(a)) + " ")
-	}
+	p.str("umcast", "umcast %s ", hex4(attrU16(a)))
 }
