@@ -774,6 +774,15 @@ func (p *printer) uintAround(key, pre string, v uint64, post string) {
 	p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
 }
 
+// nameAt is names[i], or unknown for a number past the end of names:
+// iproute2's tables of names by number.
+func nameAt[I ~uint8 | ~uint16 | ~uint32 | ~uint64](names []string, i I, unknown string) string {
+	if uint64(i) < uint64(len(names)) {
+		return names[i]
+	}
+	return unknown
+}
+
 // splitVerb splits a format made of text around one plain verb ("%s",
 // "%d"), the form of nearly every format of the listings, so that it is
 // printed without fmt's interface boxing and parsing; ok is false for

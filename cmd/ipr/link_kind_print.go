@@ -97,15 +97,7 @@ func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
 // printIPVlan is ipvlan_print_opt.
 func printIPVlan(p *printer, tb *nla.Index, _ *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_MODE); ok && len(a.Data) == 2 {
-		mode := "unknown"
-		switch binary.NativeEndian.Uint16(a.Data) {
-		case 0:
-			mode = "l2"
-		case 1:
-			mode = "l3"
-		case 2:
-			mode = "l3s"
-		}
+		mode := nameAt([]string{"l2", "l3", "l3s"}, binary.NativeEndian.Uint16(a.Data), "unknown")
 		p.str("mode", " mode %s ", mode)
 	}
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_FLAGS); ok && len(a.Data) == 2 {

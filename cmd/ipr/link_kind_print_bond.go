@@ -23,12 +23,7 @@ var (
 )
 
 // bondName is iplink_bond.c's get_name.
-func bondName(names []string, i uint32) string {
-	if int(i) < len(names) {
-		return names[i]
-	}
-	return "UNKNOWN"
-}
+func bondName(names []string, i uint32) string { return nameAt(names, i, "UNKNOWN") }
 
 // bondNumbers are the options bond_print_opt prints as plain numbers,
 // with their width, between the ones it prints otherwise.

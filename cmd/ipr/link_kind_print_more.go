@@ -112,14 +112,7 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 // printGTP is gtp_print_opt.
 func printGTP(p *printer, tb *nla.Index, _ *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_GTP_ROLE); ok {
-		role := "unknown"
-		switch attrU32(a) {
-		case 0:
-			role = "ggsn"
-		case 1:
-			role = "sgsn"
-		}
-		p.str("role", "role %s ", role)
+		p.str("role", "role %s ", nameAt([]string{"ggsn", "sgsn"}, attrU32(a), "unknown"))
 	}
 	if a, ok := tb.Get(unix.IFLA_GTP_PDP_HASHSIZE); ok {
 		p.uint("hsize", "hsize %d ", uint64(attrU32(a)))
@@ -154,14 +147,7 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	if !ok || len(a.Data) < 2 {
 		return
 	}
-	mode := "unknown"
-	switch attrU16(a) {
-	case 0:
-		mode = "datagram"
-	case 1:
-		mode = "connected"
-	}
-	p.str("mode", "mode %s ", mode)
+	p.str("mode", "mode %s ", nameAt([]string{"datagram", "connected"}, attrU16(a), "unknown"))
 	a, ok = tb.Get(unix.IFLA_IPOIB_UMCAST)
 	if !ok || len(a.Data) < 2 {
 		return

@@ -17,11 +17,7 @@ var encapNames = [...]string{"unknown", "mpls", "ip", "ila", "ip6", "seg6", "bpf
 
 // printEncap is iproute2's lwt_print_encap.
 func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
-	name := "unknown"
-	if int(t) < len(encapNames) {
-		name = encapNames[t]
-	}
-	p.str("encap", " encap %s ", name)
+	p.str("encap", " encap %s ", nameAt(encapNames[:], t, "unknown"))
 	switch t {
 	case unix.LWTUNNEL_ENCAP_MPLS:
 		if a, ok := c.Get(unix.MPLS_IPTUNNEL_DST); ok {
