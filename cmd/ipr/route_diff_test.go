@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -195,25 +194,14 @@ func TestRouteShowMatchesIproute2(t *testing.T) {
 // which belong to the socket that dumped it, and its cache information.
 func maskSaveHeaders(t *testing.T, b []byte) []byte {
 	t.Helper()
-	b = bytes.Clone(b)
-	for off := 4; off < len(b); {
-		if len(b)-off < 16 {
-			t.Fatalf("dump truncated at offset %d", off)
-		}
-		n := int(binary.NativeEndian.Uint32(b[off:]))
-		if n < 16 || off+n > len(b) {
-			t.Fatalf("bad message length %d at offset %d", n, off)
-		}
-		clear(b[off+8 : off+16])
+	return maskSavedMessages(t, b, func(payload []byte) {
 		// RTA_CACHEINFO holds counters and IPv6 lifetimes that move.
-		if r, err := rtm.RouteFromBytes(b[off+16 : off+n]); err == nil {
+		if r, err := rtm.RouteFromBytes(payload); err == nil {
 			if a, ok := r.Chain().Get(unix.RTA_CACHEINFO); ok {
 				clear(a.Data)
 			}
 		}
-		off += (n + 3) &^ 3
-	}
-	return b
+	})
 }
 
 func TestRouteSaveRestoreCLI(t *testing.T) {

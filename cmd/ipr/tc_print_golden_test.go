@@ -64,14 +64,7 @@ type tcprintCase struct {
 }
 
 func nlAttr(typ uint16, data []byte) []byte {
-	b := make([]byte, 4, 4+len(data)+3)
-	binary.NativeEndian.PutUint16(b, uint16(4+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
+	return appendAttr(make([]byte, 0, 4+len(data)+3), typ, data)
 }
 
 // nlAttrs splits a chain of attributes (the raw bytes of each, header
