@@ -699,32 +699,24 @@ func (p *printer) nl() {
 func (p *printer) endl() { p.textString("\n") }
 
 // str prints a string: JSON key, or format with one %s verb.
-func (p *printer) str(key, format, v string) {
-	if p.json {
-		p.member(key)
-		p.buf = appendJSONString(p.buf, v)
-		return
-	}
-	if pre, post, ok := splitVerb(format, 's'); ok {
-		p.buf = append(append(append(p.buf, pre...), v...), post...)
-		return
-	}
-	p.buf = fmt.Appendf(p.buf, format, v)
-}
+func (p *printer) str(key, format, v string) { printStr(p, key, format, v) }
 
 // strBytes is str for text formatted into a scratch buffer, which it
 // does not keep.
-func (p *printer) strBytes(key, format string, v []byte) {
+func (p *printer) strBytes(key, format string, v []byte) { printStr(p, key, format, v) }
+
+// printStr is str and strBytes.
+func printStr[S string | []byte](p *printer, key, format string, v S) {
 	if p.json {
 		p.member(key)
-		p.buf = appendJSONBytes(p.buf, v)
+		p.buf = appendJSON(p.buf, v)
 		return
 	}
 	if pre, post, ok := splitVerb(format, 's'); ok {
 		p.buf = append(append(append(p.buf, pre...), v...), post...)
 		return
 	}
-	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+	p.buf = fmt.Appendf(p.buf, format, string(v)) // a []byte v must not escape
 }
 
 // strAround prints v under key (a literal: see memberNamed) in JSON, and
