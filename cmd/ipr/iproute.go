@@ -158,23 +158,39 @@ func addrFamily(a netip.Addr) uint8 {
 	return unix.AF_INET6
 }
 
+// families are the names of address families that family_name prints
+// and, where read, read_family reads.
+var families = [...]struct {
+	name   string
+	family uint8
+	read   bool
+}{
+	{"inet", unix.AF_INET, true},
+	{"inet6", unix.AF_INET6, true},
+	{"dnet", unix.AF_DECnet, false},
+	{"link", unix.AF_PACKET, true},
+	{"mpls", unix.AF_MPLS, true},
+	{"bridge", unix.AF_BRIDGE, true},
+}
+
 // familyName is iproute2's family_name, or "" for families it calls "?".
 func familyName(f uint8) string {
-	switch f {
-	case unix.AF_INET:
-		return "inet"
-	case unix.AF_INET6:
-		return "inet6"
-	case unix.AF_DECnet:
-		return "dnet"
-	case unix.AF_PACKET:
-		return "link"
-	case unix.AF_MPLS:
-		return "mpls"
-	case unix.AF_BRIDGE:
-		return "bridge"
+	for _, x := range families {
+		if x.family == f {
+			return x.name
+		}
 	}
 	return ""
+}
+
+// readFamily is iproute2's read_family.
+func readFamily(s string) (uint8, bool) {
+	for _, x := range families {
+		if x.read && x.name == s {
+			return x.family, true
+		}
+	}
+	return 0, false
 }
 
 // transport, when tests set it, stands in for the kernel: a recorded
