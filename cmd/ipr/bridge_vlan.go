@@ -253,12 +253,7 @@ func stpState(s string) (uint8, bool) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return uint8(n), n >= 0
 	}
-	for i, name := range [...]string{"disabled", "listening", "learning", "forwarding", "blocking"} {
-		if s == name {
-			return uint8(i), true
-		}
-	}
-	return 0, false
+	return stpStateByName(s)
 }
 
 // vlanGlobal is vlan.c's vlan_global: "set", and "show", which ipr does

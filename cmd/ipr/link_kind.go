@@ -382,14 +382,16 @@ func parseVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind stri
 }
 
 // parseIPVlan parses the arguments of "type ipvlan and type ipvtap".
+// ipvlanModes are ipvlan's modes, which it reads and prints.
+var ipvlanModes = []named[rtm.IPVlanMode]{{"l2", rtm.IPVlanL2}, {"l3", rtm.IPVlanL3}, {"l3s", rtm.IPVlanL3S}}
+
 func parseIPVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
 	v := &rtm.IPVlan{Tap: kind == "ipvtap"}
 	s.Kind = v
 	return kp.parse(map[string]func() error{
 		"mode": func() error {
 			w, err := a.value("mode")
-			modes := map[string]rtm.IPVlanMode{"l2": rtm.IPVlanL2, "l3": rtm.IPVlanL3, "l3s": rtm.IPVlanL3S}
-			mode, ok := modes[w]
+			mode, ok := lookupName(ipvlanModes, w)
 			if err == nil && !ok {
 				err = usagef("type %s: invalid mode %q", kind, w)
 			}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
@@ -97,8 +98,8 @@ func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
 // printIPVlan is ipvlan_print_opt.
 func printIPVlan(p *printer, tb *nla.Index, _ *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_MODE); ok && len(a.Data) == 2 {
-		mode := nameAt([]string{"l2", "l3", "l3s"}, binary.NativeEndian.Uint16(a.Data), "unknown")
-		p.str("mode", " mode %s ", mode)
+		mode := rtm.IPVlanMode(binary.NativeEndian.Uint16(a.Data))
+		p.str("mode", " mode %s ", nameOf(ipvlanModes, mode))
 	}
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_FLAGS); ok && len(a.Data) == 2 {
 		switch f := binary.NativeEndian.Uint16(a.Data); {
