@@ -85,14 +85,10 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 		typ        uint16
 		key, label string
 		names      []string
-	}{{iflaMACsecValidation, "validation", "validate", []string{"disabled", "check", "strict"}},
-		{iflaMACsecOffload, "offload", "offload", []string{"off", "phy", "mac"}}} {
+	}{{iflaMACsecValidation, "validation", "validate", macsecValidateNames[:]},
+		{iflaMACsecOffload, "offload", "offload", macsecOffloadNames[:]}} {
 		if a, ok := tb.Get(s.typ); ok {
-			name := "(unknown)"
-			if v := int(attrU8(a)); v < len(s.names) {
-				name = s.names[v]
-			}
-			p.str(s.key, s.label+" %s ", name)
+			p.str(s.key, s.label+" %s ", nameAt(s.names, attrU8(a), "(unknown)"))
 		}
 	}
 	incSCI, es, replay := "send_sci", "end_station", "replay"
