@@ -310,14 +310,12 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 			m = 0xffff
 		}
 		s := ""
-		for _, st := range [...]struct {
-			name string
-			bit  uint32
-		}{{"trk", 8}, {"new", 1}, {"est", 2}, {"rel", 4}, {"inv", 16}, {"rpl", 32}} {
-			if m&st.bit == 0 {
+		for _, st := range flowerCTStates {
+			bit := uint32(st.flag)
+			if m&bit == 0 {
 				continue
 			}
-			if v&st.bit != 0 {
+			if v&bit != 0 {
 				s += "+" + st.name
 			} else {
 				s += "-" + st.name
