@@ -96,13 +96,15 @@ func flowerMAC(keyword, s string) (net.HardwareAddr, net.HardwareAddr, error) {
 	return a, m, nil
 }
 
-// flowerIPProtos are the names tc's flower_parse_ip_proto knows.
+// flowerIPProtos are the names tc's flower_parse_ip_proto knows;
+// flower_print_ip_proto prints all but l2tp by name.
 var flowerIPProtos = [...]struct {
-	name  string
-	proto uint8
+	name    string
+	proto   uint8
+	printed bool
 }{
-	{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"sctp", unix.IPPROTO_SCTP},
-	{"icmp", unix.IPPROTO_ICMP}, {"icmpv6", unix.IPPROTO_ICMPV6}, {"l2tp", unix.IPPROTO_L2TP},
+	{"tcp", unix.IPPROTO_TCP, true}, {"udp", unix.IPPROTO_UDP, true}, {"sctp", unix.IPPROTO_SCTP, true},
+	{"icmp", unix.IPPROTO_ICMP, true}, {"icmpv6", unix.IPPROTO_ICMPV6, true}, {"l2tp", unix.IPPROTO_L2TP, false},
 }
 
 // flowerARPOps are tc's names of the ARP operations.

@@ -196,9 +196,11 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 	}
 	if v, ok := u8(9); ok {
 		ipProto = v
-		s := map[uint32]string{6: "tcp", 17: "udp", 132: "sctp", 1: "icmp", 58: "icmpv6"}[v]
-		if s == "" {
-			s = strconv.FormatUint(uint64(0x100|v), 16)[1:]
+		s := strconv.FormatUint(uint64(0x100|v), 16)[1:] // C's "%02x"
+		for _, ip := range flowerIPProtos {
+			if ip.printed && uint32(ip.proto) == v {
+				s = ip.name
+			}
 		}
 		p.nl()
 		p.str("ip_proto", "  ip_proto %s", s)
