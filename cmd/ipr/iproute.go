@@ -159,38 +159,19 @@ func addrFamily(a netip.Addr) uint8 {
 }
 
 // families are the names of address families that family_name prints
-// and, where read, read_family reads.
-var families = [...]struct {
-	name   string
-	family uint8
-	read   bool
-}{
-	{"inet", unix.AF_INET, true},
-	{"inet6", unix.AF_INET6, true},
-	{"dnet", unix.AF_DECnet, false},
-	{"link", unix.AF_PACKET, true},
-	{"mpls", unix.AF_MPLS, true},
-	{"bridge", unix.AF_BRIDGE, true},
-}
+// and read_family reads (all but dnet).
+var families = []named[uint8]{{"inet", unix.AF_INET}, {"inet6", unix.AF_INET6}, {"dnet", unix.AF_DECnet},
+	{"link", unix.AF_PACKET}, {"mpls", unix.AF_MPLS}, {"bridge", unix.AF_BRIDGE}}
 
 // familyName is iproute2's family_name, or "" for families it calls "?".
-func familyName(f uint8) string {
-	for _, x := range families {
-		if x.family == f {
-			return x.name
-		}
-	}
-	return ""
-}
+func familyName(f uint8) string { return nameOr(families, f, "") }
 
 // readFamily is iproute2's read_family.
 func readFamily(s string) (uint8, bool) {
-	for _, x := range families {
-		if x.read && x.name == s {
-			return x.family, true
-		}
+	if s == "dnet" {
+		return 0, false
 	}
-	return 0, false
+	return lookupName(families, s)
 }
 
 // transport, when tests set it, stands in for the kernel: a recorded

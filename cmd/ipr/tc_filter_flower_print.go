@@ -12,6 +12,7 @@ import (
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
+	"golang.org/x/sys/unix"
 )
 
 // maskBits is tc's __mask_bits: the length of a contiguous prefix mask,
@@ -196,11 +197,9 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 	}
 	if v, ok := u8(9); ok {
 		ipProto = v
-		s := strconv.FormatUint(uint64(0x100|v), 16)[1:] // C's "%02x"
-		for _, ip := range flowerIPProtos {
-			if ip.printed && uint32(ip.proto) == v {
-				s = ip.name
-			}
+		s := nameOr(flowerIPProtos, uint8(v), "")
+		if s == "" || v == unix.IPPROTO_L2TP {
+			s = strconv.FormatUint(uint64(0x100|v), 16)[1:] // C's "%02x"
 		}
 		p.nl()
 		p.str("ip_proto", "  ip_proto %s", s)
