@@ -102,10 +102,8 @@ func ipProtoID(s string) (uint8, bool) {
 	if s == "icmpv6" { // getprotobyname's alias
 		s = "ipv6-icmp"
 	}
-	for _, x := range ipProtos {
-		if x.name == s {
-			return x.id, true
-		}
+	if id, ok := lookupName(ipProtos, s); ok {
+		return id, true
 	}
 	v, err := strconv.ParseUint(s, 0, 8)
 	return uint8(v), err == nil

@@ -330,28 +330,17 @@ func ipProtoName(v uint8) string {
 	if numericNames {
 		return "ipproto-" + strconv.Itoa(int(v))
 	}
-	for _, x := range ipProtos {
-		if x.id == v {
-			return x.name
-		}
+	if name := nameOr(ipProtos, v, ""); name != "" {
+		return name
 	}
 	return strconv.Itoa(int(v))
 }
 
 // ipProtos are getprotobynumber's names of the common protocols, which
 // inet_proto_n2a prints and inet_proto_a2n reads.
-var ipProtos = [...]struct {
-	name string
-	id   uint8
-}{
-	{"tcp", unix.IPPROTO_TCP},
-	{"udp", unix.IPPROTO_UDP},
-	{"icmp", unix.IPPROTO_ICMP},
-	{"ipv6-icmp", unix.IPPROTO_ICMPV6},
-	{"sctp", unix.IPPROTO_SCTP},
-	{"udplite", unix.IPPROTO_UDPLITE},
-	{"dccp", unix.IPPROTO_DCCP},
-}
+var ipProtos = []named[uint8]{{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"icmp", unix.IPPROTO_ICMP},
+	{"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP}, {"udplite", unix.IPPROTO_UDPLITE},
+	{"dccp", unix.IPPROTO_DCCP}}
 
 func parseMark(v string) (mark, mask uint32, err error) {
 	ms, ks, hasMask := strings.Cut(v, "/")
