@@ -264,9 +264,8 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ip route restore: %v: %s", err, out)
 	}
-	var out, errb bytes.Buffer
-	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader(dump), &out, &errb); code != 0 {
-		t.Fatalf("ipr route restore: exit %d: %s", code, errb.String())
+	if _, errs, code := iprIn(ours, dump, "route", "restore"); code != 0 {
+		t.Fatalf("ipr route restore: exit %d: %s", code, errs)
 	}
 	// Sorted: routes to one prefix through different links (each link's
 	// ff00::/8) are listed in the order the kernel happened to see the
@@ -283,20 +282,17 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 		"addr add 10.1.0.1/24 dev s0"} {
 		nstest.IP(t, bare, strings.Fields(cmd)...)
 	}
-	errb.Reset()
 	// As ip, with the kernel's refusal: status 2 and its message.
-	if code := run([]string{"-n", bare.Name, "route", "restore"}, strings.NewReader(dump), &out, &errb); code != 2 ||
-		!strings.HasPrefix(errb.String(), "Error: ") {
-		t.Errorf("ipr route restore without an address: exit %d, %q; want 2 and the kernel's message", code, errb.String())
+	if _, errs, code := iprIn(bare, dump, "route", "restore"); code != 2 || !strings.HasPrefix(errs, "Error: ") {
+		t.Errorf("ipr route restore without an address: exit %d, %q; want 2 and the kernel's message", code, errs)
 	}
 	// ip ignores arguments to restore; ipr refuses them.
 	if _, errs, code := ipr("-n", ours.Name, "route", "restore", "extra"); code != 255 || !strings.Contains(errs, "no arguments") {
 		t.Errorf("route restore extra: exit %d, %q", code, errs)
 	}
-	var e2 bytes.Buffer
-	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader("junk"), &out, &e2); code != 1 ||
-		e2.String() != "Magic mismatch (1 elems, 6b6e756a magic)\n" {
-		t.Errorf("restore of junk: exit %d, %q", code, e2.String())
+	if _, errs, code := iprIn(ours, "junk", "route", "restore"); code != 1 ||
+		errs != "Magic mismatch (1 elems, 6b6e756a magic)\n" {
+		t.Errorf("restore of junk: exit %d, %q", code, errs)
 	}
 }
 
