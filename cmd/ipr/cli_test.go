@@ -20,6 +20,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/socket"
 )
 
 // TestMain lets a test run ipr as a separate process (as another user):
@@ -68,6 +69,13 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 	var out, errb bytes.Buffer
 	code = run(args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
+}
+
+// useTransport makes d the kernel of the in-process runs (transport)
+// until t ends.
+func useTransport(t testing.TB, d socket.Dialer) {
+	transport = d
+	t.Cleanup(func() { transport = nil })
 }
 
 // asIP rewrites ipr's name for itself in a message to ip's, where the

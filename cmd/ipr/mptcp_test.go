@@ -281,8 +281,7 @@ func TestMptcpEventLine(t *testing.T) {
 func TestGenlFamilyMissing(t *testing.T) {
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	transport = fake.Dial
-	defer func() { transport = nil }()
+	useTransport(t, fake.Dial)
 	const want = "RTNETLINK answers: No such file or directory\nError talking to the kernel\n"
 	for _, cmd := range []string{"mptcp endpoint show", "mptcp limits", "mptcp endpoint flush", "mptcp monitor", "mptcp foo",
 		"tcp_metrics show", "tcp_metrics flush", "tcp_metrics delete 10.0.0.1", "tcp_metrics show 10.0.0.1"} {

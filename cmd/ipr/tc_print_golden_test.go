@@ -534,7 +534,6 @@ var tcprintPending = map[string]bool{}
 // and compares with tc's output, byte for byte.
 func TestTCPrintAsTC(t *testing.T) {
 	cases := goldenCases(t, buildTCPrintCases, 100)
-	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			fake := nltest.NewRTNL()
@@ -552,7 +551,7 @@ func TestTCPrintAsTC(t *testing.T) {
 					return out, nil
 				})
 			}
-			transport = fake.Dial
+			useTransport(t, fake.Dial)
 			matchOutputGoldens(t, "tc", tcprintFile(c.name), c.cmd, tcprintPending[c.name], "IPR_TCPRINT_ALL")
 		})
 	}
