@@ -381,10 +381,10 @@ func parseVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind stri
 	return err
 }
 
-// parseIPVlan parses the arguments of "type ipvlan and type ipvtap".
 // ipvlanModes are ipvlan's modes, which it reads and prints.
 var ipvlanModes = []named[rtm.IPVlanMode]{{"l2", rtm.IPVlanL2}, {"l3", rtm.IPVlanL3}, {"l3s", rtm.IPVlanL3S}}
 
+// parseIPVlan parses the arguments of "type ipvlan and type ipvtap".
 func parseIPVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
 	v := &rtm.IPVlan{Tap: kind == "ipvtap"}
 	s.Kind = v
