@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -382,18 +381,7 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 	ns := cliNamespace(t)
 	// The test binary is ipr with cliMainEnv set; nobody must be able to
 	// run it, which the build directory does not allow.
-	dir, err := os.MkdirTemp("", "ipr-cli-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	bin := filepath.Join(dir, "ipr")
-	if err := copyFile(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := nstest.ExecutableCopy(t, "ipr")
 	asNobody := func(name string, args ...string) *exec.Cmd {
 		cmd := exec.Command(name, args...)
 		cmd.Env = append(os.Environ(), cliMainEnv+"=1")
@@ -422,23 +410,6 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 			t.Errorf("%s as nobody:\nipr (exit %d): %q %q\nip (exit %d):  %q %q", cmd, code, out, errs, ipCode, ipOut, ipErrs)
 		}
 	}
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // TestLinkNetnsNameMatchesIP checks that a veth whose peer lives in a

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -158,15 +159,7 @@ func linkPrintReply(req []byte) []byte {
 }
 
 // appendAttr appends an attribute, padded, to b.
-func appendAttr(b []byte, typ uint16, data []byte) []byte {
-	b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-	b = binary.NativeEndian.AppendUint16(b, typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
+func appendAttr(b []byte, typ uint16, data []byte) []byte { return append(b, rawnl.Attr(typ, data)...) }
 
 // linkPrintOptions are the option sets the goldens hold, as
 // scripts/linkprint_golden.sh runs them.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -70,11 +71,11 @@ func monitorEvents(t *testing.T, lo int32) []byte {
 		binary.NativeEndian.PutUint32(h[8:], 1<<3)
 		// The kernel's nests carry no NLA_F_NESTED here, and ip's
 		// parser would not see them if they did.
-		l3 := nlAttr(1, []byte{request})
+		l3 := rawnl.Attr(1, []byte{request})
 		if withUsed {
-			l3 = append(l3, nlAttr(2, []byte{used})...)
+			l3 = append(l3, rawnl.Attr(2, []byte{used})...)
 		}
-		b.Binary(4, nlAttr(2, nlAttr(3, l3)))
+		b.Binary(4, rawnl.Attr(2, rawnl.Attr(3, l3)))
 		b.End()
 	}
 	a6 := []byte{0x20, 1, 0xd, 0xb8, 0, 1, 15: 0}
