@@ -152,7 +152,7 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	// Both must subscribe before anything happens: wait until two
 	// generic-netlink sockets of the namespace are in the events group.
 	waitSubscribers(t, ns, 2)
-	err = netns.Do(ns.Handle, func() error { return mptcpConnection(ctx) })
+	err = netns.Do(ns.Handle, func() error { _, _, err := nstest.MPTCPExchange(ctx); return err })
 	if err != nil {
 		t.Skipf("no MPTCP connection: %v", err)
 	}
