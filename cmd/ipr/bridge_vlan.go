@@ -66,15 +66,33 @@ func vlanDevIndex(e *env, dev, format string) (int32, error) {
 	return l.Index(), err
 }
 
-// showHandle opens the handle of bridge's vlan and mdb listings and
-// resolves their optional "dev": index 0, every device, without one.
-func showHandle(e *env, dev string) (*rtm.Handle, int32, error) {
-	h, err := e.handle()
-	if err != nil || dev == "" {
-		return h, 0, err
+// bridgeShowFilter reads the "dev DEV" and "vid VID" of bridge's vlan
+// and mdb listings, each once (the VID as atoi reads it), and opens
+// their handle; index is dev's, 0 (every device) without one.
+func bridgeShowFilter(e *env, a *args) (h *rtm.Handle, index int32, vid int, err error) {
+	var dev string
+	for a.more() {
+		switch w := a.advance(); w {
+		case "dev":
+			if err := a.onceValue(w, "dev", &dev); err != nil {
+				return nil, 0, 0, err
+			}
+		case "vid":
+			v, err := a.value(w)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			if vid != 0 {
+				return nil, 0, 0, duparg("vid", v)
+			}
+			vid = cAtoi(v)
+		}
 	}
-	index, err := vlanDevIndex(e, dev, "Cannot find device %q")
-	return h, index, err
+	if h, err = e.handle(); err != nil || dev == "" {
+		return h, 0, vid, err
+	}
+	index, err = vlanDevIndex(e, dev, "Cannot find device %q")
+	return h, index, vid, err
 }
 
 // vlanRange parses vlan.c's "vid VID[-VIDEND]" as atoi does, and checks
@@ -335,32 +353,11 @@ func vlanShow(e *env, a *args, tunnels bool) error {
 
 // vlanShowSubject is vlan_show, or with global vlan_global_show.
 func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
-	var dev string
-	var filterVID uint16
-	for a.more() {
-		switch w := a.advance(); w {
-		case "dev", "vid":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if w == "dev" {
-				if dev != "" {
-					return duparg("dev", v)
-				}
-				dev = v
-			} else {
-				if filterVID != 0 {
-					return duparg("vid", v)
-				}
-				filterVID = uint16(cAtoi(v))
-			}
-		}
-	}
-	h, index, err := showHandle(e, dev)
+	h, index, vid, err := bridgeShowFilter(e, a)
 	if err != nil {
 		return err
 	}
+	filterVID := uint16(vid)
 	switch {
 	case global || e.Details && !tunnels:
 		return vlanShowDetails(e, h, index, filterVID, global)
