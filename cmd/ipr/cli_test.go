@@ -359,11 +359,7 @@ func TestBatchMatchesIP(t *testing.T) {
 				args[i] = filepath.Join(dir, a)
 			}
 		}
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %q %q\nip (exit %d):  %q %q", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
+		sameAsIP(t, ns, nil, args...)
 	}
 	// Standard input, as "-batch -".
 	in := "link show lo\naddr del 10.7.7.7/24 dev va\n"
