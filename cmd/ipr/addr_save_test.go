@@ -41,13 +41,27 @@ func addrSaveNamespace(t *testing.T) *nstest.NS {
 // which belong to the socket that dumped it.
 func maskSeqPid(t *testing.T, b []byte) []byte {
 	t.Helper()
+	return maskSavedMessages(t, b, nil)
+}
+
+// maskSavedMessages is maskSeqPid on a copy of the save file b (its
+// 4-byte magic, then the messages), which also hands each message's
+// payload (past the nlmsghdr) to also, if not nil, to mask more of it.
+func maskSavedMessages(t *testing.T, b []byte, also func(payload []byte)) []byte {
+	t.Helper()
 	b = bytes.Clone(b)
 	for off := 4; off < len(b); {
+		if len(b)-off < 16 {
+			t.Fatalf("dump truncated at offset %d", off)
+		}
 		n := int(binary.NativeEndian.Uint32(b[off:]))
 		if n < 16 || off+n > len(b) {
 			t.Fatalf("bad message length %d at offset %d", n, off)
 		}
 		clear(b[off+8 : off+16])
+		if also != nil {
+			also(b[off+16 : off+n])
+		}
 		off += (n + 3) &^ 3
 	}
 	return b

@@ -88,7 +88,19 @@ func bridgeLinkShow(e *env, a *args) error {
 	return e.endList(p)
 }
 
+// stpStates are the names of the STP port states (BR_STATE_*), which
+// bridge prints and reads.
 var stpStates = [...]string{"disabled", "listening", "learning", "forwarding", "blocking"}
+
+// stpStateByName is the state named s.
+func stpStateByName(s string) (uint8, bool) {
+	for i, name := range stpStates {
+		if s == name {
+			return uint8(i), true
+		}
+	}
+	return 0, false
+}
 
 // printBridgeLink is bridge's print_linkinfo.
 func printBridgeLink(p *printer, l rtm.Link, idx *nla.Index, names *linkNames, deleted, details bool) bool {

@@ -206,15 +206,11 @@ func (q *bridgePortRequest) parse(e *env, w, v string) error {
 		// An __s8 from strtol (which saturates), or a state's name.
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil && !errors.Is(err, strconv.ErrRange) {
-			n = -1
-			for i, s := range stpStates {
-				if s == v {
-					n = int64(i)
-				}
-			}
-			if n < 0 {
+			s, ok := stpStateByName(v)
+			if !ok {
 				return failf("Error: invalid STP port state")
 			}
+			n = int64(s)
 		}
 		s := int8(n)
 		q.put(w, uint32(uint8(s)), s >= 0)

@@ -38,26 +38,7 @@ func mdbFail(format string, args ...any) error {
 // mdbShow is mdb.c's mdb_show: the entries, then (with -d) the router
 // ports, of every bridge or of "dev".
 func mdbShow(e *env, a *args) error {
-	var dev string
-	var vid int
-	for a.more() {
-		switch w := a.advance(); w {
-		case "dev":
-			if err := a.onceValue(w, "dev", &dev); err != nil {
-				return err
-			}
-		case "vid":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if vid != 0 {
-				return duparg("vid", v)
-			}
-			vid = cAtoi(v)
-		}
-	}
-	h, index, err := showHandle(e, dev)
+	h, index, vid, err := bridgeShowFilter(e, a)
 	if err != nil {
 		return err
 	}

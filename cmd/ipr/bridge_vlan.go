@@ -66,15 +66,33 @@ func vlanDevIndex(e *env, dev, format string) (int32, error) {
 	return l.Index(), err
 }
 
-// showHandle opens the handle of bridge's vlan and mdb listings and
-// resolves their optional "dev": index 0, every device, without one.
-func showHandle(e *env, dev string) (*rtm.Handle, int32, error) {
-	h, err := e.handle()
-	if err != nil || dev == "" {
-		return h, 0, err
+// bridgeShowFilter reads the "dev DEV" and "vid VID" of bridge's vlan
+// and mdb listings, each once (the VID as atoi reads it), and opens
+// their handle; index is dev's, 0 (every device) without one.
+func bridgeShowFilter(e *env, a *args) (h *rtm.Handle, index int32, vid int, err error) {
+	var dev string
+	for a.more() {
+		switch w := a.advance(); w {
+		case "dev":
+			if err := a.onceValue(w, "dev", &dev); err != nil {
+				return nil, 0, 0, err
+			}
+		case "vid":
+			v, err := a.value(w)
+			if err != nil {
+				return nil, 0, 0, err
+			}
+			if vid != 0 {
+				return nil, 0, 0, duparg("vid", v)
+			}
+			vid = cAtoi(v)
+		}
 	}
-	index, err := vlanDevIndex(e, dev, "Cannot find device %q")
-	return h, index, err
+	if h, err = e.handle(); err != nil || dev == "" {
+		return h, 0, vid, err
+	}
+	index, err = vlanDevIndex(e, dev, "Cannot find device %q")
+	return h, index, vid, err
 }
 
 // vlanRange parses vlan.c's "vid VID[-VIDEND]" as atoi does, and checks
@@ -179,8 +197,7 @@ func vlanModify(e *env, a *args, add bool) error {
 // vlanSet is vlan.c's vlan_option_set.
 func vlanSet(e *env, a *args) error {
 	var o rtm.BridgeVLANOptions
-	var dev string
-	vid := -1
+	t := vlanTarget{vid: -1}
 	for a.more() {
 		switch w := a.advance(); w {
 		case "dev", "vid", "state", "mcast_router":
@@ -189,19 +206,9 @@ func vlanSet(e *env, a *args) error {
 				return err
 			}
 			switch w {
-			case "dev":
-				dev = v
-				if o.Index, err = vlanDevIndex(e, v, "Cannot find network device %q"); err != nil {
+			case "dev", "vid":
+				if err := t.set(e, w, v, &o.Index, &o.VID, &o.VIDEnd); err != nil {
 					return err
-				}
-			case "vid":
-				x, end, err := vlanRange(v)
-				if err != nil {
-					return err
-				}
-				vid, o.VID = x, uint16(x)
-				if end != -1 {
-					o.VIDEnd = uint16(end)
 				}
 			case "state":
 				st, ok := stpState(v)
@@ -218,14 +225,45 @@ func vlanSet(e *env, a *args) error {
 			}
 		}
 	}
-	if dev == "" || vid == -1 {
+	return t.do(e, rtm.BridgeVLANSet(o))
+}
+
+// vlanTarget is the "dev" and "vid" of vlan_option_set and
+// vlan_global_option_set: both required, vid -1 until given.
+type vlanTarget struct {
+	dev string
+	vid int
+}
+
+// set takes "dev" (into index) or "vid VID[-VIDEND]" (into first and last).
+func (t *vlanTarget) set(e *env, w, v string, index *int32, first, last *uint16) error {
+	if w == "dev" {
+		t.dev = v
+		var err error
+		*index, err = vlanDevIndex(e, v, "Cannot find network device %q")
+		return err
+	}
+	x, end, err := vlanRange(v)
+	if err != nil {
+		return err
+	}
+	t.vid, *first = x, uint16(x)
+	if end != -1 {
+		*last = uint16(end)
+	}
+	return nil
+}
+
+// do sends req once both dev and vid are given.
+func (t *vlanTarget) do(e *env, req rtm.Request) error {
+	if t.dev == "" || t.vid == -1 {
 		return mdbFail("Device and VLAN ID are required arguments.")
 	}
 	h, err := e.handle()
 	if err != nil {
 		return err
 	}
-	return h.Do(e.ctx, rtm.BridgeVLANSet(o))
+	return h.Do(e.ctx, req)
 }
 
 // stpState is vlan.c's state parsing: a number, or a state's name.
@@ -233,12 +271,7 @@ func stpState(s string) (uint8, bool) {
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return uint8(n), n >= 0
 	}
-	for i, name := range [...]string{"disabled", "listening", "learning", "forwarding", "blocking"} {
-		if s == name {
-			return uint8(i), true
-		}
-	}
-	return 0, false
+	return stpStateByName(s)
 }
 
 // vlanGlobal is vlan.c's vlan_global: "set", and "show", which ipr does
@@ -255,8 +288,7 @@ func vlanGlobal(e *env, a *args) error {
 		return usageText(bridgeVLANUsage)
 	}
 	var o rtm.BridgeVLANGlobalOptions
-	var dev string
-	vid := -1
+	t := vlanTarget{vid: -1}
 	u8s := map[string]*rtm.Opt[uint8]{"mcast_igmp_version": &o.IGMPVersion, "mcast_mld_version": &o.MLDVersion}
 	bools := map[string]*rtm.Opt[bool]{"mcast_snooping": &o.MulticastSnooping, "mcast_querier": &o.MulticastQuerier}
 	u32s := map[string]*rtm.Opt[uint32]{"mcast_last_member_count": &o.LastMemberCount, "mcast_startup_query_count": &o.StartupQueryCount}
@@ -281,19 +313,9 @@ func vlanGlobal(e *env, a *args) error {
 			return err
 		}
 		switch {
-		case w == "dev":
-			dev = v
-			if o.Index, err = vlanDevIndex(e, v, "Cannot find network device %q"); err != nil {
+		case w == "dev" || w == "vid":
+			if err := t.set(e, w, v, &o.Index, &o.VID, &o.VIDEnd); err != nil {
 				return err
-			}
-		case w == "vid":
-			x, end, err := vlanRange(v)
-			if err != nil {
-				return err
-			}
-			vid, o.VID = x, uint16(x)
-			if end != -1 {
-				o.VIDEnd = uint16(end)
 			}
 		case u8s[w] != nil || bools[w] != nil:
 			n, err := strconv.ParseUint(v, 0, 8)
@@ -319,14 +341,7 @@ func vlanGlobal(e *env, a *args) error {
 			*intervals[w] = rtm.Some(time.Duration(n) * 10 * time.Millisecond)
 		}
 	}
-	if dev == "" || vid == -1 {
-		return mdbFail("Device and VLAN ID are required arguments.")
-	}
-	h, err := e.handle()
-	if err != nil {
-		return err
-	}
-	return h.Do(e.ctx, rtm.BridgeVLANGlobalSet(o))
+	return t.do(e, rtm.BridgeVLANGlobalSet(o))
 }
 
 // vlanShow is vlan.c's vlan_show: the VLANs (or, for tunnelshow, the
@@ -338,32 +353,11 @@ func vlanShow(e *env, a *args, tunnels bool) error {
 
 // vlanShowSubject is vlan_show, or with global vlan_global_show.
 func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
-	var dev string
-	var filterVID uint16
-	for a.more() {
-		switch w := a.advance(); w {
-		case "dev", "vid":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if w == "dev" {
-				if dev != "" {
-					return mdbFail("Error: duplicate \"dev\": %q is the second value.", v)
-				}
-				dev = v
-			} else {
-				if filterVID != 0 {
-					return mdbFail("Error: duplicate \"vid\": %q is the second value.", v)
-				}
-				filterVID = uint16(cAtoi(v))
-			}
-		}
-	}
-	h, index, err := showHandle(e, dev)
+	h, index, vid, err := bridgeShowFilter(e, a)
 	if err != nil {
 		return err
 	}
+	filterVID := uint16(vid)
 	switch {
 	case global || e.Details && !tunnels:
 		return vlanShowDetails(e, h, index, filterVID, global)
@@ -396,19 +390,13 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 			continue
 		}
 		opened := false
+		key := "vlans"
+		if tunnels {
+			key = "tunnels"
+		}
 		open := func() {
-			if !opened {
-				p.openObject("")
-				p.colorStr(colorIfname, "ifname", "%-16s  ", links.name(l.Index()))
-				if tunnels {
-					p.openArray("tunnels")
-				} else {
-					p.openArray("vlans")
-				}
-				opened = true
-			} else {
-				p.text("%-16s  ", "")
-			}
+			p.portRow(!opened, links, l.Index(), key)
+			opened = true
 		}
 		if tunnels {
 			var start uint16
@@ -461,8 +449,7 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 			}
 		}
 		if opened {
-			p.closeArray()
-			p.closeObject()
+			p.closePort()
 		}
 		p.flush()
 	}

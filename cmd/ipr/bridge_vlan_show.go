@@ -25,24 +25,42 @@ type vlanPorts struct {
 // open starts an entry of port index: the port's name and array on its
 // first entry, else the text indent.
 func (v *vlanPorts) open(index int32) {
-	if v.cur != index {
+	first := v.cur != index
+	if first {
 		v.close()
-		v.p.openObject("")
-		v.p.colorStr(colorIfname, "ifname", "%-16s  ", v.links.name(index))
-		v.p.openArray("vlans")
 		v.cur = index
-	} else {
-		v.p.text("%-16s  ", "")
 	}
+	v.p.portRow(first, v.links, index, "vlans")
 	v.p.openObject("")
 }
 
 func (v *vlanPorts) close() {
 	if v.cur != -1 {
-		v.p.closeArray()
-		v.p.closeObject()
+		v.p.closePort()
 		v.cur = -1
 	}
+}
+
+// ifNamer names an interface by its index (linkTypes, linkNames).
+type ifNamer interface{ name(index int32) string }
+
+// portRow starts a row of the bridge command's per-port listings: on a
+// port's first row the port's JSON object, its name and its array (key),
+// on the others the text indent of the name's column.
+func (p *printer) portRow(first bool, names ifNamer, index int32, key string) {
+	if first {
+		p.openObject("")
+		p.colorStr(colorIfname, "ifname", "%-16s  ", names.name(index))
+		p.openArray(key)
+	} else {
+		p.text("%-16s  ", "")
+	}
+}
+
+// closePort ends the port that portRow opened.
+func (p *printer) closePort() {
+	p.closeArray()
+	p.closeObject()
 }
 
 // printRange is vlan.c's print_range.
@@ -247,14 +265,8 @@ func vlanShowStats(e *env, h *rtm.Handle, index int32, filterVID uint16) error {
 				if x.Flags&rtm.BridgeVLANMaster != 0 && x.Flags&rtm.BridgeVLANBrEntry == 0 {
 					continue
 				}
-				if !found {
-					p.openObject("")
-					p.colorStr(colorIfname, "ifname", "%-16s  ", links.name(s.Index()))
-					p.openArray("vlans")
-					found = true
-				} else {
-					p.text("%-16s  ", "")
-				}
+				p.portRow(!found, links, s.Index(), "vlans")
+				found = true
 				p.openObject("")
 				p.uint("vid", "%d", uint64(x.VID))
 				printVLANFlags(p, x.Flags)
@@ -263,8 +275,7 @@ func vlanShowStats(e *env, h *rtm.Handle, index int32, filterVID uint16) error {
 				p.closeObject()
 			}
 			if found {
-				p.closeArray()
-				p.closeObject()
+				p.closePort()
 			}
 		}
 	}

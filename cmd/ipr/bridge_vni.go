@@ -229,22 +229,15 @@ func printVNIEvent(m *monitor, typ uint16, data []byte) bool {
 func printVNIs(p *printer, v rtm.VXLANVNIs, names *linkNames) {
 	first := true
 	for e := range v.Entries() {
-		if first {
-			p.openObject("")
-			p.colorStr(colorIfname, "ifname", "%-16s  ", names.name(v.Index()))
-			p.openArray("vnis")
-			first = false
-		} else {
-			p.text("%-16s  ", "")
-		}
+		p.portRow(first, names, v.Index(), "vnis")
+		first = false
 		p.openObject("")
 		printVNIEntry(p, e)
 		p.closeObject()
 		p.nl()
 	}
 	if !first {
-		p.closeArray()
-		p.closeObject()
+		p.closePort()
 	}
 	p.nl()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -66,16 +65,15 @@ func TestCalcGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", path, err)
 			}
-			var stdout, stderr bytes.Buffer
-			exit := run(g.args, strings.NewReader(g.stdin), &stdout, &stderr)
+			stdout, stderr, exit := iprIn(nil, g.stdin, g.args...)
 			if exit != g.exit {
-				t.Errorf("ipr %s: exit status %d, want %d (stderr %q)", strings.Join(g.args, " "), exit, g.exit, stderr.String())
+				t.Errorf("ipr %s: exit status %d, want %d (stderr %q)", strings.Join(g.args, " "), exit, g.exit, stderr)
 			}
-			if got := stdout.String(); got != g.stdout {
-				t.Errorf("ipr %s: stdout\n%s\nwant\n%s", strings.Join(g.args, " "), got, g.stdout)
+			if stdout != g.stdout {
+				t.Errorf("ipr %s: stdout\n%s\nwant\n%s", strings.Join(g.args, " "), stdout, g.stdout)
 			}
-			if got := stderr.String(); got != g.stderr {
-				t.Errorf("ipr %s: stderr %q, want %q", strings.Join(g.args, " "), got, g.stderr)
+			if stderr != g.stderr {
+				t.Errorf("ipr %s: stderr %q, want %q", strings.Join(g.args, " "), stderr, g.stderr)
 			}
 		})
 	}
@@ -91,10 +89,8 @@ func TestCalcUsage(t *testing.T) {
 		{"calc", "subnets", "10.0.0.0/8", "+x"},
 		{"calc", "subnets"},
 	} {
-		var stdout, stderr bytes.Buffer
-		if exit := run(args, strings.NewReader(""), &stdout, &stderr); exit != 255 || stdout.Len() != 0 ||
-			!strings.HasPrefix(stderr.String(), "Error: calc ") {
-			t.Errorf("ipr %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), exit, stdout.String(), stderr.String())
+		if stdout, stderr, exit := ipr(args...); exit != 255 || stdout != "" || !strings.HasPrefix(stderr, "Error: calc ") {
+			t.Errorf("ipr %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), exit, stdout, stderr)
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
+	"github.com/ipr-go/ipr/socket"
 )
 
 // TestMain lets a test run ipr as a separate process (as another user):
@@ -68,6 +68,13 @@ func iprIn(ns *nstest.NS, stdin string, args ...string) (stdout, stderr string, 
 	var out, errb bytes.Buffer
 	code = run(args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
+}
+
+// useTransport makes d the kernel of the in-process runs (transport)
+// until t ends.
+func useTransport(t testing.TB, d socket.Dialer) {
+	transport = d
+	t.Cleanup(func() { transport = nil })
 }
 
 // asIP rewrites ipr's name for itself in a message to ip's, where the
@@ -352,11 +359,7 @@ func TestBatchMatchesIP(t *testing.T) {
 				args[i] = filepath.Join(dir, a)
 			}
 		}
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr (exit %d): %q %q\nip (exit %d):  %q %q", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
+		sameAsIP(t, ns, nil, args...)
 	}
 	// Standard input, as "-batch -".
 	in := "link show lo\naddr del 10.7.7.7/24 dev va\n"
@@ -374,18 +377,7 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 	ns := cliNamespace(t)
 	// The test binary is ipr with cliMainEnv set; nobody must be able to
 	// run it, which the build directory does not allow.
-	dir, err := os.MkdirTemp("", "ipr-cli-test-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	bin := filepath.Join(dir, "ipr")
-	if err := copyFile(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	bin := nstest.ExecutableCopy(t, "ipr")
 	asNobody := func(name string, args ...string) *exec.Cmd {
 		cmd := exec.Command(name, args...)
 		cmd.Env = append(os.Environ(), cliMainEnv+"=1")
@@ -414,23 +406,6 @@ func TestUnprivilegedMatchesIP(t *testing.T) {
 			t.Errorf("%s as nobody:\nipr (exit %d): %q %q\nip (exit %d):  %q %q", cmd, code, out, errs, ipCode, ipOut, ipErrs)
 		}
 	}
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // TestLinkNetnsNameMatchesIP checks that a veth whose peer lives in a

@@ -200,23 +200,6 @@ func (e *env) openNetns(name string) error {
 	return nil
 }
 
-// readFamily is iproute2's read_family.
-func readFamily(s string) (uint8, bool) {
-	switch s {
-	case "inet":
-		return unix.AF_INET, true
-	case "inet6":
-		return unix.AF_INET6, true
-	case "link":
-		return unix.AF_PACKET, true
-	case "mpls":
-		return unix.AF_MPLS, true
-	case "bridge":
-		return unix.AF_BRIDGE, true
-	}
-	return 0, false
-}
-
 type colorOption int
 
 const (

@@ -76,8 +76,7 @@ func anyOrder(s string) string {
 // resolves the family first.
 func TestIOAMWithoutFamily(t *testing.T) {
 	_, fake := genltest.NoFamilies(t)
-	transport = fake.Dial
-	t.Cleanup(func() { transport = nil })
+	useTransport(t, fake.Dial)
 	for _, cmd := range []string{"-j ioam namespace show", "ioam schema show", "ioam namespace add 1"} {
 		out, errs, code := iprIn(nil, "", strings.Fields(cmd)...)
 		if out != "" || errs != "RTNETLINK answers: No such file or directory\nError talking to the kernel\n" || code != 1 {

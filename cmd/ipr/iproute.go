@@ -158,23 +158,20 @@ func addrFamily(a netip.Addr) uint8 {
 	return unix.AF_INET6
 }
 
+// families are the names of address families that family_name prints
+// and read_family reads (all but dnet).
+var families = []named[uint8]{{"inet", unix.AF_INET}, {"inet6", unix.AF_INET6}, {"dnet", unix.AF_DECnet},
+	{"link", unix.AF_PACKET}, {"mpls", unix.AF_MPLS}, {"bridge", unix.AF_BRIDGE}}
+
 // familyName is iproute2's family_name, or "" for families it calls "?".
-func familyName(f uint8) string {
-	switch f {
-	case unix.AF_INET:
-		return "inet"
-	case unix.AF_INET6:
-		return "inet6"
-	case unix.AF_DECnet:
-		return "dnet"
-	case unix.AF_PACKET:
-		return "link"
-	case unix.AF_MPLS:
-		return "mpls"
-	case unix.AF_BRIDGE:
-		return "bridge"
+func familyName(f uint8) string { return nameOr(families, f, "") }
+
+// readFamily is iproute2's read_family.
+func readFamily(s string) (uint8, bool) {
+	if s == "dnet" {
+		return 0, false
 	}
-	return ""
+	return lookupName(families, s)
 }
 
 // transport, when tests set it, stands in for the kernel: a recorded
@@ -645,33 +642,28 @@ func (p *printer) separate() {
 
 // openObject starts a JSON object (the member key, if any; "" inside an
 // array). Text output has no counterpart.
-func (p *printer) openObject(key string) {
+func (p *printer) openObject(key string) { p.openContainer(key, '{') }
+
+func (p *printer) closeObject() { p.closeContainer('}') }
+
+func (p *printer) openArray(key string) { p.openContainer(key, '[') }
+
+func (p *printer) closeArray() { p.closeContainer(']') }
+
+// openContainer starts a JSON object or array (opening is '{' or '[').
+func (p *printer) openContainer(key string, opening byte) {
 	if p.json {
 		p.member(key)
-		p.buf = append(p.buf, '{')
+		p.buf = append(p.buf, opening)
 		p.open = append(p.open, false)
 	}
 }
 
-func (p *printer) closeObject() {
+// closeContainer ends the innermost open JSON container with closing.
+func (p *printer) closeContainer(closing byte) {
 	if p.json {
 		p.open = p.open[:len(p.open)-1]
-		p.buf = append(p.buf, '}')
-	}
-}
-
-func (p *printer) openArray(key string) {
-	if p.json {
-		p.member(key)
-		p.buf = append(p.buf, '[')
-		p.open = append(p.open, false)
-	}
-}
-
-func (p *printer) closeArray() {
-	if p.json {
-		p.open = p.open[:len(p.open)-1]
-		p.buf = append(p.buf, ']')
+		p.buf = append(p.buf, closing)
 	}
 }
 
@@ -704,32 +696,24 @@ func (p *printer) nl() {
 func (p *printer) endl() { p.textString("\n") }
 
 // str prints a string: JSON key, or format with one %s verb.
-func (p *printer) str(key, format, v string) {
-	if p.json {
-		p.member(key)
-		p.buf = appendJSONString(p.buf, v)
-		return
-	}
-	if pre, post, ok := splitVerb(format, 's'); ok {
-		p.buf = append(append(append(p.buf, pre...), v...), post...)
-		return
-	}
-	p.buf = fmt.Appendf(p.buf, format, v)
-}
+func (p *printer) str(key, format, v string) { printStr(p, key, format, v) }
 
 // strBytes is str for text formatted into a scratch buffer, which it
 // does not keep.
-func (p *printer) strBytes(key, format string, v []byte) {
+func (p *printer) strBytes(key, format string, v []byte) { printStr(p, key, format, v) }
+
+// printStr is str and strBytes.
+func printStr[S string | []byte](p *printer, key, format string, v S) {
 	if p.json {
 		p.member(key)
-		p.buf = appendJSONBytes(p.buf, v)
+		p.buf = appendJSON(p.buf, v)
 		return
 	}
 	if pre, post, ok := splitVerb(format, 's'); ok {
 		p.buf = append(append(append(p.buf, pre...), v...), post...)
 		return
 	}
-	p.buf = fmt.Appendf(p.buf, format, string(v)) // v must not escape
+	p.buf = fmt.Appendf(p.buf, format, string(v)) // a []byte v must not escape
 }
 
 // strAround prints v under key (a literal: see memberNamed) in JSON, and
@@ -779,6 +763,15 @@ func (p *printer) uintAround(key, pre string, v uint64, post string) {
 	p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
 }
 
+// nameAt is names[i], or unknown for a number past the end of names:
+// iproute2's tables of names by number.
+func nameAt[I ~uint8 | ~uint16 | ~uint32 | ~uint64](names []string, i I, unknown string) string {
+	if uint64(i) < uint64(len(names)) {
+		return names[i]
+	}
+	return unknown
+}
+
 // splitVerb splits a format made of text around one plain verb ("%s",
 // "%d"), the form of nearly every format of the listings, so that it is
 // printed without fmt's interface boxing and parsing; ok is false for
@@ -800,31 +793,40 @@ func (p *printer) jsonStr(key, v string) {
 }
 
 // uint prints an unsigned number: JSON key, or format with one %d verb.
-func (p *printer) uint(key, format string, v uint64) {
-	if p.json {
-		p.member(key)
-		p.buf = strconv.AppendUint(p.buf, v, 10)
-		return
-	}
-	if pre, post, ok := splitVerb(format, 'd'); ok {
-		p.buf = append(strconv.AppendUint(append(p.buf, pre...), v, 10), post...)
-		return
-	}
-	p.buf = fmt.Appendf(p.buf, format, v)
-}
+func (p *printer) uint(key, format string, v uint64) { p.integer(key, format, v, false) }
 
 // int prints a signed number: JSON key, or format with one %d verb.
-func (p *printer) int(key, format string, v int64) {
+func (p *printer) int(key, format string, v int64) { p.integer(key, format, uint64(v), true) }
+
+// integer is uint and int: bits is the number, an int64 if signed.
+func (p *printer) integer(key, format string, bits uint64, signed bool) {
+	neg := signed && int64(bits) < 0
+	mag := bits
+	if neg {
+		mag = -bits
+	}
 	if p.json {
 		p.member(key)
-		p.buf = strconv.AppendInt(p.buf, v, 10)
+		p.buf = appendSigned(p.buf, mag, neg)
 		return
 	}
 	if pre, post, ok := splitVerb(format, 'd'); ok {
-		p.buf = append(strconv.AppendInt(append(p.buf, pre...), v, 10), post...)
+		p.buf = append(appendSigned(append(p.buf, pre...), mag, neg), post...)
 		return
 	}
-	p.buf = fmt.Appendf(p.buf, format, v)
+	if signed {
+		p.buf = fmt.Appendf(p.buf, format, int64(bits))
+	} else {
+		p.buf = fmt.Appendf(p.buf, format, bits)
+	}
+}
+
+// appendSigned appends the decimal digits of mag, after a minus if neg.
+func appendSigned(b []byte, mag uint64, neg bool) []byte {
+	if neg {
+		b = append(b, '-')
+	}
+	return strconv.AppendUint(b, mag, 10)
 }
 
 // jsonUint and jsonInt print a number to JSON only.

@@ -42,9 +42,6 @@ func printTimer(p *printer, key string, a nla.Attr) {
 }
 
 func printBridge(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	uint := func(t uint16, key, format string, width int) {
 		a, ok := tb.Get(t)
 		if !ok {
@@ -60,7 +57,8 @@ func printBridge(p *printer, tb *nla.Index, _ *linkNames) {
 	uint(unix.IFLA_BR_PRIORITY, "priority", "priority %d ", 2)
 	uint(unix.IFLA_BR_VLAN_FILTERING, "vlan_filtering", "vlan_filtering %d ", 1)
 	if a, ok := tb.Get(unix.IFLA_BR_VLAN_PROTOCOL); ok {
-		p.str("vlan_protocol", "vlan_protocol %s ", ethProtoName(attrU16(a)))
+		proto, _ := a.Uint16BE()
+		p.str("vlan_protocol", "vlan_protocol %s ", llProtoName(proto))
 	}
 	id, hasID := tb.Get(unix.IFLA_BR_BRIDGE_ID)
 	if hasID {
@@ -135,36 +133,18 @@ func printBridge(p *printer, tb *nla.Index, _ *linkNames) {
 	uint(unix.IFLA_BR_NF_CALL_ARPTABLES, "nf_call_arptables", "nf_call_arptables %d ", 1)
 }
 
-// ethProtoName is iproute2's ll_proto_n2a for the protocols a bridge's
-// vlan_protocol can be; p is in network byte order, as sent.
-func ethProtoName(p uint16) string {
-	p = p>>8 | p<<8
-	switch p {
-	case unix.ETH_P_8021Q:
-		return "802.1Q"
-	case unix.ETH_P_8021AD:
-		return "802.1ad"
-	}
-	return "[" + strconv.Itoa(int(p)) + "]"
-}
-
-var bridgePortStates = [...]string{"disabled", "listening", "learning", "forwarding", "blocking"}
-
 // bridgeFwdMaskNames names the bits of group_fwd_mask_str.
 var bridgeFwdMaskNames = [16]string{0: "stp", 2: "lacp", 14: "lldp"}
 
 func printBridgePort(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	onOff := func(t uint16, key, format string) {
 		if a, ok := tb.Get(t); ok {
 			p.onOff(key, format, attrU8(a) != 0)
 		}
 	}
 	if a, ok := tb.Get(unix.IFLA_BRPORT_STATE); ok {
-		if s := attrU8(a); int(s) < len(bridgePortStates) {
-			p.str("state", "state %s ", bridgePortStates[s])
+		if s := attrU8(a); int(s) < len(stpStates) {
+			p.str("state", "state %s ", stpStates[s])
 		} else {
 			p.int("state_index", "state (%d) ", int64(s))
 		}

@@ -5,7 +5,6 @@ package main
 // link and addresses with every flag, field by field and in key order.
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,11 +20,7 @@ import (
 )
 
 // ipr runs one ipr command line in-process.
-func ipr(args ...string) (stdout, stderr string, code int) {
-	var out, errb bytes.Buffer
-	code = run(args, strings.NewReader(""), &out, &errb)
-	return out.String(), errb.String(), code
-}
+func ipr(args ...string) (stdout, stderr string, code int) { return iprIn(nil, "", args...) }
 
 // iprOK runs an ipr command that must succeed.
 func iprOK(t *testing.T, args ...string) string {

@@ -17,7 +17,8 @@ import (
 )
 
 // kindPrinter prints a kind's IFLA_INFO_DATA (or a port's
-// IFLA_INFO_SLAVE_DATA). data is nil when the attribute is absent.
+// IFLA_INFO_SLAVE_DATA). It is not called when the attribute is absent:
+// no kind prints anything then.
 type kindPrinter func(p *printer, data *nla.Index, names *linkNames)
 
 // kindPrinterOf returns the printer of a kind whose data is printed, named as iproute2
@@ -105,8 +106,6 @@ func printKindData(p *printer, key, kind string, info nla.Chain, typ uint16, nam
 		var data nla.Index
 		data.Reset(a.Nested())
 		printData(p, &data, names)
-	} else {
-		printData(p, nil, names)
 	}
 	p.closeObject()
 }
@@ -382,6 +381,9 @@ func parseVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind stri
 	return err
 }
 
+// ipvlanModes are ipvlan's modes, which it reads and prints.
+var ipvlanModes = []named[rtm.IPVlanMode]{{"l2", rtm.IPVlanL2}, {"l3", rtm.IPVlanL3}, {"l3s", rtm.IPVlanL3S}}
+
 // parseIPVlan parses the arguments of "type ipvlan and type ipvtap".
 func parseIPVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind string) error {
 	v := &rtm.IPVlan{Tap: kind == "ipvtap"}
@@ -389,8 +391,7 @@ func parseIPVlan(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind st
 	return kp.parse(map[string]func() error{
 		"mode": func() error {
 			w, err := a.value("mode")
-			modes := map[string]rtm.IPVlanMode{"l2": rtm.IPVlanL2, "l3": rtm.IPVlanL3, "l3s": rtm.IPVlanL3S}
-			mode, ok := modes[w]
+			mode, ok := lookupName(ipvlanModes, w)
 			if err == nil && !ok {
 				err = usagef("type %s: invalid mode %q", kind, w)
 			}

@@ -12,6 +12,13 @@ import (
 	"github.com/ipr-go/ipr/rtm"
 )
 
+// The names of macsec's validate (MACSEC_VALIDATE_*) and offload
+// (MACSEC_OFFLOAD_*) settings, which ip reads and prints.
+var (
+	macsecValidateNames = [...]string{"disabled", "check", "strict"}
+	macsecOffloadNames  = [...]string{"off", "phy", "mac"}
+)
+
 // parseMACsec parses "type macsec [address LLADDR] port PORT | sci SCI
 // ..." into s.
 func parseMACsec(kp *kindArgs, s *rtm.LinkSpec) error {
@@ -90,9 +97,9 @@ func parseMACsec(kp *kindArgs, s *rtm.LinkSpec) error {
 		"protect":     kp.onOff(&m.Protect),
 		"replay":      kp.onOff(&m.ReplayProtect),
 		"window":      kp.u32(&m.Window),
-		"validate":    oneOf(&m.Validation, "disabled", "check", "strict"),
+		"validate":    oneOf(&m.Validation, macsecValidateNames[:]...),
 		"encodingsa":  kp.u8(&m.EncodingSA),
-		"offload":     oneOf(&m.Offload, "off", "phy", "mac"),
+		"offload":     oneOf(&m.Offload, macsecOffloadNames[:]...),
 	})
 	if err != nil {
 		return err

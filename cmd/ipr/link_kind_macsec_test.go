@@ -27,8 +27,7 @@ func TestMACsecCANBadArguments(t *testing.T) {
 	fake.AddLink(nltest.Link{Index: 3, Name: "p0", MTU: 1500})
 	sent := 0
 	fake.Handle(unix.RTM_NEWLINK, func(m wire.Message) ([][]byte, error) { sent++; return nil, nil })
-	transport = fake.Dial
-	defer func() { transport = nil }()
+	useTransport(t, fake.Dial)
 	for _, cmd := range []string{
 		"link add link p0 name ms0 type macsec cipher aes",
 		"link add link p0 name ms0 type macsec port 0",

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,9 +20,6 @@ var vlanFlagNames = [...]struct {
 
 // printVlan is vlan_print_opt.
 func printVlan(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	proto, hasProto := tb.Get(unix.IFLA_VLAN_PROTOCOL)
 	if hasProto && len(proto.Data) < 2 {
 		return
@@ -92,9 +90,6 @@ func printVlan(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printVRF is vrf_print_opt.
 func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(1); ok { // IFLA_VRF_TABLE
 		p.uint("table", "table %d ", uint64(attrU32(a)))
 	}
@@ -102,20 +97,9 @@ func printVRF(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printIPVlan is ipvlan_print_opt.
 func printIPVlan(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_MODE); ok && len(a.Data) == 2 {
-		mode := "unknown"
-		switch binary.NativeEndian.Uint16(a.Data) {
-		case 0:
-			mode = "l2"
-		case 1:
-			mode = "l3"
-		case 2:
-			mode = "l3s"
-		}
-		p.str("mode", " mode %s ", mode)
+		mode := rtm.IPVlanMode(binary.NativeEndian.Uint16(a.Data))
+		p.str("mode", " mode %s ", nameOf(ipvlanModes, mode))
 	}
 	if a, ok := tb.Get(unix.IFLA_IPVLAN_FLAGS); ok && len(a.Data) == 2 {
 		switch f := binary.NativeEndian.Uint16(a.Data); {

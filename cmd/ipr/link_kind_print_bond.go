@@ -23,12 +23,7 @@ var (
 )
 
 // bondName is iplink_bond.c's get_name.
-func bondName(names []string, i uint32) string {
-	if int(i) < len(names) {
-		return names[i]
-	}
-	return "UNKNOWN"
-}
+func bondName(names []string, i uint32) string { return nameAt(names, i, "UNKNOWN") }
 
 // bondNumbers are the options bond_print_opt prints as plain numbers,
 // with their width, between the ones it prints otherwise.
@@ -109,9 +104,6 @@ func printBondTargets(p *printer, tb *nla.Index, typ uint16, key string) {
 
 // printBond is bond_print_opt.
 func printBond(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printBondNamed(p, tb, unix.IFLA_BOND_MODE, "mode", "mode", bondModeNames, 8)
 	dev := func(typ uint16, key string) {
 		if a, ok := tb.Get(typ); ok && attrU32(a) != 0 {

@@ -162,9 +162,6 @@ func printTunnelEncap(p *printer, tb *nla.Index, typ uint16) {
 
 // printGRE is gre_print_opt.
 func printGRE(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printGREHead(p, tb, names, unix.AF_INET)
 	printTunnelTTLTOS(p, tb, iflaGRETTL, iflaGRETOS)
 	if a, ok := tb.Get(iflaGREPMTUDisc); ok {
@@ -313,9 +310,6 @@ func printIP6TunnelFwmark(p *printer, tb *nla.Index, flags uint32, typ uint16) {
 // printGRE6 is link_gre6.c's gre_print_opt (ip6gre, ip6gretap,
 // ip6erspan).
 func printGRE6(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printGREHead(p, tb, names, unix.AF_INET6)
 	flags := printIP6TunnelParams(p, tb, iflaGRETTL, iflaGREEncapLimit, iflaGREFlowinfo, iflaGREFlags)
 	printGREKeys(p, tb)
@@ -354,9 +348,6 @@ func printIPTunnelHead(p *printer, tb *nla.Index, names *linkNames, family int, 
 
 // printIP6Tunnel is ip6tunnel_print_opt (ip6tnl).
 func printIP6Tunnel(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printIPTunnelHead(p, tb, names, unix.AF_INET6, [...]string{"ipip6", "ip6ip6", ""})
 	flags := printIP6TunnelParams(p, tb, uapi.IFLA_IPTUN_TTL, uapi.IFLA_IPTUN_ENCAP_LIMIT, uapi.IFLA_IPTUN_FLOWINFO, uapi.IFLA_IPTUN_FLAGS)
 	if flags&ip6TnlMIP6Dev != 0 {
@@ -371,9 +362,6 @@ func printIP6Tunnel(p *printer, tb *nla.Index, names *linkNames) {
 
 // printIPTunnel is iptunnel_print_opt (ipip, sit).
 func printIPTunnel(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	printIPTunnelHead(p, tb, names, unix.AF_INET, [...]string{"ipip", "ip6ip", "mplsip"})
 	printTunnelTTLTOS(p, tb, uapi.IFLA_IPTUN_TTL, uapi.IFLA_IPTUN_TOS)
 	if a, ok := tb.Get(uapi.IFLA_IPTUN_PMTUDISC); ok && attrU8(a) != 0 {

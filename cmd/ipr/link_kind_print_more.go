@@ -47,13 +47,8 @@ func macsecCipherName(id uint64) string {
 // printMACsecFlag is ipmacsec.c's print_flag: a JSON boolean, or the
 // name and on or off.
 func printMACsecFlag(p *printer, tb *nla.Index, name string, typ uint16) {
-	a, ok := tb.Get(typ)
-	if !ok {
-		return
-	}
-	on := attrU8(a) != 0
-	if p.json {
-		p.jsonBool(name, on)
+	on, text := jsonSwitch(p, tb, typ, name)
+	if !text {
 		return
 	}
 	p.textString(name + " ")
@@ -66,20 +61,12 @@ func printMACsecFlag(p *printer, tb *nla.Index, name string, typ uint16) {
 
 // printMACsec is macsec_print_opt.
 func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(iflaMACsecSCI); ok {
 		var sci uint64
 		if len(a.Data) >= 8 {
 			sci = binary.BigEndian.Uint64(a.Data)
 		}
-		s := fmt.Sprintf("%016x", sci)
-		if p.json {
-			p.jsonStr("sci", s)
-		} else {
-			p.textString("sci " + s + " ")
-		}
+		p.str("sci", "sci %s ", fmt.Sprintf("%016x", sci))
 	}
 	printMACsecFlag(p, tb, "protect", iflaMACsecProtect)
 	if a, ok := tb.Get(iflaMACsecCipherSuite); ok {
@@ -98,14 +85,10 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 		typ        uint16
 		key, label string
 		names      []string
-	}{{iflaMACsecValidation, "validation", "validate", []string{"disabled", "check", "strict"}},
-		{iflaMACsecOffload, "offload", "offload", []string{"off", "phy", "mac"}}} {
+	}{{iflaMACsecValidation, "validation", "validate", macsecValidateNames[:]},
+		{iflaMACsecOffload, "offload", "offload", macsecOffloadNames[:]}} {
 		if a, ok := tb.Get(s.typ); ok {
-			name := "(unknown)"
-			if v := int(attrU8(a)); v < len(s.names) {
-				name = s.names[v]
-			}
-			p.str(s.key, s.label+" %s ", name)
+			p.str(s.key, s.label+" %s ", nameAt(s.names, attrU8(a), "(unknown)"))
 		}
 	}
 	incSCI, es, replay := "send_sci", "end_station", "replay"
@@ -124,18 +107,8 @@ func printMACsec(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printGTP is gtp_print_opt.
 func printGTP(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_GTP_ROLE); ok {
-		role := "unknown"
-		switch attrU32(a) {
-		case 0:
-			role = "ggsn"
-		case 1:
-			role = "sgsn"
-		}
-		p.str("role", "role %s ", role)
+		p.str("role", "role %s ", nameAt([]string{"ggsn", "sgsn"}, attrU32(a), "unknown"))
 	}
 	if a, ok := tb.Get(unix.IFLA_GTP_PDP_HASHSIZE); ok {
 		p.uint("hsize", "hsize %d ", uint64(attrU32(a)))
@@ -156,9 +129,6 @@ func hex4(v uint16) string {
 
 // printIPoIB is ipoib_print_opt.
 func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	a, ok := tb.Get(unix.IFLA_IPOIB_PKEY)
 	if !ok || len(a.Data) < 2 {
 		return
@@ -168,30 +138,15 @@ func printIPoIB(p *printer, tb *nla.Index, _ *linkNames) {
 	if attrU16(a) == 0 {
 		pkey = "0000"
 	}
-	if p.json {
-		p.jsonStr("key", pkey)
-	} else {
-		p.textString("pkey " + pkey + " ")
-	}
+	p.str("key", "pkey %s ", pkey)
 	a, ok = tb.Get(unix.IFLA_IPOIB_MODE)
 	if !ok || len(a.Data) < 2 {
 		return
 	}
-	mode := "unknown"
-	switch attrU16(a) {
-	case 0:
-		mode = "datagram"
-	case 1:
-		mode = "connected"
-	}
-	p.str("mode", "mode %s ", mode)
+	p.str("mode", "mode %s ", nameAt([]string{"datagram", "connected"}, attrU16(a), "unknown"))
 	a, ok = tb.Get(unix.IFLA_IPOIB_UMCAST)
 	if !ok || len(a.Data) < 2 {
 		return
 	}
-	if p.json {
-		p.jsonStr("umcast", hex4(attrU16(a)))
-	} else {
-		p.textString("umcast " + hex4(attrU16(a)) + " ")
-	}
+	p.str("umcast", "umcast %s ", hex4(attrU16(a)))
 }

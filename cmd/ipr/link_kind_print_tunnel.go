@@ -48,9 +48,6 @@ func printTunnelEnds(p *printer, tb *nla.Index, names *linkNames, family int, re
 // printVTIFor returns vti_print_opt (AF_INET) or vti6_print_opt.
 func printVTIFor(family int) kindPrinter {
 	return func(p *printer, tb *nla.Index, names *linkNames) {
-		if tb == nil {
-			return
-		}
 		printTunnelEnds(p, tb, names, family, uapi.IFLA_VTI_REMOTE, uapi.IFLA_VTI_LOCAL, uapi.IFLA_VTI_LINK)
 		// Keys are printed as IPv4 addresses, by both.
 		for _, k := range [...]struct {
@@ -67,9 +64,6 @@ func printVTIFor(family int) kindPrinter {
 
 // printXfrm is xfrm_print_opt.
 func printXfrm(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if _, ok := tb.Get(unix.IFLA_XFRM_COLLECT_METADATA); ok {
 		p.boolean("external", "external ", true)
 		return
@@ -81,9 +75,6 @@ func printXfrm(p *printer, tb *nla.Index, _ *linkNames) {
 
 // printHSR is hsr_print_opt.
 func printHSR(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	for _, c := range [...]struct {
 		typ uint16
 		min int
@@ -118,13 +109,8 @@ func printHSR(p *printer, tb *nla.Index, names *linkNames) {
 // udpFlag prints one of geneve's and vxlan's UDP checksum switches: a
 // JSON boolean, or the text with "no" before it when off.
 func udpFlag(p *printer, tb *nla.Index, typ uint16, key, text string) {
-	a, ok := tb.Get(typ)
-	if !ok {
-		return
-	}
-	on := attrU8(a) != 0
-	if p.json {
-		p.jsonBool(key, on)
+	on, isText := jsonSwitch(p, tb, typ, key)
+	if !isText {
 		return
 	}
 	if !on {
@@ -133,11 +119,24 @@ func udpFlag(p *printer, tb *nla.Index, typ uint16, key, text string) {
 	p.textString(text)
 }
 
+// jsonSwitch reads the u8 switch typ of tb: with -j it prints it as the
+// JSON boolean key; text reports that it is there for the text output to
+// print, and on its value.
+func jsonSwitch(p *printer, tb *nla.Index, typ uint16, key string) (on, text bool) {
+	a, ok := tb.Get(typ)
+	if !ok {
+		return false, false
+	}
+	on = attrU8(a) != 0
+	if p.json {
+		p.jsonBool(key, on)
+		return on, false
+	}
+	return on, true
+}
+
 // printGeneve is geneve_print_opt.
 func printGeneve(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if _, ok := tb.Get(unix.IFLA_GENEVE_COLLECT_METADATA); ok {
 		p.boolean("external", "external ", true)
 	}
@@ -203,9 +202,6 @@ func printUDPTunnelDFLabel(p *printer, tb *nla.Index, dfType, labelType uint16) 
 
 // printBareUDP is bareudp_print_opt.
 func printBareUDP(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_BAREUDP_PORT); ok && len(a.Data) >= 2 {
 		p.uint("dstport", "dstport %d ", uint64(binary.BigEndian.Uint16(a.Data)))
 	}

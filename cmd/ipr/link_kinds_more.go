@@ -237,26 +237,16 @@ func tunnelKey(kp *kindArgs) (uint32, error) {
 	return uint32(n), nil
 }
 
-// etherType reads an ethertype by iproute2's name (ll_proto_a2n) or
-// number.
+// etherType reads an ethertype by iproute2's name or number
+// (ll_proto_a2n, parseEthProto), failing as bareudp's invarg.
 func etherType(kp *kindArgs) (uint16, error) {
 	v, err := kp.value(kp.word)
 	if err != nil {
 		return 0, err
 	}
-	switch v {
-	case "ip", "ipv4":
-		return unix.ETH_P_IP, nil
-	case "ipv6":
-		return unix.ETH_P_IPV6, nil
-	case "mpls_uc":
-		return unix.ETH_P_MPLS_UC, nil
-	case "mpls_mc":
-		return unix.ETH_P_MPLS_MC, nil
-	}
-	n, err := strconv.ParseUint(v, 0, 16)
+	n, err := parseEthProto(v)
 	if err != nil {
 		return 0, invarg("ethertype", v)
 	}
-	return uint16(n), nil
+	return n, nil
 }

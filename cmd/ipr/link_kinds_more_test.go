@@ -65,8 +65,7 @@ func matchCapturedRequests(t *testing.T, path, prog string, typ uint16, skip map
 				binary.NativeEndian.PutUint16(got[6:], m.Header.Flags)
 				return nil, nil
 			})
-			transport = fake.Dial
-			defer func() { transport = nil }()
+			useTransport(t, fake.Dial)
 			args := strings.Fields(c.Cmd)
 			if prog != "" {
 				args = append([]string{prog}, args...)

@@ -21,9 +21,6 @@ const (
 )
 
 func printMacvlan(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	a, ok := tb.Get(unix.IFLA_MACVLAN_MODE)
 	if !ok || len(a.Data) < 4 {
 		return

@@ -349,11 +349,8 @@ func printAFSpec(p *printer, spec nla.Chain) {
 		return
 	}
 	m := attrU8(a)
-	s := "0x" + strconv.FormatUint(uint64(m)|0x100, 16)[1:] // C's "%#.2hhx"
-	if int(m) < len(addrGenModes) {
-		s = addrGenModes[m]
-	}
-	p.str("inet6_addr_gen_mode", "addrgenmode %s ", s)
+	hex := "0x" + strconv.FormatUint(uint64(m)|0x100, 16)[1:] // C's "%#.2hhx"
+	p.str("inet6_addr_gen_mode", "addrgenmode %s ", nameAt(addrGenModes[:], m, hex))
 }
 
 func native32(b []byte) uint32 { return attrU32(nla.Attr{Data: b[:4]}) }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -158,15 +159,7 @@ func linkPrintReply(req []byte) []byte {
 }
 
 // appendAttr appends an attribute, padded, to b.
-func appendAttr(b []byte, typ uint16, data []byte) []byte {
-	b = binary.NativeEndian.AppendUint16(b, uint16(4+len(data)))
-	b = binary.NativeEndian.AppendUint16(b, typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
-}
+func appendAttr(b []byte, typ uint16, data []byte) []byte { return append(b, rawnl.Attr(typ, data)...) }
 
 // linkPrintOptions are the option sets the goldens hold, as
 // scripts/linkprint_golden.sh runs them.
@@ -206,7 +199,6 @@ var linkPrintPending = map[string]string{}
 // byte. It needs no privileges.
 func TestLinkPrintAsIP(t *testing.T) {
 	cases := goldenCases(t, buildLinkPrintCases, 50)
-	defer func() { transport = nil }()
 	// The shim's fake links, with its flags.
 	up := uint32(unix.IFF_UP | unix.IFF_RUNNING | unix.IFF_LOWER_UP)
 	eth := up | unix.IFF_BROADCAST | unix.IFF_MULTICAST
@@ -235,7 +227,7 @@ func TestLinkPrintAsIP(t *testing.T) {
 				}
 				return nil, unix.ENODEV
 			})
-			transport = fake.Dial
+			useTransport(t, fake.Dial)
 			matchOutputGoldens(t, "ip", linkPrintFile(c.name), "link show", linkPrintPending[c.name] != "", "IPR_LINKPRINT_ALL")
 		})
 	}
@@ -418,7 +410,6 @@ func TestLinkVFPrintAsIP(t *testing.T) {
 // answers ip) and the get of one link by index or name with its
 // message, else ENODEV.
 func serveLinks(t *testing.T, msgs [][]byte) {
-	t.Cleanup(func() { transport = nil })
 	fake := nltest.NewRTNL()
 	fake.Handle(unix.RTM_GETLINK, func(req wire.Message) ([][]byte, error) {
 		if req.Header.Flags&unix.NLM_F_DUMP != 0 {
@@ -440,5 +431,5 @@ func serveLinks(t *testing.T, msgs [][]byte) {
 		}
 		return nil, unix.ENODEV
 	})
-	transport = fake.Dial
+	useTransport(t, fake.Dial)
 }

@@ -12,9 +12,6 @@ import (
 )
 
 func printTun(p *printer, tb *nla.Index, _ *linkNames) {
-	if tb == nil {
-		return
-	}
 	if a, ok := tb.Get(unix.IFLA_TUN_TYPE); ok {
 		var s string
 		switch t := attrU8(a); t {
@@ -47,20 +44,32 @@ func printTun(p *printer, tb *nla.Index, _ *linkNames) {
 	if a, ok := tb.Get(unix.IFLA_TUN_PERSIST); ok {
 		p.onOff("persist", "persist %s ", attrU8(a) != 0)
 	}
-	if a, ok := tb.Get(unix.IFLA_TUN_OWNER); ok {
-		id := strconv.FormatUint(uint64(attrU32(a)), 10)
-		if u, err := user.LookupId(id); err == nil {
-			p.str("user", "user %s ", u.Username)
-		} else {
-			p.uint("user", "user %d ", uint64(attrU32(a)))
+	printTunID(p, tb, unix.IFLA_TUN_OWNER, "user", func(id string) (string, error) {
+		u, err := user.LookupId(id)
+		if err != nil {
+			return "", err
 		}
+		return u.Username, nil
+	})
+	printTunID(p, tb, unix.IFLA_TUN_GROUP, "group", func(id string) (string, error) {
+		g, err := user.LookupGroupId(id)
+		if err != nil {
+			return "", err
+		}
+		return g.Name, nil
+	})
+}
+
+// printTunID prints the owner or group of a tun device (attribute typ)
+// under key: its name as lookup finds it, else its number.
+func printTunID(p *printer, tb *nla.Index, typ uint16, key string, lookup func(id string) (string, error)) {
+	a, ok := tb.Get(typ)
+	if !ok {
+		return
 	}
-	if a, ok := tb.Get(unix.IFLA_TUN_GROUP); ok {
-		id := strconv.FormatUint(uint64(attrU32(a)), 10)
-		if g, err := user.LookupGroupId(id); err == nil {
-			p.str("group", "group %s ", g.Name)
-		} else {
-			p.uint("group", "group %d ", uint64(attrU32(a)))
-		}
+	if name, err := lookup(strconv.FormatUint(uint64(attrU32(a)), 10)); err == nil {
+		p.str(key, key+" %s ", name)
+	} else {
+		p.uint(key, key+" %d ", uint64(attrU32(a)))
 	}
 }

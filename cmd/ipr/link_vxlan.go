@@ -12,9 +12,6 @@ import (
 )
 
 func printVXLAN(p *printer, tb *nla.Index, names *linkNames) {
-	if tb == nil {
-		return
-	}
 	nonzeroFlag := func(t uint16, key, text string) {
 		if a, ok := tb.Get(t); ok && attrU8(a) != 0 {
 			p.boolean(key, text, true)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
@@ -70,20 +71,11 @@ func monitorEvents(t *testing.T, lo int32) []byte {
 		binary.NativeEndian.PutUint32(h[8:], 1<<3)
 		// The kernel's nests carry no NLA_F_NESTED here, and ip's
 		// parser would not see them if they did.
-		attr := func(typ uint16, data []byte) []byte {
-			a := binary.NativeEndian.AppendUint16(nil, uint16(4+len(data)))
-			a = binary.NativeEndian.AppendUint16(a, typ)
-			a = append(a, data...)
-			for len(a)%4 != 0 {
-				a = append(a, 0)
-			}
-			return a
-		}
-		l3 := attr(1, []byte{request})
+		l3 := rawnl.Attr(1, []byte{request})
 		if withUsed {
-			l3 = append(l3, attr(2, []byte{used})...)
+			l3 = append(l3, rawnl.Attr(2, []byte{used})...)
 		}
-		b.Binary(4, attr(2, attr(3, l3)))
+		b.Binary(4, rawnl.Attr(2, rawnl.Attr(3, l3)))
 		b.End()
 	}
 	a6 := []byte{0x20, 1, 0xd, 0xb8, 0, 1, 15: 0}

@@ -152,7 +152,7 @@ func TestMptcpMonitorMatchesIP(t *testing.T) {
 	// Both must subscribe before anything happens: wait until two
 	// generic-netlink sockets of the namespace are in the events group.
 	waitSubscribers(t, ns, 2)
-	err = netns.Do(ns.Handle, func() error { return mptcpConnection(ctx) })
+	err = netns.Do(ns.Handle, func() error { _, _, err := nstest.MPTCPExchange(ctx); return err })
 	if err != nil {
 		t.Skipf("no MPTCP connection: %v", err)
 	}
@@ -281,8 +281,7 @@ func TestMptcpEventLine(t *testing.T) {
 func TestGenlFamilyMissing(t *testing.T) {
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, func(wire.Message) ([][]byte, error) { return nil, unix.ENOENT })
-	transport = fake.Dial
-	defer func() { transport = nil }()
+	useTransport(t, fake.Dial)
 	const want = "RTNETLINK answers: No such file or directory\nError talking to the kernel\n"
 	for _, cmd := range []string{"mptcp endpoint show", "mptcp limits", "mptcp endpoint flush", "mptcp monitor", "mptcp foo",
 		"tcp_metrics show", "tcp_metrics flush", "tcp_metrics delete 10.0.0.1", "tcp_metrics show 10.0.0.1"} {

@@ -17,8 +17,7 @@ import (
 func replayExact(t *testing.T, name string, build func(testing.TB) *nstest.NS, mask func(string) string, commands []string) {
 	dir := filepath.Join("testdata", "conv")
 	conv, golden := filepath.Join(dir, name+".nlconv.gz"), filepath.Join(dir, name+"-ip.json")
-	transport = nltest.Conversation(t, conv)
-	t.Cleanup(func() { transport = nil })
+	useTransport(t, nltest.Conversation(t, conv))
 	ip := map[string]string{}
 	prefix := recordedIP(t, golden, &ip, build, func(ns *nstest.NS) {
 		for _, cmd := range commands {

@@ -86,8 +86,7 @@ func vethNamespace(cmds ...string) func(testing.TB) *nstest.NS {
 func replayShow(t *testing.T, name string, build func(testing.TB) *nstest.NS, commands []string) {
 	dir := filepath.Join("testdata", "conv")
 	conv, golden := filepath.Join(dir, name+".nlconv.gz"), filepath.Join(dir, name+"-ip.json")
-	transport = nltest.Conversation(t, conv)
-	t.Cleanup(func() { transport = nil })
+	useTransport(t, nltest.Conversation(t, conv))
 
 	var ip replayIP
 	prefix := recordedIP(t, golden, &ip, build, func(ns *nstest.NS) {
@@ -155,8 +154,7 @@ func TestReplayRouteGet(t *testing.T) {
 // TestReplayErrors checks how ipr reports what the kernel refused (the
 // kernel-dependent cases of TestErrors), over a recorded conversation.
 func TestReplayErrors(t *testing.T) {
-	transport = nltest.Conversation(t, filepath.Join("testdata", "conv", "errors.nlconv.gz"))
-	t.Cleanup(func() { transport = nil })
+	useTransport(t, nltest.Conversation(t, filepath.Join("testdata", "conv", "errors.nlconv.gz")))
 	var prefix []string
 	if nltest.Recording() {
 		ns := nstest.New(t)
@@ -211,8 +209,7 @@ var showFilterCommands = []string{
 func TestReplayChanges(t *testing.T) {
 	dir := filepath.Join("testdata", "conv")
 	conv, golden := filepath.Join(dir, "changes.nlconv.gz"), filepath.Join(dir, "changes-ip.json")
-	transport = nltest.Conversation(t, conv)
-	t.Cleanup(func() { transport = nil })
+	useTransport(t, nltest.Conversation(t, conv))
 	changes := []string{
 		"link set v0 mtu 1400",
 		"link set v0 up",

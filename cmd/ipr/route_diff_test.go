@@ -7,7 +7,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"os"
 	"regexp"
@@ -195,25 +194,14 @@ func TestRouteShowMatchesIproute2(t *testing.T) {
 // which belong to the socket that dumped it, and its cache information.
 func maskSaveHeaders(t *testing.T, b []byte) []byte {
 	t.Helper()
-	b = bytes.Clone(b)
-	for off := 4; off < len(b); {
-		if len(b)-off < 16 {
-			t.Fatalf("dump truncated at offset %d", off)
-		}
-		n := int(binary.NativeEndian.Uint32(b[off:]))
-		if n < 16 || off+n > len(b) {
-			t.Fatalf("bad message length %d at offset %d", n, off)
-		}
-		clear(b[off+8 : off+16])
+	return maskSavedMessages(t, b, func(payload []byte) {
 		// RTA_CACHEINFO holds counters and IPv6 lifetimes that move.
-		if r, err := rtm.RouteFromBytes(b[off+16 : off+n]); err == nil {
+		if r, err := rtm.RouteFromBytes(payload); err == nil {
 			if a, ok := r.Chain().Get(unix.RTA_CACHEINFO); ok {
 				clear(a.Data)
 			}
 		}
-		off += (n + 3) &^ 3
-	}
-	return b
+	})
 }
 
 func TestRouteSaveRestoreCLI(t *testing.T) {
@@ -276,9 +264,8 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ip route restore: %v: %s", err, out)
 	}
-	var out, errb bytes.Buffer
-	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader(dump), &out, &errb); code != 0 {
-		t.Fatalf("ipr route restore: exit %d: %s", code, errb.String())
+	if _, errs, code := iprIn(ours, dump, "route", "restore"); code != 0 {
+		t.Fatalf("ipr route restore: exit %d: %s", code, errs)
 	}
 	// Sorted: routes to one prefix through different links (each link's
 	// ff00::/8) are listed in the order the kernel happened to see the
@@ -295,20 +282,17 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 		"addr add 10.1.0.1/24 dev s0"} {
 		nstest.IP(t, bare, strings.Fields(cmd)...)
 	}
-	errb.Reset()
 	// As ip, with the kernel's refusal: status 2 and its message.
-	if code := run([]string{"-n", bare.Name, "route", "restore"}, strings.NewReader(dump), &out, &errb); code != 2 ||
-		!strings.HasPrefix(errb.String(), "Error: ") {
-		t.Errorf("ipr route restore without an address: exit %d, %q; want 2 and the kernel's message", code, errb.String())
+	if _, errs, code := iprIn(bare, dump, "route", "restore"); code != 2 || !strings.HasPrefix(errs, "Error: ") {
+		t.Errorf("ipr route restore without an address: exit %d, %q; want 2 and the kernel's message", code, errs)
 	}
 	// ip ignores arguments to restore; ipr refuses them.
 	if _, errs, code := ipr("-n", ours.Name, "route", "restore", "extra"); code != 255 || !strings.Contains(errs, "no arguments") {
 		t.Errorf("route restore extra: exit %d, %q", code, errs)
 	}
-	var e2 bytes.Buffer
-	if code := run([]string{"-n", ours.Name, "route", "restore"}, strings.NewReader("junk"), &out, &e2); code != 1 ||
-		e2.String() != "Magic mismatch (1 elems, 6b6e756a magic)\n" {
-		t.Errorf("restore of junk: exit %d, %q", code, e2.String())
+	if _, errs, code := iprIn(ours, "junk", "route", "restore"); code != 1 ||
+		errs != "Magic mismatch (1 elems, 6b6e756a magic)\n" {
+		t.Errorf("restore of junk: exit %d, %q", code, errs)
 	}
 }
 

@@ -12,16 +12,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// encapNames is iproute2's format_encap_type, by LWTUNNEL_ENCAP_*.
-var encapNames = [...]string{"unknown", "mpls", "ip", "ila", "ip6", "seg6", "bpf", "seg6local", "rpl", "ioam6", "xfrm"}
-
 // printEncap is iproute2's lwt_print_encap.
 func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
-	name := "unknown"
-	if int(t) < len(encapNames) {
-		name = encapNames[t]
-	}
-	p.str("encap", " encap %s ", name)
+	// format_encap_type's names are read_encap_type's.
+	p.str("encap", " encap %s ", nameOf(encapTypes, t))
 	switch t {
 	case unix.LWTUNNEL_ENCAP_MPLS:
 		if a, ok := c.Get(unix.MPLS_IPTUNNEL_DST); ok {
@@ -35,12 +29,8 @@ func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
 		if !ok || len(a.Data) < 4 {
 			return
 		}
-		modes := [...]string{"inline", "encap", "l2encap", "encap.red", "l2encap.red"}
-		mode := "<unknown>"
-		if m := int32(binary.NativeEndian.Uint32(a.Data)); m >= 0 && int(m) < len(modes) {
-			mode = modes[m]
-		}
-		p.str("mode", "mode %s ", mode)
+		mode := rtm.Seg6Mode(binary.NativeEndian.Uint32(a.Data))
+		p.str("mode", "mode %s ", nameOr(seg6Modes, mode, "<unknown>"))
 		printSRH(p, a.Data[4:])
 	case unix.LWTUNNEL_ENCAP_SEG6_LOCAL:
 		printSeg6Local(p, c, names)
@@ -170,13 +160,16 @@ func printTunnelKey(p *printer, c nla.Chain, fam uint8, ttlName, tosName string)
 }
 
 // nameOf finds the name of v in a table of keywords, or "unknown".
-func nameOf[T comparable](table []named[T], v T) string {
+func nameOf[T comparable](table []named[T], v T) string { return nameOr(table, v, "unknown") }
+
+// nameOr is nameOf with the name of a value the table lacks.
+func nameOr[T comparable](table []named[T], v T, unknown string) string {
 	for _, n := range table {
 		if n.v == v {
 			return n.name
 		}
 	}
-	return "unknown"
+	return unknown
 }
 
 // printSRH is iproute2's print_srh: the segments, last first as the

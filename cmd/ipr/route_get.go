@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/rtm"
-	"golang.org/x/sys/unix"
 )
 
 // routeGet is "route get".
@@ -100,21 +99,11 @@ func routeGet(e *env, a *args) error {
 // ipProtoID is iproute2's inet_proto_a2n for the common protocols, or a
 // number.
 func ipProtoID(s string) (uint8, bool) {
-	switch s {
-	case "tcp":
-		return unix.IPPROTO_TCP, true
-	case "udp":
-		return unix.IPPROTO_UDP, true
-	case "icmp":
-		return unix.IPPROTO_ICMP, true
-	case "ipv6-icmp", "icmpv6":
-		return unix.IPPROTO_ICMPV6, true
-	case "sctp":
-		return unix.IPPROTO_SCTP, true
-	case "udplite":
-		return unix.IPPROTO_UDPLITE, true
-	case "dccp":
-		return unix.IPPROTO_DCCP, true
+	if s == "icmpv6" { // getprotobyname's alias
+		s = "ipv6-icmp"
+	}
+	if id, ok := lookupName(ipProtos, s); ok {
+		return id, true
 	}
 	v, err := strconv.ParseUint(s, 0, 8)
 	return uint8(v), err == nil

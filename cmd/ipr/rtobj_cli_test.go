@@ -17,12 +17,7 @@ func TestRtobjCommandsMatchIP(t *testing.T) {
 		"net.ipv6.conf.va.proxy_ndp=1")
 	same := func(cmd string) {
 		t.Helper()
-		args := strings.Fields(cmd)
-		out, errs, code := iprIn(ns, "", args...)
-		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
-		if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
-			t.Errorf("%s:\nipr exit %d\n%s%s\nip exit %d\n%s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
-		}
+		sameAsIP(t, ns, nil, strings.Fields(cmd)...)
 	}
 	for _, cmd := range []string{
 		"netconf", "netconf show", "-j netconf show", "-j -p netconf", "-4 netconf", "-6 netconf list",

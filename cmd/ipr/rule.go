@@ -330,24 +330,17 @@ func ipProtoName(v uint8) string {
 	if numericNames {
 		return "ipproto-" + strconv.Itoa(int(v))
 	}
-	switch v {
-	case unix.IPPROTO_TCP:
-		return "tcp"
-	case unix.IPPROTO_UDP:
-		return "udp"
-	case unix.IPPROTO_ICMP:
-		return "icmp"
-	case unix.IPPROTO_ICMPV6:
-		return "ipv6-icmp"
-	case unix.IPPROTO_SCTP:
-		return "sctp"
-	case unix.IPPROTO_UDPLITE:
-		return "udplite"
-	case unix.IPPROTO_DCCP:
-		return "dccp"
+	if name := nameOr(ipProtos, v, ""); name != "" {
+		return name
 	}
 	return strconv.Itoa(int(v))
 }
+
+// ipProtos are getprotobynumber's names of the common protocols, which
+// inet_proto_n2a prints and inet_proto_a2n reads.
+var ipProtos = []named[uint8]{{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"icmp", unix.IPPROTO_ICMP},
+	{"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP}, {"udplite", unix.IPPROTO_UDPLITE},
+	{"dccp", unix.IPPROTO_DCCP}}
 
 func parseMark(v string) (mark, mask uint32, err error) {
 	ms, ks, hasMask := strings.Cut(v, "/")

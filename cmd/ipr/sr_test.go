@@ -78,9 +78,9 @@ func TestSRMatchesIP(t *testing.T) {
 // the refusals are ip's messages and statuses.
 func TestFakeSRHMAC(t *testing.T) {
 	k, fake := seg6fake.New()
-	transport = fake.Dial
+	useTransport(t, fake.Dial)
 	ttyPath = "/nonexistent"
-	t.Cleanup(func() { transport, ttyPath = nil, "/dev/tty" })
+	t.Cleanup(func() { ttyPath = "/dev/tty" })
 	prompt := hmacKeyPrompt
 	for _, c := range []struct {
 		stdin, cmd       string

@@ -65,7 +65,6 @@ func TestStatsPrintAsIP(t *testing.T) {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
-	defer func() { transport = nil }()
 	fake := nltest.NewRTNL()
 	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
 		fake.AddLink(l)
@@ -73,7 +72,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
 		return [][]byte{append([]byte(nil), msg...)}, nil
 	})
-	transport = fake.Dial
+	useTransport(t, fake.Dial)
 	compareShimGoldens(t, filepath.Join("testdata", "statsprint.txt"), "IPR_STATSPRINT_WRITE", [][]byte{msg}, statsGoldenCommands)
 }
 

@@ -22,8 +22,11 @@ type tcArgs struct {
 
 // tcNumber parses a number as tc's get_u32 with base 0 does: decimal,
 // 0x hex or 0 octal.
-func tcNumber(keyword, s string, bits int) (uint64, error) {
-	v, err := strconv.ParseUint(s, 0, bits)
+func tcNumber(keyword, s string, bits int) (uint64, error) { return tcNumberBase(keyword, s, 0, bits) }
+
+// tcNumberBase is tcNumber in base (10 for get_u32 with base 10).
+func tcNumberBase(keyword, s string, base, bits int) (uint64, error) {
+	v, err := strconv.ParseUint(s, base, bits)
 	if err != nil {
 		return 0, invarg("invalid "+keyword, s)
 	}
@@ -38,15 +41,8 @@ func (a *tcArgs) number(keyword string, bits int) (uint64, error) {
 
 // decimal returns the value after keyword as tc's get_u32 with base 10.
 func (a *tcArgs) decimal(keyword string) (uint32, error) {
-	s, err := a.value(keyword)
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseUint(s, 10, 32)
-	if err != nil {
-		return 0, invarg("invalid "+keyword, s)
-	}
-	return uint32(v), nil
+	v, err := parseValue(&a.args, keyword, func(s string) (uint64, error) { return tcNumberBase(keyword, s, 10, 32) })
+	return uint32(v), err
 }
 
 // parseClassid parses a class handle as tc's get_tc_classid: "root",

@@ -97,11 +97,8 @@ func printPedit(p *printer, e *env, opts nla.Chain, hasOpts bool) bool {
 		p.text("\n\t key #%d  at ", i)
 		off := int32(binary.NativeEndian.Uint32(k[8:]))
 		if ex.htype != tc.PeditNetwork {
-			name := "unknown(" + strconv.Itoa(int(ex.htype)) + ")"
-			if int(ex.htype) < len(peditHeaders) {
-				name = peditHeaders[ex.htype]
-			}
-			p.str("htype", "%s", name)
+			unknown := "unknown(" + strconv.Itoa(int(ex.htype)) + ")"
+			p.str("htype", "%s", nameAt(peditHeaders[:], ex.htype, unknown))
 			p.int("offset", "%+d", int64(off))
 		} else {
 			p.jsonStr("htype", "network")

@@ -77,11 +77,7 @@ var (
 // for one tc has no name for. It returns the operation.
 func printActOp(p *printer, key string, names []string, parms []byte) uint32 {
 	op := binary.NativeEndian.Uint32(parms[20:])
-	name := ""
-	if int(op) < len(names) {
-		name = names[op]
-	}
-	p.str(key, " %s", name)
+	p.str(key, " %s", nameAt(names, op, ""))
 	return op
 }
 

@@ -823,11 +823,7 @@ func formatEmatchSeq(sb *strings.Builder, tb [][]byte, i, prefix, depth int) boo
 			}
 			sb.WriteString(strings.Repeat("  ", prefix) + ") ")
 		} else {
-			var name string
-			if int(kind) < len(emKindNames) {
-				name = emKindNames[kind]
-			}
-			if name == "" {
+			if name := nameAt(emKindNames[:], kind, ""); name == "" {
 				fmt.Fprintf(sb, "[unknown ematch %d]\n", kind)
 			} else {
 				// tc prints the name, then stops where the module's

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -135,12 +136,12 @@ func TestTCPrintersSurviveGarbage(t *testing.T) {
 			printTunnelKeyOpts(p, nla.Chain(b))
 			printGeneveOpts(p, b)
 			printErspanOpts(p, nla.Chain(b))
-			msg := append(make([]byte, 20), nlAttr(1, []byte("cake\x00"))...)
-			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
+			msg := append(make([]byte, 20), rawnl.Attr(1, []byte("cake\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, rawnl.Attr(2, b)...)); err == nil {
 				printCake(p, e, q)
 			}
-			msg = append(make([]byte, 20), nlAttr(1, []byte("sfq\x00"))...)
-			if q, err := tc.QdiscFromBytes(append(msg, nlAttr(2, b)...)); err == nil {
+			msg = append(make([]byte, 20), rawnl.Attr(1, []byte("sfq\x00"))...)
+			if q, err := tc.QdiscFromBytes(append(msg, rawnl.Attr(2, b)...)); err == nil {
 				printSFQ(p, e, q)
 			}
 		}

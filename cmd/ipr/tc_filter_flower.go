@@ -96,14 +96,10 @@ func flowerMAC(keyword, s string) (net.HardwareAddr, net.HardwareAddr, error) {
 	return a, m, nil
 }
 
-// flowerIPProtos are the names tc's flower_parse_ip_proto knows.
-var flowerIPProtos = [...]struct {
-	name  string
-	proto uint8
-}{
-	{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"sctp", unix.IPPROTO_SCTP},
-	{"icmp", unix.IPPROTO_ICMP}, {"icmpv6", unix.IPPROTO_ICMPV6}, {"l2tp", unix.IPPROTO_L2TP},
-}
+// flowerIPProtos are the names tc's flower_parse_ip_proto knows;
+// flower_print_ip_proto prints all but l2tp by name.
+var flowerIPProtos = []named[uint8]{{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"sctp", unix.IPPROTO_SCTP},
+	{"icmp", unix.IPPROTO_ICMP}, {"icmpv6", unix.IPPROTO_ICMPV6}, {"l2tp", unix.IPPROTO_L2TP}}
 
 // flowerARPOps are tc's names of the ARP operations.
 var flowerARPOps = [...]string{1: "request", 2: "reply"}
@@ -202,13 +198,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 	case "src_mac":
 		f.SrcMAC, f.SrcMACMask, err = flowerMAC(word, v)
 	case "ip_proto":
-		p := uint8(0)
-		found := false
-		for _, ip := range flowerIPProtos {
-			if ip.name == v {
-				p, found = ip.proto, true
-			}
-		}
+		p, found := lookupName(flowerIPProtos, v)
 		if !found {
 			n, err := strconv.ParseUint(v, 0, 8)
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm/tc"
+	"golang.org/x/sys/unix"
 )
 
 // maskBits is tc's __mask_bits: the length of a contiguous prefix mask,
@@ -196,9 +197,9 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 	}
 	if v, ok := u8(9); ok {
 		ipProto = v
-		s := map[uint32]string{6: "tcp", 17: "udp", 132: "sctp", 1: "icmp", 58: "icmpv6"}[v]
-		if s == "" {
-			s = strconv.FormatUint(uint64(0x100|v), 16)[1:]
+		s := nameOr(flowerIPProtos, uint8(v), "")
+		if s == "" || v == unix.IPPROTO_L2TP {
+			s = strconv.FormatUint(uint64(0x100|v), 16)[1:] // C's "%02x"
 		}
 		p.nl()
 		p.str("ip_proto", "  ip_proto %s", s)
@@ -310,14 +311,12 @@ func printFlower(p *printer, e *env, names *linkNames, opts nla.Chain, handle ui
 			m = 0xffff
 		}
 		s := ""
-		for _, st := range [...]struct {
-			name string
-			bit  uint32
-		}{{"trk", 8}, {"new", 1}, {"est", 2}, {"rel", 4}, {"inv", 16}, {"rpl", 32}} {
-			if m&st.bit == 0 {
+		for _, st := range flowerCTStates {
+			bit := uint32(st.flag)
+			if m&bit == 0 {
 				continue
 			}
-			if v&st.bit != 0 {
+			if v&bit != 0 {
 				s += "+" + st.name
 			} else {
 				s += "-" + st.name

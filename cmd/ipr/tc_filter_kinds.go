@@ -17,20 +17,25 @@ import (
 // argument, which each kind reads its own way.
 type filterParser func(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, error)
 
-// filterKind is a classifier ipr parses. tc reads the handle of most
-// as a number, which parseFilterKind does for them (numericHandle)
-// before their parser; u32 and fw read it their own way.
+// filterKind is a classifier ipr parses and prints. tc reads the handle
+// of most as a number, which parseFilterKind does for them
+// (numericHandle) before their parser; u32 and fw read it their own way.
 type filterKind struct {
 	name          string
 	numericHandle bool
 	parse         filterParser
+	// print prints the options; nil for u32, whose printer also needs
+	// the filter's protocol (printFilterOptions).
+	print func(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32)
 }
 
-// filterKinds are the classifiers ipr parses.
+// filterKinds are the classifiers ipr parses and prints.
 var filterKinds = [...]filterKind{
-	{"u32", false, parseU32}, {"flower", true, parseFlower}, {"matchall", true, parseMatchall},
-	{"bpf", true, parseBPFFilter}, {"fw", false, parseFw}, {"route", true, parseRoute},
-	{"cgroup", true, parseCgroup}, {"flow", true, parseFlow}, {"basic", true, parseBasic},
+	{"u32", false, parseU32, nil}, {"flower", true, parseFlower, printFlower},
+	{"matchall", true, parseMatchall, printMatchall}, {"bpf", true, parseBPFFilter, printBPFFilter},
+	{"fw", false, parseFw, printFWFilter}, {"route", true, parseRoute, printRouteFilter},
+	{"cgroup", true, parseCgroup, printCgroupFilter}, {"flow", true, parseFlow, printFlowFilter},
+	{"basic", true, parseBasic, printBasicFilter},
 }
 
 // parseFilterKind reads the options of classifier kind, false for a kind
@@ -425,10 +430,6 @@ func printBasicFilter(p *printer, e *env, names *linkNames, opts nla.Chain, hand
 	}
 }
 
-// flowKeys are tc's names of the flow classifier's keys, by bit.
-var flowKeys = [...]string{"src", "dst", "proto", "proto-src", "proto-dst", "iif", "priority", "mark", "nfct",
-	"nfct-src", "nfct-dst", "nfct-proto-src", "nfct-proto-dst", "rt-classid", "sk-uid", "sk-gid", "vlan-tag", "rxhash"}
-
 // printFlowFilter is tc's flow_print_opt (without ematches), which
 // prints text even in JSON.
 func printFlowFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32) {
@@ -443,7 +444,7 @@ func printFlowFilter(p *printer, e *env, names *linkNames, opts nla.Chain, handl
 	}
 	if a, ok := opts.Get(1); ok {
 		var keys []string
-		for i, k := range flowKeys {
+		for i, k := range flowKeyNames {
 			if attrU32(a)&(1<<i) != 0 {
 				keys = append(keys, k)
 			}

@@ -127,24 +127,14 @@ func printFilter(p *printer, e *env, f tc.Filter, names *linkNames, shown *filte
 	p.closeObject()
 }
 
-// filterPrinters are the printers of the classifiers ipr knows but u32,
-// whose printer also needs the filter's protocol.
-var filterPrinters = [...]struct {
-	kind  string
-	print func(p *printer, e *env, names *linkNames, opts nla.Chain, handle uint32)
-}{
-	{"bpf", printBPFFilter}, {"matchall", printMatchall}, {"flower", printFlower}, {"fw", printFWFilter},
-	{"route", printRouteFilter}, {"cgroup", printCgroupFilter}, {"basic", printBasicFilter}, {"flow", printFlowFilter},
-}
-
 // printFilterOptions prints the options of the classifiers ipr knows.
 func printFilterOptions(p *printer, e *env, names *linkNames, kind string, opts nla.Chain, handle uint32, proto uint16) {
 	if kind == "u32" {
 		printU32(p, e, names, opts, handle, proto)
 		return
 	}
-	for _, k := range filterPrinters {
-		if k.kind == kind {
+	for _, k := range filterKinds {
+		if k.name == kind && k.print != nil {
 			k.print(p, e, names, opts, handle)
 			return
 		}

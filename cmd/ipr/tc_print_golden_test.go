@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -61,17 +62,6 @@ type tcprintCase struct {
 	name string
 	cmd  string
 	msgs [][]byte
-}
-
-func nlAttr(typ uint16, data []byte) []byte {
-	b := make([]byte, 4, 4+len(data)+3)
-	binary.NativeEndian.PutUint16(b, uint16(4+len(data)))
-	binary.NativeEndian.PutUint16(b[2:], typ)
-	b = append(b, data...)
-	for len(b)%4 != 0 {
-		b = append(b, 0)
-	}
-	return b
 }
 
 // nlAttrs splits a chain of attributes (the raw bytes of each, header
@@ -137,7 +127,7 @@ func xstatsOfSize(kind string, sizes map[string]int) []byte {
 // application statistics, as gnet_stats_copy_* put them) and the
 // compatible TCA_STATS and TCA_XSTATS the kernel adds.
 func gnetStats(xstats []byte, rate bool) []byte {
-	out := nlAttr(goldTCA_STATS2, gnetStats2(xstats, rate))
+	out := rawnl.Attr(goldTCA_STATS2, gnetStats2(xstats, rate))
 	bps, pps := uint32(0), uint32(0)
 	if rate {
 		bps, pps = 1000, 10
@@ -145,9 +135,9 @@ func gnetStats(xstats []byte, rate bool) []byte {
 	compat := make([]byte, 40)
 	binary.NativeEndian.PutUint64(compat, 123456)
 	copy(compat[8:], u32s(789, 3, 4, bps, pps, 2, 3000))
-	out = append(out, nlAttr(goldTCA_STATS, compat)...)
+	out = append(out, rawnl.Attr(goldTCA_STATS, compat)...)
 	if xstats != nil {
-		out = append(out, nlAttr(goldTCA_XSTATS, xstats)...)
+		out = append(out, rawnl.Attr(goldTCA_XSTATS, xstats)...)
 	}
 	return out
 }
@@ -156,17 +146,17 @@ func gnetStats(xstats []byte, rate bool) []byte {
 func gnetStats2(xstats []byte, rate bool) []byte {
 	var s2 []byte
 	if xstats != nil {
-		s2 = append(s2, nlAttr(goldTCA_STATS_APP, xstats)...)
+		s2 = append(s2, rawnl.Attr(goldTCA_STATS_APP, xstats)...)
 	}
 	basic := make([]byte, 16)
 	binary.NativeEndian.PutUint64(basic, 123456)
 	binary.NativeEndian.PutUint32(basic[8:], 789)
-	s2 = append(s2, nlAttr(goldTCA_STATS_BASIC, basic)...)
+	s2 = append(s2, rawnl.Attr(goldTCA_STATS_BASIC, basic)...)
 	if rate {
-		s2 = append(s2, nlAttr(goldTCA_STATS_RATE_EST, u32s(1000, 10))...)
+		s2 = append(s2, rawnl.Attr(goldTCA_STATS_RATE_EST, u32s(1000, 10))...)
 	}
 	// qlen, backlog, drops, requeues, overlimits
-	return append(s2, nlAttr(goldTCA_STATS_QUEUE, u32s(2, 3000, 3, 5, 4))...)
+	return append(s2, rawnl.Attr(goldTCA_STATS_QUEUE, u32s(2, 3000, 3, 5, 4))...)
 }
 
 // kindOf returns the TCA_KIND of a chain of attributes.
@@ -204,7 +194,7 @@ func flattenCompat(a []byte, size int) []byte {
 		binary.NativeEndian.PutUint16(o[2:], attrType(o))
 		body = append(body, o...)
 	}
-	return nlAttr(goldTCA_OPTIONS, body)
+	return rawnl.Attr(goldTCA_OPTIONS, body)
 }
 
 // qdiscReply makes a qdisc or class request's payload a dump reply.
@@ -234,7 +224,7 @@ func qdiscReply(typ uint16, payload []byte) []byte {
 			hasOpts = hasOpts || attrType(a) == goldTCA_OPTIONS
 		}
 		if !hasOpts {
-			attrs = append(attrs, nlAttr(goldTCA_OPTIONS|unix.NLA_F_NESTED, nil))
+			attrs = append(attrs, rawnl.Attr(goldTCA_OPTIONS|unix.NLA_F_NESTED, nil))
 		}
 	}
 	rate := false
@@ -265,7 +255,7 @@ func qdiscReply(typ uint16, payload []byte) []byte {
 		}
 	}
 	if typ == unix.RTM_NEWQDISC {
-		out = append(out, nlAttr(goldTCA_HW_OFFLOAD, []byte{0})...)
+		out = append(out, rawnl.Attr(goldTCA_HW_OFFLOAD, []byte{0})...)
 		out = append(out, gnetStats(qdiscXstats(kind), rate)...)
 	} else {
 		out = append(out, gnetStats(classXstats(kind), rate)...)
@@ -292,7 +282,7 @@ func actionReply(nest []byte, order uint16, index *uint32, bind bool) []byte {
 			out = append(out, a...)
 			continue
 		}
-		out = append(out, nlAttr(goldTCA_ACT_STATS|unix.NLA_F_NESTED, gnetStats2(nil, false))...)
+		out = append(out, rawnl.Attr(goldTCA_ACT_STATS|unix.NLA_F_NESTED, gnetStats2(nil, false))...)
 		pt, ok := actParmsTM[kind]
 		var opts []byte
 		for _, o := range nlAttrs(a[4:]) {
@@ -330,11 +320,11 @@ func actionReply(nest []byte, order uint16, index *uint32, bind bool) []byte {
 			binary.NativeEndian.PutUint64(tm, 1200)     // installed 12 s ago
 			binary.NativeEndian.PutUint64(tm[8:], 300)  // used 3 s ago
 			binary.NativeEndian.PutUint64(tm[24:], 900) // first used 9 s ago
-			opts = append(opts, nlAttr(pt[1], tm)...)
+			opts = append(opts, rawnl.Attr(pt[1], tm)...)
 		}
-		out = append(out, nlAttr(goldTCA_ACT_OPTIONS|unix.NLA_F_NESTED, opts)...)
+		out = append(out, rawnl.Attr(goldTCA_ACT_OPTIONS|unix.NLA_F_NESTED, opts)...)
 	}
-	return nlAttr(order, out)
+	return rawnl.Attr(order, out)
 }
 
 func setIndex(parms []byte, index *uint32) {
@@ -376,16 +366,16 @@ func filterReply(m []byte) []byte {
 			var opts []byte
 			for _, o := range nlAttrs(a[4:]) {
 				if t, ok := filterActs[kind]; ok && attrType(o) == t {
-					o = nlAttr(binary.NativeEndian.Uint16(o[2:]), actionList(o, &index, true))
+					o = rawnl.Attr(binary.NativeEndian.Uint16(o[2:]), actionList(o, &index, true))
 				}
 				opts = append(opts, o...)
 			}
-			out = append(out, nlAttr(binary.NativeEndian.Uint16(a[2:]), opts)...)
+			out = append(out, rawnl.Attr(binary.NativeEndian.Uint16(a[2:]), opts)...)
 		default:
 			out = append(out, a...)
 		}
 		if attrType(a) == goldTCA_KIND && !hasChain {
-			out = append(out, nlAttr(goldTCA_CHAIN, u32s(0))...)
+			out = append(out, rawnl.Attr(goldTCA_CHAIN, u32s(0))...)
 		}
 	}
 	return nltest.Message(unix.RTM_NEWTFILTER, out)
@@ -401,11 +391,11 @@ func actionsReply(m []byte) []byte {
 	for _, a := range nlAttrs(payload[4:]) {
 		if attrType(a) == goldTCA_ROOT_TAB {
 			n = len(nlAttrs(a[4:]))
-			a = nlAttr(binary.NativeEndian.Uint16(a[2:]), actionList(a, &index, false))
+			a = rawnl.Attr(binary.NativeEndian.Uint16(a[2:]), actionList(a, &index, false))
 		}
 		out = append(out, a...)
 	}
-	out = append(out, nlAttr(goldTCA_ROOT_COUNT, u32s(uint32(n)))...)
+	out = append(out, rawnl.Attr(goldTCA_ROOT_COUNT, u32s(uint32(n)))...)
 	// The kernel answers action dumps with messages of the request's type.
 	return nltest.Message(unix.RTM_GETACTION, out)
 }
@@ -476,8 +466,8 @@ func buildTCPrintCases(t *testing.T) []tcprintCase {
 						// tc looks for a qdisc bound to the block first.
 						c.cmd = "filter show block " + words[3]
 						block, _ := strconv.ParseUint(words[3], 10, 32)
-						clsact := append(u32s(0, 3, 0xffff0000, 0xfffffff1, 1), nlAttr(goldTCA_KIND, []byte("clsact\x00"))...)
-						clsact = append(clsact, nlAttr(goldTCA_INGRESS_BLOCK, u32s(uint32(block)))...)
+						clsact := append(u32s(0, 3, 0xffff0000, 0xfffffff1, 1), rawnl.Attr(goldTCA_KIND, []byte("clsact\x00"))...)
+						clsact = append(clsact, rawnl.Attr(goldTCA_INGRESS_BLOCK, u32s(uint32(block)))...)
 						c.msgs = append(c.msgs, nltest.Message(unix.RTM_NEWQDISC, clsact))
 					}
 					cases = append(cases, c)
@@ -541,7 +531,6 @@ var tcprintPending = map[string]bool{}
 // and compares with tc's output, byte for byte.
 func TestTCPrintAsTC(t *testing.T) {
 	cases := goldenCases(t, buildTCPrintCases, 100)
-	defer func() { transport = nil }()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			fake := nltest.NewRTNL()
@@ -559,7 +548,7 @@ func TestTCPrintAsTC(t *testing.T) {
 					return out, nil
 				})
 			}
-			transport = fake.Dial
+			useTransport(t, fake.Dial)
 			matchOutputGoldens(t, "tc", tcprintFile(c.name), c.cmd, tcprintPending[c.name], "IPR_TCPRINT_ALL")
 		})
 	}

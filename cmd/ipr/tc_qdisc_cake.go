@@ -156,12 +156,16 @@ next:
 	return o, nil
 }
 
-// cakeDiffserv and cakeFlowModes are tc's names of cake's modes, by the
-// kernel's CAKE_DIFFSERV_* and CAKE_FLOW_* values.
-var (
-	cakeDiffserv  = [...]string{"diffserv3", "diffserv4", "diffserv8", "besteffort", "precedence"}
-	cakeFlowModes = [...]string{"flowblind", "srchost", "dsthost", "hosts", "flows", "dual-srchost", "dual-dsthost", "triple-isolate"}
-)
+// cakeName is tc's name of value of a cakeKeywords field: the first
+// keyword that sets it ("diffserv4", not its alias "diffserv").
+func cakeName(field uint8, value uint32) (string, bool) {
+	for _, k := range cakeKeywords {
+		if k.field == field && k.value == value {
+			return k.word, true
+		}
+	}
+	return "", false
+}
 
 // The attributes of cake's options (TCA_CAKE_*).
 const (
@@ -212,11 +216,11 @@ func printCake(p *printer, _ *env, q tc.Qdisc) {
 	for _, m := range [...]struct {
 		typ   uint16
 		key   string
-		names []string
-	}{{cakeAttrDiffserv, "diffserv", cakeDiffserv[:]}, {cakeAttrFlowMode, "flowmode", cakeFlowModes[:]}} {
+		field uint8
+	}{{cakeAttrDiffserv, "diffserv", 0}, {cakeAttrFlowMode, "flowmode", 1}} {
 		if v, ok := u32(m.typ); ok {
-			if v < uint32(len(m.names)) {
-				p.str(m.key, "%s ", m.names[v])
+			if name, ok := cakeName(m.field, v); ok {
+				p.str(m.key, "%s ", name)
 			} else {
 				p.jsonStr(m.key, "unknown")
 				p.text("(?%s?)", m.key)

@@ -52,13 +52,7 @@ func printRED(p *printer, e *env, q tc.Qdisc) {
 		p.uint("min", "min %dp ", uint64(qopt.u32(4)))
 		p.uint("max", "max %dp ", uint64(qopt.u32(8)))
 	}
-	for i, name := range [...]string{"ecn", "harddrop", "adaptive", "nodrop"} {
-		if flags&(1<<i) != 0 {
-			p.boolean(name, name+" ", true)
-		} else {
-			p.jsonBool(name, false)
-		}
-	}
+	printREDFlags(p, uint8(flags))
 	if e.Details {
 		p.uint("ewma", "ewma %d ", uint64(a.Data[12]))
 		if maxP != 0 {

@@ -107,14 +107,13 @@ func TestVrfRequests(t *testing.T) {
 	if binaryNativeIsBig() {
 		t.Skip("the requests are written little-endian")
 	}
-	defer func() { transport = nil }()
 	var got []string
 	fake := nltest.NewRTNL()
 	fake.Handle(unix.RTM_GETLINK, func(req wire.Message) ([][]byte, error) {
 		got = append(got, fmt.Sprintf("%d %#x %x", req.Header.Type, req.Header.Flags, req.Data))
 		return nil, unix.ENODEV
 	})
-	transport = fake.Dial
+	useTransport(t, fake.Dial)
 	ifinfomsg := strings.Repeat("00", unix.SizeofIfInfomsg)
 	for _, c := range []struct{ cmd, want string }{
 		// IFLA_LINKINFO (12 bytes) of IFLA_INFO_KIND (7) "vrf", padded.

@@ -1,7 +1,6 @@
 package mptcp_test
 
 import (
-	"net"
 	"net/netip"
 	"testing"
 
@@ -24,43 +23,9 @@ func TestMonitor(t *testing.T) {
 	defer m.Close()
 	nstest.IP(t, ns, "link", "set", "lo", "up")
 	var client, server netip.AddrPort
-	err = netns.Do(ns.Handle, func() error {
-		var lc net.ListenConfig
-		lc.SetMultipathTCP(true)
-		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-		if err != nil {
-			return err
-		}
-		defer l.Close()
-		var d net.Dialer
-		d.SetMultipathTCP(true)
-		c, err := d.DialContext(ctx, "tcp", l.Addr().String())
-		if err != nil {
-			return err
-		}
-		s, err := l.Accept()
-		if err != nil {
-			c.Close()
-			return err
-		}
-		// Data both ways, so that the connection is fully established.
-		if _, err := c.Write([]byte("x")); err != nil {
-			return err
-		}
-		if _, err := s.Read(make([]byte, 1)); err != nil {
-			return err
-		}
-		if _, err := s.Write([]byte("y")); err != nil {
-			return err
-		}
-		if _, err := c.Read(make([]byte, 1)); err != nil {
-			return err
-		}
-		client = c.LocalAddr().(*net.TCPAddr).AddrPort()
-		server = c.RemoteAddr().(*net.TCPAddr).AddrPort()
-		c.Close()
-		s.Close()
-		return nil
+	err = netns.Do(ns.Handle, func() (err error) {
+		client, server, err = nstest.MPTCPExchange(ctx)
+		return err
 	})
 	if err != nil {
 		t.Skipf("no MPTCP connection in the namespace: %v", err)
