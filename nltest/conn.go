@@ -177,12 +177,12 @@ func (c *conn) call(ctx context.Context, ex socket.Exchange, req []byte, onReply
 		return err
 	}
 	defer c.release()
-	r := socket.NewReplies(&c.cfg, ex, req, onReply)
+	r := socket.NewReplies(&c.cfg, ex, req)
 	for m, err := range c.messages(dgs, seq) {
 		if err != nil {
 			return err
 		}
-		if done, _, err := r.Next(m); done {
+		if done, _, err := r.Next(m, onReply); done {
 			return err
 		}
 	}

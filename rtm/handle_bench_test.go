@@ -17,3 +17,20 @@ func BenchmarkLinkByIndex(b *testing.B) {
 		}
 	}
 }
+
+// TestGetAllocatesOnlyTheCopy checks what BenchmarkLinkByIndex reports: a
+// get allocates the copy its view owns and nothing else. The reply
+// callback that carries the view out once escaped to the heap through
+// the socket's reply tracker, with the view itself: two allocations more
+// per get.
+func TestGetAllocatesOnlyTheCopy(t *testing.T) {
+	h, _ := handle(t)
+	allocs := testing.AllocsPerRun(50, func() {
+		if _, err := h.LinkByIndex(ctx, 1); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("LinkByIndex allocates %v times per call, want 1 (the view's copy)", allocs)
+	}
+}

@@ -182,7 +182,7 @@ func (c *Conn) call(ctx context.Context, ex Exchange, req []byte, onReply func(w
 		return err
 	}
 	defer c.finish(ctx, stop)
-	r := NewReplies(&c.cfg, ex, req, onReply)
+	r := NewReplies(&c.cfg, ex, req)
 	for {
 		d, err := c.recv()
 		if err != nil {
@@ -196,7 +196,7 @@ func (c *Conn) call(ctx context.Context, ex Exchange, req []byte, onReply func(w
 				c.stale.Add(1)
 				continue
 			}
-			if done, pending, err := r.Next(m); done {
+			if done, pending, err := r.Next(m, onReply); done {
 				c.dirty = pending
 				return err
 			}
@@ -214,23 +214,25 @@ func (c *Conn) call(ctx context.Context, ex Exchange, req []byte, onReply func(w
 type Replies struct {
 	cfg      *Config
 	req      []byte
-	onReply  func(wire.Message) error
 	query    bool
 	replyErr error // the first error onReply returned
 }
 
 // NewReplies returns the Replies of ex, an Execute or a Query, of req on
-// a transport configured by cfg. onReply may be nil.
-func NewReplies(cfg *Config, ex Exchange, req []byte, onReply func(wire.Message) error) Replies {
-	return Replies{cfg: cfg, req: req, onReply: onReply, query: ex == ExchangeQuery}
+// a transport configured by cfg.
+func NewReplies(cfg *Config, ex Exchange, req []byte) Replies {
+	return Replies{cfg: cfg, req: req, query: ex == ExchangeQuery}
 }
 
 // Next takes the exchange's next message: one that carries its sequence
-// number and port. It reports done when m ends the exchange, and then the
+// number and port; a reply goes to onReply (which may be nil) until
+// onReply fails. onReply is an argument, not a field, so that the
+// caller's closure does not escape to the heap with the request and
+// configuration the errors keep. It reports done when m ends the exchange, and then the
 // exchange's result in err, and pending when replies of the exchange may
 // still follow m (a failed multi-part reply's NLMSG_DONE may be followed
 // by the acknowledgement; an undecodable one leaves the rest unknown).
-func (r *Replies) Next(m wire.Message) (done, pending bool, err error) {
+func (r *Replies) Next(m wire.Message, onReply func(wire.Message) error) (done, pending bool, err error) {
 	switch m.Header.Type {
 	case unix.NLMSG_ERROR, unix.NLMSG_DONE:
 		ack, err := wire.DecodeAck(m)
@@ -251,8 +253,8 @@ func (r *Replies) Next(m wire.Message) (done, pending bool, err error) {
 		return true, false, r.replyErr
 	case unix.NLMSG_NOOP, unix.NLMSG_OVERRUN:
 	default:
-		if r.onReply != nil && r.replyErr == nil {
-			r.replyErr = r.onReply(m)
+		if onReply != nil && r.replyErr == nil {
+			r.replyErr = onReply(m)
 		}
 		if r.query && m.Header.Flags&unix.NLM_F_MULTI == 0 {
 			return true, false, r.replyErr
