@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/golden"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -286,7 +287,7 @@ func TestParseEncapHostile(t *testing.T) {
 	srh[4+4] = 5
 	var b wire.Builder
 	b.Begin(1, 0)
-	b.Binary(seg6IPTunnelSRH, srh)
+	b.Binary(uapi.SEG6_IPTUNNEL_SRH, srh)
 	b.End()
 	m, _, _, _ := wire.Next(b.Bytes())
 	if _, err := ParseEncap(unix.LWTUNNEL_ENCAP_SEG6, nla.Chain(m.Data)); err == nil {

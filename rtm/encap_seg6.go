@@ -7,6 +7,7 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -17,19 +18,18 @@ type Seg6Mode int32
 
 // The modes of SEG6_IPTUNNEL_*, named as iproute2 names them.
 const (
-	Seg6Inline      Seg6Mode = 0 // "inline": insert the SRH
-	Seg6Encap       Seg6Mode = 1 // "encap": an outer IPv6 header with the SRH
-	Seg6L2Encap     Seg6Mode = 2 // "l2encap"
-	Seg6EncapRed    Seg6Mode = 3 // "encap.red": reduced SRH
-	Seg6L2EncapRed  Seg6Mode = 4 // "l2encap.red"
-	seg6ModeLast             = Seg6L2EncapRed
-	seg6IPTunnelSRH          = 1 // SEG6_IPTUNNEL_SRH
-	sr6FlagHMAC              = 1 << 3
-	sr6TLVHMAC               = 5
-	sr6TLVHMACLen            = 40 // struct sr6_tlv_hmac
-	srhTypeSeg6              = 4  // IPV6_SRCRT_TYPE_4
-	srhTypeRPL               = 3  // IPV6_SRCRT_TYPE_3
-	maxSRHSegments           = 127
+	Seg6Inline     Seg6Mode = 0 // "inline": insert the SRH
+	Seg6Encap      Seg6Mode = 1 // "encap": an outer IPv6 header with the SRH
+	Seg6L2Encap    Seg6Mode = 2 // "l2encap"
+	Seg6EncapRed   Seg6Mode = 3 // "encap.red": reduced SRH
+	Seg6L2EncapRed Seg6Mode = 4 // "l2encap.red"
+	seg6ModeLast            = Seg6L2EncapRed
+	sr6FlagHMAC             = 1 << 3
+	sr6TLVHMAC              = 5
+	sr6TLVHMACLen           = 40 // struct sr6_tlv_hmac
+	srhTypeSeg6             = 4  // IPV6_SRCRT_TYPE_4
+	srhTypeRPL              = 3  // IPV6_SRCRT_TYPE_3
+	maxSRHSegments          = 127
 )
 
 var seg6ModeNames = [...]string{"inline", "encap", "l2encap", "encap.red", "l2encap.red"}
@@ -65,7 +65,7 @@ func (e EncapSeg6) appendAttrs(b *wire.Builder) {
 	buf := make([]byte, 4+n)
 	binary.NativeEndian.PutUint32(buf, uint32(e.Mode))
 	putSRH(buf[4:], e.Segments, e.Mode == Seg6Inline, e.HMACKeyID)
-	b.Binary(seg6IPTunnelSRH, buf)
+	b.Binary(uapi.SEG6_IPTUNNEL_SRH, buf)
 }
 
 // checkSegments checks a segment list; inline (an SRH inserted into the
@@ -166,7 +166,7 @@ func parseSRH(p []byte, inline bool) (segs []netip.Addr, hmac uint32, err error)
 }
 
 func parseSeg6Encap(c nla.Chain) (Encap, error) {
-	a, ok := c.Get(seg6IPTunnelSRH)
+	a, ok := c.Get(uapi.SEG6_IPTUNNEL_SRH)
 	if !ok || len(a.Data) < 4 {
 		return nil, errors.New("no routing header")
 	}
@@ -215,30 +215,6 @@ func (a Seg6LocalAction) String() string {
 func ParseSeg6LocalAction(s string) (Seg6LocalAction, bool) {
 	return rtnl.Value[Seg6LocalAction](seg6LocalActionNames[:], s)
 }
-
-// The attributes of LWTUNNEL_ENCAP_SEG6_LOCAL (SEG6_LOCAL_*) and of its
-// nests.
-const (
-	seg6LocalAction   = 1
-	seg6LocalSRH      = 2
-	seg6LocalTable    = 3
-	seg6LocalNH4      = 4
-	seg6LocalNH6      = 5
-	seg6LocalIIF      = 6
-	seg6LocalOIF      = 7
-	seg6LocalBPF      = 8
-	seg6LocalVRFTable = 9
-	seg6LocalCounters = 10
-	seg6LocalFlavors  = 11
-
-	seg6LocalCntPackets = 2 // 1 is SEG6_LOCAL_CNT_PAD
-	seg6LocalCntBytes   = 3
-	seg6LocalCntErrors  = 4
-
-	seg6LocalFlvOperation   = 1
-	seg6LocalFlvLCBlockBits = 2
-	seg6LocalFlvLCNodeBits  = 3
-)
 
 // Seg6 flavors (bits of EncapSeg6Local.Flavors, 1<<SEG6_LOCAL_FLV_OP_*).
 const (
@@ -295,43 +271,43 @@ func (e EncapSeg6Local) validate() error {
 }
 
 func (e EncapSeg6Local) appendAttrs(b *wire.Builder) {
-	b.Uint32(seg6LocalAction, uint32(e.Action))
-	putU32(b, seg6LocalTable, e.Table)
-	putU32(b, seg6LocalVRFTable, e.VRFTable)
+	b.Uint32(uapi.SEG6_LOCAL_ACTION, uint32(e.Action))
+	putU32(b, uapi.SEG6_LOCAL_TABLE, e.Table)
+	putU32(b, uapi.SEG6_LOCAL_VRFTABLE, e.VRFTable)
 	if e.NH4.IsValid() {
-		b.Addr(seg6LocalNH4, e.NH4)
+		b.Addr(uapi.SEG6_LOCAL_NH4, e.NH4)
 	}
 	if e.NH6.IsValid() {
-		b.Addr(seg6LocalNH6, e.NH6)
+		b.Addr(uapi.SEG6_LOCAL_NH6, e.NH6)
 	}
-	putU32(b, seg6LocalIIF, e.IIF)
-	putU32(b, seg6LocalOIF, e.OIF)
+	putU32(b, uapi.SEG6_LOCAL_IIF, e.IIF)
+	putU32(b, uapi.SEG6_LOCAL_OIF, e.OIF)
 	if e.Counters {
 		// The kernel starts counters at zero whatever is sent; iproute2
 		// sends zeros.
-		n := b.BeginNest(seg6LocalCounters)
-		b.Uint64(seg6LocalCntPackets, 0)
-		b.Uint64(seg6LocalCntBytes, 0)
-		b.Uint64(seg6LocalCntErrors, 0)
+		n := b.BeginNest(uapi.SEG6_LOCAL_COUNTERS)
+		b.Uint64(uapi.SEG6_LOCAL_CNT_PACKETS, 0)
+		b.Uint64(uapi.SEG6_LOCAL_CNT_BYTES, 0)
+		b.Uint64(uapi.SEG6_LOCAL_CNT_ERRORS, 0)
 		b.EndNest(n)
 	}
 	if e.Flavors != 0 {
-		n := b.BeginNest(seg6LocalFlavors)
-		b.Uint32(seg6LocalFlvOperation, e.Flavors)
+		n := b.BeginNest(uapi.SEG6_LOCAL_FLAVORS)
+		b.Uint32(uapi.SEG6_LOCAL_FLV_OPERATION, e.Flavors)
 		if e.LocatorBlockBits != 0 {
-			b.Uint8(seg6LocalFlvLCBlockBits, e.LocatorBlockBits)
+			b.Uint8(uapi.SEG6_LOCAL_FLV_LCBLOCK_BITS, e.LocatorBlockBits)
 		}
 		if e.NodeFuncBits != 0 {
-			b.Uint8(seg6LocalFlvLCNodeBits, e.NodeFuncBits)
+			b.Uint8(uapi.SEG6_LOCAL_FLV_LCNODE_FUNC_BITS, e.NodeFuncBits)
 		}
 		b.EndNest(n)
 	}
-	e.BPF.append(b, seg6LocalBPF)
+	e.BPF.append(b, uapi.SEG6_LOCAL_BPF)
 	if len(e.Segments) > 0 {
 		inline := e.Action != Seg6LocalEndB6Encap
 		buf := make([]byte, srhLen(len(e.Segments), inline, e.HMACKeyID))
 		putSRH(buf, e.Segments, inline, e.HMACKeyID)
-		b.Binary(seg6LocalSRH, buf)
+		b.Binary(uapi.SEG6_LOCAL_SRH, buf)
 	}
 }
 
@@ -341,37 +317,37 @@ func parseSeg6LocalEncap(c nla.Chain) (Encap, error) {
 	var err error
 	for a := range c.All() {
 		switch a.Kind() {
-		case seg6LocalAction:
+		case uapi.SEG6_LOCAL_ACTION:
 			var v uint32
 			v, err = a.Uint32()
 			e.Action = Seg6LocalAction(v)
-		case seg6LocalSRH:
+		case uapi.SEG6_LOCAL_SRH:
 			srh = a.Data
-		case seg6LocalTable:
+		case uapi.SEG6_LOCAL_TABLE:
 			e.Table, err = a.Uint32()
-		case seg6LocalVRFTable:
+		case uapi.SEG6_LOCAL_VRFTABLE:
 			e.VRFTable, err = a.Uint32()
-		case seg6LocalNH4:
+		case uapi.SEG6_LOCAL_NH4:
 			e.NH4, err = a.Addr()
-		case seg6LocalNH6:
+		case uapi.SEG6_LOCAL_NH6:
 			e.NH6, err = a.Addr()
-		case seg6LocalIIF:
+		case uapi.SEG6_LOCAL_IIF:
 			e.IIF, err = a.Int32()
-		case seg6LocalOIF:
+		case uapi.SEG6_LOCAL_OIF:
 			e.OIF, err = a.Int32()
-		case seg6LocalBPF:
+		case uapi.SEG6_LOCAL_BPF:
 			e.BPF, err = parseBPFProg(a.Nested())
-		case seg6LocalCounters:
+		case uapi.SEG6_LOCAL_COUNTERS:
 			e.Counters = true
-			err = rtnl.U64s(a.Nested(), seg6LocalCntPackets, &e.Packets, &e.Bytes, &e.Errors)
-		case seg6LocalFlavors:
+			err = rtnl.U64s(a.Nested(), uapi.SEG6_LOCAL_CNT_PACKETS, &e.Packets, &e.Bytes, &e.Errors)
+		case uapi.SEG6_LOCAL_FLAVORS:
 			for n := range a.Nested().All() {
 				switch n.Kind() {
-				case seg6LocalFlvOperation:
+				case uapi.SEG6_LOCAL_FLV_OPERATION:
 					e.Flavors, err = n.Uint32()
-				case seg6LocalFlvLCBlockBits:
+				case uapi.SEG6_LOCAL_FLV_LCBLOCK_BITS:
 					e.LocatorBlockBits, err = n.Uint8()
-				case seg6LocalFlvLCNodeBits:
+				case uapi.SEG6_LOCAL_FLV_LCNODE_FUNC_BITS:
 					e.NodeFuncBits, err = n.Uint8()
 				}
 				if err != nil {

@@ -118,23 +118,6 @@ const (
 	rtcfReject     = 0x40000000
 	rtcfLocal      = 0x80000000
 
-	seg6IPTunnelSRH = 1
-
-	seg6LocalAction   = 1
-	seg6LocalSRH      = 2
-	seg6LocalTable    = 3
-	seg6LocalNH4      = 4
-	seg6LocalNH6      = 5
-	seg6LocalIIF      = 6
-	seg6LocalOIF      = 7
-	seg6LocalBPF      = 8
-	seg6LocalVRFTable = 9
-	seg6LocalFlavors  = 11
-
-	seg6LocalFlvOperation   = 1
-	seg6LocalFlvLCBlockBits = 2
-	seg6LocalFlvLCNodeBits  = 3
-
 	rtaNHID = 30
 )
 

@@ -6,9 +6,9 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/ipr-go/ipr/rtm"
-
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,7 +25,7 @@ func printEncap(p *printer, t uint16, c nla.Chain, names *linkNames) {
 			p.uint("ttl", "ttl %d ", uint64(attrU8(a)))
 		}
 	case unix.LWTUNNEL_ENCAP_SEG6:
-		a, ok := c.Get(seg6IPTunnelSRH)
+		a, ok := c.Get(uapi.SEG6_IPTUNNEL_SRH)
 		if !ok || len(a.Data) < 4 {
 			return
 		}
@@ -215,7 +215,7 @@ var seg6LocalActions = [...]string{"", "End", "End.X", "End.T", "End.DX2", "End.
 func printSeg6Local(p *printer, c nla.Chain, names *linkNames) {
 	var tb nla.Index
 	tb.Reset(c)
-	a, ok := tb.Get(seg6LocalAction)
+	a, ok := tb.Get(uapi.SEG6_LOCAL_ACTION)
 	if !ok {
 		return
 	}
@@ -227,30 +227,30 @@ func printSeg6Local(p *printer, c nla.Chain, names *linkNames) {
 		}
 	}
 	p.str("action", "action %s ", action)
-	if a, ok := tb.Get(seg6LocalSRH); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_SRH); ok {
 		p.openObject("srh")
 		printSRH(p, a.Data)
 		p.closeObject()
 	}
-	if a, ok := tb.Get(seg6LocalTable); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_TABLE); ok {
 		p.str("table", "table %s ", tableNames.name(attrU32(a)))
 	}
-	if a, ok := tb.Get(seg6LocalVRFTable); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_VRFTABLE); ok {
 		p.str("vrftable", "vrftable %s ", tableNames.name(attrU32(a)))
 	}
-	if a, ok := tb.Get(seg6LocalNH4); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_NH4); ok {
 		p.str("nh4", "nh4 %s ", formatAddr(unix.AF_INET, a.Data))
 	}
-	if a, ok := tb.Get(seg6LocalNH6); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_NH6); ok {
 		p.str("nh6", "nh6 %s ", formatAddr(unix.AF_INET6, a.Data))
 	}
-	if a, ok := tb.Get(seg6LocalIIF); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_IIF); ok {
 		p.str("iif", "iif %s ", names.name(int32(attrU32(a))))
 	}
-	if a, ok := tb.Get(seg6LocalOIF); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_OIF); ok {
 		p.str("oif", "oif %s ", names.name(int32(attrU32(a))))
 	}
-	if a, ok := tb.Get(seg6LocalBPF); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_BPF); ok {
 		name := "<unknown>"
 		if n, ok := a.Nested().Get(2); ok { // LWT_BPF_PROG_NAME
 			name = attrStr(n)
@@ -264,10 +264,10 @@ func printSeg6Local(p *printer, c nla.Chain, names *linkNames) {
 			}
 		}
 	}
-	if a, ok := tb.Get(seg6LocalFlavors); ok {
+	if a, ok := tb.Get(uapi.SEG6_LOCAL_FLAVORS); ok {
 		var fb nla.Index
 		fb.Reset(a.Nested())
-		if f, ok := fb.Get(seg6LocalFlvOperation); ok {
+		if f, ok := fb.Get(uapi.SEG6_LOCAL_FLV_OPERATION); ok {
 			flv := attrU32(f)
 			p.openArray("flavors")
 			p.textString("flavors ")
@@ -291,7 +291,7 @@ func printSeg6Local(p *printer, c nla.Chain, names *linkNames) {
 		for _, k := range []struct {
 			t    uint16
 			name string
-		}{{seg6LocalFlvLCBlockBits, "lblen"}, {seg6LocalFlvLCNodeBits, "nflen"}} {
+		}{{uapi.SEG6_LOCAL_FLV_LCBLOCK_BITS, "lblen"}, {uapi.SEG6_LOCAL_FLV_LCNODE_FUNC_BITS, "nflen"}} {
 			if v, ok := fb.Get(k.t); ok {
 				p.uint(k.name, k.name+" %d ", uint64(attrU8(v)))
 			}

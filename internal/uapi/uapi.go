@@ -41,3 +41,33 @@ const (
 	IFLA_BRIDGE_VLAN_INFO        = 2
 	IFLA_BRIDGE_VLAN_TUNNEL_INFO = 3
 )
+
+// SEG6_IPTUNNEL_* (linux/seg6_iptunnel.h): the attribute of a seg6
+// encapsulation.
+const SEG6_IPTUNNEL_SRH = 1
+
+// SEG6_LOCAL_* (linux/seg6_local.h): the attributes of a seg6local
+// encapsulation, of its counters and of its flavors.
+const (
+	SEG6_LOCAL_ACTION   = 1
+	SEG6_LOCAL_SRH      = 2
+	SEG6_LOCAL_TABLE    = 3
+	SEG6_LOCAL_NH4      = 4
+	SEG6_LOCAL_NH6      = 5
+	SEG6_LOCAL_IIF      = 6
+	SEG6_LOCAL_OIF      = 7
+	SEG6_LOCAL_BPF      = 8
+	SEG6_LOCAL_VRFTABLE = 9
+	SEG6_LOCAL_COUNTERS = 10
+	SEG6_LOCAL_FLAVORS  = 11
+
+	SEG6_LOCAL_CNT_PACKETS = 2 // 1 is SEG6_LOCAL_CNT_PAD
+	SEG6_LOCAL_CNT_BYTES   = 3
+	SEG6_LOCAL_CNT_ERRORS  = 4
+
+	// The flavors' attributes (Linux 6.2, newer than some installed
+	// headers: the test checks them only where the header has them).
+	SEG6_LOCAL_FLV_OPERATION        = 1
+	SEG6_LOCAL_FLV_LCBLOCK_BITS     = 2
+	SEG6_LOCAL_FLV_LCNODE_FUNC_BITS = 3
+)

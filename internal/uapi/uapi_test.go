@@ -26,9 +26,21 @@ func TestMatchesHeaders(t *testing.T) {
 		"IFLA_VTI_LOCAL": IFLA_VTI_LOCAL, "IFLA_VTI_REMOTE": IFLA_VTI_REMOTE, "IFLA_VTI_FWMARK": IFLA_VTI_FWMARK,
 		"IFLA_BRIDGE_FLAGS": IFLA_BRIDGE_FLAGS, "IFLA_BRIDGE_MODE": IFLA_BRIDGE_MODE,
 		"IFLA_BRIDGE_VLAN_INFO": IFLA_BRIDGE_VLAN_INFO, "IFLA_BRIDGE_VLAN_TUNNEL_INFO": IFLA_BRIDGE_VLAN_TUNNEL_INFO,
+		"SEG6_IPTUNNEL_SRH": SEG6_IPTUNNEL_SRH,
+		"SEG6_LOCAL_ACTION": SEG6_LOCAL_ACTION, "SEG6_LOCAL_SRH": SEG6_LOCAL_SRH, "SEG6_LOCAL_TABLE": SEG6_LOCAL_TABLE,
+		"SEG6_LOCAL_NH4": SEG6_LOCAL_NH4, "SEG6_LOCAL_NH6": SEG6_LOCAL_NH6, "SEG6_LOCAL_IIF": SEG6_LOCAL_IIF,
+		"SEG6_LOCAL_OIF": SEG6_LOCAL_OIF, "SEG6_LOCAL_BPF": SEG6_LOCAL_BPF, "SEG6_LOCAL_VRFTABLE": SEG6_LOCAL_VRFTABLE,
+		"SEG6_LOCAL_COUNTERS": SEG6_LOCAL_COUNTERS, "SEG6_LOCAL_FLAVORS": SEG6_LOCAL_FLAVORS,
+		"SEG6_LOCAL_CNT_PACKETS": SEG6_LOCAL_CNT_PACKETS, "SEG6_LOCAL_CNT_BYTES": SEG6_LOCAL_CNT_BYTES,
+		"SEG6_LOCAL_CNT_ERRORS": SEG6_LOCAL_CNT_ERRORS,
+	}
+	// Newer than some installed headers: checked where the header has them.
+	newer := map[string]int{
+		"SEG6_LOCAL_FLV_OPERATION": SEG6_LOCAL_FLV_OPERATION, "SEG6_LOCAL_FLV_LCBLOCK_BITS": SEG6_LOCAL_FLV_LCBLOCK_BITS,
+		"SEG6_LOCAL_FLV_LCNODE_FUNC_BITS": SEG6_LOCAL_FLV_LCNODE_FUNC_BITS,
 	}
 	got := map[string]int{}
-	for _, h := range []string{"if_tunnel.h", "if_bridge.h"} {
+	for _, h := range []string{"if_tunnel.h", "if_bridge.h", "seg6_iptunnel.h", "seg6_local.h"} {
 		b, err := os.ReadFile("/usr/include/linux/" + h)
 		if err != nil {
 			t.Skipf("no kernel headers: %v", err)
@@ -38,6 +50,11 @@ func TestMatchesHeaders(t *testing.T) {
 	for name, v := range want {
 		if g, ok := got[name]; !ok || g != v {
 			t.Errorf("%s = %d; the header has %d (found: %v)", name, v, g, ok)
+		}
+	}
+	for name, v := range newer {
+		if g, ok := got[name]; ok && g != v {
+			t.Errorf("%s = %d; the header has %d", name, v, g)
 		}
 	}
 }
