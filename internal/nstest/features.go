@@ -255,9 +255,33 @@ func buildRegistry() []feature {
 		// tunnel source) and answers the HMAC commands with its ENOTSUPP.
 		feature{"seg6:hmac", "the HMAC keys of SRv6 (CONFIG_IPV6_SEG6_HMAC)",
 			ipProbe(append([]string{"Unknown error 524"}, genlMissing...), "sr", "hmac", "show")},
+		feature{"xfrm", "XFRM netlink, \"ip xfrm\" (CONFIG_XFRM_USER)",
+			ipProbe(xfrmMissing, "xfrm", "policy", "count")},
+		// Each SA kind needs its protocol's module and the algorithms the
+		// probe names; the SA goes with the scratch namespace.
+		feature{"xfrm:esp", "IPv4 ESP SAs with cbc(aes) and hmac(sha256) (CONFIG_INET_ESP, CONFIG_CRYPTO_AES)",
+			ipProbe(xfrmMissing, "xfrm", "state", "add", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "esp",
+				"spi", "0x100", "enc", "cbc(aes)", "0x"+strings.Repeat("11", 16), "auth", "hmac(sha256)", "0x"+strings.Repeat("22", 32))},
+		feature{"xfrm:esp6", "IPv6 ESP SAs with cbc(aes) and hmac(sha256) (CONFIG_INET6_ESP, CONFIG_CRYPTO_AES)",
+			ipProbe(xfrmMissing, "xfrm", "state", "add", "src", "2001:db8::1", "dst", "2001:db8::2", "proto", "esp",
+				"spi", "0x100", "enc", "cbc(aes)", "0x"+strings.Repeat("11", 16), "auth", "hmac(sha256)", "0x"+strings.Repeat("22", 32))},
+		feature{"xfrm:aead", "IPv4 ESP SAs with rfc4106(gcm(aes)) (CONFIG_INET_ESP, CONFIG_CRYPTO_GCM)",
+			ipProbe(xfrmMissing, "xfrm", "state", "add", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "esp",
+				"spi", "0x101", "aead", "rfc4106(gcm(aes))", "0x"+strings.Repeat("33", 20), "128")},
+		feature{"xfrm:ah", "IPv4 AH SAs with hmac(sha1) (CONFIG_INET_AH)",
+			ipProbe(xfrmMissing, "xfrm", "state", "add", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "ah",
+				"spi", "0x102", "auth", "hmac(sha1)", "0x"+strings.Repeat("44", 20))},
+		feature{"xfrm:comp", "IPv4 IPComp SAs with deflate (CONFIG_INET_IPCOMP)",
+			ipProbe(xfrmMissing, "xfrm", "state", "add", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "comp",
+				"spi", "0x103", "comp", "deflate")},
 	)
 	return list
 }
+
+// xfrmMissing are the errors of a kernel without XFRM netlink, an SA
+// protocol ("Requested type not found") or an algorithm ("Requested CRYPT
+// algorithm not found").
+var xfrmMissing = []string{"not found", "Protocol not supported"}
 
 // tcKind is a traffic-control kind the features table probes for: its
 // name, the kernel option that builds it, and the arguments tc needs

@@ -1,0 +1,234 @@
+package xfrm_test
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/xfrm"
+	"golang.org/x/sys/unix"
+)
+
+// dial opens a handle in a fresh namespace that has XFRM netlink.
+func dial(t *testing.T) (*nstest.NS, *xfrm.Handle) {
+	t.Helper()
+	ns := nstest.New(t)
+	nstest.Require(t, "xfrm")
+	h, err := xfrm.Dial(xfrm.WithNetns(ns.Name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return ns, h
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func policies(t *testing.T, h *xfrm.Handle) []xfrm.Policy {
+	t.Helper()
+	var ps []xfrm.Policy
+	for v, err := range h.Policies(ctx(t)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, v.Policy())
+	}
+	return ps
+}
+
+func findPolicy(ps []xfrm.Policy, dir xfrm.Dir, dst string) *xfrm.Policy {
+	for i := range ps {
+		if ps[i].Dir == dir && ps[i].Selector.Dst.String() == dst {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// TestKernelPolicyFromIP adds policies with ip and reads them with the
+// library, field by field.
+func TestKernelPolicyFromIP(t *testing.T) {
+	ns, h := dial(t)
+	nstest.IP(t, ns, "xfrm", "policy", "add", "src", "10.1.0.0/16", "dst", "10.2.0.0/16", "proto", "tcp", "dport", "443",
+		"dir", "out", "priority", "100", "mark", "3", "mask", "0xff", "if_id", "9",
+		"tmpl", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "esp", "reqid", "7", "mode", "tunnel")
+	nstest.IP(t, ns, "xfrm", "policy", "add", "src", "2001:db8:1::/64", "dst", "2001:db8:2::/64", "dir", "fwd",
+		"action", "block", "ptype", "sub", "limit", "time-hard", "600", "limit", "packet-soft", "1000")
+	ps := policies(t, h)
+	if len(ps) != 2 {
+		t.Fatalf("%d policies, want 2: %+v", len(ps), ps)
+	}
+	p := findPolicy(ps, xfrm.DirOut, "10.2.0.0/16")
+	if p == nil {
+		t.Fatalf("no out policy in %+v", ps)
+	}
+	want := xfrm.Selector{Src: netip.MustParsePrefix("10.1.0.0/16"), Dst: netip.MustParsePrefix("10.2.0.0/16"),
+		Family: unix.AF_INET, Proto: unix.IPPROTO_TCP, DstPort: 443, DstPortMask: 0xffff}
+	if p.Selector != want {
+		t.Errorf("selector %+v, want %+v", p.Selector, want)
+	}
+	if p.Priority != 100 || p.Action != xfrm.ActionAllow || p.Mark == nil || *p.Mark != (xfrm.Mark{Value: 3, Mask: 0xff}) ||
+		!p.HasIfID || p.IfID != 9 || !p.HasType || p.Type != xfrm.PolicyMain || p.Index == 0 {
+		t.Errorf("policy %+v", p)
+	}
+	if len(p.Templates) != 1 {
+		t.Fatalf("templates %+v", p.Templates)
+	}
+	tm := p.Templates[0]
+	if tm.Src != netip.MustParseAddr("192.0.2.1") || tm.Dst != netip.MustParseAddr("192.0.2.2") || tm.Proto != xfrm.ProtoESP ||
+		tm.Reqid != 7 || tm.Mode != xfrm.ModeTunnel || tm.Optional || tm.AuthAlgos != ^uint32(0) {
+		t.Errorf("template %+v", tm)
+	}
+	q := findPolicy(ps, xfrm.DirFwd, "2001:db8:2::/64")
+	if q == nil || q.Action != xfrm.ActionBlock || q.Type != xfrm.PolicySub || q.Lifetime.HardAddSeconds != 600 ||
+		q.Lifetime.SoftPackets != 1000 || q.Lifetime.HardPackets != 0 || q.Selector.Family != unix.AF_INET6 {
+		t.Errorf("fwd policy %+v", q)
+	}
+	got, err := h.Policy(ctx(t), &xfrm.PolicyID{Index: p.Index, Dir: xfrm.DirOut, Mark: p.Mark, IfID: 9, HasIfID: true})
+	if err != nil || got.Index != p.Index || got.Priority != 100 {
+		t.Errorf("get by index: %+v, %v", got, err)
+	}
+	info, err := h.SPDInfo(ctx(t))
+	if err != nil || info.Out != 1 || info.Fwd != 1 || info.In != 0 {
+		t.Errorf("spd info %+v, %v", info, err)
+	}
+}
+
+// TestKernelPolicyToIP adds, updates, gets and deletes policies with the
+// library and reads them with ip.
+func TestKernelPolicyToIP(t *testing.T) {
+	ns, h := dial(t)
+	c := ctx(t)
+	p := &xfrm.Policy{
+		Selector: xfrm.Selector{Src: netip.MustParsePrefix("10.1.0.0/16"), Dst: netip.MustParsePrefix("10.2.0.0/16")},
+		Dir:      xfrm.DirIn, Priority: 50,
+		Templates: []xfrm.Template{{Src: netip.MustParseAddr("192.0.2.2"), Dst: netip.MustParseAddr("192.0.2.1"),
+			Proto: xfrm.ProtoESP, Mode: xfrm.ModeTunnel, Reqid: 3}},
+		Mark: &xfrm.Mark{Value: 1, Mask: 0xffffffff},
+	}
+	if err := h.PolicyAdd(c, p); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.PolicyAdd(c, p); !errors.Is(err, unix.EEXIST) {
+		t.Errorf("second add: %v, want EEXIST", err)
+	}
+	out := nstest.IP(t, ns, "xfrm", "policy", "list")
+	for _, want := range []string{"src 10.1.0.0/16 dst 10.2.0.0/16", "dir in priority 50 ptype main", "mark 0x1/0xffffffff",
+		"tmpl src 192.0.2.2 dst 192.0.2.1", "proto esp reqid 3 mode tunnel"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ip xfrm policy list lacks %q:\n%s", want, out)
+		}
+	}
+	p.Priority = 60
+	if err := h.PolicyUpdate(c, p); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, ns, "xfrm", "policy", "list"); !strings.Contains(out, "priority 60") {
+		t.Errorf("after update:\n%s", out)
+	}
+	id := p.ID()
+	got, err := h.Policy(c, &id)
+	if err != nil || got.Priority != 60 || len(got.Templates) != 1 {
+		t.Errorf("get: %+v, %v", got, err)
+	}
+	if err := h.PolicyDel(c, &id); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.PolicyDel(c, &id); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("second delete: %v, want ENOENT", err)
+	}
+	if out := nstest.IP(t, ns, "xfrm", "policy", "list"); out != "" {
+		t.Errorf("after delete:\n%s", out)
+	}
+	for _, dir := range []xfrm.Dir{xfrm.DirIn, xfrm.DirOut} {
+		if err := h.PolicyAdd(c, &xfrm.Policy{Dir: dir, Selector: xfrm.Selector{Dst: netip.MustParsePrefix("10.9.0.0/24")}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := h.PolicyFlush(c, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(policies(t, h)); n != 0 {
+		t.Errorf("%d policies after flush", n)
+	}
+}
+
+// TestKernelStateAllocSPI reads larval SAs (which need no ESP module)
+// that ip allocates, allocates one with the library for ip to read, and
+// gets and deletes it.
+func TestKernelStateAllocSPI(t *testing.T) {
+	ns, h := dial(t)
+	c := ctx(t)
+	nstest.IP(t, ns, "xfrm", "state", "allocspi", "src", "10.0.0.1", "dst", "10.0.0.2", "proto", "esp", "mode", "tunnel",
+		"reqid", "5", "min", "0x1000", "max", "0x2000")
+	var got []xfrm.State
+	for v, err := range h.States(c, xfrm.StateFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v.State())
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d states: %+v", len(got), got)
+	}
+	s := got[0]
+	if s.Src != netip.MustParseAddr("10.0.0.1") || s.Dst != netip.MustParseAddr("10.0.0.2") || s.Proto != xfrm.ProtoESP ||
+		s.Mode != xfrm.ModeTunnel || s.Reqid != 5 || s.SPI < 0x1000 || s.SPI > 0x2000 ||
+		s.Selector.Src != netip.MustParsePrefix("10.0.0.1/32") || s.Lifetime.HardAddSeconds == 0 || s.Current.AddTime == 0 {
+		t.Errorf("state %+v", s)
+	}
+	a, err := h.StateAllocSPI(c, &xfrm.AllocSPI{Src: netip.MustParseAddr("2001:db8::1"), Dst: netip.MustParseAddr("2001:db8::2"),
+		Proto: xfrm.ProtoESP, Mode: xfrm.ModeTransport, Reqid: 9, Min: 0x3000, Max: 0x3000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.SPI != 0x3000 || a.Reqid != 9 {
+		t.Errorf("allocspi %+v", a)
+	}
+	out := nstest.IP(t, ns, "xfrm", "state", "list")
+	if !strings.Contains(out, "src 2001:db8::1 dst 2001:db8::2\n\tproto esp spi 0x00003000 reqid 9 mode transport") {
+		t.Errorf("ip xfrm state list:\n%s", out)
+	}
+	n := 0
+	for v, err := range h.States(c, xfrm.StateFilter{Dst: netip.MustParsePrefix("2001:db8::/64")}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.SPI() != 0x3000 {
+			t.Errorf("filtered dump gave spi %#x", v.SPI())
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("filtered dump: %d states", n)
+	}
+	info, err := h.SAInfo(c)
+	if err != nil || info.Count != 2 {
+		t.Errorf("sa info %+v, %v", info, err)
+	}
+	id := a.ID()
+	g, err := h.State(c, &id)
+	if err != nil || g.SPI != 0x3000 {
+		t.Errorf("get: %+v, %v", g, err)
+	}
+	if err := h.StateDel(c, &id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.State(c, &id); !errors.Is(err, unix.ESRCH) {
+		t.Errorf("get after delete: %v, want ESRCH", err)
+	}
+	if err := h.StateFlush(c, xfrm.ProtoAny); err != nil {
+		t.Fatal(err)
+	}
+	if out := nstest.IP(t, ns, "xfrm", "state", "list"); out != "" {
+		t.Errorf("after flush:\n%s", out)
+	}
+}

@@ -1,0 +1,385 @@
+package xfrm
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"iter"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/nla"
+	"github.com/ipr-go/ipr/wire"
+	"golang.org/x/sys/unix"
+)
+
+// StateFilter narrows a dump of SAs in the kernel (XFRMA_PROTO,
+// XFRMA_ADDRESS_FILTER). The zero StateFilter dumps every SA.
+type StateFilter struct {
+	Proto    Proto        // 0: any
+	Src, Dst netip.Prefix // invalid: any; both of one family when set
+}
+
+// States dumps the SAs, in the kernel's order, as views valid for one
+// iteration each (see [StateView]). An error ends the sequence: a
+// rejected dump, a receive error, or wire.ErrDumpInterrupted after every
+// SA was yielded when the SA database changed under the dump.
+func (h *Handle) States(ctx context.Context, f StateFilter) iter.Seq2[StateView, error] {
+	return func(yield func(StateView, error) bool) {
+		if err := h.check(ctx); err != nil {
+			yield(StateView{}, err)
+			return
+		}
+		if f.Src.IsValid() && f.Dst.IsValid() && f.Src.Addr().Is4() != f.Dst.Addr().Is4() {
+			yield(StateView{}, fmt.Errorf("xfrm: state dump: filter prefixes %s and %s differ in family", f.Src, f.Dst))
+			return
+		}
+		b := h.builder.Get()
+		b.Begin(msgGetSA, unix.NLM_F_DUMP)
+		if f.Proto != 0 {
+			b.Uint8(attrProto, uint8(f.Proto))
+		}
+		if f.Src.IsValid() || f.Dst.IsValid() {
+			var buf [sizeofAddrFilter]byte
+			fam := unix.AF_INET6
+			if f.Src.IsValid() && f.Src.Addr().Unmap().Is4() || f.Dst.IsValid() && f.Dst.Addr().Unmap().Is4() {
+				fam = unix.AF_INET
+			}
+			if f.Src.IsValid() {
+				putAddr(buf[0:], f.Src.Masked().Addr())
+				buf[34] = uint8(f.Src.Bits())
+			}
+			if f.Dst.IsValid() {
+				putAddr(buf[16:], f.Dst.Masked().Addr())
+				buf[35] = uint8(f.Dst.Bits())
+			}
+			native.PutUint16(buf[32:], uint16(fam))
+			b.Binary(attrAddrFilter, buf[:])
+		}
+		b.End()
+		for m, err := range h.dump(ctx, "state dump", b) {
+			if err != nil {
+				yield(StateView{}, err)
+				return
+			}
+			if m.Header.Type != msgNewSA {
+				continue
+			}
+			v, err := newStateView(m)
+			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// State returns the SA id names (XFRM_MSG_GETSA).
+func (h *Handle) State(ctx context.Context, id *StateID) (State, error) {
+	var s State
+	if err := h.check(ctx); err != nil {
+		return s, err
+	}
+	if err := id.validate(); err != nil {
+		return s, fmt.Errorf("xfrm: state get: %w", err)
+	}
+	b := h.builder.Get()
+	id.build(b, msgGetSA)
+	err := h.exchange(ctx, "state get", b, false, func(m wire.Message) error {
+		v, err := newStateView(m)
+		if err == nil {
+			s = v.State()
+		}
+		return err
+	})
+	return s, err
+}
+
+// StateAdd adds the SA s (XFRM_MSG_NEWSA); it fails with EEXIST if the
+// SA exists. s is checked before anything is sent.
+func (h *Handle) StateAdd(ctx context.Context, s *State) error {
+	return h.stateModify(ctx, "state add", s, msgNewSA, 0)
+}
+
+// StateUpdate replaces the SA s (XFRM_MSG_UPDSA); it fails with ESRCH if
+// there is none.
+func (h *Handle) StateUpdate(ctx context.Context, s *State) error {
+	return h.stateModify(ctx, "state update", s, msgUpdSA, 0)
+}
+
+func (h *Handle) stateModify(ctx context.Context, op string, s *State, typ, flags uint16) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if err := s.validate(); err != nil {
+		return fmt.Errorf("xfrm: %s: %w", op, err)
+	}
+	b := h.builder.Get()
+	s.build(b, typ, flags)
+	return h.exchange(ctx, op, b, true, nil)
+}
+
+// StateDel deletes the SA id names (XFRM_MSG_DELSA).
+func (h *Handle) StateDel(ctx context.Context, id *StateID) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if err := id.validate(); err != nil {
+		return fmt.Errorf("xfrm: state delete: %w", err)
+	}
+	b := h.builder.Get()
+	id.build(b, msgDelSA)
+	return h.exchange(ctx, "state delete", b, true, nil)
+}
+
+// StateFlush deletes every SA of protocol p (XFRM_MSG_FLUSHSA): ProtoAny
+// (0) every SA, as "ip xfrm state flush" does; ProtoIPsecAny those of
+// ESP, AH and IPComp.
+func (h *Handle) StateFlush(ctx context.Context, p Proto) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	b := h.builder.Get()
+	b.Begin(msgFlushSA, 0)
+	if f := b.Fixed(1); f != nil {
+		f[0] = uint8(p)
+	}
+	b.End()
+	return h.exchange(ctx, "state flush", b, true, nil)
+}
+
+// AllocSPI asks the kernel for an SPI in [Min, Max] for the SA that Src,
+// Dst, Proto, Mode, Reqid (and Mark) describe (XFRM_MSG_ALLOCSPI), as an
+// IKE daemon does before it adds the SA: the kernel holds a larval SA
+// with that SPI (in the SA dump, for its acquire timeout).
+type AllocSPI struct {
+	Src, Dst netip.Addr
+	Proto    Proto
+	Mode     Mode
+	Reqid    uint32
+	Seq      uint32
+	Min, Max uint32
+	Mark     *Mark
+}
+
+// StateAllocSPI runs a; it returns the larval SA, whose SPI is the one
+// allocated.
+func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) {
+	var s State
+	if err := h.check(ctx); err != nil {
+		return s, err
+	}
+	if a == nil {
+		return s, fmt.Errorf("xfrm: state allocspi: %w", errNil)
+	}
+	if _, err := pairFamily("state allocspi", a.Src.Unmap(), a.Dst.Unmap()); err != nil {
+		return s, fmt.Errorf("xfrm: %w", err)
+	}
+	if !a.Proto.ipsec() {
+		return s, fmt.Errorf("xfrm: state allocspi: protocol %s", a.Proto)
+	}
+	if a.Min > a.Max || a.Min == 0 {
+		return s, fmt.Errorf("xfrm: state allocspi: range %#x-%#x", a.Min, a.Max)
+	}
+	b := h.builder.Get()
+	b.Begin(msgAllocSPI, 0)
+	if p := b.Fixed(sizeofUserspiInfo); p != nil {
+		dst := a.Dst.Unmap()
+		putAddr(p[saID+idDaddr:], dst)
+		p[saID+idProto] = uint8(a.Proto)
+		putAddr(p[saSaddr:], a.Src)
+		native.PutUint32(p[saSeq:], a.Seq)
+		native.PutUint32(p[saReqid:], a.Reqid)
+		native.PutUint16(p[saFamily:], addrFamily(dst))
+		p[saMode] = uint8(a.Mode)
+		native.PutUint32(p[sizeofUsersaInfo:], a.Min)
+		native.PutUint32(p[sizeofUsersaInfo+4:], a.Max)
+	}
+	if a.Mark != nil {
+		markAttr(b, a.Mark)
+	}
+	b.End()
+	err := h.exchange(ctx, "state allocspi", b, false, func(m wire.Message) error {
+		v, err := newStateView(m)
+		if err == nil {
+			s = v.State()
+		}
+		return err
+	})
+	return s, err
+}
+
+// Policies dumps the policies, in the kernel's order, as views valid for
+// one iteration each (see [PolicyView]). Errors are those of
+// [Handle.States].
+func (h *Handle) Policies(ctx context.Context) iter.Seq2[PolicyView, error] {
+	return func(yield func(PolicyView, error) bool) {
+		if err := h.check(ctx); err != nil {
+			yield(PolicyView{}, err)
+			return
+		}
+		b := h.builder.Get()
+		b.Begin(msgGetPolicy, unix.NLM_F_DUMP)
+		b.End()
+		for m, err := range h.dump(ctx, "policy dump", b) {
+			if err != nil {
+				yield(PolicyView{}, err)
+				return
+			}
+			if m.Header.Type != msgNewPolicy {
+				continue
+			}
+			v, err := newPolicyView(m)
+			if !yield(v, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Policy returns the policy id names (XFRM_MSG_GETPOLICY).
+func (h *Handle) Policy(ctx context.Context, id *PolicyID) (Policy, error) {
+	var p Policy
+	if err := h.check(ctx); err != nil {
+		return p, err
+	}
+	if err := id.validate(); err != nil {
+		return p, fmt.Errorf("xfrm: policy get: %w", err)
+	}
+	b := h.builder.Get()
+	id.build(b, msgGetPolicy)
+	err := h.exchange(ctx, "policy get", b, false, func(m wire.Message) error {
+		v, err := newPolicyView(m)
+		if err == nil {
+			p = v.Policy()
+		}
+		return err
+	})
+	return p, err
+}
+
+// PolicyAdd adds the policy p (XFRM_MSG_NEWPOLICY); it fails with EEXIST
+// if one with its selector, direction, type and mark exists.
+func (h *Handle) PolicyAdd(ctx context.Context, p *Policy) error {
+	return h.policyModify(ctx, "policy add", p, msgNewPolicy, 0)
+}
+
+// PolicyUpdate adds or replaces the policy p (XFRM_MSG_UPDPOLICY).
+func (h *Handle) PolicyUpdate(ctx context.Context, p *Policy) error {
+	return h.policyModify(ctx, "policy update", p, msgUpdPolicy, 0)
+}
+
+func (h *Handle) policyModify(ctx context.Context, op string, p *Policy, typ, flags uint16) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if err := p.validate(); err != nil {
+		return fmt.Errorf("xfrm: %s: %w", op, err)
+	}
+	b := h.builder.Get()
+	p.build(b, typ, flags)
+	return h.exchange(ctx, op, b, true, nil)
+}
+
+// PolicyDel deletes the policy id names (XFRM_MSG_DELPOLICY).
+func (h *Handle) PolicyDel(ctx context.Context, id *PolicyID) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if err := id.validate(); err != nil {
+		return fmt.Errorf("xfrm: policy delete: %w", err)
+	}
+	b := h.builder.Get()
+	id.build(b, msgDelPolicy)
+	return h.exchange(ctx, "policy delete", b, true, nil)
+}
+
+// PolicyFlush deletes every policy of type t (XFRM_MSG_FLUSHPOLICY); with
+// hasType false, the main ones, as "ip xfrm policy flush" does.
+func (h *Handle) PolicyFlush(ctx context.Context, t PolicyType, hasType bool) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if hasType && t > PolicySub && t != PolicyAny {
+		return fmt.Errorf("xfrm: policy flush: policy type %d", t)
+	}
+	b := h.builder.Get()
+	b.Begin(msgFlushPolicy, 0)
+	if hasType {
+		typeAttr(b, t)
+	}
+	b.End()
+	return h.exchange(ctx, "policy flush", b, true, nil)
+}
+
+// SAInfo is the SA database's size (XFRM_MSG_NEWSADINFO).
+type SAInfo struct {
+	Count              uint32 // SAs
+	HashCount, HashMax uint32 // hash buckets in use, allowed
+}
+
+// SAInfo returns the SA database's counts (XFRM_MSG_GETSADINFO).
+func (h *Handle) SAInfo(ctx context.Context) (SAInfo, error) {
+	var info SAInfo
+	err := h.info(ctx, "state count", msgGetSADInfo, func(c nla.Chain) {
+		info.Count, _ = u32Of(c, sadCnt)
+		if b, ok := attrAt(c, sadHInfo, sizeofHInfo); ok {
+			info.HashCount, info.HashMax = native.Uint32(b), native.Uint32(b[4:])
+		}
+	})
+	return info, err
+}
+
+// SPDInfo is the policy database's size (XFRM_MSG_NEWSPDINFO): policies
+// per direction, and per-socket policies.
+type SPDInfo struct {
+	In, Out, Fwd         uint32
+	InSocket, OutSocket  uint32
+	FwdSocket            uint32
+	HashCount, HashMax   uint32
+	HasThresh            bool
+	IPv4LBits, IPv4RBits uint8 // XFRMA_SPD_IPV4_HTHRESH
+	IPv6LBits, IPv6RBits uint8 // XFRMA_SPD_IPV6_HTHRESH
+}
+
+// SPDInfo returns the policy database's counts (XFRM_MSG_GETSPDINFO).
+func (h *Handle) SPDInfo(ctx context.Context) (SPDInfo, error) {
+	var info SPDInfo
+	err := h.info(ctx, "policy count", msgGetSPDInfo, func(c nla.Chain) {
+		if b, ok := attrAt(c, spdInfo, sizeofSPDInfo); ok {
+			info.In, info.Out, info.Fwd = native.Uint32(b), native.Uint32(b[4:]), native.Uint32(b[8:])
+			info.InSocket, info.OutSocket, info.FwdSocket = native.Uint32(b[12:]), native.Uint32(b[16:]), native.Uint32(b[20:])
+		}
+		if b, ok := attrAt(c, spdHInfo, sizeofHInfo); ok {
+			info.HashCount, info.HashMax = native.Uint32(b), native.Uint32(b[4:])
+		}
+		if b, ok := attrAt(c, spdIPv4HThresh, 2); ok {
+			info.HasThresh = true
+			info.IPv4LBits, info.IPv4RBits = b[0], b[1]
+		}
+		if b, ok := attrAt(c, spdIPv6HThresh, 2); ok {
+			info.HasThresh = true
+			info.IPv6LBits, info.IPv6RBits = b[0], b[1]
+		}
+	})
+	return info, err
+}
+
+// info runs a GETSADINFO or GETSPDINFO query (a __u32 flags word, then
+// attributes in the reply).
+func (h *Handle) info(ctx context.Context, op string, typ uint16, parse func(nla.Chain)) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	b := h.builder.Get()
+	b.Begin(typ, 0)
+	if f := b.Fixed(4); f != nil {
+		binary.NativeEndian.PutUint32(f, 0xffffffff)
+	}
+	b.End()
+	return h.exchange(ctx, op, b, false, func(m wire.Message) error {
+		if len(m.Data) < 4 {
+			return fmt.Errorf("xfrm: %s: reply of %d bytes: %w", op, len(m.Data), wire.ErrMalformed)
+		}
+		parse(nla.Chain(m.Data[4:]))
+		return nil
+	})
+}
