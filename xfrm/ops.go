@@ -75,22 +75,28 @@ func (h *Handle) States(ctx context.Context, f StateFilter) iter.Seq2[StateView,
 // State returns the SA id names (XFRM_MSG_GETSA).
 func (h *Handle) State(ctx context.Context, id *StateID) (State, error) {
 	var s State
+	err := h.GetStateView(ctx, id, func(v StateView) { s = v.State() })
+	return s, err
+}
+
+// GetStateView gets the SA id names (XFRM_MSG_GETSA) and passes it to
+// fn as a view, valid during the call only.
+func (h *Handle) GetStateView(ctx context.Context, id *StateID, fn func(StateView)) error {
 	if err := h.check(ctx); err != nil {
-		return s, err
+		return err
 	}
 	if err := id.validate(); err != nil {
-		return s, fmt.Errorf("xfrm: state get: %w", err)
+		return fmt.Errorf("xfrm: state get: %w", err)
 	}
 	b := h.builder.Get()
 	id.build(b, msgGetSA)
-	err := h.exchange(ctx, "state get", b, false, func(m wire.Message) error {
+	return h.exchange(ctx, "state get", b, false, func(m wire.Message) error {
 		v, err := newStateView(m)
-		if err == nil {
-			s = v.State()
+		if err == nil && fn != nil {
+			fn(v)
 		}
 		return err
 	})
-	return s, err
 }
 
 // StateAdd adds the SA s (XFRM_MSG_NEWSA); it fails with EEXIST if the
@@ -238,22 +244,28 @@ func (h *Handle) Policies(ctx context.Context) iter.Seq2[PolicyView, error] {
 // Policy returns the policy id names (XFRM_MSG_GETPOLICY).
 func (h *Handle) Policy(ctx context.Context, id *PolicyID) (Policy, error) {
 	var p Policy
+	err := h.GetPolicyView(ctx, id, func(v PolicyView) { p = v.Policy() })
+	return p, err
+}
+
+// GetPolicyView gets the policy id names (XFRM_MSG_GETPOLICY) and passes
+// it to fn as a view, valid during the call only.
+func (h *Handle) GetPolicyView(ctx context.Context, id *PolicyID, fn func(PolicyView)) error {
 	if err := h.check(ctx); err != nil {
-		return p, err
+		return err
 	}
 	if err := id.validate(); err != nil {
-		return p, fmt.Errorf("xfrm: policy get: %w", err)
+		return fmt.Errorf("xfrm: policy get: %w", err)
 	}
 	b := h.builder.Get()
 	id.build(b, msgGetPolicy)
-	err := h.exchange(ctx, "policy get", b, false, func(m wire.Message) error {
+	return h.exchange(ctx, "policy get", b, false, func(m wire.Message) error {
 		v, err := newPolicyView(m)
-		if err == nil {
-			p = v.Policy()
+		if err == nil && fn != nil {
+			fn(v)
 		}
 		return err
 	})
-	return p, err
 }
 
 // PolicyAdd adds the policy p (XFRM_MSG_NEWPOLICY); it fails with EEXIST

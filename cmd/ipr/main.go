@@ -31,6 +31,7 @@ import (
 	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/socket"
+	"github.com/ipr-go/ipr/xfrm"
 )
 
 // env is the command value every object command receives: the parsed
@@ -67,6 +68,8 @@ type env struct {
 	h  *rtm.Handle
 	// gh is the generic-netlink handle, opened on first use (genl.go).
 	gh *genl.Handle
+	// xh is the XFRM handle, opened on first use (xfrm.go).
+	xh *xfrm.Handle
 	// nsids are the names of the namespaces by the ids this one gives
 	// them, asked for on first use (see nsidName).
 	nsids       map[int32]string
@@ -113,6 +116,10 @@ func (e *env) close() {
 	if e.gh != nil {
 		e.gh.Close()
 		e.gh = nil
+	}
+	if e.xh != nil {
+		e.xh.Close()
+		e.xh = nil
 	}
 	if e.ns != nil {
 		e.ns.Close()

@@ -75,7 +75,7 @@ var objects = [...]object{
 	{name: "monitor", help: "monitor", usage: monitorUsage, run: func(e *env, argv []string) error {
 		return monitorRun(e, &args{list: argv})
 	}},
-	{name: "xfrm"},
+	{name: "xfrm", help: "xfrm", usage: xfrmUsage, run: runXfrm},
 	{name: "mroute", help: "mroute", usage: mrouteUsage, verbs: mrouteVerbs[:]},
 	{name: "mrule", help: "rule", usage: ruleUsage, verbs: ruleVerbs[:], check: mruleFamily},
 	{name: "netns", help: "netns", usage: netnsUsage, verbs: netnsVerbs[:], check: netnsCheck},

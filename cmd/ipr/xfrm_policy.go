@@ -1,0 +1,480 @@
+package main
+
+// "ipr xfrm policy": iproute2 6.1's ip/xfrm_policy.c.
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/ipr-go/ipr/xfrm"
+	"golang.org/x/sys/unix"
+)
+
+// runXfrmPolicy is do_xfrm_policy.
+func runXfrmPolicy(e *env, a *xargs) error {
+	if !a.more() {
+		return xfrmPolicyList(e, a, false)
+	}
+	w := a.cur()
+	a.w = a.w[1:]
+	switch {
+	case matches(w, "add"):
+		return xfrmPolicyModify(e, a, false)
+	case matches(w, "update"):
+		return xfrmPolicyModify(e, a, true)
+	case matches(w, "delete"):
+		return xfrmPolicyGetOrDelete(e, a, true)
+	case matches(w, "deleteall"), matches(w, "delall"):
+		return xfrmPolicyList(e, a, true)
+	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
+		return xfrmPolicyList(e, a, false)
+	case matches(w, "get"):
+		return xfrmPolicyGetOrDelete(e, a, false)
+	case matches(w, "flush"):
+		return xfrmPolicyFlush(e, a)
+	case matches(w, "count"):
+		return xfrmPolicyCount(e)
+	case matches(w, "set"), matches(w, "setdefault"), matches(w, "getdefault"):
+		return notImplemented(fmt.Sprintf("\"ip xfrm policy %s\"", w))
+	case matches(w, "help"):
+		return usageText(xfrmUsage)
+	}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm policy help\".", w)}
+}
+
+// dir is xfrm_policy_dir_parse of the next word.
+func (a *xargs) dir() (xfrm.Dir, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
+	for _, d := range []xfrm.Dir{xfrm.DirIn, xfrm.DirOut, xfrm.DirFwd} {
+		if w == d.String() {
+			return d, nil
+		}
+	}
+	return 0, invarg("DIR value is invalid", w)
+}
+
+// ptype is xfrm_policy_ptype_parse of the next word.
+func (a *xargs) ptype() (xfrm.PolicyType, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
+	switch w {
+	case "main":
+		return xfrm.PolicyMain, nil
+	case "sub":
+		return xfrm.PolicySub, nil
+	}
+	return 0, invarg("PTYPE value is invalid", w)
+}
+
+// action reads allow or block.
+func (a *xargs) action() (xfrm.Action, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
+	switch w {
+	case "allow":
+		return xfrm.ActionAllow, nil
+	case "block":
+		return xfrm.ActionBlock, nil
+	}
+	return 0, invarg("ACTION value is invalid\n", w)
+}
+
+// tmpl is xfrm_tmpl_parse, at the word after "tmpl".
+func (a *xargs) tmpl() (xfrm.Template, error) {
+	t := xfrm.Template{}
+	idSeen := false
+	for {
+		var err error
+		switch w := a.cur(); w {
+		case "mode":
+			t.Mode, err = a.mode()
+		case "reqid":
+			t.Reqid, err = a.u32("REQID value is invalid")
+		case "level":
+			var v string
+			if v, err = a.next(); err == nil {
+				switch v {
+				case "required":
+					t.Optional = false
+				case "use":
+					t.Optional = true
+				default:
+					err = invarg("LEVEL value is invalid\n", v)
+				}
+			}
+		default:
+			if idSeen {
+				a.i--
+				goto done
+			}
+			idSeen = true
+			var id xfrmID
+			if id, err = a.id(0, false); err == nil {
+				t.Src, t.Dst, t.Proto, t.SPI = id.src.Addr(), id.dst.Addr(), id.proto, id.spi
+			}
+		}
+		if err != nil {
+			return t, err
+		}
+		if !a.nextOK() {
+			break
+		}
+		a.i++
+	}
+done:
+	if !t.Dst.IsValid() {
+		t.Dst = unspecifiedLike(t.Src)
+	}
+	return t, nil
+}
+
+// xfrmPolicyModify is xfrm_policy_modify.
+func xfrmPolicyModify(e *env, a *xargs, update bool) error {
+	p := &xfrm.Policy{}
+	var dirSeen, selSeen bool
+	var mark xfrm.Mark
+	for ; a.more(); a.i++ {
+		var err error
+		switch w := a.cur(); w {
+		case "dir":
+			if dirSeen {
+				return duparg("dir", w)
+			}
+			dirSeen = true
+			p.Dir, err = a.dir()
+		case "ctx":
+			return notImplemented(`"ctx" in "ip xfrm policy add"`)
+		case "mark":
+			mark, err = a.mark()
+		case "index":
+			p.Index, err = a.u32("INDEX value is invalid")
+		case "ptype":
+			if p.HasType {
+				return duparg("ptype", w)
+			}
+			p.HasType = true
+			p.Type, err = a.ptype()
+		case "action":
+			p.Action, err = a.action()
+		case "priority":
+			p.Priority, err = a.u32("PRIORITY value is invalid")
+		case "flag":
+			if _, err = a.next(); err == nil {
+				var v uint32
+				v, err = a.stateFlags([]string{"localok", "icmp"})
+				p.Flags = uint8(v)
+			}
+		case "limit":
+			err = a.limit(&p.Lifetime)
+		case "tmpl":
+			if _, err = a.next(); err == nil {
+				var t xfrm.Template
+				t, err = a.tmpl()
+				p.Templates = append(p.Templates, t)
+			}
+		case "if_id":
+			p.IfID, err = a.u32("IF_ID value is invalid")
+			p.HasIfID = true
+		default:
+			if selSeen {
+				return duparg("unknown", w)
+			}
+			selSeen = true
+			p.Selector, err = a.selector(e, e.Family)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if !dirSeen {
+		return &cliError{code: exitFailure, msg: "Not enough information: DIR is required."}
+	}
+	if mark.Mask != 0 {
+		p.Mark = &mark
+	}
+	if p.Selector.Family == 0 {
+		p.Selector.Family = unix.AF_INET
+		if e.Family == unix.AF_INET6 {
+			p.Selector.Family = unix.AF_INET6
+		}
+	}
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	if update {
+		return h.PolicyUpdate(e.ctx, p)
+	}
+	return h.PolicyAdd(e.ctx, p)
+}
+
+// xfrmPolicyID reads what xfrm_policy_get_or_delete reads.
+func xfrmPolicyID(e *env, a *xargs) (xfrm.PolicyID, error) {
+	var id xfrm.PolicyID
+	var dirSeen, selSeen, indexSeen bool
+	var mark xfrm.Mark
+	for ; a.more(); a.i++ {
+		var err error
+		switch w := a.cur(); w {
+		case "dir":
+			if dirSeen {
+				return id, duparg("dir", w)
+			}
+			dirSeen = true
+			id.Dir, err = a.dir()
+		case "ctx":
+			return id, notImplemented(`"ctx" in "ip xfrm policy get"`)
+		case "mark":
+			mark, err = a.mark()
+		case "index":
+			if indexSeen {
+				return id, duparg("index", w)
+			}
+			indexSeen = true
+			id.Index, err = a.u32("INDEX value is invalid")
+		case "ptype":
+			if id.HasType {
+				return id, duparg("ptype", w)
+			}
+			id.HasType = true
+			id.Type, err = a.ptype()
+		case "if_id":
+			id.IfID, err = a.u32("IF_ID value is invalid")
+			id.HasIfID = true
+		default:
+			if selSeen {
+				return id, invarg("unknown", w)
+			}
+			selSeen = true
+			id.Selector, err = a.selector(e, e.Family)
+		}
+		if err != nil {
+			return id, err
+		}
+	}
+	switch {
+	case !dirSeen:
+		return id, &cliError{code: exitFailure, msg: "Not enough information: DIR is required."}
+	case !selSeen && !indexSeen:
+		return id, &cliError{code: exitFailure, msg: "Not enough information: either SELECTOR or INDEX is required."}
+	case selSeen && indexSeen:
+		return id, duparg2("SELECTOR", "INDEX")
+	}
+	if mark.Value&mark.Mask != 0 {
+		id.Mark = &mark
+	}
+	if id.Selector.Family == 0 && e.Family == unix.AF_INET6 {
+		id.Selector.Family = unix.AF_INET6
+	}
+	return id, nil
+}
+
+// xfrmPolicyGetOrDelete is xfrm_policy_delete and xfrm_policy_get.
+func xfrmPolicyGetOrDelete(e *env, a *xargs, del bool) error {
+	id, err := xfrmPolicyID(e, a)
+	if err != nil {
+		return err
+	}
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	if del {
+		return h.PolicyDel(e.ctx, &id)
+	}
+	p := newXfrmPrinter(e)
+	return h.GetPolicyView(e.ctx, &id, func(v xfrm.PolicyView) {
+		p.policy(v, uint16(e.Family))
+		p.flush()
+	})
+}
+
+// xfrmPolicyFilter is xfrm_policy_filter_match's filter.
+type xfrmPolicyFilter struct {
+	use      bool
+	family   uint16
+	dir      *xfrm.Dir
+	nosock   bool
+	ptype    *xfrm.PolicyType
+	sel      *xfrm.Selector
+	index    *uint32
+	action   *xfrm.Action
+	priority *uint32
+	flags    *uint8
+}
+
+func (f *xfrmPolicyFilter) match(v xfrm.PolicyView) bool {
+	if !f.use {
+		return true
+	}
+	sel := v.Selector()
+	pt, _ := v.Type()
+	switch {
+	case f.family != 0 && f.family != sel.Family,
+		f.dir != nil && v.Dir() != *f.dir,
+		f.nosock && v.Dir() >= 3,
+		f.ptype != nil && pt != *f.ptype,
+		f.index != nil && v.Index() != *f.index,
+		f.action != nil && v.Action() != *f.action,
+		f.priority != nil && v.Priority() != *f.priority,
+		f.flags != nil && v.Flags()&*f.flags == 0:
+		return false
+	}
+	if s := f.sel; s != nil {
+		if s.Src.IsValid() && s.Src.Bits() > 0 && (!sel.Src.IsValid() || !prefixMatch(s.Src, sel.Src.Addr())) ||
+			s.Dst.IsValid() && s.Dst.Bits() > 0 && (!sel.Dst.IsValid() || !prefixMatch(s.Dst, sel.Dst.Addr())) ||
+			s.Ifindex != 0 && s.Ifindex != sel.Ifindex || s.Proto != 0 && s.Proto != sel.Proto ||
+			s.SrcPortMask != 0 && s.SrcPort != sel.SrcPort || s.DstPortMask != 0 && s.DstPort != sel.DstPort {
+			return false
+		}
+	}
+	return true
+}
+
+// xfrmPolicyList is xfrm_policy_list_or_deleteall.
+func xfrmPolicyList(e *env, a *xargs, deleteAll bool) error {
+	f := xfrmPolicyFilter{use: a.more() || e.Family != 0, family: uint16(e.Family)}
+	for ; a.more(); a.i++ {
+		var err error
+		switch w := a.cur(); w {
+		case "dir":
+			f.dir = new(xfrm.Dir)
+			*f.dir, err = a.dir()
+		case "index":
+			f.index = new(uint32)
+			*f.index, err = a.u32("INDEX value is invalid")
+		case "ptype":
+			f.ptype = new(xfrm.PolicyType)
+			*f.ptype, err = a.ptype()
+		case "action":
+			f.action = new(xfrm.Action)
+			*f.action, err = a.action()
+		case "priority":
+			f.priority = new(uint32)
+			*f.priority, err = a.u32("PRIORITY value is invalid")
+		case "flag":
+			if _, err = a.next(); err == nil {
+				var v uint32
+				v, err = a.stateFlags([]string{"localok", "icmp"})
+				f.flags = new(uint8)
+				*f.flags = uint8(v)
+			}
+		case "nosock":
+			f.nosock = true
+		default:
+			if f.sel != nil {
+				return invarg("unknown", w)
+			}
+			var sel xfrm.Selector
+			sel, err = a.selector(e, e.Family)
+			f.sel = &sel
+			if f.family == 0 {
+				f.family = sel.Family
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	if deleteAll {
+		for {
+			var ids []xfrm.PolicyID
+			for v, err := range h.Policies(e.ctx) {
+				if err != nil {
+					return refused(err, exitFailure, "Delete-all terminated")
+				}
+				if f.match(v) && v.Dir() < 3 {
+					p := v.Policy()
+					ids = append(ids, p.ID())
+				}
+			}
+			if len(ids) == 0 {
+				return nil
+			}
+			for i := range ids {
+				if err := h.PolicyDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ENOENT) {
+					return err
+				}
+			}
+		}
+	}
+	p := newXfrmPrinter(e)
+	for v, err := range h.Policies(e.ctx) {
+		if err != nil {
+			return dumpTerminated(err)
+		}
+		if f.match(v) {
+			p.policy(v, uint16(e.Family))
+			p.flush()
+		}
+	}
+	return nil
+}
+
+// xfrmPolicyFlush is xfrm_policy_flush.
+func xfrmPolicyFlush(e *env, a *xargs) error {
+	var t xfrm.PolicyType
+	has := false
+	for ; a.more(); a.i++ {
+		if a.cur() != "ptype" {
+			return invarg("unknown", a.cur())
+		}
+		if has {
+			return duparg("ptype", a.cur())
+		}
+		has = true
+		var err error
+		if t, err = a.ptype(); err != nil {
+			return err
+		}
+	}
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	return h.PolicyFlush(e.ctx, t, has)
+}
+
+// xfrmPolicyCount is xfrm_spd_getinfo and print_spdinfo.
+func xfrmPolicyCount(e *env) error {
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	info, err := h.SPDInfo(e.ctx)
+	if err != nil {
+		return err
+	}
+	sl := "\n"
+	if e.Oneline {
+		sl = "\\"
+	}
+	out := fmt.Sprintf("\t SPD IN  %d OUT %d FWD %d", int32(info.In), int32(info.Out), int32(info.Fwd))
+	if e.Stats.level > 0 {
+		out += fmt.Sprintf(" (Sock: IN %d OUT %d FWD %d)", int32(info.InSocket), int32(info.OutSocket), int32(info.FwdSocket))
+	}
+	out += sl
+	if e.Stats.level > 1 {
+		out += fmt.Sprintf("\t SPD buckets: count %d Max %d%s", int32(info.HashCount), int32(info.HashMax), sl)
+		if info.HasThresh {
+			out += fmt.Sprintf("\t SPD IPv4 thresholds: local %d remote %d%s", info.IPv4LBits, info.IPv4RBits, sl)
+			out += fmt.Sprintf("\t SPD IPv6 thresholds: local %d remote %d%s", info.IPv6LBits, info.IPv6RBits, sl)
+		}
+	}
+	if e.Oneline {
+		out += "\n"
+	}
+	fmt.Fprint(e.Stdout, out)
+	return nil
+}

@@ -1,0 +1,304 @@
+package main
+
+// "ipr xfrm state add" and "update": xfrm_state_modify.
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/ipr-go/ipr/xfrm"
+)
+
+// xfrmStateModify is xfrm_state_modify: the SA the words describe,
+// checked as ip checks it, then added or updated.
+func xfrmStateModify(e *env, a *xargs, update bool) error {
+	s := &xfrm.State{}
+	family := e.Family
+	var replayWindow, seq, oseq, seqHi, oseqHi uint32
+	var mark, outMark xfrm.Mark
+	var idSeen, coaSeen bool
+	var ealg, aalg, aead, calg string
+	for ; a.more(); a.i++ {
+		w := a.cur()
+		var err error
+		switch w {
+		case "mode":
+			s.Mode, err = a.mode()
+		case "mark":
+			mark, err = a.mark()
+		case "reqid":
+			s.Reqid, err = a.u32("REQID value is invalid")
+		case "seq":
+			s.Seq, err = a.u32("SEQ value is invalid")
+		case "replay-window":
+			replayWindow, err = a.u32(`value after "replay-window" is invalid`)
+		case "replay-seq":
+			seq, err = a.u32(`value after "replay-seq" is invalid`)
+		case "replay-seq-hi":
+			seqHi, err = a.u32(`value after "replay-seq-hi" is invalid`)
+		case "replay-oseq":
+			oseq, err = a.u32(`value after "replay-oseq" is invalid`)
+		case "replay-oseq-hi":
+			oseqHi, err = a.u32(`value after "replay-oseq-hi" is invalid`)
+		case "flag", "extra-flag":
+			if _, err = a.next(); err == nil {
+				var v uint32
+				if w == "flag" {
+					v, err = a.stateFlags(stateFlagNames)
+					s.Flags = xfrm.StateFlags(v)
+				} else {
+					v, err = a.stateFlags(extraFlagNames)
+					s.ExtraFlags = v
+				}
+			}
+		case "sel":
+			if _, err = a.next(); err == nil {
+				s.Selector, err = a.selector(e, 0)
+				family = uint8(s.Selector.Family)
+			}
+		case "limit":
+			err = a.limit(&s.Lifetime)
+		case "encap":
+			s.Encap, err = a.encap()
+		case "coa":
+			if coaSeen {
+				return duparg("coa", w)
+			}
+			coaSeen = true
+			var v string
+			if v, err = a.next(); err == nil {
+				var p netip.Prefix
+				p, _, err = parsePrefix("coa", v, family)
+				s.CoAddr = p.Addr()
+			}
+		case "ctx", "offload":
+			return notImplemented(fmt.Sprintf("%q in \"ip xfrm state add\"", w))
+		case "output-mark":
+			if outMark.Value, err = a.u32(`value after "output-mark" is invalid`); err == nil && a.nextOK() && a.w[a.i+1] == "mask" {
+				a.i++
+				outMark.Mask, err = a.u32("mask value is invalid\n")
+			}
+		case "if_id":
+			s.IfID, err = a.u32(`value after "if_id" is invalid`)
+			s.HasIfID = true
+		case "tfcpad":
+			s.TFCPad, err = a.u32(`value after "tfcpad" is invalid`)
+		case "enc", "auth", "auth-trunc", "aead", "comp":
+			switch w {
+			case "aead":
+				if ealg != "" || aalg != "" || aead != "" {
+					return duparg("ALGO-TYPE", w)
+				}
+				aead = w
+			case "enc":
+				if ealg != "" || aead != "" {
+					return duparg("ALGO-TYPE", w)
+				}
+				ealg = w
+			case "auth", "auth-trunc":
+				if aalg != "" || aead != "" {
+					return duparg("ALGO-TYPE", w)
+				}
+				aalg = w
+			case "comp":
+				if calg != "" {
+					return duparg("ALGO-TYPE", w)
+				}
+				calg = w
+			}
+			err = a.algo(s, w)
+		default:
+			if idSeen {
+				return invarg("unknown", w)
+			}
+			idSeen = true
+			var id xfrmID
+			if id, err = a.id(family, false); err == nil {
+				s.Src, s.Dst, s.Proto, s.SPI = id.src.Addr(), id.dst.Addr(), id.proto, id.spi
+				if family == 0 {
+					family = id.family
+				}
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	fail := func(format string, args ...any) error {
+		return &cliError{code: exitFailure, msg: fmt.Sprintf(format, args...)}
+	}
+	if s.Flags&xfrm.StateESN != 0 && replayWindow == 0 {
+		return &cliError{code: exitUsage, msg: "Error: esn flag set without replay-window."}
+	}
+	if replayWindow > 4096 {
+		return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: replay-window (%d) > XFRMA_REPLAY_ESN_MAX (4096).", replayWindow)}
+	}
+	if s.Flags&xfrm.StateESN != 0 || replayWindow > 32 {
+		s.ReplayESN = &xfrm.ReplayESN{Window: replayWindow, Seq: seq, OSeq: oseq, SeqHi: seqHi, OSeqHi: oseqHi}
+	} else {
+		if seq != 0 || oseq != 0 {
+			s.Replay = &xfrm.Replay{Seq: seq, OSeq: oseq}
+		}
+		s.ReplayWindow = uint8(replayWindow)
+	}
+	if !idSeen {
+		return fail("Not enough information: ID is required")
+	}
+	if mark.Mask != 0 {
+		s.Mark = &mark
+	}
+	if outMark != (xfrm.Mark{}) {
+		s.SetMark = &outMark
+	}
+	pr := s.Proto.String()
+	switch s.Proto {
+	case xfrm.ProtoESP, xfrm.ProtoAH, xfrm.ProtoComp:
+		if !(s.Mode == xfrm.ModeTransport || s.Mode == xfrm.ModeTunnel || s.Mode == xfrm.ModeBEET && s.Proto == xfrm.ProtoESP) {
+			return fail("MODE value is invalid with XFRM-PROTO value \"%s\"", pr)
+		}
+		switch {
+		case s.Proto == xfrm.ProtoESP && calg != "":
+			return fail("ALGO-TYPE value \"comp\" is invalid with XFRM-PROTO value \"%s\"", pr)
+		case s.Proto == xfrm.ProtoESP && ealg == "" && aead == "":
+			return fail("ALGO-TYPE value \"enc\" or \"aead\" is required with XFRM-PROTO value \"%s\"", pr)
+		case s.Proto == xfrm.ProtoAH && (ealg != "" || aead != "" || calg != ""):
+			return fail("ALGO-TYPE values \"enc\", \"aead\", and \"comp\" are invalid with XFRM-PROTO value \"%s\"", pr)
+		case s.Proto == xfrm.ProtoAH && aalg == "":
+			return fail("ALGO-TYPE value \"auth\" or \"auth-trunc\" is required with XFRM-PROTO value \"%s\"", pr)
+		case s.Proto == xfrm.ProtoComp && (ealg != "" || aalg != "" || aead != ""):
+			return fail("ALGO-TYPE values \"enc\", \"auth\", \"auth-trunc\", and \"aead\" are invalid with XFRM-PROTO value \"%s\"", pr)
+		case s.Proto == xfrm.ProtoComp && calg == "":
+			return fail("ALGO-TYPE value \"comp\" is required with XFRM-PROTO value \"%s\"", pr)
+		}
+	default:
+		if ealg != "" || aalg != "" || aead != "" || calg != "" {
+			return fail("ALGO is invalid with XFRM-PROTO value \"%s\"", pr)
+		}
+	}
+	if s.Proto == xfrm.ProtoRoute2 || s.Proto == xfrm.ProtoHAO {
+		switch {
+		case s.Mode == 0:
+			return fail("\"mode\" is required with XFRM-PROTO value \"%s\"", pr)
+		case s.Mode != xfrm.ModeRO && s.Mode != xfrm.ModeInTrigger:
+			return fail("MODE value is invalid with XFRM-PROTO value \"%s\"", pr)
+		case !coaSeen:
+			return fail("\"coa\" is required with XFRM-PROTO value \"%s\"", pr)
+		}
+	} else if coaSeen {
+		return fail("\"coa\" is invalid with XFRM-PROTO value \"%s\"", pr)
+	}
+	if !s.Src.IsValid() {
+		s.Src = unspecifiedLike(s.Dst)
+	}
+	if !s.Dst.IsValid() {
+		s.Dst = unspecifiedLike(s.Src)
+	}
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	if update {
+		return h.StateUpdate(e.ctx, s)
+	}
+	return h.StateAdd(e.ctx, s)
+}
+
+// unspecifiedLike is the any address of a's family (IPv4 for none).
+func unspecifiedLike(a netip.Addr) netip.Addr {
+	if a.Is6() {
+		return netip.IPv6Unspecified()
+	}
+	return netip.IPv4Unspecified()
+}
+
+// encap reads "encap TYPE SPORT DPORT OADDR".
+func (a *xargs) encap() (*xfrm.Encap, error) {
+	t, err := a.next()
+	if err != nil {
+		return nil, err
+	}
+	e := &xfrm.Encap{}
+	switch t {
+	case "espinudp-nonike":
+		e.Type = xfrm.EncapESPInUDPNonIKE
+	case "espinudp":
+		e.Type = xfrm.EncapESPInUDP
+	case "espintcp":
+		e.Type = xfrm.EncapESPInTCP
+	default:
+		return nil, invarg("ENCAP-TYPE value is invalid", t)
+	}
+	for _, p := range []*uint16{&e.SrcPort, &e.DstPort} {
+		w, err := a.next()
+		if err != nil {
+			return nil, err
+		}
+		n, ok := getUint(w, 16)
+		if !ok {
+			msg := `SPORT value after "encap" is invalid`
+			if p == &e.DstPort {
+				msg = `DPORT value after "encap" is invalid`
+			}
+			return nil, invarg(msg, w)
+		}
+		*p = uint16(n)
+	}
+	w, err := a.next()
+	if err != nil {
+		return nil, err
+	}
+	if e.OrigAddr, err = parseAddr("encap", w, 0); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// algo reads ALGO-NAME and, but for comp, ALGO-KEYMAT, then the ICV or
+// truncation length, into s.
+func (a *xargs) algo(s *xfrm.State, typ string) error {
+	if !a.nextOK() {
+		return missarg("ALGO-NAME")
+	}
+	name, _ := a.next()
+	alg := &xfrm.Algo{Name: name}
+	if typ != "comp" {
+		if !a.nextOK() {
+			return missarg("ALGO-KEYMAT")
+		}
+		key, _ := a.next()
+		k, err := algoKey(name, key)
+		if err != nil {
+			return err
+		}
+		alg.Key = k
+	}
+	switch typ {
+	case "aead":
+		if !a.nextOK() {
+			return missarg("ALGO-ICV-LEN")
+		}
+		n, err := a.u32("ALGO-ICV-LEN value is invalid")
+		if err != nil {
+			return err
+		}
+		alg.ICVBits = n
+		s.AEAD = alg
+	case "auth-trunc":
+		if !a.nextOK() {
+			return missarg("ALGO-TRUNC-LEN")
+		}
+		n, err := a.u32("ALGO-TRUNC-LEN value is invalid")
+		if err != nil {
+			return err
+		}
+		alg.TruncBits = n
+		s.Auth = alg
+	case "auth":
+		s.Auth = alg
+	case "enc":
+		s.Crypt = alg
+	case "comp":
+		s.Comp = alg
+	}
+	return nil
+}
