@@ -265,7 +265,7 @@ func (a *xargs) upspec(sel *xfrm.Selector) error {
 			if err != nil {
 				return err
 			}
-			switch pr, ok := ipProtoID(v); {
+			switch pr, ok := xfrmUpspecID(v); {
 			case v == "any":
 				sel.Proto = 0
 			case ok:
@@ -340,11 +340,11 @@ done:
 	switch {
 	case ports && !(sel.Proto == unix.IPPROTO_TCP || sel.Proto == unix.IPPROTO_UDP || sel.Proto == unix.IPPROTO_SCTP ||
 		sel.Proto == unix.IPPROTO_DCCP || sel.Proto == 0):
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"sport\" and \"dport\" are invalid with PROTO value \"%s\"", ipProtoName(sel.Proto))}
+		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"sport\" and \"dport\" are invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
 	case icmp && !(sel.Proto == unix.IPPROTO_ICMP || sel.Proto == unix.IPPROTO_ICMPV6 || sel.Proto == unix.IPPROTO_MH):
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"type\" and \"code\" are invalid with PROTO value \"%s\"", ipProtoName(sel.Proto))}
+		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"type\" and \"code\" are invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
 	case key && sel.Proto != unix.IPPROTO_GRE:
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"key\" is invalid with PROTO value \"%s\"", ipProtoName(sel.Proto))}
+		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"key\" is invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
 	}
 	return nil
 }
@@ -390,4 +390,32 @@ func algoKey(name, key string) ([]byte, error) {
 		return b, nil
 	}
 	return []byte(key), nil
+}
+
+// xfrmUpspecNames are /etc/protocols' names of the protocols a selector
+// names most (getprotobynumber and getprotobyname, which ip's selectors
+// use whatever -N says).
+var xfrmUpspecNames = map[uint8]string{
+	unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_IPIP: "ipencap", unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp",
+	unix.IPPROTO_DCCP: "dccp", unix.IPPROTO_IPV6: "ipv6", unix.IPPROTO_GRE: "gre", unix.IPPROTO_ESP: "esp",
+	unix.IPPROTO_AH: "ah", unix.IPPROTO_ICMPV6: "ipv6-icmp", unix.IPPROTO_SCTP: "sctp", unix.IPPROTO_MH: "mobility-header",
+	unix.IPPROTO_UDPLITE: "udplite",
+}
+
+// xfrmUpspecName is strxf_proto.
+func xfrmUpspecName(v uint8) string {
+	if n, ok := xfrmUpspecNames[v]; ok {
+		return n
+	}
+	return fmt.Sprint(v)
+}
+
+// xfrmUpspecID is getprotobyname for the names of xfrmUpspecNames.
+func xfrmUpspecID(s string) (uint8, bool) {
+	for v, n := range xfrmUpspecNames {
+		if n == s {
+			return v, true
+		}
+	}
+	return 0, false
 }

@@ -123,7 +123,7 @@ func (p *xfrmPrinter) selector(sel xfrm.Selector, fam uint16, prefix string) {
 	a, n = pfx(sel.Dst)
 	p.f("dst %s/%d ", a, n)
 	if sel.Proto != 0 {
-		p.f("proto %s ", ipProtoName(sel.Proto))
+		p.f("proto %s ", xfrmUpspecName(sel.Proto))
 	}
 	switch sel.Proto {
 	case unix.IPPROTO_ICMP, unix.IPPROTO_ICMPV6:
@@ -340,12 +340,15 @@ func xfrmShare(s uint8) string {
 func flags8(v uint8) string { return fmt.Sprintf("%08b", v) }
 
 // flagWords prints the names of the bits of v that names has, in order,
-// then the rest in hex, as XFRM_FLAG_PRINT does.
+// then the rest in hex, as XFRM_FLAG_PRINT does (a space between).
 func (p *xfrmPrinter) flagWords(v uint32, names []string) {
 	for i, n := range names {
 		if bit := uint32(1) << i; v&bit != 0 {
 			v &^= bit
-			p.f("%s ", n)
+			p.b.WriteString(n)
+			if v != 0 {
+				p.b.WriteString(" ")
+			}
 		}
 	}
 	if v != 0 {

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+)
+
+// xfrmPolicyAdds are policies added with ip in one namespace and with
+// ipr in its twin.
+var xfrmPolicyAdds = []string{
+	"xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 443 dir out priority 100 mark 3 mask 0xff if_id 9 " +
+		"tmpl src 192.0.2.1 dst 192.0.2.2 proto esp reqid 7 mode tunnel",
+	"xfrm policy add src 2001:db8:1::/64 dst 2001:db8:2::/64 dir fwd action block ptype sub limit time-hard 600",
+	"xfrm policy add src 10.2.0.0/16 dst 10.1.0.0/16 dir in tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel level use",
+	"xfrm policy add dst 10.3.0.0/24 proto icmp type 8 code 0 dir out flag localok tmpl dst 192.0.2.9 proto ah spi 0x10 mode transport",
+	"xfrm policy add src 10.4.0.0/24 proto gre key 7 dir in priority 7",
+	"xfrm policy update src 10.2.0.0/16 dst 10.1.0.0/16 dir in priority 9 tmpl src 192.0.2.2 dst 192.0.2.1 proto esp mode tunnel",
+}
+
+// xfrmListings are compared byte for byte, ip's and ipr's.
+var xfrmListings = []string{
+	"xfrm policy", "xfrm policy list", "-o xfrm policy", "xfrm policy list dir in", "xfrm policy list ptype sub",
+	"-6 xfrm policy", "xfrm policy list src 10.1.0.0/16", "xfrm policy list action block", "xfrm policy list priority 7",
+	"xfrm policy count", "-s xfrm policy count", "-s -s xfrm policy count",
+	"xfrm policy get dir out src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 443 mark 3 mask 0xff if_id 9",
+	"xfrm state", "xfrm state list", "-s xfrm state", "xfrm state count", "-s xfrm state count",
+	"xfrm state list proto esp", "xfrm state list reqid 5", "xfrm state list mode transport", "xfrm state list nokeys",
+	"xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000",
+}
+
+// TestXfrmParity adds the same policies with ip and with ipr in twin
+// namespaces and compares the listings of both (timestamps and kernel
+// indexes aside, -s listings are compared in one namespace).
+func TestXfrmParity(t *testing.T) {
+	a, b := nstest.New(t), nstest.New(t)
+	nstest.Require(t, "xfrm")
+	for _, cmd := range xfrmPolicyAdds {
+		nstest.IP(t, a, strings.Fields(cmd)...)
+		if out, errs, code := iprIn(b, "", strings.Fields(cmd)...); code != 0 {
+			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
+		}
+	}
+	// Larval SAs, which need no ESP module, in both.
+	for _, ns := range []*nstest.NS{a, b} {
+		nstest.IP(t, ns, "xfrm", "state", "allocspi", "src", "10.0.0.1", "dst", "10.0.0.2", "proto", "esp", "mode", "tunnel",
+			"reqid", "5", "min", "0x1000", "max", "0x1000")
+		nstest.IP(t, ns, "xfrm", "state", "allocspi", "src", "2001:db8::1", "dst", "2001:db8::2", "proto", "ah", "mode", "transport",
+			"min", "0x2000", "max", "0x2000")
+	}
+	for _, cmd := range xfrmListings {
+		if strings.HasPrefix(cmd, "-s xfrm state") && !strings.Contains(cmd, "count") {
+			continue // add times
+		}
+		ipOut, ipErrs, ipCode := ipRun(t, a, "", strings.Fields(cmd)...)
+		out, errs, code := iprIn(b, "", strings.Fields(cmd)...)
+		if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
+			t.Errorf("%s:\nipr (exit %d):\n%s%s\nip (exit %d):\n%s%s", cmd, code, out, errs, ipCode, ipOut, ipErrs)
+		}
+	}
+	// Everything, -s included, on one namespace.
+	sameBytesAsIP(t, a, nil, append([]string{"-s xfrm policy", "-s -o xfrm policy", "-s xfrm state"}, xfrmListings...)...)
+	// Changes, and the listings after them.
+	for _, cmd := range []string{
+		"xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000",
+		"xfrm policy delete dir out src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 443 mark 3 mask 0xff if_id 9",
+		"xfrm policy deleteall dir in",
+		"xfrm state deleteall proto ah",
+		"xfrm policy flush ptype sub",
+	} {
+		nstest.IP(t, a, strings.Fields(cmd)...)
+		if out, errs, code := iprIn(b, "", strings.Fields(cmd)...); code != 0 {
+			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
+		}
+		for _, l := range []string{"xfrm policy", "xfrm state", "xfrm policy count", "xfrm state count"} {
+			ipOut, _, _ := ipRun(t, a, "", strings.Fields(l)...)
+			out, _, _ := iprIn(b, "", strings.Fields(l)...)
+			if out != ipOut {
+				t.Errorf("after %s, %s:\nipr:\n%s\nip:\n%s", cmd, l, out, ipOut)
+			}
+		}
+	}
+	nstest.IP(t, a, "xfrm", "policy", "flush")
+	iprIn(b, "", "xfrm", "policy", "flush")
+	sameBytesAsIP(t, b, nil, "xfrm policy", "xfrm state flush", "xfrm state")
+}
+
+// TestXfrmErrors: command-line mistakes fail as ip's do.
+func TestXfrmErrors(t *testing.T) {
+	ns := nstest.New(t)
+	nstest.Require(t, "xfrm")
+	checkErrors(t, ns, []errorCase{
+		{args: "xfrm policy add src 10.0.0.0/8"},
+		{args: "xfrm policy add dir sideways"},
+		{args: "xfrm policy add dir in action maybe"},
+		{args: "xfrm policy get dir in"},
+		{args: "xfrm policy delete dir in index 3 src 10.0.0.0/8"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto ah spi 1 enc cbc(aes) 0x00"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 mode ro enc cbc(aes) 0x00"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto bogus"},
+		{args: "xfrm state add src 10.0.0.1 dst fd00::1 proto esp"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 replay-window 5000 enc cbc(aes) 0x00"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 mode tunnel enc cbc(aes) 0x" + strings.Repeat("11", 16) +
+			" flag esn"},
+		{args: "xfrm state flush proto bogus"},
+		{args: "xfrm policy flush ptype bogus"},
+		{args: "xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x77"},
+		{args: "xfrm policy delete dir out src 10.9.0.0/16"},
+	})
+}
