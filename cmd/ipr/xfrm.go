@@ -21,6 +21,15 @@ func (e *env) xfrmHandle() (*xfrm.Handle, error) {
 	return dialOnce(e, &e.xh, xfrm.WithNetnsHandle, xfrm.WithTransport, xfrm.Dial)
 }
 
+// xfrmDo runs f with the XFRM handle.
+func xfrmDo(e *env, f func(h *xfrm.Handle) error) error {
+	h, err := e.xfrmHandle()
+	if err != nil {
+		return err
+	}
+	return f(h)
+}
+
 // runXfrm is do_xfrm.
 func runXfrm(e *env, argv []string) error {
 	if len(argv) == 0 {
@@ -61,15 +70,8 @@ func (a *xargs) next() (string, error) {
 
 // u32 reads the next word as get_u32, failing with msg.
 func (a *xargs) u32(msg string) (uint32, error) {
-	w, err := a.next()
-	if err != nil {
-		return 0, err
-	}
-	v, ok := getUint(w, 32)
-	if !ok {
-		return 0, invarg(msg, w)
-	}
-	return uint32(v), nil
+	n, err := a.num(32, msg)
+	return uint32(n), err
 }
 
 // xfrmID is what xfrm_id_parse reads, with the filter masks it sets.
@@ -81,69 +83,93 @@ type xfrmID struct {
 	family           uint8
 }
 
+// words is the loop of xfrm_id_parse and its kin: fn reads the current
+// word and the values it takes; the first word it does not know (false)
+// is left for the caller, as PREV_ARG leaves it.
+func (a *xargs) words(fn func(w string) (bool, error)) error {
+	for {
+		known, err := fn(a.cur())
+		switch {
+		case err != nil:
+			return err
+		case !known:
+			a.i--
+			return nil
+		case !a.nextOK():
+			return nil
+		}
+		a.i++
+	}
+}
+
+// num reads the next word as get_u8, get_u16 or get_u32 (of bits),
+// failing with msg.
+func (a *xargs) num(bits int, msg string) (uint64, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
+	v, ok := getUint(w, bits)
+	if !ok {
+		return 0, invarg(msg, w)
+	}
+	return v, nil
+}
+
+// sameFamily is the check of xfrm_id_parse and xfrm_selector_parse.
+func (a *xargs) sameFamily(src, dst netip.Prefix) error {
+	if src.IsValid() && dst.IsValid() && src.Addr().Is4() != dst.Addr().Is4() {
+		return invarg("the same address family is required between values after \"src\" and \"dst\"", a.cur())
+	}
+	return nil
+}
+
 // id is xfrm_id_parse, at the current word; loose allows no proto.
 func (a *xargs) id(family uint8, loose bool) (xfrmID, error) {
 	var id xfrmID
-	for {
-		w := a.cur()
+	err := a.words(func(w string) (bool, error) {
 		switch w {
 		case "src", "dst":
-			v, err := a.next()
-			if err != nil {
-				return id, err
-			}
-			p, _, err := parsePrefix(w, v, family)
-			if err != nil {
-				return id, err
-			}
+			p, err := a.prefix(w, family)
 			if w == "src" {
 				id.src = p
 			} else {
 				id.dst = p
 			}
 			id.family = addrFamily(p.Addr())
+			return true, err
 		case "proto":
 			v, err := a.next()
 			if err != nil {
-				return id, err
+				return true, err
 			}
 			pr, ok := xfrmProtoByName(v)
 			if !ok {
-				return id, invarg("XFRM-PROTO value is invalid", v)
+				return true, invarg("XFRM-PROTO value is invalid", v)
 			}
 			id.proto, id.hasProto = pr, true
 		case "spi":
-			v, err := a.next()
-			if err != nil {
-				return id, err
-			}
-			n, ok := getUint(v, 32)
-			if !ok {
-				return id, invarg("SPI value is invalid", v)
-			}
+			n, err := a.num(32, "SPI value is invalid")
 			id.spi, id.hasSPI = uint32(n), true
+			return true, err
 		default:
-			a.i--
-			goto done
+			return false, nil
 		}
-		if !a.nextOK() {
-			break
-		}
-		a.i++
+		return true, nil
+	})
+	if err == nil {
+		err = a.sameFamily(id.src, id.dst)
 	}
-done:
-	if id.src.IsValid() && id.dst.IsValid() && id.src.Addr().Is4() != id.dst.Addr().Is4() {
-		return id, invarg("the same address family is required between values after \"src\" and \"dst\"", a.cur())
+	if err != nil {
+		return id, err
 	}
-	if id.spi != 0 && id.proto != 0 {
-		if id.proto == xfrm.ProtoRoute2 || id.proto == xfrm.ProtoHAO {
-			return id, &cliError{code: exitFailure, msg: fmt.Sprintf("\"spi\" is invalid with XFRM-PROTO value \"%s\"", id.proto)}
-		}
-		if id.proto == xfrm.ProtoComp && id.spi >= 0x10000 {
-			return id, &cliError{code: exitFailure, msg: fmt.Sprintf("SPI value is too large with XFRM-PROTO value \"%s\"", id.proto)}
-		}
-	}
-	if !loose && id.proto == 0 {
+	pr := id.proto.String()
+	switch {
+	case id.spi != 0 && (id.proto == xfrm.ProtoRoute2 || id.proto == xfrm.ProtoHAO):
+		return id, &cliError{code: exitFailure, msg: fmt.Sprintf("\"spi\" is invalid with XFRM-PROTO value \"%s\"", pr)}
+	case id.proto == xfrm.ProtoComp && id.spi >= 0x10000:
+		return id, &cliError{code: exitFailure, msg: fmt.Sprintf("SPI value is too large with XFRM-PROTO value \"%s\"", pr)}
+	case !loose && id.proto == 0:
 		return id, missarg("XFRM-PROTO")
 	}
 	return id, nil
@@ -156,6 +182,31 @@ func xfrmProtoByName(s string) (xfrm.Proto, bool) {
 		}
 	}
 	return 0, false
+}
+
+// prefix reads the next word as get_prefix does, for keyword.
+func (a *xargs) prefix(keyword string, family uint8) (netip.Prefix, error) {
+	v, err := a.next()
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	p, _, err := parsePrefix(keyword, v, family)
+	return p, err
+}
+
+// choice reads the next word, which must be one of words (compared in
+// full, as strcmp does), and returns its position; msg is invarg's.
+func (a *xargs) choice(msg string, words ...string) (int, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
+	for i, c := range words {
+		if w == c {
+			return i, nil
+		}
+	}
+	return 0, invarg(msg, w)
 }
 
 // mode is xfrm_mode_parse of the next word.
@@ -197,18 +248,10 @@ func (a *xargs) mark() (xfrm.Mark, error) {
 func (a *xargs) selector(e *env, family uint8) (xfrm.Selector, error) {
 	var sel xfrm.Selector
 	upspec := false
-	for {
-		w := a.cur()
-		switch w {
-		case "src", "dst":
-			v, err := a.next()
-			if err != nil {
-				return sel, err
-			}
-			p, _, err := parsePrefix(w, v, family)
-			if err != nil {
-				return sel, err
-			}
+	err := a.words(func(w string) (bool, error) {
+		switch {
+		case w == "src" || w == "dst":
+			p, err := a.prefix(w, family)
 			p = p.Masked()
 			if w == "src" {
 				sel.Src = p
@@ -216,135 +259,111 @@ func (a *xargs) selector(e *env, family uint8) (xfrm.Selector, error) {
 				sel.Dst = p
 			}
 			sel.Family = uint16(addrFamily(p.Addr()))
-		case "dev":
+			return true, err
+		case w == "dev":
 			v, err := a.next()
-			if err != nil {
-				return sel, err
+			if err != nil || v == "none" {
+				return true, err
 			}
-			if v != "none" {
-				i, err := e.linkIndex(v)
-				if err != nil {
-					return sel, err
-				}
-				if i <= 0 {
-					return sel, invarg("DEV value is invalid", v)
-				}
-				sel.Ifindex = i
+			i, err := e.linkIndex(v)
+			if err == nil && i <= 0 {
+				err = invarg("DEV value is invalid", v)
 			}
-		default:
-			if upspec {
-				a.i--
-				goto done
-			}
-			upspec = true
-			if err := a.upspec(&sel); err != nil {
-				return sel, err
-			}
+			sel.Ifindex = i
+			return true, err
+		case upspec:
+			return false, nil
 		}
-		if !a.nextOK() {
-			break
-		}
-		a.i++
+		upspec = true
+		return true, a.upspec(&sel)
+	})
+	if err == nil {
+		err = a.sameFamily(sel.Src, sel.Dst)
 	}
-done:
-	if sel.Src.IsValid() && sel.Dst.IsValid() && sel.Src.Addr().Is4() != sel.Dst.Addr().Is4() {
-		return sel, invarg("the same address family is required between values after \"src\" and \"dst\"", a.cur())
-	}
-	return sel, nil
+	return sel, err
 }
 
 // upspec is xfrm_selector_upspec_parse.
 func (a *xargs) upspec(sel *xfrm.Selector) error {
-
 	var ports, icmp, key bool
-	for {
-		w := a.cur()
+	port := func(port, mask *uint16, n uint64, exact bool) {
+		*port, *mask = uint16(n), 0
+		if n != 0 || exact {
+			*mask = 0xffff
+		}
+	}
+	err := a.words(func(w string) (bool, error) {
 		switch w {
 		case "proto":
 			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			switch pr, ok := xfrmUpspecID(v); {
-			case v == "any":
+			if err != nil || v == "any" {
 				sel.Proto = 0
-			case ok:
-				sel.Proto = pr
-			default:
-				n, ok := getUint(v, 8)
-				if !ok {
-					return invarg("PROTO value is invalid", v)
-				}
-				sel.Proto = uint8(n)
+				return true, err
 			}
+			if pr, ok := xfrmUpspecID(v); ok {
+				sel.Proto = pr
+				return true, nil
+			}
+			n, ok := getUint(v, 8)
+			if !ok {
+				return true, invarg("PROTO value is invalid", v)
+			}
+			sel.Proto = uint8(n)
 		case "sport", "dport":
 			ports = true
-			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			n, ok := getUint(v, 16)
-			if !ok {
-				return invarg(fmt.Sprintf("value after \"%s\" is invalid", w), v)
-			}
-			var mask uint16
-			if n != 0 {
-				mask = 0xffff
-			}
+			n, err := a.num(16, fmt.Sprintf("value after \"%s\" is invalid", w))
 			if w == "sport" {
-				sel.SrcPort, sel.SrcPortMask = uint16(n), mask
+				port(&sel.SrcPort, &sel.SrcPortMask, n, false)
 			} else {
-				sel.DstPort, sel.DstPortMask = uint16(n), mask
+				port(&sel.DstPort, &sel.DstPortMask, n, false)
 			}
+			return true, err
 		case "type", "code":
 			icmp = true
-			v, err := a.next()
-			if err != nil {
-				return err
-			}
-			n, ok := getUint(v, 16)
-			if !ok || n > 0xff {
-				return invarg(fmt.Sprintf("value after \"%s\" is invalid", w), v)
+			n, err := a.num(16, fmt.Sprintf("value after \"%s\" is invalid", w))
+			if err == nil && n > 0xff {
+				err = invarg(fmt.Sprintf("value after \"%s\" is invalid", w), a.cur())
 			}
 			if w == "type" {
-				sel.SrcPort, sel.SrcPortMask = uint16(n), 0xffff
+				port(&sel.SrcPort, &sel.SrcPortMask, n, true)
 			} else {
-				sel.DstPort, sel.DstPortMask = uint16(n), 0xffff
+				port(&sel.DstPort, &sel.DstPortMask, n, true)
 			}
+			return true, err
 		case "key":
 			key = true
 			v, err := a.next()
 			if err != nil {
-				return err
+				return true, err
 			}
-			var n uint64
-			ok := true
-			if ad, err := netip.ParseAddr(v); err == nil && ad.Is4() && strings.Contains(v, ".") {
+			n, ok := getUint(v, 32)
+			if ad, err := netip.ParseAddr(v); err == nil && ad.Is4() {
 				b := ad.As4()
-				n = uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3])
-			} else if n, ok = getUint(v, 32); !ok {
-				return &cliError{code: exitUsage, msg: "value after \"key\" is invalid"}
+				n, ok = uint64(b[0])<<24|uint64(b[1])<<16|uint64(b[2])<<8|uint64(b[3]), true
 			}
-			sel.SrcPort, sel.DstPort = uint16(n>>16), uint16(n)
-			sel.SrcPortMask, sel.DstPortMask = 0xffff, 0xffff
+			if !ok {
+				return true, &cliError{code: exitUsage, msg: "value after \"key\" is invalid"}
+			}
+			port(&sel.SrcPort, &sel.SrcPortMask, n>>16, true)
+			port(&sel.DstPort, &sel.DstPortMask, n&0xffff, true)
 		default:
-			a.i--
-			goto done
+			return false, nil
 		}
-		if !a.nextOK() {
-			break
-		}
-		a.i++
+		return true, nil
+	})
+	if err != nil {
+		return err
 	}
-done:
-	switch {
-	case ports && !(sel.Proto == unix.IPPROTO_TCP || sel.Proto == unix.IPPROTO_UDP || sel.Proto == unix.IPPROTO_SCTP ||
-		sel.Proto == unix.IPPROTO_DCCP || sel.Proto == 0):
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"sport\" and \"dport\" are invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
-	case icmp && !(sel.Proto == unix.IPPROTO_ICMP || sel.Proto == unix.IPPROTO_ICMPV6 || sel.Proto == unix.IPPROTO_MH):
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"type\" and \"code\" are invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
-	case key && sel.Proto != unix.IPPROTO_GRE:
-		return &cliError{code: exitFailure, msg: fmt.Sprintf("\"key\" is invalid with PROTO value \"%s\"", xfrmUpspecName(sel.Proto))}
+	bad := func(what string) error {
+		return &cliError{code: exitFailure, msg: fmt.Sprintf("%s invalid with PROTO value \"%s\"", what, xfrmUpspecName(sel.Proto))}
+	}
+	switch pr := sel.Proto; {
+	case ports && !(pr == unix.IPPROTO_TCP || pr == unix.IPPROTO_UDP || pr == unix.IPPROTO_SCTP || pr == unix.IPPROTO_DCCP || pr == 0):
+		return bad(`"sport" and "dport" are`)
+	case icmp && !(pr == unix.IPPROTO_ICMP || pr == unix.IPPROTO_ICMPV6 || pr == unix.IPPROTO_MH):
+		return bad(`"type" and "code" are`)
+	case key && pr != unix.IPPROTO_GRE:
+		return bad(`"key" is`)
 	}
 	return nil
 }

@@ -44,95 +44,51 @@ func runXfrmPolicy(e *env, a *xargs) error {
 
 // dir is xfrm_policy_dir_parse of the next word.
 func (a *xargs) dir() (xfrm.Dir, error) {
-	w, err := a.next()
-	if err != nil {
-		return 0, err
-	}
-	for _, d := range []xfrm.Dir{xfrm.DirIn, xfrm.DirOut, xfrm.DirFwd} {
-		if w == d.String() {
-			return d, nil
-		}
-	}
-	return 0, invarg("DIR value is invalid", w)
+	i, err := a.choice("DIR value is invalid", "in", "out", "fwd")
+	return xfrm.Dir(i), err
 }
 
 // ptype is xfrm_policy_ptype_parse of the next word.
 func (a *xargs) ptype() (xfrm.PolicyType, error) {
-	w, err := a.next()
-	if err != nil {
-		return 0, err
-	}
-	switch w {
-	case "main":
-		return xfrm.PolicyMain, nil
-	case "sub":
-		return xfrm.PolicySub, nil
-	}
-	return 0, invarg("PTYPE value is invalid", w)
+	i, err := a.choice("PTYPE value is invalid", "main", "sub")
+	return xfrm.PolicyType(i), err
 }
 
 // action reads allow or block.
 func (a *xargs) action() (xfrm.Action, error) {
-	w, err := a.next()
-	if err != nil {
-		return 0, err
-	}
-	switch w {
-	case "allow":
-		return xfrm.ActionAllow, nil
-	case "block":
-		return xfrm.ActionBlock, nil
-	}
-	return 0, invarg("ACTION value is invalid\n", w)
+	i, err := a.choice("ACTION value is invalid\n", "allow", "block")
+	return xfrm.Action(i), err
 }
 
 // tmpl is xfrm_tmpl_parse, at the word after "tmpl".
 func (a *xargs) tmpl() (xfrm.Template, error) {
 	t := xfrm.Template{}
 	idSeen := false
-	for {
+	err := a.words(func(w string) (bool, error) {
 		var err error
-		switch w := a.cur(); w {
-		case "mode":
+		switch {
+		case w == "mode":
 			t.Mode, err = a.mode()
-		case "reqid":
+		case w == "reqid":
 			t.Reqid, err = a.u32("REQID value is invalid")
-		case "level":
-			var v string
-			if v, err = a.next(); err == nil {
-				switch v {
-				case "required":
-					t.Optional = false
-				case "use":
-					t.Optional = true
-				default:
-					err = invarg("LEVEL value is invalid\n", v)
-				}
-			}
+		case w == "level":
+			var i int
+			i, err = a.choice("LEVEL value is invalid\n", "required", "use")
+			t.Optional = i == 1
+		case idSeen:
+			return false, nil
 		default:
-			if idSeen {
-				a.i--
-				goto done
-			}
 			idSeen = true
 			var id xfrmID
-			if id, err = a.id(0, false); err == nil {
-				t.Src, t.Dst, t.Proto, t.SPI = id.src.Addr(), id.dst.Addr(), id.proto, id.spi
-			}
+			id, err = a.id(0, false)
+			t.Src, t.Dst, t.Proto, t.SPI = id.src.Addr(), id.dst.Addr(), id.proto, id.spi
 		}
-		if err != nil {
-			return t, err
-		}
-		if !a.nextOK() {
-			break
-		}
-		a.i++
-	}
-done:
+		return true, err
+	})
 	if !t.Dst.IsValid() {
 		t.Dst = unspecifiedLike(t.Src)
 	}
-	return t, nil
+	return t, err
 }
 
 // xfrmPolicyModify is xfrm_policy_modify.
@@ -205,14 +161,12 @@ func xfrmPolicyModify(e *env, a *xargs, update bool) error {
 			p.Selector.Family = unix.AF_INET6
 		}
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if update {
-		return h.PolicyUpdate(e.ctx, p)
-	}
-	return h.PolicyAdd(e.ctx, p)
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if update {
+			return h.PolicyUpdate(e.ctx, p)
+		}
+		return h.PolicyAdd(e.ctx, p)
+	})
 }
 
 // xfrmPolicyID reads what xfrm_policy_get_or_delete reads.
@@ -282,17 +236,15 @@ func xfrmPolicyGetOrDelete(e *env, a *xargs, del bool) error {
 	if err != nil {
 		return err
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if del {
-		return h.PolicyDel(e.ctx, &id)
-	}
-	p := newXfrmPrinter(e)
-	return h.GetPolicyView(e.ctx, &id, func(v xfrm.PolicyView) {
-		p.policy(v, uint16(e.Family))
-		p.flush()
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if del {
+			return h.PolicyDel(e.ctx, &id)
+		}
+		p := newXfrmPrinter(e)
+		return h.GetPolicyView(e.ctx, &id, func(v xfrm.PolicyView) {
+			p.policy(v, uint16(e.Family))
+			p.flush()
+		})
 	})
 }
 
@@ -383,43 +335,41 @@ func xfrmPolicyList(e *env, a *xargs, deleteAll bool) error {
 			return err
 		}
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if deleteAll {
-		for {
-			var ids []xfrm.PolicyID
-			for v, err := range h.Policies(e.ctx) {
-				if err != nil {
-					return refused(err, exitFailure, "Delete-all terminated")
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if deleteAll {
+			for {
+				var ids []xfrm.PolicyID
+				for v, err := range h.Policies(e.ctx) {
+					if err != nil {
+						return refused(err, exitFailure, "Delete-all terminated")
+					}
+					if f.match(v) && v.Dir() < 3 {
+						p := v.Policy()
+						ids = append(ids, p.ID())
+					}
 				}
-				if f.match(v) && v.Dir() < 3 {
-					p := v.Policy()
-					ids = append(ids, p.ID())
+				if len(ids) == 0 {
+					return nil
 				}
-			}
-			if len(ids) == 0 {
-				return nil
-			}
-			for i := range ids {
-				if err := h.PolicyDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ENOENT) {
-					return err
+				for i := range ids {
+					if err := h.PolicyDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ENOENT) {
+						return err
+					}
 				}
 			}
 		}
-	}
-	p := newXfrmPrinter(e)
-	for v, err := range h.Policies(e.ctx) {
-		if err != nil {
-			return dumpTerminated(err)
+		p := newXfrmPrinter(e)
+		for v, err := range h.Policies(e.ctx) {
+			if err != nil {
+				return dumpTerminated(err)
+			}
+			if f.match(v) {
+				p.policy(v, uint16(e.Family))
+				p.flush()
+			}
 		}
-		if f.match(v) {
-			p.policy(v, uint16(e.Family))
-			p.flush()
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // xfrmPolicyFlush is xfrm_policy_flush.
@@ -439,42 +389,38 @@ func xfrmPolicyFlush(e *env, a *xargs) error {
 			return err
 		}
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	return h.PolicyFlush(e.ctx, t, has)
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		return h.PolicyFlush(e.ctx, t, has)
+	})
 }
 
 // xfrmPolicyCount is xfrm_spd_getinfo and print_spdinfo.
 func xfrmPolicyCount(e *env) error {
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	info, err := h.SPDInfo(e.ctx)
-	if err != nil {
-		return err
-	}
-	sl := "\n"
-	if e.Oneline {
-		sl = "\\"
-	}
-	out := fmt.Sprintf("\t SPD IN  %d OUT %d FWD %d", int32(info.In), int32(info.Out), int32(info.Fwd))
-	if e.Stats.level > 0 {
-		out += fmt.Sprintf(" (Sock: IN %d OUT %d FWD %d)", int32(info.InSocket), int32(info.OutSocket), int32(info.FwdSocket))
-	}
-	out += sl
-	if e.Stats.level > 1 {
-		out += fmt.Sprintf("\t SPD buckets: count %d Max %d%s", int32(info.HashCount), int32(info.HashMax), sl)
-		if info.HasThresh {
-			out += fmt.Sprintf("\t SPD IPv4 thresholds: local %d remote %d%s", info.IPv4LBits, info.IPv4RBits, sl)
-			out += fmt.Sprintf("\t SPD IPv6 thresholds: local %d remote %d%s", info.IPv6LBits, info.IPv6RBits, sl)
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		info, err := h.SPDInfo(e.ctx)
+		if err != nil {
+			return err
 		}
-	}
-	if e.Oneline {
-		out += "\n"
-	}
-	fmt.Fprint(e.Stdout, out)
-	return nil
+		sl := "\n"
+		if e.Oneline {
+			sl = "\\"
+		}
+		out := fmt.Sprintf("\t SPD IN  %d OUT %d FWD %d", int32(info.In), int32(info.Out), int32(info.Fwd))
+		if e.Stats.level > 0 {
+			out += fmt.Sprintf(" (Sock: IN %d OUT %d FWD %d)", int32(info.InSocket), int32(info.OutSocket), int32(info.FwdSocket))
+		}
+		out += sl
+		if e.Stats.level > 1 {
+			out += fmt.Sprintf("\t SPD buckets: count %d Max %d%s", int32(info.HashCount), int32(info.HashMax), sl)
+			if info.HasThresh {
+				out += fmt.Sprintf("\t SPD IPv4 thresholds: local %d remote %d%s", info.IPv4LBits, info.IPv4RBits, sl)
+				out += fmt.Sprintf("\t SPD IPv6 thresholds: local %d remote %d%s", info.IPv6LBits, info.IPv6RBits, sl)
+			}
+		}
+		if e.Oneline {
+			out += "\n"
+		}
+		fmt.Fprint(e.Stdout, out)
+		return nil
+	})
 }

@@ -380,46 +380,22 @@ func (p *xfrmPrinter) state(v xfrm.StateView, nokeys bool) {
 	}
 	p.b.WriteString(p.sl)
 	x := xfrmAttrs{st: &v}
-	if m, ok := v.Mark(); ok {
-		x.mark = &m
-	}
-	if m, ok := v.SetMark(); ok {
-		x.setMark = &m
-	}
+	x.mark = ptr(v.Mark())
+	x.setMark = ptr(v.SetMark())
 	if a, ok := v.Auth(); ok {
 		x.auth = &a
 		x.hasAuthTrunc = a.TruncBits() != 0 || hasAttr(v, 20)
 	}
-	if a, ok := v.AEAD(); ok {
-		x.aead = &a
-	}
-	if a, ok := v.Crypt(); ok {
-		x.crypt = &a
-	}
-	if a, ok := v.Comp(); ok {
-		x.comp = &a
-	}
-	if e, ok := v.Encap(); ok {
-		x.encap = &e
-	}
-	if a, ok := v.CoAddr(); ok {
-		x.coa = &a
-	}
-	if t, ok := v.LastUsed(); ok {
-		x.lastUsed = &t
-	}
-	if r, ok := v.Replay(); ok {
-		x.replay = &r
-	}
-	if o, ok := v.Offload(); ok {
-		x.offload = &o
-	}
-	if i, ok := v.IfID(); ok {
-		x.ifID = &i
-	}
-	if i, ok := v.TFCPad(); ok {
-		x.tfcpad = &i
-	}
+	x.aead = ptr(v.AEAD())
+	x.crypt = ptr(v.Crypt())
+	x.comp = ptr(v.Comp())
+	x.encap = ptr(v.Encap())
+	x.coa = ptr(v.CoAddr())
+	x.lastUsed = ptr(v.LastUsed())
+	x.replay = ptr(v.Replay())
+	x.offload = ptr(v.Offload())
+	x.ifID = ptr(v.IfID())
+	x.tfcpad = ptr(v.TFCPad())
 	p.attrs(&x, fam, buf, nokeys)
 	if sel := v.Selector(); sel != (xfrm.Selector{}) && !zeroSelector(sel) {
 		p.selector(sel, fam, buf+"sel ")
@@ -433,6 +409,14 @@ func (p *xfrmPrinter) state(v xfrm.StateView, nokeys bool) {
 	if ctx, _, _, ok := v.SecCtx(); ok {
 		p.f("\tsecurity context %s %s", ctx, p.sl)
 	}
+}
+
+// ptr returns a pointer to v when ok, else nil.
+func ptr[T any](v T, ok bool) *T {
+	if !ok {
+		return nil
+	}
+	return &v
 }
 
 // zeroSelector reports whether sel's struct is all zeros (a view gives a
@@ -504,14 +488,8 @@ func (p *xfrmPrinter) policy(v xfrm.PolicyView, fam uint16) {
 		p.lifetime(v.Lifetime(), v.Current(), buf)
 	}
 	x := xfrmAttrs{pol: &v}
-	if m, ok := v.Mark(); ok {
-		x.mark = &m
-	}
-	if o, ok := v.Offload(); ok {
-		x.offload = &o
-	}
-	if i, ok := v.IfID(); ok {
-		x.ifID = &i
-	}
+	x.mark = ptr(v.Mark())
+	x.offload = ptr(v.Offload())
+	x.ifID = ptr(v.IfID())
 	p.attrs(&x, sel.Family, buf, false)
 }

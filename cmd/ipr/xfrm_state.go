@@ -171,44 +171,42 @@ func xfrmStateList(e *env, a *xargs, deleteAll bool) error {
 			}
 		}
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if deleteAll {
-		// Rounds of a dump and deletes, until a dump finds nothing.
-		for {
-			var ids []xfrm.StateID
-			for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
-				if err != nil {
-					return refused(err, exitFailure, "Delete-all terminated")
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if deleteAll {
+			// Rounds of a dump and deletes, until a dump finds nothing.
+			for {
+				var ids []xfrm.StateID
+				for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
+					if err != nil {
+						return refused(err, exitFailure, "Delete-all terminated")
+					}
+					if f.match(v) {
+						s := v.State()
+						ids = append(ids, s.ID())
+					}
 				}
-				if f.match(v) {
-					s := v.State()
-					ids = append(ids, s.ID())
+				if len(ids) == 0 {
+					return nil
 				}
-			}
-			if len(ids) == 0 {
-				return nil
-			}
-			for i := range ids {
-				if err := h.StateDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ESRCH) {
-					return err
+				for i := range ids {
+					if err := h.StateDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ESRCH) {
+						return err
+					}
 				}
 			}
 		}
-	}
-	p := newXfrmPrinter(e)
-	for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
-		if err != nil {
-			return dumpTerminated(err)
+		p := newXfrmPrinter(e)
+		for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
+			if err != nil {
+				return dumpTerminated(err)
+			}
+			if f.match(v) {
+				p.state(v, nokeys)
+				p.flush()
+			}
 		}
-		if f.match(v) {
-			p.state(v, nokeys)
-			p.flush()
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // xfrmStateGetOrDelete is xfrm_state_get_or_delete.
@@ -252,23 +250,16 @@ func xfrmStateGetOrDelete(e *env, a *xargs, del bool) error {
 	if mark.Value&mark.Mask != 0 {
 		id.Mark = &mark
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if del {
-		return h.StateDel(e.ctx, &id)
-	}
-	p := newXfrmPrinter(e)
-	var perr error
-	err = h.GetStateView(e.ctx, &id, func(v xfrm.StateView) {
-		p.state(v, false)
-		p.flush()
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if del {
+			return h.StateDel(e.ctx, &id)
+		}
+		p := newXfrmPrinter(e)
+		return h.GetStateView(e.ctx, &id, func(v xfrm.StateView) {
+			p.state(v, false)
+			p.flush()
+		})
 	})
-	if err != nil {
-		return err
-	}
-	return perr
 }
 
 // xfrmStateFlush is xfrm_state_flush.
@@ -293,27 +284,23 @@ func xfrmStateFlush(e *env, a *xargs) error {
 		}
 		proto = p
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	return h.StateFlush(e.ctx, proto)
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		return h.StateFlush(e.ctx, proto)
+	})
 }
 
 // xfrmStateCount is xfrm_sad_getinfo and print_sadinfo.
 func xfrmStateCount(e *env) error {
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	info, err := h.SAInfo(e.ctx)
-	if err != nil {
-		return err
-	}
-	out := fmt.Sprintf("\t SAD count %d", info.Count)
-	if e.Stats.level > 0 {
-		out += fmt.Sprintf(" (buckets count %d Max %d)", int32(info.HashCount), int32(info.HashMax))
-	}
-	fmt.Fprintln(e.Stdout, out)
-	return nil
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		info, err := h.SAInfo(e.ctx)
+		if err != nil {
+			return err
+		}
+		out := fmt.Sprintf("\t SAD count %d", info.Count)
+		if e.Stats.level > 0 {
+			out += fmt.Sprintf(" (buckets count %d Max %d)", int32(info.HashCount), int32(info.HashMax))
+		}
+		fmt.Fprintln(e.Stdout, out)
+		return nil
+	})
 }

@@ -193,14 +193,12 @@ func xfrmStateModify(e *env, a *xargs, update bool) error {
 	if !s.Dst.IsValid() {
 		s.Dst = unspecifiedLike(s.Src)
 	}
-	h, err := e.xfrmHandle()
-	if err != nil {
-		return err
-	}
-	if update {
-		return h.StateUpdate(e.ctx, s)
-	}
-	return h.StateAdd(e.ctx, s)
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		if update {
+			return h.StateUpdate(e.ctx, s)
+		}
+		return h.StateAdd(e.ctx, s)
+	})
 }
 
 // unspecifiedLike is the any address of a's family (IPv4 for none).
@@ -213,86 +211,59 @@ func unspecifiedLike(a netip.Addr) netip.Addr {
 
 // encap reads "encap TYPE SPORT DPORT OADDR".
 func (a *xargs) encap() (*xfrm.Encap, error) {
-	t, err := a.next()
+	t, err := a.choice("ENCAP-TYPE value is invalid", "espinudp-nonike", "espinudp", "espintcp")
 	if err != nil {
 		return nil, err
 	}
-	e := &xfrm.Encap{}
-	switch t {
-	case "espinudp-nonike":
-		e.Type = xfrm.EncapESPInUDPNonIKE
-	case "espinudp":
-		e.Type = xfrm.EncapESPInUDP
-	case "espintcp":
-		e.Type = xfrm.EncapESPInTCP
-	default:
-		return nil, invarg("ENCAP-TYPE value is invalid", t)
+	e := &xfrm.Encap{Type: [...]uint16{xfrm.EncapESPInUDPNonIKE, xfrm.EncapESPInUDP, xfrm.EncapESPInTCP}[t]}
+	sport, err := a.num(16, `SPORT value after "encap" is invalid`)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range []*uint16{&e.SrcPort, &e.DstPort} {
-		w, err := a.next()
-		if err != nil {
-			return nil, err
-		}
-		n, ok := getUint(w, 16)
-		if !ok {
-			msg := `SPORT value after "encap" is invalid`
-			if p == &e.DstPort {
-				msg = `DPORT value after "encap" is invalid`
-			}
-			return nil, invarg(msg, w)
-		}
-		*p = uint16(n)
+	dport, err := a.num(16, `DPORT value after "encap" is invalid`)
+	if err != nil {
+		return nil, err
 	}
+	e.SrcPort, e.DstPort = uint16(sport), uint16(dport)
 	w, err := a.next()
-	if err != nil {
-		return nil, err
+	if err == nil {
+		e.OrigAddr, err = parseAddr("encap", w, 0)
 	}
-	if e.OrigAddr, err = parseAddr("encap", w, 0); err != nil {
-		return nil, err
+	return e, err
+}
+
+// required is NEXT_ARG_OK's missarg(what), then the next word.
+func (a *xargs) required(what string) (string, error) {
+	if !a.nextOK() {
+		return "", missarg(what)
 	}
-	return e, nil
+	return a.next()
 }
 
 // algo reads ALGO-NAME and, but for comp, ALGO-KEYMAT, then the ICV or
 // truncation length, into s.
 func (a *xargs) algo(s *xfrm.State, typ string) error {
-	if !a.nextOK() {
-		return missarg("ALGO-NAME")
+	name, err := a.required("ALGO-NAME")
+	if err != nil {
+		return err
 	}
-	name, _ := a.next()
 	alg := &xfrm.Algo{Name: name}
 	if typ != "comp" {
-		if !a.nextOK() {
-			return missarg("ALGO-KEYMAT")
+		key, err := a.required("ALGO-KEYMAT")
+		if err == nil {
+			alg.Key, err = algoKey(name, key)
 		}
-		key, _ := a.next()
-		k, err := algoKey(name, key)
 		if err != nil {
 			return err
 		}
-		alg.Key = k
 	}
+	var length *uint32
+	var what string
 	switch typ {
 	case "aead":
-		if !a.nextOK() {
-			return missarg("ALGO-ICV-LEN")
-		}
-		n, err := a.u32("ALGO-ICV-LEN value is invalid")
-		if err != nil {
-			return err
-		}
-		alg.ICVBits = n
-		s.AEAD = alg
+		s.AEAD, length, what = alg, &alg.ICVBits, "ALGO-ICV-LEN"
 	case "auth-trunc":
-		if !a.nextOK() {
-			return missarg("ALGO-TRUNC-LEN")
-		}
-		n, err := a.u32("ALGO-TRUNC-LEN value is invalid")
-		if err != nil {
-			return err
-		}
-		alg.TruncBits = n
-		s.Auth = alg
+		s.Auth, length, what = alg, &alg.TruncBits, "ALGO-TRUNC-LEN"
 	case "auth":
 		s.Auth = alg
 	case "enc":
@@ -300,5 +271,12 @@ func (a *xargs) algo(s *xfrm.State, typ string) error {
 	case "comp":
 		s.Comp = alg
 	}
-	return nil
+	if length == nil {
+		return nil
+	}
+	if !a.nextOK() {
+		return missarg(what)
+	}
+	*length, err = a.u32(what + " value is invalid")
+	return err
 }
