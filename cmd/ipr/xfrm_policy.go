@@ -10,36 +10,25 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// runXfrmPolicy is do_xfrm_policy.
+// runXfrmPolicy is do_xfrm_policy (see runXfrmState).
 func runXfrmPolicy(e *env, a *xargs) error {
-	if !a.more() {
-		return xfrmPolicyList(e, a, false)
+	unimplemented := func(what string) func(*env, *xargs) error {
+		return func(*env, *xargs) error { return notImplemented(`"ip xfrm policy ` + what + `"`) }
 	}
-	w := a.cur()
-	a.w = a.w[1:]
-	switch {
-	case matches(w, "add"):
-		return xfrmPolicyModify(e, a, false)
-	case matches(w, "update"):
-		return xfrmPolicyModify(e, a, true)
-	case matches(w, "delete"):
-		return xfrmPolicyGetOrDelete(e, a, true)
-	case matches(w, "deleteall"), matches(w, "delall"):
-		return xfrmPolicyList(e, a, true)
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return xfrmPolicyList(e, a, false)
-	case matches(w, "get"):
-		return xfrmPolicyGetOrDelete(e, a, false)
-	case matches(w, "flush"):
-		return xfrmPolicyFlush(e, a)
-	case matches(w, "count"):
-		return xfrmPolicyCount(e)
-	case matches(w, "set"), matches(w, "setdefault"), matches(w, "getdefault"):
-		return notImplemented(fmt.Sprintf("\"ip xfrm policy %s\"", w))
-	case matches(w, "help"):
-		return usageText(xfrmUsage)
-	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm policy help\".", w)}
+	return xfrmDispatch(e, a, "policy", []xfrmVerb{
+		{nil, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, false) }},
+		{[]string{"add"}, func(e *env, a *xargs) error { return xfrmPolicyModify(e, a, false) }},
+		{[]string{"update"}, func(e *env, a *xargs) error { return xfrmPolicyModify(e, a, true) }},
+		{[]string{"delete"}, func(e *env, a *xargs) error { return xfrmPolicyGetOrDelete(e, a, true) }},
+		{[]string{"deleteall", "delall"}, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, true) }},
+		{[]string{"list", "show", "lst"}, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, false) }},
+		{[]string{"get"}, func(e *env, a *xargs) error { return xfrmPolicyGetOrDelete(e, a, false) }},
+		{[]string{"flush"}, xfrmPolicyFlush},
+		{[]string{"count"}, func(e *env, _ *xargs) error { return xfrmPolicyCount(e) }},
+		{[]string{"set"}, unimplemented("set")},
+		{[]string{"setdefault"}, unimplemented("setdefault")},
+		{[]string{"getdefault"}, unimplemented("getdefault")},
+	})
 }
 
 // dir is xfrm_policy_dir_parse of the next word.
@@ -122,11 +111,9 @@ func xfrmPolicyModify(e *env, a *xargs, update bool) error {
 		case "priority":
 			p.Priority, err = a.u32("PRIORITY value is invalid")
 		case "flag":
-			if _, err = a.next(); err == nil {
-				var v uint32
-				v, err = a.stateFlags([]string{"localok", "icmp"})
-				p.Flags = uint8(v)
-			}
+			var v uint32
+			v, err = a.flags(policyFlagNames)
+			p.Flags = uint8(v)
 		case "limit":
 			err = a.limit(&p.Lifetime)
 		case "tmpl":
@@ -312,12 +299,9 @@ func xfrmPolicyList(e *env, a *xargs, deleteAll bool) error {
 			f.priority = new(uint32)
 			*f.priority, err = a.u32("PRIORITY value is invalid")
 		case "flag":
-			if _, err = a.next(); err == nil {
-				var v uint32
-				v, err = a.stateFlags([]string{"localok", "icmp"})
-				f.flags = new(uint8)
-				*f.flags = uint8(v)
-			}
+			var v uint32
+			v, err = a.flags(policyFlagNames)
+			f.flags = ptr(uint8(v), true)
 		case "nosock":
 			f.nosock = true
 		default:

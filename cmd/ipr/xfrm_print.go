@@ -322,18 +322,15 @@ func (p *xfrmPrinter) templates(v xfrm.PolicyView, prefix string) {
 	}
 }
 
-func xfrmShare(s uint8) string {
-	switch s {
-	case 0:
-		return "any"
-	case 1:
-		return "session"
-	case 2:
-		return "user"
-	case 3:
-		return "unique"
+// xfrmShare is strxf_share.
+func xfrmShare(s uint8) string { return nameOr(s, "any", "session", "user", "unique") }
+
+// nameOr returns names[v], or v as a number past them.
+func nameOr(v uint8, names ...string) string {
+	if int(v) < len(names) {
+		return names[v]
 	}
-	return fmt.Sprint(s)
+	return fmt.Sprint(v)
 }
 
 // flags8 is strxf_mask8.
@@ -449,29 +446,15 @@ func (p *xfrmPrinter) policy(v xfrm.PolicyView, fam uint16) {
 		p.b.WriteString("dir ")
 	}
 	p.f("%s ", dir)
-	switch a := v.Action(); a {
-	case xfrm.ActionAllow:
-		if p.stats > 0 {
-			p.b.WriteString("action allow ")
-		}
-	case xfrm.ActionBlock:
-		p.b.WriteString("action block ")
-	default:
-		p.f("action %d ", a)
+	if a := v.Action(); a != xfrm.ActionAllow || p.stats > 0 {
+		p.f("action %s ", nameOr(uint8(a), "allow", "block"))
 	}
 	if p.stats > 0 {
 		p.f("index %d ", v.Index())
 	}
 	p.f("priority %d ", v.Priority())
 	if t, ok := v.Type(); ok {
-		switch t {
-		case xfrm.PolicyMain:
-			p.b.WriteString("ptype main ")
-		case xfrm.PolicySub:
-			p.b.WriteString("ptype sub ")
-		default:
-			p.f("ptype %d ", t)
-		}
+		p.f("ptype %s ", nameOr(uint8(t), "main", "sub"))
 	}
 	if p.stats > 0 {
 		p.f("share %s ", xfrmShare(v.Share()))

@@ -11,36 +11,48 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// runXfrmState is do_xfrm_state.
-func runXfrmState(e *env, a *xargs) error {
+// xfrmVerb is a command of "xfrm state" or "xfrm policy": the names
+// matches() accepts for it.
+type xfrmVerb struct {
+	names []string
+	run   func(e *env, a *xargs) error
+}
+
+// xfrmDispatch is do_xfrm_state and do_xfrm_policy: no command lists.
+func xfrmDispatch(e *env, a *xargs, object string, verbs []xfrmVerb) error {
 	if !a.more() {
-		return xfrmStateList(e, a, false)
+		return verbs[0].run(e, a)
 	}
 	w := a.cur()
 	a.w = a.w[1:]
-	switch {
-	case matches(w, "add"):
-		return xfrmStateModify(e, a, false)
-	case matches(w, "update"):
-		return xfrmStateModify(e, a, true)
-	case matches(w, "allocspi"):
-		return notImplemented(`"ip xfrm state allocspi"`)
-	case matches(w, "delete"):
-		return xfrmStateGetOrDelete(e, a, true)
-	case matches(w, "deleteall"), matches(w, "delall"):
-		return xfrmStateList(e, a, true)
-	case matches(w, "list"), matches(w, "show"), matches(w, "lst"):
-		return xfrmStateList(e, a, false)
-	case matches(w, "get"):
-		return xfrmStateGetOrDelete(e, a, false)
-	case matches(w, "flush"):
-		return xfrmStateFlush(e, a)
-	case matches(w, "count"):
-		return xfrmStateCount(e)
-	case matches(w, "help"):
+	for _, v := range verbs {
+		for _, n := range v.names {
+			if matches(w, n) {
+				return v.run(e, a)
+			}
+		}
+	}
+	if matches(w, "help") {
 		return usageText(xfrmUsage)
 	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm state help\".", w)}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm %s help\".", w, object)}
+}
+
+// runXfrmState is do_xfrm_state; its commands are in ip's order of
+// matches(), but for list, which comes first for no command.
+func runXfrmState(e *env, a *xargs) error {
+	return xfrmDispatch(e, a, "state", []xfrmVerb{
+		{nil, func(e *env, a *xargs) error { return xfrmStateList(e, a, false) }},
+		{[]string{"add"}, func(e *env, a *xargs) error { return xfrmStateModify(e, a, false) }},
+		{[]string{"update"}, func(e *env, a *xargs) error { return xfrmStateModify(e, a, true) }},
+		{[]string{"allocspi"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm state allocspi"`) }},
+		{[]string{"delete"}, func(e *env, a *xargs) error { return xfrmStateGetOrDelete(e, a, true) }},
+		{[]string{"deleteall", "delall"}, func(e *env, a *xargs) error { return xfrmStateList(e, a, true) }},
+		{[]string{"list", "show", "lst"}, func(e *env, a *xargs) error { return xfrmStateList(e, a, false) }},
+		{[]string{"get"}, func(e *env, a *xargs) error { return xfrmStateGetOrDelete(e, a, false) }},
+		{[]string{"flush"}, xfrmStateFlush},
+		{[]string{"count"}, func(e *env, _ *xargs) error { return xfrmStateCount(e) }},
+	})
 }
 
 // xfrmStateFilter is xfrm_state_filter_match's filter.
@@ -83,10 +95,13 @@ func (f *xfrmStateFilter) match(v xfrm.StateView) bool {
 		f.hasFlags && uint8(v.Flags())&f.flags == 0)
 }
 
-// stateFlag is xfrm_state_flag_parse: the flag words from the current
-// one on, or a number.
-func (a *xargs) stateFlags(names []string) (uint32, error) {
-	w := a.cur()
+// flags is xfrm_state_flag_parse and its kin: the flag words from the
+// next one on, or a number.
+func (a *xargs) flags(names []string) (uint32, error) {
+	w, err := a.next()
+	if err != nil {
+		return 0, err
+	}
 	if n, ok := getUint(w, 8); ok {
 		return uint32(n), nil
 	}
@@ -119,8 +134,9 @@ func (a *xargs) stateFlags(names []string) (uint32, error) {
 }
 
 var (
-	stateFlagNames = []string{"noecn", "decap-dscp", "nopmtudisc", "wildrecv", "icmp", "af-unspec", "align4", "esn"}
-	extraFlagNames = []string{"dont-encap-dscp", "oseq-may-wrap"}
+	policyFlagNames = []string{"localok", "icmp"}
+	stateFlagNames  = []string{"noecn", "decap-dscp", "nopmtudisc", "wildrecv", "icmp", "af-unspec", "align4", "esn"}
+	extraFlagNames  = []string{"dont-encap-dscp", "oseq-may-wrap"}
 )
 
 // xfrmStateList is xfrm_state_list_or_deleteall.
@@ -145,10 +161,7 @@ func xfrmStateList(e *env, a *xargs, deleteAll bool) error {
 			}
 			f.reqid, f.hasReqid = r, true
 		case "flag":
-			if _, err := a.next(); err != nil {
-				return err
-			}
-			v, err := a.stateFlags(stateFlagNames)
+			v, err := a.flags(stateFlagNames)
 			if err != nil {
 				return err
 			}

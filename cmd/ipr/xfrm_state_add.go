@@ -40,17 +40,12 @@ func xfrmStateModify(e *env, a *xargs, update bool) error {
 			oseq, err = a.u32(`value after "replay-oseq" is invalid`)
 		case "replay-oseq-hi":
 			oseqHi, err = a.u32(`value after "replay-oseq-hi" is invalid`)
-		case "flag", "extra-flag":
-			if _, err = a.next(); err == nil {
-				var v uint32
-				if w == "flag" {
-					v, err = a.stateFlags(stateFlagNames)
-					s.Flags = xfrm.StateFlags(v)
-				} else {
-					v, err = a.stateFlags(extraFlagNames)
-					s.ExtraFlags = v
-				}
-			}
+		case "flag":
+			var v uint32
+			v, err = a.flags(stateFlagNames)
+			s.Flags = xfrm.StateFlags(v)
+		case "extra-flag":
+			s.ExtraFlags, err = a.flags(extraFlagNames)
 		case "sel":
 			if _, err = a.next(); err == nil {
 				s.Selector, err = a.selector(e, 0)
@@ -259,17 +254,11 @@ func (a *xargs) algo(s *xfrm.State, typ string) error {
 	}
 	var length *uint32
 	var what string
-	switch typ {
-	case "aead":
-		s.AEAD, length, what = alg, &alg.ICVBits, "ALGO-ICV-LEN"
-	case "auth-trunc":
-		s.Auth, length, what = alg, &alg.TruncBits, "ALGO-TRUNC-LEN"
-	case "auth":
-		s.Auth = alg
-	case "enc":
-		s.Crypt = alg
-	case "comp":
-		s.Comp = alg
+	*map[string]**xfrm.Algo{"aead": &s.AEAD, "auth-trunc": &s.Auth, "auth": &s.Auth, "enc": &s.Crypt, "comp": &s.Comp}[typ] = alg
+	if typ == "aead" {
+		length, what = &alg.ICVBits, "ALGO-ICV-LEN"
+	} else if typ == "auth-trunc" {
+		length, what = &alg.TruncBits, "ALGO-TRUNC-LEN"
 	}
 	if length == nil {
 		return nil
