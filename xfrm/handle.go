@@ -1,15 +1,10 @@
 package xfrm
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"iter"
 
 	"github.com/ipr-go/ipr/internal/pool"
-	"github.com/ipr-go/ipr/netns"
 	"github.com/ipr-go/ipr/socket"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -19,36 +14,6 @@ type Handle struct {
 	pool    pool.Pool
 	builder pool.Builders
 }
-
-// Option configures [Dial].
-type Option func(*pool.Options) error
-
-// WithNetns opens the handle in the named network namespace (iproute2's
-// /run/netns names): the SAs and policies are the namespace's.
-func WithNetns(name string) Option { return pool.Netns(name) }
-
-// WithNetnsPath opens the handle in the network namespace at path, such
-// as /proc/PID/ns/net.
-func WithNetnsPath(path string) Option { return pool.NetnsPath(path) }
-
-// WithNetnsHandle opens the handle in the namespace h refers to. The
-// handle keeps its own reference; h may be closed after Dial.
-func WithNetnsHandle(h *netns.Handle) Option { return pool.NetnsHandle("xfrm", h) }
-
-// WithoutExtAck turns extended ACKs off: errors then carry only the errno.
-func WithoutExtAck() Option { return pool.NoExtAck }
-
-// WithReceiveBufferSize sets each socket's kernel receive queue size
-// (default 1 MiB).
-func WithReceiveBufferSize(n int) Option { return pool.ReceiveBufferSize("xfrm", n) }
-
-// WithPoolSize sets how many idle sockets the handle keeps (default 4).
-func WithPoolSize(n int) Option { return pool.Size("xfrm", n) }
-
-// WithTransport makes the handle talk through the transports d opens
-// instead of netlink sockets: d is called with unix.NETLINK_XFRM. It is
-// how tests replace the kernel (package nltest).
-func WithTransport(d socket.Dialer) Option { return pool.Transport("xfrm", d) }
 
 // ErrClosed is returned by calls on a closed Handle.
 var ErrClosed = errors.New("xfrm: handle closed")
@@ -64,10 +29,11 @@ var errNilHandle = errors.New("xfrm: nil handle")
 // a missing namespace, or a kernel without CONFIG_XFRM_USER) surface here.
 func Dial(opts ...Option) (*Handle, error) {
 	h := &Handle{pool: pool.Pool{Pkg: "xfrm", Proto: unix.NETLINK_XFRM, ErrClosed: ErrClosed, ErrNilContext: errNilContext}}
-	if err := pool.OpenWith(&h.pool, opts, socket.Config{FixedLen: FixedLen}); err != nil {
-		return nil, err
+	err := pool.OpenWith(&h.pool, opts, socket.Config{FixedLen: FixedLen})
+	if err != nil {
+		h = nil // the pool is closed
 	}
-	return h, nil
+	return h, err
 }
 
 // FixedLen is the fixed header length of an XFRM request of type t (the
@@ -102,48 +68,4 @@ func (h *Handle) Close() error {
 		h.pool.Close()
 	}
 	return nil
-}
-
-// opError names the operation in err.
-func opError(op string, err error) error { return pool.OpError("xfrm", op, err) }
-
-// exchange sends the request built in b on a pooled socket and returns b
-// to its pool: as an execute (with an acknowledgement) when ack is set,
-// else as a query answered by one reply.
-func (h *Handle) exchange(ctx context.Context, op string, b *wire.Builder, ack bool, onReply func(wire.Message) error) error {
-	defer h.builder.Put(b)
-	if err := b.Err(); err != nil {
-		return fmt.Errorf("xfrm: %s: %w", op, err)
-	}
-	c, err := h.pool.Get(ctx)
-	if err != nil {
-		return err
-	}
-	defer h.pool.Discard(&c)
-	if ack {
-		err = c.Execute(ctx, b.Bytes(), onReply)
-	} else {
-		err = c.Query(ctx, b.Bytes(), onReply)
-	}
-	h.pool.Put(&c)
-	return opError(op, err)
-}
-
-// check returns the error of a call on h before anything is built.
-func (h *Handle) check(ctx context.Context) error {
-	if h == nil {
-		return errNilHandle
-	}
-	if ctx == nil {
-		return errNilContext
-	}
-	if h.pool.Closed() {
-		return ErrClosed
-	}
-	return nil
-}
-
-// dump streams the raw replies to the dump request built in b.
-func (h *Handle) dump(ctx context.Context, op string, b *wire.Builder) iter.Seq2[wire.Message, error] {
-	return h.pool.Dump(ctx, op, &h.builder, b, false, nil)
 }

@@ -20,22 +20,15 @@ const (
 	ProtoIPsecAny Proto = 255 // IPSEC_PROTO_ANY, as the kernel reads it in a flush
 )
 
+// protoNames are iproute2's names of the protocols (xfrmproto_types).
+var protoNames = map[Proto]string{ProtoESP: "esp", ProtoAH: "ah", ProtoComp: "comp", ProtoRoute2: "route2",
+	ProtoHAO: "hao", ProtoIPsecAny: "ipsec-any"}
+
 // String returns iproute2's name of p ("esp", "ah", "comp", "route2",
 // "hao"), or its number.
 func (p Proto) String() string {
-	switch p {
-	case ProtoESP:
-		return "esp"
-	case ProtoAH:
-		return "ah"
-	case ProtoComp:
-		return "comp"
-	case ProtoRoute2:
-		return "route2"
-	case ProtoHAO:
-		return "hao"
-	case ProtoIPsecAny:
-		return "ipsec-any"
+	if n, ok := protoNames[p]; ok {
+		return n
 	}
 	return strconv.Itoa(int(p))
 }
@@ -46,30 +39,26 @@ func (p Proto) ipsec() bool { return p == ProtoESP || p == ProtoAH || p == Proto
 // Mode is an SA's or template's mode (XFRM_MODE_*).
 type Mode uint8
 
-// The modes of linux/xfrm.h.
+// The modes of linux/xfrm.h, XFRM_MODE_TRANSPORT to XFRM_MODE_BEET.
 const (
-	ModeTransport Mode = 0 // XFRM_MODE_TRANSPORT
-	ModeTunnel    Mode = 1 // XFRM_MODE_TUNNEL
-	ModeRO        Mode = 2 // XFRM_MODE_ROUTEOPTIMIZATION
-	ModeInTrigger Mode = 3 // XFRM_MODE_IN_TRIGGER
-	ModeBEET      Mode = 4 // XFRM_MODE_BEET
+	ModeTransport Mode = iota
+	ModeTunnel
+	ModeRO // XFRM_MODE_ROUTEOPTIMIZATION
+	ModeInTrigger
+	ModeBEET
 )
 
-// String returns iproute2's name of m.
+// String returns iproute2's name of m, or its number.
 func (m Mode) String() string {
-	switch m {
-	case ModeTransport:
-		return "transport"
-	case ModeTunnel:
-		return "tunnel"
-	case ModeRO:
-		return "ro"
-	case ModeInTrigger:
-		return "in_trigger"
-	case ModeBEET:
-		return "beet"
+	return nameOf(uint8(m), "transport", "tunnel", "ro", "in_trigger", "beet")
+}
+
+// nameOf returns names[v], or v's number past them.
+func nameOf(v uint8, names ...string) string {
+	if int(v) < len(names) {
+		return names[v]
 	}
-	return strconv.Itoa(int(m))
+	return strconv.Itoa(int(v))
 }
 
 // Dir is a policy's direction (XFRM_POLICY_IN, _OUT, _FWD).
@@ -82,18 +71,8 @@ const (
 	DirFwd Dir = 2
 )
 
-// String returns iproute2's name of d.
-func (d Dir) String() string {
-	switch d {
-	case DirIn:
-		return "in"
-	case DirOut:
-		return "out"
-	case DirFwd:
-		return "fwd"
-	}
-	return strconv.Itoa(int(d))
-}
+// String returns iproute2's name of d, or its number.
+func (d Dir) String() string { return nameOf(uint8(d), "in", "out", "fwd") }
 
 // Action is what a policy does (XFRM_POLICY_ALLOW, _BLOCK).
 type Action uint8
@@ -118,16 +97,17 @@ const (
 // StateFlags are xfrm_usersa_info.flags (XFRM_STATE_*).
 type StateFlags uint8
 
-// The state flags of linux/xfrm.h.
+// The state flags of linux/xfrm.h: XFRM_STATE_NOECN, _DECAP_DSCP,
+// _NOPMTUDISC, _WILDRECV, _ICMP, _AF_UNSPEC, _ALIGN4, _ESN.
 const (
-	StateNoECN      StateFlags = 1   // XFRM_STATE_NOECN
-	StateDecapDSCP  StateFlags = 2   // XFRM_STATE_DECAP_DSCP
-	StateNoPMTUDisc StateFlags = 4   // XFRM_STATE_NOPMTUDISC
-	StateWildRecv   StateFlags = 8   // XFRM_STATE_WILDRECV
-	StateICMP       StateFlags = 16  // XFRM_STATE_ICMP
-	StateAFUnspec   StateFlags = 32  // XFRM_STATE_AF_UNSPEC
-	StateAlign4     StateFlags = 64  // XFRM_STATE_ALIGN4
-	StateESN        StateFlags = 128 // XFRM_STATE_ESN
+	StateNoECN StateFlags = 1 << iota
+	StateDecapDSCP
+	StateNoPMTUDisc
+	StateWildRecv
+	StateICMP
+	StateAFUnspec
+	StateAlign4
+	StateESN
 )
 
 // The extra flags of an SA (XFRMA_SA_EXTRA_FLAGS, XFRM_SA_XFLAG_*).

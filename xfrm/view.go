@@ -149,25 +149,34 @@ func (a AlgoView) Algo() *Algo {
 	return &Algo{Name: a.Name(), Key: bytes.Clone(a.Key()), KeyBits: a.KeyBits(), TruncBits: a.TruncBits(), ICVBits: a.ICVBits()}
 }
 
-// StateView is an SA as the kernel reports it (struct xfrm_usersa_info
-// and attributes), read in place: it aliases the receive buffer and is
-// valid only until the dump moves on. [StateView.State] copies it.
-type StateView struct {
+// view is a message's fixed struct and its attributes.
+type view struct {
 	b     []byte
 	attrs nla.Chain
 }
 
-// newStateView checks that m carries an xfrm_usersa_info, at offset off
-// of its data (a XFRM_MSG_EXPIRE carries one at 0 too).
-func newStateView(m wire.Message) (StateView, error) {
-	if len(m.Data) < sizeofUsersaInfo {
-		return StateView{}, fmt.Errorf("xfrm: sa message of %d bytes: %w", len(m.Data), wire.ErrMalformed)
+// split checks that m's data holds a fixed struct of size bytes, a
+// what, and returns it and the attributes after it.
+func split(m wire.Message, size int, what string) (view, error) {
+	if len(m.Data) < size {
+		return view{}, fmt.Errorf("xfrm: %s message of %d bytes: %w", what, len(m.Data), wire.ErrMalformed)
 	}
-	return StateView{b: m.Data[:sizeofUsersaInfo], attrs: nla.Chain(m.Data[sizeofUsersaInfo:])}, nil
+	return view{b: m.Data[:size], attrs: nla.Chain(m.Data[size:])}, nil
 }
 
-// Attrs returns the SA's attributes.
-func (v StateView) Attrs() nla.Chain { return v.attrs }
+// Attrs returns the attributes of the SA or policy.
+func (v view) Attrs() nla.Chain { return v.attrs }
+
+// StateView is an SA as the kernel reports it (struct xfrm_usersa_info
+// and attributes), read in place: it aliases the receive buffer and is
+// valid only until the dump moves on. [StateView.State] copies it.
+type StateView struct{ view }
+
+// newStateView checks that m carries an xfrm_usersa_info.
+func newStateView(m wire.Message) (StateView, error) {
+	v, err := split(m, sizeofUsersaInfo, "sa")
+	return StateView{v}, err
+}
 
 // Family returns the SA's address family (AF_INET or AF_INET6).
 func (v StateView) Family() uint16 { return native.Uint16(v.b[saFamily:]) }
@@ -425,21 +434,13 @@ func (v StateView) State() State {
 // xfrm_userpolicy_info and attributes), read in place: it aliases the
 // receive buffer and is valid only until the dump moves on.
 // [PolicyView.Policy] copies it.
-type PolicyView struct {
-	b     []byte
-	attrs nla.Chain
-}
+type PolicyView struct{ view }
 
 // newPolicyView checks that m carries an xfrm_userpolicy_info.
 func newPolicyView(m wire.Message) (PolicyView, error) {
-	if len(m.Data) < sizeofUserpolicyInfo {
-		return PolicyView{}, fmt.Errorf("xfrm: policy message of %d bytes: %w", len(m.Data), wire.ErrMalformed)
-	}
-	return PolicyView{b: m.Data[:sizeofUserpolicyInfo], attrs: nla.Chain(m.Data[sizeofUserpolicyInfo:])}, nil
+	v, err := split(m, sizeofUserpolicyInfo, "policy")
+	return PolicyView{v}, err
 }
-
-// Attrs returns the policy's attributes.
-func (v PolicyView) Attrs() nla.Chain { return v.attrs }
 
 // Selector returns the policy's selector.
 func (v PolicyView) Selector() Selector { return selectorAt(v.b[polSel:], 0) }
