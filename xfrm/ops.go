@@ -19,57 +19,117 @@ type StateFilter struct {
 	Src, Dst netip.Prefix // invalid: any; both of one family when set
 }
 
+// validate checks that f's prefixes are of one family.
+func (f *StateFilter) validate() error {
+	if f.Src.IsValid() && f.Dst.IsValid() && f.Src.Addr().Is4() != f.Dst.Addr().Is4() {
+		return fmt.Errorf("filter prefixes %s and %s differ in family", f.Src, f.Dst)
+	}
+	return nil
+}
+
+// build writes the dump request of f: a bare header, then its filters.
+func (f *StateFilter) build(b *wire.Builder) {
+	b.Begin(msgGetSA, unix.NLM_F_DUMP)
+	if f.Proto != 0 {
+		b.Uint8(attrProto, uint8(f.Proto))
+	}
+	if f.Src.IsValid() || f.Dst.IsValid() {
+		// struct xfrm_address_filter: saddr, daddr, family, splen, dplen.
+		var buf [sizeofAddrFilter]byte
+		fam := unix.AF_INET6
+		for i, p := range [2]netip.Prefix{f.Src, f.Dst} {
+			if p.IsValid() {
+				putAddr(buf[16*i:], p.Masked().Addr())
+				buf[34+i] = uint8(p.Bits())
+				if p.Addr().Unmap().Is4() {
+					fam = unix.AF_INET
+				}
+			}
+		}
+		native.PutUint16(buf[32:], uint16(fam))
+		b.Binary(attrAddrFilter, buf[:])
+	}
+	b.End()
+}
+
 // States dumps the SAs, in the kernel's order, as views valid for one
 // iteration each (see [StateView]). An error ends the sequence: a
 // rejected dump, a receive error, or wire.ErrDumpInterrupted after every
 // SA was yielded when the SA database changed under the dump.
 func (h *Handle) States(ctx context.Context, f StateFilter) iter.Seq2[StateView, error] {
-	return func(yield func(StateView, error) bool) {
+	return dumpViews(h, ctx, "state dump", msgNewSA, f.validate, f.build, newStateView)
+}
+
+// Policies dumps the policies, in the kernel's order, as views valid for
+// one iteration each (see [PolicyView]). Errors are those of
+// [Handle.States].
+func (h *Handle) Policies(ctx context.Context) iter.Seq2[PolicyView, error] {
+	return dumpViews(h, ctx, "policy dump", msgNewPolicy, func() error { return nil }, func(b *wire.Builder) {
+		b.Begin(msgGetPolicy, unix.NLM_F_DUMP)
+		b.End()
+	}, newPolicyView)
+}
+
+// dumpViews runs the dump that build writes, once validate has passed,
+// and yields the replies of type typ as views that view makes.
+func dumpViews[V any](h *Handle, ctx context.Context, op string, typ uint16, validate func() error, build func(*wire.Builder),
+	view func(wire.Message) (V, error)) iter.Seq2[V, error] {
+	return func(yield func(V, error) bool) {
+		var zero V
 		if err := h.check(ctx); err != nil {
-			yield(StateView{}, err)
+			yield(zero, err)
 			return
 		}
-		if f.Src.IsValid() && f.Dst.IsValid() && f.Src.Addr().Is4() != f.Dst.Addr().Is4() {
-			yield(StateView{}, fmt.Errorf("xfrm: state dump: filter prefixes %s and %s differ in family", f.Src, f.Dst))
+		if err := validate(); err != nil {
+			yield(zero, fmt.Errorf("xfrm: %s: %w", op, err))
 			return
 		}
 		b := h.builder.Get()
-		b.Begin(msgGetSA, unix.NLM_F_DUMP)
-		if f.Proto != 0 {
-			b.Uint8(attrProto, uint8(f.Proto))
-		}
-		if f.Src.IsValid() || f.Dst.IsValid() {
-			var buf [sizeofAddrFilter]byte
-			fam := unix.AF_INET6
-			if f.Src.IsValid() && f.Src.Addr().Unmap().Is4() || f.Dst.IsValid() && f.Dst.Addr().Unmap().Is4() {
-				fam = unix.AF_INET
-			}
-			if f.Src.IsValid() {
-				putAddr(buf[0:], f.Src.Masked().Addr())
-				buf[34] = uint8(f.Src.Bits())
-			}
-			if f.Dst.IsValid() {
-				putAddr(buf[16:], f.Dst.Masked().Addr())
-				buf[35] = uint8(f.Dst.Bits())
-			}
-			native.PutUint16(buf[32:], uint16(fam))
-			b.Binary(attrAddrFilter, buf[:])
-		}
-		b.End()
-		for m, err := range h.dump(ctx, "state dump", b) {
+		build(b)
+		for m, err := range h.dump(ctx, op, b) {
 			if err != nil {
-				yield(StateView{}, err)
+				yield(zero, err)
 				return
 			}
-			if m.Header.Type != msgNewSA {
+			if m.Header.Type != typ {
 				continue
 			}
-			v, err := newStateView(m)
+			v, err := view(m)
 			if !yield(v, err) || err != nil {
 				return
 			}
 		}
 	}
+}
+
+// request sends the request build writes, once validate has passed: as
+// a get answered by one reply, which view makes a view of for fn, when
+// view is not nil, else as a change the kernel acknowledges.
+func request[V any](h *Handle, ctx context.Context, op string, validate func() error, build func(*wire.Builder),
+	view func(wire.Message) (V, error), fn func(V)) error {
+	if err := h.check(ctx); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return fmt.Errorf("xfrm: %s: %w", op, err)
+	}
+	b := h.builder.Get()
+	build(b)
+	if view == nil {
+		return h.exchange(ctx, op, b, true, nil)
+	}
+	return h.exchange(ctx, op, b, false, func(m wire.Message) error {
+		v, err := view(m)
+		if err == nil && fn != nil {
+			fn(v)
+		}
+		return err
+	})
+}
+
+// change is request for a change: no reply but the acknowledgement.
+func (h *Handle) change(ctx context.Context, op string, validate func() error, build func(*wire.Builder)) error {
+	return request[StateView](h, ctx, op, validate, build, nil, nil)
 }
 
 // State returns the SA id names (XFRM_MSG_GETSA).
@@ -82,74 +142,37 @@ func (h *Handle) State(ctx context.Context, id *StateID) (State, error) {
 // GetStateView gets the SA id names (XFRM_MSG_GETSA) and passes it to
 // fn as a view, valid during the call only.
 func (h *Handle) GetStateView(ctx context.Context, id *StateID, fn func(StateView)) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := id.validate(); err != nil {
-		return fmt.Errorf("xfrm: state get: %w", err)
-	}
-	b := h.builder.Get()
-	id.build(b, msgGetSA)
-	return h.exchange(ctx, "state get", b, false, func(m wire.Message) error {
-		v, err := newStateView(m)
-		if err == nil && fn != nil {
-			fn(v)
-		}
-		return err
-	})
+	return request(h, ctx, "state get", id.validate, func(b *wire.Builder) { id.build(b, msgGetSA) }, newStateView, fn)
 }
 
 // StateAdd adds the SA s (XFRM_MSG_NEWSA); it fails with EEXIST if the
 // SA exists. s is checked before anything is sent.
 func (h *Handle) StateAdd(ctx context.Context, s *State) error {
-	return h.stateModify(ctx, "state add", s, msgNewSA, 0)
+	return h.change(ctx, "state add", s.validate, func(b *wire.Builder) { s.build(b, msgNewSA, 0) })
 }
 
 // StateUpdate replaces the SA s (XFRM_MSG_UPDSA); it fails with ESRCH if
 // there is none.
 func (h *Handle) StateUpdate(ctx context.Context, s *State) error {
-	return h.stateModify(ctx, "state update", s, msgUpdSA, 0)
-}
-
-func (h *Handle) stateModify(ctx context.Context, op string, s *State, typ, flags uint16) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := s.validate(); err != nil {
-		return fmt.Errorf("xfrm: %s: %w", op, err)
-	}
-	b := h.builder.Get()
-	s.build(b, typ, flags)
-	return h.exchange(ctx, op, b, true, nil)
+	return h.change(ctx, "state update", s.validate, func(b *wire.Builder) { s.build(b, msgUpdSA, 0) })
 }
 
 // StateDel deletes the SA id names (XFRM_MSG_DELSA).
 func (h *Handle) StateDel(ctx context.Context, id *StateID) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := id.validate(); err != nil {
-		return fmt.Errorf("xfrm: state delete: %w", err)
-	}
-	b := h.builder.Get()
-	id.build(b, msgDelSA)
-	return h.exchange(ctx, "state delete", b, true, nil)
+	return h.change(ctx, "state delete", id.validate, func(b *wire.Builder) { id.build(b, msgDelSA) })
 }
 
 // StateFlush deletes every SA of protocol p (XFRM_MSG_FLUSHSA): ProtoAny
 // (0) every SA, as "ip xfrm state flush" does; ProtoIPsecAny those of
 // ESP, AH and IPComp.
 func (h *Handle) StateFlush(ctx context.Context, p Proto) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	b := h.builder.Get()
-	b.Begin(msgFlushSA, 0)
-	if f := b.Fixed(1); f != nil {
-		f[0] = uint8(p)
-	}
-	b.End()
-	return h.exchange(ctx, "state flush", b, true, nil)
+	return h.change(ctx, "state flush", func() error { return nil }, func(b *wire.Builder) {
+		b.Begin(msgFlushSA, 0)
+		if f := b.Fixed(1); f != nil {
+			f[0] = uint8(p) // struct xfrm_usersa_flush
+		}
+		b.End()
+	})
 }
 
 // AllocSPI asks the kernel for an SPI in [Min, Max] for the SA that Src,
@@ -166,26 +189,25 @@ type AllocSPI struct {
 	Mark     *Mark
 }
 
-// StateAllocSPI runs a; it returns the larval SA, whose SPI is the one
-// allocated.
-func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) {
-	var s State
-	if err := h.check(ctx); err != nil {
-		return s, err
-	}
+// validate checks a.
+func (a *AllocSPI) validate() error {
 	if a == nil {
-		return s, fmt.Errorf("xfrm: state allocspi: %w", errNil)
+		return errNil
 	}
-	if _, err := pairFamily("state allocspi", a.Src.Unmap(), a.Dst.Unmap()); err != nil {
-		return s, fmt.Errorf("xfrm: %w", err)
+	if _, err := pairFamily("allocspi", a.Src.Unmap(), a.Dst.Unmap()); err != nil {
+		return err
 	}
 	if !a.Proto.ipsec() {
-		return s, fmt.Errorf("xfrm: state allocspi: protocol %s", a.Proto)
+		return fmt.Errorf("protocol %s", a.Proto)
 	}
 	if a.Min > a.Max || a.Min == 0 {
-		return s, fmt.Errorf("xfrm: state allocspi: range %#x-%#x", a.Min, a.Max)
+		return fmt.Errorf("range %#x-%#x", a.Min, a.Max)
 	}
-	b := h.builder.Get()
+	return nil
+}
+
+// build writes a's request (struct xfrm_userspi_info).
+func (a *AllocSPI) build(b *wire.Builder) {
 	b.Begin(msgAllocSPI, 0)
 	if p := b.Fixed(sizeofUserspiInfo); p != nil {
 		dst := a.Dst.Unmap()
@@ -203,42 +225,14 @@ func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) 
 		markAttr(b, a.Mark)
 	}
 	b.End()
-	err := h.exchange(ctx, "state allocspi", b, false, func(m wire.Message) error {
-		v, err := newStateView(m)
-		if err == nil {
-			s = v.State()
-		}
-		return err
-	})
-	return s, err
 }
 
-// Policies dumps the policies, in the kernel's order, as views valid for
-// one iteration each (see [PolicyView]). Errors are those of
-// [Handle.States].
-func (h *Handle) Policies(ctx context.Context) iter.Seq2[PolicyView, error] {
-	return func(yield func(PolicyView, error) bool) {
-		if err := h.check(ctx); err != nil {
-			yield(PolicyView{}, err)
-			return
-		}
-		b := h.builder.Get()
-		b.Begin(msgGetPolicy, unix.NLM_F_DUMP)
-		b.End()
-		for m, err := range h.dump(ctx, "policy dump", b) {
-			if err != nil {
-				yield(PolicyView{}, err)
-				return
-			}
-			if m.Header.Type != msgNewPolicy {
-				continue
-			}
-			v, err := newPolicyView(m)
-			if !yield(v, err) || err != nil {
-				return
-			}
-		}
-	}
+// StateAllocSPI runs a; it returns the larval SA, whose SPI is the one
+// allocated.
+func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) {
+	var s State
+	err := request(h, ctx, "state allocspi", a.validate, a.build, newStateView, func(v StateView) { s = v.State() })
+	return s, err
 }
 
 // Policy returns the policy id names (XFRM_MSG_GETPOLICY).
@@ -251,75 +245,41 @@ func (h *Handle) Policy(ctx context.Context, id *PolicyID) (Policy, error) {
 // GetPolicyView gets the policy id names (XFRM_MSG_GETPOLICY) and passes
 // it to fn as a view, valid during the call only.
 func (h *Handle) GetPolicyView(ctx context.Context, id *PolicyID, fn func(PolicyView)) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := id.validate(); err != nil {
-		return fmt.Errorf("xfrm: policy get: %w", err)
-	}
-	b := h.builder.Get()
-	id.build(b, msgGetPolicy)
-	return h.exchange(ctx, "policy get", b, false, func(m wire.Message) error {
-		v, err := newPolicyView(m)
-		if err == nil && fn != nil {
-			fn(v)
-		}
-		return err
-	})
+	return request(h, ctx, "policy get", id.validate, func(b *wire.Builder) { id.build(b, msgGetPolicy) }, newPolicyView, fn)
 }
 
 // PolicyAdd adds the policy p (XFRM_MSG_NEWPOLICY); it fails with EEXIST
 // if one with its selector, direction, type and mark exists.
 func (h *Handle) PolicyAdd(ctx context.Context, p *Policy) error {
-	return h.policyModify(ctx, "policy add", p, msgNewPolicy, 0)
+	return h.change(ctx, "policy add", p.validate, func(b *wire.Builder) { p.build(b, msgNewPolicy, 0) })
 }
 
 // PolicyUpdate adds or replaces the policy p (XFRM_MSG_UPDPOLICY).
 func (h *Handle) PolicyUpdate(ctx context.Context, p *Policy) error {
-	return h.policyModify(ctx, "policy update", p, msgUpdPolicy, 0)
-}
-
-func (h *Handle) policyModify(ctx context.Context, op string, p *Policy, typ, flags uint16) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := p.validate(); err != nil {
-		return fmt.Errorf("xfrm: %s: %w", op, err)
-	}
-	b := h.builder.Get()
-	p.build(b, typ, flags)
-	return h.exchange(ctx, op, b, true, nil)
+	return h.change(ctx, "policy update", p.validate, func(b *wire.Builder) { p.build(b, msgUpdPolicy, 0) })
 }
 
 // PolicyDel deletes the policy id names (XFRM_MSG_DELPOLICY).
 func (h *Handle) PolicyDel(ctx context.Context, id *PolicyID) error {
-	if err := h.check(ctx); err != nil {
-		return err
-	}
-	if err := id.validate(); err != nil {
-		return fmt.Errorf("xfrm: policy delete: %w", err)
-	}
-	b := h.builder.Get()
-	id.build(b, msgDelPolicy)
-	return h.exchange(ctx, "policy delete", b, true, nil)
+	return h.change(ctx, "policy delete", id.validate, func(b *wire.Builder) { id.build(b, msgDelPolicy) })
 }
 
 // PolicyFlush deletes every policy of type t (XFRM_MSG_FLUSHPOLICY); with
 // hasType false, the main ones, as "ip xfrm policy flush" does.
 func (h *Handle) PolicyFlush(ctx context.Context, t PolicyType, hasType bool) error {
-	if err := h.check(ctx); err != nil {
-		return err
+	validate := func() error {
+		if hasType && t > PolicySub && t != PolicyAny {
+			return fmt.Errorf("policy type %d", t)
+		}
+		return nil
 	}
-	if hasType && t > PolicySub && t != PolicyAny {
-		return fmt.Errorf("xfrm: policy flush: policy type %d", t)
-	}
-	b := h.builder.Get()
-	b.Begin(msgFlushPolicy, 0)
-	if hasType {
-		typeAttr(b, t)
-	}
-	b.End()
-	return h.exchange(ctx, "policy flush", b, true, nil)
+	return h.change(ctx, "policy flush", validate, func(b *wire.Builder) {
+		b.Begin(msgFlushPolicy, 0)
+		if hasType {
+			typeAttr(b, t)
+		}
+		b.End()
+	})
 }
 
 // SAInfo is the SA database's size (XFRM_MSG_NEWSADINFO).
