@@ -7,7 +7,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/xfrm"
 )
 
@@ -81,12 +80,7 @@ func TestHostileSpecs(t *testing.T) {
 }
 
 func closedHandle(t *testing.T) *xfrm.Handle {
-	ns := nstest.New(t)
-	nstest.Require(t, "xfrm")
-	h, err := xfrm.Dial(xfrm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, h := dial(t)
 	h.Close()
 	if err := h.PolicyFlush(context.Background(), 0, false); !errors.Is(err, xfrm.ErrClosed) {
 		t.Errorf("flush on a closed handle: %v", err)

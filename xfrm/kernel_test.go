@@ -1,36 +1,15 @@
 package xfrm_test
 
 import (
-	"context"
 	"errors"
 	"net/netip"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/xfrm"
 	"golang.org/x/sys/unix"
 )
-
-// dial opens a handle in a fresh namespace that has XFRM netlink.
-func dial(t *testing.T) (*nstest.NS, *xfrm.Handle) {
-	t.Helper()
-	ns := nstest.New(t)
-	nstest.Require(t, "xfrm")
-	h, err := xfrm.Dial(xfrm.WithNetns(ns.Name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	return ns, h
-}
-
-func ctx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return c
-}
 
 func policies(t *testing.T, h *xfrm.Handle) []xfrm.Policy {
 	t.Helper()

@@ -235,33 +235,43 @@ func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) 
 	return s, err
 }
 
-// Policy returns the policy id names (XFRM_MSG_GETPOLICY).
-func (h *Handle) Policy(ctx context.Context, id *PolicyID) (Policy, error) {
-	var p Policy
-	err := h.GetPolicyView(ctx, id, func(v PolicyView) { p = v.Policy() })
-	return p, err
-}
-
-// GetPolicyView gets the policy id names (XFRM_MSG_GETPOLICY) and passes
-// it to fn as a view, valid during the call only.
-func (h *Handle) GetPolicyView(ctx context.Context, id *PolicyID, fn func(PolicyView)) error {
-	return request(h, ctx, "policy get", id.validate, func(b *wire.Builder) { id.build(b, msgGetPolicy) }, newPolicyView, fn)
-}
+// The policy calls, which the state calls mirror.
 
 // PolicyAdd adds the policy p (XFRM_MSG_NEWPOLICY); it fails with EEXIST
-// if one with its selector, direction, type and mark exists.
+// if one with its selector, direction, type and mark exists. PolicyUpdate
+// adds or replaces it (XFRM_MSG_UPDPOLICY). PolicyDel deletes the policy
+// id names (XFRM_MSG_DELPOLICY), Policy returns it (XFRM_MSG_GETPOLICY),
+// and GetPolicyView passes it to fn as a view valid during the call.
 func (h *Handle) PolicyAdd(ctx context.Context, p *Policy) error {
-	return h.change(ctx, "policy add", p.validate, func(b *wire.Builder) { p.build(b, msgNewPolicy, 0) })
+	return h.policyChange(ctx, "add", p, msgNewPolicy)
 }
 
-// PolicyUpdate adds or replaces the policy p (XFRM_MSG_UPDPOLICY).
+// PolicyUpdate: see [Handle.PolicyAdd].
 func (h *Handle) PolicyUpdate(ctx context.Context, p *Policy) error {
-	return h.change(ctx, "policy update", p.validate, func(b *wire.Builder) { p.build(b, msgUpdPolicy, 0) })
+	return h.policyChange(ctx, "update", p, msgUpdPolicy)
 }
 
-// PolicyDel deletes the policy id names (XFRM_MSG_DELPOLICY).
+// policyChange sends p in a request of type typ.
+func (h *Handle) policyChange(ctx context.Context, verb string, p *Policy, typ uint16) error {
+	return h.change(ctx, "policy "+verb, p.validate, func(b *wire.Builder) { p.build(b, typ, 0) })
+}
+
+// PolicyDel: see [Handle.PolicyAdd].
 func (h *Handle) PolicyDel(ctx context.Context, id *PolicyID) error {
-	return h.change(ctx, "policy delete", id.validate, func(b *wire.Builder) { id.build(b, msgDelPolicy) })
+	build := func(b *wire.Builder) { id.build(b, msgDelPolicy) }
+	return h.change(ctx, "policy delete", id.validate, build)
+}
+
+// Policy: see [Handle.PolicyAdd].
+func (h *Handle) Policy(ctx context.Context, id *PolicyID) (p Policy, err error) {
+	err = h.GetPolicyView(ctx, id, func(v PolicyView) { p = v.Policy() })
+	return
+}
+
+// GetPolicyView: see [Handle.PolicyAdd].
+func (h *Handle) GetPolicyView(ctx context.Context, id *PolicyID, fn func(PolicyView)) error {
+	build := func(b *wire.Builder) { id.build(b, msgGetPolicy) }
+	return request(h, ctx, "policy get", id.validate, build, newPolicyView, fn)
 }
 
 // PolicyFlush deletes every policy of type t (XFRM_MSG_FLUSHPOLICY); with

@@ -8,7 +8,9 @@ package main
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 	"strings"
 
@@ -16,18 +18,52 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// xfrmHandle returns the XFRM handle, opening it on first use.
-func (e *env) xfrmHandle() (*xfrm.Handle, error) {
-	return dialOnce(e, &e.xh, xfrm.WithNetnsHandle, xfrm.WithTransport, xfrm.Dial)
-}
-
-// xfrmDo runs f with the XFRM handle.
+// xfrmDo runs f with the XFRM handle, which it opens on first use.
 func xfrmDo(e *env, f func(h *xfrm.Handle) error) error {
-	h, err := e.xfrmHandle()
+	h, err := dialOnce(e, &e.xh, xfrm.WithNetnsHandle, xfrm.WithTransport, xfrm.Dial)
 	if err != nil {
 		return err
 	}
 	return f(h)
+}
+
+// xfrmList prints (print) the objects of dump that keep accepts; a
+// failed dump is libnetlink's "Dump terminated".
+func xfrmList[V any](dump iter.Seq2[V, error], keep func(V) bool, print func(V)) error {
+	for v, err := range dump {
+		if err != nil {
+			return dumpTerminated(err)
+		}
+		if keep(v) {
+			print(v)
+		}
+	}
+	return nil
+}
+
+// xfrmDeleteAll is the deleteall of xfrm_state.c and xfrm_policy.c:
+// rounds of a dump and the deletes of what keep accepts, until a dump
+// finds nothing; an object gone meanwhile (gone) is no failure.
+func xfrmDeleteAll[V, ID any](dump func() iter.Seq2[V, error], keep func(V) bool, id func(V) ID, del func(*ID) error, gone unix.Errno) error {
+	for {
+		var ids []ID
+		for v, err := range dump() {
+			if err != nil {
+				return refused(err, exitFailure, "Delete-all terminated")
+			}
+			if keep(v) {
+				ids = append(ids, id(v))
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		for i := range ids {
+			if err := del(&ids[i]); err != nil && !errors.Is(err, gone) {
+				return err
+			}
+		}
+	}
 }
 
 // runXfrm is do_xfrm.

@@ -3,8 +3,8 @@ package main
 // "ipr xfrm policy": iproute2 6.1's ip/xfrm_policy.c.
 
 import (
-	"errors"
 	"fmt"
+	"iter"
 
 	"github.com/ipr-go/ipr/xfrm"
 	"golang.org/x/sys/unix"
@@ -12,23 +12,11 @@ import (
 
 // runXfrmPolicy is do_xfrm_policy (see runXfrmState).
 func runXfrmPolicy(e *env, a *xargs) error {
-	unimplemented := func(what string) func(*env, *xargs) error {
-		return func(*env, *xargs) error { return notImplemented(`"ip xfrm policy ` + what + `"`) }
+	unimplemented := func(what string) xfrmVerb {
+		return xfrmVerb{[]string{what}, func(*env, *xargs) error { return notImplemented(`"ip xfrm policy ` + what + `"`) }}
 	}
-	return xfrmDispatch(e, a, "policy", []xfrmVerb{
-		{nil, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, false) }},
-		{[]string{"add"}, func(e *env, a *xargs) error { return xfrmPolicyModify(e, a, false) }},
-		{[]string{"update"}, func(e *env, a *xargs) error { return xfrmPolicyModify(e, a, true) }},
-		{[]string{"delete"}, func(e *env, a *xargs) error { return xfrmPolicyGetOrDelete(e, a, true) }},
-		{[]string{"deleteall", "delall"}, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, true) }},
-		{[]string{"list", "show", "lst"}, func(e *env, a *xargs) error { return xfrmPolicyList(e, a, false) }},
-		{[]string{"get"}, func(e *env, a *xargs) error { return xfrmPolicyGetOrDelete(e, a, false) }},
-		{[]string{"flush"}, xfrmPolicyFlush},
-		{[]string{"count"}, func(e *env, _ *xargs) error { return xfrmPolicyCount(e) }},
-		{[]string{"set"}, unimplemented("set")},
-		{[]string{"setdefault"}, unimplemented("setdefault")},
-		{[]string{"getdefault"}, unimplemented("getdefault")},
-	})
+	return xfrmDispatch(e, a, "policy", xfrmVerbs(xfrmPolicyList, xfrmPolicyModify, xfrmPolicyGetOrDelete, xfrmPolicyFlush,
+		xfrmPolicyCount, unimplemented("set"), unimplemented("setdefault"), unimplemented("getdefault")))
 }
 
 // dir is xfrm_policy_dir_parse of the next word.
@@ -49,24 +37,26 @@ func (a *xargs) action() (xfrm.Action, error) {
 	return xfrm.Action(i), err
 }
 
-// tmpl is xfrm_tmpl_parse, at the word after "tmpl".
+// tmpl is xfrm_tmpl_parse, at the word after "tmpl": an ID once, and
+// mode, reqid and level.
 func (a *xargs) tmpl() (xfrm.Template, error) {
 	t := xfrm.Template{}
 	idSeen := false
 	err := a.words(func(w string) (bool, error) {
 		var err error
-		switch {
-		case w == "mode":
+		switch w {
+		case "mode":
 			t.Mode, err = a.mode()
-		case w == "reqid":
+		case "reqid":
 			t.Reqid, err = a.u32("REQID value is invalid")
-		case w == "level":
+		case "level":
 			var i int
 			i, err = a.choice("LEVEL value is invalid\n", "required", "use")
 			t.Optional = i == 1
-		case idSeen:
-			return false, nil
 		default:
+			if idSeen {
+				return false, nil
+			}
 			idSeen = true
 			var id xfrmID
 			id, err = a.id(0, false)
@@ -80,64 +70,88 @@ func (a *xargs) tmpl() (xfrm.Template, error) {
 	return t, err
 }
 
-// xfrmPolicyModify is xfrm_policy_modify.
-func xfrmPolicyModify(e *env, a *xargs, update bool) error {
-	p := &xfrm.Policy{}
-	var dirSeen, selSeen bool
-	var mark xfrm.Mark
-	for ; a.more(); a.i++ {
-		var err error
-		switch w := a.cur(); w {
-		case "dir":
-			if dirSeen {
-				return duparg("dir", w)
+// xfrmPolicyWords reads the words of xfrm_policy_modify (get false) or
+// of xfrm_policy_get_or_delete (get true), which takes fewer of them and
+// checks some duplicates more, into p and its mark.
+func xfrmPolicyWords(e *env, a *xargs, get bool) (p *xfrm.Policy, mark xfrm.Mark, sel, index bool, err error) {
+	p = &xfrm.Policy{}
+	dir := false
+	once := func(seen *bool, w string) error {
+		if *seen {
+			return duparg(w, w)
+		}
+		*seen = true
+		return nil
+	}
+	for ; a.more() && err == nil; a.i++ {
+		w := a.cur()
+		switch {
+		case w == "dir":
+			if err = once(&dir, w); err == nil {
+				p.Dir, err = a.dir()
 			}
-			dirSeen = true
-			p.Dir, err = a.dir()
-		case "ctx":
-			return notImplemented(`"ctx" in "ip xfrm policy add"`)
-		case "mark":
+		case w == "ctx":
+			return p, mark, sel, index, notImplemented(`"ctx" in "ip xfrm policy"`)
+		case w == "mark":
 			mark, err = a.mark()
-		case "index":
-			p.Index, err = a.u32("INDEX value is invalid")
-		case "ptype":
-			if p.HasType {
-				return duparg("ptype", w)
+		case w == "index":
+			if !index || !get {
+				index = true
+				p.Index, err = a.u32("INDEX value is invalid")
+			} else {
+				err = duparg(w, w)
 			}
-			p.HasType = true
-			p.Type, err = a.ptype()
-		case "action":
+		case w == "ptype":
+			if err = once(&p.HasType, w); err == nil {
+				p.Type, err = a.ptype()
+			}
+		case w == "if_id":
+			p.IfID, err = a.u32("IF_ID value is invalid")
+			p.HasIfID = true
+		case get:
+			err = xfrmPolicySelector(e, a, p, &sel, invarg)
+		case w == "action":
 			p.Action, err = a.action()
-		case "priority":
+		case w == "priority":
 			p.Priority, err = a.u32("PRIORITY value is invalid")
-		case "flag":
+		case w == "flag":
 			var v uint32
 			v, err = a.flags(policyFlagNames)
 			p.Flags = uint8(v)
-		case "limit":
+		case w == "limit":
 			err = a.limit(&p.Lifetime)
-		case "tmpl":
+		case w == "tmpl":
 			if _, err = a.next(); err == nil {
 				var t xfrm.Template
 				t, err = a.tmpl()
 				p.Templates = append(p.Templates, t)
 			}
-		case "if_id":
-			p.IfID, err = a.u32("IF_ID value is invalid")
-			p.HasIfID = true
 		default:
-			if selSeen {
-				return duparg("unknown", w)
-			}
-			selSeen = true
-			p.Selector, err = a.selector(e, e.Family)
-		}
-		if err != nil {
-			return err
+			err = xfrmPolicySelector(e, a, p, &sel, duparg)
 		}
 	}
-	if !dirSeen {
-		return &cliError{code: exitFailure, msg: "Not enough information: DIR is required."}
+	if err == nil && !dir {
+		err = &cliError{code: exitFailure, msg: "Not enough information: DIR is required."}
+	}
+	return p, mark, sel, index, err
+}
+
+// xfrmPolicySelector reads the selector, which may come once (a second
+// one fails with dup).
+func xfrmPolicySelector(e *env, a *xargs, p *xfrm.Policy, seen *bool, dup func(string, string) error) (err error) {
+	if *seen {
+		return dup("unknown", a.cur())
+	}
+	*seen = true
+	p.Selector, err = a.selector(e, e.Family)
+	return err
+}
+
+// xfrmPolicyModify is xfrm_policy_modify.
+func xfrmPolicyModify(e *env, a *xargs, update bool) error {
+	p, mark, _, _, err := xfrmPolicyWords(e, a, false)
+	if err != nil {
+		return err
 	}
 	if mark.Mask != 0 {
 		p.Mark = &mark
@@ -158,63 +172,22 @@ func xfrmPolicyModify(e *env, a *xargs, update bool) error {
 
 // xfrmPolicyID reads what xfrm_policy_get_or_delete reads.
 func xfrmPolicyID(e *env, a *xargs) (xfrm.PolicyID, error) {
-	var id xfrm.PolicyID
-	var dirSeen, selSeen, indexSeen bool
-	var mark xfrm.Mark
-	for ; a.more(); a.i++ {
-		var err error
-		switch w := a.cur(); w {
-		case "dir":
-			if dirSeen {
-				return id, duparg("dir", w)
-			}
-			dirSeen = true
-			id.Dir, err = a.dir()
-		case "ctx":
-			return id, notImplemented(`"ctx" in "ip xfrm policy get"`)
-		case "mark":
-			mark, err = a.mark()
-		case "index":
-			if indexSeen {
-				return id, duparg("index", w)
-			}
-			indexSeen = true
-			id.Index, err = a.u32("INDEX value is invalid")
-		case "ptype":
-			if id.HasType {
-				return id, duparg("ptype", w)
-			}
-			id.HasType = true
-			id.Type, err = a.ptype()
-		case "if_id":
-			id.IfID, err = a.u32("IF_ID value is invalid")
-			id.HasIfID = true
-		default:
-			if selSeen {
-				return id, invarg("unknown", w)
-			}
-			selSeen = true
-			id.Selector, err = a.selector(e, e.Family)
-		}
-		if err != nil {
-			return id, err
-		}
-	}
+	p, mark, sel, index, err := xfrmPolicyWords(e, a, true)
 	switch {
-	case !dirSeen:
-		return id, &cliError{code: exitFailure, msg: "Not enough information: DIR is required."}
-	case !selSeen && !indexSeen:
-		return id, &cliError{code: exitFailure, msg: "Not enough information: either SELECTOR or INDEX is required."}
-	case selSeen && indexSeen:
-		return id, duparg2("SELECTOR", "INDEX")
+	case err != nil:
+		return xfrm.PolicyID{}, err
+	case !sel && !index:
+		return xfrm.PolicyID{}, &cliError{code: exitFailure, msg: "Not enough information: either SELECTOR or INDEX is required."}
+	case sel && index:
+		return xfrm.PolicyID{}, duparg2("SELECTOR", "INDEX")
 	}
 	if mark.Value&mark.Mask != 0 {
-		id.Mark = &mark
+		p.Mark = &mark
 	}
-	if id.Selector.Family == 0 && e.Family == unix.AF_INET6 {
-		id.Selector.Family = unix.AF_INET6
+	if p.Selector.Family == 0 && e.Family == unix.AF_INET6 {
+		p.Selector.Family = unix.AF_INET6
 	}
-	return id, nil
+	return p.ID(), nil
 }
 
 // xfrmPolicyGetOrDelete is xfrm_policy_delete and xfrm_policy_get.
@@ -320,62 +293,29 @@ func xfrmPolicyList(e *env, a *xargs, deleteAll bool) error {
 		}
 	}
 	return xfrmDo(e, func(h *xfrm.Handle) error {
-		if deleteAll {
-			for {
-				var ids []xfrm.PolicyID
-				for v, err := range h.Policies(e.ctx) {
-					if err != nil {
-						return refused(err, exitFailure, "Delete-all terminated")
-					}
-					if f.match(v) && v.Dir() < 3 {
-						p := v.Policy()
-						ids = append(ids, p.ID())
-					}
-				}
-				if len(ids) == 0 {
-					return nil
-				}
-				for i := range ids {
-					if err := h.PolicyDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ENOENT) {
-						return err
-					}
-				}
-			}
+		if !deleteAll {
+			p := newXfrmPrinter(e)
+			return xfrmList(h.Policies(e.ctx), f.match, func(v xfrm.PolicyView) { p.policy(v, uint16(e.Family)); p.flush() })
 		}
-		p := newXfrmPrinter(e)
-		for v, err := range h.Policies(e.ctx) {
-			if err != nil {
-				return dumpTerminated(err)
-			}
-			if f.match(v) {
-				p.policy(v, uint16(e.Family))
-				p.flush()
-			}
-		}
-		return nil
+		// Socket policies are not the SPD's to delete.
+		keep := func(v xfrm.PolicyView) bool { return f.match(v) && v.Dir() < 3 }
+		id := func(v xfrm.PolicyView) xfrm.PolicyID { p := v.Policy(); return p.ID() }
+		return xfrmDeleteAll(func() iter.Seq2[xfrm.PolicyView, error] { return h.Policies(e.ctx) }, keep, id,
+			func(id *xfrm.PolicyID) error { return h.PolicyDel(e.ctx, id) }, unix.ENOENT)
 	})
 }
 
 // xfrmPolicyFlush is xfrm_policy_flush.
 func xfrmPolicyFlush(e *env, a *xargs) error {
 	var t xfrm.PolicyType
-	has := false
-	for ; a.more(); a.i++ {
-		if a.cur() != "ptype" {
-			return invarg("unknown", a.cur())
-		}
-		if has {
-			return duparg("ptype", a.cur())
-		}
-		has = true
-		var err error
-		if t, err = a.ptype(); err != nil {
-			return err
-		}
-	}
-	return xfrmDo(e, func(h *xfrm.Handle) error {
-		return h.PolicyFlush(e.ctx, t, has)
+	has, err := a.optionOnce("ptype", func() (err error) {
+		t, err = a.ptype()
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	return xfrmDo(e, func(h *xfrm.Handle) error { return h.PolicyFlush(e.ctx, t, has) })
 }
 
 // xfrmPolicyCount is xfrm_spd_getinfo and print_spdinfo.

@@ -3,8 +3,8 @@ package main
 // "ipr xfrm state": iproute2 6.1's ip/xfrm_state.c.
 
 import (
-	"errors"
 	"fmt"
+	"iter"
 	"net/netip"
 
 	"github.com/ipr-go/ipr/xfrm"
@@ -38,21 +38,35 @@ func xfrmDispatch(e *env, a *xargs, object string, verbs []xfrmVerb) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm %s help\".", w, object)}
 }
 
-// runXfrmState is do_xfrm_state; its commands are in ip's order of
-// matches(), but for list, which comes first for no command.
+// runXfrmState is do_xfrm_state.
 func runXfrmState(e *env, a *xargs) error {
-	return xfrmDispatch(e, a, "state", []xfrmVerb{
-		{nil, func(e *env, a *xargs) error { return xfrmStateList(e, a, false) }},
-		{[]string{"add"}, func(e *env, a *xargs) error { return xfrmStateModify(e, a, false) }},
-		{[]string{"update"}, func(e *env, a *xargs) error { return xfrmStateModify(e, a, true) }},
-		{[]string{"allocspi"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm state allocspi"`) }},
-		{[]string{"delete"}, func(e *env, a *xargs) error { return xfrmStateGetOrDelete(e, a, true) }},
-		{[]string{"deleteall", "delall"}, func(e *env, a *xargs) error { return xfrmStateList(e, a, true) }},
-		{[]string{"list", "show", "lst"}, func(e *env, a *xargs) error { return xfrmStateList(e, a, false) }},
-		{[]string{"get"}, func(e *env, a *xargs) error { return xfrmStateGetOrDelete(e, a, false) }},
-		{[]string{"flush"}, xfrmStateFlush},
-		{[]string{"count"}, func(e *env, _ *xargs) error { return xfrmStateCount(e) }},
-	})
+	allocspi := xfrmVerb{[]string{"allocspi"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm state allocspi"`) }}
+	return xfrmDispatch(e, a, "state", xfrmVerbs(xfrmStateList, xfrmStateModify, xfrmStateGetOrDelete, xfrmStateFlush,
+		xfrmStateCount, allocspi))
+}
+
+// xfrmVerbs is the command table of "xfrm state" and "xfrm policy", in
+// ip's order of matches() (where "d" is delete and "g" get), list first
+// for no command: list, deleteall and get or delete with their bool set
+// or not, and an object's own commands after the common ones, which no
+// prefix of theirs reaches first.
+func xfrmVerbs(list, modify, getOrDelete func(*env, *xargs, bool) error, flush func(*env, *xargs) error, count func(*env) error,
+	own ...xfrmVerb) []xfrmVerb {
+	with := func(f func(*env, *xargs, bool) error, v bool) func(*env, *xargs) error {
+		return func(e *env, a *xargs) error { return f(e, a, v) }
+	}
+	verbs := []xfrmVerb{
+		{nil, with(list, false)},
+		{[]string{"add"}, with(modify, false)},
+		{[]string{"update"}, with(modify, true)},
+		{[]string{"delete"}, with(getOrDelete, true)},
+		{[]string{"deleteall", "delall"}, with(list, true)},
+		{[]string{"list", "show", "lst"}, with(list, false)},
+		{[]string{"get"}, with(getOrDelete, false)},
+		{[]string{"flush"}, flush},
+		{[]string{"count"}, func(e *env, _ *xargs) error { return count(e) }},
+	}
+	return append(verbs, own...)
 }
 
 // xfrmStateFilter is xfrm_state_filter_match's filter.
@@ -185,40 +199,13 @@ func xfrmStateList(e *env, a *xargs, deleteAll bool) error {
 		}
 	}
 	return xfrmDo(e, func(h *xfrm.Handle) error {
-		if deleteAll {
-			// Rounds of a dump and deletes, until a dump finds nothing.
-			for {
-				var ids []xfrm.StateID
-				for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
-					if err != nil {
-						return refused(err, exitFailure, "Delete-all terminated")
-					}
-					if f.match(v) {
-						s := v.State()
-						ids = append(ids, s.ID())
-					}
-				}
-				if len(ids) == 0 {
-					return nil
-				}
-				for i := range ids {
-					if err := h.StateDel(e.ctx, &ids[i]); err != nil && !errors.Is(err, unix.ESRCH) {
-						return err
-					}
-				}
-			}
+		if !deleteAll {
+			p := newXfrmPrinter(e)
+			return xfrmList(h.States(e.ctx, xfrm.StateFilter{}), f.match, func(v xfrm.StateView) { p.state(v, nokeys); p.flush() })
 		}
-		p := newXfrmPrinter(e)
-		for v, err := range h.States(e.ctx, xfrm.StateFilter{}) {
-			if err != nil {
-				return dumpTerminated(err)
-			}
-			if f.match(v) {
-				p.state(v, nokeys)
-				p.flush()
-			}
-		}
-		return nil
+		id := func(v xfrm.StateView) xfrm.StateID { s := v.State(); return s.ID() }
+		return xfrmDeleteAll(func() iter.Seq2[xfrm.StateView, error] { return h.States(e.ctx, xfrm.StateFilter{}) }, f.match, id,
+			func(id *xfrm.StateID) error { return h.StateDel(e.ctx, id) }, unix.ESRCH)
 	})
 }
 
@@ -278,15 +265,7 @@ func xfrmStateGetOrDelete(e *env, a *xargs, del bool) error {
 // xfrmStateFlush is xfrm_state_flush.
 func xfrmStateFlush(e *env, a *xargs) error {
 	var proto xfrm.Proto
-	seen := false
-	for ; a.more(); a.i++ {
-		if a.cur() != "proto" {
-			return invarg("unknown", a.cur())
-		}
-		if seen {
-			return duparg("proto", a.cur())
-		}
-		seen = true
+	_, err := a.optionOnce("proto", func() error {
 		w, err := a.next()
 		if err != nil {
 			return err
@@ -296,10 +275,28 @@ func xfrmStateFlush(e *env, a *xargs) error {
 			return invarg("XFRM-PROTO value is invalid", w)
 		}
 		proto = p
-	}
-	return xfrmDo(e, func(h *xfrm.Handle) error {
-		return h.StateFlush(e.ctx, proto)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return xfrmDo(e, func(h *xfrm.Handle) error { return h.StateFlush(e.ctx, proto) })
+}
+
+// optionOnce reads a command line of "keyword VALUE" at most once, as
+// the flushes do: read reads VALUE. It reports whether it was there.
+func (a *xargs) optionOnce(keyword string, read func() error) (seen bool, err error) {
+	for ; a.more() && err == nil; a.i++ {
+		switch {
+		case a.cur() != keyword:
+			return seen, invarg("unknown", a.cur())
+		case seen:
+			return seen, duparg(keyword, a.cur())
+		}
+		seen = true
+		err = read()
+	}
+	return seen, err
 }
 
 // xfrmStateCount is xfrm_sad_getinfo and print_sadinfo.
