@@ -15,7 +15,7 @@ func runXfrmPolicy(e *env, a *xargs) error {
 	unimplemented := func(what string) xfrmVerb {
 		return xfrmVerb{[]string{what}, func(*env, *xargs) error { return notImplemented(`"ip xfrm policy ` + what + `"`) }}
 	}
-	return xfrmDispatch(e, a, "policy", xfrmVerbs(xfrmPolicyList, xfrmPolicyModify, xfrmPolicyGetOrDelete, xfrmPolicyFlush,
+	return xfrmDispatch(e, a, "policy", xfrmPolicyUsage, xfrmVerbs(xfrmPolicyList, xfrmPolicyModify, xfrmPolicyGetOrDelete, xfrmPolicyFlush,
 		xfrmPolicyCount, unimplemented("set"), unimplemented("setdefault"), unimplemented("getdefault")))
 }
 

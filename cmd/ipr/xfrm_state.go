@@ -19,7 +19,7 @@ type xfrmVerb struct {
 }
 
 // xfrmDispatch is do_xfrm_state and do_xfrm_policy: no command lists.
-func xfrmDispatch(e *env, a *xargs, object string, verbs []xfrmVerb) error {
+func xfrmDispatch(e *env, a *xargs, object, usage string, verbs []xfrmVerb) error {
 	if !a.more() {
 		return verbs[0].run(e, a)
 	}
@@ -33,7 +33,7 @@ func xfrmDispatch(e *env, a *xargs, object string, verbs []xfrmVerb) error {
 		}
 	}
 	if matches(w, "help") {
-		return usageText(xfrmUsage)
+		return usageText(usage)
 	}
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr xfrm %s help\".", w, object)}
 }
@@ -41,7 +41,7 @@ func xfrmDispatch(e *env, a *xargs, object string, verbs []xfrmVerb) error {
 // runXfrmState is do_xfrm_state.
 func runXfrmState(e *env, a *xargs) error {
 	allocspi := xfrmVerb{[]string{"allocspi"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm state allocspi"`) }}
-	return xfrmDispatch(e, a, "state", xfrmVerbs(xfrmStateList, xfrmStateModify, xfrmStateGetOrDelete, xfrmStateFlush,
+	return xfrmDispatch(e, a, "state", xfrmStateUsage, xfrmVerbs(xfrmStateList, xfrmStateModify, xfrmStateGetOrDelete, xfrmStateFlush,
 		xfrmStateCount, allocspi))
 }
 

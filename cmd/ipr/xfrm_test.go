@@ -108,5 +108,7 @@ func TestXfrmErrors(t *testing.T) {
 		{args: "xfrm policy flush ptype bogus"},
 		{args: "xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x77"},
 		{args: "xfrm policy delete dir out src 10.9.0.0/16"},
+		{args: "xfrm"}, {args: "xfrm help"}, {args: "xfrm state help"}, {args: "xfrm policy help"}, {args: "xfrm bogus"},
+		{args: "xfrm state bogus"}, {args: "xfrm policy bogus"}, {args: "xfrm sa help"}, {args: "xfrm policy list dir up"},
 	})
 }
