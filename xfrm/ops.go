@@ -200,7 +200,7 @@ func (a *AllocSPI) validate() error {
 	if !a.Proto.ipsec() {
 		return fmt.Errorf("protocol %s", a.Proto)
 	}
-	if a.Min > a.Max || a.Min == 0 {
+	if a.Min > a.Max {
 		return fmt.Errorf("range %#x-%#x", a.Min, a.Max)
 	}
 	return nil
@@ -229,10 +229,15 @@ func (a *AllocSPI) build(b *wire.Builder) {
 
 // StateAllocSPI runs a; it returns the larval SA, whose SPI is the one
 // allocated.
-func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (State, error) {
-	var s State
-	err := request(h, ctx, "state allocspi", a.validate, a.build, newStateView, func(v StateView) { s = v.State() })
-	return s, err
+func (h *Handle) StateAllocSPI(ctx context.Context, a *AllocSPI) (s State, err error) {
+	err = h.AllocSPIView(ctx, a, func(v StateView) { s = v.State() })
+	return
+}
+
+// AllocSPIView runs a and passes the larval SA to fn as a view, valid
+// during the call only.
+func (h *Handle) AllocSPIView(ctx context.Context, a *AllocSPI, fn func(StateView)) error {
+	return request(h, ctx, "state allocspi", a.validate, a.build, newStateView, fn)
 }
 
 // The policy calls, which the state calls mirror.

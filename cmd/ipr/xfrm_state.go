@@ -40,7 +40,7 @@ func xfrmDispatch(e *env, a *xargs, object, usage string, verbs []xfrmVerb) erro
 
 // runXfrmState is do_xfrm_state.
 func runXfrmState(e *env, a *xargs) error {
-	allocspi := xfrmVerb{[]string{"allocspi"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm state allocspi"`) }}
+	allocspi := xfrmVerb{[]string{"allocspi"}, xfrmStateAllocSPI}
 	return xfrmDispatch(e, a, "state", xfrmStateUsage, xfrmVerbs(xfrmStateList, xfrmStateModify, xfrmStateGetOrDelete, xfrmStateFlush,
 		xfrmStateCount, allocspi))
 }
@@ -312,5 +312,81 @@ func xfrmStateCount(e *env) error {
 		}
 		fmt.Fprintln(e.Stdout, out)
 		return nil
+	})
+}
+
+// xfrmStateAllocSPI is xfrm_state_allocspi.
+func xfrmStateAllocSPI(e *env, a *xargs) error {
+	r := &xfrm.AllocSPI{}
+	var mark xfrm.Mark
+	var minSeen, maxSeen, idSeen bool
+	for ; a.more(); a.i++ {
+		var err error
+		switch w := a.cur(); w {
+		case "mode":
+			r.Mode, err = a.mode()
+		case "mark":
+			mark, err = a.mark()
+		case "reqid":
+			r.Reqid, err = a.u32("REQID value is invalid")
+		case "seq":
+			r.Seq, err = a.u32("SEQ value is invalid")
+		case "min", "max":
+			seen, v := &minSeen, &r.Min
+			if w == "max" {
+				seen, v = &maxSeen, &r.Max
+			}
+			if *seen {
+				return duparg(w, w)
+			}
+			*seen = true
+			*v, err = a.u32(fmt.Sprintf("value after \"%s\" is invalid", w))
+		default:
+			if idSeen {
+				return invarg("unknown", w)
+			}
+			idSeen = true
+			var id xfrmID
+			if id, err = a.id(e.Family, false); err == nil && id.spi != 0 {
+				err = &cliError{code: exitFailure, msg: `"spi" is invalid`}
+			}
+			r.Src, r.Dst, r.Proto = id.src.Addr(), id.dst.Addr(), id.proto
+		}
+		if err != nil {
+			return err
+		}
+	}
+	fail := func(msg string) error { return &cliError{code: exitFailure, msg: msg} }
+	switch {
+	case !idSeen:
+		return fail("Not enough information: ID is required")
+	case minSeen && !maxSeen:
+		return fail(`"max" is missing`)
+	case maxSeen && !minSeen:
+		return fail(`"min" is missing`)
+	case minSeen && r.Min > r.Max:
+		return fail(`value after "min" is larger than value after "max"`)
+	case !minSeen:
+		// PF_KEY's defaults; IPComp's SPI has 16 bits.
+		r.Min, r.Max = 0x100, 0x0fffffff
+		if r.Proto == xfrm.ProtoComp {
+			r.Max = 0xffff
+		}
+	}
+	if mark.Value&mark.Mask != 0 {
+		r.Mark = &mark
+	}
+	if !r.Src.IsValid() {
+		r.Src = unspecifiedLike(r.Dst)
+	}
+	if !r.Dst.IsValid() {
+		r.Dst = unspecifiedLike(r.Src)
+	}
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		p := newXfrmPrinter(e)
+		return h.AllocSPIView(e.ctx, r, func(v xfrm.StateView) {
+			p.state(v, false)
+			p.flush()
+		})
 	})
 }

@@ -42,12 +42,18 @@ func TestXfrmParity(t *testing.T) {
 			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
 		}
 	}
-	// Larval SAs, which need no ESP module, in both.
-	for _, ns := range []*nstest.NS{a, b} {
-		nstest.IP(t, ns, "xfrm", "state", "allocspi", "src", "10.0.0.1", "dst", "10.0.0.2", "proto", "esp", "mode", "tunnel",
-			"reqid", "5", "min", "0x1000", "max", "0x1000")
-		nstest.IP(t, ns, "xfrm", "state", "allocspi", "src", "2001:db8::1", "dst", "2001:db8::2", "proto", "ah", "mode", "transport",
-			"min", "0x2000", "max", "0x2000")
+	// Larval SAs, which need no ESP module, in both: what allocspi prints
+	// is compared too.
+	for _, cmd := range []string{
+		"xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp mode tunnel reqid 5 min 0x1000 max 0x1000",
+		"xfrm state allocspi src 2001:db8::1 dst 2001:db8::2 proto ah mode transport min 0x2000 max 0x2000",
+		"xfrm state allocspi src 10.0.0.3 dst 10.0.0.4 proto comp seq 7 mark 5 min 0x30 max 0x30",
+	} {
+		ipOut, _, _ := ipRun(t, a, "", strings.Fields(cmd)...)
+		out, errs, code := iprIn(b, "", strings.Fields(cmd)...)
+		if out != ipOut || code != 0 {
+			t.Errorf("%s: ipr (exit %d):\n%s%s\nip:\n%s", cmd, code, out, errs, ipOut)
+		}
 	}
 	for _, cmd := range xfrmListings {
 		if strings.HasPrefix(cmd, "-s xfrm state") && !strings.Contains(cmd, "count") {
@@ -108,6 +114,10 @@ func TestXfrmErrors(t *testing.T) {
 		{args: "xfrm policy flush ptype bogus"},
 		{args: "xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x77"},
 		{args: "xfrm policy delete dir out src 10.9.0.0/16"},
+		{args: "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp spi 5"},
+		{args: "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 5"},
+		{args: "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 9 max 5"},
+		{args: "xfrm state allocspi mode tunnel"},
 		{args: "xfrm"}, {args: "xfrm help"}, {args: "xfrm state help"}, {args: "xfrm policy help"}, {args: "xfrm bogus"},
 		{args: "xfrm state bogus"}, {args: "xfrm policy bogus"}, {args: "xfrm sa help"}, {args: "xfrm policy list dir up"},
 	})
