@@ -322,15 +322,14 @@ func xfrmStateAllocSPI(e *env, a *xargs) error {
 	var minSeen, maxSeen, idSeen bool
 	for ; a.more(); a.i++ {
 		var err error
-		switch w := a.cur(); w {
-		case "mode":
-			r.Mode, err = a.mode()
-		case "mark":
-			mark, err = a.mark()
-		case "reqid":
-			r.Reqid, err = a.u32("REQID value is invalid")
-		case "seq":
-			r.Seq, err = a.u32("SEQ value is invalid")
+		w := a.cur()
+		if known, err := a.saWord(w, &r.Mode, &mark, &r.Reqid, &r.Seq); known || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		switch w {
 		case "min", "max":
 			seen, v := &minSeen, &r.Min
 			if w == "max" {
@@ -389,4 +388,23 @@ func xfrmStateAllocSPI(e *env, a *xargs) error {
 			p.flush()
 		})
 	})
+}
+
+// saWord reads the words xfrm_state_modify and xfrm_state_allocspi both
+// take (mode, mark, reqid, seq), and reports whether w was one.
+func (a *xargs) saWord(w string, mode *xfrm.Mode, mark *xfrm.Mark, reqid, seq *uint32) (known bool, err error) {
+	known = true
+	switch w {
+	case "mode":
+		*mode, err = a.mode()
+	case "mark":
+		*mark, err = a.mark()
+	case "reqid":
+		*reqid, err = a.u32("REQID value is invalid")
+	case "seq":
+		*seq, err = a.u32("SEQ value is invalid")
+	default:
+		known = false
+	}
+	return known, err
 }

@@ -20,42 +20,35 @@ func xfrmStateModify(e *env, a *xargs, update bool) error {
 	var ealg, aalg, aead, calg string
 	for ; a.more(); a.i++ {
 		w := a.cur()
-		var err error
-		switch w {
-		case "mode":
-			s.Mode, err = a.mode()
-		case "mark":
-			mark, err = a.mark()
-		case "reqid":
-			s.Reqid, err = a.u32("REQID value is invalid")
-		case "seq":
-			s.Seq, err = a.u32("SEQ value is invalid")
-		case "replay-window":
+		known, err := a.saWord(w, &s.Mode, &mark, &s.Reqid, &s.Seq)
+		switch {
+		case known:
+		case w == "replay-window":
 			replayWindow, err = a.u32(`value after "replay-window" is invalid`)
-		case "replay-seq":
+		case w == "replay-seq":
 			seq, err = a.u32(`value after "replay-seq" is invalid`)
-		case "replay-seq-hi":
+		case w == "replay-seq-hi":
 			seqHi, err = a.u32(`value after "replay-seq-hi" is invalid`)
-		case "replay-oseq":
+		case w == "replay-oseq":
 			oseq, err = a.u32(`value after "replay-oseq" is invalid`)
-		case "replay-oseq-hi":
+		case w == "replay-oseq-hi":
 			oseqHi, err = a.u32(`value after "replay-oseq-hi" is invalid`)
-		case "flag":
+		case w == "flag":
 			var v uint32
 			v, err = a.flags(stateFlagNames)
 			s.Flags = xfrm.StateFlags(v)
-		case "extra-flag":
+		case w == "extra-flag":
 			s.ExtraFlags, err = a.flags(extraFlagNames)
-		case "sel":
+		case w == "sel":
 			if _, err = a.next(); err == nil {
 				s.Selector, err = a.selector(e, 0)
 				family = uint8(s.Selector.Family)
 			}
-		case "limit":
+		case w == "limit":
 			err = a.limit(&s.Lifetime)
-		case "encap":
+		case w == "encap":
 			s.Encap, err = a.encap()
-		case "coa":
+		case w == "coa":
 			if coaSeen {
 				return duparg("coa", w)
 			}
@@ -66,19 +59,19 @@ func xfrmStateModify(e *env, a *xargs, update bool) error {
 				p, _, err = parsePrefix("coa", v, family)
 				s.CoAddr = p.Addr()
 			}
-		case "ctx", "offload":
+		case w == "ctx" || w == "offload":
 			return notImplemented(fmt.Sprintf("%q in \"ip xfrm state add\"", w))
-		case "output-mark":
+		case w == "output-mark":
 			if outMark.Value, err = a.u32(`value after "output-mark" is invalid`); err == nil && a.nextOK() && a.w[a.i+1] == "mask" {
 				a.i++
 				outMark.Mask, err = a.u32("mask value is invalid\n")
 			}
-		case "if_id":
+		case w == "if_id":
 			s.IfID, err = a.u32(`value after "if_id" is invalid`)
 			s.HasIfID = true
-		case "tfcpad":
+		case w == "tfcpad":
 			s.TFCPad, err = a.u32(`value after "tfcpad" is invalid`)
-		case "enc", "auth", "auth-trunc", "aead", "comp":
+		case w == "enc" || w == "auth" || w == "auth-trunc" || w == "aead" || w == "comp":
 			switch w {
 			case "aead":
 				if ealg != "" || aalg != "" || aead != "" {
