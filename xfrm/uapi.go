@@ -32,6 +32,9 @@ const (
 	msgGetSPDInfo
 )
 
+// msgBase is XFRM_MSG_BASE, the first XFRM message type.
+const msgBase = msgNewSA
+
 // xfrmInf is XFRM_INF, a lifetime limit that is none.
 const xfrmInf uint64 = ^uint64(0)
 
