@@ -98,36 +98,34 @@ func (ev Event) Type() EventType { return EventType(ev.Message.Header.Type) }
 // EventExpire. An EventDelSA's attributes are those of the deletion
 // (its XFRMA_SA holds the SA's struct).
 func (ev Event) State() (StateView, bool) {
-	switch ev.Type() {
-	case EventNewSA, EventUpdSA, EventExpire:
-		v, err := newStateView(ev.Message)
-		if err == nil && ev.Type() == EventExpire {
-			// struct xfrm_user_expire: the SA and hard, padded to 8.
-			v.attrs = attrsAfter(ev.Message.Data, sizeofUsersaInfo+8)
-		}
-		return v, err == nil
-	case EventDelSA:
-		v, ok := deleted(ev.Message.Data, sizeofUsersaID, 6, sizeofUsersaInfo) // XFRMA_SA
-		return StateView{v}, ok
-	}
-	return StateView{}, false
+	v, ok := ev.object(EventNewSA, EventUpdSA, EventExpire, EventDelSA, sizeofUsersaInfo, sizeofUsersaID, 6) // XFRMA_SA
+	return StateView{v}, ok
 }
 
 // Policy returns the policy of an EventNewPolicy, EventUpdPolicy,
 // EventDelPolicy or EventPolicyExpire.
 func (ev Event) Policy() (PolicyView, bool) {
-	switch ev.Type() {
-	case EventNewPolicy, EventUpdPolicy, EventPolicyExpire:
-		v, err := newPolicyView(ev.Message)
-		if err == nil && ev.Type() == EventPolicyExpire {
-			v.attrs = attrsAfter(ev.Message.Data, sizeofUserpolicyInfo+8)
-		}
-		return v, err == nil
-	case EventDelPolicy:
-		v, ok := deleted(ev.Message.Data, sizeofUserpolicyID, 7, sizeofUserpolicyInfo) // XFRMA_POLICY
-		return PolicyView{v}, ok
+	v, ok := ev.object(EventNewPolicy, EventUpdPolicy, EventPolicyExpire, EventDelPolicy, sizeofUserpolicyInfo, sizeofUserpolicyID, 7) // XFRMA_POLICY
+	return PolicyView{v}, ok
+}
+
+// object returns the SA or policy (a struct of size bytes) of an event
+// of type added, updated, expired (whose struct is followed by hard,
+// padded to 8) or deleted (an id struct of idSize bytes, whose attribute
+// attr holds the object's struct).
+func (ev Event) object(added, updated, expired, deleted EventType, size, idSize int, attr uint16) (view, bool) {
+	data := ev.Message.Data
+	switch t := ev.Type(); {
+	case t == deleted:
+		attrs := attrsAfter(data, idSize)
+		b, ok := attrAt(attrs, attr, size)
+		return view{b: b[:len(b):len(b)], attrs: attrs}, ok
+	case t != added && t != updated && t != expired, len(data) < size:
+		return view{}, false
+	case t == expired:
+		return view{b: data[:size], attrs: attrsAfter(data, size+8)}, true
 	}
-	return PolicyView{}, false
+	return view{b: data[:size], attrs: nla.Chain(data[size:])}, true
 }
 
 // attrsAfter returns the attributes of data after its first n bytes.
@@ -136,17 +134,6 @@ func attrsAfter(data []byte, n int) nla.Chain {
 		return nil
 	}
 	return nla.Chain(data[n:])
-}
-
-// deleted reads a deletion: an id struct of idSize bytes, then
-// attributes, of which typ holds the object's struct of size bytes.
-func deleted(data []byte, idSize int, typ uint16, size int) (view, bool) {
-	attrs := attrsAfter(data, idSize)
-	b, ok := attrAt(attrs, typ, size)
-	if !ok {
-		return view{}, false
-	}
-	return view{b: b[:size:size], attrs: attrs}, true
 }
 
 // Hard reports whether an expiry is the hard one (struct
@@ -214,15 +201,15 @@ func deliver(d socket.Datagram, err error, yield func(Event, error) bool) bool {
 		yield(Event{}, fmt.Errorf("xfrm: monitor: %w", err))
 		return false
 	}
-	for msg, err := range wire.Messages(d.Data) {
-		if err != nil {
+	msgs := wire.Messages(d.Data)
+	for msg, err := range msgs {
+		switch {
+		case err != nil:
 			yield(Event{}, fmt.Errorf("xfrm: monitor: %w", err))
 			return false
-		}
-		if msg.Header.Type < msgBase {
-			continue // NLMSG_NOOP, NLMSG_DONE, NLMSG_ERROR
-		}
-		if !yield(Event{NSID: d.NSID, Message: msg}, nil) {
+		case msg.Header.Type < msgBase:
+			// NLMSG_NOOP, NLMSG_DONE, NLMSG_ERROR: no notification.
+		case !yield(Event{NSID: d.NSID, Message: msg}, nil):
 			return false
 		}
 	}
