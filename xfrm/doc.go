@@ -24,10 +24,17 @@
 // On 386 the sizes are the i386 kernel's: a 32-bit program on a 64-bit
 // kernel needs CONFIG_XFRM_USER_COMPAT there, as with iproute2.
 //
-// Limits: no XFRM monitor (notifications of acquires, expires, SA and
-// policy changes) yet, no XFRM_MSG_MIGRATE, no asynchronous events
-// (XFRM_MSG_NEWAE/GETAE), no SPD hash thresholds or default policies
-// (XFRM_MSG_NEWSPDINFO, XFRM_MSG_SETDEFAULT). The kernel checks
+// Notifications: [Handle.Monitor] subscribes to XFRM's multicast groups;
+// its [Event] gives SA and policy views of new, updated, deleted and
+// expired objects, and flushes. Acquires, reports, asynchronous events
+// and NAT-T mapping changes come as raw messages (Event.Message).
+//
+// Limits: no typed views of acquires, reports, asynchronous events and
+// mappings yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests, no
+// SPD hash thresholds or default policies (XFRM_MSG_NEWSPDINFO,
+// XFRM_MSG_SETDEFAULT/GETDEFAULT), no security-context or offload flags
+// beyond passing them through (the kernel here has no LSM or device to
+// test them on); no 32-bit-program-on-64-bit-kernel layout (see above). The kernel checks
 // algorithm names against its crypto API: a kernel without an algorithm,
 // or without esp4/ah4/ipcomp, answers ENOENT/EINVAL ("Requested ... not
 // found") in its extended acknowledgement.

@@ -268,7 +268,7 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
 		"l2tp":                       `"ip l2tp"`,
-		"xfrm monitor":               `"ip xfrm monitor"`,
+		"xfrm monitor all-nsid":      `"ip xfrm monitor all-nsid"`,
 		"tunnel show":                `"ip tunnel"`,
 		"link xstats":                `"ip link xstats"`,
 		"link afstats":               `"ip link afstats"`,

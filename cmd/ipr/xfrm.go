@@ -77,7 +77,7 @@ func runXfrm(e *env, argv []string) error {
 	case matches(w, "policy"):
 		return runXfrmPolicy(e, &xargs{w: argv[1:]})
 	case matches(w, "monitor"):
-		return notImplemented(`"ip xfrm monitor"`)
+		return runXfrmMonitor(e, argv[1:])
 	}
 	return usageText(xfrmUsage)
 }
