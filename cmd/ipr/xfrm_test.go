@@ -3,12 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"io"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/wire"
+	"github.com/ipr-go/ipr/xfrm"
+	"golang.org/x/sys/unix"
 )
 
 // xfrmPolicyAdds are policies added with ip in one namespace and with
@@ -167,6 +173,29 @@ func TestXfrmMonitorParity(t *testing.T) {
 		}
 		if out.String() != ipOut.String() || code != 0 || errs.Len() != 0 {
 			t.Errorf("%s: ipr (exit %d):\n%s%s\nip:\n%s", args, code, out.String(), errs.String(), ipOut.String())
+		}
+	}
+}
+
+// TestXfrmPrintHostile prints random messages as every notification, as
+// the monitor would: no panic, whatever the kernel (or a fake) sends.
+func TestXfrmPrintHostile(t *testing.T) {
+	e := &env{ctx: context.Background(), Stdout: io.Discard, Stderr: io.Discard, Stats: statsOptions{level: 2}}
+	defer e.close()
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 3000 {
+		data := make([]byte, r.IntN(400))
+		for j := range data {
+			data[j] = byte(r.Uint32())
+		}
+		// Some valid attribute headers after the fixed part, now and then.
+		if n := len(data); n > 240 && i%2 == 0 {
+			binary.NativeEndian.PutUint16(data[232:], uint16(n-232))
+			binary.NativeEndian.PutUint16(data[234:], uint16(1+r.IntN(31)))
+		}
+		for typ := xfrm.EventNewSA; typ <= xfrm.EventMapping; typ++ {
+			ev := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(typ)}, Data: data}}
+			xfrmPrintEvent(e, newXfrmPrinter(e), ev, i%3 == 0)
 		}
 	}
 }
