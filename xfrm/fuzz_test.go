@@ -60,11 +60,18 @@ func readState(v StateView) {
 	_, n := v.ReplayESNBitmap(0)
 	v.ReplayESNBitmap(n - 1)
 	s := v.State()
-	if s.validate() == nil {
-		var b wire.Builder
-		s.build(&b, msgNewSA, 0)
+	encode(s.validate, func(b *wire.Builder) {
+		s.build(b, msgNewSA, 0)
 		id := s.ID()
-		id.build(&b, msgGetSA)
+		id.build(b, msgGetSA)
+	})
+}
+
+// encode runs build, as a request would, when validate passes.
+func encode(validate func() error, build func(*wire.Builder)) {
+	if validate() == nil {
+		var b wire.Builder
+		build(&b)
 	}
 }
 
@@ -76,10 +83,7 @@ func readPolicy(v PolicyView) {
 	v.Offload()
 	v.SecCtx()
 	p := v.Policy()
-	if p.validate() == nil {
-		var b wire.Builder
-		p.build(&b, msgNewPolicy, 0)
-		id := p.ID()
-		id.build(&b, msgDelPolicy)
-	}
+	encode(p.validate, func(b *wire.Builder) { p.build(b, msgNewPolicy, 0) })
+	id := p.ID()
+	encode(id.validate, func(b *wire.Builder) { id.build(b, msgDelPolicy) })
 }
