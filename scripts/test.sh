@@ -44,7 +44,7 @@ ARCHES=${ARCHES:-"amd64 386 arm arm64 mips mips64 ppc64le s390x riscv64"}
 # BIGENDIAN_PKGS are the packages whose tests, or some of them, need no
 # kernel and so can run under user-mode emulation on big-endian s390x.
 # Missing ones are skipped.
-BIGENDIAN_PKGS=${BIGENDIAN_PKGS:-"./nla/ ./wire/ ./ipnet/ ./rtm/ ./genl/wireguard/ ./genl/devlink/"}
+BIGENDIAN_PKGS=${BIGENDIAN_PKGS:-"./nla/ ./wire/ ./ipnet/ ./rtm/ ./genl/wireguard/ ./genl/devlink/ ./xfrm/"}
 
 # BIGENDIAN_RUN gives, for a package of BIGENDIAN_PKGS whose other tests
 # need root and a network namespace (which emulation cannot give), the
@@ -56,6 +56,7 @@ declare -A BIGENDIAN_RUN=(
 	[./rtm/]='^TestRoundTrip|^TestFixedLen'
 	[./genl/wireguard/]='^TestFake|^TestKey|^TestCollect|^TestViews|^Example'
 	[./genl/devlink/]='^TestFake|^TestBadInput|^Example'
+	[./xfrm/]='^TestRoundTrip|^TestFixedLen|^FuzzViews'
 )
 
 TEST_TIMEOUT=${TEST_TIMEOUT:-8m}

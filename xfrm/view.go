@@ -146,7 +146,11 @@ func (a AlgoView) ICVBits() uint32 {
 
 // Algo returns a copy of the algorithm.
 func (a AlgoView) Algo() *Algo {
-	return &Algo{Name: a.Name(), Key: bytes.Clone(a.Key()), KeyBits: a.KeyBits(), TruncBits: a.TruncBits(), ICVBits: a.ICVBits()}
+	alg := &Algo{Name: a.Name(), KeyBits: a.KeyBits(), TruncBits: a.TruncBits(), ICVBits: a.ICVBits()}
+	if k := a.Key(); len(k) > 0 {
+		alg.Key = bytes.Clone(k)
+	}
+	return alg
 }
 
 // view is a message's fixed struct and its attributes.
