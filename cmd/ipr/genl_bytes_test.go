@@ -71,14 +71,19 @@ func (c capturing) Dump(ctx context.Context, req []byte) iter.Seq2[wire.Message,
 // iprRequests runs ipr with args in ns and returns the generic-netlink
 // requests it sent to family id fam, as "type T flags F PAYLOAD-HEX".
 func iprRequests(t *testing.T, ns *nstest.NS, fam uint16, args ...string) []string {
+	return iprProtoRequests(t, ns, unix.NETLINK_GENERIC, fam, args...)
+}
+
+// iprProtoRequests is iprRequests for the netlink protocol proto.
+func iprProtoRequests(t *testing.T, ns *nstest.NS, proto int, fam uint16, args ...string) []string {
 	var mu sync.Mutex
 	var sent [][]byte
-	transport = func(proto int, cfg *socket.Config) (socket.Transport, error) {
-		c, err := socket.Dial(proto, cfg)
+	transport = func(p int, cfg *socket.Config) (socket.Transport, error) {
+		c, err := socket.Dial(p, cfg)
 		if err != nil {
 			return nil, err
 		}
-		if proto != unix.NETLINK_GENERIC {
+		if p != proto {
 			return c, nil
 		}
 		return capturing{Transport: c, mu: &mu, sent: &sent}, nil

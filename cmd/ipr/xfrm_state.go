@@ -3,6 +3,7 @@ package main
 // "ipr xfrm state": iproute2 6.1's ip/xfrm_state.c.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"iter"
 	"net/netip"
@@ -402,7 +403,13 @@ func (a *xargs) saWord(w string, mode *xfrm.Mode, mark *xfrm.Mark, reqid, seq *u
 	case "reqid":
 		*reqid, err = a.u32("REQID value is invalid")
 	case "seq":
-		*seq, err = a.u32("SEQ value is invalid")
+		// ip reads it with get_be32, into a field the kernel reads in host
+		// order: the bytes ip sends, whatever they mean.
+		var v uint32
+		v, err = a.u32("SEQ value is invalid")
+		var be [4]byte
+		binary.BigEndian.PutUint32(be[:], v)
+		*seq = binary.NativeEndian.Uint32(be[:])
 	default:
 		known = false
 	}
