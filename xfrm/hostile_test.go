@@ -153,7 +153,7 @@ func TestHostileDumps(t *testing.T) {
 // TestDumpAllocs: a dump allocates per call, not per policy.
 func TestDumpAllocs(t *testing.T) {
 	_, h := dial(t)
-	dump := func() {
+	policies := func() {
 		for v, err := range h.Policies(context.Background()) {
 			if err != nil {
 				panic(err)
@@ -163,12 +163,33 @@ func TestDumpAllocs(t *testing.T) {
 			_, _ = v.Mark()
 		}
 	}
-	addPolicies(t, h, 0, 10)
-	few := testing.AllocsPerRun(5, dump)
-	addPolicies(t, h, 100, 500)
-	many := testing.AllocsPerRun(5, dump)
-	if many > few+2 {
-		t.Errorf("%v allocations for 510 policies, %v for 10", many, few)
+	states := func() {
+		for v, err := range h.States(context.Background(), xfrm.StateFilter{}) {
+			if err != nil {
+				panic(err)
+			}
+			_, _, _ = v.Src(), v.Dst(), v.Selector()
+			_, _ = v.Replay()
+			_, _ = v.Crypt()
+		}
 	}
-	t.Logf("allocations per dump: %v (10 policies), %v (510)", few, many)
+	spis := func(from, n uint32) {
+		for spi := from; spi < from+n; spi++ {
+			a := &xfrm.AllocSPI{Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("192.0.2.2"),
+				Proto: xfrm.ProtoESP, Reqid: spi, Min: spi, Max: spi}
+			if _, err := h.StateAllocSPI(context.Background(), a); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	addPolicies(t, h, 0, 10)
+	spis(0x1000, 10)
+	few, fewSA := testing.AllocsPerRun(5, policies), testing.AllocsPerRun(5, states)
+	addPolicies(t, h, 100, 500)
+	spis(0x2000, 300)
+	many, manySA := testing.AllocsPerRun(5, policies), testing.AllocsPerRun(5, states)
+	if many > few+2 || manySA > fewSA+2 {
+		t.Errorf("allocations per dump: %v for 510 policies, %v for 10; %v for 310 SAs, %v for 10", many, few, manySA, fewSA)
+	}
+	t.Logf("allocations per dump: %v (10 policies), %v (510); %v (10 SAs), %v (310)", few, many, fewSA, manySA)
 }
