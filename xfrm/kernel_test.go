@@ -3,6 +3,7 @@ package xfrm_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -389,4 +390,95 @@ func replayHandle(t *testing.T) *xfrm.Handle {
 	}
 	t.Cleanup(func() { h.Close() })
 	return h
+}
+
+// TestKernelSAs adds SAs of each kind the kernel has (probed by name:
+// ESP, AEAD, AH, IPComp) with ip and reads them with the library, field
+// by field, and adds them with the library for ip to read. A kernel
+// without esp4 (or an algorithm) skips the kinds it lacks.
+func TestKernelSAs(t *testing.T) {
+	a, b := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	key := func(c byte, n int) []byte { return []byte(strings.Repeat(string(rune(c)), n)) }
+	for _, c := range []struct {
+		feature, ip string
+		want        xfrm.State
+		iprLine     string // in ip's listing of the library's SA
+	}{
+		{"xfrm:esp", "proto esp spi 0x100 reqid 1 mode tunnel enc cbc(aes) 0x" + strings.Repeat("41", 16) +
+			" auth-trunc hmac(sha256) 0x" + strings.Repeat("42", 32) + " 128 mark 7 mask 0xff if_id 5",
+			xfrm.State{Proto: xfrm.ProtoESP, SPI: 0x100, Reqid: 1, Mode: xfrm.ModeTunnel,
+				Crypt: &xfrm.Algo{Name: "cbc(aes)", Key: key('A', 16), KeyBits: 128},
+				Auth:  &xfrm.Algo{Name: "hmac(sha256)", Key: key('B', 32), KeyBits: 256, TruncBits: 128},
+				Mark:  &xfrm.Mark{Value: 7, Mask: 0xff}, IfID: 5, HasIfID: true},
+			"auth-trunc hmac(sha256) 0x" + strings.Repeat("42", 32) + " 128"},
+		{"xfrm:aead", "proto esp spi 0x101 aead rfc4106(gcm(aes)) 0x" + strings.Repeat("43", 20) + " 128",
+			xfrm.State{Proto: xfrm.ProtoESP, SPI: 0x101, AEAD: &xfrm.Algo{Name: "rfc4106(gcm(aes))", Key: key('C', 20), KeyBits: 160, ICVBits: 128}},
+			"aead rfc4106(gcm(aes)) 0x" + strings.Repeat("43", 20) + " 128"},
+		{"xfrm:ah", "proto ah spi 0x102 auth-trunc hmac(sha1) 0x" + strings.Repeat("44", 20) + " 96",
+			xfrm.State{Proto: xfrm.ProtoAH, SPI: 0x102, Auth: &xfrm.Algo{Name: "hmac(sha1)", Key: key('D', 20), KeyBits: 160, TruncBits: 96}},
+			"auth-trunc hmac(sha1) 0x" + strings.Repeat("44", 20) + " 96"},
+		{"xfrm:comp", "proto comp spi 0x103 comp deflate",
+			xfrm.State{Proto: xfrm.ProtoComp, SPI: 0x103, Comp: &xfrm.Algo{Name: "deflate"}}, "comp deflate"},
+	} {
+		t.Run(c.feature, func(t *testing.T) {
+			ns := nstest.New(t)
+			nstest.Require(t, c.feature)
+			h := dialIn(t, ns)
+			nstest.IP(t, ns, append([]string{"xfrm", "state", "add", "src", a.String(), "dst", b.String()}, strings.Fields(c.ip)...)...)
+			want := c.want
+			want.Src, want.Dst = a, b
+			id := want.ID()
+			got, err := h.State(ctx(t), &id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameSA(t, got, want)
+			// The library's SA, with the next SPI, for ip to list.
+			nstest.IP(t, ns, "xfrm", "state", "flush")
+			want.SPI++
+			if err := h.StateAdd(ctx(t), &want); err != nil {
+				t.Fatal(err)
+			}
+			out := nstest.IP(t, ns, "xfrm", "state", "list")
+			if !strings.Contains(out, c.iprLine) || !strings.Contains(out, fmt.Sprintf("spi 0x%08x", want.SPI)) {
+				t.Errorf("ip xfrm state list lacks %q:\n%s", c.iprLine, out)
+			}
+			n := 0
+			for v, err := range h.States(ctx(t), xfrm.StateFilter{Proto: want.Proto}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameSA(t, v.State(), want)
+				n++
+			}
+			if n != 1 {
+				t.Errorf("%d SAs dumped", n)
+			}
+		})
+	}
+}
+
+// sameSA compares what the kernel keeps of an SA with what was added:
+// the id, mode, request id, algorithms with their keys, mark and
+// interface id.
+func sameSA(t *testing.T, got, want xfrm.State) {
+	t.Helper()
+	if got.Src != want.Src || got.Dst != want.Dst || got.Proto != want.Proto || got.SPI != want.SPI || got.Mode != want.Mode ||
+		got.Reqid != want.Reqid || got.HasIfID != want.HasIfID || got.IfID != want.IfID {
+		t.Errorf("SA %+v, want %+v", got, want)
+	}
+	if (got.Mark == nil) != (want.Mark == nil) || got.Mark != nil && *got.Mark != *want.Mark {
+		t.Errorf("mark %v, want %v", got.Mark, want.Mark)
+	}
+	for i, pair := range [][2]*xfrm.Algo{{got.Crypt, want.Crypt}, {got.Auth, want.Auth}, {got.AEAD, want.AEAD}, {got.Comp, want.Comp}} {
+		g, w := pair[0], pair[1]
+		if (g == nil) != (w == nil) {
+			t.Errorf("algorithm %d: %+v, want %+v", i, g, w)
+			continue
+		}
+		if g != nil && (g.Name != w.Name || string(g.Key) != string(w.Key) || g.KeyBits != w.KeyBits ||
+			g.ICVBits != w.ICVBits || w.TruncBits != 0 && g.TruncBits != w.TruncBits) {
+			t.Errorf("algorithm %d: %+v, want %+v", i, g, w)
+		}
+	}
 }
