@@ -52,6 +52,27 @@ func TestXfrmParity(t *testing.T) {
 			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
 		}
 	}
+	// SAs of the kinds the kernel has (none without esp4), in both.
+	k := func(b string, n int) string { return " 0x" + strings.Repeat(b, n) }
+	for _, c := range []struct{ feature, cmd string }{
+		{"xfrm:esp", "xfrm state add src 10.0.0.1 dst 10.0.0.9 proto esp spi 0x100 reqid 1 mode tunnel enc cbc(aes)" + k("11", 16) +
+			" auth-trunc hmac(sha256)" + k("22", 32) + " 128 mark 7 mask 0xff if_id 5 sel src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp" +
+			" dport 80 replay-window 16 flag noecn limit time-hard 600 output-mark 3"},
+		{"xfrm:esp", "xfrm state add src 10.0.0.1 dst 10.0.0.9 proto esp spi 0x101 enc cbc(aes)" + k("33", 16) +
+			" auth hmac(sha1)" + k("44", 20) + " encap espinudp 4500 4501 0.0.0.0 replay-window 64 flag esn replay-seq 3"},
+		{"xfrm:aead", "xfrm state add src 10.0.0.1 dst 10.0.0.9 proto esp spi 0x102 aead rfc4106(gcm(aes))" + k("55", 20) + " 128 tfcpad 32"},
+		{"xfrm:esp6", "xfrm state add src 2001:db8::1 dst 2001:db8::9 proto esp spi 0x103 mode beet enc cbc(aes)" + k("66", 16)},
+		{"xfrm:ah", "xfrm state add src 10.0.0.1 dst 10.0.0.9 proto ah spi 0x104 auth hmac(sha1)" + k("77", 20)},
+		{"xfrm:comp", "xfrm state add src 10.0.0.1 dst 10.0.0.9 proto comp spi 0x105 comp deflate"},
+	} {
+		if !nstest.Have(t, c.feature) {
+			continue
+		}
+		nstest.IP(t, a, strings.Fields(c.cmd)...)
+		if out, errs, code := iprIn(b, "", strings.Fields(c.cmd)...); code != 0 {
+			t.Fatalf("ipr %s: exit %d: %s%s", c.cmd, code, out, errs)
+		}
+	}
 	// Larval SAs, which need no ESP module, in both: what allocspi prints
 	// is compared too.
 	for _, cmd := range []string{
