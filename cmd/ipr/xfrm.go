@@ -431,20 +431,29 @@ func (a *xargs) limit(l *xfrm.Lifetime) error {
 	return nil
 }
 
-// algoKey is xfrm_algo_parse's key: 0x and hex digits, else the word's
-// bytes.
-func algoKey(name, key string) ([]byte, error) {
-	if h, ok := strings.CutPrefix(key, "0x"); ok {
-		if len(h)%2 != 0 {
-			return nil, invarg("\"ALGO-KEYMAT\" value length is odd", key)
+// algoKey is xfrm_algo_parse's key: after 0x, hexadecimal digits (an
+// odd count gets a leading zero), else the word's bytes; 512 bytes at
+// most (XFRM_ALGO_KEY_BUF_SIZE).
+func algoKey(key string) ([]byte, error) {
+	h, isHex := strings.CutPrefix(key, "0x")
+	n := len(key)
+	if isHex && h != "" {
+		if len(h)%2 == 1 {
+			h = "0" + h
 		}
-		b, err := hex.DecodeString(h)
-		if err != nil {
-			return nil, invarg("\"ALGO-KEYMAT\" value is invalid", key)
-		}
-		return b, nil
+		n = len(h) / 2
 	}
-	return []byte(key), nil
+	if n > 512 {
+		return nil, invarg("ALGO-KEYMAT value makes buffer overflow\n", key)
+	}
+	if !isHex || h == "" {
+		return []byte(key), nil
+	}
+	b, err := hex.DecodeString(h)
+	if err != nil {
+		return nil, invarg("ALGO-KEYMAT value is invalid", key)
+	}
+	return b, nil
 }
 
 // xfrmUpspecNames are /etc/protocols' names of the protocols a selector

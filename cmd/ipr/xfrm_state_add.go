@@ -235,11 +235,14 @@ func (a *xargs) algo(s *xfrm.State, typ string) error {
 	if err != nil {
 		return err
 	}
+	if len(name) > 63 {
+		name = name[:63] // strlcpy into alg_name[64]
+	}
 	alg := &xfrm.Algo{Name: name}
 	if typ != "comp" {
 		key, err := a.required("ALGO-KEYMAT")
 		if err == nil {
-			alg.Key, err = algoKey(name, key)
+			alg.Key, err = algoKey(key)
 		}
 		if err != nil {
 			return err

@@ -149,6 +149,8 @@ func TestXfrmErrors(t *testing.T) {
 		{args: "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 5"},
 		{args: "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto esp min 9 max 5"},
 		{args: "xfrm state allocspi mode tunnel"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0xzz"},
+		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 enc cbc(aes) 0x" + strings.Repeat("ab", 513)},
 		{args: "xfrm"}, {args: "xfrm help"}, {args: "xfrm state help"}, {args: "xfrm policy help"}, {args: "xfrm bogus"},
 		{args: "xfrm state bogus"}, {args: "xfrm policy bogus"}, {args: "xfrm sa help"}, {args: "xfrm policy list dir up"},
 	})
@@ -250,6 +252,7 @@ func TestXfrmRequestBytes(t *testing.T) {
 		{0x11, "xfrm state delete src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 mark 3 mask 7"},
 		{0x12, "xfrm state get dst 10.0.0.2 proto ah spi 0x100"},
 		{0x16, "xfrm state allocspi src 10.0.0.1 dst 10.0.0.2 proto comp mode transport"},
+		{0x10, "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x106 enc cbc(aes) 0x123 auth hmac(md5) 0x"},
 		{0x1c, "xfrm state flush proto ah"},
 		{0x1c, "xfrm state flush"},
 		{0x13, "xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 proto udp dport 53 dir out priority 100 ptype main action allow " +
