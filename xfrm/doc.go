@@ -29,10 +29,12 @@
 // expired objects, and flushes. Acquires, reports, asynchronous events
 // and NAT-T mapping changes come as raw messages (Event.Message).
 //
+// The default actions for packets no policy matches are read and set
+// with [Handle.PolicyDefaults] and [Handle.SetPolicyDefaults].
+//
 // Limits: no typed views of acquires, reports, asynchronous events and
 // mappings yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests, no
-// SPD hash thresholds or default policies (XFRM_MSG_NEWSPDINFO,
-// XFRM_MSG_SETDEFAULT/GETDEFAULT), no security-context or offload flags
+// SPD hash thresholds (XFRM_MSG_NEWSPDINFO), no security-context or offload flags
 // beyond passing them through (the kernel here has no LSM or device to
 // test them on); no 32-bit-program-on-64-bit-kernel layout (see above). The kernel checks
 // algorithm names against its crypto API: a kernel without an algorithm,

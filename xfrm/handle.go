@@ -57,6 +57,8 @@ func FixedLen(t uint16) int {
 		return 0
 	case msgGetSADInfo, msgGetSPDInfo, msgNewSPDInfo:
 		return 4
+	case msgSetDefault, msgGetDefault:
+		return sizeofDefault
 	}
 	return -1
 }

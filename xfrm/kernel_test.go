@@ -139,6 +139,19 @@ func TestKernelPolicyToIP(t *testing.T) {
 	if err := h.PolicyFlush(c, 0, false); err != nil {
 		t.Fatal(err)
 	}
+	// The default actions, in the namespace alone.
+	if err := h.SetPolicyDefaults(c, xfrm.Defaults{In: xfrm.DefaultBlock}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := h.PolicyDefaults(c); err != nil || d != (xfrm.Defaults{In: xfrm.DefaultBlock, Fwd: xfrm.DefaultAccept, Out: xfrm.DefaultAccept}) {
+		t.Errorf("defaults %+v, %v", d, err)
+	}
+	if out := nstest.IP(t, ns, "xfrm", "policy", "getdefault"); out != "Default policies:\n in:  block\n fwd: accept\n out: accept\n" {
+		t.Errorf("ip xfrm policy getdefault:\n%s", out)
+	}
+	if err := h.SetPolicyDefaults(c, xfrm.Defaults{In: 7}); err == nil {
+		t.Error("default action 7 accepted")
+	}
 	if n := len(policies(t, h)); n != 0 {
 		t.Errorf("%d policies after flush", n)
 	}

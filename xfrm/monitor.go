@@ -31,6 +31,7 @@ const (
 	EventNewAE        EventType = msgFlushPolicy + 1 // XFRM_MSG_NEWAE
 	EventReport       EventType = msgFlushPolicy + 3 // XFRM_MSG_REPORT
 	EventMapping      EventType = msgGetSPDInfo + 1  // XFRM_MSG_MAPPING
+	EventDefaults     EventType = msgGetDefault      // XFRM_MSG_GETDEFAULT, after a change of the default actions
 )
 
 // Monitor is a subscription to XFRM notifications on a socket of its

@@ -30,6 +30,9 @@ const (
 	msgGetSADInfo
 	msgNewSPDInfo
 	msgGetSPDInfo
+	_ // XFRM_MSG_MAPPING
+	msgSetDefault
+	msgGetDefault
 )
 
 // msgBase is XFRM_MSG_BASE, the first XFRM message type.
@@ -121,6 +124,8 @@ const (
 	sizeofAddr, sizeofMark, sizeofReplay, sizeofReplayESN, sizeofOffload = 16, 8, 12, 24, 8
 	// struct xfrm_userpolicy_type, xfrm_user_sec_ctx, xfrm_address_filter, xfrmu_spdinfo, xfrmu_sadhinfo and xfrmu_spdhinfo.
 	sizeofPolicyType, sizeofUserSecCtx, sizeofAddrFilter, sizeofSPDInfo, sizeofHInfo = 6, 8, 36, 24, 8
+	// struct xfrm_userpolicy_default: in, fwd, out.
+	sizeofDefault = 3
 	// XFRMA_REPLAY_ESN_MAX: the largest ESN replay window.
 	replayESNMax = 4096
 )

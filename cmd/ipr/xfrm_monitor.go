@@ -106,6 +106,12 @@ func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
 			p.f("ptype %s ", nameOr(uint8(t), "main", "sub"))
 		}
 		p.b.WriteString(p.sl)
+	} else if d, ok := ev.Defaults(); ok {
+		// ip's own line ends, whatever -o says.
+		p.b.WriteString(xfrmDefaults(d))
+		fmt.Fprint(e.Stdout, p.b.String())
+		p.b.Reset()
+		return
 	} else {
 		fmt.Fprintf(e.Stderr, "ipr: xfrm monitor: notification %d is not printed by ipr yet\n", ev.Type())
 		return

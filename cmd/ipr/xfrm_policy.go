@@ -12,11 +12,48 @@ import (
 
 // runXfrmPolicy is do_xfrm_policy (see runXfrmState).
 func runXfrmPolicy(e *env, a *xargs) error {
-	unimplemented := func(what string) xfrmVerb {
-		return xfrmVerb{[]string{what}, func(*env, *xargs) error { return notImplemented(`"ip xfrm policy ` + what + `"`) }}
-	}
+	set := xfrmVerb{[]string{"set"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm policy set"`) }}
 	return xfrmDispatch(e, a, "policy", xfrmPolicyUsage, xfrmVerbs(xfrmPolicyList, xfrmPolicyModify, xfrmPolicyGetOrDelete, xfrmPolicyFlush,
-		xfrmPolicyCount, unimplemented("set"), unimplemented("setdefault"), unimplemented("getdefault")))
+		xfrmPolicyCount, set, xfrmVerb{[]string{"setdefault"}, xfrmPolicySetDefault}, xfrmVerb{[]string{"getdefault"}, xfrmPolicyGetDefault}))
+}
+
+// xfrmPolicySetDefault is xfrm_spd_setdefault: DIR ACTION pairs, each
+// direction once.
+func xfrmPolicySetDefault(e *env, a *xargs) error {
+	var d xfrm.Defaults
+	for ; a.more(); a.i++ {
+		w := a.cur()
+		act := map[string]*xfrm.DefaultAction{"in": &d.In, "fwd": &d.Fwd, "out": &d.Out}[w]
+		switch {
+		case act == nil:
+			return invarg("unknown direction", w)
+		case *act != xfrm.DefaultUnspec:
+			return duparg(w, w)
+		}
+		i, err := a.choice(w+" policy value is invalid", "block", "accept")
+		if err != nil {
+			return err
+		}
+		*act = xfrm.DefaultAction(i + 1)
+	}
+	return xfrmDo(e, func(h *xfrm.Handle) error { return h.SetPolicyDefaults(e.ctx, d) })
+}
+
+// xfrmPolicyGetDefault is xfrm_spd_getdefault; it ignores its words, as
+// ip does.
+func xfrmPolicyGetDefault(e *env, _ *xargs) error {
+	return xfrmDo(e, func(h *xfrm.Handle) error {
+		d, err := h.PolicyDefaults(e.ctx)
+		if err == nil {
+			fmt.Fprint(e.Stdout, xfrmDefaults(d))
+		}
+		return err
+	})
+}
+
+// xfrmDefaults is xfrm_policy_default_print.
+func xfrmDefaults(d xfrm.Defaults) string {
+	return fmt.Sprintf("Default policies:\n in:  %s\n fwd: %s\n out: %s\n", d.In, d.Fwd, d.Out)
 }
 
 // dir is xfrm_policy_dir_parse of the next word.

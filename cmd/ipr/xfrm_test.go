@@ -37,7 +37,7 @@ var xfrmListings = []string{
 	"xfrm policy get dir out src 10.1.0.0/16 dst 10.2.0.0/16 proto tcp dport 443 mark 3 mask 0xff if_id 9",
 	"xfrm state", "xfrm state list", "-s xfrm state", "xfrm state count", "-s xfrm state count",
 	"xfrm state list proto esp", "xfrm state list reqid 5", "xfrm state list mode transport", "xfrm state list nokeys",
-	"xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000",
+	"xfrm state get src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x1000", "xfrm policy getdefault",
 }
 
 // TestXfrmParity adds the same policies with ip and with ipr in twin
@@ -105,12 +105,14 @@ func TestXfrmParity(t *testing.T) {
 		"xfrm policy deleteall dir in",
 		"xfrm state deleteall proto ah",
 		"xfrm policy flush ptype sub",
+		"xfrm policy setdefault in block out accept",
+		"xfrm policy setdefault fwd block",
 	} {
 		nstest.IP(t, a, strings.Fields(cmd)...)
 		if out, errs, code := iprIn(b, "", strings.Fields(cmd)...); code != 0 {
 			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
 		}
-		for _, l := range []string{"xfrm policy", "xfrm state", "xfrm policy count", "xfrm state count"} {
+		for _, l := range []string{"xfrm policy", "xfrm state", "xfrm policy count", "xfrm state count", "xfrm policy getdefault"} {
 			ipOut, _, _ := ipRun(t, a, "", strings.Fields(l)...)
 			out, _, _ := iprIn(b, "", strings.Fields(l)...)
 			if out != ipOut {
@@ -164,6 +166,8 @@ func TestXfrmErrors(t *testing.T) {
 		{args: "xfrm monitor help"}, {args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 limit"},
 		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 limit time-soft x"},
 		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 encap bogus 1 2 0.0.0.0"},
+		{args: "xfrm policy setdefault in"}, {args: "xfrm policy setdefault in maybe"}, {args: "xfrm policy setdefault up block"},
+		{args: "xfrm policy setdefault in block in accept"},
 		{args: "xfrm"}, {args: "xfrm help"}, {args: "xfrm state help"}, {args: "xfrm policy help"}, {args: "xfrm bogus"},
 		{args: "xfrm state bogus"}, {args: "xfrm policy bogus"}, {args: "xfrm sa help"}, {args: "xfrm policy list dir up"},
 	})
@@ -198,6 +202,8 @@ func TestXfrmMonitorParity(t *testing.T) {
 			"xfrm state flush",
 			"xfrm policy add dst 10.3.0.0/16 dir in ptype sub mark 7",
 			"xfrm policy flush ptype sub",
+			"xfrm policy setdefault out block",
+			"xfrm policy setdefault out accept",
 		)
 		time.Sleep(300 * time.Millisecond) // both have read everything
 		cancel()
@@ -275,16 +281,19 @@ func TestXfrmRequestBytes(t *testing.T) {
 		{0x14, "xfrm policy delete dir out src 10.1.0.0/16 dst 10.2.0.0/16 proto udp dport 53 ptype sub mark 3 if_id 4"},
 		{0x15, "xfrm policy get index 8 dir fwd"},
 		{0x1d, "xfrm policy flush"},
+		{0x27, "xfrm policy setdefault in block fwd accept"},
+		{0x28, "xfrm policy getdefault"},
 		{0x23, "xfrm state count"},
 		{0x25, "xfrm policy count"},
 	} {
 		args := strings.Fields(c.args)
 		ip := ipRequests(t, ns, c.typ, args...)
 		ipr := iprProtoRequests(t, ns, unix.NETLINK_XFRM, c.typ, args...)
-		if c.typ == 0x1c && len(ipr) == 1 {
-			// ip's flush request is 17 bytes long, its 1-byte struct
-			// unpadded; ipr's is padded to 20, as the builder aligns.
-			ipr[0] = strings.TrimSuffix(ipr[0], "000000")
+		if len(ipr) == 1 && len(ip) == 1 && strings.HasPrefix(ipr[0], ip[0]) && strings.Trim(ipr[0][len(ip[0]):], "0") == "" {
+			// ip's flush and default requests end with their 1- or
+			// 3-byte struct, unpadded; ipr's are padded to 4, as the
+			// builder aligns.
+			ipr[0] = ip[0]
 		}
 		if strings.Join(ip, "\n") != strings.Join(ipr, "\n") || len(ip) == 0 {
 			t.Errorf("%s:\nipr %q\nip  %q", c.args, ipr, ip)
