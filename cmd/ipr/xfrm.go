@@ -1,10 +1,11 @@
 package main
 
-// "ipr xfrm state" and "ipr xfrm policy": IPsec SAs and policies
-// (package xfrm), as iproute2 6.1's ip/xfrm_state.c, xfrm_policy.c and
-// ipxfrm.c read their command lines and print them. Not yet: "xfrm
-// monitor", security contexts ("ctx") and offload ("offload") in adds,
-// and "policy set" (SPD hash thresholds).
+// "ipr xfrm state", "ipr xfrm policy" and "ipr xfrm monitor": IPsec SAs
+// and policies (package xfrm), as iproute2 6.1's ip/xfrm_state.c,
+// xfrm_policy.c, xfrm_monitor.c and ipxfrm.c read their command lines
+// and print them. Not yet, and refused by name: security contexts
+// ("ctx") and offload ("offload") in adds, "policy set" (SPD hash
+// thresholds), the monitor's "file" and "all-nsid".
 
 import (
 	"encoding/hex"
