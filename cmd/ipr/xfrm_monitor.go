@@ -103,7 +103,7 @@ func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
 	} else if ev.Type() == xfrm.EventFlushPolicy {
 		p.b.WriteString("Flushed policy ")
 		if t, ok := ev.FlushedPolicyType(); ok {
-			p.f("ptype %s ", nameOr(uint8(t), "main", "sub"))
+			p.f("ptype %s ", xfrmName(uint8(t), "main", "sub"))
 		}
 		p.b.WriteString(p.sl)
 	} else if d, ok := ev.Defaults(); ok {

@@ -323,10 +323,10 @@ func (p *xfrmPrinter) templates(v xfrm.PolicyView, prefix string) {
 }
 
 // xfrmShare is strxf_share.
-func xfrmShare(s uint8) string { return nameOr(s, "any", "session", "user", "unique") }
+func xfrmShare(s uint8) string { return xfrmName(s, "any", "session", "user", "unique") }
 
-// nameOr returns names[v], or v as a number past them.
-func nameOr(v uint8, names ...string) string {
+// xfrmName returns names[v], or v as a number past them.
+func xfrmName(v uint8, names ...string) string {
 	if int(v) < len(names) {
 		return names[v]
 	}
@@ -447,14 +447,14 @@ func (p *xfrmPrinter) policy(v xfrm.PolicyView, fam uint16) {
 	}
 	p.f("%s ", dir)
 	if a := v.Action(); a != xfrm.ActionAllow || p.stats > 0 {
-		p.f("action %s ", nameOr(uint8(a), "allow", "block"))
+		p.f("action %s ", xfrmName(uint8(a), "allow", "block"))
 	}
 	if p.stats > 0 {
 		p.f("index %d ", v.Index())
 	}
 	p.f("priority %d ", v.Priority())
 	if t, ok := v.Type(); ok {
-		p.f("ptype %s ", nameOr(uint8(t), "main", "sub"))
+		p.f("ptype %s ", xfrmName(uint8(t), "main", "sub"))
 	}
 	if p.stats > 0 {
 		p.f("share %s ", xfrmShare(v.Share()))
