@@ -84,3 +84,35 @@ func (ev Event) Defaults() (Defaults, bool) {
 	}
 	return defaultsAt(ev.Message.Data)
 }
+
+// HashThresh are the prefix lengths up to which the kernel hashes
+// policies by their local and remote addresses (struct xfrmu_spdhthresh):
+// policies with shorter prefixes are searched in a list.
+type HashThresh struct {
+	Local, Remote uint8
+}
+
+// SetSPDHashThresholds sets the hash thresholds of IPv4 and IPv6
+// policies (XFRM_MSG_NEWSPDINFO, as "ip xfrm policy set hthresh4 L R
+// hthresh6 L R"); a nil one is left as it is. SPDInfo reads them.
+func (h *Handle) SetSPDHashThresholds(ctx context.Context, v4, v6 *HashThresh) error {
+	validate := func() error {
+		if v4 != nil && (v4.Local > 32 || v4.Remote > 32) || v6 != nil && (v6.Local > 128 || v6.Remote > 128) {
+			return fmt.Errorf("hash thresholds %v %v past the address lengths", v4, v6)
+		}
+		return nil
+	}
+	return h.change(ctx, "policy set", validate, func(b *wire.Builder) {
+		b.Begin(msgNewSPDInfo, 0)
+		if f := b.Fixed(4); f != nil {
+			native.PutUint32(f, 0xffffffff)
+		}
+		if v4 != nil {
+			b.Binary(spdIPv4HThresh, []byte{v4.Local, v4.Remote})
+		}
+		if v6 != nil {
+			b.Binary(spdIPv6HThresh, []byte{v6.Local, v6.Remote})
+		}
+		b.End()
+	})
+}

@@ -30,14 +30,15 @@
 // and NAT-T mapping changes come as raw messages (Event.Message).
 //
 // The default actions for packets no policy matches are read and set
-// with [Handle.PolicyDefaults] and [Handle.SetPolicyDefaults].
+// with [Handle.PolicyDefaults] and [Handle.SetPolicyDefaults]; the SPD's
+// hash thresholds with [Handle.SPDInfo] and [Handle.SetSPDHashThresholds].
 //
 // Limits: no typed views of acquires, reports, asynchronous events and
-// mappings yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests, no
-// SPD hash thresholds (XFRM_MSG_NEWSPDINFO), no security-context or offload flags
-// beyond passing them through (the kernel here has no LSM or device to
-// test them on); no 32-bit-program-on-64-bit-kernel layout (see above). The kernel checks
-// algorithm names against its crypto API: a kernel without an algorithm,
-// or without esp4/ah4/ipcomp, answers ENOENT/EINVAL ("Requested ... not
-// found") in its extended acknowledgement.
+// mappings yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests;
+// security contexts and offload are passed through untested (the kernel
+// here has no LSM or device for them); no 32-bit program on a 64-bit
+// kernel (see above). The kernel checks algorithm names against its
+// crypto API: a kernel without an algorithm, or without esp4, ah4 or
+// ipcomp, refuses the SA ("Requested ... not found" in its extended
+// acknowledgement).
 package xfrm

@@ -152,6 +152,17 @@ func TestKernelPolicyToIP(t *testing.T) {
 	if err := h.SetPolicyDefaults(c, xfrm.Defaults{In: 7}); err == nil {
 		t.Error("default action 7 accepted")
 	}
+	// The SPD hash thresholds.
+	if err := h.SetSPDHashThresholds(c, &xfrm.HashThresh{Local: 24, Remote: 16}, &xfrm.HashThresh{Local: 64, Remote: 48}); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := h.SPDInfo(c); err != nil || !info.HasThresh || info.IPv4LBits != 24 || info.IPv4RBits != 16 ||
+		info.IPv6LBits != 64 || info.IPv6RBits != 48 {
+		t.Errorf("SPD info %+v, %v", info, err)
+	}
+	if err := h.SetSPDHashThresholds(c, &xfrm.HashThresh{Local: 33}, nil); err == nil {
+		t.Error("an IPv4 threshold of 33 accepted")
+	}
 	if n := len(policies(t, h)); n != 0 {
 		t.Errorf("%d policies after flush", n)
 	}

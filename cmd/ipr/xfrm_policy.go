@@ -12,9 +12,44 @@ import (
 
 // runXfrmPolicy is do_xfrm_policy (see runXfrmState).
 func runXfrmPolicy(e *env, a *xargs) error {
-	set := xfrmVerb{[]string{"set"}, func(*env, *xargs) error { return notImplemented(`"ip xfrm policy set"`) }}
+	set := xfrmVerb{[]string{"set"}, xfrmPolicySet}
 	return xfrmDispatch(e, a, "policy", xfrmPolicyUsage, xfrmVerbs(xfrmPolicyList, xfrmPolicyModify, xfrmPolicyGetOrDelete, xfrmPolicyFlush,
 		xfrmPolicyCount, set, xfrmVerb{[]string{"setdefault"}, xfrmPolicySetDefault}, xfrmVerb{[]string{"getdefault"}, xfrmPolicyGetDefault}))
+}
+
+// xfrmPolicySet is xfrm_spd_setinfo: hthresh4 and hthresh6, each once.
+func xfrmPolicySet(e *env, a *xargs) error {
+	var v4, v6 *xfrm.HashThresh
+	for ; a.more(); a.i++ {
+		w := a.cur()
+		t, max := &v4, uint64(32)
+		switch w {
+		case "hthresh4":
+		case "hthresh6":
+			t, max = &v6, 128
+		default:
+			return invarg("unknown", w)
+		}
+		if *t != nil {
+			return duparg(w, w)
+		}
+		*t = &xfrm.HashThresh{}
+		for _, f := range []struct {
+			dst  *uint8
+			what string
+		}{{&(*t).Local, "LBITS"}, {&(*t).Remote, "RBITS"}} {
+			msg := w + " " + f.what + " value is invalid"
+			n, err := a.num(8, msg)
+			if err == nil && n > max {
+				err = invarg(msg, a.cur())
+			}
+			if err != nil {
+				return err
+			}
+			*f.dst = uint8(n)
+		}
+	}
+	return xfrmDo(e, func(h *xfrm.Handle) error { return h.SetSPDHashThresholds(e.ctx, v4, v6) })
 }
 
 // xfrmPolicySetDefault is xfrm_spd_setdefault: DIR ACTION pairs, each

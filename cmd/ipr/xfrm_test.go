@@ -107,12 +107,14 @@ func TestXfrmParity(t *testing.T) {
 		"xfrm policy flush ptype sub",
 		"xfrm policy setdefault in block out accept",
 		"xfrm policy setdefault fwd block",
+		"xfrm policy set hthresh4 24 16 hthresh6 64 48",
 	} {
 		nstest.IP(t, a, strings.Fields(cmd)...)
 		if out, errs, code := iprIn(b, "", strings.Fields(cmd)...); code != 0 {
 			t.Fatalf("ipr %s: exit %d: %s%s", cmd, code, out, errs)
 		}
-		for _, l := range []string{"xfrm policy", "xfrm state", "xfrm policy count", "xfrm state count", "xfrm policy getdefault"} {
+		for _, l := range []string{"xfrm policy", "xfrm state", "xfrm policy count", "xfrm state count", "xfrm policy getdefault",
+			"-s -s xfrm policy count"} {
 			ipOut, _, _ := ipRun(t, a, "", strings.Fields(l)...)
 			out, _, _ := iprIn(b, "", strings.Fields(l)...)
 			if out != ipOut {
@@ -167,7 +169,9 @@ func TestXfrmErrors(t *testing.T) {
 		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 limit time-soft x"},
 		{args: "xfrm state add src 10.0.0.1 dst 10.0.0.2 proto esp spi 1 encap bogus 1 2 0.0.0.0"},
 		{args: "xfrm policy setdefault in"}, {args: "xfrm policy setdefault in maybe"}, {args: "xfrm policy setdefault up block"},
-		{args: "xfrm policy setdefault in block in accept"},
+		{args: "xfrm policy setdefault in block in accept"}, {args: "xfrm policy set hthresh4 33 0"},
+		{args: "xfrm policy set hthresh6 1 129"}, {args: "xfrm policy set hthresh4 1"}, {args: "xfrm policy set bogus"},
+		{args: "xfrm policy set hthresh4 1 1 hthresh4 2 2"},
 		{args: "xfrm"}, {args: "xfrm help"}, {args: "xfrm state help"}, {args: "xfrm policy help"}, {args: "xfrm bogus"},
 		{args: "xfrm state bogus"}, {args: "xfrm policy bogus"}, {args: "xfrm sa help"}, {args: "xfrm policy list dir up"},
 	})
@@ -282,6 +286,7 @@ func TestXfrmRequestBytes(t *testing.T) {
 		{0x15, "xfrm policy get index 8 dir fwd"},
 		{0x1d, "xfrm policy flush"},
 		{0x27, "xfrm policy setdefault in block fwd accept"},
+		{0x24, "xfrm policy set hthresh4 32 0 hthresh6 128 7"},
 		{0x28, "xfrm policy getdefault"},
 		{0x23, "xfrm state count"},
 		{0x25, "xfrm policy count"},
