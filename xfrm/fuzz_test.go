@@ -35,6 +35,12 @@ func FuzzViews(f *testing.F) {
 			if v, ok := ev.Policy(); ok {
 				readPolicy(v)
 			}
+			if a, ok := ev.Acquire(); ok {
+				_, _, _, _ = a.Src(), a.Dst(), a.Selector(), a.SPI()
+				a.Algos()
+				readPolicy(a.Policy())
+			}
+			ev.Defaults()
 		}
 	})
 }

@@ -1,9 +1,9 @@
 package main
 
 // "ipr xfrm monitor": iproute2 6.1's ip/xfrm_monitor.c, for the SA,
-// policy, expiry and flush notifications. Acquires, reports,
-// asynchronous events and NAT-T mapping changes are not printed yet:
-// each is named on standard error instead.
+// policy, expiry, flush, acquire and default-policy notifications.
+// Reports, asynchronous events and NAT-T mapping changes are not printed
+// yet: each is named on standard error instead.
 
 import (
 	"fmt"
@@ -106,6 +106,8 @@ func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
 			p.f("ptype %s ", xfrmName(uint8(t), "main", "sub"))
 		}
 		p.b.WriteString(p.sl)
+	} else if acq, ok := ev.Acquire(); ok {
+		xfrmPrintAcquire(p, acq, uint16(e.Family))
 	} else if d, ok := ev.Defaults(); ok {
 		// ip's own line ends, whatever -o says.
 		p.b.WriteString(xfrmDefaults(d))
@@ -117,4 +119,28 @@ func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
 		return
 	}
 	p.flush()
+}
+
+// xfrmPrintAcquire is xfrm_acquire_print; fam is -f's, for an acquire of
+// no family.
+func xfrmPrintAcquire(p *xfrmPrinter, a xfrm.AcquireView, fam uint16) {
+	if f := a.Family(); f != 0 {
+		fam = f
+	}
+	p.f("acquire proto %s ", a.Proto())
+	if spi := a.SPI(); p.stats > 0 || spi != 0 {
+		p.f("spi 0x%08x", spi)
+		if p.stats > 0 {
+			p.f("(%d)", spi)
+		}
+		p.b.WriteString(" ")
+	}
+	p.b.WriteString(p.sl)
+	p.selector(a.Selector(), fam, "  sel ")
+	p.policyAt(a.Policy(), fam, "    ", "  policy ")
+	if p.stats > 0 {
+		auth, crypt, comp := a.Algos()
+		p.f("  seq 0x%08d enc-mask %08x auth-mask %08x comp-mask %08x", a.Seq(), crypt, auth, comp)
+	}
+	p.b.WriteString(p.sl)
 }

@@ -430,13 +430,17 @@ func hasAttr(v xfrm.StateView, typ uint16) bool {
 }
 
 // policy is xfrm_policy_info_print; fam is -f's.
-func (p *xfrmPrinter) policy(v xfrm.PolicyView, fam uint16) {
+func (p *xfrmPrinter) policy(v xfrm.PolicyView, fam uint16) { p.policyAt(v, fam, "", "") }
+
+// policyAt is xfrm_policy_info_print with its prefix and title (an
+// acquire's policy).
+func (p *xfrmPrinter) policyAt(v xfrm.PolicyView, fam uint16, prefix, title string) {
 	sel := v.Selector()
-	p.selector(sel, fam, "")
+	p.selector(sel, fam, title)
 	if ctx, _, _, ok := v.SecCtx(); ok {
 		p.f("\tsecurity context %s %s", ctx, p.sl)
 	}
-	const buf = "\t"
+	buf := prefix + "\t"
 	p.b.WriteString(buf)
 	dir := v.Dir()
 	if dir >= 3 {
