@@ -163,7 +163,7 @@ func xfrmPolicyWords(e *env, a *xargs, get bool) (p *xfrm.Policy, mark xfrm.Mark
 				p.Dir, err = a.dir()
 			}
 		case w == "ctx":
-			return p, mark, sel, index, notImplemented(`"ctx" in "ip xfrm policy"`)
+			p.SecCtx, err = a.secCtx(p.SecCtx)
 		case w == "mark":
 			mark, err = a.mark()
 		case w == "index":

@@ -59,8 +59,10 @@ func xfrmStateModify(e *env, a *xargs, update bool) error {
 				p, _, err = parsePrefix("coa", v, family)
 				s.CoAddr = p.Addr()
 			}
-		case w == "ctx" || w == "offload":
-			return notImplemented(fmt.Sprintf("%q in \"ip xfrm state add\"", w))
+		case w == "ctx":
+			s.SecCtx, err = a.secCtx(s.SecCtx)
+		case w == "offload":
+			s.Offload, err = a.offload(e)
 		case w == "output-mark":
 			if outMark.Value, err = a.u32(`value after "output-mark" is invalid`); err == nil && a.nextOK() && a.w[a.i+1] == "mask" {
 				a.i++
@@ -264,4 +266,43 @@ func (a *xargs) algo(s *xfrm.State, typ string) error {
 	}
 	*length, err = a.u32(what + " value is invalid")
 	return err
+}
+
+// secCtx is "ctx CTX" (xfrm_sctx_parse: an SELinux context, with its
+// NUL, as ip sends it); prev is the one given before, if any.
+func (a *xargs) secCtx(prev *xfrm.SecCtx) (*xfrm.SecCtx, error) {
+	if prev != nil {
+		return nil, duparg("ctx", a.cur())
+	}
+	w, err := a.next()
+	if err != nil {
+		return nil, err
+	}
+	return &xfrm.SecCtx{DOI: 1, Alg: 1, Context: w}, nil
+}
+
+// offload is "offload [ dev DEV ] dir DIR".
+func (a *xargs) offload(e *env) (*xfrm.Offload, error) {
+	o := &xfrm.Offload{}
+	w, err := a.next()
+	if err == nil && w == "dev" {
+		var dev string
+		if dev, err = a.next(); err == nil {
+			if o.Ifindex, err = e.linkIndex(dev); err == nil && o.Ifindex == 0 {
+				err = invarg(`value after "offload dev" is invalid`, dev)
+			}
+		}
+		if err == nil {
+			w, err = a.next()
+		}
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case w != "dir":
+		return nil, invarg(`value after "offload dir" is invalid`, w)
+	}
+	i, err := a.choice("DIR value is invalid", "out", "in")
+	o.Flags = uint8(i) << 1 // XFRM_OFFLOAD_INBOUND
+	return o, err
 }
