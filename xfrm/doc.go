@@ -26,15 +26,16 @@
 //
 // Notifications: [Handle.Monitor] subscribes to XFRM's multicast groups;
 // its [Event] gives SA and policy views of new, updated, deleted and
-// expired objects, and flushes. Acquires, reports, asynchronous events
-// and NAT-T mapping changes come as raw messages (Event.Message).
+// expired objects, and flushes, and [Event.Acquire] the kernel's
+// requests for SAs (acquires). Reports, asynchronous events and NAT-T
+// mapping changes come as raw messages (Event.Message).
 //
 // The default actions for packets no policy matches are read and set
 // with [Handle.PolicyDefaults] and [Handle.SetPolicyDefaults]; the SPD's
 // hash thresholds with [Handle.SPDInfo] and [Handle.SetSPDHashThresholds].
 //
-// Limits: no typed views of acquires, reports, asynchronous events and
-// mappings yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests;
+// Limits: no typed views of reports, asynchronous events and mappings
+// yet; no XFRM_MSG_MIGRATE, no XFRM_MSG_NEWAE/GETAE requests;
 // security contexts and offload are passed through untested (the kernel
 // here has no LSM or device for them); no 32-bit program on a 64-bit
 // kernel (see above). The kernel checks algorithm names against its
