@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+#
+# macsec_golden.sh records the requests iproute2's `ip macsec` sends for
+# the commands genl/macsec builds, into genl/macsec/testdata/iproute2.txt,
+# which TestIproute2Requests compares ipr's requests with.
+#
+# Usage: scripts/macsec_golden.sh    (as root: it uses a throwaway netns)
+#
+# Kernels without MACsec (CONFIG_MACSEC off) make ip stop before it sends
+# anything, so the requests are caught by the LD_PRELOAD shim
+# scripts/fakegenl/fakegenl.c (built here with gcc), told to fake the
+# "macsec" family: it resolves the family, answers dumps empty and
+# acknowledges requests. The device is the namespace's lo (ifindex 1).
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+command -v gcc >/dev/null || die "gcc is needed to build the shim"
+tmp=$(mktemp -d)
+ns=ipr-macsec-golden-$$
+trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+gcc -shared -fPIC -Wall -Werror -o "$tmp/fakegenl.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
+ip netns add "$ns"
+
+out=$REPO_ROOT/genl/macsec/testdata/iproute2.txt
+mkdir -p "$(dirname "$out")"
+{
+	echo "# Requests of iproute2's ip macsec ($(ip -V)), recorded by"
+	echo "# scripts/macsec_golden.sh: '# ARGS' then each request to the macsec"
+	echo "# family, in hex, nlmsghdr included. DEV is lo, ifindex 1."
+	while read -r args; do
+		echo "# $args"
+		: >"$tmp/log"
+		# shellcheck disable=SC2086 # args are words
+		FAKEGENL_FAMILY=macsec FAKEGENL_LOG=$tmp/log LD_PRELOAD=$tmp/fakegenl.so ip netns exec "$ns" ip macsec $args >/dev/null 2>&1 ||
+			die "ip macsec $args failed"
+		cat "$tmp/log"
+	done <<'COMMANDS'
+show
+add lo tx sa 0 pn 1 on key 01 81818181818181818181818181818181
+add lo tx sa 3 pn 4294967295 off key 0123456789abcdef0123456789abcdef 8181818181818181818181818181818181818181818181818181818181818181
+add lo tx sa 1 key 02 81818181818181818181818181818181 pn 100
+add lo tx sa 2 xpn 4294967296 salt 838383838383838383838383 ssci 01020304 key 03 81818181818181818181818181818181
+set lo tx sa 0 pn 7
+set lo tx sa 0 off
+set lo tx sa 1 xpn 12345678901 on
+set lo tx sa 2
+del lo tx sa 3
+add lo rx sci 1122334455667788
+add lo rx sci 1122334455667788 on
+add lo rx port 11 address c6:19:52:8f:e6:a0 off
+set lo rx sci 1122334455667788 off
+set lo rx port 1 address 02:00:00:00:00:01 on
+del lo rx sci 1122334455667788
+add lo rx sci 1122334455667788 sa 0 pn 1 on key 00 82828282828282828282828282828282
+add lo rx port 11 address c6:19:52:8f:e6:a0 sa 3 pn 5 key 05 8282828282828282828282828282828282828282828282828282828282828282
+add lo rx sci 1122334455667788 sa 1 xpn 5 ssci 0a0b0c0d salt 010203040506070809101112 off key 06 82828282828282828282828282828282
+set lo rx sci 1122334455667788 sa 0 pn 9 off
+set lo rx sci 1122334455667788 sa 0
+del lo rx sci 1122334455667788 sa 0
+offload lo off
+offload lo phy
+offload lo mac
+COMMANDS
+} >"$out"
+echo "wrote $out"
