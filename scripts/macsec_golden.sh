@@ -11,6 +11,13 @@
 # scripts/fakegenl/fakegenl.c (built here with gcc), told to fake the
 # "macsec" family: it resolves the family, answers dumps empty and
 # acknowledges requests. The device is the namespace's lo (ifindex 1).
+#
+# It then records what `ip macsec show` prints, under the same shim
+# answering the dump with genl/macsec/testdata/dump.hex (two devices,
+# made by genl/macsec's TestDumpFile), into
+# cmd/ipr/testdata/macsecshow.txt, which TestMACsecShowAsIP compares
+# ipr's output with: for each command line, "=== ARGS exit CODE bytes N",
+# the N bytes ip wrote to standard output, then a newline.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -62,6 +69,29 @@ del lo rx sci 1122334455667788 sa 0
 offload lo off
 offload lo phy
 offload lo mac
+COMMANDS
+} >"$out"
+echo "wrote $out"
+
+out=$REPO_ROOT/cmd/ipr/testdata/macsecshow.txt
+{
+	while read -r args; do
+		code=0
+		# shellcheck disable=SC2086 # args are words
+		FAKEGENL_FAMILY=macsec FAKEGENL_REPLIES=$REPO_ROOT/genl/macsec/testdata/dump.hex LD_PRELOAD=$tmp/fakegenl.so \
+			ip netns exec "$ns" ip $args >"$tmp/out" 2>/dev/null || code=$?
+		echo "=== $args exit $code bytes $(wc -c <"$tmp/out")"
+		cat "$tmp/out"
+		echo
+	done <<'COMMANDS'
+macsec show
+macsec show lo
+-s macsec show
+-s -s macsec show lo
+-o macsec show
+-j macsec show
+-j -p macsec show
+-j -s macsec show
 COMMANDS
 } >"$out"
 echo "wrote $out"

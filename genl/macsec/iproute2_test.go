@@ -31,6 +31,8 @@ type fakeKernel struct {
 	mu      sync.Mutex
 	sent    []wire.Message
 	replies [][]byte
+	// errno, if not 0, refuses every request.
+	errno unix.Errno
 }
 
 func newFake(t *testing.T, replies ...[]byte) (*genl.Handle, *fakeKernel) {
@@ -42,6 +44,9 @@ func newFake(t *testing.T, replies ...[]byte) (*genl.Handle, *fakeKernel) {
 		k.mu.Lock()
 		defer k.mu.Unlock()
 		k.sent = append(k.sent, wire.Message{Header: req.Header, Data: bytes.Clone(req.Data)})
+		if k.errno != 0 {
+			return nil, k.errno
+		}
 		if req.Header.Flags&unix.NLM_F_DUMP == 0 {
 			return nil, nil
 		}
