@@ -18,6 +18,11 @@
 # cmd/ipr/testdata/macsecshow.txt, which TestMACsecShowAsIP compares
 # ipr's output with: for each command line, "=== ARGS exit CODE bytes N",
 # the N bytes ip wrote to standard output, then a newline.
+#
+# Last, cmd/ipr/testdata/macsecerrors.txt: ip's exit status, standard
+# output and standard error for command lines it refuses (and a few it
+# takes), "=== ARGS exit CODE bytes N stderr M" then the N and M bytes
+# and a newline, for TestMACsecErrorsAsIP.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -92,6 +97,83 @@ macsec show lo
 -j macsec show
 -j -p macsec show
 -j -s macsec show
+COMMANDS
+} >"$out"
+echo "wrote $out"
+
+out=$REPO_ROOT/cmd/ipr/testdata/macsecerrors.txt
+{
+	while IFS= read -r args; do
+		code=0
+		# shellcheck disable=SC2086 # args are words
+		FAKEGENL_FAMILY=macsec LD_PRELOAD=$tmp/fakegenl.so ip netns exec "$ns" ip $args >"$tmp/out" 2>"$tmp/err" || code=$?
+		echo "=== $args exit $code bytes $(wc -c <"$tmp/out") stderr $(wc -c <"$tmp/err")"
+		cat "$tmp/out" "$tmp/err"
+		echo
+	done <<'COMMANDS'
+macsec
+macsec help
+macsec foo
+macsec sh
+macsec add
+macsec add nodev tx sa 0
+macsec add lo
+macsec add lo foo
+macsec add lo tx
+macsec add lo tx sa
+macsec add lo tx sa 4
+macsec add lo tx sa x
+macsec add lo tx foo
+macsec add lo tx sa 0 pn 1
+macsec add lo tx sa 0 key 01 81818181818181818181818181818181
+macsec add lo tx sa 0 pn 0
+macsec add lo tx sa 0 pn x
+macsec add lo tx sa 0 pn 4294967296
+macsec add lo tx sa 0 pn 1 pn 2
+macsec add lo tx sa 0 pn 1 xpn 2
+macsec add lo tx sa 0 xpn 0
+macsec add lo tx sa 0 on off
+macsec add lo tx sa 0 off on
+macsec add lo tx sa 0 foo
+macsec add lo tx sa 0 pn
+macsec add lo tx sa 0 salt 12345
+macsec add lo tx sa 0 salt 01 salt 02
+macsec add lo tx sa 0 ssci zz
+macsec add lo tx sa 0 ssci 1 ssci 2
+macsec add lo tx sa 0 pn 1 key 0g 81
+macsec add lo tx sa 0 pn 1 key 01 8
+macsec add lo tx sa 0 pn 1 key 01
+macsec add lo tx sa 0 pn 1 key
+macsec set lo tx sa 0 key 01 81818181818181818181818181818181
+macsec del lo tx
+macsec del lo tx sa 1 junk
+macsec d lo tx sa 1
+macsec add lo rx
+macsec add lo rx foo
+macsec add lo rx sci
+macsec add lo rx sci zz
+macsec add lo rx port 0
+macsec add lo rx port x
+macsec add lo rx port 1
+macsec add lo rx port 1 sci 5
+macsec add lo rx address 1:2:3:4:5:6 sci 5
+macsec add lo rx port 1 address zz:1
+macsec add lo rx port 1 address 1.2.3.4
+macsec add lo rx address 1:2:3:4:5:6 port 2
+macsec add lo rx sci 1 on on
+macsec add lo rx sci 1 foo
+macsec add lo rx sci 1 sa 5
+macsec add lo rx sci 1 sa 0 pn 1
+macsec set lo rx sci 1 sa 0 key 01 81818181818181818181818181818181
+macsec del lo rx sci 1 sa 0 junk
+macsec del lo rx sci 1 junk
+macsec offload
+macsec offload lo
+macsec offload nodev off
+macsec offload lo foo
+macsec offload lo p extra
+macsec show nodev
+macsec show lo extra
 COMMANDS
 } >"$out"
 echo "wrote $out"

@@ -252,7 +252,10 @@ func macsecSCI(a *args) (macsec.SCI, error) {
 // (its 4 bytes) or colon-separated hex bytes.
 func macsecLLAddr(addr []byte, v string) error {
 	bad := func(part string) error {
-		return &cliError{code: exitUsage, msg: fmt.Sprintf("%q is invalid lladdr.\n", part) + invarg("expected lladdr", v).Error()}
+		// ll_addr_a2n cuts the word at each colon it reads past: ip's
+		// invarg shows the first byte's digits alone.
+		first, _, _ := strings.Cut(v, ":")
+		return &cliError{code: exitUsage, msg: fmt.Sprintf("%q is invalid lladdr.\n", part) + invarg("expected lladdr", first).Error()}
 	}
 	if strings.Contains(v, ".") {
 		ip, err := netip.ParseAddr(v)

@@ -23,8 +23,8 @@ import (
 // (1), nltest's RTNL, and the macsec family (id 0x21, the fakegenl
 // shim's), which acknowledges every request, keeping it in *sent as
 // "flags F PAYLOAD-HEX", and answers dumps with genl/macsec's
-// testdata/dump.hex, as the shim answered ip.
-func macsecFake(t *testing.T) *[]string {
+// testdata/dump.hex if dump (as the shim answered ip), else empty.
+func macsecFake(t *testing.T, dump bool) *[]string {
 	t.Helper()
 	var replies [][]byte
 	f, err := os.Open("../../genl/macsec/testdata/dump.hex")
@@ -33,7 +33,7 @@ func macsecFake(t *testing.T) *[]string {
 	}
 	defer f.Close()
 	for sc := bufio.NewScanner(f); sc.Scan(); {
-		if line := sc.Text(); !strings.HasPrefix(line, "#") {
+		if line := sc.Text(); dump && !strings.HasPrefix(line, "#") {
 			b, err := hex.DecodeString(line)
 			if err != nil {
 				t.Fatal(err)
@@ -117,8 +117,8 @@ func TestMACsecRequestsAsIP(t *testing.T) {
 	}
 	for _, c := range order {
 		t.Run(c, func(t *testing.T) {
-			sent := macsecFake(t)
-			if out, errs, code := ipr(append([]string{"macsec"}, strings.Fields(c)...)...); code != 0 || errs != "" || (out != "") != (c == "show") {
+			sent := macsecFake(t, false)
+			if out, errs, code := ipr(append([]string{"macsec"}, strings.Fields(c)...)...); code != 0 || errs != "" || out != "" {
 				t.Fatalf("exit %d, %q, %q", code, out, errs)
 			}
 			if strings.Join(*sent, "\n") != strings.Join(want[c], "\n") {
@@ -182,10 +182,31 @@ func TestMACsecShowAsIP(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.args, func(t *testing.T) {
-			macsecFake(t)
+			macsecFake(t, true)
 			out, errs, code := ipr(strings.Fields(c.args)...)
 			if out != c.stdout || code != c.code || errs != "" {
 				t.Errorf("exit %d, stderr %q, stdout:\n%s\nip: exit %d, stdout:\n%s", code, errs, out, c.code, c.stdout)
+			}
+		})
+	}
+}
+
+// TestMACsecErrorsAsIP runs the command lines of testdata/macsecerrors.txt
+// (recorded by scripts/macsec_golden.sh: ip under the fakegenl shim,
+// which resolves the family and acknowledges every request) through ipr
+// and compares exit status, standard output and standard error with
+// ip's.
+func TestMACsecErrorsAsIP(t *testing.T) {
+	cases := readIPOutputs(t, "testdata/macsecerrors.txt")
+	if len(cases) < 50 {
+		t.Fatalf("%d cases", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.args, func(t *testing.T) {
+			macsecFake(t, false)
+			out, errs, code := ipr(strings.Fields(c.args)...)
+			if out != c.stdout || code != c.code || asIP(errs) != c.stderr {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nip: exit %d, stdout %q, stderr:\n%s", code, out, errs, c.code, c.stdout, c.stderr)
 			}
 		})
 	}
