@@ -2,7 +2,8 @@
 #
 # macsec_golden.sh records the requests iproute2's `ip macsec` sends for
 # the commands genl/macsec builds, into genl/macsec/testdata/iproute2.txt,
-# which TestIproute2Requests compares ipr's requests with.
+# in internal/golden's format, which TestIproute2Requests (and cmd/ipr's
+# TestMACsecRequestsAsIP) compare ipr's requests with.
 #
 # Usage: scripts/macsec_golden.sh    (as root: it uses a throwaway netns)
 #
@@ -28,26 +29,34 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v gcc >/dev/null || die "gcc is needed to build the shim"
-tmp=$(mktemp -d)
+work=$(mktemp -d)
 ns=ipr-macsec-golden-$$
-trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-gcc -shared -fPIC -Wall -Werror -o "$tmp/fakegenl.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
+trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"' EXIT
+command -v gcc >/dev/null || die "gcc is needed to build the shim"
+gcc -shared -fPIC -Wall -Werror -o "$work/shim.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
 ip netns add "$ns"
 
-out=$REPO_ROOT/genl/macsec/testdata/iproute2.txt
-mkdir -p "$(dirname "$out")"
+# shim runs ip with the words of its arguments in the namespace, under
+# the shim faking the macsec family (FAKEGENL_LOG and FAKEGENL_REPLIES
+# as the caller exports them).
+shim() {
+	# shellcheck disable=SC2086 # the words of $* are ip's arguments
+	FAKEGENL_FAMILY=macsec LD_PRELOAD=$work/shim.so ip netns exec "$ns" ip $*
+}
+
+requests=$REPO_ROOT/genl/macsec/testdata/iproute2.txt
+mkdir -p "${requests%/*}"
 {
-	echo "# Requests of iproute2's ip macsec ($(ip -V)), recorded by"
-	echo "# scripts/macsec_golden.sh: '# ARGS' then each request to the macsec"
-	echo "# family, in hex, nlmsghdr included. DEV is lo, ifindex 1."
-	while read -r args; do
-		echo "# $args"
-		: >"$tmp/log"
-		# shellcheck disable=SC2086 # args are words
-		FAKEGENL_FAMILY=macsec FAKEGENL_LOG=$tmp/log LD_PRELOAD=$tmp/fakegenl.so ip netns exec "$ns" ip macsec $args >/dev/null 2>&1 ||
-			die "ip macsec $args failed"
-		cat "$tmp/log"
+	printf '# %s\n' "Requests of iproute2's ip macsec ($(ip -V)), recorded by" \
+		"scripts/macsec_golden.sh in internal/golden's format: each command" \
+		"line is a case (its words joined by _), with the request it sent to" \
+		"the macsec family, in hex, nlmsghdr included."
+	export FAKEGENL_LOG=$work/log
+	while read -r line; do
+		printf 'case %s\ncmd macsec %s\nlinks lo=1\n' "${line// /_}" "$line"
+		: >"$FAKEGENL_LOG"
+		shim macsec "$line" >/dev/null 2>&1 || die "ip macsec $line failed"
+		sed 's/^/req /' "$FAKEGENL_LOG"
 	done <<'COMMANDS'
 show
 add lo tx sa 0 pn 1 on key 01 81818181818181818181818181818181
@@ -75,20 +84,31 @@ offload lo off
 offload lo phy
 offload lo mac
 COMMANDS
-} >"$out"
-echo "wrote $out"
+} >"$requests"
+echo "wrote $requests"
+unset FAKEGENL_LOG
 
-out=$REPO_ROOT/cmd/ipr/testdata/macsecshow.txt
-{
-	while read -r args; do
+# record FILE [stderr] writes, for each command line of standard input,
+# "=== LINE exit CODE bytes N" (and " stderr M"), ip's standard output
+# (and error) and a newline, to FILE.
+record() {
+	local line code
+	while read -r line; do
 		code=0
-		# shellcheck disable=SC2086 # args are words
-		FAKEGENL_FAMILY=macsec FAKEGENL_REPLIES=$REPO_ROOT/genl/macsec/testdata/dump.hex LD_PRELOAD=$tmp/fakegenl.so \
-			ip netns exec "$ns" ip $args >"$tmp/out" 2>/dev/null || code=$?
-		echo "=== $args exit $code bytes $(wc -c <"$tmp/out")"
-		cat "$tmp/out"
+		shim "$line" >"$work/out" 2>"$work/err" || code=$?
+		if [[ ${2:-} == stderr ]]; then
+			echo "=== $line exit $code bytes $(wc -c <"$work/out") stderr $(wc -c <"$work/err")"
+			cat "$work/out" "$work/err"
+		else
+			echo "=== $line exit $code bytes $(wc -c <"$work/out")"
+			cat "$work/out"
+		fi
 		echo
-	done <<'COMMANDS'
+	done >"$1"
+	echo "wrote $1"
+}
+
+FAKEGENL_REPLIES=$REPO_ROOT/genl/macsec/testdata/dump.hex record "$REPO_ROOT/cmd/ipr/testdata/macsecshow.txt" <<'COMMANDS'
 macsec show
 macsec show lo
 -s macsec show
@@ -98,19 +118,8 @@ macsec show lo
 -j -p macsec show
 -j -s macsec show
 COMMANDS
-} >"$out"
-echo "wrote $out"
 
-out=$REPO_ROOT/cmd/ipr/testdata/macsecerrors.txt
-{
-	while IFS= read -r args; do
-		code=0
-		# shellcheck disable=SC2086 # args are words
-		FAKEGENL_FAMILY=macsec LD_PRELOAD=$tmp/fakegenl.so ip netns exec "$ns" ip $args >"$tmp/out" 2>"$tmp/err" || code=$?
-		echo "=== $args exit $code bytes $(wc -c <"$tmp/out") stderr $(wc -c <"$tmp/err")"
-		cat "$tmp/out" "$tmp/err"
-		echo
-	done <<'COMMANDS'
+record "$REPO_ROOT/cmd/ipr/testdata/macsecerrors.txt" stderr <<'COMMANDS'
 macsec
 macsec help
 macsec foo
@@ -175,5 +184,3 @@ macsec offload lo p extra
 macsec show nodev
 macsec show lo extra
 COMMANDS
-} >"$out"
-echo "wrote $out"

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl/macsec"
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -80,49 +81,23 @@ func macsecUnflag(p []byte) []byte {
 
 // TestMACsecRequestsAsIP runs each command line of genl/macsec's
 // testdata/iproute2.txt (ip's requests, recorded under the fakegenl shim
-// by scripts/macsec_golden.sh) through ipr and compares the requests it
+// by scripts/macsec_golden.sh) through ipr and compares the request it
 // sends with ip's, byte for byte but for NLA_F_NESTED.
 func TestMACsecRequestsAsIP(t *testing.T) {
-	f, err := os.Open("../../genl/macsec/testdata/iproute2.txt")
-	if err != nil {
-		t.Fatal(err)
+	cases := golden.Read(t, "../../genl/macsec/testdata/iproute2.txt")
+	if len(cases) < 20 {
+		t.Fatalf("%d cases", len(cases))
 	}
-	defer f.Close()
-	want := map[string][]string{}
-	var order []string
-	var cmd string
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		line := sc.Text()
-		if c, ok := strings.CutPrefix(line, "# "); ok {
-			cmd = ""
-			if w, _, _ := strings.Cut(c, " "); w == "show" || w == "add" || w == "set" || w == "del" || w == "offload" {
-				cmd = c
-				order = append(order, c)
-			}
-			continue
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(b) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			want[cmd] = append(want[cmd], fmt.Sprintf("flags %#x %x", m.Header.Flags, m.Data))
-		}
-	}
-	if len(order) < 20 {
-		t.Fatalf("%d command lines read", len(order))
-	}
-	for _, c := range order {
-		t.Run(c, func(t *testing.T) {
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
 			sent := macsecFake(t, false)
-			if out, errs, code := ipr(append([]string{"macsec"}, strings.Fields(c)...)...); code != 0 || errs != "" || out != "" {
-				t.Fatalf("exit %d, %q, %q", code, out, errs)
+			if out, errs, code := ipr(strings.Fields(c.Cmd)...); code != 0 || errs != "" || out != "" {
+				t.Fatalf("ipr %s: exit %d, %q, %q", c.Cmd, code, out, errs)
 			}
-			if strings.Join(*sent, "\n") != strings.Join(want[c], "\n") {
-				t.Errorf("requests differ from ip's:\n ipr %q\n ip  %q", *sent, want[c])
+			h := wire.DecodeHeader(c.Req)
+			want := fmt.Sprintf("flags %#x %x", h.Flags, c.Req[wire.HeaderLen:])
+			if len(*sent) != 1 || (*sent)[0] != want {
+				t.Errorf("ipr %s: requests differ from ip's:\n ipr %q\n ip  %q", c.Cmd, *sent, want)
 			}
 		})
 	}
@@ -171,43 +146,27 @@ func readIPOutputs(t *testing.T, path string) []ipOutput {
 	return out
 }
 
-// TestMACsecShowAsIP prints the devices of genl/macsec's
-// testdata/dump.hex with ipr and compares with what ip printed of them
-// under the fakegenl shim (testdata/macsecshow.txt, recorded by
-// scripts/macsec_golden.sh), byte for byte.
-func TestMACsecShowAsIP(t *testing.T) {
-	cases := readIPOutputs(t, "testdata/macsecshow.txt")
-	if len(cases) < 5 {
-		t.Fatalf("%d cases", len(cases))
-	}
-	for _, c := range cases {
-		t.Run(c.args, func(t *testing.T) {
-			macsecFake(t, true)
-			out, errs, code := ipr(strings.Fields(c.args)...)
-			if out != c.stdout || code != c.code || errs != "" {
-				t.Errorf("exit %d, stderr %q, stdout:\n%s\nip: exit %d, stdout:\n%s", code, errs, out, c.code, c.stdout)
-			}
-		})
-	}
-}
-
-// TestMACsecErrorsAsIP runs the command lines of testdata/macsecerrors.txt
-// (recorded by scripts/macsec_golden.sh: ip under the fakegenl shim,
-// which resolves the family and acknowledges every request) through ipr
-// and compares exit status, standard output and standard error with
-// ip's.
-func TestMACsecErrorsAsIP(t *testing.T) {
-	cases := readIPOutputs(t, "testdata/macsecerrors.txt")
-	if len(cases) < 50 {
-		t.Fatalf("%d cases", len(cases))
-	}
-	for _, c := range cases {
-		t.Run(c.args, func(t *testing.T) {
-			macsecFake(t, false)
-			out, errs, code := ipr(strings.Fields(c.args)...)
-			if out != c.stdout || code != c.code || asIP(errs) != c.stderr {
-				t.Errorf("exit %d, stdout %q, stderr:\n%s\nip: exit %d, stdout %q, stderr:\n%s", code, out, errs, c.code, c.stdout, c.stderr)
-			}
-		})
+// TestMACsecOutputAsIP runs the command lines of scripts/macsec_golden.sh's
+// recordings of ip under the fakegenl shim through ipr, on a fake kernel
+// that answers as the shim did, and compares what ipr prints with what
+// ip printed, byte for byte: testdata/macsecshow.txt, the listings of
+// genl/macsec's testdata/dump.hex (text, -s, -o, -j, -p), and
+// testdata/macsecerrors.txt, command lines ip refuses (and a few it
+// takes), with exit status and standard error.
+func TestMACsecOutputAsIP(t *testing.T) {
+	for _, file := range []string{"macsecshow.txt", "macsecerrors.txt"} {
+		cases := readIPOutputs(t, "testdata/"+file)
+		if len(cases) < 8 {
+			t.Fatalf("%s: %d cases", file, len(cases))
+		}
+		for _, c := range cases {
+			t.Run(file+"/"+c.args, func(t *testing.T) {
+				macsecFake(t, file == "macsecshow.txt")
+				out, errs, code := ipr(strings.Fields(c.args)...)
+				if out != c.stdout || code != c.code || asIP(errs) != c.stderr {
+					t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s\nip: exit %d, stdout:\n%s\nstderr:\n%s", code, out, errs, c.code, c.stdout, c.stderr)
+				}
+			})
+		}
 	}
 }

@@ -96,31 +96,29 @@ const (
 // Cipher is a MACsec cipher suite id (MACSEC_CIPHER_ID_*).
 type Cipher uint64
 
-// The cipher suites of the kernel.
+// The cipher suites of IEEE 802.1AE-2018's table 14-1, numbered from 1
+// under its prefix.
 const (
-	GCMAES128    Cipher = 0x0080C20001000001
-	GCMAES256    Cipher = 0x0080C20001000002
-	GCMAESXPN128 Cipher = 0x0080C20001000003
-	GCMAESXPN256 Cipher = 0x0080C20001000004
-	// CipherDefault is GCM-AES-128 under its deprecated id
-	// (MACSEC_DEFAULT_CIPHER_ID).
-	CipherDefault Cipher = 0x0080020001000001
+	GCMAES128 Cipher = 0x0080C200_01000000 + 1 + iota
+	GCMAES256
+	GCMAESXPN128
+	GCMAESXPN256
 )
+
+// CipherDefault is GCM-AES-128 under its deprecated id
+// (MACSEC_DEFAULT_CIPHER_ID).
+const CipherDefault Cipher = 0x00800200_01000001
 
 // String is ip's name of the suite ("GCM-AES-128"), or "(unknown)" as ip
 // prints any other.
 func (c Cipher) String() string {
-	switch c {
-	case GCMAES128, CipherDefault:
-		return "GCM-AES-128"
-	case GCMAES256:
-		return "GCM-AES-256"
-	case GCMAESXPN128:
-		return "GCM-AES-XPN-128"
-	case GCMAESXPN256:
-		return "GCM-AES-XPN-256"
+	if c == CipherDefault {
+		c = GCMAES128
 	}
-	return "(unknown)"
+	if c < GCMAES128 || c > GCMAESXPN256 {
+		return "(unknown)"
+	}
+	return [...]string{"GCM-AES-128", "GCM-AES-256", "GCM-AES-XPN-128", "GCM-AES-XPN-256"}[c-GCMAES128]
 }
 
 // IsXPN reports whether c uses extended (64-bit) packet numbers.
@@ -130,25 +128,23 @@ func (c Cipher) IsXPN() bool { return c == GCMAESXPN128 || c == GCMAESXPN256 }
 // (MACSEC_VALIDATE_*).
 type Validation uint8
 
-// The validation modes.
+// Offload is where a device's MACsec work is done (MACSEC_OFFLOAD_*).
+type Offload uint8
+
+// The validation modes (the kernel's default is ValidateStrict) and the
+// offload modes.
 const (
-	ValidateDisabled Validation = 0
-	ValidateCheck    Validation = 1
-	ValidateStrict   Validation = 2
+	ValidateDisabled Validation = iota
+	ValidateCheck
+	ValidateStrict
+
+	OffloadOff Offload = iota - 3 // in software
+	OffloadPHY                    // in the PHY
+	OffloadMAC                    // in the MAC
 )
 
 // String is ip's name of the mode ("disabled", "check", "strict").
 func (v Validation) String() string { return name(uint8(v), "disabled", "check", "strict") }
-
-// Offload is where a device's MACsec work is done (MACSEC_OFFLOAD_*).
-type Offload uint8
-
-// The offload modes.
-const (
-	OffloadOff Offload = 0
-	OffloadPHY Offload = 1
-	OffloadMAC Offload = 2
-)
 
 // String is ip's name of the mode ("off", "phy", "mac").
 func (o Offload) String() string { return name(uint8(o), "off", "phy", "mac") }

@@ -1,19 +1,18 @@
 package macsec_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/macsec"
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -60,33 +59,14 @@ func newFake(t *testing.T, replies ...[]byte) (*genl.Handle, *fakeKernel) {
 }
 
 // recorded reads testdata/iproute2.txt (scripts/macsec_golden.sh): the
-// requests ip sent for each command line.
-func recorded(t *testing.T) map[string][]wire.Message {
+// request ip sent for each command line, by the line's words after
+// "macsec".
+func recorded(t *testing.T) map[string]wire.Message {
 	t.Helper()
-	f, err := os.Open("testdata/iproute2.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string][]wire.Message{}
-	var cmd string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if c, ok := strings.CutPrefix(line, "# "); ok {
-			cmd = c
-			continue
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(b) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[cmd] = append(out[cmd], wire.Message{Header: m.Header, Data: bytes.Clone(m.Data)})
-		}
+	out := map[string]wire.Message{}
+	for _, c := range golden.Read(t, "testdata/iproute2.txt") {
+		h := wire.DecodeHeader(c.Req)
+		out[strings.TrimPrefix(c.Cmd, "macsec ")] = wire.Message{Header: h, Data: c.Req[wire.HeaderLen:h.Len]}
 	}
 	return out
 }
@@ -186,9 +166,9 @@ func TestIproute2Requests(t *testing.T) {
 	}
 	ctx := context.Background()
 	check := func(t *testing.T, args string, run func(h *genl.Handle) error) {
-		want := rec[args]
-		if len(want) != 1 {
-			t.Fatalf("%d recorded requests for %q, want 1", len(want), args)
+		w, ok := rec[args]
+		if !ok {
+			t.Fatalf("no recorded request for %q", args)
 		}
 		h, k := newFake(t)
 		if err := run(h); err != nil {
@@ -197,7 +177,7 @@ func TestIproute2Requests(t *testing.T) {
 		if len(k.sent) != 1 {
 			t.Fatalf("%d requests sent, want 1", len(k.sent))
 		}
-		got, w := k.sent[0], want[0]
+		got := k.sent[0]
 		if got.Header.Type != w.Header.Type || got.Header.Flags != w.Header.Flags || !bytes.Equal(unflag(got.Data), w.Data) {
 			t.Errorf("request differs from ip's:\n ipr flags %#x %x\n ip  flags %#x %x", got.Header.Flags, unflag(got.Data), w.Header.Flags, w.Data)
 		}

@@ -3,6 +3,7 @@ package macsec
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"net"
 
@@ -270,6 +271,14 @@ func SetOffload(ifindex int, o Offload) (genl.Request, error) {
 		e.Uint8(OffloadAttrType, uint8(o))
 		e.EndNest(n)
 	})
+}
+
+// Devices lists the MACsec devices (MACSEC_CMD_GET_TXSC, a dump): each
+// with its SecY, transmit SAs, receive secure channels and counters. Each
+// view is valid until the next iteration; iterating allocates nothing
+// per device.
+func Devices(ctx context.Context, h *genl.Handle) iter.Seq2[Device, error] {
+	return genl.DumpFamily(ctx, h, FamilyName, genl.Request{Command: CmdGetTxSC}, ParseDevice)
 }
 
 // Family resolves the macsec family on h (cached by the handle).

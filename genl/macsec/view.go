@@ -1,46 +1,41 @@
 package macsec
 
 import (
-	"context"
-	"fmt"
+	"errors"
 	"iter"
+	"slices"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/genlview"
 	"github.com/ipr-go/ipr/nla"
 )
 
-// Devices lists the MACsec devices (MACSEC_CMD_GET_TXSC, a dump): each
-// with its SecY, transmit SAs, receive secure channels and counters. Each
-// view is valid until the next iteration; iterating allocates nothing
-// per device.
-func Devices(ctx context.Context, h *genl.Handle) iter.Seq2[Device, error] {
-	return genl.DumpFamily(ctx, h, FamilyName, genl.Request{Command: CmdGetTxSC}, ParseDevice)
-}
+// Device is a view of one MACsec device: a MACSEC_CMD_GET_TXSC reply,
+// whose attributes it aliases. In [Devices] it is valid until the next
+// iteration; [Device.Clone] detaches it.
+type Device struct{ attrs nla.Chain }
 
-// Device is a view of one MACsec device (a MACSEC_CMD_GET_TXSC reply). It
-// aliases the message it came from: in [Devices], valid until the next
-// iteration ([Device.Clone] detaches it).
-type Device struct {
-	attrs nla.Chain
-}
+// errNoDevice is ParseDevice's refusal of a reply that names no device.
+var errNoDevice = errors.New("macsec: GET_TXSC reply without an interface index or a SecY")
 
-// ParseDevice returns the view of m, a MACSEC_CMD_GET_TXSC reply.
+// ParseDevice returns the view of m, a MACSEC_CMD_GET_TXSC reply: it
+// must be well formed and name its device and SecY.
 func ParseDevice(m genl.Message) (Device, error) {
+	var d Device
 	if err := m.Attrs.Err(); err != nil {
-		return Device{}, fmt.Errorf("macsec: %w", err)
+		return d, errors.Join(errNoDevice, err)
 	}
-	d := Device{attrs: m.Attrs}
-	if d.Ifindex() == 0 {
-		return Device{}, fmt.Errorf("macsec: device without an interface index (%d bytes of attributes)", len(m.Attrs))
+	if _, ok := m.Attrs.Get(AttrSecY); !ok || genlview.Attr(m.Attrs, AttrIfindex, nla.Attr.Uint32) == 0 {
+		return d, errNoDevice
 	}
+	d.attrs = m.Attrs
 	return d, nil
 }
 
-// Clone returns a copy of d that does not alias the receive buffer.
-func (d Device) Clone() Device { return Device{attrs: append(nla.Chain(nil), d.attrs...)} }
+// Clone is a copy of d of its own, not aliasing the receive buffer.
+func (d Device) Clone() Device { return Device{slices.Clone(d.attrs)} }
 
-// Chain is the device's attributes (MACSEC_ATTR_*), raw.
+// Chain returns the raw MACSEC_ATTR_* attributes of the device.
 func (d Device) Chain() nla.Chain { return d.attrs }
 
 // Ifindex is the device's interface index.
@@ -52,12 +47,8 @@ func (d Device) SecY() SecY { return SecY{nested(d.attrs, AttrSecY)} }
 // Offload is where the device's MACsec work is done, and whether the
 // kernel said (kernels before 5.7 do not).
 func (d Device) Offload() (Offload, bool) {
-	a, ok := d.attrs.Path(AttrOffload, OffloadAttrType)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint8()
-	return Offload(v), err == nil
+	v, ok := genlview.Optional(nested(d.attrs, AttrOffload), OffloadAttrType, nla.Attr.Uint8)
+	return Offload(v), ok
 }
 
 // TxSAs yields the device's transmit SAs.
@@ -128,12 +119,7 @@ func (s SecY) EncodingSA() uint8 { return genlview.Attr(s.attrs, SecYAttrEncodin
 // Window is the replay window, and whether the kernel sent one (it does
 // only with replay protection).
 func (s SecY) Window() (uint32, bool) {
-	a, ok := s.attrs.Get(SecYAttrWindow)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32()
-	return v, err == nil
+	return genlview.Optional(s.attrs, SecYAttrWindow, nla.Attr.Uint32)
 }
 
 // CipherSuite is the device's cipher suite.
@@ -153,12 +139,8 @@ func (s SecY) Validate() Validation {
 // SecYAttrOper, SecYAttrEncrypt, SecYAttrIncSCI, SecYAttrES,
 // SecYAttrSCB), and whether the kernel sent it.
 func (s SecY) Flag(t uint16) (on, ok bool) {
-	a, ok := s.attrs.Get(t)
-	if !ok {
-		return false, false
-	}
-	v, err := a.Uint8()
-	return v != 0, err == nil
+	v, ok := genlview.Optional(s.attrs, t, nla.Attr.Uint8)
+	return v != 0, ok
 }
 
 // RxSC is a view of a receive secure channel.
@@ -210,14 +192,7 @@ func (s SA) KeyID() []byte {
 
 // SSCI is the short secure channel identifier, and whether the SA has one
 // (XPN only).
-func (s SA) SSCI() (uint32, bool) {
-	a, ok := s.attrs.Get(SAAttrSSCI)
-	if !ok {
-		return 0, false
-	}
-	v, err := a.Uint32BE()
-	return v, err == nil
-}
+func (s SA) SSCI() (uint32, bool) { return genlview.Optional(s.attrs, SAAttrSSCI, nla.Attr.Uint32BE) }
 
 // Stats is the SA's counters: the In ones for a receive SA, the Out ones
 // for a transmit SA.
