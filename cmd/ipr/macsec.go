@@ -47,12 +47,8 @@ func runMACsec(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(macsecUsage)
 	}
-	h, err := e.genlHandle()
-	if err != nil {
+	if err := genlResolve(e, macsec.FamilyName); err != nil {
 		return err
-	}
-	if _, err := macsec.Family(e.ctx, h); err != nil {
-		return genlFamilyError(err)
 	}
 	w, rest := argv[0], argv[1:]
 	switch {
@@ -288,14 +284,19 @@ func macsecOnOff(a *args, active *bool) (*bool, error) {
 	return active, nil
 }
 
-// macsecHex is hexstring_a2n into a buffer of max bytes: the bytes of an
-// even number of hex digits, those past max ignored.
-func macsecHex(s string, max int) ([]byte, bool) {
-	if len(s)%2 != 0 {
-		return nil, false
+// macsecHexValue reads the next word as hexstring_a2n does into a
+// buffer of max bytes: the bytes of an even number of hex digits, those
+// past max ignored; msg is the invarg of a word it refuses.
+func macsecHexValue(a *args, max int, msg string) ([]byte, error) {
+	v, err := a.value("")
+	if err != nil {
+		return nil, err
 	}
-	b, err := hexBytes(s[:min(len(s), 2*max)])
-	return b, err == nil
+	b, err := hexBytes(v[:min(len(v), 2*max)])
+	if len(v)%2 != 0 || err != nil {
+		return nil, invarg(msg, v)
+	}
+	return b, nil
 }
 
 // macsecSAArgs is parse_sa_args then check_sa_args: what follows "sa AN"
@@ -327,13 +328,9 @@ func macsecSAArgs(a *args, op macsecOp) (macsec.SASpec, error) {
 			if salt != nil {
 				return sa, duparg2(w, w)
 			}
-			v, err := a.value(w)
+			b, err := macsecHexValue(a, macsec.SaltLen, "expected salt")
 			if err != nil {
 				return sa, err
-			}
-			b, ok := macsecHex(v, macsec.SaltLen)
-			if !ok {
-				return sa, invarg("expected salt", v)
 			}
 			salt = make([]byte, macsec.SaltLen)
 			copy(salt, b)
@@ -348,20 +345,13 @@ func macsecSAArgs(a *args, op macsecOp) (macsec.SASpec, error) {
 			ssci = new(uint32)
 			*ssci = uint32(v)
 		case "key":
-			v, err := a.value(w)
+			id, err := macsecHexValue(a, macsec.KeyIDLen, "expected key id")
 			if err != nil {
 				return sa, err
 			}
-			id, ok := macsecHex(v, macsec.KeyIDLen)
-			if !ok {
-				return sa, invarg("expected key id", v)
-			}
-			if v, err = a.value(w); err != nil {
+			key, err := macsecHexValue(a, 128, "expected key")
+			if err != nil {
 				return sa, err
-			}
-			key, ok := macsecHex(v, 128)
-			if !ok {
-				return sa, invarg("expected key", v)
 			}
 			// ip overwrites the id of an earlier "key" only as far as this one goes.
 			copy(sa.KeyID[:], id)

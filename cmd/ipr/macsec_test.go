@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
@@ -28,17 +27,12 @@ import (
 func macsecFake(t *testing.T, dump bool) *[]string {
 	t.Helper()
 	var replies [][]byte
-	f, err := os.Open("../../genl/macsec/testdata/dump.hex")
+	data, err := os.ReadFile("../../genl/macsec/testdata/dump.hex")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	for sc := bufio.NewScanner(f); sc.Scan(); {
-		if line := sc.Text(); dump && !strings.HasPrefix(line, "#") {
-			b, err := hex.DecodeString(line)
-			if err != nil {
-				t.Fatal(err)
-			}
+	for _, line := range strings.Fields(string(data)) {
+		if b, err := hex.DecodeString(line); dump && err == nil {
 			replies = append(replies, b)
 		}
 	}

@@ -12,8 +12,8 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/macsec"
-	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/genltest"
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
