@@ -207,11 +207,15 @@ func (s SA) Stats() SAStats {
 // TxSCStats is a transmit secure channel's counters
 // (MACSEC_TXSC_STATS_ATTR_*).
 type TxSCStats struct {
+	// The counters of IEEE 802.1AE, named as ip prints them, in the
+	// order of the kernel's attributes.
 	OutPktsProtected, OutPktsEncrypted, OutOctetsProtected, OutOctetsEncrypted uint64
 }
 
 // SecYStats is a SecY's counters (MACSEC_SECY_STATS_ATTR_*).
 type SecYStats struct {
+	// The counters of IEEE 802.1AE, named as ip prints them, in the
+	// order of the kernel's attributes.
 	OutPktsUntagged, InPktsUntagged, OutPktsTooLong, InPktsNoTag, InPktsBadTag,
 	InPktsUnknownSCI, InPktsNoSCI, InPktsOverrun uint64
 }
@@ -219,6 +223,8 @@ type SecYStats struct {
 // RxSCStats is a receive secure channel's counters
 // (MACSEC_RXSC_STATS_ATTR_*).
 type RxSCStats struct {
+	// The counters of IEEE 802.1AE, named as ip prints them, in the
+	// order of the kernel's attributes.
 	InOctetsValidated, InOctetsDecrypted, InPktsUnchecked, InPktsDelayed, InPktsOK,
 	InPktsInvalid, InPktsLate, InPktsNotValid, InPktsNotUsingSA, InPktsUnusedSA uint64
 }
@@ -226,6 +232,8 @@ type RxSCStats struct {
 // SAStats is a secure association's counters (MACSEC_SA_STATS_ATTR_*,
 // u32 in the kernel).
 type SAStats struct {
+	// The counters of IEEE 802.1AE, named as ip prints them, in the
+	// order of the kernel's attributes.
 	InPktsOK, InPktsInvalid, InPktsNotValid, InPktsNotUsingSA, InPktsUnusedSA,
 	OutPktsProtected, OutPktsEncrypted uint64
 }
