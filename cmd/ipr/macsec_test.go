@@ -24,7 +24,7 @@ import (
 // shim's), which acknowledges every request, keeping it in *sent as
 // "flags F PAYLOAD-HEX", and answers dumps with genl/macsec's
 // testdata/dump.hex if dump (as the shim answered ip), else empty.
-func macsecFake(t *testing.T, dump bool) *[]string {
+func macsecFake(t *testing.T, dump bool) (*[]string, *nltest.Fake) {
 	t.Helper()
 	var replies [][]byte
 	data, err := os.ReadFile("../../genl/macsec/testdata/dump.hex")
@@ -54,7 +54,7 @@ func macsecFake(t *testing.T, dump bool) *[]string {
 		return out, nil
 	})
 	useTransport(t, fake.Dial)
-	return sent
+	return sent, fake
 }
 
 // macsecUnflag clears NLA_F_NESTED in a genl payload's top-level
@@ -84,7 +84,7 @@ func TestMACsecRequestsAsIP(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			sent := macsecFake(t, false)
+			sent, _ := macsecFake(t, false)
 			if out, errs, code := ipr(strings.Fields(c.Cmd)...); code != 0 || errs != "" || out != "" {
 				t.Fatalf("ipr %s: exit %d, %q, %q", c.Cmd, code, out, errs)
 			}
@@ -161,6 +161,29 @@ func TestMACsecOutputAsIP(t *testing.T) {
 					t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s\nip: exit %d, stdout:\n%s\nstderr:\n%s", code, out, errs, c.code, c.stdout, c.stderr)
 				}
 			})
+		}
+	}
+}
+
+// TestMACsecRefused checks ipr's report of the kernel's refusals: ip's
+// rtnl_talk message and exit status 2 for a change, libnetlink's "Dump
+// terminated" and 1 for the listing.
+func TestMACsecRefused(t *testing.T) {
+	for _, c := range []struct{ cmd, stderr string }{
+		{"macsec add lo tx sa 0 pn 1 key 01 81818181818181818181818181818181", "RTNETLINK answers: No such device\n"},
+		{"macsec offload lo mac", "RTNETLINK answers: No such device\n"},
+		{"macsec del lo rx sci 1", "RTNETLINK answers: No such device\n"},
+		{"macsec show", "RTNETLINK answers: No such device\nDump terminated\n"},
+	} {
+		_, fake := macsecFake(t, false)
+		fake.Handle(0x21, func(wire.Message) ([][]byte, error) { return nil, unix.ENODEV })
+		out, errs, code := ipr(strings.Fields(c.cmd)...)
+		want := 2
+		if strings.Contains(c.stderr, "Dump") {
+			want = 1
+		}
+		if out != "" || errs != c.stderr || code != want {
+			t.Errorf("ipr %s: exit %d, %q, %q; want exit %d, %q", c.cmd, code, out, errs, want, c.stderr)
 		}
 	}
 }
