@@ -336,3 +336,41 @@ func trimZeros(s string) string {
 	}
 	return s
 }
+
+// FuzzDevice reads arbitrary attributes as a GET_TXSC reply through
+// every accessor of the views: none may panic, and a device the parser
+// takes has a SecY and an index.
+func FuzzDevice(f *testing.F) {
+	for _, r := range dumpReplies() {
+		f.Add(r[unix.GENL_HDRLEN:])
+	}
+	f.Fuzz(func(t *testing.T, attrs []byte) {
+		d, err := macsec.ParseDevice(genl.Message{Command: macsec.CmdGetTxSC, Attrs: attrs})
+		if err != nil {
+			return
+		}
+		s := d.SecY()
+		if d.Ifindex() == 0 {
+			t.Fatalf("device without an index from %x", attrs)
+		}
+		_, _ = s.Window()
+		_, _ = s.Flag(macsec.SecYAttrProtect)
+		_, _ = d.Offload()
+		_ = s.SCI().String() + s.CipherSuite().String() + s.Validate().String() + s.SCI().Addr().String()
+		_, _, _ = s.EncodingSA(), s.ICVLen(), d.Clone().TxSCStats()
+		_ = d.SecYStats()
+		walk := func(sa macsec.SA) {
+			_, _ = sa.SSCI()
+			_, _, _, _, _ = sa.AN(), sa.PN(), sa.Active(), sa.KeyID(), sa.Stats()
+		}
+		for sa := range d.TxSAs() {
+			walk(sa)
+		}
+		for rx := range d.RxSCs() {
+			_, _, _ = rx.SCI(), rx.Active(), rx.Stats()
+			for sa := range rx.SAs() {
+				walk(sa)
+			}
+		}
+	})
+}
