@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/genl/macsec"
+	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
@@ -184,6 +185,21 @@ func TestMACsecRefused(t *testing.T) {
 		}
 		if out != "" || errs != c.stderr || code != want {
 			t.Errorf("ipr %s: exit %d, %q, %q; want exit %d, %q", c.cmd, code, out, errs, want, c.stderr)
+		}
+	}
+}
+
+// TestMACsecWithoutFamily checks ip's failure on a kernel without
+// MACsec, such as this one (`ip macsec show` was run to see it): the
+// family is resolved first, so every command but help fails alike,
+// before its words are read, with nothing printed.
+func TestMACsecWithoutFamily(t *testing.T) {
+	_, fake := genltest.NoFamilies(t)
+	useTransport(t, fake.Dial)
+	for _, cmd := range []string{"macsec show", "-j macsec show", "macsec add lo tx sa 9", "macsec foo", "macsec offload nodev bad"} {
+		out, errs, code := ipr(strings.Fields(cmd)...)
+		if out != "" || errs != "RTNETLINK answers: No such file or directory\nError talking to the kernel\n" || code != 1 {
+			t.Errorf("ipr %s: exit %d, %q, %q", cmd, code, out, errs)
 		}
 	}
 }
