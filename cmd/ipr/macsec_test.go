@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"github.com/ipr-go/ipr/genl/macsec"
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/golden"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -44,7 +42,7 @@ func macsecFake(t *testing.T, dump bool) (*[]string, *nltest.Fake) {
 	fake.Handle(0x21, func(req wire.Message) ([][]byte, error) {
 		mu.Lock()
 		defer mu.Unlock()
-		*sent = append(*sent, fmt.Sprintf("flags %#x %x", req.Header.Flags, macsecUnflag(req.Data)))
+		*sent = append(*sent, fmt.Sprintf("flags %#x %x", req.Header.Flags, golden.ClearNested(req.Data, unix.GENL_HDRLEN)))
 		if req.Header.Flags&unix.NLM_F_DUMP == 0 {
 			return nil, nil
 		}
@@ -56,22 +54,6 @@ func macsecFake(t *testing.T, dump bool) (*[]string, *nltest.Fake) {
 	})
 	useTransport(t, fake.Dial)
 	return sent, fake
-}
-
-// macsecUnflag clears NLA_F_NESTED in a genl payload's top-level
-// attributes: ipr sets it on its nests, ip does not (the kernel takes
-// either).
-func macsecUnflag(p []byte) []byte {
-	p = bytes.Clone(p)
-	for off := unix.GENL_HDRLEN; off+4 <= len(p); {
-		l := int(binary.NativeEndian.Uint16(p[off:]))
-		binary.NativeEndian.PutUint16(p[off+2:], binary.NativeEndian.Uint16(p[off+2:])&^unix.NLA_F_NESTED)
-		if l < 4 {
-			break
-		}
-		off += nla.Align(l)
-	}
-	return p
 }
 
 // TestMACsecRequestsAsIP runs each command line of genl/macsec's
