@@ -117,6 +117,13 @@ macsec show lo
 -j macsec show
 -j -p macsec show
 -j -s macsec show
+-d macsec show lo
+-c=always macsec show
+-s -o macsec show lo
+-j -p -s macsec show lo
+-br macsec show
+macsec show if7
+macsec show if+7x
 COMMANDS
 
 record "$REPO_ROOT/cmd/ipr/testdata/macsecerrors.txt" stderr <<'COMMANDS'
@@ -183,4 +190,7 @@ macsec offload lo foo
 macsec offload lo p extra
 macsec show nodev
 macsec show lo extra
+macsec list
+macsec show if
+macsec show if99999999999
 COMMANDS
