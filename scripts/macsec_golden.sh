@@ -83,6 +83,20 @@ del lo rx sci 1122334455667788 sa 0
 offload lo off
 offload lo phy
 offload lo mac
+a lo tx sa 0x1 pn 0x10 key 0102030405060708090a0b0c0d0e0f1011 81818181818181818181818181818181
+se lo tx sa 01 pn 010 on
+de lo tx sa 2 pn 1 key 01 02
+d lo rx port 0x10 address 1:2:3:4:5:6:7
+add lo rx address 1:2 port 1
+add lo rx address 0x1f:2:3:4:5:6 port +1 on
+add lo rx address 10.1.2.3 port 65535
+add lo rx sci 0x1122 off
+add lo rx sci +abc sa 1 pn 1 key 01 81818181818181818181818181818181
+set lo rx sci 1 sa 2 pn 3 salt 0102 ssci 0x5
+set lo rx sci 1 sa 2 xpn 18446744073709551615 salt 0102 ssci 0x5
+add lo tx sa 0 pn 1 key 01 8181818181818181818181818181818181 key 02 82828282828282828282828282828282
+o lo ph
+offload lo m foo bar
 COMMANDS
 } >"$requests"
 echo "wrote $requests"

@@ -538,7 +538,9 @@ func TestIproute2Requests(t *testing.T) {
 	t.Run("show", func(t *testing.T) {
 		check(t, "show", func(h *genl.Handle) error { return genltest.FirstErr(macsec.Devices(ctx, h)) })
 	})
-	if n := len(cases) + 1; n != len(rec) {
+	// The other recorded lines are spellings of the same requests, for
+	// cmd/ipr's TestMACsecRequestsAsIP.
+	if n := len(cases) + 1; n > len(rec) {
 		t.Errorf("%d cases for %d recorded command lines", n, len(rec))
 	}
 }
