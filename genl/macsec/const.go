@@ -58,7 +58,7 @@ const (
 	SecYAttrIncSCI      = 11 // u8 0..1
 	SecYAttrES          = 12 // u8 0..1
 	SecYAttrSCB         = 13 // u8 0..1
-	SecYAttrPad         = 14
+	SecYAttrPad         = 14 // padding before a u64
 )
 
 // Receive secure channel attributes (MACSEC_RXSC_ATTR_*).
@@ -67,7 +67,7 @@ const (
 	RxSCAttrActive = 2 // u8 0..1
 	RxSCAttrSAList = 3 // nested, one nest of SAAttr* per SA (dump)
 	RxSCAttrStats  = 4 // nested u64s (dump)
-	RxSCAttrPad    = 5
+	RxSCAttrPad    = 5 // padding before a u64
 )
 
 // Secure association attributes (MACSEC_SA_ATTR_*).
@@ -78,7 +78,7 @@ const (
 	SAAttrKey    = 4 // binary, in requests only
 	SAAttrKeyID  = 5 // 16 bytes
 	SAAttrStats  = 6 // nested u32s (dump)
-	SAAttrPad    = 7
+	SAAttrPad    = 7 // padding before a u64
 	SAAttrSSCI   = 8 // u32, big-endian; XPN only
 	SAAttrSalt   = 9 // 12 bytes, in requests only; XPN only
 )

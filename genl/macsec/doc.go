@@ -4,7 +4,7 @@
 // and configured over RTNL (rtm.MACsec, `ip link add ... type macsec`).
 //
 // [Devices] streams the MACsec devices (MACSEC_CMD_GET_TXSC) as lazy
-// views ([Device], with its [SecY], transmit [SA]s, receive [RxSC]s and
+// views ([Device], with its [SecY], its transmit [SA] and receive [RxSC] lists and
 // counters) that allocate nothing per device. [AddTxSA], [UpdateTxSA],
 // [DeleteTxSA], [AddRxSC], [UpdateRxSC], [DeleteRxSC], [AddRxSA],
 // [UpdateRxSA], [DeleteRxSA] and [SetOffload] build the requests that
