@@ -36,6 +36,18 @@ func genlFamilyError(err error) error {
 	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
 }
 
+// genlResolve resolves the family called name, failing as ip fails for
+// a kernel without it: ip's commands of generic-netlink families resolve
+// theirs before they read the rest of the command line.
+func genlResolve(e *env, name string) error {
+	h, err := e.genlHandle()
+	if err != nil {
+		return err
+	}
+	_, err = h.Family(e.ctx, name)
+	return genlFamilyError(err)
+}
+
 // genlShow is the listing of a family's dump as ip's commands of
 // generic-netlink families print one (ipseg6.c, ipioam6.c): each object
 // print prints, in a JSON array. A kernel without the family fails

@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -213,12 +214,37 @@ func (e *env) linkIndex(name string) (int32, error) {
 	}
 	l, err := h.LinkByName(e.ctx, name)
 	if isNotFound(err) {
-		return 0, nil
+		return llIdxA2n(name), nil
 	}
 	if err != nil {
 		return 0, err
 	}
 	return l.Index(), nil
+}
+
+// llIdxA2n is iproute2's ll_idx_a2n, ll_name_to_index's last resort:
+// the number of a name such as "if7" (sscanf's "if%u", so that digits
+// may follow blanks or a plus sign, anything may follow them, and the
+// number is cut to 32 bits), or 0.
+func llIdxA2n(name string) int32 {
+	s, ok := strings.CutPrefix(name, "if")
+	if !ok {
+		return 0
+	}
+	s = strings.TrimPrefix(strings.TrimLeft(s, " \t\n\v\f\r"), "+")
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	// strtoul's value (its maximum past 64 bits) in sscanf's unsigned int.
+	v, err := strconv.ParseUint(s[:n], 10, 64)
+	if err != nil {
+		v = math.MaxUint64
+	}
+	return int32(uint32(v))
 }
 
 // linkName is iproute2's ll_index_to_name: the name of the device of

@@ -64,7 +64,7 @@ var objects = [...]object{
 	{name: "l2tp"},
 	{name: "fou"},
 	{name: "ila"},
-	{name: "macsec"},
+	{name: "macsec", help: "macsec", usage: macsecUsage, run: runMACsec},
 	{name: "tunnel"},
 	{name: "tunl"},
 	{name: "tuntap", help: "tuntap", usage: tuntapUsage, verbs: tuntapVerbs[:]},

@@ -35,18 +35,6 @@ func parse[T any](m genl.Message, id uint16, what string, view func(nla.Chain) T
 	return view(m.Attrs), nil
 }
 
-// optional reads attribute t of c with read, and whether c has it (and
-// read could read it), for the attributes the kernel leaves out.
-func optional[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) (T, bool) {
-	a, ok := c.Get(t)
-	if !ok {
-		var zero T
-		return zero, false
-	}
-	v, err := read(a)
-	return v, err == nil
-}
-
 // Clone returns a copy of n that does not alias the receive buffer.
 func (n Namespace) Clone() Namespace { return Namespace{attrs: append(nla.Chain(nil), n.attrs...)} }
 
@@ -59,17 +47,21 @@ func (n Namespace) ID() uint16 { return genlview.Attr(n.attrs, AttrNsID, nla.Att
 // Data is the namespace's data, and whether it has any: the kernel
 // reports none for a namespace added without it, or with the value that
 // means "unavailable" (0xffffffff), which it keeps alike.
-func (n Namespace) Data() (uint32, bool) { return optional(n.attrs, AttrNsData, nla.Attr.Uint32) }
+func (n Namespace) Data() (uint32, bool) {
+	return genlview.Optional(n.attrs, AttrNsData, nla.Attr.Uint32)
+}
 
 // DataWide is the namespace's wide data, and whether it has any (none
 // for 0xffffffffffffffff, as for Data).
 func (n Namespace) DataWide() (uint64, bool) {
-	return optional(n.attrs, AttrNsDataWide, nla.Attr.Uint64)
+	return genlview.Optional(n.attrs, AttrNsDataWide, nla.Attr.Uint64)
 }
 
 // Schema is the id of the schema attached to the namespace, and whether
 // one is.
-func (n Namespace) Schema() (uint32, bool) { return optional(n.attrs, AttrScID, nla.Attr.Uint32) }
+func (n Namespace) Schema() (uint32, bool) {
+	return genlview.Optional(n.attrs, AttrScID, nla.Attr.Uint32)
+}
 
 // Schema is a view of one IOAM schema (an IOAM6_CMD_DUMP_SCHEMAS reply).
 // It aliases the message it came from: in [Schemas], valid until the
@@ -94,7 +86,9 @@ func (s Schema) ID() uint32 { return genlview.Attr(s.attrs, AttrScID, nla.Attr.U
 
 // Namespace is the id of the namespace the schema is attached to, and
 // whether it is attached to one.
-func (s Schema) Namespace() (uint16, bool) { return optional(s.attrs, AttrNsID, nla.Attr.Uint16) }
+func (s Schema) Namespace() (uint16, bool) {
+	return genlview.Optional(s.attrs, AttrNsID, nla.Attr.Uint16)
+}
 
 // Data is the schema's data, aliasing the message: the kernel pads what
 // it was given with zeros to a multiple of four bytes.

@@ -22,6 +22,18 @@ func Attr[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) T {
 	return v
 }
 
+// Optional reads attribute t of c with read, and whether c has it (and
+// read could read it), for the attributes a kernel leaves out.
+func Optional[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) (T, bool) {
+	a, ok := c.Get(t)
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	v, err := read(a)
+	return v, err == nil
+}
+
 // BitNames lists the names of the bits set in v, names[i] naming bit i,
 // separated by spaces, and the bits it has no name for in hexadecimal
 // ("basic redirect 0x100"), as the kernel's specs and iproute2 name

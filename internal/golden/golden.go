@@ -7,6 +7,7 @@ package golden
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -115,4 +116,22 @@ func Match[S any](t *testing.T, cases []Case, key func(Case) string, specs map[s
 			t.Errorf("spec %s has no golden capture; run %s", k, script)
 		}
 	}
+}
+
+// ClearNested returns a copy of msg with NLA_F_NESTED cleared in the
+// attributes at its top level, which start at off (after the message's
+// fixed headers): ipr sets the flag on every nest, as the kernel's strict
+// validation wants, where iproute2's tools often leave it out for
+// families whose kernel side takes either.
+func ClearNested(msg []byte, off int) []byte {
+	msg = bytes.Clone(msg)
+	for off+4 <= len(msg) {
+		l := int(binary.NativeEndian.Uint16(msg[off:]))
+		binary.NativeEndian.PutUint16(msg[off+2:], binary.NativeEndian.Uint16(msg[off+2:])&^0x8000)
+		if l < 4 {
+			break
+		}
+		off += (l + 3) &^ 3
+	}
+	return msg
 }
