@@ -8,6 +8,9 @@
 #   genl/<family>/testdata/show.replies   dump replies (written by the
 #                                         package's TestShowReplies)
 #   genl/<family>/testdata/show*.golden   what ip prints of them
+#   genl/<family>/testdata/errors.golden  '# ARGS', 'exit N', then what ip
+#                                         prints ('> ' stdout, '! ' stderr)
+#                                         for command lines it refuses
 #
 # Usage: scripts/fou_l2tp_golden.sh    (as root: it uses a throwaway netns)
 #
@@ -56,6 +59,23 @@ record() {
 	echo "wrote $out"
 }
 
+# errors FAMILY < COMMANDS records what ip prints and its exit status.
+errors() {
+	local fam=$1 out=$REPO_ROOT/genl/$1/testdata/errors.golden code
+	{
+		while read -r args; do
+			echo "# $args"
+			code=0
+			# shellcheck disable=SC2086 # args are words
+			shim "$fam" $args >"$tmp/out" 2>"$tmp/err" || code=$?
+			echo "exit $code"
+			sed 's/^/> /' "$tmp/out"
+			sed 's/^/! /' "$tmp/err"
+		done
+	} >"$out"
+	echo "wrote $out"
+}
+
 # golden FAMILY NAME ARGS... records what ip prints of show.replies.
 golden() {
 	local fam=$1 name=$2
@@ -82,3 +102,29 @@ COMMANDS
 (cd "$REPO_ROOT" && IPR_WRITE_REPLIES=1 go test -count=1 -run TestShowReplies ./genl/fou >/dev/null)
 golden fou show fou show
 golden fou show-json -j fou show
+
+errors fou <<'COMMANDS'
+fou
+fou help
+fou h
+fou bogus
+fou add port
+fou add port 0
+fou add port 70000
+fou add port x
+fou add port -1
+fou add port 1 ipproto
+fou add port 1 ipproto 0
+fou add port 1 ipproto 256
+fou add port 1 ipproto nonesuch
+fou add port 1 foo
+fou add port 1 gue peer_port 0
+fou add port 1 gue dev nonesuch0
+fou add port 1 gue dev a/b
+fou add port 1 gue local fd00::1
+fou add port 1 gue -6 local 10.0.0.1
+fou add port 1 gue local bogus
+fou add port 1 gue peer 10.1.1.1 peer_port 2 local ::1
+fou del port 1 peer
+fou show extra
+COMMANDS

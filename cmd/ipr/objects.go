@@ -62,7 +62,7 @@ var objects = [...]object{
 	{name: "ntbl", help: "ntable", usage: ntableUsage, verbs: ntableVerbs[:]},
 	{name: "link", help: "link", usage: linkUsage, verbs: linkVerbs[:]},
 	{name: "l2tp"},
-	{name: "fou"},
+	{name: "fou", help: "fou", usage: fouUsage, run: runFou},
 	{name: "ila"},
 	{name: "macsec"},
 	{name: "tunnel"},
