@@ -5,9 +5,10 @@
 #
 #   genl/<family>/testdata/iproute2.txt   '# ARGS', then each request ip
 #                                         sent to the family, in hex
-#   genl/<family>/testdata/show.replies   dump replies (written by the
+#   genl/<family>/testdata/NAME.replies   dump replies (written by the
 #                                         package's TestShowReplies)
-#   genl/<family>/testdata/show*.golden   what ip prints of them
+#   genl/<family>/testdata/NAME*.golden   what ip prints of them: text,
+#                                         -j (NAME-json), -o (NAME-oneline)
 #   genl/<family>/testdata/errors.golden  '# ARGS', 'exit N', then what ip
 #                                         prints ('> ' stdout, '! ' stderr)
 #                                         for command lines it refuses
@@ -76,12 +77,15 @@ errors() {
 	echo "wrote $out"
 }
 
-# golden FAMILY NAME ARGS... records what ip prints of show.replies.
+# golden FAMILY NAME ARGS... records what ip ARGS, ip -j ARGS and ip -o
+# ARGS print of NAME.replies.
 golden() {
-	local fam=$1 name=$2
+	local fam=$1 name=$2 dir=$REPO_ROOT/genl/$1/testdata
 	shift 2
-	replies=$REPO_ROOT/genl/$fam/testdata/show.replies shim "$fam" "$@" >"$REPO_ROOT/genl/$fam/testdata/$name.golden"
-	echo "wrote genl/$fam/testdata/$name.golden"
+	replies=$dir/$name.replies shim "$fam" "$@" >"$dir/$name.golden"
+	replies=$dir/$name.replies shim "$fam" -j "$@" >"$dir/$name-json.golden"
+	replies=$dir/$name.replies shim "$fam" -o "$@" >"$dir/$name-oneline.golden"
+	echo "wrote genl/$fam/testdata/$name*.golden"
 }
 
 record fou <<'COMMANDS'
@@ -99,9 +103,8 @@ fou del port 5557 ipproto 47
 fou show
 COMMANDS
 
-(cd "$REPO_ROOT" && IPR_WRITE_REPLIES=1 go test -count=1 -run TestShowReplies ./genl/fou >/dev/null)
+(cd "$REPO_ROOT" && IPR_WRITE_REPLIES=1 go test -count=1 -run TestShowReplies ./genl/fou ./genl/l2tp >/dev/null)
 golden fou show fou show
-golden fou show-json -j fou show
 
 errors fou <<'COMMANDS'
 fou
@@ -127,4 +130,74 @@ fou add port 1 gue local bogus
 fou add port 1 gue peer 10.1.1.1 peer_port 2 local ::1
 fou del port 1 peer
 fou show extra
+COMMANDS
+
+record l2tp <<'COMMANDS'
+l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 encap udp local 10.0.0.1 remote 10.0.0.2 udp_sport 5000 udp_dport 6000
+l2tp add tunnel tid 3 ptid 4 encap ip local 10.0.0.1 remote 10.0.0.2
+l2tp add tunnel tunnel_id 5 peer_tunnel_id 6 local fd00::1 remote fd00::2 udp_sport 1 udp_dport 2 udp6_csum_tx off udp6_csum_rx off
+l2tp add tunnel tunnel_id 7 peer_tunnel_id 8 local 0.0.0.0 remote 192.0.2.1 udp_sport 1701 udp_dport 0x6a5 udp_csum on
+l2tp add tunnel tunnel_id 4294967295 peer_tunnel_id 1 local ::1 remote ::2 udp_sport 1 udp_dport 65535 udp6_csum_rx off udp_csum off
+l2tp add session tunnel_id 1 session_id 10 peer_session_id 20
+l2tp add session name l2tpeth9 tid 1 sid 11 psid 21 cookie 01234567 peer_cookie 0011223344556677 seq both l2spec_type none
+l2tp add session tunnel_id 1 session_id 12 peer_session_id 22 seq recv l2spec_type DEFAULT offset 8 peer_offset 9
+l2tp add session tunnel_id 1 session_id 13 peer_session_id 23 seq send ptid 7 cookie ABCDEF0123456789
+l2tp add session tunnel_id 1 session_id 14 peer_session_id 24 seq both seq none
+l2tp add tunnel session tunnel_id 9 peer_tunnel_id 9 session_id 1 peer_session_id 1 encap ip local 10.0.0.1 remote 10.0.0.2
+l2tp del tunnel tunnel_id 1
+l2tp del session tunnel_id 1 session_id 10
+l2tp delete tunnel session tid 1 sid 5
+l2tp d session sid 5
+l2tp show tunnel
+l2tp show tunnel tunnel_id 5
+l2tp show session
+l2tp show session tunnel_id 1 session_id 10
+l2tp list session tid 1
+l2tp lst tunnel session
+COMMANDS
+
+golden l2tp tunnels l2tp show tunnel
+golden l2tp sessions l2tp show session
+
+errors l2tp <<'COMMANDS'
+l2tp
+l2tp help
+l2tp bogus
+l2tp add
+l2tp add foo
+l2tp add tunnel
+l2tp add session tunnel_id 1
+l2tp add session tunnel_id 1 session_id 2
+l2tp add session tunnel_id 1 peer_session_id 2
+l2tp add tunnel tunnel_id 1
+l2tp add tunnel tunnel_id 1 peer_tunnel_id 2
+l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 local 10.0.0.1
+l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 local 10.0.0.1 remote 10.0.0.2
+l2tp add tunnel tunnel_id 1 peer_tunnel_id 2 local 10.0.0.1 remote 10.0.0.2 udp_sport 1
+l2tp add tunnel tunnel_id x
+l2tp add tunnel tunnel_id
+l2tp add tunnel tunnel_id -1
+l2tp add tunnel udp_sport 65536
+l2tp add tunnel encap gre
+l2tp add tunnel local bogus
+l2tp add tunnel tunnel_id 7 peer_tunnel_id 8 local any remote 192.0.2.1 udp_sport 1 udp_dport 1
+l2tp add tunnel tunnel_id 7 peer_tunnel_id 8 local 10.0.0.1 remote default udp_sport 1 udp_dport 1
+l2tp add tunnel remote 10.0.0.300
+l2tp add tunnel udp_csum maybe
+l2tp add tunnel udp6_csum_rx 1
+l2tp add tunnel udp6_csum_tx 0
+l2tp add session cookie 0123
+l2tp add session peer_cookie 0123456789
+l2tp add session cookie 0123456g
+l2tp add session name a/b
+l2tp add session l2spec_type foo
+l2tp add session seq sometimes
+l2tp add session offset
+l2tp add session he
+l2tp add tunnel TUNNEL
+l2tp del
+l2tp del tunnel
+l2tp del session tunnel_id 1
+l2tp show
+l2tp show foo
 COMMANDS

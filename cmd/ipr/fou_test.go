@@ -8,6 +8,6 @@ import "testing"
 // and JSON; the messages and exit statuses of command lines ip refuses.
 func TestFouMatchesIP(t *testing.T) {
 	t.Run("requests", func(t *testing.T) { testShimRequests(t, "fou") })
-	t.Run("show", func(t *testing.T) { testShimShow(t, "fou", "fou", "show") })
+	t.Run("show", func(t *testing.T) { testShimShow(t, "fou", "show", "fou", "show") })
 	t.Run("errors", func(t *testing.T) { testShimErrors(t, "fou") })
 }

@@ -32,17 +32,21 @@ func shimTestdata(family, name string) string {
 // shimFake makes the in-process runs use a fake kernel with family (id
 // shimFamilyID) and the device lo (index 1), which acknowledges every
 // request and answers dumps with the replies of
-// genl/<family>/testdata/show.replies, as the shim does; it returns the
-// requests sent to the family, as shimRequest words them.
-func shimFake(t *testing.T, family string) *[]string {
+// genl/<family>/testdata/<replies>.replies (none for ""), as the shim
+// does; it returns the requests sent to the family, as shimRequest
+// words them.
+func shimFake(t *testing.T, family, replies string) *[]string {
 	t.Helper()
-	var replies [][]byte
-	for _, line := range shimLines(t, shimTestdata(family, "show.replies")) {
+	var answers [][]byte
+	for _, line := range shimLines(t, shimTestdata(family, replies+".replies")) {
+		if replies == "" {
+			break
+		}
 		b, err := hex.DecodeString(line)
 		if err != nil {
 			t.Fatal(err)
 		}
-		replies = append(replies, nltest.Message(shimFamilyID, b))
+		answers = append(answers, nltest.Message(shimFamilyID, b))
 	}
 	f := nltest.NewRTNL() // with lo, index 1
 	f.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{family: shimFamilyID}))
@@ -50,7 +54,7 @@ func shimFake(t *testing.T, family string) *[]string {
 	f.Handle(shimFamilyID, func(req wire.Message) ([][]byte, error) {
 		got = append(got, shimRequest(req))
 		if req.Header.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
-			return replies, nil
+			return answers, nil
 		}
 		return nil, nil
 	})
@@ -65,9 +69,13 @@ func shimRequest(m wire.Message) string {
 	return fmt.Sprintf("flags %#x %x", m.Header.Flags&^unix.NLM_F_ACK, m.Data)
 }
 
-// shimLines is the lines of path that are not comments.
+// shimLines is the lines of path that are not comments (none for a
+// path of no name).
 func shimLines(t *testing.T, path string) []string {
 	t.Helper()
+	if filepath.Base(path) == ".replies" {
+		return nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +135,7 @@ func testShimRequests(t *testing.T, family string) {
 				want = append(want, shimRequest(m))
 			}
 		}
-		got := shimFake(t, family)
+		got := shimFake(t, family, "")
 		if _, errs, code := ipr(strings.Fields(cmd)...); code != 0 {
 			t.Errorf("ipr %s: exit %d: %s", cmd, code, errs)
 			continue
@@ -156,7 +164,7 @@ func testShimErrors(t *testing.T, family string) {
 				errs.WriteString(s + "\n")
 			}
 		}
-		shimFake(t, family)
+		shimFake(t, family, "")
 		gotOut, gotErr, gotCode := ipr(strings.Fields(cmd)...)
 		if gotCode != code || gotOut != out.String() || asIP(gotErr) != errs.String() {
 			t.Errorf("ipr %s: exit %d, %q, %q\nip: exit %d, %q, %q", cmd, gotCode, gotOut, asIP(gotErr), code, out.String(), errs.String())
@@ -164,15 +172,15 @@ func testShimErrors(t *testing.T, family string) {
 	}
 }
 
-// testShimShow checks ipr's listing of genl/<family>/testdata/show.replies
-// against ip's, with args and with -j args.
-func testShimShow(t *testing.T, family string, args ...string) {
-	for _, c := range []struct{ golden, opt string }{{"show.golden", ""}, {"show-json.golden", "-j"}} {
-		want, err := os.ReadFile(shimTestdata(family, c.golden))
+// testShimShow checks ipr's listings of genl/<family>/testdata/<name>.replies
+// against ip's: of args, -j args and -o args.
+func testShimShow(t *testing.T, family, name string, args ...string) {
+	for _, c := range []struct{ golden, opt string }{{"", ""}, {"-json", "-j"}, {"-oneline", "-o"}} {
+		want, err := os.ReadFile(shimTestdata(family, name+c.golden+".golden"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		shimFake(t, family)
+		shimFake(t, family, name)
 		argv := args
 		if c.opt != "" {
 			argv = append([]string{c.opt}, args...)

@@ -61,7 +61,7 @@ var objects = [...]object{
 	{name: "ntable", help: "ntable", usage: ntableUsage, verbs: ntableVerbs[:]},
 	{name: "ntbl", help: "ntable", usage: ntableUsage, verbs: ntableVerbs[:]},
 	{name: "link", help: "link", usage: linkUsage, verbs: linkVerbs[:]},
-	{name: "l2tp"},
+	{name: "l2tp", help: "l2tp", usage: l2tpUsage, run: runL2tp},
 	{name: "fou", help: "fou", usage: fouUsage, run: runFou},
 	{name: "ila"},
 	{name: "macsec"},
