@@ -25,12 +25,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v gcc >/dev/null || die "gcc is needed to build the shim"
-tmp=$(mktemp -d)
-ns=ipr-foul2tp-golden-$$
-trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-gcc -shared -fPIC -Wall -Werror -o "$tmp/fakegenl.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
-ip netns add "$ns"
+fakegenl_netns ipr-foul2tp-golden
 ip -n "$ns" link set lo up
 
 # shim FAMILY ARGS... runs ip ARGS in the netns under the shim.
@@ -46,9 +41,9 @@ record() {
 	local fam=$1 out=$REPO_ROOT/genl/$1/testdata/iproute2.txt
 	mkdir -p "$(dirname "$out")"
 	{
-		echo "# Requests of iproute2's ip ($(ip -V)) to the $fam family, recorded"
-		echo "# by scripts/fou_l2tp_golden.sh: '# ARGS' then each request, in hex,"
-		echo "# nlmsghdr included."
+		echo "## Requests of iproute2's ip ($(ip -V)) to the $fam family, recorded"
+		echo "## by scripts/fou_l2tp_golden.sh: '# ARGS' then each request, in hex,"
+		echo "## nlmsghdr included."
 		while read -r args; do
 			echo "# $args"
 			: >"$tmp/log"
@@ -143,6 +138,7 @@ l2tp add session name l2tpeth9 tid 1 sid 11 psid 21 cookie 01234567 peer_cookie 
 l2tp add session tunnel_id 1 session_id 12 peer_session_id 22 seq recv l2spec_type DEFAULT offset 8 peer_offset 9
 l2tp add session tunnel_id 1 session_id 13 peer_session_id 23 seq send ptid 7 cookie ABCDEF0123456789
 l2tp add session tunnel_id 1 session_id 14 peer_session_id 24 seq both seq none
+l2tp add session tunnel_id 1 session_id 15 peer_session_id 25 seq recv seq SEND
 l2tp add tunnel session tunnel_id 9 peer_tunnel_id 9 session_id 1 peer_session_id 1 encap ip local 10.0.0.1 remote 10.0.0.2
 l2tp del tunnel tunnel_id 1
 l2tp del session tunnel_id 1 session_id 10

@@ -36,12 +36,9 @@ func runFou(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(fouUsage)
 	}
-	h, err := e.genlHandle()
+	h, err := e.genlFamily(fou.FamilyName)
 	if err != nil {
 		return err
-	}
-	if _, err := fou.Family(e.ctx, h); err != nil {
-		return genlFamilyError(err)
 	}
 	a := &args{list: argv[1:]}
 	switch {

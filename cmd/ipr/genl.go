@@ -36,6 +36,20 @@ func genlFamilyError(err error) error {
 	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
 }
 
+// genlFamily opens the generic-netlink handle and resolves the family
+// name, as libgenl's genl_init_handle does before the commands of ip
+// that call it (fou, l2tp) read their command line.
+func (e *env) genlFamily(name string) (*genl.Handle, error) {
+	h, err := e.genlHandle()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := h.Family(e.ctx, name); err != nil {
+		return nil, genlFamilyError(err)
+	}
+	return h, nil
+}
+
 // genlShow is the listing of a family's dump as ip's commands of
 // generic-netlink families print one (ipseg6.c, ipioam6.c): each object
 // print prints, in a JSON array. A kernel without the family fails

@@ -97,12 +97,9 @@ func runL2tp(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(l2tpUsage)
 	}
-	h, err := e.genlHandle()
+	h, err := e.genlFamily(l2tp.FamilyName)
 	if err != nil {
 		return err
-	}
-	if _, err := l2tp.Family(e.ctx, h); err != nil {
-		return genlFamilyError(err)
 	}
 	rest := argv[1:]
 	switch w := argv[0]; {
@@ -114,6 +111,16 @@ func runL2tp(e *env, argv []string) error {
 		return l2tpShow(e, rest)
 	}
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr l2tp help\".", argv[0])}
+}
+
+// l2tpParseObject is parse_args, then the check of add, del and show
+// that the command line names a tunnel or a session.
+func l2tpParseObject(e *env, argv []string) (*l2tpParm, error) {
+	p, err := l2tpParse(e, argv)
+	if err == nil && !p.tunnel && !p.session {
+		err = missarg("tunnel or session")
+	}
+	return p, err
 }
 
 // l2tpParse is parse_args. Its words are compared in full (strcmp),
@@ -167,17 +174,9 @@ func l2tpParse(e *env, argv []string) (*l2tpParm, error) {
 		var err error
 		switch w := a.advance(); w {
 		case "encap":
-			var v string
-			if v, err = a.value(w); err == nil {
-				switch v {
-				case "ip":
-					p.encap = l2tp.EncapIP
-				case "udp":
-					p.encap = l2tp.EncapUDP
-				default:
-					return nil, &cliError{code: exitUsage, msg: fmt.Sprintf("Unknown tunnel encapsulation %q", v)}
-				}
-			}
+			var i int
+			i, err = l2tpChoice(a, w, false, "Unknown tunnel encapsulation %q", "udp", "ip")
+			p.encap = l2tp.Encap(i)
 		case "name":
 			if p.ifname, err = a.value(w); err == nil && !validIfname(p.ifname) {
 				err = invarg(`"name" not a valid ifname`, p.ifname)
@@ -209,32 +208,16 @@ func l2tpParse(e *env, argv []string) (*l2tpParm, error) {
 		case "peer_cookie":
 			err = cookie(w, &p.peerCookie, &p.peerCookieLen)
 		case "l2spec_type":
-			var v string
-			if v, err = a.value(w); err == nil {
-				switch strings.ToLower(v) {
-				case "default":
-					p.l2spec = l2tp.L2SpecDefault
-				case "none":
-					p.l2spec = l2tp.L2SpecNone
-				default:
-					return nil, &cliError{code: exitUsage, msg: fmt.Sprintf("Unknown layer2specific header type %q", v)}
-				}
-			}
+			var i int
+			i, err = l2tpChoice(a, w, true, "Unknown layer2specific header type %q", "none", "default")
+			p.l2spec = l2tp.L2Spec(i)
 		case "seq":
-			var v string
-			if v, err = a.value(w); err == nil {
-				switch strings.ToLower(v) {
-				case "both":
-					p.recvSeq, p.sendSeq = true, true
-				case "recv":
-					p.recvSeq = true
-				case "send":
-					p.sendSeq = true
-				case "none":
-					p.recvSeq, p.sendSeq = false, false
-				default:
-					return nil, &cliError{code: exitUsage, msg: fmt.Sprintf("Unknown seq value %q", v)}
-				}
+			// Bit 0 of the index is recv, bit 1 send: "none" clears both,
+			// the others set theirs.
+			var i int
+			if i, err = l2tpChoice(a, w, true, "Unknown seq value %q", "none", "recv", "send", "both"); err == nil {
+				p.recvSeq = i != 0 && (p.recvSeq || i&1 != 0)
+				p.sendSeq = i != 0 && (p.sendSeq || i&2 != 0)
 			}
 		case "tunnel":
 			p.tunnel = true
@@ -251,6 +234,22 @@ func l2tpParse(e *env, argv []string) (*l2tpParm, error) {
 		}
 	}
 	return p, nil
+}
+
+// l2tpChoice reads the word after keyword, one of words (compared as
+// strcasecmp does when fold is set, else as strcmp), and returns its
+// index; any other ends ip with unknown's message of it, status 255.
+func l2tpChoice(a *args, keyword string, fold bool, unknown string, words ...string) (int, error) {
+	v, err := a.value(keyword)
+	if err != nil {
+		return 0, err
+	}
+	for i, w := range words {
+		if v == w || fold && strings.EqualFold(v, w) {
+			return i, nil
+		}
+	}
+	return 0, &cliError{code: exitUsage, msg: fmt.Sprintf(unknown, v)}
 }
 
 // l2tpAddrValue is get_addr of any family: "any", "default" and "all"
@@ -274,33 +273,33 @@ func l2tpAddrValue(a *args, keyword string, dst *l2tpAddr) error {
 	return nil
 }
 
+// l2tpRequire is the checks of do_add and do_del, in their order:
+// pairs of a condition and the name of the argument it finds missing
+// (missarg, status 255).
+func l2tpRequire(checks ...any) error {
+	for i := 0; i+1 < len(checks); i += 2 {
+		if missing, _ := checks[i].(bool); missing {
+			name, _ := checks[i+1].(string)
+			return missarg(name)
+		}
+	}
+	return nil
+}
+
 // l2tpAdd is do_add: a tunnel, a session, or both (the tunnel first: a
 // refused tunnel is reported and the session still sent, whose outcome
 // is the command's).
 func l2tpAdd(e *env, h *genl.Handle, argv []string) error {
-	p, err := l2tpParse(e, argv)
+	p, err := l2tpParseObject(e, argv)
 	if err != nil {
 		return err
 	}
-	switch {
-	case !p.tunnel && !p.session:
-		return missarg("tunnel or session")
-	case p.tunnelID == 0:
-		return missarg("tunnel_id")
-	case p.session && p.peerSessionID == 0:
-		return missarg("peer_session_id")
-	case p.session && p.sessionID == 0:
-		return missarg("session_id")
-	case p.tunnel && p.peerTunnelID == 0:
-		return missarg("peer_tunnel_id")
-	case p.tunnel && p.local.family == 0:
-		return missarg("local")
-	case p.tunnel && p.peer.family == 0:
-		return missarg("remote")
-	case p.tunnel && p.encap == l2tp.EncapUDP && p.localPort == 0:
-		return missarg("udp_sport")
-	case p.tunnel && p.encap == l2tp.EncapUDP && p.peerPort == 0:
-		return missarg("udp_dport")
+	udp := p.tunnel && p.encap == l2tp.EncapUDP
+	if err := l2tpRequire(p.tunnelID == 0, "tunnel_id", p.session && p.peerSessionID == 0, "peer_session_id",
+		p.session && p.sessionID == 0, "session_id", p.tunnel && p.peerTunnelID == 0, "peer_tunnel_id",
+		p.tunnel && p.local.family == 0, "local", p.tunnel && p.peer.family == 0, "remote",
+		udp && p.localPort == 0, "udp_sport", udp && p.peerPort == 0, "udp_dport"); err != nil {
+		return err
 	}
 	var result error
 	if p.tunnel {
@@ -333,17 +332,12 @@ func l2tpAdd(e *env, h *genl.Handle, argv []string) error {
 // l2tpDelete is do_del: a session when a session id is given, else the
 // tunnel.
 func l2tpDelete(e *env, h *genl.Handle, argv []string) error {
-	p, err := l2tpParse(e, argv)
+	p, err := l2tpParseObject(e, argv)
 	if err != nil {
 		return err
 	}
-	switch {
-	case !p.tunnel && !p.session:
-		return missarg("tunnel or session")
-	case p.tunnel && p.tunnelID == 0:
-		return missarg("tunnel_id")
-	case p.session && p.sessionID == 0:
-		return missarg("session_id")
+	if err := l2tpRequire(p.tunnel && p.tunnelID == 0, "tunnel_id", p.session && p.sessionID == 0, "session_id"); err != nil {
+		return err
 	}
 	var req genl.Request
 	if p.sessionID != 0 {
@@ -361,12 +355,9 @@ func l2tpDelete(e *env, h *genl.Handle, argv []string) error {
 // the ids of the command line sent as ip sends them (the kernel's dumps
 // ignore them).
 func l2tpShow(e *env, argv []string) error {
-	p, err := l2tpParse(e, argv)
+	p, err := l2tpParseObject(e, argv)
 	if err != nil {
 		return err
-	}
-	if !p.tunnel && !p.session {
-		return missarg("tunnel or session")
 	}
 	if p.session {
 		req := l2tp.SessionDump(p.tunnelID, p.sessionID)

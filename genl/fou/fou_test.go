@@ -1,83 +1,25 @@
 package fou_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/fou"
 	"github.com/ipr-go/ipr/internal/genltest"
-	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
-
-// famID is the id the fake (and scripts/fakegenl) give the family.
-const famID = 0x21
-
-// fake is a kernel with the fou family, which keeps the requests it gets
-// (genlmsghdr and attributes, in hex) and answers dumps with replies.
-func fake(t *testing.T, replies ...[]byte) (*genl.Handle, *[]string) {
-	f := nltest.NewFake()
-	f.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{fou.FamilyName: famID}))
-	var got []string
-	f.Handle(famID, func(req wire.Message) ([][]byte, error) {
-		got = append(got, fmt.Sprintf("flags %#x %x", req.Header.Flags&^unix.NLM_F_ACK, req.Data))
-		var out [][]byte
-		for _, r := range replies {
-			out = append(out, nltest.Message(famID, r))
-		}
-		return out, nil
-	})
-	return genltest.Dial(t, genl.WithTransport(f.Dial)), &got
-}
-
-// Recorded reads testdata/iproute2.txt (scripts/fou_l2tp_golden.sh): the
-// requests of each command line, as fake keeps them.
-func recorded(t *testing.T) map[string][]string {
-	f, err := os.Open("testdata/iproute2.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string][]string{}
-	var cmd string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if c, ok := strings.CutPrefix(line, "# "); ok {
-			cmd = c
-			continue
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(b) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[cmd] = append(out[cmd], fmt.Sprintf("flags %#x %x", m.Header.Flags&^unix.NLM_F_ACK, m.Data))
-		}
-	}
-	return out
-}
 
 func u8(v uint8) *uint8 { return &v }
 
 // TestIproute2Requests checks the package's requests, byte for byte,
 // against those ip sends for the same ports (testdata/iproute2.txt).
 func TestIproute2Requests(t *testing.T) {
-	rec := recorded(t)
+	_, rec := genltest.Iproute2Requests(t, "testdata/iproute2.txt")
 	a := netip.MustParseAddr
 	v6 := uint8(unix.AF_INET6)
 	for _, c := range []struct {
@@ -108,23 +50,19 @@ func TestIproute2Requests(t *testing.T) {
 			t.Errorf("%s: %v", c.args, err)
 			continue
 		}
-		h, got := fake(t)
+		h, got := genltest.FakeFamily(t, fou.FamilyName)
 		if err := fou.Do(context.Background(), h, req); err != nil {
 			t.Errorf("%s: %v", c.args, err)
 		}
-		if want := rec[c.args]; len(want) != 1 || len(*got) != 1 || (*got)[0] != want[0] {
-			t.Errorf("%s:\n ipr %v\n ip  %v", c.args, *got, want)
-		}
+		genltest.SameRequest(t, c.args, rec, *got)
 	}
-	h, got := fake(t)
+	h, got := genltest.FakeFamily(t, fou.FamilyName)
 	for _, err := range fou.Mappings(context.Background(), h) {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	if want := rec["fou show"]; len(want) != 1 || len(*got) != 1 || (*got)[0] != want[0] {
-		t.Errorf("show:\n ipr %v\n ip  %v", *got, want)
-	}
+	genltest.SameRequest(t, "fou show", rec, *got)
 }
 
 // showReplies are the dump replies of testdata/show.replies, as the
@@ -177,20 +115,8 @@ func showReplies() [][]byte {
 // showReplies (IPR_WRITE_REPLIES=1 writes it, as
 // scripts/fou_l2tp_golden.sh does), and reads them with the views.
 func TestShowReplies(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("# fou dump replies (genlmsghdr and attributes), written by TestShowReplies\n")
-	for _, r := range showReplies() {
-		b.WriteString(hex.EncodeToString(r) + "\n")
-	}
-	if os.Getenv("IPR_WRITE_REPLIES") == "1" {
-		if err := os.WriteFile("testdata/show.replies", []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if f, err := os.ReadFile("testdata/show.replies"); err != nil || string(f) != b.String() {
-		t.Fatalf("testdata/show.replies is stale (%v): run scripts/fou_l2tp_golden.sh", err)
-	}
-	h, _ := fake(t, showReplies()...)
+	genltest.ReplyFile(t, "testdata/show.replies", "fou dump replies", showReplies())
+	h, _ := genltest.FakeFamily(t, fou.FamilyName, showReplies()...)
 	var got []string
 	for m, err := range fou.Mappings(context.Background(), h) {
 		if err != nil {
@@ -208,20 +134,19 @@ func TestShowReplies(t *testing.T) {
 		"5559/10 direct 41 false invalid IP invalid IP 0 0",
 		"65535/2 direct 255 true invalid IP 192.0.2.9 0 0",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("views:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	genltest.SameLines(t, "views", got, want)
 }
 
 // TestGet checks that Get sends the spec's request and returns the
 // detached reply.
 func TestGet(t *testing.T) {
-	h, got := fake(t, showReplies()[2])
+	h, got := genltest.FakeFamily(t, fou.FamilyName, showReplies()[2])
 	m, err := fou.Get(context.Background(), h, fou.Spec{Port: 5557})
 	if err != nil || m.Port() != 5557 || m.Ifindex() != 77 {
 		t.Fatalf("Get = %d %d, %v", m.Port(), m.Ifindex(), err)
 	}
-	if len(*got) != 1 || !strings.HasPrefix((*got)[0], "flags 0x1 0301") {
+	// Port 5557 in network byte order, direct, AF_INET.
+	if len(*got) != 1 || (*got)[0] != "flags 0x1 030100000600010015b5000005000400010000000500020002000000" {
 		t.Errorf("request %v", *got)
 	}
 }
@@ -263,9 +188,7 @@ func TestBadInput(t *testing.T) {
 // TestKernel opens, reads and closes ports in a throwaway namespace, on
 // a kernel with the family.
 func TestKernel(t *testing.T) {
-	nstest.Require(t, "genl:fou")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h := genltest.InNamespace(t, "genl:fou")
 	ctx := context.Background()
 	add, err := fou.Add(fou.Spec{Port: 5555, IPProto: u8(4)})
 	if err != nil {

@@ -1,82 +1,24 @@
 package l2tp_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/l2tp"
 	"github.com/ipr-go/ipr/internal/genltest"
-	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
-	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
-
-// famID is the id the fake (and scripts/fakegenl) give the family.
-const famID = 0x21
-
-// fake is a kernel with the l2tp family, which keeps the requests it
-// gets (flags without NLM_F_ACK, then genlmsghdr and attributes in hex)
-// and answers every request with replies.
-func fake(t *testing.T, replies ...[]byte) (*genl.Handle, *[]string) {
-	f := nltest.NewFake()
-	f.Handle(unix.GENL_ID_CTRL, nltest.GenlController(map[string]uint16{l2tp.FamilyName: famID}))
-	var got []string
-	f.Handle(famID, func(req wire.Message) ([][]byte, error) {
-		got = append(got, fmt.Sprintf("flags %#x %x", req.Header.Flags&^unix.NLM_F_ACK, req.Data))
-		var out [][]byte
-		for _, r := range replies {
-			out = append(out, nltest.Message(famID, r))
-		}
-		return out, nil
-	})
-	return genltest.Dial(t, genl.WithTransport(f.Dial)), &got
-}
-
-// recorded reads testdata/iproute2.txt (scripts/fou_l2tp_golden.sh): the
-// requests of each command line, as fake keeps them.
-func recorded(t *testing.T) map[string][]string {
-	f, err := os.Open("testdata/iproute2.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string][]string{}
-	var cmd string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if c, ok := strings.CutPrefix(line, "# "); ok {
-			cmd = c
-			continue
-		}
-		b, err := hex.DecodeString(line)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(b) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out[cmd] = append(out[cmd], fmt.Sprintf("flags %#x %x", m.Header.Flags&^unix.NLM_F_ACK, m.Data))
-		}
-	}
-	return out
-}
 
 // TestIproute2Requests checks the package's requests, byte for byte,
 // against those ip sends (testdata/iproute2.txt).
 func TestIproute2Requests(t *testing.T) {
-	rec := recorded(t)
+	_, rec := genltest.Iproute2Requests(t, "testdata/iproute2.txt")
 	a := netip.MustParseAddr
 	ctx := context.Background()
 	for _, c := range []struct {
@@ -113,7 +55,7 @@ func TestIproute2Requests(t *testing.T) {
 			t.Errorf("%s: %v", c.args, err)
 			continue
 		}
-		h, got := fake(t)
+		h, got := genltest.FakeFamily(t, l2tp.FamilyName)
 		if strings.Contains(c.args, " show ") {
 			for _, err := range genl.DumpFamily(ctx, h, l2tp.FamilyName, req, l2tp.ParseTunnel) {
 				if err != nil {
@@ -123,9 +65,7 @@ func TestIproute2Requests(t *testing.T) {
 		} else if err := l2tp.Do(ctx, h, req); err != nil {
 			t.Errorf("%s: %v", c.args, err)
 		}
-		if want := rec[c.args]; len(want) != 1 || len(*got) != 1 || (*got)[0] != want[0] {
-			t.Errorf("%s:\n ipr %v\n ip  %v", c.args, *got, want)
-		}
+		genltest.SameRequest(t, c.args, rec, *got)
 	}
 }
 
@@ -256,23 +196,10 @@ func sessionReplies() [][]byte {
 // scripts/fou_l2tp_golden.sh does), and reads them with the views.
 func TestShowReplies(t *testing.T) {
 	for name, replies := range map[string][][]byte{"tunnels": tunnelReplies(), "sessions": sessionReplies()} {
-		var b strings.Builder
-		b.WriteString("# l2tp dump replies (genlmsghdr and attributes), written by TestShowReplies\n")
-		for _, r := range replies {
-			b.WriteString(hex.EncodeToString(r) + "\n")
-		}
-		path := "testdata/" + name + ".replies"
-		if os.Getenv("IPR_WRITE_REPLIES") == "1" {
-			if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if f, err := os.ReadFile(path); err != nil || string(f) != b.String() {
-			t.Fatalf("%s is stale (%v): run scripts/fou_l2tp_golden.sh", path, err)
-		}
+		genltest.ReplyFile(t, "testdata/"+name+".replies", "l2tp dump replies", replies)
 	}
 	ctx := context.Background()
-	h, _ := fake(t, tunnelReplies()...)
+	h, _ := genltest.FakeFamily(t, l2tp.FamilyName, tunnelReplies()...)
 	var got []string
 	for tu, err := range l2tp.Tunnels(ctx, h) {
 		if err != nil {
@@ -290,10 +217,8 @@ func TestShowReplies(t *testing.T) {
 		"9/10 v3 UDP fd00::3-fd00::4 0-0 false/false false false 90",
 		"4294967295/11 v3 UDP ::1-::2 65535-1 false/false true true 42949672950",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("tunnels:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
-	h, _ = fake(t, sessionReplies()...)
+	genltest.SameLines(t, "tunnels", got, want)
+	h, _ = genltest.FakeFamily(t, l2tp.FamilyName, sessionReplies()...)
 	got = got[:0]
 	for s, err := range l2tp.Sessions(ctx, h) {
 		if err != nil {
@@ -310,16 +235,14 @@ func TestShowReplies(t *testing.T) {
 		`4294967295/1 in 5/6 true "eth-l2" abcdef0123456789  false false 0 1000 false`,
 		`13/23 in 7/8 true "x"   false true 0 1000 false`,
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("sessions:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	genltest.SameLines(t, "sessions", got, want)
 }
 
 // TestGet checks that GetTunnel and GetSession send ip's filter
 // attributes as a get and return the detached reply.
 func TestGet(t *testing.T) {
 	ctx := context.Background()
-	h, got := fake(t, tunnelReplies()[2])
+	h, got := genltest.FakeFamily(t, l2tp.FamilyName, tunnelReplies()[2])
 	tu, err := l2tp.GetTunnel(ctx, h, 5)
 	if err != nil || tu.ID() != 5 || tu.Local() != netip.MustParseAddr("fd00::1") {
 		t.Fatalf("GetTunnel = %d %v, %v", tu.ID(), tu.Local(), err)
@@ -327,7 +250,7 @@ func TestGet(t *testing.T) {
 	if len(*got) != 1 || (*got)[0] != "flags 0x1 040100000800090005000000" {
 		t.Errorf("request %v", *got)
 	}
-	h, _ = fake(t, sessionReplies()[1])
+	h, _ = genltest.FakeFamily(t, l2tp.FamilyName, sessionReplies()[1])
 	s, err := l2tp.GetSession(ctx, h, 1, 11)
 	if err != nil || s.ID() != 11 || s.Ifname() != "l2tpeth9" {
 		t.Fatalf("GetSession = %d %q, %v", s.ID(), s.Ifname(), err)
@@ -385,7 +308,7 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("DeleteSession(1, 0): %v", err)
 	}
 	ctx := context.Background()
-	h, got := fake(t)
+	h, got := genltest.FakeFamily(t, l2tp.FamilyName)
 	if _, err := l2tp.GetTunnel(ctx, h, 0); !errors.Is(err, l2tp.ErrInvalid) {
 		t.Errorf("GetTunnel(0): %v", err)
 	}
@@ -405,9 +328,7 @@ func TestBadInput(t *testing.T) {
 // TestKernel creates, lists and deletes a tunnel and a session in a
 // throwaway namespace, on a kernel with the family.
 func TestKernel(t *testing.T) {
-	nstest.Require(t, "genl:l2tp")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h := genltest.InNamespace(t, "genl:l2tp")
 	ctx := context.Background()
 	a := netip.MustParseAddr
 	tun, err := l2tp.CreateTunnel(l2tp.TunnelSpec{ID: 1, PeerID: 2, Encap: l2tp.EncapIP, Local: a("127.0.0.1"), Peer: a("127.0.0.2")})
