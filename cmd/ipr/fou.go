@@ -60,11 +60,10 @@ func runFou(e *env, argv []string) error {
 // what it has (a port of stack garbage, a direct port without a
 // protocol), ipr prints the complaint and stops, with status 1.
 func fouChange(e *env, h *genl.Handle, a *args, adding bool) error {
-	s := fou.Spec{Family: unix.AF_INET}
-	if e.Family == unix.AF_INET6 {
-		s.Family = unix.AF_INET6
-	} else if e.Family != 0 && e.Family != unix.AF_INET {
-		s.Family = e.Family
+	// ip's preferred family (-4, -6, -f), AF_INET without one.
+	s := fou.Spec{Family: e.Family}
+	if s.Family == 0 {
+		s.Family = unix.AF_INET
 	}
 	var local, peer string
 	portSet, gue := false, false
@@ -197,7 +196,6 @@ func protoByName(name string) (uint8, bool) {
 		}
 		for i, w := range fields {
 			if i != 1 && w == name {
-				var n uint64
 				n, ok := cUint(fields[1], 8)
 				return uint8(n), ok
 			}
@@ -237,19 +235,21 @@ func fouShow(e *env, h *genl.Handle) error {
 		} else if hasProto {
 			p.uintAround("ipproto", " ipproto ", uint64(proto), "")
 		}
-		if a, ok := m.Chain().Get(fou.AttrAF); ok && len(a.Data) > 0 {
-			p.jsonStr("family", familyName(a.Data[0]))
-			if a.Data[0] == unix.AF_INET6 {
+		fam := m.Family()
+		if _, ok := m.Chain().Get(fou.AttrAF); ok {
+			p.jsonStr("family", familyNameOrQ(fam))
+			if fam == unix.AF_INET6 {
 				p.textString(" -6")
 			}
 		}
+		// format_host_rta: a name with -resolve.
 		if l := m.Local(); l.IsValid() {
-			abuf = l.AppendTo(abuf[:0])
-			p.addrAround("local", " local ", abuf, "")
+			abuf = appendHost(abuf[:0], fam, l.AsSlice())
+			p.bytesAround("local", " local ", abuf, "")
 		}
 		if r := m.Peer(); r.IsValid() {
-			abuf = r.AppendTo(abuf[:0])
-			p.addrAround("peer", " peer ", abuf, "")
+			abuf = appendHost(abuf[:0], fam, r.AsSlice())
+			p.bytesAround("peer", " peer ", abuf, "")
 		}
 		if pp := m.PeerPort(); pp != 0 {
 			p.uintAround("peer_port", " peer_port ", uint64(pp), "")

@@ -219,3 +219,23 @@ func TestKernel(t *testing.T) {
 		t.Errorf("deleting a closed port: %v", err)
 	}
 }
+
+// TestHostileReplies reads every reply cut short and with bytes
+// flipped: the view refuses or reads it, and never panics.
+func TestHostileReplies(t *testing.T) {
+	for _, r := range showReplies() {
+		for n := unix.GENL_HDRLEN; n <= len(r); n++ {
+			for _, flip := range []int{-1, n / 2, n - 1} {
+				b := append([]byte(nil), r[:n]...)
+				if flip >= unix.GENL_HDRLEN && flip < n {
+					b[flip] ^= 0xff
+				}
+				if m, err := fou.ParseMapping(genl.Message{Attrs: nla.Chain(b[unix.GENL_HDRLEN:])}); err == nil {
+					_, _ = m.IPProto()
+					_ = fmt.Sprint(m.Port(), m.Family(), m.Encap(), m.RemcsumNoPartial(), m.Local(), m.Peer(), m.PeerPort(),
+						m.Ifindex(), m.Clone().Chain())
+				}
+			}
+		}
+	}
+}

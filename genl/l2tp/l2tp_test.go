@@ -367,3 +367,28 @@ func TestKernel(t *testing.T) {
 		t.Errorf("deleting a deleted tunnel: %v", err)
 	}
 }
+
+// TestHostileReplies reads every reply cut short and with bytes
+// flipped: the views refuse or read it, and never panic.
+func TestHostileReplies(t *testing.T) {
+	for _, r := range append(tunnelReplies(), sessionReplies()...) {
+		for n := unix.GENL_HDRLEN; n <= len(r); n++ {
+			for _, flip := range []int{-1, n / 2, n - 1} {
+				b := append([]byte(nil), r[:n]...)
+				if flip >= unix.GENL_HDRLEN && flip < n {
+					b[flip] ^= 0xff
+				}
+				m := genl.Message{Attrs: nla.Chain(b[unix.GENL_HDRLEN:])}
+				if tu, err := l2tp.ParseTunnel(m); err == nil {
+					_, _ = tu.UDPChecksum()
+					_ = fmt.Sprint(tu.ID(), tu.PeerID(), tu.ProtoVersion(), tu.Encap(), tu.Local(), tu.Peer(), tu.LocalPort(),
+						tu.PeerPort(), tu.NoUDP6ChecksumTx(), tu.NoUDP6ChecksumRx(), tu.Stats(), tu.Clone().Chain())
+				}
+				if s, err := l2tp.ParseSession(m); err == nil {
+					_ = fmt.Sprint(s.TunnelID(), s.PeerTunnelID(), s.ID(), s.PeerID(), s.PseudowireType(), s.L2Spec(), s.Ifname(),
+						s.Cookie(), s.PeerCookie(), s.RecvSeq(), s.SendSeq(), s.LNSMode(), s.ReorderTimeout(), s.Stats(), s.Clone().Chain())
+				}
+			}
+		}
+	}
+}
