@@ -11,7 +11,8 @@
 #                                         -j (NAME-json), -o (NAME-oneline)
 #   genl/<family>/testdata/errors.golden  '# ARGS', 'exit N', then what ip
 #                                         prints ('> ' stdout, '! ' stderr)
-#                                         for command lines it refuses
+#                                         for command lines it refuses, and
+#                                         for listings of nothing
 #
 # Usage: scripts/fou_l2tp_golden.sh    (as root: it uses a throwaway netns)
 #
@@ -102,6 +103,8 @@ COMMANDS
 golden fou show fou show
 
 errors fou <<'COMMANDS'
+fou show
+-j fou show
 fou
 fou help
 fou h
@@ -156,6 +159,9 @@ golden l2tp tunnels l2tp show tunnel
 golden l2tp sessions l2tp show session
 
 errors l2tp <<'COMMANDS'
+l2tp show tunnel
+-j l2tp show session
+-j -p l2tp show tunnel
 l2tp
 l2tp help
 l2tp bogus
