@@ -33,10 +33,7 @@ const fouUsage = "Usage: ipr fou add port PORT { ipproto PROTO  | gue }\n" +
 // runFou is do_ipfou: ip resolves the family before it looks at the
 // command, so a kernel without it fails every command alike.
 func runFou(e *env, argv []string) error {
-	if len(argv) == 0 || matches(argv[0], "help") {
-		return usageText(fouUsage)
-	}
-	h, err := e.genlFamily(fou.FamilyName)
+	h, err := e.genlFamily(fou.FamilyName, argv, fouUsage)
 	if err != nil {
 		return err
 	}

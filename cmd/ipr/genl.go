@@ -36,10 +36,14 @@ func genlFamilyError(err error) error {
 	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
 }
 
-// genlFamily opens the generic-netlink handle and resolves the family
-// name, as libgenl's genl_init_handle does before the commands of ip
-// that call it (fou, l2tp) read their command line.
-func (e *env) genlFamily(name string) (*genl.Handle, error) {
+// genlFamily is the start of ip's commands of the fou and l2tp
+// families: usage without a command or with "help" (any abbreviation),
+// else the generic-netlink handle with the family name resolved, as
+// libgenl's genl_init_handle resolves it before ip reads the command.
+func (e *env) genlFamily(name string, argv []string, usage string) (*genl.Handle, error) {
+	if len(argv) == 0 || matches(argv[0], "help") {
+		return nil, usageText(usage)
+	}
 	h, err := e.genlHandle()
 	if err != nil {
 		return nil, err

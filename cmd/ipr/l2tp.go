@@ -94,10 +94,7 @@ type l2tpParm struct {
 // runL2tp is do_ipl2tp: ip resolves the family before it looks at the
 // command.
 func runL2tp(e *env, argv []string) error {
-	if len(argv) == 0 || matches(argv[0], "help") {
-		return usageText(l2tpUsage)
-	}
-	h, err := e.genlFamily(l2tp.FamilyName)
+	h, err := e.genlFamily(l2tp.FamilyName, argv, l2tpUsage)
 	if err != nil {
 		return err
 	}
