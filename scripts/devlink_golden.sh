@@ -18,12 +18,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 command -v devlink >/dev/null || die "devlink (iproute2) is not installed"
-command -v gcc >/dev/null || die "gcc is needed to build the shim"
-tmp=$(mktemp -d)
-ns=ipr-devlink-golden-$$
-trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-gcc -shared -fPIC -Wall -Werror -o "$tmp/fakegenl.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
-ip netns add "$ns"
+fakegenl_netns ipr-devlink-golden
 
 out=$REPO_ROOT/genl/devlink/testdata/iproute2.txt
 mkdir -p "$(dirname "$out")"

@@ -236,3 +236,15 @@ last_request_hex() {
 		}
 	}'
 }
+
+# fakegenl_netns PREFIX builds scripts/fakegenl's LD_PRELOAD shim into
+# $tmp/fakegenl.so and adds a throwaway network namespace $ns (PREFIX and
+# the shell's pid); both go when the script exits. Needs gcc and root.
+fakegenl_netns() {
+	command -v gcc >/dev/null || die "gcc is needed to build the shim"
+	tmp=$(mktemp -d)
+	ns=$1-$$
+	trap 'ip netns del "$ns" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+	gcc -shared -fPIC -Wall -Werror -o "$tmp/fakegenl.so" "$REPO_ROOT/scripts/fakegenl/fakegenl.c"
+	ip netns add "$ns"
+}

@@ -36,16 +36,29 @@ func genlFamilyError(err error) error {
 	return &cliError{code: exitFailure, msg: kernelMessage("", errno) + "\nError talking to the kernel"}
 }
 
-// genlResolve resolves the family called name, failing as ip fails for
-// a kernel without it: ip's commands of generic-netlink families resolve
-// theirs before they read the rest of the command line.
-func genlResolve(e *env, name string) error {
+// genlResolve opens the generic-netlink handle and resolves the family
+// called name in it, failing as ip fails for a kernel without it: ip's
+// commands of generic-netlink families resolve theirs before they read
+// the rest of the command line (libgenl's genl_init_handle).
+func genlResolve(e *env, name string) (*genl.Handle, error) {
 	h, err := e.genlHandle()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = h.Family(e.ctx, name)
-	return genlFamilyError(err)
+	if _, err := h.Family(e.ctx, name); err != nil {
+		return nil, genlFamilyError(err)
+	}
+	return h, nil
+}
+
+// genlFamily is the start of ip's commands of the fou and l2tp
+// families: usage without a command or with "help" (any abbreviation),
+// else the handle with the family resolved (genlResolve).
+func (e *env) genlFamily(name string, argv []string, usage string) (*genl.Handle, error) {
+	if len(argv) == 0 || matches(argv[0], "help") {
+		return nil, usageText(usage)
+	}
+	return genlResolve(e, name)
 }
 
 // genlShow is the listing of a family's dump as ip's commands of

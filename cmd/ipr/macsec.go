@@ -47,7 +47,7 @@ func runMACsec(e *env, argv []string) error {
 	if len(argv) == 0 || matches(argv[0], "help") {
 		return usageText(macsecUsage)
 	}
-	if err := genlResolve(e, macsec.FamilyName); err != nil {
+	if _, err := genlResolve(e, macsec.FamilyName); err != nil {
 		return err
 	}
 	w, rest := argv[0], argv[1:]

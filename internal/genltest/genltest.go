@@ -3,7 +3,8 @@
 // kernel that knows no family, and one over a recorded conversation; the
 // check of the error a kernel without the family gives, and the
 // measure of a dump's allocations; the check of a by-name schema
-// written by hand.
+// written by hand; and the comparisons with what iproute2 sent and
+// printed under scripts/fakegenl's shim (iproute2.go).
 package genltest
 
 import (

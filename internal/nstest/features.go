@@ -234,7 +234,9 @@ func buildRegistry() []feature {
 	for _, g := range []struct{ family, what string }{
 		{"devlink", "devlink (CONFIG_NET_DEVLINK)"},
 		{"ethtool", "ethtool netlink (CONFIG_ETHTOOL_NETLINK)"},
+		{"fou", "foo-over-UDP (CONFIG_NET_FOU)"},
 		{"IOAM6", "IPv6 IOAM (CONFIG_IPV6_IOAM6_LWTUNNEL)"},
+		{"l2tp", "L2TPv3 (CONFIG_L2TP)"},
 		{"macsec", "MACsec (CONFIG_MACSEC)"},
 		{"mptcp_pm", "the MPTCP path manager (CONFIG_MPTCP)"},
 		{"netdev", "the netdev family (Linux 6.3)"},
