@@ -459,27 +459,20 @@ func algoKey(key string) ([]byte, error) {
 // xfrmUpspecNames are /etc/protocols' names of the protocols a selector
 // names most (getprotobynumber and getprotobyname, which ip's selectors
 // use whatever -N says).
-var xfrmUpspecNames = map[uint8]string{
-	unix.IPPROTO_ICMP: "icmp", unix.IPPROTO_IPIP: "ipencap", unix.IPPROTO_TCP: "tcp", unix.IPPROTO_UDP: "udp",
-	unix.IPPROTO_DCCP: "dccp", unix.IPPROTO_IPV6: "ipv6", unix.IPPROTO_GRE: "gre", unix.IPPROTO_ESP: "esp",
-	unix.IPPROTO_AH: "ah", unix.IPPROTO_ICMPV6: "ipv6-icmp", unix.IPPROTO_SCTP: "sctp", unix.IPPROTO_MH: "mobility-header",
-	unix.IPPROTO_UDPLITE: "udplite",
+var xfrmUpspecNames = []named[uint8]{
+	{"icmp", unix.IPPROTO_ICMP}, {"ipencap", unix.IPPROTO_IPIP}, {"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP},
+	{"dccp", unix.IPPROTO_DCCP}, {"ipv6", unix.IPPROTO_IPV6}, {"gre", unix.IPPROTO_GRE}, {"esp", unix.IPPROTO_ESP},
+	{"ah", unix.IPPROTO_AH}, {"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP},
+	{"mobility-header", unix.IPPROTO_MH}, {"udplite", unix.IPPROTO_UDPLITE},
 }
 
 // xfrmUpspecName is strxf_proto.
 func xfrmUpspecName(v uint8) string {
-	if n, ok := xfrmUpspecNames[v]; ok {
+	if n := nameOr(xfrmUpspecNames, v, ""); n != "" {
 		return n
 	}
 	return fmt.Sprint(v)
 }
 
 // xfrmUpspecID is getprotobyname for the names of xfrmUpspecNames.
-func xfrmUpspecID(s string) (uint8, bool) {
-	for v, n := range xfrmUpspecNames {
-		if n == s {
-			return v, true
-		}
-	}
-	return 0, false
-}
+func xfrmUpspecID(s string) (uint8, bool) { return lookupName(xfrmUpspecNames, s) }
