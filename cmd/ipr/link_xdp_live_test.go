@@ -37,9 +37,7 @@ func TestXDPShowAsIP(t *testing.T) {
 			t.Fatalf("attach %v to %s: %v", c.mode, c.dev, err)
 		}
 	}
-	if out := nstest.IP(t, ns, "-d", "link", "show"); !strings.Contains(out, "xdpgeneric") || !strings.Contains(out, "prog/xdp id") || !strings.Contains(out, "name ipr_pass tag") {
-		t.Fatalf("ip does not show the programs:\n%s", out)
-	}
+	nstest.WantIP(t, ns, []string{"xdpgeneric", "prog/xdp id", "name ipr_pass tag"}, "-d", "link", "show") // ip shows the programs
 	for _, cmd := range []string{"link show", "-d link show", "-j link show", "-j -d link show dev x0", "-d -o link show dev x2",
 		"addr show", "-d addr show dev x0", "-j addr show dev x2"} {
 		sameAsIP(t, ns, nil, strings.Fields(cmd)...)

@@ -267,7 +267,7 @@ func WaitIP(t testing.TB, ns *NS, want []string, args ...string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		out := IP(t, ns, args...)
-		missing := slices.DeleteFunc(slices.Clone(want), func(w string) bool { return strings.Contains(out, w) })
+		missing := lacking(out, want)
 		if len(missing) == 0 {
 			return
 		}
@@ -276,6 +276,22 @@ func WaitIP(t testing.TB, ns *NS, want []string, args ...string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// WantIP runs "ip -n NAME args..." once and fails t, with the output,
+// unless it contains every one of want: the check of what a change did
+// that ip reads back at once (WaitIP is for what the kernel sets up
+// later).
+func WantIP(t testing.TB, ns *NS, want []string, args ...string) {
+	t.Helper()
+	if out := IP(t, ns, args...); len(lacking(out, want)) != 0 {
+		t.Fatalf("ip %s lacks %q:\n%s", strings.Join(args, " "), lacking(out, want), out)
+	}
+}
+
+// lacking returns the strings of want that out does not contain.
+func lacking(out string, want []string) []string {
+	return slices.DeleteFunc(slices.Clone(want), func(w string) bool { return strings.Contains(out, w) })
 }
 
 // Run runs the program name with args inside ns and returns its standard
