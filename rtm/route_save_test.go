@@ -151,9 +151,7 @@ func routeTables(t *testing.T, ns *nstest.NS) string {
 	var lines []string
 	for _, family := range []string{"-4", "-6"} {
 		var routes []json.RawMessage
-		if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", family, "route", "show", "table", "all")), &routes); err != nil {
-			t.Fatal(err)
-		}
+		nstest.IPJSON(t, ns, &routes, family, "route", "show", "table", "all")
 		for _, r := range routes {
 			lines = append(lines, string(r))
 		}

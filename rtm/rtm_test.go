@@ -2,7 +2,6 @@ package rtm_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -109,9 +108,7 @@ func linkNames(t testing.TB, h *rtm.Handle, f *rtm.LinkFilter) []string {
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, append([]string{"-j"}, args...)...)), &out); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &out, args...)
 	return out
 }
 

@@ -403,9 +403,7 @@ func TestSchemaLinkInfoAgainstIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "mv0", "link", "veth0", "type", "macvlan", "mode", "bridge")
 
 	var ipLinks []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "-d", "link", "show")), &ipLinks); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &ipLinks, "-d", "link", "show")
 	want := map[string]map[string]any{}
 	for _, l := range ipLinks {
 		want[l["ifname"].(string)] = l
@@ -482,9 +480,7 @@ func TestSchemaAddrAgainstIP(t *testing.T) {
 	nstest.IP(t, ns, "addr", "add", "2001:db8::5/64", "dev", "d0", "nodad")
 
 	var ipLinks []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "addr", "show", "dev", "d0")), &ipLinks); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &ipLinks, "addr", "show", "dev", "d0")
 	want := map[string]map[string]any{}
 	for _, l := range ipLinks {
 		for _, a := range l["addr_info"].([]any) {

@@ -251,9 +251,23 @@ func IP(t testing.TB, ns *NS, args ...string) string {
 // does not decode, IPJSON fails t with the command and the output.
 func IPJSON(t testing.TB, ns *NS, v any, args ...string) {
 	t.Helper()
-	out := IP(t, ns, append([]string{"-j"}, args...)...)
+	decodeJSON(t, v, IP(t, ns, append([]string{"-j"}, args...)...), "ip", args)
+}
+
+// RunJSON runs "name -j args..." inside ns, as Run does, and decodes its
+// output into v, as IPJSON does ip's: for the oracles that are not ip,
+// such as bridge and tc.
+func RunJSON(t testing.TB, ns *NS, v any, name string, args ...string) {
+	t.Helper()
+	decodeJSON(t, v, Run(t, ns, name, append([]string{"-j"}, args...)...), name, args)
+}
+
+// decodeJSON decodes out, the output of "name -j args...", into v, or
+// fails t with the command and the output.
+func decodeJSON(t testing.TB, v any, out, name string, args []string) {
+	t.Helper()
 	if err := json.Unmarshal([]byte(out), v); err != nil {
-		t.Fatalf("ip -j %s: %v\n%s", strings.Join(args, " "), err, out)
+		t.Fatalf("%s -j %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 }
 
