@@ -14,9 +14,7 @@ import (
 
 func TestLinkXDPAgainstKernel(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0 := index(t, h, "p0")
 	fd := nstest.LoadXDPPass(t, "")
 	xdpOf := func() (uint8, uint32) {
@@ -76,9 +74,7 @@ func TestLinkXDPAgainstKernel(t *testing.T) {
 
 func TestLinkSettingsAgainstIP(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0 := index(t, h, "p0")
 	set := func(s rtm.LinkSpec) {
 		t.Helper()

@@ -24,6 +24,15 @@ func handle(t testing.TB) (*rtm.Handle, *nstest.NS) {
 	return dialIn(t, ns.Name), ns
 }
 
+// addVethPair adds the veth pair p0 and p1 through h, the links of the
+// tests that need two (down) links of their own.
+func addVethPair(t testing.TB, h *rtm.Handle) {
+	t.Helper()
+	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // dialIn dials a Handle inside the namespace named ns, with opts, closed
 // when the test ends.
 func dialIn(t testing.TB, ns string, opts ...rtm.Option) *rtm.Handle {
