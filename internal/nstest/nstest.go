@@ -316,6 +316,28 @@ func Run(t testing.TB, ns *NS, name string, args ...string) string {
 	return run(t, command(ipPath(t), ns, name, args...))
 }
 
+// RunFileInput runs the program name with args inside ns with in as its
+// standard input, read from a file (as "ip route restore" needs: it seeks
+// in its input), and returns the program's combined output and the error
+// of its run, for the tests that expect a failure as well as success.
+func RunFileInput(t testing.TB, ns *NS, in []byte, name string, args ...string) ([]byte, error) {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	cmd := Command(t, ns, name, args...)
+	cmd.Stdin = f
+	return cmd.CombinedOutput()
+}
+
 // Command returns a command, not yet started, that runs the program name
 // with args inside ns, for programs that must run in the background. The
 // process it starts is the program itself, once it is in ns: "ip netns
