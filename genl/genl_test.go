@@ -18,8 +18,7 @@ import (
 // dialNS opens a handle in a throwaway namespace.
 func dialNS(t *testing.T) *genl.Handle {
 	t.Helper()
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, _ := genltest.DialNS(t)
 	return h
 }
 

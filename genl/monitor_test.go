@@ -85,9 +85,7 @@ func TestMonitorFake(t *testing.T) {
 // netdevMonitor subscribes to netdev's mgmt group in a throwaway
 // namespace, for the tests that add devices there.
 func netdevMonitor(t *testing.T) (*nstest.NS, *genl.Family, *genl.Monitor, context.Context) {
-	nstest.Require(t, "genl:netdev")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, ns := genltest.DialNS(t, "genl:netdev")
 	ctx := testrun.Context(t, 30*time.Second) // a bound, not a measure
 	nd, err := h.Family(ctx, "netdev")
 	if err != nil {

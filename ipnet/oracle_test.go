@@ -157,20 +157,8 @@ var oracleOps = map[string]oracleOp{
 		}
 		return describeAddr(ipnet.AddrFromUint128(u)), nil
 	},
-	"IPv4Address_int": func(in *oracleInput) (any, error) {
-		v, err := uint32Arg(in.Int)
-		if err != nil {
-			return nil, err
-		}
-		return ipnet.Addr4From(v).String(), nil
-	},
-	"IPv6Address_int": func(in *oracleInput) (any, error) {
-		u, err := uint128Arg(in.Int)
-		if err != nil {
-			return nil, err
-		}
-		return ipnet.Addr6From(u).String(), nil
-	},
+	"IPv4Address_int": func(in *oracleInput) (any, error) { return str(addr4Arg(in.Int)) },
+	"IPv6Address_int": func(in *oracleInput) (any, error) { return str(addr6Arg(in.Int)) },
 	"ip_network_int": func(in *oracleInput) (any, error) {
 		u, err := uint128Arg(in.Int)
 		if err != nil {
@@ -205,51 +193,10 @@ var oracleOps = map[string]oracleOp{
 		return str(ipnet.Addr6FromBytes(mustHex(in.Packed)))
 	},
 	"IPv4Network_tuple": func(in *oracleInput) (any, error) {
-		var a ipnet.Addr4
-		if in.AddrIsInt {
-			v, err := uint32Arg(in.Addr)
-			if err != nil {
-				return nil, err
-			}
-			a = ipnet.Addr4From(v)
-		} else {
-			var err error
-			if a, err = ipnet.ParseAddr4(in.Addr); err != nil {
-				return nil, err
-			}
-		}
-		if in.PrefixIsInt {
-			p, err := strconv.Atoi(in.Prefix)
-			if err != nil {
-				return nil, err
-			}
-			return str(ipnet.NewNet4(a, p, in.Strict))
-		}
-		// A string mask goes through the same parser as "addr/mask".
-		return str(ipnet.ParseNet4(a.String()+"/"+in.Prefix, in.Strict))
+		return networkTuple(in, addr4Arg, ipnet.ParseAddr4, ipnet.NewNet4, ipnet.ParseNet4)
 	},
 	"IPv6Network_tuple": func(in *oracleInput) (any, error) {
-		var a ipnet.Addr6
-		if in.AddrIsInt {
-			u, err := uint128Arg(in.Addr)
-			if err != nil {
-				return nil, err
-			}
-			a = ipnet.Addr6From(u)
-		} else {
-			var err error
-			if a, err = ipnet.ParseAddr6(in.Addr); err != nil {
-				return nil, err
-			}
-		}
-		if in.PrefixIsInt {
-			p, err := strconv.Atoi(in.Prefix)
-			if err != nil {
-				return nil, err
-			}
-			return str(ipnet.NewNet6(a, p, in.Strict))
-		}
-		return str(ipnet.ParseNet6(a.String()+"/"+in.Prefix, in.Strict))
+		return networkTuple(in, addr6Arg, ipnet.ParseAddr6, ipnet.NewNet6, ipnet.ParseNet6)
 	},
 
 	"network": func(in *oracleInput) (any, error) {
@@ -407,51 +354,68 @@ var oracleOps = map[string]oracleOp{
 	},
 }
 
+// networkTuple is Python's IPv4Network((addr, prefix)) and
+// IPv6Network's: the address an integer (fromInt) or a string (parse),
+// the prefix a length (newNet) or a mask.
+func networkTuple[A fmt.Stringer, N fmt.Stringer](in *oracleInput, fromInt, parse func(string) (A, error),
+	newNet func(A, int, bool) (N, error), parseNet func(string, bool) (N, error)) (any, error) {
+	var a A
+	var err error
+	if in.AddrIsInt {
+		a, err = fromInt(in.Addr)
+	} else {
+		a, err = parse(in.Addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if in.PrefixIsInt {
+		p, err := strconv.Atoi(in.Prefix)
+		if err != nil {
+			return nil, err
+		}
+		return str(newNet(a, p, in.Strict))
+	}
+	// A string mask goes through the same parser as "addr/mask".
+	return str(parseNet(a.String()+"/"+in.Prefix, in.Strict))
+}
+
 func addressOffset(in *oracleInput, sub bool) (any, error) {
 	a := mustAddress(in.A)
-	d, ok := new(big.Int).SetString(in.Delta, 10)
-	if !ok {
-		panic("bad delta " + in.Delta)
-	}
-	if d.IsInt64() {
-		if sub {
-			return str(a.Sub(d.Int64()))
-		}
-		return str(a.Add(d.Int64()))
-	}
-	a6, ok := a.As6()
-	mag := new(big.Int).Abs(d)
-	if !ok || mag.BitLen() > 128 {
-		return nil, errNotExpressible{"offset " + in.Delta + " for " + in.A}
-	}
-	u := uint128FromBig(mag)
-	if (d.Sign() < 0) != sub {
-		return str(a6.SubUint128(u))
-	}
-	return str(a6.AddUint128(u))
+	a6, is6 := a.As6()
+	return offset(in, sub, a.Add, a.Sub, is6, a6.AddUint128, a6.SubUint128)
 }
 
 // interfaceOffset is Python's interface + delta (or - delta): a full-length
 // interface.
 func interfaceOffset(in *oracleInput, sub bool) (any, error) {
 	i := mustInterface(in.A)
+	i6, is6 := i.As6()
+	return offset(in, sub, i.Add, i.Sub, is6, i6.AddUint128, i6.SubUint128)
+}
+
+// offset is Python's x + delta (or x - delta) for the address or
+// interface in.A: a delta that fits an int64 through add or subtract, a
+// larger one through its IPv6 form's 128-bit add128 or sub128 (not
+// expressible when x is IPv4 or the delta's magnitude is over 128 bits).
+func offset[T, T6 fmt.Stringer](in *oracleInput, sub bool, add, subtract func(int64) (T, error),
+	is6 bool, add128, sub128 func(ipnet.Uint128) (T6, error)) (any, error) {
 	d := bigArg(in.Delta)
 	if d.IsInt64() {
 		if sub {
-			return str(i.Sub(d.Int64()))
+			return str(subtract(d.Int64()))
 		}
-		return str(i.Add(d.Int64()))
+		return str(add(d.Int64()))
 	}
-	i6, ok := i.As6()
 	mag := new(big.Int).Abs(d)
-	if !ok || mag.BitLen() > 128 {
+	if !is6 || mag.BitLen() > 128 {
 		return nil, errNotExpressible{"offset " + in.Delta + " for " + in.A}
 	}
 	u := uint128FromBig(mag)
 	if (d.Sign() < 0) != sub {
-		return str(i6.SubUint128(u))
+		return str(sub128(u))
 	}
-	return str(i6.AddUint128(u))
+	return str(add128(u))
 }
 
 // Descriptions: the same properties, under the same names, as the
@@ -683,6 +647,18 @@ func uint32Arg(s string) (uint32, error) {
 		return 0, errNotExpressible{"integer " + s + " outside uint32"}
 	}
 	return uint32(v.Uint64()), nil
+}
+
+// addr4Arg is IPv4Address(int).
+func addr4Arg(s string) (ipnet.Addr4, error) {
+	v, err := uint32Arg(s)
+	return ipnet.Addr4From(v), err
+}
+
+// addr6Arg is IPv6Address(int).
+func addr6Arg(s string) (ipnet.Addr6, error) {
+	u, err := uint128Arg(s)
+	return ipnet.Addr6From(u), err
 }
 
 // pyClass names the Python exception class that err stands for.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
@@ -322,15 +323,6 @@ func TestListSorted(t *testing.T) {
 	}
 }
 
-func countFDs(t *testing.T) int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(entries)
-}
-
 // TestNoFDLeak runs every operation, including failing ones, many times and
 // checks that the process has as many descriptors open as before.
 func TestNoFDLeak(t *testing.T) {
@@ -362,11 +354,11 @@ func TestNoFDLeak(t *testing.T) {
 		netns.Delete(name) // ENOENT
 	}
 	cycle() // let the runtime open what it opens once, such as its epoll fd
-	before := countFDs(t)
+	before := hostile.OpenFDs(t)
 	for range 50 {
 		cycle()
 	}
-	if after := countFDs(t); after != before {
+	if after := hostile.OpenFDs(t); after != before {
 		t.Errorf("open descriptors: %d before, %d after", before, after)
 	}
 }

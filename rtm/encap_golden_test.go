@@ -106,9 +106,7 @@ func capturedEncaps(t *testing.T, req []byte) (msgType uint16, encaps []nla.Attr
 // that the encapsulation's attributes equal iproute2's byte for byte, and
 // decodes iproute2's back to the value that built them.
 func TestEncapMatchesIproute2(t *testing.T) {
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the iproute2 captures are little-endian")
-	}
+	golden.LittleEndianOnly(t, "the iproute2 captures are")
 	cases := golden.Read(t, "testdata/golden_route/*.txt")
 	if len(cases) < 30 {
 		t.Fatalf("%d cases", len(cases))

@@ -172,9 +172,7 @@ func TestLinkAddKindsAgainstIP(t *testing.T) {
 
 func TestLinkSetAgainstIP(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "br0", Kind: &rtm.Bridge{}}); err != nil {
 		t.Fatal(err)
 	}

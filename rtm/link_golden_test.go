@@ -441,9 +441,7 @@ var goldenPadding = map[string][]int{"set-vf": {152, 172}}
 // TestLinkRequestsMatchIproute2 builds each captured request with the rtm
 // encoders and compares it byte for byte with what iproute2 sent.
 func TestLinkRequestsMatchIproute2(t *testing.T) {
-	if native.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the golden captures are little-endian; this host is big-endian")
-	}
+	golden.LittleEndianOnly(t, "the golden captures are")
 	golden.Match(t, readGolden(t), caseName, goldenSpecs, "scripts/golden.sh", func(t *testing.T, c golden.Case, build func(*goldenEnc) error) {
 		g := &goldenEnc{links: c.Links, t: t}
 		if err := build(g); err != nil {
@@ -509,9 +507,7 @@ func BenchmarkEncodeLinkAdd(b *testing.B) {
 // OpenKind (the data taken from the typed encoder's output) and expects
 // iproute2's bytes again: the open path adds nothing and drops nothing.
 func TestOpenKindMatchesIproute2(t *testing.T) {
-	if native.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the golden captures are little-endian; this host is big-endian")
-	}
+	golden.LittleEndianOnly(t, "the golden captures are")
 	n := 0
 	for _, c := range readGolden(t) {
 		m := nla.Chain(c.Req[32:])
@@ -557,9 +553,7 @@ func TestOpenKindMatchesIproute2(t *testing.T) {
 // well-formed, and where rtm has the kind's schema every attribute of the
 // data has a name.
 func TestGoldenKindsDecode(t *testing.T) {
-	if native.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the golden captures are little-endian; this host is big-endian")
-	}
+	golden.LittleEndianOnly(t, "the golden captures are")
 	named := 0
 	for _, c := range readGolden(t) {
 		if native.Uint16(c.Req[4:]) != unix.RTM_NEWLINK || len(c.Req) < 32 {

@@ -36,9 +36,7 @@ func TestOpenKindAgainstIP(t *testing.T) {
 	}
 	expect(t, ipLink(t, ns, "ob0"), map[string]any{"linkinfo.info_kind": "bridge"})
 	// Port data: a bridge port's cost, as raw IFLA_BRPORT_* attributes.
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0 := index(t, h, "p0")
 	if err := h.LinkSet(ctx, rtm.LinkSpec{Index: p0, Master: rtm.Some(index(t, h, "ob0"))}); err != nil {
 		t.Fatal(err)

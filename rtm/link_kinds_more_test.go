@@ -15,9 +15,7 @@ import (
 // tests) and compares what ip shows.
 func TestMoreKindsAgainstIP(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0, p1 := index(t, h, "p0"), index(t, h, "p1")
 	for _, c := range []struct {
 		feature string

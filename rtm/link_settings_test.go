@@ -12,17 +12,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// loadXDPPass loads the smallest XDP program, "return XDP_PASS", and
-// returns its descriptor (closed when t ends).
-func loadXDPPass(t *testing.T) int { return nstest.LoadBPF(t, unix.BPF_PROG_TYPE_XDP, 2, "") }
-
 func TestLinkXDPAgainstKernel(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0 := index(t, h, "p0")
-	fd := loadXDPPass(t)
+	fd := nstest.LoadXDPPass(t, "")
 	xdpOf := func() (uint8, uint32) {
 		t.Helper()
 		l, err := h.LinkByIndex(ctx, p0)
@@ -80,9 +74,7 @@ func TestLinkXDPAgainstKernel(t *testing.T) {
 
 func TestLinkSettingsAgainstIP(t *testing.T) {
 	h, ns := handle(t)
-	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
-		t.Fatal(err)
-	}
+	addVethPair(t, h)
 	p0 := index(t, h, "p0")
 	set := func(s rtm.LinkSpec) {
 		t.Helper()

@@ -2,7 +2,6 @@ package rtm_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -290,9 +289,7 @@ func TestBatchEcho(t *testing.T) {
 		Index int32  `json:"ifindex"`
 		Name  string `json:"ifname"`
 	}
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "link", "show", "type", "bridge")), &links); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &links, "link", "show", "type", "bridge")
 	if len(links) != 20 || len(got) != 20 {
 		t.Fatalf("ip shows %d bridges, echoes %d", len(links), len(got))
 	}

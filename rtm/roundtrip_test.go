@@ -92,6 +92,16 @@ func checkField[T comparable](t *testing.T, field string, got, want T) {
 	}
 }
 
+// checkOptField checks an optional field's getter, which returns the
+// value and whether it is present: that it returns want and wantOK,
+// reported as field and "field ok".
+func checkOptField[T comparable](t *testing.T, field string, get func() (T, bool), want T, wantOK bool) {
+	t.Helper()
+	got, ok := get()
+	checkField(t, field, got, want)
+	checkField(t, field+" ok", ok, wantOK)
+}
+
 // attrData returns the payload of attribute typ of c, failing if it is absent.
 func attrData(t *testing.T, c nla.Chain, typ uint16) []byte {
 	t.Helper()
@@ -264,19 +274,13 @@ func checkRoute(t *testing.T, r Route, s *RouteSpec) {
 		checkField(t, `Get("metrics", "mtu")`, n, uint64(s.Metrics.MTU))
 		checkField(t, `Get("metrics", "mtu") ok`, ok, true)
 	}
-	pref, ok := r.Pref()
-	checkField(t, "Pref", pref, s.Pref)
-	checkField(t, "Pref ok", ok, s.PrefSet)
-	exp, ok := r.Expires()
-	checkField(t, "Expires", exp, s.Expires)
-	checkField(t, "Expires ok", ok, s.Expires != 0)
+	checkOptField(t, "Pref", r.Pref, s.Pref, s.PrefSet)
+	checkOptField(t, "Expires", r.Expires, s.Expires, s.Expires != 0)
 
 	if s.mpls {
 		checkField(t, "Family", r.Family(), unix.AF_MPLS)
 		checkField(t, "DstLen", r.DstLen(), 20)
-		l, ok := r.Label()
-		checkField(t, "Label", l, s.Label)
-		checkField(t, "Label ok", ok, true)
+		checkOptField(t, "Label", r.Label, s.Label, true)
 		if got := labelStack(t, attrData(t, r.Chain(), unix.RTA_DST)); !slices.Equal(got, []uint32{s.Label}) {
 			t.Errorf("RTA_DST labels %v, want [%d]", got, s.Label)
 		}
@@ -471,18 +475,10 @@ func TestRoundTripFDB(t *testing.T) {
 			checkField(t, "State", n.State(), tc.wantState)
 			checkField(t, "Flags", n.Flags(), tc.wantFlags)
 			checkField(t, "Dst", n.Dst(), s.Dst)
-			vlan, ok := n.VLAN()
-			checkField(t, "VLAN", vlan, s.VLAN)
-			checkField(t, "VLAN ok", ok, s.VLAN != 0)
-			port, ok := n.Port()
-			checkField(t, "Port", port, s.Port)
-			checkField(t, "Port ok", ok, s.Port != 0)
-			vni, ok := n.VNI()
-			checkField(t, "VNI", vni, s.VNI)
-			checkField(t, "VNI ok", ok, s.VNI != 0)
-			src, ok := n.SrcVNI()
-			checkField(t, "SrcVNI", src, s.SrcVNI)
-			checkField(t, "SrcVNI ok", ok, s.SrcVNI != 0)
+			checkOptField(t, "VLAN", n.VLAN, s.VLAN, s.VLAN != 0)
+			checkOptField(t, "Port", n.Port, s.Port, s.Port != 0)
+			checkOptField(t, "VNI", n.VNI, s.VNI, s.VNI != 0)
+			checkOptField(t, "SrcVNI", n.SrcVNI, s.SrcVNI, s.SrcVNI != 0)
 			checkField(t, "LinkIndex", n.LinkIndex(), s.LinkIndex)
 			checkField(t, "NHID", n.NHID(), s.NHID)
 		})
@@ -528,9 +524,7 @@ func TestRoundTripRule(t *testing.T) {
 			_, hasPrio := r.Get("priority")
 			checkField(t, "priority present", hasPrio, s.Priority.IsSet())
 			checkField(t, "Mark", r.Mark(), s.Mark)
-			mask, ok := r.Mask()
-			checkField(t, "Mask", mask, s.Mask)
-			checkField(t, "Mask ok", ok, s.Mask != 0)
+			checkOptField(t, "Mask", r.Mask, s.Mask, s.Mask != 0)
 			checkField(t, "IIFName", r.IIFName(), s.IIFName)
 			checkField(t, "OIFName", r.OIFName(), s.OIFName)
 			checkField(t, "Goto", r.Goto(), s.Goto)
@@ -548,9 +542,7 @@ func TestRoundTripRule(t *testing.T) {
 			optional("SuppressPrefixLen", v, ok, s.SuppressPrefixLen)
 			v, ok = r.SuppressIfGroup()
 			optional("SuppressIfGroup", v, ok, s.SuppressIfGroup)
-			u, ok := r.UIDRange()
-			checkField(t, "UIDRange", u, s.UIDRange.Or(UIDRange{}))
-			checkField(t, "UIDRange ok", ok, s.UIDRange.IsSet())
+			checkOptField(t, "UIDRange", r.UIDRange, s.UIDRange.Or(UIDRange{}), s.UIDRange.IsSet())
 			for _, p := range []struct {
 				name     string
 				get      func() (PortRange, bool)
@@ -565,12 +557,8 @@ func TestRoundTripRule(t *testing.T) {
 				checkField(t, p.name+" mask", m, p.wantMask)
 				checkField(t, p.name+" mask ok", ok, p.wantMask != 0)
 			}
-			d, ok := r.DSCP()
-			checkField(t, "DSCP", d, s.DSCP.Or(0))
-			checkField(t, "DSCP ok", ok, s.DSCP.IsSet())
-			dm, ok := r.DSCPMask()
-			checkField(t, "DSCPMask", dm, s.DSCPMask)
-			checkField(t, "DSCPMask ok", ok, s.DSCPMask != 0)
+			checkOptField(t, "DSCP", r.DSCP, s.DSCP.Or(0), s.DSCP.IsSet())
+			checkOptField(t, "DSCPMask", r.DSCPMask, s.DSCPMask, s.DSCPMask != 0)
 			label, lmask, ok := r.FlowLabel()
 			checkField(t, "FlowLabel", label, s.FlowLabel)
 			checkField(t, "FlowLabel mask", lmask, s.FlowLabelMask)

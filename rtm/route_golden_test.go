@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -22,9 +23,7 @@ var ipMPLSEncapRoute = []byte("\x02\x10\x00\x00\xfe\x03\xfd\x01\x00\x00\x00\x00\
 	"\x08\x00\x04\x00\x03\x00\x00\x00")
 
 func TestMPLSEncapMatchesIproute2(t *testing.T) {
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the iproute2 capture is little-endian")
-	}
+	golden.LittleEndianOnly(t, "the iproute2 capture is")
 	var b wire.Builder
 	s := RouteSpec{Dst: netip.MustParsePrefix("10.7.0.0/16"), OutIndex: 3, MPLSEncap: []uint32{100, 200}}
 	if err := encodeRoute(&b, unix.RTM_NEWROUTE, routeAddFlags, &s); err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -122,20 +121,7 @@ func TestRouteSaveMatchesIP(t *testing.T) {
 // a file, since ip seeks in it.
 func ipRestore(t *testing.T, ns *nstest.NS, dump []byte) error {
 	t.Helper()
-	f, err := os.CreateTemp(t.TempDir(), "dump")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.Write(dump); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Seek(0, 0); err != nil {
-		t.Fatal(err)
-	}
-	cmd := nstest.Command(t, ns, "ip", "route", "restore")
-	cmd.Stdin = f
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := nstest.RunFileInput(t, ns, dump, "ip", "route", "restore"); err != nil {
 		return fmt.Errorf("%v: %s", err, out)
 	}
 	return nil
@@ -151,9 +137,7 @@ func routeTables(t *testing.T, ns *nstest.NS) string {
 	var lines []string
 	for _, family := range []string{"-4", "-6"} {
 		var routes []json.RawMessage
-		if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", family, "route", "show", "table", "all")), &routes); err != nil {
-			t.Fatal(err)
-		}
+		nstest.IPJSON(t, ns, &routes, family, "route", "show", "table", "all")
 		for _, r := range routes {
 			lines = append(lines, string(r))
 		}

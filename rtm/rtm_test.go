@@ -2,7 +2,6 @@ package rtm_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -23,6 +22,15 @@ func handle(t testing.TB) (*rtm.Handle, *nstest.NS) {
 	t.Helper()
 	ns := nstest.New(t)
 	return dialIn(t, ns.Name), ns
+}
+
+// addVethPair adds the veth pair p0 and p1 through h, the links of the
+// tests that need two (down) links of their own.
+func addVethPair(t testing.TB, h *rtm.Handle) {
+	t.Helper()
+	if err := h.LinkAdd(ctx, rtm.LinkSpec{Name: "p0", Kind: &rtm.Veth{Peer: &rtm.LinkSpec{Name: "p1"}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // dialIn dials a Handle inside the namespace named ns, with opts, closed
@@ -109,9 +117,7 @@ func linkNames(t testing.TB, h *rtm.Handle, f *rtm.LinkFilter) []string {
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, append([]string{"-j"}, args...)...)), &out); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &out, args...)
 	return out
 }
 

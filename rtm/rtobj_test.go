@@ -1,7 +1,6 @@
 package rtm_test
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -285,9 +284,7 @@ func TestMDBAgainstBridge(t *testing.T) {
 	}
 	want := map[string]bool{}
 	var out []map[string]any
-	if err := json.Unmarshal([]byte(nstest.Run(t, ns, "bridge", "-j", "-d", "mdb", "show")), &out); err != nil {
-		t.Fatal(err)
-	}
+	nstest.RunJSON(t, ns, &out, "bridge", "-d", "mdb", "show")
 	for _, w := range out[0]["mdb"].([]any) {
 		e := w.(map[string]any)
 		src, _ := e["src"].(string)
@@ -643,9 +640,7 @@ func TestVXLANVNIsAgainstBridge(t *testing.T) {
 			Ifname string
 			VNIs   []map[string]any
 		}
-		if err := json.Unmarshal([]byte(nstest.Run(t, ns, "bridge", append([]string{"-j"}, args...)...)), &out); err != nil {
-			t.Fatal(err)
-		}
+		nstest.RunJSON(t, ns, &out, "bridge", args...)
 		var lines []string
 		for _, d := range out {
 			for _, v := range d.VNIs {

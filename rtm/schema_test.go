@@ -2,9 +2,9 @@ package rtm
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/schema"
 	"os"
 	"os/exec"
@@ -205,19 +205,6 @@ func fixedSize(k schema.Kind) int {
 	return 0
 }
 
-// capture reads a kernel reply stream recorded by internal/capture.
-func capture(t testing.TB, name string) []byte {
-	t.Helper()
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the kernel captures are little-endian")
-	}
-	b, err := os.ReadFile(filepath.Join("..", "nltest", "testdata", "kernel", name+".bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // checkValues walks every attribute of chain c named by s, recursively,
 // and reports attributes the schema should know by name but does not, and
 // values whose payload does not fit their kind.
@@ -295,7 +282,7 @@ func TestSchemaCapturesNamed(t *testing.T) {
 		{"neigh-dump", "neigh"},
 	} {
 		counts := map[string]int{}
-		for m, err := range wire.Messages(capture(t, c.file)) {
+		for m, err := range wire.Messages(golden.KernelCapture(t, "..", c.file)) {
 			if err != nil {
 				t.Fatalf("%s: %v", c.file, err)
 			}
@@ -416,9 +403,7 @@ func TestSchemaLinkInfoAgainstIP(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "mv0", "link", "veth0", "type", "macvlan", "mode", "bridge")
 
 	var ipLinks []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "-d", "link", "show")), &ipLinks); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &ipLinks, "-d", "link", "show")
 	want := map[string]map[string]any{}
 	for _, l := range ipLinks {
 		want[l["ifname"].(string)] = l
@@ -495,9 +480,7 @@ func TestSchemaAddrAgainstIP(t *testing.T) {
 	nstest.IP(t, ns, "addr", "add", "2001:db8::5/64", "dev", "d0", "nodad")
 
 	var ipLinks []map[string]any
-	if err := json.Unmarshal([]byte(nstest.IP(t, ns, "-j", "addr", "show", "dev", "d0")), &ipLinks); err != nil {
-		t.Fatal(err)
-	}
+	nstest.IPJSON(t, ns, &ipLinks, "addr", "show", "dev", "d0")
 	want := map[string]map[string]any{}
 	for _, l := range ipLinks {
 		for _, a := range l["addr_info"].([]any) {

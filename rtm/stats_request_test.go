@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/rtnl"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -20,14 +21,8 @@ var (
 	ipStatsGetLinkAll = []byte("\x00\x00\x00\x00\x04\x00\x00\x00\x01\x00\x00\x00")
 )
 
-func littleEndianOnly(t *testing.T) {
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the iproute2 capture is little-endian")
-	}
-}
-
 func TestStatsRequestsMatchIproute2(t *testing.T) {
-	littleEndianOnly(t)
+	golden.LittleEndianOnly(t, "the iproute2 capture is")
 	var b wire.Builder
 	if err := LinkStatsL3Set(4, true).AppendTo(&rtnl.Req{B: &b}); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package rtm
 import (
 	"encoding/hex"
 	"encoding/json"
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/internal/schema"
 	"net"
 	"net/netip"
@@ -91,7 +92,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 		{"netconf-dump", netconfSchema}, {"addrlabel-dump", addrLabelSchema}, {"nsid-dump", netnsIDSchema},
 		{"mdb-dump", mdbSchema}, {"stats-dump", statsSchema},
 	} {
-		for m, err := range wire.Messages(capture(t, c.file)) {
+		for m, err := range wire.Messages(golden.KernelCapture(t, "..", c.file)) {
 			if err != nil {
 				t.Fatalf("%s: %v", c.file, err)
 			}
@@ -128,7 +129,7 @@ func TestJSONMatchesEncodingJSON(t *testing.T) {
 // capturedLinks returns the links of the captured link dump.
 func capturedLinks(tb testing.TB) []Link {
 	var links []Link
-	for m, err := range wire.Messages(capture(tb, "link-dump")) {
+	for m, err := range wire.Messages(golden.KernelCapture(tb, "..", "link-dump")) {
 		if err != nil {
 			tb.Fatal(err)
 		}

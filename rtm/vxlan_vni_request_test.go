@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -17,7 +18,7 @@ import (
 // 5), and decodes a reply laid out as the kernel's vxlan_vnifilter_dump:
 // a range, an IPv6 group, an IPv4 remote, counters.
 func TestFakeVXLANVNIDump(t *testing.T) {
-	littleEndianOnly(t)
+	golden.LittleEndianOnly(t, "the iproute2 capture is")
 	bridgeReq := []byte("\x07\x01\x00\x00\x05\x00\x00\x00")
 	fake := nltest.NewFake()
 	var got []byte

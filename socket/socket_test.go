@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
@@ -433,17 +434,9 @@ func TestContextCancelAndDeadline(t *testing.T) {
 	}
 }
 
-func countFDs(t *testing.T) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
-}
-
 func TestCloseIdempotentAndRacing(t *testing.T) {
 	ns := nstest.New(t)
-	before := countFDs(t)
+	before := hostile.OpenFDs(t)
 	for i := 0; i < 50; i++ {
 		c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: ns.Handle, Groups: []uint32{unix.RTNLGRP_LINK}})
 		if err != nil {
@@ -474,7 +467,7 @@ func TestCloseIdempotentAndRacing(t *testing.T) {
 			}
 		}
 	}
-	if after := countFDs(t); after != before {
+	if after := hostile.OpenFDs(t); after != before {
 		t.Fatalf("%d descriptors before, %d after", before, after)
 	}
 }

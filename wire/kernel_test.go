@@ -1,36 +1,23 @@
 package wire
 
 import (
-	"encoding/binary"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
 	"golang.org/x/sys/unix"
 )
 
-// capture reads a kernel reply stream recorded by internal/capture. The
-// recordings are little-endian; on a big-endian machine the test is
-// skipped, and the spec-built tests in wire_test.go cover the decoding.
-func capture(t *testing.T, name string) []byte {
-	t.Helper()
-	if binary.NativeEndian.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the kernel captures are little-endian")
-	}
-	b, err := os.ReadFile(filepath.Join("..", "nltest", "testdata", "kernel", name+".bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+// The kernel captures are little-endian; on a big-endian machine the
+// tests reading them are skipped, and the spec-built tests in
+// wire_test.go cover the decoding.
 
 func TestKernelDumpStreams(t *testing.T) {
 	for _, name := range []string{"link-dump", "addr-dump", "route4-dump", "route6-dump", "rule-dump", "neigh-dump"} {
 		var n int
 		var last Message
-		for m, err := range Messages(capture(t, name)) {
+		for m, err := range Messages(golden.KernelCapture(t, "..", name)) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
@@ -52,7 +39,7 @@ func TestKernelDumpStreams(t *testing.T) {
 func TestKernelErrors(t *testing.T) {
 	fixed := func(uint16) int { return unix.SizeofIfInfomsg }
 	one := func(name string) Ack {
-		m, _, ok, err := Next(capture(t, name))
+		m, _, ok, err := Next(golden.KernelCapture(t, "..", name))
 		if err != nil || !ok {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -305,11 +305,8 @@ func tolerated(path string, a, b any) bool {
 // ipJSON runs "ip -n NS -j ARGS" and decodes the result.
 func ipJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
-	out := nstest.IP(t, ns, append([]string{"-j"}, args...)...)
 	var v []map[string]any
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatalf("ip -j %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
+	nstest.IPJSON(t, ns, &v, args...)
 	return v
 }
 

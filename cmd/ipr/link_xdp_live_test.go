@@ -7,12 +7,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/rtm"
-	"golang.org/x/sys/unix"
 )
-
-// loadXDPPass loads the smallest XDP program (return XDP_PASS), named
-// "ipr_pass", and returns its descriptor.
-func loadXDPPass(t *testing.T) int { return nstest.LoadBPF(t, unix.BPF_PROG_TYPE_XDP, 2, "ipr_pass") }
 
 // TestXDPShowAsIP attaches a real XDP program to veth links, generic
 // and native, and compares ipr's listings with ip's: the mode in the
@@ -23,7 +18,7 @@ func TestXDPShowAsIP(t *testing.T) {
 	ns := nstest.New(t)
 	nstest.IP(t, ns, "link", "add", "x0", "type", "veth", "peer", "name", "x1")
 	nstest.IP(t, ns, "link", "add", "x2", "type", "veth", "peer", "name", "x3")
-	fd := loadXDPPass(t)
+	fd := nstest.LoadXDPPass(t, "ipr_pass")
 	h, err := rtm.Dial(rtm.WithNetns(ns.Name))
 	if err != nil {
 		t.Fatal(err)
@@ -42,9 +37,7 @@ func TestXDPShowAsIP(t *testing.T) {
 			t.Fatalf("attach %v to %s: %v", c.mode, c.dev, err)
 		}
 	}
-	if out := nstest.IP(t, ns, "-d", "link", "show"); !strings.Contains(out, "xdpgeneric") || !strings.Contains(out, "prog/xdp id") || !strings.Contains(out, "name ipr_pass tag") {
-		t.Fatalf("ip does not show the programs:\n%s", out)
-	}
+	nstest.WantIP(t, ns, []string{"xdpgeneric", "prog/xdp id", "name ipr_pass tag"}, "-d", "link", "show") // ip shows the programs
 	for _, cmd := range []string{"link show", "-d link show", "-j link show", "-j -d link show dev x0", "-d -o link show dev x2",
 		"addr show", "-d addr show dev x0", "-j addr show dev x2"} {
 		sameAsIP(t, ns, nil, strings.Fields(cmd)...)

@@ -8,7 +8,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -248,20 +247,7 @@ func TestRouteSaveRestoreCLI(t *testing.T) {
 		"needs seg6: -6 route add 2001:db8:b::/48 encap seg6 mode encap segs 2001:db8::5 dev s0")
 	dump := nstest.IP(t, src, "route", "save", "table", "all")
 	oracle, ours := fresh(), fresh()
-	f, err := os.CreateTemp(t.TempDir(), "dump")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(dump); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Seek(0, 0); err != nil {
-		t.Fatal(err)
-	}
-	cmd := nstest.Command(t, oracle, "ip", "route", "restore")
-	cmd.Stdin = f
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := nstest.RunFileInput(t, oracle, []byte(dump), "ip", "route", "restore"); err != nil {
 		t.Fatalf("ip route restore: %v: %s", err, out)
 	}
 	if _, errs, code := iprIn(ours, dump, "route", "restore"); code != 0 {

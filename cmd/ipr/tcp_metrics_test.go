@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
-	"github.com/ipr-go/ipr/netns"
 )
 
 // tcpConnection connects from namespace a to addr, a listener in
@@ -20,42 +17,7 @@ func tcpConnection(t testing.TB, a, b *nstest.NS, addr string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound, not a measure
 	defer cancel()
-	var l net.Listener
-	if err := netns.Do(b.Handle, func() (err error) { l, err = net.Listen("tcp", addr); return err }); err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	done := make(chan error, 1)
-	go func() {
-		c, err := l.Accept()
-		if err == nil {
-			_, err = c.Write(make([]byte, 100<<10))
-			if err == nil {
-				_, err = c.Read(make([]byte, 1))
-			}
-			c.Close()
-		}
-		done <- err
-	}()
-	err := netns.Do(a.Handle, func() error {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", addr)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		if _, err := io.ReadFull(c, make([]byte, 100<<10)); err != nil {
-			return err
-		}
-		_, err = c.Write([]byte{1})
-		return err
-	})
-	if err == nil {
-		err = <-done
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	nstest.TCPExchange(t, ctx, a, b, addr, 100<<10)
 }
 
 // tcpMetricsPair makes two throwaway namespaces joined by a veth pair,
@@ -63,17 +25,7 @@ func tcpConnection(t testing.TB, a, b *nstest.NS, addr string) {
 // second.
 func tcpMetricsPair(t testing.TB) (a, b *nstest.NS) {
 	nstest.Require(t, "genl:tcp_metrics")
-	a, b = nstest.New(t), nstest.New(t)
-	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
-	for _, s := range []struct {
-		ns       *nstest.NS
-		dev, num string
-	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
-		nstest.IP(t, s.ns, "addr", "add", "10.79.0."+s.num+"/24", "dev", s.dev)
-		nstest.IP(t, s.ns, "addr", "add", "fd79::"+s.num+"/64", "dev", s.dev, "nodad")
-		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
-	}
-	return a, b
+	return nstest.Joined(t, 79)
 }
 
 // ages masks what moves between two reads of the cache: the entries'

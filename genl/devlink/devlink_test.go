@@ -15,7 +15,6 @@ import (
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/devlink"
 	"github.com/ipr-go/ipr/internal/genltest"
-	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
@@ -405,9 +404,7 @@ func TestBadInput(t *testing.T) {
 // TestKernel dumps the kernel's devlink instances, when it has the
 // family (there may be none).
 func TestKernel(t *testing.T) {
-	nstest.Require(t, "genl:devlink")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, _ := genltest.DialNS(t, "genl:devlink")
 	for d, err := range devlink.Devices(context.Background(), h) {
 		if err != nil {
 			t.Fatal(err)

@@ -107,9 +107,7 @@ func namespaces(t *testing.T, ctx context.Context, h *genl.Handle) []namespace {
 // some with the package and some with ip, and compares what the package
 // lists with `ip ioam ... show`.
 func TestMatchesIP(t *testing.T) {
-	nstest.Require(t, "genl:IOAM6")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, ns := genltest.DialNS(t, "genl:IOAM6")
 	ctx := context.Background()
 	data0, wide0 := uint32(0), uint64(0)
 	long, err := ioam6.AddSchema(4294967295, bytes.Repeat([]byte{0xa5}, ioam6.SchemaDataMaxLen))

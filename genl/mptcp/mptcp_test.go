@@ -19,10 +19,7 @@ import (
 
 func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 	t.Helper()
-	nstest.Require(t, "genl:mptcp_pm")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
-	return h, ns
+	return genltest.DialNS(t, "genl:mptcp_pm")
 }
 
 func ctxT(t *testing.T) context.Context {

@@ -18,9 +18,7 @@ import (
 
 func dialNS(t *testing.T) (*genl.Handle, *nstest.NS, context.Context) {
 	t.Helper()
-	nstest.Require(t, "genl:netdev")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, ns := genltest.DialNS(t, "genl:netdev")
 	ctx := testrun.Context(t, time.Minute) // a bound, not a measure
 	return h, ns, ctx
 }

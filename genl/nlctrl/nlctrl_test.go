@@ -22,9 +22,7 @@ import (
 
 func dialNS(t *testing.T) (*genl.Handle, *nstest.NS) {
 	t.Helper()
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
-	return h, ns
+	return genltest.DialNS(t)
 }
 
 // format prints a family the way this test reads `genl ctrl list`: name,

@@ -31,9 +31,7 @@ func ipTunsrc(t *testing.T, ns *nstest.NS) string {
 // TestTunnelSource sets the tunnel source in a throwaway namespace, with
 // the package and with ip, and compares what each reads with the other.
 func TestTunnelSource(t *testing.T) {
-	nstest.Require(t, "genl:SEG6")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, ns := genltest.DialNS(t, "genl:SEG6")
 	ctx := context.Background()
 	check := func(want string) {
 		t.Helper()
@@ -61,9 +59,7 @@ func TestTunnelSource(t *testing.T) {
 // compared with `ip sr hmac show`; a kernel without HMAC support must
 // refuse them all with ErrHMACNotSupported, as it refuses ip.
 func TestHMAC(t *testing.T) {
-	nstest.Require(t, "genl:SEG6")
-	ns := nstest.New(t)
-	h := genltest.Dial(t, genl.WithNetns(ns.Name))
+	h, ns := genltest.DialNS(t, "genl:SEG6")
 	ctx := context.Background()
 	set, err := seg6.SetHMAC(7, seg6.SHA256, []byte("s3cret"))
 	if err != nil {

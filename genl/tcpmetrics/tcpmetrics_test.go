@@ -3,8 +3,6 @@ package tcpmetrics_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -16,7 +14,6 @@ import (
 	"github.com/ipr-go/ipr/internal/genltest"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/internal/testrun"
-	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -26,70 +23,18 @@ func ctxT(t *testing.T) context.Context {
 
 // pair makes two throwaway namespaces joined by a veth pair, with
 // 10.78.0.1 and fd78::1 in the first, 10.78.0.2 and fd78::2 in the
-// second.
+// second (nstest.Joined), on a kernel with tcp_metrics.
 func pair(t *testing.T) (a, b *nstest.NS) {
 	nstest.Require(t, "genl:tcp_metrics")
-	a, b = nstest.New(t), nstest.New(t)
-	nstest.IP(t, a, "link", "add", "tm0", "type", "veth", "peer", "name", "tm1", "netns", b.Name)
-	for _, s := range []struct {
-		ns  *nstest.NS
-		dev string
-		n   string
-	}{{a, "tm0", "1"}, {b, "tm1", "2"}} {
-		nstest.IP(t, s.ns, "addr", "add", "10.78.0."+s.n+"/24", "dev", s.dev)
-		nstest.IP(t, s.ns, "addr", "add", "fd78::"+s.n+"/64", "dev", s.dev, "nodad")
-		nstest.IP(t, s.ns, "link", "set", s.dev, "up")
-	}
-	return a, b
+	return nstest.Joined(t, 78)
 }
 
 // connect opens a TCP connection from namespace a to server (a
 // listener in namespace b), moves data both ways and closes it: closing
 // stores the connection's metrics in a's cache.
 func connect(t *testing.T, ctx context.Context, a, b *nstest.NS, server string) {
-	var l net.Listener
-	err := netns.Do(b.Handle, func() (err error) {
-		l, err = net.Listen("tcp", server)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	done := make(chan error, 1)
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			done <- err
-			return
-		}
-		defer c.Close()
-		if _, err := c.Write(make([]byte, 200<<10)); err != nil {
-			done <- err
-			return
-		}
-		_, err = c.Read(make([]byte, 1))
-		done <- err
-	}()
-	err = netns.Do(a.Handle, func() error {
-		var d net.Dialer
-		c, err := d.DialContext(ctx, "tcp", server)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		if _, err := io.ReadFull(c, make([]byte, 200<<10)); err != nil {
-			return err
-		}
-		_, err = c.Write([]byte("y"))
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	t.Helper()
+	nstest.TCPExchange(t, ctx, a, b, server, 200<<10)
 }
 
 // ipEntry is one entry of `ip -j tcp_metrics show`, without its age

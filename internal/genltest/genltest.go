@@ -34,6 +34,16 @@ func Dial(t testing.TB, opts ...genl.Option) *genl.Handle {
 	return h
 }
 
+// DialNS dials a handle, as Dial does, in a throwaway namespace, once
+// the kernel has features (nstest.Require: the test is skipped
+// otherwise), and returns both.
+func DialNS(t testing.TB, features ...string) (*genl.Handle, *nstest.NS) {
+	t.Helper()
+	nstest.Require(t, features...)
+	ns := nstest.New(t)
+	return Dial(t, genl.WithNetns(ns.Name)), ns
+}
+
 // WantNotFound fails t unless err, what call (a call on a handle of
 // NoFamilies) returned, is the FamilyNotFoundError of family.
 func WantNotFound(t testing.TB, call, family string, err error) {

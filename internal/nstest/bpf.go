@@ -35,3 +35,11 @@ func LoadBPF(t testing.TB, progType uint32, ret int32, name string) int {
 	t.Cleanup(func() { unix.Close(int(fd)) })
 	return int(fd)
 }
+
+// LoadXDPPass loads the smallest XDP program, "return XDP_PASS", named
+// name (none when empty), as LoadBPF does: its descriptor is closed when
+// t ends, and a kernel that refuses it skips t.
+func LoadXDPPass(t testing.TB, name string) int {
+	t.Helper()
+	return LoadBPF(t, unix.BPF_PROG_TYPE_XDP, 2, name) // 2: XDP_PASS
+}

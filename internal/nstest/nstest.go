@@ -251,9 +251,23 @@ func IP(t testing.TB, ns *NS, args ...string) string {
 // does not decode, IPJSON fails t with the command and the output.
 func IPJSON(t testing.TB, ns *NS, v any, args ...string) {
 	t.Helper()
-	out := IP(t, ns, append([]string{"-j"}, args...)...)
+	decodeJSON(t, v, IP(t, ns, append([]string{"-j"}, args...)...), "ip", args)
+}
+
+// RunJSON runs "name -j args..." inside ns, as Run does, and decodes its
+// output into v, as IPJSON does ip's: for the oracles that are not ip,
+// such as bridge and tc.
+func RunJSON(t testing.TB, ns *NS, v any, name string, args ...string) {
+	t.Helper()
+	decodeJSON(t, v, Run(t, ns, name, append([]string{"-j"}, args...)...), name, args)
+}
+
+// decodeJSON decodes out, the output of "name -j args...", into v, or
+// fails t with the command and the output.
+func decodeJSON(t testing.TB, v any, out, name string, args []string) {
+	t.Helper()
 	if err := json.Unmarshal([]byte(out), v); err != nil {
-		t.Fatalf("ip -j %s: %v\n%s", strings.Join(args, " "), err, out)
+		t.Fatalf("%s -j %s: %v\n%s", name, strings.Join(args, " "), err, out)
 	}
 }
 
@@ -267,7 +281,7 @@ func WaitIP(t testing.TB, ns *NS, want []string, args ...string) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		out := IP(t, ns, args...)
-		missing := slices.DeleteFunc(slices.Clone(want), func(w string) bool { return strings.Contains(out, w) })
+		missing := lacking(out, want)
 		if len(missing) == 0 {
 			return
 		}
@@ -278,12 +292,50 @@ func WaitIP(t testing.TB, ns *NS, want []string, args ...string) {
 	}
 }
 
+// WantIP runs "ip -n NAME args..." once and fails t, with the output,
+// unless it contains every one of want: the check of what a change did
+// that ip reads back at once (WaitIP is for what the kernel sets up
+// later).
+func WantIP(t testing.TB, ns *NS, want []string, args ...string) {
+	t.Helper()
+	if out := IP(t, ns, args...); len(lacking(out, want)) != 0 {
+		t.Fatalf("ip %s lacks %q:\n%s", strings.Join(args, " "), lacking(out, want), out)
+	}
+}
+
+// lacking returns the strings of want that out does not contain.
+func lacking(out string, want []string) []string {
+	return slices.DeleteFunc(slices.Clone(want), func(w string) bool { return strings.Contains(out, w) })
+}
+
 // Run runs the program name with args inside ns and returns its standard
 // output. If the program fails, Run fails t with the command and its
 // standard error.
 func Run(t testing.TB, ns *NS, name string, args ...string) string {
 	t.Helper()
 	return run(t, command(ipPath(t), ns, name, args...))
+}
+
+// RunFileInput runs the program name with args inside ns with in as its
+// standard input, read from a file (as "ip route restore" needs: it seeks
+// in its input), and returns the program's combined output and the error
+// of its run, for the tests that expect a failure as well as success.
+func RunFileInput(t testing.TB, ns *NS, in []byte, name string, args ...string) ([]byte, error) {
+	t.Helper()
+	f, err := os.CreateTemp(t.TempDir(), "stdin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	cmd := Command(t, ns, name, args...)
+	cmd.Stdin = f
+	return cmd.CombinedOutput()
 }
 
 // Command returns a command, not yet started, that runs the program name

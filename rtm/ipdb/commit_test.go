@@ -188,9 +188,7 @@ func TestRouteOpsWithAnInterface(t *testing.T) {
 	if err := tx.Commit(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if out := nstest.IP(t, ns, "route", "show"); !strings.Contains(out, "198.51.100.0/24 via 192.0.2.254") {
-		t.Fatalf("route: %s", out)
-	}
+	nstest.WantIP(t, ns, []string{"198.51.100.0/24 via 192.0.2.254"}, "route", "show")
 	checkMirror(t, db)
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
@@ -294,7 +294,7 @@ func TestCloseLeavesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	goroutines, fds := runtime.NumGoroutine(), countFDs(t)
+	goroutines, fds := runtime.NumGoroutine(), hostile.OpenFDs(t)
 	for i := 0; i < 3; i++ {
 		db, err := Open(context.Background(), h)
 		if err != nil {
@@ -319,17 +319,9 @@ func TestCloseLeavesNothing(t *testing.T) {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines before, %d after:\n%s", goroutines, g, buf[:runtime.Stack(buf, true)])
 	}
-	if f := countFDs(t); f > fds {
+	if f := hostile.OpenFDs(t); f > fds {
 		t.Fatalf("%d descriptors before, %d after", fds, f)
 	}
-}
-
-func countFDs(t testing.TB) int {
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
 }
 
 // kernelState is the oracle's view: iproute2's JSON dumps, without what
@@ -342,10 +334,7 @@ func kernelState(t *testing.T, ns *nstest.NS) string {
 		{"-6", "route", "show", "table", "all"}, {"rule", "show"},
 	} {
 		var v []map[string]any
-		out := nstest.IP(t, ns, append([]string{"-j"}, args...)...)
-		if err := json.Unmarshal([]byte(out), &v); err != nil {
-			t.Fatalf("ip %v: %v", args, err)
-		}
+		nstest.IPJSON(t, ns, &v, args...)
 		for _, o := range v {
 			for _, k := range []string{"stats", "stats64", "operstate", "linkinfo", "carrier_changes", "carrier_up_count", "carrier_down_count"} {
 				delete(o, k)
@@ -657,9 +646,7 @@ func TestModes(t *testing.T) {
 		}
 		br.AddPort(br.tx.Interface("d0")).SetMTU(1400)
 		checkMTU(t, ns, "br0", "1400", "after SetMTU")
-		if out := nstest.IP(t, ns, "link", "show", "d0"); !strings.Contains(out, "master br0") {
-			t.Fatalf("d0: %s", out)
-		}
+		nstest.WantIP(t, ns, []string{"master br0"}, "link", "show", "d0")
 		db.Interface("nosuch").SetMTU(1300)
 		if err := db.Commit(ctx); !errors.Is(err, ErrNotFound) {
 			t.Fatalf("direct failure: %v", err)

@@ -285,9 +285,7 @@ func clearAck(b []byte) {
 // TestFilterRequestsMatchTC builds each captured request with this
 // package and compares it byte for byte with what tc sent.
 func TestFilterRequestsMatchTC(t *testing.T) {
-	if native.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the golden captures are little-endian; this host is big-endian")
-	}
+	golden.LittleEndianOnly(t, "the golden captures are")
 	cases := readTCGolden(t)
 	specs := tcGoldenSpecs(t, cases[0].Links)
 	maps.Copy(specs, chainGoldenSpecs(cases[0].Links))
@@ -334,9 +332,7 @@ func dumpTC(b []byte) string {
 // specification and checks that it encodes to the same bytes: what tc
 // sets, this package reads back to the same settings.
 func TestFilterRequestsDecodeTC(t *testing.T) {
-	if native.Uint16([]byte{1, 0}) != 1 {
-		t.Skip("the golden captures are little-endian; this host is big-endian")
-	}
+	golden.LittleEndianOnly(t, "the golden captures are")
 	for _, c := range readTCGolden(t) {
 		t.Run(c.Key(), func(t *testing.T) {
 			want := normalizeGolden(c)

@@ -2,7 +2,6 @@ package tc_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,11 +32,8 @@ func vethNS(t *testing.T) (*nstest.NS, *rtm.Handle) {
 // tcJSON runs tc -j args in ns and decodes its output.
 func tcJSON(t *testing.T, ns *nstest.NS, args ...string) []map[string]any {
 	t.Helper()
-	out := nstest.Run(t, ns, "tc", append([]string{"-j"}, args...)...)
 	var v []map[string]any
-	if err := json.Unmarshal([]byte(out), &v); err != nil {
-		t.Fatalf("tc -j %v: %v\n%s", args, err, out)
-	}
+	nstest.RunJSON(t, ns, &v, "tc", args...)
 	return v
 }
 
