@@ -270,8 +270,6 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"ila":                        `"ip ila"`,
 		"xfrm monitor all-nsid":      `"ip xfrm monitor all-nsid"`,
 		"tunnel show":                `"ip tunnel"`,
-		"link xstats":                `"ip link xstats"`,
-		"link afstats":               `"ip link afstats"`,
 		"nexthop bucket":             `"ip nexthop bucket"`,
 		"vrf exec vrf0 true":         `"ip vrf exec"`, // it needs a BPF program
 		"-s neigh flush dev nosuch0": `option -stats with "ip neigh flush"`,

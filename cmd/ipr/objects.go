@@ -223,8 +223,8 @@ var (
 		{name: "show", stats: true, run: linkShow},
 		{name: "lst", stats: true, run: linkShow},
 		{name: "list", stats: true, run: linkShow},
-		{name: "xstats"},
-		{name: "afstats"},
+		{name: "xstats", stats: true, run: linkXstats},
+		{name: "afstats", stats: true, run: linkAfstats},
 		{name: "property", run: linkProperty},
 		{name: "help"},
 	}
