@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/nltest"
-	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -65,14 +64,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
-	fake := nltest.NewRTNL()
-	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
-		fake.AddLink(l)
-	}
-	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
-		return [][]byte{append([]byte(nil), msg...)}, nil
-	})
-	useTransport(t, fake.Dial)
+	useStatsFake(t, msg)
 	compareShimGoldens(t, filepath.Join("testdata", "statsprint.txt"), "IPR_STATSPRINT_WRITE", [][]byte{msg}, statsGoldenCommands)
 }
 
