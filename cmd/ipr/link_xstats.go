@@ -167,17 +167,14 @@ func printXstatsNest(p *printer, s rtm.LinkStats, slave bool, nest nla.Chain, q 
 func linkAfstats(e *env, a *args) error {
 	var dev string
 	for a.more() {
-		w := a.advance()
-		switch {
+		switch w := a.advance(); {
 		case w == "dev":
-			v, err := a.value(w)
-			if err != nil {
+			prev, err := dev, error(nil)
+			if dev, err = a.value(w); err != nil {
 				return err
+			} else if prev != "" {
+				return duparg2("dev", dev)
 			}
-			if dev != "" {
-				return duparg2("dev", v)
-			}
-			dev = v
 		case matches(w, "help"):
 			return (&object{help: "link", usage: linkUsage}).usageError()
 		default:
