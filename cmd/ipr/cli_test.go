@@ -267,7 +267,6 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 // yet fails by name with status 255, never with different output.
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
-		"ila":                        `"ip ila"`,
 		"xfrm monitor all-nsid":      `"ip xfrm monitor all-nsid"`,
 		"tunnel show":                `"ip tunnel"`,
 		"nexthop bucket":             `"ip nexthop bucket"`,

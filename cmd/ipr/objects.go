@@ -63,7 +63,7 @@ var objects = [...]object{
 	{name: "link", help: "link", usage: linkUsage, verbs: linkVerbs[:]},
 	{name: "l2tp", help: "l2tp", usage: l2tpUsage, run: runL2tp},
 	{name: "fou", help: "fou", usage: fouUsage, run: runFou},
-	{name: "ila"},
+	{name: "ila", help: "ila", usage: ilaUsage, run: runILA},
 	{name: "macsec", help: "macsec", usage: macsecUsage, run: runMACsec},
 	{name: "tunnel"},
 	{name: "tunl"},
