@@ -35,11 +35,11 @@ func runILA(e *env, argv []string) error {
 		return ilaChange(e, h, a, false)
 	case matches(argv[0], "list"):
 		if a.more() {
-			return &cliError{code: exitFailure, msg: `"ip ila show" does not take any arguments.`}
+			return &cliError{code: exitFailure, msg: `"ipr ila show" does not take any arguments.`}
 		}
 		return ilaList(e)
 	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ip ila help\".", argv[0])}
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr ila help\".", argv[0])}
 }
 
 // ilaChange is do_add and do_del: ila_parse_opt's reading, then the
