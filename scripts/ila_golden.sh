@@ -29,8 +29,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/fakegenl.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib/fakegenl.sh"
 
+# The namespace has lo, index 1, for "dev lo".
 fakegenl_netns ipr-ila-golden
-ip -n "$ns" link set lo up
 
 record ila <<'COMMANDS'
 ila add loc_match 2001:db8:1:2 loc 2001:db8:3:4

@@ -13,12 +13,13 @@ import (
 )
 
 // ilaUsage is ipila.c's usage text.
-const ilaUsage = "Usage: ipr ila add loc_match LOCATOR_MATCH loc LOCATOR [ dev DEV ] OPTIONS\n" +
-	"       ipr ila del loc_match LOCATOR_MATCH [ loc LOCATOR ] [ dev DEV ]\n" +
-	"       ipr ila list\n" +
-	"OPTIONS := [ csum-mode { adj-transport | neutral-map |\n" +
-	"                         neutral-map-auto | no-action } ]\n" +
-	"           [ ident-type { luid | use-format } ]\n"
+const ilaUsage = `Usage: ipr ila add loc_match LOCATOR_MATCH loc LOCATOR [ dev DEV ] OPTIONS
+       ipr ila del loc_match LOCATOR_MATCH [ loc LOCATOR ] [ dev DEV ]
+       ipr ila list
+OPTIONS := [ csum-mode { adj-transport | neutral-map |
+                         neutral-map-auto | no-action } ]
+           [ ident-type { luid | use-format } ]
+`
 
 // runILA is do_ipila: ip resolves the family before it looks at the
 // command, so a kernel without it fails every command alike.
@@ -28,18 +29,16 @@ func runILA(e *env, argv []string) error {
 		return err
 	}
 	a := &args{list: argv[1:]}
-	switch {
-	case matches(argv[0], "add"):
-		return ilaChange(e, h, a, true)
-	case matches(argv[0], "delete"):
-		return ilaChange(e, h, a, false)
-	case matches(argv[0], "list"):
-		if a.more() {
-			return &cliError{code: exitFailure, msg: `"ipr ila show" does not take any arguments.`}
-		}
+	switch w := argv[0]; {
+	case matches(w, "add"), matches(w, "delete"):
+		return ilaChange(e, h, a, matches(w, "add"))
+	case !matches(w, "list"):
+		return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr ila help\".", w)}
+	case a.more():
+		return &cliError{code: exitFailure, msg: `"ipr ila show" does not take any arguments.`}
+	default:
 		return ilaList(e)
 	}
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr ila help\".", argv[0])}
 }
 
 // ilaChange is do_add and do_del: ila_parse_opt's reading, then the

@@ -86,22 +86,19 @@ func Delete(s Spec) (genl.Request, error) { return s.request(CmdDel, false) }
 // Flush is the request that removes every mapping (ILA_CMD_FLUSH).
 func Flush() genl.Request { return genl.Request{Command: CmdFlush} }
 
+// Do resolves the ila family on h (which caches it) and sends reqs, one
+// by one when there is one, pipelined otherwise (the error is then the
+// first failure's).
+func Do(ctx context.Context, h *genl.Handle, reqs ...genl.Request) error {
+	return h.DoFamily(ctx, FamilyName, reqs...)
+}
+
 // Mappings lists the mappings (a dump of ILA_CMD_GET). Each view is
 // valid until the next iteration; iterating allocates nothing per
 // mapping.
 func Mappings(ctx context.Context, h *genl.Handle) iter.Seq2[Mapping, error] {
-	return genl.DumpFamily(ctx, h, FamilyName, genl.Request{Command: CmdGet}, ParseMapping)
-}
-
-// Family resolves the ila family on h (cached by the handle).
-func Family(ctx context.Context, h *genl.Handle) (*genl.Family, error) {
-	return h.Family(ctx, FamilyName)
-}
-
-// Do resolves the ila family and sends reqs, one by one when there is
-// one, pipelined otherwise (the error is then the first failure's).
-func Do(ctx context.Context, h *genl.Handle, reqs ...genl.Request) error {
-	return h.DoFamily(ctx, FamilyName, reqs...)
+	get := genl.Request{Command: CmdGet}
+	return genl.DumpFamily(ctx, h, FamilyName, get, ParseMapping)
 }
 
 // ParseLocator reads a locator written as four groups of hexadecimal

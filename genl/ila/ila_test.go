@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
@@ -21,53 +22,42 @@ func ident(t ila.IdentType) *ila.IdentType { return &t }
 // against those ip sends for the same mappings (testdata/iproute2.txt).
 func TestIproute2Requests(t *testing.T) {
 	_, rec := genltest.Iproute2Requests(t, "testdata/iproute2.txt")
-	for _, c := range []struct {
-		args string
-		req  func() (genl.Request, error)
+	l1234, l5678 := loc(0x0001000200030004), loc(0x0005000600070008)
+	cases := []struct {
+		args   string
+		delete bool
+		spec   ila.Spec
 	}{
-		{"ila add loc_match 2001:db8:1:2 loc 2001:db8:3:4", func() (genl.Request, error) {
-			return ila.Add(ila.Spec{LocatorMatch: loc(0x20010db800010002), Locator: loc(0x20010db800030004)})
-		}},
-		{"ila add loc_match 0:0:0:1 loc ffff:ffff:ffff:ffff dev lo csum-mode neutral-map ident-type luid", func() (genl.Request, error) {
-			return ila.Add(ila.Spec{LocatorMatch: loc(1), Locator: loc(^uint64(0)), Ifindex: 1, CsumMode: csum(ila.CsumNeutralMap),
-				IdentType: ident(ila.IdentLUID)})
-		}},
-		{"ila a loc_m 1:2:3:4 l 5:6:7:8 c adj-transport i use-format", func() (genl.Request, error) {
-			return ila.Add(ila.Spec{LocatorMatch: loc(0x0001000200030004), Locator: loc(0x0005000600070008),
-				CsumMode: csum(ila.CsumAdjustTransport), IdentType: ident(ila.IdentUseFormat)})
-		}},
-		{"ila add loc 10:20:30:40 loc_match 0x1:0X2:3:4 csum-mode no-action dev lo", func() (genl.Request, error) {
-			return ila.Add(ila.Spec{LocatorMatch: loc(0x0001000200030004), Locator: loc(0x0010002000300040), Ifindex: 1,
-				CsumMode: csum(ila.CsumNoAction)})
-		}},
-		{"ila add loc_match 1:2:3:4 loc 5:6:7:8 csum-mode neutral-map-auto", func() (genl.Request, error) {
-			return ila.Add(ila.Spec{LocatorMatch: loc(0x0001000200030004), Locator: loc(0x0005000600070008),
-				CsumMode: csum(ila.CsumNeutralMapAuto)})
-		}},
-		{"ila del loc_match 2001:db8:1:2", func() (genl.Request, error) {
-			return ila.Delete(ila.Spec{LocatorMatch: loc(0x20010db800010002)})
-		}},
-		{"ila delete loc_match 1:2:3:4 loc 5:6:7:8 dev lo", func() (genl.Request, error) {
-			return ila.Delete(ila.Spec{LocatorMatch: loc(0x0001000200030004), Locator: loc(0x0005000600070008), Ifindex: 1})
-		}},
-		{"ila d loc 1:2:3:4", func() (genl.Request, error) { return ila.Delete(ila.Spec{Locator: loc(0x0001000200030004)}) }},
-	} {
-		req, err := c.req()
-		if err != nil {
-			t.Errorf("%s: %v", c.args, err)
-			continue
+		{"ila add loc_match 2001:db8:1:2 loc 2001:db8:3:4", false,
+			ila.Spec{LocatorMatch: loc(0x20010db800010002), Locator: loc(0x20010db800030004)}},
+		{"ila add loc_match 0:0:0:1 loc ffff:ffff:ffff:ffff dev lo csum-mode neutral-map ident-type luid", false,
+			ila.Spec{LocatorMatch: loc(1), Locator: loc(^uint64(0)), Ifindex: 1, CsumMode: csum(ila.CsumNeutralMap), IdentType: ident(ila.IdentLUID)}},
+		{"ila a loc_m 1:2:3:4 l 5:6:7:8 c adj-transport i use-format", false,
+			ila.Spec{LocatorMatch: l1234, Locator: l5678, CsumMode: csum(ila.CsumAdjustTransport), IdentType: ident(ila.IdentUseFormat)}},
+		{"ila add loc 10:20:30:40 loc_match 0x1:0X2:3:4 csum-mode no-action dev lo", false,
+			ila.Spec{LocatorMatch: l1234, Locator: loc(0x0010002000300040), Ifindex: 1, CsumMode: csum(ila.CsumNoAction)}},
+		{"ila add loc_match 1:2:3:4 loc 5:6:7:8 csum-mode neutral-map-auto", false,
+			ila.Spec{LocatorMatch: l1234, Locator: l5678, CsumMode: csum(ila.CsumNeutralMapAuto)}},
+		{"ila del loc_match 2001:db8:1:2", true, ila.Spec{LocatorMatch: loc(0x20010db800010002)}},
+		{"ila delete loc_match 1:2:3:4 loc 5:6:7:8 dev lo", true, ila.Spec{LocatorMatch: l1234, Locator: l5678, Ifindex: 1}},
+		{"ila d loc 1:2:3:4", true, ila.Spec{Locator: l1234}},
+	}
+	for _, c := range cases {
+		build := ila.Add
+		if c.delete {
+			build = ila.Delete
 		}
 		h, got := genltest.FakeFamily(t, ila.FamilyName)
-		if err := ila.Do(context.Background(), h, req); err != nil {
+		if req, err := build(c.spec); err != nil {
+			t.Errorf("%s: %v", c.args, err)
+		} else if err := ila.Do(context.Background(), h, req); err != nil {
 			t.Errorf("%s: %v", c.args, err)
 		}
 		genltest.SameRequest(t, c.args, rec, *got)
 	}
 	h, got := genltest.FakeFamily(t, ila.FamilyName)
-	for _, err := range ila.Mappings(context.Background(), h) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := genltest.FirstErr(ila.Mappings(context.Background(), h)); err != nil {
+		t.Fatal(err)
 	}
 	genltest.SameRequest(t, "ila list", rec, *got)
 }
@@ -116,33 +106,43 @@ func listReplies() [][]byte {
 	return out
 }
 
+// describe is what the views read of m.
+func describe(m ila.Mapping) string {
+	l, lok := m.Locator()
+	lm, _ := m.LocatorMatch()
+	i, iok := m.Ifindex()
+	c, cok := m.CsumMode()
+	it, tok := m.IdentType()
+	return fmt.Sprintf("%s %v %s %d %v %s %v %s %v", ila.AppendLocator(nil, lm), lok, ila.AppendLocator(nil, l),
+		i, iok, c, cok, it, tok)
+}
+
 // TestShowReplies checks testdata/list.replies, the replies whose
 // listing by ip is recorded in testdata/list*.golden, against
 // listReplies (IPR_WRITE_REPLIES=1 writes it, as scripts/ila_golden.sh
 // does), and reads them with the views.
 func TestShowReplies(t *testing.T) {
-	genltest.ReplyFile(t, "testdata/list.replies", "ila dump replies", listReplies())
-	h, _ := genltest.FakeFamily(t, ila.FamilyName, listReplies()...)
+	replies := listReplies()
+	genltest.ReplyFile(t, "testdata/list.replies", "ila dump replies", replies)
+	h, _ := genltest.FakeFamily(t, ila.FamilyName, replies...)
 	var got []string
-	for m, err := range ila.Mappings(context.Background(), h) {
-		if err != nil {
-			t.Fatal(err)
+	var err error
+	ila.Mappings(context.Background(), h)(func(m ila.Mapping, e error) bool {
+		if err = e; e == nil {
+			got = append(got, describe(m))
 		}
-		l, lok := m.Locator()
-		lm, _ := m.LocatorMatch()
-		i, iok := m.Ifindex()
-		c, cok := m.CsumMode()
-		it, tok := m.IdentType()
-		got = append(got, fmt.Sprintf("%s %v %s %d %v %s %v %s %v", ila.AppendLocator(nil, lm), lok, ila.AppendLocator(nil, l),
-			i, iok, c, cok, it, tok))
+		return e == nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := []string{
-		"2001:db8:1:2 true 2001:db8:3:4 0 true no-action true use-format true",
-		"0:0:0:1 true ffff:ffff:ffff:ffff 1 true neutral-map true luid true",
-		"1:2:3:4 true 10:20:30:40 77 true neutral-map-auto true nonlocal-addr true",
-		"0:0:0:0 true 0:0:0:0 0 true unknown true unknown true",
-		"0:0:0:abcd false 0:0:0:0 0 false adj-transport false iid false",
-	}
+	// One line a reply: locator to match, locator, device, checksum mode
+	// and identifier type, each with whether the reply has it.
+	want := strings.Split(`2001:db8:1:2 true 2001:db8:3:4 0 true no-action true use-format true
+0:0:0:1 true ffff:ffff:ffff:ffff 1 true neutral-map true luid true
+1:2:3:4 true 10:20:30:40 77 true neutral-map-auto true nonlocal-addr true
+0:0:0:0 true 0:0:0:0 0 true unknown true unknown true
+0:0:0:abcd false 0:0:0:0 0 false adj-transport false iid false`, "\n")
 	genltest.SameLines(t, "views", got, want)
 }
 
@@ -239,17 +239,13 @@ func TestHostileReplies(t *testing.T) {
 	for _, r := range listReplies() {
 		for n := unix.GENL_HDRLEN; n <= len(r); n++ {
 			for _, flip := range []int{-1, n / 2, n - 1} {
-				b := append([]byte(nil), r[:n]...)
-				if flip >= unix.GENL_HDRLEN && flip < n {
-					b[flip] ^= 0xff
+				b := append([]byte(nil), r[unix.GENL_HDRLEN:n]...)
+				if i := flip - unix.GENL_HDRLEN; i >= 0 && i < len(b) {
+					b[i] ^= 0xff
 				}
-				if m, err := ila.ParseMapping(genl.Message{Attrs: nla.Chain(b[unix.GENL_HDRLEN:])}); err == nil {
-					_, _ = m.Locator()
-					_, _ = m.LocatorMatch()
-					_, _ = m.Ifindex()
-					_, _ = m.CsumMode()
-					_, _ = m.IdentType()
-					_ = m.Clone().Chain()
+				m, err := ila.ParseMapping(genl.Message{Attrs: nla.Chain(b)})
+				if err == nil {
+					_ = describe(m) + describe(m.Clone())
 				}
 			}
 		}
