@@ -98,8 +98,11 @@ func linkXstats(e *env, a *args) error {
 			if err != nil {
 				return err
 			}
-			if err := resolveLinks(e.ctx, h, devRef{v, &q.index}); err != nil {
+			// ll_name_to_index: a name, or "ifN" for index N.
+			if q.index, err = e.linkIndex(v); err != nil {
 				return err
+			} else if q.index == 0 {
+				return errNoDevice(v)
 			}
 		case w == "help":
 			suite := "igmp"
@@ -187,12 +190,12 @@ func linkAfstats(e *env, a *args) error {
 	}
 	var index int32
 	if dev != "" {
-		l, err := h.LinkByName(e.ctx, dev)
-		if err != nil {
+		if index, err = e.linkIndex(dev); err != nil {
+			return err
+		} else if index == 0 {
 			fmt.Fprintf(e.Stderr, "Device %q does not exist.\n", dev)
 			return nil
 		}
-		index = l.Index()
 	}
 	links := &linkTypes{ctx: e.ctx, h: h}
 	p := e.newPrinter()

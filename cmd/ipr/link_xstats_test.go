@@ -104,6 +104,7 @@ func TestLinkXstatsMatchIP(t *testing.T) {
 		"link xstats type bridge mcast stp", "link xstats type bridge dev v0", "-s link xstats type bridge_slave dev v2",
 		"-o link xstats type bridge_slave mcast",
 		"link afstats", "-j link afstats", "link afstats dev v0", "-j link afstats dev nope", "link afstats dev nope",
+		"link afstats dev if1", "link xstats type bridge_slave dev if99", "link xstats type bridge dev if0",
 		// Mistakes.
 		"link xstats", "link xstats help", "link xstats type", "link xstats type veth", "link xstats type foo",
 		"link xstats type bridge help", "link xstats type bond help", "link xstats type bridge_slave help",
