@@ -136,3 +136,76 @@ func TestBond3ADCountersFromZero(t *testing.T) {
 		t.Errorf("Bond3AD = %+v, %v; want %+v", got, ok, want)
 	}
 }
+
+// TestLinkStatsXstatsReaders decodes the bridge suites (two VLANs,
+// multicast, STP) of a device and of a port, and checks that none of the
+// typed readers allocates.
+func TestLinkStatsXstatsReaders(t *testing.T) {
+	u64s := func(first uint64, n int) []byte {
+		var d []byte
+		for i := range n {
+			d = binary.NativeEndian.AppendUint64(d, first+uint64(i))
+		}
+		return d
+	}
+	var b wire.Builder
+	b.Begin(unix.RTM_NEWSTATS, 0)
+	hdr := b.Fixed(sizeofIfStatsMsg)
+	binary.NativeEndian.PutUint32(hdr[4:], 7)
+	for _, g := range []uint16{iflaStatsLinkXstats, iflaStatsXstatsSlave} {
+		x := b.BeginNest(g)
+		br := b.BeginNest(linkXstatsBridge)
+		for vid := uint16(10); vid <= 20; vid += 10 {
+			v := u64s(uint64(vid), 4)
+			v = binary.NativeEndian.AppendUint16(v, vid)
+			b.Binary(bridgeXstatsVLAN, append(v, 0, 0, 0, 0, 0, 0))
+		}
+		b.Binary(bridgeXstatsMcast, u64s(100*uint64(g), 32))
+		b.Binary(bridgeXstatsSTP, u64s(uint64(g), 6))
+		b.EndNest(br)
+		b.EndNest(x)
+	}
+	b.End()
+	s := builtView(t, &b, LinkStatsFromBytes)
+	for _, slave := range []bool{false, true} {
+		g := uint64(iflaStatsLinkXstats)
+		if slave {
+			g = iflaStatsXstatsSlave
+		}
+		if st, ok := s.BridgeSTP(slave); !ok || st != (BridgeSTPStats{g, g + 1, g + 2, g + 3, g + 4, g + 5}) {
+			t.Errorf("BridgeSTP(%v) = %+v, %v", slave, st, ok)
+		}
+		m, ok := s.BridgeMcast(slave)
+		if !ok || m.IGMPv1Queries != [2]uint64{100 * g, 100*g + 1} || m.IGMPParseErrors != 100*g+14 ||
+			m.MLDParseErrors != 100*g+25 || m.McastPackets != [2]uint64{100*g + 28, 100*g + 29} {
+			t.Errorf("BridgeMcast(%v) = %+v, %v", slave, m, ok)
+		}
+		var vids []uint16
+		for v := range s.BridgeVLANs(slave) {
+			vids = append(vids, v.VID)
+			if v.RxBytes != uint64(v.VID) || v.TxPackets != uint64(v.VID)+3 {
+				t.Errorf("VLAN %+v", v)
+			}
+		}
+		if len(vids) != 2 || vids[0] != 10 || vids[1] != 20 {
+			t.Errorf("BridgeVLANs(%v): %v", slave, vids)
+		}
+	}
+	var sink uint64
+	if n := testing.AllocsPerRun(50, func() {
+		for _, slave := range []bool{false, true} {
+			st, _ := s.BridgeSTP(slave)
+			m, _ := s.BridgeMcast(slave)
+			bo, _ := s.Bond3AD(slave)
+			for v := range s.BridgeVLANs(slave) {
+				sink += v.RxBytes
+			}
+			sink += st.RxBPDU + m.McastBytes[0] + bo.LACPDURx
+		}
+		mp, _ := s.MPLS()
+		sink += mp.RxPackets
+	}); n != 0 {
+		t.Errorf("the readers allocate %v times", n)
+	}
+	_ = sink
+}

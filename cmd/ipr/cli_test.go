@@ -267,11 +267,8 @@ func TestCommandLineErrorsMatchIP(t *testing.T) {
 // yet fails by name with status 255, never with different output.
 func TestUnimplementedFailByName(t *testing.T) {
 	for cmd, what := range map[string]string{
-		"ila":                        `"ip ila"`,
 		"xfrm monitor all-nsid":      `"ip xfrm monitor all-nsid"`,
 		"tunnel show":                `"ip tunnel"`,
-		"link xstats":                `"ip link xstats"`,
-		"link afstats":               `"ip link afstats"`,
 		"nexthop bucket":             `"ip nexthop bucket"`,
 		"vrf exec vrf0 true":         `"ip vrf exec"`, // it needs a BPF program
 		"-s neigh flush dev nosuch0": `option -stats with "ip neigh flush"`,

@@ -27,7 +27,9 @@ const linkUsage = "{ show [ [dev] NAME ] [ up ] [ master DEV | nomaster ] [ type
 	"         | add [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
 	"         | set [ dev ] NAME [ OPTIONS ] [ type KIND [ KIND-ARGS ] ]\n" +
 	"         | replace [ link DEV ] [ name ] NAME [ OPTIONS ] type KIND [ KIND-ARGS ]\n" +
-	"         | del [ dev ] NAME }\n" +
+	"         | del [ dev ] NAME\n" +
+	"         | xstats type { bridge | bridge_slave | bond | bond_slave } [ ARGS ] [ dev DEV ]\n" +
+	"         | afstats [ dev DEV ] }\n" +
 	"OPTIONS := [ up | down ] [ mtu MTU ] [ name NEWNAME ] [ address LLADDR ] [ broadcast LLADDR ]\n" +
 	"           [ master DEV | nomaster ] [ txqueuelen N ] [ alias NAME ] [ group GROUP ] [ index N ]\n" +
 	"           [ numtxqueues N ] [ numrxqueues N ] [ netns { PID | NAME } ]\n" +

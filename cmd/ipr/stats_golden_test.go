@@ -65,14 +65,7 @@ func TestStatsPrintAsIP(t *testing.T) {
 		t.Skip("the golden is little-endian")
 	}
 	msg := statsFakeMessage()
-	fake := nltest.NewRTNL()
-	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
-		fake.AddLink(l)
-	}
-	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
-		return [][]byte{append([]byte(nil), msg...)}, nil
-	})
-	useTransport(t, fake.Dial)
+	useStatsFake(t, msg)
 	compareShimGoldens(t, filepath.Join("testdata", "statsprint.txt"), "IPR_STATSPRINT_WRITE", [][]byte{msg}, statsGoldenCommands)
 }
 
@@ -115,4 +108,17 @@ func compareShimGoldens(t *testing.T, golden, write string, msgs [][]byte, comma
 	if goldens := matchOutputGoldens(t, "ip", golden, "", false, ""); len(goldens) != len(commands) {
 		t.Errorf("%d goldens for %d commands: rewrite them", len(goldens), len(commands))
 	}
+}
+
+// useStatsFake makes the transport a fake kernel with the links lo, p1
+// and p0 (1 to 3) that answers RTM_GETSTATS with msg.
+func useStatsFake(t *testing.T, msg []byte) {
+	fake := nltest.NewRTNL()
+	for _, l := range []nltest.Link{{Index: 1, Name: "lo"}, {Index: 2, Name: "p1"}, {Index: 3, Name: "p0"}} {
+		fake.AddLink(l)
+	}
+	fake.Handle(unix.RTM_GETSTATS, func(req wire.Message) ([][]byte, error) {
+		return [][]byte{append([]byte(nil), msg...)}, nil
+	})
+	useTransport(t, fake.Dial)
 }

@@ -235,6 +235,7 @@ func buildRegistry() []feature {
 		{"devlink", "devlink (CONFIG_NET_DEVLINK)"},
 		{"ethtool", "ethtool netlink (CONFIG_ETHTOOL_NETLINK)"},
 		{"fou", "foo-over-UDP (CONFIG_NET_FOU)"},
+		{"ila", "Identifier-Locator Addressing (CONFIG_IPV6_ILA)"},
 		{"IOAM6", "IPv6 IOAM (CONFIG_IPV6_IOAM6_LWTUNNEL)"},
 		{"l2tp", "L2TPv3 (CONFIG_L2TP)"},
 		{"macsec", "MACsec (CONFIG_MACSEC)"},
