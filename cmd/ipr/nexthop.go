@@ -17,6 +17,8 @@ import (
 // nexthopUsage is "ipr nexthop help".
 const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ groups ] [ master DEV ] [ proto N ] [ fdb ]\n" +
 	"         | get id ID\n" +
+	"         | bucket { list [ id ID ] [ nhid ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ]\n" +
+	"                  | get id ID index INDEX }\n" +
 	"         | { add | replace } id ID NH\n" +
 	"         | del id ID }\n" +
 	"NH := { group ID[,WEIGHT]/... [ type { mpath | resilient [ buckets N ] [ idle_timer S ]\n" +

@@ -298,7 +298,7 @@ var (
 			return nexthopList(e, a, false)
 		}},
 		{name: "flush", run: func(e *env, a *args) error { return nexthopList(e, a, true) }},
-		{name: "bucket"},
+		{name: "bucket", stats: true, run: nexthopBucket},
 		{name: "help"},
 	}
 )

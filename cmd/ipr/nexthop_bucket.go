@@ -1,0 +1,184 @@
+package main
+
+// "ipr nexthop bucket": list and get the buckets of resilient nexthop
+// groups, with the syntax and output of iproute2 6.1's
+// "ip nexthop bucket" (ipnh_bucket_list, ipnh_bucket_get,
+// print_nexthop_bucket).
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
+
+// nexthopBucketVerbs are do_ipnh_bucket's commands, in its order; "help"
+// prints the whole of "ip nexthop help", as ip's does.
+var nexthopBucketVerbs = [...]verb{
+	{name: "list", stats: true, run: nexthopBucketList},
+	{name: "show", stats: true, run: nexthopBucketList},
+	{name: "lst", stats: true, run: nexthopBucketList},
+	{name: "get", stats: true, run: nexthopBucketGet},
+	{name: "help"},
+}
+
+// nexthopBucket is "nexthop bucket": do_ipnh_bucket's chain of matches,
+// listing when no command follows.
+func nexthopBucket(e *env, a *args) error {
+	o := &object{name: "nexthop", help: "nexthop", usage: nexthopUsage}
+	if !a.more() {
+		return nexthopBucketList(e, a)
+	}
+	w := a.advance()
+	for _, v := range nexthopBucketVerbs {
+		if matches(w, v.name) {
+			return o.runVerb(e, v, a)
+		}
+	}
+	return &cliError{code: exitUsage, msg: "Command \"" + w + "\" is unknown, try \"ipr nexthop help\"."}
+}
+
+// nexthopUsageError is "ipr nexthop help".
+func nexthopUsageError() error { return usageText("Usage: ipr nexthop " + nexthopUsage + "\n") }
+
+// nexthopBucketList is "nexthop bucket list [ id ID ] [ nhid ID ]
+// [ dev DEV ] [ vrf NAME ] [ master DEV ]": a dump the kernel filters.
+func nexthopBucketList(e *env, a *args) error {
+	var (
+		f        rtm.NexthopBucketFilter
+		dev, mst string
+	)
+	for a.more() {
+		var err error
+		switch w := a.advance(); {
+		case matches(w, "dev"):
+			dev, err = a.value(w)
+		case matches(w, "master"):
+			mst, err = a.value(w)
+		case matches(w, "vrf"):
+			if mst, err = a.value(w); err == nil {
+				err = checkVRF(e, mst)
+			}
+		case w == "id":
+			f.GroupID, err = a.uint32Value("id")
+		case w == "nhid":
+			f.NexthopID, err = a.uint32Value("nhid")
+		case matches(w, "help"):
+			return nexthopUsageError()
+		default:
+			return invarg("", w)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	for _, d := range []devRef{{dev, &f.OutIndex}, {mst, &f.MasterIndex}} {
+		if d.name == "" {
+			continue
+		}
+		// ll_name_to_index, then invarg: status 255, not "Cannot find
+		// device".
+		l, err := h.LinkByName(e.ctx, d.name)
+		if errors.Is(err, rtm.ErrNotFound) {
+			return invarg("Device does not exist\n", d.name)
+		} else if err != nil {
+			return err
+		}
+		*d.index = l.Index()
+	}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
+	return listDump(e, p, h.NexthopBuckets(e.ctx, &f), func(b rtm.NexthopBucket) { printNexthopBucket(p, b) })
+}
+
+// checkVRF is iproute2's name_is_vrf test of "vrf NAME": "Invalid VRF"
+// unless the device exists and is a VRF.
+func checkVRF(e *env, name string) error {
+	v, err := vrfGetLink(e, name)
+	if isDialError(err) {
+		return err
+	}
+	if err != nil || !v.isVRF {
+		return invarg("Invalid VRF\n", name)
+	}
+	return nil
+}
+
+// nexthopBucketGet is "nexthop bucket get id ID index INDEX": one
+// request, no dump.
+func nexthopBucketGet(e *env, a *args) error {
+	var (
+		id       uint32
+		index    uint16
+		hasIndex bool
+	)
+	for a.more() {
+		switch w := a.advance(); w {
+		case "id":
+			v, err := a.uint32Value("id")
+			if err != nil {
+				return err
+			}
+			id = v
+		case "index":
+			s, err := a.value(w)
+			if err != nil {
+				return err
+			}
+			v, err := strconv.ParseUint(s, 0, 16)
+			if err != nil {
+				return invarg("invalid bucket index value", s)
+			}
+			index, hasIndex = uint16(v), true
+		default:
+			return nexthopUsageError()
+		}
+	}
+	if id == 0 || !hasIndex {
+		return usageText("Usage: ipr nexthop " + nexthopUsage + "\n")
+	}
+	h, err := e.handle()
+	if err != nil {
+		return err
+	}
+	b, err := h.NexthopBucketGet(e.ctx, id, index)
+	if err != nil {
+		return err
+	}
+	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
+	p.openArray("")
+	printNexthopBucket(p, b)
+	return e.endList(p)
+}
+
+// printNexthopBucket is iproute2's print_nexthop_bucket, which never
+// prints "Deleted" (it compares with RTM_DELNEXTHOP).
+func printNexthopBucket(p *printer, b rtm.NexthopBucket) {
+	p.openObject("")
+	if _, ok := b.Chain().Get(unix.NHA_ID); ok {
+		p.uint("id", "id %d ", uint64(b.GroupID()))
+	}
+	if a, ok := b.Chain().Get(13); ok { // NHA_RES_BUCKET
+		p.openObject("bucket")
+		c := a.Nested()
+		if _, ok := c.Get(1); ok {
+			p.uint("index", "index %d ", uint64(b.Index()))
+		}
+		if _, ok := c.Get(2); ok {
+			// USER_HZ ticks as seconds, with C's "%g".
+			s := strconv.FormatFloat(b.IdleTime().Seconds(), 'g', 6, 64)
+			p.number("idle_time", "idle_time %s ", s)
+		}
+		if _, ok := c.Get(3); ok {
+			p.uint("nhid", "nhid %d ", uint64(b.NexthopID()))
+		}
+		p.closeObject()
+	}
+	printRouteFlags(p, b.Flags())
+	p.endl()
+	p.closeObject()
+}
