@@ -626,6 +626,9 @@ func (nb NexthopBucket) Attrs() iter.Seq2[string, Value] {
 // NexthopBucketFilter selects the buckets a dump returns. The kernel
 // applies every field.
 type NexthopBucketFilter struct {
+	// Family keeps the buckets whose member nexthop is of one family
+	// (nh_family). Kernel-side.
+	Family uint8
 	// GroupID keeps the buckets of one resilient group (NHA_ID).
 	// Kernel-side.
 	GroupID uint32
@@ -644,8 +647,11 @@ type NexthopBucketFilter struct {
 // valid until the next iteration; iterating allocates nothing per bucket.
 func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) iter.Seq2[NexthopBucket, error] {
 	return func(yield func(NexthopBucket, error) bool) {
-		b, _ := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
+		b, nh := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
 		if f != nil {
+			if nh != nil {
+				nh[0] = f.Family
+			}
 			putU32(b, unix.NHA_ID, f.GroupID)
 			putU32(b, unix.NHA_OIF, f.OutIndex)
 			putU32(b, unix.NHA_MASTER, f.MasterIndex)

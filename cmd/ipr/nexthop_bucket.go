@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/rtm"
+	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
 
@@ -49,6 +50,7 @@ func nexthopBucketList(e *env, a *args) error {
 		f        rtm.NexthopBucketFilter
 		dev, mst string
 	)
+	f.Family = e.Family
 	for a.more() {
 		var err error
 		switch w := a.advance(); {
@@ -61,9 +63,9 @@ func nexthopBucketList(e *env, a *args) error {
 				err = checkVRF(e, mst)
 			}
 		case w == "id":
-			f.GroupID, err = a.uint32Value("id")
+			f.GroupID, err = nexthopIDValue(a)
 		case w == "nhid":
-			f.NexthopID, err = a.uint32Value("nhid")
+			f.NexthopID, err = nexthopIDValue(a)
 		case matches(w, "help"):
 			return nexthopUsageError()
 		default:
@@ -91,8 +93,36 @@ func nexthopBucketList(e *env, a *args) error {
 		}
 		*d.index = l.Index()
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
-	return listDump(e, p, h.NexthopBuckets(e.ctx, &f), func(b rtm.NexthopBucket) { printNexthopBucket(p, b) })
+	p := e.newPrinter()
+	p.openArray("")
+	for b, err := range h.NexthopBuckets(e.ctx, &f) {
+		if err != nil {
+			// ip exits there, its JSON array left open.
+			if werr := e.output(p); werr != nil {
+				return werr
+			}
+			return bucketDumpRefused(err)
+		}
+		printNexthopBucket(p, b)
+		p.flush()
+	}
+	return e.endList(p)
+}
+
+// bucketDumpRefused is how ipnh_bucket_list reports a dump the kernel
+// refused (a filter naming a nexthop that is not a resilient group):
+// libnetlink's message, which it leaves out for ENOENT and EOPNOTSUPP
+// without an extended ACK, then "Dump terminated", and status 2.
+func bucketDumpRefused(err error) error {
+	var ke *wire.Error
+	if !errors.As(err, &ke) {
+		return err
+	}
+	msg := "Dump terminated"
+	if ke.Message != "" || ke.Errno != unix.ENOENT && ke.Errno != unix.EOPNOTSUPP {
+		msg = kernelMessage(ke.Message, ke.Errno) + "\n" + msg
+	}
+	return &cliError{code: exitKernel, msg: msg}
 }
 
 // checkVRF is iproute2's name_is_vrf test of "vrf NAME": "Invalid VRF"
@@ -108,6 +138,19 @@ func checkVRF(e *env, name string) error {
 	return nil
 }
 
+// nexthopIDValue is ipnh_parse_id: a number that fits 32 bits.
+func nexthopIDValue(a *args) (uint32, error) {
+	s, err := a.value("id")
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseUint(s, 0, 32)
+	if err != nil {
+		return 0, invarg("invalid id value", s)
+	}
+	return uint32(v), nil
+}
+
 // nexthopBucketGet is "nexthop bucket get id ID index INDEX": one
 // request, no dump.
 func nexthopBucketGet(e *env, a *args) error {
@@ -119,7 +162,7 @@ func nexthopBucketGet(e *env, a *args) error {
 	for a.more() {
 		switch w := a.advance(); w {
 		case "id":
-			v, err := a.uint32Value("id")
+			v, err := nexthopIDValue(a)
 			if err != nil {
 				return err
 			}
@@ -149,7 +192,7 @@ func nexthopBucketGet(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
+	p := e.newPrinter()
 	p.openArray("")
 	printNexthopBucket(p, b)
 	return e.endList(p)
