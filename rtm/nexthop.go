@@ -670,9 +670,9 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 
 // NexthopBucketGet gets one bucket of a resilient group by the group's id
 // and the bucket's index, with a single request (no dump), as "ip nexthop
-// bucket get" does. A missing group is ErrNotFound (and unix.ENOENT); the
-// kernel answers EINVAL for a nexthop that is not a resilient group and
-// ERANGE for an index outside the group. The result owns its bytes.
+// bucket get" does. A missing group, or an index past its last bucket, is
+// ErrNotFound (and unix.ENOENT); the kernel answers EINVAL for a nexthop
+// that is not a resilient group. The result owns its bytes.
 func (h *Handle) NexthopBucketGet(ctx context.Context, groupID uint32, index uint16) (NexthopBucket, error) {
 	op := fmt.Sprintf("nexthop bucket get id %d index %d", groupID, index)
 	if groupID == 0 {

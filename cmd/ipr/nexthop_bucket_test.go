@@ -117,4 +117,8 @@ func TestMonitorNexthopBucketMatchesIP(t *testing.T) {
 		"-d monitor file F", "monitor route file F"} {
 		sameAsIP(t, ns, nil, strings.Fields(strings.ReplaceAll(args, "F", file))...)
 	}
+	if out, _, _ := iprIn(ns, "", "monitor", "file", file, "label"); !strings.Contains(out,
+		"[NEXTHOPBUCKET]id 10 index 7 idle_time 12.34 nhid 42 \n") {
+		t.Errorf("ipr monitor file printed %q", out)
+	}
 }
