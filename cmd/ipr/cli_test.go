@@ -272,7 +272,6 @@ func TestUnimplementedFailByName(t *testing.T) {
 		"tunnel show":                `"ip tunnel"`,
 		"link xstats":                `"ip link xstats"`,
 		"link afstats":               `"ip link afstats"`,
-		"nexthop bucket":             `"ip nexthop bucket"`,
 		"vrf exec vrf0 true":         `"ip vrf exec"`, // it needs a BPF program
 		"-s neigh flush dev nosuch0": `option -stats with "ip neigh flush"`,
 		"-s route flush table 4242":  `option -stats with "ip route flush"`,
