@@ -47,51 +47,25 @@ func nexthopUsageError() error { return usageText("Usage: ipr nexthop " + nextho
 // [ dev DEV ] [ vrf NAME ] [ master DEV ]": a dump the kernel filters.
 func nexthopBucketList(e *env, a *args) error {
 	var (
-		f        rtm.NexthopBucketFilter
-		dev, mst string
+		f    rtm.NexthopBucketFilter
+		devs nexthopDevs
 	)
 	f.Family = e.Family
-	for a.more() {
-		var err error
-		switch w := a.advance(); {
-		case matches(w, "dev"):
-			dev, err = a.value(w)
-		case matches(w, "master"):
-			mst, err = a.value(w)
-		case matches(w, "vrf"):
-			if mst, err = a.value(w); err == nil {
-				err = checkVRF(e, mst)
-			}
+	h, err := devs.parseArgs(e, a, &f.OutIndex, &f.MasterIndex, func(w string) (err error) {
+		switch {
 		case w == "id":
 			f.GroupID, err = nexthopIDValue(a)
 		case w == "nhid":
 			f.NexthopID, err = nexthopIDValue(a)
 		case matches(w, "help"):
-			return nexthopUsageError()
+			err = nexthopUsageError()
 		default:
-			return invarg("", w)
+			err = invarg("", w)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	h, err := e.handle()
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	for _, d := range []devRef{{dev, &f.OutIndex}, {mst, &f.MasterIndex}} {
-		if d.name == "" {
-			continue
-		}
-		// ll_name_to_index, then invarg: status 255, not "Cannot find
-		// device".
-		l, err := h.LinkByName(e.ctx, d.name)
-		if errors.Is(err, rtm.ErrNotFound) {
-			return invarg("Device does not exist\n", d.name)
-		} else if err != nil {
-			return err
-		}
-		*d.index = l.Index()
 	}
 	p := e.newPrinter()
 	p.openArray("")
@@ -123,6 +97,67 @@ func bucketDumpRefused(err error) error {
 		msg = kernelMessage(ke.Message, ke.Errno) + "\n" + msg
 	}
 	return &cliError{code: exitKernel, msg: msg}
+}
+
+// nexthopDevs are the devices of ip's nexthop SELECTOR: "dev DEV",
+// "master DEV" and "vrf NAME" (a master that must be a VRF).
+type nexthopDevs struct{ dev, master string }
+
+// parse reads the value of w if w is one of them.
+func (d *nexthopDevs) parse(e *env, a *args, w string) (ok bool, err error) {
+	switch {
+	case matches(w, "dev"):
+		d.dev, err = a.value(w)
+	case matches(w, "master"):
+		d.master, err = a.value(w)
+	case matches(w, "vrf"):
+		if d.master, err = a.value(w); err == nil {
+			err = checkVRF(e, d.master)
+		}
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
+// parseArgs reads the words of a selector, the devices here and every
+// other word with word, which fails for a word it does not know; then it
+// returns the handle, with the devices' indexes set (see resolve).
+func (d *nexthopDevs) parseArgs(e *env, a *args, dev, master *int32, word func(w string) error) (*rtm.Handle, error) {
+	for a.more() {
+		w := a.advance()
+		ok, err := d.parse(e, a, w)
+		if !ok {
+			err = word(w)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return d.resolve(e, dev, master)
+}
+
+// resolve returns the handle and sets the devices' indexes, failing as
+// ip's ll_name_to_index and invarg do (status 255, not "Cannot find
+// device") for a name that is no device.
+func (d *nexthopDevs) resolve(e *env, dev, master *int32) (*rtm.Handle, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range []devRef{{d.dev, dev}, {d.master, master}} {
+		if r.name == "" {
+			continue
+		}
+		l, err := h.LinkByName(e.ctx, r.name)
+		if errors.Is(err, rtm.ErrNotFound) {
+			return nil, invarg("Device does not exist\n", r.name)
+		} else if err != nil {
+			return nil, err
+		}
+		*r.index = l.Index()
+	}
+	return h, nil
 }
 
 // checkVRF is iproute2's name_is_vrf test of "vrf NAME": "Invalid VRF"
