@@ -34,7 +34,10 @@ func TestNexthopBucketMatchesIP(t *testing.T) {
 		"nexthop bucket list master nosuch", "nexthop bucket list vrf s0", "nexthop bucket list vrf nosuch",
 		"nexthop bucket list frob", "nexthop bucket list id", "nexthop bucket list id x", "nexthop bucket list nhid -1",
 		"nexthop bucket get id 10 index", "-j nexthop bucket list id 10", "nexthop bucket list id 0",
-		"nexthop bucket get id 10 index 70000", "nexthop bucket get id 10 index 0", "-s nexthop bucket")
+		"nexthop bucket get id 10 index 70000", "nexthop bucket get id 10 index 0", "-s nexthop bucket",
+		// The selector "nexthop show" shares.
+		"nexthop show dev nosuch", "nexthop show vrf s0", "nexthop show master nosuch", "nexthop flush dev nosuch",
+		"nexthop show vrf nosuch", "nexthop show dev s0")
 	// ip's usage, which names the command after its own fashion: status
 	// and standard output only.
 	for _, cmd := range []string{
