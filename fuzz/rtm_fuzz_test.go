@@ -644,6 +644,30 @@ func FuzzRtmNexthop(f *testing.F) {
 	})
 }
 
+func FuzzRtmNexthopBucket(f *testing.F) {
+	fuzzView(f, viewTarget[rtm.NexthopBucket]{
+		view: "NexthopBucket", msgType: unix.RTM_NEWNEXTHOPBUCKET, decode: rtm.NexthopBucketFromBytes,
+		schemaNames: []string{"id", "res_bucket"},
+		features:    []string{"bucket", "idle time", "flags"},
+		check: func(t *testing.T, cov *coverage, b []byte, nb rtm.NexthopBucket) {
+			fatalIf(t, nb.Flags() != native.Uint32(b[4:]), "nhmsg misread")
+			_, hasBucket := nb.Get("res_bucket")
+			fatalIf(t, !hasBucket && (nb.Index() != 0 || nb.NexthopID() != 0 || nb.IdleTime() != 0),
+				"bucket fields without NHA_RES_BUCKET")
+			fatalIf(t, nb.IdleTime() < 0, "idle time %v", nb.IdleTime())
+			if nb.NexthopID() != 0 {
+				cov.hit("bucket")
+			}
+			if nb.IdleTime() > 0 {
+				cov.hit("idle time")
+			}
+			if nb.Flags() != 0 {
+				cov.hit("flags")
+			}
+		},
+	})
+}
+
 func FuzzRtmNeighTable(f *testing.F) {
 	fuzzView(f, viewTarget[rtm.NeighTable]{
 		view: "NeighTable", msgType: unix.RTM_NEWNEIGHTBL, decode: rtm.NeighTableFromBytes,

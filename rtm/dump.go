@@ -30,7 +30,7 @@ var (
 	neighMsgs         = msgKind{unix.RTM_NEWNEIGH, "neighbour", unix.ENOENT}
 	ruleMsgs          = msgKind{unix.RTM_NEWRULE, "rule", 0}
 	nexthopMsgs       = msgKind{unix.RTM_NEWNEXTHOP, "nexthop", unix.ENOENT}
-	nexthopBucketMsgs = msgKind{unix.RTM_NEWNEXTHOPBUCKET, "nexthop bucket", 0}
+	nexthopBucketMsgs = msgKind{unix.RTM_NEWNEXTHOPBUCKET, "nexthop bucket", unix.ENOENT}
 	neighTableMsgs    = msgKind{unix.RTM_NEWNEIGHTBL, "neighbour table", 0}
 )
 

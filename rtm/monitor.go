@@ -148,7 +148,7 @@ type Event struct {
 func (e Event) IsNew() bool {
 	switch e.Type {
 	case unix.RTM_DELLINK, unix.RTM_DELADDR, unix.RTM_DELROUTE, unix.RTM_DELNEIGH,
-		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP,
+		unix.RTM_DELRULE, unix.RTM_DELNEXTHOP, unix.RTM_DELNEXTHOPBUCKET,
 		unix.RTM_DELQDISC, unix.RTM_DELTCLASS, unix.RTM_DELTFILTER, unix.RTM_DELACTION, unix.RTM_DELCHAIN:
 		return false
 	}
@@ -185,6 +185,12 @@ func (e Event) Rule() (Rule, bool) {
 // RTM_DELNEXTHOP.
 func (e Event) Nexthop() (Nexthop, bool) {
 	return eventOf[Nexthop](e, &nexthopMsgs)
+}
+
+// NexthopBucket returns the event's resilient-group bucket, for
+// RTM_NEWNEXTHOPBUCKET and RTM_DELNEXTHOPBUCKET.
+func (e Event) NexthopBucket() (NexthopBucket, bool) {
+	return eventOf[NexthopBucket](e, &nexthopBucketMsgs)
 }
 
 // eventOf views e as a V if it is a notification of k's type or of its

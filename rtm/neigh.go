@@ -200,8 +200,16 @@ func (n Neigh) CacheInfo() (NeighCacheInfo, bool) {
 	}, true
 }
 
-// clockTicks converts a clock_t the kernel reports, in USER_HZ ticks.
-func clockTicks(t uint64) time.Duration { return time.Duration(t) * (time.Second / userHZ) }
+// clockTicks converts a clock_t the kernel reports, in USER_HZ ticks. A
+// 64-bit count beyond what a Duration holds (292 years) saturates rather
+// than wrapping to a negative duration.
+func clockTicks(t uint64) time.Duration {
+	const tick = time.Second / userHZ
+	if t > uint64(1<<63-1)/uint64(tick) {
+		return 1<<63 - 1
+	}
+	return time.Duration(t) * tick
+}
 
 // Get returns an attribute by pyroute2-style name ("dst", "lladdr",
 // ("cacheinfo", "ndm_used")).

@@ -552,6 +552,12 @@ func (bt *Batch) NexthopDel(id uint32) error {
 // the next iteration.
 type NexthopBucket struct{ view[nhmsg] }
 
+// NexthopBucketFromBytes returns the NexthopBucket in a message payload
+// (the bytes after nlmsghdr), for decoding captured messages.
+func NexthopBucketFromBytes(b []byte) (NexthopBucket, error) {
+	return viewOf[NexthopBucket](&nexthopBucketMsgs, b, nil)
+}
+
 // Clone returns a copy of nb that owns its bytes.
 func (nb NexthopBucket) Clone() NexthopBucket { return NexthopBucket{nb.clone()} }
 
@@ -620,6 +626,9 @@ func (nb NexthopBucket) Attrs() iter.Seq2[string, Value] {
 // NexthopBucketFilter selects the buckets a dump returns. The kernel
 // applies every field.
 type NexthopBucketFilter struct {
+	// Family keeps the buckets whose member nexthop is of one family
+	// (nh_family). Kernel-side.
+	Family uint8
 	// GroupID keeps the buckets of one resilient group (NHA_ID).
 	// Kernel-side.
 	GroupID uint32
@@ -638,8 +647,11 @@ type NexthopBucketFilter struct {
 // valid until the next iteration; iterating allocates nothing per bucket.
 func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) iter.Seq2[NexthopBucket, error] {
 	return func(yield func(NexthopBucket, error) bool) {
-		b, _ := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
+		b, nh := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
 		if f != nil {
+			if nh != nil {
+				nh[0] = f.Family
+			}
 			putU32(b, unix.NHA_ID, f.GroupID)
 			putU32(b, unix.NHA_OIF, f.OutIndex)
 			putU32(b, unix.NHA_MASTER, f.MasterIndex)
@@ -654,4 +666,23 @@ func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) ite
 			return yield(NexthopBucket{v}, err)
 		})
 	}
+}
+
+// NexthopBucketGet gets one bucket of a resilient group by the group's id
+// and the bucket's index, with a single request (no dump), as "ip nexthop
+// bucket get" does. A missing group, or an index past its last bucket, is
+// ErrNotFound (and unix.ENOENT); the kernel answers EINVAL for a nexthop
+// that is not a resilient group. The result owns its bytes.
+func (h *Handle) NexthopBucketGet(ctx context.Context, groupID uint32, index uint16) (NexthopBucket, error) {
+	op := fmt.Sprintf("nexthop bucket get id %d index %d", groupID, index)
+	if groupID == 0 {
+		return NexthopBucket{}, fmt.Errorf("rtm: %s: no id", op)
+	}
+	b, _ := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, 0, sizeofNhMsg, 0)
+	b.Uint32(unix.NHA_ID, groupID)
+	n := b.BeginNest(nhaResBucket)
+	b.Uint16(nhaResBucketIndex, index)
+	b.EndNest(n)
+	b.End()
+	return getOf[NexthopBucket](ctx, h, op, false, b, &nexthopBucketMsgs)
 }

@@ -602,6 +602,13 @@ func addrFlush(e *env, a *args) error {
 		}
 		f.index = l.Index()
 	}
+	r := newFlushReport(e, "addresses")
+	return r.finish(addrFlushRounds(ctx, h, &f, r))
+}
+
+// addrFlushRounds is ipaddr_flush's loop: the rounds of "addr flush",
+// reported to rep.
+func addrFlushRounds(ctx context.Context, h *rtm.Handle, f *showFilter, rep *flushReport) error {
 	for round := 0; round < maxFlushRounds; round++ {
 		bt := h.NewBatch()
 		for ad, err := range h.Addrs(ctx, &rtm.AddrFilter{Family: f.family, Index: f.index}) {
@@ -621,17 +628,24 @@ func addrFlush(e *env, a *args) error {
 			if err := bt.AddrDel(spec); err != nil {
 				return err
 			}
+			if rep.each() {
+				rep.p.text("%d: %s", uint32(ad.Index()), f.names.name(ad.Index()))
+				printAddr(rep.p, ad)
+			}
 		}
 		if bt.Len() == 0 {
+			rep.done()
 			return nil
 		}
 		// A secondary deleted along with its primary is gone already.
 		if err := runFlush(ctx, bt, unix.EADDRNOTAVAIL); err != nil {
 			return err
 		}
+		rep.deleted(bt.Len())
 		// Flushing primaries only takes one round: later rounds would
 		// flush the secondaries promoted in their place.
 		if f.flags&unix.IFA_F_SECONDARY == 0 && f.flagMask&unix.IFA_F_SECONDARY != 0 {
+			rep.done()
 			return nil
 		}
 	}

@@ -452,8 +452,17 @@ func (m *monitor) message(typ, flags uint16, data []byte, nsid int32, live bool)
 	case unix.RTM_NEWSTATS:
 		m.header("[STATS]", nsid, live)
 		m.stats(data)
-	case unix.RTM_NEWADDRLABEL, unix.RTM_DELADDRLABEL, unix.RTM_NEWNEXTHOPBUCKET, unix.RTM_DELNEXTHOPBUCKET:
-		// Printed by ip, not yet by ipr: left out (the groups are not
+	case unix.RTM_NEWNEXTHOPBUCKET, unix.RTM_DELNEXTHOPBUCKET:
+		// The kernel sends none to the nexthop group (as of Linux
+		// 6.18); a file can hold them.
+		b, err := rtm.NexthopBucketFromBytes(data)
+		if err != nil {
+			return nil
+		}
+		m.header("[NEXTHOPBUCKET]", nsid, live)
+		printNexthopBucket(p, b)
+	case unix.RTM_NEWADDRLABEL, unix.RTM_DELADDRLABEL:
+		// Printed by ip, not yet by ipr: left out (the group is not
 		// subscribed to; only a file can hold them).
 		return nil
 	default:

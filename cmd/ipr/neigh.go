@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"net"
 	"strconv"
 
@@ -163,10 +164,14 @@ func neighList(e *env, a *args, flush bool) error {
 		}
 		return proto == 0 || n.Protocol() == proto
 	}
-	if flush {
-		return neighFlush(ctx, h, &f, keep)
-	}
 	links := &linkTypes{ctx: ctx, h: h}
+	if flush {
+		r := newFlushReport(e, "entries")
+		print := func(n rtm.Neigh) { printNeighStats(r.p, n, f.Index != 0, links, true) }
+		// After a round ip stops flushing failed entries.
+		next := func() { state &^= unix.NUD_FAILED }
+		return r.finish(neighFlush(ctx, h, &f, keep, r, print, next))
+	}
 	p := &printer{json: e.JSON, oneline: e.Oneline, palette: e.palette}
 	return listDump(e, p, h.Neighs(ctx, &f), func(n rtm.Neigh) {
 		if keep(n) {
@@ -175,21 +180,39 @@ func neighList(e *env, a *args, flush bool) error {
 	})
 }
 
-// neighFlush deletes the selected entries.
-func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep func(rtm.Neigh) bool) error {
-	bt := h.NewBatch()
-	for n, err := range h.Neighs(ctx, f) {
-		if err != nil {
+// neighFlush deletes the selected entries, in rounds until none is
+// left (at most 10, as ip's MAX_ROUNDS), calling next after each, and
+// reports them to rep, printing each with print under -s -s.
+func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep func(rtm.Neigh) bool,
+	rep *flushReport, print func(rtm.Neigh), next func()) error {
+	for range maxFlushRounds {
+		bt := h.NewBatch()
+		for n, err := range h.Neighs(ctx, f) {
+			if err != nil {
+				return err
+			}
+			if !keep(n) || !n.Dst().IsValid() {
+				continue
+			}
+			if err := bt.NeighDel(rtm.NeighSpec{Index: n.Index(), Dst: n.Dst(), Flags: n.Flags() & unix.NTF_PROXY}); err != nil {
+				return err
+			}
+			if rep.each() {
+				print(n)
+			}
+		}
+		if bt.Len() == 0 {
+			rep.done()
+			return nil
+		}
+		if err := runFlush(ctx, bt, unix.ENOENT); err != nil {
 			return err
 		}
-		if !keep(n) || !n.Dst().IsValid() {
-			continue
-		}
-		if err := bt.NeighDel(rtm.NeighSpec{Index: n.Index(), Dst: n.Dst(), Flags: n.Flags() & unix.NTF_PROXY}); err != nil {
-			return err
-		}
+		rep.deleted(bt.Len())
+		next()
 	}
-	return runFlush(ctx, bt, unix.ENOENT)
+	rep.p.buf = fmt.Appendf(rep.p.buf, "*** Flush not complete bailing out after %d rounds\n", maxFlushRounds)
+	return errExit(exitFailure)
 }
 
 // linkTypes resolves interface names and ARPHRD types, for printing

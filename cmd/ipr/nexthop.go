@@ -15,8 +15,10 @@ import (
 )
 
 // nexthopUsage is "ipr nexthop help".
-const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ groups ] [ master DEV ] [ proto N ] [ fdb ]\n" +
+const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ vrf NAME ] [ groups ] [ master DEV ] [ proto N ] [ fdb ]\n" +
 	"         | get id ID\n" +
+	"         | bucket { list [ id ID ] [ nhid ID ] [ dev DEV ] [ vrf NAME ] [ master DEV ]\n" +
+	"                  | get id ID index INDEX }\n" +
 	"         | { add | replace } id ID NH\n" +
 	"         | del id ID }\n" +
 	"NH := { group ID[,WEIGHT]/... [ type { mpath | resilient [ buckets N ] [ idle_timer S ]\n" +
@@ -34,21 +36,16 @@ func parseNexthopID(a *args) (uint32, error) {
 // nexthopList is "nexthop show", "get" and "flush".
 func nexthopList(e *env, a *args, flush bool) error {
 	var (
-		f        rtm.NexthopFilter
-		id       uint32
-		dev, mst string
-		proto    uint32
+		f     rtm.NexthopFilter
+		id    uint32
+		devs  nexthopDevs
+		proto uint32
 	)
 	f.Family = e.Family
-	for a.more() {
-		var err error
-		switch w := a.advance(); {
-		case matches(w, "dev"):
-			dev, err = a.value(w)
+	h, err := devs.parseArgs(e, a, &f.OutIndex, &f.MasterIndex, func(w string) (err error) {
+		switch {
 		case matches(w, "groups"):
 			f.Groups = true
-		case matches(w, "master"):
-			mst, err = a.value(w)
 		case w == "id":
 			id, err = parseNexthopID(a)
 		case matches(w, "protocol"):
@@ -56,13 +53,10 @@ func nexthopList(e *env, a *args, flush bool) error {
 		case matches(w, "fdb"):
 			f.FDB = true
 		default:
-			return usagef("unknown argument %q", w)
+			err = usagef("unknown argument %q", w)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	h, err := e.handleFor(devRef{dev, &f.OutIndex}, devRef{mst, &f.MasterIndex})
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -208,7 +208,7 @@ var (
 		{name: "list", stats: true, run: addrShow},
 		{name: "show", stats: true, run: addrShow},
 		{name: "lst", stats: true, run: addrShow},
-		{name: "flush", run: addrFlush},
+		{name: "flush", stats: true, run: addrFlush},
 		{name: "save", stats: true, run: addrSave},
 		{name: "showdump", stats: true, run: addrShowDump},
 		{name: "restore", stats: true, run: func(e *env, _ *args) error { return addrDump.restoreAll(e) }},
@@ -249,7 +249,7 @@ var (
 		{name: "show", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
 		{name: "lst", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeShow) }},
 		{name: "get", stats: true, run: routeGet},
-		{name: "flush", run: func(e *env, a *args) error { return routeList(e, a, routeFlush) }},
+		{name: "flush", stats: true, run: func(e *env, a *args) error { return routeList(e, a, routeFlush) }},
 		{name: "save", run: func(e *env, a *args) error { return routeList(e, a, routeSave) }},
 		{name: "restore", run: func(e *env, a *args) error {
 			if a.more() {
@@ -281,7 +281,7 @@ var (
 		{name: "show", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
 		{name: "lst", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
 		{name: "list", stats: true, run: func(e *env, a *args) error { return neighList(e, a, false) }},
-		{name: "flush", run: func(e *env, a *args) error { return neighList(e, a, true) }},
+		{name: "flush", stats: true, run: func(e *env, a *args) error { return neighList(e, a, true) }},
 		{name: "help"},
 	}
 	nexthopVerbs = [...]verb{
@@ -298,7 +298,7 @@ var (
 			return nexthopList(e, a, false)
 		}},
 		{name: "flush", run: func(e *env, a *args) error { return nexthopList(e, a, true) }},
-		{name: "bucket"},
+		{name: "bucket", stats: true, run: nexthopBucket},
 		{name: "help"},
 	}
 )

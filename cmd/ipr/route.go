@@ -527,7 +527,8 @@ func routeList(e *env, a *args, action routeAction) error {
 	case routeSave:
 		return routeSaveTo(ctx, e, h, &f, kf)
 	case routeFlush:
-		return routeFlushMatching(ctx, h, &f, kf)
+		r := newFlushReport(e, "entries")
+		return r.finish(routeFlushMatching(ctx, h, &f, kf, r, names))
 	}
 	p := e.newPrinter()
 	p.openArray("")
@@ -660,10 +661,17 @@ func routeShowDump(e *env) error {
 }
 
 // routeFlushMatching deletes the selected routes, in rounds until none
-// is left, as iproute2's iproute_flush does.
-func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *rtm.RouteFilter) error {
+// is left, as iproute2's iproute_flush does, and reports them to rep.
+func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *rtm.RouteFilter, rep *flushReport, names *linkNames) error {
 	if f.cloned {
 		return usagef("flushing the route cache is not supported")
+	}
+	var (
+		nh *nexthopCache
+		tb routeAttrs
+	)
+	if rep.each() {
+		nh = &nexthopCache{ctx: ctx, h: h}
 	}
 	for round := 0; round < maxFlushRounds; round++ {
 		bt := h.NewBatch()
@@ -684,8 +692,13 @@ func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *
 			if err := bt.RouteDel(s); err != nil {
 				return err
 			}
+			if rep.each() {
+				tb.reset(r.Chain())
+				printRouteAttrs(rep.p, r, &tb, f, names, nh, rep.e.Details)
+			}
 		}
 		if bt.Len() == 0 {
+			rep.done()
 			return nil
 		}
 		results, err := bt.Run(ctx)
@@ -699,6 +712,7 @@ func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *
 				return err
 			}
 		}
+		rep.deleted(bt.Len())
 	}
 	return fmt.Errorf("flush remains incomplete after %d rounds", maxFlushRounds)
 }

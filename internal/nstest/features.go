@@ -104,6 +104,7 @@ func buildRegistry() []feature {
 		{"vnifilter", "VXLAN VNI filtering, RTM_NEWTUNNEL (Linux 5.18)", probeVNIFilter},
 		{"gso_ipv4_max_size", "the IPv4 GSO and GRO limits of links (Linux 6.3)", linkAttrProbe(unix.IFLA_GSO_IPV4_MAX_SIZE)},
 		{"nexthop:wide_weights", "16-bit nexthop group weights (Linux 6.12)", probeWideWeights},
+		{"nexthop:resilient", "resilient nexthop groups and their buckets (Linux 5.13)", probeResilient},
 		// Rule selectors newer than many kernels and than iproute2 6.1.
 		{"rule:dscp", "the DSCP rule selector (Linux 6.12)",
 			ruleProbe(unix.AF_INET, fraDSCP, rawnl.Attr(fraDSCP, []byte{46}))},
@@ -779,6 +780,20 @@ func probeWideWeights(s *scratch) (bool, error) {
 		}
 		return err == nil, err
 	})
+}
+
+// probeResilient adds a resilient nexthop group of two buckets: kernels
+// without nexthop objects or without resilient groups refuse it.
+func probeResilient(s *scratch) (bool, error) {
+	if err := s.setup(); err != nil {
+		return false, err
+	}
+	ip := []string{s.ip, "-n", s.name, "nexthop", "add"}
+	if ok, err := s.try(notSupported, append(slices.Clone(ip), "id", "110", "dev", "p0")); !ok {
+		return false, err
+	}
+	absent := append(slices.Clone(notSupported), "Invalid group type", "Unknown attribute", "Invalid argument")
+	return s.try(absent, append(ip, "id", "111", "group", "110", "type", "resilient", "buckets", "2"))
 }
 
 // routeConn runs f over an rtnetlink socket of the scratch namespace and
