@@ -427,8 +427,13 @@ type RouteFilter struct {
 	// Family is AF_INET, AF_INET6, AF_MPLS or 0 for all. Kernel-side.
 	Family uint8
 	// Table keeps one table; 0 means every table (iproute2's "table
-	// all"), unlike ip's default of the main table. Kernel-side.
+	// all"), unlike ip's default of the main table. Kernel-side. A table
+	// the kernel does not have dumps as empty, unless MissingTableError.
 	Table uint32
+	// MissingTableError reports a Table the kernel does not have as the
+	// kernel's refusal (ENOENT, "FIB table does not exist"), as ip does,
+	// instead of as a table without routes.
+	MissingTableError bool
 	// Protocol keeps routes installed by one protocol (RTPROT_*).
 	// Kernel-side.
 	Protocol uint8
@@ -521,7 +526,7 @@ func (h *Handle) Routes(ctx context.Context, f *RouteFilter) iter.Seq2[Route, er
 		if !dumpOf(ctx, h, "route dump", &routeMsgs, b, dumpRun{}, func(v view[rtmsg], err error) bool {
 			r := Route{v}
 			if err != nil {
-				if f != nil && f.Table != 0 && errors.Is(err, unix.ENOENT) {
+				if f != nil && f.Table != 0 && !f.MissingTableError && errors.Is(err, unix.ENOENT) {
 					return false // the table does not exist: it has no routes
 				}
 				return yield(r, err)

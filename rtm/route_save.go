@@ -63,7 +63,7 @@ func (h *Handle) RouteSave(ctx context.Context, w io.Writer, f *RouteFilter) (in
 	)
 	for m, err := range h.dump(ctx, "route save", b) {
 		if err != nil {
-			if f.Table != 0 && errors.Is(err, unix.ENOENT) {
+			if f.Table != 0 && !f.MissingTableError && errors.Is(err, unix.ENOENT) {
 				break // the table does not exist: nothing to save
 			}
 			return n, err

@@ -3,6 +3,7 @@ package rtm_test
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"runtime"
 	"slices"
@@ -268,6 +269,16 @@ func TestRouteFiltersInKernel(t *testing.T) {
 	}
 	if n := count(&rtm.RouteFilter{Family: unix.AF_INET, Table: 4242}); n != 0 {
 		t.Errorf("missing table: %d", n)
+	}
+	var missing error
+	for _, err := range h.Routes(ctx, &rtm.RouteFilter{Family: unix.AF_INET, Table: 4242, MissingTableError: true}) {
+		missing = err
+	}
+	if !errors.Is(missing, unix.ENOENT) {
+		t.Errorf("missing table with MissingTableError: %v, want ENOENT", missing)
+	}
+	if _, err := h.RouteSave(ctx, io.Discard, &rtm.RouteFilter{Family: unix.AF_INET, Table: 4242, MissingTableError: true}); !errors.Is(err, unix.ENOENT) {
+		t.Errorf("save of a missing table with MissingTableError: %v, want ENOENT", err)
 	}
 	n, err := h.RouteFlush(ctx, &rtm.RouteFilter{Family: unix.AF_INET, Table: 2000})
 	if err != nil || n != 25 {

@@ -75,7 +75,7 @@ func nexthopBucketList(e *env, a *args) error {
 			if werr := e.output(p); werr != nil {
 				return werr
 			}
-			return bucketDumpRefused(err)
+			return rtnlDumpRefused(err, "Dump terminated")
 		}
 		printNexthopBucket(p, b)
 		p.flush()
@@ -83,16 +83,18 @@ func nexthopBucketList(e *env, a *args) error {
 	return e.endList(p)
 }
 
-// bucketDumpRefused is how ipnh_bucket_list reports a dump the kernel
-// refused (a filter naming a nexthop that is not a resilient group):
-// libnetlink's message, which it leaves out for ENOENT and EOPNOTSUPP
-// without an extended ACK, then "Dump terminated", and status 2.
-func bucketDumpRefused(err error) error {
+// rtnlDumpRefused is how libnetlink's rtnl_dump_filter callers report a
+// dump the kernel refused (a bucket filter naming a nexthop that is not a
+// resilient group, a route table the kernel does not have): libnetlink's
+// message, which it leaves out for ENOENT and EOPNOTSUPP without an
+// extended ACK, then the caller's line (then: "Dump terminated", "Flush
+// terminated"), and status 2.
+func rtnlDumpRefused(err error, then string) error {
 	var ke *wire.Error
 	if !errors.As(err, &ke) {
 		return err
 	}
-	msg := "Dump terminated"
+	msg := then
 	if ke.Message != "" || ke.Errno != unix.ENOENT && ke.Errno != unix.EOPNOTSUPP {
 		msg = kernelMessage(ke.Message, ke.Errno) + "\n" + msg
 	}

@@ -519,7 +519,10 @@ func routeList(e *env, a *args, action routeAction) error {
 	}
 	// The kernel filters by what iproute2 asks it to; the rest is done
 	// here, as ip does it.
-	kf := &rtm.RouteFilter{Family: f.family, Table: f.table, Cloned: f.cloned, OutIndex: f.oif}
+	// A table the kernel does not have is refused as the kernel refuses
+	// it, but for show and save of the main table (save_route_errhndlr).
+	kf := &rtm.RouteFilter{Family: f.family, Table: f.table, Cloned: f.cloned, OutIndex: f.oif,
+		MissingTableError: action == routeFlush || f.table != unix.RT_TABLE_MAIN}
 	if f.protoSet {
 		kf.Protocol = f.protocol
 	}
@@ -536,7 +539,11 @@ func routeList(e *env, a *args, action routeAction) error {
 	var tb routeAttrs
 	for r, err := range h.Routes(ctx, kf) {
 		if err != nil {
-			return err
+			// ip exits there, its JSON array left open.
+			if werr := e.output(p); werr != nil {
+				return werr
+			}
+			return rtnlDumpRefused(err, "Dump terminated")
 		}
 		tb.reset(r.Chain())
 		if f.keepAttrs(r, &tb) {
@@ -553,7 +560,7 @@ func routeList(e *env, a *args, action routeAction) error {
 func routeSaveTo(ctx context.Context, e *env, h *rtm.Handle, f *routeFilter, kf *rtm.RouteFilter) error {
 	var buf bytes.Buffer
 	if _, err := h.RouteSave(ctx, &buf, kf); err != nil {
-		return err
+		return rtnlDumpRefused(err, "Dump terminated")
 	}
 	var out []byte
 	for rest := buf.Bytes()[4:]; len(rest) >= 16; {
@@ -677,7 +684,7 @@ func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *
 		bt := h.NewBatch()
 		for r, err := range h.Routes(ctx, kf) {
 			if err != nil {
-				return err
+				return rtnlDumpRefused(err, "Flush terminated")
 			}
 			// ip leaves IPv6's "unreachable default ... metric -1" alone.
 			if !f.keep(r) || (r.Family() == unix.AF_INET6 && r.DstLen() == 0 &&
