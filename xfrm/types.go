@@ -20,15 +20,23 @@ const (
 	ProtoIPsecAny Proto = 255 // IPSEC_PROTO_ANY, as the kernel reads it in a flush
 )
 
-// protoNames are iproute2's names of the protocols (xfrmproto_types).
-var protoNames = map[Proto]string{ProtoESP: "esp", ProtoAH: "ah", ProtoComp: "comp", ProtoRoute2: "route2",
-	ProtoHAO: "hao", ProtoIPsecAny: "ipsec-any"}
-
 // String returns iproute2's name of p ("esp", "ah", "comp", "route2",
-// "hao"), or its number.
+// "hao", "ipsec-any": xfrmproto_types), or its number. A switch, not a
+// map, so that nothing is built at package init.
 func (p Proto) String() string {
-	if n, ok := protoNames[p]; ok {
-		return n
+	switch p {
+	case ProtoESP:
+		return "esp"
+	case ProtoAH:
+		return "ah"
+	case ProtoComp:
+		return "comp"
+	case ProtoRoute2:
+		return "route2"
+	case ProtoHAO:
+		return "hao"
+	case ProtoIPsecAny:
+		return "ipsec-any"
 	}
 	return strconv.Itoa(int(p))
 }
