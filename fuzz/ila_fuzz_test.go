@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/ipr-go/ipr/genl"
@@ -31,6 +30,7 @@ func readIla(p ila.Mapping) ilaRead {
 	r.ident, r.hasIdent = p.IdentType()
 	r.matchText, r.locText = string(ila.AppendLocator(nil, r.match)), string(ila.AppendLocator(nil, r.loc))
 	_ = r.csum.String() + r.ident.String()
+	_ = p.Chain()
 	return r
 }
 
@@ -64,61 +64,27 @@ func ilaSpec(r ilaRead) ila.Spec {
 // and requests of ila.Add) parsed as complete mappings and made the round
 // trip.
 func FuzzIlaMapping(f *testing.F) {
-	for _, s := range hexFile(f, filepath.Join("..", "genl", "ila", "testdata", "list.replies")) {
-		f.Add(s)
-	}
 	match, loc, csum, ident := uint64(0x20010db800030004), uint64(0x20010db800010002), ila.CsumNeutralMapAuto, ila.IdentType(1)
-	for _, s := range []ila.Spec{
-		{LocatorMatch: &match, Locator: &loc},
-		{LocatorMatch: &match, Locator: &loc, Ifindex: 3, CsumMode: &csum, IdentType: &ident},
-	} {
-		r, err := ila.Add(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(genlPayload(r))
-	}
-	var full, round atomic.Bool
-	wantSeeds(f, "parsed as an ila.Mapping with every field", &full)
-	wantSeeds(f, "made the ila spec round trip", &round)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := genl.Decode(wireMsg(data), 0)
-		if err != nil {
-			return
-		}
-		p, err := ila.ParseMapping(m)
-		if err != nil {
-			return
-		}
-		r := readIla(p)
-		if c := readIla(p.Clone()); c != r {
-			t.Fatalf("Clone reads %+v, the view %+v", c, r)
-		}
-		_ = p.Chain()
-		for _, txt := range []string{r.matchText, r.locText} {
-			if v, err := ila.ParseLocator(txt); err != nil || string(ila.AppendLocator(nil, v)) != txt {
-				t.Fatalf("locator %q parses as %#x, %v", txt, v, err)
+	seeds := append(hexFile(f, filepath.Join("..", "genl", "ila", "testdata", "list.replies")), requestSeeds(f, ila.Add,
+		ila.Spec{LocatorMatch: &match, Locator: &loc},
+		ila.Spec{LocatorMatch: &match, Locator: &loc, Ifindex: 3, CsumMode: &csum, IdentType: &ident},
+	)...)
+	fuzzGenlView(f, seeds, genlView[ila.Mapping, ilaRead]{
+		name: "ila.Mapping", parse: ila.ParseMapping, read: readIla, clone: ila.Mapping.Clone,
+		full:    func(r ilaRead) bool { return r.hasMatch && r.hasLoc && r.hasIfindex && r.hasCsum && r.hasIdent },
+		request: func(r ilaRead) (genl.Request, error) { return ila.Add(ilaSpec(r)) },
+		want: func(r ilaRead) ilaRead {
+			if r.ifindex == 0 {
+				r.hasIfindex = false
 			}
-		}
-		if r.hasMatch && r.hasLoc && r.hasIfindex && r.hasCsum && r.hasIdent {
-			full.Store(true)
-		}
-		s := ilaSpec(r)
-		req, err := ila.Add(s)
-		if err != nil {
-			return
-		}
-		p2, err := ila.ParseMapping(genl.Message{Command: ila.CmdGet, Attrs: reqAttrs(req)})
-		if err != nil {
-			t.Fatalf("the request of %+v does not parse: %v", s, err)
-		}
-		want := r
-		if want.ifindex == 0 {
-			want.hasIfindex = false
-		}
-		if got := readIla(p2); got != want {
-			t.Fatalf("round trip: %+v reads back as %+v", want, got)
-		}
-		round.Store(true)
+			return r
+		},
+		check: func(t *testing.T, _ ila.Mapping, r ilaRead) {
+			for _, txt := range []string{r.matchText, r.locText} {
+				if v, err := ila.ParseLocator(txt); err != nil || string(ila.AppendLocator(nil, v)) != txt {
+					t.Fatalf("locator %q parses as %#x, %v", txt, v, err)
+				}
+			}
+		},
 	})
 }

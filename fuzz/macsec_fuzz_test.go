@@ -4,16 +4,20 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/macsec"
 )
 
-// readMacsec returns everything the readers of d say, as text, and the
-// SCIs they read.
-func readMacsec(d macsec.Device) (string, []macsec.SCI, int) {
+// macsecRead is what a macsec.Device's readers say, as text, with the
+// number of receive channels and SAs it has.
+type macsecRead struct {
+	text     string
+	rxs, sas int
+}
+
+// readMacsec calls every reader of d.
+func readMacsec(d macsec.Device) macsecRead {
 	var b strings.Builder
 	s := d.SecY()
 	off, hasOff := d.Offload()
@@ -26,13 +30,12 @@ func readMacsec(d macsec.Device) (string, []macsec.SCI, int) {
 		fmt.Fprintf(&b, "%v%v", on, ok)
 	}
 	_ = len(s.Chain()) + len(d.Chain())
-	scis := []macsec.SCI{s.SCI()}
-	sas := 0
+	r := macsecRead{}
 	sa := func(a macsec.SA) {
 		ssci, ok := a.SSCI()
 		fmt.Fprintf(&b, "|sa %d %v %d %x %d %v %v", a.AN(), a.Active(), a.PN(), a.KeyID(), ssci, ok, a.Stats())
 		_ = a.Chain()
-		sas++
+		r.sas++
 	}
 	for a := range d.TxSAs() {
 		sa(a)
@@ -40,12 +43,13 @@ func readMacsec(d macsec.Device) (string, []macsec.SCI, int) {
 	for rx := range d.RxSCs() {
 		fmt.Fprintf(&b, "|rx %v %v %v", rx.SCI(), rx.Active(), rx.Stats())
 		_ = rx.Chain()
-		scis = append(scis, rx.SCI())
+		r.rxs++
 		for a := range rx.SAs() {
 			sa(a)
 		}
 	}
-	return b.String(), scis, sas
+	r.text = b.String()
+	return r
 }
 
 // FuzzMacsecDevice decodes arbitrary bytes as a generic netlink payload
@@ -63,39 +67,27 @@ func readMacsec(d macsec.Device) (string, []macsec.SCI, int) {
 // Run without -fuzz, it fails unless its seeds (genl/macsec's dump
 // replies) parsed as devices with receive channels and SAs.
 func FuzzMacsecDevice(f *testing.F) {
-	for _, s := range hexFile(f, filepath.Join("..", "genl", "macsec", "testdata", "dump.hex")) {
-		f.Add(s)
-	}
-	var full atomic.Bool
-	wantSeeds(f, "parsed as a macsec.Device with receive channels and SAs", &full)
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := genl.Decode(wireMsg(data), 0)
-		if err != nil {
-			return
-		}
-		d, err := macsec.ParseDevice(m)
-		if err != nil {
-			return
-		}
-		if d.Ifindex() == 0 {
-			t.Fatal("ParseDevice accepted a device without an index")
-		}
-		r, scis, sas := readMacsec(d)
-		if c, _, _ := readMacsec(d.Clone()); c != r {
-			t.Fatalf("Clone reads\n%s\nthe view\n%s", c, r)
-		}
-		if again, _, _ := readMacsec(d); again != r {
-			t.Fatalf("the view reads differently twice:\n%s\n%s", again, r)
-		}
-		for _, s := range scis {
-			got, err := macsec.MakeSCI(s.Addr(), s.Port())
-			if err == nil && got != s || len(s.Addr()) != 6 {
-				t.Fatalf("SCI %v: MakeSCI(%v, %d) = %v, %v", s, s.Addr(), s.Port(), got, err)
+	fuzzGenlView(f, hexFile(f, filepath.Join("..", "genl", "macsec", "testdata", "dump.hex")), genlView[macsec.Device, macsecRead]{
+		name: "macsec.Device with receive channels and SAs", parse: macsec.ParseDevice, read: readMacsec, clone: macsec.Device.Clone,
+		full: func(r macsecRead) bool { return r.rxs > 0 && r.sas > 0 },
+		check: func(t *testing.T, d macsec.Device, r macsecRead) {
+			if d.Ifindex() == 0 {
+				t.Fatal("ParseDevice accepted a device without an index")
 			}
-			_ = s.String()
-		}
-		if len(scis) > 1 && sas > 0 {
-			full.Store(true)
-		}
+			if again := readMacsec(d); again != r {
+				t.Fatalf("the view reads differently twice:\n%+v\n%+v", again, r)
+			}
+			scis := []macsec.SCI{d.SecY().SCI()}
+			for rx := range d.RxSCs() {
+				scis = append(scis, rx.SCI())
+			}
+			for _, s := range scis {
+				got, err := macsec.MakeSCI(s.Addr(), s.Port())
+				if err == nil && got != s || len(s.Addr()) != 6 {
+					t.Fatalf("SCI %v: MakeSCI(%v, %d) = %v, %v", s, s.Addr(), s.Port(), got, err)
+				}
+				_ = s.String()
+			}
+		},
 	})
 }

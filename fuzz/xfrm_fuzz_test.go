@@ -2,7 +2,6 @@ package fuzz
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -27,30 +26,17 @@ const xfrmFirstType, xfrmLastType = xfrm.EventNewSA, xfrm.EventDefaults + 2
 // policy of it.
 func xfrmSeeds(t testing.TB) [][]byte {
 	var seeds, sas, pols [][]byte
-	for line := range fixtureLines(t, filepath.Join("..", "xfrm", "testdata", "conv", "xfrm.nlconv")) {
-		fields := strings.Fields(line)
-		if len(fields) != 3 || (fields[0] != "<" && fields[0] != ">") {
+	for m := range convMessages(t, "<>", filepath.Join("..", "xfrm", "testdata", "conv", "xfrm.nlconv")) {
+		typ := xfrm.EventType(m.Header.Type)
+		if typ < xfrmFirstType || typ > xfrmLastType {
 			continue
 		}
-		d, err := hex.DecodeString(fields[2])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(d) {
-			if err != nil {
-				break
-			}
-			typ := xfrm.EventType(m.Header.Type)
-			if typ < xfrmFirstType || typ > xfrmLastType {
-				continue
-			}
-			seeds = append(seeds, m.Data)
-			switch {
-			case typ == xfrm.EventNewSA && len(m.Data) >= xfrm.FixedLen(uint16(xfrm.EventNewSA)):
-				sas = append(sas, m.Data)
-			case typ == xfrm.EventNewPolicy && len(m.Data) >= xfrm.FixedLen(uint16(xfrm.EventNewPolicy)):
-				pols = append(pols, m.Data)
-			}
+		seeds = append(seeds, m.Data)
+		switch {
+		case typ == xfrm.EventNewSA && len(m.Data) >= xfrm.FixedLen(uint16(xfrm.EventNewSA)):
+			sas = append(sas, m.Data)
+		case typ == xfrm.EventNewPolicy && len(m.Data) >= xfrm.FixedLen(uint16(xfrm.EventNewPolicy)):
+			pols = append(pols, m.Data)
 		}
 	}
 	if len(sas) == 0 || len(pols) == 0 {
@@ -94,53 +80,88 @@ func newXfrmEcho(t testing.TB) *xfrmEcho {
 	return e
 }
 
-// state sends s as XFRM_MSG_NEWSA, and returns the SA the request reads
-// as (without counters), if the handle took s.
-func (e *xfrmEcho) state(t *testing.T, s xfrm.State) (xfrm.State, bool) {
-	if err := e.h.StateAdd(context.Background(), &s); err != nil {
-		return xfrm.State{}, false
-	}
-	v, ok := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(xfrm.EventNewSA)}, Data: e.last}}.State()
-	if !ok {
-		t.Fatalf("the request of %+v is no SA", s)
-	}
-	back := v.State()
-	clearStateCounters(&back)
-	return back, true
-}
-
-// policy sends p as XFRM_MSG_NEWPOLICY, and returns the policy the
-// request reads as (without its current lifetime), if the handle took p.
-func (e *xfrmEcho) policy(t *testing.T, p xfrm.Policy) (xfrm.Policy, bool) {
-	if err := e.h.PolicyAdd(context.Background(), &p); err != nil {
-		return xfrm.Policy{}, false
-	}
-	v, ok := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(xfrm.EventNewPolicy)}, Data: e.last}}.Policy()
-	if !ok {
-		t.Fatalf("the request of %+v is no policy", p)
-	}
-	back := v.Policy()
-	back.Current = xfrm.Current{}
-	return back, true
-}
-
 // clearStateCounters clears what the kernel reports of an SA and
 // requests do not carry.
 func clearStateCounters(s *xfrm.State) {
 	s.Current, s.Stats, s.LastUsed = xfrm.Current{}, xfrm.Stats{}, 0
 }
 
-// noSelector returns v with its selector cleared: a request normalizes
-// selectors (masked prefixes, a policy's family AF_INET for none, as
-// iproute2 sends it), which the second round trip then checks.
-func noSelector[T xfrm.State | xfrm.Policy](v T) T {
-	switch x := any(&v).(type) {
-	case *xfrm.State:
+// noSelector returns v, an xfrm.State or xfrm.Policy, with its selector
+// cleared: a request normalizes selectors (masked prefixes, a policy's
+// family AF_INET for none, as iproute2 sends it), which the second round
+// trip then checks.
+func noSelector(v any) any {
+	switch x := v.(type) {
+	case xfrm.State:
 		x.Selector = xfrm.Selector{}
-	case *xfrm.Policy:
+		return x
+	case xfrm.Policy:
 		x.Selector = xfrm.Selector{}
+		return x
 	}
 	return v
+}
+
+// xfrmKind checks the views V of one kind of XFRM object (SAs, policies)
+// and their copies T.
+type xfrmKind[V, T any] struct {
+	name  string
+	view  func(xfrm.Event) (V, bool)
+	read  func(V) string // calls every reader of V
+	copy  func(V) T
+	clear func(*T) // clears what requests do not carry
+	// add sends a copy to echo's fake kernel as a request of type typ.
+	add  func(context.Context, *T) error
+	typ  xfrm.EventType
+	echo *xfrmEcho
+}
+
+// send sends c as a request, and returns the copy the request reads as
+// (cleared of what requests do not carry), if the handle took c.
+func (k xfrmKind[V, T]) send(t *testing.T, c T) (T, bool) {
+	if err := k.add(context.Background(), &c); err != nil {
+		var zero T
+		return zero, false
+	}
+	v, ok := k.view(xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(k.typ)}, Data: k.echo.last}})
+	if !ok {
+		t.Fatalf("the request of %+v is no %s", c, k.name)
+	}
+	back := k.copy(v)
+	k.clear(&back)
+	return back, true
+}
+
+// check reads ev as a V: twice the same; its copy shares nothing with
+// the message (other is a copy of it); the copy, sent, reads back the
+// same but for its selector, and sent again, the same. It reports
+// whether ev held a V, and whether it made the round trip.
+func (k xfrmKind[V, T]) check(t *testing.T, ev xfrm.Event, other []byte) (ok, round bool) {
+	v, ok := k.view(ev)
+	if !ok {
+		return false, false
+	}
+	r, c := k.read(v), k.copy(v)
+	if again := k.read(v); again != r {
+		t.Fatalf("type %v: an %s reads\n%s\nthen\n%s", ev.Type(), k.name, r, again)
+	}
+	oev := ev
+	oev.Message.Data = other
+	if ov, _ := k.view(oev); !copyKept(ev.Message.Data, c, k.copy(ov)) {
+		t.Fatalf("type %v: the copy of an %s aliases the message", ev.Type(), k.name)
+	}
+	back, ok := k.send(t, c)
+	if !ok {
+		return true, false
+	}
+	k.clear(&c)
+	if !reflect.DeepEqual(noSelector(c), noSelector(back)) {
+		t.Fatalf("type %v: %s round trip:\n%+v\nreads back as\n%+v", ev.Type(), k.name, c, back)
+	}
+	if again, ok := k.send(t, back); !ok || !reflect.DeepEqual(again, back) {
+		t.Fatalf("type %v: %s round trip, again:\n%+v\nreads back as\n%+v (%v)", ev.Type(), k.name, back, again, ok)
+	}
+	return true, true
 }
 
 // seeds returns the payloads of the requests that add an SA and a policy
@@ -203,18 +224,17 @@ func readXfrmPolicy(v xfrm.PolicyView) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%+v %+v %+v %d %d %v %v %d %d|", v.Selector(), v.Lifetime(), v.Current(), v.Priority(), v.Index(),
 		v.Dir(), v.Action(), v.Flags(), v.Share())
-	p := func(vals ...any) { fmt.Fprintln(&b, vals...) }
-	p(v.Type())
-	p(v.Mark())
-	p(v.IfID())
-	p(v.SecCtx())
-	p(v.Offload())
-	n := v.NumTemplates()
-	for i := -1; i <= min(n, 64); i++ {
-		p(v.Template(i))
-		p(v.TemplateFamily(i))
+	typ, hasTyp := v.Type()
+	mark, hasMark := v.Mark()
+	ifid, hasIfid := v.IfID()
+	ctx, doi, alg, hasCtx := v.SecCtx()
+	off, hasOff := v.Offload()
+	fmt.Fprintf(&b, "%v %v %+v %v %d %v %x %d %d %v %+v %v %d|", typ, hasTyp, mark, hasMark, ifid, hasIfid, ctx, doi, alg, hasCtx,
+		off, hasOff, len(v.Attrs()))
+	for i := -1; i <= min(v.NumTemplates(), 64); i++ {
+		tmpl, ok := v.Template(i)
+		fmt.Fprintf(&b, "%+v %v %d|", tmpl, ok, v.TemplateFamily(i))
 	}
-	p(len(v.Attrs()))
 	return b.String()
 }
 
@@ -265,6 +285,12 @@ func FuzzXfrmViews(f *testing.F) {
 	wantSeeds(f, "decoded as an xfrm.AcquireView", &acquire)
 	wantSeeds(f, "made the xfrm.State round trip", &stateRound)
 	wantSeeds(f, "made the xfrm.Policy round trip", &policyRound)
+	stateKind := xfrmKind[xfrm.StateView, xfrm.State]{name: "SA", view: xfrm.Event.State, read: readXfrmState,
+		copy:  func(v xfrm.StateView) xfrm.State { s := v.State(); _ = s.ID(); return s },
+		clear: clearStateCounters, add: echo.h.StateAdd, typ: xfrm.EventNewSA, echo: echo}
+	policyKind := xfrmKind[xfrm.PolicyView, xfrm.Policy]{name: "policy", view: xfrm.Event.Policy, read: readXfrmPolicy,
+		copy:  func(v xfrm.PolicyView) xfrm.Policy { p := v.Policy(); _ = p.ID(); return p },
+		clear: func(p *xfrm.Policy) { p.Current = xfrm.Current{} }, add: echo.h.PolicyAdd, typ: xfrm.EventNewPolicy, echo: echo}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		other := append([]byte(nil), data...)
 		data = append([]byte(nil), data...) // scribbled over below
@@ -275,49 +301,13 @@ func FuzzXfrmViews(f *testing.F) {
 			ev.FlushedProto()
 			ev.FlushedPolicyType()
 			ev.Defaults()
-			if v, ok := ev.State(); ok {
+			if ok, round := stateKind.check(t, ev, other); ok {
 				state.Store(true)
-				r := readXfrmState(v)
-				s := v.State()
-				if again := readXfrmState(v); again != r {
-					t.Fatalf("type %v: an SA reads\n%s\nthen\n%s", typ, r, again)
-				}
-				_ = s.ID()
-				if ov, _ := (xfrm.Event{Message: wire.Message{Header: ev.Message.Header, Data: other}}).State(); !copyKept(data, s, ov.State()) {
-					t.Fatalf("type %v: State() aliases the message", typ)
-				}
-				if back, ok := echo.state(t, s); ok {
-					clearStateCounters(&s)
-					if !reflect.DeepEqual(noSelector(s), noSelector(back)) {
-						t.Fatalf("type %v: SA round trip:\n%+v\nreads back as\n%+v", typ, s, back)
-					}
-					if again, ok := echo.state(t, back); !ok || !reflect.DeepEqual(again, back) {
-						t.Fatalf("type %v: SA round trip, again:\n%+v\nreads back as\n%+v (%v)", typ, back, again, ok)
-					}
-					stateRound.Store(true)
-				}
+				stateRound.CompareAndSwap(false, round)
 			}
-			if v, ok := ev.Policy(); ok {
+			if ok, round := policyKind.check(t, ev, other); ok {
 				policy.Store(true)
-				r := readXfrmPolicy(v)
-				p := v.Policy()
-				if again := readXfrmPolicy(v); again != r {
-					t.Fatalf("type %v: a policy reads\n%s\nthen\n%s", typ, r, again)
-				}
-				_ = p.ID()
-				if ov, _ := (xfrm.Event{Message: wire.Message{Header: ev.Message.Header, Data: other}}).Policy(); !copyKept(data, p, ov.Policy()) {
-					t.Fatalf("type %v: Policy() aliases the message", typ)
-				}
-				if back, ok := echo.policy(t, p); ok {
-					p.Current = xfrm.Current{}
-					if !reflect.DeepEqual(noSelector(p), noSelector(back)) {
-						t.Fatalf("type %v: policy round trip:\n%+v\nreads back as\n%+v", typ, p, back)
-					}
-					if again, ok := echo.policy(t, back); !ok || !reflect.DeepEqual(again, back) {
-						t.Fatalf("type %v: policy round trip, again:\n%+v\nreads back as\n%+v (%v)", typ, back, again, ok)
-					}
-					policyRound.Store(true)
-				}
+				policyRound.CompareAndSwap(false, round)
 			}
 			if a, ok := ev.Acquire(); ok {
 				acquire.Store(true)
