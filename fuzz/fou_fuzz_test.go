@@ -21,6 +21,7 @@ type fouRead struct {
 	ifindex        int32
 }
 
+// readFou calls every reader of p.
 func readFou(p fou.Mapping) fouRead {
 	proto, has := p.IPProto()
 	_, _ = p.Encap().String(), p.Chain()

@@ -21,6 +21,7 @@ type ilaRead struct {
 	matchText, locText string
 }
 
+// readIla calls every reader of p, and formats the locators it reads.
 func readIla(p ila.Mapping) ilaRead {
 	var r ilaRead
 	r.match, r.hasMatch = p.LocatorMatch()

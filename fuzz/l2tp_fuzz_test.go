@@ -21,6 +21,7 @@ type l2tpTunnelRead struct {
 	stats                l2tp.Stats
 }
 
+// readTunnel calls every reader of v.
 func readTunnel(v l2tp.Tunnel) l2tpTunnelRead {
 	r := l2tpTunnelRead{id: v.ID(), peerID: v.PeerID(), version: v.ProtoVersion(), encap: v.Encap(), local: v.Local(),
 		peer: v.Peer(), localPort: v.LocalPort(), peerPort: v.PeerPort(), noCsum6Tx: v.NoUDP6ChecksumTx(),
@@ -41,10 +42,11 @@ type l2tpSessionRead struct {
 	stats                              l2tp.Stats
 }
 
+// readSession calls every reader of v.
 func readSession(v l2tp.Session) l2tpSessionRead {
 	_ = v.Chain()
-	return l2tpSessionRead{cookie: string(v.Cookie()), peerCookie: string(v.PeerCookie()), tunnelID: v.TunnelID(), peerTunnelID: v.PeerTunnelID(), id: v.ID(), peerID: v.PeerID(),
-		pw: v.PseudowireType(), l2spec: v.L2Spec(), ifname: v.Ifname(), recvSeq: v.RecvSeq(), sendSeq: v.SendSeq(),
+	return l2tpSessionRead{tunnelID: v.TunnelID(), peerTunnelID: v.PeerTunnelID(), id: v.ID(), peerID: v.PeerID(),
+		cookie: string(v.Cookie()), peerCookie: string(v.PeerCookie()), pw: v.PseudowireType(), l2spec: v.L2Spec(), ifname: v.Ifname(), recvSeq: v.RecvSeq(), sendSeq: v.SendSeq(),
 		lns: v.LNSMode(), reorder: v.ReorderTimeout(), stats: v.Stats()}
 }
 

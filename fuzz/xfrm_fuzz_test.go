@@ -62,6 +62,7 @@ type xfrmEcho struct {
 	last []byte
 }
 
+// newXfrmEcho returns an xfrmEcho, closed when t ends.
 func newXfrmEcho(t testing.TB) *xfrmEcho {
 	e := &xfrmEcho{}
 	fake := nltest.NewFake()
@@ -264,13 +265,15 @@ func copyKept[T any](data []byte, c, want T) bool {
 //     XFRM_MSG_NEWSA or XFRM_MSG_NEWPOLICY (to a fake kernel), reads back
 //     from the request's bytes as the same copy, less what requests do
 //     not carry (an SA's counters and last use, a policy's current
-//     lifetime) and but for its selector, which a request normalizes;
-//     sent again, it reads back the same, selector included:
-//     decode(encode(decode(x))) == decode(x) up to that normalization.
+//     lifetime) and its selector, which a request normalizes (masked
+//     prefixes, a family for none); sent again, it reads back the same,
+//     selector included: decode(encode(decode(x))) == decode(x) up to
+//     that normalization.
 //
 // Run without -fuzz, it fails unless its seeds (xfrm's recorded
-// conversation) decoded as SAs, policies and an acquire, and made both
-// round trips.
+// conversation, an acquire made of it, and requests of an SA and a
+// policy with most fields) decoded as SAs, policies and an acquire, and
+// made both round trips.
 func FuzzXfrmViews(f *testing.F) {
 	echo := newXfrmEcho(f)
 	for _, s := range xfrmSeeds(f) {
@@ -295,8 +298,7 @@ func FuzzXfrmViews(f *testing.F) {
 		other := append([]byte(nil), data...)
 		data = append([]byte(nil), data...) // scribbled over below
 		for typ := xfrmFirstType; typ <= xfrmLastType; typ++ {
-			ev := xfrm.Event{Message: wire.Message{Header: wire.Message{}.Header, Data: data}}
-			ev.Message.Header.Type = uint16(typ)
+			ev := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(typ)}, Data: data}}
 			_, _ = ev.Type(), ev.Hard()
 			ev.FlushedProto()
 			ev.FlushedPolicyType()
