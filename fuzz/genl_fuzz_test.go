@@ -14,6 +14,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/nlctrl"
+	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -33,25 +34,37 @@ func genlSeeds(t testing.TB) [][]byte {
 // (package nltest's format).
 func convReplies(t testing.TB, keep func(typ uint16) bool, paths ...string) [][]byte {
 	var seeds [][]byte
-	for line := range fixtureLines(t, paths...) {
-		fields := strings.Fields(line)
-		if len(fields) != 3 || fields[0] != "<" {
-			continue
-		}
-		d, err := hex.DecodeString(fields[2])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for m, err := range wire.Messages(d) {
-			if err != nil {
-				break
-			}
-			if keep(m.Header.Type) {
-				seeds = append(seeds, m.Data)
-			}
+	for m := range convMessages(t, "<", paths...) {
+		if keep(m.Header.Type) {
+			seeds = append(seeds, m.Data)
 		}
 	}
 	return seeds
+}
+
+// convMessages yields the messages of the recorded conversations at
+// paths whose direction ("<" received, ">" sent) is in dirs.
+func convMessages(t testing.TB, dirs string, paths ...string) iter.Seq[wire.Message] {
+	return func(yield func(wire.Message) bool) {
+		for line := range fixtureLines(t, paths...) {
+			fields := strings.Fields(line)
+			if len(fields) != 3 || len(fields[0]) != 1 || !strings.Contains(dirs, fields[0]) || fields[0] == "#" {
+				continue
+			}
+			d, err := hex.DecodeString(fields[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for m, err := range wire.Messages(d) {
+				if err != nil {
+					break
+				}
+				if !yield(m) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // fixtureLines yields the lines of the files at paths (of up to 1 MiB
@@ -184,4 +197,125 @@ func FuzzNlctrlPolicy(f *testing.F) {
 			attrs.Store(true)
 		}
 	})
+}
+
+// genlView describes a fuzz target over the view V of a genl family's
+// replies, whose readers say R (comparable: two readings compare with ==).
+type genlView[V any, R comparable] struct {
+	name  string // the view's name, for messages: "fou.Mapping"
+	parse func(genl.Message) (V, error)
+	read  func(V) R // calls every reader of V
+	clone func(V) V
+	// full reports whether r is what a seed must reach: the target fails,
+	// run without -fuzz, unless a seed did.
+	full func(r R) bool
+	// request, if not nil, is the request that makes the object r reads
+	// (an error when the package refuses it); the attributes of the
+	// request must parse and read as want(r), and a seed must make that
+	// round trip: decode(encode(decode(x))) == decode(x).
+	request func(r R) (genl.Request, error)
+	want    func(r R) R
+	// check, if not nil, checks more of v.
+	check func(t *testing.T, v V, r R)
+}
+
+// fuzzGenlView runs g's target over seeds, payloads of genl messages
+// (genlmsghdr and attributes): nothing may panic, a view's Clone reads as
+// the view does, and requests make the round trip.
+func fuzzGenlView[V any, R comparable](f *testing.F, seeds [][]byte, g genlView[V, R]) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	var full, round atomic.Bool
+	wantSeeds(f, "parsed as a full "+g.name, &full)
+	if g.request != nil {
+		wantSeeds(f, "made the "+g.name+" round trip", &round)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := genl.Decode(wire.Message{Data: data}, 0)
+		if err != nil {
+			return
+		}
+		v, err := g.parse(m)
+		if err != nil {
+			return
+		}
+		r := g.read(v)
+		if c := g.read(g.clone(v)); c != r {
+			t.Fatalf("%s: Clone reads %+v, the view %+v", g.name, c, r)
+		}
+		if g.full(r) {
+			full.Store(true)
+		}
+		if g.check != nil {
+			g.check(t, v, r)
+		}
+		if g.request == nil {
+			return
+		}
+		req, err := g.request(r)
+		if err != nil {
+			return
+		}
+		v2, err := g.parse(genl.Message{Command: m.Command, Version: m.Version, Attrs: reqAttrs(req)})
+		if err != nil {
+			t.Fatalf("%s: the request of %+v does not parse: %v", g.name, r, err)
+		}
+		if got, want := g.read(v2), g.want(r); got != want {
+			t.Fatalf("%s round trip: %+v reads back as %+v", g.name, want, got)
+		}
+		round.Store(true)
+	})
+}
+
+// requestSeeds returns the payloads of the requests mk makes of specs.
+func requestSeeds[S any](t testing.TB, mk func(S) (genl.Request, error), specs ...S) [][]byte {
+	var out [][]byte
+	for _, s := range specs {
+		r, err := mk(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, genlPayload(r))
+	}
+	return out
+}
+
+// hexFile returns the lines of the files at paths that are not comments
+// (#) or empty, decoded from hex: the replies files of the genl family
+// packages' testdata.
+func hexFile(t testing.TB, paths ...string) [][]byte {
+	var out [][]byte
+	for line := range fixtureLines(t, paths...) {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		b, err := hex.DecodeString(line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// genlPayload returns the payload r would send (a genlmsghdr with r's
+// command and version, and r's attributes), as a seed.
+func genlPayload(r genl.Request) []byte {
+	var e nla.Encoder
+	copy(e.Reserve(unix.GENL_HDRLEN), []byte{r.Command, r.Version})
+	if r.Attrs != nil {
+		r.Attrs(&e)
+	}
+	return e.Bytes()
+}
+
+// reqAttrs returns the attributes of r, as the kernel would read them.
+func reqAttrs(r genl.Request) nla.Chain {
+	var e nla.Encoder
+	if r.Attrs != nil {
+		r.Attrs(&e)
+	}
+	return nla.Chain(e.Bytes())
 }
