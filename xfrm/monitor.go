@@ -47,6 +47,19 @@ var errNoMonitor = errors.New("xfrm: monitor not opened by Handle.Monitor")
 // Monitor subscribes to the groups named (GroupSA, GroupPolicy, ...);
 // with none, to every group, as "ip xfrm monitor" does.
 func (h *Handle) Monitor(groups ...uint32) (*Monitor, error) {
+	return h.monitor(false, groups)
+}
+
+// MonitorAllNamespaces is Monitor that also delivers the notifications of
+// every namespace that has an id in the handle's namespace
+// (NETLINK_LISTEN_ALL_NSID), each with that id in Event.NSID, as
+// "ip xfrm monitor all-nsid" does.
+func (h *Handle) MonitorAllNamespaces(groups ...uint32) (*Monitor, error) {
+	return h.monitor(true, groups)
+}
+
+// monitor is Monitor, with NETLINK_LISTEN_ALL_NSID if allNSID.
+func (h *Handle) monitor(allNSID bool, groups []uint32) (*Monitor, error) {
 	if err := h.check(context.Background()); err != nil {
 		return nil, err
 	}
@@ -63,6 +76,7 @@ func (h *Handle) Monitor(groups ...uint32) (*Monitor, error) {
 			cfg.Groups = append(cfg.Groups, g)
 		}
 	}
+	cfg.ListenAllNSID = allNSID
 	c, err := h.pool.Transport(&cfg)
 	if err != nil {
 		return nil, fmt.Errorf("xfrm: monitor: %w", err)

@@ -142,7 +142,7 @@ func startMonitors(t *testing.T, theirs, ours []string) (theirOut, ourOut *syncB
 }
 
 // subscribed reports, waiting for it, whether process pid has a netlink
-// socket that has joined a multicast group in the namespace of process
+// socket (RTNL or XFRM) that has joined a multicast group in the namespace of process
 // inNS (whose main thread is in it: ipr's is not, its socket is made on
 // another thread): /proc/INNS/net/netlink lists the namespace's sockets
 // with their groups and inodes, and /proc/PID/fd the process's sockets.
@@ -159,7 +159,7 @@ func subscribed(inNS, pid int) bool {
 		for _, line := range strings.Split(string(b), "\n") {
 			// sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
 			f := strings.Fields(line)
-			if len(f) >= 10 && f[1] == "0" && f[3] != "00000000" && inodes[f[9]] {
+			if len(f) >= 10 && (f[1] == "0" || f[1] == "6") && f[3] != "00000000" && inodes[f[9]] {
 				return true
 			}
 		}

@@ -3,8 +3,7 @@ package main
 // "ipr xfrm state", "ipr xfrm policy" and "ipr xfrm monitor": IPsec SAs
 // and policies (package xfrm), as iproute2 6.1's ip/xfrm_state.c,
 // xfrm_policy.c, xfrm_monitor.c and ipxfrm.c read their command lines
-// and print them. Not yet, and refused by name: the monitor's "file"
-// and "all-nsid".
+// and print them. Not yet, and refused by name: the monitor's "file".
 
 import (
 	"encoding/hex"

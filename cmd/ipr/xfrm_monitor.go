@@ -28,7 +28,7 @@ var xfrmMonitorGroups = []struct {
 // runXfrmMonitor is do_xfrm_monitor.
 func runXfrmMonitor(e *env, argv []string) error {
 	var groups []uint32
-	nokeys := false
+	nokeys, allNSID := false, false
 words:
 	for _, w := range argv {
 		switch {
@@ -38,7 +38,7 @@ words:
 			nokeys = true
 		case w == "all":
 		case matches(w, "all-nsid"):
-			return notImplemented(`"ip xfrm monitor all-nsid"`)
+			allNSID = true
 		default:
 			for _, g := range xfrmMonitorGroups {
 				if matches(w, g.name) {
@@ -56,7 +56,11 @@ words:
 		return notImplemented(`option -timestamp with "ip xfrm monitor"`)
 	}
 	return xfrmDo(e, func(h *xfrm.Handle) error {
-		m, err := h.Monitor(groups...)
+		monitor := h.Monitor
+		if allNSID {
+			monitor = h.MonitorAllNamespaces
+		}
+		m, err := monitor(groups...)
 		if err != nil {
 			return err
 		}
@@ -70,15 +74,23 @@ words:
 				return err
 			}
 			if !ev.Overrun {
-				xfrmPrintEvent(e, p, ev, nokeys)
+				xfrmPrintEvent(e, p, ev, nokeys, allNSID)
 			}
 		}
 		return nil
 	})
 }
 
-// xfrmPrintEvent is xfrm_accept_msg.
-func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
+// xfrmPrintEvent is xfrm_accept_msg; allNSID prefixes the namespace
+// the event came from, as all-nsid does.
+func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys, allNSID bool) {
+	if allNSID {
+		if ev.NSID < 0 {
+			p.b.WriteString("[nsid current]")
+		} else {
+			p.f("[nsid %d]", ev.NSID)
+		}
+	}
 	verb := map[xfrm.EventType]string{xfrm.EventDelSA: "Deleted ", xfrm.EventUpdSA: "Updated ", xfrm.EventExpire: "Expired ",
 		xfrm.EventDelPolicy: "Deleted ", xfrm.EventUpdPolicy: "Updated ", xfrm.EventPolicyExpire: "Expired "}[ev.Type()]
 	hard := func() {
@@ -115,6 +127,7 @@ func xfrmPrintEvent(e *env, p *xfrmPrinter, ev xfrm.Event, nokeys bool) {
 		p.b.Reset()
 		return
 	} else {
+		p.b.Reset()
 		fmt.Fprintf(e.Stderr, "ipr: xfrm monitor: notification %d is not printed by ipr yet\n", ev.Type())
 		return
 	}

@@ -75,3 +75,25 @@ func TestXfrmMonitorParity(t *testing.T) {
 		}
 	}
 }
+
+// TestXfrmMonitorAllNSID runs "ip xfrm monitor all-nsid" and ipr's side
+// by side in one namespace while policies change there and in a peer
+// namespace that has an id in it, and compares what they print.
+func TestXfrmMonitorAllNSID(t *testing.T) {
+	ns, peer := nstest.New(t), nstest.New(t)
+	nstest.Require(t, "xfrm")
+	ipCommands(t, ns, "netns set "+peer.Name+" 5")
+	for _, args := range []string{"xfrm monitor all-nsid", "-o xfrm monitor all-nsid policy"} {
+		ipOut, iprOut := startMonitors(t, append([]string{"ip", "-n", ns.Name}, strings.Fields(args)...),
+			append([]string{"-n", ns.Name}, strings.Fields(args)...))
+		ipCommands(t, peer, "xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir out priority 5",
+			"xfrm policy delete src 10.1.0.0/16 dst 10.2.0.0/16 dir out")
+		ipCommands(t, ns, "xfrm policy add src 10.5.0.0/16 dst 10.6.0.0/16 dir in", "xfrm policy flush")
+		got, want := awaitSame(iprOut.String, ipOut.String, func(s string) bool {
+			return strings.Contains(s, "[nsid 5]") && strings.Contains(s, "[nsid current]Flushed")
+		})
+		if got != want || !strings.Contains(want, "[nsid 5]") {
+			t.Errorf("ipr %s differs from ip:\nipr:\n%s\nip:\n%s", args, got, want)
+		}
+	}
+}

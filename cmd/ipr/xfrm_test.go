@@ -197,8 +197,8 @@ func TestXfrmPrintHostile(t *testing.T) {
 			binary.NativeEndian.PutUint16(data[234:], uint16(1+r.IntN(31)))
 		}
 		for typ := xfrm.EventNewSA; typ <= xfrm.EventMapping; typ++ {
-			ev := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(typ)}, Data: data}}
-			xfrmPrintEvent(e, newXfrmPrinter(e), ev, i%3 == 0)
+			ev := xfrm.Event{Message: wire.Message{Header: unix.NlMsghdr{Type: uint16(typ)}, Data: data}, NSID: int32(i%3) - 1}
+			xfrmPrintEvent(e, newXfrmPrinter(e), ev, i%3 == 0, i%2 == 0)
 		}
 	}
 }
