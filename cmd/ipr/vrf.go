@@ -2,10 +2,7 @@ package main
 
 // "ipr vrf": the VRF devices and the processes bound to them through the
 // cgroup v2 "vrf" hierarchy, as iproute2 6.1's ipvrf.c lists them.
-// "vrf exec" is not implemented: it loads a BPF program
-// (BPF_PROG_TYPE_CGROUP_SOCK, which binds each new socket to the VRF),
-// attaches it to a cgroup and moves the process there, none of which
-// ipr does, and which a kernel without VRFs could not check.
+// "vrf exec" is in vrf_exec.go.
 
 import (
 	"bufio"
@@ -37,7 +34,7 @@ const vrfUsage = "Usage:\tipr vrf show [NAME] ...\n" +
 var vrfVerbs = [...]verb{
 	{name: "identify", stats: true, run: vrfIdentify},
 	{name: "pids", stats: true, run: vrfPids},
-	{name: "exec", stats: true},
+	{name: "exec", stats: true, run: vrfExec},
 	{name: "show", stats: true, run: vrfShow},
 	{name: "lst", stats: true, run: vrfShow},
 	{name: "list", stats: true, run: vrfShow},
@@ -56,6 +53,7 @@ const vrfNameLen = 32
 // link is a VRF, and its table (0 when the kernel gave none, a bug ip
 // reports).
 type vrfLink struct {
+	index int32
 	name  string
 	isVRF bool
 	// hasData says IFLA_INFO_DATA is there: ipvrf_get_table treats a
@@ -67,7 +65,7 @@ type vrfLink struct {
 // readVRFLink reads a link message's payload.
 func readVRFLink(data []byte) vrfLink {
 	attrs := nla.Chain(data[unix.SizeofIfInfomsg:])
-	var v vrfLink
+	v := vrfLink{index: int32(binary.NativeEndian.Uint32(data[4:]))}
 	if a, ok := attrs.Get(unix.IFLA_IFNAME); ok {
 		v.name, _ = a.Text()
 	}

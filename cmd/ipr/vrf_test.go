@@ -143,6 +143,7 @@ func TestVrfAsIP(t *testing.T) {
 		"vrf identify 1", "vrf identify " + strconv.Itoa(os.Getpid()), "vrf identify 0", "vrf identify -0",
 		"vrf identify +1", "vrf identify abc", "vrf identify 1 2", "vrf identify 4294967296",
 		"vrf pids", "vrf pids a b", "vrf pids va", "vrf pids nosuch", "vrf p va", "vrf i 1",
+		"vrf exec", "vrf exec va", "vrf exec va true", "vrf exec nosuch true", "vrf e va true",
 	}
 	for _, c := range cmds {
 		sameAsIP(t, ns, nil, strings.Fields(c)...)
