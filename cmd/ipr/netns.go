@@ -472,14 +472,14 @@ func netnsExec(e *env, a *args) error {
 		}
 		for _, name := range names {
 			fmt.Fprintf(e.Stdout, "\nnetns: %s\n", name)
-			if _, err := execChild(e, name, rest); err != nil {
+			if _, err := execChild(e, append([]string{"netns", "exec", name}, rest...)); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
 	if e.inBatch {
-		code, err := execChild(e, rest[0], rest[1:])
+		code, err := execChild(e, append([]string{"netns", "exec"}, rest...))
 		if err != nil {
 			return err
 		}
@@ -491,14 +491,14 @@ func netnsExec(e *env, a *args) error {
 	return execInNetns(rest[0], rest[1:])
 }
 
-// execChild runs "ipr netns exec NAME ARGV..." as a child process and
-// returns its exit status.
-func execChild(e *env, name string, argv []string) (int, error) {
+// execChild runs ipr with args ("netns exec NAME ARGV...", "vrf exec
+// ...") as a child process and returns its exit status.
+func execChild(e *env, args []string) (int, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return 0, failf("fork: %s", strerror(err))
 	}
-	cmd := exec.Command(self, append([]string{"netns", "exec", name}, argv...)...)
+	cmd := exec.Command(self, args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.Stdin, e.Stdout, e.Stderr
 	err = cmd.Run()
 	var ee *exec.ExitError
@@ -556,6 +556,12 @@ func switchNetns(name string, argv []string) error {
 		return failExec("mount of /sys failed: %s", strerror(err))
 	}
 	bindEtc(name)
+	return execCommand(argv)
+}
+
+// execCommand replaces ipr with the command argv (execvp); it returns
+// only on failure, which ip reports and exits 1 for.
+func execCommand(argv []string) error {
 	file, err := exec.LookPath(argv[0])
 	if err == nil {
 		err = syscall.Exec(file, argv, os.Environ())

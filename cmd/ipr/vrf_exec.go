@@ -14,11 +14,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -36,8 +34,14 @@ func vrfExec(e *env, a *args) error {
 		return &cliError{code: exitFailure, msg: "No command specified"}
 	}
 	if e.inBatch {
-		// ip forks and the child switches: ipr runs itself.
-		return vrfExecChild(e, rest)
+		// ip forks and the child switches: ipr runs itself, and the
+		// command fails when the child does, whatever its status (the
+		// batch goes on with -force).
+		code, err := execChild(e, append([]string{"vrf", "exec"}, rest...))
+		if err == nil && code != 0 {
+			err = errExit(exitFailure)
+		}
+		return err
 	}
 	name, ifindex := rest[0], 0
 	if name != "default" {
@@ -71,31 +75,7 @@ func vrfExec(e *env, a *args) error {
 	if err := vrfJoin(e.Stderr, vrfCgroupPath(mnt, vrfBasePath(lines), ns, name, ifindex), ifindex); err != nil {
 		return err
 	}
-	file, err := exec.LookPath(rest[1])
-	if err == nil {
-		err = syscall.Exec(file, rest[1:], os.Environ())
-	}
-	return &cliError{code: exitFailure, msg: fmt.Sprintf("exec of %q failed: %s", rest[1], strerror(err))}
-}
-
-// vrfExecChild runs "ipr vrf exec ARGS..." as a child process, as ip's
-// cmd_exec forks in a batch, and fails the command when the child fails.
-func vrfExecChild(e *env, args []string) error {
-	self, err := os.Executable()
-	if err != nil {
-		return failf("fork: %s", strerror(err))
-	}
-	cmd := exec.Command(self, append([]string{"vrf", "exec"}, args...)...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = e.Stdin, e.Stdout, e.Stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee) && ee.Exited():
-		return errExit(ee.ExitCode())
-	case err != nil:
-		return errExit(exitFailure)
-	}
-	return nil
+	return execCommand(rest[1:])
 }
 
 // vrfBasePath is vrf_path: the path of the controller-less cgroup of a
