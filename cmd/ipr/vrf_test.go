@@ -391,3 +391,52 @@ func TestVrfCgroupPath(t *testing.T) {
 		}
 	}
 }
+
+// TestVrfExecDefault runs "ipr vrf exec default cat /proc/self/cgroup",
+// then ip's, each in a private mount namespace with no cgroup2 mounted and a /run of its
+// own, so that each mounts cgroup2 at vrfCgroupMount: cat must run in
+// the "vrf" cgroup under the test's own, which the test removes after
+// each, and both must print the same (it is skipped when that cgroup exists already, or
+// the host has no cgroup2 mounted to remove it through).
+func TestVrfExecDefault(t *testing.T) {
+	nstest.RequirePrivileged(t)
+	mounts, _ := readLines("/proc/mounts")
+	var cgroup2 []string
+	for _, line := range mounts {
+		if f := strings.Fields(line); len(f) >= 3 && f[2] == "cgroup2" {
+			cgroup2 = append(cgroup2, f[1])
+		}
+	}
+	if len(cgroup2) == 0 {
+		t.Skip("no cgroup2 mounted: the cgroup vrf exec makes could not be removed")
+	}
+	lines, _ := readLines("/proc/self/cgroup")
+	base := vrfBasePath(lines)
+	group := cgroup2[0] + base + "/vrf"
+	if _, err := os.Stat(group); err == nil {
+		t.Skipf("%s exists already", group)
+	}
+	defer os.Remove(group)
+	script := ""
+	for _, m := range cgroup2 {
+		script += "umount -l " + m + " && "
+	}
+	script += "mount -t tmpfs none /run && exec \"$0\" vrf exec default cat /proc/self/cgroup"
+	var outs []string
+	for _, prog := range []string{os.Args[0], "ip"} {
+		cmd := exec.Command("sh", "-c", script, prog)
+		cmd.Env = append(os.Environ(), cliMainEnv+"=1")
+		cmd.SysProcAttr = &unix.SysProcAttr{Unshareflags: unix.CLONE_NEWNS}
+		out, err := cmd.CombinedOutput()
+		if want := "0::" + base + "/vrf\n"; err != nil || !strings.HasSuffix(string(out), want) {
+			t.Errorf("%s vrf exec default (%v):\n%s\nwant a last line %q", prog, err, out, want)
+		}
+		if err := os.Remove(group); err != nil {
+			t.Errorf("removing the cgroup: %v", err)
+		}
+		outs = append(outs, string(out))
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("ipr printed %q, ip %q", outs[0], outs[1])
+	}
+}
