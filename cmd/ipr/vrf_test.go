@@ -393,11 +393,12 @@ func TestVrfCgroupPath(t *testing.T) {
 }
 
 // TestVrfExecDefault runs "ipr vrf exec default cat /proc/self/cgroup",
-// then ip's, each in a private mount namespace with no cgroup2 mounted and a /run of its
-// own, so that each mounts cgroup2 at vrfCgroupMount: cat must run in
-// the "vrf" cgroup under the test's own, which the test removes after
-// each, and both must print the same (it is skipped when that cgroup exists already, or
-// the host has no cgroup2 mounted to remove it through).
+// then ip's, each in a private mount namespace with no cgroup2 mounted
+// and a /run of its own, so that each mounts cgroup2 at vrfCgroupMount:
+// cat must run in the "vrf" cgroup under the test's own, which the test
+// removes after each, and both must print the same. It is skipped when
+// that cgroup exists already, or when the host has no cgroup2 mounted to
+// remove it through.
 func TestVrfExecDefault(t *testing.T) {
 	nstest.RequirePrivileged(t)
 	mounts, _ := readLines("/proc/mounts")
