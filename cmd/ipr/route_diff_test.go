@@ -75,6 +75,7 @@ func routeNamespace(t testing.TB) *nstest.NS {
 		"rule add tun_id 77 table 100 pref 108 suppress_ifgroup 5",
 		"rule add l3mdev pref 109",
 		"rule add from 10.1.2.3 ipproto udp sport 53 table 100000 pref 110",
+		"rule add ipproto gre table 100 pref 111", "rule add ipproto 99 table 100 pref 112",
 		"-6 rule add from 2001:db8::/32 table 100 pref 100",
 		"-6 rule add to 2001:db8:1::/48 prohibit pref 101 dport 443",
 		// Neighbours in several states, proxies, and FDB entries on a

@@ -325,22 +325,24 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 }
 
 // ipProtoName is iproute2's inet_proto_n2a: getprotobynumber's name for
-// the common protocols, else the number.
+// the common protocols (unless -N), else "ipproto-N".
 func ipProtoName(v uint8) string {
-	if numericNames {
-		return "ipproto-" + strconv.Itoa(int(v))
-	}
-	if name := nameOr(ipProtos, v, ""); name != "" {
+	if name := nameOr(ipProtos, v, ""); name != "" && !numericNames {
 		return name
 	}
-	return strconv.Itoa(int(v))
+	return "ipproto-" + strconv.Itoa(int(v))
 }
 
-// ipProtos are getprotobynumber's names of the common protocols, which
-// inet_proto_n2a prints and inet_proto_a2n reads.
-var ipProtos = []named[uint8]{{"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP}, {"icmp", unix.IPPROTO_ICMP},
-	{"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP}, {"udplite", unix.IPPROTO_UDPLITE},
-	{"dccp", unix.IPPROTO_DCCP}}
+// ipProtos are /etc/protocols' names of the protocols rules and XFRM
+// selectors name most: getprotobynumber's, which inet_proto_n2a and
+// strxf_proto print, and getprotobyname's, which inet_proto_a2n and
+// xfrm's selectors read.
+var ipProtos = []named[uint8]{
+	{"icmp", unix.IPPROTO_ICMP}, {"ipencap", unix.IPPROTO_IPIP}, {"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP},
+	{"dccp", unix.IPPROTO_DCCP}, {"ipv6", unix.IPPROTO_IPV6}, {"gre", unix.IPPROTO_GRE}, {"esp", unix.IPPROTO_ESP},
+	{"ah", unix.IPPROTO_AH}, {"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP},
+	{"mobility-header", unix.IPPROTO_MH}, {"udplite", unix.IPPROTO_UDPLITE},
+}
 
 func parseMark(v string) (mark, mask uint32, err error) {
 	ms, ks, hasMask := strings.Cut(v, "/")

@@ -455,23 +455,13 @@ func algoKey(key string) ([]byte, error) {
 	return b, nil
 }
 
-// xfrmUpspecNames are /etc/protocols' names of the protocols a selector
-// names most (getprotobynumber and getprotobyname, which ip's selectors
-// use whatever -N says).
-var xfrmUpspecNames = []named[uint8]{
-	{"icmp", unix.IPPROTO_ICMP}, {"ipencap", unix.IPPROTO_IPIP}, {"tcp", unix.IPPROTO_TCP}, {"udp", unix.IPPROTO_UDP},
-	{"dccp", unix.IPPROTO_DCCP}, {"ipv6", unix.IPPROTO_IPV6}, {"gre", unix.IPPROTO_GRE}, {"esp", unix.IPPROTO_ESP},
-	{"ah", unix.IPPROTO_AH}, {"ipv6-icmp", unix.IPPROTO_ICMPV6}, {"sctp", unix.IPPROTO_SCTP},
-	{"mobility-header", unix.IPPROTO_MH}, {"udplite", unix.IPPROTO_UDPLITE},
-}
-
 // xfrmUpspecName is strxf_proto.
 func xfrmUpspecName(v uint8) string {
-	if n := nameOr(xfrmUpspecNames, v, ""); n != "" {
+	if n := nameOr(ipProtos, v, ""); n != "" {
 		return n
 	}
 	return fmt.Sprint(v)
 }
 
-// xfrmUpspecID is getprotobyname for the names of xfrmUpspecNames.
-func xfrmUpspecID(s string) (uint8, bool) { return lookupName(xfrmUpspecNames, s) }
+// xfrmUpspecID is getprotobyname for the names of ipProtos.
+func xfrmUpspecID(s string) (uint8, bool) { return lookupName(ipProtos, s) }
