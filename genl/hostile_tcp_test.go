@@ -3,7 +3,6 @@ package genl_test
 import (
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/hostile"
 	"io"
 	"net"
 	"net/netip"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/genl/tcpmetrics"
+	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/netns"
 	"golang.org/x/sys/unix"

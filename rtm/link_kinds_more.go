@@ -10,9 +10,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"golang.org/x/sys/unix"
 )
 

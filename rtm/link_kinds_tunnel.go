@@ -6,10 +6,10 @@ package rtm
 import (
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net"
 	"net/netip"
 	"strings"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )

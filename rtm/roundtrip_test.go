@@ -10,13 +10,13 @@ package rtm
 import (
 	"bytes"
 	"encoding/binary"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net"
 	"net/netip"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"

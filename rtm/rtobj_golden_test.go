@@ -2,7 +2,6 @@ package rtm
 
 import (
 	"bytes"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net"
 	"net/netip"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/golden"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )

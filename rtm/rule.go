@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/schema"
 	"iter"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )

@@ -3,12 +3,12 @@ package rtm
 import (
 	"encoding/hex"
 	"encoding/json"
-	"github.com/ipr-go/ipr/internal/golden"
-	"github.com/ipr-go/ipr/internal/schema"
 	"net"
 	"net/netip"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/golden"
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"

@@ -3,10 +3,10 @@ package rtm_test
 import (
 	"context"
 	"errors"
-	"github.com/ipr-go/ipr/internal/hostile"
 	"net/netip"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"

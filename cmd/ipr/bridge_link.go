@@ -6,8 +6,8 @@ package main
 
 import (
 	"fmt"
-	"github.com/ipr-go/ipr/internal/uapi"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"

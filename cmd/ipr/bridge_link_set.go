@@ -15,10 +15,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"strconv"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/internal/uapi"
 	"golang.org/x/sys/unix"
 )
 

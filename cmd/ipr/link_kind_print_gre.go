@@ -6,10 +6,10 @@ package main
 
 import (
 	"encoding/binary"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 	"strconv"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )

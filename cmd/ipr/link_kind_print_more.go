@@ -6,10 +6,10 @@ package main
 import (
 	"encoding/binary"
 	"fmt"
-	"golang.org/x/sys/unix"
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
+	"golang.org/x/sys/unix"
 )
 
 // IFLA_MACSEC_*, IFLA_GTP_* and IFLA_IPOIB_* (linux/if_link.h).

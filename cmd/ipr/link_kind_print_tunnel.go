@@ -6,9 +6,9 @@ package main
 
 import (
 	"encoding/binary"
-	"github.com/ipr-go/ipr/internal/uapi"
 	"net/netip"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nla"
 	"golang.org/x/sys/unix"
 )

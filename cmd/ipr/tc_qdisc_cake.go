@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
-
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )

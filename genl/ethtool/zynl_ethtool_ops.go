@@ -7,10 +7,11 @@ package ethtool
 import (
 	"encoding/binary"
 	"fmt"
+	"iter"
+
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
-	"iter"
 )
 
 // Value is an attribute reached by name through a view's Get or All

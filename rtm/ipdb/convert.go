@@ -5,7 +5,6 @@ import (
 	"net/netip"
 
 	"github.com/ipr-go/ipr/nla"
-
 	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/rtm"
-
 	"github.com/ipr-go/ipr/rtm/tc"
 )
 
