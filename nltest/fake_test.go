@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/socket"
@@ -74,12 +75,12 @@ func TestFakeClosedAndCancelled(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr.Close()
-	for _, err := range tr.Dump(context.Background(), linkDump()) {
+	for _, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		if !errors.Is(err, net.ErrClosed) {
 			t.Errorf("a dump on a closed transport: %v, want net.ErrClosed", err)
 		}
 	}
-	if _, err := tr.Send(linkDump()); !errors.Is(err, net.ErrClosed) {
+	if _, err := tr.Send(rawnl.LinkDump()); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Send on a closed transport: %v, want net.ErrClosed", err)
 	}
 }

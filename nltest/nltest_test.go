@@ -14,21 +14,13 @@ import (
 	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
-
-// linkDump builds a link dump request as rtm sends it to a socket.
-func linkDump() []byte {
-	var b wire.Builder
-	b.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	b.Fixed(unix.SizeofIfInfomsg)
-	b.End()
-	return b.Bytes()
-}
 
 // conversation writes a one-exchange conversation by hand: socket 1 sends
 // req (stamped as a dump with seq 7) and receives replies.
@@ -60,7 +52,7 @@ func done(errno unix.Errno) []byte {
 
 func TestReplayServesRecordedReplies(t *testing.T) {
 	lo := reply(nltest.Message(unix.RTM_NEWLINK, nltest.Link{Index: 1, Name: "lo"}.Payload()), unix.NLM_F_MULTI)
-	conv := conversation(linkDump(), append(lo, done(0)...))
+	conv := conversation(rawnl.LinkDump(), append(lo, done(0)...))
 	r, err := nltest.NewReplayer(strings.NewReader(conv))
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +62,7 @@ func TestReplayServesRecordedReplies(t *testing.T) {
 		t.Fatalf("Left() = %d before replaying, want 1", r.Left())
 	}
 	var got []int32
-	for m, err := range tr.Dump(context.Background(), linkDump()) {
+	for m, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +76,7 @@ func TestReplayServesRecordedReplies(t *testing.T) {
 		t.Errorf("replayed links %v, %d left, err %v; want [1], 0, nil", got, r.Left(), r.Err())
 	}
 	// Past the end of the conversation, nothing is answered.
-	for _, err := range tr.Dump(context.Background(), linkDump()) {
+	for _, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		var me *nltest.MismatchError
 		if !errors.As(err, &me) || me.Line != 0 {
 			t.Errorf("a request past the end: %v, want a *MismatchError at line 0", err)
@@ -93,13 +85,13 @@ func TestReplayServesRecordedReplies(t *testing.T) {
 }
 
 func TestReplayRefusesOtherRequests(t *testing.T) {
-	conv := conversation(linkDump(), done(0))
+	conv := conversation(rawnl.LinkDump(), done(0))
 	r, err := nltest.NewReplayer(strings.NewReader(conv))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr, _ := r.Dial(unix.NETLINK_ROUTE, &socket.Config{})
-	other := linkDump()
+	other := rawnl.LinkDump()
 	other[wire.HeaderLen] = unix.AF_INET // another family
 	for _, err := range tr.Dump(context.Background(), other) {
 		var me *nltest.MismatchError
@@ -113,13 +105,13 @@ func TestReplayRefusesOtherRequests(t *testing.T) {
 }
 
 func TestReplayKernelError(t *testing.T) {
-	conv := conversation(linkDump(), done(unix.EPERM))
+	conv := conversation(rawnl.LinkDump(), done(unix.EPERM))
 	r, err := nltest.NewReplayer(strings.NewReader(conv))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr, _ := r.Dial(unix.NETLINK_ROUTE, &socket.Config{})
-	for _, err := range tr.Dump(context.Background(), linkDump()) {
+	for _, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		var we *wire.Error
 		if !errors.Is(err, unix.EPERM) || !errors.As(err, &we) {
 			t.Errorf("a dump the kernel refused: %v, want a *wire.Error wrapping EPERM", err)
@@ -133,7 +125,7 @@ func TestReplayFile(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.nlconv")
 	bad := filepath.Join(dir, "bad.nlconv")
-	if err := os.WriteFile(good, []byte(conversation(linkDump(), done(unix.EPERM))), 0o644); err != nil {
+	if err := os.WriteFile(good, []byte(conversation(rawnl.LinkDump(), done(unix.EPERM))), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(bad, []byte("not a conversation\n"), 0o644); err != nil {
@@ -143,7 +135,7 @@ func TestReplayFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range tr.Dump(context.Background(), linkDump()) {
+	for _, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		if !errors.Is(err, unix.EPERM) {
 			t.Errorf("the replayed dump: %v, want the recorded EPERM", err)
 		}
@@ -184,7 +176,7 @@ func TestFakeDefaults(t *testing.T) {
 		t.Errorf("a request nobody handles: %v, want EOPNOTSUPP", err)
 	}
 	n := 0
-	for _, err := range tr.Dump(context.Background(), linkDump()) {
+	for _, err := range tr.Dump(context.Background(), rawnl.LinkDump()) {
 		if err != nil {
 			t.Fatal(err)
 		}
