@@ -199,11 +199,7 @@ func TestFakeNotifies(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	f := nltest.NewRTNL()
-	h, err := rtm.Dial(rtm.WithTransport(f.Dial))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := fakeHandle(t, f)
 	m4, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Addr})
 	if err != nil {
 		t.Fatal(err)
