@@ -414,6 +414,19 @@ func TestRoundTripAddr(t *testing.T) {
 	}
 }
 
+// checkNeigh checks what a neighbour and an FDB entry decode alike: the
+// ndmsg's family, index, state and flags, and the NDA_DST and NDA_LLADDR
+// addresses.
+func checkNeigh(t *testing.T, n Neigh, family uint8, index int32, dst netip.Addr, lladdr net.HardwareAddr, state NeighState, flags uint8) {
+	t.Helper()
+	checkField(t, "Family", n.Family(), family)
+	checkField(t, "Index", n.Index(), index)
+	checkField(t, "Dst", n.Dst(), dst)
+	checkField(t, "LLAddr", n.LLAddr().String(), lladdr.String())
+	checkField(t, "State", n.State(), state)
+	checkField(t, "Flags", n.Flags(), flags)
+}
+
 func TestRoundTripNeigh(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -435,12 +448,7 @@ func TestRoundTripNeigh(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
 			n := decoded(t, unix.RTM_NEWNEIGH, neighAddFlags, s.encode, NeighFromBytes)
-			checkField(t, "Family", n.Family(), ipFamily(s.Dst))
-			checkField(t, "Index", n.Index(), s.Index)
-			checkField(t, "Dst", n.Dst(), s.Dst)
-			checkField(t, "LLAddr", n.LLAddr().String(), s.LLAddr.String())
-			checkField(t, "State", n.State(), tc.wantState)
-			checkField(t, "Flags", n.Flags(), s.Flags)
+			checkNeigh(t, n, ipFamily(s.Dst), s.Index, s.Dst, s.LLAddr, tc.wantState, s.Flags)
 			checkField(t, "ExtFlags", n.ExtFlags(), s.ExtFlags)
 			checkField(t, "Protocol", n.Protocol(), s.Protocol)
 		})
@@ -469,12 +477,7 @@ func TestRoundTripFDB(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.spec
 			n := decoded(t, unix.RTM_NEWNEIGH, neighAppendFlags, s.encode, NeighFromBytes)
-			checkField(t, "Family", n.Family(), unix.AF_BRIDGE)
-			checkField(t, "Index", n.Index(), s.Index)
-			checkField(t, "LLAddr", n.LLAddr().String(), s.LLAddr.String())
-			checkField(t, "State", n.State(), tc.wantState)
-			checkField(t, "Flags", n.Flags(), tc.wantFlags)
-			checkField(t, "Dst", n.Dst(), s.Dst)
+			checkNeigh(t, n, unix.AF_BRIDGE, s.Index, s.Dst, s.LLAddr, tc.wantState, tc.wantFlags)
 			checkOptField(t, "VLAN", n.VLAN, s.VLAN, s.VLAN != 0)
 			checkOptField(t, "Port", n.Port, s.Port, s.Port != 0)
 			checkOptField(t, "VNI", n.VNI, s.VNI, s.VNI != 0)

@@ -10,21 +10,12 @@ import (
 
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
 )
-
-// first returns the first error an iterator yields, or nil.
-func first[T any](seq func(func(T, error) bool)) error {
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // fifty makes 50 calls on h, each with a short context, and fails the
 // test unless every one succeeds: the handle is not wedged.
@@ -60,9 +51,9 @@ func TestNilContextRefused(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"Links", func() error { return first(h.Links(nilCtx, nil)) }},
-		{"Addrs", func() error { return first(h.Addrs(nilCtx, nil)) }},
-		{"Routes", func() error { return first(h.Routes(nilCtx, nil)) }},
+		{"Links", func() error { return testrun.FirstErr(h.Links(nilCtx, nil)) }},
+		{"Addrs", func() error { return testrun.FirstErr(h.Addrs(nilCtx, nil)) }},
+		{"Routes", func() error { return testrun.FirstErr(h.Routes(nilCtx, nil)) }},
 		{"LinkByName", func() error { _, err := h.LinkByName(nilCtx, "lo"); return err }},
 		{"LinkByIndex", func() error { _, err := h.LinkByIndex(nilCtx, 1); return err }},
 		{"AddrAdd", func() error { return h.AddrAdd(nilCtx, rtm.AddrSpec{Index: 1, Prefix: lo}) }},
@@ -78,7 +69,7 @@ func TestNilContextRefused(t *testing.T) {
 			return err
 		}},
 		{"TunTapOpen", func() error { _, err := h.TunTapOpen(nilCtx, rtm.TunTap{}); return err }},
-		{"Monitor.Events", func() error { return first(mon.Events(nilCtx)) }},
+		{"Monitor.Events", func() error { return testrun.FirstErr(mon.Events(nilCtx)) }},
 	}
 	for _, c := range calls {
 		hostile.Within(t, c.name+" with a nil context", func() {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -84,11 +85,7 @@ func BenchmarkDumpLinks(b *testing.B) {
 		lines = append(lines, fmt.Sprintf("link add va%d type veth peer name vb%d", i, i))
 	}
 	ipBatch(b, ns, lines)
-	var req wire.Builder
-	req.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	req.Fixed(unix.SizeofIfInfomsg)
-	req.End()
-	benchDump(b, c, req.Bytes(), unix.RTM_NEWLINK, 2*pairs+1, "link")
+	benchDump(b, c, rawnl.LinkDump(), unix.RTM_NEWLINK, 2*pairs+1, "link")
 }
 
 // BenchmarkDumpRoutes dumps the main IPv4 table of a namespace holding

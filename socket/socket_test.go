@@ -13,6 +13,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -53,14 +54,6 @@ func addLink(b *wire.Builder, name, kind string) {
 	b.End()
 }
 
-func linkDumpRequest() []byte {
-	var b wire.Builder
-	b.Begin(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	b.Fixed(unix.SizeofIfInfomsg)
-	b.End()
-	return b.Bytes()
-}
-
 // ipLinkNames asks iproute2, the oracle, which links the namespace has.
 func ipLinkNames(t *testing.T, ns *nstest.NS) map[string]bool {
 	var links []struct {
@@ -77,7 +70,7 @@ func ipLinkNames(t *testing.T, ns *nstest.NS) map[string]bool {
 func dumpLinkNames(t *testing.T, c *socket.Conn) map[string]bool {
 	names := map[string]bool{}
 	var x nla.Index
-	for m, err := range c.Dump(context.Background(), linkDumpRequest()) {
+	for m, err := range c.Dump(context.Background(), rawnl.LinkDump()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +196,7 @@ func addBridges(t *testing.T, ns *nstest.NS, n int) {
 func TestDumpAbandonedThenReused(t *testing.T) {
 	c, ns := dial(t, socket.Config{})
 	addBridges(t, ns, 60)
-	for range c.Dump(context.Background(), linkDumpRequest()) {
+	for range c.Dump(context.Background(), rawnl.LinkDump()) {
 		break // abandon after one message; many datagrams remain
 	}
 	// Without draining, the kernel would answer EBUSY (dump in progress).
@@ -225,7 +218,7 @@ func TestDumpInterrupted(t *testing.T) {
 	addBridges(t, ns, 60)
 	n, changed := 0, false
 	var last error
-	for _, err := range c.Dump(context.Background(), linkDumpRequest()) {
+	for _, err := range c.Dump(context.Background(), rawnl.LinkDump()) {
 		if err != nil {
 			last = err
 			break
@@ -247,7 +240,7 @@ func TestDumpInterrupted(t *testing.T) {
 	attempts := 0
 	err := wire.Retry(context.Background(), 3, func(ctx context.Context) error {
 		attempts++
-		for _, err := range c.Dump(ctx, linkDumpRequest()) {
+		for _, err := range c.Dump(ctx, rawnl.LinkDump()) {
 			if err != nil {
 				return err
 			}
@@ -474,7 +467,7 @@ func TestCloseIdempotentAndRacing(t *testing.T) {
 
 func TestDumpAllocsPerMessage(t *testing.T) {
 	c, ns := dial(t, socket.Config{})
-	req := linkDumpRequest()
+	req := rawnl.LinkDump()
 	count := func() float64 {
 		return testing.AllocsPerRun(5, func() {
 			for _, err := range c.Dump(context.Background(), req) {
@@ -535,14 +528,14 @@ func TestBatchOverrunNeverHangsOrLies(t *testing.T) {
 func TestDumpAbandonedInLastDatagram(t *testing.T) {
 	c, _ := dial(t, socket.Config{})
 	for i := 0; i < 3; i++ {
-		for range c.Dump(context.Background(), linkDumpRequest()) {
+		for range c.Dump(context.Background(), rawnl.LinkDump()) {
 			break // lo, then DONE, arrive in one datagram
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	n := 0
-	for _, err := range c.Dump(ctx, linkDumpRequest()) {
+	for _, err := range c.Dump(ctx, rawnl.LinkDump()) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -607,7 +600,7 @@ func TestTruncationIsReportedThenAvoided(t *testing.T) {
 	c, _ := dial(t, socket.Config{})
 	socket.ShrinkBuffer(c, 64)
 	var te *socket.TruncatedError
-	for _, err := range c.Dump(context.Background(), linkDumpRequest()) {
+	for _, err := range c.Dump(context.Background(), rawnl.LinkDump()) {
 		if err != nil && !errors.As(err, &te) {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/rawnl"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -62,7 +63,7 @@ func TestNilContext(t *testing.T) {
 		"Execute": func() error { return c.Execute(nilCtx, loRequest(0), nil) },
 		"Query":   func() error { return c.Query(nilCtx, loRequest(0), nil) },
 		"Dump": func() error {
-			for _, err := range c.Dump(nilCtx, linkDumpRequest()) {
+			for _, err := range c.Dump(nilCtx, rawnl.LinkDump()) {
 				return err
 			}
 			return errors.New("no error yielded")
@@ -110,7 +111,7 @@ func TestWaitHonoursContext(t *testing.T) {
 	go func() {
 		var err error
 		first := true
-		for _, e := range c.Dump(context.Background(), linkDumpRequest()) {
+		for _, e := range c.Dump(context.Background(), rawnl.LinkDump()) {
 			if e != nil {
 				err = e
 				break
@@ -162,7 +163,7 @@ func TestPanicReleasesSocket(t *testing.T) {
 	}
 	panics := map[string]func(){
 		"Dump loop body": func() {
-			for range c.Dump(ctx, linkDumpRequest()) {
+			for range c.Dump(ctx, rawnl.LinkDump()) {
 				panic("loop body")
 			}
 		},
@@ -345,7 +346,7 @@ func TestCloseFreesWaiters(t *testing.T) {
 	holding, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	go func() {
-		for range c.Dump(context.Background(), linkDumpRequest()) {
+		for range c.Dump(context.Background(), rawnl.LinkDump()) {
 			close(holding)
 			<-release
 			return

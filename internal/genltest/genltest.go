@@ -17,6 +17,7 @@ import (
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/internal/schema"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -56,14 +57,7 @@ func WantNotFound(t testing.TB, call, family string, err error) {
 
 // FirstErr returns the first error seq yields, or nil: the error of a
 // dump that fails at once.
-func FirstErr[T any](seq iter.Seq2[T, error]) error {
-	for _, err := range seq {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+func FirstErr[T any](seq iter.Seq2[T, error]) error { return testrun.FirstErr(seq) }
 
 // DumpAllocs returns how many times walk, a dump that returns how many
 // objects it read (-1 on an error), allocates: the least of three

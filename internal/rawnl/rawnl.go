@@ -6,7 +6,11 @@
 // kernel and nstest's probes write their messages with it.
 package rawnl
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"golang.org/x/sys/unix"
+)
 
 // Attr returns one attribute: its struct nlattr header (length, then
 // type, in host byte order), payload, and the zero padding to a multiple
@@ -36,4 +40,11 @@ func pad(b []byte) []byte {
 		b = append(b, 0)
 	}
 	return b
+}
+
+// LinkDump returns a request to dump every link, as rtm sends it: an
+// RTM_GETLINK message with NLM_F_REQUEST and NLM_F_DUMP, sequence number
+// and port id 0, and a zeroed struct ifinfomsg.
+func LinkDump() []byte {
+	return Msg(unix.RTM_GETLINK, unix.NLM_F_REQUEST|unix.NLM_F_DUMP, 0, 0, make([]byte, unix.SizeofIfInfomsg))
 }

@@ -1,11 +1,12 @@
 // Package testrun holds what the tests of several packages run their
-// calls with: a context bounded in time that ends with the test, and
-// calls made from several goroutines at once.
+// calls with: a context bounded in time that ends with the test, calls
+// made from several goroutines at once, and the first error of a dump.
 package testrun
 
 import (
 	"context"
 	"fmt"
+	"iter"
 	"sync"
 	"testing"
 	"time"
@@ -46,4 +47,15 @@ func Parallel(g, n int, call func(k, i int) error) []error {
 	}
 	wg.Wait()
 	return errs
+}
+
+// FirstErr returns the first error seq yields, or nil: the error of a
+// dump that fails at once. A dump that yields nothing at all is no error.
+func FirstErr[T any](seq iter.Seq2[T, error]) error {
+	for _, err := range seq {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -265,15 +265,21 @@ func TestSeedTransactionModes(t *testing.T) {
 	}
 }
 
-// The explicit session: "ifdb.tap0.begin(); up(); address = ...;
-// add_ip(...) twice; review(); commit()", and review() of the last()
-// transaction.
-func TestSeedExplicitSession(t *testing.T) {
+// explicitTap0 opens, in explicit mode, a database over a throwaway
+// namespace that has a tap link named tap0, as the sessions below start.
+func explicitTap0(t *testing.T) (context.Context, *DB) {
 	nstest.Require(t, "link:tun")
 	ctx := seedCtx(t)
 	h, ns := setup(t)
 	nstest.IP(t, ns, "tuntap", "add", "tap0", "mode", "tap")
-	db := open(t, h, WithMode(Explicit))
+	return ctx, open(t, h, WithMode(Explicit))
+}
+
+// The explicit session: "ifdb.tap0.begin(); up(); address = ...;
+// add_ip(...) twice; review(); commit()", and review() of the last()
+// transaction.
+func TestSeedExplicitSession(t *testing.T) {
+	ctx, db := explicitTap0(t)
 	tx := db.Begin()
 	tap0 := tx.Interface("tap0")
 	tap0.Up()
@@ -305,11 +311,7 @@ func TestSeedExplicitSession(t *testing.T) {
 // "context managers": with ip.interfaces.tap0 as i: address, ifname
 // 'vpn', two addresses.
 func TestSeedContextManager(t *testing.T) {
-	nstest.Require(t, "link:tun")
-	ctx := seedCtx(t)
-	h, ns := setup(t)
-	nstest.IP(t, ns, "tuntap", "add", "tap0", "mode", "tap")
-	db := open(t, h, WithMode(Explicit))
+	ctx, db := explicitTap0(t)
 	err := db.With(ctx, "tap0", func(i *Iface) error {
 		i.SetAddress(hw("00:11:22:33:44:55")).Rename("vpn")
 		i.AddIP(pfx("10.0.0.1/24")).AddIP(pfx("10.0.1.1/24"))

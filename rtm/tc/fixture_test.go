@@ -244,9 +244,7 @@ func TestRecordReplies(t *testing.T) {
 	if os.Getenv("TC_FIXTURES_RECORD") == "" {
 		t.Skip("TC_FIXTURES_RECORD not set")
 	}
-	nstest.Require(t, "qdisc:htb", "qdisc:tbf", "qdisc:clsact")
-	ns, h := vethNS(t)
-	for _, cmd := range []string{
+	_, h := tcMade(t, []string{"qdisc:htb", "qdisc:tbf", "qdisc:clsact"},
 		"qdisc add dev p0 root handle 1: htb default 10",
 		"class add dev p0 parent 1: classid 1:1 htb rate 10mbit",
 		"class add dev p0 parent 1:1 classid 1:10 htb rate 1mbit ceil 20gbit",
@@ -254,9 +252,7 @@ func TestRecordReplies(t *testing.T) {
 		"qdisc add dev p0 clsact",
 		"qdisc add dev p1 root tbf rate 30gbit burst 1m latency 10ms peakrate 40gbit mtu 9000",
 		"qdisc add dev p1 ingress",
-	} {
-		nstest.Run(t, ns, "tc", strings.Fields(cmd)...)
-	}
+	)
 	var lines []string
 	ctx := context.Background()
 	for q, err := range tc.Qdiscs(ctx, h, nil) {
