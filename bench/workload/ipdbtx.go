@@ -22,8 +22,7 @@ const TxRoutes = 1000
 // AddTable, through Device, from 96.0.0.0, away from the add/delete
 // workload's.
 func txRoute(dev int32, j int) rtm.RouteSpec {
-	v := 96<<24 + uint32(j)<<8
-	return rtm.RouteSpec{Dst: netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), 0}), 24),
+	return rtm.RouteSpec{Dst: prefix24(96<<24 + uint32(j)<<8),
 		OutIndex: dev, Table: AddTable}
 }
 

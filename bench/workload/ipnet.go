@@ -32,9 +32,6 @@ type Inputs struct {
 func NewInputs(n int) *Inputs {
 	rng := rand.New(rand.NewPCG(1, 2))
 	u32 := func() uint32 { return rng.Uint32() }
-	a4 := func(v uint32) netip.Addr {
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
-	}
 	mask := func(v uint32, bits int) uint32 {
 		if bits == 0 {
 			return 0
@@ -43,7 +40,7 @@ func NewInputs(n int) *Inputs {
 	}
 	in := &Inputs{}
 	for i := 0; i < n; i++ {
-		in.V4 = append(in.V4, a4(u32()).String())
+		in.V4 = append(in.V4, addr4(u32()).String())
 		var b [16]byte
 		for j := range b {
 			b[j] = byte(rng.Uint32())
@@ -55,27 +52,27 @@ func NewInputs(n int) *Inputs {
 		in.V6 = append(in.V6, netip.AddrFrom16(b).String())
 		bits := 8 + rng.IntN(25)
 		v := mask(u32(), bits)
-		in.Prefix4 = append(in.Prefix4, fmt.Sprintf("%v/%d", a4(v), bits))
+		in.Prefix4 = append(in.Prefix4, fmt.Sprintf("%v/%d", addr4(v), bits))
 		host := u32()
 		if i%2 == 0 { // inside
 			host = v | host&^mask(^uint32(0), bits)
 		}
-		in.Contain = append(in.Contain, a4(host).String())
+		in.Contain = append(in.Contain, addr4(host).String())
 		bits6 := 16 + rng.IntN(113)
 		in.Prefix6 = append(in.Prefix6, netip.PrefixFrom(netip.AddrFrom16(b), bits6).Masked().String())
 		cb := 16 + rng.IntN(17)
-		in.Collapse = append(in.Collapse, fmt.Sprintf("%v/%d", a4(mask(10<<24|u32()>>8, cb)), cb))
+		in.Collapse = append(in.Collapse, fmt.Sprintf("%v/%d", addr4(mask(10<<24|u32()>>8, cb)), cb))
 		if i%10 == 0 {
 			lo := 10<<24 | u32()>>8
 			hi := lo + u32()>>12
-			in.RangeLo = append(in.RangeLo, a4(lo).String())
-			in.RangeHi = append(in.RangeHi, a4(hi).String())
+			in.RangeLo = append(in.RangeLo, addr4(lo).String())
+			in.RangeHi = append(in.RangeHi, addr4(hi).String())
 			ob := 8 + rng.IntN(9)
 			outer := mask(u32(), ob)
 			ib := ob + rng.IntN(33-ob)
 			inner := mask(outer|u32()&^mask(^uint32(0), ob), ib)
-			in.ExcludeOuter = append(in.ExcludeOuter, fmt.Sprintf("%v/%d", a4(outer), ob))
-			in.Excl = append(in.Excl, fmt.Sprintf("%v/%d", a4(inner), ib))
+			in.ExcludeOuter = append(in.ExcludeOuter, fmt.Sprintf("%v/%d", addr4(outer), ob))
+			in.Excl = append(in.Excl, fmt.Sprintf("%v/%d", addr4(inner), ib))
 		}
 	}
 	return in
@@ -136,14 +133,14 @@ func init() {
 		run                  func(in *Inputs) func() (Result, error)
 	}
 	for _, p := range []pair{
-		{"parse-v4", "ipnet", ipnetParse(ipnet.ParseAddr4, func(a ipnet.Addr4) uint64 { return uint64(a.Uint128().Lo) })},
-		{"parse-v4", "netip", netipParse(func(in *Inputs) []string { return in.V4 })},
-		{"parse-v6", "ipnet", ipnetParse6},
-		{"parse-v6", "netip", netipParse(func(in *Inputs) []string { return in.V6 })},
-		{"parse-prefix4", "ipnet", ipnetParsePrefix4},
-		{"parse-prefix4", "netip", netipParsePrefix(func(in *Inputs) []string { return in.Prefix4 })},
-		{"parse-prefix6", "ipnet", ipnetParsePrefix6},
-		{"parse-prefix6", "netip", netipParsePrefix(func(in *Inputs) []string { return in.Prefix6 })},
+		{"parse-v4", "ipnet", parseSum(v4List, ipnet.ParseAddr4, addr4Val)},
+		{"parse-v4", "netip", parseSum(v4List, netip.ParseAddr, lo64)},
+		{"parse-v6", "ipnet", parseSum(v6List, ipnet.ParseAddr6, addr6Val)},
+		{"parse-v6", "netip", parseSum(v6List, netip.ParseAddr, lo64)},
+		{"parse-prefix4", "ipnet", parseSum(prefix4List, strictNet4, net4Val)},
+		{"parse-prefix4", "netip", parseSum(prefix4List, netip.ParsePrefix, netipPrefixVal)},
+		{"parse-prefix6", "ipnet", parseSum(prefix6List, strictNet6, net6Val)},
+		{"parse-prefix6", "netip", parseSum(prefix6List, netip.ParsePrefix, netipPrefixVal)},
 		{"contains", "ipnet", ipnetContains},
 		{"contains", "netip", netipContains},
 		{"collapse", "ipnet", ipnetCollapse},
@@ -161,33 +158,24 @@ func init() {
 	}
 }
 
-func ipnetParse(parse func(string) (ipnet.Addr4, error), val func(ipnet.Addr4) uint64) func(in *Inputs) func() (Result, error) {
+// parseSum is a parse workload over the strings list(in) returns: it
+// parses each one and sums val of the values, as the Python contestant
+// does. Every contestant pays the same two calls through function values
+// per string.
+func parseSum[T any](list func(*Inputs) []string, parse func(string) (T, error), val func(T) uint64) func(in *Inputs) func() (Result, error) {
 	return func(in *Inputs) func() (Result, error) {
+		ss := list(in)
 		return func() (Result, error) {
 			var sum uint64
-			for _, s := range in.V4 {
-				a, err := parse(s)
+			for _, s := range ss {
+				v, err := parse(s)
 				if err != nil {
 					return Result{}, err
 				}
-				sum += val(a)
+				sum += val(v)
 			}
-			return Result{Count: len(in.V4), Digest: sumDigest(sum)}, nil
+			return Result{Count: len(ss), Digest: sumDigest(sum)}, nil
 		}
-	}
-}
-
-func ipnetParse6(in *Inputs) func() (Result, error) {
-	return func() (Result, error) {
-		var sum uint64
-		for _, s := range in.V6 {
-			a, err := ipnet.ParseAddr6(s)
-			if err != nil {
-				return Result{}, err
-			}
-			sum += a.Uint128().Lo
-		}
-		return Result{Count: len(in.V6), Digest: sumDigest(sum)}, nil
 	}
 }
 
@@ -205,69 +193,24 @@ func lo64(a netip.Addr) uint64 {
 	return v
 }
 
-func netipParse(list func(*Inputs) []string) func(in *Inputs) func() (Result, error) {
-	return func(in *Inputs) func() (Result, error) {
-		ss := list(in)
-		return func() (Result, error) {
-			var sum uint64
-			for _, s := range ss {
-				a, err := netip.ParseAddr(s)
-				if err != nil {
-					return Result{}, err
-				}
-				sum += lo64(a)
-			}
-			return Result{Count: len(ss), Digest: sumDigest(sum)}, nil
-		}
-	}
-}
+// The parse workloads' lists, parsers and values.
 
-func ipnetParsePrefix4(in *Inputs) func() (Result, error) {
-	return func() (Result, error) {
-		var sum uint64
-		for _, s := range in.Prefix4 {
-			n, err := ipnet.ParseNet4(s, true)
-			if err != nil {
-				return Result{}, err
-			}
-			sum += n.NetworkAddress().Uint128().Lo + uint64(n.PrefixLen())
-		}
-		return Result{Count: len(in.Prefix4), Digest: sumDigest(sum)}, nil
-	}
-}
+func v4List(in *Inputs) []string      { return in.V4 }
+func v6List(in *Inputs) []string      { return in.V6 }
+func prefix4List(in *Inputs) []string { return in.Prefix4 }
+func prefix6List(in *Inputs) []string { return in.Prefix6 }
 
-func ipnetParsePrefix6(in *Inputs) func() (Result, error) {
-	return func() (Result, error) {
-		var sum uint64
-		for _, s := range in.Prefix6 {
-			n, err := ipnet.ParseNet6(s, true)
-			if err != nil {
-				return Result{}, err
-			}
-			sum += n.NetworkAddress().Uint128().Lo + uint64(n.PrefixLen())
-		}
-		return Result{Count: len(in.Prefix6), Digest: sumDigest(sum)}, nil
-	}
-}
+func strictNet4(s string) (ipnet.Net4, error) { return ipnet.ParseNet4(s, true) }
+func strictNet6(s string) (ipnet.Net6, error) { return ipnet.ParseNet6(s, true) }
 
-// netipParsePrefix parses with netip.ParsePrefix, which accepts host bits;
-// it does not check what strict parsing checks.
-func netipParsePrefix(list func(*Inputs) []string) func(in *Inputs) func() (Result, error) {
-	return func(in *Inputs) func() (Result, error) {
-		ss := list(in)
-		return func() (Result, error) {
-			var sum uint64
-			for _, s := range ss {
-				p, err := netip.ParsePrefix(s)
-				if err != nil {
-					return Result{}, err
-				}
-				sum += lo64(p.Addr()) + uint64(p.Bits())
-			}
-			return Result{Count: len(ss), Digest: sumDigest(sum)}, nil
-		}
-	}
-}
+func addr4Val(a ipnet.Addr4) uint64 { return a.Uint128().Lo }
+func addr6Val(a ipnet.Addr6) uint64 { return a.Uint128().Lo }
+func net4Val(n ipnet.Net4) uint64   { return n.NetworkAddress().Uint128().Lo + uint64(n.PrefixLen()) }
+func net6Val(n ipnet.Net6) uint64   { return n.NetworkAddress().Uint128().Lo + uint64(n.PrefixLen()) }
+
+// netipPrefixVal is net4Val and net6Val for netip.ParsePrefix, which
+// accepts host bits; it does not check what strict parsing checks.
+func netipPrefixVal(p netip.Prefix) uint64 { return lo64(p.Addr()) + uint64(p.Bits()) }
 
 // The contains workloads time Contains alone, on pre-parsed values.
 func ipnetContains(in *Inputs) func() (Result, error) {

@@ -61,14 +61,16 @@ func AddDst(i int) netip.Prefix { return prefix24(64<<24 + uint32(i)<<8) }
 // EventTable), consecutive /24s from 128.0.0.0.
 func EventDst(i int) netip.Prefix { return prefix24(128<<24 + uint32(i)<<8) }
 
-func prefix24(v uint32) netip.Prefix {
-	return netip.PrefixFrom(netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), 24)
+func prefix24(v uint32) netip.Prefix { return netip.PrefixFrom(addr4(v), 24) }
+
+// addr4 returns the IPv4 address whose integer value is v.
+func addr4(v uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
 // LocalAddr returns the i-th /32 address put on Device.
 func LocalAddr(i int) netip.Addr {
-	v := 172<<24 | 16<<16 + uint32(i)
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	return addr4(172<<24 | 16<<16 + uint32(i))
 }
 
 // NeighAddr returns the i-th permanent neighbour on Device.

@@ -44,8 +44,7 @@ func init() {
 
 // TCFilterDst is the destination the i-th filter matches.
 func TCFilterDst(i int) netip.Addr {
-	v := 172<<24 | 16<<16 | uint32(i)
-	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+	return addr4(172<<24 | 16<<16 | uint32(i))
 }
 
 // tcFilterSpec is the i-th filter of parent.
