@@ -33,27 +33,30 @@ def nets_digest(nets):
     return h.hexdigest()
 
 
+def net_value(n):
+    return int(n.network_address) + n.prefixlen
+
+
+# The parse workloads: the input list, the class that parses it, and the
+# value of each parsed object, summed modulo 2^64 as ipnet.go sums it.
+PARSE = {
+    "parse-v4": ("v4", IPv4Address, int),
+    "parse-v6": ("v6", IPv6Address, int),
+    "parse-prefix4": ("prefix4", IPv4Network, net_value),
+    "parse-prefix6": ("prefix6", IPv6Network, net_value),
+}
+
+
 def workload(name, d):
     """Returns (prepared run function, count)."""
-    if name in ("parse-v4", "parse-v6"):
-        ss = lines(d, "v4" if name == "parse-v4" else "v6")
-        cls = IPv4Address if name == "parse-v4" else IPv6Address
+    if name in PARSE:
+        list_name, cls, val = PARSE[name]
+        ss = lines(d, list_name)
 
         def run():
             s = 0
             for x in ss:
-                s += int(cls(x)) & MASK64
-            return str(s & MASK64)
-        return run, len(ss)
-    if name in ("parse-prefix4", "parse-prefix6"):
-        ss = lines(d, "prefix4" if name == "parse-prefix4" else "prefix6")
-        cls = IPv4Network if name == "parse-prefix4" else IPv6Network
-
-        def run():
-            s = 0
-            for x in ss:
-                n = cls(x)
-                s += (int(n.network_address) & MASK64) + n.prefixlen
+                s += val(cls(x)) & MASK64
             return str(s & MASK64)
         return run, len(ss)
     if name == "contains":
