@@ -47,16 +47,10 @@ func txRefused(dev int32, j int) rtm.RouteSpec {
 // remove them. ipr does each in one rtm/ipdb transaction; rtm.Batch sends
 // the same requests in one batch, the rollback's included.
 func ipdbTxPhases(env *Env, tx bool) (*Instance, error) {
-	h, err := iprDial(env)
+	h, dev, err := iprDialDevice(env, Device)
 	if err != nil {
 		return nil, err
 	}
-	l, err := h.LinkByName(bg, Device)
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	dev := l.Index()
 	var db *ipdb.DB
 	closeAll := h.Close
 	if tx {

@@ -14,9 +14,9 @@ import (
 func init() {
 	register("route-dump", "ipr", iprRouteDump(false))
 	register("route-dump", "ipr-collect", iprRouteDump(true))
-	register("link-dump", "ipr", iprLinkDump(false))
-	register("link-dump", "ipr-name", iprLinkDump(true))
-	register("link-dump", "ipr-light", iprLinkDumpLight)
+	register("link-dump", "ipr", iprLinkDump(false, false))
+	register("link-dump", "ipr-name", iprLinkDump(true, false))
+	register("link-dump", "ipr-light", iprLinkDump(false, true))
 	register("addr-dump", "ipr", iprAddrDump)
 	register("neigh-dump", "ipr", iprNeighDump)
 	register("events", "ipr", iprEvents)
@@ -30,6 +30,20 @@ var bg = context.Background()
 
 func iprDial(env *Env) (*rtm.Handle, error) {
 	return rtm.Dial(rtm.WithNetns(env.NS))
+}
+
+// iprDialDevice is iprDial, and the index of the device named name.
+func iprDialDevice(env *Env, name string) (*rtm.Handle, int32, error) {
+	h, err := iprDial(env)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, err := h.LinkByName(bg, name)
+	if err != nil {
+		h.Close()
+		return nil, 0, err
+	}
+	return h, l.Index(), nil
 }
 
 // iprDump is an ipr dump contestant on a handle of its own: dump reads
@@ -85,12 +99,19 @@ func readRoute(r rtm.Route) {
 
 // iprLinkDump streams every link, reading index, flags, MTU and name; the
 // name is read in place (nla.Attr.TextBytes) unless withName, which calls
-// Link.Name and so makes a string per link, as the peers do.
-func iprLinkDump(withName bool) Maker {
+// Link.Name and so makes a string per link, as the peers do. skipStats
+// sets rtm.LinkFilter.SkipStats: the kernel leaves each link's IPv6
+// statistics out (RTEXT_FILTER_SKIP_STATS), which callers that read no
+// statistics do not need.
+func iprLinkDump(withName, skipStats bool) Maker {
 	return func(env *Env) (*Instance, error) {
+		var filter *rtm.LinkFilter
+		if skipStats {
+			filter = &rtm.LinkFilter{SkipStats: true}
+		}
 		return iprDump(env, func(h *rtm.Handle) (int, error) {
 			n := 0
-			for l, err := range h.Links(bg, nil) {
+			for l, err := range h.Links(bg, filter) {
 				if err != nil {
 					return 0, err
 				}
@@ -107,27 +128,6 @@ func iprLinkDump(withName bool) Maker {
 			return n, nil
 		})
 	}
-}
-
-// iprLinkDumpLight is the ipr contestant with rtm.LinkFilter.SkipStats:
-// the kernel leaves each link's IPv6 statistics out
-// (RTEXT_FILTER_SKIP_STATS), which callers that read no statistics do not
-// need.
-func iprLinkDumpLight(env *Env) (*Instance, error) {
-	filter := &rtm.LinkFilter{SkipStats: true}
-	return iprDump(env, func(h *rtm.Handle) (int, error) {
-		n := 0
-		for l, err := range h.Links(bg, filter) {
-			if err != nil {
-				return 0, err
-			}
-			a, _ := l.Chain().Get(unix.IFLA_IFNAME)
-			name, _ := nla.Attr(a).TextBytes()
-			sink += uint64(l.Index()) + uint64(l.Flags()) + uint64(l.MTU()) + uint64(len(name))
-			n++
-		}
-		return n, nil
-	})
 }
 
 func iprAddrDump(env *Env) (*Instance, error) {
@@ -157,16 +157,10 @@ func iprRouteGet(env *Env) (*Instance, error) {
 }
 
 func iprRouteAdd(env *Env) (*Instance, error) {
-	h, err := iprDial(env)
+	h, oif, err := iprDialDevice(env, Device)
 	if err != nil {
 		return nil, err
 	}
-	dev, err := h.LinkByName(bg, Device)
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	oif := dev.Index()
 	change := func(del bool) error {
 		bt := h.NewBatch()
 		for i := 0; i < env.Sizes.Adds; i++ {

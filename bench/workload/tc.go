@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -71,16 +70,11 @@ func iprHTBClassDump(env *Env) (*Instance, error) {
 	if err := setupHTB(env.NS); err != nil {
 		return nil, err
 	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	h, index, err := iprDialDevice(env, "tcb0")
 	if err != nil {
 		return nil, err
 	}
-	l, err := h.LinkByName(bg, "tcb0")
-	if err != nil {
-		h.Close()
-		return nil, err
-	}
-	f := tc.ClassFilter{Ifindex: l.Index()}
+	f := tc.ClassFilter{Ifindex: index}
 	run := func() (Result, error) {
 		n := 0
 		for c, err := range tc.Classes(bg, h, f) {

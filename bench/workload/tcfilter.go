@@ -81,26 +81,22 @@ func tcSetup(env *Env) (int32, error) {
 			return 0, fmt.Errorf("%v: %v: %s", args, err, out)
 		}
 	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	h, index, err := iprDialDevice(env, TCDevice)
 	if err != nil {
 		return 0, err
 	}
 	defer h.Close()
-	l, err := h.LinkByName(context.Background(), TCDevice)
-	if err != nil {
-		return 0, err
-	}
 	bt := h.NewBatch()
 	for i := 0; i < TCFilters; i++ {
-		if err := bt.Add(tc.FilterAdd(tcFilterSpec(l.Index(), tcIngress, i))); err != nil {
+		if err := bt.Add(tc.FilterAdd(tcFilterSpec(index, tcIngress, i))); err != nil {
 			return 0, err
 		}
 	}
 	if _, err := bt.Run(context.Background()); err != nil {
 		return 0, err
 	}
-	tcSetupDone[env.NS] = l.Index()
-	return l.Index(), nil
+	tcSetupDone[env.NS] = index
+	return index, nil
 }
 
 // tcHandle sets the filters up (tcSetup) and returns their device's
@@ -110,7 +106,7 @@ func tcHandle(env *Env) (int32, *rtm.Handle, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	h, err := rtm.Dial(rtm.WithNetns(env.NS))
+	h, err := iprDial(env)
 	return ifindex, h, err
 }
 
