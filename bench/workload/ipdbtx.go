@@ -75,36 +75,31 @@ func ipdbTxPhases(env *Env, tx bool) (*Instance, error) {
 		}
 		return Result{Count: len(results)}, nil
 	}
-	commit := func(record func(r *ipdb.Routes)) (Result, error) {
-		t := db.Begin()
-		record(t.Routes())
-		if err := t.Commit(bg); err != nil {
-			return Result{}, err
+	// each is a phase of one request for each of the TxRoutes routes
+	// spec(j): recorded in one transaction, or sent in one batch.
+	each := func(spec func(j int) rtm.RouteSpec, record func(*ipdb.Routes, rtm.RouteSpec) *ipdb.Routes,
+		send func(*rtm.Batch, rtm.RouteSpec) error) (Result, error) {
+		if tx {
+			t := db.Begin()
+			r := t.Routes()
+			for j := 0; j < TxRoutes; j++ {
+				record(r, spec(j))
+			}
+			if err := t.Commit(bg); err != nil {
+				return Result{}, err
+			}
+			return Result{Count: TxRoutes}, nil
 		}
-		return Result{Count: TxRoutes}, nil
+		return ok(batch(TxRoutes, func(bt *rtm.Batch, j int) error { return send(bt, spec(j)) }))
 	}
 	gen := 0
+	route := func(j int) rtm.RouteSpec { return txRoute(dev, j) }
+	changed := func(j int) rtm.RouteSpec { return txChanged(dev, j, gen) }
 	phases := []Phase{
-		{Name: "add", Run: func() (Result, error) {
-			if tx {
-				return commit(func(r *ipdb.Routes) {
-					for j := 0; j < TxRoutes; j++ {
-						r.Add(txRoute(dev, j))
-					}
-				})
-			}
-			return ok(batch(TxRoutes, func(bt *rtm.Batch, j int) error { return bt.RouteAdd(txRoute(dev, j)) }))
-		}},
+		{Name: "add", Run: func() (Result, error) { return each(route, (*ipdb.Routes).Add, (*rtm.Batch).RouteAdd) }},
 		{Name: "change", Run: func() (Result, error) {
 			gen++
-			if tx {
-				return commit(func(r *ipdb.Routes) {
-					for j := 0; j < TxRoutes; j++ {
-						r.Change(txChanged(dev, j, gen))
-					}
-				})
-			}
-			return ok(batch(TxRoutes, func(bt *rtm.Batch, j int) error { return bt.RouteChange(txChanged(dev, j, gen)) }))
+			return each(changed, (*ipdb.Routes).Change, (*rtm.Batch).RouteChange)
 		}},
 		{Name: "rollback", Run: func() (Result, error) {
 			last := TxRoutes - 1
@@ -137,16 +132,7 @@ func ipdbTxPhases(env *Env, tx bool) (*Instance, error) {
 			}
 			return Result{Count: TxRoutes}, nil
 		}},
-		{Name: "remove", Run: func() (Result, error) {
-			if tx {
-				return commit(func(r *ipdb.Routes) {
-					for j := 0; j < TxRoutes; j++ {
-						r.Remove(txRoute(dev, j))
-					}
-				})
-			}
-			return ok(batch(TxRoutes, func(bt *rtm.Batch, j int) error { return bt.RouteDel(txRoute(dev, j)) }))
-		}},
+		{Name: "remove", Run: func() (Result, error) { return each(route, (*ipdb.Routes).Remove, (*rtm.Batch).RouteDel) }},
 	}
 	return &Instance{Phases: phases, Close: closeAll}, nil
 }
