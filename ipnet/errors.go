@@ -14,6 +14,13 @@ import (
 // ErrVersion, ErrIndex or ErrFormat with errors.Is, mirroring Python's class hierarchy
 // (AddressValueError and NetmaskValueError are subclasses of ValueError).
 
+// pyError is embedded in every error type below: it holds Python's
+// message and gives them their Error method.
+type pyError struct{ msg string }
+
+// Error returns Python's message.
+func (e *pyError) Error() string { return e.msg }
+
 // Sentinel errors for errors.Is, one for each Python exception family.
 var (
 	// ErrValue matches every *AddressError, *NetmaskError and *ValueError:
@@ -30,20 +37,14 @@ var (
 
 // AddressError reports a string, integer or byte slice that is not a valid
 // address: Python's AddressValueError.
-type AddressError struct{ msg string }
-
-// Error returns Python's message.
-func (e *AddressError) Error() string { return e.msg }
+type AddressError struct{ pyError }
 
 // Is reports whether target is ErrValue.
 func (e *AddressError) Is(target error) bool { return target == ErrValue }
 
 // NetmaskError reports an invalid prefix length, netmask or hostmask:
 // Python's NetmaskValueError.
-type NetmaskError struct{ msg string }
-
-// Error returns Python's message.
-func (e *NetmaskError) Error() string { return e.msg }
+type NetmaskError struct{ pyError }
 
 // Is reports whether target is ErrValue.
 func (e *NetmaskError) Is(target error) bool { return target == ErrValue }
@@ -51,30 +52,21 @@ func (e *NetmaskError) Is(target error) bool { return target == ErrValue }
 // ValueError reports any other invalid argument: a network with host bits
 // set, a string that is neither an IPv4 nor an IPv6 address, an impossible
 // subnet or supernet request. It is Python's plain ValueError.
-type ValueError struct{ msg string }
-
-// Error returns Python's message.
-func (e *ValueError) Error() string { return e.msg }
+type ValueError struct{ pyError }
 
 // Is reports whether target is ErrValue.
 func (e *ValueError) Is(target error) bool { return target == ErrValue }
 
 // VersionError reports an operation that mixes IPv4 and IPv6 objects:
 // Python's TypeError.
-type VersionError struct{ msg string }
-
-// Error returns Python's message.
-func (e *VersionError) Error() string { return e.msg }
+type VersionError struct{ pyError }
 
 // Is reports whether target is ErrVersion.
 func (e *VersionError) Is(target error) bool { return target == ErrVersion }
 
 // IndexError reports a network index outside the network: Python's
 // IndexError.
-type IndexError struct{ msg string }
-
-// Error returns Python's message.
-func (e *IndexError) Error() string { return e.msg }
+type IndexError struct{ pyError }
 
 // Is reports whether target is ErrIndex.
 func (e *IndexError) Is(target error) bool { return target == ErrIndex }
@@ -83,10 +75,7 @@ func (e *IndexError) Is(target error) bool { return target == ErrIndex }
 // Python's TypeError "unsupported format string passed to
 // IPv4Address.__format__". (A malformed string spec, one ending in 's', is a
 // *ValueError, as in Python.)
-type FormatError struct{ msg string }
-
-// Error returns Python's message.
-func (e *FormatError) Error() string { return e.msg }
+type FormatError struct{ pyError }
 
 // Is reports whether target is ErrFormat.
 func (e *FormatError) Is(target error) bool { return target == ErrFormat }
@@ -100,11 +89,11 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-func addrErr(parts ...string) error    { return &AddressError{concat(parts)} }
-func netmaskErr(parts ...string) error { return &NetmaskError{concat(parts)} }
-func valueErr(parts ...string) error   { return &ValueError{concat(parts)} }
+func addrErr(parts ...string) error    { return &AddressError{pyError{concat(parts)}} }
+func netmaskErr(parts ...string) error { return &NetmaskError{pyError{concat(parts)}} }
+func valueErr(parts ...string) error   { return &ValueError{pyError{concat(parts)}} }
 func versionErr(a, b, what string) error {
-	return &VersionError{a + " and " + b + " are not of the same " + what}
+	return &VersionError{pyError{a + " and " + b + " are not of the same " + what}}
 }
 
 // orInvalid returns err, or if the step-by-step retrace of Python found
@@ -118,7 +107,7 @@ func orInvalid(err error, s string) error {
 	return addrErr("Invalid address ", pyRepr(s))
 }
 
-var errIndexRange = &IndexError{"address out of range"}
+var errIndexRange = &IndexError{pyError{"address out of range"}}
 
 func concat(parts []string) string {
 	n := 0

@@ -100,9 +100,9 @@ func formatAddr(str func() string, u Uint128, version int, spec string) (string,
 
 func unsupportedFormat(version int) error {
 	if version == 6 {
-		return &FormatError{"unsupported format string passed to IPv6Address.__format__"}
+		return &FormatError{pyError{"unsupported format string passed to IPv6Address.__format__"}}
 	}
-	return &FormatError{"unsupported format string passed to IPv4Address.__format__"}
+	return &FormatError{pyError{"unsupported format string passed to IPv4Address.__format__"}}
 }
 
 // formatString is Python's format(s, spec) for a str s: the parser of
