@@ -33,11 +33,14 @@ func NewRTNL() *Fake {
 	f.handlers[unix.RTM_NEWLINK] = f.changeLink
 	f.handlers[unix.RTM_SETLINK] = f.changeLink
 	f.handlers[unix.RTM_DELLINK] = f.delLink
-	f.handlers[unix.RTM_GETADDR] = f.dumper(&f.rtnl.addrs, unix.RTM_NEWADDR, addrFilter)
-	f.handlers[unix.RTM_GETROUTE] = f.dumper(&f.rtnl.routes, unix.RTM_NEWROUTE, routeFilter)
-	f.handlers[unix.RTM_NEWADDR] = f.changer(&f.rtnl.addrs, addrKey, addrGroup, unix.EADDRNOTAVAIL)
+	// A strict address dump names a link, a strict route dump a table.
+	f.handlers[unix.RTM_GETADDR] = f.dumper(&f.rtnl.addrs, unix.RTM_NEWADDR, strictFilter(unix.SizeofIfAddrmsg, addrIndex))
+	f.handlers[unix.RTM_GETROUTE] = f.dumper(&f.rtnl.routes, unix.RTM_NEWROUTE, strictFilter(unix.SizeofRtMsg, routeTable))
+	f.handlers[unix.RTM_NEWADDR] = f.changer(&f.rtnl.addrs, addrKey,
+		groups{unix.RTNLGRP_IPV4_IFADDR, unix.RTNLGRP_IPV6_IFADDR}, unix.EADDRNOTAVAIL)
 	f.handlers[unix.RTM_DELADDR] = f.handlers[unix.RTM_NEWADDR]
-	f.handlers[unix.RTM_NEWROUTE] = f.changer(&f.rtnl.routes, routeKey, routeGroup, unix.ESRCH)
+	f.handlers[unix.RTM_NEWROUTE] = f.changer(&f.rtnl.routes, routeKey,
+		groups{unix.RTNLGRP_IPV4_ROUTE, unix.RTNLGRP_IPV6_ROUTE}, unix.ESRCH)
 	f.handlers[unix.RTM_DELROUTE] = f.handlers[unix.RTM_NEWROUTE]
 	return f
 }
@@ -124,6 +127,35 @@ func (f *Fake) getLink(req wire.Message) ([][]byte, error) {
 	return nil, unix.ENODEV
 }
 
+// strictFilter returns the filter of a strict dump request: it keeps the
+// objects of the request's family, when set, whose key is the request's,
+// when nonzero. hdr is the size of the objects' fixed header; a request
+// shorter than that keeps everything.
+func strictFilter(hdr int, key func([]byte) uint32) func(req, obj []byte) bool {
+	return func(req, obj []byte) bool {
+		if len(req) < hdr {
+			return true
+		}
+		if req[0] != 0 && req[0] != obj[0] {
+			return false
+		}
+		k := key(req)
+		return k == 0 || k == key(obj)
+	}
+}
+
+// groups are the multicast groups of an object kind's IPv4 and IPv6
+// objects.
+type groups struct{ v4, v6 uint32 }
+
+// of returns the group of the object whose payload is p.
+func (g groups) of(p []byte) uint32 {
+	if p[0] == unix.AF_INET6 {
+		return g.v6
+	}
+	return g.v4
+}
+
 // dumper answers the dumps of the objects in *objs, filtered by keep.
 func (f *Fake) dumper(objs *[][]byte, typ uint16, keep func(req, obj []byte) bool) Handler {
 	return func(req wire.Message) ([][]byte, error) {
@@ -143,8 +175,8 @@ func (f *Fake) dumper(objs *[][]byte, typ uint16, keep func(req, obj []byte) boo
 }
 
 // changer adds (RTM_NEW*) or deletes (RTM_DEL*) objects identified by
-// key, notifying group(obj) of each change.
-func (f *Fake) changer(objs *[][]byte, key func([]byte) string, group func([]byte) uint32, missing error) Handler {
+// key, notifying group.of(obj) of each change.
+func (f *Fake) changer(objs *[][]byte, key func([]byte) string, group groups, missing error) Handler {
 	return func(req wire.Message) ([][]byte, error) {
 		obj := append([]byte(nil), req.Data...)
 		k := key(obj)
@@ -182,7 +214,7 @@ func (f *Fake) changer(objs *[][]byte, key func([]byte) string, group func([]byt
 			return nil, err
 		}
 		typ := req.Header.Type
-		f.Notify(group(obj), Message(typ, obj))
+		f.Notify(group.of(obj), Message(typ, obj))
 		if req.Header.Flags&unix.NLM_F_ECHO != 0 {
 			return [][]byte{Message(typ, obj)}, nil
 		}
@@ -206,26 +238,8 @@ func addrKey(p []byte) string {
 	return string(p[0:2]) + string(p[4:8]) + string(a.Data)
 }
 
-func addrGroup(p []byte) uint32 {
-	if p[0] == unix.AF_INET6 {
-		return unix.RTNLGRP_IPV6_IFADDR
-	}
-	return unix.RTNLGRP_IPV4_IFADDR
-}
-
-// addrFilter keeps the addresses a strict dump request asks for: of its
-// family and link, when set.
-func addrFilter(req, obj []byte) bool {
-	if len(req) >= unix.SizeofIfAddrmsg {
-		if req[0] != 0 && req[0] != obj[0] {
-			return false
-		}
-		if idx := ne.Uint32(req[4:]); idx != 0 && idx != ne.Uint32(obj[4:]) {
-			return false
-		}
-	}
-	return true
-}
+// addrIndex is the link index of an RTM_*ADDR payload.
+func addrIndex(p []byte) uint32 { return ne.Uint32(p[4:]) }
 
 func routeTable(p []byte) uint32 {
 	if a, ok := attrs(p, unix.SizeofRtMsg).Get(unix.RTA_TABLE); ok {
@@ -252,27 +266,6 @@ func routeKey(p []byte) string {
 	ne.PutUint32(t[:], routeTable(p))
 	// Family, prefix length, tos, table, destination and metric.
 	return string(p[0:2]) + string(p[3:4]) + string(t[:]) + string(dst) + "/" + string(prio)
-}
-
-func routeGroup(p []byte) uint32 {
-	if p[0] == unix.AF_INET6 {
-		return unix.RTNLGRP_IPV6_ROUTE
-	}
-	return unix.RTNLGRP_IPV4_ROUTE
-}
-
-// routeFilter keeps the routes a dump request asks for: of its family
-// and, when it names one, table.
-func routeFilter(req, obj []byte) bool {
-	if len(req) >= unix.SizeofRtMsg {
-		if req[0] != 0 && req[0] != obj[0] {
-			return false
-		}
-		if t := routeTable(req); t != 0 && t != routeTable(obj) {
-			return false
-		}
-	}
-	return true
 }
 
 // AddrPrefix returns the address of an RTM_NEWADDR payload, such as one
