@@ -182,13 +182,7 @@ func (a Addr4) AppendTo(b []byte) []byte {
 func (a Addr4) MarshalText() ([]byte, error) { return a.AppendTo(make([]byte, 0, 15)), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseAddr4.
-func (a *Addr4) UnmarshalText(text []byte) error {
-	v, err := ParseAddr4(string(text))
-	if err == nil {
-		*a = v
-	}
-	return err
-}
+func (a *Addr4) UnmarshalText(text []byte) error { return unmarshalText(a, text, ParseAddr4) }
 
 // Compressed returns String(); IPv4 has a single textual form.
 func (a Addr4) Compressed() string { return a.String() }

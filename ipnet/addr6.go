@@ -456,13 +456,7 @@ func appendExploded6(b []byte, u Uint128) []byte {
 func (a Addr6) MarshalText() ([]byte, error) { return a.AppendTo(make([]byte, 0, 46)), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseAddr6.
-func (a *Addr6) UnmarshalText(text []byte) error {
-	v, err := ParseAddr6(string(text))
-	if err == nil {
-		*a = v
-	}
-	return err
-}
+func (a *Addr6) UnmarshalText(text []byte) error { return unmarshalText(a, text, ParseAddr6) }
 
 // Compressed returns String().
 func (a Addr6) Compressed() string { return a.String() }

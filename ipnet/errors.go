@@ -89,6 +89,16 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// unmarshalText sets *dst to parse(text), or leaves it alone and returns
+// parse's error: the UnmarshalText methods.
+func unmarshalText[T any](dst *T, text []byte, parse func(string) (T, error)) error {
+	v, err := parse(string(text))
+	if err == nil {
+		*dst = v
+	}
+	return err
+}
+
 func addrErr(parts ...string) error    { return &AddressError{pyError{concat(parts)}} }
 func netmaskErr(parts ...string) error { return &NetmaskError{pyError{concat(parts)}} }
 func valueErr(parts ...string) error   { return &ValueError{pyError{concat(parts)}} }

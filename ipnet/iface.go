@@ -87,13 +87,7 @@ func (i Iface4) AppendTo(b []byte) []byte {
 func (i Iface4) MarshalText() ([]byte, error) { return i.AppendTo(make([]byte, 0, 18)), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseIface4.
-func (i *Iface4) UnmarshalText(text []byte) error {
-	v, err := ParseIface4(string(text))
-	if err == nil {
-		*i = v
-	}
-	return err
-}
+func (i *Iface4) UnmarshalText(text []byte) error { return unmarshalText(i, text, ParseIface4) }
 
 // WithPrefixLen returns String().
 func (i Iface4) WithPrefixLen() string { return i.String() }
@@ -264,13 +258,7 @@ func (i Iface6) AppendTo(b []byte) []byte {
 func (i Iface6) MarshalText() ([]byte, error) { return i.AppendTo(make([]byte, 0, 50)), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseIface6.
-func (i *Iface6) UnmarshalText(text []byte) error {
-	v, err := ParseIface6(string(text))
-	if err == nil {
-		*i = v
-	}
-	return err
-}
+func (i *Iface6) UnmarshalText(text []byte) error { return unmarshalText(i, text, ParseIface6) }
 
 // WithPrefixLen returns i as "address/prefixlen". As in Python, the
 // address has no scope id and an IPv4-mapped one is printed in hex

@@ -181,11 +181,7 @@ func (a *Addr) UnmarshalText(text []byte) error {
 		*a = Addr{}
 		return nil
 	}
-	v, err := ParseAddress(string(text))
-	if err == nil {
-		*a = v
-	}
-	return err
+	return unmarshalText(a, text, ParseAddress)
 }
 
 // Compressed returns String().
@@ -463,11 +459,7 @@ func (n *Network) UnmarshalText(text []byte) error {
 		*n = Network{}
 		return nil
 	}
-	v, err := ParseNetwork(string(text), true)
-	if err == nil {
-		*n = v
-	}
-	return err
+	return unmarshalText(n, text, func(s string) (Network, error) { return ParseNetwork(s, true) })
 }
 
 // Compressed returns String().

@@ -214,11 +214,7 @@ func (n Net4) MarshalText() ([]byte, error) { return n.AppendTo(make([]byte, 0, 
 
 // UnmarshalText implements encoding.TextUnmarshaler with strict ParseNet4.
 func (n *Net4) UnmarshalText(text []byte) error {
-	v, err := ParseNet4(string(text), true)
-	if err == nil {
-		*n = v
-	}
-	return err
+	return unmarshalText(n, text, func(s string) (Net4, error) { return ParseNet4(s, true) })
 }
 
 // WithPrefixLen returns String().

@@ -177,11 +177,7 @@ func (n Net6) MarshalText() ([]byte, error) { return n.AppendTo(make([]byte, 0, 
 
 // UnmarshalText implements encoding.TextUnmarshaler with strict ParseNet6.
 func (n *Net6) UnmarshalText(text []byte) error {
-	v, err := ParseNet6(string(text), true)
-	if err == nil {
-		*n = v
-	}
-	return err
+	return unmarshalText(n, text, func(s string) (Net6, error) { return ParseNet6(s, true) })
 }
 
 // WithPrefixLen returns String().
