@@ -129,33 +129,30 @@ func (e errNotExpressible) Error() string { return "not expressible in ipnet's A
 type oracleOp func(in *oracleInput) (any, error)
 
 var oracleOps = map[string]oracleOp{
-	"ip_address":  func(in *oracleInput) (any, error) { return describe(ipnet.ParseAddress(in.S)) },
+	"ip_address": func(in *oracleInput) (any, error) {
+		a, err := ipnet.ParseAddress(in.S)
+		return describeOr(a, err, describeAddr)
+	},
 	"IPv4Address": func(in *oracleInput) (any, error) { return str(ipnet.ParseAddr4(in.S)) },
 	"IPv6Address": func(in *oracleInput) (any, error) { return str(ipnet.ParseAddr6(in.S)) },
 
 	"ip_network": func(in *oracleInput) (any, error) {
 		n, err := ipnet.ParseNetwork(in.S, in.Strict)
-		return describeNetErr(n, err)
+		return describeOr(n, err, describeNet)
 	},
 	"IPv4Network": func(in *oracleInput) (any, error) { return str(ipnet.ParseNet4(in.S, in.Strict)) },
 	"IPv6Network": func(in *oracleInput) (any, error) { return str(ipnet.ParseNet6(in.S, in.Strict)) },
 
 	"ip_interface": func(in *oracleInput) (any, error) {
 		i, err := ipnet.ParseInterface(in.S)
-		if err != nil {
-			return nil, err
-		}
-		return describeIface(i), nil
+		return describeOr(i, err, describeIface)
 	},
 	"IPv4Interface": func(in *oracleInput) (any, error) { return str(ipnet.ParseIface4(in.S)) },
 	"IPv6Interface": func(in *oracleInput) (any, error) { return str(ipnet.ParseIface6(in.S)) },
 
 	"ip_address_int": func(in *oracleInput) (any, error) {
 		u, err := uint128Arg(in.Int)
-		if err != nil {
-			return nil, err
-		}
-		return describeAddr(ipnet.AddrFromUint128(u)), nil
+		return describeOr(ipnet.AddrFromUint128(u), err, describeAddr)
 	},
 	"IPv4Address_int": func(in *oracleInput) (any, error) { return str(addr4Arg(in.Int)) },
 	"IPv6Address_int": func(in *oracleInput) (any, error) { return str(addr6Arg(in.Int)) },
@@ -201,7 +198,7 @@ var oracleOps = map[string]oracleOp{
 
 	"network": func(in *oracleInput) (any, error) {
 		n, err := ipnet.ParseNetwork(in.S, true)
-		return describeNetErr(n, err)
+		return describeOr(n, err, describeNet)
 	},
 	"subnets": func(in *oracleInput) (any, error) {
 		n := mustNetwork(in.Net)
@@ -421,11 +418,12 @@ func offset[T, T6 fmt.Stringer](in *oracleInput, sub bool, add, subtract func(in
 // Descriptions: the same properties, under the same names, as the
 // generator's describe_* functions.
 
-func describe(a ipnet.Addr, err error) (any, error) {
+// describeOr returns describe(v), or err if making v failed.
+func describeOr[T any](v T, err error, describe func(T) map[string]any) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return describeAddr(a), nil
+	return describe(v), nil
 }
 
 func describeAddr(a ipnet.Addr) map[string]any {
@@ -459,13 +457,6 @@ func describeAddr(a ipnet.Addr) map[string]any {
 		d["teredo"] = []string{server.String(), client.String()}
 	}
 	return d
-}
-
-func describeNetErr(n ipnet.Network, err error) (any, error) {
-	if err != nil {
-		return nil, err
-	}
-	return describeNet(n), nil
 }
 
 func describeNet(n ipnet.Network) map[string]any {
@@ -595,28 +586,20 @@ func mustHex(s string) []byte {
 // The corpus spells the operands of methods in Python's str() form; they
 // parse, or the corpus is broken.
 
-func mustAddress(s string) ipnet.Addr {
-	a, err := ipnet.ParseAddress(s)
-	if err != nil {
-		panic(fmt.Sprintf("corpus operand %q: %v", s, err))
-	}
-	return a
-}
+func mustAddress(s string) ipnet.Addr { return mustOperand(s, ipnet.ParseAddress) }
 
 func mustNetwork(s string) ipnet.Network {
-	n, err := ipnet.ParseNetwork(s, true)
-	if err != nil {
-		panic(fmt.Sprintf("corpus operand %q: %v", s, err))
-	}
-	return n
+	return mustOperand(s, func(s string) (ipnet.Network, error) { return ipnet.ParseNetwork(s, true) })
 }
 
-func mustInterface(s string) ipnet.Interface {
-	i, err := ipnet.ParseInterface(s)
+func mustInterface(s string) ipnet.Interface { return mustOperand(s, ipnet.ParseInterface) }
+
+func mustOperand[T any](s string, parse func(string) (T, error)) T {
+	v, err := parse(s)
 	if err != nil {
 		panic(fmt.Sprintf("corpus operand %q: %v", s, err))
 	}
-	return i
+	return v
 }
 
 func bigArg(s string) *big.Int {
