@@ -25,17 +25,18 @@ var (
 // bondName is iplink_bond.c's get_name.
 func bondName(names []string, i uint32) string { return nameAt(names, i, "UNKNOWN") }
 
-// bondNumbers are the options bond_print_opt prints as plain numbers,
-// with their width, between the ones it prints otherwise.
-type bondNumber struct {
+// bondOption is an option bond_print_opt prints from its table: a number
+// of the given width, or with names the name of that number.
+type bondOption struct {
 	typ        uint16
 	key, label string
 	bits       int
+	names      []string
 }
 
-// printBondNumbers prints those of nums that are present.
-func printBondNumbers(p *printer, tb *nla.Index, nums ...bondNumber) {
-	for _, n := range nums {
+// printBondOptions prints those of opts that are present.
+func printBondOptions(p *printer, tb *nla.Index, opts ...bondOption) {
+	for _, n := range opts {
 		a, ok := tb.Get(n.typ)
 		if !ok {
 			continue
@@ -49,21 +50,12 @@ func printBondNumbers(p *printer, tb *nla.Index, nums ...bondNumber) {
 		default:
 			v = uint64(attrU32(a))
 		}
-		p.uint(n.key, n.label+" %d ", v)
+		if n.names != nil {
+			p.str(n.key, n.label+" %s ", bondName(n.names, uint32(v)))
+		} else {
+			p.uint(n.key, n.label+" %d ", v)
+		}
 	}
-}
-
-// printBondNamed prints an option whose value is named by names.
-func printBondNamed(p *printer, tb *nla.Index, typ uint16, key, label string, names []string, bits int) {
-	a, ok := tb.Get(typ)
-	if !ok {
-		return
-	}
-	v := uint32(attrU8(a))
-	if bits == 32 {
-		v = attrU32(a)
-	}
-	p.str(key, label+" %s ", bondName(names, v))
 }
 
 // printBondTargets prints ARP (IPv4) or NS (IPv6) targets: "arp_ip_target
@@ -104,21 +96,22 @@ func printBondTargets(p *printer, tb *nla.Index, typ uint16, key string) {
 
 // printBond is bond_print_opt.
 func printBond(p *printer, tb *nla.Index, names *linkNames) {
-	printBondNamed(p, tb, unix.IFLA_BOND_MODE, "mode", "mode", bondModeNames, 8)
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_MODE, "mode", "mode", 8, bondModeNames})
 	dev := func(typ uint16, key string) {
 		if a, ok := tb.Get(typ); ok && attrU32(a) != 0 {
 			p.str(key, key+" %s ", names.name(int32(attrU32(a))))
 		}
 	}
 	dev(unix.IFLA_BOND_ACTIVE_SLAVE, "active_slave")
-	printBondNumbers(p, tb,
-		bondNumber{unix.IFLA_BOND_MIIMON, "miimon", "miimon", 32},
-		bondNumber{unix.IFLA_BOND_UPDELAY, "updelay", "updelay", 32},
-		bondNumber{unix.IFLA_BOND_DOWNDELAY, "downdelay", "downdelay", 32},
-		bondNumber{unix.IFLA_BOND_PEER_NOTIF_DELAY, "peer_notify_delay", "peer_notify_delay", 32},
-		bondNumber{unix.IFLA_BOND_USE_CARRIER, "use_carrier", "use_carrier", 8},
-		bondNumber{unix.IFLA_BOND_ARP_INTERVAL, "arp_interval", "arp_interval", 32},
-		bondNumber{unix.IFLA_BOND_MISSED_MAX, "arp_missed_max", "arp_missed_max", 8})
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_MIIMON, "miimon", "miimon", 32, nil},
+		bondOption{unix.IFLA_BOND_UPDELAY, "updelay", "updelay", 32, nil},
+		bondOption{unix.IFLA_BOND_DOWNDELAY, "downdelay", "downdelay", 32, nil},
+		bondOption{unix.IFLA_BOND_PEER_NOTIF_DELAY, "peer_notify_delay", "peer_notify_delay", 32, nil},
+		bondOption{unix.IFLA_BOND_USE_CARRIER, "use_carrier", "use_carrier", 8, nil},
+		bondOption{unix.IFLA_BOND_ARP_INTERVAL, "arp_interval", "arp_interval", 32, nil},
+		bondOption{unix.IFLA_BOND_MISSED_MAX, "arp_missed_max", "arp_missed_max", 8, nil})
 	printBondTargets(p, tb, unix.IFLA_BOND_ARP_IP_TARGET, "arp_ip_target")
 	printBondTargets(p, tb, unix.IFLA_BOND_NS_IP6_TARGET, "ns_ip6_target")
 	if a, ok := tb.Get(unix.IFLA_BOND_ARP_VALIDATE); ok {
@@ -128,21 +121,22 @@ func printBond(p *printer, tb *nla.Index, names *linkNames) {
 			p.str("arp_validate", "arp_validate %s ", bondName(bondArpValidateNames, v))
 		}
 	}
-	printBondNamed(p, tb, unix.IFLA_BOND_ARP_ALL_TARGETS, "arp_all_targets", "arp_all_targets", bondArpAllTargetsNames, 32)
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_ARP_ALL_TARGETS, "arp_all_targets", "arp_all_targets", 32, bondArpAllTargetsNames})
 	dev(unix.IFLA_BOND_PRIMARY, "primary")
-	printBondNamed(p, tb, unix.IFLA_BOND_PRIMARY_RESELECT, "primary_reselect", "primary_reselect", bondPrimaryReselectNames, 8)
-	printBondNamed(p, tb, unix.IFLA_BOND_FAIL_OVER_MAC, "fail_over_mac", "fail_over_mac", bondFailOverMACNames, 8)
-	printBondNamed(p, tb, unix.IFLA_BOND_XMIT_HASH_POLICY, "xmit_hash_policy", "xmit_hash_policy", bondXmitHashPolicyNames, 8)
-	printBondNumbers(p, tb,
-		bondNumber{unix.IFLA_BOND_RESEND_IGMP, "resend_igmp", "resend_igmp", 32},
-		bondNumber{unix.IFLA_BOND_NUM_PEER_NOTIF, "num_peer_notif", "num_grat_arp", 8},
-		bondNumber{unix.IFLA_BOND_ALL_SLAVES_ACTIVE, "all_slaves_active", "all_slaves_active", 8},
-		bondNumber{unix.IFLA_BOND_MIN_LINKS, "min_links", "min_links", 32},
-		bondNumber{unix.IFLA_BOND_LP_INTERVAL, "lp_interval", "lp_interval", 32},
-		bondNumber{unix.IFLA_BOND_PACKETS_PER_SLAVE, "packets_per_slave", "packets_per_slave", 32})
-	printBondNamed(p, tb, unix.IFLA_BOND_AD_LACP_ACTIVE, "ad_lacp_active", "lacp_active", bondLACPActiveNames, 8)
-	printBondNamed(p, tb, unix.IFLA_BOND_AD_LACP_RATE, "ad_lacp_rate", "lacp_rate", bondLACPRateNames, 8)
-	printBondNamed(p, tb, unix.IFLA_BOND_AD_SELECT, "ad_select", "ad_select", bondADSelectNames, 8)
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_PRIMARY_RESELECT, "primary_reselect", "primary_reselect", 8, bondPrimaryReselectNames},
+		bondOption{unix.IFLA_BOND_FAIL_OVER_MAC, "fail_over_mac", "fail_over_mac", 8, bondFailOverMACNames},
+		bondOption{unix.IFLA_BOND_XMIT_HASH_POLICY, "xmit_hash_policy", "xmit_hash_policy", 8, bondXmitHashPolicyNames},
+		bondOption{unix.IFLA_BOND_RESEND_IGMP, "resend_igmp", "resend_igmp", 32, nil},
+		bondOption{unix.IFLA_BOND_NUM_PEER_NOTIF, "num_peer_notif", "num_grat_arp", 8, nil},
+		bondOption{unix.IFLA_BOND_ALL_SLAVES_ACTIVE, "all_slaves_active", "all_slaves_active", 8, nil},
+		bondOption{unix.IFLA_BOND_MIN_LINKS, "min_links", "min_links", 32, nil},
+		bondOption{unix.IFLA_BOND_LP_INTERVAL, "lp_interval", "lp_interval", 32, nil},
+		bondOption{unix.IFLA_BOND_PACKETS_PER_SLAVE, "packets_per_slave", "packets_per_slave", 32, nil},
+		bondOption{unix.IFLA_BOND_AD_LACP_ACTIVE, "ad_lacp_active", "lacp_active", 8, bondLACPActiveNames},
+		bondOption{unix.IFLA_BOND_AD_LACP_RATE, "ad_lacp_rate", "lacp_rate", 8, bondLACPRateNames},
+		bondOption{unix.IFLA_BOND_AD_SELECT, "ad_select", "ad_select", 8, bondADSelectNames})
 	if a, ok := tb.Get(unix.IFLA_BOND_AD_INFO); ok {
 		var ad nla.Index
 		ad.Reset(a.Nested())
@@ -163,11 +157,12 @@ func printBond(p *printer, tb *nla.Index, names *linkNames) {
 		}
 		p.closeObject()
 	}
-	printBondNumbers(p, tb,
-		bondNumber{unix.IFLA_BOND_AD_ACTOR_SYS_PRIO, "ad_actor_sys_prio", "ad_actor_sys_prio", 16},
-		bondNumber{unix.IFLA_BOND_AD_USER_PORT_KEY, "ad_user_port_key", "ad_user_port_key", 16})
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_AD_ACTOR_SYS_PRIO, "ad_actor_sys_prio", "ad_actor_sys_prio", 16, nil},
+		bondOption{unix.IFLA_BOND_AD_USER_PORT_KEY, "ad_user_port_key", "ad_user_port_key", 16, nil})
 	if a, ok := tb.Get(unix.IFLA_BOND_AD_ACTOR_SYSTEM); ok {
 		p.str("ad_actor_system", "ad_actor_system %s ", hwString(a.Data, unix.ARPHRD_ETHER))
 	}
-	printBondNumbers(p, tb, bondNumber{unix.IFLA_BOND_TLB_DYNAMIC_LB, "tlb_dynamic_lb", "tlb_dynamic_lb", 8})
+	printBondOptions(p, tb,
+		bondOption{unix.IFLA_BOND_TLB_DYNAMIC_LB, "tlb_dynamic_lb", "tlb_dynamic_lb", 8, nil})
 }
