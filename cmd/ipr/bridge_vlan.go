@@ -416,16 +416,7 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 				vlanPrintRange(p, "tunid", startID, id)
 			} else {
 				vlanPrintRange(p, "vlan", uint32(start), uint32(vid))
-				if flags != 0 {
-					p.openArray("flags")
-					if flags&rtm.BridgeVLANPVID != 0 {
-						p.str("", " %s", "PVID")
-					}
-					if flags&rtm.BridgeVLANUntagged != 0 {
-						p.str("", " %s", "Egress Untagged")
-					}
-					p.closeArray()
-				}
+				printVLANFlags(p, flags)
 			}
 			p.closeObject()
 			p.nl()
