@@ -169,6 +169,17 @@ func (a *args) addrValue(keyword string, family uint8) (netip.Addr, error) {
 	return parseValue(a, keyword, func(v string) (netip.Addr, error) { return parseAddr(keyword, v, family) })
 }
 
+// prefixValue reads the prefix after keyword as parsePrefix reads it,
+// its errors naming keyword.
+func (a *args) prefixValue(keyword string, family uint8) (netip.Prefix, error) {
+	v, err := a.value(keyword)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	p, _, err := parsePrefix(keyword, v, family)
+	return p, err
+}
+
 // viaValue reads the gateway of "via [ inet | inet6 ] ADDRESS" in family
 // (0 for either); the family word itself is passed over, as
 // iproute2's nexthop parser does.
