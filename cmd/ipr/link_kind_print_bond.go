@@ -41,15 +41,7 @@ func printBondOptions(p *printer, tb *nla.Index, opts ...bondOption) {
 		if !ok {
 			continue
 		}
-		var v uint64
-		switch n.bits {
-		case 8:
-			v = uint64(attrU8(a))
-		case 16:
-			v = uint64(attrU16(a))
-		default:
-			v = uint64(attrU32(a))
-		}
+		v := attrUintN(a, n.bits/8)
 		if n.names != nil {
 			p.str(n.key, n.label+" %s ", bondName(n.names, uint32(v)))
 		} else {
