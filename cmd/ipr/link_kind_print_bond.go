@@ -25,29 +25,32 @@ var (
 // bondName is iplink_bond.c's get_name.
 func bondName(names []string, i uint32) string { return nameAt(names, i, "UNKNOWN") }
 
-// bondOption is an option bond_print_opt prints from its table: a number
-// of the given width, or with names the name of that number.
-type bondOption struct {
+// bondNumbers are the options bond_print_opt prints as plain numbers,
+// with their width, between the ones it prints otherwise.
+type bondNumber struct {
 	typ        uint16
 	key, label string
 	bits       int
-	names      []string
 }
 
-// printBondOptions prints those of opts that are present.
-func printBondOptions(p *printer, tb *nla.Index, opts ...bondOption) {
-	for _, n := range opts {
+// printBondNumbers prints those of nums that are present.
+func printBondNumbers(p *printer, tb *nla.Index, nums ...bondNumber) {
+	for _, n := range nums {
 		a, ok := tb.Get(n.typ)
 		if !ok {
 			continue
 		}
-		v := attrUintN(a, n.bits/8)
-		if n.names != nil {
-			p.str(n.key, n.label+" %s ", bondName(n.names, uint32(v)))
-		} else {
-			p.uint(n.key, n.label+" %d ", v)
-		}
+		p.uint(n.key, n.label+" %d ", attrUintN(a, n.bits/8))
 	}
+}
+
+// printBondNamed prints an option whose value is named by names.
+func printBondNamed(p *printer, tb *nla.Index, typ uint16, key, label string, names []string, bits int) {
+	a, ok := tb.Get(typ)
+	if !ok {
+		return
+	}
+	p.str(key, label+" %s ", bondName(names, uint32(attrUintN(a, bits/8))))
 }
 
 // printBondTargets prints ARP (IPv4) or NS (IPv6) targets: "arp_ip_target
@@ -88,22 +91,21 @@ func printBondTargets(p *printer, tb *nla.Index, typ uint16, key string) {
 
 // printBond is bond_print_opt.
 func printBond(p *printer, tb *nla.Index, names *linkNames) {
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_MODE, "mode", "mode", 8, bondModeNames})
+	printBondNamed(p, tb, unix.IFLA_BOND_MODE, "mode", "mode", bondModeNames, 8)
 	dev := func(typ uint16, key string) {
 		if a, ok := tb.Get(typ); ok && attrU32(a) != 0 {
 			p.str(key, key+" %s ", names.name(int32(attrU32(a))))
 		}
 	}
 	dev(unix.IFLA_BOND_ACTIVE_SLAVE, "active_slave")
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_MIIMON, "miimon", "miimon", 32, nil},
-		bondOption{unix.IFLA_BOND_UPDELAY, "updelay", "updelay", 32, nil},
-		bondOption{unix.IFLA_BOND_DOWNDELAY, "downdelay", "downdelay", 32, nil},
-		bondOption{unix.IFLA_BOND_PEER_NOTIF_DELAY, "peer_notify_delay", "peer_notify_delay", 32, nil},
-		bondOption{unix.IFLA_BOND_USE_CARRIER, "use_carrier", "use_carrier", 8, nil},
-		bondOption{unix.IFLA_BOND_ARP_INTERVAL, "arp_interval", "arp_interval", 32, nil},
-		bondOption{unix.IFLA_BOND_MISSED_MAX, "arp_missed_max", "arp_missed_max", 8, nil})
+	printBondNumbers(p, tb,
+		bondNumber{unix.IFLA_BOND_MIIMON, "miimon", "miimon", 32},
+		bondNumber{unix.IFLA_BOND_UPDELAY, "updelay", "updelay", 32},
+		bondNumber{unix.IFLA_BOND_DOWNDELAY, "downdelay", "downdelay", 32},
+		bondNumber{unix.IFLA_BOND_PEER_NOTIF_DELAY, "peer_notify_delay", "peer_notify_delay", 32},
+		bondNumber{unix.IFLA_BOND_USE_CARRIER, "use_carrier", "use_carrier", 8},
+		bondNumber{unix.IFLA_BOND_ARP_INTERVAL, "arp_interval", "arp_interval", 32},
+		bondNumber{unix.IFLA_BOND_MISSED_MAX, "arp_missed_max", "arp_missed_max", 8})
 	printBondTargets(p, tb, unix.IFLA_BOND_ARP_IP_TARGET, "arp_ip_target")
 	printBondTargets(p, tb, unix.IFLA_BOND_NS_IP6_TARGET, "ns_ip6_target")
 	if a, ok := tb.Get(unix.IFLA_BOND_ARP_VALIDATE); ok {
@@ -113,22 +115,21 @@ func printBond(p *printer, tb *nla.Index, names *linkNames) {
 			p.str("arp_validate", "arp_validate %s ", bondName(bondArpValidateNames, v))
 		}
 	}
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_ARP_ALL_TARGETS, "arp_all_targets", "arp_all_targets", 32, bondArpAllTargetsNames})
+	printBondNamed(p, tb, unix.IFLA_BOND_ARP_ALL_TARGETS, "arp_all_targets", "arp_all_targets", bondArpAllTargetsNames, 32)
 	dev(unix.IFLA_BOND_PRIMARY, "primary")
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_PRIMARY_RESELECT, "primary_reselect", "primary_reselect", 8, bondPrimaryReselectNames},
-		bondOption{unix.IFLA_BOND_FAIL_OVER_MAC, "fail_over_mac", "fail_over_mac", 8, bondFailOverMACNames},
-		bondOption{unix.IFLA_BOND_XMIT_HASH_POLICY, "xmit_hash_policy", "xmit_hash_policy", 8, bondXmitHashPolicyNames},
-		bondOption{unix.IFLA_BOND_RESEND_IGMP, "resend_igmp", "resend_igmp", 32, nil},
-		bondOption{unix.IFLA_BOND_NUM_PEER_NOTIF, "num_peer_notif", "num_grat_arp", 8, nil},
-		bondOption{unix.IFLA_BOND_ALL_SLAVES_ACTIVE, "all_slaves_active", "all_slaves_active", 8, nil},
-		bondOption{unix.IFLA_BOND_MIN_LINKS, "min_links", "min_links", 32, nil},
-		bondOption{unix.IFLA_BOND_LP_INTERVAL, "lp_interval", "lp_interval", 32, nil},
-		bondOption{unix.IFLA_BOND_PACKETS_PER_SLAVE, "packets_per_slave", "packets_per_slave", 32, nil},
-		bondOption{unix.IFLA_BOND_AD_LACP_ACTIVE, "ad_lacp_active", "lacp_active", 8, bondLACPActiveNames},
-		bondOption{unix.IFLA_BOND_AD_LACP_RATE, "ad_lacp_rate", "lacp_rate", 8, bondLACPRateNames},
-		bondOption{unix.IFLA_BOND_AD_SELECT, "ad_select", "ad_select", 8, bondADSelectNames})
+	printBondNamed(p, tb, unix.IFLA_BOND_PRIMARY_RESELECT, "primary_reselect", "primary_reselect", bondPrimaryReselectNames, 8)
+	printBondNamed(p, tb, unix.IFLA_BOND_FAIL_OVER_MAC, "fail_over_mac", "fail_over_mac", bondFailOverMACNames, 8)
+	printBondNamed(p, tb, unix.IFLA_BOND_XMIT_HASH_POLICY, "xmit_hash_policy", "xmit_hash_policy", bondXmitHashPolicyNames, 8)
+	printBondNumbers(p, tb,
+		bondNumber{unix.IFLA_BOND_RESEND_IGMP, "resend_igmp", "resend_igmp", 32},
+		bondNumber{unix.IFLA_BOND_NUM_PEER_NOTIF, "num_peer_notif", "num_grat_arp", 8},
+		bondNumber{unix.IFLA_BOND_ALL_SLAVES_ACTIVE, "all_slaves_active", "all_slaves_active", 8},
+		bondNumber{unix.IFLA_BOND_MIN_LINKS, "min_links", "min_links", 32},
+		bondNumber{unix.IFLA_BOND_LP_INTERVAL, "lp_interval", "lp_interval", 32},
+		bondNumber{unix.IFLA_BOND_PACKETS_PER_SLAVE, "packets_per_slave", "packets_per_slave", 32})
+	printBondNamed(p, tb, unix.IFLA_BOND_AD_LACP_ACTIVE, "ad_lacp_active", "lacp_active", bondLACPActiveNames, 8)
+	printBondNamed(p, tb, unix.IFLA_BOND_AD_LACP_RATE, "ad_lacp_rate", "lacp_rate", bondLACPRateNames, 8)
+	printBondNamed(p, tb, unix.IFLA_BOND_AD_SELECT, "ad_select", "ad_select", bondADSelectNames, 8)
 	if a, ok := tb.Get(unix.IFLA_BOND_AD_INFO); ok {
 		var ad nla.Index
 		ad.Reset(a.Nested())
@@ -149,12 +150,11 @@ func printBond(p *printer, tb *nla.Index, names *linkNames) {
 		}
 		p.closeObject()
 	}
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_AD_ACTOR_SYS_PRIO, "ad_actor_sys_prio", "ad_actor_sys_prio", 16, nil},
-		bondOption{unix.IFLA_BOND_AD_USER_PORT_KEY, "ad_user_port_key", "ad_user_port_key", 16, nil})
+	printBondNumbers(p, tb,
+		bondNumber{unix.IFLA_BOND_AD_ACTOR_SYS_PRIO, "ad_actor_sys_prio", "ad_actor_sys_prio", 16},
+		bondNumber{unix.IFLA_BOND_AD_USER_PORT_KEY, "ad_user_port_key", "ad_user_port_key", 16})
 	if a, ok := tb.Get(unix.IFLA_BOND_AD_ACTOR_SYSTEM); ok {
 		p.str("ad_actor_system", "ad_actor_system %s ", hwString(a.Data, unix.ARPHRD_ETHER))
 	}
-	printBondOptions(p, tb,
-		bondOption{unix.IFLA_BOND_TLB_DYNAMIC_LB, "tlb_dynamic_lb", "tlb_dynamic_lb", 8, nil})
+	printBondNumbers(p, tb, bondNumber{unix.IFLA_BOND_TLB_DYNAMIC_LB, "tlb_dynamic_lb", "tlb_dynamic_lb", 8})
 }

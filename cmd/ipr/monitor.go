@@ -132,44 +132,37 @@ func monitorArgs(e *env, a *args) (m *monitor, mask int, file string, err error)
 	return m, mask, file, nil
 }
 
-// monitorGroups are the multicast groups of each object, with the family
-// that -4, -6 or -M keep them for (0: any), in ipmonitor.c's order. ip
-// adds the stats group whatever the family.
-var monitorGroups = [...]struct {
-	mask   int
-	family uint8
-	group  rtm.Group
-}{
-	{monLink, 0, unix.RTNLGRP_LINK},
-	{monAddr, unix.AF_INET, unix.RTNLGRP_IPV4_IFADDR},
-	{monAddr, unix.AF_INET6, unix.RTNLGRP_IPV6_IFADDR},
-	{monRoute, unix.AF_INET, unix.RTNLGRP_IPV4_ROUTE},
-	{monRoute, unix.AF_INET6, unix.RTNLGRP_IPV6_ROUTE},
-	{monRoute, unix.AF_MPLS, unix.RTNLGRP_MPLS_ROUTE},
-	{monMroute, unix.AF_INET, unix.RTNLGRP_IPV4_MROUTE},
-	{monMroute, unix.AF_INET6, unix.RTNLGRP_IPV6_MROUTE},
-	{monPrefix, unix.AF_INET6, unix.RTNLGRP_IPV6_PREFIX},
-	{monNeigh, 0, unix.RTNLGRP_NEIGH},
-	{monRule, unix.AF_INET, unix.RTNLGRP_IPV4_RULE},
-	{monRule, unix.AF_INET6, unix.RTNLGRP_IPV6_RULE},
-	{monNetconf, unix.AF_INET, unix.RTNLGRP_IPV4_NETCONF},
-	{monNetconf, unix.AF_INET6, unix.RTNLGRP_IPV6_NETCONF},
-	{monNetconf, unix.AF_MPLS, unix.RTNLGRP_MPLS_NETCONF},
-	{monNSID, 0, unix.RTNLGRP_NSID},
-	{monNexthop, 0, unix.RTNLGRP_NEXTHOP},
-	{monStats, 0, rtm.GroupStats},
-}
-
 // groups are the multicast groups of the objects in mask, narrowed by
 // the family of -4, -6 or -M as ip narrows them.
 func (m *monitor) groups(mask int) []rtm.Group {
 	fam := m.e.Family
 	var g []rtm.Group
-	for _, x := range monitorGroups {
-		if mask&x.mask != 0 && (fam == 0 || x.family == 0 || fam == x.family) {
-			g = append(g, x.group)
+	add := func(want int, family uint8, groups ...uint32) {
+		if mask&want != 0 && (fam == 0 || family == 0 || fam == family) {
+			for _, x := range groups {
+				g = append(g, rtm.Group(x))
+			}
 		}
 	}
+	add(monLink, 0, unix.RTNLGRP_LINK)
+	add(monAddr, unix.AF_INET, unix.RTNLGRP_IPV4_IFADDR)
+	add(monAddr, unix.AF_INET6, unix.RTNLGRP_IPV6_IFADDR)
+	add(monRoute, unix.AF_INET, unix.RTNLGRP_IPV4_ROUTE)
+	add(monRoute, unix.AF_INET6, unix.RTNLGRP_IPV6_ROUTE)
+	add(monRoute, unix.AF_MPLS, unix.RTNLGRP_MPLS_ROUTE)
+	add(monMroute, unix.AF_INET, unix.RTNLGRP_IPV4_MROUTE)
+	add(monMroute, unix.AF_INET6, unix.RTNLGRP_IPV6_MROUTE)
+	add(monPrefix, unix.AF_INET6, unix.RTNLGRP_IPV6_PREFIX)
+	add(monNeigh, 0, unix.RTNLGRP_NEIGH)
+	add(monRule, unix.AF_INET, unix.RTNLGRP_IPV4_RULE)
+	add(monRule, unix.AF_INET6, unix.RTNLGRP_IPV6_RULE)
+	add(monNetconf, unix.AF_INET, unix.RTNLGRP_IPV4_NETCONF)
+	add(monNetconf, unix.AF_INET6, unix.RTNLGRP_IPV6_NETCONF)
+	add(monNetconf, unix.AF_MPLS, unix.RTNLGRP_MPLS_NETCONF)
+	add(monNSID, 0, unix.RTNLGRP_NSID)
+	add(monNexthop, 0, unix.RTNLGRP_NEXTHOP)
+	// ip adds the stats group whatever the family.
+	add(monStats, 0, uint32(rtm.GroupStats))
 	return g
 }
 
