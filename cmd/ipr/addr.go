@@ -633,15 +633,10 @@ func addrFlushRounds(ctx context.Context, h *rtm.Handle, f *showFilter, rep *flu
 				printAddr(rep.p, ad)
 			}
 		}
-		if bt.Len() == 0 {
-			rep.done()
-			return nil
-		}
 		// A secondary deleted along with its primary is gone already.
-		if err := runFlush(ctx, bt, unix.EADDRNOTAVAIL); err != nil {
+		if done, err := rep.endRound(ctx, bt, unix.EADDRNOTAVAIL); done || err != nil {
 			return err
 		}
-		rep.deleted(bt.Len())
 		// Flushing primaries only takes one round: later rounds would
 		// flush the secondaries promoted in their place.
 		if f.flags&unix.IFA_F_SECONDARY == 0 && f.flagMask&unix.IFA_F_SECONDARY != 0 {

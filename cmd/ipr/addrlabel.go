@@ -76,11 +76,7 @@ func addrlabelModify(e *env, a *args, add bool) error {
 	for a.more() {
 		switch w := a.advance(); w {
 		case "prefix":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			p, _, err := parsePrefix("prefix", v, e.Family)
+			p, err := a.prefixValue("prefix", e.Family)
 			if err != nil {
 				return err
 			}

@@ -169,6 +169,17 @@ func (a *args) addrValue(keyword string, family uint8) (netip.Addr, error) {
 	return parseValue(a, keyword, func(v string) (netip.Addr, error) { return parseAddr(keyword, v, family) })
 }
 
+// prefixValue reads the prefix after keyword as parsePrefix reads it,
+// its errors naming keyword.
+func (a *args) prefixValue(keyword string, family uint8) (netip.Prefix, error) {
+	v, err := a.value(keyword)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	p, _, err := parsePrefix(keyword, v, family)
+	return p, err
+}
+
 // viaValue reads the gateway of "via [ inet | inet6 ] ADDRESS" in family
 // (0 for either); the family word itself is passed over, as
 // iproute2's nexthop parser does.
@@ -203,13 +214,20 @@ func (a *args) onceValue(keyword, key string, dst *string) error {
 // and get_u64 read it, failing with their callers' "\"KEYWORD\" value is
 // invalid".
 func (a *args) numberValue(keyword string, bits int) (uint64, error) {
-	return parseValue(a, keyword, func(v string) (uint64, error) {
-		n, err := strconv.ParseUint(v, 0, bits)
-		if err != nil {
-			return 0, invarg(`"`+keyword+`" value is invalid`, v)
-		}
-		return n, nil
-	})
+	return a.uintValue(keyword, bits, `"`+keyword+`" value is invalid`)
+}
+
+// uintValue reads a number of at most bits bits as strconv reads it in
+// base 0 (decimal, 0x hexadecimal, 0 octal), failing as iproute2's
+// invarg(msg, VALUE).
+func (a *args) uintValue(keyword string, bits int, msg string) (uint64, error) {
+	return a.uintWith(keyword, parseUint0, bits, msg)
+}
+
+// parseUint0 is strconv.ParseUint in base 0 for uintWith.
+func parseUint0(s string, bits int) (uint64, bool) {
+	v, err := strconv.ParseUint(s, 0, bits)
+	return v, err == nil
 }
 
 // lifetimeOnce reads valid_lft or preferred_lft (keyword) into *v, once:

@@ -279,13 +279,9 @@ func fdbModify(e *env, a *args, op func(rtm.FDBSpec) rtm.Request) error {
 			}
 			s.Dst, dstOK = ip, true
 		case w == "nhid":
-			v, err := a.value(w)
+			n, err := a.uintValue(w, 32, "\"id\" value is invalid\n")
 			if err != nil {
 				return err
-			}
-			n, err := strconv.ParseUint(v, 0, 32)
-			if err != nil {
-				return invarg("\"id\" value is invalid\n", v)
 			}
 			s.NHID = uint32(n)
 		case w == "port":

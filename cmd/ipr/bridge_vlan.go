@@ -394,58 +394,45 @@ func vlanShowSubject(e *env, a *args, tunnels, global bool) error {
 		if tunnels {
 			key = "tunnels"
 		}
-		open := func() {
+		// row prints one entry, VLAN vid (and for tunnelshow its
+		// tunnel id), as vlan.c's print loops do; it reports false once
+		// filter_vlan_check stops the port.
+		var start uint16
+		var startID uint32
+		row := func(vid, flags uint16, id uint32) bool {
+			if flags&rtm.BridgeVLANRangeEnd == 0 {
+				start, startID = vid, id
+			}
+			c := filterVLAN(vid, flags)
+			if c != 1 {
+				return c == 0
+			}
 			p.portRow(!opened, links, l.Index(), key)
 			opened = true
+			p.openObject("")
+			if tunnels {
+				width := vlanPrintRange(p, "vlan", uint32(start), uint32(vid))
+				p.text("%-*s  ", 9-width, "")
+				vlanPrintRange(p, "tunid", startID, id)
+			} else {
+				vlanPrintRange(p, "vlan", uint32(start), uint32(vid))
+				printVLANFlags(p, flags)
+			}
+			p.closeObject()
+			p.nl()
+			return true
 		}
 		if tunnels {
-			var start uint16
-			var startID uint32
 			for t := range l.BridgeVLANTunnels() {
-				if t.Flags&rtm.BridgeVLANRangeEnd == 0 {
-					start, startID = t.VID, t.ID
-				}
-				c := filterVLAN(t.VID, t.Flags)
-				if c == -1 {
+				if !row(t.VID, t.Flags, t.ID) {
 					break
-				} else if c == 0 {
-					continue
 				}
-				open()
-				p.openObject("")
-				width := vlanPrintRange(p, "vlan", uint32(start), uint32(t.VID))
-				p.text("%-*s  ", 9-width, "")
-				vlanPrintRange(p, "tunid", startID, t.ID)
-				p.closeObject()
-				p.nl()
 			}
 		} else {
-			var start uint16
 			for v := range l.BridgeVLANInfos() {
-				if v.Flags&rtm.BridgeVLANRangeEnd == 0 {
-					start = v.VID
-				}
-				c := filterVLAN(v.VID, v.Flags)
-				if c == -1 {
+				if !row(v.VID, v.Flags, 0) {
 					break
-				} else if c == 0 {
-					continue
 				}
-				open()
-				p.openObject("")
-				vlanPrintRange(p, "vlan", uint32(start), uint32(v.VID))
-				if v.Flags != 0 {
-					p.openArray("flags")
-					if v.Flags&rtm.BridgeVLANPVID != 0 {
-						p.str("", " %s", "PVID")
-					}
-					if v.Flags&rtm.BridgeVLANUntagged != 0 {
-						p.str("", " %s", "Egress Untagged")
-					}
-					p.closeArray()
-				}
-				p.closeObject()
-				p.nl()
 			}
 		}
 		if opened {

@@ -63,14 +63,6 @@ func (p *printer) closePort() {
 	p.closeObject()
 }
 
-// printRange is vlan.c's print_range.
-func printRange(p *printer, name string, start, end uint16) {
-	p.uint(name, "%d", uint64(start))
-	if start != end {
-		p.uint(name+"End", "-%d", uint64(end))
-	}
-}
-
 // printVLANFlags is vlan.c's print_vlan_flags.
 func printVLANFlags(p *printer, flags uint16) {
 	if flags == 0 {
@@ -163,7 +155,7 @@ func printVLANMessage(ports *vlanPorts, v rtm.BridgeVLANs, filterVID uint16, ent
 			continue
 		}
 		ports.open(v.Index())
-		printRange(p, "vlan", ent.VID, ent.VIDEnd)
+		vlanPrintRange(p, "vlan", uint32(ent.VID), uint32(ent.VIDEnd))
 		printVLANFlags(p, ent.Flags)
 		p.nl()
 		p.text("%-16s    ", "")
@@ -213,7 +205,7 @@ var vlanGlobalOpts = [...]struct {
 
 // printVLANGlobal is vlan.c's print_vlan_global_opts but its router ports.
 func printVLANGlobal(p *printer, g rtm.BridgeVLANGlobal) {
-	printRange(p, "vlan", g.VID, g.VIDEnd)
+	vlanPrintRange(p, "vlan", uint32(g.VID), uint32(g.VIDEnd))
 	p.nl()
 	p.text("%-16s    ", "")
 	var tb nla.Index

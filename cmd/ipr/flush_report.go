@@ -5,7 +5,13 @@ package main
 // and ipaddress.c (ipaddr_flush), and with -s -s each object a round
 // deletes, printed as its listing prints it when the dump yields it.
 
-import "fmt"
+import (
+	"context"
+	"fmt"
+
+	"github.com/ipr-go/ipr/rtm"
+	"golang.org/x/sys/unix"
+)
 
 // flushReport prints a flush's progress. ip opens no JSON document for a
 // flush, so that its output is text even with -j.
@@ -34,6 +40,21 @@ func (r *flushReport) deleted(n int) {
 		r.p.buf = fmt.Appendf(r.p.buf, "\n*** Round %d, deleting %d %s ***\n", r.round, n, r.what)
 	}
 	r.write()
+}
+
+// endRound ends a round whose deletes are in bt: with none, the flush is
+// done (true); else it runs them, an object gone with an errno of gone
+// being no failure (runFlush), and reports the round.
+func (r *flushReport) endRound(ctx context.Context, bt *rtm.Batch, gone ...unix.Errno) (done bool, err error) {
+	if bt.Len() == 0 {
+		r.done()
+		return true, nil
+	}
+	if err := runFlush(ctx, bt, gone...); err != nil {
+		return false, err
+	}
+	r.deleted(bt.Len())
+	return false, nil
 }
 
 // write writes what has been printed so far.

@@ -188,10 +188,7 @@ func optionValue(args *[]string, missing error) (string, error) {
 
 // openNetns opens the namespace of -n, with ip's messages.
 func (e *env) openNetns(name string) error {
-	if e.ns != nil {
-		e.ns.Close()
-		e.ns = nil
-	}
+	release(&e.ns)
 	h, err := netns.Open(name)
 	if err != nil {
 		return &cliError{code: 255, msg: fmt.Sprintf("Cannot open network namespace %q: %s", name, strerror(err))}

@@ -17,6 +17,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/ipr-go/ipr/internal/schema"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/socket"
@@ -932,7 +933,6 @@ func appendJSONBytes(b []byte, s []byte) []byte { return appendJSON(b, s) }
 var jsonPlain = [4]uint64{0xffff_fffb_0000_0000, 0x7fff_ffff_efff_ffff}
 
 func appendJSON[T string | []byte](b []byte, s T) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
 		// Runs of printable ASCII, all of most names and addresses, are
@@ -947,34 +947,18 @@ func appendJSON[T string | []byte](b []byte, s T) []byte {
 				break
 			}
 		}
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\b':
-			b = append(b, '\\', 'b')
-		case c == '\f':
-			b = append(b, '\\', 'f')
-		case c < 0x20 || c == 0x7f:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		case c >= utf8.RuneSelf:
-			// Invalid UTF-8 would make the whole document unparsable.
-			r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size - 1
-		default:
-			b = append(b, c)
+		if c := s[i]; c < utf8.RuneSelf {
+			b = schema.AppendJSONASCII(b, c, "\x7f")
+			continue
 		}
+		// Invalid UTF-8 would make the whole document unparsable.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size - 1
 	}
 	return append(b, '"')
 }

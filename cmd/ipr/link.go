@@ -100,11 +100,7 @@ func parseShowFilter(a *args, f *showFilter, addrs bool) error {
 				f.kind = s
 			}
 		case addrs && w == "to":
-			s, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			p, _, err := parsePrefix("to", s, f.family)
+			p, err := a.prefixValue("to", f.family)
 			if err != nil {
 				return err
 			}

@@ -40,16 +40,7 @@ func printBondNumbers(p *printer, tb *nla.Index, nums ...bondNumber) {
 		if !ok {
 			continue
 		}
-		var v uint64
-		switch n.bits {
-		case 8:
-			v = uint64(attrU8(a))
-		case 16:
-			v = uint64(attrU16(a))
-		default:
-			v = uint64(attrU32(a))
-		}
-		p.uint(n.key, n.label+" %d ", v)
+		p.uint(n.key, n.label+" %d ", attrUintN(a, n.bits/8))
 	}
 }
 
@@ -59,11 +50,7 @@ func printBondNamed(p *printer, tb *nla.Index, typ uint16, key, label string, na
 	if !ok {
 		return
 	}
-	v := uint32(attrU8(a))
-	if bits == 32 {
-		v = attrU32(a)
-	}
-	p.str(key, label+" %s ", bondName(names, v))
+	p.str(key, label+" %s ", bondName(names, uint32(attrUintN(a, bits/8))))
 }
 
 // printBondTargets prints ARP (IPv4) or NS (IPv6) targets: "arp_ip_target

@@ -248,13 +248,9 @@ func bpfObjGet(path string) (int, error) {
 // [node_guid GUID] [port_guid GUID]" as iplink_parse_vf does.
 func parseVF(a *args) (rtm.VF, error) {
 	var vf rtm.VF
-	n, err := a.value("vf")
+	idx, err := a.uintValue("vf", 31, "Invalid \"vf\" value\n")
 	if err != nil {
 		return vf, err
-	}
-	idx, err := strconv.ParseUint(n, 0, 31)
-	if err != nil {
-		return vf, invarg("Invalid \"vf\" value\n", n)
 	}
 	vf.Index = rtm.Some(uint32(idx))
 	onOff := func(what string) (rtm.Opt[bool], error) {

@@ -109,21 +109,21 @@ func dialOnce[H, O any](e *env, cached **H, withNetns func(*netns.Handle) O, wit
 
 // close releases the handle and the namespace.
 func (e *env) close() {
-	if e.h != nil {
-		e.h.Close()
-		e.h = nil
-	}
-	if e.gh != nil {
-		e.gh.Close()
-		e.gh = nil
-	}
-	if e.xh != nil {
-		e.xh.Close()
-		e.xh = nil
-	}
-	if e.ns != nil {
-		e.ns.Close()
-		e.ns = nil
+	release(&e.h)
+	release(&e.gh)
+	release(&e.xh)
+	release(&e.ns)
+}
+
+// release closes the handle *h, if one is open, and forgets it.
+func release[H interface {
+	comparable
+	io.Closer
+}](h *H) {
+	var none H
+	if *h != none {
+		(*h).Close()
+		*h = none
 	}
 }
 

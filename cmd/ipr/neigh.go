@@ -201,14 +201,9 @@ func neighFlush(ctx context.Context, h *rtm.Handle, f *rtm.NeighFilter, keep fun
 				print(n)
 			}
 		}
-		if bt.Len() == 0 {
-			rep.done()
-			return nil
-		}
-		if err := runFlush(ctx, bt, unix.ENOENT); err != nil {
+		if done, err := rep.endRound(ctx, bt, unix.ENOENT); done || err != nil {
 			return err
 		}
-		rep.deleted(bt.Len())
 		next()
 	}
 	rep.p.buf = fmt.Appendf(rep.p.buf, "*** Flush not complete bailing out after %d rounds\n", maxFlushRounds)

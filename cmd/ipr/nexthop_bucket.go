@@ -177,15 +177,8 @@ func checkVRF(e *env, name string) error {
 
 // nexthopIDValue is ipnh_parse_id: a number that fits 32 bits.
 func nexthopIDValue(a *args) (uint32, error) {
-	s, err := a.value("id")
-	if err != nil {
-		return 0, err
-	}
-	v, err := strconv.ParseUint(s, 0, 32)
-	if err != nil {
-		return 0, invarg("invalid id value", s)
-	}
-	return uint32(v), nil
+	v, err := a.uintValue("id", 32, "invalid id value")
+	return uint32(v), err
 }
 
 // nexthopBucketGet is "nexthop bucket get id ID index INDEX": one
@@ -205,13 +198,9 @@ func nexthopBucketGet(e *env, a *args) error {
 			}
 			id = v
 		case "index":
-			s, err := a.value(w)
+			v, err := a.uintValue(w, 16, "invalid bucket index value")
 			if err != nil {
 				return err
-			}
-			v, err := strconv.ParseUint(s, 0, 16)
-			if err != nil {
-				return invarg("invalid bucket index value", s)
 			}
 			index, hasIndex = uint16(v), true
 		default:

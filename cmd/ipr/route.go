@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -704,22 +703,9 @@ func routeFlushMatching(ctx context.Context, h *rtm.Handle, f *routeFilter, kf *
 				printRouteAttrs(rep.p, r, &tb, f, names, nh, rep.e.Details)
 			}
 		}
-		if bt.Len() == 0 {
-			rep.done()
-			return nil
+		if done, err := rep.endRound(ctx, bt, unix.ESRCH, unix.ENOENT); done || err != nil {
+			return err
 		}
-		results, err := bt.Run(ctx)
-		if err != nil {
-			for _, r := range results {
-				if r != nil && !errors.Is(r, unix.ESRCH) && !errors.Is(r, unix.ENOENT) {
-					return r
-				}
-			}
-			if results == nil {
-				return err
-			}
-		}
-		rep.deleted(bt.Len())
 	}
 	return fmt.Errorf("flush remains incomplete after %d rounds", maxFlushRounds)
 }

@@ -25,11 +25,7 @@ func routeGet(e *env, a *args) error {
 		case w == "tos" || matches(w, "dsfield"):
 			return usagef("\"tos\" is not supported by route get")
 		case matches(w, "from"):
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			p, _, err := parsePrefix("from", v, family)
+			p, err := a.prefixValue("from", family)
 			if err != nil {
 				return err
 			}

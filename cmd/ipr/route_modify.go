@@ -72,11 +72,7 @@ func routeModify(e *env, a *args, op string) error {
 			}
 			setFamily(s.Gateway)
 		case w == "from":
-			v, err := a.value(w)
-			if err != nil {
-				return err
-			}
-			if s.Src, _, err = parsePrefix("from", v, family); err != nil {
+			if s.Src, err = a.prefixValue("from", family); err != nil {
 				return err
 			}
 			setFamily(s.Src.Addr())

@@ -98,13 +98,7 @@ func printRoute(p *printer, r rtm.Route, f *routeFilter, names *linkNames, nhc *
 // printRouteAttrs is printRoute for a route whose attributes tb holds.
 func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, names *linkNames, nhc *nexthopCache, details bool) {
 	fam := r.Family()
-	hostLen := 32
-	switch fam {
-	case unix.AF_INET6:
-		hostLen = 128
-	case unix.AF_MPLS:
-		hostLen = 20
-	}
+	hostLen := afBitLen(fam)
 	p.openObject("")
 	if r.Type() != unix.RTN_UNICAST || details {
 		p.strAround("type", "", routeTypeName(r.Type()), " ")
@@ -247,6 +241,20 @@ func appendRoutePrefix(b []byte, tb *routeAttrs, t uint16, fam uint8, bits, host
 		return strconv.AppendInt(append(b, '/'), int64(bits), 10)
 	}
 	return appendHost(b, fam, a.Data)
+}
+
+// afBitLen is utils.c's af_bit_len: the length in bits of a host address
+// of family fam, 0 for a family that has none.
+func afBitLen(fam uint8) int {
+	switch fam {
+	case unix.AF_INET6:
+		return 128
+	case unix.AF_INET:
+		return 32
+	case unix.AF_MPLS:
+		return 20
+	}
+	return 0
 }
 
 // formatAddr is iproute2's rt_addr_n2a for routes' addresses.

@@ -187,13 +187,7 @@ func printRule(p *printer, r rtm.Rule, details bool) {
 	var tb nla.Index
 	tb.Reset(r.Chain())
 	fam := r.Family()
-	host := -1
-	switch fam {
-	case unix.AF_INET:
-		host = 32
-	case unix.AF_INET6:
-		host = 128
-	}
+	host := afBitLen(fam)
 	p.openObject("")
 	p.uint("priority", "%d:\t", uint64(r.Priority()))
 	if r.Flags()&unix.FIB_RULE_INVERT != 0 {

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/ipr-go/ipr/nla"
@@ -291,24 +292,7 @@ func AppendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c == '\b':
-				b = append(b, '\\', 'b')
-			case c == '\f':
-				b = append(b, '\\', 'f')
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
+			b = AppendJSONASCII(b, c, "<>&")
 			i++
 			continue
 		}
@@ -324,6 +308,32 @@ func AppendJSONString(b []byte, s string) []byte {
 		i += n
 	}
 	return append(b, '"')
+}
+
+// AppendJSONASCII appends the ASCII byte c as a JSON string holds it: a
+// quote, a backslash and the control characters escaped (by their short
+// escape where JSON has one, else as \u00XX), as are the bytes of
+// hexAlso; any other byte as it is. encoding/json's flavour escapes "<>&"
+// too, iproute2's printer DEL.
+func AppendJSONASCII(b []byte, c byte, hexAlso string) []byte {
+	switch {
+	case c == '"' || c == '\\':
+		return append(b, '\\', c)
+	case c == '\n':
+		return append(b, '\\', 'n')
+	case c == '\r':
+		return append(b, '\\', 'r')
+	case c == '\t':
+		return append(b, '\\', 't')
+	case c == '\b':
+		return append(b, '\\', 'b')
+	case c == '\f':
+		return append(b, '\\', 'f')
+	case c < 0x20 || strings.IndexByte(hexAlso, c) >= 0:
+		const hexDigits = "0123456789abcdef"
+		return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return append(b, c)
 }
 
 // SpecOf returns the description v was decoded by, nil for the zero Value.
