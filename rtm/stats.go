@@ -130,13 +130,8 @@ func (s LinkStats) L3Stats() (HWStats64, bool) {
 		return HWStats64{}, false
 	}
 	var h HWStats64
-	for i, f := range [...]*uint64{&h.RxPackets, &h.TxPackets, &h.RxBytes, &h.TxBytes, &h.RxErrors,
-		&h.TxErrors, &h.RxDropped, &h.TxDropped, &h.Multicast} {
-		if (i+1)*8 > len(a.Data) {
-			break
-		}
-		*f = native.Uint64(a.Data[i*8:])
-	}
+	readU64s(a.Data, &h.RxPackets, &h.TxPackets, &h.RxBytes, &h.TxBytes, &h.RxErrors,
+		&h.TxErrors, &h.RxDropped, &h.TxDropped, &h.Multicast)
 	return h, true
 }
 
@@ -302,13 +297,8 @@ func (s LinkStats) MPLS() (MPLSLinkStats, bool) {
 		return MPLSLinkStats{}, false
 	}
 	var m MPLSLinkStats
-	for i, f := range [...]*uint64{&m.RxPackets, &m.TxPackets, &m.RxBytes, &m.TxBytes, &m.RxErrors,
-		&m.TxErrors, &m.RxDropped, &m.TxDropped, &m.RxNoRoute} {
-		if (i+1)*8 > len(a.Data) {
-			break
-		}
-		*f = native.Uint64(a.Data[i*8:])
-	}
+	readU64s(a.Data, &m.RxPackets, &m.TxPackets, &m.RxBytes, &m.TxBytes, &m.RxErrors,
+		&m.TxErrors, &m.RxDropped, &m.TxDropped, &m.RxNoRoute)
 	return m, true
 }
 
