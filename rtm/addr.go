@@ -296,8 +296,7 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	if local.Is4() {
 		family = unix.AF_INET
 	}
-	b.Begin(typ, flags)
-	ifa := b.Fixed(unix.SizeofIfAddrmsg)
+	ifa := beginMsg(b, typ, flags, unix.SizeofIfAddrmsg, family, s.Index)
 	plen := s.Prefix.Bits()
 	if s.Peer.IsValid() {
 		plen = s.Peer.Bits()
@@ -307,11 +306,10 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 		scope = unix.RT_SCOPE_HOST
 	}
 	if ifa != nil {
-		ifa[0], ifa[1], ifa[3] = family, uint8(plen), scope
+		ifa[1], ifa[3] = uint8(plen), scope
 		if s.Flags <= 0xff {
 			ifa[2] = uint8(s.Flags)
 		}
-		native.PutUint32(ifa[4:], uint32(s.Index))
 	}
 	b.Addr(unix.IFA_LOCAL, local)
 	if s.Peer.IsValid() {

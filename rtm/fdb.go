@@ -133,13 +133,7 @@ func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
 	if ntf&(unix.NTF_MASTER|unix.NTF_SELF) == 0 {
 		ntf |= unix.NTF_SELF
 	}
-	b.Begin(typ, flags)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = unix.AF_BRIDGE
-		native.PutUint32(nd[4:], uint32(s.Index))
-		native.PutUint16(nd[8:], uint16(state))
-		nd[10] = ntf
-	}
+	beginNeigh(b, typ, flags, unix.AF_BRIDGE, s.Index, state, ntf)
 	b.Binary(unix.NDA_LLADDR, s.LLAddr)
 	if s.Dst.IsValid() {
 		b.Addr(unix.NDA_DST, s.Dst)

@@ -354,12 +354,7 @@ const NoMaster = -1
 const rtextFilterVF = 1 << 0
 
 func linkRequest(b *wire.Builder, typ, flags uint16, family uint8, index int32) {
-	b.Begin(typ, flags)
-	ifi := b.Fixed(unix.SizeofIfInfomsg)
-	if ifi != nil {
-		ifi[0] = family
-		native.PutUint32(ifi[4:], uint32(index))
-	}
+	beginMsg(b, typ, flags, unix.SizeofIfInfomsg, family, index)
 }
 
 func (f *LinkFilter) extMask() uint32 {

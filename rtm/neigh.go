@@ -396,13 +396,7 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 	if state == 0 && s.ExtFlags&NTFExtManaged == 0 {
 		state = unix.NUD_PERMANENT
 	}
-	b.Begin(typ, flags)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = ipFamily(s.Dst)
-		native.PutUint32(nd[4:], uint32(s.Index))
-		native.PutUint16(nd[8:], uint16(state))
-		nd[10] = s.Flags
-	}
+	beginNeigh(b, typ, flags, ipFamily(s.Dst), s.Index, state, s.Flags)
 	putU32(b, ndaFlagsExt, s.ExtFlags)
 	b.Addr(unix.NDA_DST, s.Dst)
 	if len(s.LLAddr) > 0 {
@@ -411,6 +405,15 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 	putU8(b, ndaProtocol, s.Protocol)
 	b.End()
 	return nil
+}
+
+// beginNeigh starts a neighbour or FDB message of type typ with its
+// ndmsg: family, interface, state (NUD_*) and flags (NTF_*).
+func beginNeigh(b *wire.Builder, typ, flags uint16, family uint8, index int32, state NeighState, ntf uint8) {
+	if nd := beginMsg(b, typ, flags, unix.SizeofNdMsg, family, index); nd != nil {
+		native.PutUint16(nd[8:], uint16(state))
+		nd[10] = ntf
+	}
 }
 
 func neighName(op string, s *NeighSpec) string { return fmt.Sprintf("%s %v", op, s.Dst) }

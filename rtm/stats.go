@@ -346,12 +346,11 @@ func (h *Handle) statsRequest(flags uint16, index int32, f *StatsFilter) (*wire.
 		return nil, fmt.Errorf("unknown offload statistics %#x", f.Offload&^StatsOffloadAll)
 	}
 	b := h.newBuilder()
-	b.Begin(unix.RTM_GETSTATS, flags)
-	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
-		if f != nil {
-			hdr[0] = f.Family
-		}
-		native.PutUint32(hdr[4:], uint32(index))
+	var family uint8
+	if f != nil {
+		family = f.Family
+	}
+	if hdr := beginMsg(b, unix.RTM_GETSTATS, flags, sizeofIfStatsMsg, family, index); hdr != nil {
 		native.PutUint32(hdr[8:], f.mask())
 	}
 	if f != nil && f.Offload != 0 {
@@ -417,10 +416,7 @@ func (q *statsL3Request) AppendTo(r *rtnl.Req) error {
 		return fmt.Errorf("invalid interface index %d", q.index)
 	}
 	b := r.B
-	b.Begin(unix.RTM_SETSTATS, unix.NLM_F_ACK)
-	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
-		native.PutUint32(hdr[4:], uint32(q.index))
-	}
+	beginMsg(b, unix.RTM_SETSTATS, unix.NLM_F_ACK, sizeofIfStatsMsg, unix.AF_UNSPEC, q.index)
 	var v uint8
 	if q.on {
 		v = 1
