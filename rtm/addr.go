@@ -285,9 +285,9 @@ func (s *AddrSpec) validate(del bool) error {
 	return nil
 }
 
-// encodeAddr writes an RTM_NEWADDR or RTM_DELADDR request for s, laid out
-// as iproute2 lays out the same command.
-func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
+// encode writes an RTM_NEWADDR or RTM_DELADDR request for s, laid out as
+// iproute2 lays out the same command.
+func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(typ == unix.RTM_DELADDR); err != nil {
 		return err
 	}
@@ -338,9 +338,6 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	return nil
 }
 
-func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeAddr(b, typ, flags, s)
-}
 func (s *AddrSpec) opName(verb string) string { return withPrefix(verb, s.Prefix) }
 
 // The address changes.

@@ -386,9 +386,9 @@ func ipFamily(a netip.Addr) uint8 {
 	return unix.AF_INET6
 }
 
-// encodeNeigh writes an RTM_NEWNEIGH or RTM_DELNEIGH request for s, laid
-// out as "ip neigh" lays it out.
-func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
+// encode writes an RTM_NEWNEIGH or RTM_DELNEIGH request for s, laid out
+// as "ip neigh" lays it out.
+func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -416,7 +416,7 @@ func beginNeigh(b *wire.Builder, typ, flags uint16, family uint8, index int32, s
 	}
 }
 
-func neighName(op string, s *NeighSpec) string { return fmt.Sprintf("%s %v", op, s.Dst) }
+func (s *NeighSpec) opName(op string) string { return fmt.Sprintf("%s %v", op, s.Dst) }
 
 // Flags of the neighbour- and FDB-changing requests, as iproute2 sends them.
 const (
@@ -425,11 +425,6 @@ const (
 	neighChangeFlags  = unix.NLM_F_REPLACE
 	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
 )
-
-func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeNeigh(b, typ, flags, s)
-}
-func (s *NeighSpec) opName(verb string) string { return neighName(verb, s) }
 
 // The neighbour changes.
 var (

@@ -104,7 +104,6 @@ type change struct {
 func (s *RouteSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	return encodeRoute(b, typ, flags, s)
 }
-func (s *RouteSpec) opName(verb string) string { return routeName(verb, s) }
 
 type routeRequest = specRequest[RouteSpec, *RouteSpec]
 
