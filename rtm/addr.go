@@ -285,9 +285,9 @@ func (s *AddrSpec) validate(del bool) error {
 	return nil
 }
 
-// encodeAddr writes an RTM_NEWADDR or RTM_DELADDR request for s, laid out
-// as iproute2 lays out the same command.
-func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
+// encode writes an RTM_NEWADDR or RTM_DELADDR request for s, laid out as
+// iproute2 lays out the same command.
+func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(typ == unix.RTM_DELADDR); err != nil {
 		return err
 	}
@@ -296,8 +296,7 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	if local.Is4() {
 		family = unix.AF_INET
 	}
-	b.Begin(typ, flags)
-	ifa := b.Fixed(unix.SizeofIfAddrmsg)
+	ifa := beginMsg(b, typ, flags, unix.SizeofIfAddrmsg, family, s.Index)
 	plen := s.Prefix.Bits()
 	if s.Peer.IsValid() {
 		plen = s.Peer.Bits()
@@ -307,11 +306,10 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 		scope = unix.RT_SCOPE_HOST
 	}
 	if ifa != nil {
-		ifa[0], ifa[1], ifa[3] = family, uint8(plen), scope
+		ifa[1], ifa[3] = uint8(plen), scope
 		if s.Flags <= 0xff {
 			ifa[2] = uint8(s.Flags)
 		}
-		native.PutUint32(ifa[4:], uint32(s.Index))
 	}
 	b.Addr(unix.IFA_LOCAL, local)
 	if s.Peer.IsValid() {
@@ -340,9 +338,6 @@ func encodeAddr(b *wire.Builder, typ, flags uint16, s *AddrSpec) error {
 	return nil
 }
 
-func (s *AddrSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeAddr(b, typ, flags, s)
-}
 func (s *AddrSpec) opName(verb string) string { return withPrefix(verb, s.Prefix) }
 
 // The address changes.

@@ -121,11 +121,8 @@ func (s *AddrLabelSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(sizeofIfAddrlblMsg); hdr != nil {
-		hdr[0] = unix.AF_INET6
+	if hdr := beginMsg(b, typ, flags, sizeofIfAddrlblMsg, unix.AF_INET6, s.Index); hdr != nil {
 		hdr[2] = uint8(s.Prefix.Bits())
-		native.PutUint32(hdr[4:], uint32(s.Index))
 	}
 	b.Uint32(ifalLabel, s.Label) // before the address, as ip sends it
 	b.Addr(ifalAddress, s.Prefix.Addr())

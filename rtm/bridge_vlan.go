@@ -369,11 +369,7 @@ func (s *BridgeVLANSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
-	b.Begin(typ, flags)
-	if ifi := b.Fixed(unix.SizeofIfInfomsg); ifi != nil {
-		ifi[0] = unix.AF_BRIDGE
-		native.PutUint32(ifi[4:], uint32(s.Index))
-	}
+	linkRequest(b, typ, flags, unix.AF_BRIDGE, s.Index)
 	spec := beginNest(b, unix.IFLA_AF_SPEC)
 	var bf uint16
 	if s.Self {
@@ -497,7 +493,7 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	); err != nil {
 		return err
 	}
-	beginBrVlanMsg(b, typ, flags, s.Index)
+	beginMsg(b, typ, flags, len(brVlanMsg{}), unix.AF_BRIDGE, s.Index)
 	n := b.BeginNest(brvlanEntry)
 	var v [sizeofBridgeVLANInfo]byte
 	native.PutUint16(v[:], BridgeVLANOnlyOpts)
@@ -513,16 +509,6 @@ func (s *BridgeVLANOptions) encode(b *wire.Builder, typ, flags uint16) error {
 	b.EndNest(n)
 	b.End()
 	return nil
-}
-
-// beginBrVlanMsg begins an RTM_NEWVLAN request for the port or bridge
-// index.
-func beginBrVlanMsg(b *wire.Builder, typ, flags uint16, index int32) {
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(len(brVlanMsg{})); hdr != nil {
-		hdr[0] = unix.AF_BRIDGE
-		native.PutUint32(hdr[4:], uint32(index))
-	}
 }
 
 func (s *BridgeVLANOptions) opName(verb string) string {
@@ -580,7 +566,7 @@ func (s *BridgeVLANGlobalOptions) encode(b *wire.Builder, typ, flags uint16) err
 			return fmt.Errorf("negative interval %v", v)
 		}
 	}
-	beginBrVlanMsg(b, typ, flags, s.Index)
+	beginMsg(b, typ, flags, len(brVlanMsg{}), unix.AF_BRIDGE, s.Index)
 	n := b.BeginNest(brvlanGlobalOptions)
 	b.Uint16(brvlanGoptsID, s.VID)
 	if s.VIDEnd != 0 {

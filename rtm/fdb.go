@@ -120,9 +120,9 @@ func (s *FDBSpec) validate() error {
 	return nil
 }
 
-// encodeFDB writes an AF_BRIDGE RTM_NEWNEIGH or RTM_DELNEIGH request for
-// s, laid out as "bridge fdb" lays it out.
-func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
+// encode writes an AF_BRIDGE RTM_NEWNEIGH or RTM_DELNEIGH request for s,
+// laid out as "bridge fdb" lays it out.
+func (s *FDBSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -133,13 +133,7 @@ func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
 	if ntf&(unix.NTF_MASTER|unix.NTF_SELF) == 0 {
 		ntf |= unix.NTF_SELF
 	}
-	b.Begin(typ, flags)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = unix.AF_BRIDGE
-		native.PutUint32(nd[4:], uint32(s.Index))
-		native.PutUint16(nd[8:], uint16(state))
-		nd[10] = ntf
-	}
+	beginNeigh(b, typ, flags, unix.AF_BRIDGE, s.Index, state, ntf)
 	b.Binary(unix.NDA_LLADDR, s.LLAddr)
 	if s.Dst.IsValid() {
 		b.Addr(unix.NDA_DST, s.Dst)
@@ -156,17 +150,12 @@ func encodeFDB(b *wire.Builder, typ, flags uint16, s *FDBSpec) error {
 	return nil
 }
 
-func fdbName(op string, s *FDBSpec) string {
+func (s *FDBSpec) opName(op string) string {
 	if s.Dst.IsValid() {
 		return fmt.Sprintf("%s %v dst %v", op, s.LLAddr, s.Dst)
 	}
 	return fmt.Sprintf("%s %v", op, s.LLAddr)
 }
-
-func (s *FDBSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeFDB(b, typ, flags, s)
-}
-func (s *FDBSpec) opName(verb string) string { return fdbName(verb, s) }
 
 // The FDB changes.
 var (

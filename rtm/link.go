@@ -185,18 +185,24 @@ func (l Link) Stats64() (LinkStats64, bool) {
 // decodeLinkStats64 decodes struct rtnl_link_stats64, as long as it is.
 func decodeLinkStats64(d []byte) LinkStats64 {
 	var s LinkStats64
-	fields := [...]*uint64{&s.RxPackets, &s.TxPackets, &s.RxBytes, &s.TxBytes, &s.RxErrors, &s.TxErrors,
+	readU64s(d, &s.RxPackets, &s.TxPackets, &s.RxBytes, &s.TxBytes, &s.RxErrors, &s.TxErrors,
 		&s.RxDropped, &s.TxDropped, &s.Multicast, &s.Collisions, &s.RxLengthErrors, &s.RxOverErrors,
 		&s.RxCRCErrors, &s.RxFrameErrors, &s.RxFIFOErrors, &s.RxMissedErrors, &s.TxAbortedErrors,
 		&s.TxCarrierErrors, &s.TxFIFOErrors, &s.TxHeartbeatErrors, &s.TxWindowErrors,
-		&s.RxCompressed, &s.TxCompressed, &s.RxNoHandler, &s.RxOtherhostDropped}
+		&s.RxCompressed, &s.TxCompressed, &s.RxNoHandler, &s.RxOtherhostDropped)
+	return s
+}
+
+// readU64s reads a struct of native-endian 64-bit counters from d into
+// fields, in order; the fields past a short d's end stay zero, as
+// iproute2 reads a struct shorter than its own.
+func readU64s(d []byte, fields ...*uint64) {
 	for i, f := range fields {
 		if (i+1)*8 > len(d) {
-			break
+			return
 		}
 		*f = native.Uint64(d[i*8:])
 	}
-	return s
 }
 
 // Kind returns the IFLA_INFO_KIND of IFLA_LINKINFO ("veth", "bridge",
@@ -348,12 +354,7 @@ const NoMaster = -1
 const rtextFilterVF = 1 << 0
 
 func linkRequest(b *wire.Builder, typ, flags uint16, family uint8, index int32) {
-	b.Begin(typ, flags)
-	ifi := b.Fixed(unix.SizeofIfInfomsg)
-	if ifi != nil {
-		ifi[0] = family
-		native.PutUint32(ifi[4:], uint32(index))
-	}
+	beginMsg(b, typ, flags, unix.SizeofIfInfomsg, family, index)
 }
 
 func (f *LinkFilter) extMask() uint32 {

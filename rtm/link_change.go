@@ -581,8 +581,7 @@ func encodeAltNames(b *wire.Builder, typ, flags uint16, index int32, names []str
 			return err
 		}
 	}
-	b.Begin(typ, flags|unix.NLM_F_ACK)
-	linkHeaderIndex(b.Fixed(unix.SizeofIfInfomsg), index)
+	linkRequest(b, typ, flags|unix.NLM_F_ACK, unix.AF_UNSPEC, index)
 	// IFLA_PROP_LIST is strictly validated: it needs NLA_F_NESTED.
 	n := b.BeginNest(unix.IFLA_PROP_LIST)
 	for _, name := range names {
@@ -612,12 +611,6 @@ func checkAltName(name string) error {
 		}
 	}
 	return nil
-}
-
-func linkHeaderIndex(ifi []byte, index int32) {
-	if ifi != nil {
-		native.PutUint32(ifi[4:], uint32(index))
-	}
 }
 
 // altNameRequest adds or removes alternative names: what

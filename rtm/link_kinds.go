@@ -57,42 +57,41 @@ func (v *Veth) encodePeer(c *linkCtx, typ uint16) {
 	endNest(c.b, n)
 }
 
+// noKindData is the part of a LinkKind without settings: nothing to
+// check, no IFLA_INFO_DATA.
+type noKindData struct{}
+
+func (noKindData) validate(c *linkCtx) error { return nil }
+func (noKindData) encodeData(c *linkCtx)     {}
+
 // Dummy is a dummy device ("dummy"), which drops what it is sent.
-type Dummy struct{}
+type Dummy struct{ noKindData }
 
 // Kind returns "dummy".
-func (*Dummy) Kind() string              { return "dummy" }
-func (*Dummy) validate(c *linkCtx) error { return nil }
-func (*Dummy) encodeData(c *linkCtx)     {}
+func (*Dummy) Kind() string { return "dummy" }
 
 // Ifb is an intermediate functional block device ("ifb"), the target of
 // traffic redirected by tc.
-type Ifb struct{}
+type Ifb struct{ noKindData }
 
 // Kind returns "ifb".
-func (*Ifb) Kind() string              { return "ifb" }
-func (*Ifb) validate(c *linkCtx) error { return nil }
-func (*Ifb) encodeData(c *linkCtx)     {}
+func (*Ifb) Kind() string { return "ifb" }
 
 // Team is a team device ("team"), the bonding driver's user-space
 // successor: the link is created here, its ports added as a bond's
 // (LinkSpec.Master); the runner and its options are configured over
 // generic netlink by teamd.
-type Team struct{}
+type Team struct{ noKindData }
 
 // Kind returns "team".
-func (*Team) Kind() string              { return "team" }
-func (*Team) validate(c *linkCtx) error { return nil }
-func (*Team) encodeData(c *linkCtx)     {}
+func (*Team) Kind() string { return "team" }
 
 // Wireguard is a WireGuard device ("wireguard"). Only the link is created
 // here; keys and peers are configured over generic netlink.
-type Wireguard struct{}
+type Wireguard struct{ noKindData }
 
 // Kind returns "wireguard".
-func (*Wireguard) Kind() string              { return "wireguard" }
-func (*Wireguard) validate(c *linkCtx) error { return nil }
-func (*Wireguard) encodeData(c *linkCtx)     {}
+func (*Wireguard) Kind() string { return "wireguard" }
 
 // VRF is a virtual routing and forwarding device ("vrf"): its ports route
 // through its routing table.

@@ -73,9 +73,18 @@ func (t *CANBitTiming) encode(c *linkCtx, typ uint16) {
 	c.b.Binary(typ, buf[:])
 }
 
+// canShort is the error of a CAN struct (what) of len(b) bytes, when it
+// is shorter than n.
+func canShort(what string, b []byte, n int) error {
+	if len(b) < n {
+		return fmt.Errorf("%s of %d bytes, want %d", what, len(b), n)
+	}
+	return nil
+}
+
 func decodeCANBitTiming(b []byte) (CANBitTiming, error) {
-	if len(b) < canBitTimingLen {
-		return CANBitTiming{}, fmt.Errorf("can_bittiming of %d bytes, want %d", len(b), canBitTimingLen)
+	if err := canShort("can_bittiming", b, canBitTimingLen); err != nil {
+		return CANBitTiming{}, err
 	}
 	u := func(i int) uint32 { return native.Uint32(b[4*i:]) }
 	return CANBitTiming{u(0), u(1), u(2), u(3), u(4), u(5), u(6), u(7)}, nil
@@ -250,8 +259,7 @@ func LinkCAN(data nla.Chain) (CANInfo, error) {
 			v, err = a.Uint32()
 			in.State = Some(CANState(v))
 		case unix.IFLA_CAN_CTRLMODE:
-			if len(a.Data) < 8 {
-				err = fmt.Errorf("can_ctrlmode of %d bytes, want 8", len(a.Data))
+			if err = canShort("can_ctrlmode", a.Data, 8); err != nil {
 				break
 			}
 			s.CtrlModeMask = CANCtrlMode(native.Uint32(a.Data))
@@ -263,8 +271,7 @@ func LinkCAN(data nla.Chain) (CANInfo, error) {
 		case unix.IFLA_CAN_TERMINATION:
 			s.Termination, err = kindOpt(a.Uint16())
 		case unix.IFLA_CAN_BERR_COUNTER:
-			if len(a.Data) < 4 {
-				err = fmt.Errorf("can_berr_counter of %d bytes, want 4", len(a.Data))
+			if err = canShort("can_berr_counter", a.Data, 4); err != nil {
 				break
 			}
 			in.TxErrors = Some(native.Uint16(a.Data))
@@ -298,8 +305,8 @@ func decodeCANTDC(s *CAN, tdc nla.Chain) error {
 }
 
 func decodeCANBitTimingConst(b []byte) (Opt[CANBitTimingConst], error) {
-	if len(b) < canBitTimingConstLen {
-		return Opt[CANBitTimingConst]{}, fmt.Errorf("can_bittiming_const of %d bytes, want %d", len(b), canBitTimingConstLen)
+	if err := canShort("can_bittiming_const", b, canBitTimingConstLen); err != nil {
+		return Opt[CANBitTimingConst]{}, err
 	}
 	name := b[:16]
 	for i, c := range name {

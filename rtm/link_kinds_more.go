@@ -18,20 +18,16 @@ import (
 
 // Nlmon is a netlink monitor device ("nlmon"): packet sockets on it see
 // every netlink message of its namespace.
-type Nlmon struct{}
+type Nlmon struct{ noKindData }
 
 // Kind returns "nlmon".
-func (*Nlmon) Kind() string              { return "nlmon" }
-func (*Nlmon) validate(c *linkCtx) error { return nil }
-func (*Nlmon) encodeData(c *linkCtx)     {}
+func (*Nlmon) Kind() string { return "nlmon" }
 
 // VCAN is a virtual CAN bus ("vcan").
-type VCAN struct{}
+type VCAN struct{ noKindData }
 
 // Kind returns "vcan".
-func (*VCAN) Kind() string              { return "vcan" }
-func (*VCAN) validate(c *linkCtx) error { return nil }
-func (*VCAN) encodeData(c *linkCtx)     {}
+func (*VCAN) Kind() string { return "vcan" }
 
 // VXCAN is a virtual CAN tunnel, a pair like veth ("vxcan").
 type VXCAN struct {

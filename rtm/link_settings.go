@@ -487,12 +487,7 @@ func encodeToken(b *wire.Builder, index int32, token netip.Addr) error {
 	if a := token.As16(); [8]byte(a[:8]) != [8]byte{} {
 		return fmt.Errorf("token %v: the upper 64 bits must be zero", token)
 	}
-	b.Begin(unix.RTM_SETLINK, unix.NLM_F_ACK)
-	ifi := b.Fixed(unix.SizeofIfInfomsg)
-	if ifi != nil {
-		ifi[0] = unix.AF_INET6
-		native.PutUint32(ifi[4:], uint32(index))
-	}
+	linkRequest(b, unix.RTM_SETLINK, unix.NLM_F_ACK, unix.AF_INET6, index)
 	af := beginNest(b, unix.IFLA_AF_SPEC)
 	af6 := beginNest(b, unix.AF_INET6)
 	b.Addr(unix.IFLA_INET6_TOKEN, token)

@@ -306,11 +306,7 @@ func (s *MDBSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(len(brPortMsg{})); hdr != nil {
-		hdr[0] = unix.AF_BRIDGE
-		native.PutUint32(hdr[4:], uint32(s.BridgeIndex))
-	}
+	beginMsg(b, typ, flags, len(brPortMsg{}), unix.AF_BRIDGE, s.BridgeIndex)
 	var e [sizeofBrMDBEntry]byte
 	native.PutUint32(e[:], uint32(s.PortIndex))
 	if s.Permanent && typ == unix.RTM_NEWMDB {

@@ -386,9 +386,9 @@ func ipFamily(a netip.Addr) uint8 {
 	return unix.AF_INET6
 }
 
-// encodeNeigh writes an RTM_NEWNEIGH or RTM_DELNEIGH request for s, laid
-// out as "ip neigh" lays it out.
-func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
+// encode writes an RTM_NEWNEIGH or RTM_DELNEIGH request for s, laid out
+// as "ip neigh" lays it out.
+func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -396,13 +396,7 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 	if state == 0 && s.ExtFlags&NTFExtManaged == 0 {
 		state = unix.NUD_PERMANENT
 	}
-	b.Begin(typ, flags)
-	if nd := b.Fixed(unix.SizeofNdMsg); nd != nil {
-		nd[0] = ipFamily(s.Dst)
-		native.PutUint32(nd[4:], uint32(s.Index))
-		native.PutUint16(nd[8:], uint16(state))
-		nd[10] = s.Flags
-	}
+	beginNeigh(b, typ, flags, ipFamily(s.Dst), s.Index, state, s.Flags)
 	putU32(b, ndaFlagsExt, s.ExtFlags)
 	b.Addr(unix.NDA_DST, s.Dst)
 	if len(s.LLAddr) > 0 {
@@ -413,7 +407,16 @@ func encodeNeigh(b *wire.Builder, typ, flags uint16, s *NeighSpec) error {
 	return nil
 }
 
-func neighName(op string, s *NeighSpec) string { return fmt.Sprintf("%s %v", op, s.Dst) }
+// beginNeigh starts a neighbour or FDB message of type typ with its
+// ndmsg: family, interface, state (NUD_*) and flags (NTF_*).
+func beginNeigh(b *wire.Builder, typ, flags uint16, family uint8, index int32, state NeighState, ntf uint8) {
+	if nd := beginMsg(b, typ, flags, unix.SizeofNdMsg, family, index); nd != nil {
+		native.PutUint16(nd[8:], uint16(state))
+		nd[10] = ntf
+	}
+}
+
+func (s *NeighSpec) opName(op string) string { return fmt.Sprintf("%s %v", op, s.Dst) }
 
 // Flags of the neighbour- and FDB-changing requests, as iproute2 sends them.
 const (
@@ -422,11 +425,6 @@ const (
 	neighChangeFlags  = unix.NLM_F_REPLACE
 	neighAppendFlags  = unix.NLM_F_CREATE | unix.NLM_F_APPEND
 )
-
-func (s *NeighSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeNeigh(b, typ, flags, s)
-}
-func (s *NeighSpec) opName(verb string) string { return neighName(verb, s) }
 
 // The neighbour changes.
 var (

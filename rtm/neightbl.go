@@ -371,8 +371,9 @@ func (s *NeighTableSpec) params() ([8]optParam[time.Duration], [7]optParam[uint3
 		}
 }
 
-// encodeNeighTable writes an RTM_SETNEIGHTBL request for s.
-func encodeNeighTable(b *wire.Builder, s *NeighTableSpec) error {
+// encode writes an RTM_SETNEIGHTBL request for s (the type and flags
+// are always those).
+func (s *NeighTableSpec) encode(b *wire.Builder, _, _ uint16) error {
 	name := s.name()
 	switch {
 	case s.Family != unix.AF_INET && s.Family != unix.AF_INET6:
@@ -430,8 +431,6 @@ func NeighTableSet(s NeighTableSpec) Request {
 }
 
 var neighTableSetOp = change{verb: "neighbour table change"}
-
-func (s *NeighTableSpec) encode(b *wire.Builder, _, _ uint16) error { return encodeNeighTable(b, s) }
 
 func (s *NeighTableSpec) opName(verb string) string {
 	if s.Index != 0 {

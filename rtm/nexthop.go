@@ -226,13 +226,11 @@ type NexthopFilter struct {
 // when the kernel saw nexthops change meanwhile.
 func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexthop, error] {
 	return func(yield func(Nexthop, error) bool) {
-		b, nh := h.newRequest(unix.RTM_GETNEXTHOP, unix.NLM_F_DUMP, sizeofNhMsg, 0)
-		if f != nil {
-			if nh != nil {
-				nh[0] = f.Family
-			}
-			putU32(b, unix.NHA_OIF, f.OutIndex)
-			putU32(b, unix.NHA_MASTER, f.MasterIndex)
+		var b *wire.Builder
+		if f == nil {
+			b = h.newNexthopDump(unix.RTM_GETNEXTHOP, 0, 0, 0)
+		} else {
+			b = h.newNexthopDump(unix.RTM_GETNEXTHOP, f.Family, f.OutIndex, f.MasterIndex)
 			if f.Groups {
 				b.Flag(unix.NHA_GROUPS)
 			}
@@ -245,6 +243,19 @@ func (h *Handle) Nexthops(ctx context.Context, f *NexthopFilter) iter.Seq2[Nexth
 			return true
 		})
 	}
+}
+
+// newNexthopDump starts a dump of nexthops or buckets (typ) with the
+// filters both take, as iproute2's nh_dump_filter writes them for both:
+// the family in the header, the output interface and the master.
+func (h *Handle) newNexthopDump(typ uint16, family uint8, oif, master int32) *wire.Builder {
+	b, nh := h.newRequest(typ, unix.NLM_F_DUMP, sizeofNhMsg, 0)
+	if nh != nil {
+		nh[0] = family
+	}
+	putU32(b, unix.NHA_OIF, oif)
+	putU32(b, unix.NHA_MASTER, master)
+	return b
 }
 
 // NexthopGet gets one nexthop by id with a single request (no dump). A
@@ -647,14 +658,12 @@ type NexthopBucketFilter struct {
 // valid until the next iteration; iterating allocates nothing per bucket.
 func (h *Handle) NexthopBuckets(ctx context.Context, f *NexthopBucketFilter) iter.Seq2[NexthopBucket, error] {
 	return func(yield func(NexthopBucket, error) bool) {
-		b, nh := h.newRequest(unix.RTM_GETNEXTHOPBUCKET, unix.NLM_F_DUMP, sizeofNhMsg, 0)
-		if f != nil {
-			if nh != nil {
-				nh[0] = f.Family
-			}
+		var b *wire.Builder
+		if f == nil {
+			b = h.newNexthopDump(unix.RTM_GETNEXTHOPBUCKET, 0, 0, 0)
+		} else {
+			b = h.newNexthopDump(unix.RTM_GETNEXTHOPBUCKET, f.Family, f.OutIndex, f.MasterIndex)
 			putU32(b, unix.NHA_ID, f.GroupID)
-			putU32(b, unix.NHA_OIF, f.OutIndex)
-			putU32(b, unix.NHA_MASTER, f.MasterIndex)
 			if f.NexthopID != 0 {
 				n := b.BeginNest(nhaResBucket)
 				b.Uint32(nhaResBucketNHID, f.NexthopID)

@@ -104,7 +104,6 @@ type change struct {
 func (s *RouteSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	return encodeRoute(b, typ, flags, s)
 }
-func (s *RouteSpec) opName(verb string) string { return routeName(verb, s) }
 
 type routeRequest = specRequest[RouteSpec, *RouteSpec]
 
@@ -186,6 +185,20 @@ func (q *specRequest[S, P]) AppendTo(r *rtnl.Req) error {
 }
 
 func (q *specRequest[S, P]) encode(b *wire.Builder) error { return P(&q.s).encode(b, q.typ, q.flags) }
+
+// beginMsg starts a message of type typ with a fixed header of hdrLen
+// bytes that begins as most rtnetlink headers do: the family in its
+// first byte, an interface index in bytes 4 to 7. It returns the header,
+// for the caller's other fields; nil once b has failed.
+func beginMsg(b *wire.Builder, typ, flags uint16, hdrLen int, family uint8, index int32) []byte {
+	b.Begin(typ, flags)
+	hdr := b.Fixed(hdrLen)
+	if hdr != nil {
+		hdr[0] = family
+		native.PutUint32(hdr[4:], uint32(index))
+	}
+	return hdr
+}
 
 // putU32 writes a 32-bit attribute unless v is zero, which the
 // specifications use for "not given".

@@ -351,7 +351,7 @@ func defaultScope(typ uint16, fam, rtype uint8, s *RouteSpec) uint8 {
 	return unix.RT_SCOPE_UNIVERSE
 }
 
-func routeName(op string, s *RouteSpec) string {
+func (s *RouteSpec) opName(op string) string {
 	if s.mpls {
 		return fmt.Sprintf("%s mpls %d", op, s.Label)
 	}

@@ -495,9 +495,9 @@ func (s *RuleSpec) action(add bool) uint8 {
 	return unix.FR_ACT_TO_TBL
 }
 
-// encodeRule writes an RTM_NEWRULE or RTM_DELRULE request for s, laid out
-// as "ip rule" lays it out.
-func encodeRule(b *wire.Builder, typ, flags uint16, s *RuleSpec) error {
+// encode writes an RTM_NEWRULE or RTM_DELRULE request for s, laid out as
+// "ip rule" lays it out.
+func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {
 	add := typ == unix.RTM_NEWRULE
 	if err := s.validate(add); err != nil {
 		return err
@@ -581,7 +581,7 @@ func encodePorts(b *wire.Builder, typ, maskType uint16, r PortRange, mask uint16
 	}
 }
 
-func ruleName(op string, s *RuleSpec) string {
+func (s *RuleSpec) opName(op string) string {
 	if p, ok := s.Priority.Get(); ok {
 		return fmt.Sprintf("%s priority %d", op, p)
 	}
@@ -602,11 +602,6 @@ func putRouteHeader(h []byte, family, dstLen uint8, src netip.Prefix, tos uint8,
 	}
 	native.PutUint32(h[8:], flags)
 }
-
-func (s *RuleSpec) encode(b *wire.Builder, typ, flags uint16) error {
-	return encodeRule(b, typ, flags, s)
-}
-func (s *RuleSpec) opName(verb string) string { return ruleName(verb, s) }
 
 // ruleAddFlags are the flags of "ip rule add". The kernel has no replace
 // for rules: without NLM_F_EXCL it would add a duplicate.

@@ -130,13 +130,8 @@ func (s LinkStats) L3Stats() (HWStats64, bool) {
 		return HWStats64{}, false
 	}
 	var h HWStats64
-	for i, f := range [...]*uint64{&h.RxPackets, &h.TxPackets, &h.RxBytes, &h.TxBytes, &h.RxErrors,
-		&h.TxErrors, &h.RxDropped, &h.TxDropped, &h.Multicast} {
-		if (i+1)*8 > len(a.Data) {
-			break
-		}
-		*f = native.Uint64(a.Data[i*8:])
-	}
+	readU64s(a.Data, &h.RxPackets, &h.TxPackets, &h.RxBytes, &h.TxBytes, &h.RxErrors,
+		&h.TxErrors, &h.RxDropped, &h.TxDropped, &h.Multicast)
 	return h, true
 }
 
@@ -302,13 +297,8 @@ func (s LinkStats) MPLS() (MPLSLinkStats, bool) {
 		return MPLSLinkStats{}, false
 	}
 	var m MPLSLinkStats
-	for i, f := range [...]*uint64{&m.RxPackets, &m.TxPackets, &m.RxBytes, &m.TxBytes, &m.RxErrors,
-		&m.TxErrors, &m.RxDropped, &m.TxDropped, &m.RxNoRoute} {
-		if (i+1)*8 > len(a.Data) {
-			break
-		}
-		*f = native.Uint64(a.Data[i*8:])
-	}
+	readU64s(a.Data, &m.RxPackets, &m.TxPackets, &m.RxBytes, &m.TxBytes, &m.RxErrors,
+		&m.TxErrors, &m.RxDropped, &m.TxDropped, &m.RxNoRoute)
 	return m, true
 }
 
@@ -356,12 +346,11 @@ func (h *Handle) statsRequest(flags uint16, index int32, f *StatsFilter) (*wire.
 		return nil, fmt.Errorf("unknown offload statistics %#x", f.Offload&^StatsOffloadAll)
 	}
 	b := h.newBuilder()
-	b.Begin(unix.RTM_GETSTATS, flags)
-	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
-		if f != nil {
-			hdr[0] = f.Family
-		}
-		native.PutUint32(hdr[4:], uint32(index))
+	var family uint8
+	if f != nil {
+		family = f.Family
+	}
+	if hdr := beginMsg(b, unix.RTM_GETSTATS, flags, sizeofIfStatsMsg, family, index); hdr != nil {
 		native.PutUint32(hdr[8:], f.mask())
 	}
 	if f != nil && f.Offload != 0 {
@@ -427,10 +416,7 @@ func (q *statsL3Request) AppendTo(r *rtnl.Req) error {
 		return fmt.Errorf("invalid interface index %d", q.index)
 	}
 	b := r.B
-	b.Begin(unix.RTM_SETSTATS, unix.NLM_F_ACK)
-	if hdr := b.Fixed(sizeofIfStatsMsg); hdr != nil {
-		native.PutUint32(hdr[4:], uint32(q.index))
-	}
+	beginMsg(b, unix.RTM_SETSTATS, unix.NLM_F_ACK, sizeofIfStatsMsg, unix.AF_UNSPEC, q.index)
 	var v uint8
 	if q.on {
 		v = 1

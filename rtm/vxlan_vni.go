@@ -160,11 +160,7 @@ func (s *VXLANVNISpec) encode(b *wire.Builder, typ, flags uint16) error {
 	if s.Index <= 0 {
 		return fmt.Errorf("invalid interface index %d", s.Index)
 	}
-	b.Begin(typ, flags)
-	if hdr := b.Fixed(len(tunnelMsg{})); hdr != nil {
-		hdr[0] = unix.AF_BRIDGE
-		native.PutUint32(hdr[4:], uint32(s.Index))
-	}
+	beginMsg(b, typ, flags, len(tunnelMsg{}), unix.AF_BRIDGE, s.Index)
 	groupType := uint16(vniEntryGroup6)
 	if s.Group.Is4() {
 		groupType = vniEntryGroup
