@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -133,39 +134,56 @@ func startMonitors(t *testing.T, theirs, ours []string) (theirOut, ourOut *syncB
 			c.Wait()
 		})
 	}
-	for _, c := range []*exec.Cmd{theirCmd, ourCmd} {
-		if !subscribed(theirCmd.Process.Pid, c.Process.Pid) {
-			t.Fatalf("%s never joined a group", c)
-		}
-	}
-	return theirOut, ourOut
-}
-
-// subscribed reports, waiting for it, whether process pid has a netlink
-// socket (RTNL or XFRM) that has joined a multicast group in the namespace of process
-// inNS (whose main thread is in it: ipr's is not, its socket is made on
-// another thread): /proc/INNS/net/netlink lists the namespace's sockets
-// with their groups and inodes, and /proc/PID/fd the process's sockets.
-func subscribed(inNS, pid int) bool {
+	// Both must have joined every group before the test changes anything:
+	// ipr joins its groups one setsockopt at a time, so a socket that
+	// has joined one group may not have joined the rest yet. Its groups
+	// below 32, which /proc shows, are complete once they equal ip's (the
+	// monitors of ip) or, for tools that join every group (bridge, ip
+	// xfrm), once they have not changed for 100 ms.
+	var ourGroups, theirGroups string
+	stable := 0
 	for range 2000 {
-		inodes := map[string]bool{}
-		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
-		for _, fd := range fds {
-			if l, err := os.Readlink(fd); err == nil && strings.HasPrefix(l, "socket:[") {
-				inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
-			}
+		prev := ourGroups
+		theirGroups, ourGroups = groups(theirCmd.Process.Pid, theirCmd.Process.Pid), groups(theirCmd.Process.Pid, ourCmd.Process.Pid)
+		if ourGroups != "" && ourGroups == prev {
+			stable++
+		} else {
+			stable = 0
 		}
-		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/net/netlink", inNS))
-		for _, line := range strings.Split(string(b), "\n") {
-			// sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
-			f := strings.Fields(line)
-			if len(f) >= 10 && (f[1] == "0" || f[1] == "6") && f[3] != "00000000" && inodes[f[9]] {
-				return true
-			}
+		if theirGroups != "" && ourGroups != "" && (ourGroups == theirGroups || stable == 20) {
+			return theirOut, ourOut
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	return false
+	t.Fatalf("%s never joined a group (%q), or ipr never did (%q)", theirs[0], theirGroups, ourGroups)
+	return nil, nil
+}
+
+// groups returns the multicast groups below 32 that the netlink sockets
+// (RTNL and XFRM) of process pid have joined in the namespace of process
+// inNS (whose main thread is in it: ipr's is not, its socket is made on
+// another thread), as "protocol:mask" words, or "" if none has joined a
+// group: /proc/INNS/net/netlink lists the namespace's sockets with their
+// groups and inodes, and /proc/PID/fd the process's sockets.
+func groups(inNS, pid int) string {
+	inodes := map[string]bool{}
+	fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", pid))
+	for _, fd := range fds {
+		if l, err := os.Readlink(fd); err == nil && strings.HasPrefix(l, "socket:[") {
+			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
+		}
+	}
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/net/netlink", inNS))
+	var joined []string
+	for _, line := range strings.Split(string(b), "\n") {
+		// sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+		f := strings.Fields(line)
+		if len(f) >= 10 && (f[1] == "0" || f[1] == "6") && f[3] != "00000000" && inodes[f[9]] {
+			joined = append(joined, f[1]+":"+f[3])
+		}
+	}
+	slices.Sort(joined)
+	return strings.Join(joined, " ")
 }
 
 // TestMonitorFileMatchesIP prints files of messages, rtmon's (with time
