@@ -6,6 +6,7 @@ package genlview
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/ipr-go/ipr/nla"
@@ -32,6 +33,19 @@ func Optional[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) (T, 
 	}
 	v, err := read(a)
 	return v, err == nil
+}
+
+// Nests yields view of each nest in c's attribute t, a list of nests
+// (numbered by the kernel, or all of one type): nothing when c has no t.
+func Nests[T any](c nla.Chain, t uint16, view func(nla.Chain) T) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		a, _ := c.Get(t)
+		for n := range a.Nested().All() {
+			if !yield(view(n.Nested())) {
+				return
+			}
+		}
+	}
 }
 
 // BitNames lists the names of the bits set in v, names[i] naming bit i,
