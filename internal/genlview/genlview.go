@@ -1,7 +1,7 @@
 // Package genlview holds the small readers that the views of the
-// generic-netlink family packages (devlink, mptcp, netdev, wireguard)
-// share, so that each family reads an attribute and names its flag bits
-// the same way.
+// generic-netlink family packages (devlink, macsec, netdev, wireguard and
+// the others) share, so that each family reads an attribute, iterates a
+// list of nests and names its flag bits the same way.
 package genlview
 
 import (
