@@ -179,11 +179,20 @@ func StringValue(s string) ParamValue { return ParamValue{Type: ParamTypeString,
 // BoolValue returns a ParamTypeBool value.
 func BoolValue(b bool) ParamValue { return ParamValue{Type: ParamTypeBool, Bool: b} }
 
+// uintSize is the size in bytes of an unsigned parameter type's value (1,
+// 2, 4 or 8), 0 for the other types.
+func uintSize(typ uint8) int {
+	if typ < ParamTypeU8 || typ > ParamTypeU64 {
+		return 0
+	}
+	return 1 << (typ - ParamTypeU8)
+}
+
 // check refuses a value its type cannot carry.
 func (v ParamValue) check() error {
 	switch v.Type {
 	case ParamTypeU8, ParamTypeU16, ParamTypeU32, ParamTypeU64:
-		bits := uint(8) << (v.Type - ParamTypeU8) // 8, 16, 32, 64
+		bits := 8 * uintSize(v.Type)
 		if bits < 64 && v.Uint >= 1<<bits {
 			return fmt.Errorf("devlink: parameter value %d does not fit its type %d", v.Uint, v.Type)
 		}
@@ -397,22 +406,10 @@ func decodeValue(typ uint8, c nla.Chain) ParamValue {
 		return ParamValue{}
 	}
 	var err error
-	switch typ {
-	case ParamTypeU8:
-		var x uint8
-		x, err = a.Uint8()
-		v.Uint = uint64(x)
-	case ParamTypeU16:
-		var x uint16
-		x, err = a.Uint16()
-		v.Uint = uint64(x)
-	case ParamTypeU32:
-		var x uint32
-		x, err = a.Uint32()
-		v.Uint = uint64(x)
-	case ParamTypeU64:
-		v.Uint, err = a.Uint64()
-	case ParamTypeString:
+	switch n := uintSize(typ); {
+	case n != 0 && len(a.Data) == n:
+		v.Uint, err = a.Uint()
+	case typ == ParamTypeString:
 		v.String, err = a.Text()
 	default:
 		return ParamValue{}

@@ -53,12 +53,12 @@ func (d Device) Offload() (Offload, bool) {
 
 // TxSAs yields the device's transmit SAs.
 func (d Device) TxSAs() iter.Seq[SA] {
-	return list(d.attrs, AttrTxSAList, func(c nla.Chain) SA { return SA{c} })
+	return genlview.Nests(d.attrs, AttrTxSAList, func(c nla.Chain) SA { return SA{c} })
 }
 
 // RxSCs yields the device's receive secure channels.
 func (d Device) RxSCs() iter.Seq[RxSC] {
-	return list(d.attrs, AttrRxSCList, func(c nla.Chain) RxSC { return RxSC{c} })
+	return genlview.Nests(d.attrs, AttrRxSCList, func(c nla.Chain) RxSC { return RxSC{c} })
 }
 
 // TxSCStats is the transmit secure channel's counters.
@@ -80,18 +80,6 @@ func (d Device) SecYStats() SecYStats {
 func nested(c nla.Chain, t uint16) nla.Chain {
 	a, _ := c.Get(t)
 	return a.Nested()
-}
-
-// list yields view of each nest in c's attribute t, a list the kernel
-// numbers from 1.
-func list[T any](c nla.Chain, t uint16, view func(nla.Chain) T) iter.Seq[T] {
-	return func(yield func(T) bool) {
-		for a := range nested(c, t).All() {
-			if !yield(view(a.Nested())) {
-				return
-			}
-		}
-	}
 }
 
 // counters reads c's attribute i into *dst[i] (skipping nil ones), as
@@ -157,7 +145,7 @@ func (r RxSC) Active() bool { return genlview.Attr(r.attrs, RxSCAttrActive, nla.
 
 // SAs yields the channel's SAs.
 func (r RxSC) SAs() iter.Seq[SA] {
-	return list(r.attrs, RxSCAttrSAList, func(c nla.Chain) SA { return SA{c} })
+	return genlview.Nests(r.attrs, RxSCAttrSAList, func(c nla.Chain) SA { return SA{c} })
 }
 
 // Stats is the channel's counters.

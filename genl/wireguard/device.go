@@ -348,17 +348,7 @@ func (d DeviceView) FirewallMark() uint32 { return u32(d.attrs, DeviceAFwmark) }
 // the last peer of the previous message: the same public key, with
 // allowed IPs only.
 func (d DeviceView) Peers() iter.Seq[PeerView] {
-	return func(yield func(PeerView) bool) {
-		a, ok := d.attrs.Get(DeviceAPeers)
-		if !ok {
-			return
-		}
-		for p := range a.Nested().All() {
-			if !yield(PeerView{p.Nested()}) {
-				return
-			}
-		}
-	}
+	return genlview.Nests(d.attrs, DeviceAPeers, func(c nla.Chain) PeerView { return PeerView{c} })
 }
 
 // PeerView is a view of one peer in a device message; its readers return

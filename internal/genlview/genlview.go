@@ -1,11 +1,12 @@
 // Package genlview holds the small readers that the views of the
-// generic-netlink family packages (devlink, mptcp, netdev, wireguard)
-// share, so that each family reads an attribute and names its flag bits
-// the same way.
+// generic-netlink family packages (devlink, macsec, netdev, wireguard and
+// the others) share, so that each family reads an attribute, iterates a
+// list of nests and names its flag bits the same way.
 package genlview
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/ipr-go/ipr/nla"
@@ -32,6 +33,19 @@ func Optional[T any](c nla.Chain, t uint16, read func(nla.Attr) (T, error)) (T, 
 	}
 	v, err := read(a)
 	return v, err == nil
+}
+
+// Nests yields view of each nest in c's attribute t, a list of nests
+// (numbered by the kernel, or all of one type): nothing when c has no t.
+func Nests[T any](c nla.Chain, t uint16, view func(nla.Chain) T) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		a, _ := c.Get(t)
+		for n := range a.Nested().All() {
+			if !yield(view(n.Nested())) {
+				return
+			}
+		}
+	}
 }
 
 // BitNames lists the names of the bits set in v, names[i] naming bit i,

@@ -171,21 +171,13 @@ func (v Value) Interface() any {
 	case Flag:
 		return true
 	case U8, U16, U32, U64, BE16, BE32, BE64:
-		if n, ok := v.Uint(); ok {
-			return n
-		}
+		return v.orRaw(v.Uint())
 	case S32:
-		if n, ok := v.Int(); ok {
-			return n
-		}
+		return v.orRaw(v.Int())
 	case String:
-		if s, ok := v.Text(); ok {
-			return s
-		}
+		return v.orRaw(v.Text())
 	case Addr:
-		if a, ok := v.Addr(); ok {
-			return a
-		}
+		return v.orRaw(v.Addr())
 	case HW:
 		return net.HardwareAddr(bytes.Clone(v.data))
 	case Nested, Struct:
@@ -205,6 +197,15 @@ func (v Value) Interface() any {
 			}
 			return m
 		}
+	}
+	return bytes.Clone(v.data)
+}
+
+// orRaw is what Interface returns of a value its kind decodes to x (ok),
+// or, when it does not decode, of a malformed one: a copy of its payload.
+func (v Value) orRaw(x any, ok bool) any {
+	if ok {
+		return x
 	}
 	return bytes.Clone(v.data)
 }

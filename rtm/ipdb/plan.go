@@ -612,25 +612,25 @@ func (p *planner) ifaceOp(o *op) error {
 func withParent(s rtm.LinkSpec, index int32) rtm.LinkSpec {
 	switch k := s.Kind.(type) {
 	case *rtm.Vxlan:
-		c := *k
-		c.Dev = index
-		s.Kind = &c
+		s.Kind = copyWith(k, func(c *rtm.Vxlan) { c.Dev = index })
 	case *rtm.GRE:
-		c := *k
-		c.Dev = index
-		s.Kind = &c
+		s.Kind = copyWith(k, func(c *rtm.GRE) { c.Dev = index })
 	case *rtm.IPIP:
-		c := *k
-		c.Dev = index
-		s.Kind = &c
+		s.Kind = copyWith(k, func(c *rtm.IPIP) { c.Dev = index })
 	case *rtm.SIT:
-		c := *k
-		c.Dev = index
-		s.Kind = &c
+		s.Kind = copyWith(k, func(c *rtm.SIT) { c.Dev = index })
 	default:
 		s.Parent = index
 	}
 	return s
+}
+
+// copyWith returns a copy of *k changed by set, leaving *k (the caller's
+// spec) as it was.
+func copyWith[K any](k *K, set func(*K)) *K {
+	c := *k
+	set(&c)
+	return &c
 }
 
 // moveStep plans moving an interface into another namespace. The kernel

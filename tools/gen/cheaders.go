@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -222,42 +223,49 @@ func (p *exprParser) binary(next func() (*big.Int, error), ops ...string) (*big.
 		if err != nil {
 			return nil, err
 		}
-		r := new(big.Int)
-		switch matched {
-		case "|":
-			r.Or(v, w)
-		case "^":
-			r.Xor(v, w)
-		case "&":
-			r.And(v, w)
-		case "<<":
-			if !w.IsInt64() || w.Sign() < 0 || w.Int64() > 128 {
-				return nil, fmt.Errorf("bad shift")
-			}
-			r.Lsh(v, uint(w.Int64()))
-		case ">>":
-			if !w.IsInt64() || w.Sign() < 0 {
-				return nil, fmt.Errorf("bad shift")
-			}
-			r.Rsh(v, uint(w.Int64()))
-		case "+":
-			r.Add(v, w)
-		case "-":
-			r.Sub(v, w)
-		case "*":
-			r.Mul(v, w)
-		case "/":
-			if w.Sign() == 0 {
-				return nil, fmt.Errorf("division by zero")
-			}
-			r.Quo(v, w)
-		case "%":
-			if w.Sign() == 0 {
-				return nil, fmt.Errorf("division by zero")
-			}
-			r.Mod(v, w) // Python's floored modulo for a positive divisor
+		if v, err = exprOps[matched](new(big.Int), v, w); err != nil {
+			return nil, err
 		}
-		v = r
+	}
+}
+
+// exprOps are the binary operators of #define expressions: each sets z to
+// x op y, or refuses the operands.
+var exprOps = map[string]func(z, x, y *big.Int) (*big.Int, error){
+	"|":  always((*big.Int).Or),
+	"^":  always((*big.Int).Xor),
+	"&":  always((*big.Int).And),
+	"+":  always((*big.Int).Add),
+	"-":  always((*big.Int).Sub),
+	"*":  always((*big.Int).Mul),
+	"/":  nonZero((*big.Int).Quo),
+	"%":  nonZero((*big.Int).Mod), // Python's floored modulo for a positive divisor
+	"<<": shiftBy((*big.Int).Lsh, 128),
+	">>": shiftBy((*big.Int).Rsh, math.MaxInt64),
+}
+
+// always is an operator defined for every pair of operands.
+func always(op func(z, x, y *big.Int) *big.Int) func(z, x, y *big.Int) (*big.Int, error) {
+	return func(z, x, y *big.Int) (*big.Int, error) { return op(z, x, y), nil }
+}
+
+// nonZero is a division, refused for a zero divisor.
+func nonZero(op func(z, x, y *big.Int) *big.Int) func(z, x, y *big.Int) (*big.Int, error) {
+	return func(z, x, y *big.Int) (*big.Int, error) {
+		if y.Sign() == 0 {
+			return nil, fmt.Errorf("division by zero")
+		}
+		return op(z, x, y), nil
+	}
+}
+
+// shiftBy is a shift, refused for a count that is negative or above most.
+func shiftBy(op func(z, x *big.Int, n uint) *big.Int, most int64) func(z, x, y *big.Int) (*big.Int, error) {
+	return func(z, x, y *big.Int) (*big.Int, error) {
+		if !y.IsInt64() || y.Sign() < 0 || y.Int64() > most {
+			return nil, fmt.Errorf("bad shift")
+		}
+		return op(z, x, uint(y.Int64())), nil
 	}
 }
 

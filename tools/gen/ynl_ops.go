@@ -162,11 +162,25 @@ func genYNLOps(specPath, pkg string, schemas bool) (name string, src []byte, err
 	head.add("package %s", pkg)
 	head.add("")
 	head.add("import (")
-	for _, imp := range []string{"encoding/binary", "fmt", "iter", "github.com/ipr-go/ipr/genl", "github.com/ipr-go/ipr/internal/schema", "github.com/ipr-go/ipr/nla"} {
-		if o.uses[imp] {
-			head.add("\t%q", imp)
+	// The standard library's packages, then, after a blank line, the
+	// module's, as goimports groups them (format.Source sorts within a
+	// group only).
+	var groups []string
+	for _, group := range [][]string{
+		{"encoding/binary", "fmt", "iter"},
+		{"github.com/ipr-go/ipr/genl", "github.com/ipr-go/ipr/internal/schema", "github.com/ipr-go/ipr/nla"},
+	} {
+		var used []string
+		for _, imp := range group {
+			if o.uses[imp] {
+				used = append(used, strconv.Quote(imp))
+			}
+		}
+		if len(used) > 0 {
+			groups = append(groups, "\t"+strings.Join(used, "\n\t"))
 		}
 	}
+	head.add("%s", strings.Join(groups, "\n\n"))
 	head.add(")")
 	head.add("")
 	all := append(head.lines, body.lines...)
