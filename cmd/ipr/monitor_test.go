@@ -134,23 +134,26 @@ func startMonitors(t *testing.T, theirs, ours []string) (theirOut, ourOut *syncB
 			c.Wait()
 		})
 	}
-	// Both must have joined every group before the test changes anything:
-	// ipr joins its groups one setsockopt at a time, so a socket that
-	// has joined one group may not have joined the rest yet. Its groups
-	// below 32, which /proc shows, are complete once they equal ip's (the
-	// monitors of ip) or, for tools that join every group (bridge, ip
-	// xfrm), once they have not changed for 100 ms.
+	// Both must have joined every group before the test changes anything.
+	// A monitor joins groups one system call at a time (ipr one
+	// setsockopt a group; ip and bridge bind the first 32 at once, then
+	// set the others), so a socket that has joined one group may not have
+	// joined the rest yet, and only the first 32 show in /proc. Both are
+	// taken as complete when what /proc shows has not changed for 20 ms
+	// and is the same for both (ip's monitors join what ipr's do), or, for
+	// tools that join every group (bridge, ip xfrm), has not changed for
+	// 100 ms.
 	var ourGroups, theirGroups string
 	stable := 0
 	for range 2000 {
-		prev := ourGroups
+		prevOurs, prevTheirs := ourGroups, theirGroups
 		theirGroups, ourGroups = groups(theirCmd.Process.Pid, theirCmd.Process.Pid), groups(theirCmd.Process.Pid, ourCmd.Process.Pid)
-		if ourGroups != "" && ourGroups == prev {
+		if theirGroups != "" && ourGroups != "" && ourGroups == prevOurs && theirGroups == prevTheirs {
 			stable++
 		} else {
 			stable = 0
 		}
-		if theirGroups != "" && ourGroups != "" && (ourGroups == theirGroups || stable == 20) {
+		if stable == 20 || stable == 4 && ourGroups == theirGroups {
 			return theirOut, ourOut
 		}
 		time.Sleep(5 * time.Millisecond)
