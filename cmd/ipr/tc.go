@@ -23,15 +23,12 @@ type tcVerb struct {
 	run   func(e *env, a *args) error
 }
 
-// runTC dispatches a tc object's command line: no command lists.
-func runTC(e *env, argv []string, help, usage string, verbs []tcVerb) error {
+// runTC dispatches a tc object's command line: show runs "list", "show",
+// "lst" and no command at all, verbs the others, matched first.
+func runTC(e *env, argv []string, help, usage string, show func(e *env, a *args) error, verbs []tcVerb) error {
 	a := &args{list: argv}
 	if !a.more() {
-		for _, v := range verbs {
-			if v.name == "show" {
-				return v.run(e, a)
-			}
-		}
+		return show(e, a)
 	}
 	w := a.advance()
 	if matches(w, "help") {
@@ -42,7 +39,22 @@ func runTC(e *env, argv []string, help, usage string, verbs []tcVerb) error {
 			return v.run(e, a)
 		}
 	}
+	for _, name := range [...]string{"list", "show", "lst"} {
+		if matches(w, name) {
+			return show(e, a)
+		}
+	}
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, help)}
+}
+
+// changeVerbs are the add, change, replace and delete commands of a tc
+// object, each running modify with its request (or verb), then more.
+func changeVerbs[M any](modify func(e *env, a *args, mk M) error, add, change, replace, del M, more ...tcVerb) []tcVerb {
+	run := func(mk M) func(e *env, a *args) error {
+		return func(e *env, a *args) error { return modify(e, a, mk) }
+	}
+	return append([]tcVerb{{name: "add", run: run(add)}, {name: "change", run: run(change)},
+		{name: "replace", run: run(replace)}, {name: "delete", run: run(del)}}, more...)
 }
 
 // tcDevIndex returns the index of device name, with tc's error for a

@@ -19,17 +19,10 @@ Where:
 QDISC_KIND := { htb | ... }
 OPTIONS := ... try ipr class add <desired QDISC_KIND> help`
 
-var classVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassAdd) }},
-	{name: "change", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassChange) }},
-	{name: "replace", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassReplace) }},
-	{name: "delete", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassDel) }},
-	{name: "list", run: classShow},
-	{name: "show", run: classShow},
-	{name: "lst", run: classShow},
+func runClass(e *env, argv []string) error {
+	return runTC(e, argv, "class", classUsage, classShow,
+		changeVerbs(classModify, tc.ClassAdd, tc.ClassChange, tc.ClassReplace, tc.ClassDel))
 }
-
-func runClass(e *env, argv []string) error { return runTC(e, argv, "class", classUsage, classVerbs[:]) }
 
 // classKind is a class kind's command-line parser and printers.
 type classKind struct {

@@ -21,19 +21,13 @@ QDISC_KIND := { pfifo | bfifo | pfifo_head_drop | htb | tbf | prio | sfq | fq_co
                 netem | ingress | clsact | mq | ... }
 OPTIONS := ... try ipr qdisc add <desired QDISC_KIND> help`
 
-// qdiscVerbs are tc qdisc's commands, in the order of its matches().
-var qdiscVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscAdd) }},
-	{name: "change", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscChange) }},
-	{name: "replace", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscReplace) }},
-	{name: "link", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscLink) }},
-	{name: "delete", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscDel) }},
-	{name: "list", run: qdiscShow},
-	{name: "show", run: qdiscShow},
-	{name: "lst", run: qdiscShow},
+// runQdisc runs tc qdisc's commands; "link" goes before "list", as in
+// its matches().
+func runQdisc(e *env, argv []string) error {
+	return runTC(e, argv, "qdisc", qdiscUsage, qdiscShow,
+		changeVerbs(qdiscModify, tc.QdiscAdd, tc.QdiscChange, tc.QdiscReplace, tc.QdiscDel,
+			tcVerb{name: "link", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscLink) }}))
 }
-
-func runQdisc(e *env, argv []string) error { return runTC(e, argv, "qdisc", qdiscUsage, qdiscVerbs[:]) }
 
 // qdiscKind is a kind's command-line parser and options printer.
 type qdiscKind struct {
