@@ -124,8 +124,9 @@ type BPF struct {
 func (*BPF) Kind() string { return "bpf" }
 
 func (b *BPF) appendOpts(e *nla.Encoder) error {
-	if (b.FD > 0) == (len(b.Ops) > 0) {
-		return errors.New("give a program descriptor or bytecode, not both or neither")
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
+	if err := prog.check(); err != nil {
+		return err
 	}
 	if err := checkSkipFlags(b.Flags); err != nil {
 		return err
@@ -137,13 +138,8 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 	if err := appendFilterActions(e, tcaBpfAct, b.Actions, tcaBpfPolice, b.Police); err != nil {
 		return err
 	}
-	if len(b.Ops) > 0 {
-		if err := appendBPFOps(e, tcaBpfOpsLen, tcaBpfOps, b.Ops); err != nil {
-			return err
-		}
-	} else {
-		e.Uint32(tcaBpfFd, uint32(b.FD))
-		e.String(tcaBpfName, b.Name)
+	if err := prog.append(e, &clsBPFAttrs); err != nil {
+		return err
 	}
 	putU32(e, tcaBpfFlagsGen, b.Flags)
 	if b.DirectAction {
@@ -153,24 +149,16 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 }
 
 func (b *BPF) decode(opts nla.Chain) error {
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
 	return decodeFilterAttrs(opts, tcaBpfAct, &b.Actions, tcaBpfPolice, &b.Police, func(a nla.Attr) error {
-		switch a.Kind() {
-		case tcaBpfClassid:
+		switch {
+		case prog.decode(a, &clsBPFAttrs):
+		case a.Kind() == tcaBpfClassid:
 			b.ClassID = Handle(attrU32(a))
-		case tcaBpfOps:
-			b.Ops = decodeBPFOps(a.Data)
-		case tcaBpfFd:
-			b.FD = int(attrU32(a))
-		case tcaBpfName:
-			b.Name, _ = a.Text()
-		case tcaBpfFlagsGen:
+		case a.Kind() == tcaBpfFlagsGen:
 			b.Flags, _ = a.Uint32()
-		case tcaBpfFlags:
+		case a.Kind() == tcaBpfFlags:
 			b.DirectAction = attrU32(a)&1 != 0
-		case tcaBpfId:
-			b.ID, _ = a.Uint32()
-		case tcaBpfTag:
-			b.Tag = append([]byte(nil), a.Data...)
 		}
 		return nil
 	})
