@@ -293,11 +293,13 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
+func (u *U32) parts() filterParts {
+	return filterParts{tcaU32Classid, tcaU32Act, tcaU32Police, &u.ClassID, &u.Actions, &u.Police}
+}
+
 func (u *U32) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaU32Act, &u.Actions, tcaU32Police, &u.Police, func(a nla.Attr) error {
+	return u.parts().decode(opts, func(a nla.Attr) error {
 		switch a.Kind() {
-		case tcaU32Classid:
-			u.ClassID = Handle(attrU32(a))
 		case tcaU32Divisor:
 			u.Divisor, _ = a.Uint32()
 		case tcaU32Link:
