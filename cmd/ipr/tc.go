@@ -70,6 +70,21 @@ func tcDevIndex(e *env, h *rtm.Handle, name string) (int32, error) {
 	return l.Index(), nil
 }
 
+// tcDevHandle returns e's handle, with the device dev, if named, resolved
+// into *ifindex (tcDevIndex).
+func tcDevHandle(e *env, dev string, ifindex *int32) (*rtm.Handle, error) {
+	h, err := e.handle()
+	if err != nil {
+		return nil, err
+	}
+	if dev != "" {
+		if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
+
 // tcHandleArg reads a class id argument (tc's get_tc_classid).
 func tcHandleArg(a *args, what, keyword string) (tc.Handle, error) {
 	v, err := a.value(keyword)

@@ -134,11 +134,8 @@ func classShow(e *env, a *args) error {
 		text.JSON = false
 		e = &text
 	}
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
-		return err
-	}
-	if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
 	return printTCList(e, tc.Classes(e.ctx, h, f), func(p *printer, c tc.Class) {

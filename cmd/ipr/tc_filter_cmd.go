@@ -170,16 +170,11 @@ func parseFilterList(e *env, a *args) (tc.FilterFilter, filterShown, *rtm.Handle
 		}
 	}
 	shown.parent, shown.protocol, shown.prio = f.Parent, f.Protocol, f.Priority
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
 		return f, shown, nil, err
 	}
-	if dev != "" {
-		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return f, shown, nil, err
-		}
-		shown.ifindex = f.Ifindex
-	}
+	shown.ifindex = f.Ifindex
 	return f, shown, h, nil
 }
 

@@ -97,11 +97,8 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 // tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
 // dev's index, then sends the request req makes.
 func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, ifindex)
 	if err != nil {
-		return err
-	}
-	if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
 	return h.Do(e.ctx, req())
@@ -279,14 +276,9 @@ func qdiscShow(e *env, a *args) error {
 			return err
 		}
 	}
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
 		return err
-	}
-	if dev != "" {
-		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return err
-		}
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	return printTCList(e, tc.Qdiscs(e.ctx, h, &f), func(p *printer, q tc.Qdisc) {
