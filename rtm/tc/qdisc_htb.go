@@ -170,14 +170,6 @@ func (o *HTBClass) AppendOptions(r *rtnl.Req) error {
 	ceilSpec := RateSpec{Rate: uint32(min(ceil, maxRate32)), MPU: o.MPU, Overhead: o.Overhead}
 	rtab := RateTable(&rate, Rate(rate.Rate), -1, mtu, ll)
 	ctab := RateTable(&ceilSpec, Rate(ceilSpec.Rate), -1, mtu, ll)
-	opt := make([]byte, 0, sizeofHTBOpt)
-	opt = appendRateSpec(opt, rate)
-	opt = appendRateSpec(opt, ceilSpec)
-	opt = native.AppendUint32(opt, XmitTime(o.Rate, buffer))
-	opt = native.AppendUint32(opt, XmitTime(ceil, cbuffer))
-	opt = native.AppendUint32(opt, o.Quantum)
-	opt = native.AppendUint32(opt, 0) // level
-	opt = native.AppendUint32(opt, o.Prio)
 
 	b := r.B
 	n := beginOptions(r)
@@ -187,9 +179,17 @@ func (o *HTBClass) AppendOptions(r *rtnl.Req) error {
 	if ceil > maxRate32 {
 		b.Uint64(htbCeil64, uint64(ceil))
 	}
-	b.Binary(htbParms, opt)
-	b.Binary(htbRtab, appendRateTable(make([]byte, 0, 1024), &rtab))
-	b.Binary(htbCtab, appendRateTable(make([]byte, 0, 1024), &ctab))
+	if p := structAttr(&b.Encoder, htbParms, sizeofHTBOpt); p != nil {
+		putRateSpec(p, rate)
+		putRateSpec(p[SizeofRateSpec:], ceilSpec)
+		d := p[2*SizeofRateSpec:]
+		native.PutUint32(d, XmitTime(o.Rate, buffer))
+		native.PutUint32(d[4:], XmitTime(ceil, cbuffer))
+		native.PutUint32(d[8:], o.Quantum)
+		native.PutUint32(d[16:], o.Prio) // after the level, 0
+	}
+	putRateTable(&b.Encoder, htbRtab, &rtab)
+	putRateTable(&b.Encoder, htbCtab, &ctab)
 	endNest(b, n)
 	return nil
 }

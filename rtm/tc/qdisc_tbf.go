@@ -104,27 +104,28 @@ func (o *TBF) AppendOptions(r *rtnl.Req) error {
 		ptab = RateTable(&peak, Rate(peak.Rate), -1, o.MTU, ll)
 		mtuTicks = XmitTime(Rate(peak.Rate), o.MTU)
 	}
-	opt := make([]byte, 0, sizeofTBFQopt)
-	opt = appendRateSpec(opt, rate)
-	opt = appendRateSpec(opt, peak)
-	opt = native.AppendUint32(opt, limit)
-	opt = native.AppendUint32(opt, buffer)
-	opt = native.AppendUint32(opt, mtuTicks)
 
 	b := r.B
 	n := beginOptions(r)
-	b.Binary(tbfParms, opt)
+	if p := structAttr(&b.Encoder, tbfParms, sizeofTBFQopt); p != nil {
+		putRateSpec(p, rate)
+		putRateSpec(p[SizeofRateSpec:], peak)
+		d := p[2*SizeofRateSpec:]
+		native.PutUint32(d, limit)
+		native.PutUint32(d[4:], buffer)
+		native.PutUint32(d[8:], mtuTicks)
+	}
 	b.Uint32(tbfBurst, o.Burst)
 	if o.Rate > maxRate32 {
 		b.Uint64(tbfRate64, uint64(o.Rate))
 	}
-	b.Binary(tbfRtab, appendRateTable(make([]byte, 0, 1024), &rtab))
+	putRateTable(&b.Encoder, tbfRtab, &rtab)
 	if peak.Rate != 0 {
 		if o.PeakRate > maxRate32 {
 			b.Uint64(tbfPrate64, uint64(o.PeakRate))
 		}
 		b.Uint32(tbfPburst, o.MTU)
-		b.Binary(tbfPtab, appendRateTable(make([]byte, 0, 1024), &ptab))
+		putRateTable(&b.Encoder, tbfPtab, &ptab)
 	}
 	endNest(b, n)
 	return nil

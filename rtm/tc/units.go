@@ -340,13 +340,13 @@ type RateSpec struct {
 // SizeofRateSpec is the size of struct tc_ratespec.
 const SizeofRateSpec = 12
 
-// appendRateSpec appends r in the kernel's layout.
-func appendRateSpec(b []byte, r RateSpec) []byte {
-	b = append(b, r.CellLog, uint8(r.Linklayer))
-	b = native.AppendUint16(b, r.Overhead)
-	b = native.AppendUint16(b, uint16(r.CellAlign))
-	b = native.AppendUint16(b, r.MPU)
-	return native.AppendUint32(b, r.Rate)
+// putRateSpec writes a tc_ratespec.
+func putRateSpec(b []byte, r RateSpec) {
+	b[0], b[1] = r.CellLog, uint8(r.Linklayer)
+	native.PutUint16(b[2:], r.Overhead)
+	native.PutUint16(b[4:], uint16(r.CellAlign))
+	native.PutUint16(b[6:], r.MPU)
+	native.PutUint32(b[8:], r.Rate)
 }
 
 // decodeRateSpec reads a tc_ratespec from the first 12 bytes of b.
@@ -418,12 +418,4 @@ func RateTable(r *RateSpec, rate Rate, cellLog int, mtu uint32, ll Linklayer) [2
 	r.CellLog = uint8(cellLog)
 	r.Linklayer = ll & 0x0F
 	return rtab
-}
-
-// appendRateTable appends rtab in the kernel's layout (1024 bytes).
-func appendRateTable(b []byte, rtab *[256]uint32) []byte {
-	for _, v := range rtab {
-		b = native.AppendUint32(b, v)
-	}
-	return b
 }
