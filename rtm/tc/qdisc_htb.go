@@ -194,33 +194,21 @@ func (o *HTBClass) AppendOptions(r *rtnl.Req) error {
 	return nil
 }
 
+// htbRatePair are the attributes of an htb class's rate and ceil.
+var htbRatePair = ratePairAttrs{htbParms, htbRate64, htbCeil64, sizeofHTBOpt, "TCA_HTB_PARMS"}
+
 // DecodeOptions reads the class parameters the kernel reports (or tc
 // sends): bursts come back from scheduler ticks as tc computes them, MTU
 // is not reported and stays zero.
 func (o *HTBClass) DecodeOptions(data []byte) error {
 	*o = HTBClass{}
-	var parms []byte
-	var rate64, ceil64 uint64
-	for a := range chainOf(data).All() {
-		switch a.Kind() {
-		case htbParms:
-			parms = a.Data
-		case htbRate64:
-			rate64, _ = a.Uint64()
-		case htbCeil64:
-			ceil64, _ = a.Uint64()
-		}
-	}
-	if err := chainOf(data).Err(); err != nil {
+	rp, err := decodeRatePair(data, &htbRatePair, nil)
+	if err != nil {
 		return err
 	}
-	if len(parms) < sizeofHTBOpt {
-		return fmt.Errorf("TCA_HTB_PARMS of %d bytes", len(parms))
-	}
-	var rate RateSpec
-	rate, o.Rate, o.Ceil, o.Linklayer = decodeRatePair(parms, rate64, ceil64)
-	o.MPU, o.Overhead = rate.MPU, rate.Overhead
-	d := parms[2*SizeofRateSpec:]
+	o.Rate, o.Ceil, o.Linklayer = rp.rate, rp.second, rp.linklayer
+	o.MPU, o.Overhead = rp.first.MPU, rp.first.Overhead
+	d := rp.rest
 	o.Burst = XmitSize(o.Rate, native.Uint32(d))
 	o.CBurst = XmitSize(o.Ceil, native.Uint32(d[4:]))
 	o.Quantum, o.Level, o.Prio = native.Uint32(d[8:]), native.Uint32(d[12:]), native.Uint32(d[16:])

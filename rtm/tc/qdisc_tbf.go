@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
+	"github.com/ipr-go/ipr/nla"
 )
 
 // The attributes of tbf's options (TCA_TBF_*).
@@ -131,42 +132,31 @@ func (o *TBF) AppendOptions(r *rtnl.Req) error {
 	return nil
 }
 
+// tbfRatePair are the attributes of tbf's rate and peak rate.
+var tbfRatePair = ratePairAttrs{tbfParms, tbfRate64, tbfPrate64, sizeofTBFQopt, "TCA_TBF_PARMS"}
+
 // DecodeOptions reads the options the kernel reports (or tc sends): the
 // burst and mtu come back from scheduler ticks as tc prints them, and the
 // limit as a limit (Latency stays zero).
 func (o *TBF) DecodeOptions(data []byte) error {
 	*o = TBF{}
-	var parms []byte
-	var rate64, prate64 uint64
 	burst, pburst := -1, -1
-	for a := range chainOf(data).All() {
-		switch a.Kind() {
-		case tbfParms:
-			parms = a.Data
-		case tbfRate64:
-			rate64, _ = a.Uint64()
-		case tbfPrate64:
-			prate64, _ = a.Uint64()
-		case tbfBurst:
-			if v, err := a.Uint32(); err == nil {
-				burst = int(v)
-			}
-		case tbfPburst:
-			if v, err := a.Uint32(); err == nil {
-				pburst = int(v)
-			}
+	rp, err := decodeRatePair(data, &tbfRatePair, func(a nla.Attr) {
+		v, err := a.Uint32()
+		switch {
+		case err != nil:
+		case a.Kind() == tbfBurst:
+			burst = int(v)
+		case a.Kind() == tbfPburst:
+			pburst = int(v)
 		}
-	}
-	if err := chainOf(data).Err(); err != nil {
+	})
+	if err != nil {
 		return err
 	}
-	if len(parms) < sizeofTBFQopt {
-		return fmt.Errorf("TCA_TBF_PARMS of %d bytes", len(parms))
-	}
-	var rate RateSpec
-	rate, o.Rate, o.PeakRate, o.Linklayer = decodeRatePair(parms, rate64, prate64)
-	o.MPU, o.Overhead = uint32(rate.MPU), rate.Overhead
-	d := parms[2*SizeofRateSpec:]
+	o.Rate, o.PeakRate, o.Linklayer = rp.rate, rp.second, rp.linklayer
+	o.MPU, o.Overhead = uint32(rp.first.MPU), rp.first.Overhead
+	d := rp.rest
 	o.Limit = native.Uint32(d)
 	o.Burst = XmitSize(o.Rate, native.Uint32(d[4:]))
 	if burst >= 0 {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/ipr-go/ipr/nla"
 )
 
 // Rate is a rate in bytes per second, the unit of the kernel's tc
@@ -358,23 +360,65 @@ func decodeRateSpec(b []byte) RateSpec {
 		CellAlign: int16(native.Uint16(b[4:])), MPU: native.Uint16(b[6:]), Rate: native.Uint32(b[8:])}
 }
 
-// decodeRatePair reads the two rate specs that head parms (htb's rate and
-// ceil, tbf's rate and peak rate): the first spec, the two rates, which
-// the 64-bit attributes override when set, and the link layer the tables
-// account for (0 for Ethernet, the default).
-func decodeRatePair(parms []byte, rate64, second64 uint64) (first RateSpec, rate, second Rate, ll Linklayer) {
-	first = decodeRateSpec(parms)
-	rate, second = Rate(first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
+// ratePairAttrs are the attributes of options that hold a rate pair
+// (htb's class: rate and ceil; tbf: rate and peak rate): the parameters,
+// n bytes headed by the two rate specs, named name in errors; and the
+// 64-bit rates that override the specs' rates when set.
+type ratePairAttrs struct {
+	parms, rate64, second64 uint16
+	n                       int
+	name                    string
+}
+
+// ratePair is what decodeRatePair reads: the first rate spec, the two
+// rates, the link layer the tables account for (0 for Ethernet, the
+// default), and the parameters after the two specs.
+type ratePair struct {
+	first        RateSpec
+	rate, second Rate
+	linklayer    Linklayer
+	rest         []byte
+}
+
+// decodeRatePair reads the rate pair of the options data, whose other
+// attributes it passes to each (if set).
+func decodeRatePair(data []byte, t *ratePairAttrs, each func(a nla.Attr)) (ratePair, error) {
+	var rp ratePair
+	var parms []byte
+	var rate64, second64 uint64
+	for a := range chainOf(data).All() {
+		switch a.Kind() {
+		case t.parms:
+			parms = a.Data
+		case t.rate64:
+			rate64, _ = a.Uint64()
+		case t.second64:
+			second64, _ = a.Uint64()
+		default:
+			if each != nil {
+				each(a)
+			}
+		}
+	}
+	if err := chainOf(data).Err(); err != nil {
+		return rp, err
+	}
+	if len(parms) < t.n {
+		return rp, fmt.Errorf("%s of %d bytes", t.name, len(parms))
+	}
+	rp.first = decodeRateSpec(parms)
+	rp.rate, rp.second = Rate(rp.first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
 	if rate64 != 0 {
-		rate = Rate(rate64)
+		rp.rate = Rate(rate64)
 	}
 	if second64 != 0 {
-		second = Rate(second64)
+		rp.second = Rate(second64)
 	}
-	if first.Linklayer != LinklayerEthernet {
-		ll = first.Linklayer
+	if rp.first.Linklayer != LinklayerEthernet {
+		rp.linklayer = rp.first.Linklayer
 	}
-	return first, rate, second, ll
+	rp.rest = parms[2*SizeofRateSpec:]
+	return rp, nil
 }
 
 // The ATM cell sizes rate tables align to (linux/atm.h).
