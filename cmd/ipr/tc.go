@@ -87,15 +87,13 @@ func tcDevHandle(e *env, dev string, ifindex *int32) (*rtm.Handle, error) {
 
 // tcHandleArg reads a class id argument (tc's get_tc_classid).
 func tcHandleArg(a *args, what, keyword string) (tc.Handle, error) {
-	v, err := a.value(keyword)
-	if err != nil {
-		return 0, err
-	}
-	h, err := tc.ParseHandle(v)
-	if err != nil {
-		return 0, invarg("invalid "+what+" ID", v)
-	}
-	return h, nil
+	return checkedArg(a, keyword, tc.ParseHandle, func(v string) error { return invarg("invalid "+what+" ID", v) })
+}
+
+// tcQdiscHandleArg reads a qdisc handle argument (tc's
+// get_qdisc_handle).
+func tcQdiscHandleArg(a *args, what, keyword string) (tc.Handle, error) {
+	return checkedArg(a, keyword, tc.ParseQdiscHandle, func(v string) error { return invarg("invalid "+what+" ID", v) })
 }
 
 // tcKindError is the failure of a kind's option parser: tc prints its

@@ -104,13 +104,7 @@ func classShow(e *env, a *args) error {
 		case w == "dev":
 			dev, err = a.value(w)
 		case w == "qdisc":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if qdisc, err = tc.ParseQdiscHandle(v); err != nil {
-				return invarg("invalid qdisc ID", v)
-			}
+			qdisc, err = tcQdiscHandleArg(a, "qdisc", w)
 		case w == "classid":
 			f.Handle, err = tcHandleArg(a, "class", w)
 		case w == "root":

@@ -175,13 +175,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 			if s.Handle != 0 {
 				return s, "", usagef("duplicate \"handle\"")
 			}
-			v, verr := a.value(w)
-			if verr != nil {
-				return s, "", verr
-			}
-			if s.Handle, err = tc.ParseQdiscHandle(v); err != nil {
-				return s, "", invarg("invalid qdisc ID", v)
-			}
+			s.Handle, err = tcQdiscHandleArg(a, "qdisc", w)
 		case w == "root":
 			err = setRootArg(&s.Parent)
 		case w == "ingress" || w == "clsact":
@@ -260,13 +254,7 @@ func qdiscShow(e *env, a *args) error {
 		case matches(w, "parent"):
 			f.Parent, err = tcHandleArg(a, "parent", w)
 		case matches(w, "handle"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if f.Handle, err = tc.ParseQdiscHandle(v); err != nil {
-				return invarg("invalid handle ID", v)
-			}
+			f.Handle, err = tcQdiscHandleArg(a, "handle", w)
 		case w == "invisible":
 			f.Invisible = true
 		default:
