@@ -192,8 +192,8 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	if err := checkSkipFlags(f.Flags); err != nil {
 		return err
 	}
-	if len(f.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
+	if err := checkIndev(f.Indev); err != nil {
+		return err
 	}
 	var proto uint8
 	if f.IPProto != nil {

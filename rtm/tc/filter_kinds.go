@@ -65,6 +65,15 @@ func decodePoliceAttr(a nla.Attr) (*Police, error) {
 	return p, p.decode(a.Nested())
 }
 
+// checkIndev refuses an input device name (u32's, fw's and flower's
+// "indev") longer than the kernel's IFNAMSIZ-1 bytes.
+func checkIndev(indev string) error {
+	if len(indev) >= 16 {
+		return fmt.Errorf("indev %q: longer than 15 bytes", indev)
+	}
+	return nil
+}
+
 // checkSkipFlags refuses skip_hw with skip_sw, as tc does.
 func checkSkipFlags(flags uint32) error {
 	if flags&filterSkipBoth == filterSkipBoth {
@@ -194,8 +203,8 @@ type Fw struct {
 func (*Fw) Kind() string { return "fw" }
 
 func (f *Fw) appendOpts(e *nla.Encoder) error {
-	if len(f.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
+	if err := checkIndev(f.Indev); err != nil {
+		return err
 	}
 	putOpt(e, (*nla.Encoder).Uint32, tcaFwMask, f.Mask)
 	putU32(e, tcaFwClassid, f.ClassID)

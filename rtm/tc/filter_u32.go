@@ -240,11 +240,11 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 	if u.Link&0xfff != 0 {
 		return fmt.Errorf("link %s names a node, not a hash table", FormatU32Handle(u.Link))
 	}
-	if u.Flags&filterSkipBoth == filterSkipBoth {
-		return errors.New("skip_hw and skip_sw are mutually exclusive")
+	if err := checkSkipFlags(u.Flags); err != nil {
+		return err
 	}
-	if len(u.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", u.Indev)
+	if err := checkIndev(u.Indev); err != nil {
+		return err
 	}
 	putU32(e, tcaU32Classid, u.ClassID)
 	putU32(e, tcaU32Divisor, u.Divisor)
