@@ -50,12 +50,15 @@ func runTC(e *env, argv []string, help, usage string, show func(e *env, a *args)
 // changeVerbs are the add, change, replace and delete commands of a tc
 // object, each running modify with its request (or verb), then more.
 func changeVerbs[M any](modify func(e *env, a *args, mk M) error, add, change, replace, del M, more ...tcVerb) []tcVerb {
-	run := func(mk M) func(e *env, a *args) error {
-		return func(e *env, a *args) error { return modify(e, a, mk) }
+	verbs := make([]tcVerb, 0, 4+len(more))
+	for i, mk := range [...]M{add, change, replace, del} {
+		verbs = append(verbs, tcVerb{name: changeNames[i], run: func(e *env, a *args) error { return modify(e, a, mk) }})
 	}
-	return append([]tcVerb{{name: "add", run: run(add)}, {name: "change", run: run(change)},
-		{name: "replace", run: run(replace)}, {name: "delete", run: run(del)}}, more...)
+	return append(verbs, more...)
 }
+
+// changeNames are the commands changeVerbs makes, in its order.
+var changeNames = [...]string{"add", "change", "replace", "delete"}
 
 // tcDevIndex returns the index of device name, with tc's error for a
 // missing one.
