@@ -318,7 +318,7 @@ func maskedAttr[T uint16 | uint32](tab []nla.Attr, have []bool, t, m uint16, get
 		return nil
 	}
 	v, _ := get(tab[t])
-	r := Exact(v)
+	r := &Masked[T]{Value: v, Mask: ^T(0)}
 	if have[m] {
 		r.Mask, _ = get(tab[m])
 	}
@@ -353,7 +353,7 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 		if v == nil {
 			return nil
 		}
-		r := Exact(*v)
+		r := &Masked[uint8]{Value: *v, Mask: 0xff}
 		if mv := u8(m); mv != nil {
 			r.Mask = *mv
 		}
