@@ -202,8 +202,8 @@ var htbRatePair = ratePairAttrs{htbParms, htbRate64, htbCeil64, sizeofHTBOpt, "T
 // is not reported and stays zero.
 func (o *HTBClass) DecodeOptions(data []byte) error {
 	*o = HTBClass{}
-	rp, err := decodeRatePair(data, &htbRatePair, nil)
-	if err != nil {
+	var rp ratePair
+	if err := decodeRatePair(&rp, data, &htbRatePair); err != nil {
 		return err
 	}
 	o.Rate, o.Ceil, o.Linklayer = rp.rate, rp.second, rp.linklayer

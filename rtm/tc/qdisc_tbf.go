@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/ipr-go/ipr/internal/rtnl"
-	"github.com/ipr-go/ipr/nla"
 )
 
 // The attributes of tbf's options (TCA_TBF_*).
@@ -140,8 +139,12 @@ var tbfRatePair = ratePairAttrs{tbfParms, tbfRate64, tbfPrate64, sizeofTBFQopt, 
 // limit as a limit (Latency stays zero).
 func (o *TBF) DecodeOptions(data []byte) error {
 	*o = TBF{}
+	var rp ratePair
+	if err := decodeRatePair(&rp, data, &tbfRatePair); err != nil {
+		return err
+	}
 	burst, pburst := -1, -1
-	rp, err := decodeRatePair(data, &tbfRatePair, func(a nla.Attr) {
+	for a := range chainOf(data).All() {
 		v, err := a.Uint32()
 		switch {
 		case err != nil:
@@ -150,9 +153,6 @@ func (o *TBF) DecodeOptions(data []byte) error {
 		case a.Kind() == tbfPburst:
 			pburst = int(v)
 		}
-	})
-	if err != nil {
-		return err
 	}
 	o.Rate, o.PeakRate, o.Linklayer = rp.rate, rp.second, rp.linklayer
 	o.MPU, o.Overhead = uint32(rp.first.MPU), rp.first.Overhead

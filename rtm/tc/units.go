@@ -5,8 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-
-	"github.com/ipr-go/ipr/nla"
 )
 
 // Rate is a rate in bytes per second, the unit of the kernel's tc
@@ -380,10 +378,8 @@ type ratePair struct {
 	rest         []byte
 }
 
-// decodeRatePair reads the rate pair of the options data, whose other
-// attributes it passes to each (if set).
-func decodeRatePair(data []byte, t *ratePairAttrs, each func(a nla.Attr)) (ratePair, error) {
-	var rp ratePair
+// decodeRatePair reads the rate pair of the options data into rp.
+func decodeRatePair(rp *ratePair, data []byte, t *ratePairAttrs) error {
 	var parms []byte
 	var rate64, second64 uint64
 	for a := range chainOf(data).All() {
@@ -394,17 +390,13 @@ func decodeRatePair(data []byte, t *ratePairAttrs, each func(a nla.Attr)) (rateP
 			rate64, _ = a.Uint64()
 		case t.second64:
 			second64, _ = a.Uint64()
-		default:
-			if each != nil {
-				each(a)
-			}
 		}
 	}
 	if err := chainOf(data).Err(); err != nil {
-		return rp, err
+		return err
 	}
 	if len(parms) < t.n {
-		return rp, fmt.Errorf("%s of %d bytes", t.name, len(parms))
+		return fmt.Errorf("%s of %d bytes", t.name, len(parms))
 	}
 	rp.first = decodeRateSpec(parms)
 	rp.rate, rp.second = Rate(rp.first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
@@ -418,7 +410,7 @@ func decodeRatePair(data []byte, t *ratePairAttrs, each func(a nla.Attr)) (rateP
 		rp.linklayer = rp.first.Linklayer
 	}
 	rp.rest = parms[2*SizeofRateSpec:]
-	return rp, nil
+	return nil
 }
 
 // The ATM cell sizes rate tables align to (linux/atm.h).
