@@ -23,15 +23,12 @@ type tcVerb struct {
 	run   func(e *env, a *args) error
 }
 
-// runTC dispatches a tc object's command line: no command lists.
-func runTC(e *env, argv []string, help, usage string, verbs []tcVerb) error {
+// runTC dispatches a tc object's command line: show runs "list", "show",
+// "lst" and no command at all, verbs the others, matched first.
+func runTC(e *env, argv []string, help, usage string, show func(e *env, a *args) error, verbs []tcVerb) error {
 	a := &args{list: argv}
 	if !a.more() {
-		for _, v := range verbs {
-			if v.name == "show" {
-				return v.run(e, a)
-			}
-		}
+		return show(e, a)
 	}
 	w := a.advance()
 	if matches(w, "help") {
@@ -42,8 +39,26 @@ func runTC(e *env, argv []string, help, usage string, verbs []tcVerb) error {
 			return v.run(e, a)
 		}
 	}
+	for _, name := range [...]string{"list", "show", "lst"} {
+		if matches(w, name) {
+			return show(e, a)
+		}
+	}
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Command %q is unknown, try \"ipr %s help\".", w, help)}
 }
+
+// changeVerbs are the add, change, replace and delete commands of a tc
+// object, each running modify with its request (or verb), then more.
+func changeVerbs[M any](modify func(e *env, a *args, mk M) error, add, change, replace, del M, more ...tcVerb) []tcVerb {
+	verbs := make([]tcVerb, 0, 4+len(more))
+	for i, mk := range [...]M{add, change, replace, del} {
+		verbs = append(verbs, tcVerb{name: changeNames[i], run: func(e *env, a *args) error { return modify(e, a, mk) }})
+	}
+	return append(verbs, more...)
+}
+
+// changeNames are the commands changeVerbs makes, in its order.
+var changeNames = [...]string{"add", "change", "replace", "delete"}
 
 // tcDevIndex returns the index of device name, with tc's error for a
 // missing one.
@@ -58,17 +73,30 @@ func tcDevIndex(e *env, h *rtm.Handle, name string) (int32, error) {
 	return l.Index(), nil
 }
 
-// tcHandleArg reads a class id argument (tc's get_tc_classid).
-func tcHandleArg(a *args, what, keyword string) (tc.Handle, error) {
-	v, err := a.value(keyword)
+// tcDevHandle returns e's handle, with the device dev, if named, resolved
+// into *ifindex (tcDevIndex).
+func tcDevHandle(e *env, dev string, ifindex *int32) (*rtm.Handle, error) {
+	h, err := e.handle()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	h, err := tc.ParseHandle(v)
-	if err != nil {
-		return 0, invarg("invalid "+what+" ID", v)
+	if dev != "" {
+		if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
+			return nil, err
+		}
 	}
 	return h, nil
+}
+
+// tcHandleArg reads a class id argument (tc's get_tc_classid).
+func tcHandleArg(a *args, what, keyword string) (tc.Handle, error) {
+	return checkedArg(a, keyword, tc.ParseHandle, func(v string) error { return invarg("invalid "+what+" ID", v) })
+}
+
+// tcQdiscHandleArg reads a qdisc handle argument (tc's
+// get_qdisc_handle).
+func tcQdiscHandleArg(a *args, what, keyword string) (tc.Handle, error) {
+	return checkedArg(a, keyword, tc.ParseQdiscHandle, func(v string) error { return invarg("invalid "+what+" ID", v) })
 }
 
 // tcKindError is the failure of a kind's option parser: tc prints its

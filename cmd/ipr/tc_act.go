@@ -455,18 +455,11 @@ func (a *tcArgs) parsePolice(index *uint32) (*tc.Police, error) {
 			p.Overhead = uint16(n)
 		case matches(word, "linklayer"):
 			a.advance()
-			s, err := a.value(word)
+			ll, err := checkedArg(&a.args, word, tc.ParseLinklayer, func(s string) error { return invarg("linklayer", s) })
 			if err != nil {
 				return nil, err
 			}
-			switch {
-			case matches(s, "ethernet"):
-				p.Linklayer = tc.LinklayerEthernet
-			case matches(s, "atm"), matches(s, "adsl"):
-				p.Linklayer = tc.LinklayerATM
-			default:
-				return nil, invarg("linklayer", s)
-			}
+			p.Linklayer = ll
 		case matches(word, "pkts_rate"), matches(word, "pkts_burst"):
 			a.advance()
 			s, err := a.value(word)

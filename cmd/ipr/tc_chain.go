@@ -13,18 +13,15 @@ import (
 const chainUsage = `[ add | del | get | show ] [ dev STRING ]
        ipr chain [ add | del | get | show ] [ block BLOCK_INDEX ] ]`
 
-// chainVerbs are tc chain's commands.
+// chainVerbs are tc chain's commands but its listing.
 var chainVerbs = [...]tcVerb{
 	{name: "add", run: func(e *env, a *args) error { return chainModify(e, a, tc.ChainAdd) }},
 	{name: "delete", run: func(e *env, a *args) error { return chainModify(e, a, tc.ChainDel) }},
 	{name: "get", run: chainGet},
-	{name: "list", run: chainShow},
-	{name: "show", run: chainShow},
-	{name: "lst", run: chainShow},
 }
 
 func runChain(e *env, argv []string) error {
-	return runTC(e, argv, "chain", chainUsage, chainVerbs[:])
+	return runTC(e, argv, "chain", chainUsage, chainShow, chainVerbs[:])
 }
 
 // chainSpecOf is the chain a filter command line names (tc_filter_modify

@@ -19,17 +19,10 @@ Where:
 QDISC_KIND := { htb | ... }
 OPTIONS := ... try ipr class add <desired QDISC_KIND> help`
 
-var classVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassAdd) }},
-	{name: "change", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassChange) }},
-	{name: "replace", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassReplace) }},
-	{name: "delete", run: func(e *env, a *args) error { return classModify(e, a, tc.ClassDel) }},
-	{name: "list", run: classShow},
-	{name: "show", run: classShow},
-	{name: "lst", run: classShow},
+func runClass(e *env, argv []string) error {
+	return runTC(e, argv, "class", classUsage, classShow,
+		changeVerbs(classModify, tc.ClassAdd, tc.ClassChange, tc.ClassReplace, tc.ClassDel))
 }
-
-func runClass(e *env, argv []string) error { return runTC(e, argv, "class", classUsage, classVerbs[:]) }
 
 // classKind is a class kind's command-line parser and printers.
 type classKind struct {
@@ -111,13 +104,7 @@ func classShow(e *env, a *args) error {
 		case w == "dev":
 			dev, err = a.value(w)
 		case w == "qdisc":
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if qdisc, err = tc.ParseQdiscHandle(v); err != nil {
-				return invarg("invalid qdisc ID", v)
-			}
+			qdisc, err = tcQdiscHandleArg(a, "qdisc", w)
 		case w == "classid":
 			f.Handle, err = tcHandleArg(a, "class", w)
 		case w == "root":
@@ -141,11 +128,8 @@ func classShow(e *env, a *args) error {
 		text.JSON = false
 		e = &text
 	}
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
-		return err
-	}
-	if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
 	return printTCList(e, tc.Classes(e.ctx, h, f), func(p *printer, c tc.Class) {

@@ -76,15 +76,10 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 				return nil, err
 			}
 		case matches(word, "preference"), matches(word, "priority"):
-			v, err := a.value(word)
-			if err != nil {
-				return nil, err
-			}
-			n, err := strconv.ParseUint(v, 0, 32)
-			if err != nil || n > 0xffff {
-				return nil, invarg("invalid priority value", v)
-			}
-			s.Priority = uint16(n)
+			s.Priority, err = checkedArg(&a.args, word, func(v string) (uint16, error) {
+				n, err := strconv.ParseUint(v, 0, 16)
+				return uint16(n), err
+			}, func(v string) error { return invarg("invalid priority value", v) })
 		case matches(word, "protocol"):
 			s.Protocol, err = checkedArg(&a.args, word, parseEthProto, func(v string) error { return invarg("invalid protocol", v) })
 		case matches(word, "chain"):

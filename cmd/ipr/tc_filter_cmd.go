@@ -28,37 +28,19 @@ const actionUsage = `[ add | change | replace ] ACTION-SPEC [ ACTION-SPEC ... ]
 Where:
 ACTION-SPEC := action KIND [ OPTIONS ] [ CONTROL ] [ index INDEX ] [ cookie HEX ]`
 
-// filterVerbs are tc filter's commands, in the order of its matches().
-var filterVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterAdd) }},
-	{name: "change", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterChange) }},
-	{name: "replace", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterReplace) }},
-	{name: "delete", run: func(e *env, a *args) error { return filterModify(e, a, tc.FilterDel) }},
-	{name: "get", run: filterGet},
-	{name: "list", run: filterShow},
-	{name: "show", run: filterShow},
-	{name: "lst", run: filterShow},
-}
-
+// runFilter runs tc filter's commands, in the order of its matches().
 func runFilter(e *env, argv []string) error {
-	return runTC(e, argv, "filter", filterUsage, filterVerbs[:])
+	return runTC(e, argv, "filter", filterUsage, filterShow,
+		changeVerbs(filterModify, tc.FilterAdd, tc.FilterChange, tc.FilterReplace, tc.FilterDel,
+			tcVerb{name: "get", run: filterGet}))
 }
 
-// actionVerbs are tc actions' commands.
-var actionVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return actionModify(e, a, "add") }},
-	{name: "change", run: func(e *env, a *args) error { return actionModify(e, a, "replace") }},
-	{name: "replace", run: func(e *env, a *args) error { return actionModify(e, a, "replace") }},
-	{name: "delete", run: func(e *env, a *args) error { return actionModify(e, a, "del") }},
-	{name: "get", run: actionGet},
-	{name: "list", run: actionShow},
-	{name: "show", run: actionShow},
-	{name: "lst", run: actionShow},
-	{name: "flush", run: func(e *env, a *args) error { return actionModify(e, a, "flush") }},
-}
-
+// runAction runs tc actions' commands; "change" replaces, as tc's does.
 func runAction(e *env, argv []string) error {
-	return runTC(e, argv, "actions", actionUsage, actionVerbs[:])
+	return runTC(e, argv, "actions", actionUsage, actionShow,
+		changeVerbs(actionModify, "add", "replace", "replace", "del",
+			tcVerb{name: "get", run: actionGet},
+			tcVerb{name: "flush", run: func(e *env, a *args) error { return actionModify(e, a, "flush") }}))
 }
 
 // tcArgsOf wraps a command line for the tc parsers, resolving device
@@ -188,16 +170,11 @@ func parseFilterList(e *env, a *args) (tc.FilterFilter, filterShown, *rtm.Handle
 		}
 	}
 	shown.parent, shown.protocol, shown.prio = f.Parent, f.Protocol, f.Priority
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
 		return f, shown, nil, err
 	}
-	if dev != "" {
-		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return f, shown, nil, err
-		}
-		shown.ifindex = f.Ifindex
-	}
+	shown.ifindex = f.Ifindex
 	return f, shown, h, nil
 }
 

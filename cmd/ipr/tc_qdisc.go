@@ -21,19 +21,13 @@ QDISC_KIND := { pfifo | bfifo | pfifo_head_drop | htb | tbf | prio | sfq | fq_co
                 netem | ingress | clsact | mq | ... }
 OPTIONS := ... try ipr qdisc add <desired QDISC_KIND> help`
 
-// qdiscVerbs are tc qdisc's commands, in the order of its matches().
-var qdiscVerbs = [...]tcVerb{
-	{name: "add", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscAdd) }},
-	{name: "change", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscChange) }},
-	{name: "replace", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscReplace) }},
-	{name: "link", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscLink) }},
-	{name: "delete", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscDel) }},
-	{name: "list", run: qdiscShow},
-	{name: "show", run: qdiscShow},
-	{name: "lst", run: qdiscShow},
+// runQdisc runs tc qdisc's commands; "link" goes before "list", as in
+// its matches().
+func runQdisc(e *env, argv []string) error {
+	return runTC(e, argv, "qdisc", qdiscUsage, qdiscShow,
+		changeVerbs(qdiscModify, tc.QdiscAdd, tc.QdiscChange, tc.QdiscReplace, tc.QdiscDel,
+			tcVerb{name: "link", run: func(e *env, a *args) error { return qdiscModify(e, a, tc.QdiscLink) }}))
 }
-
-func runQdisc(e *env, argv []string) error { return runTC(e, argv, "qdisc", qdiscUsage, qdiscVerbs[:]) }
 
 // qdiscKind is a kind's command-line parser and options printer.
 type qdiscKind struct {
@@ -103,11 +97,8 @@ func qdiscModify(e *env, a *args, mk func(tc.QdiscSpec) rtm.Request) error {
 // tcSend ends tc_qdisc_modify and tc_class_modify: it sets *ifindex to
 // dev's index, then sends the request req makes.
 func tcSend(e *env, dev string, ifindex *int32, req func() rtm.Request) error {
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, ifindex)
 	if err != nil {
-		return err
-	}
-	if *ifindex, err = tcDevIndex(e, h, dev); err != nil {
 		return err
 	}
 	return h.Do(e.ctx, req())
@@ -184,13 +175,7 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 			if s.Handle != 0 {
 				return s, "", usagef("duplicate \"handle\"")
 			}
-			v, verr := a.value(w)
-			if verr != nil {
-				return s, "", verr
-			}
-			if s.Handle, err = tc.ParseQdiscHandle(v); err != nil {
-				return s, "", invarg("invalid qdisc ID", v)
-			}
+			s.Handle, err = tcQdiscHandleArg(a, "qdisc", w)
 		case w == "root":
 			err = setRootArg(&s.Parent)
 		case w == "ingress" || w == "clsact":
@@ -269,13 +254,7 @@ func qdiscShow(e *env, a *args) error {
 		case matches(w, "parent"):
 			f.Parent, err = tcHandleArg(a, "parent", w)
 		case matches(w, "handle"):
-			v, verr := a.value(w)
-			if verr != nil {
-				return verr
-			}
-			if f.Handle, err = tc.ParseQdiscHandle(v); err != nil {
-				return invarg("invalid handle ID", v)
-			}
+			f.Handle, err = tcQdiscHandleArg(a, "handle", w)
 		case w == "invisible":
 			f.Invisible = true
 		default:
@@ -285,14 +264,9 @@ func qdiscShow(e *env, a *args) error {
 			return err
 		}
 	}
-	h, err := e.handle()
+	h, err := tcDevHandle(e, dev, &f.Ifindex)
 	if err != nil {
 		return err
-	}
-	if dev != "" {
-		if f.Ifindex, err = tcDevIndex(e, h, dev); err != nil {
-			return err
-		}
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	return printTCList(e, tc.Qdiscs(e.ctx, h, &f), func(p *printer, q tc.Qdisc) {

@@ -832,19 +832,14 @@ type BPFAction struct {
 func (*BPFAction) ActionKind() string { return "bpf" }
 
 func (b *BPFAction) appendOptions(e *nla.Encoder, a *Action) error {
-	if (b.FD > 0) == (len(b.Ops) > 0) && a.Index == 0 {
-		return errors.New("give a program descriptor or bytecode, not both or neither")
-	}
-	if len(b.Ops) > 0 {
-		if err := appendBPFOps(e, tcaActBpfOpsLen, tcaActBpfOps, b.Ops); err != nil {
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
+	if a.Index == 0 {
+		if err := prog.check(); err != nil {
 			return err
 		}
 	}
-	if b.FD > 0 {
-		e.Uint32(tcaActBpfFd, uint32(b.FD))
-		if b.Name != "" {
-			e.String(tcaActBpfName, b.Name)
-		}
+	if err := prog.append(e, &actBPFAttrs); err != nil {
+		return err
 	}
 	if p := structAttr(e, tcaActBpfParms, tcGenLen); p != nil {
 		a.gen(p, VerdictPipe)
@@ -856,55 +851,9 @@ func (b *BPFAction) decode(opts nla.Chain) error {
 	if _, err := parms(opts, tcaActBpfParms, tcGenLen); err != nil {
 		return err
 	}
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
 	for a := range opts.All() {
-		switch a.Kind() {
-		case tcaActBpfOps:
-			b.Ops = decodeBPFOps(a.Data)
-		case tcaActBpfFd:
-			fd, _ := a.Uint32()
-			b.FD = int(fd)
-		case tcaActBpfName:
-			b.Name, _ = a.Text()
-		case tcaActBpfId:
-			b.ID, _ = a.Uint32()
-		case tcaActBpfTag:
-			b.Tag = append([]byte(nil), a.Data...)
-		}
+		prog.decode(a, &actBPFAttrs)
 	}
 	return nil
-}
-
-// BPFInstruction is one classic BPF instruction (struct sock_filter), as
-// tc's "bytecode" lists them: "code jt jf k".
-type BPFInstruction struct {
-	Code   uint16
-	JT, JF uint8
-	K      uint32
-}
-
-// maxBPFOps is BPF_MAXINSNS.
-const maxBPFOps = 4096
-
-func appendBPFOps(e *nla.Encoder, lenType, opsType uint16, ops []BPFInstruction) error {
-	if len(ops) > maxBPFOps {
-		return fmt.Errorf("%d BPF instructions, at most %d", len(ops), maxBPFOps)
-	}
-	e.Uint16(lenType, uint16(len(ops)))
-	if p := structAttr(e, opsType, 8*len(ops)); p != nil {
-		for i, op := range ops {
-			q := p[8*i:]
-			native.PutUint16(q, op.Code)
-			q[2], q[3] = op.JT, op.JF
-			native.PutUint32(q[4:], op.K)
-		}
-	}
-	return nil
-}
-
-func decodeBPFOps(b []byte) []BPFInstruction {
-	ops := make([]BPFInstruction, 0, len(b)/8)
-	for ; len(b) >= 8; b = b[8:] {
-		ops = append(ops, BPFInstruction{Code: native.Uint16(b), JT: b[2], JF: b[3], K: native.Uint32(b[4:])})
-	}
-	return ops
 }

@@ -154,24 +154,6 @@ func (p *Police) append(e *nla.Encoder, index uint32, exceed Verdict) error {
 	return nil
 }
 
-// putRateSpec writes a tc_ratespec.
-func putRateSpec(b []byte, r RateSpec) {
-	b[0], b[1] = r.CellLog, uint8(r.Linklayer)
-	native.PutUint16(b[2:], r.Overhead)
-	native.PutUint16(b[4:], uint16(r.CellAlign))
-	native.PutUint16(b[6:], r.MPU)
-	native.PutUint32(b[8:], r.Rate)
-}
-
-// putRateTable appends a 1024-byte rate table.
-func putRateTable(e *nla.Encoder, typ uint16, tab *[256]uint32) {
-	if b := structAttr(e, typ, 1024); b != nil {
-		for i, v := range tab {
-			native.PutUint32(b[4*i:], v)
-		}
-	}
-}
-
 func (p *Police) decode(opts nla.Chain) error {
 	a, ok := opts.Get(tcaPoliceTbf)
 	if !ok || len(a.Data) < policeLen {

@@ -192,8 +192,8 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	if err := checkSkipFlags(f.Flags); err != nil {
 		return err
 	}
-	if len(f.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
+	if err := checkIndev(f.Indev); err != nil {
+		return err
 	}
 	var proto uint8
 	if f.IPProto != nil {
@@ -310,6 +310,21 @@ func (f *Flower) appendFlower(e *nla.Encoder, ethType uint16) error {
 	return nil
 }
 
+// maskedAttr reads attribute t of a flower dump's attributes (tab, with
+// have saying which came) and its mask m, all ones when absent, with get;
+// nil when t is absent.
+func maskedAttr[T uint16 | uint32](tab []nla.Attr, have []bool, t, m uint16, get func(nla.Attr) (T, error)) *Masked[T] {
+	if !have[t] {
+		return nil
+	}
+	v, _ := get(tab[t])
+	r := &Masked[T]{Value: v, Mask: ^T(0)}
+	if have[m] {
+		r.Mask, _ = get(tab[m])
+	}
+	return r
+}
+
 func (f *Flower) decode(opts nla.Chain) (err error) {
 	var tab [tcaFlowerKeyEncFlagsMask + 1]nla.Attr
 	var have [len(tab)]bool
@@ -341,36 +356,6 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 		r := &Masked[uint8]{Value: *v, Mask: 0xff}
 		if mv := u8(m); mv != nil {
 			r.Mask = *mv
-		}
-		return r
-	}
-	m16 := func(t, m uint16, be bool) *Masked[uint16] {
-		if !have[t] {
-			return nil
-		}
-		get := nla.Attr.Uint16
-		if be {
-			get = nla.Attr.Uint16BE
-		}
-		v, _ := get(tab[t])
-		r := &Masked[uint16]{Value: v, Mask: 0xffff}
-		if have[m] {
-			r.Mask, _ = get(tab[m])
-		}
-		return r
-	}
-	m32 := func(t, m uint16, be bool) *Masked[uint32] {
-		if !have[t] {
-			return nil
-		}
-		get := nla.Attr.Uint32
-		if be {
-			get = nla.Attr.Uint32BE
-		}
-		v, _ := get(tab[t])
-		r := &Masked[uint32]{Value: v, Mask: ^uint32(0)}
-		if have[m] {
-			r.Mask, _ = get(tab[m])
 		}
 		return r
 	}
@@ -450,7 +435,7 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 	f.IPTTL = m8(tcaFlowerKeyIpTtl, tcaFlowerKeyIpTtlMask)
 	f.Dst = or(prefix(tcaFlowerKeyIpv4Dst, tcaFlowerKeyIpv4DstMask), prefix(tcaFlowerKeyIpv6Dst, tcaFlowerKeyIpv6DstMask))
 	f.Src = or(prefix(tcaFlowerKeyIpv4Src, tcaFlowerKeyIpv4SrcMask), prefix(tcaFlowerKeyIpv6Src, tcaFlowerKeyIpv6SrcMask))
-	f.IPFlags = m32(tcaFlowerKeyFlags, tcaFlowerKeyFlagsMask, true)
+	f.IPFlags = maskedAttr(tab[:], have[:], tcaFlowerKeyFlags, tcaFlowerKeyFlagsMask, nla.Attr.Uint32BE)
 	port := func(ts ...uint16) uint16 {
 		for _, t := range ts {
 			if have[t] {
@@ -464,7 +449,7 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 	f.DstPortMax = port(tcaFlowerKeyPortDstMax)
 	f.SrcPort = port(tcaFlowerKeyTcpSrc, tcaFlowerKeyUdpSrc, tcaFlowerKeySctpSrc, tcaFlowerKeyPortSrcMin)
 	f.SrcPortMax = port(tcaFlowerKeyPortSrcMax)
-	f.TCPFlags = m16(tcaFlowerKeyTcpFlags, tcaFlowerKeyTcpFlagsMask, true)
+	f.TCPFlags = maskedAttr(tab[:], have[:], tcaFlowerKeyTcpFlags, tcaFlowerKeyTcpFlagsMask, nla.Attr.Uint16BE)
 	f.ICMPType = m8(tcaFlowerKeyIcmpv4Type, tcaFlowerKeyIcmpv4TypeMask)
 	f.ICMPCode = m8(tcaFlowerKeyIcmpv4Code, tcaFlowerKeyIcmpv4CodeMask)
 	if f.ICMPType == nil && f.ICMPCode == nil {
@@ -484,8 +469,8 @@ func (f *Flower) decode(opts nla.Chain) (err error) {
 	f.EncDstPort = port(tcaFlowerKeyEncUdpDstPort)
 	f.EncTOS = m8(tcaFlowerKeyEncIpTos, tcaFlowerKeyEncIpTosMask)
 	f.EncTTL = m8(tcaFlowerKeyEncIpTtl, tcaFlowerKeyEncIpTtlMask)
-	f.CTState = m16(tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, false)
-	f.CTZone = m16(tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, false)
-	f.CTMark = m32(tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, false)
+	f.CTState = maskedAttr(tab[:], have[:], tcaFlowerKeyCtState, tcaFlowerKeyCtStateMask, nla.Attr.Uint16)
+	f.CTZone = maskedAttr(tab[:], have[:], tcaFlowerKeyCtZone, tcaFlowerKeyCtZoneMask, nla.Attr.Uint16)
+	f.CTMark = maskedAttr(tab[:], have[:], tcaFlowerKeyCtMark, tcaFlowerKeyCtMarkMask, nla.Attr.Uint32)
 	return nil
 }

@@ -7,35 +7,48 @@ import (
 	"github.com/ipr-go/ipr/nla"
 )
 
-// appendFilterActions appends a filter's action list and legacy
-// policer, the parts every classifier shares.
-func appendFilterActions(e *nla.Encoder, actType uint16, acts []Action, polType uint16, pol *Police) error {
-	if len(acts) > 0 {
-		if err := appendActions(e, actType, acts); err != nil {
+// decodeFilterActions decodes an action list attribute.
+func decodeFilterActions(a nla.Attr) ([]Action, error) { return DecodeActions(a.Nested()) }
+
+// filterParts are the attributes a classifier's options share with the
+// other kinds': its class id, action list and legacy policer, by type (0
+// for a kind without), and the fields they decode into.
+type filterParts struct {
+	classType, actType, polType uint16
+	classID                     *Handle
+	acts                        *[]Action
+	pol                         **Police
+}
+
+// append appends the shared parts: the class id, if not 0, the action
+// list, if not empty, and the policer, if set.
+func (p filterParts) append(e *nla.Encoder) error {
+	if p.classType != 0 {
+		putU32(e, p.classType, *p.classID)
+	}
+	if len(*p.acts) > 0 {
+		if err := appendActions(e, p.actType, *p.acts); err != nil {
 			return err
 		}
 	}
-	if pol != nil {
-		return appendPolice(e, polType, pol)
+	if p.pol != nil && *p.pol != nil {
+		return appendPolice(e, p.polType, *p.pol)
 	}
 	return nil
 }
 
-// decodeFilterActions decodes an action list attribute.
-func decodeFilterActions(a nla.Attr) ([]Action, error) { return DecodeActions(a.Nested()) }
-
-// decodeFilterAttrs decodes the attributes of a classifier's options:
-// its action list (attribute actType) and policer (polType; 0 for a kind
-// without) into acts and pol, as appendFilterActions appends them, and
-// every other attribute by each. It stops at the first error.
-func decodeFilterAttrs(opts nla.Chain, actType uint16, acts *[]Action, polType uint16, pol **Police, each func(a nla.Attr) error) error {
+// decode decodes the attributes of a classifier's options: the shared
+// parts and every other attribute by each. It stops at the first error.
+func (p filterParts) decode(opts nla.Chain, each func(a nla.Attr) error) error {
 	for a := range opts.All() {
 		var err error
 		switch k := a.Kind(); {
-		case k == actType:
-			*acts, err = decodeFilterActions(a)
-		case polType != 0 && k == polType:
-			*pol, err = decodePoliceAttr(a)
+		case k == p.actType:
+			*p.acts, err = decodeFilterActions(a)
+		case p.polType != 0 && k == p.polType:
+			*p.pol, err = decodePoliceAttr(a)
+		case p.classType != 0 && k == p.classType:
+			*p.classID = Handle(attrU32(a))
 		default:
 			err = each(a)
 		}
@@ -50,6 +63,15 @@ func decodeFilterAttrs(opts nla.Chain, actType uint16, acts *[]Action, polType u
 func decodePoliceAttr(a nla.Attr) (*Police, error) {
 	p := new(Police)
 	return p, p.decode(a.Nested())
+}
+
+// checkIndev refuses an input device name (u32's, fw's and flower's
+// "indev") longer than the kernel's IFNAMSIZ-1 bytes.
+func checkIndev(indev string) error {
+	if len(indev) >= 16 {
+		return fmt.Errorf("indev %q: longer than 15 bytes", indev)
+	}
+	return nil
 }
 
 // checkSkipFlags refuses skip_hw with skip_sw, as tc does.
@@ -77,20 +99,20 @@ func (m *Matchall) appendOpts(e *nla.Encoder) error {
 	if err := checkSkipFlags(m.Flags); err != nil {
 		return err
 	}
-	putU32(e, tcaMatchallClassid, m.ClassID)
-	if err := appendFilterActions(e, tcaMatchallAct, m.Actions, 0, nil); err != nil {
+	if err := m.parts().append(e); err != nil {
 		return err
 	}
 	putU32(e, tcaMatchallFlags, m.Flags)
 	return nil
 }
 
+func (m *Matchall) parts() filterParts {
+	return filterParts{tcaMatchallClassid, tcaMatchallAct, 0, &m.ClassID, &m.Actions, nil}
+}
+
 func (m *Matchall) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaMatchallAct, &m.Actions, 0, nil, func(a nla.Attr) error {
-		switch a.Kind() {
-		case tcaMatchallClassid:
-			m.ClassID = Handle(attrU32(a))
-		case tcaMatchallFlags:
+	return m.parts().decode(opts, func(a nla.Attr) error {
+		if a.Kind() == tcaMatchallFlags {
 			m.Flags, _ = a.Uint32()
 		}
 		return nil
@@ -124,8 +146,9 @@ type BPF struct {
 func (*BPF) Kind() string { return "bpf" }
 
 func (b *BPF) appendOpts(e *nla.Encoder) error {
-	if (b.FD > 0) == (len(b.Ops) > 0) {
-		return errors.New("give a program descriptor or bytecode, not both or neither")
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
+	if err := prog.check(); err != nil {
+		return err
 	}
 	if err := checkSkipFlags(b.Flags); err != nil {
 		return err
@@ -133,17 +156,11 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 	if len(b.Name) > 255 {
 		return fmt.Errorf("name of %d bytes", len(b.Name))
 	}
-	putU32(e, tcaBpfClassid, b.ClassID)
-	if err := appendFilterActions(e, tcaBpfAct, b.Actions, tcaBpfPolice, b.Police); err != nil {
+	if err := b.parts().append(e); err != nil {
 		return err
 	}
-	if len(b.Ops) > 0 {
-		if err := appendBPFOps(e, tcaBpfOpsLen, tcaBpfOps, b.Ops); err != nil {
-			return err
-		}
-	} else {
-		e.Uint32(tcaBpfFd, uint32(b.FD))
-		e.String(tcaBpfName, b.Name)
+	if err := prog.append(e, &clsBPFAttrs); err != nil {
+		return err
 	}
 	putU32(e, tcaBpfFlagsGen, b.Flags)
 	if b.DirectAction {
@@ -152,25 +169,19 @@ func (b *BPF) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
+func (b *BPF) parts() filterParts {
+	return filterParts{tcaBpfClassid, tcaBpfAct, tcaBpfPolice, &b.ClassID, &b.Actions, &b.Police}
+}
+
 func (b *BPF) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaBpfAct, &b.Actions, tcaBpfPolice, &b.Police, func(a nla.Attr) error {
-		switch a.Kind() {
-		case tcaBpfClassid:
-			b.ClassID = Handle(attrU32(a))
-		case tcaBpfOps:
-			b.Ops = decodeBPFOps(a.Data)
-		case tcaBpfFd:
-			b.FD = int(attrU32(a))
-		case tcaBpfName:
-			b.Name, _ = a.Text()
-		case tcaBpfFlagsGen:
+	prog := bpfProg{&b.FD, &b.Name, &b.Ops, &b.ID, &b.Tag}
+	return b.parts().decode(opts, func(a nla.Attr) error {
+		switch {
+		case prog.decode(a, &clsBPFAttrs):
+		case a.Kind() == tcaBpfFlagsGen:
 			b.Flags, _ = a.Uint32()
-		case tcaBpfFlags:
+		case a.Kind() == tcaBpfFlags:
 			b.DirectAction = attrU32(a)&1 != 0
-		case tcaBpfId:
-			b.ID, _ = a.Uint32()
-		case tcaBpfTag:
-			b.Tag = append([]byte(nil), a.Data...)
 		}
 		return nil
 	})
@@ -192,8 +203,8 @@ type Fw struct {
 func (*Fw) Kind() string { return "fw" }
 
 func (f *Fw) appendOpts(e *nla.Encoder) error {
-	if len(f.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", f.Indev)
+	if err := checkIndev(f.Indev); err != nil {
+		return err
 	}
 	putOpt(e, (*nla.Encoder).Uint32, tcaFwMask, f.Mask)
 	putU32(e, tcaFwClassid, f.ClassID)
@@ -213,13 +224,15 @@ func (f *Fw) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
+func (f *Fw) parts() filterParts {
+	return filterParts{tcaFwClassid, tcaFwAct, tcaFwPolice, &f.ClassID, &f.Actions, &f.Police}
+}
+
 func (f *Fw) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaFwAct, &f.Actions, tcaFwPolice, &f.Police, func(a nla.Attr) error {
+	return f.parts().decode(opts, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaFwMask:
 			f.Mask = ptrOf(a.Uint32())
-		case tcaFwClassid:
-			f.ClassID = Handle(attrU32(a))
 		case tcaFwIndev:
 			f.Indev, _ = a.Text()
 		}
@@ -272,12 +285,15 @@ func (r *Route) appendOpts(e *nla.Encoder) error {
 	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4To, r.To)
 	putOpt(e, (*nla.Encoder).Uint32, tcaRoute4From, r.From)
 	putU32(e, tcaRoute4Iif, r.FromIf)
-	putU32(e, tcaRoute4Classid, r.ClassID)
-	return appendFilterActions(e, tcaRoute4Act, r.Actions, tcaRoute4Police, r.Police)
+	return r.parts().append(e)
+}
+
+func (r *Route) parts() filterParts {
+	return filterParts{tcaRoute4Classid, tcaRoute4Act, tcaRoute4Police, &r.ClassID, &r.Actions, &r.Police}
 }
 
 func (r *Route) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaRoute4Act, &r.Actions, tcaRoute4Police, &r.Police, func(a nla.Attr) error {
+	return r.parts().decode(opts, func(a nla.Attr) error {
 		switch a.Kind() {
 		case tcaRoute4To:
 			r.To = ptrOf(a.Uint32())
@@ -285,8 +301,6 @@ func (r *Route) decode(opts nla.Chain) error {
 			r.From = ptrOf(a.Uint32())
 		case tcaRoute4Iif:
 			r.FromIf = int32(attrU32(a))
-		case tcaRoute4Classid:
-			r.ClassID = Handle(attrU32(a))
 		}
 		return nil
 	})
@@ -309,11 +323,15 @@ func (c *Cgroup) appendOpts(e *nla.Encoder) error {
 	if err := appendEmatches(e, tcaCgroupEmatches, c.Ematches); err != nil {
 		return err
 	}
-	return appendFilterActions(e, tcaCgroupAct, c.Actions, tcaCgroupPolice, c.Police)
+	return c.parts().append(e)
+}
+
+func (c *Cgroup) parts() filterParts {
+	return filterParts{0, tcaCgroupAct, tcaCgroupPolice, nil, &c.Actions, &c.Police}
 }
 
 func (c *Cgroup) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaCgroupAct, &c.Actions, tcaCgroupPolice, &c.Police, func(a nla.Attr) error {
+	return c.parts().decode(opts, func(a nla.Attr) error {
 		if a.Kind() == tcaCgroupEmatches {
 			c.Ematches = append([]byte(nil), a.Data...)
 		}
@@ -356,15 +374,16 @@ func (b *Basic) appendOpts(e *nla.Encoder) error {
 	if err := appendEmatches(e, tcaBasicEmatches, b.Ematches); err != nil {
 		return err
 	}
-	putU32(e, tcaBasicClassid, b.ClassID)
-	return appendFilterActions(e, tcaBasicAct, b.Actions, tcaBasicPolice, b.Police)
+	return b.parts().append(e)
+}
+
+func (b *Basic) parts() filterParts {
+	return filterParts{tcaBasicClassid, tcaBasicAct, tcaBasicPolice, &b.ClassID, &b.Actions, &b.Police}
 }
 
 func (b *Basic) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaBasicAct, &b.Actions, tcaBasicPolice, &b.Police, func(a nla.Attr) error {
+	return b.parts().decode(opts, func(a nla.Attr) error {
 		switch a.Kind() {
-		case tcaBasicClassid:
-			b.ClassID = Handle(attrU32(a))
 		case tcaBasicEmatches:
 			b.Ematches = append([]byte(nil), a.Data...)
 		case tcaBasicPcnt:
@@ -437,7 +456,7 @@ func (f *Flow) appendOpts(e *nla.Encoder) error {
 	putU32(e, tcaFlowDivisor, f.Divisor)
 	putU32(e, tcaFlowBaseclass, f.BaseClass)
 	putU32(e, tcaFlowPerturb, f.Perturb)
-	if err := appendFilterActions(e, tcaFlowAct, f.Actions, tcaFlowPolice, f.Police); err != nil {
+	if err := f.parts().append(e); err != nil {
 		return err
 	}
 	if err := appendEmatches(e, tcaFlowEmatches, f.Ematches); err != nil {
@@ -459,8 +478,12 @@ func (f *Flow) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
+func (f *Flow) parts() filterParts {
+	return filterParts{0, tcaFlowAct, tcaFlowPolice, nil, &f.Actions, &f.Police}
+}
+
 func (f *Flow) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaFlowAct, &f.Actions, tcaFlowPolice, &f.Police, func(a nla.Attr) error {
+	return f.parts().decode(opts, func(a nla.Attr) error {
 		v, _ := a.Uint32()
 		switch a.Kind() {
 		case tcaFlowKeys:

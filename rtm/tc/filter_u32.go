@@ -240,11 +240,11 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 	if u.Link&0xfff != 0 {
 		return fmt.Errorf("link %s names a node, not a hash table", FormatU32Handle(u.Link))
 	}
-	if u.Flags&filterSkipBoth == filterSkipBoth {
-		return errors.New("skip_hw and skip_sw are mutually exclusive")
+	if err := checkSkipFlags(u.Flags); err != nil {
+		return err
 	}
-	if len(u.Indev) >= 16 {
-		return fmt.Errorf("indev %q: longer than 15 bytes", u.Indev)
+	if err := checkIndev(u.Indev); err != nil {
+		return err
 	}
 	putU32(e, tcaU32Classid, u.ClassID)
 	putU32(e, tcaU32Divisor, u.Divisor)
@@ -293,11 +293,13 @@ func (u *U32) appendOpts(e *nla.Encoder) error {
 	return nil
 }
 
+func (u *U32) parts() filterParts {
+	return filterParts{tcaU32Classid, tcaU32Act, tcaU32Police, &u.ClassID, &u.Actions, &u.Police}
+}
+
 func (u *U32) decode(opts nla.Chain) error {
-	return decodeFilterAttrs(opts, tcaU32Act, &u.Actions, tcaU32Police, &u.Police, func(a nla.Attr) error {
+	return u.parts().decode(opts, func(a nla.Attr) error {
 		switch a.Kind() {
-		case tcaU32Classid:
-			u.ClassID = Handle(attrU32(a))
 		case tcaU32Divisor:
 			u.Divisor, _ = a.Uint32()
 		case tcaU32Link:

@@ -170,14 +170,6 @@ func (o *HTBClass) AppendOptions(r *rtnl.Req) error {
 	ceilSpec := RateSpec{Rate: uint32(min(ceil, maxRate32)), MPU: o.MPU, Overhead: o.Overhead}
 	rtab := RateTable(&rate, Rate(rate.Rate), -1, mtu, ll)
 	ctab := RateTable(&ceilSpec, Rate(ceilSpec.Rate), -1, mtu, ll)
-	opt := make([]byte, 0, sizeofHTBOpt)
-	opt = appendRateSpec(opt, rate)
-	opt = appendRateSpec(opt, ceilSpec)
-	opt = native.AppendUint32(opt, XmitTime(o.Rate, buffer))
-	opt = native.AppendUint32(opt, XmitTime(ceil, cbuffer))
-	opt = native.AppendUint32(opt, o.Quantum)
-	opt = native.AppendUint32(opt, 0) // level
-	opt = native.AppendUint32(opt, o.Prio)
 
 	b := r.B
 	n := beginOptions(r)
@@ -187,40 +179,36 @@ func (o *HTBClass) AppendOptions(r *rtnl.Req) error {
 	if ceil > maxRate32 {
 		b.Uint64(htbCeil64, uint64(ceil))
 	}
-	b.Binary(htbParms, opt)
-	b.Binary(htbRtab, appendRateTable(make([]byte, 0, 1024), &rtab))
-	b.Binary(htbCtab, appendRateTable(make([]byte, 0, 1024), &ctab))
+	if p := structAttr(&b.Encoder, htbParms, sizeofHTBOpt); p != nil {
+		putRateSpec(p, rate)
+		putRateSpec(p[SizeofRateSpec:], ceilSpec)
+		d := p[2*SizeofRateSpec:]
+		native.PutUint32(d, XmitTime(o.Rate, buffer))
+		native.PutUint32(d[4:], XmitTime(ceil, cbuffer))
+		native.PutUint32(d[8:], o.Quantum)
+		native.PutUint32(d[16:], o.Prio) // after the level, 0
+	}
+	putRateTable(&b.Encoder, htbRtab, &rtab)
+	putRateTable(&b.Encoder, htbCtab, &ctab)
 	endNest(b, n)
 	return nil
 }
+
+// htbRatePair are the attributes of an htb class's rate and ceil.
+var htbRatePair = ratePairAttrs{htbParms, htbRate64, htbCeil64, sizeofHTBOpt, "TCA_HTB_PARMS"}
 
 // DecodeOptions reads the class parameters the kernel reports (or tc
 // sends): bursts come back from scheduler ticks as tc computes them, MTU
 // is not reported and stays zero.
 func (o *HTBClass) DecodeOptions(data []byte) error {
 	*o = HTBClass{}
-	var parms []byte
-	var rate64, ceil64 uint64
-	for a := range chainOf(data).All() {
-		switch a.Kind() {
-		case htbParms:
-			parms = a.Data
-		case htbRate64:
-			rate64, _ = a.Uint64()
-		case htbCeil64:
-			ceil64, _ = a.Uint64()
-		}
-	}
-	if err := chainOf(data).Err(); err != nil {
+	var rp ratePair
+	if err := decodeRatePair(&rp, data, &htbRatePair); err != nil {
 		return err
 	}
-	if len(parms) < sizeofHTBOpt {
-		return fmt.Errorf("TCA_HTB_PARMS of %d bytes", len(parms))
-	}
-	var rate RateSpec
-	rate, o.Rate, o.Ceil, o.Linklayer = decodeRatePair(parms, rate64, ceil64)
-	o.MPU, o.Overhead = rate.MPU, rate.Overhead
-	d := parms[2*SizeofRateSpec:]
+	o.Rate, o.Ceil, o.Linklayer = rp.rate, rp.second, rp.linklayer
+	o.MPU, o.Overhead = rp.first.MPU, rp.first.Overhead
+	d := rp.rest
 	o.Burst = XmitSize(o.Rate, native.Uint32(d))
 	o.CBurst = XmitSize(o.Ceil, native.Uint32(d[4:]))
 	o.Quantum, o.Level, o.Prio = native.Uint32(d[8:]), native.Uint32(d[12:]), native.Uint32(d[16:])

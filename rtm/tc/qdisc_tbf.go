@@ -104,68 +104,59 @@ func (o *TBF) AppendOptions(r *rtnl.Req) error {
 		ptab = RateTable(&peak, Rate(peak.Rate), -1, o.MTU, ll)
 		mtuTicks = XmitTime(Rate(peak.Rate), o.MTU)
 	}
-	opt := make([]byte, 0, sizeofTBFQopt)
-	opt = appendRateSpec(opt, rate)
-	opt = appendRateSpec(opt, peak)
-	opt = native.AppendUint32(opt, limit)
-	opt = native.AppendUint32(opt, buffer)
-	opt = native.AppendUint32(opt, mtuTicks)
 
 	b := r.B
 	n := beginOptions(r)
-	b.Binary(tbfParms, opt)
+	if p := structAttr(&b.Encoder, tbfParms, sizeofTBFQopt); p != nil {
+		putRateSpec(p, rate)
+		putRateSpec(p[SizeofRateSpec:], peak)
+		d := p[2*SizeofRateSpec:]
+		native.PutUint32(d, limit)
+		native.PutUint32(d[4:], buffer)
+		native.PutUint32(d[8:], mtuTicks)
+	}
 	b.Uint32(tbfBurst, o.Burst)
 	if o.Rate > maxRate32 {
 		b.Uint64(tbfRate64, uint64(o.Rate))
 	}
-	b.Binary(tbfRtab, appendRateTable(make([]byte, 0, 1024), &rtab))
+	putRateTable(&b.Encoder, tbfRtab, &rtab)
 	if peak.Rate != 0 {
 		if o.PeakRate > maxRate32 {
 			b.Uint64(tbfPrate64, uint64(o.PeakRate))
 		}
 		b.Uint32(tbfPburst, o.MTU)
-		b.Binary(tbfPtab, appendRateTable(make([]byte, 0, 1024), &ptab))
+		putRateTable(&b.Encoder, tbfPtab, &ptab)
 	}
 	endNest(b, n)
 	return nil
 }
+
+// tbfRatePair are the attributes of tbf's rate and peak rate.
+var tbfRatePair = ratePairAttrs{tbfParms, tbfRate64, tbfPrate64, sizeofTBFQopt, "TCA_TBF_PARMS"}
 
 // DecodeOptions reads the options the kernel reports (or tc sends): the
 // burst and mtu come back from scheduler ticks as tc prints them, and the
 // limit as a limit (Latency stays zero).
 func (o *TBF) DecodeOptions(data []byte) error {
 	*o = TBF{}
-	var parms []byte
-	var rate64, prate64 uint64
-	burst, pburst := -1, -1
-	for a := range chainOf(data).All() {
-		switch a.Kind() {
-		case tbfParms:
-			parms = a.Data
-		case tbfRate64:
-			rate64, _ = a.Uint64()
-		case tbfPrate64:
-			prate64, _ = a.Uint64()
-		case tbfBurst:
-			if v, err := a.Uint32(); err == nil {
-				burst = int(v)
-			}
-		case tbfPburst:
-			if v, err := a.Uint32(); err == nil {
-				pburst = int(v)
-			}
-		}
-	}
-	if err := chainOf(data).Err(); err != nil {
+	var rp ratePair
+	if err := decodeRatePair(&rp, data, &tbfRatePair); err != nil {
 		return err
 	}
-	if len(parms) < sizeofTBFQopt {
-		return fmt.Errorf("TCA_TBF_PARMS of %d bytes", len(parms))
+	burst, pburst := -1, -1
+	for a := range chainOf(data).All() {
+		v, err := a.Uint32()
+		switch {
+		case err != nil:
+		case a.Kind() == tbfBurst:
+			burst = int(v)
+		case a.Kind() == tbfPburst:
+			pburst = int(v)
+		}
 	}
-	var rate RateSpec
-	rate, o.Rate, o.PeakRate, o.Linklayer = decodeRatePair(parms, rate64, prate64)
-	o.MPU, o.Overhead = uint32(rate.MPU), rate.Overhead
-	d := parms[2*SizeofRateSpec:]
+	o.Rate, o.PeakRate, o.Linklayer = rp.rate, rp.second, rp.linklayer
+	o.MPU, o.Overhead = uint32(rp.first.MPU), rp.first.Overhead
+	d := rp.rest
 	o.Limit = native.Uint32(d)
 	o.Burst = XmitSize(o.Rate, native.Uint32(d[4:]))
 	if burst >= 0 {

@@ -32,3 +32,12 @@ func structAttr(e *nla.Encoder, typ uint16, n int) []byte {
 	}
 	return e.Bytes()[start : start+n]
 }
+
+// putRateTable appends the attribute typ of a 1024-byte rate table.
+func putRateTable(e *nla.Encoder, typ uint16, tab *[256]uint32) {
+	if b := structAttr(e, typ, 1024); b != nil {
+		for i, v := range tab {
+			native.PutUint32(b[4*i:], v)
+		}
+	}
+}

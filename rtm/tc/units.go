@@ -340,13 +340,13 @@ type RateSpec struct {
 // SizeofRateSpec is the size of struct tc_ratespec.
 const SizeofRateSpec = 12
 
-// appendRateSpec appends r in the kernel's layout.
-func appendRateSpec(b []byte, r RateSpec) []byte {
-	b = append(b, r.CellLog, uint8(r.Linklayer))
-	b = native.AppendUint16(b, r.Overhead)
-	b = native.AppendUint16(b, uint16(r.CellAlign))
-	b = native.AppendUint16(b, r.MPU)
-	return native.AppendUint32(b, r.Rate)
+// putRateSpec writes a tc_ratespec.
+func putRateSpec(b []byte, r RateSpec) {
+	b[0], b[1] = r.CellLog, uint8(r.Linklayer)
+	native.PutUint16(b[2:], r.Overhead)
+	native.PutUint16(b[4:], uint16(r.CellAlign))
+	native.PutUint16(b[6:], r.MPU)
+	native.PutUint32(b[8:], r.Rate)
 }
 
 // decodeRateSpec reads a tc_ratespec from the first 12 bytes of b.
@@ -358,23 +358,59 @@ func decodeRateSpec(b []byte) RateSpec {
 		CellAlign: int16(native.Uint16(b[4:])), MPU: native.Uint16(b[6:]), Rate: native.Uint32(b[8:])}
 }
 
-// decodeRatePair reads the two rate specs that head parms (htb's rate and
-// ceil, tbf's rate and peak rate): the first spec, the two rates, which
-// the 64-bit attributes override when set, and the link layer the tables
-// account for (0 for Ethernet, the default).
-func decodeRatePair(parms []byte, rate64, second64 uint64) (first RateSpec, rate, second Rate, ll Linklayer) {
-	first = decodeRateSpec(parms)
-	rate, second = Rate(first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
+// ratePairAttrs are the attributes of options that hold a rate pair
+// (htb's class: rate and ceil; tbf: rate and peak rate): the parameters,
+// n bytes headed by the two rate specs, named name in errors; and the
+// 64-bit rates that override the specs' rates when set.
+type ratePairAttrs struct {
+	parms, rate64, second64 uint16
+	n                       int
+	name                    string
+}
+
+// ratePair is what decodeRatePair reads: the first rate spec, the two
+// rates, the link layer the tables account for (0 for Ethernet, the
+// default), and the parameters after the two specs.
+type ratePair struct {
+	first        RateSpec
+	rate, second Rate
+	linklayer    Linklayer
+	rest         []byte
+}
+
+// decodeRatePair reads the rate pair of the options data into rp.
+func decodeRatePair(rp *ratePair, data []byte, t *ratePairAttrs) error {
+	var parms []byte
+	var rate64, second64 uint64
+	for a := range chainOf(data).All() {
+		switch a.Kind() {
+		case t.parms:
+			parms = a.Data
+		case t.rate64:
+			rate64, _ = a.Uint64()
+		case t.second64:
+			second64, _ = a.Uint64()
+		}
+	}
+	if err := chainOf(data).Err(); err != nil {
+		return err
+	}
+	if len(parms) < t.n {
+		return fmt.Errorf("%s of %d bytes", t.name, len(parms))
+	}
+	rp.first = decodeRateSpec(parms)
+	rp.rate, rp.second = Rate(rp.first.Rate), Rate(decodeRateSpec(parms[SizeofRateSpec:]).Rate)
 	if rate64 != 0 {
-		rate = Rate(rate64)
+		rp.rate = Rate(rate64)
 	}
 	if second64 != 0 {
-		second = Rate(second64)
+		rp.second = Rate(second64)
 	}
-	if first.Linklayer != LinklayerEthernet {
-		ll = first.Linklayer
+	if rp.first.Linklayer != LinklayerEthernet {
+		rp.linklayer = rp.first.Linklayer
 	}
-	return first, rate, second, ll
+	rp.rest = parms[2*SizeofRateSpec:]
+	return nil
 }
 
 // The ATM cell sizes rate tables align to (linux/atm.h).
@@ -418,12 +454,4 @@ func RateTable(r *RateSpec, rate Rate, cellLog int, mtu uint32, ll Linklayer) [2
 	r.CellLog = uint8(cellLog)
 	r.Linklayer = ll & 0x0F
 	return rtab
-}
-
-// appendRateTable appends rtab in the kernel's layout (1024 bytes).
-func appendRateTable(b []byte, rtab *[256]uint32) []byte {
-	for _, v := range rtab {
-		b = native.AppendUint32(b, v)
-	}
-	return b
 }
