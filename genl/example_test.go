@@ -23,11 +23,7 @@ func fakeController(req wire.Message) ([][]byte, error) {
 	if name, _ := a.Text(); name != "ethtool" {
 		return nil, unix.ENOENT
 	}
-	var e nla.Encoder
-	e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
-	e.String(unix.CTRL_ATTR_FAMILY_NAME, "ethtool")
-	e.Uint16(unix.CTRL_ATTR_FAMILY_ID, 21)
-	e.Uint32(unix.CTRL_ATTR_VERSION, 1)
+	e := familyReply("ethtool", 21)
 	groups := e.BeginNest(unix.CTRL_ATTR_MCAST_GROUPS)
 	g := e.BeginNest(1)
 	e.String(unix.CTRL_ATTR_MCAST_GRP_NAME, "monitor")
@@ -35,6 +31,17 @@ func fakeController(req wire.Message) ([][]byte, error) {
 	e.EndNest(g)
 	e.EndNest(groups)
 	return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
+}
+
+// familyReply begins nlctrl's description (CTRL_CMD_NEWFAMILY) of the
+// family name, version 1, under id; the caller adds what else it has.
+func familyReply(name string, id uint16) *nla.Encoder {
+	e := new(nla.Encoder)
+	e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
+	e.String(unix.CTRL_ATTR_FAMILY_NAME, name)
+	e.Uint16(unix.CTRL_ATTR_FAMILY_ID, id)
+	e.Uint32(unix.CTRL_ATTR_VERSION, 1)
+	return e
 }
 
 // Resolving families by name, against a fake kernel (drop WithTransport

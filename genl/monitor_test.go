@@ -180,10 +180,7 @@ func TestMonitorSyncFake(t *testing.T) {
 		}
 		if a, ok := m.Attrs.Get(unix.CTRL_ATTR_FAMILY_ID); ok {
 			if id, _ := a.Uint16(); id == unix.GENL_ID_CTRL {
-				var e nla.Encoder
-				e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
-				e.String(unix.CTRL_ATTR_FAMILY_NAME, "nlctrl")
-				e.Uint16(unix.CTRL_ATTR_FAMILY_ID, unix.GENL_ID_CTRL)
+				e := familyReply("nlctrl", unix.GENL_ID_CTRL)
 				return [][]byte{nltest.Message(unix.GENL_ID_CTRL, e.Bytes())}, nil
 			}
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/genltest"
-	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/nltest"
 	"github.com/ipr-go/ipr/wire"
 	"golang.org/x/sys/unix"
@@ -22,11 +21,7 @@ func TestOpNotSupported(t *testing.T) {
 	ctx := context.Background()
 	fake := nltest.NewFake()
 	fake.Handle(unix.GENL_ID_CTRL, func(req wire.Message) ([][]byte, error) {
-		var e nla.Encoder
-		e.Reserve(unix.GENL_HDRLEN)[0] = unix.CTRL_CMD_NEWFAMILY
-		e.String(unix.CTRL_ATTR_FAMILY_NAME, "netdev")
-		e.Uint16(unix.CTRL_ATTR_FAMILY_ID, 0x20)
-		e.Uint32(unix.CTRL_ATTR_VERSION, 1)
+		e := familyReply("netdev", 0x20)
 		ops := e.BeginNest(unix.CTRL_ATTR_OPS)
 		for i, op := range []struct{ id, flags uint32 }{
 			{1, unix.GENL_CMD_CAP_DO | unix.GENL_CMD_CAP_DUMP},
