@@ -44,6 +44,16 @@ type churnEnv struct {
 // at any time.
 const churnSlots = 64
 
+// churnedKeys is a churnEnv's churned: true for key(i) of each churn slot
+// i, the key the dump gives the object of slot i.
+func churnedKeys(key func(i int) string) func(string) bool {
+	keys := make(map[string]bool, churnSlots)
+	for i := range churnSlots {
+		keys[key(i)] = true
+	}
+	return func(k string) bool { return keys[k] }
+}
+
 // churnResult counts the outcome of a churn run.
 type churnResult struct {
 	dumps, wrong, repeated, flagged, wrongUnflagged, churnOps int
@@ -240,16 +250,12 @@ func addrChurn(t *testing.T, h *rtm.Handle, a0 int32, family uint8, f *rtm.AddrF
 	addInBatch(t, h, n, func(bt *rtm.Batch, i int) error {
 		return bt.AddrAdd(rtm.AddrSpec{Index: a0, Prefix: stable(i), Flags: unix.IFA_F_NODAD})
 	})
-	churned := map[string]bool{}
-	for i := range churnSlots {
-		churned[fmt.Sprintf("%d %v", a0, churn(i))] = true
-	}
 	spec := func(i int) rtm.AddrSpec {
 		return rtm.AddrSpec{Index: a0, Prefix: churn(i), Scope: unix.RT_SCOPE_HOST, Flags: unix.IFA_F_NODAD}
 	}
 	return churnEnv{
 		dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Addrs(ctx, f), addrKey) },
-		churned: func(k string) bool { return churned[k] },
+		churned: churnedKeys(func(i int) string { return fmt.Sprintf("%d %v", a0, churn(i)) }),
 		add:     func(h *rtm.Handle, i int) error { return h.AddrAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.AddrDel(ctx, spec(i)) },
 	}
@@ -326,17 +332,15 @@ func TestChurnRoutes(t *testing.T) {
 				}
 				return bt.RouteAdd(s)
 			})
-			churned := map[string]bool{}
-			for i := range churnSlots {
-				s := spec(i)
-				churned[fmt.Sprintf("%d %v %d", 100, s.Dst, s.Priority)] = true
-			}
 			f := &rtm.RouteFilter{Family: tc.family, Table: tc.table}
 			env := churnEnv{
-				dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Routes(ctx, f), routeKey) },
-				churned: func(k string) bool { return churned[k] },
-				add:     func(h *rtm.Handle, i int) error { return h.RouteAdd(ctx, spec(i)) },
-				del:     func(h *rtm.Handle, i int) error { return h.RouteDel(ctx, spec(i)) },
+				dump: func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Routes(ctx, f), routeKey) },
+				churned: churnedKeys(func(i int) string {
+					s := spec(i)
+					return fmt.Sprintf("%d %v %d", 100, s.Dst, s.Priority)
+				}),
+				add: func(h *rtm.Handle, i int) error { return h.RouteAdd(ctx, spec(i)) },
+				del: func(h *rtm.Handle, i int) error { return h.RouteDel(ctx, spec(i)) },
 			}
 			// An IPv4 route listed before another to the same destination
 			// and removed during the dump makes the kernel skip that
@@ -363,10 +367,6 @@ func TestChurnNeighs(t *testing.T) {
 			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
 				return bt.NeighAdd(rtm.NeighSpec{Index: a0, Dst: dst(i, false), LLAddr: mac})
 			})
-			churned := map[string]bool{}
-			for i := range churnSlots {
-				churned[fmt.Sprintf("%d %v %v", a0, dst(i, true), mac)] = true
-			}
 			spec := func(i int) rtm.NeighSpec { return rtm.NeighSpec{Index: a0, Dst: dst(i, true), LLAddr: mac} }
 			f := &rtm.NeighFilter{Family: tc.family}
 			if tc.filtered {
@@ -386,7 +386,7 @@ func TestChurnNeighs(t *testing.T) {
 					}
 					return out, err
 				},
-				churned: func(k string) bool { return churned[k] },
+				churned: churnedKeys(func(i int) string { return fmt.Sprintf("%d %v %v", a0, dst(i, true), mac) }),
 				add:     func(h *rtm.Handle, i int) error { return h.NeighAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.NeighDel(ctx, spec(i)) },
 			}
@@ -405,14 +405,10 @@ func TestChurnRules(t *testing.T) {
 	spec := func(i int) rtm.RuleSpec {
 		return rtm.RuleSpec{Family: unix.AF_INET, Priority: rtm.Some(uint32(10 + i)), Table: 101}
 	}
-	churned := map[string]bool{}
-	for i := range churnSlots {
-		churned[fmt.Sprintf("%d %d %v", unix.AF_INET, 10+i, 101)] = true
-	}
 	f := &rtm.RuleFilter{Family: unix.AF_INET}
 	env := churnEnv{
 		dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.Rules(ctx, f), ruleKey) },
-		churned: func(k string) bool { return churned[k] },
+		churned: churnedKeys(func(i int) string { return fmt.Sprintf("%d %d %v", unix.AF_INET, 10+i, 101) }),
 		add:     func(h *rtm.Handle, i int) error { return h.RuleAdd(ctx, spec(i)) },
 		del:     func(h *rtm.Handle, i int) error { return h.RuleDel(ctx, spec(i)) },
 	}
@@ -474,17 +470,13 @@ func TestChurnFDB(t *testing.T) {
 			addInBatch(t, h, churnStable, func(bt *rtm.Batch, i int) error {
 				return bt.FDBAdd(rtm.FDBSpec{Index: a1, LLAddr: mac(i, false), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE})
 			})
-			churned := map[string]bool{}
-			for i := range churnSlots {
-				churned[fmt.Sprintf("%d %v", a1, mac(i, true))] = true
-			}
 			spec := func(i int) rtm.FDBSpec {
 				return rtm.FDBSpec{Index: a1, LLAddr: mac(i, true), Flags: unix.NTF_MASTER, State: unix.NUD_NOARP | unix.NUD_REACHABLE}
 			}
 			f := tc.filter(br, a1)
 			env := churnEnv{
 				dump:    func(h *rtm.Handle) ([]string, error) { return hostile.Keys(h.FDB(ctx, f), fdbChurnKey) },
-				churned: func(k string) bool { return churned[k] },
+				churned: churnedKeys(func(i int) string { return fmt.Sprintf("%d %v", a1, mac(i, true)) }),
 				add:     func(h *rtm.Handle, i int) error { return h.FDBAdd(ctx, spec(i)) },
 				del:     func(h *rtm.Handle, i int) error { return h.FDBDel(ctx, spec(i)) },
 			}
