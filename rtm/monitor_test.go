@@ -18,11 +18,7 @@ import (
 
 func TestMonitorSeesChanges(t *testing.T) {
 	h, ns := handle(t)
-	m, err := h.Monitor(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, nil)
 	nstest.IP(t, ns, "link", "add", "br0", "type", "bridge")
 	nstest.IP(t, ns, "addr", "add", "192.0.2.1/24", "dev", "br0")
 	nstest.IP(t, ns, "link", "set", "br0", "up")
@@ -77,11 +73,7 @@ func TestMonitorSeesChanges(t *testing.T) {
 
 func TestMonitorOverrunIsAnEvent(t *testing.T) {
 	h, ns := handle(t)
-	m, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Route}, rtm.WithMonitorBuffer(4096))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupIPv4Route}, rtm.WithMonitorBuffer(4096))
 	nstest.IP(t, ns, "link", "add", "br0", "up", "type", "bridge")
 	br, _ := h.LinkByName(ctx, "br0")
 	bt := h.NewBatch()
@@ -123,11 +115,7 @@ func TestMonitorAllNamespaces(t *testing.T) {
 	other := nstest.New(t)
 	// Give the other namespace an id in ours, as "ip netns set" does.
 	nstest.IP(t, ns, "netns", "set", other.Name, "7")
-	m, err := h.Monitor([]rtm.Group{rtm.GroupLink}, rtm.WithAllNamespaces())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupLink}, rtm.WithAllNamespaces())
 	nstest.IP(t, other, "link", "add", "far0", "type", "bridge")
 	nstest.IP(t, ns, "link", "add", "near0", "type", "bridge")
 	tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -181,11 +169,7 @@ func TestMonitorCloseEndsIteration(t *testing.T) {
 
 func TestMonitorAllocsPerEvent(t *testing.T) {
 	h, ns := handle(t)
-	m, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Route})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupIPv4Route})
 	nstest.IP(t, ns, "link", "add", "br0", "up", "type", "bridge")
 	br, _ := h.LinkByName(ctx, "br0")
 	run := func(n, base int) uint64 {
@@ -225,11 +209,7 @@ func TestMonitorAllocsPerEvent(t *testing.T) {
 
 func TestMonitorSyncIsABarrier(t *testing.T) {
 	h, _ := handle(t)
-	m, err := h.Monitor([]rtm.Group{rtm.GroupLink, rtm.GroupIPv4Route})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupLink, rtm.GroupIPv4Route})
 	tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for round := 0; round < 3; round++ {

@@ -24,6 +24,17 @@ func handle(t testing.TB) (*rtm.Handle, *nstest.NS) {
 	return dialIn(t, ns.Name), ns
 }
 
+// monitor opens a monitor of groups on h, closed when the test ends.
+func monitor(t testing.TB, h *rtm.Handle, groups []rtm.Group, opts ...rtm.MonitorOption) *rtm.Monitor {
+	t.Helper()
+	m, err := h.Monitor(groups, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 // addVethPair adds the veth pair p0 and p1 through h, the links of the
 // tests that need two (down) links of their own.
 func addVethPair(t testing.TB, h *rtm.Handle) {

@@ -99,11 +99,7 @@ func TestNetconfAgainstIP(t *testing.T) {
 	}
 
 	// A change of forwarding is notified.
-	m, err := h.Monitor([]rtm.Group{rtm.GroupIPv4Netconf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupIPv4Netconf})
 	nstest.Run(t, ns, "sysctl", "-qw", "net.ipv4.conf.veth0.forwarding=0")
 	for ev, err := range m.Events(ctx) {
 		if err != nil {
@@ -171,11 +167,7 @@ func TestAddrLabelLifecycle(t *testing.T) {
 func TestNetnsIDs(t *testing.T) {
 	h, ns := handle(t)
 	peer, other := nstest.New(t), nstest.New(t)
-	m, err := h.Monitor([]rtm.Group{rtm.GroupNSID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupNSID})
 	if id, err := h.NetnsIDOf(ctx, rtm.NetnsRef{Fd: peer.Handle.Fd()}); err != nil || id != rtm.NetnsIDAuto {
 		t.Fatalf("id before set: %d %v", id, err)
 	}
@@ -259,11 +251,7 @@ func bridgeNS(t *testing.T) (h *rtm.Handle, ns *nstest.NS, br, port int32) {
 
 func TestMDBAgainstBridge(t *testing.T) {
 	h, ns, br, port := bridgeNS(t)
-	m, err := h.Monitor([]rtm.Group{rtm.GroupMDB})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupMDB})
 	specs := []rtm.MDBSpec{
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.1"), Permanent: true},
 		{BridgeIndex: br, PortIndex: port, Group: netip.MustParseAddr("239.1.1.2")},
@@ -618,11 +606,7 @@ func TestVXLANVNIsAgainstBridge(t *testing.T) {
 	nstest.IP(t, ns, "link", "add", "vx0", "type", "vxlan", "dstport", "4789", "external", "vnifilter")
 	nstest.IP(t, ns, "link", "add", "vx1", "type", "vxlan", "dstport", "4790", "external", "vnifilter", "dev", "veth0")
 	vx0, vx1 := index(t, h, "vx0"), index(t, h, "vx1")
-	m, err := h.Monitor([]rtm.Group{rtm.GroupTunnel})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := monitor(t, h, []rtm.Group{rtm.GroupTunnel})
 	specs := []rtm.VXLANVNISpec{
 		{Index: vx0, VNIs: []rtm.VNIRange{{Start: 100}}},
 		{Index: vx0, VNIs: []rtm.VNIRange{{Start: 200, End: 202}, {Start: 500}}, Group: netip.MustParseAddr("2001:db8::9")},

@@ -40,11 +40,7 @@ func fifty(t *testing.T, h *rtm.Handle, after string) {
 // the next call drawing it blocked forever, whatever its context.
 func TestNilContextRefused(t *testing.T) {
 	h, _ := handle(t)
-	mon, err := h.Monitor([]rtm.Group{rtm.GroupLink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mon.Close()
+	mon := monitor(t, h, []rtm.Group{rtm.GroupLink})
 	var nilCtx context.Context
 	lo := netip.MustParsePrefix("192.0.2.1/32")
 	calls := []struct {
@@ -99,11 +95,7 @@ func TestNilContextRefused(t *testing.T) {
 func TestPanicNeverPoolsHeldSocket(t *testing.T) {
 	h, ns := handle(t)
 	nstest.IP(t, ns, "link", "set", "lo", "up") // local routes to dump
-	mon, err := h.Monitor([]rtm.Group{rtm.GroupLink})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mon.Close()
+	mon := monitor(t, h, []rtm.Group{rtm.GroupLink})
 	fifty(t, h, "before the panics") // warm the pool
 	echoes := 0
 	leaks := hostile.Baseline(t)
