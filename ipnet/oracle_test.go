@@ -157,29 +157,11 @@ var oracleOps = map[string]oracleOp{
 	"IPv4Address_int": func(in *oracleInput) (any, error) { return str(addr4Arg(in.Int)) },
 	"IPv6Address_int": func(in *oracleInput) (any, error) { return str(addr6Arg(in.Int)) },
 	"ip_network_int": func(in *oracleInput) (any, error) {
-		u, err := uint128Arg(in.Int)
-		if err != nil {
-			return nil, err
-		}
-		a := ipnet.AddrFromUint128(u)
-		if a4, ok := a.As4(); ok {
-			return str(ipnet.NewNet4(a4, 32, true))
-		}
-		a6, _ := a.As6()
-		return str(ipnet.NewNet6(a6, 128, true))
+		return wholeAddr(in,
+			func(a ipnet.Addr4, bits int) (ipnet.Net4, error) { return ipnet.NewNet4(a, bits, true) },
+			func(a ipnet.Addr6, bits int) (ipnet.Net6, error) { return ipnet.NewNet6(a, bits, true) })
 	},
-	"ip_interface_int": func(in *oracleInput) (any, error) {
-		u, err := uint128Arg(in.Int)
-		if err != nil {
-			return nil, err
-		}
-		a := ipnet.AddrFromUint128(u)
-		if a4, ok := a.As4(); ok {
-			return str(ipnet.NewIface4(a4, 32))
-		}
-		a6, _ := a.As6()
-		return str(ipnet.NewIface6(a6, 128))
-	},
+	"ip_interface_int": func(in *oracleInput) (any, error) { return wholeAddr(in, ipnet.NewIface4, ipnet.NewIface6) },
 	"ip_address_packed": func(in *oracleInput) (any, error) {
 		return str(ipnet.AddrFromBytes(mustHex(in.Packed)))
 	},
@@ -549,6 +531,21 @@ func flags(d map[string]any, version int, f flagger) {
 }
 
 // Argument helpers.
+
+// wholeAddr is ip_network or ip_interface of an integer: the address
+// in.Int with all its bits (/32 or /128), made by v4 or v6 as its family.
+func wholeAddr[N4, N6 fmt.Stringer](in *oracleInput, v4 func(ipnet.Addr4, int) (N4, error), v6 func(ipnet.Addr6, int) (N6, error)) (any, error) {
+	u, err := uint128Arg(in.Int)
+	if err != nil {
+		return nil, err
+	}
+	a := ipnet.AddrFromUint128(u)
+	if a4, ok := a.As4(); ok {
+		return str(v4(a4, 32))
+	}
+	a6, _ := a.As6()
+	return str(v6(a6, 128))
+}
 
 func str[T fmt.Stringer](v T, err error) (any, error) {
 	if err != nil {
