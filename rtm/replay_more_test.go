@@ -34,6 +34,16 @@ func vethNS(t *testing.T, ns *nstest.NS, more ...[]string) {
 	}
 }
 
+// bridgedVethNS is vethNS with veth1 a port of the bridge br0, up, then
+// more.
+func bridgedVethNS(t *testing.T, ns *nstest.NS, more ...[]string) {
+	vethNS(t, ns, append([][]string{
+		{"link", "add", "br0", "type", "bridge"},
+		{"link", "set", "veth1", "master", "br0"},
+		{"link", "set", "br0", "up"},
+	}, more...)...)
+}
+
 func TestReplayNeighs(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "neighs", func(ns *nstest.NS) {

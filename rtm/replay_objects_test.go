@@ -84,10 +84,7 @@ func TestReplayNexthops(t *testing.T) {
 func TestReplayFDB(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "fdb", func(ns *nstest.NS) {
-		vethNS(t, ns,
-			[]string{"link", "add", "br0", "type", "bridge"},
-			[]string{"link", "set", "veth1", "master", "br0"},
-			[]string{"link", "set", "br0", "up"})
+		bridgedVethNS(t, ns)
 		nstest.Run(t, ns, "bridge", "fdb", "add", "02:00:00:00:00:aa", "dev", "veth1", "master", "static")
 	})
 	veth1 := index(t, h, "veth1")

@@ -15,11 +15,7 @@ import (
 func TestReplayRtobj(t *testing.T) {
 	ctx := context.Background()
 	h := replayHandle(t, "rtobj", func(ns *nstest.NS) {
-		vethNS(t, ns,
-			[]string{"link", "add", "br0", "type", "bridge"},
-			[]string{"link", "set", "veth1", "master", "br0"},
-			[]string{"link", "set", "br0", "up"},
-			[]string{"addrlabel", "add", "prefix", "2001:db8:7::/48", "label", "77"})
+		bridgedVethNS(t, ns, []string{"addrlabel", "add", "prefix", "2001:db8:7::/48", "label", "77"})
 		nstest.Run(t, ns, "bridge", "mdb", "add", "dev", "br0", "port", "veth1", "grp", "239.1.1.1", "permanent")
 		nstest.Run(t, ns, "sysctl", "-qw", "net.ipv4.conf.veth0.forwarding=1")
 	})
