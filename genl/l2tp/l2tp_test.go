@@ -257,34 +257,38 @@ func TestGet(t *testing.T) {
 	}
 }
 
+// refusedChanges checks that create accepts ok and refuses each change
+// of it with ErrInvalid; what names the cases.
+func refusedChanges[S any](t *testing.T, what string, ok S, create func(S) error, changes ...func(*S)) {
+	t.Helper()
+	if err := create(ok); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range changes {
+		s := ok
+		f(&s)
+		if err := create(s); !errors.Is(err, l2tp.ErrInvalid) {
+			t.Errorf("%s case %d: %v", what, i, err)
+		}
+	}
+}
+
 // TestBadInput checks that specs the kernel would refuse fail before
 // anything is sent, and that a kernel without the family is a typed
 // error.
 func TestBadInput(t *testing.T) {
 	a := netip.MustParseAddr
 	ok := l2tp.TunnelSpec{ID: 1, PeerID: 2, Local: a("10.0.0.1"), Peer: a("10.0.0.2")}
-	if _, err := l2tp.CreateTunnel(ok); err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range []func(*l2tp.TunnelSpec){
+	refusedChanges(t, "tunnel", ok, func(s l2tp.TunnelSpec) error { _, err := l2tp.CreateTunnel(s); return err },
 		func(s *l2tp.TunnelSpec) { s.ID = 0 },
 		func(s *l2tp.TunnelSpec) { s.PeerID = 0 },
 		func(s *l2tp.TunnelSpec) { s.Encap = 2 },
 		func(s *l2tp.TunnelSpec) { s.Local = netip.Addr{} },
 		func(s *l2tp.TunnelSpec) { s.Peer = a("fd00::1") },
 		func(s *l2tp.TunnelSpec) { s.Local, s.Peer = a("fe80::1%lo"), a("fe80::2") },
-	} {
-		s := ok
-		f(&s)
-		if _, err := l2tp.CreateTunnel(s); !errors.Is(err, l2tp.ErrInvalid) {
-			t.Errorf("tunnel case %d: %v", i, err)
-		}
-	}
+	)
 	sok := l2tp.SessionSpec{TunnelID: 1, ID: 2, PeerID: 3}
-	if _, err := l2tp.CreateSession(sok); err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range []func(*l2tp.SessionSpec){
+	refusedChanges(t, "session", sok, func(s l2tp.SessionSpec) error { _, err := l2tp.CreateSession(s); return err },
 		func(s *l2tp.SessionSpec) { s.TunnelID = 0 },
 		func(s *l2tp.SessionSpec) { s.ID = 0 },
 		func(s *l2tp.SessionSpec) { s.PeerID = 0 },
@@ -294,13 +298,7 @@ func TestBadInput(t *testing.T) {
 		func(s *l2tp.SessionSpec) { s.Ifname = "a/b" },
 		func(s *l2tp.SessionSpec) { s.Ifname = strings.Repeat("x", 16) },
 		func(s *l2tp.SessionSpec) { s.Ifname = "a\x00" },
-	} {
-		s := sok
-		f(&s)
-		if _, err := l2tp.CreateSession(s); !errors.Is(err, l2tp.ErrInvalid) {
-			t.Errorf("session case %d: %v", i, err)
-		}
-	}
+	)
 	if _, err := l2tp.DeleteTunnel(0); !errors.Is(err, l2tp.ErrInvalid) {
 		t.Errorf("DeleteTunnel(0): %v", err)
 	}
