@@ -5,22 +5,18 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/uapi"
 	"github.com/ipr-go/ipr/nltest"
+	"github.com/ipr-go/ipr/rtm"
 	"golang.org/x/sys/unix"
 )
 
-// Attribute types and flags of IFLA_AF_SPEC's bridge VLAN entries
-// (linux/if_bridge.h), for the fake kernel's messages.
+// The tunnel mapping's attributes (IFLA_BRIDGE_VLAN_TUNNEL_* in
+// linux/if_bridge.h).
 const (
-	vlanTestInfo       = 2 // IFLA_BRIDGE_VLAN_INFO
-	vlanTestTunnelInfo = 3 // IFLA_BRIDGE_VLAN_TUNNEL_INFO
-	vlanTestTunnelID   = 1 // IFLA_BRIDGE_VLAN_TUNNEL_ID
-	vlanTestTunnelVID  = 2 // IFLA_BRIDGE_VLAN_TUNNEL_VID
-	vlanTestTunnelFlag = 3 // IFLA_BRIDGE_VLAN_TUNNEL_FLAGS
-	vlanTestPVID       = 2 // BRIDGE_VLAN_INFO_PVID
-	vlanTestUntagged   = 4
-	vlanTestBegin      = 8
-	vlanTestEnd        = 16
+	vlanTestTunnelID   = 1
+	vlanTestTunnelVID  = 2
+	vlanTestTunnelFlag = 3
 )
 
 // vlanTestEntry is one VLAN of a port: its flags and id, and for a
@@ -45,7 +41,7 @@ func vlanTestPort(index uint32, name string, vlans []vlanTestEntry) []byte {
 	var spec []byte
 	for _, v := range vlans {
 		if v.tunnel == 0 {
-			spec = appendAttr(spec, vlanTestInfo, ne.AppendUint16(ne.AppendUint16(nil, v.flags), v.vid))
+			spec = appendAttr(spec, uapi.IFLA_BRIDGE_VLAN_INFO, ne.AppendUint16(ne.AppendUint16(nil, v.flags), v.vid))
 		}
 	}
 	for _, v := range vlans {
@@ -54,7 +50,7 @@ func vlanTestPort(index uint32, name string, vlans []vlanTestEntry) []byte {
 			nest = appendAttr(nest, vlanTestTunnelID, ne.AppendUint32(nil, v.tunnel))
 			nest = appendAttr(nest, vlanTestTunnelVID, ne.AppendUint16(nil, v.vid))
 			nest = appendAttr(nest, vlanTestTunnelFlag, ne.AppendUint16(nil, v.flags))
-			spec = appendAttr(spec, vlanTestTunnelInfo, nest)
+			spec = appendAttr(spec, uapi.IFLA_BRIDGE_VLAN_TUNNEL_INFO, nest)
 		}
 	}
 	p = appendAttr(p, unix.IFLA_AF_SPEC, spec)
@@ -80,17 +76,17 @@ func TestBridgeVLANShowAsBridge(t *testing.T) {
 	}
 	msgs := [][]byte{
 		vlanTestPort(3, "p0", []vlanTestEntry{
-			{flags: vlanTestPVID | vlanTestUntagged, vid: 1},
+			{flags: rtm.BridgeVLANPVID | rtm.BridgeVLANUntagged, vid: 1},
 			{vid: 10},
-			{flags: vlanTestUntagged, vid: 20},
-			{flags: vlanTestBegin, vid: 100}, {flags: vlanTestEnd, vid: 200},
-			{flags: vlanTestBegin | vlanTestUntagged, vid: 1000}, {flags: vlanTestEnd | vlanTestUntagged, vid: 4094},
+			{flags: rtm.BridgeVLANUntagged, vid: 20},
+			{flags: rtm.BridgeVLANRangeBegin, vid: 100}, {flags: rtm.BridgeVLANRangeEnd, vid: 200},
+			{flags: rtm.BridgeVLANRangeBegin | rtm.BridgeVLANUntagged, vid: 1000}, {flags: rtm.BridgeVLANRangeEnd | rtm.BridgeVLANUntagged, vid: 4094},
 			{vid: 10, tunnel: 65536},
-			{flags: vlanTestBegin, vid: 1000, tunnel: 1000}, {flags: vlanTestEnd, vid: 2000, tunnel: 2000},
+			{flags: rtm.BridgeVLANRangeBegin, vid: 1000, tunnel: 1000}, {flags: rtm.BridgeVLANRangeEnd, vid: 2000, tunnel: 2000},
 		}),
 		vlanTestPort(2, "p1", []vlanTestEntry{
-			{flags: vlanTestPVID, vid: 5},
-			{flags: vlanTestBegin, vid: 140}, {flags: vlanTestEnd, vid: 160},
+			{flags: rtm.BridgeVLANPVID, vid: 5},
+			{flags: rtm.BridgeVLANRangeBegin, vid: 140}, {flags: rtm.BridgeVLANRangeEnd, vid: 160},
 			{vid: 5, tunnel: 4294967295},
 			{vid: 4094, tunnel: 7},
 		}),
