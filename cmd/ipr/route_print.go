@@ -104,15 +104,18 @@ func printRouteAttrs(p *printer, r rtm.Route, tb *routeAttrs, f *routeFilter, na
 		p.strAround("type", "", routeTypeName(r.Type()), " ")
 	}
 	var scratch [64]byte
+	// A multicast route's addresses are of the family its multicast
+	// routing family stands for (get_real_family); hostLen stays 0.
+	addrFam := realFamily(r.Type(), fam)
 	dstColor := colorPlain
 	if _, ok := tb.get(unix.RTA_DST); ok {
-		dstColor = familyColor(fam)
+		dstColor = familyColor(addrFam)
 	}
-	p.addrAroundIn(dstColor, "dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, fam, r.DstLen(), hostLen), " ")
+	p.addrAroundIn(dstColor, "dst", "", appendRoutePrefix(scratch[:0], tb, unix.RTA_DST, addrFam, r.DstLen(), hostLen), " ")
 	if _, ok := tb.get(unix.RTA_SRC); ok {
-		v := appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, fam, r.SrcLen(), hostLen)
+		v := appendRoutePrefix(scratch[:0], tb, unix.RTA_SRC, addrFam, r.SrcLen(), hostLen)
 		if p.palette != nil && !p.json {
-			p.colorStrBytes(familyColor(fam), "from", "from %s ", v) // ip colors "from " too
+			p.colorStrBytes(familyColor(addrFam), "from", "from %s ", v) // ip colors "from " too
 		} else {
 			p.addrAround("from", "from ", v, " ")
 		}
@@ -241,6 +244,21 @@ func appendRoutePrefix(b []byte, tb *routeAttrs, t uint16, fam uint8, bits, host
 		return strconv.AppendInt(append(b, '/'), int64(bits), 10)
 	}
 	return appendHost(b, fam, a.Data)
+}
+
+// realFamily is utils.c's get_real_family: the address family of a route
+// of type typ and family fam, AF_INET or AF_INET6 for a multicast route of
+// a multicast routing family.
+func realFamily(typ, fam uint8) uint8 {
+	if typ == unix.RTN_MULTICAST {
+		switch fam {
+		case rtnlFamilyIPMR:
+			return unix.AF_INET
+		case rtnlFamilyIP6MR:
+			return unix.AF_INET6
+		}
+	}
+	return fam
 }
 
 // afBitLen is utils.c's af_bit_len: the length in bits of a host address

@@ -92,7 +92,11 @@ func compareShimGoldens(t *testing.T, golden, write string, msgs [][]byte, comma
 		}
 		var b []byte
 		for _, cmd := range commands {
-			c := exec.Command("ip", strings.Fields(cmd)...)
+			tool, args := "ip", strings.Fields(cmd)
+			if args[0] == "bridge" { // ipr runs "bridge ..." as bridge does
+				tool, args = "bridge", args[1:]
+			}
+			c := exec.Command(tool, args...)
 			c.Env = append(os.Environ(), "LD_PRELOAD="+so, "FAKERTNL_REPLIES="+repliesFile)
 			out, err := c.Output()
 			code := 0

@@ -39,6 +39,8 @@ var actParseLines = []string{
 	"pedit munge offset 12 u32 set 0x1", "pedit munge offset 12 u16 set 5", "pedit munge offset 12 u8 set 5", "pedit munge offset 12 u64 set 5",
 	"pedit munge offset 12 u8 set 300", "pedit ex munge ip ttl set 5", "pedit munge ip src set 1.2.3.4", "pedit munge offset x u8 set 1", "pedit", "pedit munge ip foo set 1",
 	"pedit munge offset 12", "pedit munge offset 12 u32 set 1.2.3.4 pipe",
+	"police rate 1mbit burst 10k linklayer atm", "police rate 1mbit burst 10k linklayer adsl", "police rate 1mbit burst 10k linklayer eth",
+	"police rate 1mbit burst 10k linklayer a", "police rate 1mbit burst 10k linklayer x", "police rate 1mbit burst 10k linklayer ATM", "police rate 1mbit burst 10k linklayer",
 	"connmark", "connmark zone 3", "connmark zone x", "simple sdata hi", "simple", "nat ingress 1.1.1.1 2.2.2.2",
 }
 
