@@ -46,9 +46,20 @@ func TestDumpAllocations(t *testing.T) {
 			}
 		}
 	}
-	small := testing.AllocsPerRun(5, count(h))
-	large := testing.AllocsPerRun(5, count(h2))
-	if large > small+1 {
+	// The least of three runs, and a margin of a few allocations: the
+	// runtime's own (a park in the poller, a GC that empties the handle's
+	// builder pool) come and go with load and the race detector, while an
+	// allocation per class would cost 900 more, and one per datagram
+	// (a hundred or so classes each) about nine.
+	least := func(f func()) float64 {
+		n := 1e9
+		for range 3 {
+			n = min(n, testing.AllocsPerRun(5, f))
+		}
+		return n
+	}
+	small, large := least(count(h)), least(count(h2))
+	if large > small+4 {
 		t.Errorf("class dump: %v allocations for 100 classes, %v for 1,000", small, large)
 	}
 	t.Logf("class dump: %v allocations for 100 classes, %v for 1,000", small, large)
