@@ -6,6 +6,7 @@ import (
 
 	"github.com/ipr-go/ipr/genl"
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,12 +35,9 @@ func TestDumpAllocs(t *testing.T) {
 	if n < 4 {
 		t.Fatalf("%d families", n)
 	}
-	// The least of three runs: a garbage collection empties the
+	// The least of three measures: a garbage collection empties the
 	// handle's builder pool, and the next dump then allocates a builder.
-	allocs := float64(n)
-	for range 3 {
-		allocs = min(allocs, testing.AllocsPerRun(20, func() { dumpFamilies(h) }))
-	}
+	allocs := testrun.LeastAllocs(20, func() { dumpFamilies(h) })
 	t.Logf("%d families, %.0f allocations per dump", n, allocs)
 	if allocs >= float64(n) || allocs > 4 {
 		t.Errorf("%.0f allocations per dump of %d messages: want a few per dump, none per message", allocs, n)

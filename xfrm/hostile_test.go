@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/xfrm"
 )
 
@@ -184,10 +185,10 @@ func TestDumpAllocs(t *testing.T) {
 	}
 	addPolicies(t, h, 0, 10)
 	spis(0x1000, 10)
-	few, fewSA := testing.AllocsPerRun(5, policies), testing.AllocsPerRun(5, states)
+	few, fewSA := testrun.LeastAllocs(5, policies), testrun.LeastAllocs(5, states)
 	addPolicies(t, h, 100, 500)
 	spis(0x2000, 300)
-	many, manySA := testing.AllocsPerRun(5, policies), testing.AllocsPerRun(5, states)
+	many, manySA := testrun.LeastAllocs(5, policies), testrun.LeastAllocs(5, states)
 	if many > few+2 || manySA > fewSA+2 {
 		t.Errorf("allocations per dump: %v for 510 policies, %v for 10; %v for 310 SAs, %v for 10", many, few, manySA, fewSA)
 	}

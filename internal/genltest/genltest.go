@@ -69,11 +69,7 @@ func DumpAllocs(t testing.TB, what string, want int, walk func() int) float64 {
 	if n := walk(); n != want {
 		t.Fatalf("%d %s, want %d", n, what, want)
 	}
-	allocs := 1e9
-	for range 3 {
-		allocs = min(allocs, testing.AllocsPerRun(10, func() { walk() }))
-	}
-	return allocs
+	return testrun.LeastAllocs(10, func() { walk() })
 }
 
 // NoFamilies returns a handle over a fake kernel whose nlctrl answers

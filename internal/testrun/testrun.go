@@ -1,6 +1,7 @@
 // Package testrun holds what the tests of several packages run their
 // calls with: a context bounded in time that ends with the test, calls
-// made from several goroutines at once, and the first error of a dump.
+// made from several goroutines at once, the first error of a dump, and
+// what a call allocates.
 package testrun
 
 import (
@@ -58,4 +59,17 @@ func FirstErr[T any](seq iter.Seq2[T, error]) error {
 		}
 	}
 	return nil
+}
+
+// LeastAllocs returns the least of three testing.AllocsPerRun(runs, f).
+// AllocsPerRun counts the whole process's allocations, so the runtime's
+// own (a park in the poller, the race detector, a GC that empties a
+// handle's builder pool) come and go with load; the least of three is
+// what f itself costs.
+func LeastAllocs(runs int, f func()) float64 {
+	n := testing.AllocsPerRun(runs, f)
+	for range 2 {
+		n = min(n, testing.AllocsPerRun(runs, f))
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ipr-go/ipr/internal/nstest"
+	"github.com/ipr-go/ipr/internal/testrun"
 	"github.com/ipr-go/ipr/rtm"
 	"github.com/ipr-go/ipr/rtm/tc"
 )
@@ -46,19 +47,12 @@ func TestDumpAllocations(t *testing.T) {
 			}
 		}
 	}
-	// The least of three runs, and a margin of a few allocations: the
+	// The least of three measures, and a margin of a few allocations: the
 	// runtime's own (a park in the poller, a GC that empties the handle's
 	// builder pool) come and go with load and the race detector, while an
 	// allocation per class would cost 900 more, and one per datagram
 	// (a hundred or so classes each) about nine.
-	least := func(f func()) float64 {
-		n := 1e9
-		for range 3 {
-			n = min(n, testing.AllocsPerRun(5, f))
-		}
-		return n
-	}
-	small, large := least(count(h)), least(count(h2))
+	small, large := testrun.LeastAllocs(5, count(h)), testrun.LeastAllocs(5, count(h2))
 	if large > small+4 {
 		t.Errorf("class dump: %v allocations for 100 classes, %v for 1,000", small, large)
 	}
