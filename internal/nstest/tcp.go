@@ -4,8 +4,10 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/netip"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/ipr-go/ipr/netns"
 )
@@ -32,10 +34,17 @@ func Joined(t testing.TB, net int) (a, b *NS) {
 
 // TCPExchange opens a TCP connection from namespace a to addr, which it
 // listens on in namespace b, moves size bytes from b to a and one back,
-// and closes it: a's TCP metrics cache then has an entry for addr's host.
-// It fails t if any step fails.
+// closes it, and waits (within ctx) until a's TCP metrics cache has an
+// entry for addr's host: the kernel stores it when a's side of the
+// connection reaches TIME_WAIT, after both ends have closed, so the entry
+// comes some time after the closing calls return. It fails t if any step
+// fails.
 func TCPExchange(t testing.TB, ctx context.Context, a, b *NS, addr string, size int) {
 	t.Helper()
+	host, err := netip.ParseAddrPort(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var l net.Listener
 	if err := netns.Do(b.Handle, func() (err error) { l, err = net.Listen("tcp", addr); return err }); err != nil {
 		t.Fatal(err)
@@ -48,15 +57,13 @@ func TCPExchange(t testing.TB, ctx context.Context, a, b *NS, addr string, size 
 			done <- err
 			return
 		}
-		defer c.Close()
-		if _, err := c.Write(make([]byte, size)); err != nil {
-			done <- err
-			return
+		if _, err = c.Write(make([]byte, size)); err == nil {
+			_, err = c.Read(make([]byte, 1))
 		}
-		_, err = c.Read(make([]byte, 1))
+		c.Close()
 		done <- err
 	}()
-	err := netns.Do(a.Handle, func() error {
+	err = netns.Do(a.Handle, func() error {
 		var d net.Dialer
 		c, err := d.DialContext(ctx, "tcp", addr)
 		if err != nil {
@@ -75,4 +82,27 @@ func TCPExchange(t testing.TB, ctx context.Context, a, b *NS, addr string, size 
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
+	for !hasTCPMetrics(t, a, host.Addr()) {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no TCP metrics entry for %s in %s after the connection closed: %v", host.Addr(), a.Name, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// hasTCPMetrics reports whether ns's TCP metrics cache, as ip lists it,
+// has an entry for dst.
+func hasTCPMetrics(t testing.TB, ns *NS, dst netip.Addr) bool {
+	t.Helper()
+	var entries []struct {
+		Dst string `json:"dst"`
+	}
+	IPJSON(t, ns, &entries, "tcp_metrics", "show")
+	for _, e := range entries {
+		if d, err := netip.ParseAddr(e.Dst); err == nil && d == dst {
+			return true
+		}
+	}
+	return false
 }
