@@ -50,24 +50,8 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := s.b.String()
-	if len(s.drop) == 0 {
-		return out
-	}
-	var kept strings.Builder
-	for line := range strings.SplitAfterSeq(out, "\n") {
-		if !slices.Contains(s.drop, strings.TrimSuffix(line, "\n")) {
-			kept.WriteString(line)
-		}
-	}
-	return kept.String()
+	return dropLines(s.b.String(), s.drop)
 }
-
-// otherNamespaceErrors are what ip monitor prints of other tests'
-// namespaces: at its start it asks the kernel for the id of every name in
-// /run/netns, and one that another test is deleting (unmounted, not yet
-// unlinked) draws this extended ACK, which ip prints and goes on.
-var otherNamespaceErrors = []string{"Error: Peer netns reference is invalid."}
 
 // TestMonitorMatchesIP runs "ip monitor" and "ipr monitor" side by side
 // on the same namespace, with several option sets, applies
