@@ -310,6 +310,7 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 	free := make(chan []byte, 3)
 	printed := make(chan any, 1) // the printing's end: nil, or its panic
 	var failed bool              // set before chunks is closed
+	var cut error                // ctx's error if the printing stopped for it; read after printed
 	go func() {
 		var panicked any = true
 		defer func() {
@@ -320,7 +321,13 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 		}()
 		o := linkOrder{names: names, idx: idx, print: print}
 		for chunk := range chunks {
-			for rest := chunk; len(rest) >= 4; {
+			// The dump may have ended before ctx did: the printing
+			// stops for it too, as it does when it prints on the
+			// dump's goroutine.
+			if cut == nil {
+				cut = ctx.Err()
+			}
+			for rest := chunk; cut == nil && len(rest) >= 4; {
 				n := int(binary.NativeEndian.Uint32(rest))
 				o.add(rest[4 : 4+n])
 				rest = rest[4+n:]
@@ -330,7 +337,10 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 			default:
 			}
 		}
-		if !failed {
+		if cut == nil {
+			cut = ctx.Err()
+		}
+		if !failed && cut == nil {
 			o.end()
 		}
 		panicked = nil
@@ -369,6 +379,9 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 	close(chunks)
 	if r := <-printed; r != nil {
 		panic(r)
+	}
+	if dumpErr == nil {
+		dumpErr = cut
 	}
 	return dumpErr
 }
