@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ipr-go/ipr/internal/nstest"
 	"github.com/ipr-go/ipr/wire"
@@ -266,7 +265,3 @@ func TestXfrmRequestBytes(t *testing.T) {
 		}
 	}
 }
-
-// settle gives monitors started in other processes and goroutines the
-// time to subscribe, or to read what the kernel sent them.
-func settle() { time.Sleep(300 * time.Millisecond) }
