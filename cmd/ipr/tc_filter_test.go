@@ -50,13 +50,12 @@ func TestFilterMatchesTC(t *testing.T) {
 		// The kernel releases a deleted filter's actions in a work
 		// queue: the two listings may see it at different times.
 		var out, tcOut string
-		for try := 0; try < 50; try++ {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) { // a bound, not a measure
 			out, _, _ = iprIn(ns, "", strings.Fields(cmd)...)
 			tcOut, _, _ = tcRun(t, ns, strings.Fields(cmd)...)
 			if out == tcOut {
 				break
 			}
-			time.Sleep(20 * time.Millisecond)
 		}
 		if out != tcOut {
 			t.Errorf("after deletes, %s:\nipr %s\ntc  %s", cmd, out, tcOut)
