@@ -321,9 +321,9 @@ func streamLinks(ctx context.Context, h *rtm.Handle, f *showFilter, idx *nla.Ind
 		}()
 		o := linkOrder{names: names, idx: idx, print: print}
 		for chunk := range chunks {
-			// The dump may have ended before ctx did: the printing
-			// stops for it too, as it does when it prints on the
-			// dump's goroutine.
+			// ctx may end after the dump has: the printing stops
+			// for it then, as it stops when it runs on the dump's
+			// goroutine, whose dump ends with ctx's error.
 			if cut == nil {
 				cut = ctx.Err()
 			}
