@@ -139,8 +139,8 @@ func (d *savedDump) messages(r *bufio.Reader) iter.Seq2[[]byte, error] {
 
 // rawConn opens the socket a save dumps on and a restore sends the
 // saved messages on: they see whole messages, headers included.
-func rawConn(e *env) (*socket.Conn, error) {
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
+func rawConn(e *env) (socket.Transport, error) {
+	c, err := dialRaw(&socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
 	if err != nil {
 		return nil, dialError(e.Netns, err)
 	}
@@ -151,7 +151,7 @@ func rawConn(e *env) (*socket.Conn, error) {
 // restore_handler does: its header's flags plus NLM_F_CREATE, and the
 // request and ack flags. Like ip it reports every refusal, and goes on
 // after an object that exists already.
-func (d *savedDump) restore(e *env, c *socket.Conn, m []byte) error {
+func (d *savedDump) restore(e *env, c socket.Transport, m []byte) error {
 	binary.NativeEndian.PutUint16(m[6:], binary.NativeEndian.Uint16(m[6:])|unix.NLM_F_CREATE)
 	err := c.Execute(e.ctx, m, nil)
 	if err == nil {

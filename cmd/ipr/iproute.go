@@ -179,6 +179,16 @@ func readFamily(s string) (uint8, bool) {
 // conversation or a fake (package nltest).
 var transport socket.Dialer
 
+// dialRaw opens an RTNL socket of its own, for the commands that send
+// and read whole messages (save, restore, namespace ids): over the test
+// transport, if any, as the handles are.
+func dialRaw(cfg *socket.Config) (socket.Transport, error) {
+	if transport != nil {
+		return transport(unix.NETLINK_ROUTE, cfg)
+	}
+	return socket.DialTransport(unix.NETLINK_ROUTE, cfg)
+}
+
 // linkByName resolves a device name, turning "not found" into errNoDevice.
 func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {
 	l, err := h.LinkByName(ctx, name)

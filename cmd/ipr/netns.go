@@ -150,7 +150,7 @@ func netnsListID(e *env, a *args) error {
 	}
 	// ip's socket for ids checks dump requests strictly, which is what
 	// makes the kernel apply target-nsid.
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
+	c, err := dialRaw(&socket.Config{Netns: e.ns, ExtAck: true, StrictCheck: true})
 	if err != nil {
 		return dialError(e.Netns, err)
 	}
@@ -288,7 +288,7 @@ func netnsSet(e *env, a *args) error {
 		return failf("Cannot open network namespace %q: %s", name, strerror(err))
 	}
 	defer ns.Close()
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: e.ns, ExtAck: true})
+	c, err := dialRaw(&socket.Config{Netns: e.ns, ExtAck: true})
 	if err != nil {
 		return dialError(e.Netns, err)
 	}

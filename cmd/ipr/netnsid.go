@@ -55,7 +55,7 @@ func namespaceIDList(ctx context.Context, ns *netns.Handle, names []string) []in
 	if len(names) == 0 {
 		return ids
 	}
-	c, err := socket.Dial(unix.NETLINK_ROUTE, &socket.Config{Netns: ns})
+	c, err := dialRaw(&socket.Config{Netns: ns})
 	if err != nil {
 		return ids
 	}

@@ -168,7 +168,7 @@ func routeModify(e *env, a *args, op string) error {
 					return err
 				}
 			}
-			if (w[0] < '0' || w[0] > '9') && !strings.Contains(w, ":") {
+			if (w == "" || w[0] < '0' || w[0] > '9') && !strings.Contains(w, ":") {
 				if t, ok := routeTypeID(w); ok {
 					s.Type, haveType = t, true
 					if w, err = a.value("type"); err != nil {

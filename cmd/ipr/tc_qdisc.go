@@ -167,10 +167,12 @@ func parseQdiscSpec(e *env, a *args) (tc.QdiscSpec, string, error) {
 	for a.more() && s.Options == nil {
 		switch w := a.advance(); {
 		case w == "dev":
-			if dev != "" {
-				return s, "", usagef("duplicate \"dev\": %q is the second value.", a.peek())
+			// tc's NEXT_ARG comes before its duparg check.
+			var v string
+			if v, err = a.value(w); err == nil && dev != "" {
+				return s, "", usagef("duplicate \"dev\": %q is the second value.", v)
 			}
-			dev, err = a.value(w)
+			dev = v
 		case w == "handle":
 			if s.Handle != 0 {
 				return s, "", usagef("duplicate \"handle\"")
