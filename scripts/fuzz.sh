@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 #
-# fuzz.sh runs every fuzz target of package ./fuzz for a short time each.
+# fuzz.sh runs every fuzz target of package ./fuzz (the library's) and of
+# ./cmd/ipr (the command's printers, which a package main keeps to itself)
+# for a short time each.
 #
 # Usage: scripts/fuzz.sh [TIME] [TARGET-REGEX]
 #
@@ -20,7 +22,7 @@
 #	              many targets there are. Iteration counts are not cut.
 #
 # Each target runs alone (go test allows one -fuzz target per run) with the
-# seed corpus in fuzz/testdata/fuzz/<Target>/. When a run finds a failing
+# seed corpus in <package>/testdata/fuzz/<Target>/. When a run finds a failing
 # input, go test writes it there as a new file and fails; this script then
 # fails too, naming the file, so that a crasher is never left behind
 # silently: fix the bug, and commit the file as a regression seed.
@@ -33,22 +35,26 @@ cd "$REPO_ROOT"
 fuzztime=${1:-${FUZZTIME:-10s}}
 filter=${2:-}
 budget=${FUZZ_BUDGET:-240}
-pkg=./fuzz
-corpus=fuzz/testdata/fuzz
+pkgs=(./fuzz ./cmd/ipr)
 
-if [[ ! -d $pkg ]] || ! has_go_files "$pkg"; then
-	echo "fuzz: no package $pkg; nothing to fuzz"
-	exit 0
-fi
-
-# go test -list prints matching names, then an "ok" line; keep the names.
-# A package that does not build fails here, as it should.
-list=$(go test -list '^Fuzz' "$pkg")
-mapfile -t targets < <(grep -E '^Fuzz[[:alnum:]_]*$' <<<"$list" |
-	{ if [[ -n $filter ]]; then grep -E -- "$filter" || true; else cat; fi })
+# go test -list prints matching names, then an "ok" line; keep the names,
+# each as PACKAGE:TARGET. A package that does not build fails here, as it
+# should.
+targets=()
+for pkg in "${pkgs[@]}"; do
+	if [[ ! -d $pkg ]] || ! has_go_files "$pkg"; then
+		echo "fuzz: no package $pkg; skipped"
+		continue
+	fi
+	list=$(go test -list '^Fuzz' "$pkg")
+	while read -r name; do
+		targets+=("$pkg:$name")
+	done < <(grep -E '^Fuzz[[:alnum:]_]*$' <<<"$list" |
+		{ if [[ -n $filter ]]; then grep -E -- "$filter" || true; else cat; fi })
+done
 
 if ((${#targets[@]} == 0)); then
-	echo "fuzz: no fuzz targets in $pkg${filter:+ matching /$filter/}; nothing to fuzz"
+	echo "fuzz: no fuzz targets in ${pkgs[*]}${filter:+ matching /$filter/}; nothing to fuzz"
 	exit 0
 fi
 
@@ -68,12 +74,14 @@ else
 	die "bad fuzz time $fuzztime: want a duration such as 10s or 1m, or a count such as 1000x"
 fi
 
-# Files under the corpus directory before fuzzing; anything new afterwards is
-# an input that go test recorded as failing.
+# Files under the corpus directories before fuzzing; anything new afterwards
+# is an input that go test recorded as failing.
 corpus_files() {
-	if [[ -d $corpus ]]; then
-		find "$corpus" -type f | LC_ALL=C sort
-	fi
+	for pkg in "${pkgs[@]}"; do
+		if [[ -d $pkg/testdata/fuzz ]]; then
+			find "${pkg#./}/testdata/fuzz" -type f
+		fi
+	done | LC_ALL=C sort
 }
 before=$(corpus_files)
 
@@ -81,7 +89,8 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 failed=()
-for name in "${targets[@]}"; do
+for target in "${targets[@]}"; do
+	pkg=${target%%:*} name=${target#*:}
 	heading "fuzz $name ($fuzztime)"
 	# Go minimizes each new interesting input for up to a minute by
 	# default; with kernel-sized inputs (a link message is 1.5 KB) that
@@ -111,14 +120,14 @@ for name in "${targets[@]}"; do
 	if ((!ok)); then
 		failed+=("$name")
 		# go test prints paths relative to the package directory.
-		sed -n 's|.*Failing input written to \(testdata/fuzz/[^ ]*\).*|fuzz: failing input: fuzz/\1|p' "$log"
+		sed -n "s|.*Failing input written to \\(testdata/fuzz/[^ ]*\\).*|fuzz: failing input: ${pkg#./}/\\1|p" "$log"
 	fi
 done
 
 new=$(comm -13 <(echo "$before") <(corpus_files) | grep -v '^$' || true)
 if [[ -n $new ]]; then
 	echo
-	echo "fuzz: new files under $corpus (failing inputs; reproduce with go test $pkg -run 'Target/File'):"
+	echo "fuzz: new files under the corpora (failing inputs; reproduce with go test PACKAGE -run 'Target/File'):"
 	indent <<<"$new"
 fi
 

@@ -218,7 +218,12 @@ func robustKernel() socket.Dialer {
 		ids[fam] = uint16(0x20 + i)
 	}
 	gn.Handle(unix.GENL_ID_CTRL, nltest.GenlController(ids))
-	xf := nltest.NewFake()
+	return kernels(rt, gn, nltest.NewFake())
+}
+
+// kernels returns a dialer of three fakes: one for each protocol the
+// command speaks, whose message types overlap.
+func kernels(rt, gn, xf *nltest.Fake) socket.Dialer {
 	return func(protocol int, cfg *socket.Config) (socket.Transport, error) {
 		switch protocol {
 		case unix.NETLINK_ROUTE:
