@@ -49,9 +49,10 @@ var verbWords = []string{"", "-1", "zz", "help", "%"}
 // command line's first word must abbreviate none of them.
 var unsafeObjects = []string{"maddress", "tuntap", "tap", "monitor", "netns", "vrf", "sr", "help"}
 
-// unsafeWords leave a command line out wherever they stand: commands
-// that wait for events or read a password.
-var unsafeWords = []string{"monitor", "hmac"}
+// unsafeWords leave a command line out wherever they stand, and where
+// the command word abbreviates one of them: commands that wait for
+// events, read a password or run a program.
+var unsafeWords = []string{"monitor", "hmac", "exec"}
 
 // safeGlobals are the global options a seed may start with.
 var safeGlobals = []string{"-d", "-details", "-s", "-stats", "-statistics", "-j", "-json", "-p", "-pretty",
@@ -98,7 +99,7 @@ func newRobustSeed(line string) (robustSeed, bool) {
 // package's tests and the quoted strings of the scripts that are whole
 // command lines (a safe object, then a command of it), and the tc and
 // macsec parsing tables of testdata.
-func robustSeeds(t *testing.T) []robustSeed {
+func robustSeeds(t testing.TB) []robustSeed {
 	t.Helper()
 	lines := map[string]bool{}
 	fset := token.NewFileSet()
@@ -183,7 +184,7 @@ func robustSeeds(t *testing.T) []robustSeed {
 }
 
 // testdataLines returns the lines of a file in testdata.
-func testdataLines(t *testing.T, name string) []string {
+func testdataLines(t testing.TB, name string) []string {
 	t.Helper()
 	f, err := os.Open(filepath.Join("testdata", name))
 	if err != nil {
@@ -334,4 +335,43 @@ func TestCommandLinesNeverPanic(t *testing.T) {
 		}
 	}
 	t.Logf("%d seeds, %d command lines", len(seeds), runs)
+}
+
+// fuzzCommandLine is a seed's command line cut after its first keep+cut
+// words (cut modulo the rest's length plus one), followed by the words
+// of tail; ok is false when the result may reach past netlink.
+func fuzzCommandLine(s robustSeed, cut uint8, tail string) (args []string, ok bool) {
+	n := s.keep + int(cut)%(len(s.words)-s.keep+1)
+	args = append(slices.Clone(s.words[:n]), strings.Split(tail, " ")...)
+	if tail == "" {
+		args = args[:n]
+	}
+	for i, w := range args {
+		for _, u := range unsafeWords {
+			if w == u || i == s.keep && matches(w, u) {
+				return nil, false
+			}
+		}
+	}
+	return args, true
+}
+
+// FuzzCommandLine runs command lines made of a seed's first words and
+// the fuzzer's (see fuzzCommandLine) against fake kernels: none may
+// panic, hang or fail silently.
+func FuzzCommandLine(f *testing.F) {
+	seeds := robustSeeds(f)
+	for i, s := range seeds {
+		f.Add(uint16(i), uint8(0), strings.Join(s.words[s.keep:], " "))
+	}
+	f.Fuzz(func(t *testing.T, seed uint16, cut uint8, tail string) {
+		args, ok := fuzzCommandLine(seeds[int(seed)%len(seeds)], cut, tail)
+		if !ok {
+			return
+		}
+		useTransport(t, robustKernel())
+		if msg := robustRun(args); msg != "" {
+			t.Fatalf("ipr %q: %s", args, msg)
+		}
+	})
 }
