@@ -88,19 +88,21 @@ func parseAddr(keyword, s string, family uint8) (netip.Addr, error) {
 			a, err = p, nil
 		}
 	}
-	if err != nil || a.Zone() != "" {
-		return netip.Addr{}, usagef("invalid %s %q: want an IPv4 or IPv6 address", keyword, s)
-	}
-	if family != 0 && addrFamily(a) != family {
+	if err != nil || a.Zone() != "" || family != 0 && addrFamily(a) != family {
 		return netip.Addr{}, wrongFamily("address", s, family)
 	}
 	return a, nil
 }
 
-// wrongFamily is iproute2's get_addr and get_prefix failing on an
-// address of the other family: its message, and exit(1).
+// wrongFamily is iproute2's get_addr and get_prefix failing on a word
+// that is no address or prefix of the family (0: any): its message, and
+// exit(1).
 func wrongFamily(what, s string, family uint8) error {
-	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", familyNameOrQ(family), what, s)}
+	name := "any valid" // family_name_verbose
+	if family != 0 {
+		name = familyNameOrQ(family)
+	}
+	return &cliError{code: exitFailure, msg: fmt.Sprintf("Error: %s %s is expected rather than %q.", name, what, s)}
 }
 
 // parsePartialIPv4 is what iproute2's get_addr_ipv4 also takes: one to
@@ -134,18 +136,14 @@ func parsePartialIPv4(s string) (netip.Addr, bool) {
 func parsePrefix(keyword, s string, family uint8) (p netip.Prefix, explicit bool, err error) {
 	addr, bits, explicit := strings.Cut(s, "/")
 	a, err := parseAddr(keyword, addr, family)
-	var ce *cliError
-	if errors.As(err, &ce) {
-		return netip.Prefix{}, false, wrongFamily("prefix", s, family)
-	}
 	if err != nil {
-		return netip.Prefix{}, false, usagef("invalid %s %q: want ADDRESS[/LENGTH]", keyword, s)
+		return netip.Prefix{}, false, wrongFamily("prefix", s, family)
 	}
 	n := a.BitLen()
 	if explicit {
 		v, err := strconv.ParseUint(bits, 10, 8)
 		if err != nil || int(v) > a.BitLen() {
-			return netip.Prefix{}, false, usagef("invalid %s %q: prefix length must be 0 to %d", keyword, s, a.BitLen())
+			return netip.Prefix{}, false, wrongFamily("prefix", s, family)
 		}
 		n = int(v)
 	}

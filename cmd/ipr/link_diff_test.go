@@ -501,8 +501,8 @@ func TestErrors(t *testing.T) {
 	checkErrors(t, ns, []errorCase{
 		{"addr add 10.0.0.1/24", 0, ""},
 		{"addr add dev d0", 255, "no address given"},
-		{"addr add 10.0.0.300/24 dev d0", 255, `invalid address "10.0.0.300/24"`},
-		{"addr add 10.0.0.1/33 dev d0", 255, "prefix length must be 0 to 32"},
+		{"addr add 10.0.0.300/24 dev d0", 1, `Error: any valid prefix is expected rather than "10.0.0.300/24".`},
+		{"addr add 10.0.0.1/33 dev d0", 1, `Error: any valid prefix is expected rather than "10.0.0.1/33".`},
 		{"addr add 10.0.0.1/24 dev nosuch", 0, `Cannot find device "nosuch"`},
 		{"addr add 10.0.0.1/24 broadcast 2001:db8::1 dev d0", 1, `Error: inet address is expected rather than "2001:db8::1".`},
 		{"addr add 10.0.0.1/24 valid_lft 10 preferred_lft 20 dev d0", 255, "preferred_lft is greater than valid_lft"},

@@ -6,7 +6,9 @@ package main
 // has a file of its own, link_KIND.go, with its parser and its printer.
 
 import (
+	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -110,6 +112,14 @@ func printKindData(p *printer, key, kind string, info nla.Chain, typ uint16, nam
 	p.closeObject()
 }
 
+// ipLinkKinds are the kinds ip 6.1 has a module for (its link_util
+// names): a kind outside them is sent by name alone, as ip does.
+var ipLinkKinds = [...]string{"amt", "bareudp", "batadv", "bond", "bond_slave", "bridge", "bridge_slave", "can",
+	"dsa", "dummy", "erspan", "geneve", "gre", "gretap", "gtp", "hsr", "ifb", "ip6erspan", "ip6gre", "ip6gretap",
+	"ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap", "macsec", "macvlan", "macvtap", "netdevsim", "nlmon", "rmnet",
+	"sit", "team", "team_slave", "vcan", "veth", "virt_wifi", "vlan", "vrf", "vti", "vti6", "vxcan", "vxlan", "wwan",
+	"xfrm"}
+
 // kind parses the arguments after "type KIND" into s.
 func (lp *linkParser) kind(kind string, a *args, s *rtm.LinkSpec) error {
 	kp := kindArgs{args: a, kind: kind}
@@ -144,7 +154,19 @@ func (lp *linkParser) kind(kind string, a *args, s *rtm.LinkSpec) error {
 		if ok, err := parseMoreKind(lp, &kp, a, s, kind); ok {
 			return err
 		}
-		return usagef("type %q is not supported by ipr", kind)
+		if slices.Contains(ipLinkKinds[:], kind) {
+			return usagef("type %q is not supported by ipr", kind)
+		}
+		// A kind ip has no module for: iplink_modify sends its name
+		// alone, and takes no arguments after it.
+		switch {
+		case a.more() && matches(a.peek(), "help"):
+			return (&object{help: "link", usage: linkUsage}).usageError()
+		case a.more():
+			return &cliError{code: exitFailure, msg: fmt.Sprintf("Garbage instead of arguments \"%s ...\". Try \"ipr link help\".", a.peek())}
+		}
+		s.Kind = &rtm.OpenKind{Name: kind}
+		return nil
 	}
 	if a.more() {
 		return usagef("type %s takes no arguments, got %q", kind, a.peek())
@@ -251,11 +273,26 @@ func (kp *kindArgs) onOff(o *rtm.Opt[bool]) func() error {
 			return err
 		}
 		if s != "on" && s != "off" {
-			return usagef("type %s: invalid %s %q: want \"on\" or \"off\"", kp.kind, kp.word, s)
+			return kp.notOnOff(s)
 		}
 		*o = rtm.Some(s == "on")
 		return nil
 	}
+}
+
+// notOnOff is ip's message for s, neither "on" nor "off": macsec's is
+// parse_one_of's, the others' parse_on_off's, after which can's parser
+// exits where vlan's returns.
+func (kp *kindArgs) notOnOff(s string) error {
+	if kp.kind == "macsec" {
+		_, err := parseOnOff(kp.word, s, exitFailure)
+		return err
+	}
+	code := exitFailure
+	if kp.kind == "can" {
+		code = exitUsage
+	}
+	return &cliError{code: code, msg: fmt.Sprintf("Error: argument of %q must be \"on\" or \"off\", not %q", kp.word, s)}
 }
 
 func (kp *kindArgs) flag(o *rtm.Opt[bool], v bool) func() error {

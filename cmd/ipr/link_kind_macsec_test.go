@@ -36,7 +36,6 @@ func TestMACsecCANBadArguments(t *testing.T) {
 		"link add link p0 name ms0 type macsec address zz port 1",
 		"link add link p0 name ms0 type macsec validate lax",
 		"link add link p0 name ms0 type macsec offload nic",
-		"link add link p0 name ms0 type macsec encrypt yes",
 		"link add link p0 name ms0 type macsec icvlen 300",
 		"link add link p0 name ms0 type macsec bogus 1",
 		"link set dev p0 type can sample-point x",
@@ -48,6 +47,11 @@ func TestMACsecCANBadArguments(t *testing.T) {
 		if code != exitUsage || errs == "" {
 			t.Errorf("ipr %s: exit %d, stderr %q; want 255 and an error", cmd, code, errs)
 		}
+	}
+	// ip's parse_one_of fails with status 1.
+	if _, errs, code := iprIn(nil, "", strings.Fields("link add link p0 name ms0 type macsec encrypt yes")...); code != exitFailure ||
+		errs != "Error: argument of \"encrypt\" must be one of \"off\", \"on\", not \"yes\"\n" {
+		t.Errorf("ipr link add ... type macsec encrypt yes: exit %d, stderr %q; want ip's", code, errs)
 	}
 	// Refused by rtm's validation, before sending.
 	for _, cmd := range []string{

@@ -417,7 +417,7 @@ func TestRouteErrors(t *testing.T) {
 	nstest.IP(t, ns, "addr", "add", "10.5.0.1/24", "dev", "d0")
 	checkErrors(t, ns, []errorCase{
 		{"route add", 255, "no destination"},
-		{"route add 10.0.0.0/33 dev d0", 255, "prefix length must be 0 to 32"},
+		{"route add 10.0.0.0/33 dev d0", 1, `Error: any valid prefix is expected rather than "10.0.0.0/33".`},
 		{"route add 10.0.0.1/24 dev d0", 255, "host bits are set"},
 		{"route add 10.0.0.0/24 dev nosuch", 0, `Cannot find device "nosuch"`},
 		{"route add 10.0.0.0/24 via 10.5.0.2 via 10.5.0.3", 255, "use nexthop syntax"},

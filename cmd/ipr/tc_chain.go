@@ -52,7 +52,7 @@ func chainModify(e *env, a *args, mk func(tc.ChainSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Do(e.ctx, mk(s))
+	return talkRefused(h.Do(e.ctx, mk(s)))
 }
 
 // chainGet is tc_filter_get for RTM_GETCHAIN.
@@ -66,7 +66,7 @@ func chainGet(e *env, a *args) error {
 	}
 	c, err := tc.ChainGet(e.ctx, h, s)
 	if err != nil {
-		return err
+		return talkRefused(err)
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	one := func(yield func(tc.Chain, error) bool) { yield(c, nil) }

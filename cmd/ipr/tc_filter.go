@@ -95,8 +95,12 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 		default:
 			c.kind = word
 			opts, known, err := parseFilterKind(a, word, s, handle)
-			if !known {
+			if !known && (word == "rsvp" || word == "tcindex") {
 				return nil, usagef("filter kind %q is not implemented by ipr", word)
+			}
+			if !known {
+				// A kind tc 6.1 has no module for: its parse_nofopt.
+				return c, unknownFilterKind(a, s, word, handle)
 			}
 			if err != nil {
 				return nil, kindParseError(err)
@@ -172,4 +176,22 @@ func kindParseError(err error) error {
 		return &cliError{code: exitFailure, msg: "Error: " + ue.msg}
 	}
 	return err
+}
+
+// unknownFilterKind is tc's parse_nofopt, for a kind tc has no module
+// for: nothing may follow it, the handle is hexadecimal, and the kind
+// alone is sent, for the kernel to refuse or take.
+func unknownFilterKind(a *tcArgs, s *tc.FilterSpec, kind, handle string) error {
+	if a.more() {
+		return tcKindError("Unknown filter %q, hence option %q is unparsable", kind, a.peek())
+	}
+	if handle != "" {
+		v, err := strconv.ParseUint(handle, 16, 32)
+		if err != nil {
+			return tcKindError("Unparsable filter ID %q", handle)
+		}
+		s.Handle = uint32(v)
+	}
+	s.Options = &tc.RawFilter{Name: kind}
+	return nil
 }

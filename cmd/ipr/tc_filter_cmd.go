@@ -77,7 +77,7 @@ func filterModify(e *env, a *args, mk func(tc.FilterSpec) rtm.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.Do(e.ctx, mk(c.spec))
+	return talkRefused(h.Do(e.ctx, mk(c.spec)))
 }
 
 // filterGet is tc_filter_get: the filter, printed.
@@ -88,7 +88,7 @@ func filterGet(e *env, a *args) error {
 	}
 	f, err := tc.FilterGet(e.ctx, h, c.spec)
 	if err != nil {
-		return err
+		return talkRefused(err)
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := e.newPrinter()
@@ -184,22 +184,41 @@ func actionModify(e *env, a *args, verb string) error {
 	if err != nil {
 		return err
 	}
+	first := ""
+	if a.more() {
+		first = a.peek()
+	}
 	c, err := parseActionsCmd(ta, verb)
 	if err != nil {
 		return err
 	}
-	var req rtm.Request
 	switch verb {
 	case "add":
-		req = tc.ActionAdd(c.acts...)
+		err = h.Do(e.ctx, tc.ActionAdd(c.acts...))
 	case "replace":
-		req = tc.ActionReplace(c.acts...)
+		err = h.Do(e.ctx, tc.ActionReplace(c.acts...))
 	case "del":
-		req = tc.ActionDel(c.refs...)
+		return actionRefused(h.Do(e.ctx, tc.ActionDel(c.refs...)), first)
 	case "flush":
-		req = tc.ActionFlush(c.flush)
+		return refused(h.Do(e.ctx, tc.ActionFlush(c.flush)), exitFailure, "We have an error flushing")
 	}
-	return h.Do(e.ctx, req)
+	// tc_action_modify's refusal ends do_action with -1.
+	return refused(err, exitUsage, talkError)
+}
+
+// talkError is what tc prints after the kernel refuses a filter, chain
+// or action request.
+const talkError = "We have an error talking to the kernel"
+
+// talkRefused is a refused filter or chain request as tc reports it:
+// the kernel's message, talkError, and exit status 2.
+func talkRefused(err error) error { return refused(err, exitKernel, talkError) }
+
+// actionRefused is a refused "actions get" or "delete" as tc 6.1
+// reports it: tc_action_gd returns without taking its words, so do_action
+// reads the first of them (first) as a command, and fails on it.
+func actionRefused(err error, first string) error {
+	return refused(err, exitUsage, fmt.Sprintf("%s\nCommand %q is unknown, try \"ipr actions help\".", talkError, first))
 }
 
 // actionGet is tc_action_gd for "get": the action, printed.
@@ -207,6 +226,10 @@ func actionGet(e *env, a *args) error {
 	ta, h, err := tcArgsOf(e, a)
 	if err != nil {
 		return err
+	}
+	first := ""
+	if a.more() {
+		first = a.peek()
 	}
 	c, err := parseActionsCmd(ta, "get")
 	if err != nil {
@@ -217,7 +240,7 @@ func actionGet(e *env, a *args) error {
 	}
 	b, err := tc.StandaloneActionBatch(e.ctx, h, c.refs[0].Kind, c.refs[0].Index)
 	if err != nil {
-		return err
+		return actionRefused(err, first)
 	}
 	names := &linkNames{ctx: e.ctx, h: h, byIndex: map[int32]linkRef{}}
 	p := e.newPrinter()

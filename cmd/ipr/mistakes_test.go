@@ -1,0 +1,65 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ipr-go/ipr/internal/nstest"
+)
+
+// TestMistakesMatchIP compares ipr with ip and tc on command-line
+// mistakes and refusals of the kinds the hostile command-line test's
+// lines showed ipr reporting in its own words: what is printed and the
+// exit status must be theirs, byte for byte.
+func TestMistakesMatchIP(t *testing.T) {
+	ns := nstest.New(t)
+	ipCommands(t, ns, "link add p0 type veth peer name p1", "link set p0 up")
+	// iproute2's get_prefix and get_addr: status 1, the family's name.
+	sameBytesAsIP(t, ns, nil,
+		"route add zz via 192.0.2.1",
+		"route add 10.0.0.0/33 dev p0",
+		"-6 route add zz:: via 2001:db8::2",
+		"route show src zz",
+		"route get 4294967296",
+		"addr add 10.0.0.300/24 dev p0",
+		"addr add 1.2.3.4/33 dev p0",
+		"addr del -1 dev p0",
+		"rule add from zz table 100",
+		"neigh add zz lladdr 02:00:00:00:00:06 dev p0",
+		"xfrm state update src -1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00",
+		// A link kind ip has no module for: its name alone is sent.
+		"link add x9 type nosuchkind",
+		// parse_on_off and parse_one_of, and their statuses.
+		"link add link p0 name p0.5 type vlan id 5 gvrp maybe",
+		"link set dev p0 type can fd maybe",
+		"link add link p0 name ms0 type macsec encrypt maybe",
+	)
+	// ... and nothing may follow it (ipr names itself in the message).
+	args := strings.Fields("link add x9 type nosuchkind local 1")
+	out, errs, code := iprIn(ns, "", args...)
+	ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
+	if out != ipOut || asIP(errs) != ipErrs || code != ipCode {
+		t.Errorf("%s:\nipr (exit %d): %s%s\nip (exit %d):  %s%s", args, code, out, errs, ipCode, ipOut, ipErrs)
+	}
+	iprSetup(t, ns, "qdisc add dev p0 clsact")
+	asTC := func(ipr, tc tcResult) bool { return strings.ReplaceAll(ipr.errs, `"ipr `, `"tc `) != tc.errs }
+	compareWithTC(t, ns, asTC,
+		// A filter kind tc has no module for: parse_nofopt.
+		"filter add dev p0 ingress zz",
+		"filter add dev p0 ingress zz 1",
+		"filter add dev p0 ingress handle 5g zz",
+		// Refusals end with tc's "We have an error talking to the
+		// kernel"; actions get and delete then fail on their own words.
+		"filter add dev p1 ingress matchall action drop",
+		"filter get dev p0 ingress protocol all pref 5 handle 1 matchall",
+		"chain get dev p0 ingress chain 9",
+		"actions add action gact drop index 7",
+		"actions add action gact drop index 7",
+		"actions get action gact index 99",
+		"actions delete action gact index 99",
+		"actions flush action gact",
+		"actions flush action gact",
+		// A repeated dev at the end of the line.
+		"qdisc add dev p0 root handle 1: dev",
+	)
+}
