@@ -657,6 +657,14 @@ func linkChange(e *env, a *args, op linkOp) error {
 	if err != nil {
 		return err
 	}
+	// iplink_parse looks the device of a "set" up before the kind's
+	// options are read, so a missing device is the error ip reports.
+	var l rtm.Link
+	if op == linkSet && dev != "" {
+		if l, err = linkByName(ctx, h, dev); err != nil {
+			return err
+		}
+	}
 	if kind != "" {
 		if err := lp.kind(kind, a, &spec); err != nil {
 			return err
@@ -678,10 +686,6 @@ func linkChange(e *env, a *args, op linkOp) error {
 			return e.change(h, rtm.LinkAdd(spec))
 		}
 		return e.change(h, rtm.LinkReplace(spec))
-	}
-	l, err := linkByName(ctx, h, dev)
-	if err != nil {
-		return err
 	}
 	spec.Index = l.Index()
 	if name != dev {

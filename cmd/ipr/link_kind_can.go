@@ -5,6 +5,7 @@ package main
 // their drivers). ip prints their data, ipr does not yet.
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/ipr-go/ipr/rtm"
@@ -60,7 +61,7 @@ func parseCAN(kp *kindArgs, s *rtm.LinkSpec) error {
 			case v == "off":
 				c.CtrlModeMask |= rtm.CANTDCAuto | rtm.CANTDCManual
 			default:
-				return invarg("tdc-mode: expected auto, manual or off", v)
+				return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: argument of \"tdc-mode\" must be \"auto\", \"manual\" or \"off\", not %q", v)}
 			}
 			return nil
 		},

@@ -42,7 +42,7 @@ func parseMACsec(kp *kindArgs, s *rtm.LinkSpec) error {
 					return nil
 				}
 			}
-			return invarg(kp.word+": expected one of "+strings.Join(names, ", "), v)
+			return notOneOf(kp.word, v, exitFailure, names...)
 		}
 	}
 	err := kp.parse(map[string]func() error{

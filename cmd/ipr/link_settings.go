@@ -148,7 +148,17 @@ func parseOnOff(what, v string, code int) (rtm.Opt[bool], error) {
 	case "off":
 		return rtm.Some(false), nil
 	}
-	return rtm.Opt[bool]{}, &cliError{code: code, msg: fmt.Sprintf("Error: argument of %q must be one of \"off\", \"on\", not %q", what, v)}
+	return rtm.Opt[bool]{}, notOneOf(what, v, code, "off", "on")
+}
+
+// notOneOf is iproute2's parse_one_of failing on v, the argument of
+// what, which must be one of names; its caller ends with status code.
+func notOneOf(what, v string, code int, names ...string) error {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	return &cliError{code: code, msg: fmt.Sprintf("Error: argument of %q must be one of %s, not %q", what, strings.Join(quoted, ", "), v)}
 }
 
 // onOrOff is iproute2's older on_off check, of "multicast", "arp",

@@ -33,6 +33,11 @@ func TestMistakesMatchIP(t *testing.T) {
 		"link add link p0 name p0.5 type vlan id 5 gvrp maybe",
 		"link set dev p0 type can fd maybe",
 		"link add link p0 name ms0 type macsec encrypt maybe",
+		"link add link p0 name ms0 type macsec validate zz",
+		"link add link p0 name ms0 type macsec offload zz",
+		"link set dev p0 type can tdc-mode maybe",
+		// The device of "set" is looked up before the kind's options.
+		"link set dev nosuch type can tdc-mode maybe",
 	)
 	// ... and nothing may follow it (ipr names itself in the message).
 	args := strings.Fields("link add x9 type nosuchkind local 1")
