@@ -654,6 +654,9 @@ func linkChange(e *env, a *args, op linkOp) error {
 	lp := &linkParser{ctx: ctx, h: h, e: e}
 	var spec rtm.LinkSpec
 	dev, name, kind, err := lp.options(a, &spec, false)
+	if err == nil && (op == linkAdd || op == linkReplace) {
+		err = checkNewName(dev, name)
+	}
 	if err != nil {
 		return err
 	}
@@ -804,7 +807,14 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 			var v string
 			var m int32
 			if v, err = a.value("master"); err == nil {
-				m, err = lp.index(v)
+				var l rtm.Link
+				switch l, err = lp.h.LinkByName(lp.ctx, v); {
+				case errors.Is(err, rtm.ErrNotFound):
+					// The "\n" is ip's, whose message ends in one.
+					err = invarg("Device does not exist\n", v)
+				case err == nil:
+					m = l.Index()
+				}
 				s.Master = rtm.Some(m)
 			}
 		case matches(w, "nomaster"):
@@ -828,15 +838,20 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 		case unsupportedLinkOption(w):
 			err = usagef("option %q is not supported by ipr", w)
 		default:
+			// iplink_parse's last branch: a word is the device.
+			if matches(w, "help") {
+				return "", "", "", (&object{help: "link", usage: linkUsage}).usageError()
+			}
 			if w == "dev" {
 				if w, err = a.value(w); err != nil {
 					break
 				}
-			} else if w == "help" || strings.HasPrefix(w, "-") {
-				return "", "", "", usagef("unknown option %q", w)
 			}
 			if dev != "" {
-				return "", "", "", usagef("unknown option %q (device already given as %q)", w, dev)
+				return "", "", "", duparg2("dev", w)
+			}
+			if !validAltIfname(w) {
+				return "", "", "", invarg(`"dev" not a valid ifname`, w)
 			}
 			dev = w
 		}
@@ -846,6 +861,15 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 	}
 	dev, name = devAndName(dev, name)
 	return dev, name, "", nil
+}
+
+// checkNewName is iplink_parse's check of a device to create: "dev"
+// (or a bare word) and "name" must not name two devices.
+func checkNewName(dev, name string) error {
+	if dev != name {
+		return &cliError{code: exitUsage, msg: `both "name" and "dev" cannot be used when creating devices.`}
+	}
+	return nil
 }
 
 // devAndName completes "ip link add dev NAME" and "ip link add name NAME",
@@ -909,7 +933,13 @@ func netnsValue(s string) (rtm.Netns, error) {
 // before sending anything: not empty, shorter than IFNAMSIZ, and without
 // '/' or white space.
 func validIfname(name string) bool {
-	return name != "" && len(name) < unix.IFNAMSIZ && !strings.ContainsAny(name, "/ \t\n\v\f\r")
+	return len(name) < unix.IFNAMSIZ && validAltIfname(name)
+}
+
+// validAltIfname is iproute2's check_altifname: what an alternative name
+// must be, and any name ip looks a device up by.
+func validAltIfname(name string) bool {
+	return name != "" && !strings.ContainsAny(name, "/ \t\n\v\f\r")
 }
 
 // sameBytes reports whether a and b are the same bytes in memory, not

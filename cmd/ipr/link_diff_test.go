@@ -517,7 +517,7 @@ func TestErrors(t *testing.T) {
 		{"link show nosuch", 0, `Cannot find device "nosuch"`},
 		{"link set d0 mtu", 0, ""},
 		{"link set d0 mtu big", 255, `invalid mtu "big"`},
-		{"link set d0 frobnicate", 255, `unknown option "frobnicate"`},
+		{"link set d0 frobnicate", 255, `Error: either "dev" is duplicate, or "frobnicate" is a garbage.`},
 		{"link set d0 trailers off", 255, `"trailers" is not supported`},
 		{"link set d0 address 02:00:zz:00:00:01", 255, "invalid address"},
 		{"link add x0 type veth frob", 255, `unknown argument "frob"`},

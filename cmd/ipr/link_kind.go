@@ -393,7 +393,10 @@ func parseVeth(lp *linkParser, kp *kindArgs, a *args, s *rtm.LinkSpec, kind stri
 		return usagef("type veth: unknown argument %q, want \"peer\"", w)
 	}
 	v.Peer = &rtm.LinkSpec{}
-	_, name, _, err := lp.options(a, v.Peer, true)
+	dev, name, _, err := lp.options(a, v.Peer, true)
+	if err == nil {
+		err = checkNewName(dev, name)
+	}
 	v.Peer.Name = name
 	return err
 }

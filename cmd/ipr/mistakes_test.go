@@ -36,6 +36,14 @@ func TestMistakesMatchIP(t *testing.T) {
 		"link add link p0 name ms0 type macsec validate zz",
 		"link add link p0 name ms0 type macsec offload zz",
 		"link set dev p0 type can tdc-mode maybe",
+		// iplink_parse's device words, names and master.
+		"link set dev p1 master nosuch",
+		"link set 1.2.3.4/33 master nosuch",
+		"link add 1.2.3.4/33 type veth peer name k1",
+		"link set dev p0 x y",
+		"link add name foo bar type veth",
+		"link add dev y0 name y1 type veth",
+		"link add x0 type veth peer peer name x1",
 		// The device of "set" is looked up before the kind's options.
 		"link set dev nosuch type can tdc-mode maybe",
 	)
@@ -64,6 +72,10 @@ func TestMistakesMatchIP(t *testing.T) {
 		"actions delete action gact index 99",
 		"actions flush action gact",
 		"actions flush action gact",
+		// The device is looked up before the kind's options are read.
+		"filter add dev nosuch ingress u32 match ip dst 10.0.0.0/8 police rate 1mbit burst",
+		"filter add dev nosuch ingress handle 1",
+		"filter del dev p0 ingress handle 1",
 		// A repeated dev at the end of the line.
 		"qdisc add dev p0 root handle 1: dev",
 	)

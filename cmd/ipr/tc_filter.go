@@ -94,6 +94,13 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			}
 		default:
 			c.kind = word
+			// tc_filter_modify looks the device up before it parses
+			// the kind's options.
+			if c.dev != "" {
+				if s.Ifindex, err = a.resolve(c.dev); err != nil {
+					return nil, err
+				}
+			}
 			opts, known, err := parseFilterKind(a, word, s, handle)
 			if !known && (word == "rsvp" || word == "tcindex") {
 				return nil, usagef("filter kind %q is not implemented by ipr", word)
@@ -112,8 +119,14 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 			return nil, err
 		}
 	}
+	if c.dev != "" {
+		var err error
+		if s.Ifindex, err = a.resolve(c.dev); err != nil {
+			return nil, err
+		}
+	}
 	if handle != "" {
-		return nil, usagef("Must specify filter type when using \"handle\"")
+		return nil, &cliError{code: exitUsage, msg: `Must specify filter type when using "handle"`}
 	}
 	return c, nil
 }

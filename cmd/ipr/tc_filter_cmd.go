@@ -53,7 +53,7 @@ func tcArgsOf(e *env, a *args) (*tcArgs, *rtm.Handle, error) {
 	return &tcArgs{args: *a, resolve: func(name string) (int32, error) { return tcDevIndex(e, h, name) }}, h, nil
 }
 
-// filterCmdOf parses a filter command line and resolves its device.
+// filterCmdOf parses a filter command line, its device resolved.
 func filterCmdOf(e *env, a *args) (*filterCmd, *rtm.Handle, error) {
 	ta, h, err := tcArgsOf(e, a)
 	if err != nil {
@@ -62,11 +62,6 @@ func filterCmdOf(e *env, a *args) (*filterCmd, *rtm.Handle, error) {
 	c, err := parseFilterCmd(ta)
 	if err != nil {
 		return nil, nil, err
-	}
-	if c.dev != "" {
-		if c.spec.Ifindex, err = tcDevIndex(e, h, c.dev); err != nil {
-			return nil, nil, err
-		}
 	}
 	return c, h, nil
 }
