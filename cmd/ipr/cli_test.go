@@ -118,13 +118,18 @@ func ipCommands(t testing.TB, ns *nstest.NS, cmds ...string) {
 	}
 }
 
-// sameBytesAsIP runs each command line (prefix, then the line's words)
-// with ipr and with ip in ns: standard output, standard error and exit
-// status must be the same, byte for byte.
+// sameBytesAsIP runs each command line (prefix, then the line's words;
+// a word '' is the empty word) with ipr and with ip in ns: standard
+// output, standard error and exit status must be the same, byte for byte.
 func sameBytesAsIP(t *testing.T, ns *nstest.NS, prefix []string, cmds ...string) {
 	t.Helper()
 	for _, cmd := range cmds {
 		args := append(append([]string(nil), prefix...), strings.Fields(cmd)...)
+		for i, w := range args {
+			if w == "''" {
+				args[i] = ""
+			}
+		}
 		out, errs, code := iprIn(ns, "", args...)
 		ipOut, ipErrs, ipCode := ipRun(t, ns, "", args...)
 		if out != ipOut || errs != ipErrs || code != ipCode {

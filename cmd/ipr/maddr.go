@@ -289,9 +289,17 @@ func maddrModify(e *env, a *args, req uint) error {
 	return do()
 }
 
-// parseLLAddr is iproute2's ll_addr_a2n for colon-separated hex bytes
-// (at most max): the address, or the component that is wrong.
+// parseLLAddr is iproute2's ll_addr_a2n: an IPv4 address (the form of
+// IP tunnels' addresses) or colon-separated hex bytes (at most max); the
+// address, or the component that is wrong.
 func parseLLAddr(s string, max int) ([]byte, string) {
+	if strings.Contains(s, ".") {
+		a, ok := parsePartialIPv4(s)
+		if !ok {
+			return nil, s
+		}
+		return a.AsSlice(), ""
+	}
 	var out []byte
 	for _, part := range strings.Split(s, ":") {
 		if len(out) == max {

@@ -26,6 +26,14 @@ func TestMistakesMatchIP(t *testing.T) {
 		"addr del -1 dev p0",
 		"rule add from zz table 100",
 		"neigh add zz lladdr 02:00:00:00:00:06 dev p0",
+		// ipneigh_modify: ll_addr_a2n after the whole line, "dev ''"
+		// looked up, a second address, a second lladdr.
+		"neigh add 10.1.0.6 lladdr 1.2.3.4/33 dev p0",
+		"neigh add 10.1.0.6 lladdr 4294967296 dev p0",
+		"neigh add 10.1.0.6 lladdr 02:00:00:00:00:06 dev ''",
+		"neigh add proxy 10.1.0.77 dev ''",
+		"neigh add 10.1.0.6 10.1.0.7 dev p0",
+		"neigh add 10.1.0.6 lladdr 02 lladdr 03 dev p0",
 		"xfrm state update src -1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00",
 		// A link kind ip has no module for: its name alone is sent.
 		"link add x9 type nosuchkind",

@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"net"
 	"strconv"
 
 	"github.com/ipr-go/ipr/nla"
@@ -307,22 +306,21 @@ func printNeighStats(p *printer, n rtm.Neigh, devFiltered bool, links *linkTypes
 // iproute2's ipneigh_modify parses them.
 func neighModify(e *env, a *args, op string) error {
 	var (
-		s        rtm.NeighSpec
-		dev      string
-		haveDst  bool
-		stateSet bool
+		s                rtm.NeighSpec
+		dev, lladdr      string
+		haveDev, haveDst bool
+		haveLLAddr       bool
+		devGiven         bool // "dev", which proxy makes optional
+		stateSet         bool
 	)
 	for a.more() {
 		var err error
 		switch w := a.advance(); {
-		case w == "lladdr":
-			s.LLAddr, err = parseValue(a, w, func(v string) (net.HardwareAddr, error) {
-				hw, err := net.ParseMAC(v)
-				if err != nil {
-					return nil, usagef("invalid lladdr %q", v)
-				}
-				return hw, nil
-			})
+		case matches(w, "lladdr"):
+			if lladdr, err = a.value("lladdr"); err == nil && haveLLAddr {
+				return duparg("lladdr", lladdr)
+			}
+			haveLLAddr = true
 		case w == "nud":
 			var st uint16
 			st, err = a.neighStateValue(w)
@@ -330,13 +328,14 @@ func neighModify(e *env, a *args, op string) error {
 		case w == "proxy":
 			s.Dst, err = a.addrValue("proxy", e.Family)
 			s.Flags |= unix.NTF_PROXY
-			haveDst = true
+			haveDst, haveDev = true, true
 		case w == "router":
 			s.Flags |= unix.NTF_ROUTER
 		case w == "extern_learn":
 			s.Flags |= unix.NTF_EXT_LEARNED
 		case w == "dev":
 			dev, err = a.value(w)
+			haveDev, devGiven = true, true
 		case matches(w, "protocol"):
 			s.Protocol, err = a.protocolValue(w)
 		default:
@@ -344,7 +343,7 @@ func neighModify(e *env, a *args, op string) error {
 				return err
 			}
 			if haveDst {
-				return usagef("unknown argument %q (address already given)", w)
+				return duparg2("to", w)
 			}
 			s.Dst, err = parseAddr("address", w, e.Family)
 			haveDst = true
@@ -353,8 +352,21 @@ func neighModify(e *env, a *args, op string) error {
 			return err
 		}
 	}
-	if dev == "" || !haveDst {
+	if !haveDev || !haveDst {
 		return &cliError{code: exitUsage, msg: "Device and destination are required arguments."}
+	}
+	// ipneigh_modify reads the address after the whole line; "null"
+	// sends none.
+	if haveLLAddr && lladdr != "null" {
+		hw, bad := parseLLAddr(lladdr, 20)
+		if hw == nil {
+			return failf("%q is invalid lladdr.", bad)
+		}
+		s.LLAddr = hw
+	}
+	if devGiven && dev == "" {
+		// ip looks the empty name up, and fails.
+		return errNoDevice(dev)
 	}
 	if !stateSet && op != "delete" {
 		s.State = unix.NUD_PERMANENT

@@ -438,7 +438,7 @@ func TestRouteErrors(t *testing.T) {
 		{"rule add pref 5 frob", 255, `unknown argument "frob"`},
 		{"rule del pref 12345", 0, "no such file"},
 		{"rule add fwmark x table 5", 255, "invalid fwmark"},
-		{"neigh add 10.5.0.9 dev d0 lladdr zz", 255, "invalid lladdr"},
+		{"neigh add 10.5.0.9 dev d0 lladdr zz", 1, `"zz" is invalid lladdr.`},
 		{"neigh add 10.5.0.9", 0, ""},
 		{"neigh show nud frob", 255, `invalid nud state "frob"`},
 		{"neigh flush", 255, "flush requires arguments"},
