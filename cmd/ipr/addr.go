@@ -580,7 +580,7 @@ const maxFlushRounds = 10
 // that then matches too.
 func addrFlush(e *env, a *args) error {
 	if !a.more() {
-		return usagef("flush requires arguments")
+		return failf("Flush requires arguments.")
 	}
 	f := showFilter{family: e.Family}
 	if err := parseShowFilter(a, &f, true); err != nil {

@@ -136,11 +136,14 @@ func parseShowFilter(a *args, f *showFilter, addrs bool) error {
 					return err
 				}
 				w = s
-			} else if strings.HasPrefix(w, "-") || w == "help" {
-				return usagef("unknown argument %q", w)
+			} else if matches(w, "help") {
+				if addrs {
+					return (&object{help: "address", usage: addrUsage}).usageError()
+				}
+				return (&object{help: "link", usage: linkUsage}).usageError()
 			}
 			if f.dev != "" {
-				return usagef("device given twice: %q and %q", f.dev, w)
+				return duparg2("dev", w)
 			}
 			f.dev = w
 		}

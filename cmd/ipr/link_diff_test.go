@@ -513,7 +513,7 @@ func TestErrors(t *testing.T) {
 		{"addr frob", 255, `Command "frob" is unknown, try "ipr address help".`},
 		{"addr show scope", 0, ""},
 		{"addr show dev nosuch", 0, `Cannot find device "nosuch"`},
-		{"addr flush", 255, "flush requires arguments"},
+		{"addr flush", 1, "Flush requires arguments."},
 		{"link show nosuch", 0, `Cannot find device "nosuch"`},
 		{"link set d0 mtu", 0, ""},
 		{"link set d0 mtu big", 255, `invalid mtu "big"`},

@@ -35,6 +35,15 @@ func TestMistakesMatchIP(t *testing.T) {
 		"neigh add 10.1.0.6 10.1.0.7 dev p0",
 		"neigh add 10.1.0.6 lladdr 02 lladdr 03 dev p0",
 		"xfrm state update src -1 dst 10.0.0.2 proto esp spi 0x100 enc cbc(aes) 0x00",
+		// Flushes without a selector, and words taken as devices or
+		// destinations.
+		"addr flush",
+		"neigh flush",
+		"rule show zz",
+		"rule show d 10.0.0.0/8",
+		"link show -1",
+		"addr show p0 p1",
+		"route add 2001:db8:8::/64 encap ila zz dev p0",
 		// A link kind ip has no module for: its name alone is sent.
 		"link add x9 type nosuchkind",
 		// parse_on_off and parse_one_of, and their statuses.

@@ -60,7 +60,7 @@ func neighStateID(s string) (uint16, bool) {
 // do_show_or_flush and print_neigh filter.
 func neighList(e *env, a *args, flush bool) error {
 	if flush && !a.more() {
-		return usagef("flush requires arguments")
+		return failf("Flush requires arguments.")
 	}
 	var (
 		f          rtm.NeighFilter

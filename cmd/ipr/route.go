@@ -483,7 +483,7 @@ func selectorKeeps(s prefixSelector, fam uint8, addr []byte, bits int, root bool
 // routeList is "route show", "route flush" and "route save".
 func routeList(e *env, a *args, action routeAction) error {
 	if action == routeFlush && !a.more() {
-		return usagef("flush requires arguments")
+		return failf(`"ipr route flush" requires arguments.`)
 	}
 	// ip writes the magic word before it reads the selectors.
 	if action == routeSave {

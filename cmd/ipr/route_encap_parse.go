@@ -290,7 +290,7 @@ func parseEncapILA(a *args) (rtm.Encap, error) {
 	v := a.advance()
 	loc, ok := parseAddr64(v)
 	if !ok {
-		return nil, usagef("bad locator: %s", v)
+		return nil, failf("Bad locator: %s", v)
 	}
 	e := rtm.EncapILA{Locator: loc}
 	for a.more() {

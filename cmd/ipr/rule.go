@@ -125,10 +125,6 @@ func ruleList(e *env, a *args, flush bool) error {
 			f.src, err = parseValue(a, w, func(v string) (prefixSelector, error) {
 				return parsePrefixSelector("from", v, family)
 			})
-		case w == "to" || w == "dst":
-			f.dst, err = parseValue(a, w, func(v string) (prefixSelector, error) {
-				return parsePrefixSelector("to", v, family)
-			})
 		case matches(w, "protocol"):
 			f.protocol, f.protoSet, err = a.protocolFilter(w)
 		case w == "ipproto":
@@ -138,7 +134,14 @@ func ruleList(e *env, a *args, flush bool) error {
 		case w == "dport":
 			f.dport, err = a.portRangeValue(w)
 		default:
-			return usagef("unknown argument %q", w)
+			// Any other word is the destination, after an optional
+			// "to" or "dst".
+			if matches(w, "dst") || matches(w, "to") {
+				if w, err = a.value(w); err != nil {
+					return err
+				}
+			}
+			f.dst, err = parsePrefixSelector("to", w, family)
 		}
 		if err != nil {
 			return err
