@@ -120,8 +120,8 @@ func ipCommands(t testing.TB, ns *nstest.NS, cmds ...string) {
 
 // sameBytesAsIP runs each command line (prefix, then the line's words;
 // a word of two single quotes is the empty word) with ipr and with ip
-// in ns: standard
-// output, standard error and exit status must be the same, byte for byte.
+// in ns: standard output, standard error and exit status must be the
+// same, byte for byte.
 func sameBytesAsIP(t *testing.T, ns *nstest.NS, prefix []string, cmds ...string) {
 	t.Helper()
 	for _, cmd := range cmds {
