@@ -21,6 +21,8 @@ func TestMistakesMatchIP(t *testing.T) {
 		"-6 route add zz:: via 2001:db8::2",
 		"route show src zz",
 		"route get 4294967296",
+		"route get 127.0.0.1 -1",
+		"route get 127.0.0.1 127.0.0.2",
 		"addr add 10.0.0.300/24 dev p0",
 		"addr add 1.2.3.4/33 dev p0",
 		"addr del -1 dev p0",

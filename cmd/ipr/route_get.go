@@ -53,9 +53,8 @@ func routeGet(e *env, a *args) error {
 			if w, err = a.toValue(w); err != nil {
 				return err
 			}
-			if haveDst {
-				return usagef("unknown argument %q", w)
-			}
+			// A later destination replaces an earlier one: ip sends
+			// both, and the kernel reads the last.
 			p, _, err := parsePrefix("destination", w, family)
 			if err != nil {
 				return err
