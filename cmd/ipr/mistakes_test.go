@@ -91,6 +91,9 @@ func TestMistakesMatchIP(t *testing.T) {
 		"actions delete action gact index 99",
 		"actions flush action gact",
 		"actions flush action gact",
+		// get_addr in tunnel_key, invarg in mqprio.
+		"actions add action tunnel_key set src_ip 1.1.1.1 dst_ip zz id 7 dst_port 4789",
+		"qdisc add dev p0 root mqprio hw 0 mode dcb",
 		// The device is looked up before the kind's options are read.
 		"filter add dev nosuch ingress u32 match ip dst 10.0.0.0/8 police rate 1mbit burst",
 		"filter add dev nosuch ingress handle 1",

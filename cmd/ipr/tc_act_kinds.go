@@ -206,8 +206,9 @@ func macArg(a *args, w string) (net.HardwareAddr, error) {
 
 func parseTunnelKey(a *tcArgs) (tc.ActionKind, error) {
 	t := &tc.TunnelKey{}
+	// tunnel_key_parse_ip_addr: get_addr's address and message.
 	ip := func(a *args, w string) (netip.Addr, error) {
-		return checkedArg(a, w, netip.ParseAddr, func(string) error { return usagef("Illegal %q", w) })
+		return parseValue(a, w, func(v string) (netip.Addr, error) { return parseAddr(w, v, 0) })
 	}
 	return t, readActionOpts(a,
 		abbr("unset", setTrue(&t.Unset)), abbr("set", skipWord),

@@ -89,7 +89,7 @@ func parseMQPrio(_ *env, a *args, _ string) (tc.QdiscOptions, error) {
 				o.MaxRate = rates
 			}
 		default:
-			return nil, tcKindError("Unknown argument %q", w)
+			return nil, invarg("unknown argument", w)
 		}
 	}
 	return o, nil
