@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -301,15 +302,31 @@ func TestCommandLinesNeverPanic(t *testing.T) {
 	if len(seeds) < 300 {
 		t.Fatalf("only %d command lines gathered", len(seeds))
 	}
+	// IPR_MISTAKES_OUT=FILE also writes each command line to FILE, a
+	// JSON array a line, for scripts/mistakes_parity.py to run with ip.
+	var lines *os.File
+	if path := os.Getenv("IPR_MISTAKES_OUT"); path != "" {
+		var err error
+		if lines, err = os.Create(path); err != nil {
+			t.Fatal(err)
+		}
+		defer lines.Close()
+	}
 	seen := map[string]bool{}
 	runs, failures := 0, 0
 	try := func(args []string) {
 		key := strings.Join(args, "\x01")
-		if seen[key] || failures >= 2000 {
+		if seen[key] || failures >= 20 {
 			return
 		}
 		seen[key] = true
 		runs++
+		if lines != nil {
+			b, _ := json.Marshal(args)
+			if _, err := lines.Write(append(b, '\n')); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if msg := robustRun(args); msg != "" {
 			failures++
 			t.Errorf("ipr %q: %s", args, msg)
