@@ -46,6 +46,9 @@ func TestMistakesMatchIP(t *testing.T) {
 		"link show -1",
 		"addr show p0 p1",
 		"route add 2001:db8:8::/64 encap ila zz dev p0",
+		// An empty group, subgroup or suite names nothing.
+		"stats show group ''",
+		"stats show group offload subgroup ''",
 		// A link kind ip has no module for: its name alone is sent.
 		"link add x9 type nosuchkind",
 		// parse_on_off and parse_one_of, and their statuses.

@@ -119,39 +119,33 @@ func statsDev(a *args, dev string) (string, error) {
 // statsEnable adds to enabled (a bit per statsLeaves entry) the leaves
 // under the selection sel, as ipstats_enable_check does, failing as it
 // does on a selection that names nothing.
-func statsEnable(sel [3]string, enabled *uint32) error {
-	for i, name := range sel {
-		if name == "" {
-			break
-		}
+func statsEnable(sel statsSelection, enabled *uint32) error {
+	for i := range sel.n {
+		name := sel.names[i]
 		found, leaf := false, false
 		for _, l := range statsLeaves {
-			if i > 0 && l.path[i] == "" && prefixEqual(l.path, sel, i) {
+			if i > 0 && l.path[i] == "" && prefixEqual(l.path, sel.names, i) {
 				leaf = true
 			}
-			if prefixEqual(l.path, sel, i+1) {
+			if prefixEqual(l.path, sel.names, i+1) {
 				found = true
 			}
 		}
 		if leaf {
 			return &cliError{code: exitEINVAL, msg: fmt.Sprintf("Error: %s %s requested inside leaf %s %s",
-				statsLevels[i], name, statsLevels[i-1], sel[i-1])}
+				statsLevels[i], name, statsLevels[i-1], sel.names[i-1])}
 		}
 		if !found {
 			parent := "top-level"
 			if i > 0 {
-				parent = sel[i-1]
+				parent = sel.names[i-1]
 			}
 			return &cliError{code: exitEINVAL, msg: fmt.Sprintf("Error: no %s named %s found inside %s",
 				statsLevels[i], name, parent)}
 		}
 	}
-	depth := 0
-	for depth < len(sel) && sel[depth] != "" {
-		depth++
-	}
 	for i, l := range statsLeaves {
-		if prefixEqual(l.path, sel, depth) {
+		if prefixEqual(l.path, sel.names, sel.n) {
 			*enabled |= 1 << i
 		}
 	}
@@ -159,6 +153,13 @@ func statsEnable(sel [3]string, enabled *uint32) error {
 }
 
 // prefixEqual reports whether the first n names of a and b are equal.
+// statsSelection is a group, subgroup and suite, the first n of them
+// given (any of them may be given as "", which names nothing).
+type statsSelection struct {
+	names [3]string
+	n     int
+}
+
 func prefixEqual(a, b [3]string, n int) bool {
 	for i := range n {
 		if a[i] != b[i] {
@@ -171,7 +172,7 @@ func prefixEqual(a, b [3]string, n int) bool {
 // statsShow is ipstats_show.
 func statsShow(e *env, a *args) error {
 	var dev string
-	var sel [3]string
+	var sel statsSelection
 	var enabled uint32
 	for a.more() {
 		w := a.advance()
@@ -201,23 +202,21 @@ func statsShow(e *env, a *args) error {
 			return err
 		}
 		for i := range level {
-			if sel[i] == "" {
+			if i >= sel.n {
 				return &cliError{code: exitEINVAL, msg: fmt.Sprintf("Error: %s %s requested without selecting a %s first",
 					statsLevels[level], v, statsLevels[i])}
 			}
 		}
-		for i := level; i < len(sel); i++ {
-			if sel[i] != "" {
-				if err := statsEnable(sel, &enabled); err != nil {
-					return err
-				}
-				break
+		if sel.n > level {
+			if err := statsEnable(sel, &enabled); err != nil {
+				return err
 			}
 		}
-		sel[level] = v
-		for i := level + 1; i < len(sel); i++ {
-			sel[i] = ""
+		sel.names[level] = v
+		for i := level + 1; i < len(sel.names); i++ {
+			sel.names[i] = ""
 		}
+		sel.n = level + 1
 	}
 	if err := statsEnable(sel, &enabled); err != nil {
 		return err
