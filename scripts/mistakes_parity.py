@@ -76,7 +76,28 @@ def main():
                 subprocess.run(["ip", "-n", NS] + c.split(), check=True)
             compare(all_lines, args, ipr)
         finally:
+            purge_proxies()
             subprocess.run(["ip", "netns", "del", NS])
+
+
+def purge_proxies():
+    """Deletes the namespace's proxy neighbours before the namespace goes.
+
+    Linux (seen on 6.18) keeps a proxy entry without a device ("ip neigh add
+    proxy ADDR", which the mutated lines make) after its namespace is
+    deleted, and shows it in a later namespace that reuses the memory: it
+    would turn up in other tests' fresh namespaces.
+    """
+    for fam in ("-4", "-6"):
+        p = subprocess.run(["ip", fam, "-n", NS, "neigh", "show", "proxy"], capture_output=True, text=True)
+        for line in p.stdout.splitlines():
+            words = line.split()
+            if not words:
+                continue
+            cmd = ["ip", fam, "-n", NS, "neigh", "del", "proxy", words[0]]
+            if len(words) > 2 and words[1] == "dev":
+                cmd += ["dev", words[2]]
+            subprocess.run(cmd)
 
 
 def compare(all_lines, args, ipr):
