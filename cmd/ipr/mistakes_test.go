@@ -46,6 +46,7 @@ func TestMistakesMatchIP(t *testing.T) {
 		"link show -1",
 		"addr show p0 p1",
 		"route add 2001:db8:8::/64 encap ila zz dev p0",
+		"route add 10.0.0.0/8 encap zz dev p0",
 		// An empty group, subgroup or suite names nothing.
 		"stats show group ''",
 		"stats show group offload subgroup ''",
@@ -98,6 +99,9 @@ func TestMistakesMatchIP(t *testing.T) {
 		"actions delete action gact index 99",
 		"actions flush action gact",
 		"actions flush action gact",
+		// A u32 field tc does not know, and dsfield abbreviated.
+		"filter add dev p0 ingress protocol ip u32 match ip zz 1 0xff",
+		"filter add dev p0 ingress protocol ipv6 u32 match ip6 /8 2001:db8::/32",
 		// get_addr in tunnel_key, invarg in mqprio.
 		"actions add action tunnel_key set src_ip 1.1.1.1 dst_ip zz id 7 dst_port 4789",
 		"qdisc add dev p0 root mqprio hw 0 mode dcb",

@@ -103,7 +103,8 @@ func parseEncap(a *args) (*encapArg, error) {
 	}
 	typ, ok := lookupName(encapTypes, name)
 	if !ok {
-		return nil, usagef("\"encap type\" value is invalid: %q", name)
+		// The "\n" is ip's, whose message ends in one.
+		return nil, invarg("\"encap type\" value is invalid\n", name)
 	}
 	if !a.more() {
 		return nil, usagef("unexpected end of line after \"encap\"")

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -212,6 +213,15 @@ func (a *tcArgs) u32Match(sel *tc.U32Sel) error {
 	if err != nil {
 		return err
 	}
+	// parse_ip's two abbreviated fields, checked after the exact ones.
+	if proto == "ip" && !slices.Contains(tcU32IPFields[:], field) {
+		switch {
+		case matches(field, "dsfield"):
+			field = "dsfield"
+		case matches(field, "precedence"):
+			field = "precedence"
+		}
+	}
 	if proto == "ip" {
 		// Flags of the fragment offset field, keys without values.
 		flags := map[string][2]uint16{"nofrag": {0, 0x3fff}, "firstfrag": {0, 0x1fff}, "df": {0x4000, 0x4000}, "mf": {0x2000, 0x2000}}
@@ -235,8 +245,36 @@ func (a *tcArgs) u32Match(sel *tc.U32Sel) error {
 		}
 		return a.u32Key(sel, f.size, f.off, f.next)
 	}
-	return usagef("u32: match %s %s is not implemented by ipr", proto, field)
+	if slices.Contains(tcU32Fields(proto), field) {
+		return usagef("u32: match %s %s is not implemented by ipr", proto, field)
+	}
+	// A field tc does not know either: its parse_selector fails.
+	return tcKindError(`Illegal "match"`)
 }
+
+// tcU32Fields are the fields tc 6.1's u32 knows after the protocol
+// keyword proto (parse_ip, parse_ip6, parse_tcp, parse_icmp, parse_ether).
+func tcU32Fields(proto string) []string {
+	switch proto {
+	case "ip":
+		return tcU32IPFields[:]
+	case "ip6":
+		return tcU32IP6Fields[:]
+	case "tcp", "udp", "ether":
+		return tcU32AddrFields[:]
+	case "icmp":
+		return tcU32ICMPFields[:]
+	}
+	return nil
+}
+
+var (
+	tcU32IPFields = [...]string{"src", "dst", "tos", "dsfield", "precedence", "ihl", "protocol", "nofrag", "firstfrag",
+		"df", "mf", "dport", "sport", "icmp_type", "icmp_code"}
+	tcU32IP6Fields  = [...]string{"src", "dst", "priority", "protocol", "flowlabel", "dport", "sport", "icmp_type", "icmp_code"}
+	tcU32AddrFields = [...]string{"src", "dst"}
+	tcU32ICMPFields = [...]string{"type", "code"}
+)
 
 // u32Offset reads "offset plus N | at N | mask M | shift S | eat".
 func (a *tcArgs) u32Offset(sel *tc.U32Sel) error {
