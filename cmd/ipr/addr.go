@@ -370,7 +370,7 @@ func addrModify(e *env, a *args, op addrOp) error {
 	var (
 		spec                      rtm.AddrSpec
 		family                    = e.Family
-		dev, localArg             string
+		dev                       string
 		local, peer               netip.Prefix
 		localExplicit             bool
 		brd                       int // 0 none, 1 "+", -1 "-", 2 an address
@@ -453,12 +453,11 @@ func addrModify(e *env, a *args, op addrOp) error {
 				}
 			}
 			if local.IsValid() {
-				return usagef("unknown argument %q (address already given as %q)", w, localArg)
+				return duparg2("local", w)
 			}
 			if local, localExplicit, err = parsePrefix("address", w, family); err != nil {
 				return err
 			}
-			localArg = w
 			setFamily(local.Addr())
 		}
 		if err != nil {

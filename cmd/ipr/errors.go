@@ -59,6 +59,11 @@ func duparg(key, arg string) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: duplicate %q: %q is the second value.", key, arg)}
 }
 
+// missarg is iproute2's missarg.
+func missarg(key string) error {
+	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: argument %q is required", key)}
+}
+
 // duparg2 is iproute2's duparg2: a keyword given twice, or a stray word.
 func duparg2(key, arg string) error {
 	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: either %q is duplicate, or %q is a garbage.", key, arg)}

@@ -189,6 +189,11 @@ func dialRaw(cfg *socket.Config) (socket.Transport, error) {
 
 // linkByName resolves a device name, turning "not found" into errNoDevice.
 func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {
+	if !validAltIfname(name) {
+		// ip's ll_name_to_index finds no such device; rtm would refuse
+		// the name before asking.
+		return rtm.Link{}, errNoDevice(name)
+	}
 	l, err := h.LinkByName(ctx, name)
 	if errors.Is(err, rtm.ErrNotFound) {
 		return rtm.Link{}, errNoDevice(name)

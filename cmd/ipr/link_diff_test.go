@@ -508,7 +508,7 @@ func TestErrors(t *testing.T) {
 		{"addr add 10.0.0.1/24 valid_lft 10 preferred_lft 20 dev d0", 255, "preferred_lft is greater than valid_lft"},
 		{"addr add 10.0.0.1/24 valid_lft soon dev d0", 255, "invalid valid_lft"},
 		{"addr add 10.0.0.1/24 scope galactic dev d0", 255, `invalid scope "galactic"`},
-		{"addr add 10.0.0.1/24 10.0.0.2/24 dev d0", 255, `unknown argument "10.0.0.2/24"`},
+		{"addr add 10.0.0.1/24 10.0.0.2/24 dev d0", 255, `Error: either "local" is duplicate, or "10.0.0.2/24" is a garbage.`},
 		{"addr del 10.0.0.7/24 dev d0", 0, "cannot assign requested address"},
 		{"addr frob", 255, `Command "frob" is unknown, try "ipr address help".`},
 		{"addr show scope", 0, ""},

@@ -377,17 +377,32 @@ func finishVFRates(vf *rtm.VF, legacy rtm.Opt[uint32]) error {
 }
 
 // parseVFVLAN parses "VLANID [qos QOS] [proto 802.1Q|802.1ad]".
+// vfNumber reads the number after keyword, at most max, as iplink_vf
+// reads vlan and qos: a wrong one is ip's invarg, naming the word.
+func vfNumber(a *args, keyword string, max uint64) (uint64, error) {
+	w, err := a.value(keyword)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(w, 0, 32)
+	if err != nil || n > max {
+		// The "\n" is ip's, whose message ends in one.
+		return 0, invarg(fmt.Sprintf("Invalid %q value\n", keyword), w)
+	}
+	return n, nil
+}
+
 func parseVFVLAN(a *args) (*rtm.VFVLAN, error) {
-	v, err := a.uint32Value("vlan")
-	if err != nil || v > 4095 {
-		return nil, invarg("Invalid \"vlan\" value\n", fmt.Sprint(v))
+	v, err := vfNumber(a, "vlan", 4095)
+	if err != nil {
+		return nil, err
 	}
 	vl := &rtm.VFVLAN{ID: uint16(v)}
 	if a.more() && matches(a.peek(), "qos") {
 		a.advance()
-		q, err := a.uint32Value("qos")
-		if err != nil || q > 7 {
-			return nil, invarg("Invalid \"qos\" value\n", fmt.Sprint(q))
+		q, err := vfNumber(a, "qos", 7)
+		if err != nil {
+			return nil, err
 		}
 		vl.QoS = uint8(q)
 	}

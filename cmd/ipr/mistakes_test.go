@@ -47,6 +47,14 @@ func TestMistakesMatchIP(t *testing.T) {
 		"addr show p0 p1",
 		"route add 2001:db8:8::/64 encap ila zz dev p0",
 		"route add 10.0.0.0/8 encap zz dev p0",
+		// Unknown words and duplicates as ip words them.
+		"nexthop add id 2 via 10.1.0.3 1- p0",
+		"nexthop show zz",
+		"rule add 0/0 10.2.0.0/16 lookup 101",
+		"addr add 2001:db8::1/64 1.2.3 dev p0",
+		"link set dev p0 vf 1 vlan 10 qos via",
+		"route add 2001:db8:11::/64 encap ioam6 trace prealloc type 0xc00000 size 44 dev p0",
+		"addr add 10.9.9.9/24 dev 1.2.3.4/33",
 		// An empty group, subgroup or suite names nothing.
 		"stats show group ''",
 		"stats show group offload subgroup ''",
@@ -102,6 +110,12 @@ func TestMistakesMatchIP(t *testing.T) {
 		// A u32 field tc does not know, and dsfield abbreviated.
 		"filter add dev p0 ingress protocol ip u32 match ip zz 1 0xff",
 		"filter add dev p0 ingress protocol ipv6 u32 match ip6 /8 2001:db8::/32",
+		// tc's own "Illegal" messages, a duplicate dev, a name no
+		// device can have.
+		"filter add dev p0 ingress protocol ip flower ip_proto tcp ip_ttl 999 action pass",
+		"filter add dev p0 ingress route to 5 from zz",
+		"filter add dev p0 ingress dev type 8",
+		"qdisc add dev 1.2.3.4/33 root pfifo",
 		// get_addr in tunnel_key, invarg in mqprio.
 		"actions add action tunnel_key set src_ip 1.1.1.1 dst_ip zz id 7 dst_port 4789",
 		"qdisc add dev p0 root mqprio hw 0 mode dcb",

@@ -200,11 +200,6 @@ func mptcpFlag(w string) (mptcp.Flags, bool) {
 	return 0, false
 }
 
-// missarg is iproute2's missarg.
-func missarg(key string) error {
-	return &cliError{code: exitUsage, msg: fmt.Sprintf("Error: argument %q is required", key)}
-}
-
 // linkIndex is iproute2's ll_name_to_index: the index of the device
 // called name, or 0.
 func (e *env) linkIndex(name string) (int32, error) {

@@ -53,7 +53,7 @@ func nexthopList(e *env, a *args, flush bool) error {
 		case matches(w, "fdb"):
 			f.FDB = true
 		default:
-			err = usagef("unknown argument %q", w)
+			err = invarg("", w) // ip's, with no reason
 		}
 		return err
 	})
@@ -249,7 +249,7 @@ func nexthopModify(e *env, a *args, op string) error {
 		case w == "encap":
 			encap, err = parseEncap(a)
 		default:
-			return usagef("unknown argument %q", w)
+			return invarg("", w) // ip's, with no reason
 		}
 		if err != nil {
 			return err

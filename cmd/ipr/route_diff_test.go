@@ -435,7 +435,7 @@ func TestRouteErrors(t *testing.T) {
 		{"route get 10.5.0.9 iif nosuch", 0, `Cannot find device "nosuch"`},
 		{"route get 10.5.0.9 sport x", 255, `invalid sport "x"`},
 		{"route frob", 255, `Command "frob" is unknown, try "ipr route help".`},
-		{"rule add pref 5 frob", 255, `unknown argument "frob"`},
+		{"rule add pref 5 frob", 255, `Error: argument "frob" is wrong: Failed to parse rule type`},
 		{"rule del pref 12345", 0, "no such file"},
 		{"rule add fwmark x table 5", 255, "invalid fwmark"},
 		{"neigh add 10.5.0.9 dev d0 lladdr zz", 1, `"zz" is invalid lladdr.`},

@@ -540,7 +540,7 @@ func parseEncapIOAM6(a *args) (rtm.Encap, error) {
 	}
 	for _, w := range []string{"trace", "prealloc"} {
 		if !a.more() || a.peek() != w {
-			return nil, usagef("%q is required", w)
+			return nil, missarg(w)
 		}
 		a.advance()
 	}
@@ -576,7 +576,7 @@ func parseEncapIOAM6(a *args) (rtm.Encap, error) {
 	}
 	for _, w := range []string{"type", "ns", "size"} {
 		if !seen[w] {
-			return nil, usagef("%q is required", w)
+			return nil, missarg(w)
 		}
 	}
 	return e, nil

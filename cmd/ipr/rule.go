@@ -454,9 +454,13 @@ func ruleModify(e *env, a *args, add bool) error {
 				}
 			}
 			t, ok := routeTypeID(w)
-			if !ok || (t != unix.RTN_BLACKHOLE && t != unix.RTN_UNREACHABLE && t != unix.RTN_PROHIBIT &&
-				t != unix.RTN_UNICAST) {
-				return usagef("unknown argument %q", w)
+			if !ok {
+				return invarg("Failed to parse rule type", w)
+			}
+			if t != unix.RTN_BLACKHOLE && t != unix.RTN_UNREACHABLE && t != unix.RTN_PROHIBIT && t != unix.RTN_UNICAST {
+				// ip sends the type's number as the action, which the
+				// kernel reads as another action or refuses.
+				return usagef("rule type %q is not an action", w)
 			}
 			if t == unix.RTN_UNICAST {
 				t = unix.FR_ACT_TO_TBL

@@ -65,7 +65,8 @@ var changeNames = [...]string{"add", "change", "replace", "delete"}
 func tcDevIndex(e *env, h *rtm.Handle, name string) (int32, error) {
 	l, err := h.LinkByName(e.ctx, name)
 	if err != nil {
-		if isNotFound(err) {
+		// A name rtm refuses is one ll_name_to_index does not find.
+		if isNotFound(err) || !validAltIfname(name) {
 			return 0, &cliError{code: exitFailure, msg: fmt.Sprintf("Cannot find device %q", name)}
 		}
 		return 0, err

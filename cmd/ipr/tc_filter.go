@@ -45,9 +45,14 @@ func parseFilterCmd(a *tcArgs) (*filterCmd, error) {
 		var err error
 		switch {
 		case word == "dev":
-			if c.dev, err = a.value(word); err != nil {
+			var v string
+			if v, err = a.value(word); err != nil {
 				return nil, err
 			}
+			if c.dev != "" {
+				return nil, duparg("dev", v)
+			}
+			c.dev = v
 			if s.Block != 0 {
 				return nil, usagef("dev and block are mutually exclusive")
 			}

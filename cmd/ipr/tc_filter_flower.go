@@ -28,7 +28,7 @@ func parseCTState(s string) (*tc.Masked[uint16], error) {
 	for s != "" {
 		plus := s[0] == '+'
 		if !plus && s[0] != '-' {
-			return nil, usagef("Illegal \"ct_state\"")
+			return nil, tcKindError("Illegal \"ct_state\"")
 		}
 		found := false
 		for _, st := range flowerCTStates {
@@ -43,7 +43,7 @@ func parseCTState(s string) (*tc.Masked[uint16], error) {
 			}
 		}
 		if !found {
-			return nil, usagef("Illegal \"ct_state\"")
+			return nil, tcKindError("Illegal \"ct_state\"")
 		}
 	}
 	return m, nil
@@ -55,12 +55,12 @@ func maskedNumber(keyword, s string, bits int) (uint64, uint64, error) {
 	v, m, slash := strings.Cut(s, "/")
 	val, err := strconv.ParseUint(v, 0, bits)
 	if err != nil {
-		return 0, 0, usagef("Illegal %q", keyword)
+		return 0, 0, tcKindError("Illegal %q", keyword)
 	}
 	mask := uint64(1)<<bits - 1
 	if slash {
 		if mask, err = strconv.ParseUint(m, 0, bits); err != nil {
-			return 0, 0, usagef("Illegal %q mask", keyword)
+			return 0, 0, tcKindError("Illegal %q mask", keyword)
 		}
 	}
 	return val, mask, nil
@@ -77,7 +77,7 @@ func flowerMAC(keyword, s string) (net.HardwareAddr, net.HardwareAddr, error) {
 	addr, mask, slash := strings.Cut(s, "/")
 	a, err := net.ParseMAC(addr)
 	if err != nil || len(a) != 6 {
-		return nil, nil, usagef("Illegal %q", keyword)
+		return nil, nil, tcKindError("Illegal %q", keyword)
 	}
 	if !slash {
 		return a, nil, nil
@@ -91,7 +91,7 @@ func flowerMAC(keyword, s string) (net.HardwareAddr, net.HardwareAddr, error) {
 	}
 	m, err := net.ParseMAC(mask)
 	if err != nil || len(m) != 6 {
-		return nil, nil, usagef("Illegal %q mask", keyword)
+		return nil, nil, tcKindError("Illegal %q mask", keyword)
 	}
 	return a, m, nil
 }
@@ -147,7 +147,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		lo, hi, rng := strings.Cut(v, "-")
 		p0, err := strconv.ParseUint(lo, 10, 16)
 		if err != nil {
-			return 0, 0, usagef("Illegal %q", word)
+			return 0, 0, tcKindError("Illegal %q", word)
 		}
 		if !rng {
 			return uint16(p0), 0, nil
@@ -183,7 +183,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		var n uint64
 		n, err = strconv.ParseUint(v, 0, 32)
 		if err != nil || n > 0xfffff {
-			return usagef("Illegal \"mpls_label\"")
+			return tcKindError("Illegal \"mpls_label\"")
 		}
 		l := uint32(n)
 		f.MPLSLabel = &l
@@ -202,7 +202,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		if !found {
 			n, err := strconv.ParseUint(v, 0, 8)
 			if err != nil {
-				return usagef("Illegal \"ip_proto\"")
+				return tcKindError("Illegal \"ip_proto\"")
 			}
 			p = uint8(n)
 		}
@@ -247,7 +247,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 			case "firstfrag":
 				flag = tc.FlowerFirstFragment
 			default:
-				return usagef("Illegal \"ip_flags\"")
+				return tcKindError("Illegal \"ip_flags\"")
 			}
 			if no {
 				m.Value &^= flag
@@ -267,7 +267,7 @@ func setFlowerKey(f *tc.Flower, a *tcArgs, word, v string) error {
 		}
 	}
 	if err != nil {
-		return usagef("Illegal %q", word)
+		return tcKindError("Illegal %q", word)
 	}
 	return nil
 }

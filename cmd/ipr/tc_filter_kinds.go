@@ -63,7 +63,7 @@ func numericHandle(s *tc.FilterSpec, handle string) error {
 	}
 	v, err := strconv.ParseUint(handle, 0, 32)
 	if err != nil {
-		return usagef("Illegal \"handle\"")
+		return tcKindError("Illegal \"handle\"")
 	}
 	s.Handle = uint32(v)
 	return nil
@@ -179,13 +179,13 @@ func parseFw(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, erro
 		mark, mask, slash := strings.Cut(handle, "/")
 		v, err := strconv.ParseUint(mark, 0, 32)
 		if err != nil {
-			return nil, usagef("Illegal \"handle\"")
+			return nil, tcKindError("Illegal \"handle\"")
 		}
 		s.Handle = uint32(v)
 		if slash {
 			m, err := strconv.ParseUint(mask, 0, 32)
 			if err != nil {
-				return nil, usagef("Illegal \"handle\" mask")
+				return nil, tcKindError("Illegal \"handle\" mask")
 			}
 			mv := uint32(m)
 			f.Mask = &mv
@@ -201,12 +201,12 @@ func parseFw(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, erro
 	})
 }
 
-// parseRealm reads a realm number (iproute2's realm names are not
-// read).
-func parseRealm(s string) (*uint32, error) {
+// parseRealm reads the realm number after keyword (iproute2's realm
+// names are not read).
+func parseRealm(keyword, s string) (*uint32, error) {
 	v, err := strconv.ParseUint(s, 0, 32)
 	if err != nil || v > 255 {
-		return nil, usagef("Illegal realm %q", s)
+		return nil, tcKindError("Illegal %q", keyword)
 	}
 	r := uint32(v)
 	return &r, nil
@@ -221,9 +221,9 @@ func parseRoute(a *tcArgs, _ *tc.FilterSpec, _ string) (tc.FilterOptions, error)
 		}
 		switch {
 		case matches(word, "to"):
-			r.To, err = parseRealm(v)
+			r.To, err = parseRealm("to", v)
 		case matches(word, "from"):
-			r.From, err = parseRealm(v)
+			r.From, err = parseRealm("from", v)
 		case matches(word, "fromif"):
 			r.FromIf, err = a.resolve(v)
 		default:

@@ -23,7 +23,7 @@ func parseU32(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, err
 	if handle != "" {
 		h, err := tc.ParseU32Handle(handle)
 		if err != nil {
-			return nil, usagef("Illegal \"handle\"")
+			return nil, tcKindError("Illegal \"handle\"")
 		}
 		s.Handle = h
 	}
@@ -46,13 +46,13 @@ func parseU32(a *tcArgs, s *tc.FilterSpec, handle string) (tc.FilterOptions, err
 		case matches(word, "divisor"):
 			n, err := a.number("divisor", 32)
 			if err != nil || n == 0 || n > 0x100 || n&(n-1) != 0 {
-				return nil, usagef("Illegal \"divisor\"")
+				return nil, tcKindError("Illegal \"divisor\"")
 			}
 			u.Divisor = uint32(n)
 		case matches(word, "order"):
 			n, err := a.number("order", 32)
 			if err != nil {
-				return nil, usagef("Illegal \"order\"")
+				return nil, tcKindError("Illegal \"order\"")
 			}
 			order = uint32(n)
 		case word == "link":
@@ -195,7 +195,7 @@ func u32HandleArg(a *args, w string, nodeless bool) (uint32, error) {
 	}
 	h, err := tc.ParseU32Handle(v)
 	if err != nil || nodeless && h&0xfff != 0 {
-		return 0, usagef("Illegal %q", w)
+		return 0, tcKindError("Illegal %q", w)
 	}
 	return h, nil
 }
