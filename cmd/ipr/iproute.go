@@ -187,9 +187,17 @@ func dialRaw(cfg *socket.Config) (socket.Transport, error) {
 	return socket.DialTransport(unix.NETLINK_ROUTE, cfg)
 }
 
+// kernelLinkName reports whether a link can have the name, by the
+// kernel's dev_valid_name (as rtm checks it before a lookup): not empty,
+// "." or "..", shorter than IFNAMSIZ, without '/', ':' or white space.
+func kernelLinkName(name string) bool {
+	return len(name) < unix.IFNAMSIZ && name != "." && name != ".." && validAltIfname(name) &&
+		!strings.ContainsAny(name, ":\x00")
+}
+
 // linkByName resolves a device name, turning "not found" into errNoDevice.
 func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, error) {
-	if !validAltIfname(name) {
+	if !kernelLinkName(name) {
 		// ip's ll_name_to_index finds no such device; rtm would refuse
 		// the name before asking.
 		return rtm.Link{}, errNoDevice(name)

@@ -789,8 +789,19 @@ func (lp *linkParser) options(a *args, s *rtm.LinkSpec, peer bool) (dev, name, k
 		case matches(w, "txqueuelen") || w == "qlen" || matches(w, "txqlen"):
 			s.TxQueueLen, err = someValue(a.uint32Value("txqueuelen"))
 		case w == "mtu":
-			s.MTU, err = a.uint32Value(w)
-			if err == nil && s.MTU == 0 {
+			var v string
+			if v, err = a.value(w); err != nil {
+				break
+			}
+			if s.MTU != 0 {
+				return "", "", "", duparg("mtu", v)
+			}
+			var n uint64
+			if n, err = strconv.ParseUint(v, 0, 32); err != nil {
+				// The "\n" is ip's, whose message ends in one.
+				return "", "", "", invarg("Invalid \"mtu\" value\n", v)
+			}
+			if s.MTU = uint32(n); n == 0 {
 				err = usagef("invalid mtu 0")
 			}
 		case w == "netns":

@@ -516,7 +516,7 @@ func TestErrors(t *testing.T) {
 		{"addr flush", 1, "Flush requires arguments."},
 		{"link show nosuch", 0, `Cannot find device "nosuch"`},
 		{"link set d0 mtu", 0, ""},
-		{"link set d0 mtu big", 255, `invalid mtu "big"`},
+		{"link set d0 mtu big", 255, `Error: argument "big" is wrong: Invalid "mtu" value`},
 		{"link set d0 frobnicate", 255, `Error: either "dev" is duplicate, or "frobnicate" is a garbage.`},
 		{"link set d0 trailers off", 255, `"trailers" is not supported`},
 		{"link set d0 address 02:00:zz:00:00:01", 255, "invalid address"},

@@ -55,6 +55,12 @@ func TestMistakesMatchIP(t *testing.T) {
 		"link set dev p0 vf 1 vlan 10 qos via",
 		"route add 2001:db8:11::/64 encap ioam6 trace prealloc type 0xc00000 size 44 dev p0",
 		"addr add 10.9.9.9/24 dev 1.2.3.4/33",
+		"link set dev 1: up",
+		"route add 10.9.0.0/16 dev ..",
+		"link set dev p0 mtu x",
+		"link set dev p0 mtu 1400 mtu 1300",
+		"nexthop add id - group 1,2/2",
+		"route add 1.2.3 203.0.113.64/26",
 		// An empty group, subgroup or suite names nothing.
 		"stats show group ''",
 		"stats show group offload subgroup ''",

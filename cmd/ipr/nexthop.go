@@ -26,11 +26,18 @@ const nexthopUsage = "{ show | flush } [ id ID ] [ dev DEV ] [ vrf NAME ] [ grou
 	"      | [ via ADDRESS ] [ dev DEV ] [ onlink ] [ fdb ] | blackhole } [ proto RTPROTO ]"
 
 func parseNexthopID(a *args) (uint32, error) {
-	id, err := a.uint32Value("id")
-	if err == nil && id == 0 {
-		err = usagef("invalid id 0")
+	w, err := a.value("id")
+	if err != nil {
+		return 0, err
 	}
-	return id, err
+	id, err := strconv.ParseUint(w, 0, 32)
+	switch {
+	case err != nil:
+		return 0, invarg("invalid id value", w) // ipnh_parse_id's
+	case id == 0:
+		return 0, usagef("invalid id 0")
+	}
+	return uint32(id), nil
 }
 
 // nexthopList is "nexthop show", "get" and "flush".

@@ -177,7 +177,7 @@ func routeModify(e *env, a *args, op string) error {
 				}
 			}
 			if haveDst {
-				return usagef("unknown argument %q (destination already given)", w)
+				return duparg2("to", w)
 			}
 			sel, err := parsePrefixSelector("destination", w, family)
 			if err != nil {

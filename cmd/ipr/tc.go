@@ -66,7 +66,7 @@ func tcDevIndex(e *env, h *rtm.Handle, name string) (int32, error) {
 	l, err := h.LinkByName(e.ctx, name)
 	if err != nil {
 		// A name rtm refuses is one ll_name_to_index does not find.
-		if isNotFound(err) || !validAltIfname(name) {
+		if isNotFound(err) || !kernelLinkName(name) {
 			return 0, &cliError{code: exitFailure, msg: fmt.Sprintf("Cannot find device %q", name)}
 		}
 		return 0, err
