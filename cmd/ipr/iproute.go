@@ -203,7 +203,7 @@ func linkByName(ctx context.Context, h *rtm.Handle, name string) (rtm.Link, erro
 		return rtm.Link{}, errNoDevice(name)
 	}
 	l, err := h.LinkByName(ctx, name)
-	if errors.Is(err, rtm.ErrNotFound) {
+	if isNotFound(err) {
 		return rtm.Link{}, errNoDevice(name)
 	}
 	return l, err

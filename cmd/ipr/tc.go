@@ -61,14 +61,10 @@ func changeVerbs[M any](modify func(e *env, a *args, mk M) error, add, change, r
 var changeNames = [...]string{"add", "change", "replace", "delete"}
 
 // tcDevIndex returns the index of device name, with tc's error for a
-// missing one.
+// missing one (ip's too: linkByName).
 func tcDevIndex(e *env, h *rtm.Handle, name string) (int32, error) {
-	l, err := h.LinkByName(e.ctx, name)
+	l, err := linkByName(e.ctx, h, name)
 	if err != nil {
-		// A name rtm refuses is one ll_name_to_index does not find.
-		if isNotFound(err) || !kernelLinkName(name) {
-			return 0, &cliError{code: exitFailure, msg: fmt.Sprintf("Cannot find device %q", name)}
-		}
 		return 0, err
 	}
 	return l.Index(), nil

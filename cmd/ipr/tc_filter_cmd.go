@@ -179,10 +179,7 @@ func actionModify(e *env, a *args, verb string) error {
 	if err != nil {
 		return err
 	}
-	first := ""
-	if a.more() {
-		first = a.peek()
-	}
+	first := nextWord(a)
 	c, err := parseActionsCmd(ta, verb)
 	if err != nil {
 		return err
@@ -209,6 +206,14 @@ const talkError = "We have an error talking to the kernel"
 // the kernel's message, talkError, and exit status 2.
 func talkRefused(err error) error { return refused(err, exitKernel, talkError) }
 
+// nextWord is the word a is at, or "" at the end.
+func nextWord(a *args) string {
+	if a.more() {
+		return a.peek()
+	}
+	return ""
+}
+
 // actionRefused is a refused "actions get" or "delete" as tc 6.1
 // reports it: tc_action_gd returns without taking its words, so do_action
 // reads the first of them (first) as a command, and fails on it.
@@ -222,10 +227,7 @@ func actionGet(e *env, a *args) error {
 	if err != nil {
 		return err
 	}
-	first := ""
-	if a.more() {
-		first = a.peek()
-	}
+	first := nextWord(a)
 	c, err := parseActionsCmd(ta, "get")
 	if err != nil {
 		return err
